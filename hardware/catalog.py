@@ -1,0 +1,141 @@
+"""Load and validate the device and model catalogs (packaged, or a user's directory).
+
+Catalog files are YAML with a ``schema_version``; they are read through importlib.resources,
+validated into frozen models, and cached. A malformed entry raises :class:`CatalogError`
+naming the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from hardware.errors import CatalogError, UnknownEntryError
+from hardware.schema import Device, DeviceFile, Family, ModelFile, ModelVariant
+
+DEVICE_FILE = "devices.yaml"
+MODEL_FILE = "models.yaml"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Devices and model variants, indexed by id, with a content hash for reproducibility."""
+
+    devices: dict[str, Device]
+    models: dict[str, ModelVariant]
+    families: dict[str, Family] = field(default_factory=dict)
+    digest: str = ""
+
+    def device(self, device_id: str) -> Device:
+        try:
+            return self.devices[device_id]
+        except KeyError:
+            raise UnknownEntryError("device", device_id, close_matches(device_id, self.devices)) from None
+
+    def model(self, model_id: str) -> ModelVariant:
+        try:
+            return self.models[model_id]
+        except KeyError:
+            raise UnknownEntryError("model", model_id, close_matches(model_id, self.models)) from None
+
+    def models_for(self, task: str) -> list[ModelVariant]:
+        return [m for m in self.models.values() if m.task == task]
+
+    def selector_ids(self) -> set[str]:
+        """Every id a hardware selector may name: devices and families."""
+        return set(self.devices) | set(self.families)
+
+
+def close_matches(name: str, known) -> list[str]:
+    return difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+
+
+def _validation_message(path: str, data: dict, error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = list(first["loc"])
+    entry = ""
+    if len(loc) >= 2 and loc[0] in ("devices", "models") and isinstance(loc[1], int):
+        items = data.get(loc[0]) or []
+        item = items[loc[1]] if loc[1] < len(items) else {}
+        entry = f" entry {item.get('id', '#' + str(loc[1]))!r}" if isinstance(item, dict) else f" entry #{loc[1]}"
+        loc = loc[2:]
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    return f"{path}:{entry} field {where!r}: {first['msg']}"
+
+
+def _parse_file(path: str, text: str, kind: type) -> DeviceFile | ModelFile:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: expected a mapping with schema_version and entries")
+    try:
+        return kind.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError(_validation_message(path, data, exc)) from exc
+
+
+def _check_unique(path: str, ids: list[str], what: str) -> None:
+    seen = set()
+    for entry_id in ids:
+        if entry_id in seen:
+            raise CatalogError(f"{path}: {what} {entry_id!r} appears twice")
+        seen.add(entry_id)
+
+
+def _packaged_texts() -> list[tuple[str, str, str]]:
+    base = resources.files("hardware") / "data"
+    return [(f"hardware/data/{name}", name, (base / name).read_text(encoding="utf-8"))
+            for name in (DEVICE_FILE, MODEL_FILE)]
+
+
+def _directory_texts(directory: Path) -> list[tuple[str, str, str]]:
+    if not directory.is_dir():
+        raise CatalogError(f"{directory}: not a directory (a catalog directory holds devices.yaml and/or models.yaml)")
+    found = [(str(directory / n), n, (directory / n).read_text(encoding="utf-8"))
+             for n in (DEVICE_FILE, MODEL_FILE) if (directory / n).is_file()]
+    if not found:
+        raise CatalogError(f"{directory}: holds neither {DEVICE_FILE} nor {MODEL_FILE}")
+    return found
+
+
+def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, families: dict) -> None:
+    for path, name, text in texts:
+        if name == DEVICE_FILE:
+            parsed = _parse_file(path, text, DeviceFile)
+            _check_unique(path, [d.id for d in parsed.devices], "device")
+            families.update(parsed.families)
+            devices.update({d.id: d for d in parsed.devices})
+        else:
+            parsed = _parse_file(path, text, ModelFile)
+            _check_unique(path, [m.id for m in parsed.models], "model")
+            models.update({m.id: m for m in parsed.models})
+
+
+@lru_cache(maxsize=8)
+def load_catalog(extra_dir: str | None = None) -> Catalog:
+    """The packaged catalog, with entries from ``extra_dir`` added or overriding by id."""
+    texts = _packaged_texts() + (_directory_texts(Path(extra_dir)) if extra_dir else [])
+    devices: dict[str, Device] = {}
+    models: dict[str, ModelVariant] = {}
+    families: dict[str, Family] = {}
+    _merge(texts, devices, models, families)
+    digest = hashlib.sha256("\n".join(text for _, _, text in texts).encode()).hexdigest()[:16]
+    return Catalog(devices=devices, models=models, families=families, digest=digest)
+
+
+def validate_directory(directory: str | Path) -> Catalog:
+    """Validate a user's catalog directory on its own; raises CatalogError on the first problem."""
+    devices: dict[str, Device] = {}
+    models: dict[str, ModelVariant] = {}
+    families: dict[str, Family] = {}
+    _merge(_directory_texts(Path(directory)), devices, models, families)
+    return Catalog(devices=devices, models=models, families=families)

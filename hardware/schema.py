@@ -1,0 +1,146 @@
+"""Typed catalog entries: devices described the way a device tree does, and model variants.
+
+Every number is a :class:`Figure` that says where it comes from: ``published`` (a spec sheet
+or paper, with its source), ``derived`` (computed from published quantities, with the
+formula) or ``estimated`` (a documented rule, with the rule). In YAML a bare number is a
+published figure whose source is the entry's ``source``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CATALOG_SCHEMA_VERSION = 1
+PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
+DEVICE_CLASSES = ("cpu", "gpu", "npu", "tpu", "fpga")
+
+
+class Basis(StrEnum):
+    PUBLISHED = "published"
+    DERIVED = "derived"
+    ESTIMATED = "estimated"
+    MEASURED = "measured"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Figure(_Frozen):
+    """One number and its provenance."""
+
+    value: float
+    basis: Basis = Basis.PUBLISHED
+    source: str | None = None
+    formula: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return {"value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _explained(self) -> Figure:
+        if self.basis in (Basis.DERIVED, Basis.ESTIMATED) and not self.formula:
+            raise ValueError(f"a {self.basis.value} figure needs the formula or rule it comes from")
+        return self
+
+
+class Flag(_Frozen):
+    """A yes/no capability and its source."""
+
+    value: bool
+    source: str | None = None
+
+
+class Placement(StrEnum):
+    CLOUD = "cloud"
+    ON_PREM = "on-prem"
+    EDGE = "edge"
+
+
+class Device(_Frozen):
+    """A compute device: peak throughput per precision, memory, power, topology and price."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.+-]*$")
+    vendor: str = Field(description="canonical vendor tag, e.g. 'nvidia'")
+    vendor_name: str
+    name: str
+    device_class: Literal["cpu", "gpu", "npu", "tpu", "fpga"]
+    form_factor: Literal["datacenter", "workstation", "edge", "mobile"]
+    family: str | None = None
+    vendor_tags: list[str] = Field(default_factory=list, description="other vendor tags it answers to, e.g. 'arm'")
+    aliases: list[str] = Field(default_factory=list)
+    peak: dict[Literal["fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4"], Figure] = Field(
+        default_factory=dict, description="dense peak per precision, TFLOPS (floats) or TOPS (integers)"
+    )
+    peak_int8_sparse: Figure | None = None
+    headline_ai_perf: str | None = None
+    memory_gb: Figure | None = None
+    memory_type: str | None = None
+    memory_bandwidth_gbs: Figure | None = None
+    tdp_w: Figure | None = None
+    power_min_w: Figure | None = None
+    power_max_w: Figure | None = None
+    idle_w: Figure | None = None
+    interconnect: str | None = None
+    confidential_computing: Flag | None = None
+    cloud_usd_per_hour: Figure | None = None
+    purchase_usd: Figure | None = None
+    placements: list[Placement]
+    source: str
+    notes: str | None = None
+
+    def matches(self, selector: str) -> bool:
+        """True when a hardware selector (class, vendor, id or family id) names this device."""
+        return selector in (self.id, self.family, self.device_class, self.vendor, *self.vendor_tags)
+
+
+class ModelKind(StrEnum):
+    SINGLE_PASS = "single-pass"
+    AUTOREGRESSIVE = "autoregressive"
+    DIFFUSION = "diffusion"
+
+
+class ModelVariant(_Frozen):
+    """A model variant with its published size, compute and accuracy."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.+-]*$")
+    task: str
+    family: str
+    kind: ModelKind
+    params_m: Figure | None = None
+    gflops: Figure | None = Field(
+        None, description="GFLOPs per request (single-pass), per generated token (autoregressive) or per image"
+    )
+    input: str | None = None
+    accuracy_metric: str | None = None
+    accuracy: dict[Literal["fp32", "fp16", "int8"], Figure] = Field(
+        default_factory=dict, description="published accuracy as a 0..1 fraction (higher is better)"
+    )
+    accuracy_raw: str | None = Field(None, description="the figure as published, before conversion")
+    weights_mb: Figure | None = None
+    license: str | None = None
+    source: str
+    notes: str | None = None
+
+
+class Family(_Frozen):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class DeviceFile(_Frozen):
+    schema_version: Literal[1]
+    families: dict[str, Family] = Field(default_factory=dict)
+    devices: list[Device]
+
+
+class ModelFile(_Frozen):
+    schema_version: Literal[1]
+    models: list[ModelVariant]

@@ -1,0 +1,185 @@
+"""The typed Intent: what a request asks for, in the public JSON contract (schema_version "1").
+
+Field names, enum spellings and canonical units follow ``shared/spec/intent-json.md``;
+``Intent.model_dump(mode="json")`` emits exactly that object. This module imports only
+pydantic, so importing the types never pulls in the planner or an LLM client.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1"
+
+
+class Task(StrEnum):
+    """Hugging Face pipeline tags the planner knows."""
+
+    IMAGE_CLASSIFICATION = "image-classification"
+    OBJECT_DETECTION = "object-detection"
+    IMAGE_SEGMENTATION = "image-segmentation"
+    TEXT_CLASSIFICATION = "text-classification"
+    TOKEN_CLASSIFICATION = "token-classification"
+    QUESTION_ANSWERING = "question-answering"
+    SUMMARIZATION = "summarization"
+    TRANSLATION = "translation"
+    TEXT_GENERATION = "text-generation"
+    AUTOMATIC_SPEECH_RECOGNITION = "automatic-speech-recognition"
+    FEATURE_EXTRACTION = "feature-extraction"
+    TEXT_TO_IMAGE = "text-to-image"
+
+
+class Metric(StrEnum):
+    LATENCY = "latency"
+    THROUGHPUT = "throughput"
+    ACCURACY = "accuracy"
+    POWER = "power"
+    ENERGY = "energy"
+    MEMORY = "memory"
+    COST = "cost"
+
+
+#: The canonical unit of every metric; constraint values are always in these units.
+CANONICAL_UNITS: dict[Metric, str] = {
+    Metric.LATENCY: "ms",
+    Metric.THROUGHPUT: "rps",
+    Metric.ACCURACY: "fraction",
+    Metric.POWER: "W",
+    Metric.ENERGY: "J",
+    Metric.MEMORY: "GB",
+    Metric.COST: "USD/h",
+}
+
+#: The direction a bare bound takes ("30 FPS" is a floor, "10 ms" a ceiling).
+NATURAL_OP: dict[Metric, str] = {
+    Metric.LATENCY: "<=",
+    Metric.THROUGHPUT: ">=",
+    Metric.ACCURACY: ">=",
+    Metric.POWER: "<=",
+    Metric.ENERGY: "<=",
+    Metric.MEMORY: "<=",
+    Metric.COST: "<=",
+}
+
+
+class Sense(StrEnum):
+    MINIMIZE = "minimize"
+    MAXIMIZE = "maximize"
+
+
+class Deployment(StrEnum):
+    EDGE = "edge"
+    CLOUD = "cloud"
+    ON_PREM = "on-prem"
+
+
+class Precision(StrEnum):
+    FP32 = "fp32"
+    TF32 = "tf32"
+    FP16 = "fp16"
+    BF16 = "bf16"
+    FP8 = "fp8"
+    INT8 = "int8"
+    INT4 = "int4"
+
+
+class Regime(StrEnum):
+    HIPAA = "hipaa"
+    GDPR = "gdpr"
+    PCI_DSS = "pci-dss"
+    SOC2 = "soc2"
+
+
+class WorkloadKind(StrEnum):
+    INFERENCE = "inference"
+    TRAINING = "training"
+    FINE_TUNING = "fine-tuning"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Objective(_Frozen):
+    """The one thing to optimise."""
+
+    metric: Metric
+    sense: Sense
+
+
+class Constraint(_Frozen):
+    """A hard bound on one metric, in that metric's canonical unit."""
+
+    metric: Metric
+    op: Literal["<=", ">="]
+    value: float
+    unit: str
+
+    @model_validator(mode="after")
+    def _unit_is_canonical(self) -> Constraint:
+        expected = CANONICAL_UNITS[self.metric]
+        if self.unit != expected:
+            raise ValueError(f"{self.metric.value} bounds are in {expected!r}, not {self.unit!r}")
+        return self
+
+    def describe(self) -> str:
+        """A short human form, e.g. ``latency <= 10 ms``."""
+        return f"{self.metric.value} {self.op} {self.value:g} {self.unit}"
+
+
+class HardwareSelection(_Frozen):
+    """Device classes, vendors or catalog ids the request requires or forbids."""
+
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+
+class DifferentialPrivacy(_Frozen):
+    """A differential-privacy request; epsilon is None when no budget is named yet."""
+
+    epsilon: float | None = None
+    delta: float | None = None
+
+
+class Policies(_Frozen):
+    watermark: bool = False
+    differential_privacy: DifferentialPrivacy | None = None
+    compliance: list[Regime] = Field(default_factory=list)
+
+
+class Workload(_Frozen):
+    kind: WorkloadKind = WorkloadKind.INFERENCE
+    model: str | None = None
+    dataset_records: int | None = None
+    epochs: int | None = None
+    batch_size: int | None = None
+
+
+class Intent(_Frozen):
+    """A parsed request: task, objective, hard constraints, hardware, precisions and policies."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    text: str = ""
+    task: Task | None = None
+    objective: Objective | None = None
+    constraints: list[Constraint] = Field(default_factory=list)
+    deployment: Deployment | None = None
+    hardware: HardwareSelection = Field(default_factory=HardwareSelection)
+    precisions: list[Precision] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)
+    workload: Workload = Field(default_factory=Workload)
+    assumptions: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What looks wrong in the request (contradictions, impossible values); not scored.",
+    )
+
+    def bound(self, metric: Metric, op: str) -> float | None:
+        """The value of the bound on ``metric`` with ``op``, or None."""
+        for c in self.constraints:
+            if c.metric == metric and c.op == op:
+                return c.value
+        return None
