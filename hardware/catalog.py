@@ -24,7 +24,7 @@ DEVICE_FILE = "devices.yaml"
 MODEL_FILE = "models.yaml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalog:
     """Devices and model variants, indexed by id, with a content hash for reproducibility."""
 

@@ -1,0 +1,24 @@
+"""Errors raised while reading a request. Each carries a stable ``code`` and a ``hint``."""
+
+from __future__ import annotations
+
+EXAMPLE_REQUEST = "lowest power, classify images in 10ms"
+
+
+class IntentError(ValueError):
+    """Base class for request-reading errors."""
+
+    code = "intent-error"
+    hint = ""
+
+
+class IntentNotUnderstood(IntentError):
+    """The text names no task, objective, bound, hardware or policy the parser can read."""
+
+    code = "intent-not-understood"
+
+    def __init__(self, text: str, reason: str):
+        self.text = text
+        self.reason = reason
+        self.hint = f'try a request such as "{EXAMPLE_REQUEST}" or "用最低功耗在10ms内完成图像分类"'
+        super().__init__(f"could not read a deployment request: {reason}")

@@ -1,0 +1,131 @@
+"""The offline, rule-based parser: English and Chinese requests into an :class:`Intent`.
+
+The pipeline is fixed: normalise the text, read the fields that consume digits (compliance
+names, differential-privacy parameters, device names, precisions, model names, training
+sizes) and mask them, then read quantities and bounds from what is left, then the word
+fields. Every rule reads its vocabulary from ``intent/data/lexicon.yaml``.
+"""
+
+from __future__ import annotations
+
+from hardware import Catalog, load_catalog
+from intent.errors import IntentNotUnderstood
+from intent.parser import fields
+from intent.parser.constraints import ConstraintReader
+from intent.parser.lexicon import load_lexicon
+from intent.parser.quantities import scan_quantities
+from intent.parser.text import Workspace, normalise
+from intent.schema import (
+    Constraint,
+    DifferentialPrivacy,
+    HardwareSelection,
+    Intent,
+    Metric,
+    Objective,
+    Policies,
+    Workload,
+)
+
+MAX_TEXT = 4000
+
+
+def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
+    """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable."""
+    if not isinstance(text, str):
+        raise IntentNotUnderstood(str(text), "the request must be text")
+    if not text.strip():
+        raise IntentNotUnderstood(text, "the request is empty")
+    lexicon = load_lexicon()
+    catalog = catalog or load_catalog()
+    space = Workspace(normalise(text[:MAX_TEXT], lexicon))
+    assumptions: list[str] = []
+    warnings: list[str] = []
+    if len(text) > MAX_TEXT:
+        warnings.append(f"only the first {MAX_TEXT} characters of the request were read")
+
+    compliance = fields.read_compliance(lexicon, space)
+    dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
+    include, exclude = fields.read_hardware(lexicon, space, catalog)
+    precisions, precision_notes = fields.read_precisions(lexicon, space)
+    model_id, model_task = fields.read_model(space, catalog)
+    workload = fields.read_workload(lexicon, space)
+    result = ConstraintReader(lexicon, space, scan_quantities(lexicon, space)).read()
+    objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
+    task = fields.read_task(lexicon, space) or model_task
+
+    assumptions += precision_notes + result.assumptions
+    warnings += result.warnings
+    objective = None
+    if objectives:
+        metric, sense, _ = objectives[0]
+        objective = Objective(metric=metric, sense=sense)
+        for other_metric, other_sense, _ in objectives[1:]:
+            warnings.append(f"more than one preference named: optimising {metric} ({sense}); "
+                            f"{other_metric} ({other_sense}) was named later and is not optimised")
+    assumptions += _defaults(result.constraints, workload, dp_asked, delta)
+    warnings += _contradictions(result.constraints, include, exclude)
+
+    intent = Intent(
+        text=text,
+        task=task,
+        objective=objective,
+        constraints=result.constraints,
+        deployment=fields.read_deployment(lexicon, space),
+        hardware=HardwareSelection(include=include, exclude=exclude),
+        precisions=precisions,
+        policies=Policies(
+            watermark=fields.read_watermark(lexicon, space),
+            differential_privacy=DifferentialPrivacy(epsilon=epsilon, delta=delta) if dp_asked else None,
+            compliance=compliance,
+        ),
+        workload=Workload(model=model_id, **workload),
+        assumptions=assumptions,
+        warnings=warnings,
+    )
+    if _is_empty(intent):
+        raise IntentNotUnderstood(text, "found no task, preference, bound, hardware, precision or policy in it")
+    return intent
+
+
+def _defaults(constraints: list[Constraint], workload: dict, dp_asked: bool, delta: float | None) -> list[str]:
+    notes = []
+    metrics = {c.metric for c in constraints}
+    if Metric.LATENCY in metrics:
+        notes.append("latency bound read as p99 per request")
+    if Metric.ENERGY in metrics:
+        notes.append("energy bound read as joules per request")
+    if workload["kind"] == "inference":
+        notes.append("workload read as inference (no training or fine-tuning named)")
+    if dp_asked and delta is None:
+        notes.append("differential privacy: no delta given; the policy layer sets it below 1/N for N records")
+    return notes
+
+
+def _contradictions(constraints: list[Constraint], include: list[str], exclude: list[str]) -> list[str]:
+    """What cannot all hold: crossing bounds, impossible values, a selector both required and forbidden."""
+    out = []
+    by_key = {(c.metric, c.op): c.value for c in constraints}
+    for metric in Metric:
+        low, high = by_key.get((metric, ">=")), by_key.get((metric, "<="))
+        if low is not None and high is not None and low > high:
+            out.append(f"contradiction: {metric.value} must be at least {low:g} and at most {high:g}")
+    for c in constraints:
+        if c.metric == Metric.ACCURACY and not 0 <= c.value <= 1:
+            out.append(f"impossible value: accuracy {c.value:g} is outside 0..1")
+        elif c.metric != Metric.ACCURACY and c.value < 0:
+            out.append(f"impossible value: {c.metric.value} {c.value:g} {c.unit} is negative")
+    for selector in include:
+        if selector in exclude:
+            out.append(f"contradiction: {selector!r} is both required and forbidden")
+    return out
+
+
+def _is_empty(intent: Intent) -> bool:
+    return not (intent.task or intent.objective or intent.constraints or intent.deployment
+                or intent.hardware.include or intent.hardware.exclude or intent.precisions
+                or intent.policies.watermark or intent.policies.differential_privacy
+                or intent.policies.compliance or intent.workload.model
+                or intent.workload.kind != "inference")
+
+
+__all__ = ["parse_rules"]

@@ -1,0 +1,231 @@
+"""Rules for the fields that are words rather than amounts: task, objective, deployment,
+hardware, precisions, policies and workload. Each function reads a :class:`Workspace` and
+the lexicon and returns one field; the ones that consume digits ("SOC 2", "ε=1", "H100")
+mask what they read.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from hardware import Catalog
+from intent.parser.lexicon import Lexicon, Match, PhraseSet
+from intent.parser.text import Workspace
+
+NUMBER_AFTER = r"\s*(?:=|:|of|is|at|为|是)?\s*(?P<value>\d+(?:\.\d+)?(?:e-?\d+)?)(?!\d)(?!\.\d)"
+FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the)?[\s,、/&()（）]*$")
+
+
+def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_words: int = 4) -> bool:
+    """True when a negation word stands within ``max_words`` words before ``start``."""
+    gap = text[window_start:start]
+    words = gap.split()
+    near = " ".join(words[-max_words:]) if gap.isascii() else gap[-8:]
+    return bool(lexicon.negations.scan(" " + near + " "))
+
+
+# -- task ---------------------------------------------------------------------------------
+
+def read_task(lexicon: Lexicon, space: Workspace) -> str | None:
+    """The most specific task phrase wins; among equals, the first."""
+    matches = lexicon.tasks.all_matches(space.text)
+    if not matches:
+        return None
+    best = max(matches, key=lambda m: (m.weight, -m.start))
+    return best.key
+
+
+# -- objective ----------------------------------------------------------------------------
+
+def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]) -> list[tuple[str, str, int]]:
+    """Every preference in the text as (metric, sense, position), first named first."""
+    text = space.masked
+    blocked = [(c.start, c.end) for c in comparators]
+
+    def free(m: Match) -> bool:
+        return not any(s < m.end and m.start < e for s, e in blocked)
+
+    found = [(*m.key.split("/"), m.start) for m in lexicon.objective_phrases.scan(text) if free(m)]
+    metrics = lexicon.metric_words.scan(text)
+    fillers = "|".join(re.escape(str(f)) for f in lexicon["sense_fillers"])
+    for sense in (m for m in lexicon.sense_words.scan(text) if free(m)):
+        for metric in metrics:
+            between = text[sense.end:metric.start] if metric.start >= sense.end else text[metric.end:sense.start]
+            if re.fullmatch(rf"\s*(?:(?:{fillers})\s*){{0,2}}", between):
+                found.append((metric.key, sense.key, min(sense.start, metric.start)))
+    return sorted(_dedupe(found), key=lambda f: f[2])
+
+
+def _dedupe(found: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    seen, out = set(), []
+    for metric, sense, pos in sorted(found, key=lambda f: f[2]):
+        if (metric, sense) not in seen:
+            seen.add((metric, sense))
+            out.append((metric, sense, pos))
+    return out
+
+
+# -- deployment ---------------------------------------------------------------------------
+
+def read_deployment(lexicon: Lexicon, space: Workspace) -> str | None:
+    for m in lexicon.deployments.scan(space.masked):
+        if not negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=2):
+            return m.key
+    return None
+
+
+# -- hardware -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def device_phrases(catalog: Catalog) -> PhraseSet:
+    """Device and family aliases from the catalog; each names its id."""
+    groups: dict[str, list[str]] = {}
+    for fam_id, family in catalog.families.items():
+        groups[fam_id] = list(family.aliases) + [fam_id]
+    for device in catalog.devices.values():
+        groups[device.id] = list(device.aliases) + [device.id]
+    return PhraseSet(groups, plural=True)
+
+
+def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> tuple[list[str], list[str]]:
+    """Include and exclude lists: device ids (masked once read), then vendors and classes."""
+    mentions = [(m.start, m.end, m.key) for m in device_phrases(catalog).scan(space.masked)]
+    for start, end, _ in mentions:
+        space.mask(start, end)
+    mentions += [(m.start, m.end, m.key.split(":", 1)[1]) for m in lexicon.hardware_words.scan(space.masked)]
+    mentions.sort()
+    include: list[str] = []
+    exclude: list[str] = []
+    previous: tuple[int, int, bool] | None = None
+    for start, end, tag in mentions:
+        clause_start = space.clause_bounds(start)[0]
+        if previous and previous[1] >= clause_start and FILLER.match(space.text[previous[1]:start]):
+            is_excluded = previous[2]
+        else:
+            window = max(clause_start, previous[1] if previous else 0)
+            is_excluded = negated(lexicon, space.text, start, window)
+        target = exclude if is_excluded else include
+        if tag not in target:
+            target.append(tag)
+        previous = (start, end, is_excluded)
+    return include, exclude
+
+
+# -- precisions ---------------------------------------------------------------------------
+
+def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list[str]]:
+    """Allowed precisions and the assumptions made reading them."""
+    bits = lexicon["precision_bits"]
+    order = list(bits)
+    allowed: set[str] = set()
+    forbidden: set[str] = set()
+    notes: list[str] = []
+    better = lexicon.words("or_better")
+    for m in lexicon.precisions.scan(space.masked):
+        space.mask(m.start, m.end)
+        clause_start = space.clause_bounds(m.start)[0]
+        if negated(lexicon, space.text, m.start, clause_start, max_words=2):
+            forbidden.add(m.key)
+        elif any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])):
+            wider = [p for p in order if bits[p] >= bits[m.key]]
+            allowed.update(wider)
+            notes.append(f"'{m.key} or better' read as any of {', '.join(wider)}")
+        else:
+            allowed.add(m.key)
+    if forbidden and not allowed:
+        allowed = set(order) - forbidden
+    return [p for p in order if p in allowed], notes
+
+
+# -- policies -----------------------------------------------------------------------------
+
+def read_compliance(lexicon: Lexicon, space: Workspace) -> list[str]:
+    regimes: list[str] = []
+    for m in lexicon.compliance.scan(space.masked):
+        space.mask(m.start, m.end)
+        if m.key not in regimes:
+            regimes.append(m.key)
+    return regimes
+
+
+def read_watermark(lexicon: Lexicon, space: Workspace) -> bool:
+    for m in lexicon.words("watermark").scan(space.masked):
+        clause_start = space.clause_bounds(m.start)[0]
+        if not negated(lexicon, space.text, m.start, clause_start, max_words=3):
+            return True
+    return False
+
+
+def read_differential_privacy(lexicon: Lexicon, space: Workspace) -> tuple[bool, float | None, float | None]:
+    """(asked for, epsilon, delta); the numbers are masked so they are not read as quantities."""
+    asked = bool(lexicon.words("differential_privacy").scan(space.masked))
+    epsilon = _parameter(lexicon, space, "epsilon_words")
+    delta = _parameter(lexicon, space, "delta_words")
+    return asked or epsilon is not None, epsilon, delta
+
+
+def _parameter(lexicon: Lexicon, space: Workspace, words: str) -> float | None:
+    for m in lexicon.words(words).scan(space.masked):
+        space.mask(m.start, m.end)
+        value = re.compile(NUMBER_AFTER).match(space.masked, m.end)
+        if value:
+            space.mask(m.end, value.end())
+            return float(value.group("value"))
+    return None
+
+
+# -- workload -----------------------------------------------------------------------------
+
+def read_workload(lexicon: Lexicon, space: Workspace) -> dict:
+    spec = lexicon["workload"]
+    kinds = PhraseSet({k: spec[k] for k in ("fine-tuning", "training")})
+    kind_matches = kinds.scan(space.masked)
+    out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
+    for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
+                           ("dataset_records", rf"(?P<n>\d[\d,.]*\s*(?:k|m|million|thousand|万|亿)?)\s*"
+                                               rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"),
+                           ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
+        m = re.search(pattern, space.masked)
+        if m:
+            out[field] = _integer(m.group("n"), lexicon)
+            space.mask(m.start(), m.end())
+    return out
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: len(str(w)), reverse=True))
+
+
+def _integer(text: str, lexicon: Lexicon) -> int:
+    m = re.match(r"([\d,.]+)\s*(\S+)?", text.strip())
+    value = float(m.group(1).replace(",", ""))
+    scale = m.group(2)
+    if scale:
+        value *= float(lexicon["number_scales"].get(scale, 1))
+    return int(value)
+
+
+# -- model names --------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def model_patterns(catalog: Catalog) -> list[tuple[re.Pattern, str, str]]:
+    """A loose pattern per catalog model id: "llama-3-8b" also matches "Llama 3 8B"."""
+    out = []
+    for model in catalog.models.values():
+        chunks = re.findall(r"[a-z]+|\d+(?:\.\d+)?[a-z]*", model.id)
+        if len(chunks) < 2 or model.id.endswith("-mlperf"):
+            continue
+        body = r"[\s-]*".join(re.escape(c) for c in chunks)
+        out.append((re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), model.id, model.task))
+    return sorted(out, key=lambda p: len(p[1]), reverse=True)
+
+
+def read_model(space: Workspace, catalog: Catalog) -> tuple[str | None, str | None]:
+    """(model id, its task) for the first catalog model the text names."""
+    for pattern, model_id, task in model_patterns(catalog):
+        m = pattern.search(space.masked)
+        if m:
+            space.mask(m.start(), m.end())
+            return model_id, task
+    return None, None

@@ -1,0 +1,106 @@
+"""Numbers as people write them: "1,000", "5k", "2.5万", "ten", "two hundred", "十", "两百", "百分之九十五".
+
+``spell_out_numbers`` rewrites number words into digits before anything else reads the text,
+so the quantity rules see only digits; ``to_float`` reads one digit literal with its scale.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL = "[零〇一二两三四五六七八九十百千万亿点]+"
+
+
+def chinese_to_number(text: str) -> float | None:
+    """Read a Chinese numeral such as 十, 两百, 一千五百, 三点五; None if it is not one."""
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        base = chinese_to_number(whole) if whole else 0
+        if base is None or not frac or any(c not in CN_DIGITS for c in frac):
+            return None
+        return base + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in CN_DIGITS:
+            digit = CN_DIGITS[char]
+        elif char in CN_SMALL_UNITS:
+            section += (1 if digit is None else digit) * CN_SMALL_UNITS[char]
+            digit = None
+        elif char in CN_LARGE_UNITS:
+            total += (section + (digit or 0)) * CN_LARGE_UNITS[char]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _english_pattern(words: dict[str, float], scales: dict[str, float]) -> re.Pattern:
+    """Number words, starting with a base word ("two hundred", not a lone "million")."""
+    base = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    big = "|".join(map(re.escape, sorted((s for s in scales if s.isalpha() and len(s) > 2), key=len, reverse=True)))
+    return re.compile(rf"(?<![a-z0-9.])(?:{base})(?:[\s-]+(?:and\s+)?(?:{base}|{big}))*(?![a-z0-9])")
+
+
+def english_words_to_number(phrase: str, words: dict[str, float], scales: dict[str, float]) -> float | None:
+    """"two hundred fifty" -> 250; "half" -> 0.5; None when the words are not all number words."""
+    total, current = 0.0, 0.0
+    for token in re.split(r"[\s-]+", phrase.strip()):
+        if token == "and":
+            continue
+        if token in words:
+            current += words[token]
+        elif token in scales and token.isalpha():
+            current = (current or 1) * scales[token]
+            if scales[token] >= 1000:
+                total, current = total + current, 0.0
+        else:
+            return None
+    return total + current
+
+
+@lru_cache(maxsize=4)
+def _compiled(words_key: tuple, scales_key: tuple) -> re.Pattern:
+    return _english_pattern(dict(words_key), dict(scales_key))
+
+
+def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, float], unit_lead: re.Pattern) -> str:
+    """Rewrite number words into digits. Chinese numerals are rewritten only before a unit or
+    counter (``unit_lead``) or after 百分之, so words such as 一起 stay as they are."""
+    pattern = _compiled(tuple(sorted(words.items())), tuple(sorted(scales.items())))
+
+    def english(match: re.Match) -> str:
+        value = english_words_to_number(match.group(0), words, scales)
+        return match.group(0) if value is None else format_number(value)
+
+    text = pattern.sub(english, text)
+    text = re.sub(rf"百分之({CN_NUMERAL}|\d+(?:\.\d+)?)", _percent, text)
+
+    def chinese(match: re.Match) -> str:
+        if not unit_lead.match(text, match.end()):
+            return match.group(0)
+        value = chinese_to_number(match.group(0))
+        return match.group(0) if value is None else format_number(value)
+
+    return re.sub(rf"(?<![\d.]){CN_NUMERAL}", chinese, text)
+
+
+def _percent(match: re.Match) -> str:
+    body = match.group(1)
+    value = float(body) if body[0].isdigit() else chinese_to_number(body)
+    return match.group(0) if value is None else format_number(value) + "%"
+
+
+def to_float(literal: str, scale: str | None, scales: dict[str, float]) -> float:
+    """Read "1,000", "2.5" with an optional scale word ("k", "million", "万")."""
+    value = float(literal.replace(",", ""))
+    if scale:
+        value *= scales[scale.strip()]
+    return value

@@ -1,0 +1,229 @@
+"""Find amounts with their units ("10ms", "$900/month", "每秒30帧", "5-10 ms") and convert them.
+
+Each :class:`Quantity` carries the metric its unit implies and its value in that metric's
+canonical unit (factors from pint, see ``units.py``). Percentages and bare numbers are kept
+too, with no metric: whether they are accuracy depends on the words around them, which is
+the constraint rules' business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from intent.parser.lexicon import Lexicon
+from intent.parser.numbers import to_float
+from intent.parser.text import Workspace
+from intent.parser.units import unit_factors
+
+NUMBER = re.compile(
+    r"(?P<sign>(?<![\w.-])-)?(?<![a-z0-9.#_])(?<![a-z0-9]-)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+)
+RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An amount in the text. ``kind`` is a metric name, ``percent`` or ``bare``."""
+
+    start: int
+    end: int
+    kind: str
+    value: float
+    low: float | None = None
+    note: str | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(str(w)) for w in sorted(set(words), key=lambda w: len(str(w)), reverse=True))
+
+
+def _bounded(words) -> str:
+    """An alternation that must not run on into an ASCII letter or digit."""
+    return rf"(?:{_alternation(words)})(?![a-z0-9])"
+
+
+class Grammar:
+    """Unit patterns compiled from the lexicon, with pint's conversion factors."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.factors = unit_factors(lexicon["units"])
+        self.scales = {str(k): float(v) for k, v in lexicon["number_scales"].items()}
+
+    def period_of(self, word: str) -> str:
+        return self._period_index[word]
+
+    @cached_property
+    def _period_index(self) -> dict[str, str]:
+        return {str(w): period for period, words in self.lexicon["periods"].items() for w in words}
+
+    @cached_property
+    def _unit_index(self) -> dict[str, tuple[str, str]]:
+        return {str(s): (metric, unit) for metric, spec in self.lexicon["units"].items()
+                for unit, spellings in spec["spellings"].items() for s in spellings}
+
+    @cached_property
+    def scale(self) -> re.Pattern:
+        spaced = [s for s in self.scales if s.isascii() and s.isalpha() and len(s) > 2]
+        attached = [s for s in self.scales if s not in spaced]
+        return re.compile(rf"(?:\s(?P<spaced>{_alternation(spaced)})|(?P<attached>{_alternation(attached)}))(?![a-z])")
+
+    @cached_property
+    def percent(self) -> re.Pattern:
+        return re.compile(r"\s?(?:%|percent(?![a-z])|per cent(?![a-z])|pct(?![a-z]))")
+
+    @cached_property
+    def rate_unit(self) -> re.Pattern:
+        return re.compile(rf"\s?(?P<unit>{_bounded(self.lexicon['rate_units']['second'])})")
+
+    @cached_property
+    def per_period(self) -> re.Pattern:
+        per = _alternation(self.lexicon["per_words"])
+        return re.compile(rf"\s*(?:{per})\s*(?P<period>{_bounded(self._period_index)})")
+
+    @cached_property
+    def item_rate(self) -> re.Pattern:
+        items = _alternation([i for i in self.lexicon["throughput_items"] if str(i).isascii()])
+        return re.compile(rf"\s?(?:{items})\s*(?:per|/|an?|each|every)\s*(?P<period>{_bounded(self._period_index)})"
+                          rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})")
+
+    @cached_property
+    def cn_item(self) -> re.Pattern:
+        return re.compile(rf"\s?(?:{_alternation([i for i in self.lexicon['throughput_items'] if not str(i).isascii()])})")
+
+    @cached_property
+    def cn_period_prefix(self) -> re.Pattern:
+        cn = [w for w in self._period_index if not w.isascii()]
+        return re.compile(rf"每\s*(?P<period>{_alternation(cn)})")
+
+    @cached_property
+    def currency_suffix(self) -> re.Pattern:
+        return re.compile(rf"\s?(?:{_alternation(self.lexicon['currency']['suffix'])})(?![a-z])")
+
+    @cached_property
+    def currency_prefix(self) -> re.Pattern:
+        return re.compile(rf"(?:{_alternation(self.lexicon['currency']['prefix'])})\s?$")
+
+    @cached_property
+    def metric_unit(self) -> re.Pattern:
+        return re.compile(rf"\s?(?P<unit>{_bounded(self._unit_index)})")
+
+    def metric_unit_of(self, spelling: str) -> tuple[str, str]:
+        return self._unit_index[spelling]
+
+
+class QuantityScanner:
+    """Reads every quantity in a workspace's masked text, left to right."""
+
+    def __init__(self, grammar: Grammar, space: Workspace):
+        self.g = grammar
+        self.space = space
+        self.text = space.masked
+
+    def scan(self) -> list[Quantity]:
+        found: list[Quantity] = []
+        position = 0
+        while (match := NUMBER.search(self.text, position)) is not None:
+            quantity = self._read(match)
+            found.append(quantity)
+            position = max(quantity.end, match.end())
+        return found
+
+    def _read(self, match: re.Match) -> Quantity:
+        value, end = self._number(match)
+        first = self._unit(match.start(), end, value)
+        joined = self._range_after(match.start(), first)
+        return joined or first
+
+    def _number(self, match: re.Match) -> tuple[float, int]:
+        literal = ("-" if match.group("sign") else "") + match.group("num")
+        scale = self.g.scale.match(self.text, match.end())
+        if scale:
+            word = scale.group("spaced") or scale.group("attached")
+            return to_float(literal, word, self.g.scales), scale.end()
+        return to_float(literal, None, self.g.scales), match.end()
+
+    def _unit(self, start: int, end: int, value: float) -> Quantity:
+        """The unit right after a number decides the metric; a number with none is ``bare``."""
+        text, g = self.text, self.g
+        if g.currency_prefix.search(text, 0, start):
+            return self._cost(start, end, value)
+        if m := g.percent.match(text, end):
+            return Quantity(start, m.end(), "percent", value)
+        if m := g.rate_unit.match(text, end):
+            return Quantity(start, m.end(), "throughput", value)
+        if m := g.item_rate.match(text, end):
+            period = m.group("period") or m.group("bare_period")
+            return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{g.period_of(period)}"])
+        if m := g.currency_suffix.match(text, end):
+            return self._cost(start, m.end(), value)
+        if m := g.metric_unit.match(text, end):
+            metric, unit = g.metric_unit_of(m.group("unit"))
+            return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"])
+        if (m := g.cn_item.match(text, end)) and (period := self._cn_period(start)):
+            return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
+        return Quantity(start, end, "bare", value)
+
+    def _cost(self, start: int, end: int, value: float) -> Quantity:
+        g = self.g
+        if m := g.per_period.match(self.text, end):
+            period, end = g.period_of(m.group("period")), m.end()
+        else:
+            period = self._cn_period(start)
+        note = None
+        if period is None:
+            period = self.g.lexicon["default_cost_period"]
+            note = "a cost with no period is read as per hour"
+        elif period in ("day", "month", "year"):
+            hours = round(1 / g.factors[f"cost:{period}"])
+            note = f"a {period}ly budget is divided by {hours} hours" if period != "day" else "a daily budget is divided by 24 hours"
+        return Quantity(start, end, "cost", value * g.factors[f"cost:{period}"], note=note)
+
+    def _cn_period(self, start: int) -> str | None:
+        """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元."""
+        clause_start, _ = self.space.clause_bounds(start)
+        found = None
+        for m in self.g.cn_period_prefix.finditer(self.text, clause_start, start):
+            found = m
+        return self.g.period_of(found.group("period")) if found else None
+
+    def _range_after(self, start: int, first: Quantity) -> Quantity | None:
+        """"5-10 ms", "between 5 and 10 ms", "20到40毫秒之间": one quantity with low and high."""
+        joiner = re.compile(r"\s*(?:-|–|~|到|至|to|and)\s*").match(self.text, first.end)
+        if not joiner or first.kind == "percent":
+            return None
+        word = joiner.group(0).strip()
+        if word in ("to", "and") and not RANGE_OPENER.search(self.text, 0, start):
+            return None
+        second_match = NUMBER.match(self.text, joiner.end()) or _signed_number(self.text, joiner.end())
+        if second_match is None:
+            return None
+        high_value, end = self._number(second_match)
+        second = self._unit(second_match.start(), end, high_value)
+        if second.kind == "bare" or (first.kind != "bare" and first.kind != second.kind):
+            return None
+        low = first.value if first.kind != "bare" else first.value * (second.value / high_value if high_value else 1)
+        end = second.end
+        if closer := re.compile(r"\s*(?:之间|范围内)").match(self.text, end):
+            end = closer.end()
+        return Quantity(start, end, second.kind, second.value, low=low, note=second.note)
+
+
+def _signed_number(text: str, position: int) -> re.Match | None:
+    return re.compile(r"(?P<sign>)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)").match(text, position)
+
+
+def scan_quantities(lexicon: Lexicon, space: Workspace) -> list[Quantity]:
+    return QuantityScanner(_grammar(lexicon), space).scan()
+
+
+@lru_cache(maxsize=2)
+def _grammar(lexicon: Lexicon) -> Grammar:
+    return Grammar(lexicon)
