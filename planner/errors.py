@@ -1,0 +1,34 @@
+"""Errors raised while estimating and planning."""
+
+from __future__ import annotations
+
+
+class PlanningError(ValueError):
+    """Base class for planning errors; ``code`` is stable, ``hint`` says what to do."""
+
+    code = "planning-error"
+    hint = ""
+
+
+class EstimateError(PlanningError):
+    """A configuration is not a candidate (precision unsupported, does not fit, no figures)."""
+
+    code = "not-a-candidate"
+
+
+class MissingTaskError(PlanningError):
+    """The request names no task and no model, so there is nothing to place."""
+
+    code = "missing-task"
+    hint = 'say what the model does, e.g. "classify images", "transcribe audio", "serve a chatbot"'
+
+
+class InfeasibleError(PlanningError):
+    """No configuration meets every hard constraint; ``report`` says which conflict and what is reachable."""
+
+    code = "infeasible"
+
+    def __init__(self, message: str, report):
+        super().__init__(message)
+        self.report = report
+        self.hint = "relax one of the conflicting constraints; the best reachable values are listed"

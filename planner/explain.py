@@ -1,0 +1,99 @@
+"""Explanations: how each constraint binds, runner-ups and near misses, and why a request is infeasible."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from intent.schema import CANONICAL_UNITS, Constraint, Metric
+from planner.perf import Prediction
+from planner.solver import REPLICATED, value
+
+BINDING_SHARE = 0.05
+UNITS = {m.value: u for m, u in CANONICAL_UNITS.items()}
+
+
+def deployment_value(row: Prediction, metric: str, replicas: int) -> float | None:
+    v = value(row, metric)
+    if v is None:
+        return None
+    return v * replicas if metric in REPLICATED else v
+
+
+def check(c: Constraint, row: Prediction, replicas: int) -> tuple[float | None, float | None, bool]:
+    """(predicted value, slack, binding) of one constraint for a deployment."""
+    predicted = deployment_value(row, c.metric.value, replicas)
+    if predicted is None:
+        return None, None, False
+    slack = c.value - predicted if c.op == "<=" else predicted - c.value
+    binding = abs(slack) <= BINDING_SHARE * max(abs(c.value), 1e-9)
+    return predicted, slack, binding
+
+
+def violations(row: Prediction, constraints: list[Constraint], replicas: int = 1) -> list[str]:
+    out = []
+    for c in constraints:
+        predicted, slack, _ = check(c, row, replicas)
+        if predicted is None:
+            out.append(f"{c.metric.value} unknown (no published figure)")
+        elif slack < -1e-12:
+            out.append(f"{c.metric.value} {fmt(predicted, c.metric.value)} breaks {c.op} {fmt(c.value, c.metric.value)}")
+    return out
+
+
+def fmt(amount: float | None, metric: str) -> str:
+    if amount is None:
+        return "unknown"
+    unit = UNITS[metric]
+    if metric == "accuracy":
+        return f"{amount * 100:.2f}%"
+    if unit == "USD/h":
+        return f"${amount:,.3f}/h"
+    magnitude = abs(amount)
+    digits = 3 if magnitude < 1 else 2 if magnitude < 100 else 1
+    return f"{amount:,.{digits}f} {unit}"
+
+
+def compare(metric: str, sense: str, ours: float | None, theirs: float | None) -> str:
+    """Why 'theirs' lost on the objective, in words."""
+    if theirs is None:
+        return f"its {metric} is unknown"
+    if ours is None:
+        return f"{metric} {fmt(theirs, metric)}"
+    if abs(theirs - ours) <= 1e-9 * max(1.0, abs(ours)):
+        return f"ties on {metric} ({fmt(theirs, metric)}) and lost on the tie-breakers"
+    worse = "higher" if theirs > ours else "lower"
+    return f"{metric} {fmt(theirs, metric)} is {worse} than {fmt(ours, metric)}"
+
+
+class Conflict(BaseModel):
+    """One constraint of an infeasible request and the best value reachable without it."""
+
+    model_config = ConfigDict(frozen=True)
+    constraint: Constraint
+    best_reachable: float | None
+
+    def describe(self) -> str:
+        metric = self.constraint.metric.value
+        if self.best_reachable is None:
+            return f"{self.constraint.describe()}: cannot be met even if the others are dropped"
+        return f"{self.constraint.describe()}: the best reachable with the others holding is " \
+               f"{fmt(self.best_reachable, metric)}"
+
+
+class InfeasibilityReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    reason: str
+    conflicts: list[Conflict] = []
+    candidates: int = 0
+
+    def lines(self) -> list[str]:
+        return [self.reason] + [c.describe() for c in self.conflicts]
+
+
+def summarise_conflicts(conflicts: list[Conflict]) -> str:
+    names = " and ".join(c.constraint.describe() for c in conflicts)
+    return f"no configuration meets {names} together" if len(conflicts) > 1 else f"no configuration meets {names}"
+
+
+def metric_label(metric: Metric | str) -> str:
+    return metric.value if isinstance(metric, Metric) else metric

@@ -1,0 +1,103 @@
+"""The execution plan: a typed, explained, reproducible document.
+
+It holds the intent, the chosen configuration, predicted metrics with their provenance,
+how each constraint binds, runner-up alternatives and near misses, assumptions, policy
+sections, ordered steps, the solver's status, and hashes of the catalog and policy.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from intent.schema import Constraint, Intent
+
+PLAN_SCHEMA_VERSION = "1"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Choice(_Frozen):
+    """What runs where."""
+
+    model_id: str
+    device_id: str
+    device_name: str
+    precision: str
+    batch_size: int
+    replicas: int
+    placement: str
+    runtime: str
+    serving: str
+
+
+class Metrics(_Frozen):
+    """Predicted figures for the whole deployment (all replicas), with where each comes from."""
+
+    latency_ms: float
+    throughput_rps: float
+    power_w: float | None
+    energy_j: float | None
+    memory_gb: float
+    cost_usd_per_hour: float | None
+    accuracy: float | None
+    bound_by: str = Field(description="what limits a batch step: compute or memory bandwidth")
+    provenance: dict[str, str]
+
+
+class ConstraintCheck(_Frozen):
+    """How one hard constraint stands in the plan."""
+
+    constraint: Constraint
+    predicted: float | None
+    slack: float | None = Field(description="distance to the bound, in the constraint's unit")
+    binding: bool = Field(description="true when the bound decided the choice (slack within 5%)")
+
+
+class Alternative(_Frozen):
+    """A configuration that was not chosen and why."""
+
+    choice: Choice
+    metrics: Metrics
+    feasible: bool
+    why_not: str
+
+
+class PolicySection(_Frozen):
+    """A concrete policy: its parameters, what caused it, and its steps."""
+
+    name: str
+    parameters: dict[str, str | float | int | bool | None | list[str]]
+    caused_by: str
+    steps: list[str] = Field(default_factory=list)
+    latency_overhead_ms: float = 0.0
+
+
+class SolverReport(_Frozen):
+    status: str = Field(description="OPTIMAL or FEASIBLE (stopped at the time limit)")
+    objective: str
+    objective_value: float
+    tie_breakers: list[str]
+    candidates: int
+    time_limit_s: float
+    seed: int
+    workers: int
+
+
+class ExecutionPlan(_Frozen):
+    schema_version: str = PLAN_SCHEMA_VERSION
+    intent: Intent
+    choice: Choice
+    metrics: Metrics
+    objective_default: bool = Field(description="true when the request named no objective and the default was used")
+    constraints: list[ConstraintCheck]
+    why: list[str]
+    alternatives: list[Alternative]
+    assumptions: list[str]
+    warnings: list[str]
+    policies: list[PolicySection]
+    steps: list[str]
+    solver: SolverReport
+    catalog_hash: str
+    policy_hash: str | None = None

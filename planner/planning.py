@@ -1,0 +1,189 @@
+"""The planning pipeline: candidates -> CP-SAT model -> solve -> explain.
+
+``plan_intent`` returns a :class:`PlanningResult` (choice, metrics, constraint checks,
+alternatives, solver report) for the agent to wrap with policies and steps, or raises
+:class:`InfeasibleError` with a report naming the conflicting constraints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from hardware import Catalog
+from intent.schema import Intent
+from planner.candidates import CandidateSet, PlacementRule, build_candidates
+from planner.errors import InfeasibleError
+from planner.explain import (
+    Conflict,
+    InfeasibilityReport,
+    check,
+    compare,
+    deployment_value,
+    fmt,
+    summarise_conflicts,
+    violations,
+)
+from planner.factors import runtime_for
+from planner.perf import Prediction
+from planner.prune import pareto_rows, satisfying_rows
+from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, SolverReport
+from planner.solver import (
+    SolverSettings,
+    best_reachable,
+    conflict_core,
+    feasible,
+    objective_of,
+    solve,
+)
+
+ALTERNATIVES = 3
+
+
+@dataclass
+class PlanningResult:
+    choice: Choice
+    metrics: Metrics
+    objective_default: bool
+    constraints: list[ConstraintCheck]
+    why: list[str]
+    alternatives: list[Alternative]
+    solver: SolverReport
+    assumptions: list[str]
+
+
+def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
+                settings: SolverSettings | None = None, extra_latency_ms: float = 0.0) -> PlanningResult:
+    settings = settings or SolverSettings()
+    candidates = build_candidates(intent, catalog, list(rules))
+    rows = [_with_overhead(r, extra_latency_ms) for r in candidates.rows]
+    if not rows:
+        raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
+    objective, is_default = objective_of(intent.objective)
+    all_rows = rows
+    rows = satisfying_rows(all_rows, intent.constraints, settings.max_replicas)
+    if not rows:
+        raise _infeasible(intent, all_rows, settings)
+    rows = pareto_rows(rows, intent.constraints, objective, settings.max_replicas)
+    solution = solve(rows, intent.constraints, objective, settings, strict_objective=not is_default)
+    if solution is None:
+        raise _infeasible(intent, all_rows, settings)
+    row = rows[solution.row]
+    choice = _choice(row, solution.replicas, catalog)
+    metrics = _metrics(row, solution.replicas)
+    checks = [ConstraintCheck(constraint=c, predicted=p, slack=s, binding=b)
+              for c in intent.constraints for p, s, b in [check(c, row, solution.replicas)]]
+    alternatives = _alternatives(rows, intent, objective, settings, solution, catalog)
+    report = SolverReport(
+        status=solution.status, objective=f"{objective[1]} {objective[0]}",
+        objective_value=solution.objective_value, tie_breakers=[lv.describe() for lv in solution.levels[1:]]
+        + ["fewest replicas", "catalog order"], candidates=len(rows), time_limit_s=settings.time_limit_s,
+        seed=settings.seed, workers=settings.workers,
+    )
+    assumptions = []
+    if is_default:
+        assumptions.append("no objective stated: minimised cost per hour (configurations with a known price first), "
+                           "then latency, then power")
+    if objective[0] == "throughput":
+        assumptions.append("throughput is maximised per replica; replicas are added only to meet a throughput bound")
+    if any(c.metric.value in ("power", "cost") for c in intent.constraints):
+        assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
+    why = _why(intent, objective, is_default, checks, row, solution)
+    return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions)
+
+
+def _with_overhead(row: Prediction, extra_ms: float) -> Prediction:
+    """Add policy latency (e.g. watermarking) to every row, so the planner plans with it."""
+    if not extra_ms:
+        return row
+    latency = row.latency_ms + extra_ms
+    return replace(row, latency_ms=latency, throughput_rps=row.throughput_rps * row.latency_ms / latency,
+                   energy_j=None if row.energy_j is None else row.energy_j * latency / row.latency_ms)
+
+
+def _choice(row: Prediction, replicas: int, catalog: Catalog) -> Choice:
+    device = catalog.device(row.device_id)
+    model = catalog.model(row.model_id)
+    rule = runtime_for(device, model.kind.value)
+    return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
+                  precision=row.precision, batch_size=row.batch_size, replicas=replicas, placement=row.placement,
+                  runtime=rule.runtime, serving=rule.serving)
+
+
+def _metrics(row: Prediction, replicas: int) -> Metrics:
+    return Metrics(
+        latency_ms=row.latency_ms, throughput_rps=row.throughput_rps * replicas,
+        power_w=deployment_value(row, "power", replicas), energy_j=row.energy_j, memory_gb=row.memory_gb,
+        cost_usd_per_hour=deployment_value(row, "cost", replicas), accuracy=row.accuracy,
+        bound_by=row.bound_by, provenance=row.provenance,
+    )
+
+
+def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintCheck], row: Prediction, solution) -> list[str]:
+    metric, sense = objective
+    ours = deployment_value(row, metric, solution.replicas)
+    lines = [f"{'default objective' if is_default else 'objective'}: {sense} {metric}"
+             + (f", reached {fmt(ours, metric)}" if ours is not None else "")]
+    for c in checks:
+        state = "binds" if c.binding else "holds"
+        lines.append(f"{c.constraint.describe()} {state}: predicted {fmt(c.predicted, c.constraint.metric.value)}"
+                     + (f", slack {fmt(c.slack, c.constraint.metric.value)}" if c.slack is not None else ""))
+    if solution.replicas > 1:
+        lines.append(f"{solution.replicas} replicas are needed to reach the throughput bound")
+    return lines
+
+
+def _alternatives(rows: list[Prediction], intent: Intent, objective, settings: SolverSettings, solution,
+                  catalog: Catalog) -> list[Alternative]:
+    """Runner-ups on other devices, then near misses: better on the objective but breaking a bound."""
+    metric, sense = objective
+    chosen = rows[solution.row]
+    ours = deployment_value(chosen, metric, solution.replicas)
+    out: list[Alternative] = []
+    forbidden = (chosen.device_id,)
+    for _ in range(ALTERNATIVES):
+        other = solve(rows, intent.constraints, objective, settings, strict_objective=False, forbid_devices=forbidden)
+        if other is None:
+            break
+        row = rows[other.row]
+        theirs = deployment_value(row, metric, other.replicas)
+        out.append(Alternative(choice=_choice(row, other.replicas, catalog), metrics=_metrics(row, other.replicas),
+                               feasible=True, why_not=compare(metric, sense, ours, theirs)))
+        forbidden += (row.device_id,)
+    out.extend(_near_misses(rows, intent, metric, sense, ours, chosen, catalog))
+    return out
+
+
+def _near_misses(rows, intent: Intent, metric, sense, ours, chosen, catalog) -> list[Alternative]:
+    if ours is None:
+        return []
+    better = [r for r in rows if r.device_id != chosen.device_id and (v := deployment_value(r, metric, 1)) is not None
+              and (v < ours if sense == "minimize" else v > ours)]
+    best_per_device: dict[str, Prediction] = {}
+    for r in sorted(better, key=lambda r: (deployment_value(r, metric, 1) * (1 if sense == "minimize" else -1),
+                                           r.device_id, r.model_id, r.precision, r.batch_size)):
+        best_per_device.setdefault(r.device_id, r)
+    out = []
+    for r in list(best_per_device.values())[:2]:
+        broken = violations(r, intent.constraints)
+        if broken:
+            out.append(Alternative(choice=_choice(r, 1, catalog), metrics=_metrics(r, 1), feasible=False,
+                                   why_not=f"better {metric} ({fmt(deployment_value(r, metric, 1), metric)}) but "
+                                           + "; ".join(broken)))
+    return out
+
+
+def _infeasible(intent: Intent, rows, settings) -> InfeasibleError:
+    """Name the bounds that cannot hold: each one unreachable on its own (with the best value
+    any candidate reaches), then a smallest conflicting set among the rest (with the best
+    value of each while the others in the set hold)."""
+    alone = [c for c in intent.constraints if not feasible(rows, [c], settings)]
+    conflicts = [Conflict(constraint=c, best_reachable=best_reachable(rows, [c], c, settings)) for c in alone]
+    rest = [c for c in intent.constraints if c not in alone]
+    if rest and not feasible(rows, rest, settings):
+        core = [rest[k] for k in conflict_core(rows, rest, settings)]
+        conflicts += [Conflict(constraint=c, best_reachable=best_reachable(rows, core, c, settings)) for c in core]
+    reason = summarise_conflicts(conflicts) if conflicts else "no candidate has the figures needed to judge this request"
+    return InfeasibleError(reason, InfeasibilityReport(reason=reason, conflicts=conflicts, candidates=len(rows)))
+
+
+__all__ = ["CandidateSet", "PlanningResult", "plan_intent"]

@@ -1,0 +1,266 @@
+"""The CP-SAT planner.
+
+Formulation
+-----------
+Sets
+    C            candidate rows (model, device, precision, batch size, placement), each with
+                 predicted per-replica figures v[i, m] for every metric m, and r[i], the fewest
+                 replicas that meet the request's throughput floor (1 without one). Fewer
+                 replicas are never worse on any objective (power and cost grow with them,
+                 throughput is maximised per replica), so r[i] is data, not a decision.
+    K            the request's hard constraints, each (metric m, op, bound b).
+Variables
+    x[i] in {0,1}      row i is the chosen configuration.
+Constraints
+    sum_i x[i] = 1                                   exactly one configuration
+    sum_i w[i,m] x[i]  op  b                         for each k in K, where w[i,m] is the
+                 deployment's figure: v[i,m] r[i] for throughput, power and cost, else v[i,m]
+    a row whose figure for m is unknown cannot meet a bound on m:  x[i] = 0
+Objective (lexicographic, each level proven optimal before the next is fixed)
+    1. the request's objective (default: minimise cost per hour);
+       throughput is maximised per replica, power and cost are deployment totals;
+    2. tie-breakers: cost, latency, power (those not already used), fewest replicas;
+    3. the lowest row index, so ties always resolve the same way.
+Every bound can carry an assumption literal; an infeasible request then yields the set of
+bounds that conflict (CP-SAT's sufficient assumptions, shrunk by a deletion filter).
+All figures are scaled to integers by ``to_int`` (microseconds, milliwatts, microjoules,
+megabytes, micro-dollars), rounding against the bound so a scaled solution is a real one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from intent.schema import Constraint, Metric, Sense
+from planner.perf import Prediction
+
+SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
+         "cost": 1_000_000, "accuracy": 1_000_000}
+FIELD = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
+         "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy"}
+REPLICATED = {"throughput", "power", "cost"}
+DEFAULT_TIE_BREAKERS = [("cost", "minimize"), ("latency", "minimize"), ("power", "minimize")]
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    time_limit_s: float = 10.0
+    seed: int = 0
+    workers: int = 1
+    max_replicas: int = 64
+
+
+@dataclass(frozen=True)
+class Level:
+    """One objective level: a metric and a direction (or the replica / index tie-breakers)."""
+
+    metric: str
+    sense: str
+
+    def describe(self) -> str:
+        return f"{self.sense} {self.metric}"
+
+
+@dataclass
+class Solution:
+    row: int
+    replicas: int
+    status: str
+    objective_value: float
+    levels: list[Level]
+
+
+def value(row: Prediction, metric: str) -> float | None:
+    return getattr(row, FIELD[metric])
+
+
+def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
+    """Scale a figure to an integer; ``up`` or ``down`` rounds against a bound."""
+    scaled = amount * SCALE[metric]
+    if direction == "up":
+        return math.ceil(scaled - 1e-9)
+    if direction == "down":
+        return math.floor(scaled + 1e-9)
+    return round(scaled)
+
+
+def replicas_needed(row: Prediction, constraints: list[Constraint], max_replicas: int) -> int:
+    """The fewest replicas that reach every throughput floor (at least 1, at most max + 1)."""
+    need = 1
+    for c in constraints:
+        if c.metric == Metric.THROUGHPUT and c.op == ">=" and c.value > 0:
+            need = max(need, math.ceil(c.value / row.throughput_rps - 1e-9))
+    return min(need, max_replicas + 1)
+
+
+def deployment_figure(row: Prediction, metric: str, replicas: int) -> float | None:
+    v = value(row, metric)
+    if v is None or metric not in REPLICATED:
+        return v
+    return v * replicas
+
+
+class Formulation:
+    """The CP-SAT model over a candidate set; bounds can carry assumption literals."""
+
+    def __init__(self, rows: list[Prediction], replicas: list[int], settings: SolverSettings):
+        from ortools.sat.python import cp_model  # heavy: only when planning
+
+        self.cp = cp_model
+        self.rows = rows
+        self.replicas = replicas
+        self.settings = settings
+        self.model = cp_model.CpModel()
+        self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(rows))]
+        # Exactly one configuration is chosen.
+        self.model.add_exactly_one(self.x)
+        # A row that would need more replicas than allowed cannot be chosen.
+        for xi, r in zip(self.x, replicas):
+            if r > settings.max_replicas:
+                self.model.add(xi == 0)
+
+    def figures(self, metric: str, per_replica: bool = False) -> list[float | None]:
+        if per_replica:
+            return [value(row, metric) for row in self.rows]
+        return [deployment_figure(row, metric, r) for row, r in zip(self.rows, self.replicas)]
+
+    def expression(self, metric: str, per_replica: bool = False, unknown: int = 0):
+        """The metric of the chosen deployment as a linear expression."""
+        coefficients = [unknown if v is None else to_int(metric, v) for v in self.figures(metric, per_replica)]
+        return self.cp.LinearExpr.weighted_sum(self.x, coefficients)
+
+    def add_bound(self, c: Constraint, literal=None) -> None:
+        """A hard bound; rows with no figure for the metric are ruled out by it."""
+        metric = c.metric.value
+        rounding = "up" if c.op == "<=" else "down"
+        figures = self.figures(metric)
+        coefficients = [0 if v is None else to_int(metric, v, rounding) for v in figures]
+        bound = to_int(metric, c.value, "down" if c.op == "<=" else "up")
+        expr = self.cp.LinearExpr.weighted_sum(self.x, coefficients)
+        built = self.model.add(expr <= bound) if c.op == "<=" else self.model.add(expr >= bound)
+        if literal is not None:
+            built.only_enforce_if(literal)
+        for i, v in enumerate(figures):
+            if v is None:
+                self.model.add_implication(self.x[i], literal.Not()) if literal is not None else self.model.add(self.x[i] == 0)
+
+    def require_known(self, metric: str) -> None:
+        for i, row in enumerate(self.rows):
+            if value(row, metric) is None:
+                self.model.add(self.x[i] == 0)
+
+    def solver(self):
+        solver = self.cp.CpSolver()
+        solver.parameters.max_time_in_seconds = self.settings.time_limit_s
+        solver.parameters.random_seed = self.settings.seed
+        solver.parameters.num_workers = self.settings.workers
+        return solver
+
+
+def _penalty(rows: list[Prediction], metric: str, sense: str) -> int:
+    """The scaled value given to unknown figures in tie-breakers: worse than any known one."""
+    known = [to_int(metric, v) for v in (value(r, metric) for r in rows) if v is not None]
+    if not known:
+        return 0
+    return max(known) * 10 + 1 if sense == "minimize" else min(known) - 1
+
+
+def solve(rows: list[Prediction], constraints: list[Constraint], objective: tuple[str, str], settings: SolverSettings,
+          strict_objective: bool, forbid_devices: tuple[str, ...] = ()) -> Solution | None:
+    """Optimise lexicographically; None when no row meets the constraints."""
+    replicas = [replicas_needed(r, constraints, settings.max_replicas) for r in rows]
+    f = Formulation(rows, replicas, settings)
+    for c in constraints:
+        f.add_bound(c)
+    for i, row in enumerate(rows):
+        if row.device_id in forbid_devices:
+            f.model.add(f.x[i] == 0)
+    metric, sense = objective
+    if strict_objective:
+        f.require_known(metric)
+    levels = [Level(metric, sense)] + [Level(m, s) for m, s in DEFAULT_TIE_BREAKERS if m != metric]
+    solver = f.solver()
+    status_name, first_value = "OPTIMAL", None
+    for depth, level in enumerate(levels):
+        expr = f.expression(level.metric, per_replica=level.metric == "throughput",
+                            unknown=_penalty(rows, level.metric, level.sense))
+        f.model.minimize(expr) if level.sense == "minimize" else f.model.maximize(expr)
+        status = solver.solve(f.model)
+        if status not in (f.cp.OPTIMAL, f.cp.FEASIBLE):
+            if depth == 0:
+                return None
+            break
+        if status == f.cp.FEASIBLE:
+            status_name = "FEASIBLE"
+        best = round(solver.objective_value)
+        if depth == 0:
+            first_value = best / SCALE[level.metric]
+        f.model.add(expr == best)
+    # Fewest replicas, then the lowest row index, make the answer unique.
+    for expr in (f.cp.LinearExpr.weighted_sum(f.x, replicas), f.cp.LinearExpr.weighted_sum(f.x, list(range(len(rows))))):
+        f.model.minimize(expr)
+        if solver.solve(f.model) not in (f.cp.OPTIMAL, f.cp.FEASIBLE):
+            break
+        f.model.add(expr == round(solver.objective_value))
+    chosen = next(i for i, xi in enumerate(f.x) if solver.value(xi))
+    return Solution(row=chosen, replicas=replicas[chosen], status=status_name,
+                    objective_value=first_value, levels=levels)
+
+
+def conflict_core(rows: list[Prediction], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
+    """A small set of constraints that cannot hold together (indices into ``constraints``)."""
+    f = Formulation(rows, [replicas_needed(r, constraints, settings.max_replicas) for r in rows], settings)
+    literals = [f.model.new_bool_var(f"a{k}") for k in range(len(constraints))]
+    for c, lit in zip(constraints, literals):
+        f.add_bound(c, lit)
+    f.model.add_assumptions(literals)
+    solver = f.solver()
+    if solver.solve(f.model) != f.cp.INFEASIBLE:
+        return []
+    core = [literals.index(lit) for lit in literals if lit.index in set(solver.sufficient_assumptions_for_infeasibility())]
+    return _shrink(rows, constraints, core or list(range(len(constraints))), settings)
+
+
+def _shrink(rows, constraints, core: list[int], settings: SolverSettings) -> list[int]:
+    """Deletion filter: drop each member whose removal keeps the rest infeasible."""
+    kept = list(core)
+    for k in list(core):
+        trial = [j for j in kept if j != k]
+        if trial and _infeasible(rows, [constraints[j] for j in trial], settings):
+            kept = trial
+    return kept
+
+
+def feasible(rows, constraints, settings) -> bool:
+    return not _infeasible(rows, constraints, settings)
+
+
+def _infeasible(rows, constraints, settings) -> bool:
+    f = Formulation(rows, [replicas_needed(r, constraints, settings.max_replicas) for r in rows], settings)
+    for c in constraints:
+        f.add_bound(c)
+    return f.solver().solve(f.model) == f.cp.INFEASIBLE
+
+
+def best_reachable(rows, constraints: list[Constraint], target: Constraint, settings: SolverSettings) -> float | None:
+    """The best value of ``target``'s metric when every other constraint holds."""
+    others = [c for c in constraints if c is not target]
+    f = Formulation(rows, [replicas_needed(r, others, settings.max_replicas) for r in rows], settings)
+    for c in others:
+        f.add_bound(c)
+    metric = target.metric.value
+    f.require_known(metric)
+    expr = f.expression(metric, unknown=0)
+    f.model.minimize(expr) if target.op == "<=" else f.model.maximize(expr)
+    solver = f.solver()
+    if solver.solve(f.model) not in (f.cp.OPTIMAL, f.cp.FEASIBLE):
+        return None
+    return solver.objective_value / SCALE[metric]
+
+
+def objective_of(intent_objective) -> tuple[tuple[str, str], bool]:
+    """The objective to optimise and whether it was the documented default."""
+    if intent_objective is None:
+        return (Metric.COST.value, Sense.MINIMIZE.value), True
+    return (intent_objective.metric.value, intent_objective.sense.value), False
