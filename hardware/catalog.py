@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from hardware.yamlio import YAMLError, load_yaml
 from pydantic import ValidationError
 
 from hardware.errors import CatalogError, UnknownEntryError
@@ -72,8 +72,8 @@ def _validation_message(path: str, data: dict, error: ValidationError) -> str:
 
 def _parse_file(path: str, text: str, kind: type) -> DeviceFile | ModelFile:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = load_yaml(text)
+    except YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: expected a mapping with schema_version and entries")

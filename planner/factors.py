@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from hardware.yamlio import load_yaml
 from pydantic import BaseModel, ConfigDict
 
 from hardware.schema import Device, Figure
@@ -57,7 +57,7 @@ class RuntimeRule(BaseModel):
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load((resources.files("planner") / "data" / name).read_text(encoding="utf-8"))
+    return load_yaml((resources.files("planner") / "data" / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -108,13 +108,14 @@ def predict_batches(model: ModelVariant, device: Device, precision: str, batch_s
     placement = placement or device.placements[0].value
     accuracy = _accuracy(model, precision, factors)
     provenance = _provenance(model, device, precision, placement)
+    roofline = _Roofline(model, device, precision, factors)
     out = []
     for batch in batch_sizes:
         memory_gb = _memory_gb(model, precision, batch, factors)
         if memory_gb > device.memory_gb.value:
             return out, (f"{model.id} in {precision} at batch {batch} needs {memory_gb:.2f} GB; "
                          f"{device.id} has {device.memory_gb.value:g} GB")
-        step_s, compute_s, memory_s = _timing(model, device, precision, batch, factors)
+        step_s, compute_s, memory_s = roofline.timing(batch)
         power = _power(device, compute_s / step_s, memory_s / step_s, factors)
         out.append(Prediction(
             model_id=model.id, device_id=device.id, precision=precision, batch_size=batch, placement=placement,
@@ -126,25 +127,34 @@ def predict_batches(model: ModelVariant, device: Device, precision: str, batch_s
     return out, None
 
 
-def _timing(model: ModelVariant, device: Device, precision: str, batch: int, f: PerfFactors):
-    """(seconds per request, of which compute seconds, of which memory seconds)."""
-    peak = device.peak[precision].value * 1e12 * f.compute_efficiency[device.device_class]
-    bandwidth = device.memory_bandwidth_gbs.value * 1e9 * f.bandwidth_efficiency if device.memory_bandwidth_gbs else None
-    weights = model.params_m.value * 1e6 * f.bytes_per_param[precision]
-    overhead = f.step_overhead_ms[device.device_class] / 1000
-    flops = model.gflops.value * 1e9
-    if model.kind == ModelKind.AUTOREGRESSIVE:
-        shape = f.shape_for(model.task)
-        prefill = batch * shape.prompt_tokens * flops / peak
-        compute = batch * flops / peak
-        memory = weights / bandwidth if bandwidth else 0.0
-        step = max(compute, memory) + overhead
-        per_request = prefill + shape.output_tokens * step
-        return per_request, prefill + shape.output_tokens * compute, shape.output_tokens * memory
-    compute = batch * flops / peak
-    activations = batch * model.gflops.value * f.activation_mb_per_gflop * 1e6 * f.bytes_per_param[precision] / 4
-    memory = (weights + activations) / bandwidth if bandwidth else 0.0
-    return max(compute, memory) + overhead, compute, memory
+class _Roofline:
+    """The batch-independent quantities of one (model, device, precision)."""
+
+    def __init__(self, model: ModelVariant, device: Device, precision: str, f: PerfFactors):
+        self.peak = device.peak[precision].value * 1e12 * f.compute_efficiency[device.device_class]
+        bandwidth = device.memory_bandwidth_gbs
+        self.bandwidth = bandwidth.value * 1e9 * f.bandwidth_efficiency if bandwidth else None
+        self.weights = model.params_m.value * 1e6 * f.bytes_per_param[precision]
+        self.overhead = f.step_overhead_ms[device.device_class] / 1000
+        self.flops = model.gflops.value * 1e9
+        self.activation_bytes = model.gflops.value * f.activation_mb_per_gflop * 1e6 * f.bytes_per_param[precision] / 4
+        self.autoregressive = model.kind == ModelKind.AUTOREGRESSIVE
+        self.shape = f.shape_for(model.task)
+
+    def _memory_time(self, nbytes: float) -> float:
+        return nbytes / self.bandwidth if self.bandwidth else 0.0
+
+    def timing(self, batch: int) -> tuple[float, float, float]:
+        """(seconds per request, of which compute seconds, of which memory seconds)."""
+        compute = batch * self.flops / self.peak
+        if self.autoregressive:
+            prefill = batch * self.shape.prompt_tokens * self.flops / self.peak
+            memory = self._memory_time(self.weights)
+            tokens = self.shape.output_tokens
+            per_request = prefill + tokens * (max(compute, memory) + self.overhead)
+            return per_request, prefill + tokens * compute, tokens * memory
+        memory = self._memory_time(self.weights + batch * self.activation_bytes)
+        return max(compute, memory) + self.overhead, compute, memory
 
 
 def _memory_gb(model: ModelVariant, precision: str, batch: int, f: PerfFactors) -> float:

@@ -16,7 +16,7 @@ import numpy as np
 
 from intent.schema import Constraint
 from planner.perf import Prediction
-from planner.solver import deployment_figure, replicas_needed, to_int
+from planner.solver import deployment_figure, replicas_needed
 
 TIE_BREAKERS = ("cost", "latency", "power")
 
@@ -48,9 +48,8 @@ def _meets(row: Prediction, c: Constraint, replicas: int) -> bool:
     v = deployment_figure(row, c.metric.value, replicas)
     if v is None:
         return False
-    scaled, bound = to_int(c.metric.value, v, "up" if c.op == "<=" else "down"), \
-        to_int(c.metric.value, c.value, "down" if c.op == "<=" else "up")
-    return scaled <= bound if c.op == "<=" else scaled >= bound
+    slack = 1e-9 * max(1.0, abs(c.value))
+    return v <= c.value + slack if c.op == "<=" else v >= c.value - slack
 
 
 def pareto_rows(rows: list[Prediction], constraints: list[Constraint], objective: tuple[str, str],
@@ -64,9 +63,8 @@ def pareto_rows(rows: list[Prediction], constraints: list[Constraint], objective
     for j, (metric, lower_is_better) in enumerate(dims):
         sign = 1.0 if lower_is_better else -1.0
         per_replica = metric == "throughput"
-        for i, (row, r) in enumerate(zip(rows, replicas)):
-            v = deployment_figure(row, metric, 1 if per_replica else r)
-            matrix[i, j] = np.inf if v is None else sign * v
+        column = [deployment_figure(row, metric, 1 if per_replica else r) for row, r in zip(rows, replicas)]
+        matrix[:, j] = [np.inf if v is None else sign * v for v in column]
     keep = _non_dominated(matrix)
     return [row for row, k in zip(rows, keep) if k]
 

@@ -7,8 +7,9 @@ Rules, in order, for each quantity:
    from the previous quantity, it shares that one's comparator ("under 6 W and 3 GiB"); else a
    trailing comparator a word or two later ("4 GB memory cap"); else the metric's natural
    direction ("30 FPS" is a floor, "10 ms" a ceiling).
-3. Memory and cost amounts are bounds only with a comparator or a cue word near them
-   ("budget", "fits", "显存"): "40 GB of footage a day" is not a bound.
+3. Memory sizes and dollar amounts with no period are bounds only with a comparator or a
+   cue word near them ("budget", "fits", "显存"): "40 GB of footage a day" is not a bound,
+   while "$900/month" is a budget by itself.
 4. Percentages and bare fractions are accuracy only next to an accuracy word ("top-1", "F1",
    "准确率"); an error rate ("WER under 8%") is turned round into accuracy >= 0.92.
 """
@@ -72,7 +73,7 @@ class ConstraintReader:
     def _bounds(self, q: Quantity, op: str | None) -> list[Bound]:
         if q.kind in ("percent", "bare"):
             return self._accuracy(q, op)
-        if q.kind in NEEDS_CUE and op is None and not self._cue(q, NEEDS_CUE[q.kind]):
+        if q.needs_cue and op is None and not self._cue(q, NEEDS_CUE[q.kind]):
             return []
         if q.note and q.note not in self.assumptions:
             self.assumptions.append(q.note)

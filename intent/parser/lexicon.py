@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
-import yaml
+from hardware.yamlio import load_yaml
 
 WILDCARD = r"(?:\s+\S+){0,5}?\s+"
 
@@ -46,7 +46,7 @@ class PhraseSet:
         self.groups = {key: [str(p).lower() for p in phrases] for key, phrases in groups.items()}
         self._owner = {p: key for key, phrases in self.groups.items() for p in phrases}
         ordered = sorted(self._owner, key=lambda p: len(p.replace("*", "")), reverse=True)
-        self._regexes = [(p, re.compile(phrase_regex(p, plural))) for p in ordered]
+        self._plural = plural
         self._ordered = ordered
         self._combined = re.compile("|".join(f"({phrase_regex(p, plural)})" for p in ordered)) if ordered else None
 
@@ -63,6 +63,10 @@ class PhraseSet:
     def all_matches(self, text: str) -> list[Match]:
         """Every phrase's matches, overlapping ones included (for picking the most specific)."""
         return [Match(f.start(), f.end(), self._owner[p], p) for p, rx in self._regexes for f in rx.finditer(text)]
+
+    @cached_property
+    def _regexes(self) -> list[tuple[str, re.Pattern]]:
+        return [(p, re.compile(phrase_regex(p, self._plural))) for p in self._ordered]
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,4 +166,4 @@ def _flat_set(lexicon: Lexicon, name: str) -> PhraseSet:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     text = (resources.files("intent") / "data" / "lexicon.yaml").read_text(encoding="utf-8")
-    return Lexicon(yaml.safe_load(text))
+    return Lexicon(load_yaml(text))

@@ -34,6 +34,7 @@ class Quantity:
     value: float
     low: float | None = None
     note: str | None = None
+    needs_cue: bool = False  # memory sizes and bare dollar amounts are bounds only with a cue
 
     @property
     def is_range(self) -> bool:
@@ -166,7 +167,7 @@ class QuantityScanner:
             return self._cost(start, m.end(), value)
         if m := g.metric_unit.match(text, end):
             metric, unit = g.metric_unit_of(m.group("unit"))
-            return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"])
+            return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"], needs_cue=metric == "memory")
         if (m := g.cn_item.match(text, end)) and (period := self._cn_period(start)):
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
         return Quantity(start, end, "bare", value)
@@ -177,14 +178,14 @@ class QuantityScanner:
             period, end = g.period_of(m.group("period")), m.end()
         else:
             period = self._cn_period(start)
-        note = None
+        note, needs_cue = None, False
         if period is None:
-            period = self.g.lexicon["default_cost_period"]
+            period, needs_cue = self.g.lexicon["default_cost_period"], True
             note = "a cost with no period is read as per hour"
         elif period in ("day", "month", "year"):
             hours = round(1 / g.factors[f"cost:{period}"])
             note = f"a {period}ly budget is divided by {hours} hours" if period != "day" else "a daily budget is divided by 24 hours"
-        return Quantity(start, end, "cost", value * g.factors[f"cost:{period}"], note=note)
+        return Quantity(start, end, "cost", value * g.factors[f"cost:{period}"], note=note, needs_cue=needs_cue)
 
     def _cn_period(self, start: int) -> str | None:
         """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元."""
@@ -213,7 +214,7 @@ class QuantityScanner:
         end = second.end
         if closer := re.compile(r"\s*(?:之间|范围内)").match(self.text, end):
             end = closer.end()
-        return Quantity(start, end, second.kind, second.value, low=low, note=second.note)
+        return Quantity(start, end, second.kind, second.value, low=low, note=second.note, needs_cue=second.needs_cue)
 
 
 def _signed_number(text: str, position: int) -> re.Match | None:

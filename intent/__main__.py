@@ -1,0 +1,3 @@
+from intent.cli import run
+
+run()

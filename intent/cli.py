@@ -1,0 +1,212 @@
+"""The ``intentctl`` command line: a thin layer over the Python API.
+
+Every command can print JSON (``--json``) or a terminal view; both come from the same typed
+object. ``main`` turns every known error into one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Say what an AI workload needs in plain words (English or Chinese); get an explained plan: "
+         "device, precision, model variant, batch size, replicas, predicted metrics, policies and steps.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="Look at the hardware and model catalogs.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Parse with the offline rules; never call an LLM.")]
+CatalogOpt = Annotated[Optional[str], typer.Option("--catalog", metavar="DIR",
+                                                   help="A directory of devices.yaml / models.yaml that adds to or "
+                                                        "overrides the packaged catalog.")]
+TimeLimitOpt = Annotated[Optional[float], typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
+
+EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2}
+
+
+class SchemaKind(str, Enum):
+    intent = "intent"
+    plan = "plan"
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _print_json(data) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def _note_offline(offline: bool) -> None:
+    from intent.settings import load_settings
+
+    if not offline and not load_settings().llm_configured:
+        typer.echo("intentctl: no OPENAI_API_KEY set; parsing offline with the rule-based parser.", err=True)
+
+
+@app.command()
+def plan(
+    request: Annotated[str, typer.Argument(help='What you need, e.g. "lowest power, classify images in 10ms".')],
+    json_out: JsonOpt = False,
+    offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
+    time_limit: TimeLimitOpt = None,
+    seed: SeedOpt = None,
+) -> None:
+    """Plan a request: choose device, precision, model variant, batch size and replicas.
+
+    Example: intentctl plan "cheapest way to serve llama 3 8b at 50 req/s, no public cloud"
+    """
+    from intent.api import plan as make_plan
+    from intent.settings import load_settings
+
+    _note_offline(offline)
+    settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed)
+    result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings)
+    if json_out:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        from intent.render import show_plan
+
+        show_plan(result, _console())
+
+
+@app.command()
+def parse(
+    request: Annotated[str, typer.Argument(help="The request to read.")],
+    json_out: JsonOpt = False,
+    offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Show how a request is read: task, objective, constraints in canonical units, hardware, policies.
+
+    Example: intentctl parse --json "用最低功耗在10ms内完成图像分类"
+    """
+    from intent.api import parse as read
+
+    _note_offline(offline)
+    intent = read(request, offline=offline, catalog_dir=catalog)
+    if json_out:
+        _print_json(intent.model_dump(mode="json"))
+    else:
+        from intent.render import show_intent
+
+        show_intent(intent, _console())
+
+
+@catalog_app.command("devices")
+def catalog_devices(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+    """List the devices: peak throughput, memory, power, price, where they can run (* = derived)."""
+    from hardware import load_catalog
+
+    cat = load_catalog(catalog)
+    if json_out:
+        _print_json([d.model_dump(mode="json") for d in sorted(cat.devices.values(), key=lambda d: d.id)])
+    else:
+        from intent.render import devices_table
+
+        _console().print(devices_table(cat))
+
+
+@catalog_app.command("models")
+def catalog_models(json_out: JsonOpt = False, catalog: CatalogOpt = None,
+                   task: Annotated[Optional[str], typer.Option(help="Only models for this task tag.")] = None) -> None:
+    """List the model variants: task, size, FLOPs, accuracy (* = derived or estimated)."""
+    from hardware import load_catalog
+
+    cat = load_catalog(catalog)
+    models = [m for m in sorted(cat.models.values(), key=lambda m: m.id) if task is None or m.task == task]
+    if json_out:
+        _print_json([m.model_dump(mode="json") for m in models])
+    else:
+        from intent.render import models_table
+
+        _console().print(models_table(cat if task is None else _subset(cat, models)))
+
+
+def _subset(cat, models):
+    from dataclasses import replace
+
+    return replace(cat, models={m.id: m for m in models})
+
+
+@app.command()
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -> None:
+    """Print the JSON Schema of the Intent or of the ExecutionPlan."""
+    if kind == SchemaKind.intent:
+        from intent.schema import Intent as model
+    else:
+        from planner.plan import ExecutionPlan as model
+    _print_json(model.model_json_schema())
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    from hardware.errors import CatalogError
+    from intent.errors import IntentError
+    from planner.errors import PlanningError
+    from policies.errors import PolicyError
+
+    return IntentError, PlanningError, CatalogError, PolicyError
+
+
+def _report(exc: Exception) -> int:
+    typer.echo(f"intentctl: error: {exc}", err=True)
+    report = getattr(exc, "report", None)
+    if report is not None:
+        for line in report.lines()[1:]:
+            typer.echo(f"  - {line}", err=True)
+    hint = getattr(exc, "hint", "")
+    if hint:
+        typer.echo(f"  hint: {hint}", err=True)
+    return EXIT_CODES.get(getattr(exc, "code", ""), 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning known errors into one line and an exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        typer.echo("intentctl: interrupted", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - mapped below, never a traceback
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            typer.echo("intentctl: aborted", err=True)
+            return 130
+        if isinstance(exc, _known_errors()):
+            return _report(exc)
+        if isinstance(exc, (OSError, ValueError)):
+            typer.echo(f"intentctl: error: {exc}", err=True)
+            return 1
+        typer.echo(f"intentctl: internal error: {type(exc).__name__}: {exc} "
+                   "(please report it with the command you ran)", err=True)
+        return 70
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,113 @@
+"""Terminal views of plans, intents and catalogs (rich). JSON output does not come here."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from intent.schema import Intent
+from planner.explain import fmt
+from planner.plan import ExecutionPlan
+
+METRIC_ROWS = [("latency", "latency_ms"), ("throughput", "throughput_rps"), ("power", "power_w"),
+               ("energy", "energy_j"), ("memory", "memory_gb"), ("cost", "cost_usd_per_hour"),
+               ("accuracy", "accuracy")]
+
+
+def show_plan(plan: ExecutionPlan, console: Console) -> None:
+    c = plan.choice
+    title = f"{c.model_id} on {c.replicas} x {c.device_name} ({c.placement})"
+    console.print(Panel.fit(
+        f"[bold]{title}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}\n"
+        f"runtime {c.runtime} · serving {c.serving}", title="plan", border_style="green"))
+    console.print(_metrics_table(plan))
+    _section(console, "why this choice", plan.why)
+    if plan.alternatives:
+        table = Table(title="alternatives", show_lines=False)
+        for column in ("configuration", "latency", "power", "cost", "why not"):
+            table.add_column(column)
+        for alt in plan.alternatives:
+            a = alt.choice
+            table.add_row(f"{a.model_id} · {a.device_id} · {a.precision} · b{a.batch_size} x{a.replicas}",
+                          fmt(alt.metrics.latency_ms, "latency"), fmt(alt.metrics.power_w, "power"),
+                          fmt(alt.metrics.cost_usd_per_hour, "cost"), alt.why_not)
+        console.print(table)
+    for section in plan.policies:
+        params = ", ".join(f"{k}={v}" for k, v in section.parameters.items())
+        _section(console, f"policy: {section.name}", [params, f"caused by: {section.caused_by}"])
+    if not plan.policies:
+        _section(console, "policies", ["none requested (watermarking, differential privacy and compliance are off)"])
+    _section(console, "steps", [f"{i}. {step}" for i, step in enumerate(plan.steps, 1)])
+    _section(console, "assumptions", plan.assumptions)
+    if plan.warnings:
+        _section(console, "warnings", plan.warnings, style="yellow")
+    s = plan.solver
+    console.print(f"[dim]solver {s.status} · {s.objective} · {s.candidates} candidates · "
+                  f"time limit {s.time_limit_s:g}s · seed {s.seed} · catalog {plan.catalog_hash}[/dim]")
+
+
+def _metrics_table(plan: ExecutionPlan) -> Table:
+    table = Table(title="predicted (whole deployment)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("source")
+    for metric, field in METRIC_ROWS:
+        table.add_row(metric, fmt(getattr(plan.metrics, field), metric), plan.metrics.provenance.get(field, ""))
+    return table
+
+
+def _section(console: Console, title: str, lines: list[str], style: str = "bold") -> None:
+    if not lines:
+        return
+    console.print(f"[{style}]{title}[/{style}]")
+    for line in lines:
+        console.print(f"  {line}", highlight=False)
+
+
+def show_intent(intent: Intent, console: Console) -> None:
+    table = Table(title="intent", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    table.add_row("task", str(intent.task.value if intent.task else "—"))
+    table.add_row("objective", f"{intent.objective.sense.value} {intent.objective.metric.value}" if intent.objective else "—")
+    table.add_row("constraints", "\n".join(c.describe() for c in intent.constraints) or "—")
+    table.add_row("deployment", intent.deployment.value if intent.deployment else "—")
+    table.add_row("hardware", f"include {intent.hardware.include or '—'}; exclude {intent.hardware.exclude or '—'}")
+    table.add_row("precisions", ", ".join(p.value for p in intent.precisions) or "any")
+    pol = intent.policies
+    dp = pol.differential_privacy
+    table.add_row("policies", f"watermark {pol.watermark}; differential privacy "
+                  f"{'off' if dp is None else f'epsilon {dp.epsilon}, delta {dp.delta}'}; "
+                  f"compliance {[r.value for r in pol.compliance] or '—'}")
+    table.add_row("workload", f"{intent.workload.kind.value}" + (f", model {intent.workload.model}" if intent.workload.model else ""))
+    console.print(table)
+    _section(console, "assumptions", intent.assumptions)
+    _section(console, "warnings", intent.warnings, style="yellow")
+
+
+def devices_table(catalog) -> Table:
+    table = Table(title=f"devices ({len(catalog.devices)})")
+    for column in ("id", "class", "form", "fp16 TFLOPS", "int8 TOPS", "memory GB", "GB/s", "TDP W", "$/h cloud", "placements"):
+        table.add_column(column)
+    for d in sorted(catalog.devices.values(), key=lambda d: d.id):
+        table.add_row(d.id, d.device_class, d.form_factor, _num(d.peak.get("fp16")), _num(d.peak.get("int8")),
+                      _num(d.memory_gb), _num(d.memory_bandwidth_gbs), _num(d.tdp_w), _num(d.cloud_usd_per_hour),
+                      ",".join(p.value for p in d.placements))
+    return table
+
+
+def models_table(catalog) -> Table:
+    table = Table(title=f"models ({len(catalog.models)})")
+    for column in ("id", "task", "kind", "params M", "GFLOPs", "accuracy fp32"):
+        table.add_column(column)
+    for m in sorted(catalog.models.values(), key=lambda m: (m.task, m.id)):
+        table.add_row(m.id, m.task, m.kind.value, _num(m.params_m), _num(m.gflops), _num(m.accuracy.get("fp32")))
+    return table
+
+
+def _num(figure) -> str:
+    if figure is None:
+        return "—"
+    mark = "" if figure.basis.value == "published" else "*"
+    return f"{figure.value:g}{mark}"

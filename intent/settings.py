@@ -1,0 +1,35 @@
+"""One settings object, read when needed (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_key: str | None
+    base_url: str | None
+    model: str
+    llm_timeout_s: float
+    solver_time_limit_s: float
+    solver_seed: int
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.api_key)
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment, with explicit overrides (None means 'not given')."""
+    env = os.environ
+    values = dict(
+        api_key=env.get("OPENAI_API_KEY") or None,
+        base_url=env.get("OPENAI_BASE_URL") or None,
+        model=env.get("INTENTCTL_MODEL", "gpt-4o-mini"),
+        llm_timeout_s=float(env.get("INTENTCTL_LLM_TIMEOUT", "20")),
+        solver_time_limit_s=float(env.get("INTENTCTL_SOLVER_TIME_LIMIT", "10")),
+        solver_seed=int(env.get("INTENTCTL_SOLVER_SEED", "0")),
+    )
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -1,0 +1,26 @@
+"""The ordered steps that carry a plan out."""
+
+from __future__ import annotations
+
+from intent.schema import Intent
+from planner.plan import Choice, PolicySection
+
+LOW_PRECISIONS = ("fp8", "int8", "int4")
+
+
+def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection]) -> list[str]:
+    steps = [f"Provision {choice.replicas} x {choice.device_name} ({choice.placement})."]
+    if choice.precision in LOW_PRECISIONS:
+        steps.append(f"Quantise {choice.model_id} to {choice.precision} with {choice.runtime}, calibrating on a "
+                     "few hundred representative inputs; check accuracy against the fp32 reference.")
+    else:
+        steps.append(f"Export {choice.model_id} in {choice.precision} and compile it with {choice.runtime}.")
+    steps.append(f"Serve with {choice.serving}: batch size {choice.batch_size}, {choice.replicas} "
+                 f"replica{'s' if choice.replicas != 1 else ''}.")
+    for section in policies:
+        steps.extend(f"[{section.name}] {step}" for step in section.steps)
+    checks = ", ".join(c.describe() for c in intent.constraints)
+    steps.append(f"Load-test at the target rate and confirm {checks} before going live." if checks
+                 else "Load-test at the expected rate and record p99 latency, throughput and power.")
+    steps.append("Monitor latency, throughput, power and cost against this plan; plan again if they drift by more than 10%.")
+    return steps

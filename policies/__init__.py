@@ -1,0 +1,77 @@
+"""The policy layer: compliance, watermarking and differential privacy.
+
+Policies act twice. Before planning, ``preflight`` turns them into constraints (placement
+rules, latency overhead). After planning, ``sections`` turns them into concrete, explained
+parts of the plan, each naming the words of the request that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hardware import Device
+from intent.schema import Intent
+from planner.factors import load_factors
+from planner.plan import PolicySection
+from policies.compliance import Regime, load_regime
+from policies.errors import PolicyError
+from policies.privacy import dp_parameters
+from policies.watermark import watermark_overhead_ms, watermark_parameters
+
+__all__ = ["PolicyEffects", "PolicyError", "preflight", "sections"]
+
+
+@dataclass
+class PolicyEffects:
+    """What the policies require of the planner."""
+
+    regimes: list[Regime] = field(default_factory=list)
+    extra_latency_ms: float = 0.0
+    assumptions: list[str] = field(default_factory=list)
+
+    def placement_rules(self):
+        return [regime.placement_problem for regime in self.regimes]
+
+
+def preflight(intent: Intent) -> PolicyEffects:
+    effects = PolicyEffects(regimes=[load_regime(r.value) for r in intent.policies.compliance])
+    if intent.policies.watermark:
+        task = intent.task.value if intent.task else None
+        tokens = load_factors().shape_for(task or "default").output_tokens
+        effects.extra_latency_ms = watermark_overhead_ms(task, tokens)
+        if effects.extra_latency_ms:
+            effects.assumptions.append(f"watermarking adds {effects.extra_latency_ms:g} ms per request; planned with it")
+    return effects
+
+
+def sections(intent: Intent, effects: PolicyEffects, device: Device, placement: str) -> list[PolicySection]:
+    out = [_compliance_section(regime, device, placement) for regime in effects.regimes]
+    if intent.policies.watermark:
+        out.append(PolicySection(
+            name="watermark", parameters=watermark_parameters(intent.task.value if intent.task else None),
+            caused_by="the request asks for watermarking",
+            steps=["Generate the watermark key and store it in the secret store.",
+                   "Enable the watermark in the serving pipeline and publish the detector's threshold."],
+            latency_overhead_ms=effects.extra_latency_ms))
+    dp = intent.policies.differential_privacy
+    if dp is not None:
+        params, notes = dp_parameters(dp.epsilon, dp.delta)
+        effects.assumptions.extend(n for n in notes if n not in effects.assumptions)
+        out.append(PolicySection(
+            name="differential-privacy", parameters=params, caused_by="the request asks for differential privacy",
+            steps=[f"Add Laplace noise with scale {params['noise_scale']:g} to every released count "
+                   "(telemetry, usage statistics).",
+                   "Track the privacy budget spent per release window and stop releases when it is used up."]))
+    return out
+
+
+def _compliance_section(regime: Regime, device: Device, placement: str) -> PolicySection:
+    params = {"regime": regime.name, "placement": placement, "source": regime.source}
+    steps = list(regime.steps)
+    if placement == "cloud" and regime.placement.cloud_regions:
+        params["cloud_regions"] = regime.placement.cloud_regions
+    if placement == "cloud" and regime.placement.cloud_if:
+        params["requires"] = regime.placement.cloud_if
+        steps.insert(0, f"Run on {device.name} with confidential computing enabled (data encrypted in use).")
+    return PolicySection(name=regime.id, parameters=params, caused_by=f"the request names {regime.id.upper()}",
+                         steps=steps)

@@ -1,0 +1,21 @@
+"""Shared fixtures. Paths to the shared material sit beside the checkout (../shared)."""
+
+from __future__ import annotations
+
+import json
+import pytest
+from paths import SHARED
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from hardware import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[dict]:
+    path = SHARED / "eval" / "intents-dev.jsonl"
+    assert path.is_file(), f"the evaluation corpus is expected at {path}"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

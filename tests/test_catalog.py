@@ -1,0 +1,119 @@
+"""The packaged catalogs: complete, sourced, validated; malformed files give precise errors."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import textwrap
+
+import pytest
+
+from hardware import CatalogError, UnknownEntryError, load_catalog, validate_directory
+from hardware.schema import Basis
+
+from paths import ROOT, SHARED
+
+
+def shared_ids(name: str) -> list[str]:
+    with open(SHARED / "data" / name, encoding="utf-8") as fh:
+        return [row["id"] for row in csv.DictReader(fh)]
+
+
+def test_every_shared_device_and_model_is_packaged_with_its_source(catalog):
+    assert set(shared_ids("hardware-specs.csv")) <= set(catalog.devices)
+    assert set(shared_ids("model-zoo.csv")) <= set(catalog.models)
+    assert all(d.source.startswith("http") for d in catalog.devices.values())
+    assert all(m.source.startswith("http") for m in catalog.models.values())
+
+
+def test_packaged_files_match_the_build_script():
+    spec = importlib.util.spec_from_file_location("build_catalog", ROOT / "scripts" / "build_catalog.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    device_text, model_text = module.build(SHARED / "data")
+    assert (ROOT / "hardware" / "data" / "devices.yaml").read_text(encoding="utf-8") == device_text
+    assert (ROOT / "hardware" / "data" / "models.yaml").read_text(encoding="utf-8") == model_text
+
+
+def test_derived_figures_carry_their_formula(catalog):
+    nano = catalog.device("nvidia-jetson-orin-nano-8gb")
+    assert nano.peak["int8"].basis == Basis.DERIVED and nano.peak["int8"].value == 20
+    assert "sparse" in nano.peak["int8"].formula
+    xeon = catalog.device("intel-xeon-platinum-8480plus")
+    assert "cores" in xeon.peak["bf16"].formula
+    bert = catalog.model("bert-large")
+    assert bert.gflops.basis == Basis.DERIVED and bert.gflops.value == pytest.approx(2 * 340 * 384 / 1000)
+
+
+def test_device_tree_fields(catalog):
+    h100 = catalog.device("nvidia-h100-sxm-80gb")
+    assert h100.peak["fp8"].value == 1979 and h100.memory_gb.value == 80
+    assert h100.memory_bandwidth_gbs.value == 3350 and h100.tdp_w.value == 700
+    assert h100.family == "nvidia-h100" and "NVLink" in h100.interconnect
+    assert h100.matches("nvidia-h100") and h100.matches("gpu") and not h100.matches("amd")
+
+
+def test_accuracy_is_a_fraction_and_error_rates_are_turned_round(catalog):
+    assert catalog.model("resnet50").accuracy["fp32"].value == pytest.approx(0.80858)
+    whisper = catalog.model("whisper-large-v3").accuracy["fp32"]
+    assert whisper.value == pytest.approx(1 - 0.020671) and whisper.basis == Basis.DERIVED
+
+
+def test_unknown_ids_suggest_close_names(catalog):
+    with pytest.raises(UnknownEntryError) as info:
+        catalog.device("nvidia-h100-sxm")
+    assert "nvidia-h100-sxm-80gb" in str(info.value)
+
+
+def write(tmp_path, name: str, text: str):
+    (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+GOOD_DEVICE = """\
+    schema_version: 1
+    devices:
+      - id: acme-npu-1
+        vendor: acme
+        vendor_name: Acme
+        name: Acme NPU 1
+        device_class: npu
+        form_factor: edge
+        peak: {int8: 10}
+        memory_gb: 4
+        memory_bandwidth_gbs: 50
+        tdp_w: 5
+        placements: [edge]
+        source: https://example.com/acme-npu-1
+"""
+
+
+def test_a_user_directory_adds_devices(tmp_path):
+    catalog = load_catalog(str(write(tmp_path, "devices.yaml", GOOD_DEVICE)))
+    assert catalog.device("acme-npu-1").peak["int8"].value == 10
+    assert "nvidia-l4" in catalog.devices
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GOOD_DEVICE.replace("tdp_w: 5", "tdp_w: lots"), ["devices.yaml", "'acme-npu-1'", "tdp_w"]),
+    (GOOD_DEVICE.replace("device_class: npu", "device_class: qpu"), ["'acme-npu-1'", "device_class"]),
+    (GOOD_DEVICE.replace("        source: https://example.com/acme-npu-1\n", ""), ["'acme-npu-1'", "source"]),
+    (GOOD_DEVICE.replace("peak: {int8: 10}", "peak: {int8: {value: 10, basis: derived}}"), ["formula"]),
+    (GOOD_DEVICE.replace("schema_version: 1", "schema_version: 7"), ["schema_version"]),
+    ("devices: [unclosed", ["not valid YAML"]),
+])
+def test_malformed_entries_name_file_entry_and_field(tmp_path, text, expected):
+    with pytest.raises(CatalogError) as info:
+        validate_directory(write(tmp_path, "devices.yaml", text))
+    for fragment in expected:
+        assert fragment in str(info.value)
+
+
+def test_duplicate_ids_and_empty_directories_are_errors(tmp_path):
+    doubled = GOOD_DEVICE + GOOD_DEVICE.split("devices:\n", 1)[1]
+    with pytest.raises(CatalogError, match="appears twice"):
+        validate_directory(write(tmp_path, "devices.yaml", doubled))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CatalogError, match="holds neither"):
+        validate_directory(empty)

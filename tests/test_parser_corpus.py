@@ -1,0 +1,67 @@
+"""The offline parser against the shared evaluation corpus, scored as the eval README says."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from intent import parse
+
+
+def project(got: dict) -> dict:
+    dp = got["policies"]["differential_privacy"]
+    eps = None if dp is None else ("any" if dp["epsilon"] is None else dp["epsilon"])
+    return {
+        "task": got["task"], "objective": got["objective"], "constraints": got["constraints"],
+        "deployment": got["deployment"], "include": got["hardware"]["include"],
+        "exclude": got["hardware"]["exclude"], "precisions": got["precisions"],
+        "watermark": got["policies"]["watermark"], "dp_epsilon": eps, "compliance": got["policies"]["compliance"],
+    }
+
+
+def close(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-9)
+    return a == b
+
+
+def same(field: str, want, got) -> bool:
+    if field == "constraints":
+        if len(want) != len(got):
+            return False
+        left = list(got)
+        for w in want:
+            hit = next((g for g in left if (g["metric"], g["op"], g["unit"]) == (w["metric"], w["op"], w["unit"])
+                        and close(g["value"], w["value"])), None)
+            if hit is None:
+                return False
+            left.remove(hit)
+        return True
+    if field in ("include", "exclude", "precisions", "compliance"):
+        return sorted(map(str, want)) == sorted(map(str, got))
+    return close(want, got)
+
+
+def test_corpus_exact_match_at_least_97_percent_and_95_per_language(corpus):
+    ok, total, misses = Counter(), Counter(), []
+    for row in corpus:
+        got = project(parse(row["text"], offline=True).model_dump(mode="json"))
+        total[row["lang"]] += 1
+        wrong = [f for f, want in row["expect"].items() if not same(f, want, got[f])]
+        if wrong:
+            misses.append((row["id"], wrong))
+        else:
+            ok[row["lang"]] += 1
+    overall = sum(ok.values()) / sum(total.values())
+    assert overall >= 0.97, misses
+    for lang in total:
+        assert ok[lang] / total[lang] >= 0.95, (lang, misses)
+
+
+def test_every_corpus_parse_is_valid_contract_json(corpus):
+    from intent.schema import Intent
+
+    for row in corpus[:40]:
+        data = parse(row["text"], offline=True).model_dump(mode="json")
+        assert data["schema_version"] == "1"
+        assert Intent.model_validate(data).text == row["text"]

@@ -1,0 +1,124 @@
+"""Rule-by-rule checks of the offline parser on phrasings outside the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent import parse
+from intent.errors import IntentNotUnderstood
+
+
+def bounds(text: str) -> set[tuple[str, str, float]]:
+    return {(c.metric.value, c.op, round(c.value, 9)) for c in parse(text, offline=True).constraints}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # number words, English and Chinese
+    ("classify images in ten milliseconds", {("latency", "<=", 10.0)}),
+    ("detect objects drawing at most two hundred watts", {("power", "<=", 200.0)}),
+    ("图像分类，十毫秒以内", {("latency", "<=", 10.0)}),
+    ("目标检测，功耗不超过两百瓦", {("power", "<=", 200.0)}),
+    # separators and scales
+    ("sentiment analysis at 1.5k QPS", {("throughput", ">=", 1500.0)}),
+    ("文本分类，每秒2.5万次请求", {("throughput", ">=", 25000.0)}),
+    ("translate 1,200 sentences per minute", {("throughput", ">=", 20.0)}),
+    # unit spellings converted through the units library
+    ("ASR within 0.25 s", {("latency", "<=", 250.0)}),
+    ("embeddings under 750 us", {("latency", "<=", 0.75)}),
+    ("NER using at most 250 mW", {("power", "<=", 0.25)}),
+    ("segmentation with no more than 5 mJ per image", {("energy", "<=", 0.005)}),
+    ("QA model that fits in 6 GiB of memory", {("memory", "<=", 6.442450944)}),
+    ("summarize documents for $1,095 a month", {("cost", "<=", 1.5)}),
+    ("chatbot for $48 per day", {("cost", "<=", 2.0)}),
+    # bounds, directions and ranges
+    ("classify images with latency of at least 2 ms", {("latency", ">=", 2.0)}),
+    ("detect objects at 15-30 fps", {("throughput", ">=", 15.0), ("throughput", "<=", 30.0)}),
+    ("translation, latency from 20 to 50 ms", {("latency", ">=", 20.0), ("latency", "<=", 50.0)}),
+    ("图像分类，延迟不低于5毫秒", {("latency", ">=", 5.0)}),
+    ("text classification with accuracy of 93% or more", {("accuracy", ">=", 0.93)}),
+    ("transcribe calls, character error rate below 4%", {("accuracy", ">=", 0.96)}),
+    # distractors are not constraints
+    ("we have 7 teams and 3 GPUs; classify images v3 by 2025-06-01", set()),
+    ("Our 12 engineers want a spam filter, release 4.2", set()),
+])
+def test_constraints(text, expected):
+    assert bounds(text) == expected
+
+
+@pytest.mark.parametrize("text, task", [
+    ("tag the sentiment of product reviews", "text-classification"),
+    ("turn podcast audio into text via speech-to-text", "automatic-speech-recognition"),
+    ("find and box the cars in parking lot cameras", "object-detection"),
+    ("机器翻译服务", "translation"),
+    ("serve Llama 3 8B for our support team", "text-generation"),
+    ("Stable Diffusion for marketing images", "text-to-image"),
+])
+def test_tasks(text, task):
+    assert parse(text, offline=True).task.value == task
+
+
+@pytest.mark.parametrize("text, metric, sense", [
+    ("translate as cheaply as possible", "cost", "minimize"),
+    ("detect objects with the lowest latency", "latency", "minimize"),
+    ("segmentation, maximise throughput", "throughput", "maximize"),
+    ("语音识别，越省电越好", "energy", "minimize"),
+    ("NER with minimal memory", "memory", "minimize"),
+])
+def test_objectives(text, metric, sense):
+    objective = parse(text, offline=True).objective
+    assert (objective.metric.value, objective.sense.value) == (metric, sense)
+
+
+def test_no_objective_when_none_is_stated():
+    assert parse("classify images in 10ms", offline=True).objective is None
+
+
+def test_hardware_include_and_exclude():
+    intent = parse("run embeddings on Intel or AMD CPUs, no NVIDIA and no Huawei", offline=True)
+    assert set(intent.hardware.include) == {"intel", "amd", "cpu"}
+    assert set(intent.hardware.exclude) == {"nvidia", "huawei"}
+    zh = parse("文本分类，用昇腾，不要英伟达", offline=True)
+    assert zh.hardware.include == ["huawei"] and zh.hardware.exclude == ["nvidia"]
+
+
+def test_device_names_give_catalog_ids():
+    assert parse("chatbot on an H100", offline=True).hardware.include == ["nvidia-h100"]
+    assert parse("detect objects on a Jetson Orin Nano", offline=True).hardware.include == ["nvidia-jetson-orin-nano-8gb"]
+
+
+def test_precisions_or_better_and_negation():
+    assert {p.value for p in parse("classify images, bf16 or better", offline=True).precisions} == \
+        {"fp32", "tf32", "fp16", "bf16"}
+    assert "int8" not in {p.value for p in parse("chatbot, no int8", offline=True).precisions}
+
+
+def test_policies_dp_epsilon_delta_and_compliance():
+    intent = parse("summarize notes with differential privacy, ε = 2, δ = 1e-6, HIPAA and SOC 2", offline=True)
+    assert intent.policies.differential_privacy.epsilon == 2.0
+    assert intent.policies.differential_privacy.delta == 1e-6
+    assert [r.value for r in intent.policies.compliance] == ["hipaa", "soc2"]
+    assert intent.constraints == []
+
+
+def test_watermark_negated():
+    assert parse("text generation, watermark the outputs", offline=True).policies.watermark
+    assert not parse("text generation, no watermark needed", offline=True).policies.watermark
+
+
+def test_contradictions_are_reported_not_resolved():
+    intent = parse("classify images under 5 ms and at least 10 ms", offline=True)
+    assert {(c.op, c.value) for c in intent.constraints} == {("<=", 5.0), (">=", 10.0)}
+    assert any("contradiction" in w for w in intent.warnings)
+
+
+def test_defaults_are_listed_as_assumptions():
+    intent = parse("summarize emails under 2 s for $730 a month", offline=True)
+    assert any("p99" in a for a in intent.assumptions)
+    assert any("730" in a for a in intent.assumptions)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "asdf qwerty zxcv", "今天天气很好", "12345"])
+def test_unreadable_requests_raise_a_typed_error_with_an_example(text):
+    with pytest.raises(IntentNotUnderstood) as info:
+        parse(text, offline=True)
+    assert "classify images" in info.value.hint

@@ -1,0 +1,48 @@
+"""The roofline performance model and its public estimate() API."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import EstimateError, estimate
+
+
+def test_estimate_has_every_figure():
+    e = estimate("resnet50", "nvidia-l4", "int8", 8)
+    assert e.latency_ms > 0 and e.throughput_rps > 0 and e.power_w > 0 and e.memory_gb > 0
+    assert e.energy_j == pytest.approx(e.power_w * e.latency_ms / 1000 / 8)
+    assert e.throughput_rps == pytest.approx(8 / (e.latency_ms / 1000))
+    assert e.accuracy == pytest.approx(0.80282)  # the published int8 figure
+    assert e.provenance["accuracy"] == "published"
+
+
+def test_bigger_batches_raise_throughput_and_latency():
+    small, large = estimate("resnet50", "nvidia-l4", "fp16", 1), estimate("resnet50", "nvidia-l4", "fp16", 32)
+    assert large.throughput_rps > small.throughput_rps
+    assert large.latency_ms > small.latency_ms
+
+
+def test_lower_precision_is_faster_on_the_same_device():
+    assert estimate("resnet50", "nvidia-t4", "int8", 16).latency_ms < estimate("resnet50", "nvidia-t4", "fp16", 16).latency_ms
+
+
+def test_llm_decoding_is_bandwidth_bound_and_scales_with_bandwidth():
+    h100 = estimate("llama-3-8b", "nvidia-h100-sxm-80gb", "fp16", 1)
+    l4 = estimate("llama-3-8b", "nvidia-l4", "fp16", 1)
+    assert h100.bound_by == "memory bandwidth"
+    assert l4.latency_ms / h100.latency_ms == pytest.approx(3350 / 300, rel=0.25)
+
+
+def test_unsupported_precision_and_models_that_do_not_fit_are_not_candidates():
+    with pytest.raises(EstimateError, match="no fp8"):
+        estimate("resnet50", "nvidia-t4", "fp8", 1)
+    with pytest.raises(EstimateError, match="needs"):
+        estimate("llama-3-70b", "nvidia-l4", "fp16", 1)
+
+
+def test_cost_cloud_price_and_owned_hardware():
+    cloud = estimate("resnet50", "nvidia-l4", "int8", 1, placement="cloud")
+    assert cloud.cost_usd_per_hour == pytest.approx(0.8048)
+    owned = estimate("resnet50", "raspberry-pi-5", "int8", 1)
+    amortised = 80 / (3 * 8760)
+    assert owned.cost_usd_per_hour == pytest.approx(amortised + owned.power_w / 1000 * 0.127)

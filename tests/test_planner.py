@@ -1,0 +1,129 @@
+"""The CP-SAT planner against a brute-force scan of every candidate, plus determinism and infeasibility."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from intent import parse, plan
+from planner import InfeasibleError
+from planner.candidates import build_candidates
+from planner.solver import SolverSettings, deployment_figure, replicas_needed
+
+MAX_REPLICAS = SolverSettings().max_replicas
+
+
+def brute_force_best(text: str, catalog) -> float:
+    """The best objective value over every candidate that meets every bound, by plain enumeration."""
+    intent = parse(text, offline=True)
+    metric, sense = intent.objective.metric.value, intent.objective.sense.value
+    best = None
+    for row in build_candidates(intent, catalog).rows:
+        replicas = replicas_needed(row, intent.constraints, MAX_REPLICAS)
+        if replicas > MAX_REPLICAS:
+            continue
+        ok = True
+        for c in intent.constraints:
+            v = deployment_figure(row, c.metric.value, replicas)
+            if v is None or (v > c.value if c.op == "<=" else v < c.value):
+                ok = False
+                break
+        score = deployment_figure(row, metric, 1 if metric == "throughput" else replicas)
+        if not ok or score is None:
+            continue
+        if best is None or (score < best if sense == "minimize" else score > best):
+            best = score
+    assert best is not None, "the brute force found no feasible candidate"
+    return best
+
+
+def plan_value(result) -> float:
+    metric = result.intent.objective.metric.value
+    if metric == "throughput":
+        return result.metrics.throughput_rps / result.choice.replicas
+    field = {"latency": "latency_ms", "power": "power_w", "energy": "energy_j", "memory": "memory_gb",
+             "cost": "cost_usd_per_hour", "accuracy": "accuracy"}[metric]
+    return getattr(result.metrics, field)
+
+
+@pytest.mark.parametrize("text", [
+    "lowest power, classify images in 10ms",                       # the README example
+    "cheapest way to serve llama 3 8b at 50 req/s",                # replicas to reach a rate
+    "detect objects as fast as possible under 20 W",               # latency objective, power bound
+    "most accurate image classification under 5 ms on NVIDIA GPUs",  # accuracy objective, hardware include
+    "sentiment analysis at 2000 QPS, minimize energy, no NVIDIA",  # energy objective, exclude
+    "translation with the highest throughput, int8 only",          # throughput objective, precision limit
+    "image segmentation, smallest memory footprint, at least 60% mIoU",  # memory objective, accuracy bound
+])
+def test_plan_is_optimal_against_brute_force(text, catalog):
+    result = plan(text, offline=True)
+    expected = brute_force_best(text, catalog)
+    assert math.isclose(plan_value(result), expected, rel_tol=1e-3, abs_tol=2e-6), (plan_value(result), expected)
+    for check in result.constraints:
+        assert check.slack >= -1e-6
+
+
+def test_readme_example_meets_its_bound_with_the_lowest_power(catalog):
+    result = plan("lowest power, classify images in 10ms", offline=True)
+    assert result.metrics.latency_ms <= 10
+    assert result.metrics.power_w == pytest.approx(brute_force_best("lowest power, classify images in 10ms", catalog),
+                                                   rel=1e-3)
+    assert result.solver.status == "OPTIMAL"
+
+
+def test_chinese_request_gives_the_same_plan():
+    english = plan("lowest power, classify images in 10ms", offline=True)
+    chinese = plan("用最低功耗在10ms内完成图像分类", offline=True)
+    assert chinese.choice == english.choice
+    assert chinese.metrics == english.metrics
+
+
+def test_same_request_same_plan_byte_for_byte():
+    texts = {plan("cheapest way to serve llama 3 8b at 50 req/s", offline=True).model_dump_json() for _ in range(3)}
+    assert len(texts) == 1
+
+
+def test_replicas_reach_the_requested_rate():
+    result = plan("cheapest way to serve llama 3 8b at 50 req/s", offline=True)
+    assert result.choice.model_id == "llama-3-8b"
+    assert result.metrics.throughput_rps >= 50
+    single = result.metrics.throughput_rps / result.choice.replicas
+    assert single * (result.choice.replicas - 1) < 50  # no replica more than needed
+
+
+def test_alternatives_explain_why_they_lost():
+    result = plan("lowest power, classify images in 10ms", offline=True)
+    feasible = [a for a in result.alternatives if a.feasible]
+    assert feasible and all(a.choice.device_id != result.choice.device_id for a in feasible)
+    assert all(a.metrics.power_w >= result.metrics.power_w for a in feasible)
+    assert all("power" in a.why_not for a in feasible)
+
+
+def test_infeasible_request_names_the_conflict_and_the_best_reachable_values():
+    with pytest.raises(InfeasibleError) as info:
+        plan("classify images in 0.01 ms at 99.9% accuracy", offline=True)
+    conflicts = {c.constraint.metric.value: c.best_reachable for c in info.value.report.conflicts}
+    assert set(conflicts) == {"latency", "accuracy"}
+    assert conflicts["latency"] > 0.01 and conflicts["accuracy"] < 0.999
+
+
+def test_a_pair_of_bounds_that_only_conflict_together():
+    with pytest.raises(InfeasibleError) as info:
+        plan("classify images with accuracy at least 84% using under 1 W", offline=True)
+    conflicts = info.value.report.conflicts
+    assert {c.constraint.metric.value for c in conflicts} == {"accuracy", "power"}
+    assert all(c.best_reachable is not None for c in conflicts)
+
+
+def test_hardware_that_the_catalog_lacks_is_explained():
+    with pytest.raises(InfeasibleError, match="fpga"):
+        plan("embeddings on an FPGA under 2 ms", offline=True)
+
+
+def test_no_task_asks_for_one():
+    from planner import MissingTaskError
+
+    with pytest.raises(MissingTaskError) as info:
+        plan("minimize cost", offline=True)
+    assert "classify images" in info.value.hint
