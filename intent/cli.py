@@ -16,7 +16,6 @@ import typer
 app = typer.Typer(
     help="Say what an AI workload needs in plain words (English or Chinese); get an explained plan: "
          "device, precision, model variant, batch size, replicas, predicted metrics, policies and steps.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -32,6 +31,14 @@ TimeLimitOpt = Annotated[Optional[float], typer.Option("--time-limit", min=0.1, 
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
 
 EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2}
+
+
+@app.callback(invoke_without_command=True)
+def overview(ctx: typer.Context) -> None:
+    """With no command, show what intentctl can do."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        typer.echo('\nStart with: intentctl plan "lowest power, classify images in 10ms"')
 
 
 class SchemaKind(str, Enum):
@@ -182,17 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("intentctl: interrupted", err=True)
         return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        typer.echo("intentctl: aborted", err=True)
+        return 130
     except Exception as exc:  # noqa: BLE001 - mapped below, never a traceback
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            typer.echo("intentctl: aborted", err=True)
-            return 130
+        show = getattr(exc, "show", None)
+        if isinstance(exc, typer.TyperException) and callable(show):  # usage errors
+            show()
+            return getattr(exc, "exit_code", 2)
         if isinstance(exc, _known_errors()):
             return _report(exc)
         if isinstance(exc, (OSError, ValueError)):

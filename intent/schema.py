@@ -126,7 +126,9 @@ class Constraint(_Frozen):
         return self
 
     def describe(self) -> str:
-        """A short human form, e.g. ``latency <= 10 ms``."""
+        """A short human form, e.g. ``latency <= 10 ms`` or ``accuracy >= 99%``."""
+        if self.metric == Metric.ACCURACY:
+            return f"accuracy {self.op} {self.value * 100:g}%"
         return f"{self.metric.value} {self.op} {self.value:g} {self.unit}"
 
 

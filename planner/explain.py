@@ -71,13 +71,14 @@ class Conflict(BaseModel):
     model_config = ConfigDict(frozen=True)
     constraint: Constraint
     best_reachable: float | None
+    alone: bool = False  # true when no candidate meets this bound even on its own
 
     def describe(self) -> str:
         metric = self.constraint.metric.value
         if self.best_reachable is None:
             return f"{self.constraint.describe()}: cannot be met even if the others are dropped"
-        return f"{self.constraint.describe()}: the best reachable with the others holding is " \
-               f"{fmt(self.best_reachable, metric)}"
+        scope = "any candidate reaches" if self.alone else "reachable while the others hold"
+        return f"{self.constraint.describe()}: the best {scope} is {fmt(self.best_reachable, metric)}"
 
 
 class InfeasibilityReport(BaseModel):

@@ -177,7 +177,8 @@ def _infeasible(intent: Intent, rows, settings) -> InfeasibleError:
     any candidate reaches), then a smallest conflicting set among the rest (with the best
     value of each while the others in the set hold)."""
     alone = [c for c in intent.constraints if not feasible(rows, [c], settings)]
-    conflicts = [Conflict(constraint=c, best_reachable=best_reachable(rows, [c], c, settings)) for c in alone]
+    conflicts = [Conflict(constraint=c, best_reachable=best_reachable(rows, [c], c, settings), alone=True)
+                 for c in alone]
     rest = [c for c in intent.constraints if c not in alone]
     if rest and not feasible(rows, rest, settings):
         core = [rest[k] for k in conflict_core(rows, rest, settings)]

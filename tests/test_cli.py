@@ -1,0 +1,95 @@
+"""The CLI through typer's runner and a real process: success, failure, --help, and start-up imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from intent.cli import app, main
+
+runner = CliRunner()
+
+
+def test_plan_prints_the_readable_plan():
+    result = runner.invoke(app, ["plan", "--offline", "lowest power, classify images in 10ms"])
+    assert result.exit_code == 0, result.output
+    for fragment in ("plan", "precision", "latency", "power", "energy", "why this choice", "alternatives",
+                     "steps", "solver OPTIMAL"):
+        assert fragment in result.output
+
+
+def test_plan_json_is_the_typed_plan():
+    result = runner.invoke(app, ["plan", "--offline", "--json", "lowest power, classify images in 10ms"])
+    data = json.loads(result.stdout)
+    assert data["choice"]["device_id"] and data["metrics"]["latency_ms"] <= 10
+    assert data["solver"]["status"] == "OPTIMAL" and data["catalog_hash"]
+
+
+def test_parse_json_follows_the_contract():
+    result = runner.invoke(app, ["parse", "--offline", "--json", "用最低功耗在10ms内完成图像分类"])
+    data = json.loads(result.stdout)
+    assert data["task"] == "image-classification"
+    assert data["constraints"] == [{"metric": "latency", "op": "<=", "value": 10.0, "unit": "ms"}]
+
+
+@pytest.mark.parametrize("args", [["catalog", "devices"], ["catalog", "models"], ["catalog", "models", "--task", "translation"]])
+def test_catalog_tables(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "id" in result.output
+
+
+def test_catalog_json():
+    devices = json.loads(runner.invoke(app, ["catalog", "devices", "--json"]).stdout)
+    assert any(d["id"] == "nvidia-l4" for d in devices)
+
+
+@pytest.mark.parametrize("kind, title", [("intent", "Intent"), ("plan", "ExecutionPlan")])
+def test_schema(kind, title):
+    schema = json.loads(runner.invoke(app, ["schema", kind]).stdout)
+    assert schema["title"] == title and "properties" in schema
+
+
+@pytest.mark.parametrize("args", [[], ["plan"], ["parse"], ["catalog"], ["catalog", "devices"], ["schema"]])
+def test_every_command_has_help(args):
+    result = runner.invoke(app, args + ["--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+@pytest.mark.parametrize("args, code, fragment", [
+    (["plan", "--offline", "asdf qwerty"], 2, "could not read"),
+    (["plan", "--offline", "classify images in 0.01 ms at 99.9% accuracy"], 3, "no configuration meets"),
+    (["plan", "--offline", "minimize cost"], 2, "names no task"),
+    (["parse", "--offline", ""], 2, "empty"),
+    (["plan", "--offline", "--catalog", "/nonexistent", "classify images"], 1, "not a directory"),
+    (["schema", "nonsense"], 2, "nonsense"),
+])
+def test_errors_are_one_line_and_non_zero(args, code, fragment, capsys):
+    assert main(args) == code
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+
+
+def test_offline_start_never_imports_langchain_or_openai():
+    code = ("import sys; from intent.cli import main; main(['plan','--offline','--json',"
+            "'lowest power, classify images in 10ms']); "
+            "bad=[m for m in sys.modules if m.split('.')[0] in ('langchain','langchain_core','langchain_openai','openai')]; "
+            "print('HEAVY', bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "HEAVY []" in out.stdout, out.stdout[-500:] + out.stderr[-500:]
+
+
+def test_importing_the_types_is_light():
+    code = ("import sys, intent; print(sorted(m for m in ('planner','ortools','langchain_core','openai','hardware') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_console_script_runs():
+    out = subprocess.run(["intentctl", "parse", "--offline", "--json", "classify images in 10ms"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and json.loads(out.stdout)["task"] == "image-classification"

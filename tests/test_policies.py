@@ -1,0 +1,53 @@
+"""Policies become constraints before planning and concrete sections after."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent import parse, plan
+from policies import PolicyError, preflight
+from policies.compliance import load_regime
+
+
+def test_hipaa_keeps_data_on_premises_or_encrypted_in_use(catalog):
+    hipaa = load_regime("hipaa")
+    assert hipaa.placement_problem(catalog.device("nvidia-l4"), "cloud") is not None
+    assert hipaa.placement_problem(catalog.device("nvidia-h100-sxm-80gb"), "cloud") is None  # confidential computing
+    assert hipaa.placement_problem(catalog.device("nvidia-l4"), "on-prem") is None
+
+
+def test_hipaa_changes_the_plan_and_adds_its_steps():
+    free = plan("cheapest way to classify images in 20 ms", offline=True)
+    hipaa = plan("cheapest way to classify images in 20 ms, HIPAA", offline=True)
+    assert hipaa.choice.placement in ("on-prem", "edge") or hipaa.choice.device_id.startswith("nvidia-h")
+    section = next(s for s in hipaa.policies if s.name == "hipaa")
+    assert "HIPAA" in section.caused_by
+    assert any("PHI" in step for step in hipaa.steps)
+    assert not free.policies
+
+
+def test_watermark_latency_enters_the_plan():
+    base = plan("chatbot with the lowest latency", offline=True)
+    marked = plan("chatbot with the lowest latency, watermark the outputs", offline=True)
+    section = next(s for s in marked.policies if s.name == "watermark")
+    assert section.parameters["kind"] == "text" and section.parameters["gamma"] == 0.25
+    assert section.latency_overhead_ms > 0
+    assert marked.metrics.latency_ms == pytest.approx(base.metrics.latency_ms + section.latency_overhead_ms, rel=1e-6)
+
+
+def test_image_outputs_get_an_image_watermark():
+    effects = preflight(parse("text to image, watermark every image", offline=True))
+    assert effects.extra_latency_ms == 30.0
+
+
+def test_differential_privacy_section_is_calibrated_to_epsilon():
+    result = plan("text classification with differential privacy, epsilon 0.5", offline=True)
+    section = next(s for s in result.policies if s.name == "differential-privacy")
+    assert section.parameters["epsilon"] == 0.5 and section.parameters["noise_scale"] == 2.0
+    default = plan("text classification with differential privacy", offline=True)
+    assert any("epsilon" in a for a in default.assumptions)
+
+
+def test_unknown_regime_is_a_policy_error():
+    with pytest.raises(PolicyError, match="known"):
+        load_regime("iso27001")
