@@ -30,13 +30,66 @@ class Match:
         return len(self.phrase.replace("*", "").strip())
 
 
+SEPARATOR = r"[\s-]+"
+ASCII_WORD = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
 def phrase_regex(phrase: str, plural: bool = False) -> str:
-    body = WILDCARD.join(re.escape(part.strip()) for part in phrase.split("*"))
-    body = re.sub(r"\\ ", r"[\\s-]+", body)
-    left = r"(?<![a-z0-9])" if phrase[0].isascii() and phrase[0].isalnum() else ""
+    """One phrase as a regex: spaces and hyphens match any run of either; ASCII edges get
+    word boundaries; ``*`` stands for up to five words."""
+    body = WILDCARD.join(_literal(part.strip()) for part in phrase.split("*"))
+    left = r"(?<![a-z0-9])" if phrase[0] in ASCII_WORD else ""
+    return left + body + _end(phrase, plural)
+
+
+def _literal(text: str) -> str:
+    return SEPARATOR.join(re.escape(piece) for piece in re.split(r"[\s-]+", text))
+
+
+def _end(phrase: str, plural: bool) -> str:
     tail = "(?:e?s)?" if plural else ""
-    right = r"(?![a-z0-9])" if phrase[-1].isascii() and phrase[-1].isalnum() else ""
-    return left + body + tail + right
+    return tail + (r"(?![a-z0-9])" if phrase[-1] in ASCII_WORD else "")
+
+
+def normal_form(text: str) -> str:
+    return re.sub(r"[\s-]+", " ", text.strip())
+
+
+class _TrieNode:
+    __slots__ = ("children", "phrase")
+
+    def __init__(self):
+        self.children: dict[str, _TrieNode] = {}
+        self.phrase: str | None = None
+
+
+def trie_regex(phrases: list[str], plural: bool) -> str:
+    """All phrases as one regex shaped like a prefix tree, so matching walks shared prefixes
+    once instead of trying every phrase at every position. Longer continuations come before
+    a phrase's end, so the longest phrase at a position wins."""
+    roots = {True: _TrieNode(), False: _TrieNode()}
+    for phrase in phrases:
+        node = roots[phrase[0] in ASCII_WORD]
+        for atom in re.split(r"([\s-]+)", phrase):
+            if not atom:
+                continue
+            for char in ([" "] if atom.isspace() or set(atom) <= {"-", " "} else atom):
+                node = node.children.setdefault(char, _TrieNode())
+        node.phrase = phrase
+    branches = []
+    if roots[True].children:
+        branches.append(r"(?<![a-z0-9])" + _emit(roots[True], plural))
+    if roots[False].children:
+        branches.append(_emit(roots[False], plural))
+    return "|".join(f"(?:{b})" for b in branches)
+
+
+def _emit(node: _TrieNode, plural: bool) -> str:
+    parts = [(SEPARATOR if char == " " else re.escape(char)) + _emit(child, plural)
+             for char, child in sorted(node.children.items())]
+    if node.phrase is not None:
+        parts.append(_end(node.phrase, plural))
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
 class PhraseSet:
@@ -44,29 +97,57 @@ class PhraseSet:
 
     def __init__(self, groups: dict[str, list[str]], plural: bool = False):
         self.groups = {key: [str(p).lower() for p in phrases] for key, phrases in groups.items()}
-        self._owner = {p: key for key, phrases in self.groups.items() for p in phrases}
-        ordered = sorted(self._owner, key=lambda p: len(p.replace("*", "")), reverse=True)
+        owner: dict[str, str] = {}
+        for key, phrases in self.groups.items():
+            for phrase in phrases:
+                owner.setdefault(phrase, key)
+        self._owner = owner
         self._plural = plural
-        self._ordered = ordered
-        self._combined = re.compile("|".join(f"({phrase_regex(p, plural)})" for p in ordered)) if ordered else None
+        literal = [p for p in owner if "*" not in p]
+        self._by_form = {normal_form(p): p for p in literal}
+        self._wild = [(p, re.compile(phrase_regex(p, plural))) for p in owner if "*" in p]
+        self._trie = re.compile(trie_regex(literal, plural)) if literal else None
+
+    def _phrase_of(self, matched: str) -> str:
+        form = normal_form(matched)
+        if form in self._by_form:
+            return self._by_form[form]
+        for tail in ("es", "s"):  # a plural the set allows
+            if form.endswith(tail) and form[: -len(tail)] in self._by_form:
+                return self._by_form[form[: -len(tail)]]
+        raise KeyError(matched)
+
+    def _match(self, found: re.Match, phrase: str | None = None) -> Match:
+        phrase = phrase or self._phrase_of(found.group(0))
+        return Match(found.start(), found.end(), self._owner[phrase], phrase)
 
     def scan(self, text: str) -> list[Match]:
         """Non-overlapping matches, left to right, the longest phrase at each position."""
-        if self._combined is None:
-            return []
-        out = []
-        for found in self._combined.finditer(text):
-            phrase = self._ordered[found.lastindex - 1]
-            out.append(Match(found.start(), found.end(), self._owner[phrase], phrase))
-        return out
+        found = [self._match(m) for m in self._trie.finditer(text)] if self._trie else []
+        if self._wild:
+            found += [self._match(m, p) for p, rx in self._wild for m in rx.finditer(text)]
+            found = _leftmost_longest(found)
+        return found
 
     def all_matches(self, text: str) -> list[Match]:
-        """Every phrase's matches, overlapping ones included (for picking the most specific)."""
-        return [Match(f.start(), f.end(), self._owner[p], p) for p, rx in self._regexes for f in rx.finditer(text)]
+        """The longest match at every position, overlapping ones included, and every
+        wildcard phrase's matches (for picking the most specific phrase)."""
+        out = []
+        if self._trie:
+            for position in range(len(text)):
+                m = self._trie.match(text, position)
+                if m and m.end() > position:
+                    out.append(self._match(m))
+        out += [self._match(m, p) for p, rx in self._wild for m in rx.finditer(text)]
+        return out
 
-    @cached_property
-    def _regexes(self) -> list[tuple[str, re.Pattern]]:
-        return [(p, re.compile(phrase_regex(p, self._plural))) for p in self._ordered]
+
+def _leftmost_longest(matches: list[Match]) -> list[Match]:
+    out: list[Match] = []
+    for m in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
