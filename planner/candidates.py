@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
+
+import numpy as np
 
 from hardware import Catalog, Device
 from intent.schema import Intent
 from planner.errors import MissingTaskError
 from planner.factors import PerfFactors, load_factors
-from planner.perf import Prediction, predict_batches
+from planner.perf import Config, Grid, Prediction, supports
 
 #: A placement rule from the policy layer: returns why (device, placement) is not allowed, or None.
 PlacementRule = Callable[[Device, str], "str | None"]
@@ -25,8 +28,24 @@ SELECTOR_KINDS = ("class", "vendor", "device")
 
 @dataclass
 class CandidateSet:
-    rows: list[Prediction]
+    """The candidate grid (configurations x batch sizes) and what was left out and why."""
+
+    grid: Grid | None
     excluded: Counter = field(default_factory=Counter)
+
+    def cells(self, mask: np.ndarray) -> list[Prediction]:
+        """Predictions for the cells of ``mask`` (row-major: configuration, then batch size)."""
+        if self.grid is None:
+            return []
+        return [self.grid.prediction(g, k) for g, k in zip(*np.nonzero(mask & self.grid.fits))]
+
+    @cached_property
+    def rows(self) -> list[Prediction]:
+        """Every candidate row that fits its device (slow for large sets: for tests and explanations)."""
+        return self.cells(np.ones_like(self.grid.fits)) if self.grid is not None else []
+
+    def __len__(self) -> int:
+        return int(self.grid.fits.sum()) if self.grid is not None else 0
 
     def why_empty(self) -> str:
         top = ", ".join(f"{reason} ({n})" for reason, n in self.excluded.most_common(4))
@@ -56,19 +75,26 @@ def hardware_allows(device: Device, intent: Intent, catalog: Catalog) -> str | N
 
 
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
-                     factors: PerfFactors | None = None) -> CandidateSet:
+                     factors: PerfFactors | None = None, extra_latency_ms: float = 0.0) -> CandidateSet:
     factors = factors or load_factors()
     models = _models(intent, catalog)
-    out = CandidateSet(rows=[])
+    excluded: Counter = Counter()
+    configs: list[Config] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         reason = hardware_allows(device, intent, catalog)
         if reason:
-            out.excluded[f"hardware: {reason}"] += 1
+            excluded[f"hardware: {reason}"] += 1
             continue
-        for placement in _placements(device, intent, rules, out.excluded):
+        for placement in _placements(device, intent, rules, excluded):
             for model in models:
-                _add_rows(out, model, device, placement, intent, factors)
-    return out
+                configs.extend(_configs(model, device, placement, intent, factors, excluded))
+    if not configs:
+        return CandidateSet(grid=None, excluded=excluded)
+    grid = Grid(configs, factors.batch_sizes, factors)
+    grid.add_latency(extra_latency_ms)
+    if not grid.fits.any():
+        excluded["memory: model does not fit"] += len(configs)
+    return CandidateSet(grid=grid, excluded=excluded)
 
 
 def _models(intent: Intent, catalog: Catalog):
@@ -96,19 +122,20 @@ def _placements(device: Device, intent: Intent, rules, excluded: Counter) -> lis
     return allowed
 
 
-def _add_rows(out: CandidateSet, model, device: Device, placement: str, intent: Intent, factors: PerfFactors):
+def _configs(model, device: Device, placement: str, intent: Intent, factors: PerfFactors, excluded: Counter):
     allowed = [p.value for p in intent.precisions] or list(factors.bytes_per_param)
+    out = []
     for precision in allowed:
-        if precision not in device.peak:
-            out.excluded[f"precision: device runs no {precision}"] += 1
-            continue
-        rows, reason = predict_batches(model, device, precision, factors.batch_sizes, placement, factors)
-        out.rows.extend(rows)
+        reason = supports(device, model, precision, factors)
         if reason:
-            out.excluded[_reason_kind(reason)] += 1
+            excluded[_reason_kind(reason)] += 1
+        else:
+            out.append(Config(model, device, precision, placement))
+    return out
 
 
 def _reason_kind(message: str) -> str:
-    if "needs" in message and "GB" in message:
-        return "memory: model does not fit"
+    """Group reasons by kind so an empty set is explained in a few lines."""
+    if "publishes no" in message and "throughput" in message:
+        return "precision: device runs none of the allowed precisions"
     return message

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from hardware import Catalog, Device, ModelVariant, load_catalog
@@ -91,102 +92,142 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     """One configuration; raises EstimateError when it is not a candidate."""
     if batch_size < 1:
         raise EstimateError(f"batch size must be at least 1, not {batch_size}")
-    rows, reason = predict_batches(model, device, precision, [batch_size], placement, factors)
-    if not rows:
-        raise EstimateError(reason)
-    return rows[0]
-
-
-def predict_batches(model: ModelVariant, device: Device, precision: str, batch_sizes: list[int],
-                    placement: str | None = None, factors: PerfFactors | None = None) -> tuple[list[Prediction], str | None]:
-    """Predictions for increasing batch sizes, stopping at the first that does not fit; also
-    the reason the list stops short (None when every batch size fits)."""
     factors = factors or load_factors()
     reason = supports(device, model, precision, factors)
     if reason:
-        return [], reason
-    placement = placement or device.placements[0].value
-    accuracy = _accuracy(model, precision, factors)
-    provenance = _provenance(model, device, precision, placement)
-    roofline = _Roofline(model, device, precision, factors)
-    out = []
-    for batch in batch_sizes:
-        memory_gb = _memory_gb(model, precision, batch, factors)
-        if memory_gb > device.memory_gb.value:
-            return out, (f"{model.id} in {precision} at batch {batch} needs {memory_gb:.2f} GB; "
-                         f"{device.id} has {device.memory_gb.value:g} GB")
-        step_s, compute_s, memory_s = roofline.timing(batch)
-        power = _power(device, compute_s / step_s, memory_s / step_s, factors)
-        out.append(Prediction(
-            model_id=model.id, device_id=device.id, precision=precision, batch_size=batch, placement=placement,
-            latency_ms=step_s * 1000, throughput_rps=batch / step_s,
-            power_w=power, energy_j=None if power is None else power * step_s / batch,
-            memory_gb=memory_gb, cost_usd_per_hour=_cost(device, placement, power, factors), accuracy=accuracy,
-            bound_by="compute" if compute_s >= memory_s else "memory bandwidth", provenance=provenance,
-        ))
-    return out, None
+        raise EstimateError(reason)
+    grid = Grid([Config(model, device, precision, placement or device.placements[0].value)], [batch_size], factors)
+    if not grid.fits[0, 0]:
+        raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
+                            f"{device.id} has {device.memory_gb.value:g} GB")
+    return grid.prediction(0, 0)
 
 
-class _Roofline:
-    """The batch-independent quantities of one (model, device, precision)."""
+@dataclass(frozen=True)
+class Config:
+    """A configuration without its batch size: one row of a Grid."""
 
-    def __init__(self, model: ModelVariant, device: Device, precision: str, f: PerfFactors):
-        self.peak = device.peak[precision].value * 1e12 * f.compute_efficiency[device.device_class]
-        bandwidth = device.memory_bandwidth_gbs
-        self.bandwidth = bandwidth.value * 1e9 * f.bandwidth_efficiency if bandwidth else None
-        self.weights = model.params_m.value * 1e6 * f.bytes_per_param[precision]
-        self.overhead = f.step_overhead_ms[device.device_class] / 1000
-        self.flops = model.gflops.value * 1e9
-        self.activation_bytes = model.gflops.value * f.activation_mb_per_gflop * 1e6 * f.bytes_per_param[precision] / 4
-        self.autoregressive = model.kind == ModelKind.AUTOREGRESSIVE
-        self.shape = f.shape_for(model.task)
-
-    def _memory_time(self, nbytes: float) -> float:
-        return nbytes / self.bandwidth if self.bandwidth else 0.0
-
-    def timing(self, batch: int) -> tuple[float, float, float]:
-        """(seconds per request, of which compute seconds, of which memory seconds)."""
-        compute = batch * self.flops / self.peak
-        if self.autoregressive:
-            prefill = batch * self.shape.prompt_tokens * self.flops / self.peak
-            memory = self._memory_time(self.weights)
-            tokens = self.shape.output_tokens
-            per_request = prefill + tokens * (max(compute, memory) + self.overhead)
-            return per_request, prefill + tokens * compute, tokens * memory
-        memory = self._memory_time(self.weights + batch * self.activation_bytes)
-        return max(compute, memory) + self.overhead, compute, memory
+    model: ModelVariant
+    device: Device
+    precision: str
+    placement: str
 
 
-def _memory_gb(model: ModelVariant, precision: str, batch: int, f: PerfFactors) -> float:
-    weights = model.params_m.value * 1e6 * f.bytes_per_param[precision] / 1e9
-    total = weights * (1 + f.runtime_memory_overhead)
-    if model.kind == ModelKind.AUTOREGRESSIVE:
-        shape = f.shape_for(model.task)
-        tokens = (shape.prompt_tokens + shape.output_tokens) / 1000
-        scale = f.bytes_per_param[precision] / 2 if f.bytes_per_param[precision] >= 2 else 1
-        total += batch * f.kv_gb_per_bparam_per_ktoken * model.params_m.value / 1000 * tokens * scale
-    else:
-        total += batch * model.gflops.value * f.activation_mb_per_gflop * f.bytes_per_param[precision] / 4 / 1000
-    return total
+def _column(values) -> np.ndarray:
+    return np.array(values, dtype=float)[:, None]
 
 
-def _power(device: Device, compute_share: float, memory_share: float, f: PerfFactors) -> float | None:
-    if device.tdp_w is None:
-        return None
-    tdp = device.tdp_w.value
-    idle = device.idle_w.value if device.idle_w else tdp * f.idle_fraction_of_tdp
-    load = min(1.0, max(compute_share, memory_share * f.memory_power_share))
-    return idle + (tdp - idle) * load
+def _figure(figure: Figure | None) -> float:
+    return figure.value if figure is not None else np.nan
 
 
-def _cost(device: Device, placement: str, power: float | None, f: PerfFactors) -> float | None:
-    """Cloud: the on-demand price. Owned: purchase over its service life plus electricity."""
-    if placement == "cloud":
-        return device.cloud_usd_per_hour.value if device.cloud_usd_per_hour else None
-    if device.purchase_usd is None or power is None:
-        return None
-    amortised = device.purchase_usd.value / (f.amortisation_years * HOURS_PER_YEAR)
-    return amortised + power / 1000 * f.electricity_usd_per_kwh.value
+class Grid:
+    """Predictions for many configurations at many batch sizes at once (arrays G x B).
+
+    Unknown figures (no TDP, no price) are NaN and become None in a Prediction. ``fits``
+    says which cells hold the model in device memory.
+    """
+
+    def __init__(self, configs: list[Config], batch_sizes: list[int], f: PerfFactors):
+        self.configs = configs
+        self.batch_sizes = batch_sizes
+        self.factors = f
+        b = np.array(batch_sizes, dtype=float)[None, :]
+        c = configs
+        peak = _column([x.device.peak[x.precision].value * 1e12 * f.compute_efficiency[x.device.device_class] for x in c])
+        bandwidth = _column([_figure(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency for x in c])
+        bpp = _column([f.bytes_per_param[x.precision] for x in c])
+        params = _column([x.model.params_m.value * 1e6 for x in c])
+        gflops = _column([x.model.gflops.value for x in c])
+        overhead = _column([f.step_overhead_ms[x.device.device_class] / 1000 for x in c])
+        auto = _column([x.model.kind == ModelKind.AUTOREGRESSIVE for x in c]) > 0
+        prompt = _column([f.shape_for(x.model.task).prompt_tokens for x in c])
+        output = _column([f.shape_for(x.model.task).output_tokens for x in c])
+        weights = params * bpp
+        flops = gflops * 1e9
+
+        def memory_time(nbytes):
+            return np.where(np.isnan(bandwidth), 0.0, nbytes / np.where(np.isnan(bandwidth), 1.0, bandwidth))
+
+        # Single-pass and diffusion models: one step per batch, reading weights and activations.
+        compute = b * flops / peak
+        activations = b * gflops * f.activation_mb_per_gflop * 1e6 * bpp / 4
+        single_mem = memory_time(weights + activations)
+        single = np.maximum(compute, single_mem) + overhead
+        # Autoregressive models: a prefill over the prompt, then one weight-reading step per token.
+        prefill = b * prompt * flops / peak
+        token_mem = memory_time(weights) * np.ones_like(b)
+        auto_total = prefill + output * (np.maximum(compute, token_mem) + overhead)
+        seconds = np.where(auto, auto_total, single)
+        compute_s = np.where(auto, prefill + output * compute, compute)
+        memory_s = np.where(auto, output * token_mem, single_mem)
+
+        tdp = _column([_figure(x.device.tdp_w) for x in c])
+        idle = _column([_figure(x.device.idle_w) for x in c])
+        idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
+        load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
+        self.power_w = idle + (tdp - idle) * load
+        self.latency_ms = seconds * 1000
+        self.throughput_rps = b / seconds
+        self.energy_j = self.power_w * seconds / b
+        self.compute_bound = compute_s >= memory_s
+        self.memory_gb = self._memory(weights, b, gflops, bpp, params, auto, prompt, output)
+        self.fits = self.memory_gb <= _column([x.device.memory_gb.value for x in c])
+        self.cost_usd_per_hour = self._cost()
+        self.accuracy = _column([_accuracy(x.model, x.precision, f) if x.model.accuracy else np.nan for x in c])
+
+    def _memory(self, weights, b, gflops, bpp, params, auto, prompt, output) -> np.ndarray:
+        f = self.factors
+        base = weights / 1e9 * (1 + f.runtime_memory_overhead)
+        kv_scale = np.where(bpp >= 2, bpp / 2, 1.0)
+        kv = b * f.kv_gb_per_bparam_per_ktoken * params / 1e9 * (prompt + output) / 1000 * kv_scale
+        activations = b * gflops * f.activation_mb_per_gflop * bpp / 4 / 1000
+        return base + np.where(auto, kv, activations)
+
+    def _cost(self) -> np.ndarray:
+        """Cloud: the on-demand price. Owned: purchase over its service life plus electricity."""
+        f = self.factors
+        cloud = _column([_figure(x.device.cloud_usd_per_hour) for x in self.configs])
+        purchase = _column([_figure(x.device.purchase_usd) for x in self.configs])
+        is_cloud = _column([x.placement == "cloud" for x in self.configs]) > 0
+        owned = purchase / (f.amortisation_years * HOURS_PER_YEAR) + self.power_w / 1000 * f.electricity_usd_per_kwh.value
+        return np.where(is_cloud, cloud, owned)
+
+    def prediction(self, g: int, k: int) -> Prediction:
+        x = self.configs[g]
+        return Prediction(
+            model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
+            placement=x.placement, latency_ms=float(self.latency_ms[g, k]),
+            throughput_rps=float(self.throughput_rps[g, k]), power_w=_optional(self.power_w[g, k]),
+            energy_j=_optional(self.energy_j[g, k]), memory_gb=float(self.memory_gb[g, k]),
+            cost_usd_per_hour=_optional(self.cost_usd_per_hour[g, k]), accuracy=_optional(self.accuracy[g, 0]),
+            bound_by="compute" if self.compute_bound[g, k] else "memory bandwidth",
+            provenance=_provenance(x.model, x.device, x.precision, x.placement),
+        )
+
+    def add_latency(self, extra_ms: float) -> None:
+        """Add a fixed per-request latency (e.g. a watermark) to every cell."""
+        if not extra_ms:
+            return
+        seconds = self.latency_ms / 1000 + extra_ms / 1000
+        b = np.array(self.batch_sizes, dtype=float)[None, :]
+        self.energy_j = self.power_w * seconds / b
+        self.throughput_rps = b / seconds
+        self.latency_ms = seconds * 1000
+        self.cost_usd_per_hour = self._cost()
+
+    def metric(self, name: str) -> np.ndarray:
+        """A metric's per-replica array (G x B), NaN where unknown."""
+        array = getattr(self, FIELDS[name])
+        return np.broadcast_to(array, self.latency_ms.shape)
+
+
+FIELDS = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
+          "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy"}
+
+
+def _optional(value) -> float | None:
+    return None if np.isnan(value) else float(value)
 
 
 def _accuracy(model: ModelVariant, precision: str, f: PerfFactors) -> float | None:

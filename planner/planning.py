@@ -7,7 +7,7 @@ alternatives, solver report) for the agent to wrap with policies and steps, or r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from hardware import Catalog
 from intent.schema import Intent
@@ -25,7 +25,7 @@ from planner.explain import (
 )
 from planner.factors import runtime_for
 from planner.perf import Prediction
-from planner.prune import pareto_rows, satisfying_rows
+from planner.prune import pareto_mask, replica_grid, satisfying_mask
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, SolverReport
 from planner.solver import (
     SolverSettings,
@@ -54,19 +54,19 @@ class PlanningResult:
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                 settings: SolverSettings | None = None, extra_latency_ms: float = 0.0) -> PlanningResult:
     settings = settings or SolverSettings()
-    candidates = build_candidates(intent, catalog, list(rules))
-    rows = [_with_overhead(r, extra_latency_ms) for r in candidates.rows]
-    if not rows:
+    candidates = build_candidates(intent, catalog, list(rules), extra_latency_ms=extra_latency_ms)
+    if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
-    all_rows = rows
-    rows = satisfying_rows(all_rows, intent.constraints, settings.max_replicas)
-    if not rows:
-        raise _infeasible(intent, all_rows, settings)
-    rows = pareto_rows(rows, intent.constraints, objective, settings.max_replicas)
+    grid = candidates.grid
+    replicas = replica_grid(grid, intent.constraints)
+    feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
+    if not feasible_cells.any():
+        raise _infeasible(intent, candidates.rows, settings)
+    rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas))
     solution = solve(rows, intent.constraints, objective, settings, strict_objective=not is_default)
     if solution is None:
-        raise _infeasible(intent, all_rows, settings)
+        raise _infeasible(intent, candidates.rows, settings)
     row = rows[solution.row]
     choice = _choice(row, solution.replicas, catalog)
     metrics = _metrics(row, solution.replicas)
@@ -89,15 +89,6 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     why = _why(intent, objective, is_default, checks, row, solution)
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions)
-
-
-def _with_overhead(row: Prediction, extra_ms: float) -> Prediction:
-    """Add policy latency (e.g. watermarking) to every row, so the planner plans with it."""
-    if not extra_ms:
-        return row
-    latency = row.latency_ms + extra_ms
-    return replace(row, latency_ms=latency, throughput_rps=row.throughput_rps * row.latency_ms / latency,
-                   energy_j=None if row.energy_j is None else row.energy_j * latency / row.latency_ms)
 
 
 def _choice(row: Prediction, replicas: int, catalog: Catalog) -> Choice:

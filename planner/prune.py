@@ -1,11 +1,11 @@
 """Drop candidate rows that another row beats on every metric the request cares about.
 
 Two reductions run before the CP-SAT model is built; neither changes the answer:
-1. ``satisfying_rows``: a row that breaks a bound can never be chosen. Replicas are fixed
+1. ``satisfying_mask``: a row that breaks a bound can never be chosen. Replicas are fixed
    per row (see solver.py), so every bound, even on power or cost, is a test of one row.
    The model still states every bound. When no row survives, the caller hands the full set
    to CP-SAT with assumption literals to find the conflicting bounds.
-2. ``pareto_rows``: among rows that meet every bound, one beaten on the objective, every
+2. ``pareto_mask``: among rows that meet every bound, one beaten on the objective, every
    tie-breaker and (when replicas matter) per-replica throughput can never be the optimum.
    Each dimension points the way its level optimises ("maximise latency" included).
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from intent.schema import Constraint
-from planner.perf import Prediction
-from planner.solver import deployment_figure, replicas_needed
+from planner.perf import Grid
+from planner.solver import REPLICATED
 
 TIE_BREAKERS = ("cost", "latency", "power")
 
@@ -32,41 +32,47 @@ def relevant_dimensions(constraints: list[Constraint], objective: tuple[str, str
     return dims
 
 
-def satisfying_rows(rows: list[Prediction], constraints: list[Constraint], max_replicas: int) -> list[Prediction]:
-    """The rows that meet every bound with the replicas they need."""
-    out = []
-    for row in rows:
-        r = replicas_needed(row, constraints, max_replicas)
-        if r > max_replicas:
-            continue
-        if all(_meets(row, c, r) for c in constraints):
-            out.append(row)
-    return out
+def replica_grid(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
+    """The fewest replicas per cell that reach every throughput floor (see solver.replicas_needed)."""
+    need = np.ones_like(grid.latency_ms)
+    for c in constraints:
+        if c.metric.value == "throughput" and c.op == ">=" and c.value > 0:
+            need = np.maximum(need, np.ceil(c.value / grid.throughput_rps - 1e-9))
+    return need
 
 
-def _meets(row: Prediction, c: Constraint, replicas: int) -> bool:
-    v = deployment_figure(row, c.metric.value, replicas)
-    if v is None:
-        return False
-    slack = 1e-9 * max(1.0, abs(c.value))
-    return v <= c.value + slack if c.op == "<=" else v >= c.value - slack
+def deployment_grid(grid: Grid, metric: str, replicas: np.ndarray, per_replica: bool = False) -> np.ndarray:
+    values = grid.metric(metric)
+    return values if per_replica or metric not in REPLICATED else values * replicas
 
 
-def pareto_rows(rows: list[Prediction], constraints: list[Constraint], objective: tuple[str, str],
-                max_replicas: int) -> list[Prediction]:
-    """The rows no other row dominates, in their original order."""
-    if len(rows) < 2:
-        return rows
+def satisfying_mask(grid: Grid, constraints: list[Constraint], replicas: np.ndarray, max_replicas: int) -> np.ndarray:
+    """Cells that fit, need at most ``max_replicas`` replicas and meet every bound."""
+    mask = grid.fits & (replicas <= max_replicas)
+    for c in constraints:
+        values = deployment_grid(grid, c.metric.value, replicas)
+        slack = 1e-9 * max(1.0, abs(c.value))
+        with np.errstate(invalid="ignore"):
+            ok = values <= c.value + slack if c.op == "<=" else values >= c.value - slack
+        mask &= ok & ~np.isnan(values)
+    return mask
+
+
+def pareto_mask(grid: Grid, mask: np.ndarray, constraints: list[Constraint], objective: tuple[str, str],
+                replicas: np.ndarray) -> np.ndarray:
+    """The cells of ``mask`` that no other cell of ``mask`` dominates."""
+    cells = np.nonzero(mask)
+    if len(cells[0]) < 2:
+        return mask
     dims = relevant_dimensions(constraints, objective)
-    replicas = [replicas_needed(r, constraints, max_replicas) for r in rows]
-    matrix = np.empty((len(rows), len(dims)))
+    matrix = np.empty((len(cells[0]), len(dims)))
     for j, (metric, lower_is_better) in enumerate(dims):
-        sign = 1.0 if lower_is_better else -1.0
-        per_replica = metric == "throughput"
-        column = [deployment_figure(row, metric, 1 if per_replica else r) for row, r in zip(rows, replicas)]
-        matrix[:, j] = [np.inf if v is None else sign * v for v in column]
+        values = deployment_grid(grid, metric, replicas, per_replica=metric == "throughput")[cells]
+        matrix[:, j] = np.where(np.isnan(values), np.inf, values if lower_is_better else -values)
     keep = _non_dominated(matrix)
-    return [row for row, k in zip(rows, keep) if k]
+    out = np.zeros_like(mask)
+    out[cells[0][keep], cells[1][keep]] = True
+    return out
 
 
 def _non_dominated(matrix: np.ndarray) -> np.ndarray:
