@@ -19,7 +19,7 @@ from hardware import Catalog, Device
 from intent.schema import Intent
 from planner.errors import MissingTaskError
 from planner.factors import PerfFactors, load_factors
-from planner.perf import Config, Grid, Prediction, supports
+from planner.perf import Config, Grid, Estimate, supports
 
 #: A placement rule from the policy layer: returns why (device, placement) is not allowed, or None.
 PlacementRule = Callable[[Device, str], "str | None"]
@@ -33,14 +33,14 @@ class CandidateSet:
     grid: Grid | None
     excluded: Counter = field(default_factory=Counter)
 
-    def cells(self, mask: np.ndarray) -> list[Prediction]:
-        """Predictions for the cells of ``mask`` (row-major: configuration, then batch size)."""
+    def cells(self, mask: np.ndarray) -> list[Estimate]:
+        """Estimates for the cells of ``mask`` (row-major: configuration, then batch size)."""
         if self.grid is None:
             return []
         return [self.grid.prediction(g, k) for g, k in zip(*np.nonzero(mask & self.grid.fits))]
 
     @cached_property
-    def rows(self) -> list[Prediction]:
+    def rows(self) -> list[Estimate]:
         """Every candidate row that fits its device (slow for large sets: for tests and explanations)."""
         return self.cells(np.ones_like(self.grid.fits)) if self.grid is not None else []
 

@@ -5,21 +5,21 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from intent.schema import CANONICAL_UNITS, Constraint, Metric
-from planner.perf import Prediction
+from planner.perf import Estimate
 from planner.solver import REPLICATED, value
 
 BINDING_SHARE = 0.05
 UNITS = {m.value: u for m, u in CANONICAL_UNITS.items()}
 
 
-def deployment_value(row: Prediction, metric: str, replicas: int) -> float | None:
+def deployment_value(row: Estimate, metric: str, replicas: int) -> float | None:
     v = value(row, metric)
     if v is None:
         return None
     return v * replicas if metric in REPLICATED else v
 
 
-def check(c: Constraint, row: Prediction, replicas: int) -> tuple[float | None, float | None, bool]:
+def check(c: Constraint, row: Estimate, replicas: int) -> tuple[float | None, float | None, bool]:
     """(predicted value, slack, binding) of one constraint for a deployment."""
     predicted = deployment_value(row, c.metric.value, replicas)
     if predicted is None:
@@ -29,7 +29,7 @@ def check(c: Constraint, row: Prediction, replicas: int) -> tuple[float | None, 
     return predicted, slack, binding
 
 
-def violations(row: Prediction, constraints: list[Constraint], replicas: int = 1) -> list[str]:
+def violations(row: Estimate, constraints: list[Constraint], replicas: int = 1) -> list[str]:
     out = []
     for c in constraints:
         predicted, slack, _ = check(c, row, replicas)

@@ -10,7 +10,7 @@ busy. The efficiency factors live in planner/data/perf-factors.yaml.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -43,29 +43,6 @@ class Estimate(BaseModel):
     provenance: dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    """The planner's internal, light form of an Estimate (one per candidate row)."""
-
-    model_id: str
-    device_id: str
-    precision: str
-    batch_size: int
-    placement: str
-    latency_ms: float
-    throughput_rps: float
-    power_w: float | None
-    energy_j: float | None
-    memory_gb: float
-    cost_usd_per_hour: float | None
-    accuracy: float | None
-    bound_by: str
-    provenance: dict[str, str]
-
-    def to_estimate(self) -> Estimate:
-        return Estimate.model_validate(asdict(self))
-
-
 def supports(device: Device, model: ModelVariant, precision: str, factors: PerfFactors | None = None) -> str | None:
     """Why (model, device, precision) is not a candidate, or None when it is."""
     factors = factors or load_factors()
@@ -84,11 +61,11 @@ def estimate(model_id: str, device_id: str, precision: str, batch_size: int, pla
              catalog: Catalog | None = None) -> Estimate:
     """Predict one configuration; raises EstimateError when it is not a candidate."""
     catalog = catalog or load_catalog()
-    return predict(catalog.model(model_id), catalog.device(device_id), precision, batch_size, placement).to_estimate()
+    return predict(catalog.model(model_id), catalog.device(device_id), precision, batch_size, placement)
 
 
 def predict(model: ModelVariant, device: Device, precision: str, batch_size: int,
-            placement: str | None = None, factors: PerfFactors | None = None) -> Prediction:
+            placement: str | None = None, factors: PerfFactors | None = None) -> Estimate:
     """One configuration; raises EstimateError when it is not a candidate."""
     if batch_size < 1:
         raise EstimateError(f"batch size must be at least 1, not {batch_size}")
@@ -193,9 +170,10 @@ class Grid:
         owned = purchase / (f.amortisation_years * HOURS_PER_YEAR) + self.power_w / 1000 * f.electricity_usd_per_kwh.value
         return np.where(is_cloud, cloud, owned)
 
-    def prediction(self, g: int, k: int) -> Prediction:
+    def prediction(self, g: int, k: int) -> Estimate:
         x = self.configs[g]
-        return Prediction(
+        # model_construct: every field is computed here from validated catalog entries.
+        return Estimate.model_construct(
             model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
             placement=x.placement, latency_ms=float(self.latency_ms[g, k]),
             throughput_rps=float(self.throughput_rps[g, k]), power_w=_optional(self.power_w[g, k]),

@@ -24,7 +24,7 @@ from planner.explain import (
     violations,
 )
 from planner.factors import runtime_for
-from planner.perf import Prediction
+from planner.perf import Estimate
 from planner.prune import pareto_mask, replica_grid, satisfying_mask
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, SolverReport
 from planner.solver import (
@@ -91,7 +91,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions)
 
 
-def _choice(row: Prediction, replicas: int, catalog: Catalog) -> Choice:
+def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     device = catalog.device(row.device_id)
     model = catalog.model(row.model_id)
     rule = runtime_for(device, model.kind.value)
@@ -100,7 +100,7 @@ def _choice(row: Prediction, replicas: int, catalog: Catalog) -> Choice:
                   runtime=rule.runtime, serving=rule.serving)
 
 
-def _metrics(row: Prediction, replicas: int) -> Metrics:
+def _metrics(row: Estimate, replicas: int) -> Metrics:
     return Metrics(
         latency_ms=row.latency_ms, throughput_rps=row.throughput_rps * replicas,
         power_w=deployment_value(row, "power", replicas), energy_j=row.energy_j, memory_gb=row.memory_gb,
@@ -109,7 +109,7 @@ def _metrics(row: Prediction, replicas: int) -> Metrics:
     )
 
 
-def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintCheck], row: Prediction, solution) -> list[str]:
+def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintCheck], row: Estimate, solution) -> list[str]:
     metric, sense = objective
     ours = deployment_value(row, metric, solution.replicas)
     lines = [f"{'default objective' if is_default else 'objective'}: {sense} {metric}"
@@ -123,7 +123,7 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
     return lines
 
 
-def _alternatives(rows: list[Prediction], intent: Intent, objective, settings: SolverSettings, solution,
+def _alternatives(rows: list[Estimate], intent: Intent, objective, settings: SolverSettings, solution,
                   catalog: Catalog) -> list[Alternative]:
     """Runner-ups on other devices, then near misses: better on the objective but breaking a bound."""
     metric, sense = objective
@@ -149,7 +149,7 @@ def _near_misses(rows, intent: Intent, metric, sense, ours, chosen, catalog) -> 
         return []
     better = [r for r in rows if r.device_id != chosen.device_id and (v := deployment_value(r, metric, 1)) is not None
               and (v < ours if sense == "minimize" else v > ours)]
-    best_per_device: dict[str, Prediction] = {}
+    best_per_device: dict[str, Estimate] = {}
     for r in sorted(better, key=lambda r: (deployment_value(r, metric, 1) * (1 if sense == "minimize" else -1),
                                            r.device_id, r.model_id, r.precision, r.batch_size)):
         best_per_device.setdefault(r.device_id, r)

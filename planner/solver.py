@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass
 
 from intent.schema import Constraint, Metric, Sense
-from planner.perf import Prediction
+from planner.perf import Estimate
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
          "cost": 1_000_000, "accuracy": 1_000_000}
@@ -71,7 +71,7 @@ class Solution:
     levels: list[Level]
 
 
-def value(row: Prediction, metric: str) -> float | None:
+def value(row: Estimate, metric: str) -> float | None:
     return getattr(row, FIELD[metric])
 
 
@@ -85,7 +85,7 @@ def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
     return round(scaled)
 
 
-def replicas_needed(row: Prediction, constraints: list[Constraint], max_replicas: int) -> int:
+def replicas_needed(row: Estimate, constraints: list[Constraint], max_replicas: int) -> int:
     """The fewest replicas that reach every throughput floor (at least 1, at most max + 1)."""
     need = 1
     for c in constraints:
@@ -94,7 +94,7 @@ def replicas_needed(row: Prediction, constraints: list[Constraint], max_replicas
     return min(need, max_replicas + 1)
 
 
-def deployment_figure(row: Prediction, metric: str, replicas: int) -> float | None:
+def deployment_figure(row: Estimate, metric: str, replicas: int) -> float | None:
     v = value(row, metric)
     if v is None or metric not in REPLICATED:
         return v
@@ -104,7 +104,7 @@ def deployment_figure(row: Prediction, metric: str, replicas: int) -> float | No
 class Formulation:
     """The CP-SAT model over a candidate set; bounds can carry assumption literals."""
 
-    def __init__(self, rows: list[Prediction], replicas: list[int], settings: SolverSettings):
+    def __init__(self, rows: list[Estimate], replicas: list[int], settings: SolverSettings):
         from ortools.sat.python import cp_model  # heavy: only when planning
 
         self.cp = cp_model
@@ -158,7 +158,7 @@ class Formulation:
         return solver
 
 
-def _penalty(rows: list[Prediction], metric: str, sense: str) -> int:
+def _penalty(rows: list[Estimate], metric: str, sense: str) -> int:
     """The scaled value given to unknown figures in tie-breakers: worse than any known one."""
     known = [to_int(metric, v) for v in (value(r, metric) for r in rows) if v is not None]
     if not known:
@@ -166,7 +166,7 @@ def _penalty(rows: list[Prediction], metric: str, sense: str) -> int:
     return max(known) * 10 + 1 if sense == "minimize" else min(known) - 1
 
 
-def solve(rows: list[Prediction], constraints: list[Constraint], objective: tuple[str, str], settings: SolverSettings,
+def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str], settings: SolverSettings,
           strict_objective: bool, forbid_devices: tuple[str, ...] = ()) -> Solution | None:
     """Optimise lexicographically; None when no row meets the constraints."""
     replicas = [replicas_needed(r, constraints, settings.max_replicas) for r in rows]
@@ -208,7 +208,7 @@ def solve(rows: list[Prediction], constraints: list[Constraint], objective: tupl
                     objective_value=first_value, levels=levels)
 
 
-def conflict_core(rows: list[Prediction], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
+def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
     """A small set of constraints that cannot hold together (indices into ``constraints``)."""
     f = Formulation(rows, [replicas_needed(r, constraints, settings.max_replicas) for r in rows], settings)
     literals = [f.model.new_bool_var(f"a{k}") for k in range(len(constraints))]

@@ -52,8 +52,8 @@ class ConstraintReader:
         self.space = space
         self.text = space.masked
         self.quantities = quantities
-        self.leading = lexicon.comparators.scan(self.text)
-        self.trailing = lexicon.trailing_comparators
+        self.leading = lexicon.phrases("comparators").scan(self.text)
+        self.trailing = lexicon.phrases("trailing_comparators")
         self.assumptions: list[str] = []
         self.ops: dict[int, str | None] = {}
 
@@ -135,7 +135,7 @@ class ConstraintReader:
         if comparator.phrase not in self.lex["adjacent_only_comparators"]:
             return True
         between = self.text[comparator.end:q.start]
-        return not between.strip() or bool(self.lex.comparators.scan(between))
+        return not between.strip() or bool(self.lex.phrases("comparators").scan(between))
 
     def _trailing(self, q: Quantity, max_words: int) -> str | None:
         _, clause_end = self.space.clause_bounds(q.start)

@@ -29,7 +29,7 @@ def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_word
 
 def read_task(lexicon: Lexicon, space: Workspace) -> str | None:
     """The most specific task phrase wins; among equals, the first."""
-    matches = lexicon.tasks.all_matches(space.text)
+    matches = lexicon.phrases("tasks").all_matches(space.text)
     if not matches:
         return None
     best = max(matches, key=lambda m: (m.weight, -m.start))
@@ -46,10 +46,10 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     def free(m: Match) -> bool:
         return not any(s < m.end and m.start < e for s, e in blocked)
 
-    found = [(*m.key.split("/"), m.start) for m in lexicon.objective_phrases.scan(text) if free(m)]
-    metrics = lexicon.metric_words.scan(text)
+    found = [(*m.key.split("/"), m.start) for m in lexicon.phrases("objective_phrases").scan(text) if free(m)]
+    metrics = lexicon.phrases("metric_words").scan(text)
     fillers = "|".join(re.escape(str(f)) for f in lexicon["sense_fillers"])
-    for sense in (m for m in lexicon.sense_words.scan(text) if free(m)):
+    for sense in (m for m in lexicon.phrases("sense_words").scan(text) if free(m)):
         for metric in metrics:
             between = text[sense.end:metric.start] if metric.start >= sense.end else text[metric.end:sense.start]
             if re.fullmatch(rf"\s*(?:(?:{fillers})\s*){{0,2}}", between):
@@ -69,7 +69,7 @@ def _dedupe(found: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
 # -- deployment ---------------------------------------------------------------------------
 
 def read_deployment(lexicon: Lexicon, space: Workspace) -> str | None:
-    for m in lexicon.deployments.scan(space.masked):
+    for m in lexicon.phrases("deployments").scan(space.masked):
         if not negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=2):
             return m.key
     return None
@@ -122,7 +122,7 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     forbidden: set[str] = set()
     notes: list[str] = []
     better = lexicon.words("or_better")
-    for m in lexicon.precisions.scan(space.masked):
+    for m in lexicon.phrases("precisions").scan(space.masked):
         space.mask(m.start, m.end)
         clause_start = space.clause_bounds(m.start)[0]
         if negated(lexicon, space.text, m.start, clause_start, max_words=2):
@@ -142,7 +142,7 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
 
 def read_compliance(lexicon: Lexicon, space: Workspace) -> list[str]:
     regimes: list[str] = []
-    for m in lexicon.compliance.scan(space.masked):
+    for m in lexicon.phrases("compliance").scan(space.masked):
         space.mask(m.start, m.end)
         if m.key not in regimes:
             regimes.append(m.key)

@@ -159,47 +159,15 @@ class Lexicon:
     def __getitem__(self, key: str):
         return self.data[key]
 
-    @cached_property
-    def tasks(self) -> PhraseSet:
-        return PhraseSet(self.data["tasks"])
-
-    @cached_property
-    def objective_phrases(self) -> PhraseSet:
-        return PhraseSet(self.data["objective_phrases"])
-
-    @cached_property
-    def sense_words(self) -> PhraseSet:
-        return PhraseSet(self.data["sense_words"])
-
-    @cached_property
-    def metric_words(self) -> PhraseSet:
-        return PhraseSet(self.data["metric_words"])
-
-    @cached_property
-    def comparators(self) -> PhraseSet:
-        return PhraseSet(self.data["comparators"])
-
-    @cached_property
-    def trailing_comparators(self) -> PhraseSet:
-        return PhraseSet(self.data["trailing_comparators"])
-
-    @cached_property
-    def deployments(self) -> PhraseSet:
-        return PhraseSet(self.data["deployments"])
+    def phrases(self, name: str) -> PhraseSet:
+        """The phrase set of a grouped section (``tasks``, ``comparators``, ``deployments`` …)."""
+        return _grouped_set(self, name)
 
     @cached_property
     def hardware_words(self) -> PhraseSet:
         groups = {f"vendor:{k}": v for k, v in self.data["vendors"].items()}
         groups.update({f"class:{k}": v for k, v in self.data["device_classes"].items()})
         return PhraseSet(groups)
-
-    @cached_property
-    def precisions(self) -> PhraseSet:
-        return PhraseSet(self.data["precisions"])
-
-    @cached_property
-    def compliance(self) -> PhraseSet:
-        return PhraseSet(self.data["compliance"])
 
     @cached_property
     def negations(self) -> PhraseSet:
@@ -237,6 +205,11 @@ class Lexicon:
     def words(self, name: str) -> PhraseSet:
         """A single-key phrase set for a flat word list such as ``accuracy_words``."""
         return _flat_set(self, name)
+
+
+@lru_cache(maxsize=64)
+def _grouped_set(lexicon: Lexicon, name: str) -> PhraseSet:
+    return PhraseSet(lexicon.data[name])
 
 
 @lru_cache(maxsize=64)
