@@ -15,6 +15,8 @@ def bounds(text: str) -> set[tuple[str, str, float]]:
 @pytest.mark.parametrize("text, expected", [
     # number words, English and Chinese
     ("classify images in ten milliseconds", {("latency", "<=", 10.0)}),
+    ("classify images in half a second", {("latency", "<=", 500.0)}),
+    ("图片分割，显存不超过6G", {("memory", "<=", 6.0)}),
     ("detect objects drawing at most two hundred watts", {("power", "<=", 200.0)}),
     ("图像分类，十毫秒以内", {("latency", "<=", 10.0)}),
     ("目标检测，功耗不超过两百瓦", {("power", "<=", 200.0)}),
@@ -52,6 +54,7 @@ def test_constraints(text, expected):
     ("机器翻译服务", "translation"),
     ("serve Llama 3 8B for our support team", "text-generation"),
     ("Stable Diffusion for marketing images", "text-to-image"),
+    ("a cheap document classifier", "text-classification"),
 ])
 def test_tasks(text, task):
     assert parse(text, offline=True).task.value == task

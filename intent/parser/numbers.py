@@ -51,6 +51,8 @@ def _english_pattern(words: dict[str, float], scales: dict[str, float]) -> re.Pa
 
 def english_words_to_number(phrase: str, words: dict[str, float], scales: dict[str, float]) -> float | None:
     """"two hundred fifty" -> 250; "half" -> 0.5; None when the words are not all number words."""
+    if phrase.strip() in words:  # a multi-word entry such as "half a"
+        return float(words[phrase.strip()])
     total, current = 0.0, 0.0
     for token in re.split(r"[\s-]+", phrase.strip()):
         if token == "and":
