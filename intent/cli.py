@@ -57,9 +57,15 @@ def _print_json(data) -> None:
 
 
 def _note_offline(offline: bool) -> None:
+    """Say once, on stderr, that parsing is offline when the user did not ask for it."""
     from intent.settings import load_settings
 
-    if not offline and not load_settings().llm_configured:
+    if offline:
+        return
+    if load_settings().llm_configured:
+        typer.echo("intentctl: LLM parsing is not available in this version; parsing offline with the "
+                   "rule-based parser.", err=True)
+    else:
         typer.echo("intentctl: no OPENAI_API_KEY set; parsing offline with the rule-based parser.", err=True)
 
 
