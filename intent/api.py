@@ -12,12 +12,19 @@ from intent.settings import Settings, load_settings
 
 def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None,
           settings: Settings | None = None) -> Intent:
-    """Read ``text`` into an Intent. The offline rules are used when ``offline`` is true or no
-    LLM endpoint is configured."""
+    """Read ``text`` into an Intent. An LLM reads it when one is configured (OPENAI_API_KEY)
+    and ``offline`` is not true; otherwise, or when the model fails, the offline rules do."""
     from hardware import load_catalog
-    from intent.parser import parse_rules
 
-    return parse_rules(text, load_catalog(catalog_dir))
+    settings = settings or load_settings()
+    catalog = load_catalog(catalog_dir)
+    if offline or not settings.llm_configured:
+        from intent.parser import parse_rules
+
+        return parse_rules(text, catalog)
+    from intent.llm import parse_online
+
+    return parse_online(text, settings, catalog)
 
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,

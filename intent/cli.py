@@ -28,6 +28,7 @@ CatalogOpt = Annotated[Optional[str], typer.Option("--catalog", metavar="DIR",
                                                    help="A directory of devices.yaml / models.yaml that adds to or "
                                                         "overrides the packaged catalog.")]
 TimeLimitOpt = Annotated[Optional[float], typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="LLM model name (default: INTENTCTL_MODEL).")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
 
 EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2}
@@ -62,10 +63,7 @@ def _note_offline(offline: bool) -> None:
 
     if offline:
         return
-    if load_settings().llm_configured:
-        typer.echo("intentctl: LLM parsing is not available in this version; parsing offline with the "
-                   "rule-based parser.", err=True)
-    else:
+    if not load_settings().llm_configured:
         typer.echo("intentctl: no OPENAI_API_KEY set; parsing offline with the rule-based parser.", err=True)
 
 
@@ -77,6 +75,7 @@ def plan(
     catalog: CatalogOpt = None,
     time_limit: TimeLimitOpt = None,
     seed: SeedOpt = None,
+    model: ModelOpt = None,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -86,7 +85,7 @@ def plan(
     from intent.settings import load_settings
 
     _note_offline(offline)
-    settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed)
+    settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
     result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings)
     if json_out:
         _print_json(result.model_dump(mode="json"))
@@ -102,15 +101,17 @@ def parse(
     json_out: JsonOpt = False,
     offline: OfflineOpt = False,
     catalog: CatalogOpt = None,
+    model: ModelOpt = None,
 ) -> None:
     """Show how a request is read: task, objective, constraints in canonical units, hardware, policies.
 
     Example: intentctl parse --json "用最低功耗在10ms内完成图像分类"
     """
     from intent.api import parse as read
+    from intent.settings import load_settings
 
     _note_offline(offline)
-    intent = read(request, offline=offline, catalog_dir=catalog)
+    intent = read(request, offline=offline, catalog_dir=catalog, settings=load_settings(model=model))
     if json_out:
         _print_json(intent.model_dump(mode="json"))
     else:

@@ -12,6 +12,7 @@ class Settings:
     base_url: str | None
     model: str
     llm_timeout_s: float
+    llm_retries: int
     solver_time_limit_s: float
     solver_seed: int
 
@@ -28,6 +29,7 @@ def load_settings(**overrides) -> Settings:
         base_url=env.get("OPENAI_BASE_URL") or None,
         model=env.get("INTENTCTL_MODEL", "gpt-4o-mini"),
         llm_timeout_s=float(env.get("INTENTCTL_LLM_TIMEOUT", "20")),
+        llm_retries=int(env.get("INTENTCTL_LLM_RETRIES", "2")),
         solver_time_limit_s=float(env.get("INTENTCTL_SOLVER_TIME_LIMIT", "10")),
         solver_seed=int(env.get("INTENTCTL_SOLVER_SEED", "0")),
     )
