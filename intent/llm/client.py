@@ -76,8 +76,16 @@ def ask_model(text: str, settings: Settings, catalog: Catalog) -> tuple[Intent, 
 def _check(text: str, result: dict, catalog: Catalog) -> tuple[Intent | None, list[str], str]:
     raw_message = result.get("raw")
     raw = _raw_text(raw_message)
-    if result.get("parsing_error") is not None:
-        return None, [f"the answer is not valid intent JSON ({str(result['parsing_error'])[:300]})"], raw
+    error = result.get("parsing_error")
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return None, [f"invalid intent: {where}: {first['msg'][:300]}"], raw
+    if error is not None:
+        return None, [f"the answer is not valid intent JSON ({str(error)[:300]})"], raw
+    invalid = getattr(raw_message, "invalid_tool_calls", None)
+    if invalid:
+        return None, [f"the answer is not valid intent JSON ({str(invalid[0].get('error') or 'unreadable arguments')[:300]})"], raw
     draft = result.get("parsed")
     if draft is None:
         return None, [f"no function call in the answer (the model said: {raw[:200]!r})"], raw
