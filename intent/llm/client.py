@@ -10,30 +10,25 @@ from __future__ import annotations
 
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, ValidationError, create_model
 
 from hardware import Catalog
 from intent.llm.checks import problems
 from intent.llm.prompt import system_prompt
-from intent.schema import Constraint, Deployment, HardwareSelection, Intent, Objective, Policies, Precision, Task, Workload
+from intent.schema import Intent
 from intent.settings import Settings
 
 REPAIR_ATTEMPTS = 1
 
 
-class IntentDraft(BaseModel):
-    """The structured intent a model fills in (the request text is added by intentctl)."""
-
-    model_config = ConfigDict(extra="ignore")
-    task: Task | None = None
-    objective: Objective | None = None
-    constraints: list[Constraint] = Field(default_factory=list)
-    deployment: Deployment | None = None
-    hardware: HardwareSelection = Field(default_factory=HardwareSelection)
-    precisions: list[Precision] = Field(default_factory=list)
-    policies: Policies = Field(default_factory=Policies)
-    workload: Workload = Field(default_factory=Workload)
-    assumptions: list[str] = Field(default_factory=list)
+#: What the model fills in: every Intent field but those intentctl sets itself.
+IntentDraft = create_model(
+    "IntentDraft",
+    __config__=ConfigDict(extra="ignore"),
+    __doc__="The structured intent a model fills in (the request text is added by intentctl).",
+    **{name: (field.annotation, field) for name, field in Intent.model_fields.items()
+       if name not in ("schema_version", "text", "warnings")},
+)
 
 
 class LLMFailure(Exception):
