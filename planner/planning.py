@@ -25,7 +25,7 @@ from planner.explain import (
 )
 from planner.factors import runtime_for
 from planner.perf import Estimate
-from planner.prune import pareto_mask, replica_grid, satisfying_mask
+from planner.prune import explanation_mask, pareto_mask, replica_grid, satisfying_mask
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, SolverReport
 from planner.solver import (
     SolverSettings,
@@ -62,11 +62,11 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     replicas = replica_grid(grid, intent.constraints)
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
     if not feasible_cells.any():
-        raise _infeasible(intent, candidates.rows, settings)
+        raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas))
     solution = solve(rows, intent.constraints, objective, settings, strict_objective=not is_default)
     if solution is None:
-        raise _infeasible(intent, candidates.rows, settings)
+        raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     row = rows[solution.row]
     choice = _choice(row, solution.replicas, catalog)
     metrics = _metrics(row, solution.replicas)

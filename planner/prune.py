@@ -58,16 +58,37 @@ def satisfying_mask(grid: Grid, constraints: list[Constraint], replicas: np.ndar
     return mask
 
 
+def explanation_mask(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
+    """Cells worth keeping to explain an infeasible request: those no other cell beats on
+    every constrained metric (per replica, with per-replica throughput). A beaten cell meets
+    no subset of the bounds its better meets not, and reaches no better value on any of
+    them, so conflict sets and best reachable values are unchanged. A metric bounded both
+    ways cannot be ordered; then nothing is pruned."""
+    ops: dict[str, set[str]] = {}
+    for c in constraints:
+        ops.setdefault(c.metric.value, set()).add(c.op)
+    if any(len(o) > 1 for o in ops.values()):
+        return grid.fits.copy()
+    dims = [(metric, "<=" in o) for metric, o in sorted(ops.items())]
+    if "throughput" not in ops:
+        dims.append(("throughput", False))
+    return _pareto(grid, grid.fits, dims, np.ones_like(grid.latency_ms), per_replica_all=True)
+
+
 def pareto_mask(grid: Grid, mask: np.ndarray, constraints: list[Constraint], objective: tuple[str, str],
                 replicas: np.ndarray) -> np.ndarray:
     """The cells of ``mask`` that no other cell of ``mask`` dominates."""
+    return _pareto(grid, mask, relevant_dimensions(constraints, objective), replicas)
+
+
+def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas: np.ndarray,
+            per_replica_all: bool = False) -> np.ndarray:
     cells = np.nonzero(mask)
     if len(cells[0]) < 2:
         return mask
-    dims = relevant_dimensions(constraints, objective)
     matrix = np.empty((len(cells[0]), len(dims)))
     for j, (metric, lower_is_better) in enumerate(dims):
-        values = deployment_grid(grid, metric, replicas, per_replica=metric == "throughput")[cells]
+        values = deployment_grid(grid, metric, replicas, per_replica=per_replica_all or metric == "throughput")[cells]
         matrix[:, j] = np.where(np.isnan(values), np.inf, values if lower_is_better else -values)
     keep = _non_dominated(matrix)
     out = np.zeros_like(mask)

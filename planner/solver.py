@@ -209,8 +209,22 @@ def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
-    """A small set of constraints that cannot hold together (indices into ``constraints``)."""
-    f = Formulation(rows, [replicas_needed(r, constraints, settings.max_replicas) for r in rows], settings)
+    """A smallest set of constraints that cannot hold together (indices into ``constraints``).
+
+    CP-SAT's sufficient assumptions give a first core; a deletion filter then drops every
+    member the rest do not need. Replicas follow the throughput floor, so with a floor the
+    assumption core is not sound (the floor acts through the replicas even when its literal
+    is off): the filter then starts from all constraints and checks each subset afresh."""
+    if not _infeasible(rows, constraints, settings):
+        return []
+    start = list(range(len(constraints)))
+    if not any(c.metric == Metric.THROUGHPUT and c.op == ">=" for c in constraints):
+        start = _assumption_core(rows, constraints, settings) or start
+    return _shrink(rows, constraints, start, settings)
+
+
+def _assumption_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
+    f = Formulation(rows, [1] * len(rows), settings)
     literals = [f.model.new_bool_var(f"a{k}") for k in range(len(constraints))]
     for c, lit in zip(constraints, literals):
         f.add_bound(c, lit)
@@ -218,8 +232,8 @@ def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings:
     solver = f.solver()
     if solver.solve(f.model) != f.cp.INFEASIBLE:
         return []
-    core = [literals.index(lit) for lit in literals if lit.index in set(solver.sufficient_assumptions_for_infeasibility())]
-    return _shrink(rows, constraints, core or list(range(len(constraints))), settings)
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    return [k for k, lit in enumerate(literals) if lit.index in core]
 
 
 def _shrink(rows, constraints, core: list[int], settings: SolverSettings) -> list[int]:

@@ -116,6 +116,15 @@ def test_a_pair_of_bounds_that_only_conflict_together():
     assert all(c.best_reachable is not None for c in conflicts)
 
 
+def test_a_throughput_floor_and_a_power_cap_conflict_through_replicas():
+    # The floor forces replicas, the replicas break the cap: both bounds are named.
+    with pytest.raises(InfeasibleError) as info:
+        plan("chatbot at 5000 req/s under 100 W", offline=True)
+    reachable = {c.constraint.metric.value: c.best_reachable for c in info.value.report.conflicts}
+    assert set(reachable) == {"throughput", "power"}
+    assert reachable["throughput"] < 5000 and reachable["power"] > 100
+
+
 def test_hardware_that_the_catalog_lacks_is_explained():
     with pytest.raises(InfeasibleError, match="fpga"):
         plan("embeddings on an FPGA under 2 ms", offline=True)
