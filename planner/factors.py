@@ -23,6 +23,7 @@ class PerfFactors(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     schema_version: int
     compute_efficiency: dict[str, float]
+    family_efficiency: dict[str, float] = {}
     bandwidth_efficiency: float
     step_overhead_ms: dict[str, float]
     idle_fraction_of_tdp: float
@@ -38,6 +39,10 @@ class PerfFactors(BaseModel):
     electricity_usd_per_kwh: Figure
     batch_sizes: list[int]
     max_replicas: int
+
+    def efficiency(self, device_class: str, family: str) -> float:
+        """Fraction of peak reached: the device class's, times the model family's multiplier."""
+        return self.compute_efficiency[device_class] * self.family_efficiency.get(family, 1.0)
 
     def shape_for(self, task: str) -> RequestShape:
         return self.request_shape.get(task, self.request_shape["default"])
@@ -60,9 +65,22 @@ def _read(name: str) -> dict:
     return load_yaml((resources.files("planner") / "data" / name).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1)
-def load_factors() -> PerfFactors:
-    return PerfFactors.model_validate(_read("perf-factors.yaml"))
+CALIBRATED = ("compute_efficiency", "family_efficiency", "activation_mb_per_gflop", "step_overhead_ms")
+
+
+@lru_cache(maxsize=2)
+def load_factors(calibrated: bool = True) -> PerfFactors:
+    """The model's factors; with ``calibrated``, the values fitted to MLPerf results
+    (planner/data/calibration.yaml, written by scripts/calibrate_mlperf.py) replace the priors."""
+    data = _read("perf-factors.yaml")
+    if calibrated and (resources.files("planner") / "data" / "calibration.yaml").is_file():
+        fitted = _read("calibration.yaml")
+        for key in CALIBRATED:
+            if isinstance(data.get(key), dict):
+                data[key] = {**data[key], **fitted.get(key, {})}
+            elif key in fitted:
+                data[key] = fitted[key]
+    return PerfFactors.model_validate(data)
 
 
 @lru_cache(maxsize=1)

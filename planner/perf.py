@@ -111,7 +111,8 @@ class Grid:
         self.factors = f
         b = np.array(batch_sizes, dtype=float)[None, :]
         c = configs
-        peak = _column([x.device.peak[x.precision].value * 1e12 * f.compute_efficiency[x.device.device_class] for x in c])
+        peak = _column([x.device.peak[x.precision].value * 1e12 * f.efficiency(x.device.device_class, x.model.family)
+                        for x in c])
         bandwidth = _column([_figure(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency for x in c])
         bpp = _column([f.bytes_per_param[x.precision] for x in c])
         params = _column([x.model.params_m.value * 1e6 for x in c])
