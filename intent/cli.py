@@ -156,6 +156,50 @@ def _subset(cat, models):
     return replace(cat, models={m.id: m for m in models})
 
 
+@catalog_app.command("validate")
+def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory with devices.yaml and/or models.yaml.")]) -> None:
+    """Check a catalog directory; errors name the file, the entry and the field."""
+    from hardware import validate_directory
+
+    cat = validate_directory(directory)
+    typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
+
+
+@catalog_app.command("show")
+def catalog_show(
+    entry_id: Annotated[str, typer.Argument(help="A device, family or model id, e.g. nvidia-l4 or resnet50.")],
+    json_out: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Show one device or model with every figure's basis and source."""
+    from hardware import load_catalog
+
+    cat = load_catalog(catalog)
+    entry = _find_entry(cat, entry_id)
+    if json_out:
+        _print_json(entry.model_dump(mode="json"))
+    else:
+        from intent.render import entry_table
+
+        _console().print(entry_table(entry))
+
+
+def _find_entry(cat, entry_id: str):
+    from hardware import UnknownEntryError
+
+    if entry_id in cat.devices:
+        return cat.devices[entry_id]
+    if entry_id in cat.models:
+        return cat.models[entry_id]
+    if entry_id in cat.families:
+        members = [d.id for d in cat.devices.values() if d.family == entry_id]
+        raise UnknownEntryError("device", entry_id, members)
+    known = list(cat.devices) + list(cat.models)
+    from hardware.catalog import close_matches
+
+    raise UnknownEntryError("device or model", entry_id, close_matches(entry_id, known))
+
+
 @app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -> None:
     """Print the JSON Schema of the Intent or of the ExecutionPlan."""

@@ -111,3 +111,29 @@ def _num(figure) -> str:
         return "—"
     mark = "" if figure.basis.value == "published" else "*"
     return f"{figure.value:g}{mark}"
+
+
+def entry_table(entry) -> Table:
+    """Every field of a device or model; figures show their value, basis and source."""
+    from hardware.schema import Figure
+
+    table = Table(title=entry.id, show_header=True)
+    for column in ("field", "value", "basis", "source / formula"):
+        table.add_column(column, overflow="fold")
+    default_source = getattr(entry, "source", "")
+    for name in type(entry).model_fields:
+        value = getattr(entry, name)
+        if value is None or value == [] or value == {}:
+            continue
+        if isinstance(value, Figure):
+            table.add_row(name, f"{value.value:g}", value.basis.value, value.formula or value.source or default_source)
+        elif isinstance(value, dict) and value and all(isinstance(v, Figure) for v in value.values()):
+            for key, figure in value.items():
+                table.add_row(f"{name}.{key}", f"{figure.value:g}", figure.basis.value,
+                              figure.formula or figure.source or default_source)
+        else:
+            shown = getattr(value, "value", value)
+            if isinstance(shown, list):
+                shown = ", ".join(str(getattr(v, "value", v)) for v in shown)
+            table.add_row(name, str(shown), "", "")
+    return table

@@ -93,3 +93,29 @@ def test_console_script_runs():
     out = subprocess.run(["intentctl", "parse", "--offline", "--json", "classify images in 10ms"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and json.loads(out.stdout)["task"] == "image-classification"
+
+
+def test_catalog_show_gives_figures_with_their_basis():
+    result = runner.invoke(app, ["catalog", "show", "--json", "nvidia-jetson-orin-nano-8gb"])
+    data = json.loads(result.stdout)
+    assert data["peak"]["int8"]["basis"] == "derived" and "sparse" in data["peak"]["int8"]["formula"]
+    table = runner.invoke(app, ["catalog", "show", "bert-large"])
+    assert table.exit_code == 0 and "derived" in table.output
+
+
+def test_catalog_show_unknown_and_family_ids(capsys):
+    assert main(["catalog", "show", "nvidia-l5"]) == 1
+    assert "nvidia-l4" in capsys.readouterr().err
+    assert main(["catalog", "show", "nvidia-h100"]) == 1
+    assert "nvidia-h100-sxm-80gb" in capsys.readouterr().err
+
+
+def test_catalog_validate(tmp_path, capsys):
+    from paths import ROOT
+
+    assert main(["catalog", "validate", str(ROOT / "hardware" / "data")]) == 0
+    assert "39 devices" in capsys.readouterr().out
+    (tmp_path / "models.yaml").write_text("schema_version: 1\nmodels:\n  - id: Bad Id\n", encoding="utf-8")
+    assert main(["catalog", "validate", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "models.yaml" in err and "'Bad Id'" in err
