@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hardware import Catalog
+from hardware import Catalog, Inventory
 from intent.schema import Intent, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
@@ -12,7 +12,7 @@ from planner.planning import plan_intent
 from planner.solver import SolverSettings
 
 
-def build_plan(intent: Intent, catalog: Catalog, settings: Settings) -> ExecutionPlan:
+def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message."""
     import policies
 
@@ -21,7 +21,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings) -> Executio
                             "this version plans inference services")
     effects = policies.preflight(intent)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
-    result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms)
+    result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms, inventory)
     device = catalog.device(result.choice.device_id)
     sections = policies.sections(intent, effects, device, result.choice.placement)
     return ExecutionPlan(

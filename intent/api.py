@@ -28,11 +28,14 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
 
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,
-         settings: Settings | None = None):
-    """Plan a request (text or Intent) into an ExecutionPlan."""
-    from hardware import load_catalog
+         settings: Settings | None = None, inventory: str | None = None):
+    """Plan a request (text or Intent) into an ExecutionPlan; ``inventory`` is the path of an
+    inventory file, when only the devices a user has may be used."""
+    from hardware import load_catalog, load_inventory
     from intent.agent import build_plan
 
     settings = settings or load_settings()
+    catalog = load_catalog(catalog_dir)
+    owned = load_inventory(inventory, catalog) if inventory else None
     intent = request if isinstance(request, Intent) else parse(request, offline, catalog_dir, settings)
-    return build_plan(intent, load_catalog(catalog_dir), settings)
+    return build_plan(intent, catalog, settings, owned)

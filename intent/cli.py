@@ -76,6 +76,9 @@ def plan(
     time_limit: TimeLimitOpt = None,
     seed: SeedOpt = None,
     model: ModelOpt = None,
+    inventory: Annotated[Optional[str], typer.Option("--inventory", metavar="FILE",
+                                                     help="Plan only on the devices this inventory lists "
+                                                          "(ids, counts, placement, price).")] = None,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -86,7 +89,7 @@ def plan(
 
     _note_offline(offline)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
-    result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings)
+    result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory)
     if json_out:
         _print_json(result.model_dump(mode="json"))
     else:

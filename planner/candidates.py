@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from hardware import Catalog, Device
+from hardware import Catalog, Device, Inventory
 from intent.schema import Intent
 from planner.errors import MissingTaskError
 from planner.factors import PerfFactors, load_factors
@@ -75,19 +75,28 @@ def hardware_allows(device: Device, intent: Intent, catalog: Catalog) -> str | N
 
 
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
-                     factors: PerfFactors | None = None, extra_latency_ms: float = 0.0) -> CandidateSet:
+                     factors: PerfFactors | None = None, extra_latency_ms: float = 0.0,
+                     inventory: Inventory | None = None) -> CandidateSet:
+    """Every allowed configuration; with an inventory, only its devices, at its placements,
+    prices and counts."""
     factors = factors or load_factors()
     models = _models(intent, catalog)
     excluded: Counter = Counter()
     configs: list[Config] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
+        item = inventory.item(device.id) if inventory else None
+        if inventory and item is None:
+            continue
         reason = hardware_allows(device, intent, catalog)
         if reason:
             excluded[f"hardware: {reason}"] += 1
             continue
-        for placement in _placements(device, intent, rules, excluded):
+        offered = [item.placement] if item else [p.value for p in device.placements]
+        for placement in _placements(device, offered, intent, rules, excluded):
             for model in models:
-                configs.extend(_configs(model, device, placement, intent, factors, excluded))
+                configs.extend(Config(model, device, precision, placement,
+                                      item.usd_per_hour if item else None, item.count if item else None)
+                               for precision in _precisions(model, device, intent, factors, excluded))
     if not configs:
         return CandidateSet(grid=None, excluded=excluded)
     grid = Grid(configs, factors.batch_sizes, factors)
@@ -108,9 +117,9 @@ def _models(intent: Intent, catalog: Catalog):
     return models
 
 
-def _placements(device: Device, intent: Intent, rules, excluded: Counter) -> list[str]:
+def _placements(device: Device, offered: list[str], intent: Intent, rules, excluded: Counter) -> list[str]:
     allowed = []
-    for placement in (p.value for p in device.placements):
+    for placement in offered:
         if intent.deployment is not None and placement != intent.deployment.value:
             excluded[f"deployment: {intent.deployment.value} asked, device is {placement}"] += 1
             continue
@@ -122,7 +131,7 @@ def _placements(device: Device, intent: Intent, rules, excluded: Counter) -> lis
     return allowed
 
 
-def _configs(model, device: Device, placement: str, intent: Intent, factors: PerfFactors, excluded: Counter):
+def _precisions(model, device: Device, intent: Intent, factors: PerfFactors, excluded: Counter) -> list[str]:
     allowed = [p.value for p in intent.precisions] or list(factors.bytes_per_param)
     out = []
     for precision in allowed:
@@ -130,7 +139,7 @@ def _configs(model, device: Device, placement: str, intent: Intent, factors: Per
         if reason:
             excluded[_reason_kind(reason)] += 1
         else:
-            out.append(Config(model, device, precision, placement))
+            out.append(precision)
     return out
 
 

@@ -41,6 +41,7 @@ class Estimate(BaseModel):
     accuracy: float | None
     bound_by: str
     provenance: dict[str, str]
+    max_replicas: int | None = None  # how many of the device an inventory holds
 
 
 def supports(device: Device, model: ModelVariant, precision: str, factors: PerfFactors | None = None) -> str | None:
@@ -88,6 +89,8 @@ class Config:
     device: Device
     precision: str
     placement: str
+    usd_per_hour: float | None = None  # an inventory's price for the device
+    max_count: int | None = None  # how many of the device an inventory holds
 
 
 def _column(values) -> np.ndarray:
@@ -169,7 +172,12 @@ class Grid:
         purchase = _column([_figure(x.device.purchase_usd) for x in self.configs])
         is_cloud = _column([x.placement == "cloud" for x in self.configs]) > 0
         owned = purchase / (f.amortisation_years * HOURS_PER_YEAR) + self.power_w / 1000 * f.electricity_usd_per_kwh.value
-        return np.where(is_cloud, cloud, owned)
+        stated = _column([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in self.configs])
+        return np.where(np.isnan(stated), np.where(is_cloud, cloud, owned), stated)
+
+    def replica_caps(self, default: int) -> np.ndarray:
+        """The most replicas each configuration may use (an inventory's count, else ``default``)."""
+        return _column([default if x.max_count is None else min(default, x.max_count) for x in self.configs])
 
     def prediction(self, g: int, k: int) -> Estimate:
         x = self.configs[g]
@@ -181,7 +189,8 @@ class Grid:
             energy_j=_optional(self.energy_j[g, k]), memory_gb=float(self.memory_gb[g, k]),
             cost_usd_per_hour=_optional(self.cost_usd_per_hour[g, k]), accuracy=_optional(self.accuracy[g, 0]),
             bound_by="compute" if self.compute_bound[g, k] else "memory bandwidth",
-            provenance=_provenance(x.model, x.device, x.precision, x.placement),
+            provenance=_provenance(x.model, x.device, x.precision, x.placement, x.usd_per_hour),
+            max_replicas=x.max_count,
         )
 
     def add_latency(self, extra_ms: float) -> None:
@@ -221,7 +230,8 @@ def _basis(figure: Figure | None) -> str:
     return figure.basis.value if figure else "unknown"
 
 
-def _provenance(model: ModelVariant, device: Device, precision: str, placement: str) -> dict[str, str]:
+def _provenance(model: ModelVariant, device: Device, precision: str, placement: str,
+                stated_price: float | None = None) -> dict[str, str]:
     """Where each predicted figure comes from: the model, plus the basis of its inputs."""
     accuracy = "published" if precision in model.accuracy or (precision in ("fp32",) and model.accuracy) else "estimated"
     if not model.accuracy:
@@ -233,6 +243,7 @@ def _provenance(model: ModelVariant, device: Device, precision: str, placement: 
         "power_w": f"model (TDP: {_basis(device.tdp_w)})",
         "energy_j": "model (power x latency / batch)",
         "memory_gb": f"model (parameters: {_basis(model.params_m)})",
-        "cost_usd_per_hour": f"{'price' if placement == 'cloud' else 'purchase price'}: {_basis(cost_input)}",
+        "cost_usd_per_hour": "inventory price" if stated_price is not None else
+        f"{'price' if placement == 'cloud' else 'purchase price'}: {_basis(cost_input)}",
         "accuracy": accuracy,
     }

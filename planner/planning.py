@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hardware import Catalog
+from hardware import Catalog, Inventory
 from intent.schema import Intent
 from planner.candidates import CandidateSet, PlacementRule, build_candidates
 from planner.errors import InfeasibleError
@@ -52,9 +52,10 @@ class PlanningResult:
 
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
-                settings: SolverSettings | None = None, extra_latency_ms: float = 0.0) -> PlanningResult:
+                settings: SolverSettings | None = None, extra_latency_ms: float = 0.0,
+                inventory: Inventory | None = None) -> PlanningResult:
     settings = settings or SolverSettings()
-    candidates = build_candidates(intent, catalog, list(rules), extra_latency_ms=extra_latency_ms)
+    candidates = build_candidates(intent, catalog, list(rules), extra_latency_ms=extra_latency_ms, inventory=inventory)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
@@ -85,6 +86,8 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
                            "then latency, then power")
     if objective[0] == "throughput":
         assumptions.append("throughput is maximised per replica; replicas are added only to meet a throughput bound")
+    if inventory is not None:
+        assumptions.append(f"planned on the inventory only ({', '.join(f'{d.count} x {d.id}' for d in inventory.devices)})")
     if any(c.metric.value in ("power", "cost") for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     why = _why(intent, objective, is_default, checks, row, solution)

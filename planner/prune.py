@@ -48,7 +48,7 @@ def deployment_grid(grid: Grid, metric: str, replicas: np.ndarray, per_replica: 
 
 def satisfying_mask(grid: Grid, constraints: list[Constraint], replicas: np.ndarray, max_replicas: int) -> np.ndarray:
     """Cells that fit, need at most ``max_replicas`` replicas and meet every bound."""
-    mask = grid.fits & (replicas <= max_replicas)
+    mask = grid.fits & (replicas <= grid.replica_caps(max_replicas))
     for c in constraints:
         values = deployment_grid(grid, c.metric.value, replicas)
         slack = 1e-9 * max(1.0, abs(c.value))

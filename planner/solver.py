@@ -115,9 +115,9 @@ class Formulation:
         self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(rows))]
         # Exactly one configuration is chosen.
         self.model.add_exactly_one(self.x)
-        # A row that would need more replicas than allowed cannot be chosen.
-        for xi, r in zip(self.x, replicas):
-            if r > settings.max_replicas:
+        # A row that would need more replicas than allowed (or than the inventory holds) cannot be chosen.
+        for xi, r, row in zip(self.x, replicas, rows):
+            if r > min(settings.max_replicas, row.max_replicas or settings.max_replicas):
                 self.model.add(xi == 0)
 
     def figures(self, metric: str, per_replica: bool = False) -> list[float | None]:
