@@ -168,6 +168,26 @@ def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory 
     typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
 
 
+@catalog_app.command("detect")
+def catalog_detect(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+    """Describe this machine (CPU, cores, memory, ISA features, NVIDIA GPUs) as inventory entries."""
+    from hardware import load_catalog
+    from hardware.detect import detect
+
+    report = detect(load_catalog(catalog))
+    if json_out:
+        _print_json(report.model_dump(mode="json") | {"inventory": report.inventory_entries()})
+        return
+    for device in report.devices:
+        match = f"catalog id {device.catalog_id}" if device.catalog_id else "no catalog match"
+        memory = f", {device.memory_gb:g} GB" if device.memory_gb else ""
+        typer.echo(f"{device.kind}: {device.count} x {device.name}{memory} ({match})")
+        for key, value in device.details.items():
+            typer.echo(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
+    for item in report.not_detected:
+        typer.echo(f"not detected: {item}")
+
+
 @catalog_app.command("show")
 def catalog_show(
     entry_id: Annotated[str, typer.Argument(help="A device, family or model id, e.g. nvidia-l4 or resnet50.")],
