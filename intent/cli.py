@@ -224,6 +224,39 @@ def _find_entry(cat, entry_id: str):
 
 
 @app.command()
+def calibrate(
+    measurements: Annotated[Optional[str], typer.Argument(metavar="FILE.csv",
+                                                          help="Measured latency (and throughput, power) per "
+                                                               "model_id, device_id, precision, batch_size.")] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget every stored measurement.")] = False,
+) -> None:
+    """Store measurements; from then on plans use them instead of the model's estimates.
+
+    Columns: model_id, device_id, precision, batch_size, latency_ms, throughput_rps, power_w, source
+    (the last three may be empty). A measurement replaces an earlier one of the same configuration.
+    """
+    from hardware import load_catalog
+    from planner.measurements import load_store, merge, read_measurements, save_store, store_path
+
+    if reset:
+        save_store([])
+        typer.echo(f"forgot every measurement ({store_path()})")
+        if measurements is None:
+            return
+    if measurements is None:
+        raise typer.BadParameter("give a measurements CSV file, or --reset")
+    from pathlib import Path
+
+    path = Path(measurements)
+    if not path.is_file():
+        raise typer.BadParameter(f"{measurements}: no such file")
+    cat = load_catalog()
+    new = read_measurements(path.read_text(encoding="utf-8"), str(path), cat.models, cat.devices)
+    stored = save_store(merge(load_store(), new))
+    typer.echo(f"stored {len(new)} measurement(s) in {stored}; plans now use them")
+
+
+@app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -> None:
     """Print the JSON Schema of the Intent or of the ExecutionPlan."""
     if kind == SchemaKind.intent:

@@ -19,7 +19,7 @@ from hardware import Catalog, Device, Inventory
 from intent.schema import Intent
 from planner.errors import MissingTaskError
 from planner.factors import PerfFactors, load_factors
-from planner.perf import Config, Grid, Estimate, supports
+from planner.perf import Config, Estimate, Grid, stored_corrections, supports
 
 #: A placement rule from the policy layer: returns why (device, placement) is not allowed, or None.
 PlacementRule = Callable[[Device, str], "str | None"]
@@ -99,7 +99,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                                for precision in _precisions(model, device, intent, factors, excluded))
     if not configs:
         return CandidateSet(grid=None, excluded=excluded)
-    grid = Grid(configs, factors.batch_sizes, factors)
+    grid = Grid(configs, factors.batch_sizes, factors, stored_corrections(factors))
     grid.add_latency(extra_latency_ms)
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(configs)

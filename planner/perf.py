@@ -74,7 +74,8 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     reason = supports(device, model, precision, factors)
     if reason:
         raise EstimateError(reason)
-    grid = Grid([Config(model, device, precision, placement or device.placements[0].value)], [batch_size], factors)
+    grid = Grid([Config(model, device, precision, placement or device.placements[0].value)], [batch_size], factors,
+                stored_corrections(factors))
     if not grid.fits[0, 0]:
         raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
                             f"{device.id} has {device.memory_gb.value:g} GB")
@@ -108,7 +109,7 @@ class Grid:
     says which cells hold the model in device memory.
     """
 
-    def __init__(self, configs: list[Config], batch_sizes: list[int], f: PerfFactors):
+    def __init__(self, configs: list[Config], batch_sizes: list[int], f: PerfFactors, corrections: dict | None = None):
         self.configs = configs
         self.batch_sizes = batch_sizes
         self.factors = f
@@ -150,12 +151,37 @@ class Grid:
         self.power_w = idle + (tdp - idle) * load
         self.latency_ms = seconds * 1000
         self.throughput_rps = b / seconds
-        self.energy_j = self.power_w * seconds / b
+        self.measured: dict[tuple[int, int], str] = {}
+        self._correct(corrections or {})
+        self.energy_j = self.power_w * self.latency_ms / 1000 / b
         self.compute_bound = compute_s >= memory_s
         self.memory_gb = self._memory(weights, b, gflops, bpp, params, auto, prompt, output)
         self.fits = self.memory_gb <= _column([x.device.memory_gb.value for x in c])
         self.cost_usd_per_hour = self._cost()
         self.accuracy = _column([_accuracy(x.model, x.precision, f) if x.model.accuracy else np.nan for x in c])
+
+    def _correct(self, corrections: dict) -> None:
+        """Measured cells take the measured figures; the rest of a measured configuration
+        takes the model scaled by its measured/predicted ratio."""
+        b = np.array(self.batch_sizes, dtype=float)
+        for g, x in enumerate(self.configs):
+            fix = corrections.get((x.model.id, x.device.id, x.precision))
+            if fix is None:
+                continue
+            self.latency_ms[g] *= fix.latency_factor
+            if fix.power_factor is not None:
+                self.power_w[g] *= fix.power_factor
+            self.throughput_rps[g] = b / (self.latency_ms[g] / 1000)
+            for k, batch in enumerate(self.batch_sizes):
+                m = fix.measured.get(batch)
+                if m is None:
+                    self.measured[(g, k)] = f"model x {fix.latency_factor:.3g} (fitted to {len(fix.measured)} measurement(s))"
+                    continue
+                self.latency_ms[g, k] = m.latency_ms
+                self.throughput_rps[g, k] = m.throughput_rps or batch / (m.latency_ms / 1000)
+                if m.power_w is not None:
+                    self.power_w[g, k] = m.power_w
+                self.measured[(g, k)] = f"measured ({m.source or 'intentctl calibrate'})"
 
     def _memory(self, weights, b, gflops, bpp, params, auto, prompt, output) -> np.ndarray:
         f = self.factors
@@ -189,9 +215,17 @@ class Grid:
             energy_j=_optional(self.energy_j[g, k]), memory_gb=float(self.memory_gb[g, k]),
             cost_usd_per_hour=_optional(self.cost_usd_per_hour[g, k]), accuracy=_optional(self.accuracy[g, 0]),
             bound_by="compute" if self.compute_bound[g, k] else "memory bandwidth",
-            provenance=_provenance(x.model, x.device, x.precision, x.placement, x.usd_per_hour),
+            provenance=self._provenance(g, k),
             max_replicas=x.max_count,
         )
+
+    def _provenance(self, g: int, k: int) -> dict[str, str]:
+        x = self.configs[g]
+        out = _provenance(x.model, x.device, x.precision, x.placement, x.usd_per_hour)
+        if (g, k) in self.measured:
+            note = self.measured[(g, k)]
+            out = {**out, "latency_ms": note, "throughput_rps": note}
+        return out
 
     def add_latency(self, extra_ms: float) -> None:
         """Add a fixed per-request latency (e.g. a watermark) to every cell."""
@@ -208,6 +242,28 @@ class Grid:
         """A metric's per-replica array (G x B), NaN where unknown."""
         array = getattr(self, FIELDS[name])
         return np.broadcast_to(array, self.latency_ms.shape)
+
+
+def stored_corrections(factors: PerfFactors | None = None) -> dict:
+    """Corrections from the measurements store (see planner.measurements)."""
+    from planner.measurements import corrections, load_store
+
+    measurements = load_store()
+    if not measurements:
+        return {}
+    factors = factors or load_factors()
+    catalog = load_catalog()
+
+    def predicted(m):
+        if m.model_id not in catalog.models or m.device_id not in catalog.devices:
+            return None, None
+        model, device = catalog.models[m.model_id], catalog.devices[m.device_id]
+        if supports(device, model, m.precision, factors):
+            return None, None
+        grid = Grid([Config(model, device, m.precision, device.placements[0].value)], [m.batch_size], factors)
+        return float(grid.latency_ms[0, 0]), _optional(grid.power_w[0, 0])
+
+    return corrections(measurements, predicted)
 
 
 FIELDS = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",

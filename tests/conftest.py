@@ -19,3 +19,9 @@ def corpus() -> list[dict]:
     path = SHARED / "eval" / "intents-dev.jsonl"
     assert path.is_file(), f"the evaluation corpus is expected at {path}"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty data directory (measurements, history)."""
+    monkeypatch.setenv("INTENTCTL_DATA_DIR", str(tmp_path_factory.mktemp("data")))
