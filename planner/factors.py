@@ -30,6 +30,7 @@ class PerfFactors(BaseModel):
     memory_power_share: float
     runtime_memory_overhead: float
     activation_mb_per_gflop: float
+    family_activation_mb_per_gflop: dict[str, float] = {}
     kv_gb_per_bparam_per_ktoken: float
     bytes_per_param: dict[str, float]
     request_shape: dict[str, RequestShape]
@@ -43,6 +44,10 @@ class PerfFactors(BaseModel):
     def efficiency(self, device_class: str, family: str) -> float:
         """Fraction of peak reached: the device class's, times the model family's multiplier."""
         return self.compute_efficiency[device_class] * self.family_efficiency.get(family, 1.0)
+
+    def activation_mb(self, family: str) -> float:
+        """Activation traffic per GFLOP for a model family (the global prior when not fitted)."""
+        return self.family_activation_mb_per_gflop.get(family, self.activation_mb_per_gflop)
 
     def shape_for(self, task: str) -> RequestShape:
         return self.request_shape.get(task, self.request_shape["default"])
@@ -65,7 +70,8 @@ def _read(name: str) -> dict:
     return load_yaml((resources.files("planner") / "data" / name).read_text(encoding="utf-8"))
 
 
-CALIBRATED = ("compute_efficiency", "family_efficiency", "activation_mb_per_gflop", "step_overhead_ms")
+CALIBRATED = ("compute_efficiency", "family_efficiency", "activation_mb_per_gflop", "family_activation_mb_per_gflop",
+              "step_overhead_ms")
 
 
 @lru_cache(maxsize=2)

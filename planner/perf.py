@@ -133,7 +133,8 @@ class Grid:
 
         # Single-pass and diffusion models: one step per batch, reading weights and activations.
         compute = b * flops / peak
-        activations = b * gflops * f.activation_mb_per_gflop * 1e6 * bpp / 4
+        act_mb = _column([f.activation_mb(x.model.family) for x in c])
+        activations = b * gflops * act_mb * 1e6 * bpp / 4
         single_mem = memory_time(weights + activations)
         single = np.maximum(compute, single_mem) + overhead
         # Autoregressive models: a prefill over the prompt, then one weight-reading step per token.
@@ -155,7 +156,7 @@ class Grid:
         self._correct(corrections or {})
         self.energy_j = self.power_w * self.latency_ms / 1000 / b
         self.compute_bound = compute_s >= memory_s
-        self.memory_gb = self._memory(weights, b, gflops, bpp, params, auto, prompt, output)
+        self.memory_gb = self._memory(weights, b, gflops * act_mb, bpp, params, auto, prompt, output)
         self.fits = self.memory_gb <= _column([x.device.memory_gb.value for x in c])
         self.cost_usd_per_hour = self._cost()
         self.accuracy = _column([_accuracy(x.model, x.precision, f) if x.model.accuracy else np.nan for x in c])
@@ -183,12 +184,12 @@ class Grid:
                     self.power_w[g, k] = m.power_w
                 self.measured[(g, k)] = f"measured ({m.source or 'intentctl calibrate'})"
 
-    def _memory(self, weights, b, gflops, bpp, params, auto, prompt, output) -> np.ndarray:
+    def _memory(self, weights, b, activation_mb, bpp, params, auto, prompt, output) -> np.ndarray:
         f = self.factors
         base = weights / 1e9 * (1 + f.runtime_memory_overhead)
         kv_scale = np.where(bpp >= 2, bpp / 2, 1.0)
         kv = b * f.kv_gb_per_bparam_per_ktoken * params / 1e9 * (prompt + output) / 1000 * kv_scale
-        activations = b * gflops * f.activation_mb_per_gflop * bpp / 4 / 1000
+        activations = b * activation_mb * bpp / 4 / 1000
         return base + np.where(auto, kv, activations)
 
     def _cost(self) -> np.ndarray:

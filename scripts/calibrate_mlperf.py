@@ -4,7 +4,7 @@
 usage: python scripts/calibrate_mlperf.py [MLPERF.csv]   (default ../shared/data/mlperf-dev.csv)
 
 The parameters are few and interpretable: the fraction of peak each device class reaches,
-a multiplier per model family, the activation traffic per GFLOP of single-pass models, and
+a multiplier per model family, the activation traffic per GFLOP of each model family, and
 the fixed step overhead per device class. They are fitted by coordinate descent on a log
 grid, minimising the mean squared log error of exactly what ../shared/tools/score-mlperf
 asks for: Offline throughput per accelerator (best over precisions and batch sizes) and
@@ -97,7 +97,8 @@ def parameters(factors, rows) -> list[tuple[str, str | None]]:
     families = sorted({r.model.family for r in rows})
     latency_classes = sorted({r.device.device_class for r in rows if r.scenario == "SingleStream"})
     return ([("compute_efficiency", c) for c in classes] + [("family_efficiency", f) for f in families]
-            + [("activation_mb_per_gflop", None)] + [("step_overhead_ms", c) for c in latency_classes])
+            + [("family_activation_mb_per_gflop", f) for f in families]
+            + [("step_overhead_ms", c) for c in latency_classes])
 
 
 def with_value(factors, name: str, key: str | None, value: float):
@@ -109,6 +110,8 @@ def with_value(factors, name: str, key: str | None, value: float):
 
 
 def current(factors, name, key) -> float:
+    if name == "family_activation_mb_per_gflop":
+        return factors.activation_mb(key)
     return getattr(factors, name) if key is None else getattr(factors, name).get(key, 1.0)
 
 
@@ -159,7 +162,8 @@ def main(argv: list[str]) -> int:
         },
         "compute_efficiency": {c: round(float(fitted.compute_efficiency[c]), 4) for c in classes},
         "family_efficiency": {k: round(float(v), 4) for k, v in sorted(fitted.family_efficiency.items())},
-        "activation_mb_per_gflop": round(float(fitted.activation_mb_per_gflop), 4),
+        "family_activation_mb_per_gflop": {k: round(float(v), 4)
+                                           for k, v in sorted(fitted.family_activation_mb_per_gflop.items())},
         "step_overhead_ms": {c: round(float(fitted.step_overhead_ms[c]), 4)
                              for c in sorted({r.device.device_class for r in rows if r.scenario == "SingleStream"})},
     }
