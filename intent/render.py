@@ -54,6 +54,11 @@ def _metrics_table(plan: ExecutionPlan) -> Table:
     table.add_column("source")
     for metric, field in METRIC_ROWS:
         table.add_row(metric, fmt(getattr(plan.metrics, field), metric), plan.metrics.provenance.get(field, ""))
+    m = plan.metrics
+    if m.ttft_ms is not None:
+        table.add_row("time to first token", fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
+        table.add_row("time per output token", fmt(m.tpot_ms, "latency"), "model (one decode step)")
+        table.add_row("output tokens/s", f"{m.tokens_per_s:,.0f}", "model (all replicas)")
     return table
 
 

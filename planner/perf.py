@@ -42,6 +42,9 @@ class Estimate(BaseModel):
     bound_by: str
     provenance: dict[str, str]
     max_replicas: int | None = None  # how many of the device an inventory holds
+    ttft_ms: float | None = None  # text generation: time to first token
+    tpot_ms: float | None = None  # text generation: time per output token
+    tokens_per_s: float | None = None  # text generation: output tokens per second, whole batch
 
 
 def supports(device: Device, model: ModelVariant, precision: str, factors: PerfFactors | None = None) -> str | None:
@@ -140,7 +143,8 @@ class Grid:
         # Autoregressive models: a prefill over the prompt, then one weight-reading step per token.
         prefill = b * prompt * flops / peak
         token_mem = memory_time(weights) * np.ones_like(b)
-        auto_total = prefill + output * (np.maximum(compute, token_mem) + overhead)
+        token_step = np.maximum(compute, token_mem) + overhead
+        auto_total = prefill + output * token_step
         seconds = np.where(auto, auto_total, single)
         compute_s = np.where(auto, prefill + output * compute, compute)
         memory_s = np.where(auto, output * token_mem, single_mem)
@@ -152,6 +156,10 @@ class Grid:
         self.power_w = idle + (tdp - idle) * load
         self.latency_ms = seconds * 1000
         self.throughput_rps = b / seconds
+        self.autoregressive = np.broadcast_to(auto, seconds.shape)
+        self.ttft_ms = np.where(auto, (prefill + token_step) * 1000, np.nan)
+        self.tpot_ms = np.where(auto, token_step * 1000, np.nan)
+        self.output_tokens = output
         self.measured: dict[tuple[int, int], str] = {}
         self._correct(corrections or {})
         self.energy_j = self.power_w * self.latency_ms / 1000 / b
@@ -170,6 +178,8 @@ class Grid:
             if fix is None:
                 continue
             self.latency_ms[g] *= fix.latency_factor
+            self.ttft_ms[g] *= fix.latency_factor
+            self.tpot_ms[g] *= fix.latency_factor
             if fix.power_factor is not None:
                 self.power_w[g] *= fix.power_factor
             self.throughput_rps[g] = b / (self.latency_ms[g] / 1000)
@@ -218,6 +228,9 @@ class Grid:
             bound_by="compute" if self.compute_bound[g, k] else "memory bandwidth",
             provenance=self._provenance(g, k),
             max_replicas=x.max_count,
+            ttft_ms=_optional(self.ttft_ms[g, k]), tpot_ms=_optional(self.tpot_ms[g, k]),
+            tokens_per_s=_optional(self.throughput_rps[g, k] * self.output_tokens[g, 0])
+            if self.autoregressive[g, k] else None,
         )
 
     def _provenance(self, g: int, k: int) -> dict[str, str]:
@@ -235,6 +248,7 @@ class Grid:
         seconds = self.latency_ms / 1000 + extra_ms / 1000
         b = np.array(self.batch_sizes, dtype=float)[None, :]
         self.energy_j = self.power_w * seconds / b
+        self.ttft_ms = self.ttft_ms + extra_ms
         self.throughput_rps = b / seconds
         self.latency_ms = seconds * 1000
         self.cost_usd_per_hour = self._cost()

@@ -44,6 +44,9 @@ class Metrics(_Frozen):
     accuracy: float | None
     bound_by: str = Field(description="what limits a batch step: compute or memory bandwidth")
     provenance: dict[str, str]
+    ttft_ms: float | None = Field(None, description="text generation: time to the first token")
+    tpot_ms: float | None = Field(None, description="text generation: time per output token")
+    tokens_per_s: float | None = Field(None, description="text generation: output tokens per second, all replicas")
 
 
 class ConstraintCheck(_Frozen):

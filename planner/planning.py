@@ -108,7 +108,8 @@ def _metrics(row: Estimate, replicas: int) -> Metrics:
         latency_ms=row.latency_ms, throughput_rps=row.throughput_rps * replicas,
         power_w=deployment_value(row, "power", replicas), energy_j=row.energy_j, memory_gb=row.memory_gb,
         cost_usd_per_hour=deployment_value(row, "cost", replicas), accuracy=row.accuracy,
-        bound_by=row.bound_by, provenance=row.provenance,
+        bound_by=row.bound_by, provenance=row.provenance, ttft_ms=row.ttft_ms, tpot_ms=row.tpot_ms,
+        tokens_per_s=None if row.tokens_per_s is None else row.tokens_per_s * replicas,
     )
 
 

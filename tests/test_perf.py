@@ -46,3 +46,13 @@ def test_cost_cloud_price_and_owned_hardware():
     owned = estimate("resnet50", "raspberry-pi-5", "int8", 1)
     amortised = 80 / (3 * 8760)
     assert owned.cost_usd_per_hour == pytest.approx(amortised + owned.power_w / 1000 * 0.127)
+
+
+def test_text_generation_is_described_in_its_own_terms():
+    e = estimate("llama-3-8b", "nvidia-h100-sxm-80gb", "fp8", 16)
+    output_tokens = 256  # planner/data/perf-factors.yaml, text-generation request shape
+    assert e.latency_ms == pytest.approx(e.ttft_ms + (output_tokens - 1) * e.tpot_ms)
+    assert e.tokens_per_s == pytest.approx(e.throughput_rps * output_tokens)
+    assert e.ttft_ms > e.tpot_ms > 0
+    vision = estimate("resnet50", "nvidia-l4", "int8", 8)
+    assert vision.ttft_ms is None and vision.tokens_per_s is None
