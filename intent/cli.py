@@ -198,6 +198,18 @@ def catalog_show(
     from hardware import load_catalog
 
     cat = load_catalog(catalog)
+    if entry_id in cat.families:
+        members = sorted((d for d in cat.devices.values() if d.family == entry_id), key=lambda d: d.id)
+        if json_out:
+            _print_json({"family": entry_id, **cat.families[entry_id].model_dump(mode="json"),
+                         "devices": [d.model_dump(mode="json") for d in members]})
+        else:
+            from dataclasses import replace
+
+            from intent.render import devices_table
+
+            _console().print(devices_table(replace(cat, devices={d.id: d for d in members})))
+        return
     entry = _find_entry(cat, entry_id)
     if json_out:
         _print_json(entry.model_dump(mode="json"))
@@ -214,9 +226,6 @@ def _find_entry(cat, entry_id: str):
         return cat.devices[entry_id]
     if entry_id in cat.models:
         return cat.models[entry_id]
-    if entry_id in cat.families:
-        members = [d.id for d in cat.devices.values() if d.family == entry_id]
-        raise UnknownEntryError("device", entry_id, members)
     known = list(cat.devices) + list(cat.models)
     from hardware.catalog import close_matches
 
