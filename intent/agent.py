@@ -12,7 +12,8 @@ from planner.planning import plan_intent
 from planner.solver import SolverSettings
 
 
-def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None) -> ExecutionPlan:
+def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
+               alternatives: int = 3) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message."""
     import policies
 
@@ -21,7 +22,8 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
                             "this version plans inference services")
     effects = policies.preflight(intent)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
-    result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms, inventory)
+    result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms, inventory,
+                         alternatives)
     device = catalog.device(result.choice.device_id)
     sections = policies.sections(intent, effects, device, result.choice.placement)
     return ExecutionPlan(

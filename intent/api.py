@@ -28,9 +28,10 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
 
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,
-         settings: Settings | None = None, inventory: str | None = None):
+         settings: Settings | None = None, inventory: str | None = None, alternatives: int = 3):
     """Plan a request (text or Intent) into an ExecutionPlan; ``inventory`` is the path of an
-    inventory file, when only the devices a user has may be used."""
+    inventory file, when only the devices a user has may be used; ``alternatives`` is how many
+    runner-ups on other devices to include."""
     from hardware import load_catalog, load_inventory
     from intent.agent import build_plan
 
@@ -38,4 +39,4 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     catalog = load_catalog(catalog_dir)
     owned = load_inventory(inventory, catalog) if inventory else None
     intent = request if isinstance(request, Intent) else parse(request, offline, catalog_dir, settings)
-    return build_plan(intent, catalog, settings, owned)
+    return build_plan(intent, catalog, settings, owned, alternatives)

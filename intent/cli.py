@@ -79,6 +79,8 @@ def plan(
     inventory: Annotated[Optional[str], typer.Option("--inventory", metavar="FILE",
                                                      help="Plan only on the devices this inventory lists "
                                                           "(ids, counts, placement, price).")] = None,
+    alternatives: Annotated[int, typer.Option("--alternatives", "-k", min=0, max=20,
+                                              help="How many runner-ups on other devices to show.")] = 3,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -89,7 +91,8 @@ def plan(
 
     _note_offline(offline)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
-    result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory)
+    result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
+                       alternatives=alternatives)
     if json_out:
         _print_json(result.model_dump(mode="json"))
     else:

@@ -167,6 +167,9 @@ class Intent(_Frozen):
     text: str = ""
     task: Task | None = None
     objective: Objective | None = None
+    tie_breakers: list[Objective] = Field(
+        default_factory=list, description='preferences named after the objective with "then" ("cheapest, then fastest")'
+    )
     constraints: list[Constraint] = Field(default_factory=list)
     deployment: Deployment | None = None
     hardware: HardwareSelection = Field(default_factory=HardwareSelection)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from hardware import Catalog, Inventory
 from intent.schema import Intent
 from planner.candidates import CandidateSet, PlacementRule, build_candidates
@@ -53,7 +55,7 @@ class PlanningResult:
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                 settings: SolverSettings | None = None, extra_latency_ms: float = 0.0,
-                inventory: Inventory | None = None) -> PlanningResult:
+                inventory: Inventory | None = None, alternatives: int = ALTERNATIVES) -> PlanningResult:
     settings = settings or SolverSettings()
     candidates = build_candidates(intent, catalog, list(rules), extra_latency_ms=extra_latency_ms, inventory=inventory)
     if not len(candidates):
@@ -65,7 +67,11 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     if not feasible_cells.any():
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas))
-    solution = solve(rows, intent.constraints, objective, settings, strict_objective=not is_default)
+    runner_up_rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas,
+                                                  per_device=True)) if alternatives else []
+    tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
+    solution = solve(rows, intent.constraints, objective, settings, strict_objective=not is_default,
+                     tie_breakers=tie_breakers)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     row = rows[solution.row]
@@ -73,7 +79,11 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     metrics = _metrics(row, solution.replicas)
     checks = [ConstraintCheck(constraint=c, predicted=p, slack=s, binding=b)
               for c in intent.constraints for p, s, b in [check(c, row, solution.replicas)]]
-    alternatives = _alternatives(rows, intent, objective, settings, solution, catalog)
+    alternatives = _alternatives(runner_up_rows, rows[solution.row], intent, objective, settings, solution.replicas,
+                                 catalog, alternatives, tie_breakers)
+    alternatives += _near_misses(candidates, feasible_cells, intent, objective[0], objective[1],
+                                 deployment_value(rows[solution.row], objective[0], solution.replicas),
+                                 rows[solution.row], catalog)
     report = SolverReport(
         status=solution.status, objective=f"{objective[1]} {objective[0]}",
         objective_value=solution.objective_value, tie_breakers=[lv.describe() for lv in solution.levels[1:]]
@@ -127,16 +137,16 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
     return lines
 
 
-def _alternatives(rows: list[Estimate], intent: Intent, objective, settings: SolverSettings, solution,
-                  catalog: Catalog) -> list[Alternative]:
+def _alternatives(rows: list[Estimate], chosen: Estimate, intent: Intent, objective, settings: SolverSettings,
+                  replicas: int, catalog: Catalog, count: int, tie_breakers) -> list[Alternative]:
     """Runner-ups on other devices, then near misses: better on the objective but breaking a bound."""
     metric, sense = objective
-    chosen = rows[solution.row]
-    ours = deployment_value(chosen, metric, solution.replicas)
+    ours = deployment_value(chosen, metric, replicas)
     out: list[Alternative] = []
     forbidden = (chosen.device_id,)
-    for _ in range(ALTERNATIVES):
-        other = solve(rows, intent.constraints, objective, settings, strict_objective=False, forbid_devices=forbidden)
+    for _ in range(count):
+        other = solve(rows, intent.constraints, objective, settings, strict_objective=False, forbid_devices=forbidden,
+                      tie_breakers=tie_breakers)
         if other is None:
             break
         row = rows[other.row]
@@ -144,26 +154,32 @@ def _alternatives(rows: list[Estimate], intent: Intent, objective, settings: Sol
         out.append(Alternative(choice=_choice(row, other.replicas, catalog), metrics=_metrics(row, other.replicas),
                                feasible=True, why_not=compare(metric, sense, ours, theirs)))
         forbidden += (row.device_id,)
-    out.extend(_near_misses(rows, intent, metric, sense, ours, chosen, catalog))
     return out
 
 
-def _near_misses(rows, intent: Intent, metric, sense, ours, chosen, catalog) -> list[Alternative]:
+def _near_misses(candidates: CandidateSet, feasible_cells: np.ndarray, intent: Intent, metric: str, sense: str,
+                 ours: float | None, chosen: Estimate, catalog: Catalog, count: int = 2) -> list[Alternative]:
+    """The best configurations of other devices that beat the plan on the objective but break a bound."""
     if ours is None:
         return []
-    better = [r for r in rows if r.device_id != chosen.device_id and (v := deployment_value(r, metric, 1)) is not None
-              and (v < ours if sense == "minimize" else v > ours)]
-    best_per_device: dict[str, Estimate] = {}
-    for r in sorted(better, key=lambda r: (deployment_value(r, metric, 1) * (1 if sense == "minimize" else -1),
-                                           r.device_id, r.model_id, r.precision, r.batch_size)):
-        best_per_device.setdefault(r.device_id, r)
+    grid = candidates.grid
+    values = grid.metric(metric)
+    with np.errstate(invalid="ignore"):
+        better = values < ours if sense == "minimize" else values > ours
+    devices = np.array([x.device.id for x in grid.configs])[:, None]
+    mask = grid.fits & ~feasible_cells & better & (devices != chosen.device_id)
+    score = np.where(mask, values if sense == "minimize" else -values, np.inf)
+    best_per_device: dict[str, tuple[float, int, int]] = {}
+    for g, k in zip(*np.nonzero(mask)):
+        device = grid.configs[g].device.id
+        if device not in best_per_device or score[g, k] < best_per_device[device][0]:
+            best_per_device[device] = (score[g, k], g, k)
     out = []
-    for r in list(best_per_device.values())[:2]:
-        broken = violations(r, intent.constraints)
-        if broken:
-            out.append(Alternative(choice=_choice(r, 1, catalog), metrics=_metrics(r, 1), feasible=False,
-                                   why_not=f"better {metric} ({fmt(deployment_value(r, metric, 1), metric)}) but "
-                                           + "; ".join(broken)))
+    for _, g, k in sorted(best_per_device.values())[:count]:
+        row = grid.prediction(g, k)
+        out.append(Alternative(choice=_choice(row, 1, catalog), metrics=_metrics(row, 1), feasible=False,
+                               why_not=f"better {metric} ({fmt(deployment_value(row, metric, 1), metric)}) but "
+                                       + "; ".join(violations(row, intent.constraints))))
     return out
 
 

@@ -76,9 +76,18 @@ def explanation_mask(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
 
 
 def pareto_mask(grid: Grid, mask: np.ndarray, constraints: list[Constraint], objective: tuple[str, str],
-                replicas: np.ndarray) -> np.ndarray:
-    """The cells of ``mask`` that no other cell of ``mask`` dominates."""
-    return _pareto(grid, mask, relevant_dimensions(constraints, objective), replicas)
+                replicas: np.ndarray, per_device: bool = False) -> np.ndarray:
+    """The cells of ``mask`` that no other cell of ``mask`` dominates; with ``per_device``,
+    only cells of the same device compete, so every device keeps its best configurations
+    (runner-ups on other devices need them)."""
+    dims = relevant_dimensions(constraints, objective)
+    if not per_device:
+        return _pareto(grid, mask, dims, replicas)
+    out = np.zeros_like(mask)
+    devices = np.array([x.device.id for x in grid.configs])[:, None]
+    for device in sorted(set(devices[:, 0])):
+        out |= _pareto(grid, mask & (devices == device), dims, replicas)
+    return out
 
 
 def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas: np.ndarray,

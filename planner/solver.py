@@ -19,7 +19,8 @@ Constraints
 Objective (lexicographic, each level proven optimal before the next is fixed)
     1. the request's objective (default: minimise cost per hour);
        throughput is maximised per replica, power and cost are deployment totals;
-    2. tie-breakers: cost, latency, power (those not already used), fewest replicas;
+    2. tie-breakers: those the request names ("cheapest, then fastest"), then cost, latency,
+       power (those not already used), then fewest replicas;
     3. the lowest row index, so ties always resolve the same way.
 Every bound can carry an assumption literal; an infeasible request then yields the set of
 bounds that conflict (CP-SAT's sufficient assumptions, shrunk by a deletion filter).
@@ -167,7 +168,8 @@ def _penalty(rows: list[Estimate], metric: str, sense: str) -> int:
 
 
 def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str], settings: SolverSettings,
-          strict_objective: bool, forbid_devices: tuple[str, ...] = ()) -> Solution | None:
+          strict_objective: bool, forbid_devices: tuple[str, ...] = (),
+          tie_breakers: tuple[tuple[str, str], ...] = ()) -> Solution | None:
     """Optimise lexicographically; None when no row meets the constraints."""
     replicas = [replicas_needed(r, constraints, settings.max_replicas) for r in rows]
     f = Formulation(rows, replicas, settings)
@@ -179,7 +181,10 @@ def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[
     metric, sense = objective
     if strict_objective:
         f.require_known(metric)
-    levels = [Level(metric, sense)] + [Level(m, s) for m, s in DEFAULT_TIE_BREAKERS if m != metric]
+    levels = [Level(metric, sense)]
+    for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
+        if all(level.metric != m for level in levels):
+            levels.append(Level(m, s))
     solver = f.solver()
     status_name, first_value = "OPTIMAL", None
     for depth, level in enumerate(levels):

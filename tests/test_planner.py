@@ -136,3 +136,31 @@ def test_no_task_asks_for_one():
     with pytest.raises(MissingTaskError) as info:
         plan("minimize cost", offline=True)
     assert "classify images" in info.value.hint
+
+
+def test_named_tie_breakers_are_solved_lexicographically(catalog):
+    text = "cheapest, then fastest way to classify images under 20 ms"
+    result = plan(text, offline=True)
+    assert [t.metric.value for t in result.intent.tie_breakers] == ["latency"]
+    assert result.solver.tie_breakers[0] == "minimize latency"
+    intent = result.intent
+    best = None
+    for row in build_candidates(intent, catalog).rows:
+        r = replicas_needed(row, intent.constraints, MAX_REPLICAS)
+        if row.latency_ms > 20 or row.cost_usd_per_hour is None:
+            continue
+        key = (round(deployment_figure(row, "cost", r), 6), round(row.latency_ms, 3))
+        best = key if best is None or key < best else best
+    assert (round(result.metrics.cost_usd_per_hour, 6), round(result.metrics.latency_ms, 3)) == best
+
+
+def test_k_alternatives_on_distinct_devices_and_near_misses():
+    result = plan("cheapest way to classify images under 20 ms", offline=True, alternatives=5)
+    feasible = [a for a in result.alternatives if a.feasible]
+    devices = [a.choice.device_id for a in feasible]
+    assert len(feasible) == 5 and len(set(devices)) == 5 and result.choice.device_id not in devices
+    costs = [a.metrics.cost_usd_per_hour for a in feasible if a.metrics.cost_usd_per_hour is not None]
+    assert costs == sorted(costs) and all(c >= result.metrics.cost_usd_per_hour for c in costs)
+    tight = plan("lowest power, classify images at 2000 images per second in 10 ms", offline=True)
+    misses = [a for a in tight.alternatives if not a.feasible]
+    assert all("breaks" in a.why_not for a in misses)

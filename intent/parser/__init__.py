@@ -55,13 +55,17 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
 
     assumptions += precision_notes + result.assumptions
     warnings += result.warnings
-    objective = None
+    objective, tie_breakers = None, []
     if objectives:
-        metric, sense, _ = objectives[0]
+        metric, sense, position = objectives[0]
         objective = Objective(metric=metric, sense=sense)
-        for other_metric, other_sense, _ in objectives[1:]:
-            warnings.append(f"more than one preference named: optimising {metric} ({sense}); "
-                            f"{other_metric} ({other_sense}) was named later and is not optimised")
+        for other_metric, other_sense, other_position in objectives[1:]:
+            if fields.joined_by_then(lexicon, space, position, other_position):
+                tie_breakers.append(Objective(metric=other_metric, sense=other_sense))
+                position = other_position
+            else:
+                warnings.append(f"more than one preference named: optimising {metric} ({sense}); "
+                                f"{other_metric} ({other_sense}) was named later and is not optimised")
     assumptions += _defaults(result.constraints, workload, dp_asked, delta)
     warnings += _contradictions(result.constraints, include, exclude)
 
@@ -69,6 +73,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         text=text,
         task=task,
         objective=objective,
+        tie_breakers=tie_breakers,
         constraints=result.constraints,
         deployment=fields.read_deployment(lexicon, space),
         hardware=HardwareSelection(include=include, exclude=exclude),

@@ -57,6 +57,11 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     return sorted(_dedupe(found), key=lambda f: f[2])
 
 
+def joined_by_then(lexicon: Lexicon, space: Workspace, earlier: int, later: int) -> bool:
+    """True when "then" (然后, 其次) stands between two preferences: the later one breaks ties."""
+    return bool(lexicon.words("then_words").scan(space.masked[earlier:later]))
+
+
 def _dedupe(found: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     seen, out = set(), []
     for metric, sense, pos in sorted(found, key=lambda f: f[2]):
