@@ -13,14 +13,15 @@ from planner.solver import SolverSettings
 
 
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
-               alternatives: int = 3) -> ExecutionPlan:
+               alternatives: int = 3, organisation=None) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message."""
     import policies
 
     if intent.workload.kind != WorkloadKind.INFERENCE:
         raise PlanningError(f"planning {intent.workload.kind.value} jobs is not supported yet; "
                             "this version plans inference services")
-    effects = policies.preflight(intent)
+    effects = policies.preflight(intent, organisation)
+    intent = effects.intent
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms, inventory,
                          alternatives)
@@ -31,5 +32,5 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,
         assumptions=list(intent.assumptions) + result.assumptions + effects.assumptions,
         warnings=list(intent.warnings), policies=sections, steps=plan_steps(intent, result.choice, sections),
-        solver=result.solver, catalog_hash=catalog.digest,
+        solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,
     )

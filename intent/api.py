@@ -28,10 +28,12 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
 
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,
-         settings: Settings | None = None, inventory: str | None = None, alternatives: int = 3):
+         settings: Settings | None = None, inventory: str | None = None, alternatives: int = 3,
+         policy: str | None = None):
     """Plan a request (text or Intent) into an ExecutionPlan; ``inventory`` is the path of an
     inventory file, when only the devices a user has may be used; ``alternatives`` is how many
-    runner-ups on other devices to include."""
+    runner-ups on other devices to include; ``policy`` is an organisation policy file
+    (default: the INTENTCTL_POLICY setting)."""
     from hardware import load_catalog, load_inventory
     from intent.agent import build_plan
 
@@ -39,4 +41,10 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     catalog = load_catalog(catalog_dir)
     owned = load_inventory(inventory, catalog) if inventory else None
     intent = request if isinstance(request, Intent) else parse(request, offline, catalog_dir, settings)
-    return build_plan(intent, catalog, settings, owned, alternatives)
+    policy_path = policy or settings.policy_path
+    organisation = None
+    if policy_path:
+        from policies import load_policy
+
+        organisation = load_policy(policy_path)
+    return build_plan(intent, catalog, settings, owned, alternatives, organisation)

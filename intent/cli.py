@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 catalog_app = typer.Typer(help="Look at the hardware and model catalogs.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
+policy_app = typer.Typer(help="Organisation policies: mandatory rules requests cannot loosen.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Parse with the offline rules; never call an LLM.")]
@@ -81,6 +83,8 @@ def plan(
                                                           "(ids, counts, placement, price).")] = None,
     alternatives: Annotated[int, typer.Option("--alternatives", "-k", min=0, max=20,
                                               help="How many runner-ups on other devices to show.")] = 3,
+    policy: Annotated[Optional[str], typer.Option("--policy", metavar="FILE",
+                                                  help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -92,7 +96,7 @@ def plan(
     _note_offline(offline)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
     result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
-                       alternatives=alternatives)
+                       alternatives=alternatives, policy=policy)
     if json_out:
         _print_json(result.model_dump(mode="json"))
     else:
@@ -233,6 +237,15 @@ def _find_entry(cat, entry_id: str):
     from hardware.catalog import close_matches
 
     raise UnknownEntryError("device or model", entry_id, close_matches(entry_id, known))
+
+
+@policy_app.command("check")
+def policy_check(path: Annotated[str, typer.Argument(metavar="FILE", help="An organisation policy YAML file.")]) -> None:
+    """Validate an organisation policy file; errors give the line and the field."""
+    from policies import load_policy
+
+    policy = load_policy(path)
+    typer.echo(f"ok: {policy.name!r}, {len(policy.rules)} rule(s): {', '.join(r.id for r in policy.rules)}")
 
 
 @app.command()

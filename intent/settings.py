@@ -15,6 +15,7 @@ class Settings:
     llm_retries: int
     solver_time_limit_s: float
     solver_seed: int
+    policy_path: str | None = None
 
     @property
     def llm_configured(self) -> bool:
@@ -32,6 +33,7 @@ def load_settings(**overrides) -> Settings:
         llm_retries=int(env.get("INTENTCTL_LLM_RETRIES", "2")),
         solver_time_limit_s=float(env.get("INTENTCTL_SOLVER_TIME_LIMIT", "10")),
         solver_seed=int(env.get("INTENTCTL_SOLVER_SEED", "0")),
+        policy_path=env.get("INTENTCTL_POLICY") or None,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

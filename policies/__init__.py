@@ -15,26 +15,51 @@ from planner.factors import load_factors
 from planner.plan import PolicySection
 from policies.compliance import Regime, load_regime
 from policies.errors import PolicyError
+from policies.organisation import OrganisationPolicy, PolicyViolation, apply_policy, load_policy
 from policies.privacy import dp_parameters
 from policies.watermark import watermark_overhead_ms, watermark_parameters
 
-__all__ = ["PolicyEffects", "PolicyError", "preflight", "sections"]
+__all__ = ["OrganisationPolicy", "PolicyEffects", "PolicyError", "PolicyViolation", "load_policy", "preflight",
+           "sections"]
 
 
 @dataclass
 class PolicyEffects:
-    """What the policies require of the planner."""
+    """What the policies require of the planner, and the intent with the organisation's rules applied."""
 
+    intent: Intent
     regimes: list[Regime] = field(default_factory=list)
     extra_latency_ms: float = 0.0
     assumptions: list[str] = field(default_factory=list)
+    causes: dict[str, str] = field(default_factory=dict)
+    allowed_placements: dict[str, list[str]] = field(default_factory=dict)  # rule id -> placements
+    policy_hash: str | None = None
 
     def placement_rules(self):
-        return [regime.placement_problem for regime in self.regimes]
+        rules = [regime.placement_problem for regime in self.regimes]
+        for rule_id, allowed in self.allowed_placements.items():
+            rules.append(_placement_rule(rule_id, allowed))
+        return rules
 
 
-def preflight(intent: Intent) -> PolicyEffects:
-    effects = PolicyEffects(regimes=[load_regime(r.value) for r in intent.policies.compliance])
+def _placement_rule(rule_id: str, allowed: list[str]):
+    def problem(device: Device, placement: str) -> str | None:
+        return None if placement in allowed else f"organisation rule {rule_id!r} allows only {', '.join(allowed)}"
+
+    return problem
+
+
+def preflight(intent: Intent, organisation: OrganisationPolicy | None = None) -> PolicyEffects:
+    """Apply the organisation's rules (refusing requests that loosen them), then turn every
+    policy into what the planner must respect."""
+    causes: dict[str, str] = {}
+    if organisation is not None:
+        intent, causes = apply_policy(intent, organisation)
+    effects = PolicyEffects(intent=intent, regimes=[load_regime(r.value) for r in intent.policies.compliance],
+                            causes=causes, policy_hash=organisation.digest if organisation else None)
+    if organisation is not None:
+        effects.allowed_placements = {r.id: list(r.require.deployment) for r in organisation.rules
+                                      if r.require.deployment and r.applies(intent)}
     if intent.policies.watermark:
         task = intent.task.value if intent.task else None
         tokens = load_factors().shape_for(task or "default").output_tokens
@@ -45,11 +70,11 @@ def preflight(intent: Intent) -> PolicyEffects:
 
 
 def sections(intent: Intent, effects: PolicyEffects, device: Device, placement: str) -> list[PolicySection]:
-    out = [_compliance_section(regime, device, placement) for regime in effects.regimes]
+    out = [_compliance_section(regime, device, placement, effects.causes.get(regime.id)) for regime in effects.regimes]
     if intent.policies.watermark:
         out.append(PolicySection(
             name="watermark", parameters=watermark_parameters(intent.task.value if intent.task else None),
-            caused_by="the request asks for watermarking",
+            caused_by=effects.causes.get("watermark", "the request asks for watermarking"),
             steps=["Generate the watermark key and store it in the secret store.",
                    "Enable the watermark in the serving pipeline and publish the detector's threshold."],
             latency_overhead_ms=effects.extra_latency_ms))
@@ -58,14 +83,15 @@ def sections(intent: Intent, effects: PolicyEffects, device: Device, placement: 
         params, notes = dp_parameters(dp.epsilon, dp.delta)
         effects.assumptions.extend(n for n in notes if n not in effects.assumptions)
         out.append(PolicySection(
-            name="differential-privacy", parameters=params, caused_by="the request asks for differential privacy",
+            name="differential-privacy", parameters=params,
+            caused_by=effects.causes.get("differential-privacy", "the request asks for differential privacy"),
             steps=[f"Add Laplace noise with scale {params['noise_scale']:g} to every released count "
                    "(telemetry, usage statistics).",
                    "Track the privacy budget spent per release window and stop releases when it is used up."]))
     return out
 
 
-def _compliance_section(regime: Regime, device: Device, placement: str) -> PolicySection:
+def _compliance_section(regime: Regime, device: Device, placement: str, cause: str | None) -> PolicySection:
     params = {"regime": regime.name, "placement": placement, "source": regime.source}
     steps = list(regime.steps)
     if placement == "cloud" and regime.placement.cloud_regions:
@@ -73,5 +99,5 @@ def _compliance_section(regime: Regime, device: Device, placement: str) -> Polic
     if placement == "cloud" and regime.placement.cloud_if:
         params["requires"] = regime.placement.cloud_if
         steps.insert(0, f"Run on {device.name} with confidential computing enabled (data encrypted in use).")
-    return PolicySection(name=regime.id, parameters=params, caused_by=f"the request names {regime.id.upper()}",
+    return PolicySection(name=regime.id, parameters=params, caused_by=cause or f"the request names {regime.id.upper()}",
                          steps=steps)

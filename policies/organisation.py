@@ -1,0 +1,197 @@
+"""Organisation policy: mandatory rules a request can tighten but never loosen.
+
+A policy file is YAML::
+
+    schema_version: 1
+    name: Acme AI platform policy
+    rules:
+      - id: patient-data-needs-hipaa
+        when: {words: [patient, clinical, 病历]}      # optional: task, words, compliance
+        require: {compliance: [hipaa]}
+      - id: no-huawei
+        require: {exclude: [huawei]}
+      - id: watermark-generated-text
+        when: {task: [text-generation, summarization]}
+        require: {watermark: true}
+      - id: epsilon-cap
+        require: {max_epsilon: 8}
+
+Rules apply before planning (the Intent gains the requirements, so the planner sees them as
+constraints) and after (every policy section names the rule that caused it). A request that
+asks to loosen a rule ("disable HIPAA", "no watermark", "ignore the policy", an epsilon above
+the cap, hardware the policy forbids) is refused with a message naming the rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hardware.yamlio import YAMLError, load_yaml
+from intent.schema import DifferentialPrivacy, Intent, Regime
+from policies.errors import PolicyError
+
+LOOSEN_WORDS = r"(?:disable|disabling|turn off|switch off|skip|bypass|ignore|without|no|drop|remove|not|关闭|跳过|忽略|不要|不用|去掉)"
+POLICY_WORDS = r"(?:the |our |any |all )?(?:organi[sz]ation(?:al)? )?(?:policy|policies|rules|公司规定|策略|规则)"
+
+
+class PolicyViolation(PolicyError):
+    """The request asks for something an organisation rule forbids."""
+
+    code = "policy-violation"
+
+    def __init__(self, rule_id: str, message: str):
+        self.rule_id = rule_id
+        super().__init__(f"refused by organisation rule {rule_id!r}: {message}")
+        self.hint = "the organisation policy is mandatory; change the request, or ask the policy owner"
+
+
+class When(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    task: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+    compliance: list[Regime] = Field(default_factory=list)
+
+
+class Require(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    compliance: list[Regime] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    watermark: bool = False
+    differential_privacy: bool = False
+    max_epsilon: float | None = Field(None, gt=0)
+    deployment: list[Literal["edge", "cloud", "on-prem"]] = Field(default_factory=list)
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str | None = None
+    when: When | None = None
+    require: Require
+
+    def applies(self, intent: Intent) -> bool:
+        if self.when is None:
+            return True
+        text = intent.text.casefold()
+        return ((intent.task is not None and intent.task.value in self.when.task)
+                or any(w.casefold() in text for w in self.when.words)
+                or any(r in intent.policies.compliance for r in self.when.compliance))
+
+
+class OrganisationPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    schema_version: Literal[1]
+    name: str
+    rules: list[Rule] = Field(min_length=1)
+    digest: str = ""
+
+
+def _line_of(text: str, loc: tuple) -> int | None:
+    """The line (1-based) of the YAML node at ``loc``, for line-precise errors."""
+    import yaml
+
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                return node.start_mark.line + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+def load_policy(path: str | Path) -> OrganisationPolicy:
+    """Read and validate a policy file; errors give the file, the line and the field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read the policy file ({exc.strerror})") from exc
+    try:
+        data = load_yaml(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise PolicyError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    try:
+        policy = OrganisationPolicy.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        line = _line_of(text, first["loc"])
+        field = ".".join(str(p) for p in first["loc"])
+        raise PolicyError(f"{path}{f':{line}' if line else ''}: field {field!r}: {first['msg']}") from exc
+    ids = [r.id for r in policy.rules]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate:
+        raise PolicyError(f"{path}: rule id {duplicate!r} appears twice")
+    return policy.model_copy(update={"digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
+
+
+def _asks_to_loosen(text: str, target: str) -> bool:
+    """Whether the request asks to turn ``target`` (a regex) off: "disable HIPAA", "no watermark"."""
+    pattern = rf"{LOOSEN_WORDS}\W+(?:\w+\W+){{0,2}}?{target}"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+
+
+def apply_policy(intent: Intent, policy: OrganisationPolicy) -> tuple[Intent, dict[str, str]]:
+    """The intent with every applicable rule's requirements, and what caused each requirement
+    (keyed like the plan's policy sections). Raises PolicyViolation when the request loosens a rule."""
+    text = intent.text
+    if re.search(rf"(?:ignore|bypass|override|disregard|忽略|绕过)\W+(?:\w+\W+){{0,2}}?{POLICY_WORDS}", text, re.I):
+        raise PolicyViolation(policy.rules[0].id, "the request asks to set the organisation policy aside")
+    compliance = list(intent.policies.compliance)
+    exclude = list(intent.hardware.exclude)
+    watermark = intent.policies.watermark
+    dp = intent.policies.differential_privacy
+    deployment = intent.deployment
+    causes: dict[str, str] = {}
+    for rule in (r for r in policy.rules if r.applies(intent)):
+        need = rule.require
+        for regime in need.compliance:
+            if _asks_to_loosen(text, re.escape(regime.value).replace(r"\-", r"[\s-]?")):
+                raise PolicyViolation(rule.id, f"{regime.value.upper()} is mandatory here and cannot be disabled")
+            if regime not in compliance:
+                compliance.append(regime)
+            causes.setdefault(regime.value, f"organisation rule {rule.id!r}")
+        for selector in need.exclude:
+            if selector in intent.hardware.include:
+                raise PolicyViolation(rule.id, f"{selector!r} hardware is not allowed")
+            if selector not in exclude:
+                exclude.append(selector)
+        if need.watermark:
+            if _asks_to_loosen(text, r"water\s?mark"):
+                raise PolicyViolation(rule.id, "watermarking is mandatory here")
+            watermark = True
+            causes.setdefault("watermark", f"organisation rule {rule.id!r}")
+        if need.differential_privacy and dp is None:
+            dp = DifferentialPrivacy(epsilon=need.max_epsilon)
+            causes.setdefault("differential-privacy", f"organisation rule {rule.id!r}")
+        if need.max_epsilon is not None and dp is not None:
+            if dp.epsilon is not None and dp.epsilon > need.max_epsilon:
+                raise PolicyViolation(rule.id, f"epsilon {dp.epsilon:g} is above the allowed {need.max_epsilon:g}")
+            if dp.epsilon is None:
+                dp = dp.model_copy(update={"epsilon": need.max_epsilon})
+        if need.deployment:
+            if deployment is not None and deployment.value not in need.deployment:
+                raise PolicyViolation(rule.id, f"{deployment.value} deployment is not allowed "
+                                               f"(allowed: {', '.join(need.deployment)})")
+            if deployment is None and len(need.deployment) == 1:
+                deployment = need.deployment[0]
+    policies = intent.policies.model_copy(update={"compliance": compliance, "watermark": watermark,
+                                                  "differential_privacy": dp})
+    hardware = intent.hardware.model_copy(update={"exclude": exclude})
+    updated = Intent.model_validate({**intent.model_dump(), "policies": policies.model_dump(),
+                                     "hardware": hardware.model_dump(), "deployment": deployment})
+    return updated, causes
