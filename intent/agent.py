@@ -11,6 +11,32 @@ from planner.plan import ExecutionPlan
 from planner.planning import plan_intent
 from planner.solver import SolverSettings
 
+COMPLIANCE_NAMES = ("hipaa", "gdpr", "pci-dss", "soc2")
+
+
+def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: SolverSettings, effects,
+                          inventory, result) -> list:
+    """What the compliance regimes cost: the plan against the same request without them."""
+    from planner.errors import InfeasibleError
+
+    free = intent.model_copy(update={"policies": intent.policies.model_copy(update={"compliance": []})})
+    try:
+        baseline = plan_intent(free, catalog, [], solver, effects.extra_latency_ms, inventory, alternatives=0)
+    except InfeasibleError:
+        return sections
+    ours, theirs = result.metrics, baseline.metrics
+
+    def delta(a, b):
+        return None if a is None or b is None else round(a - b, 6)
+
+    cost = {"vs_without_compliance": (f"{baseline.choice.model_id} on {baseline.choice.device_id} "
+                                      f"({baseline.choice.placement})"),
+            "cost_delta_usd_per_hour": delta(ours.cost_usd_per_hour, theirs.cost_usd_per_hour),
+            "latency_delta_ms": delta(ours.latency_ms, theirs.latency_ms),
+            "power_delta_w": delta(ours.power_w, theirs.power_w)}
+    return [s.model_copy(update={"parameters": {**s.parameters, **cost}}) if s.name in COMPLIANCE_NAMES else s
+            for s in sections]
+
 
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
                alternatives: int = 3, organisation=None) -> ExecutionPlan:
@@ -27,6 +53,8 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
                          alternatives)
     device = catalog.device(result.choice.device_id)
     sections = policies.sections(intent, effects, device, result.choice.placement)
+    if effects.regimes:
+        sections = _with_compliance_cost(sections, intent, catalog, solver, effects, inventory, result)
     return ExecutionPlan(
         intent=intent, choice=result.choice, metrics=result.metrics, objective_default=result.objective_default,
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,

@@ -36,8 +36,14 @@ def watermark_parameters(task: str | None) -> dict:
     spec = config[kind]
     params = {"kind": kind, "method": spec["method"]}
     if kind == "text":
+        from policies.greenlist import false_positive_rate
+
         params.update(gamma=spec["gamma"], delta=spec["delta"], z_threshold=spec["z_threshold"],
+                      false_positive_rate=false_positive_rate(spec["z_threshold"]),
+                      detector="policies.greenlist.GreenListWatermark.detect (z-score, p-value)",
                       reference=spec["reference"], key="per-deployment secret (generate and keep in the secret store)")
     elif kind == "image":
         params.update(reference=spec["reference"])
+    else:
+        params.update(signer="policies.greenlist.fingerprint (HMAC-SHA256 of the artifact)")
     return params

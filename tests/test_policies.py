@@ -51,3 +51,22 @@ def test_differential_privacy_section_is_calibrated_to_epsilon():
 def test_unknown_regime_is_a_policy_error():
     with pytest.raises(PolicyError, match="known"):
         load_regime("iso27001")
+
+
+def test_the_plan_states_what_compliance_costs(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text("schema_version: 1\ndevices:\n"
+                         "  - {id: nvidia-l4, count: 2, placement: cloud, usd_per_hour: 0.5}\n"
+                         "  - {id: nvidia-t4, count: 2, placement: on-prem, usd_per_hour: 2.0}\n", encoding="utf-8")
+    result = plan("cheapest way to classify images in 20 ms, HIPAA", offline=True, inventory=str(inventory))
+    assert result.choice.device_id == "nvidia-t4"  # HIPAA rules out the cloud L4
+    section = next(s for s in result.policies if s.name == "hipaa")
+    assert "nvidia-l4" in section.parameters["vs_without_compliance"]
+    assert section.parameters["cost_delta_usd_per_hour"] == pytest.approx(1.5)
+
+
+def test_text_watermark_section_names_its_detector():
+    result = plan("chatbot with the lowest latency, watermark the outputs", offline=True)
+    section = next(s for s in result.policies if s.name == "watermark")
+    assert section.parameters["false_positive_rate"] == pytest.approx(3.17e-5, rel=1e-2)
+    assert "detect" in section.parameters["detector"]
