@@ -29,11 +29,12 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,
          settings: Settings | None = None, inventory: str | None = None, alternatives: int = 3,
-         policy: str | None = None):
+         policy: str | None = None, record: bool | None = None):
     """Plan a request (text or Intent) into an ExecutionPlan; ``inventory`` is the path of an
     inventory file, when only the devices a user has may be used; ``alternatives`` is how many
     runner-ups on other devices to include; ``policy`` is an organisation policy file
-    (default: the INTENTCTL_POLICY setting)."""
+    (default: the INTENTCTL_POLICY setting). The plan is stored in the history unless
+    ``record`` is false or INTENTCTL_HISTORY=off."""
     from hardware import load_catalog, load_inventory
     from intent.agent import build_plan
 
@@ -47,4 +48,9 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
         from policies import load_policy
 
         organisation = load_policy(policy_path)
-    return build_plan(intent, catalog, settings, owned, alternatives, organisation)
+    result = build_plan(intent, catalog, settings, owned, alternatives, organisation)
+    from intent import history
+
+    if record if record is not None else history.enabled():
+        history.record(result, request if isinstance(request, str) else None)
+    return result

@@ -85,6 +85,7 @@ def plan(
                                               help="How many runner-ups on other devices to show.")] = 3,
     policy: Annotated[Optional[str], typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this plan in the history.")] = False,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -96,7 +97,7 @@ def plan(
     _note_offline(offline)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
     result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
-                       alternatives=alternatives, policy=policy)
+                       alternatives=alternatives, policy=policy, record=False if no_history else None)
     if json_out:
         _print_json(result.model_dump(mode="json"))
     else:
@@ -281,6 +282,47 @@ def calibrate(
     typer.echo(f"stored {len(new)} measurement(s) in {stored}; plans now use them")
 
 
+@app.command("history")
+def history_list(json_out: JsonOpt = False,
+                 limit: Annotated[int, typer.Option(min=1, help="How many recent plans to list.")] = 20) -> None:
+    """List stored plans, newest first (see also: intentctl show ID, intentctl diff ID ID)."""
+    from intent import history
+
+    items = [e.summary() for e in history.entries(limit)]
+    if json_out:
+        _print_json(items)
+        return
+    if not items:
+        typer.echo("no plans stored yet (plans made with intentctl plan are stored automatically)")
+    for item in items:
+        typer.echo(f"{item['id']:>5}  {item['created_at']}  {item['choice']}  <- {item['request']}")
+
+
+@app.command("show")
+def history_show(plan_id: Annotated[int, typer.Argument(metavar="ID", help="A plan id from intentctl history.")],
+                 json_out: JsonOpt = False) -> None:
+    """Show a stored plan."""
+    from intent import history
+
+    entry = history.get(plan_id)
+    if json_out:
+        _print_json(entry.plan.model_dump(mode="json"))
+    else:
+        from intent.render import show_plan
+
+        show_plan(entry.plan, _console())
+
+
+@app.command("diff")
+def history_diff(old: Annotated[int, typer.Argument(metavar="ID", help="The earlier plan.")],
+                 new: Annotated[int, typer.Argument(metavar="ID", help="The later plan.")]) -> None:
+    """What changed between two stored plans, and the request and intent changes behind it."""
+    from intent import history
+
+    for line in history.diff(history.get(old), history.get(new)):
+        typer.echo(line)
+
+
 @app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -> None:
     """Print the JSON Schema of the Intent or of the ExecutionPlan."""
@@ -295,9 +337,10 @@ def _known_errors() -> tuple[type[Exception], ...]:
     from hardware.errors import CatalogError
     from intent.errors import IntentError
     from planner.errors import PlanningError
+    from intent.history import HistoryError
     from policies.errors import PolicyError
 
-    return IntentError, PlanningError, CatalogError, PolicyError
+    return IntentError, PlanningError, CatalogError, PolicyError, HistoryError
 
 
 def _report(exc: Exception) -> int:
