@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -68,11 +69,25 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA busy_timeout=30000")
+    _use_wal(connection)
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute(SCHEMA)
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection, attempts: int = 60) -> None:
+    """Switch a new store to WAL (it stays so). The switch needs a moment alone with the file,
+    and SQLite does not wait for it, so two first writers retry here instead of failing."""
+    for attempt in range(attempts):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            time.sleep(0.02 * (attempt + 1))
+    raise HistoryError(f"{db_path()}: the history store stayed locked; is another intentctl stuck?")
 
 
 def record(plan: ExecutionPlan, request: str | None = None) -> int:
