@@ -44,6 +44,11 @@ def overview(ctx: typer.Context) -> None:
         typer.echo('\nStart with: intentctl plan "lowest power, classify images in 10ms"')
 
 
+class ExportFormat(str, Enum):
+    k8s = "k8s"
+    triton = "triton"
+
+
 class SchemaKind(str, Enum):
     intent = "intent"
     plan = "plan"
@@ -86,6 +91,8 @@ def plan(
     policy: Annotated[Optional[str], typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this plan in the history.")] = False,
+    emit: Annotated[Optional[ExportFormat], typer.Option("--emit", help="Also write deployable artifacts.")] = None,
+    output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -104,6 +111,29 @@ def plan(
         from intent.render import show_plan
 
         show_plan(result, _console())
+    if emit is not None:
+        _emit(result, emit, output, catalog)
+
+
+def _emit(result, kind: ExportFormat, output: str, catalog: str | None) -> None:
+    from hardware import load_catalog
+    from intent.export import write
+
+    for path in write(result, load_catalog(catalog), kind.value, output):
+        typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def export(
+    plan_id: Annotated[int, typer.Argument(metavar="ID", help="A plan id from intentctl history.")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="k8s or triton.")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where to write.")] = ".",
+    catalog: CatalogOpt = None,
+) -> None:
+    """Write deployable artifacts for a stored plan: Kubernetes manifests or a Triton model config."""
+    from intent import history
+
+    _emit(history.get(plan_id).plan, format, output, catalog)
 
 
 @app.command()
@@ -337,10 +367,11 @@ def _known_errors() -> tuple[type[Exception], ...]:
     from hardware.errors import CatalogError
     from intent.errors import IntentError
     from planner.errors import PlanningError
+    from intent.export import ExportError
     from intent.history import HistoryError
     from policies.errors import PolicyError
 
-    return IntentError, PlanningError, CatalogError, PolicyError, HistoryError
+    return IntentError, PlanningError, CatalogError, PolicyError, HistoryError, ExportError
 
 
 def _report(exc: Exception) -> int:
