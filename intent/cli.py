@@ -38,10 +38,23 @@ EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2}
 
 @app.callback(invoke_without_command=True)
 def overview(ctx: typer.Context) -> None:
-    """With no command, show what intentctl can do."""
+    """With no command, open a chat (see: intentctl chat --help)."""
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
-        typer.echo('\nStart with: intentctl plan "lowest power, classify images in 10ms"')
+        from intent.chat import run
+
+        raise typer.Exit(run())
+
+
+@app.command()
+def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None) -> None:
+    """Talk to intentctl: each message refines the plan ("make it cheaper", "no NVIDIA", "why not the L4?").
+
+    Commands inside the chat: /help /json /alternatives /export /undo /reset /save /quit.
+    """
+    from intent.chat import run
+
+    _note_offline(offline)
+    raise typer.Exit(run(offline=offline, catalog_dir=catalog))
 
 
 class ExportFormat(str, Enum):

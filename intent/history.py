@@ -131,28 +131,35 @@ def get(plan_id: int) -> Entry:
 
 
 def diff(old: Entry, new: Entry) -> list[str]:
-    """What changed between two plans, and why (the request and intent changes behind it)."""
+    """What changed between two stored plans, and why (the request and intent changes behind it)."""
     lines = []
     if old.request != new.request:
         lines.append(f"request: {old.request!r} -> {new.request!r}")
-    a, b = json.loads(old.plan.intent.model_dump_json()), json.loads(new.plan.intent.model_dump_json())
+    changes = plan_changes(old.plan, new.plan)
+    if old.catalog_hash != new.catalog_hash:
+        changes.append(f"catalog: {old.catalog_hash} -> {new.catalog_hash}")
+    if old.policy_hash != new.policy_hash:
+        changes.append(f"policy: {old.policy_hash} -> {new.policy_hash}")
+    return lines + changes or ["no difference"]
+
+
+def plan_changes(old: ExecutionPlan, new: ExecutionPlan) -> list[str]:
+    """Intent, choice and metric differences between two plans."""
+    lines = []
+    a, b = json.loads(old.intent.model_dump_json()), json.loads(new.intent.model_dump_json())
     for field in ("task", "objective", "tie_breakers", "constraints", "deployment", "hardware", "precisions",
                   "policies", "workload"):
         if a[field] != b[field]:
             lines.append(f"intent.{field}: {json.dumps(a[field])} -> {json.dumps(b[field])}")
-    for field, before in old.plan.choice.model_dump().items():
-        after = getattr(new.plan.choice, field)
+    for field, before in old.choice.model_dump().items():
+        after = getattr(new.choice, field)
         if before != after:
             lines.append(f"choice.{field}: {before} -> {after}")
     for field in ("latency_ms", "throughput_rps", "power_w", "energy_j", "memory_gb", "cost_usd_per_hour", "accuracy"):
-        before, after = getattr(old.plan.metrics, field), getattr(new.plan.metrics, field)
+        before, after = getattr(old.metrics, field), getattr(new.metrics, field)
         if before != after:
             lines.append(f"metrics.{field}: {_num(before)} -> {_num(after)}")
-    if old.catalog_hash != new.catalog_hash:
-        lines.append(f"catalog: {old.catalog_hash} -> {new.catalog_hash}")
-    if old.policy_hash != new.policy_hash:
-        lines.append(f"policy: {old.policy_hash} -> {new.policy_hash}")
-    return lines or ["no difference"]
+    return lines
 
 
 def _num(value) -> str:
