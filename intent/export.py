@@ -19,6 +19,7 @@ from hardware.yamlio import load_yaml
 from planner.plan import ExecutionPlan
 
 ENCRYPTING_REGIMES = ("hipaa", "gdpr", "pci-dss")
+ENCRYPTED_STORAGE_CLASS = "encrypted-at-rest"
 TRITON_PLATFORMS = {"TensorRT": "tensorrt_plan", "TensorRT-LLM": "tensorrtllm"}
 
 
@@ -81,10 +82,15 @@ def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
     if any(r in ENCRYPTING_REGIMES for r in regimes):
         container["securityContext"] = {"runAsNonRoot": True, "readOnlyRootFilesystem": True,
                                         "allowPrivilegeEscalation": False}
-        container["volumeMounts"] = [{"name": "tls", "mountPath": "/etc/tls", "readOnly": True}]
+        container["volumeMounts"] = [{"name": "tls", "mountPath": "/etc/tls", "readOnly": True},
+                                     {"name": "model-cache", "mountPath": "/models"}]
         container["env"] += [{"name": "TLS_CERT_FILE", "value": "/etc/tls/tls.crt"},
                              {"name": "TLS_KEY_FILE", "value": "/etc/tls/tls.key"}]
-        pod["volumes"] = [{"name": "tls", "secret": {"secretName": f"{name}-tls"}}]
+        # Data at rest only on a storage class that encrypts (the cluster must provide it).
+        pod["volumes"] = [{"name": "tls", "secret": {"secretName": f"{name}-tls"}},
+                          {"name": "model-cache", "ephemeral": {"volumeClaimTemplate": {"spec": {
+                              "accessModes": ["ReadWriteOnce"], "storageClassName": ENCRYPTED_STORAGE_CLASS,
+                              "resources": {"requests": {"storage": f"{max(10, memory_gi * 2)}Gi"}}}}}}]
     deployment = {
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
         "spec": {"replicas": plan.choice.replicas, "selector": {"matchLabels": labels},

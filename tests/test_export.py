@@ -42,6 +42,8 @@ def test_device_plugin_resources_and_policy_fields():
     assert container["resources"]["limits"]["nvidia.com/gpu"] == "1"
     assert pod["nodeSelector"]["nvidia.com/gpu.product"].startswith("NVIDIA")
     assert pod["volumes"][0]["secret"]["secretName"].endswith("-tls")
+    claim = pod["volumes"][1]["ephemeral"]["volumeClaimTemplate"]["spec"]
+    assert claim["storageClassName"] == "encrypted-at-rest"
     assert container["securityContext"]["runAsNonRoot"] is True
     tpu = plan("chatbot on TPU v5e", offline=True, record=False)
     tpu_pod = kubernetes_manifests(tpu, catalog)[0]["spec"]["template"]["spec"]
