@@ -89,6 +89,8 @@ class Device(_Frozen):
     power_max_w: Figure | None = None
     idle_w: Figure | None = None
     interconnect: str | None = None
+    interconnect_gbs: Figure | None = Field(None, description="device-to-device bandwidth, GB/s")
+    max_group: Figure | None = Field(None, description="how many devices one scale-up group links (sharding limit)")
     confidential_computing: Flag | None = None
     cloud_usd_per_hour: Figure | None = None
     purchase_usd: Figure | None = None

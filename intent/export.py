@@ -64,7 +64,7 @@ def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
     memory_gi = max(1, int(plan.metrics.memory_gb * 2) + 1)
     limits = {"memory": f"{memory_gi}Gi"}
     if resource:
-        limits[resource] = "1"
+        limits[resource] = str(plan.choice.shards)
     container = {
         "name": "server", "image": serving["image"],
         "args": [f"--model={plan.choice.model_id}", f"--precision={plan.choice.precision}",

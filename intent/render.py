@@ -17,9 +17,11 @@ METRIC_ROWS = [("latency", "latency_ms"), ("throughput", "throughput_rps"), ("po
 
 def show_plan(plan: ExecutionPlan, console: Console) -> None:
     c = plan.choice
-    title = f"{c.model_id} on {c.replicas} x {c.device_name} ({c.placement})"
+    group = f"({c.shards} x {c.device_name})" if c.shards > 1 else c.device_name
+    title = f"{c.model_id} on {c.replicas} x {group} ({c.placement})"
+    shards = f" · {c.shards} devices per replica (tensor parallel)" if c.shards > 1 else ""
     console.print(Panel.fit(
-        f"[bold]{title}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}\n"
+        f"[bold]{title}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}{shards}\n"
         f"runtime {c.runtime} · serving {c.serving}", title="plan", border_style="green"))
     console.print(_metrics_table(plan))
     _section(console, "why this choice", plan.why)

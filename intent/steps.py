@@ -9,7 +9,11 @@ LOW_PRECISIONS = ("fp8", "int8", "int4")
 
 
 def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection]) -> list[str]:
-    steps = [f"Provision {choice.replicas} x {choice.device_name} ({choice.placement})."]
+    devices = choice.replicas * choice.shards
+    steps = [f"Provision {devices} x {choice.device_name} ({choice.placement})."]
+    if choice.shards > 1:
+        steps.append(f"Shard {choice.model_id} across {choice.shards} devices per replica with tensor parallelism "
+                     f"over the devices' scale-up links.")
     if choice.precision in LOW_PRECISIONS:
         steps.append(f"Quantise {choice.model_id} to {choice.precision} with {choice.runtime}, calibrating on a "
                      "few hundred representative inputs; check accuracy against the fp32 reference.")

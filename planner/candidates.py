@@ -95,8 +95,9 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
         for placement in _placements(device, offered, intent, rules, excluded):
             for model in models:
                 configs.extend(Config(model, device, precision, placement,
-                                      item.usd_per_hour if item else None, item.count if item else None)
-                               for precision in _precisions(model, device, intent, factors, excluded))
+                                      item.usd_per_hour if item else None, item.count if item else None, shards)
+                               for precision in _precisions(model, device, intent, factors, excluded)
+                               for shards in _shard_degrees(model, device, item, factors))
     if not configs:
         return CandidateSet(grid=None, excluded=excluded)
     grid = Grid(configs, factors.batch_sizes, factors, stored_corrections(factors))
@@ -129,6 +130,17 @@ def _placements(device: Device, offered: list[str], intent: Intent, rules, exclu
             continue
         allowed.append(placement)
     return allowed
+
+
+def _shard_degrees(model, device: Device, item, factors: PerfFactors) -> list[int]:
+    """1, and for autoregressive models on devices with a stated scale-up group and link
+    bandwidth, every degree up to the group size (and the inventory's count)."""
+    if model.kind.value != "autoregressive" or device.max_group is None or device.interconnect_gbs is None:
+        return [1]
+    limit = int(device.max_group.value)
+    if item is not None:
+        limit = min(limit, item.count)
+    return [n for n in factors.shard_degrees if n <= limit]
 
 
 def _precisions(model, device: Device, intent: Intent, factors: PerfFactors, excluded: Counter) -> list[str]:

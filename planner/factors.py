@@ -40,6 +40,9 @@ class PerfFactors(BaseModel):
     electricity_usd_per_kwh: Figure
     batch_sizes: list[int]
     max_replicas: int
+    shard_degrees: list[int] = [1]
+    tensor_parallel_efficiency: float = 1.0
+    d_model_per_layer: float = 128.0
 
     def efficiency(self, device_class: str, family: str) -> float:
         """Fraction of peak reached: the device class's, times the model family's multiplier."""

@@ -42,6 +42,7 @@ class Estimate(BaseModel):
     bound_by: str
     provenance: dict[str, str]
     max_replicas: int | None = None  # how many of the device an inventory holds
+    shards: int = 1  # devices one replica is split across (tensor parallel)
     ttft_ms: float | None = None  # text generation: time to first token
     tpot_ms: float | None = None  # text generation: time per output token
     tokens_per_s: float | None = None  # text generation: output tokens per second, whole batch
@@ -95,6 +96,7 @@ class Config:
     placement: str
     usd_per_hour: float | None = None  # an inventory's price for the device
     max_count: int | None = None  # how many of the device an inventory holds
+    shards: int = 1  # devices one replica is split across (tensor parallel)
 
 
 def _column(values) -> np.ndarray:
@@ -118,9 +120,13 @@ class Grid:
         self.factors = f
         b = np.array(batch_sizes, dtype=float)[None, :]
         c = configs
+        shards = _column([x.shards for x in c])
+        scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0)
         peak = _column([x.device.peak[x.precision].value * 1e12 * f.efficiency(x.device.device_class, x.model.family)
+                        for x in c]) * scaling
+        bandwidth = _column([_figure(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency for x in c]) * shards
+        link = _column([_figure(x.device.interconnect_gbs) * 1e9 * f.bandwidth_efficiency if x.shards > 1 else np.nan
                         for x in c])
-        bandwidth = _column([_figure(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency for x in c])
         bpp = _column([f.bytes_per_param[x.precision] for x in c])
         params = _column([x.model.params_m.value * 1e6 for x in c])
         gflops = _column([x.model.gflops.value for x in c])
@@ -141,9 +147,13 @@ class Grid:
         single_mem = memory_time(weights + activations)
         single = np.maximum(compute, single_mem) + overhead
         # Autoregressive models: a prefill over the prompt, then one weight-reading step per token.
-        prefill = b * prompt * flops / peak
+        # Sharded: each token all-reduces 4 x layers x d_model activations (2 bytes each) per sequence.
+        d_model = (f.d_model_per_layer * params / 12) ** (1 / 3)
+        comm_bytes = 4 * (d_model / f.d_model_per_layer) * d_model * 2 * (shards - 1) / shards
+        comm = np.where(shards > 1, b * comm_bytes / np.where(np.isnan(link), 1.0, link), 0.0)
+        prefill = b * prompt * flops / peak + prompt * comm
         token_mem = memory_time(weights) * np.ones_like(b)
-        token_step = np.maximum(compute, token_mem) + overhead
+        token_step = np.maximum(compute, token_mem) + comm + overhead
         auto_total = prefill + output * token_step
         seconds = np.where(auto, auto_total, single)
         compute_s = np.where(auto, prefill + output * compute, compute)
@@ -153,7 +163,7 @@ class Grid:
         idle = _column([_figure(x.device.idle_w) for x in c])
         idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
         load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
-        self.power_w = idle + (tdp - idle) * load
+        self.power_w = (idle + (tdp - idle) * load) * shards
         self.latency_ms = seconds * 1000
         self.throughput_rps = b / seconds
         self.autoregressive = np.broadcast_to(auto, seconds.shape)
@@ -164,7 +174,7 @@ class Grid:
         self._correct(corrections or {})
         self.energy_j = self.power_w * self.latency_ms / 1000 / b
         self.compute_bound = compute_s >= memory_s
-        self.memory_gb = self._memory(weights, b, gflops * act_mb, bpp, params, auto, prompt, output)
+        self.memory_gb = self._memory(weights, b, gflops * act_mb, bpp, params, auto, prompt, output) / shards
         self.fits = self.memory_gb <= _column([x.device.memory_gb.value for x in c])
         self.cost_usd_per_hour = self._cost()
         self.accuracy = _column([_accuracy(x.model, x.precision, f) if x.model.accuracy else np.nan for x in c])
@@ -208,13 +218,14 @@ class Grid:
         cloud = _column([_figure(x.device.cloud_usd_per_hour) for x in self.configs])
         purchase = _column([_figure(x.device.purchase_usd) for x in self.configs])
         is_cloud = _column([x.placement == "cloud" for x in self.configs]) > 0
-        owned = purchase / (f.amortisation_years * HOURS_PER_YEAR) + self.power_w / 1000 * f.electricity_usd_per_kwh.value
+        shards = _column([x.shards for x in self.configs])
+        owned = purchase * shards / (f.amortisation_years * HOURS_PER_YEAR) + self.power_w / 1000 * f.electricity_usd_per_kwh.value
         stated = _column([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in self.configs])
-        return np.where(np.isnan(stated), np.where(is_cloud, cloud, owned), stated)
+        return np.where(np.isnan(stated), np.where(is_cloud, cloud, owned), stated) * np.where(is_cloud | ~np.isnan(stated), shards, 1)
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""
-        return _column([default if x.max_count is None else min(default, x.max_count) for x in self.configs])
+        return _column([default if x.max_count is None else min(default, x.max_count // x.shards) for x in self.configs])
 
     def prediction(self, g: int, k: int) -> Estimate:
         x = self.configs[g]
@@ -227,7 +238,7 @@ class Grid:
             cost_usd_per_hour=_optional(self.cost_usd_per_hour[g, k]), accuracy=_optional(self.accuracy[g, 0]),
             bound_by="compute" if self.compute_bound[g, k] else "memory bandwidth",
             provenance=self._provenance(g, k),
-            max_replicas=x.max_count,
+            max_replicas=None if x.max_count is None else x.max_count // x.shards, shards=x.shards,
             ttft_ms=_optional(self.ttft_ms[g, k]), tpot_ms=_optional(self.tpot_ms[g, k]),
             tokens_per_s=_optional(self.throughput_rps[g, k] * self.output_tokens[g, 0])
             if self.autoregressive[g, k] else None,

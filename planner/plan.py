@@ -27,6 +27,7 @@ class Choice(_Frozen):
     precision: str
     batch_size: int
     replicas: int
+    shards: int = Field(1, description="devices each replica is split across (tensor parallel)")
     placement: str
     runtime: str
     serving: str

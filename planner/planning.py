@@ -66,6 +66,8 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
     if not feasible_cells.any():
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
+    if not is_default:
+        _require_known_objective(grid, feasible_cells, objective)
     rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas))
     runner_up_rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas,
                                                   per_device=True)) if alternatives else []
@@ -104,12 +106,24 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions)
 
 
+def _require_known_objective(grid, feasible_cells, objective) -> None:
+    """A named objective needs a known figure: say so plainly when no feasible configuration has one."""
+    metric, sense = objective
+    if np.isnan(grid.metric(metric))[feasible_cells].all():
+        devices = sorted({grid.configs[g].device.id for g in np.nonzero(feasible_cells)[0]})
+        reason = (f"the request asks to {sense} {metric}, but none of the configurations that meet it has a known "
+                  f"{metric} ({', '.join(devices[:4])}{' …' if len(devices) > 4 else ''})")
+        hint = "give prices in an inventory (--inventory, usd_per_hour)" if metric == "cost" else "drop that preference"
+        raise InfeasibleError(f"{reason}; {hint}", InfeasibilityReport(reason=reason))
+
+
 def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     device = catalog.device(row.device_id)
     model = catalog.model(row.model_id)
     rule = runtime_for(device, model.kind.value)
     return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
-                  precision=row.precision, batch_size=row.batch_size, replicas=replicas, placement=row.placement,
+                  precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
+                  placement=row.placement,
                   runtime=rule.runtime, serving=rule.serving)
 
 

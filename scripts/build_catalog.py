@@ -70,12 +70,36 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "tdp_w": extra.get("tdp_w", tdp),
         "power_min_w": number(row["power_min_w"]), "power_max_w": number(row["power_max_w"]),
         "idle_w": number(row["idle_w"]), "interconnect": row["interconnect"] or None,
+        "interconnect_gbs": link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None,
+        "max_group": group_size(row["interconnect"]),
         "confidential_computing": extra.get("confidential_computing"),
         "cloud_usd_per_hour": extra.get("cloud_usd_per_hour"), "purchase_usd": extra.get("purchase_usd"),
         "placements": placements(dev_id, row["form_factor"], "cloud_usd_per_hour" in extra),
         "source": row["source_url"], "notes": row["compute_notes"] or None,
     }
     return {k: v for k, v in entry.items() if v not in (None, [], {})}
+
+
+def link_bandwidth(text: str) -> dict | None:
+    """Device-to-device bandwidth from the interconnect description (the first link named)."""
+    if m := re.search(r"(\d+) links x (\d+(?:\.\d+)?) GB/s", text):
+        return {"value": float(m.group(1)) * float(m.group(2)), "basis": "derived",
+                "formula": f"{m.group(1)} links x {m.group(2)} GB/s (interconnect description)"}
+    if m := re.search(r"(\d+(?:\.\d+)?) GB/s", text):
+        return {"value": float(m.group(1)), "basis": "derived", "formula": f"first link speed in '{text}'"}
+    if m := re.search(r"(\d+(?:\.\d+)?) Tb/s", text):
+        return {"value": float(m.group(1)) * 125, "basis": "derived", "formula": f"{m.group(1)} Tb/s x 125 GB/s per Tb/s"}
+    return None
+
+
+def group_size(text: str) -> dict | None:
+    """How many devices one scale-up group links, when the description says so."""
+    counts = [int(n) for n in re.findall(r"(\d+)-GPU", text)] + [int(n) for n in re.findall(r"up to (\d+) chips", text)]
+    if counts:
+        return {"value": float(max(counts)), "basis": "derived", "formula": f"largest group named in '{text}'"}
+    if "pod of" in text:
+        return {"value": 8.0, "basis": "derived", "formula": "a pod slice of 8 chips (the description names a pod)"}
+    return None
 
 
 def placements(dev_id: str, form_factor: str, cloud_priced: bool) -> list[str]:

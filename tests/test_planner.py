@@ -164,3 +164,27 @@ def test_k_alternatives_on_distinct_devices_and_near_misses():
     tight = plan("lowest power, classify images at 2000 images per second in 10 ms", offline=True)
     misses = [a for a in tight.alternatives if not a.feasible]
     assert all("breaks" in a.why_not for a in misses)
+
+
+def test_a_model_larger_than_one_device_is_sharded(catalog):
+    text = "serve llama 3 70b on H100s in fp16 at the lowest latency"
+    result = plan(text, offline=True)
+    assert result.choice.shards >= 2  # 140 GB of fp16 weights do not fit in 80 GB
+    device = catalog.device(result.choice.device_id)
+    assert result.metrics.memory_gb <= device.memory_gb.value
+    assert result.choice.shards <= device.max_group.value
+    assert any("tensor parallelism" in step for step in result.steps)
+    assert math.isclose(result.metrics.latency_ms, brute_force_best(text, catalog), rel_tol=1e-3)
+
+
+def test_sharding_adds_devices_to_cost_and_power():
+    from planner.perf import Config, Grid
+    from planner.factors import load_factors
+    from hardware import load_catalog
+
+    catalog = load_catalog()
+    model, device = catalog.model("llama-3-8b"), catalog.device("nvidia-h100-sxm-80gb")
+    one, four = (Grid([Config(model, device, "fp16", "cloud", shards=n)], [8], load_factors()) for n in (1, 4))
+    assert four.cost_usd_per_hour[0, 0] == pytest.approx(4 * one.cost_usd_per_hour[0, 0])
+    assert four.memory_gb[0, 0] == pytest.approx(one.memory_gb[0, 0] / 4)
+    assert four.latency_ms[0, 0] < one.latency_ms[0, 0]  # more bandwidth and compute, minus the all-reduce
