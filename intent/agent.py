@@ -39,7 +39,7 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
 
 
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
-               alternatives: int = 3, organisation=None) -> ExecutionPlan:
+               alternatives: int = 3, organisation=None, pareto: bool = False) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message."""
     import policies
 
@@ -50,7 +50,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     intent = effects.intent
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms, inventory,
-                         alternatives)
+                         alternatives, pareto)
     device = catalog.device(result.choice.device_id)
     sections = policies.sections(intent, effects, device, result.choice.placement)
     if effects.regimes:
@@ -58,6 +58,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     return ExecutionPlan(
         intent=intent, choice=result.choice, metrics=result.metrics, objective_default=result.objective_default,
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,
+        pareto_front=result.pareto_front,
         assumptions=list(intent.assumptions) + result.assumptions + effects.assumptions,
         warnings=list(intent.warnings), policies=sections, steps=plan_steps(intent, result.choice, sections),
         solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,

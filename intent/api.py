@@ -29,7 +29,7 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,
          settings: Settings | None = None, inventory: str | None = None, alternatives: int = 3,
-         policy: str | None = None, record: bool | None = None):
+         policy: str | None = None, record: bool | None = None, pareto: bool = False):
     """Plan a request (text or Intent) into an ExecutionPlan; ``inventory`` is the path of an
     inventory file, when only the devices a user has may be used; ``alternatives`` is how many
     runner-ups on other devices to include; ``policy`` is an organisation policy file
@@ -48,7 +48,7 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
         from policies import load_policy
 
         organisation = load_policy(policy_path)
-    result = build_plan(intent, catalog, settings, owned, alternatives, organisation)
+    result = build_plan(intent, catalog, settings, owned, alternatives, organisation, pareto)
     from intent import history
 
     if record if record is not None else history.enabled():

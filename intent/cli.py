@@ -104,6 +104,10 @@ def plan(
     policy: Annotated[Optional[str], typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this plan in the history.")] = False,
+    pareto: Annotated[bool, typer.Option("--pareto", help="Also show the trade-off front (objective, latency, "
+                                                          "power, cost, accuracy).")] = False,
+    plot: Annotated[Optional[str], typer.Option("--plot", metavar="FILE.png|svg",
+                                                help="Draw the trade-off front, marking the chosen plan.")] = None,
     emit: Annotated[Optional[ExportFormat], typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
 ) -> None:
@@ -117,13 +121,18 @@ def plan(
     _note_offline(offline)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
     result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
-                       alternatives=alternatives, policy=policy, record=False if no_history else None)
+                       alternatives=alternatives, policy=policy, record=False if no_history else None,
+                       pareto=pareto or plot is not None)
     if json_out:
         _print_json(result.model_dump(mode="json"))
     else:
         from intent.render import show_plan
 
         show_plan(result, _console())
+    if plot is not None:
+        from intent.plot import plot_front
+
+        typer.echo(f"wrote {plot_front(result, plot)}", err=True)
     if emit is not None:
         _emit(result, emit, output, catalog)
 
@@ -382,9 +391,10 @@ def _known_errors() -> tuple[type[Exception], ...]:
     from planner.errors import PlanningError
     from intent.export import ExportError
     from intent.history import HistoryError
+    from intent.plot import PlotError
     from policies.errors import PolicyError
 
-    return IntentError, PlanningError, CatalogError, PolicyError, HistoryError, ExportError
+    return IntentError, PlanningError, CatalogError, PolicyError, HistoryError, ExportError, PlotError
 
 
 def _report(exc: Exception) -> int:

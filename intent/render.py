@@ -35,6 +35,16 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
                           fmt(alt.metrics.latency_ms, "latency"), fmt(alt.metrics.power_w, "power"),
                           fmt(alt.metrics.cost_usd_per_hour, "cost"), alt.why_not)
         console.print(table)
+    if plan.pareto_front:
+        front = Table(title="trade-off front (meets every bound; * = chosen)")
+        for column in ("", "configuration", "latency", "power", "cost", "accuracy"):
+            front.add_column(column)
+        for point in plan.pareto_front:
+            p, m = point.choice, point.metrics
+            front.add_row("*" if point.chosen else "", f"{p.model_id} · {p.device_id} · {p.precision} · b{p.batch_size}",
+                          fmt(m.latency_ms, "latency"), fmt(m.power_w, "power"), fmt(m.cost_usd_per_hour, "cost"),
+                          fmt(m.accuracy, "accuracy"))
+        console.print(front)
     for section in plan.policies:
         params = ", ".join(f"{k}={v}" for k, v in section.parameters.items())
         _section(console, f"policy: {section.name}", [params, f"caused by: {section.caused_by}"])

@@ -68,6 +68,14 @@ class Alternative(_Frozen):
     why_not: str
 
 
+class ParetoPoint(_Frozen):
+    """A configuration no other beats on every one of objective, latency, power, cost and accuracy."""
+
+    choice: Choice
+    metrics: Metrics
+    chosen: bool
+
+
 class PolicySection(_Frozen):
     """A concrete policy: its parameters, what caused it, and its steps."""
 
@@ -98,6 +106,7 @@ class ExecutionPlan(_Frozen):
     constraints: list[ConstraintCheck]
     why: list[str]
     alternatives: list[Alternative]
+    pareto_front: list[ParetoPoint] = Field(default_factory=list, description="filled when asked for (--pareto)")
     assumptions: list[str]
     warnings: list[str]
     policies: list[PolicySection]

@@ -7,7 +7,7 @@ alternatives, solver report) for the agent to wrap with policies and steps, or r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,8 +27,8 @@ from planner.explain import (
 )
 from planner.factors import runtime_for
 from planner.perf import Estimate
-from planner.prune import explanation_mask, pareto_mask, replica_grid, satisfying_mask
-from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, SolverReport
+from planner.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
+from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
 from planner.solver import (
     SolverSettings,
     best_reachable,
@@ -41,6 +41,9 @@ from planner.solver import (
 ALTERNATIVES = 3
 
 
+MAX_FRONT = 40
+
+
 @dataclass
 class PlanningResult:
     choice: Choice
@@ -51,11 +54,13 @@ class PlanningResult:
     alternatives: list[Alternative]
     solver: SolverReport
     assumptions: list[str]
+    pareto_front: list[ParetoPoint] = field(default_factory=list)
 
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                 settings: SolverSettings | None = None, extra_latency_ms: float = 0.0,
-                inventory: Inventory | None = None, alternatives: int = ALTERNATIVES) -> PlanningResult:
+                inventory: Inventory | None = None, alternatives: int = ALTERNATIVES,
+                pareto: bool = False) -> PlanningResult:
     settings = settings or SolverSettings()
     candidates = build_candidates(intent, catalog, list(rules), extra_latency_ms=extra_latency_ms, inventory=inventory)
     if not len(candidates):
@@ -103,7 +108,25 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     if any(c.metric.value in ("power", "cost") for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     why = _why(intent, objective, is_default, checks, row, solution)
-    return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions)
+    front = _front(candidates, feasible_cells, objective, replicas, row, catalog) if pareto else []
+    return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front)
+
+
+def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen: Estimate,
+           catalog: Catalog) -> list[ParetoPoint]:
+    """The trade-off front among configurations that meet every bound, best objective first."""
+    grid = candidates.grid
+    cells = list(zip(*np.nonzero(front_mask(grid, feasible_cells, objective, replicas))))
+    metric, sense = objective
+    values = grid.metric(metric)
+    cells.sort(key=lambda gk: (np.nan_to_num(values[gk], nan=np.inf) * (1 if sense == "minimize" else -1), gk))
+    points = []
+    for g, k in cells[:MAX_FRONT]:
+        row, r = grid.prediction(g, k), int(replicas[g, k])
+        same = (row.model_id, row.device_id, row.precision, row.batch_size, row.shards, row.placement) == \
+            (chosen.model_id, chosen.device_id, chosen.precision, chosen.batch_size, chosen.shards, chosen.placement)
+        points.append(ParetoPoint(choice=_choice(row, r, catalog), metrics=_metrics(row, r), chosen=same))
+    return points
 
 
 def _require_known_objective(grid, feasible_cells, objective) -> None:

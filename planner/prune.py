@@ -75,6 +75,17 @@ def explanation_mask(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
     return _pareto(grid, grid.fits, dims, np.ones_like(grid.latency_ms), per_replica_all=True)
 
 
+PARETO_DIMENSIONS = [("latency", True), ("power", True), ("cost", True), ("accuracy", False)]
+
+
+def front_mask(grid: Grid, mask: np.ndarray, objective: tuple[str, str], replicas: np.ndarray) -> np.ndarray:
+    """The trade-off front: cells of ``mask`` that no other beats on the objective, latency,
+    power, cost and accuracy together."""
+    metric, sense = objective
+    dims = [(metric, sense == "minimize")] + [d for d in PARETO_DIMENSIONS if d[0] != metric]
+    return _pareto(grid, mask, dims, replicas)
+
+
 def pareto_mask(grid: Grid, mask: np.ndarray, constraints: list[Constraint], objective: tuple[str, str],
                 replicas: np.ndarray, per_device: bool = False) -> np.ndarray:
     """The cells of ``mask`` that no other cell of ``mask`` dominates; with ``per_device``,

@@ -188,3 +188,26 @@ def test_sharding_adds_devices_to_cost_and_power():
     assert four.cost_usd_per_hour[0, 0] == pytest.approx(4 * one.cost_usd_per_hour[0, 0])
     assert four.memory_gb[0, 0] == pytest.approx(one.memory_gb[0, 0] / 4)
     assert four.latency_ms[0, 0] < one.latency_ms[0, 0]  # more bandwidth and compute, minus the all-reduce
+
+
+def test_pareto_front_is_non_dominated_meets_the_bounds_and_holds_the_choice():
+    result = plan("lowest power, classify images in 10ms", offline=True, pareto=True)
+    front = result.pareto_front
+    assert front and sum(p.chosen for p in front) == 1
+    def vector(p):
+        m = p.metrics
+        return (m.power_w, m.latency_ms, m.cost_usd_per_hour, -m.accuracy)
+    vectors = [vector(p) for p in front if None not in vector(p)]
+    for a in vectors:
+        assert not any(all(x <= y for x, y in zip(b, a)) and b != a for b in vectors)
+    assert all(p.metrics.latency_ms <= 10 for p in front)
+
+
+def test_plot_writes_png_and_svg(tmp_path, capsys):
+    from intent.cli import main
+
+    for name in ("front.png", "front.svg"):
+        assert main(["plan", "--offline", "--plot", str(tmp_path / name), "lowest power, classify images in 10ms"]) == 0
+        assert (tmp_path / name).stat().st_size > 1000
+    assert main(["plan", "--offline", "--plot", str(tmp_path / "front.gif"), "classify images in 10ms"]) == 1
+    assert ".png or .svg" in capsys.readouterr().err
