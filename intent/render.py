@@ -55,7 +55,8 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
     if plan.warnings:
         _section(console, "warnings", plan.warnings, style="yellow")
     s = plan.solver
-    console.print(f"[dim]solver {s.status} · {s.objective} · {s.candidates} candidates · "
+    gap = f" (feasible, not proven optimal: gap {s.gap:.2%})" if s.status != "OPTIMAL" else ""
+    console.print(f"[dim]solver {s.status}{gap} · {s.objective} · {s.candidates} candidates · "
                   f"time limit {s.time_limit_s:g}s · seed {s.seed} · catalog {plan.catalog_hash}[/dim]")
 
 

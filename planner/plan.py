@@ -90,6 +90,7 @@ class SolverReport(_Frozen):
     status: str = Field(description="OPTIMAL or FEASIBLE (stopped at the time limit)")
     objective: str
     objective_value: float
+    gap: float = Field(0.0, description="relative gap to the solver's bound on the objective (0 when optimal)")
     tie_breakers: list[str]
     candidates: int
     time_limit_s: float

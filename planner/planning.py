@@ -93,7 +93,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
                                  rows[solution.row], catalog)
     report = SolverReport(
         status=solution.status, objective=f"{objective[1]} {objective[0]}",
-        objective_value=solution.objective_value, tie_breakers=[lv.describe() for lv in solution.levels[1:]]
+        objective_value=solution.objective_value, gap=solution.gap, tie_breakers=[lv.describe() for lv in solution.levels[1:]]
         + ["fewest replicas", "catalog order"], candidates=len(rows), time_limit_s=settings.time_limit_s,
         seed=settings.seed, workers=settings.workers,
     )

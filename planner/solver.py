@@ -70,6 +70,7 @@ class Solution:
     status: str
     objective_value: float
     levels: list[Level]
+    gap: float = 0.0  # relative distance to the solver's bound on the first level (0 when proven optimal)
 
 
 def value(row: Estimate, metric: str) -> float | None:
@@ -186,7 +187,7 @@ def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[
         if all(level.metric != m for level in levels):
             levels.append(Level(m, s))
     solver = f.solver()
-    status_name, first_value = "OPTIMAL", None
+    status_name, first_value, gap = "OPTIMAL", None, 0.0
     for depth, level in enumerate(levels):
         expr = f.expression(level.metric, per_replica=level.metric == "throughput",
                             unknown=_penalty(rows, level.metric, level.sense))
@@ -201,6 +202,8 @@ def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[
         best = round(solver.objective_value)
         if depth == 0:
             first_value = best / SCALE[level.metric]
+            bound = solver.best_objective_bound
+            gap = abs(solver.objective_value - bound) / max(1.0, abs(solver.objective_value))
         f.model.add(expr == best)
     # Fewest replicas, then the lowest row index, make the answer unique.
     for expr in (f.cp.LinearExpr.weighted_sum(f.x, replicas), f.cp.LinearExpr.weighted_sum(f.x, list(range(len(rows))))):
@@ -210,7 +213,7 @@ def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[
         f.model.add(expr == round(solver.objective_value))
     chosen = next(i for i, xi in enumerate(f.x) if solver.value(xi))
     return Solution(row=chosen, replicas=replicas[chosen], status=status_name,
-                    objective_value=first_value, levels=levels)
+                    objective_value=first_value, levels=levels, gap=gap)
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
