@@ -1,0 +1,1 @@
+"""Command groups of the intentctl CLI, one module each."""

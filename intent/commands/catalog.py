@@ -1,0 +1,120 @@
+"""intentctl catalog ...: the hardware and model catalogs, and this machine."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from intent.commands.common import CatalogOpt, JsonOpt, console, print_json
+
+app = typer.Typer(help="Look at the hardware and model catalogs.", no_args_is_help=True)
+
+
+@app.command("devices")
+def catalog_devices(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+    """List the devices: peak throughput, memory, power, price, where they can run (* = derived)."""
+    from hardware import load_catalog
+
+    cat = load_catalog(catalog)
+    if json_out:
+        print_json([d.model_dump(mode="json") for d in sorted(cat.devices.values(), key=lambda d: d.id)])
+    else:
+        from intent.render import devices_table
+
+        console().print(devices_table(cat))
+
+
+@app.command("models")
+def catalog_models(json_out: JsonOpt = False, catalog: CatalogOpt = None,
+                   task: Annotated[Optional[str], typer.Option(help="Only models for this task tag.")] = None) -> None:
+    """List the model variants: task, size, FLOPs, accuracy (* = derived or estimated)."""
+    from hardware import load_catalog
+
+    cat = load_catalog(catalog)
+    models = [m for m in sorted(cat.models.values(), key=lambda m: m.id) if task is None or m.task == task]
+    if json_out:
+        print_json([m.model_dump(mode="json") for m in models])
+    else:
+        from intent.render import models_table
+
+        console().print(models_table(cat if task is None else _subset(cat, models)))
+
+
+def _subset(cat, models):
+    from dataclasses import replace
+
+    return replace(cat, models={m.id: m for m in models})
+
+
+@app.command("validate")
+def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory with devices.yaml and/or models.yaml.")]) -> None:
+    """Check a catalog directory; errors name the file, the entry and the field."""
+    from hardware import validate_directory
+
+    cat = validate_directory(directory)
+    typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
+
+
+@app.command("detect")
+def catalog_detect(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+    """Describe this machine (CPU, cores, memory, ISA features, NVIDIA GPUs) as inventory entries."""
+    from hardware import load_catalog
+    from hardware.detect import detect
+
+    report = detect(load_catalog(catalog))
+    if json_out:
+        print_json(report.model_dump(mode="json") | {"inventory": report.inventory_entries()})
+        return
+    for device in report.devices:
+        match = f"catalog id {device.catalog_id}" if device.catalog_id else "no catalog match"
+        memory = f", {device.memory_gb:g} GB" if device.memory_gb else ""
+        typer.echo(f"{device.kind}: {device.count} x {device.name}{memory} ({match})")
+        for key, value in device.details.items():
+            typer.echo(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
+    for item in report.not_detected:
+        typer.echo(f"not detected: {item}")
+
+
+@app.command("show")
+def catalog_show(
+    entry_id: Annotated[str, typer.Argument(help="A device, family or model id, e.g. nvidia-l4 or resnet50.")],
+    json_out: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Show one device or model with every figure's basis and source."""
+    from hardware import load_catalog
+
+    cat = load_catalog(catalog)
+    if entry_id in cat.families:
+        members = sorted((d for d in cat.devices.values() if d.family == entry_id), key=lambda d: d.id)
+        if json_out:
+            print_json({"family": entry_id, **cat.families[entry_id].model_dump(mode="json"),
+                         "devices": [d.model_dump(mode="json") for d in members]})
+        else:
+            from dataclasses import replace
+
+            from intent.render import devices_table
+
+            console().print(devices_table(replace(cat, devices={d.id: d for d in members})))
+        return
+    entry = _find_entry(cat, entry_id)
+    if json_out:
+        print_json(entry.model_dump(mode="json"))
+    else:
+        from intent.render import entry_table
+
+        console().print(entry_table(entry))
+
+
+def _find_entry(cat, entry_id: str):
+    from hardware import UnknownEntryError
+
+    if entry_id in cat.devices:
+        return cat.devices[entry_id]
+    if entry_id in cat.models:
+        return cat.models[entry_id]
+    known = list(cat.devices) + list(cat.models)
+    from hardware.catalog import close_matches
+
+    raise UnknownEntryError("device or model", entry_id, close_matches(entry_id, known))

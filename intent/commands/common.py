@@ -1,0 +1,57 @@
+"""Shared pieces of the command line: option aliases, output helpers, the offline notice."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Parse with the offline rules; never call an LLM.")]
+CatalogOpt = Annotated[Optional[str], typer.Option("--catalog", metavar="DIR",
+                                                   help="A directory of devices.yaml / models.yaml that adds to or "
+                                                        "overrides the packaged catalog.")]
+TimeLimitOpt = Annotated[Optional[float], typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="LLM model name (default: INTENTCTL_MODEL).")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
+
+
+class ExportFormat(str, Enum):
+    k8s = "k8s"
+    triton = "triton"
+
+
+class SchemaKind(str, Enum):
+    intent = "intent"
+    plan = "plan"
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_json(data) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def note_offline(offline: bool) -> None:
+    """Say once, on stderr, that parsing is offline when the user did not ask for it."""
+    from intent.settings import load_settings
+
+    if offline:
+        return
+    if not load_settings().llm_configured:
+        typer.echo("intentctl: no OPENAI_API_KEY set; parsing offline with the rule-based parser.", err=True)
+
+
+def write_artifacts(result, kind: ExportFormat, output: str, catalog: str | None) -> None:
+    """Write a plan's deployable artifacts and say where."""
+    from hardware import load_catalog
+    from intent.export import write
+
+    for path in write(result, load_catalog(catalog), kind.value, output):
+        typer.echo(f"wrote {path}", err=True)

@@ -1,0 +1,99 @@
+"""Stored plans and measurements: history, show, diff, export, calibrate."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from intent.commands.common import CatalogOpt, ExportFormat, JsonOpt, console, print_json, write_artifacts
+
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the main app."""
+    for command, name in ((export, "export"), (calibrate, "calibrate"), (history_list, "history"),
+                          (history_show, "show"), (history_diff, "diff")):
+        app.command(name)(command)
+
+
+def export(
+    plan_id: Annotated[int, typer.Argument(metavar="ID", help="A plan id from intentctl history.")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="k8s or triton.")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where to write.")] = ".",
+    catalog: CatalogOpt = None,
+) -> None:
+    """Write deployable artifacts for a stored plan: Kubernetes manifests or a Triton model config."""
+    from intent import history
+
+    write_artifacts(history.get(plan_id).plan, format, output, catalog)
+
+
+def calibrate(
+    measurements: Annotated[Optional[str], typer.Argument(metavar="FILE.csv",
+                                                          help="Measured latency (and throughput, power) per "
+                                                               "model_id, device_id, precision, batch_size.")] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget every stored measurement.")] = False,
+) -> None:
+    """Store measurements; from then on plans use them instead of the model's estimates.
+
+    Columns: model_id, device_id, precision, batch_size, latency_ms, throughput_rps, power_w, source
+    (the last three may be empty). A measurement replaces an earlier one of the same configuration.
+    """
+    from hardware import load_catalog
+    from planner.measurements import load_store, merge, read_measurements, save_store, store_path
+
+    if reset:
+        save_store([])
+        typer.echo(f"forgot every measurement ({store_path()})")
+        if measurements is None:
+            return
+    if measurements is None:
+        raise typer.BadParameter("give a measurements CSV file, or --reset")
+    from pathlib import Path
+
+    path = Path(measurements)
+    if not path.is_file():
+        raise typer.BadParameter(f"{measurements}: no such file")
+    cat = load_catalog()
+    new = read_measurements(path.read_text(encoding="utf-8"), str(path), cat.models, cat.devices)
+    stored = save_store(merge(load_store(), new))
+    typer.echo(f"stored {len(new)} measurement(s) in {stored}; plans now use them")
+
+
+def history_list(json_out: JsonOpt = False,
+                 limit: Annotated[int, typer.Option(min=1, help="How many recent plans to list.")] = 20) -> None:
+    """List stored plans, newest first (see also: intentctl show ID, intentctl diff ID ID)."""
+    from intent import history
+
+    items = [e.summary() for e in history.entries(limit)]
+    if json_out:
+        print_json(items)
+        return
+    if not items:
+        typer.echo("no plans stored yet (plans made with intentctl plan are stored automatically)")
+    for item in items:
+        typer.echo(f"{item['id']:>5}  {item['created_at']}  {item['choice']}  <- {item['request']}")
+
+
+def history_show(plan_id: Annotated[int, typer.Argument(metavar="ID", help="A plan id from intentctl history.")],
+                 json_out: JsonOpt = False) -> None:
+    """Show a stored plan."""
+    from intent import history
+
+    entry = history.get(plan_id)
+    if json_out:
+        print_json(entry.plan.model_dump(mode="json"))
+    else:
+        from intent.render import show_plan
+
+        show_plan(entry.plan, console())
+
+
+def history_diff(old: Annotated[int, typer.Argument(metavar="ID", help="The earlier plan.")],
+                 new: Annotated[int, typer.Argument(metavar="ID", help="The later plan.")]) -> None:
+    """What changed between two stored plans, and the request and intent changes behind it."""
+    from intent import history
+
+    for line in history.diff(history.get(old), history.get(new)):
+        typer.echo(line)
