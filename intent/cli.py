@@ -35,9 +35,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(catalog_commands.app, name="catalog")
-app.add_typer(policy_commands.app, name="policy")
-history_commands.register(app)
 
 EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2}
 
@@ -146,6 +143,11 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -
     else:
         from planner.plan import ExecutionPlan as model
     print_json(model.model_json_schema())
+
+
+history_commands.register(app)
+app.add_typer(catalog_commands.app, name="catalog")
+app.add_typer(policy_commands.app, name="policy")
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
