@@ -119,3 +119,20 @@ def test_catalog_validate(tmp_path, capsys):
     assert main(["catalog", "validate", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "models.yaml" in err and "'Bad Id'" in err
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    import typer.main
+
+    from paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    names = []
+    for name, command in group.commands.items():
+        sub = getattr(command, "commands", None)
+        names += [f"{name} {n}" for n in sub] if sub else [name]
+    for name in names:
+        result = runner.invoke(app, name.split() + ["--help"])
+        assert result.exit_code == 0 and "Usage" in result.output, name
+        assert f"intentctl {name}" in readme or f"`{name}" in readme, f"README does not mention {name}"
