@@ -23,18 +23,18 @@ def main(argv: list[str]) -> int:
     process = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run(["intentctl", "plan", "--offline", "--json", REQUESTS[0]], check=True, capture_output=True)
+        subprocess.run(["intentctl", "plan", "--offline", "--json", "--no-history", REQUESTS[0]], check=True, capture_output=True)
         process.append(time.perf_counter() - t0)
     print(f"intentctl plan --offline (whole process): median {statistics.median(process) * 1000:.0f} ms, "
           f"min {min(process) * 1000:.0f} ms over {runs} runs")
     from intent import plan
 
-    plan(REQUESTS[0], offline=True)  # warm: catalog, lexicon, OR-Tools loaded
+    plan(REQUESTS[0], offline=True, record=False)  # warm: catalog, lexicon, OR-Tools loaded
     for text in REQUESTS:
         times = []
         for _ in range(runs):
             t0 = time.perf_counter()
-            result = plan(text, offline=True)
+            result = plan(text, offline=True, record=False)
             times.append(time.perf_counter() - t0)
         print(f"in-process plan, median {statistics.median(times) * 1000:.0f} ms, "
               f"{result.solver.candidates} candidates after pruning: {text}")
