@@ -38,16 +38,61 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
             for s in sections]
 
 
+def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects) -> ExecutionPlan:
+    """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked."""
+    import policies
+    from planner.factors import load_factors, runtime_for
+    from planner.plan import Choice, Metrics, SolverReport, TrainingJob
+    from planner.training import choose, setup, steps_of, training_rows
+
+    factors = load_factors()
+    job = setup(intent, factors)
+    solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
+    rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors)
+    row, status, objective = choose(rows, intent, solver)
+    steps = steps_of(job)
+    sections = policies.sections(intent.model_copy(update={"policies": intent.policies.model_copy(
+        update={"differential_privacy": None})}), effects, row.device, row.placement)
+    if job.dp:
+        sections.append(policies.dp_sgd_section(intent, job.records, job.batch_size, steps, effects))
+    runtime = "PyTorch with Opacus (DP-SGD)" if job.dp else f"{runtime_for(row.device, row.model.kind.value).runtime} (training)"
+    choice = Choice(model_id=row.model.id, device_id=row.device.id, device_name=f"{row.device.vendor_name} {row.device.name}",
+                    precision=row.precision, batch_size=row.batch_size, replicas=row.devices, placement=row.placement,
+                    runtime=runtime, serving="training job")
+    step_s = row.batch_size / row.samples_per_s
+    metrics = Metrics(latency_ms=step_s * 1000, throughput_rps=row.samples_per_s, power_w=row.power_w,
+                      energy_j=None if row.power_w is None else row.power_w / row.samples_per_s,
+                      memory_gb=row.memory_gb, cost_usd_per_hour=row.cost_per_hour, accuracy=row.accuracy,
+                      bound_by="compute", provenance={"latency_ms": "model (time per training step)",
+                                                      "throughput_rps": "model (samples per second)"})
+    plan_job = TrainingJob(records=job.records, epochs=job.epochs, batch_size=job.batch_size, steps=steps,
+                           samples=row.samples, devices=row.devices, hours=row.hours, cost_usd=row.job_cost_usd,
+                           energy_kwh=row.energy_kwh, differential_privacy=job.dp)
+    why = [f"objective: {objective}", f"{row.hours:.2f} h on {row.devices} x {row.device.id} in {row.precision}"
+           + (f", ${row.job_cost_usd:,.2f} in all" if row.job_cost_usd is not None else "")]
+    plan_steps = [f"Provision {row.devices} x {choice.device_name} ({row.placement}).",
+                  f"Train {row.model.id} in mixed {row.precision} with data parallelism over {row.devices} device(s): "
+                  f"batch {job.batch_size}, {job.epochs} epochs, {steps} steps."]
+    plan_steps += [f"[{s.name}] {step}" for s in sections for step in s.steps]
+    plan_steps.append("Checkpoint every epoch; evaluate on a held-out set before release.")
+    report = SolverReport(status=status, objective=objective, objective_value=0.0, tie_breakers=["job time", "energy"],
+                          candidates=len(rows), time_limit_s=solver.time_limit_s, seed=solver.seed, workers=solver.workers)
+    return ExecutionPlan(
+        intent=intent, choice=choice, metrics=metrics, objective_default=intent.objective is None, constraints=[],
+        why=why, alternatives=[], assumptions=list(intent.assumptions) + job.assumptions + effects.assumptions,
+        warnings=list(intent.warnings), policies=sections, steps=plan_steps, solver=report, job=plan_job,
+        catalog_hash=catalog.digest, policy_hash=effects.policy_hash)
+
+
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
                alternatives: int = 3, organisation=None, pareto: bool = False) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message."""
     import policies
 
-    if intent.workload.kind != WorkloadKind.INFERENCE:
-        raise PlanningError(f"planning {intent.workload.kind.value} jobs is not supported yet; "
-                            "this version plans inference services")
     effects = policies.preflight(intent, organisation)
     intent = effects.intent
+    if intent.workload.kind != WorkloadKind.INFERENCE:
+        return _training_plan(intent, catalog, settings, inventory, effects)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms, inventory,
                          alternatives, pareto)

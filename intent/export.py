@@ -64,7 +64,7 @@ def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
     memory_gi = max(1, int(plan.metrics.memory_gb * 2) + 1)
     limits = {"memory": f"{memory_gi}Gi"}
     if resource:
-        limits[resource] = str(plan.choice.shards)
+        limits[resource] = str(plan.choice.replicas if plan.job is not None else plan.choice.shards)
     container = {
         "name": "server", "image": serving["image"],
         "args": [f"--model={plan.choice.model_id}", f"--precision={plan.choice.precision}",
@@ -91,6 +91,15 @@ def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
                           {"name": "model-cache", "ephemeral": {"volumeClaimTemplate": {"spec": {
                               "accessModes": ["ReadWriteOnce"], "storageClassName": ENCRYPTED_STORAGE_CLASS,
                               "resources": {"requests": {"storage": f"{max(10, memory_gi * 2)}Gi"}}}}}}]
+    if plan.job is not None:  # a training job runs to completion: a Job, no Service
+        pod["restartPolicy"] = "Never"
+        container.pop("ports")
+        container.pop("readinessProbe")
+        container["args"] = [f"--model={plan.choice.model_id}", f"--precision={plan.choice.precision}",
+                             f"--batch-size={plan.job.batch_size}", f"--epochs={plan.job.epochs}"]
+        return [{"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "labels": labels},
+                 "spec": {"backoffLimit": 2, "parallelism": 1, "completions": 1,
+                          "template": {"metadata": {"labels": pod_labels}, "spec": pod}}}]
     deployment = {
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
         "spec": {"replicas": plan.choice.replicas, "selector": {"matchLabels": labels},

@@ -23,6 +23,14 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
     console.print(Panel.fit(
         f"[bold]{title}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}{shards}\n"
         f"runtime {c.runtime} · serving {c.serving}", title="plan", border_style="green"))
+    if plan.job is not None:
+        j = plan.job
+        cost = f"${j.cost_usd:,.2f}" if j.cost_usd is not None else "unknown cost"
+        energy = f"{j.energy_kwh:,.2f} kWh" if j.energy_kwh is not None else "unknown energy"
+        _section(console, "training job", [
+            f"{j.records:,} records x {j.epochs} epochs = {j.samples:,} samples; batch {j.batch_size}, {j.steps:,} steps",
+            f"{j.hours:,.2f} hours on {j.devices} device(s): {cost}, {energy}"
+            + (" (DP-SGD)" if j.differential_privacy else "")])
     console.print(_metrics_table(plan))
     _section(console, "why this choice", plan.why)
     if plan.alternatives:

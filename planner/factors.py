@@ -17,6 +17,20 @@ class RequestShape(BaseModel):
     output_tokens: int
 
 
+class TrainingFactors(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    flops_per_sample_factor: float
+    state_bytes_per_param: float
+    precisions: list[str]
+    device_counts: list[int]
+    scaling_linked: float
+    scaling_unlinked: float
+    dp_sgd_overhead: float
+    default_batch_size: int
+    default_epochs: int
+    tokens_per_sample: int
+
+
 class PerfFactors(BaseModel):
     """See planner/data/perf-factors.yaml for what each factor means."""
 
@@ -43,6 +57,7 @@ class PerfFactors(BaseModel):
     shard_degrees: list[int] = [1]
     tensor_parallel_efficiency: float = 1.0
     d_model_per_layer: float = 128.0
+    training: TrainingFactors | None = None
 
     def efficiency(self, device_class: str, family: str) -> float:
         """Fraction of peak reached: the device class's, times the model family's multiplier."""

@@ -86,6 +86,21 @@ class PolicySection(_Frozen):
     latency_overhead_ms: float = 0.0
 
 
+class TrainingJob(_Frozen):
+    """What a training or fine-tuning job takes, end to end."""
+
+    records: int
+    epochs: int
+    batch_size: int
+    steps: int
+    samples: int
+    devices: int
+    hours: float
+    cost_usd: float | None
+    energy_kwh: float | None
+    differential_privacy: bool
+
+
 class SolverReport(_Frozen):
     status: str = Field(description="OPTIMAL or FEASIBLE (stopped at the time limit)")
     objective: str
@@ -108,6 +123,7 @@ class ExecutionPlan(_Frozen):
     why: list[str]
     alternatives: list[Alternative]
     pareto_front: list[ParetoPoint] = Field(default_factory=list, description="filled when asked for (--pareto)")
+    job: TrainingJob | None = Field(None, description="training and fine-tuning plans: the job as a whole")
     assumptions: list[str]
     warnings: list[str]
     policies: list[PolicySection]

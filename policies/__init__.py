@@ -19,8 +19,8 @@ from policies.organisation import OrganisationPolicy, PolicyViolation, apply_pol
 from policies.privacy import dp_parameters
 from policies.watermark import watermark_overhead_ms, watermark_parameters
 
-__all__ = ["OrganisationPolicy", "PolicyEffects", "PolicyError", "PolicyViolation", "load_policy", "preflight",
-           "sections"]
+__all__ = ["OrganisationPolicy", "PolicyEffects", "PolicyError", "PolicyViolation", "dp_sgd_section", "load_policy",
+           "preflight", "sections"]
 
 
 @dataclass
@@ -89,6 +89,35 @@ def sections(intent: Intent, effects: PolicyEffects, device: Device, placement: 
                    "(telemetry, usage statistics).",
                    "Track the privacy budget spent per release window and stop releases when it is used up."]))
     return out
+
+
+def dp_sgd_section(intent: Intent, records: int, batch_size: int, steps: int, effects: PolicyEffects) -> PolicySection:
+    """DP-SGD for a training job: the noise multiplier from a real accountant for (epsilon, delta)."""
+    from policies.dp_sgd import configure, default_delta
+    from policies.privacy import DEFAULT_EPSILON
+
+    dp = intent.policies.differential_privacy
+    epsilon = dp.epsilon if dp and dp.epsilon is not None else DEFAULT_EPSILON
+    if dp is None or dp.epsilon is None:
+        effects.assumptions.append(f"differential privacy: no epsilon named; used epsilon = {epsilon:g}")
+    delta = dp.delta if dp and dp.delta is not None else default_delta(records)
+    if dp is None or dp.delta is None:
+        effects.assumptions.append(f"differential privacy: delta = {delta:g}, below 1/N for N = {records:,} records")
+    try:
+        config = configure(epsilon, delta, batch_size / records, steps)
+    except ValueError as exc:
+        raise PolicyError(f"differential privacy: {exc}") from exc
+    return PolicySection(
+        name="differential-privacy",
+        parameters={"epsilon": config.epsilon, "delta": config.delta, "noise_multiplier": config.noise_multiplier,
+                    "sampling_rate": round(config.sampling_rate, 8), "steps": config.steps,
+                    "achieved_epsilon": round(config.achieved_epsilon, 4), "accountant": config.accountant,
+                    "clipping_norm": 1.0},
+        caused_by=effects.causes.get("differential-privacy", "the request asks for differential privacy"),
+        steps=[f"Train with DP-SGD: clip each example's gradient to norm 1.0 and add Gaussian noise with "
+               f"multiplier {config.noise_multiplier:g}, sampling batches with rate {config.sampling_rate:.6g} "
+               f"for {config.steps} steps.",
+               "Keep the privacy ledger (epsilon spent per run) with the model card."])
 
 
 def _compliance_section(regime: Regime, device: Device, placement: str, cause: str | None) -> PolicySection:

@@ -48,8 +48,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     include, exclude = fields.read_hardware(lexicon, space, catalog)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
     model_id, model_task = fields.read_model(space, catalog)
-    workload = fields.read_workload(lexicon, space)
-    result = ConstraintReader(lexicon, space, scan_quantities(lexicon, space)).read()
+    quantities = scan_quantities(lexicon, space)
+    workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
+    result = ConstraintReader(lexicon, space, quantities).read()
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
     task = fields.read_task(lexicon, space) or model_task
 

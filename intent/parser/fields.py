@@ -182,7 +182,8 @@ def _parameter(lexicon: Lexicon, space: Workspace, words: str) -> float | None:
 
 # -- workload -----------------------------------------------------------------------------
 
-def read_workload(lexicon: Lexicon, space: Workspace) -> dict:
+def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int]] = ()) -> dict:
+    """Kind, dataset size, epochs and batch size; numbers already read as rates or units are skipped."""
     spec = lexicon["workload"]
     kinds = PhraseSet({k: spec[k] for k in ("fine-tuning", "training")})
     kind_matches = kinds.scan(space.masked)
@@ -191,10 +192,12 @@ def read_workload(lexicon: Lexicon, space: Workspace) -> dict:
                            ("dataset_records", rf"(?P<n>\d[\d,.]*\s*(?:k|m|million|thousand|万|亿)?)\s*"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
-        m = re.search(pattern, space.masked)
-        if m:
+        for m in re.finditer(pattern, space.masked):
+            if any(s <= m.start("n") < e for s, e in taken):
+                continue
             out[field] = _integer(m.group("n"), lexicon)
             space.mask(m.start(), m.end())
+            break
     return out
 
 

@@ -1,0 +1,204 @@
+"""Planning training and fine-tuning jobs: which device, how many, which precision.
+
+A job trains on ``records x epochs`` samples. Each sample costs about three forward passes
+(forward and backward), times the DP-SGD overhead when differential privacy is asked for.
+A configuration is (model, device, precision, device count, placement); it fits when the
+model's training state (16 bytes per parameter, plus activations) fits one device, since
+data parallelism keeps a full copy per device. Time, energy and cost follow from the
+calibrated peak rates, scaled by the data-parallel efficiency. CP-SAT chooses one row, as
+for inference: the objective (default: the job's total cost), then job time, then energy,
+then the row index.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from hardware import Catalog, Device, Inventory, ModelVariant
+from intent.schema import Intent, Metric
+from planner.candidates import PlacementRule, hardware_allows
+from planner.errors import InfeasibleError, MissingTaskError, PlanningError
+from planner.explain import InfeasibilityReport
+from planner.factors import PerfFactors, load_factors
+from planner.perf import HOURS_PER_YEAR
+from planner.solver import SolverSettings
+
+JOB_FIELDS = {"cost": "job_cost_usd", "latency": "hours", "energy": "energy_kwh", "power": "power_w",
+              "accuracy": "accuracy"}
+JOB_SCALE = {"job_cost_usd": 1_000, "hours": 1_000, "energy_kwh": 1_000, "power_w": 1_000, "accuracy": 1_000_000}
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    model: ModelVariant
+    device: Device
+    precision: str
+    devices: int
+    placement: str
+    batch_size: int
+    samples: int
+    samples_per_s: float
+    hours: float
+    power_w: float | None
+    energy_kwh: float | None
+    cost_per_hour: float | None
+    job_cost_usd: float | None
+    memory_gb: float
+    accuracy: float | None
+
+
+@dataclass
+class TrainingSetup:
+    records: int
+    epochs: int
+    batch_size: int
+    dp: bool
+    assumptions: list[str]
+
+
+def setup(intent: Intent, factors: PerfFactors) -> TrainingSetup:
+    t = factors.training
+    w = intent.workload
+    if not w.dataset_records:
+        raise MissingTaskError("a training plan needs the dataset size")
+    notes = []
+    epochs = w.epochs or t.default_epochs
+    if not w.epochs:
+        notes.append(f"training for {epochs} epochs (none named)")
+    batch = w.batch_size or t.default_batch_size
+    if not w.batch_size:
+        notes.append(f"batch size {batch} (none named)")
+    return TrainingSetup(records=w.dataset_records, epochs=epochs, batch_size=min(batch, w.dataset_records),
+                         dp=intent.policies.differential_privacy is not None, assumptions=notes)
+
+
+def _flops_per_sample(model: ModelVariant, factors: PerfFactors) -> float:
+    forward = model.gflops.value * 1e9
+    if model.kind.value == "autoregressive":
+        forward *= factors.training.tokens_per_sample
+    return forward * factors.training.flops_per_sample_factor
+
+
+def _row(model, device: Device, precision: str, devices: int, placement: str, job: TrainingSetup,
+         factors: PerfFactors, price: float | None) -> TrainingRow | None:
+    t = factors.training
+    params = model.params_m.value * 1e6
+    memory = params * t.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
+    if memory > device.memory_gb.value:
+        return None
+    linked = device.max_group is not None and devices <= device.max_group.value
+    scaling = 1.0 if devices == 1 else (t.scaling_linked if linked else t.scaling_unlinked)
+    rate = device.peak[precision].value * 1e12 * factors.efficiency(device.device_class, model.family) * devices * scaling
+    per_sample = _flops_per_sample(model, factors) * (t.dp_sgd_overhead if job.dp else 1.0)
+    samples = job.records * job.epochs
+    samples_per_s = rate / per_sample
+    hours = samples / samples_per_s / 3600
+    power = device.tdp_w.value * devices if device.tdp_w else None
+    energy = None if power is None else power * hours / 1000
+    if price is not None:
+        cost_h = price * devices
+    elif placement == "cloud" and device.cloud_usd_per_hour:
+        cost_h = device.cloud_usd_per_hour.value * devices
+    elif device.purchase_usd and power is not None:
+        cost_h = (device.purchase_usd.value * devices / (factors.amortisation_years * HOURS_PER_YEAR)
+                  + power / 1000 * factors.electricity_usd_per_kwh.value)
+    else:
+        cost_h = None
+    accuracy = model.accuracy["fp32"].value if "fp32" in model.accuracy else None
+    return TrainingRow(model, device, precision, devices, placement, job.batch_size, samples, samples_per_s, hours,
+                       power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy)
+
+
+def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], job: TrainingSetup,
+                  inventory: Inventory | None = None, factors: PerfFactors | None = None) -> list[TrainingRow]:
+    factors = factors or load_factors()
+    if intent.workload.model:
+        models = [catalog.model(intent.workload.model)]
+    elif intent.task is not None:
+        models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
+    else:
+        raise MissingTaskError("the request names no task or model to train")
+    rows = []
+    for device in sorted(catalog.devices.values(), key=lambda d: d.id):
+        item = inventory.item(device.id) if inventory else None
+        if (inventory and item is None) or hardware_allows(device, intent, catalog) or device.memory_gb is None:
+            continue
+        placements = [item.placement] if item else [p.value for p in device.placements]
+        for placement in placements:
+            if intent.deployment is not None and placement != intent.deployment.value:
+                continue
+            if any(rule(device, placement) for rule in rules):
+                continue
+            allowed = [p.value for p in intent.precisions] or factors.training.precisions
+            precision = next((p for p in factors.training.precisions if p in allowed and p in device.peak), None)
+            if precision is None:
+                continue
+            counts = [n for n in factors.training.device_counts if item is None or n <= item.count]
+            for model in models:
+                if model.params_m is None or model.gflops is None:
+                    continue
+                for devices in counts:
+                    row = _row(model, device, precision, devices, placement, job, factors,
+                               item.usd_per_hour if item else None)
+                    if row is not None:
+                        rows.append(row)
+    return rows
+
+
+def _meets(row: TrainingRow, intent: Intent) -> bool:
+    checks = {Metric.COST: row.cost_per_hour, Metric.POWER: row.power_w, Metric.MEMORY: row.memory_gb,
+              Metric.ACCURACY: row.accuracy}
+    for c in intent.constraints:
+        if c.metric not in checks:
+            continue
+        value = checks[c.metric]
+        if value is None or (value > c.value if c.op == "<=" else value < c.value):
+            return False
+    return True
+
+
+def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) -> tuple[TrainingRow, str, str]:
+    """CP-SAT picks one row: the objective, then job time, energy and row index. Returns
+    (row, status, objective described)."""
+    from ortools.sat.python import cp_model
+
+    feasible = [r for r in rows if _meets(r, intent)]
+    if not feasible:
+        bounds = ", ".join(c.describe() for c in intent.constraints) or "the request"
+        raise InfeasibleError(f"no training configuration meets {bounds}",
+                              InfeasibilityReport(reason=f"no training configuration meets {bounds}",
+                                                  candidates=len(rows)))
+    metric, sense = ((intent.objective.metric.value, intent.objective.sense.value) if intent.objective
+                     and intent.objective.metric.value in JOB_FIELDS else ("cost", "minimize"))
+    levels = [(JOB_FIELDS[metric], sense)] + [(f, "minimize") for f in ("hours", "energy_kwh") if f != JOB_FIELDS[metric]]
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(len(feasible))]
+    model.add_exactly_one(x)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = settings.time_limit_s
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.num_workers = settings.workers
+    status_name = "OPTIMAL"
+    for depth, (field, direction) in enumerate(levels + [("index", "minimize")]):
+        if field == "index":
+            coefficients = list(range(len(feasible)))
+        else:
+            values = [getattr(r, field) for r in feasible]
+            known = [v for v in values if v is not None]
+            worst = (max(known) * 10 + 1) if known else 0
+            coefficients = [round((worst if v is None else v) * JOB_SCALE[field]) for v in values]
+        expr = cp_model.LinearExpr.weighted_sum(x, coefficients)
+        model.minimize(expr) if direction == "minimize" else model.maximize(expr)
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise PlanningError("the solver found no training plan within its time limit")
+        if status == cp_model.FEASIBLE:
+            status_name = "FEASIBLE"
+        model.add(expr == round(solver.objective_value))
+    chosen = next(r for r, xi in zip(feasible, x) if solver.value(xi))
+    return chosen, status_name, f"{sense} {metric} (job total)" if metric == "cost" else f"{sense} {metric}"
+
+
+def steps_of(job: TrainingSetup) -> int:
+    return job.epochs * math.ceil(job.records / job.batch_size)

@@ -1,0 +1,56 @@
+"""Training and fine-tuning jobs: device choice against brute force, DP-SGD from the accountant, a Job manifest."""
+
+from __future__ import annotations
+
+import kubernetes_validate
+import pytest
+
+from hardware import load_catalog
+from intent import parse, plan
+from intent.export import kubernetes_manifests
+from planner import MissingTaskError
+from planner.factors import load_factors
+from planner.training import _meets, setup, training_rows
+
+TEXT = "fine-tune bert-large for question answering on 87k records for 2 epochs, cheapest"
+
+
+def test_training_plan_is_the_cheapest_job_by_brute_force():
+    result = plan(TEXT, offline=True, record=False)
+    intent = result.intent
+    rows = [r for r in training_rows(intent, load_catalog(), [], setup(intent, load_factors()))
+            if _meets(r, intent) and r.job_cost_usd is not None]
+    assert result.job.cost_usd == pytest.approx(min(r.job_cost_usd for r in rows))
+    assert result.job.samples == 87_000 * 2 and result.choice.serving == "training job"
+
+
+def test_dp_sgd_section_names_every_parameter():
+    result = plan("fine-tune bert-large on 87k records for 2 epochs with differential privacy epsilon 3",
+                  offline=True, record=False)
+    section = next(s for s in result.policies if s.name == "differential-privacy")
+    for key in ("epsilon", "delta", "noise_multiplier", "sampling_rate", "steps", "accountant"):
+        assert key in section.parameters
+    assert section.parameters["achieved_epsilon"] <= 3.0
+    assert section.parameters["delta"] < 1 / 87_000
+    assert section.parameters["steps"] == result.job.steps
+    assert any("below 1/N" in a for a in result.assumptions)
+    plain = plan("fine-tune bert-large on 87k records for 2 epochs", offline=True, record=False)
+    assert result.job.hours > plain.job.hours  # per-example gradients cost time
+
+
+def test_a_training_plan_needs_the_dataset_size():
+    with pytest.raises(MissingTaskError, match="dataset size"):
+        plan("fine-tune bert-large for question answering", offline=True, record=False)
+
+
+def test_training_plans_export_as_a_job():
+    result = plan(TEXT, offline=True, record=False)
+    manifests = kubernetes_manifests(result, load_catalog())
+    assert [m["kind"] for m in manifests] == ["Job"]
+    kubernetes_validate.validate(manifests[0], "1.30.0", strict=True)
+
+
+def test_training_words_are_read():
+    intent = parse("train resnet50 on 1.2 million images for 90 epochs with batch size 1024", offline=True)
+    assert intent.workload.kind.value == "training"
+    assert (intent.workload.dataset_records, intent.workload.epochs, intent.workload.batch_size) == (1_200_000, 90, 1024)
