@@ -6,7 +6,6 @@ from hardware import Catalog, Inventory
 from intent.schema import Intent, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
-from planner.errors import PlanningError
 from planner.plan import ExecutionPlan
 from planner.planning import plan_intent
 from planner.solver import SolverSettings

@@ -100,7 +100,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                                for shards in _shard_degrees(model, device, item, factors))
     if not configs:
         return CandidateSet(grid=None, excluded=excluded)
-    grid = Grid(configs, factors.batch_sizes, factors, stored_corrections(factors))
+    grid = Grid(configs, factors.batch_sizes, factors, stored_corrections(catalog, factors))
     grid.add_latency(extra_latency_ms)
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(configs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from intent.schema import CANONICAL_UNITS, Constraint, Metric
+from intent.schema import CANONICAL_UNITS, Constraint
 from planner.perf import Estimate
 from planner.solver import REPLICATED, value
 
@@ -94,7 +94,3 @@ class InfeasibilityReport(BaseModel):
 def summarise_conflicts(conflicts: list[Conflict]) -> str:
     names = " and ".join(c.constraint.describe() for c in conflicts)
     return f"no configuration meets {names} together" if len(conflicts) > 1 else f"no configuration meets {names}"
-
-
-def metric_label(metric: Metric | str) -> str:
-    return metric.value if isinstance(metric, Metric) else metric

@@ -66,11 +66,12 @@ def estimate(model_id: str, device_id: str, precision: str, batch_size: int, pla
              catalog: Catalog | None = None) -> Estimate:
     """Predict one configuration; raises EstimateError when it is not a candidate."""
     catalog = catalog or load_catalog()
-    return predict(catalog.model(model_id), catalog.device(device_id), precision, batch_size, placement)
+    return predict(catalog.model(model_id), catalog.device(device_id), precision, batch_size, placement,
+                   catalog=catalog)
 
 
 def predict(model: ModelVariant, device: Device, precision: str, batch_size: int,
-            placement: str | None = None, factors: PerfFactors | None = None) -> Estimate:
+            placement: str | None = None, factors: PerfFactors | None = None, catalog: Catalog | None = None) -> Estimate:
     """One configuration; raises EstimateError when it is not a candidate."""
     if batch_size < 1:
         raise EstimateError(f"batch size must be at least 1, not {batch_size}")
@@ -79,7 +80,7 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     if reason:
         raise EstimateError(reason)
     grid = Grid([Config(model, device, precision, placement or device.placements[0].value)], [batch_size], factors,
-                stored_corrections(factors))
+                stored_corrections(catalog or load_catalog(), factors))
     if not grid.fits[0, 0]:
         raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
                             f"{device.id} has {device.memory_gb.value:g} GB")
@@ -103,7 +104,7 @@ def _column(values) -> np.ndarray:
     return np.array(values, dtype=float)[:, None]
 
 
-def _figure(figure: Figure | None) -> float:
+def figure_or_nan(figure: Figure | None) -> float:
     return figure.value if figure is not None else np.nan
 
 
@@ -124,8 +125,8 @@ class Grid:
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0)
         peak = _column([x.device.peak[x.precision].value * 1e12 * f.efficiency(x.device.device_class, x.model.family)
                         for x in c]) * scaling
-        bandwidth = _column([_figure(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency for x in c]) * shards
-        link = _column([_figure(x.device.interconnect_gbs) * 1e9 * f.bandwidth_efficiency if x.shards > 1 else np.nan
+        bandwidth = _column([figure_or_nan(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency for x in c]) * shards
+        link = _column([figure_or_nan(x.device.interconnect_gbs) * 1e9 * f.bandwidth_efficiency if x.shards > 1 else np.nan
                         for x in c])
         bpp = _column([f.bytes_per_param[x.precision] for x in c])
         params = _column([x.model.params_m.value * 1e6 for x in c])
@@ -159,8 +160,8 @@ class Grid:
         compute_s = np.where(auto, prefill + output * compute, compute)
         memory_s = np.where(auto, output * token_mem, single_mem)
 
-        tdp = _column([_figure(x.device.tdp_w) for x in c])
-        idle = _column([_figure(x.device.idle_w) for x in c])
+        tdp = _column([figure_or_nan(x.device.tdp_w) for x in c])
+        idle = _column([figure_or_nan(x.device.idle_w) for x in c])
         idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
         load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
         self.power_w = (idle + (tdp - idle) * load) * shards
@@ -213,15 +214,13 @@ class Grid:
         return base + np.where(auto, kv, activations)
 
     def _cost(self) -> np.ndarray:
-        """Cloud: the on-demand price. Owned: purchase over its service life plus electricity."""
-        f = self.factors
-        cloud = _column([_figure(x.device.cloud_usd_per_hour) for x in self.configs])
-        purchase = _column([_figure(x.device.purchase_usd) for x in self.configs])
-        is_cloud = _column([x.placement == "cloud" for x in self.configs]) > 0
-        shards = _column([x.shards for x in self.configs])
-        owned = purchase * shards / (f.amortisation_years * HOURS_PER_YEAR) + self.power_w / 1000 * f.electricity_usd_per_kwh.value
-        stated = _column([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in self.configs])
-        return np.where(np.isnan(stated), np.where(is_cloud, cloud, owned), stated) * np.where(is_cloud | ~np.isnan(stated), shards, 1)
+        c = self.configs
+        return hourly_cost(
+            cloud=_column([figure_or_nan(x.device.cloud_usd_per_hour) for x in c]),
+            purchase=_column([figure_or_nan(x.device.purchase_usd) for x in c]),
+            stated=_column([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in c]),
+            is_cloud=_column([x.placement == "cloud" for x in c]) > 0,
+            power_w=self.power_w, devices=_column([x.shards for x in c]), f=self.factors)
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""
@@ -233,14 +232,14 @@ class Grid:
         return Estimate.model_construct(
             model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
             placement=x.placement, latency_ms=float(self.latency_ms[g, k]),
-            throughput_rps=float(self.throughput_rps[g, k]), power_w=_optional(self.power_w[g, k]),
-            energy_j=_optional(self.energy_j[g, k]), memory_gb=float(self.memory_gb[g, k]),
-            cost_usd_per_hour=_optional(self.cost_usd_per_hour[g, k]), accuracy=_optional(self.accuracy[g, 0]),
+            throughput_rps=float(self.throughput_rps[g, k]), power_w=nan_to_none(self.power_w[g, k]),
+            energy_j=nan_to_none(self.energy_j[g, k]), memory_gb=float(self.memory_gb[g, k]),
+            cost_usd_per_hour=nan_to_none(self.cost_usd_per_hour[g, k]), accuracy=nan_to_none(self.accuracy[g, 0]),
             bound_by="compute" if self.compute_bound[g, k] else "memory bandwidth",
             provenance=self._provenance(g, k),
             max_replicas=None if x.max_count is None else x.max_count // x.shards, shards=x.shards,
-            ttft_ms=_optional(self.ttft_ms[g, k]), tpot_ms=_optional(self.tpot_ms[g, k]),
-            tokens_per_s=_optional(self.throughput_rps[g, k] * self.output_tokens[g, 0])
+            ttft_ms=nan_to_none(self.ttft_ms[g, k]), tpot_ms=nan_to_none(self.tpot_ms[g, k]),
+            tokens_per_s=nan_to_none(self.throughput_rps[g, k] * self.output_tokens[g, 0])
             if self.autoregressive[g, k] else None,
         )
 
@@ -270,15 +269,24 @@ class Grid:
         return np.broadcast_to(array, self.latency_ms.shape)
 
 
-def stored_corrections(factors: PerfFactors | None = None) -> dict:
-    """Corrections from the measurements store (see planner.measurements)."""
+def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, f: PerfFactors):
+    """USD per hour for ``devices`` devices drawing ``power_w`` in all (scalars or arrays; NaN
+    where unknown). A stated (inventory) price wins; in the cloud, the on-demand price; owned
+    hardware costs its purchase over its service life plus electricity."""
+    owned = purchase * devices / (f.amortisation_years * HOURS_PER_YEAR) + power_w / 1000 * f.electricity_usd_per_kwh.value
+    priced = np.where(is_cloud, cloud, np.nan)
+    per_device = np.where(np.isnan(stated), priced, stated)
+    return np.where(np.isnan(per_device), np.where(is_cloud, np.nan, owned), per_device * devices)
+
+
+def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> dict:
+    """Corrections from the measurements store (see planner.measurements), for ``catalog``'s entries."""
     from planner.measurements import corrections, load_store
 
     measurements = load_store()
     if not measurements:
         return {}
     factors = factors or load_factors()
-    catalog = load_catalog()
 
     def predicted(m):
         if m.model_id not in catalog.models or m.device_id not in catalog.devices:
@@ -287,7 +295,7 @@ def stored_corrections(factors: PerfFactors | None = None) -> dict:
         if supports(device, model, m.precision, factors):
             return None, None
         grid = Grid([Config(model, device, m.precision, device.placements[0].value)], [m.batch_size], factors)
-        return float(grid.latency_ms[0, 0]), _optional(grid.power_w[0, 0])
+        return float(grid.latency_ms[0, 0]), nan_to_none(grid.power_w[0, 0])
 
     return corrections(measurements, predicted)
 
@@ -296,7 +304,7 @@ FIELDS = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "pow
           "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy"}
 
 
-def _optional(value) -> float | None:
+def nan_to_none(value) -> float | None:
     return None if np.isnan(value) else float(value)
 
 

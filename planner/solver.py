@@ -153,11 +153,7 @@ class Formulation:
                 self.model.add(self.x[i] == 0)
 
     def solver(self):
-        solver = self.cp.CpSolver()
-        solver.parameters.max_time_in_seconds = self.settings.time_limit_s
-        solver.parameters.random_seed = self.settings.seed
-        solver.parameters.num_workers = self.settings.workers
-        return solver
+        return new_solver(self.cp, self.settings)
 
 
 def _penalty(rows: list[Estimate], metric: str, sense: str) -> int:
@@ -186,34 +182,55 @@ def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[
     for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
         if all(level.metric != m for level in levels):
             levels.append(Level(m, s))
+    # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
+    order = [(f.expression(level.metric, per_replica=level.metric == "throughput",
+                           unknown=_penalty(rows, level.metric, level.sense)), level.sense) for level in levels]
+    order += [(f.cp.LinearExpr.weighted_sum(f.x, replicas), "minimize"),
+              (f.cp.LinearExpr.weighted_sum(f.x, list(range(len(rows)))), "minimize")]
     solver = f.solver()
-    status_name, first_value, gap = "OPTIMAL", None, 0.0
-    for depth, level in enumerate(levels):
-        expr = f.expression(level.metric, per_replica=level.metric == "throughput",
-                            unknown=_penalty(rows, level.metric, level.sense))
-        f.model.minimize(expr) if level.sense == "minimize" else f.model.maximize(expr)
-        status = solver.solve(f.model)
-        if status not in (f.cp.OPTIMAL, f.cp.FEASIBLE):
+    result = optimise_in_order(f.cp, f.model, solver, order)
+    if result is None:
+        return None
+    chosen = next(i for i, xi in enumerate(f.x) if solver.value(xi))
+    return Solution(row=chosen, replicas=replicas[chosen], status=result.status,
+                    objective_value=result.first / SCALE[levels[0].metric], levels=levels, gap=result.gap)
+
+
+@dataclass(frozen=True)
+class OrderedResult:
+    status: str  # OPTIMAL, or FEASIBLE when some level stopped at the time limit
+    first: int  # the first level's optimum (scaled)
+    gap: float  # relative gap to the solver's bound on the first level
+
+
+def new_solver(cp, settings: SolverSettings):
+    """A CP-SAT solver with the explicit time limit, seed and worker count plans are reproducible by."""
+    solver = cp.CpSolver()
+    solver.parameters.max_time_in_seconds = settings.time_limit_s
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.num_workers = settings.workers
+    return solver
+
+
+def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]]) -> OrderedResult | None:
+    """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
+    (a lexicographic objective). None when the first level has no solution."""
+    status_name, first, gap = "OPTIMAL", 0, 0.0
+    for depth, (expr, sense) in enumerate(levels):
+        model.minimize(expr) if sense == "minimize" else model.maximize(expr)
+        status = solver.solve(model)
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
             if depth == 0:
                 return None
             break
-        if status == f.cp.FEASIBLE:
+        if status == cp.FEASIBLE:
             status_name = "FEASIBLE"
         best = round(solver.objective_value)
         if depth == 0:
-            first_value = best / SCALE[level.metric]
-            bound = solver.best_objective_bound
-            gap = abs(solver.objective_value - bound) / max(1.0, abs(solver.objective_value))
-        f.model.add(expr == best)
-    # Fewest replicas, then the lowest row index, make the answer unique.
-    for expr in (f.cp.LinearExpr.weighted_sum(f.x, replicas), f.cp.LinearExpr.weighted_sum(f.x, list(range(len(rows))))):
-        f.model.minimize(expr)
-        if solver.solve(f.model) not in (f.cp.OPTIMAL, f.cp.FEASIBLE):
-            break
-        f.model.add(expr == round(solver.objective_value))
-    chosen = next(i for i, xi in enumerate(f.x) if solver.value(xi))
-    return Solution(row=chosen, replicas=replicas[chosen], status=status_name,
-                    objective_value=first_value, levels=levels, gap=gap)
+            first = best
+            gap = abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value))
+        model.add(expr == best)
+    return OrderedResult(status_name, first, gap)
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:

@@ -15,14 +15,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from hardware import Catalog, Device, Inventory, ModelVariant
 from intent.schema import Intent, Metric
 from planner.candidates import PlacementRule, hardware_allows
 from planner.errors import InfeasibleError, MissingTaskError, PlanningError
 from planner.explain import InfeasibilityReport
 from planner.factors import PerfFactors, load_factors
-from planner.perf import HOURS_PER_YEAR
-from planner.solver import SolverSettings
+from planner.perf import figure_or_nan, hourly_cost, nan_to_none
+from planner.solver import SolverSettings, new_solver, optimise_in_order
 
 JOB_FIELDS = {"cost": "job_cost_usd", "latency": "hours", "energy": "energy_kwh", "power": "power_w",
               "accuracy": "accuracy"}
@@ -96,15 +98,9 @@ def _row(model, device: Device, precision: str, devices: int, placement: str, jo
     hours = samples / samples_per_s / 3600
     power = device.tdp_w.value * devices if device.tdp_w else None
     energy = None if power is None else power * hours / 1000
-    if price is not None:
-        cost_h = price * devices
-    elif placement == "cloud" and device.cloud_usd_per_hour:
-        cost_h = device.cloud_usd_per_hour.value * devices
-    elif device.purchase_usd and power is not None:
-        cost_h = (device.purchase_usd.value * devices / (factors.amortisation_years * HOURS_PER_YEAR)
-                  + power / 1000 * factors.electricity_usd_per_kwh.value)
-    else:
-        cost_h = None
+    cost_h = nan_to_none(hourly_cost(cloud=figure_or_nan(device.cloud_usd_per_hour), purchase=figure_or_nan(device.purchase_usd),
+                                   stated=np.nan if price is None else price, is_cloud=placement == "cloud",
+                                   power_w=np.nan if power is None else power, devices=devices, f=factors))
     accuracy = model.accuracy["fp32"].value if "fp32" in model.accuracy else None
     return TrainingRow(model, device, precision, devices, placement, job.batch_size, samples, samples_per_s, hours,
                        power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy)
@@ -175,29 +171,26 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(len(feasible))]
     model.add_exactly_one(x)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = settings.time_limit_s
-    solver.parameters.random_seed = settings.seed
-    solver.parameters.num_workers = settings.workers
-    status_name = "OPTIMAL"
-    for depth, (field, direction) in enumerate(levels + [("index", "minimize")]):
-        if field == "index":
-            coefficients = list(range(len(feasible)))
-        else:
-            values = [getattr(r, field) for r in feasible]
-            known = [v for v in values if v is not None]
-            worst = (max(known) * 10 + 1) if known else 0
-            coefficients = [round((worst if v is None else v) * JOB_SCALE[field]) for v in values]
-        expr = cp_model.LinearExpr.weighted_sum(x, coefficients)
-        model.minimize(expr) if direction == "minimize" else model.maximize(expr)
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise PlanningError("the solver found no training plan within its time limit")
-        if status == cp_model.FEASIBLE:
-            status_name = "FEASIBLE"
-        model.add(expr == round(solver.objective_value))
+    order = [(cp_model.LinearExpr.weighted_sum(x, _coefficients(feasible, field, direction)), direction)
+             for field, direction in levels]
+    order.append((cp_model.LinearExpr.weighted_sum(x, list(range(len(feasible)))), "minimize"))
+    solver = new_solver(cp_model, settings)
+    result = optimise_in_order(cp_model, model, solver, order)
+    if result is None:
+        raise PlanningError("the solver found no training plan within its time limit")
     chosen = next(r for r, xi in zip(feasible, x) if solver.value(xi))
-    return chosen, status_name, f"{sense} {metric} (job total)" if metric == "cost" else f"{sense} {metric}"
+    return chosen, result.status, f"{sense} {metric} (job total)" if metric == "cost" else f"{sense} {metric}"
+
+
+def _coefficients(rows: list[TrainingRow], field: str, direction: str) -> list[int]:
+    """A job figure scaled to integers; unknown figures rank after every known one."""
+    values = [getattr(r, field) for r in rows]
+    known = [v for v in values if v is not None]
+    if not known:
+        worst = 0
+    else:
+        worst = max(known) * 10 + 1 if direction == "minimize" else min(known) - 1
+    return [round((worst if v is None else v) * JOB_SCALE[field]) for v in values]
 
 
 def steps_of(job: TrainingSetup) -> int:

@@ -189,9 +189,8 @@ class Lexicon:
         for spec in self.data["units"].values():
             for spellings in spec["spellings"].values():
                 out.extend(str(s) for s in spellings)
-        for group in ("periods",):
-            for spellings in self.data[group].values():
-                out.extend(str(s) for s in spellings)
+        for spellings in self.data["periods"].values():
+            out.extend(str(s) for s in spellings)
         out.extend(str(s) for s in self.data["throughput_items"])
         out.extend(str(s) for s in self.data["currency"]["suffix"])
         return out
