@@ -2,8 +2,8 @@
 
 from hardware.catalog import Catalog, load_catalog, validate_directory
 from hardware.errors import CatalogError, UnknownEntryError
-from hardware.inventory import Inventory, InventoryItem, load_inventory
+from hardware.inventory import Inventory, InventoryItem, Sharing, check_inventory, load_inventory
 from hardware.schema import Basis, Device, Figure, ModelVariant
 
-__all__ = ["Basis", "Catalog", "CatalogError", "Device", "Figure", "Inventory", "InventoryItem", "ModelVariant",
+__all__ = ["Basis", "Catalog", "CatalogError", "Device", "Figure", "Inventory", "InventoryItem", "ModelVariant", "Sharing", "check_inventory",
            "UnknownEntryError", "load_catalog", "load_inventory", "validate_directory"]

@@ -2,7 +2,9 @@
 
 When a plan is given an inventory, only its devices are candidates, a configuration may use
 at most ``count`` of a device, it runs at the stated placement, and a stated price replaces
-the catalog's.
+the catalog's. A device may be shared: split into Multi-Instance GPU slices (where the
+catalog says the device supports them) or time-sliced among tenants; each slice is then a
+slot with an even share of the device's compute, bandwidth, memory and power.
 """
 
 from __future__ import annotations
@@ -10,11 +12,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hardware.catalog import Catalog, close_matches
 from hardware.errors import CatalogError
 from hardware.yamlio import YAMLError, load_yaml
+
+
+class Sharing(BaseModel):
+    """How one device is split among workloads: MIG slices or time-slicing shares (one of them)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    mig: int | None = Field(None, ge=2, le=8, description="Multi-Instance GPU slices per device (isolated)")
+    time_slicing: int | None = Field(None, ge=2, le=64, description="tenants time-sharing one device")
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> Sharing:
+        if (self.mig is None) == (self.time_slicing is None):
+            raise ValueError("give exactly one of 'mig' or 'time_slicing'")
+        return self
+
+    @property
+    def slices(self) -> int:
+        return self.mig or self.time_slicing
+
+    def describe(self) -> str:
+        return f"MIG x{self.mig}" if self.mig else f"time-sliced x{self.time_slicing}"
 
 
 class InventoryItem(BaseModel):
@@ -24,6 +47,27 @@ class InventoryItem(BaseModel):
     placement: Literal["cloud", "on-prem", "edge"]
     location: str | None = Field(None, description="a site or cloud region, e.g. 'eu-west-1' or 'rack 3'")
     usd_per_hour: float | None = Field(None, ge=0, description="the all-in price of one device per hour")
+    sharing: Sharing | None = Field(None, description="split each device into slices (MIG) or time-slices")
+    pool: str | None = Field(None, description="a name for this entry, when a fleet lists a device more than once")
+
+    @property
+    def slices(self) -> int:
+        """Slots per device: 1 when the device is not shared."""
+        return self.sharing.slices if self.sharing else 1
+
+    @property
+    def share(self) -> float:
+        """The part of one device a slot gets."""
+        return 1.0 / self.slices
+
+    @property
+    def name(self) -> str:
+        """The pool's name in plans: its own, else the device id with its sharing when shared."""
+        if self.pool:
+            return self.pool
+        if self.sharing is None:
+            return self.id
+        return f"{self.id} ({self.sharing.describe()})"
 
 
 class Inventory(BaseModel):
@@ -32,7 +76,13 @@ class Inventory(BaseModel):
     devices: list[InventoryItem] = Field(min_length=1)
 
     def item(self, device_id: str) -> InventoryItem | None:
-        return next((d for d in self.devices if d.id == device_id), None)
+        """The entry for a device; a device listed twice (e.g. whole and MIG-sliced) is a fleet
+        inventory, which single plans cannot use."""
+        items = [d for d in self.devices if d.id == device_id]
+        if len(items) > 1:
+            raise CatalogError(f"the inventory lists {device_id} {len(items)} times; a single plan needs one entry "
+                               "per device (several pools of one device are for 'intentctl fleet plan')")
+        return items[0] if items else None
 
 
 def load_inventory(path: str | Path, catalog: Catalog) -> Inventory:
@@ -50,9 +100,29 @@ def load_inventory(path: str | Path, catalog: Catalog) -> Inventory:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise CatalogError(f"{path}: field {where!r}: {first['msg']}") from exc
+    check_inventory(inventory, catalog, str(path))
+    return inventory
+
+
+def check_inventory(inventory: Inventory, catalog: Catalog, where: str) -> None:
+    """Every entry names a catalog device, MIG only where the device supports it, and no
+    pool is listed twice."""
+    seen = set()
     for index, item in enumerate(inventory.devices):
         if item.id not in catalog.devices:
             hint = close_matches(item.id, catalog.devices)
-            raise CatalogError(f"{path}: entry #{index} ({item.id!r}): not a catalog device"
+            raise CatalogError(f"{where}: entry #{index} ({item.id!r}): not a catalog device"
                                + (f"; did you mean {', '.join(hint)}?" if hint else ""))
-    return inventory
+        device = catalog.devices[item.id]
+        if item.sharing and item.sharing.mig:
+            limit = device.mig_instances.value if device.mig_instances else 0
+            if not limit:
+                raise CatalogError(f"{where}: entry #{index} ({item.id!r}): the device does not support MIG; "
+                                   "use 'time_slicing' to share it")
+            if item.sharing.mig > limit:
+                raise CatalogError(f"{where}: entry #{index} ({item.id!r}): MIG splits it into at most "
+                                   f"{limit:g} instances, not {item.sharing.mig}")
+        if item.name in seen:
+            raise CatalogError(f"{where}: entry #{index} ({item.name}): listed twice; merge the counts or give "
+                               "each entry its own 'pool' name")
+        seen.add(item.name)

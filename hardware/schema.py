@@ -91,6 +91,9 @@ class Device(_Frozen):
     interconnect: str | None = None
     interconnect_gbs: Figure | None = Field(None, description="device-to-device bandwidth, GB/s")
     max_group: Figure | None = Field(None, description="how many devices one scale-up group links (sharding limit)")
+    mig_instances: Figure | None = Field(
+        None, description="how many isolated Multi-Instance GPU slices one device splits into, when it can"
+    )
     confidential_computing: Flag | None = None
     cloud_usd_per_hour: Figure | None = None
     purchase_usd: Figure | None = None

@@ -11,3 +11,49 @@ YAMLError = yaml.YAMLError
 def load_yaml(text: str):
     """Parse YAML safely (no arbitrary objects)."""
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
+def line_of(text: str, loc: tuple) -> int | None:
+    """The line (1-based) of the YAML node at ``loc`` (a pydantic error location)."""
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                return node.start_mark.line + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def read_validated(path, model, what: str, error: type[Exception]):
+    """Read a YAML file into the pydantic ``model``; returns (object, text). Every error is
+    ``error`` naming the file, the line and the field."""
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+    try:
+        data = load_yaml(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise error(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    try:
+        return model.model_validate(data), text
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        line = line_of(text, first["loc"])
+        field = ".".join(str(p) for p in first["loc"])
+        raise error(f"{path}{f':{line}' if line else ''}: field {field!r}: {first['msg']}") from exc

@@ -42,15 +42,38 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     catalog = load_catalog(catalog_dir)
     owned = load_inventory(inventory, catalog) if inventory else None
     intent = request if isinstance(request, Intent) else parse(request, offline, catalog_dir, settings)
-    policy_path = policy or settings.policy_path
-    organisation = None
-    if policy_path:
-        from policies import load_policy
-
-        organisation = load_policy(policy_path)
+    organisation = _organisation(policy or settings.policy_path)
     result = build_plan(intent, catalog, settings, owned, alternatives, organisation, pareto)
     from intent import history
 
     if record if record is not None else history.enabled():
         history.record(result, request if isinstance(request, str) else None)
     return result
+
+
+def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None = None, policy: str | None = None,
+               objective: str | None = None):
+    """Place every workload of a fleet (a fleet file's path or a FleetFile) on its inventory
+    with one CP-SAT model; returns a FleetPlan. ``objective`` overrides the file's
+    (throughput, power or cost)."""
+    from hardware import load_catalog
+    from intent.fleet import FleetFile, fleet_workloads, load_fleet
+    from planner.fleet import plan_fleet as place
+    from planner.solver import SolverSettings
+
+    settings = settings or load_settings()
+    catalog = load_catalog(catalog_dir)
+    spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
+    organisation = _organisation(policy or settings.policy_path)
+    workloads = fleet_workloads(spec, catalog, organisation)
+    solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
+                            workers=settings.solver_workers)
+    return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver)
+
+
+def _organisation(path: str | None):
+    if not path:
+        return None
+    from policies import load_policy
+
+    return load_policy(path)

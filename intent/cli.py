@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from intent.commands import catalog as catalog_commands
+from intent.commands import fleet as fleet_commands
 from intent.commands import history as history_commands
 from intent.commands import policy as policy_commands
 from intent.commands.common import (
@@ -36,7 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2}
+EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2, "fleet-error": 2}
 
 
 @app.callback(invoke_without_command=True)
@@ -148,6 +149,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -
 history_commands.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
 app.add_typer(policy_commands.app, name="policy")
+app.add_typer(fleet_commands.app, name="fleet")
 
 
 def _known_errors() -> tuple[type[Exception], ...]:

@@ -163,3 +163,40 @@ def entry_table(entry) -> Table:
                 shown = ", ".join(str(getattr(v, "value", v)) for v in shown)
             table.add_row(name, str(shown), "", "")
     return table
+
+
+def show_fleet(plan, console: Console) -> None:
+    """A fleet plan: placements, what was not placed and why, and pool utilisation."""
+    t = plan.totals
+    cost = (f"${t.cost_usd_per_hour:,.2f}/h" + ("" if t.cost_known else " for the priced devices")
+            if t.cost_known or t.cost_usd_per_hour else "cost unknown (no prices)")
+    console.print(Panel.fit(
+        f"[bold]{t.slo_met} of {t.workloads} workloads meet their SLOs[/bold] · {t.placed} placed\n"
+        f"served {t.served_rps:,.1f} of {t.requested_rps:,.1f} req/s · {t.power_w:,.0f} W · {cost}\n"
+        f"objective: SLOs met by priority, then {plan.objective} · solver {plan.solver.status}"
+        + (f" (gap {max(plan.solver.gaps):.2%})" if plan.solver.gaps and max(plan.solver.gaps) > 0 else ""),
+        title="fleet plan", border_style="green"))
+    table = Table(title="placements")
+    for column in ("workload", "pool", "configuration", "SLO -> predicted", "power", "met"):
+        table.add_column(column)
+    for a in plan.assignments:
+        if a.kind == "training":
+            slo = f"{a.job_hours:,.1f} h" + (f" (deadline {a.deadline_hours:g} h)" if a.deadline_hours else "")
+        else:
+            slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
+                   + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
+        table.add_row(f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
+                      f"{a.model_id} {a.precision} b{a.batch_size} x{a.replicas}", slo,
+                      fmt(a.power_w, "power"), "yes" if a.slo_met else "[red]no[/red]")
+    console.print(table)
+    if plan.unplaced:
+        _section(console, "not placed in full", [f"{u.workload} (priority {u.priority}): {u.reason}"
+                                                 for u in plan.unplaced])
+    use = Table(title="utilisation per pool")
+    for column in ("pool", "devices", "slots used", "allocated", "busy", "power"):
+        use.add_column(column)
+    for u in plan.utilisation:
+        use.add_row(u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",
+                    fmt(u.power_w, "power") if u.slots_used else "—")
+    console.print(use)
+    _section(console, "assumptions", plan.assumptions)

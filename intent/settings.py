@@ -16,6 +16,7 @@ class Settings:
     solver_time_limit_s: float
     solver_seed: int
     policy_path: str | None = None
+    solver_workers: int = 1  # more workers are faster but a time-limited search may then differ run to run
 
     @property
     def llm_configured(self) -> bool:
@@ -34,6 +35,7 @@ def load_settings(**overrides) -> Settings:
         solver_time_limit_s=float(env.get("INTENTCTL_SOLVER_TIME_LIMIT", "10")),
         solver_seed=int(env.get("INTENTCTL_SOLVER_SEED", "0")),
         policy_path=env.get("INTENTCTL_POLICY") or None,
+        solver_workers=int(env.get("INTENTCTL_SOLVER_WORKERS", "1")),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

@@ -80,7 +80,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     """Every allowed configuration; with an inventory, only its devices, at its placements,
     prices and counts."""
     factors = factors or load_factors()
-    models = _models(intent, catalog)
+    models = intent_models(intent, catalog)
     excluded: Counter = Counter()
     configs: list[Config] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
@@ -92,12 +92,14 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
             excluded[f"hardware: {reason}"] += 1
             continue
         offered = [item.placement] if item else [p.value for p in device.placements]
-        for placement in _placements(device, offered, intent, rules, excluded):
+        for placement in allowed_placements(device, offered, intent, rules, excluded):
             for model in models:
                 configs.extend(Config(model, device, precision, placement,
-                                      item.usd_per_hour if item else None, item.count if item else None, shards)
-                               for precision in _precisions(model, device, intent, factors, excluded)
-                               for shards in _shard_degrees(model, device, item, factors))
+                                      item.usd_per_hour if item else None,
+                                      item.count * item.slices if item else None, shards,
+                                      item.share if item else 1.0)
+                               for precision in allowed_precisions(model, device, intent, factors, excluded)
+                               for shards in shard_degrees(model, device, item, factors))
     if not configs:
         return CandidateSet(grid=None, excluded=excluded)
     grid = Grid(configs, factors.batch_sizes, factors, stored_corrections(catalog, factors))
@@ -107,7 +109,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     return CandidateSet(grid=grid, excluded=excluded)
 
 
-def _models(intent: Intent, catalog: Catalog):
+def intent_models(intent: Intent, catalog: Catalog):
     if intent.workload.model:
         return [catalog.model(intent.workload.model)]
     if intent.task is None:
@@ -118,7 +120,7 @@ def _models(intent: Intent, catalog: Catalog):
     return models
 
 
-def _placements(device: Device, offered: list[str], intent: Intent, rules, excluded: Counter) -> list[str]:
+def allowed_placements(device: Device, offered: list[str], intent: Intent, rules, excluded: Counter) -> list[str]:
     allowed = []
     for placement in offered:
         if intent.deployment is not None and placement != intent.deployment.value:
@@ -132,10 +134,13 @@ def _placements(device: Device, offered: list[str], intent: Intent, rules, exclu
     return allowed
 
 
-def _shard_degrees(model, device: Device, item, factors: PerfFactors) -> list[int]:
+def shard_degrees(model, device: Device, item, factors: PerfFactors) -> list[int]:
     """1, and for autoregressive models on devices with a stated scale-up group and link
-    bandwidth, every degree up to the group size (and the inventory's count)."""
+    bandwidth, every degree up to the group size (and the inventory's count); slices of a
+    shared device are never sharded."""
     if model.kind.value != "autoregressive" or device.max_group is None or device.interconnect_gbs is None:
+        return [1]
+    if item is not None and item.sharing is not None:
         return [1]
     limit = int(device.max_group.value)
     if item is not None:
@@ -143,7 +148,7 @@ def _shard_degrees(model, device: Device, item, factors: PerfFactors) -> list[in
     return [n for n in factors.shard_degrees if n <= limit]
 
 
-def _precisions(model, device: Device, intent: Intent, factors: PerfFactors, excluded: Counter) -> list[str]:
+def allowed_precisions(model, device: Device, intent: Intent, factors: PerfFactors, excluded: Counter) -> list[str]:
     allowed = [p.value for p in intent.precisions] or list(factors.bytes_per_param)
     out = []
     for precision in allowed:

@@ -98,6 +98,7 @@ class Config:
     usd_per_hour: float | None = None  # an inventory's price for the device
     max_count: int | None = None  # how many of the device an inventory holds
     shards: int = 1  # devices one replica is split across (tensor parallel)
+    share: float = 1.0  # the part of one device a replica gets (a MIG slice, a time-slice)
 
 
 def _column(values) -> np.ndarray:
@@ -122,10 +123,12 @@ class Grid:
         b = np.array(batch_sizes, dtype=float)[None, :]
         c = configs
         shards = _column([x.shards for x in c])
-        scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0)
+        share = _column([x.share for x in c])  # a slice gets its share of compute, bandwidth, memory and power
+        scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
         peak = _column([x.device.peak[x.precision].value * 1e12 * f.efficiency(x.device.device_class, x.model.family)
                         for x in c]) * scaling
-        bandwidth = _column([figure_or_nan(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency for x in c]) * shards
+        bandwidth = _column([figure_or_nan(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency
+                             for x in c]) * shards * share
         link = _column([figure_or_nan(x.device.interconnect_gbs) * 1e9 * f.bandwidth_efficiency if x.shards > 1 else np.nan
                         for x in c])
         bpp = _column([f.bytes_per_param[x.precision] for x in c])
@@ -160,8 +163,8 @@ class Grid:
         compute_s = np.where(auto, prefill + output * compute, compute)
         memory_s = np.where(auto, output * token_mem, single_mem)
 
-        tdp = _column([figure_or_nan(x.device.tdp_w) for x in c])
-        idle = _column([figure_or_nan(x.device.idle_w) for x in c])
+        tdp = _column([figure_or_nan(x.device.tdp_w) for x in c]) * share
+        idle = _column([figure_or_nan(x.device.idle_w) for x in c]) * share
         idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
         load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
         self.power_w = (idle + (tdp - idle) * load) * shards
@@ -176,7 +179,7 @@ class Grid:
         self.energy_j = self.power_w * self.latency_ms / 1000 / b
         self.compute_bound = compute_s >= memory_s
         self.memory_gb = self._memory(weights, b, gflops * act_mb, bpp, params, auto, prompt, output) / shards
-        self.fits = self.memory_gb <= _column([x.device.memory_gb.value for x in c])
+        self.fits = self.memory_gb <= _column([x.device.memory_gb.value for x in c]) * share
         self.cost_usd_per_hour = self._cost()
         self.accuracy = _column([_accuracy(x.model, x.precision, f) if x.model.accuracy else np.nan for x in c])
 
@@ -220,7 +223,7 @@ class Grid:
             purchase=_column([figure_or_nan(x.device.purchase_usd) for x in c]),
             stated=_column([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in c]),
             is_cloud=_column([x.placement == "cloud" for x in c]) > 0,
-            power_w=self.power_w, devices=_column([x.shards for x in c]), f=self.factors)
+            power_w=self.power_w, devices=_column([x.shards * x.share for x in c]), f=self.factors)
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""

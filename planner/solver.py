@@ -201,6 +201,8 @@ class OrderedResult:
     status: str  # OPTIMAL, or FEASIBLE when some level stopped at the time limit
     first: int  # the first level's optimum (scaled)
     gap: float  # relative gap to the solver's bound on the first level
+    values: tuple[int, ...] = ()  # every level's value reached (scaled)
+    gaps: tuple[float, ...] = ()  # every level's relative gap to the solver's bound
 
 
 def new_solver(cp, settings: SolverSettings):
@@ -212,10 +214,11 @@ def new_solver(cp, settings: SolverSettings):
     return solver
 
 
-def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]]) -> OrderedResult | None:
+def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], hint_vars=()) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
-    (a lexicographic objective). None when the first level has no solution."""
-    status_name, first, gap = "OPTIMAL", 0, 0.0
+    (a lexicographic objective). None when the first level has no solution. Each level
+    starts from the previous level's solution on ``hint_vars`` (a warm start)."""
+    status_name, values, gaps = "OPTIMAL", [], []
     for depth, (expr, sense) in enumerate(levels):
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
         status = solver.solve(model)
@@ -226,11 +229,15 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]]) -> Or
         if status == cp.FEASIBLE:
             status_name = "FEASIBLE"
         best = round(solver.objective_value)
-        if depth == 0:
-            first = best
-            gap = abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value))
+        values.append(best)
+        gaps.append(abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value)))
+        # Fixing a level at a value reached but not proven optimal keeps the next levels feasible.
         model.add(expr == best)
-    return OrderedResult(status_name, first, gap)
+        if hint_vars:
+            model.clear_hints()
+            for var in hint_vars:
+                model.add_hint(var, solver.value(var))
+    return OrderedResult(status_name, values[0], gaps[0], tuple(values), tuple(gaps))
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:

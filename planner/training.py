@@ -82,25 +82,27 @@ def _flops_per_sample(model: ModelVariant, factors: PerfFactors) -> float:
     return forward * factors.training.flops_per_sample_factor
 
 
-def _row(model, device: Device, precision: str, devices: int, placement: str, job: TrainingSetup,
-         factors: PerfFactors, price: float | None) -> TrainingRow | None:
+def training_row(model, device: Device, precision: str, devices: int, placement: str, job: TrainingSetup,
+         factors: PerfFactors, price: float | None, share: float = 1.0) -> TrainingRow | None:
+    """One configuration; ``devices`` counts slots, each ``share`` of a device (1 unless shared)."""
     t = factors.training
     params = model.params_m.value * 1e6
     memory = params * t.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
-    if memory > device.memory_gb.value:
+    if memory > device.memory_gb.value * share:
         return None
-    linked = device.max_group is not None and devices <= device.max_group.value
+    linked = device.max_group is not None and devices <= device.max_group.value and share == 1.0
     scaling = 1.0 if devices == 1 else (t.scaling_linked if linked else t.scaling_unlinked)
-    rate = device.peak[precision].value * 1e12 * factors.efficiency(device.device_class, model.family) * devices * scaling
+    rate = (device.peak[precision].value * 1e12 * factors.efficiency(device.device_class, model.family)
+            * devices * scaling * share)
     per_sample = _flops_per_sample(model, factors) * (t.dp_sgd_overhead if job.dp else 1.0)
     samples = job.records * job.epochs
     samples_per_s = rate / per_sample
     hours = samples / samples_per_s / 3600
-    power = device.tdp_w.value * devices if device.tdp_w else None
+    power = device.tdp_w.value * devices * share if device.tdp_w else None
     energy = None if power is None else power * hours / 1000
     cost_h = nan_to_none(hourly_cost(cloud=figure_or_nan(device.cloud_usd_per_hour), purchase=figure_or_nan(device.purchase_usd),
                                    stated=np.nan if price is None else price, is_cloud=placement == "cloud",
-                                   power_w=np.nan if power is None else power, devices=devices, f=factors))
+                                   power_w=np.nan if power is None else power, devices=devices * share, f=factors))
     accuracy = model.accuracy["fp32"].value if "fp32" in model.accuracy else None
     return TrainingRow(model, device, precision, devices, placement, job.batch_size, samples, samples_per_s, hours,
                        power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy)
@@ -130,19 +132,19 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
             precision = next((p for p in factors.training.precisions if p in allowed and p in device.peak), None)
             if precision is None:
                 continue
-            counts = [n for n in factors.training.device_counts if item is None or n <= item.count]
+            counts = [n for n in factors.training.device_counts if item is None or n <= item.count * item.slices]
             for model in models:
                 if model.params_m is None or model.gflops is None:
                     continue
                 for devices in counts:
-                    row = _row(model, device, precision, devices, placement, job, factors,
-                               item.usd_per_hour if item else None)
+                    row = training_row(model, device, precision, devices, placement, job, factors,
+                               item.usd_per_hour if item else None, item.share if item else 1.0)
                     if row is not None:
                         rows.append(row)
     return rows
 
 
-def _meets(row: TrainingRow, intent: Intent) -> bool:
+def meets_bounds(row: TrainingRow, intent: Intent) -> bool:
     checks = {Metric.COST: row.cost_per_hour, Metric.POWER: row.power_w, Metric.MEMORY: row.memory_gb,
               Metric.ACCURACY: row.accuracy}
     for c in intent.constraints:
@@ -159,7 +161,7 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
     (row, status, objective described)."""
     from ortools.sat.python import cp_model
 
-    feasible = [r for r in rows if _meets(r, intent)]
+    feasible = [r for r in rows if meets_bounds(r, intent)]
     if not feasible:
         bounds = ", ".join(c.describe() for c in intent.constraints) or "the request"
         raise InfeasibleError(f"no training configuration meets {bounds}",

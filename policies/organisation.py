@@ -29,9 +29,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from hardware.yamlio import YAMLError, load_yaml
+from hardware.yamlio import read_validated
 from intent.schema import DifferentialPrivacy, Intent, Regime
 from policies.errors import PolicyError
 
@@ -91,47 +91,9 @@ class OrganisationPolicy(BaseModel):
     digest: str = ""
 
 
-def _line_of(text: str, loc: tuple) -> int | None:
-    """The line (1-based) of the YAML node at ``loc``, for line-precise errors."""
-    import yaml
-
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return None
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == key), None)
-            if match is None:
-                return node.start_mark.line + 1
-            node = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-    return node.start_mark.line + 1
-
-
 def load_policy(path: str | Path) -> OrganisationPolicy:
     """Read and validate a policy file; errors give the file, the line and the field."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the policy file ({exc.strerror})") from exc
-    try:
-        data = load_yaml(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
-    try:
-        policy = OrganisationPolicy.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        line = _line_of(text, first["loc"])
-        field = ".".join(str(p) for p in first["loc"])
-        raise PolicyError(f"{path}{f':{line}' if line else ''}: field {field!r}: {first['msg']}") from exc
+    policy, text = read_validated(path, OrganisationPolicy, "policy file", PolicyError)
     ids = [r.id for r in policy.rules]
     duplicate = next((i for i in ids if ids.count(i) > 1), None)
     if duplicate:

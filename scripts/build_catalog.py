@@ -72,6 +72,7 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "idle_w": number(row["idle_w"]), "interconnect": row["interconnect"] or None,
         "interconnect_gbs": link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None,
         "max_group": group_size(row["interconnect"]),
+        "mig_instances": extra.get("mig_instances") or mig_instances(row["interconnect"]),
         "confidential_computing": extra.get("confidential_computing"),
         "cloud_usd_per_hour": extra.get("cloud_usd_per_hour"), "purchase_usd": extra.get("purchase_usd"),
         "placements": placements(dev_id, row["form_factor"], "cloud_usd_per_hour" in extra),
@@ -99,6 +100,13 @@ def group_size(text: str) -> dict | None:
         return {"value": float(max(counts)), "basis": "derived", "formula": f"largest group named in '{text}'"}
     if "pod of" in text:
         return {"value": 8.0, "basis": "derived", "formula": "a pod slice of 8 chips (the description names a pod)"}
+    return None
+
+
+def mig_instances(text: str) -> dict | None:
+    """Multi-Instance GPU slices per device, when the description names them."""
+    if m := re.search(r"MIG up to (\d+) instances", text):
+        return {"value": float(m.group(1)), "basis": "derived", "formula": f"'{m.group(0)}' in '{text}'"}
     return None
 
 

@@ -10,7 +10,7 @@ from intent import parse, plan
 from intent.export import kubernetes_manifests
 from planner import MissingTaskError
 from planner.factors import load_factors
-from planner.training import _meets, setup, training_rows
+from planner.training import meets_bounds, setup, training_rows
 
 TEXT = "fine-tune bert-large for question answering on 87k records for 2 epochs, cheapest"
 
@@ -19,7 +19,7 @@ def test_training_plan_is_the_cheapest_job_by_brute_force():
     result = plan(TEXT, offline=True, record=False)
     intent = result.intent
     rows = [r for r in training_rows(intent, load_catalog(), [], setup(intent, load_factors()))
-            if _meets(r, intent) and r.job_cost_usd is not None]
+            if meets_bounds(r, intent) and r.job_cost_usd is not None]
     assert result.job.cost_usd == pytest.approx(min(r.job_cost_usd for r in rows))
     assert result.job.samples == 87_000 * 2 and result.choice.serving == "training job"
 

@@ -1,0 +1,55 @@
+"""intentctl fleet ...: place many workloads at once on a shared inventory."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from intent.commands.common import CatalogOpt, JsonOpt, SeedOpt, TimeLimitOpt, console, print_json
+
+app = typer.Typer(help="Fleets: many inference services and training jobs placed at once on shared devices.",
+                  no_args_is_help=True)
+
+
+class FleetObjective(str, Enum):
+    throughput = "throughput"
+    power = "power"
+    cost = "cost"
+
+
+@app.command("plan")
+def fleet_plan(
+    path: Annotated[str, typer.Argument(metavar="FLEET.yaml", help="Inventory (with MIG or time-slicing) and "
+                                                                   "workloads; see examples/fleet.yaml.")],
+    json_out: JsonOpt = False,
+    objective: Annotated[Optional[FleetObjective], typer.Option(
+        "--objective", help="Override the file's fleet objective: served throughput, power or cost.")] = None,
+    catalog: CatalogOpt = None,
+    time_limit: TimeLimitOpt = None,
+    seed: SeedOpt = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", min=1, max=64, help="Solver threads (default 1: the same file always gives the same plan).")] = None,
+    policy: Annotated[Optional[str], typer.Option("--policy", metavar="FILE",
+                                                  help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
+) -> None:
+    """Place every workload with one CP-SAT model: device pool, replicas, precision and model variant.
+
+    Workloads that meet their SLOs come first (by strict priority), then the fleet objective.
+    The plan lists what could not be placed and why, and how busy each pool is.
+
+    Example: intentctl fleet plan examples/fleet.yaml --objective power
+    """
+    from intent.api import plan_fleet
+    from intent.settings import load_settings
+
+    settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, solver_workers=workers)
+    result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
+                        objective=objective.value if objective else None)
+    if json_out:
+        print_json(result.model_dump(mode="json"))
+    else:
+        from intent.render import show_fleet
+
+        show_fleet(result, console())

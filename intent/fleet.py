@@ -1,0 +1,119 @@
+"""Fleet files: an inventory (with sharing) and the workloads to place on it.
+
+A fleet file is YAML::
+
+    schema_version: 1
+    objective: throughput          # throughput (served requests/s), power or cost
+    inventory:                     # as an inventory file, plus optional sharing
+      - {id: nvidia-h100-sxm-80gb, count: 4, placement: on-prem, sharing: {mig: 7}}
+      - {id: nvidia-l4, count: 8, placement: on-prem}
+    workloads:
+      - name: support-chat
+        request: "serve llama 3 8b at 4 req/s within 3 s"
+        priority: 3                # higher is placed first (strict)
+      - name: fraud-finetune
+        request: "fine-tune bert-base on 2 million records for 3 epochs"
+        deadline_hours: 12
+
+Each request is read by the offline rules, so a fleet file always gives the same plan; an
+``intent:`` object (the JSON contract) may stand in for ``request:``. The organisation
+policy applies to every workload as it does to single requests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hardware import Catalog, Inventory, InventoryItem, check_inventory
+from hardware.yamlio import read_validated
+from intent.errors import IntentError
+from intent.schema import Intent
+
+NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class FleetError(IntentError):
+    """A fleet file or one of its workloads cannot be planned; the message names which."""
+
+    code = "fleet-error"
+    hint = "see 'intentctl fleet plan --help' and examples/fleet.yaml"
+
+
+class WorkloadEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = Field(pattern=NAME, description="a unique name, e.g. 'support-chat'")
+    request: str | None = Field(None, description="what the workload needs, in words")
+    intent: Intent | None = Field(None, description="a parsed intent (the JSON contract) instead of words")
+    priority: int = Field(1, ge=1, le=100, description="higher is placed first; priorities are strict")
+    deadline_hours: float | None = Field(None, gt=0, description="training and fine-tuning: finish within")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> WorkloadEntry:
+        if (self.request is None) == (self.intent is None):
+            raise ValueError("give exactly one of 'request' or 'intent'")
+        return self
+
+
+class FleetFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    schema_version: Literal[1]
+    objective: Literal["throughput", "power", "cost"] = "throughput"
+    inventory: list[InventoryItem] = Field(min_length=1)
+    workloads: list[WorkloadEntry] = Field(min_length=1)
+
+    def as_inventory(self) -> Inventory:
+        return Inventory(schema_version=1, devices=self.inventory)
+
+
+def load_fleet(path: str | Path, catalog: Catalog) -> FleetFile:
+    """Read and check a fleet file; errors name the file, the line and the field."""
+    fleet, _ = read_validated(path, FleetFile, "fleet file", FleetError)
+    check_inventory(fleet.as_inventory(), catalog, f"{path}: inventory")
+    names = [w.name for w in fleet.workloads]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise FleetError(f"{path}: workload name {duplicate!r} appears twice")
+    return fleet
+
+
+def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> list:
+    """Each entry as a planner workload: its request read, its policies applied."""
+    import policies
+    from intent.parser import parse_rules
+    from planner.fleet_options import FleetWorkload
+    from policies.errors import PolicyError
+
+    out = []
+    for entry in fleet.workloads:
+        try:
+            intent = entry.intent or parse_rules(entry.request, catalog)
+            effects = policies.preflight(intent, organisation)
+        except (IntentError, PolicyError) as exc:
+            raise FleetError(f"workload {entry.name!r}: {exc}") from exc
+        workload = FleetWorkload(name=entry.name, intent=effects.intent, priority=entry.priority,
+                                 deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
+                                 extra_latency_ms=effects.extra_latency_ms)
+        _check(entry, workload)
+        out.append(workload)
+    return out
+
+
+def _check(entry: WorkloadEntry, workload) -> None:
+    intent = workload.intent
+    if intent.task is None and intent.workload.model is None:
+        raise FleetError(f"workload {entry.name!r}: the request names no task or model "
+                         "(e.g. 'classify images', 'serve llama 3 8b')")
+    if workload.training:
+        if not intent.workload.dataset_records:
+            raise FleetError(f"workload {entry.name!r}: a training job needs its dataset size "
+                             "(e.g. 'on 2 million records')")
+        return
+    if entry.deadline_hours is not None:
+        raise FleetError(f"workload {entry.name!r}: 'deadline_hours' is for training and fine-tuning jobs; "
+                         "an inference service takes a latency bound in its request")
+    if not workload.rate_rps or workload.rate_rps <= 0:
+        raise FleetError(f"workload {entry.name!r}: an inference service needs a request rate "
+                         "(e.g. 'at 200 req/s')")

@@ -1,0 +1,248 @@
+"""Fleet planning: many workloads placed at once on one shared inventory.
+
+Formulation
+-----------
+Sets
+    W   workloads: inference services (request rate R_w, latency SLO) and training jobs
+        (a dataset, a deadline), each with a priority.
+    P   pools: n_p devices of one type, each split into s_p slots (1 when not shared, the MIG
+        instance count, or the time-slicing share count): S_p = n_p s_p slots in all.
+    O   options (planner.fleet_options): one way to run w on p, with u_o slots per replica,
+        t_o requests/s per replica, need_o = ceil(R_w / t_o) replicas for the whole rate and
+        per-replica power and cost. A training job's option is one replica of u_o slots.
+Variables
+    y_o in {0,1}          option o runs its workload
+    r_o in [0, max_o]     replicas of o (max_o = min(need_o, S_p // u_o)); training: r_o = y_o
+    f_o in {0,1}          o serves its workload in full (r_o >= need_o)
+    served_w in [0, R_w]  requests/s served (inference)
+Constraints
+    sum_{o in O(w)} y_o <= 1                  at most one configuration per workload
+    y_o <= r_o <= max_o y_o,  f_o <= y_o,  f_o => r_o >= need_o
+    served_w <= sum_{o in O(w)} t_o r_o       a service never serves more than its replicas can
+    sum_{o in O(p)} u_o r_o <= S_p            no pool over-committed
+Every option meets its workload's latency SLO and other per-request bounds on one replica,
+so every served request meets its SLO; a workload meets its SLOs when f_o holds (training:
+when placed, as its option ends by the deadline).
+Objective (lexicographic, each level fixed at its value before the next)
+    1. workloads that meet their SLOs, by strict priority: a workload of higher priority is
+       never given up for any number of lower ones (weights 1 + the most the lower levels
+       can score);
+    2. the fleet objective: served requests/s (maximise), power or cost (minimise);
+    3. the other two of served, power and cost; then fewest slots; then the lowest option
+       indices, so the answer is unique.
+Figures are scaled to integers: milli-requests/s (rounded down), milliwatts and
+micro-dollars per hour (rounded up); unknown power or cost counts as worse than any known.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from hardware import Catalog, Inventory
+from planner.factors import PerfFactors, load_factors
+from planner.fleet_options import FleetWorkload, Option, options_for, pool_slots
+from planner.fleet_plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
+from planner.perf import stored_corrections
+from planner.solver import SolverSettings, new_solver, optimise_in_order
+
+FLEET_OBJECTIVES = {"throughput": "maximize", "power": "minimize", "cost": "minimize"}
+RATE_SCALE, POWER_SCALE, COST_SCALE = 1_000, 1_000, 1_000_000
+
+
+class FleetModel:
+    """The CP-SAT model of one fleet (see the module docstring)."""
+
+    def __init__(self, workloads: list[FleetWorkload], pools, options: list[Option]):
+        from ortools.sat.python import cp_model  # heavy: only when planning
+
+        self.cp = cp_model
+        self.workloads, self.pools, self.options = workloads, pools, options
+        m = self.model = cp_model.CpModel()
+        self.y = [m.new_bool_var(f"y{i}") for i in range(len(options))]
+        self.r = [m.new_int_var(0, min(o.need, o.max_replicas), f"r{i}") for i, o in enumerate(options)]
+        self.f = [m.new_bool_var(f"f{i}") for i in range(len(options))]
+        by_workload: dict[int, list[int]] = defaultdict(list)
+        by_pool: dict[int, list[int]] = defaultdict(list)
+        for i, o in enumerate(options):
+            by_workload[o.workload].append(i)
+            by_pool[o.pool].append(i)
+            m.add(self.r[i] >= self.y[i])
+            m.add(self.r[i] <= min(o.need, o.max_replicas) * self.y[i])
+            m.add_implication(self.f[i], self.y[i])
+            if o.full:
+                m.add(self.r[i] >= o.need).only_enforce_if(self.f[i])
+            else:
+                m.add(self.f[i] == 0)
+        self.by_workload = by_workload
+        for w in by_workload.values():
+            m.add_at_most_one(self.y[i] for i in w)
+        for p, members in by_pool.items():
+            m.add(sum(options[i].slots_per_replica * self.r[i] for i in members) <= pool_slots(pools[p]))
+        self.served = {}
+        for w, members in by_workload.items():
+            if workloads[w].training:
+                continue
+            top = math.ceil(workloads[w].rate_rps * RATE_SCALE)
+            self.served[w] = m.new_int_var(0, top, f"served{w}")
+            m.add(self.served[w] <= sum(math.floor(options[i].rate_rps * RATE_SCALE) * self.r[i] for i in members))
+
+    def met(self):
+        """Workloads meeting their SLOs, weighted so that priorities are strict."""
+        counts: dict[int, int] = defaultdict(int)
+        for w in self.by_workload:
+            counts[self.workloads[w].priority] += 1
+        weight, lower = {}, 0
+        for priority in sorted(counts):
+            weight[priority] = lower + 1
+            lower += weight[priority] * counts[priority]
+        return sum(weight[self.workloads[o.workload].priority] * self.f[i] for i, o in enumerate(self.options))
+
+    def total(self, metric: str):
+        if metric == "throughput":
+            return sum(self.served.values())
+        scale, field = (POWER_SCALE, "power_w") if metric == "power" else (COST_SCALE, "cost_usd_per_hour")
+        known = [getattr(o, field) for o in self.options if getattr(o, field) is not None]
+        unknown = math.ceil(max(known, default=0) * scale) * 10 + 1
+        coefficients = [unknown if getattr(o, field) is None else math.ceil(getattr(o, field) * scale)
+                        for o in self.options]
+        return sum(c * r for c, r in zip(coefficients, self.r))
+
+    def levels(self, objective: str) -> list[tuple[str, object, str]]:
+        """(name, expression, sense), most important first."""
+        others = [m for m in FLEET_OBJECTIVES if m != objective]
+        out = [("workloads meeting their SLOs (by priority)", self.met(), "maximize"),
+               (_describe(objective), self.total(objective), FLEET_OBJECTIVES[objective])]
+        out += [(_describe(m), self.total(m), FLEET_OBJECTIVES[m]) for m in others]
+        out += [("fewest slots", sum(o.slots_per_replica * r for o, r in zip(self.options, self.r)), "minimize"),
+                ("catalog order", sum(i * y for i, y in enumerate(self.y))
+                 + sum(i * r for i, r in enumerate(self.r)), "minimize")]
+        return out
+
+
+def _describe(metric: str) -> str:
+    return {"throughput": "maximize served requests/s", "power": "minimize power",
+            "cost": "minimize cost per hour"}[metric]
+
+
+def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Catalog, objective: str = "throughput",
+               settings: SolverSettings | None = None, factors: PerfFactors | None = None) -> FleetPlan:
+    """Place every workload on the inventory with one CP-SAT model (see the module docstring)."""
+    if objective not in FLEET_OBJECTIVES:
+        raise ValueError(f"fleet objective must be one of {', '.join(FLEET_OBJECTIVES)}, not {objective!r}")
+    settings = settings or SolverSettings()
+    factors = factors or load_factors()
+    pools = list(inventory.devices)
+    corrections = stored_corrections(catalog, factors)
+    options: list[Option] = []
+    why_not: dict[int, dict[str, str]] = {}
+    for w, workload in enumerate(workloads):
+        found, why_not[w] = options_for(w, workload, pools, catalog, factors, corrections)
+        options += found
+    fleet = FleetModel(workloads, pools, options)
+    levels = fleet.levels(objective)
+    solver = new_solver(fleet.cp, settings)
+    result = optimise_in_order(fleet.cp, fleet.model, solver, [(e, s) for _, e, s in levels],
+                               hint_vars=[*fleet.y, *fleet.r, *fleet.f, *fleet.served.values()]) if options else None
+    chosen = {}
+    if result is not None:
+        for i, o in enumerate(options):
+            if solver.value(fleet.y[i]):
+                chosen[o.workload] = (o, solver.value(fleet.r[i]), bool(solver.value(fleet.f[i])))
+        served = {w: solver.value(v) / RATE_SCALE for w, v in fleet.served.items()}
+    else:
+        served = {}
+    report = FleetSolverReport(
+        status=result.status if result else "OPTIMAL", levels=[name for name, _, _ in levels],
+        gaps=list(result.gaps) if result else [], options=len(options), time_limit_s=settings.time_limit_s,
+        seed=settings.seed, workers=settings.workers)
+    return _fleet_plan(workloads, pools, options, chosen, served, why_not, objective, report, catalog)
+
+
+def _fleet_plan(workloads, pools, options, chosen, served, why_not, objective, report, catalog) -> FleetPlan:
+    assignments, unplaced = [], []
+    used: dict[int, int] = defaultdict(int)
+    for w, (o, replicas, _) in chosen.items():
+        used[o.pool] += o.slots_per_replica * replicas
+    for w, workload in enumerate(workloads):
+        if w in chosen:
+            o, replicas, full = chosen[w]
+            assignments.append(_assignment(workload, pools[o.pool], o, replicas, full, served.get(w)))
+            if not full:
+                unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
+                                         served_share=served.get(w, 0.0) / workload.rate_rps,
+                                         reason=_partial_reason(workload, pools, o, replicas, served.get(w, 0.0))))
+        else:
+            unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
+                                     reason=_unplaced_reason(w, workload, pools, options, why_not[w], used)))
+    utilisation = [_pool_use(p, item, chosen, served) for p, item in enumerate(pools)]
+    inference = [w for w in workloads if not w.training]
+    power = [a.power_w for a in assignments]
+    cost = [a.cost_usd_per_hour for a in assignments]
+    totals = FleetTotals(
+        workloads=len(workloads), placed=len(assignments), slo_met=sum(a.slo_met for a in assignments),
+        requested_rps=sum(w.rate_rps for w in inference), served_rps=sum(a.served_rps or 0.0 for a in assignments),
+        power_w=sum(p for p in power if p is not None), cost_usd_per_hour=sum(c for c in cost if c is not None),
+        cost_known=all(c is not None for c in cost))
+    assumptions = [
+        "a shared device (MIG or time-slicing) gives each slot an even share of its compute, bandwidth, memory and "
+        "power; time-sliced tenants are planned within an even share of memory, as time-slicing does not isolate it",
+        "a training job holds its slots for its whole run; power and cost are at full load",
+        "inference power and cost count every replica at the load of a full batch",
+    ]
+    return FleetPlan(objective=_describe(objective), assignments=assignments, unplaced=unplaced,
+                     utilisation=utilisation, totals=totals, solver=report, assumptions=assumptions,
+                     catalog_hash=catalog.digest)
+
+
+def _assignment(workload: FleetWorkload, item, o: Option, replicas: int, full: bool, served: float | None) -> Assignment:
+    scale = replicas
+    return Assignment(
+        workload=workload.name, kind="training" if workload.training else "inference", priority=workload.priority,
+        pool=item.name, device_id=item.id, model_id=o.model_id, precision=o.precision, batch_size=o.batch_size,
+        replicas=replicas, slots_per_replica=o.slots_per_replica, slots=o.slots_per_replica * replicas,
+        latency_ms=o.latency_ms, latency_slo_ms=workload.latency_slo_ms,
+        requested_rps=workload.rate_rps, served_rps=served,
+        job_hours=o.job_hours, deadline_hours=workload.deadline_hours,
+        power_w=None if o.power_w is None else o.power_w * scale,
+        cost_usd_per_hour=None if o.cost_usd_per_hour is None else o.cost_usd_per_hour * scale,
+        slo_met=full)
+
+
+def _pool_use(p: int, item, chosen, served) -> PoolUse:
+    slots = pool_slots(item)
+    used = busy = 0.0
+    power: float | None = 0.0
+    for w, (o, replicas, _) in chosen.items():
+        if o.pool != p:
+            continue
+        used += o.slots_per_replica * replicas
+        if o.rate_rps:
+            busy += o.slots_per_replica * min(replicas, served.get(w, 0.0) / o.rate_rps)
+        else:
+            busy += o.slots_per_replica
+        power = None if power is None or o.power_w is None else power + o.power_w * replicas
+    return PoolUse(pool=item.name, device_id=item.id, devices=item.count, slots=slots, slots_used=int(used),
+                   allocated=used / slots, busy=busy / slots, power_w=power)
+
+
+def _partial_reason(workload: FleetWorkload, pools, o: Option, replicas: int, served: float) -> str:
+    if not o.full:
+        return (f"served {served:,.1f} of {workload.rate_rps:,.1f} req/s: the whole rate needs {o.need} replicas of "
+                f"{o.slots_per_replica} slot(s) on {pools[o.pool].name}, more than the pool holds")
+    return (f"served {served:,.1f} of {workload.rate_rps:,.1f} req/s with {replicas} of the {o.need} replicas the "
+            f"whole rate needs: the rest of {pools[o.pool].name} went to workloads ranked higher")
+
+
+def _unplaced_reason(w: int, workload: FleetWorkload, pools, options: list[Option], why_not: dict[str, str],
+                     used: dict[int, int]) -> str:
+    mine = [o for o in options if o.workload == w]
+    if not mine:
+        return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
+    fewest = min(mine, key=lambda o: (o.slots_per_replica * min(o.need, o.max_replicas), o.pool))
+    pool = pools[fewest.pool]
+    free = pool_slots(pool) - used.get(fewest.pool, 0)
+    pools_named = ", ".join(sorted({pools[o.pool].name for o in mine}))
+    return (f"no capacity left: it needs at least {fewest.slots_per_replica * min(fewest.need, fewest.max_replicas)} "
+            f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) went to workloads "
+            "ranked higher (by priority, then the fleet objective)")

@@ -1,0 +1,95 @@
+"""The fleet plan: where every workload runs, what could not be placed and why, and how
+busy each pool of devices is."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FLEET_PLAN_SCHEMA_VERSION = "1"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Assignment(_Frozen):
+    """One placed workload: its configuration, how much of its pool it takes, and its SLOs."""
+
+    workload: str
+    kind: Literal["inference", "training"]
+    priority: int
+    pool: str = Field(description="the inventory pool: a device id, with its sharing when shared")
+    device_id: str
+    model_id: str
+    precision: str
+    batch_size: int
+    replicas: int = Field(description="inference: serving replicas; training: 1 job")
+    slots_per_replica: int = Field(description="pool slots one replica takes (devices, or slices of a shared device)")
+    slots: int
+    latency_ms: float | None = Field(None, description="inference: predicted latency of one batch")
+    latency_slo_ms: float | None = None
+    requested_rps: float | None = None
+    served_rps: float | None = None
+    job_hours: float | None = Field(None, description="training: predicted time to finish")
+    deadline_hours: float | None = None
+    power_w: float | None
+    cost_usd_per_hour: float | None
+    slo_met: bool = Field(description="the whole request rate is served within the latency SLO, or the job ends "
+                                      "by its deadline")
+
+
+class Unplaced(_Frozen):
+    """A workload placed only in part, or not at all, and why."""
+
+    workload: str
+    priority: int
+    served_share: float = Field(0.0, description="share of the request rate served (0 when not placed)")
+    reason: str
+
+
+class PoolUse(_Frozen):
+    """How much of one pool the plan takes."""
+
+    pool: str
+    device_id: str
+    devices: int
+    slots: int
+    slots_used: int
+    allocated: float = Field(description="share of the pool's slots given to workloads")
+    busy: float = Field(description="share of the pool's capacity doing work at the planned request rates")
+    power_w: float | None
+
+
+class FleetTotals(_Frozen):
+    workloads: int
+    placed: int
+    slo_met: int
+    requested_rps: float
+    served_rps: float
+    power_w: float
+    cost_usd_per_hour: float
+    cost_known: bool = Field(description="false when some placed workload runs on a device without a price")
+
+
+class FleetSolverReport(_Frozen):
+    status: str = Field(description="OPTIMAL, or FEASIBLE when a level stopped at the time limit")
+    levels: list[str] = Field(description="the lexicographic objective, most important first")
+    gaps: list[float] = Field(description="relative gap to the solver's bound at each level (0 when proven)")
+    options: int = Field(description="configurations the model chose among, after pruning")
+    time_limit_s: float
+    seed: int
+    workers: int
+
+
+class FleetPlan(_Frozen):
+    schema_version: str = FLEET_PLAN_SCHEMA_VERSION
+    objective: str
+    assignments: list[Assignment]
+    unplaced: list[Unplaced]
+    utilisation: list[PoolUse]
+    totals: FleetTotals
+    solver: FleetSolverReport
+    assumptions: list[str]
+    catalog_hash: str
