@@ -142,6 +142,9 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     fleet = FleetModel(workloads, pools, options)
     levels = fleet.levels(objective)
     solver = new_solver(fleet.cp, settings)
+    # The full LP relaxation proves these knapsack-like levels optimal in a fraction of the
+    # time the default search takes (measured: seconds instead of time-outs at 52 workloads).
+    solver.parameters.linearization_level = 2
     result = optimise_in_order(fleet.cp, fleet.model, solver, [(e, s) for _, e, s in levels],
                                hint_vars=[*fleet.y, *fleet.r, *fleet.f, *fleet.served.values()]) if options else None
     chosen = {}
