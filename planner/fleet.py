@@ -14,11 +14,10 @@ Variables
     y_o in {0,1}          option o runs its workload
     r_o in [0, max_o]     replicas of o (max_o = min(need_o, S_p // u_o)); training: r_o = y_o
     f_o in {0,1}          o serves its workload in full (r_o >= need_o)
-    served_w in [0, R_w]  requests/s served (inference)
 Constraints
     sum_{o in O(w)} y_o <= 1                  at most one configuration per workload
-    y_o <= r_o <= max_o y_o,  f_o <= y_o,  f_o => r_o >= need_o
-    served_w <= sum_{o in O(w)} t_o r_o       a service never serves more than its replicas can
+    y_o <= r_o <= max_o y_o,  f_o <= y_o,  f_o <=> r_o = need_o (r_o <= need_o - 1 + f_o)
+    served by o = t_o r_o - (t_o need_o - R_w) f_o = min(R_w, t_o r_o)   (linear, exact)
     sum_{o in O(p)} u_o r_o <= S_p            no pool over-committed
 Every option meets its workload's latency SLO and other per-request bounds on one replica,
 so every served request meets its SLO; a workload meets its SLOs when f_o holds (training:
@@ -40,6 +39,7 @@ import math
 from collections import defaultdict
 
 from hardware import Catalog, Inventory
+from planner.errors import PlanningError
 from planner.factors import PerfFactors, load_factors
 from planner.fleet_options import FleetWorkload, Option, options_for, pool_slots
 from planner.fleet_plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
@@ -70,8 +70,11 @@ class FleetModel:
             m.add(self.r[i] >= self.y[i])
             m.add(self.r[i] <= min(o.need, o.max_replicas) * self.y[i])
             m.add_implication(self.f[i], self.y[i])
-            if o.full:
+            if workloads[o.workload].training:
+                m.add(self.f[i] == self.y[i])  # a placed job ends by its deadline (its options do)
+            elif o.full:
                 m.add(self.r[i] >= o.need).only_enforce_if(self.f[i])
+                m.add(self.r[i] <= o.need - 1 + self.f[i])  # all the replicas needed: then f holds
             else:
                 m.add(self.f[i] == 0)
         self.by_workload = by_workload
@@ -79,13 +82,15 @@ class FleetModel:
             m.add_at_most_one(self.y[i] for i in w)
         for p, members in by_pool.items():
             m.add(sum(options[i].slots_per_replica * self.r[i] for i in members) <= pool_slots(pools[p]))
-        self.served = {}
+        # Served rate of option o: c_o r_o, less the excess over the request rate when o
+        # serves it in full (f_o <=> r_o = need_o), so it is exactly min(R_w, t_o r_o).
+        self.rate = [0 if workloads[o.workload].training else math.floor(o.rate_rps * RATE_SCALE) for o in options]
+        self.excess = [max(0, c * o.need - round(workloads[o.workload].rate_rps * RATE_SCALE)) if c and o.full else 0
+                       for c, o in zip(self.rate, options)]
         for w, members in by_workload.items():
-            if workloads[w].training:
-                continue
-            top = math.ceil(workloads[w].rate_rps * RATE_SCALE)
-            self.served[w] = m.new_int_var(0, top, f"served{w}")
-            m.add(self.served[w] <= sum(math.floor(options[i].rate_rps * RATE_SCALE) * self.r[i] for i in members))
+            if not workloads[w].training:  # redundant (each option serves at most R_w), but tightens the bound
+                m.add(sum(self.rate[i] * self.r[i] - self.excess[i] * self.f[i] for i in members)
+                      <= round(workloads[w].rate_rps * RATE_SCALE))
 
     def met(self):
         """Workloads meeting their SLOs, weighted so that priorities are strict."""
@@ -100,7 +105,7 @@ class FleetModel:
 
     def total(self, metric: str):
         if metric == "throughput":
-            return sum(self.served.values())
+            return sum(c * r - e * f for c, e, r, f in zip(self.rate, self.excess, self.r, self.f))
         scale, field = (POWER_SCALE, "power_w") if metric == "power" else (COST_SCALE, "cost_usd_per_hour")
         known = [getattr(o, field) for o in self.options if getattr(o, field) is not None]
         unknown = math.ceil(max(known, default=0) * scale) * 10 + 1
@@ -136,8 +141,9 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     corrections = stored_corrections(catalog, factors)
     options: list[Option] = []
     why_not: dict[int, dict[str, str]] = {}
+    grids: dict = {}
     for w, workload in enumerate(workloads):
-        found, why_not[w] = options_for(w, workload, pools, catalog, factors, corrections)
+        found, why_not[w] = options_for(w, workload, pools, catalog, factors, corrections, grids)
         options += found
     fleet = FleetModel(workloads, pools, options)
     levels = fleet.levels(objective)
@@ -145,16 +151,21 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     # The full LP relaxation proves these knapsack-like levels optimal in a fraction of the
     # time the default search takes (measured: seconds instead of time-outs at 52 workloads).
     solver.parameters.linearization_level = 2
+    keep = [*fleet.y, *fleet.r, *fleet.f]
     result = optimise_in_order(fleet.cp, fleet.model, solver, [(e, s) for _, e, s in levels],
-                               hint_vars=[*fleet.y, *fleet.r, *fleet.f, *fleet.served.values()]) if options else None
-    chosen = {}
+                               keep=keep) if options else None
+    if options and result is None:
+        raise PlanningError(f"the solver found no fleet plan within its {settings.time_limit_s:g} s time limit; "
+                            "give it more time (--time-limit)")
+    chosen, served = {}, {}
     if result is not None:
+        n = len(options)
+        y, r = result.assignment[:n], result.assignment[n:2 * n]
         for i, o in enumerate(options):
-            if solver.value(fleet.y[i]):
-                chosen[o.workload] = (o, solver.value(fleet.r[i]), bool(solver.value(fleet.f[i])))
-        served = {w: solver.value(v) / RATE_SCALE for w, v in fleet.served.items()}
-    else:
-        served = {}
+            if y[i]:
+                chosen[o.workload] = (o, r[i], r[i] >= o.need)
+                if not workloads[o.workload].training:
+                    served[o.workload] = min(workloads[o.workload].rate_rps, o.rate_rps * r[i])
     report = FleetSolverReport(
         status=result.status if result else "OPTIMAL", levels=[name for name, _, _ in levels],
         gaps=list(result.gaps) if result else [], options=len(options), time_limit_s=settings.time_limit_s,

@@ -105,8 +105,11 @@ def refused(device: Device, item: InventoryItem, workload: FleetWorkload, catalo
 
 
 def options_for(index: int, workload: FleetWorkload, pools: list[InventoryItem], catalog: Catalog,
-                factors: PerfFactors, corrections: dict) -> tuple[list[Option], dict[str, str]]:
-    """Every surviving option of one workload, and for each pool without one, why."""
+                factors: PerfFactors, corrections: dict, grids: dict | None = None) -> tuple[list[Option], dict[str, str]]:
+    """Every surviving option of one workload, and for each pool without one, why. ``grids``
+    keeps the predictions per pool, models and precisions, for the next workload that needs
+    the same (most services of one task do)."""
+    grids = {} if grids is None else grids
     options: list[Option] = []
     why_not: dict[str, str] = {}
     job = setup(workload.intent, factors) if workload.training else None
@@ -115,25 +118,42 @@ def options_for(index: int, workload: FleetWorkload, pools: list[InventoryItem],
         reason = refused(device, item, workload, catalog)
         if reason is None:
             found, reason = (_training_options(index, p, workload, item, device, catalog, job, factors) if job else
-                             _inference_options(index, p, workload, item, device, catalog, factors, corrections))
+                             _inference_options(index, p, workload, item, device, catalog, factors, corrections,
+                                                grids))
             options += found
         if reason:
             why_not[item.name] = reason
     return options, why_not
 
 
-def _inference_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
-                       catalog: Catalog, factors: PerfFactors, corrections: dict) -> tuple[list[Option], str | None]:
+def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, catalog: Catalog,
+          factors: PerfFactors, corrections: dict, grids: dict) -> Grid | str:
+    """The predictions for every configuration of the workload's models on the pool (cached),
+    or why there is none."""
     intent = workload.intent
-    excluded: Counter = Counter()
-    configs = [Config(model, device, precision, item.placement, item.usd_per_hour, None, shards, item.share)
-               for model in intent_models(intent, catalog)
-               for precision in allowed_precisions(model, device, intent, factors, excluded)
-               for shards in shard_degrees(model, device, item, factors)]
-    if not configs:
-        return [], excluded.most_common(1)[0][0] if excluded else "no model fits the request"
-    grid = Grid(configs, factors.batch_sizes, factors, corrections)
-    grid.add_latency(workload.extra_latency_ms)
+    models = intent_models(intent, catalog)
+    key = (p, tuple(m.id for m in models), tuple(intent.precisions), workload.extra_latency_ms)
+    if key not in grids:
+        excluded: Counter = Counter()
+        configs = [Config(model, device, precision, item.placement, item.usd_per_hour, None, shards, item.share)
+                   for model in models
+                   for precision in allowed_precisions(model, device, intent, factors, excluded)
+                   for shards in shard_degrees(model, device, item, factors)]
+        if not configs:
+            grids[key] = excluded.most_common(1)[0][0] if excluded else "no model fits the request"
+        else:
+            grids[key] = Grid(configs, factors.batch_sizes, factors, corrections)
+            grids[key].add_latency(workload.extra_latency_ms)
+    return grids[key]
+
+
+def _inference_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
+                       catalog: Catalog, factors: PerfFactors, corrections: dict,
+                       grids: dict) -> tuple[list[Option], str | None]:
+    intent = workload.intent
+    grid = _grid(p, workload, item, device, catalog, factors, corrections, grids)
+    if isinstance(grid, str):
+        return [], grid
     need = np.ceil(workload.rate_rps / grid.throughput_rps - 1e-9)
     bounds = [c for c in intent.constraints if c.metric != Metric.THROUGHPUT]
     mask = satisfying_mask(grid, bounds, need, UNLIMITED)
@@ -194,15 +214,15 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
 def _best_cells(mask: np.ndarray, columns: dict[str, np.ndarray]) -> list[tuple[int, int]]:
     """The best cell of ``mask`` on each column (lower is better; unknown is worst), ties to
     the next columns and then the cell's position; each cell once, in a fixed order."""
-    cells = list(zip(*np.nonzero(mask)))
+    rows, cols = np.nonzero(mask)
     matrix = np.stack([np.nan_to_num(c[mask], nan=np.inf) for c in columns.values()], axis=1)
-    chosen: list[int] = []
+    chosen: set[int] = set()
     for j in range(matrix.shape[1]):
         order = [j] + [i for i in range(matrix.shape[1]) if i != j]
-        best = min(range(len(cells)), key=lambda n: (*matrix[n, order], cells[n]))
-        if best not in chosen:
-            chosen.append(best)
-    return [(int(cells[n][0]), int(cells[n][1])) for n in sorted(chosen)]
+        # np.lexsort sorts by its last key first: the cell position breaks the last ties.
+        keys = [cols, rows] + [matrix[:, i] for i in reversed(order)]
+        chosen.add(int(np.lexsort(keys)[0]))
+    return [(int(rows[n]), int(cols[n])) for n in sorted(chosen)]
 
 
 def _unmet_bound(grid: Grid, bounds, need: np.ndarray) -> str:

@@ -188,10 +188,10 @@ def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[
     order += [(f.cp.LinearExpr.weighted_sum(f.x, replicas), "minimize"),
               (f.cp.LinearExpr.weighted_sum(f.x, list(range(len(rows)))), "minimize")]
     solver = f.solver()
-    result = optimise_in_order(f.cp, f.model, solver, order)
+    result = optimise_in_order(f.cp, f.model, solver, order, keep=f.x)
     if result is None:
         return None
-    chosen = next(i for i, xi in enumerate(f.x) if solver.value(xi))
+    chosen = result.assignment.index(1)
     return Solution(row=chosen, replicas=replicas[chosen], status=result.status,
                     objective_value=result.first / SCALE[levels[0].metric], levels=levels, gap=result.gap)
 
@@ -203,6 +203,7 @@ class OrderedResult:
     gap: float  # relative gap to the solver's bound on the first level
     values: tuple[int, ...] = ()  # every level's value reached (scaled)
     gaps: tuple[float, ...] = ()  # every level's relative gap to the solver's bound
+    assignment: tuple[int, ...] = ()  # the last solution's value of each of ``keep`` (see optimise_in_order)
 
 
 def new_solver(cp, settings: SolverSettings):
@@ -214,17 +215,20 @@ def new_solver(cp, settings: SolverSettings):
     return solver
 
 
-def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], hint_vars=()) -> OrderedResult | None:
+def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=()) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
     (a lexicographic objective). None when the first level has no solution. Each level
-    starts from the previous level's solution on ``hint_vars`` (a warm start)."""
-    status_name, values, gaps = "OPTIMAL", [], []
+    starts from the previous level's solution on the variables ``keep`` (a warm start), and
+    the result holds their values in the last solution found: a later level that finds
+    none (stopped at the time limit) leaves the solver without one."""
+    status_name, values, gaps, assignment = "OPTIMAL", [], [], ()
     for depth, (expr, sense) in enumerate(levels):
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
         status = solver.solve(model)
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             if depth == 0:
                 return None
+            status_name = "FEASIBLE"
             break
         if status == cp.FEASIBLE:
             status_name = "FEASIBLE"
@@ -233,11 +237,11 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], hint_
         gaps.append(abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value)))
         # Fixing a level at a value reached but not proven optimal keeps the next levels feasible.
         model.add(expr == best)
-        if hint_vars:
-            model.clear_hints()
-            for var in hint_vars:
-                model.add_hint(var, solver.value(var))
-    return OrderedResult(status_name, values[0], gaps[0], tuple(values), tuple(gaps))
+        assignment = tuple(solver.value(var) for var in keep)
+        model.clear_hints()
+        for var, v in zip(keep, assignment):
+            model.add_hint(var, v)
+    return OrderedResult(status_name, values[0], gaps[0], tuple(values), tuple(gaps), assignment)
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:

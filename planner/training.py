@@ -177,10 +177,10 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
              for field, direction in levels]
     order.append((cp_model.LinearExpr.weighted_sum(x, list(range(len(feasible)))), "minimize"))
     solver = new_solver(cp_model, settings)
-    result = optimise_in_order(cp_model, model, solver, order)
+    result = optimise_in_order(cp_model, model, solver, order, keep=x)
     if result is None:
         raise PlanningError("the solver found no training plan within its time limit")
-    chosen = next(r for r, xi in zip(feasible, x) if solver.value(xi))
+    chosen = feasible[result.assignment.index(1)]
     return chosen, result.status, f"{sense} {metric} (job total)" if metric == "cost" else f"{sense} {metric}"
 
 
