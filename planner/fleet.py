@@ -210,7 +210,6 @@ def _fleet_plan(workloads, pools, options, chosen, served, why_not, objective, r
 
 
 def _assignment(workload: FleetWorkload, item, o: Option, replicas: int, full: bool, served: float | None) -> Assignment:
-    scale = replicas
     return Assignment(
         workload=workload.name, kind="training" if workload.training else "inference", priority=workload.priority,
         pool=item.name, device_id=item.id, model_id=o.model_id, precision=o.precision, batch_size=o.batch_size,
@@ -218,8 +217,8 @@ def _assignment(workload: FleetWorkload, item, o: Option, replicas: int, full: b
         latency_ms=o.latency_ms, latency_slo_ms=workload.latency_slo_ms,
         requested_rps=workload.rate_rps, served_rps=served,
         job_hours=o.job_hours, deadline_hours=workload.deadline_hours,
-        power_w=None if o.power_w is None else o.power_w * scale,
-        cost_usd_per_hour=None if o.cost_usd_per_hour is None else o.cost_usd_per_hour * scale,
+        power_w=None if o.power_w is None else o.power_w * replicas,
+        cost_usd_per_hour=None if o.cost_usd_per_hour is None else o.cost_usd_per_hour * replicas,
         slo_met=full)
 
 
