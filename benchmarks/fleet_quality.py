@@ -28,7 +28,7 @@ from hardware import InventoryItem, Sharing, load_catalog
 from intent.fleet import FleetFile, WorkloadEntry, fleet_workloads
 from planner.factors import load_factors
 from planner.fleet import plan_fleet
-from planner.fleet_options import options_for, pool_slots
+from planner.fleet_options import options_for
 from planner.solver import SolverSettings
 
 POOLS = [
@@ -85,7 +85,7 @@ def evaluate(workloads, picks: dict) -> tuple[float, int, float]:
 
 
 def round_robin(workloads, pools, options) -> dict:
-    free = [pool_slots(p) for p in pools]
+    free = [p.total_slots for p in pools]
     picks, turn = {}, 0
     for w in range(len(workloads)):
         mine = [o for o in options if o.workload == w]
@@ -103,7 +103,7 @@ def round_robin(workloads, pools, options) -> dict:
 
 
 def greedy_first_fit(workloads, pools, options) -> dict:
-    free = [pool_slots(p) for p in pools]
+    free = [p.total_slots for p in pools]
     picks = {}
     for w in sorted(range(len(workloads)), key=lambda w: -workloads[w].priority):
         mine = [o for o in options if o.workload == w]
@@ -150,7 +150,7 @@ def main(argv: list[str]) -> int:
     gf_served, gf_met, gf_share = evaluate(workloads, greedy_first_fit(workloads, pools, options))
     n = len(workloads)
     print(f"scenario: {services} services + {jobs} training jobs on {len(pools)} pools "
-          f"({sum(pool_slots(p) for p in pools)} slots), {requested:,.0f} req/s requested, seed {seed}, load x{load:g}")
+          f"({sum(p.total_slots for p in pools)} slots), {requested:,.0f} req/s requested, seed {seed}, load x{load:g}")
     print(f"cp-sat: served {cp_served:,.0f} req/s, SLOs met {cp_met}/{n} ({cp_met / n:.1%}), mean service share "
           f"{cp_share:.1%}, {elapsed:.2f} s, status {result.solver.status}")
     print(f"round-robin: served {rr_served:,.0f} req/s, SLOs met {rr_met}/{n} ({rr_met / n:.1%}), "

@@ -56,6 +56,11 @@ class InventoryItem(BaseModel):
         return self.sharing.slices if self.sharing else 1
 
     @property
+    def total_slots(self) -> int:
+        """Slots in all: devices times slices."""
+        return self.count * self.slices
+
+    @property
     def share(self) -> float:
         """The part of one device a slot gets."""
         return 1.0 / self.slices

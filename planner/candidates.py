@@ -96,7 +96,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
             for model in models:
                 configs.extend(Config(model, device, precision, placement,
                                       item.usd_per_hour if item else None,
-                                      item.count * item.slices if item else None, shards,
+                                      item.total_slots if item else None, shards,
                                       item.share if item else 1.0)
                                for precision in allowed_precisions(model, device, intent, factors, excluded)
                                for shards in shard_degrees(model, device, item, factors))

@@ -41,7 +41,7 @@ from collections import defaultdict
 from hardware import Catalog, Inventory
 from planner.errors import PlanningError
 from planner.factors import PerfFactors, load_factors
-from planner.fleet_options import FleetWorkload, Option, options_for, pool_slots
+from planner.fleet_options import FleetWorkload, Option, options_for
 from planner.fleet_plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
 from planner.perf import stored_corrections
 from planner.solver import SolverSettings, new_solver, optimise_in_order
@@ -81,7 +81,7 @@ class FleetModel:
         for w in by_workload.values():
             m.add_at_most_one(self.y[i] for i in w)
         for p, members in by_pool.items():
-            m.add(sum(options[i].slots_per_replica * self.r[i] for i in members) <= pool_slots(pools[p]))
+            m.add(sum(options[i].slots_per_replica * self.r[i] for i in members) <= pools[p].total_slots)
         # Served rate of option o: c_o r_o, less the excess over the request rate when o
         # serves it in full (f_o <=> r_o = need_o), so it is exactly min(R_w, t_o r_o).
         self.rate = [0 if workloads[o.workload].training else math.floor(o.rate_rps * RATE_SCALE) for o in options]
@@ -223,7 +223,7 @@ def _assignment(workload: FleetWorkload, item, o: Option, replicas: int, full: b
 
 
 def _pool_use(p: int, item, chosen, served) -> PoolUse:
-    slots = pool_slots(item)
+    slots = item.total_slots
     used = busy = 0.0
     power: float | None = 0.0
     for w, (o, replicas, _) in chosen.items():
@@ -254,7 +254,7 @@ def _unplaced_reason(w: int, workload: FleetWorkload, pools, options: list[Optio
         return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
     fewest = min(mine, key=lambda o: (o.slots_per_replica * min(o.need, o.max_replicas), o.pool))
     pool = pools[fewest.pool]
-    free = pool_slots(pool) - used.get(fewest.pool, 0)
+    free = pool.total_slots - used.get(fewest.pool, 0)
     pools_named = ", ".join(sorted({pools[o.pool].name for o in mine}))
     return (f"no capacity left: it needs at least {fewest.slots_per_replica * min(fewest.need, fewest.max_replicas)} "
             f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) went to workloads "

@@ -11,7 +11,6 @@ throughput per slot, each being the only one that can matter to some fleet objec
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from hardware import Catalog, Device, InventoryItem
 from intent.schema import Intent, Metric, WorkloadKind
 from planner.candidates import (
     PlacementRule,
+    allowed_placements,
     allowed_precisions,
     hardware_allows,
     intent_models,
@@ -28,9 +28,9 @@ from planner.candidates import (
 )
 from planner.explain import fmt
 from planner.factors import PerfFactors
-from planner.perf import Config, Grid
+from planner.perf import Config, Grid, nan_to_none
 from planner.prune import deployment_grid, satisfying_mask
-from planner.training import TrainingSetup, meets_bounds, setup, training_row
+from planner.training import TrainingSetup, meets_bounds, setup, training_precision, training_row
 
 UNLIMITED = 10**9
 
@@ -85,22 +85,15 @@ class Option:
         return self.need <= self.max_replicas
 
 
-def pool_slots(item: InventoryItem) -> int:
-    return item.count * item.slices
-
-
 def refused(device: Device, item: InventoryItem, workload: FleetWorkload, catalog: Catalog) -> str | None:
     """Why the request's hardware and deployment limits, or its policies, rule the pool out."""
     intent = workload.intent
     reason = hardware_allows(device, intent, catalog)
     if reason:
         return reason
-    if intent.deployment is not None and item.placement != intent.deployment.value:
-        return f"{intent.deployment.value} asked, the pool is {item.placement}"
-    for rule in workload.rules:
-        reason = rule(device, item.placement)
-        if reason:
-            return f"policy: {reason}"
+    excluded: Counter = Counter()
+    if not allowed_placements(device, [item.placement], intent, workload.rules, excluded):
+        return next(iter(excluded))
     return None
 
 
@@ -166,7 +159,7 @@ def _inference_options(w: int, p: int, workload: FleetWorkload, item: InventoryI
         "cost": deployment_grid(grid, "cost", need),
         "rate per slot": -grid.throughput_rps / shards,
     }
-    slots = pool_slots(item)
+    slots = item.total_slots
     out = []
     for g, k in _best_cells(mask, columns):
         x = grid.configs[g]
@@ -174,18 +167,17 @@ def _inference_options(w: int, p: int, workload: FleetWorkload, item: InventoryI
             workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k],
             slots_per_replica=x.shards, rate_rps=float(grid.throughput_rps[g, k]), need=int(need[g, k]),
             max_replicas=slots // x.shards, latency_ms=float(grid.latency_ms[g, k]), job_hours=None,
-            power_w=_known(grid.power_w[g, k]), cost_usd_per_hour=_known(grid.cost_usd_per_hour[g, k])))
+            power_w=nan_to_none(grid.power_w[g, k]), cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g, k])))
     return out, None
 
 
 def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
                       catalog: Catalog, job: TrainingSetup, factors: PerfFactors) -> tuple[list[Option], str | None]:
     intent = workload.intent
-    allowed = [x.value for x in intent.precisions] or factors.training.precisions
-    precision = next((x for x in factors.training.precisions if x in allowed and x in device.peak), None)
+    precision = training_precision(device, intent, factors)
     if precision is None or device.memory_gb is None:
         return [], f"{device.id} trains in none of the allowed precisions"
-    slots = pool_slots(item)
+    slots = item.total_slots
     rows = [row for model in intent_models(intent, catalog) if model.params_m and model.gflops
             for n in factors.training.device_counts if n <= slots
             for row in [training_row(model, device, precision, n, item.placement, job, factors, item.usd_per_hour, item.share)]
@@ -239,7 +231,3 @@ def _unmet_bound(grid: Grid, bounds, need: np.ndarray) -> str:
     if not grid.fits.any():
         return "the model does not fit in memory"
     return "no configuration meets every bound at once"
-
-
-def _known(value) -> float | None:
-    return None if value is None or math.isnan(value) else float(value)

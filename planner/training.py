@@ -108,6 +108,12 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
                        power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy)
 
 
+def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> str | None:
+    """The most preferred training precision the request allows and the device runs."""
+    allowed = [p.value for p in intent.precisions] or factors.training.precisions
+    return next((p for p in factors.training.precisions if p in allowed and p in device.peak), None)
+
+
 def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], job: TrainingSetup,
                   inventory: Inventory | None = None, factors: PerfFactors | None = None) -> list[TrainingRow]:
     factors = factors or load_factors()
@@ -128,11 +134,10 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                 continue
             if any(rule(device, placement) for rule in rules):
                 continue
-            allowed = [p.value for p in intent.precisions] or factors.training.precisions
-            precision = next((p for p in factors.training.precisions if p in allowed and p in device.peak), None)
+            precision = training_precision(device, intent, factors)
             if precision is None:
                 continue
-            counts = [n for n in factors.training.device_counts if item is None or n <= item.count * item.slices]
+            counts = [n for n in factors.training.device_counts if item is None or n <= item.total_slots]
             for model in models:
                 if model.params_m is None or model.gflops is None:
                     continue

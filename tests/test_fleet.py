@@ -17,7 +17,7 @@ from intent.cli import app
 from intent.fleet import FleetError, fleet_workloads, load_fleet
 from planner.factors import load_factors
 from planner.fleet import RATE_SCALE, plan_fleet as place
-from planner.fleet_options import options_for, pool_slots
+from planner.fleet_options import options_for
 from planner.perf import Config, Grid
 from planner.solver import SolverSettings
 from paths import ROOT
@@ -66,7 +66,7 @@ def test_no_pool_is_over_committed_and_every_claimed_slo_holds(tmp_path, catalog
         used[a.pool] = used.get(a.pool, 0) + a.slots
         assert a.slots == a.slots_per_replica * a.replicas
     for name, slots in used.items():
-        assert slots <= pool_slots(pools[name]), name
+        assert slots <= pools[name].total_slots, name
     for u in result.utilisation:
         assert u.slots_used == used.get(u.pool, 0) and 0 <= u.busy <= u.allocated <= 1
     claimed = [a for a in result.assignments if a.slo_met]
@@ -127,7 +127,7 @@ def _brute_force(workloads, pools, options, objective):
         for pick in combo:
             if pick:
                 used[pick[0].pool] = used.get(pick[0].pool, 0) + pick[0].slots_per_replica * pick[1]
-        if any(used[p] > pool_slots(pools[p]) for p in used):
+        if any(used[p] > pools[p].total_slots for p in used):
             continue
         met = sum(weights[workloads[o.workload].priority] for o, r in filter(None, combo) if r >= o.need)
         if objective == "throughput":
