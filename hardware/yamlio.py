@@ -1,22 +1,33 @@
-"""YAML reading with libyaml's C loader when PyYAML has it (about ten times faster)."""
+"""YAML reading with libyaml's C loader when PyYAML has it (about ten times faster), and the
+larger files' data kept as JSON in the cache (see ``jsoncache``)."""
 
 from __future__ import annotations
 
 import yaml
 
+from hardware.jsoncache import cached, digest
+
+#: Texts at least this long (the packaged catalogs, lexicon and rule files) go through the cache.
+CACHED_FROM_CHARS = 4096
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAMLError = yaml.YAMLError
 
 
 def load_yaml(text: str):
     """Parse YAML safely (no arbitrary objects)."""
+    if len(text) < CACHED_FROM_CHARS:
+        return _parse(text)
+    return cached("yaml", digest(text), lambda: _parse(text))
+
+
+def _parse(text: str):
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
 
 
 def line_of(text: str, loc: tuple) -> int | None:
     """The line (1-based) of the YAML node at ``loc`` (a pydantic error location)."""
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return None
     for key in loc:

@@ -25,3 +25,9 @@ def corpus() -> list[dict]:
 def isolated_data_dir(tmp_path_factory, monkeypatch):
     """Every test gets its own empty data directory (measurements, history)."""
     monkeypatch.setenv("INTENTCTL_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def session_cache_dir(tmp_path_factory, monkeypatch):
+    """One cache directory for the whole run, outside the user's home."""
+    monkeypatch.setenv("INTENTCTL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
