@@ -9,17 +9,29 @@ why is counted, so an empty candidate set can be explained.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 import numpy as np
 
-from hardware import Catalog, Device, Inventory
+from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
 from intent.schema import Intent
+from planner.configs import ConfigTable
 from planner.errors import MissingTaskError
 from planner.factors import PerfFactors, load_factors
-from planner.perf import Config, Estimate, Grid, stored_corrections, supports
+from planner.perf import (
+    NO_MEMORY,
+    NO_PEAK,
+    NO_SIZE,
+    NOT_DEPLOYED,
+    SUPPORTED,
+    Estimate,
+    Grid,
+    stored_corrections,
+    support_codes,
+    supports,
+)
 
 #: A placement rule from the policy layer: returns why (device, placement) is not allowed, or None.
 PlacementRule = Callable[[Device, str], "str | None"]
@@ -74,6 +86,10 @@ def hardware_allows(device: Device, intent: Intent, catalog: Catalog) -> str | N
     return None
 
 
+#: A device the request may use: its inventory entry (if any) and its allowed placements.
+Pool = tuple[Device, "InventoryItem | None", list[str]]
+
+
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                      factors: PerfFactors | None = None, extra_latency_ms: float = 0.0,
                      inventory: Inventory | None = None) -> CandidateSet:
@@ -82,7 +98,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     factors = factors or load_factors()
     models = intent_models(intent, catalog)
     excluded: Counter = Counter()
-    configs: list[Config] = []
+    pools: list[Pool] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
         if inventory and item is None:
@@ -92,21 +108,95 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
             excluded[f"hardware: {reason}"] += 1
             continue
         offered = [item.placement] if item else [p.value for p in device.placements]
-        for placement in allowed_placements(device, offered, intent, rules, excluded):
-            for model in models:
-                configs.extend(Config(model, device, precision, placement,
-                                      item.usd_per_hour if item else None,
-                                      item.total_slots if item else None, shards,
-                                      item.share if item else 1.0)
-                               for precision in allowed_precisions(model, device, intent, factors, excluded)
-                               for shards in shard_degrees(model, device, item, factors))
-    if not configs:
+        placements = allowed_placements(device, offered, intent, rules, excluded)
+        if placements:
+            pools.append((device, item, placements))
+    table = enumerate_configs(pools, models, precision_choices(intent, factors), factors, excluded)
+    if table is None:
         return CandidateSet(grid=None, excluded=excluded)
-    grid = Grid(configs, factors.batch_sizes, factors, stored_corrections(catalog, factors))
+    grid = Grid(table, factors.batch_sizes, factors, stored_corrections(catalog, factors))
     grid.add_latency(extra_latency_ms)
     if not grid.fits.any():
-        excluded["memory: model does not fit"] += len(configs)
+        excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded)
+
+
+def precision_choices(intent: Intent, factors: PerfFactors) -> list[str]:
+    """The precisions the request allows (every one the model knows when it names none)."""
+    return [p.value for p in intent.precisions] or list(factors.bytes_per_param)
+
+
+def enumerate_configs(pools: list[Pool], models: list[ModelVariant], precisions: list[str], factors: PerfFactors,
+                      excluded: Counter, count_caps_replicas: bool = True) -> ConfigTable | None:
+    """Every (device, placement, model, precision, shard degree) that is possible, in that
+    order (devices and models as given), as one table; None when there is none. Why the
+    impossible (device, model, precision) triples are impossible is counted in ``excluded``,
+    once per placement. An inventory entry's slot count caps one plan's replicas; a fleet
+    shares it among workloads (``count_caps_replicas=False``) and counts it itself."""
+    if not pools or not models:
+        return None
+    devices = [device for device, _, _ in pools]
+    codes = support_codes(devices, models, precisions, factors)
+    places = np.array([len(placements) for _, _, placements in pools])
+    _count_unsupported(codes, places, devices, models, precisions, factors, excluded)
+    names = sorted({p for _, _, placements in pools for p in placements})
+    slot_place = np.zeros((len(pools), int(places.max())), dtype=np.int64)
+    for d, (_, _, placements) in enumerate(pools):
+        slot_place[d, :len(placements)] = [names.index(p) for p in placements]
+    placed = np.arange(slot_place.shape[1])[None, :] < places[:, None]  # D x slots
+    possible = (placed[:, :, None, None, None] & (codes == SUPPORTED)[:, None, :, :, None]
+                & _shardable(pools, models, factors)[:, None, :, None, :])
+    d, slot, m, p, s = np.nonzero(possible)
+    if not len(d):
+        return None
+    items = [item for _, item, _ in pools]
+    return ConfigTable(
+        tuple(devices), tuple(models), tuple(precisions), tuple(names), device=d, model=m, precision=p,
+        placement=slot_place[d, slot], shards=np.array(factors.shard_degrees, dtype=np.int64)[s],
+        share=np.array([item.share if item else 1.0 for item in items])[d],
+        usd_per_hour=np.array([np.nan if item is None or item.usd_per_hour is None else item.usd_per_hour
+                               for item in items], dtype=float)[d],
+        max_count=np.array([item.total_slots if item and count_caps_replicas else np.nan for item in items],
+                           dtype=float)[d])
+
+
+def _shardable(pools: list[Pool], models: list[ModelVariant], factors: PerfFactors) -> np.ndarray:
+    """Which shard degrees (D x M x degrees) a model may be split across on a device: one
+    always; more only for autoregressive models on devices with a stated scale-up group and
+    link bandwidth, up to the group size and the inventory's count; never on slices of a
+    shared device."""
+    degrees = np.array(factors.shard_degrees)
+    limit = np.array([_group_limit(device, item) for device, item, _ in pools], dtype=float)
+    autoregressive = np.array([m.kind.value == "autoregressive" for m in models], dtype=bool)
+    split = autoregressive[None, :, None] & (degrees[None, None, :] <= limit[:, None, None])
+    return split | (degrees == 1)[None, None, :]
+
+
+def _group_limit(device: Device, item) -> float:
+    if device.max_group is None or device.interconnect_gbs is None:
+        return 1
+    if item is not None and item.sharing is not None:
+        return 1
+    return min(int(device.max_group.value), item.count) if item is not None else int(device.max_group.value)
+
+
+def _count_unsupported(codes: np.ndarray, weight: np.ndarray, devices, models, precisions, factors: PerfFactors,
+                       excluded: Counter) -> None:
+    """Count impossible (device, model, precision) triples by reason, each weighted by its
+    device's placements. A reason's text depends only on some of the three (the model and
+    precision for "not deployed in", the device for "no memory size"), so ``supports`` is
+    asked once per distinct text."""
+    for code, axes in ((NO_PEAK, []), (NOT_DEPLOYED, [1, 2]), (NO_SIZE, [1]), (NO_MEMORY, [0])):
+        cells = np.argwhere(codes == code)
+        if not len(cells):
+            continue
+        keys = cells[:, axes] if axes else np.zeros((len(cells), 1), dtype=np.int64)
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=weight[cells[:, 0]])
+        for group in np.argsort(first, kind="stable"):
+            d, m, p = cells[first[group]]
+            reason = supports(devices[d], models[m], precisions[p], factors)
+            excluded[_reason_kind(reason)] += int(counts[group])
 
 
 def intent_models(intent: Intent, catalog: Catalog):
@@ -132,32 +222,6 @@ def allowed_placements(device: Device, offered: list[str], intent: Intent, rules
             continue
         allowed.append(placement)
     return allowed
-
-
-def shard_degrees(model, device: Device, item, factors: PerfFactors) -> list[int]:
-    """1, and for autoregressive models on devices with a stated scale-up group and link
-    bandwidth, every degree up to the group size (and the inventory's count); slices of a
-    shared device are never sharded."""
-    if model.kind.value != "autoregressive" or device.max_group is None or device.interconnect_gbs is None:
-        return [1]
-    if item is not None and item.sharing is not None:
-        return [1]
-    limit = int(device.max_group.value)
-    if item is not None:
-        limit = min(limit, item.count)
-    return [n for n in factors.shard_degrees if n <= limit]
-
-
-def allowed_precisions(model, device: Device, intent: Intent, factors: PerfFactors, excluded: Counter) -> list[str]:
-    allowed = [p.value for p in intent.precisions] or list(factors.bytes_per_param)
-    out = []
-    for precision in allowed:
-        reason = supports(device, model, precision, factors)
-        if reason:
-            excluded[_reason_kind(reason)] += 1
-        else:
-            out.append(precision)
-    return out
 
 
 def _reason_kind(message: str) -> str:

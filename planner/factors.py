@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
-from hardware.yamlio import load_yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from hardware.schema import Device, Figure
+from hardware.yamlio import load_yaml
 
 
 class RequestShape(BaseModel):
@@ -58,6 +59,13 @@ class PerfFactors(BaseModel):
     tensor_parallel_efficiency: float = 1.0
     d_model_per_layer: float = 128.0
     training: TrainingFactors | None = None
+
+    @field_validator("shard_degrees")
+    @classmethod
+    def _one_first_then_increasing(cls, degrees: list[int]) -> list[int]:
+        if not degrees or degrees[0] != 1 or any(a >= b for a, b in pairwise(degrees)):
+            raise ValueError("shard degrees start at 1 and increase, e.g. [1, 2, 4, 8]")
+        return degrees
 
     def efficiency(self, device_class: str, family: str) -> float:
         """Fraction of peak reached: the device class's, times the model family's multiplier."""

@@ -21,14 +21,14 @@ from intent.schema import Intent, Metric, WorkloadKind
 from planner.candidates import (
     PlacementRule,
     allowed_placements,
-    allowed_precisions,
+    enumerate_configs,
     hardware_allows,
     intent_models,
-    shard_degrees,
+    precision_choices,
 )
 from planner.explain import fmt
 from planner.factors import PerfFactors
-from planner.perf import Config, Grid, nan_to_none
+from planner.perf import Grid, nan_to_none
 from planner.prune import deployment_grid, satisfying_mask
 from planner.training import TrainingSetup, meets_bounds, setup, training_precision, training_row
 
@@ -128,11 +128,9 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
     key = (p, tuple(m.id for m in models), tuple(intent.precisions), workload.extra_latency_ms)
     if key not in grids:
         excluded: Counter = Counter()
-        configs = [Config(model, device, precision, item.placement, item.usd_per_hour, None, shards, item.share)
-                   for model in models
-                   for precision in allowed_precisions(model, device, intent, factors, excluded)
-                   for shards in shard_degrees(model, device, item, factors)]
-        if not configs:
+        configs = enumerate_configs([(device, item, [item.placement])], models, precision_choices(intent, factors),
+                                    factors, excluded, count_caps_replicas=False)
+        if configs is None:
             grids[key] = excluded.most_common(1)[0][0] if excluded else "no model fits the request"
         else:
             grids[key] = Grid(configs, factors.batch_sizes, factors, corrections)
@@ -152,7 +150,7 @@ def _inference_options(w: int, p: int, workload: FleetWorkload, item: InventoryI
     mask = satisfying_mask(grid, bounds, need, UNLIMITED)
     if not mask.any():
         return [], _unmet_bound(grid, bounds, need)
-    shards = np.array([x.shards for x in grid.configs], dtype=float)[:, None] * np.ones_like(need)
+    shards = grid.configs.shards.astype(float)[:, None] * np.ones_like(need)
     columns = {
         "slots": need * shards,
         "power": deployment_grid(grid, "power", need),

@@ -10,13 +10,14 @@ busy. The efficiency factors live in planner/data/perf-factors.yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from hardware import Catalog, Device, ModelVariant, load_catalog
 from hardware.schema import Figure, ModelKind
+from planner.configs import Config, ConfigTable
 from planner.errors import EstimateError
 from planner.factors import PerfFactors, load_factors
 
@@ -62,6 +63,24 @@ def supports(device: Device, model: ModelVariant, precision: str, factors: PerfF
     return None
 
 
+#: What ``support_codes`` reports per (device, model, precision): 0 when it is a candidate,
+#: else the first check of ``supports`` that fails, in the same order.
+SUPPORTED, NO_PEAK, NOT_DEPLOYED, NO_SIZE, NO_MEMORY = range(5)
+
+
+def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarray:
+    """``supports`` for every (device, model, precision) at once, as an array of codes."""
+    peak = np.array([[p in d.peak for p in precisions] for d in devices], dtype=bool)[:, None, :]
+    deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
+                        dtype=bool)[None, :, :]
+    sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
+    memory = np.array([d.memory_gb is not None for d in devices], dtype=bool)[:, None, None]
+    codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
+    for code, ok in ((NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed), (NO_PEAK, peak)):
+        codes = np.where(ok, codes, code)  # the earliest failing check is written last, so it wins
+    return codes
+
+
 def estimate(model_id: str, device_id: str, precision: str, batch_size: int, placement: str | None = None,
              catalog: Catalog | None = None) -> Estimate:
     """Predict one configuration; raises EstimateError when it is not a candidate."""
@@ -87,20 +106,6 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     return grid.prediction(0, 0)
 
 
-@dataclass(frozen=True)
-class Config:
-    """A configuration without its batch size: one row of a Grid."""
-
-    model: ModelVariant
-    device: Device
-    precision: str
-    placement: str
-    usd_per_hour: float | None = None  # an inventory's price for the device
-    max_count: int | None = None  # how many of the device an inventory holds
-    shards: int = 1  # devices one replica is split across (tensor parallel)
-    share: float = 1.0  # the part of one device a replica gets (a MIG slice, a time-slice)
-
-
 def _column(values) -> np.ndarray:
     return np.array(values, dtype=float)[:, None]
 
@@ -116,28 +121,36 @@ class Grid:
     says which cells hold the model in device memory.
     """
 
-    def __init__(self, configs: list[Config], batch_sizes: list[int], f: PerfFactors, corrections: dict | None = None):
-        self.configs = configs
+    def __init__(self, configs: ConfigTable | Sequence[Config], batch_sizes: list[int], f: PerfFactors,
+                 corrections: dict | None = None):
+        t = configs if isinstance(configs, ConfigTable) else ConfigTable.of(configs)
+        self.configs = t
         self.batch_sizes = batch_sizes
         self.factors = f
         b = np.array(batch_sizes, dtype=float)[None, :]
-        c = configs
-        shards = _column([x.shards for x in c])
-        share = _column([x.share for x in c])  # a slice gets its share of compute, bandwidth, memory and power
+
+        def per_device(figure) -> np.ndarray:
+            return _column([figure(d) for d in t.devices])[t.device]
+
+        def per_model(value) -> np.ndarray:
+            return _column([value(m) for m in t.models])[t.model]
+
+        shards = t.shards.astype(float)[:, None]
+        share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
-        peak = _column([x.device.peak[x.precision].value * 1e12 * f.efficiency(x.device.device_class, x.model.family)
-                        for x in c]) * scaling
-        bandwidth = _column([figure_or_nan(x.device.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency
-                             for x in c]) * shards * share
-        link = _column([figure_or_nan(x.device.interconnect_gbs) * 1e9 * f.bandwidth_efficiency if x.shards > 1 else np.nan
-                        for x in c])
-        bpp = _column([f.bytes_per_param[x.precision] for x in c])
-        params = _column([x.model.params_m.value * 1e6 for x in c])
-        gflops = _column([x.model.gflops.value for x in c])
-        overhead = _column([f.step_overhead_ms[x.device.device_class] / 1000 for x in c])
-        auto = _column([x.model.kind == ModelKind.AUTOREGRESSIVE for x in c]) > 0
-        prompt = _column([f.shape_for(x.model.task).prompt_tokens for x in c])
-        output = _column([f.shape_for(x.model.task).output_tokens for x in c])
+        peaks = np.array([[figure_or_nan(d.peak.get(p)) * 1e12 for p in t.precisions] for d in t.devices])
+        peak = peaks[t.device, t.precision][:, None] * self._efficiency(t) * scaling
+        bandwidth = per_device(lambda d: figure_or_nan(d.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency) \
+            * shards * share
+        link = np.where(shards > 1, per_device(lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency),
+                        np.nan)
+        bpp = _column([f.bytes_per_param[p] for p in t.precisions])[t.precision]
+        params = per_model(lambda m: figure_or_nan(m.params_m) * 1e6)
+        gflops = per_model(lambda m: figure_or_nan(m.gflops))
+        overhead = per_device(lambda d: f.step_overhead_ms[d.device_class] / 1000)
+        auto = per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE) > 0
+        prompt = per_model(lambda m: f.shape_for(m.task).prompt_tokens)
+        output = per_model(lambda m: f.shape_for(m.task).output_tokens)
         weights = params * bpp
         flops = gflops * 1e9
 
@@ -146,7 +159,7 @@ class Grid:
 
         # Single-pass and diffusion models: one step per batch, reading weights and activations.
         compute = b * flops / peak
-        act_mb = _column([f.activation_mb(x.model.family) for x in c])
+        act_mb = per_model(lambda m: f.activation_mb(m.family))
         activations = b * gflops * act_mb * 1e6 * bpp / 4
         single_mem = memory_time(weights + activations)
         single = np.maximum(compute, single_mem) + overhead
@@ -163,8 +176,8 @@ class Grid:
         compute_s = np.where(auto, prefill + output * compute, compute)
         memory_s = np.where(auto, output * token_mem, single_mem)
 
-        tdp = _column([figure_or_nan(x.device.tdp_w) for x in c]) * share
-        idle = _column([figure_or_nan(x.device.idle_w) for x in c]) * share
+        tdp = per_device(lambda d: figure_or_nan(d.tdp_w)) * share
+        idle = per_device(lambda d: figure_or_nan(d.idle_w)) * share
         idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
         load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
         self.power_w = (idle + (tdp - idle) * load) * shards
@@ -179,34 +192,54 @@ class Grid:
         self.energy_j = self.power_w * self.latency_ms / 1000 / b
         self.compute_bound = compute_s >= memory_s
         self.memory_gb = self._memory(weights, b, gflops * act_mb, bpp, params, auto, prompt, output) / shards
-        self.fits = self.memory_gb <= _column([x.device.memory_gb.value for x in c]) * share
+        self.fits = self.memory_gb <= per_device(lambda d: figure_or_nan(d.memory_gb)) * share
         self.cost_usd_per_hour = self._cost()
-        self.accuracy = _column([_accuracy(x.model, x.precision, f) if x.model.accuracy else np.nan for x in c])
+        accuracy = np.array([[_accuracy(m, p, f) if m.accuracy else np.nan for p in t.precisions] for m in t.models],
+                            dtype=float)
+        self.accuracy = accuracy[t.model, t.precision][:, None]
+
+    def _efficiency(self, t: ConfigTable) -> np.ndarray:
+        """Fraction of peak per configuration: a (device class, model family) table, gathered."""
+        classes = sorted({d.device_class for d in t.devices})
+        families = sorted({m.family for m in t.models})
+        table = np.array([[self.factors.efficiency(c, fam) for fam in families] for c in classes])
+        of_device = np.array([classes.index(d.device_class) for d in t.devices])
+        of_model = np.array([families.index(m.family) for m in t.models])
+        return table[of_device[t.device], of_model[t.model]][:, None]
 
     def _correct(self, corrections: dict) -> None:
         """Measured cells take the measured figures; the rest of a measured configuration
         takes the model scaled by its measured/predicted ratio."""
+        t = self.configs
         b = np.array(self.batch_sizes, dtype=float)
-        for g, x in enumerate(self.configs):
-            fix = corrections.get((x.model.id, x.device.id, x.precision))
-            if fix is None:
+        models = {m.id: i for i, m in enumerate(t.models)}
+        devices = {d.id: i for i, d in enumerate(t.devices)}
+        precisions = {p: i for i, p in enumerate(t.precisions)}
+        for (model_id, device_id, precision), fix in sorted(corrections.items()):
+            if model_id not in models or device_id not in devices or precision not in precisions:
                 continue
-            self.latency_ms[g] *= fix.latency_factor
-            self.ttft_ms[g] *= fix.latency_factor
-            self.tpot_ms[g] *= fix.latency_factor
-            if fix.power_factor is not None:
-                self.power_w[g] *= fix.power_factor
-            self.throughput_rps[g] = b / (self.latency_ms[g] / 1000)
-            for k, batch in enumerate(self.batch_sizes):
-                m = fix.measured.get(batch)
-                if m is None:
-                    self.measured[(g, k)] = f"model x {fix.latency_factor:.3g} (fitted to {len(fix.measured)} measurement(s))"
-                    continue
-                self.latency_ms[g, k] = m.latency_ms
-                self.throughput_rps[g, k] = m.throughput_rps or batch / (m.latency_ms / 1000)
-                if m.power_w is not None:
-                    self.power_w[g, k] = m.power_w
-                self.measured[(g, k)] = f"measured ({m.source or 'intentctl calibrate'})"
+            rows = (t.model == models[model_id]) & (t.device == devices[device_id]) \
+                & (t.precision == precisions[precision])
+            for g in np.nonzero(rows)[0]:
+                self._correct_row(int(g), fix, b)
+
+    def _correct_row(self, g: int, fix, b: np.ndarray) -> None:
+        self.latency_ms[g] *= fix.latency_factor
+        self.ttft_ms[g] *= fix.latency_factor
+        self.tpot_ms[g] *= fix.latency_factor
+        if fix.power_factor is not None:
+            self.power_w[g] *= fix.power_factor
+        self.throughput_rps[g] = b / (self.latency_ms[g] / 1000)
+        for k, batch in enumerate(self.batch_sizes):
+            m = fix.measured.get(batch)
+            if m is None:
+                self.measured[(g, k)] = f"model x {fix.latency_factor:.3g} (fitted to {len(fix.measured)} measurement(s))"
+                continue
+            self.latency_ms[g, k] = m.latency_ms
+            self.throughput_rps[g, k] = m.throughput_rps or batch / (m.latency_ms / 1000)
+            if m.power_w is not None:
+                self.power_w[g, k] = m.power_w
+            self.measured[(g, k)] = f"measured ({m.source or 'intentctl calibrate'})"
 
     def _memory(self, weights, b, activation_mb, bpp, params, auto, prompt, output) -> np.ndarray:
         f = self.factors
@@ -217,17 +250,18 @@ class Grid:
         return base + np.where(auto, kv, activations)
 
     def _cost(self) -> np.ndarray:
-        c = self.configs
+        t = self.configs
         return hourly_cost(
-            cloud=_column([figure_or_nan(x.device.cloud_usd_per_hour) for x in c]),
-            purchase=_column([figure_or_nan(x.device.purchase_usd) for x in c]),
-            stated=_column([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in c]),
-            is_cloud=_column([x.placement == "cloud" for x in c]) > 0,
-            power_w=self.power_w, devices=_column([x.shards * x.share for x in c]), f=self.factors)
+            cloud=_column([figure_or_nan(d.cloud_usd_per_hour) for d in t.devices])[t.device],
+            purchase=_column([figure_or_nan(d.purchase_usd) for d in t.devices])[t.device],
+            stated=t.usd_per_hour[:, None],
+            is_cloud=np.array([p == "cloud" for p in t.placements])[t.placement][:, None],
+            power_w=self.power_w, devices=(t.shards * t.share)[:, None], f=self.factors)
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""
-        return _column([default if x.max_count is None else min(default, x.max_count // x.shards) for x in self.configs])
+        t = self.configs
+        return np.where(np.isnan(t.max_count), default, np.minimum(default, t.max_count // t.shards))[:, None]
 
     def prediction(self, g: int, k: int) -> Estimate:
         x = self.configs[g]

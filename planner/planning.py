@@ -27,15 +27,15 @@ from planner.explain import (
 )
 from planner.factors import runtime_for
 from planner.perf import Estimate
-from planner.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
+from planner.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
 from planner.solver import (
+    Chooser,
     SolverSettings,
     best_reachable,
     conflict_core,
     feasible,
     objective_of,
-    solve,
 )
 
 ALTERNATIVES = 3
@@ -73,12 +73,15 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     if not is_default:
         _require_known_objective(grid, feasible_cells, objective)
-    rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas))
-    runner_up_rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas,
-                                                  per_device=True)) if alternatives else []
+    # Every device's own front holds the overall front (an undominated cell is undominated on
+    # its device too), so the overall front is taken from the fronts per device.
+    per_device = pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas, per_device=True) \
+        if alternatives else feasible_cells
+    rows = candidates.cells(pareto_mask(grid, per_device, intent.constraints, objective, replicas))
+    runner_up_rows = candidates.cells(per_device) if alternatives else []
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
-    solution = solve(rows, intent.constraints, objective, settings, strict_objective=not is_default,
-                     tie_breakers=tie_breakers)
+    solution = Chooser(rows, intent.constraints, objective, settings, tie_breakers).best(
+        strict_objective=not is_default)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     row = rows[solution.row]
@@ -133,7 +136,7 @@ def _require_known_objective(grid, feasible_cells, objective) -> None:
     """A named objective needs a known figure: say so plainly when no feasible configuration has one."""
     metric, sense = objective
     if np.isnan(grid.metric(metric))[feasible_cells].all():
-        devices = sorted({grid.configs[g].device.id for g in np.nonzero(feasible_cells)[0]})
+        devices = sorted(set(grid.configs.device_ids[np.nonzero(feasible_cells)[0]]))
         reason = (f"the request asks to {sense} {metric}, but none of the configurations that meet it has a known "
                   f"{metric} ({', '.join(devices[:4])}{' …' if len(devices) > 4 else ''})")
         hint = "give prices in an inventory (--inventory, usd_per_hour)" if metric == "cost" else "drop that preference"
@@ -181,9 +184,9 @@ def _alternatives(rows: list[Estimate], chosen: Estimate, intent: Intent, object
     ours = deployment_value(chosen, metric, replicas)
     out: list[Alternative] = []
     forbidden = (chosen.device_id,)
+    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers) if count else None
     for _ in range(count):
-        other = solve(rows, intent.constraints, objective, settings, strict_objective=False, forbid_devices=forbidden,
-                      tie_breakers=tie_breakers)
+        other = chooser.best(forbid_devices=forbidden)
         if other is None:
             break
         row = rows[other.row]
@@ -203,16 +206,17 @@ def _near_misses(candidates: CandidateSet, feasible_cells: np.ndarray, intent: I
     values = grid.metric(metric)
     with np.errstate(invalid="ignore"):
         better = values < ours if sense == "minimize" else values > ours
-    devices = np.array([x.device.id for x in grid.configs])[:, None]
-    mask = grid.fits & ~feasible_cells & better & (devices != chosen.device_id)
-    score = np.where(mask, values if sense == "minimize" else -values, np.inf)
-    best_per_device: dict[str, tuple[float, int, int]] = {}
-    for g, k in zip(*np.nonzero(mask)):
-        device = grid.configs[g].device.id
-        if device not in best_per_device or score[g, k] < best_per_device[device][0]:
-            best_per_device[device] = (score[g, k], g, k)
+    devices = grid.configs.device
+    chosen_device = [d.id for d in grid.configs.devices].index(chosen.device_id)
+    mask = grid.fits & ~feasible_cells & better & (devices != chosen_device)[:, None]
+    rows, cols = np.nonzero(mask)
+    score = (values if sense == "minimize" else -values)[rows, cols]
+    order = np.lexsort((cols, rows, score, devices[rows]))  # per device: best score, then first cell
+    owner = devices[rows][order]
+    firsts = order[np.r_[True, owner[1:] != owner[:-1]]] if len(order) else order
+    best = sorted((score[i], rows[i], cols[i]) for i in firsts)
     out = []
-    for _, g, k in sorted(best_per_device.values())[:count]:
+    for _, g, k in best[:count]:
         row = grid.prediction(g, k)
         out.append(Alternative(choice=_choice(row, 1, catalog), metrics=_metrics(row, 1), feasible=False,
                                why_not=f"better {metric} ({fmt(deployment_value(row, metric, 1), metric)}) but "

@@ -94,15 +94,13 @@ def pareto_mask(grid: Grid, mask: np.ndarray, constraints: list[Constraint], obj
     dims = relevant_dimensions(constraints, objective)
     if not per_device:
         return _pareto(grid, mask, dims, replicas)
-    out = np.zeros_like(mask)
-    devices = np.array([x.device.id for x in grid.configs])[:, None]
-    for device in sorted(set(devices[:, 0])):
-        out |= _pareto(grid, mask & (devices == device), dims, replicas)
-    return out
+    return _pareto(grid, mask, dims, replicas, groups=grid.configs.device)
 
 
 def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas: np.ndarray,
-            per_replica_all: bool = False) -> np.ndarray:
+            per_replica_all: bool = False, groups: np.ndarray | None = None) -> np.ndarray:
+    """The cells of ``mask`` no other cell dominates; with ``groups`` (a label per
+    configuration), only cells with the same label compete."""
     cells = np.nonzero(mask)
     if len(cells[0]) < 2:
         return mask
@@ -110,23 +108,54 @@ def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas
     for j, (metric, lower_is_better) in enumerate(dims):
         values = deployment_grid(grid, metric, replicas, per_replica=per_replica_all or metric == "throughput")[cells]
         matrix[:, j] = np.where(np.isnan(values), np.inf, values if lower_is_better else -values)
-    keep = _non_dominated(matrix)
+    keep = _non_dominated(matrix, None if groups is None else groups[cells[0]])
     out = np.zeros_like(mask)
     out[cells[0][keep], cells[1][keep]] = True
     return out
 
 
-def _non_dominated(matrix: np.ndarray) -> np.ndarray:
-    """Mask of rows not strictly dominated (all <=, some <) by another row."""
-    order = np.lexsort(matrix.T[::-1])
-    sorted_m = matrix[order]
-    keep_sorted = np.ones(len(order), dtype=bool)
-    for idx in range(len(order)):
-        if not keep_sorted[idx]:
-            continue
-        rest = sorted_m[idx + 1:]
-        dominated = np.all(sorted_m[idx] <= rest, axis=1) & np.any(sorted_m[idx] < rest, axis=1)
-        keep_sorted[idx + 1:] &= ~dominated
-    keep = np.empty(len(order), dtype=bool)
-    keep[order] = keep_sorted
+def _non_dominated(matrix: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
+    """Mask of rows not strictly dominated (all <=, some <) by another row with the same
+    label (by any other row without ``labels``).
+
+    A row's dominators all have a smaller sum of (finite) values, so the row of least sum
+    is never dominated: keep it and drop every row it dominates. The next least sum among
+    the rest is then undominated too (a dominator was either kept, and would have dropped
+    it, or dropped by a kept row that dominates it as well). Rows are sorted once by label
+    and sum; each pass keeps the first row of every label and drops what it dominates, one
+    vectorised step over a shrinking remainder (rows x front size). Columns are compared
+    one at a time (numpy reduces a short row axis slowly)."""
+    sums = sum(_finite(matrix[:, j]) for j in range(matrix.shape[1]))
+    index = np.argsort(sums)  # ties in sum never dominate each other, so their order does not matter
+    if labels is None:
+        labels = np.zeros(len(matrix), dtype=np.int64)
+    else:
+        index = index[np.argsort(labels[index], kind="stable")]
+    columns = [np.ascontiguousarray(matrix[index, j]) for j in range(matrix.shape[1])]
+    owner = labels[index]
+    kept = []
+    while len(index):
+        first = np.r_[True, owner[1:] != owner[:-1]]
+        kept.append(index[first])
+        head = np.maximum.accumulate(np.where(first, np.arange(len(index)), 0))  # each row's first of its label
+        no_worse = np.ones(len(index), dtype=bool)
+        better = np.zeros(len(index), dtype=bool)
+        for column in columns:
+            no_worse &= column[head] <= column
+            better |= column[head] < column
+        stay = ~((no_worse & better) | first)
+        columns, index, owner = [c[stay] for c in columns], index[stay], owner[stay]
+    keep = np.zeros(len(matrix), dtype=bool)
+    if kept:
+        keep[np.concatenate(kept)] = True
     return keep
+
+
+def _finite(column: np.ndarray) -> np.ndarray:
+    """``column`` with +inf (an unknown figure) replaced by a value above its finite ones,
+    so sums keep the order of dominance."""
+    known = np.isfinite(column)
+    if known.all():
+        return column
+    top = float(column[known].max()) if known.any() else 0.0
+    return np.where(known, column, top + 1.0 + abs(top))

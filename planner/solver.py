@@ -16,12 +16,18 @@ Constraints
     sum_i w[i,m] x[i]  op  b                         for each k in K, where w[i,m] is the
                  deployment's figure: v[i,m] r[i] for throughput, power and cost, else v[i,m]
     a row whose figure for m is unknown cannot meet a bound on m:  x[i] = 0
-Objective (lexicographic, each level proven optimal before the next is fixed)
+Objective (lexicographic)
     1. the request's objective (default: minimise cost per hour);
        throughput is maximised per replica, power and cost are deployment totals;
     2. tie-breakers: those the request names ("cheapest, then fastest"), then cost, latency,
        power (those not already used), then fewest replicas;
     3. the lowest row index, so ties always resolve the same way.
+    Exactly one row is chosen, so the deployment's value on every level is the chosen row's:
+    the lexicographic objective is then exactly  minimise sum_i rank[i] x[i],  where rank[i]
+    is row i's place when rows are sorted by their (scaled) level values. One solve proves
+    every level optimal at once, where solving level by level (``optimise_in_order``, which
+    fleets need) takes one solve per level. When the solve stops at the time limit, the
+    first level's bound is the first-level value of the row at the rank bound.
 Every bound can carry an assumption literal; an infeasible request then yields the set of
 bounds that conflict (CP-SAT's sufficient assumptions, shrunk by a deletion filter).
 All figures are scaled to integers by ``to_int`` (microseconds, milliwatts, microjoules,
@@ -127,10 +133,13 @@ class Formulation:
             return [value(row, metric) for row in self.rows]
         return [deployment_figure(row, metric, r) for row, r in zip(self.rows, self.replicas)]
 
+    def coefficients(self, metric: str, per_replica: bool = False, unknown: int = 0) -> list[int]:
+        """Each row's scaled figure, ``unknown`` where it has none."""
+        return [unknown if v is None else to_int(metric, v) for v in self.figures(metric, per_replica)]
+
     def expression(self, metric: str, per_replica: bool = False, unknown: int = 0):
         """The metric of the chosen deployment as a linear expression."""
-        coefficients = [unknown if v is None else to_int(metric, v) for v in self.figures(metric, per_replica)]
-        return self.cp.LinearExpr.weighted_sum(self.x, coefficients)
+        return self.cp.LinearExpr.weighted_sum(self.x, self.coefficients(metric, per_replica, unknown))
 
     def add_bound(self, c: Constraint, literal=None) -> None:
         """A hard bound; rows with no figure for the metric are ruled out by it."""
@@ -164,36 +173,59 @@ def _penalty(rows: list[Estimate], metric: str, sense: str) -> int:
     return max(known) * 10 + 1 if sense == "minimize" else min(known) - 1
 
 
-def solve(rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str], settings: SolverSettings,
-          strict_objective: bool, forbid_devices: tuple[str, ...] = (),
-          tie_breakers: tuple[tuple[str, str], ...] = ()) -> Solution | None:
-    """Optimise lexicographically; None when no row meets the constraints."""
-    replicas = [replicas_needed(r, constraints, settings.max_replicas) for r in rows]
-    f = Formulation(rows, replicas, settings)
-    for c in constraints:
-        f.add_bound(c)
-    for i, row in enumerate(rows):
-        if row.device_id in forbid_devices:
-            f.model.add(f.x[i] == 0)
-    metric, sense = objective
-    if strict_objective:
-        f.require_known(metric)
-    levels = [Level(metric, sense)]
-    for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
-        if all(level.metric != m for level in levels):
-            levels.append(Level(m, s))
-    # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
-    order = [(f.expression(level.metric, per_replica=level.metric == "throughput",
-                           unknown=_penalty(rows, level.metric, level.sense)), level.sense) for level in levels]
-    order += [(f.cp.LinearExpr.weighted_sum(f.x, replicas), "minimize"),
-              (f.cp.LinearExpr.weighted_sum(f.x, list(range(len(rows)))), "minimize")]
-    solver = f.solver()
-    result = optimise_in_order(f.cp, f.model, solver, order, keep=f.x)
-    if result is None:
-        return None
-    chosen = result.assignment.index(1)
-    return Solution(row=chosen, replicas=replicas[chosen], status=result.status,
-                    objective_value=result.first / SCALE[levels[0].metric], levels=levels, gap=result.gap)
+class Chooser:
+    """One CP-SAT model over a candidate set that answers "the best row", then "the best
+    row on a device not yet used" (runner-ups) by forbidding devices as it goes."""
+
+    def __init__(self, rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str],
+                 settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = ()):
+        self.rows = rows
+        self.replicas = [replicas_needed(r, constraints, settings.max_replicas) for r in rows]
+        self.f = Formulation(rows, self.replicas, settings)
+        for c in constraints:
+            self.f.add_bound(c)
+        metric, sense = objective
+        self.levels = [Level(metric, sense)]
+        for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
+            if all(level.metric != m for level in self.levels):
+                self.levels.append(Level(m, s))
+        # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
+        self.keys = [[(1 if level.sense == "minimize" else -1) * c
+                      for c in self.f.coefficients(level.metric, level.metric == "throughput",
+                                                   _penalty(rows, level.metric, level.sense))]
+                     for level in self.levels]
+        self.keys += [self.replicas, list(range(len(rows)))]
+        self.by_rank = sorted(range(len(rows)), key=lambda i: tuple(key[i] for key in self.keys))
+        rank = [0] * len(rows)
+        for place, i in enumerate(self.by_rank):
+            rank[i] = place
+        self.f.model.minimize(self.f.cp.LinearExpr.weighted_sum(self.f.x, rank))
+        self.forbidden: set[str] = set()
+
+    def best(self, forbid_devices: tuple[str, ...] = (), strict_objective: bool = False) -> Solution | None:
+        """The lexicographic optimum, None when no row meets the constraints. Devices once
+        forbidden stay forbidden. With ``strict_objective`` a row with no figure for the
+        objective does not count (it ranks below every row that has one)."""
+        for i, row in enumerate(self.rows):
+            if row.device_id in forbid_devices and row.device_id not in self.forbidden:
+                self.f.model.add(self.f.x[i] == 0)
+        self.forbidden.update(forbid_devices)
+        cp, solver = self.f.cp, self.f.solver()
+        status = solver.solve(self.f.model)
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
+            return None
+        chosen = next(i for i, xi in enumerate(self.f.x) if solver.value(xi))
+        first = self.levels[0]
+        if strict_objective and value(self.rows[chosen], first.metric) is None:
+            return None
+        gap = 0.0
+        if status == cp.FEASIBLE:
+            bound = self.by_rank[min(len(self.rows) - 1, max(0, math.ceil(solver.best_objective_bound - 1e-9)))]
+            gap = abs(self.keys[0][chosen] - self.keys[0][bound]) / max(1.0, abs(self.keys[0][chosen]))
+        sign = 1 if first.sense == "minimize" else -1
+        return Solution(row=chosen, replicas=self.replicas[chosen],
+                        status="OPTIMAL" if status == cp.OPTIMAL else "FEASIBLE",
+                        objective_value=sign * self.keys[0][chosen] / SCALE[first.metric], levels=self.levels, gap=gap)
 
 
 @dataclass(frozen=True)

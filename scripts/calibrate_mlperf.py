@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from hardware import load_catalog  # noqa: E402
 from planner.factors import load_factors  # noqa: E402
-from planner.perf import Config, Grid, supports  # noqa: E402
+from planner.configs import Config  # noqa: E402
+from planner.perf import Grid, supports  # noqa: E402
 
 PRECISIONS = ["fp32", "bf16", "fp16", "fp8", "int8"]
 BATCHES = [2 ** k for k in range(11)]

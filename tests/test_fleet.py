@@ -18,7 +18,8 @@ from intent.fleet import FleetError, fleet_workloads, load_fleet
 from planner.factors import load_factors
 from planner.fleet import RATE_SCALE, plan_fleet as place
 from planner.fleet_options import options_for
-from planner.perf import Config, Grid
+from planner.configs import Config
+from planner.perf import Grid
 from planner.solver import SolverSettings
 from paths import ROOT
 

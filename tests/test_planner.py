@@ -178,7 +178,8 @@ def test_a_model_larger_than_one_device_is_sharded(catalog):
 
 
 def test_sharding_adds_devices_to_cost_and_power():
-    from planner.perf import Config, Grid
+    from planner.configs import Config
+    from planner.perf import Grid
     from planner.factors import load_factors
     from hardware import load_catalog
 

@@ -1,0 +1,95 @@
+"""Configurations to predict: (model, device, precision, placement, devices per replica, share).
+
+A request on a large catalog has hundreds of thousands of configurations, so they are held
+as a table of index arrays into short lists of devices, models, precisions and placements
+(:class:`ConfigTable`); the performance model gathers each device's and model's figures
+through those indices instead of reading them configuration by configuration. One row comes
+back as a :class:`Config` only when it is needed (a chosen plan, a fleet option).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hardware import Device, ModelVariant
+
+
+@dataclass(frozen=True)
+class Config:
+    """A configuration without its batch size: one row of a Grid."""
+
+    model: ModelVariant
+    device: Device
+    precision: str
+    placement: str
+    usd_per_hour: float | None = None  # an inventory's price for the device
+    max_count: int | None = None  # how many of the device an inventory holds
+    shards: int = 1  # devices one replica is split across (tensor parallel)
+    share: float = 1.0  # the part of one device a replica gets (a MIG slice, a time-slice)
+
+
+@dataclass(frozen=True, eq=False)
+class ConfigTable:
+    """Configurations as parallel arrays; ``device``, ``model``, ``precision`` and
+    ``placement`` index the lists of the same name. Unknown prices and counts are NaN."""
+
+    devices: tuple[Device, ...]
+    models: tuple[ModelVariant, ...]
+    precisions: tuple[str, ...]
+    placements: tuple[str, ...]
+    device: np.ndarray
+    model: np.ndarray
+    precision: np.ndarray
+    placement: np.ndarray
+    shards: np.ndarray
+    share: np.ndarray
+    usd_per_hour: np.ndarray
+    max_count: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.device)
+
+    def __getitem__(self, g: int) -> Config:
+        price, count = self.usd_per_hour[g], self.max_count[g]
+        return Config(self.models[self.model[g]], self.devices[self.device[g]], self.precisions[self.precision[g]],
+                      self.placements[self.placement[g]], None if np.isnan(price) else float(price),
+                      None if np.isnan(count) else int(count), int(self.shards[g]), float(self.share[g]))
+
+    def __iter__(self) -> Iterator[Config]:
+        return (self[g] for g in range(len(self)))
+
+    @property
+    def device_ids(self) -> np.ndarray:
+        """Each configuration's device id."""
+        return np.array([d.id for d in self.devices])[self.device]
+
+    @classmethod
+    def of(cls, configs: Sequence[Config]) -> ConfigTable:
+        """A table of explicit configurations, in their order."""
+        devices: dict[str, Device] = {}
+        models: dict[str, ModelVariant] = {}
+        precisions: dict[str, None] = {}
+        placements: dict[str, None] = {}
+        for x in configs:
+            devices.setdefault(x.device.id, x.device)
+            models.setdefault(x.model.id, x.model)
+            precisions.setdefault(x.precision)
+            placements.setdefault(x.placement)
+
+        def index(values, keys) -> np.ndarray:
+            position = {k: i for i, k in enumerate(keys)}
+            return np.array([position[v] for v in values], dtype=np.int64)
+
+        return cls(tuple(devices.values()), tuple(models.values()), tuple(precisions), tuple(placements),
+                   device=index([x.device.id for x in configs], devices),
+                   model=index([x.model.id for x in configs], models),
+                   precision=index([x.precision for x in configs], precisions),
+                   placement=index([x.placement for x in configs], placements),
+                   shards=np.array([x.shards for x in configs], dtype=np.int64),
+                   share=np.array([x.share for x in configs], dtype=float),
+                   usd_per_hour=np.array([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in configs],
+                                         dtype=float),
+                   max_count=np.array([np.nan if x.max_count is None else x.max_count for x in configs], dtype=float))
