@@ -128,6 +128,30 @@ class Grid:
         self.batch_sizes = batch_sizes
         self.factors = f
         b = np.array(batch_sizes, dtype=float)[None, :]
+        c = self._columns(t)
+        predicted = _blockwise(len(t), lambda rows: _roofline({k: v[rows] for k, v in c.items()}, b, f))
+        self.latency_ms = predicted["latency_ms"]
+        self.throughput_rps = predicted["throughput_rps"]
+        self.power_w = predicted["power_w"]
+        self.ttft_ms = predicted["ttft_ms"]
+        self.tpot_ms = predicted["tpot_ms"]
+        self.memory_gb = predicted["memory_gb"]
+        self.compute_bound = predicted["compute_bound"]
+        self.autoregressive = np.broadcast_to(c["auto"], self.latency_ms.shape)
+        self.output_tokens = c["output"]
+        self.measured: dict[tuple[int, int], str] = {}
+        self._correct(corrections or {})
+        self.energy_j = _blockwise(len(t), lambda rows: {"e": self.power_w[rows] * self.latency_ms[rows] / 1000 / b})["e"]
+        self.fits = _blockwise(len(t), lambda rows: {"f": self.memory_gb[rows] <= c["capacity"][rows]})["f"]
+        self.cost_usd_per_hour = self._cost()
+        accuracy = np.array([[_accuracy(m, p, f) if m.accuracy else np.nan for p in t.precisions] for m in t.models],
+                            dtype=float)
+        self.accuracy = accuracy[t.model, t.precision][:, None]
+
+    def _columns(self, t: ConfigTable) -> dict[str, np.ndarray]:
+        """Per-configuration inputs of the roofline (G x 1), gathered from per-device,
+        per-model and per-precision figures."""
+        f = self.factors
 
         def per_device(figure) -> np.ndarray:
             return _column([figure(d) for d in t.devices])[t.device]
@@ -139,64 +163,25 @@ class Grid:
         share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
         peaks = np.array([[figure_or_nan(d.peak.get(p)) * 1e12 for p in t.precisions] for d in t.devices])
-        peak = peaks[t.device, t.precision][:, None] * self._efficiency(t) * scaling
-        bandwidth = per_device(lambda d: figure_or_nan(d.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency) \
-            * shards * share
-        link = np.where(shards > 1, per_device(lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency),
-                        np.nan)
-        bpp = _column([f.bytes_per_param[p] for p in t.precisions])[t.precision]
-        params = per_model(lambda m: figure_or_nan(m.params_m) * 1e6)
-        gflops = per_model(lambda m: figure_or_nan(m.gflops))
-        overhead = per_device(lambda d: f.step_overhead_ms[d.device_class] / 1000)
-        auto = per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE) > 0
-        prompt = per_model(lambda m: f.shape_for(m.task).prompt_tokens)
-        output = per_model(lambda m: f.shape_for(m.task).output_tokens)
-        weights = params * bpp
-        flops = gflops * 1e9
-
-        def memory_time(nbytes):
-            return np.where(np.isnan(bandwidth), 0.0, nbytes / np.where(np.isnan(bandwidth), 1.0, bandwidth))
-
-        # Single-pass and diffusion models: one step per batch, reading weights and activations.
-        compute = b * flops / peak
-        act_mb = per_model(lambda m: f.activation_mb(m.family))
-        activations = b * gflops * act_mb * 1e6 * bpp / 4
-        single_mem = memory_time(weights + activations)
-        single = np.maximum(compute, single_mem) + overhead
-        # Autoregressive models: a prefill over the prompt, then one weight-reading step per token.
-        # Sharded: each token all-reduces 4 x layers x d_model activations (2 bytes each) per sequence.
-        d_model = (f.d_model_per_layer * params / 12) ** (1 / 3)
-        comm_bytes = 4 * (d_model / f.d_model_per_layer) * d_model * 2 * (shards - 1) / shards
-        comm = np.where(shards > 1, b * comm_bytes / np.where(np.isnan(link), 1.0, link), 0.0)
-        prefill = b * prompt * flops / peak + prompt * comm
-        token_mem = memory_time(weights) * np.ones_like(b)
-        token_step = np.maximum(compute, token_mem) + comm + overhead
-        auto_total = prefill + output * token_step
-        seconds = np.where(auto, auto_total, single)
-        compute_s = np.where(auto, prefill + output * compute, compute)
-        memory_s = np.where(auto, output * token_mem, single_mem)
-
-        tdp = per_device(lambda d: figure_or_nan(d.tdp_w)) * share
-        idle = per_device(lambda d: figure_or_nan(d.idle_w)) * share
-        idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
-        load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
-        self.power_w = (idle + (tdp - idle) * load) * shards
-        self.latency_ms = seconds * 1000
-        self.throughput_rps = b / seconds
-        self.autoregressive = np.broadcast_to(auto, seconds.shape)
-        self.ttft_ms = np.where(auto, (prefill + token_step) * 1000, np.nan)
-        self.tpot_ms = np.where(auto, token_step * 1000, np.nan)
-        self.output_tokens = output
-        self.measured: dict[tuple[int, int], str] = {}
-        self._correct(corrections or {})
-        self.energy_j = self.power_w * self.latency_ms / 1000 / b
-        self.compute_bound = compute_s >= memory_s
-        self.memory_gb = self._memory(weights, b, gflops * act_mb, bpp, params, auto, prompt, output) / shards
-        self.fits = self.memory_gb <= per_device(lambda d: figure_or_nan(d.memory_gb)) * share
-        self.cost_usd_per_hour = self._cost()
-        accuracy = np.array([[_accuracy(m, p, f) if m.accuracy else np.nan for p in t.precisions] for m in t.models],
-                            dtype=float)
-        self.accuracy = accuracy[t.model, t.precision][:, None]
+        return {
+            "shards": shards,
+            "peak": peaks[t.device, t.precision][:, None] * self._efficiency(t) * scaling,
+            "bandwidth": per_device(lambda d: figure_or_nan(d.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency)
+            * shards * share,
+            "link": np.where(shards > 1, per_device(
+                lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency), np.nan),
+            "bpp": _column([f.bytes_per_param[p] for p in t.precisions])[t.precision],
+            "params": per_model(lambda m: figure_or_nan(m.params_m) * 1e6),
+            "gflops": per_model(lambda m: figure_or_nan(m.gflops)),
+            "act_mb": per_model(lambda m: f.activation_mb(m.family)),
+            "overhead": per_device(lambda d: f.step_overhead_ms[d.device_class] / 1000),
+            "auto": per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE) > 0,
+            "prompt": per_model(lambda m: f.shape_for(m.task).prompt_tokens),
+            "output": per_model(lambda m: f.shape_for(m.task).output_tokens),
+            "tdp": per_device(lambda d: figure_or_nan(d.tdp_w)) * share,
+            "idle": per_device(lambda d: figure_or_nan(d.idle_w)) * share,
+            "capacity": per_device(lambda d: figure_or_nan(d.memory_gb)) * share,
+        }
 
     def _efficiency(self, t: ConfigTable) -> np.ndarray:
         """Fraction of peak per configuration: a (device class, model family) table, gathered."""
@@ -241,22 +226,16 @@ class Grid:
                 self.power_w[g, k] = m.power_w
             self.measured[(g, k)] = f"measured ({m.source or 'intentctl calibrate'})"
 
-    def _memory(self, weights, b, activation_mb, bpp, params, auto, prompt, output) -> np.ndarray:
-        f = self.factors
-        base = weights / 1e9 * (1 + f.runtime_memory_overhead)
-        kv_scale = np.where(bpp >= 2, bpp / 2, 1.0)
-        kv = b * f.kv_gb_per_bparam_per_ktoken * params / 1e9 * (prompt + output) / 1000 * kv_scale
-        activations = b * activation_mb * bpp / 4 / 1000
-        return base + np.where(auto, kv, activations)
-
     def _cost(self) -> np.ndarray:
         t = self.configs
-        return hourly_cost(
-            cloud=_column([figure_or_nan(d.cloud_usd_per_hour) for d in t.devices])[t.device],
-            purchase=_column([figure_or_nan(d.purchase_usd) for d in t.devices])[t.device],
-            stated=t.usd_per_hour[:, None],
-            is_cloud=np.array([p == "cloud" for p in t.placements])[t.placement][:, None],
-            power_w=self.power_w, devices=(t.shards * t.share)[:, None], f=self.factors)
+        cloud = _column([figure_or_nan(d.cloud_usd_per_hour) for d in t.devices])[t.device]
+        purchase = _column([figure_or_nan(d.purchase_usd) for d in t.devices])[t.device]
+        is_cloud = np.array([p == "cloud" for p in t.placements])[t.placement][:, None]
+        devices = (t.shards * t.share)[:, None]
+        stated = t.usd_per_hour[:, None]
+        return _blockwise(len(t), lambda rows: {"cost": hourly_cost(
+            cloud=cloud[rows], purchase=purchase[rows], stated=stated[rows], is_cloud=is_cloud[rows],
+            power_w=self.power_w[rows], devices=devices[rows], f=self.factors)})["cost"]
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""
@@ -304,6 +283,93 @@ class Grid:
         """A metric's per-replica array (G x B), NaN where unknown."""
         array = getattr(self, FIELDS[name])
         return np.broadcast_to(array, self.latency_ms.shape)
+
+
+#: Configurations predicted at a time: a block's arrays stay in the processor's cache, which
+#: makes the arithmetic on large candidate sets several times faster than whole arrays.
+BLOCK_ROWS = 4096
+
+
+def _blockwise(rows: int, compute) -> dict[str, np.ndarray]:
+    """``compute(row_slice)`` over blocks of rows, stitched into whole arrays."""
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, max(rows, 1), BLOCK_ROWS):
+        part = compute(slice(start, start + BLOCK_ROWS))
+        for name, values in part.items():
+            if name not in out:
+                out[name] = np.empty((rows, values.shape[1]), dtype=values.dtype)
+            out[name][start:start + BLOCK_ROWS] = values
+    return out
+
+
+def _roofline(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> dict[str, np.ndarray]:
+    """The roofline for a block of configurations (columns ``c``, G x 1) at batch sizes ``b``.
+    Each kind of model is computed only when the block holds one."""
+    auto = c["auto"]
+    nan = np.full((len(auto), b.shape[1]), np.nan)
+    if not auto.any():
+        seconds, compute_s, memory_s = _single_pass(c, b)
+        ttft = tpot = nan
+    elif auto.all():
+        seconds, compute_s, memory_s, ttft, tpot = _autoregressive(c, b, f)
+    else:
+        single, auto_rows = _single_pass(c, b), _autoregressive(c, b, f)
+        seconds, compute_s, memory_s = (np.where(auto, a, s) for a, s in zip(auto_rows, single))
+        ttft, tpot = (np.where(auto, a, np.nan) for a in auto_rows[3:])
+    tdp, idle = c["tdp"], c["idle"]
+    idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
+    load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
+    return {
+        "latency_ms": seconds * 1000,
+        "throughput_rps": b / seconds,
+        "power_w": (idle + (tdp - idle) * load) * c["shards"],
+        "ttft_ms": ttft,
+        "tpot_ms": tpot,
+        "compute_bound": compute_s >= memory_s,
+        "memory_gb": _memory(c, b, f) / c["shards"],
+    }
+
+
+def _memory_time(c: dict[str, np.ndarray], nbytes: np.ndarray) -> np.ndarray:
+    bandwidth = c["bandwidth"]
+    return np.where(np.isnan(bandwidth), 0.0, nbytes / np.where(np.isnan(bandwidth), 1.0, bandwidth))
+
+
+def _single_pass(c: dict[str, np.ndarray], b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Single-pass and diffusion models: one step per batch, reading weights and activations.
+    Returns (seconds, compute seconds, memory seconds) per batch."""
+    compute = b * (c["gflops"] * 1e9) / c["peak"]
+    activations = b * c["gflops"] * c["act_mb"] * 1e6 * c["bpp"] / 4
+    memory = _memory_time(c, c["params"] * c["bpp"] + activations)
+    return np.maximum(compute, memory) + c["overhead"], compute, memory
+
+
+def _autoregressive(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> tuple[np.ndarray, ...]:
+    """Autoregressive models: a prefill over the prompt, then one weight-reading step per
+    token. Sharded, each token all-reduces 4 x layers x d_model activations (2 bytes each)
+    per sequence. Returns (seconds, compute seconds, memory seconds, TTFT ms, TPOT ms)."""
+    shards, link, prompt, output = c["shards"], c["link"], c["prompt"], c["output"]
+    flops = c["gflops"] * 1e9
+    compute = b * flops / c["peak"]
+    d_model = (f.d_model_per_layer * c["params"] / 12) ** (1 / 3)
+    comm_bytes = 4 * (d_model / f.d_model_per_layer) * d_model * 2 * (shards - 1) / shards
+    comm = np.where(shards > 1, b * comm_bytes / np.where(np.isnan(link), 1.0, link), 0.0)
+    prefill = b * prompt * flops / c["peak"] + prompt * comm
+    token_mem = _memory_time(c, c["params"] * c["bpp"]) * np.ones_like(b)
+    token_step = np.maximum(compute, token_mem) + comm + c["overhead"]
+    return (prefill + output * token_step, prefill + output * compute, output * token_mem,
+            (prefill + token_step) * 1000, token_step * 1000)
+
+
+def _memory(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> np.ndarray:
+    """Device memory of one replica before sharding: weights with the runtime's overhead, plus
+    the KV cache (autoregressive) or the activations (others) of a batch."""
+    bpp, params, auto = c["bpp"], c["params"], c["auto"]
+    base = params * bpp / 1e9 * (1 + f.runtime_memory_overhead)
+    kv_scale = np.where(bpp >= 2, bpp / 2, 1.0)
+    kv = b * f.kv_gb_per_bparam_per_ktoken * params / 1e9 * (c["prompt"] + c["output"]) / 1000 * kv_scale
+    activations = b * (c["gflops"] * c["act_mb"]) * bpp / 4 / 1000
+    return base + np.where(auto, kv, activations)
 
 
 def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, f: PerfFactors):

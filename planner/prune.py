@@ -41,8 +41,13 @@ def replica_grid(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
     return need
 
 
-def deployment_grid(grid: Grid, metric: str, replicas: np.ndarray, per_replica: bool = False) -> np.ndarray:
+def deployment_grid(grid: Grid, metric: str, replicas: np.ndarray, per_replica: bool = False,
+                    cells: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """A metric for the whole deployment (per replica with ``per_replica``), on every cell
+    or, given ``cells`` (row and column indices), on those only."""
     values = grid.metric(metric)
+    if cells is not None:
+        values, replicas = values[cells], replicas[cells]
     return values if per_replica or metric not in REPLICATED else values * replicas
 
 
@@ -104,51 +109,65 @@ def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas
     cells = np.nonzero(mask)
     if len(cells[0]) < 2:
         return mask
-    matrix = np.empty((len(cells[0]), len(dims)))
-    for j, (metric, lower_is_better) in enumerate(dims):
-        values = deployment_grid(grid, metric, replicas, per_replica=per_replica_all or metric == "throughput")[cells]
-        matrix[:, j] = np.where(np.isnan(values), np.inf, values if lower_is_better else -values)
-    keep = _non_dominated(matrix, None if groups is None else groups[cells[0]])
+    columns = []
+    for metric, lower_is_better in dims:
+        values = deployment_grid(grid, metric, replicas, per_replica_all or metric == "throughput", cells)
+        columns.append(np.where(np.isnan(values), np.inf, values if lower_is_better else -values))
+    if groups is None:
+        keep = _non_dominated(columns)
+    else:
+        keep = _non_dominated_by_label(columns, groups[cells[0]])
     out = np.zeros_like(mask)
     out[cells[0][keep], cells[1][keep]] = True
     return out
 
 
-def _non_dominated(matrix: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
-    """Mask of rows not strictly dominated (all <=, some <) by another row with the same
-    label (by any other row without ``labels``).
+def _non_dominated(columns: list[np.ndarray]) -> np.ndarray:
+    """Which rows (one value per column) no other row strictly dominates (all <=, some <).
 
     A row's dominators all have a smaller sum of (finite) values, so the row of least sum
     is never dominated: keep it and drop every row it dominates. The next least sum among
     the rest is then undominated too (a dominator was either kept, and would have dropped
-    it, or dropped by a kept row that dominates it as well). Rows are sorted once by label
-    and sum; each pass keeps the first row of every label and drops what it dominates, one
-    vectorised step over a shrinking remainder (rows x front size). Columns are compared
+    it, or dropped by a kept row that dominates it as well). Each pass is one vectorised
+    step over a shrinking remainder: rows x front size, with no sort. Columns are compared
     one at a time (numpy reduces a short row axis slowly)."""
-    sums = sum(_finite(matrix[:, j]) for j in range(matrix.shape[1]))
-    index = np.argsort(sums)  # ties in sum never dominate each other, so their order does not matter
-    if labels is None:
-        labels = np.zeros(len(matrix), dtype=np.int64)
-    else:
-        index = index[np.argsort(labels[index], kind="stable")]
-    columns = [np.ascontiguousarray(matrix[index, j]) for j in range(matrix.shape[1])]
-    owner = labels[index]
-    kept = []
+    sums = sum(_finite(column) for column in columns)
+    keep = np.zeros(len(sums), dtype=bool)
+    index = np.arange(len(sums))
+    while len(index):
+        best = int(np.argmin(sums))
+        keep[index[best]] = True
+        stay = ~_dominated_by([column[best] for column in columns], columns)
+        stay[best] = False
+        columns, index, sums = [column[stay] for column in columns], index[stay], sums[stay]
+    return keep
+
+
+def _non_dominated_by_label(columns: list[np.ndarray], labels: np.ndarray) -> np.ndarray:
+    """``_non_dominated`` within each label at once: rows sorted by label and sum, each pass
+    keeps the first row of every label and drops what it dominates within its label."""
+    sums = sum(_finite(column) for column in columns)
+    order = np.argsort(sums)  # rows of equal sum never dominate each other: their order does not matter
+    index = order[np.argsort(labels[order], kind="stable")]
+    columns, owner = [column[index] for column in columns], labels[index]
+    keep = np.zeros(len(sums), dtype=bool)
     while len(index):
         first = np.r_[True, owner[1:] != owner[:-1]]
-        kept.append(index[first])
+        keep[index[first]] = True
         head = np.maximum.accumulate(np.where(first, np.arange(len(index)), 0))  # each row's first of its label
-        no_worse = np.ones(len(index), dtype=bool)
-        better = np.zeros(len(index), dtype=bool)
-        for column in columns:
-            no_worse &= column[head] <= column
-            better |= column[head] < column
-        stay = ~((no_worse & better) | first)
-        columns, index, owner = [c[stay] for c in columns], index[stay], owner[stay]
-    keep = np.zeros(len(matrix), dtype=bool)
-    if kept:
-        keep[np.concatenate(kept)] = True
+        stay = ~(_dominated_by([column[head] for column in columns], columns) | first)
+        columns, index, owner = [column[stay] for column in columns], index[stay], owner[stay]
     return keep
+
+
+def _dominated_by(head: list, columns: list[np.ndarray]) -> np.ndarray:
+    """Rows of ``columns`` that ``head`` (values, or one row per row) strictly dominates."""
+    no_worse = np.ones(len(columns[0]), dtype=bool)
+    better = np.zeros(len(columns[0]), dtype=bool)
+    for h, column in zip(head, columns):
+        no_worse &= h <= column
+        better |= h < column
+    return no_worse & better
 
 
 def _finite(column: np.ndarray) -> np.ndarray:
