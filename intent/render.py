@@ -165,6 +165,19 @@ def entry_table(entry) -> Table:
     return table
 
 
+def _fleet_levels(report) -> str:
+    """Where the lexicographic solve stopped: the first level not proven and its gap, and
+    how many later levels the time limit left unsolved."""
+    open_level = next((k for k, gap in enumerate(report.gaps) if gap > 0), None)
+    unsolved = len(report.levels) - len(report.gaps)
+    parts = []
+    if open_level is not None:
+        parts.append(f"{report.levels[open_level]}: gap {report.gaps[open_level]:.2%}")
+    if unsolved:
+        parts.append(f"{unsolved} tie-breaker level(s) not reached within the time limit")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def show_fleet(plan, console: Console) -> None:
     """A fleet plan: placements, what was not placed and why, and pool utilisation."""
     t = plan.totals
@@ -174,8 +187,7 @@ def show_fleet(plan, console: Console) -> None:
         f"[bold]{t.slo_met} of {t.workloads} workloads meet their SLOs[/bold] · {t.placed} placed\n"
         f"served {t.served_rps:,.1f} of {t.requested_rps:,.1f} req/s · {t.power_w:,.0f} W · {cost}\n"
         f"objective: SLOs met by priority, then {plan.objective} · solver {plan.solver.status}"
-        + (f" (gap {max(plan.solver.gaps):.2%})" if plan.solver.gaps and max(plan.solver.gaps) > 0 else ""),
-        title="fleet plan", border_style="green"))
+        + _fleet_levels(plan.solver), title="fleet plan", border_style="green"))
     table = Table(title="placements")
     for column in ("workload", "pool", "configuration", "SLO -> predicted", "power", "met"):
         table.add_column(column)

@@ -150,16 +150,17 @@ def _inference_options(w: int, p: int, workload: FleetWorkload, item: InventoryI
     mask = satisfying_mask(grid, bounds, need, UNLIMITED)
     if not mask.any():
         return [], _unmet_bound(grid, bounds, need)
-    shards = grid.configs.shards.astype(float)[:, None] * np.ones_like(need)
-    columns = {
-        "slots": need * shards,
-        "power": deployment_grid(grid, "power", need),
-        "cost": deployment_grid(grid, "cost", need),
-        "rate per slot": -grid.throughput_rps / shards,
-    }
+    cells = np.nonzero(mask)
+    shards = grid.configs.shards.astype(float)[cells[0]]
+    columns = [
+        need[cells] * shards,  # slots
+        deployment_grid(grid, "power", need, cells=cells),
+        deployment_grid(grid, "cost", need, cells=cells),
+        -grid.throughput_rps[cells] / shards,  # rate per slot
+    ]
     slots = item.total_slots
     out = []
-    for g, k in _best_cells(mask, columns):
+    for g, k in _best_cells(cells, columns):
         x = grid.configs[g]
         out.append(Option(
             workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k],
@@ -187,12 +188,12 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
         fastest = min(rows, key=lambda r: r.hours)
         return [], (f"the fastest job takes {fastest.hours:,.1f} h on {fastest.devices} slot(s), "
                     f"past the {workload.deadline_hours:g} h deadline")
-    columns = {"slots": np.array([[r.devices] for r in on_time], dtype=float),
-               "power": np.array([[np.nan if r.power_w is None else r.power_w * r.hours] for r in on_time]),
-               "cost": np.array([[np.nan if r.job_cost_usd is None else r.job_cost_usd] for r in on_time]),
-               "hours": np.array([[r.hours] for r in on_time])}
+    columns = [np.array([r.devices for r in on_time], dtype=float),  # slots
+               np.array([np.nan if r.power_w is None else r.power_w * r.hours for r in on_time]),  # energy
+               np.array([np.nan if r.job_cost_usd is None else r.job_cost_usd for r in on_time]),  # cost
+               np.array([r.hours for r in on_time])]
     out = []
-    for i, _ in _best_cells(np.ones((len(on_time), 1), dtype=bool), columns):
+    for i, _ in _best_cells((np.arange(len(on_time)), np.zeros(len(on_time), dtype=np.int64)), columns):
         r = on_time[i]
         out.append(Option(
             workload=w, pool=p, model_id=r.model.id, precision=r.precision, batch_size=r.batch_size,
@@ -201,17 +202,21 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
     return out, None
 
 
-def _best_cells(mask: np.ndarray, columns: dict[str, np.ndarray]) -> list[tuple[int, int]]:
-    """The best cell of ``mask`` on each column (lower is better; unknown is worst), ties to
-    the next columns and then the cell's position; each cell once, in a fixed order."""
-    rows, cols = np.nonzero(mask)
-    matrix = np.stack([np.nan_to_num(c[mask], nan=np.inf) for c in columns.values()], axis=1)
+def _best_cells(cells: tuple[np.ndarray, np.ndarray], columns: list[np.ndarray]) -> list[tuple[int, int]]:
+    """The best of ``cells`` (row-major, with one value per cell in each column) on each
+    column (lower is better; unknown is worst), ties to the next columns and then the cell's
+    position; each cell once, in a fixed order."""
+    rows, cols = cells
+    values = [np.where(np.isnan(c), np.inf, c) for c in columns]
     chosen: set[int] = set()
-    for j in range(matrix.shape[1]):
-        order = [j] + [i for i in range(matrix.shape[1]) if i != j]
-        # np.lexsort sorts by its last key first: the cell position breaks the last ties.
-        keys = [cols, rows] + [matrix[:, i] for i in reversed(order)]
-        chosen.add(int(np.lexsort(keys)[0]))
+    for j in range(len(values)):
+        candidates = np.arange(len(rows))  # row-major, so the first left is the first cell
+        for column in [values[j]] + values[:j] + values[j + 1:]:
+            if len(candidates) == 1:
+                break
+            mine = column[candidates]
+            candidates = candidates[mine == mine.min()]
+        chosen.add(int(candidates[0]))
     return [(int(rows[n]), int(cols[n])) for n in sorted(chosen)]
 
 

@@ -72,9 +72,10 @@ class FleetTotals(_Frozen):
 
 
 class FleetSolverReport(_Frozen):
-    status: str = Field(description="OPTIMAL, or FEASIBLE when a level stopped at the time limit")
+    status: str = Field(description="OPTIMAL, or FEASIBLE when the time limit stopped a level or left later "
+                                    "levels unsolved (fewer gaps than levels)")
     levels: list[str] = Field(description="the lexicographic objective, most important first")
-    gaps: list[float] = Field(description="relative gap to the solver's bound at each level (0 when proven)")
+    gaps: list[float] = Field(description="relative gap to the solver's bound at each level solved (0 when proven)")
     options: int = Field(description="configurations the model chose among, after pruning")
     time_limit_s: float
     seed: int

@@ -37,6 +37,7 @@ megabytes, micro-dollars), rounding against the bound so a scaled solution is a 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 from intent.schema import Constraint, Metric, Sense
@@ -247,21 +248,41 @@ def new_solver(cp, settings: SolverSettings):
     return solver
 
 
-def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=()) -> OrderedResult | None:
+def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=(), budget_s: float | None = None,
+                      settled: tuple[int, ...] = ()) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
-    (a lexicographic objective). None when the first level has no solution. Each level
-    starts from the previous level's solution on the variables ``keep`` (a warm start), and
-    the result holds their values in the last solution found: a later level that finds
-    none (stopped at the time limit) leaves the solver without one."""
-    status_name, values, gaps, assignment = "OPTIMAL", [], [], ()
+    (a lexicographic objective). None when the first level solved has no solution. Each
+    level starts from the previous level's solution on the variables ``keep`` (a warm
+    start), and the result holds their values in the last solution found: a later level
+    that finds none (stopped at the time limit) leaves the solver without one.
+
+    ``settled`` holds the values of the leading levels already proven optimal without the
+    solver (a hinted solution that reaches a bound): they are fixed, not solved. With
+    ``budget_s`` the levels share that much wall time: each is given what is left, and the
+    levels left when it is spent are not solved (the result is FEASIBLE, with fewer gaps
+    than levels)."""
+    start = time.perf_counter()
+    status_name, values, gaps, assignment, solved = "OPTIMAL", [], [], (), False
     for depth, (expr, sense) in enumerate(levels):
+        if depth < len(settled):
+            model.add(expr == settled[depth])
+            values.append(settled[depth])
+            gaps.append(0.0)
+            continue
+        if budget_s is not None:
+            left = budget_s - (time.perf_counter() - start)
+            if solved and left <= 0:
+                status_name = "FEASIBLE"
+                break
+            solver.parameters.max_time_in_seconds = max(left, 0.0) if solved else budget_s
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
         status = solver.solve(model)
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
-            if depth == 0:
+            if not solved:
                 return None
             status_name = "FEASIBLE"
             break
+        solved = True
         if status == cp.FEASIBLE:
             status_name = "FEASIBLE"
         best = round(solver.objective_value)

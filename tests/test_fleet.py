@@ -291,3 +291,26 @@ def test_no_solution_within_the_time_limit_is_an_error_not_an_empty_plan(tmp_pat
         assert result.assignments
         proven = all(g == 0 for g in result.solver.gaps) and len(result.solver.gaps) == len(result.solver.levels)
         assert (result.solver.status == "OPTIMAL") == proven
+
+
+def test_levels_settled_by_the_first_plan_match_solving_them(tmp_path, catalog, monkeypatch):
+    """When the greedy first plan meets every SLO and serves every rate it can, those levels
+    are fixed without a solve; solving them instead reaches the same values."""
+    fleet = load_fleet(str(ROOT / "examples" / "fleet.yaml"), catalog)
+    workloads, inventory = fleet_workloads(fleet, catalog), fleet.as_inventory()
+    settled = place(workloads, inventory, catalog, "throughput")
+    from planner.fleet import FleetModel
+
+    calls = []
+    original = FleetModel.settled
+
+    def spy(self, objective, placed):
+        calls.append(original(self, objective, placed))
+        return ()
+
+    monkeypatch.setattr(FleetModel, "settled", spy)
+    solved = place(workloads, inventory, catalog, "throughput")
+    assert calls and len(calls[0]) == 2, "the example's first plan settles both leading levels"
+    assert settled.totals.slo_met == solved.totals.slo_met
+    assert math.isclose(settled.totals.served_rps, solved.totals.served_rps, rel_tol=1e-9)
+    assert settled.solver.gaps[:2] == [0.0, 0.0] and solved.solver.gaps[:2] == [0.0, 0.0]

@@ -27,7 +27,9 @@ def fleet_plan(
     objective: Annotated[Optional[FleetObjective], typer.Option(
         "--objective", help="Override the file's fleet objective: served throughput, power or cost.")] = None,
     catalog: CatalogOpt = None,
-    time_limit: TimeLimitOpt = None,
+    time_limit: Annotated[Optional[float], typer.Option(
+        "--time-limit", min=0.1, help="Solver time in seconds for all the objective levels together (the SLO and "
+                                      "fleet-objective levels come first; tie-breakers get what is left).")] = None,
     seed: SeedOpt = None,
     workers: Annotated[Optional[int], typer.Option(
         "--workers", min=1, max=64, help="Solver threads (default 1: the same file always gives the same plan).")] = None,
