@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from intent.commands.common import CatalogOpt, JsonOpt, SeedOpt, TimeLimitOpt, console, print_json
+from intent.commands.common import CatalogOpt, JsonOpt, SeedOpt, console, print_json
 
 app = typer.Typer(help="Fleets: many inference services and training jobs placed at once on shared devices.",
                   no_args_is_help=True)
