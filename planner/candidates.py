@@ -172,7 +172,7 @@ def _shardable(pools: list[Pool], models: list[ModelVariant], factors: PerfFacto
     return split | (degrees == 1)[None, None, :]
 
 
-def _group_limit(device: Device, item) -> float:
+def _group_limit(device: Device, item: InventoryItem | None) -> int:
     if device.max_group is None or device.interconnect_gbs is None:
         return 1
     if item is not None and item.sharing is not None:

@@ -61,6 +61,14 @@ class ConfigTable:
     def __iter__(self) -> Iterator[Config]:
         return (self[g] for g in range(len(self)))
 
+    def per_device(self, value) -> np.ndarray:
+        """``value(device)`` for each configuration's device, as a column (G x 1)."""
+        return np.array([value(d) for d in self.devices], dtype=float)[self.device][:, None]
+
+    def per_model(self, value) -> np.ndarray:
+        """``value(model)`` for each configuration's model, as a column (G x 1)."""
+        return np.array([value(m) for m in self.models], dtype=float)[self.model][:, None]
+
     @property
     def device_ids(self) -> np.ndarray:
         """Each configuration's device id."""

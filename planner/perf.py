@@ -152,13 +152,7 @@ class Grid:
         """Per-configuration inputs of the roofline (G x 1), gathered from per-device,
         per-model and per-precision figures."""
         f = self.factors
-
-        def per_device(figure) -> np.ndarray:
-            return _column([figure(d) for d in t.devices])[t.device]
-
-        def per_model(value) -> np.ndarray:
-            return _column([value(m) for m in t.models])[t.model]
-
+        per_device, per_model = t.per_device, t.per_model
         shards = t.shards.astype(float)[:, None]
         share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
@@ -228,8 +222,8 @@ class Grid:
 
     def _cost(self) -> np.ndarray:
         t = self.configs
-        cloud = _column([figure_or_nan(d.cloud_usd_per_hour) for d in t.devices])[t.device]
-        purchase = _column([figure_or_nan(d.purchase_usd) for d in t.devices])[t.device]
+        cloud = t.per_device(lambda d: figure_or_nan(d.cloud_usd_per_hour))
+        purchase = t.per_device(lambda d: figure_or_nan(d.purchase_usd))
         is_cloud = np.array([p == "cloud" for p in t.placements])[t.placement][:, None]
         devices = (t.shards * t.share)[:, None]
         stated = t.usd_per_hour[:, None]

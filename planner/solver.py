@@ -232,8 +232,6 @@ class Chooser:
 @dataclass(frozen=True)
 class OrderedResult:
     status: str  # OPTIMAL, or FEASIBLE when some level stopped at the time limit
-    first: int  # the first level's optimum (scaled)
-    gap: float  # relative gap to the solver's bound on the first level
     values: tuple[int, ...] = ()  # every level's value reached (scaled)
     gaps: tuple[float, ...] = ()  # every level's relative gap to the solver's bound
     assignment: tuple[int, ...] = ()  # the last solution's value of each of ``keep`` (see optimise_in_order)
@@ -294,7 +292,7 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
         model.clear_hints()
         for var, v in zip(keep, assignment):
             model.add_hint(var, v)
-    return OrderedResult(status_name, values[0], gaps[0], tuple(values), tuple(gaps), assignment)
+    return OrderedResult(status_name, tuple(values), tuple(gaps), assignment)
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
