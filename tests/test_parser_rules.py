@@ -125,3 +125,15 @@ def test_unreadable_requests_raise_a_typed_error_with_an_example(text):
     with pytest.raises(IntentNotUnderstood) as info:
         parse(text, offline=True)
     assert "classify images" in info.value.hint
+
+
+@pytest.mark.parametrize("text", ["0. 0. images", "train on 1.2.3 images", "fine-tune on 5,,000 records"])
+def test_malformed_numbers_give_a_typed_error_or_a_reading_never_a_crash(text):
+    from intent.errors import IntentError
+
+    try:
+        intent = parse(text, offline=True)
+    except IntentError:
+        return
+    records = intent.workload.dataset_records
+    assert records is None or records >= 0

@@ -182,6 +182,10 @@ def _parameter(lexicon: Lexicon, space: Workspace, words: str) -> float | None:
 
 # -- workload -----------------------------------------------------------------------------
 
+#: A number as written: thousands separated by commas ("2,000,000") or not, with decimals.
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d.,]*\d)"
+
+
 def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int]] = ()) -> dict:
     """Kind, dataset size, epochs and batch size; numbers already read as rates or units are skipped."""
     spec = lexicon["workload"]
@@ -189,7 +193,7 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     kind_matches = kinds.scan(space.masked)
     out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
-                           ("dataset_records", rf"(?P<n>\d[\d,.]*\s*(?:k|m|million|thousand|万|亿)?)\s*"
+                           ("dataset_records", rf"(?<![\d.,])(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
         for m in re.finditer(pattern, space.masked):
@@ -206,7 +210,7 @@ def _alt(words) -> str:
 
 
 def _integer(text: str, lexicon: Lexicon) -> int:
-    m = re.match(r"([\d,.]+)\s*(\S+)?", text.strip())
+    m = re.match(rf"({NUMBER})\s*(\S+)?", text.strip())
     value = float(m.group(1).replace(",", ""))
     scale = m.group(2)
     if scale:
