@@ -17,10 +17,14 @@ from policies.compliance import Regime, load_regime
 from policies.errors import PolicyError
 from policies.organisation import OrganisationPolicy, PolicyViolation, apply_policy, load_policy
 from policies.privacy import dp_parameters
+from policies.detection import Detection
+from policies.greenlist import GreenListWatermark, fingerprint, verify_fingerprint
+from policies.image_watermark import ImageWatermark
 from policies.watermark import watermark_overhead_ms, watermark_parameters
 
-__all__ = ["OrganisationPolicy", "PolicyEffects", "PolicyError", "PolicyViolation", "dp_sgd_section", "load_policy",
-           "preflight", "sections"]
+__all__ = ["Detection", "GreenListWatermark", "ImageWatermark", "OrganisationPolicy", "PolicyEffects", "PolicyError",
+           "PolicyViolation", "dp_sgd_section", "fingerprint", "load_policy", "preflight", "sections",
+           "verify_fingerprint"]
 
 
 @dataclass

@@ -30,20 +30,28 @@ def watermark_overhead_ms(task: str | None, output_tokens: int) -> float:
     return float(config[kind]["overhead_ms"])
 
 
-def watermark_parameters(task: str | None) -> dict:
-    config = watermark_config()
-    kind = watermark_kind(task)
-    spec = config[kind]
-    params = {"kind": kind, "method": spec["method"]}
-    if kind == "text":
-        from policies.greenlist import false_positive_rate
+_DETECTORS = {
+    "text": "policies.greenlist.GreenListWatermark.detect (green tokens: z-score, p-value)",
+    "image": "policies.image_watermark.ImageWatermark.detect (payload bits read back: z-score, p-value)",
+}
+_KEY = "per-deployment secret (generate and keep in the secret store)"
 
-        params.update(gamma=spec["gamma"], delta=spec["delta"], z_threshold=spec["z_threshold"],
-                      false_positive_rate=false_positive_rate(spec["z_threshold"]),
-                      detector="policies.greenlist.GreenListWatermark.detect (z-score, p-value)",
-                      reference=spec["reference"], key="per-deployment secret (generate and keep in the secret store)")
-    elif kind == "image":
-        params.update(reference=spec["reference"])
-    else:
+
+def watermark_parameters(task: str | None) -> dict:
+    """What the plan's watermark section states: the method, its parameters and its detector."""
+    from policies.detection import false_positive_rate
+
+    kind = watermark_kind(task)
+    spec = watermark_config()[kind]
+    params = {"kind": kind, "method": spec["method"]}
+    if kind == "artifact":
         params.update(signer="policies.greenlist.fingerprint (HMAC-SHA256 of the artifact)")
+        return params
+    if kind == "text":
+        params.update(gamma=spec["gamma"], delta=spec["delta"])
+    else:
+        params.update(library=spec["library"], payload_bits=spec["payload_bits"],
+                      overhead_basis=spec["overhead_basis"])
+    params.update(z_threshold=spec["z_threshold"], false_positive_rate=false_positive_rate(spec["z_threshold"]),
+                  detector=_DETECTORS[kind], reference=spec["reference"], key=_KEY)
     return params

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from policies.greenlist import GreenListWatermark, false_positive_rate, fingerprint, verify_fingerprint
+from policies.detection import false_positive_rate
+from policies.greenlist import GreenListWatermark, fingerprint, verify_fingerprint
 
 VOCAB = 2000
 
@@ -39,7 +40,8 @@ def test_the_key_is_needed_to_detect():
 
 def test_green_lists_are_keyed_deterministic_and_sized_by_gamma():
     mark = GreenListWatermark(b"k", VOCAB, gamma=0.25)
-    assert mark.green_mask(7).sum() == 500
+    green = int(mark.green_mask(7).sum())  # Binomial(2000, 0.25): mean 500, sd 19.4
+    assert abs(green - 500) < 4 * 19.4
     assert (mark.green_mask(7) == mark.green_mask(7)).all()
     assert not (mark.green_mask(7) == mark.green_mask(8)).all()
     assert false_positive_rate(4.0) == pytest.approx(3.17e-5, rel=1e-2)

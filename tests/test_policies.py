@@ -7,6 +7,7 @@ import pytest
 from intent import parse, plan
 from policies import PolicyError, preflight
 from policies.compliance import load_regime
+from policies.watermark import watermark_config
 
 
 def test_hipaa_keeps_data_on_premises_or_encrypted_in_use(catalog):
@@ -37,7 +38,12 @@ def test_watermark_latency_enters_the_plan():
 
 def test_image_outputs_get_an_image_watermark():
     effects = preflight(parse("text to image, watermark every image", offline=True))
-    assert effects.extra_latency_ms == 30.0
+    assert effects.extra_latency_ms == watermark_config()["image"]["overhead_ms"] > 0
+    result = plan("text to image, watermark every image", offline=True)
+    section = next(s for s in result.policies if s.name == "watermark")
+    assert section.parameters["kind"] == "image" and section.parameters["payload_bits"] == 64
+    assert "ImageWatermark.detect" in section.parameters["detector"]
+    assert section.latency_overhead_ms == effects.extra_latency_ms
 
 
 def test_differential_privacy_section_is_calibrated_to_epsilon():
