@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from intent import parse, plan
 from policies import PolicyError, preflight
 from policies.compliance import load_regime
+from policies.privacy import dp_parameters, release
 from policies.watermark import watermark_config
 
 
@@ -52,6 +54,17 @@ def test_differential_privacy_section_is_calibrated_to_epsilon():
     assert section.parameters["epsilon"] == 0.5 and section.parameters["noise_scale"] == 2.0
     default = plan("text classification with differential privacy", offline=True)
     assert any("epsilon" in a for a in default.assumptions)
+    assert any("counts" in a for a in default.assumptions)
+
+
+def test_released_aggregates_get_laplace_noise_of_the_stated_scale():
+    rng = np.random.default_rng(0)
+    noisy = release(np.zeros(200_000), epsilon=0.5, sensitivity=3.0, rng=rng)
+    # Laplace(b): mean 0, mean absolute deviation b = sensitivity / epsilon = 6
+    assert abs(noisy.mean()) < 0.1 and np.mean(np.abs(noisy)) == pytest.approx(6.0, rel=0.02)
+    assert dp_parameters(0.5, None, sensitivity=3.0)[0]["noise_scale"] == 6.0
+    with pytest.raises(ValueError, match="sensitivity"):
+        release([1.0], epsilon=1.0, sensitivity=0)
 
 
 def test_unknown_regime_is_a_policy_error():
