@@ -28,14 +28,14 @@ def test_watermarked_text_is_detected_and_plain_text_is_not():
     mark = GreenListWatermark(b"deployment-secret", VOCAB, gamma=0.25, delta=2.0)
     marked = mark.detect(generate(mark, 200, seed=1))
     plain = mark.detect(generate(None, 200, seed=2))
-    assert marked.watermarked(4.0) and marked.p_value < 1e-6
-    assert not plain.watermarked(4.0) and abs(plain.z_score) < 4
+    assert marked.z_score > 4 and marked.watermarked(4.0) and marked.p_value < 1e-6
+    assert plain.z_score < 2 and not plain.watermarked(4.0)
 
 
 def test_the_key_is_needed_to_detect():
     mark = GreenListWatermark(b"deployment-secret", VOCAB)
     other = GreenListWatermark(b"another-key", VOCAB)
-    assert not other.detect(generate(mark, 200, seed=3)).watermarked(4.0)
+    assert other.detect(generate(mark, 200, seed=3)).z_score < 2
 
 
 def test_green_lists_are_keyed_deterministic_and_sized_by_gamma():
