@@ -49,7 +49,7 @@ class CandidateSet:
         """Estimates for the cells of ``mask`` (row-major: configuration, then batch size)."""
         if self.grid is None:
             return []
-        return [self.grid.prediction(g, k) for g, k in zip(*np.nonzero(mask & self.grid.fits))]
+        return self.grid.predictions(*np.nonzero(mask & self.grid.fits))
 
     @cached_property
     def rows(self) -> list[Estimate]:

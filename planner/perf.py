@@ -237,28 +237,41 @@ class Grid:
         return np.where(np.isnan(t.max_count), default, np.minimum(default, t.max_count // t.shards))[:, None]
 
     def prediction(self, g: int, k: int) -> Estimate:
-        x = self.configs[g]
-        # model_construct: every field is computed here from validated catalog entries.
-        return Estimate.model_construct(
-            model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
-            placement=x.placement, latency_ms=float(self.latency_ms[g, k]),
-            throughput_rps=float(self.throughput_rps[g, k]), power_w=nan_to_none(self.power_w[g, k]),
-            energy_j=nan_to_none(self.energy_j[g, k]), memory_gb=float(self.memory_gb[g, k]),
-            cost_usd_per_hour=nan_to_none(self.cost_usd_per_hour[g, k]), accuracy=nan_to_none(self.accuracy[g, 0]),
-            bound_by="compute" if self.compute_bound[g, k] else "memory bandwidth",
-            provenance=self._provenance(g, k),
-            max_replicas=None if x.max_count is None else x.max_count // x.shards, shards=x.shards,
-            ttft_ms=nan_to_none(self.ttft_ms[g, k]), tpot_ms=nan_to_none(self.tpot_ms[g, k]),
-            tokens_per_s=nan_to_none(self.throughput_rps[g, k] * self.output_tokens[g, 0])
-            if self.autoregressive[g, k] else None,
-        )
+        return self.predictions([g], [k])[0]
 
-    def _provenance(self, g: int, k: int) -> dict[str, str]:
-        x = self.configs[g]
-        out = _provenance(x.model, x.device, x.precision, x.placement, x.usd_per_hour)
-        if (g, k) in self.measured:
-            note = self.measured[(g, k)]
-            out = {**out, "latency_ms": note, "throughput_rps": note}
+    def predictions(self, gs, ks) -> list[Estimate]:
+        """Estimates for the cells (gs[i], ks[i]): figures gathered once per field, each
+        configuration's entries and provenance worked out once."""
+        cells = (np.asarray(gs, dtype=int), np.asarray(ks, dtype=int))
+
+        def gathered(array, unknown_is_none: bool = True) -> list:
+            values = np.broadcast_to(array, self.latency_ms.shape)[cells].tolist()
+            return [None if v != v else v for v in values] if unknown_is_none else values  # v != v: NaN
+
+        latency, throughput, memory = (gathered(a, False) for a in (self.latency_ms, self.throughput_rps, self.memory_gb))
+        power, energy, cost, ttft, tpot, accuracy = (
+            gathered(a) for a in (self.power_w, self.energy_j, self.cost_usd_per_hour, self.ttft_ms, self.tpot_ms,
+                                  self.accuracy))
+        tokens = gathered(np.where(self.autoregressive, self.throughput_rps * self.output_tokens, np.nan))
+        compute_bound = self.compute_bound[cells].tolist()
+        configs: dict[int, tuple] = {}
+        out = []
+        for i, (g, k) in enumerate(zip(*(c.tolist() for c in cells))):
+            if g not in configs:
+                x = self.configs[g]
+                configs[g] = x, _provenance(x.model, x.device, x.precision, x.placement, x.usd_per_hour), \
+                    None if x.max_count is None else x.max_count // x.shards
+            x, provenance, max_replicas = configs[g]
+            if (g, k) in self.measured:
+                note = self.measured[(g, k)]
+                provenance = {**provenance, "latency_ms": note, "throughput_rps": note}
+            # model_construct: every field is computed here from validated catalog entries.
+            out.append(Estimate.model_construct(
+                model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
+                placement=x.placement, latency_ms=latency[i], throughput_rps=throughput[i], power_w=power[i],
+                energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i], accuracy=accuracy[i],
+                bound_by="compute" if compute_bound[i] else "memory bandwidth", provenance=provenance,
+                max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i]))
         return out
 
     def add_latency(self, extra_ms: float) -> None:

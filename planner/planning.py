@@ -77,8 +77,12 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     # its device too), so the overall front is taken from the fronts per device.
     per_device = pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas, per_device=True) \
         if alternatives else feasible_cells
-    rows = candidates.cells(pareto_mask(grid, per_device, intent.constraints, objective, replicas))
-    runner_up_rows = candidates.cells(per_device) if alternatives else []
+    front = pareto_mask(grid, per_device, intent.constraints, objective, replicas)
+    if alternatives:  # the overall front is part of the fronts per device: predict each cell once
+        runner_up_rows = candidates.cells(per_device)
+        rows = [row for row, on_front in zip(runner_up_rows, front[per_device & grid.fits]) if on_front]
+    else:
+        runner_up_rows, rows = [], candidates.cells(front)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
     solution = Chooser(rows, intent.constraints, objective, settings, tie_breakers).best(
         strict_objective=not is_default)

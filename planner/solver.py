@@ -103,6 +103,39 @@ def replicas_needed(row: Estimate, constraints: list[Constraint], max_replicas: 
     return min(need, max_replicas + 1)
 
 
+def figures(rows: list[Estimate], replicas: list[int], metric: str, per_replica: bool = False) -> list[float | None]:
+    """Each row's figure for the metric: per replica, or for the whole deployment."""
+    if per_replica:
+        return [value(row, metric) for row in rows]
+    return [deployment_figure(row, metric, r) for row, r in zip(rows, replicas)]
+
+
+def coefficients(rows: list[Estimate], replicas: list[int], metric: str, per_replica: bool = False,
+                 unknown: int = 0) -> list[int]:
+    """Each row's scaled figure, ``unknown`` where it has none."""
+    return [unknown if v is None else to_int(metric, v) for v in figures(rows, replicas, metric, per_replica)]
+
+
+def replicas_allowed(row: Estimate, replicas: int, settings: SolverSettings) -> bool:
+    """Whether the deployment stays within the replica limit and the inventory's count."""
+    return replicas <= min(settings.max_replicas, row.max_replicas or settings.max_replicas)
+
+
+def scaled_bound(c: Constraint, figures: list[float | None]) -> tuple[list[int], int]:
+    """The rows' scaled figures and the scaled bound, each rounded against the bound (0 where unknown)."""
+    metric = c.metric.value
+    rounding = "up" if c.op == "<=" else "down"
+    coefficients = [0 if v is None else to_int(metric, v, rounding) for v in figures]
+    return coefficients, to_int(metric, c.value, "down" if c.op == "<=" else "up")
+
+
+def _meets(c: Constraint, figures: list[float | None]) -> list[bool]:
+    """Which rows meet the bound on their own (exactly the rows ``add_bound`` lets be chosen)."""
+    coefficients, bound = scaled_bound(c, figures)
+    return [v is not None and (w <= bound if c.op == "<=" else w >= bound)
+            for v, w in zip(figures, coefficients)]
+
+
 def deployment_figure(row: Estimate, metric: str, replicas: int) -> float | None:
     v = value(row, metric)
     if v is None or metric not in REPLICATED:
@@ -126,17 +159,15 @@ class Formulation:
         self.model.add_exactly_one(self.x)
         # A row that would need more replicas than allowed (or than the inventory holds) cannot be chosen.
         for xi, r, row in zip(self.x, replicas, rows):
-            if r > min(settings.max_replicas, row.max_replicas or settings.max_replicas):
+            if not replicas_allowed(row, r, settings):
                 self.model.add(xi == 0)
 
     def figures(self, metric: str, per_replica: bool = False) -> list[float | None]:
-        if per_replica:
-            return [value(row, metric) for row in self.rows]
-        return [deployment_figure(row, metric, r) for row, r in zip(self.rows, self.replicas)]
+        return figures(self.rows, self.replicas, metric, per_replica)
 
     def coefficients(self, metric: str, per_replica: bool = False, unknown: int = 0) -> list[int]:
         """Each row's scaled figure, ``unknown`` where it has none."""
-        return [unknown if v is None else to_int(metric, v) for v in self.figures(metric, per_replica)]
+        return coefficients(self.rows, self.replicas, metric, per_replica, unknown)
 
     def expression(self, metric: str, per_replica: bool = False, unknown: int = 0):
         """The metric of the chosen deployment as a linear expression."""
@@ -144,11 +175,8 @@ class Formulation:
 
     def add_bound(self, c: Constraint, literal=None) -> None:
         """A hard bound; rows with no figure for the metric are ruled out by it."""
-        metric = c.metric.value
-        rounding = "up" if c.op == "<=" else "down"
-        figures = self.figures(metric)
-        coefficients = [0 if v is None else to_int(metric, v, rounding) for v in figures]
-        bound = to_int(metric, c.value, "down" if c.op == "<=" else "up")
+        figures = self.figures(c.metric.value)
+        coefficients, bound = scaled_bound(c, figures)
         expr = self.cp.LinearExpr.weighted_sum(self.x, coefficients)
         built = self.model.add(expr <= bound) if c.op == "<=" else self.model.add(expr >= bound)
         if literal is not None:
@@ -176,15 +204,18 @@ def _penalty(rows: list[Estimate], metric: str, sense: str) -> int:
 
 class Chooser:
     """One CP-SAT model over a candidate set that answers "the best row", then "the best
-    row on a device not yet used" (runner-ups) by forbidding devices as it goes."""
+    row on a device not yet used" (runner-ups) by forbidding devices as it goes.
+
+    Every question it answers is "the lowest-ranked row that meets the bounds, on a device
+    still allowed", and devices are only ever allowed or forbidden whole. So on each device
+    only its lowest-ranked row that meets the bounds on its own can ever be chosen; the
+    model is built over those rows alone (a presolve step, exact by construction: the
+    test suite checks it against a scan of every row)."""
 
     def __init__(self, rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str],
                  settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = ()):
         self.rows = rows
         self.replicas = [replicas_needed(r, constraints, settings.max_replicas) for r in rows]
-        self.f = Formulation(rows, self.replicas, settings)
-        for c in constraints:
-            self.f.add_bound(c)
         metric, sense = objective
         self.levels = [Level(metric, sense)]
         for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
@@ -192,30 +223,45 @@ class Chooser:
                 self.levels.append(Level(m, s))
         # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
         self.keys = [[(1 if level.sense == "minimize" else -1) * c
-                      for c in self.f.coefficients(level.metric, level.metric == "throughput",
-                                                   _penalty(rows, level.metric, level.sense))]
+                      for c in coefficients(rows, self.replicas, level.metric, level.metric == "throughput",
+                                            _penalty(rows, level.metric, level.sense))]
                      for level in self.levels]
         self.keys += [self.replicas, list(range(len(rows)))]
         self.by_rank = sorted(range(len(rows)), key=lambda i: tuple(key[i] for key in self.keys))
         rank = [0] * len(rows)
         for place, i in enumerate(self.by_rank):
             rank[i] = place
-        self.f.model.minimize(self.f.cp.LinearExpr.weighted_sum(self.f.x, rank))
+        self.kept = self._device_bests(constraints, settings)
+        self.f = Formulation([rows[i] for i in self.kept], [self.replicas[i] for i in self.kept], settings)
+        for c in constraints:
+            self.f.add_bound(c)
+        self.f.model.minimize(self.f.cp.LinearExpr.weighted_sum(self.f.x, [rank[i] for i in self.kept]))
         self.forbidden: set[str] = set()
+
+    def _device_bests(self, constraints: list[Constraint], settings: SolverSettings) -> list[int]:
+        """Each device's lowest-ranked row that meets every bound, in row order."""
+        ok = [replicas_allowed(row, r, settings) for row, r in zip(self.rows, self.replicas)]
+        for c in constraints:
+            ok = [a and b for a, b in zip(ok, _meets(c, figures(self.rows, self.replicas, c.metric.value)))]
+        best: dict[str, int] = {}
+        for i in self.by_rank:
+            if ok[i]:
+                best.setdefault(self.rows[i].device_id, i)
+        return sorted(best.values())
 
     def best(self, forbid_devices: tuple[str, ...] = (), strict_objective: bool = False) -> Solution | None:
         """The lexicographic optimum, None when no row meets the constraints. Devices once
         forbidden stay forbidden. With ``strict_objective`` a row with no figure for the
         objective does not count (it ranks below every row that has one)."""
-        for i, row in enumerate(self.rows):
-            if row.device_id in forbid_devices and row.device_id not in self.forbidden:
-                self.f.model.add(self.f.x[i] == 0)
+        for xi, i in zip(self.f.x, self.kept):
+            if self.rows[i].device_id in forbid_devices and self.rows[i].device_id not in self.forbidden:
+                self.f.model.add(xi == 0)
         self.forbidden.update(forbid_devices)
         cp, solver = self.f.cp, self.f.solver()
         status = solver.solve(self.f.model)
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             return None
-        chosen = next(i for i, xi in enumerate(self.f.x) if solver.value(xi))
+        chosen = next(i for xi, i in zip(self.f.x, self.kept) if solver.value(xi))
         first = self.levels[0]
         if strict_objective and value(self.rows[chosen], first.metric) is None:
             return None

@@ -167,3 +167,22 @@ def test_rank_objective_is_the_lexicographic_optimum(text, tie_breakers, catalog
         assert key(solution.row)[:-1] == key(expected)[:-1]
         assert solution.status == "OPTIMAL" and solution.gap == 0
         forbidden += (rows[solution.row].device_id,)
+
+
+@pytest.mark.parametrize("text", ["serve llama 3 8b at 50 req/s", "classify images in 10ms"])
+def test_batched_predictions_read_each_cell_of_the_grid(text, catalog):
+    """Estimates built many at a time carry each cell's own figures and configuration."""
+    grid = build_candidates(parse(text, offline=True), catalog).grid
+    gs, ks = np.nonzero(grid.fits)
+    pick = np.random.default_rng(0).choice(len(gs), size=min(300, len(gs)), replace=False)
+    for row, g, k in zip(grid.predictions(gs[pick], ks[pick]), gs[pick], ks[pick]):
+        config = grid.configs[g]
+        assert (row.model_id, row.device_id, row.precision, row.placement, row.shards) == \
+            (config.model.id, config.device.id, config.precision, config.placement, config.shards)
+        assert row.batch_size == grid.batch_sizes[k]
+        assert row.latency_ms == grid.latency_ms[g, k] and row.memory_gb == grid.memory_gb[g, k]
+        for field, array in (("power_w", grid.power_w), ("cost_usd_per_hour", grid.cost_usd_per_hour),
+                             ("energy_j", grid.energy_j), ("ttft_ms", grid.ttft_ms)):
+            value = np.broadcast_to(array, grid.latency_ms.shape)[g, k]
+            assert getattr(row, field) == (None if np.isnan(value) else value)
+        assert (row.tokens_per_s is None) == (not grid.autoregressive[g, k])
