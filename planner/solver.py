@@ -24,7 +24,9 @@ Objective (lexicographic)
     3. the lowest row index, so ties always resolve the same way.
     Exactly one row is chosen, so the deployment's value on every level is the chosen row's:
     the lexicographic objective is then exactly  minimise sum_i rank[i] x[i],  where rank[i]
-    is row i's place when rows are sorted by their (scaled) level values. One solve proves
+    is row i's place when rows are sorted by their (scaled) level values. Only each device's
+    lowest-ranked row that meets every bound can ever be chosen (runner-ups forbid whole
+    devices), so the model holds just those rows (``Chooser``). One solve proves
     every level optimal at once, where solving level by level (``optimise_in_order``, which
     fleets need) takes one solve per level. When the solve stops at the time limit, the
     first level's bound is the first-level value of the row at the rank bound.
@@ -121,19 +123,18 @@ def replicas_allowed(row: Estimate, replicas: int, settings: SolverSettings) -> 
     return replicas <= min(settings.max_replicas, row.max_replicas or settings.max_replicas)
 
 
-def scaled_bound(c: Constraint, figures: list[float | None]) -> tuple[list[int], int]:
-    """The rows' scaled figures and the scaled bound, each rounded against the bound (0 where unknown)."""
+def scaled_bound(c: Constraint, values: list[float | None]) -> tuple[list[int], int]:
+    """The rows' scaled values and the scaled bound, each rounded against the bound (0 where unknown)."""
     metric = c.metric.value
     rounding = "up" if c.op == "<=" else "down"
-    coefficients = [0 if v is None else to_int(metric, v, rounding) for v in figures]
-    return coefficients, to_int(metric, c.value, "down" if c.op == "<=" else "up")
+    scaled = [0 if v is None else to_int(metric, v, rounding) for v in values]
+    return scaled, to_int(metric, c.value, "down" if c.op == "<=" else "up")
 
 
-def _meets(c: Constraint, figures: list[float | None]) -> list[bool]:
+def _meets(c: Constraint, values: list[float | None]) -> list[bool]:
     """Which rows meet the bound on their own (exactly the rows ``add_bound`` lets be chosen)."""
-    coefficients, bound = scaled_bound(c, figures)
-    return [v is not None and (w <= bound if c.op == "<=" else w >= bound)
-            for v, w in zip(figures, coefficients)]
+    scaled, bound = scaled_bound(c, values)
+    return [v is not None and (w <= bound if c.op == "<=" else w >= bound) for v, w in zip(values, scaled)]
 
 
 def deployment_figure(row: Estimate, metric: str, replicas: int) -> float | None:
@@ -175,13 +176,13 @@ class Formulation:
 
     def add_bound(self, c: Constraint, literal=None) -> None:
         """A hard bound; rows with no figure for the metric are ruled out by it."""
-        figures = self.figures(c.metric.value)
-        coefficients, bound = scaled_bound(c, figures)
-        expr = self.cp.LinearExpr.weighted_sum(self.x, coefficients)
+        row_values = self.figures(c.metric.value)
+        scaled, bound = scaled_bound(c, row_values)
+        expr = self.cp.LinearExpr.weighted_sum(self.x, scaled)
         built = self.model.add(expr <= bound) if c.op == "<=" else self.model.add(expr >= bound)
         if literal is not None:
             built.only_enforce_if(literal)
-        for i, v in enumerate(figures):
+        for i, v in enumerate(row_values):
             if v is None:
                 self.model.add_implication(self.x[i], literal.Not()) if literal is not None else self.model.add(self.x[i] == 0)
 
