@@ -88,7 +88,7 @@ def _section(console: Console, title: str, lines: list[str], style: str = "bold"
         return
     console.print(f"[{style}]{title}[/{style}]")
     for line in lines:
-        console.print(f"  {line}", highlight=False)
+        console.print(f"  {line}", highlight=False, markup=False)  # data, never markup
 
 
 def show_intent(intent: Intent, console: Console) -> None:

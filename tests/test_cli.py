@@ -22,6 +22,12 @@ def test_plan_prints_the_readable_plan():
         assert fragment in result.output
 
 
+def test_plan_text_shows_square_brackets_from_the_data_as_written():
+    result = runner.invoke(app, ["plan", "--offline", "text to image, watermark every image"])
+    assert result.exit_code == 0, result.stdout
+    assert 'pip install "intentctl[image]"' in " ".join(result.stdout.split())
+
+
 def test_plan_json_is_the_typed_plan():
     result = runner.invoke(app, ["plan", "--offline", "--json", "lowest power, classify images in 10ms"])
     data = json.loads(result.stdout)
