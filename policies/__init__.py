@@ -14,12 +14,12 @@ from intent.schema import Intent
 from planner.factors import load_factors
 from planner.plan import PolicySection
 from policies.compliance import Regime, load_regime
-from policies.errors import PolicyError
-from policies.organisation import OrganisationPolicy, PolicyViolation, apply_policy, load_policy
-from policies.privacy import dp_parameters
 from policies.detection import Detection
+from policies.errors import PolicyError
 from policies.greenlist import GreenListWatermark, fingerprint, verify_fingerprint
 from policies.image_watermark import ImageWatermark
+from policies.organisation import OrganisationPolicy, PolicyViolation, apply_policy, load_policy
+from policies.privacy import dp_parameters
 from policies.watermark import watermark_overhead_ms, watermark_parameters
 
 __all__ = ["Detection", "GreenListWatermark", "ImageWatermark", "OrganisationPolicy", "PolicyEffects", "PolicyError",

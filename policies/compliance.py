@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from hardware.yamlio import YAMLError, load_yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from hardware import Device
+from hardware.yamlio import YAMLError, load_yaml
 from policies.errors import PolicyError
 
 

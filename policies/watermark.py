@@ -6,6 +6,7 @@ from functools import lru_cache
 from importlib import resources
 
 from hardware.yamlio import load_yaml
+from policies.detection import false_positive_rate
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +40,6 @@ _KEY = "per-deployment secret (generate and keep in the secret store)"
 
 def watermark_parameters(task: str | None) -> dict:
     """What the plan's watermark section states: the method, its parameters and its detector."""
-    from policies.detection import false_positive_rate
-
     kind = watermark_kind(task)
     spec = watermark_config()[kind]
     params = {"kind": kind, "method": spec["method"]}
