@@ -19,6 +19,11 @@ from pathlib import Path
 from typing import Any
 
 
+#: Part of every entry's name. Raised when entries written before would read back differently
+#: (format 1 sorted mappings' keys, so a warm start saw another order than a cold one).
+FORMAT = "f2"
+
+
 def cache_dir() -> Path | None:
     if os.environ.get("INTENTCTL_NO_CACHE"):
         return None
@@ -45,7 +50,7 @@ def _write(path: Path, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(value, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")  # in order: the caller may rely on it
         tmp.replace(path)  # atomic, so a concurrent reader never sees half a file
     except OSError:
         pass  # a read-only home still works, just more slowly
@@ -58,7 +63,7 @@ def cached(kind: str, key: str, compute: Callable[[], Any]) -> Any:
     without being cached, so the cache never changes what the caller sees.
     """
     directory = cache_dir()
-    path = directory / f"{kind}-{key}.json" if directory else None
+    path = directory / f"{kind}-{FORMAT}-{key}.json" if directory else None
     if path is not None:
         value = _read(path)
         if value is not None:

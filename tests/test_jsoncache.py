@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from hardware.yamlio import CACHED_FROM_CHARS, load_yaml
+from hardware.yamlio import CACHED_FROM_CHARS, load_yaml, packaged_yaml
 
 
 @pytest.fixture
@@ -30,6 +30,23 @@ def test_large_yaml_is_cached_and_read_back_unchanged(cache):
     second = load_yaml(text)
     assert second == first and second["devices"][0]["tdp_w"] == 300.5
     assert second is not first  # each caller gets its own copy
+
+
+def test_mappings_keep_their_order_through_the_cache(cache):
+    """Order carries meaning in the packaged files (precisions listed best first), so a
+    warm start must read what a cold one parsed."""
+    text = _big("precisions:\n  fp16: [half]\n  bf16: [bfloat]\n  fp8: [e4m3]\n")
+    first = load_yaml(text)
+    second = load_yaml(text)
+    assert list(first["precisions"]) == ["fp16", "bf16", "fp8"]
+    assert list(second["precisions"]) == list(first["precisions"])
+    assert list(second) == ["precisions", "padding"]
+
+
+def test_packaged_files_are_cached_whatever_their_size(cache):
+    data = packaged_yaml("policies", "watermark.yaml")
+    assert len(list(cache.glob("yaml-*.json"))) == 1
+    assert packaged_yaml("policies", "watermark.yaml") == data
 
 
 def test_small_yaml_is_not_cached(cache):
