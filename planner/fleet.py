@@ -46,6 +46,7 @@ import math
 from collections import defaultdict
 
 from hardware import Catalog, Inventory
+from planner.cpsat import cp_model
 from planner.errors import PlanningError
 from planner.factors import PerfFactors, load_factors
 from planner.fleet_options import FleetWorkload, Option, options_for
@@ -61,11 +62,9 @@ class FleetModel:
     """The CP-SAT model of one fleet (see the module docstring)."""
 
     def __init__(self, workloads: list[FleetWorkload], pools, options: list[Option]):
-        from ortools.sat.python import cp_model  # heavy: only when planning
-
-        self.cp = cp_model
+        self.cp = cp_model()
         self.workloads, self.pools, self.options = workloads, pools, options
-        m = self.model = cp_model.CpModel()
+        m = self.model = self.cp.CpModel()
         self.y = [m.new_bool_var(f"y{i}") for i in range(len(options))]
         self.r = [m.new_int_var(0, min(o.need, o.max_replicas), f"r{i}") for i, o in enumerate(options)]
         self.f = [m.new_bool_var(f"f{i}") for i in range(len(options))]

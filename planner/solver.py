@@ -43,6 +43,7 @@ import time
 from dataclasses import dataclass
 
 from intent.schema import Constraint, Metric, Sense
+from planner.cpsat import cp_model
 from planner.perf import Estimate
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
@@ -148,13 +149,11 @@ class Formulation:
     """The CP-SAT model over a candidate set; bounds can carry assumption literals."""
 
     def __init__(self, rows: list[Estimate], replicas: list[int], settings: SolverSettings):
-        from ortools.sat.python import cp_model  # heavy: only when planning
-
-        self.cp = cp_model
+        self.cp = cp_model()
         self.rows = rows
         self.replicas = replicas
         self.settings = settings
-        self.model = cp_model.CpModel()
+        self.model = self.cp.CpModel()
         self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(rows))]
         # Exactly one configuration is chosen.
         self.model.add_exactly_one(self.x)

@@ -20,6 +20,7 @@ import numpy as np
 from hardware import Catalog, Device, Inventory, ModelVariant
 from intent.schema import Intent, Metric
 from planner.candidates import PlacementRule, hardware_allows
+from planner.cpsat import cp_model
 from planner.errors import InfeasibleError, MissingTaskError, PlanningError
 from planner.explain import InfeasibilityReport
 from planner.factors import PerfFactors, load_factors
@@ -164,8 +165,6 @@ def meets_bounds(row: TrainingRow, intent: Intent) -> bool:
 def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) -> tuple[TrainingRow, str, str]:
     """CP-SAT picks one row: the objective, then job time, energy and row index. Returns
     (row, status, objective described)."""
-    from ortools.sat.python import cp_model
-
     feasible = [r for r in rows if meets_bounds(r, intent)]
     if not feasible:
         bounds = ", ".join(c.describe() for c in intent.constraints) or "the request"
@@ -175,14 +174,15 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
     metric, sense = ((intent.objective.metric.value, intent.objective.sense.value) if intent.objective
                      and intent.objective.metric.value in JOB_FIELDS else ("cost", "minimize"))
     levels = [(JOB_FIELDS[metric], sense)] + [(f, "minimize") for f in ("hours", "energy_kwh") if f != JOB_FIELDS[metric]]
-    model = cp_model.CpModel()
+    cp = cp_model()
+    model = cp.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(len(feasible))]
     model.add_exactly_one(x)
-    order = [(cp_model.LinearExpr.weighted_sum(x, _coefficients(feasible, field, direction)), direction)
+    order = [(cp.LinearExpr.weighted_sum(x, _coefficients(feasible, field, direction)), direction)
              for field, direction in levels]
-    order.append((cp_model.LinearExpr.weighted_sum(x, list(range(len(feasible)))), "minimize"))
-    solver = new_solver(cp_model, settings)
-    result = optimise_in_order(cp_model, model, solver, order, keep=x)
+    order.append((cp.LinearExpr.weighted_sum(x, list(range(len(feasible)))), "minimize"))
+    solver = new_solver(cp, settings)
+    result = optimise_in_order(cp, model, solver, order, keep=x)
     if result is None:
         raise PlanningError("the solver found no training plan within its time limit")
     chosen = feasible[result.assignment.index(1)]

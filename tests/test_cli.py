@@ -79,10 +79,11 @@ def test_errors_are_one_line_and_non_zero(args, code, fragment, capsys):
     assert fragment in err and "Traceback" not in err
 
 
-def test_offline_start_never_imports_langchain_or_openai():
+def test_offline_start_never_imports_langchain_openai_or_pandas():
     code = ("import sys; from intent.cli import main; main(['plan','--offline','--json',"
             "'lowest power, classify images in 10ms']); "
-            "bad=[m for m in sys.modules if m.split('.')[0] in ('langchain','langchain_core','langchain_openai','openai')]; "
+            "bad=[m for m in sys.modules if m.split('.')[0] in "
+            "('langchain','langchain_core','langchain_openai','openai','pandas')]; "
             "print('HEAVY', bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "HEAVY []" in out.stdout, out.stdout[-500:] + out.stderr[-500:]
