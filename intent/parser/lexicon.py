@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 
-from hardware.yamlio import load_yaml
+from hardware.yamlio import packaged_yaml
 
 WILDCARD = r"(?:\s+\S+){0,5}?\s+"
 
@@ -51,45 +50,55 @@ def _end(phrase: str, plural: bool) -> str:
     return tail + (r"(?![a-z0-9])" if phrase[-1] in ASCII_WORD else "")
 
 
-def normal_form(text: str) -> str:
-    return re.sub(r"[\s-]+", " ", text.strip())
+def _is_separator(char: str) -> bool:
+    return char == "-" or char.isspace()
 
 
-class _TrieNode:
-    __slots__ = ("children", "phrase")
+class PhraseTrie:
+    """Literal phrases in a prefix tree, walked character by character.
 
-    def __init__(self):
-        self.children: dict[str, _TrieNode] = {}
-        self.phrase: str | None = None
+    It matches what the phrases' regexes would (a run of spaces or hyphens for each
+    separator, word boundaries on ASCII edges, an optional plural ending) without compiling
+    one: a few hundred phrases make a regex that takes tens of milliseconds to compile, most
+    of the parser's start-up, while a request is a few dozen characters to walk. At each
+    position the longest phrase whose edges hold wins."""
 
+    def __init__(self, phrases: list[str], plural: bool):
+        self.root: dict = {}
+        self.plural = plural
+        for phrase in phrases:
+            node = self.root
+            for atom in re.split(r"([\s-]+)", phrase):
+                if atom:
+                    for char in " " if _is_separator(atom[0]) else atom:
+                        node = node.setdefault(char, {})
+            node[None] = phrase  # the phrase that ends here
 
-def trie_regex(phrases: list[str], plural: bool) -> str:
-    """All phrases as one regex shaped like a prefix tree, so matching walks shared prefixes
-    once instead of trying every phrase at every position. Longer continuations come before
-    a phrase's end, so the longest phrase at a position wins."""
-    roots = {True: _TrieNode(), False: _TrieNode()}
-    for phrase in phrases:
-        node = roots[phrase[0] in ASCII_WORD]
-        for atom in re.split(r"([\s-]+)", phrase):
-            if not atom:
-                continue
-            for char in ([" "] if atom.isspace() or set(atom) <= {"-", " "} else atom):
-                node = node.children.setdefault(char, _TrieNode())
-        node.phrase = phrase
-    branches = []
-    if roots[True].children:
-        branches.append(r"(?<![a-z0-9])" + _emit(roots[True], plural))
-    if roots[False].children:
-        branches.append(_emit(roots[False], plural))
-    return "|".join(f"(?:{b})" for b in branches)
-
-
-def _emit(node: _TrieNode, plural: bool) -> str:
-    parts = [(SEPARATOR if char == " " else re.escape(char)) + _emit(child, plural)
-             for char, child in sorted(node.children.items())]
-    if node.phrase is not None:
-        parts.append(_end(node.phrase, plural))
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    def match(self, text: str, start: int) -> tuple[int, str] | None:
+        """The end and phrase of the longest match starting at ``start``, if any."""
+        if start > 0 and text[start] in ASCII_WORD and text[start - 1] in ASCII_WORD:
+            return None  # inside a word
+        node, i, ends = self.root, start, []
+        while True:
+            if None in node:
+                ends.append((i, node[None]))
+            if i == len(text):
+                break
+            if _is_separator(text[i]) and " " in node:
+                node = node[" "]
+                while i < len(text) and _is_separator(text[i]):
+                    i += 1
+            elif text[i] in node:
+                node, i = node[text[i]], i + 1
+            else:
+                break
+        for end, phrase in reversed(ends):
+            for tail in ("es", "s", "") if self.plural else ("",):
+                stop = end + len(tail)
+                if text.startswith(tail, end) and not (
+                        phrase[-1] in ASCII_WORD and stop < len(text) and text[stop] in ASCII_WORD):
+                    return stop, phrase
+        return None
 
 
 class PhraseSet:
@@ -104,42 +113,35 @@ class PhraseSet:
         self._owner = owner
         self._plural = plural
         literal = [p for p in owner if "*" not in p]
-        self._by_form = {normal_form(p): p for p in literal}
+        self._trie = PhraseTrie(literal, plural)
         self._wild = [(p, re.compile(phrase_regex(p, plural))) for p in owner if "*" in p]
-        self._trie = re.compile(trie_regex(literal, plural)) if literal else None
 
-    def _phrase_of(self, matched: str) -> str:
-        form = normal_form(matched)
-        if form in self._by_form:
-            return self._by_form[form]
-        for tail in ("es", "s"):  # a plural the set allows
-            if form.endswith(tail) and form[: -len(tail)] in self._by_form:
-                return self._by_form[form[: -len(tail)]]
-        raise KeyError(matched)
+    def _literal_match(self, text: str, start: int) -> Match | None:
+        found = self._trie.match(text, start)
+        if found is None:
+            return None
+        end, phrase = found
+        return Match(start, end, self._owner[phrase], phrase)
 
-    def _match(self, found: re.Match, phrase: str | None = None) -> Match:
-        phrase = phrase or self._phrase_of(found.group(0))
-        return Match(found.start(), found.end(), self._owner[phrase], phrase)
+    def _wildcard_matches(self, text: str) -> list[Match]:
+        return [Match(m.start(), m.end(), self._owner[p], p) for p, rx in self._wild for m in rx.finditer(text)]
 
     def scan(self, text: str) -> list[Match]:
         """Non-overlapping matches, left to right, the longest phrase at each position."""
-        found = [self._match(m) for m in self._trie.finditer(text)] if self._trie else []
+        found, position = [], 0
+        while position < len(text):
+            m = self._literal_match(text, position)
+            found += [m] if m else []
+            position = m.end if m else position + 1
         if self._wild:
-            found += [self._match(m, p) for p, rx in self._wild for m in rx.finditer(text)]
-            found = _leftmost_longest(found)
+            found = _leftmost_longest(found + self._wildcard_matches(text))
         return found
 
     def all_matches(self, text: str) -> list[Match]:
         """The longest match at every position, overlapping ones included, and every
         wildcard phrase's matches (for picking the most specific phrase)."""
-        out = []
-        if self._trie:
-            for position in range(len(text)):
-                m = self._trie.match(text, position)
-                if m and m.end() > position:
-                    out.append(self._match(m))
-        out += [self._match(m, p) for p, rx in self._wild for m in rx.finditer(text)]
-        return out
+        literal = [self._literal_match(text, position) for position in range(len(text))]
+        return [m for m in literal if m] + self._wildcard_matches(text)
 
 
 def _leftmost_longest(matches: list[Match]) -> list[Match]:
@@ -218,5 +220,4 @@ def _flat_set(lexicon: Lexicon, name: str) -> PhraseSet:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    text = (resources.files("intent") / "data" / "lexicon.yaml").read_text(encoding="utf-8")
-    return Lexicon(load_yaml(text))
+    return Lexicon(packaged_yaml("intent", "lexicon.yaml"))
