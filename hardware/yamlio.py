@@ -1,33 +1,63 @@
 """YAML reading with libyaml's C loader when PyYAML has it (about ten times faster), and the
-larger files' data kept as JSON in the cache (see ``jsoncache``)."""
+larger files' data kept as JSON in the cache (see ``jsoncache``). PyYAML itself is imported
+only when a text is not in the cache, so a warm start skips it."""
 
 from __future__ import annotations
-
-import yaml
 
 from hardware.jsoncache import cached, digest
 
 #: Texts at least this long (the packaged catalogs, lexicon and rule files) go through the cache.
 CACHED_FROM_CHARS = 4096
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-YAMLError = yaml.YAMLError
 
 
-def load_yaml(text: str):
-    """Parse YAML safely (no arbitrary objects)."""
-    if len(text) < CACHED_FROM_CHARS:
+class YAMLError(ValueError):
+    """A text that is not valid YAML; ``problem`` and ``problem_mark`` (0-based line and
+    column) are PyYAML's, where it gave them."""
+
+    def __init__(self, message: str, problem: str | None = None, problem_mark=None):
+        super().__init__(message)
+        self.problem = problem
+        self.problem_mark = problem_mark
+
+
+def load_yaml(text: str, cache: bool | None = None):
+    """Parse YAML safely (no arbitrary objects). ``cache`` keeps the parsed data in the
+    cache; by default only longer texts are cached."""
+    if not (len(text) >= CACHED_FROM_CHARS if cache is None else cache):
         return _parse(text)
     return cached("yaml", digest(text), lambda: _parse(text))
 
 
+def packaged_yaml(package: str, *path: str):
+    """A data file shipped inside ``package`` (under its ``data`` folder), parsed and cached:
+    these files are read on every run, so every one of them is worth its cache entry."""
+    from importlib import resources
+
+    resource = resources.files(package).joinpath("data", *path)
+    return load_yaml(resource.read_text(encoding="utf-8"), cache=True)
+
+
+def _loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse(text: str):
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise YAMLError(str(exc), getattr(exc, "problem", None), getattr(exc, "problem_mark", None)) from exc
 
 
 def line_of(text: str, loc: tuple) -> int | None:
     """The line (1-based) of the YAML node at ``loc`` (a pydantic error location)."""
+    import yaml
+
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_loader())
     except yaml.YAMLError:
         return None
     for key in loc:

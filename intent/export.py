@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from hardware import Catalog, Device
-from hardware.yamlio import load_yaml
+from hardware.yamlio import packaged_yaml
 from planner.plan import ExecutionPlan
 
 ENCRYPTING_REGIMES = ("hipaa", "gdpr", "pci-dss")
@@ -30,7 +29,7 @@ class ExportError(ValueError):
 
 @lru_cache(maxsize=1)
 def _mapping() -> dict:
-    return load_yaml((resources.files("intent") / "data" / "k8s.yaml").read_text(encoding="utf-8"))
+    return packaged_yaml("intent", "k8s.yaml")
 
 
 def _name(plan: ExecutionPlan) -> str:

@@ -9,7 +9,7 @@ from itertools import pairwise
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from hardware.schema import Device, Figure
-from hardware.yamlio import load_yaml
+from hardware.yamlio import packaged_yaml
 
 
 class RequestShape(BaseModel):
@@ -93,7 +93,7 @@ class RuntimeRule(BaseModel):
 
 
 def _read(name: str) -> dict:
-    return load_yaml((resources.files("planner") / "data" / name).read_text(encoding="utf-8"))
+    return packaged_yaml("planner", name)
 
 
 CALIBRATED = ("compute_efficiency", "family_efficiency", "activation_mb_per_gflop", "family_activation_mb_per_gflop",

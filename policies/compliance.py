@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from hardware import Device
-from hardware.yamlio import YAMLError, load_yaml
+from hardware.yamlio import YAMLError, packaged_yaml
 from policies.errors import PolicyError
 
 
@@ -42,9 +41,8 @@ class Regime(BaseModel):
 
 @lru_cache(maxsize=8)
 def load_regime(regime_id: str) -> Regime:
-    path = resources.files("policies") / "data" / "compliance" / f"{regime_id}.yaml"
     try:
-        return Regime.model_validate(load_yaml(path.read_text(encoding="utf-8")))
+        return Regime.model_validate(packaged_yaml("policies", "compliance", f"{regime_id}.yaml"))
     except FileNotFoundError as exc:
         raise PolicyError(f"no compliance regime {regime_id!r} (known: hipaa, gdpr, pci-dss, soc2)") from exc
     except (YAMLError, ValidationError) as exc:

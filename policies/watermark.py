@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-from hardware.yamlio import load_yaml
+from hardware.yamlio import packaged_yaml
 from policies.detection import false_positive_rate
 
 
 @lru_cache(maxsize=1)
 def watermark_config() -> dict:
-    return load_yaml((resources.files("policies") / "data" / "watermark.yaml").read_text(encoding="utf-8"))
+    return packaged_yaml("policies", "watermark.yaml")
 
 
 def watermark_kind(task: str | None) -> str:
