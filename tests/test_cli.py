@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -143,3 +144,15 @@ def test_every_command_has_help_and_is_in_the_readme():
         result = runner.invoke(app, name.split() + ["--help"])
         assert result.exit_code == 0 and "Usage" in result.output, name
         assert f"intentctl {name}" in readme or f"`{name}" in readme, f"README does not mention {name}"
+
+
+def test_plan_json_is_the_same_from_a_cold_cache_a_warm_one_and_none(tmp_path):
+    """Order in the packaged data matters (precisions best first), and the cache once sorted it."""
+    request = "Toxicity classifier: highest throughput, fits in 1 GB, fp16 or bf16."
+    command = [sys.executable, "-m", "intent.cli", "plan", "--offline", "--json", "--no-history", request]
+    cached = {"INTENTCTL_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, **extra})
+            for extra in (cached, cached, {"INTENTCTL_NO_CACHE": "1"})]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr[-500:]
+    assert json.loads(runs[0].stdout)["intent"]["precisions"] == ["fp16", "bf16"]
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
