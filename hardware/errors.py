@@ -19,4 +19,5 @@ class UnknownEntryError(CatalogError):
         self.kind, self.name, self.suggestions = kind, name, suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"no {kind} {name!r} in the catalog{hint}")
-        self.hint = f"list them with: intentctl catalog {kind}s"
+        listings = " or ".join(f"intentctl catalog {k}s" for k in kind.split(" or "))
+        self.hint = f"list them with: {listings}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from intent.schema import Intent
 from planner.explain import fmt
@@ -21,8 +23,8 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
     title = f"{c.model_id} on {c.replicas} x {group} ({c.placement})"
     shards = f" · {c.shards} devices per replica (tensor parallel)" if c.shards > 1 else ""
     console.print(Panel.fit(
-        f"[bold]{title}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}{shards}\n"
-        f"runtime {c.runtime} · serving {c.serving}", title="plan", border_style="green"))
+        f"[bold]{escape(title)}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}{shards}\n"
+        f"runtime {escape(c.runtime)} · serving {escape(c.serving)}", title="plan", border_style="green"))
     if plan.job is not None:
         j = plan.job
         cost = f"${j.cost_usd:,.2f}" if j.cost_usd is not None else "unknown cost"
@@ -39,7 +41,7 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
             table.add_column(column)
         for alt in plan.alternatives:
             a = alt.choice
-            table.add_row(f"{a.model_id} · {a.device_id} · {a.precision} · b{a.batch_size} x{a.replicas}",
+            _plain_row(table, f"{a.model_id} · {a.device_id} · {a.precision} · b{a.batch_size} x{a.replicas}",
                           fmt(alt.metrics.latency_ms, "latency"), fmt(alt.metrics.power_w, "power"),
                           fmt(alt.metrics.cost_usd_per_hour, "cost"), alt.why_not)
         console.print(table)
@@ -49,7 +51,7 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
             front.add_column(column)
         for point in plan.pareto_front:
             p, m = point.choice, point.metrics
-            front.add_row("*" if point.chosen else "", f"{p.model_id} · {p.device_id} · {p.precision} · b{p.batch_size}",
+            _plain_row(front, "*" if point.chosen else "", f"{p.model_id} · {p.device_id} · {p.precision} · b{p.batch_size}",
                           fmt(m.latency_ms, "latency"), fmt(m.power_w, "power"), fmt(m.cost_usd_per_hour, "cost"),
                           fmt(m.accuracy, "accuracy"))
         console.print(front)
@@ -64,7 +66,7 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
         _section(console, "warnings", plan.warnings, style="yellow")
     s = plan.solver
     gap = f" (feasible, not proven optimal: gap {s.gap:.2%})" if s.status != "OPTIMAL" else ""
-    console.print(f"[dim]solver {s.status}{gap} · {s.objective} · {s.candidates} candidates · "
+    console.print(f"[dim]solver {s.status}{gap} · {escape(s.objective)} · {s.candidates} candidates · "
                   f"time limit {s.time_limit_s:g}s · seed {s.seed} · catalog {plan.catalog_hash}[/dim]")
 
 
@@ -74,13 +76,19 @@ def _metrics_table(plan: ExecutionPlan) -> Table:
     table.add_column("value", justify="right")
     table.add_column("source")
     for metric, field in METRIC_ROWS:
-        table.add_row(metric, fmt(getattr(plan.metrics, field), metric), plan.metrics.provenance.get(field, ""))
+        _plain_row(table, metric, fmt(getattr(plan.metrics, field), metric), plan.metrics.provenance.get(field, ""))
     m = plan.metrics
     if m.ttft_ms is not None:
-        table.add_row("time to first token", fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
-        table.add_row("time per output token", fmt(m.tpot_ms, "latency"), "model (one decode step)")
-        table.add_row("output tokens/s", f"{m.tokens_per_s:,.0f}", "model (all replicas)")
+        _plain_row(table, "time to first token", fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
+        _plain_row(table, "time per output token", fmt(m.tpot_ms, "latency"), "model (one decode step)")
+        _plain_row(table, "output tokens/s", f"{m.tokens_per_s:,.0f}", "model (all replicas)")
     return table
+
+
+def _plain_row(table: Table, *cells) -> None:
+    """Add a row whose text cells are shown as written: catalog and plan data may hold
+    square brackets, which rich would otherwise read as markup and drop."""
+    table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells))
 
 
 def _section(console: Console, title: str, lines: list[str], style: str = "bold") -> None:
@@ -95,18 +103,18 @@ def show_intent(intent: Intent, console: Console) -> None:
     table = Table(title="intent", show_header=False)
     table.add_column("field")
     table.add_column("value")
-    table.add_row("task", str(intent.task.value if intent.task else "—"))
-    table.add_row("objective", f"{intent.objective.sense.value} {intent.objective.metric.value}" if intent.objective else "—")
-    table.add_row("constraints", "\n".join(c.describe() for c in intent.constraints) or "—")
-    table.add_row("deployment", intent.deployment.value if intent.deployment else "—")
-    table.add_row("hardware", f"include {intent.hardware.include or '—'}; exclude {intent.hardware.exclude or '—'}")
-    table.add_row("precisions", ", ".join(p.value for p in intent.precisions) or "any")
+    _plain_row(table, "task", str(intent.task.value if intent.task else "—"))
+    _plain_row(table, "objective", f"{intent.objective.sense.value} {intent.objective.metric.value}" if intent.objective else "—")
+    _plain_row(table, "constraints", "\n".join(c.describe() for c in intent.constraints) or "—")
+    _plain_row(table, "deployment", intent.deployment.value if intent.deployment else "—")
+    _plain_row(table, "hardware", f"include {intent.hardware.include or '—'}; exclude {intent.hardware.exclude or '—'}")
+    _plain_row(table, "precisions", ", ".join(p.value for p in intent.precisions) or "any")
     pol = intent.policies
     dp = pol.differential_privacy
-    table.add_row("policies", f"watermark {pol.watermark}; differential privacy "
+    _plain_row(table, "policies", f"watermark {pol.watermark}; differential privacy "
                   f"{'off' if dp is None else f'epsilon {dp.epsilon}, delta {dp.delta}'}; "
                   f"compliance {[r.value for r in pol.compliance] or '—'}")
-    table.add_row("workload", f"{intent.workload.kind.value}" + (f", model {intent.workload.model}" if intent.workload.model else ""))
+    _plain_row(table, "workload", f"{intent.workload.kind.value}" + (f", model {intent.workload.model}" if intent.workload.model else ""))
     console.print(table)
     _section(console, "assumptions", intent.assumptions)
     _section(console, "warnings", intent.warnings, style="yellow")
@@ -117,7 +125,7 @@ def devices_table(catalog) -> Table:
     for column in ("id", "class", "form", "fp16 TFLOPS", "int8 TOPS", "memory GB", "GB/s", "TDP W", "$/h cloud", "placements"):
         table.add_column(column)
     for d in sorted(catalog.devices.values(), key=lambda d: d.id):
-        table.add_row(d.id, d.device_class, d.form_factor, _num(d.peak.get("fp16")), _num(d.peak.get("int8")),
+        _plain_row(table, d.id, d.device_class, d.form_factor, _num(d.peak.get("fp16")), _num(d.peak.get("int8")),
                       _num(d.memory_gb), _num(d.memory_bandwidth_gbs), _num(d.tdp_w), _num(d.cloud_usd_per_hour),
                       ",".join(p.value for p in d.placements))
     return table
@@ -128,7 +136,7 @@ def models_table(catalog) -> Table:
     for column in ("id", "task", "kind", "params M", "GFLOPs", "accuracy fp32"):
         table.add_column(column)
     for m in sorted(catalog.models.values(), key=lambda m: (m.task, m.id)):
-        table.add_row(m.id, m.task, m.kind.value, _num(m.params_m), _num(m.gflops), _num(m.accuracy.get("fp32")))
+        _plain_row(table, m.id, m.task, m.kind.value, _num(m.params_m), _num(m.gflops), _num(m.accuracy.get("fp32")))
     return table
 
 
@@ -152,16 +160,16 @@ def entry_table(entry) -> Table:
         if value is None or value == [] or value == {}:
             continue
         if isinstance(value, Figure):
-            table.add_row(name, f"{value.value:g}", value.basis.value, value.formula or value.source or default_source)
+            _plain_row(table, name, f"{value.value:g}", value.basis.value, value.formula or value.source or default_source)
         elif isinstance(value, dict) and value and all(isinstance(v, Figure) for v in value.values()):
             for key, figure in value.items():
-                table.add_row(f"{name}.{key}", f"{figure.value:g}", figure.basis.value,
+                _plain_row(table, f"{name}.{key}", f"{figure.value:g}", figure.basis.value,
                               figure.formula or figure.source or default_source)
         else:
             shown = getattr(value, "value", value)
             if isinstance(shown, list):
                 shown = ", ".join(str(getattr(v, "value", v)) for v in shown)
-            table.add_row(name, str(shown), "", "")
+            _plain_row(table, name, str(shown), "", "")
     return table
 
 
@@ -197,9 +205,9 @@ def show_fleet(plan, console: Console) -> None:
         else:
             slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
                    + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
-        table.add_row(f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
+        _plain_row(table, f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
                       f"{a.model_id} {a.precision} b{a.batch_size} x{a.replicas}", slo,
-                      fmt(a.power_w, "power"), "yes" if a.slo_met else "[red]no[/red]")
+                      fmt(a.power_w, "power"), "yes" if a.slo_met else Text("no", style="red"))
     console.print(table)
     if plan.unplaced:
         _section(console, "not placed in full", [f"{u.workload} (priority {u.priority}): {u.reason}"
@@ -208,7 +216,7 @@ def show_fleet(plan, console: Console) -> None:
     for column in ("pool", "devices", "slots used", "allocated", "busy", "power"):
         use.add_column(column)
     for u in plan.utilisation:
-        use.add_row(u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",
+        _plain_row(use, u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",
                     fmt(u.power_w, "power") if u.slots_used else "—")
     console.print(use)
     _section(console, "assumptions", plan.assumptions)

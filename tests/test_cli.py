@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 from typer.testing import CliRunner
@@ -113,7 +114,8 @@ def test_catalog_show_gives_figures_with_their_basis():
 
 def test_catalog_show_unknown_and_family_ids(capsys):
     assert main(["catalog", "show", "nvidia-l5"]) == 1
-    assert "nvidia-l4" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nvidia-l4" in err and "intentctl catalog devices or intentctl catalog models" in err
     family = json.loads(runner.invoke(app, ["catalog", "show", "--json", "nvidia-h100"]).stdout)
     assert {d["id"] for d in family["devices"]} == {"nvidia-h100-sxm-80gb", "nvidia-h100-pcie-80gb", "nvidia-h100-nvl-94gb"}
 
@@ -156,3 +158,24 @@ def test_plan_json_is_the_same_from_a_cold_cache_a_warm_one_and_none(tmp_path):
     assert all(r.returncode == 0 for r in runs), runs[0].stderr[-500:]
     assert json.loads(runs[0].stdout)["intent"]["precisions"] == ["fp16", "bf16"]
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+
+
+def test_catalog_tables_show_text_from_the_data_as_written(tmp_path):
+    """Notes and sources are data: a bracketed word in them is not rich markup."""
+    (tmp_path / "models.yaml").write_text(textwrap.dedent("""\
+        schema_version: 1
+        models:
+        - id: tiny-classifier
+          task: image-classification
+          family: tiny
+          kind: single-pass
+          params_m: 1.0
+          gflops: 0.5
+          accuracy: {fp32: 0.7}
+          source: https://example.org/tiny
+          notes: accuracy from the [bold] table of the paper [1]
+        """), encoding="utf-8")
+    shown = runner.invoke(app, ["catalog", "show", "tiny-classifier", "--catalog", str(tmp_path)],
+                          env={"COLUMNS": "250"})
+    assert shown.exit_code == 0, shown.output
+    assert "the [bold] table of the paper [1]" in shown.stdout
