@@ -57,5 +57,6 @@ def configure(epsilon: float, delta: float, sampling_rate: float, steps: int, to
             high = middle
         else:
             low = middle
-    return DPSGDConfig(epsilon=epsilon, delta=delta, noise_multiplier=round(high, 4), sampling_rate=sampling_rate,
-                       steps=steps, achieved_epsilon=epsilon_for(high, sampling_rate, steps, delta))
+    sigma = math.ceil(high * 1e4) / 1e4  # rounded up: less noise than ``high`` could exceed the budget
+    return DPSGDConfig(epsilon=epsilon, delta=delta, noise_multiplier=sigma, sampling_rate=sampling_rate,
+                       steps=steps, achieved_epsilon=float(epsilon_for(sigma, sampling_rate, steps, delta)))
