@@ -9,9 +9,13 @@ is done, the stand-in forwards every attribute to the real pandas, imported on f
 Anyone calling cp_model's pandas helpers gets real pandas objects, and one pandas module
 is ever loaded.
 
-If the imported module kept a placeholder anywhere but in annotations (``from pandas import
-Series`` in some later OR-Tools), the stand-in is dropped and the module imported again
-with real pandas: slower, never wrong.
+If the imported module bound a placeholder to a name of its own (``from pandas import
+Series`` in some later OR-Tools) or reached into pandas' submodules, the stand-in is dropped
+and the module imported again with real pandas: slower, never wrong.
+
+Only the CLI asks for this (:func:`defer_pandas`): while cp_model is being imported, another
+thread importing pandas would be handed the stand-in, and a CLI process runs no threads of
+anyone else's. Applications calling the Python API import cp_model as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import types
 from functools import lru_cache
 
 CP_MODEL = "ortools.sat.python.cp_model"
+_defer_pandas = False
 
 
 class _Placeholder:
@@ -75,7 +80,13 @@ def _holds_placeholder(module: types.ModuleType) -> bool:
                for value in vars(module).values())
 
 
+def defer_pandas() -> None:
+    """Import cp_model with pandas deferred from now on in this process (the CLI's start-up)."""
+    global _defer_pandas  # a process-wide choice, made once by the entry point
+    _defer_pandas = True
+
+
 @lru_cache(maxsize=1)
 def cp_model() -> types.ModuleType:
-    """The ``cp_model`` module (its import is deferred to the first plan)."""
-    return import_deferring(CP_MODEL)
+    """The ``cp_model`` module, imported at the first plan."""
+    return import_deferring(CP_MODEL) if _defer_pandas else importlib.import_module(CP_MODEL)

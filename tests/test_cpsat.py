@@ -1,4 +1,4 @@
-"""CP-SAT is imported with pandas deferred; these run in fresh interpreters, where pandas
+"""The CLI imports CP-SAT with pandas deferred; these run in fresh interpreters, where pandas
 has not been imported yet, so the deferral really happens."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 def run_python(code: str, *path: str) -> str:
     env_path = ":".join([*path, *sys.path])
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=False,
                          timeout=120, env={"PYTHONPATH": env_path, "PATH": ""})
     assert out.returncode == 0, out.stderr[-1500:]
     return out.stdout
@@ -21,7 +21,8 @@ def run_python(code: str, *path: str) -> str:
 def test_solving_does_not_import_pandas_yet_cp_model_pandas_helpers_still_work():
     out = run_python("""
         import sys
-        from planner.cpsat import cp_model
+        from planner.cpsat import cp_model, defer_pandas
+        defer_pandas()
         cp = cp_model()
         model = cp.CpModel()
         x = model.new_int_var(0, 9, "x")
@@ -36,6 +37,17 @@ def test_solving_does_not_import_pandas_yet_cp_model_pandas_helpers_still_work()
     assert "solved True 9" in out
     assert "pandas loaded False" in out
     assert "series True 3 True" in out
+
+
+def test_without_the_cli_cp_model_is_imported_as_it_is():
+    """Applications may run threads of their own, which must never meet the stand-in."""
+    out = run_python("""
+        import sys
+        from planner.cpsat import cp_model
+        cp = cp_model()
+        print("pandas", type(sys.modules["pandas"]).__name__, type(cp.pd).__name__)
+    """)
+    assert "pandas module module" in out
 
 
 @pytest.mark.parametrize(("source", "name"), [
