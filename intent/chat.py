@@ -24,6 +24,7 @@ ASK_TASK = ("What should the model do? For example: classify images, detect obje
             "serve a chatbot, translate text.")
 WHY_NOT = re.compile(r"^\s*(?:why not|why no|为什么不用|为什么不)\s*(?:the\s+|an?\s+)?(?P<what>.+?)\s*[?？]?\s*$", re.I)
 SHOW_ALTERNATIVES = re.compile(r"(show|list|what are the)\s+(the\s+)?alternatives|其他方案|备选", re.I)
+LEAVE_WORDS = {"quit", "exit", "bye", "q", "退出", "再见"}  # a whole message saying only this ends the chat
 EXPORT_WORDS = re.compile(r"(export|deploy|manifests?)\b.*\b(kubernetes|k8s)|导出", re.I)
 
 
@@ -55,6 +56,8 @@ class ChatSession:
             return Reply("")
         if message.startswith("/"):
             return self._command(message)
+        if message.lower().rstrip(".!。！") in LEAVE_WORDS:
+            return self._command("/quit")
         if (m := WHY_NOT.match(message)) and self.plan is not None:
             return self._why_not(m.group("what"))
         if SHOW_ALTERNATIVES.search(message):

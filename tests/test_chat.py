@@ -93,3 +93,17 @@ def test_ctrl_c_and_ctrl_d_end_cleanly(ending):
     child.close()
     assert child.exitstatus == 0
     assert "Traceback" not in (child.before or "")
+
+
+@pytest.mark.parametrize("message", ["quit", "Exit", "bye!", "退出", "/quit"])
+def test_saying_quit_ends_the_chat(message):
+    chat = ChatSession(offline=True)
+    chat.answer("lowest power, classify images in 10ms")
+    reply = chat.answer(message)
+    assert reply.done and reply.text == "bye"
+
+
+def test_a_request_that_mentions_quitting_is_still_a_request():
+    chat = ChatSession(offline=True)
+    reply = chat.answer("classify images in 10ms, exit early if busy")
+    assert not reply.done and reply.plan is not None
