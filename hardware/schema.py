@@ -8,6 +8,7 @@ published figure whose source is the entry's ``source``.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -133,6 +134,13 @@ class ModelVariant(_Frozen):
     license: str | None = None
     source: str
     notes: str | None = None
+
+    @property
+    def output_pixels(self) -> int | None:
+        """Pixels of the image the model generates, read from its input description
+        (``prompt -> 1024x1024 image``); None for other models."""
+        found = re.search(r"->\s*(\d+)\s*x\s*(\d+)\s*image", self.input or "")
+        return int(found[1]) * int(found[2]) if found else None
 
 
 class Family(_Frozen):

@@ -20,7 +20,7 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
 
     free = intent.model_copy(update={"policies": intent.policies.model_copy(update={"compliance": []})})
     try:
-        baseline = plan_intent(free, catalog, [], solver, effects.extra_latency_ms, inventory, alternatives=0)
+        baseline = plan_intent(free, catalog, [], solver, effects.added_latency, inventory, alternatives=0)
     except InfeasibleError:
         return sections
     ours, theirs = result.metrics, baseline.metrics
@@ -51,7 +51,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     row, status, objective = choose(rows, intent, solver)
     steps = steps_of(job)
     sections = policies.sections(intent.model_copy(update={"policies": intent.policies.model_copy(
-        update={"differential_privacy": None})}), effects, row.device, row.placement)
+        update={"differential_privacy": None})}), effects, row.device, row.placement, row.model.id)
     if job.dp:
         sections.append(policies.dp_sgd_section(intent, job.records, job.batch_size, steps, effects))
     runtime = "PyTorch with Opacus (DP-SGD)" if job.dp else f"{runtime_for(row.device, row.model.kind.value).runtime} (training)"
@@ -88,15 +88,15 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message."""
     import policies
 
-    effects = policies.preflight(intent, organisation)
+    effects = policies.preflight(intent, organisation, catalog)
     intent = effects.intent
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent, catalog, settings, inventory, effects)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
-    result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.extra_latency_ms, inventory,
+    result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.added_latency, inventory,
                          alternatives, pareto)
     device = catalog.device(result.choice.device_id)
-    sections = policies.sections(intent, effects, device, result.choice.placement)
+    sections = policies.sections(intent, effects, device, result.choice.placement, result.choice.model_id)
     if effects.regimes:
         sections = _with_compliance_cost(sections, intent, catalog, solver, effects, inventory, result)
     return ExecutionPlan(

@@ -90,12 +90,12 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
     for entry in fleet.workloads:
         try:
             intent = entry.intent or parse_rules(entry.request, catalog)
-            effects = policies.preflight(intent, organisation)
+            effects = policies.preflight(intent, organisation, catalog)
         except (IntentError, PolicyError) as exc:
             raise FleetError(f"workload {entry.name!r}: {exc}") from exc
         workload = FleetWorkload(name=entry.name, intent=effects.intent, priority=entry.priority,
                                  deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
-                                 extra_latency_ms=effects.extra_latency_ms)
+                                 added_latency=effects.added_latency)
         _check(entry, workload)
         out.append(workload)
     return out

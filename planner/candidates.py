@@ -26,6 +26,7 @@ from planner.perf import (
     NO_SIZE,
     NOT_DEPLOYED,
     SUPPORTED,
+    AddedLatency,
     Estimate,
     Grid,
     stored_corrections,
@@ -91,7 +92,7 @@ Pool = tuple[Device, "InventoryItem | None", list[str]]
 
 
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
-                     factors: PerfFactors | None = None, extra_latency_ms: float = 0.0,
+                     factors: PerfFactors | None = None, added_latency: AddedLatency = AddedLatency(),
                      inventory: Inventory | None = None) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
     prices and counts."""
@@ -115,7 +116,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     if table is None:
         return CandidateSet(grid=None, excluded=excluded)
     grid = Grid(table, factors.batch_sizes, factors, stored_corrections(catalog, factors))
-    grid.add_latency(extra_latency_ms)
+    grid.add_latency(added_latency)
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded)

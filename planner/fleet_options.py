@@ -28,7 +28,7 @@ from planner.candidates import (
 )
 from planner.explain import fmt
 from planner.factors import PerfFactors
-from planner.perf import Grid, nan_to_none
+from planner.perf import AddedLatency, Grid, nan_to_none
 from planner.prune import deployment_grid, satisfying_mask
 from planner.training import TrainingSetup, meets_bounds, setup, training_precision, training_row
 
@@ -46,7 +46,7 @@ class FleetWorkload:
     priority: int = 1
     deadline_hours: float | None = None
     rules: tuple[PlacementRule, ...] = ()
-    extra_latency_ms: float = 0.0
+    added_latency: AddedLatency = AddedLatency()
 
     @property
     def training(self) -> bool:
@@ -125,7 +125,7 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
     or why there is none."""
     intent = workload.intent
     models = intent_models(intent, catalog)
-    key = (p, tuple(m.id for m in models), tuple(intent.precisions), workload.extra_latency_ms)
+    key = (p, tuple(m.id for m in models), tuple(intent.precisions), workload.added_latency)
     if key not in grids:
         excluded: Counter = Counter()
         configs = enumerate_configs([(device, item, [item.placement])], models, precision_choices(intent, factors),
@@ -134,7 +134,7 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
             grids[key] = excluded.most_common(1)[0][0] if excluded else "no model fits the request"
         else:
             grids[key] = Grid(configs, factors.batch_sizes, factors, corrections)
-            grids[key].add_latency(workload.extra_latency_ms)
+            grids[key].add_latency(workload.added_latency)
     return grids[key]
 
 

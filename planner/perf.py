@@ -11,6 +11,7 @@ busy. The efficiency factors live in planner/data/perf-factors.yaml.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -112,6 +113,21 @@ def _column(values) -> np.ndarray:
 
 def figure_or_nan(figure: Figure | None) -> float:
     return figure.value if figure is not None else np.nan
+
+
+@dataclass(frozen=True)
+class AddedLatency:
+    """Latency a policy adds to each request (a watermark): ``default_ms`` for every model
+    but those ``by_model`` lists with their own (marking a larger image takes longer)."""
+
+    default_ms: float = 0.0
+    by_model: tuple[tuple[str, float], ...] = ()
+
+    def for_model(self, model_id: str) -> float:
+        return dict(self.by_model).get(model_id, self.default_ms)
+
+    def __bool__(self) -> bool:
+        return bool(self.default_ms) or any(ms for _, ms in self.by_model)
 
 
 class Grid:
@@ -274,10 +290,11 @@ class Grid:
                 max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i]))
         return out
 
-    def add_latency(self, extra_ms: float) -> None:
-        """Add a fixed per-request latency (e.g. a watermark) to every cell."""
-        if not extra_ms:
+    def add_latency(self, added: AddedLatency) -> None:
+        """Add each model's fixed per-request latency (e.g. a watermark) to its cells."""
+        if not added:
             return
+        extra_ms = self.configs.per_model(lambda m: added.for_model(m.id))
         seconds = self.latency_ms / 1000 + extra_ms / 1000
         b = np.array(self.batch_sizes, dtype=float)[None, :]
         self.energy_j = self.power_w * seconds / b

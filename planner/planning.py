@@ -26,7 +26,7 @@ from planner.explain import (
     violations,
 )
 from planner.factors import runtime_for
-from planner.perf import Estimate
+from planner.perf import AddedLatency, Estimate
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
 from planner.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
 from planner.solver import (
@@ -58,11 +58,11 @@ class PlanningResult:
 
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
-                settings: SolverSettings | None = None, extra_latency_ms: float = 0.0,
+                settings: SolverSettings | None = None, added_latency: AddedLatency = AddedLatency(),
                 inventory: Inventory | None = None, alternatives: int = ALTERNATIVES,
                 pareto: bool = False) -> PlanningResult:
     settings = settings or SolverSettings()
-    candidates = build_candidates(intent, catalog, list(rules), extra_latency_ms=extra_latency_ms, inventory=inventory)
+    candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)

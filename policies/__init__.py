@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hardware import Device
+from hardware import Catalog, Device
 from intent.schema import Intent
 from planner.factors import load_factors
+from planner.perf import AddedLatency
 from planner.plan import PolicySection
 from policies.compliance import Regime, load_regime
 from policies.detection import Detection
@@ -20,7 +21,7 @@ from policies.greenlist import GreenListWatermark, fingerprint, verify_fingerpri
 from policies.image_watermark import ImageWatermark
 from policies.organisation import OrganisationPolicy, PolicyViolation, apply_policy, load_policy
 from policies.privacy import dp_parameters
-from policies.watermark import watermark_overhead_ms, watermark_parameters
+from policies.watermark import watermark_latency, watermark_parameters
 
 __all__ = ["Detection", "GreenListWatermark", "ImageWatermark", "OrganisationPolicy", "PolicyEffects", "PolicyError",
            "PolicyViolation", "dp_sgd_section", "fingerprint", "load_policy", "preflight", "sections",
@@ -33,7 +34,7 @@ class PolicyEffects:
 
     intent: Intent
     regimes: list[Regime] = field(default_factory=list)
-    extra_latency_ms: float = 0.0
+    added_latency: AddedLatency = field(default_factory=AddedLatency)
     assumptions: list[str] = field(default_factory=list)
     causes: dict[str, str] = field(default_factory=dict)
     allowed_placements: dict[str, list[str]] = field(default_factory=dict)  # rule id -> placements
@@ -53,9 +54,11 @@ def _placement_rule(rule_id: str, allowed: list[str]):
     return problem
 
 
-def preflight(intent: Intent, organisation: OrganisationPolicy | None = None) -> PolicyEffects:
+def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
+              catalog: Catalog | None = None) -> PolicyEffects:
     """Apply the organisation's rules (refusing requests that loosen them), then turn every
-    policy into what the planner must respect."""
+    policy into what the planner must respect. With the catalog, a watermark's latency is
+    worked out per model where the model's output size matters."""
     causes: dict[str, str] = {}
     if organisation is not None:
         intent, causes = apply_policy(intent, organisation)
@@ -67,13 +70,23 @@ def preflight(intent: Intent, organisation: OrganisationPolicy | None = None) ->
     if intent.policies.watermark:
         task = intent.task.value if intent.task else None
         tokens = load_factors().shape_for(task or "default").output_tokens
-        effects.extra_latency_ms = watermark_overhead_ms(task, tokens)
-        if effects.extra_latency_ms:
-            effects.assumptions.append(f"watermarking adds {effects.extra_latency_ms:g} ms per request; planned with it")
+        models = catalog.models_for(task) if catalog is not None and task else []
+        effects.added_latency = watermark_latency(task, tokens, models)
+        if effects.added_latency:
+            effects.assumptions.append(f"watermarking adds {_describe_added(effects.added_latency)}; planned with it")
     return effects
 
 
-def sections(intent: Intent, effects: PolicyEffects, device: Device, placement: str) -> list[PolicySection]:
+def _describe_added(added: AddedLatency) -> str:
+    if not added.by_model:
+        return f"{added.default_ms:g} ms per request"
+    own = ", ".join(f"{ms:g} ms for {model}" for model, ms in added.by_model)
+    return f"{own} per request ({added.default_ms:g} ms for any other model)"
+
+
+def sections(intent: Intent, effects: PolicyEffects, device: Device, placement: str,
+             model_id: str | None = None) -> list[PolicySection]:
+    """The plan's policy sections for the chosen device, placement and model."""
     out = [_compliance_section(regime, device, placement, effects.causes.get(regime.id)) for regime in effects.regimes]
     if intent.policies.watermark:
         out.append(PolicySection(
@@ -81,7 +94,8 @@ def sections(intent: Intent, effects: PolicyEffects, device: Device, placement: 
             caused_by=effects.causes.get("watermark", "the request asks for watermarking"),
             steps=["Generate the watermark key and store it in the secret store.",
                    "Enable the watermark in the serving pipeline and publish the detector's threshold."],
-            latency_overhead_ms=effects.extra_latency_ms))
+            latency_overhead_ms=effects.added_latency.for_model(model_id) if model_id
+            else effects.added_latency.default_ms))
     dp = intent.policies.differential_privacy
     if dp is not None:
         params, notes = dp_parameters(dp.epsilon, dp.delta)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
+import numpy as np
+
+from hardware import ModelVariant
 from hardware.yamlio import packaged_yaml
+from planner.perf import AddedLatency
 from policies.detection import false_positive_rate
 
 
@@ -21,13 +26,37 @@ def watermark_kind(task: str | None) -> str:
     return "artifact"
 
 
-def watermark_overhead_ms(task: str | None, output_tokens: int) -> float:
-    """Latency the watermark adds to one request."""
+def watermark_overhead_ms(task: str | None, output_tokens: int, output_pixels: int | None = None) -> float:
+    """Latency the watermark adds to one request: per generated token for text, by the
+    image's size for images (the largest measured when the size is unknown)."""
     config = watermark_config()
     kind = watermark_kind(task)
     if kind == "text":
         return config["text"]["overhead_ms_per_token"] * output_tokens
+    if kind == "image":
+        return _image_overhead_ms(config["image"]["overhead_ms_by_size"], output_pixels)
     return float(config[kind]["overhead_ms"])
+
+
+def _image_overhead_ms(by_size: dict[str, float], pixels: int | None) -> float:
+    """Interpolated by pixel count between measured sizes; beyond them, scaled by it."""
+    measured = sorted((math.prod(int(side) for side in size.split("x")), float(ms)) for size, ms in by_size.items())
+    if pixels is None:
+        return measured[-1][1]
+    if pixels <= measured[0][0] or pixels >= measured[-1][0]:
+        nearest_pixels, nearest_ms = measured[0] if pixels <= measured[0][0] else measured[-1]
+        return nearest_ms * pixels / nearest_pixels
+    return float(np.interp(pixels, [p for p, _ in measured], [ms for _, ms in measured]))
+
+
+def watermark_latency(task: str | None, output_tokens: int, models: list[ModelVariant]) -> AddedLatency:
+    """What the watermark adds to each request; image models whose output size the catalog
+    gives carry their own figure."""
+    default = watermark_overhead_ms(task, output_tokens)
+    if watermark_kind(task) != "image":
+        return AddedLatency(default_ms=default)
+    own = ((m.id, watermark_overhead_ms(task, output_tokens, m.output_pixels)) for m in models if m.output_pixels)
+    return AddedLatency(default_ms=default, by_model=tuple((m, ms) for m, ms in own if ms != default))
 
 
 _DETECTORS = {

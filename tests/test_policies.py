@@ -38,14 +38,42 @@ def test_watermark_latency_enters_the_plan():
     assert marked.metrics.latency_ms == pytest.approx(base.metrics.latency_ms + section.latency_overhead_ms, rel=1e-6)
 
 
-def test_image_outputs_get_an_image_watermark():
-    effects = preflight(parse("text to image, watermark every image", offline=True))
-    assert effects.extra_latency_ms == watermark_config()["image"]["overhead_ms"] > 0
+def test_image_outputs_get_an_image_watermark_timed_at_each_models_output_size(catalog):
+    measured = watermark_config()["image"]["overhead_ms_by_size"]
+    effects = preflight(parse("text to image, watermark every image", offline=True), catalog=catalog)
+    added = effects.added_latency
+    assert added.for_model("stable-diffusion-v1") == measured["512x512"]  # its catalog output size
+    assert added.for_model("stable-diffusion-xl-base") == measured["1024x1024"]
+    assert added.for_model("a-model-of-unknown-size") == max(measured.values())
     result = plan("text to image, watermark every image", offline=True)
     section = next(s for s in result.policies if s.name == "watermark")
     assert section.parameters["kind"] == "image" and section.parameters["payload_bits"] == 64
     assert "ImageWatermark.detect" in section.parameters["detector"]
-    assert section.latency_overhead_ms == effects.extra_latency_ms
+    assert section.latency_overhead_ms == added.for_model(result.choice.model_id)
+    assert result.metrics.latency_ms > section.latency_overhead_ms
+
+
+def test_each_image_model_plans_with_its_own_watermark_latency():
+    for model in ("stable-diffusion-v1", "stable-diffusion-xl-base"):
+        base = plan(f"text to image with {model}, lowest latency", offline=True)
+        marked = plan(f"text to image with {model}, lowest latency, watermark every image", offline=True)
+        section = next(s for s in marked.policies if s.name == "watermark")
+        assert marked.choice.model_id == base.choice.model_id == model
+        assert marked.metrics.latency_ms == pytest.approx(base.metrics.latency_ms + section.latency_overhead_ms,
+                                                          rel=1e-6)
+
+
+@pytest.mark.parametrize(("pixels", "expected"), [
+    (512 * 512, 697.0), (1024 * 1024, 2955.0),
+    ((512 * 512 + 1024 * 1024) // 2, (697.0 + 2955.0) / 2),  # halfway in pixels: halfway in time
+    (2048 * 2048, 2955.0 * 4),  # beyond the largest measured: scaled by pixel count
+    (256 * 256, 697.0 / 4),
+    (None, 2955.0),  # size unknown: the largest measured
+])
+def test_image_watermark_overhead_follows_pixel_count(pixels, expected):
+    from policies.watermark import _image_overhead_ms
+
+    assert _image_overhead_ms({"512x512": 697.0, "1024x1024": 2955.0}, pixels) == pytest.approx(expected)
 
 
 def test_differential_privacy_section_is_calibrated_to_epsilon():
