@@ -16,9 +16,9 @@ import time
 
 from synthetic import synthetic_catalog
 
+from intent.agent import build_plan
 from intent.parser import parse_rules
 from intent.settings import load_settings
-from intent.agent import build_plan
 
 REQUEST = "lowest power, classify images in 10 ms at 75% accuracy"
 

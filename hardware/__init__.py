@@ -5,5 +5,6 @@ from hardware.errors import CatalogError, UnknownEntryError
 from hardware.inventory import Inventory, InventoryItem, Sharing, check_inventory, load_inventory
 from hardware.schema import Basis, Device, Figure, ModelVariant
 
-__all__ = ["Basis", "Catalog", "CatalogError", "Device", "Figure", "Inventory", "InventoryItem", "ModelVariant", "Sharing", "check_inventory",
-           "UnknownEntryError", "load_catalog", "load_inventory", "validate_directory"]
+__all__ = ["Basis", "Catalog", "CatalogError", "Device", "Figure", "Inventory", "InventoryItem",
+           "ModelVariant", "Sharing", "UnknownEntryError", "check_inventory", "load_catalog",
+           "load_inventory", "validate_directory"]

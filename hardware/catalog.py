@@ -14,11 +14,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from hardware.yamlio import YAMLError, load_yaml
 from pydantic import ValidationError
 
 from hardware.errors import CatalogError, UnknownEntryError
 from hardware.schema import Device, DeviceFile, Family, ModelFile, ModelVariant
+from hardware.yamlio import YAMLError, load_yaml
 
 DEVICE_FILE = "devices.yaml"
 MODEL_FILE = "models.yaml"

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-
 #: Part of every entry's name. Raised when entries written before would read back differently
 #: (format 1 sorted mappings' keys, so a warm start saw another order than a cold one).
 FORMAT = "f2"

@@ -22,10 +22,10 @@ HELP = """Say what you need, or refine it: "make it cheaper", "latency can be 20
 Commands: /help /json /alternatives /export [k8s|triton] [DIR] /undo /reset /save FILE /quit"""
 ASK_TASK = ("What should the model do? For example: classify images, detect objects, transcribe audio, "
             "serve a chatbot, translate text.")
-WHY_NOT = re.compile(r"^\s*(?:why not|why no|为什么不用|为什么不)\s*(?:the\s+|an?\s+)?(?P<what>.+?)\s*[?？]?\s*$", re.I)
-SHOW_ALTERNATIVES = re.compile(r"(show|list|what are the)\s+(the\s+)?alternatives|其他方案|备选", re.I)
+WHY_NOT = re.compile(r"^\s*(?:why not|why no|为什么不用|为什么不)\s*(?:the\s+|an?\s+)?(?P<what>.+?)\s*[?？]?\s*$", re.IGNORECASE)
+SHOW_ALTERNATIVES = re.compile(r"(show|list|what are the)\s+(the\s+)?alternatives|其他方案|备选", re.IGNORECASE)
 LEAVE_WORDS = {"quit", "exit", "bye", "q", "退出", "再见"}  # a whole message saying only this ends the chat
-EXPORT_WORDS = re.compile(r"(export|deploy|manifests?)\b.*\b(kubernetes|k8s)|导出", re.I)
+EXPORT_WORDS = re.compile(r"(export|deploy|manifests?)\b.*\b(kubernetes|k8s)|导出", re.IGNORECASE)
 
 
 @dataclass

@@ -7,7 +7,7 @@ object. ``main`` turns every known error into one line on stderr and a non-zero 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -70,19 +70,19 @@ def plan(
     time_limit: TimeLimitOpt = None,
     seed: SeedOpt = None,
     model: ModelOpt = None,
-    inventory: Annotated[Optional[str], typer.Option("--inventory", metavar="FILE",
+    inventory: Annotated[str | None, typer.Option("--inventory", metavar="FILE",
                                                      help="Plan only on the devices this inventory lists "
                                                           "(ids, counts, placement, price).")] = None,
     alternatives: Annotated[int, typer.Option("--alternatives", "-k", min=0, max=20,
                                               help="How many runner-ups on other devices to show.")] = 3,
-    policy: Annotated[Optional[str], typer.Option("--policy", metavar="FILE",
+    policy: Annotated[str | None, typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this plan in the history.")] = False,
     pareto: Annotated[bool, typer.Option("--pareto", help="Also show the trade-off front (objective, latency, "
                                                           "power, cost, accuracy).")] = False,
-    plot: Annotated[Optional[str], typer.Option("--plot", metavar="FILE.png|svg",
+    plot: Annotated[str | None, typer.Option("--plot", metavar="FILE.png|svg",
                                                 help="Draw the trade-off front, marking the chosen plan.")] = None,
-    emit: Annotated[Optional[ExportFormat], typer.Option("--emit", help="Also write deployable artifacts.")] = None,
+    emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
@@ -155,10 +155,10 @@ app.add_typer(fleet_commands.app, name="fleet")
 def _known_errors() -> tuple[type[Exception], ...]:
     from hardware.errors import CatalogError
     from intent.errors import IntentError
-    from planner.errors import PlanningError
     from intent.export import ExportError
     from intent.history import HistoryError
     from intent.plot import PlotError
+    from planner.errors import PlanningError
     from policies.errors import PolicyError
 
     return IntentError, PlanningError, CatalogError, PolicyError, HistoryError, ExportError, PlotError

@@ -14,7 +14,7 @@ import sqlite3
 import time
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from planner.measurements import data_dir
@@ -92,7 +92,7 @@ def _use_wal(connection: sqlite3.Connection, attempts: int = 60) -> None:
 
 def record(plan: ExecutionPlan, request: str | None = None) -> int:
     """Store a plan in one transaction; returns its id."""
-    row = (datetime.now(timezone.utc).isoformat(timespec="seconds"), request or plan.intent.text,
+    row = (datetime.now(UTC).isoformat(timespec="seconds"), request or plan.intent.text,
            plan.intent.model_dump_json(), plan.model_dump_json(), plan.catalog_hash, plan.policy_hash)
     with closing(connect()) as connection:
         connection.execute("BEGIN IMMEDIATE")

@@ -111,7 +111,7 @@ def apply_policy(intent: Intent, policy: OrganisationPolicy) -> tuple[Intent, di
     """The intent with every applicable rule's requirements, and what caused each requirement
     (keyed like the plan's policy sections). Raises PolicyViolation when the request loosens a rule."""
     text = intent.text
-    if re.search(rf"(?:ignore|bypass|override|disregard|忽略|绕过)\W+(?:\w+\W+){{0,2}}?{POLICY_WORDS}", text, re.I):
+    if re.search(rf"(?:ignore|bypass|override|disregard|忽略|绕过)\W+(?:\w+\W+){{0,2}}?{POLICY_WORDS}", text, re.IGNORECASE):
         raise PolicyViolation(policy.rules[0].id, "the request asks to set the organisation policy aside")
     compliance = list(intent.policies.compliance)
     exclude = list(intent.hardware.exclude)

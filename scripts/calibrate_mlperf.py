@@ -28,10 +28,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hardware import load_catalog  # noqa: E402
-from planner.factors import load_factors  # noqa: E402
-from planner.configs import Config  # noqa: E402
-from planner.perf import Grid, supports  # noqa: E402
+from hardware import load_catalog
+from planner.configs import Config
+from planner.factors import load_factors
+from planner.perf import Grid, supports
 
 PRECISIONS = ["fp32", "bf16", "fp16", "fp8", "int8"]
 BATCHES = [2 ** k for k in range(11)]

@@ -41,7 +41,7 @@ class ScriptedServer:
             def log_message(self, *args):  # keep test output clean
                 pass
 
-            def do_POST(self):  # noqa: N802 - the http.server API
+            def do_POST(self):  # the name http.server calls
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 answer = server._next(body)

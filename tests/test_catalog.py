@@ -7,11 +7,10 @@ import importlib.util
 import textwrap
 
 import pytest
+from paths import ROOT, SHARED
 
 from hardware import CatalogError, UnknownEntryError, load_catalog, validate_directory
 from hardware.schema import Basis
-
-from paths import ROOT, SHARED
 
 
 def shared_ids(name: str) -> list[str]:

@@ -133,7 +133,6 @@ def test_catalog_validate(tmp_path, capsys):
 
 def test_every_command_has_help_and_is_in_the_readme():
     import typer.main
-
     from paths import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -9,19 +9,20 @@ import math
 import textwrap
 
 import pytest
+from paths import ROOT
 from typer.testing import CliRunner
 
 from hardware import CatalogError
 from intent.api import plan_fleet
 from intent.cli import app
 from intent.fleet import FleetError, fleet_workloads, load_fleet
-from planner.factors import load_factors
-from planner.fleet import RATE_SCALE, plan_fleet as place
-from planner.fleet_options import options_for
 from planner.configs import Config
+from planner.factors import load_factors
+from planner.fleet import RATE_SCALE
+from planner.fleet import plan_fleet as place
+from planner.fleet_options import options_for
 from planner.perf import Grid
 from planner.solver import SolverSettings
-from paths import ROOT
 
 runner = CliRunner()
 

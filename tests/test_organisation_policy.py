@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
+from paths import ROOT
 
 from intent import plan
 from intent.cli import main
-from paths import ROOT
 from policies import PolicyError, PolicyViolation, load_policy
 
 POLICY = str(ROOT / "examples" / "policy.yaml")

@@ -178,10 +178,10 @@ def test_a_model_larger_than_one_device_is_sharded(catalog):
 
 
 def test_sharding_adds_devices_to_cost_and_power():
-    from planner.configs import Config
-    from planner.perf import Grid
-    from planner.factors import load_factors
     from hardware import load_catalog
+    from planner.configs import Config
+    from planner.factors import load_factors
+    from planner.perf import Grid
 
     catalog = load_catalog()
     model, device = catalog.model("llama-3-8b"), catalog.device("nvidia-h100-sxm-80gb")

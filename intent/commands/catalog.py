@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,7 +27,7 @@ def catalog_devices(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> No
 
 @app.command("models")
 def catalog_models(json_out: JsonOpt = False, catalog: CatalogOpt = None,
-                   task: Annotated[Optional[str], typer.Option(help="Only models for this task tag.")] = None) -> None:
+                   task: Annotated[str | None, typer.Option(help="Only models for this task tag.")] = None) -> None:
     """List the model variants: task, size, FLOPs, accuracy (* = derived or estimated)."""
     from hardware import load_catalog
 

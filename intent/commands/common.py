@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Parse with the offline rules; never call an LLM.")]
-CatalogOpt = Annotated[Optional[str], typer.Option("--catalog", metavar="DIR",
+CatalogOpt = Annotated[str | None, typer.Option("--catalog", metavar="DIR",
                                                    help="A directory of devices.yaml / models.yaml that adds to or "
                                                         "overrides the packaged catalog.")]
-TimeLimitOpt = Annotated[Optional[float], typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="LLM model name (default: INTENTCTL_MODEL).")]
-SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
+TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="LLM model name (default: INTENTCTL_MODEL).")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
 
 
 class ExportFormat(str, Enum):

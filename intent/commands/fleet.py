@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,16 +24,16 @@ def fleet_plan(
     path: Annotated[str, typer.Argument(metavar="FLEET.yaml", help="Inventory (with MIG or time-slicing) and "
                                                                    "workloads; see examples/fleet.yaml.")],
     json_out: JsonOpt = False,
-    objective: Annotated[Optional[FleetObjective], typer.Option(
+    objective: Annotated[FleetObjective | None, typer.Option(
         "--objective", help="Override the file's fleet objective: served throughput, power or cost.")] = None,
     catalog: CatalogOpt = None,
-    time_limit: Annotated[Optional[float], typer.Option(
+    time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, help="Solver time in seconds for all the objective levels together (the SLO and "
                                       "fleet-objective levels come first; tie-breakers get what is left).")] = None,
     seed: SeedOpt = None,
-    workers: Annotated[Optional[int], typer.Option(
+    workers: Annotated[int | None, typer.Option(
         "--workers", min=1, max=64, help="Solver threads (default 1: the same file always gives the same plan).")] = None,
-    policy: Annotated[Optional[str], typer.Option("--policy", metavar="FILE",
+    policy: Annotated[str | None, typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
 ) -> None:
     """Place every workload with one CP-SAT model: device pool, replicas, precision and model variant.

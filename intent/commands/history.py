@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from intent.commands.common import CatalogOpt, ExportFormat, JsonOpt, console, print_json, write_artifacts
-
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +29,7 @@ def export(
 
 
 def calibrate(
-    measurements: Annotated[Optional[str], typer.Argument(metavar="FILE.csv",
+    measurements: Annotated[str | None, typer.Argument(metavar="FILE.csv",
                                                           help="Measured latency (and throughput, power) per "
                                                                "model_id, device_id, precision, batch_size.")] = None,
     reset: Annotated[bool, typer.Option("--reset", help="Forget every stored measurement.")] = False,

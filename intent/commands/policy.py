@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-
 app = typer.Typer(help="Organisation policies: mandatory rules requests cannot loosen.", no_args_is_help=True)
 
 

@@ -57,7 +57,7 @@ def ask_model(text: str, settings: Settings, catalog: Catalog) -> tuple[Intent, 
     for attempt in range(1 + REPAIR_ATTEMPTS):
         try:
             result = structured.invoke(messages)
-        except Exception as exc:  # noqa: BLE001 - any transport or client fault ends in the fallback
+        except Exception as exc:  # any transport or client fault ends in the fallback
             raise LLMFailure(_fault(exc)) from exc
         intent, last, raw = _check(text, result, catalog)
         if intent is not None:
