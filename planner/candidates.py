@@ -21,6 +21,7 @@ from planner.configs import ConfigTable
 from planner.errors import MissingTaskError
 from planner.factors import PerfFactors, load_factors
 from planner.perf import (
+    NO_ADDED_LATENCY,
     NO_MEMORY,
     NO_PEAK,
     NO_SIZE,
@@ -92,7 +93,7 @@ Pool = tuple[Device, "InventoryItem | None", list[str]]
 
 
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
-                     factors: PerfFactors | None = None, added_latency: AddedLatency = AddedLatency(),
+                     factors: PerfFactors | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
                      inventory: Inventory | None = None) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
     prices and counts."""

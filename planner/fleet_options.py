@@ -28,7 +28,7 @@ from planner.candidates import (
 )
 from planner.explain import fmt
 from planner.factors import PerfFactors
-from planner.perf import AddedLatency, Grid, nan_to_none
+from planner.perf import NO_ADDED_LATENCY, AddedLatency, Grid, nan_to_none
 from planner.prune import deployment_grid, satisfying_mask
 from planner.training import TrainingSetup, meets_bounds, setup, training_precision, training_row
 
@@ -46,7 +46,7 @@ class FleetWorkload:
     priority: int = 1
     deadline_hours: float | None = None
     rules: tuple[PlacementRule, ...] = ()
-    added_latency: AddedLatency = AddedLatency()
+    added_latency: AddedLatency = NO_ADDED_LATENCY
 
     @property
     def training(self) -> bool:

@@ -130,6 +130,9 @@ class AddedLatency:
         return bool(self.default_ms) or any(ms for _, ms in self.by_model)
 
 
+NO_ADDED_LATENCY = AddedLatency()
+
+
 class Grid:
     """Predictions for many configurations at many batch sizes at once (arrays G x B).
 

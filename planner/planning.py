@@ -26,7 +26,7 @@ from planner.explain import (
     violations,
 )
 from planner.factors import runtime_for
-from planner.perf import AddedLatency, Estimate
+from planner.perf import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
 from planner.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
 from planner.solver import (
@@ -58,7 +58,7 @@ class PlanningResult:
 
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
-                settings: SolverSettings | None = None, added_latency: AddedLatency = AddedLatency(),
+                settings: SolverSettings | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
                 inventory: Inventory | None = None, alternatives: int = ALTERNATIVES,
                 pareto: bool = False) -> PlanningResult:
     settings = settings or SolverSettings()
