@@ -125,7 +125,7 @@ class ChatSession:
         except InfeasibleError as exc:
             return Reply(f"{target} cannot meet this request: " + "; ".join(exc.report.lines()))
         metric = (self.plan.intent.objective.metric.value if self.plan.intent.objective else "cost")
-        from planner.explain import fmt
+        from planner.figures import fmt
         from planner.solver import FIELD
 
         ours, theirs = getattr(self.plan.metrics, FIELD[metric]), getattr(other.metrics, FIELD[metric])

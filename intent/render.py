@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from intent.schema import Intent
-from planner.explain import fmt
+from planner.figures import fmt
 from planner.plan import ExecutionPlan
 
 METRIC_ROWS = [("latency", "latency_ms"), ("throughput", "throughput_rps"), ("power", "power_w"),

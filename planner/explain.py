@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from intent.schema import CANONICAL_UNITS, Constraint
+from intent.schema import Constraint
+from planner.figures import fmt
 from planner.perf import Estimate
 from planner.solver import REPLICATED, value
 
 BINDING_SHARE = 0.05
-UNITS = {m.value: u for m, u in CANONICAL_UNITS.items()}
 
 
 def deployment_value(row: Estimate, metric: str, replicas: int) -> float | None:
@@ -38,19 +38,6 @@ def violations(row: Estimate, constraints: list[Constraint], replicas: int = 1) 
         elif slack < -1e-12:
             out.append(f"{c.metric.value} {fmt(predicted, c.metric.value)} breaks {c.op} {fmt(c.value, c.metric.value)}")
     return out
-
-
-def fmt(amount: float | None, metric: str) -> str:
-    if amount is None:
-        return "unknown"
-    unit = UNITS[metric]
-    if metric == "accuracy":
-        return f"{amount * 100:.2f}%"
-    if unit == "USD/h":
-        return f"${amount:,.3f}/h"
-    magnitude = abs(amount)
-    digits = 3 if magnitude < 1 else 2 if magnitude < 100 else 1
-    return f"{amount:,.{digits}f} {unit}"
 
 
 def compare(metric: str, sense: str, ours: float | None, theirs: float | None) -> str:

@@ -26,8 +26,8 @@ from planner.candidates import (
     intent_models,
     precision_choices,
 )
-from planner.explain import fmt
 from planner.factors import PerfFactors
+from planner.figures import fmt
 from planner.perf import NO_ADDED_LATENCY, AddedLatency, Grid, nan_to_none
 from planner.prune import deployment_grid, satisfying_mask
 from planner.training import TrainingSetup, meets_bounds, setup, training_precision, training_row

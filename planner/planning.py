@@ -21,11 +21,11 @@ from planner.explain import (
     check,
     compare,
     deployment_value,
-    fmt,
     summarise_conflicts,
     violations,
 )
 from planner.factors import runtime_for
+from planner.figures import fmt
 from planner.perf import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
 from planner.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask

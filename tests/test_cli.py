@@ -91,6 +91,17 @@ def test_offline_start_never_imports_langchain_openai_or_pandas():
     assert "HEAVY []" in out.stdout, out.stdout[-500:] + out.stderr[-500:]
 
 
+def test_offline_parse_loads_neither_the_planner_nor_numpy():
+    """Once the cache is warm (a cold one runs pint, which loads numpy, to derive unit factors)."""
+    code = ("import sys; from intent.cli import main; main(['parse','--offline','classify images in 10ms']); "
+            "print('HEAVY', sorted(m for m in ('numpy','ortools','planner.perf','langchain_core','openai') "
+            "if m in sys.modules))")
+    warm, out = (subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                                check=False) for _ in range(2))
+    assert warm.returncode == 0, warm.stderr[-500:]
+    assert "HEAVY []" in out.stdout, out.stdout[-500:] + out.stderr[-500:]
+
+
 def test_importing_the_types_is_light():
     code = ("import sys, intent; print(sorted(m for m in ('planner','ortools','langchain_core','openai','hardware') "
             "if m in sys.modules))")
