@@ -6,6 +6,7 @@ from hardware import Catalog, Inventory
 from intent.schema import Intent, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
+from planner.errors import InfeasibleError
 from planner.plan import ExecutionPlan
 from planner.planning import plan_intent
 from planner.solver import SolverSettings
@@ -16,8 +17,6 @@ COMPLIANCE_NAMES = ("hipaa", "gdpr", "pci-dss", "soc2")
 def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: SolverSettings, effects,
                           inventory, result) -> list:
     """What the compliance regimes cost: the plan against the same request without them."""
-    from planner.errors import InfeasibleError
-
     free = intent.model_copy(update={"policies": intent.policies.model_copy(update={"compliance": []})})
     try:
         baseline = plan_intent(free, catalog, [], solver, effects.added_latency, inventory, alternatives=0)
@@ -85,7 +84,18 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
 
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
                alternatives: int = 3, organisation=None, pareto: bool = False) -> ExecutionPlan:
-    """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message."""
+    """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message.
+    An infeasible request's report carries the parser's warnings (an impossible value, crossing
+    bounds), which often say why better than the conflict does."""
+    try:
+        return _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto)
+    except InfeasibleError as exc:
+        exc.report = exc.report.model_copy(update={"notes": list(intent.warnings)})
+        raise
+
+
+def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None,
+                alternatives: int, organisation, pareto: bool) -> ExecutionPlan:
     import policies
 
     effects = policies.preflight(intent, organisation, catalog)

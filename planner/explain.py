@@ -73,9 +73,10 @@ class InfeasibilityReport(BaseModel):
     reason: str
     conflicts: list[Conflict] = []
     candidates: int = 0
+    notes: list[str] = []  # what the request's reading warned of (an impossible value, crossing bounds)
 
     def lines(self) -> list[str]:
-        return [self.reason] + [c.describe() for c in self.conflicts]
+        return [self.reason] + [c.describe() for c in self.conflicts] + [f"note: {n}" for n in self.notes]
 
 
 def summarise_conflicts(conflicts: list[Conflict]) -> str:

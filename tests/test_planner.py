@@ -108,6 +108,17 @@ def test_infeasible_request_names_the_conflict_and_the_best_reachable_values():
     assert conflicts["latency"] > 0.01 and conflicts["accuracy"] < 0.999
 
 
+@pytest.mark.parametrize(("request_text", "note"), [
+    ("classify images in 10ms with accuracy above 200%", "impossible value: accuracy 2 is outside 0..1"),
+    ("classify images in -5 ms", "impossible value: latency -5 ms is negative"),
+])
+def test_an_infeasible_report_carries_what_the_reading_warned_of(request_text, note):
+    with pytest.raises(InfeasibleError) as info:
+        plan(request_text, offline=True)
+    assert note in info.value.report.notes
+    assert info.value.report.lines()[-1] == f"note: {note}"
+
+
 def test_a_pair_of_bounds_that_only_conflict_together():
     with pytest.raises(InfeasibleError) as info:
         plan("classify images with accuracy at least 84% using under 1 W", offline=True)
