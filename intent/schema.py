@@ -1,6 +1,6 @@
 """The typed Intent: what a request asks for, in the public JSON contract (schema_version "1").
 
-Field names, enum spellings and canonical units follow ``shared/spec/intent-json.md``;
+Field names, enum spellings and canonical units follow ``docs/intent-contract.md``;
 ``Intent.model_dump(mode="json")`` emits exactly that object. This module imports only
 pydantic, so importing the types never pulls in the planner or an LLM client.
 """

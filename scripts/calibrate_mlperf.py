@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Fit the performance model's efficiency parameters to published MLPerf Inference results.
 
-usage: python scripts/calibrate_mlperf.py [MLPERF.csv]   (default ../shared/data/mlperf-dev.csv)
+usage: python scripts/calibrate_mlperf.py [MLPERF.csv]   (default tests/data/reference/mlperf-dev.csv)
 
 The parameters are few and interpretable: the fraction of peak each device class reaches,
 a multiplier per model family, the activation traffic per GFLOP of each model family, and
 the fixed step overhead per device class. They are fitted by coordinate descent on a log
-grid, minimising the mean squared log error of exactly what ../shared/tools/score-mlperf
+grid, minimising the mean squared log error of exactly what scripts/score/score-mlperf
 asks for: Offline throughput per accelerator (best over precisions and batch sizes) and
 SingleStream latency (best batch-1 over precisions). The result and its provenance go to
 planner/data/calibration.yaml, which the model reads on top of perf-factors.yaml.
@@ -145,7 +145,7 @@ def errors(rows, factors) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[0]) if argv else ROOT.parent / "shared" / "data" / "mlperf-dev.csv"
+    path = Path(argv[0]) if argv else ROOT / "tests" / "data" / "reference" / "mlperf-dev.csv"
     catalog = load_catalog()
     rows = usable_rows(path, catalog)
     start = load_factors(calibrated=False)

@@ -1,11 +1,11 @@
-"""Shared fixtures. Paths to the shared material sit beside the checkout (../shared)."""
+"""Shared fixtures. The test data lives in tests/data (see tests/paths.py)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from paths import SHARED
+from paths import EVAL
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +17,7 @@ def catalog():
 
 @pytest.fixture(scope="session")
 def corpus() -> list[dict]:
-    path = SHARED / "eval" / "intents-dev.jsonl"
+    path = EVAL / "intents-dev.jsonl"
     assert path.is_file(), f"the evaluation corpus is expected at {path}"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -1,6 +1,8 @@
-"""Where the checkout and the shared material are."""
+"""Where the checkout and its test data are. Everything the tests read is inside the repository."""
 
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
+EVAL = DATA / "eval"
+REFERENCE = DATA / "reference"

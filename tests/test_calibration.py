@@ -8,13 +8,13 @@ import statistics
 import sys
 
 import numpy as np
-from paths import ROOT, SHARED
+from paths import REFERENCE, ROOT
 
 from hardware import load_catalog
 from hardware.yamlio import load_yaml
 from planner.factors import load_factors
 
-MLPERF = SHARED / "data" / "mlperf-dev.csv"
+MLPERF = REFERENCE / "mlperf-dev.csv"
 
 
 def calibration_script():

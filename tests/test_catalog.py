@@ -7,14 +7,14 @@ import importlib.util
 import textwrap
 
 import pytest
-from paths import ROOT, SHARED
+from paths import REFERENCE, ROOT
 
 from hardware import CatalogError, UnknownEntryError, load_catalog, validate_directory
 from hardware.schema import Basis
 
 
 def shared_ids(name: str) -> list[str]:
-    with open(SHARED / "data" / name, encoding="utf-8") as fh:
+    with open(REFERENCE / name, encoding="utf-8") as fh:
         return [row["id"] for row in csv.DictReader(fh)]
 
 
@@ -29,7 +29,7 @@ def test_packaged_files_match_the_build_script():
     spec = importlib.util.spec_from_file_location("build_catalog", ROOT / "scripts" / "build_catalog.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    device_text, model_text = module.build(SHARED / "data")
+    device_text, model_text = module.build(REFERENCE)
     assert (ROOT / "hardware" / "data" / "devices.yaml").read_text(encoding="utf-8") == device_text
     assert (ROOT / "hardware" / "data" / "models.yaml").read_text(encoding="utf-8") == model_text
 
