@@ -41,10 +41,10 @@ from dataclasses import dataclass
 
 from hardware import InventoryItem, Sharing, load_catalog
 from intent.fleet import FleetFile, WorkloadEntry, fleet_workloads
-from planner.factors import load_factors
-from planner.fleet import plan_fleet
-from planner.fleet_options import options_for
-from planner.solver import SolverSettings
+from planner.fleet.model import plan_fleet
+from planner.fleet.options import options_for
+from planner.perf.factors import load_factors
+from planner.solve.chooser import SolverSettings
 
 POOLS = [
     ("nvidia-h100-sxm-80gb", 2, 3.10, Sharing(time_slicing=4)), ("nvidia-a100-sxm-80gb", 2, 1.90, Sharing(mig=7)),

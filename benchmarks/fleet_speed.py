@@ -21,8 +21,8 @@ from synthetic import synthetic_catalog
 
 from hardware import Catalog, InventoryItem, Sharing, load_catalog
 from intent.fleet import FleetFile, fleet_workloads
-from planner.fleet import plan_fleet
-from planner.solver import SolverSettings
+from planner.fleet.model import plan_fleet
+from planner.solve.chooser import SolverSettings
 
 
 def main(argv: list[str]) -> int:

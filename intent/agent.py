@@ -8,8 +8,8 @@ from intent.settings import Settings
 from intent.steps import plan_steps
 from planner.errors import InfeasibleError
 from planner.plan import ExecutionPlan
-from planner.planning import plan_intent
-from planner.solver import SolverSettings
+from planner.single import plan_intent
+from planner.solve.chooser import SolverSettings
 
 COMPLIANCE_NAMES = ("hipaa", "gdpr", "pci-dss", "soc2")
 
@@ -39,9 +39,9 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
 def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects) -> ExecutionPlan:
     """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked."""
     import policies
-    from planner.factors import load_factors, runtime_for
+    from planner.jobs import choose, setup, steps_of, training_rows
+    from planner.perf.factors import load_factors, runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
-    from planner.training import choose, setup, steps_of, training_rows
 
     factors = load_factors()
     job = setup(intent, factors)

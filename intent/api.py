@@ -58,8 +58,8 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     (throughput, power or cost)."""
     from hardware import load_catalog
     from intent.fleet import FleetFile, fleet_workloads, load_fleet
-    from planner.fleet import plan_fleet as place
-    from planner.solver import SolverSettings
+    from planner.fleet.model import plan_fleet as place
+    from planner.solve.chooser import SolverSettings
 
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)

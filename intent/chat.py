@@ -126,7 +126,7 @@ class ChatSession:
             return Reply(f"{target} cannot meet this request: " + "; ".join(exc.report.lines()))
         metric = (self.plan.intent.objective.metric.value if self.plan.intent.objective else "cost")
         from planner.figures import fmt
-        from planner.solver import FIELD
+        from planner.solve.chooser import FIELD
 
         ours, theirs = getattr(self.plan.metrics, FIELD[metric]), getattr(other.metrics, FIELD[metric])
         return Reply(f"On {target} the best plan is {other.choice.model_id} ({other.choice.precision}, "

@@ -178,9 +178,9 @@ def _report(exc: Exception) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning known errors into one line and an exit code."""
-    from planner.cpsat import defer_pandas
+    from planner.solve.cpsat import defer_pandas
 
-    defer_pandas()  # a CLI process runs no one else's threads (see planner.cpsat)
+    defer_pandas()  # a CLI process runs no one else's threads (see planner.solve.cpsat)
     try:
         app(args=argv, standalone_mode=False)
     except SystemExit as exc:

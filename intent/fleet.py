@@ -83,7 +83,7 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
     """Each entry as a planner workload: its request read, its policies applied."""
     import policies
     from intent.parser import parse_rules
-    from planner.fleet_options import FleetWorkload
+    from planner.fleet.options import FleetWorkload
     from policies.errors import PolicyError
 
     out = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from planner.measurements import data_dir
+from planner.measure.store import data_dir
 from planner.plan import ExecutionPlan
 
 DB_NAME = "history.sqlite"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.plan import ExecutionPlan
-from planner.solver import FIELD
+from planner.solve.chooser import FIELD
 
 
 class PlotError(ValueError):

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from hardware import Catalog, Device
 from intent.schema import Intent
-from planner.factors import load_factors
-from planner.perf import AddedLatency
+from planner.perf.factors import load_factors
+from planner.perf.roofline import AddedLatency
 from planner.plan import PolicySection
 from policies.compliance import Regime, load_regime
 from policies.detection import Detection

@@ -9,7 +9,7 @@ import numpy as np
 
 from hardware import ModelVariant
 from hardware.yamlio import packaged_yaml
-from planner.perf import AddedLatency
+from planner.perf.roofline import AddedLatency
 from policies.detection import false_positive_rate
 
 

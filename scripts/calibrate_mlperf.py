@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hardware import load_catalog
-from planner.configs import Config
-from planner.factors import load_factors
-from planner.perf import Grid, supports
+from planner.perf.configs import Config
+from planner.perf.factors import load_factors
+from planner.perf.roofline import Grid, supports
 
 PRECISIONS = ["fp32", "bf16", "fp16", "fp8", "int8"]
 BATCHES = [2 ** k for k in range(11)]

@@ -12,7 +12,7 @@ from paths import REFERENCE, ROOT
 
 from hardware import load_catalog
 from hardware.yamlio import load_yaml
-from planner.factors import load_factors
+from planner.perf.factors import load_factors
 
 MLPERF = REFERENCE / "mlperf-dev.csv"
 

@@ -94,7 +94,7 @@ def test_offline_start_never_imports_langchain_openai_or_pandas():
 def test_offline_parse_loads_neither_the_planner_nor_numpy():
     """Once the cache is warm (a cold one runs pint, which loads numpy, to derive unit factors)."""
     code = ("import sys; from intent.cli import main; main(['parse','--offline','classify images in 10ms']); "
-            "print('HEAVY', sorted(m for m in ('numpy','ortools','planner.perf','langchain_core','openai') "
+            "print('HEAVY', sorted(m for m in ('numpy','ortools','planner.perf.roofline','langchain_core','openai') "
             "if m in sys.modules))")
     warm, out = (subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                                 check=False) for _ in range(2))

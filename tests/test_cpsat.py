@@ -21,7 +21,7 @@ def run_python(code: str, *path: str) -> str:
 def test_solving_does_not_import_pandas_yet_cp_model_pandas_helpers_still_work():
     out = run_python("""
         import sys
-        from planner.cpsat import cp_model, defer_pandas
+        from planner.solve.cpsat import cp_model, defer_pandas
         defer_pandas()
         cp = cp_model()
         model = cp.CpModel()
@@ -43,7 +43,7 @@ def test_without_the_cli_cp_model_is_imported_as_it_is():
     """Applications may run threads of their own, which must never meet the stand-in."""
     out = run_python("""
         import sys
-        from planner.cpsat import cp_model
+        from planner.solve.cpsat import cp_model
         cp = cp_model()
         print("pandas", type(sys.modules["pandas"]).__name__, type(cp.pd).__name__)
     """)
@@ -58,7 +58,7 @@ def test_a_module_that_needs_pandas_at_import_is_imported_again_with_real_pandas
     (tmp_path / "needs_pandas.py").write_text(source)
     out = run_python(f"""
         import sys
-        from planner.cpsat import import_deferring
+        from planner.solve.cpsat import import_deferring
         module = import_deferring("needs_pandas")
         import pandas
         print("one real pandas", sys.modules["pandas"] is pandas, type(pandas).__name__)

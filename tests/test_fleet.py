@@ -16,13 +16,13 @@ from hardware import CatalogError
 from intent.api import plan_fleet
 from intent.cli import app
 from intent.fleet import FleetError, fleet_workloads, load_fleet
-from planner.configs import Config
-from planner.factors import load_factors
-from planner.fleet import RATE_SCALE
-from planner.fleet import plan_fleet as place
-from planner.fleet_options import options_for
-from planner.perf import Grid
-from planner.solver import SolverSettings
+from planner.fleet.model import RATE_SCALE
+from planner.fleet.model import plan_fleet as place
+from planner.fleet.options import options_for
+from planner.perf.configs import Config
+from planner.perf.factors import load_factors
+from planner.perf.roofline import Grid
+from planner.solve.chooser import SolverSettings
 
 runner = CliRunner()
 
@@ -300,7 +300,7 @@ def test_levels_settled_by_the_first_plan_match_solving_them(tmp_path, catalog, 
     fleet = load_fleet(str(ROOT / "examples" / "fleet.yaml"), catalog)
     workloads, inventory = fleet_workloads(fleet, catalog), fleet.as_inventory()
     settled = place(workloads, inventory, catalog, "throughput")
-    from planner.fleet import FleetModel
+    from planner.fleet.model import FleetModel
 
     calls = []
     original = FleetModel.settled

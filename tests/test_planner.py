@@ -8,8 +8,8 @@ import pytest
 
 from intent import parse, plan
 from planner import InfeasibleError
-from planner.candidates import build_candidates
-from planner.solver import SolverSettings, deployment_figure, replicas_needed
+from planner.search.candidates import build_candidates
+from planner.solve.chooser import SolverSettings, deployment_figure, replicas_needed
 
 MAX_REPLICAS = SolverSettings().max_replicas
 
@@ -190,9 +190,9 @@ def test_a_model_larger_than_one_device_is_sharded(catalog):
 
 def test_sharding_adds_devices_to_cost_and_power():
     from hardware import load_catalog
-    from planner.configs import Config
-    from planner.factors import load_factors
-    from planner.perf import Grid
+    from planner.perf.configs import Config
+    from planner.perf.factors import load_factors
+    from planner.perf.roofline import Grid
 
     catalog = load_catalog()
     model, device = catalog.model("llama-3-8b"), catalog.device("nvidia-h100-sxm-80gb")

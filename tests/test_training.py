@@ -9,8 +9,8 @@ from hardware import load_catalog
 from intent import parse, plan
 from intent.export import kubernetes_manifests
 from planner import MissingTaskError
-from planner.factors import load_factors
-from planner.training import meets_bounds, setup, training_rows
+from planner.jobs import meets_bounds, setup, training_rows
+from planner.perf.factors import load_factors
 
 TEXT = "fine-tune bert-large for question answering on 87k records for 2 epochs, cheapest"
 

@@ -10,11 +10,11 @@ import pytest
 
 from hardware import Inventory, InventoryItem
 from intent import parse
-from planner.candidates import _reason_kind, build_candidates, enumerate_configs, precision_choices
-from planner.factors import load_factors
-from planner.perf import SUPPORTED, support_codes, supports
-from planner.prune import _non_dominated, _non_dominated_by_label
-from planner.solver import Chooser, SolverSettings, deployment_figure, replicas_needed
+from planner.perf.factors import load_factors
+from planner.perf.roofline import SUPPORTED, support_codes, supports
+from planner.search.candidates import _reason_kind, build_candidates, enumerate_configs, precision_choices
+from planner.search.prune import _non_dominated, _non_dominated_by_label
+from planner.solve.chooser import Chooser, SolverSettings, deployment_figure, replicas_needed
 
 
 def test_support_codes_agree_with_supports_everywhere(catalog):

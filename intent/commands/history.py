@@ -40,7 +40,7 @@ def calibrate(
     (the last three may be empty). A measurement replaces an earlier one of the same configuration.
     """
     from hardware import load_catalog
-    from planner.measurements import load_store, merge, read_measurements, save_store, store_path
+    from planner.measure.store import load_store, merge, read_measurements, save_store, store_path
 
     if reset:
         save_store([])

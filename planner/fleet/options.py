@@ -18,7 +18,11 @@ import numpy as np
 
 from hardware import Catalog, Device, InventoryItem
 from intent.schema import Intent, Metric, WorkloadKind
-from planner.candidates import (
+from planner.figures import fmt
+from planner.jobs import TrainingSetup, meets_bounds, setup, training_precision, training_row
+from planner.perf.factors import PerfFactors
+from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid, nan_to_none
+from planner.search.candidates import (
     PlacementRule,
     allowed_placements,
     enumerate_configs,
@@ -26,11 +30,7 @@ from planner.candidates import (
     intent_models,
     precision_choices,
 )
-from planner.factors import PerfFactors
-from planner.figures import fmt
-from planner.perf import NO_ADDED_LATENCY, AddedLatency, Grid, nan_to_none
-from planner.prune import deployment_grid, satisfying_mask
-from planner.training import TrainingSetup, meets_bounds, setup, training_precision, training_row
+from planner.search.prune import deployment_grid, satisfying_mask
 
 UNLIMITED = 10**9
 

@@ -43,8 +43,8 @@ import time
 from dataclasses import dataclass
 
 from intent.schema import Constraint, Metric, Sense
-from planner.cpsat import cp_model
-from planner.perf import Estimate
+from planner.perf.roofline import Estimate
+from planner.solve.cpsat import cp_model
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
          "cost": 1_000_000, "accuracy": 1_000_000}

@@ -17,10 +17,10 @@ import numpy as np
 
 from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
 from intent.schema import Intent
-from planner.configs import ConfigTable
 from planner.errors import MissingTaskError
-from planner.factors import PerfFactors, load_factors
-from planner.perf import (
+from planner.perf.configs import ConfigTable
+from planner.perf.factors import PerfFactors, load_factors
+from planner.perf.roofline import (
     NO_ADDED_LATENCY,
     NO_MEMORY,
     NO_PEAK,

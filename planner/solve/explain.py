@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict
 
 from intent.schema import Constraint
 from planner.figures import fmt
-from planner.perf import Estimate
-from planner.solver import REPLICATED, value
+from planner.perf.roofline import Estimate
+from planner.solve.chooser import REPLICATED, value
 
 BINDING_SHARE = 0.05
 

@@ -19,13 +19,13 @@ import numpy as np
 
 from hardware import Catalog, Device, Inventory, ModelVariant
 from intent.schema import Intent, Metric
-from planner.candidates import PlacementRule, hardware_allows
-from planner.cpsat import cp_model
 from planner.errors import InfeasibleError, MissingTaskError, PlanningError
-from planner.explain import InfeasibilityReport
-from planner.factors import PerfFactors, load_factors
-from planner.perf import figure_or_nan, hourly_cost, nan_to_none
-from planner.solver import SolverSettings, new_solver, optimise_in_order
+from planner.perf.factors import PerfFactors, load_factors
+from planner.perf.roofline import figure_or_nan, hourly_cost, nan_to_none
+from planner.search.candidates import PlacementRule, hardware_allows
+from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
+from planner.solve.cpsat import cp_model
+from planner.solve.explain import InfeasibilityReport
 
 JOB_FIELDS = {"cost": "job_cost_usd", "latency": "hours", "energy": "energy_kwh", "power": "power_w",
               "accuracy": "accuracy"}

@@ -13,9 +13,22 @@ import numpy as np
 
 from hardware import Catalog, Inventory
 from intent.schema import Intent
-from planner.candidates import CandidateSet, PlacementRule, build_candidates
 from planner.errors import InfeasibleError
-from planner.explain import (
+from planner.figures import fmt
+from planner.perf.factors import runtime_for
+from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
+from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
+from planner.search.candidates import CandidateSet, PlacementRule, build_candidates
+from planner.search.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
+from planner.solve.chooser import (
+    Chooser,
+    SolverSettings,
+    best_reachable,
+    conflict_core,
+    feasible,
+    objective_of,
+)
+from planner.solve.explain import (
     Conflict,
     InfeasibilityReport,
     check,
@@ -23,19 +36,6 @@ from planner.explain import (
     deployment_value,
     summarise_conflicts,
     violations,
-)
-from planner.factors import runtime_for
-from planner.figures import fmt
-from planner.perf import NO_ADDED_LATENCY, AddedLatency, Estimate
-from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
-from planner.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
-from planner.solver import (
-    Chooser,
-    SolverSettings,
-    best_reachable,
-    conflict_core,
-    feasible,
-    objective_of,
 )
 
 ALTERNATIVES = 3

@@ -7,7 +7,7 @@ Sets
         (a dataset, a deadline), each with a priority.
     P   pools: n_p devices of one type, each split into s_p slots (1 when not shared, the MIG
         instance count, or the time-slicing share count): S_p = n_p s_p slots in all.
-    O   options (planner.fleet_options): one way to run w on p, with u_o slots per replica,
+    O   options (planner.fleet.options): one way to run w on p, with u_o slots per replica,
         t_o requests/s per replica, need_o = ceil(R_w / t_o) replicas for the whole rate and
         per-replica power and cost. A training job's option is one replica of u_o slots.
 Variables
@@ -46,13 +46,13 @@ import math
 from collections import defaultdict
 
 from hardware import Catalog, Inventory
-from planner.cpsat import cp_model
 from planner.errors import PlanningError
-from planner.factors import PerfFactors, load_factors
-from planner.fleet_options import FleetWorkload, Option, options_for
-from planner.fleet_plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
-from planner.perf import stored_corrections
-from planner.solver import SolverSettings, new_solver, optimise_in_order
+from planner.fleet.options import FleetWorkload, Option, options_for
+from planner.fleet.plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
+from planner.perf.factors import PerfFactors, load_factors
+from planner.perf.roofline import stored_corrections
+from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
+from planner.solve.cpsat import cp_model
 
 FLEET_OBJECTIVES = {"throughput": "maximize", "power": "minimize", "cost": "minimize"}
 RATE_SCALE, POWER_SCALE, COST_SCALE = 1_000, 1_000, 1_000_000

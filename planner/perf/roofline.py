@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict
 
 from hardware import Catalog, Device, ModelVariant, load_catalog
 from hardware.schema import Figure, ModelKind
-from planner.configs import Config, ConfigTable
 from planner.errors import EstimateError
-from planner.factors import PerfFactors, load_factors
+from planner.perf.configs import Config, ConfigTable
+from planner.perf.factors import PerfFactors, load_factors
 
 HOURS_PER_YEAR = 8760
 
@@ -410,8 +410,8 @@ def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, f: PerfFact
 
 
 def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> dict:
-    """Corrections from the measurements store (see planner.measurements), for ``catalog``'s entries."""
-    from planner.measurements import corrections, load_store
+    """Corrections from the measurements store (see planner.measure.store), for ``catalog``'s entries."""
+    from planner.measure.store import corrections, load_store
 
     measurements = load_store()
     if not measurements:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from intent.schema import Constraint
-from planner.perf import Grid
-from planner.solver import REPLICATED
+from planner.perf.roofline import Grid
+from planner.solve.chooser import REPLICATED
 
 TIE_BREAKERS = ("cost", "latency", "power")
 
