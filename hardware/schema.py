@@ -113,6 +113,37 @@ class ModelKind(StrEnum):
     DIFFUSION = "diffusion"
 
 
+class Architecture(_Frozen):
+    """A transformer's shape as its published config (a Hugging Face ``config.json``) gives it.
+
+    The KV cache, the decode traffic and the parallel layouts are computed from these: a
+    token's KV entry is ``layers x kv_heads x head_dim x 2`` elements. ``experts`` and
+    ``experts_per_token`` are set for mixture-of-experts models, whose compute per token counts
+    only the active parameters while their memory holds every expert.
+    """
+
+    layers: int = Field(gt=0, description="num_hidden_layers")
+    hidden_size: int = Field(gt=0, description="hidden_size (d_model)")
+    attention_heads: int = Field(gt=0, description="num_attention_heads")
+    kv_heads: int = Field(gt=0, description="num_key_value_heads (equal to the attention heads without GQA)")
+    head_dim: int = Field(gt=0, description="head_dim, or hidden_size / num_attention_heads")
+    intermediate_size: int | None = Field(None, gt=0, description="intermediate_size of the MLP (of one expert)")
+    vocab_size: int | None = Field(None, gt=0)
+    max_context: int | None = Field(None, gt=0, description="max_position_embeddings, or the context the card states")
+    experts: int | None = Field(None, gt=0, description="routed experts per MoE layer")
+    experts_per_token: int | None = Field(None, gt=0, description="experts each token is routed to")
+    active_params_m: Figure | None = Field(None, description="parameters used per token (MoE), millions")
+    source: str = Field(description="where the shape is published (the config.json address)")
+
+    @model_validator(mode="after")
+    def _experts_together(self) -> Architecture:
+        if (self.experts is None) != (self.experts_per_token is None):
+            raise ValueError("experts and experts_per_token are given together")
+        if self.experts is not None and self.experts_per_token > self.experts:
+            raise ValueError("experts_per_token cannot exceed experts")
+        return self
+
+
 class ModelVariant(_Frozen):
     """A model variant with its published size, compute and accuracy."""
 
@@ -131,6 +162,7 @@ class ModelVariant(_Frozen):
     )
     accuracy_raw: str | None = Field(None, description="the figure as published, before conversion")
     weights_mb: Figure | None = None
+    architecture: Architecture | None = Field(None, description="transformer shape, for LLMs and other transformers")
     license: str | None = None
     source: str
     notes: str | None = None
