@@ -13,7 +13,7 @@ from pathlib import Path
 
 from intent import parse
 
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "intents-dev.jsonl"
+DEFAULT = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval" / "intents-dev.jsonl"
 
 
 def main(argv: list[str]) -> int:

@@ -105,7 +105,7 @@ class ChatSession:
 
     def _why_not(self, what: str) -> Reply:
         from hardware import load_catalog
-        from intent.parser.fields import device_phrases
+        from intent.parser.devices import device_phrases
         from intent.parser.lexicon import load_lexicon
         from intent.parser.text import Workspace, normalise
 

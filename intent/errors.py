@@ -22,3 +22,32 @@ class IntentNotUnderstood(IntentError):
         self.reason = reason
         self.hint = f'try a request such as "{EXAMPLE_REQUEST}" or "用最低功耗在10ms内完成图像分类"'
         super().__init__(f"could not read a deployment request: {reason}")
+
+
+class ImpossibleValue(IntentError):
+    """A bound that cannot be planned for: negative, not finite, or in a unit the parser does not know.
+    ``span`` quotes it as written."""
+
+    code = "impossible-value"
+
+    def __init__(self, text: str, span: str, reason: str):
+        self.text = text
+        self.span = span
+        self.reason = reason
+        self.hint = "state the bound as a positive number with a unit the parser reads (ms, s, W, GB, $/h, req/s …)"
+        super().__init__(f"cannot plan for '{span}': {reason}")
+
+
+class UnknownModel(IntentError):
+    """The request names a model that is not in the catalog, and nothing else says what to run."""
+
+    code = "unknown-model"
+
+    def __init__(self, text: str, name: str, closest: list[str]):
+        self.text = text
+        self.name = name
+        self.closest = closest
+        self.hint = ("add it from its Hugging Face config.json with 'intentctl catalog import CONFIG.json', "
+                     "or name the task (e.g. 'chatbot') to plan over the catalog's models")
+        close = f" (closest in the catalog: {', '.join(closest)})" if closest else ""
+        super().__init__(f"'{name}' is not in the model catalog{close}")

@@ -1,4 +1,4 @@
-"""The typed Intent: what a request asks for, in the public JSON contract (schema_version "1").
+"""The typed Intent: what a request asks for, in the public JSON contract (schema_version "2").
 
 Field names, enum spellings and canonical units follow ``docs/intent-contract.md``;
 ``Intent.model_dump(mode="json")`` emits exactly that object. This module imports only
@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 class Task(StrEnum):
@@ -40,6 +40,14 @@ class Metric(StrEnum):
     ENERGY = "energy"
     MEMORY = "memory"
     COST = "cost"
+    # text generation (schema version 2)
+    TTFT = "ttft"
+    TPOT = "tpot"
+    TOKEN_THROUGHPUT = "token_throughput"
+    TOKEN_COST = "token_cost"
+    # training, fine-tuning and batch jobs (schema version 2)
+    JOB_TIME = "job_time"
+    JOB_COST = "job_cost"
 
 
 #: The canonical unit of every metric; constraint values are always in these units.
@@ -51,6 +59,12 @@ CANONICAL_UNITS: dict[Metric, str] = {
     Metric.ENERGY: "J",
     Metric.MEMORY: "GB",
     Metric.COST: "USD/h",
+    Metric.TTFT: "ms",
+    Metric.TPOT: "ms",
+    Metric.TOKEN_THROUGHPUT: "tokens/s",
+    Metric.TOKEN_COST: "USD/Mtok",
+    Metric.JOB_TIME: "h",
+    Metric.JOB_COST: "USD",
 }
 
 #: The direction a bare bound takes ("30 FPS" is a floor, "10 ms" a ceiling).
@@ -62,7 +76,17 @@ NATURAL_OP: dict[Metric, str] = {
     Metric.ENERGY: "<=",
     Metric.MEMORY: "<=",
     Metric.COST: "<=",
+    Metric.TTFT: "<=",
+    Metric.TPOT: "<=",
+    Metric.TOKEN_THROUGHPUT: ">=",
+    Metric.TOKEN_COST: "<=",
+    Metric.JOB_TIME: "<=",
+    Metric.JOB_COST: "<=",
 }
+
+#: Metrics that only text generation has, and those that only jobs (training, fine-tuning, batch) have.
+TOKEN_METRICS = frozenset({Metric.TTFT, Metric.TPOT, Metric.TOKEN_THROUGHPUT, Metric.TOKEN_COST})
+JOB_METRICS = frozenset({Metric.JOB_TIME, Metric.JOB_COST})
 
 
 class Sense(StrEnum):
@@ -111,11 +135,12 @@ class Objective(_Frozen):
 
 
 class Constraint(_Frozen):
-    """A hard bound on one metric, in that metric's canonical unit."""
+    """A hard bound on one metric, in that metric's canonical unit. The value is finite: an
+    infinite or NaN bound is not a bound (and not JSON)."""
 
     metric: Metric
     op: Literal["<=", ">="]
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: str
 
     @model_validator(mode="after")
@@ -129,21 +154,33 @@ class Constraint(_Frozen):
         """A short human form, e.g. ``latency <= 10 ms`` or ``accuracy >= 99%``."""
         if self.metric == Metric.ACCURACY:
             return f"accuracy {self.op} {self.value * 100:g}%"
+        if self.metric == Metric.JOB_COST:
+            return f"job_cost {self.op} ${self.value:g}"
         return f"{self.metric.value} {self.op} {self.value:g} {self.unit}"
 
 
+class OwnedDevice(_Frozen):
+    """Devices the request says it has ("I have 4 A100s"): a catalog device or family id and a count."""
+
+    device: str
+    count: int = Field(ge=1)
+
+
 class HardwareSelection(_Frozen):
-    """Device classes, vendors or catalog ids the request requires or forbids."""
+    """Device classes, vendors or catalog ids the request requires or forbids, and the devices it owns."""
 
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    owned: list[OwnedDevice] = Field(
+        default_factory=list, description="devices the request says it has, with counts; each is also included"
+    )
 
 
 class DifferentialPrivacy(_Frozen):
     """A differential-privacy request; epsilon is None when no budget is named yet."""
 
-    epsilon: float | None = None
-    delta: float | None = None
+    epsilon: float | None = Field(None, allow_inf_nan=False)
+    delta: float | None = Field(None, allow_inf_nan=False)
 
 
 class Policies(_Frozen):
@@ -158,12 +195,22 @@ class Workload(_Frozen):
     dataset_records: int | None = None
     epochs: int | None = None
     batch_size: int | None = None
+    prompt_tokens: int | None = Field(None, ge=1, description="tokens into one request (text models), as stated")
+    output_tokens: int | None = Field(None, ge=1, description="tokens one request generates, as stated")
+    concurrency: int | None = Field(None, ge=1, description="concurrent users, sessions or streams held at once")
+    models: list[str] = Field(
+        default_factory=list,
+        description="catalog variants a named model family allows (\"yolov8\" -> yolov8n, yolov8s); empty: any",
+    )
+    model_as_written: str | None = Field(
+        None, description="a model the request names that is not in the catalog, as written"
+    )
 
 
 class Intent(_Frozen):
     """A parsed request: task, objective, hard constraints, hardware, precisions and policies."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["2"] = SCHEMA_VERSION
     text: str = ""
     task: Task | None = None
     objective: Objective | None = None
@@ -179,8 +226,17 @@ class Intent(_Frozen):
     assumptions: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(
         default_factory=list,
-        description="What looks wrong in the request (contradictions, impossible values); not scored.",
+        description="Every part of the request that looks like a requirement and that the Intent does not hold, "
+                    "quoted, with why; and what looks wrong (contradictions, impossible values).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade_version_1(cls, data):
+        """Version 2 only adds to version 1, so a stored version-1 intent reads as version 2."""
+        if isinstance(data, dict) and data.get("schema_version") == "1":
+            return {**data, "schema_version": SCHEMA_VERSION}
+        return data
 
     def bound(self, metric: Metric, op: str) -> float | None:
         """The value of the bound on ``metric`` with ``op``, or None."""

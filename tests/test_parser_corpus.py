@@ -1,4 +1,4 @@
-"""The offline parser against the shared evaluation corpus, scored as the eval README says."""
+"""The offline parser against the evaluation corpus (tests/data/eval), scored as its README says."""
 
 from __future__ import annotations
 
@@ -16,7 +16,13 @@ def project(got: dict) -> dict:
         "deployment": got["deployment"], "include": got["hardware"]["include"],
         "exclude": got["hardware"]["exclude"], "precisions": got["precisions"],
         "watermark": got["policies"]["watermark"], "dp_epsilon": eps, "compliance": got["policies"]["compliance"],
+        "prompt_tokens": got["workload"]["prompt_tokens"], "output_tokens": got["workload"]["output_tokens"],
+        "concurrency": got["workload"]["concurrency"],
     }
+
+
+#: Keys added with schema version 2: a corpus line without one expects null (tests/data/eval/README.md).
+VERSION_2_KEYS = {"prompt_tokens": None, "output_tokens": None, "concurrency": None}
 
 
 def close(a, b) -> bool:
@@ -42,20 +48,21 @@ def same(field: str, want, got) -> bool:
     return close(want, got)
 
 
-def test_corpus_exact_match_at_least_97_percent_and_95_per_language(corpus):
+def test_corpus_exact_match_at_least_98_percent_and_97_per_language(corpus):
     ok, total, misses = Counter(), Counter(), []
     for row in corpus:
         got = project(parse(row["text"], offline=True).model_dump(mode="json"))
         total[row["lang"]] += 1
-        wrong = [f for f, want in row["expect"].items() if not same(f, want, got[f])]
+        expect = {**VERSION_2_KEYS, **row["expect"]}
+        wrong = [f for f, want in expect.items() if not same(f, want, got[f])]
         if wrong:
             misses.append((row["id"], wrong))
         else:
             ok[row["lang"]] += 1
     overall = sum(ok.values()) / sum(total.values())
-    assert overall >= 0.97, misses
+    assert overall >= 0.98, misses
     for lang in total:
-        assert ok[lang] / total[lang] >= 0.95, (lang, misses)
+        assert ok[lang] / total[lang] >= 0.97, (lang, misses)
 
 
 def test_every_corpus_parse_is_valid_contract_json(corpus):
@@ -63,5 +70,5 @@ def test_every_corpus_parse_is_valid_contract_json(corpus):
 
     for row in corpus[:40]:
         data = parse(row["text"], offline=True).model_dump(mode="json")
-        assert data["schema_version"] == "1"
+        assert data["schema_version"] == "2"
         assert Intent.model_validate(data).text == row["text"]

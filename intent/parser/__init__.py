@@ -1,9 +1,11 @@
 """The offline, rule-based parser: English and Chinese requests into an :class:`Intent`.
 
 The pipeline is fixed: normalise the text, read the fields that consume digits (compliance
-names, differential-privacy parameters, device names, precisions, model names, training
-sizes) and mask them, then read quantities and bounds from what is left, then the word
-fields. Every rule reads its vocabulary from ``intent/data/lexicon.yaml``.
+names, differential-privacy parameters, device names and counts, precisions, model names,
+training sizes) and mask them, then read quantities and bounds from what is left, then the
+request shape, the concurrency and the word fields. Last, whatever looks like a requirement
+and was read by no rule is quoted in ``warnings``. Every rule reads its vocabulary from
+``intent/data/lexicon.yaml``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from hardware import Catalog, load_catalog
 from intent.errors import IntentNotUnderstood
 from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
+from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
+from intent.parser.models import ModelReading, read_models
 from intent.parser.quantities import scan_quantities
+from intent.parser.shape import read_shape
 from intent.parser.text import Workspace, normalise
+from intent.parser.unread import unread_warnings
 from intent.schema import (
     Constraint,
     DifferentialPrivacy,
@@ -22,6 +28,7 @@ from intent.schema import (
     Intent,
     Metric,
     Objective,
+    OwnedDevice,
     Policies,
     Workload,
 )
@@ -30,7 +37,8 @@ MAX_TEXT = 4000
 
 
 def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
-    """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable."""
+    """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable
+    and ImpossibleValue for a bound that is not a number or not in a unit the parser knows."""
     if not isinstance(text, str):
         raise IntentNotUnderstood(str(text), "the request must be text")
     if not text.strip():
@@ -45,17 +53,21 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
 
     compliance = fields.read_compliance(lexicon, space)
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
-    include, exclude = fields.read_hardware(lexicon, space, catalog)
+    hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
-    model_id, model_task = fields.read_model(space, catalog)
+    model = read_models(lexicon, space, catalog)
     quantities = scan_quantities(lexicon, space)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
-    result = ConstraintReader(lexicon, space, quantities).read()
+    job = workload["kind"] != "inference" or bool(lexicon.words("job_words").scan(space.text))
+    result = ConstraintReader(lexicon, space, quantities, job=job).read()
+    shape = read_shape(lexicon, space, quantities)
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
-    task = fields.read_task(lexicon, space) or model_task
+    task = fields.read_task(lexicon, space) or model.task or fields.read_weak_task(lexicon, space)
+    deployment, deployment_notes = fields.read_deployment(lexicon, space)
+    watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += precision_notes + result.assumptions
-    warnings += result.warnings
+    assumptions += precision_notes + result.assumptions + deployment_notes + _owned_note(hardware)
+    warnings += result.warnings + shape.warnings + hardware.notes
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]
@@ -67,8 +79,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
             else:
                 warnings.append(f"more than one preference named: optimising {metric} ({sense}); "
                                 f"{other_metric} ({other_sense}) was named later and is not optimised")
-    assumptions += _defaults(result.constraints, workload, dp_asked, delta)
-    warnings += _contradictions(result.constraints, include, exclude)
+    assumptions += _defaults(result.constraints, workload, dp_asked, delta, space, lexicon)
+    warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
+    warnings += _names_not_held(model, hardware)
+    warnings += unread_warnings(lexicon, space, quantities)
 
     intent = Intent(
         text=text,
@@ -76,15 +90,18 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         objective=objective,
         tie_breakers=tie_breakers,
         constraints=result.constraints,
-        deployment=fields.read_deployment(lexicon, space),
-        hardware=HardwareSelection(include=include, exclude=exclude),
+        deployment=deployment,
+        hardware=HardwareSelection(include=hardware.include, exclude=hardware.exclude,
+                                   owned=[OwnedDevice(device=d, count=n) for d, n in hardware.owned]),
         precisions=precisions,
         policies=Policies(
-            watermark=fields.read_watermark(lexicon, space),
+            watermark=watermark,
             differential_privacy=DifferentialPrivacy(epsilon=epsilon, delta=delta) if dp_asked else None,
             compliance=compliance,
         ),
-        workload=Workload(model=model_id, **workload),
+        workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
+                          model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
+                          output_tokens=shape.output_tokens, concurrency=shape.concurrency, **workload),
         assumptions=assumptions,
         warnings=warnings,
     )
@@ -93,11 +110,43 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     return intent
 
 
-def _defaults(constraints: list[Constraint], workload: dict, dp_asked: bool, delta: float | None) -> list[str]:
+def _variants_for(model: ModelReading, task: str | None, catalog: Catalog) -> list[str]:
+    """A family's variants that do the request's task (yolov8 for segmentation: the -seg variant)."""
+    if not model.models:
+        return []
+    fitting = [m for m in model.models if task is None or catalog.models[m].task == task]
+    return fitting or model.models
+
+
+def _owned_note(hardware: HardwareReading) -> list[str]:
+    if not hardware.owned:
+        return []
+    devices = ", ".join(f"{n} x {d}" for d, n in hardware.owned)
+    return [(f"devices the request says it has: {devices}; planned on those as an inventory (owned, on-prem, "
+             "no cloud price)")]
+
+
+def _names_not_held(model: ModelReading, hardware: HardwareReading) -> list[str]:
+    """Model and device names the catalog lacks, with the closest ids."""
+    out = []
+    if model.as_written:
+        out.append(f"'{model.as_written}': not in the model catalog"
+                   + (f" (closest: {', '.join(model.closest)})" if model.closest else "")
+                   + "; add it with 'intentctl catalog import CONFIG.json'")
+    for written, closest in hardware.unknown:
+        out.append(f"'{written}': not a device in the catalog"
+                   + (f" (closest: {', '.join(closest)})" if closest else "") + "; not planned on")
+    return out
+
+
+def _defaults(constraints: list[Constraint], workload: dict, dp_asked: bool, delta: float | None,
+              space: Workspace, lexicon) -> list[str]:
     notes = []
     metrics = {c.metric for c in constraints}
-    if Metric.LATENCY in metrics:
-        notes.append("latency bound read as p99 per request")
+    if Metric.LATENCY in metrics or Metric.TTFT in metrics or Metric.TPOT in metrics:
+        percentile = fields.read_percentile(lexicon, space)
+        notes.append(f"latency bounds read as {percentile or 'p99'} per request"
+                     + (" (as written)" if percentile else ""))
     if Metric.ENERGY in metrics:
         notes.append("energy bound read as joules per request")
     if workload["kind"] == "inference":
@@ -130,7 +179,8 @@ def _is_empty(intent: Intent) -> bool:
     return not (intent.task or intent.objective or intent.constraints or intent.deployment
                 or intent.hardware.include or intent.hardware.exclude or intent.precisions
                 or intent.policies.watermark or intent.policies.differential_privacy
-                or intent.policies.compliance or intent.workload.model
+                or intent.policies.compliance or intent.workload.model or intent.workload.models
+                or intent.workload.model_as_written or intent.workload.concurrency
                 or intent.workload.kind != "inference")
 
 

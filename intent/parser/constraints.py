@@ -1,4 +1,5 @@
-"""Turn quantities into bounds: which way each points, and whether it is a bound at all.
+"""Turn quantities into bounds: which metric each bounds, which way it points, and whether it is
+a bound at all.
 
 Rules, in order, for each quantity:
 1. A range gives a ``>=`` low and a ``<=`` high bound.
@@ -7,25 +8,40 @@ Rules, in order, for each quantity:
    from the previous quantity, it shares that one's comparator ("under 6 W and 3 GiB"); else a
    trailing comparator a word or two later ("4 GB memory cap"); else the metric's natural
    direction ("30 FPS" is a floor, "10 ms" a ceiling).
-3. Memory sizes and dollar amounts with no period are bounds only with a comparator or a
-   cue word near them ("budget", "fits", "显存"): "40 GB of footage a day" is not a bound,
-   while "$900/month" is a budget by itself.
+3. Memory sizes, job durations and dollar amounts with no period are bounds only with a
+   comparator or a cue word near them ("budget", "fits", "显存", "deadline"): "40 GB of footage
+   a day" is not a bound, while "$900/month" is a budget by itself.
 4. Percentages and bare fractions are accuracy only next to an accuracy word ("top-1", "F1",
    "准确率"); an error rate ("WER under 8%") is turned round into accuracy >= 0.92.
+5. Text generation (schema version 2): a time is the whole request's ``latency`` unless the words
+   before it name the first token (``ttft``) or each token (``tpot``); a token rate tied to one
+   user's stream ("30 tokens/s per user") is a ``tpot`` of 1000/N ms with its comparator turned
+   round; other token rates are ``token_throughput``; a price per token is ``token_cost``.
+6. Jobs: a duration in hours, days or weeks bounds the whole job (``job_time``); in a training,
+   fine-tuning or batch job, a dollar amount with no period is the job's total (``job_cost``).
+
+Every window a rule looks at is bounded in length, so a request is read in time linear in its size.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 
+from intent.errors import ImpossibleValue
 from intent.parser.lexicon import Lexicon, Match
 from intent.parser.quantities import Quantity
 from intent.parser.text import Workspace
 from intent.schema import CANONICAL_UNITS, NATURAL_OP, Constraint, Metric
 
-NEEDS_CUE = {"memory": "memory_cues", "cost": "cost_cues"}
+NEEDS_CUE = {"memory": "memory_cues", "cost": "cost_cues", "job_time": "job_time_cues"}
 FLIP = {"<=": ">=", ">=": "<="}
+#: How far (characters) the context rules look around a quantity: a few words, never the whole text.
+WINDOW = 60
+#: Quantity kinds that are not bounds themselves (a count of tokens is the request shape).
+NOT_BOUNDS = ("tokens",)
 
 
 @dataclass
@@ -34,6 +50,7 @@ class Bound:
     op: str
     value: float
     start: int
+    end: int = 0
 
 
 @dataclass
@@ -42,44 +59,119 @@ class ConstraintResult:
     assumptions: list[str]
     warnings: list[str]
     comparator_spans: list[Match]
+    #: each constraint's source span in the text, in the order of ``constraints``
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 class ConstraintReader:
     """Reads bounds from the quantities of one request."""
 
-    def __init__(self, lexicon: Lexicon, space: Workspace, quantities: list[Quantity]):
+    def __init__(self, lexicon: Lexicon, space: Workspace, quantities: list[Quantity], job: bool = False):
         self.lex = lexicon
         self.space = space
         self.text = space.masked
         self.quantities = quantities
+        self.job = job
         self.leading = lexicon.phrases("comparators").scan(self.text)
+        self._leading_starts = [m.start for m in self.leading]
         self.trailing = lexicon.phrases("trailing_comparators")
         self.assumptions: list[str] = []
+        self.warnings: list[str] = []
         self.ops: dict[int, str | None] = {}
+        self.latency_kinds: dict[int, str] = {}
 
     def read(self) -> ConstraintResult:
         bounds: list[Bound] = []
         previous: Quantity | None = None
         for q in self.quantities:
-            if q.kind == "bare" and not self._accuracy_context(q, bare=True):
+            if q.kind in NOT_BOUNDS or (q.kind == "bare" and not self._accuracy_context(q, bare=True)):
                 continue
             op = self._op(q, previous)
-            bounds.extend(self._bounds(q, op))
+            found = self._bounds(q, op, previous)
+            for b in found:
+                b.end = q.end
+                if not math.isfinite(b.value):
+                    raise ImpossibleValue(self.space.text, self._quote(q), "the number is too large to read")
+            if found:
+                self.space.mark_read(q.start, q.end)
+            bounds.extend(found)
             self.ops[q.start] = op
             previous = q
-        constraints, warnings = _merge(bounds)
-        return ConstraintResult(constraints, self.assumptions, warnings, self.leading)
+        constraints, spans, warnings = _merge(bounds)
+        return ConstraintResult(constraints, self.assumptions, self.warnings + warnings, self.leading, spans)
 
-    def _bounds(self, q: Quantity, op: str | None) -> list[Bound]:
+    def _bounds(self, q: Quantity, op: str | None, previous: Quantity | None) -> list[Bound]:
         if q.kind in ("percent", "bare"):
             return self._accuracy(q, op)
-        if q.needs_cue and op is None and not self._cue(q, NEEDS_CUE[q.kind]):
+        kind = self._metric(q, previous)
+        if kind is None:
             return []
-        if q.note and q.note not in self.assumptions:
+        if q.needs_cue and op is None and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))):
+            return []
+        if q.note and kind == "cost" and q.note not in self.assumptions:
             self.assumptions.append(q.note)
+        if kind == "tpot" and q.kind == "token_throughput":
+            return self._per_user_speed(q, op)
         if q.is_range:
-            return [Bound(q.kind, ">=", q.low, q.start), Bound(q.kind, "<=", q.value, q.start)]
-        return [Bound(q.kind, op or NATURAL_OP[Metric(q.kind)], q.value, q.start)]
+            return [Bound(kind, ">=", q.low, q.start), Bound(kind, "<=", q.value, q.start)]
+        return [Bound(kind, op or NATURAL_OP[Metric(kind)], q.value, q.start)]
+
+    def _metric(self, q: Quantity, previous: Quantity | None) -> str | None:
+        """The metric a quantity bounds, from its unit and the words around it (rules 5 and 6)."""
+        if q.kind == "latency":
+            return self._latency_kind(q, previous)
+        if q.kind == "token_throughput":
+            return "tpot" if self._per_user(q) else "token_throughput"
+        if q.kind == "cost" and q.needs_cue and (self.job or self._near(q, "job_total_words")):
+            if not self.job:
+                self.warnings.append(f"'{self._quote(q)}': a total with no period for a service that runs on; "
+                                     "not read as a bound (give a budget per hour or per month)")
+                return None
+            return "job_cost"
+        return q.kind
+
+    def _latency_kind(self, q: Quantity, previous: Quantity | None) -> str:
+        """"TTFT under 300 ms" is ttft, "per-token latency under 25 ms" and "20 ms/token" tpot,
+        "90 minutes" in a job is the job's time; any other time is the whole request's latency."""
+        after = self.space.text[q.end:q.end + 24]
+        unit = self.lex.words("per_token_units").scan(" " + after.lstrip()[:18])
+        if unit and unit[0].start <= 1:
+            return "tpot"
+        clause_start, _ = self.space.clause_bounds(q.start)
+        window_start = max(clause_start, previous.end if previous else 0, q.start - WINDOW)
+        kinds = self.lex.phrases("latency_kinds").scan(self.space.text[window_start:q.start])
+        following = self.lex.phrases("latency_kinds").scan(" ".join(after.split()[:3]))
+        if kinds:
+            kind = kinds[-1].key
+        elif following and following[0].key != "latency":
+            kind = following[0].key
+        elif self.job and q.unit in ("minute", "hour", "day", "week"):
+            kind = "job_time"
+        elif previous is not None and previous.start in self.latency_kinds and not following:
+            kind = self.latency_kinds[previous.start]  # "TTFT under 100 ms but also at least 500 ms"
+        else:
+            kind = "latency"
+        self.latency_kinds[q.start] = kind
+        return kind
+
+    def _per_user(self, q: Quantity) -> bool:
+        """A token rate tied to one user's stream: "30 tokens/s per user", "每个用户每秒至少25个token"."""
+        clause_start, clause_end = self.space.clause_bounds(q.start)
+        after = self.space.text[q.end:min(clause_end, q.end + 30)]
+        before = self.space.text[max(clause_start, q.start - 30):q.start]
+        return bool(self.lex.words("per_user_words").scan(after) or self.lex.words("per_user_words").scan(before))
+
+    def _per_user_speed(self, q: Quantity, op: str | None) -> list[Bound]:
+        """A speed floor is a ceiling on the time per token: at least N tokens/s is tpot <= 1000/N."""
+        if q.value == 0 or (q.is_range and q.low == 0):
+            self.warnings.append(f"'{self._quote(q)}': a speed of 0 tokens/s per user is no bound; ignored")
+            return []
+        if q.is_range:
+            return [Bound("tpot", ">=", 1000 / q.value, q.start), Bound("tpot", "<=", 1000 / q.low, q.start)]
+        speed_op = op or ">="
+        self.assumptions.append(f"a speed of {q.value:g} tokens/s per user read as time per output token "
+                                f"{FLIP[speed_op]} {1000 / q.value:g} ms")
+        return [Bound("tpot", FLIP[speed_op], 1000 / q.value, q.start)]
 
     def _accuracy(self, q: Quantity, op: str | None) -> list[Bound]:
         context = self._accuracy_context(q, bare=q.kind == "bare")
@@ -98,10 +190,10 @@ class ConstraintReader:
         return [Bound("accuracy", op, value, q.start)]
 
     def _accuracy_context(self, q: Quantity, bare: bool) -> str | None:
-        """"accuracy", "error" or None, from the words of the quantity's clause."""
+        """"accuracy", "error" or None, from the words just before (and after) the quantity."""
         start, end = self.space.clause_bounds(q.start)
-        before = self.space.text[start:q.start]
-        after = self.space.text[q.end:end] if not bare else ""
+        before = self.space.text[max(start, q.start - WINDOW):q.start]
+        after = self.space.text[q.end:min(end, q.end + WINDOW)] if not bare else ""
         window = before + " " + " ".join(after.split()[:4])
         if self.lex.words("not_accuracy_words").scan(window):
             return None
@@ -113,15 +205,23 @@ class ConstraintReader:
 
     def _cue(self, q: Quantity, cue_list: str) -> bool:
         start, end = self.space.clause_bounds(q.start)
-        return bool(self.lex.words(cue_list).scan(self.space.text[start:end]))
+        return bool(self.lex.words(cue_list).scan(self.space.text[max(start, q.start - WINDOW):min(end, q.end + WINDOW)]))
+
+    def _near(self, q: Quantity, words: str) -> bool:
+        return self._cue(q, words)
+
+    def _quote(self, q: Quantity) -> str:
+        return self.space.text[q.start:q.end].strip()
 
     def _op(self, q: Quantity, previous: Quantity | None) -> str | None:
         adjacent = self._trailing(q, max_words=0)
         if adjacent:
             return adjacent
         clause_start, _ = self.space.clause_bounds(q.start)
-        window_start = max(clause_start, previous.end if previous else 0)
-        before = [m for m in self.leading if m.start >= window_start and m.end <= q.start and self._reaches(m, q)]
+        window_start = max(clause_start, previous.end if previous else 0, q.start - WINDOW)
+        first = bisect_left(self._leading_starts, window_start)
+        last = bisect_left(self._leading_starts, q.start)
+        before = [m for m in self.leading[first:last] if m.end <= q.start and self._reaches(m, q)]
         if before:
             return before[-1].key
         if previous is not None and previous.end >= clause_start:
@@ -139,8 +239,8 @@ class ConstraintReader:
 
     def _trailing(self, q: Quantity, max_words: int) -> str | None:
         _, clause_end = self.space.clause_bounds(q.start)
-        rest = self.text[q.end:clause_end]
-        skipped = re.match(r"\s*(?:[^\s\d]+\s+){0,%d}" % max_words, rest)
+        rest = self.text[q.end:min(clause_end, q.end + WINDOW)]
+        skipped = re.match(rf"\s*(?:[^\s\d]+\s+){{0,{max_words}}}", rest)
         offset = skipped.end() if max_words else len(rest) - len(rest.lstrip())
         for m in self.trailing.scan(rest):
             if m.start <= offset:
@@ -149,7 +249,7 @@ class ConstraintReader:
         return None
 
 
-def _merge(bounds: list[Bound]) -> tuple[list[Constraint], list[str]]:
+def _merge(bounds: list[Bound]) -> tuple[list[Constraint], list[tuple[int, int]], list[str]]:
     """One bound per (metric, op): a repeated one keeps the tighter value and says so."""
     chosen: dict[tuple[str, str], Bound] = {}
     warnings: list[str] = []
@@ -160,10 +260,10 @@ def _merge(bounds: list[Bound]) -> tuple[list[Constraint], list[str]]:
             keep = tighter(chosen[key].value, b.value)
             warnings.append(f"two {b.metric} bounds with {b.op} ({chosen[key].value:g} and {b.value:g}); "
                             f"kept the tighter, {keep:g}")
-            chosen[key] = Bound(b.metric, b.op, keep, chosen[key].start)
+            chosen[key] = Bound(b.metric, b.op, keep, chosen[key].start, chosen[key].end)
         elif key not in chosen:
             chosen[key] = b
     ordered = sorted(chosen.values(), key=lambda b: (b.start, b.op != ">="))
     constraints = [Constraint(metric=Metric(b.metric), op=b.op, value=b.value, unit=CANONICAL_UNITS[Metric(b.metric)])
                    for b in ordered]
-    return constraints, warnings
+    return constraints, [(b.start, b.end) for b in ordered], warnings

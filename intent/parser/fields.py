@@ -33,7 +33,16 @@ def read_task(lexicon: Lexicon, space: Workspace) -> str | None:
     if not matches:
         return None
     best = max(matches, key=lambda m: (m.weight, -m.start))
+    space.mark_read(best.start, best.end)
     return best.key
+
+
+def read_weak_task(lexicon: Lexicon, space: Workspace) -> str | None:
+    """A task from words that name it only weakly ("LLM", "大模型"), for a request that names no other."""
+    matches = lexicon.phrases("weak_tasks").scan(space.text)
+    for m in matches:
+        space.mark_read(m.start, m.end)
+    return matches[0].key if matches else None
 
 
 # -- objective ----------------------------------------------------------------------------
@@ -46,7 +55,10 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     def free(m: Match) -> bool:
         return not any(s < m.end and m.start < e for s, e in blocked)
 
-    found = [(*m.key.split("/"), m.start) for m in lexicon.phrases("objective_phrases").scan(text) if free(m)]
+    phrases = [m for m in lexicon.phrases("objective_phrases").scan(text) if free(m)]
+    for m in phrases:
+        space.mark_read(m.start, m.end)
+    found = [(*m.key.split("/"), m.start) for m in phrases]
     metrics = lexicon.phrases("metric_words").scan(text)
     fillers = "|".join(re.escape(str(f)) for f in lexicon["sense_fillers"])
     for sense in (m for m in lexicon.phrases("sense_words").scan(text) if free(m)):
@@ -54,6 +66,7 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
             between = text[sense.end:metric.start] if metric.start >= sense.end else text[metric.end:sense.start]
             if re.fullmatch(rf"\s*(?:(?:{fillers})\s*){{0,2}}", between):
                 found.append((metric.key, sense.key, min(sense.start, metric.start)))
+                space.mark_read(min(sense.start, metric.start), max(sense.end, metric.end))
     return sorted(_dedupe(found), key=lambda f: f[2])
 
 
@@ -73,48 +86,22 @@ def _dedupe(found: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
 
 # -- deployment ---------------------------------------------------------------------------
 
-def read_deployment(lexicon: Lexicon, space: Workspace) -> str | None:
+def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, list[str]]:
+    """The deployment the words name, and the assumptions made reading it. "No public cloud"
+    (不能上云) with no other deployment named is read as on-prem, and said so."""
+    ruled_out = lexicon.words("not_cloud").scan(space.masked)
+    for m in ruled_out:
+        space.mark_read(m.start, m.end)
     for m in lexicon.phrases("deployments").scan(space.masked):
+        if any(r.start <= m.start < r.end for r in ruled_out):
+            continue
         if not negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=2):
-            return m.key
-    return None
-
-
-# -- hardware -----------------------------------------------------------------------------
-
-@lru_cache(maxsize=4)
-def device_phrases(catalog: Catalog) -> PhraseSet:
-    """Device and family aliases from the catalog; each names its id."""
-    groups: dict[str, list[str]] = {}
-    for fam_id, family in catalog.families.items():
-        groups[fam_id] = list(family.aliases) + [fam_id]
-    for device in catalog.devices.values():
-        groups[device.id] = list(device.aliases) + [device.id]
-    return PhraseSet(groups, plural=True)
-
-
-def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> tuple[list[str], list[str]]:
-    """Include and exclude lists: device ids (masked once read), then vendors and classes."""
-    mentions = [(m.start, m.end, m.key) for m in device_phrases(catalog).scan(space.masked)]
-    for start, end, _ in mentions:
-        space.mask(start, end)
-    mentions += [(m.start, m.end, m.key.split(":", 1)[1]) for m in lexicon.hardware_words.scan(space.masked)]
-    mentions.sort()
-    include: list[str] = []
-    exclude: list[str] = []
-    previous: tuple[int, int, bool] | None = None
-    for start, end, tag in mentions:
-        clause_start = space.clause_bounds(start)[0]
-        if previous and previous[1] >= clause_start and FILLER.match(space.text[previous[1]:start]):
-            is_excluded = previous[2]
-        else:
-            window = max(clause_start, previous[1] if previous else 0)
-            is_excluded = negated(lexicon, space.text, start, window)
-        target = exclude if is_excluded else include
-        if tag not in target:
-            target.append(tag)
-        previous = (start, end, is_excluded)
-    return include, exclude
+            space.mark_read(m.start, m.end)
+            return m.key, []
+    if ruled_out:
+        quoted = space.text[ruled_out[0].start:ruled_out[0].end]
+        return "on-prem", [f"'{quoted}' read as an on-prem deployment (the cloud is ruled out)"]
+    return None, []
 
 
 # -- precisions ---------------------------------------------------------------------------
@@ -155,16 +142,33 @@ def read_compliance(lexicon: Lexicon, space: Workspace) -> list[str]:
 
 
 def read_watermark(lexicon: Lexicon, space: Workspace) -> bool:
+    marked = False
     for m in lexicon.words("watermark").scan(space.masked):
+        space.mark_read(m.start, m.end)
         clause_start = space.clause_bounds(m.start)[0]
-        if not negated(lexicon, space.text, m.start, clause_start, max_words=3):
-            return True
-    return False
+        marked = marked or not negated(lexicon, space.text, m.start, clause_start, max_words=3)
+    return marked
+
+
+PERCENTILE = re.compile(r"(?<![a-z0-9])(?:tp|p)(?P<p>50|90|95|99(?:\.9+)?)(?![0-9])|(?P<nth>50|90|95|99)(?:th)?\s*"
+                        r"(?:percentile|分位)|(?P<median>median|中位数)")
+
+
+def read_percentile(lexicon: Lexicon, space: Workspace) -> str | None:
+    """The percentile a latency bound names ("p95 latency", "95th percentile", "median"), as "p95"."""
+    m = PERCENTILE.search(space.text)
+    if m is None:
+        return None
+    space.mark_read(m.start(), m.end())
+    return "p50" if m.group("median") else f"p{m.group('p') or m.group('nth')}"
 
 
 def read_differential_privacy(lexicon: Lexicon, space: Workspace) -> tuple[bool, float | None, float | None]:
     """(asked for, epsilon, delta); the numbers are masked so they are not read as quantities."""
-    asked = bool(lexicon.words("differential_privacy").scan(space.masked))
+    found = lexicon.words("differential_privacy").scan(space.masked)
+    for m in found:
+        space.mark_read(m.start, m.end)
+    asked = bool(found)
     epsilon = _parameter(lexicon, space, "epsilon_words")
     delta = _parameter(lexicon, space, "delta_words")
     return asked or epsilon is not None, epsilon, delta
@@ -193,8 +197,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     kind_matches = kinds.scan(space.masked)
     out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
-                           ("dataset_records", rf"(?<![\d.,])(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
-                                               rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"),
+                           ("dataset_records", (rf"(?<![\d.,])(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
+                                               rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))")),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
         for m in re.finditer(pattern, space.masked):
             if any(s <= m.start("n") < e for s, e in taken):

@@ -185,6 +185,11 @@ class Lexicon:
         return frozenset(words), {k: tuple(v) for k, v in by_first.items()}
 
     @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every ASCII word the lexicon knows: a word outside it is one no rule reads."""
+        return frozenset(re.findall(r"[a-z][a-z0-9]*", repr(self.data).lower()))
+
+    @cached_property
     def unit_spellings(self) -> list[str]:
         """Every unit, period, counter and currency word."""
         out: list[str] = []

@@ -20,13 +20,15 @@ from intent.parser.units import unit_factors
 NUMBER = re.compile(
     r"(?P<sign>(?<![\w.-])-)?(?<![a-z0-9.#_])(?<![a-z0-9]-)"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:e(?P<exp>[+-]?\d+)(?![a-z])|\s?\^\s?(?P<pow>[+-]?\d+))?"
 )
 RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """An amount in the text. ``kind`` is a metric name, ``percent`` or ``bare``."""
+    """An amount in the text. ``kind`` is a metric name, ``percent``, ``tokens`` (a count of
+    tokens, for the request shape) or ``bare``; ``unit`` is the unit as the lexicon names it."""
 
     start: int
     end: int
@@ -34,7 +36,8 @@ class Quantity:
     value: float
     low: float | None = None
     note: str | None = None
-    needs_cue: bool = False  # memory sizes and bare dollar amounts are bounds only with a cue
+    needs_cue: bool = False  # memory sizes, job durations and bare dollar amounts are bounds only with a cue
+    unit: str | None = None
 
     @property
     def is_range(self) -> bool:
@@ -113,6 +116,48 @@ class Grammar:
         return re.compile(rf"(?:{_alternation(self.lexicon['currency']['prefix'])})\s?$")
 
     @cached_property
+    def token_rate(self) -> re.Pattern:
+        """"5,000 tokens per second", "20 tok/s", "30个token每秒", "1.2 million tokens per minute"."""
+        tokens = _alternation(self.lexicon["token_words"])
+        per = _alternation(self.lexicon["per_words"])
+        cn = _alternation([w for w in self._period_index if not w.isascii()])
+        return re.compile(rf"\s?-?\s?(?:output\s|generated\s|个)?\s?(?:{tokens})(?![a-z])\s*"
+                          rf"(?:(?:{per})\s*(?P<period>{_bounded(self._period_index)})|每\s*(?P<cn_period>{cn}))")
+
+    @cached_property
+    def token_count(self) -> re.Pattern:
+        """"2k-token", "300 tokens", "4000个token": a count of tokens with no period."""
+        tokens = _alternation(self.lexicon["token_words"])
+        return re.compile(rf"\s?-?\s?(?:output\s|input\s|个)?\s?(?:{tokens})(?![a-z])")
+
+    @cached_property
+    def token_price(self) -> re.Pattern:
+        """What a price is per: "per million tokens", "/1M output tokens", "per 1k tokens", "per token"."""
+        scales = _alternation(self.lexicon["token_price_scales"])
+        words = _alternation(self.lexicon["token_price_words"])
+        return re.compile(rf"\s*(?:per|/|for|every|each|a)\s*(?P<count>\d[\d,]*(?:\.\d+)?)?\s*"
+                          rf"(?P<scale>{scales})?\s*(?P<word>{words})(?![a-z])")
+
+    @cached_property
+    def cn_token_price(self) -> re.Pattern:
+        """每百万token, 每1000个token: a Chinese price names its token count before the amount."""
+        scales = _alternation(k for k in self.lexicon["token_price_scales"] if not k.isascii())
+        return re.compile(rf"每\s*(?P<count>\d[\d,]*(?:\.\d+)?)?\s*(?P<scale>{scales}|[km])?\s*个?\s*"
+                          rf"(?:{_alternation(self.lexicon['token_words'])})")
+
+    def token_price_factor(self, count: str | None, scale: str | None, word: str) -> float:
+        """Tokens one price is for: 1,000,000 for "per million tokens", 1 for "per token"."""
+        tokens = float(count.replace(",", "")) if count else 1.0
+        scales = {str(k): float(v) for k, v in self.lexicon["token_price_scales"].items()}
+        if scale:
+            tokens *= scales[scale]
+        elif word.startswith("mtok"):
+            tokens *= 1e6
+        elif word.startswith("ktok"):
+            tokens *= 1e3
+        return tokens
+
+    @cached_property
     def metric_unit(self) -> re.Pattern:
         return re.compile(rf"\s?(?P<unit>{_bounded(self._unit_index)})")
 
@@ -145,21 +190,36 @@ class QuantityScanner:
 
     def _number(self, match: re.Match) -> tuple[float, int]:
         literal = ("-" if match.group("sign") else "") + match.group("num")
-        scale = self.g.scale.match(self.text, match.end())
+        exponent = match.groupdict().get("exp") or match.groupdict().get("pow")
+        scale = None if exponent else self.g.scale.match(self.text, match.end())
         if scale:
             word = scale.group("spaced") or scale.group("attached")
             return to_float(literal, word, self.g.scales), scale.end()
-        return to_float(literal, None, self.g.scales), match.end()
+        value = to_float(literal, None, self.g.scales)
+        if exponent:
+            value = power_of_ten(value, int(exponent)) if match.group("exp") else power(value, int(exponent))
+        return value, match.end()
 
     def _unit(self, start: int, end: int, value: float) -> Quantity:
         """The unit right after a number decides the metric; a number with none is ``bare``."""
         text, g = self.text, self.g
-        if g.currency_prefix.search(text, 0, start):
+        if prefix := g.currency_prefix.search(text, max(0, start - 8), start):
+            if text[prefix.start() - 1:prefix.start()] == "-" and value > 0:  # "-$1"
+                return self._cost(prefix.start() - 1, end, -value)
             return self._cost(start, end, value)
         if m := g.percent.match(text, end):
             return Quantity(start, m.end(), "percent", value)
         if m := g.rate_unit.match(text, end):
             return Quantity(start, m.end(), "throughput", value)
+        if m := g.token_rate.match(text, end):
+            period = g.period_of(m.group("period") or m.group("cn_period"))
+            return Quantity(start, m.end(), "token_throughput", value * g.factors[f"rate:{period}"], unit="tokens")
+        if m := g.token_count.match(text, end):
+            period = self._cn_period(start)
+            if period is not None:  # 每秒生成5000个token
+                return Quantity(start, m.end(), "token_throughput", value * g.factors[f"rate:{period}"],
+                                unit="tokens")
+            return Quantity(start, m.end(), "tokens", value, unit="tokens")
         if m := g.item_rate.match(text, end):
             period = m.group("period") or m.group("bare_period")
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{g.period_of(period)}"])
@@ -167,13 +227,19 @@ class QuantityScanner:
             return self._cost(start, m.end(), value)
         if m := g.metric_unit.match(text, end):
             metric, unit = g.metric_unit_of(m.group("unit"))
-            return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"], needs_cue=metric == "memory")
+            return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"],
+                            needs_cue=metric in ("memory", "job_time"), unit=unit)
         if (m := g.cn_item.match(text, end)) and (period := self._cn_period(start)):
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
         return Quantity(start, end, "bare", value)
 
     def _cost(self, start: int, end: int, value: float) -> Quantity:
         g = self.g
+        if m := g.token_price.match(self.text, end):
+            per = g.token_price_factor(m.group("count"), m.group("scale"), m.group("word"))
+            return Quantity(start, m.end(), "token_cost", value * 1e6 / per, unit="USD/Mtok")
+        if (per := self._cn_token_price(start)) is not None:
+            return Quantity(start, end, "token_cost", value * 1e6 / per, unit="USD/Mtok")
         if m := g.per_period.match(self.text, end):
             period, end = g.period_of(m.group("period")), m.end()
         else:
@@ -186,6 +252,16 @@ class QuantityScanner:
             hours = round(1 / g.factors[f"cost:{period}"])
             note = f"a {period}ly budget is divided by {hours} hours" if period != "day" else "a daily budget is divided by 24 hours"
         return Quantity(start, end, "cost", value * g.factors[f"cost:{period}"], note=note, needs_cue=needs_cue)
+
+    def _cn_token_price(self, start: int) -> float | None:
+        """The token count a Chinese price names before its amount (每百万token成本…1美元), if any."""
+        clause_start, _ = self.space.clause_bounds(start)
+        found = None
+        for m in self.g.cn_token_price.finditer(self.text, clause_start, start):
+            found = m
+        if found is None:
+            return None
+        return self.g.token_price_factor(found.group("count"), found.group("scale"), "token")
 
     def _cn_period(self, start: int) -> str | None:
         """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元."""
@@ -215,6 +291,22 @@ class QuantityScanner:
         if closer := re.compile(r"\s*(?:之间|范围内)").match(self.text, end):
             end = closer.end()
         return Quantity(start, end, second.kind, second.value, low=low, note=second.note, needs_cue=second.needs_cue)
+
+
+def power_of_ten(mantissa: float, exponent: int) -> float:
+    """``mantissa`` x 10^``exponent``, infinite when it overflows (the caller refuses it)."""
+    try:
+        return float(f"{mantissa!r}e{exponent}")
+    except (OverflowError, ValueError):
+        return float("inf")
+
+
+def power(base: float, exponent: int) -> float:
+    """"10^26": ``base`` to the power ``exponent``, infinite when it overflows."""
+    try:
+        return float(base) ** exponent
+    except (OverflowError, ZeroDivisionError):
+        return float("inf")
 
 
 def _signed_number(text: str, position: int) -> re.Match | None:

@@ -7,42 +7,68 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from bisect import bisect_left, bisect_right
+from functools import cached_property, lru_cache
 
 from intent.parser.lexicon import Lexicon
 from intent.parser.numbers import spell_out_numbers
 
 MASK = "#"
-CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|,|，|、(?=\D)|\.(?!\d)|\bbut\b|但是|同时")
+#: Where a clause ends. A comma between a digit and three more digits is a thousands separator ("1,500").
+CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}(?!\d))|，|、(?=\D)|\.(?!\d)|\bbut\b|但是|同时")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ment", "ments")
 
 
 class Workspace:
-    """Normalised text plus a masked copy with the same offsets."""
+    """Normalised text plus a masked copy with the same offsets, and the spans the rules have
+    read (so what is left unread can be reported, never dropped silently)."""
 
     def __init__(self, text: str):
         self.text = text
         self._masked = list(text)
+        self._masked_text: str | None = text
+        self.read_spans: list[tuple[int, int]] = []
 
     @property
     def masked(self) -> str:
-        return "".join(self._masked)
+        if self._masked_text is None:
+            self._masked_text = "".join(self._masked)
+        return self._masked_text
 
     def mask(self, start: int, end: int) -> None:
+        """Blank a span out so later rules cannot read its digits, and count it as read."""
         for i in range(start, end):
             if not self._masked[i].isspace():
                 self._masked[i] = MASK
+        self._masked_text = None
+        self.mark_read(start, end)
+
+    def mark_read(self, start: int, end: int) -> None:
+        """Count a span as read by some rule (it needs no warning)."""
+        if start < end:
+            self.read_spans.append((start, end))
+
+    def is_read(self, start: int, end: int) -> bool:
+        """True when every non-space character of the span was read by some rule."""
+        covered = [False] * (end - start)
+        for s, e in self.read_spans:
+            for i in range(max(s, start), min(e, end)):
+                covered[i - start] = True
+        return all(c or self.text[start + i].isspace() for i, c in enumerate(covered))
+
+    @cached_property
+    def _breaks(self) -> tuple[list[int], list[int]]:
+        found = list(CLAUSE_BREAK.finditer(self.text))
+        return [m.start() for m in found], [m.end() for m in found]
 
     def clause_bounds(self, position: int) -> tuple[int, int]:
         """Start and end of the clause around ``position`` (commas, full stops, "but" …)."""
-        start, end = 0, len(self.text)
-        for found in CLAUSE_BREAK.finditer(self.text):
-            if found.end() <= position:
-                start = found.end()
-            elif found.start() >= position:
-                end = found.start()
-                break
-        return start, end
+        starts, ends = self._breaks
+        before = bisect_right(ends, position)
+        start = ends[before - 1] if before else 0
+        after = bisect_left(starts, position)
+        end = starts[after] if after < len(starts) else len(self.text)
+        return start, max(start, end)
 
 
 def normalise(raw: str, lexicon: Lexicon) -> str:

@@ -1,0 +1,157 @@
+"""Hardware in a request: devices to use or avoid, devices the user has, and names the catalog lacks.
+
+1. Catalog device and family names ("H100", "Jetson Orin Nano", "树莓派5") give their ids. A
+   name that drops a model number ("Raspberry Pi") gives the device only when no other number
+   follows it: "Raspberry Pi 4" is another device, which the catalog does not hold.
+2. A count right before or after a device ("I have 4 A100s", "4×A100", "H100 x8", "我们有8张H100")
+   says the user has those devices: they are owned as well as included.
+3. Vendors and classes ("NVIDIA", "GPU", "昇腾") follow, and each mention is included or excluded
+   by the negation before it, or shares the previous one's side when only "and"/"or" separates them.
+4. A name that begins like a device ("B200", "RTX 3090", "TPU v6e") and is not a catalog device is
+   kept as written with the closest catalog ids, for the warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from hardware import Catalog
+from intent.parser.lexicon import Lexicon, Match, PhraseSet
+from intent.parser.text import Workspace
+
+FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the)?[\s,、/&()（）]*$")
+#: A bare model number after a name with none: "raspberry pi 4" (a size such as "8gb" is no model number).
+OTHER_MODEL_NUMBER = re.compile(r"[\s-]?(?:\d+[a-z+]?|zero|b\+)(?![\d.]*\s?(?:gb|g|tb|gib|w)\b)(?![\w.])")
+#: What may follow a device family word inside one name: "rtx 3090 ti", "tpu v6e", "jetson agx orin".
+NAME_TOKEN = re.compile(r"[\s-]?([a-z0-9+]+)(?![\w.])")
+DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super", "sxm", "pcie", "nvl", "ti", "mini",
+                             "orin", "xavier", "ada"})
+#: Largest count of one device a request may say it has.
+MAX_OWNED = 100_000
+
+
+@dataclass
+class HardwareReading:
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    owned: list[tuple[str, int]] = field(default_factory=list)
+    unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (as written, closest ids)
+    notes: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def device_phrases(catalog: Catalog) -> PhraseSet:
+    """Device and family aliases from the catalog; each names its id."""
+    groups: dict[str, list[str]] = {}
+    for fam_id, family in catalog.families.items():
+        groups[fam_id] = list(family.aliases) + [fam_id]
+    for device in catalog.devices.values():
+        groups[device.id] = list(device.aliases) + [device.id]
+    return PhraseSet(groups, plural=True)
+
+
+def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated) -> HardwareReading:
+    """Include, exclude, owned and unknown devices; ``negated`` is the parser's negation test."""
+    reading = HardwareReading()
+    devices = [m for m in device_phrases(catalog).scan(space.masked) if not _names_another_model(space.masked, m)]
+    for m in devices:
+        count, span = _count(lexicon, space.masked, m)
+        if count is not None:
+            _own(reading, space, m.key, count, span)
+        space.mask(m.start, m.end)
+    reading.unknown = _unknown_devices(lexicon, space, catalog)
+    mentions = [(m.start, m.end, m.key) for m in devices]
+    for m in lexicon.hardware_words.scan(space.masked):
+        mentions.append((m.start, m.end, m.key.split(":", 1)[1]))
+        space.mark_read(m.start, m.end)
+    _sides(lexicon, space, sorted(mentions), reading, negated)
+    for device, _ in reading.owned:
+        if device not in reading.include:
+            reading.include.append(device)
+    return reading
+
+
+def _names_another_model(text: str, m: Match) -> bool:
+    """True when a name without digits is followed by a model number: "raspberry pi 4"."""
+    return not re.search(r"\d", m.phrase) and bool(OTHER_MODEL_NUMBER.match(text, m.end))
+
+
+def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int, int]]:
+    """The count written right before ("4 A100s", "4×A100", "8张H100") or after ("H100 x8") a device."""
+    counters = "|".join(re.escape(str(c)) for c in lexicon["device_counters"])
+    before = re.search(rf"(?<![\d.,])(\d[\d,]*)\s*(?:{counters})?\s*$", text[max(0, m.start - 16):m.start])
+    if before:
+        start = m.start - len(text[max(0, m.start - 16):m.start]) + before.start(1)
+        return _int(before.group(1)), (start, m.start)
+    after = re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12])
+    if after:
+        return _int(after.group(1)), (m.end, m.end + after.end())
+    return None, (m.start, m.start)
+
+
+def _int(literal: str) -> int | None:
+    digits = literal.replace(",", "")
+    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+
+
+def _own(reading: HardwareReading, space: Workspace, device: str, count: int, span: tuple[int, int]) -> None:
+    quoted = space.text[span[0]:span[1]].strip()
+    if not 1 <= count <= MAX_OWNED:
+        reading.notes.append(f"'{quoted} {device}': a count of {count} devices is not planned for; ignored")
+        return
+    space.mask(*span)
+    if device not in [d for d, _ in reading.owned]:
+        reading.owned.append((device, count))
+
+
+def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> list[tuple[str, list[str]]]:
+    """Device-like names that are not catalog devices ("B200", "RTX 3090", "TPU v6e", "Jetson"),
+    each with the closest catalog ids. A vendor or class word alone ("TPU", "Snapdragon") is not one."""
+    text = space.masked
+    out = []
+    for m in lexicon.words("device_families").scan(text):
+        end, tokens = m.end, 0
+        while tokens < 3 and (t := NAME_TOKEN.match(text, end)) and (
+                re.search(r"\d", t.group(1)) or t.group(1) in DEVICE_SUFFIXES):
+            end, tokens = t.end(), tokens + 1
+        if not tokens and not re.search(r"\d", m.phrase) and lexicon.hardware_words.scan(m.phrase):
+            continue
+        written = space.text[m.start:end].strip()
+        out.append((written, closest_devices(written, catalog)))
+        space.mark_read(m.start, end)
+    return out
+
+
+def closest_devices(written: str, catalog: Catalog, count: int = 3) -> list[str]:
+    """The catalog device ids nearest to a name (matched against ids and aliases)."""
+    names: dict[str, str] = {}
+    for device in catalog.devices.values():
+        for name in [device.id, *device.aliases]:
+            names.setdefault(re.sub(r"[^a-z0-9]", "", name.lower()), device.id)
+    key = re.sub(r"[^a-z0-9]", "", written.lower()) or written
+    out: list[str] = []
+    for name in difflib.get_close_matches(key, list(names), n=count * 4, cutoff=0.3):
+        if names[name] not in out:
+            out.append(names[name])
+    return out[:count]
+
+
+def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, str]], reading: HardwareReading,
+           negated) -> None:
+    """Each mention is required or forbidden: by the negation before it, or like the previous one
+    when only a filler ("and", "or", ",") separates them."""
+    previous: tuple[int, int, bool] | None = None
+    for start, end, tag in mentions:
+        clause_start = space.clause_bounds(start)[0]
+        if previous and previous[1] >= clause_start and FILLER.match(space.text[previous[1]:start]):
+            is_excluded = previous[2]
+        else:
+            window = max(clause_start, previous[1] if previous else 0)
+            is_excluded = negated(lexicon, space.text, start, window)
+        target = reading.exclude if is_excluded else reading.include
+        if tag not in target:
+            target.append(tag)
+        previous = (start, end, is_excluded)

@@ -1,0 +1,125 @@
+"""The request shape of text models and the concurrency a service must hold (schema version 2).
+
+- A count of tokens ("2k-token prompts", "answers around 300 tokens", "输入长度4000个token") is
+  the prompt or the output of one request, by the role word nearest to it: prompt, input,
+  context (only "per request": a model's context window is not a request), or output, answer,
+  reply, completion, summary. A range or a cap gives its upper value; "about" is dropped.
+- N concurrent users, sessions or streams (并发N, N路并发) is the concurrency. A count of users
+  with no word saying they are served at the same moment is a count of people, not concurrency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from intent.parser.lexicon import Lexicon
+from intent.parser.quantities import Quantity
+from intent.parser.text import Workspace
+
+#: Characters on either side of a token count searched for its role word.
+ROLE_WINDOW = 28
+#: "6k tokens of retrieved context": a role word after "of" and at most one more word.
+OF_ROLE = re.compile(r"\s*of\s+(?:[a-z-]+\s+)?$")
+
+
+@dataclass
+class Shape:
+    prompt_tokens: int | None = None
+    output_tokens: int | None = None
+    concurrency: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> Shape:
+    """Prompt and output tokens from the token counts, then the concurrency."""
+    shape = Shape()
+    for q in quantities:
+        if q.kind != "tokens":
+            continue
+        role = _role(lexicon, space, q)
+        if role is None:
+            continue
+        value = round(q.value)
+        if value < 1:
+            shape.warnings.append(f"'{space.text[q.start:q.end].strip()}': a request of {value} tokens; ignored")
+            continue
+        space.mark_read(q.start, q.end)
+        if role == "prompt" and shape.prompt_tokens is None:
+            shape.prompt_tokens = value
+        elif role == "output" and shape.output_tokens is None:
+            shape.output_tokens = value
+    shape.concurrency = read_concurrency(lexicon, space, shape.warnings)
+    return shape
+
+
+def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
+    """"prompt" or "output" for a token count, from the nearest role word in its clause."""
+    clause_start, clause_end = space.clause_bounds(q.start)
+    before_start = max(clause_start, q.start - ROLE_WINDOW)
+    after = space.text[q.end:min(clause_end, q.end + ROLE_WINDOW)]
+    before = space.text[before_start:q.start]
+    roles = lexicon.phrases("request_shape")
+    inside = roles.scan(space.text[q.start:q.end])  # "200-400 output tokens"
+    following = [m for m in roles.scan(after) if m.start <= 2 or OF_ROLE.match(after[:m.start])]
+    preceding = roles.scan(before)
+    found = (inside or following or preceding[-1:] or [None])[0]
+    if found is None:
+        return None
+    if found.phrase in ("context", "contexts", "上下文"):
+        window = space.text[clause_start:clause_end]
+        if not lexicon.words("per_request_words").scan(window) or lexicon.words("context_window_words").scan(window):
+            return None
+    return found.key
+
+
+def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) -> int | None:
+    """"200 concurrent users", "1,000 simultaneous sessions", "users at once", "并发200", "100路并发"."""
+    spec = lexicon["concurrency"]
+    text = space.masked
+    cue = _alternation(spec["cues"])
+    subject = _alternation(spec["subjects"])
+    counters = _alternation(spec["cn_counters"])
+    number = COUNT
+    patterns = [
+        rf"(?P<n>{number})\s*(?:{cue})\s+(?:\w+\s+)?(?:{subject})(?![a-z])",      # 200 concurrent users
+        rf"(?P<n>{number})\s*(?:{subject})\s+(?:{cue})(?![a-z])",                   # 200 users at once
+        rf"(?P<n>{number})[\s-]*(?:concurrent|simultaneous)(?![a-z])",              # 200 concurrent
+        (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about)?\s*"
+         rf"(?P<n>{number})"),                                                       # concurrency of 64
+        rf"(?P<n>{number})[\s-]*way\s+concurrency",                                # 64-way concurrency
+        rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:达到|为|是|约|大约|至少|要|需要)?\s*(?P<n>{number})\s*(?:{counters})?",
+        rf"(?P<n>{number})\s*(?:{counters})?\s*(?:并发|同时在线)",
+    ]
+    for pattern in patterns:
+        for m in re.finditer(pattern, text):
+            value = _number(m.group("n"))
+            if value is None:
+                continue
+            space.mask(m.start(), m.end())
+            if value < 1:
+                warnings.append(f"'{space.text[m.start():m.end()].strip()}': a concurrency below 1; ignored")
+                return None
+            return value
+    return None
+
+
+#: A count as people write it: "1,000", "1.5k", "2万".
+COUNT = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(?:k|thousand|万|千)(?![a-z]))?"
+COUNT_SCALES = {"k": 1000, "thousand": 1000, "万": 10_000, "千": 1000}
+
+
+def _number(literal: str) -> int | None:
+    """A count's value; None when it is not a whole number people would write."""
+    found = re.fullmatch(r"([\d,.]+)\s?(k|thousand|万|千)?", literal.strip())
+    if not found:
+        return None
+    try:
+        value = float(found.group(1).replace(",", "")) * COUNT_SCALES.get(found.group(2) or "", 1)
+    except (ValueError, OverflowError):
+        return None
+    return int(value) if value < 1e12 else None
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(str(w)) for w in sorted(set(words), key=lambda w: len(str(w)), reverse=True))

@@ -1,0 +1,188 @@
+"""What a request asks for that the Intent does not hold, quoted with why: never dropped silently.
+
+After every rule has read what it can, this pass looks at what is left:
+- amounts with a unit that became no bound ("40 GB of footage", "500 hours of audio per day");
+- a comparator and a number followed by a unit the parser does not know ("within 10 fortnights"):
+  that is refused (``ImpossibleValue``), since planning without it would answer another question;
+- places and regions ("EU only", "data must stay in Germany", "us-east-1");
+- deadlines ("by Friday", "next sprint");
+- counts of devices with no device named ("8 GPUs") and counts of users that are not a load;
+- a "no X" or "only X" whose X no rule read ("no quantization", "open-source models only");
+- model and device names the catalog lacks, with the closest ids (from the model and device rules).
+"""
+
+from __future__ import annotations
+
+import re
+
+from intent.errors import ImpossibleValue
+from intent.parser.lexicon import Lexicon
+from intent.parser.quantities import Quantity
+from intent.parser.text import CLAUSE_BREAK, Workspace
+
+CLOUD_REGION = re.compile(r"(?<![a-z0-9])(?:us|eu|ap|sa|ca|me|af|cn|il|mx)-(?:east|west|north|south|central|"
+                          r"northeast|southeast|northwest|southwest)-\d(?![a-z0-9])")
+#: Comparators that make a following amount a limit on time ("within 10 fortnights").
+TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
+WHY_NOT_BOUND = {
+    "memory": "a size with no limit word near it, so not a memory bound (say 'under 8 GB')",
+    "cost": "an amount with no budget word near it, so not a cost bound (say 'budget of $5 an hour')",
+    "job_time": "a duration with no limit word, so not a deadline for the job (say 'done within 12 hours')",
+    "tokens": "a number of tokens that names no prompt or output (say '2k-token prompts' or '300-token answers')",
+    "percent": "a percentage that is not an accuracy (availability and usage are not planned for)",
+}
+
+
+def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> list[str]:
+    """Warnings for every requirement-like part of the request that no rule read."""
+    out: list[str] = []
+    out += _unknown_units(lexicon, space, quantities)
+    out += _quantities(lexicon, space, quantities)
+    out += _phrases(lexicon, space, "regions", "regions and data residency are not planned for; the plan may run "
+                                               "anywhere its placement allows")
+    out += _cloud_regions(space)
+    out += _phrases(lexicon, space, "deadline_words", "dates and launch deadlines are not planned for")
+    out += _scoped(lexicon, space)
+    return out
+
+
+def _quote(space: Workspace, start: int, end: int, words_after: int = 0) -> str:
+    """The span as written, with up to ``words_after`` more words of its clause."""
+    _, clause_end = space.clause_bounds(start)
+    if words_after:
+        tail = re.match(rf"(?:\s+[^\s,，。;；]+){{0,{words_after}}}", space.text[end:clause_end])
+        end += tail.end() if tail else 0
+    return space.text[start:end].strip(" ,，。")
+
+
+def _unknown_units(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> list[str]:
+    """A limit in a unit the parser does not know is refused; a count of things is only warned about."""
+    out = []
+    known = lexicon.vocabulary
+    for q in quantities:
+        if q.kind != "bare" or space.is_read(q.start, q.end):
+            continue
+        after = re.match(r"\s*-?\s*([a-z][a-z]+)(?:\s+([a-z][a-z]+))?", space.masked[q.end:q.end + 40])
+        if not after:
+            continue
+        words = [w for w in after.groups() if w]
+        clause_start, _ = space.clause_bounds(q.start)
+        before = space.text[max(clause_start, q.start - 40):q.start]
+        comparators = lexicon.phrases("comparators").scan(before)
+        if not comparators or before[comparators[-1].end:].strip():
+            continue
+        if words[0] in known or any(w in lexicon["count_nouns"] for w in words):
+            if words[0] in lexicon["count_nouns"]:
+                space.mark_read(q.start, q.end)
+                out.append(f"'{_quote(space, comparators[-1].start, q.end, 1)}': a count of {words[0]} is not "
+                           "planned for; ignored")
+            continue
+        if comparators[-1].phrase in TIME_COMPARATORS or lexicon.phrases("metric_words").scan(before):
+            raise ImpossibleValue(space.text, _quote(space, q.start, q.end, 1),
+                                  f"'{words[0]}' is not a unit the parser knows")
+        out.append(f"'{_quote(space, comparators[-1].start, q.end, 1)}': '{words[0]}' is not a unit the parser "
+                   "knows; ignored")
+    return out
+
+
+def _quantities(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> list[str]:
+    """Amounts with a unit that became no bound; counts of users; counts of unnamed devices."""
+    out = []
+    for q in quantities:
+        if space.is_read(q.start, q.end):
+            continue
+        if q.kind == "bare":
+            out += _counts(lexicon, space, q)
+            continue
+        why = WHY_NOT_BOUND.get(q.kind, "not read as a bound here")
+        out.append(f"'{_quote(space, q.start, q.end, 3)}': {why}; ignored")
+        space.mark_read(q.start, q.end)
+    return out
+
+
+def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
+    after = space.masked[q.end:q.end + 30]
+    people = re.match(r"\s*(?:[a-z-]+\s+)?([a-z]+|用户|人)", after)
+    if people and people.group(1) in lexicon["people_nouns"]:
+        space.mark_read(q.start, q.end)
+        return [(f"'{_quote(space, q.start, q.end, 2)}': a number of users is not a load; give requests per second "
+                "or concurrent users to plan for it")]
+    device = lexicon.hardware_words.scan(after[:12])
+    if device and device[0].start <= 1 and device[0].key.startswith("class:"):
+        space.mark_read(q.start, q.end)
+        return [(f"'{_quote(space, q.start, q.end, 1)}': a count of devices with no device named is not planned "
+                "for; name the device (e.g. '4 A100s') to plan on the devices you have")]
+    return []
+
+
+def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str) -> list[str]:
+    out = []
+    for m in lexicon.words(name).scan(space.masked):
+        if space.is_read(m.start, m.end):
+            continue
+        out.append(f"'{_context(space, m.start, m.end)}': {why}")
+        space.mark_read(m.start, m.end)
+    return out
+
+
+def _cloud_regions(space: Workspace) -> list[str]:
+    out = []
+    for m in CLOUD_REGION.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()]}': cloud regions are not planned for; the plan does not "
+                   "choose a region")
+        space.mark_read(m.start(), m.end())
+    return out
+
+
+def _context(space: Workspace, start: int, end: int) -> str:
+    """A short quote around a phrase: its clause when short, else a few words either side."""
+    clause_start, clause_end = space.clause_bounds(start)
+    if clause_end - clause_start <= 48:
+        return space.text[clause_start:clause_end].strip(" ,，。")
+    left = space.text[max(clause_start, start - 24):start].split(" ", 1)[-1] if start - clause_start > 24 \
+        else space.text[clause_start:start]
+    return (left + space.text[start:end] + " ".join(space.text[end:clause_end].split(" ")[:3])).strip(" ,，。")
+
+
+def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
+    """"no X" and "only X" (and "X only") whose X no rule read."""
+    out = []
+    text = space.text
+    for cue in lexicon.words("exclusion_cues").scan(space.masked):
+        target = _next_words(text, cue.end)
+        if target is None or target[2] in lexicon["not_exclusions"] or space.is_read(*target[:2]):
+            continue
+        if lexicon.phrases("comparators").scan(text[cue.start:target[1]]):
+            continue
+        out.append(f"'{text[cue.start:target[1]].strip()}': not understood; nothing was ruled out")
+        space.mark_read(cue.start, target[1])
+    for cue in lexicon.words("only_cues").scan(space.masked):
+        target = _next_words(text, cue.end) if cue.phrase not in ("only",) or not _ends_clause(text, cue.end) \
+            else _previous_words(text, cue.start)
+        if target is None or space.is_read(*target[:2]):
+            continue
+        span = (min(cue.start, target[0]), max(cue.end, target[1]))
+        out.append(f"'{text[span[0]:span[1]].strip()}': not understood; nothing was limited to it")
+        space.mark_read(*span)
+    return out
+
+
+def _ends_clause(text: str, position: int) -> bool:
+    rest = text[position:position + 3]
+    return not rest.strip() or bool(CLAUSE_BREAK.match(rest.lstrip()))
+
+
+def _next_words(text: str, position: int) -> tuple[int, int, str] | None:
+    """The word (or first CJK characters) after ``position``, as (start, end, word)."""
+    m = re.match(r"\s*([a-z][a-z0-9.+-]*|[\u4e00-\u9fff]{1,4})", text[position:])
+    if not m:
+        return None
+    return position + m.start(1), position + m.end(1), m.group(1)
+
+
+def _previous_words(text: str, position: int) -> tuple[int, int, str] | None:
+    m = re.search(r"([a-z][a-z0-9.+-]*(?:\s+[a-z][a-z0-9.+-]*)?)\s*$", text[max(0, position - 40):position])
+    if not m:
+        return None
+    start = position - len(text[max(0, position - 40):position]) + m.start(1)
+    return start, start + len(m.group(1)), m.group(1)
