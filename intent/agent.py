@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from hardware import Catalog, Inventory
-from intent.schema import Intent, WorkloadKind
+from intent.errors import ImpossibleValue, UnknownModel
+from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
 from planner.errors import InfeasibleError
@@ -39,7 +40,7 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
 def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects) -> ExecutionPlan:
     """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked."""
     import policies
-    from planner.jobs import choose, setup, steps_of, training_rows
+    from planner.jobs import choose, setup, steps_of, training_rows, unplanned_bounds
     from planner.perf.factors import load_factors, runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
 
@@ -78,20 +79,75 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     return ExecutionPlan(
         intent=intent, choice=choice, metrics=metrics, objective_default=intent.objective is None, constraints=[],
         why=why, alternatives=[], assumptions=list(intent.assumptions) + job.assumptions + effects.assumptions,
-        warnings=list(intent.warnings), policies=sections, steps=plan_steps, solver=report, job=plan_job,
+        warnings=list(intent.warnings) + unplanned_bounds(intent), policies=sections, steps=plan_steps, solver=report,
+        job=plan_job,
         catalog_hash=catalog.digest, policy_hash=effects.policy_hash)
+
+
+#: A ceiling above this (in the metric's canonical unit) limits nothing any plan could reach.
+LIMITS_NOTHING = 1e15
+
+
+def refuse_unplannable(intent: Intent, catalog: Catalog) -> None:
+    """Refuse what no plan can honour, before planning: a negative bound, an accuracy outside
+    0..1, a ceiling so large it limits nothing, or a request whose only model is one the
+    catalog lacks (planning another model instead would answer another question)."""
+    for c in intent.constraints:
+        quoted = c.source or c.describe()
+        if c.value < 0:
+            raise ImpossibleValue(intent.text, quoted, f"{c.metric.value} cannot be negative")
+        if c.metric == Metric.ACCURACY and c.value > 1:
+            raise ImpossibleValue(intent.text, quoted, "accuracy cannot be above 100%")
+        if c.op == "<=" and c.value > LIMITS_NOTHING:
+            raise ImpossibleValue(intent.text, quoted, f"a ceiling of {c.value:g} {c.unit} limits nothing")
+    w = intent.workload
+    if w.model_as_written and not w.model and not w.models and not _names_a_task(intent.text):
+        from intent.parser.models import closest_models
+
+        closest = closest_models(w.model_as_written, catalog, intent.task.value if intent.task else None)
+        raise UnknownModel(intent.text, w.model_as_written, closest)
+
+
+def _names_a_task(text: str) -> bool:
+    """True when the words name a task by themselves, not only through a model's name."""
+    from intent.parser.fields import read_task
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import Workspace, normalise
+
+    lexicon = load_lexicon()
+    return read_task(lexicon, Workspace(normalise(text, lexicon))) is not None
 
 
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
                alternatives: int = 3, organisation=None, pareto: bool = False) -> ExecutionPlan:
-    """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message.
-    An infeasible request's report carries the parser's warnings (an impossible value, crossing
-    bounds), which often say why better than the conflict does."""
+    """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message,
+    and ImpossibleValue or UnknownModel for what no plan can honour. An infeasible request's
+    report carries the parser's warnings (crossing bounds), which often say why better than the
+    conflict does."""
+    refuse_unplannable(intent, catalog)
+    inventory, notes = _with_owned(intent, catalog, inventory)
     try:
-        return _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto)
+        result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto)
     except InfeasibleError as exc:
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings)})
         raise
+    assumptions, warnings = notes
+    return result.model_copy(update={"assumptions": result.assumptions + assumptions,
+                                     "warnings": result.warnings + warnings})
+
+
+def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):
+    """The inventory to plan on: the one given, else the devices the request says it has."""
+    owned = [(d.device, d.count) for d in intent.hardware.owned]
+    if not owned:
+        return inventory, ([], [])
+    if inventory is not None:
+        return inventory, ([], [f"the devices the request names as its own ({', '.join(f'{n} x {d}' for d, n in owned)})"
+                                " were not used: the inventory file given takes their place"])
+    from planner.owned import owned_inventory
+
+    built, assumptions = owned_inventory(owned, catalog)
+    return built, (assumptions, [])
 
 
 def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None,
@@ -103,6 +159,12 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent, catalog, settings, inventory, effects)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
+    job_notes, job_warnings = [], []
+    if any(c.metric in JOB_METRICS for c in intent.constraints):
+        from planner.jobs import batch_bounds
+
+        constraints, job_notes, job_warnings = batch_bounds(intent)
+        intent = intent.model_copy(update={"constraints": constraints})
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.added_latency, inventory,
                          alternatives, pareto)
     device = catalog.device(result.choice.device_id)
@@ -113,7 +175,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         intent=intent, choice=result.choice, metrics=result.metrics, objective_default=result.objective_default,
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,
         pareto_front=result.pareto_front,
-        assumptions=list(intent.assumptions) + result.assumptions + effects.assumptions,
-        warnings=list(intent.warnings), policies=sections, steps=plan_steps(intent, result.choice, sections),
+        assumptions=list(intent.assumptions) + job_notes + result.assumptions + effects.assumptions,
+        warnings=list(intent.warnings) + job_warnings, policies=sections, steps=plan_steps(intent, result.choice, sections),
         solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,
     )

@@ -37,7 +37,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2, "fleet-error": 2}
+EXIT_CODES = {"intent-not-understood": 2, "impossible-value": 2, "unknown-model": 2, "infeasible": 3,
+              "missing-task": 2, "fleet-error": 2}
 
 
 @app.callback(invoke_without_command=True)

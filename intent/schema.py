@@ -142,6 +142,8 @@ class Constraint(_Frozen):
     op: Literal["<=", ">="]
     value: float = Field(allow_inf_nan=False)
     unit: str
+    source: str | None = Field(None, description="the words of the request the bound was read from, as the parser "
+                                                "saw them (lower case, numbers in digits); added to the contract")
 
     @model_validator(mode="after")
     def _unit_is_canonical(self) -> Constraint:

@@ -16,6 +16,10 @@ def fmt(amount: float | None, metric: str) -> str:
         return f"{amount * 100:.2f}%"
     if unit == "USD/h":
         return f"${amount:,.3f}/h"
+    if unit == "USD/Mtok":
+        return f"${amount:,.3f}/Mtok"
+    if unit == "USD":
+        return f"${amount:,.2f}"
     magnitude = abs(amount)
     digits = 3 if magnitude < 1 else 2 if magnitude < 100 else 1
     return f"{amount:,.{digits}f} {unit}"

@@ -28,7 +28,7 @@ from planner.solve.cpsat import cp_model
 from planner.solve.explain import InfeasibilityReport
 
 JOB_FIELDS = {"cost": "job_cost_usd", "latency": "hours", "energy": "energy_kwh", "power": "power_w",
-              "accuracy": "accuracy"}
+              "accuracy": "accuracy", "job_cost": "job_cost_usd", "job_time": "hours"}
 JOB_SCALE = {"job_cost_usd": 1_000, "hours": 1_000, "energy_kwh": 1_000, "power_w": 1_000, "accuracy": 1_000_000}
 
 
@@ -150,16 +150,25 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
     return rows
 
 
+#: The bounds a training plan honours, and the figure of a row each one bounds.
+JOB_BOUNDS = {Metric.COST: "cost_per_hour", Metric.POWER: "power_w", Metric.MEMORY: "memory_gb",
+              Metric.ACCURACY: "accuracy", Metric.JOB_TIME: "hours", Metric.JOB_COST: "job_cost_usd"}
+
+
 def meets_bounds(row: TrainingRow, intent: Intent) -> bool:
-    checks = {Metric.COST: row.cost_per_hour, Metric.POWER: row.power_w, Metric.MEMORY: row.memory_gb,
-              Metric.ACCURACY: row.accuracy}
     for c in intent.constraints:
-        if c.metric not in checks:
+        if c.metric not in JOB_BOUNDS:
             continue
-        value = checks[c.metric]
+        value = getattr(row, JOB_BOUNDS[c.metric])
         if value is None or (value > c.value if c.op == "<=" else value < c.value):
             return False
     return True
+
+
+def unplanned_bounds(intent: Intent) -> list[str]:
+    """Bounds a training plan cannot honour (they describe serving), for the plan's warnings."""
+    return [f"'{c.source or c.describe()}' ({c.describe()}) bounds serving, not this {intent.workload.kind.value} job; "
+            "plan the serving separately once the job is done" for c in intent.constraints if c.metric not in JOB_BOUNDS]
 
 
 def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) -> tuple[TrainingRow, str, str]:
@@ -202,3 +211,42 @@ def _coefficients(rows: list[TrainingRow], field: str, direction: str) -> list[i
 
 def steps_of(job: TrainingSetup) -> int:
     return job.epochs * math.ceil(job.records / job.batch_size)
+
+
+def batch_bounds(intent: Intent) -> tuple[list, list[str], list[str]]:
+    """An inference request bounded as a job ("summarize 10,000 documents within 2 hours"):
+    its job bounds become bounds a serving plan has. N items within T hours is a throughput of
+    at least N / (T x 3600) requests per second; a total of C dollars within T hours is at most
+    C / T dollars an hour. Returns (constraints, assumptions, warnings)."""
+    from intent.schema import Constraint
+
+    out, notes, warnings = [], [], []
+    records = intent.workload.dataset_records
+    hours = intent.bound(Metric.JOB_TIME, "<=")
+    total = intent.bound(Metric.JOB_COST, "<=")
+    for c in intent.constraints:
+        if c.metric not in (Metric.JOB_TIME, Metric.JOB_COST):
+            out.append(c)
+    if hours is not None and hours > 0 and records:
+        rate = records / (hours * 3600)
+        floor = intent.bound(Metric.THROUGHPUT, ">=")
+        if floor is None or rate > floor:
+            out = [c for c in out if not (c.metric == Metric.THROUGHPUT and c.op == ">=")]
+            out.append(Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit="rps",
+                                  source=f"{records:,} items within {hours:g} h"))
+        notes.append(f"{records:,} items within {hours:g} h read as a throughput of at least {rate:.4g} requests/s")
+    elif hours is not None:
+        warnings.append(f"a job time of {hours:g} h needs the job's size (how many items) to plan for; say how many "
+                        "documents, images or requests the job holds")
+    if total is not None and hours is not None and hours > 0:
+        ceiling = total / hours
+        cost = intent.bound(Metric.COST, "<=")
+        if cost is None or ceiling < cost:
+            out = [c for c in out if not (c.metric == Metric.COST and c.op == "<=")]
+            out.append(Constraint(metric=Metric.COST, op="<=", value=ceiling, unit="USD/h",
+                                  source=f"${total:g} within {hours:g} h"))
+        notes.append(f"a total of ${total:g} within {hours:g} h read as at most ${ceiling:.4g} an hour")
+    elif total is not None:
+        warnings.append(f"a job total of ${total:g} needs the job's time to plan for (say 'within 12 hours'); "
+                        "not planned")
+    return out, notes, warnings

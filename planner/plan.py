@@ -48,6 +48,8 @@ class Metrics(_Frozen):
     ttft_ms: float | None = Field(None, description="text generation: time to the first token")
     tpot_ms: float | None = Field(None, description="text generation: time per output token")
     tokens_per_s: float | None = Field(None, description="text generation: output tokens per second, all replicas")
+    usd_per_mtok: float | None = Field(None, description="text generation: dollars per million output tokens")
+    concurrency: int | None = Field(None, description="sequences the deployment holds at once (batch x replicas)")
 
 
 class ConstraintCheck(_Frozen):

@@ -67,7 +67,8 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
     grid = candidates.grid
-    replicas = replica_grid(grid, intent.constraints)
+    concurrency = intent.workload.concurrency
+    replicas = replica_grid(grid, intent.constraints, concurrency)
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
     if not feasible_cells.any():
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
@@ -84,7 +85,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     else:
         runner_up_rows, rows = [], candidates.cells(front)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
-    solution = Chooser(rows, intent.constraints, objective, settings, tie_breakers).best(
+    solution = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency).best(
         strict_objective=not is_default)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
@@ -94,7 +95,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     checks = [ConstraintCheck(constraint=c, predicted=p, slack=s, binding=b)
               for c in intent.constraints for p, s, b in [check(c, row, solution.replicas)]]
     alternatives = _alternatives(runner_up_rows, rows[solution.row], intent, objective, settings, solution.replicas,
-                                 catalog, alternatives, tie_breakers)
+                                 catalog, alternatives, tie_breakers, concurrency)
     alternatives += _near_misses(candidates, feasible_cells, intent, objective[0], objective[1],
                                  deployment_value(rows[solution.row], objective[0], solution.replicas),
                                  rows[solution.row], catalog)
@@ -164,6 +165,7 @@ def _metrics(row: Estimate, replicas: int) -> Metrics:
         cost_usd_per_hour=deployment_value(row, "cost", replicas), accuracy=row.accuracy,
         bound_by=row.bound_by, provenance=row.provenance, ttft_ms=row.ttft_ms, tpot_ms=row.tpot_ms,
         tokens_per_s=None if row.tokens_per_s is None else row.tokens_per_s * replicas,
+        usd_per_mtok=row.usd_per_mtok, concurrency=row.batch_size * replicas,
     )
 
 
@@ -176,19 +178,23 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
         state = "binds" if c.binding else "holds"
         lines.append(f"{c.constraint.describe()} {state}: predicted {fmt(c.predicted, c.constraint.metric.value)}"
                      + (f", slack {fmt(c.slack, c.constraint.metric.value)}" if c.slack is not None else ""))
-    if solution.replicas > 1:
+    if intent.workload.concurrency:
+        lines.append(f"concurrency {intent.workload.concurrency} held: {solution.replicas} replica(s) x "
+                     f"batch {row.batch_size} = {solution.replicas * row.batch_size} sequences at once")
+    elif solution.replicas > 1:
         lines.append(f"{solution.replicas} replicas are needed to reach the throughput bound")
     return lines
 
 
 def _alternatives(rows: list[Estimate], chosen: Estimate, intent: Intent, objective, settings: SolverSettings,
-                  replicas: int, catalog: Catalog, count: int, tie_breakers) -> list[Alternative]:
+                  replicas: int, catalog: Catalog, count: int, tie_breakers,
+                  concurrency: int | None = None) -> list[Alternative]:
     """Runner-ups on other devices, then near misses: better on the objective but breaking a bound."""
     metric, sense = objective
     ours = deployment_value(chosen, metric, replicas)
     out: list[Alternative] = []
     forbidden = (chosen.device_id,)
-    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers) if count else None
+    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency) if count else None
     for _ in range(count):
         other = chooser.best(forbid_devices=forbidden)
         if other is None:
@@ -232,13 +238,15 @@ def _infeasible(intent: Intent, rows, settings) -> InfeasibleError:
     """Name the bounds that cannot hold: each one unreachable on its own (with the best value
     any candidate reaches), then a smallest conflicting set among the rest (with the best
     value of each while the others in the set hold)."""
-    alone = [c for c in intent.constraints if not feasible(rows, [c], settings)]
-    conflicts = [Conflict(constraint=c, best_reachable=best_reachable(rows, [c], c, settings), alone=True)
+    concurrency = intent.workload.concurrency
+    alone = [c for c in intent.constraints if not feasible(rows, [c], settings, concurrency)]
+    conflicts = [Conflict(constraint=c, best_reachable=best_reachable(rows, [c], c, settings, concurrency), alone=True)
                  for c in alone]
     rest = [c for c in intent.constraints if c not in alone]
-    if rest and not feasible(rows, rest, settings):
-        core = [rest[k] for k in conflict_core(rows, rest, settings)]
-        conflicts += [Conflict(constraint=c, best_reachable=best_reachable(rows, core, c, settings)) for c in core]
+    if rest and not feasible(rows, rest, settings, concurrency):
+        core = [rest[k] for k in conflict_core(rows, rest, settings, concurrency)]
+        conflicts += [Conflict(constraint=c, best_reachable=best_reachable(rows, core, c, settings, concurrency))
+                      for c in core]
     reason = summarise_conflicts(conflicts) if conflicts else "no candidate has the figures needed to judge this request"
     return InfeasibleError(reason, InfeasibilityReport(reason=reason, conflicts=conflicts, candidates=len(rows)))
 

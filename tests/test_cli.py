@@ -41,7 +41,7 @@ def test_parse_json_follows_the_contract():
     result = runner.invoke(app, ["parse", "--offline", "--json", "用最低功耗在10ms内完成图像分类"])
     data = json.loads(result.stdout)
     assert data["task"] == "image-classification"
-    assert data["constraints"] == [{"metric": "latency", "op": "<=", "value": 10.0, "unit": "ms"}]
+    assert data["constraints"] == [{"metric": "latency", "op": "<=", "value": 10.0, "unit": "ms", "source": "10ms"}]
 
 
 @pytest.mark.parametrize("args", [["catalog", "devices"], ["catalog", "models"], ["catalog", "models", "--task", "translation"]])

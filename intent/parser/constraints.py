@@ -97,7 +97,7 @@ class ConstraintReader:
             bounds.extend(found)
             self.ops[q.start] = op
             previous = q
-        constraints, spans, warnings = _merge(bounds)
+        constraints, spans, warnings = _merge(bounds, self.space.text)
         return ConstraintResult(constraints, self.assumptions, self.warnings + warnings, self.leading, spans)
 
     def _bounds(self, q: Quantity, op: str | None, previous: Quantity | None) -> list[Bound]:
@@ -249,7 +249,7 @@ class ConstraintReader:
         return None
 
 
-def _merge(bounds: list[Bound]) -> tuple[list[Constraint], list[tuple[int, int]], list[str]]:
+def _merge(bounds: list[Bound], text: str) -> tuple[list[Constraint], list[tuple[int, int]], list[str]]:
     """One bound per (metric, op): a repeated one keeps the tighter value and says so."""
     chosen: dict[tuple[str, str], Bound] = {}
     warnings: list[str] = []
@@ -264,6 +264,6 @@ def _merge(bounds: list[Bound]) -> tuple[list[Constraint], list[tuple[int, int]]
         elif key not in chosen:
             chosen[key] = b
     ordered = sorted(chosen.values(), key=lambda b: (b.start, b.op != ">="))
-    constraints = [Constraint(metric=Metric(b.metric), op=b.op, value=b.value, unit=CANONICAL_UNITS[Metric(b.metric)])
-                   for b in ordered]
+    constraints = [Constraint(metric=Metric(b.metric), op=b.op, value=b.value, unit=CANONICAL_UNITS[Metric(b.metric)],
+                              source=text[b.start:b.end].strip() or None) for b in ordered]
     return constraints, [(b.start, b.end) for b in ordered], warnings

@@ -112,7 +112,7 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
     each with the closest catalog ids. A vendor or class word alone ("TPU", "Snapdragon") is not one."""
     text = space.masked
     out = []
-    for m in lexicon.words("device_families").scan(text):
+    for m in _device_families(lexicon).scan(text):
         end, tokens = m.end, 0
         while tokens < 3 and (t := NAME_TOKEN.match(text, end)) and (
                 re.search(r"\d", t.group(1)) or t.group(1) in DEVICE_SUFFIXES):
@@ -123,6 +123,11 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
         out.append((written, closest_devices(written, catalog)))
         space.mark_read(m.start, end)
     return out
+
+
+@lru_cache(maxsize=4)
+def _device_families(lexicon: Lexicon) -> PhraseSet:
+    return PhraseSet({"device": lexicon["device_families"]}, plural=True)
 
 
 def closest_devices(written: str, catalog: Catalog, count: int = 3) -> list[str]:

@@ -53,7 +53,9 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     blocked = [(c.start, c.end) for c in comparators]
 
     def free(m: Match) -> bool:
-        return not any(s < m.end and m.start < e for s, e in blocked)
+        """Not inside a comparator; a longer phrase holding one ("max throughput") is free."""
+        return not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end and m.end - m.start > e - s)
+                       for s, e in blocked)
 
     phrases = [m for m in lexicon.phrases("objective_phrases").scan(text) if free(m)]
     for m in phrases:
@@ -197,7 +199,7 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     kind_matches = kinds.scan(space.masked)
     out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
-                           ("dataset_records", (rf"(?<![\d.,])(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
+                           ("dataset_records", (rf"(?<![\d.])(?<!\d,)(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))")),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
         for m in re.finditer(pattern, space.masked):

@@ -14,6 +14,7 @@ A name's digits are masked so they are never read as quantities ("Llama-2-7B" is
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,10 +23,6 @@ from hardware import Catalog
 from intent.parser.lexicon import Lexicon
 from intent.parser.text import Workspace
 
-#: Words that may follow a family name inside a model name ("Qwen2.5 72B instruct").
-NAME_SUFFIXES = ("instruct", "chat", "base", "coder", "code", "distill", "mini", "small", "medium", "large", "xl",
-                 "xxl", "tiny", "nano", "turbo", "it", "hf", "moe", "vision", "math", "preview", "pro", "flash", "lite",
-                 "seg", "pose", "en", "v", "r1", "v2", "v3", "sxm", "awq", "gptq", "fp8", "int4", "gguf")
 
 
 @dataclass
@@ -59,7 +56,7 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         if variants:
             tasks = {catalog.models[v].task for v in variants}
             return ModelReading(models=variants, task=tasks.pop() if len(tasks) == 1 else family_task)
-        return ModelReading(task=family_task, as_written=written, closest=closest_models(written, catalog))
+        return ModelReading(task=family_task, as_written=written, closest=closest_models(written, catalog, family_task))
     return ModelReading()
 
 
@@ -93,7 +90,7 @@ def _name_end(text: str, position: int, lexicon: Lexicon) -> int:
     while (m := token.match(text, position)) is not None:
         word = m.group(1).rstrip(".")
         is_family = bool(families.scan(word)) and families.scan(word)[0].end == len(word)
-        if not (re.search(r"\d", word) or word in NAME_SUFFIXES or is_family):
+        if not (re.search(r"\d", word) or word in lexicon["model_name_words"] or is_family):
             break
         if text[m.start()] == "." and not word[0].isdigit():
             break  # a full stop, then the next sentence
@@ -123,8 +120,27 @@ def family_variants(written: str, catalog: Catalog) -> list[str]:
     return out
 
 
-def closest_models(written: str, catalog: Catalog, count: int = 3) -> list[str]:
-    """The catalog ids nearest to a name the catalog lacks (by characters, ignoring separators)."""
+def closest_models(written: str, catalog: Catalog, task: str | None = None, count: int = 3) -> list[str]:
+    """The catalog ids nearest to a name the catalog lacks: the same family first, then the same
+    task, then the nearest size ("7B" against each model's parameters), then the spelling."""
+    tokens = _tokens(written)
+    size = _size_in_millions(written)
     key = re.sub(r"[^a-z0-9.]", "", written.lower())
-    ids = {re.sub(r"[^a-z0-9.]", "", m.id): m.id for m in catalog.models.values() if not m.id.endswith("-mlperf")}
-    return [ids[k] for k in difflib.get_close_matches(key, list(ids), n=count, cutoff=0.3)]
+
+    def score(model) -> tuple:
+        same_family = bool(tokens) and _tokens(model.id)[0] == tokens[0]
+        size_gap = abs(math.log(model.params_m.value / size)) if size and model.params_m else math.inf
+        spelling = difflib.SequenceMatcher(None, key, re.sub(r"[^a-z0-9.]", "", model.id)).ratio()
+        return (not same_family, task is not None and model.task != task, size_gap, -spelling, model.id)
+
+    models = [m for m in catalog.models.values() if not m.id.endswith("-mlperf")]
+    return [m.id for m in sorted(models, key=score)[:count]]
+
+
+def _size_in_millions(written: str) -> float | None:
+    """A model size written in its name: "7b" -> 7000, "8x7b" -> 56000, "350m" -> 350."""
+    found = re.search(r"(?<![a-z0-9.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?![a-z0-9])", written.lower())
+    if not found:
+        return None
+    value = float(found.group(2)) * (1000 if found.group(3) == "b" else 1)
+    return value * int(found.group(1) or 1)

@@ -229,8 +229,11 @@ class QuantityScanner:
             metric, unit = g.metric_unit_of(m.group("unit"))
             return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"],
                             needs_cue=metric in ("memory", "job_time"), unit=unit)
-        if (m := g.cn_item.match(text, end)) and (period := self._cn_period(start)):
-            return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
+        if m := g.cn_item.match(text, end):
+            if suffix := g.cn_period_prefix.match(text, m.end()):  # 30帧每秒
+                return Quantity(start, suffix.end(), "throughput", value * g.factors[f"rate:{g.period_of(suffix.group('period'))}"])
+            if period := self._cn_period(start):  # 每秒…30帧
+                return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
         return Quantity(start, end, "bare", value)
 
     def _cost(self, start: int, end: int, value: float) -> Quantity:

@@ -48,6 +48,7 @@ class Estimate(BaseModel):
     ttft_ms: float | None = None  # text generation: time to first token
     tpot_ms: float | None = None  # text generation: time per output token
     tokens_per_s: float | None = None  # text generation: output tokens per second, whole batch
+    usd_per_mtok: float | None = None  # text generation: cost per million output tokens at that rate
 
 
 def supports(device: Device, model: ModelVariant, precision: str, factors: PerfFactors | None = None) -> str | None:
@@ -271,7 +272,7 @@ class Grid:
         power, energy, cost, ttft, tpot, accuracy = (
             gathered(a) for a in (self.power_w, self.energy_j, self.cost_usd_per_hour, self.ttft_ms, self.tpot_ms,
                                   self.accuracy))
-        tokens = gathered(np.where(self.autoregressive, self.throughput_rps * self.output_tokens, np.nan))
+        tokens, per_mtok = gathered(self.tokens_per_s), gathered(self.usd_per_mtok)
         compute_bound = self.compute_bound[cells].tolist()
         configs: dict[int, tuple] = {}
         out = []
@@ -290,7 +291,8 @@ class Grid:
                 placement=x.placement, latency_ms=latency[i], throughput_rps=throughput[i], power_w=power[i],
                 energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i], accuracy=accuracy[i],
                 bound_by="compute" if compute_bound[i] else "memory bandwidth", provenance=provenance,
-                max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i]))
+                max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i],
+                usd_per_mtok=per_mtok[i]))
         return out
 
     def add_latency(self, added: AddedLatency) -> None:
@@ -305,6 +307,17 @@ class Grid:
         self.throughput_rps = b / seconds
         self.latency_ms = seconds * 1000
         self.cost_usd_per_hour = self._cost()
+
+    @property
+    def tokens_per_s(self) -> np.ndarray:
+        """Output tokens per second of one replica (text generation; NaN for other models)."""
+        return np.where(self.autoregressive, self.throughput_rps * self.output_tokens, np.nan)
+
+    @property
+    def usd_per_mtok(self) -> np.ndarray:
+        """Dollars per million output tokens: the hourly cost over the tokens an hour serves."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.cost_usd_per_hour / (self.tokens_per_s * 3600) * 1e6
 
     def metric(self, name: str) -> np.ndarray:
         """A metric's per-replica array (G x B), NaN where unknown."""
@@ -431,7 +444,8 @@ def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> 
 
 
 FIELDS = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
-          "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy"}
+          "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy", "ttft": "ttft_ms",
+          "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok"}
 
 
 def nan_to_none(value) -> float | None:

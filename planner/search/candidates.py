@@ -202,8 +202,12 @@ def _count_unsupported(codes: np.ndarray, weight: np.ndarray, devices, models, p
 
 
 def intent_models(intent: Intent, catalog: Catalog):
+    """The models a request allows: the one it names, the family's variants it names, else every
+    model of its task."""
     if intent.workload.model:
         return [catalog.model(intent.workload.model)]
+    if intent.workload.models:
+        return [catalog.model(m) for m in sorted(intent.workload.models)]
     if intent.task is None:
         raise MissingTaskError("the request names no task or model, so there is nothing to place")
     models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)

@@ -16,7 +16,7 @@ import numpy as np
 
 from intent.schema import Constraint
 from planner.perf.roofline import Grid
-from planner.solve.chooser import REPLICATED
+from planner.solve.chooser import RATES, REPLICATED
 
 TIE_BREAKERS = ("cost", "latency", "power")
 
@@ -27,17 +27,24 @@ def relevant_dimensions(constraints: list[Constraint], objective: tuple[str, str
     metric, sense = objective
     dims = [(metric, sense == "minimize")]
     dims += [(m, True) for m in TIE_BREAKERS if m != metric]
-    if metric != "throughput" and any(c.metric.value == "throughput" for c in constraints):
-        dims.append(("throughput", False))
+    for rate in RATES:
+        if metric != rate and any(c.metric.value == rate for c in constraints):
+            dims.append((rate, False))
     return dims
 
 
-def replica_grid(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
-    """The fewest replicas per cell that reach every throughput floor (see solver.replicas_needed)."""
+def replica_grid(grid: Grid, constraints: list[Constraint], concurrency: int | None = None) -> np.ndarray:
+    """The fewest replicas per cell that reach every rate floor and hold the concurrency (see
+    chooser.replicas_needed)."""
     need = np.ones_like(grid.latency_ms)
     for c in constraints:
-        if c.metric.value == "throughput" and c.op == ">=" and c.value > 0:
-            need = np.maximum(need, np.ceil(c.value / grid.throughput_rps - 1e-9))
+        if c.metric.value in RATES and c.op == ">=" and c.value > 0:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                need = np.maximum(need, np.nan_to_num(np.ceil(c.value / grid.metric(c.metric.value) - 1e-9),
+                                                      nan=np.inf, posinf=np.inf))
+    if concurrency:
+        batch = np.array(grid.batch_sizes, dtype=float)[None, :]
+        need = np.maximum(need, np.ceil(concurrency / batch))
     return need
 
 
@@ -111,7 +118,7 @@ def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas
         return mask
     columns = []
     for metric, lower_is_better in dims:
-        values = deployment_grid(grid, metric, replicas, per_replica_all or metric == "throughput", cells)
+        values = deployment_grid(grid, metric, replicas, per_replica_all or metric in RATES, cells)
         columns.append(np.where(np.isnan(values), np.inf, values if lower_is_better else -values))
     if groups is None:
         keep = _non_dominated(columns)

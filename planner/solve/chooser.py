@@ -47,10 +47,15 @@ from planner.perf.roofline import Estimate
 from planner.solve.cpsat import cp_model
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
-         "cost": 1_000_000, "accuracy": 1_000_000}
+         "cost": 1_000_000, "accuracy": 1_000_000, "ttft": 1_000, "tpot": 1_000, "token_throughput": 1_000,
+         "token_cost": 1_000_000}
 FIELD = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
-         "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy"}
-REPLICATED = {"throughput", "power", "cost"}
+         "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy", "ttft": "ttft_ms",
+         "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok"}
+#: Metrics that add up over replicas (the rest are the same on every replica).
+REPLICATED = {"throughput", "power", "cost", "token_throughput"}
+#: Rates whose floor is reached by adding replicas.
+RATES = ("throughput", "token_throughput")
 DEFAULT_TIE_BREAKERS = [("cost", "minimize"), ("latency", "minimize"), ("power", "minimize")]
 
 
@@ -87,9 +92,14 @@ def value(row: Estimate, metric: str) -> float | None:
     return getattr(row, FIELD[metric])
 
 
+#: Scaled figures are clamped to this magnitude: far beyond any figure, well inside CP-SAT's int64.
+INT_LIMIT = 2 ** 53
+
+
 def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
-    """Scale a figure to an integer; ``up`` or ``down`` rounds against a bound."""
-    scaled = amount * SCALE[metric]
+    """Scale a figure to an integer; ``up`` or ``down`` rounds against a bound. An amount beyond
+    ``INT_LIMIT`` once scaled (1e308 requests/s) is clamped there: no figure reaches it."""
+    scaled = max(-INT_LIMIT, min(INT_LIMIT, amount * SCALE[metric]))
     if direction == "up":
         return math.ceil(scaled - 1e-9)
     if direction == "down":
@@ -97,12 +107,18 @@ def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
     return round(scaled)
 
 
-def replicas_needed(row: Estimate, constraints: list[Constraint], max_replicas: int) -> int:
-    """The fewest replicas that reach every throughput floor (at least 1, at most max + 1)."""
+def replicas_needed(row: Estimate, constraints: list[Constraint], max_replicas: int,
+                    concurrency: int | None = None) -> int:
+    """The fewest replicas that reach every rate floor (requests or tokens per second) and
+    hold the concurrency (each replica holds its batch of sequences at once); at least 1, at
+    most max + 1."""
     need = 1
     for c in constraints:
-        if c.metric == Metric.THROUGHPUT and c.op == ">=" and c.value > 0:
-            need = max(need, math.ceil(c.value / row.throughput_rps - 1e-9))
+        if c.metric.value in RATES and c.op == ">=" and c.value > 0:
+            rate = value(row, c.metric.value)
+            need = max(need, max_replicas + 1 if not rate else math.ceil(c.value / rate - 1e-9))
+    if concurrency:
+        need = max(need, math.ceil(concurrency / row.batch_size))
     return min(need, max_replicas + 1)
 
 
@@ -213,9 +229,10 @@ class Chooser:
     test suite checks it against a scan of every row)."""
 
     def __init__(self, rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str],
-                 settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = ()):
+                 settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = (),
+                 concurrency: int | None = None):
         self.rows = rows
-        self.replicas = [replicas_needed(r, constraints, settings.max_replicas) for r in rows]
+        self.replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency) for r in rows]
         metric, sense = objective
         self.levels = [Level(metric, sense)]
         for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
@@ -223,7 +240,7 @@ class Chooser:
                 self.levels.append(Level(m, s))
         # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
         self.keys = [[(1 if level.sense == "minimize" else -1) * c
-                      for c in coefficients(rows, self.replicas, level.metric, level.metric == "throughput",
+                      for c in coefficients(rows, self.replicas, level.metric, level.metric in RATES,
                                             _penalty(rows, level.metric, level.sense))]
                      for level in self.levels]
         self.keys += [self.replicas, list(range(len(rows)))]
@@ -341,19 +358,20 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
     return OrderedResult(status_name, tuple(values), tuple(gaps), assignment)
 
 
-def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
+def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings,
+                  concurrency: int | None = None) -> list[int]:
     """A smallest set of constraints that cannot hold together (indices into ``constraints``).
 
     CP-SAT's sufficient assumptions give a first core; a deletion filter then drops every
     member the rest do not need. Replicas follow the throughput floor, so with a floor the
     assumption core is not sound (the floor acts through the replicas even when its literal
     is off): the filter then starts from all constraints and checks each subset afresh."""
-    if not _infeasible(rows, constraints, settings):
+    if not _infeasible(rows, constraints, settings, concurrency):
         return []
     start = list(range(len(constraints)))
-    if not any(c.metric == Metric.THROUGHPUT and c.op == ">=" for c in constraints):
+    if not concurrency and not any(c.metric.value in RATES and c.op == ">=" for c in constraints):
         start = _assumption_core(rows, constraints, settings) or start
-    return _shrink(rows, constraints, start, settings)
+    return _shrink(rows, constraints, start, settings, concurrency)
 
 
 def _assumption_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
@@ -369,31 +387,33 @@ def _assumption_core(rows: list[Estimate], constraints: list[Constraint], settin
     return [k for k, lit in enumerate(literals) if lit.index in core]
 
 
-def _shrink(rows, constraints, core: list[int], settings: SolverSettings) -> list[int]:
+def _shrink(rows, constraints, core: list[int], settings: SolverSettings, concurrency: int | None = None) -> list[int]:
     """Deletion filter: drop each member whose removal keeps the rest infeasible."""
     kept = list(core)
     for k in list(core):
         trial = [j for j in kept if j != k]
-        if trial and _infeasible(rows, [constraints[j] for j in trial], settings):
+        if trial and _infeasible(rows, [constraints[j] for j in trial], settings, concurrency):
             kept = trial
     return kept
 
 
-def feasible(rows, constraints, settings) -> bool:
-    return not _infeasible(rows, constraints, settings)
+def feasible(rows, constraints, settings, concurrency: int | None = None) -> bool:
+    return not _infeasible(rows, constraints, settings, concurrency)
 
 
-def _infeasible(rows, constraints, settings) -> bool:
-    f = Formulation(rows, [replicas_needed(r, constraints, settings.max_replicas) for r in rows], settings)
+def _infeasible(rows, constraints, settings, concurrency: int | None = None) -> bool:
+    f = Formulation(rows, [replicas_needed(r, constraints, settings.max_replicas, concurrency) for r in rows],
+                    settings)
     for c in constraints:
         f.add_bound(c)
     return f.solver().solve(f.model) == f.cp.INFEASIBLE
 
 
-def best_reachable(rows, constraints: list[Constraint], target: Constraint, settings: SolverSettings) -> float | None:
+def best_reachable(rows, constraints: list[Constraint], target: Constraint, settings: SolverSettings,
+                   concurrency: int | None = None) -> float | None:
     """The best value of ``target``'s metric when every other constraint holds."""
     others = [c for c in constraints if c is not target]
-    f = Formulation(rows, [replicas_needed(r, others, settings.max_replicas) for r in rows], settings)
+    f = Formulation(rows, [replicas_needed(r, others, settings.max_replicas, concurrency) for r in rows], settings)
     for c in others:
         f.add_bound(c)
     metric = target.metric.value
