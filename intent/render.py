@@ -18,6 +18,8 @@ METRIC_ROWS = [("latency", "latency_ms"), ("throughput", "throughput_rps"), ("po
 
 
 def show_plan(plan: ExecutionPlan, console: Console) -> None:
+    """The plan, with what the reading could not hold first: a warning must be seen before the plan."""
+    _section(console, "warnings (not planned for; read before using this plan)", plan.warnings, style="yellow")
     c = plan.choice
     group = f"({c.shards} x {c.device_name})" if c.shards > 1 else c.device_name
     title = f"{c.model_id} on {c.replicas} x {group} ({c.placement})"
@@ -62,8 +64,6 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
         _section(console, "policies", ["none requested (watermarking, differential privacy and compliance are off)"])
     _section(console, "steps", [f"{i}. {step}" for i, step in enumerate(plan.steps, 1)])
     _section(console, "assumptions", plan.assumptions)
-    if plan.warnings:
-        _section(console, "warnings", plan.warnings, style="yellow")
     s = plan.solver
     gap = f" (feasible, not proven optimal: gap {s.gap:.2%})" if s.status != "OPTIMAL" else ""
     console.print(f"[dim]solver {s.status}{gap} · {escape(s.objective)} · {s.candidates} candidates · "
@@ -82,6 +82,10 @@ def _metrics_table(plan: ExecutionPlan) -> Table:
         _plain_row(table, "time to first token", fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
         _plain_row(table, "time per output token", fmt(m.tpot_ms, "latency"), "model (one decode step)")
         _plain_row(table, "output tokens/s", f"{m.tokens_per_s:,.0f}", "model (all replicas)")
+        if m.usd_per_mtok is not None:
+            _plain_row(table, "cost per million tokens", fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
+    if plan.intent.workload.concurrency:
+        _plain_row(table, "concurrency", f"{m.concurrency:,}", "batch x replicas (sequences at once)")
     return table
 
 
@@ -114,10 +118,28 @@ def show_intent(intent: Intent, console: Console) -> None:
     _plain_row(table, "policies", f"watermark {pol.watermark}; differential privacy "
                   f"{'off' if dp is None else f'epsilon {dp.epsilon}, delta {dp.delta}'}; "
                   f"compliance {[r.value for r in pol.compliance] or '—'}")
-    _plain_row(table, "workload", f"{intent.workload.kind.value}" + (f", model {intent.workload.model}" if intent.workload.model else ""))
+    _plain_row(table, "workload", _workload_line(intent))
+    if intent.hardware.owned:
+        _plain_row(table, "owned", ", ".join(f"{d.count} x {d.device}" for d in intent.hardware.owned))
     console.print(table)
     _section(console, "assumptions", intent.assumptions)
     _section(console, "warnings", intent.warnings, style="yellow")
+
+
+def _workload_line(intent: Intent) -> str:
+    w = intent.workload
+    parts = [w.kind.value]
+    if w.model:
+        parts.append(f"model {w.model}")
+    elif w.models:
+        parts.append(f"models {', '.join(w.models)}")
+    elif w.model_as_written:
+        parts.append(f"model '{w.model_as_written}' (not in the catalog)")
+    for label, amount in (("prompt tokens", w.prompt_tokens), ("output tokens", w.output_tokens),
+                          ("concurrency", w.concurrency), ("records", w.dataset_records), ("epochs", w.epochs)):
+        if amount is not None:
+            parts.append(f"{label} {amount:,}")
+    return ", ".join(parts)
 
 
 def devices_table(catalog) -> Table:

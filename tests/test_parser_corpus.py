@@ -72,3 +72,16 @@ def test_every_corpus_parse_is_valid_contract_json(corpus):
         data = parse(row["text"], offline=True).model_dump(mode="json")
         assert data["schema_version"] == "2"
         assert Intent.model_validate(data).text == row["text"]
+
+
+def test_every_version_2_line_is_read_exactly(corpus):
+    """dev-181 … dev-240 were written for schema version 2: each must be read whole."""
+    lines = [row for row in corpus if int(row["id"].split("-")[1]) > 180]
+    assert len(lines) == 60
+    misses = []
+    for row in lines:
+        got = project(parse(row["text"], offline=True).model_dump(mode="json"))
+        wrong = [f for f, want in {**VERSION_2_KEYS, **row["expect"]}.items() if not same(f, want, got[f])]
+        if wrong:
+            misses.append((row["id"], wrong))
+    assert misses == []

@@ -7,6 +7,7 @@ then run inside the copy, and every data path the tests name must exist there.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -52,12 +53,10 @@ def test_no_file_refers_to_material_outside_the_repository(lone_copy):
 
 
 def test_every_data_path_the_tests_name_exists_in_the_copy(lone_copy):
-    sys.path.insert(0, str(lone_copy / "tests"))
-    try:
-        spec_globals: dict = {"__file__": str(lone_copy / "tests" / "paths.py")}
-        exec((lone_copy / "tests" / "paths.py").read_text(encoding="utf-8"), spec_globals)
-    finally:
-        sys.path.pop(0)
+    spec = importlib.util.spec_from_file_location("lone_paths", lone_copy / "tests" / "paths.py")
+    paths = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(paths)
+    spec_globals = vars(paths)
     assert spec_globals["ROOT"] == lone_copy
     for name in ("eval/intents-dev.jsonl", "eval/README.md", "reference/hardware-specs.csv",
                  "reference/model-zoo.csv", "reference/mlperf-dev.csv", "reference/published-perf-dev.csv"):

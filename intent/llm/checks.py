@@ -29,6 +29,10 @@ def traceable_values(text: str) -> list[float]:
             values.append(v)
             if q.kind in ("percent", "bare"):
                 values += [v / 100, 1 - v / 100, 1 - v]
+            if q.kind == "token_throughput" and v:
+                values.append(1000 / v)  # a speed per user is a time per output token
+            if q.unit in ("minute", "second", "millisecond", "microsecond"):
+                values.append(v / 3_600_000)  # a duration in ms, as a job's hours
     return values
 
 

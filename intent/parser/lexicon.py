@@ -73,6 +73,11 @@ class PhraseTrie:
                     for char in " " if _is_separator(atom[0]) else atom:
                         node = node.setdefault(char, {})
             node[None] = phrase  # the phrase that ends here
+        firsts = {c for c in self.root if c is not None}
+        if " " in firsts:
+            firsts |= {"-", "\t", "\n"}
+        #: Where a match can begin: only those positions are walked.
+        self.starts = re.compile(f"[{''.join(re.escape(c) for c in sorted(firsts))}]" if firsts else "(?!)")
 
     def match(self, text: str, start: int) -> tuple[int, str] | None:
         """The end and phrase of the longest match starting at ``start``, if any."""
@@ -128,11 +133,11 @@ class PhraseSet:
 
     def scan(self, text: str) -> list[Match]:
         """Non-overlapping matches, left to right, the longest phrase at each position."""
-        found, position = [], 0
-        while position < len(text):
-            m = self._literal_match(text, position)
+        found, position, starts = [], 0, self._trie.starts
+        while (hit := starts.search(text, position)) is not None:
+            m = self._literal_match(text, hit.start())
             found += [m] if m else []
-            position = m.end if m else position + 1
+            position = m.end if m else hit.start() + 1
         if self._wild:
             found = _leftmost_longest(found + self._wildcard_matches(text))
         return found
@@ -140,7 +145,7 @@ class PhraseSet:
     def all_matches(self, text: str) -> list[Match]:
         """The longest match at every position, overlapping ones included, and every
         wildcard phrase's matches (for picking the most specific phrase)."""
-        literal = [self._literal_match(text, position) for position in range(len(text))]
+        literal = [self._literal_match(text, hit.start()) for hit in self._trie.starts.finditer(text)]
         return [m for m in literal if m] + self._wildcard_matches(text)
 
 

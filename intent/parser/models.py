@@ -24,7 +24,6 @@ from intent.parser.lexicon import Lexicon
 from intent.parser.text import Workspace
 
 
-
 @dataclass
 class ModelReading:
     model_id: str | None = None
@@ -127,14 +126,17 @@ def closest_models(written: str, catalog: Catalog, task: str | None = None, coun
     size = _size_in_millions(written)
     key = re.sub(r"[^a-z0-9.]", "", written.lower())
 
-    def score(model) -> tuple:
+    def near(model) -> tuple:
         same_family = bool(tokens) and _tokens(model.id)[0] == tokens[0]
         size_gap = abs(math.log(model.params_m.value / size)) if size and model.params_m else math.inf
-        spelling = difflib.SequenceMatcher(None, key, re.sub(r"[^a-z0-9.]", "", model.id)).ratio()
-        return (not same_family, task is not None and model.task != task, size_gap, -spelling, model.id)
+        return not same_family, task is not None and model.task != task, size_gap
 
-    models = [m for m in catalog.models.values() if not m.id.endswith("-mlperf")]
-    return [m.id for m in sorted(models, key=score)[:count]]
+    def spelling(model) -> float:
+        return -difflib.SequenceMatcher(None, key, re.sub(r"[^a-z0-9.]", "", model.id)).ratio()
+
+    models = sorted((m for m in catalog.models.values() if not m.id.endswith("-mlperf")), key=near)
+    shortlist = [m for m in models if near(m) <= near(models[min(count, len(models)) - 1])] if models else []
+    return [m.id for m in sorted(shortlist, key=lambda m: (near(m), spelling(m), m.id))[:count]]
 
 
 def _size_in_millions(written: str) -> float | None:

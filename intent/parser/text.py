@@ -27,7 +27,7 @@ class Workspace:
         self.text = text
         self._masked = list(text)
         self._masked_text: str | None = text
-        self.read_spans: list[tuple[int, int]] = []
+        self._read = bytearray(len(text))  # 1 where some rule read the character
 
     @property
     def masked(self) -> str:
@@ -45,16 +45,13 @@ class Workspace:
 
     def mark_read(self, start: int, end: int) -> None:
         """Count a span as read by some rule (it needs no warning)."""
+        start, end = max(0, start), min(len(self._read), end)
         if start < end:
-            self.read_spans.append((start, end))
+            self._read[start:end] = b"\x01" * (end - start)
 
     def is_read(self, start: int, end: int) -> bool:
         """True when every non-space character of the span was read by some rule."""
-        covered = [False] * (end - start)
-        for s, e in self.read_spans:
-            for i in range(max(s, start), min(e, end)):
-                covered[i - start] = True
-        return all(c or self.text[start + i].isspace() for i, c in enumerate(covered))
+        return all(flag or char.isspace() for flag, char in zip(self._read[start:end], self.text[start:end]))
 
     @cached_property
     def _breaks(self) -> tuple[list[int], list[int]]:

@@ -1,0 +1,259 @@
+"""Reading what people really write (contract version 2): every request below comes from a
+first-time user's run, and each is read, warned about, refused with exit 2, or planned on the
+devices it says it has, as the contract and its interpretation rules say."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from intent import parse, plan
+from intent.cli import app, main
+from intent.errors import ImpossibleValue, UnknownModel
+
+runner = CliRunner()
+
+
+def read(text: str):
+    return parse(text, offline=True)
+
+
+def bounds(intent) -> set[tuple[str, str, float]]:
+    return {(c.metric.value, c.op, round(c.value, 6)) for c in intent.constraints}
+
+
+def warned(intent, *fragments: str) -> bool:
+    """True when one warning quotes every fragment (case-insensitive)."""
+    return any(all(f.lower() in w.lower() for f in fragments) for w in intent.warnings)
+
+
+# -- read ----------------------------------------------------------------------------------
+
+def test_an_llm_endpoint_is_read_in_its_own_terms():
+    intent = read("Llama-3-70B chat endpoint for 20 concurrent users, TTFT under 500ms and at least "
+                  "30 tokens/s per user")
+    assert bounds(intent) == {("ttft", "<=", 500.0), ("tpot", "<=", round(1000 / 30, 6))}
+    assert intent.workload.concurrency == 20 and intent.workload.model == "llama-3-70b"
+    assert intent.task.value == "text-generation"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("serve llama 3 8b under $0.20 per million output tokens", {("token_cost", "<=", 0.2)}),
+    ("chatbot at $0.002 per 1k tokens", {("token_cost", "<=", 2.0)}),
+    ("chatbot, at most $0.0000005 per token", {("token_cost", "<=", 0.5)}),
+    ("聊天机器人每百万token成本不超过1美元", {("token_cost", "<=", 1.0)}),
+    ("LLM serving at 1.2 million tokens per minute", {("token_throughput", ">=", 20000.0)}),
+    ("大模型推理，每秒生成5000个token", {("token_throughput", ">=", 5000.0)}),
+    ("chatbot streaming at least 25 tok/s per stream", {("tpot", "<=", 40.0)}),
+    ("单路输出速度不低于30个token每秒的聊天机器人", {("tpot", "<=", round(1000 / 30, 6))}),
+    ("chatbot with inter-token latency under 45 ms", {("tpot", "<=", 45.0)}),
+    ("chatbot, 20 ms per token", {("tpot", "<=", 20.0)}),
+    ("chatbot: first token within 0.5 s and each reply within 3 s",
+     {("ttft", "<=", 500.0), ("latency", "<=", 3000.0)}),
+    ("首字延迟低于500毫秒的大模型服务", {("ttft", "<=", 500.0)}),
+    ("目标检测，30帧每秒", {("throughput", ">=", 30.0)}),
+])
+def test_token_metrics_and_rates(text, expected):
+    assert bounds(read(text)) == expected
+
+
+def test_a_fine_tuning_job_is_bounded_by_its_total_time_and_spend():
+    intent = read("fine-tune llama 3 8b with LoRA on 50k examples for 3 epochs, budget $200, done within 12 hours")
+    assert bounds(intent) == {("job_cost", "<=", 200.0), ("job_time", "<=", 12.0)}
+    w = intent.workload
+    assert (w.kind.value, w.dataset_records, w.epochs, w.model) == ("fine-tuning", 50_000, 3, "llama-3-8b")
+
+
+@pytest.mark.parametrize(("text", "records", "expected"), [
+    ("训练一个图像分类模型，数据集10万条，3天内训练完", 100_000, {("job_time", "<=", 72.0)}),
+    ("训练图像分类模型，128万张图片，总预算5000美元", 1_280_000, {("job_cost", "<=", 5000.0)}),
+])
+def test_chinese_training_requests_keep_their_dataset_sizes(text, records, expected):
+    intent = read(text)
+    assert intent.workload.dataset_records == records and bounds(intent) == expected
+
+
+@pytest.mark.parametrize(("text", "prompt", "output", "concurrency"), [
+    ("chatbot with 2k-token prompts and answers around 300 tokens", 2000, 300, None),
+    ("RAG bot, 6k tokens of retrieved context per request, 200-400 output tokens", 6000, 400, None),
+    ("a chatbot on a model that supports 32k tokens of context", None, None, None),  # a window, not a request
+    ("transcribe calls with 20 concurrent streams", None, None, 20),
+    ("chatbot for 1,000 simultaneous sessions", None, None, 1000),
+    ("chatbot for about 10,000 users", None, None, None),  # people, not a load
+    ("大模型文本生成服务，并发200", None, None, 200),
+    ("语音识别服务，并发300路", None, None, 300),
+])
+def test_request_shape_and_concurrency(text, prompt, output, concurrency):
+    w = read(text).workload
+    assert (w.prompt_tokens, w.output_tokens, w.concurrency) == (prompt, output, concurrency)
+
+
+@pytest.mark.parametrize(("text", "objective"), [
+    ("classify images at max throughput", ("throughput", "maximize")),
+    ("sentiment analysis with maximum throughput", ("throughput", "maximize")),
+    ("文本分类，精度越高越好", ("accuracy", "maximize")),
+    ("chatbot with the fastest first token possible", ("ttft", "minimize")),
+    ("chatbot, cheapest per token", ("token_cost", "minimize")),
+    ("LLM inference: the most tokens per second you can get", ("token_throughput", "maximize")),
+    ("在H100上跑大模型，每秒token数越多越好", ("token_throughput", "maximize")),
+])
+def test_objectives(text, objective):
+    o = read(text).objective
+    assert (o.metric.value, o.sense.value) == objective
+
+
+@pytest.mark.parametrize(("text", "model", "models"), [
+    ("detect objects with yolov8 at 30 fps", None, ["yolov8n", "yolov8s"]),
+    ("segment people with yolov8", None, ["yolov8n-seg"]),
+    ("images with stable diffusion xl, cheapest", "stable-diffusion-xl-base", []),
+    ("SDXL renders from prompts", "stable-diffusion-xl-base", []),
+    ("phi-3 mini on a laptop", "phi-3-mini-4k", []),
+])
+def test_family_names_resolve_to_the_catalog(text, model, models):
+    w = read(text).workload
+    assert (w.model, w.models) == (model, models)
+
+
+@pytest.mark.parametrize("text", ["classify images on a Raspberry Pi", "图像分类，在树莓派上运行",
+                                  "classify images on a Raspberry Pi 5"])
+def test_raspberry_pi_resolves_to_the_device(text):
+    assert read(text).hardware.include == ["raspberry-pi-5"]
+
+
+def test_another_raspberry_pi_is_not_read_as_the_pi_5():
+    intent = read("classify images on a raspberry pi 4")
+    assert intent.hardware.include == [] and warned(intent, "raspberry pi 4", "raspberry-pi-5")
+
+
+@pytest.mark.parametrize(("text", "percentile"), [("chatbot with p95 latency under 2 s", "p95"),
+                                                  ("classify images, p50 latency under 5 ms", "p50"),
+                                                  ("classify images in 10 ms", "p99")])
+def test_a_stated_percentile_is_kept_as_written(text, percentile):
+    intent = read(text)
+    assert intent.constraints[0].metric.value == "latency"
+    assert any(percentile in a for a in intent.assumptions)
+
+
+@pytest.mark.parametrize("text", ["chatbot, no public cloud", "图像分类，私有云部署", "翻译服务，不能上云"])
+def test_ruling_out_the_cloud_reads_as_on_prem_and_says_so(text):
+    intent = read(text)
+    assert intent.deployment.value == "on-prem"
+    assert any("on-prem" in a for a in intent.assumptions) or "私有云" in text
+
+
+def test_devices_the_request_owns_become_owned_and_included():
+    intent = read("I have 4 A100s and 2 L4s")
+    assert [(d.device, d.count) for d in intent.hardware.owned] == [("nvidia-a100", 4), ("nvidia-l4", 2)]
+    assert set(intent.hardware.include) == {"nvidia-a100", "nvidia-l4"}
+    assert any("4 x nvidia-a100" in a for a in intent.assumptions)
+    assert [(d.device, d.count) for d in read("我们有8张H100，部署大模型").hardware.owned] == [("nvidia-h100", 8)]
+    assert [(d.device, d.count) for d in read("serve llama 3 8b on 4×A100").hardware.owned] == [("nvidia-a100", 4)]
+
+
+# -- warned --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "fragments"), [
+    ("transcribe 500 hours of audio per day", ("500 hours",)),
+    ("chatbot, EU only", ("eu only", "regions")),
+    ("summarize patient notes, data must stay in Germany", ("germany", "regions")),
+    ("chatbot in us-east-1", ("us-east-1",)),
+    ("serve Qwen2.5-7B-Instruct for a chatbot at 5 req/s", ("qwen2.5-7b-instruct", "not in the model catalog",
+                                                           "closest")),
+    ("chatbot on B200s", ("b200", "not a device in the catalog", "closest")),
+    ("we have 3 GPUs; classify images", ("3 gpus", "name the device")),
+    ("chatbot, no quantization", ("no quantization", "nothing was ruled out")),
+    ("chatbot for about 10,000 users", ("10,000 users", "not a load")),
+    ("chatbot in production by Friday", ("by friday", "deadline")),
+])
+def test_what_is_not_held_is_quoted_in_warnings(text, fragments):
+    assert warned(read(text), *fragments)
+
+
+def test_the_plan_shows_warnings_above_it_and_json_carries_them():
+    result = runner.invoke(app, ["plan", "--offline", "--no-history", "classify images in 10 ms, EU only"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "warnings" in out and out.index("eu only") < out.index("predicted (whole deployment)")
+    data = json.loads(runner.invoke(app, ["plan", "--offline", "--no-history", "--json",
+                                          "classify images in 10 ms, EU only"]).stdout)
+    assert any("eu only" in w for w in data["warnings"])
+
+
+def test_no_warning_for_a_request_read_whole():
+    assert read("lowest power, classify images in 10ms").warnings == []
+    assert read("Serve Llama 3 8B for our customer-support chatbot with TTFT under 300 ms").warnings == []
+
+
+# -- refused with exit 2 -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["classify images within 10 fortnights", "classify images with a budget -$5/hour",
+                                  "classify images at -100 req/s", "classify images under 10^26 ms",
+                                  "classify images at " + "9" * 400 + " req/s"])
+def test_impossible_values_exit_2_with_the_quoted_span(text, capsys):
+    assert main(["plan", "--offline", "--no-history", text]) == 2
+    err = capsys.readouterr().err
+    assert "cannot plan for '" in err and "hint:" in err
+
+
+def test_a_non_finite_number_is_refused_when_read_never_printed_as_json():
+    with pytest.raises(ImpossibleValue):
+        read("classify images at " + "9" * 400 + " req/s")
+
+
+@pytest.mark.parametrize("text", ["DeepSeek-R1-Distill-Qwen-32B", "Serve Llama 3.1 405B on H100s"])
+def test_a_request_naming_only_an_unknown_model_exits_2_and_says_how_to_add_it(text, capsys):
+    with pytest.raises(UnknownModel) as info:
+        plan(text, offline=True, record=False)
+    assert info.value.closest and "catalog import" in info.value.hint
+    assert main(["plan", "--offline", "--no-history", text]) == 2
+    assert "not in the model catalog" in capsys.readouterr().err
+
+
+def test_an_unknown_model_with_a_named_task_is_planned_with_the_warning():
+    result = plan("summarize support tickets with Mistral 7B", offline=True, record=False)
+    assert any("mistral 7b" in w and "not in the model catalog" in w for w in result.warnings)
+
+
+def test_an_absurd_but_valid_floor_ends_in_the_infeasibility_report(capsys):
+    assert main(["plan", "--offline", "--no-history", "classify images at 1e308 req/s"]) == 3
+    assert "throughput >= 1e+308 rps" in capsys.readouterr().err
+
+
+# -- planned on the stated inventory -------------------------------------------------------
+
+def test_owned_devices_are_planned_on_as_an_inventory_with_no_cloud_price():
+    result = plan("I have 4 A100s and 2 L4s, serve llama 3 8b at 10 req/s", offline=True, record=False)
+    assert result.choice.device_id.startswith("nvidia-a100") or result.choice.device_id == "nvidia-l4"
+    assert result.choice.placement == "on-prem"
+    assert result.metrics.provenance["cost_usd_per_hour"] == "inventory price"
+    assert any("electricity" in a for a in result.assumptions)
+    assert result.choice.replicas * result.choice.shards <= 4
+
+
+def test_a_fine_tuning_plan_meets_its_job_time_and_spend():
+    result = plan("fine-tune llama 3 8b on 50k examples for 3 epochs, budget $200, done within 12 hours",
+                  offline=True, record=False)
+    assert result.job.hours <= 12 and result.job.cost_usd <= 200
+
+
+def test_a_batch_job_with_a_size_and_a_deadline_is_a_throughput_floor():
+    result = plan("summarize 10,000 documents within 2 hours", offline=True, record=False)
+    floor = next(c for c in result.constraints if c.constraint.metric.value == "throughput")
+    assert floor.constraint.value == pytest.approx(10_000 / 7200) and floor.predicted >= floor.constraint.value
+
+
+def test_a_concurrency_is_held_by_batch_and_replicas_with_the_token_bounds_met():
+    result = plan("Llama-3-70B chat endpoint for 20 concurrent users, TTFT under 500ms and at least "
+                  "30 tokens/s per user", offline=True, record=False)
+    m = result.metrics
+    assert m.concurrency >= 20 and m.ttft_ms <= 500 and m.tpot_ms <= 1000 / 30
+
+
+def test_the_intent_schema_shows_version_2():
+    schema = json.loads(runner.invoke(app, ["schema", "intent"]).stdout)
+    text = json.dumps(schema)
+    for name in ("ttft", "tpot", "token_throughput", "token_cost", "job_time", "job_cost", "prompt_tokens",
+                 "output_tokens", "concurrency", "owned"):
+        assert name in text, name
