@@ -152,6 +152,18 @@ def test_devices_the_request_owns_become_owned_and_included():
     assert [(d.device, d.count) for d in read("serve llama 3 8b on 4×A100").hardware.owned] == [("nvidia-a100", 4)]
 
 
+@pytest.mark.parametrize(("text", "owned"), [
+    ("serve llama 3 8b on 8xH100", [("nvidia-h100", 8)]),
+    ("serve llama 3 8b on 2x8xH100", [("nvidia-h100", 16)]),
+    ("we run two 8xH100 nodes for llama 3 70b", [("nvidia-h100", 16)]),
+    ("我们有两台8卡A100服务器，部署大模型", [("nvidia-a100", 16)]),
+    ("我们有八张H100", [("nvidia-h100", 8)]),
+    ("Mixtral 8x7B chatbot", []),  # a model size, not a count of devices
+])
+def test_counts_of_devices_as_people_write_them(text, owned):
+    assert [(d.device, d.count) for d in read(text).hardware.owned] == owned
+
+
 # -- warned --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "fragments"), [
@@ -166,6 +178,7 @@ def test_devices_the_request_owns_become_owned_and_included():
     ("chatbot, no quantization", ("no quantization", "nothing was ruled out")),
     ("chatbot for about 10,000 users", ("10,000 users", "not a load")),
     ("chatbot in production by Friday", ("by friday", "deadline")),
+    ("Translate subtitles at 200 sentences/sec, servers in Frankfurt", ("frankfurt", "regions")),
 ])
 def test_what_is_not_held_is_quoted_in_warnings(text, fragments):
     assert warned(read(text), *fragments)
@@ -236,6 +249,11 @@ def test_a_fine_tuning_plan_meets_its_job_time_and_spend():
     result = plan("fine-tune llama 3 8b on 50k examples for 3 epochs, budget $200, done within 12 hours",
                   offline=True, record=False)
     assert result.job.hours <= 12 and result.job.cost_usd <= 200
+
+
+def test_a_batch_of_inference_with_a_total_is_a_job_cost_not_an_hourly_one():
+    intent = read("embed 5M documents overnight with bge-large, budget $50")
+    assert bounds(intent) == {("job_cost", "<=", 50.0)} and intent.workload.dataset_records == 5_000_000
 
 
 def test_a_batch_job_with_a_size_and_a_deadline_is_a_throughput_floor():

@@ -29,6 +29,8 @@ OTHER_MODEL_NUMBER = re.compile(r"[\s-]?(?:\d+[a-z+]?|zero|b\+)(?![\d.]*\s?(?:gb
 NAME_TOKEN = re.compile(r"[\s-]?([a-z0-9+]+)(?![\w.])")
 DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super", "sxm", "pcie", "nvl", "ti", "mini",
                              "orin", "xavier", "ada"})
+#: Machines of several devices each: "两台8卡A100" (2 x 8), "2x8xH100", "two 8xH100 nodes".
+NODES_OF_DEVICES = re.compile(r"(?<![\d.,])(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:服务器\s*)?(\d+)\s*(?:卡|x|×|-gpu)\s*$")
 #: Largest count of one device a request may say it has.
 MAX_OWNED = 100_000
 
@@ -82,10 +84,14 @@ def _names_another_model(text: str, m: Match) -> bool:
 def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int, int]]:
     """The count written right before ("4 A100s", "4×A100", "8张H100") or after ("H100 x8") a device."""
     counters = "|".join(re.escape(str(c)) for c in lexicon["device_counters"])
-    before = re.search(rf"(?<![\d.,])(\d[\d,]*)\s*(?:{counters})?\s*$", text[max(0, m.start - 16):m.start])
+    window = text[max(0, m.start - 24):m.start]
+    nodes = NODES_OF_DEVICES.search(window)  # "两台8卡A100", "2x8xH100", "two 8xH100 nodes"
+    if nodes:
+        count = _int(nodes.group(1)), _int(nodes.group(2))
+        return (None if None in count else count[0] * count[1]), (m.start - len(window) + nodes.start(), m.start)
+    before = re.search(rf"(?<![\d.,])(\d[\d,]*)\s*(?:{counters})?\s*$", window)
     if before:
-        start = m.start - len(text[max(0, m.start - 16):m.start]) + before.start(1)
-        return _int(before.group(1)), (start, m.start)
+        return _int(before.group(1)), (m.start - len(window) + before.start(1), m.start)
     after = re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12])
     if after:
         return _int(after.group(1)), (m.end, m.end + after.end())

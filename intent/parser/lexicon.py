@@ -205,6 +205,7 @@ class Lexicon:
             out.extend(str(s) for s in spellings)
         out.extend(str(s) for s in self.data["throughput_items"])
         out.extend(str(s) for s in self.data["currency"]["suffix"])
+        out.extend(str(s) for s in self.data["device_counters"])  # 两台, 八张: counts of devices
         return out
 
     @cached_property

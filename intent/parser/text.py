@@ -16,6 +16,8 @@ from intent.parser.numbers import spell_out_numbers
 MASK = "#"
 #: Where a clause ends. A comma between a digit and three more digits is a thousands separator ("1,500").
 CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}(?!\d))|，|、(?=\D)|\.(?!\d)|\bbut\b|但是|同时")
+#: A count written against a name: "8xH100", "2x8xA100" (not "8x7b", a model size, nor "24xlarge").
+COUNT_TIMES_NAME = re.compile(r"(\d)x(?=[a-z])(?!large)")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ment", "ments")
 
 
@@ -75,6 +77,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)
     text = re.sub(r"[a-z]{5,}", lambda m: _correct(m.group(0), lexicon), text)
+    text = COUNT_TIMES_NAME.sub(r"\1x ", text)  # "8xh100" -> "8x h100", so the name is a word of its own
     return spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead)
 
 
