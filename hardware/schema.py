@@ -148,6 +148,8 @@ class Architecture(_Frozen):
 
     @model_validator(mode="after")
     def _experts_together(self) -> Architecture:
+        if self.attention_heads % self.kv_heads:
+            raise ValueError("attention_heads must be a multiple of kv_heads (each KV head serves a group of heads)")
         if (self.experts is None) != (self.experts_per_token is None):
             raise ValueError("experts and experts_per_token are given together")
         if self.experts is not None and self.experts_per_token > self.experts:
