@@ -133,10 +133,23 @@ class Architecture(_Frozen):
     experts: int | None = Field(None, gt=0, description="routed experts per MoE layer")
     experts_per_token: int | None = Field(None, gt=0, description="experts each token is routed to")
     active_params_m: Figure | None = Field(None, description="parameters used per token (MoE), millions")
+    kv_lora_rank: int | None = Field(None, gt=0, description="kv_lora_rank of multi-head latent attention (MLA)")
+    qk_rope_head_dim: int | None = Field(None, gt=0, description="qk_rope_head_dim of multi-head latent attention")
     source: str = Field(description="where the shape is published (the config.json address)")
+
+    @property
+    def kv_elements_per_token(self) -> int:
+        """KV-cache elements one token adds across all layers: ``layers x kv_heads x head_dim x 2``,
+        or, with multi-head latent attention, ``layers x (kv_lora_rank + qk_rope_head_dim)``
+        (the compressed latent and the shared rotary key are all that is cached)."""
+        if self.kv_lora_rank:
+            return self.layers * (self.kv_lora_rank + (self.qk_rope_head_dim or 0))
+        return self.layers * self.kv_heads * self.head_dim * 2
 
     @model_validator(mode="after")
     def _experts_together(self) -> Architecture:
+        if self.attention_heads % self.kv_heads:
+            raise ValueError("attention_heads must be a multiple of kv_heads (each KV head serves a group of heads)")
         if (self.experts is None) != (self.experts_per_token is None):
             raise ValueError("experts and experts_per_token are given together")
         if self.experts is not None and self.experts_per_token > self.experts:
@@ -157,12 +170,17 @@ class ModelVariant(_Frozen):
     )
     input: str | None = None
     accuracy_metric: str | None = None
-    accuracy: dict[Literal["fp32", "fp16", "int8"], Figure] = Field(
-        default_factory=dict, description="published accuracy as a 0..1 fraction (higher is better)"
+    accuracy: dict[Literal["fp32", "fp16", "fp8", "int8", "int4"], Figure] = Field(
+        default_factory=dict, description="accuracy as a 0..1 fraction (higher is better) per precision the "
+                                          "weights are run in: fp32 is the reference release, fp8/int8/int4 "
+                                          "its quantised forms (published, or derived or estimated by a rule)"
     )
     accuracy_raw: str | None = Field(None, description="the figure as published, before conversion")
     weights_mb: Figure | None = None
     architecture: Architecture | None = Field(None, description="transformer shape, for LLMs and other transformers")
+    hf_repo: str | None = Field(None, pattern=r"^[\w.-]+/[\w.-]+$",
+                                description="Hugging Face repository id of the weights, e.g. meta-llama/Llama-3.1-8B-Instruct")
+    aliases: list[str] = Field(default_factory=list, description="other names people write for it")
     license: str | None = None
     source: str
     notes: str | None = None

@@ -4,7 +4,8 @@
 usage: python scripts/build_catalog.py [REFERENCE_DIR]   (default tests/data/reference)
 
 Reads hardware-specs.csv and model-zoo.csv (every row keeps its source), merges
-scripts/catalog_supplements.yaml (published or derived figures the sheets leave empty) and
+scripts/catalog_supplements.yaml (published or derived figures the sheets leave empty), adds the
+LLMs of scripts/catalog_llms.yaml (from their published config.json and model cards) and
 writes hardware/data/devices.yaml and hardware/data/models.yaml. Derived figures carry
 their formula. Run it again whenever the reference data or the supplements change; a test
 checks the packaged files are up to date.
@@ -19,8 +20,12 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from llm_catalog import llm_models  # a sibling module of this script (scripts/ is no package)
+
 ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENTS = ROOT / "scripts" / "catalog_supplements.yaml"
+LLMS = ROOT / "scripts" / "catalog_llms.yaml"
 OUT = ROOT / "hardware" / "data"
 PRECISION_COLUMNS = {
     "fp32": "fp32_tflops", "tf32": "tf32_tflops", "fp16": "fp16_tflops", "bf16": "bf16_tflops",
@@ -192,6 +197,14 @@ def model_entry(row: dict, extra: dict) -> dict:
     return {k: v for k, v in entry.items() if v not in (None, [], {})}
 
 
+def check_unique_ids(entries: list[dict]) -> None:
+    seen = set()
+    for entry in entries:
+        if entry["id"] in seen:
+            raise SystemExit(f"model id {entry['id']!r} appears twice (model-zoo.csv and {LLMS.name} share one namespace)")
+        seen.add(entry["id"])
+
+
 def build(shared: Path) -> tuple[str, str]:
     supplements = yaml.safe_load(SUPPLEMENTS.read_text(encoding="utf-8"))
     families = supplements["families"]
@@ -199,6 +212,8 @@ def build(shared: Path) -> tuple[str, str]:
         devices = [device_entry(r, supplements["devices"].get(r["id"], {}), families) for r in csv.DictReader(fh)]
     with open(shared / "model-zoo.csv", encoding="utf-8") as fh:
         models = [model_entry(r, supplements["models"].get(r["id"], {})) for r in csv.DictReader(fh)]
+    models += llm_models(LLMS)
+    check_unique_ids(models)
     dump = dict(sort_keys=False, allow_unicode=True, width=120)
     device_text = header() + yaml.safe_dump({"schema_version": 1, "families": families, "devices": devices}, **dump)
     model_text = header() + yaml.safe_dump({"schema_version": 1, "models": models}, **dump)

@@ -56,6 +56,41 @@ def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory 
     typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
 
 
+@app.command("import")
+def catalog_import(
+    config: Annotated[str, typer.Argument(help="A Hugging Face config.json on this machine (nothing is downloaded).")],
+    catalog: Annotated[str, typer.Option("--catalog", metavar="DIR",
+                                         help="The catalog directory to add the model to (its models.yaml); "
+                                              "plan with the same --catalog DIR.")],
+    name: Annotated[str | None, typer.Option("--name", metavar="ID",
+                                             help="The model's id (default: from the repository the config "
+                                                  "names).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Add a model from its config.json: architecture read, parameters and FLOPs per token derived."""
+    from hardware.importer import import_config
+
+    result = import_config(config, catalog, name)
+    if json_out:
+        print_json({"model": result.model.model_dump(mode="json", exclude_none=True), "path": str(result.path),
+                    "derived": result.derived, "replaced": result.replaced,
+                    "overrides_packaged": result.overrides_packaged})
+        return
+    model, arch = result.model, result.model.architecture
+    verb = "replaced" if result.replaced else "added"
+    typer.echo(f"{verb} {model.id} in {result.path}")
+    moe = f", {arch.experts} experts ({arch.experts_per_token} per token)" if arch.experts else ""
+    typer.echo(f"  read: {arch.layers} layers, hidden {arch.hidden_size}, {arch.attention_heads} heads "
+               f"({arch.kv_heads} KV), head dim {arch.head_dim}{moe}, vocabulary {arch.vocab_size}, "
+               f"context {arch.max_context or 'not stated'}")
+    for line in result.derived:
+        typer.echo(f"  derived: {line}")
+    if result.overrides_packaged:
+        typer.echo(f"  note: the packaged catalog has a model {model.id!r}; with --catalog {catalog} this one "
+                   "replaces it")
+    typer.echo(f'plan it with: intentctl plan --catalog {catalog} "serve {model.id} at 5 req/s"')
+
+
 @app.command("detect")
 def catalog_detect(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> None:
     """Describe this machine (CPU, cores, memory, ISA features, NVIDIA GPUs) as inventory entries."""
