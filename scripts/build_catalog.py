@@ -191,7 +191,8 @@ def model_entry(row: dict, extra: dict) -> dict:
         "id": row["id"], "task": row["task"], "family": row["family"], "kind": kind,
         "params_m": params, "gflops": gflops, "input": row["input"] or None,
         "accuracy_metric": row["accuracy_metric"] or None, "accuracy": accuracy, "accuracy_raw": raw,
-        "weights_mb": weights, "architecture": extra.get("architecture"), "license": row["license"] or None,
+        "weights_mb": weights, "architecture": extra.get("architecture"), "aliases": extra.get("aliases"),
+        "license": row["license"] or None,
         "source": row["source_url"], "notes": row["notes"] or None,
     }
     return {k: v for k, v in entry.items() if v not in (None, [], {})}

@@ -171,8 +171,7 @@ def test_counts_of_devices_as_people_write_them(text, owned):
     ("chatbot, EU only", ("eu only", "regions")),
     ("summarize patient notes, data must stay in Germany", ("germany", "regions")),
     ("chatbot in us-east-1", ("us-east-1",)),
-    ("serve Qwen2.5-7B-Instruct for a chatbot at 5 req/s", ("qwen2.5-7b-instruct", "not in the model catalog",
-                                                           "closest")),
+    ("serve Falcon-180B for a chatbot at 5 req/s", ("falcon-180b", "not in the model catalog", "closest")),
     ("chatbot on B200s", ("b200", "not a device in the catalog", "closest")),
     ("we have 3 GPUs; classify images", ("3 gpus", "name the device")),
     ("chatbot, no quantization", ("no quantization", "nothing was ruled out")),
@@ -215,7 +214,7 @@ def test_a_non_finite_number_is_refused_when_read_never_printed_as_json():
         read("classify images at " + "9" * 400 + " req/s")
 
 
-@pytest.mark.parametrize("text", ["DeepSeek-R1-Distill-Qwen-32B", "Serve Llama 3.1 405B on H100s"])
+@pytest.mark.parametrize("text", ["Falcon-180B", "Serve InternLM2.5 20B on H100s"])
 def test_a_request_naming_only_an_unknown_model_exits_2_and_says_how_to_add_it(text, capsys):
     with pytest.raises(UnknownModel) as info:
         plan(text, offline=True, record=False)
@@ -225,8 +224,20 @@ def test_a_request_naming_only_an_unknown_model_exits_2_and_says_how_to_add_it(t
 
 
 def test_an_unknown_model_with_a_named_task_is_planned_with_the_warning():
-    result = plan("summarize support tickets with Mistral 7B", offline=True, record=False)
-    assert any("mistral 7b" in w and "not in the model catalog" in w for w in result.warnings)
+    result = plan("summarize support tickets with Falcon 7B", offline=True, record=False)
+    assert any("falcon 7b" in w and "not in the model catalog" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    ("serve Qwen2.5-7B-Instruct at 5 req/s", "qwen2.5-7b"),
+    ("Meta-Llama-3.1-70B-Instruct chatbot", "llama-3.1-70b"),
+    ("DeepSeek-R1-Distill-Qwen-32B", "deepseek-r1-distill-qwen-32b"),
+    ("Mistral 7B chatbot", "mistral-7b-v0.3"),
+    ("Mixtral 8x7B for code completion", "mixtral-8x7b"),
+    ("Llama 3.1 405B on H100s", "llama-3.1-405b"),
+])
+def test_current_model_names_resolve_to_the_catalog(text, model):
+    assert read(text).workload.model == model
 
 
 def test_an_absurd_but_valid_floor_ends_in_the_infeasibility_report(capsys):

@@ -1,7 +1,8 @@
 """Model names in a request: a catalog variant, a family of variants, or a name the catalog lacks.
 
-1. A catalog id written loosely ("Llama 3 8B" for ``llama-3-8b``), or an alias from the lexicon
-   ("SDXL"), names one variant.
+1. A catalog id written loosely ("Llama 3 8B" for ``llama-3-8b``), one of the catalog's aliases
+   ("SDXL"), or a name the catalog's resolver (``hardware.names``) ties to one model
+   ("Qwen2.5-7B-Instruct", "Meta-Llama-3.1-70B-Instruct"), names one variant.
 2. A family written without its size ("yolov8", "stable diffusion xl", "phi-3 mini") names the
    variants whose name it begins: the request then allows those (``workload.models``).
 3. Any other name that begins with a known model family ("Qwen2.5-7B-Instruct",
@@ -20,8 +21,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hardware import Catalog
-from intent.parser.lexicon import Lexicon
+from hardware.names import resolve_model
+from intent.parser.lexicon import Lexicon, PhraseSet
 from intent.parser.text import Workspace
+
+
+#: What may follow a name that ends in a digit and still be the same family: a size letter ("yolov8" + "n").
+SIZE_TAIL = re.compile(r"[a-z]{1,2}")
+#: What may follow a name that ends in a letter: a version or size ("resnet" + "50", "yolo" + "v8n").
+VERSION_TAIL = re.compile(r"[a-z]{0,2}\d[a-z0-9.]*|[a-z]{1,2}")
 
 
 @dataclass
@@ -40,21 +48,21 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         if m:
             space.mask(m.start(), m.end())
             return ModelReading(model_id=model_id, task=task)
-    for m in lexicon.phrases("model_aliases").scan(space.masked):
-        model = catalog.models.get(m.key)
-        if model is not None:
-            space.mask(m.start, m.end)
-            return ModelReading(model_id=model.id, task=model.task)
+    for m in alias_phrases(catalog).scan(space.masked):
+        space.mask(m.start, m.end)
+        model = catalog.models[m.key]
+        return ModelReading(model_id=model.id, task=model.task)
     for start, end, family_task in _mentions(lexicon, space):
         written = space.text[start:end].strip(" -")
         space.mask(start, end)
         variants = family_variants(written, catalog)
-        if len(variants) == 1:
-            model = catalog.models[variants[0]]
-            return ModelReading(model_id=model.id, task=model.task)
-        if variants:
+        if len(variants) > 1:
             tasks = {catalog.models[v].task for v in variants}
-            return ModelReading(models=variants, task=tasks.pop() if len(tasks) == 1 else family_task)
+            return ModelReading(models=sorted(variants), task=tasks.pop() if len(tasks) == 1 else family_task)
+        resolved = variants[0] if variants else resolve_model(written, catalog)
+        if resolved is not None:
+            model = catalog.models[resolved]
+            return ModelReading(model_id=model.id, task=model.task)
         return ModelReading(task=family_task, as_written=written, closest=closest_models(written, catalog, family_task))
     return ModelReading()
 
@@ -72,14 +80,34 @@ def model_patterns(catalog: Catalog) -> list[tuple[re.Pattern, str, str]]:
     return sorted(out, key=lambda p: len(p[1]), reverse=True)
 
 
+@lru_cache(maxsize=4)
+def alias_phrases(catalog: Catalog) -> PhraseSet:
+    """The names the catalog gives its models besides their ids ("SDXL", "phi-3 mini")."""
+    return PhraseSet({m.id: list(m.aliases) for m in catalog.models.values() if m.aliases})
+
+
 def _mentions(lexicon: Lexicon, space: Workspace) -> list[tuple[int, int, str]]:
-    """Spans that begin with a model family word and run on through its version and size tokens."""
+    """Spans that begin with a model family word (a version may be glued on: "internlm2.5",
+    "yolov9") and run on through its version and size tokens."""
     text = space.masked
-    out = []
-    for m in lexicon.phrases("model_families").scan(text):
-        end = _name_end(text, m.end, lexicon)
-        out.append((m.start, end, m.key))
-    return out
+    return [(m.start(), _name_end(text, m.end(), lexicon), family_task(lexicon, m.group(0)))
+            for m in family_pattern(lexicon).finditer(text)]
+
+
+@lru_cache(maxsize=2)
+def family_pattern(lexicon: Lexicon) -> re.Pattern:
+    words = sorted({str(w) for group in lexicon["model_families"].values() for w in group}, key=len, reverse=True)
+    body = "|".join(r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", w)) for w in words)
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z])")
+
+
+def family_task(lexicon: Lexicon, word: str) -> str:
+    """The task of the family a word names."""
+    key = re.sub(r"[\s-]+", " ", word)
+    for task, group in lexicon["model_families"].items():
+        if any(re.sub(r"[\s-]+", " ", str(w)) == key for w in group):
+            return task
+    raise KeyError(word)
 
 
 def _name_end(text: str, position: int, lexicon: Lexicon) -> int:
@@ -102,20 +130,28 @@ def _tokens(name: str) -> list[str]:
 
 
 def family_variants(written: str, catalog: Catalog) -> list[str]:
-    """Catalog ids that the written name begins, token by token; the last token may stop short of
-    a size letter ("yolov8" begins "yolov8n" and "yolov8s")."""
-    wanted = _tokens(written)
+    """Catalog ids whose name the written one begins, separators aside, ending where the id's
+    name has a boundary ("llama 3.1" begins llama-3.1-8b, "faster r-cnn" the fasterrcnn-* ids) or
+    where only a size or version follows ("yolov8" begins yolov8n, "resnet" resnet50)."""
+    wanted = "".join(_tokens(written))
+    if not wanted:
+        return []
+    tail = SIZE_TAIL if wanted[-1].isdigit() else VERSION_TAIL
     out = []
     for model in catalog.models.values():
         if model.id.endswith("-mlperf"):
             continue
-        have = _tokens(model.id)
-        if len(have) < len(wanted) or have[:len(wanted) - 1] != wanted[:-1]:
-            continue
-        last, theirs = wanted[-1], have[len(wanted) - 1]
-        if theirs == last or (theirs.startswith(last) and re.fullmatch(r"[a-z]{1,2}", theirs[len(last):])
-                              and not last[-1].isalpha()):
-            out.append(model.id)
+        joined = ""
+        for token in _tokens(model.id):
+            if joined == wanted or (len(joined) < len(wanted) < len(joined + token)
+                                    and (joined + token).startswith(wanted)
+                                    and tail.fullmatch((joined + token)[len(wanted):])):
+                out.append(model.id)
+                break
+            joined += token
+        else:
+            if joined == wanted:
+                out.append(model.id)
     return out
 
 
