@@ -59,9 +59,14 @@ def supports(device: Device, model: ModelVariant, precision: str, factors: PerfF
         return f"{model.id} ({model.kind.value}) is not deployed in {precision}"
     if model.params_m is None or model.gflops is None:
         return f"{model.id} has no published size or FLOP count"
-    if device.memory_gb is None:
+    if device.memory_gb is None and not on_chip_only(device):
         return f"{device.id} publishes no memory size"
     return None
+
+
+def on_chip_only(device: Device) -> bool:
+    """A device with no DRAM of its own: weights live in on-chip memory, the rest on the host."""
+    return device.external_memory is not None and not device.external_memory.value
 
 
 #: What ``support_codes`` reports per (device, model, precision): 0 when it is a candidate,
@@ -75,7 +80,7 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
-    memory = np.array([d.memory_gb is not None for d in devices], dtype=bool)[:, None, None]
+    memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
     codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
     for code, ok in ((NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed), (NO_PEAK, peak)):
         codes = np.where(ok, codes, code)  # the earliest failing check is written last, so it wins
@@ -193,7 +198,7 @@ class Grid:
             "output": per_model(lambda m: f.shape_for(m.task).output_tokens),
             "tdp": per_device(lambda d: figure_or_nan(d.tdp_w)) * share,
             "idle": per_device(lambda d: figure_or_nan(d.idle_w)) * share,
-            "capacity": per_device(lambda d: figure_or_nan(d.memory_gb)) * share,
+            "capacity": per_device(lambda d: np.inf if on_chip_only(d) else figure_or_nan(d.memory_gb)) * share,
         }
 
     def _efficiency(self, t: ConfigTable) -> np.ndarray:
