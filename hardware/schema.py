@@ -105,6 +105,7 @@ class Device(_Frozen):
     power_modes: list[PowerMode] = Field(
         default_factory=list, description="selectable power modes; the device's figures are its default mode's")
     chips: Figure | None = Field(None, description="accelerator chips (SoCs) on one card; one request runs on one")
+    cores: Figure | None = Field(None, description="CPU cores (a CPU spreads one request over them)")
     on_chip_memory_mb: Figure | None = Field(None, description="on-chip SRAM that can hold weights, MB")
     external_memory: Flag | None = Field(
         None, description="false when the accelerator has no DRAM of its own: weights live in on-chip memory "
@@ -197,6 +198,17 @@ class Architecture(_Frozen):
         return self
 
 
+class BenchmarkRequest(_Frozen):
+    """The request a model's benchmark defines, where it departs from its task's usual shape
+    (MLPerf's GPT-J decodes with 4 beams)."""
+
+    prompt_tokens: int | None = Field(None, gt=0)
+    output_tokens: int | None = Field(None, gt=0)
+    beams: int = Field(1, gt=0, description="beam-search width: every beam is decoded (and cached) per request")
+    source: str
+    formula: str | None = None
+
+
 class ModelVariant(_Frozen):
     """A model variant with its published size, compute and accuracy."""
 
@@ -219,9 +231,18 @@ class ModelVariant(_Frozen):
     structure: Structure | None = Field(None, description="how the compute is laid out (dense or depthwise "
                                                           "convolutions, transformer), from the family's paper")
     structure_source: str | None = Field(None, description="where the structure is published")
+    request: BenchmarkRequest | None = Field(None, description="the request its benchmark defines, when the "
+                                                               "task's shape does not describe it")
     license: str | None = None
     source: str
     notes: str | None = None
+
+    @property
+    def sequence_tokens(self) -> int | None:
+        """The sequence length the model's FLOPs are published for, from its input description
+        ('seq 384'); None when it states none."""
+        found = re.search(r"\bseq (\d+)", self.input or "")
+        return int(found[1]) if found else None
 
     @property
     def output_pixels(self) -> int | None:

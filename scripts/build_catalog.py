@@ -70,7 +70,7 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "tdp_w": extra.get("tdp_w", tdp),
         "power_min_w": number(row["power_min_w"]), "power_max_w": number(row["power_max_w"]),
         "idle_w": extra.get("idle_w", number(row["idle_w"])), "power_modes": extra.get("power_modes"),
-        "chips": extra.get("chips"), "on_chip_memory_mb": extra.get("on_chip_memory_mb"),
+        "chips": extra.get("chips"), "cores": extra.get("cores"), "on_chip_memory_mb": extra.get("on_chip_memory_mb"),
         "external_memory": extra.get("external_memory"), "host_link_gbs": extra.get("host_link_gbs"),
         "interconnect": row["interconnect"] or None,
         "interconnect_gbs": link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None,
@@ -196,6 +196,7 @@ def model_entry(row: dict, extra: dict, structures: dict) -> dict:
         "params_m": params, "gflops": gflops, "input": row["input"] or None,
         "accuracy_metric": row["accuracy_metric"] or None, "accuracy": accuracy, "accuracy_raw": raw,
         "weights_mb": weights, "architecture": extra.get("architecture"), **structure_of(row, extra, structures),
+        "request": extra.get("request"),
         "license": row["license"] or None,
         "source": row["source_url"], "notes": row["notes"] or None,
     }
