@@ -542,3 +542,62 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
         f"{'price' if placement == 'cloud' else 'purchase price'}: {_basis(cost_input)}",
         "accuracy": accuracy,
     }
+
+
+class ServerEstimate(BaseModel):
+    """The highest request rate one replica sustains with its p99 latency under a bound (the
+    MLPerf Server scenario): the batch size that reaches it and the latency it runs at."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_id: str
+    device_id: str
+    precision: str
+    batch_size: int
+    rate_rps: float
+    tokens_per_s: float | None = None  # text generation: output tokens per second at that rate
+    p99_ms: float
+    p99_bound_ms: float
+    service_ms: float
+    power_mode: str | None = None
+    latency_basis: str
+    provenance: dict[str, str]
+
+
+SERVER_BATCHES = [2 ** k for k in range(11)]
+
+
+def server_rate(model_id: str, device_id: str, precision: str, p99_ms: float, *, batch_size: int | None = None,
+                prompt_tokens: int | None = None, output_tokens: int | None = None, power_mode: str | None = None,
+                hop_ms: float = 0.0, catalog: Catalog | None = None) -> ServerEstimate:
+    """The highest rate (requests/s, one replica) whose 99th-percentile latency meets ``p99_ms``:
+    each batch size (``batch_size``, else powers of two to 1024) is loaded until its fill time,
+    M/D/1 queueing wait and service time reach the bound (see planner.perf.queueing); the best
+    wins. ``hop_ms`` adds a serving stack's hop (MLPerf's LoadGen has none). Raises
+    EstimateError when no batch size meets the bound."""
+    from planner.perf import queueing
+
+    catalog = catalog or load_catalog()
+    best: tuple[float, Estimate] | None = None
+    reason = None
+    for batch in [batch_size] if batch_size else SERVER_BATCHES:
+        try:
+            e = estimate(model_id, device_id, precision, batch, prompt_tokens=prompt_tokens,
+                         output_tokens=output_tokens, power_mode=power_mode, catalog=catalog)
+        except EstimateError as error:
+            reason = reason or str(error)
+            continue
+        rate = queueing.max_rate(e.latency_ms, batch, p99_ms, hop_ms=hop_ms)
+        if rate > 0 and (best is None or rate > best[0]):
+            best = rate, e
+    if best is None:
+        raise EstimateError(reason or f"no batch size of {model_id} on {device_id} in {precision} meets a p99 of "
+                                      f"{p99_ms:g} ms")
+    rate, e = best
+    return ServerEstimate(
+        model_id=model_id, device_id=device_id, precision=precision, batch_size=e.batch_size, rate_rps=rate,
+        tokens_per_s=None if e.output_tokens is None else rate * e.output_tokens,
+        p99_ms=queueing.p99_latency_ms(e.latency_ms, e.batch_size, rate, hop_ms=hop_ms), p99_bound_ms=p99_ms,
+        service_ms=e.latency_ms, power_mode=e.power_mode,
+        latency_basis="p99 at the rate: batch fill + M/D/1 queueing wait (half the M/M/1 tail) + service"
+                      + (f" + {hop_ms:g} ms serving hop" if hop_ms else ""),
+        provenance={**e.provenance, "rate_rps": "model (highest rate meeting the p99 bound; planner.perf.queueing)"})
