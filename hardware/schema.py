@@ -65,6 +65,19 @@ class Placement(StrEnum):
     EDGE = "edge"
 
 
+class PowerMode(_Frozen):
+    """One power mode of a device (a Jetson nvpmodel mode, a cTDP band, a MaxQ setting): its
+    power cap and what it leaves of the device's peak. The device's own figures are those of
+    its ``default`` mode."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$", description="the vendor's mode name, e.g. '15W'")
+    power_w: Figure = Field(description="the mode's power cap (the module or board budget), W")
+    peak_scale: Figure = Field(description="the mode's peak throughput as a fraction of the default mode's")
+    clock_mhz: Figure | None = Field(None, description="the accelerator's highest clock in the mode")
+    memory_bandwidth_gbs: Figure | None = Field(None, description="memory bandwidth in the mode, when it differs")
+    default: bool = False
+
+
 class Device(_Frozen):
     """A compute device: peak throughput per precision, memory, power, topology and price."""
 
@@ -89,6 +102,15 @@ class Device(_Frozen):
     power_min_w: Figure | None = None
     power_max_w: Figure | None = None
     idle_w: Figure | None = None
+    power_modes: list[PowerMode] = Field(
+        default_factory=list, description="selectable power modes; the device's figures are its default mode's")
+    chips: Figure | None = Field(None, description="accelerator chips (SoCs) on one card; one request runs on one")
+    cores: Figure | None = Field(None, description="CPU cores (a CPU spreads one request over them)")
+    on_chip_memory_mb: Figure | None = Field(None, description="on-chip SRAM that can hold weights, MB")
+    external_memory: Flag | None = Field(
+        None, description="false when the accelerator has no DRAM of its own: weights live in on-chip memory "
+                          "and what does not fit streams from the host over the host link")
+    host_link_gbs: Figure | None = Field(None, description="host interface bandwidth, GB/s each way")
     interconnect: str | None = None
     interconnect_gbs: Figure | None = Field(None, description="device-to-device bandwidth, GB/s")
     max_group: Figure | None = Field(None, description="how many devices one scale-up group links (sharding limit)")
@@ -102,6 +124,28 @@ class Device(_Frozen):
     source: str
     notes: str | None = None
 
+    @model_validator(mode="after")
+    def _one_default_mode(self) -> Device:
+        if self.power_modes and sum(m.default for m in self.power_modes) != 1:
+            raise ValueError("power_modes name exactly one default mode (the one the device's figures describe)")
+        return self
+
+    @property
+    def default_mode(self) -> PowerMode | None:
+        return next((m for m in self.power_modes if m.default), None)
+
+    def mode(self, name: str) -> PowerMode:
+        """The power mode called ``name`` (case-insensitive); ValueError naming the modes there are."""
+        for m in self.power_modes:
+            if m.name.lower() == name.lower():
+                return m
+        known = ", ".join(m.name for m in self.power_modes) or "none"
+        raise ValueError(f"{self.id} has no power mode {name!r} (modes: {known})")
+
+    @property
+    def chip_count(self) -> int:
+        return int(self.chips.value) if self.chips else 1
+
     def matches(self, selector: str) -> bool:
         """True when a hardware selector (class, vendor, id or family id) names this device."""
         return selector in (self.id, self.family, self.device_class, self.vendor, *self.vendor_tags)
@@ -111,6 +155,16 @@ class ModelKind(StrEnum):
     SINGLE_PASS = "single-pass"
     AUTOREGRESSIVE = "autoregressive"
     DIFFUSION = "diffusion"
+
+
+class Structure(StrEnum):
+    """How a model's compute is laid out, which decides how much of a device's peak it reaches:
+    dense convolutions fill matrix units; depthwise-separable convolutions (MobileNet,
+    EfficientNet) do little work per byte moved; transformers are matrix multiplications."""
+
+    DENSE_CONV = "dense-conv"
+    DEPTHWISE_CONV = "depthwise-conv"
+    TRANSFORMER = "transformer"
 
 
 class Architecture(_Frozen):
@@ -157,6 +211,17 @@ class Architecture(_Frozen):
         return self
 
 
+class BenchmarkRequest(_Frozen):
+    """The request a model's benchmark defines, where it departs from its task's usual shape
+    (MLPerf's GPT-J decodes with 4 beams)."""
+
+    prompt_tokens: int | None = Field(None, gt=0)
+    output_tokens: int | None = Field(None, gt=0)
+    beams: int = Field(1, gt=0, description="beam-search width: every beam is decoded (and cached) per request")
+    source: str
+    formula: str | None = None
+
+
 class ModelVariant(_Frozen):
     """A model variant with its published size, compute and accuracy."""
 
@@ -181,9 +246,21 @@ class ModelVariant(_Frozen):
     hf_repo: str | None = Field(None, pattern=r"^[\w.-]+/[\w.-]+$",
                                 description="Hugging Face repository id of the weights, e.g. meta-llama/Llama-3.1-8B-Instruct")
     aliases: list[str] = Field(default_factory=list, description="other names people write for it")
+    structure: Structure | None = Field(None, description="how the compute is laid out (dense or depthwise "
+                                                          "convolutions, transformer), from the family's paper")
+    structure_source: str | None = Field(None, description="where the structure is published")
+    request: BenchmarkRequest | None = Field(None, description="the request its benchmark defines, when the "
+                                                               "task's shape does not describe it")
     license: str | None = None
     source: str
     notes: str | None = None
+
+    @property
+    def sequence_tokens(self) -> int | None:
+        """The sequence length the model's FLOPs are published for, from its input description
+        ('seq 384'); None when it states none."""
+        found = re.search(r"\bseq (\d+)", self.input or "")
+        return int(found[1]) if found else None
 
     @property
     def output_pixels(self) -> int | None:

@@ -16,14 +16,15 @@ from planner.errors import EstimateError, InfeasibleError, MissingTaskError, Pla
 
 
 def __getattr__(name: str):
-    """``Estimate`` and ``estimate`` come from the performance model, which needs numpy: it is
+    """``Estimate``, ``estimate``, ``ServerEstimate`` and ``server_rate`` come from the performance model, which needs numpy: it is
     loaded when first asked for, so light modules of this package (``planner.solve.cpsat``) import
     without it."""
-    if name in ("Estimate", "estimate"):
+    if name in ("Estimate", "estimate", "ServerEstimate", "server_rate"):
         from planner.perf import roofline
 
         return getattr(roofline, name)
     raise AttributeError(f"module 'planner' has no attribute {name!r}")
 
 
-__all__ = ["Estimate", "EstimateError", "InfeasibleError", "MissingTaskError", "PlanningError", "estimate"]
+__all__ = ["Estimate", "EstimateError", "InfeasibleError", "MissingTaskError", "PlanningError", "ServerEstimate",
+           "estimate", "server_rate"]

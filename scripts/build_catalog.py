@@ -74,7 +74,10 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "memory_bandwidth_gbs": extra.get("memory_bandwidth_gbs", number(row["memory_bandwidth_gbs"])),
         "tdp_w": extra.get("tdp_w", tdp),
         "power_min_w": number(row["power_min_w"]), "power_max_w": number(row["power_max_w"]),
-        "idle_w": number(row["idle_w"]), "interconnect": row["interconnect"] or None,
+        "idle_w": extra.get("idle_w", number(row["idle_w"])), "power_modes": extra.get("power_modes"),
+        "chips": extra.get("chips"), "cores": extra.get("cores"), "on_chip_memory_mb": extra.get("on_chip_memory_mb"),
+        "external_memory": extra.get("external_memory"), "host_link_gbs": extra.get("host_link_gbs"),
+        "interconnect": row["interconnect"] or None,
         "interconnect_gbs": link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None,
         "max_group": group_size(row["interconnect"]),
         "mig_instances": extra.get("mig_instances") or mig_instances(row["interconnect"]),
@@ -84,6 +87,12 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "source": row["source_url"], "notes": row["compute_notes"] or None,
     }
     return {k: v for k, v in entry.items() if v not in (None, [], {})}
+
+
+def structure_of(row: dict, extra: dict, structures: dict) -> dict:
+    """The model's compute layout (its own entry's, else its family's), with the source."""
+    found = extra.get("structure") or structures.get(row["family"])
+    return {"structure": found["kind"], "structure_source": found["source"]} if found else {}
 
 
 def link_bandwidth(text: str) -> dict | None:
@@ -175,7 +184,7 @@ def derived_gflops(row: dict, params_m: float | None, kind: str) -> dict | None:
             "formula": f"2 x {params_m:g}M params x {seq} tokens"}
 
 
-def model_entry(row: dict, extra: dict) -> dict:
+def model_entry(row: dict, extra: dict, structures: dict) -> dict:
     kind = model_kind(row["family"])
     params = extra.get("params_m", number(row["params_m"]))
     weights = number(row["weights_mb"])
@@ -192,6 +201,7 @@ def model_entry(row: dict, extra: dict) -> dict:
         "params_m": params, "gflops": gflops, "input": row["input"] or None,
         "accuracy_metric": row["accuracy_metric"] or None, "accuracy": accuracy, "accuracy_raw": raw,
         "weights_mb": weights, "architecture": extra.get("architecture"), "aliases": extra.get("aliases"),
+        **structure_of(row, extra, structures), "request": extra.get("request"),
         "license": row["license"] or None,
         "source": row["source_url"], "notes": row["notes"] or None,
     }
@@ -212,7 +222,8 @@ def build(shared: Path) -> tuple[str, str]:
     with open(shared / "hardware-specs.csv", encoding="utf-8") as fh:
         devices = [device_entry(r, supplements["devices"].get(r["id"], {}), families) for r in csv.DictReader(fh)]
     with open(shared / "model-zoo.csv", encoding="utf-8") as fh:
-        models = [model_entry(r, supplements["models"].get(r["id"], {})) for r in csv.DictReader(fh)]
+        models = [model_entry(r, supplements["models"].get(r["id"], {}), supplements.get("structures", {}))
+                  for r in csv.DictReader(fh)]
     models += llm_models(LLMS)
     check_unique_ids(models)
     dump = dict(sort_keys=False, allow_unicode=True, width=120)

@@ -11,6 +11,7 @@ import textwrap
 
 from typer.testing import CliRunner
 
+from hardware import load_catalog
 from intent import history, plan
 from intent.cli import app, main
 
@@ -19,7 +20,8 @@ runner = CliRunner()
 
 def test_plans_are_stored_listed_shown_and_diffed(capsys):
     first = plan("lowest power, classify images in 10ms", offline=True)
-    plan("lowest power, classify images in 10ms, no Google", offline=True)
+    chosen_class = load_catalog().device(first.choice.device_id).device_class  # excluding it changes the device
+    plan(f"lowest power, classify images in 10ms, no {chosen_class.upper()}", offline=True)
     items = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
     assert [i["id"] for i in items] == [2, 1]
     shown = json.loads(runner.invoke(app, ["show", "--json", "1"]).stdout)

@@ -29,12 +29,17 @@ class Config:
     max_count: int | None = None  # how many of the device an inventory holds
     shards: int = 1  # devices one replica is split across (tensor parallel)
     share: float = 1.0  # the part of one device a replica gets (a MIG slice, a time-slice)
+    prompt_tokens: int | None = None  # text generation: the request's prompt (None: the task's documented shape)
+    output_tokens: int | None = None  # text generation: tokens generated per request
+    power_mode: str | None = None  # one of the device's power modes (None: its default)
 
 
 @dataclass(frozen=True, eq=False)
 class ConfigTable:
     """Configurations as parallel arrays; ``device``, ``model``, ``precision`` and
-    ``placement`` index the lists of the same name. Unknown prices and counts are NaN."""
+    ``placement`` index the lists of the same name. Unknown prices and counts are NaN, and so
+    are request shapes that follow the task's documented one. ``mode`` indexes the device's
+    ``power_modes`` (-1: the device's own figures, which are its default mode's)."""
 
     devices: tuple[Device, ...]
     models: tuple[ModelVariant, ...]
@@ -48,15 +53,35 @@ class ConfigTable:
     share: np.ndarray
     usd_per_hour: np.ndarray
     max_count: np.ndarray
+    prompt: np.ndarray | None = None
+    output: np.ndarray | None = None
+    mode: np.ndarray | None = None
+
+    def __post_init__(self):
+        n = len(self.device)
+        for name, fill, dtype in (("prompt", np.nan, float), ("output", np.nan, float), ("mode", -1, np.int64)):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.full(n, fill, dtype=dtype))
 
     def __len__(self) -> int:
         return len(self.device)
 
     def __getitem__(self, g: int) -> Config:
-        price, count = self.usd_per_hour[g], self.max_count[g]
-        return Config(self.models[self.model[g]], self.devices[self.device[g]], self.precisions[self.precision[g]],
+        price, count, prompt, output = self.usd_per_hour[g], self.max_count[g], self.prompt[g], self.output[g]
+        device = self.devices[self.device[g]]
+        return Config(self.models[self.model[g]], device, self.precisions[self.precision[g]],
                       self.placements[self.placement[g]], None if np.isnan(price) else float(price),
-                      None if np.isnan(count) else int(count), int(self.shards[g]), float(self.share[g]))
+                      None if np.isnan(count) else int(count), int(self.shards[g]), float(self.share[g]),
+                      None if np.isnan(prompt) else int(prompt), None if np.isnan(output) else int(output),
+                      self.mode_name(g))
+
+    def mode_name(self, g: int) -> str | None:
+        """The power mode configuration ``g`` runs in (None for a device without modes)."""
+        k = int(self.mode[g])
+        if k >= 0:
+            return self.devices[self.device[g]].power_modes[k].name
+        default = self.devices[self.device[g]].default_mode
+        return default.name if default else None
 
     def __iter__(self) -> Iterator[Config]:
         return (self[g] for g in range(len(self)))
@@ -68,6 +93,14 @@ class ConfigTable:
     def per_model(self, value) -> np.ndarray:
         """``value(model)`` for each configuration's model, as a column (G x 1)."""
         return np.array([value(m) for m in self.models], dtype=float)[self.model][:, None]
+
+    def per_device_mode(self, value) -> np.ndarray:
+        """``value(device, mode)`` for each configuration's device in its power mode (None: the
+        device's own figures), as a column (G x 1)."""
+        pairs, inverse = np.unique(np.stack([self.device, self.mode]), axis=1, return_inverse=True)
+        values = np.array([value(self.devices[d], self.devices[d].power_modes[k] if k >= 0 else None)
+                           for d, k in pairs.T.tolist()], dtype=float)
+        return values[inverse.ravel()][:, None]
 
     @property
     def device_ids(self) -> np.ndarray:
@@ -100,4 +133,14 @@ class ConfigTable:
                    share=np.array([x.share for x in configs], dtype=float),
                    usd_per_hour=np.array([np.nan if x.usd_per_hour is None else x.usd_per_hour for x in configs],
                                          dtype=float),
-                   max_count=np.array([np.nan if x.max_count is None else x.max_count for x in configs], dtype=float))
+                   max_count=np.array([np.nan if x.max_count is None else x.max_count for x in configs], dtype=float),
+                   prompt=np.array([np.nan if x.prompt_tokens is None else x.prompt_tokens for x in configs], dtype=float),
+                   output=np.array([np.nan if x.output_tokens is None else x.output_tokens for x in configs], dtype=float),
+                   mode=np.array([_mode_index(x) for x in configs], dtype=np.int64))
+
+
+def _mode_index(x: Config) -> int:
+    """The index of ``x``'s power mode among its device's (-1: the device's own figures)."""
+    if x.power_mode is None:
+        return -1
+    return x.device.power_modes.index(x.device.mode(x.power_mode))

@@ -33,20 +33,30 @@ class TrainingFactors(BaseModel):
 
 
 class PerfFactors(BaseModel):
-    """See planner/data/perf-factors.yaml for what each factor means."""
+    """See planner/data/perf-factors.yaml for what each factor means; the fitted ones are
+    replaced by planner/data/calibration.yaml (scripts/calibrate_mlperf.py)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     schema_version: int
     compute_efficiency: dict[str, float]
-    family_efficiency: dict[str, float] = {}
+    precision_efficiency: dict[str, dict[str, float]] = {}
+    device_efficiency: dict[str, dict[str, float]] = {}
+    structure_efficiency: dict[str, float] = {}
     bandwidth_efficiency: float
     step_overhead_ms: dict[str, float]
+    device_overhead_ms: dict[str, float] = {}
+    latency_mode_batches: dict[str, float] = {}
+    device_latency_mode_batches: dict[str, float] = {}
+    latency_mode_batches_per_core: float | None = None
+    prefill_efficiency: float = 1.0
     idle_fraction_of_tdp: float
     memory_power_share: float
     runtime_memory_overhead: float
     activation_mb_per_gflop: float
-    family_activation_mb_per_gflop: dict[str, float] = {}
-    kv_gb_per_bparam_per_ktoken: float
+    structure_activation_mb_per_gflop: dict[str, float] = {}
+    activation_memory_fraction: float = 0.05
+    kv_bytes_per_element: dict[str, float] = {}
+    serving_overhead_ms: float = 0.0
     bytes_per_param: dict[str, float]
     request_shape: dict[str, RequestShape]
     precisions_by_kind: dict[str, list[str]]
@@ -59,6 +69,7 @@ class PerfFactors(BaseModel):
     tensor_parallel_efficiency: float = 1.0
     d_model_per_layer: float = 128.0
     training: TrainingFactors | None = None
+    fitted_rows: dict[str, dict[str, int]] = {}
 
     @field_validator("shard_degrees")
     @classmethod
@@ -67,13 +78,45 @@ class PerfFactors(BaseModel):
             raise ValueError("shard degrees start at 1 and increase, e.g. [1, 2, 4, 8]")
         return degrees
 
-    def efficiency(self, device_class: str, family: str) -> float:
-        """Fraction of peak reached: the device class's, times the model family's multiplier."""
-        return self.compute_efficiency[device_class] * self.family_efficiency.get(family, 1.0)
+    def efficiency(self, device: Device, precision: str) -> float:
+        """Fraction of peak a (device, precision) reaches on dense work: the fitted figure where
+        measurements constrain it, else the device class's prior for the precision, else the class's."""
+        fitted = self.device_efficiency.get(device.id, {}).get(precision)
+        if fitted is not None:
+            return fitted
+        return self.precision_efficiency.get(device.device_class, {}).get(
+            precision, self.compute_efficiency[device.device_class])
 
-    def activation_mb(self, family: str) -> float:
-        """Activation traffic per GFLOP for a model family (the global prior when not fitted)."""
-        return self.family_activation_mb_per_gflop.get(family, self.activation_mb_per_gflop)
+    def efficiency_basis(self, device: Device, precision: str) -> str:
+        """Where ``efficiency`` comes from, for a figure's provenance."""
+        rows = self.fitted_rows.get("device_efficiency", {}).get(f"{device.id}/{precision}")
+        if precision in self.device_efficiency.get(device.id, {}):
+            return f"efficiency fitted to {rows or 'some'} measurement(s) of this device in {precision}"
+        return f"{device.device_class} prior efficiency for {precision} (no fitted data for {device.id})"
+
+    def structure_multiplier(self, structure: str | None) -> float:
+        """How much of a dense network's efficiency a model of this compute structure reaches."""
+        return self.structure_efficiency.get(structure or "dense-conv", 1.0)
+
+    def activation_mb(self, structure: str | None) -> float:
+        """Activation traffic per GFLOP for a compute structure (the global prior when not fitted)."""
+        return self.structure_activation_mb_per_gflop.get(structure or "dense-conv", self.activation_mb_per_gflop)
+
+    def overhead_ms(self, device: Device) -> float:
+        """Fixed cost of one inference step on a device: fitted per device, else its class's."""
+        return self.device_overhead_ms.get(device.id, self.step_overhead_ms[device.device_class])
+
+    def latency_batches(self, device: Device) -> float:
+        """Latency mode: batch b costs b + this many samples. Fitted per device, else per core for a
+        CPU that states its cores (one sample is spread over more cores less well), else per class."""
+        if device.id in self.device_latency_mode_batches:
+            return self.device_latency_mode_batches[device.id]
+        if device.cores is not None and self.latency_mode_batches_per_core is not None:
+            return self.latency_mode_batches_per_core * device.cores.value
+        return self.latency_mode_batches.get(device.device_class, 0.0)
+
+    def kv_bytes(self, precision: str) -> float:
+        return self.kv_bytes_per_element.get(precision, 2.0)
 
     def shape_for(self, task: str) -> RequestShape:
         return self.request_shape.get(task, self.request_shape["default"])
@@ -96,8 +139,10 @@ def _read(name: str) -> dict:
     return packaged_yaml("planner", name)
 
 
-CALIBRATED = ("compute_efficiency", "family_efficiency", "activation_mb_per_gflop", "family_activation_mb_per_gflop",
-              "step_overhead_ms")
+CALIBRATED = ("compute_efficiency", "precision_efficiency", "device_efficiency", "structure_efficiency",
+              "bandwidth_efficiency", "step_overhead_ms", "device_overhead_ms", "latency_mode_batches",
+              "device_latency_mode_batches", "latency_mode_batches_per_core", "prefill_efficiency",
+              "structure_activation_mb_per_gflop", "fitted_rows")
 
 
 @lru_cache(maxsize=2)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from hardware import Catalog, Device, ModelVariant, load_catalog
 from hardware.schema import Figure, ModelKind
 from planner.errors import EstimateError
+from planner.perf import llm, power
 from planner.perf.configs import Config, ConfigTable
 from planner.perf.factors import PerfFactors, load_factors
 
@@ -49,6 +50,10 @@ class Estimate(BaseModel):
     tpot_ms: float | None = None  # text generation: time per output token
     tokens_per_s: float | None = None  # text generation: output tokens per second, whole batch
     usd_per_mtok: float | None = None  # text generation: cost per million output tokens at that rate
+    prompt_tokens: int | None = None  # text generation: the request shape the figures are for
+    output_tokens: int | None = None
+    power_mode: str | None = None  # the device's power mode the figures are for (None: a device without modes)
+    latency_basis: str | None = None  # what latency_ms is: a batch's service time, or a percentile under load
 
 
 def supports(device: Device, model: ModelVariant, precision: str, factors: PerfFactors | None = None) -> str | None:
@@ -60,9 +65,14 @@ def supports(device: Device, model: ModelVariant, precision: str, factors: PerfF
         return f"{model.id} ({model.kind.value}) is not deployed in {precision}"
     if model.params_m is None or model.gflops is None:
         return f"{model.id} has no published size or FLOP count"
-    if device.memory_gb is None:
+    if device.memory_gb is None and not on_chip_only(device):
         return f"{device.id} publishes no memory size"
     return None
+
+
+def on_chip_only(device: Device) -> bool:
+    """A device with no DRAM of its own: weights live in on-chip memory, the rest on the host."""
+    return device.external_memory is not None and not device.external_memory.value
 
 
 #: What ``support_codes`` reports per (device, model, precision): 0 when it is a candidate,
@@ -76,32 +86,49 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
-    memory = np.array([d.memory_gb is not None for d in devices], dtype=bool)[:, None, None]
+    memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
     codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
     for code, ok in ((NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed), (NO_PEAK, peak)):
         codes = np.where(ok, codes, code)  # the earliest failing check is written last, so it wins
     return codes
 
 
-def estimate(model_id: str, device_id: str, precision: str, batch_size: int, placement: str | None = None,
+def estimate(model_id: str, device_id: str, precision: str, batch_size: int, *, prompt_tokens: int | None = None,
+             output_tokens: int | None = None, power_mode: str | None = None, placement: str | None = None,
              catalog: Catalog | None = None) -> Estimate:
-    """Predict one configuration; raises EstimateError when it is not a candidate."""
+    """Predict one configuration (one replica, the bare model without a serving stack).
+
+    ``prompt_tokens`` and ``output_tokens`` give a text-generation request's shape (default:
+    the task's documented shape in planner/data/perf-factors.yaml); ``power_mode`` one of the
+    device's modes (default: its default mode). Raises EstimateError when the configuration is
+    not a candidate."""
     catalog = catalog or load_catalog()
     return predict(catalog.model(model_id), catalog.device(device_id), precision, batch_size, placement,
-                   catalog=catalog)
+                   catalog=catalog, prompt_tokens=prompt_tokens, output_tokens=output_tokens, power_mode=power_mode)
 
 
 def predict(model: ModelVariant, device: Device, precision: str, batch_size: int,
-            placement: str | None = None, factors: PerfFactors | None = None, catalog: Catalog | None = None) -> Estimate:
+            placement: str | None = None, factors: PerfFactors | None = None, catalog: Catalog | None = None, *,
+            prompt_tokens: int | None = None, output_tokens: int | None = None,
+            power_mode: str | None = None) -> Estimate:
     """One configuration; raises EstimateError when it is not a candidate."""
     if batch_size < 1:
         raise EstimateError(f"batch size must be at least 1, not {batch_size}")
+    for name, tokens in (("prompt_tokens", prompt_tokens), ("output_tokens", output_tokens)):
+        if tokens is not None and tokens < 1:
+            raise EstimateError(f"{name} must be at least 1, not {tokens}")
     factors = factors or load_factors()
     reason = supports(device, model, precision, factors)
     if reason:
         raise EstimateError(reason)
-    grid = Grid([Config(model, device, precision, placement or device.placements[0].value)], [batch_size], factors,
-                stored_corrections(catalog or load_catalog(), factors))
+    if power_mode is not None:
+        try:
+            device.mode(power_mode)
+        except ValueError as e:
+            raise EstimateError(str(e)) from e
+    config = Config(model, device, precision, placement or device.placements[0].value, prompt_tokens=prompt_tokens,
+                    output_tokens=output_tokens, power_mode=power_mode)
+    grid = Grid([config], [batch_size], factors, stored_corrections(catalog or load_catalog(), factors))
     if not grid.fits[0, 0]:
         raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
                             f"{device.id} has {device.memory_gb.value:g} GB")
@@ -114,6 +141,19 @@ def _column(values) -> np.ndarray:
 
 def figure_or_nan(figure: Figure | None) -> float:
     return figure.value if figure is not None else np.nan
+
+
+def _request(model: ModelVariant, f: PerfFactors) -> tuple[int, int]:
+    """(prompt, output) tokens of a model's default request: its benchmark's, else its task's."""
+    shape = f.shape_for(model.task)
+    request = model.request
+    return ((request and request.prompt_tokens) or shape.prompt_tokens,
+            (request and request.output_tokens) or shape.output_tokens)
+
+
+def _or_default(values: np.ndarray, default: np.ndarray) -> np.ndarray:
+    """Per-configuration values (NaN: not given) over the default column."""
+    return np.where(np.isnan(values)[:, None], default, values[:, None])
 
 
 @dataclass(frozen=True)
@@ -159,6 +199,7 @@ class Grid:
         self.compute_bound = predicted["compute_bound"]
         self.autoregressive = np.broadcast_to(c["auto"], self.latency_ms.shape)
         self.output_tokens = c["output"]
+        self.prompt_tokens = c["prompt"]
         self.measured: dict[tuple[int, int], str] = {}
         self._correct(corrections or {})
         self.energy_j = _blockwise(len(t), lambda rows: {"e": self.power_w[rows] * self.latency_ms[rows] / 1000 / b})["e"]
@@ -169,42 +210,65 @@ class Grid:
         self.accuracy = accuracy[t.model, t.precision][:, None]
 
     def _columns(self, t: ConfigTable) -> dict[str, np.ndarray]:
-        """Per-configuration inputs of the roofline (G x 1), gathered from per-device,
-        per-model and per-precision figures."""
+        """Per-configuration inputs of the roofline (G x 1), gathered from per-device (and
+        power mode), per-model and per-precision figures."""
         f = self.factors
         per_device, per_model = t.per_device, t.per_model
         shards = t.shards.astype(float)[:, None]
         share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
         peaks = np.array([[figure_or_nan(d.peak.get(p)) * 1e12 for p in t.precisions] for d in t.devices])
-        return {
+        raw = peaks[t.device, t.precision][:, None] * t.per_device_mode(power.mode_peak_scale) * scaling
+        dense = self._efficiency(t)
+        structure = per_model(lambda m: f.structure_multiplier(m.structure and m.structure.value))
+        auto = per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE) > 0
+        shapes = [llm.shape(m, f) if m.kind == ModelKind.AUTOREGRESSIVE else None for m in t.models]
+        chips = per_device(lambda d: d.chip_count)
+        columns = {
             "shards": shards,
-            "peak": peaks[t.device, t.precision][:, None] * self._efficiency(t) * scaling,
-            "bandwidth": per_device(lambda d: figure_or_nan(d.memory_bandwidth_gbs) * 1e9 * f.bandwidth_efficiency)
-            * shards * share,
+            "chips": np.where(auto, 1.0, chips),
+            "peak": raw * np.minimum(1.0, dense * structure),
+            "prefill_peak": raw * np.minimum(1.0, dense * f.prefill_efficiency),
+            "bandwidth": t.per_device_mode(power.mode_bandwidth) * 1e9 * f.bandwidth_efficiency * shards * share,
             "link": np.where(shards > 1, per_device(
                 lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency), np.nan),
+            "sram": per_device(lambda d: figure_or_nan(d.on_chip_memory_mb) * 1e6 / d.chip_count),
+            "on_chip_only": per_device(on_chip_only) > 0,
+            "host_link": per_device(lambda d: figure_or_nan(d.host_link_gbs) * 1e9),
             "bpp": _column([f.bytes_per_param[p] for p in t.precisions])[t.precision],
+            "kv_bpe": _column([f.kv_bytes(p) for p in t.precisions])[t.precision],
             "params": per_model(lambda m: figure_or_nan(m.params_m) * 1e6),
-            "gflops": per_model(lambda m: figure_or_nan(m.gflops)),
-            "act_mb": per_model(lambda m: f.activation_mb(m.family)),
-            "overhead": per_device(lambda d: f.step_overhead_ms[d.device_class] / 1000),
-            "auto": per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE) > 0,
-            "prompt": per_model(lambda m: f.shape_for(m.task).prompt_tokens),
-            "output": per_model(lambda m: f.shape_for(m.task).output_tokens),
-            "tdp": per_device(lambda d: figure_or_nan(d.tdp_w)) * share,
+            "gflops": per_model(lambda m: figure_or_nan(m.gflops)) * self._sequence_share(t, auto),
+            "act_mb": per_model(lambda m: f.activation_mb(m.structure and m.structure.value)),
+            "overhead": per_device(f.overhead_ms) / 1000,
+            "latency_batches": per_device(f.latency_batches),
+            "auto": auto,
+            "prompt": _or_default(t.prompt, per_model(lambda m: _request(m, f)[0])),
+            "output": _or_default(t.output, per_model(lambda m: _request(m, f)[1])),
+            "beams": per_model(lambda m: m.request.beams if m.request else 1),
+            "tdp": t.per_device_mode(power.mode_cap) * share,
             "idle": per_device(lambda d: figure_or_nan(d.idle_w)) * share,
-            "capacity": per_device(lambda d: figure_or_nan(d.memory_gb)) * share,
+            "capacity": per_device(lambda d: np.inf if on_chip_only(d) else figure_or_nan(d.memory_gb)) * share,
         }
+        for key in ("layers", "d_model", "attn_dim", "kv_elems", "active", "experts", "topk", "expert_params"):
+            values = np.array([np.nan if x is None else x[key] for x in shapes], dtype=float)
+            columns[key] = values[t.model][:, None]
+        return columns
+
+    @staticmethod
+    def _sequence_share(t: ConfigTable, auto: np.ndarray) -> np.ndarray:
+        """A single-pass transformer's work for a request of ``prompt_tokens`` tokens, as a share of
+        the work its FLOPs are published for (its documented sequence, 'seq 384'): encoders
+        scale with the tokens they are given (unpadded sequences cost less)."""
+        documented = t.per_model(lambda m: m.sequence_tokens or np.nan)
+        given = t.prompt[:, None]
+        share = np.where(np.isnan(given) | np.isnan(documented) | auto, 1.0, given / documented)
+        return share
 
     def _efficiency(self, t: ConfigTable) -> np.ndarray:
-        """Fraction of peak per configuration: a (device class, model family) table, gathered."""
-        classes = sorted({d.device_class for d in t.devices})
-        families = sorted({m.family for m in t.models})
-        table = np.array([[self.factors.efficiency(c, fam) for fam in families] for c in classes])
-        of_device = np.array([classes.index(d.device_class) for d in t.devices])
-        of_model = np.array([families.index(m.family) for m in t.models])
-        return table[of_device[t.device], of_model[t.model]][:, None]
+        """Fraction of peak per configuration on dense work: its (device, precision)'s, gathered."""
+        table = np.array([[self.factors.efficiency(d, p) for p in t.precisions] for d in t.devices])
+        return table[t.device, t.precision][:, None]
 
     def _correct(self, corrections: dict) -> None:
         """Measured cells take the measured figures; the rest of a measured configuration
@@ -274,12 +338,15 @@ class Grid:
                                   self.accuracy))
         tokens, per_mtok = gathered(self.tokens_per_s), gathered(self.usd_per_mtok)
         compute_bound = self.compute_bound[cells].tolist()
+        prompt, output = (gathered(np.where(self.autoregressive, a, np.nan)) for a in (self.prompt_tokens,
+                                                                                         self.output_tokens))
+        prompt, output = ([None if v is None else int(v) for v in col] for col in (prompt, output))
         configs: dict[int, tuple] = {}
         out = []
         for i, (g, k) in enumerate(zip(*(c.tolist() for c in cells))):
             if g not in configs:
                 x = self.configs[g]
-                configs[g] = x, _provenance(x.model, x.device, x.precision, x.placement, x.usd_per_hour), \
+                configs[g] = x, _provenance(x, self.factors), \
                     None if x.max_count is None else x.max_count // x.shards
             x, provenance, max_replicas = configs[g]
             if (g, k) in self.measured:
@@ -292,7 +359,8 @@ class Grid:
                 energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i], accuracy=accuracy[i],
                 bound_by="compute" if compute_bound[i] else "memory bandwidth", provenance=provenance,
                 max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i],
-                usd_per_mtok=per_mtok[i]))
+                usd_per_mtok=per_mtok[i], power_mode=x.power_mode or self.configs.mode_name(g),
+                latency_basis=LATENCY_BASIS, prompt_tokens=prompt[i], output_tokens=output[i]))
         return out
 
     def add_latency(self, added: AddedLatency) -> None:
@@ -351,18 +419,16 @@ def _roofline(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> dict[s
         seconds, compute_s, memory_s = _single_pass(c, b)
         ttft = tpot = nan
     elif auto.all():
-        seconds, compute_s, memory_s, ttft, tpot = _autoregressive(c, b, f)
+        seconds, compute_s, memory_s, ttft, tpot = llm.autoregressive(c, b, _memory_time)
     else:
-        single, auto_rows = _single_pass(c, b), _autoregressive(c, b, f)
+        single, auto_rows = _single_pass(c, b), llm.autoregressive(c, b, _memory_time)
         seconds, compute_s, memory_s = (np.where(auto, a, s) for a, s in zip(auto_rows, single))
         ttft, tpot = (np.where(auto, a, np.nan) for a in auto_rows[3:])
-    tdp, idle = c["tdp"], c["idle"]
-    idle = np.where(np.isnan(idle), tdp * f.idle_fraction_of_tdp, idle)
-    load = np.minimum(1.0, np.maximum(compute_s / seconds, f.memory_power_share * memory_s / seconds))
+    load = power.step_load(compute_s, memory_s, seconds, f.memory_power_share)
     return {
         "latency_ms": seconds * 1000,
         "throughput_rps": b / seconds,
-        "power_w": (idle + (tdp - idle) * load) * c["shards"],
+        "power_w": power.power_at_load(c["idle"], c["tdp"], load, f.idle_fraction_of_tdp) * c["shards"],
         "ttft_ms": ttft,
         "tpot_ms": tpot,
         "compute_bound": compute_s >= memory_s,
@@ -370,46 +436,44 @@ def _roofline(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> dict[s
     }
 
 
-def _memory_time(c: dict[str, np.ndarray], nbytes: np.ndarray) -> np.ndarray:
-    bandwidth = c["bandwidth"]
-    return np.where(np.isnan(bandwidth), 0.0, nbytes / np.where(np.isnan(bandwidth), 1.0, bandwidth))
+def _memory_time(c: dict[str, np.ndarray], nbytes: np.ndarray, used=1.0) -> np.ndarray:
+    """Seconds to move ``nbytes`` through device memory (none on a device without DRAM)."""
+    bandwidth = c["bandwidth"] * used
+    known = ~np.isnan(bandwidth)
+    return np.where(known, nbytes / np.where(known, bandwidth, 1.0), 0.0)
 
 
 def _single_pass(c: dict[str, np.ndarray], b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Single-pass and diffusion models: one step per batch, reading weights and activations.
-    Returns (seconds, compute seconds, memory seconds) per batch."""
-    compute = b * (c["gflops"] * 1e9) / c["peak"]
-    activations = b * c["gflops"] * c["act_mb"] * 1e6 * c["bpp"] / 4
-    memory = _memory_time(c, c["params"] * c["bpp"] + activations)
-    return np.maximum(compute, memory) + c["overhead"], compute, memory
+    """Single-pass and diffusion models: one step per batch. Returns (seconds, compute seconds,
+    memory seconds) per batch.
 
-
-def _autoregressive(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> tuple[np.ndarray, ...]:
-    """Autoregressive models: a prefill over the prompt, then one weight-reading step per
-    token. Sharded, each token all-reduces 4 x layers x d_model activations (2 bytes each)
-    per sequence. Returns (seconds, compute seconds, memory seconds, TTFT ms, TPOT ms)."""
-    shards, link, prompt, output = c["shards"], c["link"], c["prompt"], c["output"]
+    - compute: a batch of b costs b + ``latency_batches`` samples at the reached efficiency
+      (latency mode: one sample cannot fill the device); a multi-chip card puts a batch on
+      min(b, chips) of its chips;
+    - memory: the weights (unless they sit in on-chip SRAM) and the activations;
+    - a device without DRAM streams the weights that do not fit its SRAM from the host over
+      its host link, every batch;
+    - plus the fixed step overhead (launches, host round trip, runtime dispatch)."""
+    used = np.minimum(b, c["chips"]) / c["chips"]
     flops = c["gflops"] * 1e9
-    compute = b * flops / c["peak"]
-    d_model = (f.d_model_per_layer * c["params"] / 12) ** (1 / 3)
-    comm_bytes = 4 * (d_model / f.d_model_per_layer) * d_model * 2 * (shards - 1) / shards
-    comm = np.where(shards > 1, b * comm_bytes / np.where(np.isnan(link), 1.0, link), 0.0)
-    prefill = b * prompt * flops / c["peak"] + prompt * comm
-    token_mem = _memory_time(c, c["params"] * c["bpp"]) * np.ones_like(b)
-    token_step = np.maximum(compute, token_mem) + comm + c["overhead"]
-    return (prefill + output * token_step, prefill + output * compute, output * token_mem,
-            (prefill + token_step) * 1000, token_step * 1000)
+    compute = (b + c["latency_batches"]) * flops / (c["peak"] * used)
+    weights = c["params"] * c["bpp"]
+    resident = c["sram"] >= weights  # False where the SRAM size is unknown
+    activations = b * c["gflops"] * c["act_mb"] * 1e6 * c["bpp"] / 4
+    memory = _memory_time(c, np.where(resident, 0.0, weights) + activations, used)
+    spill = np.where(np.isnan(c["sram"]), 0.0, np.maximum(weights - np.nan_to_num(c["sram"]), 0.0))
+    host = np.where(c["on_chip_only"] & (spill > 0), spill / np.where(np.isnan(c["host_link"]), np.inf,
+                                                                       c["host_link"]), 0.0)
+    return np.maximum(compute, memory) + host + c["overhead"], compute, memory + host
 
 
 def _memory(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> np.ndarray:
-    """Device memory of one replica before sharding: weights with the runtime's overhead, plus
-    the KV cache (autoregressive) or the activations (others) of a batch."""
-    bpp, params, auto = c["bpp"], c["params"], c["auto"]
-    base = params * bpp / 1e9 * (1 + f.runtime_memory_overhead)
-    kv_scale = np.where(bpp >= 2, bpp / 2, 1.0)
-    kv = b * f.kv_gb_per_bparam_per_ktoken * params / 1e9 * (c["prompt"] + c["output"]) / 1000 * kv_scale
-    activations = b * (c["gflops"] * c["act_mb"]) * bpp / 4 / 1000
-    return base + np.where(auto, kv, activations)
+    """Device memory of one replica before sharding, GB: weights with the runtime's overhead,
+    plus the KV cache of whole requests (autoregressive) or the live activations of a batch
+    (others: a share of one sample's activation traffic per sample, as buffers are reused)."""
+    base = c["params"] * c["bpp"] / 1e9 * (1 + f.runtime_memory_overhead)
+    activations = b * c["gflops"] * c["act_mb"] * c["bpp"] / 4 / 1000 * f.activation_memory_fraction
+    return base + np.where(c["auto"], llm.kv_gb(c, b), activations)
 
 
 def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, f: PerfFactors):
@@ -460,24 +524,93 @@ def _accuracy(model: ModelVariant, precision: str, f: PerfFactors) -> float | No
     return None if base is None else base.value - f.accuracy_drop[precision]
 
 
+#: What an estimate's latency is: the bare model, one batch, no queue and no serving stack.
+LATENCY_BASIS = "service time of one batch (bare model: no queueing, no serving stack)"
+
+
 def _basis(figure: Figure | None) -> str:
     return figure.basis.value if figure else "unknown"
 
 
-def _provenance(model: ModelVariant, device: Device, precision: str, placement: str,
-                stated_price: float | None = None) -> dict[str, str]:
+def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     """Where each predicted figure comes from: the model, plus the basis of its inputs."""
+    model, device, precision, placement = x.model, x.device, x.precision, x.placement
     accuracy = "published" if precision in model.accuracy or (precision in ("fp32",) and model.accuracy) else "estimated"
     if not model.accuracy:
         accuracy = "unknown"
     cost_input = device.cloud_usd_per_hour if placement == "cloud" else device.purchase_usd
+    mode = device.mode(x.power_mode) if x.power_mode else device.default_mode
+    cap = f"{mode.name} mode cap: {_basis(mode.power_w)}" if mode else f"TDP: {_basis(device.tdp_w)}"
+    kv = ("KV cache from the architecture" if model.architecture else "KV cache by the d_model rule (no published "
+          "architecture)") if model.kind == ModelKind.AUTOREGRESSIVE else "live activations"
     return {
-        "latency_ms": f"model (peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)})",
+        "latency_ms": f"model (peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)}; "
+                      f"{f.efficiency_basis(device, precision)})",
         "throughput_rps": "model (batch / latency)",
-        "power_w": f"model (TDP: {_basis(device.tdp_w)})",
+        "power_w": f"model (idle + load x (cap - idle); {cap}, idle: "
+                   f"{_basis(device.idle_w) if device.idle_w else 'class share of the cap'})",
         "energy_j": "model (power x latency / batch)",
-        "memory_gb": f"model (parameters: {_basis(model.params_m)})",
-        "cost_usd_per_hour": "inventory price" if stated_price is not None else
+        "memory_gb": f"model (parameters: {_basis(model.params_m)}; {kv})",
+        "cost_usd_per_hour": "inventory price" if x.usd_per_hour is not None else
         f"{'price' if placement == 'cloud' else 'purchase price'}: {_basis(cost_input)}",
         "accuracy": accuracy,
     }
+
+
+class ServerEstimate(BaseModel):
+    """The highest request rate one replica sustains with its p99 latency under a bound (the
+    MLPerf Server scenario): the batch size that reaches it and the latency it runs at."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_id: str
+    device_id: str
+    precision: str
+    batch_size: int
+    rate_rps: float
+    tokens_per_s: float | None = None  # text generation: output tokens per second at that rate
+    p99_ms: float
+    p99_bound_ms: float
+    service_ms: float
+    power_mode: str | None = None
+    latency_basis: str
+    provenance: dict[str, str]
+
+
+SERVER_BATCHES = [2 ** k for k in range(11)]
+
+
+def server_rate(model_id: str, device_id: str, precision: str, p99_ms: float, *, batch_size: int | None = None,
+                prompt_tokens: int | None = None, output_tokens: int | None = None, power_mode: str | None = None,
+                hop_ms: float = 0.0, catalog: Catalog | None = None) -> ServerEstimate:
+    """The highest rate (requests/s, one replica) whose 99th-percentile latency meets ``p99_ms``:
+    each batch size (``batch_size``, else powers of two to 1024) is loaded until its fill time,
+    M/D/1 queueing wait and service time reach the bound (see planner.perf.queueing); the best
+    wins. ``hop_ms`` adds a serving stack's hop (MLPerf's LoadGen has none). Raises
+    EstimateError when no batch size meets the bound."""
+    from planner.perf import queueing
+
+    catalog = catalog or load_catalog()
+    best: tuple[float, Estimate] | None = None
+    reason = None
+    for batch in [batch_size] if batch_size else SERVER_BATCHES:
+        try:
+            e = estimate(model_id, device_id, precision, batch, prompt_tokens=prompt_tokens,
+                         output_tokens=output_tokens, power_mode=power_mode, catalog=catalog)
+        except EstimateError as error:
+            reason = reason or str(error)
+            continue
+        rate = queueing.max_rate(e.latency_ms, batch, p99_ms, hop_ms=hop_ms)
+        if rate > 0 and (best is None or rate > best[0]):
+            best = rate, e
+    if best is None:
+        raise EstimateError(reason or f"no batch size of {model_id} on {device_id} in {precision} meets a p99 of "
+                                      f"{p99_ms:g} ms")
+    rate, e = best
+    return ServerEstimate(
+        model_id=model_id, device_id=device_id, precision=precision, batch_size=e.batch_size, rate_rps=rate,
+        tokens_per_s=None if e.output_tokens is None else rate * e.output_tokens,
+        p99_ms=queueing.p99_latency_ms(e.latency_ms, e.batch_size, rate, hop_ms=hop_ms), p99_bound_ms=p99_ms,
+        service_ms=e.latency_ms, power_mode=e.power_mode,
+        latency_basis="p99 at the rate: batch fill + M/D/1 queueing wait (half the M/M/1 tail) + service"
+                      + (f" + {hop_ms:g} ms serving hop" if hop_ms else ""),
+        provenance={**e.provenance, "rate_rps": "model (highest rate meeting the p99 bound; planner.perf.queueing)"})

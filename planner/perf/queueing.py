@@ -1,0 +1,110 @@
+"""Latency under load: filling a batch, waiting in the queue, and the service time, at a rate.
+
+A request that arrives at a served model waits for its batch to fill, then for a free
+replica, then for the batch to run:
+
+- **fill**: a batch of b fills from its replica's share of the stream; the first request of a
+  batch waits for b - 1 more, (b - 1) / (rate / replicas) (the worst case in the batch, which
+  the high percentiles see), but no longer than one service time: a dynamic batcher starts
+  the next batch with what has arrived when the replica frees (Triton's and MLPerf harnesses'
+  behaviour);
+- **queueing**: batches arrive at rate / b and the replicas serve them in a fixed time, an
+  M/D/c queue. Its wait is taken as half the M/M/c (Erlang C) wait (the Allen-Cunneen
+  approximation with deterministic service), and its tail from the M/M/c tail
+  P(W > t) = C exp(-(c mu - lambda) t), halved the same way;
+- **service**: the batch's latency from the performance model;
+- plus the serving stack's hop (HTTP/gRPC) when the request comes through one.
+
+``p99_latency_ms`` adds them up; ``max_rate`` is the highest rate whose p99 meets a bound (the
+MLPerf Server scenario's question).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+PERCENTILE = 0.99
+
+
+def fill_ms(batch, rate_rps, replicas=1):
+    """Time for a batch to fill from a replica's share of the stream, ms (0 for batch 1)."""
+    return (np.asarray(batch, dtype=float) - 1) * np.asarray(replicas, dtype=float) / rate_rps * 1000
+
+
+def _erlang_c(servers: int, offered: float) -> float:
+    """Probability that an arrival waits in an M/M/c queue with ``offered`` = lambda / mu < servers."""
+    term, total = 1.0, 1.0
+    for k in range(1, servers):
+        term *= offered / k
+        total += term
+    last = term * offered / servers / (1 - offered / servers)
+    return last / (total + last)
+
+
+def wait_ms(service_ms: float, batch: int, rate_rps: float, replicas: int = 1,
+            percentile: float = PERCENTILE) -> float:
+    """The ``percentile`` wait for a free replica, ms: M/D/c as half the M/M/c tail; inf when
+    the replicas cannot keep up."""
+    mu = 1000 / service_ms  # batches per second per replica
+    arrivals = rate_rps / batch
+    offered = arrivals / mu
+    if offered >= replicas:
+        return math.inf
+    waits = _erlang_c(replicas, offered)
+    if waits <= 1 - percentile:
+        return 0.0
+    return 0.5 * math.log(waits / (1 - percentile)) / (replicas * mu - arrivals) * 1000
+
+
+def p99_latency_ms(service_ms: float, batch: int, rate_rps: float, replicas: int = 1, hop_ms: float = 0.0) -> float:
+    """The 99th-percentile latency of a request at ``rate_rps`` over ``replicas``: fill (at most
+    one service time), queueing, service and the serving hop."""
+    fill = min(fill_ms(batch, rate_rps, replicas), service_ms)
+    return fill + wait_ms(service_ms, batch, rate_rps, replicas) + service_ms + hop_ms
+
+
+def max_rate(service_ms: float, batch: int, bound_ms: float, replicas: int = 1, hop_ms: float = 0.0) -> float:
+    """The highest request rate whose p99 latency meets ``bound_ms`` (0 when none does). At low
+    rates a batch waits long to fill, at high rates the queue grows: the rates that meet a bound
+    form an interval, whose top is found on a log grid and refined by bisection."""
+    capacity = replicas * batch * 1000 / service_ms
+    rates = capacity * np.logspace(-5, 0, 201)[:-1]
+    ok = [p99_latency_ms(service_ms, batch, r, replicas, hop_ms) <= bound_ms for r in rates]
+    if not any(ok):
+        return 0.0
+    top = max(i for i, good in enumerate(ok) if good)
+    low, high = rates[top], rates[top + 1] if top + 1 < len(rates) else capacity
+    for _ in range(40):
+        mid = (low + high) / 2
+        if p99_latency_ms(service_ms, batch, mid, replicas, hop_ms) <= bound_ms:
+            low = mid
+        else:
+            high = mid
+    return float(low)
+
+
+def grid_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, replicas: np.ndarray,
+                hop_ms: float) -> np.ndarray:
+    """``p99_latency_ms`` for every cell of a grid at once (service times and replicas G x B)."""
+    b = np.broadcast_to(np.asarray(batches, dtype=float), service_ms.shape)
+    c = np.maximum(np.asarray(replicas, dtype=float), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mu = 1000 / service_ms
+        arrivals = rate_rps / b
+        offered = arrivals / mu
+        term = np.ones_like(service_ms)
+        total = np.ones_like(service_ms)
+        last = np.ones_like(service_ms)  # offered^(c-1) / (c-1)!
+        for k in range(1, int(np.nanmax(c)) if c.size else 1):
+            term = term * offered / k
+            below = k < c
+            total = total + np.where(below, term, 0.0)
+            last = np.where(k == c - 1, term, last)
+        tail = last * offered / c / (1 - offered / c)
+        waits = tail / (total + tail)
+        wait = np.where(waits > 1 - PERCENTILE,
+                        0.5 * np.log(waits / (1 - PERCENTILE)) / (c * mu - arrivals) * 1000, 0.0)
+        wait = np.where(offered >= c, np.inf, wait)
+    return np.minimum(fill_ms(b, rate_rps, c), service_ms) + wait + service_ms + hop_ms
