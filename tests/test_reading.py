@@ -59,6 +59,26 @@ def test_token_metrics_and_rates(text, expected):
     assert bounds(read(text)) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("chatbot: the price per 1M tokens no more than $0.15", {("token_cost", "<=", 0.15)}),  # per-token before $
+    ("llama chatbot, first-tokn latency under 600 ms", {("ttft", "<=", 600.0)}),  # a typo, then "latency"
+    ("condense news into tl;dr blurbs: 5 articles per second", {("throughput", ">=", 5.0)}),
+    ("embed product descriptions: 1,000 embeddings per second", {("throughput", ">=", 1000.0)}),
+    ("行人检测，帧率30", {("throughput", ">=", 30.0)}),
+])
+def test_more_ways_of_writing_bounds(text, expected):
+    assert bounds(read(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "include"), [
+    ("chat on NVIDIA H100 SXM only", ["nvidia-h100-sxm-80gb"]),  # the vendor before a variant
+    ("serve llama on 英伟达L4", ["nvidia-l4"]),  # a vendor that only describes the device
+    ("chatbot on two L4 GPUs", ["nvidia-l4"]),  # a class that only describes the device
+])
+def test_a_named_device_gives_its_id_only(text, include):
+    assert read(text).hardware.include == include
+
+
 def test_a_fine_tuning_job_is_bounded_by_its_total_time_and_spend():
     intent = read("fine-tune llama 3 8b with LoRA on 50k examples for 3 epochs, budget $200, done within 12 hours")
     assert bounds(intent) == {("job_cost", "<=", 200.0), ("job_time", "<=", 12.0)}
@@ -98,6 +118,8 @@ def test_request_shape_and_concurrency(text, prompt, output, concurrency):
     ("chatbot, cheapest per token", ("token_cost", "minimize")),
     ("LLM inference: the most tokens per second you can get", ("token_throughput", "maximize")),
     ("在H100上跑大模型，每秒token数越多越好", ("token_throughput", "maximize")),
+    ("pick the lowest-power option, under 10 W", ("power", "minimize")),
+    ("sentiment analysis with high throughput", ("throughput", "maximize")),
 ])
 def test_objectives(text, objective):
     o = read(text).objective

@@ -143,6 +143,9 @@ class ConstraintReader:
         following = self.lex.phrases("latency_kinds").scan(" ".join(after.split()[:3]))
         if kinds:
             kind = kinds[-1].key
+            if kind == "latency" and len(kinds) > 1 and kinds[-2].key != "latency" \
+                    and not self.space.text[kinds[-2].end:kinds[-1].start].strip(" -"):
+                kind = kinds[-2].key  # "first-token latency", "TTFT latency"
         elif following and following[0].key != "latency":
             kind = following[0].key
         elif self.job and q.unit in ("minute", "hour", "day", "week"):

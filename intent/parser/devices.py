@@ -5,7 +5,8 @@
    follows it: "Raspberry Pi 4" is another device, which the catalog does not hold.
 2. A count right before or after a device ("I have 4 A100s", "4×A100", "H100 x8", "我们有8张H100")
    says the user has those devices: they are owned as well as included.
-3. Vendors and classes ("NVIDIA", "GPU", "昇腾") follow, and each mention is included or excluded
+3. Vendors and classes ("NVIDIA", "GPU", "昇腾") follow, unless they only describe the device beside
+   them ("英伟达L4", "L4 GPUs" name the L4 alone), and each mention is included or excluded
    by the negation before it, or shares the previous one's side when only "and"/"or" separates them.
 4. A name that begins like a device ("B200", "RTX 3090", "TPU v6e") and is not a catalog device is
    kept as written with the closest catalog ids, for the warnings.
@@ -51,7 +52,8 @@ def device_phrases(catalog: Catalog) -> PhraseSet:
     for fam_id, family in catalog.families.items():
         groups[fam_id] = list(family.aliases) + [fam_id]
     for device in catalog.devices.values():
-        groups[device.id] = list(device.aliases) + [device.id]
+        names = list(device.aliases) + [device.id]
+        groups[device.id] = names + [f"{device.vendor} {n}" for n in names if not n.startswith(device.vendor)]
     return PhraseSet(groups, plural=True)
 
 
@@ -67,13 +69,29 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     reading.unknown = _unknown_devices(lexicon, space, catalog)
     mentions = [(m.start, m.end, m.key) for m in devices]
     for m in lexicon.hardware_words.scan(space.masked):
-        mentions.append((m.start, m.end, m.key.split(":", 1)[1]))
         space.mark_read(m.start, m.end)
+        selector = m.key.split(":", 1)[1]
+        if not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices):
+            mentions.append((m.start, m.end, selector))
     _sides(lexicon, space, sorted(mentions), reading, negated)
     for device, _ in reading.owned:
         if device not in reading.include:
             reading.include.append(device)
     return reading
+
+
+def _next_to(text: str, a: Match, b: Match) -> bool:
+    """Only spaces or hyphens between two mentions ("英伟达 L4", "L4 GPUs")."""
+    between = text[a.end:b.start] if a.end <= b.start else text[b.end:a.start]
+    return not between.strip(" -")
+
+
+def _names(catalog: Catalog, device_or_family: str, selector: str) -> bool:
+    """True when a vendor or class says nothing more than the device named beside it: "NVIDIA L4",
+    "L4 GPUs" name the L4 only."""
+    devices = [catalog.devices[device_or_family]] if device_or_family in catalog.devices else \
+        [d for d in catalog.devices.values() if d.family == device_or_family]
+    return bool(devices) and all(d.matches(selector) for d in devices)
 
 
 def _names_another_model(text: str, m: Match) -> bool:

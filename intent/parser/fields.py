@@ -66,7 +66,7 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     for sense in (m for m in lexicon.phrases("sense_words").scan(text) if free(m)):
         for metric in metrics:
             between = text[sense.end:metric.start] if metric.start >= sense.end else text[metric.end:sense.start]
-            if re.fullmatch(rf"\s*(?:(?:{fillers})\s*){{0,2}}", between):
+            if re.fullmatch(rf"[\s-]*(?:(?:{fillers})[\s-]*){{0,2}}", between):
                 found.append((metric.key, sense.key, min(sense.start, metric.start)))
                 space.mark_read(min(sense.start, metric.start), max(sense.end, metric.end))
     return sorted(_dedupe(found), key=lambda f: f[2])

@@ -23,6 +23,8 @@ NUMBER = re.compile(
     r"(?:e(?P<exp>[+-]?\d+)(?![a-z])|\s?\^\s?(?P<pow>[+-]?\d+))?"
 )
 RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
+#: A Chinese rate word right before a bare number makes it a rate: 帧率30, 吞吐量200.
+CN_RATE_WORD = re.compile(r"(?:帧率|吞吐量|吞吐)\s*(?:为|是|达到|不低于|至少)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,8 @@ class QuantityScanner:
                 return Quantity(start, suffix.end(), "throughput", value * g.factors[f"rate:{g.period_of(suffix.group('period'))}"])
             if period := self._cn_period(start):  # 每秒…30帧
                 return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
+        if CN_RATE_WORD.search(text, max(0, start - 6), start):  # 帧率30
+            return Quantity(start, end, "throughput", value)
         return Quantity(start, end, "bare", value)
 
     def _cost(self, start: int, end: int, value: float) -> Quantity:
@@ -241,7 +245,7 @@ class QuantityScanner:
         if m := g.token_price.match(self.text, end):
             per = g.token_price_factor(m.group("count"), m.group("scale"), m.group("word"))
             return Quantity(start, m.end(), "token_cost", value * 1e6 / per, unit="USD/Mtok")
-        if (per := self._cn_token_price(start)) is not None:
+        if (per := self._token_price_before(start)) is not None:
             return Quantity(start, end, "token_cost", value * 1e6 / per, unit="USD/Mtok")
         if m := g.per_period.match(self.text, end):
             period, end = g.period_of(m.group("period")), m.end()
@@ -256,15 +260,19 @@ class QuantityScanner:
             note = f"a {period}ly budget is divided by {hours} hours" if period != "day" else "a daily budget is divided by 24 hours"
         return Quantity(start, end, "cost", value * g.factors[f"cost:{period}"], note=note, needs_cue=needs_cue)
 
-    def _cn_token_price(self, start: int) -> float | None:
-        """The token count a Chinese price names before its amount (每百万token成本…1美元), if any."""
+    def _token_price_before(self, start: int) -> float | None:
+        """The tokens a price is for when the words name them before the amount: 每百万token成本…1美元,
+        "the price per 1M tokens no more than $0.15"."""
         clause_start, _ = self.space.clause_bounds(start)
         found = None
-        for m in self.g.cn_token_price.finditer(self.text, clause_start, start):
-            found = m
+        for pattern in (self.g.cn_token_price, self.g.token_price):
+            for m in pattern.finditer(self.text, clause_start, start):
+                if found is None or m.start() > found.start():
+                    found = m
         if found is None:
             return None
-        return self.g.token_price_factor(found.group("count"), found.group("scale"), "token")
+        word = found.groupdict().get("word") or "token"
+        return self.g.token_price_factor(found.group("count"), found.group("scale"), word)
 
     def _cn_period(self, start: int) -> str | None:
         """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元."""
