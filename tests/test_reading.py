@@ -200,6 +200,7 @@ def test_counts_of_devices_as_people_write_them(text, owned):
     ("chatbot for about 10,000 users", ("10,000 users", "not a load")),
     ("chatbot in production by Friday", ("by friday", "deadline")),
     ("Translate subtitles at 200 sentences/sec, servers in Frankfurt", ("frankfurt", "regions")),
+    ("fine-tune llama 3 8b with LoRA on 50k examples", ("lora", "planned as full training")),
 ])
 def test_what_is_not_held_is_quoted_in_warnings(text, fragments):
     assert warned(read(text), *fragments)

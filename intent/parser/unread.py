@@ -6,6 +6,7 @@ After every rule has read what it can, this pass looks at what is left:
   that is refused (``ImpossibleValue``), since planning without it would answer another question;
 - places and regions ("EU only", "data must stay in Germany", "us-east-1");
 - deadlines ("by Friday", "next sprint");
+- training methods the planner does not model ("with LoRA": planned as full training);
 - counts of devices with no device named ("8 GPUs") and counts of users that are not a load;
 - a "no X" or "only X" whose X no rule read ("no quantization", "open-source models only");
 - model and device names the catalog lacks, with the closest ids (from the model and device rules).
@@ -42,6 +43,9 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
                                                "anywhere its placement allows")
     out += _cloud_regions(space)
     out += _phrases(lexicon, space, "deadline_words", "dates and launch deadlines are not planned for")
+    out += _phrases(lexicon, space, "unmodelled_methods", "this training method is not modelled: the job is planned as "
+                                                          "full training, which needs more memory and compute",
+                    context=False)
     out += _scoped(lexicon, space)
     return out
 
@@ -115,12 +119,13 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
     return []
 
 
-def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str) -> list[str]:
+def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str, context: bool = True) -> list[str]:
     out = []
     for m in lexicon.words(name).scan(space.masked):
         if space.is_read(m.start, m.end):
             continue
-        out.append(f"'{_context(space, m.start, m.end)}': {why}")
+        quoted = _context(space, m.start, m.end) if context else space.text[m.start:m.end]
+        out.append(f"'{quoted}': {why}")
         space.mark_read(m.start, m.end)
     return out
 
@@ -135,13 +140,14 @@ def _cloud_regions(space: Workspace) -> list[str]:
 
 
 def _context(space: Workspace, start: int, end: int) -> str:
-    """A short quote around a phrase: its clause when short, else a few words either side."""
+    """A short quote around a phrase: its clause when short, else up to three words before it
+    and two after, within the clause."""
     clause_start, clause_end = space.clause_bounds(start)
     if clause_end - clause_start <= 48:
         return space.text[clause_start:clause_end].strip(" ,，。")
-    left = space.text[max(clause_start, start - 24):start].split(" ", 1)[-1] if start - clause_start > 24 \
-        else space.text[clause_start:start]
-    return (left + space.text[start:end] + " ".join(space.text[end:clause_end].split(" ")[:3])).strip(" ,，。")
+    before = space.text[clause_start:start].split()[-3:]
+    after = space.text[end:clause_end].split()[:2]
+    return " ".join([*before, space.text[start:end], *after]).strip(" ,，。")
 
 
 def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
