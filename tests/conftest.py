@@ -22,6 +22,12 @@ def corpus() -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+@pytest.fixture(scope="session")
+def fresh_corpus() -> list[dict]:
+    path = EVAL / "intents-fresh.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 @pytest.fixture(autouse=True)
 def isolated_data_dir(tmp_path_factory, monkeypatch):
     """Every test gets its own empty data directory (measurements, history)."""

@@ -85,3 +85,16 @@ def test_every_version_2_line_is_read_exactly(corpus):
         if wrong:
             misses.append((row["id"], wrong))
     assert misses == []
+
+
+def test_requests_written_by_people_who_never_saw_the_parser(fresh_corpus):
+    """tests/data/eval/intents-fresh.jsonl: the parser is judged on requests it was not tuned on."""
+    ok, misses = 0, []
+    for row in fresh_corpus:
+        got = project(parse(row["text"], offline=True).model_dump(mode="json"))
+        wrong = [f for f, want in {**VERSION_2_KEYS, **row["expect"]}.items() if not same(f, want, got[f])]
+        if wrong:
+            misses.append((row["id"], wrong))
+        else:
+            ok += 1
+    assert len(fresh_corpus) == 270 and ok / len(fresh_corpus) >= 0.98, misses

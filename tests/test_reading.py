@@ -65,6 +65,13 @@ def test_token_metrics_and_rates(text, expected):
     ("condense news into tl;dr blurbs: 5 articles per second", {("throughput", ">=", 5.0)}),
     ("embed product descriptions: 1,000 embeddings per second", {("throughput", ">=", 1000.0)}),
     ("行人检测，帧率30", {("throughput", ">=", 30.0)}),
+    ("translate listings, 200 listings per second", {("throughput", ">=", 200.0)}),  # any things per second
+    ("embedding service, maybe 12 replicas? p99 30ms", {("latency", "<=", 30.0)}),  # a count is no rate
+    ("chatbot: TTFT under 1 ms and 1,000,000 tokens per second", {("ttft", "<=", 1.0),
+                                                                 ("token_throughput", ">=", 1e6)}),
+    ("翻译模型，功耗低于-10瓦", {("power", "<=", -10.0)}),
+    ("agent with a per-user generation speed between 30 and 60 tokens/s", {("tpot", ">=", round(1000 / 60, 6)),
+                                                                           ("tpot", "<=", round(1000 / 30, 6))}),
 ])
 def test_more_ways_of_writing_bounds(text, expected):
     assert bounds(read(text)) == expected
@@ -77,6 +84,26 @@ def test_more_ways_of_writing_bounds(text, expected):
 ])
 def test_a_named_device_gives_its_id_only(text, include):
     assert read(text).hardware.include == include
+
+
+@pytest.mark.parametrize(("text", "field", "expected"), [
+    ("segmentation for a pick-and-place robot arm under 60 ms", "include", []),  # not the vendor Arm
+    ("toxicity classifier; legal says GDPR and SOC 2 apply", "include", []),  # 'apply' is no misspelt 'apple'
+    ("classify animals. No int4 please, the last int4 model was garbage.", "precisions",
+     ["fp32", "tf32", "fp16", "bf16", "fp8", "int8"]),  # a passing mention does not allow int4 again
+    ("Quick one: a copilot for our SREs with TTFT under 0.4 s", "objective", None),  # chatter, no preference
+    ("情感分析项目，准确率至少百分之九十，麻烦尽快哈", "objective", None),
+    ("Topic routing of support tickets into 40 queues", "task", "text-classification"),
+    ("Audio fingerprinting features on a Raspberry Pi 5", "task", "feature-extraction"),
+    ("classify skin lesions, HIPPA ofc", "compliance", ["hipaa"]),
+])
+def test_words_that_look_like_fields_and_are_not(text, field, expected):
+    intent = read(text)
+    got = {"include": intent.hardware.include, "precisions": [p.value for p in intent.precisions],
+           "objective": intent.objective, "task": intent.task.value if intent.task else None,
+           "compliance": [r.value for r in intent.policies.compliance]}[field]
+    assert got == expected
+
 
 
 def test_a_fine_tuning_job_is_bounded_by_its_total_time_and_spend():
@@ -102,6 +129,8 @@ def test_chinese_training_requests_keep_their_dataset_sizes(text, records, expec
     ("transcribe calls with 20 concurrent streams", None, None, 20),
     ("chatbot for 1,000 simultaneous sessions", None, None, 1000),
     ("chatbot for about 10,000 users", None, None, None),  # people, not a load
+    ("代码补全，输入长度4k，输出长度256", 4000, 256, None),  # a length word, no 'token'
+    ("story generation, prompts of 200 tokens, stories up to 1,500 tokens", 200, 1500, None),
     ("大模型文本生成服务，并发200", None, None, 200),
     ("语音识别服务，并发300路", None, None, 300),
 ])

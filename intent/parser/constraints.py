@@ -161,7 +161,7 @@ class ConstraintReader:
         """A token rate tied to one user's stream: "30 tokens/s per user", "每个用户每秒至少25个token"."""
         clause_start, clause_end = self.space.clause_bounds(q.start)
         after = self.space.text[q.end:min(clause_end, q.end + 30)]
-        before = self.space.text[max(clause_start, q.start - 30):q.start]
+        before = self.space.text[max(clause_start, q.start - 40):q.start]
         return bool(self.lex.words("per_user_words").scan(after) or self.lex.words("per_user_words").scan(before))
 
     def _per_user_speed(self, q: Quantity, op: str | None) -> list[Bound]:
@@ -227,7 +227,7 @@ class ConstraintReader:
         before = [m for m in self.leading[first:last] if m.end <= q.start and self._reaches(m, q)]
         if before:
             return before[-1].key
-        if previous is not None and previous.end >= clause_start:
+        if previous is not None and previous.end >= clause_start and _direction(previous) == _direction(q):
             gap = self.text[previous.end:q.start].strip()
             if gap in self.lex["coordinators"] or gap == "":
                 return self.ops.get(previous.start)
@@ -250,6 +250,14 @@ class ConstraintReader:
                 return m.key
             break
         return None
+
+
+def _direction(q: Quantity) -> str | None:
+    """The way a bare bound on this kind of amount points ("under 6 W and 3 GiB" share "under";
+    "TTFT under 1 ms and 1,000,000 tokens/s" do not: a rate is a floor)."""
+    if q.kind in ("percent", "bare"):
+        return ">="
+    return NATURAL_OP[Metric(q.kind)] if q.kind in Metric._value2member_map_ else None
 
 
 def _merge(bounds: list[Bound], text: str) -> tuple[list[Constraint], list[tuple[int, int]], list[str]]:

@@ -68,6 +68,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         space.mask(m.start, m.end)
     reading.unknown = _unknown_devices(lexicon, space, catalog)
     mentions = [(m.start, m.end, m.key) for m in devices]
+    for m in lexicon.words("not_hardware").scan(space.masked):
+        space.mask(m.start, m.end)
     for m in lexicon.hardware_words.scan(space.masked):
         space.mark_read(m.start, m.end)
         selector = m.key.split(":", 1)[1]

@@ -114,6 +114,7 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     order = list(bits)
     allowed: set[str] = set()
     forbidden: set[str] = set()
+    strong: set[str] = set()  # allowed with "only" or "or better": a contradiction is kept, not resolved
     notes: list[str] = []
     better = lexicon.words("or_better")
     for m in lexicon.phrases("precisions").scan(space.masked):
@@ -122,11 +123,15 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
         if negated(lexicon, space.text, m.start, clause_start, max_words=2):
             forbidden.add(m.key)
         elif any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])):
+            strong.add(m.key)
             wider = [p for p in order if bits[p] >= bits[m.key]]
             allowed.update(wider)
             notes.append(f"'{m.key} or better' read as any of {', '.join(wider)}")
         else:
             allowed.add(m.key)
+            if lexicon.words("only_cues").scan(space.text[max(0, m.start - 12):m.end + 8]):
+                strong.add(m.key)
+    allowed -= forbidden - strong  # "no int4 ... the last int4 model": a passing mention does not allow it
     if forbidden and not allowed:
         allowed = set(order) - forbidden
     return [p for p in order if p in allowed], notes

@@ -18,7 +18,7 @@ from intent.parser.text import Workspace
 from intent.parser.units import unit_factors
 
 NUMBER = re.compile(
-    r"(?P<sign>(?<![\w.-])-)?(?<![a-z0-9.#_])(?<![a-z0-9]-)"
+    r"(?P<sign>(?<![a-z0-9_.-])-)?(?<![a-z0-9.#_])(?<![a-z0-9]-)"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:e(?P<exp>[+-]?\d+)(?![a-z])|\s?\^\s?(?P<pow>[+-]?\d+))?"
 )
@@ -99,6 +99,14 @@ class Grammar:
         items = _alternation([i for i in self.lexicon["throughput_items"] if str(i).isascii()])
         return re.compile(rf"\s?(?:{items})\s*(?:per|/|an?|each|every)\s*(?P<period>{_bounded(self._period_index)})"
                           rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})")
+
+    @cached_property
+    def noun_rate(self) -> re.Pattern:
+        """Any things per second, minute, hour or day: "200 listings per second" is a rate too."""
+        periods = _alternation(w for w in self._period_index if str(w).isascii() and self._period_index[w] in
+                               ("second", "minute", "hour", "day"))
+        return re.compile(rf"\s?(?:[a-z][a-z-]*\s){{0,1}}[a-z][a-z-]*(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)"
+                          rf"(?P<period>(?:{periods}))(?![a-z0-9])")
 
     @cached_property
     def cn_item(self) -> re.Pattern:
@@ -227,7 +235,9 @@ class QuantityScanner:
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{g.period_of(period)}"])
         if m := g.currency_suffix.match(text, end):
             return self._cost(start, m.end(), value)
-        if m := g.metric_unit.match(text, end):
+        if (m := g.metric_unit.match(text, end)) is None and (rate := g.noun_rate.match(text, end)):
+            return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{g.period_of(rate.group('period'))}"])
+        if m is not None or (m := g.metric_unit.match(text, end)):
             metric, unit = g.metric_unit_of(m.group("unit"))
             return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"],
                             needs_cue=metric in ("memory", "job_time"), unit=unit)

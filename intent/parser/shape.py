@@ -49,8 +49,28 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
             shape.prompt_tokens = value
         elif role == "output" and shape.output_tokens is None:
             shape.output_tokens = value
+    for q in quantities:  # "输入长度4k", "max_tokens 256": a bare number after a length word
+        if q.kind != "bare" or space.is_read(q.start, q.end):
+            continue
+        role = _length_role(lexicon, space, q)
+        value = round(q.value)
+        if role == "prompt" and shape.prompt_tokens is None and value >= 1:
+            shape.prompt_tokens = value
+        elif role == "output" and shape.output_tokens is None and value >= 1:
+            shape.output_tokens = value
+        else:
+            continue
+        space.mark_read(q.start, q.end)
     shape.concurrency = read_concurrency(lexicon, space, shape.warnings)
     return shape
+
+
+def _length_role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
+    before = space.text[max(0, q.start - 24):q.start]
+    for m in reversed(lexicon.phrases("shape_lengths").scan(before)):
+        if re.fullmatch(r"\s*(?:[:=：为是]|of|is)?\s*(?:约|about|~)?\s*", before[m.end:]):
+            return m.key
+    return None
 
 
 def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:

@@ -81,8 +81,9 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     return spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead)
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (a swap of neighbours counts once), capped at limit + 1."""
+def edit_distance(a: str, b: str, limit: int, substitution: int = 1) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts once), capped at limit + 1;
+    ``substitution`` is what replacing one letter costs."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2: list[int] = []
@@ -90,7 +91,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution * (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         if min(current) > limit:
@@ -105,7 +106,10 @@ def _correct_cached(word: str, known: frozenset, candidates: tuple[str, ...]) ->
     if word in known or any(word.startswith(k) and word[len(k):] in SUFFIXES for k in candidates):
         return word
     limit = 1 if len(word) <= 8 else 2
-    scored = [(edit_distance(word, c, limit), c) for c in candidates]
+    # In short words a changed letter is more often another word than a slip ("apply" is not "apple"):
+    # there only a letter missing, extra or swapped is corrected.
+    substitution = 2 if len(word) <= 6 else 1
+    scored = [(edit_distance(word, c, limit, substitution), c) for c in candidates]
     best = min((s for s in scored if s[0] <= limit), default=None)
     return best[1] if best else word
 
