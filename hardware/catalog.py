@@ -107,11 +107,34 @@ def _directory_texts(directory: Path) -> list[tuple[str, str, str]]:
     return found
 
 
-def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, families: dict) -> None:
+#: What makes a device the device it is: a user catalog may refine a packaged device's figures,
+#: never these, so an organisation's exclusions ("no Huawei") bind to the packaged identity.
+IDENTITY_FIELDS = ("vendor", "device_class", "family")
+
+
+def _check_identity(path: str, device: Device, packaged: Device | None) -> None:
+    if packaged is None:
+        return
+    for name in IDENTITY_FIELDS:
+        if getattr(device, name) != getattr(packaged, name):
+            raise CatalogError(f"{path}: entry {device.id!r} field {name!r}: a user catalog cannot change a packaged "
+                               f"device's {name} ({getattr(packaged, name)!r}, not {getattr(device, name)!r}); "
+                               "give the device a new id to describe another one")
+    dropped = [tag for tag in packaged.vendor_tags if tag not in device.vendor_tags]
+    if dropped:
+        raise CatalogError(f"{path}: entry {device.id!r} field 'vendor_tags': a user catalog cannot drop a packaged "
+                           f"device's vendor tags ({', '.join(dropped)})")
+
+
+def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, families: dict,
+           packaged: dict[str, Device] | None = None) -> None:
+    """Add each file's entries, by id; ``packaged`` devices keep their identity (see IDENTITY_FIELDS)."""
     for path, name, text in texts:
         if name == DEVICE_FILE:
             parsed = _parse_file(path, text, DeviceFile)
             _check_unique(path, [d.id for d in parsed.devices], "device")
+            for device in parsed.devices:
+                _check_identity(path, device, (packaged or {}).get(device.id))
             families.update(parsed.families)
             devices.update({d.id: d for d in parsed.devices})
         else:
@@ -123,19 +146,22 @@ def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, famil
 @lru_cache(maxsize=8)
 def load_catalog(extra_dir: str | None = None) -> Catalog:
     """The packaged catalog, with entries from ``extra_dir`` added or overriding by id."""
-    texts = _packaged_texts() + (_directory_texts(Path(extra_dir)) if extra_dir else [])
+    packaged, extra = _packaged_texts(), (_directory_texts(Path(extra_dir)) if extra_dir else [])
     devices: dict[str, Device] = {}
     models: dict[str, ModelVariant] = {}
     families: dict[str, Family] = {}
-    _merge(texts, devices, models, families)
+    _merge(packaged, devices, models, families)
+    _merge(extra, devices, models, families, packaged=dict(devices))
+    texts = packaged + extra
     digest = hashlib.sha256("\n".join(text for _, _, text in texts).encode()).hexdigest()[:16]
     return Catalog(devices=devices, models=models, families=families, digest=digest)
 
 
 def validate_directory(directory: str | Path) -> Catalog:
-    """Validate a user's catalog directory on its own; raises CatalogError on the first problem."""
+    """Validate a user's catalog directory on its own (and its overrides against the packaged
+    devices); raises CatalogError on the first problem."""
     devices: dict[str, Device] = {}
     models: dict[str, ModelVariant] = {}
     families: dict[str, Family] = {}
-    _merge(_directory_texts(Path(directory)), devices, models, families)
+    _merge(_directory_texts(Path(directory)), devices, models, families, packaged=load_catalog().devices)
     return Catalog(devices=devices, models=models, families=families)

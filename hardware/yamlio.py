@@ -4,6 +4,8 @@ only when a text is not in the cache, so a warm start skips it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hardware.jsoncache import cached, digest
 
 #: Texts at least this long (the packaged catalogs, lexicon and rule files) go through the cache.
@@ -71,6 +73,16 @@ def line_of(text: str, loc: tuple) -> int | None:
         else:
             break
     return node.start_mark.line + 1 if node is not None else None
+
+
+def first_duplicate(ids: Iterable[str]) -> str | None:
+    """The first id seen twice, or None (one pass: a file with 20,000 entries is checked at once)."""
+    seen: set[str] = set()
+    for entry_id in ids:
+        if entry_id in seen:
+            return entry_id
+        seen.add(entry_id)
+    return None
 
 
 def read_validated(path, model, what: str, error: type[Exception]):

@@ -82,6 +82,20 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
         catalog_hash=catalog.digest, policy_hash=effects.policy_hash)
 
 
+def offline_tasks(intent: Intent, catalog: Catalog) -> tuple[str, ...]:
+    """The task the offline rules read in the intent's text, when they read one: an organisation
+    rule scoped to a task applies when either reading gives it (a model that relabels
+    "summarize tickets" as question answering does not escape a rule on summarization)."""
+    from intent.errors import IntentError
+    from intent.parser import parse_rules
+
+    try:
+        task = parse_rules(intent.text, catalog).task if intent.text.strip() else None
+    except IntentError:
+        return ()
+    return (task.value,) if task is not None and task != intent.task else ()
+
+
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
                alternatives: int = 3, organisation=None, pareto: bool = False) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message.
@@ -98,7 +112,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
                 alternatives: int, organisation, pareto: bool) -> ExecutionPlan:
     import policies
 
-    effects = policies.preflight(intent, organisation, catalog)
+    effects = policies.preflight(intent, organisation, catalog, offline_tasks(intent, catalog) if organisation else ())
     intent = effects.intent
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent, catalog, settings, inventory, effects)

@@ -115,7 +115,7 @@ class Constraint(_Frozen):
 
     metric: Metric
     op: Literal["<=", ">="]
-    value: float
+    value: float = Field(allow_inf_nan=False, description="a finite number (NaN is never a bound)")
     unit: str
 
     @model_validator(mode="after")
@@ -142,8 +142,8 @@ class HardwareSelection(_Frozen):
 class DifferentialPrivacy(_Frozen):
     """A differential-privacy request; epsilon is None when no budget is named yet."""
 
-    epsilon: float | None = None
-    delta: float | None = None
+    epsilon: float | None = Field(None, allow_inf_nan=False)
+    delta: float | None = Field(None, allow_inf_nan=False)
 
 
 class Policies(_Frozen):

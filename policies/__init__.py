@@ -19,7 +19,13 @@ from policies.detection import Detection
 from policies.errors import PolicyError
 from policies.greenlist import GreenListWatermark, fingerprint, verify_fingerprint
 from policies.image_watermark import ImageWatermark
-from policies.organisation import OrganisationPolicy, PolicyViolation, apply_policy, load_policy
+from policies.organisation import (
+    OrganisationPolicy,
+    PolicyViolation,
+    applicable_rules,
+    apply_policy,
+    load_policy,
+)
 from policies.privacy import dp_parameters
 from policies.watermark import watermark_latency, watermark_parameters
 
@@ -55,18 +61,20 @@ def _placement_rule(rule_id: str, allowed: list[str]):
 
 
 def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
-              catalog: Catalog | None = None) -> PolicyEffects:
+              catalog: Catalog | None = None, other_tasks=()) -> PolicyEffects:
     """Apply the organisation's rules (refusing requests that loosen them), then turn every
     policy into what the planner must respect. With the catalog, a watermark's latency is
-    worked out per model where the model's output size matters."""
+    worked out per model where the model's output size matters. ``other_tasks`` are tasks
+    other readings of the request gave (see ``apply_policy``)."""
     causes: dict[str, str] = {}
     if organisation is not None:
-        intent, causes = apply_policy(intent, organisation)
+        intent, causes = apply_policy(intent, organisation, other_tasks)
     effects = PolicyEffects(intent=intent, regimes=[load_regime(r.value) for r in intent.policies.compliance],
                             causes=causes, policy_hash=organisation.digest if organisation else None)
     if organisation is not None:
-        effects.allowed_placements = {r.id: list(r.require.deployment) for r in organisation.rules
-                                      if r.require.deployment and r.applies(intent)}
+        effects.allowed_placements = {r.id: list(r.require.deployment)
+                                      for r in applicable_rules(intent, organisation, other_tasks)
+                                      if r.require.deployment}
     if intent.policies.watermark:
         task = intent.task.value if intent.task else None
         tokens = load_factors().shape_for(task or "default").output_tokens
