@@ -119,7 +119,7 @@ def test_injection_cannot_drop_a_regime_the_request_names():
     with ScriptedServer([Answer(arguments=answer)]) as server:
         intent = parse(text, settings=settings_for(server))
     assert [r.value for r in intent.policies.compliance] == ["hipaa"]
-    assert any("kept hipaa" in a for a in intent.assumptions)
+    assert any("kept hipaa" in w for w in intent.warnings)
     assert json.dumps(text) in server.requests[0]["messages"][1]["content"]  # the text went as quoted data
 
 
