@@ -18,6 +18,7 @@ from intent.llm.crosscheck import reads_nothing, restore
 from intent.schema import Intent
 from intent.settings import Settings
 
+READ_NOTHING = "the model's answer read no task and no bound from the request; used the offline rules"
 COMPARED = ("task",)  # the rest of what the rules read is restored (crosscheck.py), not only noted
 
 
@@ -39,8 +40,7 @@ def parse_online(text: str, settings: Settings, catalog: Catalog) -> Intent:
     if rules is None:
         return model
     if reads_nothing(model, rules):
-        return _with(rules, warnings=["the model's answer read no task and no bound from the request; "
-                                      "used the offline rules"])
+        return _with(rules, warnings=[READ_NOTHING])
     return merge(model, rules, attempts, catalog)
 
 

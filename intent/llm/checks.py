@@ -17,7 +17,6 @@ from intent.parser.quantities import scan_quantities
 from intent.parser.text import Workspace, normalise
 from intent.schema import Intent
 
-
 #: The text is scanned in pieces of about this many characters, cut at clause breaks, so the
 #: check takes time in proportion to the text's length whatever its length (the whole text is
 #: read: a bound past the offline parser's cap is still traceable).
