@@ -9,14 +9,23 @@ from intent.steps import plan_steps
 from planner.errors import InfeasibleError
 from planner.plan import ExecutionPlan
 from planner.single import plan_intent
+from planner.solve.budget import TimeBudget
 from planner.solve.chooser import SolverSettings
 
 COMPLIANCE_NAMES = ("hipaa", "gdpr", "pci-dss", "soc2")
 
 
+def _solver(settings: Settings) -> SolverSettings:
+    """The solver settings of one plan: its time limit bounds the whole plan's solving (see planner.solve.budget)."""
+    return SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
+                          budget=TimeBudget(settings.solver_time_limit_s))
+
+
 def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: SolverSettings, effects,
                           inventory, result) -> list:
     """What the compliance regimes cost: the plan against the same request without them."""
+    if solver.skip("compliance comparison (the plan without the regimes)"):
+        return sections
     free = intent.model_copy(update={"policies": intent.policies.model_copy(update={"compliance": []})})
     try:
         baseline = plan_intent(free, catalog, [], solver, effects.added_latency, inventory, alternatives=0)
@@ -45,7 +54,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
 
     factors = load_factors()
     job = setup(intent, factors)
-    solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
+    solver = _solver(settings)
     rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors)
     row, status, objective = choose(rows, intent, solver)
     steps = steps_of(job)
@@ -104,7 +113,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     try:
         return _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto)
     except InfeasibleError as exc:
-        exc.report = exc.report.model_copy(update={"notes": list(intent.warnings)})
+        exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
         raise
 
 
@@ -116,7 +125,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     intent = effects.intent
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent, catalog, settings, inventory, effects)
-    solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
+    solver = _solver(settings)
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.added_latency, inventory,
                          alternatives, pareto)
     device = catalog.device(result.choice.device_id)
@@ -128,6 +137,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,
         pareto_front=result.pareto_front,
         assumptions=list(intent.assumptions) + result.assumptions + effects.assumptions,
-        warnings=list(intent.warnings), policies=sections, steps=plan_steps(intent, result.choice, sections),
+        warnings=list(intent.warnings) + ([solver.budget.describe()] if solver.budget.skipped else []),
+        policies=sections, steps=plan_steps(intent, result.choice, sections),
         solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,
     )

@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from intent.schema import Constraint, Metric, Sense
 from planner.perf.roofline import Estimate
+from planner.solve.budget import TimeBudget
 from planner.solve.cpsat import cp_model
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
@@ -60,6 +61,11 @@ class SolverSettings:
     seed: int = 0
     workers: int = 1
     max_replicas: int = 64
+    budget: TimeBudget | None = field(default=None, compare=False)  # the whole plan's wall time, when bounded
+
+    def skip(self, part: str) -> bool:
+        """Whether the plan's time is spent, so ``part`` is to be skipped (and is noted as such)."""
+        return self.budget is not None and self.budget.skip(part)
 
 
 @dataclass(frozen=True)
@@ -286,7 +292,8 @@ class OrderedResult:
 def new_solver(cp, settings: SolverSettings):
     """A CP-SAT solver with the explicit time limit, seed and worker count plans are reproducible by."""
     solver = cp.CpSolver()
-    solver.parameters.max_time_in_seconds = settings.time_limit_s
+    solver.parameters.max_time_in_seconds = (settings.time_limit_s if settings.budget is None
+                                             else settings.budget.solve_seconds(settings.time_limit_s))
     solver.parameters.random_seed = settings.seed
     solver.parameters.num_workers = settings.workers
     return solver
