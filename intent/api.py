@@ -19,12 +19,26 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)
     if offline or not settings.llm_configured:
-        from intent.parser import parse_rules
-
-        return parse_rules(text, catalog)
+        return read_offline(text, catalog)
     from intent.llm import parse_online
 
     return parse_online(text, settings, catalog)
+
+
+def read_offline(text: str, catalog) -> Intent:
+    """The offline rules' reading; a value they read that the Intent cannot hold (a number out
+    of range) is IntentNotUnderstood naming the field, not a validation traceback."""
+    from pydantic import ValidationError
+
+    from intent.errors import IntentNotUnderstood
+    from intent.parser import parse_rules
+
+    try:
+        return parse_rules(text, catalog)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise IntentNotUnderstood(text, f"field {where!r}: {first['msg']} (a number in it is out of range)") from exc
 
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,

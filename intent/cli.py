@@ -37,7 +37,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2, "fleet-error": 2}
+#: 2: a request, or a file given with it (catalog, inventory, fleet, policy, measurements), that cannot be
+#: read or holds an impossible value; 3: an infeasible request; 1: anything else (a policy refusal included).
+EXIT_CODES = {"intent-not-understood": 2, "infeasible": 3, "missing-task": 2, "fleet-error": 2, "not-finite": 2,
+              "catalog-invalid": 2, "policy-error": 2, "measurements-invalid": 2}
 
 
 @app.callback(invoke_without_command=True)

@@ -22,3 +22,15 @@ class IntentNotUnderstood(IntentError):
         self.reason = reason
         self.hint = f'try a request such as "{EXAMPLE_REQUEST}" or "用最低功耗在10ms内完成图像分类"'
         super().__init__(f"could not read a deployment request: {reason}")
+
+
+class NotFinite(IntentError):
+    """A result holds a number JSON cannot carry (NaN or infinity): a value in the request or a
+    catalog figure is out of range."""
+
+    code = "not-finite"
+
+    def __init__(self, where: str):
+        self.where = where
+        self.hint = "check the numbers in the request and in any --catalog, --inventory or fleet file"
+        super().__init__(f"the result holds a value that is not a finite number at {where}")

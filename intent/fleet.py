@@ -48,7 +48,8 @@ class WorkloadEntry(BaseModel):
     request: str | None = Field(None, description="what the workload needs, in words")
     intent: Intent | None = Field(None, description="a parsed intent (the JSON contract) instead of words")
     priority: int = Field(1, ge=1, le=100, description="higher is placed first; priorities are strict")
-    deadline_hours: float | None = Field(None, gt=0, description="training and fine-tuning: finish within")
+    deadline_hours: float | None = Field(None, gt=0, allow_inf_nan=False,
+                                         description="training and fine-tuning: finish within")
 
     @model_validator(mode="after")
     def _one_source(self) -> WorkloadEntry:

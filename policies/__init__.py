@@ -7,6 +7,7 @@ parts of the plan, each naming the words of the request that caused it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from hardware import Catalog, Device
@@ -66,6 +67,7 @@ def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
     policy into what the planner must respect. With the catalog, a watermark's latency is
     worked out per model where the model's output size matters. ``other_tasks`` are tasks
     other readings of the request gave (see ``apply_policy``)."""
+    _check_privacy(intent)
     causes: dict[str, str] = {}
     if organisation is not None:
         intent, causes = apply_policy(intent, organisation, other_tasks)
@@ -83,6 +85,19 @@ def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
         if effects.added_latency:
             effects.assumptions.append(f"watermarking adds {_describe_added(effects.added_latency)}; planned with it")
     return effects
+
+
+def _check_privacy(intent: Intent) -> None:
+    """A privacy budget the request names must be possible: epsilon > 0, 0 < delta < 1."""
+    dp = intent.policies.differential_privacy
+    if dp is None:
+        return
+    if dp.epsilon is not None and not (math.isfinite(dp.epsilon) and dp.epsilon > 0):
+        raise PolicyError(f"field 'policies.differential_privacy.epsilon': epsilon must be a positive number, "
+                          f"not {dp.epsilon:g} (smaller is more private, e.g. epsilon 1)")
+    if dp.delta is not None and not 0 < dp.delta < 1:
+        raise PolicyError(f"field 'policies.differential_privacy.delta': delta must be between 0 and 1, "
+                          f"not {dp.delta:g} (e.g. delta 1e-6)")
 
 
 def _describe_added(added: AddedLatency) -> str:

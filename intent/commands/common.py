@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from enum import Enum
 from typing import Annotated
 
@@ -35,7 +36,26 @@ def console():
 
 
 def print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    """Print ``data`` as JSON; a non-finite number (which JSON cannot hold) is a typed error naming where it is."""
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False)
+    except ValueError:
+        from intent.errors import NotFinite
+
+        raise NotFinite(non_finite_path(data)) from None
+    typer.echo(text)
+
+
+def non_finite_path(data, where: str = "") -> str:
+    """The dotted path of the first NaN or infinite number in ``data`` ("" when there is none)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return where or "(the value)"
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = non_finite_path(value, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return ""
 
 
 def note_offline(offline: bool) -> None:

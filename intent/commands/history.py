@@ -40,7 +40,8 @@ def calibrate(
     (the last three may be empty). A measurement replaces an earlier one of the same configuration.
     """
     from hardware import load_catalog
-    from planner.measure.store import load_store, merge, read_measurements, save_store, store_path
+    from hardware.yamlio import read_text
+    from planner.measure.store import MeasurementError, load_store, merge, read_measurements, save_store, store_path
 
     if reset:
         save_store([])
@@ -55,7 +56,7 @@ def calibrate(
     if not path.is_file():
         raise typer.BadParameter(f"{measurements}: no such file")
     cat = load_catalog()
-    new = read_measurements(path.read_text(encoding="utf-8"), str(path), cat.models, cat.devices)
+    new = read_measurements(read_text(path, "measurements file", MeasurementError), str(path), cat.models, cat.devices)
     stored = save_store(merge(load_store(), new))
     typer.echo(f"stored {len(new)} measurement(s) in {stored}; plans now use them")
 

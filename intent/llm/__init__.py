@@ -23,11 +23,11 @@ COMPARED = ("task",)  # the rest of what the rules read is restored (crosscheck.
 
 
 def parse_online(text: str, settings: Settings, catalog: Catalog) -> Intent:
+    from intent.api import read_offline
     from intent.llm.client import LLMFailure, ask_model
-    from intent.parser import parse_rules
 
     try:
-        rules: Intent | None = parse_rules(text, catalog)
+        rules: Intent | None = read_offline(text, catalog)
     except IntentNotUnderstood:
         rules = None
     try:
