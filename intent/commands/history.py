@@ -66,7 +66,10 @@ def history_list(json_out: JsonOpt = False,
     """List stored plans, newest first (see also: intentctl show ID, intentctl diff ID ID)."""
     from intent import history
 
-    items = [e.summary() for e in history.entries(limit)]
+    found, skipped = history.read_entries(limit)
+    items = [e.summary() for e in found]
+    if skipped:
+        typer.echo(f"intentctl: skipped {skipped} stored plan(s) that could not be read", err=True)
     if json_out:
         print_json(items)
         return
