@@ -93,9 +93,14 @@ def value(row: Estimate, metric: str) -> float | None:
     return getattr(row, FIELD[metric])
 
 
+#: The largest scaled figure the model holds. A bound beyond it (1e40 ms) means the same as one at
+#: it, since every row's figure is far below; CP-SAT's coefficients must stay within 64 bits.
+SCALED_LIMIT = 2 ** 50
+
+
 def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
-    """Scale a figure to an integer; ``up`` or ``down`` rounds against a bound."""
-    scaled = amount * SCALE[metric]
+    """Scale a figure to an integer, clamped to +-SCALED_LIMIT; ``up`` or ``down`` rounds against a bound."""
+    scaled = max(-SCALED_LIMIT, min(SCALED_LIMIT, amount * SCALE[metric]))
     if direction == "up":
         return math.ceil(scaled - 1e-9)
     if direction == "down":
