@@ -18,7 +18,6 @@ from hardware.catalog import Catalog, close_matches
 from hardware.errors import CatalogError
 from hardware.yamlio import YAMLError, load_yaml, read_text
 
-
 #: The most devices one entry may count (a finite fleet; the solver's integers stay small).
 MAX_COUNT = 1_000_000
 

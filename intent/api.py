@@ -9,6 +9,8 @@ from __future__ import annotations
 from intent.schema import Intent
 from intent.settings import Settings, load_settings
 
+UNDECODABLE = "the request held bytes that are not UTF-8 text; they are read as \ufffd"
+
 
 def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None,
           settings: Settings | None = None) -> Intent:
@@ -26,8 +28,7 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
 
         intent = parse_online(text, settings, catalog)
     if undecodable:
-        intent = intent.model_copy(update={"warnings": [*intent.warnings, "the request held bytes that are not "
-                                                        "UTF-8 text; they are read as \ufffd"]})
+        intent = intent.model_copy(update={"warnings": [*intent.warnings, UNDECODABLE]})
     return intent
 
 

@@ -10,7 +10,6 @@ import sys
 import textwrap
 
 import pytest
-
 from typer.testing import CliRunner
 
 from intent import history, plan

@@ -41,7 +41,14 @@ def calibrate(
     """
     from hardware import load_catalog
     from hardware.yamlio import read_text
-    from planner.measure.store import MeasurementError, load_store, merge, read_measurements, save_store, store_path
+    from planner.measure.store import (
+        MeasurementError,
+        load_store,
+        merge,
+        read_measurements,
+        save_store,
+        store_path,
+    )
 
     if reset:
         save_store([])
