@@ -23,8 +23,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-#: The distribution whose TR39 data step 3 reads; its version keys the cached letter map.
-CONFUSABLES_DISTRIBUTION = "confusable-homoglyphs"
+#: The package whose TR39 data step 3 reads; its data file keys the cached letter map.
+CONFUSABLES_PACKAGE = "confusable_homoglyphs"
 
 
 def canonical(raw: str, fold: bool = True) -> str:
@@ -82,13 +82,16 @@ def _is_letter(text: str, i: int) -> bool:
 @lru_cache(maxsize=1)
 def look_alike_letters() -> dict[str, str]:
     """Every non-ASCII letter whose TR39 confusable prototype is one ASCII letter -> that letter.
-    Derived once from the library's data and kept in the start-up cache."""
-    from importlib.metadata import version
+    Derived once from the library's data and kept in the start-up cache, keyed by the data
+    file's size and time (cheaper than asking the package metadata for its version)."""
+    from importlib.util import find_spec
+    from pathlib import Path
 
     from hardware.jsoncache import cached, digest
 
-    key = digest(f"{CONFUSABLES_DISTRIBUTION}=={version(CONFUSABLES_DISTRIBUTION)}")
-    return cached("look-alike-letters", key, _derive_look_alikes)
+    data = Path(find_spec(CONFUSABLES_PACKAGE).origin).parent / "confusables.json"
+    stat = data.stat()
+    return cached("look-alike-letters", digest(f"{data}:{stat.st_size}:{stat.st_mtime_ns}"), _derive_look_alikes)
 
 
 def _derive_look_alikes() -> dict[str, str]:
@@ -104,9 +107,4 @@ def _derive_look_alikes() -> dict[str, str]:
     return letters
 
 
-def hidden_or_look_alike(raw: str) -> bool:
-    """Whether folding changes the text: it holds hidden characters or look-alike letters."""
-    return canonical(raw) != canonical(raw, fold=False)
-
-
-__all__ = ["canonical", "hidden_or_look_alike", "latin_skeleton", "look_alike_letters"]
+__all__ = ["canonical", "latin_skeleton", "look_alike_letters"]
