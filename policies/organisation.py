@@ -86,7 +86,7 @@ class Rule(BaseModel):
         task = next((t for t in self.when.task if t in reading.tasks), None)
         if task is not None:
             return f"task {task}"
-        word = next((w for w in self.when.words if canonical(w) in reading.text), None)
+        word = next((w for w in self.when.words if _read(w) in reading.text), None)
         if word is not None:
             return f"the word {word!r}"
         regime = next((r for r in self.when.compliance if r in intent.policies.compliance), None)
@@ -96,7 +96,7 @@ class Rule(BaseModel):
         """The trigger words found only once hidden characters and look-alike letters were read."""
         if self.when is None:
             return []
-        return [w for w in self.when.words if canonical(w) in reading.text and canonical(w) not in reading.plain]
+        return [w for w in self.when.words if _read(w) in reading.text and _read(w) not in reading.plain]
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,13 @@ class Reading:
     @classmethod
     def of(cls, intent: Intent, other_tasks=()) -> Reading:
         tasks = {intent.task.value} if intent.task else set()
-        return cls(text=canonical(intent.text), plain=canonical(intent.text, fold=False),
+        return cls(text=_read(intent.text), plain=_read(intent.text, fold=False),
                    tasks=frozenset(tasks | {getattr(t, "value", t) for t in other_tasks if t}))
+
+
+def _read(text: str, fold: bool = True) -> str:
+    """Text as the parser reads it (intent.folding), with runs of white space as one space."""
+    return " ".join(canonical(text, fold).split())
 
 
 class OrganisationPolicy(BaseModel):
