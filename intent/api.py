@@ -51,7 +51,7 @@ def _only_escapes(text: str) -> bool:
 
 def read_offline(text: str, catalog) -> Intent:
     """The offline rules' reading; a value they read that the Intent cannot hold (a number out
-    of range) is IntentNotUnderstood naming the field, not a validation traceback."""
+    of range) is IntentNotUnderstood naming the field, not a validation or overflow traceback."""
     from pydantic import ValidationError
 
     from intent.errors import IntentNotUnderstood
@@ -63,6 +63,8 @@ def read_offline(text: str, catalog) -> Intent:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise IntentNotUnderstood(text, f"field {where!r}: {first['msg']} (a number in it is out of range)") from exc
+    except OverflowError as exc:  # a count too large for an integer (10^400 epochs)
+        raise IntentNotUnderstood(text, f"a number in it is too large to use ({exc})") from exc
 
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,

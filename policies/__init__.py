@@ -95,6 +95,9 @@ def _check_privacy(intent: Intent) -> None:
     if dp.epsilon is not None and not (math.isfinite(dp.epsilon) and dp.epsilon > 0):
         raise PolicyError(f"field 'policies.differential_privacy.epsilon': epsilon must be a positive number, "
                           f"not {dp.epsilon:g} (smaller is more private, e.g. epsilon 1)")
+    if dp.epsilon is not None and not math.isfinite(1.0 / dp.epsilon):
+        raise PolicyError(f"field 'policies.differential_privacy.epsilon': epsilon {dp.epsilon:g} is too small "
+                          "to calibrate noise for (the noise scale would be infinite)")
     if dp.delta is not None and not 0 < dp.delta < 1:
         raise PolicyError(f"field 'policies.differential_privacy.delta': delta must be between 0 and 1, "
                           f"not {dp.delta:g} (e.g. delta 1e-6)")

@@ -99,8 +99,13 @@ def test_inventory_and_fleet_numbers_must_be_finite_and_bounded(tmp_path, capsys
     assert f"field 'inventory.0.{field}'" in error_of(capsys)
 
 
-def test_an_epsilon_of_zero_is_a_typed_error_naming_the_field(capsys):
-    assert main(["plan", "--offline", "--no-history", "classify text with differential privacy, epsilon 0"]) == 2
+@pytest.mark.parametrize("epsilon", [
+    "0",
+    "2.2e-311",  # positive, but its noise scale (1/epsilon) is infinite: the plan printed Infinity
+])
+def test_an_impossible_epsilon_is_a_typed_error_naming_the_field(capsys, epsilon):
+    assert main(["plan", "--offline", "--no-history", "--json",
+                 f"classify text with differential privacy, epsilon {epsilon}"]) == 2
     assert "field 'policies.differential_privacy.epsilon'" in error_of(capsys)
 
 

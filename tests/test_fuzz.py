@@ -36,7 +36,7 @@ WORDS = ["lowest power", "cheapest", "fastest", "no NVIDIA", "on an NVIDIA L4", 
 NUMBERS = st.one_of(
     st.integers(min_value=-10**6, max_value=10**7).map(str),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9).map(lambda x: f"{x:g}"),
-    st.sampled_from(["0", "0.0", "1e-9", "1e9", "1e300", "1e400", "9" * 40, "9" * 400, "1,000", "5k", "2.5万", "两百",
+    st.sampled_from(["0", "0.0", "1e-9", "2.2e-311", "1e9", "1e300", "1e400", "9" * 40, "9" * 400, "1,000", "5k", "2.5万", "两百",
                      "ten", "-0", "-9223372036854775808"]),
 )
 
