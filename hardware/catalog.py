@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from hardware.checks import check_file
 from hardware.errors import CatalogError, UnknownEntryError
 from hardware.schema import Device, DeviceFile, Family, ModelFile, ModelVariant
-from hardware.yamlio import YAMLError, load_yaml
+from hardware.yamlio import YAMLError, load_yaml, read_text
 
 DEVICE_FILE = "devices.yaml"
 MODEL_FILE = "models.yaml"
@@ -100,22 +101,47 @@ def _packaged_texts() -> list[tuple[str, str, str]]:
 def _directory_texts(directory: Path) -> list[tuple[str, str, str]]:
     if not directory.is_dir():
         raise CatalogError(f"{directory}: not a directory (a catalog directory holds devices.yaml and/or models.yaml)")
-    found = [(str(directory / n), n, (directory / n).read_text(encoding="utf-8"))
-             for n in (DEVICE_FILE, MODEL_FILE) if (directory / n).is_file()]
+    found = [(str(directory / n), n, read_text(directory / n, "catalog file", CatalogError))
+             for n in (DEVICE_FILE, MODEL_FILE) if (directory / n).exists()]
     if not found:
         raise CatalogError(f"{directory}: holds neither {DEVICE_FILE} nor {MODEL_FILE}")
     return found
 
 
-def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, families: dict) -> None:
+#: What makes a device the device it is: a user catalog may refine a packaged device's figures,
+#: never these, so an organisation's exclusions ("no Huawei") bind to the packaged identity.
+IDENTITY_FIELDS = ("vendor", "device_class", "family")
+
+
+def _check_identity(path: str, device: Device, packaged: Device | None) -> None:
+    if packaged is None:
+        return
+    for name in IDENTITY_FIELDS:
+        if getattr(device, name) != getattr(packaged, name):
+            raise CatalogError(f"{path}: entry {device.id!r} field {name!r}: a user catalog cannot change a packaged "
+                               f"device's {name} ({getattr(packaged, name)!r}, not {getattr(device, name)!r}); "
+                               "give the device a new id to describe another one")
+    dropped = [tag for tag in packaged.vendor_tags if tag not in device.vendor_tags]
+    if dropped:
+        raise CatalogError(f"{path}: entry {device.id!r} field 'vendor_tags': a user catalog cannot drop a packaged "
+                           f"device's vendor tags ({', '.join(dropped)})")
+
+
+def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, families: dict,
+           packaged: dict[str, Device] | None = None, known_tasks=None) -> None:
+    """Add each file's entries, by id. A user's files (given ``packaged``) are checked entry by
+    entry (hardware.checks), and packaged devices keep their identity (see IDENTITY_FIELDS)."""
     for path, name, text in texts:
+        parsed = _parse_file(path, text, DeviceFile if name == DEVICE_FILE else ModelFile)
+        if packaged is not None:
+            check_file(path, parsed, known_tasks)
         if name == DEVICE_FILE:
-            parsed = _parse_file(path, text, DeviceFile)
             _check_unique(path, [d.id for d in parsed.devices], "device")
+            for device in parsed.devices:
+                _check_identity(path, device, (packaged or {}).get(device.id))
             families.update(parsed.families)
             devices.update({d.id: d for d in parsed.devices})
         else:
-            parsed = _parse_file(path, text, ModelFile)
             _check_unique(path, [m.id for m in parsed.models], "model")
             models.update({m.id: m for m in parsed.models})
 
@@ -123,19 +149,24 @@ def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, famil
 @lru_cache(maxsize=8)
 def load_catalog(extra_dir: str | None = None) -> Catalog:
     """The packaged catalog, with entries from ``extra_dir`` added or overriding by id."""
-    texts = _packaged_texts() + (_directory_texts(Path(extra_dir)) if extra_dir else [])
+    packaged, extra = _packaged_texts(), (_directory_texts(Path(extra_dir)) if extra_dir else [])
     devices: dict[str, Device] = {}
     models: dict[str, ModelVariant] = {}
     families: dict[str, Family] = {}
-    _merge(texts, devices, models, families)
+    _merge(packaged, devices, models, families)
+    _merge(extra, devices, models, families, packaged=dict(devices))
+    texts = packaged + extra
     digest = hashlib.sha256("\n".join(text for _, _, text in texts).encode()).hexdigest()[:16]
     return Catalog(devices=devices, models=models, families=families, digest=digest)
 
 
-def validate_directory(directory: str | Path) -> Catalog:
-    """Validate a user's catalog directory on its own; raises CatalogError on the first problem."""
+def validate_directory(directory: str | Path, known_tasks=None) -> Catalog:
+    """Validate a user's catalog directory on its own (and its overrides against the packaged
+    devices); ``known_tasks``, when given, are the only tasks a model may name. Raises
+    CatalogError on the first problem."""
     devices: dict[str, Device] = {}
     models: dict[str, ModelVariant] = {}
     families: dict[str, Family] = {}
-    _merge(_directory_texts(Path(directory)), devices, models, families)
+    _merge(_directory_texts(Path(directory)), devices, models, families, packaged=load_catalog().devices,
+           known_tasks=known_tasks)
     return Catalog(devices=devices, models=models, families=families)

@@ -16,7 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hardware.catalog import Catalog, close_matches
 from hardware.errors import CatalogError
-from hardware.yamlio import YAMLError, load_yaml
+from hardware.yamlio import YAMLError, load_yaml, read_text
+
+#: The most devices one entry may count (a finite fleet; the solver's integers stay small).
+MAX_COUNT = 1_000_000
 
 
 class Sharing(BaseModel):
@@ -43,10 +46,11 @@ class Sharing(BaseModel):
 class InventoryItem(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     id: str = Field(description="a catalog device id")
-    count: int = Field(ge=1, description="how many of the device are available")
+    count: int = Field(ge=1, le=MAX_COUNT, description="how many of the device are available")
     placement: Literal["cloud", "on-prem", "edge"]
     location: str | None = Field(None, description="a site or cloud region, e.g. 'eu-west-1' or 'rack 3'")
-    usd_per_hour: float | None = Field(None, ge=0, description="the all-in price of one device per hour")
+    usd_per_hour: float | None = Field(None, ge=0, allow_inf_nan=False,
+                                       description="the all-in price of one device per hour")
     sharing: Sharing | None = Field(None, description="split each device into slices (MIG) or time-slices")
     pool: str | None = Field(None, description="a name for this entry, when a fleet lists a device more than once")
 
@@ -94,9 +98,7 @@ def load_inventory(path: str | Path, catalog: Catalog) -> Inventory:
     """Read and check an inventory file; errors name the file, the entry and the field."""
     path = Path(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read the inventory ({exc.strerror})") from exc
+        data = load_yaml(read_text(path, "inventory", CatalogError))
     except YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML ({exc})") from exc
     try:

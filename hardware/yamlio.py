@@ -4,10 +4,14 @@ only when a text is not in the cache, so a warm start skips it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hardware.jsoncache import cached, digest
 
 #: Texts at least this long (the packaged catalogs, lexicon and rule files) go through the cache.
 CACHED_FROM_CHARS = 4096
+#: The largest file a user may hand over (catalog, inventory, fleet, policy, measurements).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 class YAMLError(ValueError):
@@ -73,6 +77,43 @@ def line_of(text: str, loc: tuple) -> int | None:
     return node.start_mark.line + 1 if node is not None else None
 
 
+def read_text(path, what: str, error: type[Exception]) -> str:
+    """A user's file as text. It must be a regular file (a FIFO or device such as /dev/zero
+    would block or never end) of at most MAX_FILE_BYTES, in UTF-8; otherwise ``error`` names
+    the file and what to do."""
+    import os
+    import stat
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a pipe or a device)"
+            raise error(f"{path}: cannot read the {what}: it is {kind}; give the path of a saved file")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise error(f"{path}: the {what} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; is it the right file?")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: the {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                    "save it as UTF-8") from exc
+
+
+def first_duplicate(ids: Iterable[str]) -> str | None:
+    """The first id seen twice, or None (one pass: a file with 20,000 entries is checked at once)."""
+    seen: set[str] = set()
+    for entry_id in ids:
+        if entry_id in seen:
+            return entry_id
+        seen.add(entry_id)
+    return None
+
+
 def read_validated(path, model, what: str, error: type[Exception]):
     """Read a YAML file into the pydantic ``model``; returns (object, text). Every error is
     ``error`` naming the file, the line and the field."""
@@ -81,10 +122,7 @@ def read_validated(path, model, what: str, error: type[Exception]):
     from pydantic import ValidationError
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise error(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+    text = read_text(path, what, error)
     try:
         data = load_yaml(text)
     except YAMLError as exc:

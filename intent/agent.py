@@ -10,14 +10,23 @@ from intent.steps import plan_steps
 from planner.errors import InfeasibleError
 from planner.plan import ExecutionPlan
 from planner.single import plan_intent
+from planner.solve.budget import TimeBudget
 from planner.solve.chooser import SolverSettings
 
 COMPLIANCE_NAMES = ("hipaa", "gdpr", "pci-dss", "soc2")
 
 
+def _solver(settings: Settings) -> SolverSettings:
+    """The solver settings of one plan: its time limit bounds the whole plan's solving (see planner.solve.budget)."""
+    return SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
+                          budget=TimeBudget(settings.solver_time_limit_s))
+
+
 def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: SolverSettings, effects,
                           inventory, result) -> list:
     """What the compliance regimes cost: the plan against the same request without them."""
+    if solver.skip("compliance comparison (the plan without the regimes)"):
+        return sections
     free = intent.model_copy(update={"policies": intent.policies.model_copy(update={"compliance": []})})
     try:
         baseline = plan_intent(free, catalog, [], solver, effects.added_latency, inventory, alternatives=0)
@@ -46,7 +55,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
 
     factors = load_factors()
     job = setup(intent, factors)
-    solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
+    solver = _solver(settings)
     rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors)
     row, status, objective = choose(rows, intent, solver)
     steps = steps_of(job)
@@ -118,6 +127,20 @@ def _names_a_task(text: str) -> bool:
     return read_task(lexicon, Workspace(normalise(text, lexicon))) is not None
 
 
+def offline_tasks(intent: Intent, catalog: Catalog) -> tuple[str, ...]:
+    """The task the offline rules read in the intent's text, when they read one: an organisation
+    rule scoped to a task applies when either reading gives it (a model that relabels
+    "summarize tickets" as question answering does not escape a rule on summarization)."""
+    from intent.errors import IntentError
+    from intent.parser import parse_rules
+
+    try:
+        task = parse_rules(intent.text, catalog).task if intent.text.strip() else None
+    except IntentError:
+        return ()
+    return (task.value,) if task is not None and task != intent.task else ()
+
+
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
                alternatives: int = 3, organisation=None, pareto: bool = False) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message,
@@ -129,7 +152,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     try:
         result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto)
     except InfeasibleError as exc:
-        exc.report = exc.report.model_copy(update={"notes": list(intent.warnings)})
+        exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
         raise
     assumptions, warnings = notes
     return result.model_copy(update={"assumptions": result.assumptions + assumptions,
@@ -154,11 +177,11 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
                 alternatives: int, organisation, pareto: bool) -> ExecutionPlan:
     import policies
 
-    effects = policies.preflight(intent, organisation, catalog)
+    effects = policies.preflight(intent, organisation, catalog, offline_tasks(intent, catalog) if organisation else ())
     intent = effects.intent
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent, catalog, settings, inventory, effects)
-    solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed)
+    solver = _solver(settings)
     job_notes, job_warnings = [], []
     if any(c.metric in JOB_METRICS for c in intent.constraints):
         from planner.jobs import batch_bounds
@@ -176,6 +199,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,
         pareto_front=result.pareto_front,
         assumptions=list(intent.assumptions) + job_notes + result.assumptions + effects.assumptions,
-        warnings=list(intent.warnings) + job_warnings, policies=sections, steps=plan_steps(intent, result.choice, sections),
+        warnings=list(intent.warnings) + job_warnings + ([solver.budget.describe()] if solver.budget.skipped else []),
+        policies=sections, steps=plan_steps(intent, result.choice, sections),
         solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,
     )

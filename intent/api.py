@@ -9,6 +9,8 @@ from __future__ import annotations
 from intent.schema import Intent
 from intent.settings import Settings, load_settings
 
+UNDECODABLE = "the request held bytes that are not UTF-8 text; they are read as \ufffd"
+
 
 def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None,
           settings: Settings | None = None) -> Intent:
@@ -18,13 +20,51 @@ def parse(text: str, offline: bool | None = None, catalog_dir: str | None = None
 
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)
+    text, undecodable = readable(text)
     if offline or not settings.llm_configured:
-        from intent.parser import parse_rules
+        intent = read_offline(text, catalog)
+    else:
+        from intent.llm import parse_online
 
+        intent = parse_online(text, settings, catalog)
+    if undecodable:
+        intent = intent.model_copy(update={"warnings": [*intent.warnings, UNDECODABLE]})
+    return intent
+
+
+def readable(text: str) -> tuple[str, bool]:
+    """``text`` with undecodable bytes (a command line's surrogate escapes, e.g. from a \\xff byte)
+    replaced by U+FFFD, so it can be stored and printed as UTF-8; and whether any were."""
+    if not isinstance(text, str):
+        return text, False
+    try:
+        text.encode("utf-8")
+        return text, False
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape") if _only_escapes(text) else text.encode("utf-8", "replace")
+        return raw.decode("utf-8", "replace"), True
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
+
+
+def read_offline(text: str, catalog) -> Intent:
+    """The offline rules' reading; a value they read that the Intent cannot hold (a number out
+    of range) is IntentNotUnderstood naming the field, not a validation or overflow traceback."""
+    from pydantic import ValidationError
+
+    from intent.errors import IntentNotUnderstood
+    from intent.parser import parse_rules
+
+    try:
         return parse_rules(text, catalog)
-    from intent.llm import parse_online
-
-    return parse_online(text, settings, catalog)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise IntentNotUnderstood(text, f"field {where!r}: {first['msg']} (a number in it is out of range)") from exc
+    except OverflowError as exc:  # a count too large for an integer (10^400 epochs)
+        raise IntentNotUnderstood(text, f"a number in it is too large to use ({exc})") from exc
 
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,
@@ -44,10 +84,26 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     intent = request if isinstance(request, Intent) else parse(request, offline, catalog_dir, settings)
     organisation = _organisation(policy or settings.policy_path)
     result = build_plan(intent, catalog, settings, owned, alternatives, organisation, pareto)
+    if record if record is not None else _history_enabled():
+        result = _recorded(result, readable(request)[0] if isinstance(request, str) else None)
+    return result
+
+
+def _history_enabled() -> bool:
     from intent import history
 
-    if record if record is not None else history.enabled():
-        history.record(result, request if isinstance(request, str) else None)
+    return history.enabled()
+
+
+def _recorded(result, request: str | None):
+    """Store the plan; a store that cannot take it costs a warning on the plan, never the plan."""
+    from intent import history
+
+    try:
+        history.record(result, request)
+    except history.HistoryError as exc:
+        note = f"this plan was not recorded in the history: {exc} ({exc.hint})"
+        return result.model_copy(update={"warnings": [*result.warnings, note]})
     return result
 
 

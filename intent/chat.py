@@ -83,9 +83,11 @@ class ChatSession:
         return self._plan(intent)
 
     def _plan(self, intent: Intent) -> Reply:
+        from hardware.errors import CatalogError
         from intent.api import plan
         from intent.history import plan_changes
-        from planner.errors import InfeasibleError
+        from planner.errors import InfeasibleError, PlanningError
+        from policies.errors import PolicyError
 
         try:
             result = plan(intent, catalog_dir=self.catalog_dir)
@@ -93,8 +95,10 @@ class ChatSession:
             self.intents.append(intent)
             lines = [f"No plan: {exc}"] + [f"  - {line}" for line in exc.report.lines()[1:]]
             return Reply("\n".join(lines + ["Relax one of these, or /undo."]))
-        except IntentError as exc:
-            return Reply(f"{exc}")
+        except (IntentError, PlanningError, PolicyError, CatalogError) as exc:
+            # A refusal or an unreadable setting is an answer; the conversation and its plan stay.
+            hint = getattr(exc, "hint", "")
+            return Reply(f"{exc}" + (f"\n({hint})" if hint else ""))
         previous = self.plan
         self.intents.append(intent)
         self.plans.append(result)
@@ -159,8 +163,11 @@ class ChatSession:
             return Reply("undone" if self.plan else "undone; there is no plan now", plan=self.plan)
         if name == "/save":
             path = args[0] if args else "plan.json"
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(self.plan.model_dump_json(indent=2))
+            try:
+                with open(path, "w", encoding="utf-8") as fh:
+                    fh.write(self.plan.model_dump_json(indent=2))
+            except OSError as exc:
+                return Reply(f"could not save {path}: {exc.strerror or exc}; the plan is kept, try another path")
             return Reply(f"saved {path}")
         if name == "/export":
             from hardware import load_catalog

@@ -37,8 +37,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+#: 2: a request, or a file given with it (catalog, inventory, fleet, policy, measurements), that cannot be
+#: read or planned as written (an impossible value, a model the catalog lacks); 3: an infeasible request;
+#: 1: anything else (a policy refusal included).
 EXIT_CODES = {"intent-not-understood": 2, "impossible-value": 2, "unknown-model": 2, "infeasible": 3,
-              "missing-task": 2, "fleet-error": 2}
+              "missing-task": 2, "fleet-error": 2, "not-finite": 2, "catalog-invalid": 2, "config-invalid": 2,
+              "policy-error": 2, "measurements-invalid": 2}
 
 
 @app.callback(invoke_without_command=True)

@@ -51,3 +51,15 @@ class UnknownModel(IntentError):
                      "or name the task (e.g. 'chatbot') to plan over the catalog's models")
         close = f" (closest in the catalog: {', '.join(closest)})" if closest else ""
         super().__init__(f"'{name}' is not in the model catalog{close}")
+
+
+class NotFinite(IntentError):
+    """A result holds a number JSON cannot carry (NaN or infinity): a value in the request or a
+    catalog figure is out of range."""
+
+    code = "not-finite"
+
+    def __init__(self, where: str):
+        self.where = where
+        self.hint = "check the numbers in the request and in any --catalog, --inventory or fleet file"
+        super().__init__(f"the result holds a value that is not a finite number at {where}")

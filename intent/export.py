@@ -2,8 +2,10 @@
 
 Kubernetes: a Deployment with the device plugin's resource and node selectors (from
 intent/data/k8s.yaml), a Service, and a HorizontalPodAutoscaler when the plan needs more
-than one replica; compliance and watermark policies become real fields (a TLS secret volume,
-a restricted security context, labels). Triton: ``config.pbtxt`` with the plan's batch size,
+than one replica. Every pod meets the Kubernetes "restricted" Pod Security Standard, whatever
+the compliance regime (non-root, no privilege escalation, no capabilities, RuntimeDefault
+seccomp, no service-account token, CPU and memory limits); compliance policies add real
+fields (a TLS secret volume, a read-only root filesystem, an encrypting storage class, labels). Triton: ``config.pbtxt`` with the plan's batch size,
 dynamic batching and instance group, for GPU plans.
 """
 
@@ -61,7 +63,8 @@ def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
     if regimes:
         pod_labels["intentctl.io/compliance"] = "-".join(regimes)
     memory_gi = max(1, int(plan.metrics.memory_gb * 2) + 1)
-    limits = {"memory": f"{memory_gi}Gi"}
+    cpu = str(_mapping()["cpu"])
+    limits = {"cpu": cpu, "memory": f"{memory_gi}Gi"}
     if resource:
         limits[resource] = str(plan.choice.replicas if plan.job is not None else plan.choice.shards)
     container = {
@@ -69,27 +72,27 @@ def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
         "args": [f"--model={plan.choice.model_id}", f"--precision={plan.choice.precision}",
                  f"--max-batch-size={plan.choice.batch_size}"],
         "ports": [{"name": "http", "containerPort": serving["port"]}],
-        "resources": {"requests": {"cpu": "2", "memory": f"{memory_gi}Gi"}, "limits": limits},
+        "resources": {"requests": {"cpu": cpu, "memory": f"{memory_gi}Gi"}, "limits": limits},
         "readinessProbe": {"tcpSocket": {"port": serving["port"]}, "periodSeconds": 10},
         "env": [{"name": "INTENTCTL_PLAN_CATALOG", "value": plan.catalog_hash}],
     }
     pod = {"containers": [container]}
+    _restricted(pod, container)
     if selector:
         pod["nodeSelector"] = selector
     if resource:
         pod["tolerations"] = [{"key": resource, "operator": "Exists", "effect": "NoSchedule"}]
     if any(r in ENCRYPTING_REGIMES for r in regimes):
-        container["securityContext"] = {"runAsNonRoot": True, "readOnlyRootFilesystem": True,
-                                        "allowPrivilegeEscalation": False}
-        container["volumeMounts"] = [{"name": "tls", "mountPath": "/etc/tls", "readOnly": True},
-                                     {"name": "model-cache", "mountPath": "/models"}]
+        container["securityContext"]["readOnlyRootFilesystem"] = True
+        container["volumeMounts"] += [{"name": "tls", "mountPath": "/etc/tls", "readOnly": True},
+                                      {"name": "model-cache", "mountPath": "/models"}]
         container["env"] += [{"name": "TLS_CERT_FILE", "value": "/etc/tls/tls.crt"},
                              {"name": "TLS_KEY_FILE", "value": "/etc/tls/tls.key"}]
         # Data at rest only on a storage class that encrypts (the cluster must provide it).
-        pod["volumes"] = [{"name": "tls", "secret": {"secretName": f"{name}-tls"}},
-                          {"name": "model-cache", "ephemeral": {"volumeClaimTemplate": {"spec": {
-                              "accessModes": ["ReadWriteOnce"], "storageClassName": ENCRYPTED_STORAGE_CLASS,
-                              "resources": {"requests": {"storage": f"{max(10, memory_gi * 2)}Gi"}}}}}}]
+        pod["volumes"] += [{"name": "tls", "secret": {"secretName": f"{name}-tls"}},
+                           {"name": "model-cache", "ephemeral": {"volumeClaimTemplate": {"spec": {
+                               "accessModes": ["ReadWriteOnce"], "storageClassName": ENCRYPTED_STORAGE_CLASS,
+                               "resources": {"requests": {"storage": f"{max(10, memory_gi * 2)}Gi"}}}}}}]
     if plan.job is not None:  # a training job runs to completion: a Job, no Service
         pod["restartPolicy"] = "Never"
         container.pop("ports")
@@ -119,6 +122,21 @@ def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
                          "type": "Utilization", "averageUtilization": 70}}}]},
         })
     return manifests
+
+
+def _restricted(pod: dict, container: dict) -> None:
+    """The pod and its container under the "restricted" Pod Security Standard (see intent/data/k8s.yaml)."""
+    security = _mapping()["pod_security"]
+    pod["automountServiceAccountToken"] = False
+    pod["securityContext"] = {"runAsNonRoot": True, "runAsUser": security["run_as_user"],
+                              "runAsGroup": security["run_as_group"], "fsGroup": security["fs_group"],
+                              "seccompProfile": {"type": "RuntimeDefault"}}
+    container["securityContext"] = {"runAsNonRoot": True, "allowPrivilegeEscalation": False,
+                                    "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}}
+    # A non-root user needs somewhere to write (model downloads, caches): an emptyDir as HOME.
+    container["env"].append({"name": "HOME", "value": security["home"]})
+    container["volumeMounts"] = [{"name": "scratch", "mountPath": security["home"]}]
+    pod["volumes"] = [{"name": "scratch", "emptyDir": {}}]
 
 
 def triton_config(plan: ExecutionPlan, catalog: Catalog) -> str:

@@ -28,7 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hardware import Catalog, Inventory, InventoryItem, check_inventory
-from hardware.yamlio import read_validated
+from hardware.yamlio import first_duplicate, read_validated
 from intent.errors import IntentError
 from intent.schema import Intent
 
@@ -48,7 +48,8 @@ class WorkloadEntry(BaseModel):
     request: str | None = Field(None, description="what the workload needs, in words")
     intent: Intent | None = Field(None, description="a parsed intent (the JSON contract) instead of words")
     priority: int = Field(1, ge=1, le=100, description="higher is placed first; priorities are strict")
-    deadline_hours: float | None = Field(None, gt=0, description="training and fine-tuning: finish within")
+    deadline_hours: float | None = Field(None, gt=0, allow_inf_nan=False,
+                                         description="training and fine-tuning: finish within")
 
     @model_validator(mode="after")
     def _one_source(self) -> WorkloadEntry:
@@ -72,9 +73,8 @@ def load_fleet(path: str | Path, catalog: Catalog) -> FleetFile:
     """Read and check a fleet file; errors name the file, the line and the field."""
     fleet, _ = read_validated(path, FleetFile, "fleet file", FleetError)
     check_inventory(fleet.as_inventory(), catalog, f"{path}: inventory")
-    names = [w.name for w in fleet.workloads]
-    duplicate = next((n for n in names if names.count(n) > 1), None)
-    if duplicate:
+    duplicate = first_duplicate(w.name for w in fleet.workloads)
+    if duplicate is not None:
         raise FleetError(f"{path}: workload name {duplicate!r} appears twice")
     return fleet
 
@@ -82,6 +82,7 @@ def load_fleet(path: str | Path, catalog: Catalog) -> FleetFile:
 def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> list:
     """Each entry as a planner workload: its request read, its policies applied."""
     import policies
+    from intent.agent import offline_tasks
     from intent.parser import parse_rules
     from planner.fleet.options import FleetWorkload
     from policies.errors import PolicyError
@@ -90,7 +91,8 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
     for entry in fleet.workloads:
         try:
             intent = entry.intent or parse_rules(entry.request, catalog)
-            effects = policies.preflight(intent, organisation, catalog)
+            other_tasks = offline_tasks(intent, catalog) if entry.intent and organisation else ()
+            effects = policies.preflight(intent, organisation, catalog, other_tasks)
         except (IntentError, PolicyError) as exc:
             raise FleetError(f"workload {entry.name!r}: {exc}") from exc
         workload = FleetWorkload(name=entry.name, intent=effects.intent, priority=entry.priority,

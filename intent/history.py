@@ -3,11 +3,18 @@
 The store lives in the user's data directory (``INTENTCTL_DATA_DIR`` moves it). Each plan is
 written in one transaction in WAL mode with a busy timeout, so two processes writing at once
 both land, and a process killed mid-write leaves every earlier plan intact.
-``INTENTCTL_HISTORY=off`` (or ``--no-history``) turns recording off.
+``INTENTCTL_HISTORY=off`` (or ``--no-history``) turns recording off; ``INTENTCTL_HISTORY_MAX``
+keeps that many recent plans (default 1,000, about 8 MB), deleting older ones as new ones land.
+
+The store never costs a plan: any fault (a corrupt, truncated or foreign file, a directory in
+its place, a read-only directory, a full disk) is a :class:`HistoryError` saying what is wrong
+and how to fix it; ``intent.api.plan`` turns it into a warning on the plan. Only a locked
+store is waited for: every other fault fails at once.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -21,6 +28,10 @@ from planner.measure.store import data_dir
 from planner.plan import ExecutionPlan
 
 DB_NAME = "history.sqlite"
+DEFAULT_MAX_PLANS = 1000
+#: Marks a store as intentctl's (SQLite's application_id); a store written before it has none.
+APPLICATION_ID = 0x696E7463  # "intc"
+COLUMNS = ("id", "created_at", "request", "intent_json", "plan_json", "catalog_hash", "policy_hash")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -39,6 +50,11 @@ class HistoryError(ValueError):
 
     code = "history-error"
     hint = "list the stored plans with: intentctl history"
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        if hint:
+            self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -61,49 +77,126 @@ def enabled() -> bool:
     return os.environ.get("INTENTCTL_HISTORY", "on").lower() not in ("off", "0", "false", "no")
 
 
+def max_plans() -> int:
+    """How many recent plans the store keeps (INTENTCTL_HISTORY_MAX, default 1,000; 0 keeps all)."""
+    raw = os.environ.get("INTENTCTL_HISTORY_MAX", "")
+    try:
+        return max(0, int(raw)) if raw.strip() else DEFAULT_MAX_PLANS
+    except ValueError:
+        raise HistoryError(f"INTENTCTL_HISTORY_MAX={raw!r} is not a whole number",
+                           f"set it to how many plans to keep, e.g. {DEFAULT_MAX_PLANS} (0 keeps all)") from None
+
+
 def db_path() -> Path:
     return data_dir() / DB_NAME
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
+    """An open store, created when missing; HistoryError says what is wrong with one that cannot be used."""
     path = path or db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    connection.execute("PRAGMA busy_timeout=30000")
-    _use_wal(connection)
-    connection.execute("PRAGMA synchronous=FULL")
-    connection.execute(SCHEMA)
+    try:
+        if path.exists() and not path.is_file():
+            raise HistoryError(f"{path}: a directory (or other non-file) stands where the history store should be",
+                               _move_aside(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise _fault(exc, path) from exc
+    try:
+        connection.execute("PRAGMA busy_timeout=30000")
+        _use_wal(connection, path)
+        connection.execute("PRAGMA synchronous=FULL")
+        _check_ours(connection, path)
+        connection.execute(SCHEMA)
+    except (OSError, sqlite3.Error) as exc:
+        connection.close()
+        raise _fault(exc, path) from exc
+    except HistoryError:
+        connection.close()
+        raise
     return connection
 
 
-def _use_wal(connection: sqlite3.Connection, attempts: int = 60) -> None:
+def _use_wal(connection: sqlite3.Connection, path: Path, attempts: int = 60) -> None:
     """Switch a new store to WAL (it stays so). The switch needs a moment alone with the file,
-    and SQLite does not wait for it, so two first writers retry here instead of failing."""
+    and SQLite does not wait for it, so two first writers retry here instead of failing; any
+    other fault (read-only, not a database) fails at once."""
     for attempt in range(attempts):
         try:
             if connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
                 return
             connection.execute("PRAGMA journal_mode=WAL")
             return
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc):
+                raise
             time.sleep(0.02 * (attempt + 1))
-    raise HistoryError(f"{db_path()}: the history store stayed locked; is another intentctl stuck?")
+    raise HistoryError(f"{path}: the history store stayed locked; is another intentctl stuck?",
+                       "wait for it to finish, or set INTENTCTL_HISTORY=off")
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _check_ours(connection: sqlite3.Connection, path: Path) -> None:
+    """Refuse another program's database: a store is ours when it is empty, marked with our
+    application id, or (written before the mark) holds our plans table."""
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables.discard("sqlite_sequence")
+    columns = tuple(r[1] for r in connection.execute("PRAGMA table_info(plans)"))
+    if app_id == APPLICATION_ID or (not tables and app_id == 0) or (app_id == 0 and columns == COLUMNS):
+        if app_id == 0:
+            connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        return
+    raise HistoryError(f"{path}: this file is another program's database, not an intentctl history store",
+                       _move_aside(path))
+
+
+def _move_aside(path: Path) -> str:
+    return (f"move it aside (mv '{path}' '{path}.bad'); the next plan starts a new history, "
+            "or set INTENTCTL_DATA_DIR to another directory")
+
+
+def _fault(exc: Exception, path: Path) -> HistoryError:
+    """What a SQLite or file-system fault means for the user, and what to do about it."""
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "full" in detail or getattr(exc, "errno", None) == errno.ENOSPC:
+        return HistoryError(f"{path}: the disk is full ({detail})",
+                            "free some space, lower INTENTCTL_HISTORY_MAX, or set INTENTCTL_HISTORY=off")
+    if _locked(exc):
+        return HistoryError(f"{path}: the history store stayed locked ({detail})",
+                            "wait for the other intentctl to finish, or set INTENTCTL_HISTORY=off")
+    if isinstance(exc, OSError) or "readonly" in detail or "unable to open" in detail:
+        return HistoryError(f"{path}: the data directory cannot be written ({detail})",
+                            "set INTENTCTL_DATA_DIR to a writable directory, or INTENTCTL_HISTORY=off")
+    return HistoryError(f"{path}: the history store is damaged or is not a database ({detail})", _move_aside(path))
 
 
 def record(plan: ExecutionPlan, request: str | None = None) -> int:
-    """Store a plan in one transaction; returns its id."""
+    """Store a plan in one transaction, keeping the newest ``max_plans()``; returns its id.
+    Raises HistoryError (never a SQLite error) when it cannot."""
+    keep = max_plans()
     row = (datetime.now(UTC).isoformat(timespec="seconds"), request or plan.intent.text,
            plan.intent.model_dump_json(), plan.model_dump_json(), plan.catalog_hash, plan.policy_hash)
-    with closing(connect()) as connection:
-        connection.execute("BEGIN IMMEDIATE")
+    path = db_path()
+    with closing(connect(path)) as connection:
         try:
-            cursor = connection.execute(
-                "INSERT INTO plans (created_at, request, intent_json, plan_json, catalog_hash, policy_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?)", row)
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = connection.execute(
+                    "INSERT INTO plans (created_at, request, intent_json, plan_json, catalog_hash, policy_hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", row)
+                if keep:
+                    connection.execute("DELETE FROM plans WHERE id <= ?", (cursor.lastrowid - keep,))
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:  # SQLite has rolled back itself after some faults (a full disk)
+                    connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _fault(exc, path) from exc
         return int(cursor.lastrowid)
 
 
@@ -112,22 +205,44 @@ def _entry(row) -> Entry:
                  catalog_hash=row[5], policy_hash=row[6])
 
 
+def read_entries(limit: int = 50) -> tuple[list[Entry], int]:
+    """The newest stored plans, and how many rows among them could not be read (skipped)."""
+    path = db_path()
+    if not path.exists():
+        return [], 0
+    try:
+        with closing(connect(path)) as connection:
+            rows = connection.execute("SELECT * FROM plans ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    except sqlite3.Error as exc:
+        raise _fault(exc, path) from exc
+    out, skipped = [], 0
+    for row in rows:
+        try:
+            out.append(_entry(row))
+        except (ValueError, TypeError, IndexError):  # a damaged or older row: the others still read
+            skipped += 1
+    return out, skipped
+
+
 def entries(limit: int = 50) -> list[Entry]:
-    if not db_path().is_file():
-        return []
-    with closing(connect()) as connection:
-        rows = connection.execute("SELECT * FROM plans ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-    return [_entry(r) for r in rows]
+    return read_entries(limit)[0]
 
 
 def get(plan_id: int) -> Entry:
-    if not db_path().is_file():
+    path = db_path()
+    if not path.exists():
         raise HistoryError(f"no plan {plan_id}: the history is empty")
-    with closing(connect()) as connection:
-        row = connection.execute("SELECT * FROM plans WHERE id = ?", (plan_id,)).fetchone()
+    try:
+        with closing(connect(path)) as connection:
+            row = connection.execute("SELECT * FROM plans WHERE id = ?", (plan_id,)).fetchone()
+    except sqlite3.Error as exc:
+        raise _fault(exc, path) from exc
     if row is None:
         raise HistoryError(f"no plan {plan_id} in the history")
-    return _entry(row)
+    try:
+        return _entry(row)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise HistoryError(f"plan {plan_id} is stored but cannot be read ({str(exc).splitlines()[0]})") from exc
 
 
 def diff(old: Entry, new: Entry) -> list[str]:

@@ -140,7 +140,7 @@ class Constraint(_Frozen):
 
     metric: Metric
     op: Literal["<=", ">="]
-    value: float = Field(allow_inf_nan=False)
+    value: float = Field(allow_inf_nan=False, description="a finite number (NaN is never a bound)")
     unit: str
     source: str | None = Field(None, description="the words of the request the bound was read from, as the parser "
                                                 "saw them (lower case, numbers in digits); added to the contract")

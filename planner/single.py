@@ -196,6 +196,8 @@ def _alternatives(rows: list[Estimate], chosen: Estimate, intent: Intent, object
     forbidden = (chosen.device_id,)
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency) if count else None
     for _ in range(count):
+        if settings.skip("runner-ups"):
+            break
         other = chooser.best(forbid_devices=forbidden)
         if other is None:
             break
@@ -234,21 +236,34 @@ def _near_misses(candidates: CandidateSet, feasible_cells: np.ndarray, intent: I
     return out
 
 
+def _conflict(rows, together: list, target, settings: SolverSettings, concurrency: int | None = None,
+              alone: bool = False) -> Conflict:
+    """One conflicting bound with the best value reachable while the others in ``together`` hold."""
+    if settings.skip("conflict search"):
+        return Conflict(constraint=target, best_reachable=None, alone=alone, timed_out=True)
+    return Conflict(constraint=target, best_reachable=best_reachable(rows, together, target, settings, concurrency),
+                    alone=alone)
+
+
 def _infeasible(intent: Intent, rows, settings) -> InfeasibleError:
     """Name the bounds that cannot hold: each one unreachable on its own (with the best value
     any candidate reaches), then a smallest conflicting set among the rest (with the best
     value of each while the others in the set hold)."""
+    search = "conflict search"
     concurrency = intent.workload.concurrency
-    alone = [c for c in intent.constraints if not feasible(rows, [c], settings, concurrency)]
-    conflicts = [Conflict(constraint=c, best_reachable=best_reachable(rows, [c], c, settings, concurrency), alone=True)
-                 for c in alone]
+    alone = [c for c in intent.constraints
+             if not settings.skip(search) and not feasible(rows, [c], settings, concurrency)]
+    conflicts = [_conflict(rows, [c], c, settings, concurrency, alone=True) for c in alone]
     rest = [c for c in intent.constraints if c not in alone]
-    if rest and not feasible(rows, rest, settings, concurrency):
+    if rest and not settings.skip(search) and not feasible(rows, rest, settings, concurrency):
         core = [rest[k] for k in conflict_core(rows, rest, settings, concurrency)]
-        conflicts += [Conflict(constraint=c, best_reachable=best_reachable(rows, core, c, settings, concurrency))
-                      for c in core]
+        conflicts += [_conflict(rows, core, c, settings, concurrency) for c in core]
     reason = summarise_conflicts(conflicts) if conflicts else "no candidate has the figures needed to judge this request"
-    return InfeasibleError(reason, InfeasibilityReport(reason=reason, conflicts=conflicts, candidates=len(rows)))
+    if not conflicts and settings.skip(search):
+        reason = f"no configuration meets every bound: {', '.join(c.describe() for c in intent.constraints)}"
+    notes = [settings.budget.describe()] if settings.budget is not None and settings.budget.skipped else []
+    return InfeasibleError(reason, InfeasibilityReport(reason=reason, conflicts=conflicts, candidates=len(rows),
+                                                       notes=notes))
 
 
 __all__ = ["CandidateSet", "PlanningResult", "plan_intent"]

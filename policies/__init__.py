@@ -7,6 +7,7 @@ parts of the plan, each naming the words of the request that caused it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from hardware import Catalog, Device
@@ -19,7 +20,13 @@ from policies.detection import Detection
 from policies.errors import PolicyError
 from policies.greenlist import GreenListWatermark, fingerprint, verify_fingerprint
 from policies.image_watermark import ImageWatermark
-from policies.organisation import OrganisationPolicy, PolicyViolation, apply_policy, load_policy
+from policies.organisation import (
+    OrganisationPolicy,
+    PolicyViolation,
+    applicable_rules,
+    apply_policy,
+    load_policy,
+)
 from policies.privacy import dp_parameters
 from policies.watermark import watermark_latency, watermark_parameters
 
@@ -55,18 +62,21 @@ def _placement_rule(rule_id: str, allowed: list[str]):
 
 
 def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
-              catalog: Catalog | None = None) -> PolicyEffects:
+              catalog: Catalog | None = None, other_tasks=()) -> PolicyEffects:
     """Apply the organisation's rules (refusing requests that loosen them), then turn every
     policy into what the planner must respect. With the catalog, a watermark's latency is
-    worked out per model where the model's output size matters."""
+    worked out per model where the model's output size matters. ``other_tasks`` are tasks
+    other readings of the request gave (see ``apply_policy``)."""
+    _check_privacy(intent)
     causes: dict[str, str] = {}
     if organisation is not None:
-        intent, causes = apply_policy(intent, organisation)
+        intent, causes = apply_policy(intent, organisation, other_tasks)
     effects = PolicyEffects(intent=intent, regimes=[load_regime(r.value) for r in intent.policies.compliance],
                             causes=causes, policy_hash=organisation.digest if organisation else None)
     if organisation is not None:
-        effects.allowed_placements = {r.id: list(r.require.deployment) for r in organisation.rules
-                                      if r.require.deployment and r.applies(intent)}
+        effects.allowed_placements = {r.id: list(r.require.deployment)
+                                      for r in applicable_rules(intent, organisation, other_tasks)
+                                      if r.require.deployment}
     if intent.policies.watermark:
         task = intent.task.value if intent.task else None
         tokens = load_factors().shape_for(task or "default").output_tokens
@@ -75,6 +85,22 @@ def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
         if effects.added_latency:
             effects.assumptions.append(f"watermarking adds {_describe_added(effects.added_latency)}; planned with it")
     return effects
+
+
+def _check_privacy(intent: Intent) -> None:
+    """A privacy budget the request names must be possible: epsilon > 0, 0 < delta < 1."""
+    dp = intent.policies.differential_privacy
+    if dp is None:
+        return
+    if dp.epsilon is not None and not (math.isfinite(dp.epsilon) and dp.epsilon > 0):
+        raise PolicyError(f"field 'policies.differential_privacy.epsilon': epsilon must be a positive number, "
+                          f"not {dp.epsilon:g} (smaller is more private, e.g. epsilon 1)")
+    if dp.epsilon is not None and not math.isfinite(1.0 / dp.epsilon):
+        raise PolicyError(f"field 'policies.differential_privacy.epsilon': epsilon {dp.epsilon:g} is too small "
+                          "to calibrate noise for (the noise scale would be infinite)")
+    if dp.delta is not None and not 0 < dp.delta < 1:
+        raise PolicyError(f"field 'policies.differential_privacy.delta': delta must be between 0 and 1, "
+                          f"not {dp.delta:g} (e.g. delta 1e-6)")
 
 
 def _describe_added(added: AddedLatency) -> str:

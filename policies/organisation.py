@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hardware.yamlio import read_validated
+from hardware.yamlio import first_duplicate, read_validated
+from intent.folding import canonical
 from intent.schema import DifferentialPrivacy, Intent, Regime
 from policies.errors import PolicyError
 
@@ -63,7 +65,7 @@ class Require(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     watermark: bool = False
     differential_privacy: bool = False
-    max_epsilon: float | None = Field(None, gt=0)
+    max_epsilon: float | None = Field(None, gt=0, allow_inf_nan=False)
     deployment: list[Literal["edge", "cloud", "on-prem"]] = Field(default_factory=list)
 
 
@@ -74,13 +76,53 @@ class Rule(BaseModel):
     when: When | None = None
     require: Require
 
-    def applies(self, intent: Intent) -> bool:
+    def applies(self, intent: Intent, reading: Reading | None = None) -> bool:
+        return self.trigger(intent, reading or Reading.of(intent)) is not None
+
+    def trigger(self, intent: Intent, reading: Reading) -> str | None:
+        """What makes the rule apply ("always", "task summarization", "the word 'patient'"), or None."""
         if self.when is None:
-            return True
-        text = intent.text.casefold()
-        return ((intent.task is not None and intent.task.value in self.when.task)
-                or any(w.casefold() in text for w in self.when.words)
-                or any(r in intent.policies.compliance for r in self.when.compliance))
+            return "always"
+        task = next((t for t in self.when.task if t in reading.tasks), None)
+        if task is not None:
+            return f"task {task}"
+        word = next((w for w in self.when.words if _read(w) in reading.text), None)
+        if word is not None:
+            return f"the word {word!r}"
+        regime = next((r for r in self.when.compliance if r in intent.policies.compliance), None)
+        return None if regime is None else f"compliance {regime.value}"
+
+    def found_only_folded(self, reading: Reading) -> list[str]:
+        """The trigger words found only once hidden characters and look-alike letters were read."""
+        if self.when is None:
+            return []
+        return [w for w in self.when.words if _read(w) in reading.text and _read(w) not in reading.plain]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What rule triggers match: the request text as the parser reads it (``text``; ``plain``
+    without the hidden-character and look-alike folding) and every task a reading gave it
+    (the intent's own, and the offline rules' when a model read the request)."""
+
+    text: str
+    plain: str
+    tasks: frozenset[str]
+
+    def unfolded(self) -> Reading:
+        """The same reading without the folding: what a plain match would have seen."""
+        return Reading(text=self.plain, plain=self.plain, tasks=self.tasks)
+
+    @classmethod
+    def of(cls, intent: Intent, other_tasks=()) -> Reading:
+        tasks = {intent.task.value} if intent.task else set()
+        return cls(text=_read(intent.text), plain=_read(intent.text, fold=False),
+                   tasks=frozenset(tasks | {getattr(t, "value", t) for t in other_tasks if t}))
+
+
+def _read(text: str, fold: bool = True) -> str:
+    """Text as the parser reads it (intent.folding), with runs of white space as one space."""
+    return " ".join(canonical(text, fold).split())
 
 
 class OrganisationPolicy(BaseModel):
@@ -94,9 +136,8 @@ class OrganisationPolicy(BaseModel):
 def load_policy(path: str | Path) -> OrganisationPolicy:
     """Read and validate a policy file; errors give the file, the line and the field."""
     policy, text = read_validated(path, OrganisationPolicy, "policy file", PolicyError)
-    ids = [r.id for r in policy.rules]
-    duplicate = next((i for i in ids if ids.count(i) > 1), None)
-    if duplicate:
+    duplicate = first_duplicate(r.id for r in policy.rules)
+    if duplicate is not None:
         raise PolicyError(f"{path}: rule id {duplicate!r} appears twice")
     return policy.model_copy(update={"digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
 
@@ -107,10 +148,23 @@ def _asks_to_loosen(text: str, target: str) -> bool:
     return re.search(pattern, text, flags=re.IGNORECASE) is not None
 
 
-def apply_policy(intent: Intent, policy: OrganisationPolicy) -> tuple[Intent, dict[str, str]]:
+def applicable_rules(intent: Intent, policy: OrganisationPolicy, other_tasks=()) -> list[Rule]:
+    """The rules that apply to a request, read as ``apply_policy`` reads it."""
+    reading = Reading.of(intent, other_tasks)
+    return [r for r in policy.rules if r.trigger(intent, reading) is not None]
+
+
+def apply_policy(intent: Intent, policy: OrganisationPolicy, other_tasks=()) -> tuple[Intent, dict[str, str]]:
     """The intent with every applicable rule's requirements, and what caused each requirement
-    (keyed like the plan's policy sections). Raises PolicyViolation when the request loosens a rule."""
-    text = intent.text
+    (keyed like the plan's policy sections). Raises PolicyViolation when the request loosens a rule.
+
+    Triggers and loosening words are matched in the text as the parser reads it (hidden
+    characters removed, look-alike letters as Latin; see intent.folding); a rule whose trigger
+    word was found only so is named in the intent's warnings. ``other_tasks`` are the tasks
+    other readings of the text gave (the offline rules', when a model read it): a rule scoped
+    to a task applies when any reading gives that task."""
+    reading = Reading.of(intent, other_tasks)
+    text = reading.text
     if re.search(rf"(?:ignore|bypass|override|disregard|忽略|绕过)\W+(?:\w+\W+){{0,2}}?{POLICY_WORDS}", text, re.IGNORECASE):
         raise PolicyViolation(policy.rules[0].id, "the request asks to set the organisation policy aside")
     compliance = list(intent.policies.compliance)
@@ -119,7 +173,12 @@ def apply_policy(intent: Intent, policy: OrganisationPolicy) -> tuple[Intent, di
     dp = intent.policies.differential_privacy
     deployment = intent.deployment
     causes: dict[str, str] = {}
-    for rule in (r for r in policy.rules if r.applies(intent)):
+    warnings: list[str] = []
+    for rule in (r for r in policy.rules if r.trigger(intent, reading) is not None):
+        hidden = rule.found_only_folded(reading)
+        if hidden and rule.trigger(intent, reading.unfolded()) is None:
+            warnings.append(f"organisation rule {rule.id!r} applies: the request writes "
+                            f"{', '.join(repr(w) for w in hidden)} with hidden characters or look-alike letters")
         need = rule.require
         for regime in need.compliance:
             if _asks_to_loosen(text, re.escape(regime.value).replace(r"\-", r"[\s-]?")):
@@ -141,7 +200,7 @@ def apply_policy(intent: Intent, policy: OrganisationPolicy) -> tuple[Intent, di
             dp = DifferentialPrivacy(epsilon=need.max_epsilon)
             causes.setdefault("differential-privacy", f"organisation rule {rule.id!r}")
         if need.max_epsilon is not None and dp is not None:
-            if dp.epsilon is not None and dp.epsilon > need.max_epsilon:
+            if dp.epsilon is not None and not dp.epsilon <= need.max_epsilon:  # NaN is never within the cap
                 raise PolicyViolation(rule.id, f"epsilon {dp.epsilon:g} is above the allowed {need.max_epsilon:g}")
             if dp.epsilon is None:
                 dp = dp.model_copy(update={"epsilon": need.max_epsilon})
@@ -155,5 +214,6 @@ def apply_policy(intent: Intent, policy: OrganisationPolicy) -> tuple[Intent, di
                                                   "differential_privacy": dp})
     hardware = intent.hardware.model_copy(update={"exclude": exclude})
     updated = Intent.model_validate({**intent.model_dump(), "policies": policies.model_dump(),
-                                     "hardware": hardware.model_dump(), "deployment": deployment})
+                                     "hardware": hardware.model_dump(), "deployment": deployment,
+                                     "warnings": [*intent.warnings, *warnings]})
     return updated, causes

@@ -7,6 +7,9 @@ Each scripted answer is one of:
 - ``Answer(content="...")``: plain text (a refusal, say) and no tool call;
 - ``Answer(status=429)`` / ``Answer(status=500)``: an HTTP error;
 - ``Answer(delay=2.0, ...)``: wait before answering (for timeouts);
+- ``Answer(trickle=0.05, ...)``: send the headers at once, then the body one byte per
+  ``trickle`` seconds (a server that keeps a connection alive without answering);
+- ``Answer(status=429, retry_after="30")``: an HTTP error with a Retry-After header;
 - ``Answer(empty=True)``: a response with no choices.
 When the script runs out, the last answer repeats. Every request body is recorded.
 It binds to 127.0.0.1 only.
@@ -20,6 +23,8 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+TRICKLE_LIMIT_S = 60.0
+
 
 @dataclass
 class Answer:
@@ -28,6 +33,8 @@ class Answer:
     status: int = 200
     delay: float = 0.0
     empty: bool = False
+    trickle: float = 0.0
+    retry_after: str | None = None
 
 
 class ScriptedServer:
@@ -53,10 +60,24 @@ class ScriptedServer:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
+                    if answer.retry_after is not None:
+                        self.send_header("Retry-After", answer.retry_after)
                     self.end_headers()
-                    self.wfile.write(data)
+                    if answer.trickle:
+                        self._trickle(data, answer.trickle)
+                    else:
+                        self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
+
+            def _trickle(self, data: bytes, every_s: float) -> None:
+                stop = time.monotonic() + TRICKLE_LIMIT_S  # bounded, whatever the client does
+                for i in range(len(data)):
+                    if time.monotonic() > stop:
+                        return
+                    self.wfile.write(data[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(every_s)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

@@ -89,7 +89,7 @@ def test_an_imported_model_not_in_the_catalog_plans_like_a_packaged_one(tmp_path
 def test_bad_configs_give_one_line_errors(tmp_path, capsys, config, args, message):
     path = tmp_path / "config.json"
     path.write_text(config)
-    assert main(["catalog", "import", str(path), "--catalog", str(tmp_path / "cat"), *args]) == 1
+    assert main(["catalog", "import", str(path), "--catalog", str(tmp_path / "cat"), *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("intentctl: error:") and message in err and "Traceback" not in err
     assert not (tmp_path / "cat" / "models.yaml").exists()
@@ -106,7 +106,7 @@ def test_validate_checks_imported_files(tmp_path, capsys):
     assert main(["catalog", "validate", str(tmp_path)]) == 0
     text = (tmp_path / "models.yaml").read_text().replace("kv_heads: 8", "kv_heads: 7")
     (tmp_path / "models.yaml").write_text(text)
-    assert main(["catalog", "validate", str(tmp_path)]) == 1
+    assert main(["catalog", "validate", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "entry 'my-llama'" in err and "multiple of kv_heads" in err
 

@@ -107,3 +107,25 @@ def test_a_request_that_mentions_quitting_is_still_a_request():
     chat = ChatSession(offline=True)
     reply = chat.answer("classify images in 10ms, exit early if busy")
     assert not reply.done and reply.plan is not None
+
+
+def test_a_policy_refusal_is_an_answer_and_the_session_goes_on(monkeypatch):
+    from paths import ROOT
+
+    monkeypatch.setenv("INTENTCTL_POLICY", str(ROOT / "examples" / "policy.yaml"))
+    chat = ChatSession(offline=True)
+    first = chat.answer("translate documents, cheapest")
+    assert first.plan is not None
+    refused = chat.answer("run it on Huawei Ascend NPUs")
+    assert "refused by organisation rule 'no-unapproved-vendor'" in refused.text and not refused.done
+    assert chat.plan is first.plan  # the session and its plan are kept
+    assert chat.answer("make it fastest").plan is not None
+
+
+def test_a_failed_save_is_an_answer_and_the_session_goes_on(tmp_path):
+    chat = ChatSession(offline=True)
+    chat.answer("lowest power, classify images in 10ms")
+    reply = chat.answer(f"/save {tmp_path / 'missing' / 'plan.json'}")
+    assert reply.text.startswith("could not save") and not reply.done
+    assert chat.plan is not None
+    assert chat.answer(f"/save {tmp_path / 'plan.json'}").text.startswith("saved")

@@ -72,7 +72,7 @@ def test_every_command_has_help(args):
     (["plan", "--offline", "classify images in 0.01 ms at 99.9% accuracy"], 3, "no configuration meets"),
     (["plan", "--offline", "minimize cost"], 2, "names no task"),
     (["parse", "--offline", ""], 2, "empty"),
-    (["plan", "--offline", "--catalog", "/nonexistent", "classify images"], 1, "not a directory"),
+    (["plan", "--offline", "--catalog", "/nonexistent", "classify images"], 2, "not a directory"),
     (["schema", "nonsense"], 2, "nonsense"),
 ])
 def test_errors_are_one_line_and_non_zero(args, code, fragment, capsys):
@@ -137,7 +137,7 @@ def test_catalog_validate(tmp_path, capsys):
     assert main(["catalog", "validate", str(ROOT / "hardware" / "data")]) == 0
     assert "39 devices" in capsys.readouterr().out
     (tmp_path / "models.yaml").write_text("schema_version: 1\nmodels:\n  - id: Bad Id\n", encoding="utf-8")
-    assert main(["catalog", "validate", str(tmp_path)]) == 1
+    assert main(["catalog", "validate", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "models.yaml" in err and "'Bad Id'" in err
 

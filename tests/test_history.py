@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from typer.testing import CliRunner
 
 from hardware import load_catalog
@@ -84,3 +85,115 @@ def test_a_writer_killed_mid_write_leaves_earlier_plans_intact(tmp_path):
     assert entries[0].plan == kept
     plan("detect objects in 30 ms", offline=True)  # the store still takes writes
     assert len(history.entries()) == 2
+
+
+def _planned_with_warning(capsys, text: str = "classify images in 10ms") -> str:
+    """Plan through the CLI: the plan is shown and exits 0; returns the history warning."""
+    assert main(["plan", "--offline", "--json", text]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["choice"]["device_id"]
+    return next(w for w in shown["warnings"] if "not recorded in the history" in w)
+
+
+def _sqlite_file(path, statements: list[str]) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    for statement in statements:
+        connection.execute(statement)
+    connection.commit()
+    connection.close()
+
+
+@pytest.mark.parametrize("damage, said", [
+    ("garbage", "not a database"),
+    ("truncated", "damaged or is not a database"),
+    ("foreign", "another program's database"),
+    ("directory", "a directory"),
+])
+def test_a_broken_store_never_costs_a_plan_and_history_says_how_to_fix_it(capsys, damage, said):
+    path = history.db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if damage == "garbage":
+        path.write_bytes(b"not sqlite at all\n" * 100)
+    elif damage == "truncated":
+        for i in range(30):
+            plan(f"classify images in {10 + i}ms", offline=True)
+        data = path.read_bytes()
+        for extra in path.parent.glob(f"{path.name}-*"):  # the WAL and its index: checkpointed below
+            extra.unlink()
+        path.write_bytes(data[:len(data) // 3] + b"\0" * 100 + data[len(data) // 2:])
+    elif damage == "foreign":
+        _sqlite_file(path, ["CREATE TABLE invoices (id INTEGER, total REAL)", "INSERT INTO invoices VALUES (1, 9.5)"])
+    else:
+        path.mkdir()
+    warning = _planned_with_warning(capsys)
+    assert said in warning and "move it aside" in warning
+    assert main(["history"]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "move it aside" in err and "internal error" not in err
+    if damage == "foreign":  # the other program's data is untouched
+        import sqlite3
+
+        assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [("invoices",)]
+
+
+def test_an_unwritable_data_directory_fails_at_once(capsys, monkeypatch):
+    monkeypatch.setenv("INTENTCTL_DATA_DIR", "/proc/intentctl-cannot-be-created")
+    assert "cannot be written" in _planned_with_warning(capsys)
+
+
+def test_a_read_only_store_is_not_waited_for(tmp_path):
+    # A store opened read-only cannot switch to WAL: that fails at once (it was retried for 38 s).
+    import sqlite3
+
+    path = tmp_path / "history.sqlite"
+    _sqlite_file(path, ["CREATE TABLE t (x)"])
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        history._use_wal(connection, path)
+
+
+def test_a_full_disk_costs_the_record_not_the_plan(capsys, monkeypatch):
+    plan("classify images in 10ms", offline=True)
+    opened = history.connect
+
+    def full(path=None):
+        connection = opened(path)
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count={pages}")  # no room for one more page
+        return connection
+
+    monkeypatch.setattr(history, "connect", full)
+    warning = _planned_with_warning(capsys, "detect objects in 30 ms")
+    assert "the disk is full" in warning
+
+
+def test_an_unreadable_row_is_skipped_with_a_count(capsys):
+    plan("classify images in 10ms", offline=True)
+    plan("detect objects in 30 ms", offline=True)
+    connection = history.connect()
+    connection.execute("UPDATE plans SET plan_json = '{\"broken\": ' WHERE id = 1")
+    connection.close()
+    assert main(["history", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [i["id"] for i in json.loads(out)] == [2]
+    assert "skipped 1 stored plan(s)" in err
+
+
+def test_a_request_with_an_invalid_byte_is_planned_and_recorded(capsys):
+    request = b"classify images in 10ms \xff".decode("utf-8", "surrogateescape")  # as a command line delivers it
+    assert main(["plan", "--offline", "--json", request]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert any("not UTF-8" in w for w in shown["intent"]["warnings"])
+    assert [e.request for e in history.entries()] == ["classify images in 10ms \ufffd"]
+
+
+def test_retention_keeps_the_newest_plans(monkeypatch):
+    monkeypatch.setenv("INTENTCTL_HISTORY_MAX", "3")
+    for i in range(5):
+        plan(f"classify images in {10 + i}ms", offline=True)
+    assert [e.request for e in history.entries()] == [f"classify images in {10 + i}ms" for i in (4, 3, 2)]
+    assert history.max_plans() == 3
+    monkeypatch.delenv("INTENTCTL_HISTORY_MAX")
+    assert history.max_plans() == history.DEFAULT_MAX_PLANS == 1000

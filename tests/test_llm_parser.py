@@ -4,6 +4,7 @@ run over HTTP on 127.0.0.1; nothing inside the project is mocked."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from openai_server import Answer, ScriptedServer
@@ -119,7 +120,7 @@ def test_injection_cannot_drop_a_regime_the_request_names():
     with ScriptedServer([Answer(arguments=answer)]) as server:
         intent = parse(text, settings=settings_for(server))
     assert [r.value for r in intent.policies.compliance] == ["hipaa"]
-    assert any("kept hipaa" in a for a in intent.assumptions)
+    assert any("kept hipaa" in w for w in intent.warnings)
     assert json.dumps(text) in server.requests[0]["messages"][1]["content"]  # the text went as quoted data
 
 
@@ -129,3 +130,37 @@ def test_disagreements_with_confident_rules_are_noted():
         intent = parse(REQUEST, settings=settings_for(server))
     assert intent.task.value == "object-detection"
     assert any("offline rules read task as image-classification" in a for a in intent.assumptions)
+
+
+def test_a_trickling_server_is_cut_off_at_the_time_limit_for_the_whole_call():
+    # Headers at once, then one byte every 50 ms: every read is quick, the answer takes ~30 s.
+    with ScriptedServer([Answer(arguments=GOOD, trickle=0.05)]) as server:
+        start = time.monotonic()
+        intent = parse(REQUEST, settings=settings_for(server, llm_timeout_s=2.0, llm_retries=2))
+        took = time.monotonic() - start
+    assert took < 8, took  # the limit (2 s) plus the offline parse, not the server's 30 s
+    assert intent.task.value == "image-classification"
+    warning = next(w for w in intent.warnings if "LLM parsing failed" in w)
+    assert "still sending its answer" in warning and "2 s time limit for the whole call" in warning, warning
+
+
+def test_retry_after_is_honoured_only_when_it_fits_the_time_limit():
+    with ScriptedServer([Answer(status=429, retry_after="30")]) as server:
+        start = time.monotonic()
+        intent = parse(REQUEST, settings=settings_for(server, llm_timeout_s=2.0, llm_retries=2))
+        took = time.monotonic() - start
+    assert len(server.requests) == 1 and took < 8, took
+    assert any("HTTP 429" in w and "does not fit the 2 s time limit" in w for w in intent.warnings), intent.warnings
+    with ScriptedServer([Answer(status=429, retry_after="0.2"), Answer(arguments=GOOD)]) as server:
+        intent = parse(REQUEST, settings=settings_for(server, llm_timeout_s=5.0, llm_retries=2))
+    assert len(server.requests) == 2 and not intent.warnings
+
+
+def test_retries_share_the_time_limit():
+    # Each try waits 0.8 s for an answer that never comes in time; 3 tries would take 2.4 s.
+    with ScriptedServer([Answer(arguments=GOOD, delay=5.0)]) as server:
+        start = time.monotonic()
+        intent = parse(REQUEST, settings=settings_for(server, llm_timeout_s=1.0, llm_retries=2))
+        took = time.monotonic() - start
+    assert took < 5, took
+    assert any("sent no answer within the 1 s time limit" in w for w in intent.warnings), intent.warnings

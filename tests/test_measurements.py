@@ -50,7 +50,7 @@ def test_measurements_change_later_plans(tmp_path):
     ("resnet51,nvidia-l4,int8,8,1.0,,,\n", "model 'resnet51'"),
 ])
 def test_bad_measurement_files_name_line_and_column(tmp_path, capsys, body, fragment):
-    assert main(["calibrate", write(tmp_path, body)]) == 1
+    assert main(["calibrate", write(tmp_path, body)]) == 2
     assert fragment in capsys.readouterr().err
 
 

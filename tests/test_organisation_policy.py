@@ -60,7 +60,7 @@ def test_policy_check_gives_line_precise_errors(tmp_path, capsys, text, fragment
     with pytest.raises(PolicyError) as info:
         load_policy(path)
     assert fragment in str(info.value)
-    assert main(["policy", "check", str(path)]) == 1
+    assert main(["policy", "check", str(path)]) == 2
     assert "policy.yaml" in capsys.readouterr().err
 
 

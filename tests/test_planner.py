@@ -235,3 +235,26 @@ def test_plot_writes_png_and_svg(tmp_path, capsys):
         assert (tmp_path / name).stat().st_size > 1000
     assert main(["plan", "--offline", "--plot", str(tmp_path / "front.gif"), "classify images in 10ms"]) == 1
     assert ".png or .svg" in capsys.readouterr().err
+
+
+def test_the_time_limit_bounds_the_whole_plan_and_says_what_it_cut_short():
+    from intent.settings import load_settings
+
+    tight = load_settings(solver_time_limit_s=1e-3)
+    result = plan("serve llama 3 8b at 50 req/s, HIPAA", offline=True, settings=tight, record=False)
+    assert result.choice.device_id  # the main choice always runs
+    said = [w for w in result.warnings if "time limit ran out" in w]
+    assert said and "runner-ups" in said[0] and "compliance comparison" in said[0], result.warnings
+    assert not any(s.parameters.get("vs_without_compliance") for s in result.policies)
+    roomy = plan("serve llama 3 8b at 50 req/s, HIPAA", offline=True, record=False)
+    assert not any("time limit" in w for w in roomy.warnings)
+
+
+def test_an_infeasible_request_says_when_the_time_limit_cut_the_conflict_search():
+    from intent.settings import load_settings
+
+    with pytest.raises(InfeasibleError) as info:
+        plan("summarize notes in 1 ms at 1000 req/s, under 50 W, 99% accuracy", offline=True,
+             settings=load_settings(solver_time_limit_s=1e-3), record=False)
+    lines = info.value.report.lines()
+    assert any("time limit ran out before the conflict search" in line for line in lines), lines

@@ -51,8 +51,9 @@ def _subset(cat, models):
 def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory with devices.yaml and/or models.yaml.")]) -> None:
     """Check a catalog directory; errors name the file, the entry and the field."""
     from hardware import validate_directory
+    from intent.schema import Task
 
-    cat = validate_directory(directory)
+    cat = validate_directory(directory, known_tasks=[t.value for t in Task])
     typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
 
 

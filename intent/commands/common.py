@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from enum import Enum
 from typing import Annotated
 
@@ -13,7 +14,9 @@ OfflineOpt = Annotated[bool, typer.Option("--offline", help="Parse with the offl
 CatalogOpt = Annotated[str | None, typer.Option("--catalog", metavar="DIR",
                                                    help="A directory of devices.yaml / models.yaml that adds to or "
                                                         "overrides the packaged catalog.")]
-TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
+TimeLimitOpt = Annotated[float | None, typer.Option(
+    "--time-limit", min=0.1, help="Time limit in seconds for all the plan's solving: the choice, runner-ups, the "
+                                  "conflict search and the compliance comparison (what it cuts short is said).")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="LLM model name (default: INTENTCTL_MODEL).")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
 
@@ -35,7 +38,26 @@ def console():
 
 
 def print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    """Print ``data`` as JSON; a non-finite number (which JSON cannot hold) is a typed error naming where it is."""
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False)
+    except ValueError:
+        from intent.errors import NotFinite
+
+        raise NotFinite(non_finite_path(data)) from None
+    typer.echo(text)
+
+
+def non_finite_path(data, where: str = "") -> str:
+    """The dotted path of the first NaN or infinite number in ``data`` ("" when there is none)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return where or "(the value)"
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = non_finite_path(value, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return ""
 
 
 def note_offline(offline: bool) -> None:

@@ -40,7 +40,15 @@ def calibrate(
     (the last three may be empty). A measurement replaces an earlier one of the same configuration.
     """
     from hardware import load_catalog
-    from planner.measure.store import load_store, merge, read_measurements, save_store, store_path
+    from hardware.yamlio import read_text
+    from planner.measure.store import (
+        MeasurementError,
+        load_store,
+        merge,
+        read_measurements,
+        save_store,
+        store_path,
+    )
 
     if reset:
         save_store([])
@@ -55,7 +63,7 @@ def calibrate(
     if not path.is_file():
         raise typer.BadParameter(f"{measurements}: no such file")
     cat = load_catalog()
-    new = read_measurements(path.read_text(encoding="utf-8"), str(path), cat.models, cat.devices)
+    new = read_measurements(read_text(path, "measurements file", MeasurementError), str(path), cat.models, cat.devices)
     stored = save_store(merge(load_store(), new))
     typer.echo(f"stored {len(new)} measurement(s) in {stored}; plans now use them")
 
@@ -65,7 +73,10 @@ def history_list(json_out: JsonOpt = False,
     """List stored plans, newest first (see also: intentctl show ID, intentctl diff ID ID)."""
     from intent import history
 
-    items = [e.summary() for e in history.entries(limit)]
+    found, skipped = history.read_entries(limit)
+    items = [e.summary() for e in found]
+    if skipped:
+        typer.echo(f"intentctl: skipped {skipped} stored plan(s) that could not be read", err=True)
     if json_out:
         print_json(items)
         return

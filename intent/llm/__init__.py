@@ -2,27 +2,32 @@
 
 ``parse_online`` asks the model (see client.py), then merges with the rule parser's reading:
 requirements the text names (compliance regimes, watermarking, differential privacy) are
-never dropped, whatever the text or the model says; where the rules read a field and the
-model disagrees, the assumptions say so; when the model fails, the rules' reading is used
-with a warning that says why.
+never dropped, whatever the text or the model says; bounds, hardware, deployment and
+precision limits the rules read are restored where the model dropped, flipped or loosened
+them, each with a warning (crosscheck.py); where the rules read a field and the model
+disagrees otherwise, the assumptions say so; an answer that reads nothing (no task, no bound)
+where the rules read something, or a model that fails, gives the rules' reading with a
+warning that says why.
 """
 
 from __future__ import annotations
 
 from hardware import Catalog
 from intent.errors import IntentNotUnderstood
+from intent.llm.crosscheck import reads_nothing, restore
 from intent.schema import Intent
 from intent.settings import Settings
 
-COMPARED = ("task", "deployment")
+READ_NOTHING = "the model's answer read no task and no bound from the request; used the offline rules"
+COMPARED = ("task",)  # the rest of what the rules read is restored (crosscheck.py), not only noted
 
 
 def parse_online(text: str, settings: Settings, catalog: Catalog) -> Intent:
+    from intent.api import read_offline
     from intent.llm.client import LLMFailure, ask_model
-    from intent.parser import parse_rules
 
     try:
-        rules: Intent | None = parse_rules(text, catalog)
+        rules: Intent | None = read_offline(text, catalog)
     except IntentNotUnderstood:
         rules = None
     try:
@@ -34,7 +39,9 @@ def parse_online(text: str, settings: Settings, catalog: Catalog) -> Intent:
         return _with(rules, warnings=[f"LLM parsing failed: {failure.reason}; used the offline rules"])
     if rules is None:
         return model
-    return merge(model, rules, attempts)
+    if reads_nothing(model, rules):
+        return _with(rules, warnings=[READ_NOTHING])
+    return merge(model, rules, attempts, catalog)
 
 
 def _with(intent: Intent, assumptions: list[str] = (), warnings: list[str] = ()) -> Intent:
@@ -42,28 +49,20 @@ def _with(intent: Intent, assumptions: list[str] = (), warnings: list[str] = ())
                                      "warnings": [*intent.warnings, *warnings]})
 
 
-def merge(model: Intent, rules: Intent, attempts: int) -> Intent:
+def merge(model: Intent, rules: Intent, attempts: int, catalog: Catalog | None = None) -> Intent:
     """The model's reading, keeping every requirement the rules found in the text."""
     notes: list[str] = []
-    kept = [r for r in rules.policies.compliance if r not in model.policies.compliance]
-    if kept:
-        notes.append(f"kept {', '.join(r.value for r in kept)}: the request names it, the model dropped it")
-    policies = model.policies.model_copy(update={
-        "compliance": [*model.policies.compliance, *kept],
-        "watermark": model.policies.watermark or rules.policies.watermark,
-        "differential_privacy": model.policies.differential_privacy or rules.policies.differential_privacy,
-    })
+    merged, restored = restore(model, rules, catalog)
     for field in COMPARED:
-        ours, theirs = getattr(rules, field), getattr(model, field)
+        ours, theirs = getattr(rules, field), getattr(merged, field)
         if ours is not None and ours != theirs:
             notes.append(f"the offline rules read {field} as {_show(ours)}; the model's {_show(theirs)} was used")
-    if rules.constraints and {c.describe() for c in rules.constraints} != {c.describe() for c in model.constraints}:
+    if rules.constraints and {c.describe() for c in rules.constraints} != {c.describe() for c in merged.constraints}:
         notes.append("the offline rules read the constraints as "
                      f"[{'; '.join(c.describe() for c in rules.constraints)}]; the model's reading was used")
     if attempts > 1:
         notes.append("the model's first answer was rejected and repaired")
-    merged = model.model_copy(update={"policies": policies})
-    return _with(merged, assumptions=notes, warnings=list(rules.warnings))
+    return _with(merged, assumptions=notes, warnings=[*rules.warnings, *restored])
 
 
 def _show(value) -> str:

@@ -17,12 +17,31 @@ from intent.parser.quantities import scan_quantities
 from intent.parser.text import Workspace, normalise
 from intent.schema import Intent
 
+#: The text is scanned in pieces of about this many characters, cut at clause breaks, so the
+#: check takes time in proportion to the text's length whatever its length (the whole text is
+#: read: a bound past the offline parser's cap is still traceable).
+PIECE_CHARS = 2000
+PIECE_BREAK = re.compile(r"[;.!?。；！？\n]\s*|,\s+|，")
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``size`` characters, each ending at the
+    last clause break (else the last space) inside its window."""
+    out, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max((m.end() for m in PIECE_BREAK.finditer(window)), default=0) or window.rfind(" ") + 1 or size
+        out.append(text[start:start + cut])
+        start += cut
+    return out + [text[start:]]
+
 
 def traceable_values(text: str) -> list[float]:
     """Every value a bound could honestly take from ``text``."""
     lexicon = load_lexicon()
     values: list[float] = []
-    for q in scan_quantities(lexicon, Workspace(normalise(text, lexicon))):
+    quantities = [q for piece in pieces(normalise(text, lexicon)) for q in scan_quantities(lexicon, Workspace(piece))]
+    for q in quantities:
         for v in (q.value, q.low):
             if v is None:
                 continue

@@ -10,6 +10,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import cached_property, lru_cache
 
+from intent.folding import canonical
 from intent.parser.lexicon import Lexicon
 from intent.parser.numbers import spell_out_numbers
 
@@ -71,8 +72,9 @@ class Workspace:
 
 
 def normalise(raw: str, lexicon: Lexicon) -> str:
-    """NFKC, lower case, typos fixed, number words as digits."""
-    text = unicodedata.normalize("NFKC", raw).lower().replace("’", "'")
+    """Hidden characters removed, NFKC, look-alike letters as Latin, lower case (see
+    intent.folding), typos fixed, number words as digits."""
+    text = canonical(raw).replace("’", "'")
     text = re.sub(r"\s+", " ", text).strip()
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)

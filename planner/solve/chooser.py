@@ -30,8 +30,9 @@ Objective (lexicographic)
     every level optimal at once, where solving level by level (``optimise_in_order``, which
     fleets need) takes one solve per level. When the solve stops at the time limit, the
     first level's bound is the first-level value of the row at the rank bound.
-Every bound can carry an assumption literal; an infeasible request then yields the set of
-bounds that conflict (CP-SAT's sufficient assumptions, shrunk by a deletion filter).
+An infeasible request is explained without the solver: exactly one row is chosen, so a set of
+bounds is feasible when one row meets them all, and the conflicting set and each bound's best
+reachable value come from scans of the rows (a deletion filter for the set).
 All figures are scaled to integers by ``to_int`` (microseconds, milliwatts, microjoules,
 megabytes, micro-dollars), rounding against the bound so a scaled solution is a real one.
 """
@@ -40,10 +41,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from intent.schema import Constraint, Metric, Sense
 from planner.perf.roofline import Estimate
+from planner.solve.budget import TimeBudget
 from planner.solve.cpsat import cp_model
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
@@ -65,6 +67,11 @@ class SolverSettings:
     seed: int = 0
     workers: int = 1
     max_replicas: int = 64
+    budget: TimeBudget | None = field(default=None, compare=False)  # the whole plan's wall time, when bounded
+
+    def skip(self, part: str) -> bool:
+        """Whether the plan's time is spent, so ``part`` is to be skipped (and is noted as such)."""
+        return self.budget is not None and self.budget.skip(part)
 
 
 @dataclass(frozen=True)
@@ -92,14 +99,14 @@ def value(row: Estimate, metric: str) -> float | None:
     return getattr(row, FIELD[metric])
 
 
-#: Scaled figures are clamped to this magnitude: far beyond any figure, well inside CP-SAT's int64.
-INT_LIMIT = 2 ** 53
+#: The largest scaled figure the model holds. A bound beyond it (1e40 ms) means the same as one at
+#: it, since every row's figure is far below; CP-SAT's coefficients must stay within 64 bits.
+SCALED_LIMIT = 2 ** 50
 
 
 def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
-    """Scale a figure to an integer; ``up`` or ``down`` rounds against a bound. An amount beyond
-    ``INT_LIMIT`` once scaled (1e308 requests/s) is clamped there: no figure reaches it."""
-    scaled = max(-INT_LIMIT, min(INT_LIMIT, amount * SCALE[metric]))
+    """Scale a figure to an integer, clamped to +-SCALED_LIMIT; ``up`` or ``down`` rounds against a bound."""
+    scaled = max(-SCALED_LIMIT, min(SCALED_LIMIT, amount * SCALE[metric]))
     if direction == "up":
         return math.ceil(scaled - 1e-9)
     if direction == "down":
@@ -185,25 +192,14 @@ class Formulation:
         """Each row's scaled figure, ``unknown`` where it has none."""
         return coefficients(self.rows, self.replicas, metric, per_replica, unknown)
 
-    def expression(self, metric: str, per_replica: bool = False, unknown: int = 0):
-        """The metric of the chosen deployment as a linear expression."""
-        return self.cp.LinearExpr.weighted_sum(self.x, self.coefficients(metric, per_replica, unknown))
-
-    def add_bound(self, c: Constraint, literal=None) -> None:
+    def add_bound(self, c: Constraint) -> None:
         """A hard bound; rows with no figure for the metric are ruled out by it."""
         row_values = self.figures(c.metric.value)
         scaled, bound = scaled_bound(c, row_values)
         expr = self.cp.LinearExpr.weighted_sum(self.x, scaled)
-        built = self.model.add(expr <= bound) if c.op == "<=" else self.model.add(expr >= bound)
-        if literal is not None:
-            built.only_enforce_if(literal)
+        self.model.add(expr <= bound) if c.op == "<=" else self.model.add(expr >= bound)
         for i, v in enumerate(row_values):
             if v is None:
-                self.model.add_implication(self.x[i], literal.Not()) if literal is not None else self.model.add(self.x[i] == 0)
-
-    def require_known(self, metric: str) -> None:
-        for i, row in enumerate(self.rows):
-            if value(row, metric) is None:
                 self.model.add(self.x[i] == 0)
 
     def solver(self):
@@ -303,7 +299,8 @@ class OrderedResult:
 def new_solver(cp, settings: SolverSettings):
     """A CP-SAT solver with the explicit time limit, seed and worker count plans are reproducible by."""
     solver = cp.CpSolver()
-    solver.parameters.max_time_in_seconds = settings.time_limit_s
+    solver.parameters.max_time_in_seconds = (settings.time_limit_s if settings.budget is None
+                                             else settings.budget.solve_seconds(settings.time_limit_s))
     solver.parameters.random_seed = settings.seed
     solver.parameters.num_workers = settings.workers
     return solver
@@ -360,70 +357,44 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings,
                   concurrency: int | None = None) -> list[int]:
-    """A smallest set of constraints that cannot hold together (indices into ``constraints``).
-
-    CP-SAT's sufficient assumptions give a first core; a deletion filter then drops every
-    member the rest do not need. Replicas follow the throughput floor, so with a floor the
-    assumption core is not sound (the floor acts through the replicas even when its literal
-    is off): the filter then starts from all constraints and checks each subset afresh."""
-    if not _infeasible(rows, constraints, settings, concurrency):
+    """A smallest set of constraints that cannot hold together (indices into ``constraints``), by a
+    deletion filter: drop each member whose removal leaves the rest infeasible. Exactly one row is
+    chosen, so a set of bounds is feasible when one row meets them all: each test is a scan of the
+    rows (replicas follow the rate floors and the concurrency of the set being tested)."""
+    if feasible(rows, constraints, settings, concurrency):
         return []
-    start = list(range(len(constraints)))
-    if not concurrency and not any(c.metric.value in RATES and c.op == ">=" for c in constraints):
-        start = _assumption_core(rows, constraints, settings) or start
-    return _shrink(rows, constraints, start, settings, concurrency)
-
-
-def _assumption_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings) -> list[int]:
-    f = Formulation(rows, [1] * len(rows), settings)
-    literals = [f.model.new_bool_var(f"a{k}") for k in range(len(constraints))]
-    for c, lit in zip(constraints, literals):
-        f.add_bound(c, lit)
-    f.model.add_assumptions(literals)
-    solver = f.solver()
-    if solver.solve(f.model) != f.cp.INFEASIBLE:
-        return []
-    core = set(solver.sufficient_assumptions_for_infeasibility())
-    return [k for k, lit in enumerate(literals) if lit.index in core]
-
-
-def _shrink(rows, constraints, core: list[int], settings: SolverSettings, concurrency: int | None = None) -> list[int]:
-    """Deletion filter: drop each member whose removal keeps the rest infeasible."""
-    kept = list(core)
-    for k in list(core):
+    kept = list(range(len(constraints)))
+    for k in list(kept):
         trial = [j for j in kept if j != k]
-        if trial and _infeasible(rows, [constraints[j] for j in trial], settings, concurrency):
+        if trial and not feasible(rows, [constraints[j] for j in trial], settings, concurrency):
             kept = trial
     return kept
 
 
-def feasible(rows, constraints, settings, concurrency: int | None = None) -> bool:
-    return not _infeasible(rows, constraints, settings, concurrency)
-
-
-def _infeasible(rows, constraints, settings, concurrency: int | None = None) -> bool:
-    f = Formulation(rows, [replicas_needed(r, constraints, settings.max_replicas, concurrency) for r in rows],
-                    settings)
+def _meeting(rows, constraints, settings, concurrency: int | None) -> tuple[list[int], list[bool]]:
+    """Each row's replicas for ``constraints`` and whether it meets them all (as the model would)."""
+    replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency) for r in rows]
+    ok = [replicas_allowed(row, r, settings) for row, r in zip(rows, replicas)]
     for c in constraints:
-        f.add_bound(c)
-    return f.solver().solve(f.model) == f.cp.INFEASIBLE
+        ok = [a and b for a, b in zip(ok, _meets(c, figures(rows, replicas, c.metric.value)))]
+    return replicas, ok
+
+
+def feasible(rows, constraints, settings, concurrency: int | None = None) -> bool:
+    """Whether one row meets every constraint."""
+    return any(_meeting(rows, constraints, settings, concurrency)[1])
 
 
 def best_reachable(rows, constraints: list[Constraint], target: Constraint, settings: SolverSettings,
                    concurrency: int | None = None) -> float | None:
-    """The best value of ``target``'s metric when every other constraint holds."""
+    """The best value of ``target``'s metric when every other constraint holds (a scan of the rows)."""
     others = [c for c in constraints if c is not target]
-    f = Formulation(rows, [replicas_needed(r, others, settings.max_replicas, concurrency) for r in rows], settings)
-    for c in others:
-        f.add_bound(c)
+    replicas, ok = _meeting(rows, others, settings, concurrency)
     metric = target.metric.value
-    f.require_known(metric)
-    expr = f.expression(metric, unknown=0)
-    f.model.minimize(expr) if target.op == "<=" else f.model.maximize(expr)
-    solver = f.solver()
-    if solver.solve(f.model) not in (f.cp.OPTIMAL, f.cp.FEASIBLE):
+    values = [v for v, good in zip(figures(rows, replicas, metric), ok) if good and v is not None]
+    if not values:
         return None
-    return solver.objective_value / SCALE[metric]
+    return min(values) if target.op == "<=" else max(values)
 
 
 def objective_of(intent_objective) -> tuple[tuple[str, str], bool]:

@@ -59,9 +59,12 @@ class Conflict(BaseModel):
     constraint: Constraint
     best_reachable: float | None
     alone: bool = False  # true when no candidate meets this bound even on its own
+    timed_out: bool = False  # the plan's time limit ran out before the best reachable value was sought
 
     def describe(self) -> str:
         metric = self.constraint.metric.value
+        if self.timed_out:
+            return f"{self.constraint.describe()}: not met (the time limit ran out before the best reachable value)"
         if self.best_reachable is None:
             return f"{self.constraint.describe()}: cannot be met even if the others are dropped"
         scope = "any candidate reaches" if self.alone else "reachable while the others hold"
