@@ -230,24 +230,26 @@ def batch_bounds(intent: Intent) -> tuple[list, list[str], list[str]]:
             out.append(c)
     if hours is not None and hours > 0 and records:
         rate = records / (hours * 3600)
-        floor = intent.bound(Metric.THROUGHPUT, ">=")
-        if floor is None or rate > floor:
-            out = [c for c in out if not (c.metric == Metric.THROUGHPUT and c.op == ">=")]
-            out.append(Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit="rps",
-                                  source=f"{records:,} items within {hours:g} h"))
+        out = _tightened(out, Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit="rps",
+                                         source=f"{records:,} items within {hours:g} h"))
         notes.append(f"{records:,} items within {hours:g} h read as a throughput of at least {rate:.4g} requests/s")
     elif hours is not None:
         warnings.append(f"a job time of {hours:g} h needs the job's size (how many items) to plan for; say how many "
                         "documents, images or requests the job holds")
     if total is not None and hours is not None and hours > 0:
         ceiling = total / hours
-        cost = intent.bound(Metric.COST, "<=")
-        if cost is None or ceiling < cost:
-            out = [c for c in out if not (c.metric == Metric.COST and c.op == "<=")]
-            out.append(Constraint(metric=Metric.COST, op="<=", value=ceiling, unit="USD/h",
-                                  source=f"${total:g} within {hours:g} h"))
+        out = _tightened(out, Constraint(metric=Metric.COST, op="<=", value=ceiling, unit="USD/h",
+                                         source=f"${total:g} within {hours:g} h"))
         notes.append(f"a total of ${total:g} within {hours:g} h read as at most ${ceiling:.4g} an hour")
     elif total is not None:
         warnings.append(f"a job total of ${total:g} needs the job's time to plan for (say 'within 12 hours'); "
                         "not planned")
     return out, notes, warnings
+
+
+def _tightened(constraints: list, bound) -> list:
+    """``constraints`` with ``bound`` in place of a looser one on the same (metric, op)."""
+    same = [c for c in constraints if (c.metric, c.op) == (bound.metric, bound.op)]
+    if same and (same[0].value >= bound.value if bound.op == ">=" else same[0].value <= bound.value):
+        return constraints
+    return [c for c in constraints if c not in same] + [bound]

@@ -7,9 +7,7 @@ mask what they read.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from hardware import Catalog
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
@@ -228,28 +226,3 @@ def _integer(text: str, lexicon: Lexicon) -> int:
     if scale:
         value *= float(lexicon["number_scales"].get(scale, 1))
     return int(value)
-
-
-# -- model names --------------------------------------------------------------------------
-
-@lru_cache(maxsize=4)
-def model_patterns(catalog: Catalog) -> list[tuple[re.Pattern, str, str]]:
-    """A loose pattern per catalog model id: "llama-3-8b" also matches "Llama 3 8B"."""
-    out = []
-    for model in catalog.models.values():
-        chunks = re.findall(r"[a-z]+|\d+(?:\.\d+)?[a-z]*", model.id)
-        if len(chunks) < 2 or model.id.endswith("-mlperf"):
-            continue
-        body = r"[\s-]*".join(re.escape(c) for c in chunks)
-        out.append((re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), model.id, model.task))
-    return sorted(out, key=lambda p: len(p[1]), reverse=True)
-
-
-def read_model(space: Workspace, catalog: Catalog) -> tuple[str | None, str | None]:
-    """(model id, its task) for the first catalog model the text names."""
-    for pattern, model_id, task in model_patterns(catalog):
-        m = pattern.search(space.masked)
-        if m:
-            space.mask(m.start(), m.end())
-            return model_id, task
-    return None, None
