@@ -25,7 +25,6 @@ from hardware.names import resolve_model
 from intent.parser.lexicon import Lexicon, PhraseSet
 from intent.parser.text import Workspace
 
-
 #: What may follow a name that ends in a digit and still be the same family: a size letter ("yolov8" + "n").
 SIZE_TAIL = re.compile(r"[a-z]{1,2}")
 #: What may follow a name that ends in a letter: a version or size ("resnet" + "50", "yolo" + "v8n").

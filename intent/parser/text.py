@@ -6,7 +6,6 @@ later rules cannot read their digits as quantities. Both copies share character 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import cached_property, lru_cache
 
