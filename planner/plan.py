@@ -31,6 +31,7 @@ class Choice(_Frozen):
     placement: str
     runtime: str
     serving: str
+    power_mode: str | None = Field(None, description="the device's power mode (Jetson nvpmodel mode, MaxQ ...)")
 
 
 class Metrics(_Frozen):
@@ -48,6 +49,8 @@ class Metrics(_Frozen):
     ttft_ms: float | None = Field(None, description="text generation: time to the first token")
     tpot_ms: float | None = Field(None, description="text generation: time per output token")
     tokens_per_s: float | None = Field(None, description="text generation: output tokens per second, all replicas")
+    latency_basis: str | None = Field(None, description="what latency_ms is: one batch's service time, or a "
+                                                        "percentile at the requested rate")
 
 
 class ConstraintCheck(_Frozen):

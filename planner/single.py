@@ -154,7 +154,7 @@ def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
                   precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
                   placement=row.placement,
-                  runtime=rule.runtime, serving=rule.serving)
+                  runtime=rule.runtime, serving=rule.serving, power_mode=row.power_mode)
 
 
 def _metrics(row: Estimate, replicas: int) -> Metrics:
@@ -164,6 +164,7 @@ def _metrics(row: Estimate, replicas: int) -> Metrics:
         cost_usd_per_hour=deployment_value(row, "cost", replicas), accuracy=row.accuracy,
         bound_by=row.bound_by, provenance=row.provenance, ttft_ms=row.ttft_ms, tpot_ms=row.tpot_ms,
         tokens_per_s=None if row.tokens_per_s is None else row.tokens_per_s * replicas,
+        latency_basis=row.latency_basis,
     )
 
 
