@@ -1,4 +1,4 @@
-"""Time catalog loading and planner.estimate per call.
+"""Time catalog loading, planner.estimate per call and a whole single-request plan in process.
 
 usage: python benchmarks/estimate_speed.py [--calls N]
 """
@@ -32,6 +32,16 @@ def main(argv: list[str]) -> int:
           f"({len(catalog.devices)} devices, {len(catalog.models)} models)")
     print(f"estimate: median {statistics.median(times):.1f} us, p99 {sorted(times)[int(0.99 * len(times))]:.1f} us "
           f"over {calls} calls")
+    from intent import plan
+
+    request = "lowest power, classify images in 10ms"
+    plan(request, offline=True, record=False)  # warm: lexicon, OR-Tools
+    plans = []
+    for _ in range(100):
+        t = time.perf_counter()
+        plan(request, offline=True, record=False)
+        plans.append((time.perf_counter() - t) * 1000)
+    print(f"plan {request!r}: median {statistics.median(plans):.1f} ms over {len(plans)} plans (in process)")
     return 0
 
 

@@ -31,6 +31,7 @@ class Choice(_Frozen):
     placement: str
     runtime: str
     serving: str
+    power_mode: str | None = Field(None, description="the device's power mode (Jetson nvpmodel mode, MaxQ ...)")
 
 
 class Metrics(_Frozen):
@@ -50,6 +51,8 @@ class Metrics(_Frozen):
     tokens_per_s: float | None = Field(None, description="text generation: output tokens per second, all replicas")
     usd_per_mtok: float | None = Field(None, description="text generation: dollars per million output tokens")
     concurrency: int | None = Field(None, description="sequences the deployment holds at once (batch x replicas)")
+    latency_basis: str | None = Field(None, description="what latency_ms is: one batch's service time, or a "
+                                                        "percentile at the requested rate")
 
 
 class ConstraintCheck(_Frozen):

@@ -155,7 +155,7 @@ def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
                   precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
                   placement=row.placement,
-                  runtime=rule.runtime, serving=rule.serving)
+                  runtime=rule.runtime, serving=rule.serving, power_mode=row.power_mode)
 
 
 def _metrics(row: Estimate, replicas: int) -> Metrics:
@@ -165,7 +165,7 @@ def _metrics(row: Estimate, replicas: int) -> Metrics:
         cost_usd_per_hour=deployment_value(row, "cost", replicas), accuracy=row.accuracy,
         bound_by=row.bound_by, provenance=row.provenance, ttft_ms=row.ttft_ms, tpot_ms=row.tpot_ms,
         tokens_per_s=None if row.tokens_per_s is None else row.tokens_per_s * replicas,
-        usd_per_mtok=row.usd_per_mtok, concurrency=row.batch_size * replicas,
+        usd_per_mtok=row.usd_per_mtok, concurrency=row.batch_size * replicas, latency_basis=row.latency_basis,
     )
 
 

@@ -219,7 +219,9 @@ def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, st
             keys += [("structure_efficiency", (structure,)), ("structure_activation_mb_per_gflop", (structure,))]
         if r.batch_one:
             keys += [("step_overhead_ms", (cls,)), ("device_overhead_ms", (dev,)), ("latency_mode_batches", (cls,)),
-                     ("device_latency_mode_batches", (dev,)), ("latency_mode_batches_per_core", ())]
+                     ("device_latency_mode_batches", (dev,))]
+            if r.device.cores is not None:
+                keys.append(("latency_mode_batches_per_core", ()))
         if is_mlperf_bert(r):
             keys.append(("mlperf_bert_sequence_share", ()))
         if auto and (r.what in ("ttft_ms", "tokens_per_s")):

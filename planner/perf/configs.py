@@ -96,11 +96,14 @@ class ConfigTable:
 
     def per_device_mode(self, value) -> np.ndarray:
         """``value(device, mode)`` for each configuration's device in its power mode (None: the
-        device's own figures), as a column (G x 1)."""
-        pairs, inverse = np.unique(np.stack([self.device, self.mode]), axis=1, return_inverse=True)
-        values = np.array([value(self.devices[d], self.devices[d].power_modes[k] if k >= 0 else None)
-                           for d, k in pairs.T.tolist()], dtype=float)
-        return values[inverse.ravel()][:, None]
+        device's own figures), as a column (G x 1): a small device x mode table, gathered."""
+        width = 1 + max((len(d.power_modes) for d in self.devices), default=0)
+        table = np.full((len(self.devices), width), np.nan)
+        for i, d in enumerate(self.devices):
+            table[i, 0] = value(d, None)
+            for k, mode in enumerate(d.power_modes):
+                table[i, k + 1] = value(d, mode)
+        return table[self.device, self.mode + 1][:, None]
 
     @property
     def device_ids(self) -> np.ndarray:

@@ -26,11 +26,14 @@ import math
 import numpy as np
 
 PERCENTILE = 0.99
+MAX_SERVERS = 64  # the planner never plans more replicas (perf-factors.yaml max_replicas)
 
 
 def fill_ms(batch, rate_rps, replicas=1):
-    """Time for a batch to fill from a replica's share of the stream, ms (0 for batch 1)."""
-    return (np.asarray(batch, dtype=float) - 1) * np.asarray(replicas, dtype=float) / rate_rps * 1000
+    """Time for a batch to fill from a replica's share of the stream, ms (0 for batch 1). An absurd
+    rate (1e308 req/s) overflows to infinite replicas: nothing is filled, no warning is printed."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (np.asarray(batch, dtype=float) - 1) * np.asarray(replicas, dtype=float) / rate_rps * 1000
 
 
 def _erlang_c(servers: int, offered: float) -> float:
@@ -89,10 +92,13 @@ def grid_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, re
                 hop_ms: float) -> np.ndarray:
     """``p99_latency_ms`` for every cell of a grid at once (service times and replicas G x B)."""
     b = np.broadcast_to(np.asarray(batches, dtype=float), service_ms.shape)
-    c = np.maximum(np.asarray(replicas, dtype=float), 1.0)
+    wanted = np.maximum(np.asarray(replicas, dtype=float), 1.0)
+    # Past MAX_SERVERS a pool waits like one of MAX_SERVERS at the same utilisation (ever less): the
+    # Erlang sum stays short however many replicas a rate would need.
+    c = np.minimum(wanted, MAX_SERVERS)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mu = 1000 / service_ms
-        arrivals = rate_rps / b
+        arrivals = rate_rps / b * c / wanted
         offered = arrivals / mu
         term = np.ones_like(service_ms)
         total = np.ones_like(service_ms)
@@ -107,4 +113,4 @@ def grid_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, re
         wait = np.where(waits > 1 - PERCENTILE,
                         0.5 * np.log(waits / (1 - PERCENTILE)) / (c * mu - arrivals) * 1000, 0.0)
         wait = np.where(offered >= c, np.inf, wait)
-    return np.minimum(fill_ms(b, rate_rps, c), service_ms) + wait + service_ms + hop_ms
+    return np.minimum(fill_ms(b, rate_rps, wanted), service_ms) + wait + service_ms + hop_ms

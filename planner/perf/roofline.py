@@ -201,6 +201,7 @@ class Grid:
         self.output_tokens = c["output"]
         self.prompt_tokens = c["prompt"]
         self.measured: dict[tuple[int, int], str] = {}
+        self.latency_basis = LATENCY_BASIS
         self._correct(corrections or {})
         self.energy_j = _blockwise(len(t), lambda rows: {"e": self.power_w[rows] * self.latency_ms[rows] / 1000 / b})["e"]
         self.fits = _blockwise(len(t), lambda rows: {"f": self.memory_gb[rows] <= c["capacity"][rows]})["f"]
@@ -360,7 +361,7 @@ class Grid:
                 bound_by="compute" if compute_bound[i] else "memory bandwidth", provenance=provenance,
                 max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i],
                 usd_per_mtok=per_mtok[i], power_mode=x.power_mode or self.configs.mode_name(g),
-                latency_basis=LATENCY_BASIS, prompt_tokens=prompt[i], output_tokens=output[i]))
+                latency_basis=self.latency_basis, prompt_tokens=prompt[i], output_tokens=output[i]))
         return out
 
     def add_latency(self, added: AddedLatency) -> None:
@@ -386,6 +387,24 @@ class Grid:
         """Dollars per million output tokens: the hourly cost over the tokens an hour serves."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.cost_usd_per_hour / (self.tokens_per_s * 3600) * 1e6
+
+    def serve(self, rate_rps: float | None, hop_ms: float) -> None:
+        """Latency as a served request sees it: the serving stack's hop on every cell and, at a
+        requested rate, the p99 over the replicas that rate needs (batch fill, M/D/c queueing,
+        service; planner.perf.queueing). Throughput stays the batch's service rate."""
+        from planner.perf import queueing
+
+        service = self.latency_ms
+        if rate_rps:
+            replicas = np.maximum(np.ceil(rate_rps / self.throughput_rps - 1e-9), 1.0)
+            b = np.array(self.batch_sizes, dtype=float)[None, :]
+            self.latency_ms = queueing.grid_p99_ms(service, b, rate_rps, replicas, hop_ms)
+            self.latency_basis = (f"p99 at {rate_rps:g} req/s: batch fill + M/D/c queueing wait + service "
+                                  f"+ {hop_ms:g} ms serving hop")
+        else:
+            self.latency_ms = service + hop_ms
+            self.latency_basis = f"one batch's service time + {hop_ms:g} ms serving hop (no rate stated)"
+        self.ttft_ms = self.ttft_ms + hop_ms
 
     def metric(self, name: str) -> np.ndarray:
         """A metric's per-replica array (G x B), NaN where unknown."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -116,11 +116,34 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     table = enumerate_configs(pools, models, precision_choices(intent, factors), factors, excluded)
     if table is None:
         return CandidateSet(grid=None, excluded=excluded)
-    grid = Grid(table, factors.batch_sizes, factors, stored_corrections(catalog, factors))
+    grid = Grid(with_power_modes(table), factors.batch_sizes, factors, stored_corrections(catalog, factors))
     grid.add_latency(added_latency)
+    grid.serve(requested_rate(intent), factors.serving_overhead_ms)
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded)
+
+
+def with_power_modes(table: ConfigTable) -> ConfigTable:
+    """Every configuration once per power mode of its device (a device without modes once,
+    with its own figures): a mode is a variant of the device the solver may choose."""
+    counts = np.array([max(len(d.power_modes), 1) for d in table.devices])[table.device]
+    if (counts == 1).all():
+        return table
+    rows = np.repeat(np.arange(len(table)), counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    has_modes = np.array([bool(d.power_modes) for d in table.devices])[table.device][rows]
+    mode = np.where(has_modes, np.arange(len(rows)) - starts, -1)
+    return replace(table, device=table.device[rows], model=table.model[rows], precision=table.precision[rows],
+                   placement=table.placement[rows], shards=table.shards[rows], share=table.share[rows],
+                   usd_per_hour=table.usd_per_hour[rows], max_count=table.max_count[rows],
+                   prompt=table.prompt[rows], output=table.output[rows], mode=mode.astype(np.int64))
+
+
+def requested_rate(intent: Intent) -> float | None:
+    """The request rate a throughput floor asks for (req/s), when the request states one."""
+    rates = [c.value for c in intent.constraints if c.metric.value == "throughput" and c.op == ">=" and c.value > 0]
+    return max(rates) if rates else None
 
 
 def precision_choices(intent: Intent, factors: PerfFactors) -> list[str]:

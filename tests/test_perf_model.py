@@ -1,0 +1,98 @@
+"""The performance model's parts, each pinned on a constructed case: the batch-1 floor, the KV
+cache of a grouped-query-attention model, weight streaming past on-chip SRAM, a power mode
+chosen under a watt cap, the batch-fill time under a rate, and the Server scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from hardware import load_catalog
+from hardware.schema import Figure, ModelKind, ModelVariant
+from intent import plan
+from planner import EstimateError, estimate, server_rate
+from planner.perf import queueing
+from planner.perf.configs import Config
+from planner.perf.factors import load_factors
+from planner.perf.roofline import Grid
+
+
+def tiny(model_id: str = "tiny-cnn", gflops: float = 1e-6) -> ModelVariant:
+    """A model with next to no work: its batch-1 latency is the device's floor."""
+    return ModelVariant(id=model_id, task="image-classification", family="resnet", kind=ModelKind.SINGLE_PASS,
+                        params_m=Figure(value=0.001), gflops=Figure(value=gflops), source="https://example.org")
+
+
+def test_batch_one_latency_has_the_devices_floor():
+    factors, l4 = load_factors(), load_catalog().device("nvidia-l4")
+    grid = Grid([Config(tiny(), l4, "int8", "cloud")], [1, 64], factors)
+    floor = factors.overhead_ms(l4)
+    assert floor > 0.05  # launches and the host round trip: not zero, as a bare roofline would say
+    assert grid.latency_ms[0, 0] == pytest.approx(floor, rel=0.01)
+    # a real model at batch 1 pays the floor and more than its share of a large batch
+    resnet = Grid([Config(load_catalog().model("resnet50"), l4, "int8", "cloud")], [1, 64], factors)
+    assert resnet.latency_ms[0, 0] > floor and resnet.latency_ms[0, 0] > resnet.latency_ms[0, 1] / 64
+
+
+def test_latency_mode_spreads_one_sample_thinly_over_many_cores():
+    factors, catalog = load_factors(), load_catalog()
+    xeon, pi = catalog.device("intel-xeon-platinum-8480plus"), catalog.device("raspberry-pi-5")
+    assert factors.latency_batches(xeon) > factors.latency_batches(pi)  # 56 cores against 4
+    assert factors.latency_batches(xeon) == pytest.approx(factors.latency_mode_batches_per_core * 56)
+
+
+def test_kv_cache_of_a_grouped_query_model_follows_its_architecture():
+    # Llama 3 8B: 32 layers x 8 KV heads x 128 head dim x 2 (K and V) x 2 bytes = 128 KiB per token
+    one = estimate("llama-3-8b", "nvidia-h100-sxm-80gb", "fp16", 1, prompt_tokens=1000, output_tokens=24)
+    two = estimate("llama-3-8b", "nvidia-h100-sxm-80gb", "fp16", 2, prompt_tokens=1000, output_tokens=24)
+    assert two.memory_gb - one.memory_gb == pytest.approx(1024 * 32 * 8 * 128 * 2 * 2 / 1e9)
+    # Llama 2 7B has no GQA (32 KV heads): four times the cache per token
+    a = estimate("llama-2-7b", "nvidia-h100-sxm-80gb", "fp16", 1, prompt_tokens=1000, output_tokens=24)
+    b = estimate("llama-2-7b", "nvidia-h100-sxm-80gb", "fp16", 2, prompt_tokens=1000, output_tokens=24)
+    assert (b.memory_gb - a.memory_gb) / (two.memory_gb - one.memory_gb) == pytest.approx(4)
+    assert "architecture" in one.provenance["memory_gb"]
+
+
+def test_decode_reads_the_kv_cache_so_long_outputs_are_slower_per_token():
+    short = estimate("llama-2-7b", "nvidia-h100-sxm-80gb", "fp8", 64, prompt_tokens=128, output_tokens=128)
+    long = estimate("llama-2-7b", "nvidia-h100-sxm-80gb", "fp8", 64, prompt_tokens=128, output_tokens=2048)
+    assert long.tpot_ms > 1.5 * short.tpot_ms
+    assert long.prompt_tokens == 128 and long.output_tokens == 2048
+
+
+def test_weights_that_do_not_fit_on_chip_stream_from_the_host():
+    coral = load_catalog().device("google-coral-edge-tpu")
+    vgg = estimate("vgg16", coral.id, "int8", 1)  # 138 MB of int8 weights against 8 MB of SRAM
+    spill_s = (138.358e6 - coral.on_chip_memory_mb.value * 1e6) / (coral.host_link_gbs.value * 1e9)
+    assert vgg.latency_ms >= spill_s * 1000  # streamed over USB 3.0 every inference, not refused
+    small = estimate("mobilenet-v2", coral.id, "int8", 1)  # 3.5 MB: resident, nothing streamed
+    assert small.latency_ms < 10
+
+
+def test_a_power_mode_is_chosen_under_a_watt_cap():
+    nano = load_catalog().device("nvidia-jetson-orin-nano-8gb")
+    full = estimate("fasterrcnn-resnet50-fpn-v2", nano.id, "int8", 1)
+    assert full.power_mode == "15W" and full.power_w > 8  # the default mode draws more than the cap
+    low = estimate("fasterrcnn-resnet50-fpn-v2", nano.id, "int8", 1, power_mode="7W")
+    assert low.power_w <= 7 and low.latency_ms > full.latency_ms
+    result = plan("detect objects with fasterrcnn-resnet50-fpn-v2 under 8 W on a Jetson Orin Nano, lowest latency",
+                  offline=True, record=False)
+    assert result.choice.power_mode == "7W" and result.metrics.power_w <= 8
+    with pytest.raises(EstimateError, match="no power mode"):
+        estimate("resnet50", nano.id, "int8", 1, power_mode="99W")
+
+
+def test_batch_fill_time_under_a_rate_counts_against_a_latency_bound():
+    assert queueing.fill_ms(128, 2000) == pytest.approx(63.5)  # 127 more requests at 2,000 req/s
+    result = plan("classify images at 2000 req/s within 20 ms", offline=True, record=False)
+    assert result.metrics.latency_ms <= 20 and "p99 at 2000 req/s" in result.metrics.latency_basis
+    fill = queueing.fill_ms(result.choice.batch_size, 2000, result.choice.replicas)
+    assert fill < 20
+
+
+def test_server_rate_is_the_highest_rate_meeting_the_p99_bound():
+    served = server_rate("resnet50-v1.5-mlperf", "nvidia-l4", "int8", 15.0)
+    assert served.p99_ms <= 15.0 and served.rate_rps > 0
+    faster = queueing.p99_latency_ms(served.service_ms, served.batch_size, served.rate_rps * 1.05)
+    assert faster > 15.0
+    with pytest.raises(EstimateError):
+        server_rate("resnet50-v1.5-mlperf", "nvidia-l4", "int8", 0.01)
