@@ -224,7 +224,8 @@ def build(shared: Path) -> tuple[str, str]:
     with open(shared / "model-zoo.csv", encoding="utf-8") as fh:
         models = [model_entry(r, supplements["models"].get(r["id"], {}), supplements.get("structures", {}))
                   for r in csv.DictReader(fh)]
-    models += llm_models(LLMS)
+    structures = supplements.get("structures", {})
+    models += [{**m, **structure_of(m, {}, structures)} if "structure" not in m else m for m in llm_models(LLMS)]
     check_unique_ids(models)
     dump = dict(sort_keys=False, allow_unicode=True, width=120)
     device_text = header() + yaml.safe_dump({"schema_version": 1, "families": families, "devices": devices}, **dump)
