@@ -92,8 +92,20 @@ def plan(
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
-    Example: intentctl plan "cheapest way to serve llama 3 8b at 50 req/s, no public cloud"
-    """
+    Examples:
+
+      intentctl plan "cheapest way to serve llama 3 8b at 50 req/s, no public cloud"
+
+      intentctl plan "Llama 3.1 70B for 20 concurrent users, TTFT under 500 ms, 30 tokens/s per user"
+
+      intentctl plan "I have 4 A100s and 2 L4s: summarize 10,000 documents within 2 hours"
+
+      intentctl plan "fine-tune llama 3 8b on 50k examples, budget $200, done within 12 hours"
+
+      intentctl plan "用最低功耗在10ms内完成图像分类"
+
+    What the request says that the plan cannot hold ("EU only", a model the catalog lacks) is listed under warnings, above the plan. A bound that cannot be planned as written (negative, not a number, an unknown unit) exits 2 and quotes it.
+    """  # noqa: E501 - typer keeps a docstring's line breaks: one paragraph, one line
     from intent.api import plan as make_plan
     from intent.settings import load_settings
 
