@@ -105,7 +105,7 @@ def plan(
       intentctl plan "用最低功耗在10ms内完成图像分类"
 
     What the request says that the plan cannot hold ("EU only", a model the catalog lacks) is listed under warnings, above the plan. A bound that cannot be planned as written (negative, not a number, an unknown unit) exits 2 and quotes it.
-    """  # noqa: E501 - typer keeps a docstring's line breaks: one paragraph, one line
+    """  # typer keeps a docstring's line breaks: that paragraph stays one line
     from intent.api import plan as make_plan
     from intent.settings import load_settings
 
