@@ -40,6 +40,36 @@ def _definitions(version: str) -> dict:
     return json.loads((root / "_definitions.json").read_text())
 
 
+def _merged(schema, definitions: dict):
+    """Resolve ``x-intentctl-merge``: a CRD that inlines a core type (KServe's predictor is a PodSpec
+    with component fields) lists that type's properties beside its own, without its required list."""
+    if isinstance(schema, dict):
+        name = schema.pop("x-intentctl-merge", None)
+        if name is not None:
+            base = _rebased(copy.deepcopy(definitions["$defs"][name]["properties"]))
+            schema["properties"] = {**base, **schema["properties"]}
+        for value in schema.values():
+            _merged(value, definitions)
+    elif isinstance(schema, list):
+        for value in schema:
+            _merged(value, definitions)
+    return schema
+
+
+def _rebased(schema):
+    """References inside a copied core type point back into the Kubernetes definitions."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            schema["$ref"] = "/api/_definitions.json" + ref
+        for value in schema.values():
+            _rebased(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _rebased(value)
+    return schema
+
+
 def _closed(schema):
     """Every object schema that lists its properties admits no others (strict field validation)."""
     if isinstance(schema, dict):
@@ -55,8 +85,8 @@ def _closed(schema):
 
 @cache
 def _validator(api_version: str, kind: str, version: str):
-    schema = _closed(copy.deepcopy(crd_schemas()[(api_version, kind)]["schema"]))
     definitions = _definitions(version)
+    schema = _closed(_merged(copy.deepcopy(crd_schemas()[(api_version, kind)]["schema"]), definitions))
     resource = Resource.from_contents(definitions)
     registry = Registry().with_resource("https://kubernetes.io/api/_definitions.json", resource)
     schema = {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://kubernetes.io/crd"}

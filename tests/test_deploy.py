@@ -254,3 +254,29 @@ def test_every_launch_option_carries_its_documentation():
             assert ":" in build.image and not build.image.endswith(":latest") and build.source, name
         for option in spec.options.values():
             assert option.docs.startswith("https://"), (name, option.flag)
+
+
+def test_emit_kserve_writes_an_inferenceservice_with_its_servingruntime(tmp_path, catalog):
+    assert main(["plan", "--offline", "--no-history", "--emit", "kserve", "-o", str(tmp_path),
+                 "serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s"]) == 0
+    (written,) = tmp_path.glob("*.yaml")
+    objects = list(yaml.safe_load_all(written.read_text()))
+    for obj in objects:
+        validate(obj)
+    assert kinds(objects) == ["ServingRuntime", "InferenceService", "ScaledObject"]
+    runtime, isvc, scaler = objects
+    assert isvc["spec"]["predictor"]["model"]["runtime"] == runtime["metadata"]["name"]
+    assert runtime["spec"]["supportedModelFormats"][0]["name"] == isvc["spec"]["predictor"]["model"]["modelFormat"]["name"]
+    container = runtime["spec"]["containers"][0]
+    assert container["name"] == "kserve-container" and argv(container)[:2] == ["vllm", "serve"]
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == "2"
+    assert scaler["spec"]["scaleTargetRef"]["name"] == isvc["metadata"]["name"] + "-predictor"
+
+
+def test_the_crd_check_rejects_a_field_the_schema_lacks(llm_plan, catalog):
+    from intent.export import kserve_manifests
+
+    isvc = kserve_manifests(llm_plan, catalog)[1]
+    isvc["spec"]["predictor"]["model"]["modelFormatt"] = {"name": "x"}
+    with pytest.raises(AssertionError, match="modelFormatt"):
+        validate(isvc)
