@@ -40,46 +40,45 @@ def _definitions(version: str) -> dict:
     return json.loads((root / "_definitions.json").read_text())
 
 
+def _walk(schema, visit) -> None:
+    """Call ``visit`` on every object schema inside ``schema``."""
+    if isinstance(schema, dict):
+        visit(schema)
+        for value in list(schema.values()):
+            _walk(value, visit)
+    elif isinstance(schema, list):
+        for value in schema:
+            _walk(value, visit)
+
+
 def _merged(schema, definitions: dict):
     """Resolve ``x-intentctl-merge``: a CRD that inlines a core type (KServe's predictor is a PodSpec
-    with component fields) lists that type's properties beside its own, without its required list."""
-    if isinstance(schema, dict):
-        name = schema.pop("x-intentctl-merge", None)
+    with component fields) lists that type's properties beside its own, without its required list.
+    References inside the copied type point back into the Kubernetes definitions."""
+    def merge(node: dict) -> None:
+        name = node.pop("x-intentctl-merge", None)
         if name is not None:
-            base = _rebased(copy.deepcopy(definitions["$defs"][name]["properties"]))
-            schema["properties"] = {**base, **schema["properties"]}
-        for value in schema.values():
-            _merged(value, definitions)
-    elif isinstance(schema, list):
-        for value in schema:
-            _merged(value, definitions)
+            base = copy.deepcopy(definitions["$defs"][name]["properties"])
+            _walk(base, _rebase)
+            node["properties"] = {**base, **node["properties"]}
+
+    _walk(schema, merge)
     return schema
 
 
-def _rebased(schema):
-    """References inside a copied core type point back into the Kubernetes definitions."""
-    if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            schema["$ref"] = "/api/_definitions.json" + ref
-        for value in schema.values():
-            _rebased(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            _rebased(value)
-    return schema
+def _rebase(node: dict) -> None:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        node["$ref"] = "/api/_definitions.json" + ref
 
 
 def _closed(schema):
     """Every object schema that lists its properties admits no others (strict field validation)."""
-    if isinstance(schema, dict):
-        if "properties" in schema and "additionalProperties" not in schema:
-            schema["additionalProperties"] = False
-        for value in schema.values():
-            _closed(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            _closed(value)
+    def close(node: dict) -> None:
+        if "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+
+    _walk(schema, close)
     return schema
 
 

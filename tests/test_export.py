@@ -155,11 +155,18 @@ def test_every_pod_runs_under_the_restricted_pod_security_profile(catalog, text)
         assert restricted_profile_problems(pod) == []
 
 
-def test_a_plan_without_a_server_image_is_refused_with_the_reason(catalog):
-    hailo = plan("lowest power, classify images in 10ms", offline=True, record=False)
-    assert hailo.choice.serving == "HailoRT"
-    with pytest.raises(ExportError, match="no server image"):
-        kubernetes_manifests(hailo, catalog)
+@pytest.mark.parametrize(("text", "serving", "reason"), [
+    # HailoRT runs inside the application: there is no server to deploy
+    ("lowest power, classify images in 10ms", "HailoRT", "no server image"),
+    # containers on Apple silicon run in a Linux VM without Metal: the native command line instead
+    ("serve llama 3.2 3b on apple m3", "llama.cpp server",
+     "run it natively: llama-server --model /models/llama-3.2-3b-fp16.gguf"),
+])
+def test_a_plan_without_a_container_launch_is_refused_with_the_reason(catalog, text, serving, reason):
+    result = plan(text, offline=True, record=False)
+    assert result.choice.serving == serving
+    with pytest.raises(ExportError, match=reason):
+        kubernetes_manifests(result, catalog)
 
 
 def test_triton_configuration_for_triton_plans_only(catalog):
@@ -202,3 +209,13 @@ def test_core_objects_are_checked_strictly():
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"},
                                       "spec": {"ports": [{"port": 80}], "bogus": 1}}, "1.30.0", strict=True)
+
+
+def test_the_readme_shows_what_the_plan_emits_today(catalog):
+    from paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "kubectl apply -f deploy/" in readme
+    shown = readme.split("The first command above writes", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    result = plan("serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", offline=True, record=False)
+    assert list(yaml.safe_load_all(shown)) == kubernetes_manifests(result, catalog)

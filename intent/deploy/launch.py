@@ -51,8 +51,8 @@ class ServerLaunch:
         return self.build.image
 
 
-def launch_spec(target: Target) -> tuple[Launch, Build]:
-    """The serving stack's launch data and the image build for the target's device."""
+def launch_spec(target: Target) -> tuple[Launch, Build | None]:
+    """The serving stack's launch data and the image build for the target's device (None: no image)."""
     spec = launches().launches.get(target.serving)
     if spec is None:
         raise ExportError(
@@ -62,16 +62,20 @@ def launch_spec(target: Target) -> tuple[Launch, Build]:
     if spec.tasks is not None and target.model.task not in spec.tasks:
         raise ExportError(f"{target.serving} serves {', '.join(spec.tasks)}; {target.model.id} is {target.model.task}: "
                           "plan it on another device class")
-    build = spec.build_for(target.device)
-    if build is None:
-        raise ExportError(f"{target.serving} {spec.version} has no pinned image for {target.device.vendor_name} "
-                          f"{target.device.name}")
-    return spec, build
+    return spec, spec.build_for(target.device)
 
 
 def server_launch(target: Target, role: str | None = None) -> ServerLaunch:
     """The launch of the target's server (``role``: prefill or decode in a disaggregated plan)."""
+    import shlex
+
     spec, build = launch_spec(target)
+    if build is None:
+        native = BUILDERS[spec.kind](target, spec, spec.builds[0], role)
+        command = [native.command[0].rsplit("/", 1)[-1], *native.command[1:], *native.args]
+        raise ExportError(f"{target.serving} {spec.version} has no container image that reaches "
+                          f"{target.device.vendor_name} {target.device.name} (a container runs in a Linux VM "
+                          f"without its accelerator); run it natively: {shlex.join(command)}")
     return BUILDERS[spec.kind](target, spec, build, role)
 
 

@@ -92,7 +92,11 @@ def memory_gi(gb: float) -> int:
 
 def container(name: str, image: str, *, command: list[str], args: list[str], env: dict[str, str],
               memory: int, place: Placement | None, catalog_hash: str) -> dict:
-    cpu = str(k8s_settings()["cpu"])
+    settings = k8s_settings()
+    # A server feeding accelerators needs host cores per device (its workers, tokenisation, the network).
+    cores = settings["cpu"] if place is None or not (place.resource or place.claim_template) else max(
+        settings["cpu"], settings["cpu_per_device"] * place.count)
+    cpu = str(cores)
     limits = {"cpu": cpu, "memory": f"{memory}Gi"}
     out = {"name": name, "image": image, "command": list(command), "args": list(args),
            "env": [{"name": "INTENTCTL_PLAN_CATALOG", "value": catalog_hash},
@@ -106,9 +110,11 @@ def container(name: str, image: str, *, command: list[str], args: list[str], env
 
 
 def pod_spec(containers: list[dict], target: Target, place: Placement | None, *, shm: bool = False,
-             models_claim: str | None = None, name: str) -> dict:
+             models_claim: str | None = None, name: str, init: dict | None = None) -> dict:
     """A pod spec under the restricted profile, on the target's nodes, with its compliance fields."""
     pod = {"containers": containers}
+    if init is not None:
+        pod["initContainers"] = [init]
     restricted(pod)
     if place is not None and place.node_selector:
         pod["nodeSelector"] = dict(place.node_selector)
@@ -130,8 +136,9 @@ def pod_spec(containers: list[dict], target: Target, place: Placement | None, *,
 
 
 def add_volume(pod: dict, volume: dict, path: str, read_only: bool = False, containers=None) -> None:
+    """Add a volume and mount it in the given containers (default: every container, init ones included)."""
     pod.setdefault("volumes", []).append(volume)
-    for c in containers if containers is not None else pod["containers"]:
+    for c in containers if containers is not None else pod["containers"] + pod.get("initContainers", []):
         mount = {"name": volume["name"], "mountPath": path}
         if read_only:
             mount["readOnly"] = True
@@ -158,7 +165,7 @@ def encrypt(pod: dict, name: str, target: Target, cache_path: str) -> None:
     """Encrypting regimes: TLS from a secret, a read-only root filesystem, data at rest only on a
     storage class that encrypts (the cluster must provide it), and the model cache there."""
     size = max(10, memory_gi(target.memory_gb) * 2)
-    for c in pod["containers"]:
+    for c in pod["containers"] + pod.get("initContainers", []):
         c["securityContext"]["readOnlyRootFilesystem"] = True
         c["env"] += [{"name": "TLS_CERT_FILE", "value": "/etc/tls/tls.crt"},
                      {"name": "TLS_KEY_FILE", "value": "/etc/tls/tls.key"},

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from intent.deploy.config import k8s_settings
 from intent.deploy.launch import ServerLaunch, server_launch, training_build
 from intent.deploy.pods import (
+    CLAIM,
     add_volume,
     container,
     memory_gi,
@@ -141,16 +142,17 @@ def server_container(target: Target, launch: ServerLaunch, place, *, command=Non
 
 
 def _finish_pod(target: Target, launch: ServerLaunch, containers: list[dict], place, name: str,
-                shm: bool) -> dict:
-    pod = pod_spec(containers, target, place, shm=shm, name=name,
+                shm: bool, init: dict | None = None) -> dict:
+    """The pod of a server: restricted, with its volumes (shared memory, models, generated config, token)."""
+    pod = pod_spec(containers, target, place, shm=shm, name=name, init=init,
                    models_claim=f"{name}-models" if launch.local_model else None)
+    containers = containers + ([init] if init else [])
     mount = k8s_settings()["models_mount"]
-    for key in launch.files:
+    if launch.files:  # each generated file at its place in the model repository
         pod["volumes"].append({"name": "config", "configMap": {"name": f"{name}-config"}})
         for c in containers:
-            c["volumeMounts"].append({"name": "config", "mountPath": f"{mount}/{key}",
-                                      "subPath": key.replace("/", "__"), "readOnly": True})
-        break
+            c["volumeMounts"] += [{"name": "config", "mountPath": f"{mount}/{key}", "subPath": key.replace("/", "__"),
+                                   "readOnly": True} for key in launch.files]
     if not launch.local_model:  # a gated Hugging Face repository needs a token (the secret is optional)
         add_volume(pod, {"name": "hf-token", "secret": {"secretName": "hf-token", "optional": True}}, "/etc/hf",
                    read_only=True, containers=containers)
@@ -166,24 +168,18 @@ def _template_meta(target: Target, launch: ServerLaunch, labels: dict[str, str])
 def deployment(target: Target, launch: ServerLaunch, name: str, labels: dict[str, str], options: EmitOptions,
                replicas: int | None, role: str | None) -> dict:
     devices = target.layout.devices_per_replica
-    place = placement(target, devices, dra=options.dra, claim_template=f"{name}-{_claim_suffix()}")
+    place = placement(target, devices, dra=options.dra, claim_template=f"{name}-{CLAIM}")
     c = server_container(target, launch, place)
     if role is not None and launch.spec.kv_transfer is not None:
         c["env"].append({"name": launch.spec.kv_transfer.side_channel_host_env,
                          "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}})
         c["ports"].append({"name": "kv-transfer", "containerPort": launch.spec.kv_transfer.port})
+    # An engine is built before the server starts, on the same devices.
     init = engine_build_container(target, launch, place)
-    pod = _finish_pod(target, launch, [c] if init is None else [c, init], place, name, shm=devices > 1)
-    if init is not None:  # the engine is built before the server starts, on the same devices
-        pod["containers"].remove(init)
-        pod["initContainers"] = [init]
+    pod = _finish_pod(target, launch, [c], place, name, shm=devices > 1, init=init)
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name, labels),
             "spec": {"replicas": replicas or target.replicas, "selector": {"matchLabels": labels},
                      "template": {"metadata": _template_meta(target, launch, labels), "spec": pod}}}
-
-
-def _claim_suffix() -> str:
-    return "accelerators"
 
 
 def engine_build_container(target: Target, launch: ServerLaunch, place) -> dict | None:
@@ -199,15 +195,13 @@ def leader_worker_set(target: Target, launch: ServerLaunch, name: str, labels: d
     multi = launch.spec.multi_node
     nodes = nodes_for(target)
     per_pod = devices_per_pod(target)
-    place = placement(target, per_pod, dra=options.dra, claim_template=f"{name}-{_claim_suffix()}")
+    place = placement(target, per_pod, dra=options.dra, claim_template=f"{name}-{CLAIM}")
     serve = shlex.join([*launch.command, *launch.args])
     leader = server_container(target, launch, place, command=["/bin/sh", "-c"],
                               args=[f"{multi.leader}; exec {serve}"])
     worker = server_container(target, launch, place, command=["/bin/sh", "-c"], args=[multi.worker])
-    for probe in ("readinessProbe", "startupProbe"):
-        worker.pop(probe)
-    worker["ports"] = []
-    worker.pop("ports")
+    for field in ("readinessProbe", "startupProbe", "ports"):  # workers only join the leader's Ray cluster
+        worker.pop(field)
     templates = {}
     for role, c in (("leader", leader), ("worker", worker)):
         role_labels = {**labels, "role": role}
@@ -255,7 +249,7 @@ def training_job(target: Target, options: EmitOptions) -> list[dict]:
     spec = target.training
     per_node = min(spec.devices, per_node_devices(target.device)) if target.device.device_class != "cpu" else 1
     nodes = max(1, math.ceil(spec.devices / per_node))
-    place = placement(target, per_node, dra=options.dra, claim_template=f"{name}-{_claim_suffix()}")
+    place = placement(target, per_node, dra=options.dra, claim_template=f"{name}-{CLAIM}")
     if target.device.device_class == "cpu":
         place = replace(place, resource=None)
     model = target.model.hf_repo or f"{k8s_settings()['models_mount']}/{target.model.id}"
