@@ -19,7 +19,8 @@ class ExportError(ValueError):
     """A plan whose artifacts cannot be written as asked; the message says why and what to do."""
 
     code = "export-error"
-    hint = "Kubernetes manifests are written for plans whose server has a pinned image (see intent/data/launches.yaml)"
+    hint = ("--emit k8s covers every plan whose server has a pinned image (intent/data/launches.yaml); kserve "
+            "serves one model on one node; triton is for plans Triton serves")
 
 
 #: Precisions whose weights are produced for the plan (quantised, then served from /models).
