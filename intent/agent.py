@@ -63,7 +63,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
         update={"differential_privacy": None})}), effects, row.device, row.placement, row.model.id)
     if job.dp:
         sections.append(policies.dp_sgd_section(intent, job.records, job.batch_size, steps, effects))
-    runtime = "PyTorch with Opacus (DP-SGD)" if job.dp else f"{runtime_for(row.device, row.model.kind.value).runtime} (training)"
+    runtime = "PyTorch with Opacus (DP-SGD)" if job.dp else f"{runtime_for(row.device, row.model.kind.value, row.model.task).runtime} (training)"
     choice = Choice(model_id=row.model.id, device_id=row.device.id, device_name=f"{row.device.vendor_name} {row.device.name}",
                     precision=row.precision, batch_size=row.batch_size, replicas=row.devices, placement=row.placement,
                     runtime=runtime, serving="training job")

@@ -113,18 +113,24 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     with one CP-SAT model; returns a FleetPlan. ``objective`` overrides the file's
     (throughput, power or cost)."""
     from hardware import load_catalog
-    from intent.fleet import FleetFile, fleet_workloads, load_fleet
     from planner.fleet.model import plan_fleet as place
     from planner.solve.chooser import SolverSettings
 
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)
-    spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
-    organisation = _organisation(policy or settings.policy_path)
-    workloads = fleet_workloads(spec, catalog, organisation)
+    spec, workloads = fleet_inputs(fleet, catalog, settings, policy)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
                             workers=settings.solver_workers)
     return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver)
+
+
+def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
+    """A fleet file (or its path) read and checked, and its workloads with their policies applied."""
+    from intent.fleet import FleetFile, fleet_workloads, load_fleet
+
+    spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
+    organisation = _organisation(policy or settings.policy_path)
+    return spec, fleet_workloads(spec, catalog, organisation)
 
 
 def _organisation(path: str | None):

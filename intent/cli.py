@@ -17,10 +17,12 @@ from intent.commands import history as history_commands
 from intent.commands import policy as policy_commands
 from intent.commands.common import (
     CatalogOpt,
+    DraOpt,
     ExportFormat,
     JsonOpt,
     ModelOpt,
     OfflineOpt,
+    QueueOpt,
     SchemaKind,
     SeedOpt,
     TimeLimitOpt,
@@ -89,6 +91,8 @@ def plan(
                                                 help="Draw the trade-off front, marking the chosen plan.")] = None,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
+    dra: DraOpt = False,
+    queue: QueueOpt = None,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -125,7 +129,7 @@ def plan(
 
         typer.echo(f"wrote {plot_front(result, plot)}", err=True)
     if emit is not None:
-        write_artifacts(result, emit, output, catalog)
+        write_artifacts(result, emit, output, catalog, dra=dra, queue=queue)
 
 
 @app.command()

@@ -1,181 +1,105 @@
-"""Deployable artifacts for a plan: Kubernetes manifests and a Triton model configuration.
+"""Deployable artifacts for a plan, written as files.
 
-Kubernetes: a Deployment with the device plugin's resource and node selectors (from
-intent/data/k8s.yaml), a Service, and a HorizontalPodAutoscaler when the plan needs more
-than one replica. Every pod meets the Kubernetes "restricted" Pod Security Standard, whatever
-the compliance regime (non-root, no privilege escalation, no capabilities, RuntimeDefault
-seccomp, no service-account token, CPU and memory limits); compliance policies add real
-fields (a TLS secret volume, a read-only root filesystem, an encrypting storage class, labels). Triton: ``config.pbtxt`` with the plan's batch size,
-dynamic batching and instance group, for GPU plans.
+``k8s``: the objects of intent.deploy.workloads (a Deployment, Service and KEDA ScaledObject; a
+LeaderWorkerSet for a replica across nodes; one workload per role for disaggregated plans; a
+PyTorchJob for training), with the runtime's real launch from intent/data/launches.yaml.
+``kserve``: an InferenceService with its ServingRuntime. ``triton``: the model repository's
+config.pbtxt. YAML is written plain: no anchors or aliases, one object per document.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from pathlib import Path
 
-from hardware import Catalog, Device
-from hardware.yamlio import packaged_yaml
+from hardware import Catalog
+from intent.deploy.launch import ExportError
+from intent.deploy.workloads import DEFAULT_OPTIONS, EmitOptions
 from planner.plan import ExecutionPlan
 
-ENCRYPTING_REGIMES = ("hipaa", "gdpr", "pci-dss")
-ENCRYPTED_STORAGE_CLASS = "encrypted-at-rest"
-TRITON_PLATFORMS = {"TensorRT": "tensorrt_plan", "TensorRT-LLM": "tensorrtllm"}
+__all__ = [
+    "EmitOptions",
+    "ExportError",
+    "dump_yaml",
+    "kserve_manifests",
+    "kubernetes_manifests",
+    "triton_config",
+    "write",
+    "write_fleet",
+]
+KINDS = ("k8s", "kserve", "triton")
 
 
-class ExportError(ValueError):
-    code = "export-error"
-    hint = "Triton configurations are for GPU plans; Kubernetes manifests work for every plan"
+def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog, options: EmitOptions = DEFAULT_OPTIONS) -> list[dict]:
+    from intent.deploy.target import from_plan
+    from intent.deploy.workloads import manifests
+
+    return manifests(from_plan(plan, catalog), options, catalog)
 
 
-@lru_cache(maxsize=1)
-def _mapping() -> dict:
-    return packaged_yaml("intent", "k8s.yaml")
+def kserve_manifests(plan: ExecutionPlan, catalog: Catalog, options: EmitOptions = DEFAULT_OPTIONS) -> list[dict]:
+    from intent.deploy.kserve import kserve_manifests as build
+    from intent.deploy.target import from_plan
 
-
-def _name(plan: ExecutionPlan) -> str:
-    raw = f"{plan.choice.model_id}-{plan.choice.device_id}"
-    return re.sub(r"[^a-z0-9-]+", "-", raw.lower()).strip("-")[:50].rstrip("-")
-
-
-def _device_fields(device: Device) -> tuple[str | None, dict[str, str]]:
-    for entry in _mapping()["devices"]:
-        if all(getattr(device, k) == v for k, v in entry["match"].items()):
-            selector = dict(entry.get("node_selector", {}))
-            if "node_selector_from_name" in entry:
-                selector[entry["node_selector_from_name"]] = re.sub(r"[^A-Za-z0-9_.-]+", "-",
-                                                                    f"{device.vendor_name} {device.name}").strip("-")[:63]
-            if "node_selector_from_id" in entry:
-                selector[entry["node_selector_from_id"]] = device.id
-            return entry.get("resource"), selector
-    return None, {}
-
-
-def kubernetes_manifests(plan: ExecutionPlan, catalog: Catalog) -> list[dict]:
-    device = catalog.device(plan.choice.device_id)
-    resource, selector = _device_fields(device)
-    serving = _mapping()["serving"].get(plan.choice.serving, _mapping()["serving"]["default"])
-    name = _name(plan)
-    labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "intentctl"}
-    regimes = [s.name for s in plan.policies if s.name in ("hipaa", "gdpr", "pci-dss", "soc2")]
-    pod_labels = dict(labels)
-    if regimes:
-        pod_labels["intentctl.io/compliance"] = "-".join(regimes)
-    memory_gi = max(1, int(plan.metrics.memory_gb * 2) + 1)
-    cpu = str(_mapping()["cpu"])
-    limits = {"cpu": cpu, "memory": f"{memory_gi}Gi"}
-    if resource:
-        limits[resource] = str(plan.choice.replicas if plan.job is not None else plan.choice.shards)
-    container = {
-        "name": "server", "image": serving["image"],
-        "args": [f"--model={plan.choice.model_id}", f"--precision={plan.choice.precision}",
-                 f"--max-batch-size={plan.choice.batch_size}"],
-        "ports": [{"name": "http", "containerPort": serving["port"]}],
-        "resources": {"requests": {"cpu": cpu, "memory": f"{memory_gi}Gi"}, "limits": limits},
-        "readinessProbe": {"tcpSocket": {"port": serving["port"]}, "periodSeconds": 10},
-        "env": [{"name": "INTENTCTL_PLAN_CATALOG", "value": plan.catalog_hash}],
-    }
-    pod = {"containers": [container]}
-    _restricted(pod, container)
-    if selector:
-        pod["nodeSelector"] = selector
-    if resource:
-        pod["tolerations"] = [{"key": resource, "operator": "Exists", "effect": "NoSchedule"}]
-    if any(r in ENCRYPTING_REGIMES for r in regimes):
-        container["securityContext"]["readOnlyRootFilesystem"] = True
-        container["volumeMounts"] += [{"name": "tls", "mountPath": "/etc/tls", "readOnly": True},
-                                      {"name": "model-cache", "mountPath": "/models"}]
-        container["env"] += [{"name": "TLS_CERT_FILE", "value": "/etc/tls/tls.crt"},
-                             {"name": "TLS_KEY_FILE", "value": "/etc/tls/tls.key"}]
-        # Data at rest only on a storage class that encrypts (the cluster must provide it).
-        pod["volumes"] += [{"name": "tls", "secret": {"secretName": f"{name}-tls"}},
-                           {"name": "model-cache", "ephemeral": {"volumeClaimTemplate": {"spec": {
-                               "accessModes": ["ReadWriteOnce"], "storageClassName": ENCRYPTED_STORAGE_CLASS,
-                               "resources": {"requests": {"storage": f"{max(10, memory_gi * 2)}Gi"}}}}}}]
-    if plan.job is not None:  # a training job runs to completion: a Job, no Service
-        pod["restartPolicy"] = "Never"
-        container.pop("ports")
-        container.pop("readinessProbe")
-        container["args"] = [f"--model={plan.choice.model_id}", f"--precision={plan.choice.precision}",
-                             f"--batch-size={plan.job.batch_size}", f"--epochs={plan.job.epochs}"]
-        return [{"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "labels": labels},
-                 "spec": {"backoffLimit": 2, "parallelism": 1, "completions": 1,
-                          "template": {"metadata": {"labels": pod_labels}, "spec": pod}}}]
-    deployment = {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
-        "spec": {"replicas": plan.choice.replicas, "selector": {"matchLabels": labels},
-                 "template": {"metadata": {"labels": pod_labels}, "spec": pod}},
-    }
-    service = {
-        "apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "labels": labels},
-        "spec": {"selector": labels, "ports": [{"name": "http", "port": serving["port"],
-                                                "targetPort": serving["port"]}]},
-    }
-    manifests = [deployment, service]
-    if plan.choice.replicas > 1:
-        manifests.append({
-            "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": name, "labels": labels},
-            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
-                     "minReplicas": plan.choice.replicas, "maxReplicas": plan.choice.replicas * 2,
-                     "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
-                         "type": "Utilization", "averageUtilization": 70}}}]},
-        })
-    return manifests
-
-
-def _restricted(pod: dict, container: dict) -> None:
-    """The pod and its container under the "restricted" Pod Security Standard (see intent/data/k8s.yaml)."""
-    security = _mapping()["pod_security"]
-    pod["automountServiceAccountToken"] = False
-    pod["securityContext"] = {"runAsNonRoot": True, "runAsUser": security["run_as_user"],
-                              "runAsGroup": security["run_as_group"], "fsGroup": security["fs_group"],
-                              "seccompProfile": {"type": "RuntimeDefault"}}
-    container["securityContext"] = {"runAsNonRoot": True, "allowPrivilegeEscalation": False,
-                                    "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}}
-    # A non-root user needs somewhere to write (model downloads, caches): an emptyDir as HOME.
-    container["env"].append({"name": "HOME", "value": security["home"]})
-    container["volumeMounts"] = [{"name": "scratch", "mountPath": security["home"]}]
-    pod["volumes"] = [{"name": "scratch", "emptyDir": {}}]
+    return build(from_plan(plan, catalog), options)
 
 
 def triton_config(plan: ExecutionPlan, catalog: Catalog) -> str:
-    device = catalog.device(plan.choice.device_id)
-    if device.device_class != "gpu":
-        raise ExportError(f"{device.id} is a {device.device_class}; Triton configurations are written for GPU plans")
-    platform = TRITON_PLATFORMS.get(plan.choice.runtime.split(" ")[0], "onnxruntime_onnx")
-    latency_bound = next((c.constraint.value for c in plan.constraints
-                          if c.constraint.metric.value == "latency" and c.constraint.op == "<="), None)
-    slack_ms = (latency_bound - plan.metrics.latency_ms) if latency_bound else plan.metrics.latency_ms
-    queue_us = max(0, int(min(slack_ms * 0.5, 100.0) * 1000))
-    return "\n".join([
-        f'name: "{plan.choice.model_id}"',
-        f'platform: "{platform}"',
-        f"max_batch_size: {plan.choice.batch_size}",
-        "instance_group [ { count: 1, kind: KIND_GPU } ]",
-        "dynamic_batching {",
-        f"  preferred_batch_size: [ {plan.choice.batch_size} ]",
-        f"  max_queue_delay_microseconds: {queue_us}",
-        "}",
-        f'parameters: {{ key: "precision" value: {{ string_value: "{plan.choice.precision}" }} }}',
-        "",
-    ])
+    """config.pbtxt of a plan served by Triton (TensorRT, ONNX Runtime, or the TensorRT-LLM backend)."""
+    from intent.deploy.launch import server_launch
+    from intent.deploy.target import from_plan
+
+    target = from_plan(plan, catalog)
+    if not target.serving.startswith("Triton Inference Server"):
+        raise ExportError(f"{plan.choice.model_id} on {plan.choice.device_id} is served by {target.serving}, "
+                          "not Triton: emit k8s for its launch")
+    return next(iter(server_launch(target).files.values()))
 
 
-def write(plan: ExecutionPlan, catalog: Catalog, kind: str, directory: str | Path) -> list[Path]:
-    """Write the artifacts of ``kind`` (k8s or triton) into ``directory``; returns the files."""
+def dump_yaml(objects: list[dict]) -> str:
+    """Plain YAML: every object its own document, no anchors or aliases, keys in the order built."""
     import yaml
 
+    class PlainDumper(yaml.SafeDumper):
+        def ignore_aliases(self, data) -> bool:
+            return True
+
+    return yaml.dump_all(objects, Dumper=PlainDumper, sort_keys=False, width=120)
+
+
+def write(plan: ExecutionPlan, catalog: Catalog, kind: str, directory: str | Path,
+          options: EmitOptions = DEFAULT_OPTIONS) -> list[Path]:
+    """Write the artifacts of ``kind`` (k8s, kserve or triton) into ``directory``; returns the files."""
+    from intent.deploy.target import from_plan
+
+    if kind not in KINDS:
+        raise ExportError(f"unknown export format {kind!r} ({', '.join(KINDS)})")
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    if kind == "k8s":
-        path = out / f"{_name(plan)}.yaml"
-        path.write_text(yaml.safe_dump_all(kubernetes_manifests(plan, catalog), sort_keys=False), encoding="utf-8")
-        return [path]
+    name = from_plan(plan, catalog).name
     if kind == "triton":
+        text = triton_config(plan, catalog)
         model_dir = out / plan.choice.model_id
         model_dir.mkdir(parents=True, exist_ok=True)
         path = model_dir / "config.pbtxt"
-        path.write_text(triton_config(plan, catalog), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         return [path]
-    raise ExportError(f"unknown export format {kind!r} (k8s or triton)")
+    objects = kubernetes_manifests(plan, catalog, options) if kind == "k8s" else kserve_manifests(plan, catalog, options)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.yaml"
+    path.write_text(dump_yaml(objects), encoding="utf-8")
+    return [path]
+
+
+def write_fleet(plan, fleet, workloads, catalog: Catalog, directory: str | Path,
+                options: EmitOptions = DEFAULT_OPTIONS) -> list[Path]:
+    """Write every placement of a fleet plan, and the GPU sharing configuration, into ``directory``."""
+    from intent.deploy.fleet import fleet_manifests
+
+    files = fleet_manifests(plan, fleet, workloads, catalog, options)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for filename, objects in files.items():
+        path = out / filename
+        path.write_text(dump_yaml(objects), encoding="utf-8")
+        paths.append(path)
+    return paths

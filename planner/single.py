@@ -151,7 +151,7 @@ def _require_known_objective(grid, feasible_cells, objective) -> None:
 def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     device = catalog.device(row.device_id)
     model = catalog.model(row.model_id)
-    rule = runtime_for(device, model.kind.value)
+    rule = runtime_for(device, model.kind.value, model.task)
     return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
                   precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
                   placement=row.placement,

@@ -43,6 +43,8 @@ def test_why_not_alternatives_undo_reset_json_and_export(tmp_path):
     assert json.loads(chat.answer("/json").text)["choice"]["device_id"] == chat.plan.choice.device_id
     chat.answer("no Google")
     assert chat.answer("/undo").text == "undone" and "google" not in chat.intent.hardware.exclude
+    assert "no server image" in chat.answer(f"/export k8s {tmp_path}").text  # HailoRT runs in the application
+    chat.answer("use an NVIDIA L4")
     assert "wrote" in chat.answer(f"/export k8s {tmp_path}").text and list(tmp_path.glob("*.yaml"))
     assert chat.answer("/reset").text.startswith("Starting over") and chat.plan is None
     assert chat.answer("/quit").done

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import kubernetes_validate
 import pytest
+from k8s_check import validate
 
 from hardware import load_catalog
 from intent import parse, plan
@@ -43,11 +43,12 @@ def test_a_training_plan_needs_the_dataset_size():
         plan("fine-tune bert-large for question answering", offline=True, record=False)
 
 
-def test_training_plans_export_as_a_job():
+def test_training_plans_export_as_a_pytorchjob_in_the_default_kueue_queue():
     result = plan(TEXT, offline=True, record=False)
     manifests = kubernetes_manifests(result, load_catalog())
-    assert [m["kind"] for m in manifests] == ["Job"]
-    kubernetes_validate.validate(manifests[0], "1.30.0", strict=True)
+    assert [m["kind"] for m in manifests] == ["PyTorchJob"]
+    validate(manifests[0])
+    assert manifests[0]["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "default"
 
 
 def test_training_words_are_read():

@@ -23,7 +23,16 @@ SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed 
 
 class ExportFormat(str, Enum):
     k8s = "k8s"
+    kserve = "kserve"
     triton = "triton"
+
+
+DraOpt = Annotated[bool, typer.Option("--dra", help="Request devices through Dynamic Resource Allocation "
+                                                     "(a resource.k8s.io/v1 ResourceClaimTemplate, Kubernetes 1.34+) "
+                                                     "instead of the device plugin's resource.")]
+QueueOpt = Annotated[str | None, typer.Option("--queue", metavar="NAME",
+                                                 help="Kueue queue of training jobs (kueue.x-k8s.io/queue-name; "
+                                                      "default: 'default', from intent/data/k8s.yaml).")]
 
 
 class SchemaKind(str, Enum):
@@ -70,10 +79,11 @@ def note_offline(offline: bool) -> None:
         typer.echo("intentctl: no OPENAI_API_KEY set; parsing offline with the rule-based parser.", err=True)
 
 
-def write_artifacts(result, kind: ExportFormat, output: str, catalog: str | None) -> None:
+def write_artifacts(result, kind: ExportFormat, output: str, catalog: str | None, dra: bool = False,
+                    queue: str | None = None) -> None:
     """Write a plan's deployable artifacts and say where."""
     from hardware import load_catalog
-    from intent.export import write
+    from intent.export import EmitOptions, write
 
-    for path in write(result, load_catalog(catalog), kind.value, output):
+    for path in write(result, load_catalog(catalog), kind.value, output, EmitOptions(dra=dra, queue=queue)):
         typer.echo(f"wrote {path}", err=True)

@@ -7,10 +7,14 @@ from typing import Annotated
 
 import typer
 
-from intent.commands.common import CatalogOpt, JsonOpt, SeedOpt, console, print_json
+from intent.commands.common import CatalogOpt, DraOpt, JsonOpt, QueueOpt, SeedOpt, console, print_json
 
 app = typer.Typer(help="Fleets: many inference services and training jobs placed at once on shared devices.",
                   no_args_is_help=True)
+
+
+class FleetEmit(str, Enum):
+    k8s = "k8s"
 
 
 class FleetObjective(str, Enum):
@@ -35,13 +39,18 @@ def fleet_plan(
         "--workers", min=1, max=64, help="Solver threads (default 1: the same file always gives the same plan).")] = None,
     policy: Annotated[str | None, typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
+    emit: Annotated[FleetEmit | None, typer.Option("--emit", help="Also write Kubernetes objects for every "
+                                                                  "placement and the GPU sharing config.")] = None,
+    output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
+    dra: DraOpt = False,
+    queue: QueueOpt = None,
 ) -> None:
     """Place every workload with one CP-SAT model: device pool, replicas, precision and model variant.
 
     Workloads that meet their SLOs come first (by strict priority), then the fleet objective.
     The plan lists what could not be placed and why, and how busy each pool is.
 
-    Example: intentctl fleet plan examples/fleet.yaml --objective power
+    Example: intentctl fleet plan examples/fleet.yaml --objective power --emit k8s --output deploy/
     """
     from intent.api import plan_fleet
     from intent.settings import load_settings
@@ -55,3 +64,17 @@ def fleet_plan(
         from intent.render import show_fleet
 
         show_fleet(result, console())
+    if emit is not None:
+        _write_fleet(path, result, catalog, settings, policy, output, dra, queue)
+
+
+def _write_fleet(path, result, catalog, settings, policy, output, dra, queue) -> None:
+    """Write the fleet plan's Kubernetes objects, one file per placement."""
+    from hardware import load_catalog
+    from intent.api import fleet_inputs
+    from intent.export import EmitOptions, write_fleet
+
+    loaded = load_catalog(catalog)
+    fleet, workloads = fleet_inputs(path, loaded, settings, policy)
+    for written in write_fleet(result, fleet, workloads, loaded, output, EmitOptions(dra=dra, queue=queue)):
+        typer.echo(f"wrote {written}", err=True)

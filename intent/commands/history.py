@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from intent.commands.common import CatalogOpt, ExportFormat, JsonOpt, console, print_json, write_artifacts
+from intent.commands.common import (
+    CatalogOpt,
+    DraOpt,
+    ExportFormat,
+    JsonOpt,
+    QueueOpt,
+    console,
+    print_json,
+    write_artifacts,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -18,14 +27,16 @@ def register(app: typer.Typer) -> None:
 
 def export(
     plan_id: Annotated[int, typer.Argument(metavar="ID", help="A plan id from intentctl history.")],
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="k8s or triton.")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="k8s, kserve or triton.")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where to write.")] = ".",
     catalog: CatalogOpt = None,
+    dra: DraOpt = False,
+    queue: QueueOpt = None,
 ) -> None:
-    """Write deployable artifacts for a stored plan: Kubernetes manifests or a Triton model config."""
+    """Write deployable artifacts for a stored plan: Kubernetes manifests (plain or KServe) or a Triton model config."""
     from intent import history
 
-    write_artifacts(history.get(plan_id).plan, format, output, catalog)
+    write_artifacts(history.get(plan_id).plan, format, output, catalog, dra=dra, queue=queue)
 
 
 def calibrate(

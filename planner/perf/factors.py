@@ -126,11 +126,14 @@ class RuntimeRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     match: dict[str, str]
     kinds: list[str] | None = None
+    tasks: list[str] | None = None
     runtime: str
     serving: str
 
-    def applies(self, device: Device, kind: str) -> bool:
+    def applies(self, device: Device, kind: str, task: str | None = None) -> bool:
         if self.kinds is not None and kind not in self.kinds:
+            return False
+        if self.tasks is not None and task not in self.tasks:
             return False
         return all(getattr(device, field) == value for field, value in self.match.items())
 
@@ -165,5 +168,6 @@ def load_runtimes() -> tuple[RuntimeRule, ...]:
     return tuple(RuntimeRule.model_validate(r) for r in _read("runtimes.yaml")["runtimes"])
 
 
-def runtime_for(device: Device, kind: str) -> RuntimeRule:
-    return next(rule for rule in load_runtimes() if rule.applies(device, kind))
+def runtime_for(device: Device, kind: str, task: str | None = None) -> RuntimeRule:
+    """The first runtime rule for a device and a model's kind and task (planner/data/runtimes.yaml)."""
+    return next(rule for rule in load_runtimes() if rule.applies(device, kind, task))

@@ -1,0 +1,238 @@
+"""A server's launch for a Target: image, command, and the arguments built from the plan.
+
+Each serving stack's image, options and load metric are data (intent/data/launches.yaml);
+the functions here only decide each option's value from the plan, by the stack's ``kind``.
+Every emitted option comes from the stack's option list, so each carries its documentation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from intent.deploy.config import Build, Launch, k8s_settings, launches
+from intent.deploy.target import Target
+
+
+class ExportError(ValueError):
+    """A plan whose artifacts cannot be written as asked; the message says why and what to do."""
+
+    code = "export-error"
+    hint = ("--emit k8s covers every plan whose server has a pinned image (intent/data/launches.yaml); kserve "
+            "serves one model on one node; triton is for plans Triton serves")
+
+
+#: Precisions whose weights are produced for the plan (quantised, then served from /models).
+QUANTISED = ("int8", "int4")
+VLLM_DTYPES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
+
+
+@dataclass(frozen=True)
+class ServerLaunch:
+    """One server container's launch: what runs, where it listens, and what to scale on."""
+
+    serving: str
+    spec: Launch
+    build: Build
+    command: list[str]
+    args: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    #: files the server reads from its model repository (path under /models -> text), e.g. config.pbtxt
+    files: dict[str, str] = field(default_factory=dict)
+    #: a step that must run before the server (an engine build), as a command line
+    prepare: list[str] | None = None
+    #: the model is read from the models volume rather than fetched by its Hugging Face id
+    local_model: bool = False
+    scale_target: float = 1.0
+    served_name: str = ""
+
+    @property
+    def image(self) -> str:
+        return self.build.image
+
+
+def launch_spec(target: Target) -> tuple[Launch, Build | None]:
+    """The serving stack's launch data and the image build for the target's device (None: no image)."""
+    spec = launches().launches.get(target.serving)
+    if spec is None:
+        raise ExportError(
+            f"{target.serving} ({target.runtime}) on {target.device.vendor_name} {target.device.name} has no server "
+            f"image to deploy: it runs inside the application, or its vendor publishes no pinned image; "
+            f"plan on a device with a server (e.g. add 'on an NVIDIA GPU' or 'on Intel CPUs') or deploy it yourself")
+    if spec.tasks is not None and target.model.task not in spec.tasks:
+        raise ExportError(f"{target.serving} serves {', '.join(spec.tasks)}; {target.model.id} is {target.model.task}: "
+                          "plan it on another device class")
+    return spec, spec.build_for(target.device)
+
+
+def server_launch(target: Target, role: str | None = None) -> ServerLaunch:
+    """The launch of the target's server (``role``: prefill or decode in a disaggregated plan)."""
+    import shlex
+
+    spec, build = launch_spec(target)
+    if build is None:
+        native = BUILDERS[spec.kind](target, spec, spec.builds[0], role)
+        command = [native.command[0].rsplit("/", 1)[-1], *native.command[1:], *native.args]
+        raise ExportError(f"{target.serving} {spec.version} has no container image that reaches "
+                          f"{target.device.vendor_name} {target.device.name} (a container runs in a Linux VM "
+                          f"without its accelerator); run it natively: {shlex.join(command)}")
+    return BUILDERS[spec.kind](target, spec, build, role)
+
+
+def render(spec_options, style: str, values: list[tuple[str, object]]) -> list[str]:
+    """Options as arguments: a flag alone for True, else the flag and its value."""
+    out: list[str] = []
+    for key, value in values:
+        flag = spec_options[key].flag
+        if value is True:
+            out.append(flag)
+        elif style == "equals":
+            out.append(f"{flag}={value}")
+        else:
+            out += [flag, str(value)]
+    return out
+
+
+def model_path(target: Target, suffix: str = "") -> str:
+    return f"{k8s_settings()['models_mount']}/{target.model.id}-{target.precision}{suffix}"
+
+
+def _waiting_target(target: Target) -> int:
+    return max(1, math.ceil(k8s_settings()["autoscaling"]["waiting_share"] * target.batch_size))
+
+
+def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
+    local = target.precision in QUANTISED or not target.model.hf_repo
+    model = model_path(target) if local else target.model.hf_repo
+    layout = target.layout
+    values: list[tuple[str, object]] = [
+        ("host", "0.0.0.0"), ("port", spec.port), ("served_model_name", target.model.id),
+        ("tensor_parallel", layout.tensor_parallel), ("pipeline_parallel", layout.pipeline_parallel)]
+    if layout.expert_parallel > 1:
+        values.append(("expert_parallel", True))
+    if layout.devices_per_replica > _node_devices(target):
+        values.append(("executor", "ray"))
+    if target.precision in VLLM_DTYPES:
+        values.append(("dtype", VLLM_DTYPES[target.precision]))
+    if target.precision == "fp8":  # dynamic FP8 weights and an FP8 KV cache, as the plan's memory assumes
+        values += [("quantization", "fp8"), ("kv_cache_dtype", "fp8")]
+    elif target.precision in QUANTISED:  # the llm-compressor checkpoint of the plan's steps
+        values += [("quantization", "compressed-tensors"), ("kv_cache_dtype", "fp8")]
+    max_len = target.prompt_tokens + target.output_tokens
+    context = target.model.architecture.max_context if target.model.architecture else None
+    values += [("max_model_len", min(max_len, context) if context else max_len),
+               ("max_num_seqs", target.batch_size),
+               ("gpu_memory_utilization", k8s_settings()["gpu_memory_utilization"])]
+    env: dict[str, str] = {}
+    if role is not None and spec.kv_transfer is not None:
+        values.append(("kv_transfer", json.dumps(spec.kv_transfer.config, separators=(",", ":"))))
+        env.update(spec.kv_transfer.env)
+    args = [model, *render(spec.options, spec.style, values)]
+    return ServerLaunch(target.serving, spec, build, build.command or spec.command, args, env=env,
+                        local_model=local, scale_target=_waiting_target(target), served_name=target.model.id)
+
+
+def _node_devices(target: Target) -> int:
+    group = target.device.max_group.value if target.device.max_group else None
+    return int(group or k8s_settings()["devices_per_node"])
+
+
+def _llamacpp(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
+    accelerated = target.device.device_class != "cpu" and target.device.vendor != "apple"
+    values: list[tuple[str, object]] = [
+        ("model", model_path(target, ".gguf")), ("alias", target.model.id), ("host", "0.0.0.0"),
+        ("port", spec.port), ("ctx_size", (target.prompt_tokens + target.output_tokens) * target.batch_size),
+        ("parallel", target.batch_size), ("metrics", True)]
+    if accelerated:
+        values.append(("gpu_layers", 999))  # every layer on the GPU (Jetson's unified memory)
+    elif target.device.cores is not None:
+        values.append(("threads", int(target.device.cores.value)))
+    args = render(spec.options, spec.style, values)
+    return ServerLaunch(target.serving, spec, build, build.command or spec.command, args, local_model=True,
+                        scale_target=1, served_name=target.model.id)
+
+
+def _triton(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
+    from intent.deploy.triton import model_config
+
+    values = [("model_repository", k8s_settings()["models_mount"]), ("http_port", spec.port),
+              ("grpc_port", 8001), ("metrics_port", spec.metrics.port), ("strict_readiness", "true")]
+    name = triton_model_name(target)
+    return ServerLaunch(target.serving, spec, build, build.command or spec.command,
+                        render(spec.options, spec.style, values),
+                        files={f"{name}/config.pbtxt": model_config(target)}, local_model=True,
+                        scale_target=max(1000, int(target.queue_slack_ms * 1000)), served_name=name)
+
+
+def triton_model_name(target: Target) -> str:
+    return target.model.id.replace(".", "_")
+
+
+def _trtllm(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
+    from intent.deploy.triton import trtllm_config
+
+    values = [("model_repository", k8s_settings()["models_mount"] + "/triton"), ("http_port", spec.port),
+              ("grpc_port", 8001), ("metrics_port", spec.metrics.port)]
+    engine = spec.engine_build
+    build_values = [("checkpoint_dir", model_path(target, "-checkpoint")), ("output_dir", engine_dir(target)),
+                    ("max_batch_size", target.batch_size), ("max_input_len", target.prompt_tokens),
+                    ("max_seq_len", target.prompt_tokens + target.output_tokens), ("gemm_plugin", "auto")]
+    prepare = [*engine.command, *render(engine.options, engine.style, build_values)]
+    return ServerLaunch(target.serving, spec, build, build.command or spec.command,
+                        render(spec.options, spec.style, values),
+                        files={"triton/tensorrt_llm/config.pbtxt": trtllm_config(target, engine_dir(target))},
+                        prepare=prepare, local_model=True, scale_target=_waiting_target(target),
+                        served_name="tensorrt_llm")
+
+
+def engine_dir(target: Target) -> str:
+    return model_path(target, "-engine")
+
+
+def _ovms(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
+    device = {"cpu": "CPU", "gpu": "GPU", "npu": "NPU"}[target.device.device_class]
+    nireq = max(1, 2 * target.layout.devices_per_replica)
+    hint = "LATENCY" if target.batch_size == 1 else "THROUGHPUT"
+    values = [("model_name", target.model.id), ("model_path", f"{k8s_settings()['models_mount']}/{target.model.id}"),
+              ("port", 9000), ("rest_port", spec.port), ("target_device", device),
+              ("batch_size", target.batch_size), ("nireq", nireq),
+              ("plugin_config", json.dumps({"PERFORMANCE_HINT": hint}, separators=(",", ":"))),
+              ("metrics_enable", True)]
+    return ServerLaunch(target.serving, spec, build, build.command or spec.command,
+                        render(spec.options, spec.style, values), local_model=True, scale_target=nireq,
+                        served_name=target.model.id)
+
+
+def _tgi(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
+    local = target.precision in QUANTISED or not target.model.hf_repo
+    values = [("model_id", model_path(target) if local else target.model.hf_repo), ("hostname", "0.0.0.0"),
+              ("port", spec.port), ("num_shard", target.layout.tensor_parallel),
+              ("max_concurrent_requests", 4 * target.batch_size), ("max_batch_size", target.batch_size),
+              ("max_input_tokens", target.prompt_tokens),
+              ("max_total_tokens", target.prompt_tokens + target.output_tokens)]
+    return ServerLaunch(target.serving, spec, build, build.command or spec.command,
+                        render(spec.options, spec.style, values), local_model=local,
+                        scale_target=_waiting_target(target), served_name=target.model.id)
+
+
+BUILDERS = {"vllm": _vllm, "llamacpp": _llamacpp, "triton": _triton, "trtllm": _trtllm, "ovms": _ovms, "tgi": _tgi}
+
+
+def used_options(launch: ServerLaunch) -> list[tuple[str, str]]:
+    """(flag, documentation) of every option the launch's arguments use."""
+    flags = {o.flag: o.docs for o in launch.spec.options.values()}
+    out = []
+    for arg in launch.args:
+        flag = arg.split("=", 1)[0]
+        if flag in flags:
+            out.append((flag, flags[flag]))
+    return out
+
+
+def training_build(target: Target) -> Build:
+    build = launches().training.build_for(target.device)
+    if build is None:
+        raise ExportError(f"no pinned PyTorch image for training on {target.device.vendor_name} {target.device.name} "
+                          "(NVIDIA, AMD GPUs and CPUs have one)")
+    return build

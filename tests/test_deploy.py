@@ -1,0 +1,282 @@
+"""LLM serving layouts, training jobs, fleets and Dynamic Resource Allocation as Kubernetes objects,
+and every runtime's emitted options against the option list its documentation gives.
+
+Layouts today's planner does not produce (a 405B model across nodes, disaggregated prefill and
+decode) are built by copying a real plan with the layout fields the serving planner adds
+(``LayoutChoice`` below declares them as that planner's Choice will)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from k8s_check import argv, containers, pod_specs, validate
+from paths import DATA, ROOT
+
+from hardware import load_catalog
+from intent import plan
+from intent.cli import main
+from intent.deploy.config import launches
+from intent.deploy.launch import server_launch
+from intent.deploy.target import from_plan
+from intent.export import EmitOptions, kubernetes_manifests
+from planner.plan import Choice
+
+OPTIONS = DATA / "runtime-options"
+
+
+class LayoutChoice(Choice):
+    """A Choice with the LLM serving layout the serving planner adds."""
+
+    tensor_parallel: int | None = None
+    pipeline_parallel: int | None = None
+    expert_parallel: int | None = None
+    devices_per_replica: int | None = None
+    prefill_workers: int | None = None
+    decode_workers: int | None = None
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def llm_plan():
+    """A real plan: Llama 3.1 70B on H100 SXM, tensor parallel across two GPUs."""
+    return plan("serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", offline=True, record=False)
+
+
+def with_layout(base, **fields):
+    return base.model_copy(update={"choice": LayoutChoice(**{**base.choice.model_dump(), **fields})})
+
+
+def kinds(objects):
+    return [o["kind"] for o in objects]
+
+
+def server(objects, kind="Deployment"):
+    return containers(next(o for o in objects if o["kind"] == kind))[0]
+
+
+def flag(args, name):
+    return args[args.index(name) + 1]
+
+
+def test_a_70b_plan_with_tensor_parallelism(llm_plan, catalog):
+    assert llm_plan.choice.shards == 2 and llm_plan.choice.serving == "vLLM"
+    objects = kubernetes_manifests(llm_plan, catalog)
+    for obj in objects:
+        validate(obj)
+    assert kinds(objects) == ["Deployment", "Service", "ScaledObject"]
+    container = server(objects)
+    args = argv(container)
+    assert args[:3] == ["vllm", "serve", "meta-llama/Llama-3.1-70B-Instruct"]  # the Hugging Face repo id
+    assert flag(args, "--tensor-parallel-size") == "2" and flag(args, "--pipeline-parallel-size") == "1"
+    assert flag(args, "--max-num-seqs") == str(llm_plan.choice.batch_size)
+    assert flag(args, "--quantization") == "fp8" and flag(args, "--kv-cache-dtype") == "fp8"
+    assert int(flag(args, "--max-model-len")) == 512 + 256  # the request shape the plan is for
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == "2"  # TP x PP
+    pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
+    assert any(v.get("emptyDir", {}).get("medium") == "Memory" for v in pod["volumes"])  # /dev/shm for NCCL
+    trigger = next(o for o in objects if o["kind"] == "ScaledObject")["spec"]["triggers"][0]
+    assert "vllm:num_requests_waiting" in trigger["metadata"]["query"]
+
+
+def test_tensor_times_pipeline_devices_in_one_pod(llm_plan, catalog):
+    two_by_two = with_layout(llm_plan, shards=2, tensor_parallel=2, pipeline_parallel=2)
+    container = server(kubernetes_manifests(two_by_two, catalog))
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == "4"
+    assert flag(argv(container), "--pipeline-parallel-size") == "2"
+
+
+def test_a_405b_plan_across_nodes_is_a_leaderworkerset(llm_plan, catalog):
+    big = with_layout(llm_plan, model_id="llama-3.1-405b", precision="bf16", replicas=2, shards=8,
+                      tensor_parallel=8, pipeline_parallel=2, devices_per_replica=16)
+    objects = kubernetes_manifests(big, catalog)
+    for obj in objects:
+        validate(obj)
+    assert kinds(objects) == ["LeaderWorkerSet", "Service", "ScaledObject"]
+    lws = objects[0]
+    template = lws["spec"]["leaderWorkerTemplate"]
+    assert lws["spec"]["replicas"] == 2 and template["size"] == 2  # 16 GPUs over nodes of 8
+    leader, worker = template["leaderTemplate"]["spec"], template["workerTemplate"]["spec"]
+    for pod in (leader, worker):
+        assert pod["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == "8"
+    args = argv(leader["containers"][0])
+    assert args[2] == "meta-llama/Llama-3.1-405B-Instruct"
+    assert flag(args, "--tensor-parallel-size") == "8" and flag(args, "--pipeline-parallel-size") == "2"
+    assert flag(args, "--distributed-executor-backend") == "ray"
+    assert "multi-node-serving.sh worker" in worker["containers"][0]["args"][0]
+    assert objects[1]["spec"]["selector"]["role"] == "leader"
+    assert objects[2]["spec"]["scaleTargetRef"]["kind"] == "LeaderWorkerSet"
+
+
+def test_a_disaggregated_plan_has_one_workload_per_role(llm_plan, catalog):
+    split = with_layout(llm_plan, prefill_workers=2, decode_workers=3)
+    objects = kubernetes_manifests(split, catalog)
+    for obj in objects:
+        validate(obj)
+    deployments = {o["metadata"]["name"].rsplit("-", 1)[1]: o for o in objects if o["kind"] == "Deployment"}
+    assert set(deployments) == {"prefill", "decode"}
+    assert deployments["prefill"]["spec"]["replicas"] == 2 and deployments["decode"]["spec"]["replicas"] == 3
+    for deployment in deployments.values():
+        container = containers(deployment)[0]
+        config = json.loads(flag(argv(container), "--kv-transfer-config"))
+        assert config == {"kv_connector": "NixlConnector", "kv_role": "kv_both"}
+        env = {e["name"]: e for e in container["env"]}
+        assert env["VLLM_NIXL_SIDE_CHANNEL_HOST"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
+    assert kinds(objects).count("ScaledObject") == 2
+
+
+def test_a_fine_tuning_plan_is_a_pytorchjob_with_its_kueue_queue(tmp_path):
+    text = "fine-tune bert-large for question answering on 87k records for 2 epochs"
+    assert main(["plan", "--offline", "--no-history", "--emit", "k8s", "--queue", "team-a", "-o", str(tmp_path),
+                 text]) == 0
+    (written,) = tmp_path.glob("*.yaml")
+    (job,) = list(yaml.safe_load_all(written.read_text()))
+    validate(job)
+    assert job["kind"] == "PyTorchJob" and job["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "team-a"
+    master = job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"]["containers"][0]
+    assert master["name"] == "pytorch" and master["command"] == ["torchrun"]
+    assert "--epochs=2" in master["args"] and master["resources"]["limits"]["nvidia.com/gpu"] == "1"
+
+
+def test_dra_claims_the_planned_device_by_its_attributes(llm_plan, catalog):
+    objects = kubernetes_manifests(llm_plan, catalog, EmitOptions(dra=True))
+    for obj in objects:
+        validate(obj, "1.34.0")
+    claim = objects[0]
+    assert claim["kind"] == "ResourceClaimTemplate" and claim["apiVersion"] == "resource.k8s.io/v1"
+    request = claim["spec"]["spec"]["devices"]["requests"][0]["exactly"]
+    assert request["deviceClassName"] == "gpu.nvidia.com" and request["count"] == 2
+    assert '"NVIDIA H100 80GB HBM3"' in request["selectors"][0]["cel"]["expression"]
+    pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
+    assert pod["resourceClaims"][0]["resourceClaimTemplateName"] == claim["metadata"]["name"]
+    assert "nvidia.com/gpu" not in pod["containers"][0]["resources"]["limits"]
+    assert pod["containers"][0]["resources"]["claims"] == [{"name": "accelerators"}]
+
+
+def test_fleet_plan_emits_every_placement_and_the_sharing_config(tmp_path):
+    assert main(["fleet", "plan", str(ROOT / "examples" / "fleet.yaml"), "--emit", "k8s", "-o", str(tmp_path)]) == 0
+    result = plan_fleet_json()
+    placed = {a["workload"] for a in result["assignments"]}
+    files = {p.name: list(yaml.safe_load_all(p.read_text())) for p in tmp_path.glob("*.yaml")}
+    assert {f"{name}.yaml" for name in placed} <= set(files)
+    for objects in files.values():
+        for obj in objects:
+            validate(obj)
+    (slicing,) = [o for o in files["gpu-sharing.yaml"] if o["metadata"]["name"] == "intentctl-time-slicing"]
+    config = yaml.safe_load(slicing["data"]["nvidia-t4-x2"])
+    assert config["sharing"]["timeSlicing"]["resources"] == [{"name": "nvidia.com/gpu", "replicas": 2}]
+    t4 = next(a for a in result["assignments"] if a["pool"].startswith("nvidia-t4"))
+    pod = pod_specs(next(o for o in files[f"{t4['workload']}.yaml"] if o["kind"] in ("Deployment", "PyTorchJob")))[0]
+    assert pod["nodeSelector"]["nvidia.com/device-plugin.config"] == "nvidia-t4-x2"
+
+
+def plan_fleet_json():
+    from intent.api import plan_fleet
+
+    return plan_fleet(str(ROOT / "examples" / "fleet.yaml")).model_dump(mode="json")
+
+
+def test_mig_slices_are_requested_as_the_device_plugin_names_them(tmp_path):
+    fleet = tmp_path / "mig.yaml"
+    fleet.write_text(yaml.safe_dump({"schema_version": 1, "inventory": [
+        {"id": "nvidia-a100-sxm-80gb", "count": 1, "placement": "on-prem", "sharing": {"mig": 7}}],
+        "workloads": [{"name": "embeddings", "request": "embed text at 100 req/s within 50 ms"}]}))
+    out = tmp_path / "out"
+    assert main(["fleet", "plan", str(fleet), "--emit", "k8s", "-o", str(out)]) == 0
+    objects = list(yaml.safe_load_all((out / "embeddings.yaml").read_text()))
+    pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
+    assert "nvidia.com/mig-1g.10gb" in pod["containers"][0]["resources"]["limits"]
+    assert pod["nodeSelector"]["nvidia.com/mig.config"] == "intentctl-nvidia-a100-sxm-80gb-x7"
+    (mig,) = yaml.safe_load_all((out / "gpu-sharing.yaml").read_text())
+    layout = yaml.safe_load(mig["data"]["config.yaml"])["mig-configs"]["intentctl-nvidia-a100-sxm-80gb-x7"]
+    assert layout == [{"devices": "all", "mig-enabled": True, "mig-devices": {"1g.10gb": 7}}]
+
+
+RUNTIME_PLANS = {
+    "vllm": ["serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", "chatbot on an AMD MI300X"],
+    "llamacpp": ["serve llama 3.2 1b on a jetson orin nano", "serve qwen2.5 7b on an AMD EPYC"],
+    "triton": ["classify images in 10 ms on an NVIDIA L4", "classify images on a raspberry pi 5"],
+    "trtllm": ["summarize articles on an NVIDIA L4"],
+    "ovms": ["detect objects on Intel CPUs"],
+    "tgi": ["chatbot on Gaudi 2"],
+}
+REFERENCE = {"vllm": "vllm.yaml", "llamacpp": "llamacpp.yaml", "triton": "triton.yaml", "trtllm": "triton.yaml",
+             "ovms": "ovms.yaml", "tgi": "tgi.yaml"}
+
+
+def option_problems(args: list[str], reference: dict) -> list[str]:
+    """Options the reference list does not have, and values outside the choices it gives."""
+    problems = []
+    for i, arg in enumerate(args):
+        if not arg.startswith("-"):
+            continue
+        name, _, value = arg.partition("=")
+        if name not in reference["options"]:
+            problems.append(f"{name} is not a {reference['runtime']} {reference['version']} option")
+            continue
+        choices = reference["options"][name].get("values")
+        if not value and i + 1 < len(args) and not args[i + 1].startswith("-"):
+            value = args[i + 1]
+        if choices and value not in choices:
+            problems.append(f"{name} {value}: not one of {choices}")
+    return problems
+
+
+@pytest.mark.parametrize("kind", sorted(RUNTIME_PLANS))
+def test_every_emitted_option_is_documented_at_the_pinned_version(kind, catalog):
+    reference = yaml.safe_load((OPTIONS / REFERENCE[kind]).read_text())
+    assert reference["source"].startswith("https://")
+    for text in RUNTIME_PLANS[kind]:
+        launch = server_launch(from_plan(plan(text, offline=True, record=False), catalog))
+        assert launch.spec.kind == kind, text
+        assert launch.spec.version == reference["version"] or kind == "trtllm"
+        assert option_problems(launch.args, reference) == [], text
+        if launch.prepare:
+            build = yaml.safe_load((OPTIONS / "trtllm-build.yaml").read_text())
+            assert option_problems(launch.prepare[1:], build) == []
+
+
+def test_the_option_check_catches_an_undocumented_flag():
+    reference = yaml.safe_load((OPTIONS / "vllm.yaml").read_text())
+    assert option_problems(["--tensor-parallel-size", "2", "--max-batch-size", "8"], reference) == [
+        "--max-batch-size is not a vLLM v0.11.0 option"]
+    assert option_problems(["--kv-cache-dtype", "int8"], reference)
+
+
+def test_every_launch_option_carries_its_documentation():
+    for name, spec in launches().launches.items():
+        for build in spec.builds:
+            assert ":" in build.image and not build.image.endswith(":latest") and build.source, name
+        for option in spec.options.values():
+            assert option.docs.startswith("https://"), (name, option.flag)
+
+
+def test_emit_kserve_writes_an_inferenceservice_with_its_servingruntime(tmp_path, catalog):
+    assert main(["plan", "--offline", "--no-history", "--emit", "kserve", "-o", str(tmp_path),
+                 "serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s"]) == 0
+    (written,) = tmp_path.glob("*.yaml")
+    objects = list(yaml.safe_load_all(written.read_text()))
+    for obj in objects:
+        validate(obj)
+    assert kinds(objects) == ["ServingRuntime", "InferenceService", "ScaledObject"]
+    runtime, isvc, scaler = objects
+    assert isvc["spec"]["predictor"]["model"]["runtime"] == runtime["metadata"]["name"]
+    assert runtime["spec"]["supportedModelFormats"][0]["name"] == isvc["spec"]["predictor"]["model"]["modelFormat"]["name"]
+    container = runtime["spec"]["containers"][0]
+    assert container["name"] == "kserve-container" and argv(container)[:2] == ["vllm", "serve"]
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == "2"
+    assert scaler["spec"]["scaleTargetRef"]["name"] == isvc["metadata"]["name"] + "-predictor"
+
+
+def test_the_crd_check_rejects_a_field_the_schema_lacks(llm_plan, catalog):
+    from intent.export import kserve_manifests
+
+    isvc = kserve_manifests(llm_plan, catalog)[1]
+    isvc["spec"]["predictor"]["model"]["modelFormatt"] = {"name": "x"}
+    with pytest.raises(AssertionError, match="modelFormatt"):
+        validate(isvc)
