@@ -156,14 +156,26 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         raise
     assumptions, warnings = notes
     return result.model_copy(update={"assumptions": result.assumptions + assumptions,
-                                     "warnings": result.warnings + warnings})
+                                     "warnings": result.warnings + warnings,
+                                     "cost": plan_cost_terms(result, catalog, inventory)})
+
+
+def plan_cost_terms(result: ExecutionPlan, catalog: Catalog, inventory: Inventory | None):
+    """How the chosen deployment's hourly cost is made up (planner.perf.cost)."""
+    from planner.perf.cost import cost_terms
+
+    c = result.choice
+    item = inventory.item(c.device_id) if inventory is not None else None
+    devices = c.replicas * c.shards * (item.share if item else 1.0)
+    return cost_terms(catalog.device(c.device_id), c.placement, devices, result.metrics.power_w,
+                      item.usd_per_hour if item else None, owned=item is not None)
 
 
 def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):
     """The inventory to plan on: the one given, else the devices the request says it has."""
     owned = [(d.device, d.count) for d in intent.hardware.owned]
     if not owned:
-        return inventory, ([], [])
+        return inventory, (_unpriced_note(inventory), [])
     if inventory is not None:
         return inventory, ([], [f"the devices the request names as its own ({', '.join(f'{n} x {d}' for d, n in owned)})"
                                 " were not used: the inventory file given takes their place"])
@@ -171,6 +183,15 @@ def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):
 
     built, assumptions = owned_inventory(owned, catalog)
     return built, (assumptions, [])
+
+
+def _unpriced_note(inventory: Inventory | None) -> list[str]:
+    """Said once: what an inventory's devices without a stated price cost."""
+    from planner.owned import owned_cost_note
+
+    unpriced = [d.id for d in inventory.devices if d.usd_per_hour is None and d.placement != "cloud"] \
+        if inventory is not None else []
+    return [f"{', '.join(unpriced)}: no price in the inventory; " + owned_cost_note()] if unpriced else []
 
 
 def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None,

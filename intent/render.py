@@ -36,6 +36,8 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
             f"{j.hours:,.2f} hours on {j.devices} device(s): {cost}, {energy}"
             + (" (DP-SGD)" if j.differential_privacy else "")])
     console.print(_metrics_table(plan))
+    if plan.cost is not None:
+        _section(console, "cost", [line for line in plan.cost.lines() if line])
     _section(console, "why this choice", plan.why)
     if plan.alternatives:
         table = Table(title="alternatives", show_lines=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from intent.schema import Constraint, Intent
+from planner.perf.cost import CostTerms
 
 PLAN_SCHEMA_VERSION = "1"
 
@@ -133,3 +134,5 @@ class ExecutionPlan(_Frozen):
     solver: SolverReport
     catalog_hash: str
     policy_hash: str | None = None
+    cost: CostTerms | None = Field(None, description="how the hourly cost is made up: cloud price, inventory price, "
+                                                     "or total cost of ownership with its terms")
