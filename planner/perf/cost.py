@@ -25,11 +25,12 @@ import os
 from functools import lru_cache
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from hardware.schema import Figure
 from hardware.yamlio import packaged_yaml
 from planner.errors import PlanningError
+from planner.plan import TCO, CostTerms
 
 HOURS_PER_YEAR = 8760
 HOURS_PER_MONTH = HOURS_PER_YEAR / 12
@@ -119,33 +120,6 @@ def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, tdp_w, owne
     return np.where(np.isnan(per_device), np.where(is_cloud, np.nan, tco), per_device * devices)
 
 
-class CostTerms(BaseModel):
-    """How a plan's hourly cost is made up (whole deployment, USD per hour)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    basis: str = Field(description="'cloud on-demand price', 'inventory price' or 'total cost of ownership'")
-    devices: float = Field(description="devices in the deployment (a slice counts as its share)")
-    owned: bool = Field(description="the devices are the user's own: their purchase is not counted")
-    total_usd_per_hour: float | None
-    purchase_usd_per_hour: float | None = Field(None, description="amortised purchase (TCO; 0 for owned devices)")
-    power_usd_per_hour: float | None = Field(None, description="power at the planned load x $/kWh x PUE (TCO; "
-                                                                "no PUE at the edge)")
-    hosting_usd_per_hour: float | None = Field(None, description="TDP x hosting $/kW-month (TCO; none at the edge)")
-    rule: str | None = Field(None, description="the TCO rule and the values used")
-
-    def lines(self) -> list[str]:
-        """The terms in words, for a terminal view."""
-        if self.total_usd_per_hour is None:
-            return [f"unknown: {self.basis}"]
-        head = f"${self.total_usd_per_hour:,.3f}/h for {self.devices:g} device(s): {self.basis}"
-        if self.basis != TCO:
-            return [head]
-        owned = " (owned: purchase already paid)" if self.owned else ""
-        return [head, f"purchase ${self.purchase_usd_per_hour:,.3f}/h{owned} + power ${self.power_usd_per_hour:,.3f}/h"
-                      f" + hosting ${self.hosting_usd_per_hour:,.3f}/h", self.rule or ""]
-
-
-TCO = "total cost of ownership"
 
 
 def cost_terms(device, placement: str, devices: float, power_w: float | None, stated: float | None,
