@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from intent.schema import Intent
+from intent.tables import Column, fitted_table
 from planner.figures import fmt
 from planner.plan import ExecutionPlan
 
@@ -40,25 +42,9 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
         _section(console, "cost", [line for line in plan.cost.lines() if line])
     _section(console, "why this choice", plan.why)
     if plan.alternatives:
-        table = Table(title="alternatives", show_lines=False)
-        for column in ("configuration", "latency", "power", "cost", "why not"):
-            table.add_column(column)
-        for alt in plan.alternatives:
-            a = alt.choice
-            _plain_row(table, f"{a.model_id} · {a.device_id} · {a.precision} · b{a.batch_size} x{a.replicas}",
-                          fmt(alt.metrics.latency_ms, "latency"), fmt(alt.metrics.power_w, "power"),
-                          fmt(alt.metrics.cost_usd_per_hour, "cost"), alt.why_not)
-        console.print(table)
+        _alternatives(plan, console)
     if plan.pareto_front:
-        front = Table(title="trade-off front (meets every bound; * = chosen)")
-        for column in ("", "configuration", "latency", "power", "cost", "accuracy"):
-            front.add_column(column)
-        for point in plan.pareto_front:
-            p, m = point.choice, point.metrics
-            _plain_row(front, "*" if point.chosen else "", f"{p.model_id} · {p.device_id} · {p.precision} · b{p.batch_size}",
-                          fmt(m.latency_ms, "latency"), fmt(m.power_w, "power"), fmt(m.cost_usd_per_hour, "cost"),
-                          fmt(m.accuracy, "accuracy"))
-        console.print(front)
+        _front(plan, console)
     for section in plan.policies:
         params = ", ".join(f"{k}={v}" for k, v in section.parameters.items())
         _section(console, f"policy: {section.name}", [params, f"caused by: {section.caused_by}"])
@@ -70,6 +56,66 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
     gap = f" (feasible, not proven optimal: gap {s.gap:.2%})" if s.status != "OPTIMAL" else ""
     console.print(f"[dim]solver {s.status}{gap} · {escape(s.objective)} · {s.candidates} candidates · "
                   f"time limit {s.time_limit_s:g}s · seed {s.seed} · catalog {plan.catalog_hash}[/dim]")
+
+
+def layout(choice) -> str:
+    """How a deployment's devices are laid out: replicas, and within one the parallel degrees
+    (tensor, pipeline, expert) or prefill and decode workers where the plan states them."""
+    per_replica = getattr(choice, "devices_per_replica", None) or choice.shards
+    tp = getattr(choice, "tensor_parallel", None) or (choice.shards if choice.shards > 1 else 1)
+    degrees = [f"{name}{n}" for name, n in (("TP", tp), ("PP", getattr(choice, "pipeline_parallel", None)),
+                                             ("EP", getattr(choice, "expert_parallel", None))) if n and n > 1]
+    prefill, decode = getattr(choice, "prefill_workers", None), getattr(choice, "decode_workers", None)
+    inner = " ".join(degrees) if degrees else (f"{per_replica} devices" if per_replica > 1 else "")
+    if prefill or decode:
+        inner = (inner + ", " if inner else "") + f"prefill {prefill or 0} + decode {decode or 0} workers"
+    replicas = f"{choice.replicas} replica{'s' if choice.replicas != 1 else ''}"
+    return f"{replicas} x {inner}" if inner else replicas
+
+
+def devices_in_total(choice) -> int:
+    return choice.replicas * (getattr(choice, "devices_per_replica", None) or choice.shards)
+
+
+def configuration(choice) -> str:
+    """A configuration in three short lines: what runs, on how many of which device, laid out how."""
+    return (f"{choice.model_id} · {choice.precision} · b{choice.batch_size}\n"
+            f"{devices_in_total(choice)} x {choice.device_id}\n{layout(choice)}")
+
+
+#: Below this many columns the alternatives are a list: a table's "why not" column would be a
+#: word wide.
+ALTERNATIVES_TABLE_WIDTH = 110
+
+
+def _alternatives(plan: ExecutionPlan, console: Console) -> None:
+    title = "alternatives (devices in total, layout)"
+    if console.width < ALTERNATIVES_TABLE_WIDTH:
+        lines = []
+        for alt in plan.alternatives:
+            c, m = alt.choice, alt.metrics
+            lines += [f"{c.model_id} · {c.precision} · b{c.batch_size} on {devices_in_total(c)} x {c.device_id} "
+                      f"({layout(c)})",
+                      f"  {fmt(m.latency_ms, 'latency')} · {fmt(m.power_w, 'power')} · "
+                      f"{fmt(m.cost_usd_per_hour, 'cost')}; why not: {alt.why_not}"]
+        _section(console, title, lines)
+        return
+    columns = [Column("configuration"), Column("latency", justify="right"), Column("power", justify="right"),
+               Column("cost", justify="right"), Column("why not")]
+    rows = [[configuration(a.choice), fmt(a.metrics.latency_ms, "latency"), fmt(a.metrics.power_w, "power"),
+             fmt(a.metrics.cost_usd_per_hour, "cost"), a.why_not] for a in plan.alternatives]
+    console.print(fitted_table(title, columns, rows, console.width))
+
+
+def _front(plan: ExecutionPlan, console: Console) -> None:
+    """The trade-off front; in a narrow terminal the metrics furthest from the objective go first."""
+    objective = plan.intent.objective.metric.value if plan.intent.objective else "cost"
+    columns = [Column("configuration")] + [Column(name, 1 if name == objective else rank, "right") for name, rank in
+                                           (("latency", 1), ("cost", 2), ("power", 3), ("accuracy", 4))] + [Column("*")]
+    rows = [[configuration(p.choice), fmt(p.metrics.latency_ms, "latency"), fmt(p.metrics.cost_usd_per_hour, "cost"),
+             fmt(p.metrics.power_w, "power"), fmt(p.metrics.accuracy, "accuracy"), "*" if p.chosen else ""]
+            for p in plan.pareto_front]
+    console.print(fitted_table("trade-off front (meets every bound; * = chosen)", columns, rows, console.width))
 
 
 def _metrics_table(plan: ExecutionPlan) -> Table:
@@ -102,7 +148,9 @@ def _section(console: Console, title: str, lines: list[str], style: str = "bold"
         return
     console.print(f"[{style}]{title}[/{style}]")
     for line in lines:
-        console.print(f"  {line}", highlight=False, markup=False)  # data, never markup
+        # Data, never markup; a line too long for the terminal wraps under its own indent.
+        body = line.lstrip(" ")
+        console.print(Padding(Text(body), (0, 0, 0, 2 + len(line) - len(body)), expand=False), highlight=False)
 
 
 def show_intent(intent: Intent, console: Console) -> None:
@@ -144,24 +192,34 @@ def _workload_line(intent: Intent) -> str:
     return ", ".join(parts)
 
 
-def devices_table(catalog) -> Table:
-    table = Table(title=f"devices ({len(catalog.devices)})")
-    for column in ("id", "class", "form", "fp16 TFLOPS", "int8 TOPS", "memory GB", "GB/s", "TDP W", "$/h cloud", "placements"):
-        table.add_column(column)
-    for d in sorted(catalog.devices.values(), key=lambda d: d.id):
-        _plain_row(table, d.id, d.device_class, d.form_factor, _num(d.peak.get("fp16")), _num(d.peak.get("int8")),
-                      _num(d.memory_gb), _num(d.memory_bandwidth_gbs), _num(d.tdp_w), _num(d.cloud_usd_per_hour),
-                      ",".join(p.value for p in d.placements))
-    return table
+#: The device listing's columns; a higher rank is left out first in a narrow terminal.
+DEVICE_COLUMNS = [Column("id"), Column("class", 1), Column("memory GB", 1, "right"), Column("fp16 TFLOPS", 2, "right"),
+                  Column("int8 TOPS", 2, "right"), Column("$/h cloud", 3, "right"), Column("TDP W", 4, "right"),
+                  Column("placements", 5), Column("GB/s", 6, "right"), Column("form", 7)]
+MODEL_COLUMNS = [Column("id"), Column("task", 1), Column("params M", 2, "right"), Column("accuracy fp32", 3, "right"),
+                 Column("GFLOPs", 4, "right"), Column("kind", 5)]
 
 
-def models_table(catalog) -> Table:
-    table = Table(title=f"models ({len(catalog.models)})")
-    for column in ("id", "task", "kind", "params M", "GFLOPs", "accuracy fp32"):
-        table.add_column(column)
-    for m in sorted(catalog.models.values(), key=lambda m: (m.task, m.id)):
-        _plain_row(table, m.id, m.task, m.kind.value, _num(m.params_m), _num(m.gflops), _num(m.accuracy.get("fp32")))
-    return table
+def device_rows(catalog) -> list[list[str]]:
+    return [[d.id, d.device_class, _num(d.memory_gb), _num(d.peak.get("fp16")), _num(d.peak.get("int8")),
+             _num(d.cloud_usd_per_hour), _num(d.tdp_w), ",".join(p.value for p in d.placements),
+             _num(d.memory_bandwidth_gbs), d.form_factor]
+            for d in sorted(catalog.devices.values(), key=lambda d: d.id)]
+
+
+def model_rows(catalog) -> list[list[str]]:
+    return [[m.id, m.task, _num(m.params_m), _num(m.accuracy.get("fp32")), _num(m.gflops), m.kind.value]
+            for m in sorted(catalog.models.values(), key=lambda m: (m.task, m.id))]
+
+
+def devices_table(catalog, width: int | None = None) -> Table:
+    """The devices, in ``width`` terminal columns (None: all columns); ids are never cut."""
+    return fitted_table(f"devices ({len(catalog.devices)})", DEVICE_COLUMNS, device_rows(catalog), width)
+
+
+def models_table(catalog, width: int | None = None) -> Table:
+    """The models, in ``width`` terminal columns (None: all columns); ids are never cut."""
+    return fitted_table(f"models ({len(catalog.models)})", MODEL_COLUMNS, model_rows(catalog), width)
 
 
 def _num(figure) -> str:
