@@ -62,7 +62,7 @@ def layout(choice) -> str:
     """How a deployment's devices are laid out: replicas, and within one the parallel degrees
     (tensor, pipeline, expert) or prefill and decode workers where the plan states them."""
     per_replica = getattr(choice, "devices_per_replica", None) or choice.shards
-    tp = getattr(choice, "tensor_parallel", None) or (choice.shards if choice.shards > 1 else 1)
+    tp = getattr(choice, "tensor_parallel", None) or choice.shards
     degrees = [f"{name}{n}" for name, n in (("TP", tp), ("PP", getattr(choice, "pipeline_parallel", None)),
                                              ("EP", getattr(choice, "expert_parallel", None))) if n and n > 1]
     prefill, decode = getattr(choice, "prefill_workers", None), getattr(choice, "decode_workers", None)
@@ -94,10 +94,9 @@ def _alternatives(plan: ExecutionPlan, console: Console) -> None:
         lines = []
         for alt in plan.alternatives:
             c, m = alt.choice, alt.metrics
-            lines += [f"{c.model_id} · {c.precision} · b{c.batch_size} on {devices_in_total(c)} x {c.device_id} "
-                      f"({layout(c)})",
-                      f"  {fmt(m.latency_ms, 'latency')} · {fmt(m.power_w, 'power')} · "
-                      f"{fmt(m.cost_usd_per_hour, 'cost')}; why not: {alt.why_not}"]
+            what = f"{c.model_id} · {c.precision} · b{c.batch_size} on {devices_in_total(c)} x {c.device_id}"
+            figures = f"{fmt(m.latency_ms, 'latency')} · {fmt(m.power_w, 'power')} · {fmt(m.cost_usd_per_hour, 'cost')}"
+            lines += [f"{what} ({layout(c)})", f"  {figures}; why not: {alt.why_not}"]
         _section(console, title, lines)
         return
     columns = [Column("configuration"), Column("latency", justify="right"), Column("power", justify="right"),
