@@ -21,6 +21,7 @@ from intent.commands.common import (
     JsonOpt,
     ModelOpt,
     OfflineOpt,
+    QuietOpt,
     SchemaKind,
     SeedOpt,
     TimeLimitOpt,
@@ -89,19 +90,22 @@ def plan(
                                                 help="Draw the trade-off front, marking the chosen plan.")] = None,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
+    quiet: QuietOpt = False,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
     Example: intentctl plan "cheapest way to serve llama 3 8b at 50 req/s, no public cloud"
     """
     from intent.api import plan as make_plan
+    from intent.progress import progress
     from intent.settings import load_settings
 
     note_offline(offline)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
-    result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
-                       alternatives=alternatives, policy=policy, record=False if no_history else None,
-                       pareto=pareto or plot is not None)
+    with progress("planning", quiet):
+        result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
+                           alternatives=alternatives, policy=policy, record=False if no_history else None,
+                           pareto=pareto or plot is not None)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:
@@ -111,7 +115,9 @@ def plan(
     if plot is not None:
         from intent.plot import plot_front
 
-        typer.echo(f"wrote {plot_front(result, plot)}", err=True)
+        with progress("drawing the trade-off front", quiet):
+            written = plot_front(result, plot)
+        typer.echo(f"wrote {written}", err=True)
     if emit is not None:
         write_artifacts(result, emit, output, catalog)
 

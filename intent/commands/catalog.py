@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from intent.commands.common import CatalogOpt, JsonOpt, console, print_json
+from intent.commands.common import CatalogOpt, JsonOpt, QuietOpt, console, print_json
 
 app = typer.Typer(help="Look at the hardware and model catalogs.", no_args_is_help=True)
 
@@ -70,12 +70,15 @@ def _subset(cat, models):
 
 
 @app.command("validate")
-def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory with devices.yaml and/or models.yaml.")]) -> None:
+def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory with devices.yaml and/or models.yaml.")],
+                     quiet: QuietOpt = False) -> None:
     """Check a catalog directory; errors name the file, the entry and the field."""
     from hardware import validate_directory
+    from intent.progress import progress
     from intent.schema import Task
 
-    cat = validate_directory(directory, known_tasks=[t.value for t in Task])
+    with progress(f"checking {directory}", quiet):
+        cat = validate_directory(directory, known_tasks=[t.value for t in Task])
     typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
 
 

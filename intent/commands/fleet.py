@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from intent.commands.common import CatalogOpt, JsonOpt, SeedOpt, console, print_json
+from intent.commands.common import CatalogOpt, JsonOpt, QuietOpt, SeedOpt, console, print_json
 
 app = typer.Typer(help="Fleets: many inference services and training jobs placed at once on shared devices.",
                   no_args_is_help=True)
@@ -35,6 +35,7 @@ def fleet_plan(
         "--workers", min=1, max=64, help="Solver threads (default 1: the same file always gives the same plan).")] = None,
     policy: Annotated[str | None, typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Place every workload with one CP-SAT model: device pool, replicas, precision and model variant.
 
@@ -44,11 +45,13 @@ def fleet_plan(
     Example: intentctl fleet plan examples/fleet.yaml --objective power
     """
     from intent.api import plan_fleet
+    from intent.progress import progress
     from intent.settings import load_settings
 
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, solver_workers=workers)
-    result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
-                        objective=objective.value if objective else None)
+    with progress(f"placing the workloads of {path}", quiet):
+        result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
+                            objective=objective.value if objective else None)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:
