@@ -86,8 +86,10 @@ def plan(
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this plan in the history.")] = False,
     pareto: Annotated[bool, typer.Option("--pareto", help="Also show the trade-off front (objective, latency, "
                                                           "power, cost, accuracy).")] = False,
-    plot: Annotated[str | None, typer.Option("--plot", metavar="FILE.png|svg",
-                                                help="Draw the trade-off front, marking the chosen plan.")] = None,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="FILE.png|svg|pdf|jpg",
+                                                help="Draw the trade-off front: the objective against each other "
+                                                     "metric, bounds as lines, the chosen plan marked (needs the "
+                                                     "plot extra: pip install 'intentctl[plot]').")] = None,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
     quiet: QuietOpt = False,
@@ -101,6 +103,10 @@ def plan(
     from intent.settings import load_settings
 
     note_offline(offline)
+    if plot is not None:
+        from intent.plot import check_path
+
+        check_path(plot)  # a format the chart cannot be written in is refused before planning
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
     with progress("planning", quiet):
         result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
