@@ -1,16 +1,14 @@
 """The trade-off front's chart, checked through the figure's artists (not pixels): one panel per
 metric against the objective, the chosen plan marked where its figures are, the request's bounds
-drawn as lines, and tick labels few and readable."""
+drawn as lines, and tick labels few and readable. matplotlib is the plot extra; the test extra has it."""
 
 from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("matplotlib")  # the plot extra; the test extra installs it
-
-from intent.api import plan  # noqa: E402
-from intent.plot import CHOSEN, FORMATS, PlotError, front_figure, plot_front  # noqa: E402
-from planner.solve.chooser import FIELD  # noqa: E402
+from intent.api import plan
+from intent.plot import CHOSEN, FORMATS, PlotError, front_figure, plot_front
+from planner.solve.chooser import FIELD
 
 
 @pytest.fixture(scope="module")
