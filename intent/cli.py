@@ -7,6 +7,7 @@ object. ``main`` turns every known error into one line on stderr and a non-zero 
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -55,16 +56,24 @@ def overview(ctx: typer.Context) -> None:
         raise typer.Exit(run())
 
 
-@app.command()
-def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None) -> None:
-    """Talk to intentctl: each message refines the plan ("make it cheaper", "no NVIDIA", "why not the L4?").
+class ChatLanguage(str, Enum):
+    en = "en"
+    zh = "zh"
 
-    Commands inside the chat: /help /json /alternatives /export /undo /reset /save /quit.
+
+@app.command()
+def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None,
+         lang: Annotated[ChatLanguage | None, typer.Option(
+             "--lang", help="Answer in this language (default: the language of each message).")] = None) -> None:
+    """Talk to intentctl: each message refines the plan ("make it cheaper", "no NVIDIA", "why not a single H100?").
+
+    Commands inside the chat (or their words, in English or Chinese: "undo", 撤销):
+    /help /show /json /alternatives /export /undo /history /save /load /reset /quit.
     """
     from intent.chat import run
 
     note_offline(offline)
-    raise typer.Exit(run(offline=offline, catalog_dir=catalog))
+    raise typer.Exit(run(offline=offline, catalog_dir=catalog, lang=lang.value if lang else None))
 
 
 @app.command()

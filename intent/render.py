@@ -19,57 +19,70 @@ METRIC_ROWS = [("latency", "latency_ms"), ("throughput", "throughput_rps"), ("po
                ("accuracy", "accuracy")]
 
 
-def show_plan(plan: ExecutionPlan, console: Console) -> None:
-    """The plan, with what the reading could not hold first: a warning must be seen before the plan."""
-    _section(console, "warnings (not planned for; read before using this plan)", plan.warnings, style="yellow")
+#: Every metric a plan reports and its field in ``Metrics``.
+METRIC_FIELDS = dict(METRIC_ROWS) | {"ttft": "ttft_ms", "tpot": "tpot_ms", "token_throughput": "tokens_per_s",
+                                     "token_cost": "usd_per_mtok"}
+
+
+def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
+    """The plan, with what the reading could not hold first: a warning must be seen before the
+    plan. ``lang`` ('en' or 'zh') gives the labels; the plan's own text (why, steps) is as planned."""
+    from intent.chat_answers import labels, placement_name
+
+    L = labels(lang)
+    _section(console, L["warnings"], plan.warnings, style="yellow")
     c = plan.choice
     group = f"({c.shards} x {c.device_name})" if c.shards > 1 else c.device_name
-    title = f"{c.model_id} on {c.replicas} x {group} ({c.placement})"
-    shards = f" · {c.shards} devices per replica (tensor parallel)" if c.shards > 1 else ""
+    title = f"{c.model_id} {L['runs_on']} {c.replicas} x {group} ({placement_name(c.placement, lang)})"
+    shards = f" · {L['devices_per_replica']} {c.shards}" if c.shards > 1 else ""
     console.print(Panel.fit(
-        f"[bold]{escape(title)}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}{shards}\n"
-        f"runtime {escape(c.runtime)} · serving {escape(c.serving)}", title="plan", border_style="green"))
+        f"[bold]{escape(title)}[/bold]\n{L['precision']} {c.precision} · {L['batch']} {c.batch_size} · "
+        f"{L['replicas']} {c.replicas}{shards}\n{L['runtime']} {escape(c.runtime)} · {L['serving']} {escape(c.serving)}",
+        title=L["plan"], border_style="green"))
     if plan.job is not None:
         j = plan.job
         cost = f"${j.cost_usd:,.2f}" if j.cost_usd is not None else "unknown cost"
         energy = f"{j.energy_kwh:,.2f} kWh" if j.energy_kwh is not None else "unknown energy"
-        _section(console, "training job", [
+        _section(console, L["training_job"], [
             f"{j.records:,} records x {j.epochs} epochs = {j.samples:,} samples; batch {j.batch_size}, {j.steps:,} steps",
             f"{j.hours:,.2f} hours on {j.devices} device(s): {cost}, {energy}"
             + (" (DP-SGD)" if j.differential_privacy else "")])
-    console.print(_metrics_table(plan))
+    console.print(_metrics_table(plan, lang))
     if plan.cost is not None:
-        _section(console, "cost", [line for line in plan.cost.lines() if line])
-    _section(console, "why this choice", plan.why)
+        _section(console, L["cost_terms"], [line for line in plan.cost.lines() if line])
+    _section(console, L["why"], plan.why)
     if plan.alternatives:
-        _alternatives(plan, console)
+        _alternatives(plan, console, L)
     if plan.pareto_front:
-        _front(plan, console)
+        _front(plan, console, lang)
     for section in plan.policies:
         params = ", ".join(f"{k}={v}" for k, v in section.parameters.items())
-        _section(console, f"policy: {section.name}", [params, f"caused by: {section.caused_by}"])
+        _section(console, f"{L['policy']}: {section.name}", [params, f"{L['caused_by']}: {section.caused_by}"])
     if not plan.policies:
-        _section(console, "policies", ["none requested (watermarking, differential privacy and compliance are off)"])
-    _section(console, "steps", [f"{i}. {step}" for i, step in enumerate(plan.steps, 1)])
-    _section(console, "assumptions", plan.assumptions)
+        _section(console, L["policies"], [L["no_policies"]])
+    _section(console, L["steps"], [f"{i}. {step}" for i, step in enumerate(plan.steps, 1)])
+    _section(console, L["assumptions"], plan.assumptions)
     s = plan.solver
     gap = f" (feasible, not proven optimal: gap {s.gap:.2%})" if s.status != "OPTIMAL" else ""
-    console.print(f"[dim]solver {s.status}{gap} · {escape(s.objective)} · {s.candidates} candidates · "
+    console.print(f"[dim]{L['solver']} {s.status}{gap} · {escape(s.objective)} · {s.candidates} candidates · "
                   f"time limit {s.time_limit_s:g}s · seed {s.seed} · catalog {plan.catalog_hash}[/dim]")
 
 
-def layout(choice) -> str:
+def layout(choice, lang: str = "en") -> str:
     """How a deployment's devices are laid out: replicas, and within one the parallel degrees
     (tensor, pipeline, expert) or prefill and decode workers where the plan states them."""
+    from intent.chat_answers import labels
+
+    L = labels(lang)
     per_replica = getattr(choice, "devices_per_replica", None) or choice.shards
     tp = getattr(choice, "tensor_parallel", None) or choice.shards
     degrees = [f"{name}{n}" for name, n in (("TP", tp), ("PP", getattr(choice, "pipeline_parallel", None)),
                                              ("EP", getattr(choice, "expert_parallel", None))) if n and n > 1]
     prefill, decode = getattr(choice, "prefill_workers", None), getattr(choice, "decode_workers", None)
-    inner = " ".join(degrees) if degrees else (f"{per_replica} devices" if per_replica > 1 else "")
+    inner = " ".join(degrees) if degrees else (f"{per_replica} {L['devices']}" if per_replica > 1 else "")
     if prefill or decode:
         inner = (inner + ", " if inner else "") + f"prefill {prefill or 0} + decode {decode or 0} workers"
-    replicas = f"{choice.replicas} replica{'s' if choice.replicas != 1 else ''}"
+    replicas = f"{choice.replicas} {L['replica'] if choice.replicas == 1 else L['replica_many']}"
     return f"{replicas} x {inner}" if inner else replicas
 
 
@@ -88,51 +101,60 @@ def configuration(choice) -> str:
 ALTERNATIVES_TABLE_WIDTH = 110
 
 
-def _alternatives(plan: ExecutionPlan, console: Console) -> None:
-    title = "alternatives (devices in total, layout)"
+def _alternatives(plan: ExecutionPlan, console: Console, L: dict) -> None:
+    title = L["alternatives"]
     if console.width < ALTERNATIVES_TABLE_WIDTH:
         lines = []
         for alt in plan.alternatives:
             c, m = alt.choice, alt.metrics
             what = f"{c.model_id} · {c.precision} · b{c.batch_size} on {devices_in_total(c)} x {c.device_id}"
             figures = f"{fmt(m.latency_ms, 'latency')} · {fmt(m.power_w, 'power')} · {fmt(m.cost_usd_per_hour, 'cost')}"
-            lines += [f"{what} ({layout(c)})", f"  {figures}; why not: {alt.why_not}"]
+            lines += [f"{what} ({layout(c)})", f"  {figures}; {L['why_not']}: {alt.why_not}"]
         _section(console, title, lines)
         return
-    columns = [Column("configuration"), Column("latency", justify="right"), Column("power", justify="right"),
-               Column("cost", justify="right"), Column("why not")]
+    names = L["metrics"]
+    columns = [Column(L["configuration"]), Column(names["latency"], justify="right"),
+               Column(names["power"], justify="right"), Column(names["cost"], justify="right"), Column(L["why_not"])]
     rows = [[configuration(a.choice), fmt(a.metrics.latency_ms, "latency"), fmt(a.metrics.power_w, "power"),
              fmt(a.metrics.cost_usd_per_hour, "cost"), a.why_not] for a in plan.alternatives]
     console.print(fitted_table(title, columns, rows, console.width))
 
 
-def _front(plan: ExecutionPlan, console: Console) -> None:
+def _front(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
     """The trade-off front; in a narrow terminal the metrics furthest from the objective go first."""
+    from intent.chat_answers import labels, metric_name
+
     objective = plan.intent.objective.metric.value if plan.intent.objective else "cost"
-    columns = [Column("configuration")] + [Column(name, 1 if name == objective else rank, "right") for name, rank in
-                                           (("latency", 1), ("cost", 2), ("power", 3), ("accuracy", 4))] + [Column("*")]
+    ranks = (("latency", 1), ("cost", 2), ("power", 3), ("accuracy", 4))
+    columns = [Column(labels(lang)["configuration"])] + [
+        Column(metric_name(name, lang), 1 if name == objective else rank, "right") for name, rank in ranks] + [Column("*")]
     rows = [[configuration(p.choice), fmt(p.metrics.latency_ms, "latency"), fmt(p.metrics.cost_usd_per_hour, "cost"),
              fmt(p.metrics.power_w, "power"), fmt(p.metrics.accuracy, "accuracy"), "*" if p.chosen else ""]
             for p in plan.pareto_front]
-    console.print(fitted_table("trade-off front (meets every bound; * = chosen)", columns, rows, console.width))
+    console.print(fitted_table(labels(lang)["front"], columns, rows, console.width))
 
 
-def _metrics_table(plan: ExecutionPlan) -> Table:
-    table = Table(title="predicted (whole deployment)")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_column("source")
+def _metrics_table(plan: ExecutionPlan, lang: str = "en") -> Table:
+    from intent.chat_answers import labels
+
+    L = labels(lang)
+    names = L["metrics"]
+    table = Table(title=L["predicted"])
+    table.add_column(L["metric"])
+    table.add_column(L["value"], justify="right")
+    table.add_column(L["source"])
     for metric, field in METRIC_ROWS:
-        _plain_row(table, metric, fmt(getattr(plan.metrics, field), metric), plan.metrics.provenance.get(field, ""))
+        _plain_row(table, names[metric], fmt(getattr(plan.metrics, field), metric),
+                   plan.metrics.provenance.get(field, ""))
     m = plan.metrics
     if m.ttft_ms is not None:
-        _plain_row(table, "time to first token", fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
-        _plain_row(table, "time per output token", fmt(m.tpot_ms, "latency"), "model (one decode step)")
-        _plain_row(table, "output tokens/s", f"{m.tokens_per_s:,.0f}", "model (all replicas)")
+        _plain_row(table, names["ttft"], fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
+        _plain_row(table, names["tpot"], fmt(m.tpot_ms, "latency"), "model (one decode step)")
+        _plain_row(table, names["token_throughput"], f"{m.tokens_per_s:,.0f}", "model (all replicas)")
         if m.usd_per_mtok is not None:
-            _plain_row(table, "cost per million tokens", fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
+            _plain_row(table, names["token_cost"], fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
     if plan.intent.workload.concurrency:
-        _plain_row(table, "concurrency", f"{m.concurrency:,}", "batch x replicas (sequences at once)")
+        _plain_row(table, names["concurrency"], f"{m.concurrency:,}", "batch x replicas (sequences at once)")
     return table
 
 
