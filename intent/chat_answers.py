@@ -53,7 +53,9 @@ def figures(plan, lang: str) -> str:
     for name in order:
         field = METRIC_FIELDS.get(name)
         if field is not None:
-            parts.append(f"{metric_name(name, lang)} {fmt(getattr(plan.metrics, field), name)}")
+            value = getattr(plan.metrics, field)
+            shown = fmt(value, name) if value is not None else labels(lang)["unknown"]
+            parts.append(f"{metric_name(name, lang)} {shown}")
     return " · ".join(parts)
 
 

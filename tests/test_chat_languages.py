@@ -24,31 +24,23 @@ def spawn(tmp_path, *args):
                          timeout=90, cwd=str(tmp_path))
 
 
+def turn(child, message: str, *answers: str) -> None:
+    """Send one line and expect each part of the answer, in order (regular expressions)."""
+    child.sendline(message)
+    for answer in answers:
+        child.expect(answer)
+
+
 def test_a_chinese_session_refines_asks_why_undoes_exports_and_leaves(tmp_path):
     child = spawn(tmp_path)
     child.expect("you> ")
-    child.sendline(CHINESE_REQUEST)
-    child.expect(r"方案：mobilenet-v3-small，1 x nvidia-\S+（边缘，1 副本）")  # the summary, in Chinese
-    child.expect("（/show 查看完整方案）")
-    child.expect("you> ")
-    child.sendline("延迟可以放宽到20毫秒")  # refine
-    child.expect("变化：")
-    child.expect(r'"value": 10\.0.*-> .*"value": 20\.0')  # the bound replaced, shown as a diff
-    child.expect("you> ")
-    child.sendline("为什么选这个？")
-    child.expect("目标是最小化成本")
-    child.expect(r"latency <= 20 ms：预测 [\d.]+ ms")
-    child.expect("次优：")
-    child.expect("you> ")
-    child.sendline("撤销")
-    child.expect(r"已撤销；回到：方案：mobilenet-v3-small")
-    child.expect("you> ")
-    child.sendline("导出成Triton配置")
-    child.expect(r"已写入 mobilenet-v3-small/config\.pbtxt")
-    child.expect("you> ")
-    child.sendline("退出")
-    child.expect("再见")
-    child.expect(pexpect.EOF)
+    turn(child, CHINESE_REQUEST, r"方案：mobilenet-v3-small，1 x nvidia-\S+（边缘，1 副本）",  # the summary, in Chinese
+         "（/show 查看完整方案）", "you> ")
+    turn(child, "延迟可以放宽到20毫秒", "变化：", r'"value": 10\.0.*-> .*"value": 20\.0', "you> ")  # a diff
+    turn(child, "为什么选这个？", "目标是最小化成本", r"latency <= 20 ms：预测 [\d.]+ ms", "次优：", "you> ")
+    turn(child, "撤销", r"已撤销；回到：方案：mobilenet-v3-small", "you> ")
+    turn(child, "导出成Triton配置", r"已写入 mobilenet-v3-small/config\.pbtxt", "you> ")
+    turn(child, "退出", "再见", pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     config = (tmp_path / "mobilenet-v3-small" / "config.pbtxt").read_text(encoding="utf-8")
@@ -59,14 +51,10 @@ def test_a_chinese_session_refines_asks_why_undoes_exports_and_leaves(tmp_path):
 def test_the_up_arrow_recalls_an_earlier_line(tmp_path):
     child = spawn(tmp_path)
     child.expect("you> ")
-    child.sendline("/help")
-    child.expect("/history")
-    child.expect("you> ")
+    turn(child, "/help", "/history", "you> ")
     child.send("\x1b[A\r")  # up arrow, then enter: the same line again
     child.expect("/history")
-    child.expect("you> ")
-    child.sendline("/quit")
-    child.expect(pexpect.EOF)
+    turn(child, "/quit", pexpect.EOF)
 
 
 @pytest.mark.parametrize(("english", "chinese", "command"), [
