@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from intent.schema import Intent
-from intent.tables import Column, fitted_table
+from intent.tables import WIDE_HINT, Column, fitted_table
 from planner.figures import fmt
 from planner.plan import ExecutionPlan
 
@@ -113,7 +113,7 @@ def _alternatives(plan: ExecutionPlan, console: Console, L: dict) -> None:
         _section(console, title, lines)
         return
     names = L["metrics"]
-    columns = [Column(L["configuration"]), Column(names["latency"], justify="right"),
+    columns = [Column(L["configuration"], whole=True), Column(names["latency"], justify="right"),
                Column(names["power"], justify="right"), Column(names["cost"], justify="right"), Column(L["why_not"])]
     rows = [[configuration(a.choice), fmt(a.metrics.latency_ms, "latency"), fmt(a.metrics.power_w, "power"),
              fmt(a.metrics.cost_usd_per_hour, "cost"), a.why_not] for a in plan.alternatives]
@@ -126,7 +126,7 @@ def _front(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
 
     objective = plan.intent.objective.metric.value if plan.intent.objective else "cost"
     ranks = (("latency", 1), ("cost", 2), ("power", 3), ("accuracy", 4))
-    columns = [Column(labels(lang)["configuration"])] + [
+    columns = [Column(labels(lang)["configuration"], whole=True)] + [
         Column(metric_name(name, lang), 1 if name == objective else rank, "right") for name, rank in ranks] + [Column("*")]
     rows = [[configuration(p.choice), fmt(p.metrics.latency_ms, "latency"), fmt(p.metrics.cost_usd_per_hour, "cost"),
              fmt(p.metrics.power_w, "power"), fmt(p.metrics.accuracy, "accuracy"), "*" if p.chosen else ""]
@@ -214,10 +214,10 @@ def _workload_line(intent: Intent) -> str:
 
 
 #: The device listing's columns; a higher rank is left out first in a narrow terminal.
-DEVICE_COLUMNS = [Column("id"), Column("class", 1), Column("memory GB", 1, "right"), Column("fp16 TFLOPS", 2, "right"),
+DEVICE_COLUMNS = [Column("id", whole=True), Column("class", 1), Column("memory GB", 1, "right"), Column("fp16 TFLOPS", 2, "right"),
                   Column("int8 TOPS", 2, "right"), Column("$/h cloud", 3, "right"), Column("TDP W", 4, "right"),
                   Column("placements", 5), Column("GB/s", 6, "right"), Column("form", 7)]
-MODEL_COLUMNS = [Column("id"), Column("task", 1), Column("params M", 2, "right"), Column("accuracy fp32", 3, "right"),
+MODEL_COLUMNS = [Column("id", whole=True), Column("task", 1), Column("params M", 2, "right"), Column("accuracy fp32", 3, "right"),
                  Column("GFLOPs", 4, "right"), Column("kind", 5)]
 
 
@@ -235,12 +235,12 @@ def model_rows(catalog) -> list[list[str]]:
 
 def devices_table(catalog, width: int | None = None) -> Table:
     """The devices, in ``width`` terminal columns (None: all columns); ids are never cut."""
-    return fitted_table(f"devices ({len(catalog.devices)})", DEVICE_COLUMNS, device_rows(catalog), width)
+    return fitted_table(f"devices ({len(catalog.devices)})", DEVICE_COLUMNS, device_rows(catalog), width, WIDE_HINT)
 
 
 def models_table(catalog, width: int | None = None) -> Table:
     """The models, in ``width`` terminal columns (None: all columns); ids are never cut."""
-    return fitted_table(f"models ({len(catalog.models)})", MODEL_COLUMNS, model_rows(catalog), width)
+    return fitted_table(f"models ({len(catalog.models)})", MODEL_COLUMNS, model_rows(catalog), width, WIDE_HINT)
 
 
 def _num(figure) -> str:
@@ -289,6 +289,30 @@ def _fleet_levels(report) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _placements(plan, console: Console) -> None:
+    """Each workload's placement: a table in a wide terminal, a list (ids whole) in a narrow one."""
+    rows = []
+    for a in plan.assignments:
+        if a.kind == "training":
+            slo = f"{a.job_hours:,.1f} h" + (f" (deadline {a.deadline_hours:g} h)" if a.deadline_hours else "")
+        else:
+            slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
+                   + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
+        rows.append([f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
+                     f"{a.model_id}\n{a.precision} b{a.batch_size} x{a.replicas}", slo, fmt(a.power_w, "power"),
+                     "yes" if a.slo_met else Text("no", style="red")])
+    if console.width < ALTERNATIVES_TABLE_WIDTH:
+        lines = []
+        for (workload, pool, config, slo, power, met), a in zip(rows, plan.assignments):
+            lines += [f"{workload}: {config.replace(chr(10), ' · ')} on {pool}",
+                      f"  {slo} · {power} · SLO {'met' if a.slo_met else 'NOT met'}"]
+        _section(console, "placements", lines)
+        return
+    columns = [Column("workload", whole=True), Column("pool", whole=True), Column("configuration", whole=True),
+               Column("SLO -> predicted"), Column("power", 1, "right"), Column("met")]
+    console.print(fitted_table("placements", columns, rows, console.width))
+
+
 def show_fleet(plan, console: Console) -> None:
     """A fleet plan: placements, what was not placed and why, and pool utilisation."""
     t = plan.totals
@@ -299,27 +323,13 @@ def show_fleet(plan, console: Console) -> None:
         f"served {t.served_rps:,.1f} of {t.requested_rps:,.1f} req/s · {t.power_w:,.0f} W · {cost}\n"
         f"objective: SLOs met by priority, then {plan.objective} · solver {plan.solver.status}"
         + _fleet_levels(plan.solver), title="fleet plan", border_style="green"))
-    table = Table(title="placements")
-    for column in ("workload", "pool", "configuration", "SLO -> predicted", "power", "met"):
-        table.add_column(column)
-    for a in plan.assignments:
-        if a.kind == "training":
-            slo = f"{a.job_hours:,.1f} h" + (f" (deadline {a.deadline_hours:g} h)" if a.deadline_hours else "")
-        else:
-            slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
-                   + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
-        _plain_row(table, f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
-                      f"{a.model_id} {a.precision} b{a.batch_size} x{a.replicas}", slo,
-                      fmt(a.power_w, "power"), "yes" if a.slo_met else Text("no", style="red"))
-    console.print(table)
+    _placements(plan, console)
     if plan.unplaced:
         _section(console, "not placed in full", [f"{u.workload} (priority {u.priority}): {u.reason}"
                                                  for u in plan.unplaced])
-    use = Table(title="utilisation per pool")
-    for column in ("pool", "devices", "slots used", "allocated", "busy", "power"):
-        use.add_column(column)
-    for u in plan.utilisation:
-        _plain_row(use, u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",
-                    fmt(u.power_w, "power") if u.slots_used else "—")
-    console.print(use)
+    columns = [Column("pool", whole=True), Column("devices", 0, "right"), Column("slots used", 0, "right"),
+               Column("allocated", 1, "right"), Column("busy", 0, "right"), Column("power", 2, "right")]
+    rows = [[u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",
+             fmt(u.power_w, "power") if u.slots_used else "—"] for u in plan.utilisation]
+    console.print(fitted_table("utilisation per pool", columns, rows, console.width))
     _section(console, "assumptions", plan.assumptions)

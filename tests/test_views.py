@@ -79,3 +79,13 @@ def test_the_layout_reads_the_serving_fields_when_a_plan_has_them():
     split = SimpleNamespace(replicas=1, shards=1, devices_per_replica=8, tensor_parallel=None, prefill_workers=2,
                             decode_workers=6)
     assert layout(split) == "1 replica x 8 devices, prefill 2 + decode 6 workers"
+
+
+def test_a_fleet_plan_at_80_columns_keeps_every_id_whole():
+    from paths import ROOT
+
+    out = render(["fleet", "plan", str(ROOT / "examples" / "fleet.yaml")], 80)
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    for workload in ("clinical-dictation", "search-embeddings", "ticket-router-finetune"):
+        assert f"  {workload} (p" in out
+    assert "paraphrase-minilm-l3-v2 · int8" in out and "…" not in out

@@ -143,8 +143,9 @@ def catalog_show(
                                                  "as people write it (h100, 'llama 3 8b').")],
     json_out: JsonOpt = False,
     catalog: CatalogOpt = None,
+    wide: WideOpt = False,
 ) -> None:
-    """Show one device or model with every figure's basis and source."""
+    """Show one device or model with every figure's basis and source (a family: its devices)."""
     from hardware import load_catalog
 
     cat = load_catalog(catalog)
@@ -160,10 +161,10 @@ def catalog_show(
         else:
             from dataclasses import replace
 
-            from intent.render import devices_table
+            from intent.render import DEVICE_COLUMNS, device_rows, devices_table
 
-            out = console()
-            out.print(devices_table(replace(cat, devices={d.id: d for d in members}), width=out.width))
+            family = replace(cat, devices={d.id: d for d in members})
+            _print_fitted(devices_table, family, DEVICE_COLUMNS, device_rows(family), wide)
         return
     entry = cat.devices.get(found) or cat.models[found]
     if json_out:
