@@ -120,8 +120,6 @@ def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, tdp_w, owne
     return np.where(np.isnan(per_device), np.where(is_cloud, np.nan, tco), per_device * devices)
 
 
-
-
 def cost_terms(device, placement: str, devices: float, power_w: float | None, stated: float | None,
                owned: bool, settings: CostSettings | None = None) -> CostTerms:
     """The terms of one deployment's hourly cost: ``devices`` of ``device`` at ``placement``
@@ -141,7 +139,8 @@ def cost_terms(device, placement: str, devices: float, power_w: float | None, st
                          total_usd_per_hour=None)
     edge = placement == "edge"
     power = float(power_cost(power_w, settings)) / (settings.pue.value if edge else 1.0)
-    terms = (float(amortisation(purchase, settings)) * devices, power, 0.0 if edge else float(hosting(tdp * devices, settings)))
+    rent = 0.0 if edge else float(hosting(tdp * devices, settings))
+    terms = (float(amortisation(purchase, settings)) * devices, power, rent)
     return CostTerms(basis=TCO, devices=devices, owned=owned, total_usd_per_hour=sum(terms),
                      purchase_usd_per_hour=terms[0], power_usd_per_hour=terms[1], hosting_usd_per_hour=terms[2],
                      rule=settings.describe(owned) + (" (at the edge: no PUE, no hosting)" if edge else ""))
