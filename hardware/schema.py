@@ -118,6 +118,8 @@ class Device(_Frozen):
         None, description="how many isolated Multi-Instance GPU slices one device splits into, when it can"
     )
     confidential_computing: Flag | None = None
+    datacenter_use: Flag | None = Field(
+        None, description="false when the device's licence does not allow datacenter deployment (GeForce parts)")
     cloud_usd_per_hour: Figure | None = None
     purchase_usd: Figure | None = None
     placements: list[Placement]

@@ -155,15 +155,54 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
         raise
     assumptions, warnings = notes
+    warnings = warnings + _licence_warnings(intent, catalog.device(result.choice.device_id))
     return result.model_copy(update={"assumptions": result.assumptions + assumptions,
-                                     "warnings": result.warnings + warnings})
+                                     "warnings": result.warnings + warnings,
+                                     "cost": plan_cost_terms(result, catalog, inventory)})
+
+
+def is_production(intent: Intent) -> bool:
+    """A plan for a production service: the request names a compliance regime or says production."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    if intent.policies.compliance:
+        return True
+    lexicon = load_lexicon()
+    return any(m.key == "production" for m in lexicon.phrases("production_words").scan(normalise(intent.text, lexicon)))
+
+
+def names_device(intent: Intent, inventory: Inventory | None, device) -> bool:
+    """True when the request names this device itself (its id or family, as the parser reads
+    names and aliases), as one it owns, or in its inventory: a vendor or a class names no device."""
+    named = [*intent.hardware.include, *(d.device for d in intent.hardware.owned)]
+    if any(selector in (device.id, device.family) for selector in named):
+        return True
+    return inventory is not None and any(item.id == device.id for item in inventory.devices)
+
+
+def _licence_warnings(intent: Intent, device) -> list[str]:
+    from policies.licence import licence_warning, unlicensed
+
+    return [licence_warning(device)] if unlicensed(device) and is_production(intent) else []
+
+
+def plan_cost_terms(result: ExecutionPlan, catalog: Catalog, inventory: Inventory | None):
+    """How the chosen deployment's hourly cost is made up (planner.perf.cost)."""
+    from planner.perf.cost import cost_terms
+
+    c = result.choice
+    item = inventory.item(c.device_id) if inventory is not None else None
+    devices = c.replicas * c.shards * (item.share if item else 1.0)
+    return cost_terms(catalog.device(c.device_id), c.placement, devices, result.metrics.power_w,
+                      item.usd_per_hour if item else None, owned=item is not None)
 
 
 def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):
     """The inventory to plan on: the one given, else the devices the request says it has."""
     owned = [(d.device, d.count) for d in intent.hardware.owned]
     if not owned:
-        return inventory, ([], [])
+        return inventory, (_unpriced_note(inventory), [])
     if inventory is not None:
         return inventory, ([], [f"the devices the request names as its own ({', '.join(f'{n} x {d}' for d, n in owned)})"
                                 " were not used: the inventory file given takes their place"])
@@ -173,12 +212,25 @@ def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):
     return built, (assumptions, [])
 
 
+def _unpriced_note(inventory: Inventory | None) -> list[str]:
+    """Said once: what an inventory's devices without a stated price cost."""
+    from planner.owned import owned_cost_note
+
+    unpriced = [d.id for d in inventory.devices if d.usd_per_hour is None and d.placement != "cloud"] \
+        if inventory is not None else []
+    return [f"{', '.join(unpriced)}: no price in the inventory; " + owned_cost_note()] if unpriced else []
+
+
 def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None,
                 alternatives: int, organisation, pareto: bool) -> ExecutionPlan:
     import policies
 
     effects = policies.preflight(intent, organisation, catalog, offline_tasks(intent, catalog) if organisation else ())
     intent = effects.intent
+    if is_production(intent):
+        from policies.licence import datacenter_rule
+
+        effects.device_rules.append(datacenter_rule(lambda device: names_device(intent, inventory, device)))
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent, catalog, settings, inventory, effects)
     solver = _solver(settings)

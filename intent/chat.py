@@ -1,31 +1,34 @@
 """Chat in the terminal: each message refines the current intent and the plan is made again.
 
-``ChatSession`` holds the conversation's state and answers one message at a time (so it can
-be used from other front ends); ``run`` is the terminal loop around it, with line editing and
-history from readline, and a clean end on Ctrl-C or Ctrl-D.
+``ChatSession`` holds the conversation and answers one message at a time (so it can be used
+from other front ends); ``run`` is the terminal loop around it, with line editing and history
+(readline: the up arrow recalls earlier lines), and a clean end on Ctrl-C or Ctrl-D.
 
-How a message refines the intent: a task, objective, deployment, precisions or model it
-names replace the current ones; a bound replaces the bound on the same metric and direction;
-hardware includes and excludes and policies accumulate ("no NVIDIA" adds an exclusion).
+A message is read first as a command, a question or an export (lexicon.yaml's chat section,
+English and Chinese; see intent.chat_language), else as a change to the request: a task,
+objective, deployment, precisions or model it names replace the current ones; a bound replaces
+the bound on the same metric and direction; hardware includes and excludes and policies
+accumulate ("no NVIDIA" adds an exclusion). Answers come in the message's language (or the
+session's, with ``lang``). A turn that changes the plan answers with what changed and a
+one-line summary; /show prints the whole plan.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from intent.chat_answers import LANGUAGES, configuration, say, summary
+from intent.chat_language import Reading, language, read_message
 from intent.errors import IntentError, IntentNotUnderstood
 from intent.schema import Intent
 
-HELP = """Say what you need, or refine it: "make it cheaper", "latency can be 20 ms", "no NVIDIA",
-"why not the L4?", "show alternatives", "export it for Kubernetes" (English or Chinese).
-Commands: /help /json /alternatives /export [k8s|triton] [DIR] /undo /reset /save FILE /quit"""
-ASK_TASK = ("What should the model do? For example: classify images, detect objects, transcribe audio, "
-            "serve a chatbot, translate text.")
-WHY_NOT = re.compile(r"^\s*(?:why not|why no|为什么不用|为什么不)\s*(?:the\s+|an?\s+)?(?P<what>.+?)\s*[?？]?\s*$", re.IGNORECASE)
-SHOW_ALTERNATIVES = re.compile(r"(show|list|what are the)\s+(the\s+)?alternatives|其他方案|备选", re.IGNORECASE)
-LEAVE_WORDS = {"quit", "exit", "bye", "q", "退出", "再见"}  # a whole message saying only this ends the chat
-EXPORT_WORDS = re.compile(r"(export|deploy|manifests?)\b.*\b(kubernetes|k8s)|导出", re.IGNORECASE)
+CONVERSATION_KIND = "intentctl-chat"
+DEFAULT_SAVE = "conversation.json"
+#: Kept for callers that know the English question.
+ASK_TASK = say("ask_task", "en")
+HELP = say("help", "en")
 
 
 @dataclass
@@ -33,153 +36,270 @@ class Reply:
     text: str
     plan: object | None = None
     done: bool = False
+    show: bool = False  # the terminal prints the whole plan
+
+
+@dataclass
+class Turn:
+    """One message and its answer; ``intent`` and ``plan`` are the state after it when it changed it."""
+
+    message: str
+    answer: str
+    intent: Intent | None = None
+    plan: object | None = None
+    changed: bool = False
+    undone: bool = False
 
 
 @dataclass
 class ChatSession:
     offline: bool = False
     catalog_dir: str | None = None
-    intents: list[Intent] = field(default_factory=list)
-    plans: list = field(default_factory=list)
+    lang: str | None = None  # 'en' or 'zh' for every answer; None: each message's own language
+    turns: list[Turn] = field(default_factory=list)
+    speaking: str = "en"  # the language answers are in now
+
+    def __post_init__(self):
+        if self.lang is not None and self.lang not in LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {self.lang!r}")
+        self.speaking = self.lang or "en"
+
+    @property
+    def _state(self) -> Turn | None:
+        return next((t for t in reversed(self.turns) if t.changed), None)
 
     @property
     def intent(self) -> Intent | None:
-        return self.intents[-1] if self.intents else None
+        return self._state.intent if self._state else None
 
     @property
     def plan(self):
-        return self.plans[-1] if self.plans else None
+        return self._state.plan if self._state else None
+
+    # -- one message --------------------------------------------------------------------------
 
     def answer(self, message: str) -> Reply:
         message = message.strip()
         if not message:
             return Reply("")
+        if not message.startswith("/"):
+            self.speaking = self.lang or language(message)
+        reply, state = self._answer(message)
+        changed_plan = state is not None and state[1] is not None and reply.plan is state[1]
+        turn = Turn(message, summary(state[1], self.speaking) if changed_plan else
+                    reply.text.splitlines()[0] if reply.text else "")
+        if state is not None:
+            turn.intent, turn.plan, turn.changed = state[0], state[1], True
+        self.turns.append(turn)
+        return reply
+
+    def _answer(self, message: str) -> tuple[Reply, tuple | None]:
         if message.startswith("/"):
-            return self._command(message)
-        if message.lower().rstrip(".!。！") in LEAVE_WORDS:
-            return self._command("/quit")
-        if (m := WHY_NOT.match(message)) and self.plan is not None:
-            return self._why_not(m.group("what"))
-        if SHOW_ALTERNATIVES.search(message):
-            return self._command("/alternatives")
-        if EXPORT_WORDS.search(message):
-            return self._command("/export k8s")
-        return self._refine(message)
+            name, *args = message.split()
+            return self._command(name[1:], args)
+        reading = read_message(message)
+        if reading.kind == "command":
+            return self._command(reading.command, [])
+        if self.plan is not None and reading.kind == "why":
+            from intent.chat_questions import why
 
-    # -- refining -------------------------------------------------------------------------
+            return Reply(why(self.plan, self.speaking)), None
+        if self.plan is not None and reading.kind == "why_not":
+            return Reply(self._why_not(reading)), None
+        if reading.kind == "export":
+            return self._command("export", [reading.what])
+        return self._refine(message, cheaper=reading.kind == "cheaper")
 
-    def _refine(self, message: str) -> Reply:
+    def _say(self, key: str, **values) -> str:
+        return say(key, self.speaking, **values)
+
+    # -- refining -----------------------------------------------------------------------------
+
+    def _refine(self, message: str, cheaper: bool = False) -> tuple[Reply, tuple | None]:
         from intent.api import parse
 
         try:
             update = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentNotUnderstood:
-            return Reply(ASK_TASK if self.intent is None else
-                         "I could not read that as a change. " + HELP.splitlines()[0])
+            return Reply(self._say("ask_task" if self.intent is None else "not_understood")), None
         intent = update if self.intent is None else merge(self.intent, update)
         if intent.task is None and intent.workload.model is None:
-            self.intents.append(intent)
-            return Reply(ASK_TASK)
-        return self._plan(intent)
+            return Reply(self._say("ask_task")), (intent, None)
+        return self._plan(intent, cheaper)
 
-    def _plan(self, intent: Intent) -> Reply:
+    def _plan(self, intent: Intent, cheaper: bool) -> tuple[Reply, tuple | None]:
         from hardware.errors import CatalogError
         from intent.api import plan
         from intent.history import plan_changes
         from planner.errors import InfeasibleError, PlanningError
         from policies.errors import PolicyError
 
+        previous = self.plan
         try:
             result = plan(intent, catalog_dir=self.catalog_dir)
         except InfeasibleError as exc:
-            self.intents.append(intent)
-            lines = [f"No plan: {exc}"] + [f"  - {line}" for line in exc.report.lines()[1:]]
-            return Reply("\n".join(lines + ["Relax one of these, or /undo."]))
+            lines = [self._say("no_plan_for_change", reason=exc)] + [f"  - {line}" for line in exc.report.lines()[1:]]
+            return Reply("\n".join([*lines, self._say("relax_or_undo")])), (intent, previous)
         except (IntentError, PlanningError, PolicyError, CatalogError) as exc:
             # A refusal or an unreadable setting is an answer; the conversation and its plan stay.
             hint = getattr(exc, "hint", "")
-            return Reply(f"{exc}" + (f"\n({hint})" if hint else ""))
-        previous = self.plan
-        self.intents.append(intent)
-        self.plans.append(result)
-        if previous is None:
-            return Reply("", plan=result)
-        changes = plan_changes(previous, result)
-        return Reply("changed:\n" + "\n".join(f"  {c}" for c in changes) if changes else "no change", plan=result)
+            return Reply(f"{exc}" + (f"\n({hint})" if hint else "")), None
+        lines = self._new_warnings(previous, result)
+        if previous is not None:
+            changes = plan_changes(previous, result)
+            lines += [self._say("changed"), *(f"  {c}" for c in changes)] if changes else [self._say("no_change")]
+        lines.append(f"{summary(result, self.speaking)} {self._say('show_hint')}")
+        if cheaper and previous is not None and _not_cheaper(previous, result):
+            from intent.chat_questions import cheaper as blockers
 
-    def _why_not(self, what: str) -> Reply:
+            lines.append(blockers(result, self.speaking, self._plan_request))
+        return Reply("\n".join(lines), plan=result), (intent, result)
+
+    def _new_warnings(self, previous, result) -> list[str]:
+        """The plan's warnings a turn has not shown yet: a warning must be seen, once."""
+        seen = set(previous.warnings) if previous is not None else set()
+        return [self._say("warning", text=w) for w in result.warnings if w not in seen]
+
+    def _plan_request(self, intent: Intent, inventory):
+        """Plan an Intent as this session plans (its catalog and policy), unrecorded."""
         from hardware import load_catalog
-        from intent.parser.devices import device_phrases
-        from intent.parser.lexicon import load_lexicon
-        from intent.parser.text import Workspace, normalise
+        from intent.agent import build_plan
+        from intent.settings import load_settings
 
-        catalog = load_catalog(self.catalog_dir)
-        space = Workspace(normalise(what, load_lexicon()))
-        found = device_phrases(catalog).scan(space.text)
-        if not found:
-            return Reply(f"I do not know a device called {what!r}; see: intentctl catalog devices")
-        target = found[0].key
-        pinned = self.intent.model_copy(update={
-            "hardware": self.intent.hardware.model_copy(update={"include": [target], "exclude": []})})
-        from intent.api import plan
-        from planner.errors import InfeasibleError
+        settings = load_settings()
+        organisation = None
+        if settings.policy_path:
+            from policies import load_policy
 
+            organisation = load_policy(settings.policy_path)
+        return build_plan(intent, load_catalog(self.catalog_dir), settings, inventory, alternatives=0,
+                          organisation=organisation)
+
+    def _why_not(self, reading: Reading) -> str:
+        from hardware import load_catalog
+        from intent.chat_questions import why_not
+
+        return why_not(self.plan, reading.what, reading.single, self.speaking, self._plan_request,
+                       load_catalog(self.catalog_dir))
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def _command(self, name: str, args: list[str]) -> tuple[Reply, tuple | None]:
+        simple = {"quit": lambda: Reply(self._say("bye"), done=True), "exit": lambda: Reply(self._say("bye"), done=True),
+                  "q": lambda: Reply(self._say("bye"), done=True), "help": lambda: Reply(self._say("help")),
+                  "history": self._history}
+        if name in simple:
+            return simple[name](), None
+        if name == "reset":
+            return Reply(self._say("starting_over")), (None, None)
+        if name == "undo":
+            return self._undo(), None
+        if name == "load":
+            return self._load(args), None
+        if name not in ("json", "alternatives", "export", "save", "show"):
+            return Reply(self._say("unknown_command", name=f"/{name}")), None
+        if name == "save":
+            return self._save(args), None
+        if self.plan is None:
+            return Reply(self._say("no_plan")), None
+        if name == "show":
+            return Reply("", plan=self.plan, show=True), None
+        if name == "json":
+            return Reply(self.plan.model_dump_json(indent=2)), None
+        if name == "alternatives":
+            lines = [self._say("alternative", configuration=configuration(a.choice), why_not=a.why_not)
+                     for a in self.plan.alternatives]
+            return Reply("\n".join(lines) or self._say("no_alternatives")), None
+        return self._export(args), None
+
+    def _export(self, args: list[str]) -> Reply:
+        from hardware import load_catalog
+        from intent.export import ExportError, write
+
+        kind = args[0] if args else "k8s"
         try:
-            other = plan(pinned, catalog_dir=self.catalog_dir, record=False, alternatives=0)
-        except InfeasibleError as exc:
-            return Reply(f"{target} cannot meet this request: " + "; ".join(exc.report.lines()))
-        metric = (self.plan.intent.objective.metric.value if self.plan.intent.objective else "cost")
-        from planner.figures import fmt
-        from planner.solve.chooser import FIELD
+            paths = write(self.plan, load_catalog(self.catalog_dir), kind, args[1] if len(args) > 1 else ".")
+        except ExportError as exc:
+            return Reply(f"{exc} ({exc.hint})")
+        except OSError as exc:
+            return Reply(f"{exc.strerror or exc}: {exc.filename}")
+        return Reply(self._say("wrote", paths=", ".join(str(p) for p in paths)))
 
-        ours, theirs = getattr(self.plan.metrics, FIELD[metric]), getattr(other.metrics, FIELD[metric])
-        return Reply(f"On {target} the best plan is {other.choice.model_id} ({other.choice.precision}, "
-                     f"batch {other.choice.batch_size}): {metric} {fmt(theirs, metric)} against "
-                     f"{fmt(ours, metric)} for {self.plan.choice.device_id}.")
+    def _undo(self) -> Reply:
+        state = self._state
+        if state is None:
+            return Reply(self._say("nothing_to_undo"))
+        state.changed, state.undone = False, True
+        if self.plan is None:
+            return Reply(self._say("undone_to_nothing"))
+        return Reply(self._say("undone", summary=summary(self.plan, self.speaking)), plan=self.plan)
 
-    # -- commands -------------------------------------------------------------------------
+    def _history(self) -> Reply:
+        lines = [self._say("history_turn", n=n, message=t.message, answer=t.answer + (" (undone)" if t.undone else ""))
+                 for n, t in enumerate(self.turns, 1)]
+        return Reply("\n".join(lines) or self._say("history_empty"))
 
-    def _command(self, line: str) -> Reply:
-        name, *args = line.split()
-        if name in ("/quit", "/exit", "/q"):
-            return Reply("bye", done=True)
-        if name == "/help":
-            return Reply(HELP)
-        if name == "/reset":
-            self.intents.clear()
-            self.plans.clear()
-            return Reply("Starting over. " + ASK_TASK)
-        if self.plan is None and name in ("/json", "/alternatives", "/export", "/save", "/undo"):
-            return Reply("There is no plan yet. " + ASK_TASK)
-        if name == "/json":
-            return Reply(self.plan.model_dump_json(indent=2))
-        if name == "/alternatives":
-            return Reply("\n".join(f"{a.choice.model_id} on {a.choice.device_id} ({a.choice.precision}, batch "
-                                   f"{a.choice.batch_size}): {a.why_not}" for a in self.plan.alternatives)
-                         or "no alternatives")
-        if name == "/undo":
-            self.plans.pop()
-            self.intents.pop()
-            return Reply("undone" if self.plan else "undone; there is no plan now", plan=self.plan)
-        if name == "/save":
-            path = args[0] if args else "plan.json"
-            try:
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(self.plan.model_dump_json(indent=2))
-            except OSError as exc:
-                return Reply(f"could not save {path}: {exc.strerror or exc}; the plan is kept, try another path")
-            return Reply(f"saved {path}")
-        if name == "/export":
-            from hardware import load_catalog
-            from intent.export import ExportError, write
+    def _save(self, args: list[str]) -> Reply:
+        path = args[0] if args else DEFAULT_SAVE
+        data = {"kind": CONVERSATION_KIND, "schema_version": 1, "lang": self.lang,
+                "turns": [_turn_data(t) for t in self.turns]}
+        try:
+            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        except OSError as exc:
+            return Reply(self._say("save_failed", path=path, reason=exc.strerror or exc))
+        return Reply(self._say("saved", path=path, turns=len(self.turns)))
 
-            kind = args[0] if args else "k8s"
-            try:
-                paths = write(self.plan, load_catalog(self.catalog_dir), kind, args[1] if len(args) > 1 else ".")
-            except ExportError as exc:
-                return Reply(str(exc))
-            return Reply("wrote " + ", ".join(str(p) for p in paths))
-        return Reply(f"unknown command {name}; /help lists them")
+    def _load(self, args: list[str]) -> Reply:
+        if not args:
+            return Reply(self._say("load_failed", path="?", reason="give the file: /load FILE"))
+        path = args[0]
+        try:
+            turns = load_conversation(path)
+        except (OSError, ValueError) as exc:
+            return Reply(self._say("load_failed", path=path, reason=getattr(exc, "strerror", None) or exc))
+        self.turns = turns
+        lines = [self._say("loaded", path=path, turns=len(turns))]
+        if self.plan is not None:
+            lines.append(f"{summary(self.plan, self.speaking)} {self._say('show_hint')}")
+        return Reply("\n".join(lines), plan=self.plan)
+
+
+def _not_cheaper(previous, result) -> bool:
+    old, new = previous.metrics.cost_usd_per_hour, result.metrics.cost_usd_per_hour
+    return old is None or new is None or new >= old
+
+
+def _turn_data(turn: Turn) -> dict:
+    data = {"message": turn.message, "answer": turn.answer, "changed": turn.changed, "undone": turn.undone}
+    if turn.changed or turn.undone:
+        data["intent"] = turn.intent.model_dump(mode="json") if turn.intent is not None else None
+        data["plan"] = turn.plan.model_dump(mode="json") if turn.plan is not None else None
+    return data
+
+
+def load_conversation(path: str | Path) -> list[Turn]:
+    """The turns of a conversation /save wrote; ValueError naming what is wrong otherwise."""
+    from pydantic import ValidationError
+
+    from planner.plan import ExecutionPlan
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a saved conversation (not JSON: {exc.msg}, line {exc.lineno})") from exc
+    if not isinstance(data, dict) or data.get("kind") != CONVERSATION_KIND:
+        raise ValueError("not a conversation saved by /save")
+    turns = []
+    try:
+        for item in data.get("turns", []):
+            intent, plan = item.get("intent"), item.get("plan")
+            turns.append(Turn(str(item["message"]), str(item.get("answer", "")),
+                              Intent.model_validate(intent) if intent else None,
+                              ExecutionPlan.model_validate(plan) if plan else None,
+                              bool(item.get("changed")), bool(item.get("undone"))))
+    except (KeyError, TypeError, ValidationError) as exc:
+        raise ValueError(f"turn {len(turns) + 1} cannot be read ({str(exc).splitlines()[0]})") from exc
+    return turns
 
 
 def merge(current: Intent, update: Intent) -> Intent:
@@ -213,32 +333,33 @@ def merge(current: Intent, update: Intent) -> Intent:
     return Intent.model_validate(data)
 
 
-def run(offline: bool = False, catalog_dir: str | None = None) -> int:
+def run(offline: bool = False, catalog_dir: str | None = None, lang: str | None = None) -> int:
     """The terminal loop. Returns the exit code."""
     from rich.console import Console
 
     from intent.render import show_plan
 
     try:
-        import readline  # noqa: F401 - line editing and arrow-key history for input()
+        import readline  # noqa: F401 - line editing and up-arrow recall of earlier lines for input()
     except ImportError:
         pass
     console = Console(highlight=False)
-    session = ChatSession(offline=offline, catalog_dir=catalog_dir)
-    console.print("intentctl chat: say what you need; /help for commands, /quit to leave.")
+    session = ChatSession(offline=offline, catalog_dir=catalog_dir, lang=lang)
+    console.print(say("help", session.speaking).splitlines()[0] if lang == "zh" else
+                  "intentctl chat: say what you need; /help for commands, /quit to leave.")
     while True:
         try:
             message = input("you> ")
         except (EOFError, KeyboardInterrupt):
-            console.print("\nbye")
+            console.print("\n" + say("bye", session.speaking))
             return 0
         try:
             reply = session.answer(message)
         except KeyboardInterrupt:
             console.print("\n(interrupted)")
             continue
-        if reply.plan is not None and not message.startswith("/"):
-            show_plan(reply.plan, console)
+        if reply.show and reply.plan is not None:
+            show_plan(reply.plan, console, session.speaking)
         if reply.text:
             console.print(reply.text, markup=False)
         if reply.done:

@@ -7,6 +7,7 @@ object. ``main`` turns every known error into one line on stderr and a non-zero 
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -23,6 +24,7 @@ from intent.commands.common import (
     ModelOpt,
     OfflineOpt,
     QueueOpt,
+    QuietOpt,
     SchemaKind,
     SeedOpt,
     TimeLimitOpt,
@@ -56,16 +58,24 @@ def overview(ctx: typer.Context) -> None:
         raise typer.Exit(run())
 
 
-@app.command()
-def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None) -> None:
-    """Talk to intentctl: each message refines the plan ("make it cheaper", "no NVIDIA", "why not the L4?").
+class ChatLanguage(str, Enum):
+    en = "en"
+    zh = "zh"
 
-    Commands inside the chat: /help /json /alternatives /export /undo /reset /save /quit.
+
+@app.command()
+def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None,
+         lang: Annotated[ChatLanguage | None, typer.Option(
+             "--lang", help="Answer in this language (default: the language of each message).")] = None) -> None:
+    """Talk to intentctl: each message refines the plan ("make it cheaper", "no NVIDIA", "why not a single H100?").
+
+    Commands inside the chat (or their words, in English or Chinese: "undo", 撤销):
+    /help /show /json /alternatives /export /undo /history /save /load /reset /quit.
     """
     from intent.chat import run
 
     note_offline(offline)
-    raise typer.Exit(run(offline=offline, catalog_dir=catalog))
+    raise typer.Exit(run(offline=offline, catalog_dir=catalog, lang=lang.value if lang else None))
 
 
 @app.command()
@@ -87,12 +97,15 @@ def plan(
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this plan in the history.")] = False,
     pareto: Annotated[bool, typer.Option("--pareto", help="Also show the trade-off front (objective, latency, "
                                                           "power, cost, accuracy).")] = False,
-    plot: Annotated[str | None, typer.Option("--plot", metavar="FILE.png|svg",
-                                                help="Draw the trade-off front, marking the chosen plan.")] = None,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="FILE.png|svg|pdf|jpg",
+                                                help="Draw the trade-off front: the objective against each other "
+                                                     "metric, bounds as lines, the chosen plan marked (needs the "
+                                                     "plot extra: pip install 'intentctl[plot]').")] = None,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
     dra: DraOpt = False,
     queue: QueueOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -111,13 +124,19 @@ def plan(
     What the request says that the plan cannot hold ("EU only", a model the catalog lacks) is listed under warnings, above the plan. A bound that cannot be planned as written (negative, not a number, an unknown unit) exits 2 and quotes it.
     """  # typer keeps a docstring's line breaks: that paragraph stays one line
     from intent.api import plan as make_plan
+    from intent.progress import progress
     from intent.settings import load_settings
 
     note_offline(offline)
+    if plot is not None:
+        from intent.plot import check_path
+
+        check_path(plot)  # a format the chart cannot be written in is refused before planning
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
-    result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
-                       alternatives=alternatives, policy=policy, record=False if no_history else None,
-                       pareto=pareto or plot is not None)
+    with progress("planning", quiet):
+        result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
+                           alternatives=alternatives, policy=policy, record=False if no_history else None,
+                           pareto=pareto or plot is not None)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:
@@ -127,7 +146,9 @@ def plan(
     if plot is not None:
         from intent.plot import plot_front
 
-        typer.echo(f"wrote {plot_front(result, plot)}", err=True)
+        with progress("drawing the trade-off front", quiet):
+            written = plot_front(result, plot)
+        typer.echo(f"wrote {written}", err=True)
     if emit is not None:
         write_artifacts(result, emit, output, catalog, dra=dra, queue=queue)
 

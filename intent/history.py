@@ -265,7 +265,8 @@ def plan_changes(old: ExecutionPlan, new: ExecutionPlan) -> list[str]:
     for field in ("task", "objective", "tie_breakers", "constraints", "deployment", "hardware", "precisions",
                   "policies", "workload"):
         if a[field] != b[field]:
-            lines.append(f"intent.{field}: {json.dumps(a[field])} -> {json.dumps(b[field])}")
+            lines.append(f"intent.{field}: {json.dumps(a[field], ensure_ascii=False)} -> "
+                         f"{json.dumps(b[field], ensure_ascii=False)}")
     for field, before in old.choice.model_dump().items():
         after = getattr(new.choice, field)
         if before != after:

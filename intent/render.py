@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from intent.schema import Intent
+from intent.tables import WIDE_HINT, Column, fitted_table
 from planner.figures import fmt
 from planner.plan import ExecutionPlan
 
@@ -17,75 +19,142 @@ METRIC_ROWS = [("latency", "latency_ms"), ("throughput", "throughput_rps"), ("po
                ("accuracy", "accuracy")]
 
 
-def show_plan(plan: ExecutionPlan, console: Console) -> None:
-    """The plan, with what the reading could not hold first: a warning must be seen before the plan."""
-    _section(console, "warnings (not planned for; read before using this plan)", plan.warnings, style="yellow")
+#: Every metric a plan reports and its field in ``Metrics``.
+METRIC_FIELDS = dict(METRIC_ROWS) | {"ttft": "ttft_ms", "tpot": "tpot_ms", "token_throughput": "tokens_per_s",
+                                     "token_cost": "usd_per_mtok"}
+
+
+def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
+    """The plan, with what the reading could not hold first: a warning must be seen before the
+    plan. ``lang`` ('en' or 'zh') gives the labels; the plan's own text (why, steps) is as planned."""
+    from intent.chat_answers import labels, placement_name
+
+    L = labels(lang)
+    _section(console, L["warnings"], plan.warnings, style="yellow")
     c = plan.choice
     group = f"({c.shards} x {c.device_name})" if c.shards > 1 else c.device_name
-    title = f"{c.model_id} on {c.replicas} x {group} ({c.placement})"
-    shards = f" · {c.shards} devices per replica (tensor parallel)" if c.shards > 1 else ""
+    title = f"{c.model_id} {L['runs_on']} {c.replicas} x {group} ({placement_name(c.placement, lang)})"
+    shards = f" · {L['devices_per_replica']} {c.shards}" if c.shards > 1 else ""
     console.print(Panel.fit(
-        f"[bold]{escape(title)}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}{shards}\n"
-        f"runtime {escape(c.runtime)} · serving {escape(c.serving)}", title="plan", border_style="green"))
+        f"[bold]{escape(title)}[/bold]\n{L['precision']} {c.precision} · {L['batch']} {c.batch_size} · "
+        f"{L['replicas']} {c.replicas}{shards}\n{L['runtime']} {escape(c.runtime)} · {L['serving']} {escape(c.serving)}",
+        title=L["plan"], border_style="green"))
     if plan.job is not None:
         j = plan.job
         cost = f"${j.cost_usd:,.2f}" if j.cost_usd is not None else "unknown cost"
         energy = f"{j.energy_kwh:,.2f} kWh" if j.energy_kwh is not None else "unknown energy"
-        _section(console, "training job", [
+        _section(console, L["training_job"], [
             f"{j.records:,} records x {j.epochs} epochs = {j.samples:,} samples; batch {j.batch_size}, {j.steps:,} steps",
             f"{j.hours:,.2f} hours on {j.devices} device(s): {cost}, {energy}"
             + (" (DP-SGD)" if j.differential_privacy else "")])
-    console.print(_metrics_table(plan))
-    _section(console, "why this choice", plan.why)
+    console.print(_metrics_table(plan, lang))
+    if plan.cost is not None:
+        _section(console, L["cost_terms"], [line for line in plan.cost.lines() if line])
+    _section(console, L["why"], plan.why)
     if plan.alternatives:
-        table = Table(title="alternatives", show_lines=False)
-        for column in ("configuration", "latency", "power", "cost", "why not"):
-            table.add_column(column)
-        for alt in plan.alternatives:
-            a = alt.choice
-            _plain_row(table, f"{a.model_id} · {a.device_id} · {a.precision} · b{a.batch_size} x{a.replicas}",
-                          fmt(alt.metrics.latency_ms, "latency"), fmt(alt.metrics.power_w, "power"),
-                          fmt(alt.metrics.cost_usd_per_hour, "cost"), alt.why_not)
-        console.print(table)
+        _alternatives(plan, console, L)
     if plan.pareto_front:
-        front = Table(title="trade-off front (meets every bound; * = chosen)")
-        for column in ("", "configuration", "latency", "power", "cost", "accuracy"):
-            front.add_column(column)
-        for point in plan.pareto_front:
-            p, m = point.choice, point.metrics
-            _plain_row(front, "*" if point.chosen else "", f"{p.model_id} · {p.device_id} · {p.precision} · b{p.batch_size}",
-                          fmt(m.latency_ms, "latency"), fmt(m.power_w, "power"), fmt(m.cost_usd_per_hour, "cost"),
-                          fmt(m.accuracy, "accuracy"))
-        console.print(front)
+        _front(plan, console, lang)
     for section in plan.policies:
         params = ", ".join(f"{k}={v}" for k, v in section.parameters.items())
-        _section(console, f"policy: {section.name}", [params, f"caused by: {section.caused_by}"])
+        _section(console, f"{L['policy']}: {section.name}", [params, f"{L['caused_by']}: {section.caused_by}"])
     if not plan.policies:
-        _section(console, "policies", ["none requested (watermarking, differential privacy and compliance are off)"])
-    _section(console, "steps", [f"{i}. {step}" for i, step in enumerate(plan.steps, 1)])
-    _section(console, "assumptions", plan.assumptions)
+        _section(console, L["policies"], [L["no_policies"]])
+    _section(console, L["steps"], [f"{i}. {step}" for i, step in enumerate(plan.steps, 1)])
+    _section(console, L["assumptions"], plan.assumptions)
     s = plan.solver
     gap = f" (feasible, not proven optimal: gap {s.gap:.2%})" if s.status != "OPTIMAL" else ""
-    console.print(f"[dim]solver {s.status}{gap} · {escape(s.objective)} · {s.candidates} candidates · "
+    console.print(f"[dim]{L['solver']} {s.status}{gap} · {escape(s.objective)} · {s.candidates} candidates · "
                   f"time limit {s.time_limit_s:g}s · seed {s.seed} · catalog {plan.catalog_hash}[/dim]")
 
 
-def _metrics_table(plan: ExecutionPlan) -> Table:
-    table = Table(title="predicted (whole deployment)")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_column("source")
+def layout(choice, lang: str = "en") -> str:
+    """How a deployment's devices are laid out: replicas, and within one the parallel degrees
+    (tensor, pipeline, expert) or prefill and decode workers where the plan states them."""
+    from intent.chat_answers import labels
+
+    L = labels(lang)
+    per_replica = getattr(choice, "devices_per_replica", None) or choice.shards
+    tp = getattr(choice, "tensor_parallel", None) or choice.shards
+    degrees = [f"{name}{n}" for name, n in (("TP", tp), ("PP", getattr(choice, "pipeline_parallel", None)),
+                                             ("EP", getattr(choice, "expert_parallel", None))) if n and n > 1]
+    prefill, decode = getattr(choice, "prefill_workers", None), getattr(choice, "decode_workers", None)
+    inner = " ".join(degrees) if degrees else (f"{per_replica} {L['devices']}" if per_replica > 1 else "")
+    if prefill or decode:
+        inner = (inner + ", " if inner else "") + f"prefill {prefill or 0} + decode {decode or 0} workers"
+    replicas = f"{choice.replicas} {L['replica'] if choice.replicas == 1 else L['replica_many']}"
+    return f"{replicas} x {inner}" if inner else replicas
+
+
+def devices_in_total(choice) -> int:
+    return choice.replicas * (getattr(choice, "devices_per_replica", None) or choice.shards)
+
+
+def configuration(choice) -> str:
+    """A configuration in three short lines: what runs, on how many of which device, laid out how."""
+    return (f"{choice.model_id} · {choice.precision} · b{choice.batch_size}\n"
+            f"{devices_in_total(choice)} x {choice.device_id}\n{layout(choice)}")
+
+
+#: Below this many columns the alternatives are a list: a table's "why not" column would be a
+#: word wide.
+ALTERNATIVES_TABLE_WIDTH = 110
+
+
+def _alternatives(plan: ExecutionPlan, console: Console, L: dict) -> None:
+    title = L["alternatives"]
+    if console.width < ALTERNATIVES_TABLE_WIDTH:
+        lines = []
+        for alt in plan.alternatives:
+            c, m = alt.choice, alt.metrics
+            what = f"{c.model_id} · {c.precision} · b{c.batch_size} on {devices_in_total(c)} x {c.device_id}"
+            figures = f"{fmt(m.latency_ms, 'latency')} · {fmt(m.power_w, 'power')} · {fmt(m.cost_usd_per_hour, 'cost')}"
+            lines += [f"{what} ({layout(c)})", f"  {figures}; {L['why_not']}: {alt.why_not}"]
+        _section(console, title, lines)
+        return
+    names = L["metrics"]
+    columns = [Column(L["configuration"], whole=True), Column(names["latency"], justify="right"),
+               Column(names["power"], justify="right"), Column(names["cost"], justify="right"), Column(L["why_not"])]
+    rows = [[configuration(a.choice), fmt(a.metrics.latency_ms, "latency"), fmt(a.metrics.power_w, "power"),
+             fmt(a.metrics.cost_usd_per_hour, "cost"), a.why_not] for a in plan.alternatives]
+    console.print(fitted_table(title, columns, rows, console.width))
+
+
+def _front(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
+    """The trade-off front; in a narrow terminal the metrics furthest from the objective go first."""
+    from intent.chat_answers import labels, metric_name
+
+    objective = plan.intent.objective.metric.value if plan.intent.objective else "cost"
+    ranks = (("latency", 1), ("cost", 2), ("power", 3), ("accuracy", 4))
+    columns = [Column(labels(lang)["configuration"], whole=True)] + [
+        Column(metric_name(name, lang), 1 if name == objective else rank, "right") for name, rank in ranks] + [Column("*")]
+    rows = [[configuration(p.choice), fmt(p.metrics.latency_ms, "latency"), fmt(p.metrics.cost_usd_per_hour, "cost"),
+             fmt(p.metrics.power_w, "power"), fmt(p.metrics.accuracy, "accuracy"), "*" if p.chosen else ""]
+            for p in plan.pareto_front]
+    console.print(fitted_table(labels(lang)["front"], columns, rows, console.width))
+
+
+def _metrics_table(plan: ExecutionPlan, lang: str = "en") -> Table:
+    from intent.chat_answers import labels
+
+    L = labels(lang)
+    names = L["metrics"]
+    table = Table(title=L["predicted"])
+    table.add_column(L["metric"])
+    table.add_column(L["value"], justify="right")
+    table.add_column(L["source"])
     for metric, field in METRIC_ROWS:
-        _plain_row(table, metric, fmt(getattr(plan.metrics, field), metric), plan.metrics.provenance.get(field, ""))
+        _plain_row(table, names[metric], fmt(getattr(plan.metrics, field), metric),
+                   plan.metrics.provenance.get(field, ""))
     m = plan.metrics
     if m.ttft_ms is not None:
-        _plain_row(table, "time to first token", fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
-        _plain_row(table, "time per output token", fmt(m.tpot_ms, "latency"), "model (one decode step)")
-        _plain_row(table, "output tokens/s", f"{m.tokens_per_s:,.0f}", "model (all replicas)")
+        _plain_row(table, names["ttft"], fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
+        _plain_row(table, names["tpot"], fmt(m.tpot_ms, "latency"), "model (one decode step)")
+        _plain_row(table, names["token_throughput"], f"{m.tokens_per_s:,.0f}", "model (all replicas)")
         if m.usd_per_mtok is not None:
-            _plain_row(table, "cost per million tokens", fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
+            _plain_row(table, names["token_cost"], fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
     if plan.intent.workload.concurrency:
-        _plain_row(table, "concurrency", f"{m.concurrency:,}", "batch x replicas (sequences at once)")
+        _plain_row(table, names["concurrency"], f"{m.concurrency:,}", "batch x replicas (sequences at once)")
     return table
 
 
@@ -100,7 +169,9 @@ def _section(console: Console, title: str, lines: list[str], style: str = "bold"
         return
     console.print(f"[{style}]{title}[/{style}]")
     for line in lines:
-        console.print(f"  {line}", highlight=False, markup=False)  # data, never markup
+        # Data, never markup; a line too long for the terminal wraps under its own indent.
+        body = line.lstrip(" ")
+        console.print(Padding(Text(body), (0, 0, 0, 2 + len(line) - len(body)), expand=False), highlight=False)
 
 
 def show_intent(intent: Intent, console: Console) -> None:
@@ -142,24 +213,34 @@ def _workload_line(intent: Intent) -> str:
     return ", ".join(parts)
 
 
-def devices_table(catalog) -> Table:
-    table = Table(title=f"devices ({len(catalog.devices)})")
-    for column in ("id", "class", "form", "fp16 TFLOPS", "int8 TOPS", "memory GB", "GB/s", "TDP W", "$/h cloud", "placements"):
-        table.add_column(column)
-    for d in sorted(catalog.devices.values(), key=lambda d: d.id):
-        _plain_row(table, d.id, d.device_class, d.form_factor, _num(d.peak.get("fp16")), _num(d.peak.get("int8")),
-                      _num(d.memory_gb), _num(d.memory_bandwidth_gbs), _num(d.tdp_w), _num(d.cloud_usd_per_hour),
-                      ",".join(p.value for p in d.placements))
-    return table
+#: The device listing's columns; a higher rank is left out first in a narrow terminal.
+DEVICE_COLUMNS = [Column("id", whole=True), Column("class", 1), Column("memory GB", 1, "right"), Column("fp16 TFLOPS", 2, "right"),
+                  Column("int8 TOPS", 2, "right"), Column("$/h cloud", 3, "right"), Column("TDP W", 4, "right"),
+                  Column("placements", 5), Column("GB/s", 6, "right"), Column("form", 7)]
+MODEL_COLUMNS = [Column("id", whole=True), Column("task", 1), Column("params M", 2, "right"), Column("accuracy fp32", 3, "right"),
+                 Column("GFLOPs", 4, "right"), Column("kind", 5)]
 
 
-def models_table(catalog) -> Table:
-    table = Table(title=f"models ({len(catalog.models)})")
-    for column in ("id", "task", "kind", "params M", "GFLOPs", "accuracy fp32"):
-        table.add_column(column)
-    for m in sorted(catalog.models.values(), key=lambda m: (m.task, m.id)):
-        _plain_row(table, m.id, m.task, m.kind.value, _num(m.params_m), _num(m.gflops), _num(m.accuracy.get("fp32")))
-    return table
+def device_rows(catalog) -> list[list[str]]:
+    return [[d.id, d.device_class, _num(d.memory_gb), _num(d.peak.get("fp16")), _num(d.peak.get("int8")),
+             _num(d.cloud_usd_per_hour), _num(d.tdp_w), ",".join(p.value for p in d.placements),
+             _num(d.memory_bandwidth_gbs), d.form_factor]
+            for d in sorted(catalog.devices.values(), key=lambda d: d.id)]
+
+
+def model_rows(catalog) -> list[list[str]]:
+    return [[m.id, m.task, _num(m.params_m), _num(m.accuracy.get("fp32")), _num(m.gflops), m.kind.value]
+            for m in sorted(catalog.models.values(), key=lambda m: (m.task, m.id))]
+
+
+def devices_table(catalog, width: int | None = None) -> Table:
+    """The devices, in ``width`` terminal columns (None: all columns); ids are never cut."""
+    return fitted_table(f"devices ({len(catalog.devices)})", DEVICE_COLUMNS, device_rows(catalog), width, WIDE_HINT)
+
+
+def models_table(catalog, width: int | None = None) -> Table:
+    """The models, in ``width`` terminal columns (None: all columns); ids are never cut."""
+    return fitted_table(f"models ({len(catalog.models)})", MODEL_COLUMNS, model_rows(catalog), width, WIDE_HINT)
 
 
 def _num(figure) -> str:
@@ -208,6 +289,30 @@ def _fleet_levels(report) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _placements(plan, console: Console) -> None:
+    """Each workload's placement: a table in a wide terminal, a list (ids whole) in a narrow one."""
+    rows = []
+    for a in plan.assignments:
+        if a.kind == "training":
+            slo = f"{a.job_hours:,.1f} h" + (f" (deadline {a.deadline_hours:g} h)" if a.deadline_hours else "")
+        else:
+            slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
+                   + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
+        rows.append([f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
+                     f"{a.model_id}\n{a.precision} b{a.batch_size} x{a.replicas}", slo, fmt(a.power_w, "power"),
+                     "yes" if a.slo_met else Text("no", style="red")])
+    if console.width < ALTERNATIVES_TABLE_WIDTH:
+        lines = []
+        for (workload, pool, config, slo, power, met), a in zip(rows, plan.assignments):
+            lines += [f"{workload}: {config.replace(chr(10), ' · ')} on {pool}",
+                      f"  {slo} · {power} · SLO {'met' if a.slo_met else 'NOT met'}"]
+        _section(console, "placements", lines)
+        return
+    columns = [Column("workload", whole=True), Column("pool", whole=True), Column("configuration", whole=True),
+               Column("SLO -> predicted"), Column("power", 1, "right"), Column("met")]
+    console.print(fitted_table("placements", columns, rows, console.width))
+
+
 def show_fleet(plan, console: Console) -> None:
     """A fleet plan: placements, what was not placed and why, and pool utilisation."""
     t = plan.totals
@@ -218,27 +323,13 @@ def show_fleet(plan, console: Console) -> None:
         f"served {t.served_rps:,.1f} of {t.requested_rps:,.1f} req/s · {t.power_w:,.0f} W · {cost}\n"
         f"objective: SLOs met by priority, then {plan.objective} · solver {plan.solver.status}"
         + _fleet_levels(plan.solver), title="fleet plan", border_style="green"))
-    table = Table(title="placements")
-    for column in ("workload", "pool", "configuration", "SLO -> predicted", "power", "met"):
-        table.add_column(column)
-    for a in plan.assignments:
-        if a.kind == "training":
-            slo = f"{a.job_hours:,.1f} h" + (f" (deadline {a.deadline_hours:g} h)" if a.deadline_hours else "")
-        else:
-            slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
-                   + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
-        _plain_row(table, f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
-                      f"{a.model_id} {a.precision} b{a.batch_size} x{a.replicas}", slo,
-                      fmt(a.power_w, "power"), "yes" if a.slo_met else Text("no", style="red"))
-    console.print(table)
+    _placements(plan, console)
     if plan.unplaced:
         _section(console, "not placed in full", [f"{u.workload} (priority {u.priority}): {u.reason}"
                                                  for u in plan.unplaced])
-    use = Table(title="utilisation per pool")
-    for column in ("pool", "devices", "slots used", "allocated", "busy", "power"):
-        use.add_column(column)
-    for u in plan.utilisation:
-        _plain_row(use, u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",
-                    fmt(u.power_w, "power") if u.slots_used else "—")
-    console.print(use)
+    columns = [Column("pool", whole=True), Column("devices", 0, "right"), Column("slots used", 0, "right"),
+               Column("allocated", 1, "right"), Column("busy", 0, "right"), Column("power", 2, "right")]
+    rows = [[u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",
+             fmt(u.power_w, "power") if u.slots_used else "—"] for u in plan.utilisation]
+    console.print(fitted_table("utilisation per pool", columns, rows, console.width))
     _section(console, "assumptions", plan.assumptions)

@@ -20,8 +20,9 @@ import numpy as np
 from hardware import Catalog, Device, Inventory, ModelVariant
 from intent.schema import Intent, Metric
 from planner.errors import InfeasibleError, MissingTaskError, PlanningError
+from planner.perf.cost import hourly_cost
 from planner.perf.factors import PerfFactors, load_factors
-from planner.perf.roofline import figure_or_nan, hourly_cost, nan_to_none
+from planner.perf.roofline import figure_or_nan, nan_to_none
 from planner.search.candidates import PlacementRule, hardware_allows
 from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
 from planner.solve.cpsat import cp_model
@@ -84,8 +85,9 @@ def _flops_per_sample(model: ModelVariant, factors: PerfFactors) -> float:
 
 
 def training_row(model, device: Device, precision: str, devices: int, placement: str, job: TrainingSetup,
-         factors: PerfFactors, price: float | None, share: float = 1.0) -> TrainingRow | None:
-    """One configuration; ``devices`` counts slots, each ``share`` of a device (1 unless shared)."""
+         factors: PerfFactors, price: float | None, share: float = 1.0, owned: bool = False) -> TrainingRow | None:
+    """One configuration; ``devices`` counts slots, each ``share`` of a device (1 unless shared);
+    ``owned`` devices (an inventory's) cost no purchase."""
     t = factors.training
     params = model.params_m.value * 1e6
     memory = params * t.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
@@ -104,7 +106,8 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     energy = None if power is None else power * hours / 1000
     cost_h = nan_to_none(hourly_cost(cloud=figure_or_nan(device.cloud_usd_per_hour), purchase=figure_or_nan(device.purchase_usd),
                                    stated=np.nan if price is None else price, is_cloud=placement == "cloud",
-                                   power_w=np.nan if power is None else power, devices=devices * share, f=factors))
+                                   power_w=np.nan if power is None else power, devices=devices * share,
+                                   tdp_w=figure_or_nan(device.tdp_w), owned=owned, is_edge=placement == "edge"))
     accuracy = model.accuracy["fp32"].value if "fp32" in model.accuracy else None
     return TrainingRow(model, device, precision, devices, placement, job.batch_size, samples, samples_per_s, hours,
                        power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy)
@@ -145,7 +148,7 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                     continue
                 for devices in counts:
                     row = training_row(model, device, precision, devices, placement, job, factors,
-                               item.usd_per_hour if item else None, item.share if item else 1.0)
+                               item.usd_per_hour if item else None, item.share if item else 1.0, item is not None)
                     if row is not None:
                         rows.append(row)
     return rows

@@ -118,6 +118,35 @@ class SolverReport(_Frozen):
     workers: int
 
 
+TCO = "total cost of ownership"
+
+
+class CostTerms(_Frozen):
+    """How a plan's hourly cost is made up (whole deployment, USD per hour)."""
+
+    basis: str = Field(description="'cloud on-demand price', 'inventory price' or 'total cost of ownership'")
+    devices: float = Field(description="devices in the deployment (a slice counts as its share)")
+    owned: bool = Field(description="the devices are the user's own: their purchase is not counted")
+    total_usd_per_hour: float | None
+    purchase_usd_per_hour: float | None = Field(None, description="amortised purchase (TCO; 0 for owned devices)")
+    power_usd_per_hour: float | None = Field(None, description="power at the planned load x $/kWh x PUE (TCO; "
+                                                                "no PUE at the edge)")
+    hosting_usd_per_hour: float | None = Field(None, description="TDP x hosting $/kW-month (TCO; none at the edge)")
+    rule: str | None = Field(None, description="the TCO rule and the values used")
+
+    def lines(self) -> list[str]:
+        """The terms in words, for a terminal view."""
+        if self.total_usd_per_hour is None:
+            return [f"unknown: {self.basis}"]
+        head = f"${self.total_usd_per_hour:,.3f}/h for {self.devices:g} device(s): {self.basis}"
+        if self.basis != TCO:
+            return [head]
+        owned = " (owned: purchase already paid)" if self.owned else ""
+        terms = (f"purchase ${self.purchase_usd_per_hour:,.3f}/h{owned} + power ${self.power_usd_per_hour:,.3f}/h"
+                 f" + hosting ${self.hosting_usd_per_hour:,.3f}/h")
+        return [head, terms, self.rule or ""]
+
+
 class ExecutionPlan(_Frozen):
     schema_version: str = PLAN_SCHEMA_VERSION
     intent: Intent
@@ -136,3 +165,5 @@ class ExecutionPlan(_Frozen):
     solver: SolverReport
     catalog_hash: str
     policy_hash: str | None = None
+    cost: CostTerms | None = Field(None, description="how the hourly cost is made up: cloud price, inventory price, "
+                                                     "or total cost of ownership with its terms")

@@ -46,9 +46,10 @@ class PolicyEffects:
     causes: dict[str, str] = field(default_factory=dict)
     allowed_placements: dict[str, list[str]] = field(default_factory=dict)  # rule id -> placements
     policy_hash: str | None = None
+    device_rules: list = field(default_factory=list)  # rules on devices the caller adds (policies.licence)
 
     def placement_rules(self):
-        rules = [regime.placement_problem for regime in self.regimes]
+        rules = [regime.placement_problem for regime in self.regimes] + list(self.device_rules)
         for rule_id, allowed in self.allowed_placements.items():
             rules.append(_placement_rule(rule_id, allowed))
         return rules

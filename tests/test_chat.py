@@ -42,7 +42,9 @@ def test_why_not_alternatives_undo_reset_json_and_export(tmp_path):
     assert "higher than" in chat.answer("show alternatives").text
     assert json.loads(chat.answer("/json").text)["choice"]["device_id"] == chat.plan.choice.device_id
     chat.answer("no Google")
-    assert chat.answer("/undo").text == "undone" and "google" not in chat.intent.hardware.exclude
+    undone = chat.answer("/undo").text
+    assert undone.startswith("undone; back to: plan: mobilenet") and "google" not in chat.intent.hardware.exclude
+    assert chat.plan.choice.device_id in undone  # says to what
     assert "no server image" in chat.answer(f"/export k8s {tmp_path}").text  # HailoRT runs in the application
     chat.answer("use an NVIDIA L4")
     assert "wrote" in chat.answer(f"/export k8s {tmp_path}").text and list(tmp_path.glob("*.yaml"))
@@ -67,7 +69,11 @@ def test_terminal_session_through_a_pseudo_terminal():
     child = spawn()
     child.expect("you> ")
     child.sendline("lowest power, classify images in 10ms")
-    child.expect("solver OPTIMAL")
+    child.expect(r"plan: \S+ on 1 x ")  # a turn is a short summary ...
+    child.expect(r"\(/show for the full plan\)")
+    child.expect("you> ")
+    child.sendline("/show")
+    child.expect("solver OPTIMAL")  # ... and /show the whole plan
     child.expect("you> ")
     child.sendline("no Google")
     child.expect("changed:")
@@ -97,12 +103,13 @@ def test_ctrl_c_and_ctrl_d_end_cleanly(ending):
     assert "Traceback" not in (child.before or "")
 
 
-@pytest.mark.parametrize("message", ["quit", "Exit", "bye!", "退出", "/quit"])
-def test_saying_quit_ends_the_chat(message):
+@pytest.mark.parametrize(("message", "answer"), [("quit", "bye"), ("Exit", "bye"), ("bye!", "bye"), ("退出", "再见"),
+                                                 ("/quit", "bye")])  # a command answers in the session's language
+def test_saying_quit_ends_the_chat(message, answer):
     chat = ChatSession(offline=True)
     chat.answer("lowest power, classify images in 10ms")
     reply = chat.answer(message)
-    assert reply.done and reply.text == "bye"
+    assert reply.done and reply.text == answer
 
 
 def test_a_request_that_mentions_quitting_is_still_a_request():

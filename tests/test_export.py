@@ -218,4 +218,5 @@ def test_the_readme_shows_what_the_plan_emits_today(catalog):
     assert "kubectl apply -f deploy/" in readme
     shown = readme.split("The first command above writes", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     result = plan("serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", offline=True, record=False)
-    assert list(yaml.safe_load_all(shown)) == kubernetes_manifests(result, catalog)
+    assert list(yaml.safe_load_all(shown)) == kubernetes_manifests(result, catalog), \
+        "the README's example drifted from the code: run python scripts/update_readme_example.py and read the diff"

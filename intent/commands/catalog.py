@@ -6,29 +6,37 @@ from typing import Annotated
 
 import typer
 
-from intent.commands.common import CatalogOpt, JsonOpt, console, print_json
+from intent.commands.common import CatalogOpt, JsonOpt, QuietOpt, console, print_json
 
 app = typer.Typer(help="Look at the hardware and model catalogs.", no_args_is_help=True)
 
 
+WideOpt = Annotated[bool, typer.Option("--wide", help="Show every column, however wide the terminal.")]
+
+
 @app.command("devices")
-def catalog_devices(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> None:
-    """List the devices: peak throughput, memory, power, price, where they can run (* = derived)."""
+def catalog_devices(json_out: JsonOpt = False, catalog: CatalogOpt = None, wide: WideOpt = False) -> None:
+    """List the devices: peak throughput, memory, power, price, where they can run (* = derived).
+
+    Ids are never cut: a narrow terminal leaves out the less important columns (--wide shows all)."""
     from hardware import load_catalog
 
     cat = load_catalog(catalog)
     if json_out:
         print_json([d.model_dump(mode="json") for d in sorted(cat.devices.values(), key=lambda d: d.id)])
     else:
-        from intent.render import devices_table
+        from intent.render import DEVICE_COLUMNS, device_rows, devices_table
 
-        console().print(devices_table(cat))
+        _print_fitted(devices_table, cat, DEVICE_COLUMNS, device_rows(cat), wide)
 
 
 @app.command("models")
 def catalog_models(json_out: JsonOpt = False, catalog: CatalogOpt = None,
-                   task: Annotated[str | None, typer.Option(help="Only models for this task tag.")] = None) -> None:
-    """List the model variants: task, size, FLOPs, accuracy (* = derived or estimated)."""
+                   task: Annotated[str | None, typer.Option(help="Only models for this task tag.")] = None,
+                   wide: WideOpt = False) -> None:
+    """List the model variants: task, size, FLOPs, accuracy (* = derived or estimated).
+
+    Ids are never cut: a narrow terminal leaves out the less important columns (--wide shows all)."""
     from hardware import load_catalog
 
     cat = load_catalog(catalog)
@@ -36,9 +44,23 @@ def catalog_models(json_out: JsonOpt = False, catalog: CatalogOpt = None,
     if json_out:
         print_json([m.model_dump(mode="json") for m in models])
     else:
-        from intent.render import models_table
+        from intent.render import MODEL_COLUMNS, model_rows, models_table
 
-        console().print(models_table(cat if task is None else _subset(cat, models)))
+        shown = cat if task is None else _subset(cat, models)
+        _print_fitted(models_table, shown, MODEL_COLUMNS, model_rows(shown), wide)
+
+
+def _print_fitted(make_table, cat, columns, rows, wide: bool) -> None:
+    """A listing in the terminal's width, or (``wide``) whole on a console as wide as it needs."""
+    from rich.console import Console
+
+    from intent.tables import table_width
+
+    out = console()
+    if wide:
+        Console(highlight=False, width=max(out.width, table_width(columns, rows))).print(make_table(cat, None))
+    else:
+        out.print(make_table(cat, out.width))
 
 
 def _subset(cat, models):
@@ -48,12 +70,15 @@ def _subset(cat, models):
 
 
 @app.command("validate")
-def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory with devices.yaml and/or models.yaml.")]) -> None:
+def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory with devices.yaml and/or models.yaml.")],
+                     quiet: QuietOpt = False) -> None:
     """Check a catalog directory; errors name the file, the entry and the field."""
     from hardware import validate_directory
+    from intent.progress import progress
     from intent.schema import Task
 
-    cat = validate_directory(directory, known_tasks=[t.value for t in Task])
+    with progress(f"checking {directory}", quiet):
+        cat = validate_directory(directory, known_tasks=[t.value for t in Task])
     typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
 
 
@@ -114,27 +139,34 @@ def catalog_detect(json_out: JsonOpt = False, catalog: CatalogOpt = None) -> Non
 
 @app.command("show")
 def catalog_show(
-    entry_id: Annotated[str, typer.Argument(help="A device, family or model id, e.g. nvidia-l4 or resnet50.")],
+    entry_id: Annotated[str, typer.Argument(help="A device, family or model: an id (nvidia-l4, resnet50) or a name "
+                                                 "as people write it (h100, 'llama 3 8b').")],
     json_out: JsonOpt = False,
     catalog: CatalogOpt = None,
+    wide: WideOpt = False,
 ) -> None:
-    """Show one device or model with every figure's basis and source."""
+    """Show one device or model with every figure's basis and source (a family: its devices)."""
     from hardware import load_catalog
 
     cat = load_catalog(catalog)
-    if entry_id in cat.families:
-        members = sorted((d for d in cat.devices.values() if d.family == entry_id), key=lambda d: d.id)
+    found = resolve_entry(cat, entry_id)
+    if found != entry_id:
+        typer.echo(f"'{entry_id}' names the {found} family" if found in cat.families else f"'{entry_id}' is {found}",
+                   err=True)
+    if found in cat.families:
+        members = sorted((d for d in cat.devices.values() if d.family == found), key=lambda d: d.id)
         if json_out:
-            print_json({"family": entry_id, **cat.families[entry_id].model_dump(mode="json"),
+            print_json({"family": found, **cat.families[found].model_dump(mode="json"),
                          "devices": [d.model_dump(mode="json") for d in members]})
         else:
             from dataclasses import replace
 
-            from intent.render import devices_table
+            from intent.render import DEVICE_COLUMNS, device_rows, devices_table
 
-            console().print(devices_table(replace(cat, devices={d.id: d for d in members})))
+            family = replace(cat, devices={d.id: d for d in members})
+            _print_fitted(devices_table, family, DEVICE_COLUMNS, device_rows(family), wide)
         return
-    entry = _find_entry(cat, entry_id)
+    entry = cat.devices.get(found) or cat.models[found]
     if json_out:
         print_json(entry.model_dump(mode="json"))
     else:
@@ -143,14 +175,21 @@ def catalog_show(
         console().print(entry_table(entry))
 
 
-def _find_entry(cat, entry_id: str):
+def resolve_entry(cat, name: str) -> str:
+    """The device, family or model id ``name`` names, as the request parser resolves names (a
+    plural such as "H100s" included); UnknownEntryError with the closest ids otherwise."""
+    from difflib import SequenceMatcher
+
     from hardware import UnknownEntryError
+    from hardware.names import resolve_device, resolve_model, suggest_devices, suggest_models
 
-    if entry_id in cat.devices:
-        return cat.devices[entry_id]
-    if entry_id in cat.models:
-        return cat.models[entry_id]
-    known = list(cat.devices) + list(cat.models)
-    from hardware.catalog import close_matches
-
-    raise UnknownEntryError("device or model", entry_id, close_matches(entry_id, known))
+    if name in cat.devices or name in cat.models or name in cat.families:
+        return name
+    for spelling in dict.fromkeys([name, name[:-1] if name.lower().endswith("s") and len(name) > 2 else name]):
+        found = resolve_device(spelling, cat) or resolve_model(spelling, cat)
+        if found:
+            return found
+    near = dict.fromkeys(suggest_devices(name, cat) + suggest_models(name, cat))
+    score = {i: SequenceMatcher(None, name.lower(), i).ratio() for i in near}
+    ranked = sorted(near, key=lambda i: -score[i])
+    raise UnknownEntryError("device or model", name, [i for i in ranked[:3] if score[i] >= 0.5] or ranked[:1])

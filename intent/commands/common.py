@@ -19,6 +19,8 @@ TimeLimitOpt = Annotated[float | None, typer.Option(
                                   "conflict search and the compliance comparison (what it cuts short is said).")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="LLM model name (default: INTENTCTL_MODEL).")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display on stderr (it is also off "
+                                                             "when stderr is not a terminal).")]
 
 
 class ExportFormat(str, Enum):

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from intent.commands.common import CatalogOpt, DraOpt, JsonOpt, QueueOpt, SeedOpt, console, print_json
+from intent.commands.common import (
+    CatalogOpt,
+    DraOpt,
+    JsonOpt,
+    QueueOpt,
+    QuietOpt,
+    SeedOpt,
+    console,
+    print_json,
+)
 
 app = typer.Typer(help="Fleets: many inference services and training jobs placed at once on shared devices.",
                   no_args_is_help=True)
@@ -44,6 +53,7 @@ def fleet_plan(
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
     dra: DraOpt = False,
     queue: QueueOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Place every workload with one CP-SAT model: device pool, replicas, precision and model variant.
 
@@ -53,11 +63,13 @@ def fleet_plan(
     Example: intentctl fleet plan examples/fleet.yaml --objective power --emit k8s --output deploy/
     """
     from intent.api import plan_fleet
+    from intent.progress import progress
     from intent.settings import load_settings
 
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, solver_workers=workers)
-    result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
-                        objective=objective.value if objective else None)
+    with progress(f"placing the workloads of {path}", quiet):
+        result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
+                            objective=objective.value if objective else None)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:

@@ -14,6 +14,8 @@ from functools import cached_property, lru_cache
 from hardware.yamlio import packaged_yaml
 
 WILDCARD = r"(?:\s+\S+){0,5}?\s+"
+#: Sections of lexicon.yaml other parts of the program read: their words are no request's vocabulary.
+NOT_PARSER_SECTIONS = ("chat", "production_words")
 
 
 @dataclass(frozen=True)
@@ -181,9 +183,14 @@ class Lexicon:
         return PhraseSet({"not": self.data["negations"]})
 
     @cached_property
+    def _parser_data(self) -> dict:
+        """The sections the parser reads (the chat's own vocabulary is not a request's)."""
+        return {k: v for k, v in self.data.items() if k not in NOT_PARSER_SECTIONS}
+
+    @cached_property
     def spelling_vocabulary(self) -> tuple[frozenset, dict[str, tuple[str, ...]]]:
         """Lexicon words of five or more letters, for typo correction, indexed by first letter."""
-        words = sorted(set(re.findall(r"[a-z]{5,}", repr(self.data).lower())))
+        words = sorted(set(re.findall(r"[a-z]{5,}", repr(self._parser_data).lower())))
         by_first: dict[str, list[str]] = {}
         for word in words:
             by_first.setdefault(word[0], []).append(word)
@@ -192,7 +199,7 @@ class Lexicon:
     @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Every ASCII word the lexicon knows: a word outside it is one no rule reads."""
-        return frozenset(re.findall(r"[a-z][a-z0-9]*", repr(self.data).lower()))
+        return frozenset(re.findall(r"[a-z][a-z0-9]*", repr(self._parser_data).lower()))
 
     @cached_property
     def unit_spellings(self) -> list[str]:

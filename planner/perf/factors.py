@@ -8,7 +8,7 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from hardware.schema import Device, Figure
+from hardware.schema import Device
 from hardware.yamlio import packaged_yaml
 
 
@@ -61,8 +61,6 @@ class PerfFactors(BaseModel):
     request_shape: dict[str, RequestShape]
     precisions_by_kind: dict[str, list[str]]
     accuracy_drop: dict[str, float]
-    amortisation_years: float
-    electricity_usd_per_kwh: Figure
     batch_sizes: list[int]
     max_replicas: int
     shard_degrees: list[int] = [1]

@@ -19,11 +19,9 @@ from pydantic import BaseModel, ConfigDict
 from hardware import Catalog, Device, ModelVariant, load_catalog
 from hardware.schema import Figure, ModelKind
 from planner.errors import EstimateError
-from planner.perf import llm, power
+from planner.perf import cost, llm, power
 from planner.perf.configs import Config, ConfigTable
 from planner.perf.factors import PerfFactors, load_factors
-
-HOURS_PER_YEAR = 8760
 
 
 class Estimate(BaseModel):
@@ -306,15 +304,21 @@ class Grid:
             self.measured[(g, k)] = f"measured ({m.source or 'intentctl calibrate'})"
 
     def _cost(self) -> np.ndarray:
+        """USD per hour of one replica (planner.perf.cost): an inventory's devices are owned."""
         t = self.configs
         cloud = t.per_device(lambda d: figure_or_nan(d.cloud_usd_per_hour))
         purchase = t.per_device(lambda d: figure_or_nan(d.purchase_usd))
-        is_cloud = np.array([p == "cloud" for p in t.placements])[t.placement][:, None]
+        tdp = t.per_device(lambda d: figure_or_nan(d.tdp_w))
+        is_cloud, is_edge = (np.array([p == name for p in t.placements])[t.placement][:, None]
+                             for name in ("cloud", "edge"))
+        owned = ~np.isnan(t.max_count)[:, None]
         devices = (t.shards * t.share)[:, None]
         stated = t.usd_per_hour[:, None]
-        return _blockwise(len(t), lambda rows: {"cost": hourly_cost(
+        settings = cost.load_cost_settings()
+        return _blockwise(len(t), lambda rows: {"cost": cost.hourly_cost(
             cloud=cloud[rows], purchase=purchase[rows], stated=stated[rows], is_cloud=is_cloud[rows],
-            power_w=self.power_w[rows], devices=devices[rows], f=self.factors)})["cost"]
+            power_w=self.power_w[rows], devices=devices[rows], tdp_w=tdp[rows], owned=owned[rows],
+            is_edge=is_edge[rows], settings=settings)})["cost"]
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""
@@ -495,16 +499,6 @@ def _memory(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> np.ndarr
     return base + np.where(c["auto"], llm.kv_gb(c, b), activations)
 
 
-def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, f: PerfFactors):
-    """USD per hour for ``devices`` devices drawing ``power_w`` in all (scalars or arrays; NaN
-    where unknown). A stated (inventory) price wins; in the cloud, the on-demand price; owned
-    hardware costs its purchase over its service life plus electricity."""
-    owned = purchase * devices / (f.amortisation_years * HOURS_PER_YEAR) + power_w / 1000 * f.electricity_usd_per_kwh.value
-    priced = np.where(is_cloud, cloud, np.nan)
-    per_device = np.where(np.isnan(stated), priced, stated)
-    return np.where(np.isnan(per_device), np.where(is_cloud, np.nan, owned), per_device * devices)
-
-
 def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> dict:
     """Corrections from the measurements store (see planner.measure.store), for ``catalog``'s entries."""
     from planner.measure.store import corrections, load_store
@@ -571,7 +565,9 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
         "energy_j": "model (power x latency / batch)",
         "memory_gb": f"model (parameters: {_basis(model.params_m)}; {kv})",
         "cost_usd_per_hour": "inventory price" if x.usd_per_hour is not None else
-        f"{'price' if placement == 'cloud' else 'purchase price'}: {_basis(cost_input)}",
+        f"price: {_basis(cost_input)}" if placement == "cloud" else
+        "total cost of ownership of owned devices (power and hosting; no purchase)" if x.max_count is not None else
+        f"total cost of ownership (purchase price: {_basis(cost_input)}; power and hosting)",
         "accuracy": accuracy,
     }
 

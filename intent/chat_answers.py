@@ -1,0 +1,77 @@
+"""What the chat says, in the language of the message (intent/data/chat.yaml): answers, the
+labels of the plan's terminal view, and the short summary of a plan a turn ends with."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from hardware.yamlio import packaged_yaml
+from planner.figures import fmt
+
+LANGUAGES = ("en", "zh")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return packaged_yaml("intent", "chat.yaml")
+
+
+def say(key: str, lang: str, **values) -> str:
+    """The answer ``key`` in ``lang``, filled in with ``values``."""
+    template = _data()["answers"][lang][key]
+    if "{ask_task}" in template:
+        values.setdefault("ask_task", _data()["answers"][lang]["ask_task"])
+    return template.format(**values)
+
+
+def labels(lang: str) -> dict:
+    """The terminal view's labels in ``lang`` (metric and placement names under 'metrics' and 'placements')."""
+    return _data()["labels"][lang]
+
+
+def metric_name(metric: str, lang: str) -> str:
+    return labels(lang)["metrics"].get(metric, metric)
+
+
+def placement_name(placement: str, lang: str) -> str:
+    return labels(lang)["placements"].get(placement, placement)
+
+
+def objective_of(plan) -> tuple[str, str]:
+    """(metric, sense) the plan optimised: its request's objective, else the default (cost)."""
+    objective = plan.intent.objective
+    return (objective.metric.value, objective.sense.value) if objective else ("cost", "minimize")
+
+
+def figures(plan, lang: str) -> str:
+    """The objective's figure first, then latency, power and cost: 'power 1.40 W · latency 7.50 ms · ...'."""
+    from intent.render import METRIC_FIELDS
+
+    metric, _ = objective_of(plan)
+    order = dict.fromkeys([metric, "latency", "power", "cost"])
+    parts = []
+    for name in order:
+        field = METRIC_FIELDS.get(name)
+        if field is not None:
+            value = getattr(plan.metrics, field)
+            shown = fmt(value, name) if value is not None else labels(lang)["unknown"]
+            parts.append(f"{metric_name(name, lang)} {shown}")
+    return " · ".join(parts)
+
+
+def summary(plan, lang: str) -> str:
+    """A plan in one line: what runs where, how many devices, laid out how, and its figures."""
+    from intent.render import devices_in_total, layout
+
+    c = plan.choice
+    return say("summary", lang, model=c.model_id, devices=devices_in_total(c), device=c.device_id,
+               placement=placement_name(c.placement, lang), layout=layout(c, lang), precision=c.precision,
+               batch=c.batch_size, figures=figures(plan, lang))
+
+
+def configuration(choice) -> str:
+    """A configuration in one line (the same in both languages: ids and figures)."""
+    from intent.render import devices_in_total
+
+    return f"{choice.model_id} · {choice.precision} · b{choice.batch_size} on {devices_in_total(choice)} x " \
+           f"{choice.device_id}"

@@ -1,0 +1,74 @@
+"""How the chat reads a message before the parser does: its language, and whether it is a
+command, a question (why this plan, why not another device), an export, or a wish for a
+cheaper plan. The words are lexicon.yaml's ``chat`` section, in English and Chinese; a message
+that is none of these is a change to the request, read by the parser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from intent.parser.lexicon import PhraseSet, load_lexicon
+
+#: Characters around a message that carry no meaning for the chat.
+EDGES = " \t.,;:!?。，；：！？、…\"'“”‘’"
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message asks for. ``kind`` is one of command, why, why_not, export, cheaper, change."""
+
+    kind: str
+    command: str | None = None   # command: its name (quit, undo, show, ...)
+    what: str = ""               # why_not: the device named, as written; export: the format
+    single: bool = False         # why_not: the question is about one device ("a single H100")
+
+
+def language(message: str) -> str:
+    """'zh' for a message with Chinese characters in it, else 'en'."""
+    return "zh" if CJK.search(message) else "en"
+
+
+@lru_cache(maxsize=1)
+def _sets() -> dict[str, PhraseSet]:
+    chat = load_lexicon()["chat"]
+    return {"commands": PhraseSet(chat["commands"]), "questions": PhraseSet(chat["questions"]),
+            "single": PhraseSet({"single": chat["single"]}), "cheaper": PhraseSet({"cheaper": chat["cheaper"]}),
+            "export": PhraseSet({"export": chat["export"]}), "kinds": PhraseSet(chat["export_kinds"])}
+
+
+def _plain(message: str) -> str:
+    return re.sub(r"\s+", " ", message.lower()).strip(EDGES)
+
+
+def read_message(message: str) -> Reading:
+    """How the chat takes ``message`` (see the module docstring)."""
+    text = _plain(message)
+    sets = _sets()
+    whole = [m for m in sets["commands"].scan(text) if m.start == 0 and m.end == len(text)]
+    if whole:
+        return Reading("command", command=whole[0].key)
+    question = next((m for m in sets["questions"].scan(text) if m.start == 0), None)
+    if question is not None and question.key == "why_not":
+        return _why_not(text[question.end:])
+    if question is not None:
+        return Reading("why")
+    if sets["export"].scan(text):
+        kind = next((m.key for m in sets["kinds"].scan(text)), "k8s")
+        return Reading("export", what=kind)
+    if sets["cheaper"].scan(text):
+        return Reading("cheaper")
+    return Reading("change")
+
+
+def _why_not(rest: str) -> Reading:
+    """'why not [a single] [the] H100': the device named and whether one device is meant."""
+    rest = rest.strip(EDGES)
+    single = next((m for m in _sets()["single"].scan(rest) if m.start == 0), None)
+    if single is not None:
+        rest = rest[single.end:].strip(EDGES)
+    rest = re.sub(r"^(?:use |using |the |an? |on )+", "", rest)
+    return Reading("why_not", what=rest.strip(EDGES), single=single is not None)

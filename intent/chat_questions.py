@@ -1,0 +1,222 @@
+"""Answers to the chat's questions, worked out by planning, never by rewording the plan:
+
+- "why this one?": the objective and its value, how each bound stands, and the runner-up;
+- "why not a single H100?": the configuration asked about is planned (one device of it when
+  the question says so), and the answer says why it loses, or that it cannot meet the request
+  and why;
+- "make it cheaper": each thing in the request that could hold the cost up (each bound, each
+  compliance regime, the hardware choice, the deployment, the precisions) is dropped
+  in turn and the request planned again; the answer names those whose removal gives a cheaper
+  plan, with what it saves and what it costs on the relaxed metric.
+"""
+
+from __future__ import annotations
+
+from intent.chat_answers import configuration, metric_name, objective_of, say
+from intent.schema import Intent
+from planner.figures import fmt
+
+#: A plan cheaper by less than this share is the same price (rounding, not a saving).
+SAME_PRICE = 0.005
+
+
+def deployment_value(plan, metric: str) -> float | None:
+    from intent.render import METRIC_FIELDS
+
+    field = METRIC_FIELDS.get(metric)
+    return None if field is None else getattr(plan.metrics, field)
+
+
+def why(plan, lang: str) -> str:
+    """Why the plan is the one chosen: its objective, its bounds, the next best."""
+    metric, sense = objective_of(plan)
+    c = plan.choice
+    from intent.chat_answers import labels
+    from intent.render import devices_in_total
+
+    lines = [say("why_head", lang, model=c.model_id, devices=devices_in_total(c), device=c.device_id,
+                 sense=labels(lang)[sense], metric=metric_name(metric, lang),
+                 value=fmt(deployment_value(plan, metric), metric))]
+    for check in plan.constraints:
+        lines.append("  " + say("why_bound", lang, bound=check.constraint.describe(),
+                                predicted=fmt(check.predicted, check.constraint.metric.value),
+                                binds=say("why_binds", lang) if check.binding else ""))
+    runner_up = next((a for a in plan.alternatives if a.feasible), None)
+    if runner_up is None:
+        lines.append("  " + say("why_no_runner_up", lang))
+    else:
+        from intent.render import METRIC_FIELDS
+
+        value = getattr(runner_up.metrics, METRIC_FIELDS.get(metric, "cost_usd_per_hour"))
+        lines.append("  " + say("why_runner_up", lang, configuration=configuration(runner_up.choice),
+                                metric=metric_name(metric, lang), value=fmt(value, metric),
+                                why_not=runner_up.why_not))
+    return "\n".join(lines)
+
+
+def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog) -> str:
+    """Plan the configuration the question names and say how it compares with ``plan``.
+    ``plan_request(intent, inventory)`` plans an Intent; InfeasibleError when nothing meets it."""
+    from planner.errors import PlanningError
+
+    target = _device_named(what, catalog)
+    if target is None:
+        return say("why_not_unknown", lang, what=what)
+    current = catalog.device(plan.choice.device_id)
+    if not single and target in (current.id, current.family):
+        return say("why_not_same", lang, device=current.id)
+    label = say("single", lang, device=target) if single else target
+    intent = plan.intent.model_copy(update={
+        "hardware": plan.intent.hardware.model_copy(update={"include": [target], "exclude": [], "owned": []})})
+    inventories = _one_of_each(target, plan.choice.placement, catalog) if single else [(None, True)]
+    for inventory, priced in inventories:
+        try:
+            other = plan_request(intent, inventory)
+        except PlanningError as exc:
+            failure = exc
+            continue
+        if not priced and objective_of(plan)[0] == "cost":
+            return say("why_not_unpriced", lang, target=label, configuration=configuration(other.choice))
+        return _compare(plan, other, label, lang)
+    return say("why_not_infeasible", lang, target=label, reason=_reasons(failure, plan, target, catalog))
+
+
+def _reasons(exc, plan, target: str, catalog) -> str:
+    """Why the configuration asked about cannot meet the request: the planner's reasons without
+    the request's own notes and the devices left out for not being the target; where the model
+    does not fit, by how much."""
+    import re
+
+    from planner.errors import EstimateError
+    from planner.perf.roofline import estimate
+
+    report = getattr(exc, "report", None)
+    notes = set(plan.intent.warnings) | {f"note: {w}" for w in plan.intent.warnings}
+    lines = [str(exc)] + [line for line in (report.lines()[1:] if report is not None else []) if line not in notes]
+    text = re.sub(r"hardware: not [^,()]+ \(\d+\)(, )?", "", "; ".join(lines)).rstrip(", ")
+    if "does not fit" in text:
+        devices = [catalog.devices[target]] if target in catalog.devices else \
+            [d for d in catalog.devices.values() if d.family == target]
+        for device in sorted(devices, key=lambda d: d.id):
+            precisions = [p for p in ("int4", "int8", "fp8", "fp16") if p in device.peak]
+            for precision in precisions[:1]:
+                try:
+                    estimate(plan.choice.model_id, device.id, precision, 1, catalog=catalog)
+                except EstimateError as error:
+                    text += f"; {error}"
+    return text
+
+
+def _compare(plan, other, label: str, lang: str) -> str:
+    metric, sense = objective_of(plan)
+    ours, theirs = deployment_value(plan, metric), deployment_value(other, metric)
+    values = {"target": label, "configuration": configuration(other.choice), "metric": metric_name(metric, lang),
+              "theirs": fmt(theirs, metric), "ours": fmt(ours, metric)}
+    if ours is None or theirs is None:
+        return say("why_not_loses", lang, **values)
+    better = theirs < ours if sense == "minimize" else theirs > ours
+    if abs(theirs - ours) <= 1e-9 * max(abs(ours), 1.0):
+        return say("why_not_ties", lang, **values, tie_breakers=", ".join(plan.solver.tie_breakers) or "—")
+    return say("why_not_wins" if better else "why_not_loses", lang, **values)
+
+
+def _device_named(what: str, catalog) -> str | None:
+    """The device or family id a question names, as the parser reads device names."""
+    from hardware.names import resolve_device
+    from intent.parser.devices import device_phrases
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    found = resolve_device(what, catalog)
+    if found is None and what.lower().endswith("s"):
+        found = resolve_device(what[:-1], catalog)
+    if found is None:
+        matches = device_phrases(catalog).scan(normalise(what, load_lexicon()))
+        found = matches[0].key if matches else None
+    return found
+
+
+def _one_of_each(target: str, placement: str, catalog) -> list[tuple]:
+    """Inventories of one device of each variant ``target`` names, so a plan on one uses one
+    device: first the variants with a price as if bought for the plan (the on-demand price in
+    the cloud, else the total cost of ownership with power at TDP, the most it draws), then,
+    when some have none, every variant (their cost unknown). Each comes with whether it is priced."""
+    from hardware import Inventory, InventoryItem
+    from planner.perf.cost import cost_terms
+
+    devices = [catalog.devices[target]] if target in catalog.devices else \
+        sorted((d for d in catalog.devices.values() if d.family == target), key=lambda d: d.id)
+    items = []
+    for d in devices:
+        offered = [p.value for p in d.placements]
+        where = placement if placement in offered else "cloud" if "cloud" in offered else offered[0]
+        tdp = d.tdp_w.value if d.tdp_w else None
+        price = cost_terms(d, where, 1, tdp, None, owned=False).total_usd_per_hour
+        items.append(InventoryItem(id=d.id, count=1, placement=where,
+                                   usd_per_hour=None if price is None else round(price, 6)))
+    priced = [item for item in items if item.usd_per_hour is not None]
+    sets = [(priced, True)] if priced else []
+    if len(priced) < len(items):
+        sets.append((items, False))  # planned on as if owned: only the bounds and other metrics count
+    return [(Inventory(schema_version=1, devices=s), is_priced) for s, is_priced in sets]
+
+
+def relaxations(intent: Intent) -> list[tuple[str, dict, Intent]]:
+    """Each thing in the request that can hold the cost up, as (answer key, its values, the
+    request without it)."""
+    out = []
+    for c in intent.constraints:
+        rest = [x for x in intent.constraints if x is not c]
+        out.append(("bound_thing", {"bound": c.describe(), "_metric": c.metric.value},
+                    intent.model_copy(update={"constraints": rest})))
+    for regime in intent.policies.compliance:
+        policies = intent.policies.model_copy(update={"compliance": [r for r in intent.policies.compliance
+                                                                     if r != regime]})
+        out.append(("compliance_thing", {"regime": regime.value}, intent.model_copy(update={"policies": policies})))
+    hw = intent.hardware
+    if hw.include or hw.exclude:
+        selection = ", ".join([*hw.include, *(f"no {x}" for x in hw.exclude)])
+        out.append(("hardware_thing", {"selection": selection},
+                    intent.model_copy(update={"hardware": hw.model_copy(update={"include": [], "exclude": []})})))
+    if intent.deployment is not None:
+        out.append(("deployment_thing", {"deployment": intent.deployment.value},
+                    intent.model_copy(update={"deployment": None})))
+    if intent.precisions:
+        out.append(("precision_thing", {"precisions": ", ".join(p.value for p in intent.precisions)},
+                    intent.model_copy(update={"precisions": []})))
+    return out  # the model asked for stays: another model answers another request
+
+
+def cheaper(plan, lang: str, plan_request) -> str:
+    """What stops ``plan`` (a cheapest plan) going cheaper, and what relaxing each thing costs."""
+    from planner.errors import PlanningError
+    from policies.errors import PolicyError
+
+    metric, _ = objective_of(plan)
+    if metric != "cost":
+        return say("cheaper_not_cost", lang, metric=metric_name(metric, lang))
+    ours = plan.metrics.cost_usd_per_hour
+    if ours is None:
+        return say("cheaper_unpriced", lang, reason=plan.metrics.provenance.get("cost_usd_per_hour", ""))
+    lines = []
+    for key, values, relaxed in relaxations(plan.intent):
+        what = say(key, lang, **{k: v for k, v in values.items() if not k.startswith("_")})
+        try:
+            other = plan_request(relaxed, None)
+        except PolicyError:
+            lines.append(say("cheaper_mandatory", lang, what=what))
+            continue
+        except PlanningError:
+            continue  # not cheaper without it either
+        theirs = other.metrics.cost_usd_per_hour
+        if theirs is None or theirs >= ours * (1 - SAME_PRICE):
+            continue
+        relaxed_metric = values.get("_metric")
+        trade = "" if relaxed_metric is None else say(
+            "cheaper_trade", lang, metric=metric_name(relaxed_metric, lang),
+            value=fmt(deployment_value(other, relaxed_metric), relaxed_metric))
+        lines.append(say("cheaper_relax", lang, what=what, configuration=configuration(other.choice),
+                         cost=fmt(theirs, "cost"), saving=fmt(ours - theirs, "cost"), trade=trade))
+    if not lines:
+        return say("cheaper_nothing", lang)
+    return "\n".join([say("cheaper_head", lang, cost=fmt(ours, "cost")), *lines])

@@ -1,0 +1,100 @@
+"""Costs that compare like with like: cloud on-demand prices beside the total cost of ownership
+(amortisation, power at the planned load x $/kWh x PUE, hosting) of on-prem hardware, and owned
+hardware at its power and hosting only."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent.api import plan
+from planner.perf.cost import CostSettingError, cost_terms, hourly_cost, load_cost_settings
+
+UNPRICED = """schema_version: 1
+devices:
+  - {id: nvidia-a100-sxm-80gb, count: 4, placement: on-prem}
+  - {id: nvidia-l4, count: 2, placement: on-prem}
+"""
+
+
+@pytest.fixture
+def unpriced_inventory(tmp_path):
+    path = tmp_path / "inventory.yaml"
+    path.write_text(UNPRICED, encoding="utf-8")
+    return str(path)
+
+
+def test_an_owned_inventory_plan_shows_tco_terms_with_no_purchase(unpriced_inventory):
+    result = plan("cheapest, classify images in 20 ms", offline=True, record=False, inventory=unpriced_inventory)
+    terms, device = result.cost, result.choice
+    assert terms.basis == "total cost of ownership" and terms.owned
+    assert terms.purchase_usd_per_hour == 0.0
+    assert terms.power_usd_per_hour == pytest.approx(result.metrics.power_w / 1000 * 0.127 * 1.58)
+    tdp = {"nvidia-l4": 72, "nvidia-a100-sxm-80gb": 400}[device.device_id]
+    assert terms.hosting_usd_per_hour == pytest.approx(tdp * terms.devices / 1000 * 163.44 / 730)
+    assert terms.total_usd_per_hour == pytest.approx(result.metrics.cost_usd_per_hour)
+    # The note that unpriced devices are priced by the rule is said once, not per device or twice.
+    notes = [a for a in result.assumptions if "no price in the inventory" in a]
+    assert len(notes) == 1 and "nvidia-l4" in notes[0] and "not their purchase" in notes[0]
+
+
+def test_devices_the_request_says_it_owns_cost_power_and_hosting():
+    result = plan("I have 4 A100s, serve llama 3 8b at 10 req/s", offline=True, record=False)
+    assert result.cost.owned and result.cost.purchase_usd_per_hour == 0.0
+    assert result.cost.power_usd_per_hour > 0 and result.cost.hosting_usd_per_hour > 0
+    assert result.metrics.cost_usd_per_hour == pytest.approx(result.cost.total_usd_per_hour)
+
+
+def test_hardware_bought_for_the_plan_costs_its_amortised_purchase_too():
+    from hardware import load_catalog
+
+    rtx = load_catalog().device("nvidia-geforce-rtx-4090")
+    terms = cost_terms(rtx, "on-prem", devices=2, power_w=600.0, stated=None, owned=False)
+    assert terms.purchase_usd_per_hour == pytest.approx(2 * 1599 / (4 * 8760))
+    assert terms.power_usd_per_hour == pytest.approx(0.6 * 0.127 * 1.58)
+    assert terms.hosting_usd_per_hour == pytest.approx(2 * 0.45 * 163.44 / 730)
+    # The grid's vectorised rule gives the same figure.
+    grid = hourly_cost(cloud=float("nan"), purchase=1599.0, stated=float("nan"), is_cloud=False, power_w=600.0,
+                       devices=2, tdp_w=450.0, owned=False)
+    assert float(grid) == pytest.approx(terms.total_usd_per_hour)
+
+
+def test_cloud_and_stated_prices_are_taken_as_they_are():
+    from hardware import load_catalog
+
+    l4 = load_catalog().device("nvidia-l4")
+    assert cost_terms(l4, "cloud", 3, 100.0, None, False).total_usd_per_hour == pytest.approx(3 * 0.8048)
+    stated = cost_terms(l4, "on-prem", 2, 100.0, 0.45, True)
+    assert stated.basis == "inventory price" and stated.total_usd_per_hour == pytest.approx(0.9)
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("INTENTCTL_PUE", "1.2")
+    monkeypatch.setenv("INTENTCTL_ELECTRICITY_USD_PER_KWH", "0.30")
+    settings = load_cost_settings()
+    assert (settings.pue.value, settings.usd_per_kwh.value) == (1.2, 0.30)
+    assert settings.hosting_usd_per_kw_month.value == 163.44 and settings.life_years.value == 4
+    assert "set by INTENTCTL_PUE" in settings.pue.formula
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("INTENTCTL_PUE", "0.9"),  # a facility cannot use less than its IT load
+    ("INTENTCTL_TCO_LIFE_YEARS", "0"),
+    ("INTENTCTL_ELECTRICITY_USD_PER_KWH", "cheap"),
+])
+def test_an_unusable_setting_is_a_clear_error(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(CostSettingError, match=variable):
+        load_cost_settings()
+
+
+def test_the_cli_plans_an_unpriced_inventory_and_rejects_a_bad_setting(unpriced_inventory, monkeypatch):
+    from typer.testing import CliRunner
+
+    from intent.cli import app, main
+
+    out = CliRunner().invoke(app, ["plan", "--offline", "--no-history", "--inventory", unpriced_inventory,
+                                   "cheapest, classify images in 20 ms"])
+    assert out.exit_code == 0, out.output
+    assert out.output.count("no price in the inventory") == 1 and "purchase $0.000/h" in out.output
+    monkeypatch.setenv("INTENTCTL_PUE", "abc")
+    assert main(["plan", "--offline", "--no-history", "cheapest, classify images in 20 ms"]) == 2

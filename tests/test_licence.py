@@ -1,0 +1,57 @@
+"""GeForce parts are not licensed for datacenter deployment: a production or compliance plan
+leaves them out unless the request names them, and then says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from hardware import load_catalog
+from intent.api import plan
+
+SERVE = "cheapest way to serve llama 3 8b at 20 req/s"
+
+
+def devices_of(result) -> set[str]:
+    return {result.choice.device_id} | {a.choice.device_id for a in result.alternatives} \
+        | {p.choice.device_id for p in result.pareto_front}
+
+
+def test_geforce_parts_carry_the_licence_flag_with_its_source():
+    rtx = load_catalog().device("nvidia-geforce-rtx-4090")
+    assert rtx.datacenter_use.value is False
+    assert "geforce-license" in rtx.datacenter_use.source and "No Datacenter Deployment" in rtx.datacenter_use.source
+    assert load_catalog().device("nvidia-l4").datacenter_use is None  # a datacenter part carries no flag
+
+
+def test_without_production_words_the_cheapest_plan_may_be_a_geforce_part():
+    # The baseline the rule changes: nothing in the request says it is a production service.
+    assert plan(SERVE, offline=True, record=False).choice.device_id == "nvidia-geforce-rtx-4090"
+
+
+@pytest.mark.parametrize("request_text", [
+    f"{SERVE}, HIPAA, in production",       # the issue's case
+    f"{SERVE}, HIPAA",                      # a compliance regime is a production service
+    f"{SERVE} in production",               # production without a regime
+    "用最低成本部署llama 3 8b，每秒20个请求，生产环境",  # production in Chinese
+])
+def test_a_production_or_compliance_plan_chooses_no_geforce(request_text):
+    result = plan(request_text, offline=True, record=False, pareto=True)
+    geforce = {d.id for d in load_catalog().devices.values() if d.datacenter_use and not d.datacenter_use.value}
+    assert not devices_of(result) & geforce
+    assert not any("not licensed for datacenter" in w for w in result.warnings)
+
+
+def test_a_production_plan_that_names_a_geforce_part_uses_it_and_warns():
+    result = plan("serve llama 3 8b at 20 req/s on RTX 4090s in production, HIPAA, cheapest", offline=True,
+                  record=False)
+    assert result.choice.device_id == "nvidia-geforce-rtx-4090"
+    (warning,) = [w for w in result.warnings if "not licensed for datacenter deployment" in w]
+    assert "geforce-license" in warning and "names it" in warning
+
+
+def test_a_factory_production_line_is_not_a_production_service():
+    from intent.agent import is_production
+    from intent.api import parse
+
+    assert not is_production(parse("detect defects on the production line in 30 ms", offline=True))
+    assert is_production(parse("classify images in 30 ms for our production service", offline=True))
