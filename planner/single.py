@@ -23,6 +23,8 @@ from planner.search.prune import explanation_mask, front_mask, pareto_mask, repl
 from planner.solve.chooser import (
     Chooser,
     SolverSettings,
+    devices_per_replica,
+    sequences_per_replica,
     best_reachable,
     conflict_core,
     feasible,
@@ -131,10 +133,14 @@ def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen
     points = []
     for g, k in cells[:MAX_FRONT]:
         row, r = grid.prediction(g, k), int(replicas[g, k])
-        same = (row.model_id, row.device_id, row.precision, row.batch_size, row.shards, row.placement) == \
-            (chosen.model_id, chosen.device_id, chosen.precision, chosen.batch_size, chosen.shards, chosen.placement)
+        same = _identity(row) == _identity(chosen)
         points.append(ParetoPoint(choice=_choice(row, r, catalog), metrics=_metrics(row, r), chosen=same))
     return points
+
+
+def _identity(row: Estimate) -> tuple:
+    return (row.model_id, row.device_id, row.precision, row.batch_size, row.shards, row.placement,
+            getattr(row, "prefill_workers", None), getattr(row, "decode_workers", None))
 
 
 def _require_known_objective(grid, feasible_cells, objective) -> None:
@@ -155,17 +161,28 @@ def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
                   precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
                   placement=row.placement,
-                  runtime=rule.runtime, serving=rule.serving)
+                  runtime=rule.runtime, serving=rule.serving, **layout_of(row))
+
+
+def layout_of(row: Estimate) -> dict:
+    """The parallel layout of a row (a served LLM's, else its shards as tensor parallel)."""
+    return {"devices_per_replica": devices_per_replica(row),
+            "tensor_parallel": getattr(row, "tensor_parallel", row.shards),
+            "pipeline_parallel": getattr(row, "pipeline_parallel", 1),
+            "expert_parallel": getattr(row, "expert_parallel", 1),
+            "prefill_workers": getattr(row, "prefill_workers", None),
+            "decode_workers": getattr(row, "decode_workers", None)}
 
 
 def _metrics(row: Estimate, replicas: int) -> Metrics:
     return Metrics(
         latency_ms=row.latency_ms, throughput_rps=row.throughput_rps * replicas,
-        power_w=deployment_value(row, "power", replicas), energy_j=row.energy_j, memory_gb=row.memory_gb,
+        power_w=deployment_value(row, "power", replicas), energy_j=row.energy_j,
+        memory_gb=deployment_value(row, "memory", replicas), memory_per_device_gb=row.memory_gb,
         cost_usd_per_hour=deployment_value(row, "cost", replicas), accuracy=row.accuracy,
         bound_by=row.bound_by, provenance=row.provenance, ttft_ms=row.ttft_ms, tpot_ms=row.tpot_ms,
         tokens_per_s=None if row.tokens_per_s is None else row.tokens_per_s * replicas,
-        usd_per_mtok=row.usd_per_mtok, concurrency=row.batch_size * replicas,
+        usd_per_mtok=row.usd_per_mtok, concurrency=sequences_per_replica(row) * replicas,
     )
 
 
@@ -179,8 +196,9 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
         lines.append(f"{c.constraint.describe()} {state}: predicted {fmt(c.predicted, c.constraint.metric.value)}"
                      + (f", slack {fmt(c.slack, c.constraint.metric.value)}" if c.slack is not None else ""))
     if intent.workload.concurrency:
+        held = sequences_per_replica(row)
         lines.append(f"concurrency {intent.workload.concurrency} held: {solution.replicas} replica(s) x "
-                     f"batch {row.batch_size} = {solution.replicas * row.batch_size} sequences at once")
+                     f"{held} sequences = {solution.replicas * held} at once")
     elif solution.replicas > 1:
         lines.append(f"{solution.replicas} replicas are needed to reach the throughput bound")
     return lines

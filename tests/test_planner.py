@@ -194,7 +194,9 @@ def test_a_model_larger_than_one_device_is_sharded(catalog):
     result = plan(text, offline=True)
     assert result.choice.shards >= 2  # 140 GB of fp16 weights do not fit in 80 GB
     device = catalog.device(result.choice.device_id)
-    assert result.metrics.memory_gb <= device.memory_gb.value
+    assert result.metrics.memory_per_device_gb <= device.memory_gb.value
+    assert result.metrics.memory_gb == pytest.approx(result.metrics.memory_per_device_gb
+                                                     * result.choice.devices_per_replica * result.choice.replicas)
     assert result.choice.shards <= device.max_group.value
     assert any("tensor parallelism" in step for step in result.steps)
     assert math.isclose(result.metrics.latency_ms, brute_force_best(text, catalog), rel_tol=1e-3)
