@@ -87,6 +87,8 @@ def plan(
                                                           "power, cost, accuracy).")] = False,
     plot: Annotated[str | None, typer.Option("--plot", metavar="FILE.png|svg",
                                                 help="Draw the trade-off front, marking the chosen plan.")] = None,
+    no_defaults: Annotated[bool, typer.Option("--no-defaults", help="Plan without the documented bounds a "
+                                              "request leaves unstated (chat TTFT/TPOT, quality floors).")] = False,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
 ) -> None:
@@ -101,7 +103,7 @@ def plan(
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
     result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
                        alternatives=alternatives, policy=policy, record=False if no_history else None,
-                       pareto=pareto or plot is not None)
+                       pareto=pareto or plot is not None, defaults=not no_defaults)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:

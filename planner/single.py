@@ -13,22 +13,24 @@ import numpy as np
 
 from hardware import Catalog, Inventory
 from intent.schema import Intent
+from planner.defaults import NO_DEFAULTS, RequestDefaults, floor_note
 from planner.errors import InfeasibleError
 from planner.figures import fmt
 from planner.perf.factors import runtime_for
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
+from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates
 from planner.search.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
 from planner.solve.chooser import (
     Chooser,
     SolverSettings,
-    devices_per_replica,
-    sequences_per_replica,
     best_reachable,
     conflict_core,
+    devices_per_replica,
     feasible,
     objective_of,
+    sequences_per_replica,
 )
 from planner.solve.explain import (
     Conflict,
@@ -62,9 +64,25 @@ class PlanningResult:
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                 settings: SolverSettings | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
                 inventory: Inventory | None = None, alternatives: int = ALTERNATIVES,
-                pareto: bool = False) -> PlanningResult:
+                pareto: bool = False, defaults: RequestDefaults = NO_DEFAULTS) -> PlanningResult:
+    """Plan one request; ``defaults`` (planner.defaults) adds its default bounds and quality floor,
+    which the result's assumptions name (and an infeasible report's notes)."""
+    try:
+        result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
+                       pareto, defaults)
+    except InfeasibleError as exc:
+        if defaults.assumptions:
+            exc.report = exc.report.model_copy(update={"notes": exc.report.notes + defaults.assumptions})
+        raise
+    result.assumptions[:0] = defaults.assumptions
+    return result
+
+
+def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | None, added_latency: AddedLatency,
+          inventory: Inventory | None, alternatives: int, pareto: bool, defaults: RequestDefaults) -> PlanningResult:
     settings = settings or SolverSettings()
-    candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory)
+    candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
+                                  keep_model=defaults.keeps if defaults.floor is not None else None)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
@@ -107,7 +125,9 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         + ["fewest replicas", "catalog order"], candidates=len(rows), time_limit_s=settings.time_limit_s,
         seed=settings.seed, workers=settings.workers,
     )
-    assumptions = []
+    assumptions = serving_assumptions(intent, row)
+    if candidates.left_out:
+        assumptions.append(floor_note(defaults, candidates.left_out))
     if is_default:
         assumptions.append("no objective stated: minimised cost per hour (configurations with a known price first), "
                            "then latency, then power")
@@ -117,9 +137,30 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         assumptions.append(f"planned on the inventory only ({', '.join(f'{d.count} x {d.id}' for d in inventory.devices)})")
     if any(c.metric.value in ("power", "cost") for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
+    for c in intent.constraints:
+        if c.metric.value == "memory":
+            assumptions.append(f"the memory bound ({c.describe()}) applies " + (
+                "to each device, as stated ('per GPU')" if c.per_device else
+                "to the whole deployment, all devices of all replicas together (say 'per GPU' to bound each device)"))
     why = _why(intent, objective, is_default, checks, row, solution)
     front = _front(candidates, feasible_cells, objective, replicas, row, catalog) if pareto else []
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front)
+
+
+def serving_assumptions(intent: Intent, row: Estimate) -> list[str]:
+    """What a text-generation plan assumed: the request shape, and how a served replica is figured."""
+    if row.prompt_tokens is None or row.latency_basis != SERVED_BASIS:
+        return []
+    w = intent.workload
+    stated = [name for name, v in (("prompt", w.prompt_tokens), ("output", w.output_tokens)) if v is not None]
+    shape = (f"request shape: {row.prompt_tokens} prompt + {row.output_tokens} output tokens ("
+             + ("as stated" if len(stated) == 2 else
+                f"{' and '.join(stated) + ' as stated, the rest ' if stated else ''}the documented default for "
+                f"{intent.task.value if intent.task else 'the task'}, planner/data/perf-factors.yaml request_shape; "
+                "say e.g. '2000-token prompts, 300-token answers' to change it") + ")")
+    return [shape, "LLM serving figures are a replica at its full rate with continuous batching "
+                   "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
+                   f"{row.precision} serving precision within 90% of device memory"]
 
 
 def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen: Estimate,

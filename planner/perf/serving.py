@@ -289,7 +289,7 @@ class ServingGrid(Grid):
         gs, ks = np.asarray(gs, dtype=int), np.asarray(ks, dtype=int)
         devices = np.round(self.devices[gs, ks]).astype(int).tolist()
         count = self.configs.max_count[gs]
-        replicas = [None if c != c else int(c // d) for c, d in zip(count.tolist(), devices)]  # c != c: NaN
+        replicas = [None if np.isnan(c) else int(c // d) for c, d in zip(count.tolist(), devices)]
         tensor, pipeline, expert = (a[gs, 0].astype(int).tolist() for a in (self.tensor, self.pipeline, self.expert))
         held = self.held[gs, ks].astype(int).tolist()
         split = (self.disaggregated & self.served_rows)[gs, 0].tolist()

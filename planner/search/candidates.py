@@ -20,7 +20,6 @@ from intent.schema import Intent
 from planner.errors import MissingTaskError
 from planner.perf.configs import ConfigTable
 from planner.perf.factors import PerfFactors, load_factors
-from planner.perf.serving import ServingGrid, load_serving, served, serving_batches
 from planner.perf.roofline import (
     NO_ADDED_LATENCY,
     NO_MEMORY,
@@ -35,6 +34,7 @@ from planner.perf.roofline import (
     support_codes,
     supports,
 )
+from planner.perf.serving import ServingGrid, load_serving, served, serving_batches
 
 #: A placement rule from the policy layer: returns why (device, placement) is not allowed, or None.
 PlacementRule = Callable[[Device, str], "str | None"]
@@ -47,6 +47,7 @@ class CandidateSet:
 
     grid: Grid | None
     excluded: Counter = field(default_factory=Counter)
+    left_out: list[str] = field(default_factory=list)  # models a quality floor left out
 
     def cells(self, mask: np.ndarray) -> list[Estimate]:
         """Estimates for the cells of ``mask`` (row-major: configuration, then batch size)."""
@@ -95,12 +96,18 @@ Pool = tuple[Device, "InventoryItem | None", list[str]]
 
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                      factors: PerfFactors | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
-                     inventory: Inventory | None = None) -> CandidateSet:
+                     inventory: Inventory | None = None,
+                     keep_model: Callable[[ModelVariant], bool] | None = None) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
-    prices and counts."""
+    prices and counts; with ``keep_model`` (a quality floor), only the models it keeps."""
     factors = factors or load_factors()
     models = intent_models(intent, catalog)
     excluded: Counter = Counter()
+    left_out = [m.id for m in models if keep_model is not None and not keep_model(m)]
+    models = [m for m in models if m.id not in left_out]
+    if left_out and not models:
+        excluded["quality floor (a default): no model of the task reaches it; set --no-defaults or state your "
+                 "own bounds"] = len(left_out)
     pools: list[Pool] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
@@ -118,7 +125,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     table = enumerate_configs(pools, models, precision_choices(intent, factors), factors, excluded,
                               pipeline_degrees=tuple(serving.pipeline_degrees))
     if table is None:
-        return CandidateSet(grid=None, excluded=excluded)
+        return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
     table = with_request_shape(table, intent)
     batches = serving_batches(models, intent.workload.concurrency, factors.batch_sizes, serving)
     grid = ServingGrid(table, batches, factors, stored_corrections(catalog, factors), serving,
@@ -127,7 +134,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     grid.serve()
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
-    return CandidateSet(grid=grid, excluded=excluded)
+    return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
 
 
 #: The metrics on which a disaggregated unit can beat an aggregated one: it removes the prefills
