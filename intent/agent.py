@@ -7,8 +7,8 @@ from intent.errors import ImpossibleValue, UnknownModel
 from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
-from planner.errors import InfeasibleError
 from planner.defaults import NO_DEFAULTS
+from planner.errors import InfeasibleError
 from planner.plan import ExecutionPlan
 from planner.single import plan_intent
 from planner.solve.budget import TimeBudget

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from hardware import ModelVariant
-from intent.schema import JOB_METRICS, CANONICAL_UNITS, Constraint, Intent, Metric, WorkloadKind
+from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, WorkloadKind
 from planner.perf.serving import QualityFloor, load_serving
 
 HOW_TO_CHANGE = "set `--no-defaults` or state your own bounds"

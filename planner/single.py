@@ -158,9 +158,10 @@ def serving_assumptions(intent: Intent, row: Estimate) -> list[str]:
                 f"{' and '.join(stated) + ' as stated, the rest ' if stated else ''}the documented default for "
                 f"{intent.task.value if intent.task else 'the task'}, planner/data/perf-factors.yaml request_shape; "
                 "say e.g. '2000-token prompts, 300-token answers' to change it") + ")")
-    return [shape, "LLM serving figures are a replica at its full rate with continuous batching "
-                   "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
-                   f"{row.precision} serving precision within 90% of device memory"]
+    serving = ("LLM serving figures are a replica at its full rate with continuous batching "
+               "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
+               f"{row.precision} serving precision within 90% of device memory")
+    return [shape, serving]
 
 
 def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen: Estimate,
