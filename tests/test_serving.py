@@ -224,8 +224,9 @@ def test_plan_json_names_the_layout_and_the_token_figures():
 
 
 def test_an_imported_config_plans_like_the_packaged_model(tmp_path):
-    from hardware.importer import import_config
     from paths import DATA
+
+    from hardware.importer import import_config
 
     import_config(DATA / "hf-configs" / "llama-3.3-70b-instruct.json", tmp_path, name="my-llama-70b")
     text = "serve {} on H100 SXM for 20 concurrent users, TTFT < 500 ms, 30 tokens/s per user, int8"
