@@ -21,9 +21,9 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
     """The plan, with what the reading could not hold first: a warning must be seen before the plan."""
     _section(console, "warnings (not planned for; read before using this plan)", plan.warnings, style="yellow")
     c = plan.choice
-    group = f"({c.shards} x {c.device_name})" if c.shards > 1 else c.device_name
+    group = f"({c.devices_per_replica} x {c.device_name})" if c.devices_per_replica > 1 else c.device_name
     title = f"{c.model_id} on {c.replicas} x {group} ({c.placement})"
-    shards = f" · {c.shards} devices per replica (tensor parallel)" if c.shards > 1 else ""
+    shards = f" · layout {c.layout()}" if c.devices_per_replica > 1 else ""
     console.print(Panel.fit(
         f"[bold]{escape(title)}[/bold]\nprecision {c.precision} · batch {c.batch_size} · replicas {c.replicas}{shards}\n"
         f"runtime {escape(c.runtime)} · serving {escape(c.serving)}", title="plan", border_style="green"))
@@ -43,7 +43,7 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
             table.add_column(column)
         for alt in plan.alternatives:
             a = alt.choice
-            _plain_row(table, f"{a.model_id} · {a.device_id} · {a.precision} · b{a.batch_size} x{a.replicas}",
+            _plain_row(table, f"{a.model_id} · {a.device_id} · {a.precision} · b{a.batch_size} · {a.layout()}",
                           fmt(alt.metrics.latency_ms, "latency"), fmt(alt.metrics.power_w, "power"),
                           fmt(alt.metrics.cost_usd_per_hour, "cost"), alt.why_not)
         console.print(table)
@@ -53,7 +53,8 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
             front.add_column(column)
         for point in plan.pareto_front:
             p, m = point.choice, point.metrics
-            _plain_row(front, "*" if point.chosen else "", f"{p.model_id} · {p.device_id} · {p.precision} · b{p.batch_size}",
+            _plain_row(front, "*" if point.chosen else "",
+                       f"{p.model_id} · {p.device_id} · {p.precision} · b{p.batch_size} · {p.layout()}",
                           fmt(m.latency_ms, "latency"), fmt(m.power_w, "power"), fmt(m.cost_usd_per_hour, "cost"),
                           fmt(m.accuracy, "accuracy"))
         console.print(front)
@@ -79,13 +80,15 @@ def _metrics_table(plan: ExecutionPlan) -> Table:
         _plain_row(table, metric, fmt(getattr(plan.metrics, field), metric), plan.metrics.provenance.get(field, ""))
     m = plan.metrics
     if m.ttft_ms is not None:
-        _plain_row(table, "time to first token", fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
-        _plain_row(table, "time per output token", fmt(m.tpot_ms, "latency"), "model (one decode step)")
+        _plain_row(table, "time to first token", fmt(m.ttft_ms, "latency"),
+                   m.provenance.get("ttft_ms", "model (prefill + one decode step)"))
+        _plain_row(table, "time per output token", fmt(m.tpot_ms, "latency"),
+                   m.provenance.get("tpot_ms", "model (one decode step)"))
         _plain_row(table, "output tokens/s", f"{m.tokens_per_s:,.0f}", "model (all replicas)")
         if m.usd_per_mtok is not None:
             _plain_row(table, "cost per million tokens", fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
     if plan.intent.workload.concurrency:
-        _plain_row(table, "concurrency", f"{m.concurrency:,}", "batch x replicas (sequences at once)")
+        _plain_row(table, "concurrency", f"{m.concurrency:,}", "sequences held at once, all replicas")
     return table
 
 

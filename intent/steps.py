@@ -8,12 +8,24 @@ from planner.plan import Choice, PolicySection
 LOW_PRECISIONS = ("fp8", "int8", "int4")
 
 
+def _sharding_step(choice: Choice) -> str:
+    parts = [f"tensor parallelism over {choice.tensor_parallel} devices' scale-up links"]
+    if choice.pipeline_parallel > 1:
+        parts.append(f"{choice.pipeline_parallel} pipeline stages across scale-up domains")
+    if choice.expert_parallel > 1:
+        parts.append(f"its experts spread over {choice.expert_parallel} devices")
+    return f"Shard {choice.model_id} across {choice.shards} devices per model instance with " + ", ".join(parts) + "."
+
+
 def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection]) -> list[str]:
-    devices = choice.replicas * choice.shards
-    steps = [f"Provision {devices} x {choice.device_name} ({choice.placement})."]
+    devices = choice.replicas * choice.devices_per_replica
+    steps = [f"Provision {devices} x {choice.device_name} ({choice.placement}): {choice.layout()}."]
     if choice.shards > 1:
-        steps.append(f"Shard {choice.model_id} across {choice.shards} devices per replica with tensor parallelism "
-                     f"over the devices' scale-up links.")
+        steps.append(_sharding_step(choice))
+    if choice.prefill_workers:
+        steps.append(f"Run {choice.prefill_workers} prefill and {choice.decode_workers} decode worker(s) per replica "
+                     "(disaggregated serving), moving each prompt's KV cache from prefill to decode over the "
+                     "devices' links.")
     if choice.precision in LOW_PRECISIONS:
         steps.append(f"Quantise {choice.model_id} to {choice.precision} with {choice.runtime}, calibrating on a "
                      "few hundred representative inputs; check accuracy against the fp32 reference.")

@@ -21,8 +21,9 @@ from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates
-from planner.search.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
+from planner.search.prune import deployment_grid, explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
 from planner.solve.chooser import (
+    RATES,
     Chooser,
     SolverSettings,
     best_reachable,
@@ -170,7 +171,7 @@ def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen
     grid = candidates.grid
     cells = list(zip(*np.nonzero(front_mask(grid, feasible_cells, objective, replicas))))
     metric, sense = objective
-    values = grid.metric(metric)
+    values = deployment_grid(grid, metric, replicas, per_replica=metric in RATES)
     cells.sort(key=lambda gk: (np.nan_to_num(values[gk], nan=np.inf) * (1 if sense == "minimize" else -1), gk))
     points = []
     for g, k in cells[:MAX_FRONT]:

@@ -313,11 +313,13 @@ class ServingGrid(Grid):
 
     def _provenance(self, g: int) -> dict[str, str]:
         if self.disaggregated[g, 0]:
-            return {"ttft_ms": "model (disaggregated: M/D/x prefill wait + one prompt's prefill + KV transfer + "
+            return {"energy_j": "model (power of every worker / requests per second)",
+                    "ttft_ms": "model (disaggregated: M/D/x prefill wait + one prompt's prefill + KV transfer + "
                                "one decode step)",
                     "tpot_ms": "model (decode worker's step at its batch: weights and KV cache read)",
                     "throughput_rps": "model (decode workers x batch / (output tokens x TPOT))"}
-        return {"ttft_ms": "model (continuous batching: M/D/1 prefill wait at the full rate + one prompt's "
+        return {"energy_j": "model (power / requests per second)",
+                "ttft_ms": "model (continuous batching: M/D/1 prefill wait at the full rate + one prompt's "
                            "prefill + one decode step of the batch)",
                 "tpot_ms": "model (decode step at the batch + the prefills that join it, batch x prefill / "
                            "output tokens)",
