@@ -146,6 +146,8 @@ class ServingGrid(Grid):
     group and no pipeline stages, a disaggregated twin. Call ``serve()`` once, after any
     ``add_latency``."""
 
+    estimate_type = ServingEstimate
+
     def __init__(self, configs: ConfigTable, batch_sizes: list[int], f: PerfFactors, corrections: dict | None = None,
                  serving: ServingFactors | None = None, disaggregate: bool = True):
         self.serving = serving or load_serving()
@@ -154,8 +156,10 @@ class ServingGrid(Grid):
         twins = np.nonzero(llm_rows & (group > 1) & (configs.shards <= group) & (configs.share == 1.0))[0] \
             if disaggregate else np.zeros(0, dtype=np.int64)
         rows = np.concatenate([np.arange(len(configs)), twins])
-        table = _take(configs, rows) if len(twins) else configs
-        super().__init__(table, batch_sizes, f, corrections)
+        super().__init__(configs, batch_sizes, f, corrections)
+        if len(twins):
+            self._repeat(rows)
+        table = self.configs
         self.disaggregated = (np.arange(len(rows)) >= len(configs))[:, None]
         self.served_rows = table.per_model(served) > 0
         shape = self.latency_ms.shape
@@ -172,6 +176,19 @@ class ServingGrid(Grid):
         self.held = np.broadcast_to(b, shape).copy()
         self.added_ms = np.zeros((len(table), 1))
         self._served = False
+
+    def _repeat(self, rows: np.ndarray) -> None:
+        """The grid's configurations ``rows`` (repeats allowed) as its rows: every per-configuration
+        array and measurement is gathered, so a twin is predicted once, not twice."""
+        n = len(self.configs)
+        for name, value in list(vars(self).items()):
+            if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == n:
+                setattr(self, name, value[rows])
+        by_row: dict[int, list] = {}
+        for (g, k), note in self.measured.items():
+            by_row.setdefault(g, []).append((k, note))
+        self.measured = {(i, k): note for i, g in enumerate(rows.tolist()) for k, note in by_row.get(g, ())}
+        self.configs = _take(self.configs, rows)
 
     def add_latency(self, added) -> None:
         """A policy's fixed latency per request (a watermark): kept apart from the prefill, and
@@ -201,9 +218,14 @@ class ServingGrid(Grid):
         step = self.tpot_ms / 1000 * self.pipeline + b * hop_bytes
         prefill = np.maximum((self.ttft_ms[:, :1] - self.added_ms - self.tpot_ms[:, :1]) / 1000, 1e-6) \
             * self.pipeline + prompt * hop_bytes
-        aggregated = self._aggregated(b, step, prefill, output)
-        split = self._disaggregated(b, step, prefill, prompt, output, scale_out)
-        ttft, tpot, rate, held, workers, fits = (np.where(self.disaggregated, d, a) for a, d in zip(aggregated, split))
+        ttft, tpot, rate, held, workers, fits = (np.broadcast_to(a, step.shape).copy()
+                                                 for a in self._aggregated(b, step, prefill, output))
+        twins = np.nonzero(self.disaggregated[:, 0])[0]
+        if len(twins):
+            split = self._disaggregated(twins, b, step[twins], prefill[twins], prompt[twins], output[twins],
+                                        scale_out)
+            for whole, part in zip((ttft, tpot, rate, held, workers, fits), split):
+                whole[twins] = part
         keep = self.served_rows
         ttft = ttft + self.added_ms / 1000
         self.ttft_ms = np.where(keep, ttft * 1000, self.ttft_ms)
@@ -227,9 +249,11 @@ class ServingGrid(Grid):
         ones = np.ones_like(tpot)
         return wait + prefill + step, tpot, rate, b * ones, ones, ones > 0
 
-    def _disaggregated(self, b, step, prefill, prompt, output, scale_out):
-        """The same for an xPyD unit: x prefill workers sized to ``prefill_load``, y decode workers."""
-        s, t, f = self.serving, self.configs, self.factors
+    def _disaggregated(self, rows, b, step, prefill, prompt, output, scale_out):
+        """The same for the xPyD units of ``rows``: x prefill workers sized to ``prefill_load``, y
+        decode workers (arguments and results are those rows')."""
+        s, f = self.serving, self.factors
+        t = _take(self.configs, rows)
         decode_rate = b / (output * step)
         load = decode_rate * prefill  # one decode worker's prefill work per second
         light = load <= s.prefill_load
@@ -246,8 +270,8 @@ class ServingGrid(Grid):
         link = t.per_device(lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency)
         within = (x + y) * t.shards[:, None] <= group
         transfer = prompt * kv_bytes / np.where(within & ~np.isnan(link), link, scale_out)
-        self.prefill_workers = np.where(self.disaggregated & self.served_rows, x, 0.0)
-        self.decode_workers = np.where(self.disaggregated & self.served_rows, y, 0.0)
+        self.prefill_workers[rows] = np.where(self.served_rows[rows], x, 0.0)
+        self.decode_workers[rows] = np.where(self.served_rows[rows], y, 0.0)
         return (wait + prefill + transfer + step, step, y * decode_rate, y * b, x + y, fits & (utilisation < 1))
 
     def _kv_fits(self) -> np.ndarray:
@@ -281,6 +305,8 @@ class ServingGrid(Grid):
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each cell may use: an inventory's count over the devices one uses."""
         t = self.configs
+        if np.isnan(t.max_count).all():
+            return np.full((len(t), 1), float(default))
         return np.where(np.isnan(t.max_count)[:, None], default,
                         np.minimum(default, t.max_count[:, None] // self.devices))
 
@@ -298,9 +324,12 @@ class ServingGrid(Grid):
         notes: dict[int, dict] = {}
         out = []
         for i, e in enumerate(super().predictions(gs, ks)):
-            fields = dict(e.__dict__, devices_per_replica=devices[i], tensor_parallel=tensor[i],
-                          pipeline_parallel=pipeline[i], expert_parallel=expert[i], concurrency=held[i],
-                          max_replicas=replicas[i], prefill_workers=prefill[i] if split[i] else None,
+            # Grid.predictions built a ServingEstimate with model_construct: its layout is written
+            # the same way, into the fields, without a second construction.
+            fields = e.__dict__
+            fields.update(devices_per_replica=devices[i], tensor_parallel=tensor[i], pipeline_parallel=pipeline[i],
+                          expert_parallel=expert[i], concurrency=held[i], max_replicas=replicas[i],
+                          prefill_workers=prefill[i] if split[i] else None,
                           decode_workers=decode[i] if split[i] else None)
             if served_rows[i]:
                 g = int(gs[i])
@@ -308,7 +337,7 @@ class ServingGrid(Grid):
                     notes[g] = self._provenance(g)
                 fields["provenance"] = {**e.provenance, **notes[g]}
                 fields["latency_basis"] = SERVED_BASIS
-            out.append(ServingEstimate.model_construct(**fields))
+            out.append(e)
         return out
 
     def _provenance(self, g: int) -> dict[str, str]:
