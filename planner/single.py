@@ -21,7 +21,14 @@ from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates
-from planner.search.prune import deployment_grid, explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
+from planner.search.prune import (
+    deployment_grid,
+    explanation_mask,
+    front_mask,
+    pareto_mask,
+    replica_grid,
+    satisfying_mask,
+)
 from planner.solve.chooser import (
     RATES,
     Chooser,
