@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plan_speed import time_plans  # a sibling script (benchmarks/ is no package)
 
 REQUESTS = [
     "Llama 3.1 70B for 20 concurrent users, TTFT < 500 ms, 30 tokens/s per user",
@@ -31,11 +34,7 @@ def main(argv: list[str]) -> int:
     plan(REQUESTS[0], offline=True, record=False)  # warm: catalog, lexicon, OR-Tools loaded
     medians = []
     for text in REQUESTS:
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            result = plan(text, offline=True, record=False)
-            times.append(time.perf_counter() - t0)
+        times, result = time_plans(text, runs)
         medians.append(statistics.median(times))
         c, m = result.choice, result.metrics
         print(f"{text}\n  plan: {c.model_id} {c.precision} on {c.device_id}, batch {c.batch_size}, {c.layout()}\n"
