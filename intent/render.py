@@ -35,6 +35,11 @@ def show_plan(plan: ExecutionPlan, console: Console) -> None:
             f"{j.records:,} records x {j.epochs} epochs = {j.samples:,} samples; batch {j.batch_size}, {j.steps:,} steps",
             f"{j.hours:,.2f} hours on {j.devices} device(s): {cost}, {energy}"
             + (" (DP-SGD)" if j.differential_privacy else "")])
+    if plan.pools:
+        _section(console, "pools (several device types serve the model together)",
+                 [f"{p.choice.replicas} x {p.choice.device_id} · {p.choice.precision} · b{p.choice.batch_size} · "
+                  f"{p.choice.layout()} · {fmt(p.metrics.throughput_rps, 'throughput')} · "
+                  f"{fmt(p.metrics.cost_usd_per_hour, 'cost')}" for p in plan.pools])
     console.print(_metrics_table(plan))
     _section(console, "why this choice", plan.why)
     if plan.alternatives:

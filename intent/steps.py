@@ -17,7 +17,7 @@ def _sharding_step(choice: Choice) -> str:
     return f"Shard {choice.model_id} across {choice.shards} devices per model instance with " + ", ".join(parts) + "."
 
 
-def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection]) -> list[str]:
+def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], pools=()) -> list[str]:
     devices = choice.replicas * choice.devices_per_replica
     steps = [f"Provision {devices} x {choice.device_name} ({choice.placement}): {choice.layout()}."]
     if choice.shards > 1:
@@ -33,6 +33,13 @@ def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection]) ->
         steps.append(f"Export {choice.model_id} in {choice.precision} and compile it with {choice.runtime}.")
     steps.append(f"Serve with {choice.serving}: batch size {choice.batch_size}, {choice.replicas} "
                  f"replica{'s' if choice.replicas != 1 else ''}.")
+    for pool in pools[1:]:
+        c = pool.choice
+        steps.append(f"Also provision {c.replicas * c.devices_per_replica} x {c.device_name} ({c.placement}): "
+                     f"{c.layout()}, {c.precision}, batch {c.batch_size}.")
+    if len(pools) > 1:
+        rates = ", ".join(f"{p.choice.device_id} {p.metrics.throughput_rps:,.1f} req/s" for p in pools)
+        steps.append(f"Route requests across the {len(pools)} pools in proportion to their rates ({rates}).")
     for section in policies:
         steps.extend(f"[{section.name}] {step}" for step in section.steps)
     checks = ", ".join(c.describe() for c in intent.constraints)

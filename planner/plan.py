@@ -90,6 +90,13 @@ class Alternative(_Frozen):
     why_not: str
 
 
+class Pool(_Frozen):
+    """One device type's share of a service that several device types serve together."""
+
+    choice: Choice
+    metrics: Metrics
+
+
 class ParetoPoint(_Frozen):
     """A configuration no other beats on every one of objective, latency, power, cost and accuracy."""
 
@@ -146,6 +153,9 @@ class ExecutionPlan(_Frozen):
     alternatives: list[Alternative]
     pareto_front: list[ParetoPoint] = Field(default_factory=list, description="filled when asked for (--pareto)")
     job: TrainingJob | None = Field(None, description="training and fine-tuning plans: the job as a whole")
+    pools: list[Pool] = Field(default_factory=list, description="when several device types serve the model "
+                              "together (a cost objective on a mixed inventory): each pool; choice is the "
+                              "largest, metrics the whole service's")
     assumptions: list[str]
     warnings: list[str]
     policies: list[PolicySection]

@@ -19,7 +19,7 @@ from planner.figures import fmt
 from planner.perf.factors import runtime_for
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
-from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
+from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates
 from planner.search.prune import (
     deployment_grid,
@@ -37,6 +37,7 @@ from planner.solve.chooser import (
     conflict_core,
     devices_per_replica,
     feasible,
+    metric_of,
     objective_of,
     sequences_per_replica,
 )
@@ -49,6 +50,7 @@ from planner.solve.explain import (
     summarise_conflicts,
     violations,
 )
+from planner.solve.mix import Mix, best_mix, mix_cells, wants_mix
 
 ALTERNATIVES = 3
 
@@ -67,6 +69,7 @@ class PlanningResult:
     solver: SolverReport
     assumptions: list[str]
     pareto_front: list[ParetoPoint] = field(default_factory=list)
+    pools: list[Pool] = field(default_factory=list)
 
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
@@ -98,7 +101,11 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     concurrency = intent.workload.concurrency
     replicas = replica_grid(grid, intent.constraints, concurrency)
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
+    mix = best_mix(candidates.cells(mix_cells(grid, intent.constraints, concurrency)), intent, inventory, settings) \
+        if wants_mix(intent, inventory, objective) else None
     if not feasible_cells.any():
+        if mix is not None:
+            return _mixed(mix, intent, catalog, objective, settings, [], None)
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     if not is_default:
         _require_known_objective(grid, feasible_cells, objective)
@@ -152,7 +159,56 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                 "to the whole deployment, all devices of all replicas together (say 'per GPU' to bound each device)"))
     why = _why(intent, objective, is_default, checks, row, solution)
     front = _front(candidates, feasible_cells, objective, replicas, row, catalog) if pareto else []
+    single, mixed = deployment_value(row, objective[0], solution.replicas), mix and mix.value(objective[0])
+    if mixed is not None and (single is None or mixed < single * (1 - 1e-9)):
+        runner_up = Alternative(choice=choice, metrics=metrics, feasible=True,
+                                why_not=f"one device type reaches {fmt(single, objective[0])}, the mix of "
+                                        f"{len(mix.rows)} {fmt(mixed, objective[0])}")
+        return _mixed(mix, intent, catalog, objective, settings, [runner_up, *alternatives], front)
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front)
+
+
+def _mixed(mix: Mix, intent: Intent, catalog: Catalog, objective, settings: SolverSettings,
+           alternatives: list[Alternative], front) -> PlanningResult:
+    """A plan whose service several device types share (planner.solve.mix)."""
+    pools = [Pool(choice=_choice(r, n, catalog), metrics=_metrics(r, n)) for r, n in zip(mix.rows, mix.replicas)]
+    checks = []
+    for c in intent.constraints:
+        predicted = mix.value(metric_of(c), c.op)
+        slack = None if predicted is None else (c.value - predicted if c.op == "<=" else predicted - c.value)
+        checks.append(ConstraintCheck(constraint=c, predicted=predicted, slack=slack,
+                                      binding=slack is not None and abs(slack) <= 0.05 * max(abs(c.value), 1e-9)))
+    shares = ", ".join(f"{p.choice.replicas} x {p.choice.device_id} ({p.choice.layout()})" for p in pools)
+    reached = fmt(mix.value(objective[0]), objective[0])
+    why = [f"objective: {objective[1]} {objective[0]}, reached {reached} with {len(pools)} device types together: {shares}"]
+    why += [f"{c.constraint.describe()} holds: predicted {fmt(c.predicted, c.constraint.metric.value)} over the pools"
+            for c in checks if c.predicted is not None]
+    report = SolverReport(status="OPTIMAL", objective=f"{objective[1]} {objective[0]}",
+                          objective_value=mix.value(objective[0]) or 0.0, tie_breakers=["fewest devices"],
+                          candidates=len(mix.rows), time_limit_s=settings.time_limit_s, seed=settings.seed,
+                          workers=settings.workers)
+    assumptions = serving_assumptions(intent, mix.rows[0])
+    assumptions.append(f"served by {len(pools)} device types together (as Mélange does): rates and sequences add "
+                       "up across the pools; TTFT, TPOT and latency are the slowest pool's (planner/solve/mix.py)")
+    return PlanningResult(pools[0].choice, _mix_metrics(mix, pools), False, checks, why, alternatives, report,
+                          assumptions, front or [], pools)
+
+
+def _mix_metrics(mix: Mix, pools: list[Pool]) -> Metrics:
+    """The whole service's figures: sums of what adds up, the slowest pool's times."""
+    total = {k: mix.value(m) for k, m in (("throughput_rps", "throughput"), ("power_w", "power"),
+                                             ("cost_usd_per_hour", "cost"), ("tokens_per_s", "token_throughput"),
+                                             ("memory_gb", "memory"))}
+    slowest = {k: max((getattr(p.metrics, k) for p in pools if getattr(p.metrics, k) is not None), default=None)
+               for k in ("latency_ms", "ttft_ms", "tpot_ms", "memory_per_device_gb")}
+    cost, tokens = total["cost_usd_per_hour"], total["tokens_per_s"]
+    first = pools[0].metrics
+    return Metrics(**total, **slowest, energy_j=None if total["power_w"] is None else total["power_w"] / total[
+        "throughput_rps"], accuracy=min(p.metrics.accuracy for p in pools) if all(
+        p.metrics.accuracy is not None for p in pools) else None, bound_by=first.bound_by,
+        provenance={**first.provenance, "throughput_rps": "sum over the pools (planner/solve/mix.py)"},
+        usd_per_mtok=None if cost is None or not tokens else cost / (tokens * 3600) * 1e6,
+        concurrency=sum(p.metrics.concurrency or 0 for p in pools))
 
 
 def serving_assumptions(intent: Intent, row: Estimate) -> list[str]:

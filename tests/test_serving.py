@@ -241,3 +241,35 @@ def test_an_imported_config_plans_like_the_packaged_model(tmp_path):
 def test_serving_plans_are_deterministic():
     texts = {served_plan(STRICT.format(10)).model_dump_json() for _ in range(2)}
     assert len(texts) == 1
+
+
+MIXED = """schema_version: 1
+devices:
+  - {id: nvidia-h100-sxm-80gb, count: 2, placement: cloud, usd_per_hour: 12.29}
+  - {id: nvidia-l4, count: 4, placement: cloud, usd_per_hour: 0.80}
+"""
+
+
+def test_several_device_types_serve_one_model_when_the_mix_costs_less(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(MIXED)
+    text = "serve llama 3.1 8b in fp8 at 19000 tokens per second with TPOT under 100 ms, cheapest"
+    result = served_plan(text, inventory=str(inventory))
+    pools = result.pools
+    assert {p.choice.device_id for p in pools} == {"nvidia-h100-sxm-80gb", "nvidia-l4"}
+    # Rates add up across the pools and every pool meets the per-request bound.
+    assert sum(p.metrics.tokens_per_s for p in pools) == pytest.approx(result.metrics.tokens_per_s)
+    assert result.metrics.tokens_per_s >= 19000 and all(p.metrics.tpot_ms <= 100 for p in pools)
+    assert result.metrics.cost_usd_per_hour == pytest.approx(sum(p.metrics.cost_usd_per_hour for p in pools))
+    single = result.alternatives[0]  # the best one-device-type plan: two H100s
+    assert single.feasible and single.metrics.cost_usd_per_hour > result.metrics.cost_usd_per_hour
+    assert any("device types together" in a for a in result.assumptions)
+    assert any(step.startswith("Route requests across the 2 pools") for step in result.steps)
+
+
+def test_no_mix_when_one_device_type_is_cheapest(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(MIXED)
+    result = served_plan("serve llama 3.1 8b in fp8 at 8000 tokens per second with TPOT under 100 ms, cheapest",
+                         inventory=str(inventory))
+    assert result.pools == [] and result.choice.device_id == "nvidia-h100-sxm-80gb"
