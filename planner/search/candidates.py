@@ -17,6 +17,7 @@ import numpy as np
 
 from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
 from intent.schema import Intent
+from planner.defaults import DEFAULT_SOURCE
 from planner.errors import MissingTaskError
 from planner.perf.configs import ConfigTable
 from planner.perf.factors import PerfFactors, load_factors
@@ -140,13 +141,14 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
 #: The metrics on which a disaggregated unit can beat an aggregated one: it removes the prefills
 #: from the decode batch (TPOT, latency) at the price of devices that prefill only, so it never
 #: serves more tokens per device (planner.perf.serving); without a bound or objective on these
-#: its candidates are left out, which changes no plan.
+#: its candidates are left out, which changes no plan. The defaults' interactive bounds
+#: (planner.defaults) are loose enough that they are not counted: it keeps a plain request fast.
 TIME_METRICS = ("ttft", "tpot", "latency")
 
 
 def time_bound(intent: Intent) -> bool:
     """Whether the request bounds or optimises a time a disaggregated unit can improve."""
-    metrics = {c.metric.value for c in intent.constraints}
+    metrics = {c.metric.value for c in intent.constraints if c.source != DEFAULT_SOURCE}
     if intent.objective is not None:
         metrics.add(intent.objective.metric.value)
     metrics |= {t.metric.value for t in intent.tie_breakers}
