@@ -38,6 +38,18 @@ def _process_times(command: list[str], runs: int) -> str:
     return f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms over {runs} runs"
 
 
+def time_plans(text: str, runs: int) -> tuple[list[float], object]:
+    """Seconds each of ``runs`` in-process plans of ``text`` took, and the last plan."""
+    from intent import plan
+
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = plan(text, offline=True, record=False)
+        times.append(time.perf_counter() - t0)
+    return times, result
+
+
 def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 5
     script = Path(sys.executable).with_name("intentctl")  # this interpreter's, not another on PATH
@@ -51,11 +63,7 @@ def main(argv: list[str]) -> int:
 
     plan(REQUESTS[0], offline=True, record=False)  # warm: catalog, lexicon, OR-Tools loaded
     for text in REQUESTS:
-        times = []
-        for _ in range(IN_PROCESS_RUNS):
-            t0 = time.perf_counter()
-            result = plan(text, offline=True, record=False)
-            times.append(time.perf_counter() - t0)
+        times, result = time_plans(text, IN_PROCESS_RUNS)
         p99 = statistics.quantiles(times, n=100)[98]
         print(f"in-process plan (parse, policies, plan, 3 runner-ups), median {statistics.median(times) * 1000:.1f} ms, "
               f"p99 {p99 * 1000:.1f} ms over {IN_PROCESS_RUNS} runs, {result.solver.candidates} candidates after "

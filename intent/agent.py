@@ -7,6 +7,7 @@ from intent.errors import ImpossibleValue, UnknownModel
 from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
+from planner.defaults import NO_DEFAULTS
 from planner.errors import InfeasibleError
 from planner.plan import ExecutionPlan
 from planner.single import plan_intent
@@ -23,13 +24,14 @@ def _solver(settings: Settings) -> SolverSettings:
 
 
 def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: SolverSettings, effects,
-                          inventory, result) -> list:
+                          inventory, result, defaults=None) -> list:
     """What the compliance regimes cost: the plan against the same request without them."""
     if solver.skip("compliance comparison (the plan without the regimes)"):
         return sections
     free = intent.model_copy(update={"policies": intent.policies.model_copy(update={"compliance": []})})
     try:
-        baseline = plan_intent(free, catalog, [], solver, effects.added_latency, inventory, alternatives=0)
+        baseline = plan_intent(free, catalog, [], solver, effects.added_latency, inventory, alternatives=0,
+                               defaults=defaults or NO_DEFAULTS)
     except InfeasibleError:
         return sections
     ours, theirs = result.metrics, baseline.metrics
@@ -142,15 +144,16 @@ def offline_tasks(intent: Intent, catalog: Catalog) -> tuple[str, ...]:
 
 
 def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None = None,
-               alternatives: int = 3, organisation=None, pareto: bool = False) -> ExecutionPlan:
+               alternatives: int = 3, organisation=None, pareto: bool = False, defaults: bool = True) -> ExecutionPlan:
     """Plan an Intent; raises InfeasibleError, MissingTaskError or PolicyError with a clear message,
     and ImpossibleValue or UnknownModel for what no plan can honour. An infeasible request's
     report carries the parser's warnings (crossing bounds), which often say why better than the
-    conflict does."""
+    conflict does. ``defaults`` adds the documented bounds a request leaves unstated
+    (planner.defaults: service levels, quality floors), each named in the plan."""
     refuse_unplannable(intent, catalog)
     inventory, notes = _with_owned(intent, catalog, inventory)
     try:
-        result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto)
+        result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
     except InfeasibleError as exc:
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
         raise
@@ -222,8 +225,9 @@ def _unpriced_note(inventory: Inventory | None) -> list[str]:
 
 
 def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None,
-                alternatives: int, organisation, pareto: bool) -> ExecutionPlan:
+                alternatives: int, organisation, pareto: bool, defaults: bool = True) -> ExecutionPlan:
     import policies
+    from planner.defaults import request_defaults
 
     effects = policies.preflight(intent, organisation, catalog, offline_tasks(intent, catalog) if organisation else ())
     intent = effects.intent
@@ -240,18 +244,19 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
 
         constraints, job_notes, job_warnings = batch_bounds(intent)
         intent = intent.model_copy(update={"constraints": constraints})
+    unstated = request_defaults(intent) if defaults else NO_DEFAULTS
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.added_latency, inventory,
-                         alternatives, pareto)
+                         alternatives, pareto, unstated)
     device = catalog.device(result.choice.device_id)
     sections = policies.sections(intent, effects, device, result.choice.placement, result.choice.model_id)
     if effects.regimes:
-        sections = _with_compliance_cost(sections, intent, catalog, solver, effects, inventory, result)
+        sections = _with_compliance_cost(sections, intent, catalog, solver, effects, inventory, result, unstated)
     return ExecutionPlan(
         intent=intent, choice=result.choice, metrics=result.metrics, objective_default=result.objective_default,
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,
-        pareto_front=result.pareto_front,
+        pareto_front=result.pareto_front, pools=result.pools,
         assumptions=list(intent.assumptions) + job_notes + result.assumptions + effects.assumptions,
         warnings=list(intent.warnings) + job_warnings + ([solver.budget.describe()] if solver.budget.skipped else []),
-        policies=sections, steps=plan_steps(intent, result.choice, sections),
+        policies=sections, steps=plan_steps(intent, result.choice, sections, result.pools),
         solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,
     )

@@ -69,12 +69,14 @@ def read_offline(text: str, catalog) -> Intent:
 
 def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | None = None,
          settings: Settings | None = None, inventory: str | None = None, alternatives: int = 3,
-         policy: str | None = None, record: bool | None = None, pareto: bool = False):
+         policy: str | None = None, record: bool | None = None, pareto: bool = False, defaults: bool = True):
     """Plan a request (text or Intent) into an ExecutionPlan; ``inventory`` is the path of an
     inventory file, when only the devices a user has may be used; ``alternatives`` is how many
     runner-ups on other devices to include; ``policy`` is an organisation policy file
     (default: the INTENTCTL_POLICY setting). The plan is stored in the history unless
-    ``record`` is false or INTENTCTL_HISTORY=off."""
+    ``record`` is false or INTENTCTL_HISTORY=off. ``defaults=False`` plans without the
+    documented bounds a request leaves unstated (service levels of interactive text
+    generation, quality floors per task; see planner.defaults)."""
     from hardware import load_catalog, load_inventory
     from intent.agent import build_plan
 
@@ -83,7 +85,7 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     owned = load_inventory(inventory, catalog) if inventory else None
     intent = request if isinstance(request, Intent) else parse(request, offline, catalog_dir, settings)
     organisation = _organisation(policy or settings.policy_path)
-    result = build_plan(intent, catalog, settings, owned, alternatives, organisation, pareto)
+    result = build_plan(intent, catalog, settings, owned, alternatives, organisation, pareto, defaults)
     if record if record is not None else _history_enabled():
         result = _recorded(result, readable(request)[0] if isinstance(request, str) else None)
     return result

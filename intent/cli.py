@@ -101,6 +101,8 @@ def plan(
                                                 help="Draw the trade-off front: the objective against each other "
                                                      "metric, bounds as lines, the chosen plan marked (needs the "
                                                      "plot extra: pip install 'intentctl[plot]').")] = None,
+    no_defaults: Annotated[bool, typer.Option("--no-defaults", help="Plan without the documented bounds a "
+                                              "request leaves unstated (chat TTFT/TPOT, quality floors).")] = False,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
     dra: DraOpt = False,
@@ -136,7 +138,7 @@ def plan(
     with progress("planning", quiet):
         result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
                            alternatives=alternatives, policy=policy, record=False if no_history else None,
-                           pareto=pareto or plot is not None)
+                           pareto=pareto or plot is not None, defaults=not no_defaults)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:

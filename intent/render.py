@@ -32,9 +32,9 @@ def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
     L = labels(lang)
     _section(console, L["warnings"], plan.warnings, style="yellow")
     c = plan.choice
-    group = f"({c.shards} x {c.device_name})" if c.shards > 1 else c.device_name
+    group = f"({c.devices_per_replica} x {c.device_name})" if c.devices_per_replica > 1 else c.device_name
     title = f"{c.model_id} {L['runs_on']} {c.replicas} x {group} ({placement_name(c.placement, lang)})"
-    shards = f" · {L['devices_per_replica']} {c.shards}" if c.shards > 1 else ""
+    shards = f" · {layout(c, lang)}" if c.devices_per_replica > 1 else ""
     console.print(Panel.fit(
         f"[bold]{escape(title)}[/bold]\n{L['precision']} {c.precision} · {L['batch']} {c.batch_size} · "
         f"{L['replicas']} {c.replicas}{shards}\n{L['runtime']} {escape(c.runtime)} · {L['serving']} {escape(c.serving)}",
@@ -47,6 +47,11 @@ def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
             f"{j.records:,} records x {j.epochs} epochs = {j.samples:,} samples; batch {j.batch_size}, {j.steps:,} steps",
             f"{j.hours:,.2f} hours on {j.devices} device(s): {cost}, {energy}"
             + (" (DP-SGD)" if j.differential_privacy else "")])
+    if plan.pools:
+        _section(console, "pools (several device types serve the model together)",
+                 [f"{p.choice.replicas} x {p.choice.device_id} · {p.choice.precision} · b{p.choice.batch_size} · "
+                  f"{layout(p.choice, lang)} · {fmt(p.metrics.throughput_rps, 'throughput')} · "
+                  f"{fmt(p.metrics.cost_usd_per_hour, 'cost')}" for p in plan.pools])
     console.print(_metrics_table(plan, lang))
     if plan.cost is not None:
         _section(console, L["cost_terms"], [line for line in plan.cost.lines() if line])
@@ -148,13 +153,14 @@ def _metrics_table(plan: ExecutionPlan, lang: str = "en") -> Table:
                    plan.metrics.provenance.get(field, ""))
     m = plan.metrics
     if m.ttft_ms is not None:
-        _plain_row(table, names["ttft"], fmt(m.ttft_ms, "latency"), "model (prefill + one decode step)")
-        _plain_row(table, names["tpot"], fmt(m.tpot_ms, "latency"), "model (one decode step)")
+        _plain_row(table, names["ttft"], fmt(m.ttft_ms, "latency"),
+                   m.provenance.get("ttft_ms", "model (prefill + one decode step)"))
+        _plain_row(table, names["tpot"], fmt(m.tpot_ms, "latency"), m.provenance.get("tpot_ms", "model (one decode step)"))
         _plain_row(table, names["token_throughput"], f"{m.tokens_per_s:,.0f}", "model (all replicas)")
         if m.usd_per_mtok is not None:
             _plain_row(table, names["token_cost"], fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
     if plan.intent.workload.concurrency:
-        _plain_row(table, names["concurrency"], f"{m.concurrency:,}", "batch x replicas (sequences at once)")
+        _plain_row(table, names["concurrency"], f"{m.concurrency:,}", "sequences held at once, all replicas")
     return table
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 SCHEMA_VERSION = "2"
 
@@ -144,6 +144,16 @@ class Constraint(_Frozen):
     unit: str
     source: str | None = Field(None, description="the words of the request the bound was read from, as the parser "
                                                 "saw them (lower case, numbers in digits); added to the contract")
+    per_device: bool = Field(False, description="a memory bound stated for each device ('per GPU', '每张卡'); "
+                                                "otherwise it holds for the whole deployment; added to the contract")
+
+    @model_serializer(mode="wrap")
+    def _per_device_only_when_set(self, handler):
+        """``per_device`` is written only when true, so every other bound reads as the contract shows it."""
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("per_device"):
+            data.pop("per_device", None)
+        return data
 
     @model_validator(mode="after")
     def _unit_is_canonical(self) -> Constraint:

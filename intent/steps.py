@@ -10,12 +10,24 @@ LOW_PRECISIONS = ("fp8", "int8", "int4")
 GGUF_TYPES = {"fp32": "F32", "fp16": "F16", "bf16": "BF16", "fp8": "Q8_0", "int8": "Q8_0", "int4": "Q4_K_M"}
 
 
-def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection]) -> list[str]:
-    devices = choice.replicas * choice.shards
-    steps = [f"Provision {devices} x {choice.device_name} ({choice.placement})."]
+def _sharding_step(choice: Choice) -> str:
+    parts = [f"tensor parallelism over {choice.tensor_parallel} devices' scale-up links"]
+    if choice.pipeline_parallel > 1:
+        parts.append(f"{choice.pipeline_parallel} pipeline stages across scale-up domains")
+    if choice.expert_parallel > 1:
+        parts.append(f"its experts spread over {choice.expert_parallel} devices")
+    return f"Shard {choice.model_id} across {choice.shards} devices per model instance with " + ", ".join(parts) + "."
+
+
+def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], pools=()) -> list[str]:
+    devices = choice.replicas * choice.devices_per_replica
+    steps = [f"Provision {devices} x {choice.device_name} ({choice.placement}): {choice.layout()}."]
     if choice.shards > 1:
-        steps.append(f"Shard {choice.model_id} across {choice.shards} devices per replica with tensor parallelism "
-                     f"over the devices' scale-up links.")
+        steps.append(_sharding_step(choice))
+    if choice.prefill_workers:
+        steps.append(f"Run {choice.prefill_workers} prefill and {choice.decode_workers} decode worker(s) per replica "
+                     "(disaggregated serving), moving each prompt's KV cache from prefill to decode over the "
+                     "devices' links.")
     if choice.precision in LOW_PRECISIONS:
         steps.append(f"Quantise {choice.model_id} to {choice.precision} with {choice.runtime}, calibrating on a "
                      "few hundred representative inputs; check accuracy against the fp32 reference.")
@@ -24,6 +36,13 @@ def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection]) ->
     steps.extend(_model_preparation(choice))
     steps.append(f"Serve with {choice.serving}: batch size {choice.batch_size}, {choice.replicas} "
                  f"replica{'s' if choice.replicas != 1 else ''}.")
+    for pool in pools[1:]:
+        c = pool.choice
+        steps.append(f"Also provision {c.replicas * c.devices_per_replica} x {c.device_name} ({c.placement}): "
+                     f"{c.layout()}, {c.precision}, batch {c.batch_size}.")
+    if len(pools) > 1:
+        rates = ", ".join(f"{p.choice.device_id} {p.metrics.throughput_rps:,.1f} req/s" for p in pools)
+        steps.append(f"Route requests across the {len(pools)} pools in proportion to their rates ({rates}).")
     for section in policies:
         steps.extend(f"[{section.name}] {step}" for step in section.steps)
     checks = ", ".join(c.describe() for c in intent.constraints)

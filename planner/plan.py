@@ -27,11 +27,29 @@ class Choice(_Frozen):
     precision: str
     batch_size: int
     replicas: int
-    shards: int = Field(1, description="devices each replica is split across (tensor parallel)")
+    shards: int = Field(1, description="devices one model instance is split across (tensor x pipeline parallel)")
     placement: str
     runtime: str
     serving: str
     power_mode: str | None = Field(None, description="the device's power mode (Jetson nvpmodel mode, MaxQ ...)")
+    devices_per_replica: int = Field(1, description="devices one replica uses: shards, or every worker of a "
+                                                    "disaggregated unit")
+    tensor_parallel: int = Field(1, description="tensor-parallel degree within a scale-up domain")
+    pipeline_parallel: int = Field(1, description="pipeline stages, one scale-up domain each")
+    expert_parallel: int = Field(1, description="devices a mixture of experts spreads its experts over")
+    prefill_workers: int | None = Field(None, description="disaggregated serving: prefill workers per replica")
+    decode_workers: int | None = Field(None, description="disaggregated serving: decode workers per replica")
+
+    def layout(self) -> str:
+        """The parallel layout in a few characters: 'TP4', 'TP8xPP2', '1P2D (TP8)', with replicas."""
+        if self.prefill_workers:
+            inner = f"{self.prefill_workers}P{self.decode_workers}D"
+            inner += f" (TP{self.tensor_parallel})" if self.tensor_parallel > 1 else ""
+        else:
+            inner = f"TP{self.tensor_parallel}" if self.tensor_parallel > 1 else "1 device"
+            inner += f"xPP{self.pipeline_parallel}" if self.pipeline_parallel > 1 else ""
+        total = self.devices_per_replica * self.replicas
+        return f"{inner} x{self.replicas} = {total} device{'s' if total != 1 else ''}"
 
 
 class Metrics(_Frozen):
@@ -41,7 +59,7 @@ class Metrics(_Frozen):
     throughput_rps: float
     power_w: float | None
     energy_j: float | None
-    memory_gb: float
+    memory_gb: float = Field(description="device memory the deployment uses, over all its devices")
     cost_usd_per_hour: float | None
     accuracy: float | None
     bound_by: str = Field(description="what limits a batch step: compute or memory bandwidth")
@@ -50,7 +68,9 @@ class Metrics(_Frozen):
     tpot_ms: float | None = Field(None, description="text generation: time per output token")
     tokens_per_s: float | None = Field(None, description="text generation: output tokens per second, all replicas")
     usd_per_mtok: float | None = Field(None, description="text generation: dollars per million output tokens")
-    concurrency: int | None = Field(None, description="sequences the deployment holds at once (batch x replicas)")
+    concurrency: int | None = Field(None, description="sequences the deployment holds at once (batch x decode "
+                                                      "workers x replicas)")
+    memory_per_device_gb: float | None = Field(None, description="device memory one device uses")
     latency_basis: str | None = Field(None, description="what latency_ms is: one batch's service time, or a "
                                                         "percentile at the requested rate")
 
@@ -71,6 +91,13 @@ class Alternative(_Frozen):
     metrics: Metrics
     feasible: bool
     why_not: str
+
+
+class Pool(_Frozen):
+    """One device type's share of a service that several device types serve together."""
+
+    choice: Choice
+    metrics: Metrics
 
 
 class ParetoPoint(_Frozen):
@@ -158,6 +185,9 @@ class ExecutionPlan(_Frozen):
     alternatives: list[Alternative]
     pareto_front: list[ParetoPoint] = Field(default_factory=list, description="filled when asked for (--pareto)")
     job: TrainingJob | None = Field(None, description="training and fine-tuning plans: the job as a whole")
+    pools: list[Pool] = Field(default_factory=list, description="when several device types serve the model "
+                              "together (a cost objective on a mixed inventory): each pool; choice is the "
+                              "largest, metrics the whole service's")
     assumptions: list[str]
     warnings: list[str]
     policies: list[PolicySection]

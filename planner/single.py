@@ -13,20 +13,33 @@ import numpy as np
 
 from hardware import Catalog, Inventory
 from intent.schema import Intent
+from planner.defaults import NO_DEFAULTS, RequestDefaults, floor_note
 from planner.errors import InfeasibleError
 from planner.figures import fmt
 from planner.perf.factors import runtime_for
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
-from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, SolverReport
+from planner.perf.serving import SERVED_BASIS
+from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates
-from planner.search.prune import explanation_mask, front_mask, pareto_mask, replica_grid, satisfying_mask
+from planner.search.prune import (
+    deployment_grid,
+    explanation_mask,
+    front_mask,
+    pareto_mask,
+    replica_grid,
+    satisfying_mask,
+)
 from planner.solve.chooser import (
+    RATES,
     Chooser,
     SolverSettings,
     best_reachable,
     conflict_core,
+    devices_per_replica,
     feasible,
+    metric_of,
     objective_of,
+    sequences_per_replica,
 )
 from planner.solve.explain import (
     Conflict,
@@ -37,6 +50,7 @@ from planner.solve.explain import (
     summarise_conflicts,
     violations,
 )
+from planner.solve.mix import Mix, best_mix, mix_cells, wants_mix
 
 ALTERNATIVES = 3
 
@@ -55,14 +69,31 @@ class PlanningResult:
     solver: SolverReport
     assumptions: list[str]
     pareto_front: list[ParetoPoint] = field(default_factory=list)
+    pools: list[Pool] = field(default_factory=list)
 
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                 settings: SolverSettings | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
                 inventory: Inventory | None = None, alternatives: int = ALTERNATIVES,
-                pareto: bool = False) -> PlanningResult:
+                pareto: bool = False, defaults: RequestDefaults = NO_DEFAULTS) -> PlanningResult:
+    """Plan one request; ``defaults`` (planner.defaults) adds its default bounds and quality floor,
+    which the result's assumptions name (and an infeasible report's notes)."""
+    try:
+        result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
+                       pareto, defaults)
+    except InfeasibleError as exc:
+        if defaults.assumptions:
+            exc.report = exc.report.model_copy(update={"notes": exc.report.notes + defaults.assumptions})
+        raise
+    result.assumptions[:0] = defaults.assumptions
+    return result
+
+
+def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | None, added_latency: AddedLatency,
+          inventory: Inventory | None, alternatives: int, pareto: bool, defaults: RequestDefaults) -> PlanningResult:
     settings = settings or SolverSettings()
-    candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory)
+    candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
+                                  keep_model=defaults.keeps if defaults.floor is not None else None)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
@@ -70,7 +101,11 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     concurrency = intent.workload.concurrency
     replicas = replica_grid(grid, intent.constraints, concurrency)
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
+    mix = best_mix(candidates.cells(mix_cells(grid, intent.constraints, concurrency)), intent, inventory, settings) \
+        if wants_mix(intent, inventory, objective) else None
     if not feasible_cells.any():
+        if mix is not None:
+            return _mixed(mix, intent, catalog, objective, settings, [], None)
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     if not is_default:
         _require_known_objective(grid, feasible_cells, objective)
@@ -105,7 +140,9 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         + ["fewest replicas", "catalog order"], candidates=len(rows), time_limit_s=settings.time_limit_s,
         seed=settings.seed, workers=settings.workers,
     )
-    assumptions = []
+    assumptions = serving_assumptions(intent, row)
+    if candidates.left_out:
+        assumptions.append(floor_note(defaults, candidates.left_out))
     if is_default:
         assumptions.append("no objective stated: minimised cost per hour (configurations with a known price first), "
                            "then latency, then power")
@@ -115,9 +152,80 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         assumptions.append(f"planned on the inventory only ({', '.join(f'{d.count} x {d.id}' for d in inventory.devices)})")
     if any(c.metric.value in ("power", "cost") for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
+    for c in intent.constraints:
+        if c.metric.value == "memory":
+            assumptions.append(f"the memory bound ({c.describe()}) applies " + (
+                "to each device, as stated ('per GPU')" if c.per_device else
+                "to the whole deployment, all devices of all replicas together (say 'per GPU' to bound each device)"))
     why = _why(intent, objective, is_default, checks, row, solution)
     front = _front(candidates, feasible_cells, objective, replicas, row, catalog) if pareto else []
+    single, mixed = deployment_value(row, objective[0], solution.replicas), mix and mix.value(objective[0])
+    if mixed is not None and (single is None or mixed < single * (1 - 1e-9)):
+        runner_up = Alternative(choice=choice, metrics=metrics, feasible=True,
+                                why_not=f"one device type reaches {fmt(single, objective[0])}, the mix of "
+                                        f"{len(mix.rows)} {fmt(mixed, objective[0])}")
+        return _mixed(mix, intent, catalog, objective, settings, [runner_up, *alternatives], front)
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front)
+
+
+def _mixed(mix: Mix, intent: Intent, catalog: Catalog, objective, settings: SolverSettings,
+           alternatives: list[Alternative], front) -> PlanningResult:
+    """A plan whose service several device types share (planner.solve.mix)."""
+    pools = [Pool(choice=_choice(r, n, catalog), metrics=_metrics(r, n)) for r, n in zip(mix.rows, mix.replicas)]
+    checks = []
+    for c in intent.constraints:
+        predicted = mix.value(metric_of(c), c.op)
+        slack = None if predicted is None else (c.value - predicted if c.op == "<=" else predicted - c.value)
+        checks.append(ConstraintCheck(constraint=c, predicted=predicted, slack=slack,
+                                      binding=slack is not None and abs(slack) <= 0.05 * max(abs(c.value), 1e-9)))
+    shares = ", ".join(f"{p.choice.replicas} x {p.choice.device_id} ({p.choice.layout()})" for p in pools)
+    reached = fmt(mix.value(objective[0]), objective[0])
+    why = [f"objective: {objective[1]} {objective[0]}, reached {reached} with {len(pools)} device types together: {shares}"]
+    why += [f"{c.constraint.describe()} holds: predicted {fmt(c.predicted, c.constraint.metric.value)} over the pools"
+            for c in checks if c.predicted is not None]
+    report = SolverReport(status="OPTIMAL", objective=f"{objective[1]} {objective[0]}",
+                          objective_value=mix.value(objective[0]) or 0.0, tie_breakers=["fewest devices"],
+                          candidates=len(mix.rows), time_limit_s=settings.time_limit_s, seed=settings.seed,
+                          workers=settings.workers)
+    assumptions = serving_assumptions(intent, mix.rows[0])
+    assumptions.append(f"served by {len(pools)} device types together (as Mélange does): rates and sequences add "
+                       "up across the pools; TTFT, TPOT and latency are the slowest pool's (planner/solve/mix.py)")
+    return PlanningResult(pools[0].choice, _mix_metrics(mix, pools), False, checks, why, alternatives, report,
+                          assumptions, front or [], pools)
+
+
+def _mix_metrics(mix: Mix, pools: list[Pool]) -> Metrics:
+    """The whole service's figures: sums of what adds up, the slowest pool's times."""
+    total = {k: mix.value(m) for k, m in (("throughput_rps", "throughput"), ("power_w", "power"),
+                                             ("cost_usd_per_hour", "cost"), ("tokens_per_s", "token_throughput"),
+                                             ("memory_gb", "memory"))}
+    slowest = {k: max((getattr(p.metrics, k) for p in pools if getattr(p.metrics, k) is not None), default=None)
+               for k in ("latency_ms", "ttft_ms", "tpot_ms", "memory_per_device_gb")}
+    cost, tokens = total["cost_usd_per_hour"], total["tokens_per_s"]
+    first = pools[0].metrics
+    return Metrics(**total, **slowest, energy_j=None if total["power_w"] is None else total["power_w"] / total[
+        "throughput_rps"], accuracy=min(p.metrics.accuracy for p in pools) if all(
+        p.metrics.accuracy is not None for p in pools) else None, bound_by=first.bound_by,
+        provenance={**first.provenance, "throughput_rps": "sum over the pools (planner/solve/mix.py)"},
+        usd_per_mtok=None if cost is None or not tokens else cost / (tokens * 3600) * 1e6,
+        concurrency=sum(p.metrics.concurrency or 0 for p in pools))
+
+
+def serving_assumptions(intent: Intent, row: Estimate) -> list[str]:
+    """What a text-generation plan assumed: the request shape, and how a served replica is figured."""
+    if row.prompt_tokens is None or row.latency_basis != SERVED_BASIS:
+        return []
+    w = intent.workload
+    stated = [name for name, v in (("prompt", w.prompt_tokens), ("output", w.output_tokens)) if v is not None]
+    shape = (f"request shape: {row.prompt_tokens} prompt + {row.output_tokens} output tokens ("
+             + ("as stated" if len(stated) == 2 else
+                f"{' and '.join(stated) + ' as stated, the rest ' if stated else ''}the documented default for "
+                f"{intent.task.value if intent.task else 'the task'}, planner/data/perf-factors.yaml request_shape; "
+                "say e.g. '2000-token prompts, 300-token answers' to change it") + ")")
+    serving = ("LLM serving figures are a replica at its full rate with continuous batching "
+               "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
+               f"{row.precision} serving precision within 90% of device memory")
+    return [shape, serving]
 
 
 def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen: Estimate,
@@ -126,15 +234,19 @@ def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen
     grid = candidates.grid
     cells = list(zip(*np.nonzero(front_mask(grid, feasible_cells, objective, replicas))))
     metric, sense = objective
-    values = grid.metric(metric)
+    values = deployment_grid(grid, metric, replicas, per_replica=metric in RATES)
     cells.sort(key=lambda gk: (np.nan_to_num(values[gk], nan=np.inf) * (1 if sense == "minimize" else -1), gk))
     points = []
     for g, k in cells[:MAX_FRONT]:
         row, r = grid.prediction(g, k), int(replicas[g, k])
-        same = (row.model_id, row.device_id, row.precision, row.batch_size, row.shards, row.placement) == \
-            (chosen.model_id, chosen.device_id, chosen.precision, chosen.batch_size, chosen.shards, chosen.placement)
+        same = _identity(row) == _identity(chosen)
         points.append(ParetoPoint(choice=_choice(row, r, catalog), metrics=_metrics(row, r), chosen=same))
     return points
+
+
+def _identity(row: Estimate) -> tuple:
+    return (row.model_id, row.device_id, row.precision, row.batch_size, row.shards, row.placement,
+            getattr(row, "prefill_workers", None), getattr(row, "decode_workers", None))
 
 
 def _require_known_objective(grid, feasible_cells, objective) -> None:
@@ -155,17 +267,30 @@ def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
                   precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
                   placement=row.placement,
-                  runtime=rule.runtime, serving=rule.serving, power_mode=row.power_mode)
+                  runtime=rule.runtime, serving=rule.serving, power_mode=row.power_mode,
+                  **layout_of(row))
+
+
+def layout_of(row: Estimate) -> dict:
+    """The parallel layout of a row (a served LLM's, else its shards as tensor parallel)."""
+    return {"devices_per_replica": devices_per_replica(row),
+            "tensor_parallel": getattr(row, "tensor_parallel", row.shards),
+            "pipeline_parallel": getattr(row, "pipeline_parallel", 1),
+            "expert_parallel": getattr(row, "expert_parallel", 1),
+            "prefill_workers": getattr(row, "prefill_workers", None),
+            "decode_workers": getattr(row, "decode_workers", None)}
 
 
 def _metrics(row: Estimate, replicas: int) -> Metrics:
     return Metrics(
         latency_ms=row.latency_ms, throughput_rps=row.throughput_rps * replicas,
-        power_w=deployment_value(row, "power", replicas), energy_j=row.energy_j, memory_gb=row.memory_gb,
+        power_w=deployment_value(row, "power", replicas), energy_j=row.energy_j,
+        memory_gb=deployment_value(row, "memory", replicas), memory_per_device_gb=row.memory_gb,
         cost_usd_per_hour=deployment_value(row, "cost", replicas), accuracy=row.accuracy,
         bound_by=row.bound_by, provenance=row.provenance, ttft_ms=row.ttft_ms, tpot_ms=row.tpot_ms,
         tokens_per_s=None if row.tokens_per_s is None else row.tokens_per_s * replicas,
-        usd_per_mtok=row.usd_per_mtok, concurrency=row.batch_size * replicas, latency_basis=row.latency_basis,
+        usd_per_mtok=row.usd_per_mtok, concurrency=sequences_per_replica(row) * replicas,
+        latency_basis=row.latency_basis,
     )
 
 
@@ -179,8 +304,9 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
         lines.append(f"{c.constraint.describe()} {state}: predicted {fmt(c.predicted, c.constraint.metric.value)}"
                      + (f", slack {fmt(c.slack, c.constraint.metric.value)}" if c.slack is not None else ""))
     if intent.workload.concurrency:
+        held = sequences_per_replica(row)
         lines.append(f"concurrency {intent.workload.concurrency} held: {solution.replicas} replica(s) x "
-                     f"batch {row.batch_size} = {solution.replicas * row.batch_size} sequences at once")
+                     f"{held} sequences = {solution.replicas * held} at once")
     elif solution.replicas > 1:
         lines.append(f"{solution.replicas} replicas are needed to reach the throughput bound")
     return lines

@@ -78,8 +78,9 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "chips": extra.get("chips"), "cores": extra.get("cores"), "on_chip_memory_mb": extra.get("on_chip_memory_mb"),
         "external_memory": extra.get("external_memory"), "host_link_gbs": extra.get("host_link_gbs"),
         "interconnect": row["interconnect"] or None,
-        "interconnect_gbs": link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None,
-        "max_group": group_size(row["interconnect"]),
+        "interconnect_gbs": extra.get("interconnect_gbs") or (
+            link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None),
+        "max_group": extra.get("max_group") or group_size(row["interconnect"]),
         "mig_instances": extra.get("mig_instances") or mig_instances(row["interconnect"]),
         "confidential_computing": extra.get("confidential_computing"), "datacenter_use": extra.get("datacenter_use"),
         "cloud_usd_per_hour": extra.get("cloud_usd_per_hour"), "purchase_usd": extra.get("purchase_usd"),

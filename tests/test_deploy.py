@@ -65,7 +65,8 @@ def flag(args, name):
 
 
 def test_a_70b_plan_with_tensor_parallelism(llm_plan, catalog):
-    assert llm_plan.choice.shards == 2 and llm_plan.choice.serving == "vLLM"
+    c = llm_plan.choice
+    assert c.tensor_parallel >= 2 and c.serving == "vLLM"
     objects = kubernetes_manifests(llm_plan, catalog)
     for obj in objects:
         validate(obj)
@@ -73,11 +74,12 @@ def test_a_70b_plan_with_tensor_parallelism(llm_plan, catalog):
     container = server(objects)
     args = argv(container)
     assert args[:3] == ["vllm", "serve", "meta-llama/Llama-3.1-70B-Instruct"]  # the Hugging Face repo id
-    assert flag(args, "--tensor-parallel-size") == "2" and flag(args, "--pipeline-parallel-size") == "1"
+    assert flag(args, "--tensor-parallel-size") == str(c.tensor_parallel)
+    assert flag(args, "--pipeline-parallel-size") == str(c.pipeline_parallel)
     assert flag(args, "--max-num-seqs") == str(llm_plan.choice.batch_size)
     assert flag(args, "--quantization") == "fp8" and flag(args, "--kv-cache-dtype") == "fp8"
     assert int(flag(args, "--max-model-len")) == 512 + 256  # the request shape the plan is for
-    assert container["resources"]["limits"]["nvidia.com/gpu"] == "2"  # TP x PP
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == str(c.tensor_parallel * c.pipeline_parallel)
     pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
     assert any(v.get("emptyDir", {}).get("medium") == "Memory" for v in pod["volumes"])  # /dev/shm for NCCL
     trigger = next(o for o in objects if o["kind"] == "ScaledObject")["spec"]["triggers"][0]
@@ -150,7 +152,7 @@ def test_dra_claims_the_planned_device_by_its_attributes(llm_plan, catalog):
     claim = objects[0]
     assert claim["kind"] == "ResourceClaimTemplate" and claim["apiVersion"] == "resource.k8s.io/v1"
     request = claim["spec"]["spec"]["devices"]["requests"][0]["exactly"]
-    assert request["deviceClassName"] == "gpu.nvidia.com" and request["count"] == 2
+    assert request["deviceClassName"] == "gpu.nvidia.com" and request["count"] == llm_plan.choice.devices_per_replica
     assert '"NVIDIA H100 80GB HBM3"' in request["selectors"][0]["cel"]["expression"]
     pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
     assert pod["resourceClaims"][0]["resourceClaimTemplateName"] == claim["metadata"]["name"]
@@ -199,7 +201,7 @@ def test_mig_slices_are_requested_as_the_device_plugin_names_them(tmp_path):
 
 RUNTIME_PLANS = {
     "vllm": ["serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", "chatbot on an AMD MI300X"],
-    "llamacpp": ["serve llama 3.2 1b on a jetson orin nano", "serve qwen2.5 7b on an AMD EPYC"],
+    "llamacpp": ["serve llama 3.2 1b on a jetson orin nano", "serve qwen2.5 7b on an AMD EPYC, first token within 2 s, 8 tokens/s per user"],
     "triton": ["classify images in 10 ms on an NVIDIA L4", "classify images on a raspberry pi 5"],
     "trtllm": ["summarize articles on an NVIDIA L4"],
     "ovms": ["detect objects on Intel CPUs"],
@@ -256,7 +258,7 @@ def test_every_launch_option_carries_its_documentation():
             assert option.docs.startswith("https://"), (name, option.flag)
 
 
-def test_emit_kserve_writes_an_inferenceservice_with_its_servingruntime(tmp_path, catalog):
+def test_emit_kserve_writes_an_inferenceservice_with_its_servingruntime(tmp_path, catalog, llm_plan):
     assert main(["plan", "--offline", "--no-history", "--emit", "kserve", "-o", str(tmp_path),
                  "serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s"]) == 0
     (written,) = tmp_path.glob("*.yaml")
@@ -269,7 +271,8 @@ def test_emit_kserve_writes_an_inferenceservice_with_its_servingruntime(tmp_path
     assert runtime["spec"]["supportedModelFormats"][0]["name"] == isvc["spec"]["predictor"]["model"]["modelFormat"]["name"]
     container = runtime["spec"]["containers"][0]
     assert container["name"] == "kserve-container" and argv(container)[:2] == ["vllm", "serve"]
-    assert container["resources"]["limits"]["nvidia.com/gpu"] == "2"
+    c = llm_plan.choice  # the same request, planned in process
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == str(c.tensor_parallel * c.pipeline_parallel)
     assert scaler["spec"]["scaleTargetRef"]["name"] == isvc["metadata"]["name"] + "-predictor"
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from intent import parse, plan
 from planner import InfeasibleError
+from planner.defaults import request_defaults
 from planner.search.candidates import build_candidates
 from planner.solve.chooser import SolverSettings, deployment_figure, replicas_needed
 
@@ -15,11 +16,13 @@ MAX_REPLICAS = SolverSettings().max_replicas
 
 
 def brute_force_best(text: str, catalog) -> float:
-    """The best objective value over every candidate that meets every bound, by plain enumeration."""
-    intent = parse(text, offline=True)
+    """The best objective value over every candidate that meets every bound (the request's and the
+    defaults it gets), by plain enumeration."""
+    defaults = request_defaults(parse(text, offline=True))
+    intent = defaults.applied(parse(text, offline=True))
     metric, sense = intent.objective.metric.value, intent.objective.sense.value
     best = None
-    for row in build_candidates(intent, catalog).rows:
+    for row in build_candidates(intent, catalog, keep_model=defaults.keeps).rows:
         replicas = replicas_needed(row, intent.constraints, MAX_REPLICAS)
         if replicas > MAX_REPLICAS:
             continue
@@ -194,7 +197,9 @@ def test_a_model_larger_than_one_device_is_sharded(catalog):
     result = plan(text, offline=True)
     assert result.choice.shards >= 2  # 140 GB of fp16 weights do not fit in 80 GB
     device = catalog.device(result.choice.device_id)
-    assert result.metrics.memory_gb <= device.memory_gb.value
+    assert result.metrics.memory_per_device_gb <= device.memory_gb.value
+    assert result.metrics.memory_gb == pytest.approx(result.metrics.memory_per_device_gb
+                                                     * result.choice.devices_per_replica * result.choice.replicas)
     assert result.choice.shards <= device.max_group.value
     assert any("tensor parallelism" in step for step in result.steps)
     assert math.isclose(result.metrics.latency_ms, brute_force_best(text, catalog), rel_tol=1e-3)

@@ -19,6 +19,8 @@ Rules, in order, for each quantity:
    round; other token rates are ``token_throughput``; a price per token is ``token_cost``.
 6. Jobs: a duration in hours, days or weeks bounds the whole job (``job_time``); in a training,
    fine-tuning or batch job, a dollar amount with no period is the job's total (``job_cost``).
+7. A memory size followed by "per GPU" (or preceded by 每张卡) bounds each device (``per_device``);
+   any other memory bound holds for the whole deployment.
 
 Every window a rule looks at is bounded in length, so a request is read in time linear in its size.
 """
@@ -51,6 +53,7 @@ class Bound:
     value: float
     start: int
     end: int = 0
+    per_device: bool = False
 
 
 @dataclass
@@ -112,9 +115,19 @@ class ConstraintReader:
             self.assumptions.append(q.note)
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
+        each = kind == "memory" and self._per_device(q)
         if q.is_range:
-            return [Bound(kind, ">=", q.low, q.start), Bound(kind, "<=", q.value, q.start)]
-        return [Bound(kind, op or NATURAL_OP[Metric(kind)], q.value, q.start)]
+            return [Bound(kind, ">=", q.low, q.start, per_device=each), Bound(kind, "<=", q.value, q.start,
+                                                                              per_device=each)]
+        return [Bound(kind, op or NATURAL_OP[Metric(kind)], q.value, q.start, per_device=each)]
+
+    def _per_device(self, q: Quantity) -> bool:
+        """A memory size for each device: "16 GB per GPU", "每张卡24GB" (rule 7)."""
+        clause_start, clause_end = self.space.clause_bounds(q.start)
+        after = self.space.text[q.end:min(clause_end, q.end + 24)]
+        before = self.space.text[max(clause_start, q.start - 12):q.start]
+        words = self.lex.words("per_device_words")
+        return bool(words.scan(" " + " ".join(after.split()[:4])) or words.scan(before))
 
     def _metric(self, q: Quantity, previous: Quantity | None) -> str | None:
         """The metric a quantity bounds, from its unit and the words around it (rules 5 and 6)."""
@@ -276,5 +289,5 @@ def _merge(bounds: list[Bound], text: str) -> tuple[list[Constraint], list[tuple
             chosen[key] = b
     ordered = sorted(chosen.values(), key=lambda b: (b.start, b.op != ">="))
     constraints = [Constraint(metric=Metric(b.metric), op=b.op, value=b.value, unit=CANONICAL_UNITS[Metric(b.metric)],
-                              source=text[b.start:b.end].strip() or None) for b in ordered]
+                              source=text[b.start:b.end].strip() or None, per_device=b.per_device) for b in ordered]
     return constraints, [(b.start, b.end) for b in ordered], warnings

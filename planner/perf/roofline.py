@@ -179,6 +179,9 @@ class Grid:
     says which cells hold the model in device memory.
     """
 
+    #: The type of a cell's estimate (a subclass may carry more fields).
+    estimate_type = Estimate
+
     def __init__(self, configs: ConfigTable | Sequence[Config], batch_sizes: list[int], f: PerfFactors,
                  corrections: dict | None = None):
         t = configs if isinstance(configs, ConfigTable) else ConfigTable.of(configs)
@@ -358,7 +361,7 @@ class Grid:
                 note = self.measured[(g, k)]
                 provenance = {**provenance, "latency_ms": note, "throughput_rps": note}
             # model_construct: every field is computed here from validated catalog entries.
-            out.append(Estimate.model_construct(
+            out.append(self.estimate_type.model_construct(
                 model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
                 placement=x.placement, latency_ms=latency[i], throughput_rps=throughput[i], power_w=power[i],
                 energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i], accuracy=accuracy[i],

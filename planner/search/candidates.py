@@ -17,6 +17,7 @@ import numpy as np
 
 from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
 from intent.schema import Intent
+from planner.defaults import DEFAULT_SOURCE
 from planner.errors import MissingTaskError
 from planner.perf.configs import ConfigTable
 from planner.perf.factors import PerfFactors, load_factors
@@ -34,6 +35,7 @@ from planner.perf.roofline import (
     support_codes,
     supports,
 )
+from planner.perf.serving import ServingGrid, load_serving, served, serving_batches
 
 #: A placement rule from the policy layer: returns why (device, placement) is not allowed, or None.
 PlacementRule = Callable[[Device, str], "str | None"]
@@ -46,6 +48,7 @@ class CandidateSet:
 
     grid: Grid | None
     excluded: Counter = field(default_factory=Counter)
+    left_out: list[str] = field(default_factory=list)  # models a quality floor left out
 
     def cells(self, mask: np.ndarray) -> list[Estimate]:
         """Estimates for the cells of ``mask`` (row-major: configuration, then batch size)."""
@@ -94,12 +97,18 @@ Pool = tuple[Device, "InventoryItem | None", list[str]]
 
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                      factors: PerfFactors | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
-                     inventory: Inventory | None = None) -> CandidateSet:
+                     inventory: Inventory | None = None,
+                     keep_model: Callable[[ModelVariant], bool] | None = None) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
-    prices and counts."""
+    prices and counts; with ``keep_model`` (a quality floor), only the models it keeps."""
     factors = factors or load_factors()
     models = intent_models(intent, catalog)
     excluded: Counter = Counter()
+    left_out = [m.id for m in models if keep_model is not None and not keep_model(m)]
+    models = [m for m in models if m.id not in left_out]
+    if left_out and not models:
+        excluded["quality floor (a default): no model of the task reaches it; set --no-defaults or state your "
+                 "own bounds"] = len(left_out)
     pools: list[Pool] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
@@ -113,15 +122,48 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
         placements = allowed_placements(device, offered, intent, rules, excluded)
         if placements:
             pools.append((device, item, placements))
-    table = enumerate_configs(pools, models, precision_choices(intent, factors), factors, excluded)
+    serving = load_serving()
+    table = enumerate_configs(pools, models, precision_choices(intent, factors), factors, excluded,
+                              pipeline_degrees=tuple(serving.pipeline_degrees))
     if table is None:
-        return CandidateSet(grid=None, excluded=excluded)
-    grid = Grid(with_power_modes(table), factors.batch_sizes, factors, stored_corrections(catalog, factors))
+        return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
+    table = with_power_modes(with_request_shape(table, intent))
+    batches = serving_batches(models, intent.workload.concurrency, factors.batch_sizes, serving)
+    grid = ServingGrid(table, batches, factors, stored_corrections(catalog, factors), serving,
+                       disaggregate=time_bound(intent))
     grid.add_latency(added_latency)
     grid.serve(requested_rate(intent), factors.serving_overhead_ms)
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
-    return CandidateSet(grid=grid, excluded=excluded)
+    return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
+
+
+#: The metrics on which a disaggregated unit can beat an aggregated one: it removes the prefills
+#: from the decode batch (TPOT, latency) at the price of devices that prefill only, so it never
+#: serves more tokens per device (planner.perf.serving); without a bound or objective on these
+#: its candidates are left out, which changes no plan. The defaults' interactive bounds
+#: (planner.defaults) are loose enough that they are not counted: it keeps a plain request fast.
+TIME_METRICS = ("ttft", "tpot", "latency")
+
+
+def time_bound(intent: Intent) -> bool:
+    """Whether the request bounds or optimises a time a disaggregated unit can improve."""
+    metrics = {c.metric.value for c in intent.constraints if c.source != DEFAULT_SOURCE}
+    if intent.objective is not None:
+        metrics.add(intent.objective.metric.value)
+    metrics |= {t.metric.value for t in intent.tie_breakers}
+    return bool(metrics & set(TIME_METRICS))
+
+
+def with_request_shape(table: ConfigTable, intent: Intent) -> ConfigTable:
+    """The request's stated prompt and output tokens on every configuration (NaN where it states
+    none: the model's documented shape then applies)."""
+    w = intent.workload
+    if w.prompt_tokens is None and w.output_tokens is None:
+        return table
+    n = len(table)
+    return replace(table, prompt=np.full(n, np.nan if w.prompt_tokens is None else float(w.prompt_tokens)),
+                   output=np.full(n, np.nan if w.output_tokens is None else float(w.output_tokens)))
 
 
 def with_power_modes(table: ConfigTable) -> ConfigTable:
@@ -152,12 +194,15 @@ def precision_choices(intent: Intent, factors: PerfFactors) -> list[str]:
 
 
 def enumerate_configs(pools: list[Pool], models: list[ModelVariant], precisions: list[str], factors: PerfFactors,
-                      excluded: Counter, count_caps_replicas: bool = True) -> ConfigTable | None:
+                      excluded: Counter, count_caps_replicas: bool = True,
+                      pipeline_degrees: tuple[int, ...] = ()) -> ConfigTable | None:
     """Every (device, placement, model, precision, shard degree) that is possible, in that
     order (devices and models as given), as one table; None when there is none. Why the
     impossible (device, model, precision) triples are impossible is counted in ``excluded``,
     once per placement. An inventory entry's slot count caps one plan's replicas; a fleet
-    shares it among workloads (``count_caps_replicas=False``) and counts it itself."""
+    shares it among workloads (``count_caps_replicas=False``) and counts it itself.
+    ``pipeline_degrees`` adds layouts of whole scale-up groups in pipeline stages for served
+    LLMs (planner.perf.serving): a shard degree of group x p."""
     if not pools or not models:
         return None
     devices = [device for device, _, _ in pools]
@@ -169,15 +214,16 @@ def enumerate_configs(pools: list[Pool], models: list[ModelVariant], precisions:
     for d, (_, _, placements) in enumerate(pools):
         slot_place[d, :len(placements)] = [names.index(p) for p in placements]
     placed = np.arange(slot_place.shape[1])[None, :] < places[:, None]  # D x slots
+    degrees = shard_degrees(pools, factors, pipeline_degrees)
     possible = (placed[:, :, None, None, None] & (codes == SUPPORTED)[:, None, :, :, None]
-                & _shardable(pools, models, factors)[:, None, :, None, :])
+                & _shardable(pools, models, degrees, pipeline_degrees)[:, None, :, None, :])
     d, slot, m, p, s = np.nonzero(possible)
     if not len(d):
         return None
     items = [item for _, item, _ in pools]
     return ConfigTable(
         tuple(devices), tuple(models), tuple(precisions), tuple(names), device=d, model=m, precision=p,
-        placement=slot_place[d, slot], shards=np.array(factors.shard_degrees, dtype=np.int64)[s],
+        placement=slot_place[d, slot], shards=np.array(degrees, dtype=np.int64)[s],
         share=np.array([item.share if item else 1.0 for item in items])[d],
         usd_per_hour=np.array([np.nan if item is None or item.usd_per_hour is None else item.usd_per_hour
                                for item in items], dtype=float)[d],
@@ -185,15 +231,32 @@ def enumerate_configs(pools: list[Pool], models: list[ModelVariant], precisions:
                            dtype=float)[d])
 
 
-def _shardable(pools: list[Pool], models: list[ModelVariant], factors: PerfFactors) -> np.ndarray:
+def shard_degrees(pools: list[Pool], factors: PerfFactors, pipeline_degrees: tuple[int, ...] = ()) -> list[int]:
+    """The devices-per-replica degrees a table may hold: the tensor-parallel degrees, and whole
+    scale-up groups in ``pipeline_degrees`` stages."""
+    groups = {_group_limit(device, None) for device, _, _ in pools}
+    stacked = {g * p for g in groups if g > 1 for p in pipeline_degrees}
+    return sorted(set(factors.shard_degrees) | stacked)
+
+
+def _shardable(pools: list[Pool], models: list[ModelVariant], degrees: list[int],
+               pipeline_degrees: tuple[int, ...] = ()) -> np.ndarray:
     """Which shard degrees (D x M x degrees) a model may be split across on a device: one
     always; more only for autoregressive models on devices with a stated scale-up group and
     link bandwidth, up to the group size and the inventory's count; never on slices of a
-    shared device."""
-    degrees = np.array(factors.shard_degrees)
+    shared device. Served LLMs may also take whole groups in pipeline stages (up to the
+    inventory's count)."""
+    degrees = np.array(degrees)
     limit = np.array([_group_limit(device, item) for device, item, _ in pools], dtype=float)
     autoregressive = np.array([m.kind.value == "autoregressive" for m in models], dtype=bool)
     split = autoregressive[None, :, None] & (degrees[None, None, :] <= limit[:, None, None])
+    if pipeline_degrees:
+        group = np.array([_group_limit(device, None) for device, _, _ in pools], dtype=float)
+        count = np.array([np.inf if item is None else (0 if item.sharing is not None else item.count)
+                          for _, item, _ in pools], dtype=float)
+        stages = degrees[None, :] / group[:, None]
+        staged = (group[:, None] > 1) & np.isin(stages, pipeline_degrees) & (degrees[None, :] <= count[:, None])
+        split |= np.array([served(m) for m in models], dtype=bool)[None, :, None] & staged[:, None, :]
     return split | (degrees == 1)[None, None, :]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from intent.schema import Constraint
 from planner.perf.roofline import Grid
-from planner.solve.chooser import RATES, REPLICATED
+from planner.solve.chooser import RATES, REPLICATED, metric_of
 
 TIE_BREAKERS = ("cost", "latency", "power")
 
@@ -43,8 +43,8 @@ def replica_grid(grid: Grid, constraints: list[Constraint], concurrency: int | N
                 need = np.maximum(need, np.nan_to_num(np.ceil(c.value / grid.metric(c.metric.value) - 1e-9),
                                                       nan=np.inf, posinf=np.inf))
     if concurrency:
-        batch = np.array(grid.batch_sizes, dtype=float)[None, :]
-        need = np.maximum(need, np.ceil(concurrency / batch))
+        held = getattr(grid, "held", np.array(grid.batch_sizes, dtype=float)[None, :])
+        need = np.maximum(need, np.ceil(concurrency / held))
     return need
 
 
@@ -62,7 +62,7 @@ def satisfying_mask(grid: Grid, constraints: list[Constraint], replicas: np.ndar
     """Cells that fit, need at most ``max_replicas`` replicas and meet every bound."""
     mask = grid.fits & (replicas <= grid.replica_caps(max_replicas))
     for c in constraints:
-        values = deployment_grid(grid, c.metric.value, replicas)
+        values = deployment_grid(grid, metric_of(c), replicas)
         slack = 1e-9 * max(1.0, abs(c.value))
         with np.errstate(invalid="ignore"):
             ok = values <= c.value + slack if c.op == "<=" else values >= c.value - slack
@@ -78,7 +78,7 @@ def explanation_mask(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
     ways cannot be ordered; then nothing is pruned."""
     ops: dict[str, set[str]] = {}
     for c in constraints:
-        ops.setdefault(c.metric.value, set()).add(c.op)
+        ops.setdefault(metric_of(c), set()).add(c.op)
     if any(len(o) > 1 for o in ops.values()):
         return grid.fits.copy()
     dims = [(metric, "<=" in o) for metric, o in sorted(ops.items())]

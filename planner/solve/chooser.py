@@ -49,13 +49,16 @@ from planner.solve.budget import TimeBudget
 from planner.solve.cpsat import cp_model
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
+         "memory_per_device": 1_000,
          "cost": 1_000_000, "accuracy": 1_000_000, "ttft": 1_000, "tpot": 1_000, "token_throughput": 1_000,
          "token_cost": 1_000_000}
 FIELD = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
          "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy", "ttft": "ttft_ms",
          "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok"}
-#: Metrics that add up over replicas (the rest are the same on every replica).
-REPLICATED = {"throughput", "power", "cost", "token_throughput"}
+#: Metrics that add up over replicas (the rest are the same on every replica). Memory is the
+#: deployment's, over every device of every replica; ``memory_per_device`` is one device's
+#: (a bound stated "per GPU").
+REPLICATED = {"throughput", "power", "cost", "token_throughput", "memory"}
 #: Rates whose floor is reached by adding replicas.
 RATES = ("throughput", "token_throughput")
 DEFAULT_TIE_BREAKERS = [("cost", "minimize"), ("latency", "minimize"), ("power", "minimize")]
@@ -96,7 +99,30 @@ class Solution:
 
 
 def value(row: Estimate, metric: str) -> float | None:
+    """A row's figure for one replica: ``memory`` over all the replica's devices."""
+    if metric == "memory":
+        return row.memory_gb * devices_per_replica(row)
+    if metric == "memory_per_device":
+        return row.memory_gb
     return getattr(row, FIELD[metric])
+
+
+def devices_per_replica(row: Estimate) -> int:
+    """Devices one replica uses (a served LLM's layout, else its shards)."""
+    return getattr(row, "devices_per_replica", None) or row.shards
+
+
+def sequences_per_replica(row: Estimate) -> int:
+    """Sequences (requests) one replica holds at once: a served LLM's concurrency, else its batch."""
+    return getattr(row, "concurrency", None) or row.batch_size
+
+
+def metric_of(c: Constraint) -> str:
+    """The figure a bound tests: a memory bound stated per device tests one device's memory,
+    any other memory bound the whole deployment's."""
+    if c.metric == Metric.MEMORY and c.per_device:
+        return "memory_per_device"
+    return c.metric.value
 
 
 #: The largest scaled figure the model holds. A bound beyond it (1e40 ms) means the same as one at
@@ -125,7 +151,7 @@ def replicas_needed(row: Estimate, constraints: list[Constraint], max_replicas: 
             rate = value(row, c.metric.value)
             need = max(need, max_replicas + 1 if not rate else math.ceil(c.value / rate - 1e-9))
     if concurrency:
-        need = max(need, math.ceil(concurrency / row.batch_size))
+        need = max(need, math.ceil(concurrency / sequences_per_replica(row)))
     return min(need, max_replicas + 1)
 
 
@@ -194,7 +220,7 @@ class Formulation:
 
     def add_bound(self, c: Constraint) -> None:
         """A hard bound; rows with no figure for the metric are ruled out by it."""
-        row_values = self.figures(c.metric.value)
+        row_values = self.figures(metric_of(c))
         scaled, bound = scaled_bound(c, row_values)
         expr = self.cp.LinearExpr.weighted_sum(self.x, scaled)
         self.model.add(expr <= bound) if c.op == "<=" else self.model.add(expr >= bound)
@@ -255,7 +281,7 @@ class Chooser:
         """Each device's lowest-ranked row that meets every bound, in row order."""
         ok = [replicas_allowed(row, r, settings) for row, r in zip(self.rows, self.replicas)]
         for c in constraints:
-            ok = [a and b for a, b in zip(ok, _meets(c, figures(self.rows, self.replicas, c.metric.value)))]
+            ok = [a and b for a, b in zip(ok, _meets(c, figures(self.rows, self.replicas, metric_of(c))))]
         best: dict[str, int] = {}
         for i in self.by_rank:
             if ok[i]:
@@ -376,7 +402,7 @@ def _meeting(rows, constraints, settings, concurrency: int | None) -> tuple[list
     replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency) for r in rows]
     ok = [replicas_allowed(row, r, settings) for row, r in zip(rows, replicas)]
     for c in constraints:
-        ok = [a and b for a, b in zip(ok, _meets(c, figures(rows, replicas, c.metric.value)))]
+        ok = [a and b for a, b in zip(ok, _meets(c, figures(rows, replicas, metric_of(c))))]
     return replicas, ok
 
 
@@ -390,8 +416,7 @@ def best_reachable(rows, constraints: list[Constraint], target: Constraint, sett
     """The best value of ``target``'s metric when every other constraint holds (a scan of the rows)."""
     others = [c for c in constraints if c is not target]
     replicas, ok = _meeting(rows, others, settings, concurrency)
-    metric = target.metric.value
-    values = [v for v, good in zip(figures(rows, replicas, metric), ok) if good and v is not None]
+    values = [v for v, good in zip(figures(rows, replicas, metric_of(target)), ok) if good and v is not None]
     if not values:
         return None
     return min(values) if target.op == "<=" else max(values)

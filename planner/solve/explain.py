@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict
 from intent.schema import Constraint
 from planner.figures import fmt
 from planner.perf.roofline import Estimate
-from planner.solve.chooser import REPLICATED, value
+from planner.solve.chooser import REPLICATED, metric_of, value
 
 BINDING_SHARE = 0.05
 
@@ -21,7 +21,7 @@ def deployment_value(row: Estimate, metric: str, replicas: int) -> float | None:
 
 def check(c: Constraint, row: Estimate, replicas: int) -> tuple[float | None, float | None, bool]:
     """(predicted value, slack, binding) of one constraint for a deployment."""
-    predicted = deployment_value(row, c.metric.value, replicas)
+    predicted = deployment_value(row, metric_of(c), replicas)
     if predicted is None:
         return None, None, False
     slack = c.value - predicted if c.op == "<=" else predicted - c.value

@@ -1,0 +1,118 @@
+"""Defaults that stop absurd plans: a request that states no bound of its own gets documented ones.
+
+- **Service levels**: interactive text generation with no TTFT, TPOT or latency bound (and no job
+  bound: a batch job has no user waiting) is held to the levels chat users accept, the MLPerf
+  Inference interactive LLM scenario's (planner/data/serving.yaml, with the source).
+- **Quality floors**: with no accuracy bound and no one model named (a family's variants are
+  floored too), a task's models must reach its floor (per accuracy metric, else a minimum size), so that "cheapest" does not mean
+  the weakest model (a 0.5B chatbot, whisper-tiny for dictation, MiniLM-L3 for search).
+
+Each default is a bound or a filter the plan names among its assumptions, with "set
+`--no-defaults` or state your own bounds"; ``defaults=False`` (``--no-defaults``) turns them off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hardware import ModelVariant
+from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, WorkloadKind
+from planner.perf.serving import QualityFloor, load_serving
+
+HOW_TO_CHANGE = "set `--no-defaults` or state your own bounds"
+#: Where a bound that the planner added comes from (Constraint.source).
+DEFAULT_SOURCE = "default"
+TIME_BOUNDS = (Metric.TTFT, Metric.TPOT, Metric.LATENCY)
+
+
+@dataclass(frozen=True)
+class RequestDefaults:
+    """The bounds and the model floor a request gets, and the assumptions that name them."""
+
+    constraints: list[Constraint] = field(default_factory=list)
+    floor: QualityFloor | None = None
+    task: str | None = None
+    assumptions: list[str] = field(default_factory=list)
+
+    def keeps(self, model: ModelVariant) -> bool:
+        """Whether a model passes the quality floor (every model does without one)."""
+        return self.floor is None or passes(model, self.floor)
+
+    def applied(self, intent: Intent) -> Intent:
+        """The intent to plan: the request's bounds and the default ones."""
+        if not self.constraints:
+            return intent
+        return intent.model_copy(update={"constraints": [*intent.constraints, *self.constraints]})
+
+
+NO_DEFAULTS = RequestDefaults()
+
+
+def request_defaults(intent: Intent) -> RequestDefaults:
+    """The defaults a request gets: a service level and a quality floor, each when it states none."""
+    if intent.workload.kind != WorkloadKind.INFERENCE or intent.task is None:
+        return NO_DEFAULTS
+    task = intent.task.value
+    constraints, assumptions = _service_level(intent, task)
+    floor = _floor(intent, task)
+    if floor is not None:
+        assumptions.append(f"default quality floor for {task}: {describe_floor(floor)} ({floor.why}); "
+                           f"{HOW_TO_CHANGE}")
+    return RequestDefaults(constraints, floor, task, assumptions)
+
+
+def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[str]]:
+    slo = load_serving().slo.get(task)
+    stated = {c.metric for c in intent.constraints}
+    if slo is None or stated & set(TIME_BOUNDS) or stated & JOB_METRICS:
+        return [], []
+    bounds = [Constraint(metric=m, op="<=", value=v, unit=CANONICAL_UNITS[m], source=DEFAULT_SOURCE)
+              for m, v in ((Metric.TTFT, slo.ttft_ms), (Metric.TPOT, slo.tpot_ms))]
+    note = (f"default service level for interactive {task}: TTFT <= {slo.ttft_ms:g} ms and TPOT <= "
+            f"{slo.tpot_ms:g} ms, the MLPerf Inference interactive LLM bounds ({slo.source}); {HOW_TO_CHANGE}")
+    return bounds, [note]
+
+
+def _floor(intent: Intent, task: str) -> QualityFloor | None:
+    w = intent.workload
+    if w.model or any(c.metric == Metric.ACCURACY for c in intent.constraints):
+        return None
+    return load_serving().quality_floors.get(task)
+
+
+def metric_key(model: ModelVariant) -> str | None:
+    """The accuracy metric's first word ('MMLU', 'GPQA', 'WER', 'SBERT', 'MTEB'), which keys a floor."""
+    found = re.match(r"[A-Za-z0-9-]+", model.accuracy_metric or "")
+    return found[0] if found else None
+
+
+def reference_accuracy(model: ModelVariant) -> float | None:
+    """The model's published reference accuracy (its fp32 or fp16 release)."""
+    figure = model.accuracy.get("fp32") or model.accuracy.get("fp16")
+    return figure.value if figure is not None else None
+
+
+def passes(model: ModelVariant, floor: QualityFloor) -> bool:
+    """A model with a published figure on a floored metric must reach it; any other must have at
+    least the floor's parameters."""
+    minimum = floor.minimums().get(metric_key(model) or "")
+    accuracy = reference_accuracy(model)
+    if minimum is not None and accuracy is not None:
+        return accuracy >= minimum - 1e-9
+    return model.params_m is not None and model.params_m.value >= floor.min_params_m
+
+
+def describe_floor(floor: QualityFloor) -> str:
+    levels = ", ".join(f"{name} >= {value * 100:g}%" for name, value in floor.minimums().items())
+    return f"{levels}, or at least {floor.min_params_m / 1000:g}B parameters where none is published"
+
+
+def floor_note(defaults: RequestDefaults, dropped: list[str]) -> str:
+    """What the floor left out, for the plan's assumptions."""
+    shown = ", ".join(dropped[:6]) + (f" and {len(dropped) - 6} more" if len(dropped) > 6 else "")
+    return f"the {defaults.task} quality floor left out {shown}; {HOW_TO_CHANGE}"
+
+
+def is_default(c: Constraint) -> bool:
+    return c.source == DEFAULT_SOURCE

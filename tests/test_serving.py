@@ -1,0 +1,281 @@
+"""LLM serving in its own terms (planner/perf/serving.py, planner/defaults.py): parallel layouts,
+continuous batching at the request's shape and concurrency, disaggregated prefill/decode, memory
+bounds per deployment or per device, and the defaults that stop absurd plans."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from intent import parse, plan
+from intent.cli import app
+from planner.defaults import request_defaults
+from planner.perf.serving import load_serving, mdc_mean_wait
+from planner.search.candidates import build_candidates
+from planner.solve.chooser import SolverSettings, replicas_needed
+
+runner = CliRunner()
+H100_CLASS = ("nvidia-h100-sxm-80gb", "nvidia-h200-sxm-141gb")
+
+
+def served_plan(text: str, **options):
+    return plan(text, offline=True, record=False, **options)
+
+
+def test_llama_70b_in_fp16_takes_two_h100_or_four_a100_per_replica():
+    h100 = served_plan("serve llama 3.1 70b in fp16 on H100")
+    assert h100.choice.devices_per_replica >= 2 and h100.choice.tensor_parallel == h100.choice.devices_per_replica
+    a100 = served_plan("serve llama 3.1 70b in fp16 on A100 80GB")  # was "model does not fit": no A100 group
+    assert a100.choice.device_id == "nvidia-a100-sxm-80gb"
+    assert (a100.choice.tensor_parallel, a100.choice.pipeline_parallel, a100.choice.devices_per_replica) == (4, 1, 4)
+    assert a100.metrics.memory_per_device_gb <= 0.9 * 80  # weights and KV cache within vLLM's 90%
+
+
+def test_llama_405b_in_fp8_takes_one_eight_gpu_h100_or_h200_node():
+    result = served_plan("serve llama 3.1 405b in fp8 on H100 or H200")
+    assert result.choice.device_id in H100_CLASS
+    assert (result.choice.devices_per_replica, result.choice.tensor_parallel, result.choice.pipeline_parallel) == (8, 8, 1)
+
+
+def test_llama_405b_in_fp16_on_80_gb_parts_is_pipelined_across_nodes():
+    result = served_plan("serve llama 3.1 405b in fp16 on A100 80GB", defaults=False)
+    c = result.choice
+    assert (c.tensor_parallel, c.pipeline_parallel, c.devices_per_replica) == (8, 2, 16)  # 972 GB over 2 nodes
+    assert result.metrics.memory_per_device_gb <= 0.9 * 80
+    assert "TP8xPP2 x1 = 16 devices" in c.layout()
+
+
+def test_mixtral_memory_counts_every_expert_and_its_compute_the_active_ones(catalog):
+    result = served_plan("serve mixtral 8x7b in fp8 on H100 SXM", defaults=False)
+    model = catalog.model("mixtral-8x7b")
+    assert result.metrics.memory_gb >= model.params_m.value / 1000 * 1.0  # 46.7B at one byte: all 8 experts
+    a = model.architecture
+    assert result.choice.expert_parallel == result.choice.tensor_parallel
+    # One decode step at batch 1 reads the shared weights and 2 of 8 experts: far less than all weights.
+    device = catalog.device("nvidia-h100-sxm-80gb")
+    all_weights_ms = model.params_m.value * 1e6 / (device.memory_bandwidth_gbs.value * 1e9) * 1000
+    from planner import estimate
+
+    single = estimate("mixtral-8x7b", "nvidia-h100-sxm-80gb", "fp8", 1)
+    active_share = a.active_params_m.value / model.params_m.value
+    assert single.tpot_ms < 0.5 * all_weights_ms / 0.7 + 0.5  # below half the all-weights read time
+    assert active_share < 0.3 and single.memory_gb * 1000 >= model.params_m.value  # memory: every expert
+
+
+def test_deepseek_v3_fits_only_multi_node_or_on_h200_class_memory(catalog):
+    intent = parse("serve deepseek-v3", offline=True)
+    rows = build_candidates(intent, catalog).rows
+    assert rows
+    for row in rows:
+        device = catalog.device(row.device_id)
+        multi_node = row.pipeline_parallel > 1
+        # H200-class: 141 GB (H200), 192 GB (MI300X) or 128 GB (Gaudi 3) per device; 8 x 80 GB is too little.
+        assert multi_node or device.memory_gb.value >= 128, (row.device_id, row.shards)
+    assert any(r.device_id == "nvidia-h200-sxm-141gb" and r.pipeline_parallel == 1 for r in rows)
+    assert not any(r.device_id == "nvidia-h100-sxm-80gb" and r.pipeline_parallel == 1 for r in rows)
+
+
+def test_twenty_users_with_ttft_and_per_user_speed_meet_their_bounds_at_that_concurrency():
+    result = served_plan("Llama 3.1 70B for 20 concurrent users, TTFT < 500 ms, 30 tokens/s per user")
+    m, c = result.metrics, result.choice
+    assert m.ttft_ms <= 500 and m.tpot_ms <= 1000 / 30
+    assert m.concurrency >= 20 and c.batch_size * c.replicas >= 20
+    assert c.batch_size == 20  # the stated concurrency is a batch size of its own: figures at that load
+    assert m.tokens_per_s == pytest.approx(m.concurrency / (m.tpot_ms / 1000), rel=0.05)
+    assert any(line.startswith("request shape: 512 prompt + 256 output tokens") for line in result.assumptions)
+
+
+STRICT = "serve llama 3.1 8b in fp8 on H100 SXM for 2000 concurrent users, TPOT under {} ms, cheapest"
+
+
+def test_disaggregation_wins_at_a_strict_tpot(catalog):
+    strict = served_plan(STRICT.format(10))
+    c = strict.choice
+    assert c.prefill_workers and c.decode_workers and strict.metrics.tpot_ms <= 10
+    assert c.devices_per_replica == (c.prefill_workers + c.decode_workers) * c.tensor_parallel
+    assert strict.metrics.concurrency >= 2000
+    # Every aggregated configuration that meets the bounds costs more.
+    intent = request_defaults(strict.intent).applied(strict.intent)
+    aggregated = [r for r in build_candidates(intent, catalog).rows if r.prefill_workers is None]
+    costs = []
+    for row in aggregated:
+        n = replicas_needed(row, intent.constraints, SolverSettings().max_replicas, 2000)
+        if row.tpot_ms <= 10 and row.ttft_ms <= 450 and n <= SolverSettings().max_replicas \
+                and row.cost_usd_per_hour is not None:
+            costs.append(row.cost_usd_per_hour * n)
+    assert not costs or min(costs) > strict.metrics.cost_usd_per_hour
+
+
+def test_disaggregation_does_not_win_at_a_loose_tpot():
+    loose = served_plan(STRICT.format(30))
+    assert loose.choice.prefill_workers is None and loose.choice.decode_workers is None
+    assert loose.metrics.tpot_ms <= 30
+
+
+def test_tpot_rises_with_the_decode_batch_and_the_kv_cache_limits_it(catalog):
+    intent = parse("serve llama 3.1 70b in fp8 on H100 SXM with 4000-token prompts and 500-token answers",
+                   offline=True)
+    grid = build_candidates(intent, catalog).grid
+    g = next(i for i, x in enumerate(grid.configs) if x.shards == 2 and not grid.disaggregated[i, 0])
+    fits = grid.fits[g]
+    assert fits[0] and not fits[-1]  # one sequence fits beside the 70 GB of weights on 2 GPUs; 256 do not
+    tpot = grid.tpot_ms[g][fits]
+    assert np.all(np.diff(tpot) > 0)
+    assert np.all(np.diff(grid.ttft_ms[g][fits]) >= 0)
+
+
+def test_the_request_shape_comes_from_the_request_and_is_named():
+    short = served_plan("serve llama 3.1 8b on H100 SXM for 10 concurrent users")
+    long = served_plan("serve llama 3.1 8b on H100 SXM for 10 concurrent users with 2000-token prompts and "
+                       "300-token answers")
+    assert "request shape: 2000 prompt + 300 output tokens (as stated)" in long.assumptions
+    assert any("the documented default for text-generation" in a for a in short.assumptions)
+    assert long.metrics.ttft_ms > short.metrics.ttft_ms
+
+
+def test_m_d_1_wait_is_pollaczek_khinchine_and_more_servers_wait_less():
+    service = np.array([[0.1]])
+    assert mdc_mean_wait(service, np.array([[1.0]]), np.array([[0.5]]))[0, 0] == pytest.approx(0.05)
+    assert mdc_mean_wait(service, np.array([[4.0]]), np.array([[0.5]]))[0, 0] < 0.05
+    assert np.isinf(mdc_mean_wait(service, np.array([[2.0]]), np.array([[1.0]]))[0, 0])
+
+
+@pytest.mark.parametrize(("text", "per_device"), [
+    ("run llama 3 8b within 16GB of VRAM", False),            # the whole deployment
+    ("run llama 3 8b within 16GB of VRAM per GPU", True),     # each device, as stated
+    ("每张卡显存不超过16GB，部署llama 3 8b", True),             # 每张卡: each card
+])
+def test_a_memory_bound_holds_for_the_deployment_unless_it_says_per_gpu(text, per_device):
+    result = served_plan(text)
+    bound = next(c for c in result.intent.constraints if c.metric.value == "memory")
+    assert bound.per_device is per_device
+    said = [a for a in result.assumptions if a.startswith("the memory bound")]
+    assert said and ("to each device" in said[0]) is per_device
+    figure = result.metrics.memory_per_device_gb if per_device else result.metrics.memory_gb
+    assert figure <= 16
+    assert result.choice.devices_per_replica * result.choice.replicas <= 2  # never 8 x MI300X for 16 GB
+
+
+def test_per_device_is_written_only_when_set():
+    plain = parse("run llama 3 8b within 16GB of VRAM", offline=True).model_dump(mode="json")
+    each = parse("run llama 3 8b within 16GB of VRAM per GPU", offline=True).model_dump(mode="json")
+    assert "per_device" not in plain["constraints"][0] and each["constraints"][0]["per_device"] is True
+
+
+def test_a_cheap_chatbot_meets_the_default_service_level_and_quality_floor(catalog):
+    result = served_plan("cheapest chatbot")
+    defaults = [c for c in result.constraints if c.constraint.source == "default"]
+    assert {c.constraint.metric.value for c in defaults} == {"ttft", "tpot"}
+    slo = load_serving().slo["text-generation"]
+    assert result.metrics.ttft_ms <= slo.ttft_ms and result.metrics.tpot_ms <= slo.tpot_ms
+    model = catalog.model(result.choice.model_id)
+    assert (model.accuracy.get("fp32") and model.accuracy["fp32"].value >= 0.6) or model.params_m.value >= 7000
+    named = [a for a in result.assumptions if "--no-defaults" in a]
+    assert any("TTFT <= 450 ms" in a and "mlcommons.org" in a for a in named)
+    assert any(a.startswith("default quality floor for text-generation") for a in named)
+    assert any("left out" in a and "qwen2.5-0.5b" in a for a in named)
+    bare = served_plan("cheapest chatbot", defaults=False)
+    assert below_the_floor(catalog.model(bare.choice.model_id)) and not any("--no-defaults" in a for a in bare.assumptions)
+
+
+def below_the_floor(model) -> bool:
+    """A model the text-generation quality floor leaves out: under 60% on its benchmark, or small and unmeasured."""
+    accuracy = model.accuracy.get("fp32")
+    return (accuracy is not None and accuracy.value < 0.6) or (accuracy is None and model.params_m.value < 7000)
+
+
+@pytest.mark.parametrize(("text", "weakest", "floored"), [
+    ("cheapest way to transcribe clinical dictation with whisper", "whisper-tiny", "whisper-small"),
+    ("cheapest embeddings for search in the cloud at 5000 QPS", "paraphrase-minilm-l3-v2", "all-minilm-l6-v2"),
+])
+def test_the_quality_floor_keeps_the_weakest_model_out_of_other_tasks(text, weakest, floored):
+    assert served_plan(text, defaults=False).choice.model_id == weakest
+    result = served_plan(text)
+    assert result.choice.model_id == floored
+    assert any(a.startswith(f"default quality floor for {result.intent.task.value}") for a in result.assumptions)
+
+
+def test_a_stated_bound_or_model_replaces_the_defaults():
+    own = served_plan("cheapest chatbot, TTFT under 2 s, at least 70% accuracy")
+    assert not any(c.constraint.source == "default" for c in own.constraints)
+    assert not any("quality floor" in a for a in own.assumptions)
+
+
+def test_defaults_that_make_a_request_infeasible_say_how_to_lift_them():
+    from planner import InfeasibleError
+
+    with pytest.raises(InfeasibleError) as info:
+        served_plan("serve llama 3.1 405b in fp16 on A100 80GB")  # pipelined: TPOT above the 40 ms default
+    assert any("--no-defaults" in note for note in info.value.report.notes)
+
+
+def test_cli_no_defaults_flag(catalog):
+    out = runner.invoke(app, ["plan", "--offline", "--json", "--no-history", "--no-defaults", "cheapest chatbot"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert below_the_floor(catalog.model(data["choice"]["model_id"]))
+    assert "--no-defaults" in runner.invoke(app, ["plan", "--help"]).output
+
+
+def test_plan_json_names_the_layout_and_the_token_figures():
+    data = json.loads(served_plan(STRICT.format(10)).model_dump_json())
+    for key in ("devices_per_replica", "tensor_parallel", "pipeline_parallel", "expert_parallel",
+                "prefill_workers", "decode_workers"):
+        assert key in data["choice"]
+    for key in ("ttft_ms", "tpot_ms", "tokens_per_s", "usd_per_mtok", "concurrency"):
+        assert data["metrics"][key] is not None
+
+
+def test_an_imported_config_plans_like_the_packaged_model(tmp_path):
+    from paths import DATA
+
+    from hardware.importer import import_config
+
+    import_config(DATA / "hf-configs" / "llama-3.3-70b-instruct.json", tmp_path, name="my-llama-70b")
+    text = "serve {} on H100 SXM for 20 concurrent users, TTFT < 500 ms, 30 tokens/s per user, int8"
+    packaged = served_plan(text.format("llama 3.3 70b"))
+    imported = served_plan(text.format("my-llama-70b"), catalog_dir=str(tmp_path))
+    assert imported.choice.model_id == "my-llama-70b"
+    assert imported.choice.layout() == packaged.choice.layout()
+    assert imported.metrics.tpot_ms == pytest.approx(packaged.metrics.tpot_ms, rel=0.05)
+    assert imported.metrics.ttft_ms == pytest.approx(packaged.metrics.ttft_ms, rel=0.05)
+
+
+def test_serving_plans_are_deterministic():
+    texts = {served_plan(STRICT.format(10)).model_dump_json() for _ in range(2)}
+    assert len(texts) == 1
+
+
+MIXED = """schema_version: 1
+devices:
+  - {id: nvidia-h100-sxm-80gb, count: 2, placement: cloud, usd_per_hour: 12.29}
+  - {id: nvidia-l4, count: 4, placement: cloud, usd_per_hour: 0.80}
+"""
+
+
+def test_several_device_types_serve_one_model_when_the_mix_costs_less(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(MIXED)
+    text = "serve llama 3.1 8b in fp8 at 19000 tokens per second with TPOT under 100 ms, cheapest"
+    result = served_plan(text, inventory=str(inventory))
+    pools = result.pools
+    assert {p.choice.device_id for p in pools} == {"nvidia-h100-sxm-80gb", "nvidia-l4"}
+    # Rates add up across the pools and every pool meets the per-request bound.
+    assert sum(p.metrics.tokens_per_s for p in pools) == pytest.approx(result.metrics.tokens_per_s)
+    assert result.metrics.tokens_per_s >= 19000 and all(p.metrics.tpot_ms <= 100 for p in pools)
+    assert result.metrics.cost_usd_per_hour == pytest.approx(sum(p.metrics.cost_usd_per_hour for p in pools))
+    single = result.alternatives[0]  # the best one-device-type plan: two H100s
+    assert single.feasible and single.metrics.cost_usd_per_hour > result.metrics.cost_usd_per_hour
+    assert any("device types together" in a for a in result.assumptions)
+    assert any(step.startswith("Route requests across the 2 pools") for step in result.steps)
+
+
+def test_no_mix_when_one_device_type_is_cheapest(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(MIXED)
+    result = served_plan("serve llama 3.1 8b in fp8 at 8000 tokens per second with TPOT under 100 ms, cheapest",
+                         inventory=str(inventory))
+    assert result.pools == [] and result.choice.device_id == "nvidia-h100-sxm-80gb"
