@@ -100,17 +100,27 @@ def grid_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, re
         mu = 1000 / service_ms
         arrivals = rate_rps / b * c / wanted
         offered = arrivals / mu
-        term = np.ones_like(service_ms)
-        total = np.ones_like(service_ms)
         last = np.ones_like(service_ms)  # offered^(c-1) / (c-1)!
-        for k in range(1, int(np.nanmax(c)) if c.size else 1):
-            term = term * offered / k
-            below = k < c
-            total = total + np.where(below, term, 0.0)
-            last = np.where(k == c - 1, term, last)
+        total = np.ones_like(service_ms)  # sum of offered^k / k! for k < c
+        pooled = c > 1
+        if pooled.any():  # the Erlang sum, over the cells with more than one replica only
+            last[pooled], total[pooled] = _erlang_terms(offered[pooled], c[pooled])
         tail = last * offered / c / (1 - offered / c)
         waits = tail / (total + tail)
         wait = np.where(waits > 1 - PERCENTILE,
                         0.5 * np.log(waits / (1 - PERCENTILE)) / (c * mu - arrivals) * 1000, 0.0)
         wait = np.where(offered >= c, np.inf, wait)
     return np.minimum(fill_ms(b, rate_rps, wanted), service_ms) + wait + service_ms + hop_ms
+
+
+def _erlang_terms(offered: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For cells of ``c`` servers at ``offered`` load (flat arrays): offered^(c-1) / (c-1)! and
+    the sum of offered^k / k! for k < c."""
+    term = np.ones_like(offered)
+    total = np.ones_like(offered)
+    last = np.ones_like(offered)
+    for k in range(1, int(np.nanmax(c))):
+        term = term * offered / k
+        total = total + np.where(k < c, term, 0.0)
+        last = np.where(k == c - 1, term, last)
+    return last, total
