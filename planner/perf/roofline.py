@@ -10,6 +10,7 @@ busy. The efficiency factors live in planner/data/perf-factors.yaml.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -670,35 +671,53 @@ SERVER_BATCHES = [2 ** k for k in range(11)]
 def server_rate(model_id: str, device_id: str, precision: str, p99_ms: float, *, batch_size: int | None = None,
                 prompt_tokens: int | None = None, output_tokens: int | None = None, power_mode: str | None = None,
                 hop_ms: float = 0.0, catalog: Catalog | None = None) -> ServerEstimate:
-    """The highest rate (requests/s, one replica) whose 99th-percentile latency meets ``p99_ms``:
-    each batch size (``batch_size``, else powers of two to 1024) is loaded until its fill time,
-    M/D/1 queueing wait and service time reach the bound (see planner.perf.queueing); the best
-    wins. ``hop_ms`` adds a serving stack's hop (MLPerf's LoadGen has none). Raises
-    EstimateError when no batch size meets the bound."""
+    """The highest rate (requests/s, one replica) whose 99th-percentile latency meets ``p99_ms``
+    (the MLPerf Server scenario's question; see planner.perf.queueing).
+
+    By default the server batches dynamically, as Triton and MLPerf's harnesses do: each batch
+    holds what arrived while the one before it ran (at its 99th-percentile count), up to the
+    largest batch that fits (powers of two to 1024, service times interpolated between them),
+    and a request waits for the batch in service, then runs in the next. With ``batch_size`` the
+    batch is fixed instead: it waits to fill (at most one service time), then queues (M/D/1).
+    ``hop_ms`` adds a serving stack's hop (MLPerf's LoadGen has none). Raises EstimateError when
+    no rate meets the bound."""
     from planner.perf import queueing
 
     catalog = catalog or load_catalog()
-    best: tuple[float, Estimate] | None = None
+    estimates: list[Estimate] = []
     reason = None
     for batch in [batch_size] if batch_size else SERVER_BATCHES:
         try:
-            e = estimate(model_id, device_id, precision, batch, prompt_tokens=prompt_tokens,
-                         output_tokens=output_tokens, power_mode=power_mode, catalog=catalog)
+            estimates.append(estimate(model_id, device_id, precision, batch, prompt_tokens=prompt_tokens,
+                                      output_tokens=output_tokens, power_mode=power_mode, catalog=catalog))
         except EstimateError as error:
             reason = reason or str(error)
-            continue
-        rate = queueing.max_rate(e.latency_ms, batch, p99_ms, hop_ms=hop_ms)
-        if rate > 0 and (best is None or rate > best[0]):
-            best = rate, e
-    if best is None:
-        raise EstimateError(reason or f"no batch size of {model_id} on {device_id} in {precision} meets a p99 of "
-                                      f"{p99_ms:g} ms")
-    rate, e = best
+    if not estimates:
+        raise EstimateError(reason)
+    if batch_size:
+        e = estimates[0]
+        rate = queueing.max_rate(e.latency_ms, batch_size, p99_ms, hop_ms=hop_ms)
+        p99, batch, service = queueing.p99_latency_ms(e.latency_ms, batch_size, rate, hop_ms=hop_ms), batch_size, \
+            e.latency_ms
+        basis = "fixed batch: fill + M/D/1 queueing wait (half the M/M/1 tail) + service"
+    else:
+        batches = np.array([x.batch_size for x in estimates], dtype=float)
+        latencies = np.array([x.latency_ms for x in estimates])
+
+        def service_ms(b: float) -> float:
+            return float(np.interp(b, batches, latencies))
+
+        rate = queueing.dynamic_max_rate(service_ms, batches[-1], p99_ms, hop_ms)
+        batch = queueing.dynamic_batch(rate, service_ms, batches[-1]) if rate > 0 else 1.0
+        p99, service = queueing.dynamic_p99_ms(rate, service_ms, batches[-1], hop_ms), service_ms(batch)
+        e = estimates[int(np.searchsorted(batches, batch))] if rate > 0 else estimates[0]
+        basis = ("dynamic batching: the batch that forms at the rate (the 99th-percentile arrivals during one "
+                 "service) waited for, then the request's own batch")
+    if rate <= 0:
+        raise EstimateError(f"no rate of {model_id} on {device_id} in {precision} meets a p99 of {p99_ms:g} ms")
     return ServerEstimate(
-        model_id=model_id, device_id=device_id, precision=precision, batch_size=e.batch_size, rate_rps=rate,
-        tokens_per_s=None if e.output_tokens is None else rate * e.output_tokens,
-        p99_ms=queueing.p99_latency_ms(e.latency_ms, e.batch_size, rate, hop_ms=hop_ms), p99_bound_ms=p99_ms,
-        service_ms=e.latency_ms, power_mode=e.power_mode,
-        latency_basis="p99 at the rate: batch fill + M/D/1 queueing wait (half the M/M/1 tail) + service"
-                      + (f" + {hop_ms:g} ms serving hop" if hop_ms else ""),
+        model_id=model_id, device_id=device_id, precision=precision, batch_size=math.ceil(batch),
+        rate_rps=rate, tokens_per_s=None if e.output_tokens is None else rate * e.output_tokens, p99_ms=p99,
+        p99_bound_ms=p99_ms, service_ms=service, power_mode=e.power_mode,
+        latency_basis=basis + (f" + {hop_ms:g} ms serving hop" if hop_ms else ""),
         provenance={**e.provenance, "rate_rps": "model (highest rate meeting the p99 bound; planner.perf.queueing)"})
