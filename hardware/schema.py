@@ -220,6 +220,10 @@ class BenchmarkRequest(_Frozen):
     prompt_tokens: int | None = Field(None, gt=0)
     output_tokens: int | None = Field(None, gt=0)
     beams: int = Field(1, gt=0, description="beam-search width: every beam is decoded (and cached) per request")
+    mean_tokens: float | None = Field(
+        None, gt=0, description="single-pass models: the mean tokens of the benchmark's requests before padding, "
+                                "which a runtime that skips padding processes (a fixed-shape one pays for the "
+                                "input's whole sequence, which estimates assume unless given prompt_tokens)")
     source: str
     formula: str | None = None
 

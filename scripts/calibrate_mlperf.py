@@ -6,7 +6,8 @@ usage: python scripts/calibrate_mlperf.py [--loso]
 Two kinds of measurement constrain the fit, each predicted exactly as its scorer asks:
 - MLPerf Inference results (tests/data/reference/mlperf-dev.csv, scripts/score/score-mlperf):
   Offline throughput per accelerator (best over precisions and batch sizes) and SingleStream
-  latency (best batch-1 over precisions);
+  latency (best batch-1 over precisions); BERT at the tokens its harnesses process, the mean
+  SQuAD request before padding (the catalog's ``request.mean_tokens``, a sourced figure);
 - published non-MLPerf measurements (tests/data/reference/published-perf-dev.csv,
   scripts/score/score-published): latency, throughput and LLM token rates at a stated
   precision, batch and request shape.
@@ -68,13 +69,7 @@ METRIC = re.compile(r"^(latency_ms|throughput_rps|tokens_per_s|ttft_ms|decode_to
 PRIOR_SD = {"compute_efficiency": 1.0, "precision_efficiency": 0.5, "device_efficiency": 0.5,
             "structure_efficiency": 0.7, "structure_activation_mb_per_gflop": 1.0, "step_overhead_ms": 1.5,
             "device_overhead_ms": 0.7, "latency_mode_batches": 1.0, "device_latency_mode_batches": 0.7,
-            "prefill_efficiency": 0.5, "bandwidth_efficiency": 0.3, "mlperf_bert_sequence_share": 0.5,
-            "latency_mode_batches_per_core": 1.0}
-#: MLPerf's BERT runs SQuAD sequences unpadded; the scorer asks for bert-large at its documented
-#: 384 tokens. The fit gives those rows one shared parameter, the mean unpadded length as a share
-#: of 384, so that they inform the efficiencies without bending them (it is reported, not used
-#: by the model: a caller with the real length passes prompt_tokens).
-MLPERF_BERT_SHARE_PRIOR = 0.5
+            "prefill_efficiency": 0.5, "bandwidth_efficiency": 0.3, "latency_mode_batches_per_core": 1.0}
 MIN_ROWS = 2  # a (device, precision) or a device's floor gets its own parameter only with this many rows
 
 
@@ -113,8 +108,15 @@ def mlperf_rows(path: Path, catalog) -> list[Row]:
             offline = r["scenario"] == "Offline"
             out.append(Row("mlperf", device, model, "throughput_rps" if offline else "latency_ms",
                            "max" if offline else "min", PRECISIONS, BATCHES if offline else [1],
-                           float(r["result_per_accelerator"] or r["result_value"])))
+                           float(r["result_per_accelerator"] or r["result_value"]), prompt=unpadded_tokens(model)))
     return out
+
+
+def unpadded_tokens(model) -> float | None:
+    """The tokens an MLPerf harness processes per request of a single-pass model whose benchmark
+    pads its sequences (BERT on SQuAD: the mean before padding, a sourced catalog figure), as the
+    scoring recipe passes them (prompt_tokens); None for other models."""
+    return model.request.mean_tokens if model.request and model.kind.value == "single-pass" else None
 
 
 def published_rows(path: Path, catalog) -> list[Row]:
@@ -198,8 +200,6 @@ def parameters(rows: list[Row], factors, predicted_precision: dict[int, str]) ->
                if n >= MIN_ROWS and load_catalog().device(d).cores is None]
     if any(r.batch_one and r.device.cores is not None for r in rows):
         params.append(("latency_mode_batches_per_core", ()))
-    if any(is_mlperf_bert(r) for r in rows):
-        params.append(("mlperf_bert_sequence_share", ()))
     if any(r.what == "ttft_ms" or r.prompt for r in rows):
         params.append(("prefill_efficiency", ()))
     params.append(("bandwidth_efficiency", ()))
@@ -222,16 +222,10 @@ def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, st
                      ("device_latency_mode_batches", (dev,))]
             if r.device.cores is not None:
                 keys.append(("latency_mode_batches_per_core", ()))
-        if is_mlperf_bert(r):
-            keys.append(("mlperf_bert_sequence_share", ()))
         if auto and (r.what in ("ttft_ms", "tokens_per_s")):
             keys.append(("prefill_efficiency", ()))
         counts.update(k for k in keys if k in params)
     return {label(k): counts[k] for k in params}
-
-
-def is_mlperf_bert(row: Row) -> bool:
-    return row.source == "mlperf" and row.model.id == "bert-large"
 
 
 def label(param) -> str:
@@ -252,8 +246,6 @@ def get(factors, param) -> float:
         return factors.overhead_ms(load_catalog().device(key[0]))
     if table == "device_latency_mode_batches":
         return max(factors.latency_batches(load_catalog().device(key[0])), 0.01)
-    if table == "mlperf_bert_sequence_share":
-        return MLPERF_BERT_SHARE_PRIOR
     if table == "structure_efficiency":
         return factors.structure_multiplier(key[0])
     if table == "structure_activation_mb_per_gflop":
@@ -273,8 +265,6 @@ def with_values(factors, params, values: np.ndarray):
                            "latency_mode_batches", "device_latency_mode_batches")}
     for (table, key), value in zip(params, values):
         value = float(value)
-        if table == "mlperf_bert_sequence_share":
-            continue  # a property of those rows (see apply_share), not of the model
         if table in ("compute_efficiency", "structure_efficiency", "structure_activation_mb_per_gflop",
                      "step_overhead_ms", "device_overhead_ms", "latency_mode_batches", "device_latency_mode_batches"):
             tables[table][key[0]] = value
@@ -318,20 +308,16 @@ def fit(rows: list[Row], factors, max_nfev: int = 300):
     """Robust least squares on the rows' log errors with a prior on every parameter."""
     from scipy.optimize import least_squares
 
-    apply_share(rows, MLPERF_BERT_SHARE_PRIOR)
     predict = Predictor(rows, factors)
     precision = winning_precisions(predict, rows, factors)
     params = parameters(rows, factors, precision)
     prior_sd = np.array([PRIOR_SD[table] for table, _ in params])
     actual = np.array([r.actual for r in rows])
-    share_at = params.index(("mlperf_bert_sequence_share", ())) if ("mlperf_bert_sequence_share", ()) in params else None
 
     def residuals(theta):
         values = hierarchical(params, theta, factors)
         trial = with_values(factors, params, values)
-        if share_at is not None:
-            apply_share(rows, values[share_at])
-        logs = np.log(Predictor(rows, factors)(trial) / actual)
+        logs = np.log(predict(trial) / actual)
         logs = np.where(np.isfinite(logs), logs, 0.0)
         return np.concatenate([logs, theta / prior_sd])
 
@@ -340,21 +326,7 @@ def fit(rows: list[Row], factors, max_nfev: int = 300):
                            diff_step=1e-3)
     values = hierarchical(params, result.x, factors)
     fitted = with_values(factors, params, values)
-    if share_at is not None:
-        FIT_ONLY["mlperf_bert_sequence_share"] = round(float(values[share_at]), 4)
-    apply_share(rows, None)
     return fitted, params, precision
-
-
-FIT_ONLY: dict[str, float] = {}
-
-
-def apply_share(rows: list[Row], share: float | None) -> None:
-    """MLPerf BERT rows ask for bert-large at ``share`` of its 384 tokens (their unpadded mean);
-    None puts them back as the scorer asks (384)."""
-    for row in rows:
-        if is_mlperf_bert(row):
-            row.prompt = None if share is None else share * 384  # fractional, so the fit sees a gradient
 
 
 def winning_precisions(predict: Predictor, rows: list[Row], factors) -> dict[int, str]:
@@ -421,8 +393,7 @@ def document(rows, start, fitted, params, precision, before, after, loso) -> dic
     sha = hashlib.sha256(MLPERF.read_bytes() + PUBLISHED.read_bytes()).hexdigest()[:16]
     fitted_rows: dict[str, dict[str, int]] = defaultdict(dict)
     for param in params:
-        if param[0] != "mlperf_bert_sequence_share":
-            fitted_rows[param[0]]["/".join(param[1])] = counts[label(param)]
+        fitted_rows[param[0]]["/".join(param[1])] = counts[label(param)]
     out = {
         "schema_version": 1,
         "provenance": {
@@ -451,11 +422,6 @@ def document(rows, start, fitted, params, precision, before, after, loso) -> dic
         "bandwidth_efficiency": round(fitted.bandwidth_efficiency, 4),
         "fitted_rows": {k: dict(sorted(v.items())) for k, v in sorted(fitted_rows.items())},
     }
-    out["provenance"]["fit_only"] = {
-        "mlperf_bert_sequence_share": {"value": FIT_ONLY.get("mlperf_bert_sequence_share"), "rows": counts.get(
-            "mlperf_bert_sequence_share", 0), "what": "MLPerf BERT's mean unpadded SQuAD sequence as a share of 384 "
-            "tokens; used only so those rows inform the efficiencies (the model predicts bert-large at its "
-            "documented 384 tokens unless prompt_tokens says otherwise)"}}
     if loso:
         out["provenance"]["leave_one_source_out"] = loso
     return out

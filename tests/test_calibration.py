@@ -36,9 +36,9 @@ def test_fitted_model_meets_the_error_targets_on_the_dev_files():
     # published non-MLPerf measurements: the targets (rows without a prediction count against it)
     assert fitted["published"]["median_ape"] <= 0.25 and fitted["published"]["within_2x"] >= 0.85
     assert fitted["SingleStream"]["median_ape"] <= 0.25 and fitted["SingleStream"]["within_2x"] >= 0.9
-    # Offline: MLPerf's BERT runs unpadded sequences the scorer cannot pass (the model predicts
-    # bert-large at its documented 384 tokens), and MaxQ systems are scored at full power
-    assert fitted["Offline"]["median_ape"] <= 0.30 and fitted["Offline"]["within_2x"] >= 0.85
+    # Offline (BERT at the tokens MLPerf's harnesses run, the catalog's sourced mean before padding):
+    # MaxQ systems are predicted at full power, which no call can tell apart
+    assert fitted["Offline"]["median_ape"] <= 0.25 and fitted["Offline"]["within_2x"] >= 0.95
 
 
 def test_fitting_improves_on_the_priors():

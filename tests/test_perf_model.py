@@ -4,6 +4,7 @@ chosen under a watt cap, the batch-fill time under a rate, and the Server scenar
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from hardware import load_catalog
@@ -91,8 +92,52 @@ def test_batch_fill_time_under_a_rate_counts_against_a_latency_bound():
 
 def test_server_rate_is_the_highest_rate_meeting_the_p99_bound():
     served = server_rate("resnet50-v1.5-mlperf", "nvidia-l4", "int8", 15.0)
-    assert served.p99_ms <= 15.0 and served.rate_rps > 0
-    faster = queueing.p99_latency_ms(served.service_ms, served.batch_size, served.rate_rps * 1.05)
-    assert faster > 15.0
+    assert served.p99_ms <= 15.0 and served.rate_rps > 0 and "dynamic batching" in served.latency_basis
+    service = estimate_service("resnet50-v1.5-mlperf", "nvidia-l4", "int8")
+    assert queueing.dynamic_p99_ms(served.rate_rps * 1.05, service, 1024) > 15.0
     with pytest.raises(EstimateError):
         server_rate("resnet50-v1.5-mlperf", "nvidia-l4", "int8", 0.01)
+
+
+def test_server_rate_with_a_fixed_batch_fills_and_queues():
+    served = server_rate("resnet50-v1.5-mlperf", "nvidia-l4", "int8", 15.0, batch_size=8)
+    assert served.batch_size == 8 and "fixed batch" in served.latency_basis
+    faster = queueing.p99_latency_ms(served.service_ms, 8, served.rate_rps * 1.05)
+    assert served.p99_ms <= 15.0 < faster
+
+
+def estimate_service(model: str, device: str, precision: str):
+    """A batch's service time at any batch size, interpolated over powers of two (as server_rate does)."""
+    batches = [2 ** k for k in range(11)]
+    latencies = [estimate(model, device, precision, b).latency_ms for b in batches]
+    return lambda b: float(np.interp(b, batches, latencies))
+
+
+def test_a_dynamic_batch_holds_what_arrives_during_one_service():
+    # A constructed server: 1 ms per batch plus 0.1 ms per request. At 10,000 req/s a batch of b takes
+    # 1 + 0.1 b ms, in which 10 + b requests arrive: no batch keeps up, whatever its size.
+    def service(b):
+        return 1.0 + 0.1 * b
+
+    assert queueing.dynamic_batch(10_000, service, 1024) == float("inf")
+    # At 5,000 req/s: b = Q99(Poisson(5 + 0.5 b)), which settles at 32 (21 arrivals expected in its
+    # 4.2 ms, plus 2.33 standard deviations); a request waits for one such batch, then runs in the next.
+    batch = queueing.dynamic_batch(5_000, service, 1024)
+    assert batch == 32
+    assert queueing.dynamic_p99_ms(5_000, service, 1024) == pytest.approx(2 * 4.2)
+    # The highest rate under a 10 ms bound: two services of at most 5 ms, batches of at most 40.
+    top = queueing.dynamic_max_rate(service, 1024, 10.0)
+    assert queueing.dynamic_p99_ms(top, service, 1024) <= 10.0 < queueing.dynamic_p99_ms(top * 1.01, service, 1024)
+    assert queueing.dynamic_batch(top, service, 1024) <= 40
+
+
+def test_bert_large_carries_its_benchmarks_mean_tokens_before_padding():
+    # 54% of SQuAD v1.1's tokens are padding at 384 (sourced); an estimate assumes a fixed-shape
+    # engine (384 tokens) unless told the tokens a padding-free runtime runs
+    bert = load_catalog().model("bert-large")
+    assert bert.request.mean_tokens == pytest.approx((1 - 0.54) * 384)
+    assert "ispass" in bert.request.source
+    padded = estimate("bert-large", "nvidia-t4", "int8", 128)
+    unpadded = estimate("bert-large", "nvidia-t4", "int8", 128, prompt_tokens=round(bert.request.mean_tokens))
+    assert padded.bound_by == "compute"
+    assert unpadded.throughput_rps == pytest.approx(padded.throughput_rps * 384 / 177, rel=0.05)

@@ -13,6 +13,7 @@ import io
 import math
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -50,6 +51,17 @@ def data_dir() -> Path:
     configured = os.environ.get("INTENTCTL_DATA_DIR")
     if configured:
         return Path(configured)
+    return _user_data_dir(tuple(os.environ.get(name) for name in PLATFORM_DIR_VARIABLES))
+
+
+#: The environment variables platformdirs reads the data directory from (Linux, macOS, Windows).
+PLATFORM_DIR_VARIABLES = ("XDG_DATA_HOME", "HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE")
+
+
+@lru_cache(maxsize=4)
+def _user_data_dir(environment: tuple[str | None, ...]) -> Path:
+    """The platform's data directory for intentctl; cached by the variables it is read from
+    (every estimate looks for the store, and platformdirs takes as long as a prediction)."""
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("intentctl"))

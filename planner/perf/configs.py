@@ -9,8 +9,9 @@ back as a :class:`Config` only when it is needed (a chosen plan, a fleet option)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -77,11 +78,13 @@ class ConfigTable:
 
     def mode_name(self, g: int) -> str | None:
         """The power mode configuration ``g`` runs in (None for a device without modes)."""
-        k = int(self.mode[g])
-        if k >= 0:
-            return self.devices[self.device[g]].power_modes[k].name
-        default = self.devices[self.device[g]].default_mode
-        return default.name if default else None
+        return self._mode_names[self.device[g]][self.mode[g] + 1]
+
+    @cached_property
+    def _mode_names(self) -> list[list[str | None]]:
+        """Per device: the name of its default mode (None without modes), then of each mode."""
+        return [[d.default_mode.name if d.default_mode else None, *(m.name for m in d.power_modes)]
+                for d in self.devices]
 
     def __iter__(self) -> Iterator[Config]:
         return (self[g] for g in range(len(self)))
@@ -94,16 +97,31 @@ class ConfigTable:
         """``value(model)`` for each configuration's model, as a column (G x 1)."""
         return np.array([value(m) for m in self.models], dtype=float)[self.model][:, None]
 
+    def device_columns(self, values: dict[str, Callable]) -> dict[str, np.ndarray]:
+        """``per_device`` for several values at once: one small table, gathered once."""
+        return _gathered([[value(d) for value in values.values()] for d in self.devices], self.device, values)
+
+    def model_columns(self, values: dict[str, Callable]) -> dict[str, np.ndarray]:
+        """``per_model`` for several values at once: one small table, gathered once."""
+        return _gathered([[value(m) for value in values.values()] for m in self.models], self.model, values)
+
     def per_device_mode(self, value) -> np.ndarray:
         """``value(device, mode)`` for each configuration's device in its power mode (None: the
         device's own figures), as a column (G x 1): a small device x mode table, gathered."""
+        return self.device_mode_columns({"value": value})["value"]
+
+    def device_mode_columns(self, values: dict[str, Callable]) -> dict[str, np.ndarray]:
+        """``per_device_mode`` for several values at once: one device x mode table per value,
+        gathered together."""
         width = 1 + max((len(d.power_modes) for d in self.devices), default=0)
-        table = np.full((len(self.devices), width), np.nan)
-        for i, d in enumerate(self.devices):
-            table[i, 0] = value(d, None)
-            for k, mode in enumerate(d.power_modes):
-                table[i, k + 1] = value(d, mode)
-        return table[self.device, self.mode + 1][:, None]
+        table = np.full((len(values), len(self.devices), width), np.nan)
+        for v, value in enumerate(values.values()):
+            for i, d in enumerate(self.devices):
+                table[v, i, 0] = value(d, None)
+                for k, mode in enumerate(d.power_modes):
+                    table[v, i, k + 1] = value(d, mode)
+        gathered = table[:, self.device, self.mode + 1]
+        return {name: gathered[v][:, None] for v, name in enumerate(values)}
 
     @property
     def device_ids(self) -> np.ndarray:
@@ -140,6 +158,14 @@ class ConfigTable:
                    prompt=np.array([np.nan if x.prompt_tokens is None else x.prompt_tokens for x in configs], dtype=float),
                    output=np.array([np.nan if x.output_tokens is None else x.output_tokens for x in configs], dtype=float),
                    mode=np.array([_mode_index(x) for x in configs], dtype=np.int64))
+
+
+def _gathered(rows: list[list[float]], index: np.ndarray, names) -> dict[str, np.ndarray]:
+    """Columns (G x 1) of a small table (entries x values), gathered at ``index``: the values
+    of each configuration's entry, each column contiguous."""
+    table = np.array(rows, dtype=float).reshape(len(rows), len(names)).T.copy()
+    gathered = table[:, index]
+    return {name: gathered[v][:, None] for v, name in enumerate(names)}
 
 
 def _mode_index(x: Config) -> int:

@@ -36,10 +36,11 @@ def mode_cap(device: Device, mode: PowerMode | None) -> float:
 
 
 def power_at_load(idle: np.ndarray, cap: np.ndarray, load: np.ndarray, idle_fraction: float) -> np.ndarray:
-    """Watts drawn at ``load`` (0..1): idle plus that share of the dynamic range up to the cap."""
+    """Watts drawn at ``load`` (0..1, as ``step_load`` gives it): idle plus that share of the
+    dynamic range up to the cap."""
     idle = np.where(np.isnan(idle), cap * idle_fraction, idle)
     idle = np.minimum(idle, cap)
-    return idle + (cap - idle) * np.clip(load, 0.0, 1.0)
+    return idle + (cap - idle) * load
 
 
 def step_load(compute_s: np.ndarray, memory_s: np.ndarray, seconds: np.ndarray, memory_share: float) -> np.ndarray:

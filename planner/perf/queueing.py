@@ -100,17 +100,82 @@ def grid_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, re
         mu = 1000 / service_ms
         arrivals = rate_rps / b * c / wanted
         offered = arrivals / mu
-        term = np.ones_like(service_ms)
-        total = np.ones_like(service_ms)
         last = np.ones_like(service_ms)  # offered^(c-1) / (c-1)!
-        for k in range(1, int(np.nanmax(c)) if c.size else 1):
-            term = term * offered / k
-            below = k < c
-            total = total + np.where(below, term, 0.0)
-            last = np.where(k == c - 1, term, last)
+        total = np.ones_like(service_ms)  # sum of offered^k / k! for k < c
+        pooled = c > 1
+        if pooled.any():  # the Erlang sum, over the cells with more than one replica only
+            last[pooled], total[pooled] = _erlang_terms(offered[pooled], c[pooled])
         tail = last * offered / c / (1 - offered / c)
         waits = tail / (total + tail)
         wait = np.where(waits > 1 - PERCENTILE,
                         0.5 * np.log(waits / (1 - PERCENTILE)) / (c * mu - arrivals) * 1000, 0.0)
         wait = np.where(offered >= c, np.inf, wait)
     return np.minimum(fill_ms(b, rate_rps, wanted), service_ms) + wait + service_ms + hop_ms
+
+
+def _erlang_terms(offered: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For cells of ``c`` servers at ``offered`` load (flat arrays): offered^(c-1) / (c-1)! and
+    the sum of offered^k / k! for k < c."""
+    term = np.ones_like(offered)
+    total = np.ones_like(offered)
+    last = np.ones_like(offered)
+    for k in range(1, int(np.nanmax(c))):
+        term = term * offered / k
+        total = total + np.where(k < c, term, 0.0)
+        last = np.where(k == c - 1, term, last)
+    return last, total
+
+
+# ---- dynamic batching (a server that batches whatever has arrived: Triton, MLPerf harnesses)
+
+#: z of the 99th percentile of a normal distribution, for the Poisson count of arrivals.
+Z99 = 2.326
+
+
+def arrivals_p99(mean: float) -> float:
+    """The 99th percentile of a Poisson count of mean ``mean`` (normal approximation, at least the
+    mean and at least 1)."""
+    return max(1.0, math.ceil(mean + Z99 * math.sqrt(mean)))
+
+
+def dynamic_batch(rate_rps: float, service_ms, max_batch: float) -> float:
+    """The batch a dynamic batcher runs at ``rate_rps``: the requests that arrive while the batch
+    before it is served, at their 99th-percentile count, so ``b = Q99(Poisson(rate x S(b)))``
+    (found by iterating from 1; ``service_ms(b)`` is a batch's service time). Capped at
+    ``max_batch``; inf when even that batch cannot keep up with the rate."""
+    batch = 1.0
+    for _ in range(100):
+        grown = min(max_batch, arrivals_p99(rate_rps * service_ms(batch) / 1000))
+        if grown <= batch:
+            break
+        batch = grown
+    if rate_rps * service_ms(batch) / 1000 > batch:
+        return math.inf
+    return batch
+
+
+def dynamic_p99_ms(rate_rps: float, service_ms, max_batch: float, hop_ms: float = 0.0) -> float:
+    """The 99th-percentile latency under dynamic batching: a request that arrives as a batch starts
+    waits for it (one service time of the batch that forms at the rate), then is served in the
+    next one; plus the serving hop."""
+    batch = dynamic_batch(rate_rps, service_ms, max_batch)
+    if math.isinf(batch):
+        return math.inf
+    return 2 * service_ms(batch) + hop_ms
+
+
+def dynamic_max_rate(service_ms, max_batch: float, bound_ms: float, hop_ms: float = 0.0) -> float:
+    """The highest rate whose p99 under dynamic batching meets ``bound_ms`` (0 when none does):
+    the p99 grows with the rate, so the top is found by bisection below the largest batch's
+    throughput."""
+    capacity = max_batch * 1000 / service_ms(max_batch)
+    if dynamic_p99_ms(capacity * 1e-6, service_ms, max_batch, hop_ms) > bound_ms:
+        return 0.0
+    low, high = capacity * 1e-6, capacity
+    for _ in range(60):
+        mid = math.sqrt(low * high)
+        if dynamic_p99_ms(mid, service_ms, max_batch, hop_ms) <= bound_ms:
+            low = mid
+        else:
+            high = mid
+    return float(low)

@@ -10,6 +10,7 @@ busy. The efficiency factors live in planner/data/perf-factors.yaml.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -133,6 +134,10 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     return grid.prediction(0, 0)
 
 
+#: The transformer figures text generation needs, per configuration (planner.perf.llm.shape).
+LLM_SHAPE = ("layers", "d_model", "attn_dim", "kv_elems", "active", "experts", "topk", "expert_params")
+
+
 def _column(values) -> np.ndarray:
     return np.array(values, dtype=float)[:, None]
 
@@ -190,7 +195,7 @@ class Grid:
         self.factors = f
         b = np.array(batch_sizes, dtype=float)[None, :]
         c = self._columns(t)
-        predicted = _blockwise(len(t), lambda rows: _roofline({k: v[rows] for k, v in c.items()}, b, f))
+        predicted = _blockwise(len(t), lambda rows: _roofline(_rows(c, rows), b, f))
         self.latency_ms = predicted["latency_ms"]
         self.throughput_rps = predicted["throughput_rps"]
         self.power_w = predicted["power_w"]
@@ -215,46 +220,70 @@ class Grid:
         """Per-configuration inputs of the roofline (G x 1), gathered from per-device (and
         power mode), per-model and per-precision figures."""
         f = self.factors
-        per_device, per_model = t.per_device, t.per_model
         shards = t.shards.astype(float)[:, None]
         share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
         peaks = np.array([[figure_or_nan(d.peak.get(p)) * 1e12 for p in t.precisions] for d in t.devices])
-        raw = peaks[t.device, t.precision][:, None] * t.per_device_mode(power.mode_peak_scale) * scaling
+        modes = t.device_mode_columns({"peak_scale": power.mode_peak_scale, "bandwidth": power.mode_bandwidth,
+                                       "cap": power.mode_cap})
+        raw = peaks[t.device, t.precision][:, None] * modes["peak_scale"] * scaling
         dense = self._efficiency(t)
-        structure = per_model(lambda m: f.structure_multiplier(m.structure and m.structure.value))
-        auto = per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE) > 0
+        device = t.device_columns({
+            "chips": lambda d: d.chip_count,
+            "link": lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency,
+            "sram": lambda d: figure_or_nan(d.on_chip_memory_mb) * 1e6 / d.chip_count,
+            "on_chip_only": on_chip_only,
+            "host_link": lambda d: figure_or_nan(d.host_link_gbs) * 1e9,
+            "overhead": f.overhead_ms,
+            "latency_batches": f.latency_batches,
+            "idle": lambda d: figure_or_nan(d.idle_w),
+            "capacity": lambda d: np.inf if on_chip_only(d) else figure_or_nan(d.memory_gb),
+        })
+        model = t.model_columns({
+            "structure": lambda m: f.structure_multiplier(m.structure and m.structure.value),
+            "auto": lambda m: m.kind == ModelKind.AUTOREGRESSIVE,
+            "params": lambda m: figure_or_nan(m.params_m) * 1e6,
+            "gflops": lambda m: figure_or_nan(m.gflops),
+            "act_mb": lambda m: f.activation_mb(m.structure and m.structure.value),
+            "prompt": lambda m: _request(m, f)[0],
+            "output": lambda m: _request(m, f)[1],
+            "beams": lambda m: m.request.beams if m.request else 1,
+        })
+        auto = model["auto"] > 0
         shapes = [llm.shape(m, f) if m.kind == ModelKind.AUTOREGRESSIVE else None for m in t.models]
-        chips = per_device(lambda d: d.chip_count)
         columns = {
             "shards": shards,
-            "chips": np.where(auto, 1.0, chips),
-            "peak": raw * np.minimum(1.0, dense * structure),
+            "chips": np.where(auto, 1.0, device["chips"]),
+            "peak": raw * np.minimum(1.0, dense * model["structure"]),
             "prefill_peak": raw * np.minimum(1.0, dense * f.prefill_efficiency),
-            "bandwidth": t.per_device_mode(power.mode_bandwidth) * 1e9 * f.bandwidth_efficiency * shards * share,
-            "link": np.where(shards > 1, per_device(
-                lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency), np.nan),
-            "sram": per_device(lambda d: figure_or_nan(d.on_chip_memory_mb) * 1e6 / d.chip_count),
-            "on_chip_only": per_device(on_chip_only) > 0,
-            "host_link": per_device(lambda d: figure_or_nan(d.host_link_gbs) * 1e9),
+            "bandwidth": modes["bandwidth"] * 1e9 * f.bandwidth_efficiency * shards * share,
+            "link": np.where(shards > 1, device["link"], np.nan),
+            "sram": device["sram"],
+            "on_chip_only": device["on_chip_only"] > 0,
+            "host_link": device["host_link"],
             "bpp": _column([f.bytes_per_param[p] for p in t.precisions])[t.precision],
             "kv_bpe": _column([f.kv_bytes(p) for p in t.precisions])[t.precision],
-            "params": per_model(lambda m: figure_or_nan(m.params_m) * 1e6),
-            "gflops": per_model(lambda m: figure_or_nan(m.gflops)) * self._sequence_share(t, auto),
-            "act_mb": per_model(lambda m: f.activation_mb(m.structure and m.structure.value)),
-            "overhead": per_device(f.overhead_ms) / 1000,
-            "latency_batches": per_device(f.latency_batches),
+            "params": model["params"],
+            "gflops": model["gflops"] * self._sequence_share(t, auto),
+            "act_mb": model["act_mb"],
+            "overhead": device["overhead"] / 1000,
+            "latency_batches": device["latency_batches"],
             "auto": auto,
-            "prompt": _or_default(t.prompt, per_model(lambda m: _request(m, f)[0])),
-            "output": _or_default(t.output, per_model(lambda m: _request(m, f)[1])),
-            "beams": per_model(lambda m: m.request.beams if m.request else 1),
-            "tdp": t.per_device_mode(power.mode_cap) * share,
-            "idle": per_device(lambda d: figure_or_nan(d.idle_w)) * share,
-            "capacity": per_device(lambda d: np.inf if on_chip_only(d) else figure_or_nan(d.memory_gb)) * share,
+            "prompt": _or_default(t.prompt, model["prompt"]),
+            "output": _or_default(t.output, model["output"]),
+            "beams": model["beams"],
+            "tdp": modes["cap"] * share,
+            "idle": device["idle"] * share,
+            "capacity": device["capacity"] * share,
         }
-        for key in ("layers", "d_model", "attn_dim", "kv_elems", "active", "experts", "topk", "expert_params"):
-            values = np.array([np.nan if x is None else x[key] for x in shapes], dtype=float)
-            columns[key] = values[t.model][:, None]
+        if any(shapes):
+            table = np.array([[np.nan] * len(LLM_SHAPE) if x is None else [x[key] for key in LLM_SHAPE]
+                              for x in shapes], dtype=float).T.copy()
+            gathered = table[:, t.model]
+            columns.update((key, gathered[i][:, None]) for i, key in enumerate(LLM_SHAPE))
+        else:  # no text generation here: the columns are never read
+            unknown = np.full((len(t), 1), np.nan)
+            columns.update((key, unknown) for key in LLM_SHAPE)
         return columns
 
     @staticmethod
@@ -335,19 +364,28 @@ class Grid:
         """Estimates for the cells (gs[i], ks[i]): figures gathered once per field, each
         configuration's entries and provenance worked out once."""
         cells = (np.asarray(gs, dtype=int), np.asarray(ks, dtype=int))
+        first = np.zeros_like(cells[0])
 
-        def gathered(array, unknown_is_none: bool = True) -> list:
-            values = np.broadcast_to(array, self.latency_ms.shape)[cells].tolist()
+        def at_cells(array) -> np.ndarray:
+            """The cells' entries of a G x B array, or of a G x 1 (1 x B, 1 x 1) one broadcast to it."""
+            return array[cells[0] if array.shape[0] > 1 else first, cells[1] if array.shape[1] > 1 else first]
+
+        def gathered(values: np.ndarray, unknown_is_none: bool = True) -> list:
+            values = values.tolist()
             return [None if v != v else v for v in values] if unknown_is_none else values  # v != v: NaN
 
-        latency, throughput, memory = (gathered(a, False) for a in (self.latency_ms, self.throughput_rps, self.memory_gb))
-        power, energy, cost, ttft, tpot, accuracy = (
-            gathered(a) for a in (self.power_w, self.energy_j, self.cost_usd_per_hour, self.ttft_ms, self.tpot_ms,
-                                  self.accuracy))
-        tokens, per_mtok = gathered(self.tokens_per_s), gathered(self.usd_per_mtok)
+        latency, throughput, memory = (at_cells(a) for a in (self.latency_ms, self.throughput_rps, self.memory_gb))
+        cost, auto = at_cells(self.cost_usd_per_hour), at_cells(self.autoregressive)
+        power, energy, ttft, tpot, accuracy = (
+            gathered(at_cells(a)) for a in (self.power_w, self.energy_j, self.ttft_ms, self.tpot_ms, self.accuracy))
+        tokens = np.where(auto, throughput * at_cells(self.output_tokens), np.nan)  # as tokens_per_s, at the cells
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_mtok = cost / (tokens * 3600) * 1e6  # as usd_per_mtok
+        tokens, per_mtok, cost = gathered(tokens), gathered(per_mtok), gathered(cost)
+        latency, throughput, memory = (gathered(a, False) for a in (latency, throughput, memory))
         compute_bound = self.compute_bound[cells].tolist()
-        prompt, output = (gathered(np.where(self.autoregressive, a, np.nan)) for a in (self.prompt_tokens,
-                                                                                         self.output_tokens))
+        prompt, output = (gathered(np.where(auto, at_cells(a), np.nan)) for a in (self.prompt_tokens,
+                                                                                    self.output_tokens))
         prompt, output = ([None if v is None else int(v) for v in col] for col in (prompt, output))
         configs: dict[int, tuple] = {}
         out = []
@@ -367,7 +405,7 @@ class Grid:
                 energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i], accuracy=accuracy[i],
                 bound_by="compute" if compute_bound[i] else "memory bandwidth", provenance=provenance,
                 max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i],
-                usd_per_mtok=per_mtok[i], power_mode=x.power_mode or self.configs.mode_name(g),
+                usd_per_mtok=per_mtok[i], power_mode=x.power_mode,
                 latency_basis=self.latency_basis, prompt_tokens=prompt[i], output_tokens=output[i]))
         return out
 
@@ -424,8 +462,18 @@ class Grid:
 BLOCK_ROWS = 4096
 
 
+def _rows(columns: dict[str, np.ndarray], rows: slice) -> dict[str, np.ndarray]:
+    """The block ``rows`` of every column."""
+    return columns if rows == ALL_ROWS else {k: v[rows] for k, v in columns.items()}
+
+
+ALL_ROWS = slice(None)
+
+
 def _blockwise(rows: int, compute) -> dict[str, np.ndarray]:
-    """``compute(row_slice)`` over blocks of rows, stitched into whole arrays."""
+    """``compute(row_slice)`` over blocks of rows, stitched into whole arrays (one block: as computed)."""
+    if rows <= BLOCK_ROWS:
+        return compute(ALL_ROWS)
     out: dict[str, np.ndarray] = {}
     for start in range(0, max(rows, 1), BLOCK_ROWS):
         part = compute(slice(start, start + BLOCK_ROWS))
@@ -443,7 +491,7 @@ def _roofline(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> dict[s
     nan = np.full((len(auto), b.shape[1]), np.nan)
     if not auto.any():
         seconds, compute_s, memory_s = _single_pass(c, b)
-        ttft = tpot = nan
+        ttft, tpot = nan, nan.copy()
     elif auto.all():
         seconds, compute_s, memory_s, ttft, tpot = llm.autoregressive(c, b, _memory_time)
     else:
@@ -480,17 +528,28 @@ def _single_pass(c: dict[str, np.ndarray], b: np.ndarray) -> tuple[np.ndarray, n
     - a device without DRAM streams the weights that do not fit its SRAM from the host over
       its host link, every batch;
     - plus the fixed step overhead (launches, host round trip, runtime dispatch)."""
-    used = np.minimum(b, c["chips"]) / c["chips"]
+    chips = c["chips"]
+    used = np.minimum(b, chips) / chips if (chips > 1).any() else 1.0  # 1.0: every batch uses its one chip
     flops = c["gflops"] * 1e9
     compute = (b + c["latency_batches"]) * flops / (c["peak"] * used)
     weights = c["params"] * c["bpp"]
     resident = c["sram"] >= weights  # False where the SRAM size is unknown
-    activations = b * c["gflops"] * c["act_mb"] * 1e6 * c["bpp"] / 4
-    memory = _memory_time(c, np.where(resident, 0.0, weights) + activations, used)
-    spill = np.where(np.isnan(c["sram"]), 0.0, np.maximum(weights - np.nan_to_num(c["sram"]), 0.0))
-    host = np.where(c["on_chip_only"] & (spill > 0), spill / np.where(np.isnan(c["host_link"]), np.inf,
-                                                                       c["host_link"]), 0.0)
-    return np.maximum(compute, memory) + host + c["overhead"], compute, memory + host
+    activations = b * c["gflops"]  # then x act_mb x 1e6 x bpp / 4, in place
+    activations *= c["act_mb"]
+    activations *= 1e6
+    activations *= c["bpp"]
+    activations /= 4
+    activations += np.where(resident, 0.0, weights)
+    memory = _memory_time(c, activations, used)
+    step = np.maximum(compute, memory)
+    spill = np.where(np.isnan(c["sram"]), 0.0, np.maximum(weights - c["sram"], 0.0))
+    streamed = c["on_chip_only"] & (spill > 0)
+    if streamed.any():  # weights that do not fit the SRAM of a device without DRAM come over the host link
+        host = np.where(streamed, spill / np.where(np.isnan(c["host_link"]), np.inf, c["host_link"]), 0.0)
+        step += host
+        memory = memory + host
+    step += c["overhead"]
+    return step, compute, memory
 
 
 def _memory(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> np.ndarray:
@@ -498,8 +557,19 @@ def _memory(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> np.ndarr
     plus the KV cache of whole requests (autoregressive) or the live activations of a batch
     (others: a share of one sample's activation traffic per sample, as buffers are reused)."""
     base = c["params"] * c["bpp"] / 1e9 * (1 + f.runtime_memory_overhead)
-    activations = b * c["gflops"] * c["act_mb"] * c["bpp"] / 4 / 1000 * f.activation_memory_fraction
-    return base + np.where(c["auto"], llm.kv_gb(c, b), activations)
+    auto = c["auto"]
+    if auto.all():
+        return base + llm.kv_gb(c, b)
+    activations = b * c["gflops"]  # then x act_mb x bpp / 4 / 1000 x the resident fraction, in place
+    activations *= c["act_mb"]
+    activations *= c["bpp"]
+    activations /= 4
+    activations /= 1000
+    activations *= f.activation_memory_fraction
+    if auto.any():
+        activations = np.where(auto, llm.kv_gb(c, b), activations)
+    activations += base
+    return activations
 
 
 def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> dict:
@@ -600,35 +670,53 @@ SERVER_BATCHES = [2 ** k for k in range(11)]
 def server_rate(model_id: str, device_id: str, precision: str, p99_ms: float, *, batch_size: int | None = None,
                 prompt_tokens: int | None = None, output_tokens: int | None = None, power_mode: str | None = None,
                 hop_ms: float = 0.0, catalog: Catalog | None = None) -> ServerEstimate:
-    """The highest rate (requests/s, one replica) whose 99th-percentile latency meets ``p99_ms``:
-    each batch size (``batch_size``, else powers of two to 1024) is loaded until its fill time,
-    M/D/1 queueing wait and service time reach the bound (see planner.perf.queueing); the best
-    wins. ``hop_ms`` adds a serving stack's hop (MLPerf's LoadGen has none). Raises
-    EstimateError when no batch size meets the bound."""
+    """The highest rate (requests/s, one replica) whose 99th-percentile latency meets ``p99_ms``
+    (the MLPerf Server scenario's question; see planner.perf.queueing).
+
+    By default the server batches dynamically, as Triton and MLPerf's harnesses do: each batch
+    holds what arrived while the one before it ran (at its 99th-percentile count), up to the
+    largest batch that fits (powers of two to 1024, service times interpolated between them),
+    and a request waits for the batch in service, then runs in the next. With ``batch_size`` the
+    batch is fixed instead: it waits to fill (at most one service time), then queues (M/D/1).
+    ``hop_ms`` adds a serving stack's hop (MLPerf's LoadGen has none). Raises EstimateError when
+    no rate meets the bound."""
     from planner.perf import queueing
 
     catalog = catalog or load_catalog()
-    best: tuple[float, Estimate] | None = None
+    estimates: list[Estimate] = []
     reason = None
     for batch in [batch_size] if batch_size else SERVER_BATCHES:
         try:
-            e = estimate(model_id, device_id, precision, batch, prompt_tokens=prompt_tokens,
-                         output_tokens=output_tokens, power_mode=power_mode, catalog=catalog)
+            estimates.append(estimate(model_id, device_id, precision, batch, prompt_tokens=prompt_tokens,
+                                      output_tokens=output_tokens, power_mode=power_mode, catalog=catalog))
         except EstimateError as error:
             reason = reason or str(error)
-            continue
-        rate = queueing.max_rate(e.latency_ms, batch, p99_ms, hop_ms=hop_ms)
-        if rate > 0 and (best is None or rate > best[0]):
-            best = rate, e
-    if best is None:
-        raise EstimateError(reason or f"no batch size of {model_id} on {device_id} in {precision} meets a p99 of "
-                                      f"{p99_ms:g} ms")
-    rate, e = best
+    if not estimates:
+        raise EstimateError(reason)
+    if batch_size:
+        e = estimates[0]
+        rate = queueing.max_rate(e.latency_ms, batch_size, p99_ms, hop_ms=hop_ms)
+        p99, batch, service = queueing.p99_latency_ms(e.latency_ms, batch_size, rate, hop_ms=hop_ms), batch_size, \
+            e.latency_ms
+        basis = "fixed batch: fill + M/D/1 queueing wait (half the M/M/1 tail) + service"
+    else:
+        batches = np.array([x.batch_size for x in estimates], dtype=float)
+        latencies = np.array([x.latency_ms for x in estimates])
+
+        def service_ms(b: float) -> float:
+            return float(np.interp(b, batches, latencies))
+
+        rate = queueing.dynamic_max_rate(service_ms, batches[-1], p99_ms, hop_ms)
+        batch = queueing.dynamic_batch(rate, service_ms, batches[-1]) if rate > 0 else 1.0
+        p99, service = queueing.dynamic_p99_ms(rate, service_ms, batches[-1], hop_ms), service_ms(batch)
+        e = estimates[int(np.searchsorted(batches, batch))] if rate > 0 else estimates[0]
+        basis = ("dynamic batching: the batch that forms at the rate (the 99th-percentile arrivals during one "
+                 "service) waited for, then the request's own batch")
+    if rate <= 0:
+        raise EstimateError(f"no rate of {model_id} on {device_id} in {precision} meets a p99 of {p99_ms:g} ms")
     return ServerEstimate(
-        model_id=model_id, device_id=device_id, precision=precision, batch_size=e.batch_size, rate_rps=rate,
-        tokens_per_s=None if e.output_tokens is None else rate * e.output_tokens,
-        p99_ms=queueing.p99_latency_ms(e.latency_ms, e.batch_size, rate, hop_ms=hop_ms), p99_bound_ms=p99_ms,
-        service_ms=e.latency_ms, power_mode=e.power_mode,
-        latency_basis="p99 at the rate: batch fill + M/D/1 queueing wait (half the M/M/1 tail) + service"
-                      + (f" + {hop_ms:g} ms serving hop" if hop_ms else ""),
+        model_id=model_id, device_id=device_id, precision=precision, batch_size=math.ceil(batch),
+        rate_rps=rate, tokens_per_s=None if e.output_tokens is None else rate * e.output_tokens, p99_ms=p99,
+        p99_bound_ms=p99_ms, service_ms=service, power_mode=e.power_mode,
+        latency_basis=basis + (f" + {hop_ms:g} ms serving hop" if hop_ms else ""),
         provenance={**e.provenance, "rate_rps": "model (highest rate meeting the p99 bound; planner.perf.queueing)"})
