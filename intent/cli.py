@@ -14,6 +14,7 @@ import typer
 from intent.commands import catalog as catalog_commands
 from intent.commands import fleet as fleet_commands
 from intent.commands import history as history_commands
+from intent.commands import measure as measure_commands
 from intent.commands import policy as policy_commands
 from intent.commands.common import (
     CatalogOpt,
@@ -164,6 +165,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -
 
 
 history_commands.register(app)
+measure_commands.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(fleet_commands.app, name="fleet")
