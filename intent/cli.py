@@ -43,7 +43,7 @@ app = typer.Typer(
 #: 1: anything else (a policy refusal included).
 EXIT_CODES = {"intent-not-understood": 2, "impossible-value": 2, "unknown-model": 2, "infeasible": 3,
               "missing-task": 2, "fleet-error": 2, "not-finite": 2, "catalog-invalid": 2, "config-invalid": 2,
-              "policy-error": 2, "measurements-invalid": 2}
+              "policy-error": 2, "measurements-invalid": 2, "profile-error": 2}
 
 
 @app.callback(invoke_without_command=True)
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
 
     defer_pandas()  # a CLI process runs no one else's threads (see planner.solve.cpsat)
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # a typer.Exit(code) comes back as its code
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"intentctl: internal error: {type(exc).__name__}: {exc} "
                    "(please report it with the command you ran)", err=True)
         return 70
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:

@@ -11,7 +11,10 @@ from intent.commands.common import CatalogOpt, JsonOpt, print_json
 
 def register(app: typer.Typer) -> None:
     """Add these commands to the main app."""
+    from intent.commands.profile import profile
+
     app.command("calibrate")(calibrate)
+    app.command("profile")(profile)
 
 
 def calibrate(
