@@ -69,7 +69,8 @@ def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None) -> None:
 
 @app.command()
 def plan(
-    request: Annotated[str, typer.Argument(help='What you need, e.g. "lowest power, classify images in 10ms".')],
+    request: Annotated[str | None, typer.Argument(
+        help='What you need, e.g. "lowest power, classify images in 10ms".')] = None,
     json_out: JsonOpt = False,
     offline: OfflineOpt = False,
     catalog: CatalogOpt = None,
@@ -90,6 +91,10 @@ def plan(
                                                 help="Draw the trade-off front, marking the chosen plan.")] = None,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
+    check: Annotated[int | None, typer.Option(
+        "--check", metavar="PLAN_ID", help="Compare a stored plan's predictions with the measurements taken since "
+                                           "(intentctl profile, calibrate) and say where they drifted by more "
+                                           "than 10%.")] = None,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -110,6 +115,14 @@ def plan(
     from intent.api import plan as make_plan
     from intent.settings import load_settings
 
+    if check is not None:
+        from intent.commands.drift import show_drift
+
+        show_drift(check, json_out=json_out and request is None, to_stderr=request is not None)
+    if request is None:
+        if check is None:
+            raise typer.BadParameter("give a request to plan (or --check PLAN_ID)")
+        return
     note_offline(offline)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, model=model)
     result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
