@@ -1,6 +1,6 @@
 """Profile three generated ONNX models on this machine's CPU, calibrate, and print the error of the
-model's latency predictions for them before and after, with the held-out error (each model
-predicted by a fit to the other two).
+model's latency predictions for them before and after, with the held-out errors (each model
+predicted by a fit to the other two; each measurement by a fit to the rest).
 
 usage: python benchmarks/profile_calibrate.py [--repeat N] [--duration S] [--bandwidth GBS]
 
@@ -46,7 +46,8 @@ def one_round(models: dict[str, str], catalog: str, duration: float) -> dict:
         assert code == 0, f"profile {name} exited {code}"
     assert main(["calibrate", "--catalog", catalog]) == 0
     fit = load_fits().devices["this-cpu"]
-    return {"before": fit.error.before, "after": fit.error.after, "held_out": fit.error.held_out,
+    return {"before": fit.error.before, "after": fit.error.after, "held_out_models": fit.error.held_out_models,
+            "leave_one_out": fit.error.held_out_measurements,
             "parameters": {n: (p.prior, p.value) for n, p in fit.parameters.items()}}
 
 
@@ -73,8 +74,9 @@ def main(argv: list[str]) -> int:
             rounds.append(r)
             moved = ", ".join(f"{n} {a:.3g}->{b:.3g}" for n, (a, b) in r["parameters"].items())
             print(f"round {i + 1}: median latency error before {r['before']:.1%}, after {r['after']:.1%}, "
-                  f"held out (a model at a time) {r['held_out']:.1%}; {moved}")
-    for key in ("before", "after", "held_out"):
+                  f"held out: a model at a time {r['held_out_models']:.1%}, a measurement at a time "
+                  f"{r['leave_one_out']:.1%}; {moved}")
+    for key in ("before", "after", "held_out_models", "leave_one_out"):
         print(f"median over rounds, {key}: {statistics.median(r[key] for r in rounds):.1%}")
     return 0
 

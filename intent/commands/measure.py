@@ -108,10 +108,11 @@ def _report_lines(report) -> list[str]:
     if report.fit is None:
         return [f"{report.device_id}: not fitted: {report.reason}"] + [f"  skipped {s}" for s in report.skipped]
     fit, e = report.fit, report.fit.error
+    held = ", ".join(f"{what} {value:.1%}" for what, value in (
+        ("a model at a time", e.held_out_models), ("a measurement at a time", e.held_out_measurements))
+        if value is not None) or "needs two measurements"
     lines = [f"{report.device_id}: fitted to {e.rows} measured figure(s) of {len(fit.measurement_ids)} measurement(s)",
-             f"  median error: before {e.before:.1%}, after {e.after:.1%}"
-             + (f", held out ({e.held_out_by}) {e.held_out:.1%}" if e.held_out is not None else
-                ", held out: needs two measurements")]
+             f"  median error: before {e.before:.1%}, after {e.after:.1%}; held out: {held}"]
     if e.power_before is not None:
         lines.append(f"  power error: before {e.power_before:.1%}, after {e.power_after:.1%}")
     moved = report.moved()

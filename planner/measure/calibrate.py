@@ -9,10 +9,9 @@ measurement therefore moves a parameter part of the way, many move it most of th
 parameter no measurement depends on stays at its prior and is not stored.
 
 The fit is judged on the device's own figures: the packaged model's error ("before"), the
-fitted one's ("after"), and a held-out error: each model measured on the device is left out
-in turn, the rest refitted and the left-out model predicted (a measurement at a time when only
-one model was measured). The held-out error is what a prediction for an unmeasured model on
-that device can expect.
+fitted one's ("after"), and two held-out errors: each model measured on the device left out in
+turn, the rest refitted and the left-out model predicted (what a prediction for an unmeasured
+model on the device can expect), and the same a measurement at a time (leave-one-out).
 """
 
 from __future__ import annotations
@@ -173,9 +172,9 @@ def fit_device(device: Device, rows: list[Row], catalog: Catalog, factors) -> tu
     before, after = predictor({}), predictor(values)
     latency = [i for i, r in enumerate(rows) if r.figure in LATENCY_FIGURES]
     power = [i for i, r in enumerate(rows) if r.figure == "power_w"]
-    held_out, held_out_by = _held_out(device, rows, catalog, factors, prior, names)
     error = FitError(rows=len(latency), before=_mape(before, rows, latency), after=_mape(after, rows, latency),
-                     held_out=held_out, held_out_by=held_out_by,
+                     held_out_models=_held_out(device, rows, catalog, factors, prior, names, "model"),
+                     held_out_measurements=_held_out(device, rows, catalog, factors, prior, names, "measurement"),
                      power_before=_mape(before, rows, power) if power else None,
                      power_after=_mape(after, rows, power) if power else None)
     parameters = {n: FittedParameter(prior=round(prior[n], 6), value=round(values[n], 6), rows=counts[n])
@@ -227,25 +226,23 @@ def _fit(predictor: _Predictor, rows: list[Row], prior: dict[str, float], names:
     return values(result.x)
 
 
-def _held_out(device, rows, catalog, factors, prior, names) -> tuple[float | None, str]:
-    """Median error of each group's latency figures, predicted by a fit to the other groups: a
-    model at a time where two or more were measured, else a measurement at a time."""
-    models = sorted({r.measurement.model_id for r in rows})
-    by = "model" if len(models) >= 2 else "measurement"
-    groups = models if by == "model" else sorted({r.measurement.id for r in rows})
+def _held_out(device, rows, catalog, factors, prior, names, by: str) -> float | None:
+    """Median error of the latency figures of each group (``by``: "model" or "measurement"),
+    predicted by a fit to the other groups; None with fewer than two groups."""
+    def group(r: Row):
+        return r.measurement.model_id if by == "model" else r.measurement.id
+
+    groups = sorted({group(r) for r in rows}, key=str)
     if len(groups) < 2:
-        return None, ""
+        return None
     errors = []
-    for group in groups:
-        inside = [(r.measurement.model_id if by == "model" else r.measurement.id) == group for r in rows]
-        rest = [r for r, held in zip(rows, inside) if not held]
+    for held in groups:
+        rest = [r for r in rows if group(r) != held]
+        out = [r for r in rows if group(r) == held]
         values = _fit(_Predictor(device, rest, catalog, factors), rest, prior, names)
-        held = [r for r, h in zip(rows, inside) if h]
-        predicted = _Predictor(device, held, catalog, factors)(values)
-        errors += [abs(p / r.actual - 1) for p, r in zip(predicted, held) if r.figure in LATENCY_FIGURES]
-    if not errors:
-        return None, ""
-    return round(statistics.median(errors), 4), f"a {by} at a time"
+        predicted = _Predictor(device, out, catalog, factors)(values)
+        errors += [abs(p / r.actual - 1) for p, r in zip(predicted, out) if r.figure in LATENCY_FIGURES]
+    return round(statistics.median(errors), 4) if errors else None
 
 
 def _mape(predicted: np.ndarray, rows: list[Row], which: list[int]) -> float:

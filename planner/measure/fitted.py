@@ -51,8 +51,9 @@ class FitError(_Frozen):
     rows: int
     before: float = Field(description="the packaged model")
     after: float = Field(description="with the fitted parameters (the rows they were fitted to)")
-    held_out: float | None = Field(None, description="each group predicted by a fit without it")
-    held_out_by: str = Field("", description="what was held out: a model at a time, or a measurement")
+    held_out_models: float | None = Field(None, description="each model predicted by a fit to the others")
+    held_out_measurements: float | None = Field(None, description="each measurement predicted by a fit to the "
+                                                                  "others (leave-one-out)")
     power_before: float | None = None
     power_after: float | None = None
 

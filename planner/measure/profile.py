@@ -143,6 +143,7 @@ def profile(path: str, batches: list[int], duration_s: float, *, provider: str |
     result = Profile(provider=session.get_providers()[0], precision=precision, software=software(runtime))
     result.notes += [n for n in (getattr(power_meter, "note", "") if power_meter else "power not measured",
                                  memory.note) if n]
+    result.notes += busy_note()
     rng = np.random.default_rng(0)
     fixed = _fixed_batch(session)
     for batch in sorted(set(batches)):
@@ -159,6 +160,22 @@ def profile(path: str, batches: list[int], duration_s: float, *, provider: str |
             result.interrupted = True
             break
     return result
+
+
+def busy_note() -> list[str]:
+    """A note when other work keeps this machine's CPUs busy, which slows and scatters the figures."""
+    import os
+
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return []
+    cpus = os.cpu_count() or 1
+    if load <= cpus / 2:
+        return []
+    note = (f"the machine was busy (load average {load:.1f} on {cpus} CPUs) when profiling started: figures may be "
+            "slower and noisier than on an idle machine")
+    return [note]
 
 
 def _fixed_batch(session) -> int | None:
