@@ -197,7 +197,7 @@ class _progress:
 
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
                             console=Console(stderr=True), transient=True)
-        self.task = self.bar.add_task(label, total=total)
+        self.label, self.task = label, self.bar.add_task(label, total=total)
         self.done: dict = {}
 
     def __enter__(self):
@@ -206,7 +206,7 @@ class _progress:
 
     def advance(self, key, seconds: float) -> None:
         self.done[key] = seconds
-        self.bar.update(self.task, completed=sum(self.done.values()), description=f"{self.bar.tasks[0].description.split(' ·')[0]} · {key}")
+        self.bar.update(self.task, completed=sum(self.done.values()), description=f"{self.label} · {key}")
 
     def __exit__(self, *exc) -> None:
         self.bar.stop()
