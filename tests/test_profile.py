@@ -162,3 +162,31 @@ def test_ctrl_c_on_a_running_profile_keeps_the_batches_measured(files, tmp_path)
     assert "interrupted; kept" in err
     lines = store.read_text().splitlines()
     assert len(lines) >= 2 and ",1," in lines[1]  # the header, then batch 1
+
+
+def test_rapl_energy_counters_give_watts_across_a_wrap(tmp_path, monkeypatch):
+    """A powercap tree like Linux's (a package domain and its core subdomain): joules over seconds,
+    the counter wrapping at max_energy_range_uj."""
+    from planner.measure import meters
+
+    package, core = tmp_path / "intel-rapl:0", tmp_path / "intel-rapl:0:0"
+    for domain in (package, core):
+        domain.mkdir()
+        (domain / "max_energy_range_uj").write_text("1000000000")
+    (package / "energy_uj").write_text("999000000")
+    (core / "energy_uj").write_text("5")
+    meter = meters.RaplMeter(str(tmp_path))
+    assert meter.note == "" and [d.name for d in meter.domains] == ["intel-rapl:0"]  # packages only
+    clock = iter([100.0, 102.0])
+    monkeypatch.setattr(meters.time, "perf_counter", lambda: next(clock))
+    token = meter.start()
+    (package / "energy_uj").write_text("9000000")  # wrapped: 1 J to the top, then 9 J
+    assert meter.stop(token) == pytest.approx(10.0 / 2)
+
+
+def test_missing_rapl_counters_are_said_not_guessed(tmp_path):
+    from planner.measure.meters import RaplMeter
+
+    meter = RaplMeter(str(tmp_path / "none"))
+    assert meter.start() is None and meter.stop(None) is None
+    assert meter.note.startswith("power not readable: no RAPL energy counters")
