@@ -15,6 +15,7 @@ import typer
 from intent.commands import catalog as catalog_commands
 from intent.commands import fleet as fleet_commands
 from intent.commands import history as history_commands
+from intent.commands import measure as measure_commands
 from intent.commands import policy as policy_commands
 from intent.commands.common import (
     CatalogOpt,
@@ -46,7 +47,7 @@ app = typer.Typer(
 #: 1: anything else (a policy refusal included).
 EXIT_CODES = {"intent-not-understood": 2, "impossible-value": 2, "unknown-model": 2, "infeasible": 3,
               "missing-task": 2, "fleet-error": 2, "not-finite": 2, "catalog-invalid": 2, "config-invalid": 2,
-              "policy-error": 2, "measurements-invalid": 2}
+              "policy-error": 2, "measurements-invalid": 2, "profile-error": 2}
 
 
 @app.callback(invoke_without_command=True)
@@ -80,7 +81,8 @@ def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None,
 
 @app.command()
 def plan(
-    request: Annotated[str, typer.Argument(help='What you need, e.g. "lowest power, classify images in 10ms".')],
+    request: Annotated[str | None, typer.Argument(
+        help='What you need, e.g. "lowest power, classify images in 10ms".')] = None,
     json_out: JsonOpt = False,
     offline: OfflineOpt = False,
     catalog: CatalogOpt = None,
@@ -108,6 +110,10 @@ def plan(
     dra: DraOpt = False,
     queue: QueueOpt = None,
     quiet: QuietOpt = False,
+    check: Annotated[int | None, typer.Option(
+        "--check", metavar="PLAN_ID", help="Compare a stored plan's predictions with the measurements taken since "
+                                           "(intentctl profile, calibrate) and say where they drifted by more "
+                                           "than 10%.")] = None,
 ) -> None:
     """Plan a request: choose device, precision, model variant, batch size and replicas.
 
@@ -129,6 +135,14 @@ def plan(
     from intent.progress import progress
     from intent.settings import load_settings
 
+    if check is not None:
+        from intent.commands.drift import show_drift
+
+        show_drift(check, json_out=json_out and request is None, to_stderr=request is not None)
+    if request is None:
+        if check is None:
+            raise typer.BadParameter("give a request to plan (or --check PLAN_ID)")
+        return
     note_offline(offline)
     if plot is not None:
         from intent.plot import check_path
@@ -191,6 +205,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="intent or plan")]) -
 
 
 history_commands.register(app)
+measure_commands.register(app)
 app.add_typer(catalog_commands.app, name="catalog")
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(fleet_commands.app, name="fleet")
@@ -226,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
 
     defer_pandas()  # a CLI process runs no one else's threads (see planner.solve.cpsat)
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # a typer.Exit(code) comes back as its code
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:
@@ -250,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"intentctl: internal error: {type(exc).__name__}: {exc} "
                    "(please report it with the command you ran)", err=True)
         return 70
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:

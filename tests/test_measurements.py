@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from hardware import load_catalog
 from intent import plan
 from intent.cli import main
 from planner import estimate
+from planner.perf.configs import Config
 from planner.perf.factors import load_factors
+from planner.perf.roofline import Grid
 
 HEADER = "model_id,device_id,precision,batch_size,latency_ms,throughput_rps,power_w,source\n"
 
@@ -20,7 +23,6 @@ def write(tmp_path, body: str):
 
 def test_a_measurement_replaces_the_estimate_and_refits_its_neighbours(tmp_path, capsys):
     before_8 = estimate("resnet50", "nvidia-l4", "int8", 8)
-    before_16 = estimate("resnet50", "nvidia-l4", "int8", 16)
     measured = before_8.latency_ms * 3
     assert main(["calibrate", write(tmp_path, f"resnet50,nvidia-l4,int8,8,{measured},,60,lab run\n")]) == 0
     assert "stored 1 measurement" in capsys.readouterr().out
@@ -29,8 +31,12 @@ def test_a_measurement_replaces_the_estimate_and_refits_its_neighbours(tmp_path,
     assert after_8.latency_ms == pytest.approx(measured)
     assert after_8.power_w == pytest.approx(60)
     assert "measured" in after_8.provenance["latency_ms"]
-    assert after_16.latency_ms == pytest.approx(before_16.latency_ms * 3, rel=1e-6)
-    assert "fitted to 1 measurement" in after_16.provenance["latency_ms"]
+    # batch 16: the calibrated device's prediction, scaled by what the measured batch 8 left unexplained
+    model, device = load_catalog().model("resnet50"), load_catalog().device("nvidia-l4")
+    grid = Grid([Config(model, device, "int8", "cloud")], [8, 16], load_factors())
+    assert after_16.latency_ms / measured == pytest.approx(grid.latency_ms[0, 1] / grid.latency_ms[0, 0], rel=1e-6)
+    assert after_16.provenance["latency_ms"].startswith("calibrated x")
+    assert "fitted to 1 measurement(s) of this configuration" in after_16.provenance["latency_ms"]
 
 
 def test_measurements_change_later_plans(tmp_path):

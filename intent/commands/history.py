@@ -1,4 +1,4 @@
-"""Stored plans and measurements: history, show, diff, export, calibrate."""
+"""Stored plans: history, show, diff, export."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from intent.commands.common import (
 
 def register(app: typer.Typer) -> None:
     """Add these commands to the main app."""
-    for command, name in ((export, "export"), (calibrate, "calibrate"), (history_list, "history"),
-                          (history_show, "show"), (history_diff, "diff")):
+    for command, name in ((export, "export"), (history_list, "history"), (history_show, "show"),
+                          (history_diff, "diff")):
         app.command(name)(command)
 
 
@@ -37,46 +37,6 @@ def export(
     from intent import history
 
     write_artifacts(history.get(plan_id).plan, format, output, catalog, dra=dra, queue=queue)
-
-
-def calibrate(
-    measurements: Annotated[str | None, typer.Argument(metavar="FILE.csv",
-                                                          help="Measured latency (and throughput, power) per "
-                                                               "model_id, device_id, precision, batch_size.")] = None,
-    reset: Annotated[bool, typer.Option("--reset", help="Forget every stored measurement.")] = False,
-) -> None:
-    """Store measurements; from then on plans use them instead of the model's estimates.
-
-    Columns: model_id, device_id, precision, batch_size, latency_ms, throughput_rps, power_w, source
-    (the last three may be empty). A measurement replaces an earlier one of the same configuration.
-    """
-    from hardware import load_catalog
-    from hardware.yamlio import read_text
-    from planner.measure.store import (
-        MeasurementError,
-        load_store,
-        merge,
-        read_measurements,
-        save_store,
-        store_path,
-    )
-
-    if reset:
-        save_store([])
-        typer.echo(f"forgot every measurement ({store_path()})")
-        if measurements is None:
-            return
-    if measurements is None:
-        raise typer.BadParameter("give a measurements CSV file, or --reset")
-    from pathlib import Path
-
-    path = Path(measurements)
-    if not path.is_file():
-        raise typer.BadParameter(f"{measurements}: no such file")
-    cat = load_catalog()
-    new = read_measurements(read_text(path, "measurements file", MeasurementError), str(path), cat.models, cat.devices)
-    stored = save_store(merge(load_store(), new))
-    typer.echo(f"stored {len(new)} measurement(s) in {stored}; plans now use them")
 
 
 def history_list(json_out: JsonOpt = False,

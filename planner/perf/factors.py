@@ -68,6 +68,10 @@ class PerfFactors(BaseModel):
     d_model_per_layer: float = 128.0
     training: TrainingFactors | None = None
     fitted_rows: dict[str, dict[str, int]] = {}
+    # Fitted to the user's own measurements (intentctl calibrate; planner.measure.fitted), never packaged:
+    device_bandwidth_efficiency: dict[str, float] = {}
+    device_power_w: dict[str, dict[str, float]] = {}  # {"idle": W, "busy": W at full load, default mode}
+    calibrated_devices: dict[str, int] = {}  # device id -> measurements its parameters are fitted to
 
     @field_validator("shard_degrees")
     @classmethod
@@ -113,6 +117,10 @@ class PerfFactors(BaseModel):
             return self.latency_mode_batches_per_core * device.cores.value
         return self.latency_mode_batches.get(device.device_class, 0.0)
 
+    def bandwidth_share(self, device: Device) -> float:
+        """Fraction of the spec-sheet memory bandwidth reached: fitted for a calibrated device, else global."""
+        return min(1.0, self.device_bandwidth_efficiency.get(device.id, self.bandwidth_efficiency))
+
     def kv_bytes(self, precision: str) -> float:
         return self.kv_bytes_per_element.get(precision, 2.0)
 
@@ -146,10 +154,22 @@ CALIBRATED = ("compute_efficiency", "precision_efficiency", "device_efficiency",
               "structure_activation_mb_per_gflop", "fitted_rows")
 
 
-@lru_cache(maxsize=2)
-def load_factors(calibrated: bool = True) -> PerfFactors:
+def load_factors(calibrated: bool = True, user: bool = True) -> PerfFactors:
     """The model's factors; with ``calibrated``, the values fitted to MLPerf results
-    (planner/data/calibration.yaml, written by scripts/calibrate_mlperf.py) replace the priors."""
+    (planner/data/calibration.yaml, written by scripts/calibrate_mlperf.py) replace the priors, and
+    with ``user`` too, the device parameters fitted to the user's own measurements (intentctl
+    calibrate, planner.measure.fitted) replace those of their devices."""
+    factors = packaged_factors(calibrated)
+    if not (calibrated and user):
+        return factors
+    from planner.measure.fitted import with_fitted_devices
+
+    return with_fitted_devices(factors)
+
+
+@lru_cache(maxsize=2)
+def packaged_factors(calibrated: bool = True) -> PerfFactors:
+    """The factors shipped with intentctl: the priors, and with ``calibrated`` the MLPerf fit."""
     data = _read("perf-factors.yaml")
     if calibrated and (resources.files("planner") / "data" / "calibration.yaml").is_file():
         fitted = _read("calibration.yaml")

@@ -236,8 +236,10 @@ class Grid:
             "host_link": lambda d: figure_or_nan(d.host_link_gbs) * 1e9,
             "overhead": f.overhead_ms,
             "latency_batches": f.latency_batches,
-            "idle": lambda d: figure_or_nan(d.idle_w),
+            "idle": lambda d: f.device_power_w.get(d.id, {}).get("idle", figure_or_nan(d.idle_w)),
             "capacity": lambda d: np.inf if on_chip_only(d) else figure_or_nan(d.memory_gb),
+            "bandwidth_share": f.bandwidth_share,
+            "cap_scale": lambda d: _fitted_cap_scale(d, f),
         })
         model = t.model_columns({
             "structure": lambda m: f.structure_multiplier(m.structure and m.structure.value),
@@ -256,7 +258,7 @@ class Grid:
             "chips": np.where(auto, 1.0, device["chips"]),
             "peak": raw * np.minimum(1.0, dense * model["structure"]),
             "prefill_peak": raw * np.minimum(1.0, dense * f.prefill_efficiency),
-            "bandwidth": modes["bandwidth"] * 1e9 * f.bandwidth_efficiency * shards * share,
+            "bandwidth": modes["bandwidth"] * 1e9 * device["bandwidth_share"] * shards * share,
             "link": np.where(shards > 1, device["link"], np.nan),
             "sram": device["sram"],
             "on_chip_only": device["on_chip_only"] > 0,
@@ -272,7 +274,7 @@ class Grid:
             "prompt": _or_default(t.prompt, model["prompt"]),
             "output": _or_default(t.output, model["output"]),
             "beams": model["beams"],
-            "tdp": modes["cap"] * share,
+            "tdp": modes["cap"] * device["cap_scale"] * share,
             "idle": device["idle"] * share,
             "capacity": device["capacity"] * share,
         }
@@ -324,15 +326,19 @@ class Grid:
         if fix.power_factor is not None:
             self.power_w[g] *= fix.power_factor
         self.throughput_rps[g] = b / (self.latency_ms[g] / 1000)
+        basis = "calibrated" if self.configs[g].device.id in self.factors.calibrated_devices else "model"
+        prompt, output = float(self.prompt_tokens[g, 0]), float(self.output_tokens[g, 0])
         for k, batch in enumerate(self.batch_sizes):
-            m = fix.measured.get(batch)
+            m = fix.at(batch, prompt, output)
             if m is None:
-                self.measured[(g, k)] = f"model x {fix.latency_factor:.3g} (fitted to {len(fix.measured)} measurement(s))"
+                self.measured[(g, k)] = (f"{basis} x {fix.latency_factor:.3g} (fitted to {len(fix.measured)} "
+                                         "measurement(s) of this configuration)")
                 continue
             self.latency_ms[g, k] = m.latency_ms
             self.throughput_rps[g, k] = m.throughput_rps or batch / (m.latency_ms / 1000)
-            if m.power_w is not None:
-                self.power_w[g, k] = m.power_w
+            for name in ("power_w", "ttft_ms", "tpot_ms"):
+                if getattr(m, name) is not None:
+                    getattr(self, name)[g, k] = getattr(m, name)
             self.measured[(g, k)] = f"measured ({m.source or 'intentctl calibrate'})"
 
     def _cost(self) -> np.ndarray:
@@ -572,6 +578,14 @@ def _memory(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> np.ndarr
     return activations
 
 
+def _fitted_cap_scale(device: Device, f: PerfFactors) -> float:
+    """A calibrated device's power at full load over its packaged cap (1 when not fitted): every
+    power mode's cap scales by it."""
+    busy = f.device_power_w.get(device.id, {}).get("busy")
+    cap = power.mode_cap(device, device.default_mode)
+    return busy / cap if busy and cap > 0 else 1.0  # NaN > 0 is False: an unknown cap stays
+
+
 def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> dict:
     """Corrections from the measurements store (see planner.measure.store), for ``catalog``'s entries."""
     from planner.measure.store import corrections, load_store
@@ -587,7 +601,9 @@ def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> 
         model, device = catalog.models[m.model_id], catalog.devices[m.device_id]
         if supports(device, model, m.precision, factors):
             return None, None
-        grid = Grid([Config(model, device, m.precision, device.placements[0].value)], [m.batch_size], factors)
+        config = Config(model, device, m.precision, device.placements[0].value, prompt_tokens=m.prompt_tokens,
+                        output_tokens=m.output_tokens)
+        grid = Grid([config], [m.batch_size], factors)
         return float(grid.latency_ms[0, 0]), nan_to_none(grid.power_w[0, 0])
 
     return corrections(measurements, predicted)
@@ -629,12 +645,18 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     cap = f"{mode.name} mode cap: {_basis(mode.power_w)}" if mode else f"TDP: {_basis(device.tdp_w)}"
     kv = ("KV cache from the architecture" if model.architecture else "KV cache by the d_model rule (no published "
           "architecture)") if model.kind == ModelKind.AUTOREGRESSIVE else "live activations"
+    inputs = f"peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)}"
+    calibrated = f.calibrated_devices.get(device.id)
+    latency = (f"calibrated ({device.id}'s parameters fitted to {calibrated} of your measurement(s), see "
+               f"intentctl calibrate --list; {inputs})" if calibrated else
+               f"model ({inputs}; {f.efficiency_basis(device, precision)})")
+    power_fitted = "busy" in f.device_power_w.get(device.id, {})
     return {
-        "latency_ms": f"model (peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)}; "
-                      f"{f.efficiency_basis(device, precision)})",
-        "throughput_rps": "model (batch / latency)",
-        "power_w": f"model (idle + load x (cap - idle); {cap}, idle: "
-                   f"{_basis(device.idle_w) if device.idle_w else 'class share of the cap'})",
+        "latency_ms": latency,
+        "throughput_rps": f"{'calibrated' if calibrated else 'model'} (batch / latency)",
+        "power_w": "calibrated (idle + load x (full load - idle), both fitted to your measurements of this device)"
+        if power_fitted else f"model (idle + load x (cap - idle); {cap}, idle: "
+                             f"{_basis(device.idle_w) if device.idle_w else 'class share of the cap'})",
         "energy_j": "model (power x latency / batch)",
         "memory_gb": f"model (parameters: {_basis(model.params_m)}; {kv})",
         "cost_usd_per_hour": "inventory price" if x.usd_per_hour is not None else
