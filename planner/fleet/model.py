@@ -47,7 +47,7 @@ from collections import defaultdict
 
 from hardware import Catalog, Inventory
 from planner.errors import PlanningError
-from planner.fleet.options import FleetWorkload, Option, options_for
+from planner.fleet.options import FleetWorkload, Option, build_options
 from planner.fleet.plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
 from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import stored_corrections
@@ -193,12 +193,8 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     factors = factors or load_factors()
     pools = list(inventory.devices)
     corrections = stored_corrections(catalog, factors)
-    options: list[Option] = []
-    why_not: dict[int, dict[str, str]] = {}
-    grids: dict = {}
-    for w, workload in enumerate(workloads):
-        found, why_not[w] = options_for(w, workload, pools, catalog, factors, corrections, grids)
-        options += found
+    built = build_options(workloads, pools, catalog, factors, corrections)
+    options, why_not = built.options, built.why_not
     fleet = FleetModel(workloads, pools, options)
     levels = fleet.levels(objective)
     solver = new_solver(fleet.cp, settings)
@@ -247,7 +243,7 @@ def _fleet_plan(workloads, pools, options, chosen, served, why_not, objective, r
                                          reason=_partial_reason(workload, pools, o, replicas, served.get(w, 0.0))))
         else:
             unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
-                                     reason=_unplaced_reason(w, workload, pools, options, why_not[w], used)))
+                                     reason=_unplaced_reason(w, workload, pools, options, why_not.get(w, {}), used)))
     utilisation = [_pool_use(p, item, chosen, served) for p, item in enumerate(pools)]
     inference = [w for w in workloads if not w.training]
     power = [a.power_w for a in assignments]
