@@ -161,9 +161,11 @@ def test_dra_claims_the_planned_device_by_its_attributes(llm_plan, catalog):
 def test_fleet_plan_emits_every_placement_and_the_sharing_config(tmp_path):
     assert main(["fleet", "plan", str(ROOT / "examples" / "fleet.yaml"), "--emit", "k8s", "-o", str(tmp_path)]) == 0
     result = plan_fleet_json()
-    placed = {a["workload"] for a in result["assignments"]}
     files = {p.name: list(yaml.safe_load_all(p.read_text())) for p in tmp_path.glob("*.yaml")}
-    assert {f"{name}.yaml" for name in placed} <= set(files)
+    placements = [a for a in result["assignments"]]
+    assert len(files) == len(placements) + 1, "one file per placement, and the GPU sharing config"
+    workloads = [o for objects in files.values() for o in objects if o["kind"] in ("Deployment", "PyTorchJob")]
+    assert len(workloads) == len(placements), "one workload per placement, a mixed-pool service's included"
     for objects in files.values():
         for obj in objects:
             validate(obj)

@@ -93,6 +93,11 @@ class Option:
         """Whether the pool is large enough to serve the whole rate with this option."""
         return self.need <= self.max_replicas
 
+    @property
+    def replica_cap(self) -> int:
+        """The most replicas worth running: those the whole rate needs, or the pool holds."""
+        return min(self.need, self.max_replicas)
+
 
 def refused(device: Device, item: InventoryItem, workload: FleetWorkload, catalog: Catalog) -> str | None:
     """Why the request's hardware and deployment limits, or its policies, rule the pool out."""
