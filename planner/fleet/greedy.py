@@ -18,17 +18,17 @@ from __future__ import annotations
 import math
 
 
-def greedy_plan(fleet, running=None) -> dict[int, int]:
+def greedy_plan(fleet, running=None, mixed_pools: bool = True) -> dict[int, int]:
     """A feasible plan for ``fleet`` (a FleetModel): option -> replicas; the best, on the
     leading levels, of the greedy orders (no one order is best on every fleet: measured
     on the speed benchmark, the share of a pool leaves 1.1% of the SLO level's bound open
     at 1000 x 50 and 12% at 2000 x 50; pools first, then fewest slots, 0.26% and 27%)."""
-    plans = [_greedy(fleet, running, order) for order in (_share, _scarce)]
+    plans = [_greedy(fleet, running, order, mixed_pools) for order in (_share, _scarce)]
     return max(plans, key=lambda placed: (fleet.met_value(placed), sum(fleet.keeps(w, placed) for w in fleet.kept),
                                           fleet.served_value(placed)))
 
 
-def _greedy(fleet, running, order) -> dict[int, int]:
+def _greedy(fleet, running, order, mixed_pools: bool) -> dict[int, int]:
     """The greedy plan with the workloads of one priority taken in ``order``."""
     plan = _Plan(fleet)
     if running is not None:
@@ -39,8 +39,8 @@ def _greedy(fleet, running, order) -> dict[int, int]:
                     plan.add(i, r)
     for w in sorted(fleet.by_workload, key=lambda w: (-fleet.workloads[w].priority, order(fleet, w), w)):
         if plan.lacking(w) > 0:
-            _meet(fleet, plan, w)
-    for w in _by_priority(fleet, fleet.served):
+            _meet(fleet, plan, w, mixed_pools)
+    for w in _by_priority(fleet, fleet.served if mixed_pools else ()):
         for i in sorted(fleet.by_workload[w], key=lambda i: _slots_per_request(fleet, i)):
             if plan.lacking(w) <= 0:
                 break
@@ -100,7 +100,7 @@ def _scarce(fleet, w: int) -> tuple[int, float]:
     return len({o.pool for o in mine}), min((o.need * o.slots_per_replica for o in mine if o.full), default=math.inf)
 
 
-def _meet(fleet, plan: _Plan, w: int) -> None:
+def _meet(fleet, plan: _Plan, w: int, mixed_pools: bool = True) -> None:
     """Serve ``w`` in full if the free slots can: on the one option that takes the fewest
     slots, else on a mix of options, the fewest slots per request first."""
     members = fleet.by_workload[w]
@@ -110,7 +110,7 @@ def _meet(fleet, plan: _Plan, w: int) -> None:
         i = min(single)[1]
         plan.add(i, plan.short(w, i))
         return
-    if fleet.workloads[w].training:
+    if fleet.workloads[w].training or not mixed_pools:
         return
     added = []
     for i in sorted(members, key=lambda i: _slots_per_request(fleet, i)):

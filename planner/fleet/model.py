@@ -113,7 +113,8 @@ class Level:
 class FleetModel:
     """The CP-SAT model of one fleet (see the module docstring)."""
 
-    def __init__(self, workloads: list[FleetWorkload], pools, options: list[Option], previous: Previous | None = None):
+    def __init__(self, workloads: list[FleetWorkload], pools, options: list[Option], previous: Previous | None = None,
+                 mixed_pools: bool = True):
         self.cp = cp_model()
         self.workloads, self.pools, self.options = workloads, pools, options
         m = self.model = self.cp.CpModel()
@@ -147,6 +148,12 @@ class FleetModel:
             m.add(supply >= self.wanted[w] * self.met[w])
             m.add(self.served[w] >= self.wanted[w] * self.met[w])
             m.add(self.served[w] >= supply - excess * self.met[w])
+        if not mixed_pools:  # at most one configuration per service (the benchmarks' comparison)
+            for w, members in self.by_workload.items():
+                used = [m.new_bool_var(f"u{i}") for i in members]
+                for i, u in zip(members, used):
+                    m.add(self.r[i] <= options[i].replica_cap * u)
+                m.add_at_most_one(used)
         self.weight = self._priority_weights()
         # A running workload is kept when every placement it had keeps its replicas (as many
         # as the rate now needs); one whose configuration is gone cannot be kept.
@@ -174,8 +181,9 @@ class FleetModel:
         """Every variable, the replicas first: the warm start of each level needs them all."""
         return [*self.r, *(self.met[w] for w in self.served), *self.served.values(), *self.kept.values()]
 
-    def hint(self, placed: dict[int, int]) -> None:
-        """Start the search from ``placed`` (option -> replicas), a feasible plan."""
+    def hint(self, placed: dict[int, int], complete: bool = True) -> None:
+        """Start the search from ``placed`` (option -> replicas), a feasible plan (its
+        variables all hinted when ``complete``)."""
         for i, var in enumerate(self.r):
             self.model.add_hint(var, placed.get(i, 0))
         for w, var in self.served.items():
@@ -184,6 +192,8 @@ class FleetModel:
             self.model.add_hint(self.met[w], int(supply >= self.wanted[w]))
         for w, var in self.kept.items():
             self.model.add_hint(var, int(self.keeps(w, placed)))
+        if not complete:
+            return
 
     def keeps(self, w: int, placed: dict[int, int]) -> bool:
         """Whether ``placed`` keeps running workload ``w`` where it runs."""
@@ -274,11 +284,12 @@ def _describe(metric: str) -> str:
 
 def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Catalog, objective: str = "throughput",
                settings: SolverSettings | None = None, factors: PerfFactors | None = None,
-               previous: FleetPlan | None = None, timings: dict | None = None) -> FleetPlan:
+               previous: FleetPlan | None = None, timings: dict | None = None, mixed_pools: bool = True) -> FleetPlan:
     """Place every workload on the inventory with one CP-SAT model (see the module
     docstring). ``previous``, a plan now running, makes moving its workloads cost (level
     2) and the plan say what moved and why. ``timings``, when given, is filled with the
-    seconds each stage took (options, first plan, each level solved)."""
+    seconds each stage took (options, first plan, each level solved). ``mixed_pools=False``
+    allows one configuration per service, as before mixed pools (for comparison)."""
     if objective not in FLEET_OBJECTIVES:
         raise ValueError(f"fleet objective must be one of {', '.join(FLEET_OBJECTIVES)}, not {objective!r}")
     settings = settings or SolverSettings()
@@ -294,12 +305,12 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     if not options:
         raise NoPlacementError({workloads[w].name: "; ".join(f"{pool}: {why}" for pool, why in built.why_not[w].items())
                                 for w in range(len(workloads))})
-    fleet = FleetModel(workloads, pools, options, running)
+    fleet = FleetModel(workloads, pools, options, running, mixed_pools)
     levels = fleet.levels(objective)
-    first = greedy_plan(fleet, running)
+    first = greedy_plan(fleet, running, mixed_pools)
     timings["first_plan_s"] = budget.elapsed()
     first = improve(fleet, first, levels)
-    fleet.hint(first)
+    fleet.hint(first, mixed_pools)
     solver = new_solver(fleet.cp, settings)
     # The full LP relaxation proves these knapsack-like levels optimal in a fraction of the
     # time the default search takes (measured: seconds instead of time-outs at 52 workloads).
