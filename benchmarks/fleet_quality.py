@@ -1,6 +1,7 @@
 """Fleet placement quality: CP-SAT against round-robin and greedy first-fit.
 
 usage: python benchmarks/fleet_quality.py [--seed N[,M...]] [--services N] [--jobs N] [--load X[,Y...]]
+       python benchmarks/fleet_quality.py --size 1000x50     (the speed benchmark's synthetic fleet)
 
 Each load multiplies every request rate. At a light load the pool can serve nearly all of
 it and throughput ratios are capped by demand (every placer serves what is asked of the
@@ -28,6 +29,17 @@ who got the high-rate small models. Normalised throughput adds up each service's
 its own rate served (a service served in full counts 1), the way heterogeneity-aware
 schedulers compare workloads whose requests cost different amounts; it is the headline.
 
+SLO-met throughput counts the services that meet their SLO (their whole rate, within the
+latency bound), each weighted by its priority: a service served in part misses its SLO.
+
+Two more comparisons follow each scenario:
+
+- mixed pools: the plan against the same planner allowed one configuration per service;
+- training beside inference: the plan against a priority-blind first fit (a fixed
+  arrival order, training and inference alike): the training jobs' mean completion time and the
+  request-weighted p99 latency (M/D/c queueing at the served rate) of the services both
+  serve in full.
+
 Prints one line per figure: throughputs, SLOs met, and the ratios.
 """
 
@@ -42,8 +54,9 @@ from dataclasses import dataclass
 from hardware import InventoryItem, Sharing, load_catalog
 from intent.fleet import FleetFile, WorkloadEntry, fleet_workloads
 from planner.fleet.model import plan_fleet
-from planner.fleet.options import options_for
+from planner.fleet.options import build_options
 from planner.perf.factors import load_factors
+from planner.perf.roofline import stored_corrections
 from planner.solve.chooser import SolverSettings
 
 POOLS = [
@@ -91,19 +104,36 @@ class Outcome:
     served_rps: float  # raw: every service's served rate added up
     normalised: float  # each service's share of its own rate served, added up
     slos_met: int  # services served in full within their SLO, and training jobs placed
+    slo_throughput: float  # services meeting their SLO, each counting its priority (their normalised throughput, 1 each)
 
 
 def evaluate(workloads, picks: dict) -> Outcome:
-    """The outcome of {workload: (option, replicas)}."""
-    served, normalised, met = 0.0, 0.0, 0
-    for w, (o, r) in picks.items():
+    """The outcome of {workload: [(option, replicas), ...]} (a service's rate adds up over its options)."""
+    served, normalised, met, weighted = 0.0, 0.0, 0, 0.0
+    for w, placements in picks.items():
         if workloads[w].training:
             met += 1
             continue
-        served += min(workloads[w].rate_rps, o.rate_rps * r)
-        normalised += min(1.0, o.rate_rps * r / workloads[w].rate_rps)
-        met += r >= o.need
-    return Outcome(served, normalised, met)
+        supply = sum(o.rate_rps * r for o, r in placements)
+        served += min(workloads[w].rate_rps, supply)
+        normalised += min(1.0, supply / workloads[w].rate_rps)
+        full = supply >= workloads[w].rate_rps * (1 - 1e-6)
+        met += full
+        weighted += workloads[w].priority * full
+    return Outcome(served, normalised, met, weighted)
+
+
+def planned(plan, workloads, pools, options) -> dict:
+    """A fleet plan's placements as {workload: [(option, replicas), ...]}."""
+    index = {(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica): o for o in options}
+    names = {w.name: i for i, w in enumerate(workloads)}
+    pool_index = {p.name: i for i, p in enumerate(pools)}
+    picks: dict = {}
+    for a in plan.assignments:
+        w = names[a.workload]
+        o = index[(w, pool_index[a.pool], a.model_id, a.precision, a.batch_size, a.slots_per_replica)]
+        picks.setdefault(w, []).append((o, a.replicas))
+    return picks
 
 
 def round_robin(workloads, pools, options, skip_incapable: bool = False) -> dict:
@@ -111,15 +141,18 @@ def round_robin(workloads, pools, options, skip_incapable: bool = False) -> dict
     the service (none meets its SLO, or no free slot) is passed over instead of used."""
     free = [p.total_slots for p in pools]
     picks, turn = {}, 0
+    by_workload: dict = {}
+    for o in options:
+        by_workload.setdefault(o.workload, []).append(o)
     for w in range(len(workloads)):
-        mine = [o for o in options if o.workload == w]
+        mine = by_workload.get(w, [])
         for step in range(len(pools) if skip_incapable else 1):
             p = (turn + step) % len(pools)
             here = [o for o in mine if o.pool == p and o.slots_per_replica <= free[p]]
             if here:
                 o = min(here, key=lambda o: o.slots_per_replica)
                 r = min(o.need, free[p] // o.slots_per_replica)
-                picks[w] = (o, r)
+                picks[w] = [(o, r)]
                 free[p] -= o.slots_per_replica * r
                 turn = p
                 break
@@ -127,11 +160,20 @@ def round_robin(workloads, pools, options, skip_incapable: bool = False) -> dict
     return picks
 
 
-def greedy_first_fit(workloads, pools, options) -> dict:
+def greedy_first_fit(workloads, pools, options, blind: bool = False) -> dict:
+    """By priority (``blind``: in an arrival order that ignores priority and kind, a fixed
+    shuffle), each workload to the first pool where an option serves it in full, else as
+    much as fits on the first pool with room."""
     free = [p.total_slots for p in pools]
     picks = {}
-    for w in sorted(range(len(workloads)), key=lambda w: -workloads[w].priority):
-        mine = [o for o in options if o.workload == w]
+    by_workload: dict = {}
+    for o in options:
+        by_workload.setdefault(o.workload, []).append(o)
+    order = sorted(range(len(workloads)), key=lambda w: -workloads[w].priority)
+    if blind:
+        random.Random(0).shuffle(order)
+    for w in order:
+        mine = by_workload.get(w, [])
         fits = [o for o in mine if o.slots_per_replica * o.need <= free[o.pool]]
         if fits:
             o = min(fits, key=lambda o: (o.pool, o.slots_per_replica * o.need))
@@ -142,7 +184,7 @@ def greedy_first_fit(workloads, pools, options) -> dict:
                 continue
             o = min(room, key=lambda o: (o.pool, -o.rate_rps / o.slots_per_replica))
             r = free[o.pool] // o.slots_per_replica
-        picks[w] = (o, r)
+        picks[w] = [(o, r)]
         free[o.pool] -= o.slots_per_replica * r
     return picks
 
@@ -152,49 +194,98 @@ def main(argv: list[str]) -> int:
     services = int(argv[argv.index("--services") + 1]) if "--services" in argv else 44
     jobs = int(argv[argv.index("--jobs") + 1]) if "--jobs" in argv else 8
     loads = argv[argv.index("--load") + 1] if "--load" in argv else LOADS
+    limit = float(argv[argv.index("--time-limit") + 1]) if "--time-limit" in argv else 10.0
+    if "--size" in argv:  # the speed benchmark's synthetic fleet, e.g. 1000x50
+        from fleet_speed import fleet
+
+        count, types = (int(x) for x in argv[argv.index("--size") + 1].split("x"))
+        spec, catalog = fleet(count, types)
+        compare(spec, catalog, f"{count} workloads on {types} device types", limit)
+        return 0
     for seed in seeds.split(","):
         for load in loads.split(","):
-            compare(int(seed), services, jobs, float(load))
+            compare(scenario(int(seed), services, jobs, float(load)), load_catalog(),
+                    f"seed {seed}, load x{float(load):g}", limit)
     return 0
 
 
-def compare(seed: int, services: int, jobs: int, load: float) -> None:
-    catalog = load_catalog()
-    fleet = scenario(seed, services, jobs, load)
+def compare(fleet, catalog, label: str, limit: float) -> None:
+    """Every placer on one fleet, and the mixed-pool and training-beside-inference figures."""
     workloads = fleet_workloads(fleet, catalog)
     pools = list(fleet.inventory)
-    options = []
-    for w, workload in enumerate(workloads):
-        options += options_for(w, workload, pools, catalog, load_factors(), {})[0]
+    f = load_factors()
+    options = build_options(workloads, pools, catalog, f, stored_corrections(catalog, f)).options
     requested = sum(w.rate_rps for w in workloads if not w.training)
     t0 = time.perf_counter()
-    result = plan_fleet(workloads, fleet.as_inventory(), catalog, "throughput", SolverSettings(time_limit_s=30))
+    result = plan_fleet(workloads, fleet.as_inventory(), catalog, "throughput", SolverSettings(time_limit_s=limit))
     elapsed = time.perf_counter() - t0
-    chosen = {}
-    names = [w.name for w in workloads]
-    for a in result.assignments:
-        w = names.index(a.workload)
-        chosen[w] = (next(o for o in options if o.workload == w and o.pool == [p.name for p in pools].index(a.pool)
-                          and o.model_id == a.model_id and o.precision == a.precision and o.batch_size == a.batch_size
-                          and o.slots_per_replica == a.slots_per_replica), a.replicas)
+    single = plan_fleet(workloads, fleet.as_inventory(), catalog, "throughput", SolverSettings(time_limit_s=limit),
+                        mixed_pools=False)
     outcomes = {
-        "cp-sat": evaluate(workloads, chosen),
+        "cp-sat": evaluate(workloads, planned(result, workloads, pools, options)),
         "round-robin": evaluate(workloads, round_robin(workloads, pools, options)),
         "round-robin over capable pools": evaluate(workloads, round_robin(workloads, pools, options, skip_incapable=True)),
         "greedy first-fit": evaluate(workloads, greedy_first_fit(workloads, pools, options)),
     }
     n, services = len(workloads), sum(not w.training for w in workloads)
     print(f"scenario: {services} services + {n - services} training jobs on {len(pools)} pools "
-          f"({sum(p.total_slots for p in pools)} slots), {requested:,.0f} req/s requested, seed {seed}, load x{load:g}")
-    print(f"cp-sat solve: {elapsed:.2f} s, status {result.solver.status}")
+          f"({sum(p.total_slots for p in pools)} slots), {requested:,.0f} req/s requested, {label}")
+    print(f"cp-sat plan: {elapsed:.2f} s, status {result.solver.status}, SLO level gap {result.solver.gaps[0]:.2%}")
     for name, o in outcomes.items():
-        print(f"{name}: normalised throughput {o.normalised:.1f} of {services} services, served {o.served_rps:,.0f} "
-              f"req/s, SLOs met {o.slos_met}/{n} ({o.slos_met / n:.1%})")
+        print(f"{name}: SLO-met throughput {o.slo_throughput:,.0f} (services meeting their SLO, each its priority), "
+              f"normalised throughput {o.normalised:.1f} of {services} services, served {o.served_rps:,.0f} req/s, "
+              f"SLOs met {o.slos_met}/{n} ({o.slos_met / n:.1%})")
     cp = outcomes["cp-sat"]
     for name, o in list(outcomes.items())[1:]:
-        print(f"ratio cp-sat / {name}: normalised throughput {cp.normalised / max(o.normalised, 1e-9):.2f}x, "
+        print(f"ratio cp-sat / {name}: SLO-met throughput {cp.slo_throughput / max(o.slo_throughput, 1e-9):.2f}x, "
+              f"normalised throughput {cp.normalised / max(o.normalised, 1e-9):.2f}x, "
               f"raw throughput {cp.served_rps / max(o.served_rps, 1e-9):.2f}x, "
               f"SLOs met {cp.slos_met / max(o.slos_met, 1):.2f}x")
+    mixed_pools(result, single, workloads, pools, options)
+    beside_inference(result, workloads, pools, options)
+
+
+def mixed_pools(result, single, workloads, pools, options) -> None:
+    """What serving a service from several pools adds, against one configuration per service."""
+    with_mix = evaluate(workloads, planned(result, workloads, pools, options))
+    without = evaluate(workloads, planned(single, workloads, pools, options))
+    spread = {}
+    for a in result.assignments:
+        spread.setdefault(a.workload, set()).add(a.pool)
+    mixed = sum(len(p) > 1 for p in spread.values())
+    print(f"mixed pools: {mixed} service(s) served from several pools; against one configuration per service: "
+          f"SLOs met {with_mix.slos_met} vs {without.slos_met}, SLO-met throughput {with_mix.slo_throughput:,.0f} vs "
+          f"{without.slo_throughput:,.0f}, served {with_mix.served_rps:,.0f} vs {without.served_rps:,.0f} req/s, "
+          f"power {result.totals.power_w:,.0f} vs {single.totals.power_w:,.0f} W")
+
+
+def beside_inference(result, workloads, pools, options) -> None:
+    """Training beside inference against a priority-blind placer (first fit in arrival
+    order, training and inference alike): the training jobs' mean completion time and the
+    request-weighted p99 latency of the services both place in full (M/D/c queueing at the
+    served rate over the replicas, planner.perf.queueing)."""
+    from planner.perf.queueing import p99_latency_ms
+
+    ours = planned(result, workloads, pools, options)
+    blind = greedy_first_fit(workloads, pools, options, blind=True)
+    jobs = [w for w in range(len(workloads)) if workloads[w].training and w in ours and w in blind]
+    hours = [sum(o.job_hours for o, _ in plan[w]) / max(len(jobs), 1) for plan in (ours, blind) for w in jobs]
+    ours_h, blind_h = sum(hours[:len(jobs)]), sum(hours[len(jobs):])
+
+    def p99(plan, w):
+        total = sum(o.rate_rps * r for o, r in plan[w])
+        rate = workloads[w].rate_rps
+        return sum(p99_latency_ms(o.latency_ms, o.batch_size, rate * o.rate_rps * r / total, r) * o.rate_rps * r / total
+                   for o, r in plan[w])
+
+    both = [w for w in range(len(workloads)) if not workloads[w].training and w in ours and w in blind
+            and evaluate(workloads, {w: ours[w]}).slos_met and evaluate(workloads, {w: blind[w]}).slos_met]
+    weight = sum(workloads[w].rate_rps for w in both) or 1.0
+    ours_p, blind_p = (sum(p99(plan, w) * workloads[w].rate_rps for w in both) / weight for plan in (ours, blind))
+    print(f"training beside inference, against a priority-blind first fit: mean training job time {ours_h:.2f} h vs "
+          f"{blind_h:.2f} h ({ours_h / max(blind_h, 1e-9) - 1:+.0%}, {len(jobs)} jobs both place); inference p99 "
+          f"{ours_p:,.1f} ms vs {blind_p:,.1f} ms ({ours_p / max(blind_p, 1e-9) - 1:+.0%}, request-weighted over the "
+          f"{len(both)} services both serve in full)")
 
 
 if __name__ == "__main__":

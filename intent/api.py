@@ -6,6 +6,8 @@ Errors are typed: IntentNotUnderstood (intent.errors), InfeasibleError and Plann
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from intent.schema import Intent
 from intent.settings import Settings, load_settings
 
@@ -110,11 +112,13 @@ def _recorded(result, request: str | None):
 
 
 def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None = None, policy: str | None = None,
-               objective: str | None = None):
+               objective: str | None = None, previous=None):
     """Place every workload of a fleet (a fleet file's path or a FleetFile) on its inventory
     with one CP-SAT model; returns a FleetPlan. ``objective`` overrides the file's
-    (throughput, power or cost)."""
+    (throughput, power or cost). ``previous`` (a FleetPlan, or its JSON file's path) is the
+    plan now running: the new plan keeps what still fits and says what moved and why."""
     from hardware import load_catalog
+    from intent.fleet import load_fleet_plan
     from planner.fleet.model import plan_fleet as place
     from planner.solve.chooser import SolverSettings
 
@@ -123,7 +127,8 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     spec, workloads = fleet_inputs(fleet, catalog, settings, policy)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
                             workers=settings.solver_workers)
-    return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver)
+    running = load_fleet_plan(previous) if isinstance(previous, (str, Path)) else previous
+    return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver, previous=running)
 
 
 def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):

@@ -79,6 +79,23 @@ def load_fleet(path: str | Path, catalog: Catalog) -> FleetFile:
     return fleet
 
 
+def load_fleet_plan(path: str | Path):
+    """A fleet plan's JSON (``intentctl fleet plan --json``), read back to plan again from it."""
+    from pydantic import ValidationError
+
+    from planner.fleet.plan import FleetPlan
+
+    try:
+        return FleetPlan.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FleetError(f"{path}: cannot read the previous plan ({exc.strerror or exc})") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise FleetError(f"{path}: not a fleet plan written by 'intentctl fleet plan --json' "
+                         f"({where or 'the file'}: {first['msg']})") from exc
+
+
 def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> list:
     """Each entry as a planner workload: its request read, its policies applied."""
     import policies

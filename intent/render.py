@@ -333,6 +333,11 @@ def show_fleet(plan, console: Console) -> None:
     if plan.unplaced:
         _section(console, "not placed in full", [f"{u.workload} (priority {u.priority}): {u.reason}"
                                                  for u in plan.unplaced])
+    if plan.replan is not None:
+        _section(console, f"since the previous plan: {plan.replan.kept} kept in place, {plan.replan.moved} moved",
+                 [f"{c.workload} {c.change}: {c.reason}" + (f" ({'; '.join(c.before)} -> {'; '.join(c.after)})"
+                                                            if c.before and c.after else "")
+                  for c in plan.replan.changes] or ["nothing moved"])
     columns = [Column("pool", whole=True), Column("devices", 0, "right"), Column("slots used", 0, "right"),
                Column("allocated", 1, "right"), Column("busy", 0, "right"), Column("power", 2, "right")]
     rows = [[u.pool, str(u.devices), f"{u.slots_used} / {u.slots}", f"{u.allocated:.0%}", f"{u.busy:.0%}",

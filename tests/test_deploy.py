@@ -163,17 +163,23 @@ def test_dra_claims_the_planned_device_by_its_attributes(llm_plan, catalog):
 def test_fleet_plan_emits_every_placement_and_the_sharing_config(tmp_path):
     assert main(["fleet", "plan", str(ROOT / "examples" / "fleet.yaml"), "--emit", "k8s", "-o", str(tmp_path)]) == 0
     result = plan_fleet_json()
-    placed = {a["workload"] for a in result["assignments"]}
     files = {p.name: list(yaml.safe_load_all(p.read_text())) for p in tmp_path.glob("*.yaml")}
-    assert {f"{name}.yaml" for name in placed} <= set(files)
+    placements = [a for a in result["assignments"]]
+    assert len(files) == len(placements) + 1, "one file per placement, and the GPU sharing config"
+    workloads = [o for objects in files.values() for o in objects if o["kind"] in ("Deployment", "PyTorchJob")]
+    assert len(workloads) == len(placements), "one workload per placement, a mixed-pool service's included"
     for objects in files.values():
         for obj in objects:
             validate(obj)
     (slicing,) = [o for o in files["gpu-sharing.yaml"] if o["metadata"]["name"] == "intentctl-time-slicing"]
     config = yaml.safe_load(slicing["data"]["nvidia-t4-x2"])
     assert config["sharing"]["timeSlicing"]["resources"] == [{"name": "nvidia.com/gpu", "replicas": 2}]
-    t4 = next(a for a in result["assignments"] if a["pool"].startswith("nvidia-t4"))
-    pod = pod_specs(next(o for o in files[f"{t4['workload']}.yaml"] if o["kind"] in ("Deployment", "PyTorchJob")))[0]
+    from intent.api import plan_fleet
+    from intent.deploy.fleet import placement_names
+
+    fleet = plan_fleet(str(ROOT / "examples" / "fleet.yaml"))
+    t4 = next(name for name, a in zip(placement_names(fleet), fleet.assignments) if a.pool.startswith("nvidia-t4"))
+    pod = pod_specs(next(o for o in files[f"{t4}.yaml"] if o["kind"] in ("Deployment", "PyTorchJob")))[0]
     assert pod["nodeSelector"]["nvidia.com/device-plugin.config"] == "nvidia-t4-x2"
 
 

@@ -41,8 +41,9 @@ def fleet_plan(
         "--objective", help="Override the file's fleet objective: served throughput, power or cost.")] = None,
     catalog: CatalogOpt = None,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=0.1, help="Solver time in seconds for all the objective levels together (the SLO and "
-                                      "fleet-objective levels come first; tie-breakers get what is left).")] = None,
+        "--time-limit", min=0.1, help="Seconds for the whole plan: building the options and every objective level "
+                                      "(SLOs first; a level the limit stops keeps the best found, and the plan is "
+                                      "FEASIBLE with its gaps).")] = None,
     seed: SeedOpt = None,
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, max=64, help="Solver threads (default 1: the same file always gives the same plan).")] = None,
@@ -51,6 +52,10 @@ def fleet_plan(
     emit: Annotated[FleetEmit | None, typer.Option("--emit", help="Also write Kubernetes objects for every "
                                                                   "placement and the GPU sharing config.")] = None,
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Where --emit writes.")] = ".",
+    previous: Annotated[str | None, typer.Option(
+        "--previous", metavar="PLAN.json", help="The plan now running (from --json): plan again after workloads or "
+                                                "inventory changed, keeping what still fits; moving a running "
+                                                "workload costs more than anything but an SLO met.")] = None,
     dra: DraOpt = False,
     queue: QueueOpt = None,
     quiet: QuietOpt = False,
@@ -58,9 +63,13 @@ def fleet_plan(
     """Place every workload with one CP-SAT model: device pool, replicas, precision and model variant.
 
     Workloads that meet their SLOs come first (by strict priority), then the fleet objective.
-    The plan lists what could not be placed and why, and how busy each pool is.
+    A service may be served from several pools at once. The plan lists what could not be
+    placed and why, and how busy each pool is; with --previous, what moved and why.
 
     Example: intentctl fleet plan examples/fleet.yaml --objective power --emit k8s --output deploy/
+
+    Example: intentctl fleet plan examples/fleet.yaml --json > plan.json; (edit the fleet) then
+    intentctl fleet plan examples/fleet.yaml --previous plan.json
     """
     from intent.api import plan_fleet
     from intent.progress import progress
@@ -69,7 +78,7 @@ def fleet_plan(
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, solver_workers=workers)
     with progress(f"placing the workloads of {path}", quiet):
         result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
-                            objective=objective.value if objective else None)
+                            objective=objective.value if objective else None, previous=previous)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:

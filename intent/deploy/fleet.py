@@ -37,8 +37,26 @@ def mig_config_name(device_id: str, slices: int) -> str:
     return f"intentctl-{device_id}-x{slices}"
 
 
-def assignment_target(assignment, workload, item, catalog: Catalog) -> Target:
-    """The Target of one placement (``workload``: the fleet workload; ``item``: its inventory pool)."""
+def placement_names(plan) -> list[str]:
+    """One Kubernetes name per placement, in the plan's order: the workload's name, or, for
+    a service served from several pools, the workload's and the pool's (numbered if still
+    the same)."""
+    counts: dict[str, int] = {}
+    for a in plan.assignments:
+        counts[a.workload] = counts.get(a.workload, 0) + 1
+    names: list[str] = []
+    for a in plan.assignments:
+        name = k8s_name(a.workload) if counts[a.workload] == 1 else k8s_name(a.workload, a.pool)
+        base, n = name, 2
+        while name in names:
+            name, n = k8s_name(base[:46], str(n)), n + 1
+        names.append(name)
+    return names
+
+
+def assignment_target(assignment, workload, item, catalog: Catalog, name: str | None = None) -> Target:
+    """The Target of one placement (``workload``: the fleet workload; ``item``: its inventory
+    pool; ``name``: its Kubernetes name, the workload's by default)."""
     from planner.perf.factors import runtime_for
 
     model = catalog.model(assignment.model_id)
@@ -59,7 +77,7 @@ def assignment_target(assignment, workload, item, catalog: Catalog) -> Target:
         training = TrainingSpec(epochs=workload.intent.workload.epochs or 1, batch_size=assignment.batch_size,
                                 devices=assignment.slots)
     return Target(
-        name=k8s_name(assignment.workload), model=model, device=device, precision=assignment.precision,
+        name=name or k8s_name(assignment.workload), model=model, device=device, precision=assignment.precision,
         batch_size=assignment.batch_size, replicas=assignment.replicas, layout=layout,
         runtime=rule.runtime if training is None else f"{rule.runtime} (training)",
         serving=rule.serving if training is None else "training job",
@@ -70,13 +88,14 @@ def assignment_target(assignment, workload, item, catalog: Catalog) -> Target:
 
 
 def fleet_manifests(plan, fleet, workloads, catalog: Catalog, options: EmitOptions = DEFAULT_OPTIONS) -> dict[str, list]:
-    """Objects per file name: one file per placement, plus the GPU Operator sharing configuration."""
+    """Objects per file name: one file per placement (a service served from several pools has
+    one per pool), plus the GPU Operator sharing configuration."""
     pools = {item.name: item for item in fleet.inventory}
     by_name = {w.name: w for w in workloads}
     files: dict[str, list] = {}
-    for a in plan.assignments:
+    for a, name in zip(plan.assignments, placement_names(plan)):
         item = pools[a.pool]
-        target = assignment_target(a, by_name[a.workload], item, catalog)
+        target = assignment_target(a, by_name[a.workload], item, catalog, name)
         target = _with_memory(target, catalog, plan)
         objects = manifests(target, options, catalog)
         if target.sharing is not None and target.sharing.mig_profile:

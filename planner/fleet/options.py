@@ -12,14 +12,22 @@ throughput per slot, each being the only one that can matter to some fleet objec
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from hardware import Catalog, Device, InventoryItem
 from intent.schema import Intent, Metric, WorkloadKind
 from planner.figures import fmt
-from planner.jobs import TrainingSetup, meets_bounds, setup, training_precision, training_row
+from planner.jobs import (
+    JOB_BOUNDS,
+    TrainingRow,
+    TrainingSetup,
+    meets_bounds,
+    setup,
+    training_precision,
+    training_row,
+)
 from planner.perf.factors import PerfFactors
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid, nan_to_none
 from planner.search.candidates import (
@@ -31,6 +39,7 @@ from planner.search.candidates import (
     precision_choices,
 )
 from planner.search.prune import deployment_grid, satisfying_mask
+from planner.solve.chooser import REPLICATED
 
 UNLIMITED = 10**9
 
@@ -84,10 +93,17 @@ class Option:
         """Whether the pool is large enough to serve the whole rate with this option."""
         return self.need <= self.max_replicas
 
+    @property
+    def replica_cap(self) -> int:
+        """The most replicas worth running: those the whole rate needs, or the pool holds."""
+        return min(self.need, self.max_replicas)
+
 
 def refused(device: Device, item: InventoryItem, workload: FleetWorkload, catalog: Catalog) -> str | None:
     """Why the request's hardware and deployment limits, or its policies, rule the pool out."""
     intent = workload.intent
+    if not (intent.hardware.include or intent.hardware.exclude or intent.deployment or workload.rules):
+        return None  # nothing to rule a pool out
     reason = hardware_allows(device, intent, catalog)
     if reason:
         return reason
@@ -99,37 +115,93 @@ def refused(device: Device, item: InventoryItem, workload: FleetWorkload, catalo
 
 def options_for(index: int, workload: FleetWorkload, pools: list[InventoryItem], catalog: Catalog,
                 factors: PerfFactors, corrections: dict, grids: dict | None = None) -> tuple[list[Option], dict[str, str]]:
-    """Every surviving option of one workload, and for each pool without one, why. ``grids``
-    keeps the predictions per pool, models and precisions, for the next workload that needs
-    the same (most services of one task do)."""
+    """Every surviving option of one workload, and for each pool without one, why (the
+    single-workload case of ``build_options``)."""
+    found = build_options([workload], pools, catalog, factors, corrections, grids=grids)
+    return [replace(o, workload=index) for o in found.options], found.why_not.get(0, {})
+
+
+@dataclass
+class OptionSet:
+    """The options of a fleet, in workload then pool order, and for each workload with none
+    at all, why per pool. ``grids`` holds the predictions, for the next build that needs them."""
+
+    options: list[Option]
+    why_not: dict[int, dict[str, str]]
+    grids: dict
+
+
+def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], catalog: Catalog, factors: PerfFactors,
+                  corrections: dict, keep: dict[int, set[tuple]] | None = None, grids: dict | None = None) -> OptionSet:
+    """Every workload's surviving options. Workloads that share a grid (a pool, their models,
+    precisions and added latency) are predicted and filtered together, as arrays of
+    workloads x configurations x batch sizes. ``keep`` names, per workload, configurations
+    (pool, model, precision, batch size, slots per replica) kept whenever they meet the
+    request, even where pruning would drop them (a running plan's)."""
     grids = {} if grids is None else grids
-    options: list[Option] = []
-    why_not: dict[str, str] = {}
+    keep = keep or {}
+    found: dict[int, list[Option]] = {w: [] for w in range(len(workloads))}
+    jobs = {w: setup(x.intent, factors) for w, x in enumerate(workloads) if x.training}
+    keys = {w: _grid_key(x, catalog) for w, x in enumerate(workloads) if not x.training}
+    for p, item in enumerate(pools):
+        device = catalog.device(item.id)
+        blocks: dict[tuple, list[int]] = {}
+        for w, workload in enumerate(workloads):
+            if refused(device, item, workload, catalog):
+                continue
+            if workload.training:
+                found[w] += _training_options(w, p, workload, item, device, catalog, jobs[w], factors, grids)[0]
+            else:
+                blocks.setdefault(keys[w], []).append(w)
+        for members in blocks.values():
+            grid = _grid(p, workloads[members[0]], item, device, catalog, factors, corrections, grids)
+            if isinstance(grid, Grid):
+                for w, options in _inference_block(members, p, workloads, item, grid, keep).items():
+                    found[w] += options
+    options = [o for w in range(len(workloads)) for o in found[w]]
+    why_not = {w: _why_not(w, workloads, pools, catalog, factors, corrections, grids)
+               for w in range(len(workloads)) if not found[w]}
+    return OptionSet(options, why_not, grids)
+
+
+def _why_not(w: int, workloads: list[FleetWorkload], pools: list[InventoryItem], catalog: Catalog,
+             factors: PerfFactors, corrections: dict, grids: dict) -> dict[str, str]:
+    """Why each pool has no option for workload ``w`` (worked out only when it is asked)."""
+    workload = workloads[w]
     job = setup(workload.intent, factors) if workload.training else None
+    out: dict[str, str] = {}
     for p, item in enumerate(pools):
         device = catalog.device(item.id)
         reason = refused(device, item, workload, catalog)
-        if reason is None:
-            found, reason = (_training_options(index, p, workload, item, device, catalog, job, factors) if job else
-                             _inference_options(index, p, workload, item, device, catalog, factors, corrections,
-                                                grids))
-            options += found
+        if reason is None and job is not None:
+            reason = _training_options(w, p, workload, item, device, catalog, job, factors, grids)[1]
+        elif reason is None:
+            grid = _grid(p, workload, item, device, catalog, factors, corrections, grids)
+            reason = grid if isinstance(grid, str) else None
+            if reason is None and not _inference_block([w], p, workloads, item, grid, {}):
+                need = np.ceil(workload.rate_rps / grid.throughput_rps - 1e-9)
+                reason = _unmet_bound(grid, _bounds(workload), need)
         if reason:
-            why_not[item.name] = reason
-    return options, why_not
+            out[item.name] = reason
+    return out
+
+
+def _grid_key(workload: FleetWorkload, catalog: Catalog) -> tuple:
+    """What a service's predictions depend on: its models, precisions and added latency."""
+    intent = workload.intent
+    return tuple(m.id for m in intent_models(intent, catalog)), tuple(intent.precisions), workload.added_latency
 
 
 def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, catalog: Catalog,
           factors: PerfFactors, corrections: dict, grids: dict) -> Grid | str:
-    """The predictions for every configuration of the workload's models on the pool (cached),
-    or why there is none."""
-    intent = workload.intent
-    models = intent_models(intent, catalog)
-    key = (p, tuple(m.id for m in models), tuple(intent.precisions), workload.added_latency)
+    """The predictions for every configuration of the service's models on pool ``p``
+    (cached for every service with the same ``_grid_key``), or why there is none."""
+    key = (p, *_grid_key(workload, catalog))
     if key not in grids:
         excluded: Counter = Counter()
-        configs = enumerate_configs([(device, item, [item.placement])], models, precision_choices(intent, factors),
-                                    factors, excluded, count_caps_replicas=False)
+        configs = enumerate_configs([(device, item, [item.placement])], intent_models(workload.intent, catalog),
+                                    precision_choices(workload.intent, factors), factors, excluded,
+                                    count_caps_replicas=False)
         if configs is None:
             grids[key] = excluded.most_common(1)[0][0] if excluded else "no model fits the request"
         else:
@@ -138,63 +210,112 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
     return grids[key]
 
 
-def _inference_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
-                       catalog: Catalog, factors: PerfFactors, corrections: dict,
-                       grids: dict) -> tuple[list[Option], str | None]:
-    intent = workload.intent
-    grid = _grid(p, workload, item, device, catalog, factors, corrections, grids)
-    if isinstance(grid, str):
-        return [], grid
-    need = np.ceil(workload.rate_rps / grid.throughput_rps - 1e-9)
-    bounds = [c for c in intent.constraints if c.metric != Metric.THROUGHPUT]
-    mask = satisfying_mask(grid, bounds, need, UNLIMITED)
-    if not mask.any():
-        return [], _unmet_bound(grid, bounds, need)
-    cells = np.nonzero(mask)
-    shards = grid.configs.shards.astype(float)[cells[0]]
-    columns = [
-        need[cells] * shards,  # slots
-        deployment_grid(grid, "power", need, cells=cells),
-        deployment_grid(grid, "cost", need, cells=cells),
-        -grid.throughput_rps[cells] / shards,  # rate per slot
-    ]
-    slots = item.total_slots
-    out = []
-    for g, k in _best_cells(cells, columns):
-        x = grid.configs[g]
-        out.append(Option(
-            workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k],
-            slots_per_replica=x.shards, rate_rps=float(grid.throughput_rps[g, k]), need=int(need[g, k]),
-            max_replicas=slots // x.shards, latency_ms=float(grid.latency_ms[g, k]), job_hours=None,
-            power_w=nan_to_none(grid.power_w[g, k]), cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g, k])))
-    return out, None
+def _bounds(workload: FleetWorkload):
+    """The service's bounds other than its rate (the rate sets the replicas instead)."""
+    return [c for c in workload.intent.constraints if c.metric != Metric.THROUGHPUT]
+
+
+def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload], item: InventoryItem, grid: Grid,
+                     keep: dict[int, set[tuple]]) -> dict[int, list[Option]]:
+    """The surviving options on one pool of services that share its grid, all at once."""
+    rates = np.array([workloads[w].rate_rps for w in members])[:, None, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.ceil(rates / grid.throughput_rps[None] - 1e-9)  # W x G x B
+    mask = grid.fits[None] & (need <= UNLIMITED)
+    for (metric, op), values in _bound_table([workloads[w] for w in members]):
+        deployed = grid.metric(metric)[None]
+        deployed = deployed * need if metric in REPLICATED else deployed
+        slack = 1e-9 * np.maximum(1.0, np.abs(values))
+        with np.errstate(invalid="ignore"):
+            ok = deployed <= values + slack if op == "<=" else deployed >= values - slack
+        mask &= np.isnan(values) | (ok & ~np.isnan(deployed))
+    m, g, k = np.nonzero(mask)  # row-major: by workload, then configuration, then batch size
+    if not len(m):
+        return {}
+    shards = grid.configs.shards.astype(float)[g]
+    needed = need[m, g, k]
+    columns = [needed * shards,  # slots
+               grid.metric("power")[g, k] * needed,
+               grid.metric("cost")[g, k] * needed,
+               -grid.throughput_rps[g, k] / shards]  # rate per slot
+    chosen = _best_per_group(m, columns) | _kept(m, g, k, members, p, grid, keep)
+    slots, out, configs = item.total_slots, {}, {}
+    for n in sorted(chosen):
+        if g[n] not in configs:
+            configs[g[n]] = grid.configs[g[n]]
+        w, x = members[m[n]], configs[g[n]]
+        out.setdefault(w, []).append(Option(
+            workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k[n]],
+            slots_per_replica=x.shards, rate_rps=float(grid.throughput_rps[g[n], k[n]]), need=int(needed[n]),
+            max_replicas=slots // x.shards, latency_ms=float(grid.latency_ms[g[n], k[n]]), job_hours=None,
+            power_w=nan_to_none(grid.power_w[g[n], k[n]]),
+            cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g[n], k[n]])))
+    return out
+
+
+def _bound_table(workloads: list[FleetWorkload]) -> list[tuple[tuple[str, str], np.ndarray]]:
+    """Each (metric, op) some workload bounds, with the bound per workload (NaN: none), as
+    columns W x 1 x 1; a workload bounding one metric twice the same way gives two columns."""
+    per_key: dict[tuple[str, str], list[list[float]]] = {}
+    for i, workload in enumerate(workloads):
+        for c in _bounds(workload):
+            lists = per_key.setdefault((c.metric.value, c.op), [])
+            depth = sum(1 for lst in lists if not np.isnan(lst[i]))
+            if depth == len(lists):
+                lists.append([np.nan] * len(workloads))
+            lists[depth][i] = c.value
+    return [(key, np.array(values)[:, None, None]) for key, lists in per_key.items() for values in lists]
+
+
+def _kept(m, g, k, members, p, grid: Grid, keep: dict[int, set[tuple]]) -> set[int]:
+    """The cells (positions in m, g, k) of configurations ``keep`` names for their workload."""
+    out = set()
+    for i, w in enumerate(members):
+        wanted = keep.get(w)
+        if not wanted:
+            continue
+        for n in np.nonzero(m == i)[0]:
+            x = grid.configs[g[n]]
+            if (p, x.model.id, x.precision, grid.batch_sizes[k[n]], x.shards) in wanted:
+                out.add(int(n))
+    return out
 
 
 def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
-                      catalog: Catalog, job: TrainingSetup, factors: PerfFactors) -> tuple[list[Option], str | None]:
+                      catalog: Catalog, job: TrainingSetup, factors: PerfFactors,
+                      grids: dict) -> tuple[list[Option], str | None]:
     intent = workload.intent
     precision = training_precision(device, intent, factors)
     if precision is None or device.memory_gb is None:
         return [], f"{device.id} trains in none of the allowed precisions"
-    slots = item.total_slots
-    rows = [row for model in intent_models(intent, catalog) if model.params_m and model.gflops
-            for n in factors.training.device_counts if n <= slots
-            for row in [training_row(model, device, precision, n, item.placement, job, factors, item.usd_per_hour, item.share)]
-            if row is not None and meets_bounds(row, intent)]
+    models = intent_models(intent, catalog)
+    key = ("training", p, tuple(m.id for m in models), precision, job.batch_size, job.dp)
+    if key not in grids:  # jobs on the same pool share their rows, worked out for one sample
+        unit = replace(job, records=1, epochs=1)
+        grids[key] = [row for model in models if model.params_m and model.gflops
+                      for n in factors.training.device_counts if n <= item.total_slots
+                      for row in [training_row(model, device, precision, n, item.placement, unit, factors,
+                                               item.usd_per_hour, item.share)] if row is not None]
+    samples = job.records * job.epochs
+    bounded = any(c.metric in JOB_BOUNDS for c in intent.constraints)
+    rows = [r for r in grids[key] if not bounded or meets_bounds(_scaled(r, samples), intent)]
     if not rows:
         return [], "the model's training state does not fit, or a bound fails"
-    on_time = [r for r in rows if workload.deadline_hours is None or r.hours <= workload.deadline_hours]
-    if not on_time:
-        fastest = min(rows, key=lambda r: r.hours)
-        return [], (f"the fastest job takes {fastest.hours:,.1f} h on {fastest.devices} slot(s), "
+    hours = samples / np.array([r.samples_per_s for r in rows]) / 3600  # as training_row works it out
+    on_time = np.flatnonzero(hours <= (workload.deadline_hours or np.inf))
+    if not len(on_time):
+        fastest = int(np.argmin(hours))
+        return [], (f"the fastest job takes {hours[fastest]:,.1f} h on {rows[fastest].devices} slot(s), "
                     f"past the {workload.deadline_hours:g} h deadline")
-    columns = [np.array([r.devices for r in on_time], dtype=float),  # slots
-               np.array([np.nan if r.power_w is None else r.power_w * r.hours for r in on_time]),  # energy
-               np.array([np.nan if r.job_cost_usd is None else r.job_cost_usd for r in on_time]),  # cost
-               np.array([r.hours for r in on_time])]
+    power = np.array([np.nan if rows[i].power_w is None else rows[i].power_w for i in on_time])
+    cost = np.array([np.nan if rows[i].cost_per_hour is None else rows[i].cost_per_hour for i in on_time])
+    columns = [np.array([rows[i].devices for i in on_time], dtype=float),  # slots
+               power * hours[on_time],  # energy
+               cost * hours[on_time],  # cost of the job
+               hours[on_time]]
     out = []
-    for i, _ in _best_cells((np.arange(len(on_time)), np.zeros(len(on_time), dtype=np.int64)), columns):
-        r = on_time[i]
+    for n in sorted(_best_per_group(np.zeros(len(on_time), dtype=np.int64), columns)):
+        r = _scaled(rows[on_time[n]], samples)
         out.append(Option(
             workload=w, pool=p, model_id=r.model.id, precision=r.precision, batch_size=r.batch_size,
             slots_per_replica=r.devices, rate_rps=0.0, need=1, max_replicas=1, latency_ms=None,
@@ -202,22 +323,31 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
     return out, None
 
 
-def _best_cells(cells: tuple[np.ndarray, np.ndarray], columns: list[np.ndarray]) -> list[tuple[int, int]]:
-    """The best of ``cells`` (row-major, with one value per cell in each column) on each
+def _scaled(row: TrainingRow, samples: int) -> TrainingRow:
+    """A one-sample row's figures for ``samples`` samples (as ``training_row`` works them out)."""
+    hours = samples / row.samples_per_s / 3600
+    return replace(row, samples=samples, hours=hours,
+                   energy_kwh=None if row.power_w is None else row.power_w * hours / 1000,
+                   job_cost_usd=None if row.cost_per_hour is None else row.cost_per_hour * hours)
+
+
+def _best_per_group(groups: np.ndarray, columns: list[np.ndarray]) -> set[int]:
+    """For each group (``groups``: sorted group labels, one per cell), its best cell on each
     column (lower is better; unknown is worst), ties to the next columns and then the cell's
-    position; each cell once, in a fixed order."""
-    rows, cols = cells
+    position; the cells' positions, each once."""
     values = [np.where(np.isnan(c), np.inf, c) for c in columns]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    sizes = np.diff(np.r_[starts, len(groups)])
     chosen: set[int] = set()
     for j in range(len(values)):
-        candidates = np.arange(len(rows))  # row-major, so the first left is the first cell
-        for column in [values[j]] + values[:j] + values[j + 1:]:
-            if len(candidates) == 1:
-                break
-            mine = column[candidates]
-            candidates = candidates[mine == mine.min()]
-        chosen.add(int(candidates[0]))
-    return [(int(rows[n]), int(cols[n])) for n in sorted(chosen)]
+        # Only the cells at their group's best on column j can win it: sort those alone.
+        tied = np.flatnonzero(values[j] == np.repeat(np.minimum.reduceat(values[j], starts), sizes))
+        keys = [v[tied] for v in values[:j] + values[j + 1:]]
+        order = tied[np.lexsort((tied, *reversed(keys), groups[tied]))]  # the last key sorts first
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = groups[order][1:] != groups[order][:-1]
+        chosen.update(order[first].tolist())
+    return chosen
 
 
 def _unmet_bound(grid: Grid, bounds, need: np.ndarray) -> str:

@@ -29,13 +29,15 @@ class Assignment(_Frozen):
     latency_ms: float | None = Field(None, description="inference: predicted latency of one batch")
     latency_slo_ms: float | None = None
     requested_rps: float | None = None
-    served_rps: float | None = None
+    served_rps: float | None = Field(None, description="inference: requests/s this placement serves")
+    rate_share: float | None = Field(None, description="inference: this placement's share of the requested rate "
+                                                       "(a service may be served from several pools)")
     job_hours: float | None = Field(None, description="training: predicted time to finish")
     deadline_hours: float | None = None
     power_w: float | None
     cost_usd_per_hour: float | None
-    slo_met: bool = Field(description="the whole request rate is served within the latency SLO, or the job ends "
-                                      "by its deadline")
+    slo_met: bool = Field(description="the workload's whole request rate is served within the latency SLO (by "
+                                      "all its placements together), or the job ends by its deadline")
 
 
 class Unplaced(_Frozen):
@@ -62,8 +64,8 @@ class PoolUse(_Frozen):
 
 class FleetTotals(_Frozen):
     workloads: int
-    placed: int
-    slo_met: int
+    placed: int = Field(description="workloads placed, in full or in part")
+    slo_met: int = Field(description="workloads that meet their SLOs")
     requested_rps: float
     served_rps: float
     power_w: float
@@ -82,6 +84,24 @@ class FleetSolverReport(_Frozen):
     workers: int
 
 
+class Change(_Frozen):
+    """A workload a re-plan moved, stopped, started or dropped, and why."""
+
+    workload: str
+    change: Literal["moved", "stopped", "started", "removed"]
+    before: list[str] = Field(default_factory=list, description="its placements in the previous plan")
+    after: list[str] = Field(default_factory=list, description="its placements now")
+    reason: str
+
+
+class Replan(_Frozen):
+    """What re-planning against a running plan changed."""
+
+    kept: int = Field(description="running workloads kept where they run")
+    moved: int = Field(description="running workloads moved or stopped")
+    changes: list[Change]
+
+
 class FleetPlan(_Frozen):
     schema_version: str = FLEET_PLAN_SCHEMA_VERSION
     objective: str
@@ -92,3 +112,4 @@ class FleetPlan(_Frozen):
     solver: FleetSolverReport
     assumptions: list[str]
     catalog_hash: str
+    replan: Replan | None = Field(None, description="against a previous plan (--previous): what moved and why")

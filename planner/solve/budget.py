@@ -23,8 +23,11 @@ class TimeBudget:
     start: float = field(default_factory=time.monotonic)
     skipped: list[str] = field(default_factory=list)
 
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
     def left(self) -> float:
-        return self.seconds - (time.monotonic() - self.start)
+        return self.seconds - self.elapsed()
 
     def solve_seconds(self, limit_s: float) -> float:
         """The time one solve may take: the per-solve limit or what is left, whichever is less."""

@@ -333,7 +333,8 @@ def new_solver(cp, settings: SolverSettings):
 
 
 def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=(), budget_s: float | None = None,
-                      settled: tuple[int, ...] = ()) -> OrderedResult | None:
+                      settled: tuple[int, ...] = (), timings: list[float] | None = None,
+                      share: float = 1.0) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
     (a lexicographic objective). None when the first level solved has no solution. Each
     level starts from the previous level's solution on the variables ``keep`` (a warm
@@ -342,9 +343,10 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
 
     ``settled`` holds the values of the leading levels already proven optimal without the
     solver (a hinted solution that reaches a bound): they are fixed, not solved. With
-    ``budget_s`` the levels share that much wall time: each is given what is left, and the
-    levels left when it is spent are not solved (the result is FEASIBLE, with fewer gaps
-    than levels)."""
+    ``budget_s`` the levels share that much wall time: each is given ``share`` of what is
+    left (the last level all of it), and the levels left when it is spent are not solved
+    (the result is FEASIBLE, with fewer gaps than levels). ``timings``, when given, gets
+    each solved level's seconds."""
     start = time.perf_counter()
     status_name, values, gaps, assignment, solved = "OPTIMAL", [], [], (), False
     for depth, (expr, sense) in enumerate(levels):
@@ -358,9 +360,13 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
             if solved and left <= 0:
                 status_name = "FEASIBLE"
                 break
-            solver.parameters.max_time_in_seconds = max(left, 0.0) if solved else budget_s
+            if not solved:
+                left = budget_s
+            solver.parameters.max_time_in_seconds = max(left * (1.0 if depth == len(levels) - 1 else share), 0.0)
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
         status = solver.solve(model)
+        if timings is not None:
+            timings.append(solver.wall_time)
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             if not solved:
                 return None

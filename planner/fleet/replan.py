@@ -1,0 +1,113 @@
+"""Re-planning a running fleet: what the previous plan runs, what keeping it takes, and
+what the new plan moves and why.
+
+A running workload is kept when each of its placements (pool, model, precision, batch
+size, slots per replica) keeps its replicas, as many as the workload's rate now needs:
+adding replicas elsewhere, or running fewer because the rate fell, is not a move. The
+model weighs keeping workloads right after meeting SLOs, so a workload moves only when
+its placement is gone (a pool left or shrank, its request changed) or when moving it lets
+more SLOs be met by priority.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from planner.fleet.plan import Assignment, Change, FleetPlan, Replan
+
+
+def describe(pool: str, model_id: str, precision: str, batch_size: int, replicas: int) -> str:
+    """One placement in a line: where, what, how many replicas."""
+    return f"{pool}: {model_id} {precision} b{batch_size} x{replicas}"
+
+
+@dataclass
+class Previous:
+    """A running plan read against the fleet being planned now."""
+
+    plan: FleetPlan
+    placements: dict[int, list[tuple[int | None, Assignment]]]  # workload -> (pool index or None: gone, placement)
+    removed: list[str]  # workloads of the plan no longer in the fleet
+    configurations: dict[int, set[tuple]] = field(default_factory=dict)  # kept by option pruning
+
+    @classmethod
+    def of(cls, plan: FleetPlan, workloads, pools) -> Previous:
+        index = {x.name: w for w, x in enumerate(workloads)}
+        pool_index = {item.name: p for p, item in enumerate(pools)}
+        placements: dict[int, list] = defaultdict(list)
+        removed: list[str] = []
+        for a in plan.assignments:
+            if a.workload not in index:
+                if a.workload not in removed:
+                    removed.append(a.workload)
+                continue
+            placements[index[a.workload]].append((pool_index.get(a.pool), a))
+        configurations = {w: {(p, a.model_id, a.precision, a.batch_size, a.slots_per_replica)
+                              for p, a in mine if p is not None} for w, mine in placements.items()}
+        return cls(plan, dict(placements), removed, configurations)
+
+    def rules(self, options) -> dict[int, list[tuple[int, int]] | None]:
+        """Per running workload, the replicas each of its placements' options must keep for
+        it to stay where it runs; None when a placement has no option any more."""
+        index = {(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica): i
+                 for i, o in enumerate(options)}
+        out: dict[int, list[tuple[int, int]] | None] = {}
+        for w, mine in self.placements.items():
+            found = [index.get((w, p, a.model_id, a.precision, a.batch_size, a.slots_per_replica)) for p, a in mine]
+            out[w] = None if None in found else [(i, min(a.replicas, options[i].need))
+                                                 for i, (_, a) in zip(found, mine)]
+        return out
+
+    def changes(self, fleet, placed: dict[int, int]) -> Replan:
+        """What the plan ``placed`` (option -> replicas) keeps, moves, stops and starts, and why."""
+        now: dict[int, list[int]] = defaultdict(list)
+        for i in sorted(placed):
+            now[fleet.options[i].workload].append(i)
+        changes, kept = [], 0
+        for w, mine in sorted(self.placements.items()):
+            if fleet.keeps(w, placed):
+                kept += 1
+                continue
+            changes.append(Change(
+                workload=fleet.workloads[w].name, change="moved" if now.get(w) else "stopped",
+                before=[describe(a.pool, a.model_id, a.precision, a.batch_size, a.replicas) for _, a in mine],
+                after=[self._now(fleet, i, placed) for i in now.get(w, [])], reason=self._why(fleet, w, placed, now)))
+        changes += [Change(workload=name, change="removed", reason="no longer in the fleet") for name in self.removed]
+        waiting = {u.workload for u in self.plan.unplaced}
+        for w, members in sorted(now.items()):
+            if w not in self.placements:
+                name = fleet.workloads[w].name
+                changes.append(Change(workload=name, change="started", after=[self._now(fleet, i, placed) for i in members],
+                                      reason="not placed in the previous plan" if name in waiting else "new in the fleet"))
+        return Replan(kept=kept, moved=sum(c.change in ("moved", "stopped") for c in changes), changes=changes)
+
+    @staticmethod
+    def _now(fleet, i: int, placed: dict[int, int]) -> str:
+        o = fleet.options[i]
+        return describe(fleet.pools[o.pool].name, o.model_id, o.precision, o.batch_size, placed[i])
+
+    def _why(self, fleet, w: int, placed: dict[int, int], now: dict[int, list[int]]) -> str:
+        """Why running workload ``w`` could not stay: the first of its placements that is gone."""
+        rules = fleet.keep_rules.get(w)
+        used = {u.pool: u for u in self.plan.utilisation}
+        for p, a in self.placements[w]:
+            if p is None:
+                return f"pool {a.pool} is no longer in the inventory"
+            pool = fleet.pools[p]
+            before = used.get(a.pool)
+            if before is not None and pool.total_slots < before.slots_used:
+                return (f"pool {a.pool} shrank from {before.slots} to {pool.total_slots} slots; the previous plan "
+                        f"used {before.slots_used} there")
+            if rules is None and not any(o.workload == w and o.pool == p and o.model_id == a.model_id
+                                         and o.precision == a.precision and o.batch_size == a.batch_size
+                                         for o in fleet.options):
+                return (f"its configuration on {a.pool} ({a.model_id} {a.precision} b{a.batch_size}) no longer "
+                        "meets its request")
+        taken = sorted({fleet.workloads[fleet.options[i].workload].name for i in placed
+                        if fleet.options[i].pool in {p for p, _ in self.placements[w] if p is not None}
+                        and fleet.options[i].workload not in self.placements})
+        if taken:
+            return (f"its slots went to workloads that meet their SLOs only there ({', '.join(taken)}); moving it "
+                    "meets more SLOs by priority")
+        return "moving it meets more SLOs by priority"

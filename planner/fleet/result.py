@@ -1,0 +1,123 @@
+"""A fleet solution as a FleetPlan: each placement, what could not be placed in full and
+why, how busy each pool is, and (re-planning) what moved."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from planner.fleet.options import FleetWorkload, Option
+from planner.fleet.plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
+
+ASSUMPTIONS = [
+    ("a shared device (MIG or time-slicing) gives each slot an even share of its compute, bandwidth, memory and "
+     "power; time-sliced tenants are planned within an even share of memory, as time-slicing does not isolate it"),
+    "a training job holds its slots for its whole run; power and cost are at full load",
+    "inference power and cost count every replica at the load of a full batch",
+    ("a service on several pools is served by all of them at once, its requests shared in proportion to each "
+     "placement's rate (its SLO is met when they serve the whole rate)"),
+]
+
+
+def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]], objective: str,
+               report: FleetSolverReport, catalog, running=None) -> FleetPlan:
+    """The plan of ``placed`` (option -> replicas) on ``fleet`` (a FleetModel)."""
+    workloads, pools, options = fleet.workloads, fleet.pools, fleet.options
+    mine: dict[int, list[int]] = defaultdict(list)
+    for i in sorted(placed):
+        mine[options[i].workload].append(i)
+    served = {i: _served(fleet, i, placed, mine) for i in placed}
+    assignments, unplaced = [], []
+    for w, workload in enumerate(workloads):
+        met = fleet.meets(w, placed)
+        assignments += [_assignment(workload, pools[options[i].pool], options[i], placed[i], met, served[i])
+                        for i in mine.get(w, [])]
+        total = sum(served[i] or 0.0 for i in mine.get(w, []))
+        if mine.get(w) and not met:
+            unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
+                                     served_share=total / workload.rate_rps,
+                                     reason=_partial_reason(fleet, w, total)))
+        elif not mine.get(w):
+            unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
+                                     reason=_unplaced_reason(fleet, w, why_not.get(w, {}), placed)))
+    utilisation = [_pool_use(p, item, options, placed, served) for p, item in enumerate(pools)]
+    power = [a.power_w for a in assignments]
+    cost = [a.cost_usd_per_hour for a in assignments]
+    totals = FleetTotals(
+        workloads=len(workloads), placed=len(mine), slo_met=sum(fleet.meets(w, placed) for w in mine),
+        requested_rps=sum(w.rate_rps for w in workloads if not w.training),
+        served_rps=sum(a.served_rps or 0.0 for a in assignments),
+        power_w=sum(p for p in power if p is not None), cost_usd_per_hour=sum(c for c in cost if c is not None),
+        cost_known=all(c is not None for c in cost))
+    return FleetPlan(objective=objective, assignments=assignments, unplaced=unplaced, utilisation=utilisation,
+                     totals=totals, solver=report, assumptions=ASSUMPTIONS, catalog_hash=catalog.digest,
+                     replan=running.changes(fleet, placed) if running else None)
+
+
+def _served(fleet, i: int, placed: dict[int, int], mine: dict[int, list[int]]) -> float | None:
+    """Requests/s option ``i`` serves: its replicas' rate, its share of the service's rate
+    when the service's placements together could serve more (None for training)."""
+    o = fleet.options[i]
+    workload = fleet.workloads[o.workload]
+    if workload.training:
+        return None
+    supply = sum(fleet.options[j].rate_rps * placed[j] for j in mine[o.workload])
+    if fleet.meets(o.workload, placed):
+        supply = max(supply, workload.rate_rps)  # met in scaled figures: the whole rate (within rounding)
+    return o.rate_rps * placed[i] * min(1.0, workload.rate_rps / supply)
+
+
+def _assignment(workload: FleetWorkload, item, o: Option, replicas: int, met: bool, served: float | None) -> Assignment:
+    return Assignment(
+        workload=workload.name, kind="training" if workload.training else "inference", priority=workload.priority,
+        pool=item.name, device_id=item.id, model_id=o.model_id, precision=o.precision, batch_size=o.batch_size,
+        replicas=replicas, slots_per_replica=o.slots_per_replica, slots=o.slots_per_replica * replicas,
+        latency_ms=o.latency_ms, latency_slo_ms=workload.latency_slo_ms,
+        requested_rps=workload.rate_rps, served_rps=served,
+        rate_share=None if served is None else served / workload.rate_rps,
+        job_hours=o.job_hours, deadline_hours=workload.deadline_hours,
+        power_w=None if o.power_w is None else o.power_w * replicas,
+        cost_usd_per_hour=None if o.cost_usd_per_hour is None else o.cost_usd_per_hour * replicas,
+        slo_met=met)
+
+
+def _pool_use(p: int, item, options: list[Option], placed: dict[int, int], served: dict[int, float | None]) -> PoolUse:
+    slots = item.total_slots
+    used = busy = 0.0
+    power: float | None = 0.0
+    for i, replicas in placed.items():
+        o = options[i]
+        if o.pool != p:
+            continue
+        used += o.slots_per_replica * replicas
+        busy += o.slots_per_replica * (min(replicas, served[i] / o.rate_rps) if o.rate_rps else 1)
+        power = None if power is None or o.power_w is None else power + o.power_w * replicas
+    return PoolUse(pool=item.name, device_id=item.id, devices=item.count, slots=slots, slots_used=int(used),
+                   allocated=used / slots, busy=busy / slots, power_w=power)
+
+
+def _partial_reason(fleet, w: int, served: float) -> str:
+    workload = fleet.workloads[w]
+    members = fleet.by_workload[w]
+    pools = sorted({fleet.pools[fleet.options[i].pool].name for i in members})
+    head = f"served {served:,.1f} of {workload.rate_rps:,.1f} req/s"
+    reach = sum(fleet.rate[i] * fleet.options[i].replica_cap for i in members)
+    if reach < fleet.wanted[w]:
+        return (f"{head}: the whole rate needs more than the pools that can run it ({', '.join(pools)}) hold, "
+                "all of them together")
+    return f"{head}: the rest of the pools that can run it ({', '.join(pools)}) went to workloads ranked higher"
+
+
+def _unplaced_reason(fleet, w: int, why_not: dict[str, str], placed: dict[int, int]) -> str:
+    members = fleet.by_workload.get(w, [])
+    if not members:
+        return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
+    used: dict[int, int] = defaultdict(int)
+    for i, replicas in placed.items():
+        used[fleet.options[i].pool] += fleet.options[i].slots_per_replica * replicas
+    fewest = min((fleet.options[i] for i in members), key=lambda o: (o.slots_per_replica * o.replica_cap, o.pool))
+    pool = fleet.pools[fewest.pool]
+    free = pool.total_slots - used.get(fewest.pool, 0)
+    pools_named = ", ".join(sorted({fleet.pools[fleet.options[i].pool].name for i in members}))
+    return (f"no capacity left: it needs at least {fewest.slots_per_replica * fewest.replica_cap} "
+            f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) went to workloads "
+            "ranked higher (by priority, then the fleet objective)")
