@@ -256,6 +256,28 @@ def test_the_option_check_catches_an_undocumented_flag():
     assert option_problems(["--kv-cache-dtype", "int8"], reference)
 
 
+def test_tgi_on_gaudi_bounds_the_batch_by_tokens(catalog):
+    """tgi-gaudi 2.0.6 bounds a batch by prefill and total tokens (its README); --max-batch-size is
+    not a confirmed 2.0.6 option, so the planned batch is written as token budgets."""
+    target = from_plan(plan("chatbot on Gaudi 2", offline=True, record=False), catalog)
+    args = server_launch(target).args
+    assert "--max-batch-size" not in args
+    total = target.prompt_tokens + target.output_tokens
+    assert int(flag(args, "--max-batch-prefill-tokens")) == target.batch_size * target.prompt_tokens
+    assert int(flag(args, "--max-batch-total-tokens")) == target.batch_size * total
+    assert int(flag(args, "--max-batch-total-tokens")) >= int(flag(args, "--max-total-tokens"))
+
+
+@pytest.mark.parametrize("device_id, image", [
+    ("intel-xeon-platinum-8480plus", "openvino/model_server:2024.4"),  # CPU: the plain image
+    ("intel-core-ultra-7-165h-npu", "openvino/model_server:2024.4-gpu"),  # NPU drivers ship in -gpu
+    ("intel-gaudi2", None),  # the model server does not run on Gaudi
+])
+def test_openvino_model_server_image_carries_the_device_drivers(device_id, image, catalog):
+    build = launches().launches["OpenVINO Model Server"].build_for(catalog.device(device_id))
+    assert (build.image if build else None) == image
+
+
 def test_every_launch_option_carries_its_documentation():
     for name, spec in launches().launches.items():
         for build in spec.builds:

@@ -206,11 +206,14 @@ def _ovms(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
 
 def _tgi(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
     local = target.precision in QUANTISED or not target.model.hf_repo
+    total = target.prompt_tokens + target.output_tokens
+    # tgi-gaudi bounds the batch by tokens: the planned batch of prompts, and of whole sequences.
     values = [("model_id", model_path(target) if local else target.model.hf_repo), ("hostname", "0.0.0.0"),
               ("port", spec.port), ("num_shard", target.layout.tensor_parallel),
-              ("max_concurrent_requests", 4 * target.batch_size), ("max_batch_size", target.batch_size),
-              ("max_input_tokens", target.prompt_tokens),
-              ("max_total_tokens", target.prompt_tokens + target.output_tokens)]
+              ("max_concurrent_requests", 4 * target.batch_size),
+              ("max_input_tokens", target.prompt_tokens), ("max_total_tokens", total),
+              ("max_batch_prefill_tokens", target.batch_size * target.prompt_tokens),
+              ("max_batch_total_tokens", target.batch_size * total)]
     return ServerLaunch(target.serving, spec, build, build.command or spec.command,
                         render(spec.options, spec.style, values), local_model=local,
                         scale_target=_waiting_target(target), served_name=target.model.id)
