@@ -89,7 +89,7 @@ def load_fits() -> FittedDevices:
         stat = path.stat()
     except OSError:
         return FittedDevices()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
     if key not in _read_cache:
         _read_cache.clear()
         _read_cache[key] = _parse(path)
@@ -125,11 +125,15 @@ def with_fitted_devices(factors):
     if not fits.devices:
         return factors
     key = (id(factors), id(fits))
-    if key not in _overlay_cache:
+    cached = _overlay_cache.get(key)
+    # The entry holds both objects: an id is only unique while its object lives (a refitted
+    # file's new fits could take the old one's address and get the old overlay).
+    if cached is None or cached[0] is not factors or cached[1] is not fits:
         _overlay_cache.clear()
-        _overlay_cache[key] = apply(factors, {d: f.values() for d, f in fits.devices.items()},
-                                    {d: len(f.measurement_ids) for d, f in fits.devices.items()})
-    return _overlay_cache[key]
+        cached = _overlay_cache[key] = (factors, fits, apply(
+            factors, {d: f.values() for d, f in fits.devices.items()},
+            {d: len(f.measurement_ids) for d, f in fits.devices.items()}))
+    return cached[2]
 
 
 def apply(factors, values: dict[str, dict[str, float]], counts: dict[str, int] | None = None):
