@@ -18,6 +18,7 @@ The indexes are built once per catalog and cached; every function here is pure.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -148,10 +149,8 @@ def _resolve(name: str, index: _Index) -> str | None:
     return _one(ids, index) if best >= MIN_SCORE else None
 
 
-def _suggest(name: str, index: _Index, n: int) -> list[str]:
-    query = tokens(name, index.drop) or tokens(name)
-    if not query:
-        return []
+def _scores(query: tuple[str, ...], index: _Index) -> dict[str, float]:
+    """Each entry's best spelling score against the query's tokens (sharing its numbers counts)."""
     numbers = _numbers(query)
     best: dict[str, float] = {}
     for toks, entry_id in index.keys:
@@ -159,8 +158,24 @@ def _suggest(name: str, index: _Index, n: int) -> list[str]:
         bonus = 0.3 if _numbers(toks) == numbers else 0.15 * bool(shared)
         score = SequenceMatcher(None, " ".join(query), " ".join(toks)).ratio() + bonus
         best[entry_id] = max(best.get(entry_id, 0.0), score)
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return best
+
+
+def _suggest(name: str, index: _Index, n: int) -> list[str]:
+    query = tokens(name, index.drop) or tokens(name)
+    if not query:
+        return []
+    ranked = sorted(_scores(query, index).items(), key=lambda kv: (-kv[1], kv[0]))
     return [entry_id for entry_id, score in ranked[:n] if score >= 0.4]
+
+
+def size_in_millions(name: str) -> float | None:
+    """A model size written in its name: "7b" -> 7000, "8x7b" -> 56000, "350m" -> 350."""
+    found = re.search(r"(?<![a-z0-9.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?![a-z0-9])", name.lower())
+    if not found:
+        return None
+    value = float(found.group(2)) * (1000 if found.group(3) == "b" else 1)
+    return value * int(found.group(1) or 1)
 
 
 @lru_cache(maxsize=1024)
@@ -175,9 +190,24 @@ def resolve_device(name: str, catalog: Catalog) -> str | None:
     return _resolve(name, _device_index(catalog))
 
 
-def suggest_models(name: str, catalog: Catalog, n: int = 3) -> list[str]:
-    """Up to ``n`` model ids closest to ``name``, best first (ids sharing its numbers first)."""
-    return _suggest(name, _model_index(catalog), n)
+def suggest_models(name: str, catalog: Catalog, n: int = 3, task: str | None = None) -> list[str]:
+    """Up to ``n`` model ids closest to ``name``, best first: the same family (first word) first,
+    then, given ``task``, models that do it, then the nearest size ("7B" against each model's
+    parameters), then the spelling (ids sharing its numbers first). MLPerf reference variants are
+    left out: nobody deploys them by name."""
+    query = tokens(name)
+    if not query:
+        return []
+    size = size_in_millions(name)
+    spelling = _scores(query, _model_index(catalog))
+
+    def rank(model) -> tuple:
+        size_gap = abs(math.log(model.params_m.value / size)) if size and model.params_m else math.inf
+        return (tokens(model.id)[0] != query[0], task is not None and model.task != task, size_gap,
+                -spelling.get(model.id, 0.0), model.id)
+
+    models = [m for m in catalog.models.values() if not m.id.endswith("-mlperf")]
+    return [m.id for m in sorted(models, key=rank)[:n]]
 
 
 def suggest_devices(name: str, catalog: Catalog, n: int = 3) -> list[str]:

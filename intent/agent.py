@@ -113,9 +113,9 @@ def refuse_unplannable(intent: Intent, catalog: Catalog) -> None:
             raise ImpossibleValue(intent.text, quoted, f"a ceiling of {c.value:g} {c.unit} limits nothing")
     w = intent.workload
     if w.model_as_written and not w.model and not w.models and not _names_a_task(intent.text):
-        from intent.parser.models import closest_models
+        from hardware.names import suggest_models
 
-        closest = closest_models(w.model_as_written, catalog, intent.task.value if intent.task else None)
+        closest = suggest_models(w.model_as_written, catalog, 3, intent.task.value if intent.task else None)
         raise UnknownModel(intent.text, w.model_as_written, closest)
 
 

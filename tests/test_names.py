@@ -62,6 +62,15 @@ def test_an_unknown_name_gets_the_closest_ids(catalog):
     assert suggest_models("", catalog) == []
 
 
+def test_suggestions_for_a_name_the_catalog_lacks_keep_family_task_and_size(catalog):
+    # the same family first, whatever the separators
+    assert all(m.startswith("fasterrcnn") for m in suggest_models("faster r-cnn", catalog, 3, "object-detection"))
+    # an unknown family: models of the task nearest in size (180B), never a small image model
+    suggested = suggest_models("falcon 180b", catalog, 3, "text-generation")
+    assert all(catalog.model(m).task == "text-generation" and catalog.model(m).params_m.value >= 70_000
+               for m in suggested)
+
+
 @pytest.mark.parametrize("name, device_id", [
     ("h100", "nvidia-h100"),                                     # a family
     ("NVIDIA H100", "nvidia-h100"),

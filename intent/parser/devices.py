@@ -14,12 +14,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hardware import Catalog
+from hardware.names import suggest_devices
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
@@ -146,7 +146,7 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
         if not tokens and not re.search(r"\d", m.phrase) and lexicon.hardware_words.scan(m.phrase):
             continue
         written = space.text[m.start:end].strip()
-        out.append((written, closest_devices(written, catalog)))
+        out.append((written, suggest_devices(written, catalog)))
         space.mark_read(m.start, end)
     return out
 
@@ -154,20 +154,6 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
 @lru_cache(maxsize=4)
 def _device_families(lexicon: Lexicon) -> PhraseSet:
     return PhraseSet({"device": lexicon["device_families"]}, plural=True)
-
-
-def closest_devices(written: str, catalog: Catalog, count: int = 3) -> list[str]:
-    """The catalog device ids nearest to a name (matched against ids and aliases)."""
-    names: dict[str, str] = {}
-    for device in catalog.devices.values():
-        for name in [device.id, *device.aliases]:
-            names.setdefault(re.sub(r"[^a-z0-9]", "", name.lower()), device.id)
-    key = re.sub(r"[^a-z0-9]", "", written.lower()) or written
-    out: list[str] = []
-    for name in difflib.get_close_matches(key, list(names), n=count * 4, cutoff=0.3):
-        if names[name] not in out:
-            out.append(names[name])
-    return out[:count]
 
 
 def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, str]], reading: HardwareReading,

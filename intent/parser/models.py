@@ -14,14 +14,12 @@ A name's digits are masked so they are never read as quantities ("Llama-2-7B" is
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hardware import Catalog
-from hardware.names import resolve_model
+from hardware.names import resolve_model, suggest_models
 from intent.parser.lexicon import Lexicon, PhraseSet
 from intent.parser.text import Workspace
 
@@ -62,7 +60,7 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         if resolved is not None:
             model = catalog.models[resolved]
             return ModelReading(model_id=model.id, task=model.task)
-        return ModelReading(task=family_task, as_written=written, closest=closest_models(written, catalog, family_task))
+        return ModelReading(task=family_task, as_written=written, closest=suggest_models(written, catalog, 3, family_task))
     return ModelReading()
 
 
@@ -152,32 +150,3 @@ def family_variants(written: str, catalog: Catalog) -> list[str]:
             if joined == wanted:
                 out.append(model.id)
     return out
-
-
-def closest_models(written: str, catalog: Catalog, task: str | None = None, count: int = 3) -> list[str]:
-    """The catalog ids nearest to a name the catalog lacks: the same family first, then the same
-    task, then the nearest size ("7B" against each model's parameters), then the spelling."""
-    tokens = _tokens(written)
-    size = _size_in_millions(written)
-    key = re.sub(r"[^a-z0-9.]", "", written.lower())
-
-    def near(model) -> tuple:
-        same_family = bool(tokens) and _tokens(model.id)[0] == tokens[0]
-        size_gap = abs(math.log(model.params_m.value / size)) if size and model.params_m else math.inf
-        return not same_family, task is not None and model.task != task, size_gap
-
-    def spelling(model) -> float:
-        return -difflib.SequenceMatcher(None, key, re.sub(r"[^a-z0-9.]", "", model.id)).ratio()
-
-    models = sorted((m for m in catalog.models.values() if not m.id.endswith("-mlperf")), key=near)
-    shortlist = [m for m in models if near(m) <= near(models[min(count, len(models)) - 1])] if models else []
-    return [m.id for m in sorted(shortlist, key=lambda m: (near(m), spelling(m), m.id))[:count]]
-
-
-def _size_in_millions(written: str) -> float | None:
-    """A model size written in its name: "7b" -> 7000, "8x7b" -> 56000, "350m" -> 350."""
-    found = re.search(r"(?<![a-z0-9.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?![a-z0-9])", written.lower())
-    if not found:
-        return None
-    value = float(found.group(2)) * (1000 if found.group(3) == "b" else 1)
-    return value * int(found.group(1) or 1)
