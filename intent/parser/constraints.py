@@ -135,7 +135,7 @@ class ConstraintReader:
             return self._latency_kind(q, previous)
         if q.kind == "token_throughput":
             return "tpot" if self._per_user(q) else "token_throughput"
-        if q.kind == "cost" and q.needs_cue and (self.job or self._near(q, "job_total_words")):
+        if q.kind == "cost" and q.needs_cue and (self.job or self._cue(q, "job_total_words")):
             if not self.job:
                 self.warnings.append(f"'{self._quote(q)}': a total with no period for a service that runs on; "
                                      "not read as a bound (give a budget per hour or per month)")
@@ -222,9 +222,6 @@ class ConstraintReader:
     def _cue(self, q: Quantity, cue_list: str) -> bool:
         start, end = self.space.clause_bounds(q.start)
         return bool(self.lex.words(cue_list).scan(self.space.text[max(start, q.start - WINDOW):min(end, q.end + WINDOW)]))
-
-    def _near(self, q: Quantity, words: str) -> bool:
-        return self._cue(q, words)
 
     def _quote(self, q: Quantity) -> str:
         return self.space.text[q.start:q.end].strip()

@@ -12,7 +12,6 @@ from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
 NUMBER_AFTER = r"\s*(?:=|:|of|is|at|为|是)?\s*(?P<value>\d+(?:\.\d+)?(?:e-?\d+)?)(?!\d)(?!\.\d)"
-FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the)?[\s,、/&()（）]*$")
 
 
 def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_words: int = 4) -> bool:

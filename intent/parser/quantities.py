@@ -23,8 +23,6 @@ NUMBER = re.compile(
     r"(?:e(?P<exp>[+-]?\d+)(?![a-z])|\s?\^\s?(?P<pow>[+-]?\d+))?"
 )
 RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
-#: A Chinese rate word right before a bare number makes it a rate: 帧率30, 吞吐量200.
-CN_RATE_WORD = re.compile(r"(?:帧率|吞吐量|吞吐)\s*(?:为|是|达到|不低于|至少)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -107,6 +105,11 @@ class Grammar:
                                ("second", "minute", "hour", "day"))
         return re.compile(rf"\s?(?:[a-z][a-z-]*\s){{0,1}}[a-z][a-z-]*(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)"
                           rf"(?P<period>(?:{periods}))(?![a-z0-9])")
+
+    @cached_property
+    def cn_rate_word(self) -> re.Pattern:
+        """A Chinese rate word right before a bare number makes it a rate: 帧率30, 吞吐量200."""
+        return re.compile(rf"(?:{_alternation(self.lexicon['throughput_cn_words'])})\s*(?:为|是|达到|不低于|至少)?\s*$")
 
     @cached_property
     def cn_item(self) -> re.Pattern:
@@ -246,7 +249,7 @@ class QuantityScanner:
                 return Quantity(start, suffix.end(), "throughput", value * g.factors[f"rate:{g.period_of(suffix.group('period'))}"])
             if period := self._cn_period(start):  # 每秒…30帧
                 return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
-        if CN_RATE_WORD.search(text, max(0, start - 6), start):  # 帧率30
+        if g.cn_rate_word.search(text, max(0, start - 6), start):  # 帧率30
             return Quantity(start, end, "throughput", value)
         return Quantity(start, end, "bare", value)
 
