@@ -74,7 +74,8 @@ SERVICES = [
     ("translate text", (1, 200), (500, 5000)), ("serve llama 3 8b", (0.5, 20), (5000, 30000)),
     ("segment images", (20, 2000), (20, 200)),
 ]
-LOADS = "4,64"  # x4: placement decides who meets an SLO; x64: the pool is saturated
+LOADS = "4,64"
+HOP_MS = load_factors().serving_overhead_ms  # the serving hop every request pays (as the planner adds)  # x4: placement decides who meets an SLO; x64: the pool is saturated
 JOBS = ["fine-tune an image classifier", "fine-tune a text classifier", "train a named entity recognition model"]
 
 
@@ -108,31 +109,51 @@ class Outcome:
 
 
 def evaluate(workloads, picks: dict) -> Outcome:
-    """The outcome of {workload: [(option, replicas), ...]} (a service's rate adds up over its options)."""
+    """The outcome of {workload: [(option, units), ...]} (a service's rate adds up over its
+    options). A service meets its SLO when its placements serve its whole rate with every
+    placement's p99 at its share of the rate within the SLO."""
     served, normalised, met, weighted = 0.0, 0.0, 0, 0.0
     for w, placements in picks.items():
         if workloads[w].training:
             met += 1
             continue
-        supply = sum(o.rate_rps * r for o, r in placements)
+        supply = sum(o.unit_rate * r for o, r in placements)
         served += min(workloads[w].rate_rps, supply)
         normalised += min(1.0, supply / workloads[w].rate_rps)
-        full = supply >= workloads[w].rate_rps * (1 - 1e-6)
+        slo = workloads[w].latency_slo_ms
+        full = (supply >= workloads[w].rate_rps * (1 - 1e-6)
+                and (slo is None or all(p99 <= slo * (1 + 1e-9) for p99, _ in p99s(workloads[w], placements))))
         met += full
         weighted += workloads[w].priority * full
     return Outcome(served, normalised, met, weighted)
 
 
+def p99s(workload, placements) -> list[tuple[float, float]]:
+    """Each placement's p99 latency (M/D/c over each unit's replicas, planner.perf.queueing) at
+    its share of the service's rate (shared in proportion to the placements' rates), and
+    that share, req/s."""
+    from planner.perf.queueing import p99_latency_ms
+
+    supply = sum(o.unit_rate * r for o, r in placements)
+    out = []
+    for o, r in placements:
+        share = min(workload.rate_rps, supply) * o.unit_rate * r / supply
+        out.append((p99_latency_ms(o.latency_ms, o.batch_size, share / r, o.unit, HOP_MS), share))
+    return out
+
+
 def planned(plan, workloads, pools, options) -> dict:
-    """A fleet plan's placements as {workload: [(option, replicas), ...]}."""
-    index = {(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica): o for o in options}
+    """A fleet plan's placements as {workload: [(option, units), ...]}."""
+    index = {(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica, o.unit): o
+             for o in options}
     names = {w.name: i for i, w in enumerate(workloads)}
     pool_index = {p.name: i for i, p in enumerate(pools)}
     picks: dict = {}
     for a in plan.assignments:
         w = names[a.workload]
-        o = index[(w, pool_index[a.pool], a.model_id, a.precision, a.batch_size, a.slots_per_replica)]
-        picks.setdefault(w, []).append((o, a.replicas))
+        o = index[(w, pool_index[a.pool], a.model_id, a.precision, a.batch_size, a.slots_per_replica,
+                   a.replicas_per_queue)]
+        picks.setdefault(w, []).append((o, a.replicas // a.replicas_per_queue))
     return picks
 
 
@@ -148,12 +169,12 @@ def round_robin(workloads, pools, options, skip_incapable: bool = False) -> dict
         mine = by_workload.get(w, [])
         for step in range(len(pools) if skip_incapable else 1):
             p = (turn + step) % len(pools)
-            here = [o for o in mine if o.pool == p and o.slots_per_replica <= free[p]]
-            if here:
-                o = min(here, key=lambda o: o.slots_per_replica)
-                r = min(o.need, free[p] // o.slots_per_replica)
+            here = [o for o in mine if o.pool == p and o.unit_slots <= free[p]]
+            if here:  # the smallest replicas, pooled behind one queue when the free slots hold the pool
+                o = min(here, key=lambda o: (o.slots_per_replica, -o.unit))
+                r = min(o.need, free[p] // o.unit_slots)
                 picks[w] = [(o, r)]
-                free[p] -= o.slots_per_replica * r
+                free[p] -= o.unit_slots * r
                 turn = p
                 break
         turn += 1
@@ -174,18 +195,18 @@ def greedy_first_fit(workloads, pools, options, blind: bool = False) -> dict:
         random.Random(0).shuffle(order)
     for w in order:
         mine = by_workload.get(w, [])
-        fits = [o for o in mine if o.slots_per_replica * o.need <= free[o.pool]]
+        fits = [o for o in mine if o.unit_slots * o.need <= free[o.pool]]
         if fits:
-            o = min(fits, key=lambda o: (o.pool, o.slots_per_replica * o.need))
+            o = min(fits, key=lambda o: (o.pool, o.unit_slots * o.need))
             r = o.need
         else:
-            room = [o for o in mine if o.slots_per_replica <= free[o.pool]]
+            room = [o for o in mine if o.unit_slots <= free[o.pool]]
             if not room:
                 continue
-            o = min(room, key=lambda o: (o.pool, -o.rate_rps / o.slots_per_replica))
-            r = free[o.pool] // o.slots_per_replica
+            o = min(room, key=lambda o: (o.pool, -o.unit_rate / o.unit_slots))
+            r = free[o.pool] // o.unit_slots
         picks[w] = [(o, r)]
-        free[o.pool] -= o.slots_per_replica * r
+        free[o.pool] -= o.unit_slots * r
     return picks
 
 
@@ -264,8 +285,6 @@ def beside_inference(result, workloads, pools, options) -> None:
     order, training and inference alike): the training jobs' mean completion time and the
     request-weighted p99 latency of the services both place in full (M/D/c queueing at the
     served rate over the replicas, planner.perf.queueing)."""
-    from planner.perf.queueing import p99_latency_ms
-
     ours = planned(result, workloads, pools, options)
     blind = greedy_first_fit(workloads, pools, options, blind=True)
     jobs = [w for w in range(len(workloads)) if workloads[w].training and w in ours and w in blind]
@@ -273,10 +292,7 @@ def beside_inference(result, workloads, pools, options) -> None:
     ours_h, blind_h = sum(hours[:len(jobs)]), sum(hours[len(jobs):])
 
     def p99(plan, w):
-        total = sum(o.rate_rps * r for o, r in plan[w])
-        rate = workloads[w].rate_rps
-        return sum(p99_latency_ms(o.latency_ms, o.batch_size, rate * o.rate_rps * r / total, r) * o.rate_rps * r / total
-                   for o, r in plan[w])
+        return sum(p99 * share for p99, share in p99s(workloads[w], plan[w])) / workloads[w].rate_rps
 
     both = [w for w in range(len(workloads)) if not workloads[w].training and w in ours and w in blind
             and evaluate(workloads, {w: ours[w]}).slos_met and evaluate(workloads, {w: blind[w]}).slos_met]

@@ -69,7 +69,7 @@ class _Plan:
     def room(self, i: int) -> int:
         """Replicas of option ``i`` the free slots of its pool and its replica cap still allow."""
         o = self.fleet.options[i]
-        return min(self.free[o.pool] // o.slots_per_replica, o.replica_cap - self.placed.get(i, 0))
+        return min(self.free[o.pool] // o.unit_slots, o.replica_cap - self.placed.get(i, 0))
 
     def add(self, i: int, replicas: int) -> None:
         """Add (or, negative, take back) replicas of option ``i``."""
@@ -79,7 +79,7 @@ class _Plan:
         self.placed[i] = self.placed.get(i, 0) + replicas
         if not self.placed[i]:
             del self.placed[i]
-        self.free[o.pool] -= replicas * o.slots_per_replica
+        self.free[o.pool] -= replicas * o.unit_slots
         self.supply[o.workload] = self.supply.get(o.workload, 0) + replicas * (self.fleet.rate[i] or 1)
 
 
@@ -89,7 +89,7 @@ def _by_priority(fleet, workloads) -> list[int]:
 
 def _share(fleet, w: int) -> float:
     """The least share of a pool that serves ``w`` in full with one option (inf: none does)."""
-    return min((o.need * o.slots_per_replica / fleet.pools[o.pool].total_slots
+    return min((o.need * o.unit_slots / fleet.pools[o.pool].total_slots
                 for o in (fleet.options[i] for i in fleet.by_workload[w]) if o.full), default=math.inf)
 
 
@@ -97,14 +97,14 @@ def _scarce(fleet, w: int) -> tuple[int, float]:
     """The pools that can run ``w`` (fewest first: they fill up), then the fewest slots that
     serve it in full with one option."""
     mine = [fleet.options[i] for i in fleet.by_workload[w]]
-    return len({o.pool for o in mine}), min((o.need * o.slots_per_replica for o in mine if o.full), default=math.inf)
+    return len({o.pool for o in mine}), min((o.need * o.unit_slots for o in mine if o.full), default=math.inf)
 
 
 def _meet(fleet, plan: _Plan, w: int, mixed_pools: bool = True) -> None:
     """Serve ``w`` in full if the free slots can: on the one option that takes the fewest
     slots, else on a mix of options, the fewest slots per request first."""
     members = fleet.by_workload[w]
-    single = [(plan.short(w, i) * fleet.options[i].slots_per_replica, i) for i in members
+    single = [(plan.short(w, i) * fleet.options[i].unit_slots, i) for i in members
               if plan.room(i) >= plan.short(w, i)]
     if single:
         i = min(single)[1]
@@ -124,7 +124,7 @@ def _meet(fleet, plan: _Plan, w: int, mixed_pools: bool = True) -> None:
 
 
 def _slots_per_request(fleet, i: int) -> tuple[float, int]:
-    return fleet.options[i].slots_per_replica / max(fleet.rate[i], 1), i
+    return fleet.options[i].unit_slots / max(fleet.rate[i], 1), i
 
 
 def improve(fleet, placed: dict[int, int], levels, passes: int = 3) -> dict[int, int]:

@@ -7,11 +7,12 @@ Sets
         (a dataset, a deadline), each with a priority.
     P   pools: n_p devices of one type, each split into s_p slots (1 when not shared, the MIG
         instance count, or the time-slicing share count): S_p = n_p s_p slots in all.
-    O   options (planner.fleet.options): one way to run w on p, with u_o slots per replica,
-        c_o requests/s per replica, need_o = ceil(R_w / c_o) replicas for the whole rate on
-        its own, and per-replica power, cost and (training) job hours.
+    O   options (planner.fleet.options): one way to run w on p, in units of replicas that
+        share one queue, with u_o slots per unit, c_o requests/s per unit (the load at which
+        its p99 under load meets the SLO), need_o = ceil(R_w / c_o) units for the whole rate
+        on its own, and per-unit power, cost and (training) job hours.
 Variables
-    r_o in [0, m_o]   replicas of option o, m_o = min(need_o, S_p // u_o); a training
+    r_o in [0, m_o]   units of option o, m_o = min(need_o, S_p // u_o); a training
                       option is one job of u_o slots, r_o in {0, 1}
     met_w in {0,1}    service w is served in full (training: met_w is sum_o r_o, no variable)
     s_w in [0, R_w]   requests/s service w is served
@@ -96,7 +97,7 @@ def scaled_rates(workloads: list[FleetWorkload], options: list[Option]) -> tuple
     module docstring: need_o replicas of o always reach R_w in scaled figures too)."""
     wanted = {w: math.ceil(x.rate_rps * RATE_SCALE - 1e-6) for w, x in enumerate(workloads) if not x.training}
     rate = [0 if workloads[o.workload].training else
-            max(math.floor(o.rate_rps * RATE_SCALE), math.ceil(wanted[o.workload] / o.need)) for o in options]
+            max(math.floor(o.unit_rate * RATE_SCALE), math.ceil(wanted[o.workload] / o.need)) for o in options]
     return rate, wanted
 
 
@@ -128,7 +129,7 @@ class FleetModel:
         weighted = self.cp.LinearExpr.weighted_sum
         # No pool is over-committed.
         for p, members in by_pool.items():
-            m.add(weighted([self.r[i] for i in members], [options[i].slots_per_replica for i in members])
+            m.add(weighted([self.r[i] for i in members], [options[i].unit_slots for i in members])
                   <= pools[p].total_slots)
         self.rate, self.wanted = scaled_rates(workloads, options)
         self.met, self.served = {}, {}
@@ -256,7 +257,8 @@ class FleetModel:
         scale, field = (POWER_SCALE, "power_w") if metric == "power" else (COST_SCALE, "cost_usd_per_hour")
         known = [getattr(o, field) for o in self.options if getattr(o, field) is not None]
         unknown = math.ceil(max(known, default=0) * scale) * 10 + 1
-        return [unknown if getattr(o, field) is None else math.ceil(getattr(o, field) * scale) for o in self.options]
+        return [unknown if getattr(o, field) is None else math.ceil(getattr(o, field) * o.unit * scale)
+                for o in self.options]
 
     def levels(self, objective: str) -> list[Level]:
         """The lexicographic objective, most important first."""
@@ -273,7 +275,7 @@ class FleetModel:
         # more than the largest catalog-order sum.
         catalog = sum(i * o.replica_cap for i, o in enumerate(self.options)) + 1
         out.append(self.linear("fewest slots, then catalog order",
-                               [o.slots_per_replica * catalog + i for i, o in enumerate(self.options)], "minimize"))
+                               [o.unit_slots * catalog + i for i, o in enumerate(self.options)], "minimize"))
         return out
 
 

@@ -1,9 +1,10 @@
 """The configurations each fleet workload could use on each pool of the inventory.
 
 For an inference service an option is (model, precision, batch size, devices per replica)
-on one pool, whose single replica meets every per-request bound of the service (latency,
-accuracy, memory, energy) and whose whole deployment, with the replicas that serve the
-full request rate, meets its power and cost bounds. For a training job an option is
+on one pool, in units of replicas behind one queue, whose replicas meet every per-request
+bound of the service (accuracy, memory, energy; latency as the p99 under the planned load:
+batch fill, an M/D/c queueing wait and the serving hop) and whose whole deployment, with
+the replicas that serve the full request rate, meets its power and cost bounds. For a training job an option is
 (model, precision, device count) on one pool that finishes by the deadline. Per workload
 and pool only a few options survive: the best on slots, power, cost and (inference)
 throughput per slot, each being the only one that can matter to some fleet objective.
@@ -19,6 +20,7 @@ import numpy as np
 from hardware import Catalog, Device, InventoryItem
 from intent.schema import Intent, Metric, WorkloadKind
 from planner.figures import fmt
+from planner.perf import queueing
 from planner.jobs import (
     JOB_BOUNDS,
     TrainingRow,
@@ -72,7 +74,9 @@ class FleetWorkload:
 
 @dataclass(frozen=True)
 class Option:
-    """One way to run one workload on one pool. Figures are per replica."""
+    """One way to run one workload on one pool. Figures are per replica; an inference
+    service's replicas come in units of ``unit`` replicas sharing one queue, each replica
+    planned at ``rate_rps``, the load at which the unit's p99 meets the service's SLO."""
 
     workload: int
     pool: int
@@ -87,6 +91,17 @@ class Option:
     job_hours: float | None
     power_w: float | None
     cost_usd_per_hour: float | None
+    unit: int = 1  # replicas behind one queue, placed together; need, max_replicas and the model count units
+    p99_ms: float | None = None  # a unit's p99 latency at its planned load (fill, queueing, service, serving hop)
+
+    @property
+    def unit_slots(self) -> int:
+        return self.slots_per_replica * self.unit
+
+    @property
+    def unit_rate(self) -> float:
+        """Requests/s one unit serves within the SLO at the 99th percentile."""
+        return self.rate_rps * self.unit
 
     @property
     def full(self) -> bool:
@@ -156,7 +171,8 @@ def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], ca
         for members in blocks.values():
             grid = _grid(p, workloads[members[0]], item, device, catalog, factors, corrections, grids)
             if isinstance(grid, Grid):
-                for w, options in _inference_block(members, p, workloads, item, grid, keep).items():
+                for w, options in _inference_block(members, p, workloads, item, grid, keep,
+                                                   factors.serving_overhead_ms).items():
                     found[w] += options
     options = [o for w in range(len(workloads)) for o in found[w]]
     why_not = {w: _why_not(w, workloads, pools, catalog, factors, corrections, grids)
@@ -178,7 +194,7 @@ def _why_not(w: int, workloads: list[FleetWorkload], pools: list[InventoryItem],
         elif reason is None:
             grid = _grid(p, workload, item, device, catalog, factors, corrections, grids)
             reason = grid if isinstance(grid, str) else None
-            if reason is None and not _inference_block([w], p, workloads, item, grid, {}):
+            if reason is None and not _inference_block([w], p, workloads, item, grid, {}, factors.serving_overhead_ms):
                 need = np.ceil(workload.rate_rps / grid.throughput_rps - 1e-9)
                 reason = _unmet_bound(grid, _bounds(workload), need)
         if reason:
@@ -216,41 +232,141 @@ def _bounds(workload: FleetWorkload):
 
 
 def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload], item: InventoryItem, grid: Grid,
-                     keep: dict[int, set[tuple]]) -> dict[int, list[Option]]:
-    """The surviving options on one pool of services that share its grid, all at once."""
-    rates = np.array([workloads[w].rate_rps for w in members])[:, None, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        need = np.ceil(rates / grid.throughput_rps[None] - 1e-9)  # W x G x B
-    mask = grid.fits[None] & (need <= UNLIMITED)
+                     keep: dict[int, set[tuple]], hop_ms: float) -> dict[int, list[Option]]:
+    """The surviving options on one pool of services that share its grid, all at once.
+
+    A replica is planned below its batch rate, with the headroom its p99 under load needs
+    (batch fill, M/D/c queueing wait, service and the serving hop; planner.perf.queueing):
+    each cell gets the fewest replicas that, pooled behind one queue, serve the whole rate
+    within the latency SLO (a pool too small for that: as many as it holds), and one
+    replica on its own queue (the piece a service served from several pools is made of)."""
+    rates = np.array([workloads[w].rate_rps for w in members])
+    mask = np.broadcast_to(grid.fits[None], (len(members), *grid.fits.shape)).copy()
+    replicated = []
     for (metric, op), values in _bound_table([workloads[w] for w in members]):
-        deployed = grid.metric(metric)[None]
-        deployed = deployed * need if metric in REPLICATED else deployed
-        slack = 1e-9 * np.maximum(1.0, np.abs(values))
-        with np.errstate(invalid="ignore"):
-            ok = deployed <= values + slack if op == "<=" else deployed >= values - slack
-        mask &= np.isnan(values) | (ok & ~np.isnan(deployed))
+        if metric == Metric.LATENCY.value and op == "<=":
+            continue  # under load, below
+        if metric in REPLICATED:
+            replicated.append((metric, op, values))
+            continue
+        mask &= _meets(grid.metric(metric)[None], op, values)
     m, g, k = np.nonzero(mask)  # row-major: by workload, then configuration, then batch size
     if not len(m):
         return {}
+    load = _headroom(grid, m, g, k, rates, _latency_slos([workloads[w] for w in members]), item, hop_ms)
+    keep_cells = load.replicas <= UNLIMITED
+    for metric, op, values in replicated:
+        deployed = grid.metric(metric)[g, k] * load.replicas
+        keep_cells &= _meets(deployed, op, values[m, 0, 0])
+    m, g, k, load = m[keep_cells], g[keep_cells], k[keep_cells], load.take(keep_cells)
+    if not len(m):
+        return {}
     shards = grid.configs.shards.astype(float)[g]
-    needed = need[m, g, k]
-    columns = [needed * shards,  # slots
-               grid.metric("power")[g, k] * needed,
-               grid.metric("cost")[g, k] * needed,
-               -grid.throughput_rps[g, k] / shards]  # rate per slot
-    chosen = _best_per_group(m, columns) | _kept(m, g, k, members, p, grid, keep)
+    columns = [load.replicas * shards,  # slots
+               grid.metric("power")[g, k] * load.replicas,
+               grid.metric("cost")[g, k] * load.replicas,
+               -load.unit_rate / load.unit / shards]  # rate per slot
+    kept = _kept(m, g, k, members, p, grid, keep)
+    pooled = _best_per_group(m, columns) | kept
+    alone = np.flatnonzero(load.single_rate > 0)  # one replica on its own queue: the most requests per slot
+    alone = set(alone[list(_best_per_group(m[alone], [-load.single_rate[alone] / shards[alone]]))].tolist()) | kept
     slots, out, configs = item.total_slots, {}, {}
-    for n in sorted(chosen):
+    cells = np.array(sorted(pooled | alone))
+    load.p99(cells, grid, g, k, hop_ms)
+    for n in cells.tolist():
         if g[n] not in configs:
             configs[g[n]] = grid.configs[g[n]]
         w, x = members[m[n]], configs[g[n]]
-        out.setdefault(w, []).append(Option(
-            workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k[n]],
-            slots_per_replica=x.shards, rate_rps=float(grid.throughput_rps[g[n], k[n]]), need=int(needed[n]),
-            max_replicas=slots // x.shards, latency_ms=float(grid.latency_ms[g[n], k[n]]), job_hours=None,
-            power_w=nan_to_none(grid.power_w[g[n], k[n]]),
-            cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g[n], k[n]])))
+        replica_cap = slots // x.shards
+        for unit, unit_rate, p99 in load.units(n, n in pooled, n in alone):
+            out.setdefault(w, []).append(Option(
+                workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k[n]],
+                slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=int(np.ceil(rates[m[n]] / unit_rate - 1e-9)),
+                max_replicas=replica_cap // unit, latency_ms=float(grid.latency_ms[g[n], k[n]]), job_hours=None,
+                power_w=nan_to_none(grid.power_w[g[n], k[n]]),
+                cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g[n], k[n]]), unit=unit, p99_ms=p99))
     return out
+
+
+def _meets(values: np.ndarray, op: str, bound: np.ndarray) -> np.ndarray:
+    """Where ``values`` meet ``op bound`` (NaN bound: none; unknown values meet no bound)."""
+    slack = 1e-9 * np.maximum(1.0, np.abs(bound))
+    with np.errstate(invalid="ignore"):
+        ok = values <= bound + slack if op == "<=" else values >= bound - slack
+    return np.isnan(bound) | (ok & ~np.isnan(values))
+
+
+def _latency_slos(workloads: list[FleetWorkload]) -> np.ndarray:
+    """Each service's tightest latency bound (NaN: none)."""
+    return np.array([min((c.value for c in _bounds(x) if c.metric == Metric.LATENCY and c.op == "<="),
+                         default=np.nan) for x in workloads])
+
+
+@dataclass
+class _Load:
+    """Per cell (flat arrays): the replicas that serve the whole rate within the SLO pooled
+    behind one queue (``replicas``, inf: none), the unit a pool of this size can hold
+    (``unit`` replicas serving ``unit_rate``), one replica's own rate (``single_rate``) and
+    the p99 of each at its planned load."""
+
+    replicas: np.ndarray
+    unit: np.ndarray
+    unit_rate: np.ndarray
+    single_rate: np.ndarray
+    unit_p99: np.ndarray | None = None
+    single_p99: np.ndarray | None = None
+
+    def take(self, cells: np.ndarray) -> _Load:
+        return _Load(self.replicas[cells], self.unit[cells], self.unit_rate[cells], self.single_rate[cells])
+
+    def p99(self, cells: np.ndarray, grid: Grid, g, k, hop_ms: float) -> None:
+        """Work out the p99 of the ``cells`` (positions in g, k) at their planned loads."""
+        service, batch = grid.latency_ms[g[cells], k[cells]], np.asarray(grid.batch_sizes, dtype=float)[k[cells]]
+        self.unit_p99, self.single_p99 = np.full(len(self.unit), np.nan), np.full(len(self.unit), np.nan)
+        with np.errstate(divide="ignore"):  # a replica that can carry no load has no option
+            self.unit_p99[cells] = queueing.grid_p99_ms(service, batch, self.unit_rate[cells], self.unit[cells], hop_ms)
+            self.single_p99[cells] = queueing.grid_p99_ms(service, batch, self.single_rate[cells],
+                                                          np.ones(len(cells)), hop_ms)
+
+    def units(self, n: int, pooled: bool, alone: bool) -> list[tuple[int, float, float]]:
+        """Cell ``n``'s options, (replicas per unit, requests/s of a unit, p99 at that rate):
+        the ``pooled`` unit, one replica ``alone``, or both (one option when they are the same)."""
+        out = []
+        if alone or (pooled and self.unit[n] == 1):
+            out.append((1, float(self.single_rate[n]), float(self.single_p99[n])))
+        if pooled and self.unit[n] > 1:
+            out.append((int(self.unit[n]), float(self.unit_rate[n]), float(self.unit_p99[n])))
+        return out
+
+
+def _headroom(grid: Grid, m, g, k, rates: np.ndarray, slos: np.ndarray, item: InventoryItem, hop_ms: float) -> _Load:
+    """The load each cell (m, g, k) may carry within its service's SLO (see ``_Load``). A pool
+    of c replicas is worked out only for the cells where it could take fewer replicas than
+    the smaller pools before it (most services need only the first few)."""
+    service, peak, rate = grid.latency_ms[g, k], grid.throughput_rps[g, k], rates[m]
+    slack = queueing.slack(service, slos[m], hop_ms)
+    tiers = queueing.SERVER_TIERS
+    per_replica = np.zeros((len(m), len(tiers)))  # requests/s one replica carries in a pool of each tier
+    replicas = np.full(len(m), np.inf)
+    batch = np.asarray(grid.batch_sizes, dtype=float)[k]
+    # A batch may wait one service time to fill at a low load: a bound that leaves less is out of reach.
+    possible = slack >= np.where(batch > 1, 1.0, 0.0)
+    live = np.flatnonzero(possible)
+    batches = tuple(int(b) for b in grid.batch_sizes)
+    for t, c in enumerate(tiers):
+        live = live[replicas[live] >= c]
+        if not len(live):
+            break
+        per_replica[live, t] = queueing.headroom_utilisation(slack[live], k[live], batches, c) * peak[live]
+        with np.errstate(divide="ignore"):
+            wanted = np.where(per_replica[live, t] > 0,
+                              np.maximum(np.ceil(rate[live] / per_replica[live, t] - 1e-9), c), np.inf)
+        replicas[live] = np.minimum(replicas[live], wanted)
+    room = (item.total_slots // grid.configs.shards[g]).astype(float)
+    unit = np.where(np.isfinite(replicas), np.clip(replicas, 1.0, np.maximum(room, 1.0)), 1.0)
+    tier = np.searchsorted(tiers, np.minimum(unit, tiers[-1]), side="right") - 1
+    unit_rate = unit * per_replica[np.arange(len(m)), tier]
+    return _Load(replicas, unit.astype(int), unit_rate, per_replica[:, 0])
 
 
 def _bound_table(workloads: list[FleetWorkload]) -> list[tuple[tuple[str, str], np.ndarray]]:

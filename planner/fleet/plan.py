@@ -26,7 +26,12 @@ class Assignment(_Frozen):
     replicas: int = Field(description="inference: serving replicas; training: 1 job")
     slots_per_replica: int = Field(description="pool slots one replica takes (devices, or slices of a shared device)")
     slots: int
-    latency_ms: float | None = Field(None, description="inference: predicted latency of one batch")
+    replicas_per_queue: int = Field(1, description="inference: replicas load-balanced behind one queue; the "
+                                                   "replicas form replicas / replicas_per_queue such queues")
+    latency_ms: float | None = Field(None, description="inference: predicted service time of one batch")
+    p99_ms: float | None = Field(None, description="inference: predicted 99th-percentile latency of a request at "
+                                                   "the planned load (batch fill, M/D/c queueing wait, service, "
+                                                   "serving hop); the SLO holds at that load and any lower one")
     latency_slo_ms: float | None = None
     requested_rps: float | None = None
     served_rps: float | None = Field(None, description="inference: requests/s this placement serves")

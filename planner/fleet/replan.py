@@ -48,15 +48,25 @@ class Previous:
         return cls(plan, dict(placements), removed, configurations)
 
     def rules(self, options) -> dict[int, list[tuple[int, int]] | None]:
-        """Per running workload, the replicas each of its placements' options must keep for
-        it to stay where it runs; None when a placement has no option any more."""
-        index = {(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica): i
-                 for i, o in enumerate(options)}
+        """Per running workload, the units each of its placements' options must keep for it
+        to stay where it runs; None when a placement has no option any more. A placement is
+        kept by its configuration's option in units of the same replicas per queue, or of
+        fewer when the rate now needs fewer."""
+        index: dict[tuple, list[int]] = defaultdict(list)
+        for i, o in enumerate(options):
+            index[(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica)].append(i)
         out: dict[int, list[tuple[int, int]] | None] = {}
         for w, mine in self.placements.items():
-            found = [index.get((w, p, a.model_id, a.precision, a.batch_size, a.slots_per_replica)) for p, a in mine]
-            out[w] = None if None in found else [(i, min(a.replicas, options[i].need))
-                                                 for i, (_, a) in zip(found, mine)]
+            rules = []
+            for p, a in mine:
+                same = [i for i in index.get((w, p, a.model_id, a.precision, a.batch_size, a.slots_per_replica), [])
+                        if options[i].unit <= a.replicas_per_queue]
+                if not same:
+                    rules = None
+                    break
+                i = max(same, key=lambda i: (options[i].unit, -i))
+                rules.append((i, min(a.replicas // a.replicas_per_queue, options[i].need)))
+            out[w] = rules
         return out
 
     def changes(self, fleet, placed: dict[int, int]) -> Replan:
@@ -85,7 +95,7 @@ class Previous:
     @staticmethod
     def _now(fleet, i: int, placed: dict[int, int]) -> str:
         o = fleet.options[i]
-        return describe(fleet.pools[o.pool].name, o.model_id, o.precision, o.batch_size, placed[i])
+        return describe(fleet.pools[o.pool].name, o.model_id, o.precision, o.batch_size, placed[i] * o.unit)
 
     def _why(self, fleet, w: int, placed: dict[int, int], now: dict[int, list[int]]) -> str:
         """Why running workload ``w`` could not stay: the first of its placements that is gone."""

@@ -60,18 +60,19 @@ def _served(fleet, i: int, placed: dict[int, int], mine: dict[int, list[int]]) -
     workload = fleet.workloads[o.workload]
     if workload.training:
         return None
-    supply = sum(fleet.options[j].rate_rps * placed[j] for j in mine[o.workload])
+    supply = sum(fleet.options[j].unit_rate * placed[j] for j in mine[o.workload])
     if fleet.meets(o.workload, placed):
         supply = max(supply, workload.rate_rps)  # met in scaled figures: the whole rate (within rounding)
-    return o.rate_rps * placed[i] * min(1.0, workload.rate_rps / supply)
+    return o.unit_rate * placed[i] * min(1.0, workload.rate_rps / supply)
 
 
-def _assignment(workload: FleetWorkload, item, o: Option, replicas: int, met: bool, served: float | None) -> Assignment:
+def _assignment(workload: FleetWorkload, item, o: Option, units: int, met: bool, served: float | None) -> Assignment:
+    replicas = units * o.unit
     return Assignment(
         workload=workload.name, kind="training" if workload.training else "inference", priority=workload.priority,
         pool=item.name, device_id=item.id, model_id=o.model_id, precision=o.precision, batch_size=o.batch_size,
         replicas=replicas, slots_per_replica=o.slots_per_replica, slots=o.slots_per_replica * replicas,
-        latency_ms=o.latency_ms, latency_slo_ms=workload.latency_slo_ms,
+        replicas_per_queue=o.unit, latency_ms=o.latency_ms, p99_ms=o.p99_ms, latency_slo_ms=workload.latency_slo_ms,
         requested_rps=workload.rate_rps, served_rps=served,
         rate_share=None if served is None else served / workload.rate_rps,
         job_hours=o.job_hours, deadline_hours=workload.deadline_hours,
@@ -84,13 +85,14 @@ def _pool_use(p: int, item, options: list[Option], placed: dict[int, int], serve
     slots = item.total_slots
     used = busy = 0.0
     power: float | None = 0.0
-    for i, replicas in placed.items():
+    for i, units in placed.items():
         o = options[i]
         if o.pool != p:
             continue
-        used += o.slots_per_replica * replicas
-        busy += o.slots_per_replica * (min(replicas, served[i] / o.rate_rps) if o.rate_rps else 1)
-        power = None if power is None or o.power_w is None else power + o.power_w * replicas
+        used += o.unit_slots * units
+        peak = o.batch_size * 1000 / o.latency_ms if o.latency_ms else None  # a replica's batch rate
+        busy += o.slots_per_replica * (min(units * o.unit, served[i] / peak) if peak else 1)
+        power = None if power is None or o.power_w is None else power + o.power_w * o.unit * units
     return PoolUse(pool=item.name, device_id=item.id, devices=item.count, slots=slots, slots_used=int(used),
                    allocated=used / slots, busy=busy / slots, power_w=power)
 
@@ -113,11 +115,11 @@ def _unplaced_reason(fleet, w: int, why_not: dict[str, str], placed: dict[int, i
         return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
     used: dict[int, int] = defaultdict(int)
     for i, replicas in placed.items():
-        used[fleet.options[i].pool] += fleet.options[i].slots_per_replica * replicas
-    fewest = min((fleet.options[i] for i in members), key=lambda o: (o.slots_per_replica * o.replica_cap, o.pool))
+        used[fleet.options[i].pool] += fleet.options[i].unit_slots * replicas
+    fewest = min((fleet.options[i] for i in members), key=lambda o: (o.unit_slots * o.replica_cap, o.pool))
     pool = fleet.pools[fewest.pool]
     free = pool.total_slots - used.get(fewest.pool, 0)
     pools_named = ", ".join(sorted({fleet.pools[fleet.options[i].pool].name for i in members}))
-    return (f"no capacity left: it needs at least {fewest.slots_per_replica * fewest.replica_cap} "
+    return (f"no capacity left: it needs at least {fewest.unit_slots * fewest.replica_cap} "
             f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) went to workloads "
             "ranked higher (by priority, then the fleet objective)")

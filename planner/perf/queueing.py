@@ -21,6 +21,7 @@ MLPerf Server scenario's question).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -124,6 +125,73 @@ def _erlang_terms(offered: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.nd
         total = total + np.where(k < c, term, 0.0)
         last = np.where(k == c - 1, term, last)
     return last, total
+
+
+# ---- headroom: the highest utilisation whose p99 meets a bound, for many cells at once
+
+#: Pool sizes the utilisation table is worked out for: a pool of n replicas is given the
+#: utilisation of the largest size at most n (pooling only shortens the wait, so that is safe).
+SERVER_TIERS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
+#: Utilisations tried (the answer is the highest of them that meets the bound: rounded down).
+UTILISATIONS = np.linspace(0.0, 1.0, 2001)[1:-1]
+
+
+@functools.lru_cache(maxsize=64)
+def _slack_needed(batch: int) -> np.ndarray:
+    """Per tier of SERVER_TIERS and utilisation: the fill and queueing wait at the 99th
+    percentile in service times (as ``grid_p99_ms`` works them out), at that utilisation or
+    any lower one (a running maximum: a replica planned at one load may run at less)."""
+    rho = UTILISATIONS[None, :]
+    c = np.array(SERVER_TIERS, dtype=float)[:, None]
+    offered = np.broadcast_to(c * rho, (len(SERVER_TIERS), len(UTILISATIONS))).copy()
+    last, total = np.ones_like(offered), np.ones_like(offered)
+    pooled = np.broadcast_to(c > 1, offered.shape)
+    last[pooled], total[pooled] = _erlang_terms(offered[pooled], np.broadcast_to(c, offered.shape)[pooled])
+    tail = last * offered / c / (1 - rho)
+    waits = tail / (total + tail)
+    with np.errstate(divide="ignore"):
+        wait = np.where(waits > 1 - PERCENTILE, 0.5 * np.log(waits / (1 - PERCENTILE)) / (c * (1 - rho)), 0.0)
+    fill = np.minimum((batch - 1) / (batch * rho), 1.0)
+    return np.maximum.accumulate(fill + wait, axis=1)
+
+
+def slack(service_ms, bound_ms, hop_ms: float = 0.0):
+    """What a p99 bound leaves for batch fill and queueing, in service times (inf: no bound)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.isnan(bound_ms), np.inf, (bound_ms - hop_ms) / service_ms - 1.0)
+
+
+#: Slacks the utilisation is tabled at (log-spaced; a cell's slack is rounded down to one).
+SLACKS = np.geomspace(1e-3, 1e6, 4097)
+_LOG_STEP = math.log(SLACKS[1] / SLACKS[0])
+
+
+@functools.lru_cache(maxsize=16)
+def _utilisation_table(batches: tuple[int, ...]) -> np.ndarray:
+    """The highest tabled utilisation meeting each tabled slack: tiers x batch sizes x SLACKS."""
+    out = np.zeros((len(SERVER_TIERS), len(batches), len(SLACKS)))
+    for j, b in enumerate(batches):
+        needed = _slack_needed(b)
+        for t in range(len(SERVER_TIERS)):
+            top = np.searchsorted(needed[t], SLACKS, side="right") - 1
+            out[t, j] = np.where(top >= 0, UTILISATIONS[np.maximum(top, 0)], 0.0)
+    return out
+
+
+def headroom_utilisation(slack_s: np.ndarray, batch_index: np.ndarray, batches: tuple[int, ...],
+                         servers: int) -> np.ndarray:
+    """For each cell (``slack_s``: what its bound leaves for fill and queueing, in service
+    times, see ``slack``; ``batches[batch_index]``: its batch size), the highest utilisation
+    of a pool of ``servers`` replicas behind one queue (M/D/c, as ``p99_latency_ms``) whose
+    p99 meets the bound at that load and at every lower one; 0 when none does. Read from a
+    table, rounded down three ways: utilisations in steps of 1/2000, the slack to the grid
+    SLACKS (steps of 0.5%), the pool to its tier in SERVER_TIERS."""
+    tier = int(np.searchsorted(SERVER_TIERS, min(servers, SERVER_TIERS[-1]), side="right")) - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.log(np.minimum(slack_s, SLACKS[-1]) / SLACKS[0]) / _LOG_STEP
+    j = np.floor(np.nan_to_num(steps, nan=-1.0, neginf=-1.0) + 1e-9).astype(np.int64)
+    found = _utilisation_table(tuple(batches))[tier][batch_index, np.clip(j, 0, len(SLACKS) - 1)]
+    return np.where(j >= 0, found, 0.0)
 
 
 # ---- dynamic batching (a server that batches whatever has arrived: Triton, MLPerf harnesses)
