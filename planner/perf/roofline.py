@@ -393,26 +393,31 @@ class Grid:
         prompt, output = (gathered(np.where(auto, at_cells(a), np.nan)) for a in (self.prompt_tokens,
                                                                                     self.output_tokens))
         prompt, output = ([None if v is None else int(v) for v in col] for col in (prompt, output))
-        configs: dict[int, tuple] = {}
+        fields: dict[int, dict] = {}  # per configuration: its own fields, worked out once
+        prototype: Estimate | None = None
         out = []
         for i, (g, k) in enumerate(zip(*(c.tolist() for c in cells))):
-            if g not in configs:
+            if g not in fields:
                 x = self.configs[g]
-                configs[g] = x, _provenance(x, self.factors), \
-                    None if x.max_count is None else x.max_count // x.shards
-            x, provenance, max_replicas = configs[g]
+                fields[g] = dict(model_id=x.model.id, device_id=x.device.id, precision=x.precision,
+                                 placement=x.placement, provenance=_provenance(x, self.factors),
+                                 max_replicas=None if x.max_count is None else x.max_count // x.shards,
+                                 shards=x.shards, power_mode=x.power_mode, latency_basis=self.latency_basis)
+            cell = dict(
+                fields[g], batch_size=self.batch_sizes[k], latency_ms=latency[i], throughput_rps=throughput[i],
+                power_w=power[i], energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i],
+                accuracy=accuracy[i], bound_by="compute" if compute_bound[i] else "memory bandwidth",
+                ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i], usd_per_mtok=per_mtok[i],
+                prompt_tokens=prompt[i], output_tokens=output[i])
             if (g, k) in self.measured:
                 note = self.measured[(g, k)]
-                provenance = {**provenance, "latency_ms": note, "throughput_rps": note}
-            # model_construct: every field is computed here from validated catalog entries.
-            out.append(self.estimate_type.model_construct(
-                model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
-                placement=x.placement, latency_ms=latency[i], throughput_rps=throughput[i], power_w=power[i],
-                energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i], accuracy=accuracy[i],
-                bound_by="compute" if compute_bound[i] else "memory bandwidth", provenance=provenance,
-                max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i],
-                usd_per_mtok=per_mtok[i], power_mode=x.power_mode,
-                latency_basis=self.latency_basis, prompt_tokens=prompt[i], output_tokens=output[i]))
+                cell["provenance"] = {**cell["provenance"], "latency_ms": note, "throughput_rps": note}
+            if prototype is None:
+                # model_construct: every field is computed here from validated catalog entries.
+                prototype = self.estimate_type.model_construct(**cell)
+            # Every estimate is a copy of the first with all its own fields: a copy costs a
+            # fraction of a construction.
+            out.append(prototype.model_copy(update=cell))
         return out
 
     def add_latency(self, added: AddedLatency) -> None:
