@@ -86,6 +86,22 @@ class ConfigTable:
         return [[d.default_mode.name if d.default_mode else None, *(m.name for m in d.power_modes)]
                 for d in self.devices]
 
+    @cached_property
+    def price_columns(self) -> dict[str, np.ndarray]:
+        """What a configuration's hourly cost depends on besides its power (G x 1 each; the
+        arguments of planner.perf.cost.hourly_cost): cloud and purchase prices and TDP (NaN:
+        unknown), the placement, whether an inventory owns the devices, the devices one replica
+        uses and an inventory's stated price."""
+        def per_device(figure) -> np.ndarray:
+            return self.per_device(lambda d: np.nan if figure(d) is None else figure(d).value)
+
+        is_cloud, is_edge = (np.array([p == name for p in self.placements])[self.placement][:, None]
+                             for name in ("cloud", "edge"))
+        return {"cloud": per_device(lambda d: d.cloud_usd_per_hour), "purchase": per_device(lambda d: d.purchase_usd),
+                "tdp_w": per_device(lambda d: d.tdp_w), "is_cloud": is_cloud, "is_edge": is_edge,
+                "owned": ~np.isnan(self.max_count)[:, None], "devices": (self.shards * self.share)[:, None],
+                "stated": self.usd_per_hour[:, None]}
+
     def __iter__(self) -> Iterator[Config]:
         return (self[g] for g in range(len(self)))
 

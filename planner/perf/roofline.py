@@ -23,6 +23,7 @@ from planner.errors import EstimateError
 from planner.perf import cost, llm, power
 from planner.perf.configs import Config, ConfigTable
 from planner.perf.factors import PerfFactors, load_factors
+from planner.perf.memo import ObjectCache
 
 
 class Estimate(BaseModel):
@@ -127,11 +128,32 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
             raise EstimateError(str(e)) from e
     config = Config(model, device, precision, placement or device.placements[0].value, prompt_tokens=prompt_tokens,
                     output_tokens=output_tokens, power_mode=power_mode)
-    grid = Grid([config], [batch_size], factors, stored_corrections(catalog or load_catalog(), factors))
+    table, columns = _single_inputs(config, factors)
+    grid = Grid(table, [batch_size], factors, stored_corrections(catalog or load_catalog(), factors), columns=columns)
     if not grid.fits[0, 0]:
         raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
                             f"{device.id} has {device.memory_gb.value:g} GB")
     return grid.prediction(0, 0)
+
+
+#: One configuration's table and roofline inputs, per (factors, model, device) and the rest of
+#: the configuration: ``estimate`` is called for one configuration at many batch sizes and
+#: request shapes (server_rate, the scorers).
+_SINGLE_INPUTS = ObjectCache(size=256)
+
+
+def _single_inputs(x: Config, f: PerfFactors) -> tuple[ConfigTable, dict[str, np.ndarray]]:
+    """The table of configuration ``x`` alone and its roofline inputs (read-only: they are shared)."""
+    def compute():
+        table = ConfigTable.of([x])
+        columns = Grid.columns_of(table, f)
+        for column in columns.values():
+            column.flags.writeable = False
+        return table, columns
+
+    extras = (x.precision, x.placement, x.usd_per_hour, x.max_count, x.shards, x.share, x.prompt_tokens,
+              x.output_tokens, x.power_mode)
+    return _SINGLE_INPUTS.get((f, x.model, x.device), extras, compute)
 
 
 #: The transformer figures text generation needs, per configuration (planner.perf.llm.shape).
@@ -188,13 +210,13 @@ class Grid:
     estimate_type = Estimate
 
     def __init__(self, configs: ConfigTable | Sequence[Config], batch_sizes: list[int], f: PerfFactors,
-                 corrections: dict | None = None):
+                 corrections: dict | None = None, columns: dict[str, np.ndarray] | None = None):
         t = configs if isinstance(configs, ConfigTable) else ConfigTable.of(configs)
         self.configs = t
         self.batch_sizes = batch_sizes
         self.factors = f
         b = np.array(batch_sizes, dtype=float)[None, :]
-        c = self._columns(t)
+        c = columns if columns is not None else self.columns_of(t, f)
         predicted = _blockwise(len(t), lambda rows: _roofline(_rows(c, rows), b, f))
         self.latency_ms = predicted["latency_ms"]
         self.throughput_rps = predicted["throughput_rps"]
@@ -216,10 +238,10 @@ class Grid:
                             dtype=float)
         self.accuracy = accuracy[t.model, t.precision][:, None]
 
-    def _columns(self, t: ConfigTable) -> dict[str, np.ndarray]:
+    @classmethod
+    def columns_of(cls, t: ConfigTable, f: PerfFactors) -> dict[str, np.ndarray]:
         """Per-configuration inputs of the roofline (G x 1), gathered from per-device (and
         power mode), per-model and per-precision figures."""
-        f = self.factors
         shards = t.shards.astype(float)[:, None]
         share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
@@ -227,7 +249,7 @@ class Grid:
         modes = t.device_mode_columns({"peak_scale": power.mode_peak_scale, "bandwidth": power.mode_bandwidth,
                                        "cap": power.mode_cap})
         raw = peaks[t.device, t.precision][:, None] * modes["peak_scale"] * scaling
-        dense = self._efficiency(t)
+        dense = cls._efficiency(t, f)
         device = t.device_columns({
             "chips": lambda d: d.chip_count,
             "link": lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency,
@@ -266,7 +288,7 @@ class Grid:
             "bpp": _column([f.bytes_per_param[p] for p in t.precisions])[t.precision],
             "kv_bpe": _column([f.kv_bytes(p) for p in t.precisions])[t.precision],
             "params": model["params"],
-            "gflops": model["gflops"] * self._sequence_share(t, auto),
+            "gflops": model["gflops"] * cls._sequence_share(t, auto),
             "act_mb": model["act_mb"],
             "overhead": device["overhead"] / 1000,
             "latency_batches": device["latency_batches"],
@@ -298,9 +320,10 @@ class Grid:
         share = np.where(np.isnan(given) | np.isnan(documented) | auto, 1.0, given / documented)
         return share
 
-    def _efficiency(self, t: ConfigTable) -> np.ndarray:
+    @staticmethod
+    def _efficiency(t: ConfigTable, f: PerfFactors) -> np.ndarray:
         """Fraction of peak per configuration on dense work: its (device, precision)'s, gathered."""
-        table = np.array([[self.factors.efficiency(d, p) for p in t.precisions] for d in t.devices])
+        table = np.array([[f.efficiency(d, p) for p in t.precisions] for d in t.devices])
         return table[t.device, t.precision][:, None]
 
     def _correct(self, corrections: dict) -> None:
@@ -344,19 +367,10 @@ class Grid:
     def _cost(self) -> np.ndarray:
         """USD per hour of one replica (planner.perf.cost): an inventory's devices are owned."""
         t = self.configs
-        cloud = t.per_device(lambda d: figure_or_nan(d.cloud_usd_per_hour))
-        purchase = t.per_device(lambda d: figure_or_nan(d.purchase_usd))
-        tdp = t.per_device(lambda d: figure_or_nan(d.tdp_w))
-        is_cloud, is_edge = (np.array([p == name for p in t.placements])[t.placement][:, None]
-                             for name in ("cloud", "edge"))
-        owned = ~np.isnan(t.max_count)[:, None]
-        devices = (t.shards * t.share)[:, None]
-        stated = t.usd_per_hour[:, None]
+        prices = t.price_columns
         settings = cost.load_cost_settings()
         return _blockwise(len(t), lambda rows: {"cost": cost.hourly_cost(
-            cloud=cloud[rows], purchase=purchase[rows], stated=stated[rows], is_cloud=is_cloud[rows],
-            power_w=self.power_w[rows], devices=devices[rows], tdp_w=tdp[rows], owned=owned[rows],
-            is_edge=is_edge[rows], settings=settings)})["cost"]
+            power_w=self.power_w[rows], settings=settings, **{name: v[rows] for name, v in prices.items()})})["cost"]
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""
@@ -393,26 +407,31 @@ class Grid:
         prompt, output = (gathered(np.where(auto, at_cells(a), np.nan)) for a in (self.prompt_tokens,
                                                                                     self.output_tokens))
         prompt, output = ([None if v is None else int(v) for v in col] for col in (prompt, output))
-        configs: dict[int, tuple] = {}
+        fields: dict[int, dict] = {}  # per configuration: its own fields, worked out once
+        prototype: Estimate | None = None
         out = []
         for i, (g, k) in enumerate(zip(*(c.tolist() for c in cells))):
-            if g not in configs:
+            if g not in fields:
                 x = self.configs[g]
-                configs[g] = x, _provenance(x, self.factors), \
-                    None if x.max_count is None else x.max_count // x.shards
-            x, provenance, max_replicas = configs[g]
+                fields[g] = dict(model_id=x.model.id, device_id=x.device.id, precision=x.precision,
+                                 placement=x.placement, provenance=_provenance(x, self.factors),
+                                 max_replicas=None if x.max_count is None else x.max_count // x.shards,
+                                 shards=x.shards, power_mode=x.power_mode, latency_basis=self.latency_basis)
+            cell = dict(
+                fields[g], batch_size=self.batch_sizes[k], latency_ms=latency[i], throughput_rps=throughput[i],
+                power_w=power[i], energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i],
+                accuracy=accuracy[i], bound_by="compute" if compute_bound[i] else "memory bandwidth",
+                ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i], usd_per_mtok=per_mtok[i],
+                prompt_tokens=prompt[i], output_tokens=output[i])
             if (g, k) in self.measured:
                 note = self.measured[(g, k)]
-                provenance = {**provenance, "latency_ms": note, "throughput_rps": note}
-            # model_construct: every field is computed here from validated catalog entries.
-            out.append(self.estimate_type.model_construct(
-                model_id=x.model.id, device_id=x.device.id, precision=x.precision, batch_size=self.batch_sizes[k],
-                placement=x.placement, latency_ms=latency[i], throughput_rps=throughput[i], power_w=power[i],
-                energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i], accuracy=accuracy[i],
-                bound_by="compute" if compute_bound[i] else "memory bandwidth", provenance=provenance,
-                max_replicas=max_replicas, shards=x.shards, ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i],
-                usd_per_mtok=per_mtok[i], power_mode=x.power_mode,
-                latency_basis=self.latency_basis, prompt_tokens=prompt[i], output_tokens=output[i]))
+                cell["provenance"] = {**cell["provenance"], "latency_ms": note, "throughput_rps": note}
+            if prototype is None:
+                # model_construct: every field is computed here from validated catalog entries.
+                prototype = self.estimate_type.model_construct(**cell)
+            # Every estimate is a copy of the first with all its own fields: a copy costs a
+            # fraction of a construction.
+            out.append(prototype.model_copy(update=cell))
         return out
 
     def add_latency(self, added: AddedLatency) -> None:

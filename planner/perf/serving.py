@@ -331,8 +331,8 @@ class ServingGrid(Grid):
         notes: dict[int, dict] = {}
         out = []
         for i, e in enumerate(super().predictions(gs, ks)):
-            # Grid.predictions built a ServingEstimate with model_construct: its layout is written
-            # the same way, into the fields, without a second construction.
+            # Grid.predictions built a ServingEstimate without validation (a copy of one made with
+            # model_construct): its layout is written the same way, into the fields.
             fields = e.__dict__
             fields.update(devices_per_replica=devices[i], tensor_parallel=tensor[i], pipeline_parallel=pipeline[i],
                           expert_parallel=expert[i], concurrency=held[i], max_replicas=replicas[i],

@@ -129,25 +129,43 @@ def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas
     return out
 
 
+#: Rows settled at a time by ``_non_dominated``: each pass compares a block of rows with one another
+#: and with the rest, so a front of hundreds of rows takes a few passes, not hundreds.
+PARETO_BLOCK = 64
+
+
 def _non_dominated(columns: list[np.ndarray]) -> np.ndarray:
     """Which rows (one value per column) no other row strictly dominates (all <=, some <).
 
-    A row's dominators all have a smaller sum of (finite) values, so the row of least sum
-    is never dominated: keep it and drop every row it dominates. The next least sum among
-    the rest is then undominated too (a dominator was either kept, and would have dropped
-    it, or dropped by a kept row that dominates it as well). Each pass is one vectorised
-    step over a shrinking remainder: rows x front size, with no sort. Columns are compared
-    one at a time (numpy reduces a short row axis slowly)."""
+    A row's dominators all have a smaller sum of (finite) values, so rows are settled in order
+    of sum (then index): a row is kept unless an earlier row dominates it. An earlier row
+    that was dropped is dominated by a kept one, which then dominates the row too, so each
+    pass takes the next block of rows, keeps those no earlier row of the block dominates, and
+    drops every later row a kept one dominates (vectorised over the block x the remainder)."""
     sums = sum(_finite(column) for column in columns)
+    index = np.argsort(sums, kind="stable")
+    columns = [column[index] for column in columns]
     keep = np.zeros(len(sums), dtype=bool)
-    index = np.arange(len(sums))
     while len(index):
-        best = int(np.argmin(sums))
-        keep[index[best]] = True
-        stay = ~_dominated_by([column[best] for column in columns], columns)
-        stay[best] = False
-        columns, index, sums = [column[stay] for column in columns], index[stay], sums[stay]
+        head = [column[:PARETO_BLOCK] for column in columns]
+        earlier = np.triu(np.ones((len(head[0]), len(head[0])), dtype=bool), k=1)  # [q, r]: q comes before r
+        kept = ~(_dominates(head, head) & earlier).any(axis=0)
+        keep[index[:PARETO_BLOCK][kept]] = True
+        rest = [column[PARETO_BLOCK:] for column in columns]
+        stay = ~_dominates([column[kept] for column in head], rest).any(axis=0)
+        columns, index = [column[stay] for column in rest], index[PARETO_BLOCK:][stay]
     return keep
+
+
+def _dominates(a: list[np.ndarray], b: list[np.ndarray]) -> np.ndarray:
+    """[i, j]: row i of ``a`` strictly dominates row j of ``b`` (columns of values, lower is
+    better; compared a column at a time, as numpy reduces a short axis slowly)."""
+    no_worse = np.ones((len(a[0]), len(b[0])), dtype=bool)
+    better = np.zeros_like(no_worse)
+    for x, y in zip(a, b):
+        no_worse &= x[:, None] <= y[None, :]
+        better |= x[:, None] < y[None, :]
+    return no_worse & better
 
 
 def _non_dominated_by_label(columns: list[np.ndarray], labels: np.ndarray) -> np.ndarray:

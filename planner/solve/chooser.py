@@ -43,6 +43,8 @@ import math
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from intent.schema import Constraint, Metric, Sense
 from planner.perf.roofline import Estimate
 from planner.solve.budget import TimeBudget
@@ -194,6 +196,47 @@ def deployment_figure(row: Estimate, metric: str, replicas: int) -> float | None
     return v * replicas
 
 
+def figure_array(rows: list[Estimate], replicas: np.ndarray | None, metric: str, per_replica: bool = False) -> np.ndarray:
+    """``figures`` as an array, NaN where unknown."""
+    values = np.array([value(row, metric) for row in rows], dtype=float)
+    return values if per_replica or metric not in REPLICATED else values * replicas
+
+
+def to_ints(metric: str, amounts: np.ndarray, direction: str = "nearest") -> np.ndarray:
+    """``to_int`` on an array of known figures."""
+    scaled = np.clip(amounts * SCALE[metric], -SCALED_LIMIT, SCALED_LIMIT)
+    if direction == "up":
+        return np.ceil(scaled - 1e-9).astype(np.int64)
+    if direction == "down":
+        return np.floor(scaled + 1e-9).astype(np.int64)
+    return np.rint(scaled).astype(np.int64)
+
+
+def meets_array(c: Constraint, values: np.ndarray) -> np.ndarray:
+    """``_meets`` on an array of figures (NaN: unknown)."""
+    metric = c.metric.value
+    known = ~np.isnan(values)
+    scaled = to_ints(metric, np.where(known, values, 0.0), "up" if c.op == "<=" else "down")
+    bound = to_int(metric, c.value, "down" if c.op == "<=" else "up")
+    return known & (scaled <= bound if c.op == "<=" else scaled >= bound)
+
+
+def replica_array(rows: list[Estimate], constraints: list[Constraint], max_replicas: int,
+                  concurrency: int | None = None) -> np.ndarray:
+    """``replicas_needed`` for every row at once."""
+    need = np.ones(len(rows))
+    for c in constraints:
+        if c.metric.value in RATES and c.op == ">=" and c.value > 0:
+            rate = figure_array(rows, None, c.metric.value, per_replica=True)
+            unreachable = np.isnan(rate) | (rate == 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                need = np.maximum(need, np.where(unreachable, max_replicas + 1, np.ceil(c.value / rate - 1e-9)))
+    if concurrency:
+        held = np.array([sequences_per_replica(row) for row in rows], dtype=float)
+        need = np.maximum(need, np.ceil(concurrency / held))
+    return np.minimum(need, max_replicas + 1).astype(np.int64)
+
+
 class Formulation:
     """The CP-SAT model over a candidate set; bounds can carry assumption literals."""
 
@@ -232,9 +275,9 @@ class Formulation:
         return new_solver(self.cp, self.settings)
 
 
-def _penalty(rows: list[Estimate], metric: str, sense: str) -> int:
-    """The scaled value given to unknown figures in tie-breakers: worse than any known one."""
-    known = [to_int(metric, v) for v in (value(r, metric) for r in rows) if v is not None]
+def _penalty(known: list[int], sense: str) -> int:
+    """The scaled value given to unknown figures in tie-breakers (``known``: the scaled known
+    ones): worse than any known one."""
     if not known:
         return 0
     return max(known) * 10 + 1 if sense == "minimize" else min(known) - 1
@@ -254,34 +297,45 @@ class Chooser:
                  settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = (),
                  concurrency: int | None = None):
         self.rows = rows
-        self.replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency) for r in rows]
+        replicas = replica_array(rows, constraints, settings.max_replicas, concurrency)
+        self.replicas = replicas.tolist()
         metric, sense = objective
         self.levels = [Level(metric, sense)]
         for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
             if all(level.metric != m for level in self.levels):
                 self.levels.append(Level(m, s))
         # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
-        self.keys = [[(1 if level.sense == "minimize" else -1) * c
-                      for c in coefficients(rows, self.replicas, level.metric, level.metric in RATES,
-                                            _penalty(rows, level.metric, level.sense))]
-                     for level in self.levels]
+        self.keys = [self._key(rows, replicas, level) for level in self.levels]
         self.keys += [self.replicas, list(range(len(rows)))]
-        self.by_rank = sorted(range(len(rows)), key=lambda i: tuple(key[i] for key in self.keys))
+        self.by_rank = np.lexsort(self.keys[::-1]).tolist() if rows else []
         rank = [0] * len(rows)
         for place, i in enumerate(self.by_rank):
             rank[i] = place
-        self.kept = self._device_bests(constraints, settings)
+        self.kept = self._device_bests(constraints, settings, replicas)
         self.f = Formulation([rows[i] for i in self.kept], [self.replicas[i] for i in self.kept], settings)
         for c in constraints:
             self.f.add_bound(c)
         self.f.model.minimize(self.f.cp.LinearExpr.weighted_sum(self.f.x, [rank[i] for i in self.kept]))
         self.forbidden: set[str] = set()
 
-    def _device_bests(self, constraints: list[Constraint], settings: SolverSettings) -> list[int]:
+    @staticmethod
+    def _key(rows: list[Estimate], replicas: np.ndarray, level: Level) -> list[int]:
+        """Each row's scaled figure on a level, negated when the level maximises; an unknown
+        figure ranks below every known one (``_penalty``, from the figures per replica)."""
+        values = figure_array(rows, replicas, level.metric, level.metric in RATES)
+        known = ~np.isnan(values)
+        own = figure_array(rows, None, level.metric, per_replica=True)
+        penalty = _penalty(to_ints(level.metric, own[known]).tolist(), level.sense)
+        key = np.where(known, to_ints(level.metric, np.where(known, values, 0.0)), penalty)
+        return (key if level.sense == "minimize" else -key).tolist()
+
+    def _device_bests(self, constraints: list[Constraint], settings: SolverSettings, replicas: np.ndarray) -> list[int]:
         """Each device's lowest-ranked row that meets every bound, in row order."""
-        ok = [replicas_allowed(row, r, settings) for row, r in zip(self.rows, self.replicas)]
+        caps = np.array([min(settings.max_replicas, row.max_replicas or settings.max_replicas) for row in self.rows])
+        ok = replicas <= caps
         for c in constraints:
-            ok = [a and b for a, b in zip(ok, _meets(c, figures(self.rows, self.replicas, metric_of(c))))]
+            ok &= meets_array(c, figure_array(self.rows, replicas, metric_of(c)))
+        ok = ok.tolist()
         best: dict[str, int] = {}
         for i in self.by_rank:
             if ok[i]:
