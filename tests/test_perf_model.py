@@ -141,3 +141,15 @@ def test_bert_large_carries_its_benchmarks_mean_tokens_before_padding():
     unpadded = estimate("bert-large", "nvidia-t4", "int8", 128, prompt_tokens=round(bert.request.mean_tokens))
     assert padded.bound_by == "compute"
     assert unpadded.throughput_rps == pytest.approx(padded.throughput_rps * 384 / 177, rel=0.05)
+
+
+def test_memory_sizes_are_binary_gigabytes():
+    # TensorRT-LLM published Llama-2-7B fp16 at batch 60, 128 in / 2048 out on an A100 80GB: the
+    # KV cache of 60 x 2,176 tokens (68.5 x 10^9 bytes) and the weights need more than 80 x 10^9
+    # bytes, and fit the 80 x 2^30 the card holds
+    a100 = load_catalog().device("nvidia-a100-sxm-80gb")
+    assert a100.capacity_gb == pytest.approx(80 * 2 ** 30 / 1e9)
+    e = estimate("llama-2-7b", "nvidia-a100-sxm-80gb", "fp16", 60, prompt_tokens=128, output_tokens=2048)
+    assert 80 < e.memory_gb <= a100.capacity_gb
+    with pytest.raises(EstimateError, match="has 80 GB"):
+        estimate("llama-2-7b", "nvidia-a100-sxm-80gb", "fp16", 64, prompt_tokens=128, output_tokens=2048)

@@ -130,7 +130,7 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     grid = Grid([config], [batch_size], factors, stored_corrections(catalog or load_catalog(), factors))
     if not grid.fits[0, 0]:
         raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
-                            f"{device.id} has {device.memory_gb.value:g} GB")
+                            f"{device.id} has {device.memory_gb.value:g} GB ({device.capacity_gb:.2f} GB of 10^9 bytes)")
     return grid.prediction(0, 0)
 
 
@@ -237,7 +237,7 @@ class Grid:
             "overhead": f.overhead_ms,
             "latency_batches": f.latency_batches,
             "idle": lambda d: f.device_power_w.get(d.id, {}).get("idle", figure_or_nan(d.idle_w)),
-            "capacity": lambda d: np.inf if on_chip_only(d) else figure_or_nan(d.memory_gb),
+            "capacity": lambda d: np.inf if on_chip_only(d) else d.capacity_gb or np.nan,
             "bandwidth_share": f.bandwidth_share,
             "cap_scale": lambda d: _fitted_cap_scale(d, f),
         })
