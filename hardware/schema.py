@@ -232,8 +232,8 @@ class BenchmarkRequest(_Frozen):
     beams: int = Field(1, gt=0, description="beam-search width: every beam is decoded (and cached) per request")
     mean_tokens: float | None = Field(
         None, gt=0, description="single-pass models: the mean tokens of the benchmark's requests before padding, "
-                                "which a runtime that skips padding processes (a fixed-shape one pays for the "
-                                "input's whole sequence, which estimates assume unless given prompt_tokens)")
+                                "which a runtime that skips padding processes and estimates assume by default (a "
+                                "fixed-shape engine pays for the input's whole sequence: give it as prompt_tokens)")
     source: str
     formula: str | None = None
 
