@@ -130,7 +130,8 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     grid = Grid([config], [batch_size], factors, stored_corrections(catalog or load_catalog(), factors))
     if not grid.fits[0, 0]:
         raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
-                            f"{device.id} has {device.memory_gb.value:g} GB ({device.capacity_gb:.2f} GB of 10^9 bytes)")
+                            f"{device.id} has {device.memory_gb.value:g} GB "
+                            f"({device.capacity_gb:.2f} GB of 10^9 bytes)")
     return grid.prediction(0, 0)
 
 
