@@ -18,6 +18,9 @@ CATALOG_SCHEMA_VERSION = 1
 PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
 DEVICE_CLASSES = ("cpu", "gpu", "npu", "tpu", "fpga")
 
+#: Bytes in a binary gigabyte (2^30), over 10^9.
+GIB = 2 ** 30 / 1e9
+
 
 class Basis(StrEnum):
     PUBLISHED = "published"
@@ -145,6 +148,13 @@ class Device(_Frozen):
         raise ValueError(f"{self.id} has no power mode {name!r} (modes: {known})")
 
     @property
+    def capacity_gb(self) -> float | None:
+        """Device memory in 10^9 bytes, the unit the model's byte counts are in. Memory sizes are
+        binary by the industry's usage (JEDEC Standard 100B.01: G = 2^30 for storage capacity;
+        an "80 GB" A100 holds 81,920 MiB), so ``memory_gb`` x 2^30 / 10^9."""
+        return None if self.memory_gb is None else self.memory_gb.value * GIB
+
+    @property
     def chip_count(self) -> int:
         return int(self.chips.value) if self.chips else 1
 
@@ -222,8 +232,8 @@ class BenchmarkRequest(_Frozen):
     beams: int = Field(1, gt=0, description="beam-search width: every beam is decoded (and cached) per request")
     mean_tokens: float | None = Field(
         None, gt=0, description="single-pass models: the mean tokens of the benchmark's requests before padding, "
-                                "which a runtime that skips padding processes (a fixed-shape one pays for the "
-                                "input's whole sequence, which estimates assume unless given prompt_tokens)")
+                                "which a runtime that skips padding processes and estimates assume by default (a "
+                                "fixed-shape engine pays for the input's whole sequence: give it as prompt_tokens)")
     source: str
     formula: str | None = None
 

@@ -91,7 +91,7 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     t = factors.training
     params = model.params_m.value * 1e6
     memory = params * t.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
-    if memory > device.memory_gb.value * share:
+    if memory > device.capacity_gb * share:
         return None
     linked = device.max_group is not None and devices <= device.max_group.value and share == 1.0
     scaling = 1.0 if devices == 1 else (t.scaling_linked if linked else t.scaling_unlinked)

@@ -334,7 +334,7 @@ def test_levels_settled_by_the_first_plan_match_solving_them(tmp_path, catalog, 
 
 def test_a_service_too_big_for_one_device_type_is_served_from_two(tmp_path, catalog):
     """20,000 req/s of text embeddings: with the headroom their p99 under load needs, one T4
-    serves at most about 7,600 and one L4 about 18,600 within 20 ms, so only the two together
+    serves at most about 8,000 and one L4 about 19,400 within 20 ms, so only the two together
     meet the SLO (each pool its own queue); brute force over every unit allocation agrees on
     what the fleet can meet and serve."""
     path = write(tmp_path, """\

@@ -63,7 +63,7 @@ def test_alternatives_and_the_front_show_devices_in_total_and_the_layout():
     out = render(["plan", "--offline", "--no-history", "--pareto", "-k", "3",
                   "serve llama 3 70b to 100 users, p99 ttft under 1 s"], 80)
     assert "8 x google-tpu-v5e (1 replica x TP8)" in out  # an alternative, in the list a narrow terminal gets
-    assert "2 x nvidia-h100-sxm-80gb" in out and "1 replica x TP2" in out
+    assert "2 x nvidia-a100-sxm-80gb" in out and "1 replica x TP2" in out
     assert max(cell_len(line) for line in out.splitlines()) <= 80
     wide = render(["plan", "--offline", "--no-history", "--pareto", "-k", "3",
                    "serve llama 3 70b to 100 users, p99 ttft under 1 s"], 160)

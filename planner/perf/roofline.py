@@ -132,7 +132,8 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     grid = Grid(table, [batch_size], factors, stored_corrections(catalog or load_catalog(), factors), columns=columns)
     if not grid.fits[0, 0]:
         raise EstimateError(f"{model.id} in {precision} at batch {batch_size} needs {grid.memory_gb[0, 0]:.2f} GB; "
-                            f"{device.id} has {device.memory_gb.value:g} GB")
+                            f"{device.id} has {device.memory_gb.value:g} GB "
+                            f"({device.capacity_gb:.2f} GB of 10^9 bytes)")
     return grid.prediction(0, 0)
 
 
@@ -259,7 +260,7 @@ class Grid:
             "overhead": f.overhead_ms,
             "latency_batches": f.latency_batches,
             "idle": lambda d: f.device_power_w.get(d.id, {}).get("idle", figure_or_nan(d.idle_w)),
-            "capacity": lambda d: np.inf if on_chip_only(d) else figure_or_nan(d.memory_gb),
+            "capacity": lambda d: np.inf if on_chip_only(d) else d.capacity_gb or np.nan,
             "bandwidth_share": f.bandwidth_share,
             "cap_scale": lambda d: _fitted_cap_scale(d, f),
         })
@@ -314,9 +315,12 @@ class Grid:
     def _sequence_share(t: ConfigTable, auto: np.ndarray) -> np.ndarray:
         """A single-pass transformer's work for a request of ``prompt_tokens`` tokens, as a share of
         the work its FLOPs are published for (its documented sequence, 'seq 384'): encoders
-        scale with the tokens they are given (unpadded sequences cost less)."""
+        scale with the tokens they are given. Without ``prompt_tokens``, the request is its
+        benchmark's documented one: the mean before padding where the catalog gives it
+        (``request.mean_tokens``: MLPerf's BERT runs SQuAD unpadded), else the whole sequence."""
         documented = t.per_model(lambda m: m.sequence_tokens or np.nan)
-        given = t.prompt[:, None]
+        default = t.per_model(lambda m: (m.request and m.request.mean_tokens) or m.sequence_tokens or np.nan)
+        given = _or_default(t.prompt, default)
         share = np.where(np.isnan(given) | np.isnan(documented) | auto, 1.0, given / documented)
         return share
 
@@ -653,6 +657,20 @@ def _basis(figure: Figure | None) -> str:
     return figure.basis.value if figure else "unknown"
 
 
+def _sequence(x: Config) -> str:
+    """The tokens a single-pass encoder's figures are for, when its FLOPs are published for a
+    sequence (``seq 384``): the given prompt, else its benchmark's mean before padding."""
+    model = x.model
+    if model.kind == ModelKind.AUTOREGRESSIVE or not model.sequence_tokens:
+        return ""
+    if x.prompt_tokens is not None:
+        return f", {x.prompt_tokens} tokens as given"
+    if model.request and model.request.mean_tokens:
+        return (f", {model.request.mean_tokens:g} tokens: its benchmark's mean request before padding, which "
+                f"variable-length kernels run (a fixed-shape engine runs {model.sequence_tokens}: pass prompt_tokens)")
+    return f", {model.sequence_tokens} tokens (its published sequence)"
+
+
 def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     """Where each predicted figure comes from: the model, plus the basis of its inputs."""
     model, device, precision, placement = x.model, x.device, x.precision, x.placement
@@ -664,7 +682,7 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     cap = f"{mode.name} mode cap: {_basis(mode.power_w)}" if mode else f"TDP: {_basis(device.tdp_w)}"
     kv = ("KV cache from the architecture" if model.architecture else "KV cache by the d_model rule (no published "
           "architecture)") if model.kind == ModelKind.AUTOREGRESSIVE else "live activations"
-    inputs = f"peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)}"
+    inputs = f"peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)}{_sequence(x)}"
     calibrated = f.calibrated_devices.get(device.id)
     latency = (f"calibrated ({device.id}'s parameters fitted to {calibrated} of your measurement(s), see "
                f"intentctl calibrate --list; {inputs})" if calibrated else

@@ -286,7 +286,7 @@ class ServingGrid(Grid):
         A device without memory of its own (weights streamed from the host) serves no LLM: a
         serving engine keeps the weights and the KV cache in device memory."""
         t = self.configs
-        capacity = t.per_device(lambda d: 0.0 if on_chip_only(d) else figure_or_nan(d.memory_gb)) * t.share[:, None]
+        capacity = t.per_device(lambda d: 0.0 if on_chip_only(d) else d.capacity_gb or np.nan) * t.share[:, None]
         return self.memory_gb <= capacity * self.serving.memory_utilization.value
 
     def _context_fits(self) -> np.ndarray:
