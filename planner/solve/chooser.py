@@ -334,7 +334,7 @@ def new_solver(cp, settings: SolverSettings):
 
 def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=(), budget_s: float | None = None,
                       settled: tuple[int, ...] = (), timings: list[float] | None = None,
-                      share: float = 1.0) -> OrderedResult | None:
+                      share: float = 1.0, warm_start=None) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
     (a lexicographic objective). None when the first level solved has no solution. Each
     level starts from the previous level's solution on the variables ``keep`` (a warm
@@ -346,7 +346,10 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
     ``budget_s`` the levels share that much wall time: each is given ``share`` of what is
     left (the last level all of it), and the levels left when it is spent are not solved
     (the result is FEASIBLE, with fewer gaps than levels). ``timings``, when given, gets
-    each solved level's seconds."""
+    each solved level's seconds. ``warm_start(depth, assignment, seconds)``, when given, may
+    return a better solution to start level ``depth`` from (values of ``keep``; the
+    assignment is the last level's, None before the first solve), taking some of the
+    ``seconds`` the level is given (what it takes is the level's no more)."""
     start = time.perf_counter()
     status_name, values, gaps, assignment, solved = "OPTIMAL", [], [], (), False
     for depth, (expr, sense) in enumerate(levels):
@@ -363,6 +366,15 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
             if not solved:
                 left = budget_s
             solver.parameters.max_time_in_seconds = max(left * (1.0 if depth == len(levels) - 1 else share), 0.0)
+        if warm_start is not None:
+            begun = time.perf_counter()
+            better = warm_start(depth, assignment if solved else None, solver.parameters.max_time_in_seconds)
+            solver.parameters.max_time_in_seconds = max(
+                solver.parameters.max_time_in_seconds - (time.perf_counter() - begun), 0.0)
+            if better is not None:
+                model.clear_hints()
+                for var, v in zip(keep, better):
+                    model.add_hint(var, v)
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
         status = solver.solve(model)
         if timings is not None:
