@@ -49,9 +49,9 @@ Search
     starts from and the plan returned when the limit leaves no time to solve. When it
     meets every SLO any option mix can meet, level 1 is proven without a solve (its bound
     is reached), and likewise the served-rate level when it serves every rate in full.
-    Before each linear tie-breaker level, a MIP (SCIP) over the plans that keep every
-    workload's outcome above gives CP-SAT a better start (planner.fleet.start): CP-SAT
-    alone rarely improves on its hint there. Levels the limit leaves unsolved are
+    A linear tie-breaker level CP-SAT has not proven in a fifth of its time goes on from
+    a MIP start (SCIP, over the plans that keep every workload's outcome above; see
+    planner.fleet.start): CP-SAT alone rarely improves on its hint there. Levels the limit leaves unsolved are
     reported (fewer gaps than levels), and the plan is FEASIBLE.
 """
 
@@ -334,7 +334,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
                                keep=fleet.variables(), budget_s=max(budget.left() - reserve, 0.0),
                                settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
-                               share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels, first) if mixed_pools else None)
+                               share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None)
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first
         report = _report(levels, "FEASIBLE", [_gap(fleet.met_value(first), fleet.met_bound())], options, settings)

@@ -94,18 +94,18 @@ def _row(solver, r, coefficients: dict[int, int], lower, upper) -> None:
 
 
 class LevelStarts:
-    """The ``start`` of ``optimise_in_order`` for a fleet: before each linear level after
-    the SLO level, a MIP start when it beats the plan so far."""
+    """The ``warm_start`` of ``optimise_in_order`` for a fleet: for a linear level after the
+    SLO level that CP-SAT has not proven quickly, a MIP start when it beats its plan."""
 
-    def __init__(self, fleet, levels, first: dict[int, int]):
-        self.fleet, self.levels, self.first = fleet, levels, first
+    def __init__(self, fleet, levels):
+        self.fleet, self.levels = fleet, levels
         self.count = len(fleet.options)
 
-    def __call__(self, depth: int, assignment: tuple[int, ...] | None, seconds: float) -> tuple[int, ...] | None:
+    def __call__(self, depth: int, assignment: tuple[int, ...], seconds: float) -> tuple[int, ...] | None:
         level = self.levels[depth]
         if depth == 0 or level.coefficients is None:
             return None
-        placed = self.first if assignment is None else {i: n for i, n in enumerate(assignment[:self.count]) if n}
+        placed = {i: n for i, n in enumerate(assignment[:self.count]) if n}
         fixed = [(done, sum(done.coefficients[i] * n for i, n in placed.items()))
                  for done in self.levels[:depth] if done.coefficients is not None]
         found = mip_start(self.fleet, placed, level, fixed, seconds * START_SHARE)
