@@ -50,8 +50,10 @@ Search
     starts from and the plan returned when the limit leaves no time to solve. When it
     meets every SLO any option mix can meet, level 1 is proven without a solve (its bound
     is reached), and likewise the served-rate level when it serves every rate in full.
-    Levels the limit leaves unsolved are reported (fewer gaps than levels), and the plan
-    is FEASIBLE.
+    A linear tie-breaker level CP-SAT has not proven in a fifth of its time goes on from
+    a MIP start (SCIP, over the plans that keep every workload's outcome above; see
+    planner.fleet.start): CP-SAT alone rarely improves on its hint there. Levels the limit leaves unsolved are
+    reported (fewer gaps than levels), and the plan is FEASIBLE.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ from planner.fleet.options import FleetWorkload, Option, build_options
 from planner.fleet.plan import FleetPlan, FleetSolverReport
 from planner.fleet.replan import Previous
 from planner.fleet.result import fleet_plan
+from planner.fleet.start import LevelStarts
 from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import stored_corrections
 from planner.solve.budget import TimeBudget
@@ -181,6 +184,12 @@ class FleetModel:
     def variables(self) -> list:
         """Every variable, the replicas first: the warm start of each level needs them all."""
         return [*self.r, *(self.met[w] for w in self.served), *self.served.values(), *self.kept.values()]
+
+    def assignment(self, placed: dict[int, int]) -> tuple[int, ...]:
+        """The value of each of ``variables()`` in the plan ``placed`` (option -> replicas)."""
+        supply = {w: min(self.wanted[w], self.supply(w, placed)) for w in self.served}
+        return (*(placed.get(i, 0) for i in range(len(self.r))), *(int(supply[w] >= self.wanted[w]) for w in self.served),
+                *supply.values(), *(int(self.keeps(w, placed)) for w in self.kept))
 
     def hint(self, placed: dict[int, int], complete: bool = True) -> None:
         """Start the search from ``placed`` (option -> replicas), a feasible plan (its
@@ -327,7 +336,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
                                keep=fleet.variables(), budget_s=max(budget.left() - reserve, 0.0),
                                settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
-                               share=LEVEL_SHARE)
+                               share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None)
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first
         report = _report(levels, "FEASIBLE", [_gap(fleet.met_value(first), fleet.met_bound())], options, settings)

@@ -388,7 +388,7 @@ def new_solver(cp, settings: SolverSettings):
 
 def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=(), budget_s: float | None = None,
                       settled: tuple[int, ...] = (), timings: list[float] | None = None,
-                      share: float = 1.0) -> OrderedResult | None:
+                      share: float = 1.0, warm_start=None) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
     (a lexicographic objective). None when the first level solved has no solution. Each
     level starts from the previous level's solution on the variables ``keep`` (a warm
@@ -400,7 +400,10 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
     ``budget_s`` the levels share that much wall time: each is given ``share`` of what is
     left (the last level all of it), and the levels left when it is spent are not solved
     (the result is FEASIBLE, with fewer gaps than levels). ``timings``, when given, gets
-    each solved level's seconds."""
+    each solved level's seconds. ``warm_start(depth, assignment, seconds)``, when given, may
+    return a better solution (values of ``keep``) than ``assignment`` to go on with level
+    ``depth`` from, when CP-SAT alone has not proven it in a part of its time; it takes
+    some of the ``seconds`` left to the level."""
     start = time.perf_counter()
     status_name, values, gaps, assignment, solved = "OPTIMAL", [], [], (), False
     for depth, (expr, sense) in enumerate(levels):
@@ -418,7 +421,7 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
                 left = budget_s
             solver.parameters.max_time_in_seconds = max(left * (1.0 if depth == len(levels) - 1 else share), 0.0)
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
-        status = solver.solve(model)
+        status = _solve_started(cp, model, solver, keep, warm_start, depth) if warm_start else solver.solve(model)
         if timings is not None:
             timings.append(solver.wall_time)
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
@@ -439,6 +442,27 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
         for var, v in zip(keep, assignment):
             model.add_hint(var, v)
     return OrderedResult(status_name, tuple(values), tuple(gaps), assignment)
+
+
+#: The share of a level's time CP-SAT tries alone before a warm start is asked for.
+PROBE_SHARE = 0.2
+
+
+def _solve_started(cp, model, solver, keep, warm_start, depth: int):
+    """Solve one level: CP-SAT alone for a part of its time; when that proves nothing, from
+    ``warm_start``'s better solution (if any) for the rest (see ``optimise_in_order``)."""
+    allotted, begun = solver.parameters.max_time_in_seconds, time.perf_counter()
+    solver.parameters.max_time_in_seconds = allotted * PROBE_SHARE
+    status = solver.solve(model)
+    if status != cp.FEASIBLE:
+        return status
+    current = tuple(solver.value(var) for var in keep)
+    better = warm_start(depth, current, allotted - (time.perf_counter() - begun))
+    model.clear_hints()
+    for var, v in zip(keep, better or current):
+        model.add_hint(var, v)
+    solver.parameters.max_time_in_seconds = max(allotted - (time.perf_counter() - begun), 0.0)
+    return solver.solve(model)
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings,
