@@ -305,4 +305,7 @@ def beside_inference(result, workloads, pools, options) -> None:
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):  # the usage is the module's docstring
+        print(__doc__)
+        sys.exit(0)
     sys.exit(main(sys.argv[1:]))

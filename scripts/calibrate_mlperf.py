@@ -463,4 +463,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):  # the usage is the module's docstring
+        print(__doc__)
+        sys.exit(0)
     sys.exit(main(sys.argv[1:]))
