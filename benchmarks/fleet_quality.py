@@ -35,10 +35,14 @@ latency bound), each weighted by its priority: a service served in part misses i
 Two more comparisons follow each scenario:
 
 - mixed pools: the plan against the same planner allowed one configuration per service;
-- training beside inference: the plan against a priority-blind first fit (a fixed
-  arrival order, training and inference alike): the training jobs' mean completion time and the
-  request-weighted p99 latency (M/D/c queueing at the served rate) of the services both
-  serve in full.
+- training beside inference: the plan against a priority-blind scheduler (first fit in a
+  fixed arrival order, training and inference alike; a job that finds no free slots is
+  packed beside inference on the first pool with the slots, whatever their load, sharing
+  them FIFO: planner.fleet.colocation): the training jobs' mean completion time, and the
+  request-weighted p99 latency (M/D/c queueing at the served rate, replicas shared FIFO at
+  half speed) of the services both serve in full. Then its two halves: the same planner
+  keeping training to slots of its own (training time), and the plan sharing FIFO instead
+  of preempting (p99).
 
 Prints one line per figure: throughputs, SLOs met, and the ratios.
 """
@@ -53,6 +57,7 @@ from dataclasses import dataclass
 
 from hardware import InventoryItem, Sharing, load_catalog
 from intent.fleet import FleetFile, WorkloadEntry, fleet_workloads
+from planner.fleet.colocation import fifo_p99_ms
 from planner.fleet.model import plan_fleet
 from planner.fleet.options import build_options
 from planner.perf.factors import load_factors
@@ -144,15 +149,15 @@ def p99s(workload, placements) -> list[tuple[float, float]]:
 
 def planned(plan, workloads, pools, options) -> dict:
     """A fleet plan's placements as {workload: [(option, units), ...]}."""
-    index = {(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica, o.unit): o
-             for o in options}
+    index = {(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica, o.unit,
+              o.hosted_share or 1.0): o for o in options}
     names = {w.name: i for i, w in enumerate(workloads)}
     pool_index = {p.name: i for i, p in enumerate(pools)}
     picks: dict = {}
     for a in plan.assignments:
         w = names[a.workload]
         o = index[(w, pool_index[a.pool], a.model_id, a.precision, a.batch_size, a.slots_per_replica,
-                   a.replicas_per_queue)]
+                   a.replicas_per_queue, a.compute_share or 1.0)]
         picks.setdefault(w, []).append((o, a.replicas // a.replicas_per_queue))
     return picks
 
@@ -184,30 +189,76 @@ def round_robin(workloads, pools, options, skip_incapable: bool = False) -> dict
 def greedy_first_fit(workloads, pools, options, blind: bool = False) -> dict:
     """By priority (``blind``: in an arrival order that ignores priority and kind, a fixed
     shuffle), each workload to the first pool where an option serves it in full, else as
-    much as fits on the first pool with room."""
+    much as fits on the first pool with room (slots of its own only)."""
     free = [p.total_slots for p in pools]
     picks = {}
+    by_workload = _own_slots(options)
+    for w in _arrivals(workloads, blind):
+        pick = _first_fit(by_workload.get(w, []), free)
+        if pick:
+            picks[w] = [pick]
+    return picks
+
+
+def _own_slots(options) -> dict:
+    """Each workload's options on slots of their own."""
     by_workload: dict = {}
     for o in options:
-        by_workload.setdefault(o.workload, []).append(o)
+        if o.hosted_share is None:
+            by_workload.setdefault(o.workload, []).append(o)
+    return by_workload
+
+
+def _arrivals(workloads, blind: bool) -> list[int]:
     order = sorted(range(len(workloads)), key=lambda w: -workloads[w].priority)
     if blind:
         random.Random(0).shuffle(order)
-    for w in order:
+    return order
+
+
+def _first_fit(mine, free) -> tuple | None:
+    """The first pool where an option serves the workload in full, else as much as fits on
+    the first pool with room: (option, units), taken from ``free``; None when nothing fits."""
+    fits = [o for o in mine if o.unit_slots * o.need <= free[o.pool]]
+    if fits:
+        o = min(fits, key=lambda o: (o.pool, o.unit_slots * o.need))
+        r = o.need
+    else:
+        room = [o for o in mine if o.unit_slots <= free[o.pool]]
+        if not room:
+            return None
+        o = min(room, key=lambda o: (o.pool, -o.unit_rate / o.unit_slots))
+        r = free[o.pool] // o.unit_slots
+    free[o.pool] -= o.unit_slots * r
+    return o, r
+
+
+def blind_first_fit(workloads, pools, options) -> tuple[dict, dict]:
+    """A priority-blind scheduler: workloads in a fixed arrival order (a shuffle that ignores
+    priority and kind), each to the first pool with room, as ``greedy_first_fit``; a training
+    job that finds no free slots is packed beside inference on the first pool whose replicas
+    (those placed before it, that hold it in memory) have the slots, whatever their load, and
+    shares them FIFO. Returns the placements and, per job packed so, (its configuration, the
+    slots it shares: [(service, placement, slots)])."""
+    free = [p.total_slots for p in pools]
+    by_workload = _own_slots(options)
+    picks, beside = {}, {}
+    unshared: dict[int, list] = {p: [] for p in range(len(pools))}  # per pool: [service, placement, slots]
+    for w in _arrivals(workloads, blind=True):
         mine = by_workload.get(w, [])
-        fits = [o for o in mine if o.unit_slots * o.need <= free[o.pool]]
-        if fits:
-            o = min(fits, key=lambda o: (o.pool, o.unit_slots * o.need))
-            r = o.need
-        else:
-            room = [o for o in mine if o.unit_slots <= free[o.pool]]
-            if not room:
+        pick = _first_fit(mine, free)
+        if pick:
+            picks[w] = [pick]
+            o, r = pick
+            if not workloads[w].training and o.idle_share is not None:
+                unshared[o.pool].append([w, pick, o.unit_slots * r])
+            continue
+        for o in sorted(mine, key=lambda o: (o.pool, o.slots_per_replica)) if workloads[w].training else ():
+            if sum(h[2] for h in unshared[o.pool]) < o.slots_per_replica:
                 continue
-            o = min(room, key=lambda o: (o.pool, -o.unit_rate / o.unit_slots))
-            r = free[o.pool] // o.unit_slots
-        picks[w] = [(o, r)]
-        free[o.pool] -= o.unit_slots * r
-    return picks
+            beside[w] = (o, _take(unshared[o.pool], o.slots_per_replica))
+            break
+    return picks, beside
 
 
 def main(argv: list[str]) -> int:
@@ -242,6 +293,8 @@ def compare(fleet, catalog, label: str, limit: float) -> None:
     elapsed = time.perf_counter() - t0
     single = plan_fleet(workloads, fleet.as_inventory(), catalog, "throughput", SolverSettings(time_limit_s=limit),
                         mixed_pools=False)
+    dedicated = plan_fleet(workloads, fleet.as_inventory(), catalog, "throughput", SolverSettings(time_limit_s=limit),
+                           colocate=False)
     outcomes = {
         "cp-sat": evaluate(workloads, planned(result, workloads, pools, options)),
         "round-robin": evaluate(workloads, round_robin(workloads, pools, options)),
@@ -263,7 +316,7 @@ def compare(fleet, catalog, label: str, limit: float) -> None:
               f"raw throughput {cp.served_rps / max(o.served_rps, 1e-9):.2f}x, "
               f"SLOs met {cp.slos_met / max(o.slos_met, 1):.2f}x")
     mixed_pools(result, single, workloads, pools, options)
-    beside_inference(result, workloads, pools, options)
+    beside_inference(result, dedicated, workloads, pools, options)
 
 
 def mixed_pools(result, single, workloads, pools, options) -> None:
@@ -280,28 +333,125 @@ def mixed_pools(result, single, workloads, pools, options) -> None:
           f"power {result.totals.power_w:,.0f} vs {single.totals.power_w:,.0f} W")
 
 
-def beside_inference(result, workloads, pools, options) -> None:
-    """Training beside inference against a priority-blind placer (first fit in arrival
-    order, training and inference alike): the training jobs' mean completion time and the
-    request-weighted p99 latency of the services both place in full (M/D/c queueing at the
-    served rate over the replicas, planner.perf.queueing)."""
+def beside_inference(result, dedicated, workloads, pools, options) -> None:
+    """Training beside inference against a priority-blind scheduler (``blind_first_fit``:
+    first fit in arrival order, training packed beside inference FIFO when no slots are
+    free): the training jobs' mean completion time and the request-weighted p99 latency of
+    the services both serve in full (M/D/c at the served rate, planner.perf.queueing; FIFO
+    sharing slows the replicas it touches, planner.fleet.colocation). Then the two halves of it:
+    the same planner keeping training to slots of its own (training time), and the plan
+    with FIFO sharing instead of preemption (p99)."""
     ours = planned(result, workloads, pools, options)
-    blind = greedy_first_fit(workloads, pools, options, blind=True)
-    jobs = [w for w in range(len(workloads)) if workloads[w].training and w in ours and w in blind]
-    hours = [sum(o.job_hours for o, _ in plan[w]) / max(len(jobs), 1) for plan in (ours, blind) for w in jobs]
-    ours_h, blind_h = sum(hours[:len(jobs)]), sum(hours[len(jobs):])
-
-    def p99(plan, w):
-        return sum(p99 * share for p99, share in p99s(workloads[w], plan[w])) / workloads[w].rate_rps
-
-    both = [w for w in range(len(workloads)) if not workloads[w].training and w in ours and w in blind
-            and evaluate(workloads, {w: ours[w]}).slos_met and evaluate(workloads, {w: blind[w]}).slos_met]
+    blind, blind_beside = blind_first_fit(workloads, pools, options)
+    blind_hours = {w: o.job_hours / _share_left(workloads, blind, taken) for w, (o, taken) in blind_beside.items()}
+    blind_hours |= {w: blind[w][0][0].job_hours for w in blind if workloads[w].training}
+    ours_hours = _job_hours(ours, workloads)
+    jobs = sorted(set(ours_hours) & set(blind_hours))
+    ours_h, blind_h = (sum(h[w] for w in jobs) / max(len(jobs), 1) for h in (ours_hours, blind_hours))
+    ours_p99 = _p99s(workloads, ours, {})
+    blind_p99 = _p99s(workloads, blind, _slowed(blind_beside.values()))
+    both = sorted(set(ours_p99) & set(blind_p99))
     weight = sum(workloads[w].rate_rps for w in both) or 1.0
-    ours_p, blind_p = (sum(p99(plan, w) * workloads[w].rate_rps for w in both) / weight for plan in (ours, blind))
-    print(f"training beside inference, against a priority-blind first fit: mean training job time {ours_h:.2f} h vs "
-          f"{blind_h:.2f} h ({ours_h / max(blind_h, 1e-9) - 1:+.0%}, {len(jobs)} jobs both place); inference p99 "
-          f"{ours_p:,.1f} ms vs {blind_p:,.1f} ms ({ours_p / max(blind_p, 1e-9) - 1:+.0%}, request-weighted over the "
-          f"{len(both)} services both serve in full)")
+    ours_p, blind_p = (sum(p[w] * workloads[w].rate_rps for w in both) / weight for p in (ours_p99, blind_p99))
+    lost = sum(1 for w in blind if w in _slowed(blind_beside.values()) and w not in blind_p99)
+    print(f"training beside inference, against a priority-blind scheduler (first fit in arrival order, training packed "
+          f"beside inference FIFO when no slot is free): mean training job time {ours_h:.2f} h vs {blind_h:.2f} h "
+          f"({ours_h / max(blind_h, 1e-9) - 1:+.0%}, {len(jobs)} jobs both place; {len(ours_hours)} vs "
+          f"{len(blind_hours)} placed, {sum(o.hosted_share is not None for p in ours.values() for o, _ in p)} vs "
+          f"{len(blind_beside)} beside inference); inference p99 {ours_p:,.1f} ms vs {blind_p:,.1f} ms "
+          f"({ours_p / max(blind_p, 1e-9) - 1:+.0%}, request-weighted over the {len(both)} services both serve in "
+          f"full; FIFO sharing leaves {lost} of the blind scheduler's services short of their rate)")
+    own = _job_hours(planned(dedicated, workloads, pools, options), workloads)
+    same = sorted(set(ours_hours) & set(own))
+    ours_s, own_s = (sum(h[w] for w in same) / max(len(same), 1) for h in (ours_hours, own))
+    fifo = _p99s(workloads, ours, _slowed(_hosts(ours, workloads).values()))
+    kept = sorted(set(ours_p99) & set(fifo))
+    weight = sum(workloads[w].rate_rps for w in kept) or 1.0
+    pre_p, fifo_p = (sum(p[w] * workloads[w].rate_rps for w in kept) / weight for p in (ours_p99, fifo))
+    print(f"  the halves: against the same planner keeping training to slots of its own, mean job time {ours_s:.2f} h "
+          f"vs {own_s:.2f} h ({ours_s / max(own_s, 1e-9) - 1:+.0%}, {len(same)} jobs both place; {len(ours_hours)} vs "
+          f"{len(own)} placed); against the plan sharing FIFO instead of preempting, p99 {pre_p:,.1f} ms vs "
+          f"{fifo_p:,.1f} ms ({pre_p / max(fifo_p, 1e-9) - 1:+.0%}, over {len(kept)} services; "
+          f"{len(ours_p99) - len(kept)} more fall short of their rate under FIFO)")
+
+
+def _job_hours(plan: dict, workloads) -> dict:
+    return {w: plan[w][0][0].job_hours for w in plan if workloads[w].training}
+
+
+def _slowed(beside) -> dict:
+    """Per service placement (service, option id): the slots training jobs share with it."""
+    out: dict = {}
+    for _, taken in beside:
+        for w, (o, _r), n in taken:
+            out.setdefault(w, {}).setdefault(id(o), 0)
+            out[w][id(o)] += n
+    return out
+
+
+def _share_left(workloads, plan, taken) -> float:
+    """The share of its slots a job packed beside inference FIFO gets: what the busiest
+    replica it shares leaves (equal turns are work-conserving: 1 - that replica's load)."""
+    loads = []
+    for w, (o, r), _ in taken:
+        served = min(workloads[w].rate_rps, sum(p.unit_rate * n for p, n in plan[w]))
+        share = served * o.unit_rate * r / sum(p.unit_rate * n for p, n in plan[w])
+        loads.append(share / (r * o.unit) * o.latency_ms / (1000 * o.batch_size))
+    return 1 - max(loads)
+
+
+def _hosts(plan: dict, workloads) -> dict:
+    """The plan's jobs beside inference, each on the slots of the first replicas of its pool
+    and band (as many as it takes, in plan order): {job: (option, [(service, placement, slots)])}."""
+    from planner.fleet.colocation import IDLE_BANDS, band
+
+    free = {}
+    for w, placements in plan.items():
+        for o, r in placements:
+            if not workloads[w].training and band(o.idle_share) is not None:
+                free.setdefault((o.pool, band(o.idle_share)), []).append([w, (o, r), o.unit_slots * r])
+    out = {}
+    for w, placements in plan.items():
+        for o, _ in placements:
+            if o.hosted_share is None:
+                continue
+            out[w] = (o, _take(free.get((o.pool, IDLE_BANDS.index(o.hosted_share)), []), o.slots_per_replica))
+    return out
+
+
+def _take(hosts: list, wanted: int) -> list:
+    """``wanted`` slots from ``hosts`` ([service, placement, slots not yet shared]), the first
+    first: [(service, placement, slots)]."""
+    taken = []
+    for h in hosts:
+        n = min(wanted, h[2])
+        if n:
+            taken.append((h[0], h[1], n))
+            h[2] -= n
+            wanted -= n
+    return taken
+
+
+def _p99s(workloads, plan: dict, slowed: dict) -> dict:
+    """The p99 (request-weighted over its placements) of each service served its whole rate,
+    with the placements ``slowed`` shares FIFO with training slowed (``fifo_p99_ms``)."""
+    out = {}
+    for w, placements in plan.items():
+        workload = workloads[w]
+        if workload.training:
+            continue
+        supply = sum(o.unit_rate * r for o, r in placements)
+        if supply < workload.rate_rps * (1 - 1e-6):
+            continue
+        total = 0.0
+        for o, r in placements:
+            share = workload.rate_rps * o.unit_rate * r / supply
+            # The slowed replicas spread evenly over the placement's queues.
+            shared = math.ceil(slowed.get(w, {}).get(id(o), 0) / o.slots_per_replica) / r
+            total += fifo_p99_ms(o.latency_ms, o.batch_size, share / r, o.unit, shared, HOP_MS) * share
+        if math.isfinite(total):
+            out[w] = total / workload.rate_rps
+    return out
 
 
 if __name__ == "__main__":

@@ -304,7 +304,9 @@ def _placements(plan, console: Console) -> None:
         else:
             slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
                    + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
-        rows.append([f"{a.workload} (p{a.priority})", f"{a.pool}: {a.slots} slot(s)",
+        beside = a.compute_share is not None and a.compute_share < 1
+        where = f"{a.pool}: {a.slots} slot(s)" + (f" beside inference ({a.compute_share:.0%} of each)" if beside else "")
+        rows.append([f"{a.workload} (p{a.priority})", where,
                      f"{a.model_id}\n{a.precision} b{a.batch_size} x{a.replicas}", slo, fmt(a.power_w, "power"),
                      "yes" if a.slo_met else Text("no", style="red")])
     if console.width < ALTERNATIVES_TABLE_WIDTH:

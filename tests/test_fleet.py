@@ -464,3 +464,68 @@ def test_a_service_meets_its_slo_only_with_the_headroom_its_p99_under_load_needs
         p99 = p99_latency_ms(a.latency_ms, a.batch_size, a.served_rps / queues, a.replicas_per_queue, hop)
         assert p99 <= a.p99_ms + 1e-9 and a.p99_ms <= 50
         assert a.served_rps / a.replicas < a.batch_size * 1000 / a.latency_ms
+
+
+BESIDE = """\
+    schema_version: 1
+    inventory:
+      - {id: nvidia-h100-sxm-80gb, count: 1, placement: on-prem}
+      - {id: nvidia-t4, count: 1, placement: on-prem}
+    workloads:
+      - {name: chat, request: "serve llama 3 8b at 1 req/s within 10 s", priority: 2}
+      - {name: tune, request: "fine-tune a text classifier on 2000k records for 2 epochs", deadline_hours: 48}
+"""
+
+
+def test_training_beside_inference_uses_its_idle_share_and_finishes_sooner(tmp_path, catalog):
+    """Only the H100 serves the chat model within its SLO, and it leaves much of the device
+    idle. Kept to slots of its own, the job must train on the T4; beside inference it runs
+    on the H100's slot in the idle share (the band's lower edge), holding no slot, and
+    finishes sooner. The chat service meets its SLO either way (preemption leaves its p99 as
+    planned)."""
+    from planner.fleet.colocation import IDLE_BANDS
+
+    fleet = load_fleet(write(tmp_path, BESIDE), catalog)
+    workloads, inventory = fleet_workloads(fleet, catalog), fleet.as_inventory()
+    beside = place(workloads, inventory, catalog, "throughput", SolverSettings())
+    apart = place(workloads, inventory, catalog, "throughput", SolverSettings(), colocate=False)
+    chat_beside, chat_apart = ({a.workload: a for a in plan.assignments}["chat"] for plan in (beside, apart))
+    job, own = ({a.workload: a for a in plan.assignments}["tune"] for plan in (beside, apart))
+    assert own.device_id == "nvidia-t4" and own.compute_share == 1.0
+    assert job.pool == chat_beside.pool and job.compute_share in IDLE_BANDS and job.slots <= chat_beside.slots
+    assert job.job_hours < own.job_hours and job.slo_met and own.slo_met
+    for chat in (chat_beside, chat_apart):
+        assert chat.slo_met and chat.p99_ms <= chat.latency_slo_ms
+    # The job gets no more than the replica leaves idle at its planned load, and its time is
+    # that of the same configuration on a slot of its own at that share.
+    pools = list(fleet.inventory)
+    hosts = [o for o in options_for(0, workloads[0], pools, catalog, load_factors(), {})[0]
+             if o.pool == 0 and (o.model_id, o.batch_size) == (chat_beside.model_id, chat_beside.batch_size)]
+    assert hosts and job.compute_share <= min(o.idle_share for o in hosts)
+    h100 = [o for o in options_for(1, workloads[1], pools, catalog, load_factors(), {})[0]
+            if o.pool == 0 and o.hosted_share is None and o.model_id == job.model_id
+            and o.slots_per_replica == job.slots_per_replica]
+    assert h100 and job.job_hours == pytest.approx(h100[0].job_hours / job.compute_share)
+    usage = {u.pool: u for u in beside.utilisation}[job.pool]
+    assert usage.slots_used == chat_beside.slots and usage.slots_shared == job.slots
+    assert 0 <= usage.busy <= usage.allocated <= 1
+
+
+def test_fifo_sharing_slows_the_replicas_it_touches():
+    """The priority-blind baseline: a replica that shares its slot FIFO with a training job
+    runs its batches at half speed, so its p99 grows and, past half its load, its queue no
+    longer keeps up; a replica that preempts the job keeps its planned p99."""
+    from planner.fleet.colocation import fifo_p99_ms, fifo_slowdown
+    from planner.perf.queueing import p99_latency_ms
+
+    service, batch, hop = 4.0, 4, 2.0
+    capacity = batch * 1000 / service  # 1,000 req/s on one replica
+    planned = p99_latency_ms(service, batch, 0.4 * capacity, 1, hop)
+    assert fifo_p99_ms(service, batch, 0.4 * capacity, 1, 0, hop) == planned
+    shared = fifo_p99_ms(service, batch, 0.4 * capacity, 1, 1, hop)
+    assert shared == pytest.approx(p99_latency_ms(2 * service, batch, 0.4 * capacity, 1, hop))
+    assert shared > planned + service
+    assert math.isinf(fifo_p99_ms(service, batch, 0.55 * capacity, 1, 1, hop))
+    # Pooled replicas: one of four shared leaves 3.5 replicas' speed, spread over the four.
+    assert fifo_slowdown(1, 4) == pytest.approx(4 / 3.5)
+    assert fifo_slowdown(4, 4) == 2.0 and fifo_slowdown(0, 4) == 1.0

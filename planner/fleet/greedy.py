@@ -10,7 +10,12 @@ leaves none to solve. In order:
    option that serves it in full in the fewest slots, else on a mix of options across
    pools, the fewest slots per request first;
 3. what is left to the services not served in full, by priority: as much of their rate
-   as the free slots serve.
+   as the free slots serve;
+4. the training jobs still waiting, beside inference where the replicas now placed leave
+   room (planner.fleet.colocation), the fastest first.
+
+A training job takes an option beside inference before one on slots of its own (it leaves
+the slots to services), the fastest first; else the fewest slots.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ def _greedy(fleet, running, order, mixed_pools: bool) -> dict[int, int]:
             if plan.lacking(w) <= 0:
                 break
             plan.add(i, min(plan.room(i), plan.short(w, i)))
+    for w in _by_priority(fleet, [w for w in fleet.by_workload if fleet.workloads[w].training]):
+        if plan.lacking(w) > 0:
+            _meet(fleet, plan, w, mixed_pools)
     return plan.placed
 
 
@@ -56,6 +64,13 @@ class _Plan:
         self.placed: dict[int, int] = {}
         self.free = {p: item.total_slots for p, item in enumerate(fleet.pools)}
         self.supply: dict[int, int] = {}
+        # Jobs beside inference: per hosting group (FleetModel.hosting), the slots its jobs
+        # take and the slots its replicas hold; each option's group and side (+1 job, -1 host).
+        self.hosted = [[0, 0] for _ in fleet.hosting]
+        self.group: dict[int, tuple[int, int]] = {}
+        for g, (jobs, hosts) in enumerate(fleet.hosting):
+            self.group.update({i: (g, 0) for i in jobs})
+            self.group.update({i: (g, 1) for i in hosts})
 
     def lacking(self, w: int) -> int:
         """What ``w`` still lacks: scaled requests/s, or 1 for a training job not placed."""
@@ -69,7 +84,23 @@ class _Plan:
     def room(self, i: int) -> int:
         """Replicas of option ``i`` the free slots of its pool and its replica cap still allow."""
         o = self.fleet.options[i]
-        return min(self.free[o.pool] // o.unit_slots, o.replica_cap - self.placed.get(i, 0))
+        room = o.replica_cap - self.placed.get(i, 0)
+        if o.held_slots:
+            room = min(room, self.free[o.pool] // o.held_slots)
+        if o.hosted_share is not None:
+            jobs, hosts = self.hosted[self.group[i][0]]
+            room = min(room, (hosts - jobs) // o.unit_slots)
+        return room
+
+    def holds_with(self, i: int, replicas: int, groups: set[int]) -> bool:
+        """Whether, with ``replicas`` of option ``i`` added, the jobs beside inference of the
+        hosting ``groups`` (those whose hosts were taken back) all have their slots."""
+        if not groups:
+            return True
+        self.add(i, replicas)
+        holds = all(self.hosted[g][0] <= self.hosted[g][1] for g in groups)
+        self.add(i, -replicas)
+        return holds
 
     def add(self, i: int, replicas: int) -> None:
         """Add (or, negative, take back) replicas of option ``i``."""
@@ -79,8 +110,11 @@ class _Plan:
         self.placed[i] = self.placed.get(i, 0) + replicas
         if not self.placed[i]:
             del self.placed[i]
-        self.free[o.pool] -= replicas * o.unit_slots
+        self.free[o.pool] -= replicas * o.held_slots
         self.supply[o.workload] = self.supply.get(o.workload, 0) + replicas * (self.fleet.rate[i] or 1)
+        if i in self.group:
+            g, side = self.group[i]
+            self.hosted[g][side] += replicas * o.unit_slots
 
 
 def _by_priority(fleet, workloads) -> list[int]:
@@ -101,13 +135,14 @@ def _scarce(fleet, w: int) -> tuple[int, float]:
 
 
 def _meet(fleet, plan: _Plan, w: int, mixed_pools: bool = True) -> None:
-    """Serve ``w`` in full if the free slots can: on the one option that takes the fewest
-    slots, else on a mix of options, the fewest slots per request first."""
+    """Serve ``w`` in full if the free slots can: on the one option that holds the fewest
+    slots (a training job: the fastest of those), else on a mix of options, the fewest
+    slots per request first."""
     members = fleet.by_workload[w]
-    single = [(plan.short(w, i) * fleet.options[i].unit_slots, i) for i in members
+    single = [(plan.short(w, i) * fleet.options[i].held_slots, fleet.options[i].job_hours or 0.0, i) for i in members
               if plan.room(i) >= plan.short(w, i)]
     if single:
-        i = min(single)[1]
+        i = min(single)[2]
         plan.add(i, plan.short(w, i))
         return
     if fleet.workloads[w].training or not mixed_pools:
@@ -142,8 +177,10 @@ def improve(fleet, placed: dict[int, int], levels, passes: int = 3) -> dict[int,
             mine = {i: plan.placed[i] for i in fleet.by_workload[w] if i in plan.placed}
             for i, r in mine.items():
                 plan.add(i, -r)
+            hosting = {plan.group[i][0] for i in mine if i in plan.group and plan.group[i][1]}
             candidates = [mine] + [{i: plan.short(w, i)} for i in fleet.by_workload[w]
-                                   if 0 < plan.short(w, i) <= plan.room(i)]
+                                   if 0 < plan.short(w, i) <= plan.room(i)
+                                   and plan.holds_with(i, plan.short(w, i), hosting)]
             best = max(candidates, key=lambda c: _key(fleet, w, c, levels[1:]))
             for i, r in best.items():
                 plan.add(i, r)

@@ -10,14 +10,22 @@ Sets
     O   options (planner.fleet.options): one way to run w on p, in units of replicas that
         share one queue, with u_o slots per unit, c_o requests/s per unit (the load at which
         its p99 under load meets the SLO), need_o = ceil(R_w / c_o) units for the whole rate
-        on its own, and per-unit power, cost and (training) job hours.
+        on its own, and per-unit power, cost and (training) job hours. A training job may
+        also run beside inference (planner.fleet.colocation): on u_o slots that inference
+        replicas hold, at the lower edge of an idle band k (the share of each slot those
+        replicas leave idle at their planned load), preempted whenever they have work; it
+        holds no slots of its own (h_o = 0; else h_o = u_o).
 Variables
     r_o in [0, m_o]   units of option o, m_o = min(need_o, S_p // u_o); a training
                       option is one job of u_o slots, r_o in {0, 1}
     met_w in {0,1}    service w is served in full (training: met_w is sum_o r_o, no variable)
     s_w in [0, R_w]   requests/s service w is served
 Constraints
-    sum_{o in O(p)} u_o r_o <= S_p                 no pool over-committed
+    sum_{o in O(p)} h_o r_o <= S_p                 no pool over-committed
+    sum_{o in J(p,k)} u_o r_o <= sum_{o in H(p,k)} u_o r_o
+                                                   jobs beside inference in band k of pool p
+                                                   (J) run on the slots of replicas whose idle
+                                                   share is in band k (H), one job per slot
     sum_{o in O(w)} r_o <= 1                       a training job runs once
     s_w <= sum_{o in O(w)} c_o r_o                 a service is served what its replicas serve,
     R_w met_w <= sum_{o in O(w)} c_o r_o           on as many pools and configurations as help,
@@ -35,10 +43,14 @@ Objective (lexicographic, each level fixed at its value before the next)
        plan moves a workload only to meet more SLOs;
     3. the fleet objective: served requests/s (maximise), power or cost (minimise);
     4. training completion: the job hours of the training jobs placed (minimise), so
-       training takes the slots inference leaves free and runs on as many as shorten it;
-    5. the other two of served, power and cost; then fewest slots and catalog order as one
-       level (slots weigh more than any catalog order sum, so it is exact), so the answer
-       is unique.
+       training takes the slots inference leaves free, or the idle share of the slots
+       inference holds, whichever finishes sooner, and runs on as many as shorten it. It
+       comes after the fleet objective: inference has priority, so with served requests/s
+       a job never takes a slot that a service's requests could use, even a service that
+       misses its SLO;
+    5. the other two of served, power and cost (a job beside inference adds neither); then
+       fewest slots held and catalog order as one level (slots weigh more than any catalog
+       order sum, so it is exact), so the answer is unique.
 Figures are scaled to integers: milli-requests/s (a replica's rate rounded down, but
 never below what its need_o replicas must reach to serve R_w on their own), milliwatts,
 micro-dollars per hour and milli-hours (rounded up); unknown power or cost counts as worse
@@ -64,6 +76,7 @@ from dataclasses import dataclass
 
 from hardware import Catalog, Inventory
 from planner.errors import PlanningError
+from planner.fleet.colocation import hosting_groups
 from planner.fleet.greedy import greedy_plan, improve
 from planner.fleet.options import FleetWorkload, Option, build_options
 from planner.fleet.plan import FleetPlan, FleetSolverReport
@@ -130,10 +143,15 @@ class FleetModel:
             self.by_workload[o.workload].append(i)
             by_pool[o.pool].append(i)
         weighted = self.cp.LinearExpr.weighted_sum
-        # No pool is over-committed.
+        # No pool is over-committed (a training job beside inference holds no slots of its own).
         for p, members in by_pool.items():
-            m.add(weighted([self.r[i] for i in members], [options[i].unit_slots for i in members])
+            m.add(weighted([self.r[i] for i in members], [options[i].held_slots for i in members])
                   <= pools[p].total_slots)
+        # Jobs beside inference run on slots that replicas of their idle band hold, one per slot.
+        self.hosting = hosting_groups(options)
+        for jobs, hosts in self.hosting:
+            m.add(weighted([self.r[i] for i in jobs], [options[i].unit_slots for i in jobs])
+                  <= weighted([self.r[i] for i in hosts], [options[i].unit_slots for i in hosts]))
         self.rate, self.wanted = scaled_rates(workloads, options)
         self.met, self.served = {}, {}
         for w, members in self.by_workload.items():
@@ -284,7 +302,7 @@ class FleetModel:
         # more than the largest catalog-order sum.
         catalog = sum(i * o.replica_cap for i, o in enumerate(self.options)) + 1
         out.append(self.linear("fewest slots, then catalog order",
-                               [o.unit_slots * catalog + i for i, o in enumerate(self.options)], "minimize"))
+                               [o.held_slots * catalog + i for i, o in enumerate(self.options)], "minimize"))
         return out
 
 
@@ -295,12 +313,15 @@ def _describe(metric: str) -> str:
 
 def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Catalog, objective: str = "throughput",
                settings: SolverSettings | None = None, factors: PerfFactors | None = None,
-               previous: FleetPlan | None = None, timings: dict | None = None, mixed_pools: bool = True) -> FleetPlan:
+               previous: FleetPlan | None = None, timings: dict | None = None, mixed_pools: bool = True,
+               colocate: bool = True) -> FleetPlan:
     """Place every workload on the inventory with one CP-SAT model (see the module
     docstring). ``previous``, a plan now running, makes moving its workloads cost (level
     2) and the plan say what moved and why. ``timings``, when given, is filled with the
     seconds each stage took (options, first plan, each level solved). ``mixed_pools=False``
-    allows one configuration per service, as before mixed pools (for comparison)."""
+    allows one configuration per service, as before mixed pools, and ``colocate=False`` keeps
+    training jobs to slots of their own, as before training beside inference (both for
+    comparison)."""
     if objective not in FLEET_OBJECTIVES:
         raise ValueError(f"fleet objective must be one of {', '.join(FLEET_OBJECTIVES)}, not {objective!r}")
     settings = settings or SolverSettings()
@@ -310,7 +331,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     pools = list(inventory.devices)
     running = Previous.of(previous, workloads, pools) if previous else None
     built = build_options(workloads, pools, catalog, factors, stored_corrections(catalog, factors),
-                          keep=running.configurations if running else None)
+                          keep=running.configurations if running else None, colocate=colocate)
     options = built.options
     timings["options_s"] = budget.elapsed()
     if not options:

@@ -19,6 +19,7 @@ import numpy as np
 
 from hardware import Catalog, Device, InventoryItem
 from intent.schema import Intent, Metric, WorkloadKind
+from planner.fleet import colocation
 from planner.figures import fmt
 from planner.perf import queueing
 from planner.jobs import (
@@ -93,10 +94,21 @@ class Option:
     cost_usd_per_hour: float | None
     unit: int = 1  # replicas behind one queue, placed together; need, max_replicas and the model count units
     p99_ms: float | None = None  # a unit's p99 latency at its planned load (fill, queueing, service, serving hop)
+    # Training beside inference (planner.fleet.colocation): an inference replica's idle share of
+    # each slot at its planned load, when it can host a training job (None: it cannot); a
+    # training job's planned share of the slots it runs on beside inference (None: its own slots).
+    idle_share: float | None = None
+    hosted_share: float | None = None
 
     @property
     def unit_slots(self) -> int:
         return self.slots_per_replica * self.unit
+
+    @property
+    def held_slots(self) -> int:
+        """Slots of its pool one unit holds: none for a training job beside inference (it
+        runs on slots inference replicas hold)."""
+        return 0 if self.hosted_share is not None else self.unit_slots
 
     @property
     def unit_rate(self) -> float:
@@ -147,33 +159,50 @@ class OptionSet:
 
 
 def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], catalog: Catalog, factors: PerfFactors,
-                  corrections: dict, keep: dict[int, set[tuple]] | None = None, grids: dict | None = None) -> OptionSet:
+                  corrections: dict, keep: dict[int, set[tuple]] | None = None, grids: dict | None = None,
+                  colocate: bool = True) -> OptionSet:
     """Every workload's surviving options. Workloads that share a grid (a pool, their models,
     precisions and added latency) are predicted and filtered together, as arrays of
     workloads x configurations x batch sizes. ``keep`` names, per workload, configurations
     (pool, model, precision, batch size, slots per replica) kept whenever they meet the
-    request, even where pruning would drop them (a running plan's)."""
+    request, even where pruning would drop them (a running plan's). ``colocate`` adds each
+    training job's options beside inference (planner.fleet.colocation)."""
     grids = {} if grids is None else grids
     keep = keep or {}
     found: dict[int, list[Option]] = {w: [] for w in range(len(workloads))}
+    hosted: list[Option] = []
     jobs = {w: setup(x.intent, factors) for w, x in enumerate(workloads) if x.training}
     keys = {w: _grid_key(x, catalog) for w, x in enumerate(workloads) if not x.training}
     for p, item in enumerate(pools):
         device = catalog.device(item.id)
+        slot_memory = device.memory_gb.value * item.share if colocate and device.memory_gb is not None else None
         blocks: dict[tuple, list[int]] = {}
+        training = []
         for w, workload in enumerate(workloads):
             if refused(device, item, workload, catalog):
                 continue
             if workload.training:
-                found[w] += _training_options(w, p, workload, item, device, catalog, jobs[w], factors, grids)[0]
+                training.append(w)
             else:
                 blocks.setdefault(keys[w], []).append(w)
+        top_band = None  # the highest idle band some replica on the pool reaches
         for members in blocks.values():
             grid = _grid(p, workloads[members[0]], item, device, catalog, factors, corrections, grids)
             if isinstance(grid, Grid):
                 for w, options in _inference_block(members, p, workloads, item, grid, keep,
-                                                   factors.serving_overhead_ms).items():
+                                                   factors.serving_overhead_ms, slot_memory).items():
                     found[w] += options
+                    top_band = min([top_band, *(colocation.band(o.idle_share) for o in options)],
+                                   key=lambda k: len(colocation.IDLE_BANDS) if k is None else k)
+        for w in training:
+            own, beside, _ = _training_options(w, p, workloads[w], item, device, catalog, jobs[w], factors, grids,
+                                               slot_memory, top_band)
+            found[w] += own
+            hosted += beside
+    for o in colocation.prune_hosted(hosted, keep):
+        found[o.workload].append(o)
+    for w in jobs:  # pool order, each pool's options on slots of their own first
+        found[w].sort(key=lambda o: (o.pool, o.hosted_share is not None))
     options = [o for w in range(len(workloads)) for o in found[w]]
     why_not = {w: _why_not(w, workloads, pools, catalog, factors, corrections, grids)
                for w in range(len(workloads)) if not found[w]}
@@ -190,7 +219,7 @@ def _why_not(w: int, workloads: list[FleetWorkload], pools: list[InventoryItem],
         device = catalog.device(item.id)
         reason = refused(device, item, workload, catalog)
         if reason is None and job is not None:
-            reason = _training_options(w, p, workload, item, device, catalog, job, factors, grids)[1]
+            reason = _training_options(w, p, workload, item, device, catalog, job, factors, grids)[2]
         elif reason is None:
             grid = _grid(p, workload, item, device, catalog, factors, corrections, grids)
             reason = grid if isinstance(grid, str) else None
@@ -232,14 +261,17 @@ def _bounds(workload: FleetWorkload):
 
 
 def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload], item: InventoryItem, grid: Grid,
-                     keep: dict[int, set[tuple]], hop_ms: float) -> dict[int, list[Option]]:
+                     keep: dict[int, set[tuple]], hop_ms: float,
+                     slot_memory_gb: float | None = None) -> dict[int, list[Option]]:
     """The surviving options on one pool of services that share its grid, all at once.
 
     A replica is planned below its batch rate, with the headroom its p99 under load needs
     (batch fill, M/D/c queueing wait, service and the serving hop; planner.perf.queueing):
     each cell gets the fewest replicas that, pooled behind one queue, serve the whole rate
     within the latency SLO (a pool too small for that: as many as it holds), and one
-    replica on its own queue (the piece a service served from several pools is made of)."""
+    replica on its own queue (the piece a service served from several pools is made of).
+    A replica within half of ``slot_memory_gb`` per slot may host a training job in its idle
+    share (planner.fleet.colocation)."""
     rates = np.array([workloads[w].rate_rps for w in members])
     mask = np.broadcast_to(grid.fits[None], (len(members), *grid.fits.shape)).copy()
     replicated = []
@@ -278,13 +310,16 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
             configs[g[n]] = grid.configs[g[n]]
         w, x = members[m[n]], configs[g[n]]
         replica_cap = slots // x.shards
+        peak = grid.batch_sizes[k[n]] * 1000 / grid.latency_ms[g[n], k[n]]  # a replica's batch rate
+        host = slot_memory_gb is not None and grid.memory_gb[g[n], k[n]] <= colocation.MEMORY_SPLIT * slot_memory_gb
         for unit, unit_rate, p99 in load.units(n, n in pooled, n in alone):
             out.setdefault(w, []).append(Option(
                 workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k[n]],
                 slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=int(np.ceil(rates[m[n]] / unit_rate - 1e-9)),
                 max_replicas=replica_cap // unit, latency_ms=float(grid.latency_ms[g[n], k[n]]), job_hours=None,
                 power_w=nan_to_none(grid.power_w[g[n], k[n]]),
-                cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g[n], k[n]]), unit=unit, p99_ms=p99))
+                cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g[n], k[n]]), unit=unit, p99_ms=p99,
+                idle_share=float(1 - unit_rate / unit / peak) if host else None))
     return out
 
 
@@ -398,12 +433,16 @@ def _kept(m, g, k, members, p, grid: Grid, keep: dict[int, set[tuple]]) -> set[i
 
 
 def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
-                      catalog: Catalog, job: TrainingSetup, factors: PerfFactors,
-                      grids: dict) -> tuple[list[Option], str | None]:
+                      catalog: Catalog, job: TrainingSetup, factors: PerfFactors, grids: dict,
+                      slot_memory_gb: float | None = None,
+                      top_band: int | None = None) -> tuple[list[Option], list[Option], str | None]:
+    """A training job's options on pool ``p``: on slots of its own, beside inference (when the
+    pool's replicas reach idle band ``top_band``; planner.fleet.colocation), and why there
+    are none."""
     intent = workload.intent
     precision = training_precision(device, intent, factors)
     if precision is None or device.memory_gb is None:
-        return [], f"{device.id} trains in none of the allowed precisions"
+        return [], [], f"{device.id} trains in none of the allowed precisions"
     models = intent_models(intent, catalog)
     key = ("training", p, tuple(m.id for m in models), precision, job.batch_size, job.dp)
     if key not in grids:  # jobs on the same pool share their rows, worked out for one sample
@@ -416,27 +455,34 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
     bounded = any(c.metric in JOB_BOUNDS for c in intent.constraints)
     rows = [r for r in grids[key] if not bounded or meets_bounds(_scaled(r, samples), intent)]
     if not rows:
-        return [], "the model's training state does not fit, or a bound fails"
+        return [], [], "the model's training state does not fit, or a bound fails"
     hours = samples / np.array([r.samples_per_s for r in rows]) / 3600  # as training_row works it out
     on_time = np.flatnonzero(hours <= (workload.deadline_hours or np.inf))
     if not len(on_time):
         fastest = int(np.argmin(hours))
-        return [], (f"the fastest job takes {hours[fastest]:,.1f} h on {rows[fastest].devices} slot(s), "
-                    f"past the {workload.deadline_hours:g} h deadline")
+        return [], [], (f"the fastest job takes {hours[fastest]:,.1f} h on {rows[fastest].devices} slot(s), "
+                        f"past the {workload.deadline_hours:g} h deadline")
     power = np.array([np.nan if rows[i].power_w is None else rows[i].power_w for i in on_time])
     cost = np.array([np.nan if rows[i].cost_per_hour is None else rows[i].cost_per_hour for i in on_time])
-    columns = [np.array([rows[i].devices for i in on_time], dtype=float),  # slots
+    devices = np.array([rows[i].devices for i in on_time], dtype=float)
+    columns = [devices,  # slots
                power * hours[on_time],  # energy
                cost * hours[on_time],  # cost of the job
                hours[on_time]]
-    out = []
-    for n in sorted(_best_per_group(np.zeros(len(on_time), dtype=np.int64), columns)):
-        r = _scaled(rows[on_time[n]], samples)
-        out.append(Option(
-            workload=w, pool=p, model_id=r.model.id, precision=r.precision, batch_size=r.batch_size,
-            slots_per_replica=r.devices, rate_rps=0.0, need=1, max_replicas=1, latency_ms=None,
-            job_hours=r.hours, power_w=r.power_w, cost_usd_per_hour=r.cost_per_hour))
-    return out, None
+    own = [_job_option(w, p, _scaled(rows[on_time[n]], samples))
+           for n in sorted(_best_per_group(np.zeros(len(on_time), dtype=np.int64), columns))]
+    memory = np.array([rows[i].memory_gb for i in on_time])
+    beside = [replace(_job_option(w, p, _scaled(rows[on_time[n]], samples)), power_w=0.0, cost_usd_per_hour=0.0,
+                      job_hours=float(hours[on_time[n]] / share), hosted_share=share)
+              for n, share in colocation.hosted_rows(hours[on_time], devices, memory, workload.deadline_hours,
+                                                      slot_memory_gb, top_band)]
+    return own, beside, None
+
+
+def _job_option(w: int, p: int, r: TrainingRow) -> Option:
+    return Option(workload=w, pool=p, model_id=r.model.id, precision=r.precision, batch_size=r.batch_size,
+                  slots_per_replica=r.devices, rate_rps=0.0, need=1, max_replicas=1, latency_ms=None,
+                  job_hours=r.hours, power_w=r.power_w, cost_usd_per_hour=r.cost_per_hour)
 
 
 def _scaled(row: TrainingRow, samples: int) -> TrainingRow:

@@ -38,6 +38,11 @@ class Assignment(_Frozen):
     rate_share: float | None = Field(None, description="inference: this placement's share of the requested rate "
                                                        "(a service may be served from several pools)")
     job_hours: float | None = Field(None, description="training: predicted time to finish")
+    compute_share: float | None = Field(None, description="training: the share of each of its slots' compute it "
+                                                          "is planned to get: 1 on slots of its own; below 1 beside "
+                                                          "inference, on slots inference replicas hold (the share "
+                                                          "they leave idle, rounded down to a band; they preempt "
+                                                          "it whenever they have work)")
     deadline_hours: float | None = None
     power_w: float | None
     cost_usd_per_hour: float | None
@@ -61,7 +66,9 @@ class PoolUse(_Frozen):
     device_id: str
     devices: int
     slots: int
-    slots_used: int
+    slots_used: int = Field(description="slots held by workloads")
+    slots_shared: int = Field(0, description="slots held by inference replicas that also run a training job in "
+                                             "their idle share")
     allocated: float = Field(description="share of the pool's slots given to workloads")
     busy: float = Field(description="share of the pool's capacity doing work at the planned request rates")
     power_w: float | None

@@ -2,8 +2,9 @@
 what the new plan moves and why.
 
 A running workload is kept when each of its placements (pool, model, precision, batch
-size, slots per replica) keeps its replicas, as many as the workload's rate now needs:
-adding replicas elsewhere, or running fewer because the rate fell, is not a move. The
+size, slots per replica; for a training job, its share of them beside inference) keeps
+its replicas, as many as the workload's rate now needs: adding replicas elsewhere, or
+running fewer because the rate fell, is not a move. The
 model weighs keeping workloads right after meeting SLOs, so a workload moves only when
 its placement is gone (a pool left or shrank, its request changed) or when moving it lets
 more SLOs be met by priority.
@@ -54,12 +55,14 @@ class Previous:
         fewer when the rate now needs fewer."""
         index: dict[tuple, list[int]] = defaultdict(list)
         for i, o in enumerate(options):
-            index[(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica)].append(i)
+            index[(o.workload, o.pool, o.model_id, o.precision, o.batch_size, o.slots_per_replica,
+                   o.hosted_share or 1.0)].append(i)
         out: dict[int, list[tuple[int, int]] | None] = {}
         for w, mine in self.placements.items():
             rules = []
             for p, a in mine:
-                same = [i for i in index.get((w, p, a.model_id, a.precision, a.batch_size, a.slots_per_replica), [])
+                key = (w, p, a.model_id, a.precision, a.batch_size, a.slots_per_replica, a.compute_share or 1.0)
+                same = [i for i in index.get(key, [])
                         if options[i].unit <= a.replicas_per_queue]
                 if not same:
                     rules = None
