@@ -112,11 +112,13 @@ def _recorded(result, request: str | None):
 
 
 def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None = None, policy: str | None = None,
-               objective: str | None = None, previous=None):
+               objective: str | None = None, previous=None, colocate: bool = True):
     """Place every workload of a fleet (a fleet file's path or a FleetFile) on its inventory
     with one CP-SAT model; returns a FleetPlan. ``objective`` overrides the file's
     (throughput, power or cost). ``previous`` (a FleetPlan, or its JSON file's path) is the
-    plan now running: the new plan keeps what still fits and says what moved and why."""
+    plan now running: the new plan keeps what still fits and says what moved and why.
+    ``colocate=False`` gives training jobs slots of their own, never the idle compute of
+    inference replicas."""
     from hardware import load_catalog
     from intent.fleet import load_fleet_plan
     from planner.fleet.model import plan_fleet as place
@@ -128,7 +130,8 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
                             workers=settings.solver_workers)
     running = load_fleet_plan(previous) if isinstance(previous, (str, Path)) else previous
-    return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver, previous=running)
+    return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver, previous=running,
+                 colocate=colocate)
 
 
 def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):

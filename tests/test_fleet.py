@@ -529,3 +529,18 @@ def test_fifo_sharing_slows_the_replicas_it_touches():
     # Pooled replicas: one of four shared leaves 3.5 replicas' speed, spread over the four.
     assert fifo_slowdown(1, 4) == pytest.approx(4 / 3.5)
     assert fifo_slowdown(4, 4) == 2.0 and fifo_slowdown(0, 4) == 1.0
+
+
+def test_a_job_beside_inference_is_refused_for_export_and_planned_apart_with_no_colocate(tmp_path, capsys):
+    """A job in the idle compute of inference replicas has no faithful Kubernetes objects (the
+    device plugin gives a GPU to one pod): --emit refuses it, naming the job and --no-colocate,
+    which plans it on devices of its own and exports."""
+    from intent.cli import main
+
+    path = write(tmp_path, BESIDE)
+    assert main(["fleet", "plan", path, "--emit", "k8s", "-o", str(tmp_path / "beside")]) != 0
+    err = capsys.readouterr().err
+    assert "tune" in err and "--no-colocate" in err and "Traceback" not in err
+    assert not list((tmp_path / "beside").glob("*.yaml"))
+    assert main(["fleet", "plan", path, "--no-colocate", "--emit", "k8s", "-o", str(tmp_path / "apart")]) == 0
+    assert (tmp_path / "apart" / "tune.yaml").exists()

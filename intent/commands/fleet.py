@@ -56,6 +56,10 @@ def fleet_plan(
         "--previous", metavar="PLAN.json", help="The plan now running (from --json): plan again after workloads or "
                                                 "inventory changed, keeping what still fits; moving a running "
                                                 "workload costs more than anything but an SLO met.")] = None,
+    no_colocate: Annotated[bool, typer.Option(
+        "--no-colocate", help="Give training jobs devices of their own; by default a job may run in the compute "
+                              "inference replicas leave idle, preempted by them (not exportable to Kubernetes "
+                              "without GPU sharing).")] = False,
     dra: DraOpt = False,
     queue: QueueOpt = None,
     quiet: QuietOpt = False,
@@ -78,7 +82,8 @@ def fleet_plan(
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, solver_workers=workers)
     with progress(f"placing the workloads of {path}", quiet):
         result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
-                            objective=objective.value if objective else None, previous=previous)
+                            objective=objective.value if objective else None, previous=previous,
+                            colocate=not no_colocate)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:

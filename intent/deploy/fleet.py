@@ -94,6 +94,7 @@ def fleet_manifests(plan, fleet, workloads, catalog: Catalog, options: EmitOptio
     by_name = {w.name: w for w in workloads}
     files: dict[str, list] = {}
     for a, name in zip(plan.assignments, placement_names(plan)):
+        _refuse_beside_inference(a)
         item = pools[a.pool]
         target = assignment_target(a, by_name[a.workload], item, catalog, name)
         target = _with_memory(target, catalog, plan)
@@ -106,6 +107,18 @@ def fleet_manifests(plan, fleet, workloads, catalog: Catalog, options: EmitOptio
     if sharing:
         files["gpu-sharing.yaml"] = sharing
     return files
+
+
+def _refuse_beside_inference(assignment) -> None:
+    """A training job planned in the compute inference replicas leave idle (a preemptible
+    tenant of their GPUs) has no faithful manifest: the device plugin gives a GPU to one pod,
+    so a Job requesting those GPUs would wait for them, not share them."""
+    if assignment.kind == "training" and (assignment.compute_share or 1.0) < 1.0:
+        raise ExportError(
+            f"{assignment.workload} is planned beside inference on {assignment.pool} "
+            f"({assignment.compute_share:.0%} of the compute its replicas leave idle, preempted by them); "
+            "Kubernetes' device plugin gives a GPU to one pod, so this needs GPU sharing with priority "
+            "preemption. Plan with --no-colocate to give training jobs devices of their own, then export")
 
 
 def _with_memory(target: Target, catalog: Catalog, plan) -> Target:
