@@ -110,8 +110,5 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    if {"-h", "--help"} & set(sys.argv[1:]):  # the usage is the module's docstring
-        print(__doc__)
-        sys.exit(0)
-    sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # -h/--help: the usage, which is the module's docstring
+    sys.exit(print(__doc__) if {"-h", "--help"} & set(sys.argv[1:]) else main(sys.argv[1:]))

@@ -454,8 +454,5 @@ def _p99s(workloads, plan: dict, slowed: dict) -> dict:
     return out
 
 
-if __name__ == "__main__":
-    if {"-h", "--help"} & set(sys.argv[1:]):  # the usage is the module's docstring
-        print(__doc__)
-        sys.exit(0)
-    sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # -h/--help: the usage, which is the module's docstring
+    sys.exit(print(__doc__) if {"-h", "--help"} & set(sys.argv[1:]) else main(sys.argv[1:]))
