@@ -469,20 +469,23 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
                power * hours[on_time],  # energy
                cost * hours[on_time],  # cost of the job
                hours[on_time]]
-    own = [_job_option(w, p, _scaled(rows[on_time[n]], samples))
+    own = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]]))
            for n in sorted(_best_per_group(np.zeros(len(on_time), dtype=np.int64), columns))]
     memory = np.array([rows[i].memory_gb for i in on_time])
-    beside = [replace(_job_option(w, p, _scaled(rows[on_time[n]], samples)), power_w=0.0, cost_usd_per_hour=0.0,
-                      job_hours=float(hours[on_time[n]] / share), hosted_share=share)
+    beside = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]] / share), power_w=0.0,
+                          cost_usd_per_hour=0.0, hosted_share=share)
               for n, share in colocation.hosted_rows(hours[on_time], devices, memory, workload.deadline_hours,
                                                       slot_memory_gb, top_band)]
     return own, beside, None
 
 
-def _job_option(w: int, p: int, r: TrainingRow) -> Option:
+def _job_option(w: int, p: int, r: TrainingRow, hours: float, **figures) -> Option:
+    """The option of one-sample row ``r`` run for ``hours`` (its samples' time; ``figures``
+    override its power, cost or share)."""
+    figures = {"power_w": r.power_w, "cost_usd_per_hour": r.cost_per_hour} | figures
     return Option(workload=w, pool=p, model_id=r.model.id, precision=r.precision, batch_size=r.batch_size,
                   slots_per_replica=r.devices, rate_rps=0.0, need=1, max_replicas=1, latency_ms=None,
-                  job_hours=r.hours, power_w=r.power_w, cost_usd_per_hour=r.cost_per_hour)
+                  job_hours=hours, **figures)
 
 
 def _scaled(row: TrainingRow, samples: int) -> TrainingRow:
