@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.measure.store import MeasurementError, data_dir
+from planner.perf.memo import ObjectCache
 
 FITS_NAME = "device-params.yaml"
 #: The parameters a device fit may hold, with what each means (for --list and the calibrate report).
@@ -79,7 +80,7 @@ def fits_path() -> Path:
 
 
 _read_cache: dict[tuple, FittedDevices] = {}
-_overlay_cache: dict[tuple, object] = {}
+_overlay_cache = ObjectCache(size=1)  # the overlay of the latest (factors, fits)
 
 
 def load_fits() -> FittedDevices:
@@ -124,16 +125,9 @@ def with_fitted_devices(factors):
     fits = load_fits()
     if not fits.devices:
         return factors
-    key = (id(factors), id(fits))
-    cached = _overlay_cache.get(key)
-    # The entry holds both objects: an id is only unique while its object lives (a refitted
-    # file's new fits could take the old one's address and get the old overlay).
-    if cached is None or cached[0] is not factors or cached[1] is not fits:
-        _overlay_cache.clear()
-        cached = _overlay_cache[key] = (factors, fits, apply(
-            factors, {d: f.values() for d, f in fits.devices.items()},
-            {d: len(f.measurement_ids) for d, f in fits.devices.items()}))
-    return cached[2]
+    return _overlay_cache.get((factors, fits), (), lambda: apply(
+        factors, {d: f.values() for d, f in fits.devices.items()},
+        {d: len(f.measurement_ids) for d, f in fits.devices.items()}))
 
 
 def apply(factors, values: dict[str, dict[str, float]], counts: dict[str, int] | None = None):
