@@ -141,18 +141,11 @@ def _slack_needed(batch: int) -> np.ndarray:
     """Per tier of SERVER_TIERS and utilisation: the fill and queueing wait at the 99th
     percentile in service times (as ``grid_p99_ms`` works them out), at that utilisation or
     any lower one (a running maximum: a replica planned at one load may run at less)."""
-    rho = UTILISATIONS[None, :]
-    c = np.array(SERVER_TIERS, dtype=float)[:, None]
-    offered = np.broadcast_to(c * rho, (len(SERVER_TIERS), len(UTILISATIONS))).copy()
-    last, total = np.ones_like(offered), np.ones_like(offered)
-    pooled = np.broadcast_to(c > 1, offered.shape)
-    last[pooled], total[pooled] = _erlang_terms(offered[pooled], np.broadcast_to(c, offered.shape)[pooled])
-    tail = last * offered / c / (1 - rho)
-    waits = tail / (total + tail)
-    with np.errstate(divide="ignore"):
-        wait = np.where(waits > 1 - PERCENTILE, 0.5 * np.log(waits / (1 - PERCENTILE)) / (c * (1 - rho)), 0.0)
-    fill = np.minimum((batch - 1) / (batch * rho), 1.0)
-    return np.maximum.accumulate(fill + wait, axis=1)
+    shape = (len(SERVER_TIERS), len(UTILISATIONS))
+    c = np.broadcast_to(np.array(SERVER_TIERS, dtype=float)[:, None], shape)
+    rate = c * UTILISATIONS[None, :] * batch * 1000  # what loads c replicas of a 1 ms service to rho
+    waits = grid_p99_ms(np.ones(shape), np.full(shape, float(batch)), rate, c, 0.0) - 1.0  # less the service
+    return np.maximum.accumulate(waits, axis=1)
 
 
 def slack(service_ms, bound_ms, hop_ms: float = 0.0):
