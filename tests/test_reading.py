@@ -230,6 +230,10 @@ def test_counts_of_devices_as_people_write_them(text, owned):
     ("chatbot in production by Friday", ("by friday", "deadline")),
     ("Translate subtitles at 200 sentences/sec, servers in Frankfurt", ("frankfurt", "regions")),
     ("fine-tune llama 3 8b with LoRA on 50k examples", ("lora", "planned as full training")),
+    ("classify images in under 5 int8 ms", ("'under 5 int8 ms'", "no unit right after its number")),
+    ("sentiment analysis, batch size at most 64", ("'at most 64'", "not read as a bound")),
+    ("classify the product photos our warehouse cameras take each day, fewer than 3 widgets please",
+     ("'fewer than 3 widgets'", "'widgets' is not a unit")),  # quoted from its comparator, late in a long clause
 ])
 def test_what_is_not_held_is_quoted_in_warnings(text, fragments):
     assert warned(read(text), *fragments)

@@ -66,25 +66,30 @@ def _unknown_units(lexicon: Lexicon, space: Workspace, quantities: list[Quantity
     for q in quantities:
         if q.kind != "bare" or space.is_read(q.start, q.end):
             continue
-        after = re.match(r"\s*-?\s*([a-z][a-z]+)(?:\s+([a-z][a-z]+))?", space.masked[q.end:q.end + 40])
-        if not after:
-            continue
-        words = [w for w in after.groups() if w]
         clause_start, _ = space.clause_bounds(q.start)
-        before = space.text[max(clause_start, q.start - 40):q.start]
+        offset = max(clause_start, q.start - 40)
+        before = space.text[offset:q.start]
         comparators = lexicon.phrases("comparators").scan(before)
         if not comparators or before[comparators[-1].end:].strip():
             continue
+        limit_start = offset + comparators[-1].start
+        after = re.match(r"\s*-?\s*([a-z][a-z]+)(?:\s+([a-z][a-z]+))?", space.masked[q.end:q.end + 40])
+        if not after:  # "under 5 int8 ms", "at most 5,": a limit with no unit next to its number
+            space.mark_read(q.start, q.end)
+            out.append(f"'{_quote(space, limit_start, q.end, 2)}': a limit with no unit right after its number, "
+                       "so not read as a bound (write the unit next to the number, as in 'under 5 ms'); ignored")
+            continue
+        words = [w for w in after.groups() if w]
         if words[0] in known or any(w in lexicon["count_nouns"] for w in words):
             if words[0] in lexicon["count_nouns"]:
                 space.mark_read(q.start, q.end)
-                out.append(f"'{_quote(space, comparators[-1].start, q.end, 1)}': a count of {words[0]} is not "
+                out.append(f"'{_quote(space, limit_start, q.end, 1)}': a count of {words[0]} is not "
                            "planned for; ignored")
             continue
         if comparators[-1].phrase in TIME_COMPARATORS or lexicon.phrases("metric_words").scan(before):
             raise ImpossibleValue(space.text, _quote(space, q.start, q.end, 1),
                                   f"'{words[0]}' is not a unit the parser knows")
-        out.append(f"'{_quote(space, comparators[-1].start, q.end, 1)}': '{words[0]}' is not a unit the parser "
+        out.append(f"'{_quote(space, limit_start, q.end, 1)}': '{words[0]}' is not a unit the parser "
                    "knows; ignored")
     return out
 
