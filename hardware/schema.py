@@ -265,6 +265,13 @@ class ModelVariant(_Frozen):
     structure: Structure | None = Field(None, description="how the compute is laid out (dense or depthwise "
                                                           "convolutions, transformer), from the family's paper")
     structure_source: str | None = Field(None, description="where the structure is published")
+    layers: Figure | None = Field(
+        None, description="weighted layers, each one kernel launch after the standard inference fusions: every "
+                          "convolution and fully connected (linear) layer of every branch, with its bias, batch norm "
+                          "and activation folded in; a head shared across feature levels counts once per level it "
+                          "runs on; an attention block's Q, K and V projections count as one (runtimes fuse them) "
+                          "and its weightless score and context products not at all. A text generator without it "
+                          "counts 4 per block of its architecture; any other model takes its structure's prior")
     request: BenchmarkRequest | None = Field(None, description="the request its benchmark defines, when the "
                                                                "task's shape does not describe it")
     license: str | None = None

@@ -202,7 +202,7 @@ def model_entry(row: dict, extra: dict, structures: dict) -> dict:
         "params_m": params, "gflops": gflops, "input": row["input"] or None,
         "accuracy_metric": row["accuracy_metric"] or None, "accuracy": accuracy, "accuracy_raw": raw,
         "weights_mb": weights, "architecture": extra.get("architecture"), "aliases": extra.get("aliases"),
-        **structure_of(row, extra, structures), "request": extra.get("request"),
+        **structure_of(row, extra, structures), "layers": extra.get("layers"), "request": extra.get("request"),
         "license": row["license"] or None,
         "source": row["source_url"], "notes": row["notes"] or None,
     }

@@ -21,7 +21,9 @@ The parameters, each shared by many rows (never one per row):
 - ``structure_efficiency`` and ``structure_activation_mb_per_gflop``: what depthwise-separable
   and transformer models reach relative to dense convolutions, and their activation traffic;
 - ``step_overhead_ms`` (per class) and ``device_overhead_ms`` (per device with two or more
-  batch-1 rows): the fixed cost of one inference, the batch-1 floor;
+  batch-1 rows): the fixed cost of one inference; with ``layer_launch_ms`` (per class) and
+  ``device_layer_launch_ms`` (per device with three or more batch-1 rows), the cost of each
+  weighted layer's launch, the batch-1 floor: fixed + layers x per-layer;
 - ``latency_mode_batches``: how far batch 1 falls short of throughput-mode efficiency, per class;
 - ``prefill_efficiency`` and ``bandwidth_efficiency``: prefill's share of peak relative to
   the device's, and the share of memory bandwidth decode reaches.
@@ -68,9 +70,11 @@ SCENARIOS = {"Offline": ("samples/s",), "SingleStream": ("ms (90th percentile la
 METRIC = re.compile(r"^(latency_ms|throughput_rps|tokens_per_s|ttft_ms|decode_tokens_per_s)(?:_in(\d+)_out(\d+))?$")
 PRIOR_SD = {"compute_efficiency": 1.0, "precision_efficiency": 0.5, "device_efficiency": 0.5,
             "structure_efficiency": 0.7, "structure_activation_mb_per_gflop": 1.0, "step_overhead_ms": 1.5,
-            "device_overhead_ms": 0.7, "latency_mode_batches": 1.0, "device_latency_mode_batches": 0.7,
+            "device_overhead_ms": 0.7, "layer_launch_ms": 1.0, "device_layer_launch_ms": 1.0,
+            "latency_mode_batches": 1.0, "device_latency_mode_batches": 0.7,
             "prefill_efficiency": 0.5, "bandwidth_efficiency": 0.3, "latency_mode_batches_per_core": 1.0}
 MIN_ROWS = 2  # a (device, precision) or a device's floor gets its own parameter only with this many rows
+MIN_LAUNCH_ROWS = 3  # a device's per-layer cost: only with this many batch-1 rows
 
 
 @dataclass
@@ -93,6 +97,12 @@ class Row:
     @property
     def batch_one(self) -> bool:
         return self.batches == [1] and self.what in ("latency_ms", "ttft_ms")
+
+    @property
+    def launch_bound(self) -> bool:
+        """A batch-1 latency (single-pass, or a prompt's first token): the rows that constrain the
+        per-layer launch cost."""
+        return self.batch_one
 
 
 def mlperf_rows(path: Path, catalog) -> list[Row]:
@@ -209,6 +219,9 @@ def parameters(rows: list[Row], factors, predicted_precision: dict[int, str]) ->
     floors = Counter(r.device.id for r in rows if r.batch_one)
     params += [("step_overhead_ms", (c,)) for c in sorted({r.device.device_class for r in rows if r.batch_one})]
     params += [("device_overhead_ms", (d,)) for d, n in sorted(floors.items()) if n >= MIN_ROWS]
+    launches = Counter(r.device.id for r in rows if r.launch_bound)
+    params += [("layer_launch_ms", (c,)) for c in sorted({r.device.device_class for r in rows if r.launch_bound})]
+    params += [("device_layer_launch_ms", (d,)) for d, n in sorted(launches.items()) if n >= MIN_LAUNCH_ROWS]
     params += [("latency_mode_batches", (c,)) for c in sorted({r.device.device_class for r in rows if r.batch_one})]
     params += [("device_latency_mode_batches", (d,)) for d, n in sorted(floors.items())
                if n >= MIN_ROWS and load_catalog().device(d).cores is None]
@@ -236,6 +249,8 @@ def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, st
                      ("device_latency_mode_batches", (dev,))]
             if r.device.cores is not None:
                 keys.append(("latency_mode_batches_per_core", ()))
+        if r.launch_bound:
+            keys += [("layer_launch_ms", (cls,)), ("device_layer_launch_ms", (dev,))]
         if auto and (r.what in ("ttft_ms", "tokens_per_s")):
             keys.append(("prefill_efficiency", ()))
         counts.update(k for k in keys if k in params)
@@ -258,6 +273,10 @@ def get(factors, param) -> float:
         return factors.efficiency(device, key[1])
     if table == "device_overhead_ms":
         return factors.overhead_ms(load_catalog().device(key[0]))
+    if table == "device_layer_launch_ms":
+        return max(factors.launch_ms(load_catalog().device(key[0])), 1e-4)
+    if table == "layer_launch_ms":
+        return max(factors.layer_launch_ms.get(key[0], 0.0), 1e-4)
     if table == "device_latency_mode_batches":
         return max(factors.latency_batches(load_catalog().device(key[0])), 0.01)
     if table == "structure_efficiency":
@@ -276,11 +295,13 @@ def with_values(factors, params, values: np.ndarray):
     tables = {name: {k: (dict(v) if isinstance(v, dict) else v) for k, v in getattr(factors, name).items()}
               for name in ("compute_efficiency", "precision_efficiency", "device_efficiency", "structure_efficiency",
                            "structure_activation_mb_per_gflop", "step_overhead_ms", "device_overhead_ms",
-                           "latency_mode_batches", "device_latency_mode_batches")}
+                           "layer_launch_ms", "device_layer_launch_ms", "latency_mode_batches",
+                           "device_latency_mode_batches")}
     for (table, key), value in zip(params, values):
         value = float(value)
         if table in ("compute_efficiency", "structure_efficiency", "structure_activation_mb_per_gflop",
-                     "step_overhead_ms", "device_overhead_ms", "latency_mode_batches", "device_latency_mode_batches"):
+                     "step_overhead_ms", "device_overhead_ms", "layer_launch_ms", "device_layer_launch_ms",
+                     "latency_mode_batches", "device_latency_mode_batches"):
             tables[table][key[0]] = value
         elif table in ("precision_efficiency", "device_efficiency"):
             tables[table].setdefault(key[0], {})[key[1]] = value
@@ -288,6 +309,11 @@ def with_values(factors, params, values: np.ndarray):
             update[table] = min(value, 1.0) if table == "bandwidth_efficiency" else value
     update.update(tables)
     return factors.model_copy(update=update)
+
+
+#: Per-device tables and the per-class table each shrinks towards.
+DEVICE_CHILDREN = {"device_overhead_ms": "step_overhead_ms", "device_layer_launch_ms": "layer_launch_ms",
+                   "device_latency_mode_batches": "latency_mode_batches"}
 
 
 def hierarchical(params, theta: np.ndarray, factors) -> np.ndarray:
@@ -309,9 +335,9 @@ def hierarchical(params, theta: np.ndarray, factors) -> np.ndarray:
             if parent is None:
                 parent = get(factors, ("precision_efficiency", (cls, key[1])))
             values[p] = parent * math.exp(t)
-        elif table in ("device_overhead_ms", "device_latency_mode_batches"):
+        elif table in DEVICE_CHILDREN:
             cls = load_catalog().device(key[0]).device_class
-            parent_table = "step_overhead_ms" if table == "device_overhead_ms" else "latency_mode_batches"
+            parent_table = DEVICE_CHILDREN[table]
             parent = values.get((parent_table, (cls,)))
             values[p] = (parent if parent is not None else get(factors, (parent_table, (cls,)))) * math.exp(t)
         else:
@@ -429,6 +455,8 @@ def document(rows, start, fitted, params, precision, before, after, loso) -> dic
                                               sorted(fitted.structure_activation_mb_per_gflop.items())},
         "step_overhead_ms": {c: round(v, 4) for c, v in sorted(fitted.step_overhead_ms.items())},
         "device_overhead_ms": {d: round(v, 4) for d, v in sorted(fitted.device_overhead_ms.items())},
+        "layer_launch_ms": {c: round(v, 5) for c, v in sorted(fitted.layer_launch_ms.items())},
+        "device_layer_launch_ms": {d: round(v, 5) for d, v in sorted(fitted.device_layer_launch_ms.items())},
         "latency_mode_batches": {c: round(v, 4) for c, v in sorted(fitted.latency_mode_batches.items())},
         "device_latency_mode_batches": {d: round(v, 4) for d, v in
                                         sorted(fitted.device_latency_mode_batches.items())},

@@ -73,3 +73,6 @@ def test_the_fit_records_its_provenance_and_the_rows_behind_each_parameter():
     # a device gets its own efficiency only where at least two measurements constrain it
     assert all(n >= 2 for n in rows["device_efficiency"].values())
     assert set(rows["device_efficiency"]) == {f"{d}/{p}" for d, t in document["device_efficiency"].items() for p in t}
+    # a device's per-layer launch cost only where at least three single-pass batch-1 latencies constrain it
+    assert rows["device_layer_launch_ms"] and all(n >= 3 for n in rows["device_layer_launch_ms"].values())
+    assert set(rows["device_layer_launch_ms"]) == set(document["device_layer_launch_ms"])

@@ -87,7 +87,8 @@ def test_a_70b_plan_with_tensor_parallelism(llm_plan, catalog):
 
 
 def test_tensor_times_pipeline_devices_in_one_pod(llm_plan, catalog):
-    two_by_two = with_layout(llm_plan, shards=2, tensor_parallel=2, pipeline_parallel=2)
+    two_by_two = with_layout(llm_plan, shards=2, tensor_parallel=2, pipeline_parallel=2, devices_per_replica=4,
+                             prefill_workers=None, decode_workers=None)
     container = server(kubernetes_manifests(two_by_two, catalog))
     assert container["resources"]["limits"]["nvidia.com/gpu"] == "4"
     assert flag(argv(container), "--pipeline-parallel-size") == "2"

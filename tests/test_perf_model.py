@@ -17,21 +17,45 @@ from planner.perf.factors import load_factors
 from planner.perf.roofline import Grid
 
 
-def tiny(model_id: str = "tiny-cnn", gflops: float = 1e-6) -> ModelVariant:
-    """A model with next to no work: its batch-1 latency is the device's floor."""
+def tiny(model_id: str = "tiny-cnn", gflops: float = 1e-6, layers: float | None = 20) -> ModelVariant:
+    """A model with next to no work: its batch-1 latency is the device's floor. ``layers``: its
+    weighted layers (None: no published count)."""
     return ModelVariant(id=model_id, task="image-classification", family="resnet", kind=ModelKind.SINGLE_PASS,
-                        params_m=Figure(value=0.001), gflops=Figure(value=gflops), source="https://example.org")
+                        params_m=Figure(value=0.001), gflops=Figure(value=gflops),
+                        layers=None if layers is None else Figure(value=layers, basis="derived", formula="counted"),
+                        source="https://example.org")
 
 
-def test_batch_one_latency_has_the_devices_floor():
+def test_batch_one_floor_is_a_fixed_cost_plus_a_launch_per_layer():
     factors, l4 = load_factors(), load_catalog().device("nvidia-l4")
-    grid = Grid([Config(tiny(), l4, "int8", "cloud")], [1, 64], factors)
-    floor = factors.overhead_ms(l4)
-    assert floor > 0.05  # launches and the host round trip: not zero, as a bare roofline would say
-    assert grid.latency_ms[0, 0] == pytest.approx(floor, rel=0.01)
+    fixed, per_layer = factors.overhead_ms(l4), factors.launch_ms(l4)
+    assert fixed > 0.05 and per_layer > 0  # the host round trip and one launch per layer: a bare roofline says 0
+    configs = [Config(tiny("shallow", layers=20), l4, "int8", "cloud"),
+               Config(tiny("deep", layers=200), l4, "int8", "cloud")]
+    grid = Grid(configs, [1, 64], factors)
+    assert grid.latency_ms[0, 0] == pytest.approx(fixed + 20 * per_layer, rel=0.01)
+    assert grid.latency_ms[1, 0] == pytest.approx(fixed + 200 * per_layer, rel=0.01)
     # a real model at batch 1 pays the floor and more than its share of a large batch
     resnet = Grid([Config(load_catalog().model("resnet50"), l4, "int8", "cloud")], [1, 64], factors)
+    floor = fixed + 54 * per_layer  # ResNet-50: 54 weighted layers
     assert resnet.latency_ms[0, 0] > floor and resnet.latency_ms[0, 0] > resnet.latency_ms[0, 1] / 64
+
+
+def test_a_deeper_model_of_equal_flops_is_slower_at_batch_one():
+    factors, orin = load_factors(), load_catalog().device("nvidia-jetson-agx-orin-64gb")
+    shallow, deep = tiny("shallow", gflops=8.0, layers=20), tiny("deep", gflops=8.0, layers=160)
+    grid = Grid([Config(shallow, orin, "int8", "edge"), Config(deep, orin, "int8", "edge")], [1, 1024], factors)
+    assert grid.latency_ms[1, 0] - grid.latency_ms[0, 0] == pytest.approx(140 * factors.launch_ms(orin), rel=0.01)
+    # the launches are paid once per step: at a large batch the two run at nearly the same rate
+    assert grid.throughput_rps[1, 1] == pytest.approx(grid.throughput_rps[0, 1], rel=0.02)
+
+
+def test_a_model_without_a_layer_count_takes_its_structures_prior_and_says_so():
+    factors = load_factors()
+    model = tiny(layers=None)
+    assert factors.layers(model) == (factors.structure_layers["dense-conv"], "dense-conv prior (no published count)")
+    provenance = estimate("yolov8n", "nvidia-t4", "fp16", 1).provenance["latency_ms"]
+    assert "64 layers: derived" in provenance  # the catalog's count, derived from the Ultralytics model file
 
 
 def test_latency_mode_spreads_one_sample_thinly_over_many_cores():

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from hardware.schema import Device
+from hardware.schema import Device, ModelVariant
 from hardware.yamlio import packaged_yaml
 
 
@@ -45,6 +45,9 @@ class PerfFactors(BaseModel):
     bandwidth_efficiency: float
     step_overhead_ms: dict[str, float]
     device_overhead_ms: dict[str, float] = {}
+    layer_launch_ms: dict[str, float] = {}
+    device_layer_launch_ms: dict[str, float] = {}
+    structure_layers: dict[str, float] = {}
     latency_mode_batches: dict[str, float] = {}
     device_latency_mode_batches: dict[str, float] = {}
     latency_mode_batches_per_core: float | None = None
@@ -108,6 +111,22 @@ class PerfFactors(BaseModel):
         """Fixed cost of one inference step on a device: fitted per device, else its class's."""
         return self.device_overhead_ms.get(device.id, self.step_overhead_ms[device.device_class])
 
+    def launch_ms(self, device: Device) -> float:
+        """Cost of one weighted layer's launch on a device: fitted per device, else its class's."""
+        return self.device_layer_launch_ms.get(device.id, self.layer_launch_ms.get(device.device_class, 0.0))
+
+    def layers(self, model: ModelVariant) -> tuple[float, str]:
+        """A model's weighted layers (the launches of one step) and where the count comes from: the
+        catalog's (published or derived); for a text generator, 4 per transformer block of its
+        architecture (fused QKV, attention output, fused gate/up, down projection); else its
+        compute structure's prior."""
+        if model.architecture is not None and model.layers is None:
+            return 4.0 * model.architecture.layers, "derived (4 per transformer block of its architecture)"
+        if model.layers is not None:
+            return model.layers.value, model.layers.basis.value
+        structure = model.structure.value if model.structure else "dense-conv"
+        return self.structure_layers.get(structure, 0.0), f"{structure} prior (no published count)"
+
     def latency_batches(self, device: Device) -> float:
         """Latency mode: batch b costs b + this many samples. Fitted per device, else per core for a
         CPU that states its cores (one sample is spread over more cores less well), else per class."""
@@ -149,7 +168,8 @@ def _read(name: str) -> dict:
 
 
 CALIBRATED = ("compute_efficiency", "precision_efficiency", "device_efficiency", "structure_efficiency",
-              "bandwidth_efficiency", "step_overhead_ms", "device_overhead_ms", "latency_mode_batches",
+              "bandwidth_efficiency", "step_overhead_ms", "device_overhead_ms", "layer_launch_ms",
+              "device_layer_launch_ms", "latency_mode_batches",
               "device_latency_mode_batches", "latency_mode_batches_per_core", "prefill_efficiency",
               "structure_activation_mb_per_gflop", "fitted_rows")
 

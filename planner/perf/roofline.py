@@ -2,7 +2,8 @@
 
 For one (model, device, precision, batch size) the time of a batch step is the larger of
 the compute time (work / effective peak) and the memory time (bytes moved / effective
-bandwidth), plus a fixed step overhead. Autoregressive models run one prefill over the
+bandwidth), plus the step's floor: a fixed overhead and a launch cost per weighted layer
+(deep, narrow networks are launch-bound at batch 1). Autoregressive models run one prefill over the
 prompt and one step per generated token, each step reading all the weights, which is why
 they are usually bandwidth-bound. Power is idle draw plus the dynamic share the step keeps
 busy. The efficiency factors live in planner/data/perf-factors.yaml.
@@ -258,6 +259,7 @@ class Grid:
             "on_chip_only": on_chip_only,
             "host_link": lambda d: figure_or_nan(d.host_link_gbs) * 1e9,
             "overhead": f.overhead_ms,
+            "launch": f.launch_ms,
             "latency_batches": f.latency_batches,
             "idle": lambda d: f.device_power_w.get(d.id, {}).get("idle", figure_or_nan(d.idle_w)),
             "capacity": lambda d: np.inf if on_chip_only(d) else d.capacity_gb or np.nan,
@@ -273,6 +275,7 @@ class Grid:
             "prompt": lambda m: _request(m, f)[0],
             "output": lambda m: _request(m, f)[1],
             "beams": lambda m: m.request.beams if m.request else 1,
+            "layers": lambda m: f.layers(m)[0],
         })
         auto = model["auto"] > 0
         shapes = [llm.shape(m, f) if m.kind == ModelKind.AUTOREGRESSIVE else None for m in t.models]
@@ -291,7 +294,7 @@ class Grid:
             "params": model["params"],
             "gflops": model["gflops"] * cls._sequence_share(t, auto),
             "act_mb": model["act_mb"],
-            "overhead": device["overhead"] / 1000,
+            "overhead": (device["overhead"] + device["launch"] * model["layers"]) / 1000,
             "latency_batches": device["latency_batches"],
             "auto": auto,
             "prompt": _or_default(t.prompt, model["prompt"]),
@@ -556,7 +559,8 @@ def _single_pass(c: dict[str, np.ndarray], b: np.ndarray) -> tuple[np.ndarray, n
     - memory: the weights (unless they sit in on-chip SRAM) and the activations;
     - a device without DRAM streams the weights that do not fit its SRAM from the host over
       its host link, every batch;
-    - plus the fixed step overhead (launches, host round trip, runtime dispatch)."""
+    - plus the step's floor: a fixed cost (host round trip, runtime dispatch) and a launch per
+      weighted layer (``overhead`` holds both, per configuration)."""
     chips = c["chips"]
     used = np.minimum(b, chips) / chips if (chips > 1).any() else 1.0  # 1.0: every batch uses its one chip
     flops = c["gflops"] * 1e9
@@ -683,6 +687,9 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     kv = ("KV cache from the architecture" if model.architecture else "KV cache by the d_model rule (no published "
           "architecture)") if model.kind == ModelKind.AUTOREGRESSIVE else "live activations"
     inputs = f"peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)}{_sequence(x)}"
+    if model.kind != ModelKind.AUTOREGRESSIVE:
+        layers, basis = f.layers(model)
+        inputs += f", {layers:g} layers: {basis}"
     calibrated = f.calibrated_devices.get(device.id)
     latency = (f"calibrated ({device.id}'s parameters fitted to {calibrated} of your measurement(s), see "
                f"intentctl calibrate --list; {inputs})" if calibrated else
