@@ -11,6 +11,8 @@ UNITS = {m.value: u for m, u in CANONICAL_UNITS.items()}
 def fmt(amount: float | None, metric: str) -> str:
     if amount is None:
         return "unknown"
+    if metric == "devices":  # a tie-breaker of the planner's, not a metric of the contract
+        return f"{amount:,.0f} device{'s' if amount != 1 else ''}"
     unit = UNITS[metric]
     if metric == "accuracy":
         return f"{amount * 100:.2f}%"

@@ -45,9 +45,9 @@ from planner.solve.explain import (
     Conflict,
     InfeasibilityReport,
     check,
-    compare,
     deployment_value,
     summarise_conflicts,
+    why_lost,
     violations,
 )
 from planner.solve.mix import Mix, best_mix, mix_cells, wants_mix
@@ -298,7 +298,9 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
     metric, sense = objective
     ours = deployment_value(row, metric, solution.replicas)
     lines = [f"{'default objective' if is_default else 'objective'}: {sense} {metric}"
-             + (f", reached {fmt(ours, metric)}" if ours is not None else "")]
+             + (f", reached {fmt(ours, metric)}" if ours is not None else
+                f"; its {metric} is unknown (no published figure), so the tie-breakers decided: "
+                + ", then ".join(level.describe() for level in solution.levels[1:]))]
     for c in checks:
         state = "binds" if c.binding else "holds"
         lines.append(f"{c.constraint.describe()} {state}: predicted {fmt(c.predicted, c.constraint.metric.value)}"
@@ -316,8 +318,6 @@ def _alternatives(rows: list[Estimate], chosen: Estimate, intent: Intent, object
                   replicas: int, catalog: Catalog, count: int, tie_breakers,
                   concurrency: int | None = None) -> list[Alternative]:
     """Runner-ups on other devices, then near misses: better on the objective but breaking a bound."""
-    metric, sense = objective
-    ours = deployment_value(chosen, metric, replicas)
     out: list[Alternative] = []
     forbidden = (chosen.device_id,)
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency) if count else None
@@ -328,9 +328,8 @@ def _alternatives(rows: list[Estimate], chosen: Estimate, intent: Intent, object
         if other is None:
             break
         row = rows[other.row]
-        theirs = deployment_value(row, metric, other.replicas)
         out.append(Alternative(choice=_choice(row, other.replicas, catalog), metrics=_metrics(row, other.replicas),
-                               feasible=True, why_not=compare(metric, sense, ours, theirs)))
+                               feasible=True, why_not=why_lost(other.levels, chosen, replicas, row, other.replicas)))
         forbidden += (row.device_id,)
     return out
 

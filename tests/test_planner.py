@@ -265,3 +265,23 @@ def test_an_infeasible_request_says_when_the_time_limit_cut_the_conflict_search(
              settings=load_settings(solver_time_limit_s=1e-3), record=False)
     lines = info.value.report.lines()
     assert any("time limit ran out before the conflict search" in line for line in lines), lines
+
+
+def test_unknown_cost_buys_the_fewest_devices(catalog):
+    """On-prem accelerators have no published purchase price, so cost cannot rank them; the
+    plan then takes the fewest devices in total (checked against every candidate), not the
+    lowest latency, which would buy a device per sequence."""
+    text = "Llama 3.1 70B for 200 concurrent users, TTFT under 500 ms, HIPAA, no public cloud"
+    result = plan(text, offline=True)
+    assert result.metrics.cost_usd_per_hour is None
+    intent = result.intent
+    fewest = None
+    for row in build_candidates(intent, catalog).rows:
+        r = replicas_needed(row, intent.constraints, MAX_REPLICAS, intent.workload.concurrency)
+        if r > MAX_REPLICAS or row.ttft_ms is None or row.ttft_ms > 500:
+            continue
+        total = deployment_figure(row, "devices", r)
+        fewest = total if fewest is None else min(fewest, total)
+    assert result.choice.devices_per_replica * result.choice.replicas == fewest
+    assert "tie-breakers decided: minimize devices" in result.why[0]
+    assert all(a.why_not.startswith("cost unknown for both") for a in result.alternatives if a.feasible)

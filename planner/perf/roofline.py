@@ -483,9 +483,14 @@ class Grid:
             self.latency_basis = f"one batch's service time + {hop_ms:g} ms serving hop (no rate stated)"
         self.ttft_ms = self.ttft_ms + hop_ms
 
+    @property
+    def devices(self) -> np.ndarray:
+        """Devices one replica uses, per configuration (G x 1)."""
+        return self.configs.shards.astype(float)[:, None]
+
     def metric(self, name: str) -> np.ndarray:
         """A metric's per-replica array (G x B), NaN where unknown."""
-        array = getattr(self, FIELDS[name])
+        array = self.devices if name == "devices" else getattr(self, FIELDS[name])
         return np.broadcast_to(array, self.latency_ms.shape)
 
 

@@ -16,9 +16,9 @@ import numpy as np
 
 from intent.schema import Constraint
 from planner.perf.roofline import Grid
-from planner.solve.chooser import RATES, REPLICATED, metric_of
+from planner.solve.chooser import DEFAULT_TIE_BREAKERS, RATES, REPLICATED, metric_of
 
-TIE_BREAKERS = ("cost", "latency", "power")
+TIE_BREAKERS = tuple(metric for metric, _ in DEFAULT_TIE_BREAKERS)
 
 
 def relevant_dimensions(constraints: list[Constraint], objective: tuple[str, str]) -> list[tuple[str, bool]]:

@@ -53,17 +53,21 @@ from planner.solve.cpsat import cp_model
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
          "memory_per_device": 1_000,
          "cost": 1_000_000, "accuracy": 1_000_000, "ttft": 1_000, "tpot": 1_000, "token_throughput": 1_000,
-         "token_cost": 1_000_000}
+         "token_cost": 1_000_000, "devices": 1}
 FIELD = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
          "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy", "ttft": "ttft_ms",
          "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok"}
 #: Metrics that add up over replicas (the rest are the same on every replica). Memory is the
 #: deployment's, over every device of every replica; ``memory_per_device`` is one device's
 #: (a bound stated "per GPU").
-REPLICATED = {"throughput", "power", "cost", "token_throughput", "memory"}
+REPLICATED = {"throughput", "power", "cost", "token_throughput", "memory", "devices"}
 #: Rates whose floor is reached by adding replicas.
 RATES = ("throughput", "token_throughput")
-DEFAULT_TIE_BREAKERS = [("cost", "minimize"), ("latency", "minimize"), ("power", "minimize")]
+#: After cost, fewest devices in total: where no candidate has a published purchase price (most
+#: on-prem accelerators), cost cannot rank them, and the deployment with the fewest devices is
+#: the cheapest one whatever the prices turn out to be among the same kind of device. Without it
+#: lowest latency would decide, and buy a device per sequence.
+DEFAULT_TIE_BREAKERS = [("cost", "minimize"), ("devices", "minimize"), ("latency", "minimize"), ("power", "minimize")]
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ def value(row: Estimate, metric: str) -> float | None:
         return row.memory_gb * devices_per_replica(row)
     if metric == "memory_per_device":
         return row.memory_gb
+    if metric == "devices":
+        return devices_per_replica(row)
     return getattr(row, FIELD[metric])
 
 

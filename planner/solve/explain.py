@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict
 from intent.schema import Constraint
 from planner.figures import fmt
 from planner.perf.roofline import Estimate
-from planner.solve.chooser import REPLICATED, metric_of, value
+from planner.solve.chooser import REPLICATED, Level, metric_of, value
 
 BINDING_SHARE = 0.05
 
@@ -40,14 +40,27 @@ def violations(row: Estimate, constraints: list[Constraint], replicas: int = 1) 
     return out
 
 
-def compare(metric: str, sense: str, ours: float | None, theirs: float | None) -> str:
-    """Why 'theirs' lost on the objective, in words."""
+def why_lost(levels: list[Level], ours: Estimate, our_replicas: int, theirs: Estimate, their_replicas: int) -> str:
+    """Why a runner-up lost, in words: the first level that told the two apart (the objective,
+    then the tie-breakers), after the levels where both are unknown or equal."""
+    passed = []
+    for level in levels:
+        a = deployment_value(ours, level.metric, our_replicas)
+        b = deployment_value(theirs, level.metric, their_replicas)
+        if a is None and b is None:
+            passed.append(f"{level.metric} unknown for both")
+        elif a is not None and b is not None and abs(b - a) <= 1e-9 * max(1.0, abs(a)):
+            passed.append(f"same {level.metric}")
+        else:
+            return "; ".join(passed + [_worse(level.metric, a, b)])
+    return "; ".join(passed + ["lost on fewer replicas, then catalog order"])
+
+
+def _worse(metric: str, ours: float | None, theirs: float | None) -> str:
     if theirs is None:
         return f"its {metric} is unknown"
     if ours is None:
         return f"{metric} {fmt(theirs, metric)}"
-    if abs(theirs - ours) <= 1e-9 * max(1.0, abs(ours)):
-        return f"ties on {metric} ({fmt(theirs, metric)}) and lost on the tie-breakers"
     worse = "higher" if theirs > ours else "lower"
     return f"{metric} {fmt(theirs, metric)} is {worse} than {fmt(ours, metric)}"
 
