@@ -12,7 +12,9 @@ throughput per slot, each being the only one that can matter to some fleet objec
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from functools import cached_property
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -64,13 +66,25 @@ class FleetWorkload:
     def training(self) -> bool:
         return self.intent.workload.kind != WorkloadKind.INFERENCE
 
-    @property
+    # Cached (a frozen dataclass's cached_property writes the instance's __dict__): option
+    # building asks for these once per pool.
+    @cached_property
     def rate_rps(self) -> float | None:
         return self.intent.bound(Metric.THROUGHPUT, ">=")
 
-    @property
+    @cached_property
     def latency_slo_ms(self) -> float | None:
         return self.intent.bound(Metric.LATENCY, "<=")
+
+    @cached_property
+    def bounds(self) -> tuple:
+        """The service's bounds other than its rate (the rate sets the replicas instead)."""
+        return tuple(c for c in self.intent.constraints if c.metric != Metric.THROUGHPUT)
+
+    @cached_property
+    def tightest_latency_ms(self) -> float:
+        """The tightest latency bound of ``bounds`` (NaN: none)."""
+        return min((c.value for c in self.bounds if c.metric == Metric.LATENCY and c.op == "<="), default=np.nan)
 
 
 @dataclass(frozen=True)
@@ -257,7 +271,7 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
 
 def _bounds(workload: FleetWorkload):
     """The service's bounds other than its rate (the rate sets the replicas instead)."""
-    return [c for c in workload.intent.constraints if c.metric != Metric.THROUGHPUT]
+    return workload.bounds
 
 
 def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload], item: InventoryItem, grid: Grid,
@@ -305,21 +319,26 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     slots, out, configs = item.total_slots, {}, {}
     cells = np.array(sorted(pooled | alone))
     load.p99(cells, grid, g, k, hop_ms)
-    for n in cells.tolist():
-        if g[n] not in configs:
-            configs[g[n]] = grid.configs[g[n]]
-        w, x = members[m[n]], configs[g[n]]
+    # Each kept cell's figures, as Python numbers (NaN: unknown, None in the option).
+    cg, ck = g[cells], k[cells]
+    latency = grid.latency_ms[cg, ck]
+    peak = (np.asarray(grid.batch_sizes)[ck] * 1000 / latency).tolist()  # a replica's batch rate
+    host = ((grid.memory_gb[cg, ck] <= colocation.MEMORY_SPLIT * slot_memory_gb).tolist() if slot_memory_gb is not None
+            else [False] * len(cells))
+    power, cost = ([None if v != v else v for v in a[cg, ck].tolist()] for a in (grid.power_w, grid.cost_usd_per_hour))
+    latency, rate = latency.tolist(), rates[m[cells]].tolist()
+    for j, n in enumerate(cells.tolist()):
+        if cg[j] not in configs:
+            configs[cg[j]] = grid.configs[cg[j]]
+        w, x = members[m[n]], configs[cg[j]]
         replica_cap = slots // x.shards
-        peak = grid.batch_sizes[k[n]] * 1000 / grid.latency_ms[g[n], k[n]]  # a replica's batch rate
-        host = slot_memory_gb is not None and grid.memory_gb[g[n], k[n]] <= colocation.MEMORY_SPLIT * slot_memory_gb
         for unit, unit_rate, p99 in load.units(n, n in pooled, n in alone):
             out.setdefault(w, []).append(Option(
-                workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k[n]],
-                slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=int(np.ceil(rates[m[n]] / unit_rate - 1e-9)),
-                max_replicas=replica_cap // unit, latency_ms=float(grid.latency_ms[g[n], k[n]]), job_hours=None,
-                power_w=nan_to_none(grid.power_w[g[n], k[n]]),
-                cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g[n], k[n]]), unit=unit, p99_ms=p99,
-                idle_share=float(1 - unit_rate / unit / peak) if host else None))
+                workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[ck[j]],
+                slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=math.ceil(rate[j] / unit_rate - 1e-9),
+                max_replicas=replica_cap // unit, latency_ms=latency[j], job_hours=None, power_w=power[j],
+                cost_usd_per_hour=cost[j], unit=unit, p99_ms=p99,
+                idle_share=float(1 - unit_rate / unit / peak[j]) if host[j] else None))
     return out
 
 
@@ -333,8 +352,7 @@ def _meets(values: np.ndarray, op: str, bound: np.ndarray) -> np.ndarray:
 
 def _latency_slos(workloads: list[FleetWorkload]) -> np.ndarray:
     """Each service's tightest latency bound (NaN: none)."""
-    return np.array([min((c.value for c in _bounds(x) if c.metric == Metric.LATENCY and c.op == "<="),
-                         default=np.nan) for x in workloads])
+    return np.array([x.tightest_latency_ms for x in workloads])
 
 
 @dataclass
