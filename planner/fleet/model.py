@@ -86,7 +86,7 @@ from planner.fleet.start import LevelStarts
 from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import stored_corrections
 from planner.solve.budget import TimeBudget
-from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
+from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order, set_hints
 from planner.solve.cpsat import cp_model
 
 FLEET_OBJECTIVES = {"throughput": "maximize", "power": "minimize", "cost": "minimize"}
@@ -134,6 +134,12 @@ class FleetModel:
                  mixed_pools: bool = True):
         self.cp = cp_model()
         self.workloads, self.pools, self.options = workloads, pools, options
+        # Per option, the figures the greedy plan reads most (as lists: a property per read is slow).
+        self.cap = [o.replica_cap for o in options]
+        self.held = [o.held_slots for o in options]
+        self.unit_slots = [o.unit_slots for o in options]
+        self.pool_of = [o.pool for o in options]
+        self.workload_of = [o.workload for o in options]
         m = self.model = self.cp.CpModel()
         self.r = [m.new_bool_var(f"r{i}") if o.replica_cap == 1 else m.new_int_var(0, o.replica_cap, f"r{i}")
                   for i, o in enumerate(options)]
@@ -209,19 +215,10 @@ class FleetModel:
         return (*(placed.get(i, 0) for i in range(len(self.r))), *(int(supply[w] >= self.wanted[w]) for w in self.served),
                 *supply.values(), *(int(self.keeps(w, placed)) for w in self.kept))
 
-    def hint(self, placed: dict[int, int], complete: bool = True) -> None:
-        """Start the search from ``placed`` (option -> replicas), a feasible plan (its
-        variables all hinted when ``complete``)."""
-        for i, var in enumerate(self.r):
-            self.model.add_hint(var, placed.get(i, 0))
-        for w, var in self.served.items():
-            supply = sum(self.rate[i] * placed.get(i, 0) for i in self.by_workload[w])
-            self.model.add_hint(var, min(self.wanted[w], supply))
-            self.model.add_hint(self.met[w], int(supply >= self.wanted[w]))
-        for w, var in self.kept.items():
-            self.model.add_hint(var, int(self.keeps(w, placed)))
-        if not complete:
-            return
+    def hint(self, placed: dict[int, int]) -> None:
+        """Start the search from ``placed`` (option -> replicas), a feasible plan: every
+        variable is hinted."""
+        set_hints(self.model, self.variables(), self.assignment(placed))
 
     def keeps(self, w: int, placed: dict[int, int]) -> bool:
         """Whether ``placed`` keeps running workload ``w`` where it runs."""
@@ -343,7 +340,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     timings["first_plan_s"] = budget.elapsed()
     if budget.left() > 0.25 * settings.time_limit_s:  # worth it only with time left to solve the later levels
         first = improve(fleet, first, levels)
-    fleet.hint(first, mixed_pools)
+    fleet.hint(first)
     solver = new_solver(fleet.cp, settings)
     # The full LP relaxation proves these knapsack-like levels optimal in a fraction of the
     # time the default search takes (measured: seconds instead of time-outs at 52 workloads).

@@ -438,10 +438,21 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
         # Fixing a level at a value reached but not proven optimal keeps the next levels feasible.
         model.add(expr == best)
         assignment = tuple(solver.value(var) for var in keep)
-        model.clear_hints()
-        for var, v in zip(keep, assignment):
-            model.add_hint(var, v)
+        set_hints(model, keep, assignment)
     return OrderedResult(status_name, tuple(values), tuple(gaps), assignment)
+
+
+def set_hints(model, variables, values) -> None:
+    """Make ``variables`` = ``values`` the model's whole solution hint. In bulk: adding the
+    hint of 190,000 variables one ``add_hint`` at a time takes half a second."""
+    model.clear_hints()
+    indices = [var.index for var in variables]
+    if indices and min(indices) < 0:  # a negated literal: add_hint knows how to hint it
+        for var, value in zip(variables, values):
+            model.add_hint(var, value)
+        return
+    model.proto.solution_hint.vars.extend(indices)
+    model.proto.solution_hint.values.extend([int(v) for v in values])
 
 
 #: The share of a level's time CP-SAT tries alone before a warm start is asked for.
@@ -458,9 +469,7 @@ def _solve_started(cp, model, solver, keep, warm_start, depth: int):
         return status
     current = tuple(solver.value(var) for var in keep)
     better = warm_start(depth, current, allotted - (time.perf_counter() - begun))
-    model.clear_hints()
-    for var, v in zip(keep, better or current):
-        model.add_hint(var, v)
+    set_hints(model, keep, better or current)
     solver.parameters.max_time_in_seconds = max(allotted - (time.perf_counter() - begun), 0.0)
     return solver.solve(model)
 
