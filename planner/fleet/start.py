@@ -48,9 +48,13 @@ def mip_start(fleet, placed: dict[int, int], level, fixed: list[tuple[object, in
     by_pool: dict[int, list[int]] = defaultdict(list)
     for i, o in enumerate(options):
         by_pool[o.pool].append(i)
-    # No pool is over-committed.
+    # No pool is over-committed (a unit holds its replicas' slots; a job beside inference none).
     for p, members in by_pool.items():
-        _row(solver, r, {i: options[i].slots_per_replica for i in members}, 0, fleet.pools[p].total_slots)
+        _row(solver, r, {i: options[i].held_slots for i in members}, 0, fleet.pools[p].total_slots)
+    # Jobs beside inference run on slots that replicas of their idle band hold, one per slot.
+    for jobs, hosts in fleet.hosting:
+        _row(solver, r, {i: options[i].unit_slots for i in jobs} | {i: -options[i].unit_slots for i in hosts},
+             -solver.infinity(), 0)
     # Every workload keeps its outcome: a job runs or not, a service met stays met, one not
     # met keeps its served rate (so the SLO and served-rate levels keep their values).
     for w, members in fleet.by_workload.items():
