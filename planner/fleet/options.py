@@ -519,6 +519,9 @@ def _best_per_group(groups: np.ndarray, columns: list[np.ndarray]) -> set[int]:
     column (lower is better; unknown is worst), ties to the next columns and then the cell's
     position; the cells' positions, each once."""
     values = [np.where(np.isnan(c), np.inf, c) for c in columns]
+    if len(groups) and groups[0] == groups[-1]:  # one group (a job's rows on a pool): small, sorted in Python
+        rows = list(zip(*(v.tolist() for v in values), range(len(groups))))
+        return {min(rows, key=lambda row: (row[j], *row[:j], *row[j + 1:]))[-1] for j in range(len(values))}
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     sizes = np.diff(np.r_[starts, len(groups)])
     chosen: set[int] = set()
