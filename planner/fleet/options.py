@@ -199,15 +199,15 @@ def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], ca
                 training.append(w)
             else:
                 blocks.setdefault(keys[w], []).append(w)
-        top_band = None  # the highest idle band some replica on the pool reaches
+        idle = -1.0  # the most idle share some replica on the pool leaves
         for members in blocks.values():
             grid = _grid(p, workloads[members[0]], item, device, catalog, factors, corrections, grids)
             if isinstance(grid, Grid):
                 for w, options in _inference_block(members, p, workloads, item, grid, keep,
                                                    factors.serving_overhead_ms, slot_memory).items():
                     found[w] += options
-                    top_band = min([top_band, *(colocation.band(o.idle_share) for o in options)],
-                                   key=lambda k: len(colocation.IDLE_BANDS) if k is None else k)
+                    idle = max(idle, *(o.idle_share for o in options if o.idle_share is not None), -1.0)
+        top_band = colocation.band(idle) if idle >= 0 else None  # the highest band some replica reaches
         for w in training:
             own, beside, _ = _training_options(w, p, workloads[w], item, device, catalog, jobs[w], factors, grids,
                                                slot_memory, top_band)
@@ -522,17 +522,19 @@ def _best_per_group(groups: np.ndarray, columns: list[np.ndarray]) -> set[int]:
     if len(groups) and groups[0] == groups[-1]:  # one group (a job's rows on a pool): small, sorted in Python
         rows = list(zip(*(v.tolist() for v in values), range(len(groups))))
         return {min(rows, key=lambda row: (row[j], *row[:j], *row[j + 1:]))[-1] for j in range(len(values))}
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    sizes = np.diff(np.r_[starts, len(groups)])
     chosen: set[int] = set()
     for j in range(len(values)):
-        # Only the cells at their group's best on column j can win it: sort those alone.
-        tied = np.flatnonzero(values[j] == np.repeat(np.minimum.reduceat(values[j], starts), sizes))
-        keys = [v[tied] for v in values[:j] + values[j + 1:]]
-        order = tied[np.lexsort((tied, *reversed(keys), groups[tied]))]  # the last key sorts first
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = groups[order][1:] != groups[order][:-1]
-        chosen.update(order[first].tolist())
+        # Keep the cells at their group's best on column j, then on each next column in
+        # turn (a linear pass each, over fewer cells every time); the first left wins.
+        tied = np.arange(len(groups))
+        for column in values[j:j + 1] + values[:j] + values[j + 1:]:
+            labels, v = groups[tied], column[tied]
+            starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+            tied = tied[v == np.repeat(np.minimum.reduceat(v, starts), np.diff(np.r_[starts, len(tied)]))]
+            if len(tied) == len(starts):
+                break  # one cell left per group
+        labels = groups[tied]
+        chosen.update(tied[np.r_[True, labels[1:] != labels[:-1]]].tolist())
     return chosen
 
 
