@@ -87,3 +87,24 @@ def test_the_start_changes_where_the_search_begins_not_the_answer(fleet, monkeyp
     assert started.solver.status == plain.solver.status == "OPTIMAL"
     assert started.totals == plain.totals
     assert started.model_dump_json() == plain.model_dump_json()
+
+
+def test_a_level_whose_first_try_ends_before_any_solution_is_solved_in_the_rest_of_its_time(monkeypatch):
+    """A level with a warm start is first tried alone for a share of its time; a large model
+    can take all of that share to load, ending with no solution: the level then goes on for
+    the rest of its time (it used to end the whole solve with nothing)."""
+    import planner.solve.chooser as chooser
+    from planner.solve.cpsat import cp_model
+
+    cp = cp_model()
+    model = cp.CpModel()
+    x = [model.new_int_var(0, 5, f"x{i}") for i in range(3)]
+    model.add(sum(x) <= 7)
+    monkeypatch.setattr(chooser, "PROBE_SHARE", 0.0)  # the first try gets no time at all
+    asked = []
+    solver = cp.CpSolver()
+    solver.parameters.num_workers = 1
+    result = chooser.optimise_in_order(cp, model, solver, [(x[0] + x[1], "maximize"), (x[2], "maximize")], keep=x,
+                                       budget_s=5.0, warm_start=lambda *args: asked.append(args))
+    assert result is not None and result.status == "OPTIMAL"
+    assert result.values == (7, 0)
