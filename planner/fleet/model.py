@@ -56,7 +56,11 @@ never below what its need_o replicas must reach to serve R_w on their own), mill
 micro-dollars per hour and milli-hours (rounded up); unknown power or cost counts as worse
 than any known.
 Search
-    The time limit covers building the options and every level. A greedy first plan (by
+    The time limit covers building the options and every level. A build estimated (from
+    the count of services x pools, so the options depend on the fleet and the limit alone)
+    at more than half the limit keeps, per service and pool, only the options best on
+    slots, requests/s per slot and the objective's power or cost, and the plan says so
+    (planner.fleet.options.budgeted). A greedy first plan (by
     priority, smallest workloads first, each on the options that fit it best, several
     pools when one is not enough) is complete and feasible: it is the hint every level
     starts from and the plan returned when the limit leaves no time to solve. When it
@@ -65,7 +69,8 @@ Search
     A linear tie-breaker level CP-SAT has not proven in a fifth of its time goes on from
     a MIP start (SCIP, over the plans that keep every workload's outcome above; see
     planner.fleet.start): CP-SAT alone rarely improves on its hint there. Levels the limit leaves unsolved are
-    reported (fewer gaps than levels), and the plan is FEASIBLE.
+    reported (fewer gaps than levels), and the plan is FEASIBLE; with no time left after
+    the first plan, no level is solved and the greedy plan is returned.
 """
 
 from __future__ import annotations
@@ -78,7 +83,7 @@ from hardware import Catalog, Inventory
 from planner.errors import PlanningError
 from planner.fleet.colocation import hosting_groups
 from planner.fleet.greedy import greedy_plan, improve
-from planner.fleet.options import FleetWorkload, Option, build_options
+from planner.fleet.options import FleetWorkload, Option, budgeted, build_options
 from planner.fleet.plan import FleetPlan, FleetSolverReport
 from planner.fleet.replan import Previous
 from planner.fleet.result import fleet_plan
@@ -327,10 +332,12 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     factors = factors or load_factors()
     pools = list(inventory.devices)
     running = Previous.of(previous, workloads, pools) if previous else None
+    best_on, budgeted_note = budgeted(workloads, pools, objective, settings.time_limit_s)
     built = build_options(workloads, pools, catalog, factors, stored_corrections(catalog, factors),
-                          keep=running.configurations if running else None, colocate=colocate)
+                          keep=running.configurations if running else None, colocate=colocate, best_on=best_on)
     options = built.options
     timings["options_s"] = budget.elapsed()
+    timings["options_budgeted"] = budgeted_note is not None
     if not options:
         raise NoPlacementError({workloads[w].name: "; ".join(f"{pool}: {why}" for pool, why in built.why_not[w].items())
                                 for w in range(len(workloads))})
@@ -351,10 +358,12 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     solver.parameters.cp_model_presolve = False
     # Building the plan from the solution takes a moment of the budget too.
     reserve = min(0.5, 0.05 * settings.time_limit_s)
-    result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
-                               keep=fleet.variables(), budget_s=max(budget.left() - reserve, 0.0),
-                               settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
-                               share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None)
+    result = None
+    if budget.left() > reserve:  # else no time is left to solve: the greedy plan stands
+        result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
+                                   keep=fleet.variables(), budget_s=budget.left() - reserve,
+                                   settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
+                                   share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None)
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first
         report = _report(levels, "FEASIBLE", [_gap(fleet.met_value(first), fleet.met_bound())], options, settings)
@@ -365,7 +374,8 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
             gaps[0] = min(gaps[0], _gap(result.values[0], fleet.met_bound()))
         report = _report(levels, result.status, gaps, options, settings)
     timings["total_s"] = budget.elapsed()
-    return fleet_plan(fleet, placed, built.why_not, _describe(objective), report, catalog, running)
+    return fleet_plan(fleet, placed, built.why_not, _describe(objective), report, catalog, running,
+                      notes=[budgeted_note] if budgeted_note else [])
 
 
 def _gap(value: int, bound: int) -> float:

@@ -47,6 +47,32 @@ from planner.search.prune import deployment_grid, satisfying_mask
 from planner.solve.chooser import REPLICATED
 
 UNLIMITED = 10**9
+#: The figures a service's options on one pool are kept for being best on (each the only
+#: one that can matter to some fleet objective): fewest slots, least power, least cost, most
+#: requests/s per slot.
+BEST_ON = ("slots", "power", "cost", "rate")
+#: Seconds the options of one (service, pool) pair take to build, measured at 2000 x 50
+#: (6.7 s for 90,000 pairs, one core): what a build is estimated at before it starts.
+PAIR_SECONDS = 7.5e-5
+#: The share of the time limit option building may be estimated at before it is budgeted.
+BUILD_SHARE = 0.5
+
+
+def budgeted(workloads: list[FleetWorkload], pools: list[InventoryItem], objective: str,
+             limit_s: float) -> tuple[tuple[str, ...], str | None]:
+    """What a service's options on a pool are kept for being best on, within the time limit,
+    and the assumption a budgeted build adds (None when every figure is kept): when the
+    build is estimated at more than BUILD_SHARE of the limit, only fewest slots and most
+    requests/s per slot (what the SLO and served-rate levels need), and the objective's
+    power or cost. A count, not a clock: the same fleet and limit give the same options."""
+    estimate = sum(not x.training for x in workloads) * len(pools) * PAIR_SECONDS
+    if estimate <= BUILD_SHARE * limit_s:
+        return BEST_ON, None
+    kept = tuple(name for name in BEST_ON if name in ("slots", "rate", objective))
+    left_out = " or ".join(name for name in BEST_ON if name not in kept)
+    return kept, (f"option building was budgeted (estimated at {estimate:.1f} s of the {limit_s:g} s time limit): "
+                  f"a service's options on a pool best only on {left_out} were not built; raise --time-limit "
+                  f"above {estimate / BUILD_SHARE:.0f} s for every option")
 
 
 @dataclass(frozen=True)
@@ -174,13 +200,14 @@ class OptionSet:
 
 def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], catalog: Catalog, factors: PerfFactors,
                   corrections: dict, keep: dict[int, set[tuple]] | None = None, grids: dict | None = None,
-                  colocate: bool = True) -> OptionSet:
+                  colocate: bool = True, best_on: tuple[str, ...] = BEST_ON) -> OptionSet:
     """Every workload's surviving options. Workloads that share a grid (a pool, their models,
     precisions and added latency) are predicted and filtered together, as arrays of
     workloads x configurations x batch sizes. ``keep`` names, per workload, configurations
     (pool, model, precision, batch size, slots per replica) kept whenever they meet the
     request, even where pruning would drop them (a running plan's). ``colocate`` adds each
-    training job's options beside inference (planner.fleet.colocation)."""
+    training job's options beside inference (planner.fleet.colocation). ``best_on``: the
+    figures a service's options on a pool are kept for being best on (see BEST_ON)."""
     grids = {} if grids is None else grids
     keep = keep or {}
     found: dict[int, list[Option]] = {w: [] for w in range(len(workloads))}
@@ -204,7 +231,7 @@ def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], ca
             grid = _grid(p, workloads[members[0]], item, device, catalog, factors, corrections, grids)
             if isinstance(grid, Grid):
                 for w, options in _inference_block(members, p, workloads, item, grid, keep,
-                                                   factors.serving_overhead_ms, slot_memory).items():
+                                                   factors.serving_overhead_ms, slot_memory, best_on).items():
                     found[w] += options
                     idle = max(idle, *(o.idle_share for o in options if o.idle_share is not None), -1.0)
         top_band = colocation.band(idle) if idle >= 0 else None  # the highest band some replica reaches
@@ -275,8 +302,8 @@ def _bounds(workload: FleetWorkload):
 
 
 def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload], item: InventoryItem, grid: Grid,
-                     keep: dict[int, set[tuple]], hop_ms: float,
-                     slot_memory_gb: float | None = None) -> dict[int, list[Option]]:
+                     keep: dict[int, set[tuple]], hop_ms: float, slot_memory_gb: float | None = None,
+                     best_on: tuple[str, ...] = BEST_ON) -> dict[int, list[Option]]:
     """The surviving options on one pool of services that share its grid, all at once.
 
     A replica is planned below its batch rate, with the headroom its p99 under load needs
@@ -285,7 +312,8 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     within the latency SLO (a pool too small for that: as many as it holds), and one
     replica on its own queue (the piece a service served from several pools is made of).
     A replica within half of ``slot_memory_gb`` per slot may host a training job in its idle
-    share (planner.fleet.colocation)."""
+    share (planner.fleet.colocation). Per service, the pooled cells kept are those best on
+    each figure of ``best_on`` (see BEST_ON)."""
     rates = np.array([workloads[w].rate_rps for w in members])
     mask = np.broadcast_to(grid.fits[None], (len(members), *grid.fits.shape)).copy()
     replicated = []
@@ -308,10 +336,11 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     if not len(m):
         return {}
     shards = grid.configs.shards.astype(float)[g]
-    columns = [load.replicas * shards,  # slots
-               grid.metric("power")[g, k] * load.replicas,
-               grid.metric("cost")[g, k] * load.replicas,
-               -load.unit_rate / load.unit / shards]  # rate per slot
+    figures = {"slots": lambda: load.replicas * shards,
+               "power": lambda: grid.metric("power")[g, k] * load.replicas,
+               "cost": lambda: grid.metric("cost")[g, k] * load.replicas,
+               "rate": lambda: -load.unit_rate / load.unit / shards}  # requests/s per slot
+    columns = [figure() for name, figure in figures.items() if name in best_on]
     kept = _kept(m, g, k, members, p, grid, keep)
     pooled = _best_per_group(m, columns) | kept
     alone = np.flatnonzero(load.single_rate > 0)  # one replica on its own queue: the most requests per slot
