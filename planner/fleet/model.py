@@ -66,9 +66,10 @@ Search
     starts from and the plan returned when the limit leaves no time to solve. When it
     meets every SLO any option mix can meet, level 1 is proven without a solve (its bound
     is reached), and likewise the served-rate level when it serves every rate in full.
-    A linear tie-breaker level CP-SAT has not proven in a fifth of its time goes on from
-    a MIP start (SCIP, over the plans that keep every workload's outcome above; see
-    planner.fleet.start): CP-SAT alone rarely improves on its hint there. Levels the limit leaves unsolved are
+    The SLO level, or a linear tie-breaker level, that CP-SAT has not proven in a fifth of
+    its time goes on from a MIP start (SCIP; a tie-breaker over the plans that keep every
+    workload's outcome above; see planner.fleet.start): CP-SAT alone rarely improves on its
+    hint there. Levels the limit leaves unsolved are
     reported (fewer gaps than levels), and the plan is FEASIBLE; with no time left after
     the first plan, no level is solved and the greedy plan is returned.
 """
