@@ -118,8 +118,8 @@ def scaled_rates(workloads: list[FleetWorkload], options: list[Option]) -> tuple
     """Each option's scaled rate per replica and each service's scaled request rate (see the
     module docstring: need_o replicas of o always reach R_w in scaled figures too)."""
     wanted = {w: math.ceil(x.rate_rps * RATE_SCALE - 1e-6) for w, x in enumerate(workloads) if not x.training}
-    rate = [0 if workloads[o.workload].training else
-            max(math.floor(o.unit_rate * RATE_SCALE), math.ceil(wanted[o.workload] / o.need)) for o in options]
+    rate = [max(math.floor(o.rate_rps * o.unit * RATE_SCALE), math.ceil(wanted[o.workload] / o.need))  # o.unit_rate
+            if o.workload in wanted else 0 for o in options]
     return rate, wanted
 
 
