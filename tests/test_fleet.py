@@ -307,6 +307,35 @@ def test_a_limit_reached_returns_the_best_plan_so_far_as_feasible(tmp_path, cata
     assert solved.totals.slo_met >= result.totals.slo_met
     # The gap is to a bound on the SLO level: no plan meets more than it allows.
     assert result.solver.gaps[0] >= 0
+    # A build estimated at more than its share of the limit is budgeted, and the plan says so.
+    assert any("option building was budgeted" in a for a in result.assumptions)
+    assert not any("budgeted" in a for a in solved.assumptions)
+    assert result.solver.options <= solved.solver.options
+
+
+@pytest.mark.parametrize("objective, kept", [
+    ("throughput", ("slots", "rate")),  # the SLO and served-rate levels need only these
+    ("power", ("slots", "power", "rate")),  # the objective's own figure stays
+    ("cost", ("slots", "cost", "rate")),
+])
+def test_a_build_estimated_past_its_share_of_the_limit_keeps_fewer_options(tmp_path, catalog, objective, kept):
+    """The estimate is a count (services x pools), so the same fleet and limit always give the
+    same options; within the share every figure is kept."""
+    from planner.fleet.options import BEST_ON, BUILD_SHARE, PAIR_SECONDS, budgeted, build_options
+    from planner.perf.roofline import stored_corrections
+
+    fleet = load_fleet(write(tmp_path, MIXED), catalog)
+    workloads, pools = fleet_workloads(fleet, catalog), list(fleet.as_inventory().devices)
+    estimate = 4 * len(pools) * PAIR_SECONDS  # four services
+    assert budgeted(workloads, pools, objective, estimate / BUILD_SHARE) == (BEST_ON, None)
+    best_on, note = budgeted(workloads, pools, objective, 0.99 * estimate / BUILD_SHARE)
+    assert best_on == kept and "raise --time-limit" in note
+    factors = load_factors()
+    full, lean = (build_options(workloads, pools, catalog, factors, stored_corrections(catalog, factors), best_on=b)
+                  for b in (BEST_ON, best_on))
+    assert len(lean.options) <= len(full.options)
+    # Every service keeps options on every pool it had them on.
+    assert {(o.workload, o.pool) for o in lean.options} == {(o.workload, o.pool) for o in full.options}
 
 
 def test_levels_settled_by_the_first_plan_match_solving_them(tmp_path, catalog, monkeypatch):

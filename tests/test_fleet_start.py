@@ -12,7 +12,7 @@ from planner.fleet import model as fleet_model
 from planner.fleet.greedy import greedy_plan
 from planner.fleet.model import FleetModel
 from planner.fleet.options import build_options
-from planner.fleet.start import mip_start
+from planner.fleet.start import mip_start, slo_start
 from planner.perf.factors import load_factors
 from planner.perf.roofline import stored_corrections
 from planner.solve.chooser import SolverSettings
@@ -69,11 +69,34 @@ def test_the_start_keeps_every_outcome_above_and_is_better_on_its_level(fleet):
                 assert min(model.wanted[w], model.supply(w, found)) == min(model.wanted[w], model.supply(w, first))
         for done, value in fixed:
             assert _value(done, found) <= value
-        used = {}
-        for i, n in found.items():
-            used[model.options[i].pool] = used.get(model.options[i].pool, 0) + n * model.options[i].slots_per_replica
-        assert all(used[p] <= model.pools[p].total_slots for p in used)
+        _assert_fits(model, found)
     assert "minimize training job hours" in improved, "the case is built for the training level to improve"
+
+
+def _assert_fits(model, placed):
+    """No pool over-committed (a unit holds its replicas' slots, a job beside inference none),
+    and jobs beside inference within the slots their hosts hold: CP-SAT's constraints."""
+    used = {}
+    for i, n in placed.items():
+        used[model.options[i].pool] = used.get(model.options[i].pool, 0) + n * model.options[i].held_slots
+    assert all(used[p] <= model.pools[p].total_slots for p in used)
+    for jobs, hosts in model.hosting:
+        assert (sum(placed.get(i, 0) * model.options[i].unit_slots for i in jobs)
+                <= sum(placed.get(i, 0) * model.options[i].unit_slots for i in hosts))
+
+
+def test_the_slo_start_meets_more_slos_within_the_pools(fleet):
+    """From an empty plan, the SLO level's MIP start meets as many SLOs (weighted by priority)
+    as the greedy plan, within CP-SAT's constraints; from a plan at the level's bound it has
+    nothing better to offer."""
+    model, _, _ = fleet
+    first = greedy_plan(model)
+    found = slo_start(model, {}, 5.0)
+    assert found is not None
+    assert model.met_value(found) >= model.met_value(first) > 0
+    _assert_fits(model, found)
+    if model.met_value(found) == model.met_bound():
+        assert slo_start(model, found, 5.0) is None
 
 
 def test_the_start_changes_where_the_search_begins_not_the_answer(fleet, monkeypatch):
@@ -87,3 +110,24 @@ def test_the_start_changes_where_the_search_begins_not_the_answer(fleet, monkeyp
     assert started.solver.status == plain.solver.status == "OPTIMAL"
     assert started.totals == plain.totals
     assert started.model_dump_json() == plain.model_dump_json()
+
+
+def test_a_level_whose_first_try_ends_before_any_solution_is_solved_in_the_rest_of_its_time(monkeypatch):
+    """A level with a warm start is first tried alone for a share of its time; a large model
+    can take all of that share to load, ending with no solution: the level then goes on for
+    the rest of its time (it used to end the whole solve with nothing)."""
+    import planner.solve.chooser as chooser
+    from planner.solve.cpsat import cp_model
+
+    cp = cp_model()
+    model = cp.CpModel()
+    x = [model.new_int_var(0, 5, f"x{i}") for i in range(3)]
+    model.add(sum(x) <= 7)
+    monkeypatch.setattr(chooser, "PROBE_SHARE", 0.0)  # the first try gets no time at all
+    asked = []
+    solver = cp.CpSolver()
+    solver.parameters.num_workers = 1
+    result = chooser.optimise_in_order(cp, model, solver, [(x[0] + x[1], "maximize"), (x[2], "maximize")], keep=x,
+                                       budget_s=5.0, warm_start=lambda *args: asked.append(args))
+    assert result is not None and result.status == "OPTIMAL"
+    assert result.values == (7, 0)

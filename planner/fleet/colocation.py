@@ -61,7 +61,7 @@ def hosting_groups(options) -> list[tuple[list[int], list[int]]]:
     for i, o in enumerate(options):
         if o.hosted_share is not None:
             jobs[(o.pool, IDLE_BANDS.index(o.hosted_share))].append(i)
-        elif (k := band(o.idle_share)) is not None:
+        elif o.idle_share is not None and (k := band(o.idle_share)) is not None:
             hosts[(o.pool, k)].append(i)
     return [(members, hosts.get(key, [])) for key, members in sorted(jobs.items())]
 

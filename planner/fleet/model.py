@@ -56,16 +56,22 @@ never below what its need_o replicas must reach to serve R_w on their own), mill
 micro-dollars per hour and milli-hours (rounded up); unknown power or cost counts as worse
 than any known.
 Search
-    The time limit covers building the options and every level. A greedy first plan (by
+    The time limit covers building the options and every level. A build estimated (from
+    the count of services x pools, so the options depend on the fleet and the limit alone)
+    at more than half the limit keeps, per service and pool, only the options best on
+    slots, requests/s per slot and the objective's power or cost, and the plan says so
+    (planner.fleet.options.budgeted). A greedy first plan (by
     priority, smallest workloads first, each on the options that fit it best, several
     pools when one is not enough) is complete and feasible: it is the hint every level
     starts from and the plan returned when the limit leaves no time to solve. When it
     meets every SLO any option mix can meet, level 1 is proven without a solve (its bound
     is reached), and likewise the served-rate level when it serves every rate in full.
-    A linear tie-breaker level CP-SAT has not proven in a fifth of its time goes on from
-    a MIP start (SCIP, over the plans that keep every workload's outcome above; see
-    planner.fleet.start): CP-SAT alone rarely improves on its hint there. Levels the limit leaves unsolved are
-    reported (fewer gaps than levels), and the plan is FEASIBLE.
+    The SLO level, or a linear tie-breaker level, that CP-SAT has not proven in a fifth of
+    its time goes on from a MIP start (SCIP; a tie-breaker over the plans that keep every
+    workload's outcome above; see planner.fleet.start): CP-SAT alone rarely improves on its
+    hint there. Levels the limit leaves unsolved are
+    reported (fewer gaps than levels), and the plan is FEASIBLE; with no time left after
+    the first plan, no level is solved and the greedy plan is returned.
 """
 
 from __future__ import annotations
@@ -78,7 +84,7 @@ from hardware import Catalog, Inventory
 from planner.errors import PlanningError
 from planner.fleet.colocation import hosting_groups
 from planner.fleet.greedy import greedy_plan, improve
-from planner.fleet.options import FleetWorkload, Option, build_options
+from planner.fleet.options import FleetWorkload, Option, budgeted, build_options
 from planner.fleet.plan import FleetPlan, FleetSolverReport
 from planner.fleet.replan import Previous
 from planner.fleet.result import fleet_plan
@@ -86,7 +92,7 @@ from planner.fleet.start import LevelStarts
 from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import stored_corrections
 from planner.solve.budget import TimeBudget
-from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
+from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order, set_hints
 from planner.solve.cpsat import cp_model
 
 FLEET_OBJECTIVES = {"throughput": "maximize", "power": "minimize", "cost": "minimize"}
@@ -94,6 +100,9 @@ RATE_SCALE, POWER_SCALE, COST_SCALE, HOURS_SCALE = 1_000, 1_000, 1_000_000, 1_00
 #: The most of the time left one level may take (the last takes all): a level the limit
 #: stops keeps the value it reached, so the next levels still improve the plan.
 LEVEL_SHARE = 0.5
+#: Less of the limit than this left after the first plan is not worth a solve: at 2000 x 50,
+#: CP-SAT given 0.1 s and then 0.33 s took them loading the model and found nothing.
+MIN_SOLVE_SHARE = 0.05
 
 
 class NoPlacementError(PlanningError):
@@ -112,8 +121,8 @@ def scaled_rates(workloads: list[FleetWorkload], options: list[Option]) -> tuple
     """Each option's scaled rate per replica and each service's scaled request rate (see the
     module docstring: need_o replicas of o always reach R_w in scaled figures too)."""
     wanted = {w: math.ceil(x.rate_rps * RATE_SCALE - 1e-6) for w, x in enumerate(workloads) if not x.training}
-    rate = [0 if workloads[o.workload].training else
-            max(math.floor(o.unit_rate * RATE_SCALE), math.ceil(wanted[o.workload] / o.need)) for o in options]
+    rate = [max(math.floor(o.rate_rps * o.unit * RATE_SCALE), math.ceil(wanted[o.workload] / o.need))  # o.unit_rate
+            if o.workload in wanted else 0 for o in options]
     return rate, wanted
 
 
@@ -134,6 +143,12 @@ class FleetModel:
                  mixed_pools: bool = True):
         self.cp = cp_model()
         self.workloads, self.pools, self.options = workloads, pools, options
+        # Per option, the figures the greedy plan reads most (as lists: a property per read is slow).
+        self.cap = [o.replica_cap for o in options]
+        self.held = [o.held_slots for o in options]
+        self.unit_slots = [o.unit_slots for o in options]
+        self.pool_of = [o.pool for o in options]
+        self.workload_of = [o.workload for o in options]
         m = self.model = self.cp.CpModel()
         self.r = [m.new_bool_var(f"r{i}") if o.replica_cap == 1 else m.new_int_var(0, o.replica_cap, f"r{i}")
                   for i, o in enumerate(options)]
@@ -209,19 +224,10 @@ class FleetModel:
         return (*(placed.get(i, 0) for i in range(len(self.r))), *(int(supply[w] >= self.wanted[w]) for w in self.served),
                 *supply.values(), *(int(self.keeps(w, placed)) for w in self.kept))
 
-    def hint(self, placed: dict[int, int], complete: bool = True) -> None:
-        """Start the search from ``placed`` (option -> replicas), a feasible plan (its
-        variables all hinted when ``complete``)."""
-        for i, var in enumerate(self.r):
-            self.model.add_hint(var, placed.get(i, 0))
-        for w, var in self.served.items():
-            supply = sum(self.rate[i] * placed.get(i, 0) for i in self.by_workload[w])
-            self.model.add_hint(var, min(self.wanted[w], supply))
-            self.model.add_hint(self.met[w], int(supply >= self.wanted[w]))
-        for w, var in self.kept.items():
-            self.model.add_hint(var, int(self.keeps(w, placed)))
-        if not complete:
-            return
+    def hint(self, placed: dict[int, int]) -> None:
+        """Start the search from ``placed`` (option -> replicas), a feasible plan: every
+        variable is hinted."""
+        set_hints(self.model, self.variables(), self.assignment(placed))
 
     def keeps(self, w: int, placed: dict[int, int]) -> bool:
         """Whether ``placed`` keeps running workload ``w`` where it runs."""
@@ -330,10 +336,12 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     factors = factors or load_factors()
     pools = list(inventory.devices)
     running = Previous.of(previous, workloads, pools) if previous else None
+    best_on, budgeted_note = budgeted(workloads, pools, objective, settings.time_limit_s)
     built = build_options(workloads, pools, catalog, factors, stored_corrections(catalog, factors),
-                          keep=running.configurations if running else None, colocate=colocate)
+                          keep=running.configurations if running else None, colocate=colocate, best_on=best_on)
     options = built.options
     timings["options_s"] = budget.elapsed()
+    timings["options_budgeted"] = budgeted_note is not None
     if not options:
         raise NoPlacementError({workloads[w].name: "; ".join(f"{pool}: {why}" for pool, why in built.why_not[w].items())
                                 for w in range(len(workloads))})
@@ -343,7 +351,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     timings["first_plan_s"] = budget.elapsed()
     if budget.left() > 0.25 * settings.time_limit_s:  # worth it only with time left to solve the later levels
         first = improve(fleet, first, levels)
-    fleet.hint(first, mixed_pools)
+    fleet.hint(first)
     solver = new_solver(fleet.cp, settings)
     # The full LP relaxation proves these knapsack-like levels optimal in a fraction of the
     # time the default search takes (measured: seconds instead of time-outs at 52 workloads).
@@ -354,10 +362,12 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     solver.parameters.cp_model_presolve = False
     # Building the plan from the solution takes a moment of the budget too.
     reserve = min(0.5, 0.05 * settings.time_limit_s)
-    result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
-                               keep=fleet.variables(), budget_s=max(budget.left() - reserve, 0.0),
-                               settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
-                               share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None)
+    result = None
+    if budget.left() - reserve > MIN_SOLVE_SHARE * settings.time_limit_s:  # else the greedy plan stands
+        result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
+                                   keep=fleet.variables(), budget_s=budget.left() - reserve,
+                                   settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
+                                   share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None)
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first
         report = _report(levels, "FEASIBLE", [_gap(fleet.met_value(first), fleet.met_bound())], options, settings)
@@ -368,7 +378,8 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
             gaps[0] = min(gaps[0], _gap(result.values[0], fleet.met_bound()))
         report = _report(levels, result.status, gaps, options, settings)
     timings["total_s"] = budget.elapsed()
-    return fleet_plan(fleet, placed, built.why_not, _describe(objective), report, catalog, running)
+    return fleet_plan(fleet, placed, built.why_not, _describe(objective), report, catalog, running,
+                      notes=[budgeted_note] if budgeted_note else [])
 
 
 def _gap(value: int, bound: int) -> float:

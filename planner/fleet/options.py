@@ -12,7 +12,9 @@ throughput per slot, each being the only one that can matter to some fleet objec
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from functools import cached_property
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -45,6 +47,32 @@ from planner.search.prune import deployment_grid, satisfying_mask
 from planner.solve.chooser import REPLICATED
 
 UNLIMITED = 10**9
+#: The figures a service's options on one pool are kept for being best on (each the only
+#: one that can matter to some fleet objective): fewest slots, least power, least cost, most
+#: requests/s per slot.
+BEST_ON = ("slots", "power", "cost", "rate")
+#: Seconds the options of one (service, pool) pair take to build, measured at 2000 x 50
+#: (6.7 s for 90,000 pairs, one core): what a build is estimated at before it starts.
+PAIR_SECONDS = 7.5e-5
+#: The share of the time limit option building may be estimated at before it is budgeted.
+BUILD_SHARE = 0.5
+
+
+def budgeted(workloads: list[FleetWorkload], pools: list[InventoryItem], objective: str,
+             limit_s: float) -> tuple[tuple[str, ...], str | None]:
+    """What a service's options on a pool are kept for being best on, within the time limit,
+    and the assumption a budgeted build adds (None when every figure is kept): when the
+    build is estimated at more than BUILD_SHARE of the limit, only fewest slots and most
+    requests/s per slot (what the SLO and served-rate levels need), and the objective's
+    power or cost. A count, not a clock: the same fleet and limit give the same options."""
+    estimate = sum(not x.training for x in workloads) * len(pools) * PAIR_SECONDS
+    if estimate <= BUILD_SHARE * limit_s:
+        return BEST_ON, None
+    kept = tuple(name for name in BEST_ON if name in ("slots", "rate", objective))
+    left_out = " or ".join(name for name in BEST_ON if name not in kept)
+    return kept, (f"option building was budgeted (estimated at {estimate:.1f} s of the {limit_s:g} s time limit): "
+                  f"a service's options on a pool best only on {left_out} were not built; raise --time-limit "
+                  f"above {estimate / BUILD_SHARE:.0f} s for every option")
 
 
 @dataclass(frozen=True)
@@ -64,13 +92,25 @@ class FleetWorkload:
     def training(self) -> bool:
         return self.intent.workload.kind != WorkloadKind.INFERENCE
 
-    @property
+    # Cached (a frozen dataclass's cached_property writes the instance's __dict__): option
+    # building asks for these once per pool.
+    @cached_property
     def rate_rps(self) -> float | None:
         return self.intent.bound(Metric.THROUGHPUT, ">=")
 
-    @property
+    @cached_property
     def latency_slo_ms(self) -> float | None:
         return self.intent.bound(Metric.LATENCY, "<=")
+
+    @cached_property
+    def bounds(self) -> tuple:
+        """The service's bounds other than its rate (the rate sets the replicas instead)."""
+        return tuple(c for c in self.intent.constraints if c.metric != Metric.THROUGHPUT)
+
+    @cached_property
+    def tightest_latency_ms(self) -> float:
+        """The tightest latency bound of ``bounds`` (NaN: none)."""
+        return min((c.value for c in self.bounds if c.metric == Metric.LATENCY and c.op == "<="), default=np.nan)
 
 
 @dataclass(frozen=True)
@@ -160,13 +200,14 @@ class OptionSet:
 
 def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], catalog: Catalog, factors: PerfFactors,
                   corrections: dict, keep: dict[int, set[tuple]] | None = None, grids: dict | None = None,
-                  colocate: bool = True) -> OptionSet:
+                  colocate: bool = True, best_on: tuple[str, ...] = BEST_ON) -> OptionSet:
     """Every workload's surviving options. Workloads that share a grid (a pool, their models,
     precisions and added latency) are predicted and filtered together, as arrays of
     workloads x configurations x batch sizes. ``keep`` names, per workload, configurations
     (pool, model, precision, batch size, slots per replica) kept whenever they meet the
     request, even where pruning would drop them (a running plan's). ``colocate`` adds each
-    training job's options beside inference (planner.fleet.colocation)."""
+    training job's options beside inference (planner.fleet.colocation). ``best_on``: the
+    figures a service's options on a pool are kept for being best on (see BEST_ON)."""
     grids = {} if grids is None else grids
     keep = keep or {}
     found: dict[int, list[Option]] = {w: [] for w in range(len(workloads))}
@@ -185,15 +226,15 @@ def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], ca
                 training.append(w)
             else:
                 blocks.setdefault(keys[w], []).append(w)
-        top_band = None  # the highest idle band some replica on the pool reaches
+        idle = -1.0  # the most idle share some replica on the pool leaves
         for members in blocks.values():
             grid = _grid(p, workloads[members[0]], item, device, catalog, factors, corrections, grids)
             if isinstance(grid, Grid):
                 for w, options in _inference_block(members, p, workloads, item, grid, keep,
-                                                   factors.serving_overhead_ms, slot_memory).items():
+                                                   factors.serving_overhead_ms, slot_memory, best_on).items():
                     found[w] += options
-                    top_band = min([top_band, *(colocation.band(o.idle_share) for o in options)],
-                                   key=lambda k: len(colocation.IDLE_BANDS) if k is None else k)
+                    idle = max(idle, *(o.idle_share for o in options if o.idle_share is not None), -1.0)
+        top_band = colocation.band(idle) if idle >= 0 else None  # the highest band some replica reaches
         for w in training:
             own, beside, _ = _training_options(w, p, workloads[w], item, device, catalog, jobs[w], factors, grids,
                                                slot_memory, top_band)
@@ -257,12 +298,12 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
 
 def _bounds(workload: FleetWorkload):
     """The service's bounds other than its rate (the rate sets the replicas instead)."""
-    return [c for c in workload.intent.constraints if c.metric != Metric.THROUGHPUT]
+    return workload.bounds
 
 
 def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload], item: InventoryItem, grid: Grid,
-                     keep: dict[int, set[tuple]], hop_ms: float,
-                     slot_memory_gb: float | None = None) -> dict[int, list[Option]]:
+                     keep: dict[int, set[tuple]], hop_ms: float, slot_memory_gb: float | None = None,
+                     best_on: tuple[str, ...] = BEST_ON) -> dict[int, list[Option]]:
     """The surviving options on one pool of services that share its grid, all at once.
 
     A replica is planned below its batch rate, with the headroom its p99 under load needs
@@ -271,7 +312,8 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     within the latency SLO (a pool too small for that: as many as it holds), and one
     replica on its own queue (the piece a service served from several pools is made of).
     A replica within half of ``slot_memory_gb`` per slot may host a training job in its idle
-    share (planner.fleet.colocation)."""
+    share (planner.fleet.colocation). Per service, the pooled cells kept are those best on
+    each figure of ``best_on`` (see BEST_ON)."""
     rates = np.array([workloads[w].rate_rps for w in members])
     mask = np.broadcast_to(grid.fits[None], (len(members), *grid.fits.shape)).copy()
     replicated = []
@@ -294,10 +336,11 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     if not len(m):
         return {}
     shards = grid.configs.shards.astype(float)[g]
-    columns = [load.replicas * shards,  # slots
-               grid.metric("power")[g, k] * load.replicas,
-               grid.metric("cost")[g, k] * load.replicas,
-               -load.unit_rate / load.unit / shards]  # rate per slot
+    figures = {"slots": lambda: load.replicas * shards,
+               "power": lambda: grid.metric("power")[g, k] * load.replicas,
+               "cost": lambda: grid.metric("cost")[g, k] * load.replicas,
+               "rate": lambda: -load.unit_rate / load.unit / shards}  # requests/s per slot
+    columns = [figure() for name, figure in figures.items() if name in best_on]
     kept = _kept(m, g, k, members, p, grid, keep)
     pooled = _best_per_group(m, columns) | kept
     alone = np.flatnonzero(load.single_rate > 0)  # one replica on its own queue: the most requests per slot
@@ -305,21 +348,26 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     slots, out, configs = item.total_slots, {}, {}
     cells = np.array(sorted(pooled | alone))
     load.p99(cells, grid, g, k, hop_ms)
-    for n in cells.tolist():
-        if g[n] not in configs:
-            configs[g[n]] = grid.configs[g[n]]
-        w, x = members[m[n]], configs[g[n]]
+    # Each kept cell's figures, as Python numbers (NaN: unknown, None in the option).
+    cg, ck = g[cells], k[cells]
+    latency = grid.latency_ms[cg, ck]
+    peak = (np.asarray(grid.batch_sizes)[ck] * 1000 / latency).tolist()  # a replica's batch rate
+    host = ((grid.memory_gb[cg, ck] <= colocation.MEMORY_SPLIT * slot_memory_gb).tolist() if slot_memory_gb is not None
+            else [False] * len(cells))
+    power, cost = ([None if v != v else v for v in a[cg, ck].tolist()] for a in (grid.power_w, grid.cost_usd_per_hour))
+    latency, rate = latency.tolist(), rates[m[cells]].tolist()
+    for j, n in enumerate(cells.tolist()):
+        if cg[j] not in configs:
+            configs[cg[j]] = grid.configs[cg[j]]
+        w, x = members[m[n]], configs[cg[j]]
         replica_cap = slots // x.shards
-        peak = grid.batch_sizes[k[n]] * 1000 / grid.latency_ms[g[n], k[n]]  # a replica's batch rate
-        host = slot_memory_gb is not None and grid.memory_gb[g[n], k[n]] <= colocation.MEMORY_SPLIT * slot_memory_gb
         for unit, unit_rate, p99 in load.units(n, n in pooled, n in alone):
             out.setdefault(w, []).append(Option(
-                workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[k[n]],
-                slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=int(np.ceil(rates[m[n]] / unit_rate - 1e-9)),
-                max_replicas=replica_cap // unit, latency_ms=float(grid.latency_ms[g[n], k[n]]), job_hours=None,
-                power_w=nan_to_none(grid.power_w[g[n], k[n]]),
-                cost_usd_per_hour=nan_to_none(grid.cost_usd_per_hour[g[n], k[n]]), unit=unit, p99_ms=p99,
-                idle_share=float(1 - unit_rate / unit / peak) if host else None))
+                workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[ck[j]],
+                slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=math.ceil(rate[j] / unit_rate - 1e-9),
+                max_replicas=replica_cap // unit, latency_ms=latency[j], job_hours=None, power_w=power[j],
+                cost_usd_per_hour=cost[j], unit=unit, p99_ms=p99,
+                idle_share=float(1 - unit_rate / unit / peak[j]) if host[j] else None))
     return out
 
 
@@ -333,8 +381,7 @@ def _meets(values: np.ndarray, op: str, bound: np.ndarray) -> np.ndarray:
 
 def _latency_slos(workloads: list[FleetWorkload]) -> np.ndarray:
     """Each service's tightest latency bound (NaN: none)."""
-    return np.array([min((c.value for c in _bounds(x) if c.metric == Metric.LATENCY and c.op == "<="),
-                         default=np.nan) for x in workloads])
+    return np.array([x.tightest_latency_ms for x in workloads])
 
 
 @dataclass
@@ -501,17 +548,22 @@ def _best_per_group(groups: np.ndarray, columns: list[np.ndarray]) -> set[int]:
     column (lower is better; unknown is worst), ties to the next columns and then the cell's
     position; the cells' positions, each once."""
     values = [np.where(np.isnan(c), np.inf, c) for c in columns]
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    sizes = np.diff(np.r_[starts, len(groups)])
+    if len(groups) and groups[0] == groups[-1]:  # one group (a job's rows on a pool): small, sorted in Python
+        rows = list(zip(*(v.tolist() for v in values), range(len(groups))))
+        return {min(rows, key=lambda row: (row[j], *row[:j], *row[j + 1:]))[-1] for j in range(len(values))}
     chosen: set[int] = set()
     for j in range(len(values)):
-        # Only the cells at their group's best on column j can win it: sort those alone.
-        tied = np.flatnonzero(values[j] == np.repeat(np.minimum.reduceat(values[j], starts), sizes))
-        keys = [v[tied] for v in values[:j] + values[j + 1:]]
-        order = tied[np.lexsort((tied, *reversed(keys), groups[tied]))]  # the last key sorts first
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = groups[order][1:] != groups[order][:-1]
-        chosen.update(order[first].tolist())
+        # Keep the cells at their group's best on column j, then on each next column in
+        # turn (a linear pass each, over fewer cells every time); the first left wins.
+        tied = np.arange(len(groups))
+        for column in values[j:j + 1] + values[:j] + values[j + 1:]:
+            labels, v = groups[tied], column[tied]
+            starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+            tied = tied[v == np.repeat(np.minimum.reduceat(v, starts), np.diff(np.r_[starts, len(tied)]))]
+            if len(tied) == len(starts):
+                break  # one cell left per group
+        labels = groups[tied]
+        chosen.update(tied[np.r_[True, labels[1:] != labels[:-1]]].tolist())
     return chosen
 
 

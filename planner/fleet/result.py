@@ -23,8 +23,9 @@ ASSUMPTIONS = [
 
 
 def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]], objective: str,
-               report: FleetSolverReport, catalog, running=None) -> FleetPlan:
-    """The plan of ``placed`` (option -> replicas) on ``fleet`` (a FleetModel)."""
+               report: FleetSolverReport, catalog, running=None, notes: list[str] = ()) -> FleetPlan:
+    """The plan of ``placed`` (option -> replicas) on ``fleet`` (a FleetModel); ``notes`` are
+    assumptions this plan adds (a budgeted option build)."""
     workloads, pools, options = fleet.workloads, fleet.pools, fleet.options
     mine: dict[int, list[int]] = defaultdict(list)
     for i in sorted(placed):
@@ -53,7 +54,7 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
         power_w=sum(p for p in power if p is not None), cost_usd_per_hour=sum(c for c in cost if c is not None),
         cost_known=all(c is not None for c in cost))
     return FleetPlan(objective=objective, assignments=assignments, unplaced=unplaced, utilisation=utilisation,
-                     totals=totals, solver=report, assumptions=ASSUMPTIONS, catalog_hash=catalog.digest,
+                     totals=totals, solver=report, assumptions=[*ASSUMPTIONS, *notes], catalog_hash=catalog.digest,
                      replan=running.changes(fleet, placed) if running else None)
 
 
