@@ -145,7 +145,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(floor_note(defaults, candidates.left_out))
     if is_default:
         assumptions.append("no objective stated: minimised cost per hour (configurations with a known price first), "
-                           "then latency, then power")
+                           "then the fewest devices, then latency, then power")
     if objective[0] == "throughput":
         assumptions.append("throughput is maximised per replica; replicas are added only to meet a throughput bound")
     if inventory is not None:

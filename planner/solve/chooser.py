@@ -19,7 +19,7 @@ Constraints
 Objective (lexicographic)
     1. the request's objective (default: minimise cost per hour);
        throughput is maximised per replica, power and cost are deployment totals;
-    2. tie-breakers: those the request names ("cheapest, then fastest"), then cost, latency,
+    2. tie-breakers: those the request names ("cheapest, then fastest"), then cost, devices, latency,
        power (those not already used), then fewest replicas;
     3. the lowest row index, so ties always resolve the same way.
     Exactly one row is chosen, so the deployment's value on every level is the chosen row's:
