@@ -62,6 +62,13 @@ class Flag(_Frozen):
     source: str | None = None
 
 
+class Architecture(_Frozen):
+    """A chip's architecture generation and the page that names it."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    source: str
+
+
 class Placement(StrEnum):
     CLOUD = "cloud"
     ON_PREM = "on-prem"
@@ -91,6 +98,8 @@ class Device(_Frozen):
     device_class: Literal["cpu", "gpu", "npu", "tpu", "fpga"]
     form_factor: Literal["datacenter", "workstation", "edge", "mobile"]
     family: str | None = None
+    architecture: Architecture | None = Field(None, description="the chip's architecture generation (e.g. "
+                                              "'nvidia-hopper'): devices of one reach peak alike on a kind of model")
     vendor_tags: list[str] = Field(default_factory=list, description="other vendor tags it answers to, e.g. 'arm'")
     aliases: list[str] = Field(default_factory=list)
     peak: dict[Literal["fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4"], Figure] = Field(

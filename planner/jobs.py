@@ -96,7 +96,7 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     linked = device.max_group is not None and devices <= device.max_group.value and share == 1.0
     scaling = 1.0 if devices == 1 else (t.scaling_linked if linked else t.scaling_unlinked)
     rate = (device.peak[precision].value * 1e12 * factors.efficiency(device, precision)
-            * factors.structure_multiplier(model.structure)
+            * factors.structure_multiplier(model.structure, device)
             * devices * scaling * share)
     per_sample = _flops_per_sample(model, factors) * (t.dp_sgd_overhead if job.dp else 1.0)
     samples = job.records * job.epochs

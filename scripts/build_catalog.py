@@ -67,6 +67,7 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
     entry = {
         "id": dev_id, "vendor": vendor, "vendor_name": row["vendor"], "name": row["model"],
         "device_class": row["class"], "form_factor": row["form_factor"], "family": family,
+        "architecture": extra.get("architecture"),
         "vendor_tags": EXTRA_VENDOR_TAGS.get(dev_id, []), "aliases": extra.get("aliases", []),
         "peak": peak, "peak_int8_sparse": sparse, "headline_ai_perf": row["headline_ai_perf"] or None,
         "memory_gb": extra.get("memory_gb", number(row["memory_gb"])),

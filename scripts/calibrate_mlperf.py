@@ -20,11 +20,16 @@ The parameters, each shared by many rows (never one per row):
   figures say so);
 - ``structure_efficiency`` and ``structure_activation_mb_per_gflop``: what depthwise-separable
   and transformer models reach relative to dense convolutions, and their activation traffic;
+- ``architecture_structure_efficiency``: the same ratio's own multiple on one chip architecture
+  (Hopper, Ampere, Qualcomm AI 100), only where at least three rows of that structure on that
+  architecture constrain it, shrunk towards the global figure;
 - ``step_overhead_ms`` (per class) and ``device_overhead_ms`` (per device with two or more
   batch-1 rows): the fixed cost of one inference; with ``layer_launch_ms`` (per class) and
   ``device_layer_launch_ms`` (per device with three or more batch-1 rows), the cost of each
   weighted layer's launch, the batch-1 floor: fixed + layers x per-layer;
 - ``latency_mode_batches``: how far batch 1 falls short of throughput-mode efficiency, per class;
+- ``latency_mode_max_gflop``: the most work a sample counts with in that shortfall (a large input
+  fills the device better by itself), constrained by batch-1 rows of models above it;
 - ``prefill_efficiency`` and ``bandwidth_efficiency``: prefill's share of peak relative to
   the device's, and the share of memory bandwidth decode reaches.
 
@@ -72,9 +77,11 @@ PRIOR_SD = {"compute_efficiency": 1.0, "precision_efficiency": 0.5, "device_effi
             "structure_efficiency": 0.7, "structure_activation_mb_per_gflop": 1.0, "step_overhead_ms": 1.5,
             "device_overhead_ms": 0.7, "layer_launch_ms": 1.0, "device_layer_launch_ms": 1.0,
             "latency_mode_batches": 1.0, "device_latency_mode_batches": 0.7,
-            "prefill_efficiency": 0.5, "bandwidth_efficiency": 0.3, "latency_mode_batches_per_core": 1.0}
+            "prefill_efficiency": 0.5, "bandwidth_efficiency": 0.3, "latency_mode_batches_per_core": 1.0,
+            "architecture_structure_efficiency": 0.3, "latency_mode_max_gflop": 1.0}
 MIN_ROWS = 2  # a (device, precision) or a device's floor gets its own parameter only with this many rows
 MIN_LAUNCH_ROWS = 3  # a device's per-layer cost: only with this many batch-1 rows
+MIN_ARCHITECTURE_ROWS = 3  # an (architecture, structure) gets its own parameter only with this many rows
 
 
 @dataclass
@@ -215,6 +222,9 @@ def parameters(rows: list[Row], factors, predicted_precision: dict[int, str]) ->
     structures = sorted({(r.model.structure.value if r.model.structure else "dense-conv") for r in rows
                          if r.model.kind.value != "autoregressive"})
     params += [("structure_efficiency", (s,)) for s in structures if s != "dense-conv"]
+    on_architecture = Counter(key for r in rows if (key := architecture_structure(r)) is not None)
+    params += [("architecture_structure_efficiency", key) for key, n in sorted(on_architecture.items())
+               if n >= MIN_ARCHITECTURE_ROWS]
     params += [("structure_activation_mb_per_gflop", (s,)) for s in structures]
     floors = Counter(r.device.id for r in rows if r.batch_one)
     params += [("step_overhead_ms", (c,)) for c in sorted({r.device.device_class for r in rows if r.batch_one})]
@@ -227,14 +237,17 @@ def parameters(rows: list[Row], factors, predicted_precision: dict[int, str]) ->
                if n >= MIN_ROWS and load_catalog().device(d).cores is None]
     if any(r.batch_one and r.device.cores is not None for r in rows):
         params.append(("latency_mode_batches_per_core", ()))
+    if any(r.batch_one and r.model.kind.value != "autoregressive" for r in rows):
+        params.append(("latency_mode_max_gflop", ()))
     if any(r.what == "ttft_ms" or r.prompt for r in rows):
         params.append(("prefill_efficiency", ()))
     params.append(("bandwidth_efficiency", ()))
     return params
 
 
-def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, str]) -> dict[str, int]:
-    """How many rows each parameter's value depends on."""
+def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, str], cap: float) -> dict[str, int]:
+    """How many rows each parameter's value depends on (the latency-mode cap: the batch-1 rows
+    of samples larger than ``cap``, its fitted value, whose predictions it sets)."""
     counts: Counter = Counter()
     for i, r in enumerate(rows):
         cls, dev, p = r.device.device_class, r.device.id, predicted_precision.get(i)
@@ -244,17 +257,38 @@ def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, st
                 ("bandwidth_efficiency", ())]
         if not auto:
             keys += [("structure_efficiency", (structure,)), ("structure_activation_mb_per_gflop", (structure,))]
+            keys.append(("architecture_structure_efficiency", architecture_structure(r)))
         if r.batch_one:
             keys += [("step_overhead_ms", (cls,)), ("device_overhead_ms", (dev,)), ("latency_mode_batches", (cls,)),
                      ("device_latency_mode_batches", (dev,))]
             if r.device.cores is not None:
                 keys.append(("latency_mode_batches_per_core", ()))
+            if not auto and sample_gflops(r) > cap:
+                keys.append(("latency_mode_max_gflop", ()))
         if r.launch_bound:
             keys += [("layer_launch_ms", (cls,)), ("device_layer_launch_ms", (dev,))]
         if auto and (r.what in ("ttft_ms", "tokens_per_s")):
             keys.append(("prefill_efficiency", ()))
         counts.update(k for k in keys if k in params)
     return {label(k): counts[k] for k in params}
+
+
+def architecture_structure(row: Row) -> tuple[str, str] | None:
+    """(architecture, structure) of a single-pass row on a device of known architecture, for a
+    structure other than the dense convolutions every efficiency is relative to."""
+    structure = row.model.structure.value if row.model.structure else "dense-conv"
+    if row.model.kind.value == "autoregressive" or structure == "dense-conv" or row.device.architecture is None:
+        return None
+    return row.device.architecture.name, structure
+
+
+def sample_gflops(row: Row) -> float:
+    """One sample's work as the model predicts it: an encoder's at the tokens the row runs."""
+    model = row.model
+    if not model.sequence_tokens:
+        return model.gflops.value
+    tokens = row.prompt or (model.request and model.request.mean_tokens) or model.sequence_tokens
+    return model.gflops.value * tokens / model.sequence_tokens
 
 
 def label(param) -> str:
@@ -281,6 +315,8 @@ def get(factors, param) -> float:
         return max(factors.latency_batches(load_catalog().device(key[0])), 0.01)
     if table == "structure_efficiency":
         return factors.structure_multiplier(key[0])
+    if table == "architecture_structure_efficiency":
+        return factors.architecture_structure_efficiency.get(key[0], {}).get(key[1], 1.0)
     if table == "structure_activation_mb_per_gflop":
         return factors.activation_mb(key[0])
     if table in ("step_overhead_ms", "latency_mode_batches"):
@@ -296,14 +332,14 @@ def with_values(factors, params, values: np.ndarray):
               for name in ("compute_efficiency", "precision_efficiency", "device_efficiency", "structure_efficiency",
                            "structure_activation_mb_per_gflop", "step_overhead_ms", "device_overhead_ms",
                            "layer_launch_ms", "device_layer_launch_ms", "latency_mode_batches",
-                           "device_latency_mode_batches")}
+                           "device_latency_mode_batches", "architecture_structure_efficiency")}
     for (table, key), value in zip(params, values):
         value = float(value)
         if table in ("compute_efficiency", "structure_efficiency", "structure_activation_mb_per_gflop",
                      "step_overhead_ms", "device_overhead_ms", "layer_launch_ms", "device_layer_launch_ms",
                      "latency_mode_batches", "device_latency_mode_batches"):
             tables[table][key[0]] = value
-        elif table in ("precision_efficiency", "device_efficiency"):
+        elif table in ("precision_efficiency", "device_efficiency", "architecture_structure_efficiency"):
             tables[table].setdefault(key[0], {})[key[1]] = value
         else:
             update[table] = min(value, 1.0) if table == "bandwidth_efficiency" else value
@@ -430,7 +466,7 @@ def leave_one_source_out(rows: list[Row], factors) -> dict:
 
 
 def document(rows, start, fitted, params, precision, before, after, loso) -> dict:
-    counts = constraining_rows(rows, params, precision)
+    counts = constraining_rows(rows, params, precision, fitted.latency_mode_max_gflop)
     sha = hashlib.sha256(MLPERF.read_bytes() + PUBLISHED.read_bytes()).hexdigest()[:16]
     fitted_rows: dict[str, dict[str, int]] = defaultdict(dict)
     for param in params:
@@ -451,6 +487,8 @@ def document(rows, start, fitted, params, precision, before, after, loso) -> dic
         "device_efficiency": {d: {p: round(min(v, 1.0), 4) for p, v in sorted(t.items())}
                               for d, t in sorted(fitted.device_efficiency.items())},
         "structure_efficiency": {s: round(v, 4) for s, v in sorted(fitted.structure_efficiency.items())},
+        "architecture_structure_efficiency": {a: {s: round(v, 4) for s, v in sorted(t.items())}
+                                              for a, t in sorted(fitted.architecture_structure_efficiency.items())},
         "structure_activation_mb_per_gflop": {s: round(v, 4) for s, v in
                                               sorted(fitted.structure_activation_mb_per_gflop.items())},
         "step_overhead_ms": {c: round(v, 4) for c, v in sorted(fitted.step_overhead_ms.items())},
@@ -461,6 +499,7 @@ def document(rows, start, fitted, params, precision, before, after, loso) -> dic
         "device_latency_mode_batches": {d: round(v, 4) for d, v in
                                         sorted(fitted.device_latency_mode_batches.items())},
         "latency_mode_batches_per_core": round(fitted.latency_mode_batches_per_core, 4),
+        "latency_mode_max_gflop": round(fitted.latency_mode_max_gflop, 2),
         "prefill_efficiency": round(fitted.prefill_efficiency, 4),
         "bandwidth_efficiency": round(fitted.bandwidth_efficiency, 4),
         "fitted_rows": {k: dict(sorted(v.items())) for k, v in sorted(fitted_rows.items())},

@@ -65,6 +65,41 @@ def test_latency_mode_spreads_one_sample_thinly_over_many_cores():
     assert factors.latency_batches(xeon) == pytest.approx(factors.latency_mode_batches_per_core * 56)
 
 
+def test_latency_mode_idle_work_stops_growing_past_a_samples_cap():
+    # A large input (an 800x800 detector) fills each layer's units by itself: its batch-1 idle
+    # work is the cap's, not L times its own FLOPs, while a small model's is L times its own.
+    t4 = load_catalog().device("nvidia-t4")
+    factors = load_factors().model_copy(update={"latency_mode_max_gflop": 100.0, "device_overhead_ms": {},
+                                                "step_overhead_ms": {"gpu": 0.0}, "device_layer_launch_ms": {},
+                                                "layer_launch_ms": {"gpu": 0.0},
+                                                "device_latency_mode_batches": {t4.id: 2.0}})
+    for gflops, idle in ((10.0, 2 * 10.0), (1000.0, 2 * 100.0)):
+        grid = Grid([Config(tiny("work", gflops), t4, "int8", "cloud")], [1, 1024], factors)
+        per_sample_s = grid.latency_ms[0, 1] / 1000 / (1024 + idle / gflops)  # work alone, per sample
+        assert grid.latency_ms[0, 0] / 1000 == pytest.approx(per_sample_s * (1 + idle / gflops), rel=1e-6)
+    uncapped = factors.model_copy(update={"latency_mode_max_gflop": None})
+    big = Grid([Config(tiny("work", 1000.0), t4, "int8", "cloud")], [1], uncapped).latency_ms[0, 0]
+    capped = Grid([Config(tiny("work", 1000.0), t4, "int8", "cloud")], [1], factors).latency_ms[0, 0]
+    assert big == pytest.approx(capped * 3 / 1.2)  # (1 + 2) samples of work against 1 + 0.2
+
+
+def test_an_architecture_reaches_its_own_share_of_peak_on_transformers():
+    catalog = load_catalog()
+    hopper, ampere = catalog.device("nvidia-h100-sxm-80gb"), catalog.device("nvidia-a100-sxm-80gb")
+    base = load_factors()
+    factors = base.model_copy(update={"architecture_structure_efficiency": {"nvidia-hopper": {"transformer": 1.25}}})
+    assert factors.structure_multiplier("transformer", hopper) == pytest.approx(
+        1.25 * base.structure_efficiency["transformer"])
+    assert factors.structure_multiplier("transformer", ampere) == base.structure_efficiency["transformer"]
+    assert factors.structure_multiplier("dense-conv", hopper) == base.structure_multiplier("dense-conv")
+    bert, resnet = catalog.model("bert-large"), catalog.model("resnet50")
+    configs = [Config(bert, hopper, "fp16", "cloud"), Config(resnet, hopper, "fp16", "cloud")]
+    plain = Grid(configs, [1024], base.model_copy(update={"architecture_structure_efficiency": {}}))
+    own = Grid(configs, [1024], factors)
+    assert own.throughput_rps[0, 0] / plain.throughput_rps[0, 0] == pytest.approx(1.25, rel=0.02)
+    assert own.throughput_rps[1, 0] == pytest.approx(plain.throughput_rps[1, 0])  # convolutions unchanged
+
+
 def test_kv_cache_of_a_grouped_query_model_follows_its_architecture():
     # Llama 3 8B: 32 layers x 8 KV heads x 128 head dim x 2 (K and V) x 2 bytes = 128 KiB per token
     one = estimate("llama-3-8b", "nvidia-h100-sxm-80gb", "fp16", 1, prompt_tokens=1000, output_tokens=24)

@@ -42,6 +42,7 @@ class PerfFactors(BaseModel):
     precision_efficiency: dict[str, dict[str, float]] = {}
     device_efficiency: dict[str, dict[str, float]] = {}
     structure_efficiency: dict[str, float] = {}
+    architecture_structure_efficiency: dict[str, dict[str, float]] = {}
     bandwidth_efficiency: float
     step_overhead_ms: dict[str, float]
     device_overhead_ms: dict[str, float] = {}
@@ -51,6 +52,7 @@ class PerfFactors(BaseModel):
     latency_mode_batches: dict[str, float] = {}
     device_latency_mode_batches: dict[str, float] = {}
     latency_mode_batches_per_core: float | None = None
+    latency_mode_max_gflop: float | None = None  # None: a sample's idle work grows with all its FLOPs
     prefill_efficiency: float = 1.0
     idle_fraction_of_tdp: float
     memory_power_share: float
@@ -99,9 +101,14 @@ class PerfFactors(BaseModel):
             return f"efficiency fitted to {rows or 'some'} measurement(s) of this device in {precision}"
         return f"{device.device_class} prior efficiency for {precision} (no fitted data for {device.id})"
 
-    def structure_multiplier(self, structure: str | None) -> float:
-        """How much of a dense network's efficiency a model of this compute structure reaches."""
-        return self.structure_efficiency.get(structure or "dense-conv", 1.0)
+    def structure_multiplier(self, structure: str | None, device: Device | None = None) -> float:
+        """How much of a dense network's efficiency a model of this compute structure reaches: the
+        global figure, times its architecture's own where measurements on that architecture
+        constrain it (Hopper's tensor cores reach more of peak on transformers than on convolutions)."""
+        structure = structure or "dense-conv"
+        architecture = device and device.architecture and device.architecture.name
+        own = self.architecture_structure_efficiency.get(architecture, {}).get(structure, 1.0) if architecture else 1.0
+        return self.structure_efficiency.get(structure, 1.0) * own
 
     def activation_mb(self, structure: str | None) -> float:
         """Activation traffic per GFLOP for a compute structure (the global prior when not fitted)."""
@@ -128,8 +135,9 @@ class PerfFactors(BaseModel):
         return self.structure_layers.get(structure, 0.0), f"{structure} prior (no published count)"
 
     def latency_batches(self, device: Device) -> float:
-        """Latency mode: batch b costs b + this many samples. Fitted per device, else per core for a
-        CPU that states its cores (one sample is spread over more cores less well), else per class."""
+        """Latency mode: batch b costs b + this many samples (each counted up to
+        ``latency_mode_max_gflop``). Fitted per device, else per core for a CPU that states its
+        cores (one sample is spread over more cores less well), else per class."""
         if device.id in self.device_latency_mode_batches:
             return self.device_latency_mode_batches[device.id]
         if device.cores is not None and self.latency_mode_batches_per_core is not None:
@@ -168,10 +176,11 @@ def _read(name: str) -> dict:
 
 
 CALIBRATED = ("compute_efficiency", "precision_efficiency", "device_efficiency", "structure_efficiency",
+              "architecture_structure_efficiency",
               "bandwidth_efficiency", "step_overhead_ms", "device_overhead_ms", "layer_launch_ms",
               "device_layer_launch_ms", "latency_mode_batches",
-              "device_latency_mode_batches", "latency_mode_batches_per_core", "prefill_efficiency",
-              "structure_activation_mb_per_gflop", "fitted_rows")
+              "device_latency_mode_batches", "latency_mode_batches_per_core", "latency_mode_max_gflop",
+              "prefill_efficiency", "structure_activation_mb_per_gflop", "fitted_rows")
 
 
 def load_factors(calibrated: bool = True, user: bool = True) -> PerfFactors:

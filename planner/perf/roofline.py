@@ -267,7 +267,6 @@ class Grid:
             "cap_scale": lambda d: _fitted_cap_scale(d, f),
         })
         model = t.model_columns({
-            "structure": lambda m: f.structure_multiplier(m.structure and m.structure.value),
             "auto": lambda m: m.kind == ModelKind.AUTOREGRESSIVE,
             "params": lambda m: figure_or_nan(m.params_m) * 1e6,
             "gflops": lambda m: figure_or_nan(m.gflops),
@@ -278,11 +277,12 @@ class Grid:
             "layers": lambda m: f.layers(m)[0],
         })
         auto = model["auto"] > 0
+        gflops = model["gflops"] * cls._sequence_share(t, auto)
         shapes = [llm.shape(m, f) if m.kind == ModelKind.AUTOREGRESSIVE else None for m in t.models]
         columns = {
             "shards": shards,
             "chips": np.where(auto, 1.0, device["chips"]),
-            "peak": raw * np.minimum(1.0, dense * model["structure"]),
+            "peak": raw * np.minimum(1.0, dense * cls._structure(t, f)),
             "prefill_peak": raw * np.minimum(1.0, dense * f.prefill_efficiency),
             "bandwidth": modes["bandwidth"] * 1e9 * device["bandwidth_share"] * shards * share,
             "link": np.where(shards > 1, device["link"], np.nan),
@@ -292,7 +292,9 @@ class Grid:
             "bpp": _column([f.bytes_per_param[p] for p in t.precisions])[t.precision],
             "kv_bpe": _column([f.kv_bytes(p) for p in t.precisions])[t.precision],
             "params": model["params"],
-            "gflops": model["gflops"] * cls._sequence_share(t, auto),
+            "gflops": gflops,
+            "latency_gflops": gflops if f.latency_mode_max_gflop is None else np.minimum(gflops,
+                                                                                      f.latency_mode_max_gflop),
             "act_mb": model["act_mb"],
             "overhead": (device["overhead"] + device["launch"] * model["layers"]) / 1000,
             "latency_batches": device["latency_batches"],
@@ -332,6 +334,15 @@ class Grid:
         """Fraction of peak per configuration on dense work: its (device, precision)'s, gathered."""
         table = np.array([[f.efficiency(d, p) for p in t.precisions] for d in t.devices])
         return table[t.device, t.precision][:, None]
+
+    @staticmethod
+    def _structure(t: ConfigTable, f: PerfFactors) -> np.ndarray:
+        """Each configuration's structure multiplier (its model's structure on its device's
+        architecture), from a small device x structure table."""
+        names = sorted({m.structure.value if m.structure else "dense-conv" for m in t.models})
+        table = np.array([[f.structure_multiplier(s, d) for s in names] for d in t.devices])
+        of_model = np.array([names.index(m.structure.value if m.structure else "dense-conv") for m in t.models])
+        return table[t.device, of_model[t.model]][:, None]
 
     def _correct(self, corrections: dict) -> None:
         """Measured cells take the measured figures; the rest of a measured configuration
@@ -558,8 +569,10 @@ def _single_pass(c: dict[str, np.ndarray], b: np.ndarray) -> tuple[np.ndarray, n
     """Single-pass and diffusion models: one step per batch. Returns (seconds, compute seconds,
     memory seconds) per batch.
 
-    - compute: a batch of b costs b + ``latency_batches`` samples at the reached efficiency
-      (latency mode: one sample cannot fill the device); a multi-chip card puts a batch on
+    - compute: a batch of b costs its work plus ``latency_batches`` samples' worth of idle work
+      at the reached efficiency (latency mode: one sample cannot fill the device), a sample
+      counting there with at most ``latency_mode_max_gflop`` (``latency_gflops``: a large input
+      fills each layer's units better by itself); a multi-chip card puts a batch on
       min(b, chips) of its chips;
     - memory: the weights (unless they sit in on-chip SRAM) and the activations;
     - a device without DRAM streams the weights that do not fit its SRAM from the host over
@@ -569,7 +582,7 @@ def _single_pass(c: dict[str, np.ndarray], b: np.ndarray) -> tuple[np.ndarray, n
     chips = c["chips"]
     used = np.minimum(b, chips) / chips if (chips > 1).any() else 1.0  # 1.0: every batch uses its one chip
     flops = c["gflops"] * 1e9
-    compute = (b + c["latency_batches"]) * flops / (c["peak"] * used)
+    compute = (b * flops + c["latency_batches"] * c["latency_gflops"] * 1e9) / (c["peak"] * used)
     weights = c["params"] * c["bpp"]
     resident = c["sram"] >= weights  # False where the SRAM size is unknown
     activations = b * c["gflops"]  # then x act_mb x 1e6 x bpp / 4, in place
