@@ -131,3 +131,30 @@ def test_a_level_whose_first_try_ends_before_any_solution_is_solved_in_the_rest_
                                        budget_s=5.0, warm_start=lambda *args: asked.append(args))
     assert result is not None and result.status == "OPTIMAL"
     assert result.values == (7, 0)
+
+
+def test_a_level_that_reaches_a_bound_known_beforehand_is_proven_there():
+    """Eleven pigeons, ten holes: placing ten is easy, proving eleven impossible is hard
+    for a search without the LP. Told the bound (ten), the level stops at the first plan
+    that reaches it and counts as proven, where CP-SAT alone would search on."""
+    from planner.solve.chooser import optimise_in_order
+    from planner.solve.cpsat import cp_model
+
+    cp = cp_model()
+    model = cp.CpModel()
+    holes, pigeons = range(10), range(11)
+    x = {(p, h): model.new_bool_var(f"x{p}_{h}") for p in pigeons for h in holes}
+    for p in pigeons:
+        model.add_at_most_one([x[p, h] for h in holes])
+    for h in holes:
+        model.add_at_most_one([x[p, h] for p in pigeons])
+    placed = cp.LinearExpr.sum(list(x.values()))
+    solver = cp.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 0
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.symmetry_level = 0
+    solver.parameters.max_time_in_seconds = 30.0
+    result = optimise_in_order(cp, model, solver, [(placed, "maximize")], bounds=(10,))
+    assert solver.best_objective_bound > 10  # CP-SAT itself has not proven it
+    assert result.status == "OPTIMAL" and result.values == (10,) and result.gaps == (0.0,)

@@ -66,6 +66,9 @@ Search
     starts from and the plan returned when the limit leaves no time to solve. When it
     meets every SLO any option mix can meet, level 1 is proven without a solve (its bound
     is reached), and likewise the served-rate level when it serves every rate in full.
+    These bounds (and every running workload kept) are also handed to each level's search:
+    a solution that reaches one ends the level at once as proven, where CP-SAT's own LP
+    bound is weaker and it would search on, so the time goes to the levels after it.
     The SLO level, or a linear tie-breaker level, that CP-SAT has not proven in a fifth of
     its time goes on from a MIP start (SCIP; a tie-breaker over the plans that keep every
     workload's outcome above; see planner.fleet.start): CP-SAT alone rarely improves on its
@@ -272,6 +275,14 @@ class FleetModel:
                 total += self.weight[w]
         return total
 
+    def known_bounds(self, levels: list[Level]) -> tuple[int | None, ...]:
+        """A bound on each level known without the solver (None: none): the SLO level's
+        (``met_bound``), every running workload kept, every rate served in full. A level
+        that reaches it is proven there and then."""
+        known = {"running workloads kept in place": len(self.kept),
+                 _describe("throughput"): sum(self.wanted[w] for w in self.served)}
+        return (self.met_bound(), *(known.get(level.name) for level in levels[1:]))
+
     def met_expression(self):
         """Workloads meeting their SLOs, weighted so that priorities are strict."""
         return self.cp.LinearExpr.weighted_sum(list(self.met.values()), [self.weight[w] for w in self.met])
@@ -371,7 +382,8 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
         result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
                                    keep=fleet.variables(), budget_s=budget.left() - reserve,
                                    settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
-                                   share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None)
+                                   share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None,
+                                   bounds=fleet.known_bounds(levels))
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first
         report = _report(levels, "FEASIBLE", [_gap(fleet.met_value(first), fleet.met_bound())], options, settings)

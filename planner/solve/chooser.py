@@ -394,7 +394,7 @@ def new_solver(cp, settings: SolverSettings):
 
 def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=(), budget_s: float | None = None,
                       settled: tuple[int, ...] = (), timings: list[float] | None = None,
-                      share: float = 1.0, warm_start=None) -> OrderedResult | None:
+                      share: float = 1.0, warm_start=None, bounds: tuple[int | None, ...] = ()) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
     (a lexicographic objective). None when the first level solved has no solution. Each
     level starts from the previous level's solution on the variables ``keep`` (a warm
@@ -409,7 +409,11 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
     each solved level's seconds. ``warm_start(depth, assignment, seconds)``, when given, may
     return a better solution (values of ``keep``) than ``assignment`` to go on with level
     ``depth`` from, when CP-SAT alone has not proven it in a part of its time; it takes
-    some of the ``seconds`` left to the level."""
+    some of the ``seconds`` left to the level.
+
+    ``bounds`` holds, per level, a bound on its value known without the solver (None:
+    none): a solution that reaches it is optimal, so the search stops there, and the time
+    CP-SAT would spend proving it from a weaker bound of its own goes to the next levels."""
     start = time.perf_counter()
     status_name, values, gaps, assignment, solved = "OPTIMAL", [], [], (), False
     walls: list[float] = []  # every solve's wall time: less time left than the shortest is not worth a level
@@ -428,10 +432,12 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
                 left = budget_s
             solver.parameters.max_time_in_seconds = max(left * (1.0 if depth == len(levels) - 1 else share), 0.0)
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
+        known = bounds[depth] if depth < len(bounds) else None
+        callback = None if known is None else _stop_at_bound(cp, known)
         if warm_start:
-            status = _solve_started(cp, model, solver, keep, warm_start, depth, walls)
+            status = _solve_started(cp, model, solver, keep, warm_start, depth, walls, callback)
         else:
-            status = solver.solve(model)
+            status = solver.solve(model, callback)
         walls.append(solver.wall_time)
         if timings is not None:
             timings.append(solver.wall_time)
@@ -441,11 +447,14 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
             status_name = "FEASIBLE"
             break
         solved = True
-        if status == cp.FEASIBLE:
-            status_name = "FEASIBLE"
         best = round(solver.objective_value)
         values.append(best)
-        gaps.append(abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value)))
+        if best == known:  # stopped at a bound known to hold: proven
+            gaps.append(0.0)
+        else:
+            gaps.append(abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value)))
+            if status == cp.FEASIBLE:
+                status_name = "FEASIBLE"
         # Fixing a level at a value reached but not proven optimal keeps the next levels feasible.
         model.add(expr == best)
         assignment = tuple(solver.value(var) for var in keep)
@@ -470,22 +479,44 @@ def set_hints(model, variables, values) -> None:
 PROBE_SHARE = 0.2
 
 
-def _solve_started(cp, model, solver, keep, warm_start, depth: int, walls: list[float]):
+def _stop_at_bound(cp, bound: int):
+    """A CP-SAT solution callback that stops the search at a solution whose objective value
+    reaches ``bound``, known to hold: it is optimal, whatever CP-SAT's own bound says. Its
+    ``reached`` says whether it did."""
+
+    class StopAtBound(cp.CpSolverSolutionCallback):
+        reached = False
+
+        def on_solution_callback(self) -> None:
+            if round(self.objective_value) == bound:
+                self.reached = True
+                self.stop_search()
+
+    return StopAtBound()
+
+
+def _solve_started(cp, model, solver, keep, warm_start, depth: int, walls: list[float], callback=None):
     """Solve one level: CP-SAT alone for a part of its time; when that proves nothing, from
     ``warm_start``'s better solution (if any) for the rest (see ``optimise_in_order``). The
     first solve's wall time goes to ``walls``."""
     allotted, begun = solver.parameters.max_time_in_seconds, time.perf_counter()
     solver.parameters.max_time_in_seconds = allotted * PROBE_SHARE
-    status = solver.solve(model)
-    walls.append(solver.wall_time)
-    if status not in (cp.FEASIBLE, cp.UNKNOWN):
+    status = solver.solve(model, callback)
+    probe = solver.wall_time
+    walls.append(probe)
+    if status not in (cp.FEASIBLE, cp.UNKNOWN) or (callback is not None and callback.reached):
         return status
     if status == cp.FEASIBLE:  # else the probe ended before a solution (loading a large model takes a while)
         current = tuple(solver.value(var) for var in keep)
         better = warm_start(depth, current, allotted - (time.perf_counter() - begun))
         set_hints(model, keep, better or current)
-    solver.parameters.max_time_in_seconds = max(allotted - (time.perf_counter() - begun), 0.0)
-    return solver.solve(model)
+        # The solve after the start gets at least the probe's time, even past the level's
+        # share: loading a large model is most of it, and a solve stopped before its first
+        # solution would lose the level (at 1000 x 50 SCIP overran its time by 0.3 s).
+        solver.parameters.max_time_in_seconds = max(allotted - (time.perf_counter() - begun), probe)
+    else:
+        solver.parameters.max_time_in_seconds = max(allotted - (time.perf_counter() - begun), 0.0)
+    return solver.solve(model, callback)
 
 
 def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings: SolverSettings,
