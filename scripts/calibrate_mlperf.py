@@ -17,7 +17,8 @@ The parameters, each shared by many rows (never one per row):
 - ``precision_efficiency``: the same per (class, precision), shrunk towards the class's;
 - ``device_efficiency``: per (device, precision), only where at least two rows constrain it,
   shrunk towards its class and precision (a device without such rows keeps the prior, and its
-  figures say so);
+  figures say so); the device's other precisions take their class prior times its fitted
+  offset, so that the best over precisions cannot fall back to a prior the device's rows deny;
 - ``structure_efficiency`` and ``structure_activation_mb_per_gflop``: what depthwise-separable
   and transformer models reach relative to dense convolutions, and their activation traffic;
 - ``architecture_structure_efficiency``: the same ratio's own multiple on one chip architecture

@@ -217,3 +217,19 @@ def test_memory_sizes_are_binary_gigabytes():
     assert 80 < e.memory_gb <= a100.capacity_gb
     with pytest.raises(EstimateError, match="has 80 GB"):
         estimate("llama-2-7b", "nvidia-a100-sxm-80gb", "fp16", 64, prompt_tokens=128, output_tokens=2048)
+
+
+def test_a_device_fitted_in_one_precision_keeps_its_offset_in_the_others():
+    """A card that sustains less of its peak in fp8 does so in int8 too: its int8 efficiency is the
+    class's int8 prior times the card's fitted fp8 / class fp8 ratio, not the bare class prior
+    (which made the best-of-precisions prediction fall back to int8 at the prior)."""
+    catalog = load_catalog()
+    card, other = catalog.device("nvidia-h100-pcie-80gb"), catalog.device("nvidia-h100-sxm-80gb")
+    base = load_factors()
+    prior = {"gpu": {"fp8": 0.40, "int8": 0.50}}
+    factors = base.model_copy(update={"precision_efficiency": prior, "device_efficiency": {card.id: {"fp8": 0.30}}})
+    assert factors.efficiency(card, "fp8") == pytest.approx(0.30)
+    assert factors.efficiency(card, "int8") == pytest.approx(0.50 * 0.30 / 0.40)
+    assert factors.efficiency(other, "int8") == pytest.approx(0.50)  # no fitted data: the prior
+    assert "offset" in factors.efficiency_basis(card, "int8")
+    assert "no fitted data" in factors.efficiency_basis(other, "int8")

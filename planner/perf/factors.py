@@ -87,18 +87,37 @@ class PerfFactors(BaseModel):
 
     def efficiency(self, device: Device, precision: str) -> float:
         """Fraction of peak a (device, precision) reaches on dense work: the fitted figure where
-        measurements constrain it, else the device class's prior for the precision, else the class's."""
-        fitted = self.device_efficiency.get(device.id, {}).get(precision)
-        if fitted is not None:
-            return fitted
-        return self.precision_efficiency.get(device.device_class, {}).get(
-            precision, self.compute_efficiency[device.device_class])
+        measurements constrain it; else the device class's prior for the precision, times the
+        device's own offset from its class where other precisions of it are fitted (a device that
+        sustains less of its spec-sheet peak, a power-limited card's clocks, does so in every
+        precision); else the class's prior."""
+        fitted = self.device_efficiency.get(device.id, {})
+        if precision in fitted:
+            return fitted[precision]
+        return self._class_efficiency(device.device_class, precision) * self._device_offset(device)
+
+    def _class_efficiency(self, device_class: str, precision: str) -> float:
+        return self.precision_efficiency.get(device_class, {}).get(precision, self.compute_efficiency[device_class])
+
+    def _device_offset(self, device: Device) -> float:
+        """Geometric mean over a device's fitted precisions of fitted / class prior (1 when none)."""
+        fitted = self.device_efficiency.get(device.id)
+        if not fitted:
+            return 1.0
+        ratio = 1.0
+        for precision, value in fitted.items():
+            ratio *= value / self._class_efficiency(device.device_class, precision)
+        return ratio if len(fitted) == 1 else ratio ** (1 / len(fitted))
 
     def efficiency_basis(self, device: Device, precision: str) -> str:
         """Where ``efficiency`` comes from, for a figure's provenance."""
-        rows = self.fitted_rows.get("device_efficiency", {}).get(f"{device.id}/{precision}")
-        if precision in self.device_efficiency.get(device.id, {}):
+        fitted = self.device_efficiency.get(device.id, {})
+        if precision in fitted:
+            rows = self.fitted_rows.get("device_efficiency", {}).get(f"{device.id}/{precision}")
             return f"efficiency fitted to {rows or 'some'} measurement(s) of this device in {precision}"
+        if fitted:
+            return (f"{device.device_class} prior efficiency for {precision} times this device's fitted offset "
+                    f"from its class in {', '.join(sorted(fitted))}")
         return f"{device.device_class} prior efficiency for {precision} (no fitted data for {device.id})"
 
     def structure_multiplier(self, structure: str | None, device: Device | None = None) -> float:
