@@ -109,19 +109,14 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     if not is_default:
         _require_known_objective(grid, feasible_cells, objective)
-    # Every device's own front holds the overall front (an undominated cell is undominated on
-    # its device too), so the overall front is taken from the fronts per device.
-    per_device = pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas, per_device=True) \
-        if alternatives else feasible_cells
-    front = pareto_mask(grid, per_device, intent.constraints, objective, replicas)
-    if alternatives:  # the overall front is part of the fronts per device: predict each cell once
-        runner_up_rows = candidates.cells(per_device)
-        rows = [row for row, on_front in zip(runner_up_rows, front[per_device & grid.fits]) if on_front]
-    else:
-        runner_up_rows, rows = [], candidates.cells(front)
+    # With runner-ups, every device keeps its own front, which holds the overall optimum (an
+    # undominated cell is undominated on its device too): one Chooser answers the plan and then
+    # each runner-up. Without, the overall front is enough.
+    rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas,
+                                        per_device=bool(alternatives)))
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
-    solution = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency).best(
-        strict_objective=not is_default)
+    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency)
+    solution = chooser.best(strict_objective=not is_default)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
     row = rows[solution.row]
@@ -129,8 +124,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     metrics = _metrics(row, solution.replicas)
     checks = [ConstraintCheck(constraint=c, predicted=p, slack=s, binding=b)
               for c in intent.constraints for p, s, b in [check(c, row, solution.replicas)]]
-    alternatives = _alternatives(runner_up_rows, rows[solution.row], intent, objective, settings, solution.replicas,
-                                 catalog, alternatives, tie_breakers, concurrency)
+    alternatives = _alternatives(chooser, rows[solution.row], solution.replicas, catalog, alternatives, settings)
     alternatives += _near_misses(candidates, feasible_cells, intent, objective[0], objective[1],
                                  deployment_value(rows[solution.row], objective[0], solution.replicas),
                                  rows[solution.row], catalog)
@@ -314,20 +308,18 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
     return lines
 
 
-def _alternatives(rows: list[Estimate], chosen: Estimate, intent: Intent, objective, settings: SolverSettings,
-                  replicas: int, catalog: Catalog, count: int, tie_breakers,
-                  concurrency: int | None = None) -> list[Alternative]:
-    """Runner-ups on other devices, then near misses: better on the objective but breaking a bound."""
+def _alternatives(chooser: Chooser, chosen: Estimate, replicas: int, catalog: Catalog, count: int,
+                  settings: SolverSettings) -> list[Alternative]:
+    """Runner-ups on other devices: the plan's chooser asked again with the devices used so far forbidden."""
     out: list[Alternative] = []
     forbidden = (chosen.device_id,)
-    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency) if count else None
     for _ in range(count):
         if settings.skip("runner-ups"):
             break
         other = chooser.best(forbid_devices=forbidden)
         if other is None:
             break
-        row = rows[other.row]
+        row = chooser.rows[other.row]
         out.append(Alternative(choice=_choice(row, other.replicas, catalog), metrics=_metrics(row, other.replicas),
                                feasible=True, why_not=why_lost(other.levels, chosen, replicas, row, other.replicas)))
         forbidden += (row.device_id,)
