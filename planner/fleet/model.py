@@ -358,7 +358,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
                                 for w in range(len(workloads))})
     fleet = FleetModel(workloads, pools, options, running, mixed_pools)
     levels = fleet.levels(objective)
-    first = greedy_plan(fleet, running, mixed_pools)
+    first = greedy_plan(fleet, running, mixed_pools, budgeted=budgeted_note is not None)
     timings["first_plan_s"] = budget.elapsed()
     if budget.left() > 0.25 * settings.time_limit_s:  # worth it only with time left to solve the later levels
         first = improve(fleet, first, levels)
