@@ -92,11 +92,10 @@ def prompt_text(tokens: int) -> str:
 
 def client(url: str, api_key: str | None, timeout_s: float):
     """An OpenAI client for the server (no retries: a failed request is counted, not repeated)."""
-    import httpx
-    from openai import OpenAI
+    from openai import OpenAI, Timeout  # the client's own Timeout: its HTTP library differs between releases
 
     return OpenAI(base_url=url, api_key=api_key or "not-needed", max_retries=0,
-                  timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)))
+                  timeout=Timeout(timeout_s, connect=min(10.0, timeout_s)))
 
 
 def one_request(api, model: str, prompt: str, output_tokens: int, timeout_s: float,
