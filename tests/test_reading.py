@@ -194,6 +194,12 @@ def test_ruling_out_the_cloud_reads_as_on_prem_and_says_so(text):
     assert any("on-prem" in a for a in intent.assumptions) or "私有云" in text
 
 
+@pytest.mark.parametrize("text", ["Mixtral 8x7B for 64 concurrent users on our own GPUs",
+                                  "we run our own cluster; serve llama 3 8b"])
+def test_hardware_of_ones_own_reads_as_on_prem(text):
+    assert read(text).deployment.value == "on-prem"
+
+
 def test_devices_the_request_owns_become_owned_and_included():
     intent = read("I have 4 A100s and 2 L4s")
     assert [(d.device, d.count) for d in intent.hardware.owned] == [("nvidia-a100", 4), ("nvidia-l4", 2)]
