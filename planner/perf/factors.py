@@ -107,7 +107,7 @@ class PerfFactors(BaseModel):
         ratio = 1.0
         for precision, value in fitted.items():
             ratio *= value / self._class_efficiency(device.device_class, precision)
-        return ratio if len(fitted) == 1 else ratio ** (1 / len(fitted))
+        return ratio ** (1 / len(fitted))
 
     def efficiency_basis(self, device: Device, precision: str) -> str:
         """Where ``efficiency`` comes from, for a figure's provenance."""
@@ -146,10 +146,10 @@ class PerfFactors(BaseModel):
         catalog's (published or derived); for a text generator, 4 per transformer block of its
         architecture (fused QKV, attention output, fused gate/up, down projection); else its
         compute structure's prior."""
-        if model.architecture is not None and model.layers is None:
-            return 4.0 * model.architecture.layers, "derived (4 per transformer block of its architecture)"
         if model.layers is not None:
             return model.layers.value, model.layers.basis.value
+        if model.architecture is not None:
+            return 4.0 * model.architecture.layers, "derived (4 per transformer block of its architecture)"
         structure = model.structure.value if model.structure else "dense-conv"
         return self.structure_layers.get(structure, 0.0), f"{structure} prior (no published count)"
 
