@@ -362,7 +362,6 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     timings["first_plan_s"] = budget.elapsed()
     if budget.left() > 0.25 * settings.time_limit_s:  # worth it only with time left to solve the later levels
         first = improve(fleet, first, levels)
-    fleet.hint(first)
     solver = new_solver(fleet.cp, settings)
     # The full LP relaxation proves these knapsack-like levels optimal in a fraction of the
     # time the default search takes (measured: seconds instead of time-outs at 52 workloads).
@@ -379,6 +378,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     reserve = min(0.5, 0.05 * settings.time_limit_s)
     result = None
     if budget.left() - reserve > MIN_SOLVE_SHARE * settings.time_limit_s:  # else the greedy plan stands
+        fleet.hint(first)  # the search starts from the first plan (hinting 190k variables takes a moment)
         result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
                                    keep=fleet.variables(), budget_s=budget.left() - reserve,
                                    settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
