@@ -89,6 +89,16 @@ def test_device_names_give_catalog_ids():
     assert parse("detect objects on a Jetson Orin Nano", offline=True).hardware.include == ["nvidia-jetson-orin-nano-8gb"]
 
 
+def test_intel_npu_names_the_core_ultra_npu_not_every_intel_accelerator():
+    """Intel's name for the NPU in its Core Ultra processors is "Intel NPU"; Gaudi is an accelerator
+    card the catalog classes as npu too, and a request for an Intel NPU must not be planned on it."""
+    for text in ("classify images under 10 ms on an Intel NPU", "classify images on an Intel Core Ultra NPU"):
+        intent = parse(text, offline=True)
+        assert intent.hardware.include == ["intel-core-ultra-7-165h-npu"], text
+        assert intent.warnings == [], text
+    assert parse("classify images on a Core Ultra 9 285K", offline=True).hardware.include == []
+
+
 def test_precisions_or_better_and_negation():
     assert {p.value for p in parse("classify images, bf16 or better", offline=True).precisions} == \
         {"fp32", "tf32", "fp16", "bf16"}
