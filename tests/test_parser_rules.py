@@ -147,3 +147,15 @@ def test_malformed_numbers_give_a_typed_error_or_a_reading_never_a_crash(text):
         return
     records = intent.workload.dataset_records
     assert records is None or records >= 0
+
+
+def test_a_count_of_users_is_warned_about_wherever_it_stands():
+    """A number of users is no load; it is quoted as written, whatever follows it in the clause."""
+    for text, quoted in (("chatbot for 50 users on our own GPUs", "50 users"),
+                         ("chatbot for 50 internal users", "50 internal users"),
+                         ("聊天机器人，50个用户，用我们自己的GPU", "50个用户")):
+        intent = parse(text, offline=True)
+        assert intent.workload.concurrency is None, text
+        assert [w for w in intent.warnings if "number of users" in w] == \
+            [f"'{quoted}': a number of users is not a load; give requests per second or concurrent users to plan for it"], text
+    assert parse("chatbot for 50 concurrent users on our own GPUs", offline=True).warnings == []

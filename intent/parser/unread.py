@@ -23,6 +23,8 @@ from intent.parser.text import CLAUSE_BREAK, Workspace
 
 CLOUD_REGION = re.compile(r"(?<![a-z0-9])(?:us|eu|ap|sa|ca|me|af|cn|il|mx)-(?:east|west|north|south|central|"
                           r"northeast|southeast|northwest|southwest)-\d(?![a-z0-9])")
+#: The word after a count, and the one after that: "50 users", "50 internal users", "50个用户".
+PEOPLE_AFTER_COUNT = re.compile(r"\s*(?:个|位|名)?\s*([a-z-]+|用户|人)(?:\s+([a-z]+|用户|人))?")
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
 TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
 WHY_NOT_BOUND = {
@@ -111,11 +113,12 @@ def _quantities(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) 
 
 def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
     after = space.masked[q.end:q.end + 30]
-    people = re.match(r"\s*(?:[a-z-]+\s+)?([a-z]+|用户|人)", after)
-    if people and people.group(1) in lexicon["people_nouns"]:
+    people = PEOPLE_AFTER_COUNT.match(after)
+    nouns = [i for i, word in enumerate(people.groups() if people else (), 1) if word in lexicon["people_nouns"]]
+    if nouns:
         space.mark_read(q.start, q.end)
-        return [(f"'{_quote(space, q.start, q.end, 2)}': a number of users is not a load; give requests per second "
-                "or concurrent users to plan for it")]
+        quoted = space.text[q.start:q.end + people.end(nouns[0])]
+        return [f"'{quoted}': a number of users is not a load; give requests per second or concurrent users to plan for it"]
     device = lexicon.hardware_words.scan(after[:12])
     if device and device[0].start <= 1 and device[0].key.startswith("class:"):
         space.mark_read(q.start, q.end)
