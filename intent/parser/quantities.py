@@ -89,13 +89,19 @@ class Grammar:
 
     @cached_property
     def per_period(self) -> re.Pattern:
-        per = _alternation(self.lexicon["per_words"])
-        return re.compile(rf"\s*(?:{per})\s*(?P<period>{_bounded(self._period_index)})")
+        return re.compile(rf"\s*{self._per}(?P<period>{_bounded(self._period_index)})")
+
+    @cached_property
+    def _per(self) -> str:
+        """A per word and the space after it: a word ("per", "a", "each") is followed by a space, so
+        "as" is not "a s" (a second) and "$100 as a budget" is no hourly rate; "/" may touch the period."""
+        words = _alternation(w for w in self.lexicon["per_words"] if w != "/")
+        return rf"(?:/\s*|(?:{words})\s+)"
 
     @cached_property
     def item_rate(self) -> re.Pattern:
         items = _alternation([i for i in self.lexicon["throughput_items"] if str(i).isascii()])
-        return re.compile(rf"\s?(?:{items})\s*(?:per|/|an?|each|every)\s*(?P<period>{_bounded(self._period_index)})"
+        return re.compile(rf"\s?(?:{items})\s*{self._per}(?P<period>{_bounded(self._period_index)})"
                           rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})")
 
     @cached_property
