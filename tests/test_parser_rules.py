@@ -159,3 +159,24 @@ def test_a_count_of_users_is_warned_about_wherever_it_stands():
         assert [w for w in intent.warnings if "number of users" in w] == \
             [f"'{quoted}': a number of users is not a load; give requests per second or concurrent users to plan for it"], text
     assert parse("chatbot for 50 concurrent users on our own GPUs", offline=True).warnings == []
+
+
+def test_as_is_not_a_per_second():
+    """"a"/"an"/"per" name a period only with a space after them: "1M documents as a batch job" is
+    no rate of a million a second, and "$100 as a budget" no $360,000 an hour."""
+    assert parse("summarise 1M documents as a batch job", offline=True).constraints == []
+    cost = parse("summarise documents under $100 as a budget", offline=True).constraints
+    assert [(c.metric.value, c.value, c.unit) for c in cost] == [("cost", 100.0, "USD/h")]
+    for text, value in (("classify 500 images a second", 500.0), ("classify 500 images/s", 500.0),
+                        ("process 30 frames each second", 30.0)):
+        assert [(c.metric.value, c.value) for c in parse(text, offline=True).constraints] == [("throughput", value)]
+    assert parse("chatbot under $2 an hour", offline=True).constraints[0].value == 2.0
+
+
+def test_a_job_time_without_a_number_is_warned_about():
+    warned = parse("fine-tune Llama 3 8B on 50k examples overnight", offline=True)
+    assert [w for w in warned.warnings if "job time" in w] == \
+        ["'overnight': a job time without a number is not planned for; say 'within 12 hours' to bound the job"]
+    assert any("'通宵'" in w for w in parse("微调Llama 3 8B，通宵跑完", offline=True).warnings)
+    bounded = parse("overnight batch job: summarise 1M documents within 8 hours", offline=True)
+    assert [c.metric.value for c in bounded.constraints] == ["job_time"] and bounded.warnings == []

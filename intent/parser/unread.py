@@ -52,6 +52,15 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     return out
 
 
+def vague_job_time_warnings(lexicon: Lexicon, space: Workspace, job_time_read: bool) -> list[str]:
+    """A job's time said without a number ("overnight") bounds nothing; unless a stated job time
+    ("within 8 hours") does, the request is told so."""
+    if job_time_read:
+        return []
+    return _phrases(lexicon, space, "vague_job_times", "a job time without a number is not planned for; say "
+                                                       "'within 12 hours' to bound the job", context=False)
+
+
 def _quote(space: Workspace, start: int, end: int, words_after: int = 0) -> str:
     """The span as written, with up to ``words_after`` more words of its clause."""
     _, clause_end = space.clause_bounds(start)
