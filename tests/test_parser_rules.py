@@ -180,3 +180,9 @@ def test_a_job_time_without_a_number_is_warned_about():
     assert any("'通宵'" in w for w in parse("微调Llama 3 8B，通宵跑完", offline=True).warnings)
     bounded = parse("overnight batch job: summarise 1M documents within 8 hours", offline=True)
     assert [c.metric.value for c in bounded.constraints] == ["job_time"] and bounded.warnings == []
+
+
+def test_an_amount_per_period_is_warned_about_whole():
+    warnings = parse("transcribe 500 hours of audio per day on the cheapest hardware", offline=True).warnings
+    assert [w.split(":")[0] for w in warnings] == ["'500 hours of audio per day'"]
+    assert "requests per second" in warnings[0]

@@ -33,7 +33,12 @@ WHY_NOT_BOUND = {
     "job_time": "a duration with no limit word, so not a deadline for the job (say 'done within 12 hours')",
     "tokens": "a number of tokens that names no prompt or output (say '2k-token prompts' or '300-token answers')",
     "percent": "a percentage that is not an accuracy (availability and usage are not planned for)",
+    "volume": ("an amount of data per period is not a rate the planner reads; give the requests per second it "
+               "makes (e.g. '20 requests per second')"),
 }
+#: What makes an amount a volume per period: "500 hours of audio per day", "40 GB of video a day".
+VOLUME_PER_PERIOD = re.compile(r"(?:\s+of)?(?:\s+[a-z-]+){0,2}?\s+(?:per|a|an|each|every)\s+"
+                               r"(?:day|hour|week|month|minute|second)(?![a-z])")
 
 
 def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> list[str]:
@@ -114,8 +119,12 @@ def _quantities(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) 
         if q.kind == "bare":
             out += _counts(lexicon, space, q)
             continue
-        why = WHY_NOT_BOUND.get(q.kind, "not read as a bound here")
-        out.append(f"'{_quote(space, q.start, q.end, 3)}': {why}; ignored")
+        volume = VOLUME_PER_PERIOD.match(space.masked, q.end)
+        if volume:  # "500 hours of audio per day": an amount a day, not one bound
+            out.append(f"'{space.text[q.start:volume.end()]}': {WHY_NOT_BOUND['volume']}; ignored")
+        else:
+            why = WHY_NOT_BOUND.get(q.kind, "not read as a bound here")
+            out.append(f"'{_quote(space, q.start, q.end, 3)}': {why}; ignored")
         space.mark_read(q.start, q.end)
     return out
 
