@@ -186,3 +186,15 @@ def test_an_amount_per_period_is_warned_about_whole():
     warnings = parse("transcribe 500 hours of audio per day on the cheapest hardware", offline=True).warnings
     assert [w.split(":")[0] for w in warnings] == ["'500 hours of audio per day'"]
     assert "requests per second" in warnings[0]
+
+
+def test_a_name_that_runs_on_past_a_catalog_id_is_another_model():
+    """"DeepSeek-R1-Distill-Llama-70B" is a 70B Llama, not the 671B DeepSeek-R1 its name begins with:
+    it is kept as written with a warning; release words ("-Instruct") leave the model the same."""
+    for text in ("serve DeepSeek-R1-Distill-Llama-70B", "DeepSeek R1 Distill Llama 8B reasoning bot"):
+        intent = parse(text, offline=True)
+        assert intent.workload.model is None and intent.workload.model_as_written, text
+        assert any("not in the model catalog" in w for w in intent.warnings), text
+    assert parse("serve DeepSeek-R1-Distill-Qwen-32B", offline=True).workload.model == "deepseek-r1-distill-qwen-32b"
+    assert parse("serve deepseek-r1 for 20 concurrent users", offline=True).workload.model == "deepseek-r1"
+    assert parse("serve Llama-3.1-8B-Instruct", offline=True).workload.model == "llama-3.1-8b"

@@ -42,10 +42,12 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
     """The model the request names, in the order of the rules above."""
     for pattern, model_id, task in model_patterns(catalog):
         m = pattern.search(space.masked)
-        if m:
+        if m and not _names_another_model(lexicon, space.masked, m.end()):
             space.mask(m.start(), m.end())
             return ModelReading(model_id=model_id, task=task)
     for m in alias_phrases(catalog).scan(space.masked):
+        if _names_another_model(lexicon, space.masked, m.end):
+            continue
         space.mask(m.start, m.end)
         model = catalog.models[m.key]
         return ModelReading(model_id=model.id, task=model.task)
@@ -62,6 +64,14 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
             return ModelReading(model_id=model.id, task=model.task)
         return ModelReading(task=family_task, as_written=written, closest=suggest_models(written, catalog, 3, family_task))
     return ModelReading()
+
+
+def _names_another_model(lexicon: Lexicon, text: str, end: int) -> bool:
+    """True when the name runs on past a catalog id with words that make it another model:
+    "DeepSeek-R1-Distill-Llama-70B" is not deepseek-r1, while "Llama-3.1-8B-Instruct" is llama-3.1-8b."""
+    tail = text[end:_name_end(text, end, lexicon)]
+    same = lexicon["same_model_words"]
+    return any(word not in same and not re.fullmatch(r"v?\d+(?:\.\d+)*", word) for word in _tokens(tail))
 
 
 @lru_cache(maxsize=4)
