@@ -34,6 +34,10 @@ _SEPARATORS = re.compile(r"[\s_\-/:,;()\[\]]+")
 _WORD_THEN_NUMBER = re.compile(r"(?<=[^\W\d_]{2})(?=\d)")
 _ORG_PREFIX = re.compile(r"^[\w.-]+/(?=[\w.-]+$)")
 _UNIT = re.compile(r"^(b|m|k|gb|tb)$")
+#: Words that make a model another model (a fine-tune for another job or another modality):
+#: a fuzzy match never adds or drops one ("qwen2.5 coder 7b" is not qwen2.5-7b).
+IDENTITY_WORDS = frozenset({"coder", "code", "math", "vision", "vl", "distill", "guard", "embed", "embedding",
+                            "reward", "audio", "omni"})
 #: A fuzzy match must score at least this (0..1) to resolve.
 MIN_SCORE = 0.75
 
@@ -116,6 +120,8 @@ def _score(query: tuple[str, ...], key: tuple[str, ...]) -> float:
     q_words, k_words = set(_words(query)), set(_words(key))
     if q_words == k_words:
         return 1.0
+    if (q_words ^ k_words) & IDENTITY_WORDS:
+        return 0.0
     if q_words <= k_words or k_words <= q_words:
         return 0.85  # the name leaves out words ("rtx 4090") or adds some ("meta llama 3.1 8b turbo")
     return SequenceMatcher(None, " ".join(_words(query)), " ".join(_words(key))).ratio()

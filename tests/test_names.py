@@ -104,3 +104,12 @@ def test_tokens_split_words_from_numbers_but_keep_sizes_whole():
     assert tokens("Qwen3-30B-A3B") == ("qwen", "3", "30b", "a3b")
     assert tokens("mistral 7b v0.3") == ("mistral", "7b", "v0.3")
     assert tokens("Llama 3.1 70 B") == ("llama", "3.1", "70b")
+
+
+@pytest.mark.parametrize("name, base", [
+    ("Qwen2.5-Math-7B", "qwen2.5-7b"),             # a fine-tune for another job is another model
+    ("llama 3.1 8b vision", "llama-3.1-8b"),       # another modality too
+])
+def test_a_word_that_makes_another_model_is_never_matched_loosely(catalog, name, base):
+    assert resolve_model(name, catalog) != base
+    assert suggest_models(name, catalog, 1) == [base]  # still offered as the closest
