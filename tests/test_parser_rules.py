@@ -198,3 +198,13 @@ def test_a_name_that_runs_on_past_a_catalog_id_is_another_model():
     assert parse("serve DeepSeek-R1-Distill-Qwen-32B", offline=True).workload.model == "deepseek-r1-distill-qwen-32b"
     assert parse("serve deepseek-r1 for 20 concurrent users", offline=True).workload.model == "deepseek-r1"
     assert parse("serve Llama-3.1-8B-Instruct", offline=True).workload.model == "llama-3.1-8b"
+
+
+def test_a_stated_job_time_makes_a_bare_dollar_amount_the_jobs_total():
+    intent = parse("translate support tickets, batch of 2M tickets, finish within 6 hours, spend at most $300",
+                   offline=True)
+    assert [(c.metric.value, c.value, c.unit) for c in intent.constraints] == \
+        [("job_time", 6.0, "h"), ("job_cost", 300.0, "USD")]
+    assert not any("per hour" in a for a in intent.assumptions)
+    hourly = parse("translate tickets, under $3 an hour, done within 6 hours", offline=True)
+    assert [(c.metric.value, c.unit) for c in hourly.constraints] == [("cost", "USD/h"), ("job_time", "h")]

@@ -100,8 +100,21 @@ class ConstraintReader:
             bounds.extend(found)
             self.ops[q.start] = op
             previous = q
+        if not self.job and any(b.metric == "job_time" for b in bounds):
+            self._totals_of_the_job(bounds)
         constraints, spans, warnings = _merge(bounds, self.space.text)
         return ConstraintResult(constraints, self.assumptions, self.warnings + warnings, self.leading, spans)
+
+    def _totals_of_the_job(self, bounds: list[Bound]) -> None:
+        """A stated job time ("finish within 6 hours") makes the request a job, so a dollar amount
+        with no period ("spend at most $300") is the job's total, not a price per hour."""
+        self.job = True
+        bare = {q.start: q for q in self.quantities if q.kind == "cost" and q.needs_cue}
+        for b in bounds:
+            if b.metric == "cost" and b.start in bare:
+                b.metric = "job_cost"
+                if bare[b.start].note in self.assumptions:
+                    self.assumptions.remove(bare[b.start].note)
 
     def _bounds(self, q: Quantity, op: str | None, previous: Quantity | None) -> list[Bound]:
         if q.kind in ("percent", "bare"):
