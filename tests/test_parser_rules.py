@@ -208,3 +208,13 @@ def test_a_stated_job_time_makes_a_bare_dollar_amount_the_jobs_total():
     assert not any("per hour" in a for a in intent.assumptions)
     hourly = parse("translate tickets, under $3 an hour, done within 6 hours", offline=True)
     assert [(c.metric.value, c.unit) for c in hourly.constraints] == [("cost", "USD/h"), ("job_time", "h")]
+
+
+def test_an_input_size_is_no_count_and_is_warned_about():
+    intent = parse("classify 224x224 images at 1000 img/s", offline=True)
+    assert intent.workload.dataset_records is None  # it was read as 224 records
+    assert intent.warnings == ["'224x224': an input size is not planned for; each model is planned at the input "
+                               "size its catalog entry gives"]
+    video = parse("detect objects in 1920 x 1080 video at 30 fps", offline=True)
+    assert [w.split(":")[0] for w in video.warnings] == ["'1920 x 1080'"]
+    assert parse("serve Mixtral 8x7B", offline=True).warnings == []

@@ -201,7 +201,7 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     kind_matches = kinds.scan(space.masked)
     out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
-                           ("dataset_records", (rf"(?<![\d.])(?<!\d,)(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
+                           ("dataset_records", (rf"(?<![\d.])(?<!\d,)(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
                                                 rf"(?:[a-z-]+\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))")),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):

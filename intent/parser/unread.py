@@ -36,6 +36,8 @@ WHY_NOT_BOUND = {
     "volume": ("an amount of data per period is not a rate the planner reads; give the requests per second it "
                "makes (e.g. '20 requests per second')"),
 }
+#: An image or frame size: "224x224", "1920 × 1080" (a count of devices, "8x", names no second number).
+INPUT_SIZE = re.compile(r"(?<![\w.])[1-9]\d{1,4}\s?[x×]\s?[1-9]\d{1,4}(?:\s?(?:px|pixels?))?(?![\w.])")
 #: What makes an amount a volume per period: "500 hours of audio per day", "40 GB of video a day".
 VOLUME_PER_PERIOD = re.compile(r"(?:\s+of)?(?:\s+[a-z-]+){0,2}?\s+(?:per|a|an|each|every)\s+"
                                r"(?:day|hour|week|month|minute|second)(?![a-z])")
@@ -44,6 +46,7 @@ VOLUME_PER_PERIOD = re.compile(r"(?:\s+of)?(?:\s+[a-z-]+){0,2}?\s+(?:per|a|an|ea
 def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> list[str]:
     """Warnings for every requirement-like part of the request that no rule read."""
     out: list[str] = []
+    out += _input_sizes(space)
     out += _unknown_units(lexicon, space, quantities)
     out += _quantities(lexicon, space, quantities)
     out += _phrases(lexicon, space, "regions", "regions and data residency are not planned for; the plan may run "
@@ -153,6 +156,15 @@ def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str, context: b
         quoted = _context(space, m.start, m.end) if context else space.text[m.start:m.end]
         out.append(f"'{quoted}': {why}")
         space.mark_read(m.start, m.end)
+    return out
+
+
+def _input_sizes(space: Workspace) -> list[str]:
+    out = []
+    for m in INPUT_SIZE.finditer(space.masked):  # a task phrase may span it ("classify 224x224 images")
+        out.append(f"'{space.text[m.start():m.end()]}': an input size is not planned for; each model is planned "
+                   "at the input size its catalog entry gives")
+        space.mark_read(m.start(), m.end())
     return out
 
 
