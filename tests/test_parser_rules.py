@@ -218,3 +218,14 @@ def test_an_input_size_is_no_count_and_is_warned_about():
     video = parse("detect objects in 1920 x 1080 video at 30 fps", offline=True)
     assert [w.split(":")[0] for w in video.warnings] == ["'1920 x 1080'"]
     assert parse("serve Mixtral 8x7B", offline=True).warnings == []
+
+
+def test_a_count_of_cameras_is_warned_about_and_the_rate_kept_as_written():
+    """"16 cameras at 25 fps each" plans 25 fps (the corpus rule: counts of cameras are ignored),
+    and the warning says the count was not multiplied in."""
+    intent = parse("YOLOv8s on 16 RTSP cameras at 25 fps each on a single Jetson AGX Orin", offline=True)
+    assert [(c.metric.value, c.value) for c in intent.constraints] == [("throughput", 25.0)]
+    assert [w.split(":")[0] for w in intent.warnings] == ["'16 rtsp cameras'"]
+    assert "total rate" in intent.warnings[0]
+    assert any(w.startswith("'16路摄像头'") for w in parse("16路摄像头，目标检测", offline=True).warnings)
+    assert parse("transcribe 200 concurrent streams under 500 ms", offline=True).warnings == []

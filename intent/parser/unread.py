@@ -24,7 +24,7 @@ from intent.parser.text import CLAUSE_BREAK, Workspace
 CLOUD_REGION = re.compile(r"(?<![a-z0-9])(?:us|eu|ap|sa|ca|me|af|cn|il|mx)-(?:east|west|north|south|central|"
                           r"northeast|southeast|northwest|southwest)-\d(?![a-z0-9])")
 #: The word after a count, and the one after that: "50 users", "50 internal users", "50个用户".
-PEOPLE_AFTER_COUNT = re.compile(r"\s*(?:个|位|名)?\s*([a-z-]+|用户|人)(?:\s+([a-z]+|用户|人))?")
+PEOPLE_AFTER_COUNT = re.compile(r"\s*(?:个|位|名)?\s*([a-z-]+|用户|人|路摄像头|摄像头|路视频|路)(?:\s+([a-z]+|用户|人))?")
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
 TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
 WHY_NOT_BOUND = {
@@ -140,6 +140,12 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
         space.mark_read(q.start, q.end)
         quoted = space.text[q.start:q.end + people.end(nouns[0])]
         return [f"'{quoted}': a number of users is not a load; give requests per second or concurrent users to plan for it"]
+    sources = [i for i, word in enumerate(people.groups() if people else (), 1) if word in lexicon["source_nouns"]]
+    if sources:
+        space.mark_read(q.start, q.end)
+        quoted = space.text[q.start:q.end + people.end(sources[0])]
+        return [f"'{quoted}': a number of sources is not a load; the rates stated are planned as the whole load, so "
+                "give the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them"]
     device = lexicon.hardware_words.scan(after[:12])
     if device and device[0].start <= 1 and device[0].key.startswith("class:"):
         space.mark_read(q.start, q.end)
