@@ -229,3 +229,23 @@ def test_a_count_of_cameras_is_warned_about_and_the_rate_kept_as_written():
     assert "total rate" in intent.warnings[0]
     assert any(w.startswith("'16路摄像头'") for w in parse("16路摄像头，目标检测", offline=True).warnings)
     assert parse("transcribe 200 concurrent streams under 500 ms", offline=True).warnings == []
+
+
+def test_a_variant_word_after_a_device_name_names_another_device():
+    """"Apple M2 Ultra" is not the M2 and "RTX 4090 Ti" not the 4090: kept as unknown names, once each;
+    a device's own memory size ("RTX 4090 24GB") is part of its name and bounds nothing."""
+    for text, quoted in (("classify images on an Apple M2 Ultra", "apple m2 ultra"),
+                         ("classify images on a Mac Studio M2 Ultra", "mac studio m2 ultra"),
+                         ("classify images on an RTX 4090 Ti", "rtx 4090 ti")):
+        intent = parse(text, offline=True)
+        assert not any(d.startswith(("apple-m2", "nvidia-geforce")) for d in intent.hardware.include), text
+        assert [w.split(":")[0] for w in intent.warnings] == [f"'{quoted}'"], text
+    sized = parse("classify images on an RTX 4090 24GB", offline=True)
+    assert sized.hardware.include == ["nvidia-geforce-rtx-4090"] and sized.warnings == []
+    assert parse("classify images on a Jetson Orin Nano Super", offline=True).hardware.include == \
+        ["nvidia-jetson-orin-nano-8gb"]
+
+
+def test_a_named_runtime_is_warned_about():
+    warnings = parse("serve llama 3.1 8b with TensorRT-LLM on an H100", offline=True).warnings
+    assert [w.split(":")[0] for w in warnings] == ["'tensorrt-llm'"]

@@ -30,6 +30,8 @@ OTHER_MODEL_NUMBER = re.compile(r"[\s-]?(?:\d+[a-z+]?|zero|b\+)(?![\d.]*\s?(?:gb
 NAME_TOKEN = re.compile(r"[\s-]?([a-z0-9+]+)(?![\w.])")
 DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super", "sxm", "pcie", "nvl", "ti", "mini",
                              "orin", "xavier", "ada"})
+#: A memory size written right after a device's name: "RTX 4090 24GB", "A100 80 GB".
+MEMORY_IN_NAME = re.compile(r"[\s-]?(\d+)\s?gb?(?![a-z0-9])")
 #: Machines of several devices each: "两台8卡A100" (2 x 8), "2x8xH100", "two 8xH100 nodes".
 NODES_OF_DEVICES = re.compile(r"(?<![\d.,])(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:服务器\s*)?(\d+)\s*(?:卡|x|×|-gpu)\s*$")
 #: Largest count of one device a request may say it has.
@@ -60,12 +62,13 @@ def device_phrases(catalog: Catalog) -> PhraseSet:
 def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated) -> HardwareReading:
     """Include, exclude, owned and unknown devices; ``negated`` is the parser's negation test."""
     reading = HardwareReading()
-    devices = [m for m in device_phrases(catalog).scan(space.masked) if not _names_another_model(space.masked, m)]
+    devices = [m for m in device_phrases(catalog).scan(space.masked)
+               if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)]
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
         if count is not None:
             _own(reading, space, m.key, count, span)
-        space.mask(m.start, m.end)
+        space.mask(m.start, _memory_in_name(catalog, space.masked, m))
     reading.unknown = _unknown_devices(lexicon, space, catalog)
     mentions = [(m.start, m.end, m.key) for m in devices]
     for m in lexicon.words("not_hardware").scan(space.masked):
@@ -99,6 +102,25 @@ def _names(catalog: Catalog, device_or_family: str, selector: str) -> bool:
 def _names_another_model(text: str, m: Match) -> bool:
     """True when a name without digits is followed by a model number: "raspberry pi 4"."""
     return not re.search(r"\d", m.phrase) and bool(OTHER_MODEL_NUMBER.match(text, m.end))
+
+
+def _memory_in_name(catalog: Catalog, text: str, m: Match) -> int:
+    """Where a device's name ends: past a memory size that is the device's own ("RTX 4090 24GB",
+    "Jetson AGX Orin 64GB"), which names the device and bounds nothing."""
+    size = MEMORY_IN_NAME.match(text, m.end)
+    if size is None:
+        return m.end
+    devices = [catalog.devices[m.key]] if m.key in catalog.devices else \
+        [d for d in catalog.devices.values() if d.family == m.key]
+    return size.end() if any(d.memory_gb and d.memory_gb.value == float(size.group(1)) for d in devices) else m.end
+
+
+def _names_another_variant(text: str, m: Match) -> bool:
+    """True when a variant word follows a device name that none of the device's names holds:
+    "Apple M2 Ultra" is not the M2 and "RTX 4090 Ti" not the 4090 (a name that holds the word,
+    "H100 NVL", matched whole, being the longest)."""
+    after = NAME_TOKEN.match(text, m.end)
+    return bool(after) and after.group(1) in DEVICE_SUFFIXES
 
 
 def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int, int]]:
@@ -137,8 +159,11 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
     """Device-like names that are not catalog devices ("B200", "RTX 3090", "TPU v6e", "Jetson"),
     each with the closest catalog ids. A vendor or class word alone ("TPU", "Snapdragon") is not one."""
     text = space.masked
-    out = []
+    out: list[tuple[str, list[str]]] = []
+    last_end = 0
     for m in _device_families(lexicon).scan(text):
+        if m.start < last_end:
+            continue  # inside the name just read ("m2 ultra" in "mac studio m2 ultra")
         end, tokens = m.end, 0
         while tokens < 3 and (t := NAME_TOKEN.match(text, end)) and (
                 re.search(r"\d", t.group(1)) or t.group(1) in DEVICE_SUFFIXES):
@@ -148,6 +173,7 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
         written = space.text[m.start:end].strip()
         out.append((written, suggest_devices(written, catalog)))
         space.mark_read(m.start, end)
+        last_end = end
     return out
 
 

@@ -56,6 +56,9 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "unmodelled_methods", "this training method is not modelled: the job is planned as "
                                                           "full training, which needs more memory and compute",
                     context=False)
+    out += _phrases(lexicon, space, "runtime_names", "a runtime named in the request is not planned for; the plan "
+                                                     "picks the runtime for the device it chooses and names it",
+                    context=False)
     out += _scoped(lexicon, space)
     return out
 
