@@ -249,3 +249,12 @@ def test_a_variant_word_after_a_device_name_names_another_device():
 def test_a_named_runtime_is_warned_about():
     warnings = parse("serve llama 3.1 8b with TensorRT-LLM on an H100", offline=True).warnings
     assert [w.split(":")[0] for w in warnings] == ["'tensorrt-llm'"]
+
+
+def test_a_bound_in_one_word_is_read():
+    for text, metric, value in (("fraud scoring at 50k TPS, sub-millisecond", "latency", 1.0),
+                                ("classify images with sub-10ms latency", "latency", 10.0),
+                                ("chatbot with sub-second TTFT", "ttft", 1000.0),
+                                ("图像分类，亚毫秒级延迟", "latency", 1.0)):
+        bounds = [(c.metric.value, c.op, c.value) for c in parse(text, offline=True).constraints]
+        assert (metric, "<=", value) in bounds, text

@@ -16,6 +16,9 @@ from intent.parser.numbers import spell_out_numbers
 MASK = "#"
 #: Where a clause ends. A comma between a digit and three more digits is a thousands separator ("1,500").
 CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}(?!\d))|，|、(?=\D)|\.(?!\d)|\bbut\b|但是|同时")
+#: "sub-10ms", "sub-50 ms", "sub 2-second": a bound in one word, read as "under 10 ms".
+SUB_AMOUNT = re.compile(r"(?<![\w-])sub[\s-]?(\d+(?:\.\d+)?)\s?-?(ms|milliseconds?|s|secs?|seconds?|us|µs|"
+                        r"microseconds?)(?![\w-])")
 #: A count written against a name: "8xH100", "2x8xA100" (not "8x7b", a model size, nor "24xlarge").
 COUNT_TIMES_NAME = re.compile(r"(\d)x(?=[a-z])(?!large)")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ment", "ments")
@@ -77,6 +80,10 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)
+    text = SUB_AMOUNT.sub(r"under \1 \2", text)
+    for short, bound in lexicon["shorthands"].items():  # whole words; Chinese has no word breaks
+        edge = (r"(?<![\w-])", r"(?![\w-])") if short.isascii() else ("", "")
+        text = re.sub(rf"{edge[0]}{re.escape(short)}{edge[1]}", bound, text)
     text = re.sub(r"[a-z]{5,}", lambda m: _correct(m.group(0), lexicon), text)
     text = COUNT_TIMES_NAME.sub(r"\1x ", text)  # "8xh100" -> "8x h100", so the name is a word of its own
     return spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead)
