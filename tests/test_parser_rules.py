@@ -258,3 +258,14 @@ def test_a_bound_in_one_word_is_read():
                                 ("图像分类，亚毫秒级延迟", "latency", 1.0)):
         bounds = [(c.metric.value, c.op, c.value) for c in parse(text, offline=True).constraints]
         assert (metric, "<=", value) in bounds, text
+
+
+def test_a_model_given_by_its_size_alone_allows_the_catalog_models_of_that_size(catalog):
+    intent = parse("LLM inference on AMD only, 70B model, max throughput", offline=True)
+    assert intent.task == "text-generation" and intent.workload.model is None and intent.warnings == []
+    assert intent.workload.models and all(
+        0.85 <= catalog.models[m].params_m.value / 70_000 <= 1.15 for m in intent.workload.models)
+    assert any("no model named" in a and "70B" in a for a in intent.assumptions)
+    assert parse("部署一个70B模型，并发32", offline=True).workload.models == intent.workload.models
+    unknown = parse("serve a 3000B model", offline=True)
+    assert unknown.workload.models == [] and any("not in the model catalog" in w for w in unknown.warnings)

@@ -23,6 +23,11 @@ from hardware.names import resolve_model, suggest_models
 from intent.parser.lexicon import Lexicon, PhraseSet
 from intent.parser.text import Workspace
 
+#: A model given by its size alone: "a 70B model", "13B LLM", "7B-parameter model", "70B模型".
+SIZE_ONLY = re.compile(r"(?<![a-z0-9.])(?P<size>\d+(?:\.\d+)?)\s?b(?:illion)?(?:[\s-]+param(?:eter)?s?)?"
+                       r"(?:[\s-]+(?:models?|llms?|language models?|chat models?)(?![a-z])|\s?(?:大模型|模型))")
+#: How far a catalog model's size may be from a size written alone and still be that size.
+SIZE_TOLERANCE = 0.15
 #: What may follow a name that ends in a digit and still be the same family: a size letter ("yolov8" + "n").
 SIZE_TAIL = re.compile(r"[a-z]{1,2}")
 #: What may follow a name that ends in a letter: a version or size ("resnet" + "50", "yolo" + "v8n").
@@ -36,6 +41,7 @@ class ModelReading:
     task: str | None = None
     as_written: str | None = None
     closest: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelReading:
@@ -63,7 +69,27 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
             model = catalog.models[resolved]
             return ModelReading(model_id=model.id, task=model.task)
         return ModelReading(task=family_task, as_written=written, closest=suggest_models(written, catalog, 3, family_task))
-    return ModelReading()
+    return _models_of_a_size(space, catalog)
+
+
+def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:
+    """"a 70B model", "13B LLM", "70B模型": no name, only a size. The request then allows the
+    catalog's text generators within SIZE_TOLERANCE of it, and says which."""
+    m = SIZE_ONLY.search(space.masked)
+    if m is None:
+        return ModelReading()
+    size_b = float(m.group("size"))
+    models = sorted(model.id for model in catalog.models.values()
+                    if model.task == "text-generation" and model.params_m
+                    and abs(model.params_m.value / 1000 / size_b - 1) <= SIZE_TOLERANCE)
+    space.mask(m.start(), m.end())
+    written = space.text[m.start():m.end()]
+    if not models:
+        closest = suggest_models(written, catalog, 3, "text-generation")
+        return ModelReading(task="text-generation", as_written=written, closest=closest)
+    note = (f"'{written}': no model named; planned over the catalog's text generators of {size_b:g}B "
+            f"parameters (within {SIZE_TOLERANCE:.0%}): {', '.join(models)}")
+    return ModelReading(models=models, task="text-generation", notes=[note])
 
 
 def _names_another_model(lexicon: Lexicon, text: str, end: int) -> bool:

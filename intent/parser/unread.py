@@ -212,12 +212,18 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
     for cue in lexicon.words("only_cues").scan(space.masked):
         target = _next_words(text, cue.end) if cue.phrase not in ("only",) or not _ends_clause(text, cue.end) \
             else _previous_words(text, cue.start)
-        if target is None or space.is_read(*target[:2]):
+        if target is None or space.is_read(*target[:2]) or _last_word_read(space, target):
             continue
         span = (min(cue.start, target[0]), max(cue.end, target[1]))
         out.append(f"'{text[span[0]:span[1]].strip()}': not understood; nothing was limited to it")
         space.mark_read(*span)
     return out
+
+
+def _last_word_read(space: Workspace, target: tuple[int, int, str]) -> bool:
+    """"on AMD only": the word next to "only" was read (AMD is required), whatever came before it."""
+    last = re.search(r"\S+$", space.text[target[0]:target[1]])
+    return bool(last) and space.is_read(target[0] + last.start(), target[1])
 
 
 def _ends_clause(text: str, position: int) -> bool:
