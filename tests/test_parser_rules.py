@@ -204,6 +204,10 @@ def test_a_name_that_runs_on_past_a_catalog_id_is_another_model():
     ("serve DeepSeek-R1-Distill-Llama-70B", "deepseek-r1-distill-llama-70b"),
     ("DeepSeek R1 Distill Llama 8B reasoning bot", "deepseek-r1-distill-llama-8b"),
     ("我们有8张H100，部署DeepSeek-R1-Distill-Llama-70B，首token延迟不超过1秒", "deepseek-r1-distill-llama-70b"),
+    # an Ollama tag names its size: deepseek-r1:70b is the Llama distill, deepseek-r1:671b the MoE model
+    ("serve deepseek-r1:70b", "deepseek-r1-distill-llama-70b"),
+    ("serve deepseek-r1:7b", "deepseek-r1-distill-qwen-7b"),
+    ("serve deepseek-r1:671b", "deepseek-r1"),
     # the Coder models are not the general Qwen2.5 of the same size, and the general one stays itself
     ("Code completion with Qwen2.5 Coder 7B on an RTX 4090", "qwen2.5-coder-7b"),
     ("Qwen2.5-Coder 32B", "qwen2.5-coder-32b"),
