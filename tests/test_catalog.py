@@ -58,6 +58,21 @@ def test_accuracy_is_a_fraction_and_error_rates_are_turned_round(catalog):
     assert whisper.value == pytest.approx(1 - 0.020671) and whisper.basis == Basis.DERIVED
 
 
+
+@pytest.mark.parametrize("model, base", [
+    # each fine-tune keeps its base model's architecture, so a token costs the same KV cache
+    ("deepseek-r1-distill-llama-8b", "llama-3.1-8b"),
+    ("deepseek-r1-distill-llama-70b", "llama-3.3-70b"),
+    ("qwen2.5-coder-7b", "qwen2.5-7b"),
+    ("qwen2.5-coder-32b", "qwen2.5-32b"),
+])
+def test_fine_tunes_cache_as_much_per_token_as_their_base_model(catalog, model, base):
+    arch, base_arch = catalog.model(model).architecture, catalog.model(base).architecture
+    per_token = arch.layers * arch.kv_heads * arch.head_dim * 2 * 2  # K and V, 2 bytes each (bf16)
+    assert per_token == base_arch.layers * base_arch.kv_heads * base_arch.head_dim * 2 * 2
+    assert arch.kv_elements_per_token * 2 == per_token
+    assert (arch.hidden_size, arch.intermediate_size) == (base_arch.hidden_size, base_arch.intermediate_size)
+
 def test_unknown_ids_suggest_close_names(catalog):
     with pytest.raises(UnknownEntryError) as info:
         catalog.device("nvidia-h100-sxm")

@@ -189,12 +189,11 @@ def test_an_amount_per_period_is_warned_about_whole():
 
 
 def test_a_name_that_runs_on_past_a_catalog_id_is_another_model():
-    """"DeepSeek-R1-Distill-Llama-70B" is a 70B Llama, not the 671B DeepSeek-R1 its name begins with:
-    it is kept as written with a warning; release words ("-Instruct") leave the model the same."""
-    for text in ("serve DeepSeek-R1-Distill-Llama-70B", "DeepSeek R1 Distill Llama 8B reasoning bot"):
-        intent = parse(text, offline=True)
-        assert intent.workload.model is None and intent.workload.model_as_written, text
-        assert any("not in the model catalog" in w for w in intent.warnings), text
+    """"DeepSeek-R1-Distill-Mistral-24B" is not the 671B DeepSeek-R1 its name begins with: it is kept
+    as written with a warning; release words ("-Instruct") leave the model the same."""
+    intent = parse("serve DeepSeek-R1-Distill-Mistral-24B", offline=True)
+    assert intent.workload.model is None and intent.workload.model_as_written
+    assert any("not in the model catalog" in w for w in intent.warnings)
     assert parse("serve DeepSeek-R1-Distill-Qwen-32B", offline=True).workload.model == "deepseek-r1-distill-qwen-32b"
     assert parse("serve deepseek-r1 for 20 concurrent users", offline=True).workload.model == "deepseek-r1"
     assert parse("serve Llama-3.1-8B-Instruct", offline=True).workload.model == "llama-3.1-8b"
@@ -269,3 +268,25 @@ def test_a_model_given_by_its_size_alone_allows_the_catalog_models_of_that_size(
     assert parse("部署一个70B模型，并发32", offline=True).workload.models == intent.workload.models
     unknown = parse("serve a 3000B model", offline=True)
     assert unknown.workload.models == [] and any("not in the model catalog" in w for w in unknown.warnings)
+
+
+@pytest.mark.parametrize("text, model", [
+    # the R1 distills of Llama are Llama models, not the 671B DeepSeek-R1 their names begin with
+    ("serve DeepSeek-R1-Distill-Llama-70B", "deepseek-r1-distill-llama-70b"),
+    ("DeepSeek R1 Distill Llama 8B reasoning bot", "deepseek-r1-distill-llama-8b"),
+    ("我们有8张H100，部署DeepSeek-R1-Distill-Llama-70B，首token延迟不超过1秒", "deepseek-r1-distill-llama-70b"),
+    # an Ollama tag names its size: deepseek-r1:70b is the Llama distill, deepseek-r1:671b the MoE model
+    ("serve deepseek-r1:70b", "deepseek-r1-distill-llama-70b"),
+    ("serve deepseek-r1:7b", "deepseek-r1-distill-qwen-7b"),
+    ("serve deepseek-r1:671b", "deepseek-r1"),
+    # the Coder models are not the general Qwen2.5 of the same size, and the general one stays itself
+    ("Code completion with Qwen2.5 Coder 7B on an RTX 4090", "qwen2.5-coder-7b"),
+    ("Qwen2.5-Coder 32B", "qwen2.5-coder-32b"),
+    ("serve Qwen/Qwen2.5-Coder-32B-Instruct", "qwen2.5-coder-32b"),
+    ("qwen2.5-coder:7b for autocomplete", "qwen2.5-coder-7b"),
+    ("Qwen2.5-7B-Instruct", "qwen2.5-7b"),
+])
+def test_models_asked_for_by_name_resolve_to_their_catalog_ids(text, model):
+    intent = parse(text, offline=True)
+    assert intent.workload.model == model, text
+    assert not any("model catalog" in w for w in intent.warnings), text

@@ -94,7 +94,10 @@ def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:
 
 def _names_another_model(lexicon: Lexicon, text: str, end: int) -> bool:
     """True when the name runs on past a catalog id with words that make it another model:
-    "DeepSeek-R1-Distill-Llama-70B" is not deepseek-r1, while "Llama-3.1-8B-Instruct" is llama-3.1-8b."""
+    "DeepSeek-R1-Distill-Llama-70B" is not deepseek-r1, while "Llama-3.1-8B-Instruct" is llama-3.1-8b.
+    An Ollama tag glued on with a colon ("deepseek-r1:70b") names its own size: the aliases decide it."""
+    if re.match(r":\d", text[end:end + 2]):
+        return True
     tail = text[end:_name_end(text, end, lexicon)]
     same = lexicon["same_model_words"]
     return any(word not in same and not re.fullmatch(r"v?\d+(?:\.\d+)*", word) for word in _tokens(tail))
