@@ -32,7 +32,7 @@ from hardware.catalog import Catalog
 RELEASE_WORDS = frozenset({"instruct", "chat", "it", "hf", "model"})
 _SEPARATORS = re.compile(r"[\s_\-/:,;()\[\]]+")
 _WORD_THEN_NUMBER = re.compile(r"(?<=[^\W\d_]{2})(?=\d)")
-_ORG_PREFIX = re.compile(r"^[\w.-]+/(?=[\w.-]+$)")
+_ORG_PREFIX = re.compile(r"^[\w.-]+/(?=[^\W\d_][\w.-]*$)")  # "meta-llama/...", not the "/14" of "vit-l/14"
 _UNIT = re.compile(r"^(b|m|k|gb|tb)$")
 #: Words that make a model another model (a fine-tune for another job or another modality):
 #: a fuzzy match never adds or drops one ("qwen2.5 coder 7b" is not qwen2.5-7b).

@@ -290,3 +290,12 @@ def test_models_asked_for_by_name_resolve_to_their_catalog_ids(text, model):
     intent = parse(text, offline=True)
     assert intent.workload.model == model, text
     assert not any("model catalog" in w for w in intent.warnings), text
+
+
+def test_a_vision_transformer_is_named_with_its_patch_size():
+    """"ViT-B/16" is vit-b-16; "ViT-L/14" is not in the catalog and is not taken for it."""
+    assert parse("Train a ViT-B/16 on ImageNet for 300 epochs in under 3 days", offline=True).workload.model == \
+        "vit-b-16"
+    large = parse("classify images with ViT-L/14", offline=True)
+    assert large.workload.model is None and large.workload.model_as_written == "vit-l/14"
+    assert "closest: vit-b-16" in large.warnings[0]

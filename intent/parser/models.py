@@ -26,6 +26,8 @@ from intent.parser.text import Workspace
 #: A model given by its size alone: "a 70B model", "13B LLM", "7B-parameter model", "70B模型".
 SIZE_ONLY = re.compile(r"(?<![a-z0-9.])(?P<size>\d+(?:\.\d+)?)\s?b(?:illion)?(?:[\s-]+param(?:eter)?s?)?"
                        r"(?:[\s-]+(?:models?|llms?|language models?|chat models?)(?![a-z])|\s?(?:大模型|模型))")
+#: A number right after a size letter inside a name: the "/14" of "vit-l/14", the "-16" of "vit-b-16".
+SIZE_THEN_NUMBER = re.compile(r"[/_-]\d")
 #: How far a catalog model's size may be from a size written alone and still be that size.
 SIZE_TOLERANCE = 0.15
 #: What may follow a name that ends in a digit and still be the same family: a size letter ("yolov8" + "n").
@@ -111,7 +113,7 @@ def model_patterns(catalog: Catalog) -> list[tuple[re.Pattern, str, str]]:
         chunks = re.findall(r"[a-z]+|\d+(?:\.\d+)?[a-z]*", model.id)
         if len(chunks) < 2 or model.id.endswith("-mlperf"):
             continue
-        body = r"[\s-]*".join(re.escape(c) for c in chunks)
+        body = r"[\s/_-]*".join(re.escape(c) for c in chunks)  # "ViT-B/16" is vit-b-16
         out.append((re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), model.id, model.task))
     return sorted(out, key=lambda p: len(p[1]), reverse=True)
 
@@ -153,7 +155,8 @@ def _name_end(text: str, position: int, lexicon: Lexicon) -> int:
     while (m := token.match(text, position)) is not None:
         word = m.group(1).rstrip(".")
         is_family = bool(families.scan(word)) and families.scan(word)[0].end == len(word)
-        if not (re.search(r"\d", word) or word in lexicon["model_name_words"] or is_family):
+        size_letter = len(word) <= 2 and word.isalpha() and bool(SIZE_THEN_NUMBER.match(text, m.end()))  # "vit-l/14"
+        if not (re.search(r"\d", word) or word in lexicon["model_name_words"] or is_family or size_letter):
             break
         if text[m.start()] == "." and not word[0].isdigit():
             break  # a full stop, then the next sentence
