@@ -52,7 +52,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked."""
     import policies
     from planner.jobs import choose, setup, steps_of, training_rows, unplanned_bounds
-    from planner.perf.factors import load_factors, runtime_for
+    from planner.perf.factors import load_factors, training_runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
 
     factors = load_factors()
@@ -65,7 +65,8 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
         update={"differential_privacy": None})}), effects, row.device, row.placement, row.model.id)
     if job.dp:
         sections.append(policies.dp_sgd_section(intent, job.records, job.batch_size, steps, effects))
-    runtime = "PyTorch with Opacus (DP-SGD)" if job.dp else f"{runtime_for(row.device, row.model.kind.value, row.model.task).runtime} (training)"
+    trainer = training_runtime_for(row.device).runtime
+    runtime = f"{trainer} and Opacus (DP-SGD)" if job.dp else trainer
     choice = Choice(model_id=row.model.id, device_id=row.device.id, device_name=f"{row.device.vendor_name} {row.device.name}",
                     precision=row.precision, batch_size=row.batch_size, replicas=row.devices, placement=row.placement,
                     runtime=runtime, serving="training job")

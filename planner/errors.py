@@ -23,6 +23,14 @@ class MissingTaskError(PlanningError):
     hint = 'say what the model does, e.g. "classify images", "transcribe audio", "serve a chatbot"'
 
 
+class MissingDatasetError(MissingTaskError):
+    """A training or fine-tuning request says nothing of how much data it trains on."""
+
+    code = "missing-dataset"
+    hint = ('say how many records it trains on, e.g. "on 50k examples", "on 1.2M images", or name a public dataset '
+            'the parser knows (ImageNet, COCO, CIFAR-10)')
+
+
 class InfeasibleError(PlanningError):
     """No configuration meets every hard constraint; ``report`` says which conflict and what is reachable."""
 

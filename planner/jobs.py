@@ -19,9 +19,9 @@ import numpy as np
 
 from hardware import Catalog, Device, Inventory, ModelVariant
 from intent.schema import Intent, Metric
-from planner.errors import InfeasibleError, MissingTaskError, PlanningError
+from planner.errors import InfeasibleError, MissingDatasetError, MissingTaskError, PlanningError
 from planner.perf.cost import hourly_cost
-from planner.perf.factors import PerfFactors, load_factors
+from planner.perf.factors import PerfFactors, load_factors, training_runtime_for
 from planner.perf.roofline import figure_or_nan, nan_to_none
 from planner.search.candidates import PlacementRule, hardware_allows
 from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
@@ -65,7 +65,7 @@ def setup(intent: Intent, factors: PerfFactors) -> TrainingSetup:
     t = factors.training
     w = intent.workload
     if not w.dataset_records:
-        raise MissingTaskError("a training plan needs the dataset size")
+        raise MissingDatasetError("a training plan needs the dataset size")
     notes = []
     epochs = w.epochs or t.default_epochs
     if not w.epochs:
@@ -129,9 +129,14 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
     else:
         raise MissingTaskError("the request names no task or model to train")
     rows = []
+    cannot_train: dict[str, str] = {}
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
         if (inventory and item is None) or hardware_allows(device, intent, catalog) or device.memory_gb is None:
+            continue
+        trainer = training_runtime_for(device)
+        if trainer.runtime is None:
+            cannot_train[device.id] = trainer.why or "no training runtime"
             continue
         placements = [item.placement] if item else [p.value for p in device.placements]
         for placement in placements:
@@ -151,6 +156,14 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                                item.usd_per_hour if item else None, item.share if item else 1.0, item is not None)
                     if row is not None:
                         rows.append(row)
+    if not rows and cannot_train:
+        reasons = "; ".join(f"{device}: {why}" for device, why in cannot_train.items())
+        error = InfeasibleError(f"no device the request allows can train ({reasons})",
+                                InfeasibilityReport(reason=f"no device the request allows can train ({reasons})",
+                                                    candidates=0))
+        error.hint = ("allow a device that trains (a datacenter or workstation GPU, a TPU, Gaudi, Ascend 910 or a "
+                      "server CPU), then plan serving the trained model on the device you named")
+        raise error
     return rows
 
 

@@ -55,3 +55,30 @@ def test_training_words_are_read():
     intent = parse("train resnet50 on 1.2 million images for 90 epochs with batch size 1024", offline=True)
     assert intent.workload.kind.value == "training"
     assert (intent.workload.dataset_records, intent.workload.epochs, intent.workload.batch_size) == (1_200_000, 90, 1024)
+
+
+def test_a_job_is_planned_only_on_devices_that_train_and_names_their_framework():
+    """Edge modules and inference accelerators run trained models only: a job is never planned on
+    them, and one that names only such a device is refused with the reason and what to do."""
+    from planner import InfeasibleError
+    from planner.perf.factors import training_runtime_for
+
+    catalog = load_catalog()
+    intent = parse("train resnet18 on 50k images for 3 epochs", offline=True)
+    rows = training_rows(intent, catalog, [], setup(intent, load_factors()))
+    assert rows and all(training_runtime_for(r.device).runtime for r in rows)
+    assert not any(r.device.form_factor == "edge" for r in rows)
+    result = plan("train resnet18 on 50k images for 3 epochs", offline=True, record=False)
+    assert result.choice.runtime == training_runtime_for(catalog.device(result.choice.device_id)).runtime
+    with pytest.raises(InfeasibleError, match="can train") as refused:
+        plan("train resnet18 on 50k images on a Jetson Orin Nano", offline=True, record=False)
+    assert "plan serving the trained model" in refused.value.hint
+
+
+def test_a_named_public_dataset_gives_the_records():
+    intent = parse("Train a ViT-B/16 on ImageNet for 300 epochs in under 3 days", offline=True)
+    assert intent.workload.dataset_records == 1_281_167 and intent.workload.epochs == 300
+    assert any("imagenet" in a and "1,281,167" in a for a in intent.assumptions)
+    with pytest.raises(MissingTaskError, match="dataset size") as missing:
+        plan("train a ViT-B/16 for 300 epochs", offline=True, record=False)
+    assert "ImageNet" in missing.value.hint

@@ -57,7 +57,7 @@ def placement_names(plan) -> list[str]:
 def assignment_target(assignment, workload, item, catalog: Catalog, name: str | None = None) -> Target:
     """The Target of one placement (``workload``: the fleet workload; ``item``: its inventory
     pool; ``name``: its Kubernetes name, the workload's by default)."""
-    from planner.perf.factors import runtime_for
+    from planner.perf.factors import runtime_for, training_runtime_for
 
     model = catalog.model(assignment.model_id)
     device = catalog.device(assignment.device_id)
@@ -79,7 +79,7 @@ def assignment_target(assignment, workload, item, catalog: Catalog, name: str | 
     return Target(
         name=name or k8s_name(assignment.workload), model=model, device=device, precision=assignment.precision,
         batch_size=assignment.batch_size, replicas=assignment.replicas, layout=layout,
-        runtime=rule.runtime if training is None else f"{rule.runtime} (training)",
+        runtime=rule.runtime if training is None else training_runtime_for(device).runtime,
         serving=rule.serving if training is None else "training job",
         prompt_tokens=prompt, output_tokens=output, latency_ms=assignment.latency_ms or 0.0,
         latency_bound_ms=assignment.latency_slo_ms, memory_gb=0.0, catalog_hash="",

@@ -58,6 +58,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     model = read_models(lexicon, space, catalog)
     quantities = scan_quantities(lexicon, space)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
+    dataset_notes: list[str] = []
+    if workload["kind"] != "inference" and not workload.get("dataset_records"):
+        workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
     job = workload["kind"] != "inference" or bool(lexicon.words("job_words").scan(space.text))
     result = ConstraintReader(lexicon, space, quantities, job=job).read()
     shape = read_shape(lexicon, space, quantities)
@@ -66,7 +69,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + model.notes
+    assumptions += precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + model.notes + dataset_notes
     warnings += result.warnings + shape.warnings + hardware.notes
     objective, tie_breakers = None, []
     if objectives:

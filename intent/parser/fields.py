@@ -214,6 +214,18 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     return out
 
 
+def read_named_dataset(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:
+    """The training records of a public dataset the request names ("on ImageNet"), with a note."""
+    datasets = lexicon["named_datasets"]
+    found = PhraseSet({key: entry["names"] for key, entry in datasets.items()}).scan(space.masked)
+    if not found:
+        return None, []
+    entry = datasets[found[0].key]
+    space.mark_read(found[0].start, found[0].end)
+    return entry["records"], [f"'{found[0].phrase}': trains on {entry['records']:,} records, the {entry['what']}; "
+                              f"source: {entry['source']}"]
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: len(str(w)), reverse=True))
 

@@ -33,7 +33,7 @@ from planner.jobs import (
     training_precision,
     training_row,
 )
-from planner.perf.factors import PerfFactors
+from planner.perf.factors import PerfFactors, training_runtime_for
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid, nan_to_none
 from planner.search.candidates import (
     PlacementRule,
@@ -487,6 +487,9 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
     pool's replicas reach idle band ``top_band``; planner.fleet.colocation), and why there
     are none."""
     intent = workload.intent
+    trainer = training_runtime_for(device)
+    if trainer.runtime is None:
+        return [], [], f"{device.id} cannot train: {trainer.why}"
     precision = training_precision(device, intent, factors)
     if precision is None or device.memory_gb is None:
         return [], [], f"{device.id} trains in none of the allowed precisions"

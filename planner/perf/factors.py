@@ -190,6 +190,18 @@ class RuntimeRule(BaseModel):
         return all(getattr(device, field) == value for field, value in self.match.items())
 
 
+class TrainingRuntimeRule(BaseModel):
+    """The framework a device trains with; ``runtime`` None says it cannot train, and ``why``."""
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    match: dict[str, str]
+    runtime: str | None
+    docs: str | None = None
+    why: str | None = None
+
+    def applies(self, device: Device) -> bool:
+        return all(getattr(device, field) == value for field, value in self.match.items())
+
+
 def _read(name: str) -> dict:
     return packaged_yaml("planner", name)
 
@@ -232,6 +244,16 @@ def packaged_factors(calibrated: bool = True) -> PerfFactors:
 @lru_cache(maxsize=1)
 def load_runtimes() -> tuple[RuntimeRule, ...]:
     return tuple(RuntimeRule.model_validate(r) for r in _read("runtimes.yaml")["runtimes"])
+
+
+@lru_cache(maxsize=1)
+def load_training_runtimes() -> tuple[TrainingRuntimeRule, ...]:
+    return tuple(TrainingRuntimeRule.model_validate(r) for r in _read("runtimes.yaml")["training_runtimes"])
+
+
+def training_runtime_for(device: Device) -> TrainingRuntimeRule:
+    """The first training rule for a device (planner/data/runtimes.yaml training_runtimes)."""
+    return next(rule for rule in load_training_runtimes() if rule.applies(device))
 
 
 def runtime_for(device: Device, kind: str, task: str | None = None) -> RuntimeRule:
