@@ -299,3 +299,19 @@ def test_a_vision_transformer_is_named_with_its_patch_size():
     large = parse("classify images with ViT-L/14", offline=True)
     assert large.workload.model is None and large.workload.model_as_written == "vit-l/14"
     assert "closest: vit-b-16" in large.warnings[0]
+
+
+def test_an_amount_a_period_after_a_cost_word_is_money_in_dollars():
+    """"keep costs below 3k a month" has no currency; it is a monthly budget in US dollars, said so,
+    where "budget of 2000 per month" was read as 2000 requests a month."""
+    for text, value in (("Chatbot with Llama 3.1 8B, 30 RPS, keep costs below 3k a month", 3000 / 730),
+                        ("chatbot, budget of 2000 per month", 2000 / 730),
+                        ("chatbot, 成本每月不超过3000", 3000 / 730)):
+        intent = parse(text, offline=True)
+        cost = [c for c in intent.constraints if c.metric.value == "cost"]
+        assert [round(c.value, 6) for c in cost] == [round(value, 6)], text
+        assert any("US dollars are assumed" in a for a in intent.assumptions), text
+        assert not any(c.metric.value == "throughput" and c.value < 1 for c in intent.constraints), text
+    assert [c.metric.value for c in parse("classify 3k images an hour", offline=True).constraints] == ["throughput"]
+    dollars = parse("每月预算2190美元的聊天机器人", offline=True)
+    assert not any("currency" in a for a in dollars.assumptions)

@@ -9,7 +9,7 @@ the constraint rules' business.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from intent.parser.lexicon import Lexicon
@@ -23,6 +23,10 @@ NUMBER = re.compile(
     r"(?:e(?P<exp>[+-]?\d+)(?![a-z])|\s?\^\s?(?P<pow>[+-]?\d+))?"
 )
 RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
+
+
+#: How far (characters) before an amount with no currency a cost word makes it money.
+COST_WORD_REACH = 24
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,8 @@ class QuantityScanner:
             if text[prefix.start() - 1:prefix.start()] == "-" and value > 0:  # "-$1"
                 return self._cost(prefix.start() - 1, end, -value)
             return self._cost(start, end, value)
+        if money := self._money_without_currency(start, end, value):
+            return money
         if m := g.percent.match(text, end):
             return Quantity(start, m.end(), "percent", value)
         if m := g.rate_unit.match(text, end):
@@ -258,6 +264,21 @@ class QuantityScanner:
         if g.cn_rate_word.search(text, max(0, start - 6), start):  # 帧率30
             return Quantity(start, end, "throughput", value)
         return Quantity(start, end, "bare", value)
+
+    def _money_without_currency(self, start: int, end: int, value: float) -> Quantity | None:
+        """An amount a period with a cost word before it and no currency ("keep costs below 3k a
+        month", "成本每月不超过3000") is money: US dollars, as the assumptions say."""
+        if self.g.currency_suffix.match(self.text, end) or not self._cost_word_before(start) \
+                or not (self.g.per_period.match(self.text, end) or self._cn_period(start)):
+            return None
+        cost = self._cost(start, end, value)
+        note = "no currency was given, so US dollars are assumed"
+        return replace(cost, note=f"{cost.note}; {note}" if cost.note else note)
+
+    def _cost_word_before(self, start: int) -> bool:
+        """A cost word a few words before an amount in its clause ("costs below", "a budget of")."""
+        clause_start, _ = self.space.clause_bounds(start)
+        return bool(self.g.lexicon.words("cost_cues").scan(self.text[max(clause_start, start - COST_WORD_REACH):start]))
 
     def _cost(self, start: int, end: int, value: float) -> Quantity:
         g = self.g
