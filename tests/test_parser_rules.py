@@ -315,3 +315,12 @@ def test_an_amount_a_period_after_a_cost_word_is_money_in_dollars():
     assert [c.metric.value for c in parse("classify 3k images an hour", offline=True).constraints] == ["throughput"]
     dollars = parse("每月预算2190美元的聊天机器人", offline=True)
     assert not any("currency" in a for a in dollars.assumptions)
+
+
+def test_chips_made_in_china_name_the_catalogs_chinese_vendors():
+    intent = parse("聊天机器人，用Qwen2.5 7B，只能用国产芯片", offline=True)
+    assert intent.hardware.include == ["huawei"] and intent.warnings == []
+    assert any("'国产芯片'" in a and "huawei" in a for a in intent.assumptions)
+    assert parse("图像分类，不用国产芯片", offline=True).hardware.exclude == ["huawei"]
+    residency = parse("语音识别，延迟低于300毫秒，数据不能出境", offline=True)
+    assert [w.split(":")[0] for w in residency.warnings] == ["'数据不能出境'"]

@@ -69,7 +69,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + model.notes + dataset_notes
+    assumptions += precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
     warnings += result.warnings + shape.warnings + hardware.notes
     objective, tie_breakers = None, []
     if objectives:

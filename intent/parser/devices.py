@@ -45,6 +45,7 @@ class HardwareReading:
     owned: list[tuple[str, int]] = field(default_factory=list)
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (as written, closest ids)
     notes: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
@@ -75,8 +76,12 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         space.mask(m.start, m.end)
     for m in lexicon.hardware_words.scan(space.masked):
         space.mark_read(m.start, m.end)
-        selector = m.key.split(":", 1)[1]
-        if not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices):
+        kind, selector = m.key.split(":", 1)
+        if kind == "vendors":  # "国产芯片": each vendor it names
+            reading.assumptions.append(f"'{m.phrase}': read as the chips of {selector.replace(',', ', ')}, the "
+                                       "catalog's vendors of chips made in China")
+            mentions += [(m.start, m.end, vendor) for vendor in selector.split(",")]
+        elif not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices):
             mentions.append((m.start, m.end, selector))
     _sides(lexicon, space, sorted(mentions), reading, negated)
     for device, _ in reading.owned:
