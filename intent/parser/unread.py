@@ -56,6 +56,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "unmodelled_methods", "this training method is not modelled: the job is planned as "
                                                           "full training, which needs more memory and compute",
                     context=False)
+    out += _unnamed_machines(lexicon, space)
     out += _phrases(lexicon, space, "runtime_names", "a runtime named in the request is not planned for; the plan "
                                                      "picks the runtime for the device it chooses and names it",
                     context=False)
@@ -164,6 +165,19 @@ def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str, context: b
             continue
         quoted = _context(space, m.start, m.end) if context else space.text[m.start:m.end]
         out.append(f"'{quoted}': {why}")
+        space.mark_read(m.start, m.end)
+    return out
+
+
+def _unnamed_machines(lexicon: Lexicon, space: Workspace) -> list[str]:
+    """"on a laptop", "在手机上": a machine whose chip is not named ("an Apple M3 laptop" names it)."""
+    out = []
+    for m in lexicon.words("unnamed_machines").scan(space.masked):
+        before = re.search(r"(\S+)\s*$", space.text[max(0, m.start - 24):m.start])
+        if before and space.is_read(m.start - len(before.group(0)), m.start - len(before.group(0)) + len(before[1])):
+            continue  # a device or vendor named right before it ("an Apple M3 laptop", "a Snapdragon phone")
+        out.append(f"'{m.phrase}': a machine with no chip named is not planned on; name its chip "
+                   "(e.g. 'Apple M3', 'Core Ultra NPU', 'RTX 4090')")
         space.mark_read(m.start, m.end)
     return out
 
