@@ -47,7 +47,8 @@ class Catalog:
             raise UnknownEntryError("model", model_id, close_matches(model_id, self.models)) from None
 
     def models_for(self, task: str) -> list[ModelVariant]:
-        return [m for m in self.models.values() if m.task == task]
+        """The models that do ``task``, but the benchmark reference variants (planned only when named)."""
+        return [m for m in self.models.values() if m.task == task and not m.benchmark_reference]
 
     def selector_ids(self) -> set[str]:
         """Every id a hardware selector may name: devices and families."""

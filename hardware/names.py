@@ -212,7 +212,7 @@ def suggest_models(name: str, catalog: Catalog, n: int = 3, task: str | None = N
         return (tokens(model.id)[0] != query[0], task is not None and model.task != task, size_gap,
                 -spelling.get(model.id, 0.0), model.id)
 
-    models = [m for m in catalog.models.values() if not m.id.endswith("-mlperf")]
+    models = [m for m in catalog.models.values() if not m.benchmark_reference]
     return [m.id for m in sorted(models, key=rank)[:n]]
 
 

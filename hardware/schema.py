@@ -288,6 +288,12 @@ class ModelVariant(_Frozen):
     notes: str | None = None
 
     @property
+    def benchmark_reference(self) -> bool:
+        """An MLPerf reference variant ("-mlperf"): the benchmark's configuration, with its inputs
+        (KiTS19 CT volumes, OpenImages at 800x800); planned only when a request names it."""
+        return self.id.endswith("-mlperf")
+
+    @property
     def sequence_tokens(self) -> int | None:
         """The sequence length the model's FLOPs are published for, from its input description
         ('seq 384'); None when it states none."""

@@ -324,3 +324,17 @@ def test_chips_made_in_china_name_the_catalogs_chinese_vendors():
     assert parse("图像分类，不用国产芯片", offline=True).hardware.exclude == ["huawei"]
     residency = parse("语音识别，延迟低于300毫秒，数据不能出境", offline=True)
     assert [w.split(":")[0] for w in residency.warnings] == ["'数据不能出境'"]
+
+
+def test_a_machine_with_no_chip_named_is_warned_about():
+    warned = parse("transcribe meetings in real time on a laptop, under 15 W", offline=True)
+    assert [w.split(":")[0] for w in warned.warnings] == ["'laptop'"]
+    assert any(w.startswith("'手机'") for w in parse("在手机上做图像分类，延迟低于20毫秒", offline=True).warnings)
+    named = parse("classify images on an Apple M3 laptop", offline=True)
+    assert named.hardware.include == ["apple-m3-neural-engine"] and named.warnings == []
+
+
+def test_benchmark_reference_models_are_planned_only_when_named(catalog):
+    assert not any(m.benchmark_reference for m in catalog.models_for("image-segmentation"))
+    from intent import plan
+    assert not plan("segment images at 60 fps, under 30 W", offline=True, record=False).choice.model_id.endswith("-mlperf")

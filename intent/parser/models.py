@@ -111,7 +111,7 @@ def model_patterns(catalog: Catalog) -> list[tuple[re.Pattern, str, str]]:
     out = []
     for model in catalog.models.values():
         chunks = re.findall(r"[a-z]+|\d+(?:\.\d+)?[a-z]*", model.id)
-        if len(chunks) < 2 or model.id.endswith("-mlperf"):
+        if len(chunks) < 2 or model.benchmark_reference:
             continue
         body = r"[\s/_-]*".join(re.escape(c) for c in chunks)  # "ViT-B/16" is vit-b-16
         out.append((re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), model.id, model.task))
@@ -178,7 +178,7 @@ def family_variants(written: str, catalog: Catalog) -> list[str]:
     tail = SIZE_TAIL if wanted[-1].isdigit() else VERSION_TAIL
     out = []
     for model in catalog.models.values():
-        if model.id.endswith("-mlperf"):
+        if model.benchmark_reference:
             continue
         joined = ""
         for token in _tokens(model.id):

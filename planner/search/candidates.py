@@ -289,7 +289,7 @@ def _count_unsupported(codes: np.ndarray, weight: np.ndarray, devices, models, p
 
 def intent_models(intent: Intent, catalog: Catalog):
     """The models a request allows: the one it names, the family's variants it names, else every
-    model of its task."""
+    model of its task but the benchmark reference variants (planned only when named)."""
     if intent.workload.model:
         return [catalog.model(intent.workload.model)]
     if intent.workload.models:
