@@ -13,11 +13,14 @@ Each default is a bound or a filter the plan names among its assumptions, with "
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from hardware import ModelVariant
-from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, WorkloadKind
+from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, Sense, WorkloadKind
 from planner.perf.serving import QualityFloor, load_serving
 
 HOW_TO_CHANGE = "set `--no-defaults` or state your own bounds"
@@ -34,6 +37,8 @@ class RequestDefaults:
     floor: QualityFloor | None = None
     task: str | None = None
     assumptions: list[str] = field(default_factory=list)
+    #: a time objective's least gain per doubling of devices (None: the lowest at any size)
+    time_gain_per_doubling: float | None = None
 
     def keeps(self, model: ModelVariant) -> bool:
         """Whether a model passes the quality floor (every model does without one)."""
@@ -59,7 +64,41 @@ def request_defaults(intent: Intent) -> RequestDefaults:
     if floor is not None:
         assumptions.append(f"default quality floor for {task}: {describe_floor(floor)} ({floor.why}); "
                            f"{HOW_TO_CHANGE}")
-    return RequestDefaults(constraints, floor, task, assumptions)
+    objective = intent.objective
+    gain = load_serving().min_time_gain_per_doubling if objective is not None and objective.sense == Sense.MINIMIZE \
+        and objective.metric in TIME_BOUNDS else None
+    return RequestDefaults(constraints, floor, task, assumptions, gain)
+
+
+def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: int | None, max_replicas: int,
+                        metric: str, gain: float) -> tuple[list, str | None]:
+    """The rows whose deployment is no larger than a time objective's devices are worth: starting
+    from the fewest devices, a larger deployment is taken only when it cuts the best ``metric`` by
+    at least ``gain`` per doubling of devices (planner/data/serving.yaml). Returns the rows kept and
+    the assumption that says what was given up (None when nothing was)."""
+    from planner.solve.chooser import devices_per_replica, replicas_needed, value
+
+    sizes = [devices_per_replica(r) * replicas_needed(r, constraints, max_replicas, concurrency) for r in rows]
+    times = [value(r, metric) for r in rows]
+    best: dict[int, float] = {}
+    for n, t in zip(sizes, times):
+        if t is not None:
+            best[n] = min(t, best.get(n, math.inf))
+    if not best:
+        return rows, None
+    counts = sorted(best)
+    within = dict(zip(counts, np.minimum.accumulate([best[n] for n in counts])))  # the best on at most n devices
+    chosen = counts[0]
+    for n in counts[1:]:
+        if within[chosen] / within[n] - 1 >= gain * math.log2(n / chosen):
+            chosen = n
+    if within[chosen] <= within[counts[-1]]:
+        return rows, None
+    fastest = min(n for n in counts if within[n] <= within[counts[-1]])
+    note = (f"lowest {metric}: a deployment with more devices is taken only when it cuts {metric} by at least "
+            f"{gain:.0%} per doubling of its devices; the lowest, {within[fastest]:.4g} ms, takes {fastest} devices, "
+            f"{within[chosen]:.4g} ms takes {chosen}; {HOW_TO_CHANGE}")
+    return [r for r, n in zip(rows, sizes) if n <= chosen], note
 
 
 def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[str]]:

@@ -13,7 +13,7 @@ import numpy as np
 
 from hardware import Catalog, Inventory
 from intent.schema import Intent
-from planner.defaults import NO_DEFAULTS, RequestDefaults, floor_note
+from planner.defaults import NO_DEFAULTS, RequestDefaults, floor_note, worth_their_devices
 from planner.errors import InfeasibleError
 from planner.figures import fmt
 from planner.perf.factors import runtime_for
@@ -114,6 +114,10 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     # each runner-up. Without, the overall front is enough.
     rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas,
                                         per_device=bool(alternatives)))
+    scale_note = None
+    if defaults.time_gain_per_doubling is not None:
+        rows, scale_note = worth_their_devices(rows, intent.constraints, concurrency, settings.max_replicas,
+                                               objective[0], defaults.time_gain_per_doubling)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency)
     solution = chooser.best(strict_objective=not is_default)
@@ -135,6 +139,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         seed=settings.seed, workers=settings.workers,
     )
     assumptions = serving_assumptions(intent, row)
+    if scale_note:
+        assumptions.append(scale_note)
     if candidates.left_out:
         assumptions.append(floor_note(defaults, candidates.left_out))
     if is_default:

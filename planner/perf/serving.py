@@ -91,6 +91,7 @@ class ServingFactors(BaseModel):
     max_decode_per_prefill: int
     max_prefill_workers: int
     slo: dict[str, SloDefault]
+    min_time_gain_per_doubling: float
     quality_floors: dict[str, QualityFloor]
 
 
