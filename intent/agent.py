@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hardware import Catalog, Inventory
+from intent.batch import job_time_note, soonest_done
 from intent.errors import ImpossibleValue, UnknownModel
 from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 from intent.settings import Settings
@@ -20,7 +21,8 @@ COMPLIANCE_NAMES = ("hipaa", "gdpr", "pci-dss", "soc2")
 def _solver(settings: Settings) -> SolverSettings:
     """The solver settings of one plan: its time limit bounds the whole plan's solving (see planner.solve.budget)."""
     return SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
-                          budget=TimeBudget(settings.solver_time_limit_s))
+                          budget=TimeBudget(settings.solver_time_limit_s),
+                          objective_tolerance=settings.objective_tolerance)
 
 
 def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: SolverSettings, effects,
@@ -245,9 +247,12 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
 
         constraints, job_notes, job_warnings = batch_bounds(intent)
         intent = intent.model_copy(update={"constraints": constraints})
+    intent, soonest = soonest_done(intent)
+    job_notes += soonest
     unstated = request_defaults(intent) if defaults else NO_DEFAULTS
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.added_latency, inventory,
                          alternatives, pareto, unstated)
+    job_notes += job_time_note(intent, result.metrics.throughput_rps)
     device = catalog.device(result.choice.device_id)
     sections = policies.sections(intent, effects, device, result.choice.placement, result.choice.model_id)
     if effects.regimes:

@@ -17,6 +17,8 @@ class Settings:
     solver_seed: int
     policy_path: str | None = None
     solver_workers: int = 1  # more workers are faster but a time-limited search may then differ run to run
+    #: plans within this share of the best objective count as equal on it (planner.solve.chooser)
+    objective_tolerance: float = 0.01
 
     @property
     def llm_configured(self) -> bool:
@@ -36,6 +38,7 @@ def load_settings(**overrides) -> Settings:
         solver_seed=int(env.get("INTENTCTL_SOLVER_SEED", "0")),
         policy_path=env.get("INTENTCTL_POLICY") or None,
         solver_workers=int(env.get("INTENTCTL_SOLVER_WORKERS", "1")),
+        objective_tolerance=float(env.get("INTENTCTL_OBJECTIVE_TOLERANCE", "0.01")),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

@@ -301,6 +301,10 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
              + (f", reached {fmt(ours, metric)}" if ours is not None else
                 f"; its {metric} is unknown (no published figure), so the tie-breakers decided: "
                 + ", then ".join(level.describe() for level in solution.levels[1:]))]
+    if solution.best_value is not None and ours is not None:
+        tolerance = solution.levels[0].tolerance
+        lines.append(f"plans within {tolerance:.0%} of the best {metric} ({fmt(solution.best_value, metric)}) count as "
+                     "equal, and the tie-breakers decided: " + ", then ".join(lv.describe() for lv in solution.levels[1:]))
     for c in checks:
         state = "binds" if c.binding else "holds"
         lines.append(f"{c.constraint.describe()} {state}: predicted {fmt(c.predicted, c.constraint.metric.value)}"

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from intent import parse, plan
+from intent.settings import load_settings
 from planner import InfeasibleError
 from planner.defaults import request_defaults
 from planner.search.candidates import build_candidates
@@ -60,9 +61,15 @@ def plan_value(result) -> float:
     "image segmentation, smallest memory footprint, at least 60% mIoU",  # memory objective, accuracy bound
 ])
 def test_plan_is_optimal_against_brute_force(text, catalog):
-    result = plan(text, offline=True)
+    """With no objective tolerance the plan is the brute force's optimum; with the default 1% it is
+    within 1% of it, and a plan that is not the optimum says the tie-breakers decided."""
     expected = brute_force_best(text, catalog)
-    assert math.isclose(plan_value(result), expected, rel_tol=1e-3, abs_tol=2e-6), (plan_value(result), expected)
+    exact = plan(text, offline=True, settings=load_settings(objective_tolerance=0.0))
+    assert math.isclose(plan_value(exact), expected, rel_tol=1e-3, abs_tol=2e-6), (plan_value(exact), expected)
+    result = plan(text, offline=True)
+    assert math.isclose(plan_value(result), expected, rel_tol=0.01 + 1e-3, abs_tol=2e-6), (plan_value(result), expected)
+    if not math.isclose(plan_value(result), expected, rel_tol=1e-3, abs_tol=2e-6):
+        assert any("count as equal" in line for line in result.why)
     for check in result.constraints:
         assert check.slack >= -1e-6
 
@@ -166,7 +173,7 @@ def test_no_task_asks_for_one():
 
 def test_named_tie_breakers_are_solved_lexicographically(catalog):
     text = "cheapest, then fastest way to classify images under 20 ms"
-    result = plan(text, offline=True)
+    result = plan(text, offline=True, settings=load_settings(objective_tolerance=0.0))
     assert [t.metric.value for t in result.intent.tie_breakers] == ["latency"]
     assert result.solver.tie_breakers[0] == "minimize latency"
     intent = result.intent
@@ -285,3 +292,21 @@ def test_unknown_cost_buys_the_fewest_devices(catalog):
     assert result.choice.devices_per_replica * result.choice.replicas == fewest
     assert "tie-breakers decided: minimize devices" in result.why[0]
     assert all(a.why_not.startswith("cost unknown for both") for a in result.alternatives if a.feasible)
+
+
+def test_a_device_whose_runtime_runs_no_generator_is_never_a_candidate_for_one():
+    """The Edge TPU compiler and Hailo-8 take static vision graphs: no text generator or diffusion
+    model is planned on them, and a request that names only them is told why."""
+    from hardware import load_catalog
+    from planner.perf.factors import load_factors
+    from planner.perf.roofline import supports
+
+    catalog = load_catalog()
+    for device in ("google-coral-edge-tpu", "hailo-8"):
+        reason = supports(catalog.device(device), catalog.model("qwen2.5-0.5b"), "int8", load_factors())
+        assert reason is not None and "runs no autoregressive model" in reason
+    assert supports(catalog.device("hailo-8"), catalog.model("yolov8n"), "int8", load_factors()) is None
+    result = plan("summarize 1M documents as a batch job within 8 hours", offline=True, record=False)
+    assert result.choice.device_id not in ("google-coral-edge-tpu", "hailo-8")
+    with pytest.raises(InfeasibleError, match="Hailo-10H"):
+        plan("chatbot on a Hailo-8", offline=True, record=False)

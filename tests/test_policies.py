@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from intent import parse, plan
+from intent.settings import load_settings
 from policies import PolicyError, preflight
 from policies.compliance import load_regime
 from policies.privacy import dp_parameters, release
@@ -30,8 +31,12 @@ def test_hipaa_changes_the_plan_and_adds_its_steps():
 
 
 def test_watermark_latency_enters_the_plan():
-    base = plan("chatbot with the lowest latency", offline=True)
-    marked = plan("chatbot with the lowest latency, watermark the outputs", offline=True)
+    # the same choice with and without the watermark: no objective tolerance, and no cap on devices
+    # for their latency gain (a default: the added overhead makes every gain a smaller share)
+    exact = load_settings(objective_tolerance=0.0)
+    base = plan("chatbot with the lowest latency", offline=True, settings=exact, defaults=False)
+    marked = plan("chatbot with the lowest latency, watermark the outputs", offline=True, settings=exact,
+                  defaults=False)
     section = next(s for s in marked.policies if s.name == "watermark")
     assert section.parameters["kind"] == "text" and section.parameters["gamma"] == 0.25
     assert section.latency_overhead_ms > 0
@@ -55,8 +60,9 @@ def test_image_outputs_get_an_image_watermark_timed_at_each_models_output_size(c
 
 def test_each_image_model_plans_with_its_own_watermark_latency():
     for model in ("stable-diffusion-v1", "stable-diffusion-xl-base"):
-        base = plan(f"text to image with {model}, lowest latency", offline=True)
-        marked = plan(f"text to image with {model}, lowest latency, watermark every image", offline=True)
+        exact = load_settings(objective_tolerance=0.0)  # the same choice with and without the watermark
+        base = plan(f"text to image with {model}, lowest latency", offline=True, settings=exact)
+        marked = plan(f"text to image with {model}, lowest latency, watermark every image", offline=True, settings=exact)
         section = next(s for s in marked.policies if s.name == "watermark")
         assert marked.choice.model_id == base.choice.model_id == model
         assert marked.metrics.latency_ms == pytest.approx(base.metrics.latency_ms + section.latency_overhead_ms,

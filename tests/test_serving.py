@@ -302,3 +302,14 @@ def test_a_time_objective_takes_more_devices_only_when_they_pay():
     assert [r.shards for r in kept] == [1, 2]  # 2 devices cut 30% (>= 20%), 4 only 7% more (< 20%)
     assert "65 ms, takes 4 devices, 70 ms takes 2" in note
     assert worth_their_devices(rows, [], None, 64, "latency", 0.05)[0] == rows
+
+
+def test_a_batch_job_asked_to_be_fast_is_planned_to_be_done_soonest():
+    """"as fast as possible" for 5M documents as a batch job is the job done soonest (the highest
+    throughput), not one document's lowest latency at batch 1; the plan says how long the job takes."""
+    job = served_plan("embed 5M documents as a batch job, as fast as possible")
+    assert job.choice.batch_size > 1
+    assert any("highest throughput" in a for a in job.assumptions)
+    assert any(a.startswith("the job's 5,000,000 items take") for a in job.assumptions)
+    service = served_plan("embed documents for search, as fast as possible")
+    assert service.choice.batch_size == 1 and not any("job's" in a for a in service.assumptions)

@@ -175,19 +175,23 @@ class PerfFactors(BaseModel):
 
 
 class RuntimeRule(BaseModel):
+    """How a device runs a kind of model; ``runtime`` None says it runs none, and ``why``."""
     model_config = ConfigDict(frozen=True, extra="forbid")
     match: dict[str, str]
     kinds: list[str] | None = None
     tasks: list[str] | None = None
-    runtime: str
-    serving: str
+    runtime: str | None
+    serving: str | None = None
+    why: str | None = None
+    docs: str | None = None
 
-    def applies(self, device: Device, kind: str, task: str | None = None) -> bool:
+    def applies_to(self, device: dict[str, str], kind: str, task: str | None = None) -> bool:
+        """Whether the rule is for a device (its RULE_FIELDS as text) and a model's kind and task."""
         if self.kinds is not None and kind not in self.kinds:
             return False
         if self.tasks is not None and task not in self.tasks:
             return False
-        return all(getattr(device, field) == value for field, value in self.match.items())
+        return all(device[field] == value for field, value in self.match.items())
 
 
 class TrainingRuntimeRule(BaseModel):
@@ -256,6 +260,17 @@ def training_runtime_for(device: Device) -> TrainingRuntimeRule:
     return next(rule for rule in load_training_runtimes() if rule.applies(device))
 
 
+#: The device fields a runtime rule may match on (planner/data/runtimes.yaml).
+RULE_FIELDS = ("vendor", "device_class", "form_factor", "family")
+
+
 def runtime_for(device: Device, kind: str, task: str | None = None) -> RuntimeRule:
     """The first runtime rule for a device and a model's kind and task (planner/data/runtimes.yaml)."""
-    return next(rule for rule in load_runtimes() if rule.applies(device, kind, task))
+    return _runtime_for(tuple(str(getattr(device, f)) for f in RULE_FIELDS), kind, task)
+
+
+@lru_cache(maxsize=4096)
+def _runtime_for(fields: tuple[str, ...], kind: str, task: str | None) -> RuntimeRule:
+    """``runtime_for`` by the device's matched fields: the same answer for every device alike."""
+    device = dict(zip(RULE_FIELDS, fields))
+    return next(rule for rule in load_runtimes() if rule.applies_to(device, kind, task))

@@ -23,7 +23,7 @@ from hardware.schema import Figure, ModelKind
 from planner.errors import EstimateError
 from planner.perf import cost, llm, power
 from planner.perf.configs import Config, ConfigTable
-from planner.perf.factors import PerfFactors, load_factors
+from planner.perf.factors import PerfFactors, load_factors, runtime_for
 from planner.perf.memo import ObjectCache
 
 
@@ -68,6 +68,9 @@ def supports(device: Device, model: ModelVariant, precision: str, factors: PerfF
         return f"{model.id} has no published size or FLOP count"
     if device.memory_gb is None and not on_chip_only(device):
         return f"{device.id} publishes no memory size"
+    rule = runtime_for(device, model.kind.value, model.task)
+    if rule.runtime is None:
+        return f"{device.id} runs no {model.kind.value} model: {rule.why}"
     return None
 
 
@@ -78,7 +81,7 @@ def on_chip_only(device: Device) -> bool:
 
 #: What ``support_codes`` reports per (device, model, precision): 0 when it is a candidate,
 #: else the first check of ``supports`` that fails, in the same order.
-SUPPORTED, NO_PEAK, NOT_DEPLOYED, NO_SIZE, NO_MEMORY = range(5)
+SUPPORTED, NO_PEAK, NOT_DEPLOYED, NO_SIZE, NO_MEMORY, NO_RUNTIME = range(6)
 
 
 def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarray:
@@ -88,8 +91,11 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
     memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
+    runs = np.array([[runtime_for(d, m.kind.value, m.task).runtime is not None for m in models] for d in devices],
+                    dtype=bool)[:, :, None]
     codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
-    for code, ok in ((NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed), (NO_PEAK, peak)):
+    for code, ok in ((NO_RUNTIME, runs), (NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed),
+                     (NO_PEAK, peak)):
         codes = np.where(ok, codes, code)  # the earliest failing check is written last, so it wins
     return codes
 

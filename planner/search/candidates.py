@@ -24,6 +24,7 @@ from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import (
     NO_ADDED_LATENCY,
     NO_MEMORY,
+    NO_RUNTIME,
     NO_PEAK,
     NO_SIZE,
     NOT_DEPLOYED,
@@ -274,7 +275,7 @@ def _count_unsupported(codes: np.ndarray, weight: np.ndarray, devices, models, p
     device's placements. A reason's text depends only on some of the three (the model and
     precision for "not deployed in", the device for "no memory size"), so ``supports`` is
     asked once per distinct text."""
-    for code, axes in ((NO_PEAK, []), (NOT_DEPLOYED, [1, 2]), (NO_SIZE, [1]), (NO_MEMORY, [0])):
+    for code, axes in ((NO_PEAK, []), (NOT_DEPLOYED, [1, 2]), (NO_SIZE, [1]), (NO_MEMORY, [0]), (NO_RUNTIME, [0, 1])):
         cells = np.argwhere(codes == code)
         if not len(cells):
             continue

@@ -76,6 +76,10 @@ class SolverSettings:
     seed: int = 0
     workers: int = 1
     max_replicas: int = 64
+    #: Plans whose objective is within this share of the best count as equal on it, and the
+    #: tie-breakers decide among them: the figures are predictions with errors of tens of percent,
+    #: so a 0.1% cheaper plan (a slower model drawing less power) is no reason to prefer it.
+    objective_tolerance: float = 0.01
     budget: TimeBudget | None = field(default=None, compare=False)  # the whole plan's wall time, when bounded
 
     def skip(self, part: str) -> bool:
@@ -85,10 +89,12 @@ class SolverSettings:
 
 @dataclass(frozen=True)
 class Level:
-    """One objective level: a metric and a direction (or the replica / index tie-breakers)."""
+    """One objective level: a metric and a direction (or the replica / index tie-breakers);
+    values within ``tolerance`` (a share) of the best count as equal on it."""
 
     metric: str
     sense: str
+    tolerance: float = 0.0
 
     def describe(self) -> str:
         return f"{self.sense} {self.metric}"
@@ -102,6 +108,7 @@ class Solution:
     objective_value: float
     levels: list[Level]
     gap: float = 0.0  # relative distance to the solver's bound on the first level (0 when proven optimal)
+    best_value: float | None = None  # the best objective value, when a plan within the tolerance of it was taken
 
 
 def value(row: Estimate, metric: str) -> float | None:
@@ -306,18 +313,21 @@ class Chooser:
         replicas = replica_array(rows, constraints, settings.max_replicas, concurrency)
         self.replicas = replicas.tolist()
         metric, sense = objective
-        self.levels = [Level(metric, sense)]
+        self.levels = [Level(metric, sense, settings.objective_tolerance)]
         for m, s in (*tie_breakers, *DEFAULT_TIE_BREAKERS):
             if all(level.metric != m for level in self.levels):
                 self.levels.append(Level(m, s))
         # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
         self.keys = [self._key(rows, replicas, level) for level in self.levels]
         self.keys += [self.replicas, list(range(len(rows)))]
-        self.by_rank = np.lexsort(self.keys[::-1]).tolist() if rows else []
+        meets = self._meets_all(constraints, settings, replicas)
+        self.best_key = int(np.array(self.keys[0])[meets].min()) if meets.any() else None
+        ranking = [_tied_with_best(self.keys[0], meets, settings.objective_tolerance), *self.keys[1:]]
+        self.by_rank = np.lexsort(ranking[::-1]).tolist() if rows else []
         rank = [0] * len(rows)
         for place, i in enumerate(self.by_rank):
             rank[i] = place
-        self.kept = self._device_bests(constraints, settings, replicas)
+        self.kept = self._device_bests(meets)
         self.f = Formulation([rows[i] for i in self.kept], [self.replicas[i] for i in self.kept], settings)
         for c in constraints:
             self.f.add_bound(c)
@@ -335,13 +345,17 @@ class Chooser:
         key = np.where(known, to_ints(level.metric, np.where(known, values, 0.0)), penalty)
         return (key if level.sense == "minimize" else -key).tolist()
 
-    def _device_bests(self, constraints: list[Constraint], settings: SolverSettings, replicas: np.ndarray) -> list[int]:
-        """Each device's lowest-ranked row that meets every bound, in row order."""
+    def _meets_all(self, constraints: list[Constraint], settings: SolverSettings, replicas: np.ndarray) -> np.ndarray:
+        """Which rows meet every bound on their own, within the replica limits."""
         caps = np.array([min(settings.max_replicas, row.max_replicas or settings.max_replicas) for row in self.rows])
         ok = replicas <= caps
         for c in constraints:
             ok &= meets_array(c, figure_array(self.rows, replicas, metric_of(c)))
-        ok = ok.tolist()
+        return ok
+
+    def _device_bests(self, meets: np.ndarray) -> list[int]:
+        """Each device's lowest-ranked row that meets every bound, in row order."""
+        ok = meets.tolist()
         best: dict[str, int] = {}
         for i in self.by_rank:
             if ok[i]:
@@ -369,9 +383,24 @@ class Chooser:
             bound = self.by_rank[min(len(self.rows) - 1, max(0, math.ceil(solver.best_objective_bound - 1e-9)))]
             gap = abs(self.keys[0][chosen] - self.keys[0][bound]) / max(1.0, abs(self.keys[0][chosen]))
         sign = 1 if first.sense == "minimize" else -1
+        tied = self.best_key is not None and self.keys[0][chosen] != self.best_key and not forbid_devices \
+            and value(self.rows[chosen], first.metric) is not None
         return Solution(row=chosen, replicas=self.replicas[chosen],
                         status="OPTIMAL" if status == cp.OPTIMAL else "FEASIBLE",
-                        objective_value=sign * self.keys[0][chosen] / SCALE[first.metric], levels=self.levels, gap=gap)
+                        objective_value=sign * self.keys[0][chosen] / SCALE[first.metric], levels=self.levels, gap=gap,
+                        best_value=sign * self.best_key / SCALE[first.metric] if tied else None)
+
+
+def _tied_with_best(key: list[int], meets: np.ndarray, tolerance: float) -> list[int]:
+    """A level's ranking key with every row that meets the bounds within ``tolerance`` of the best
+    such row's value given the best's key, so the next levels decide among them. Keys are scaled
+    values (negated when the level maximises), so the best is the smallest either way."""
+    keys = np.array(key, dtype=np.int64)
+    if not tolerance or not meets.any():
+        return key
+    best = int(keys[meets].min())
+    tied = meets & (keys <= best + math.floor(tolerance * abs(best)))
+    return np.where(tied, best, keys).tolist()
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ def why_lost(levels: list[Level], ours: Estimate, our_replicas: int, theirs: Est
             passed.append(f"{level.metric} unknown for both")
         elif a is not None and b is not None and abs(b - a) <= 1e-9 * max(1.0, abs(a)):
             passed.append(f"same {level.metric}")
+        elif a is not None and b is not None and abs(b - a) <= level.tolerance * abs(a):
+            passed.append(f"{level.metric} within {level.tolerance:.0%} ({fmt(b, level.metric)})")
         else:
             return "; ".join(passed + [_worse(level.metric, a, b)])
     return "; ".join(passed + ["lost on fewer replicas, then catalog order"])
