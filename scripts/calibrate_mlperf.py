@@ -79,12 +79,15 @@ MODEL_IDS = {"resnet50": "resnet50-v1.5-mlperf", "retinanet": "retinanet-resnext
              "bert": "bert-large", "gptj": "gpt-j-6b", "3d-unet": "3d-unet-kits19-mlperf"}
 SCENARIOS = {"Offline": ("samples/s",), "SingleStream": ("ms (90th percentile latency, early-stopping estimate)",)}
 METRIC = re.compile(r"^(latency_ms|throughput_rps|tokens_per_s|ttft_ms|decode_tokens_per_s)(?:_in(\d+)_out(\d+))?$")
+# Log-space prior standard deviations. The offsets below a class (a family's, a device's, an
+# architecture's multiple for a structure) share 0.5: a multiple that three or more rows constrain
+# is held no tighter than a device offset that two constrain.
 PRIOR_SD = {"compute_efficiency": 1.0, "precision_efficiency": 0.5, "device_efficiency": 0.5,
             "structure_efficiency": 0.7, "structure_activation_mb_per_gflop": 1.0, "step_overhead_ms": 1.5,
             "device_overhead_ms": 0.7, "layer_launch_ms": 1.0, "device_layer_launch_ms": 1.0,
             "latency_mode_batches": 1.0, "device_latency_mode_batches": 0.7,
             "prefill_efficiency": 0.5, "bandwidth_efficiency": 0.3, "latency_mode_batches_per_core": 1.0,
-            "architecture_structure_efficiency": 0.3, "latency_mode_max_gflop": 1.0, "family_efficiency": 0.5}
+            "architecture_structure_efficiency": 0.5, "latency_mode_max_gflop": 1.0, "family_efficiency": 0.5}
 MIN_ROWS = 2  # a (device, precision) or a device's floor gets its own parameter only with this many rows
 MIN_LAUNCH_ROWS = 3  # a device's per-layer cost: only with this many batch-1 rows
 MIN_ARCHITECTURE_ROWS = 3  # an (architecture, structure) gets its own parameter only with this many rows
