@@ -16,9 +16,14 @@ The parameters, each shared by many rows (never one per row):
 - ``compute_efficiency``: the fraction of peak a device class reaches on dense work;
 - ``precision_efficiency``: the same per (class, precision), shrunk towards the class's;
 - ``device_efficiency``: per (device, precision), only where at least two rows constrain it,
-  shrunk towards its class and precision (a device without such rows keeps the prior, and its
-  figures say so); the device's other precisions take their class prior times its fitted
-  offset, so that the best over precisions cannot fall back to a prior the device's rows deny;
+  shrunk towards its class and precision times its family's offset (below); a device without
+  such rows keeps that prior, and its figures say so; the device's other precisions take it
+  times the device's fitted offset, so that the best over precisions cannot fall back to a
+  prior the device's rows deny;
+- ``family_efficiency``: a chip family's offset from its class (the catalog's ``family`` where
+  its devices share one architecture: the forms of one die, A100 SXM and PCIe, H100 SXM, PCIe
+  and NVL), only where at least three rows over two of its devices constrain it; its devices'
+  efficiencies shrink towards it, and a device of the family without rows takes it;
 - ``structure_efficiency`` and ``structure_activation_mb_per_gflop``: what depthwise-separable
   and transformer models reach relative to dense convolutions, and their activation traffic;
 - ``architecture_structure_efficiency``: the same ratio's own multiple on one chip architecture
@@ -74,15 +79,19 @@ MODEL_IDS = {"resnet50": "resnet50-v1.5-mlperf", "retinanet": "retinanet-resnext
              "bert": "bert-large", "gptj": "gpt-j-6b", "3d-unet": "3d-unet-kits19-mlperf"}
 SCENARIOS = {"Offline": ("samples/s",), "SingleStream": ("ms (90th percentile latency, early-stopping estimate)",)}
 METRIC = re.compile(r"^(latency_ms|throughput_rps|tokens_per_s|ttft_ms|decode_tokens_per_s)(?:_in(\d+)_out(\d+))?$")
+# Log-space prior standard deviations. The offsets below a class (a family's, a device's, an
+# architecture's multiple for a structure) share 0.5: a multiple that three or more rows constrain
+# is held no tighter than a device offset that two constrain.
 PRIOR_SD = {"compute_efficiency": 1.0, "precision_efficiency": 0.5, "device_efficiency": 0.5,
             "structure_efficiency": 0.7, "structure_activation_mb_per_gflop": 1.0, "step_overhead_ms": 1.5,
             "device_overhead_ms": 0.7, "layer_launch_ms": 1.0, "device_layer_launch_ms": 1.0,
             "latency_mode_batches": 1.0, "device_latency_mode_batches": 0.7,
             "prefill_efficiency": 0.5, "bandwidth_efficiency": 0.3, "latency_mode_batches_per_core": 1.0,
-            "architecture_structure_efficiency": 0.3, "latency_mode_max_gflop": 1.0}
+            "architecture_structure_efficiency": 0.5, "latency_mode_max_gflop": 1.0, "family_efficiency": 0.5}
 MIN_ROWS = 2  # a (device, precision) or a device's floor gets its own parameter only with this many rows
 MIN_LAUNCH_ROWS = 3  # a device's per-layer cost: only with this many batch-1 rows
 MIN_ARCHITECTURE_ROWS = 3  # an (architecture, structure) gets its own parameter only with this many rows
+MIN_FAMILY_ROWS = 3  # a chip family gets its own offset only with this many rows, over two or more of its devices
 
 
 @dataclass
@@ -214,11 +223,12 @@ def parameters(rows: list[Row], factors, predicted_precision: dict[int, str]) ->
     by_device_precision: Counter = Counter()
     for i, r in enumerate(rows):
         p = predicted_precision.get(i)
-        if p is None or r.model.kind.value == "autoregressive" and r.what == "decode_tokens_per_s":
+        if p is None or decode_only(r):
             continue
         by_class_precision[(r.device.device_class, p)] += 1
         by_device_precision[(r.device.id, p)] += 1
     params += [("precision_efficiency", key) for key in sorted(by_class_precision)]
+    params += [("family_efficiency", (family,)) for family in fitted_families(rows, predicted_precision)]
     params += [("device_efficiency", key) for key, n in sorted(by_device_precision.items()) if n >= MIN_ROWS]
     structures = sorted({(r.model.structure.value if r.model.structure else "dense-conv") for r in rows
                          if r.model.kind.value != "autoregressive"})
@@ -246,6 +256,28 @@ def parameters(rows: list[Row], factors, predicted_precision: dict[int, str]) ->
     return params
 
 
+def fitted_families(rows: list[Row], predicted_precision: dict[int, str]) -> list[str]:
+    """Chip families with at least MIN_FAMILY_ROWS efficiency rows over two or more of their
+    devices: the catalog's ``family`` where its devices share one architecture (the A100's SXM and
+    PCIe forms are one GA100 die at one clock, the H100's SXM, PCIe and NVL forms one GH100; a
+    product line over chip generations, the Xeon Platinum, is not one chip)."""
+    devices: dict[str, set] = defaultdict(set)
+    architectures: dict[str, set] = defaultdict(set)
+    counts: Counter = Counter()
+    for i, r in enumerate(rows):
+        if r.device.family and i in predicted_precision and not decode_only(r):
+            devices[r.device.family].add(r.device.id)
+            architectures[r.device.family].add(r.device.architecture and r.device.architecture.name)
+            counts[r.device.family] += 1
+    return sorted(f for f, n in counts.items() if n >= MIN_FAMILY_ROWS and len(devices[f]) >= 2
+                  and len(architectures[f]) == 1 and None not in architectures[f])
+
+
+def decode_only(row: Row) -> bool:
+    """A text generator's decode rate: bound by memory bandwidth, not by compute efficiency."""
+    return row.model.kind.value == "autoregressive" and row.what == "decode_tokens_per_s"
+
+
 def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, str], cap: float) -> dict[str, int]:
     """How many rows each parameter's value depends on (the latency-mode cap: the batch-1 rows
     of samples larger than ``cap``, its fitted value, whose predictions it sets)."""
@@ -255,7 +287,7 @@ def constraining_rows(rows: list[Row], params, predicted_precision: dict[int, st
         structure = r.model.structure.value if r.model.structure else "dense-conv"
         auto = r.model.kind.value == "autoregressive"
         keys = [("compute_efficiency", (cls,)), ("precision_efficiency", (cls, p)), ("device_efficiency", (dev, p)),
-                ("bandwidth_efficiency", ())]
+                ("bandwidth_efficiency", ()), ("family_efficiency", (r.device.family,))]
         if not auto:
             keys += [("structure_efficiency", (structure,)), ("structure_activation_mb_per_gflop", (structure,))]
             keys.append(("architecture_structure_efficiency", architecture_structure(r)))
@@ -303,6 +335,8 @@ def get(factors, param) -> float:
         return factors.compute_efficiency[key[0]]
     if table == "precision_efficiency":
         return factors.precision_efficiency.get(key[0], {}).get(key[1], factors.compute_efficiency[key[0]])
+    if table == "family_efficiency":
+        return factors.family_efficiency.get(key[0], 1.0)
     if table == "device_efficiency":
         device = next(d for d in load_catalog().devices.values() if d.id == key[0])
         return factors.efficiency(device, key[1])
@@ -333,12 +367,13 @@ def with_values(factors, params, values: np.ndarray):
               for name in ("compute_efficiency", "precision_efficiency", "device_efficiency", "structure_efficiency",
                            "structure_activation_mb_per_gflop", "step_overhead_ms", "device_overhead_ms",
                            "layer_launch_ms", "device_layer_launch_ms", "latency_mode_batches",
-                           "device_latency_mode_batches", "architecture_structure_efficiency")}
+                           "device_latency_mode_batches", "architecture_structure_efficiency",
+                           "family_efficiency")}
     for (table, key), value in zip(params, values):
         value = float(value)
         if table in ("compute_efficiency", "structure_efficiency", "structure_activation_mb_per_gflop",
                      "step_overhead_ms", "device_overhead_ms", "layer_launch_ms", "device_layer_launch_ms",
-                     "latency_mode_batches", "device_latency_mode_batches"):
+                     "latency_mode_batches", "device_latency_mode_batches", "family_efficiency"):
             tables[table][key[0]] = value
         elif table in ("precision_efficiency", "device_efficiency", "architecture_structure_efficiency"):
             tables[table].setdefault(key[0], {})[key[1]] = value
@@ -371,7 +406,8 @@ def hierarchical(params, theta: np.ndarray, factors) -> np.ndarray:
             parent = values.get(("precision_efficiency", (cls, key[1])))
             if parent is None:
                 parent = get(factors, ("precision_efficiency", (cls, key[1])))
-            values[p] = parent * math.exp(t)
+            family = load_catalog().device(key[0]).family
+            values[p] = parent * values.get(("family_efficiency", (family,)), 1.0) * math.exp(t)
         elif table in DEVICE_CHILDREN:
             cls = load_catalog().device(key[0]).device_class
             parent_table = DEVICE_CHILDREN[table]
@@ -485,6 +521,7 @@ def document(rows, start, fitted, params, precision, before, after, loso) -> dic
         "compute_efficiency": {c: round(v, 4) for c, v in sorted(fitted.compute_efficiency.items())},
         "precision_efficiency": {c: {p: round(v, 4) for p, v in sorted(t.items())}
                                  for c, t in sorted(fitted.precision_efficiency.items())},
+        "family_efficiency": {f: round(v, 4) for f, v in sorted(fitted.family_efficiency.items())},
         "device_efficiency": {d: {p: round(min(v, 1.0), 4) for p, v in sorted(t.items())}
                               for d, t in sorted(fitted.device_efficiency.items())},
         "structure_efficiency": {s: round(v, 4) for s, v in sorted(fitted.structure_efficiency.items())},

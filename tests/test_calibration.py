@@ -76,3 +76,22 @@ def test_the_fit_records_its_provenance_and_the_rows_behind_each_parameter():
     # a device's per-layer launch cost only where at least three single-pass batch-1 latencies constrain it
     assert rows["device_layer_launch_ms"] and all(n >= 3 for n in rows["device_layer_launch_ms"].values())
     assert set(rows["device_layer_launch_ms"]) == set(document["device_layer_launch_ms"])
+
+
+def test_a_chip_family_is_fitted_only_over_devices_of_one_architecture():
+    # the A100's and H100's forms are one die each; the Xeon Platinum product line spans two
+    # chip generations (8480+ Sapphire Rapids, 8592+ Emerald Rapids) and gets no shared offset
+    document = load_yaml((ROOT / "planner" / "data" / "calibration.yaml").read_text(encoding="utf-8"))
+    assert set(document["family_efficiency"]) == {"nvidia-a100", "nvidia-h100"}
+    assert all(n >= 3 for n in document["fitted_rows"]["family_efficiency"].values())
+    script = calibration_script()
+    rows = script.all_rows(load_catalog())
+    precisions = dict.fromkeys(range(len(rows)), "int8")
+    xeons = [i for i, r in enumerate(rows) if r.device.family == "intel-xeon-platinum"]
+    assert len({rows[i].device.id for i in xeons}) == 2 and len(xeons) >= 3
+    assert "intel-xeon-platinum" not in script.fitted_families(rows, precisions)
+    # two rows of a family are too few
+    a100 = [i for i, r in enumerate(rows) if r.device.family == "nvidia-a100"]
+    few = {a100[0]: "int8", next(i for i in a100 if rows[i].device.id != rows[a100[0]].device.id): "int8"}
+    assert script.fitted_families(rows, few) == []
+    assert script.fitted_families(rows, precisions) == ["nvidia-a100", "nvidia-h100"]

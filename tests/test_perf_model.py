@@ -227,9 +227,28 @@ def test_a_device_fitted_in_one_precision_keeps_its_offset_in_the_others():
     card, other = catalog.device("nvidia-h100-pcie-80gb"), catalog.device("nvidia-h100-sxm-80gb")
     base = load_factors()
     prior = {"gpu": {"fp8": 0.40, "int8": 0.50}}
-    factors = base.model_copy(update={"precision_efficiency": prior, "device_efficiency": {card.id: {"fp8": 0.30}}})
+    factors = base.model_copy(update={"precision_efficiency": prior, "device_efficiency": {card.id: {"fp8": 0.30}},
+                                      "family_efficiency": {}})
     assert factors.efficiency(card, "fp8") == pytest.approx(0.30)
     assert factors.efficiency(card, "int8") == pytest.approx(0.50 * 0.30 / 0.40)
     assert factors.efficiency(other, "int8") == pytest.approx(0.50)  # no fitted data: the prior
     assert "offset" in factors.efficiency_basis(card, "int8")
     assert "no fitted data" in factors.efficiency_basis(other, "int8")
+
+
+def test_a_chip_family_offset_is_the_prior_of_its_devices():
+    """The forms of one chip (A100 SXM and PCIe) sustain a like share of its peak: a family's
+    fitted offset multiplies the class prior of each of its devices, a device without rows of
+    its own takes it, and a fitted device's offset in its other precisions is relative to it."""
+    catalog = load_catalog()
+    fitted, bare = catalog.device("nvidia-a100-sxm-80gb"), catalog.device("nvidia-a100-sxm-40gb")
+    outside = catalog.device("nvidia-l4")  # no family: the class prior alone
+    factors = load_factors().model_copy(update={
+        "precision_efficiency": {"gpu": {"fp16": 0.40, "int8": 0.50}}, "family_efficiency": {"nvidia-a100": 1.2},
+        "device_efficiency": {fitted.id: {"int8": 0.66}}})
+    assert factors.efficiency(bare, "int8") == pytest.approx(0.50 * 1.2)
+    assert factors.efficiency(fitted, "int8") == pytest.approx(0.66)
+    assert factors.efficiency(fitted, "fp16") == pytest.approx(0.40 * 1.2 * 0.66 / (0.50 * 1.2))
+    assert factors.efficiency(outside, "int8") == pytest.approx(0.50)
+    assert "nvidia-a100 family's fitted offset" in factors.efficiency_basis(bare, "int8")
+    assert "family" not in factors.efficiency_basis(outside, "int8")

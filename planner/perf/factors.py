@@ -41,6 +41,7 @@ class PerfFactors(BaseModel):
     compute_efficiency: dict[str, float]
     precision_efficiency: dict[str, dict[str, float]] = {}
     device_efficiency: dict[str, dict[str, float]] = {}
+    family_efficiency: dict[str, float] = {}
     structure_efficiency: dict[str, float] = {}
     architecture_structure_efficiency: dict[str, dict[str, float]] = {}
     bandwidth_efficiency: float
@@ -90,23 +91,30 @@ class PerfFactors(BaseModel):
         measurements constrain it; else the device class's prior for the precision, times the
         device's own offset from its class where other precisions of it are fitted (a device that
         sustains less of its spec-sheet peak, a power-limited card's clocks, does so in every
-        precision); else the class's prior."""
+        precision); else the class's prior; each times its chip family's offset where the family's
+        devices are fitted (variants of one chip sustain a like share of its peak)."""
         fitted = self.device_efficiency.get(device.id, {})
         if precision in fitted:
             return fitted[precision]
-        return self._class_efficiency(device.device_class, precision) * self._device_offset(device)
+        return self.family_prior(device, precision) * self._device_offset(device)
+
+    def family_prior(self, device: Device, precision: str) -> float:
+        """The efficiency a device's own fit starts from: its class's for the precision, times its
+        chip family's fitted offset (1 without one)."""
+        family = self.family_efficiency.get(device.family, 1.0) if device.family else 1.0
+        return self._class_efficiency(device.device_class, precision) * family
 
     def _class_efficiency(self, device_class: str, precision: str) -> float:
         return self.precision_efficiency.get(device_class, {}).get(precision, self.compute_efficiency[device_class])
 
     def _device_offset(self, device: Device) -> float:
-        """Geometric mean over a device's fitted precisions of fitted / class prior (1 when none)."""
+        """Geometric mean over a device's fitted precisions of fitted / family prior (1 when none)."""
         fitted = self.device_efficiency.get(device.id)
         if not fitted:
             return 1.0
         ratio = 1.0
         for precision, value in fitted.items():
-            ratio *= value / self._class_efficiency(device.device_class, precision)
+            ratio *= value / self.family_prior(device, precision)
         return ratio ** (1 / len(fitted))
 
     def efficiency_basis(self, device: Device, precision: str) -> str:
@@ -115,10 +123,11 @@ class PerfFactors(BaseModel):
         if precision in fitted:
             rows = self.fitted_rows.get("device_efficiency", {}).get(f"{device.id}/{precision}")
             return f"efficiency fitted to {rows or 'some'} measurement(s) of this device in {precision}"
+        family = f" and its {device.family} family's fitted offset" if device.family in self.family_efficiency else ""
         if fitted:
-            return (f"{device.device_class} prior efficiency for {precision} times this device's fitted offset "
-                    f"from its class in {', '.join(sorted(fitted))}")
-        return f"{device.device_class} prior efficiency for {precision} (no fitted data for {device.id})"
+            return (f"{device.device_class} prior efficiency for {precision}{family} times this device's fitted "
+                    f"offset in {', '.join(sorted(fitted))}")
+        return f"{device.device_class} prior efficiency for {precision}{family} (no fitted data for {device.id})"
 
     def structure_multiplier(self, structure: str | None, device: Device | None = None) -> float:
         """How much of a dense network's efficiency a model of this compute structure reaches: the
@@ -210,8 +219,8 @@ def _read(name: str) -> dict:
     return packaged_yaml("planner", name)
 
 
-CALIBRATED = ("compute_efficiency", "precision_efficiency", "device_efficiency", "structure_efficiency",
-              "architecture_structure_efficiency",
+CALIBRATED = ("compute_efficiency", "precision_efficiency", "device_efficiency", "family_efficiency",
+              "structure_efficiency", "architecture_structure_efficiency",
               "bandwidth_efficiency", "step_overhead_ms", "device_overhead_ms", "layer_launch_ms",
               "device_layer_launch_ms", "latency_mode_batches",
               "device_latency_mode_batches", "latency_mode_batches_per_core", "latency_mode_max_gflop",
