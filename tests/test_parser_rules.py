@@ -338,3 +338,27 @@ def test_benchmark_reference_models_are_planned_only_when_named(catalog):
     assert not any(m.benchmark_reference for m in catalog.models_for("image-segmentation"))
     from intent import plan
     assert not plan("segment images at 60 fps, under 30 W", offline=True, record=False).choice.model_id.endswith("-mlperf")
+
+
+def test_an_unknown_device_name_is_no_amount():
+    """"2 RTX 3090s" names a device the catalog lacks: its digits are no 3090 seconds."""
+    intent = parse("serve Mistral 7B on 2 RTX 3090s, budget: $10/hr", offline=True)
+    assert [(c.metric.value, c.value) for c in intent.constraints] == [("cost", 10.0)]
+    assert [w.split(":")[0] for w in intent.warnings] == ["'rtx 3090s'"]
+
+
+def test_a_chinese_scale_word_may_touch_its_unit():
+    assert [(c.metric.value, c.value) for c in parse("大模型推理，吞吐量每秒1万token", offline=True).constraints] == \
+        [("token_throughput", 10000.0)]
+
+
+def test_languages_and_tasks_without_models_are_warned_about():
+    translation = parse("translate 2,000 sentences/sec from English to German with Marian on CPUs only", offline=True)
+    assert translation.workload.models == ["opus-mt-de-en", "opus-mt-en-de"]  # the catalog's Marian family
+    assert [w.split(":")[1].strip() for w in translation.warnings] == ["languages are not planned for; a model of the task "
+                                                                      "is chosen whatever languages it covers (name the "
+                                                                      "model to plan on it)"]
+    ocr = parse("OCR service with a latency SLA of 100ms at p99", offline=True)
+    assert ocr.task is None and ocr.warnings[0].startswith("'ocr': no model in the catalog does this task")
+    with pytest.raises(IntentNotUnderstood, match="'text-to-speech': no model in the catalog"):
+        parse("text-to-speech for an audiobook app", offline=True)

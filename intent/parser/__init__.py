@@ -20,7 +20,7 @@ from intent.parser.models import ModelReading, read_models
 from intent.parser.quantities import scan_quantities
 from intent.parser.shape import read_shape
 from intent.parser.text import Workspace, normalise
-from intent.parser.unread import unread_warnings, vague_job_time_warnings
+from intent.parser.unread import tasks_without_models, unread_warnings, vague_job_time_warnings
 from intent.schema import (
     Constraint,
     DifferentialPrivacy,
@@ -86,6 +86,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
     warnings += _names_not_held(model, hardware)
     warnings += unread_warnings(lexicon, space, quantities)
+    if task is None:
+        warnings += tasks_without_models(lexicon, space)
     warnings += vague_job_time_warnings(lexicon, space, any(c.metric == "job_time" for c in result.constraints))
 
     intent = Intent(
@@ -110,7 +112,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         warnings=warnings,
     )
     if _is_empty(intent):
-        raise IntentNotUnderstood(text, "found no task, preference, bound, hardware, precision or policy in it")
+        raise IntentNotUnderstood(text, "; ".join(warnings) if warnings else
+                                  "found no task, preference, bound, hardware, precision or policy in it")
     return intent
 
 

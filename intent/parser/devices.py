@@ -177,7 +177,7 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
             continue
         written = space.text[m.start:end].strip()
         out.append((written, suggest_devices(written, catalog)))
-        space.mark_read(m.start, end)
+        space.mask(m.start, end)  # its digits are a name, not an amount ("2 RTX 3090s" is no 3090 seconds)
         last_end = end
     return out
 

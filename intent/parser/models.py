@@ -191,4 +191,6 @@ def family_variants(written: str, catalog: Catalog) -> list[str]:
         else:
             if joined == wanted:
                 out.append(model.id)
+    if not out:  # a family the ids do not begin with ("Marian" for the opus-mt models)
+        out = [m.id for m in catalog.models.values() if not m.benchmark_reference and "".join(_tokens(m.family)) == wanted]
     return out

@@ -80,8 +80,10 @@ class Grammar:
     @cached_property
     def scale(self) -> re.Pattern:
         spaced = [s for s in self.scales if s.isascii() and s.isalpha() and len(s) > 2]
-        attached = [s for s in self.scales if s not in spaced]
-        return re.compile(rf"(?:\s(?P<spaced>{_alternation(spaced)})|(?P<attached>{_alternation(attached)}))(?![a-z])")
+        attached = [s for s in self.scales if s not in spaced and s.isascii()]
+        chinese = [s for s in self.scales if not s.isascii()]  # "1万token": no word break after 万
+        return re.compile(rf"(?:\s(?P<spaced>{_alternation(spaced)})|(?P<attached>{_alternation(attached)})(?![a-z])"
+                          rf"|(?P<cn>{_alternation(chinese)}))")
 
     @cached_property
     def percent(self) -> re.Pattern:
@@ -216,7 +218,7 @@ class QuantityScanner:
         exponent = match.groupdict().get("exp") or match.groupdict().get("pow")
         scale = None if exponent else self.g.scale.match(self.text, match.end())
         if scale:
-            word = scale.group("spaced") or scale.group("attached")
+            word = scale.group("spaced") or scale.group("attached") or scale.group("cn")
             return to_float(literal, word, self.g.scales), scale.end()
         value = to_float(literal, None, self.g.scales)
         if exponent:

@@ -57,6 +57,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
                                                           "full training, which needs more memory and compute",
                     context=False)
     out += _unnamed_machines(lexicon, space)
+    out += _languages(lexicon, space)
     out += _phrases(lexicon, space, "runtime_names", "a runtime named in the request is not planned for; the plan "
                                                      "picks the runtime for the device it chooses and names it",
                     context=False)
@@ -167,6 +168,24 @@ def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str, context: b
         out.append(f"'{quoted}': {why}")
         space.mark_read(m.start, m.end)
     return out
+
+
+def tasks_without_models(lexicon: Lexicon, space: Workspace) -> list[str]:
+    """A task the request names that no catalog model does ("OCR", "text-to-speech")."""
+    return _phrases(lexicon, space, "tasks_without_models", "no model in the catalog does this task; name a model "
+                    "(add one with 'intentctl catalog import CONFIG.json') or a task the catalog holds", context=False)
+
+
+def _languages(lexicon: Lexicon, space: Workspace) -> list[str]:
+    """Languages ("English only", "from English to German"): one warning, quoting the first clause
+    that names one, since a model is chosen by its task and figures, not its languages."""
+    found = [m for m in lexicon.words("languages").scan(space.masked) if not space.is_read(m.start, m.end)]
+    if not found:
+        return []
+    for m in found:
+        space.mark_read(m.start, m.end)
+    return [f"'{_context(space, found[0].start, found[0].end)}': languages are not planned for; a model of the "
+            "task is chosen whatever languages it covers (name the model to plan on it)"]
 
 
 def _unnamed_machines(lexicon: Lexicon, space: Workspace) -> list[str]:

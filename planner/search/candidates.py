@@ -295,8 +295,9 @@ def intent_models(intent: Intent, catalog: Catalog):
         return [catalog.model(intent.workload.model)]
     if intent.workload.models:
         return [catalog.model(m) for m in sorted(intent.workload.models)]
-    if intent.task is None:
-        raise MissingTaskError("the request names no task or model, so there is nothing to place")
+    if intent.task is None:  # the parser's warnings may say why ("'ocr': no model in the catalog does this task")
+        raise MissingTaskError("the request names no task or model, so there is nothing to place"
+                               + "".join(f"; {w}" for w in intent.warnings))
     models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
     if not models:
         raise MissingTaskError(f"the catalog holds no model for {intent.task.value}")
