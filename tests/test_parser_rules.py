@@ -362,3 +362,19 @@ def test_languages_and_tasks_without_models_are_warned_about():
     assert ocr.task is None and ocr.warnings[0].startswith("'ocr': no model in the catalog does this task")
     with pytest.raises(IntentNotUnderstood, match="'text-to-speech': no model in the catalog"):
         parse("text-to-speech for an audiobook app", offline=True)
+
+
+def test_the_spelling_fix_changes_slips_and_never_real_words():
+    """One slip is fixed ("clasify"); a real word near a lexicon word is left alone: "there" is not
+    "three" (which read as the number 3), "reset" not "resnet", "sends" not "spends", "content" not
+    "context" (intent/data/english-words.txt.gz)."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    lexicon = load_lexicon()
+    assert normalise("clasify imgaes with lowst latancy, thouroughput", lexicon) == \
+        "classify images with lowest latency, throughput"
+    for sentence in ("there are 2 of us", "reset the model", "it sends content", "a promise of speed"):
+        assert normalise(sentence, lexicon) == sentence
+    intent = parse("there should be no GPUs; classify images under 10 ms", offline=True)
+    assert [(c.metric.value, c.value) for c in intent.constraints] == [("latency", 10.0)]

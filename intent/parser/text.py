@@ -119,7 +119,21 @@ def _correct_cached(word: str, known: frozenset, candidates: tuple[str, ...]) ->
     substitution = 2 if len(word) <= 6 else 1
     scored = [(edit_distance(word, c, limit, substitution), c) for c in candidates]
     best = min((s for s in scored if s[0] <= limit), default=None)
-    return best[1] if best else word
+    if best is None or word in english_words():  # "there" is no slip for "three", nor "reset" for "resnet"
+        return word
+    return best[1]
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English words the spelling fix never changes (intent/data/english-words.txt.gz, with its
+    source; scripts/build_english_words.py writes it). Read only when a word is about to change."""
+    import gzip
+    from importlib import resources
+
+    data = resources.files("intent").joinpath("data", "english-words.txt.gz").read_bytes()
+    return frozenset(line for line in gzip.decompress(data).decode("utf-8").splitlines()
+                     if line and not line.startswith("#"))
 
 
 def _correct(word: str, lexicon: Lexicon) -> str:
