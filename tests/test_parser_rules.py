@@ -378,3 +378,12 @@ def test_the_spelling_fix_changes_slips_and_never_real_words():
         assert normalise(sentence, lexicon) == sentence
     intent = parse("there should be no GPUs; classify images under 10 ms", offline=True)
     assert [(c.metric.value, c.value) for c in intent.constraints] == [("latency", 10.0)]
+
+
+def test_a_limit_of_one_period_written_with_a_is_read():
+    for text, metric, value in (("a chatbot that answers in under a second", "latency", 1000.0),
+                                ("chatbot with first token in under one and a half seconds", "ttft", 1500.0),
+                                ("fine-tune llama 3 8b on 50k examples within a day", "job_time", 24.0)):
+        assert [(c.metric.value, c.value) for c in parse(text, offline=True).constraints] == [(metric, value)], text
+    assert [(c.metric.value, c.value) for c in parse("process 500 images a second", offline=True).constraints] == \
+        [("throughput", 500.0)]

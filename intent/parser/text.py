@@ -19,6 +19,11 @@ CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}
 #: "sub-10ms", "sub-50 ms", "sub 2-second": a bound in one word, read as "under 10 ms".
 SUB_AMOUNT = re.compile(r"(?<![\w-])sub[\s-]?(\d+(?:\.\d+)?)\s?-?(ms|milliseconds?|s|secs?|seconds?|us|µs|"
                         r"microseconds?)(?![\w-])")
+#: A limit of one period written with "a": "under a second", "within an hour" (not "500 images a second").
+ONE_PERIOD = re.compile(r"(?<![\w-])(under|within|in|below|less than|at most|no more than|in less than|inside)"
+                        r"\s+(?:a|an)\s+(second|minute|hour|day|week|millisecond)(?![\w-])")
+#: "1 and a half" is 1.5.
+AND_A_HALF = re.compile(r"(?<![\d.])(\d+) and a half(?![\w-])")
 #: A count written against a name: "8xH100", "2x8xA100" (not "8x7b", a model size, nor "24xlarge").
 COUNT_TIMES_NAME = re.compile(r"(\d)x(?=[a-z])(?!large)")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ment", "ments")
@@ -86,7 +91,9 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
         text = re.sub(rf"{edge[0]}{re.escape(short)}{edge[1]}", bound, text)
     text = re.sub(r"[a-z]{5,}", lambda m: _correct(m.group(0), lexicon), text)
     text = COUNT_TIMES_NAME.sub(r"\1x ", text)  # "8xh100" -> "8x h100", so the name is a word of its own
-    return spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead)
+    text = spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead)
+    text = AND_A_HALF.sub(r"\1.5", text)  # "1 and a half seconds" -> "1.5 seconds"
+    return ONE_PERIOD.sub(r"\1 1 \2", text)  # "under a second" -> "under 1 second"
 
 
 def edit_distance(a: str, b: str, limit: int, substitution: int = 1) -> int:
