@@ -387,3 +387,11 @@ def test_a_limit_of_one_period_written_with_a_is_read():
         assert [(c.metric.value, c.value) for c in parse(text, offline=True).constraints] == [(metric, value)], text
     assert [(c.metric.value, c.value) for c in parse("process 500 images a second", offline=True).constraints] == \
         [("throughput", 500.0)]
+
+
+def test_a_size_before_a_device_noun_bounds_each_device():
+    for text, value in (("quantize to 4-bit and run Qwen2.5 14B on a 16GB card", 16.0),
+                        ("run llama 3 8b on two 24 GB GPUs", 24.0), ("code completion on an 8G显卡", 8.0)):
+        memory = [c for c in parse(text, offline=True).constraints if c.metric.value == "memory"]
+        assert [(c.value, c.per_device) for c in memory] == [(value, True)], text
+    assert [(c.value, c.per_device) for c in parse("under 8 GB of memory", offline=True).constraints] == [(8.0, False)]

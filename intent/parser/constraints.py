@@ -122,17 +122,24 @@ class ConstraintReader:
         kind = self._metric(q, previous)
         if kind is None:
             return []
-        if q.needs_cue and op is None and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))):
+        a_device_of = kind == "memory" and self._a_device_of(q)  # "on a 16GB card": what one device holds
+        if q.needs_cue and op is None and not a_device_of and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))):
             return []
         if q.note and kind == "cost" and q.note not in self.assumptions:
             self.assumptions.append(q.note)
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
-        each = kind == "memory" and self._per_device(q)
+        each = kind == "memory" and (a_device_of or self._per_device(q))
         if q.is_range:
             return [Bound(kind, ">=", q.low, q.start, per_device=each), Bound(kind, "<=", q.value, q.start,
                                                                               per_device=each)]
         return [Bound(kind, op or NATURAL_OP[Metric(kind)], q.value, q.start, per_device=each)]
+
+    def _a_device_of(self, q: Quantity) -> bool:
+        """A size right before a device noun ("a 16GB card", "24 GB GPUs", "8G显卡"): the memory of each
+        device the plan may use, so a bound per device."""
+        found = self.lex.words("device_nouns").scan(self.space.text[q.end:q.end + 24])
+        return bool(found) and not self.space.text[q.end:q.end + found[0].start].strip()
 
     def _per_device(self, q: Quantity) -> bool:
         """A memory size for each device: "16 GB per GPU", "每张卡24GB" (rule 7)."""
