@@ -100,6 +100,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     grid = candidates.grid
     concurrency = intent.workload.concurrency
     replicas = replica_grid(grid, intent.constraints, concurrency)
+    fill = fills_inventory(inventory, objective)
+    if fill:
+        replicas = np.maximum(replicas, grid.replica_caps(settings.max_replicas))
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
     mix = best_mix(candidates.cells(mix_cells(grid, intent.constraints, concurrency)), intent, inventory, settings) \
         if wants_mix(intent, inventory, objective) else None
@@ -113,13 +116,13 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     # undominated cell is undominated on its device too): one Chooser answers the plan and then
     # each runner-up. Without, the overall front is enough.
     rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas,
-                                        per_device=bool(alternatives)))
+                                        per_device=bool(alternatives), rates_per_replica=not fill))
     scale_note = None
     if defaults.time_gain_per_doubling is not None:
         rows, scale_note = worth_their_devices(rows, intent.constraints, concurrency, settings.max_replicas,
                                                objective[0], defaults.time_gain_per_doubling)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
-    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency)
+    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill)
     solution = chooser.best(strict_objective=not is_default)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
@@ -146,7 +149,10 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if is_default:
         assumptions.append("no objective stated: minimised cost per hour (configurations with a known price first), "
                            "then the fewest devices, then latency, then power")
-    if objective[0] == "throughput":
+    if fill:
+        assumptions.append(f"a rate objective on an inventory: every device serves ({solution.replicas} replica(s) of "
+                           f"{devices_per_replica(row)} device(s)), and the rate is theirs together")
+    elif objective[0] == "throughput":
         assumptions.append("throughput is maximised per replica; replicas are added only to meet a throughput bound")
     if inventory is not None:
         assumptions.append(f"planned on the inventory only ({', '.join(f'{d.count} x {d.id}' for d in inventory.devices)})")
@@ -166,6 +172,12 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                                         f"{len(mix.rows)} {fmt(mixed, objective[0])}")
         return _mixed(mix, intent, catalog, objective, settings, [runner_up, *alternatives], front)
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front)
+
+
+def fills_inventory(inventory: Inventory | None, objective: tuple[str, str]) -> bool:
+    """A rate to maximise on the devices a user has: the plan runs as many replicas as they hold
+    (per replica, the fastest single instance would win and the rest of the inventory sit idle)."""
+    return inventory is not None and objective[1] == "maximize" and objective[0] in RATES
 
 
 def _mixed(mix: Mix, intent: Intent, catalog: Catalog, objective, settings: SolverSettings,

@@ -58,3 +58,16 @@ def test_bad_inventories_are_precise_errors(tmp_path, catalog, text, fragment):
     with pytest.raises(CatalogError) as info:
         load_inventory(write(tmp_path, text), catalog)
     assert fragment in str(info.value)
+
+
+def test_a_rate_objective_on_owned_devices_puts_every_device_to_work():
+    """"8 A100s, serve as many Llama 3 8B users as possible": per replica one TP8 instance wins and
+    serves less than eight TP1 replicas together; the plan fills the inventory and says so."""
+    from intent import plan
+
+    result = plan("GPU budget is 8 A100s, serve as many Llama 3 8B users as possible", offline=True, record=False)
+    assert result.choice.replicas * result.choice.devices_per_replica == 8
+    assert any("every device serves" in a for a in result.assumptions)
+    one_replica = plan("serve Llama 3 8B on A100 80GB, highest throughput", offline=True, record=False)  # no inventory
+    assert one_replica.choice.replicas == 1
+    assert result.metrics.throughput_rps > one_replica.metrics.throughput_rps

@@ -44,6 +44,11 @@ def read_weak_task(lexicon: Lexicon, space: Workspace) -> str | None:
 
 # -- objective ----------------------------------------------------------------------------
 
+#: A rate asked for as "as many ... as possible" (a model name may stand between, masked).
+AS_MANY_AS_POSSIBLE = re.compile(r"(?<![\w-])as many (?:[\w#.-]+ ){0,4}?(?:users|requests|queries|images|documents|"
+                                 r"sessions|streams|people|customers|frames|calls) as possible(?![\w-])")
+
+
 def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]) -> list[tuple[str, str, int]]:
     """Every preference in the text as (metric, sense, position), first named first."""
     text = space.masked
@@ -58,6 +63,9 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     for m in phrases:
         space.mark_read(m.start, m.end)
     found = [(*m.key.split("/"), m.start) for m in phrases]
+    for m in AS_MANY_AS_POSSIBLE.finditer(text):  # "serve as many Llama 3 8B users as possible"
+        found.append(("throughput", "maximize", m.start()))
+        space.mark_read(m.start(), m.end())
     metrics = lexicon.phrases("metric_words").scan(text)
     fillers = "|".join(re.escape(str(f)) for f in lexicon["sense_fillers"])
     for sense in (m for m in lexicon.phrases("sense_words").scan(text) if free(m)):

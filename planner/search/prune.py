@@ -99,18 +99,20 @@ def front_mask(grid: Grid, mask: np.ndarray, objective: tuple[str, str], replica
 
 
 def pareto_mask(grid: Grid, mask: np.ndarray, constraints: list[Constraint], objective: tuple[str, str],
-                replicas: np.ndarray, per_device: bool = False) -> np.ndarray:
+                replicas: np.ndarray, per_device: bool = False, rates_per_replica: bool = True) -> np.ndarray:
     """The cells of ``mask`` that no other cell of ``mask`` dominates; with ``per_device``,
     only cells of the same device compete, so every device keeps its best configurations
-    (runner-ups on other devices need them)."""
+    (runner-ups on other devices need them). Rates count per replica unless
+    ``rates_per_replica`` is false (an inventory filled with replicas: the deployment's rate)."""
     dims = relevant_dimensions(constraints, objective)
     if not per_device:
-        return _pareto(grid, mask, dims, replicas)
-    return _pareto(grid, mask, dims, replicas, groups=grid.configs.device)
+        return _pareto(grid, mask, dims, replicas, rates_per_replica=rates_per_replica)
+    return _pareto(grid, mask, dims, replicas, groups=grid.configs.device, rates_per_replica=rates_per_replica)
 
 
 def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas: np.ndarray,
-            per_replica_all: bool = False, groups: np.ndarray | None = None) -> np.ndarray:
+            per_replica_all: bool = False, groups: np.ndarray | None = None,
+            rates_per_replica: bool = True) -> np.ndarray:
     """The cells of ``mask`` no other cell dominates; with ``groups`` (a label per
     configuration), only cells with the same label compete."""
     cells = np.nonzero(mask)
@@ -118,7 +120,8 @@ def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas
         return mask
     columns = []
     for metric, lower_is_better in dims:
-        values = deployment_grid(grid, metric, replicas, per_replica_all or metric in RATES, cells)
+        values = deployment_grid(grid, metric, replicas, per_replica_all or (rates_per_replica and metric in RATES),
+                                 cells)
         columns.append(np.where(np.isnan(values), np.inf, values if lower_is_better else -values))
     if groups is None:
         keep = _non_dominated(columns)

@@ -308,9 +308,12 @@ class Chooser:
 
     def __init__(self, rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str],
                  settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = (),
-                 concurrency: int | None = None):
+                 concurrency: int | None = None, fill: bool = False):
         self.rows = rows
         replicas = replica_array(rows, constraints, settings.max_replicas, concurrency)
+        self.fill = fill
+        if fill:  # a rate objective on an inventory: every replica the inventory holds serves
+            replicas = np.maximum(replicas, filled_replicas(rows, settings.max_replicas))
         self.replicas = replicas.tolist()
         metric, sense = objective
         self.levels = [Level(metric, sense, settings.objective_tolerance)]
@@ -318,7 +321,7 @@ class Chooser:
             if all(level.metric != m for level in self.levels):
                 self.levels.append(Level(m, s))
         # After the metric levels, fewest replicas and then the lowest row index make the answer unique.
-        self.keys = [self._key(rows, replicas, level) for level in self.levels]
+        self.keys = [self._key(rows, replicas, level, rates_per_replica=not fill) for level in self.levels]
         self.keys += [self.replicas, list(range(len(rows)))]
         meets = self._meets_all(constraints, settings, replicas)
         self.best_key = int(np.array(self.keys[0])[meets].min()) if meets.any() else None
@@ -335,10 +338,10 @@ class Chooser:
         self.forbidden: set[str] = set()
 
     @staticmethod
-    def _key(rows: list[Estimate], replicas: np.ndarray, level: Level) -> list[int]:
+    def _key(rows: list[Estimate], replicas: np.ndarray, level: Level, rates_per_replica: bool = True) -> list[int]:
         """Each row's scaled figure on a level, negated when the level maximises; an unknown
         figure ranks below every known one (``_penalty``, from the figures per replica)."""
-        values = figure_array(rows, replicas, level.metric, level.metric in RATES)
+        values = figure_array(rows, replicas, level.metric, rates_per_replica and level.metric in RATES)
         known = ~np.isnan(values)
         own = figure_array(rows, None, level.metric, per_replica=True)
         penalty = _penalty(to_ints(level.metric, own[known]).tolist(), level.sense)
@@ -389,6 +392,11 @@ class Chooser:
                         status="OPTIMAL" if status == cp.OPTIMAL else "FEASIBLE",
                         objective_value=sign * self.keys[0][chosen] / SCALE[first.metric], levels=self.levels, gap=gap,
                         best_value=sign * self.best_key / SCALE[first.metric] if tied else None)
+
+
+def filled_replicas(rows: list[Estimate], max_replicas: int) -> np.ndarray:
+    """The replicas an inventory holds of each row (its ``max_replicas``), within the limit; 1 without one."""
+    return np.array([min(max_replicas, row.max_replicas) if row.max_replicas else 1 for row in rows], dtype=np.int64)
 
 
 def _tied_with_best(key: list[int], meets: np.ndarray, tolerance: float) -> list[int]:
