@@ -65,7 +65,7 @@ def test_the_start_keeps_every_outcome_above_and_is_better_on_its_level(fleet):
         assert _value(level, found) < _value(level, first)
         for w in model.by_workload:  # every workload's outcome is kept: SLO and served-rate levels too
             assert model.meets(w, found) == model.meets(w, first)
-            if w in model.served:
+            if w in model.services:
                 assert min(model.wanted[w], model.supply(w, found)) == min(model.wanted[w], model.supply(w, first))
         for done, value in fixed:
             assert _value(done, found) <= value

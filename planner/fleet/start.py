@@ -57,7 +57,7 @@ def mip_start(fleet, placed: dict[int, int], level, fixed: list[tuple[object, in
             lower, upper = fleet.wanted[w], solver.infinity()
         _row(solver, r, {i: fleet.rate[i] or 1 for i in members}, lower, upper)
     # A running workload kept stays kept.
-    for w in fleet.kept:
+    for w in fleet.keepable:
         if fleet.keeps(w, placed):
             for i, replicas in fleet.keep_rules[w]:
                 r[i].SetLb(replicas)
