@@ -102,7 +102,7 @@ from planner.fleet.start import LevelStarts
 from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import stored_corrections
 from planner.solve.budget import TimeBudget
-from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order, set_hints
+from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order, relative_gap, set_hints
 from planner.solve.cpsat import cp_model
 
 FLEET_OBJECTIVES = {"throughput": "maximize", "power": "minimize", "cost": "minimize"}
@@ -395,7 +395,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     reserve = min(0.5, 0.05 * settings.time_limit_s)
     # Else the greedy plan stands, and the CP-SAT model is not built.
     solving = budget.left() - reserve - MODEL_SECONDS * len(options) > MIN_SOLVE_SHARE * settings.time_limit_s
-    if solving and budget.left() > 0.25 * settings.time_limit_s:  # worth it only with time left to solve the later levels
+    if solving and budget.left() > 0.25 * settings.time_limit_s:  # with time left to solve the later levels
         first = improve(fleet, first, levels)
     result = None
     if solving:
@@ -409,7 +409,8 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
                                    bounds=fleet.known_bounds(levels), relaxation=Relaxation(fleet, levels))
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first
-        report = _report(levels, "FEASIBLE", [_gap(fleet.met_value(first), fleet.met_bound())], options, settings)
+        gaps = [relative_gap(fleet.met_value(first), fleet.met_bound())]
+        report = _report(levels, "FEASIBLE", gaps, options, settings)
     else:
         placed = {i: r for i, r in enumerate(result.assignment[:len(options)]) if r}
         report = _report(levels, result.status, list(result.gaps), options, settings)
@@ -433,10 +434,6 @@ def _solver(cp, settings: SolverSettings):
     # LP with the trivial bound 0 (gaps of 100%); without it they reach their LP bounds.
     solver.parameters.cp_model_probing_level = 0
     return solver
-
-
-def _gap(value: int, bound: int) -> float:
-    return abs(bound - value) / max(1.0, abs(value))
 
 
 def _report(levels: list[Level], status: str, gaps: list[float], options: list[Option],

@@ -89,7 +89,8 @@ class Neighbourhoods:
         roomy = [p for p in sorted(free, key=lambda p: (-free[p], p)) if p not in pools]
         return pools + roomy[:ROOMY_POOLS]
 
-    def _solve(self, placed: dict[int, int], level, fixed, pools: list[int], deadline: float) -> dict[int, int] | None:
+    def _solve(self, placed: dict[int, int], level, fixed, pools: list[int],
+               deadline: float) -> dict[int, int] | None:
         """The best plan on ``level`` that changes only the placements on ``pools`` (None: none
         found in the neighbourhood's time)."""
         fleet = self.fleet
@@ -113,11 +114,12 @@ class Neighbourhoods:
             held = sum(fleet.held[i] * n for i, n in out.items() if fleet.pool_of[i] == p)
             model.add(weighted(members, fleet.held) <= fleet.pools[p].total_slots - held)
         # Jobs beside inference run on slots that replicas of their idle band hold, one per slot.
+        slots = fleet.unit_slots
         for jobs, hosts in fleet.hosting:
             if any(i in r for i in (*jobs, *hosts)):
-                slots = fleet.unit_slots
-                model.add(weighted([i for i in jobs if i in r], slots) + sum(slots[i] * out.get(i, 0) for i in jobs)
-                          <= weighted([i for i in hosts if i in r], slots) + sum(slots[i] * out.get(i, 0) for i in hosts))
+                taken = weighted([i for i in jobs if i in r], slots) + sum(slots[i] * out.get(i, 0) for i in jobs)
+                model.add(taken <= weighted([i for i in hosts if i in r], slots)
+                          + sum(slots[i] * out.get(i, 0) for i in hosts))
         # Every workload keeps its outcome: a job runs as often as it did, a service met stays met.
         mine: dict[int, list[int]] = defaultdict(list)
         for i in free:

@@ -174,7 +174,8 @@ class LevelStarts:
         self.neighbourhoods = Neighbourhoods(fleet)
         self.count = len(fleet.options)
 
-    def __call__(self, depth: int, assignment: tuple[int, ...], seconds: float, gap: float) -> tuple[int, ...] | None:
+    def __call__(self, depth: int, assignment: tuple[int, ...], seconds: float,
+                 gap: float) -> tuple[int, ...] | None:
         level = self.levels[depth]
         placed = {i: n for i, n in enumerate(assignment[:self.count]) if n}
         if depth == 0:

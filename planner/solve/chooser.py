@@ -460,8 +460,8 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
         if best == known:  # stopped at a bound known to hold: proven
             gaps.append(0.0)
         else:
-            gap = abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value))
-            gaps.append(gap if known is None else min(gap, abs(known - best) / max(1.0, abs(best))))
+            gap = relative_gap(solver.objective_value, solver.best_objective_bound)
+            gaps.append(gap if known is None else min(gap, relative_gap(best, known)))
             if status == cp.FEASIBLE:
                 status_name = "FEASIBLE"
         # Fixing a level at a value reached but not proven optimal keeps the next levels feasible.
@@ -469,6 +469,11 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
         assignment = tuple(solver.value(var) for var in keep)
         set_hints(model, keep, assignment)
     return OrderedResult(status_name, tuple(values), tuple(gaps), assignment)
+
+
+def relative_gap(value: float, bound: float) -> float:
+    """How far ``bound`` is from ``value``, relative to ``value`` (at least 1)."""
+    return abs(bound - value) / max(1.0, abs(value))
 
 
 def set_hints(model, variables, values) -> None:
@@ -517,7 +522,7 @@ def _solve_started(cp, model, solver, keep, warm_start, depth: int, walls: list[
         return status
     if status == cp.FEASIBLE:  # else the probe ended before a solution (loading a large model takes a while)
         current = tuple(solver.value(var) for var in keep)
-        gap = abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value))
+        gap = relative_gap(solver.objective_value, solver.best_objective_bound)
         better = warm_start(depth, current, allotted - (time.perf_counter() - begun), gap)
         set_hints(model, keep, better or current)
         # The solve after the start gets at least the probe's time, even past the level's
