@@ -1,5 +1,7 @@
-"""The MIP start of a fleet's tie-breaker levels (planner.fleet.start): it keeps every level
-above, is better on its own level, and changes where CP-SAT begins, never the answer."""
+"""The MIP start of a fleet's tie-breaker levels (planner.fleet.start) and the neighbourhood
+search (planner.fleet.neighbourhood): they keep every level above, are better on their own
+level, and change where CP-SAT begins, never the answer; the LP relaxation's bound on each
+level (planner.fleet.relaxation) holds."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from intent.fleet import fleet_workloads, load_fleet
 from planner.fleet import model as fleet_model
 from planner.fleet.greedy import greedy_plan
 from planner.fleet.model import FleetModel
+from planner.fleet.neighbourhood import Neighbourhoods
 from planner.fleet.options import build_options
+from planner.fleet.relaxation import Relaxation
 from planner.fleet.start import mip_start, slo_start
 from planner.perf.factors import load_factors
 from planner.perf.roofline import stored_corrections
@@ -65,12 +69,49 @@ def test_the_start_keeps_every_outcome_above_and_is_better_on_its_level(fleet):
         assert _value(level, found) < _value(level, first)
         for w in model.by_workload:  # every workload's outcome is kept: SLO and served-rate levels too
             assert model.meets(w, found) == model.meets(w, first)
-            if w in model.served:
+            if w in model.services:
                 assert min(model.wanted[w], model.supply(w, found)) == min(model.wanted[w], model.supply(w, first))
         for done, value in fixed:
             assert _value(done, found) <= value
         _assert_fits(model, found)
     assert "minimize training job hours" in improved, "the case is built for the training level to improve"
+
+
+def test_the_neighbourhood_search_keeps_every_outcome_above_and_is_better_on_its_level(fleet):
+    """The training level improved a few pools at a time: every workload keeps its outcome
+    (so the SLO and served-rate levels keep their values), within CP-SAT's constraints."""
+    model, _, _ = fleet
+    levels = model.levels("throughput")
+    first = greedy_plan(model)
+    depth, level = next((d, x) for d, x in enumerate(levels) if x.name == "minimize training job hours")
+    found = Neighbourhoods(model).improve(first, level, [], 5.0)
+    assert _value(level, found) < _value(level, first)
+    for done in levels[:depth]:
+        assert model.value(done, found) == model.value(done, first)
+    for w in model.by_workload:
+        assert model.meets(w, found) == model.meets(w, first)
+    _assert_fits(model, found)
+    # The next level keeps the training level at its value.
+    power = levels[depth + 1]
+    better = Neighbourhoods(model).improve(found, power, [(level, _value(level, found))], 5.0)
+    assert _value(level, better) == _value(level, found) and _value(power, better) <= _value(power, found)
+    _assert_fits(model, better)
+
+
+def test_the_relaxation_bounds_every_level_from_the_side_of_its_plans(fleet):
+    """With the levels above at the greedy plan's values, the LP bound on each level is no
+    worse than the greedy plan's value there (a plan of those values), and the SLO level's
+    is within the bound every workload's options give."""
+    model, _, _ = fleet
+    levels = model.levels("throughput")
+    first = greedy_plan(model)
+    values = [model.value(x, first) for x in levels]
+    relaxation = Relaxation(model, levels)
+    assert values[0] <= relaxation(0, (), 60.0) <= model.met_bound()
+    for depth, level in enumerate(levels[1:], 1):
+        bound = relaxation(depth, tuple(values[:depth]), 60.0)
+        assert bound is not None
+        assert bound <= values[depth] if level.sense == "minimize" else bound >= values[depth]
 
 
 def _assert_fits(model, placed):

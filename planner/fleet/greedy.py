@@ -36,7 +36,7 @@ def greedy_plan(fleet, running=None, mixed_pools: bool = True, budgeted: bool = 
     orders = ((_share, False), (_scarce, False), (_scarce, True))  # (order, singles first)
     plans = [_greedy(fleet, running, order, mixed_pools, services, singles_first)
              for order, singles_first in (orders[:1] if budgeted else orders)]
-    return max(plans, key=lambda placed: (fleet.met_value(placed), sum(fleet.keeps(w, placed) for w in fleet.kept),
+    return max(plans, key=lambda placed: (fleet.met_value(placed), sum(fleet.keeps(w, placed) for w in fleet.keepable),
                                           fleet.served_value(placed)))
 
 
@@ -58,7 +58,7 @@ def _greedy(fleet, running, order, mixed_pools: bool, services: _Services, singl
         for w in ranked:
             if plan.lacking(w) > 0:
                 _meet(fleet, plan, w, mixed_pools)
-    for w in _by_priority(fleet, fleet.served if mixed_pools else ()):
+    for w in _by_priority(fleet, fleet.services if mixed_pools else ()):
         for i in services.cheapest_first[w]:
             if plan.lacking(w) <= 0:
                 break
@@ -76,9 +76,9 @@ class _Services:
 
     def __init__(self, fleet):
         self.cheapest_first = {w: sorted(fleet.by_workload[w], key=lambda i: _slots_per_request(fleet, i))
-                               for w in fleet.served}
+                               for w in fleet.services}
         self.densest: dict[int, dict[int, float]] = {}
-        for w in fleet.served:
+        for w in fleet.services:
             densest = self.densest[w] = {}
             for i in fleet.by_workload[w]:
                 p = fleet.pool_of[i]

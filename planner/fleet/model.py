@@ -72,9 +72,15 @@ Search
     The SLO level, or a linear tie-breaker level, that CP-SAT has not proven in a fifth of
     its time goes on from a MIP start (SCIP; a tie-breaker over the plans that keep every
     workload's outcome above; see planner.fleet.start): CP-SAT alone rarely improves on its
-    hint there. Levels the limit leaves unsolved are
+    hint there. A tie-breaker level with too little time for SCIP, or where SCIP found
+    nothing, and far from proven, goes on from a large-neighbourhood search's plan instead
+    (planner.fleet.neighbourhood). Each level without a bound known beforehand gets one
+    from the LP relaxation (GLOP, planner.fleet.relaxation) when the time left allows: a
+    level's gap is the smaller of CP-SAT's and the one to it, and a plan that reaches it
+    ends the level as proven. Levels the limit leaves unsolved are
     reported (fewer gaps than levels), and the plan is FEASIBLE; with no time left after
-    the first plan, no level is solved and the greedy plan is returned.
+    the first plan, no level is solved and the greedy plan is returned; the CP-SAT model
+    is built only when a solve follows (at 2000 x 50 building it took 1.8 s).
 """
 
 from __future__ import annotations
@@ -89,13 +95,14 @@ from planner.fleet.colocation import hosting_groups
 from planner.fleet.greedy import greedy_plan, improve
 from planner.fleet.options import FleetWorkload, Option, budgeted, build_options
 from planner.fleet.plan import FleetPlan, FleetSolverReport
+from planner.fleet.relaxation import Relaxation
 from planner.fleet.replan import Previous
 from planner.fleet.result import fleet_plan
 from planner.fleet.start import LevelStarts
 from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import stored_corrections
 from planner.solve.budget import TimeBudget
-from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order, set_hints
+from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order, relative_gap, set_hints
 from planner.solve.cpsat import cp_model
 
 FLEET_OBJECTIVES = {"throughput": "maximize", "power": "minimize", "cost": "minimize"}
@@ -106,6 +113,11 @@ LEVEL_SHARE = 0.5
 #: Less of the limit than this left after the first plan is not worth a solve: at 2000 x 50,
 #: CP-SAT given 0.1 s and then 0.33 s took them loading the model and found nothing.
 MIN_SOLVE_SHARE = 0.05
+#: Seconds building the CP-SAT model takes per option (measured at 2000 x 50: 1.8 s for
+#: 138,000 options, one core): a solve is not begun when what the model would leave of
+#: the limit is less than MIN_SOLVE_SHARE.
+MODEL_SECONDS = 1.4e-5
+SLOS, KEPT = "workloads meeting their SLOs (by priority)", "running workloads kept in place"
 
 
 class NoPlacementError(PlanningError):
@@ -134,46 +146,59 @@ class Level:
     """One level of the lexicographic objective."""
 
     name: str
-    expression: object
     sense: str
     coefficients: list[int] | None = None  # per option, for a level linear in the replicas
 
 
 class FleetModel:
-    """The CP-SAT model of one fleet (see the module docstring)."""
+    """One fleet's options as figures (what the greedy plan and the plan read) and, once
+    ``build`` is called, its CP-SAT model (see the module docstring). The model is built
+    only when a solve follows: at 2000 x 50 it took 1.8 s of the limit."""
 
     def __init__(self, workloads: list[FleetWorkload], pools, options: list[Option], previous: Previous | None = None,
                  mixed_pools: bool = True):
-        self.cp = cp_model()
         self.workloads, self.pools, self.options = workloads, pools, options
+        self.mixed_pools = mixed_pools
         # Per option, the figures the greedy plan reads most (as lists: a property per read is slow).
         self.cap = [o.replica_cap for o in options]
         self.held = [o.held_slots for o in options]
         self.unit_slots = [o.unit_slots for o in options]
         self.pool_of = [o.pool for o in options]
         self.workload_of = [o.workload for o in options]
-        m = self.model = self.cp.CpModel()
-        self.r = [m.new_bool_var(f"r{i}") if o.replica_cap == 1 else m.new_int_var(0, o.replica_cap, f"r{i}")
-                  for i, o in enumerate(options)]
-        self.by_workload: dict[int, list[int]] = defaultdict(list)
-        by_pool: dict[int, list[int]] = defaultdict(list)
+        by_workload: dict[int, list[int]] = defaultdict(list)
         for i, o in enumerate(options):
-            self.by_workload[o.workload].append(i)
-            by_pool[o.pool].append(i)
+            by_workload[o.workload].append(i)
+        self.by_workload = dict(by_workload)  # only workloads with options
+        self.services = [w for w in self.by_workload if not workloads[w].training]
+        self.hosting = hosting_groups(options)
+        self.rate, self.wanted = scaled_rates(workloads, options)
+        self.weight = self._priority_weights()
+        # A running workload is kept when every placement it had keeps its replicas (as many
+        # as the rate now needs); one whose configuration is gone cannot be kept.
+        self.keep_rules = previous.rules(options) if previous else {}
+        self.keepable = [w for w, rules in self.keep_rules.items() if rules is not None]
+
+    def build(self) -> None:
+        """Build the CP-SAT model: the variables and constraints of the module docstring."""
+        self.cp = cp_model()
+        options, pools = self.options, self.pools
+        m = self.model = self.cp.CpModel()
+        self.r = [m.new_bool_var(f"r{i}") if cap == 1 else m.new_int_var(0, cap, f"r{i}")
+                  for i, cap in enumerate(self.cap)]
+        by_pool: dict[int, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.pool_of):
+            by_pool[p].append(i)
         weighted = self.cp.LinearExpr.weighted_sum
         # No pool is over-committed (a training job beside inference holds no slots of its own).
         for p, members in by_pool.items():
-            m.add(weighted([self.r[i] for i in members], [options[i].held_slots for i in members])
-                  <= pools[p].total_slots)
+            m.add(weighted([self.r[i] for i in members], [self.held[i] for i in members]) <= pools[p].total_slots)
         # Jobs beside inference run on slots that replicas of their idle band hold, one per slot.
-        self.hosting = hosting_groups(options)
         for jobs, hosts in self.hosting:
             m.add(weighted([self.r[i] for i in jobs], [options[i].unit_slots for i in jobs])
                   <= weighted([self.r[i] for i in hosts], [options[i].unit_slots for i in hosts]))
-        self.rate, self.wanted = scaled_rates(workloads, options)
         self.met, self.served = {}, {}
         for w, members in self.by_workload.items():
-            if workloads[w].training:
+            if self.workloads[w].training:
                 # A training job runs once; it meets its deadline when it runs (its options do).
                 self.met[w] = self.cp.LinearExpr.sum([self.r[i] for i in members])
                 m.add(self.met[w] <= 1)
@@ -181,29 +206,24 @@ class FleetModel:
             # A service is served what its replicas serve, on every pool it runs on, up to its rate
             # (s_w = min(R_w, supply), exactly); it meets its SLO when they serve all of it.
             supply = weighted([self.r[i] for i in members], [self.rate[i] for i in members])
-            excess = max(0, sum(self.rate[i] * options[i].replica_cap for i in members) - self.wanted[w])
+            excess = max(0, sum(self.rate[i] * self.cap[i] for i in members) - self.wanted[w])
             self.met[w] = m.new_bool_var(f"met{w}")
             self.served[w] = m.new_int_var(0, self.wanted[w], f"s{w}")
             m.add(self.served[w] <= supply)
             m.add(supply >= self.wanted[w] * self.met[w])
             m.add(self.served[w] >= self.wanted[w] * self.met[w])
             m.add(self.served[w] >= supply - excess * self.met[w])
-        if not mixed_pools:  # at most one configuration per service (the benchmarks' comparison)
+        if not self.mixed_pools:  # at most one configuration per service (the benchmarks' comparison)
             for w, members in self.by_workload.items():
                 used = [m.new_bool_var(f"u{i}") for i in members]
                 for i, u in zip(members, used):
-                    m.add(self.r[i] <= options[i].replica_cap * u)
+                    m.add(self.r[i] <= self.cap[i] * u)
                 m.add_at_most_one(used)
-        self.weight = self._priority_weights()
-        # A running workload is kept when every placement it had keeps its replicas (as many
-        # as the rate now needs); one whose configuration is gone cannot be kept.
-        self.keep_rules = previous.rules(options) if previous else {}
         self.kept = {}
-        for w, rules in self.keep_rules.items():
-            if rules is not None:
-                self.kept[w] = m.new_bool_var(f"k{w}")
-                for i, replicas in rules:
-                    m.add(self.r[i] >= replicas * self.kept[w])
+        for w in self.keepable:
+            self.kept[w] = m.new_bool_var(f"k{w}")
+            for i, replicas in self.keep_rules[w]:
+                m.add(self.r[i] >= replicas * self.kept[w])
 
     def _priority_weights(self) -> dict[int, int]:
         """A weight per workload such that one workload of a higher priority outweighs all
@@ -240,8 +260,8 @@ class FleetModel:
     def supply(self, w: int, placed: dict[int, int]) -> int:
         """Scaled requests/s ``placed`` gives service ``w`` (training: jobs running)."""
         if self.workloads[w].training:
-            return sum(placed.get(i, 0) for i in self.by_workload[w])
-        return sum(self.rate[i] * placed.get(i, 0) for i in self.by_workload[w])
+            return sum(placed.get(i, 0) for i in self.by_workload.get(w, ()))
+        return sum(self.rate[i] * placed.get(i, 0) for i in self.by_workload.get(w, ()))
 
     def meets(self, w: int, placed: dict[int, int]) -> bool:
         return self.supply(w, placed) >= self.wanted.get(w, 1)
@@ -250,7 +270,17 @@ class FleetModel:
         return sum(self.weight[w] for w in self.by_workload if self.meets(w, placed))
 
     def served_value(self, placed: dict[int, int]) -> int:
-        return sum(min(self.wanted[w], self.supply(w, placed)) for w in self.served)
+        return sum(min(self.wanted[w], self.supply(w, placed)) for w in self.services)
+
+    def value(self, level: Level, placed: dict[int, int]) -> int:
+        """``level``'s value in the plan ``placed`` (option -> replicas)."""
+        if level.coefficients is not None:
+            return sum(level.coefficients[i] * n for i, n in placed.items())
+        if level.name == SLOS:
+            return self.met_value(placed)
+        if level.name == KEPT:
+            return sum(self.keeps(w, placed) for w in self.keepable)
+        return self.served_value(placed)
 
     def settled(self, objective: str, placed: dict[int, int]) -> tuple[int, ...]:
         """The leading levels ``placed`` provably reaches: SLOs met when it meets every
@@ -260,7 +290,7 @@ class FleetModel:
         met = self.met_value(placed)
         if met != self.met_bound():
             return ()
-        if self.kept or objective != "throughput":
+        if self.keepable or objective != "throughput":
             return (met,)
         served = self.served_value(placed)
         return (met, served) if served == sum(self.wanted.values()) else (met,)
@@ -279,22 +309,24 @@ class FleetModel:
         """A bound on each level known without the solver (None: none): the SLO level's
         (``met_bound``), every running workload kept, every rate served in full. A level
         that reaches it is proven there and then."""
-        known = {"running workloads kept in place": len(self.kept),
-                 _describe("throughput"): sum(self.wanted[w] for w in self.served)}
+        known = {KEPT: len(self.keepable), _describe("throughput"): sum(self.wanted[w] for w in self.services)}
         return (self.met_bound(), *(known.get(level.name) for level in levels[1:]))
 
-    def met_expression(self):
-        """Workloads meeting their SLOs, weighted so that priorities are strict."""
-        return self.cp.LinearExpr.weighted_sum(list(self.met.values()), [self.weight[w] for w in self.met])
-
-    def linear(self, name: str, coefficients: list[int], sense: str) -> Level:
-        """A level that is a weighted sum of the replicas."""
-        return Level(name, self.cp.LinearExpr.weighted_sum(self.r, coefficients), sense, coefficients)
+    def expression(self, level: Level):
+        """``level`` in the CP-SAT model (``build`` first): a weighted sum of the replicas, or
+        workloads meeting their SLOs (weighted so that priorities are strict), running
+        workloads kept, served requests/s."""
+        linear = self.cp.LinearExpr
+        if level.coefficients is not None:
+            return linear.weighted_sum(self.r, level.coefficients)
+        if level.name == SLOS:
+            return linear.weighted_sum(list(self.met.values()), [self.weight[w] for w in self.met])
+        return linear.sum(list((self.kept if level.name == KEPT else self.served).values()))
 
     def metric_level(self, metric: str) -> Level:
         if metric == "throughput":
-            return Level(_describe(metric), self.cp.LinearExpr.sum(list(self.served.values())), "maximize")
-        return self.linear(_describe(metric), self.coefficients(metric), "minimize")
+            return Level(_describe(metric), "maximize")
+        return Level(_describe(metric), "minimize", self.coefficients(metric))
 
     def coefficients(self, metric: str) -> list[int]:
         """Each option's scaled power or cost per replica; unknown is worse than any known."""
@@ -306,20 +338,19 @@ class FleetModel:
 
     def levels(self, objective: str) -> list[Level]:
         """The lexicographic objective, most important first."""
-        out = [Level("workloads meeting their SLOs (by priority)", self.met_expression(), "maximize")]
-        if self.kept:
-            out.append(Level("running workloads kept in place", self.cp.LinearExpr.sum(list(self.kept.values())),
-                             "maximize"))
+        out = [Level(SLOS, "maximize")]
+        if self.keepable:
+            out.append(Level(KEPT, "maximize"))
         out.append(self.metric_level(objective))
         if any(o.job_hours is not None for o in self.options):
-            out.append(self.linear("minimize training job hours", [
-                0 if o.job_hours is None else math.ceil(o.job_hours * HOURS_SCALE) for o in self.options], "minimize"))
+            out.append(Level("minimize training job hours", "minimize", [
+                0 if o.job_hours is None else math.ceil(o.job_hours * HOURS_SCALE) for o in self.options]))
         out += [self.metric_level(m) for m in FLEET_OBJECTIVES if m != objective]
         # Fewest slots, then the lowest option indices, as one exact level: a slot weighs
         # more than the largest catalog-order sum.
         catalog = sum(i * o.replica_cap for i, o in enumerate(self.options)) + 1
-        out.append(self.linear("fewest slots, then catalog order",
-                               [o.held_slots * catalog + i for i, o in enumerate(self.options)], "minimize"))
+        out.append(Level("fewest slots, then catalog order", "minimize",
+                         [o.held_slots * catalog + i for i, o in enumerate(self.options)]))
         return out
 
 
@@ -360,9 +391,37 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     levels = fleet.levels(objective)
     first = greedy_plan(fleet, running, mixed_pools, budgeted=budgeted_note is not None)
     timings["first_plan_s"] = budget.elapsed()
-    if budget.left() > 0.25 * settings.time_limit_s:  # worth it only with time left to solve the later levels
+    # Building the plan from the solution takes a moment of the budget too.
+    reserve = min(0.5, 0.05 * settings.time_limit_s)
+    # Else the greedy plan stands, and the CP-SAT model is not built.
+    solving = budget.left() - reserve - MODEL_SECONDS * len(options) > MIN_SOLVE_SHARE * settings.time_limit_s
+    if solving and budget.left() > 0.25 * settings.time_limit_s:  # with time left to solve the later levels
         first = improve(fleet, first, levels)
-    solver = new_solver(fleet.cp, settings)
+    result = None
+    if solving:
+        fleet.build()
+        solver = _solver(fleet.cp, settings)
+        fleet.hint(first)  # the search starts from the first plan (hinting 190k variables takes a moment)
+        result = optimise_in_order(fleet.cp, fleet.model, solver, [(fleet.expression(x), x.sense) for x in levels],
+                                   keep=fleet.variables(), budget_s=budget.left() - reserve,
+                                   settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
+                                   share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None,
+                                   bounds=fleet.known_bounds(levels), relaxation=Relaxation(fleet, levels))
+    if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
+        placed = first
+        gaps = [relative_gap(fleet.met_value(first), fleet.met_bound())]
+        report = _report(levels, "FEASIBLE", gaps, options, settings)
+    else:
+        placed = {i: r for i, r in enumerate(result.assignment[:len(options)]) if r}
+        report = _report(levels, result.status, list(result.gaps), options, settings)
+    timings["total_s"] = budget.elapsed()
+    return fleet_plan(fleet, placed, built.why_not, _describe(objective), report, catalog, running,
+                      notes=[budgeted_note] if budgeted_note else [])
+
+
+def _solver(cp, settings: SolverSettings):
+    """The CP-SAT solver of every level (``new_solver``), tuned for the fleet model."""
+    solver = new_solver(cp, settings)
     # The full LP relaxation proves these knapsack-like levels optimal in a fraction of the
     # time the default search takes (measured: seconds instead of time-outs at 52 workloads).
     solver.parameters.linearization_level = 2
@@ -374,32 +433,7 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
     # (1.6 s, 593,000 binary clauses, then aborted), so those levels ended before the root
     # LP with the trivial bound 0 (gaps of 100%); without it they reach their LP bounds.
     solver.parameters.cp_model_probing_level = 0
-    # Building the plan from the solution takes a moment of the budget too.
-    reserve = min(0.5, 0.05 * settings.time_limit_s)
-    result = None
-    if budget.left() - reserve > MIN_SOLVE_SHARE * settings.time_limit_s:  # else the greedy plan stands
-        fleet.hint(first)  # the search starts from the first plan (hinting 190k variables takes a moment)
-        result = optimise_in_order(fleet.cp, fleet.model, solver, [(x.expression, x.sense) for x in levels],
-                                   keep=fleet.variables(), budget_s=budget.left() - reserve,
-                                   settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
-                                   share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None,
-                                   bounds=fleet.known_bounds(levels))
-    if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
-        placed = first
-        report = _report(levels, "FEASIBLE", [_gap(fleet.met_value(first), fleet.met_bound())], options, settings)
-    else:
-        placed = {i: r for i, r in enumerate(result.assignment[:len(options)]) if r}
-        gaps = list(result.gaps)
-        if gaps and gaps[0] > 0:  # the SLO level's own bound is often tighter than the solver's so far
-            gaps[0] = min(gaps[0], _gap(result.values[0], fleet.met_bound()))
-        report = _report(levels, result.status, gaps, options, settings)
-    timings["total_s"] = budget.elapsed()
-    return fleet_plan(fleet, placed, built.why_not, _describe(objective), report, catalog, running,
-                      notes=[budgeted_note] if budgeted_note else [])
-
-
-def _gap(value: int, bound: int) -> float:
-    return abs(bound - value) / max(1.0, abs(value))
+    return solver
 
 
 def _report(levels: list[Level], status: str, gaps: list[float], options: list[Option],

@@ -431,7 +431,8 @@ def new_solver(cp, settings: SolverSettings):
 
 def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=(), budget_s: float | None = None,
                       settled: tuple[int, ...] = (), timings: list[float] | None = None,
-                      share: float = 1.0, warm_start=None, bounds: tuple[int | None, ...] = ()) -> OrderedResult | None:
+                      share: float = 1.0, warm_start=None, bounds: tuple[int | None, ...] = (),
+                      relaxation=None) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
     (a lexicographic objective). None when the first level solved has no solution. Each
     level starts from the previous level's solution on the variables ``keep`` (a warm
@@ -443,14 +444,18 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
     ``budget_s`` the levels share that much wall time: each is given ``share`` of what is
     left (the last level all of it), and the levels left when it is spent are not solved
     (the result is FEASIBLE, with fewer gaps than levels). ``timings``, when given, gets
-    each solved level's seconds. ``warm_start(depth, assignment, seconds)``, when given, may
-    return a better solution (values of ``keep``) than ``assignment`` to go on with level
-    ``depth`` from, when CP-SAT alone has not proven it in a part of its time; it takes
-    some of the ``seconds`` left to the level.
+    each solved level's seconds. ``warm_start(depth, assignment, seconds, gap)``, when given,
+    may return a better solution (values of ``keep``) than ``assignment`` to go on with
+    level ``depth`` from, when CP-SAT alone has not proven it in a part of its time (``gap``:
+    its relative gap then); it takes some of the ``seconds`` left to the level.
 
     ``bounds`` holds, per level, a bound on its value known without the solver (None:
     none): a solution that reaches it is optimal, so the search stops there, and the time
-    CP-SAT would spend proving it from a weaker bound of its own goes to the next levels."""
+    CP-SAT would spend proving it from a weaker bound of its own goes to the next levels.
+    ``relaxation(depth, values, seconds)``, when given, is asked for such a bound on each
+    level ``bounds`` holds none for, from the values of the levels before it and the
+    seconds left (None: none, or too little time to find one); a level's gap is the
+    smaller of CP-SAT's and the one to its known bound."""
     start = time.perf_counter()
     status_name, values, gaps, assignment, solved = "OPTIMAL", [], [], (), False
     walls: list[float] = []  # every solve's wall time: less time left than the shortest is not worth a level
@@ -470,6 +475,9 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
             solver.parameters.max_time_in_seconds = max(left * (1.0 if depth == len(levels) - 1 else share), 0.0)
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
         known = bounds[depth] if depth < len(bounds) else None
+        if known is None and relaxation is not None:
+            known = relaxation(depth, tuple(values), budget_s - (time.perf_counter() - start)
+                               if budget_s is not None else math.inf)
         callback = None if known is None else _stop_at_bound(cp, known)
         if warm_start:
             status = _solve_started(cp, model, solver, keep, warm_start, depth, walls, callback)
@@ -489,7 +497,8 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
         if best == known:  # stopped at a bound known to hold: proven
             gaps.append(0.0)
         else:
-            gaps.append(abs(solver.objective_value - solver.best_objective_bound) / max(1.0, abs(solver.objective_value)))
+            gap = relative_gap(solver.objective_value, solver.best_objective_bound)
+            gaps.append(gap if known is None else min(gap, relative_gap(best, known)))
             if status == cp.FEASIBLE:
                 status_name = "FEASIBLE"
         # Fixing a level at a value reached but not proven optimal keeps the next levels feasible.
@@ -497,6 +506,11 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
         assignment = tuple(solver.value(var) for var in keep)
         set_hints(model, keep, assignment)
     return OrderedResult(status_name, tuple(values), tuple(gaps), assignment)
+
+
+def relative_gap(value: float, bound: float) -> float:
+    """How far ``bound`` is from ``value``, relative to ``value`` (at least 1)."""
+    return abs(bound - value) / max(1.0, abs(value))
 
 
 def set_hints(model, variables, values) -> None:
@@ -545,7 +559,8 @@ def _solve_started(cp, model, solver, keep, warm_start, depth: int, walls: list[
         return status
     if status == cp.FEASIBLE:  # else the probe ended before a solution (loading a large model takes a while)
         current = tuple(solver.value(var) for var in keep)
-        better = warm_start(depth, current, allotted - (time.perf_counter() - begun))
+        gap = relative_gap(solver.objective_value, solver.best_objective_bound)
+        better = warm_start(depth, current, allotted - (time.perf_counter() - begun), gap)
         set_hints(model, keep, better or current)
         # The solve after the start gets at least the probe's time, even past the level's
         # share: loading a large model is most of it, and a solve stopped before its first
