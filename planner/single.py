@@ -47,8 +47,8 @@ from planner.solve.explain import (
     check,
     deployment_value,
     summarise_conflicts,
-    why_lost,
     violations,
+    why_lost,
 )
 from planner.solve.mix import Mix, best_mix, mix_cells, wants_mix
 

@@ -212,8 +212,8 @@ def test_a_stated_job_time_makes_a_bare_dollar_amount_the_jobs_total():
 def test_an_input_size_is_no_count_and_is_warned_about():
     intent = parse("classify 224x224 images at 1000 img/s", offline=True)
     assert intent.workload.dataset_records is None  # it was read as 224 records
-    assert intent.warnings == ["'224x224': an input size is not planned for; each model is planned at the input "
-                               "size its catalog entry gives"]
+    assert intent.warnings == [("'224x224': an input size is not planned for; each model is planned at the input "
+                                "size its catalog entry gives")]
     video = parse("detect objects in 1920 x 1080 video at 30 fps", offline=True)
     assert [w.split(":")[0] for w in video.warnings] == ["'1920 x 1080'"]
     assert parse("serve Mixtral 8x7B", offline=True).warnings == []
@@ -355,9 +355,9 @@ def test_a_chinese_scale_word_may_touch_its_unit():
 def test_languages_and_tasks_without_models_are_warned_about():
     translation = parse("translate 2,000 sentences/sec from English to German with Marian on CPUs only", offline=True)
     assert translation.workload.models == ["opus-mt-de-en", "opus-mt-en-de"]  # the catalog's Marian family
-    assert [w.split(":")[1].strip() for w in translation.warnings] == ["languages are not planned for; a model of the task "
-                                                                      "is chosen whatever languages it covers (name the "
-                                                                      "model to plan on it)"]
+    languages = ("languages are not planned for; a model of the task is chosen whatever languages it covers (name the "
+                 "model to plan on it)")
+    assert [w.split(":")[1].strip() for w in translation.warnings] == [languages]
     ocr = parse("OCR service with a latency SLA of 100ms at p99", offline=True)
     assert ocr.task is None and ocr.warnings[0].startswith("'ocr': no model in the catalog does this task")
     with pytest.raises(IntentNotUnderstood, match="'text-to-speech': no model in the catalog"):

@@ -230,8 +230,8 @@ def read_named_dataset(lexicon: Lexicon, space: Workspace) -> tuple[int | None, 
         return None, []
     entry = datasets[found[0].key]
     space.mark_read(found[0].start, found[0].end)
-    return entry["records"], [f"'{found[0].phrase}': trains on {entry['records']:,} records, the {entry['what']}; "
-                              f"source: {entry['source']}"]
+    note = f"'{found[0].phrase}': trains on {entry['records']:,} records, the {entry['what']}; source: {entry['source']}"
+    return entry["records"], [note]
 
 
 def _alt(words) -> str:

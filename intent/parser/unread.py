@@ -149,8 +149,8 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
     if sources:
         space.mark_read(q.start, q.end)
         quoted = space.text[q.start:q.end + people.end(sources[0])]
-        return [f"'{quoted}': a number of sources is not a load; the rates stated are planned as the whole load, so "
-                "give the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them"]
+        return [(f"'{quoted}': a number of sources is not a load; the rates stated are planned as the whole load, so "
+                 "give the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them")]
     device = lexicon.hardware_words.scan(after[:12])
     if device and device[0].start <= 1 and device[0].key.startswith("class:"):
         space.mark_read(q.start, q.end)
@@ -184,8 +184,8 @@ def _languages(lexicon: Lexicon, space: Workspace) -> list[str]:
         return []
     for m in found:
         space.mark_read(m.start, m.end)
-    return [f"'{_context(space, found[0].start, found[0].end)}': languages are not planned for; a model of the "
-            "task is chosen whatever languages it covers (name the model to plan on it)"]
+    return [(f"'{_context(space, found[0].start, found[0].end)}': languages are not planned for; a model of the "
+             "task is chosen whatever languages it covers (name the model to plan on it)")]
 
 
 def _unnamed_machines(lexicon: Lexicon, space: Workspace) -> list[str]:

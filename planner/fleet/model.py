@@ -110,6 +110,9 @@ RATE_SCALE, POWER_SCALE, COST_SCALE, HOURS_SCALE = 1_000, 1_000, 1_000_000, 1_00
 #: The most of the time left one level may take (the last takes all): a level the limit
 #: stops keeps the value it reached, so the next levels still improve the plan.
 LEVEL_SHARE = 0.5
+#: The SLO level's share: the level that says how many workloads meet their SLOs is worth more
+#: of the time than any tie-breaker (at 200x50 a share of 0.5 left it at 198 of 200 met).
+SLO_LEVEL_SHARE = 0.6
 #: Less of the limit than this left after the first plan is not worth a solve: at 2000 x 50,
 #: CP-SAT given 0.1 s and then 0.33 s took them loading the model and found nothing.
 MIN_SOLVE_SHARE = 0.05
@@ -405,7 +408,8 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
         result = optimise_in_order(fleet.cp, fleet.model, solver, [(fleet.expression(x), x.sense) for x in levels],
                                    keep=fleet.variables(), budget_s=budget.left() - reserve,
                                    settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
-                                   share=LEVEL_SHARE, warm_start=LevelStarts(fleet, levels) if mixed_pools else None,
+                                   share=LEVEL_SHARE, first_share=SLO_LEVEL_SHARE,
+                                   warm_start=LevelStarts(fleet, levels) if mixed_pools else None,
                                    bounds=fleet.known_bounds(levels), relaxation=Relaxation(fleet, levels))
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import cached_property
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
 from hardware import Catalog, Device, InventoryItem
 from intent.schema import Intent, Metric, WorkloadKind
-from planner.fleet import colocation
 from planner.figures import fmt
-from planner.perf import queueing
+from planner.fleet import colocation
 from planner.jobs import (
     JOB_BOUNDS,
     TrainingRow,
@@ -33,8 +32,9 @@ from planner.jobs import (
     training_precision,
     training_row,
 )
+from planner.perf import queueing
 from planner.perf.factors import PerfFactors, training_runtime_for
-from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid, nan_to_none
+from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid
 from planner.search.candidates import (
     PlacementRule,
     allowed_placements,

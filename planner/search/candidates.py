@@ -24,8 +24,8 @@ from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import (
     NO_ADDED_LATENCY,
     NO_MEMORY,
-    NO_RUNTIME,
     NO_PEAK,
+    NO_RUNTIME,
     NO_SIZE,
     NOT_DEPLOYED,
     SUPPORTED,

@@ -432,6 +432,7 @@ def new_solver(cp, settings: SolverSettings):
 def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=(), budget_s: float | None = None,
                       settled: tuple[int, ...] = (), timings: list[float] | None = None,
                       share: float = 1.0, warm_start=None, bounds: tuple[int | None, ...] = (),
+                      first_share: float | None = None,
                       relaxation=None) -> OrderedResult | None:
     """Optimise each (expression, sense) in turn, fixing it at its optimum before the next
     (a lexicographic objective). None when the first level solved has no solution. Each
@@ -443,7 +444,8 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
     solver (a hinted solution that reaches a bound): they are fixed, not solved. With
     ``budget_s`` the levels share that much wall time: each is given ``share`` of what is
     left (the last level all of it), and the levels left when it is spent are not solved
-    (the result is FEASIBLE, with fewer gaps than levels). ``timings``, when given, gets
+    (the result is FEASIBLE, with fewer gaps than levels); ``first_share``, when given, is the
+    first level's share instead. ``timings``, when given, gets
     each solved level's seconds. ``warm_start(depth, assignment, seconds, gap)``, when given,
     may return a better solution (values of ``keep``) than ``assignment`` to go on with
     level ``depth`` from, when CP-SAT alone has not proven it in a part of its time (``gap``:
@@ -472,7 +474,8 @@ def optimise_in_order(cp, model, solver, levels: list[tuple[object, str]], keep=
                 break
             if not solved:
                 left = budget_s
-            solver.parameters.max_time_in_seconds = max(left * (1.0 if depth == len(levels) - 1 else share), 0.0)
+            part = 1.0 if depth == len(levels) - 1 else (first_share if depth == 0 and first_share else share)
+            solver.parameters.max_time_in_seconds = max(left * part, 0.0)
         model.minimize(expr) if sense == "minimize" else model.maximize(expr)
         known = bounds[depth] if depth < len(bounds) else None
         if known is None and relaxation is not None:
