@@ -91,7 +91,9 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
     memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
-    runs = np.array([[runtime_for(d, m.kind.value, m.task).runtime is not None for m in models] for d in devices],
+    kinds = [(m.kind.value, m.task) for m in models]  # a request's models share a kind and task or two
+    runs = np.array([[runs_on[kind] for kind in kinds] for runs_on in
+                     ({k: runtime_for(d, *k).runtime is not None for k in set(kinds)} for d in devices)],
                     dtype=bool)[:, :, None]
     codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
     for code, ok in ((NO_RUNTIME, runs), (NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed),
