@@ -7,7 +7,10 @@ After every rule has read what it can, this pass looks at what is left:
 - places and regions ("EU only", "data must stay in Germany", "us-east-1");
 - deadlines ("by Friday", "next sprint");
 - training methods the planner does not model ("with LoRA": planned as full training);
-- counts of devices with no device named ("8 GPUs") and counts of users that are not a load;
+- counts of devices with no device named ("8 GPUs"), and counts of users or cameras that are not a load;
+- amounts of data per period ("500 hours of audio per day") and input sizes ("224x224");
+- machines named without their chip ("on a laptop"), runtimes named ("with vLLM"), languages;
+- a job time without a number ("overnight") and tasks no catalog model does ("OCR"), from the parser;
 - a "no X" or "only X" whose X no rule read ("no quantization", "open-source models only");
 - model and device names the catalog lacks, with the closest ids (from the model and device rules).
 """
@@ -24,7 +27,13 @@ from intent.parser.text import CLAUSE_BREAK, Workspace
 CLOUD_REGION = re.compile(r"(?<![a-z0-9])(?:us|eu|ap|sa|ca|me|af|cn|il|mx)-(?:east|west|north|south|central|"
                           r"northeast|southeast|northwest|southwest)-\d(?![a-z0-9])")
 #: The word after a count, and the one after that: "50 users", "50 internal users", "50个用户".
-PEOPLE_AFTER_COUNT = re.compile(r"\s*(?:个|位|名)?\s*([a-z-]+|用户|人|路摄像头|摄像头|路视频|路)(?:\s+([a-z]+|用户|人))?")
+COUNTED = re.compile(r"\s*(?:个|位|名)?\s*([a-z-]+|用户|人|路摄像头|摄像头|路视频|路)(?:\s+([a-z]+|用户|人))?")
+#: Counts that are no load (lexicon list of nouns, why), each quoted up to its noun.
+COUNTS_THAT_ARE_NO_LOAD = (
+    ("people_nouns", "a number of users is not a load; give requests per second or concurrent users to plan for it"),
+    ("source_nouns", "a number of sources is not a load; the rates stated are planned as the whole load, so give "
+                     "the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them"),
+)
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
 TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
 WHY_NOT_BOUND = {
@@ -139,18 +148,12 @@ def _quantities(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) 
 
 def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
     after = space.masked[q.end:q.end + 30]
-    people = PEOPLE_AFTER_COUNT.match(after)
-    nouns = [i for i, word in enumerate(people.groups() if people else (), 1) if word in lexicon["people_nouns"]]
-    if nouns:
-        space.mark_read(q.start, q.end)
-        quoted = space.text[q.start:q.end + people.end(nouns[0])]
-        return [f"'{quoted}': a number of users is not a load; give requests per second or concurrent users to plan for it"]
-    sources = [i for i, word in enumerate(people.groups() if people else (), 1) if word in lexicon["source_nouns"]]
-    if sources:
-        space.mark_read(q.start, q.end)
-        quoted = space.text[q.start:q.end + people.end(sources[0])]
-        return [(f"'{quoted}': a number of sources is not a load; the rates stated are planned as the whole load, so "
-                 "give the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them")]
+    counted = COUNTED.match(after)
+    for nouns, why in COUNTS_THAT_ARE_NO_LOAD:
+        found = [i for i, word in enumerate(counted.groups() if counted else (), 1) if word in lexicon[nouns]]
+        if found:
+            space.mark_read(q.start, q.end)
+            return [f"'{space.text[q.start:q.end + counted.end(found[0])]}': {why}"]
     device = lexicon.hardware_words.scan(after[:12])
     if device and device[0].start <= 1 and device[0].key.startswith("class:"):
         space.mark_read(q.start, q.end)
@@ -192,8 +195,7 @@ def _unnamed_machines(lexicon: Lexicon, space: Workspace) -> list[str]:
     """"on a laptop", "在手机上": a machine whose chip is not named ("an Apple M3 laptop" names it)."""
     out = []
     for m in lexicon.words("unnamed_machines").scan(space.masked):
-        before = re.search(r"(\S+)\s*$", space.text[max(0, m.start - 24):m.start])
-        if before and space.is_read(m.start - len(before.group(0)), m.start - len(before.group(0)) + len(before[1])):
+        if _word_before_read(space, m.start):
             continue  # a device or vendor named right before it ("an Apple M3 laptop", "a Snapdragon phone")
         out.append(f"'{m.phrase}': a machine with no chip named is not planned on; name its chip "
                    "(e.g. 'Apple M3', 'Core Ultra NPU', 'RTX 4090')")
@@ -255,8 +257,16 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
 
 def _last_word_read(space: Workspace, target: tuple[int, int, str]) -> bool:
     """"on AMD only": the word next to "only" was read (AMD is required), whatever came before it."""
-    last = re.search(r"\S+$", space.text[target[0]:target[1]])
-    return bool(last) and space.is_read(target[0] + last.start(), target[1])
+    return _word_before_read(space, target[1])
+
+
+def _word_before_read(space: Workspace, position: int) -> bool:
+    """Whether the word that ends at ``position`` (spaces before it skipped) was read by a rule."""
+    word = re.search(r"(\S+)\s*$", space.text[max(0, position - 40):position])
+    if not word:
+        return False
+    start = position - len(word.group(0))
+    return space.is_read(start, start + len(word[1]))
 
 
 def _ends_clause(text: str, position: int) -> bool:
