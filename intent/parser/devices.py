@@ -2,7 +2,9 @@
 
 1. Catalog device and family names ("H100", "Jetson Orin Nano", "树莓派5") give their ids. A
    name that drops a model number ("Raspberry Pi") gives the device only when no other number
-   follows it: "Raspberry Pi 4" is another device, which the catalog does not hold.
+   follows it: "Raspberry Pi 4" is another device, which the catalog does not hold; nor does a
+   variant word none of the device's names holds ("Apple M2 Ultra", "RTX 4090 Ti"). The
+   device's own memory size after its name ("RTX 4090 24GB") is part of the name.
 2. A count right before or after a device ("I have 4 A100s", "4×A100", "H100 x8", "我们有8张H100")
    says the user has those devices: they are owned as well as included.
 3. Vendors and classes ("NVIDIA", "GPU", "昇腾") follow, unless they only describe the device beside
