@@ -84,13 +84,18 @@ def _flops_per_sample(model: ModelVariant, factors: PerfFactors) -> float:
     return forward * factors.training.flops_per_sample_factor
 
 
+def training_memory_gb(model: ModelVariant, factors: PerfFactors) -> float:
+    """A model's training state on every data-parallel device: weights, gradients, optimiser
+    moments and master weights (state_bytes_per_param) plus the runtime's overhead."""
+    return model.params_m.value * 1e6 * factors.training.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
+
+
 def training_row(model, device: Device, precision: str, devices: int, placement: str, job: TrainingSetup,
          factors: PerfFactors, price: float | None, share: float = 1.0, owned: bool = False) -> TrainingRow | None:
     """One configuration; ``devices`` counts slots, each ``share`` of a device (1 unless shared);
     ``owned`` devices (an inventory's) cost no purchase."""
     t = factors.training
-    params = model.params_m.value * 1e6
-    memory = params * t.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
+    memory = training_memory_gb(model, factors)
     if memory > device.capacity_gb * share:
         return None
     linked = device.max_group is not None and devices <= device.max_group.value and share == 1.0
@@ -130,6 +135,7 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
         raise MissingTaskError("the request names no task or model to train")
     rows = []
     cannot_train: dict[str, str] = {}
+    room: dict[str, float] = {}  # each device tried: the memory one slot of it holds
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
         if (inventory and item is None) or hardware_allows(device, intent, catalog) or device.memory_gb is None:
@@ -148,6 +154,7 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
             if precision is None:
                 continue
             counts = [n for n in factors.training.device_counts if item is None or n <= item.total_slots]
+            room[device.id] = device.capacity_gb * (item.share if item else 1.0)
             for model in models:
                 if model.params_m is None or model.gflops is None:
                     continue
@@ -156,15 +163,35 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                                item.usd_per_hour if item else None, item.share if item else 1.0, item is not None)
                     if row is not None:
                         rows.append(row)
-    if not rows and cannot_train:
-        reasons = "; ".join(f"{device}: {why}" for device, why in cannot_train.items())
-        error = InfeasibleError(f"no device the request allows can train ({reasons})",
-                                InfeasibilityReport(reason=f"no device the request allows can train ({reasons})",
-                                                    candidates=0))
-        error.hint = ("allow a device that trains (a datacenter or workstation GPU, a TPU, Gaudi, Ascend 910 or a "
-                      "server CPU), then plan serving the trained model on the device you named")
-        raise error
+    if not rows:
+        _refuse(models, room, cannot_train, factors)
     return rows
+
+
+def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: dict[str, str],
+            factors: PerfFactors) -> None:
+    """Why there is no training row: no device allowed holds the model's training state, or none
+    the request allows can train at all. Returns when neither explains it."""
+    sized = [m for m in models if m.params_m is not None]
+    if room and sized:
+        model = min(sized, key=lambda m: m.params_m.value)
+        largest = max(room, key=room.get)
+        reason = (f"no device the request allows holds the training state of {model.id}: "
+                  f"{training_memory_gb(model, factors):,.1f} GB ({factors.training.state_bytes_per_param:g} bytes a "
+                  f"parameter: weights, gradients, optimiser moments and master weights, plus runtime overhead) "
+                  f"against at most {room[largest]:,.1f} GB on {largest}; data parallelism keeps a whole copy on every "
+                  "device (sharded training such as FSDP or ZeRO-3 is not planned)")
+        hint = "allow a device with more memory, or name a smaller model"
+    elif cannot_train:
+        reasons = "; ".join(f"{device}: {why}" for device, why in cannot_train.items())
+        reason = f"no device the request allows can train ({reasons})"
+        hint = ("allow a device that trains (a datacenter or workstation GPU, a TPU, Gaudi, Ascend 910 or a "
+                "server CPU), then plan serving the trained model on the device you named")
+    else:
+        return
+    error = InfeasibleError(reason, InfeasibilityReport(reason=reason, candidates=0))
+    error.hint = hint
+    raise error
 
 
 #: The bounds a training plan honours, and the figure of a row each one bounds.

@@ -82,3 +82,16 @@ def test_a_named_public_dataset_gives_the_records():
     with pytest.raises(MissingTaskError, match="dataset size") as missing:
         plan("train a ViT-B/16 for 300 epochs", offline=True, record=False)
     assert "ImageNet" in missing.value.hint
+
+
+def test_a_training_state_no_device_holds_is_refused_with_the_sizes():
+    """Full fine-tuning keeps 16 bytes a parameter on every data-parallel device: Llama 3 8B's
+    state is more than any H100 holds, and the error says so with both figures."""
+    from planner import InfeasibleError
+    from planner.jobs import training_memory_gb
+
+    with pytest.raises(InfeasibleError, match="holds the training state of llama-3-8b") as refused:
+        plan("we have 2 H100s, fine-tune Llama 3 8B on 100k examples for 2 epochs", offline=True, record=False)
+    need = training_memory_gb(load_catalog().model("llama-3-8b"), load_factors())
+    assert f"{need:,.1f} GB" in str(refused.value) and "FSDP" in str(refused.value)
+    assert "more memory" in refused.value.hint
