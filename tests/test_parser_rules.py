@@ -395,3 +395,11 @@ def test_a_size_before_a_device_noun_bounds_each_device():
         memory = [c for c in parse(text, offline=True).constraints if c.metric.value == "memory"]
         assert [(c.value, c.per_device) for c in memory] == [(value, True)], text
     assert [(c.value, c.per_device) for c in parse("under 8 GB of memory", offline=True).constraints] == [(8.0, False)]
+
+
+def test_a_rate_written_with_a_plus_is_a_floor():
+    intent = parse("- model: Llama 3.1 8B\n- traffic: 1,000+ RPS at peak\n- budget: ≤ $20/hr", offline=True)
+    assert ("throughput", ">=", 1000.0) in [(c.metric.value, c.op, c.value) for c in intent.constraints]
+    assert parse("serve 200+ concurrent users with llama 3 8b", offline=True).workload.concurrency == 200
+    assert parse("classify images on a Xeon Platinum 8480+ at 100 fps", offline=True).hardware.include == \
+        ["intel-xeon-platinum-8480plus"]

@@ -19,6 +19,9 @@ CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}
 #: "sub-10ms", "sub-50 ms", "sub 2-second": a bound in one word, read as "under 10 ms".
 SUB_AMOUNT = re.compile(r"(?<![\w-])sub[\s-]?(\d+(?:\.\d+)?)\s?-?(ms|milliseconds?|s|secs?|seconds?|us|µs|"
                         r"microseconds?)(?![\w-])")
+#: A rate written with a plus: "1,000+ RPS", "50k+ tokens/s" (not a part number such as "8480+").
+OR_MORE = re.compile(r"(?<![\w.,])(\d[\d,.]*\s?[km]?)\+\s?(?=(?:rps|qps|fps|tps|req|requests|queries|images|tokens|tok/s|"
+                     r"inferences|samples|frames|users|sessions|concurrent|simultaneous)(?![a-z]))")
 #: A limit of one period written with "a": "under a second", "within an hour" (not "500 images a second").
 ONE_PERIOD = re.compile(r"(?<![\w-])(under|within|in|below|less than|at most|no more than|in less than|inside)"
                         r"\s+(?:a|an)\s+(second|minute|hour|day|week|millisecond)(?![\w-])")
@@ -86,6 +89,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)
     text = SUB_AMOUNT.sub(r"under \1 \2", text)
+    text = OR_MORE.sub(r"at least \1 ", text)  # "1,000+ RPS" -> "at least 1,000 RPS"
     for short, bound in lexicon["shorthands"].items():  # whole words; Chinese has no word breaks
         edge = (r"(?<![\w-])", r"(?![\w-])") if short.isascii() else ("", "")
         text = re.sub(rf"{edge[0]}{re.escape(short)}{edge[1]}", bound, text)
