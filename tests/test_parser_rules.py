@@ -403,3 +403,10 @@ def test_a_rate_written_with_a_plus_is_a_floor():
     assert parse("serve 200+ concurrent users with llama 3 8b", offline=True).workload.concurrency == 200
     assert parse("classify images on a Xeon Platinum 8480+ at 100 fps", offline=True).hardware.include == \
         ["intel-xeon-platinum-8480plus"]
+
+
+def test_a_request_side_with_the_word_tokens_left_out():
+    intent = parse("LLM, 2k input and 512 output, 10 rps", offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (2000, 512)
+    assert parse("LLM with 32k context, 4k output, 10 rps", offline=True).workload.prompt_tokens is None  # a window
+    assert parse("chatbot with 2 inputs", offline=True).workload.prompt_tokens is None

@@ -1,6 +1,7 @@
 """The request shape of text models and the concurrency a service must hold (schema version 2).
 
-- A count of tokens ("2k-token prompts", "answers around 300 tokens", "输入长度4000个token") is
+- A count of tokens ("2k-token prompts", "answers around 300 tokens", "输入长度4000个token", and
+  "4k output" with the word "tokens" left out) is
   the prompt or the output of one request, by the role word nearest to it: prompt, input,
   context (only "per request": a model's context window is not a request), or output, answer,
   reply, completion, summary. A range or a cap gives its upper value; "about" is dropped.
@@ -17,6 +18,8 @@ from intent.parser.lexicon import Lexicon
 from intent.parser.quantities import Quantity
 from intent.parser.text import Workspace
 
+#: The least count read as tokens when the word "tokens" is left out ("4k output").
+MIN_TOKENS_UNNAMED = 16
 #: Characters on either side of a token count searched for its role word.
 ROLE_WINDOW = 28
 #: "6k tokens of retrieved context": a role word after "of" and at most one more word.
@@ -52,7 +55,7 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
     for q in quantities:  # "输入长度4k", "max_tokens 256": a bare number after a length word
         if q.kind != "bare" or space.is_read(q.start, q.end):
             continue
-        role = _length_role(lexicon, space, q)
+        role = _length_role(lexicon, space, q) or _role_after(lexicon, space, q)
         value = round(q.value)
         if role == "prompt" and shape.prompt_tokens is None and value >= 1:
             shape.prompt_tokens = value
@@ -63,6 +66,16 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
         space.mark_read(q.start, q.end)
     shape.concurrency = read_concurrency(lexicon, space, shape.warnings)
     return shape
+
+
+def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
+    """"4k output", "2k input and 512 output": a number right before an input or output word
+    (the word "tokens" left out) is that side of the request."""
+    if q.value < MIN_TOKENS_UNNAMED:
+        return None  # "with 2 inputs" counts inputs, not tokens
+    after = space.text[q.end:q.end + 16]
+    found = lexicon.phrases("shape_after_number").scan(after)
+    return found[0].key if found and not after[:found[0].start].strip() else None
 
 
 def _length_role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
