@@ -410,3 +410,8 @@ def test_a_request_side_with_the_word_tokens_left_out():
     assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (2000, 512)
     assert parse("LLM with 32k context, 4k output, 10 rps", offline=True).workload.prompt_tokens is None  # a window
     assert parse("chatbot with 2 inputs", offline=True).workload.prompt_tokens is None
+
+
+def test_the_items_a_request_processes_are_its_input():
+    intent = parse("summarize support tickets of about 800 tokens into 100-token summaries", offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (800, 100)
