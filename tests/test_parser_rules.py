@@ -415,3 +415,9 @@ def test_a_request_side_with_the_word_tokens_left_out():
 def test_the_items_a_request_processes_are_its_input():
     intent = parse("summarize support tickets of about 800 tokens into 100-token summaries", offline=True)
     assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (800, 100)
+
+
+def test_a_count_of_replicas_is_warned_about_and_moderation_is_text_classification():
+    intent = parse("Need 99% uptime, so 2 replicas minimum, for a bert-base NER service at 300 qps", offline=True)
+    assert any(w.startswith("'2 replicas': a count of replicas is not planned for") for w in intent.warnings)
+    assert parse("Moderation classifier, 10k msgs/sec", offline=True).task.value == "text-classification"
