@@ -156,6 +156,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append("throughput is maximised per replica; replicas are added only to meet a throughput bound")
     if inventory is not None:
         assumptions.append(f"planned on the inventory only ({', '.join(f'{d.count} x {d.id}' for d in inventory.devices)})")
+    elif row.placement == "edge" and solution.replicas > 1 and intent.deployment is None:
+        assumptions.append(f"{solution.replicas} edge boards serve the load together, since nothing in the request says "
+                           "where it runs; say 'in the cloud' or 'on-prem' to plan it on datacenter devices")
     if any(c.metric.value in ("power", "cost") for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     for c in intent.constraints:

@@ -310,3 +310,12 @@ def test_a_device_whose_runtime_runs_no_generator_is_never_a_candidate_for_one()
     assert result.choice.device_id not in ("google-coral-edge-tpu", "hailo-8")
     with pytest.raises(InfeasibleError, match="Hailo-10H"):
         plan("chatbot on a Hailo-8", offline=True, record=False)
+
+
+def test_a_load_served_by_many_edge_boards_says_how_to_plan_it_in_a_datacenter():
+    edge = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms", offline=True, record=False)
+    assert edge.choice.placement == "edge" and edge.choice.replicas > 1  # cheapest: a rack of small boards
+    assert any(f"{edge.choice.replicas} edge boards serve the load together" in a for a in edge.assumptions)
+    on_prem = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms, on-prem", offline=True, record=False)
+    assert on_prem.choice.placement == "on-prem"
+    assert not any("edge boards" in a for a in on_prem.assumptions)
