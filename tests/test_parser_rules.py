@@ -421,3 +421,8 @@ def test_a_count_of_replicas_is_warned_about_and_moderation_is_text_classificati
     intent = parse("Need 99% uptime, so 2 replicas minimum, for a bert-base NER service at 300 qps", offline=True)
     assert any(w.startswith("'2 replicas': a count of replicas is not planned for") for w in intent.warnings)
     assert parse("Moderation classifier, 10k msgs/sec", offline=True).task.value == "text-classification"
+
+
+def test_a_rate_unit_before_its_number():
+    for text in ("文本向量化服务，QPS 2000，P99延迟20ms以内，不用GPU", "embedding API, QPS: 2000, p99 under 20ms"):
+        assert ("throughput", ">=", 2000.0) in [(c.metric.value, c.op, c.value) for c in parse(text, offline=True).constraints]

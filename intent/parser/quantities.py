@@ -124,6 +124,12 @@ class Grammar:
         return re.compile(rf"(?:{_alternation(self.lexicon['throughput_cn_words'])})\s*(?:为|是|达到|不低于|至少)?\s*$")
 
     @cached_property
+    def unit_before(self) -> re.Pattern:
+        """A rate unit written before its number: "QPS 2000", "QPS: 2000", "TPS达到500"."""
+        return re.compile(rf"(?<![a-z])(?:{_alternation(self.lexicon['rate_units_before'])})\s*"
+                          r"(?:[:=：]|of|达到|为|是|不低于|至少)?\s*$")
+
+    @cached_property
     def cn_item(self) -> re.Pattern:
         return re.compile(rf"\s?(?:{_alternation([i for i in self.lexicon['throughput_items'] if not str(i).isascii()])})")
 
@@ -263,8 +269,8 @@ class QuantityScanner:
                 return Quantity(start, suffix.end(), "throughput", value * g.factors[f"rate:{g.period_of(suffix.group('period'))}"])
             if period := self._cn_period(start):  # 每秒…30帧
                 return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
-        if g.cn_rate_word.search(text, max(0, start - 6), start):  # 帧率30
-            return Quantity(start, end, "throughput", value)
+        if g.cn_rate_word.search(text, max(0, start - 6), start) or g.unit_before.search(text, max(0, start - 10), start):
+            return Quantity(start, end, "throughput", value)  # 帧率30, QPS 2000
         return Quantity(start, end, "bare", value)
 
     def _money_without_currency(self, start: int, end: int, value: float) -> Quantity | None:
