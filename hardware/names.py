@@ -37,7 +37,8 @@ _UNIT = re.compile(r"^(b|m|k|gb|tb)$")
 #: Words that make a model another model (a fine-tune for another job or another modality):
 #: a fuzzy match never adds or drops one ("qwen2.5 coder 7b" is not qwen2.5-7b).
 IDENTITY_WORDS = frozenset({"coder", "code", "math", "vision", "vl", "distill", "guard", "embed", "embedding",
-                            "reward", "audio", "omni"})
+                            "reward", "audio", "omni", "mini", "small", "medium", "large", "tiny", "nano", "scout",
+                            "maverick"})
 #: A fuzzy match must score at least this (0..1) to resolve.
 MIN_SCORE = 0.75
 

@@ -113,3 +113,10 @@ def test_tokens_split_words_from_numbers_but_keep_sizes_whole():
 def test_a_word_that_makes_another_model_is_never_matched_loosely(catalog, name, base):
     assert resolve_model(name, catalog) != base
     assert suggest_models(name, catalog, 1) == [base]  # still offered as the closest
+
+
+def test_a_size_word_makes_another_model(catalog):
+    """"Phi-4-mini" (3.8B) is not Phi-4 (14B); "Llama 4 Scout" is no Llama 3."""
+    assert resolve_model("phi-4-mini", catalog) is None
+    assert resolve_model("phi 4", catalog) == "phi-4"
+    assert resolve_model("whisper large v3", catalog) == "whisper-large-v3"

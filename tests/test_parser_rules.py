@@ -426,3 +426,12 @@ def test_a_count_of_replicas_is_warned_about_and_moderation_is_text_classificati
 def test_a_rate_unit_before_its_number():
     for text in ("文本向量化服务，QPS 2000，P99延迟20ms以内，不用GPU", "embedding API, QPS: 2000, p99 under 20ms"):
         assert ("throughput", ">=", 2000.0) in [(c.metric.value, c.op, c.value) for c in parse(text, offline=True).constraints]
+
+
+def test_current_names_the_catalog_lacks_are_warned_about_whole():
+    for text, written in (("serve Llama 4 Scout on H200", "llama 4 scout"), ("Phi-4-mini on a Jetson Thor", "phi-4-mini"),
+                          ("Kimi K2 on TPU v6e", "kimi k2")):
+        intent = parse(text, offline=True)
+        assert intent.workload.model is None and intent.workload.model_as_written == written, text
+        assert intent.task.value == "text-generation"
+    assert any(w.startswith("'jetson thor'") for w in parse("Phi-4-mini on a Jetson Thor", offline=True).warnings)

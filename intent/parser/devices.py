@@ -31,7 +31,7 @@ OTHER_MODEL_NUMBER = re.compile(r"[\s-]?(?:\d+[a-z+]?|zero|b\+)(?![\d.]*\s?(?:gb
 #: What may follow a device family word inside one name: "rtx 3090 ti", "tpu v6e", "jetson agx orin".
 NAME_TOKEN = re.compile(r"[\s-]?([a-z0-9+]+)(?![\w.])")
 DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super", "sxm", "pcie", "nvl", "ti", "mini",
-                             "orin", "xavier", "ada", "gen", "elite", "plus"})
+                             "orin", "xavier", "ada", "gen", "elite", "plus", "thor"})
 #: A memory size written right after a device's name: "RTX 4090 24GB", "A100 80 GB".
 MEMORY_IN_NAME = re.compile(r"[\s-]?(\d+)\s?gb?(?![a-z0-9])")
 #: Machines of several devices each: "两台8卡A100" (2 x 8), "2x8xH100", "two 8xH100 nodes".
