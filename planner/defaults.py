@@ -106,10 +106,10 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     stated = {c.metric for c in intent.constraints}
     if slo is None or stated & set(TIME_BOUNDS) or stated & JOB_METRICS:
         return [], []
-    bounds = [Constraint(metric=m, op="<=", value=v, unit=CANONICAL_UNITS[m], source=DEFAULT_SOURCE)
-              for m, v in ((Metric.TTFT, slo.ttft_ms), (Metric.TPOT, slo.tpot_ms))]
-    note = (f"default service level for interactive {task}: TTFT <= {slo.ttft_ms:g} ms and TPOT <= "
-            f"{slo.tpot_ms:g} ms, the MLPerf Inference interactive LLM bounds ({slo.source}); {HOW_TO_CHANGE}")
+    bounds = [Constraint(metric=Metric(m), op="<=", value=v, unit=CANONICAL_UNITS[Metric(m)], source=DEFAULT_SOURCE)
+              for m, v in slo.bounds()]
+    levels = " and ".join(f"{'latency' if m == 'latency' else m.upper()} <= {v:g} ms" for m, v in slo.bounds())
+    note = f"default service level for interactive {task}: {levels}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
     return bounds, [note]
 
 

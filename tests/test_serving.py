@@ -313,3 +313,13 @@ def test_a_batch_job_asked_to_be_fast_is_planned_to_be_done_soonest():
     assert any(a.startswith("the job's 5,000,000 items take") for a in job.assumptions)
     service = served_plan("embed documents for search, as fast as possible")
     assert service.choice.batch_size == 1 and not any("job's" in a for a in service.assumptions)
+
+
+def test_image_generation_gets_a_default_latency_bound():
+    """SDXL at 2 images/s with no bound was planned on 10 Jetson Orin Nano at 407 s an image; the
+    default holds it to MLPerf's Server bound for SDXL (20 s), which --no-defaults lifts."""
+    text = "watermark every generated image, SDXL, 2 images per second"
+    bounded, free = served_plan(text), served_plan(text, defaults=False)
+    assert bounded.metrics.latency_ms <= 20_000
+    assert any("text-to-image: latency <= 20000 ms" in a for a in bounded.assumptions)
+    assert free.metrics.latency_ms > 20_000

@@ -71,10 +71,18 @@ class QualityFloor(BaseModel):
 
 
 class SloDefault(BaseModel):
+    """A task's default service level: TTFT and TPOT for text generation, else a latency."""
     model_config = ConfigDict(frozen=True, extra="forbid")
-    ttft_ms: float
-    tpot_ms: float
+    ttft_ms: float | None = None
+    tpot_ms: float | None = None
+    latency_ms: float | None = None
+    what: str = "the MLPerf Inference interactive LLM bounds"
     source: str
+
+    def bounds(self) -> list[tuple[str, float]]:
+        """(metric, at most) for each bound the level sets."""
+        return [(m, v) for m, v in (("ttft", self.ttft_ms), ("tpot", self.tpot_ms), ("latency", self.latency_ms))
+                if v is not None]
 
 
 class ServingFactors(BaseModel):
