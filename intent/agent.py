@@ -241,15 +241,15 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent, catalog, settings, inventory, effects)
     solver = _solver(settings)
-    job_notes, job_warnings = [], []
+    intent, job_notes = soonest_done(intent)
+    job_warnings: list[str] = []
+    unstated = request_defaults(intent) if defaults else NO_DEFAULTS  # of the request as asked: a job has no SLO
     if any(c.metric in JOB_METRICS for c in intent.constraints):
         from planner.jobs import batch_bounds
 
-        constraints, job_notes, job_warnings = batch_bounds(intent)
+        constraints, read_as, job_warnings = batch_bounds(intent)
+        job_notes += read_as
         intent = intent.model_copy(update={"constraints": constraints})
-    intent, soonest = soonest_done(intent)
-    job_notes += soonest
-    unstated = request_defaults(intent) if defaults else NO_DEFAULTS
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.added_latency, inventory,
                          alternatives, pareto, unstated)
     job_notes += job_time_note(intent, result.metrics.throughput_rps)

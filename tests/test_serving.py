@@ -323,3 +323,11 @@ def test_image_generation_gets_a_default_latency_bound():
     assert bounded.metrics.latency_ms <= 20_000
     assert any("text-to-image: latency <= 20000 ms" in a for a in bounded.assumptions)
     assert free.metrics.latency_ms > 20_000
+
+
+def test_summaries_get_a_default_latency_bound_and_a_batch_job_none():
+    interactive = served_plan("summarize meeting notes")
+    assert any("summarization: latency <= 20000 ms" in a for a in interactive.assumptions)
+    job = served_plan("summarize 1M documents within 8 hours")
+    assert not any("default service level" in a for a in job.assumptions)
+    assert any("read as a throughput of at least" in a for a in job.assumptions)
