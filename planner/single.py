@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hardware import Catalog, Inventory
-from intent.schema import Intent
+from intent.schema import Intent, Metric
 from planner.defaults import NO_DEFAULTS, RequestDefaults, floor_note, worth_their_devices
 from planner.errors import InfeasibleError
 from planner.figures import fmt
@@ -159,6 +159,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     elif row.placement == "edge" and solution.replicas > 1 and intent.deployment is None:
         assumptions.append(f"{solution.replicas} edge boards serve the load together, since nothing in the request says "
                            "where it runs; say 'in the cloud' or 'on-prem' to plan it on datacenter devices")
+    assumptions += _load_note(intent, row, solution.replicas)
     if any(c.metric.value in ("power", "cost") for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     for c in intent.constraints:
@@ -175,6 +176,23 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                                         f"{len(mix.rows)} {fmt(mixed, objective[0])}")
         return _mixed(mix, intent, catalog, objective, settings, [runner_up, *alternatives], front)
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front)
+
+
+#: A load above this share of a plan's capacity queues enough to name (an M/D/c queue's wait grows
+#: as 1 / (1 - load)): the plan says so when no latency bound keeps headroom.
+HIGH_LOAD = 0.9
+
+
+def _load_note(intent: Intent, row: Estimate, replicas: int) -> list[str]:
+    """A rate near the plan's capacity queues: named, with its p99, unless a latency bound already
+    kept headroom."""
+    rate = intent.bound(Metric.THROUGHPUT, ">=")
+    capacity = (row.throughput_rps or 0.0) * replicas
+    if not rate or not capacity or rate / capacity <= HIGH_LOAD or intent.bound(Metric.LATENCY, "<="):
+        return []
+    return [f"the plan runs at {rate / capacity:.1%} of its capacity ({fmt(capacity, 'throughput')} for "
+            f"{fmt(rate, 'throughput')}), so requests queue: p99 latency {fmt(row.latency_ms, 'latency')}; state a "
+            "latency bound to plan headroom"]
 
 
 def fills_inventory(inventory: Inventory | None, objective: tuple[str, str]) -> bool:

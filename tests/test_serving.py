@@ -331,3 +331,15 @@ def test_summaries_get_a_default_latency_bound_and_a_batch_job_none():
     job = served_plan("summarize 1M documents within 8 hours")
     assert not any("default service level" in a for a in job.assumptions)
     assert any("read as a throughput of at least" in a for a in job.assumptions)
+
+
+def test_a_plan_near_its_capacity_says_requests_queue():
+    """60,000 requests a minute on replicas that serve 1,002 a second together: the p99 is mostly
+    queueing, and the plan says so; a latency bound plans headroom instead."""
+    loaded = served_plan("Text generation that fits within 80 GB of memory and handles 60,000 requests per minute.")
+    capacity = loaded.metrics.throughput_rps
+    assert 1000 / capacity > 0.9
+    assert any("of its capacity" in a and "requests queue" in a for a in loaded.assumptions)
+    headroom = served_plan("Text generation that fits within 80 GB of memory and handles 60,000 requests per minute, "
+                           "latency under 5 s")
+    assert headroom.metrics.latency_ms <= 5000 and not any("requests queue" in a for a in headroom.assumptions)
