@@ -435,3 +435,14 @@ def test_current_names_the_catalog_lacks_are_warned_about_whole():
         assert intent.workload.model is None and intent.workload.model_as_written == written, text
         assert intent.task.value == "text-generation"
     assert any(w.startswith("'jetson thor'") for w in parse("Phi-4-mini on a Jetson Thor", offline=True).warnings)
+
+
+def test_list_markers_trailing_stops_and_single_streams_are_no_requirements():
+    listed = parse("Requirements:\n1. Image classification\n2. Accuracy ≥ 80% top-1\n3. Latency ≤ 8 ms (p95)\n"
+                   "4. Power ≤ 12 W", offline=True)
+    assert [(c.metric.value, c.value) for c in listed.constraints] == [("accuracy", 0.8), ("latency", 8.0), ("power", 12.0)]
+    assert listed.warnings == []  # "3." was read as an accuracy of 3%
+    stop = parse("fraud scoring needs p99 < 5 ms at 20k TPS. We run on AWS, no GPUs. Cheapest wins.", offline=True)
+    assert stop.hardware.exclude == ["gpu"] and stop.warnings == []
+    assert parse("transcribe speech in real time for 1 stream", offline=True).warnings == []
+    assert parse("chatbot with llama 3 8b, ~50 ppl at once", offline=True).workload.concurrency == 50

@@ -19,6 +19,8 @@ CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}
 #: "sub-10ms", "sub-50 ms", "sub 2-second": a bound in one word, read as "under 10 ms".
 SUB_AMOUNT = re.compile(r"(?<![\w-])sub[\s-]?(\d+(?:\.\d+)?)\s?-?(ms|milliseconds?|s|secs?|seconds?|us|µs|"
                         r"microseconds?)(?![\w-])")
+#: A list item's marker at the start of a line ("1.", "2)", "-", "*", "•").
+LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 #: A rate written with a plus: "1,000+ RPS", "50k+ tokens/s" (not a part number such as "8480+").
 OR_MORE = re.compile(r"(?<![\w.,])(\d[\d,.]*\s?[km]?)\+\s?(?=(?:rps|qps|fps|tps|req|requests|queries|images|tokens|tok/s|"
                      r"inferences|samples|frames|users|sessions|concurrent|simultaneous)(?![a-z]))")
@@ -85,6 +87,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     """Hidden characters removed, NFKC, look-alike letters as Latin, lower case (see
     intent.folding), typos fixed, number words as digits."""
     text = canonical(raw).replace("’", "'")
+    text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
     text = re.sub(r"\s+", " ", text).strip()
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)

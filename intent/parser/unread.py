@@ -153,7 +153,7 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
     counted = COUNTED.match(after)
     for nouns, why in COUNTS_THAT_ARE_NO_LOAD:
         found = [i for i, word in enumerate(counted.groups() if counted else (), 1) if word in lexicon[nouns]]
-        if found:
+        if found and not (nouns == "source_nouns" and q.value == 1):  # one stream's rate is the whole load
             space.mark_read(q.start, q.end)
             return [f"'{space.text[q.start:q.end + counted.end(found[0])]}': {why}"]
     device = lexicon.hardware_words.scan(after[:12])
@@ -278,7 +278,7 @@ def _ends_clause(text: str, position: int) -> bool:
 
 def _next_words(text: str, position: int) -> tuple[int, int, str] | None:
     """The word (or first CJK characters) after ``position``, as (start, end, word)."""
-    m = re.match(r"\s*([a-z][a-z0-9.+-]*|[\u4e00-\u9fff]{1,4})", text[position:])
+    m = re.match(r"\s*([a-z](?:[a-z0-9.+-]*[a-z0-9+])?|[\u4e00-\u9fff]{1,4})", text[position:])  # "no gpus." ends at "s"
     if not m:
         return None
     return position + m.start(1), position + m.end(1), m.group(1)
