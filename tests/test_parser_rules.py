@@ -446,3 +446,11 @@ def test_list_markers_trailing_stops_and_single_streams_are_no_requirements():
     assert stop.hardware.exclude == ["gpu"] and stop.warnings == []
     assert parse("transcribe speech in real time for 1 stream", offline=True).warnings == []
     assert parse("chatbot with llama 3 8b, ~50 ppl at once", offline=True).workload.concurrency == 50
+
+
+def test_a_second_model_is_warned_about_and_the_smallest_model_is_the_least_memory():
+    rag = parse("deploy a RAG bot; embeddings with bge-m3, generation with Llama 3.1 8B; 30 qps", offline=True)
+    assert rag.workload.model == "llama-3.1-8b"
+    assert [w.split(":")[0] for w in rag.warnings] == ["'bge-m3'"] and "a second model" in rag.warnings[0]
+    small = parse("face detection; want the smallest model that runs under 10ms", offline=True)
+    assert (small.objective.metric.value, small.objective.sense.value) == ("memory", "minimize")

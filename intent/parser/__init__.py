@@ -16,7 +16,7 @@ from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
-from intent.parser.models import ModelReading, read_models
+from intent.parser.models import ModelReading, other_models, read_models
 from intent.parser.quantities import scan_quantities
 from intent.parser.shape import read_shape
 from intent.parser.text import Workspace, normalise
@@ -56,6 +56,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
     model = read_models(lexicon, space, catalog)
+    second_models = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
     dataset_notes: list[str] = []
@@ -70,7 +71,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
-    warnings += result.warnings + shape.warnings + hardware.notes
+    warnings += result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]

@@ -74,6 +74,21 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
     return _models_of_a_size(space, catalog)
 
 
+def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> list[str]:
+    """Model names left after the one read ("embeddings with bge-m3, generation with Llama 3.1
+    8B"): one request plans one model, so each other one is warned about, never dropped."""
+    chosen = reading.model_id or ", ".join(reading.models) or reading.as_written
+    if not chosen:
+        return []
+    out = []
+    for start, end, _ in _mentions(lexicon, space):
+        written = space.text[start:end].strip(" -")
+        space.mark_read(start, end)
+        out.append(f"'{written}': a second model; one request plans one model ({chosen}), so plan this one in a "
+                   "request of its own")
+    return out
+
+
 def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:
     """"a 70B model", "13B LLM", "70B模型": no name, only a size. The request then allows the
     catalog's text generators within SIZE_TOLERANCE of it, and says which."""
