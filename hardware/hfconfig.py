@@ -5,7 +5,8 @@ The packaged catalog's LLM entries (scripts/catalog_llms.yaml, through the catal
 imports are described by the same rules.
 
 What is read: layers, hidden size, attention and KV heads, head dim, MLP size, vocabulary,
-context and, for mixture-of-experts models, the routed and shared experts. Multi-head latent
+context and, for mixture-of-experts models, the routed and shared experts and which layers are
+dense (DeepSeek's leading dense layers, Llama 4's interleaved ones). Multi-head latent
 attention (DeepSeek-V2/V3, Kimi K2) is read from its low-rank projections.
 
 What is derived (each with its formula in :func:`count_parameters`):
@@ -31,9 +32,12 @@ from hardware.schema import Architecture, Basis, Figure
 #: SwiGLU/GeGLU form; others have up and down only. ``hidden_act`` "silu" also means gated.
 GATED_MLP_TYPES = {"llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
                    "gemma3_text", "phi3", "phimoe", "deepseek_v2", "deepseek_v3", "kimi_k2", "olmo2", "granite",
-                   "cohere", "internlm2", "exaone", "glm4_moe", "minimax_m2"}
+                   "cohere", "internlm2", "exaone", "glm4_moe", "minimax_m2", "gpt_oss", "llama4_text"}
 #: Model types whose config leaves ``tie_word_embeddings`` out because their default ties them.
 TIED_BY_DEFAULT = {"gemma", "gemma2", "gemma3_text"}
+#: MoE model types with one shared expert (of the routed experts' size) in every MoE layer that
+#: their config does not name: Llama 4's ``feed_forward.shared_expert``.
+SHARED_EXPERT_BY_DEFAULT = {"llama4_text"}
 
 _FIELDS = {  # our name: the config.json keys that carry it, in order of preference
     "layers": ("num_hidden_layers", "n_layer", "num_layers"),
@@ -124,7 +128,7 @@ class _Shape:
     experts_per_token: int | None
     shared_experts: int
     shared_intermediate: int | None
-    dense_layers: int             # leading layers with a dense MLP in an MoE model
+    dense_layers: int             # layers with a dense MLP in an MoE model (leading or interleaved)
     gated: bool
     tied: bool
     kv_lora_rank: int | None
@@ -151,7 +155,14 @@ def _shape(cfg: dict) -> _Shape:
     expert_intermediate = _optional(cfg, "moe_intermediate_size") or (intermediate if experts else None)
     if intermediate is None and expert_intermediate is None:
         raise ConfigError("config has no intermediate_size (or moe_intermediate_size): cannot size the MLP")
-    shared = _optional(cfg, "n_shared_experts") or 0
+    model_type = str(cfg.get("model_type", ""))
+    # Llama 4: intermediate_size is the expert's, intermediate_size_mlp the dense layers'; every
+    # interleave_moe_layer_step-th layer is an MoE layer, the others dense.
+    intermediate = _optional(cfg, "intermediate_size_mlp") or intermediate
+    step = _optional(cfg, "interleave_moe_layer_step") or 1
+    dense_layers = min(_optional(cfg, "first_k_dense_replace") or 0, layers) or (layers - layers // step)
+    implied_shared = int(experts is not None and model_type in SHARED_EXPERT_BY_DEFAULT)
+    shared = _optional(cfg, "n_shared_experts") or implied_shared
     shared_intermediate = _optional(cfg, "shared_expert_intermediate_size")
     if shared_intermediate and not shared:
         shared = 1
@@ -165,13 +176,12 @@ def _shape(cfg: dict) -> _Shape:
             raise ConfigError(f"config has no head_dim and hidden_size {hidden} is not a multiple of "
                               f"num_attention_heads {heads}")
         head_dim = hidden // heads
-    model_type = str(cfg.get("model_type", ""))
     tied = cfg.get("tie_word_embeddings")
     return _Shape(
         layers=layers, hidden=hidden, heads=heads, kv_heads=kv_heads, head_dim=head_dim, vocab=_get(cfg, "vocab"),
         intermediate=intermediate, expert_intermediate=expert_intermediate, experts=experts,
         experts_per_token=per_token, shared_experts=shared, shared_intermediate=shared_intermediate,
-        dense_layers=min(_optional(cfg, "first_k_dense_replace") or 0, layers),
+        dense_layers=dense_layers,
         gated=model_type in GATED_MLP_TYPES or cfg.get("hidden_act") == "silu",
         tied=bool(tied) if tied is not None else model_type in TIED_BY_DEFAULT,
         kv_lora_rank=kv_lora, q_lora_rank=_optional(cfg, "q_lora_rank"), qk_rope_head_dim=rope,

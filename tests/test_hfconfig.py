@@ -125,6 +125,29 @@ def test_moe_llms_compute_with_their_active_parameters(catalog):
         assert model.gflops.value == pytest.approx(2 * active_b, rel=0.02), model_id
 
 
+@pytest.mark.parametrize("model_id, total_b, active_b", [
+    # text_config of multimodal models: the card's size also holds the vision encoder
+    ("gemma-3-12b", 12, None),
+    ("gemma-3-27b", 27, None),
+    ("mistral-small-3.1-24b", 24, None),
+    ("phi-4-mini", 3.8, None),
+    # MoE, all layers MoE with a shared expert the config does not name: Meta's card 109B total, 17B active
+    ("llama-4-scout-17b-16e", 109, 17),
+    # MoE layers interleaved with dense ones (interleave_moe_layer_step 2): 400B total, 17B active
+    ("llama-4-maverick-17b-128e", 400, 17),
+    # OpenAI counts active parameters without the input embedding (0.58B); the config's count holds it
+    ("gpt-oss-20b", 21, 3.6 + 0.58),
+    ("gpt-oss-120b", 117, 5.1 + 0.58),
+])
+def test_newer_open_llms_derive_their_card_sizes_within_five_percent(catalog, model_id, total_b, active_b):
+    count = count_parameters(_config_values()[model_id])
+    assert count.total / 1e9 == pytest.approx(total_b, rel=0.05)
+    assert count.active / 1e9 == pytest.approx(active_b or total_b, rel=0.05)
+    model = catalog.model(model_id)
+    assert (model.architecture.experts is None) == (active_b is None)
+    assert model.gflops.value == pytest.approx(2 * count.active / 1e9, rel=0.02)
+
+
 def test_quantised_accuracy_is_derived_where_measured_and_estimated_elsewhere(catalog):
     llama70 = catalog.model("llama-3.1-70b")
     assert llama70.accuracy["fp8"].basis == Basis.DERIVED

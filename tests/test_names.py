@@ -27,6 +27,17 @@ from hardware.names import resolve_device, resolve_model, suggest_devices, sugge
     ("lama 3.1 70b", "llama-3.1-70b"),                           # a typo in the words, same numbers
     ("meta llama 3.1 8b instruct turbo", "llama-3.1-8b"),        # extra words around the model
     ("resnet 50", "resnet50"),                                   # not only LLMs
+    ("Gemma 3 27B", "gemma-3-27b"),                              # newer open LLMs, as people name them
+    ("google/gemma-3-12b-it", "gemma-3-12b"),
+    ("gemma3:27b", "gemma-3-27b"),
+    ("gpt-oss-20b", "gpt-oss-20b"),
+    ("gpt-oss:120b", "gpt-oss-120b"),
+    ("Llama 4 Scout", "llama-4-scout-17b-16e"),
+    ("llama4:scout", "llama-4-scout-17b-16e"),
+    ("meta-llama/Llama-4-Maverick-17B-128E-Instruct", "llama-4-maverick-17b-128e"),
+    ("Mistral-Small-3.1-24B-Instruct-2503", "mistral-small-3.1-24b"),
+    ("Phi-4-mini", "phi-4-mini"),
+    ("phi 4", "phi-4"),                                          # the 14B model keeps its name
 ])
 def test_model_names_resolve_to_their_ids(catalog, name, model_id):
     assert resolve_model(name, catalog) == model_id
@@ -116,7 +127,8 @@ def test_a_word_that_makes_another_model_is_never_matched_loosely(catalog, name,
 
 
 def test_a_size_word_makes_another_model(catalog):
-    """"Phi-4-mini" (3.8B) is not Phi-4 (14B); "Llama 4 Scout" is no Llama 3."""
-    assert resolve_model("phi-4-mini", catalog) is None
+    """"Phi-4-mini" (3.8B) is not Phi-4 (14B), nor is a "Phi-4-medium" the catalog lacks."""
+    assert resolve_model("phi-4-mini", catalog) == "phi-4-mini"
+    assert resolve_model("phi-4-medium", catalog) is None
     assert resolve_model("phi 4", catalog) == "phi-4"
     assert resolve_model("whisper large v3", catalog) == "whisper-large-v3"

@@ -429,12 +429,12 @@ def test_a_rate_unit_before_its_number():
 
 
 def test_current_names_the_catalog_lacks_are_warned_about_whole():
-    for text, written in (("serve Llama 4 Scout on H200", "llama 4 scout"), ("Phi-4-mini on a Jetson Thor", "phi-4-mini"),
-                          ("Kimi K2 on TPU v6e", "kimi k2")):
+    for text, written in (("serve Mistral Small 3.2 on H200", "mistral small 3.2"),
+                          ("Phi-4-medium on a Jetson Thor", "phi-4-medium"), ("Kimi K2 on TPU v6e", "kimi k2")):
         intent = parse(text, offline=True)
         assert intent.workload.model is None and intent.workload.model_as_written == written, text
         assert intent.task.value == "text-generation"
-    assert any(w.startswith("'jetson thor'") for w in parse("Phi-4-mini on a Jetson Thor", offline=True).warnings)
+    assert any(w.startswith("'jetson thor'") for w in parse("Phi-4-medium on a Jetson Thor", offline=True).warnings)
 
 
 def test_list_markers_trailing_stops_and_single_streams_are_no_requirements():
@@ -454,3 +454,11 @@ def test_a_second_model_is_warned_about_and_the_smallest_model_is_the_least_memo
     assert [w.split(":")[0] for w in rag.warnings] == ["'bge-m3'"] and "a second model" in rag.warnings[0]
     small = parse("face detection; want the smallest model that runs under 10ms", offline=True)
     assert (small.objective.metric.value, small.objective.sense.value) == ("memory", "minimize")
+
+
+def test_newer_open_llms_named_as_people_write_them_resolve_without_a_warning():
+    for text, model_id in (("serve Gemma 3 27B cheaply", "gemma-3-27b"), ("serve gpt-oss-20b on an L4", "gpt-oss-20b"),
+                           ("serve Llama 4 Scout on H200", "llama-4-scout-17b-16e"),
+                           ("Phi-4-mini on a Jetson AGX Orin", "phi-4-mini"), ("serve phi 4", "phi-4")):
+        intent = parse(text, offline=True)
+        assert (intent.workload.model, intent.warnings) == (model_id, []), text
