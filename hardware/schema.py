@@ -62,7 +62,7 @@ class Flag(_Frozen):
     source: str | None = None
 
 
-class Architecture(_Frozen):
+class ChipArchitecture(_Frozen):
     """A chip's architecture generation and the page that names it."""
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -98,7 +98,7 @@ class Device(_Frozen):
     device_class: Literal["cpu", "gpu", "npu", "tpu", "fpga"]
     form_factor: Literal["datacenter", "workstation", "edge", "mobile"]
     family: str | None = None
-    architecture: Architecture | None = Field(None, description="the chip's architecture generation (e.g. "
+    architecture: ChipArchitecture | None = Field(None, description="the chip's architecture generation (e.g. "
                                               "'nvidia-hopper'): devices of one reach peak alike on a kind of model")
     vendor_tags: list[str] = Field(default_factory=list, description="other vendor tags it answers to, e.g. 'arm'")
     aliases: list[str] = Field(default_factory=list)

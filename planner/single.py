@@ -190,9 +190,10 @@ def _load_note(intent: Intent, row: Estimate, replicas: int) -> list[str]:
     capacity = (row.throughput_rps or 0.0) * replicas
     if not rate or not capacity or rate / capacity <= HIGH_LOAD or intent.bound(Metric.LATENCY, "<="):
         return []
-    return [f"the plan runs at {rate / capacity:.1%} of its capacity ({fmt(capacity, 'throughput')} for "
+    note = (f"the plan runs at {rate / capacity:.1%} of its capacity ({fmt(capacity, 'throughput')} for "
             f"{fmt(rate, 'throughput')}), so requests queue: p99 latency {fmt(row.latency_ms, 'latency')}; state a "
-            "latency bound to plan headroom"]
+            "latency bound to plan headroom")
+    return [note]
 
 
 def fills_inventory(inventory: Inventory | None, objective: tuple[str, str]) -> bool:

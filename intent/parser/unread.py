@@ -31,10 +31,10 @@ COUNTED = re.compile(r"\s*(?:个|位|名)?\s*([a-z-]+|用户|人|路摄像头|�
 #: Counts that are no load (lexicon list of nouns, why), each quoted up to its noun.
 COUNTS_THAT_ARE_NO_LOAD = (
     ("people_nouns", "a number of users is not a load; give requests per second or concurrent users to plan for it"),
-    ("source_nouns", "a number of sources is not a load; the rates stated are planned as the whole load, so give "
-                     "the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them"),
-    ("replica_nouns", "a count of replicas is not planned for: the plan sizes replicas to the load and the bounds "
-                      "(give the rate or the concurrency to serve)"),
+    ("source_nouns", ("a number of sources is not a load; the rates stated are planned as the whole load, so give "
+                      "the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them")),
+    ("replica_nouns", ("a count of replicas is not planned for: the plan sizes replicas to the load and the bounds "
+                       "(give the rate or the concurrency to serve)")),
 )
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
 TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
