@@ -462,3 +462,14 @@ def test_newer_open_llms_named_as_people_write_them_resolve_without_a_warning():
                            ("Phi-4-mini on a Jetson AGX Orin", "phi-4-mini"), ("serve phi 4", "phi-4")):
         intent = parse(text, offline=True)
         assert (intent.workload.model, intent.warnings) == (model_id, []), text
+
+
+def test_a_chip_architecture_names_its_catalog_devices(catalog):
+    hopper = parse("classify images on Hopper GPUs", offline=True)
+    expected = sorted(d.id for d in catalog.devices.values() if d.architecture and d.architecture.name == "nvidia-hopper")
+    assert expected and [d for d in hopper.hardware.include if d != "gpu"] == expected
+    assert any("'hopper': read as the catalog's nvidia-hopper devices" in a for a in hopper.assumptions)
+    no_ampere = parse("serve llama 3 8b, no Ampere GPUs", offline=True)
+    assert "nvidia-a100-sxm-80gb" in no_ampere.hardware.exclude and no_ampere.hardware.include == []
+    assert parse("embeddings on Ampere Altra", offline=True).hardware.exclude == []
+    assert any(w.startswith("'blackwell'") for w in parse("serve llama 3 70b on Blackwell", offline=True).warnings)
