@@ -473,3 +473,12 @@ def test_a_chip_architecture_names_its_catalog_devices(catalog):
     assert "nvidia-a100-sxm-80gb" in no_ampere.hardware.exclude and no_ampere.hardware.include == []
     assert parse("embeddings on Ampere Altra", offline=True).hardware.exclude == []
     assert any(w.startswith("'blackwell'") for w in parse("serve llama 3 70b on Blackwell", offline=True).warnings)
+
+
+def test_consumer_and_datacenter_gpus_name_their_catalog_devices():
+    consumer = parse("chatbot, no consumer GPUs", offline=True)
+    assert consumer.hardware.exclude == ["nvidia-geforce-rtx-4090"] and consumer.warnings == []  # was: no GPUs at all
+    datacenter = parse("datacenter GPUs only, serve llama 3 8b", offline=True)
+    assert "nvidia-h100-sxm-80gb" in datacenter.hardware.include
+    assert "nvidia-geforce-rtx-4090" not in datacenter.hardware.include
+    assert "nvidia-jetson-orin-nano-8gb" not in datacenter.hardware.include

@@ -73,7 +73,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             _own(reading, space, m.key, count, span)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
     reading.unknown = _unknown_devices(lexicon, space, catalog)
-    mentions = [(m.start, m.end, m.key) for m in devices] + _architectures(lexicon, space, catalog, reading)
+    mentions = [(m.start, m.end, m.key) for m in devices] + _device_groups(lexicon, space, catalog, reading)
     for m in lexicon.words("not_hardware").scan(space.masked):
         space.mask(m.start, m.end)
     for m in lexicon.hardware_words.scan(space.masked):
@@ -111,17 +111,17 @@ def _names_another_model(text: str, m: Match) -> bool:
     return not re.search(r"\d", m.phrase) and bool(OTHER_MODEL_NUMBER.match(text, m.end))
 
 
-def _architectures(lexicon: Lexicon, space: Workspace, catalog: Catalog,
+def _device_groups(lexicon: Lexicon, space: Workspace, catalog: Catalog,
                    reading: HardwareReading) -> list[tuple[int, int, str]]:
-    """"on Hopper GPUs": each catalog device of the architecture, as mentions of one place (so a
-    negation before it rules them all out); an architecture the catalog holds no device of is
-    an unknown name."""
+    """"on Hopper GPUs", "no consumer GPUs": each catalog device of the group, as mentions of one
+    place (so a negation before it rules them all out); a group the catalog holds no device of
+    is an unknown name."""
+    groups = lexicon["device_groups"]
     out = []
-    phrases = PhraseSet({k: v for k, v in lexicon["architectures"].items()})
-    for m in phrases.scan(space.masked):
+    for m in PhraseSet({k: g["words"] for k, g in groups.items()}).scan(space.masked):
         if re.match(r"\s*(?:altra|computing)(?![a-z])", space.masked[m.end:]):
             continue  # Ampere Computing's Altra CPUs, not NVIDIA's Ampere
-        ids = sorted(d.id for d in catalog.devices.values() if d.architecture and d.architecture.name == m.key)
+        ids = sorted(d.id for d in catalog.devices.values() if _in_group(d, groups[m.key]["where"]))
         space.mask(m.start, m.end)
         if not ids:
             reading.unknown.append((m.phrase, []))
@@ -129,6 +129,16 @@ def _architectures(lexicon: Lexicon, space: Workspace, catalog: Catalog,
         reading.assumptions.append(f"'{m.phrase}': read as the catalog's {m.key} devices: {', '.join(ids)}")
         out += [(m.start, m.end, device) for device in ids]
     return out
+
+
+def _in_group(device, where: dict[str, str]) -> bool:
+    """Whether every field in ``where`` has the value given (as text): an architecture by its
+    name, a flag by "true"/"false"."""
+    def field(name: str) -> str:
+        value = getattr(device, name)
+        value = getattr(value, "name", None) if name == "architecture" else getattr(value, "value", value)
+        return str(value).lower()
+    return all(field(name) == str(value).lower() for name, value in where.items())
 
 
 def _memory_in_name(catalog: Catalog, text: str, m: Match) -> int:
