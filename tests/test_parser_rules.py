@@ -482,3 +482,12 @@ def test_consumer_and_datacenter_gpus_name_their_catalog_devices():
     assert "nvidia-h100-sxm-80gb" in datacenter.hardware.include
     assert "nvidia-geforce-rtx-4090" not in datacenter.hardware.include
     assert "nvidia-jetson-orin-nano-8gb" not in datacenter.hardware.include
+
+
+def test_a_negative_contraction_negates():
+    """"Don't use AMD" included AMD: the "n't" is written out, so it reads as a negation."""
+    intent = parse("classify images, don't use AMD or Intel; run on NVIDIA", offline=True)
+    assert intent.hardware.include == ["nvidia"] and intent.hardware.exclude == ["amd", "intel"]
+    assert parse("we can't use NVIDIA, classify images", offline=True).hardware.exclude == ["nvidia"]
+    tpus = parse("ONLY use TPUs, classify images", offline=True)
+    assert tpus.hardware.include == ["tpu"] and tpus.warnings == []

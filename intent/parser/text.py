@@ -19,6 +19,10 @@ CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}
 #: "sub-10ms", "sub-50 ms", "sub 2-second": a bound in one word, read as "under 10 ms".
 SUB_AMOUNT = re.compile(r"(?<![\w-])sub[\s-]?(\d+(?:\.\d+)?)\s?-?(ms|milliseconds?|s|secs?|seconds?|us|µs|"
                         r"microseconds?)(?![\w-])")
+#: A negative contraction ("don't", "can't", "won't"), written out so its "not" reads as a negation
+#: ("don't use AMD" included AMD).
+CONTRACTION = re.compile(r"(?<![\w'])([a-z]+?)n't(?![\w'])")
+CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 #: A list item's marker at the start of a line ("1.", "2)", "-", "*", "•").
 LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 #: A rate written with a plus: "1,000+ RPS", "50k+ tokens/s" (not a part number such as "8480+").
@@ -87,6 +91,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     """Hidden characters removed, NFKC, look-alike letters as Latin, lower case (see
     intent.folding), typos fixed, number words as digits."""
     text = canonical(raw).replace("’", "'")
+    text = CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)  # "don't use AMD"
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
     text = re.sub(r"\s+", " ", text).strip()
     for wrong, right in lexicon["typos"].items():

@@ -36,6 +36,8 @@ COUNTS_THAT_ARE_NO_LOAD = (
     ("replica_nouns", ("a count of replicas is not planned for: the plan sizes replicas to the load and the bounds "
                        "(give the rate or the concurrency to serve)")),
 )
+#: Words between "only" and what it limits ("only use TPUs").
+ONLY_FILLERS = frozenset({"use", "using", "run", "running", "on", "deploy", "with", "the", "a", "an"})
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
 TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
 WHY_NOT_BOUND = {
@@ -249,6 +251,8 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
     for cue in lexicon.words("only_cues").scan(space.masked):
         target = _next_words(text, cue.end) if cue.phrase not in ("only",) or not _ends_clause(text, cue.end) \
             else _previous_words(text, cue.start)
+        while target and target[2] in ONLY_FILLERS:  # "only use TPUs", "only run on CPUs"
+            target = _next_words(text, target[1])
         if target is None or space.is_read(*target[:2]) or _last_word_read(space, target):
             continue
         span = (min(cue.start, target[0]), max(cue.end, target[1]))
