@@ -491,3 +491,15 @@ def test_a_negative_contraction_negates():
     assert parse("we can't use NVIDIA, classify images", offline=True).hardware.exclude == ["nvidia"]
     tpus = parse("ONLY use TPUs, classify images", offline=True)
     assert tpus.hardware.include == ["tpu"] and tpus.warnings == []
+
+
+def test_negations_after_what_they_rule_out_and_other_wordings():
+    for text, excluded in (("classify images, AMD is not allowed", ["amd"]),
+                           ("classify images, run on NVIDIA; AMD and Intel are banned", ["amd", "intel"]),
+                           ("classify images, anything but NVIDIA", ["nvidia"]),
+                           ("classify images, other than NVIDIA", ["nvidia"]),
+                           ("classify images, stay away from AMD", ["amd"]),
+                           ("图像分类，英伟达不行", ["nvidia"])):
+        intent = parse(text, offline=True)
+        assert intent.hardware.exclude == excluded, text
+        assert not set(excluded) & set(intent.hardware.include), text

@@ -223,15 +223,29 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
            negated) -> None:
     """Each mention is required or forbidden: by the negation before it, or like the previous one
     when only a filler ("and", "or", ",") separates them."""
-    previous: tuple[int, int, bool] | None = None
-    for start, end, tag in mentions:
-        clause_start = space.clause_bounds(start)[0]
-        if previous and previous[1] >= clause_start and FILLER.match(space.text[previous[1]:start]):
-            is_excluded = previous[2]
+    runs: list[list[tuple[int, int, str]]] = []  # mentions joined by fillers ("AMD or Intel") share a side
+    for mention in mentions:
+        last = runs[-1][-1] if runs else None
+        if last and last[1] >= space.clause_bounds(mention[0])[0] and FILLER.match(space.text[last[1]:mention[0]]):
+            runs[-1].append(mention)
         else:
-            window = max(clause_start, previous[1] if previous else 0)
-            is_excluded = negated(lexicon, space.text, start, window)
+            runs.append([mention])
+    previous_end = 0
+    for run in runs:
+        start, end = run[0][0], run[-1][1]
+        window = max(space.clause_bounds(start)[0], previous_end)
+        is_excluded = negated(lexicon, space.text, start, window) or _negated_after(lexicon, space, end)
         target = reading.exclude if is_excluded else reading.include
-        if tag not in target:
-            target.append(tag)
-        previous = (start, end, is_excluded)
+        for _, _, tag in run:
+            if tag not in target:
+                target.append(tag)
+        previous_end = end
+
+
+def _negated_after(lexicon: Lexicon, space: Workspace, end: int) -> bool:
+    """A negation after what it rules out, a few words on in its clause: "AMD is not allowed",
+    "NVIDIA GPUs are off the table", "英伟达不行"."""
+    _, clause_end = space.clause_bounds(end)
+    after = space.text[end:min(clause_end, end + 32)]
+    found = lexicon.words("negations_after").scan(after)
+    return bool(found) and len(after[:found[0].start].split()) <= 3
