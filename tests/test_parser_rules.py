@@ -503,3 +503,8 @@ def test_negations_after_what_they_rule_out_and_other_wordings():
         intent = parse(text, offline=True)
         assert intent.hardware.exclude == excluded, text
         assert not set(excluded) & set(intent.hardware.include), text
+
+
+def test_a_negation_after_a_precision_or_the_cloud_rules_it_out():
+    assert "int8" not in [p.value for p in parse("chatbot, int8 is not allowed", offline=True).precisions]
+    assert parse("chatbot, cloud is not allowed", offline=True).deployment.value == "on-prem"

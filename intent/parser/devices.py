@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from hardware import Catalog
 from hardware.names import suggest_devices
+from intent.parser.fields import negated_after
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
@@ -234,18 +235,10 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
     for run in runs:
         start, end = run[0][0], run[-1][1]
         window = max(space.clause_bounds(start)[0], previous_end)
-        is_excluded = negated(lexicon, space.text, start, window) or _negated_after(lexicon, space, end)
+        is_excluded = negated(lexicon, space.text, start, window) or negated_after(lexicon, space, end)
         target = reading.exclude if is_excluded else reading.include
         for _, _, tag in run:
             if tag not in target:
                 target.append(tag)
         previous_end = end
 
-
-def _negated_after(lexicon: Lexicon, space: Workspace, end: int) -> bool:
-    """A negation after what it rules out, a few words on in its clause: "AMD is not allowed",
-    "NVIDIA GPUs are off the table", "英伟达不行"."""
-    _, clause_end = space.clause_bounds(end)
-    after = space.text[end:min(clause_end, end + 32)]
-    found = lexicon.words("negations_after").scan(after)
-    return bool(found) and len(after[:found[0].start].split()) <= 3

@@ -22,6 +22,15 @@ def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_word
     return bool(lexicon.negations.scan(" " + near + " "))
 
 
+def negated_after(lexicon: Lexicon, space: Workspace, end: int) -> bool:
+    """A negation after what it rules out, a few words on in its clause: "AMD is not allowed",
+    "int8 is not allowed", "NVIDIA GPUs are off the table", "英伟达不行"."""
+    _, clause_end = space.clause_bounds(end)
+    after = space.text[end:min(clause_end, end + 32)]
+    found = lexicon.words("negations_after").scan(after)
+    return bool(found) and len(after[:found[0].start].split()) <= 3
+
+
 # -- task ---------------------------------------------------------------------------------
 
 def read_task(lexicon: Lexicon, space: Workspace) -> str | None:
@@ -102,6 +111,11 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
     for m in lexicon.phrases("deployments").scan(space.masked):
         if any(r.start <= m.start < r.end for r in ruled_out):
             continue
+        if negated_after(lexicon, space, m.end):  # "cloud is not allowed"
+            space.mark_read(m.start, m.end)
+            if m.key == "cloud":
+                ruled_out.append(m)
+            continue
         if not negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=2):
             space.mark_read(m.start, m.end)
             return m.key, []
@@ -125,7 +139,7 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     for m in lexicon.phrases("precisions").scan(space.masked):
         space.mask(m.start, m.end)
         clause_start = space.clause_bounds(m.start)[0]
-        if negated(lexicon, space.text, m.start, clause_start, max_words=2):
+        if negated(lexicon, space.text, m.start, clause_start, max_words=2) or negated_after(lexicon, space, m.end):
             forbidden.add(m.key)
         elif any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])):
             strong.add(m.key)
