@@ -508,3 +508,10 @@ def test_negations_after_what_they_rule_out_and_other_wordings():
 def test_a_negation_after_a_precision_or_the_cloud_rules_it_out():
     assert "int8" not in [p.value for p in parse("chatbot, int8 is not allowed", offline=True).precisions]
     assert parse("chatbot, cloud is not allowed", offline=True).deployment.value == "on-prem"
+
+
+def test_more_ways_to_rule_out_the_cloud_and_a_vendor():
+    for text in ("classify images; we're not allowed to use the cloud", "图像分类，不要用云"):
+        assert parse(text, offline=True).deployment.value == "on-prem", text
+    amd = parse("图像分类，禁止使用AMD", offline=True)
+    assert amd.hardware.exclude == ["amd"] and amd.warnings == []

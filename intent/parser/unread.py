@@ -37,7 +37,7 @@ COUNTS_THAT_ARE_NO_LOAD = (
                        "(give the rate or the concurrency to serve)")),
 )
 #: Words between "only" and what it limits ("only use TPUs").
-ONLY_FILLERS = frozenset({"use", "using", "run", "running", "on", "deploy", "with", "the", "a", "an"})
+ONLY_FILLERS = frozenset({"use", "using", "run", "running", "on", "deploy", "with", "the", "a", "an", "使用", "用"})
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
 TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
 WHY_NOT_BOUND = {
@@ -242,6 +242,8 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
     text = space.text
     for cue in lexicon.words("exclusion_cues").scan(space.masked):
         target = _next_words(text, cue.end)
+        while target and target[2] in ONLY_FILLERS:  # "禁止使用AMD", "do not use AMD"
+            target = _next_words(text, target[1])
         if target is None or target[2] in lexicon["not_exclusions"] or space.is_read(*target[:2]):
             continue
         if lexicon.phrases("comparators").scan(text[cue.start:target[1]]):
