@@ -515,3 +515,10 @@ def test_more_ways_to_rule_out_the_cloud_and_a_vendor():
         assert parse(text, offline=True).deployment.value == "on-prem", text
     amd = parse("图像分类，禁止使用AMD", offline=True)
     assert amd.hardware.exclude == ["amd"] and amd.warnings == []
+
+
+def test_a_support_bot_is_text_generation_and_wanting_it_fast_is_latency():
+    intent = parse("做一个客服机器人，响应要快，成本别太高", offline=True)
+    assert intent.task.value == "text-generation"
+    assert (intent.objective.metric.value, intent.objective.sense.value) == ("latency", "minimize")
+    assert parse("customer support bot with llama 3 8b", offline=True).task.value == "text-generation"
