@@ -522,3 +522,10 @@ def test_a_support_bot_is_text_generation_and_wanting_it_fast_is_latency():
     assert intent.task.value == "text-generation"
     assert (intent.objective.metric.value, intent.objective.sense.value) == ("latency", "minimize")
     assert parse("customer support bot with llama 3 8b", offline=True).task.value == "text-generation"
+
+
+def test_more_chinese_preferences():
+    for text, objective in (("目标检测，帧率越高越好，功耗别超过30瓦", ("throughput", "maximize")),
+                            ("文本分类，准确率最重要", ("accuracy", "maximize"))):
+        intent = parse(text, offline=True)
+        assert (intent.objective.metric.value, intent.objective.sense.value) == objective, text
