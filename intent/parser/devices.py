@@ -119,7 +119,7 @@ def _device_groups(lexicon: Lexicon, space: Workspace, catalog: Catalog,
     is an unknown name."""
     groups = lexicon["device_groups"]
     out = []
-    for m in PhraseSet({k: g["words"] for k, g in groups.items()}).scan(space.masked):
+    for m in _group_phrases(lexicon).scan(space.masked):
         if re.match(r"\s*(?:altra|computing)(?![a-z])", space.masked[m.end:]):
             continue  # Ampere Computing's Altra CPUs, not NVIDIA's Ampere
         ids = sorted(d.id for d in catalog.devices.values() if _in_group(d, groups[m.key]["where"]))
@@ -130,6 +130,11 @@ def _device_groups(lexicon: Lexicon, space: Workspace, catalog: Catalog,
         reading.assumptions.append(f"'{m.phrase}': read as the catalog's {m.key} devices: {', '.join(ids)}")
         out += [(m.start, m.end, device) for device in ids]
     return out
+
+
+@lru_cache(maxsize=2)
+def _group_phrases(lexicon: Lexicon) -> PhraseSet:
+    return PhraseSet({k: g["words"] for k, g in lexicon["device_groups"].items()})
 
 
 def _in_group(device, where: dict[str, str]) -> bool:
