@@ -529,3 +529,8 @@ def test_more_chinese_preferences():
                             ("文本分类，准确率最重要", ("accuracy", "maximize"))):
         intent = parse(text, offline=True)
         assert (intent.objective.metric.value, intent.objective.sense.value) == objective, text
+
+
+def test_phone_audio_is_no_machine():
+    assert parse("ASR for 8kHz phone audio, WER under 10%", offline=True).warnings == []
+    assert any(w.startswith("'smartphone'") for w in parse("classify images on my smartphone", offline=True).warnings)
