@@ -534,3 +534,17 @@ def test_more_chinese_preferences():
 def test_phone_audio_is_no_machine():
     assert parse("ASR for 8kHz phone audio, WER under 10%", offline=True).warnings == []
     assert any(w.startswith("'smartphone'") for w in parse("classify images on my smartphone", offline=True).warnings)
+
+
+def test_one_objective_phrase_is_one_preference_and_a_time_word_names_its_metric():
+    efficient = parse("please pick the most energy efficient option for sentiment analysis at 500 rps", offline=True)
+    assert (efficient.objective.metric.value, efficient.objective.sense.value) == ("energy", "minimize")
+    assert efficient.warnings == []
+    first_token = parse("chatbot, first token as fast as possible", offline=True)
+    assert (first_token.objective.metric.value, first_token.objective.sense.value) == ("ttft", "minimize")
+
+
+def test_tokens_out_is_the_output_length_but_out_of_is_not():
+    shape = parse("Need an LLM endpoint. ~2k tokens in, ~500 out. 40 RPS.", offline=True).workload
+    assert (shape.prompt_tokens, shape.output_tokens) == (2000, 500)
+    assert parse("chatbot, 300 out of 400 users are mobile", offline=True).workload.output_tokens is None

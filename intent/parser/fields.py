@@ -71,19 +71,31 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     phrases = [m for m in lexicon.phrases("objective_phrases").scan(text) if free(m)]
     for m in phrases:
         space.mark_read(m.start, m.end)
-    found = [(*m.key.split("/"), m.start) for m in phrases]
+    metrics = lexicon.phrases("metric_words").scan(text)
+    found = [(_named_time(m, metrics, text), m.key.split("/")[1], m.start) for m in phrases]
     for m in AS_MANY_AS_POSSIBLE.finditer(text):  # "serve as many Llama 3 8B users as possible"
         found.append(("throughput", "maximize", m.start()))
         space.mark_read(m.start(), m.end())
-    metrics = lexicon.phrases("metric_words").scan(text)
     fillers = "|".join(re.escape(str(f)) for f in lexicon["sense_fillers"])
     for sense in (m for m in lexicon.phrases("sense_words").scan(text) if free(m)):
         for metric in metrics:
+            if any(p.start <= sense.start < p.end and p.key.split("/")[0] == metric.key for p in phrases):
+                continue  # "most energy efficient" is one phrase, not "most" + "energy"
             between = text[sense.end:metric.start] if metric.start >= sense.end else text[metric.end:sense.start]
             if re.fullmatch(rf"[\s-]*(?:(?:{fillers})[\s-]*){{0,2}}", between):
                 found.append((metric.key, sense.key, min(sense.start, metric.start)))
                 space.mark_read(min(sense.start, metric.start), max(sense.end, metric.end))
     return sorted(_dedupe(found), key=lambda f: f[2])
+
+
+def _named_time(phrase: Match, metrics: list[Match], text: str) -> str:
+    """A speed phrase right after the time it is about is that time: "首token越快越好" (the first
+    token as fast as possible) is ttft, where "越快越好" alone is latency."""
+    metric = phrase.key.split("/")[0]
+    if metric != "latency":
+        return metric
+    before = [m for m in metrics if m.end <= phrase.start and not text[m.end:phrase.start].strip(" ,，的要")]
+    return before[-1].key if before and before[-1].key in ("ttft", "tpot") else metric
 
 
 def joined_by_then(lexicon: Lexicon, space: Workspace, earlier: int, later: int) -> bool:

@@ -75,7 +75,9 @@ def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
         return None  # "with 2 inputs" counts inputs, not tokens
     after = space.text[q.end:q.end + 16]
     found = lexicon.phrases("shape_after_number").scan(after)
-    return found[0].key if found and not after[:found[0].start].strip() else None
+    if not found or after[:found[0].start].strip() or re.match(r"\s*of(?![a-z])", after[found[0].end:]):
+        return None  # "3 out of 4" is no output
+    return found[0].key
 
 
 def _length_role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
