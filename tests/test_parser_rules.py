@@ -548,3 +548,30 @@ def test_tokens_out_is_the_output_length_but_out_of_is_not():
     shape = parse("Need an LLM endpoint. ~2k tokens in, ~500 out. 40 RPS.", offline=True).workload
     assert (shape.prompt_tokens, shape.output_tokens) == (2000, 500)
     assert parse("chatbot, 300 out of 400 users are mobile", offline=True).workload.output_tokens is None
+
+
+def test_a_regime_said_not_to_be_needed_is_left_out_but_a_bare_negation_keeps_it():
+    for text in ("chatbot with llama 3 8b, we don't need HIPAA", "summarize docs, HIPAA isn't required",
+                 "聊天机器人，不需要HIPAA", "chatbot, no need for GDPR compliance"):
+        intent = parse(text, offline=True)
+        assert intent.policies.compliance == [], text
+        assert any("read as not required" in a for a in intent.assumptions), text
+    assert [r.value for r in parse("chatbot, must not violate HIPAA", offline=True).policies.compliance] == ["hipaa"]
+    mixed = parse("chatbot; GDPR doesn't apply to us but SOC 2 is a must", offline=True)
+    assert [r.value for r in mixed.policies.compliance] == ["soc2"]
+
+
+def test_any_gpu_but_a_vendor_rules_the_vendor_out():
+    intent = parse("classify images on any GPU but NVIDIA", offline=True)
+    assert (intent.hardware.include, intent.hardware.exclude) == (["gpu"], ["nvidia"])
+    assert parse("classify images on any accelerator but Nvidia or AMD", offline=True).hardware.exclude == ["nvidia", "amd"]
+    assert parse("classify images on any GPU but NVIDIA preferred", offline=True).hardware.exclude == []
+
+
+def test_a_floor_on_precision_allows_every_wider_format():
+    wide = ["fp32", "tf32", "fp16", "bf16"]
+    for text in ("chatbot, don't quantize below fp16", "chatbot at least fp16", "聊天机器人，精度不低于fp16",
+                 "chatbot, precision no lower than bf16"):
+        assert [p.value for p in parse(text, offline=True).precisions] == wide, text
+    assert "int8" in [p.value for p in parse("classify images, nothing below int8", offline=True).precisions]
+    assert "int4" not in [p.value for p in parse("classify images, nothing below int8", offline=True).precisions]

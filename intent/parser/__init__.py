@@ -51,7 +51,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if len(text) > MAX_TEXT:
         warnings.append(f"only the first {MAX_TEXT} characters of the request were read")
 
-    compliance = fields.read_compliance(lexicon, space)
+    compliance, compliance_notes = fields.read_compliance(lexicon, space)
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
@@ -70,7 +70,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
+    assumptions += compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
     warnings += result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:

@@ -27,6 +27,10 @@ from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
 FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the)?[\s,、/&()（）]*$")
+#: "any GPU but NVIDIA", "any accelerator but AMD": "but" right after "any" and a word or two rules
+#: out what follows, unless it is then preferred ("any GPU but NVIDIA preferred").
+ANY_BUT = re.compile(r"(?<![\w-])(?:any|all|every)(?:\s+[\w-]+){1,2}\s+but\s+$")
+PREFERRED_AFTER = re.compile(r"^\s*(?:is\s+|are\s+)?(?:preferred|ideally|if possible|first|would be nice)")
 #: A bare model number after a name with none: "raspberry pi 4" (a size such as "8gb" is no model number).
 OTHER_MODEL_NUMBER = re.compile(r"[\s-]?(?:\d+[a-z+]?|zero|b\+)(?![\d.]*\s?(?:gb|g|tb|gib|w)\b)(?![\w.])")
 #: What may follow a device family word inside one name: "rtx 3090 ti", "tpu v6e", "jetson agx orin".
@@ -240,10 +244,17 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
     for run in runs:
         start, end = run[0][0], run[-1][1]
         window = max(space.clause_bounds(start)[0], previous_end)
-        is_excluded = negated(lexicon, space.text, start, window) or negated_after(lexicon, space, end)
+        is_excluded = (negated(lexicon, space.text, start, window) or negated_after(lexicon, space, end)
+                       or _any_but(space, start, end))
         target = reading.exclude if is_excluded else reading.include
         for _, _, tag in run:
             if tag not in target:
                 target.append(tag)
         previous_end = end
 
+
+
+def _any_but(space: Workspace, start: int, end: int) -> bool:
+    """Whether "any ... but" stands right before this mention ("but" starts a clause of its own,
+    so the words before it are read directly; no punctuation may stand between)."""
+    return bool(ANY_BUT.search(space.text[max(0, start - 40):start]) and not PREFERRED_AFTER.match(space.text[end:]))

@@ -151,9 +151,12 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     for m in lexicon.phrases("precisions").scan(space.masked):
         space.mask(m.start, m.end)
         clause_start = space.clause_bounds(m.start)[0]
-        if negated(lexicon, space.text, m.start, clause_start, max_words=2) or negated_after(lexicon, space, m.end):
+        or_better = (_or_better_before(lexicon, space.text[clause_start:m.start])
+                     or any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])))
+        if not or_better and (negated(lexicon, space.text, m.start, clause_start, max_words=2)
+                              or negated_after(lexicon, space, m.end)):
             forbidden.add(m.key)
-        elif any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])):
+        elif or_better:
             strong.add(m.key)
             wider = [p for p in order if bits[p] >= bits[m.key]]
             allowed.update(wider)
@@ -168,15 +171,42 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     return [p for p in order if p in allowed], notes
 
 
+#: "don't quantize below fp16", "never go under int8": a negation a word or two before "below".
+NOT_BELOW = re.compile(r"(?<![\w-])(?:not|no|nothing|never)(?:\s+[\w-]+){0,2}\s+(?:below|under|lower than|less than)\s*$")
+
+
+def _or_better_before(lexicon: Lexicon, before: str) -> bool:
+    """Whether the words right before a format ask for it or better ("at least fp16")."""
+    tail = before[-24:]
+    found = lexicon.words("or_better_before").scan(tail)
+    return bool(NOT_BELOW.search(tail) or (found and not tail[found[-1].end:].strip(" :")))
+
+
 # -- policies -----------------------------------------------------------------------------
 
-def read_compliance(lexicon: Lexicon, space: Workspace) -> list[str]:
+def read_compliance(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list[str]]:
+    """The regimes asked for, and a note per regime said not to be needed ("we don't need
+    HIPAA"): those are left out, where a bare negation ("must not violate GDPR") is not."""
     regimes: list[str] = []
+    notes: list[str] = []
     for m in lexicon.phrases("compliance").scan(space.masked):
         space.mask(m.start, m.end)
-        if m.key not in regimes:
+        if _not_needed(lexicon, space, m):
+            notes.append(f"'{space.text[m.start:m.end]}' read as not required: no compliance regime added for it")
+        elif m.key not in regimes:
             regimes.append(m.key)
-    return regimes
+    return regimes, notes
+
+
+def _not_needed(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
+    clause_start, clause_end = space.clause_bounds(m.start)
+    before = space.text[clause_start:m.start]
+    near = " ".join(before.split()[-5:]) if before.isascii() else before[-6:]
+    if lexicon.words("not_needed_before").scan(" " + near + " "):
+        return True
+    after = space.text[m.end:min(clause_end, m.end + 40)]
+    found = lexicon.words("not_needed_after").scan(after)
+    return bool(found) and len(after[:found[0].start].split()) <= 3
 
 
 def read_watermark(lexicon: Lexicon, space: Workspace) -> bool:
