@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hardware import Catalog, Inventory
-from intent.batch import job_time_note, soonest_done
+from intent.batch import cheapest_job, job_time_note, soonest_done
 from intent.errors import ImpossibleValue, UnknownModel
 from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 from intent.settings import Settings
@@ -242,6 +242,8 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         return _training_plan(intent, catalog, settings, inventory, effects)
     solver = _solver(settings)
     intent, job_notes = soonest_done(intent)
+    intent, cheapest_notes = cheapest_job(intent)
+    job_notes += cheapest_notes
     job_warnings: list[str] = []
     unstated = request_defaults(intent) if defaults else NO_DEFAULTS  # of the request as asked: a job has no SLO
     if any(c.metric in JOB_METRICS for c in intent.constraints):
@@ -252,7 +254,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         intent = intent.model_copy(update={"constraints": constraints})
     result = plan_intent(intent, catalog, effects.placement_rules(), solver, effects.added_latency, inventory,
                          alternatives, pareto, unstated)
-    job_notes += job_time_note(intent, result.metrics.throughput_rps)
+    job_notes += job_time_note(intent, result.metrics.throughput_rps, result.metrics.cost_usd_per_hour)
     device = catalog.device(result.choice.device_id)
     sections = policies.sections(intent, effects, device, result.choice.placement, result.choice.model_id)
     if effects.regimes:

@@ -1,22 +1,58 @@
 """An inference request that is a batch job: a number of items to get through, not a service.
 
 "Embed 5M documents as a batch job, as fast as possible" asks for the job done soonest: the
-highest throughput, not one item's lowest latency (which plans batch 1). A request is a batch job
-when it says so (the lexicon's ``job_words``: "batch job", "backfill", "in one go", "一次性") and
-states how many items it holds; a job time it states is read by ``planner.jobs.batch_bounds``.
+highest throughput, not one item's lowest latency (which plans batch 1); "embed 50 million
+documents, cheapest" asks for the lowest cost of the whole job, not of an hour (which plans the
+slowest, cheapest device for 500 days). A request is a batch job when it states how many items
+it holds and says it is a job: the lexicon's ``job_words`` ("batch job", "backfill", "in one
+go", "一次性"), or one of its ``job_verbs`` right before the count ("embed 50 million
+documents", "处理5000万条"). A job time it states is read by ``planner.jobs.batch_bounds``.
 """
 
 from __future__ import annotations
 
+import re
+
 from intent.schema import Intent, Metric, Objective, Sense
+
+#: A count of items as written after a job verb: digits (with separators or a scale word) or a number word.
+COUNT = (r"(?:(?:all|the|about|around|roughly|over|some|~)\s*)?(?:\d[\d,.]*\s*(?:k|m|b|million|billion|thousand|"
+         r"万|亿)?|a million|a billion|a thousand|one million|ten thousand|\d)")
 
 
 def is_batch_job(intent: Intent) -> bool:
+    if not intent.workload.dataset_records:
+        return False
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 
     lexicon = load_lexicon()
-    return bool(intent.workload.dataset_records) and bool(lexicon.words("job_words").scan(normalise(intent.text, lexicon)))
+    return says_job(lexicon, normalise(intent.text, lexicon))
+
+
+def says_job(lexicon, text: str) -> bool:
+    """Whether normalised ``text`` says its items are a job: a job word, or a job verb next to
+    the count ("embed 50 million documents"; in Chinese the verb may follow: "把5000万条文档向量化")."""
+    if lexicon.words("job_words").scan(text):
+        return True
+    verbs = "|".join(re.escape(str(v)) for v in lexicon["job_verbs"])
+    return bool(re.search(rf"(?<![\w-])(?:{verbs})(?![\w-])\s*{COUNT}", text)
+                or re.search(rf"(?:把|将|对)\s*{COUNT}[^，,。；;\s]{{0,10}}(?:{verbs})", text))
+
+
+def cheapest_job(intent: Intent) -> tuple[Intent, list[str]]:
+    """A batch job asked to be cheap, or asked for nothing (the default objective is the lowest
+    cost), planned for the lowest cost of the whole job: the hourly cost over the items an hour
+    gets through, times the items (``job_cost``)."""
+    objective = intent.objective
+    if (objective is not None and (objective.metric, objective.sense) != (Metric.COST, Sense.MINIMIZE)) \
+            or not is_batch_job(intent):
+        return intent, []
+    job, basis = f"a batch job of {intent.workload.dataset_records:,} items", "(cost per hour / items per hour x items)"
+    note = (f"{job} is cheapest when the whole job is: 'cheap' read as the lowest job cost {basis}, not the lowest "
+            "cost per hour" if objective is not None else
+            f"no objective stated: {job} is planned for the lowest cost of the whole job {basis}, not of an hour")
+    return intent.model_copy(update={"objective": Objective(metric=Metric.JOB_COST, sense=Sense.MINIMIZE)}), [note]
 
 
 def soonest_done(intent: Intent) -> tuple[Intent, list[str]]:
@@ -30,12 +66,14 @@ def soonest_done(intent: Intent) -> tuple[Intent, list[str]]:
     return intent.model_copy(update={"objective": Objective(metric=Metric.THROUGHPUT, sense=Sense.MAXIMIZE)}), [note]
 
 
-def job_time_note(intent: Intent, throughput_rps: float | None) -> list[str]:
-    """How long a batch job's items take at the planned throughput."""
+def job_time_note(intent: Intent, throughput_rps: float | None, cost_usd_per_hour: float | None = None) -> list[str]:
+    """How long a batch job's items take at the planned throughput, and what the job costs."""
     records = intent.workload.dataset_records
     if not records or not throughput_rps or not is_batch_job(intent):
         return []
     hours = records / throughput_rps / 3600
     took = f"{hours:.3g} h" if hours >= 1 else f"{hours * 60:.3g} min"
     rate = f"{throughput_rps:,.0f}" if throughput_rps >= 100 else f"{throughput_rps:.3g}"
-    return [f"the job's {records:,} items take {took} at the planned {rate} requests/s"]
+    total = None if cost_usd_per_hour is None else cost_usd_per_hour * hours
+    cost = "" if total is None else f", ${total:,.2f} in all" if total >= 1 else f", ${total:.2g} in all"
+    return [f"the job's {records:,} items take {took} at the planned {rate} requests/s{cost}"]

@@ -260,8 +260,10 @@ def steps_of(job: TrainingSetup) -> int:
 def batch_bounds(intent: Intent) -> tuple[list, list[str], list[str]]:
     """An inference request bounded as a job ("summarize 10,000 documents within 2 hours"):
     its job bounds become bounds a serving plan has. N items within T hours is a throughput of
-    at least N / (T x 3600) requests per second; a total of C dollars within T hours is at most
-    C / T dollars an hour. Returns (constraints, assumptions, warnings)."""
+    at least N / (T x 3600) requests per second. A total of C dollars for N items stays a bound
+    on the job's whole cost (cost per hour / items per hour x N, the planner's ``job_cost``),
+    with or without a time; without the items, C dollars within T hours is at most C / T
+    dollars an hour. Returns (constraints, assumptions, warnings)."""
     from intent.schema import Constraint
 
     out, notes, warnings = [], [], []
@@ -269,7 +271,7 @@ def batch_bounds(intent: Intent) -> tuple[list, list[str], list[str]]:
     hours = intent.bound(Metric.JOB_TIME, "<=")
     total = intent.bound(Metric.JOB_COST, "<=")
     for c in intent.constraints:
-        if c.metric not in (Metric.JOB_TIME, Metric.JOB_COST):
+        if c.metric != Metric.JOB_TIME and (c.metric != Metric.JOB_COST or records):
             out.append(c)
     if hours is not None and hours > 0 and records:
         rate = records / (hours * 3600)
@@ -279,7 +281,10 @@ def batch_bounds(intent: Intent) -> tuple[list, list[str], list[str]]:
     elif hours is not None:
         warnings.append(f"a job time of {hours:g} h needs the job's size (how many items) to plan for; say how many "
                         "documents, images or requests the job holds")
-    if total is not None and hours is not None and hours > 0:
+    if total is not None and records:
+        notes.append(f"a total of ${total:g} for {records:,} items planned as the whole job's cost (cost per hour / "
+                     "items per hour x items)")
+    elif total is not None and hours is not None and hours > 0:
         ceiling = total / hours
         out = _tightened(out, Constraint(metric=Metric.COST, op="<=", value=ceiling, unit="USD/h",
                                          source=f"${total:g} within {hours:g} h"))

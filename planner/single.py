@@ -185,10 +185,12 @@ HIGH_LOAD = 0.9
 
 def _load_note(intent: Intent, row: Estimate, replicas: int) -> list[str]:
     """A rate near the plan's capacity queues: named, with its p99, unless a latency bound already
-    kept headroom."""
+    kept headroom (for a served LLM a TTFT bound does: its wait for a free slot counts in TTFT)."""
     rate = intent.bound(Metric.THROUGHPUT, ">=")
     capacity = (row.throughput_rps or 0.0) * replicas
-    if not rate or not capacity or rate / capacity <= HIGH_LOAD or intent.bound(Metric.LATENCY, "<="):
+    served_llm = (row.latency_basis or "").startswith(SERVED_BASIS)
+    if not rate or not capacity or rate / capacity <= HIGH_LOAD or intent.bound(Metric.LATENCY, "<=") \
+            or (served_llm and intent.bound(Metric.TTFT, "<=")):
         return []
     note = (f"the plan runs at {rate / capacity:.1%} of its capacity ({fmt(capacity, 'throughput')} for "
             f"{fmt(rate, 'throughput')}), so requests queue: p99 latency {fmt(row.latency_ms, 'latency')}; state a "
@@ -247,7 +249,7 @@ def _mix_metrics(mix: Mix, pools: list[Pool]) -> Metrics:
 
 def serving_assumptions(intent: Intent, row: Estimate) -> list[str]:
     """What a text-generation plan assumed: the request shape, and how a served replica is figured."""
-    if row.prompt_tokens is None or row.latency_basis != SERVED_BASIS:
+    if row.prompt_tokens is None or not (row.latency_basis or "").startswith(SERVED_BASIS):
         return []
     w = intent.workload
     stated = [name for name, v in (("prompt", w.prompt_tokens), ("output", w.output_tokens)) if v is not None]

@@ -44,6 +44,13 @@ def test_derived_figures_carry_their_formula(catalog):
     assert bert.gflops.basis == Basis.DERIVED and bert.gflops.value == pytest.approx(2 * 340 * 384 / 1000)
 
 
+def test_every_model_has_a_size_to_plan_with(catalog):
+    """A named model without parameters or FLOPs cannot be planned at all ("embed documents with
+    bge-large" was refused for it): every packaged model has both, sourced or derived."""
+    missing = [m.id for m in catalog.models.values() if m.params_m is None or m.gflops is None]
+    assert missing == []
+
+
 def test_device_tree_fields(catalog):
     h100 = catalog.device("nvidia-h100-sxm-80gb")
     assert h100.peak["fp8"].value == 1979 and h100.memory_gb.value == 80

@@ -315,6 +315,39 @@ def test_a_batch_job_asked_to_be_fast_is_planned_to_be_done_soonest():
     assert service.choice.batch_size == 1 and not any("job's" in a for a in service.assumptions)
 
 
+def test_a_cheap_batch_job_is_the_cheapest_whole_job_not_the_cheapest_hour():
+    """"embed 50 million documents, cheapest" was planned on one Coral at $0.002/h for 12,000 hours
+    ($24 in all); the whole job is cheaper on a faster device that costs more an hour."""
+    text = "embed 50 million documents with bge-large, cheapest"
+    job = served_plan(text)
+    assert job.intent.objective.metric.value == "job_cost"
+    per_item = job.metrics.cost_usd_per_hour / job.metrics.throughput_rps
+    hourly = plan_intent_cost_per_hour(text)
+    assert per_item < hourly.cost_usd_per_hour / hourly.throughput_rps
+    took = next(a for a in job.assumptions if a.startswith("the job's 50,000,000 items take"))
+    assert "in all" in took
+    assert served_plan("semantic search over 50 million documents at 300 qps, cheapest").intent.objective.metric.value \
+        == "cost"  # an index of 50M documents searched: a service, not a job
+
+
+def plan_intent_cost_per_hour(text):
+    """The same request planned for the cheapest hour (the objective before a batch job was read)."""
+    from hardware import load_catalog
+    from intent.parser import parse_rules
+    from intent.schema import Metric
+    from planner.single import plan_intent
+
+    intent = parse_rules(text)
+    assert intent.objective.metric == Metric.COST
+    return plan_intent(intent, load_catalog()).metrics
+
+
+def test_a_job_total_with_a_size_bounds_the_whole_jobs_cost():
+    bounded = served_plan("embed 50 million documents with bge-large, at most $20 in total")
+    check = next(c for c in bounded.constraints if c.constraint.metric.value == "job_cost")
+    assert check.predicted <= 20 and not bounded.warnings
+
+
 def test_image_generation_gets_a_default_latency_bound():
     """SDXL at 2 images/s with no bound was planned on 10 Jetson Orin Nano at 407 s an image; the
     default holds it to MLPerf's Server bound for SDXL (20 s), which --no-defaults lifts."""
@@ -334,12 +367,37 @@ def test_summaries_get_a_default_latency_bound_and_a_batch_job_none():
 
 
 def test_a_plan_near_its_capacity_says_requests_queue():
-    """60,000 requests a minute on replicas that serve 1,002 a second together: the p99 is mostly
+    """5,000 requests/s on replicas that serve 5,327 a second together: the p99 is mostly
     queueing, and the plan says so; a latency bound plans headroom instead."""
-    loaded = served_plan("Text generation that fits within 80 GB of memory and handles 60,000 requests per minute.")
-    capacity = loaded.metrics.throughput_rps
-    assert 1000 / capacity > 0.9
+    loaded = plan("sentiment analysis at 5000 req/s", offline=True, record=False)
+    assert 5000 / loaded.metrics.throughput_rps > 0.9
     assert any("of its capacity" in a and "requests queue" in a for a in loaded.assumptions)
-    headroom = served_plan("Text generation that fits within 80 GB of memory and handles 60,000 requests per minute, "
-                           "latency under 5 s")
-    assert headroom.metrics.latency_ms <= 5000 and not any("requests queue" in a for a in headroom.assumptions)
+    headroom = plan("sentiment analysis at 5000 req/s, latency under 50 ms", offline=True, record=False)
+    assert headroom.metrics.latency_ms <= 50 and not any("requests queue" in a for a in headroom.assumptions)
+
+
+def test_a_served_llm_near_its_capacity_waits_for_a_slot_not_for_a_batch():
+    """Continuous batching starts a request as soon as one of the replicas' sequence slots frees:
+    at 94% of the capacity of 8 replicas x 128 slots the p99 wait is nil (Erlang C over 1,024
+    slots), where a batch-filling queue predicted 134 s. The wait counts in TTFT, which the
+    default TTFT bound holds, so the plan names no queue."""
+    loaded = served_plan("Text generation that fits within 80 GB of memory and handles 60,000 requests per minute.")
+    m = loaded.metrics
+    assert 1000 / m.throughput_rps > 0.9
+    output = 256  # the documented default request shape
+    assert m.latency_ms == pytest.approx(m.ttft_ms + (output - 1) * m.tpot_ms, rel=1e-6)
+    assert m.latency_ms < 2 * 1000  # seconds, not minutes
+    assert not any("requests queue" in a for a in loaded.assumptions)
+
+
+def test_the_slot_wait_is_the_exact_erlang_c_wait_for_any_number_of_slots():
+    """For pools the loop of ``queueing.wait_ms`` can sum, the incomplete-gamma form gives the same
+    wait; for thousands of slots it still gives one (the loop's 64-server cap is not needed)."""
+    from planner.perf import queueing
+
+    for slots, offered in ((1, 0.5), (4, 3.5), (16, 15.0), (64, 60.0), (8, 2.0)):
+        got = queueing.slot_wait_ms(np.array([1000.0]), offered, np.array([float(slots)]))[0]
+        assert got == pytest.approx(queueing.wait_ms(1000.0, 1, offered, slots), rel=1e-9)
+    many = queueing.slot_wait_ms(np.array([71_000.0, 71_000.0]), 20.0, np.array([1536.0, 1430.0]))
+    assert many[0] == 0.0 and 0 < many[1] < 71_000  # 92% of 1,536 slots: no wait; 99% of 1,430: some
+    assert np.isinf(queueing.slot_wait_ms(np.array([1000.0]), 10.0, np.array([8.0]))[0])  # past capacity

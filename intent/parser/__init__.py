@@ -11,6 +11,7 @@ and was read by no rule is quoted in ``warnings``. Every rule reads its vocabula
 from __future__ import annotations
 
 from hardware import Catalog, load_catalog
+from intent.batch import says_job
 from intent.errors import IntentNotUnderstood
 from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
@@ -62,7 +63,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     dataset_notes: list[str] = []
     if workload["kind"] != "inference" and not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
-    job = workload["kind"] != "inference" or bool(lexicon.words("job_words").scan(space.text))
+    job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")
+                                              else bool(lexicon.words("job_words").scan(space.text)))
     result = ConstraintReader(lexicon, space, quantities, job=job).read()
     shape = read_shape(lexicon, space, quantities)
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)

@@ -114,6 +114,30 @@ def grid_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, re
     return np.minimum(fill_ms(b, rate_rps, wanted), service_ms) + wait + service_ms + hop_ms
 
 
+def slot_wait_ms(occupancy_ms: np.ndarray, rate_rps: float, slots: np.ndarray) -> np.ndarray:
+    """The 99th-percentile wait for a free sequence slot of a continuous-batching LLM server, ms.
+
+    A served LLM holds each request in one of its ``slots`` (sequences held, over every replica)
+    for ``occupancy_ms``, and a new request starts as soon as a slot frees: an M/D/c queue whose
+    servers are the slots, with no batch to fill. Its wait is half the M/M/c tail, as
+    ``wait_ms``; the Erlang C probability comes from the regularised incomplete gamma function
+    (exact for any number of slots: a pool of thousands of slots waits far less than the 64
+    servers ``grid_p99_ms`` caps a pool at). Inf where the slots cannot keep up."""
+    from scipy.special import gammaincc, gammaln  # lazily: only an LLM served at a stated rate needs it
+
+    c = np.maximum(np.asarray(slots, dtype=float), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mu = 1000 / occupancy_ms  # requests per second one slot serves
+        offered = rate_rps / mu
+        # Erlang B = Poisson pmf(c) / cdf(c) at mean ``offered``; Erlang C from B.
+        pmf = np.exp(c * np.log(offered) - offered - gammaln(c + 1))
+        blocking = pmf / gammaincc(c + 1, offered)
+        waits = blocking / (1 - offered / c * (1 - blocking))
+        wait = np.where(waits > 1 - PERCENTILE,
+                        0.5 * np.log(waits / (1 - PERCENTILE)) / (c * mu - rate_rps) * 1000, 0.0)
+        return np.where(offered >= c, np.inf, np.nan_to_num(wait, nan=0.0))
+
+
 def _erlang_terms(offered: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For cells of ``c`` servers at ``offered`` load (flat arrays): offered^(c-1) / (c-1)! and
     the sum of offered^k / k! for k < c."""

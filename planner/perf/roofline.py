@@ -51,6 +51,7 @@ class Estimate(BaseModel):
     tpot_ms: float | None = None  # text generation: time per output token
     tokens_per_s: float | None = None  # text generation: output tokens per second, whole batch
     usd_per_mtok: float | None = None  # text generation: cost per million output tokens at that rate
+    job_cost_usd: float | None = None  # a batch job of known size: the whole job's cost at this rate
     prompt_tokens: int | None = None  # text generation: the request shape the figures are for
     output_tokens: int | None = None
     power_mode: str | None = None  # the device's power mode the figures are for (None: a device without modes)
@@ -240,6 +241,7 @@ class Grid:
         self.prompt_tokens = c["prompt"]
         self.measured: dict[tuple[int, int], str] = {}
         self.latency_basis = LATENCY_BASIS
+        self.records: int | None = None  # a batch job's items, for its whole cost (job_cost_usd)
         self._correct(corrections or {})
         self.energy_j = _blockwise(len(t), lambda rows: {"e": self.power_w[rows] * self.latency_ms[rows] / 1000 / b})["e"]
         self.fits = _blockwise(len(t), lambda rows: {"f": self.memory_gb[rows] <= c["capacity"][rows]})["f"]
@@ -427,7 +429,8 @@ class Grid:
         tokens = np.where(auto, throughput * at_cells(self.output_tokens), np.nan)  # as tokens_per_s, at the cells
         with np.errstate(divide="ignore", invalid="ignore"):
             per_mtok = cost / (tokens * 3600) * 1e6  # as usd_per_mtok
-        tokens, per_mtok, cost = gathered(tokens), gathered(per_mtok), gathered(cost)
+            job = cost / (throughput * 3600) * (self.records or np.nan)  # as job_cost_usd
+        tokens, per_mtok, job, cost = gathered(tokens), gathered(per_mtok), gathered(job), gathered(cost)
         latency, throughput, memory = (gathered(a, False) for a in (latency, throughput, memory))
         compute_bound = self.compute_bound[cells].tolist()
         prompt, output = (gathered(np.where(auto, at_cells(a), np.nan)) for a in (self.prompt_tokens,
@@ -448,7 +451,7 @@ class Grid:
                 power_w=power[i], energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i],
                 accuracy=accuracy[i], bound_by="compute" if compute_bound[i] else "memory bandwidth",
                 ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i], usd_per_mtok=per_mtok[i],
-                prompt_tokens=prompt[i], output_tokens=output[i])
+                job_cost_usd=job[i], prompt_tokens=prompt[i], output_tokens=output[i])
             if (g, k) in self.measured:
                 note = self.measured[(g, k)]
                 cell["provenance"] = {**cell["provenance"], "latency_ms": note, "throughput_rps": note}
@@ -477,6 +480,14 @@ class Grid:
     def tokens_per_s(self) -> np.ndarray:
         """Output tokens per second of one replica (text generation; NaN for other models)."""
         return np.where(self.autoregressive, self.throughput_rps * self.output_tokens, np.nan)
+
+    @property
+    def job_cost_usd(self) -> np.ndarray:
+        """A batch job's whole cost (``records`` items): the hourly cost over the items an hour
+        serves, times the items; the same however many replicas share the job. NaN without
+        ``records``."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.cost_usd_per_hour / (self.throughput_rps * 3600) * (self.records or np.nan)
 
     @property
     def usd_per_mtok(self) -> np.ndarray:
@@ -664,7 +675,8 @@ def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> 
 
 FIELDS = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
           "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy", "ttft": "ttft_ms",
-          "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok"}
+          "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok",
+          "job_cost": "job_cost_usd"}
 
 
 def nan_to_none(value) -> float | None:

@@ -184,6 +184,8 @@ class ServingGrid(Grid):
         self.decode_workers = np.zeros(shape)
         self.held = np.broadcast_to(b, shape).copy()
         self.added_ms = np.zeros((len(table), 1))
+        self.served_basis = SERVED_BASIS
+        self.slot_wait_ms = None
         self._served = False
 
     def _repeat(self, rows: np.ndarray) -> None:
@@ -211,9 +213,25 @@ class ServingGrid(Grid):
     def serve(self, rate_rps: float | None = None, hop_ms: float = 0.0) -> None:
         """Turn the text-generation cells into served replicas (once), then add what a served
         request pays on every cell: the serving stack's hop and, at a requested rate, the p99 under
-        load (``Grid.serve``)."""
+        load (``Grid.serve``). A served LLM fills no batch: at a rate, its request waits for a
+        free sequence slot over the replicas the rate needs (``queueing.slot_wait_ms``, at the
+        p99), and that wait counts in its TTFT and its latency."""
         self._serve_llm()
+        service = self.latency_ms
         super().serve(rate_rps, hop_ms)
+        self.slot_wait_ms = None
+        if rate_rps and self.served_rows.any():
+            from planner.perf import queueing
+
+            with np.errstate(divide="ignore", invalid="ignore"):
+                replicas = np.maximum(np.ceil(rate_rps / self.throughput_rps - 1e-9), 1.0)
+                occupancy = self.held / self.throughput_rps * 1000  # a slot's time per request, at the rate's capacity
+            wait = np.where(self.served_rows, queueing.slot_wait_ms(occupancy, rate_rps, replicas * self.held), 0.0)
+            self.latency_ms = np.where(self.served_rows, service + wait + hop_ms, self.latency_ms)
+            self.ttft_ms = self.ttft_ms + wait
+            self.slot_wait_ms = wait
+            self.served_basis = (f"{SERVED_BASIS}; p99 at {rate_rps:g} req/s: + the wait for a free sequence slot "
+                                 f"(M/D/c over the replicas' slots) + {hop_ms:g} ms serving hop")
 
     def _serve_llm(self) -> None:
         """Continuous batching, layouts and disaggregation on the text-generation cells (once)."""
@@ -352,7 +370,7 @@ class ServingGrid(Grid):
                 if g not in notes:
                     notes[g] = self._provenance(g)
                 fields["provenance"] = {**e.provenance, **notes[g]}
-                fields["latency_basis"] = SERVED_BASIS
+                fields["latency_basis"] = self.served_basis
             out.append(e)
         return out
 
@@ -360,12 +378,14 @@ class ServingGrid(Grid):
         if self.disaggregated[g, 0]:
             return {"energy_j": "model (power of every worker / requests per second)",
                     "ttft_ms": "model (disaggregated: M/D/x prefill wait + one prompt's prefill + KV transfer + "
-                               "one decode step)",
+                               "one decode step" + (" + p99 wait for a free sequence slot at the requested rate)"
+                                                    if self.slot_wait_ms is not None else ")"),
                     "tpot_ms": "model (decode worker's step at its batch: weights and KV cache read)",
                     "throughput_rps": "model (decode workers x batch / (output tokens x TPOT))"}
+        slot = " + p99 wait for a free sequence slot at the requested rate" if self.slot_wait_ms is not None else ""
         return {"energy_j": "model (power / requests per second)",
                 "ttft_ms": "model (continuous batching: M/D/1 prefill wait at the full rate + one prompt's "
-                           "prefill + one decode step of the batch)",
+                           f"prefill + one decode step of the batch{slot})",
                 "tpot_ms": "model (decode step at the batch + the prefills that join it, batch x prefill / "
                            "output tokens)",
                 "throughput_rps": "model (batch / (output tokens x TPOT))"}

@@ -132,6 +132,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     batches = serving_batches(models, intent.workload.concurrency, factors.batch_sizes, serving)
     grid = ServingGrid(table, batches, factors, stored_corrections(catalog, factors), serving,
                        disaggregate=time_bound(intent))
+    grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
     grid.add_latency(added_latency)
     grid.serve(requested_rate(intent), factors.serving_overhead_ms)
     if not grid.fits.any():

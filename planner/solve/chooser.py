@@ -53,10 +53,11 @@ from planner.solve.cpsat import cp_model
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
          "memory_per_device": 1_000,
          "cost": 1_000_000, "accuracy": 1_000_000, "ttft": 1_000, "tpot": 1_000, "token_throughput": 1_000,
-         "token_cost": 1_000_000, "devices": 1}
+         "token_cost": 1_000_000, "job_cost": 1_000_000, "devices": 1}
 FIELD = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
          "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy", "ttft": "ttft_ms",
-         "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok"}
+         "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok",
+         "job_cost": "job_cost_usd"}
 #: Metrics that add up over replicas (the rest are the same on every replica). Memory is the
 #: deployment's, over every device of every replica; ``memory_per_device`` is one device's
 #: (a bound stated "per GPU").
