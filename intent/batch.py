@@ -36,7 +36,7 @@ def says_job(lexicon, text: str) -> bool:
     if lexicon.words("job_words").scan(text):
         return True
     verbs = "|".join(re.escape(str(v)) for v in lexicon["job_verbs"])
-    return bool(re.search(rf"(?<![\w-])(?:{verbs})(?![\w-])\s*{COUNT}", text)
+    return bool(re.search(rf"(?<![\w-])(?:(?:batch|bulk)[- ])?(?:{verbs})(?![\w-])\s*{COUNT}", text)
                 or re.search(rf"(?:把|将|对)\s*{COUNT}[^，,。；;\s]{{0,10}}(?:{verbs})", text))
 
 

@@ -575,3 +575,193 @@ def test_a_floor_on_precision_allows_every_wider_format():
         assert [p.value for p in parse(text, offline=True).precisions] == wide, text
     assert "int8" in [p.value for p in parse("classify images, nothing below int8", offline=True).precisions]
     assert "int4" not in [p.value for p in parse("classify images, nothing below int8", offline=True).precisions]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Segment images, power not over 25W", {("power", "<=", 25.0)}),
+    ("detect objects, latency should not be more than 30 ms", {("latency", "<=", 30.0)}),
+    ("detect objects, latency never above 30 ms", {("latency", "<=", 30.0)}),
+    ("classify text, accuracy must not drop below 90%", {("accuracy", ">=", 0.9)}),
+    ("detect objects, throughput must not fall below 30 fps", {("throughput", ">=", 30.0)}),
+    ("classify images, we can't go over 15 W", {("power", "<=", 15.0)}),
+    ("classify images, won't accept anything over 30 ms", {("latency", "<=", 30.0)}),
+    ("文本分类，准确率不能低于90%，延迟不能高于5毫秒。", {("accuracy", ">=", 0.9), ("latency", "<=", 5.0)}),
+    ("目标检测，延迟不得高于5毫秒，功耗不应超过20瓦", {("latency", "<=", 5.0), ("power", "<=", 20.0)}),
+    ("fine-tune a ViT on 10k images, shouldn't take more than 2 hours or cost over $20",
+     {("job_time", "<=", 2.0), ("job_cost", "<=", 20.0)}),
+    ("detect objects, not over 30 ms and over 100 fps", {("latency", "<=", 30.0), ("throughput", ">=", 100.0)}),
+    # a job's time in minutes is hours in the bound
+    ("Train BERT-large for NER on 80k sentences in under 90 mins", {("job_time", "<=", 1.5)}),
+    ("微调Qwen2.5 7B，30分钟内完成", {("job_time", "<=", 0.5)}),
+    ("batch-embed 10M docs, finish within 30 min", {("job_time", "<=", 0.5)}),
+])
+def test_a_negation_before_a_comparator_keeps_the_bound_the_right_way_round(text, expected):
+    assert bounds(text) == expected
+
+
+def test_a_policy_said_to_be_off_is_off():
+    for text in ("客服机器人，不需要水印，也不需要差分隐私", "chatbot, watermarking is not required", "聊天机器人，不加水印"):
+        policies = parse(text, offline=True).policies
+        assert not policies.watermark and policies.differential_privacy is None, text
+    assert parse("chatbot, no differential privacy needed", offline=True).policies.differential_privacy is None
+    assert parse("聊天机器人，要加水印", offline=True).policies.watermark
+
+
+def test_a_privacy_budget_bounded_by_a_comparator_is_its_epsilon():
+    for text in ("we need DP training with ε ≤ 2 and δ = 1e-6 on 1M records", "differential privacy, epsilon at most 2"):
+        assert parse(text, offline=True).policies.differential_privacy.epsilon == 2.0, text
+
+
+def test_a_deployment_ruled_out_is_never_planned_on_and_the_cloud_ruled_out_is_on_prem():
+    for text in ("classify images, do not use the cloud", "classify images off-cloud",
+                 "Train a text classifier, 100k examples, HIPAA, don't use the cloud"):
+        assert parse(text, offline=True).deployment.value == "on-prem", text
+    for text in ("图像分类，不能部署在边缘", "classify images, must not run on the edge", "classify images, can't be on-prem"):
+        intent = parse(text, offline=True)
+        assert intent.deployment is None and any("is ruled out" in w for w in intent.warnings), text
+
+
+def test_a_negation_reaches_every_format_it_joins_and_ok_allows_without_restricting():
+    def formats(text):
+        return [p.value for p in parse(text, offline=True).precisions]
+    assert formats("Serve Llama 3.1 8B. Must NOT use fp8 or int4, bf16 preferred.") == [
+        "fp32", "tf32", "fp16", "bf16", "int8"]
+    assert formats("Serve Llama 3.1 8B, fp8 ok, int4 not ok") == ["fp32", "tf32", "fp16", "bf16", "fp8", "int8"]
+    assert formats("chatbot, no fp8, int8 or int4") == ["fp32", "tf32", "fp16", "bf16"]
+    assert formats("chatbot, int8 is fine") == []
+
+
+def test_a_cap_on_devices_is_no_exclusion_and_a_count_of_cards_no_dataset():
+    capped = parse("Train ResNet-50 on ImageNet at the lowest cost, deadline 3 days, no more than 16 GPUs", offline=True)
+    assert "gpu" not in capped.hardware.exclude
+    assert not any("deadline" in w for w in capped.warnings)  # the deadline was read as the job's time
+    assert parse("图像分类，最多用8张GPU卡", offline=True).workload.dataset_records is None
+
+
+@pytest.mark.parametrize("text, per_hour", [
+    ("embedding service, under $1k monthly", 1000 / 730),
+    ("chatbot, $24 daily budget", 1.0),
+    ("chatbot, $9k annually", 9000 / 8760),
+    ("chatbot, monthly budget of $1k", 1000 / 730),
+])
+def test_a_period_said_by_an_adverb_divides_the_budget(text, per_hour):
+    (cost,) = [c for c in parse(text, offline=True).constraints if c.metric.value == "cost"]
+    assert cost.value == pytest.approx(per_hour, rel=0.01)
+
+
+def test_a_cost_per_request_is_warned_about_not_read_as_an_hourly_budget():
+    for text in ("Serve chat, each request costs at most $0.002", "图像分类，每张图片成本不超过0.001美元",
+                 "classify images at $0.0001 per image"):
+        intent = parse(text, offline=True)
+        assert not [c for c in intent.constraints if c.metric.value == "cost"], text
+        assert any("a cost per request or item" in w for w in intent.warnings), text
+
+
+def test_a_token_speed_each_or_per_request_is_per_stream():
+    for text, tpot in (("Chatbot, 70B model, 50 concurrent users, ~30 tok/s each", 1000 / 30),
+                       ("LLM chatbot with 100 tokens/s decode speed per request", 10.0),
+                       ("大模型，同时在线用户500人，每人每秒20个token", 50.0)):
+        assert ("tpot", "<=", round(tpot, 9)) in bounds(text), text
+
+
+def test_a_count_of_prompts_run_is_the_jobs_size_not_a_prompt_length():
+    job = parse("LLM batch job: run 5 million prompts within 48h", offline=True)
+    assert job.workload.dataset_records == 5_000_000 and job.workload.prompt_tokens is None
+    assert parse("Qwen2.5 72B, 4k prompts and 512 output tokens, 20 req/s", offline=True).workload.prompt_tokens == 4000
+
+
+def test_a_regime_the_policies_do_not_model_is_warned_about():
+    for text in ("must be ISO 27001 certified, classify images", "FedRAMP High required, chatbot", "需要符合等保三级，图像分类"):
+        intent = parse(text, offline=True)
+        assert any("compliance regime is not modelled" in w for w in intent.warnings), text
+        assert intent.constraints == [], text  # "27001" is no amount
+
+
+def test_another_currency_is_warned_about_never_read_as_dollars_or_a_rate():
+    for text in ("聊天机器人，每月预算5万元人民币", "每小时成本不超过10块钱，聊天机器人", "chatbot, €500/month",
+                 "chatbot, budget 500 EUR per month", "chatbot, £2 per hour"):
+        intent = parse(text, offline=True)
+        assert intent.constraints == [], text
+        assert any("currency other than US dollars" in w for w in intent.warnings), text
+
+
+def test_min_after_an_accuracy_is_a_floor_not_minutes():
+    assert bounds("classify images; lat. 10ms max; acc 0.9 min") == {("latency", "<=", 10.0), ("accuracy", ">=", 0.9)}
+    assert bounds("classify images, 10 ms max, 0.95 acc min") == {("latency", "<=", 10.0), ("accuracy", ">=", 0.95)}
+
+
+def test_pretraining_is_training_and_device_hours_are_a_budget_not_devices():
+    intent = parse("Pretraining job: 1.3B-param model, 26B tokens, 512 H100 GPU-hours max", offline=True)
+    assert intent.workload.kind.value == "training" and intent.hardware.owned == []
+    assert any("device-hours" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("目标检测，帧率不低于三十", {("throughput", ">=", 30.0)}),
+    ("图像分割，显存不超过十六G", {("memory", "<=", 16.0)}),
+    ("嵌入服务，QPS两千", {("throughput", ">=", 2000.0)}),
+    ("语音识别，延迟不超过一秒半", {("latency", "<=", 1500.0)}),
+    ("每段音频处理时间不超过半秒，语音识别", {("latency", "<=", 500.0)}),
+    ("训练BERT，数据十万条，不超过半天", {("job_time", "<=", 12.0)}),
+    ("训练一个半小时内完成，微调bert", {("job_time", "<=", 1.5)}),
+    ("文本分类，准确率九成以上", {("accuracy", ">=", 0.9)}),
+    ("A chat model with first token under a quarter second", {("ttft", "<=", 250.0)}),
+])
+def test_chinese_numerals_without_a_unit_halves_quarters_and_tenths(text, expected):
+    assert bounds(text) == expected
+
+
+def test_chinese_concurrency_in_numerals_and_cutting_cost():
+    assert parse("部署Llama 3.1 8B，首token延迟不超过零点五秒，并发两百。", offline=True).workload.concurrency == 200
+    intent = parse("降低成本，图像分类", offline=True)
+    assert (intent.objective.metric.value, intent.objective.sense.value) == ("cost", "minimize")
+    assert parse("一起部署一个聊天机器人", offline=True).constraints == []  # 一 in words stays a word
+
+
+@pytest.mark.parametrize("text, prompt, output", [
+    ("Serve gpt-oss-20b, 1k in / 200 out, 10 rps", 1000, 200),
+    ("chatbot, input 2k, output 200", 2000, 200),
+    ("chatbot, ISL 1024, OSL 128", 1024, 128),
+    ("聊天机器人，输入2k，输出512", 2000, 512),
+    ("聊天机器人，输入长度约两千token", 2000, None),
+    ("chatbot, 256 max new tokens", None, 256),
+    ("chatbot, 2048/256 tokens in/out", 2048, 256),
+    ("classify images, input 224x224, output 1000 classes", None, None),
+    ("chatbot, 5 in production", None, None),
+])
+def test_short_ways_to_write_the_request_shape(text, prompt, output):
+    w = parse(text, offline=True).workload
+    assert (w.prompt_tokens, w.output_tokens) == (prompt, output)
+
+
+def test_a_product_line_names_its_devices():
+    jetsons = {"nvidia-jetson-agx-orin-64gb", "nvidia-jetson-orin-nano-8gb", "nvidia-jetson-orin-nx-16gb",
+               "nvidia-jetson-xavier-nx-8gb"}
+    ruled_out = parse("detect objects, not on NVIDIA Jetson", offline=True).hardware
+    assert set(ruled_out.exclude) == jetsons  # not every NVIDIA device
+    assert set(parse("object detection, anything but Jetson", offline=True).hardware.exclude) == jetsons
+    assert set(parse("classify images, avoid Gaudi", offline=True).hardware.exclude) == {"intel-gaudi2", "intel-gaudi3"}
+    orin = parse("Run object detection on Jetson Orin", offline=True).hardware.include
+    assert set(orin) == jetsons - {"nvidia-jetson-xavier-nx-8gb"}
+    assert any("jetson nano" in w for w in parse("jetson nano is fine, detect objects", offline=True).warnings)
+
+
+def test_a_model_size_letter_glued_to_its_version_is_warned_about_not_dropped():
+    intent = parse("Train YOLOv8m from scratch on COCO", offline=True)
+    assert intent.task.value == "object-detection" and intent.workload.model_as_written == "yolov8m"
+    assert any("'yolov8m': not in the model catalog" in w for w in intent.warnings)
+    assert parse("detect objects with yolo11m", offline=True).workload.model == "yolo11m"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("classify images, 10-ms latency budget", {("latency", "<=", 10.0)}),
+    ("classify images, 1.5 cents per hour", {("cost", "<=", 0.015)}),
+    ("chatbot, budget of 15 grand a month", {("cost", "<=", round(15000 / 730, 9))}),
+])
+def test_hyphenated_units_grand_and_cents(text, expected):
+    assert bounds(text) == expected
+
+
+def test_img_is_image():
+    intent = parse("low prio: img classifier for the QA line, ~15fps, < 10W", offline=True)
+    assert intent.task.value == "image-classification"

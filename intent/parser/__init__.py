@@ -52,7 +52,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if len(text) > MAX_TEXT:
         warnings.append(f"only the first {MAX_TEXT} characters of the request were read")
 
-    compliance, compliance_notes = fields.read_compliance(lexicon, space)
+    compliance, compliance_notes, compliance_warnings = fields.read_compliance(lexicon, space)
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
@@ -69,11 +69,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     shape = read_shape(lexicon, space, quantities)
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
     task = fields.read_task(lexicon, space) or model.task or fields.read_weak_task(lexicon, space)
-    deployment, deployment_notes = fields.read_deployment(lexicon, space)
+    deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
-    warnings += result.warnings + shape.warnings + hardware.notes + second_models
+    warnings += compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]

@@ -40,10 +40,17 @@ from intent.schema import CANONICAL_UNITS, NATURAL_OP, Constraint, Metric
 
 NEEDS_CUE = {"memory": "memory_cues", "cost": "cost_cues", "job_time": "job_time_cues"}
 FLIP = {"<=": ">=", ">=": "<="}
+MS_PER_HOUR = 3_600_000
 #: How far (characters) the context rules look around a quantity: a few words, never the whole text.
 WINDOW = 60
 #: Quantity kinds that are not bounds themselves (a count of tokens is the request shape).
 NOT_BOUNDS = ("tokens",)
+#: A negation a few words before a comparator turns it round: "power not over 25 W", "latency
+#: should not be more than 30 ms", "must not drop below 90%", "can't go over 15 W", "won't
+#: accept anything over 30 ms"; in Chinese with a modal between: 不能低于, 不得高于, 不应超过.
+#: Words that start a clause of their own ("if", "but") end the reach of the negation.
+NEGATED_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|never)(?:\s+(?!if\b|but\b|when\b|unless\b|because\b)[a-z]+){0,3}\s*"
+                            r"|(?:不|别|勿)(?:能|得|应|应该|可以|可|会|要|准|许|允许)?)$")
 
 
 @dataclass
@@ -81,6 +88,7 @@ class ConstraintReader:
         self.assumptions: list[str] = []
         self.warnings: list[str] = []
         self.ops: dict[int, str | None] = {}
+        self.negated: set[int] = set()  # quantities whose comparator a negation turned round
         self.latency_kinds: dict[int, str] = {}
 
     def read(self) -> ConstraintResult:
@@ -130,10 +138,12 @@ class ConstraintReader:
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
         each = kind == "memory" and (a_device_of or self._per_device(q))
+        # A job's time in minutes was read as a latency (ms): the job's bound is in hours.
+        scale = MS_PER_HOUR if kind == "job_time" and q.kind == "latency" else 1.0
         if q.is_range:
-            return [Bound(kind, ">=", q.low, q.start, per_device=each), Bound(kind, "<=", q.value, q.start,
-                                                                              per_device=each)]
-        return [Bound(kind, op or NATURAL_OP[Metric(kind)], q.value, q.start, per_device=each)]
+            return [Bound(kind, ">=", q.low / scale, q.start, per_device=each),
+                    Bound(kind, "<=", q.value / scale, q.start, per_device=each)]
+        return [Bound(kind, op or NATURAL_OP[Metric(kind)], q.value / scale, q.start, per_device=each)]
 
     def _a_device_of(self, q: Quantity) -> bool:
         """A size right before a device noun ("a 16GB card", "24 GB GPUs", "8G显卡"): the memory of each
@@ -161,6 +171,8 @@ class ConstraintReader:
                                      "not read as a bound (give a budget per hour or per month)")
                 return None
             return "job_cost"
+        if q.kind in ("cost_per_item", "other_currency"):
+            return None  # no bound the planner reads; the unread quantity is warned about
         return q.kind
 
     def _latency_kind(self, q: Quantity, previous: Quantity | None) -> str:
@@ -195,7 +207,8 @@ class ConstraintReader:
         clause_start, clause_end = self.space.clause_bounds(q.start)
         after = self.space.text[q.end:min(clause_end, q.end + 30)]
         before = self.space.text[max(clause_start, q.start - 40):q.start]
-        return bool(self.lex.words("per_user_words").scan(after) or self.lex.words("per_user_words").scan(before))
+        each = re.match(r"\s*(?:each|apiece)(?![a-z])", after)  # "~30 tok/s each"
+        return bool(each or self.lex.words("per_user_words").scan(after) or self.lex.words("per_user_words").scan(before))
 
     def _per_user_speed(self, q: Quantity, op: str | None) -> list[Bound]:
         """A speed floor is a ceiling on the time per token: at least N tokens/s is tpot <= 1000/N."""
@@ -229,8 +242,9 @@ class ConstraintReader:
         """"accuracy", "error" or None, from the words just before (and after) the quantity."""
         start, end = self.space.clause_bounds(q.start)
         before = self.space.text[max(start, q.start - WINDOW):q.start]
-        after = self.space.text[q.end:min(end, q.end + WINDOW)] if not bare else ""
-        window = before + " " + " ".join(after.split()[:4])
+        after = self.space.text[q.end:min(end, q.end + WINDOW)]
+        # a bare number is an accuracy only by the word right after it ("0.95 acc min"), not further on
+        window = before + " " + " ".join(after.split()[:1 if bare else 4])
         if self.lex.words("not_accuracy_words").scan(window):
             return None
         if self.lex.words("error_words").scan(window):
@@ -240,8 +254,13 @@ class ConstraintReader:
         return None
 
     def _cue(self, q: Quantity, cue_list: str) -> bool:
+        """Whether a cue word stands near ``q``; the cue is read with it ("deadline 3 days")."""
         start, end = self.space.clause_bounds(q.start)
-        return bool(self.lex.words(cue_list).scan(self.space.text[max(start, q.start - WINDOW):min(end, q.end + WINDOW)]))
+        offset = max(start, q.start - WINDOW)
+        found = self.lex.words(cue_list).scan(self.space.text[offset:min(end, q.end + WINDOW)])
+        for m in found:
+            self.space.mark_read(offset + m.start, offset + m.end)
+        return bool(found)
 
     def _quote(self, q: Quantity) -> str:
         return self.space.text[q.start:q.end].strip()
@@ -256,7 +275,14 @@ class ConstraintReader:
         last = bisect_left(self._leading_starts, q.start)
         before = [m for m in self.leading[first:last] if m.end <= q.start and self._reaches(m, q)]
         if before:
-            return before[-1].key
+            comparator = before[-1]
+            negated = NEGATED_BEFORE.search(self.text[max(window_start, comparator.start - 40):comparator.start]) or (
+                # "shouldn't take more than 2 hours or cost over $20": the negation reaches past "or"
+                previous is not None and previous.start in self.negated
+                and re.fullmatch(r"\s*(?:or|nor)\s+(?:[a-z]+\s+)?", self.text[previous.end:comparator.start]))
+            if negated:
+                self.negated.add(q.start)
+            return FLIP[comparator.key] if negated else comparator.key
         if previous is not None and previous.end >= clause_start and _direction(previous) == _direction(q):
             gap = self.text[previous.end:q.start].strip()
             if gap in self.lex["coordinators"] or gap == "":

@@ -27,6 +27,8 @@ from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
 FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the)?[\s,、/&()（）]*$")
+#: "512 H100 GPU-hours", "64 A100 hours": device-hours after a counted device are a budget.
+DEVICE_HOURS = re.compile(r"\s*(?:(?:gpu|device|accelerator|card|node|chip)[- ]?)?(?:hours|hrs|hour|h)(?![a-z])|\s*卡时|\s*机时")
 #: "any GPU but NVIDIA", "any accelerator but AMD": "but" right after "any" and a word or two rules
 #: out what follows, unless it is then preferred ("any GPU but NVIDIA preferred").
 ANY_BUT = re.compile(r"(?<![\w-])(?:any|all|every)(?:\s+[\w-]+){1,2}\s+but\s+$")
@@ -74,7 +76,12 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
                if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)]
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
-        if count is not None:
+        if count is not None and (hours := DEVICE_HOURS.match(space.masked, m.end)):
+            # "512 H100 GPU-hours": a compute budget, not devices held
+            reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': a budget of device-hours is "
+                                 "not planned for; give the job's time and cost (e.g. 'within 3 days, at most $5,000')")
+            space.mask(span[0], hours.end())
+        elif count is not None:
             _own(reading, space, m.key, count, span)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
     reading.unknown = _unknown_devices(lexicon, space, catalog)
@@ -143,12 +150,13 @@ def _group_phrases(lexicon: Lexicon) -> PhraseSet:
 
 def _in_group(device, where: dict[str, str]) -> bool:
     """Whether every field in ``where`` has the value given (as text): an architecture by its
-    name, a flag by "true"/"false"."""
+    name, a flag by "true"/"false", ``id_matches`` a pattern the device's id starts with (a product line)."""
     def field(name: str) -> str:
         value = getattr(device, name)
         value = getattr(value, "name", None) if name == "architecture" else getattr(value, "value", value)
         return str(value).lower()
-    return all(field(name) == str(value).lower() for name, value in where.items())
+    return all(re.match(str(value), device.id) if name == "id_matches" else field(name) == str(value).lower()
+               for name, value in where.items())
 
 
 def _memory_in_name(catalog: Catalog, text: str, m: Match) -> int:
@@ -208,6 +216,7 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
     text = space.masked
     out: list[tuple[str, list[str]]] = []
     last_end = 0
+    groups = {str(w) for group in lexicon["device_groups"].values() for w in group["words"]}
     for m in _device_families(lexicon).scan(text):
         if m.start < last_end:
             continue  # inside the name just read ("m2 ultra" in "mac studio m2 ultra")
@@ -218,6 +227,8 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
         if not tokens and not re.search(r"\d", m.phrase) and lexicon.hardware_words.scan(m.phrase):
             continue
         written = space.text[m.start:end].strip()
+        if written in groups:
+            continue  # "Jetson", "Jetson Orin", "Gaudi": a product line, read as a group of devices
         out.append((written, suggest_devices(written, catalog)))
         space.mask(m.start, end)  # its digits are a name, not an amount ("2 RTX 3090s" is no 3090 seconds)
         last_end = end

@@ -11,12 +11,21 @@ import re
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
-NUMBER_AFTER = r"\s*(?:=|:|of|is|at|为|是)?\s*(?P<value>\d+(?:\.\d+)?(?:e-?\d+)?)(?!\d)(?!\.\d)"
+#: A privacy parameter's value after its name: "ε=2", "epsilon of 2", "ε ≤ 2", "epsilon at most 2" (a budget
+#: is a ceiling, so a bound on it names the value planned for).
+NUMBER_AFTER = (r"\s*(?:=|:|of|is|at|为|是)?\s*(?:(?:≤|<=|<|at most|no more than|not more than|up to|under|below|"
+                r"不超过|不大于|小于|以内)\s*)?(?P<value>\d+(?:\.\d+)?(?:e-?\d+)?)(?!\d)(?!\.\d)")
+
+
+#: A cap on a count right before a mention ("no more than 16 GPUs"): a limit, not a negation of it.
+COUNT_CAP = re.compile(r"(?<![\w-])(?:no|not)\s+(?:more|greater)\s+than\s+\d[\d,.]*\s*(?:x\s*)?$")
 
 
 def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_words: int = 4) -> bool:
     """True when a negation word stands within ``max_words`` words before ``start``."""
     gap = text[window_start:start]
+    if COUNT_CAP.search(gap):
+        return False
     words = gap.split()
     near = " ".join(words[-max_words:]) if gap.isascii() else gap[-8:]
     return bool(lexicon.negations.scan(" " + near + " "))
@@ -114,27 +123,31 @@ def _dedupe(found: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
 
 # -- deployment ---------------------------------------------------------------------------
 
-def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, list[str]]:
-    """The deployment the words name, and the assumptions made reading it. "No public cloud"
-    (不能上云) with no other deployment named is read as on-prem, and said so."""
+def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, list[str], list[str]]:
+    """The deployment the words name, the assumptions made reading it, and warnings. "No public
+    cloud" (不能上云, "don't use the cloud") with no other deployment named is read as on-prem,
+    and said so; another deployment ruled out ("not on-prem", "不能部署在边缘") leaves two, which
+    one deployment cannot say: a warning asks which."""
     ruled_out = lexicon.words("not_cloud").scan(space.masked)
     for m in ruled_out:
         space.mark_read(m.start, m.end)
+    others_out: list[Match] = []
     for m in lexicon.phrases("deployments").scan(space.masked):
         if any(r.start <= m.start < r.end for r in ruled_out):
             continue
-        if negated_after(lexicon, space, m.end):  # "cloud is not allowed"
-            space.mark_read(m.start, m.end)
-            if m.key == "cloud":
-                ruled_out.append(m)
+        if negated_after(lexicon, space, m.end) or negated(lexicon, space.masked, m.start,
+                                                          space.clause_bounds(m.start)[0], max_words=3):
+            space.mark_read(m.start, m.end)  # "cloud is not allowed", "do not use the cloud"
+            (ruled_out if m.key == "cloud" else others_out).append(m)
             continue
-        if not negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=2):
-            space.mark_read(m.start, m.end)
-            return m.key, []
+        space.mark_read(m.start, m.end)
+        return m.key, [], []
+    warnings = [f"'{space.text[m.start:m.end]}' is ruled out, which leaves two deployments: not planned as such; "
+                f"say which one to use ('in the cloud', 'on-prem' or 'on the edge')" for m in others_out]
     if ruled_out:
         quoted = space.text[ruled_out[0].start:ruled_out[0].end]
-        return "on-prem", [f"'{quoted}' read as an on-prem deployment (the cloud is ruled out)"]
-    return None, []
+        return "on-prem", [f"'{quoted}' read as an on-prem deployment (the cloud is ruled out)"], warnings
+    return None, [], warnings
 
 
 # -- precisions ---------------------------------------------------------------------------
@@ -147,15 +160,24 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     forbidden: set[str] = set()
     strong: set[str] = set()  # allowed with "only" or "or better": a contradiction is kept, not resolved
     notes: list[str] = []
-    better = lexicon.words("or_better")
+    better, permitted = lexicon.words("or_better"), lexicon.words("precision_permitted")
+    previous: tuple[int, bool] | None = None  # the last format's end, and whether it was ruled out
     for m in lexicon.phrases("precisions").scan(space.masked):
         space.mask(m.start, m.end)
         clause_start = space.clause_bounds(m.start)[0]
         or_better = (_or_better_before(lexicon, space.text[clause_start:m.start])
                      or any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])))
-        if not or_better and (negated(lexicon, space.text, m.start, clause_start, max_words=2)
-                              or negated_after(lexicon, space, m.end)):
+        permits = any(p.start <= 1 for p in permitted.scan(space.text[m.end:m.end + 16]))
+        # "must NOT use fp8 or int4": a negation reaches every format joined by "or", "and" or a comma
+        shared = previous is not None and previous[1] and not permits \
+            and bool(SHARED_NEGATION.fullmatch(space.text[previous[0]:m.start]))
+        ruled_out = not or_better and (shared or negated(lexicon, space.text, m.start, clause_start, max_words=2)
+                                       or negated_after(lexicon, space, m.end))
+        previous = (m.end, ruled_out)
+        if ruled_out:
             forbidden.add(m.key)
+        elif permits:
+            continue  # "fp8 ok", "bf16 preferred": allowed, not asked for alone
         elif or_better:
             strong.add(m.key)
             wider = [p for p in order if bits[p] >= bits[m.key]]
@@ -171,6 +193,8 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     return [p for p in order if p in allowed], notes
 
 
+#: What may join formats that one negation rules out together ("no fp8 or int4", "不要fp8、int4").
+SHARED_NEGATION = re.compile(r"[\s,、/]*(?:or|and|nor|或|和|或者)?[\s,、/]*")
 #: "don't quantize below fp16", "never go under int8": a negation a word or two before "below".
 NOT_BELOW = re.compile(r"(?<![\w-])(?:not|no|nothing|never)(?:\s+[\w-]+){0,2}\s+(?:below|under|lower than|less than)\s*$")
 
@@ -184,18 +208,26 @@ def _or_better_before(lexicon: Lexicon, before: str) -> bool:
 
 # -- policies -----------------------------------------------------------------------------
 
-def read_compliance(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list[str]]:
-    """The regimes asked for, and a note per regime said not to be needed ("we don't need
-    HIPAA"): those are left out, where a bare negation ("must not violate GDPR") is not."""
+def read_compliance(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list[str], list[str]]:
+    """The regimes asked for, a note per regime said not to be needed ("we don't need HIPAA"):
+    those are left out, where a bare negation ("must not violate GDPR") is not; and a warning per
+    regime the policies do not model ("FedRAMP High", "ISO 27001", "等保三级")."""
     regimes: list[str] = []
     notes: list[str] = []
+    warnings = []
+    modelled = ", ".join(str(key).upper() for key in lexicon["compliance"])
+    for m in lexicon.words("unmodelled_regimes").scan(space.masked):
+        space.mask(m.start, m.end)
+        if not _not_needed(lexicon, space, m):
+            warnings.append(f"'{space.text[m.start:m.end]}': this compliance regime is not modelled, so the plan "
+                            f"does not check it (modelled: {modelled})")
     for m in lexicon.phrases("compliance").scan(space.masked):
         space.mask(m.start, m.end)
         if _not_needed(lexicon, space, m):
             notes.append(f"'{space.text[m.start:m.end]}' read as not required: no compliance regime added for it")
         elif m.key not in regimes:
             regimes.append(m.key)
-    return regimes, notes
+    return regimes, notes, warnings
 
 
 def _not_needed(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
@@ -213,9 +245,18 @@ def read_watermark(lexicon: Lexicon, space: Workspace) -> bool:
     marked = False
     for m in lexicon.words("watermark").scan(space.masked):
         space.mark_read(m.start, m.end)
-        clause_start = space.clause_bounds(m.start)[0]
-        marked = marked or not negated(lexicon, space.text, m.start, clause_start, max_words=3)
+        marked = marked or not said_off(lexicon, space, m)
     return marked
+
+
+def said_off(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
+    """Whether a policy named at ``m`` is turned off: a negation right before it ("no
+    watermarking", "不加水印") or the words that say it is not needed ("watermarking is not
+    required", "不需要差分隐私")."""
+    clause_start = space.clause_bounds(m.start)[0]
+    right_before = space.text[max(clause_start, m.start - 1):m.start]  # "不加水印": 不 right before "加水印"
+    return (right_before == "不" or negated(lexicon, space.text, m.start, clause_start, max_words=3)
+            or _not_needed(lexicon, space, m))
 
 
 PERCENTILE = re.compile(r"(?<![a-z0-9])(?:tp|p)(?P<p>50|90|95|99(?:\.9+)?)(?![0-9])|(?P<nth>50|90|95|99)(?:th)?\s*"
@@ -236,7 +277,7 @@ def read_differential_privacy(lexicon: Lexicon, space: Workspace) -> tuple[bool,
     found = lexicon.words("differential_privacy").scan(space.masked)
     for m in found:
         space.mark_read(m.start, m.end)
-    asked = bool(found)
+    asked = any(not said_off(lexicon, space, m) for m in found)
     epsilon = _parameter(lexicon, space, "epsilon_words")
     delta = _parameter(lexicon, space, "delta_words")
     return asked or epsilon is not None, epsilon, delta
@@ -267,7 +308,9 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
                            ("dataset_records", (rf"(?<![\d.])(?<!\d,)(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
                                                 rf"(?:[a-z-]+\s+){{0,2}}"
-                                               rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))")),
+                                               rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
+                                               # "8张GPU卡", "4张A100": a count of devices, not of records
+                                               rf"(?!(?<=[张条])\s*(?:[a-z0-9]|卡|显卡|芯片|台))")),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
         for m in re.finditer(pattern, space.masked):
             if any(s <= m.start("n") < e for s, e in taken):
@@ -275,7 +318,17 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
             out[field] = _integer(m.group("n"), lexicon)
             space.mask(m.start(), m.end())
             break
+    if "dataset_records" not in out and (m := _requests_run(spec).search(space.masked)):
+        out["dataset_records"] = _integer(m.group("n"), lexicon)  # "run 5 million prompts within 48h"
+        space.mask(m.start(), m.end())
     return out
+
+
+def _requests_run(spec: dict) -> re.Pattern:
+    """A count of requests after a verb that runs them: "run 5 million prompts", "process 2M queries"."""
+    return re.compile(rf"(?<![\w-])(?:{_alt(spec['request_verbs'])})\s+(?:all\s+|the\s+|about\s+|~\s*)?"
+                      rf"(?P<n>{NUMBER}\s*(?:k|m|million|billion|thousand|万|亿)?)\s*"
+                      rf"(?:[a-z-]+\s+)?(?:{_alt(spec['request_records'])})(?!\s*(?:per|/|a |an |每))")
 
 
 def read_named_dataset(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:

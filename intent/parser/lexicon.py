@@ -218,9 +218,20 @@ class Lexicon:
 
     @cached_property
     def unit_lead(self) -> re.Pattern:
-        """What may follow a Chinese numeral for it to be read as a number (a unit or counter)."""
-        cjk = sorted({s for s in self.unit_spellings if not s.isascii()} | {"%"}, key=len, reverse=True)
-        return re.compile(r"\s*(?:" + "|".join(map(re.escape, cjk)) + ")")
+        """What may follow a Chinese numeral for it to be read as a number: a unit or counter
+        (Chinese, or a unit spelled in ASCII right after it: 十六G, 两百ms), or an epoch word (三轮)."""
+        cjk = {s for s in self.unit_spellings if not s.isascii()} | {"%"}
+        cjk |= {str(s) for s in self.data["workload"]["epochs"] if not str(s).isascii()}
+        ascii_units = sorted({s for s in self.unit_spellings if s.isascii() and s.isalpha()}, key=len, reverse=True)
+        return re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(cjk, key=len, reverse=True))) + ")"
+                          + r"|(?:" + "|".join(map(re.escape, ascii_units)) + r")(?![a-z])")
+
+    @cached_property
+    def number_lead(self) -> re.Pattern:
+        """What may stand right before a Chinese numeral with no unit for it to be a number: a
+        comparator or a metric word (并发两百, 帧率不低于三十, QPS两千)."""
+        leads = sorted({str(s) for s in self.data["cn_number_leads"]}, key=len, reverse=True)
+        return re.compile(r"(?:" + "|".join(map(re.escape, leads)) + r")\s*(?:为|是|[:：])?\s*$")
 
     def words(self, name: str) -> PhraseSet:
         """A single-key phrase set for a flat word list such as ``accuracy_words``."""

@@ -151,12 +151,13 @@ def _mentions(lexicon: Lexicon, space: Workspace) -> list[tuple[int, int, str]]:
 def family_pattern(lexicon: Lexicon) -> re.Pattern:
     words = sorted({str(w) for group in lexicon["model_families"].values() for w in group}, key=len, reverse=True)
     body = "|".join(r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", w)) for w in words)
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z])")
+    # a size letter may be glued on after the version ("yolov8m", "yolo11x")
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?:(?<=\d)[nsmlx])?(?![a-z])")
 
 
 def family_task(lexicon: Lexicon, word: str) -> str:
-    """The task of the family a word names."""
-    key = re.sub(r"[\s-]+", " ", word)
+    """The task of the family a word names (a size letter glued on is not part of it: "yolov8m")."""
+    key = re.sub(r"(?<=\d)[nsmlx]$", "", re.sub(r"[\s-]+", " ", word))
     for task, group in lexicon["model_families"].items():
         if any(re.sub(r"[\s-]+", " ", str(w)) == key for w in group):
             return task

@@ -73,9 +73,11 @@ def _compiled(words_key: tuple, scales_key: tuple) -> re.Pattern:
     return _english_pattern(dict(words_key), dict(scales_key))
 
 
-def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, float], unit_lead: re.Pattern) -> str:
+def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, float], unit_lead: re.Pattern,
+                      number_lead: re.Pattern | None = None) -> str:
     """Rewrite number words into digits. Chinese numerals are rewritten only before a unit or
-    counter (``unit_lead``) or after 百分之, so words such as 一起 stay as they are."""
+    counter (``unit_lead``), after a comparator or metric word (``number_lead``: 并发两百) or
+    after 百分之, so words such as 一起 stay as they are."""
     pattern = _compiled(tuple(sorted(words.items())), tuple(sorted(scales.items())))
 
     def english(match: re.Match) -> str:
@@ -86,10 +88,14 @@ def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, floa
     text = re.sub(rf"百分之({CN_NUMERAL}|\d+(?:\.\d+)?)", _percent, text)
 
     def chinese(match: re.Match) -> str:
-        if not unit_lead.match(text, match.end()):
+        led = number_lead is not None and number_lead.search(text, max(0, match.start() - 8), match.start())
+        if not unit_lead.match(text, match.end()) and not led:
             return match.group(0)
         value = chinese_to_number(match.group(0))
-        return match.group(0) if value is None else format_number(value)
+        if value is None:
+            return match.group(0)
+        after_letter = match.start() > 0 and text[match.start() - 1].isascii() and text[match.start() - 1].isalpha()
+        return (" " if after_letter else "") + format_number(value)  # "QPS两千" -> "qps 2000", not "qps2000"
 
     return re.sub(rf"(?<![\d.]){CN_NUMERAL}", chinese, text)
 

@@ -105,6 +105,41 @@ class Grammar:
         return rf"(?:/\s*|(?:{words})\s+)"
 
     @cached_property
+    def other_currency_suffix(self) -> re.Pattern:
+        return re.compile(rf"\s?(?:{_alternation(self.lexicon['other_currency']['suffix'])})(?![a-z])")
+
+    @cached_property
+    def other_currency_prefix(self) -> re.Pattern:
+        return re.compile(rf"(?<![a-z])(?:{_alternation(self.lexicon['other_currency']['prefix'])})\s?$")
+
+    @cached_property
+    def adverb_period(self) -> dict[str, str]:
+        return {str(w): period for period, words in self.lexicon["period_adverbs"].items() for w in words}
+
+    @cached_property
+    def period_adverb_after(self) -> re.Pattern:
+        return re.compile(rf"\s*(?P<adverb>{_alternation(self.adverb_period)})(?![a-z])")
+
+    @cached_property
+    def period_adverb_before(self) -> re.Pattern:
+        cues = _alternation(self.lexicon["cost_cues"])
+        return re.compile(rf"(?<![a-z])(?P<adverb>{_alternation(self.adverb_period)})\s+(?:{cues})(?![a-z])[^,;.]*$")
+
+    @cached_property
+    def cost_per_item_after(self) -> re.Pattern:
+        items = _alternation(self.lexicon["cost_items"])
+        return re.compile(rf"\s*(?:per|/|a|an|each|for each|for every|every)\s*(?:{items})(?![a-z])")
+
+    @cached_property
+    def cost_per_item_before(self) -> re.Pattern:
+        """"each request costs ...", "cost per request ...", "每张图片成本..." before the amount, in its clause."""
+        items = _alternation(self.lexicon["cost_items"])
+        cues = _alternation(self.lexicon["cost_cues"])
+        return re.compile(rf"(?:(?<![a-z])(?:each|per|every)\s+(?:{items})\s+(?:\w+\s+)?(?:{cues})(?![a-z])"
+                          rf"|(?<![a-z])(?:{cues})\s+(?:per|of each|for each|of a|of one)\s+(?:{items})(?![a-z])"
+                          rf"|每(?:张|条|次|个|篇|份|段|页)[^，,。；;\d]{{0,6}}(?:成本|费用|花费|价格))[^,;.，；。]*$")
+
+    @cached_property
     def item_rate(self) -> re.Pattern:
         items = _alternation([i for i in self.lexicon["throughput_items"] if str(i).isascii()])
         return re.compile(rf"\s?(?:{items})\s*{self._per}(?P<period>{_bounded(self._period_index)})"
@@ -234,6 +269,8 @@ class QuantityScanner:
     def _unit(self, start: int, end: int, value: float) -> Quantity:
         """The unit right after a number decides the metric; a number with none is ``bare``."""
         text, g = self.text, self.g
+        if other := self._other_currency(start, end):
+            return other
         if prefix := g.currency_prefix.search(text, max(0, start - 8), start):
             if text[prefix.start() - 1:prefix.start()] == "-" and value > 0:  # "-$1"
                 return self._cost(prefix.start() - 1, end, -value)
@@ -262,6 +299,8 @@ class QuantityScanner:
             return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{g.period_of(rate.group('period'))}"])
         if m is not None or (m := g.metric_unit.match(text, end)):
             metric, unit = g.metric_unit_of(m.group("unit"))
+            if unit == "minute" and self._accuracy_before(start) and m.group("unit").strip() == "min":
+                return Quantity(start, end, "bare", value)  # "acc 0.9 min": a floor on accuracy, not minutes
             return Quantity(start, m.end(), metric, value * g.factors[f"{metric}:{unit}"],
                             needs_cue=metric in ("memory", "job_time"), unit=unit)
         if m := g.cn_item.match(text, end):
@@ -295,10 +334,14 @@ class QuantityScanner:
             return Quantity(start, m.end(), "token_cost", value * 1e6 / per, unit="USD/Mtok")
         if (per := self._token_price_before(start)) is not None:
             return Quantity(start, end, "token_cost", value * 1e6 / per, unit="USD/Mtok")
+        if (item := self._per_item(start, end)) is not None:
+            return Quantity(start, item, "cost_per_item", value)
         if m := g.per_period.match(self.text, end):
             period, end = g.period_of(m.group("period")), m.end()
+        elif m := g.period_adverb_after.match(self.text, end):
+            period, end = g.adverb_period[m.group("adverb")], m.end()
         else:
-            period = self._cn_period(start)
+            period = self._cn_period(start) or self._adverb_period_before(start)
         note, needs_cue = None, False
         if period is None:
             period, needs_cue = self.g.lexicon["default_cost_period"], True
@@ -307,6 +350,41 @@ class QuantityScanner:
             hours = round(1 / g.factors[f"cost:{period}"])
             note = f"a {period}ly budget is divided by {hours} hours" if period != "day" else "a daily budget is divided by 24 hours"
         return Quantity(start, end, "cost", value * g.factors[f"cost:{period}"], note=note, needs_cue=needs_cue)
+
+    def _accuracy_before(self, start: int) -> bool:
+        """An accuracy word right before an amount, in its clause ("acc 0.9", "accuracy: 92%")."""
+        clause_start, _ = self.space.clause_bounds(start)
+        before = self.text[max(clause_start, start - 16):start]
+        found = self.g.lexicon.words("accuracy_words").scan(before)
+        return bool(found) and not before[found[-1].end:].strip(" :=")
+
+    def _other_currency(self, start: int, end: int) -> Quantity | None:
+        """An amount in a currency other than US dollars ("€500/month", "5万元人民币", "10块钱"): a
+        quantity of its own, which no rule reads as a bound, so the request is warned about it."""
+        g = self.g
+        suffix = g.other_currency_suffix.match(self.text, end)
+        prefix = None if suffix else g.other_currency_prefix.search(self.text, max(0, start - 6), start)
+        if not suffix and not prefix:
+            return None
+        start, end = (prefix.start() if prefix else start), (suffix.end() if suffix else end)
+        if m := g.per_period.match(self.text, end):
+            end = m.end()
+        return Quantity(start, end, "other_currency", 0.0)
+
+    def _per_item(self, start: int, end: int) -> int | None:
+        """The end of a cost per item ("$0.002 per request", "each request costs at most $0.002",
+        "每张图片成本不超过0.001美元"), or None for any other cost."""
+        if m := self.g.cost_per_item_after.match(self.text, end):
+            return m.end()
+        clause_start, _ = self.space.clause_bounds(start)
+        before = self.text[clause_start:start]
+        return end if self.g.cost_per_item_before.search(before) else None
+
+    def _adverb_period_before(self, start: int) -> str | None:
+        """A period adverb before the budget word of an amount: "monthly budget of $1k", "annual spend under $9k"."""
+        clause_start, _ = self.space.clause_bounds(start)
+        m = self.g.period_adverb_before.search(self.text, max(clause_start, start - 40), start)
+        return self.g.adverb_period[m.group("adverb")] if m else None
 
     def _token_price_before(self, start: int) -> float | None:
         """The tokens a price is for when the words name them before the amount: 每百万token成本…1美元,

@@ -20,6 +20,14 @@ from intent.parser.text import Workspace
 
 #: The least count read as tokens when the word "tokens" is left out ("4k output").
 MIN_TOKENS_UNNAMED = 16
+#: Side words that name tokens only for a count of at least MIN_TOKENS_UNNAMED ("input 2k", not "input 2").
+PLAIN_SIDES = frozenset({"input", "output", "输入", "输出"})
+#: What may follow a count after a plain side word for it to be tokens: "input 2k, output 200".
+TOKENS_OR_NOTHING = re.compile(r"\s*(?:tokens?|toks?|个?token)?\s*(?:[,;/.，；。]|and\s|$)")
+#: "2048/256 tokens in/out", "1024/128 ISL/OSL": both sides in one.
+BOTH_SIDES = re.compile(r"(?<![\d.])(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output>\d+(?:\.\d+)?k?)\s*(?:tokens?\s*)?"
+                        r"(?:in\s*/\s*out|input\s*/\s*output|isl\s*/\s*osl|prompt\s*/\s*(?:output|completion)|输入\s*/\s*输出)"
+                        r"(?![a-z])")
 #: Characters on either side of a token count searched for its role word.
 ROLE_WINDOW = 28
 #: "6k tokens of retrieved context": a role word after "of" and at most one more word.
@@ -37,8 +45,11 @@ class Shape:
 def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> Shape:
     """Prompt and output tokens from the token counts, then the concurrency."""
     shape = Shape()
+    if both := BOTH_SIDES.search(space.text):
+        shape.prompt_tokens, shape.output_tokens = (_tokens(both.group(side)) for side in ("prompt", "output"))
+        space.mark_read(both.start(), both.end())
     for q in quantities:
-        if q.kind != "tokens":
+        if q.kind != "tokens" or space.is_read(q.start, q.end):
             continue
         role = _role(lexicon, space, q)
         if role is None:
@@ -68,15 +79,22 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
     return shape
 
 
+def _tokens(literal: str) -> int:
+    """"2048" or "2k" as a count of tokens."""
+    return round(float(literal[:-1]) * 1000) if literal.endswith("k") else round(float(literal))
+
+
 def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     """"4k output", "2k input and 512 output": a number right before an input or output word
     (the word "tokens" left out) is that side of the request."""
-    if q.value < MIN_TOKENS_UNNAMED:
-        return None  # "with 2 inputs" counts inputs, not tokens
-    after = space.text[q.end:q.end + 16]
+    if q.value < MIN_TOKENS_UNNAMED or space.is_masked(q.start, q.end):
+        return None  # "with 2 inputs" counts inputs, not tokens; "run 5 million prompts" counts requests
+    after = space.text[q.end:q.end + 20]
     found = lexicon.phrases("shape_after_number").scan(after)
     if not found or after[:found[0].start].strip() or re.match(r"\s*of(?![a-z])", after[found[0].end:]):
         return None  # "3 out of 4" is no output
+    if found[0].phrase == "in" and not re.match(r"\s*(?:[,/;]|and\s|$)", after[found[0].end:]):
+        return None  # "2k in / 200 out", but not "5 in production"
     return found[0].key
 
 
@@ -84,6 +102,9 @@ def _length_role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     before = space.text[max(0, q.start - 24):q.start]
     for m in reversed(lexicon.phrases("shape_lengths").scan(before)):
         if re.fullmatch(r"\s*(?:[:=：为是]|of|is)?\s*(?:约|about|~)?\s*", before[m.end:]):
+            if m.phrase in PLAIN_SIDES and (q.value < MIN_TOKENS_UNNAMED or not TOKENS_OR_NOTHING.match(
+                    space.text, q.end)):
+                return None  # "input 2 images", "input 224x224", "output 1000 classes": no tokens
             return m.key
     return None
 

@@ -33,6 +33,20 @@ ONE_PERIOD = re.compile(r"(?<![\w-])(under|within|in|below|less than|at most|no 
                         r"\s+(?:a|an)\s+(second|minute|hour|day|week|millisecond)(?![\w-])")
 #: "1 and a half" is 1.5.
 AND_A_HALF = re.compile(r"(?<![\d.])(\d+) and a half(?![\w-])")
+#: "10-ms latency", "25-W budget": a unit hyphenated to its number is the same amount.
+HYPHENATED_UNIT = re.compile(r"(?<=\d)-(?=(?:ms|msec|s|sec|us|w|kw|mw|gb|gib|mb|fps|rps|qps|min|mins|h|hr|hrs)(?![a-z]))")
+#: "15 grand" is $15,000; "1.5 cents" is $0.015.
+GRAND = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*grand(?![a-z])")
+CENTS = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*cents?(?![a-z])")
+#: "a quarter second", "quarter of an hour", "quarter-second": 0.25 of the period.
+QUARTER = re.compile(r"(?<![\w-])(?:a\s+)?quarter(?:\s+of\s+an?\s+|-|\s+)(second|minute|hour|day)(?![\w-])")
+#: Chinese halves, after the numerals are digits: "1秒半" and "1个半小时" are 1.5, "半秒" and "半个小时" 0.5.
+HALF_AFTER = re.compile(r"(?<![\d.])(\d+)(个)?(秒钟|秒|小时|分钟|天|周)半")
+HALF_BEFORE = re.compile(r"(?<![\d.])(\d+)个半(小时|月|钟头)")
+HALF_ALONE = re.compile(r"(?<![\d.一二三四五六七八九十])半个?(秒钟|秒|小时|分钟|天|周|钟头)")
+#: "九成" (nine tenths) is 90%; not 成本, 成功, 成为, ...
+TENTHS = re.compile(r"(?<![\d.])([\d一二两三四五六七八九])成(?![本功为员果熟品绩立型])")
+CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 #: A count written against a name: "8xH100", "2x8xA100" (not "8x7b", a model size, nor "24xlarge").
 COUNT_TIMES_NAME = re.compile(r"(\d)x(?=[a-z])(?!large)")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ment", "ments")
@@ -67,6 +81,11 @@ class Workspace:
         start, end = max(0, start), min(len(self._read), end)
         if start < end:
             self._read[start:end] = b"\x01" * (end - start)
+
+    def is_masked(self, start: int, end: int) -> bool:
+        """True when some rule blanked the span's first non-space character out (it took the amount)."""
+        return any(char == MASK for char, original in zip(self.masked[start:end], self.text[start:end])
+                   if not original.isspace())
 
     def is_read(self, start: int, end: int) -> bool:
         """True when every non-space character of the span was read by some rule."""
@@ -103,8 +122,17 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
         text = re.sub(rf"{edge[0]}{re.escape(short)}{edge[1]}", bound, text)
     text = re.sub(r"[a-z]{5,}", lambda m: _correct(m.group(0), lexicon), text)
     text = COUNT_TIMES_NAME.sub(r"\1x ", text)  # "8xh100" -> "8x h100", so the name is a word of its own
-    text = spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead)
+    text = spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead,
+                             lexicon.number_lead)
     text = AND_A_HALF.sub(r"\1.5", text)  # "1 and a half seconds" -> "1.5 seconds"
+    text = QUARTER.sub(r"0.25 \1", text)
+    text = HYPHENATED_UNIT.sub(" ", text)
+    text = GRAND.sub(r"$\1k", text)
+    text = CENTS.sub(lambda m: f"${float(m.group(1)) / 100:g}", text)
+    text = HALF_AFTER.sub(r"\1.5\3", text)
+    text = HALF_BEFORE.sub(r"\1.5\2", text)
+    text = HALF_ALONE.sub(r"0.5\1", text)
+    text = TENTHS.sub(lambda m: f"{CN_DIGIT.get(m.group(1)) or int(m.group(1))}0%", text)
     return ONE_PERIOD.sub(r"\1 1 \2", text)  # "under a second" -> "under 1 second"
 
 

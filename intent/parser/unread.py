@@ -46,6 +46,10 @@ WHY_NOT_BOUND = {
     "job_time": "a duration with no limit word, so not a deadline for the job (say 'done within 12 hours')",
     "tokens": "a number of tokens that names no prompt or output (say '2k-token prompts' or '300-token answers')",
     "percent": "a percentage that is not an accuracy (availability and usage are not planned for)",
+    "other_currency": ("an amount in a currency other than US dollars is not converted (no exchange rate is "
+                       "assumed); give the budget in US dollars"),
+    "cost_per_item": ("a cost per request or item is not a bound the planner reads; give a budget per hour or per "
+                      "month, or the job's total"),
     "volume": ("an amount of data per period is not a rate the planner reads; give the requests per second it "
                "makes (e.g. '20 requests per second')"),
 }
