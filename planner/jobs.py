@@ -204,6 +204,8 @@ def meets_bounds(row: TrainingRow, intent: Intent) -> bool:
         if c.metric not in JOB_BOUNDS:
             continue
         value = getattr(row, JOB_BOUNDS[c.metric])
+        if c.per_device and value is not None and c.metric == Metric.POWER:
+            value = value / row.devices  # "8 GPUs at most 300 W each": each device's (memory_gb is already one's)
         if value is None or (value > c.value if c.op == "<=" else value < c.value):
             return False
     return True

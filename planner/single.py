@@ -160,8 +160,10 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(f"{solution.replicas} edge boards serve the load together, since nothing in the request says "
                            "where it runs; say 'in the cloud' or 'on-prem' to plan it on datacenter devices")
     assumptions += _load_note(intent, row, solution.replicas)
-    if any(c.metric.value in ("power", "cost") for c in intent.constraints):
+    if any(c.metric.value == "cost" or (c.metric.value == "power" and not c.per_device) for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
+    assumptions += [f"the power bound ({c.describe()}) applies to each device, as stated ('per card')"
+                    for c in intent.constraints if c.metric.value == "power" and c.per_device]
     for c in intent.constraints:
         if c.metric.value == "memory":
             assumptions.append(f"the memory bound ({c.describe()}) applies " + (

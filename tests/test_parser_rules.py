@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intent import parse
+from intent import parse, plan
 from intent.errors import IntentNotUnderstood
 
 
@@ -765,3 +765,92 @@ def test_hyphenated_units_grand_and_cents(text, expected):
 def test_img_is_image():
     intent = parse("low prio: img classifier for the QA line, ~15fps, < 10W", offline=True)
     assert intent.task.value == "image-classification"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("latency 0,8 s, llama3 8B", {("latency", "<=", 800.0)}),
+    ("latency 3,5 ms for resnet18", {("latency", "<=", 3.5)}),
+    ("chatbot, budget $1.234,56 per month", {("cost", "<=", round(1234.56 / 730, 9))}),
+    ("1 000 requests per second, resnet50", {("throughput", ">=", 1000.0)}),
+    ("½ second latency, llama3 8B", {("latency", "<=", 500.0)}),
+    ("latency 1½ s, whisper", {("latency", "<=", 1500.0)}),
+    ("monthly bill under $6,000, llama3 8B", {("cost", "<=", round(6000 / 730, 9))}),
+    ("预算一年不超过10万美元，聊天机器人", {("cost", "<=", round(100000 / 8760, 9))}),
+    ("年度预算10万美元，聊天机器人", {("cost", "<=", round(100000 / 8760, 9))}),
+    ("At least as fast as our current 50 ms, llama3 8B", {("latency", "<=", 50.0)}),
+])
+def test_number_formats_and_periods_before_the_amount(text, expected):
+    assert bounds(text) == expected
+
+
+@pytest.mark.parametrize("text, count", [
+    ("we have two 4090s, llama3 8B", 2), ("we have 2 x 4090 cards, llama3 8b", 2), ("我们有2张4090，部署llama3 8b", 2),
+    ("4卡4090跑qwen2.5 7b", 4),
+])
+def test_a_geforce_number_alone_is_the_card(text, count):
+    intent = parse(text, offline=True)
+    assert [(o.device, o.count) for o in intent.hardware.owned] == [("nvidia-geforce-rtx-4090", count)]
+    assert intent.constraints == []  # "4090s" is no 4,090 seconds
+
+
+def test_key_value_lines():
+    ttft = parse("ttft: < 500ms\ntpot: < 50ms", offline=True)
+    assert bounds("ttft: < 500ms\ntpot: < 50ms") == {("ttft", "<=", 500.0), ("tpot", "<=", 50.0)}
+    assert ttft.warnings == []
+    assert bounds("chatbot, time to first token: under 300 ms") == {("ttft", "<=", 300.0)}
+    assert parse("exclude: A100\nmodel: llama3 8B", offline=True).hardware.exclude == ["nvidia-a100"]
+    assert parse("cloud: no\nmodel: llama3 8B", offline=True).deployment.value == "on-prem"
+    shape = parse("chatbot\ninput: 2000 tokens\noutput: 500 tokens", offline=True).workload
+    assert (shape.prompt_tokens, shape.output_tokens) == (2000, 500)
+    assert bounds("latency_ms: 50\nthroughput_rps: 200\nmodel: resnet50") == {("latency", "<=", 50.0),
+                                                                              ("throughput", ">=", 200.0)}
+    for text in ("deployment: local, llama3 8b", "部署方式：本地，llama3 8b"):
+        assert parse(text, offline=True).deployment.value == "on-prem", text
+    # a sentence wrapped over two lines goes on
+    assert bounds("We need a chatbot that answers in under\n500 ms for 200 users.") == {("latency", "<=", 500.0)}
+
+
+def test_a_model_ruled_out_is_not_the_one_planned():
+    for text, model in (("not llama3 70B, just llama3 8B please", "llama-3-8b"),
+                        ("Use mistral 7b instead of llama3 8B", "mistral-7b-v0.3"),
+                        ("chatbot, not llama, use qwen 2.5 7b", "qwen2.5-7b")):
+        intent = parse(text, offline=True)
+        assert intent.workload.model == model, text
+        assert not any("a second model" in w for w in intent.warnings), text
+
+
+def test_a_median_or_average_next_to_a_tail_keeps_the_tail():
+    for text, tail in (("classify images, p50 < 100ms and p99 < 500ms", 500.0),
+                       ("平均延迟100毫秒，P99延迟不超过300毫秒，图像分类", 300.0),
+                       ("classify images, average below 80ms and tail below 300ms", 300.0)):
+        intent = parse(text, offline=True)
+        assert bounds(text) == {("latency", "<=", tail)}, text
+        assert any("median or average" in w for w in intent.warnings), text
+    assert any("p99" in a for a in parse("classify images, p50 < 100ms and p99 < 500ms", offline=True).assumptions)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("QPS大概50，图像分类", {("throughput", ">=", 50.0)}),
+    ("classify images with a hundred milliseconds latency", {("latency", "<=", 100.0)}),
+    ("classify images, throughput 5 K rps", {("throughput", ">=", 5000.0)}),
+])
+def test_approximations_number_words_and_spaced_scales(text, expected):
+    assert bounds(text) == expected
+
+
+def test_chinese_device_counts():
+    def owned(text):
+        return [(o.device, o.count) for o in parse(text, offline=True).hardware.owned]
+    assert owned("我们有16张昇腾910B，部署qwen2.5 72b") == [("huawei-ascend-910b", 16)]
+    assert parse("我们有16张昇腾910B，部署qwen2.5 72b", offline=True).workload.dataset_records is None
+    assert owned("两台服务器，每台8张A100，训练resnet50") == [("nvidia-a100", 16)]
+    assert any("a count of devices" in w for w in parse("用4张卡跑llama3 70B", offline=True).warnings)
+
+
+def test_a_power_bound_per_card_bounds_each_device():
+    (power,) = parse("serve llama 3.1 70b at 10 req/s, no more than 350 W per card", offline=True).constraints[1:]
+    assert power.per_device and power.value == 350.0
+    planned = plan("serve llama 3.1 70b at 10 req/s, no more than 350 W per card", offline=True, record=False)
+    devices = planned.choice.devices_per_replica * planned.choice.replicas
+    assert planned.metrics.power_w / devices <= 350 < planned.metrics.power_w
+    assert any("applies to each device" in a for a in planned.assumptions)

@@ -137,7 +137,7 @@ class ConstraintReader:
             self.assumptions.append(q.note)
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
-        each = kind == "memory" and (a_device_of or self._per_device(q))
+        each = (kind == "memory" and (a_device_of or self._per_device(q))) or (kind == "power" and self._per_device(q))
         # A job's time in minutes was read as a latency (ms): the job's bound is in hours.
         scale = MS_PER_HOUR if kind == "job_time" and q.kind == "latency" else 1.0
         if q.is_range:
@@ -152,7 +152,7 @@ class ConstraintReader:
         return bool(found) and not self.space.text[q.end:q.end + found[0].start].strip()
 
     def _per_device(self, q: Quantity) -> bool:
-        """A memory size for each device: "16 GB per GPU", "每张卡24GB" (rule 7)."""
+        """A memory size or a power for each device: "16 GB per GPU", "每张卡24GB", "300 W each" (rule 7)."""
         clause_start, clause_end = self.space.clause_bounds(q.start)
         after = self.space.text[q.end:min(clause_end, q.end + 24)]
         before = self.space.text[max(clause_start, q.start - 12):q.start]
@@ -316,13 +316,28 @@ def _direction(q: Quantity) -> str | None:
     return NATURAL_OP[Metric(q.kind)] if q.kind in Metric._value2member_map_ else None
 
 
+#: A median or average named right before a bound ("p50 < 100ms", "average below 80ms", 平均延迟100毫秒).
+CENTRAL = re.compile(r"(?:(?<![\w])(?:p50|tp50|median|average|avg|mean|typical)(?![\w])|平均|中位数)[^,;，；\d]{0,20}$")
+
+
+def _central(text: str, b: Bound) -> bool:
+    return bool(CENTRAL.search(text[max(0, b.start - 30):b.start]))
+
+
 def _merge(bounds: list[Bound], text: str) -> tuple[list[Constraint], list[tuple[int, int]], list[str]]:
-    """One bound per (metric, op): a repeated one keeps the tighter value and says so."""
+    """One bound per (metric, op): a repeated one keeps the tighter value and says so; but a
+    median or average next to a tail bound ("p50 < 100ms and p99 < 500ms", 平均…P99…) is not
+    the bound the plan holds (a tail), so the tail one is kept and the other named."""
     chosen: dict[tuple[str, str], Bound] = {}
     warnings: list[str] = []
     for b in bounds:
         key = (b.metric, b.op)
-        if key in chosen and chosen[key].value != b.value:
+        if key in chosen and chosen[key].value != b.value and _central(text, chosen[key]) != _central(text, b):
+            central, tail = (chosen[key], b) if _central(text, chosen[key]) else (b, chosen[key])
+            warnings.append(f"'{text[central.start:central.end].strip()}': a median or average {b.metric} is not "
+                            f"planned for; the plan holds the tail bound, {tail.value:g}")
+            chosen[key] = tail
+        elif key in chosen and chosen[key].value != b.value:
             tighter = min if b.op == "<=" else max
             keep = tighter(chosen[key].value, b.value)
             warnings.append(f"two {b.metric} bounds with {b.op} ({chosen[key].value:g} and {b.value:g}); "

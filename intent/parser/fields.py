@@ -264,12 +264,15 @@ PERCENTILE = re.compile(r"(?<![a-z0-9])(?:tp|p)(?P<p>50|90|95|99(?:\.9+)?)(?![0-
 
 
 def read_percentile(lexicon: Lexicon, space: Workspace) -> str | None:
-    """The percentile a latency bound names ("p95 latency", "95th percentile", "median"), as "p95"."""
-    m = PERCENTILE.search(space.text)
-    if m is None:
-        return None
-    space.mark_read(m.start(), m.end())
-    return "p50" if m.group("median") else f"p{m.group('p') or m.group('nth')}"
+    """The percentile a latency bound names ("p95 latency", "95th percentile", "median"), as "p95";
+    with a median and a tail both named ("p50 < 100ms and p99 < 500ms"), the tail, which is the
+    bound kept (constraints._merge)."""
+    found = list(PERCENTILE.finditer(space.text))
+    for m in found:
+        space.mark_read(m.start(), m.end())
+    named = ["p50" if m.group("median") else f"p{m.group('p') or m.group('nth')}" for m in found]
+    tails = [p for p in named if p != "p50"]
+    return (tails or named or [None])[0]
 
 
 def read_differential_privacy(lexicon: Lexicon, space: Workspace) -> tuple[bool, float | None, float | None]:
@@ -310,7 +313,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
                                                 rf"(?:[a-z-]+\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
                                                # "8张GPU卡", "4张A100": a count of devices, not of records
-                                               rf"(?!(?<=[张条])\s*(?:[a-z0-9]|卡|显卡|芯片|台))")),
+                                               rf"(?!(?<=[张条])\s*(?:[a-z0-9]|卡|显卡|芯片|台|加速卡|昇腾|英伟达|华为|寒武纪|"
+                                               rf"海光|昆仑|摩尔线程|壁仞|燧原|沐曦))")),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
         for m in re.finditer(pattern, space.masked):
             if any(s <= m.start("n") < e for s, e in taken):

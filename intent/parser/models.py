@@ -47,13 +47,20 @@ class ModelReading:
 
 
 def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelReading:
-    """The model the request names, in the order of the rules above."""
+    """The model the request names, in the order of the rules above; a model ruled out ("not
+    llama3 70B", "instead of llama3 8B") is passed over (and read, so it is no second model)."""
     for pattern, model_id, task in model_patterns(catalog):
         m = pattern.search(space.masked)
+        if m and _ruled_out(space, m.start()):
+            space.mask(m.start(), m.end())
+            continue
         if m and not _names_another_model(lexicon, space.masked, m.end()):
             space.mask(m.start(), m.end())
             return ModelReading(model_id=model_id, task=task)
     for m in alias_phrases(catalog).scan(space.masked):
+        if _ruled_out(space, m.start):
+            space.mask(m.start, m.end)
+            continue
         if _names_another_model(lexicon, space.masked, m.end):
             continue
         space.mask(m.start, m.end)
@@ -62,6 +69,8 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
     for start, end, family_task in _mentions(lexicon, space):
         written = space.text[start:end].strip(" -")
         space.mask(start, end)
+        if _ruled_out(space, start):
+            continue
         variants = family_variants(written, catalog)
         if len(variants) > 1:
             tasks = {catalog.models[v].task for v in variants}
@@ -74,6 +83,14 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
     return _models_of_a_size(space, catalog)
 
 
+#: Words right before a model that rule it out: "not llama3 70B", "use mistral instead of llama3", 而不是.
+RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the)|不要|不用|而不是|别用)\s*$")
+
+
+def _ruled_out(space: Workspace, start: int) -> bool:
+    return bool(RULED_OUT_BEFORE.search(space.text[max(0, start - 16):start]))
+
+
 def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> list[str]:
     """Model names left after the one read ("embeddings with bge-m3, generation with Llama 3.1
     8B"): one request plans one model, so each other one is warned about, never dropped."""
@@ -84,6 +101,8 @@ def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> l
     for start, end, _ in _mentions(lexicon, space):
         written = space.text[start:end].strip(" -")
         space.mark_read(start, end)
+        if _ruled_out(space, start):
+            continue  # "not llama": ruled out, not asked for
         out.append(f"'{written}': a second model; one request plans one model ({chosen}), so plan this one in a "
                    "request of its own")
     return out

@@ -162,7 +162,7 @@ class Grammar:
     def unit_before(self) -> re.Pattern:
         """A rate unit written before its number: "QPS 2000", "QPS: 2000", "TPS达到500"."""
         return re.compile(rf"(?<![a-z])(?:{_alternation(self.lexicon['rate_units_before'])})\s*"
-                          r"(?:[:=：]|of|达到|为|是|不低于|至少)?\s*$")
+                          r"(?:[:=：]|of|达到|为|是|不低于|至少)?\s*(?:大概|大约|约|around|about|approx\.?|~)?\s*$")
 
     @cached_property
     def cn_item(self) -> re.Pattern:
@@ -229,6 +229,12 @@ class Grammar:
 
     def metric_unit_of(self, spelling: str) -> tuple[str, str]:
         return self._unit_index[spelling]
+
+
+#: A budget's period in Chinese before its amount: 预算一年, 一个月预算, 年度预算, 月度成本.
+CN_BUDGET_PERIOD = re.compile(r"(?:(?<![\d.一二三四五六七八九十])(?:一|1)个?(?P<unit>年|月|天)|(?P<unit2>年|月)度)"
+                              r"(?=[^，,。；;]{0,6}(?:预算|成本|费用|花费|开销))|(?:预算|成本|费用|花费|开销)[^，,。；;\d]{0,2}"
+                              r"(?:一|1)个?(?P<unit3>年|月|天)(?![\d])")
 
 
 class QuantityScanner:
@@ -401,12 +407,18 @@ class QuantityScanner:
         return self.g.token_price_factor(found.group("count"), found.group("scale"), word)
 
     def _cn_period(self, start: int) -> str | None:
-        """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元."""
+        """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元; a budget may
+        say it with 一年/一个月 (预算一年不超过10万美元) or 年度/月度 (年度预算)."""
         clause_start, _ = self.space.clause_bounds(start)
         found = None
         for m in self.g.cn_period_prefix.finditer(self.text, clause_start, start):
             found = m
-        return self.g.period_of(found.group("period")) if found else None
+        if found:
+            return self.g.period_of(found.group("period"))
+        if (budget := CN_BUDGET_PERIOD.search(self.text, clause_start, start)) is not None:
+            unit = budget.group("unit") or budget.group("unit2") or budget.group("unit3")
+            return {"年": "year", "月": "month", "天": "day"}[unit]
+        return None
 
     def _range_after(self, start: int, first: Quantity) -> Quantity | None:
         """"5-10 ms", "between 5 and 10 ms", "20到40毫秒之间": one quantity with low and high."""

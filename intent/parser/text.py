@@ -15,7 +15,7 @@ from intent.parser.numbers import spell_out_numbers
 
 MASK = "#"
 #: Where a clause ends. A comma between a digit and three more digits is a thousands separator ("1,500").
-CLAUSE_BREAK = re.compile(r"[;!?。；！？:：()（）\[\]]|(?<!\d),|,(?!\d{3}(?!\d))|，|、(?=\D)|\.(?!\d)|\bbut\b|但是|同时")
+CLAUSE_BREAK = re.compile(r"[;!?。；！？()（）\[\]]|(?<!\d),|,(?!\d{3}(?!\d))|，|、(?=\D)|\.(?!\d)|\bbut\b|但是|同时")
 #: "sub-10ms", "sub-50 ms", "sub 2-second": a bound in one word, read as "under 10 ms".
 SUB_AMOUNT = re.compile(r"(?<![\w-])sub[\s-]?(\d+(?:\.\d+)?)\s?-?(ms|milliseconds?|s|secs?|seconds?|us|µs|"
                         r"microseconds?)(?![\w-])")
@@ -25,6 +25,14 @@ CONTRACTION = re.compile(r"(?<![\w'])([a-z]+?)n't(?![\w'])")
 CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 #: A list item's marker at the start of a line ("1.", "2)", "-", "*", "•").
 LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
+#: A line that starts "key: value" ("ttft: < 500ms", "exclude: A100", "部署方式：本地") is an item of its
+#: own: the line break before it ends the clause, where a sentence wrapped over two lines goes on.
+KEY_LINE = re.compile(r"[ \t]*\n(?=[ \t]*[^\W\d][\w \t-]{0,30}[:：=])")
+#: A key that carries its unit ("max_latency_ms: 100", "throughput_rps = 200"): the unit goes to the value.
+KEY_UNIT = re.compile(r"(?<![\w])([a-z][a-z_]*?)_(ms|s|sec|rps|qps|fps|w|gb|mb|usd|tokens)\s*([:=])\s*(\d[\d.,]*\s?k?)(?![\w.])")
+#: A key's value that rules it out: "cloud: no", "int8: false", "amd: not allowed".
+KEY_RULED_OUT = re.compile(r"(?<![\w])([a-z][\w -]{0,24}?)\s*[:=]\s*(?:no|none|false|not allowed|否|不)"
+                           r"(?=\s*(?:[,;.，；。\n]|$))")
 #: A rate written with a plus: "1,000+ RPS", "50k+ tokens/s" (not a part number such as "8480+").
 OR_MORE = re.compile(r"(?<![\w.,])(\d[\d,.]*\s?[km]?)\+\s?(?=(?:rps|qps|fps|tps|req|requests|queries|images|tokens|tok/s|"
                      r"inferences|samples|frames|users|sessions|concurrent|simultaneous)(?![a-z]))")
@@ -33,6 +41,24 @@ ONE_PERIOD = re.compile(r"(?<![\w-])(under|within|in|below|less than|at most|no 
                         r"\s+(?:a|an)\s+(second|minute|hour|day|week|millisecond)(?![\w-])")
 #: "1 and a half" is 1.5.
 AND_A_HALF = re.compile(r"(?<![\d.])(\d+) and a half(?![\w-])")
+#: Vulgar fractions ("½ second", "1½ s"), before NFKC turns them into "1⁄2".
+FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+FRACTION = re.compile(r"(\d*)\s?([½¼¾])")
+#: European decimals: "1.234,56" is 1234.56; "0,8 s" and "3,5 ms" (a comma and one or two digits
+#: before a unit) are 0.8 and 3.5, where "1,000" and "1,2,4" stay as they are.
+EURO_GROUPED = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+),(\d{1,2})(?![\d,])")
+DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d+),(\d{1,2})(?=\s?(?:ms|s|sec|secs|us|w|kw|mw|gb|gib|mb|tb|%|rps|qps|fps|h|hr|"
+                           r"hrs|hours?|seconds?|watts?|tokens?|秒|毫秒|瓦)(?![a-z]))")
+#: Thousands grouped by spaces: "1 000 requests", "12 500 rps".
+SPACE_GROUPED = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,])")
+#: A GeForce card by its number alone: "two 4090s", "2 x 4090 cards", "2张4090", "4卡4090".
+BARE_GEFORCE = re.compile(r"(?<![\w.$-])(?<!rtx )(?<!geforce )([2-5]0[5-9]0(?:\s?ti)?)(?=s\b|\s*(?:cards?|gpus?|显卡|卡)(?![a-z]))"
+                          r"|(?<=\d)(\s*(?:x|×|张|块|卡|台)\s*)([2-5]0[5-9]0(?:\s?ti)?)(?![a-z0-9.])")
+#: "a hundred milliseconds", "a thousand requests": the number word with "one".
+A_SCALE = re.compile(r"(?<![\w-])a (hundred|thousand|million)(?![\w-])")
+#: "5 K rps", "2 M tokens": a scale letter written apart from its number, before a rate or count word.
+SPACED_SCALE = re.compile(r"(?<=\d)\s+([km])(?=\s*(?:rps|qps|fps|tps|req|reqs|requests|queries|tokens|tok|images|users|"
+                          r"concurrent|docs|documents)(?![a-z]))")
 #: "10-ms latency", "25-W budget": a unit hyphenated to its number is the same amount.
 HYPHENATED_UNIT = re.compile(r"(?<=\d)-(?=(?:ms|msec|s|sec|us|w|kw|mw|gb|gib|mb|fps|rps|qps|min|mins|h|hr|hrs)(?![a-z]))")
 #: "15 grand" is $15,000; "1.5 cents" is $0.015.
@@ -109,10 +135,18 @@ class Workspace:
 def normalise(raw: str, lexicon: Lexicon) -> str:
     """Hidden characters removed, NFKC, look-alike letters as Latin, lower case (see
     intent.folding), typos fixed, number words as digits."""
+    raw = FRACTION.sub(lambda m: f"{int(m.group(1) or 0) + FRACTIONS[m.group(2)]:g}", raw)
     text = canonical(raw).replace("’", "'")
     text = CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)  # "don't use AMD"
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
+    text = KEY_LINE.sub(" ; ", text)
+    text = KEY_UNIT.sub(lambda m: f"{m.group(1).replace('_', ' ')}{m.group(3)} {m.group(4)} {m.group(2)}", text)
+    text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
     text = re.sub(r"\s+", " ", text).strip()
+    text = EURO_GROUPED.sub(lambda m: m.group(1).replace(".", "") + "." + m.group(2), text)
+    text = DECIMAL_COMMA.sub(r"\1.\2", text)
+    text = SPACE_GROUPED.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
+    text = BARE_GEFORCE.sub(lambda m: f"rtx {m.group(1)}" if m.group(1) else f"{m.group(2)}rtx {m.group(3)}", text)
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)
     text = SUB_AMOUNT.sub(r"under \1 \2", text)
@@ -121,7 +155,9 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
         edge = (r"(?<![\w-])", r"(?![\w-])") if short.isascii() else ("", "")
         text = re.sub(rf"{edge[0]}{re.escape(short)}{edge[1]}", bound, text)
     text = re.sub(r"[a-z]{5,}", lambda m: _correct(m.group(0), lexicon), text)
-    text = COUNT_TIMES_NAME.sub(r"\1x ", text)  # "8xh100" -> "8x h100", so the name is a word of its own
+    text = COUNT_TIMES_NAME.sub(r"\1x ", text)
+    text = A_SCALE.sub(r"one \1", text)
+    text = SPACED_SCALE.sub(r"\1", text)  # "8xh100" -> "8x h100", so the name is a word of its own
     text = spell_out_numbers(text, lexicon["number_words"], lexicon["number_scales"], lexicon.unit_lead,
                              lexicon.number_lead)
     text = AND_A_HALF.sub(r"\1.5", text)  # "1 and a half seconds" -> "1.5 seconds"

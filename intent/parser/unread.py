@@ -163,7 +163,8 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
             space.mark_read(q.start, q.end)
             return [f"'{space.text[q.start:q.end + counted.end(found[0])]}': {why}"]
     device = lexicon.hardware_words.scan(after[:12])
-    if device and device[0].start <= 1 and device[0].key.startswith("class:"):
+    cards = re.match(r"\s*(?:张|块|片)?\s*(?:卡|加速卡)", after)  # "用4张卡跑": cards of no named device
+    if cards or (device and device[0].start <= 1 and device[0].key.startswith("class:")):
         space.mark_read(q.start, q.end)
         return [(f"'{_quote(space, q.start, q.end, 1)}': a count of devices with no device named is not planned "
                 "for; name the device (e.g. '4 A100s') to plan on the devices you have")]

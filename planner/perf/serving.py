@@ -334,6 +334,8 @@ class ServingGrid(Grid):
             return np.broadcast_to(self.memory_gb * self.devices, self.latency_ms.shape)
         if name == "memory_per_device":
             return np.broadcast_to(self.memory_gb, self.latency_ms.shape)
+        if name == "power_per_device":
+            return np.broadcast_to(self.power_w / self.devices, self.latency_ms.shape)
         return super().metric(name)
 
     def replica_caps(self, default: int) -> np.ndarray:

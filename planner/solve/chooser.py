@@ -51,7 +51,7 @@ from planner.solve.budget import TimeBudget
 from planner.solve.cpsat import cp_model
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
-         "memory_per_device": 1_000,
+         "memory_per_device": 1_000, "power_per_device": 1_000,
          "cost": 1_000_000, "accuracy": 1_000_000, "ttft": 1_000, "tpot": 1_000, "token_throughput": 1_000,
          "token_cost": 1_000_000, "job_cost": 1_000_000, "devices": 1}
 FIELD = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
@@ -118,6 +118,8 @@ def value(row: Estimate, metric: str) -> float | None:
         return row.memory_gb * devices_per_replica(row)
     if metric == "memory_per_device":
         return row.memory_gb
+    if metric == "power_per_device":
+        return None if row.power_w is None else row.power_w / devices_per_replica(row)
     if metric == "devices":
         return devices_per_replica(row)
     return getattr(row, FIELD[metric])
@@ -138,6 +140,8 @@ def metric_of(c: Constraint) -> str:
     any other memory bound the whole deployment's."""
     if c.metric == Metric.MEMORY and c.per_device:
         return "memory_per_device"
+    if c.metric == Metric.POWER and c.per_device:
+        return "power_per_device"
     return c.metric.value
 
 
