@@ -854,3 +854,32 @@ def test_a_power_bound_per_card_bounds_each_device():
     devices = planned.choice.devices_per_replica * planned.choice.replicas
     assert planned.metrics.power_w / devices <= 350 < planned.metrics.power_w
     assert any("applies to each device" in a for a in planned.assumptions)
+
+
+def test_a_later_correction_replaces_the_earlier_value():
+    assert bounds("Budget is $5/h. Scratch that, budget is $8/h. chatbot") == {("cost", "<=", 8.0)}
+    assert bounds("Budget $10/h. Actually we got approval for $20/h. chatbot") == {("cost", "<=", 20.0)}
+    assert parse("Initially we planned on-prem, but now we want cloud. chatbot", offline=True).deployment.value == "cloud"
+    both = parse("classify images on-prem or in the cloud", offline=True)
+    assert both.deployment.value == "on-prem" and any("a second deployment" in w for w in both.warnings)
+
+
+def test_a_requirement_relative_to_the_current_setup_is_warned_about():
+    for text in ("Serve it 2x faster than now, we currently get 400 ms p99, resnet50",
+                 "Our current setup does 200 rps; we need 3x that, resnet50",
+                 "We currently pay $12/h for our chatbot and want to halve that", "现在用4张A10，想把成本降一半，聊天机器人"):
+        assert any("relative to the current setup" in w for w in parse(text, offline=True).warnings), text
+    assert not parse("translate text in half a second", offline=True).warnings
+
+
+def test_a_memory_floor_is_a_device_size_not_a_bound():
+    intent = parse("each GPU must have at least 80GB VRAM, llama3 70B", offline=True)
+    assert intent.constraints == [] and any("a device's size" in w for w in intent.warnings)
+
+
+def test_a_fine_tuned_encoder_of_another_task_is_not_the_model_planned():
+    for text in ("serve bert-base-uncased for text classification", "Fine tune bert-base for sentiment"):
+        intent = parse(text, offline=True)
+        assert intent.workload.model is None and intent.task.value == "text-classification", text
+        assert any("does token-classification, not text-classification" in w for w in intent.warnings), text
+    assert parse("summarize documents with llama 3 8b", offline=True).workload.model == "llama-3-8b"

@@ -21,7 +21,7 @@ from intent.parser.models import ModelReading, other_models, read_models
 from intent.parser.quantities import scan_quantities
 from intent.parser.shape import read_shape
 from intent.parser.text import Workspace, normalise
-from intent.parser.unread import tasks_without_models, unread_warnings, vague_job_time_warnings
+from intent.parser.unread import relative_warnings, tasks_without_models, unread_warnings, vague_job_time_warnings
 from intent.schema import (
     Constraint,
     DifferentialPrivacy,
@@ -68,12 +68,14 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     result = ConstraintReader(lexicon, space, quantities, job=job).read()
     shape = read_shape(lexicon, space, quantities)
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
-    task = fields.read_task(lexicon, space) or model.task or fields.read_weak_task(lexicon, space)
+    named_task = fields.read_task(lexicon, space)
+    model, other_task_note = _of_the_task(model, named_task, catalog)
+    task = named_task or model.task or fields.read_weak_task(lexicon, space)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
-    warnings += compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
+    warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]
@@ -89,6 +91,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
     warnings += _names_not_held(model, hardware)
     warnings += unread_warnings(lexicon, space, quantities)
+    warnings += relative_warnings(space)
     if task is None:
         warnings += tasks_without_models(lexicon, space)
     warnings += vague_job_time_warnings(lexicon, space, any(c.metric == "job_time" for c in result.constraints))
@@ -118,6 +121,20 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         raise IntentNotUnderstood(text, "; ".join(warnings) if warnings else
                                   "found no task, preference, bound, hardware, precision or policy in it")
     return intent
+
+
+def _of_the_task(model: ModelReading, task: str | None, catalog: Catalog) -> tuple[ModelReading, list[str]]:
+    """A fine-tuned single-pass model does one task: "bert-base for sentiment" that resolves to
+    bert-base-ner (named entities) is not that model; the task's models are planned instead, and
+    a warning says so. A generator (an LLM) may do any text task, so it stays."""
+    if model.model_id is None or task is None:
+        return model, []
+    entry = catalog.models[model.model_id]
+    if entry.task == task or entry.kind.value != "single-pass":
+        return model, []
+    return ModelReading(), [f"'{model.model_id}': the catalog's model of that name does {entry.task}, not {task}; "
+                            f"planned on the {task} models instead (name one, or add yours with 'intentctl catalog "
+                            "import CONFIG.json')"]
 
 
 def _variants_for(model: ModelReading, task: str | None, catalog: Catalog) -> list[str]:

@@ -33,6 +33,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from intent.errors import ImpossibleValue
+from intent.parser.fields import CORRECTION
 from intent.parser.lexicon import Lexicon, Match
 from intent.parser.quantities import Quantity
 from intent.parser.text import Workspace
@@ -137,6 +138,12 @@ class ConstraintReader:
             self.assumptions.append(q.note)
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
+        if kind == "memory" and (op or "<=") == ">=" and not q.is_range:
+            self.warnings.append(f"'{self._quote(q)}': memory of at least this much is a device's size, a hardware "
+                                 "choice, not a bound on the model's memory: not planned as a bound (every plan keeps "
+                                 "the model within its devices' memory); name the device to choose it")
+            self.space.mark_read(q.start, q.end)
+            return []
         each = (kind == "memory" and (a_device_of or self._per_device(q))) or (kind == "power" and self._per_device(q))
         # A job's time in minutes was read as a latency (ms): the job's bound is in hours.
         scale = MS_PER_HOUR if kind == "job_time" and q.kind == "latency" else 1.0
@@ -155,7 +162,7 @@ class ConstraintReader:
         """A memory size or a power for each device: "16 GB per GPU", "每张卡24GB", "300 W each" (rule 7)."""
         clause_start, clause_end = self.space.clause_bounds(q.start)
         after = self.space.text[q.end:min(clause_end, q.end + 24)]
-        before = self.space.text[max(clause_start, q.start - 12):q.start]
+        before = self.space.text[max(clause_start, q.start - 32):q.start]  # "each GPU must have at least 80GB"
         words = self.lex.words("per_device_words")
         return bool(words.scan(" " + " ".join(after.split()[:4])) or words.scan(before))
 
@@ -332,7 +339,11 @@ def _merge(bounds: list[Bound], text: str) -> tuple[list[Constraint], list[tuple
     warnings: list[str] = []
     for b in bounds:
         key = (b.metric, b.op)
-        if key in chosen and chosen[key].value != b.value and _central(text, chosen[key]) != _central(text, b):
+        if key in chosen and chosen[key].value != b.value and CORRECTION.search(text[chosen[key].end:b.start]):
+            warnings.append(f"'{text[b.start:b.end].strip()}' read as correcting the earlier "
+                            f"'{text[chosen[key].start:chosen[key].end].strip()}'")
+            chosen[key] = b
+        elif key in chosen and chosen[key].value != b.value and _central(text, chosen[key]) != _central(text, b):
             central, tail = (chosen[key], b) if _central(text, chosen[key]) else (b, chosen[key])
             warnings.append(f"'{text[central.start:central.end].strip()}': a median or average {b.metric} is not "
                             f"planned for; the plan holds the tail bound, {tail.value:g}")

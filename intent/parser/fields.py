@@ -132,22 +132,45 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
     for m in ruled_out:
         space.mark_read(m.start, m.end)
     others_out: list[Match] = []
+    named: list[Match] = []
     for m in lexicon.phrases("deployments").scan(space.masked):
         if any(r.start <= m.start < r.end for r in ruled_out):
             continue
+        space.mark_read(m.start, m.end)
         if negated_after(lexicon, space, m.end) or negated(lexicon, space.masked, m.start,
                                                           space.clause_bounds(m.start)[0], max_words=3):
-            space.mark_read(m.start, m.end)  # "cloud is not allowed", "do not use the cloud"
-            (ruled_out if m.key == "cloud" else others_out).append(m)
+            (ruled_out if m.key == "cloud" else others_out).append(m)  # "cloud is not allowed", "do not use the cloud"
             continue
-        space.mark_read(m.start, m.end)
-        return m.key, [], []
+        named.append(m)
+    if named:
+        return _one_deployment(space, named)
     warnings = [f"'{space.text[m.start:m.end]}' is ruled out, which leaves two deployments: not planned as such; "
                 f"say which one to use ('in the cloud', 'on-prem' or 'on the edge')" for m in others_out]
     if ruled_out:
         quoted = space.text[ruled_out[0].start:ruled_out[0].end]
         return "on-prem", [f"'{quoted}' read as an on-prem deployment (the cloud is ruled out)"], warnings
     return None, [], warnings
+
+
+#: Words that correct what was said before them: "…on-prem, but now we want cloud", "budget $5/h.
+#: Scratch that, $8/h", "改成云上".
+CORRECTION = re.compile(r"(?<![\w])(?:scratch that|actually|correction|i mean|make that|change that to|but now|now we want|"
+                        r"instead|update)(?![\w])|改成|改为|更正|不对|现在改")
+
+
+def _one_deployment(space: Workspace, named: list[Match]) -> tuple[str, list[str], list[str]]:
+    """The deployment of the named ones: the first, or the last when a correction stands between
+    ("initially on-prem, but now we want cloud"); a second one named otherwise is warned about."""
+    first, last = named[0], named[-1]
+    if all(m.key == first.key for m in named):
+        return first.key, [], []
+    if CORRECTION.search(space.text[first.end:last.start]):
+        return last.key, [f"'{space.text[last.start:last.end]}' read as correcting the earlier "
+                          f"'{space.text[first.start:first.end]}'"], []
+    other = next(m for m in named if m.key != first.key)
+    where = {"edge": "on the edge", "cloud": "in the cloud"}.get(first.key, first.key)
+    return first.key, [], [f"'{space.text[other.start:other.end]}': a second deployment; one plan takes one, so it is "
+                           f"planned {where} (the first named); say which one to use"]
 
 
 # -- precisions ---------------------------------------------------------------------------

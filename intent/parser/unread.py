@@ -82,6 +82,25 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     return out
 
 
+#: A requirement stated against the current setup ("2x faster than now", "halve the cost", "3x that",
+#: 降一半, 快一倍): the factor is not applied to any figure, so the request is told so.
+RELATIVE = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?\s*(?:x|times)\s+(?:faster|quicker|cheaper|more|higher|lower|less|"
+                      r"smaller|that|the)|twice as|half the|halve|in half|double the|triple|"
+                      r"\d+(?:\.\d+)?\s*%\s+(?:less|lower|more|higher|faster|cheaper|fewer)|than (?:now|today|currently|"
+                      r"before|our current|the current|what we have))(?![\w])"
+                      r"|一半|减半|翻倍|翻一番|快一倍|提高一倍|增加一倍|比现在|比目前|比当前|比原来")
+
+
+def relative_warnings(space: Workspace) -> list[str]:
+    """A requirement relative to the current setup: warned about, since no factor is applied."""
+    found = RELATIVE.search(space.text)
+    if found is None:
+        return []
+    return [f"'{_quote(space, found.start(), found.end(), 2)}': a requirement relative to the current setup is not "
+            "computed; the bounds planned are the amounts as written; state the target itself (e.g. 'latency under "
+            "200 ms', 'under $6/h')"]
+
+
 def vague_job_time_warnings(lexicon: Lexicon, space: Workspace, job_time_read: bool) -> list[str]:
     """A job's time said without a number ("overnight") bounds nothing; unless a stated job time
     ("within 8 hours") does, the request is told so."""
