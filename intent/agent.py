@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hardware import Catalog, Inventory
-from intent.batch import cheapest_job, job_time_note, soonest_done
+from intent.batch import cheapest_job, device_memory_floor, job_time_note, soonest_done
 from intent.errors import ImpossibleValue, UnknownModel
 from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 from intent.settings import Settings
@@ -238,10 +238,13 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         from policies.licence import datacenter_rule
 
         effects.device_rules.append(datacenter_rule(lambda device: names_device(intent, inventory, device)))
+    intent, floor_notes = device_memory_floor(intent, catalog)
     if intent.workload.kind != WorkloadKind.INFERENCE:
-        return _training_plan(intent, catalog, settings, inventory, effects)
+        return _training_plan(intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]}), catalog,
+                              settings, inventory, effects)
     solver = _solver(settings)
     intent, job_notes = soonest_done(intent)
+    job_notes = floor_notes + job_notes
     intent, cheapest_notes = cheapest_job(intent)
     job_notes += cheapest_notes
     job_warnings: list[str] = []

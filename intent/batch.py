@@ -77,3 +77,20 @@ def job_time_note(intent: Intent, throughput_rps: float | None, cost_usd_per_hou
     total = None if cost_usd_per_hour is None else cost_usd_per_hour * hours
     cost = "" if total is None else f", ${total:,.2f} in all" if total >= 1 else f", ${total:.2g} in all"
     return [f"the job's {records:,} items take {took} at the planned {rate} requests/s{cost}"]
+
+
+def device_memory_floor(intent: Intent, catalog) -> tuple[Intent, list[str]]:
+    """A memory floor ("each GPU must have at least 80GB VRAM") is the size of the devices, a
+    hardware choice: the catalog's devices with less memory are ruled out and the bound leaves
+    the intent (as a bound on the model's footprint it would ask for a larger model)."""
+    floors = [c for c in intent.constraints if c.metric == Metric.MEMORY and c.op == ">="]
+    if not floors:
+        return intent, []
+    least = max(c.value for c in floors)
+    small = sorted(d.id for d in catalog.devices.values() if d.memory_gb is None or d.memory_gb.value < least)
+    hardware = intent.hardware.model_copy(update={"exclude": [*intent.hardware.exclude,
+                                                              *(d for d in small if d not in intent.hardware.exclude)]})
+    note = (f"memory of at least {least:g} GB read as the devices' own memory: the {len(small)} catalog devices with less "
+            "(or none of their own) are ruled out")
+    return intent.model_copy(update={"constraints": [c for c in intent.constraints if c not in floors],
+                                     "hardware": hardware}), [note]

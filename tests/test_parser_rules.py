@@ -872,9 +872,15 @@ def test_a_requirement_relative_to_the_current_setup_is_warned_about():
     assert not parse("translate text in half a second", offline=True).warnings
 
 
-def test_a_memory_floor_is_a_device_size_not_a_bound():
-    intent = parse("each GPU must have at least 80GB VRAM, llama3 70B", offline=True)
-    assert intent.constraints == [] and any("a device's size" in w for w in intent.warnings)
+def test_a_memory_floor_is_the_devices_size_not_the_models_footprint():
+    """The parse keeps the bound as written (the contract); the plan reads it as the devices' memory."""
+    text = "each GPU must have at least 80GB VRAM, serve llama3 70B"
+    assert ("memory", ">=", 80.0) in bounds(text)
+    planned = plan(text, offline=True, record=False)
+    assert not [c for c in planned.constraints if c.constraint.metric.value == "memory"]
+    assert any("the devices' own memory" in a for a in planned.assumptions)
+    from hardware import load_catalog
+    assert load_catalog().devices[planned.choice.device_id].memory_gb.value >= 80
 
 
 def test_a_fine_tuned_encoder_of_another_task_is_not_the_model_planned():

@@ -285,7 +285,7 @@ def test_unknown_cost_buys_the_fewest_devices(catalog):
     fewest = None
     for row in build_candidates(intent, catalog).rows:
         r = replicas_needed(row, intent.constraints, MAX_REPLICAS, intent.workload.concurrency)
-        if r > MAX_REPLICAS or row.ttft_ms is None or row.ttft_ms > 500:
+        if r > MAX_REPLICAS or row.ttft_ms is None or row.ttft_ms > 500 or row.tpot_ms > 40:  # stated, default
             continue
         total = deployment_figure(row, "devices", r)
         fewest = total if fewest is None else min(fewest, total)

@@ -199,9 +199,21 @@ def test_the_quality_floor_keeps_the_weakest_model_out_of_other_tasks(text, weak
 
 
 def test_a_stated_bound_or_model_replaces_the_defaults():
-    own = served_plan("cheapest chatbot, TTFT under 2 s, at least 70% accuracy")
+    own = served_plan("cheapest chatbot, TTFT under 2 s, TPOT under 100 ms, at least 70% accuracy")
     assert not any(c.constraint.source == "default" for c in own.constraints)
     assert not any("quality floor" in a for a in own.assumptions)
+    whole = served_plan("cheapest chatbot, latency under 20 s")  # the whole request's time: no default at all
+    assert not any(c.constraint.source == "default" for c in whole.constraints)
+
+
+def test_a_stated_ttft_keeps_the_default_tpot():
+    """"TTFT under 300 ms" with no TPOT planned 2 Jetson AGX Orin at 156 ms a token (6 tokens/s per user)
+    for 200 chat users: only the time the request states replaces its default."""
+    chat = served_plan("serve Llama 3 8B for 200 concurrent users, TTFT under 300 ms")
+    defaults = [c.constraint for c in chat.constraints if c.constraint.source == "default"]
+    assert [(c.metric.value, c.value) for c in defaults] == [("tpot", 40.0)]
+    assert chat.metrics.tpot_ms <= 40 and chat.metrics.ttft_ms <= 300
+    assert any("the request states the rest" in a for a in chat.assumptions)
 
 
 def test_defaults_that_make_a_request_infeasible_say_how_to_lift_them():

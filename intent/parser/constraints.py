@@ -138,12 +138,6 @@ class ConstraintReader:
             self.assumptions.append(q.note)
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
-        if kind == "memory" and (op or "<=") == ">=" and not q.is_range:
-            self.warnings.append(f"'{self._quote(q)}': memory of at least this much is a device's size, a hardware "
-                                 "choice, not a bound on the model's memory: not planned as a bound (every plan keeps "
-                                 "the model within its devices' memory); name the device to choose it")
-            self.space.mark_read(q.start, q.end)
-            return []
         each = (kind == "memory" and (a_device_of or self._per_device(q))) or (kind == "power" and self._per_device(q))
         # A job's time in minutes was read as a latency (ms): the job's bound is in hours.
         scale = MS_PER_HOUR if kind == "job_time" and q.kind == "latency" else 1.0

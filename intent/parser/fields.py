@@ -355,7 +355,8 @@ def _requests_run(spec: dict) -> re.Pattern:
     """A count of requests after a verb that runs them: "run 5 million prompts", "process 2M queries"."""
     return re.compile(rf"(?<![\w-])(?:{_alt(spec['request_verbs'])})\s+(?:all\s+|the\s+|about\s+|~\s*)?"
                       rf"(?P<n>{NUMBER}\s*(?:k|m|million|billion|thousand|万|亿)?)\s*"
-                      rf"(?:[a-z-]+\s+)?(?:{_alt(spec['request_records'])})(?!\s*(?:per|/|a |an |每))")
+                      rf"(?:(?!concurrent|simultaneous|parallel|active)[a-z-]+\s+)?(?:{_alt(spec['request_records'])})"
+                      rf"(?!\s*(?:per|/|a |an |每|at once|in parallel))")
 
 
 def read_named_dataset(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:
