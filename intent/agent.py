@@ -161,7 +161,9 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
         raise
     assumptions, warnings = notes
-    warnings = warnings + _licence_warnings(intent, catalog.device(result.choice.device_id))
+    device = catalog.device(result.choice.device_id)
+    warnings = warnings + _licence_warnings(intent, device)
+    assumptions = assumptions + _consumer_notes(intent, device, inventory)
     return result.model_copy(update={"assumptions": result.assumptions + assumptions,
                                      "warnings": result.warnings + warnings,
                                      "cost": plan_cost_terms(result, catalog, inventory)})
@@ -191,6 +193,15 @@ def _licence_warnings(intent: Intent, device) -> list[str]:
     from policies.licence import licence_warning, unlicensed
 
     return [licence_warning(device)] if unlicensed(device) and is_production(intent) else []
+
+
+def _consumer_notes(intent: Intent, device, inventory: Inventory | None) -> list[str]:
+    """A consumer part the request did not name, in a plan that is not for production: the plan
+    says where it may run."""
+    from policies.licence import consumer_note, unlicensed
+
+    named = names_device(intent, inventory, device)
+    return [consumer_note(device)] if unlicensed(device) and not is_production(intent) and not named else []
 
 
 def plan_cost_terms(result: ExecutionPlan, catalog: Catalog, inventory: Inventory | None):

@@ -31,6 +31,13 @@ def datacenter_rule(named: Callable[[Device], bool]) -> Callable[[Device, str], 
     return problem
 
 
+def consumer_note(device: Device) -> str:
+    """What a plan that chose an unlicensed device the request did not name must say."""
+    return (f"{device.id} is a consumer part whose driver licence does not allow datacenter deployment "
+            f"({device.datacenter_use.source}): fit for a workstation or a lab; say 'production' to plan a service on "
+            "licensed devices")
+
+
 def licence_warning(device: Device) -> str:
     """What a plan that uses an unlicensed device must say."""
     return (f"{device.id} is a consumer part not licensed for datacenter deployment ({device.datacenter_use.source}); "

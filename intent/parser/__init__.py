@@ -17,7 +17,7 @@ from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
-from intent.parser.models import ModelReading, other_models, read_models
+from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models
 from intent.parser.quantities import scan_quantities
 from intent.parser.shape import read_shape
 from intent.parser.text import Workspace, normalise
@@ -57,7 +57,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
     model = read_models(lexicon, space, catalog)
-    second_models = other_models(lexicon, space, model)
+    second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
     dataset_notes: list[str] = []
@@ -66,16 +66,22 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")
                                               else bool(lexicon.words("job_words").scan(space.text)))
     result = ConstraintReader(lexicon, space, quantities, job=job).read()
+    result.constraints, not_ours = bounds_of_other_models(space.text, model, second_spans, result.constraints, result.spans)
     shape = read_shape(lexicon, space, quantities)
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
     named_task = fields.read_task(lexicon, space)
     model, other_task_note = _of_the_task(model, named_task, catalog)
+    if second_spans and model.model_id and named_task and named_task != model.task:
+        # "embed queries with bge-base ... and serve Llama 3 8B": the task named is the second model's
+        other_task_note.append(f"'{named_task}' is named with a second model; {model.model_id} is planned for its own "
+                               f"task, {model.task}")
+        named_task = None
     task = named_task or model.task or fields.read_weak_task(lexicon, space)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
-    warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
+    warnings += not_ours + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]

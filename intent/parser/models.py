@@ -44,6 +44,7 @@ class ModelReading:
     as_written: str | None = None
     closest: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # where the request names it
 
 
 def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelReading:
@@ -56,7 +57,7 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
             continue
         if m and not _names_another_model(lexicon, space.masked, m.end()):
             space.mask(m.start(), m.end())
-            return ModelReading(model_id=model_id, task=task)
+            return ModelReading(model_id=model_id, task=task, span=(m.start(), m.end()))
     for m in alias_phrases(catalog).scan(space.masked):
         if _ruled_out(space, m.start):
             space.mask(m.start, m.end)
@@ -65,7 +66,7 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
             continue
         space.mask(m.start, m.end)
         model = catalog.models[m.key]
-        return ModelReading(model_id=model.id, task=model.task)
+        return ModelReading(model_id=model.id, task=model.task, span=(m.start, m.end))
     for start, end, family_task in _mentions(lexicon, space):
         written = space.text[start:end].strip(" -")
         space.mask(start, end)
@@ -74,12 +75,14 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         variants = family_variants(written, catalog)
         if len(variants) > 1:
             tasks = {catalog.models[v].task for v in variants}
-            return ModelReading(models=sorted(variants), task=tasks.pop() if len(tasks) == 1 else family_task)
+            return ModelReading(models=sorted(variants), task=tasks.pop() if len(tasks) == 1 else family_task,
+                                span=(start, end))
         resolved = variants[0] if variants else resolve_model(written, catalog)
         if resolved is not None:
             model = catalog.models[resolved]
-            return ModelReading(model_id=model.id, task=model.task)
-        return ModelReading(task=family_task, as_written=written, closest=suggest_models(written, catalog, 3, family_task))
+            return ModelReading(model_id=model.id, task=model.task, span=(start, end))
+        return ModelReading(task=family_task, as_written=written, closest=suggest_models(written, catalog, 3, family_task),
+                            span=(start, end))
     return _models_of_a_size(space, catalog)
 
 
@@ -91,13 +94,14 @@ def _ruled_out(space: Workspace, start: int) -> bool:
     return bool(RULED_OUT_BEFORE.search(space.text[max(0, start - 16):start]))
 
 
-def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> list[str]:
+def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> tuple[list[str], list[tuple[int, int]]]:
     """Model names left after the one read ("embeddings with bge-m3, generation with Llama 3.1
-    8B"): one request plans one model, so each other one is warned about, never dropped."""
+    8B"): one request plans one model, so each other one is warned about, never dropped. Also
+    where they stand, so the bounds stated for them are not planned for the model read."""
     chosen = reading.model_id or ", ".join(reading.models) or reading.as_written
     if not chosen:
-        return []
-    out = []
+        return [], []
+    out, spans = [], []
     for start, end, _ in _mentions(lexicon, space):
         written = space.text[start:end].strip(" -")
         space.mark_read(start, end)
@@ -105,7 +109,30 @@ def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> l
             continue  # "not llama": ruled out, not asked for
         out.append(f"'{written}': a second model; one request plans one model ({chosen}), so plan this one in a "
                    "request of its own")
-    return out
+        spans.append((start, end))
+    return out, spans
+
+
+def bounds_of_other_models(text: str, reading: ModelReading, others: list[tuple[int, int]], constraints: list,
+                           spans: list[tuple[int, int]]) -> tuple[list, list[str]]:
+    """The bounds nearer a second model than the model read ("embed queries with bge-base at 500
+    QPS and serve Llama 3 8B for 50 users": the 500 QPS is bge-base's) leave the intent, each
+    with a warning; the rest stay."""
+    if reading.span is None or not others:
+        return constraints, []
+
+    def distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+        return max(0, b[0] - a[1], a[0] - b[1])
+
+    kept, warnings = [], []
+    for c, span in zip(constraints, spans):
+        nearest = min(others, key=lambda o: distance(span, o))
+        if distance(span, nearest) < distance(span, reading.span):
+            warnings.append(f"'{text[span[0]:span[1]].strip()}' is stated for '{text[nearest[0]:nearest[1]].strip()}', "
+                            "the second model: not planned for the model read")
+        else:
+            kept.append(c)
+    return kept, warnings
 
 
 def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:

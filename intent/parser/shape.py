@@ -54,6 +54,10 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
         role = _role(lexicon, space, q)
         if role is None:
             continue
+        if role == WINDOW:
+            space.mark_read(q.start, q.end)
+            shape.warnings.append(_window_warning(space, q))
+            continue
         value = round(q.value)
         if value < 1:
             shape.warnings.append(f"'{space.text[q.start:q.end].strip()}': a request of {value} tokens; ignored")
@@ -66,6 +70,11 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
     for q in quantities:  # "输入长度4k", "max_tokens 256": a bare number after a length word
         if q.kind != "bare" or space.is_read(q.start, q.end):
             continue
+        if q.value >= MIN_TOKENS_UNNAMED and CONTEXT_AFTER.match(space.text, q.end) and not lexicon.words(
+                "per_request_words").scan(space.text[slice(*space.clause_bounds(q.start))]):
+            space.mark_read(q.start, q.end)  # "a 128k context window", "32k ctx": the model's window
+            shape.warnings.append(_window_warning(space, q))
+            continue
         role = _length_role(lexicon, space, q) or _role_after(lexicon, space, q)
         value = round(q.value)
         if role == "prompt" and shape.prompt_tokens is None and value >= 1:
@@ -77,6 +86,21 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
         space.mark_read(q.start, q.end)
     shape.concurrency = read_concurrency(lexicon, space, shape.warnings)
     return shape
+
+
+#: What ``_role`` gives a token count that is a model's context window.
+WINDOW = "window"
+
+
+#: Context words right after a count: "128k context window", "32k ctx", "8k-token context", "128k上下文".
+CONTEXT_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+)?(?:context|ctx|上下文)(?:\s*(?:window|length|长度|窗口))?")
+
+
+def _window_warning(space: Workspace, q: Quantity) -> str:
+    end = CONTEXT_AFTER.match(space.text, q.end)
+    written = space.text[q.start:end.end() if end else q.end].strip()
+    return (f"'{written}': a context window is the model's, not one request's length: the plan is sized for the "
+            "request shape in its assumptions; say e.g. '100k-token prompts' to plan the memory for long prompts")
 
 
 def _tokens(literal: str) -> int:
@@ -125,7 +149,7 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     if found.phrase in ("context", "contexts", "上下文"):
         window = space.text[clause_start:clause_end]
         if not lexicon.words("per_request_words").scan(window) or lexicon.words("context_window_words").scan(window):
-            return None
+            return WINDOW  # the model's window ("32k context"), not one request's length
     return found.key
 
 
