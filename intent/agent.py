@@ -68,6 +68,8 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     if job.dp:
         sections.append(policies.dp_sgd_section(intent, job.records, job.batch_size, steps, effects))
     trainer = training_runtime_for(row.device).runtime
+    if row.sharded:
+        trainer = trainer.replace("DistributedDataParallel", "FullyShardedDataParallel (ZeRO-3 sharding)")
     runtime = f"{trainer} and Opacus (DP-SGD)" if job.dp else trainer
     choice = Choice(model_id=row.model.id, device_id=row.device.id, device_name=f"{row.device.vendor_name} {row.device.name}",
                     precision=row.precision, batch_size=row.batch_size, replicas=row.devices, placement=row.placement,
@@ -84,7 +86,9 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     why = [f"objective: {objective}", f"{row.hours:.2f} h on {row.devices} x {row.device.id} in {row.precision}"
            + (f", ${row.job_cost_usd:,.2f} in all" if row.job_cost_usd is not None else "")]
     plan_steps = [f"Provision {row.devices} x {choice.device_name} ({row.placement}).",
-                  f"Train {row.model.id} in mixed {row.precision} with data parallelism over {row.devices} device(s): "
+                  f"Train {row.model.id} in mixed {row.precision} with "
+                  f"{'fully sharded data parallelism (each device holds 1/' + str(row.devices) + ' of the training state)' if row.sharded else 'data parallelism'}"
+                  f" over {row.devices} device(s): "
                   f"batch {job.batch_size}, {job.epochs} epochs, {steps} steps."]
     plan_steps += [f"[{s.name}] {step}" for s in sections for step in s.steps]
     plan_steps.append("Checkpoint every epoch; evaluate on a held-out set before release.")

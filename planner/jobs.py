@@ -50,6 +50,7 @@ class TrainingRow:
     job_cost_usd: float | None
     memory_gb: float
     accuracy: float | None
+    sharded: bool = False  # the training state sharded over the devices (FSDP / ZeRO-3), not copied to each
 
 
 @dataclass
@@ -85,8 +86,9 @@ def _flops_per_sample(model: ModelVariant, factors: PerfFactors) -> float:
 
 
 def training_memory_gb(model: ModelVariant, factors: PerfFactors) -> float:
-    """A model's training state on every data-parallel device: weights, gradients, optimiser
-    moments and master weights (state_bytes_per_param) plus the runtime's overhead."""
+    """A model's training state: weights, gradients, optimiser moments and master weights
+    (state_bytes_per_param) plus the runtime's overhead; data parallelism keeps it on every
+    device, sharded training (FSDP / ZeRO-3) a 1/N share of it on each of N."""
     return model.params_m.value * 1e6 * factors.training.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
 
 
@@ -96,11 +98,15 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     ``owned`` devices (an inventory's) cost no purchase."""
     t = factors.training
     memory = training_memory_gb(model, factors)
-    if memory > device.capacity_gb * share:
-        return None
+    sharded = memory > device.capacity_gb * share
+    if sharded and (devices == 1 or memory / devices > device.capacity_gb * share):
+        return None  # not even a 1/devices share of the state fits
     linked = device.max_group is not None and devices <= device.max_group.value and share == 1.0
     scaling = 1.0 if devices == 1 else (t.scaling_linked if linked else t.scaling_unlinked)
-    rate = (device.peak[precision].value * 1e12 * factors.efficiency(device, precision)
+    if sharded:  # ZeRO-3 moves sharded_traffic times data parallelism's bytes: that much more of the loss
+        scaling = 1 - t.sharded_traffic * (1 - scaling)
+        memory = memory / devices
+    rate = (device.peak[precision].value * 1e12 * factors.efficiency(device, precision) * t.efficiency_of(model.structure)
             * factors.structure_multiplier(model.structure, device)
             * devices * scaling * share)
     per_sample = _flops_per_sample(model, factors) * (t.dp_sgd_overhead if job.dp else 1.0)
@@ -115,7 +121,7 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
                                    tdp_w=figure_or_nan(device.tdp_w), owned=owned, is_edge=placement == "edge"))
     accuracy = model.accuracy["fp32"].value if "fp32" in model.accuracy else None
     return TrainingRow(model, device, precision, devices, placement, job.batch_size, samples, samples_per_s, hours,
-                       power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy)
+                       power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy, sharded)
 
 
 def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> str | None:
@@ -179,8 +185,8 @@ def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: di
         reason = (f"no device the request allows holds the training state of {model.id}: "
                   f"{training_memory_gb(model, factors):,.1f} GB ({factors.training.state_bytes_per_param:g} bytes a "
                   f"parameter: weights, gradients, optimiser moments and master weights, plus runtime overhead) "
-                  f"against at most {room[largest]:,.1f} GB on {largest}; data parallelism keeps a whole copy on every "
-                  "device (sharded training such as FSDP or ZeRO-3 is not planned)")
+                  f"against at most {room[largest]:,.1f} GB on {largest}, even sharded (FSDP / ZeRO-3) over as many "
+                  f"of them as the job may take (at most {max(factors.training.device_counts)}, or the inventory's)")
         hint = "allow a device with more memory, or name a smaller model"
     elif cannot_train:
         reasons = "; ".join(f"{device}: {why}" for device, why in cannot_train.items())

@@ -84,14 +84,35 @@ def test_a_named_public_dataset_gives_the_records():
     assert "ImageNet" in missing.value.hint
 
 
-def test_a_training_state_no_device_holds_is_refused_with_the_sizes():
-    """Full fine-tuning keeps 16 bytes a parameter on every data-parallel device: Llama 3 8B's
-    state is more than any H100 holds, and the error says so with both figures."""
+def test_a_training_state_one_device_cannot_hold_is_sharded_and_refused_only_when_shards_do_not_fit():
+    """Full fine-tuning keeps 16 bytes a parameter: Llama 3 8B's 153.6 GB state fits no H100, so
+    two H100s shard it (FSDP / ZeRO-3, half each); two L4s cannot hold even half, and the error
+    says so with both figures."""
     from planner import InfeasibleError
     from planner.jobs import training_memory_gb
 
-    with pytest.raises(InfeasibleError, match="holds the training state of llama-3-8b") as refused:
-        plan("we have 2 H100s, fine-tune Llama 3 8B on 100k examples for 2 epochs", offline=True, record=False)
     need = training_memory_gb(load_catalog().model("llama-3-8b"), load_factors())
+    sharded = plan("we have 2 H100s, fine-tune Llama 3 8B on 100k examples for 2 epochs", offline=True, record=False)
+    assert sharded.job.devices == 2 and "FullyShardedDataParallel" in sharded.choice.runtime
+    assert sharded.metrics.memory_gb == pytest.approx(need / 2)
+    with pytest.raises(InfeasibleError, match="holds the training state of llama-3-8b") as refused:
+        plan("we have 2 L4s, fine-tune Llama 3 8B on 100k examples for 2 epochs", offline=True, record=False)
     assert f"{need:,.1f} GB" in str(refused.value) and "FSDP" in str(refused.value)
     assert "more memory" in refused.value.hint
+
+
+def test_training_rates_match_published_ones():
+    """ResNet-50 mixed precision on one A100 80GB: 2,470 img/s published (NVIDIA DeepLearningExamples);
+    Llama 2 7B on A100-80GB: 3,014 tokens/s per GPU (2.0T tokens in 184,320 GPU-hours, Llama 2 paper)."""
+    from planner.jobs import TrainingSetup, _flops_per_sample, training_row
+
+    catalog, factors = load_catalog(), load_factors()
+    a100 = catalog.devices["nvidia-a100-sxm-80gb"]
+    job = TrainingSetup(records=1_281_167, epochs=1, batch_size=256, dp=False, assumptions=[])
+    resnet = training_row(catalog.models["resnet50"], a100, "fp16", 1, "cloud", job, factors, None)
+    assert resnet.samples_per_s == pytest.approx(2470, rel=0.25)
+    llama = catalog.models["llama-2-7b"]
+    per_gpu = (a100.peak["bf16"].value * 1e12 * factors.efficiency(a100, "bf16")
+               * factors.training.efficiency_of(llama.structure) * factors.structure_multiplier(llama.structure, a100)
+               / _flops_per_sample(llama, factors) * factors.training.tokens_per_sample)
+    assert per_gpu == pytest.approx(3014, rel=0.25)

@@ -21,11 +21,16 @@ class RequestShape(BaseModel):
 class TrainingFactors(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     flops_per_sample_factor: float
+    efficiency: dict[str, float]  # by model structure, "default" for the rest
+
+    def efficiency_of(self, structure: str | None) -> float:
+        return self.efficiency.get(structure or "", self.efficiency["default"])
     state_bytes_per_param: float
     precisions: list[str]
     device_counts: list[int]
     scaling_linked: float
     scaling_unlinked: float
+    sharded_traffic: float
     dp_sgd_overhead: float
     default_batch_size: int
     default_epochs: int
