@@ -105,7 +105,7 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     """The task's default bounds, each one whose own time the request leaves unstated: "TTFT
     under 300 ms" keeps the default TPOT (else a chat at 6 tokens/s per user passed); a stated
     whole-request latency or a job bound takes them all away."""
-    slo = load_serving().slo.get(task)
+    slo = _level(task, intent.workload.prompt_tokens)
     stated = {c.metric for c in intent.constraints}
     if slo is None or Metric.LATENCY in stated or stated & JOB_METRICS:
         return [], []
@@ -118,6 +118,15 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     kept = " (the request states the rest)" if len(levels) < len(slo.bounds()) else ""
     note = f"default service level for interactive {task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
     return bounds, [note]
+
+
+def _level(task: str, prompt_tokens: int | None):
+    """The task's default level; a long-context one ("<task>-long") for prompts longer than it says."""
+    levels = load_serving().slo
+    long = levels.get(f"{task}-long")
+    if long is not None and prompt_tokens is not None and prompt_tokens > (long.above_prompt_tokens or 0):
+        return long
+    return levels.get(task)
 
 
 def _floor(intent: Intent, task: str) -> QualityFloor | None:

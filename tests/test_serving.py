@@ -413,3 +413,14 @@ def test_the_slot_wait_is_the_exact_erlang_c_wait_for_any_number_of_slots():
     many = queueing.slot_wait_ms(np.array([71_000.0, 71_000.0]), 20.0, np.array([1536.0, 1430.0]))
     assert many[0] == 0.0 and 0 < many[1] < 71_000  # 92% of 1,536 slots: no wait; 99% of 1,430: some
     assert np.isinf(queueing.slot_wait_ms(np.array([1000.0]), 10.0, np.array([8.0]))[0])  # past capacity
+
+
+def test_a_long_prompt_gets_the_long_context_default_service_level():
+    """The 450 ms TTFT default was set for prompts of at most Llama 2 70B's 4k context; a 32k-token
+    prompt gets MLPerf's long-context interactive bounds (4.5 s, 80 ms) instead."""
+    long = served_plan("serve llama 3.1 8b with 32k-token prompts at 2 req/s")
+    defaults = {c.constraint.metric.value: c.constraint.value for c in long.constraints if c.constraint.source == "default"}
+    assert defaults == {"ttft": 4500.0, "tpot": 80.0}
+    short = served_plan("serve llama 3.1 8b with 2k-token prompts at 2 req/s")
+    assert {c.constraint.metric.value: c.constraint.value for c in short.constraints
+            if c.constraint.source == "default"} == {"ttft": 450.0, "tpot": 40.0}

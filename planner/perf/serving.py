@@ -76,6 +76,7 @@ class SloDefault(BaseModel):
     ttft_ms: float | None = None
     tpot_ms: float | None = None
     latency_ms: float | None = None
+    above_prompt_tokens: int | None = None  # a long-context level: for prompts longer than this
     what: str = "the MLPerf Inference interactive LLM bounds"
     source: str
 
