@@ -281,8 +281,9 @@ class ModelVariant(_Frozen):
                           "runs on; an attention block's Q, K and V projections count as one (runtimes fuse them) "
                           "and its weightless score and context products not at all. A text generator without it "
                           "counts 4 per block of its architecture; any other model takes its structure's prior")
-    request: BenchmarkRequest | None = Field(None, description="the request its benchmark defines, when the "
-                                                               "task's shape does not describe it")
+    request: BenchmarkRequest | None = Field(
+        None, description="the request its benchmark (or the service it is made for) defines, when the task's "
+                          "shape does not describe it")
     license: str | None = None
     source: str
     notes: str | None = None

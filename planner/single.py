@@ -141,7 +141,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         + ["fewest replicas", "catalog order"], candidates=len(rows), time_limit_s=settings.time_limit_s,
         seed=settings.seed, workers=settings.workers,
     )
-    assumptions = serving_assumptions(intent, row)
+    assumptions = serving_assumptions(intent, row, catalog)
     if scale_note:
         assumptions.append(scale_note)
     if candidates.left_out:
@@ -225,7 +225,7 @@ def _mixed(mix: Mix, intent: Intent, catalog: Catalog, objective, settings: Solv
                           objective_value=mix.value(objective[0]) or 0.0, tie_breakers=["fewest devices"],
                           candidates=len(mix.rows), time_limit_s=settings.time_limit_s, seed=settings.seed,
                           workers=settings.workers)
-    assumptions = serving_assumptions(intent, mix.rows[0])
+    assumptions = serving_assumptions(intent, mix.rows[0], catalog)
     assumptions.append(f"served by {len(pools)} device types together (as Mélange does): rates and sequences add "
                        "up across the pools; TTFT, TPOT and latency are the slowest pool's (planner/solve/mix.py)")
     return PlanningResult(pools[0].choice, _mix_metrics(mix, pools), False, checks, why, alternatives, report,
@@ -249,16 +249,20 @@ def _mix_metrics(mix: Mix, pools: list[Pool]) -> Metrics:
         concurrency=sum(p.metrics.concurrency or 0 for p in pools))
 
 
-def serving_assumptions(intent: Intent, row: Estimate) -> list[str]:
+def serving_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list[str]:
     """What a text-generation plan assumed: the request shape, and how a served replica is figured."""
     if row.prompt_tokens is None or not (row.latency_basis or "").startswith(SERVED_BASIS):
         return []
     w = intent.workload
     stated = [name for name, v in (("prompt", w.prompt_tokens), ("output", w.output_tokens)) if v is not None]
+    model = catalog.models.get(row.model_id)
+    own = model.request if model is not None and model.request and model.request.output_tokens else None
+    default = (f"{row.model_id}'s own ({own.formula or own.source}); " if own is not None else
+               f"the documented default for {intent.task.value if intent.task else 'the task'}, "
+               "planner/data/perf-factors.yaml request_shape; ")
     shape = (f"request shape: {row.prompt_tokens} prompt + {row.output_tokens} output tokens ("
              + ("as stated" if len(stated) == 2 else
-                f"{' and '.join(stated) + ' as stated, the rest ' if stated else ''}the documented default for "
-                f"{intent.task.value if intent.task else 'the task'}, planner/data/perf-factors.yaml request_shape; "
+                f"{' and '.join(stated) + ' as stated, the rest ' if stated else ''}{default}"
                 "say e.g. '2000-token prompts, 300-token answers' to change it") + ")")
     serving = ("LLM serving figures are a replica at its full rate with continuous batching "
                "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "

@@ -918,3 +918,13 @@ def test_a_consumer_gpu_the_request_did_not_name_is_said_to_be_one():
     assert any("consumer part" in a and "say 'production'" in a for a in cheap.assumptions)
     named = plan("serve llama 3 8b on an RTX 4090", offline=True, record=False)
     assert not any("consumer part" in a for a in named.assumptions)
+
+
+def test_code_completion_is_planned_over_the_coder_models():
+    coder = parse("Code completion with a 7B model for 500 developers in our IDE plugin", offline=True)
+    assert coder.task.value == "text-generation" and coder.workload.models == ["qwen2.5-coder-7b"]
+    assert any("'500 developers'" in w for w in coder.warnings)
+    assert parse("代码补全，7B模型，延迟低于200ms", offline=True).workload.models == ["qwen2.5-coder-7b"]
+    named = parse("code generation with qwen2.5 7b", offline=True)
+    assert named.workload.model == "qwen2.5-7b"
+    assert parse("chatbot for 50 concurrent agents", offline=True).workload.concurrency == 50

@@ -424,3 +424,18 @@ def test_a_long_prompt_gets_the_long_context_default_service_level():
     short = served_plan("serve llama 3.1 8b with 2k-token prompts at 2 req/s")
     assert {c.constraint.metric.value: c.constraint.value for c in short.constraints
             if c.constraint.source == "default"} == {"ttft": 450.0, "tpot": 40.0}
+
+
+def test_code_completion_is_planned_for_a_completion_services_short_answers():
+    """A coder model's default request is a code-completion service's median (1,500 prompt and 13
+    output tokens), not a chat answer of 256 tokens that a 300 ms bound could only meet on 16 H100s."""
+    completion = plan("Code completion with a 7B model, 20 concurrent developers, p95 latency under 300ms",
+                      offline=True, record=False)
+    assert completion.choice.model_id == "qwen2.5-coder-7b"
+    assert any("1500 prompt + 13 output tokens" in a and "code-completion service" in a for a in completion.assumptions)
+    m = completion.metrics
+    assert m.latency_ms <= 300 and abs(m.latency_ms - (m.ttft_ms + 12 * m.tpot_ms)) < 1.0
+    assert completion.choice.replicas * completion.choice.devices_per_replica <= 8
+    stated = plan("code completion with qwen2.5 coder 7b, 64-token completions, latency under 2 s",
+                  offline=True, record=False)
+    assert any("1500 prompt + 64 output tokens (output as stated" in a for a in stated.assumptions)

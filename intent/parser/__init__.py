@@ -17,7 +17,7 @@ from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
-from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models
+from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models, with_speciality
 from intent.parser.quantities import scan_quantities
 from intent.parser.shape import read_shape
 from intent.parser.text import Workspace, normalise
@@ -56,7 +56,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
-    model = read_models(lexicon, space, catalog)
+    model = with_speciality(lexicon, space, catalog, read_models(lexicon, space, catalog))
     second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])

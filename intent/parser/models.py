@@ -256,3 +256,26 @@ def family_variants(written: str, catalog: Catalog) -> list[str]:
     if not out:  # a family the ids do not begin with ("Marian" for the opus-mt models)
         out = [m.id for m in catalog.models.values() if not m.benchmark_reference and "".join(_tokens(m.family)) == wanted]
     return out
+
+
+def with_speciality(lexicon: Lexicon, space: Workspace, catalog: Catalog, reading: ModelReading) -> ModelReading:
+    """A speciality named with no one model ("code completion with a 7B model"): the candidates
+    narrow to the catalog's text generators that carry its marker (the coder models), and the
+    reading says so; a model the request names stays."""
+    if reading.model_id is not None or reading.as_written is not None:
+        return reading
+    for name, spec in lexicon["model_specialities"].items():
+        if not _speciality_words(lexicon, name).scan(space.text):
+            continue
+        pool = reading.models or sorted(m.id for m in catalog.models.values() if m.task == "text-generation")
+        special = [m for m in pool if any(marker in m for marker in spec["markers"])]
+        if special:
+            note = (f"{name}: planned over the catalog's {name} models ({', '.join(special)}), not the general "
+                    "text generators; name a model to plan another")
+            return ModelReading(models=special, task="text-generation", notes=[*reading.notes, note], span=reading.span)
+    return reading
+
+
+@lru_cache(maxsize=8)
+def _speciality_words(lexicon: Lexicon, name: str) -> PhraseSet:
+    return PhraseSet({name: lexicon["model_specialities"][name]["words"]})
