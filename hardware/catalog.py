@@ -47,8 +47,9 @@ class Catalog:
             raise UnknownEntryError("model", model_id, close_matches(model_id, self.models)) from None
 
     def models_for(self, task: str) -> list[ModelVariant]:
-        """The models that do ``task``, but the benchmark reference variants (planned only when named)."""
-        return [m for m in self.models.values() if m.task == task and not m.benchmark_reference]
+        """The models that do ``task``, but the benchmark reference variants and the models of a
+        speciality (coder models), planned only when named or, for a speciality, asked for."""
+        return [m for m in self.models.values() if m.task == task and not m.benchmark_reference and not m.speciality]
 
     def selector_ids(self) -> set[str]:
         """Every id a hardware selector may name: devices and families."""

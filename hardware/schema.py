@@ -284,6 +284,9 @@ class ModelVariant(_Frozen):
     request: BenchmarkRequest | None = Field(
         None, description="the request its benchmark (or the service it is made for) defines, when the task's "
                           "shape does not describe it")
+    speciality: str | None = Field(
+        None, description="what a text generator is made for beyond its task ('code': the coder models); it is "
+                          "planned only when a request names it or asks for its speciality")
     license: str | None = None
     source: str
     notes: str | None = None

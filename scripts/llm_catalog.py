@@ -97,7 +97,8 @@ def llm_entry(spec: dict, rules: dict, sizes: dict) -> dict:
         entry |= {"accuracy_metric": spec["accuracy"]["metric"], "accuracy": accuracy, "accuracy_raw": raw}
     entry |= {"architecture": _dump(arch), "hf_repo": spec["hf_repo"], "aliases": spec.get("aliases", []),
               "license": spec.get("license"), "source": spec.get("accuracy", {}).get("source", config["source"]),
-              "request": dict(spec["request"]) if "request" in spec else None, "notes": spec.get("notes")}
+              "request": dict(spec["request"]) if "request" in spec else None,
+              "speciality": spec.get("speciality"), "notes": spec.get("notes")}
     return {k: v for k, v in entry.items() if v not in (None, [], {})}
 
 

@@ -928,3 +928,59 @@ def test_code_completion_is_planned_over_the_coder_models():
     named = parse("code generation with qwen2.5 7b", offline=True)
     assert named.workload.model == "qwen2.5-7b"
     assert parse("chatbot for 50 concurrent agents", offline=True).workload.concurrency == 50
+
+
+def test_a_request_that_asks_for_no_speciality_is_not_planned_on_a_coder_model():
+    support = parse("Serve a 7B model for customer support chat, 15 req/s, answers in under 3 seconds", offline=True)
+    assert support.workload.models and "qwen2.5-coder-7b" not in support.workload.models
+    assert "qwen2.5-7b" in support.workload.models
+    chat = plan("serve a chatbot at 20 req/s", offline=True, record=False)
+    assert "coder" not in chat.choice.model_id
+
+
+@pytest.mark.parametrize("text, prompt, output", [
+    ("deploy DeepSeek-V3, 5 rps, 4k in 1k out", 4000, 1000),
+    ("run Qwen3-30B-A3B MoE, 40 rps, avg prompt 1500, avg gen 400", 1500, 400),
+    ("Mistral 7B, 10 QPS, output 64 tokens, prompt 256", 256, 64),
+    ("Mixtral 8x7B，H100 上用 FP8，输入 1024 输出 512", 1024, 512),
+    ("Qwen2.5 14B, prompts are ~6000 tokens of retrieved context + question, answers ~300 tokens", 6000, 300),
+    ("qwen2.5 72b, 8 concurrent agents, each call 8k context 200 out", 8000, 200),
+])
+def test_request_shapes_as_people_write_them(text, prompt, output):
+    intent = parse(text, offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (prompt, output)
+
+
+def test_chinese_spaces_around_numbers_and_token_are_read_as_without_them():
+    ttft = parse("Qwen2.5 72B，首 token 延迟 p99 小于 1.5 秒", offline=True)
+    assert [(c.metric.value, c.value) for c in ttft.constraints] == [("ttft", 1500.0)]
+    money = parse("部署 Llama 3.1 8B 聊天服务，QPS 50，每月预算不超过 2 万元人民币", offline=True)
+    assert not any(c.metric.value == "cost" for c in money.constraints)
+    assert any("'2万元人民币'" in w and "not converted" in w for w in money.warnings)
+    job = parse("批量翻译 100 万条商品标题，Qwen2.5 7B，12 小时内跑完", offline=True)
+    assert job.workload.dataset_records == 1_000_000
+
+
+def test_phi_alone_is_protected_health_information_not_the_phi_model():
+    text = "Healthcare chatbot (PHI involved, must be HIPAA compliant). Llama 3.1 70B Instruct. 3 RPS"
+    intent = parse(text, offline=True)
+    assert intent.workload.model == "llama-3.1-70b" and intent.warnings == []
+    assert parse("phi-3 mini on a jetson orin nano", offline=True).workload.model == "phi-3-mini-4k"
+
+
+def test_a_jobs_items_are_read_whatever_they_are_called():
+    tweets = parse("batch job: classify sentiment of 50 million tweets using llama 3.2 1b, finish in 12 hours",
+                   offline=True)
+    assert tweets.workload.dataset_records == 50_000_000
+    contracts = parse("process 10,000 legal contracts for clause extraction, llama 3.1 70b, deadline 48h", offline=True)
+    assert contracts.workload.dataset_records == 10_000
+    chats = parse("Expect 500 simultaneous chats at peak; time to first token under 1.2 s", offline=True)
+    assert chats.workload.concurrency == 500 and chats.workload.dataset_records is None
+
+
+def test_a_single_users_token_rate_is_that_users_stream_wherever_it_is_written():
+    kiosk = parse("phi-3 mini on a jetson orin nano for an offline kiosk assistant, single user, want >= 15 tok/s",
+                  offline=True)
+    assert [(c.metric.value, round(c.value, 1)) for c in kiosk.constraints] == [("tpot", 66.7)]
+    edge = parse("Qwen3-8B，边缘设备部署，Jetson AGX Orin，单用户，每秒至少 20 个 token", offline=True)
+    assert [(c.metric.value, c.value) for c in edge.constraints] == [("tpot", 50.0)]

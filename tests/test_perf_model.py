@@ -252,3 +252,17 @@ def test_a_chip_family_offset_is_the_prior_of_its_devices():
     assert factors.efficiency(outside, "int8") == pytest.approx(0.50)
     assert "nvidia-a100 family's fitted offset" in factors.efficiency_basis(bare, "int8")
     assert "family" not in factors.efficiency_basis(outside, "int8")
+
+
+def test_int4_is_weight_only_arithmetic_in_fp16():
+    """W4A16 (AWQ, GPTQ, Marlin): an H100, which has no int4 arithmetic, runs int4 weights, and
+    a long prompt's prefill runs at the fp16 rate, not at an int4 tensor-core rate."""
+    int4 = estimate("llama-3.1-8b", "nvidia-h100-sxm-80gb", "int4", 1, prompt_tokens=2048, output_tokens=1)
+    fp16 = estimate("llama-3.1-8b", "nvidia-h100-sxm-80gb", "fp16", 1, prompt_tokens=2048, output_tokens=1)
+    assert 0.8 < int4.ttft_ms / fp16.ttft_ms <= 1.0 and int4.tpot_ms < fp16.tpot_ms / 2
+    assert "int4 weights, fp16 arithmetic" in int4.provenance["latency_ms"]
+    ada4 = estimate("llama-3.1-8b", "nvidia-geforce-rtx-4090", "int4", 1, prompt_tokens=2048, output_tokens=1)
+    ada16 = estimate("llama-3.1-8b", "nvidia-geforce-rtx-4090", "fp16", 1, prompt_tokens=2048, output_tokens=1)
+    assert ada4.ttft_ms > 0.8 * ada16.ttft_ms  # the 4090's int4 tensor cores do not serve W4A16
+    one = plan("gpt-oss-120b on one H100, 30 concurrent users", offline=True, record=False)
+    assert one.choice.precision == "int4" and one.choice.replicas * one.choice.devices_per_replica == 1

@@ -209,7 +209,9 @@ class ConstraintReader:
         after = self.space.text[q.end:min(clause_end, q.end + 30)]
         before = self.space.text[max(clause_start, q.start - 40):q.start]
         each = re.match(r"\s*(?:each|apiece)(?![a-z])", after)  # "~30 tok/s each"
-        return bool(each or self.lex.words("per_user_words").scan(after) or self.lex.words("per_user_words").scan(before))
+        alone = self.lex.words("single_user_words").scan(self.space.text)  # "single user, want >= 15 tok/s"
+        return bool(each or alone or self.lex.words("per_user_words").scan(after)
+                    or self.lex.words("per_user_words").scan(before))
 
     def _per_user_speed(self, q: Quantity, op: str | None) -> list[Bound]:
         """A speed floor is a ceiling on the time per token: at least N tokens/s is tpot <= 1000/N."""

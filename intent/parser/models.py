@@ -15,7 +15,7 @@ A name's digits are masked so they are never read as quantities ("Llama-2-7B" is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from hardware import Catalog
@@ -189,8 +189,10 @@ def _mentions(lexicon: Lexicon, space: Workspace) -> list[tuple[int, int, str]]:
     """Spans that begin with a model family word (a version may be glued on: "internlm2.5",
     "yolov9") and run on through its version and size tokens."""
     text = space.masked
-    return [(m.start(), _name_end(text, m.end(), lexicon), family_task(lexicon, m.group(0)))
-            for m in family_pattern(lexicon).finditer(text)]
+    bare = set(lexicon["families_named_with_a_version"])
+    found = [(m.start(), _name_end(text, m.end(), lexicon), m.group(0)) for m in family_pattern(lexicon).finditer(text)]
+    return [(start, end, family_task(lexicon, word)) for start, end, word in found
+            if not (word in bare and text[start:end].strip(" -") == word)]
 
 
 @lru_cache(maxsize=2)
@@ -259,20 +261,24 @@ def family_variants(written: str, catalog: Catalog) -> list[str]:
 
 
 def with_speciality(lexicon: Lexicon, space: Workspace, catalog: Catalog, reading: ModelReading) -> ModelReading:
-    """A speciality named with no one model ("code completion with a 7B model"): the candidates
-    narrow to the catalog's text generators that carry its marker (the coder models), and the
-    reading says so; a model the request names stays."""
-    if reading.model_id is not None or reading.as_written is not None:
+    """A speciality asked for with no one model named ("code completion with a 7B model"): the
+    candidates narrow to the catalog's models of that speciality (the coder models), and the
+    reading says so. Asked for none, a pool of candidates ("a 7B model", a family) leaves the
+    speciality models out: a support chat is no code completion. A model named stays."""
+    if reading.model_id is not None:
         return reading
-    for name, spec in lexicon["model_specialities"].items():
-        if not _speciality_words(lexicon, name).scan(space.text):
+    pool = reading.models or sorted(m.id for m in catalog.models.values() if m.task == "text-generation")
+    for name in lexicon["model_specialities"]:
+        if reading.as_written is not None or not _speciality_words(lexicon, name).scan(space.text):
             continue
-        pool = reading.models or sorted(m.id for m in catalog.models.values() if m.task == "text-generation")
-        special = [m for m in pool if any(marker in m for marker in spec["markers"])]
+        special = [m for m in pool if catalog.models[m].speciality == name]
         if special:
             note = (f"{name}: planned over the catalog's {name} models ({', '.join(special)}), not the general "
                     "text generators; name a model to plan another")
             return ModelReading(models=special, task="text-generation", notes=[*reading.notes, note], span=reading.span)
+    general = [m for m in reading.models if not catalog.models[m].speciality]
+    if general and len(general) < len(reading.models):
+        return replace(reading, models=general)
     return reading
 
 

@@ -21,9 +21,12 @@ from intent.parser.text import Workspace
 #: The least count read as tokens when the word "tokens" is left out ("4k output").
 MIN_TOKENS_UNNAMED = 16
 #: Side words that name tokens only for a count of at least MIN_TOKENS_UNNAMED ("input 2k", not "input 2").
-PLAIN_SIDES = frozenset({"input", "output", "输入", "输出"})
-#: What may follow a count after a plain side word for it to be tokens: "input 2k, output 200".
-TOKENS_OR_NOTHING = re.compile(r"\s*(?:tokens?|toks?|个?token)?\s*(?:[,;/.，；。]|and\s|$)")
+PLAIN_SIDES = frozenset({"input", "output", "输入", "输出", "prompt", "prompts", "avg prompt", "gen", "avg gen",
+                         "completion", "completions"})
+#: What may follow a count after a plain side word for it to be tokens: "input 2k, output 200",
+#: "输入1024输出512" (the other side's word).
+TOKENS_OR_NOTHING = re.compile(r"\s*(?:tokens?|toks?|个?token)?\s*(?:[,;/.，；。、]|and\s|$|输出|输入|output(?![a-z])"
+                               r"|out(?![a-z]))")
 #: "2048/256 tokens in/out", "1024/128 ISL/OSL": both sides in one.
 BOTH_SIDES = re.compile(r"(?<![\d.])(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output>\d+(?:\.\d+)?k?)\s*(?:tokens?\s*)?"
                         r"(?:in\s*/\s*out|input\s*/\s*output|isl\s*/\s*osl|prompt\s*/\s*(?:output|completion)|输入\s*/\s*输出)"
@@ -70,12 +73,15 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
     for q in quantities:  # "输入长度4k", "max_tokens 256": a bare number after a length word
         if q.kind != "bare" or space.is_read(q.start, q.end):
             continue
-        if q.value >= MIN_TOKENS_UNNAMED and CONTEXT_AFTER.match(space.text, q.end) and not lexicon.words(
-                "per_request_words").scan(space.text[slice(*space.clause_bounds(q.start))]):
+        context = q.value >= MIN_TOKENS_UNNAMED and CONTEXT_AFTER.match(space.text, q.end)
+        per_request = context and lexicon.words("per_request_words").scan(
+            space.text[slice(*space.clause_bounds(q.start))])
+        if context and not per_request:
             space.mark_read(q.start, q.end)  # "a 128k context window", "32k ctx": the model's window
             shape.warnings.append(_window_warning(space, q))
             continue
-        role = _length_role(lexicon, space, q) or _role_after(lexicon, space, q)
+        # "each call 8k context": one request's context is its prompt
+        role = "prompt" if per_request else _length_role(lexicon, space, q) or _role_after(lexicon, space, q)
         value = round(q.value)
         if role == "prompt" and shape.prompt_tokens is None and value >= 1:
             shape.prompt_tokens = value
@@ -117,8 +123,9 @@ def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     found = lexicon.phrases("shape_after_number").scan(after)
     if not found or after[:found[0].start].strip() or re.match(r"\s*of(?![a-z])", after[found[0].end:]):
         return None  # "3 out of 4" is no output
-    if found[0].phrase == "in" and not re.match(r"\s*(?:[,/;]|and\s|$)", after[found[0].end:]):
-        return None  # "2k in / 200 out", but not "5 in production"
+    if found[0].phrase == "in" and not re.match(r"\s*(?:[,/;]|and\s|$|\d+(?:\.\d+)?k?\s*(?:tokens?\s*)?out(?![a-z]))",
+                                                after[found[0].end:]):
+        return None  # "2k in / 200 out", "4k in 1k out", but not "5 in production"
     return found[0].key
 
 

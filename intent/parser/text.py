@@ -70,6 +70,11 @@ QUARTER = re.compile(r"(?<![\w-])(?:a\s+)?quarter(?:\s+of\s+an?\s+|-|\s+)(second
 HALF_AFTER = re.compile(r"(?<![\d.])(\d+)(个)?(秒钟|秒|小时|分钟|天|周)半")
 HALF_BEFORE = re.compile(r"(?<![\d.])(\d+)个半(小时|月|钟头)")
 HALF_ALONE = re.compile(r"(?<![\d.一二三四五六七八九十])半个?(秒钟|秒|小时|分钟|天|周|钟头)")
+#: A space Chinese text puts between its characters and a number or "token" (盘古之白): "2 万元",
+#: "50 万条", "输入 1024", "首 token 延迟" read as "2万元", "50万条", "输入1024", "首token延迟".
+_CJK = r"[\u3400-\u9fff\uff01-\uff5e\u3001\u3002]"
+CJK_SPACE = re.compile(rf"(?<={_CJK}) (?=\d|tokens?(?![a-z]))|(?<=\d) (?={_CJK})|(?<=[^a-z]token) (?={_CJK})"
+                       rf"|(?<=[^a-z]tokens) (?={_CJK})")
 #: "九成" (nine tenths) is 90%; not 成本, 成功, 成为, ...
 TENTHS = re.compile(r"(?<![\d.])([\d一二两三四五六七八九])成(?![本功为员果熟品绩立型])")
 CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -143,6 +148,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = KEY_UNIT.sub(lambda m: f"{m.group(1).replace('_', ' ')}{m.group(3)} {m.group(4)} {m.group(2)}", text)
     text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
     text = re.sub(r"\s+", " ", text).strip()
+    text = CJK_SPACE.sub("", text)  # "2 万元", "首 token 延迟", "输入 1024": as written without the spaces
     text = EURO_GROUPED.sub(lambda m: m.group(1).replace(".", "") + "." + m.group(2), text)
     text = DECIMAL_COMMA.sub(r"\1.\2", text)
     text = SPACE_GROUPED.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hardware.schema import Device, ModelVariant
 from hardware.yamlio import packaged_yaml
@@ -69,6 +69,7 @@ class PerfFactors(BaseModel):
     kv_bytes_per_element: dict[str, float] = {}
     serving_overhead_ms: float = 0.0
     bytes_per_param: dict[str, float]
+    weight_only: dict[str, list[str]] = {}
     request_shape: dict[str, RequestShape]
     precisions_by_kind: dict[str, list[str]]
     accuracy_drop: dict[str, float]
@@ -181,6 +182,20 @@ class PerfFactors(BaseModel):
         """Fraction of the spec-sheet memory bandwidth reached: fitted for a calibrated device, else global."""
         return min(1.0, self.device_bandwidth_efficiency.get(device.id, self.bandwidth_efficiency))
 
+    def compute_precision(self, device: Device, precision: str) -> str | None:
+        """The format ``device`` does the arithmetic of ``precision`` in: the precision itself,
+        or for a weight-only format (int4) the first of its compute formats the device has a
+        peak for; None when it has none."""
+        choices = self.weight_only.get(precision, [precision])
+        return next((p for p in choices if p in device.peak), None)
+
+    def runs(self, device: Device, precision: str, kind: str, task: str | None) -> bool:
+        """Whether ``device`` runs a model of ``kind`` and ``task`` in ``precision``: it has the
+        arithmetic, and for a weight-only format its runtime has the kernels."""
+        if self.compute_precision(device, precision) is None:
+            return False
+        return precision not in self.weight_only or precision in runtime_for(device, kind, task).weight_only
+
     def kv_bytes(self, precision: str) -> float:
         return self.kv_bytes_per_element.get(precision, 2.0)
 
@@ -198,6 +213,9 @@ class RuntimeRule(BaseModel):
     serving: str | None = None
     why: str | None = None
     docs: str | None = None
+    weight_only: list[str] = Field(default_factory=list,
+                                   description="weight-only formats its kernels run (int4: W4A16), with weights_docs")
+    weights_docs: str | None = None
 
     def applies_to(self, device: dict[str, str], kind: str, task: str | None = None) -> bool:
         """Whether the rule is for a device (its RULE_FIELDS as text) and a model's kind and task."""

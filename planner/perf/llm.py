@@ -5,7 +5,10 @@ compute-bound) and O decode steps. Each decode step reads every weight once for 
 batch (for a mixture of experts: the shared weights and the experts the batch's tokens are
 routed to) and each sequence's KV cache, so decode is usually bound by memory bandwidth.
 A token's KV entry is ``layers x kv_heads x head_dim x 2`` elements (K and V), which
-grouped-query attention keeps several times smaller than ``layers x d_model x 2``.
+grouped-query attention keeps several times smaller than ``layers x d_model x 2``; with
+multi-head latent attention (DeepSeek-V3, R1) it is ``layers x (kv_lora_rank + qk_rope_head_dim)``,
+the compressed latent the serving runtimes (vLLM, SGLang) cache, 576 values a layer where
+the heads would hold 49,152 (``Architecture.kv_elements_per_token``).
 
 Models without an ``architecture`` follow a documented rule (perf-factors.yaml,
 ``d_model_per_layer``): d_model ~ (128 x params / 12)^(1/3), layers = d_model / 128, and no
@@ -36,7 +39,7 @@ def shape(model: ModelVariant, f: PerfFactors) -> dict[str, float]:
     expert_params = (params - active) / (experts - topk) if experts > topk > 0 else 0.0
     return {"layers": float(a.layers), "d_model": float(a.hidden_size),
             "attn_dim": float(a.attention_heads * a.head_dim),
-            "kv_elems": 2.0 * a.layers * a.kv_heads * a.head_dim, "active": active,
+            "kv_elems": float(a.kv_elements_per_token), "active": active,
             "experts": experts, "topk": topk, "expert_params": expert_params}
 
 

@@ -61,8 +61,8 @@ class Estimate(BaseModel):
 def supports(device: Device, model: ModelVariant, precision: str, factors: PerfFactors | None = None) -> str | None:
     """Why (model, device, precision) is not a candidate, or None when it is."""
     factors = factors or load_factors()
-    if precision not in device.peak:
-        return f"{device.id} publishes no {precision} throughput"
+    if not factors.runs(device, precision, model.kind.value, model.task):
+        return f"{device.id} publishes no {precision} throughput (or its runtime has no {precision} kernels)"
     if precision not in factors.precisions_by_kind[model.kind.value]:
         return f"{model.id} ({model.kind.value}) is not deployed in {precision}"
     if model.params_m is None or model.gflops is None:
@@ -87,12 +87,13 @@ SUPPORTED, NO_PEAK, NOT_DEPLOYED, NO_SIZE, NO_MEMORY, NO_RUNTIME = range(6)
 
 def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarray:
     """``supports`` for every (device, model, precision) at once, as an array of codes."""
-    peak = np.array([[p in d.peak for p in precisions] for d in devices], dtype=bool)[:, None, :]
+    kinds = [(m.kind.value, m.task) for m in models]  # a request's models share a kind and task or two
+    runs_in = {(d.id, k, p): factors.runs(d, p, *k) for d in devices for k in set(kinds) for p in precisions}
+    peak = np.array([[[runs_in[d.id, k, p] for p in precisions] for k in kinds] for d in devices], dtype=bool)
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
     memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
-    kinds = [(m.kind.value, m.task) for m in models]  # a request's models share a kind and task or two
     runs = np.array([[runs_on[kind] for kind in kinds] for runs_on in
                      ({k: runtime_for(d, *k).runtime is not None for k in set(kinds)} for d in devices)],
                     dtype=bool)[:, :, None]
@@ -257,7 +258,8 @@ class Grid:
         shards = t.shards.astype(float)[:, None]
         share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
-        peaks = np.array([[figure_or_nan(d.peak.get(p)) * 1e12 for p in t.precisions] for d in t.devices])
+        peaks = np.array([[figure_or_nan(d.peak.get(f.compute_precision(d, p) or p)) * 1e12 for p in t.precisions]
+                          for d in t.devices])
         modes = t.device_mode_columns({"peak_scale": power.mode_peak_scale, "bandwidth": power.mode_bandwidth,
                                        "cap": power.mode_cap})
         raw = peaks[t.device, t.precision][:, None] * modes["peak_scale"] * scaling
@@ -342,7 +344,7 @@ class Grid:
     @staticmethod
     def _efficiency(t: ConfigTable, f: PerfFactors) -> np.ndarray:
         """Fraction of peak per configuration on dense work: its (device, precision)'s, gathered."""
-        table = np.array([[f.efficiency(d, p) for p in t.precisions] for d in t.devices])
+        table = np.array([[f.efficiency(d, f.compute_precision(d, p) or p) for p in t.precisions] for d in t.devices])
         return table[t.device, t.precision][:, None]
 
     @staticmethod
@@ -724,14 +726,16 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     cap = f"{mode.name} mode cap: {_basis(mode.power_w)}" if mode else f"TDP: {_basis(device.tdp_w)}"
     kv = ("KV cache from the architecture" if model.architecture else "KV cache by the d_model rule (no published "
           "architecture)") if model.kind == ModelKind.AUTOREGRESSIVE else "live activations"
-    inputs = f"peak {precision}: {_basis(device.peak[precision])}, FLOPs: {_basis(model.gflops)}{_sequence(x)}"
+    compute = f.compute_precision(device, precision) or precision
+    weights = f" ({precision} weights, {compute} arithmetic)" if compute != precision else ""
+    inputs = f"peak {compute}{weights}: {_basis(device.peak[compute])}, FLOPs: {_basis(model.gflops)}{_sequence(x)}"
     if model.kind != ModelKind.AUTOREGRESSIVE:
         layers, basis = f.layers(model)
         inputs += f", {layers:g} layers: {basis}"
     calibrated = f.calibrated_devices.get(device.id)
     latency = (f"calibrated ({device.id}'s parameters fitted to {calibrated} of your measurement(s), see "
                f"intentctl calibrate --list; {inputs})" if calibrated else
-               f"model ({inputs}; {f.efficiency_basis(device, precision)})")
+               f"model ({inputs}; {f.efficiency_basis(device, compute)})")
     power_fitted = "busy" in f.device_power_w.get(device.id, {})
     return {
         "latency_ms": latency,

@@ -322,5 +322,5 @@ def allowed_placements(device: Device, offered: list[str], intent: Intent, rules
 def _reason_kind(message: str) -> str:
     """Group reasons by kind so an empty set is explained in a few lines."""
     if "publishes no" in message and "throughput" in message:
-        return "precision: device runs none of the allowed precisions"
+        return "precision: the device (or its runtime) runs none of the allowed precisions"
     return message
