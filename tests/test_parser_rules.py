@@ -984,3 +984,24 @@ def test_a_single_users_token_rate_is_that_users_stream_wherever_it_is_written()
     assert [(c.metric.value, round(c.value, 1)) for c in kiosk.constraints] == [("tpot", 66.7)]
     edge = parse("Qwen3-8B，边缘设备部署，Jetson AGX Orin，单用户，每秒至少 20 个 token", offline=True)
     assert [(c.metric.value, c.value) for c in edge.constraints] == [("tpot", 50.0)]
+
+
+def test_each_models_rate_is_its_own_when_two_models_state_one():
+    text = "embeddings + generation for RAG: bge-large for embeddings at 500 QPS and llama 3.1 8b for generation at 10 QPS"
+    intent = parse(text, offline=True)
+    assert intent.workload.model == "llama-3.1-8b"
+    assert bounds(text) == {("throughput", ">=", 10.0)}
+    assert any("'500 qps' is stated for 'bge-large'" in w for w in intent.warnings)
+    assert not any("kept the tighter" in w for w in intent.warnings)
+
+
+def test_a_bracketed_duration_after_overnight_is_the_jobs_limit():
+    text = "summarize 200k support tickets overnight (8 hours) with mistral 7b, each ticket ~1500 tokens in, 150 out"
+    assert bounds(text) == {("job_time", "<=", 8.0)}
+    assert parse(text, offline=True).workload.dataset_records == 200_000
+
+
+def test_a_count_of_prompts_beside_a_stated_prompt_length_is_the_jobs_size():
+    job = parse("llama 3.1 70b offline eval: 500k prompts, 300 in / 50 out, within 6h", offline=True)
+    assert (job.workload.dataset_records, job.workload.prompt_tokens, job.workload.output_tokens) == (500_000, 300, 50)
+    assert parse("serve llama 3 8b with 4k prompts at 2 rps", offline=True).workload.prompt_tokens == 4000

@@ -65,9 +65,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
     job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")
                                               else bool(lexicon.words("job_words").scan(space.text)))
-    result = ConstraintReader(lexicon, space, quantities, job=job).read()
-    result.constraints, not_ours = bounds_of_other_models(space.text, model, second_spans, result.constraints, result.spans)
+    result = ConstraintReader(lexicon, space, quantities, job=job).read(
+        bounds_of_other_models(space.text, model, second_spans))
     shape = read_shape(lexicon, space, quantities)
+    if shape.requests and not workload.get("dataset_records"):
+        workload["dataset_records"] = shape.requests
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
     named_task = fields.read_task(lexicon, space)
     model, other_task_note = _of_the_task(model, named_task, catalog)
@@ -81,7 +83,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
-    warnings += not_ours + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
+    warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]

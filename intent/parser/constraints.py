@@ -92,7 +92,10 @@ class ConstraintReader:
         self.negated: set[int] = set()  # quantities whose comparator a negation turned round
         self.latency_kinds: dict[int, str] = {}
 
-    def read(self) -> ConstraintResult:
+    def read(self, not_ours=None) -> ConstraintResult:
+        """The bounds, one per metric and comparator. ``not_ours(span)``, when given, says (with a
+        warning) which bounds are stated for a second model: they are left out before two bounds
+        on one metric are merged ('bge-large at 500 QPS and llama 3.1 8b at 10 QPS' keeps 10)."""
         bounds: list[Bound] = []
         previous: Quantity | None = None
         for q in self.quantities:
@@ -111,6 +114,10 @@ class ConstraintReader:
             previous = q
         if not self.job and any(b.metric == "job_time" for b in bounds):
             self._totals_of_the_job(bounds)
+        if not_ours is not None:
+            theirs = [(b, why) for b in bounds if (why := not_ours((b.start, b.end)))]
+            self.warnings += list(dict.fromkeys(why for _, why in theirs))
+            bounds = [b for b in bounds if all(b is not other for other, _ in theirs)]
         constraints, spans, warnings = _merge(bounds, self.space.text)
         return ConstraintResult(constraints, self.assumptions, self.warnings + warnings, self.leading, spans)
 

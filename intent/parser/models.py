@@ -113,26 +113,27 @@ def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> t
     return out, spans
 
 
-def bounds_of_other_models(text: str, reading: ModelReading, others: list[tuple[int, int]], constraints: list,
-                           spans: list[tuple[int, int]]) -> tuple[list, list[str]]:
-    """The bounds nearer a second model than the model read ("embed queries with bge-base at 500
-    QPS and serve Llama 3 8B for 50 users": the 500 QPS is bge-base's) leave the intent, each
-    with a warning; the rest stay."""
+def bounds_of_other_models(text: str, reading: ModelReading, others: list[tuple[int, int]]):
+    """A test for a bound's span: a warning when it belongs to a second model, so the bound leaves
+    the intent; None when it is the model read's (or there is no second model). A bound belongs
+    to the last model named before it ("bge-large at 500 QPS and llama 3.1 8b at 10 QPS"), or,
+    with none before it, to the nearest one after."""
     if reading.span is None or not others:
-        return constraints, []
+        return None
 
     def distance(a: tuple[int, int], b: tuple[int, int]) -> int:
         return max(0, b[0] - a[1], a[0] - b[1])
 
-    kept, warnings = [], []
-    for c, span in zip(constraints, spans):
-        nearest = min(others, key=lambda o: distance(span, o))
-        if distance(span, nearest) < distance(span, reading.span):
-            warnings.append(f"'{text[span[0]:span[1]].strip()}' is stated for '{text[nearest[0]:nearest[1]].strip()}', "
-                            "the second model: not planned for the model read")
-        else:
-            kept.append(c)
-    return kept, warnings
+    def theirs(span: tuple[int, int]) -> str | None:
+        models = [reading.span, *others]
+        before = [m for m in models if m[1] <= span[0]]
+        owner = max(before, key=lambda m: m[1]) if before else min(models, key=lambda m: distance(span, m))
+        if owner != reading.span:
+            return (f"'{text[span[0]:span[1]].strip()}' is stated for '{text[owner[0]:owner[1]].strip()}', "
+                    "the second model: not planned for the model read")
+        return None
+
+    return theirs
 
 
 def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:

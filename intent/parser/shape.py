@@ -42,6 +42,8 @@ class Shape:
     prompt_tokens: int | None = None
     output_tokens: int | None = None
     concurrency: int | None = None
+    #: "500k prompts" beside a prompt length stated otherwise ("300 in / 50 out"): a count of requests
+    requests: int | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -83,6 +85,10 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
         # "each call 8k context": one request's context is its prompt
         role = "prompt" if per_request else _length_role(lexicon, space, q) or _role_after(lexicon, space, q)
         value = round(q.value)
+        if role == "prompt" and _counts_requests(lexicon, space, q, quantities):
+            shape.requests = value  # "500k prompts, 300 in / 50 out": the prompts are counted, not measured
+            space.mark_read(q.start, q.end)
+            continue
         if role == "prompt" and shape.prompt_tokens is None and value >= 1:
             shape.prompt_tokens = value
         elif role == "output" and shape.output_tokens is None and value >= 1:
@@ -127,6 +133,17 @@ def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
                                                 after[found[0].end:]):
         return None  # "2k in / 200 out", "4k in 1k out", but not "5 in production"
     return found[0].key
+
+
+def _counts_requests(lexicon: Lexicon, space: Workspace, q: Quantity, quantities: list[Quantity]) -> bool:
+    """"500k prompts" is a count of requests, not a prompt length, when the request states the
+    prompt's length another way too ("300 in", "300-token prompts")."""
+    if not re.match(r"\s*(?:prompts|inputs|requests|queries)(?![a-z])", space.text[q.end:q.end + 12]):
+        return False
+    others = [o for o in quantities if o is not q and not space.is_read(o.start, o.end)]
+    return any(o.kind == "tokens" and _role(lexicon, space, o) == "prompt" for o in others) or any(
+        o.kind == "bare" and o.value >= MIN_TOKENS_UNNAMED and _role_after(lexicon, space, o) == "prompt"
+        and not re.match(r"\s*(?:prompts|inputs)", space.text[o.end:o.end + 10]) for o in others)
 
 
 def _length_role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
