@@ -1005,3 +1005,12 @@ def test_a_count_of_prompts_beside_a_stated_prompt_length_is_the_jobs_size():
     job = parse("llama 3.1 70b offline eval: 500k prompts, 300 in / 50 out, within 6h", offline=True)
     assert (job.workload.dataset_records, job.workload.prompt_tokens, job.workload.output_tokens) == (500_000, 300, 50)
     assert parse("serve llama 3 8b with 4k prompts at 2 rps", offline=True).workload.prompt_tokens == 4000
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("stand up qwen3 32b for the search team, 50 rps. prefer AWS.", "prefer aws"),
+    ("llama-3.1-8b, multi-AZ, 40 rps", "multi-az"),
+    ("summarize 30k news articles within 2h, Llama 3.1 8B, spot instances ok", "spot instances ok"),
+])
+def test_cloud_providers_zones_and_spot_pricing_are_warned_about(text, phrase):
+    assert any(w.startswith(f"'{phrase}': cloud providers") for w in parse(text, offline=True).warnings)

@@ -69,6 +69,9 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "regions", "regions and data residency are not planned for; the plan may run "
                                                "anywhere its placement allows")
     out += _cloud_regions(space)
+    out += _phrases(lexicon, space, "cloud_terms", "cloud providers, availability zones and spot or reserved pricing "
+                                                   "are not planned for: the plan prices a cloud device at its "
+                                                   "on-demand rate in the catalog, on any provider that has it")
     out += _phrases(lexicon, space, "deadline_words", "dates and launch deadlines are not planned for")
     out += _phrases(lexicon, space, "unmodelled_methods", "this training method is not modelled: the job is planned as "
                                                           "full training, which needs more memory and compute",

@@ -186,7 +186,9 @@ class PerfFactors(BaseModel):
         """The format ``device`` does the arithmetic of ``precision`` in: the precision itself,
         or for a weight-only format (int4) the first of its compute formats the device has a
         peak for; None when it has none."""
-        choices = self.weight_only.get(precision, [precision])
+        choices = self.weight_only.get(precision)
+        if choices is None:  # most precisions: the device's own arithmetic (a hot path of every plan)
+            return precision if precision in device.peak else None
         return next((p for p in choices if p in device.peak), None)
 
     def runs(self, device: Device, precision: str, kind: str, task: str | None) -> bool:

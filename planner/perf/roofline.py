@@ -88,8 +88,12 @@ SUPPORTED, NO_PEAK, NOT_DEPLOYED, NO_SIZE, NO_MEMORY, NO_RUNTIME = range(6)
 def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarray:
     """``supports`` for every (device, model, precision) at once, as an array of codes."""
     kinds = [(m.kind.value, m.task) for m in models]  # a request's models share a kind and task or two
-    runs_in = {(d.id, k, p): factors.runs(d, p, *k) for d in devices for k in set(kinds) for p in precisions}
-    peak = np.array([[[runs_in[d.id, k, p] for p in precisions] for k in kinds] for d in devices], dtype=bool)
+    own = np.array([[p in d.peak for p in precisions] for d in devices], dtype=bool)[:, None, :]
+    peak = np.repeat(own, len(models), axis=1)
+    for j, p in enumerate(precisions):  # a weight-only format (int4) also needs its runtime's kernels
+        if p in factors.weight_only:
+            runs = {k: [factors.runs(d, p, *k) for d in devices] for k in set(kinds)}
+            peak[:, :, j] = np.array([runs[k] for k in kinds], dtype=bool).T
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
