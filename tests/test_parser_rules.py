@@ -1015,3 +1015,15 @@ def test_a_count_of_prompts_beside_a_stated_prompt_length_is_the_jobs_size():
 ])
 def test_cloud_providers_zones_and_spot_pricing_are_warned_about(text, phrase):
     assert any(w.startswith(f"'{phrase}': cloud providers") for w in parse(text, offline=True).warnings)
+
+
+def test_a_chinese_exclusion_read_as_a_deployment_is_not_also_warned_about():
+    intent = parse("Gemma 2 27B 推理服务，100 并发，不要用公有云", offline=True)
+    assert intent.deployment.value == "on-prem" and intent.warnings == []
+
+
+def test_a_bound_for_each_model_is_also_the_planned_models():
+    text = "we have one H100 NVL and want to host both llama 3.1 8b and qwen2.5 7b, each at 10 rps"
+    intent = parse(text, offline=True)
+    assert intent.workload.model == "llama-3.1-8b" and bounds(text) == {("throughput", ">=", 10.0)}
+    assert any(w.startswith("'qwen2.5 7b': a second model") for w in intent.warnings)

@@ -113,6 +113,10 @@ def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> t
     return out, spans
 
 
+#: "each at 10 rps", "10 rps each", "both at 10 rps": a bound for every model named.
+EACH_MODEL = re.compile(r"(?:each|both|all|apiece)\s+(?:at|with|of|under|over|below|above)?\s*$|\s*(?:each|apiece)(?![a-z])")
+
+
 def bounds_of_other_models(text: str, reading: ModelReading, others: list[tuple[int, int]]):
     """A test for a bound's span: a warning when it belongs to a second model, so the bound leaves
     the intent; None when it is the model read's (or there is no second model). A bound belongs
@@ -125,6 +129,8 @@ def bounds_of_other_models(text: str, reading: ModelReading, others: list[tuple[
         return max(0, b[0] - a[1], a[0] - b[1])
 
     def theirs(span: tuple[int, int]) -> str | None:
+        if EACH_MODEL.search(text[max(0, span[0] - 12):span[0]]) or EACH_MODEL.match(text, span[1]):
+            return None  # "both ..., each at 10 rps": every model's, the one read's too
         models = [reading.span, *others]
         before = [m for m in models if m[1] <= span[0]]
         owner = max(before, key=lambda m: m[1]) if before else min(models, key=lambda m: distance(span, m))

@@ -38,6 +38,8 @@ COUNTS_THAT_ARE_NO_LOAD = (
 )
 #: Words between "only" and what it limits ("only use TPUs").
 ONLY_FILLERS = frozenset({"use", "using", "run", "running", "on", "deploy", "with", "the", "a", "an", "使用", "用"})
+#: A verb Chinese writes on to the words it governs: "不要用公有云", "禁止使用AMD".
+CJK_FILLER = re.compile(r"使用|采用|部署在|部署到|放在|用|在")
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
 TIME_COMPARATORS = ("within", "in", "under", "below", "less than", "at most", "no more than", "以内", "内")
 WHY_NOT_BOUND = {
@@ -271,6 +273,8 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
         target = _next_words(text, cue.end)
         while target and target[2] in ONLY_FILLERS:  # "禁止使用AMD", "do not use AMD"
             target = _next_words(text, target[1])
+        if target is not None and (verb := CJK_FILLER.match(target[2])) and verb.end() < len(target[2]):
+            target = (target[0] + verb.end(), target[1], target[2][verb.end():])  # "不要用公有云": 公有云
         if target is None or target[2] in lexicon["not_exclusions"] or space.is_read(*target[:2]):
             continue
         if lexicon.phrases("comparators").scan(text[cue.start:target[1]]):
