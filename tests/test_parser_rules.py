@@ -1027,3 +1027,10 @@ def test_a_bound_for_each_model_is_also_the_planned_models():
     intent = parse(text, offline=True)
     assert intent.workload.model == "llama-3.1-8b" and bounds(text) == {("throughput", ">=", 10.0)}
     assert any(w.startswith("'qwen2.5 7b': a second model") for w in intent.warnings)
+
+
+def test_daily_active_users_are_people_and_a_singular_reply_is_the_output():
+    intent = parse("chat for 5000 DAU, avg 10 messages/day each, Llama 3.1 8B, 800 token prompts, 200 reply",
+                   offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (800, 200)
+    assert any(w.startswith("'5000 dau': a number of users is not a load") for w in intent.warnings)
