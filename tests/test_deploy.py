@@ -312,3 +312,12 @@ def test_the_crd_check_rejects_a_field_the_schema_lacks(llm_plan, catalog):
     isvc["spec"]["predictor"]["model"]["modelFormatt"] = {"name": "x"}
     with pytest.raises(AssertionError, match="modelFormatt"):
         validate(isvc)
+
+
+def test_an_int4_plan_serves_its_checkpoint_with_the_16_bit_cache_its_memory_assumes(catalog):
+    """W4A16 plans keep a 16-bit KV cache (perf-factors kv_bytes_per_element: int4 2), so the
+    launch asks for no fp8 cache; int8 and fp8 plans keep their 8-bit one."""
+    int4 = plan("gpt-oss-120b on one H100, 30 concurrent users", offline=True, record=False)
+    assert int4.choice.precision == "int4"
+    args = argv(server(kubernetes_manifests(int4, catalog)))
+    assert flag(args, "--quantization") == "compressed-tensors" and "--kv-cache-dtype" not in args

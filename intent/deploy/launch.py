@@ -102,6 +102,13 @@ def _waiting_target(target: Target) -> int:
     return max(1, math.ceil(k8s_settings()["autoscaling"]["waiting_share"] * target.batch_size))
 
 
+def _kv_bytes(precision: str) -> float:
+    """Bytes a KV-cache element takes in the plan's memory (planner/data/perf-factors.yaml)."""
+    from planner.perf.factors import load_factors
+
+    return load_factors().kv_bytes(precision)
+
+
 def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
     local = target.precision in QUANTISED or not target.model.hf_repo
     model = model_path(target) if local else target.model.hf_repo
@@ -115,10 +122,12 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
         values.append(("executor", "ray"))
     if target.precision in VLLM_DTYPES:
         values.append(("dtype", VLLM_DTYPES[target.precision]))
-    if target.precision == "fp8":  # dynamic FP8 weights and an FP8 KV cache, as the plan's memory assumes
-        values += [("quantization", "fp8"), ("kv_cache_dtype", "fp8")]
+    if target.precision == "fp8":  # dynamic FP8 weights
+        values.append(("quantization", "fp8"))
     elif target.precision in QUANTISED:  # the llm-compressor checkpoint of the plan's steps
-        values += [("quantization", "compressed-tensors"), ("kv_cache_dtype", "fp8")]
+        values.append(("quantization", "compressed-tensors"))
+    if _kv_bytes(target.precision) == 1:  # an 8-bit KV cache where the plan's memory assumes one (not int4's)
+        values.append(("kv_cache_dtype", "fp8"))
     max_len = target.prompt_tokens + target.output_tokens
     context = target.model.architecture.max_context if target.model.architecture else None
     values += [("max_model_len", min(max_len, context) if context else max_len),
