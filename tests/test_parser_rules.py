@@ -1034,3 +1034,10 @@ def test_daily_active_users_are_people_and_a_singular_reply_is_the_output():
                    offline=True)
     assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (800, 200)
     assert any(w.startswith("'5000 dau': a number of users is not a load") for w in intent.warnings)
+
+
+def test_a_rate_of_input_tokens_is_no_bound_on_generated_tokens():
+    intent = parse("Qwen2.5-14B for the summarizer, about 1.2M tokens/hour input, outputs ~10% of input", offline=True)
+    assert not any(c.metric.value == "token_throughput" for c in intent.constraints)
+    assert any("a rate of input (prompt) tokens is not planned for" in w for w in intent.warnings)
+    assert bounds("llama 3 8b at 5000 tokens/s") == {("token_throughput", ">=", 5000.0)}

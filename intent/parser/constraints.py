@@ -74,6 +74,11 @@ class ConstraintResult:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
+#: "1.2M tokens/hour input", "input 5k tokens/s", "输入每秒": a rate of prompt tokens, not of generated ones.
+INPUT_AFTER = re.compile(r"\s*(?:of\s+)?(?:input|prompt|prefill|输入)(?![a-z])")
+INPUT_BEFORE = re.compile(r"(?:input|prompt|prefill|输入)(?:\s+(?:of|at|rate))?\s*[:=]?\s*(?:about|~)?\s*$")
+
+
 class ConstraintReader:
     """Reads bounds from the quantities of one request."""
 
@@ -172,6 +177,12 @@ class ConstraintReader:
         if q.kind == "latency":
             return self._latency_kind(q, previous)
         if q.kind == "token_throughput":
+            if INPUT_AFTER.match(self.space.text, q.end) or INPUT_BEFORE.search(self.space.text[max(0, q.start - 16):q.start]):
+                self.warnings.append(f"'{self._quote(q)}': a rate of input (prompt) tokens is not planned for; the "
+                                     "token throughput bound is for generated tokens: state requests per second and "
+                                     "the prompt length instead")
+                self.space.mark_read(q.start, q.end)
+                return None
             return "tpot" if self._per_user(q) else "token_throughput"
         if q.kind == "cost" and q.needs_cue and (self.job or self._cue(q, "job_total_words")):
             if not self.job:
