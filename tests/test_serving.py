@@ -454,3 +454,10 @@ def test_multi_head_latent_attention_caches_the_latent_not_the_heads(catalog):
     assert shape(v3, load_factors())["kv_elems"] == 61 * 576
     r1 = served_plan("Serve DeepSeek-R1 for 50 concurrent users, 30 tok/s each, prompts 1k, outputs 8k tokens")
     assert r1.choice.replicas * r1.choice.devices_per_replica <= 16
+
+
+def test_a_stated_serving_batch_size_caps_the_batch_planned():
+    one = served_plan("serve llama 3.1 8b on an H100 at batch size 1, 5 rps")
+    assert one.choice.batch_size == 1 and one.intent.workload.batch_size == 1
+    capped = parse("llama 3.1 8b on H100, max batch 256, how many req/s at TTFT p99 < 1 s?", offline=True)
+    assert capped.workload.batch_size == 256

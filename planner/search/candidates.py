@@ -129,7 +129,8 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     if table is None:
         return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
     table = with_power_modes(with_request_shape(table, intent))
-    batches = serving_batches(models, intent.workload.concurrency, factors.batch_sizes, serving)
+    batches = stated_batch_cap(serving_batches(models, intent.workload.concurrency, factors.batch_sizes, serving),
+                               intent)
     grid = ServingGrid(table, batches, factors, stored_corrections(catalog, factors), serving,
                        disaggregate=time_bound(intent))
     grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
@@ -166,6 +167,15 @@ def with_request_shape(table: ConfigTable, intent: Intent) -> ConfigTable:
     n = len(table)
     return replace(table, prompt=np.full(n, np.nan if w.prompt_tokens is None else float(w.prompt_tokens)),
                    output=np.full(n, np.nan if w.output_tokens is None else float(w.output_tokens)))
+
+
+def stated_batch_cap(batches: list[int], intent: Intent) -> list[int]:
+    """A batch size the request states for serving ('at batch size 1', 'max batch 256') caps the
+    batch sizes planned over: those up to it, and it."""
+    stated = intent.workload.batch_size
+    if stated is None or intent.workload.kind.value != "inference":
+        return batches
+    return sorted({b for b in batches if b < stated} | {stated})
 
 
 def with_power_modes(table: ConfigTable) -> ConfigTable:
