@@ -946,6 +946,8 @@ def test_a_request_that_asks_for_no_speciality_is_not_planned_on_a_coder_model()
     ("Mixtral 8x7B，H100 上用 FP8，输入 1024 输出 512", 1024, 512),
     ("Qwen2.5 14B, prompts are ~6000 tokens of retrieved context + question, answers ~300 tokens", 6000, 300),
     ("qwen2.5 72b, 8 concurrent agents, each call 8k context 200 out", 8000, 200),
+    ("DeepSeek R1 distill Qwen 32B, outputs are long (~4000 tokens), input 500 tokens, 1 rps", 500, 4000),
+    ("summarize 30k news articles, 3k tokens each -> 200 token summary, must be done in 2h", 3000, 200),
 ])
 def test_request_shapes_as_people_write_them(text, prompt, output):
     intent = parse(text, offline=True)

@@ -31,6 +31,8 @@ TOKENS_OR_NOTHING = re.compile(r"\s*(?:tokens?|toks?|个?token)?\s*(?:[,;/.，�
 BOTH_SIDES = re.compile(r"(?<![\d.])(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output>\d+(?:\.\d+)?k?)\s*(?:tokens?\s*)?"
                         r"(?:in\s*/\s*out|input\s*/\s*output|isl\s*/\s*osl|prompt\s*/\s*(?:output|completion)|输入\s*/\s*输出)"
                         r"(?![a-z])")
+#: "3k tokens each -> 200 tokens": an arrow after a count makes it the input.
+ARROW_AFTER = re.compile(r"\s*(?:each\s*)?(?:->|→|=>|⇒)")
 #: Characters on either side of a token count searched for its role word.
 ROLE_WINDOW = 28
 #: "6k tokens of retrieved context": a role word after "of" and at most one more word.
@@ -168,6 +170,12 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     following = [m for m in roles.scan(after) if m.start <= 2 or OF_ROLE.match(after[:m.start])]
     preceding = roles.scan(before)
     found = (inside or following or preceding[-1:] or [None])[0]
+    if found is None and ARROW_AFTER.match(space.text, q.end):
+        return "prompt"  # "3k tokens each -> 200 token summary": what goes in, then what comes out
+    if found is None and clause_start > 0 and space.text[clause_start - 1] in "(（":
+        # "outputs are long (~4000 tokens)": a count in brackets is the side named before them
+        outside = roles.scan(space.text[max(0, clause_start - 1 - ROLE_WINDOW):clause_start - 1])
+        found = outside[-1] if outside else None
     if found is None:
         return None
     if found.phrase in ("context", "contexts", "上下文"):
