@@ -948,6 +948,8 @@ def test_a_request_that_asks_for_no_speciality_is_not_planned_on_a_coder_model()
     ("qwen2.5 72b, 8 concurrent agents, each call 8k context 200 out", 8000, 200),
     ("DeepSeek R1 distill Qwen 32B, outputs are long (~4000 tokens), input 500 tokens, 1 rps", 500, 4000),
     ("summarize 30k news articles, 3k tokens each -> 200 token summary, must be done in 2h", 3000, 200),
+    ("Llama 3.1 405B fp8, 8xH100, 2 rps, 1k/500. Is that feasible?", 1000, 500),
+    ("llama 3 8b, launch 12/25", None, None),
 ])
 def test_request_shapes_as_people_write_them(text, prompt, output):
     intent = parse(text, offline=True)

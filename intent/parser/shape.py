@@ -33,6 +33,9 @@ BOTH_SIDES = re.compile(r"(?<![\d.])(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output
                         r"(?![a-z])")
 #: "3k tokens each -> 200 tokens": an arrow after a count makes it the input.
 ARROW_AFTER = re.compile(r"\s*(?:each\s*)?(?:->|→|=>|⇒)")
+#: "1k/500", "2048/256" standing alone in a clause of a text generation request: prompt/output.
+BARE_PAIR = re.compile(r"(?:(?<=[,;:])|(?<=^)|(?<=[,;:] ))\s*(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output>\d+(?:\.\d+)?k?)"
+                       r"\s*(?=[,;.?!]|$)")
 #: Characters on either side of a token count searched for its role word.
 ROLE_WINDOW = 28
 #: "6k tokens of retrieved context": a role word after "of" and at most one more word.
@@ -52,7 +55,7 @@ class Shape:
 def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> Shape:
     """Prompt and output tokens from the token counts, then the concurrency."""
     shape = Shape()
-    if both := BOTH_SIDES.search(space.text):
+    if both := BOTH_SIDES.search(space.text) or _bare_pair(lexicon, space):
         shape.prompt_tokens, shape.output_tokens = (_tokens(both.group(side)) for side in ("prompt", "output"))
         space.mark_read(both.start(), both.end())
     for q in quantities:
@@ -108,6 +111,26 @@ WINDOW = "window"
 
 #: Context words right after a count: "128k context window", "32k ctx", "8k-token context", "128k上下文".
 CONTEXT_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+)?(?:context|ctx|上下文)(?:\s*(?:window|length|长度|窗口))?")
+
+
+def _bare_pair(lexicon: Lexicon, space: Workspace):
+    """"2 rps, 1k/500.": a pair of counts alone in a clause of a text generation request, both
+    at least MIN_TOKENS_UNNAMED, one with a k or both of three digits (no date or fraction)."""
+    if not _names_text_generation(lexicon, space.text):
+        return None
+    for m in BARE_PAIR.finditer(space.text):
+        sides = [m.group("prompt"), m.group("output")]
+        if space.is_masked(m.start("prompt"), m.end("output")) or min(_tokens(s) for s in sides) < MIN_TOKENS_UNNAMED:
+            continue
+        if any(s.endswith("k") for s in sides) or all(len(s) >= 3 for s in sides):
+            return m
+    return None
+
+
+def _names_text_generation(lexicon: Lexicon, text: str) -> bool:
+    """Whether the request names text generation: its task, a weak word for it, or an LLM family."""
+    return any(m.key == "text-generation" for group in ("tasks", "weak_tasks", "model_families")
+               for m in lexicon.phrases(group).scan(text))
 
 
 def _window_warning(space: Workspace, q: Quantity) -> str:
