@@ -53,7 +53,7 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
 def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects) -> ExecutionPlan:
     """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked."""
     import policies
-    from planner.jobs import choose, setup, steps_of, training_rows, unplanned_bounds
+    from planner.jobs import OWNED_JOB_NOTE, choose, setup, steps_of, training_rows, unplanned_bounds
     from planner.perf.factors import load_factors, training_runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
 
@@ -96,7 +96,8 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
                           candidates=len(rows), time_limit_s=solver.time_limit_s, seed=solver.seed, workers=solver.workers)
     return ExecutionPlan(
         intent=intent, choice=choice, metrics=metrics, objective_default=intent.objective is None, constraints=[],
-        why=why, alternatives=[], assumptions=list(intent.assumptions) + job.assumptions + effects.assumptions,
+        why=why, alternatives=[], assumptions=list(intent.assumptions) + job.assumptions + effects.assumptions
+        + ([OWNED_JOB_NOTE] if intent.objective is None and intent.hardware.owned else []),
         warnings=list(intent.warnings) + unplanned_bounds(intent), policies=sections, steps=plan_steps, solver=report,
         job=plan_job,
         catalog_hash=catalog.digest, policy_hash=effects.policy_hash)

@@ -68,9 +68,12 @@ def setup(intent: Intent, factors: PerfFactors) -> TrainingSetup:
     if not w.dataset_records:
         raise MissingDatasetError("a training plan needs the dataset size")
     notes = []
-    epochs = w.epochs or t.default_epochs
+    scratch = w.kind.value == "training" and (intent.task is None or intent.task.value != "text-generation")
+    epochs = w.epochs or (t.default_epochs_from_scratch if scratch else t.default_epochs)
     if not w.epochs:
-        notes.append(f"training for {epochs} epochs (none named)")
+        notes.append(f"training for {epochs} epochs (none named; "
+                     + ("the 90-epoch ImageNet schedule of torchvision's reference recipe for a model trained "
+                        "from scratch)" if scratch else "a fine-tuning's few passes)"))
     batch = w.batch_size or t.default_batch_size
     if not w.batch_size:
         notes.append(f"batch size {batch} (none named)")
@@ -223,6 +226,18 @@ def unplanned_bounds(intent: Intent) -> list[str]:
             "plan the serving separately once the job is done" for c in intent.constraints if c.metric not in JOB_BOUNDS]
 
 
+#: Said in a plan whose job runs on devices the request owns with no objective stated.
+OWNED_JOB_NOTE = ("no objective stated, on devices the request says it has: the shortest job (they are paid for, so "
+                  "one device for 8 times as long saves only power), then the lowest cost; say 'cheapest' to minimise "
+                  "the job's cost instead")
+
+
+def default_job_objective(intent: Intent) -> tuple[str, str]:
+    """A job's objective when the request states none: its whole cost; on devices the request
+    owns ("on our 8x A100"), its time, since they are paid for whether used or idle."""
+    return ("job_time", "minimize") if intent.hardware.owned else ("cost", "minimize")
+
+
 def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) -> tuple[TrainingRow, str, str]:
     """CP-SAT picks one row: the objective, then job time, energy and row index. Returns
     (row, status, objective described)."""
@@ -233,7 +248,7 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
                               InfeasibilityReport(reason=f"no training configuration meets {bounds}",
                                                   candidates=len(rows)))
     metric, sense = ((intent.objective.metric.value, intent.objective.sense.value) if intent.objective
-                     and intent.objective.metric.value in JOB_FIELDS else ("cost", "minimize"))
+                     and intent.objective.metric.value in JOB_FIELDS else default_job_objective(intent))
     levels = [(JOB_FIELDS[metric], sense)] + [(f, "minimize") for f in ("hours", "energy_kwh") if f != JOB_FIELDS[metric]]
     cp = cp_model()
     model = cp.CpModel()

@@ -116,3 +116,20 @@ def test_training_rates_match_published_ones():
                * factors.training.efficiency_of(llama.structure) * factors.structure_multiplier(llama.structure, a100)
                / _flops_per_sample(llama, factors) * factors.training.tokens_per_sample)
     assert per_gpu == pytest.approx(3014, rel=0.25)
+
+
+def test_a_job_on_devices_the_request_owns_uses_them_for_the_shortest_job():
+    """'on 8x A100' with no objective: they are paid for, so the job takes all eight (1.7 h),
+    not one of them for 13 h at nearly the same cost."""
+    owned = plan("Train ResNet-50 on ImageNet, 90 epochs, on 8x A100", offline=True, record=False)
+    assert owned.job.devices == 8 and owned.job.hours < 2.5
+    assert any(a.startswith("no objective stated, on devices the request says it has") for a in owned.assumptions)
+    rented = plan("Train ResNet-50 on ImageNet, 90 epochs, cheapest", offline=True, record=False)
+    assert rented.solver.objective.startswith("minimize cost")
+
+
+def test_training_from_scratch_defaults_to_the_imagenet_schedule_and_fine_tuning_to_a_few_passes():
+    scratch = setup(parse("train resnet50 on imagenet", offline=True), load_factors())
+    assert scratch.epochs == 90 and "torchvision" in scratch.assumptions[0]
+    tuned = setup(parse("fine-tune BERT-base on 100k labelled sentences for sentiment", offline=True), load_factors())
+    assert tuned.epochs == 3

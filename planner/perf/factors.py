@@ -34,6 +34,7 @@ class TrainingFactors(BaseModel):
     dp_sgd_overhead: float
     default_batch_size: int
     default_epochs: int
+    default_epochs_from_scratch: int
     tokens_per_sample: int
 
 
