@@ -1045,3 +1045,14 @@ def test_a_rate_of_input_tokens_is_no_bound_on_generated_tokens():
     assert not any(c.metric.value == "token_throughput" for c in intent.constraints)
     assert any("a rate of input (prompt) tokens is not planned for" in w for w in intent.warnings)
     assert bounds("llama 3 8b at 5000 tokens/s") == {("token_throughput", ">=", 5000.0)}
+
+
+def test_hours_of_audio_are_a_jobs_records_of_thirty_seconds():
+    tune = parse("fine tune whisper-small on 500 hours of medical dictation, HIPAA", offline=True)
+    assert tune.workload.dataset_records == 60_000 and any("30-second segments" in a for a in tune.assumptions)
+    job = parse("Transcribe 10k hours of call-center audio with whisper by Friday (72h), cheapest", offline=True)
+    assert job.workload.dataset_records == 1_200_000 and bounds(job.text) == {("job_time", "<=", 72.0)}
+    assert not any("dates and launch deadlines" in w for w in job.warnings)
+    daily = parse("500 hours of audio per day, whisper", offline=True)
+    assert daily.workload.dataset_records is None
+    assert parse("obj detection on AMD EPYC cpu, 20 fps", offline=True).task.value == "object-detection"

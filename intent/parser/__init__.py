@@ -60,7 +60,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
-    dataset_notes: list[str] = []
+    dataset_notes: list[str] = workload.pop("notes", [])
     if workload["kind"] != "inference" and not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
     job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")

@@ -348,7 +348,23 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     if "dataset_records" not in out and (m := _requests_run(spec).search(space.masked)):
         out["dataset_records"] = _integer(m.group("n"), lexicon)  # "run 5 million prompts within 48h"
         space.mask(m.start(), m.end())
+    if "dataset_records" not in out and (m := AUDIO_HOURS.search(space.masked)) and not re.match(
+            r"\s*(?:per|a|an|each|every|/)\s*(?:day|hour|week|month|minute)", space.masked[m.end():]):
+        hours = float(m.group("n").replace(",", "")) * float(lexicon["number_scales"].get(m.group("scale") or "", 1))
+        out["dataset_records"] = round(hours * 3600 / AUDIO_WINDOW_S)
+        out["notes"] = [f"'{space.text[m.start():m.end()].strip()}': {out['dataset_records']:,} records of "
+                        f"{AUDIO_WINDOW_S} s, the window speech models transcribe at a time (Whisper's 30-second "
+                        "segments, Radford et al. 2022, https://arxiv.org/abs/2212.04356)"]
+        space.mask(m.start(), m.end())
     return out
+
+
+#: "10,000 hours of audio", "500 hours of medical dictation", "10k hours of call-center recordings":
+#: a job's size in hours of speech, read as records of AUDIO_WINDOW_S seconds.
+AUDIO_WINDOW_S = 30
+AUDIO_HOURS = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s*"
+                         r"(?:hours?|hrs?|h)\s+of\s+(?:[a-z-]+\s+){0,2}(?:audio|speech|recordings?|dictation|calls?|"
+                         r"podcasts?|meetings?|voice|conversations?)(?![a-z])")
 
 
 def _requests_run(spec: dict) -> re.Pattern:

@@ -76,7 +76,8 @@ _CJK = r"[\u3400-\u9fff\uff01-\uff5e\u3001\u3002]"
 CJK_SPACE = re.compile(rf"(?<={_CJK}) (?=\d|tokens?(?![a-z]))|(?<=\d) (?={_CJK})|(?<=[^a-z]token) (?={_CJK})"
                        rf"|(?<=[^a-z]tokens) (?={_CJK})")
 #: A duration in brackets right after a word that sets a job's limit: "overnight (8 hours)", "deadline (48h)".
-BRACKETED_LIMIT = re.compile(r"(?<![\w-])(overnight|deadline|time limit|time budget)\s*\(\s*(?:~|about\s+)?"
+BRACKETED_LIMIT = re.compile(r"(?<![\w-])(overnight|deadline|time limit|time budget|by (?:monday|tuesday|wednesday|"
+                             r"thursday|friday|saturday|sunday|tomorrow|tonight|eod|next week))\s*\(\s*(?:~|about\s+)?"
                              r"(\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|min|mins|minutes?|days?))\s*\)")
 #: "九成" (nine tenths) is 90%; not 成本, 成功, 成为, ...
 TENTHS = re.compile(r"(?<![\d.])([\d一二两三四五六七八九])成(?![本功为员果熟品绩立型])")
@@ -152,7 +153,9 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
     text = re.sub(r"\s+", " ", text).strip()
     text = CJK_SPACE.sub("", text)  # "2 万元", "首 token 延迟", "输入 1024": as written without the spaces
-    text = BRACKETED_LIMIT.sub(r"\1 within \2", text)  # "overnight (8 hours)": the job's limit
+    # "overnight (8 hours)", "by Friday (72h)": the job's limit (a day's name is said by the hours)
+    text = BRACKETED_LIMIT.sub(lambda m: f"{'' if m.group(1).startswith('by ') else m.group(1) + ' '}within {m.group(2)}",
+                               text)
     text = EURO_GROUPED.sub(lambda m: m.group(1).replace(".", "") + "." + m.group(2), text)
     text = DECIMAL_COMMA.sub(r"\1.\2", text)
     text = SPACE_GROUPED.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
