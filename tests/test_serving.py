@@ -461,3 +461,15 @@ def test_a_stated_serving_batch_size_caps_the_batch_planned():
     assert one.choice.batch_size == 1 and one.intent.workload.batch_size == 1
     capped = parse("llama 3.1 8b on H100, max batch 256, how many req/s at TTFT p99 < 1 s?", offline=True)
     assert capped.workload.batch_size == 256
+
+
+def test_speech_recognition_served_as_it_comes_keeps_up_with_the_audio():
+    """A real-time factor of 1 by default: 30 s of audio within 30 s (100 streams of Whisper
+    large-v3 with no bound were planned on 4 Raspberry Pi 5)."""
+    live = plan("部署语音识别服务，whisper large-v3，并发100路，实时转写，成本最低", offline=True, record=False)
+    defaults = {c.constraint.metric.value: c.constraint.value for c in live.constraints
+                if c.constraint.source == "default"}
+    assert defaults == {"latency": 30000.0} and live.metrics.latency_ms <= 30000
+    assert live.choice.device_id != "raspberry-pi-5"
+    job = plan("transcribe 10,000 hours of audio under $500", offline=True, record=False)
+    assert not any(c.constraint.source == "default" for c in job.constraints)  # a batch job gets none
