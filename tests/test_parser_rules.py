@@ -1056,3 +1056,11 @@ def test_hours_of_audio_are_a_jobs_records_of_thirty_seconds():
     daily = parse("500 hours of audio per day, whisper", offline=True)
     assert daily.workload.dataset_records is None
     assert parse("obj detection on AMD EPYC cpu, 20 fps", offline=True).task.value == "object-detection"
+
+
+def test_a_family_whose_catalog_models_do_another_task_is_not_planned_for_this_one():
+    intent = parse("在Intel至强CPU上部署BERT文本分类，p99延迟10毫秒，QPS 300", offline=True)
+    assert intent.task.value == "text-classification" and intent.workload.models == []
+    assert any("not text-classification; planned on the text-classification models instead" in w
+               for w in intent.warnings)
+    assert parse("bert ner on cpu", offline=True).workload.models == ["bert-base-ner", "bert-large-ner"]

@@ -10,6 +10,8 @@ and was read by no rule is quoted in ``warnings``. Every rule reads its vocabula
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hardware import Catalog, load_catalog
 from intent.batch import says_job
 from intent.errors import IntentNotUnderstood
@@ -73,6 +75,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
     named_task = fields.read_task(lexicon, space)
     model, other_task_note = _of_the_task(model, named_task, catalog)
+    model, family_note = _family_of_the_task(model, named_task, catalog)
+    other_task_note += family_note
     if second_spans and model.model_id and named_task and named_task != model.task:
         # "embed queries with bge-base ... and serve Llama 3 8B": the task named is the second model's
         other_task_note.append(f"'{named_task}' is named with a second model; {model.model_id} is planned for its own "
@@ -143,6 +147,22 @@ def _of_the_task(model: ModelReading, task: str | None, catalog: Catalog) -> tup
     return ModelReading(), [f"'{model.model_id}': the catalog's model of that name does {entry.task}, not {task}; "
                             f"planned on the {task} models instead (name one, or add yours with 'intentctl catalog "
                             "import CONFIG.json')"]
+
+
+def _family_of_the_task(model: ModelReading, task: str | None, catalog: Catalog) -> tuple[ModelReading, list[str]]:
+    """A family of fine-tuned single-pass models none of which does the task named ("BERT text
+    classification" where the catalog's BERTs are NER and QA models): the task's models are
+    planned instead, and a warning says so, as for one model of another task."""
+    if not model.models or task is None or model.model_id is not None:
+        return model, []
+    entries = [catalog.models[m] for m in model.models]
+    if any(e.task == task for e in entries) or not all(e.kind.value == "single-pass" for e in entries):
+        return model, []
+    written = model.as_written or ", ".join(model.models)
+    return replace(model, models=[]), [f"'{written}': the catalog's models of that family ({', '.join(model.models)}) "
+                                       f"do {', '.join(sorted({e.task for e in entries}))}, not {task}; planned on "
+                                       f"the {task} models instead (add yours with 'intentctl catalog import "
+                                       "CONFIG.json')"]
 
 
 def _variants_for(model: ModelReading, task: str | None, catalog: Catalog) -> list[str]:
