@@ -211,7 +211,7 @@ class ServingGrid(Grid):
         if added:
             self.added_ms = self.added_ms + self.configs.per_model(lambda m: added.for_model(m.id))
 
-    def serve(self, rate_rps: float | None = None, hop_ms: float = 0.0) -> None:
+    def serve(self, rate_rps: float | None = None, hop_ms: float = 0.0, p99_bound_ms: float | None = None) -> None:
         """Turn the text-generation cells into served replicas (once), then add what a served
         request pays on every cell: the serving stack's hop and, at a requested rate, the p99 under
         load (``Grid.serve``). A served LLM fills no batch: at a rate, its request waits for a
@@ -219,7 +219,9 @@ class ServingGrid(Grid):
         p99), and that wait counts in its TTFT and its latency."""
         self._serve_llm()
         service = self.latency_ms
-        super().serve(rate_rps, hop_ms)
+        # More replicas for a p99 bound (Grid.serve) are for batched single-pass cells; a served
+        # LLM's replicas follow its slots.
+        super().serve(rate_rps, hop_ms, None if self.served_rows.any() else p99_bound_ms)
         self.slot_wait_ms = None
         if rate_rps and self.served_rows.any():
             from planner.perf import queueing

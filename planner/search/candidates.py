@@ -135,7 +135,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                        disaggregate=time_bound(intent))
     grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
     grid.add_latency(added_latency)
-    grid.serve(requested_rate(intent), factors.serving_overhead_ms)
+    grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent))
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
@@ -192,6 +192,12 @@ def with_power_modes(table: ConfigTable) -> ConfigTable:
                    placement=table.placement[rows], shards=table.shards[rows], share=table.share[rows],
                    usd_per_hour=table.usd_per_hour[rows], max_count=table.max_count[rows],
                    prompt=table.prompt[rows], output=table.output[rows], mode=mode.astype(np.int64))
+
+
+def latency_ceiling(intent: Intent) -> float | None:
+    """The request's p99 latency ceiling (ms), when it states one."""
+    bounds = [c.value for c in intent.constraints if c.metric.value == "latency" and c.op == "<="]
+    return min(bounds) if bounds else None
 
 
 def requested_rate(intent: Intent) -> float | None:
