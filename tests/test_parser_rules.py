@@ -1064,3 +1064,14 @@ def test_a_family_whose_catalog_models_do_another_task_is_not_planned_for_this_o
     assert any("not text-classification; planned on the text-classification models instead" in w
                for w in intent.warnings)
     assert parse("bert ner on cpu", offline=True).workload.models == ["bert-base-ner", "bert-large-ner"]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("object detection, min power, 30 fps", "power"),
+    ("minimum power draw, yolo on jetson", "power"),
+    ("minimize joules per image, resnet50", "energy"),
+    ("yolo11s for 40 stores. Minimize $/month. No public cloud.", "cost"),
+])
+def test_short_objective_wordings_are_read(text, metric):
+    objective = parse(text, offline=True).objective
+    assert objective is not None and (objective.metric.value, objective.sense.value) == (metric, "minimize")
