@@ -979,6 +979,8 @@ def test_a_jobs_items_are_read_whatever_they_are_called():
     assert tweets.workload.dataset_records == 50_000_000
     contracts = parse("process 10,000 legal contracts for clause extraction, llama 3.1 70b, deadline 48h", offline=True)
     assert contracts.workload.dataset_records == 10_000
+    clips = parse("transcribe 1.2 million 30-second audio clips within 24 hours, cheapest", offline=True)
+    assert clips.workload.dataset_records == 1_200_000  # "30-second" describes the clips; it was a job of 30
     chats = parse("Expect 500 simultaneous chats at peak; time to first token under 1.2 s", offline=True)
     assert chats.workload.concurrency == 500 and chats.workload.dataset_records is None
 

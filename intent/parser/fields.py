@@ -332,8 +332,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     kind_matches = kinds.scan(space.masked)
     out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
-                           ("dataset_records", (rf"(?<![\d.])(?<!\d,)(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)\s*"
-                                                rf"(?:(?!concurrent|simultaneous|parallel|active)[a-z-]+\s+){{0,2}}"
+                           ("dataset_records", (rf"(?<![\d.])(?<!\d,)(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)(?!-)\s*"
+                                                rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
                                                # "8张GPU卡", "4张A100": a count of devices, not of records
                                                rf"(?!(?<=[张条])\s*(?:[a-z0-9]|卡|显卡|芯片|台|加速卡|昇腾|英伟达|华为|寒武纪|"
