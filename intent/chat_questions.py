@@ -88,6 +88,7 @@ def _reasons(exc, plan, target: str, catalog) -> str:
     import re
 
     from planner.errors import EstimateError
+    from planner.perf.factors import load_factors
     from planner.perf.roofline import estimate
 
     report = getattr(exc, "report", None)
@@ -98,7 +99,9 @@ def _reasons(exc, plan, target: str, catalog) -> str:
         devices = [catalog.devices[target]] if target in catalog.devices else \
             [d for d in catalog.devices.values() if d.family == target]
         for device in sorted(devices, key=lambda d: d.id):
-            precisions = [p for p in ("int4", "int8", "fp8", "fp16") if p in device.peak]
+            # the planner's own test: int4 is weight-only, so it runs on a device with fp16 arithmetic
+            precisions = [p for p in ("int4", "int8", "fp8", "fp16")
+                          if load_factors().compute_precision(device, p) is not None]
             for precision in precisions[:1]:
                 try:
                     estimate(plan.choice.model_id, device.id, precision, 1, catalog=catalog)

@@ -62,7 +62,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
-    dataset_notes: list[str] = workload.pop("notes", [])
+    dataset_notes: list[str] = []
+    if not workload.get("dataset_records"):
+        workload["dataset_records"], dataset_notes = fields.read_audio_hours(lexicon, space)
     if workload["kind"] != "inference" and not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
     job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")

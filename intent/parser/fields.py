@@ -348,15 +348,21 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     if "dataset_records" not in out and (m := _requests_run(spec).search(space.masked)):
         out["dataset_records"] = _integer(m.group("n"), lexicon)  # "run 5 million prompts within 48h"
         space.mask(m.start(), m.end())
-    if "dataset_records" not in out and (m := AUDIO_HOURS.search(space.masked)) and not re.match(
-            r"\s*(?:per|a|an|each|every|/)\s*(?:day|hour|week|month|minute)", space.masked[m.end():]):
-        hours = float(m.group("n").replace(",", "")) * float(lexicon["number_scales"].get(m.group("scale") or "", 1))
-        out["dataset_records"] = round(hours * 3600 / AUDIO_WINDOW_S)
-        out["notes"] = [f"'{space.text[m.start():m.end()].strip()}': {out['dataset_records']:,} records of "
-                        f"{AUDIO_WINDOW_S} s, the window speech models transcribe at a time (Whisper's 30-second "
-                        "segments, Radford et al. 2022, https://arxiv.org/abs/2212.04356)"]
-        space.mask(m.start(), m.end())
     return out
+
+
+def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:
+    """A job's size in hours of speech ("10,000 hours of audio"), as records of AUDIO_WINDOW_S
+    seconds, with a note; not an amount per period ("500 hours of audio per day")."""
+    m = AUDIO_HOURS.search(space.masked)
+    if m is None or re.match(r"\s*(?:per|a|an|each|every|/)\s*(?:day|hour|week|month|minute)", space.masked[m.end():]):
+        return None, []
+    hours = float(m.group("n").replace(",", "")) * float(lexicon["number_scales"].get(m.group("scale") or "", 1))
+    records = round(hours * 3600 / AUDIO_WINDOW_S)
+    space.mask(m.start(), m.end())
+    return records, [f"'{space.text[m.start():m.end()].strip()}': {records:,} records of {AUDIO_WINDOW_S} s, the "
+                     "window speech models transcribe at a time (Whisper's 30-second segments, Radford et al. 2022, "
+                     "https://arxiv.org/abs/2212.04356)"]
 
 
 #: "10,000 hours of audio", "500 hours of medical dictation", "10k hours of call-center recordings":

@@ -116,14 +116,13 @@ CONTEXT_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+)?(?:context|ctx|ä¸Šä¸
 def _bare_pair(lexicon: Lexicon, space: Workspace):
     """"2 rps, 1k/500.": a pair of counts alone in a clause of a text generation request, both
     at least MIN_TOKENS_UNNAMED, one with a k or both of three digits (no date or fraction)."""
-    if not _names_text_generation(lexicon, space.text):
-        return None
     for m in BARE_PAIR.finditer(space.text):
         sides = [m.group("prompt"), m.group("output")]
         if space.is_masked(m.start("prompt"), m.end("output")) or min(_tokens(s) for s in sides) < MIN_TOKENS_UNNAMED:
             continue
         if any(s.endswith("k") for s in sides) or all(len(s) >= 3 for s in sides):
-            return m
+            # the phrase sets are scanned only for a pair that could be one (most requests have none)
+            return m if _names_text_generation(lexicon, space.text) else None
     return None
 
 
