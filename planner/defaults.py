@@ -14,13 +14,13 @@ Each default is a bound or a filter the plan names among its assumptions, with "
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from hardware import ModelVariant
 from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, Sense, WorkloadKind
+from planner.perf.roofline import accuracy_metric_key, reference_accuracy
 from planner.perf.serving import QualityFloor, load_serving
 
 HOW_TO_CHANGE = "set `--no-defaults` or state your own bounds"
@@ -39,6 +39,9 @@ class RequestDefaults:
     assumptions: list[str] = field(default_factory=list)
     #: a time objective's least gain per doubling of devices (None: the lowest at any size)
     time_gain_per_doubling: float | None = None
+    #: with no objective stated, the share of the lowest cost within which plans count as equal
+    #: (None: the solver's own tolerance)
+    objective_tolerance: float | None = None
 
     def keeps(self, model: ModelVariant) -> bool:
         """Whether a model passes the quality floor (every model does without one)."""
@@ -67,7 +70,8 @@ def request_defaults(intent: Intent) -> RequestDefaults:
     objective = intent.objective
     gain = load_serving().min_time_gain_per_doubling if objective is not None and objective.sense == Sense.MINIMIZE \
         and objective.metric in TIME_BOUNDS else None
-    return RequestDefaults(constraints, floor, task, assumptions, gain)
+    tolerance = load_serving().default_objective_tolerance if objective is None else None
+    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance)
 
 
 def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: int | None, max_replicas: int,
@@ -136,22 +140,10 @@ def _floor(intent: Intent, task: str) -> QualityFloor | None:
     return load_serving().quality_floors.get(task)
 
 
-def metric_key(model: ModelVariant) -> str | None:
-    """The accuracy metric's first word ('MMLU', 'GPQA', 'WER', 'SBERT', 'MTEB'), which keys a floor."""
-    found = re.match(r"[A-Za-z0-9-]+", model.accuracy_metric or "")
-    return found[0] if found else None
-
-
-def reference_accuracy(model: ModelVariant) -> float | None:
-    """The model's published reference accuracy (its fp32 or fp16 release)."""
-    figure = model.accuracy.get("fp32") or model.accuracy.get("fp16")
-    return figure.value if figure is not None else None
-
-
 def passes(model: ModelVariant, floor: QualityFloor) -> bool:
     """A model with a published figure on a floored metric must reach it; any other must have at
     least the floor's parameters."""
-    minimum = floor.minimums().get(metric_key(model) or "")
+    minimum = floor.minimums().get(accuracy_metric_key(model) or "")
     accuracy = reference_accuracy(model)
     if minimum is not None and accuracy is not None:
         return accuracy >= minimum - 1e-9
@@ -160,7 +152,8 @@ def passes(model: ModelVariant, floor: QualityFloor) -> bool:
 
 def describe_floor(floor: QualityFloor) -> str:
     levels = ", ".join(f"{name} >= {value * 100:g}%" for name, value in floor.minimums().items())
-    return f"{levels}, or at least {floor.min_params_m / 1000:g}B parameters where none is published"
+    size = f"{floor.min_params_m / 1000:g}B" if floor.min_params_m >= 1000 else f"{floor.min_params_m:g}M"
+    return f"{levels}, or at least {size} parameters where none is published"
 
 
 def floor_note(defaults: RequestDefaults, dropped: list[str]) -> str:

@@ -7,7 +7,7 @@ alternatives, solver report) for the agent to wrap with policies and steps, or r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from intent.schema import Intent, Metric
 from planner.defaults import NO_DEFAULTS, RequestDefaults, floor_note, worth_their_devices
 from planner.errors import InfeasibleError
 from planner.figures import fmt
-from planner.perf.factors import runtime_for
+from planner.perf.factors import runtime_of
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
@@ -97,6 +97,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
+    if is_default and defaults.objective_tolerance is not None:
+        settings = replace(settings, objective_tolerance=max(settings.objective_tolerance, defaults.objective_tolerance))
     grid = candidates.grid
     concurrency = intent.workload.concurrency
     replicas = replica_grid(grid, intent.constraints, concurrency)
@@ -116,7 +118,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     # undominated cell is undominated on its device too): one Chooser answers the plan and then
     # each runner-up. Without, the overall front is enough.
     rows = candidates.cells(pareto_mask(grid, feasible_cells, intent.constraints, objective, replicas,
-                                        per_device=bool(alternatives), rates_per_replica=not fill))
+                                        per_device=bool(alternatives), rates_per_replica=not fill,
+                                        tolerance=settings.objective_tolerance))
     scale_note = None
     if defaults.time_gain_per_doubling is not None:
         rows, scale_note = worth_their_devices(rows, intent.constraints, concurrency, settings.max_replicas,
@@ -147,8 +150,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if candidates.left_out:
         assumptions.append(floor_note(defaults, candidates.left_out))
     if is_default:
-        assumptions.append("no objective stated: minimised cost per hour (configurations with a known price first), "
-                           "then the fewest devices, then latency, then power")
+        assumptions.append(f"no objective stated: minimised cost per hour (configurations with a known price first; "
+                           f"those within {settings.objective_tolerance:.0%} of the lowest count as equal), then the "
+                           "fewest devices, then the most accurate model, then latency, then power")
     if fill:
         assumptions.append(f"a rate objective on an inventory: every device serves ({solution.replicas} replica(s) of "
                            f"{devices_per_replica(row)} device(s)), and the rate is theirs together")
@@ -305,7 +309,7 @@ def _require_known_objective(grid, feasible_cells, objective) -> None:
 def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     device = catalog.device(row.device_id)
     model = catalog.model(row.model_id)
-    rule = runtime_for(device, model.kind.value, model.task)
+    rule = runtime_of(device, model)
     return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
                   precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
                   placement=row.placement,

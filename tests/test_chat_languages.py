@@ -18,6 +18,13 @@ from intent.render import show_plan
 CHINESE_REQUEST = "用英伟达GPU，最低成本，在10毫秒内完成图像分类"
 
 
+def planned_model(text: str) -> str:
+    """The model the API plans for ``text``: the chat must show the same plan."""
+    from intent import plan
+
+    return plan(text, offline=True).choice.model_id
+
+
 def spawn(tmp_path, *args):
     env = dict(os.environ, COLUMNS="120", TERM="dumb")
     return pexpect.spawn(sys.executable, ["-m", "intent", "chat", "--offline", *args], env=env, encoding="utf-8",
@@ -32,18 +39,19 @@ def turn(child, message: str, *answers: str) -> None:
 
 
 def test_a_chinese_session_refines_asks_why_undoes_exports_and_leaves(tmp_path):
+    model = planned_model(CHINESE_REQUEST)
     child = spawn(tmp_path)
     child.expect("you> ")
-    turn(child, CHINESE_REQUEST, r"方案：mobilenet-v3-small，1 x nvidia-\S+（边缘，1 副本）",  # the summary, in Chinese
+    turn(child, CHINESE_REQUEST, rf"方案：{model}，1 x nvidia-\S+（边缘，1 副本）",  # the summary, in Chinese
          "（/show 查看完整方案）", "you> ")
     turn(child, "延迟可以放宽到20毫秒", "变化：", r'"value": 10\.0.*-> .*"value": 20\.0', "you> ")  # a diff
     turn(child, "为什么选这个？", "目标是最小化成本", r"latency <= 20 ms：预测 [\d.]+ ms", "次优：", "you> ")
-    turn(child, "撤销", r"已撤销；回到：方案：mobilenet-v3-small", "you> ")
-    turn(child, "导出成Triton配置", r"已写入 mobilenet-v3-small/config\.pbtxt", "you> ")
+    turn(child, "撤销", rf"已撤销；回到：方案：{model}", "you> ")
+    turn(child, "导出成Triton配置", rf"已写入 {model}/config\.pbtxt", "you> ")
     turn(child, "退出", "再见", pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    config = (tmp_path / "mobilenet-v3-small" / "config.pbtxt").read_text(encoding="utf-8")
+    config = (tmp_path / model / "config.pbtxt").read_text(encoding="utf-8")
     assert "max_batch_size" in config and "KIND_GPU" in config  # the Triton config, not Kubernetes YAML
     assert not list(tmp_path.glob("*.yaml"))
 
@@ -68,12 +76,13 @@ def test_commands_are_read_in_both_languages(english, chinese, command):
 
 
 def test_answers_come_in_the_language_of_the_message_unless_fixed():
+    model = planned_model(CHINESE_REQUEST)
     chat = ChatSession(offline=True)
     assert chat.answer(CHINESE_REQUEST).text.startswith("方案：")
-    assert chat.answer("why this one?").text.startswith("mobilenet-v3-small on 1 x")
+    assert chat.answer("why this one?").text.startswith(f"{model} on 1 x")
     assert chat.answer("为什么？").text.startswith("选择 1 x")
     fixed = ChatSession(offline=True, lang="en")
-    assert fixed.answer(CHINESE_REQUEST).text.startswith("plan: mobilenet-v3-small")
+    assert fixed.answer(CHINESE_REQUEST).text.startswith(f"plan: {model}")
     assert fixed.answer("撤销").text == "undone; there is no plan now"
 
 

@@ -123,7 +123,7 @@ def test_an_infeasible_report_carries_what_the_reading_warned_of():
     with pytest.raises(InfeasibleError) as info:
         plan("classify images in under 5 ms but at least 20 ms", offline=True)
     assert note in info.value.report.notes
-    assert info.value.report.lines()[-1] == f"note: {note}"
+    assert f"note: {note}" in info.value.report.lines()
 
 
 @pytest.mark.parametrize(("request_text", "quoted", "why"), [
@@ -173,7 +173,7 @@ def test_no_task_asks_for_one():
 
 def test_named_tie_breakers_are_solved_lexicographically(catalog):
     text = "cheapest, then fastest way to classify images under 20 ms"
-    result = plan(text, offline=True, settings=load_settings(objective_tolerance=0.0))
+    result = plan(text, offline=True, settings=load_settings(objective_tolerance=0.0), defaults=False)
     assert [t.metric.value for t in result.intent.tie_breakers] == ["latency"]
     assert result.solver.tie_breakers[0] == "minimize latency"
     intent = result.intent

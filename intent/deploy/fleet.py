@@ -57,11 +57,11 @@ def placement_names(plan) -> list[str]:
 def assignment_target(assignment, workload, item, catalog: Catalog, name: str | None = None) -> Target:
     """The Target of one placement (``workload``: the fleet workload; ``item``: its inventory
     pool; ``name``: its Kubernetes name, the workload's by default)."""
-    from planner.perf.factors import runtime_for, training_runtime_for
+    from planner.perf.factors import runtime_of, training_runtime_for
 
     model = catalog.model(assignment.model_id)
     device = catalog.device(assignment.device_id)
-    rule = runtime_for(device, model.kind.value, model.task)
+    rule = runtime_of(device, model)
     prompt, output = request_shape(model, workload.intent.workload)
     shared = item.sharing is not None
     sharing = None

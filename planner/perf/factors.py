@@ -207,12 +207,18 @@ class PerfFactors(BaseModel):
 
 
 class RuntimeRule(BaseModel):
-    """How a device runs a kind of model; ``runtime`` None says it runs none, and ``why``."""
+    """How a device runs a kind of model; ``runtime`` None says it runs none, and ``why``. A rule
+    may be for models of some structures (transformer) or families (faster-rcnn) only: what a
+    fixed-function accelerator's compiler cannot map."""
     model_config = ConfigDict(frozen=True, extra="forbid")
     match: dict[str, str]
     kinds: list[str] | None = None
     tasks: list[str] | None = None
+    structures: list[str] | None = None
+    families: list[str] | None = None
     runtime: str | None
+    max_batch: int | None = Field(default=None, description="the largest batch the runtime runs, with batch_docs")
+    batch_docs: str | None = None
     serving: str | None = None
     why: str | None = None
     docs: str | None = None
@@ -220,12 +226,14 @@ class RuntimeRule(BaseModel):
                                    description="weight-only formats its kernels run (int4: W4A16), with weights_docs")
     weights_docs: str | None = None
 
-    def applies_to(self, device: dict[str, str], kind: str, task: str | None = None) -> bool:
-        """Whether the rule is for a device (its RULE_FIELDS as text) and a model's kind and task."""
-        if self.kinds is not None and kind not in self.kinds:
-            return False
-        if self.tasks is not None and task not in self.tasks:
-            return False
+    def applies_to(self, device: dict[str, str], kind: str, task: str | None = None, structure: str | None = None,
+                   family: str | None = None) -> bool:
+        """Whether the rule is for a device (its RULE_FIELDS as text) and a model's kind, task,
+        structure and family."""
+        for allowed, value in ((self.kinds, kind), (self.tasks, task), (self.structures, structure),
+                               (self.families, family)):
+            if allowed is not None and value not in allowed:
+                return False
         return all(device[field] == value for field, value in self.match.items())
 
 
@@ -299,13 +307,38 @@ def training_runtime_for(device: Device) -> TrainingRuntimeRule:
 RULE_FIELDS = ("vendor", "device_class", "form_factor", "family")
 
 
-def runtime_for(device: Device, kind: str, task: str | None = None) -> RuntimeRule:
-    """The first runtime rule for a device and a model's kind and task (planner/data/runtimes.yaml)."""
-    return _runtime_for(tuple(str(getattr(device, f)) for f in RULE_FIELDS), kind, task)
+def runtime_for(device: Device, kind: str, task: str | None = None, structure: str | None = None,
+                family: str | None = None) -> RuntimeRule:
+    """The first runtime rule for a device and a model's kind and task, and where a rule asks, its
+    structure and family (planner/data/runtimes.yaml; ``runtime_of`` reads them off a model)."""
+    return _runtime_for(tuple(str(getattr(device, f)) for f in RULE_FIELDS), kind, task, structure, family)
+
+
+def model_traits(model: ModelVariant) -> tuple[str, str | None, str | None, str | None]:
+    """What a runtime rule matches of a model: its kind, task, structure and family."""
+    return model.kind.value, model.task, model.structure.value if model.structure else None, model.family
+
+
+def runtime_of(device: Device, model: ModelVariant) -> RuntimeRule:
+    """``runtime_for`` a model: the rule for its kind, task, structure and family."""
+    return runtime_for(device, *model_traits(model))
+
+
+def may_cap_batches(device: Device) -> bool:
+    """Whether a runtime rule with a batch limit is for this device (for some model)."""
+    return _may_cap(tuple(str(getattr(device, f)) for f in RULE_FIELDS))
+
+
+@lru_cache(maxsize=256)
+def _may_cap(fields: tuple[str, ...]) -> bool:
+    device = dict(zip(RULE_FIELDS, fields))
+    return any(rule.max_batch is not None and all(device[k] == v for k, v in rule.match.items())
+               for rule in load_runtimes())
 
 
 @lru_cache(maxsize=4096)
-def _runtime_for(fields: tuple[str, ...], kind: str, task: str | None) -> RuntimeRule:
+def _runtime_for(fields: tuple[str, ...], kind: str, task: str | None, structure: str | None = None,
+                 family: str | None = None) -> RuntimeRule:
     """``runtime_for`` by the device's matched fields: the same answer for every device alike."""
     device = dict(zip(RULE_FIELDS, fields))
-    return next(rule for rule in load_runtimes() if rule.applies_to(device, kind, task))
+    return next(rule for rule in load_runtimes() if rule.applies_to(device, kind, task, structure, family))

@@ -12,6 +12,7 @@ busy. The efficiency factors live in planner/data/perf-factors.yaml.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from hardware.schema import Figure, ModelKind
 from planner.errors import EstimateError
 from planner.perf import cost, llm, power
 from planner.perf.configs import Config, ConfigTable
-from planner.perf.factors import PerfFactors, load_factors, runtime_for
+from planner.perf.factors import PerfFactors, load_factors, may_cap_batches, model_traits, runtime_for, runtime_of
 from planner.perf.memo import ObjectCache
 
 
@@ -43,6 +44,9 @@ class Estimate(BaseModel):
     memory_gb: float
     cost_usd_per_hour: float | None
     accuracy: float | None
+    #: the model's published reference accuracy, the same at every precision; None where the
+    #: candidate models' figures are on different scales (see ``model_accuracies``)
+    model_accuracy: float | None = None
     bound_by: str
     provenance: dict[str, str]
     max_replicas: int | None = None  # how many of the device an inventory holds
@@ -69,10 +73,17 @@ def supports(device: Device, model: ModelVariant, precision: str, factors: PerfF
         return f"{model.id} has no published size or FLOP count"
     if device.memory_gb is None and not on_chip_only(device):
         return f"{device.id} publishes no memory size"
-    rule = runtime_for(device, model.kind.value, model.task)
+    rule = runtime_of(device, model)
     if rule.runtime is None:
-        return f"{device.id} runs no {model.kind.value} model: {rule.why}"
+        return f"{device.id} runs no {_what(rule, model)}: {rule.why}"
     return None
+
+
+def _what(rule, model: ModelVariant) -> str:
+    """What a rule that runs nothing keeps off a device, in words ('transformer model')."""
+    if rule.families is not None:
+        return f"{model.family} model"
+    return f"{model.structure.value if rule.structures is not None else model.kind.value} model"
 
 
 def on_chip_only(device: Device) -> bool:
@@ -87,19 +98,19 @@ SUPPORTED, NO_PEAK, NOT_DEPLOYED, NO_SIZE, NO_MEMORY, NO_RUNTIME = range(6)
 
 def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarray:
     """``supports`` for every (device, model, precision) at once, as an array of codes."""
-    kinds = [(m.kind.value, m.task) for m in models]  # a request's models share a kind and task or two
+    traits = [model_traits(m) for m in models]  # a request's models share a kind and task or two
     own = np.array([[p in d.peak for p in precisions] for d in devices], dtype=bool)[:, None, :]
     peak = np.repeat(own, len(models), axis=1)
     for j, p in enumerate(precisions):  # a weight-only format (int4) also needs its runtime's kernels
         if p in factors.weight_only:
-            runs = {k: [factors.runs(d, p, *k) for d in devices] for k in set(kinds)}
-            peak[:, :, j] = np.array([runs[k] for k in kinds], dtype=bool).T
+            runs = {k[:2]: [factors.runs(d, p, *k[:2]) for d in devices] for k in set(traits)}
+            peak[:, :, j] = np.array([runs[k[:2]] for k in traits], dtype=bool).T
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
     memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
-    runs = np.array([[runs_on[kind] for kind in kinds] for runs_on in
-                     ({k: runtime_for(d, *k).runtime is not None for k in set(kinds)} for d in devices)],
+    runs = np.array([[runs_on[k] for k in traits] for runs_on in
+                     ({k: runtime_for(d, *k).runtime is not None for k in set(traits)} for d in devices)],
                     dtype=bool)[:, :, None]
     codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
     for code, ok in ((NO_RUNTIME, runs), (NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed),
@@ -136,6 +147,10 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
     reason = supports(device, model, precision, factors)
     if reason:
         raise EstimateError(reason)
+    rule = runtime_of(device, model) if batch_size > 1 and may_cap_batches(device) else None
+    if rule is not None and rule.max_batch is not None and batch_size > rule.max_batch:
+        raise EstimateError(f"{device.id} runs batch {rule.max_batch} at most ({rule.batch_docs}); "
+                            f"use more devices for more throughput")
     if power_mode is not None:
         try:
             device.mode(power_mode)
@@ -250,10 +265,12 @@ class Grid:
         self._correct(corrections or {})
         self.energy_j = _blockwise(len(t), lambda rows: {"e": self.power_w[rows] * self.latency_ms[rows] / 1000 / b})["e"]
         self.fits = _blockwise(len(t), lambda rows: {"f": self.memory_gb[rows] <= c["capacity"][rows]})["f"]
+        self.fits &= b <= runtime_batch_caps(t)[:, None]
         self.cost_usd_per_hour = self._cost()
         accuracy = np.array([[_accuracy(m, p, f) if m.accuracy else np.nan for p in t.precisions] for m in t.models],
                             dtype=float)
         self.accuracy = accuracy[t.model, t.precision][:, None]
+        self.model_accuracy = model_accuracies(t.models)[t.model][:, None]
 
     @classmethod
     def columns_of(cls, t: ConfigTable, f: PerfFactors) -> dict[str, np.ndarray]:
@@ -430,8 +447,9 @@ class Grid:
 
         latency, throughput, memory = (at_cells(a) for a in (self.latency_ms, self.throughput_rps, self.memory_gb))
         cost, auto = at_cells(self.cost_usd_per_hour), at_cells(self.autoregressive)
-        power, energy, ttft, tpot, accuracy = (
-            gathered(at_cells(a)) for a in (self.power_w, self.energy_j, self.ttft_ms, self.tpot_ms, self.accuracy))
+        power, energy, ttft, tpot, accuracy, reference = (
+            gathered(at_cells(a)) for a in (self.power_w, self.energy_j, self.ttft_ms, self.tpot_ms, self.accuracy,
+                                            self.model_accuracy))
         tokens = np.where(auto, throughput * at_cells(self.output_tokens), np.nan)  # as tokens_per_s, at the cells
         with np.errstate(divide="ignore", invalid="ignore"):
             per_mtok = cost / (tokens * 3600) * 1e6  # as usd_per_mtok
@@ -455,7 +473,7 @@ class Grid:
             cell = dict(
                 fields[g], batch_size=self.batch_sizes[k], latency_ms=latency[i], throughput_rps=throughput[i],
                 power_w=power[i], energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i],
-                accuracy=accuracy[i], bound_by="compute" if compute_bound[i] else "memory bandwidth",
+                accuracy=accuracy[i], model_accuracy=reference[i], bound_by="compute" if compute_bound[i] else "memory bandwidth",
                 ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i], usd_per_mtok=per_mtok[i],
                 job_cost_usd=job[i], prompt_tokens=prompt[i], output_tokens=output[i])
             if (g, k) in self.measured:
@@ -704,11 +722,50 @@ def stored_corrections(catalog: Catalog, factors: PerfFactors | None = None) -> 
 FIELDS = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
           "memory": "memory_gb", "cost": "cost_usd_per_hour", "accuracy": "accuracy", "ttft": "ttft_ms",
           "tpot": "tpot_ms", "token_throughput": "tokens_per_s", "token_cost": "usd_per_mtok",
-          "job_cost": "job_cost_usd"}
+          "job_cost": "job_cost_usd", "model_accuracy": "model_accuracy"}
 
 
 def nan_to_none(value) -> float | None:
     return None if np.isnan(value) else float(value)
+
+
+def accuracy_metric_key(model: ModelVariant) -> str | None:
+    """The accuracy metric's first word ('top1', 'mAP50-95', 'MMLU', 'WER'): figures with the same
+    key are on one scale."""
+    found = re.match(r"[A-Za-z0-9-]+", model.accuracy_metric or "")
+    return found[0] if found else None
+
+
+def reference_accuracy(model: ModelVariant) -> float | None:
+    """The model's published reference accuracy (its fp32 or fp16 release)."""
+    figure = model.accuracy.get("fp32") or model.accuracy.get("fp16")
+    return figure.value if figure is not None else None
+
+
+def runtime_batch_caps(t: ConfigTable) -> np.ndarray:
+    """The largest batch each configuration's runtime runs (inf where it states none): the Edge
+    TPU compiler maps a batch dimension of 1 only."""
+    caps = np.full(len(t), np.inf)
+    capped = [d for d, device in enumerate(t.devices) if may_cap_batches(device)]
+    if not capped:
+        return caps
+    rows = np.nonzero(np.isin(t.device, capped))[0]
+    pair = t.device[rows].astype(np.int64) * len(t.models) + t.model[rows]
+    unique, back = np.unique(pair, return_inverse=True)
+    found = [runtime_of(t.devices[p // len(t.models)], t.models[p % len(t.models)]).max_batch for p in unique.tolist()]
+    caps[rows] = np.array([np.inf if cap is None else cap for cap in found], dtype=float)[back]
+    return caps
+
+
+def model_accuracies(models: Sequence[ModelVariant]) -> np.ndarray:
+    """Each model's reference accuracy where every model with a figure reports it on one metric
+    (ImageNet top-1 for classifiers, COCO mAP for detectors); all NaN where they mix metrics (an
+    MMLU score and a GPQA score are not on one scale), so no model is preferred on them."""
+    figures = [reference_accuracy(m) for m in models]
+    keys = {accuracy_metric_key(m) for m, x in zip(models, figures) if x is not None}
+    if len(keys) != 1:
+        return np.full(len(models), np.nan)
+    return np.array([np.nan if x is None else x for x in figures], dtype=float)
 
 
 def _accuracy(model: ModelVariant, precision: str, f: PerfFactors) -> float | None:

@@ -101,6 +101,7 @@ class ServingFactors(BaseModel):
     max_prefill_workers: int
     slo: dict[str, SloDefault]
     min_time_gain_per_doubling: float
+    default_objective_tolerance: float
     quality_floors: dict[str, QualityFloor]
 
 

@@ -18,7 +18,7 @@ from intent.schema import Constraint
 from planner.perf.roofline import Grid
 from planner.solve.chooser import DEFAULT_TIE_BREAKERS, RATES, REPLICATED, metric_of
 
-TIE_BREAKERS = tuple(metric for metric, _ in DEFAULT_TIE_BREAKERS)
+TIE_BREAKERS = tuple(DEFAULT_TIE_BREAKERS)
 
 
 def relevant_dimensions(constraints: list[Constraint], objective: tuple[str, str]) -> list[tuple[str, bool]]:
@@ -26,7 +26,7 @@ def relevant_dimensions(constraints: list[Constraint], objective: tuple[str, str
     matter, per-replica throughput."""
     metric, sense = objective
     dims = [(metric, sense == "minimize")]
-    dims += [(m, True) for m in TIE_BREAKERS if m != metric]
+    dims += [(m, s == "minimize") for m, s in TIE_BREAKERS if m != metric]
     for rate in RATES:
         if metric != rate and any(c.metric.value == rate for c in constraints):
             dims.append((rate, False))
@@ -99,15 +99,39 @@ def front_mask(grid: Grid, mask: np.ndarray, objective: tuple[str, str], replica
 
 
 def pareto_mask(grid: Grid, mask: np.ndarray, constraints: list[Constraint], objective: tuple[str, str],
-                replicas: np.ndarray, per_device: bool = False, rates_per_replica: bool = True) -> np.ndarray:
+                replicas: np.ndarray, per_device: bool = False, rates_per_replica: bool = True,
+                tolerance: float = 0.0) -> np.ndarray:
     """The cells of ``mask`` that no other cell of ``mask`` dominates; with ``per_device``,
     only cells of the same device compete, so every device keeps its best configurations
     (runner-ups on other devices need them). Rates count per replica unless
-    ``rates_per_replica`` is false (an inventory filled with replicas: the deployment's rate)."""
+    ``rates_per_replica`` is false (an inventory filled with replicas: the deployment's rate).
+
+    The model's accuracy is a dimension only among the cells within ``tolerance`` of the best
+    objective, the cells the chooser's accuracy level decides among: on every cell it kept every
+    model that trades accuracy against latency (378 rows instead of 72 for "lowest power, classify
+    images in 10ms"). The plan is exact; a runner-up on another device is its best on the other
+    levels, and on the model's accuracy where its objective ties exactly with another cell's."""
     dims = relevant_dimensions(constraints, objective)
-    if not per_device:
-        return _pareto(grid, mask, dims, replicas, rates_per_replica=rates_per_replica)
-    return _pareto(grid, mask, dims, replicas, groups=grid.configs.device, rates_per_replica=rates_per_replica)
+    own = [d for d in dims if d[0] != "model_accuracy"]
+    groups = grid.configs.device if per_device else None
+    front = _pareto(grid, mask, own, replicas, groups=groups, rates_per_replica=rates_per_replica)
+    if len(own) == len(dims) or not mask.any():
+        return front
+    band = mask & _within(grid, mask, objective, replicas, rates_per_replica, tolerance)
+    return front | _pareto(grid, band, dims, replicas, groups=groups, rates_per_replica=rates_per_replica)
+
+
+def _within(grid: Grid, mask: np.ndarray, objective: tuple[str, str], replicas: np.ndarray, rates_per_replica: bool,
+            tolerance: float) -> np.ndarray:
+    """The cells whose objective is within ``tolerance`` of the best of ``mask`` (with a little
+    slack, so that the chooser's rounding to integers never leaves out a cell it ties)."""
+    metric, sense = objective
+    values = deployment_grid(grid, metric, replicas, rates_per_replica and metric in RATES)
+    values = np.where(np.isnan(values), np.inf, values if sense == "minimize" else -values)
+    best = values[mask].min()
+    if not np.isfinite(best):
+        return mask
+    return values <= best + (tolerance + 1e-6) * abs(best) + 1e-6
 
 
 def _pareto(grid: Grid, mask: np.ndarray, dims: list[tuple[str, bool]], replicas: np.ndarray,
