@@ -266,3 +266,19 @@ def test_int4_is_weight_only_arithmetic_in_fp16():
     assert ada4.ttft_ms > 0.8 * ada16.ttft_ms  # the 4090's int4 tensor cores do not serve W4A16
     one = plan("gpt-oss-120b on one H100, 30 concurrent users", offline=True, record=False)
     assert one.choice.precision == "int4" and one.choice.replicas * one.choice.devices_per_replica == 1
+
+
+@pytest.mark.parametrize(("model", "device", "precision", "batch", "published_s", "source"), [
+    # alexeigor/sd-benchmarks: SD 1.5, 512x512, 50 steps, batch 1, TensorRT 8.6.1 fp16
+    ("stable-diffusion-v1", "nvidia-a100-sxm-40gb", "fp16", 1, 0.98, "https://github.com/alexeigor/sd-benchmarks"),
+    ("stable-diffusion-v1", "nvidia-geforce-rtx-4090", "fp16", 1, 0.745, "https://github.com/alexeigor/sd-benchmarks"),
+    # MLPerf Inference v4.0 SDXL Offline, 1 x H100-SXM-80GB, INT8 UNet: 1.64178 samples/s
+    ("stable-diffusion-xl-base", "nvidia-h100-sxm-80gb", "int8", 8, 1 / 1.64178,
+     "https://github.com/mlcommons/inference_results_v4.0/tree/main/closed/NVIDIA/results/DGX-H100_H100-SXM-80GBx1_TRT"),
+])
+def test_an_image_costs_every_guided_denoising_step(model, device, precision, batch, published_s, source):
+    """Classifier-free guidance runs the UNet twice a step: a diffusion model's FLOPs per image are
+    steps x 2 passes + the VAE decoder, and the predictions land within 2x of published seconds
+    per image (they were 7-28x fast when one pass a step was counted)."""
+    predicted_s = 1 / estimate(model, device, precision, batch).throughput_rps
+    assert 0.5 <= predicted_s / published_s <= 2.0, (predicted_s, published_s, source)
