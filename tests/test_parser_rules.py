@@ -1077,3 +1077,26 @@ def test_a_family_whose_catalog_models_do_another_task_is_not_planned_for_this_o
 def test_short_objective_wordings_are_read(text, metric):
     objective = parse(text, offline=True).objective
     assert objective is not None and (objective.metric.value, objective.sense.value) == (metric, "minimize")
+
+
+@pytest.mark.parametrize("text, rate", [
+    ("Hailo-8上跑yolov8s，60帧，功耗2瓦以内", 60.0),
+    ("人脸检测，100路视频，每路10帧，私有云部署", 10.0),
+    ("目标检测，每5帧检测一次", None),  # every fifth frame: no rate
+    ("处理10万帧视频，目标检测", None),  # a job's frames, not a camera's rate
+])
+def test_frames_with_no_period_are_a_cameras_frame_rate(text, rate):
+    intent = parse(text, offline=True)
+    assert intent.task.value == "object-detection" or rate is not None
+    found = [c.value for c in intent.constraints if c.metric.value == "throughput"]
+    assert found == ([rate] if rate is not None else [])
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("people detection (yolo11s) 40 stores x 8 cams x 10 fps, no public cloud", "40 stores"),
+    ("face recognition for access control, 200 doors, 1 fps each, on-prem", "200 doors"),
+    ("在40家门店部署人流检测，每家8个摄像头，每路10帧", "40家门店"),
+])
+def test_a_count_of_sites_or_sources_beside_a_rate_is_warned_about(text, quoted):
+    warnings = parse(text, offline=True).warnings
+    assert any(w.startswith(f"'{quoted}': a number of sources is not a load") for w in warnings)

@@ -314,6 +314,8 @@ class QuantityScanner:
                 return Quantity(start, suffix.end(), "throughput", value * g.factors[f"rate:{g.period_of(suffix.group('period'))}"])
             if period := self._cn_period(start):  # 每秒…30帧
                 return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
+            if self._frame_rate(start, m, value):  # 跑60帧, 每路10帧
+                return Quantity(start, m.end(), "throughput", value)
         if g.cn_rate_word.search(text, max(0, start - 6), start) or g.unit_before.search(text, max(0, start - 10), start):
             return Quantity(start, end, "throughput", value)  # 帧率30, QPS 2000
         return Quantity(start, end, "bare", value)
@@ -405,6 +407,13 @@ class QuantityScanner:
             return None
         word = found.groupdict().get("word") or "token"
         return self.g.token_price_factor(found.group("count"), found.group("scale"), word)
+
+    def _frame_rate(self, start: int, item: re.Match, value: float) -> bool:
+        """Frames with no period are a frame rate when the count is a camera's (跑60帧, 每路10帧);
+        "每5帧" (every fifth frame) and larger counts (处理10万帧, a job's frames) are not."""
+        frames = self.g.lexicon["cn_frame_rate"]
+        return (item.group(0).strip() == frames["unit"] and value <= frames["at_most"]
+                and self.text[max(0, start - 1):start] != "每")
 
     def _cn_period(self, start: int) -> str | None:
         """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元; a budget may

@@ -27,7 +27,7 @@ from intent.parser.text import CLAUSE_BREAK, Workspace
 CLOUD_REGION = re.compile(r"(?<![a-z0-9])(?:us|eu|ap|sa|ca|me|af|cn|il|mx)-(?:east|west|north|south|central|"
                           r"northeast|southeast|northwest|southwest)-\d(?![a-z0-9])")
 #: The word after a count, and the one after that: "50 users", "50 internal users", "50个用户".
-COUNTED = re.compile(r"\s*(?:个|位|名)?\s*([a-z-]+|用户|人|路摄像头|摄像头|路视频|路|副本|实例)(?:\s+([a-z]+|用户|人))?")
+COUNTED = re.compile(r"\s*(?:个|位|名|家)?\s*([a-z-]+|用户|人|路摄像头|摄像头|路视频|路|门店|副本|实例)(?:\s+([a-z]+|用户|人))?")
 #: Counts that are no load (lexicon list of nouns, why), each quoted up to its noun.
 COUNTS_THAT_ARE_NO_LOAD = (
     ("people_nouns", "a number of users is not a load; give requests per second or concurrent users to plan for it"),
