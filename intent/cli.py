@@ -236,13 +236,26 @@ def _report(exc: Exception) -> int:
     return EXIT_CODES.get(getattr(exc, "code", ""), 1)
 
 
+def _with_pasted_lists(argv: list[str]) -> list[str]:
+    """A request pasted as a bullet list ("- task: object detection\n- objective: min power") starts
+    with a dash, which the option parser took for an unknown option ("No such option: - "). A word
+    that starts with a dash and then a space is no option: it moves to the end, after "--", so it is
+    read as text and the options after it still as options."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return argv
+        if len(arg) > 1 and arg[0] == "-" and arg[1].isspace():
+            return [*argv[:i], *argv[i + 1:], "--", arg]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning known errors into one line and an exit code."""
     from planner.solve.cpsat import defer_pandas
 
     defer_pandas()  # a CLI process runs no one else's threads (see planner.solve.cpsat)
     try:
-        code = app(args=argv, standalone_mode=False)  # a typer.Exit(code) comes back as its code
+        code = app(args=_with_pasted_lists(sys.argv[1:] if argv is None else argv), standalone_mode=False)  # a typer.Exit(code) comes back as its code
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:

@@ -189,3 +189,12 @@ def test_catalog_tables_show_text_from_the_data_as_written(tmp_path):
                           env={"COLUMNS": "250"})
     assert shown.exit_code == 0, shown.output
     assert "the [bold] table of the paper [1]" in shown.stdout
+
+
+def test_a_request_pasted_as_a_bullet_list_is_read_as_text(capsys):
+    """'- task: ...' starts with a dash: it was taken for an unknown option ("No such option: - ")."""
+    spec = "- task: object detection\n- objective: min power\n- throughput: 500 fps"
+    assert main(["parse", spec, "--json"]) == 0
+    parsed = json.loads(capsys.readouterr().out)
+    assert parsed["task"] == "object-detection" and parsed["objective"]["metric"] == "power"
+    assert main(["parse", "--json", "--", spec]) == 0  # an explicit "--" still works
