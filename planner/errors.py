@@ -39,4 +39,7 @@ class InfeasibleError(PlanningError):
     def __init__(self, message: str, report):
         super().__init__(message)
         self.report = report
-        self.hint = "relax one of the conflicting constraints; the best reachable values are listed"
+        self.hint = ("relax one of the conflicting constraints; the best reachable values are listed"
+                     if getattr(report, "conflicts", None) else
+                     "no configuration is left by the choices listed (hardware, precision, placement, model floor): "
+                     "drop or change one of them")

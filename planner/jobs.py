@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hardware import Catalog, Device, Inventory, ModelVariant
-from intent.schema import Intent, Metric
+from intent.schema import Constraint, Intent, Metric
 from planner.errors import InfeasibleError, MissingDatasetError, MissingTaskError, PlanningError
 from planner.perf.cost import hourly_cost
 from planner.perf.factors import PerfFactors, load_factors, training_runtime_for
@@ -26,7 +26,7 @@ from planner.perf.roofline import figure_or_nan, nan_to_none
 from planner.search.candidates import PlacementRule, hardware_allows
 from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
 from planner.solve.cpsat import cp_model
-from planner.solve.explain import InfeasibilityReport
+from planner.solve.explain import Conflict, InfeasibilityReport
 
 JOB_FIELDS = {"cost": "job_cost_usd", "latency": "hours", "energy": "energy_kwh", "power": "power_w",
               "accuracy": "accuracy", "job_cost": "job_cost_usd", "job_time": "hours"}
@@ -208,16 +208,36 @@ JOB_BOUNDS = {Metric.COST: "cost_per_hour", Metric.POWER: "power_w", Metric.MEMO
               Metric.ACCURACY: "accuracy", Metric.JOB_TIME: "hours", Metric.JOB_COST: "job_cost_usd"}
 
 
-def meets_bounds(row: TrainingRow, intent: Intent) -> bool:
+def meets_bounds(row: TrainingRow, intent: Intent, skip: Constraint | None = None) -> bool:
+    """Whether a row meets every job bound of the request (but ``skip``)."""
     for c in intent.constraints:
-        if c.metric not in JOB_BOUNDS:
+        if c.metric not in JOB_BOUNDS or c is skip:
             continue
-        value = getattr(row, JOB_BOUNDS[c.metric])
-        if c.per_device and value is not None and c.metric == Metric.POWER:
-            value = value / row.devices  # "8 GPUs at most 300 W each": each device's (memory_gb is already one's)
+        value = _bounded_value(row, c)
         if value is None or (value > c.value if c.op == "<=" else value < c.value):
             return False
     return True
+
+
+def _bounded_value(row: TrainingRow, c: Constraint) -> float | None:
+    value = getattr(row, JOB_BOUNDS[c.metric])
+    if c.per_device and value is not None and c.metric == Metric.POWER:
+        value = value / row.devices  # "8 GPUs at most 300 W each": each device's (memory_gb is already one's)
+    return value
+
+
+def job_conflicts(rows: list[TrainingRow], intent: Intent) -> list[Conflict]:
+    """Each job bound with the best value reachable while the others hold (or, when nothing meets
+    the others, by any row), as an infeasible inference request lists them."""
+    out = []
+    for c in intent.constraints:
+        if c.metric not in JOB_BOUNDS:
+            continue
+        pool = [r for r in rows if meets_bounds(r, intent, skip=c)]
+        values = [v for v in (_bounded_value(r, c) for r in (pool or rows)) if v is not None]
+        best = (min(values) if c.op == "<=" else max(values)) if values else None
+        out.append(Conflict(constraint=c, best_reachable=best, alone=not pool))
+    return out
 
 
 def unplanned_bounds(intent: Intent) -> list[str]:
@@ -246,7 +266,7 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
         bounds = ", ".join(c.describe() for c in intent.constraints) or "the request"
         raise InfeasibleError(f"no training configuration meets {bounds}",
                               InfeasibilityReport(reason=f"no training configuration meets {bounds}",
-                                                  candidates=len(rows)))
+                                                  conflicts=job_conflicts(rows, intent), candidates=len(rows)))
     metric, sense = ((intent.objective.metric.value, intent.objective.sense.value) if intent.objective
                      and intent.objective.metric.value in JOB_FIELDS else default_job_objective(intent))
     levels = [(JOB_FIELDS[metric], sense)] + [(f, "minimize") for f in ("hours", "energy_kwh") if f != JOB_FIELDS[metric]]

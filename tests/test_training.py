@@ -8,7 +8,7 @@ from k8s_check import validate
 from hardware import load_catalog
 from intent import parse, plan
 from intent.export import kubernetes_manifests
-from planner import MissingTaskError
+from planner import InfeasibleError, MissingTaskError
 from planner.jobs import meets_bounds, setup, training_rows
 from planner.perf.factors import load_factors
 
@@ -133,3 +133,21 @@ def test_training_from_scratch_defaults_to_the_imagenet_schedule_and_fine_tuning
     assert scratch.epochs == 90 and "torchvision" in scratch.assumptions[0]
     tuned = setup(parse("fine-tune BERT-base on 100k labelled sentences for sentiment", offline=True), load_factors())
     assert tuned.epochs == 3
+
+
+def test_an_infeasible_job_lists_the_best_reachable_value_of_each_bound():
+    """It said "the best reachable values are listed" and listed none."""
+    with pytest.raises(InfeasibleError) as info:
+        plan("fine-tune llama-3-8b on 1M samples, budget $300, within 2 days", offline=True)
+    conflicts = {c.constraint.metric.value: c for c in info.value.report.conflicts}
+    assert set(conflicts) == {"job_cost", "job_time"}
+    assert conflicts["job_cost"].best_reachable > 300 and conflicts["job_time"].best_reachable > 48
+    lines = info.value.report.lines()
+    assert any(line.startswith("job_cost <= $300: the best reachable while the others hold is") for line in lines)
+    assert "best reachable values are listed" in info.value.hint
+
+
+def test_a_request_that_leaves_no_configuration_does_not_promise_reachable_values():
+    with pytest.raises(InfeasibleError) as info:
+        plan("classify images in 5 ms on a Huawei Ascend 310, fp64 only", offline=True)
+    assert not info.value.report.conflicts and "best reachable" not in info.value.hint
