@@ -42,6 +42,9 @@ class RequestDefaults:
     #: with no objective stated, the share of the lowest cost within which plans count as equal
     #: (None: the solver's own tolerance)
     objective_tolerance: float | None = None
+    #: the placements planned when the request names none and nothing in it points to the edge
+    #: (None: every placement a device offers)
+    placements: tuple[str, ...] | None = None
 
     def keeps(self, model: ModelVariant) -> bool:
         """Whether a model passes the quality floor (every model does without one)."""
@@ -71,7 +74,33 @@ def request_defaults(intent: Intent) -> RequestDefaults:
     gain = load_serving().min_time_gain_per_doubling if objective is not None and objective.sense == Sense.MINIMIZE \
         and objective.metric in TIME_BOUNDS else None
     tolerance = load_serving().default_objective_tolerance if objective is None else None
-    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance)
+    placements = _datacenter_placements(intent)
+    if placements is not None:
+        assumptions.append(f"nothing in the request says where it runs or points to the edge (a power or energy bound "
+                           f"or objective, an edge device named): planned on datacenter devices "
+                           f"({' or '.join(placements)}), without consumer parts, whose licence allows no datacenter "
+                           f"deployment; say 'at the edge' or name a board or card to plan it, or {HOW_TO_CHANGE}")
+    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements)
+
+
+#: Where a request with no placement of its own runs: a service or a job for someone who names
+#: no board runs in a datacenter or a cloud, as an expert would plan it ("embedding API at 5000
+#: QPS" was planned on 6 Jetson Orin Nano, "embed 20M documents by tomorrow" on one). The edge is
+#: planned when the request points to it: a power or energy bound or objective, or a device named.
+DATACENTER_PLACEMENTS = ("cloud", "on-prem")
+EDGE_METRICS = (Metric.POWER, Metric.ENERGY)
+
+
+def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
+    """The placements of a request that states none and does not point to the edge, else None."""
+    if intent.deployment is not None or intent.hardware.include:
+        return None
+    objective = intent.objective
+    if objective is not None and objective.metric in EDGE_METRICS:
+        return None
+    if any(c.metric in EDGE_METRICS for c in intent.constraints):
+        return None
+    return DATACENTER_PLACEMENTS
 
 
 def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: int | None, max_replicas: int,

@@ -93,7 +93,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
           inventory: Inventory | None, alternatives: int, pareto: bool, defaults: RequestDefaults) -> PlanningResult:
     settings = settings or SolverSettings()
     candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
-                                  keep_model=defaults.keeps if defaults.floor is not None else None)
+                                  keep_model=defaults.keeps if defaults.floor is not None else None,
+                                  default_placements=None if inventory is not None else defaults.placements)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
@@ -105,6 +106,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     fill = fills_inventory(inventory, objective)
     if fill:
         replicas = np.maximum(replicas, grid.replica_caps(settings.max_replicas))
+    rate = stated_rate(intent.constraints)
+    if rate is not None and not fill:
+        grid.at_rate(rate, replicas)
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
     mix = best_mix(candidates.cells(mix_cells(grid, intent.constraints, concurrency)), intent, inventory, settings) \
         if wants_mix(intent, inventory, objective) else None
@@ -164,6 +168,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(f"{solution.replicas} edge boards serve the load together, since nothing in the request says "
                            "where it runs; say 'in the cloud' or 'on-prem' to plan it on datacenter devices")
     assumptions += _load_note(intent, row, solution.replicas)
+    assumptions += _rate_power_note(intent, row, solution.replicas)
     if any(c.metric.value == "cost" or (c.metric.value == "power" and not c.per_device) for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     assumptions += [f"the power bound ({c.describe()}) applies to each device, as stated ('per card')"
@@ -304,6 +309,22 @@ def _require_known_objective(grid, feasible_cells, objective) -> None:
                   f"{metric} ({', '.join(devices[:4])}{' …' if len(devices) > 4 else ''})")
         hint = "give prices in an inventory (--inventory, usd_per_hour)" if metric == "cost" else "drop that preference"
         raise InfeasibleError(f"{reason}; {hint}", InfeasibilityReport(reason=reason))
+
+
+def stated_rate(constraints) -> float | None:
+    """The request rate a request states (a throughput floor in requests/s), or None."""
+    floors = [c.value for c in constraints if c.metric == Metric.THROUGHPUT and c.op == ">=" and c.value > 0]
+    return max(floors) if floors else None
+
+
+def _rate_power_note(intent: Intent, row: Estimate, replicas: int) -> list[str]:
+    """What the power figure is at a stated rate: each replica busy a share of the time."""
+    rate = stated_rate(intent.constraints)
+    if rate is None or row.tpot_ms is not None or not row.throughput_rps:
+        return []
+    busy = min(1.0, rate / (replicas * row.throughput_rps))
+    return [f"power is drawn at the stated {rate:g} requests/s: each replica is busy {busy:.0%} of the time "
+            f"and idles the rest"]
 
 
 def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:

@@ -136,7 +136,7 @@ def test_make_it_cheaper_names_what_stops_it_and_what_relaxing_costs():
     chinese = chat.answer("便宜一点").text
     assert "已是满足需求的最便宜方案" in chinese and "约束 latency <= 50 ms：去掉它" in chinese
     named = ChatSession(offline=True)
-    named.answer("cheapest way to classify images in 10 ms on NVIDIA")
+    named.answer("cheapest way to classify images in 10 ms on NVIDIA, at the edge")
     assert "- the hardware choice (nvidia): without it," in named.answer("make it cheaper").text
 
 

@@ -16,7 +16,7 @@ from intent.cli import main
 from intent.export import ExportError, dump_yaml, kubernetes_manifests, triton_config
 
 REQUESTS = [
-    "cheapest way to serve llama 3 8b at 50 req/s",        # vLLM, several replicas, a model without a hub id
+    "cheapest way to serve llama 3 8b at 50 req/s, on-prem",  # vLLM, several replicas, a model without a hub id
     "classify images in 10 ms on an NVIDIA L4, HIPAA",     # Triton; compliance: TLS volume, encrypted cache
     "detect objects on Intel CPUs",                         # OpenVINO Model Server, no accelerator resource
     "chatbot on an AMD MI300X",                             # vLLM's ROCm build, amd.com/gpu
@@ -184,7 +184,7 @@ def test_triton_configuration_for_triton_plans_only(catalog):
 
 
 def test_yaml_is_plain_without_anchors(catalog):
-    objects = kubernetes_manifests(plan("cheapest way to serve llama 3 8b at 50 req/s", offline=True, record=False),
+    objects = kubernetes_manifests(plan("cheapest way to serve llama 3 8b at 50 req/s, on-prem", offline=True, record=False),
                                    catalog)
     shared = {"a": 1}
     text = dump_yaml([*objects, {"apiVersion": "v1", "kind": "List", "x": shared, "y": shared}])

@@ -24,8 +24,10 @@ def test_geforce_parts_carry_the_licence_flag_with_its_source():
 
 
 def test_without_production_words_the_cheapest_plan_may_be_a_geforce_part():
-    # The baseline the rule changes: nothing in the request says it is a production service.
-    assert plan(SERVE, offline=True, record=False).choice.device_id == "nvidia-geforce-rtx-4090"
+    # The baseline the rule changes: nothing in the request says it is a production service, and
+    # it says where it runs (with nothing said, datacenter devices are planned, GeForce left out).
+    assert plan(f"{SERVE}, on-prem", offline=True, record=False).choice.device_id == "nvidia-geforce-rtx-4090"
+    assert plan(SERVE, offline=True, record=False).choice.device_id != "nvidia-geforce-rtx-4090"
 
 
 @pytest.mark.parametrize("request_text", [

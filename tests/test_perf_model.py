@@ -282,3 +282,20 @@ def test_an_image_costs_every_guided_denoising_step(model, device, precision, ba
     per image (they were 7-28x fast when one pass a step was counted)."""
     predicted_s = 1 / estimate(model, device, precision, batch).throughput_rps
     assert 0.5 <= predicted_s / published_s <= 2.0, (predicted_s, published_s, source)
+
+
+def test_power_at_a_stated_rate_is_idle_plus_the_busy_share():
+    """A replica serving 2 frames/s on a device that does 345 is idle most of the time: its draw
+    is idle + (busy - idle) x 2 / 345, not the busy draw (it was 6.67 W at 2 fps and at 30)."""
+    slow, fast = (plan(f"yolov8n on a Jetson Orin Nano at {fps} fps", offline=True) for fps in (2, 30))
+    flat_out = plan("yolov8n on a Jetson Orin Nano", offline=True)
+    assert {(p.choice.model_id, p.choice.device_id) for p in (slow, fast, flat_out)} == {
+        ("yolov8n", "nvidia-jetson-orin-nano-8gb")}
+    assert slow.metrics.power_w < fast.metrics.power_w < flat_out.metrics.power_w
+    busy = 30 / (fast.choice.replicas * fast.metrics.throughput_rps)
+    assert any(f"busy {busy:.0%} of the time" in a for a in fast.assumptions)
+    grid = Grid([Config(load_catalog().model("yolov8n"), load_catalog().device("nvidia-jetson-orin-nano-8gb"),
+                        "int8", "edge")], [1], load_factors())
+    busy_w, idle_w = float(grid.power_w[0, 0]), float(grid.idle_w[0, 0])
+    share = grid.at_rate(30.0, np.ones((1, 1)))[0, 0]
+    assert float(grid.power_w[0, 0]) == pytest.approx(idle_w + (busy_w - idle_w) * share)

@@ -23,7 +23,7 @@ def brute_force_best(text: str, catalog) -> float:
     intent = defaults.applied(parse(text, offline=True))
     metric, sense = intent.objective.metric.value, intent.objective.sense.value
     best = None
-    for row in build_candidates(intent, catalog, keep_model=defaults.keeps).rows:
+    for row in build_candidates(intent, catalog, keep_model=defaults.keeps, default_placements=defaults.placements).rows:
         replicas = replicas_needed(row, intent.constraints, MAX_REPLICAS)
         if replicas > MAX_REPLICAS:
             continue
@@ -312,10 +312,18 @@ def test_a_device_whose_runtime_runs_no_generator_is_never_a_candidate_for_one()
         plan("chatbot on a Hailo-8", offline=True, record=False)
 
 
-def test_a_load_served_by_many_edge_boards_says_how_to_plan_it_in_a_datacenter():
-    edge = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms", offline=True, record=False)
-    assert edge.choice.placement == "edge" and edge.choice.replicas > 1  # cheapest: a rack of small boards
-    assert any(f"{edge.choice.replicas} edge boards serve the load together" in a for a in edge.assumptions)
-    on_prem = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms, on-prem", offline=True, record=False)
-    assert on_prem.choice.placement == "on-prem"
-    assert not any("edge boards" in a for a in on_prem.assumptions)
+def test_a_service_that_says_nothing_of_the_edge_runs_in_a_datacenter(catalog):
+    """A service or job for someone who names no board is planned on datacenter devices, as an
+    expert would: 10k messages/s was planned on a rack of Jetson boards, an embedding API on six."""
+    service = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms", offline=True, record=False)
+    assert service.choice.placement in ("cloud", "on-prem")
+    device = catalog.device(service.choice.device_id)
+    assert device.datacenter_use is None or device.datacenter_use.value  # no consumer part unless named
+    assert any(a.startswith("nothing in the request says where it runs") for a in service.assumptions)
+    boards = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms, minimize power", offline=True, record=False)
+    assert boards.choice.placement == "edge" and boards.choice.replicas > 1  # a power objective points to the edge
+    assert any(f"{boards.choice.replicas} edge boards serve the load together" in a for a in boards.assumptions)
+    named = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms, on an RTX 4090", offline=True, record=False)
+    assert named.choice.device_id == "nvidia-geforce-rtx-4090"
+    unbound = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms", offline=True, record=False, defaults=False)
+    assert unbound.choice.placement == "edge"  # --no-defaults: every placement, the cheapest a rack of boards

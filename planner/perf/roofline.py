@@ -252,6 +252,8 @@ class Grid:
         self.latency_ms = predicted["latency_ms"]
         self.throughput_rps = predicted["throughput_rps"]
         self.power_w = predicted["power_w"]
+        # What a replica draws with no work: the busy draw is this plus the step's dynamic share.
+        self.idle_w = power.power_at_load(c["idle"], c["tdp"], 0.0, f.idle_fraction_of_tdp) * c["shards"]
         self.ttft_ms = predicted["ttft_ms"]
         self.tpot_ms = predicted["tpot_ms"]
         self.memory_gb = predicted["memory_gb"]
@@ -422,6 +424,18 @@ class Grid:
         settings = cost.load_cost_settings()
         return _blockwise(len(t), lambda rows: {"cost": cost.hourly_cost(
             power_w=self.power_w[rows], settings=settings, **{name: v[rows] for name, v in prices.items()})})["cost"]
+
+    def at_rate(self, rate_rps: float, replicas: np.ndarray) -> np.ndarray:
+        """Draw each replica's power at a stated request rate rather than flat out: ``replicas``
+        (G x B) share ``rate_rps``, so each is busy ``rate / (replicas x throughput)`` of the time
+        and idles the rest (a single-pass model; a served LLM's replicas keep their slot model).
+        Cost follows the power (electricity). Returns each cell's busy share."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            busy = np.clip(rate_rps / (replicas * self.throughput_rps), 0.0, 1.0)
+        busy = np.where(self.autoregressive | np.isnan(busy), 1.0, busy)
+        self.power_w = self.idle_w + (self.power_w - self.idle_w) * busy
+        self.cost_usd_per_hour = np.where(self.autoregressive, self.cost_usd_per_hour, self._cost())
+        return busy
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""

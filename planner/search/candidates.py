@@ -99,9 +99,11 @@ Pool = tuple[Device, "InventoryItem | None", list[str]]
 def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
                      factors: PerfFactors | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
                      inventory: Inventory | None = None,
-                     keep_model: Callable[[ModelVariant], bool] | None = None) -> CandidateSet:
+                     keep_model: Callable[[ModelVariant], bool] | None = None,
+                     default_placements: tuple[str, ...] | None = None) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
-    prices and counts; with ``keep_model`` (a quality floor), only the models it keeps."""
+    prices and counts; with ``keep_model`` (a quality floor), only the models it keeps; with
+    ``default_placements`` (where the request names none), only devices at those."""
     factors = factors or load_factors()
     models = intent_models(intent, catalog)
     excluded: Counter = Counter()
@@ -120,6 +122,17 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
             excluded[f"hardware: {reason}"] += 1
             continue
         offered = [item.placement] if item else [p.value for p in device.placements]
+        if default_placements is not None and not item:
+            kept = [p for p in offered if p in default_placements]
+            if not kept:
+                excluded[f"placement (a default): {offered[0]} device, and the request says nothing of the edge; "
+                         f"say 'at the edge' or name the device"] += 1
+                continue
+            if device.datacenter_use is not None and not device.datacenter_use.value:
+                excluded["placement (a default): a consumer part whose licence allows no datacenter deployment; "
+                         "name it to plan it"] += 1
+                continue
+            offered = kept
         placements = allowed_placements(device, offered, intent, rules, excluded)
         if placements:
             pools.append((device, item, placements))
