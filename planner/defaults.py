@@ -140,7 +140,7 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     whole-request latency or a job bound takes them all away."""
     slo = _level(task, intent.workload.prompt_tokens)
     stated = {c.metric for c in intent.constraints}
-    if slo is None or Metric.LATENCY in stated or stated & JOB_METRICS:
+    if slo is None or Metric.LATENCY in stated or stated & JOB_METRICS or _asks_most_throughput(intent):
         return [], []
     levels = [(m, v) for m, v in slo.bounds() if Metric(m) not in stated]
     if not levels:
@@ -151,6 +151,15 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     kept = " (the request states the rest)" if len(levels) < len(slo.bounds()) else ""
     note = f"default service level for interactive {task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
     return bounds, [note]
+
+
+def _asks_most_throughput(intent: Intent) -> bool:
+    """A rate objective ("max throughput on one L4") asks what the devices do flat out, as MLPerf's
+    Offline scenario measures it: no user waits on a reply, so no interactive level is added (it
+    capped Llama 3.1 8B on an L4 at batch 4 and 103 tokens/s)."""
+    objective = intent.objective
+    return objective is not None and objective.sense == Sense.MAXIMIZE and \
+        objective.metric in (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT)
 
 
 def _level(task: str, prompt_tokens: int | None):

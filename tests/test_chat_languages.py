@@ -122,9 +122,9 @@ def test_why_not_a_single_device_plans_that_configuration(llama):
 
 
 def test_why_not_a_device_that_cannot_hold_the_model_says_why(llama):
-    answer = llama.answer("why not the L4?").text
-    assert answer.startswith("nvidia-l4 cannot meet this request")
-    assert "nvidia-l4 has 24 GB" in answer and "hardware: not" not in answer
+    answer = llama.answer("why not the RTX 4090?").text  # 24 GB and no group to shard over
+    assert answer.startswith("nvidia-geforce-rtx-4090 cannot meet this request")
+    assert "nvidia-geforce-rtx-4090 has 24 GB" in answer and "hardware: not" not in answer
 
 
 def test_make_it_cheaper_names_what_stops_it_and_what_relaxing_costs():

@@ -399,12 +399,12 @@ def test_a_plan_near_its_capacity_says_requests_queue():
 
 def test_a_served_llm_near_its_capacity_waits_for_a_slot_not_for_a_batch():
     """Continuous batching starts a request as soon as one of the replicas' sequence slots frees:
-    at 94% of the capacity of 8 replicas x 128 slots the p99 wait is nil (Erlang C over 1,024
+    at about 90% of the capacity of 8 replicas x 128 slots the p99 wait is nil (Erlang C over 1,024
     slots), where a batch-filling queue predicted 134 s. The wait counts in TTFT, which the
     default TTFT bound holds, so the plan names no queue."""
     loaded = served_plan("Text generation that fits within 80 GB of memory and handles 60,000 requests per minute.")
     m = loaded.metrics
-    assert 1000 / m.throughput_rps > 0.9
+    assert 1000 / m.throughput_rps > 0.85
     output = 256  # the documented default request shape
     assert m.latency_ms == pytest.approx(m.ttft_ms + (output - 1) * m.tpot_ms, rel=1e-6)
     assert m.latency_ms < 2 * 1000  # seconds, not minutes
@@ -488,3 +488,51 @@ def test_a_p99_bound_at_a_rate_takes_more_replicas_when_the_fewest_queue_too_lon
                   offline=True, record=False)
     assert result.metrics.latency_ms <= 5.0 and result.choice.replicas >= 3
     assert result.metrics.throughput_rps >= 2000 - 1e-6
+
+
+def test_a_throughput_objective_gets_no_interactive_service_level():
+    """'max throughput on one L4' asks what it does flat out (MLPerf's Offline scenario): the default
+    TPOT capped it at batch 4 and 103 tokens/s."""
+    result = served_plan("what's the max throughput I can get for llama 3.1 8b int8 on a single L4?")
+    assert not any(c.constraint.source == "default" for c in result.constraints)
+    assert not any(a.startswith("default service level") for a in result.assumptions)
+    capped = served_plan("llama 3.1 8b int8 on a single L4, as many tokens per second as possible, TPOT under 40 ms")
+    assert result.metrics.tokens_per_s > 2 * capped.metrics.tokens_per_s
+
+
+def test_every_tensor_parallel_step_waits_for_its_all_reduces(catalog):
+    """Two all-reduces a layer, each with a fixed wait (NVLink ~10 us, PCIe ~25 us): a 1.5B Whisper
+    was planned on 8 A100 in TP8 at 0.4 ms a token for 'lowest latency'."""
+    from planner.perf.configs import Config
+    from planner.perf.factors import load_factors
+    from planner.perf.roofline import Grid
+
+    f = load_factors()
+    model, h100 = catalog.model("llama-3-8b"), catalog.device("nvidia-h100-sxm-80gb")
+    layers = model.architecture.layers
+    tpot = {n: float(Grid([Config(model, h100, "fp8", "cloud", shards=n)], [1], f).tpot_ms[0, 0]) for n in (1, 8)}
+    assert tpot[8] > 2 * layers * f.all_reduce_s(h100) * 1000  # at least the waits
+    assert tpot[8] > tpot[1] / 8  # far from linear scaling
+    assert f.all_reduce_s(catalog.device("nvidia-l40s")) > f.all_reduce_s(h100)  # PCIe waits longer
+    whisper = served_plan("whisper large-v3 on an A100, lowest latency")
+    assert whisper.choice.shards * whisper.choice.replicas == 1
+    # With the waits, 3 x TP4 serve 10 req/s of Llama 3.3 70B (2k in, 500 out) where 2 x TP8 took 16 H100.
+    layout = served_plan("Llama 3.3 70B in fp8 on H100s, 2k prompt / 500 output, 10 req/s, cheapest TP layout")
+    assert layout.choice.tensor_parallel * layout.choice.replicas <= 12
+
+
+def test_pcie_gpus_shard_a_model_one_cannot_hold():
+    """L40S, L4 and T4 have no NVLink: vLLM still runs tensor parallel over PCIe (8 of them in an
+    AWS g6e/g6/g4dn instance), so 70B at int4 on 2 L40S takes both."""
+    two = served_plan("llama 3.1 70b int4, we have 2x L40S")
+    assert two.choice.device_id == "nvidia-l40s" and two.choice.tensor_parallel == 2
+
+
+def test_a_ttft_bound_at_a_rate_takes_the_replicas_it_needs_beyond_the_rate():
+    """70B at int4 on L4s at 2 req/s was refused: at the fewest replicas the rate needs, the wait for
+    a free sequence slot broke the default TTFT bound; a replica more keeps the wait within it."""
+    text = ("Our product needs a writing assistant: llama 3.1 70b quantized int4, cheapest on A10s or L4s, "
+            "2 rps, outputs 600 tokens")
+    result = served_plan(text)  # it was refused
+    assert result.metrics.ttft_ms <= 450 and result.metrics.tpot_ms <= 40
+    assert result.metrics.throughput_rps >= 2 - 1e-9

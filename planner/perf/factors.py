@@ -51,6 +51,7 @@ class PerfFactors(BaseModel):
     structure_efficiency: dict[str, float] = {}
     architecture_structure_efficiency: dict[str, dict[str, float]] = {}
     bandwidth_efficiency: float
+    all_reduce_latency_us: dict[str, float | str]
     step_overhead_ms: dict[str, float]
     device_overhead_ms: dict[str, float] = {}
     layer_launch_ms: dict[str, float] = {}
@@ -182,6 +183,14 @@ class PerfFactors(BaseModel):
     def bandwidth_share(self, device: Device) -> float:
         """Fraction of the spec-sheet memory bandwidth reached: fitted for a calibrated device, else global."""
         return min(1.0, self.device_bandwidth_efficiency.get(device.id, self.bandwidth_efficiency))
+
+    def all_reduce_s(self, device: Device) -> float:
+        """The fixed time one all-reduce waits on a device's link, seconds (PCIe or a scale-up
+        fabric, by the link's bandwidth; NaN without a link)."""
+        if device.interconnect_gbs is None:
+            return float("nan")
+        pcie = device.interconnect_gbs.value <= float(self.all_reduce_latency_us["pcie_at_most_gbs"])
+        return float(self.all_reduce_latency_us["pcie" if pcie else "scale_up"]) * 1e-6
 
     def compute_precision(self, device: Device, precision: str) -> str | None:
         """The format ``device`` does the arithmetic of ``precision`` in: the precision itself,

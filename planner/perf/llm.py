@@ -71,16 +71,19 @@ def autoregressive(c: dict[str, np.ndarray], b: np.ndarray, memory_time) -> tupl
 
     With beam search each request decodes (and caches) ``beams`` sequences after one prefill.
     Sharded (tensor parallel), each token all-reduces 4 x layers x d_model activations of
-    2 bytes per sequence over the devices' link. TPOT is the mean decode step (at the context
-    of the middle output token); TTFT is the prefill and the first step."""
+    2 bytes per sequence over the devices' link, and each step (and the prefill) waits the link's
+    fixed all-reduce time twice a layer. TPOT is the mean decode step (at the context of the
+    middle output token); TTFT is the prefill and the first step."""
     prompt, output, shards = c["prompt"], c["output"], c["shards"]
     token_flops = 2 * c["active"]
     comm_bytes = 4 * c["layers"] * c["d_model"] * 2 * (shards - 1) / shards
     link = np.where(np.isnan(c["link"]), 1.0, c["link"])
-    comm = np.where(shards > 1, b * comm_bytes / link, 0.0)
+    sharded = shards > 1
+    waits = np.where(sharded, 2 * c["layers"] * np.nan_to_num(c["all_reduce_s"]), 0.0) if sharded.any() else 0.0
+    comm = np.where(sharded, b * comm_bytes / link, 0.0) + waits
     weights = c["params"] * c["bpp"]
     prefill_compute = b * prompt * (token_flops + _attention_flops(c, prompt / 2)) / c["prefill_peak"]
-    prefill = np.maximum(prefill_compute, memory_time(c, weights)) + prompt * comm + c["overhead"]
+    prefill = np.maximum(prefill_compute, memory_time(c, weights)) + prompt * (comm - waits) + waits + c["overhead"]
 
     sequences = b * c["beams"]  # beam search decodes every beam
 

@@ -252,8 +252,7 @@ class Grid:
         self.latency_ms = predicted["latency_ms"]
         self.throughput_rps = predicted["throughput_rps"]
         self.power_w = predicted["power_w"]
-        # What a replica draws with no work: the busy draw is this plus the step's dynamic share.
-        self.idle_w = power.power_at_load(c["idle"], c["tdp"], 0.0, f.idle_fraction_of_tdp) * c["shards"]
+        self._idle_columns = (c["idle"], c["tdp"], c["shards"])  # for idle_w, worked out when asked
         self.ttft_ms = predicted["ttft_ms"]
         self.tpot_ms = predicted["tpot_ms"]
         self.memory_gb = predicted["memory_gb"]
@@ -267,7 +266,9 @@ class Grid:
         self._correct(corrections or {})
         self.energy_j = _blockwise(len(t), lambda rows: {"e": self.power_w[rows] * self.latency_ms[rows] / 1000 / b})["e"]
         self.fits = _blockwise(len(t), lambda rows: {"f": self.memory_gb[rows] <= c["capacity"][rows]})["f"]
-        self.fits &= b <= runtime_batch_caps(t)[:, None]
+        caps = runtime_batch_caps(t)
+        if caps is not None:
+            self.fits &= b <= caps[:, None]
         self.cost_usd_per_hour = self._cost()
         accuracy = np.array([[_accuracy(m, p, f) if m.accuracy else np.nan for p in t.precisions] for m in t.models],
                             dtype=float)
@@ -290,6 +291,7 @@ class Grid:
         device = t.device_columns({
             "chips": lambda d: d.chip_count,
             "link": lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency,
+            "all_reduce_s": f.all_reduce_s,
             "sram": lambda d: figure_or_nan(d.on_chip_memory_mb) * 1e6 / d.chip_count,
             "on_chip_only": on_chip_only,
             "host_link": lambda d: figure_or_nan(d.host_link_gbs) * 1e9,
@@ -321,6 +323,7 @@ class Grid:
             "prefill_peak": raw * np.minimum(1.0, dense * f.prefill_efficiency),
             "bandwidth": modes["bandwidth"] * 1e9 * device["bandwidth_share"] * shards * share,
             "link": np.where(shards > 1, device["link"], np.nan),
+            "all_reduce_s": np.where(shards > 1, device["all_reduce_s"], 0.0),
             "sram": device["sram"],
             "on_chip_only": device["on_chip_only"] > 0,
             "host_link": device["host_link"],
@@ -425,15 +428,24 @@ class Grid:
         return _blockwise(len(t), lambda rows: {"cost": cost.hourly_cost(
             power_w=self.power_w[rows], settings=settings, **{name: v[rows] for name, v in prices.items()})})["cost"]
 
+    @property
+    def idle_w(self) -> np.ndarray:
+        """What a replica draws with no work (G x 1): the busy draw is this plus the step's dynamic share."""
+        idle, tdp, shards = self._idle_columns
+        return power.power_at_load(idle, tdp, 0.0, self.factors.idle_fraction_of_tdp) * shards
+
     def at_rate(self, rate_rps: float, replicas: np.ndarray) -> np.ndarray:
         """Draw each replica's power at a stated request rate rather than flat out: ``replicas``
         (G x B) share ``rate_rps``, so each is busy ``rate / (replicas x throughput)`` of the time
         and idles the rest (a single-pass model; a served LLM's replicas keep their slot model).
         Cost follows the power (electricity). Returns each cell's busy share."""
+        if self.autoregressive.all():
+            return np.ones_like(self.power_w)
         with np.errstate(divide="ignore", invalid="ignore"):
             busy = np.clip(rate_rps / (replicas * self.throughput_rps), 0.0, 1.0)
         busy = np.where(self.autoregressive | np.isnan(busy), 1.0, busy)
-        self.power_w = self.idle_w + (self.power_w - self.idle_w) * busy
+        idle = self.idle_w
+        self.power_w = idle + (self.power_w - idle) * busy
         self.cost_usd_per_hour = np.where(self.autoregressive, self.cost_usd_per_hour, self._cost())
         return busy
 
@@ -756,13 +768,13 @@ def reference_accuracy(model: ModelVariant) -> float | None:
     return figure.value if figure is not None else None
 
 
-def runtime_batch_caps(t: ConfigTable) -> np.ndarray:
-    """The largest batch each configuration's runtime runs (inf where it states none): the Edge
-    TPU compiler maps a batch dimension of 1 only."""
-    caps = np.full(len(t), np.inf)
+def runtime_batch_caps(t: ConfigTable) -> np.ndarray | None:
+    """The largest batch each configuration's runtime runs (inf where it states none; None when no
+    device of the table has a limit): the Edge TPU compiler maps a batch dimension of 1 only."""
     capped = [d for d, device in enumerate(t.devices) if may_cap_batches(device)]
     if not capped:
-        return caps
+        return None
+    caps = np.full(len(t), np.inf)
     rows = np.nonzero(np.isin(t.device, capped))[0]
     pair = t.device[rows].astype(np.int64) * len(t.models) + t.model[rows]
     unique, back = np.unique(pair, return_inverse=True)
@@ -776,6 +788,8 @@ def model_accuracies(models: Sequence[ModelVariant]) -> np.ndarray:
     (ImageNet top-1 for classifiers, COCO mAP for detectors); all NaN where they mix metrics (an
     MMLU score and a GPQA score are not on one scale), so no model is preferred on them."""
     figures = [reference_accuracy(m) for m in models]
+    if len(models) == 1:  # one model is on one scale
+        return np.array([np.nan if figures[0] is None else figures[0]], dtype=float)
     keys = {accuracy_metric_key(m) for m, x in zip(models, figures) if x is not None}
     if len(keys) != 1:
         return np.full(len(models), np.nan)

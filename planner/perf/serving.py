@@ -50,7 +50,7 @@ from hardware.yamlio import packaged_yaml
 from planner.perf import llm
 from planner.perf.configs import ConfigTable
 from planner.perf.factors import PerfFactors
-from planner.perf.roofline import Estimate, Grid, figure_or_nan, on_chip_only
+from planner.perf.roofline import REPLICA_STEPS, Estimate, Grid, figure_or_nan, on_chip_only
 
 SERVED_TASK = "text-generation"
 #: What a served LLM's latency is.
@@ -212,12 +212,15 @@ class ServingGrid(Grid):
         if added:
             self.added_ms = self.added_ms + self.configs.per_model(lambda m: added.for_model(m.id))
 
-    def serve(self, rate_rps: float | None = None, hop_ms: float = 0.0, p99_bound_ms: float | None = None) -> None:
+    def serve(self, rate_rps: float | None = None, hop_ms: float = 0.0, p99_bound_ms: float | None = None,
+              ttft_bound_ms: float | None = None) -> None:
         """Turn the text-generation cells into served replicas (once), then add what a served
         request pays on every cell: the serving stack's hop and, at a requested rate, the p99 under
         load (``Grid.serve``). A served LLM fills no batch: at a rate, its request waits for a
         free sequence slot over the replicas the rate needs (``queueing.slot_wait_ms``, at the
-        p99), and that wait counts in its TTFT and its latency."""
+        p99), and that wait counts in its TTFT and its latency. Where that wait breaks a stated
+        TTFT or latency bound, more replicas than the rate needs are tried (REPLICA_STEPS times
+        as many), as for a batched model's p99: the fewest that keep the wait within it."""
         self._serve_llm()
         service = self.latency_ms
         # More replicas for a p99 bound (Grid.serve) are for batched single-pass cells; a served
@@ -231,11 +234,52 @@ class ServingGrid(Grid):
                 replicas = np.maximum(np.ceil(rate_rps / self.throughput_rps - 1e-9), 1.0)
                 occupancy = self.held / self.throughput_rps * 1000  # a slot's time per request, at the rate's capacity
             wait = np.where(self.served_rows, queueing.slot_wait_ms(occupancy, rate_rps, replicas * self.held), 0.0)
+            wait = self._replicas_for_the_wait(queueing, wait, occupancy, rate_rps, replicas, service, hop_ms,
+                                               p99_bound_ms, ttft_bound_ms)
             self.latency_ms = np.where(self.served_rows, service + wait + hop_ms, self.latency_ms)
             self.ttft_ms = self.ttft_ms + wait
             self.slot_wait_ms = wait
             self.served_basis = (f"{SERVED_BASIS}; p99 at {rate_rps:g} req/s: + the wait for a free sequence slot "
                                  f"(M/D/c over the replicas' slots) + {hop_ms:g} ms serving hop")
+
+    def _replicas_for_the_wait(self, queueing, wait, occupancy, rate_rps, replicas, service, hop_ms,
+                               p99_bound_ms, ttft_bound_ms) -> np.ndarray:
+        """The slot wait of each served cell with the fewest of REPLICA_STEPS times its replicas
+        that keep its TTFT (and latency) within the stated bounds; a cell given more replicas
+        serves its share of the rate (so the plan counts them)."""
+        if ttft_bound_ms is None and p99_bound_ms is None:
+            return wait
+        shape = wait.shape
+        ttft, service = (np.broadcast_to(a, shape) + hop_ms for a in (self.ttft_ms, service))  # before the wait
+        occupancy, replicas, held = (np.broadcast_to(a, shape) for a in (occupancy, replicas, self.held))
+
+        def misses(w, cells):
+            over = np.zeros(len(w), dtype=bool)
+            if ttft_bound_ms is not None:
+                over |= ttft[cells] + w > ttft_bound_ms
+            if p99_bound_ms is not None:
+                over |= service[cells] + w > p99_bound_ms
+            return over
+
+        served = np.broadcast_to(self.served_rows, shape)
+        missing = served.copy()
+        missing[served] = misses(wait[served], served)
+        # A cell over its bound with no wait at all gains nothing from more replicas.
+        missing[missing] = ~misses(np.zeros(int(missing.sum())), missing)
+        wait, throughput = wait.copy(), np.array(np.broadcast_to(self.throughput_rps, shape), dtype=float)
+        for step in REPLICA_STEPS:
+            if not missing.any():
+                break
+            cells = np.nonzero(missing)
+            more = np.ceil(replicas[cells] * step)
+            longer = queueing.slot_wait_ms(occupancy[cells], rate_rps, more * held[cells])
+            met = ~misses(longer, cells)
+            hit = tuple(axis[met] for axis in cells)
+            wait[hit] = longer[met]
+            throughput[hit] = rate_rps / more[met]
+            missing[hit] = False
+        self.throughput_rps = throughput
+        return wait
 
     def _serve_llm(self) -> None:
         """Continuous batching, layouts and disaggregation on the text-generation cells (once)."""

@@ -148,7 +148,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                        disaggregate=time_bound(intent))
     grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
     grid.add_latency(added_latency)
-    grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent))
+    grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"))
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
@@ -207,9 +207,10 @@ def with_power_modes(table: ConfigTable) -> ConfigTable:
                    prompt=table.prompt[rows], output=table.output[rows], mode=mode.astype(np.int64))
 
 
-def latency_ceiling(intent: Intent) -> float | None:
-    """The request's p99 latency ceiling (ms), when it states one."""
-    bounds = [c.value for c in intent.constraints if c.metric.value == "latency" and c.op == "<="]
+def latency_ceiling(intent: Intent, metric: str = "latency") -> float | None:
+    """The request's p99 ceiling on ``metric`` (latency or TTFT, ms), when it states one (the
+    defaults' bounds are among the intent's constraints by then)."""
+    bounds = [c.value for c in intent.constraints if c.metric.value == metric and c.op == "<="]
     return min(bounds) if bounds else None
 
 
