@@ -101,6 +101,7 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
     import policies
     from intent.agent import offline_tasks
     from intent.parser import parse_rules
+    from planner.defaults import fleet_defaults
     from planner.fleet.options import FleetWorkload
     from policies.errors import PolicyError
 
@@ -112,9 +113,10 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
             effects = policies.preflight(intent, organisation, catalog, other_tasks)
         except (IntentError, PolicyError) as exc:
             raise FleetError(f"workload {entry.name!r}: {exc}") from exc
-        workload = FleetWorkload(name=entry.name, intent=effects.intent, priority=entry.priority,
+        intent, notes = fleet_defaults(effects.intent, catalog)
+        workload = FleetWorkload(name=entry.name, intent=intent, priority=entry.priority,
                                  deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
-                                 added_latency=effects.added_latency)
+                                 added_latency=effects.added_latency, notes=tuple(notes))
         _check(entry, workload)
         out.append(workload)
     return out

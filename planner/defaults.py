@@ -103,6 +103,24 @@ def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
     return DATACENTER_PLACEMENTS
 
 
+def fleet_defaults(intent: Intent, catalog) -> tuple[Intent, list[str]]:
+    """A fleet workload with the defaults a single request gets that a fleet can take: its
+    service level (as bounds) and its quality floor (its models narrowed to those the floor
+    keeps); the placement default is the inventory's. Returns the intent and what was assumed
+    (a fleet planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
+    defaults = request_defaults(intent)
+    notes = [a for a in defaults.assumptions if not a.startswith("nothing in the request says where")]
+    if defaults.floor is not None:
+        models = [catalog.model(m) for m in intent.workload.models] or catalog.models_for(intent.task.value)
+        kept = [m.id for m in models if defaults.keeps(m)]
+        if kept and len(kept) < len(models):
+            workload = intent.workload.model_copy(update={"models": kept})
+            intent = intent.model_copy(update={"workload": workload})
+        elif not kept:
+            notes = [n for n in notes if not n.startswith("default quality floor")]
+    return defaults.applied(intent), notes
+
+
 def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: int | None, max_replicas: int,
                         metric: str, gain: float) -> tuple[list, str | None]:
     """The rows whose deployment is no larger than a time objective's devices are worth: starting

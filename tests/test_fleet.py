@@ -13,7 +13,7 @@ from paths import ROOT
 from typer.testing import CliRunner
 
 from hardware import CatalogError
-from intent.api import plan_fleet
+from intent.api import parse, plan_fleet
 from intent.cli import app
 from intent.fleet import FleetError, fleet_workloads, load_fleet
 from planner.fleet.model import RATE_SCALE, NoPlacementError
@@ -105,7 +105,7 @@ def test_priorities_are_strict(tmp_path):
         workloads:
           - {name: low-a, request: "classify images at 3000 req/s within 10 ms", priority: 1}
           - {name: low-b, request: "classify images at 3000 req/s within 10 ms", priority: 1}
-          - {name: high, request: "embed text at 2500 req/s within 10 ms", priority: 5}
+          - {name: high, request: "embed text at 1500 req/s within 10 ms", priority: 5}
     """)
     result = plan_fleet(path)
     met = {a.workload for a in result.assignments if a.slo_met}
@@ -362,8 +362,9 @@ def test_levels_settled_by_the_first_plan_match_solving_them(tmp_path, catalog, 
 
 
 def test_a_service_too_big_for_one_device_type_is_served_from_two(tmp_path, catalog):
-    """25,000 req/s of text embeddings: with the headroom their p99 under load needs, one T4
-    serves at most about 9,100 and one L4 about 21,300 within 20 ms, so only the two together
+    """7,000 req/s of text embeddings: with the headroom their p99 under load needs, one T4
+    serves at most about 2,360 and one L4 about 6,160 within 20 ms (the embedding quality floor's
+    smallest model, all-MiniLM-L6-v2), so only the two together
     meet the SLO (each pool its own queue); brute force over every unit allocation agrees on
     what the fleet can meet and serve."""
     path = write(tmp_path, """\
@@ -372,7 +373,7 @@ def test_a_service_too_big_for_one_device_type_is_served_from_two(tmp_path, cata
           - {id: nvidia-t4, count: 1, placement: on-prem}
           - {id: nvidia-l4, count: 1, placement: on-prem}
         workloads:
-          - {name: big, request: "embed text at 25000 req/s within 20 ms", priority: 2}
+          - {name: big, request: "embed text at 7000 req/s within 20 ms", priority: 2}
           - {name: small, request: "classify images at 500 req/s within 20 ms"}
     """)
     fleet = load_fleet(path, catalog)
@@ -380,14 +381,14 @@ def test_a_service_too_big_for_one_device_type_is_served_from_two(tmp_path, cata
     options = []
     for w, workload in enumerate(workloads):
         options += options_for(w, workload, pools, catalog, load_factors(), {})[0]
-    assert all(o.unit_rate * o.max_replicas < 25000 for o in options if o.workload == 0), "no one pool serves it"
+    assert all(o.unit_rate * o.max_replicas < 7000 for o in options if o.workload == 0), "no one pool serves it"
     assert all(o.p99_ms <= 20 for o in options if o.workload == 0)
     result = place(workloads, fleet.as_inventory(), catalog, "throughput", SolverSettings())
     big = [a for a in result.assignments if a.workload == "big"]
     assert {a.device_id for a in big} == {"nvidia-t4", "nvidia-l4"}
     assert all(a.slo_met for a in big)
     assert sum(a.rate_share for a in big) == pytest.approx(1.0)
-    assert sum(a.served_rps for a in big) == pytest.approx(25000)
+    assert sum(a.served_rps for a in big) == pytest.approx(7000)
     met, served = _brute_force(workloads, pools, options, "throughput")
     assert met == 2 and "small" in {u.workload for u in result.unplaced}  # big (priority 2: weight 2) takes both
     assert sum(a.served_rps or 0 for a in result.assignments) * RATE_SCALE == pytest.approx(served, abs=2)
@@ -400,10 +401,10 @@ REPLAN = """\
       - {{id: nvidia-l4, count: {l4}, placement: on-prem}}
     workloads:
       - {{name: a, request: "classify images at 12000 req/s within 10 ms", priority: 2}}
-      - {{name: b, request: "embed text at 9000 req/s within 20 ms"}}
+      - {{name: b, request: "embed text at 3000 req/s within 20 ms"}}
       - {{name: c, request: "detect objects at 500 req/s within 40 ms"}}
       - {{name: d, request: "classify text sentiment at 6000 req/s within 20 ms"}}
-      - {{name: e, request: "embed text at 3000 req/s within 20 ms"}}
+      - {{name: e, request: "embed text at 1000 req/s within 20 ms"}}
 """
 
 
@@ -573,3 +574,37 @@ def test_a_job_beside_inference_is_refused_for_export_and_planned_apart_with_no_
     assert not list((tmp_path / "beside").glob("*.yaml"))
     assert main(["fleet", "plan", path, "--no-colocate", "--emit", "k8s", "-o", str(tmp_path / "apart")]) == 0
     assert (tmp_path / "apart" / "tune.yaml").exists()
+
+
+def test_fleet_workloads_get_the_quality_floors_a_single_request_gets(tmp_path, catalog):
+    """A fleet planned Whisper tiny for clinical dictation and MiniLM-L3 for search: the floors that
+    keep them out of a single request's plan did not reach its workloads."""
+    path = write(tmp_path, """\
+        schema_version: 1
+        inventory:
+          - {id: nvidia-t4, count: 4, placement: on-prem}
+        workloads:
+          - {name: dictation, request: "transcribe audio at 10 req/s within 2 s"}
+          - {name: search, request: "embed text at 800 req/s within 50 ms"}
+          - {name: named, request: "embed text with paraphrase-minilm-l3-v2 at 800 req/s within 50 ms"}
+    """)
+    from planner.defaults import request_defaults
+
+    result = plan_fleet(path)
+    chosen = {a.workload: a.model_id for a in result.assignments}
+    for name, text in (("dictation", "transcribe audio"), ("search", "embed text")):
+        floor = request_defaults(parse(text, offline=True))
+        assert floor.floor is not None and floor.keeps(catalog.model(chosen[name]))
+        assert any(a.startswith(f"{name}: default quality floor") for a in result.assumptions)
+    assert chosen["named"] == "paraphrase-minilm-l3-v2"  # a model named is planned as named
+
+
+def test_a_plan_on_owned_devices_says_which_and_how_many(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text("schema_version: 1\ndevices:\n  - {id: nvidia-l4, count: 4, placement: on-prem}\n",
+                         encoding="utf-8")
+    from intent import plan
+
+    assert plan("classify images in 10 ms", offline=True, inventory=str(inventory)).inventory == {"nvidia-l4": 4}
+    assert plan("classify images in 10 ms, we have 2 L4s", offline=True).inventory == {"nvidia-l4": 2}
+    assert plan("classify images in 10 ms", offline=True).inventory == {}

@@ -88,8 +88,11 @@ def test_the_layout_reads_the_serving_fields_when_a_plan_has_them():
 def test_a_fleet_plan_at_80_columns_keeps_every_id_whole():
     from paths import ROOT
 
+    from intent.api import plan_fleet
+
     out = render(["fleet", "plan", str(ROOT / "examples" / "fleet.yaml")], 80)
     assert max(cell_len(line) for line in out.splitlines()) <= 80
     for workload in ("clinical-dictation", "search-embeddings", "ticket-router-finetune"):
         assert f"  {workload} (p" in out
-    assert "paraphrase-minilm-l3-v2 · " in out and "…" not in out
+    models = {a.model_id for a in plan_fleet(str(ROOT / "examples" / "fleet.yaml")).assignments}
+    assert all(f"{m} · " in out for m in models) and "…" not in out

@@ -419,8 +419,9 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
         placed = {i: r for i, r in enumerate(result.assignment[:len(options)]) if r}
         report = _report(levels, result.status, list(result.gaps), options, settings)
     timings["total_s"] = budget.elapsed()
+    notes = [f"{w.name}: {note}" for w in workloads for note in w.notes]
     return fleet_plan(fleet, placed, built.why_not, _describe(objective), report, catalog, running,
-                      notes=[budgeted_note] if budgeted_note else [])
+                      notes=notes + ([budgeted_note] if budgeted_note else []))
 
 
 def _solver(cp, settings: SolverSettings):

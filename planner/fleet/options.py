@@ -87,6 +87,7 @@ class FleetWorkload:
     deadline_hours: float | None = None
     rules: tuple[PlacementRule, ...] = ()
     added_latency: AddedLatency = NO_ADDED_LATENCY
+    notes: tuple[str, ...] = ()  # the defaults its request got (planner.defaults.fleet_defaults), for the plan
 
     @property
     def training(self) -> bool:
