@@ -138,9 +138,12 @@ def test_a_fine_tuning_plan_is_a_pytorchjob_with_its_kueue_queue(tmp_path):
     assert main(["plan", "--offline", "--no-history", "--emit", "k8s", "--queue", "team-a", "-o", str(tmp_path),
                  text]) == 0
     (written,) = tmp_path.glob("*.yaml")
-    (job,) = list(yaml.safe_load_all(written.read_text()))
-    validate(job)
-    assert job["kind"] == "PyTorchJob" and job["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "team-a"
+    objects = list(yaml.safe_load_all(written.read_text()))
+    for obj in objects:
+        validate(obj)
+    (job,) = [o for o in objects if o["kind"] == "PyTorchJob"]
+    assert {o["metadata"]["name"] for o in objects if o["kind"] == "ConfigMap"} >= {job["metadata"]["name"] + "-train"}
+    assert job["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "team-a"
     master = job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"]["containers"][0]
     assert master["name"] == "pytorch" and master["command"] == ["torchrun"]
     assert "--epochs=2" in master["args"] and master["resources"]["limits"]["nvidia.com/gpu"] == "1"
@@ -161,9 +164,36 @@ def test_dra_claims_the_planned_device_by_its_attributes(llm_plan, catalog):
     assert pod["containers"][0]["resources"]["claims"] == [{"name": "accelerators"}]
 
 
-def test_fleet_plan_emits_every_placement_and_the_sharing_config(tmp_path):
-    assert main(["fleet", "plan", str(ROOT / "examples" / "fleet.yaml"), "--emit", "k8s", "-o", str(tmp_path)]) == 0
-    result = plan_fleet_json()
+#: Workloads of examples/fleet.yaml that the fleet places on encoder-decoder models served by the
+#: TensorRT-LLM backend, whose decoder-only configuration cannot serve them (refused at export).
+#: Workloads whose encoder-decoder models no exported serving config takes (Whisper's mel input,
+#: BART's encoder), named so that the models are these.
+ENCODER_DECODER_WORKLOADS = {"dictation": "transcribe audio with whisper small at 10 req/s within 2 s",
+                             "summaries": "summarize articles with distilbart at 2 req/s within 20 s"}
+
+
+@pytest.fixture(scope="module")
+def fleet_file():
+    """examples/fleet.yaml, which the README exports."""
+    return ROOT / "examples" / "fleet.yaml"
+
+
+def test_a_fleet_with_a_placement_export_cannot_serve_is_refused_naming_each(tmp_path, capsys):
+    data = yaml.safe_load((ROOT / "examples" / "fleet.yaml").read_text())
+    data["inventory"] = [{"id": "nvidia-l4", "count": 8, "placement": "on-prem"}]
+    data["workloads"] = [{"name": n, "request": r} for n, r in ENCODER_DECODER_WORKLOADS.items()]
+    path = tmp_path / "fleet.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = tmp_path / "out"
+    assert main(["fleet", "plan", str(path), "--emit", "k8s", "-o", str(out)]) != 0
+    err = capsys.readouterr().err
+    assert all(name in err for name in ENCODER_DECODER_WORKLOADS) and "encoder-decoder" in err
+    assert not list(out.glob("*.yaml"))
+
+
+def test_fleet_plan_emits_every_placement_and_the_sharing_config(tmp_path, fleet_file):
+    assert main(["fleet", "plan", str(fleet_file), "--emit", "k8s", "-o", str(tmp_path)]) == 0
+    result = plan_fleet_json(fleet_file)
     files = {p.name: list(yaml.safe_load_all(p.read_text())) for p in tmp_path.glob("*.yaml")}
     placements = [a for a in result["assignments"]]
     assert len(files) == len(placements) + 1, "one file per placement, and the GPU sharing config"
@@ -178,16 +208,16 @@ def test_fleet_plan_emits_every_placement_and_the_sharing_config(tmp_path):
     from intent.api import plan_fleet
     from intent.deploy.fleet import placement_names
 
-    fleet = plan_fleet(str(ROOT / "examples" / "fleet.yaml"))
+    fleet = plan_fleet(str(fleet_file))
     t4 = next(name for name, a in zip(placement_names(fleet), fleet.assignments) if a.pool.startswith("nvidia-t4"))
     pod = pod_specs(next(o for o in files[f"{t4}.yaml"] if o["kind"] in ("Deployment", "PyTorchJob")))[0]
     assert pod["nodeSelector"]["nvidia.com/device-plugin.config"] == "nvidia-t4-x2"
 
 
-def plan_fleet_json():
+def plan_fleet_json(path):
     from intent.api import plan_fleet
 
-    return plan_fleet(str(ROOT / "examples" / "fleet.yaml")).model_dump(mode="json")
+    return plan_fleet(str(path)).model_dump(mode="json")
 
 
 def test_mig_slices_are_requested_as_the_device_plugin_names_them(tmp_path):
@@ -210,7 +240,7 @@ RUNTIME_PLANS = {
     "vllm": ["serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", "chatbot on an AMD MI300X"],
     "llamacpp": ["serve llama 3.2 1b on a jetson orin nano", "serve qwen2.5 7b on an AMD EPYC, first token within 2 s, 8 tokens/s per user"],
     "triton": ["classify images in 10 ms on an NVIDIA L4", "classify images on a raspberry pi 5"],
-    "trtllm": ["summarize articles on an NVIDIA L4"],
+    "trtllm": ["summarize articles with gpt-j 6b on an NVIDIA L4"],
     "ovms": ["detect objects on Intel CPUs"],
     "tgi": ["chatbot on Gaudi 2"],
 }

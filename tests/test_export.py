@@ -22,7 +22,7 @@ REQUESTS = [
     "chatbot on an AMD MI300X",                             # vLLM's ROCm build, amd.com/gpu
     "classify images on a raspberry pi 5",                  # arm64, Triton's CPU build
     "serve llama 3.2 1b on a jetson orin nano",             # arm64, the L4T llama.cpp image
-    "summarize articles on an NVIDIA L4",                   # TensorRT-LLM through Triton, engine build first
+    "summarize articles with gpt-j 6b on an NVIDIA L4",     # TensorRT-LLM through Triton, engine build first
 ]
 
 
@@ -98,14 +98,16 @@ def test_jetson_and_raspberry_pi_run_arm64_images(emitted, catalog):
 
 
 def test_tensorrt_llm_builds_its_engine_before_serving(emitted):
-    objects = emitted["summarize articles on an NVIDIA L4"]
+    text = "summarize articles with gpt-j 6b on an NVIDIA L4"
+    objects = emitted[text]
     pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
-    build = pod["initContainers"][0]
+    assert [c["name"] for c in pod["initContainers"]] == ["fetch-model", "engine-build"]  # the checkpoint, then the engine
+    build = pod["initContainers"][1]
     assert build["command"] == ["trtllm-build"] and "--max_batch_size" in build["args"]
-    config = next(o for o in objects if o["kind"] == "ConfigMap")["data"]
+    config = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].endswith("-config"))["data"]
     text = next(iter(config.values()))
     assert 'backend: "tensorrtllm"' in text and "platform" not in text
-    steps = plan("summarize articles on an NVIDIA L4", offline=True, record=False).steps
+    steps = plan("summarize articles with gpt-j 6b on an NVIDIA L4", offline=True, record=False).steps
     assert any("trtllm-build" in step for step in steps)
 
 

@@ -46,9 +46,10 @@ def test_a_training_plan_needs_the_dataset_size():
 def test_training_plans_export_as_a_pytorchjob_in_the_default_kueue_queue():
     result = plan(TEXT, offline=True, record=False)
     manifests = kubernetes_manifests(result, load_catalog())
-    assert [m["kind"] for m in manifests] == ["PyTorchJob"]
-    validate(manifests[0])
-    assert manifests[0]["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "default"
+    assert [m["kind"] for m in manifests][-1] == "PyTorchJob"  # after the ConfigMaps it mounts
+    assert {m["kind"] for m in manifests[:-1]} <= {"ConfigMap"}
+    validate(manifests[-1])
+    assert manifests[-1]["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "default"
 
 
 def test_training_words_are_read():

@@ -87,6 +87,10 @@ class Launch(_Frozen):
     style: Literal["space", "equals"]
     options: dict[str, Option]
     scale: Scale
+    #: what the server reads from /models when it does not fetch the model by its Hugging Face id
+    model_format: str
+    #: the written server configuration fits decoder-only models only
+    decoder_only: bool = False
     kv_transfer: KvTransfer | None = None
     multi_node: MultiNode | None = None
     engine_build: EngineBuild | None = None
@@ -96,17 +100,38 @@ class Launch(_Frozen):
 
 
 class Training(_Frozen):
+    """Training jobs: the generic script, the packages it needs, and the model class per task."""
+
     version: str
     command: list[str]
     script: str
+    packages: list[str]
+    packages_source: str
+    model_classes: dict[str, str]
+    family_model_classes: dict[str, str]
+    model_format: str
     builds: list[Build]
 
     def build_for(self, device: Device) -> Build | None:
         return next((b for b in self.builds if device_matches(device, b.match)), None)
 
 
+class EncoderDecoder(_Frozen):
+    input: str
+    source: str
+
+
+class Helper(_Frozen):
+    """The image of the helper init containers (fetching a model, checking a secret)."""
+
+    image: str
+    source: str
+
+
 class LaunchFile(_Frozen):
     schema_version: Literal[1]
+    encoder_decoder_families: dict[str, EncoderDecoder]
+    helper: Helper
     launches: dict[str, Launch]
     training: Training
 

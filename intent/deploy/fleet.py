@@ -54,9 +54,11 @@ def placement_names(plan) -> list[str]:
     return names
 
 
-def assignment_target(assignment, workload, item, catalog: Catalog, name: str | None = None) -> Target:
+def assignment_target(assignment, workload, item, catalog: Catalog, name: str | None = None,
+                      spare: int | None = None) -> Target:
     """The Target of one placement (``workload``: the fleet workload; ``item``: its inventory
-    pool; ``name``: its Kubernetes name, the workload's by default)."""
+    pool; ``name``: its Kubernetes name, the workload's by default; ``spare``: the pool's slots
+    no placement uses)."""
     from planner.perf.factors import runtime_of, training_runtime_for
 
     model = catalog.model(assignment.model_id)
@@ -84,7 +86,16 @@ def assignment_target(assignment, workload, item, catalog: Catalog, name: str | 
         prompt_tokens=prompt, output_tokens=output, latency_ms=assignment.latency_ms or 0.0,
         latency_bound_ms=assignment.latency_slo_ms, memory_gb=0.0, catalog_hash="",
         regimes=tuple(r.value for r in workload.intent.policies.compliance if r.value in COMPLIANCE_REGIMES),
-        training=training, sharing=sharing)
+        training=training, sharing=sharing, spare_devices=spare)
+
+
+def spare_slots(plan, pools: dict) -> dict[str, int]:
+    """Per pool, the slots (devices, or slices of shared ones) that no placement of the plan uses:
+    how far its services may scale out."""
+    used: dict[str, int] = {}
+    for a in plan.assignments:
+        used[a.pool] = used.get(a.pool, 0) + a.slots
+    return {pool: max(0, item.total_slots - used.get(pool, 0)) for pool, item in pools.items()}
 
 
 def fleet_manifests(plan, fleet, workloads, catalog: Catalog, options: EmitOptions = DEFAULT_OPTIONS) -> dict[str, list]:
@@ -92,17 +103,26 @@ def fleet_manifests(plan, fleet, workloads, catalog: Catalog, options: EmitOptio
     one per pool), plus the GPU Operator sharing configuration."""
     pools = {item.name: item for item in fleet.inventory}
     by_name = {w.name: w for w in workloads}
+    spare = spare_slots(plan, pools)
     files: dict[str, list] = {}
+    refused: list[str] = []
     for a, name in zip(plan.assignments, placement_names(plan)):
         _refuse_beside_inference(a)
         item = pools[a.pool]
-        target = assignment_target(a, by_name[a.workload], item, catalog, name)
+        target = assignment_target(a, by_name[a.workload], item, catalog, name, spare[a.pool])
         target = _with_memory(target, catalog, plan)
-        objects = manifests(target, options, catalog)
+        try:
+            objects = manifests(target, options, catalog)
+        except ExportError as exc:
+            refused.append(f"{a.workload} ({a.model_id} on {a.pool}): {exc}")
+            continue
         if target.sharing is not None and target.sharing.mig_profile:
             for obj in objects:
                 _select_mig_nodes(obj, mig_config_name(item.id, item.sharing.mig))
         files[f"{target.name}.yaml"] = objects
+    if refused:
+        raise ExportError(f"{len(refused)} of the fleet's {len(plan.assignments)} placements cannot be exported, "
+                          "so none is written:\n  - " + "\n  - ".join(refused))
     sharing = sharing_configs(fleet, plan)
     if sharing:
         files["gpu-sharing.yaml"] = sharing

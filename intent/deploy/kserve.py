@@ -6,15 +6,18 @@ plan's device request; KEDA scales the predictor on the server's own metric."""
 from __future__ import annotations
 
 from intent.deploy.launch import server_launch
-from intent.deploy.pods import memory_gi, nodes_for, placement, pod_spec
+from intent.deploy.pods import nodes_for, placement, pod_memory_gi
 from intent.deploy.target import Target
 from intent.deploy.workloads import (
     DEFAULT_OPTIONS,
     EmitOptions,
+    engine_build_container,
     labels_for,
+    max_replicas,
     meta,
     scaled_object,
     server_container,
+    server_pod,
     storage_objects,
 )
 
@@ -38,18 +41,20 @@ def kserve_manifests(target: Target, options: EmitOptions = DEFAULT_OPTIONS) -> 
     name = target.name
     labels = labels_for(name)
     place = placement(target, target.layout.devices_per_replica)
-    server = server_container(target, launch, place, memory=memory_gi(target.memory_gb))
+    server = server_container(target, launch, place, memory=pod_memory_gi(target, target.memory_gb, place.count))
     server["name"] = "kserve-container"
-    pod = pod_spec([server], target, place, shm=target.layout.devices_per_replica > 1, name=name,
-                   models_claim=f"{name}-models" if launch.local_model else None)
+    # The runtime holds the volumes, the predictor the init containers: KServe merges both into the pod.
+    pod = server_pod(target, launch, [server], place, name, shm=target.layout.devices_per_replica > 1,
+                     init=engine_build_container(target, launch, place))
     model_format = FORMATS[launch.spec.kind]
     runtime = {"apiVersion": RUNTIME_API, "kind": "ServingRuntime", "metadata": meta(name, labels),
                "spec": {"supportedModelFormats": [{"name": model_format, "autoSelect": True}],
                         "containers": [server], "volumes": pod["volumes"],
                         **({"nodeSelector": pod["nodeSelector"]} if "nodeSelector" in pod else {}),
                         **({"tolerations": pod["tolerations"]} if "tolerations" in pod else {})}}
-    predictor = {"minReplicas": target.replicas, "maxReplicas": target.replicas * 2,
+    predictor = {"minReplicas": target.replicas, "maxReplicas": max_replicas(target, target.replicas),
                  "automountServiceAccountToken": False, "securityContext": pod["securityContext"],
+                 **({"initContainers": pod["initContainers"]} if pod.get("initContainers") else {}),
                  "model": {"modelFormat": {"name": model_format}, "runtime": name}}
     isvc = {"apiVersion": ISVC_API, "kind": "InferenceService",
             "metadata": meta(name, labels, annotations={"serving.kserve.io/deploymentMode": "RawDeployment",

@@ -44,6 +44,8 @@ class ServerLaunch:
     prepare: list[str] | None = None
     #: the model is read from the models volume rather than fetched by its Hugging Face id
     local_model: bool = False
+    #: what the server reads there (a file or a directory), which the fetch-model init container provides
+    model_file: str | None = None
     scale_target: float = 1.0
     served_name: str = ""
 
@@ -63,7 +65,21 @@ def launch_spec(target: Target) -> tuple[Launch, Build | None]:
     if spec.tasks is not None and target.model.task not in spec.tasks:
         raise ExportError(f"{target.serving} serves {', '.join(spec.tasks)}; {target.model.id} is {target.model.task}: "
                           "plan it on another device class")
+    refuse_encoder_decoder(target, spec)
     return spec, spec.build_for(target.device)
+
+
+def refuse_encoder_decoder(target: Target, spec: Launch) -> None:
+    """A configuration written for decoder-only models cannot serve an encoder-decoder one: it would
+    feed token ids to a single engine, where the model needs its encoder's input and two engines."""
+    family = launches().encoder_decoder_families.get(target.model.family)
+    if not spec.decoder_only or family is None:
+        return
+    raise ExportError(
+        f"{target.model.id} is an encoder-decoder model ({target.model.family}: {family.input}; {family.source}), "
+        f"and the {target.serving} configuration intentctl writes is the decoder-only one (token ids in through "
+        "input_ids and input_lengths, one engine), which cannot serve it: deploy it with the runtime's "
+        "encoder-decoder workflow yourself, or plan another model")
 
 
 def server_launch(target: Target, role: str | None = None) -> ServerLaunch:
@@ -139,7 +155,8 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
         env.update(spec.kv_transfer.env)
     args = [model, *render(spec.options, spec.style, values)]
     return ServerLaunch(target.serving, spec, build, build.command or spec.command, args, env=env,
-                        local_model=local, scale_target=_waiting_target(target), served_name=target.model.id)
+                        local_model=local, model_file=model if local else None,
+                        scale_target=_waiting_target(target), served_name=target.model.id)
 
 
 def _node_devices(target: Target) -> int:
@@ -159,18 +176,20 @@ def _llamacpp(target: Target, spec: Launch, build: Build, role: str | None) -> S
         values.append(("threads", int(target.device.cores.value)))
     args = render(spec.options, spec.style, values)
     return ServerLaunch(target.serving, spec, build, build.command or spec.command, args, local_model=True,
-                        scale_target=1, served_name=target.model.id)
+                        model_file=model_path(target, ".gguf"), scale_target=1, served_name=target.model.id)
 
 
 def _triton(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
-    from intent.deploy.triton import model_config
+    from intent.deploy.triton import model_config, model_file_name
 
-    values = [("model_repository", k8s_settings()["models_mount"]), ("http_port", spec.port),
+    mount = k8s_settings()["models_mount"]
+    values = [("model_repository", mount), ("http_port", spec.port),
               ("grpc_port", 8001), ("metrics_port", spec.metrics.port), ("strict_readiness", "true")]
     name = triton_model_name(target)
     return ServerLaunch(target.serving, spec, build, build.command or spec.command,
                         render(spec.options, spec.style, values),
                         files={f"{name}/config.pbtxt": model_config(target)}, local_model=True,
+                        model_file=f"{mount}/{name}/1/{model_file_name(target)}",
                         scale_target=max(1000, int(target.queue_slack_ms * 1000)), served_name=name)
 
 
@@ -191,8 +210,8 @@ def _trtllm(target: Target, spec: Launch, build: Build, role: str | None) -> Ser
     return ServerLaunch(target.serving, spec, build, build.command or spec.command,
                         render(spec.options, spec.style, values),
                         files={"triton/tensorrt_llm/config.pbtxt": trtllm_config(target, engine_dir(target))},
-                        prepare=prepare, local_model=True, scale_target=_waiting_target(target),
-                        served_name="tensorrt_llm")
+                        prepare=prepare, local_model=True, model_file=model_path(target, "-checkpoint"),
+                        scale_target=_waiting_target(target), served_name="tensorrt_llm")
 
 
 def engine_dir(target: Target) -> str:
@@ -209,7 +228,8 @@ def _ovms(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
               ("plugin_config", json.dumps({"PERFORMANCE_HINT": hint}, separators=(",", ":"))),
               ("metrics_enable", True)]
     return ServerLaunch(target.serving, spec, build, build.command or spec.command,
-                        render(spec.options, spec.style, values), local_model=True, scale_target=nireq,
+                        render(spec.options, spec.style, values), local_model=True,
+                        model_file=f"{k8s_settings()['models_mount']}/{target.model.id}/1", scale_target=nireq,
                         served_name=target.model.id)
 
 
@@ -225,6 +245,7 @@ def _tgi(target: Target, spec: Launch, build: Build, role: str | None) -> Server
               ("max_batch_total_tokens", target.batch_size * total)]
     return ServerLaunch(target.serving, spec, build, build.command or spec.command,
                         render(spec.options, spec.style, values), local_model=local,
+                        model_file=model_path(target) if local else None,
                         scale_target=_waiting_target(target), served_name=target.model.id)
 
 

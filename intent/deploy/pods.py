@@ -5,16 +5,22 @@ Every pod meets the Kubernetes "restricted" Pod Security Standard, whatever the 
 regime (non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp, no
 service-account token, CPU and memory limits); compliance policies add real fields (a TLS
 secret volume, a read-only root filesystem, a model cache on an encrypting storage class).
+
+A pod fits its node: on a device whose memory is the node's (a CPU socket, a board, a Jetson
+module) it asks for no more memory than the node leaves it, and a plan whose model does not fit
+there is refused; a pod on a CPU device holds the cores the plan's figures assume.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import shlex
 from dataclasses import dataclass, field
 
 from hardware import Device
-from intent.deploy.config import device_matches, k8s_settings
+from intent.deploy.config import device_matches, k8s_settings, launches
+from intent.deploy.launch import ExportError
 from intent.deploy.target import Target
 
 ENCRYPTED_STORAGE_CLASS = "encrypted-at-rest"
@@ -29,6 +35,8 @@ class Placement:
     count: int
     node_selector: dict[str, str] = field(default_factory=dict)
     claim_template: str | None = None
+    #: a CPU device's cores the pod holds (the plan's figures assume all of them); None otherwise
+    cores: int | None = None
 
 
 def _device_entry(device: Device) -> dict:
@@ -46,9 +54,18 @@ def node_selector(device: Device, *, dra: bool = False) -> dict[str, str]:
         selector[entry["node_selector_product"]] = label_value(nvidia_product(device))
     if "node_selector_from_name" in entry:
         selector[entry["node_selector_from_name"]] = label_value(f"{device.vendor_name} {device.name}")
+    family = gpu_family(device)
+    if "node_selector_family" in entry and family:
+        selector[entry["node_selector_family"]] = family
     if "node_selector_from_id" in entry:
         selector[entry["node_selector_from_id"]] = device.id
     return selector
+
+
+def gpu_family(device: Device) -> str | None:
+    """The nvidia.com/gpu.family value GPU feature discovery gives the device's architecture (k8s.yaml gpu_families)."""
+    architecture = device.architecture.name if device.architecture else None
+    return k8s_settings()["gpu_families"].get(architecture)
 
 
 def label_value(text: str) -> str:
@@ -67,7 +84,14 @@ def placement(target: Target, devices: int, *, dra: bool = False, claim_template
         selector["nvidia.com/device-plugin.config"] = time_slicing_config_name(target.device, sharing.time_slices)
     if dra and resource:
         return Placement(None, devices, selector, claim_template=claim_template)
-    return Placement(resource, devices, selector)
+    return Placement(resource, devices, selector, cores=cpu_cores(target.device, devices))
+
+
+def cpu_cores(device: Device, devices: int) -> int | None:
+    """The cores of ``devices`` CPU sockets or boards (catalog ``cores``); None for accelerators."""
+    if device.device_class != "cpu" or device.cores is None:
+        return None
+    return int(device.cores.value) * max(1, devices)
 
 
 def time_slicing_config_name(device: Device, slices: int) -> str:
@@ -90,18 +114,63 @@ def memory_gi(gb: float) -> int:
     return max(2, math.ceil(gb * 1.2) + 2)
 
 
-def container(name: str, image: str, *, command: list[str], args: list[str], env: dict[str, str],
-              memory: int, place: Placement | None, catalog_hash: str) -> dict:
+def node_memory_gi(device: Device, devices: int = 1) -> float | None:
+    """Memory a node leaves one pod holding ``devices`` of a device whose memory is the node's own
+    (k8s.yaml node_memory): their catalog memory less what the node keeps (node_reserved). None when
+    the catalog does not give the node's memory (the host of a discrete accelerator)."""
+    if not _device_entry(device).get("node_memory") or device.memory_gb is None:
+        return None
+    total = device.memory_gb.value * max(1, devices)
+    reserved = k8s_settings()["node_reserved"]
+    return total - max(reserved["memory_min_gi"], total * reserved["memory_share"])
+
+
+def pod_memory_gi(target: Target, gb: float, devices: int, wanted: int | None = None) -> int:
+    """The memory (GiB) of a pod holding ``gb`` of the plan's model state on ``devices`` devices:
+    ``wanted`` (by default memory_gi's loading headroom) within what the node leaves it. A plan whose
+    state alone does not fit there is refused: its pod would stay Pending."""
+    wanted = wanted or memory_gi(gb)
+    room = node_memory_gi(target.device, devices)
+    if room is None:
+        return wanted
+    if gb > room:
+        total = target.device.memory_gb.value * max(1, devices)
+        raise ExportError(
+            f"{target.model.id} at {target.precision} needs {gb:.1f} GB of memory per pod, and "
+            f"{devices} x {device_title(target.device)} hold{'s' if devices == 1 else ''} "
+            f"{total:g} GB, {room:.1f} GiB of it left to pods once the OS and the kubelet keep theirs "
+            "(intent/data/k8s.yaml node_reserved): the pod would never be scheduled. Plan a smaller model or "
+            "precision, or a device with more memory")
+    return max(1, min(wanted, math.floor(room)))
+
+
+def device_title(device: Device) -> str:
+    """The device's name with its vendor's, said once."""
+    return device.name if device.name.startswith(device.vendor_name) else f"{device.vendor_name} {device.name}"
+
+
+def cpu_amounts(place: Placement | None) -> tuple[str, str]:
+    """A container's CPU request and limit. On a CPU device: the limit is every core the plan assumes,
+    the request leaves the node its reserve (node_reserved.cpu_m) so that the pod can be scheduled.
+    Beside accelerators: host cores per device (workers, tokenisation, the network)."""
     settings = k8s_settings()
-    # A server feeding accelerators needs host cores per device (its workers, tokenisation, the network).
-    cores = settings["cpu"] if place is None or not (place.resource or place.claim_template) else max(
-        settings["cpu"], settings["cpu_per_device"] * place.count)
-    cpu = str(cores)
-    limits = {"cpu": cpu, "memory": f"{memory}Gi"}
+    if place is not None and place.cores:
+        return f"{place.cores * 1000 - settings['node_reserved']['cpu_m']}m", str(place.cores)
+    if place is None or not (place.resource or place.claim_template):
+        return str(settings["cpu"]), str(settings["cpu"])
+    cores = str(max(settings["cpu"], settings["cpu_per_device"] * place.count))
+    return cores, cores
+
+
+def container(name: str, image: str, *, command: list[str], args: list[str], env: dict[str, str],
+              memory: int, place: Placement | None, catalog_hash: str, cpu: tuple[str, str] | None = None) -> dict:
+    """A container with its resources: ``cpu`` (request, limit) overrides what the placement gives."""
+    request, limit = cpu or cpu_amounts(place)
+    limits = {"cpu": limit, "memory": f"{memory}Gi"}
     out = {"name": name, "image": image, "command": list(command), "args": list(args),
            "env": [{"name": "INTENTCTL_PLAN_CATALOG", "value": catalog_hash},
                    *({"name": k, "value": v} for k, v in env.items())],
-           "resources": {"requests": {"cpu": cpu, "memory": f"{memory}Gi"}, "limits": limits}}
+           "resources": {"requests": {"cpu": request, "memory": f"{memory}Gi"}, "limits": limits}}
     if place is not None and place.resource:
         limits[place.resource] = str(place.count)
     if place is not None and place.claim_template:
@@ -109,12 +178,21 @@ def container(name: str, image: str, *, command: list[str], args: list[str], env
     return out
 
 
+def helper_container(name: str, image: str, *, command: list[str], env: dict[str, str], catalog_hash: str) -> dict:
+    """A small init container (fetching a model, installing packages, checking a secret)."""
+    helper = k8s_settings()["helper"]
+    cpu = str(helper["cpu"])
+    return container(name, image, command=command, args=[], env=env, memory=helper["memory_gi"], place=None,
+                     catalog_hash=catalog_hash, cpu=(cpu, cpu))
+
+
 def pod_spec(containers: list[dict], target: Target, place: Placement | None, *, shm: bool = False,
-             models_claim: str | None = None, name: str, init: dict | None = None) -> dict:
-    """A pod spec under the restricted profile, on the target's nodes, with its compliance fields."""
+             models_gi: int | None = None, name: str, init: list[dict] | None = None) -> dict:
+    """A pod spec under the restricted profile, on the target's nodes, with its compliance fields;
+    ``models_gi``: the size of the per-pod volume at /models, when the server reads its model from disk."""
     pod = {"containers": containers}
-    if init is not None:
-        pod["initContainers"] = [init]
+    if init:
+        pod["initContainers"] = list(init)
     restricted(pod)
     if place is not None and place.node_selector:
         pod["nodeSelector"] = dict(place.node_selector)
@@ -128,11 +206,21 @@ def pod_spec(containers: list[dict], target: Target, place: Placement | None, *,
     if shm:  # NCCL and the workers of a multi-device server share memory through /dev/shm
         add_volume(pod, {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{k8s_settings()['shm_gi']}Gi"}},
                    "/dev/shm")
-    if models_claim:
-        add_volume(pod, {"name": "models", "persistentVolumeClaim": {"claimName": models_claim}}, mount)
+    if models_gi:
+        add_volume(pod, models_volume(target, models_gi), mount)
     if target.encrypting:
-        encrypt(pod, name, target, mount if not models_claim else mount + "-cache")
+        encrypt(pod, name, target, mount if not models_gi else mount + "-cache")
     return pod
+
+
+def models_volume(target: Target, size_gi: int) -> dict:
+    """The pod's own model repository: an emptyDir, or under an encrypting regime an ephemeral claim
+    on the encrypting storage class. Per pod, so that replicas on different nodes each start."""
+    if target.encrypting:
+        return {"name": "models", "ephemeral": {"volumeClaimTemplate": {"spec": {
+            "accessModes": ["ReadWriteOnce"], "storageClassName": ENCRYPTED_STORAGE_CLASS,
+            "resources": {"requests": {"storage": f"{size_gi}Gi"}}}}}}
+    return {"name": "models", "emptyDir": {"sizeLimit": f"{size_gi}Gi"}}
 
 
 def add_volume(pod: dict, volume: dict, path: str, read_only: bool = False, containers=None) -> None:
@@ -153,24 +241,48 @@ def restricted(pod: dict) -> None:
                               "runAsGroup": security["run_as_group"], "fsGroup": security["fs_group"],
                               "seccompProfile": {"type": "RuntimeDefault"}}
     for c in pod["containers"] + pod.get("initContainers", []):
-        c["securityContext"] = {"runAsNonRoot": True, "allowPrivilegeEscalation": False,
-                                "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}}
-        # A non-root user needs somewhere to write (model downloads, caches): an emptyDir as HOME.
-        c["env"].append({"name": "HOME", "value": security["home"]})
-        c["volumeMounts"] = [{"name": "scratch", "mountPath": security["home"]}]
+        restrict_container(c)
     pod["volumes"] = [{"name": "scratch", "emptyDir": {}}]
 
 
+def restrict_container(c: dict) -> None:
+    """One container under the restricted profile, with a writable scratch HOME."""
+    security = k8s_settings()["pod_security"]
+    c["securityContext"] = {"runAsNonRoot": True, "allowPrivilegeEscalation": False,
+                            "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}}
+    # A non-root user needs somewhere to write (model downloads, caches): an emptyDir as HOME.
+    c["env"].append({"name": "HOME", "value": security["home"]})
+    c["volumeMounts"] = [{"name": "scratch", "mountPath": security["home"]}]
+
+
+def tls_check_container(name: str, target: Target) -> dict:
+    """An init container that stops the pod with what to do while the TLS secret is missing (the
+    secret holds the cluster's own certificate, which intentctl cannot make; the volume is optional
+    so that the pod reports this instead of waiting in ContainerCreating)."""
+    secret = f"{name}-tls"
+    message = (f"the secret {secret} (type kubernetes.io/tls) is missing or empty: this plan's compliance regime "
+               f"({', '.join(target.regimes)}) serves over TLS; create it with "
+               f"kubectl create secret tls {secret} --cert=CERT_FILE --key=KEY_FILE")
+    script = f"test -s /etc/tls/tls.crt && test -s /etc/tls/tls.key && exit 0; echo {shlex.quote(message)} >&2; exit 1"
+    c = helper_container("tls-check", launches().helper.image, command=["/bin/sh", "-c", script], env={},
+                         catalog_hash=target.catalog_hash)
+    restrict_container(c)
+    return c
+
+
 def encrypt(pod: dict, name: str, target: Target, cache_path: str) -> None:
-    """Encrypting regimes: TLS from a secret, a read-only root filesystem, data at rest only on a
-    storage class that encrypts (the cluster must provide it), and the model cache there."""
+    """Encrypting regimes: TLS from a secret (checked first by an init container), a read-only root
+    filesystem, data at rest only on a storage class that encrypts (the cluster must provide it),
+    and the model cache there."""
     size = max(10, memory_gi(target.memory_gb) * 2)
+    pod["initContainers"] = [tls_check_container(name, target), *pod.get("initContainers", [])]
     for c in pod["containers"] + pod.get("initContainers", []):
         c["securityContext"]["readOnlyRootFilesystem"] = True
         c["env"] += [{"name": "TLS_CERT_FILE", "value": "/etc/tls/tls.crt"},
                      {"name": "TLS_KEY_FILE", "value": "/etc/tls/tls.key"},
                      {"name": "HF_HOME", "value": f"{cache_path}/huggingface"}]
-    add_volume(pod, {"name": "tls", "secret": {"secretName": f"{name}-tls"}}, "/etc/tls", read_only=True)
+    add_volume(pod, {"name": "tls", "secret": {"secretName": f"{name}-tls", "optional": True}}, "/etc/tls",
+               read_only=True)
     add_volume(pod, {"name": "model-cache", "ephemeral": {"volumeClaimTemplate": {"spec": {
         "accessModes": ["ReadWriteOnce"], "storageClassName": ENCRYPTED_STORAGE_CLASS,
         "resources": {"requests": {"storage": f"{size}Gi"}}}}}}, cache_path)

@@ -9,6 +9,9 @@ The LLM serving layout is read from the plan's choice where the planner sets it:
 ``devices_per_replica`` (else TP x PP), and for disaggregated plans ``prefill_workers`` and
 ``decode_workers`` (with ``prefill_device_id`` / ``decode_device_id`` when the roles run on
 different devices).
+
+A plan made on an inventory (devices the user owns) bounds how far its workload may scale out:
+``spare_devices`` is what the inventory holds of the plan's device beyond what the plan uses.
 """
 
 from __future__ import annotations
@@ -79,6 +82,9 @@ class Target:
     training: TrainingSpec | None = None
     sharing: Sharing | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    #: devices (or slices of shared ones) of the plan's pool the plan leaves unused, when it was made
+    #: on an inventory; None when the devices are rented (as many as the cloud gives)
+    spare_devices: int | None = None
 
     @property
     def encrypting(self) -> bool:
@@ -132,6 +138,23 @@ def latency_bound(constraints) -> float | None:
     return next((c.value for c in constraints if c.metric.value == "latency" and c.op == "<="), None)
 
 
+def owned_count(plan, device: Device) -> int | None:
+    """How many of ``device`` the inventory the plan was made on holds (the plan's ``inventory``:
+    an inventory file, or the devices the request says it has); None when it was made on none."""
+    if not plan.inventory:
+        return None
+    return plan.inventory.get(device.id, 0)
+
+
+def spare_devices(plan, device: Device) -> int | None:
+    """Devices of the plan's inventory the plan does not use (never below 0); None without an inventory."""
+    owned = owned_count(plan, device)
+    if owned is None:
+        return None
+    used = plan.choice.replicas * (getattr(plan.choice, "devices_per_replica", None) or plan.choice.shards)
+    return max(0, owned - used)
+
+
 def from_plan(plan, catalog: Catalog) -> Target:
     """The Target of a single request's ExecutionPlan."""
     choice = plan.choice
@@ -150,4 +173,5 @@ def from_plan(plan, catalog: Catalog) -> Target:
         roles=roles_of(choice),
         training=None if job is None else TrainingSpec(epochs=job.epochs, batch_size=job.batch_size,
                                                        devices=job.devices),
+        spare_devices=spare_devices(plan, catalog.device(choice.device_id)),
     )

@@ -26,6 +26,11 @@ def platform(target: Target) -> str:
     return PLATFORMS.get(target.runtime.split(" ")[0], DEFAULT_PLATFORM)
 
 
+def model_file_name(target: Target) -> str:
+    """The file Triton loads from the model's version directory, by its platform."""
+    return "model.plan" if platform(target) == "tensorrt_plan" else "model.onnx"
+
+
 def instance_group(target: Target) -> str:
     if target.device.device_class == "gpu":
         gpus = ", ".join(str(i) for i in range(target.layout.devices_per_replica))

@@ -5,9 +5,10 @@
 - A replica larger than a node (pipeline across nodes, or a TP group beyond the scale-up
   domain): a LeaderWorkerSet of leader and worker pods, a Service on the leaders.
 - A disaggregated plan: one workload per role (prefill, decode) with the KV-transfer settings.
-- A training or fine-tuning job: a Kubeflow PyTorchJob with the Kueue queue label.
-Model repositories the server reads from disk get a PersistentVolumeClaim; generated server
-configuration (Triton's config.pbtxt) a ConfigMap mounted into the repository.
+- A training or fine-tuning job: a Kubeflow PyTorchJob with the Kueue queue label (training.py).
+A server that reads its model from disk gets a per-pod model repository that the fetch-model init
+container fills (storage.py); generated server configuration (Triton's config.pbtxt) a ConfigMap
+mounted into the repository. Every ConfigMap a pod mounts is emitted with it.
 """
 
 from __future__ import annotations
@@ -17,23 +18,21 @@ import shlex
 from dataclasses import dataclass, replace
 
 from intent.deploy.config import k8s_settings
-from intent.deploy.launch import ServerLaunch, server_launch, training_build
+from intent.deploy.launch import ServerLaunch, server_launch
 from intent.deploy.pods import (
     CLAIM,
     add_volume,
     container,
-    memory_gi,
     nodes_for,
-    per_node_devices,
     placement,
+    pod_memory_gi,
     pod_spec,
 )
+from intent.deploy.storage import fetch_config_map, fetch_container, models_size_gi, mount_fetch_script
 from intent.deploy.target import Target
 
 KEDA_API = "keda.sh/v1alpha1"
 LWS_API = "leaderworkerset.x-k8s.io/v1"
-KUBEFLOW_API = "kubeflow.org/v1"
-QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,8 @@ def pod_labels(target: Target, labels: dict[str, str]) -> dict[str, str]:
 def manifests(target: Target, options: EmitOptions = DEFAULT_OPTIONS, catalog=None) -> list[dict]:
     """Every object of the target, in apply order."""
     if target.training is not None:
+        from intent.deploy.training import training_job
+
         return training_job(target, options)
     if target.roles is not None:
         return disaggregated(target, options, catalog)
@@ -105,18 +106,11 @@ def devices_per_pod(target: Target) -> int:
 
 
 def storage_objects(target: Target, launch: ServerLaunch, name: str, labels: dict[str, str]) -> list[dict]:
-    """A claim for a model repository read from disk, and a ConfigMap of the generated files."""
+    """The ConfigMaps the pods mount: the fetch-model script of a model read from disk, and the
+    generated files."""
     out = []
     if launch.local_model:
-        storage = max(10, math.ceil(target.model.weights_mb.value / 1024 * 1.5) if target.model.weights_mb else 0,
-                      memory_gi(target.memory_gb))
-        spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": f"{storage}Gi"}}}
-        if target.encrypting:
-            from intent.deploy.pods import ENCRYPTED_STORAGE_CLASS
-
-            spec["storageClassName"] = ENCRYPTED_STORAGE_CLASS
-        out.append({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-                    "metadata": meta(f"{name}-models", labels), "spec": spec})
+        out.append(fetch_config_map(name, labels))
     if launch.files:
         out.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(f"{name}-config", labels),
                     "data": {key.replace("/", "__"): text for key, text in launch.files.items()}})
@@ -129,8 +123,8 @@ def server_container(target: Target, launch: ServerLaunch, place, *, command=Non
     c = container("server", launch.image, command=command or launch.command,
                   args=launch.args if args is None else args,
                   env={**launch.env, **({"HF_TOKEN_PATH": "/etc/hf/token"} if not launch.local_model else {})},
-                  memory=memory or memory_gi(target.memory_gb / nodes_for(target)), place=place,
-                  catalog_hash=target.catalog_hash)
+                  memory=memory or pod_memory_gi(target, target.memory_gb / nodes_for(target), place.count),
+                  place=place, catalog_hash=target.catalog_hash)
     c["ports"] = [{"name": "http", "containerPort": spec.port}]
     if spec.metrics.port != spec.port:
         c["ports"].append({"name": "metrics", "containerPort": spec.metrics.port})
@@ -141,11 +135,20 @@ def server_container(target: Target, launch: ServerLaunch, place, *, command=Non
     return c
 
 
-def _finish_pod(target: Target, launch: ServerLaunch, containers: list[dict], place, name: str,
-                shm: bool, init: dict | None = None) -> dict:
-    """The pod of a server: restricted, with its volumes (shared memory, models, generated config, token)."""
-    pod = pod_spec(containers, target, place, shm=shm, name=name, init=init,
-                   models_claim=f"{name}-models" if launch.local_model else None)
+def init_containers(target: Target, launch: ServerLaunch, built: dict | None = None) -> list[dict]:
+    """What runs before the server: fetching the model it reads from disk, then building an engine from it."""
+    out = [fetch_container(target, launch.model_file, launch.spec.model_format)] if launch.local_model else []
+    return out + ([built] if built else [])
+
+
+def server_pod(target: Target, launch: ServerLaunch, containers: list[dict], place, name: str,
+               shm: bool, init: dict | None = None) -> dict:
+    """The pod of a server: restricted, with its volumes (shared memory, models and what fills them,
+    generated config, token); ``init``: an engine build to run after the model is fetched."""
+    pod = pod_spec(containers, target, place, shm=shm, name=name, init=init_containers(target, launch, init),
+                   models_gi=models_size_gi(target) if launch.local_model else None)
+    if launch.local_model:
+        mount_fetch_script(pod, name)
     containers = containers + ([init] if init else [])
     mount = k8s_settings()["models_mount"]
     if launch.files:  # each generated file at its place in the model repository
@@ -176,7 +179,7 @@ def deployment(target: Target, launch: ServerLaunch, name: str, labels: dict[str
         c["ports"].append({"name": "kv-transfer", "containerPort": launch.spec.kv_transfer.port})
     # An engine is built before the server starts, on the same devices.
     init = engine_build_container(target, launch, place)
-    pod = _finish_pod(target, launch, [c], place, name, shm=devices > 1, init=init)
+    pod = server_pod(target, launch, [c], place, name, shm=devices > 1, init=init)
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name, labels),
             "spec": {"replicas": replicas or target.replicas, "selector": {"matchLabels": labels},
                      "template": {"metadata": _template_meta(target, launch, labels), "spec": pod}}}
@@ -186,7 +189,8 @@ def engine_build_container(target: Target, launch: ServerLaunch, place) -> dict 
     if launch.prepare is None:
         return None
     return container("engine-build", launch.image, command=launch.prepare[:1], args=launch.prepare[1:], env={},
-                     memory=memory_gi(target.memory_gb), place=place, catalog_hash=target.catalog_hash)
+                     memory=pod_memory_gi(target, target.memory_gb, place.count), place=place,
+                     catalog_hash=target.catalog_hash)
 
 
 def leader_worker_set(target: Target, launch: ServerLaunch, name: str, labels: dict[str, str], options: EmitOptions,
@@ -206,7 +210,7 @@ def leader_worker_set(target: Target, launch: ServerLaunch, name: str, labels: d
     for role, c in (("leader", leader), ("worker", worker)):
         role_labels = {**labels, "role": role}
         templates[role] = {"metadata": {**_template_meta(target, launch, role_labels)},
-                           "spec": _finish_pod(target, launch, [c], place, name, shm=True)}
+                           "spec": server_pod(target, launch, [c], place, name, shm=True)}
     return {"apiVersion": LWS_API, "kind": "LeaderWorkerSet", "metadata": meta(name, labels),
             "spec": {"replicas": replicas or target.replicas, "startupPolicy": "LeaderCreated",
                      "leaderWorkerTemplate": {"size": nodes, "restartPolicy": "RecreateGroupOnPodRestart",
@@ -223,11 +227,21 @@ def scaled_object(target: Target, launch: ServerLaunch, name: str, labels: dict[
     target_value = scale.target if isinstance(scale.target, int) else launch.scale_target
     return {"apiVersion": KEDA_API, "kind": "ScaledObject", "metadata": meta(name, labels),
             "spec": {"scaleTargetRef": ref, "minReplicaCount": replicas,
-                     "maxReplicaCount": replicas * settings["max_replicas_factor"],
+                     "maxReplicaCount": max_replicas(target, replicas),
                      "pollingInterval": settings["polling_interval_s"], "cooldownPeriod": settings["cooldown_s"],
                      "triggers": [{"type": "prometheus", "metricType": scale.metric_type,
                                    "metadata": {"serverAddress": settings["prometheus"], "query": query,
                                                 "threshold": str(target_value)}}]}}
+
+
+def max_replicas(target: Target, replicas: int) -> int:
+    """How far the autoscaler may scale out: the plan's replicas times max_replicas_factor, and on an
+    inventory no further than the devices the plan leaves unused hold (whole replicas of them): a
+    replica beyond them would wait in Pending for a device nobody owns."""
+    ceiling = replicas * k8s_settings()["autoscaling"]["max_replicas_factor"]
+    if target.spare_devices is None:
+        return ceiling
+    return min(ceiling, replicas + target.spare_devices // max(1, target.layout.devices_per_replica))
 
 
 def disaggregated(target: Target, options: EmitOptions, catalog) -> list[dict]:
@@ -239,41 +253,3 @@ def disaggregated(target: Target, options: EmitOptions, catalog) -> list[dict]:
         role_target = target if not device_id or catalog is None else replace(target, device=catalog.device(device_id))
         out += serving(role_target, options, role=role, replicas=workers)
     return out
-
-
-def training_job(target: Target, options: EmitOptions) -> list[dict]:
-    """A PyTorchJob: torchrun on every node, the devices split over nodes, queued by Kueue."""
-    build = training_build(target)
-    name = target.name
-    labels = labels_for(name)
-    spec = target.training
-    per_node = min(spec.devices, per_node_devices(target.device)) if target.device.device_class != "cpu" else 1
-    nodes = max(1, math.ceil(spec.devices / per_node))
-    place = placement(target, per_node, dra=options.dra, claim_template=f"{name}-{CLAIM}")
-    if target.device.device_class == "cpu":
-        place = replace(place, resource=None)
-    model = target.model.hf_repo or f"{k8s_settings()['models_mount']}/{target.model.id}"
-    from intent.deploy.config import launches
-
-    training = launches().training
-    args = [training.script, f"--model={model}", f"--precision={target.precision}",
-            f"--per-device-batch-size={max(1, spec.batch_size // max(1, spec.devices))}", f"--epochs={spec.epochs}"]
-    c = container("pytorch", build.image, command=build.command or training.command, args=args, env={},
-                  memory=memory_gi(target.memory_gb * 2), place=place, catalog_hash=target.catalog_hash)
-    pod = pod_spec([c], target, place, shm=per_node > 1, name=name)
-    add_volume(pod, {"name": "train", "configMap": {"name": f"{name}-train"}}, "/workspace", read_only=True)
-    template = {"metadata": {"labels": pod_labels(target, labels)}, "spec": pod}
-    replica_specs = {"Master": {"replicas": 1, "restartPolicy": "OnFailure", "template": template}}
-    if nodes > 1:
-        replica_specs["Worker"] = {"replicas": nodes - 1, "restartPolicy": "OnFailure", "template": template}
-    queue = options.queue or k8s_settings()["default_queue"]
-    job = {"apiVersion": KUBEFLOW_API, "kind": "PyTorchJob",
-           "metadata": meta(name, {**labels, QUEUE_LABEL: queue}),
-           "spec": {"nprocPerNode": str(per_node), "pytorchReplicaSpecs": replica_specs,
-                    "runPolicy": {"backoffLimit": 2}}}
-    objects = [job]
-    if options.dra:
-        from intent.deploy.dra import claim_template
-
-        objects.insert(0, claim_template(target, name, labels, per_node))
-    return objects
