@@ -225,7 +225,9 @@ class ServingGrid(Grid):
         service = self.latency_ms
         # More replicas for a p99 bound (Grid.serve) are for batched single-pass cells; a served
         # LLM's replicas follow its slots.
-        super().serve(rate_rps, hop_ms, None if self.served_rows.any() else p99_bound_ms)
+        # Where every cell is a served LLM, the batched queue's p99 would be computed to be replaced.
+        all_served = bool(self.served_rows.all())
+        super().serve(None if all_served else rate_rps, hop_ms, None if self.served_rows.any() else p99_bound_ms)
         self.slot_wait_ms = None
         if rate_rps and self.served_rows.any():
             from planner.perf import queueing

@@ -219,8 +219,12 @@ def deployment_figure(row: Estimate, metric: str, replicas: int) -> float | None
 
 
 def figure_array(rows: list[Estimate], replicas: np.ndarray | None, metric: str, per_replica: bool = False) -> np.ndarray:
-    """``figures`` as an array, NaN where unknown."""
-    values = np.array([value(row, metric) for row in rows], dtype=float)
+    """``figures`` as an array, NaN where unknown (None becomes NaN)."""
+    if metric in FIELD and metric != "memory":  # a plain field (``value`` reads memory over the devices)
+        name = FIELD[metric]
+        values = np.array([getattr(row, name) for row in rows], dtype=float)
+    else:
+        values = np.array([value(row, metric) for row in rows], dtype=float)
     return values if per_replica or metric not in REPLICATED else values * replicas
 
 
