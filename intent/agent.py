@@ -58,7 +58,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
 
     factors = load_factors()
-    job = setup(intent, factors)
+    job = setup(intent, factors, training_method(intent))
     solver = _solver(settings)
     rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors)
     row, status, objective = choose(rows, intent, solver)
@@ -68,6 +68,8 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     if job.dp:
         sections.append(policies.dp_sgd_section(intent, job.records, job.batch_size, steps, effects))
     trainer = training_runtime_for(row.device).runtime
+    if job.method != "full":
+        trainer += f" and PEFT ({'QLoRA, bitsandbytes 4-bit' if job.method == 'qlora' else 'LoRA'})"
     if row.sharded:
         trainer = trainer.replace("DistributedDataParallel", "FullyShardedDataParallel (ZeRO-3 sharding)")
     runtime = f"{trainer} and Opacus (DP-SGD)" if job.dp else trainer
@@ -82,7 +84,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
                                                       "throughput_rps": "model (samples per second)"})
     plan_job = TrainingJob(records=job.records, epochs=job.epochs, batch_size=job.batch_size, steps=steps,
                            samples=row.samples, devices=row.devices, hours=row.hours, cost_usd=row.job_cost_usd,
-                           energy_kwh=row.energy_kwh, differential_privacy=job.dp)
+                           energy_kwh=row.energy_kwh, differential_privacy=job.dp, method=job.method)
     why = [f"objective: {objective}", f"{row.hours:.2f} h on {row.devices} x {row.device.id} in {row.precision}"
            + (f", ${row.job_cost_usd:,.2f} in all" if row.job_cost_usd is not None else "")]
     plan_steps = [f"Provision {row.devices} x {choice.device_name} ({row.placement}).",
@@ -173,6 +175,17 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     return result.model_copy(update={"assumptions": result.assumptions + assumptions, "inventory": owned,
                                      "warnings": result.warnings + warnings,
                                      "cost": plan_cost_terms(result, catalog, inventory)})
+
+
+def training_method(intent: Intent) -> str:
+    """The parameter-efficient fine-tuning method the request names (lexicon training_methods:
+    qlora, lora), else "full"."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    lexicon = load_lexicon()
+    found = {m.key for m in lexicon.phrases("training_methods").scan(normalise(intent.text, lexicon))}
+    return next((method for method in ("qlora", "lora") if method in found), "full")
 
 
 def is_production(intent: Intent) -> bool:

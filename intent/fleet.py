@@ -99,7 +99,7 @@ def load_fleet_plan(path: str | Path):
 def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> list:
     """Each entry as a planner workload: its request read, its policies applied."""
     import policies
-    from intent.agent import offline_tasks
+    from intent.agent import offline_tasks, training_method
     from intent.parser import parse_rules
     from planner.defaults import fleet_defaults
     from planner.fleet.options import FleetWorkload
@@ -116,7 +116,8 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
         intent, notes = fleet_defaults(effects.intent, catalog)
         workload = FleetWorkload(name=entry.name, intent=intent, priority=entry.priority,
                                  deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
-                                 added_latency=effects.added_latency, notes=tuple(notes))
+                                 added_latency=effects.added_latency, notes=tuple(notes),
+                                 method=training_method(intent))
         _check(entry, workload)
         out.append(workload)
     return out

@@ -60,9 +60,12 @@ class TrainingSetup:
     batch_size: int
     dp: bool
     assumptions: list[str]
+    method: str = "full"  # a full fine-tune, or a parameter-efficient method (perf-factors training.methods)
 
 
-def setup(intent: Intent, factors: PerfFactors) -> TrainingSetup:
+def setup(intent: Intent, factors: PerfFactors, method: str = "full") -> TrainingSetup:
+    """The job a training request asks for; ``method`` is a parameter-efficient method the request
+    names (read by the agent: LoRA, QLoRA), else a full fine-tune."""
     t = factors.training
     w = intent.workload
     if not w.dataset_records:
@@ -77,22 +80,29 @@ def setup(intent: Intent, factors: PerfFactors) -> TrainingSetup:
     batch = w.batch_size or t.default_batch_size
     if not w.batch_size:
         notes.append(f"batch size {batch} (none named)")
+    if method in t.methods:
+        m = t.methods[method]
+        notes.append(f"{m.what}: {m.state_bytes_per_param:g} bytes a parameter in all and "
+                     f"{m.flops_per_sample_factor:g} forward passes a sample ({m.formula}; {m.source})")
     return TrainingSetup(records=w.dataset_records, epochs=epochs, batch_size=min(batch, w.dataset_records),
-                         dp=intent.policies.differential_privacy is not None, assumptions=notes)
+                         dp=intent.policies.differential_privacy is not None, assumptions=notes,
+                         method=method if method in t.methods else "full")
 
 
-def _flops_per_sample(model: ModelVariant, factors: PerfFactors) -> float:
+def _flops_per_sample(model: ModelVariant, factors: PerfFactors, method: str = "full") -> float:
     forward = model.gflops.value * 1e9
     if model.kind.value == "autoregressive":
         forward *= factors.training.tokens_per_sample
-    return forward * factors.training.flops_per_sample_factor
+    return forward * factors.training.flops_factor(method)
 
 
-def training_memory_gb(model: ModelVariant, factors: PerfFactors) -> float:
+def training_memory_gb(model: ModelVariant, factors: PerfFactors, method: str = "full") -> float:
     """A model's training state: weights, gradients, optimiser moments and master weights
-    (state_bytes_per_param) plus the runtime's overhead; data parallelism keeps it on every
-    device, sharded training (FSDP / ZeRO-3) a 1/N share of it on each of N."""
-    return model.params_m.value * 1e6 * factors.training.state_bytes_per_param / 1e9 * (1 + factors.runtime_memory_overhead)
+    (state_bytes_per_param; a parameter-efficient method's own figure) plus the runtime's overhead;
+    data parallelism keeps it on every device, sharded training (FSDP / ZeRO-3) a 1/N share of it
+    on each of N."""
+    return (model.params_m.value * 1e6 * factors.training.state_bytes(method) / 1e9
+            * (1 + factors.runtime_memory_overhead))
 
 
 def training_row(model, device: Device, precision: str, devices: int, placement: str, job: TrainingSetup,
@@ -100,7 +110,7 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     """One configuration; ``devices`` counts slots, each ``share`` of a device (1 unless shared);
     ``owned`` devices (an inventory's) cost no purchase."""
     t = factors.training
-    memory = training_memory_gb(model, factors)
+    memory = training_memory_gb(model, factors, job.method)
     sharded = memory > device.capacity_gb * share
     if sharded and (devices == 1 or memory / devices > device.capacity_gb * share):
         return None  # not even a 1/devices share of the state fits
@@ -112,7 +122,7 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     rate = (device.peak[precision].value * 1e12 * factors.efficiency(device, precision) * t.efficiency_of(model.structure)
             * factors.structure_multiplier(model.structure, device)
             * devices * scaling * share)
-    per_sample = _flops_per_sample(model, factors) * (t.dp_sgd_overhead if job.dp else 1.0)
+    per_sample = _flops_per_sample(model, factors, job.method) * (t.dp_sgd_overhead if job.dp else 1.0)
     samples = job.records * job.epochs
     samples_per_s = rate / per_sample
     hours = samples / samples_per_s / 3600
@@ -173,12 +183,12 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                     if row is not None:
                         rows.append(row)
     if not rows:
-        _refuse(models, room, cannot_train, factors)
+        _refuse(models, room, cannot_train, factors, job.method)
     return rows
 
 
 def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: dict[str, str],
-            factors: PerfFactors) -> None:
+            factors: PerfFactors, method: str = "full") -> None:
     """Why there is no training row: no device allowed holds the model's training state, or none
     the request allows can train at all. Returns when neither explains it."""
     sized = [m for m in models if m.params_m is not None]
@@ -186,11 +196,13 @@ def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: di
         model = min(sized, key=lambda m: m.params_m.value)
         largest = max(room, key=room.get)
         reason = (f"no device the request allows holds the training state of {model.id}: "
-                  f"{training_memory_gb(model, factors):,.1f} GB ({factors.training.state_bytes_per_param:g} bytes a "
-                  f"parameter: weights, gradients, optimiser moments and master weights, plus runtime overhead) "
+                  f"{training_memory_gb(model, factors, method):,.1f} GB ({factors.training.state_bytes(method):g} bytes a "
+                  f"parameter{': weights, gradients, optimiser moments and master weights' if method == 'full' else ''}, "
+                  f"plus runtime overhead) "
                   f"against at most {room[largest]:,.1f} GB on {largest}, even sharded (FSDP / ZeRO-3) over as many "
                   f"of them as the job may take (at most {max(factors.training.device_counts)}, or the inventory's)")
-        hint = "allow a device with more memory, or name a smaller model"
+        hint = ("allow a device with more memory, or name a smaller model"
+                + (", or fine-tune with LoRA or QLoRA (say so)" if method == "full" else ""))
     elif cannot_train:
         reasons = "; ".join(f"{device}: {why}" for device, why in cannot_train.items())
         reason = f"no device the request allows can train ({reasons})"

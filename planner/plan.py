@@ -131,6 +131,7 @@ class TrainingJob(_Frozen):
     cost_usd: float | None
     energy_kwh: float | None
     differential_privacy: bool
+    method: str = Field("full", description="full fine-tuning, or a parameter-efficient method: lora, qlora")
 
 
 class SolverReport(_Frozen):

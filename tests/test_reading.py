@@ -235,7 +235,7 @@ def test_counts_of_devices_as_people_write_them(text, owned):
     ("chatbot for about 10,000 users", ("10,000 users", "not a load")),
     ("chatbot in production by Friday", ("by friday", "deadline")),
     ("Translate subtitles at 200 sentences/sec, servers in Frankfurt", ("frankfurt", "regions")),
-    ("fine-tune llama 3 8b with LoRA on 50k examples", ("lora", "planned as full training")),
+    ("fine-tune llama 3 8b with prefix tuning on 50k examples", ("prefix tuning", "planned as full training")),
     ("classify images in under 5 int8 ms", ("'under 5 int8 ms'", "no unit right after its number")),
     ("sentiment analysis, batch size at most 64", ("'at most 64'", "not read as a bound")),
     ("classify the product photos our warehouse cameras take each day, fewer than 3 widgets please",

@@ -152,3 +152,41 @@ def test_a_request_that_leaves_no_configuration_does_not_promise_reachable_value
     with pytest.raises(InfeasibleError) as info:
         plan("classify images in 5 ms on a Huawei Ascend 310, fp64 only", offline=True)
     assert not info.value.report.conflicts and "best reachable" not in info.value.hint
+
+
+def test_lora_and_qlora_fine_tunes_hold_their_own_state_not_a_full_fine_tunes():
+    """LoRA freezes the base weights: 2 bytes a parameter in all (the LoRA paper: GPT-3 175B in
+    350 GB), QLoRA 0.74 (65B within 48 GB). 'LoRA on Llama 3 8B, 2x RTX 4090' was refused for a
+    full fine-tune's 153.6 GB."""
+    from planner.jobs import training_memory_gb
+
+    factors = load_factors()
+    model = load_catalog().model("llama-3-8b")
+    full, lora, qlora = (training_memory_gb(model, factors, m) for m in ("full", "lora", "qlora"))
+    assert full / lora == pytest.approx(16 / 2) and lora / qlora == pytest.approx(2 / 0.74)
+    planned = plan("fine-tune llama 3 8b with LoRA on 20k examples, we have 2x RTX 4090", offline=True)
+    assert planned.choice.device_id == "nvidia-geforce-rtx-4090" and "PEFT (LoRA)" in planned.choice.runtime
+    assert any(a.startswith("LoRA: frozen 16-bit base weights") for a in planned.assumptions)
+    assert not any("training method is not modelled" in w for w in planned.warnings)
+    one = plan("fine-tune llama 3 8b with QLoRA on 20k examples on one RTX 4090", offline=True)
+    assert one.choice.replicas == 1 and "QLoRA" in one.choice.runtime
+    with pytest.raises(InfeasibleError) as refused:
+        plan("fine-tune llama 3 8b on 20k examples, we have 2x RTX 4090", offline=True)
+    assert "LoRA" in refused.value.hint  # a full fine-tune does not fit; the hint names the way out
+
+
+def test_lora_costs_fewer_flops_a_sample_than_a_full_fine_tune():
+    from planner.jobs import _flops_per_sample
+
+    factors = load_factors()
+    model = load_catalog().model("llama-3-8b")
+    assert _flops_per_sample(model, factors, "lora") / _flops_per_sample(model, factors) == pytest.approx(2.4 / 3)
+
+
+def test_a_lora_plan_is_not_exported_as_a_full_fine_tune(tmp_path):
+    from intent.export import ExportError
+
+    lora = plan("fine-tune llama 3 8b with LoRA on 20k examples, we have 2x RTX 4090", offline=True)
+    assert lora.job.method == "lora"
+    with pytest.raises(ExportError, match="LORA.*full fine-tune"):
+        kubernetes_manifests(lora, load_catalog())

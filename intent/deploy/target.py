@@ -50,6 +50,7 @@ class TrainingSpec:
     epochs: int
     batch_size: int
     devices: int
+    method: str = "full"  # the plan's fine-tuning method (full, lora, qlora)
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,6 @@ def from_plan(plan, catalog: Catalog) -> Target:
         regimes=tuple(s.name for s in plan.policies if s.name in COMPLIANCE_REGIMES),
         roles=roles_of(choice),
         training=None if job is None else TrainingSpec(epochs=job.epochs, batch_size=job.batch_size,
-                                                       devices=job.devices),
+                                                       devices=job.devices, method=job.method),
         spare_devices=spare_devices(plan, catalog.device(choice.device_id)),
     )

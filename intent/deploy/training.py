@@ -57,10 +57,14 @@ def model_class(target: Target) -> str:
 
 def training_job(target: Target, options: EmitOptions) -> list[dict]:
     """A PyTorchJob (torchrun on every node, the devices split over nodes) with the ConfigMaps it mounts."""
+    spec = target.training
+    if spec.method != "full":
+        raise ExportError(f"the plan fine-tunes with {spec.method.upper()}, and the exported training script "
+                          f"(intent/deploy/train.py) runs a full fine-tune, whose state would not fit the devices "
+                          f"planned; run the plan's steps with PEFT yourself, or plan a full fine-tune to export it")
     build = training_build(target)
     name = target.name
     labels = labels_for(name)
-    spec = target.training
     per_node = min(spec.devices, per_node_devices(target.device)) if target.device.device_class != "cpu" else 1
     nodes = max(1, math.ceil(spec.devices / per_node))
     place = placement(target, per_node, dra=options.dra, claim_template=f"{name}-{CLAIM}")

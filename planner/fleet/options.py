@@ -88,6 +88,7 @@ class FleetWorkload:
     rules: tuple[PlacementRule, ...] = ()
     added_latency: AddedLatency = NO_ADDED_LATENCY
     notes: tuple[str, ...] = ()  # the defaults its request got (planner.defaults.fleet_defaults), for the plan
+    method: str = "full"  # a training job's fine-tuning method (planner.jobs.setup: full, lora, qlora)
 
     @property
     def training(self) -> bool:
@@ -213,7 +214,7 @@ def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], ca
     keep = keep or {}
     found: dict[int, list[Option]] = {w: [] for w in range(len(workloads))}
     hosted: list[Option] = []
-    jobs = {w: setup(x.intent, factors) for w, x in enumerate(workloads) if x.training}
+    jobs = {w: setup(x.intent, factors, x.method) for w, x in enumerate(workloads) if x.training}
     keys = {w: _grid_key(x, catalog) for w, x in enumerate(workloads) if not x.training}
     for p, item in enumerate(pools):
         device = catalog.device(item.id)
@@ -255,7 +256,7 @@ def _why_not(w: int, workloads: list[FleetWorkload], pools: list[InventoryItem],
              factors: PerfFactors, corrections: dict, grids: dict) -> dict[str, str]:
     """Why each pool has no option for workload ``w`` (worked out only when it is asked)."""
     workload = workloads[w]
-    job = setup(workload.intent, factors) if workload.training else None
+    job = setup(workload.intent, factors, workload.method) if workload.training else None
     out: dict[str, str] = {}
     for p, item in enumerate(pools):
         device = catalog.device(item.id)

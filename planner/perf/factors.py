@@ -18,9 +18,20 @@ class RequestShape(BaseModel):
     output_tokens: int
 
 
+class TrainingMethod(BaseModel):
+    """A parameter-efficient fine-tuning method: its state per parameter and FLOPs per sample."""
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    what: str
+    state_bytes_per_param: float
+    flops_per_sample_factor: float
+    source: str
+    formula: str
+
+
 class TrainingFactors(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     flops_per_sample_factor: float
+    methods: dict[str, TrainingMethod] = {}
     efficiency: dict[str, float]  # by model structure, "default" for the rest
 
     def efficiency_of(self, structure: str | None) -> float:
@@ -36,6 +47,14 @@ class TrainingFactors(BaseModel):
     default_epochs: int
     default_epochs_from_scratch: int
     tokens_per_sample: int
+
+    def state_bytes(self, method: str) -> float:
+        """Training state per parameter: a full fine-tune's, or a named method's."""
+        return self.methods[method].state_bytes_per_param if method in self.methods else self.state_bytes_per_param
+
+    def flops_factor(self, method: str) -> float:
+        """FLOPs of a training sample in forward passes: a full fine-tune's, or a named method's."""
+        return self.methods[method].flops_per_sample_factor if method in self.methods else self.flops_per_sample_factor
 
 
 class PerfFactors(BaseModel):
