@@ -1100,3 +1100,30 @@ def test_frames_with_no_period_are_a_cameras_frame_rate(text, rate):
 def test_a_count_of_sites_or_sources_beside_a_rate_is_warned_about(text, quoted):
     warnings = parse(text, offline=True).warnings
     assert any(w.startswith(f"'{quoted}': a number of sources is not a load") for w in warnings)
+
+
+@pytest.mark.parametrize("text, records, hours", [
+    ("每天晚上要处理50万条文本分类，6小时内完成", 500_000, 6.0),
+    ("classify 2 million images a day, each batch done within 4 hours", 2_000_000, 4.0),
+])
+def test_a_days_volume_beside_a_job_time_is_the_daily_job(text, records, hours):
+    """Read as a rate over the day, the nightly job was planned at a quarter of its load."""
+    intent = parse(text, offline=True)
+    assert intent.workload.dataset_records == records
+    assert [(c.metric.value, c.value) for c in intent.constraints] == [("job_time", hours)]
+    assert parse("classify 2 million images a day", offline=True).constraints[0].metric.value == "throughput"
+
+
+def test_a_window_bounds_a_job_and_instructions_are_its_records():
+    window = parse("embed 500k documents in a 6h window", offline=True)
+    assert [(c.metric.value, c.value) for c in window.constraints] == [("job_time", 6.0)]
+    assert parse("fine-tune llama 3 8b on 50k instructions", offline=True).workload.dataset_records == 50_000
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("speech-to-text on-device on a phone, <300ms latency", "'a phone'"),
+    ("semantic segmentation on 1080p dashcam video at 30 fps", "'1080p'"),
+])
+def test_a_machine_or_a_video_resolution_the_plan_ignores_is_warned_about(text, quoted):
+    assert any(w.startswith(quoted) for w in parse(text, offline=True).warnings)
+    assert not any("phone" in w for w in parse("transcribe phone calls at 10 req/s", offline=True).warnings)

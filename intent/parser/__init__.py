@@ -39,6 +39,25 @@ from intent.schema import (
 MAX_TEXT = 4000
 
 
+def _daily_volume_as_job(result, quantities, workload: dict) -> list[str]:
+    """A day's volume beside a job time ("每天晚上处理50万条，6小时内完成", "2 million images a day,
+    each batch done within 4 hours") is a recurring job of that size within that time, not a rate
+    spread over the day (which planned a quarter of the load). Moves it from the constraints to
+    the job's size; returns what was assumed."""
+    from intent.parser.quantities import PER_DAY
+
+    if workload.get("dataset_records") or not any(c.metric == Metric.JOB_TIME for c in result.constraints):
+        return []
+    daily = {(q.start, q.end) for q in quantities if q.kind == "throughput" and q.note == PER_DAY}
+    for i, (c, span) in enumerate(zip(result.constraints, result.spans)):
+        if c.metric == Metric.THROUGHPUT and span in daily:
+            workload["dataset_records"] = round(c.value * 86400)
+            del result.constraints[i], result.spans[i]
+            return [f"'{c.source}' beside a job time: a daily job of {workload['dataset_records']:,} items, each "
+                    "done within the time stated (not a rate spread over the day)"]
+    return []
+
+
 def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable
     and ImpossibleValue for a bound that is not a number or not in a unit the parser knows."""
@@ -71,6 +90,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                                               else bool(lexicon.words("job_words").scan(space.text)))
     result = ConstraintReader(lexicon, space, quantities, job=job).read(
         bounds_of_other_models(space.text, model, second_spans))
+    daily_job_notes = _daily_volume_as_job(result, quantities, workload)
     shape = read_shape(lexicon, space, quantities)
     if shape.requests and not workload.get("dataset_records"):
         workload["dataset_records"] = shape.requests
@@ -88,7 +108,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
     warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:

@@ -297,8 +297,8 @@ class QuantityScanner:
                                 unit="tokens")
             return Quantity(start, m.end(), "tokens", value, unit="tokens")
         if m := g.item_rate.match(text, end):
-            period = m.group("period") or m.group("bare_period")
-            return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{g.period_of(period)}"])
+            period = g.period_of(m.group("period") or m.group("bare_period"))
+            return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"], note=_per(period))
         if m := g.currency_suffix.match(text, end):
             return self._cost(start, m.end(), value)
         if (m := g.metric_unit.match(text, end)) is None and (rate := g.noun_rate.match(text, end)):
@@ -313,7 +313,7 @@ class QuantityScanner:
             if suffix := g.cn_period_prefix.match(text, m.end()):  # 30帧每秒
                 return Quantity(start, suffix.end(), "throughput", value * g.factors[f"rate:{g.period_of(suffix.group('period'))}"])
             if period := self._cn_period(start):  # 每秒…30帧
-                return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"])
+                return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"], note=_per(period))
             if self._frame_rate(start, m, value):  # 跑60帧, 每路10帧
                 return Quantity(start, m.end(), "throughput", value)
         if g.cn_rate_word.search(text, max(0, start - 6), start) or g.unit_before.search(text, max(0, start - 10), start):
@@ -449,6 +449,14 @@ class QuantityScanner:
         if closer := re.compile(r"\s*(?:之间|范围内)").match(self.text, end):
             end = closer.end()
         return Quantity(start, end, second.kind, second.value, low=low, note=second.note, needs_cue=second.needs_cue)
+
+
+#: A rate's note when it was written per day: with a job time stated, the day's volume is the job.
+PER_DAY = "per day"
+
+
+def _per(period: str) -> str | None:
+    return PER_DAY if period == "day" else None
 
 
 def power_of_ten(mantissa: float, exponent: int) -> float:

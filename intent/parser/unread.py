@@ -56,7 +56,8 @@ WHY_NOT_BOUND = {
                "makes (e.g. '20 requests per second')"),
 }
 #: An image or frame size: "224x224", "1920 × 1080" (a count of devices, "8x", names no second number).
-INPUT_SIZE = re.compile(r"(?<![\w.])[1-9]\d{1,4}\s?[x×]\s?[1-9]\d{1,4}(?:\s?(?:px|pixels?))?(?![\w.])")
+INPUT_SIZE = re.compile(r"(?<![\w.])[1-9]\d{1,4}\s?[x×]\s?[1-9]\d{1,4}(?:\s?(?:px|pixels?))?(?![\w.])"
+                        r"|(?<![\w.])(?:240|360|480|720|1080|1440|2160)[pi](?![\w])")  # a video's lines: 1080p
 #: What makes an amount a volume per period: "500 hours of audio per day", "40 GB of video a day".
 VOLUME_PER_PERIOD = re.compile(r"(?:\s+of)?(?:\s+[a-z-]+){0,2}?\s+(?:per|a|an|each|every)\s+"
                                r"(?:day|hour|week|month|minute|second)(?![a-z])")
