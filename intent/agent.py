@@ -171,7 +171,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     device = catalog.device(result.choice.device_id)
     warnings = warnings + _licence_warnings(intent, device)
     assumptions = assumptions + _consumer_notes(intent, device, inventory)
-    owned = {d.id: d.count for d in inventory.devices} if inventory is not None else {}
+    owned = {d.id: d.total_slots for d in inventory.devices} if inventory is not None else {}
     return result.model_copy(update={"assumptions": result.assumptions + assumptions, "inventory": owned,
                                      "warnings": result.warnings + warnings,
                                      "cost": plan_cost_terms(result, catalog, inventory)})

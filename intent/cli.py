@@ -241,9 +241,9 @@ def _with_pasted_lists(argv: list[str]) -> list[str]:
     with a dash, which the option parser took for an unknown option ("No such option: - "). A word
     that starts with a dash and then a space is no option: it moves to the end, after "--", so it is
     read as text and the options after it still as options."""
+    if "--" in argv:
+        return argv
     for i, arg in enumerate(argv):
-        if arg == "--":
-            return argv
         if len(arg) > 1 and arg[0] == "-" and arg[1].isspace():
             return [*argv[:i], *argv[i + 1:], "--", arg]
     return argv
@@ -255,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
 
     defer_pandas()  # a CLI process runs no one else's threads (see planner.solve.cpsat)
     try:
-        code = app(args=_with_pasted_lists(sys.argv[1:] if argv is None else argv), standalone_mode=False)  # a typer.Exit(code) comes back as its code
+        args = _with_pasted_lists(sys.argv[1:] if argv is None else argv)
+        code = app(args=args, standalone_mode=False)  # a typer.Exit(code) comes back as its code
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:

@@ -20,10 +20,13 @@ import numpy as np
 
 from hardware import ModelVariant
 from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, Sense, WorkloadKind
+from planner.errors import MissingTaskError
 from planner.perf.roofline import accuracy_metric_key, reference_accuracy
 from planner.perf.serving import QualityFloor, load_serving
 
 HOW_TO_CHANGE = "set `--no-defaults` or state your own bounds"
+#: A fleet has no --no-defaults: a workload states its own bounds, or names its model.
+FLEET_HOW_TO_CHANGE = "state the workload's own bounds or name its model"
 #: Where a bound that the planner added comes from (Constraint.source).
 DEFAULT_SOURCE = "default"
 TIME_BOUNDS = (Metric.TTFT, Metric.TPOT, Metric.LATENCY)
@@ -45,6 +48,13 @@ class RequestDefaults:
     #: the placements planned when the request names none and nothing in it points to the edge
     #: (None: every placement a device offers)
     placements: tuple[str, ...] | None = None
+
+    def placement_note(self) -> str:
+        """What the placement default says, for a plan it applied to (not one on an inventory)."""
+        return (f"nothing in the request says where it runs or points to the edge (a power or energy bound or "
+                f"objective, an edge device named): planned on datacenter devices ({' or '.join(self.placements)}), "
+                f"without consumer parts, whose licence allows no datacenter deployment; say 'at the edge' or name "
+                f"a board or card to plan it, or {HOW_TO_CHANGE}")
 
     def keeps(self, model: ModelVariant) -> bool:
         """Whether a model passes the quality floor (every model does without one)."""
@@ -74,13 +84,7 @@ def request_defaults(intent: Intent) -> RequestDefaults:
     gain = load_serving().min_time_gain_per_doubling if objective is not None and objective.sense == Sense.MINIMIZE \
         and objective.metric in TIME_BOUNDS else None
     tolerance = load_serving().default_objective_tolerance if objective is None else None
-    placements = _datacenter_placements(intent)
-    if placements is not None:
-        assumptions.append(f"nothing in the request says where it runs or points to the edge (a power or energy bound "
-                           f"or objective, an edge device named): planned on datacenter devices "
-                           f"({' or '.join(placements)}), without consumer parts, whose licence allows no datacenter "
-                           f"deployment; say 'at the edge' or name a board or card to plan it, or {HOW_TO_CHANGE}")
-    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements)
+    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, _datacenter_placements(intent))
 
 
 #: Where a request with no placement of its own runs: a service or a job for someone who names
@@ -109,15 +113,16 @@ def fleet_defaults(intent: Intent, catalog) -> tuple[Intent, list[str]]:
     keeps); the placement default is the inventory's. Returns the intent and what was assumed
     (a fleet planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
     defaults = request_defaults(intent)
-    notes = [a for a in defaults.assumptions if not a.startswith("nothing in the request says where")]
     if defaults.floor is not None:
         models = [catalog.model(m) for m in intent.workload.models] or catalog.models_for(intent.task.value)
         kept = [m.id for m in models if defaults.keeps(m)]
-        if kept and len(kept) < len(models):
+        if not kept:  # as a single request is refused: no model of the task reaches the floor
+            raise MissingTaskError(f"no {defaults.task} model in the catalog reaches the default quality floor "
+                                   f"({describe_floor(defaults.floor)}); name a model or state an accuracy bound")
+        if len(kept) < len(models):
             workload = intent.workload.model_copy(update={"models": kept})
             intent = intent.model_copy(update={"workload": workload})
-        elif not kept:
-            notes = [n for n in notes if not n.startswith("default quality floor")]
+    notes = [a.replace(HOW_TO_CHANGE, FLEET_HOW_TO_CHANGE) for a in defaults.assumptions]
     return defaults.applied(intent), notes
 
 

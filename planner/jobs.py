@@ -101,8 +101,8 @@ def training_memory_gb(model: ModelVariant, factors: PerfFactors, method: str = 
     (state_bytes_per_param; a parameter-efficient method's own figure) plus the runtime's overhead;
     data parallelism keeps it on every device, sharded training (FSDP / ZeRO-3) a 1/N share of it
     on each of N."""
-    return (model.params_m.value * 1e6 * factors.training.state_bytes(method) / 1e9
-            * (1 + factors.runtime_memory_overhead))
+    overhead = 1 + factors.runtime_memory_overhead if method == "full" else 1.0  # a method's figure is in all
+    return model.params_m.value * 1e6 * factors.training.state_bytes(method) / 1e9 * overhead
 
 
 def training_row(model, device: Device, precision: str, devices: int, placement: str, job: TrainingSetup,
@@ -248,7 +248,9 @@ def job_conflicts(rows: list[TrainingRow], intent: Intent) -> list[Conflict]:
         pool = [r for r in rows if meets_bounds(r, intent, skip=c)]
         values = [v for v in (_bounded_value(r, c) for r in (pool or rows)) if v is not None]
         best = (min(values) if c.op == "<=" else max(values)) if values else None
-        out.append(Conflict(constraint=c, best_reachable=best, alone=not pool))
+        met = best is not None and (best <= c.value if c.op == "<=" else best >= c.value)
+        if not met:  # a bound some row meets while the others hold is no part of the conflict
+            out.append(Conflict(constraint=c, best_reachable=best, alone=not pool))
     return out
 
 

@@ -199,5 +199,5 @@ class ExecutionPlan(_Frozen):
     cost: CostTerms | None = Field(None, description="how the hourly cost is made up: cloud price, inventory price, "
                                                      "or total cost of ownership with its terms")
     inventory: dict[str, int] = Field(default_factory=dict, description="the devices the plan was made on (an "
-                                      "inventory, or the devices the request says it has), by id, with their count; "
-                                      "empty when it may rent as many as it needs")
+                                      "inventory, or the devices the request says it has), by id, with their slots "
+                                      "(devices, or slices of shared ones); empty when it may rent as many as it needs")

@@ -20,7 +20,7 @@ from planner.perf.factors import runtime_of
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
-from planner.search.candidates import CandidateSet, PlacementRule, build_candidates
+from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, requested_rate
 from planner.search.prune import (
     deployment_grid,
     explanation_mask,
@@ -82,8 +82,9 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
                        pareto, defaults)
     except InfeasibleError as exc:
-        if defaults.assumptions:
-            exc.report = exc.report.model_copy(update={"notes": exc.report.notes + defaults.assumptions})
+        notes = defaults.assumptions + ([defaults.placement_note()] if inventory is None and defaults.placements else [])
+        if notes:
+            exc.report = exc.report.model_copy(update={"notes": exc.report.notes + notes})
         raise
     result.assumptions[:0] = defaults.assumptions
     return result
@@ -106,7 +107,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     fill = fills_inventory(inventory, objective)
     if fill:
         replicas = np.maximum(replicas, grid.replica_caps(settings.max_replicas))
-    rate = stated_rate(intent.constraints)
+    rate = requested_rate(intent)
     if rate is not None and not fill:
         grid.at_rate(rate, replicas)
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
@@ -153,6 +154,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(scale_note)
     if candidates.left_out:
         assumptions.append(floor_note(defaults, candidates.left_out))
+    if inventory is None and defaults.placements is not None:
+        assumptions.append(defaults.placement_note())
     if is_default:
         assumptions.append(f"no objective stated: minimised cost per hour (configurations with a known price first; "
                            f"those within {settings.objective_tolerance:.0%} of the lowest count as equal), then the "
@@ -168,7 +171,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(f"{solution.replicas} edge boards serve the load together, since nothing in the request says "
                            "where it runs; say 'in the cloud' or 'on-prem' to plan it on datacenter devices")
     assumptions += _load_note(intent, row, solution.replicas)
-    assumptions += _rate_power_note(intent, row, solution.replicas)
+    assumptions += _rate_power_note(intent, row, solution.replicas, fill)
     if any(c.metric.value == "cost" or (c.metric.value == "power" and not c.per_device) for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     assumptions += [f"the power bound ({c.describe()}) applies to each device, as stated ('per card')"
@@ -311,16 +314,10 @@ def _require_known_objective(grid, feasible_cells, objective) -> None:
         raise InfeasibleError(f"{reason}; {hint}", InfeasibilityReport(reason=reason))
 
 
-def stated_rate(constraints) -> float | None:
-    """The request rate a request states (a throughput floor in requests/s), or None."""
-    floors = [c.value for c in constraints if c.metric == Metric.THROUGHPUT and c.op == ">=" and c.value > 0]
-    return max(floors) if floors else None
-
-
-def _rate_power_note(intent: Intent, row: Estimate, replicas: int) -> list[str]:
-    """What the power figure is at a stated rate: each replica busy a share of the time."""
-    rate = stated_rate(intent.constraints)
-    if rate is None or row.tpot_ms is not None or not row.throughput_rps:
+def _rate_power_note(intent: Intent, row: Estimate, replicas: int, fill: bool) -> list[str]:
+    """What the power figure is at a stated rate (Grid.at_rate): each replica busy a share of the time."""
+    rate = requested_rate(intent)
+    if rate is None or fill or row.tpot_ms is not None or not row.throughput_rps:
         return []
     busy = min(1.0, rate / (replicas * row.throughput_rps))
     return [f"power is drawn at the stated {rate:g} requests/s: each replica is busy {busy:.0%} of the time "

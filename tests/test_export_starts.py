@@ -334,7 +334,8 @@ def test_the_fetch_script_fills_the_repository_or_says_what_to_set(plans, catalo
     script = tmp_path / "fetch_model.py"
     script.write_text(fetch_map["data"]["fetch_model.py"])
     root = tmp_path / "models"
-    root.mkdir()
+    (root / "m" / "1").mkdir(parents=True)
+    (root / "m" / "1" / "model.onnx").write_bytes(b"half")  # an extraction cut off before it completed
     unset = run_fetch(script, root, "m/1/model.onnx", "")
     assert unset.returncode == 1 and "MODEL_SOURCE is not set" in unset.stderr and "m/1/model.onnx" in unset.stderr
     archive = tmp_path / "m.tar.gz"

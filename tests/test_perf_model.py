@@ -297,5 +297,6 @@ def test_power_at_a_stated_rate_is_idle_plus_the_busy_share():
     grid = Grid([Config(load_catalog().model("yolov8n"), load_catalog().device("nvidia-jetson-orin-nano-8gb"),
                         "int8", "edge")], [1], load_factors())
     busy_w, idle_w = float(grid.power_w[0, 0]), float(grid.idle_w[0, 0])
-    share = grid.at_rate(30.0, np.ones((1, 1)))[0, 0]
+    share = 30.0 / float(grid.throughput_rps[0, 0])
+    grid.at_rate(30.0, np.ones((1, 1)))
     assert float(grid.power_w[0, 0]) == pytest.approx(idle_w + (busy_w - idle_w) * share)

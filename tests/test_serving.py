@@ -510,9 +510,14 @@ def test_every_tensor_parallel_step_waits_for_its_all_reduces(catalog):
     f = load_factors()
     model, h100 = catalog.model("llama-3-8b"), catalog.device("nvidia-h100-sxm-80gb")
     layers = model.architecture.layers
-    tpot = {n: float(Grid([Config(model, h100, "fp8", "cloud", shards=n)], [1], f).tpot_ms[0, 0]) for n in (1, 8)}
-    assert tpot[8] > 2 * layers * f.all_reduce_s(h100) * 1000  # at least the waits
-    assert tpot[8] > tpot[1] / 8  # far from linear scaling
+    waitless = f.model_copy(update={"all_reduce_latency_us": {**f.all_reduce_latency_us, "scale_up": 0.0}})
+
+    def tpot(factors, shards):
+        return float(Grid([Config(model, h100, "fp8", "cloud", shards=shards)], [1], factors).tpot_ms[0, 0])
+
+    # the step is longer by exactly two waits a layer, and a single device waits for none
+    assert tpot(f, 8) - tpot(waitless, 8) == pytest.approx(2 * layers * f.all_reduce_s(h100) * 1000, rel=1e-6)
+    assert tpot(f, 1) == pytest.approx(tpot(waitless, 1))
     assert f.all_reduce_s(catalog.device("nvidia-l40s")) > f.all_reduce_s(h100)  # PCIe waits longer
     whisper = served_plan("whisper large-v3 on an A100, lowest latency")
     assert whisper.choice.shards * whisper.choice.replicas == 1

@@ -65,11 +65,16 @@ def fetch(source: str, root: Path, target: Path) -> None:
         fetched.unlink(missing_ok=True)
 
 
+#: Written once a fetch is whole: an extraction cut off halfway leaves files but no marker, and
+#: the next start of the init container (the volume outlives it) fetches again.
+DONE = ".fetch-complete"
+
+
 def main(env=os.environ) -> int:
     root = Path(env.get("MODEL_ROOT", "/models"))
     target = Path(env["MODEL_PATH"])
     source = env.get("MODEL_SOURCE", "").strip()
-    if target.exists():
+    if target.exists() and (root / DONE).exists():
         print(f"fetch-model: {target} is there")
         return 0
     wanted = (f"the http(s) URL of a .tar.gz whose entries start at {root} and include "
@@ -84,6 +89,7 @@ def main(env=os.environ) -> int:
     if not target.exists():
         found = ", ".join(sorted(p.name for p in root.iterdir() if not p.name.startswith("."))) or "nothing"
         return fail(f"MODEL_SOURCE={source} did not provide {target} ({root} holds {found}): it must be {wanted}")
+    (root / DONE).write_text(source + "\n", encoding="utf-8")
     print(f"fetch-model: {target} fetched from {source}")
     return 0
 

@@ -140,20 +140,21 @@ def latency_bound(constraints) -> float | None:
 
 
 def owned_count(plan, device: Device) -> int | None:
-    """How many of ``device`` the inventory the plan was made on holds (the plan's ``inventory``:
-    an inventory file, or the devices the request says it has); None when it was made on none."""
+    """How many slots of ``device`` the inventory the plan was made on holds (the plan's
+    ``inventory``: an inventory file, or the devices the request says it has); None when it was
+    made on none."""
     if not plan.inventory:
         return None
     return plan.inventory.get(device.id, 0)
 
 
 def spare_devices(plan, device: Device) -> int | None:
-    """Devices of the plan's inventory the plan does not use (never below 0); None without an inventory."""
+    """Slots (devices, or slices of shared ones) of the plan's inventory the plan does not use (never
+    below 0); None without an inventory."""
     owned = owned_count(plan, device)
     if owned is None:
         return None
-    used = plan.choice.replicas * (getattr(plan.choice, "devices_per_replica", None) or plan.choice.shards)
-    return max(0, owned - used)
+    return max(0, owned - plan.choice.replicas * layout_of(plan.choice).devices_per_replica)
 
 
 def from_plan(plan, catalog: Catalog) -> Target:

@@ -410,10 +410,12 @@ class QuantityScanner:
 
     def _frame_rate(self, start: int, item: re.Match, value: float) -> bool:
         """Frames with no period are a frame rate when the count is a camera's (跑60帧, 每路10帧);
-        "每5帧" (every fifth frame) and larger counts (处理10万帧, a job's frames) are not."""
+        "每5帧", "每隔5帧" (every fifth frame), "第5帧" (the fifth frame) and larger counts (处理10万帧, a
+        job's frames) are not."""
         frames = self.g.lexicon["cn_frame_rate"]
+        before = self.text[max(0, start - 4):start].rstrip()
         return (item.group(0).strip() == frames["unit"] and value <= frames["at_most"]
-                and self.text[max(0, start - 1):start] != "每")
+                and not before.endswith(tuple(frames["not_after"])))
 
     def _cn_period(self, start: int) -> str | None:
         """A Chinese rate names its period before the number: 每秒…30帧, 每月预算…美元; a budget may

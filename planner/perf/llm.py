@@ -78,19 +78,18 @@ def autoregressive(c: dict[str, np.ndarray], b: np.ndarray, memory_time) -> tupl
     token_flops = 2 * c["active"]
     comm_bytes = 4 * c["layers"] * c["d_model"] * 2 * (shards - 1) / shards
     link = np.where(np.isnan(c["link"]), 1.0, c["link"])
-    sharded = shards > 1
-    waits = np.where(sharded, 2 * c["layers"] * np.nan_to_num(c["all_reduce_s"]), 0.0) if sharded.any() else 0.0
-    comm = np.where(sharded, b * comm_bytes / link, 0.0) + waits
+    transfer = np.where(shards > 1, b * comm_bytes / link, 0.0)  # a token's activations over the link
+    waits = 2 * c["layers"] * np.nan_to_num(c["all_reduce_s"])  # 0 where unsharded (columns_of)
     weights = c["params"] * c["bpp"]
     prefill_compute = b * prompt * (token_flops + _attention_flops(c, prompt / 2)) / c["prefill_peak"]
-    prefill = np.maximum(prefill_compute, memory_time(c, weights)) + prompt * (comm - waits) + waits + c["overhead"]
+    prefill = np.maximum(prefill_compute, memory_time(c, weights)) + prompt * transfer + waits + c["overhead"]
 
     sequences = b * c["beams"]  # beam search decodes every beam
 
     def step(context):
         compute = sequences * (token_flops + _attention_flops(c, context)) / c["peak"]
         memory = memory_time(c, weights_read(c, sequences) + sequences * context * c["kv_elems"] * c["kv_bpe"])
-        return np.maximum(compute, memory) + comm + c["overhead"], compute, memory
+        return np.maximum(compute, memory) + transfer + waits + c["overhead"], compute, memory
 
     first, _, _ = step(prompt)
     mean, compute, memory = step(prompt + output / 2)

@@ -292,6 +292,7 @@ class Grid:
             "chips": lambda d: d.chip_count,
             "link": lambda d: figure_or_nan(d.interconnect_gbs) * 1e9 * f.bandwidth_efficiency,
             "all_reduce_s": f.all_reduce_s,
+            "group": lambda d: d.max_group.value if d.max_group is not None and d.interconnect_gbs else 1.0,
             "sram": lambda d: figure_or_nan(d.on_chip_memory_mb) * 1e6 / d.chip_count,
             "on_chip_only": on_chip_only,
             "host_link": lambda d: figure_or_nan(d.host_link_gbs) * 1e9,
@@ -323,7 +324,10 @@ class Grid:
             "prefill_peak": raw * np.minimum(1.0, dense * f.prefill_efficiency),
             "bandwidth": modes["bandwidth"] * 1e9 * device["bandwidth_share"] * shards * share,
             "link": np.where(shards > 1, device["link"], np.nan),
-            "all_reduce_s": np.where(shards > 1, device["all_reduce_s"], 0.0),
+            # a layout of several groups runs them as pipeline stages (planner.perf.serving), whose
+            # step is the stages' in turn: each stage waits for its own layers' all-reduces only
+            "all_reduce_s": np.where(shards > 1, device["all_reduce_s"] / np.maximum(1.0, shards / device["group"]),
+                                     0.0),
             "sram": device["sram"],
             "on_chip_only": device["on_chip_only"] > 0,
             "host_link": device["host_link"],
@@ -434,20 +438,20 @@ class Grid:
         idle, tdp, shards = self._idle_columns
         return power.power_at_load(idle, tdp, 0.0, self.factors.idle_fraction_of_tdp) * shards
 
-    def at_rate(self, rate_rps: float, replicas: np.ndarray) -> np.ndarray:
+    def at_rate(self, rate_rps: float, replicas: np.ndarray) -> None:
         """Draw each replica's power at a stated request rate rather than flat out: ``replicas``
         (G x B) share ``rate_rps``, so each is busy ``rate / (replicas x throughput)`` of the time
         and idles the rest (a single-pass model; a served LLM's replicas keep their slot model).
-        Cost follows the power (electricity). Returns each cell's busy share."""
+        Cost follows the power (electricity); energy per request stays the busy draw's (the work of
+        one request, as MLPerf Power measures it)."""
         if self.autoregressive.all():
-            return np.ones_like(self.power_w)
+            return
         with np.errstate(divide="ignore", invalid="ignore"):
             busy = np.clip(rate_rps / (replicas * self.throughput_rps), 0.0, 1.0)
         busy = np.where(self.autoregressive | np.isnan(busy), 1.0, busy)
-        idle = self.idle_w
+        idle = np.minimum(self.idle_w, self.power_w)  # a measured draw below the modelled idle is the floor
         self.power_w = idle + (self.power_w - idle) * busy
         self.cost_usd_per_hour = np.where(self.autoregressive, self.cost_usd_per_hour, self._cost())
-        return busy
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""

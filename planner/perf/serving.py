@@ -252,7 +252,8 @@ class ServingGrid(Grid):
         if ttft_bound_ms is None and p99_bound_ms is None:
             return wait
         shape = wait.shape
-        ttft, service = (np.broadcast_to(a, shape) + hop_ms for a in (self.ttft_ms, service))  # before the wait
+        ttft = np.broadcast_to(self.ttft_ms, shape)  # Grid.serve added the hop to it; the wait comes next
+        service = np.broadcast_to(service, shape) + hop_ms
         occupancy, replicas, held = (np.broadcast_to(a, shape) for a in (occupancy, replicas, self.held))
 
         def misses(w, cells):
