@@ -88,6 +88,14 @@ class PowerMode(_Frozen):
     default: bool = False
 
 
+class CloudInstance(_Frozen):
+    """A cloud instance type holding several of a device, with its on-demand price."""
+
+    name: str
+    devices: int = Field(ge=1)
+    usd_per_hour: Figure
+
+
 class Device(_Frozen):
     """A compute device: peak throughput per precision, memory, power, topology and price."""
 
@@ -133,10 +141,24 @@ class Device(_Frozen):
     datacenter_use: Flag | None = Field(
         None, description="false when the device's licence does not allow datacenter deployment (GeForce parts)")
     cloud_usd_per_hour: Figure | None = None
+    cloud_instances: list[CloudInstance] = Field(
+        default_factory=list, description="cloud instances with several of the device, for replicas that span "
+                                          "several: a multi-GPU instance costs more per device than the 1-device one")
     purchase_usd: Figure | None = None
     placements: list[Placement]
     source: str
     notes: str | None = None
+
+    def cloud_usd_per_device(self, devices: int) -> float | None:
+        """The cloud price of one device in a replica of ``devices``: the smallest instance that
+        holds them all, per device (its on-demand price over its devices); one device, or no
+        instance listed, the 1-device price."""
+        fitting = [i for i in self.cloud_instances if i.devices >= devices]
+        if devices > 1 and (fitting or self.cloud_instances):
+            chosen = min(fitting, key=lambda i: i.devices) if fitting else max(self.cloud_instances,
+                                                                               key=lambda i: i.devices)
+            return chosen.usd_per_hour.value / chosen.devices
+        return self.cloud_usd_per_hour.value if self.cloud_usd_per_hour else None
 
     @model_validator(mode="after")
     def _one_default_mode(self) -> Device:

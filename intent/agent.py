@@ -231,7 +231,8 @@ def plan_cost_terms(result: ExecutionPlan, catalog: Catalog, inventory: Inventor
     item = inventory.item(c.device_id) if inventory is not None else None
     devices = c.replicas * c.shards * (item.share if item else 1.0)
     return cost_terms(catalog.device(c.device_id), c.placement, devices, result.metrics.power_w,
-                      item.usd_per_hour if item else None, owned=item is not None)
+                      item.usd_per_hour if item else None, owned=item is not None,
+                      per_replica=c.devices_per_replica or c.shards)
 
 
 def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):

@@ -128,7 +128,8 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     hours = samples / samples_per_s / 3600
     power = device.tdp_w.value * devices * share if device.tdp_w else None
     energy = None if power is None else power * hours / 1000
-    cost_h = nan_to_none(hourly_cost(cloud=figure_or_nan(device.cloud_usd_per_hour), purchase=figure_or_nan(device.purchase_usd),
+    cloud = device.cloud_usd_per_device(devices)
+    cost_h = nan_to_none(hourly_cost(cloud=np.nan if cloud is None else cloud, purchase=figure_or_nan(device.purchase_usd),
                                    stated=np.nan if price is None else price, is_cloud=placement == "cloud",
                                    power_w=np.nan if power is None else power, devices=devices * share,
                                    tdp_w=figure_or_nan(device.tdp_w), owned=owned, is_edge=placement == "edge"))

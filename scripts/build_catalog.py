@@ -84,7 +84,8 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "max_group": extra.get("max_group") or group_size(row["interconnect"]),
         "mig_instances": extra.get("mig_instances") or mig_instances(row["interconnect"]),
         "confidential_computing": extra.get("confidential_computing"), "datacenter_use": extra.get("datacenter_use"),
-        "cloud_usd_per_hour": extra.get("cloud_usd_per_hour"), "purchase_usd": extra.get("purchase_usd"),
+        "cloud_usd_per_hour": extra.get("cloud_usd_per_hour"), "cloud_instances": extra.get("cloud_instances"),
+        "purchase_usd": extra.get("purchase_usd"),
         "placements": placements(dev_id, row["form_factor"], "cloud_usd_per_hour" in extra),
         "source": row["source_url"], "notes": row["compute_notes"] or None,
     }

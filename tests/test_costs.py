@@ -98,3 +98,23 @@ def test_the_cli_plans_an_unpriced_inventory_and_rejects_a_bad_setting(unpriced_
     assert out.output.count("no price in the inventory") == 1 and "purchase $0.000/h" in out.output
     monkeypatch.setenv("INTENTCTL_PUE", "abc")
     assert main(["plan", "--offline", "--no-history", "cheapest, classify images in 20 ms"]) == 2
+
+
+def test_a_replica_of_several_cloud_devices_rents_a_multi_device_instance():
+    """A multi-GPU instance costs more per GPU than the 1-GPU one: a TP4 replica is priced at the
+    smallest instance that holds four, per device, not at four 1-GPU instances."""
+    from hardware import load_catalog
+    from hardware.schema import CloudInstance, Figure
+
+    l40s = load_catalog().device("nvidia-l40s")
+    one = l40s.cloud_usd_per_hour.value
+    priced = l40s.model_copy(update={"cloud_instances": [
+        CloudInstance(name="four", devices=4, usd_per_hour=Figure(value=4 * one * 1.5)),
+        CloudInstance(name="eight", devices=8, usd_per_hour=Figure(value=8 * one * 2.0))]})
+    assert priced.cloud_usd_per_device(1) == pytest.approx(one)
+    assert priced.cloud_usd_per_device(2) == pytest.approx(one * 1.5)  # the 4-device instance holds 2
+    assert priced.cloud_usd_per_device(8) == pytest.approx(one * 2.0)
+    assert priced.cloud_usd_per_device(16) == pytest.approx(one * 2.0)  # two of the largest
+    terms = cost_terms(priced, "cloud", devices=8, power_w=None, stated=None, owned=False, per_replica=4)
+    assert terms.total_usd_per_hour == pytest.approx(8 * one * 1.5)
+    assert l40s.model_copy(update={"cloud_instances": []}).cloud_usd_per_device(4) == pytest.approx(one)

@@ -97,10 +97,18 @@ class ConfigTable:
 
         is_cloud, is_edge = (np.array([p == name for p in self.placements])[self.placement][:, None]
                              for name in ("cloud", "edge"))
-        return {"cloud": per_device(lambda d: d.cloud_usd_per_hour), "purchase": per_device(lambda d: d.purchase_usd),
+        return {"cloud": self._cloud_per_device(), "purchase": per_device(lambda d: d.purchase_usd),
                 "tdp_w": per_device(lambda d: d.tdp_w), "is_cloud": is_cloud, "is_edge": is_edge,
                 "owned": ~np.isnan(self.max_count)[:, None], "devices": (self.shards * self.share)[:, None],
                 "stated": self.usd_per_hour[:, None]}
+
+    def _cloud_per_device(self) -> np.ndarray:
+        """Each configuration's cloud price per device (G x 1): a replica of several devices rents
+        the smallest instance that holds them (hardware Device.cloud_usd_per_device)."""
+        pair = self.device.astype(np.int64) * 1024 + self.shards
+        unique, back = np.unique(pair, return_inverse=True)
+        prices = [self.devices[p // 1024].cloud_usd_per_device(int(p % 1024)) for p in unique.tolist()]
+        return np.array([np.nan if p is None else p for p in prices], dtype=float)[back][:, None]
 
     def __iter__(self) -> Iterator[Config]:
         return (self[g] for g in range(len(self)))

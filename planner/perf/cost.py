@@ -121,14 +121,16 @@ def hourly_cost(cloud, purchase, stated, is_cloud, power_w, devices, tdp_w, owne
 
 
 def cost_terms(device, placement: str, devices: float, power_w: float | None, stated: float | None,
-               owned: bool, settings: CostSettings | None = None) -> CostTerms:
+               owned: bool, settings: CostSettings | None = None, per_replica: int = 1) -> CostTerms:
     """The terms of one deployment's hourly cost: ``devices`` of ``device`` at ``placement``
-    drawing ``power_w`` in all; ``stated`` is an inventory's price per device."""
+    drawing ``power_w`` in all, ``per_replica`` of them to a replica (a cloud replica of several
+    rents a multi-device instance); ``stated`` is an inventory's price per device."""
     settings = settings or load_cost_settings()
     if stated is not None:
         return CostTerms(basis="inventory price", devices=devices, owned=owned, total_usd_per_hour=stated * devices)
     if placement == "cloud":
-        price = device.cloud_usd_per_hour.value * devices if device.cloud_usd_per_hour else None
+        per_device = device.cloud_usd_per_device(per_replica)
+        price = per_device * devices if per_device is not None else None
         return CostTerms(basis="cloud on-demand price" if price is not None else "no cloud price published",
                          devices=devices, owned=owned, total_usd_per_hour=price)
     purchase = 0.0 if owned else (device.purchase_usd.value if device.purchase_usd else None)
