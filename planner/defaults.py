@@ -212,7 +212,9 @@ def passes(model: ModelVariant, floor: QualityFloor) -> bool:
 
 
 def describe_floor(floor: QualityFloor) -> str:
-    levels = ", ".join(f"{name} >= {value * 100:g}%" for name, value in floor.minimums().items())
+    # the catalog keeps a word error rate as 1 - WER, so that higher is better on every metric
+    levels = ", ".join(f"WER <= {(1 - value) * 100:g}%" if name == "WER" else f"{name} >= {value * 100:g}%"
+                       for name, value in floor.minimums().items())
     size = f"{floor.min_params_m / 1000:g}B" if floor.min_params_m >= 1000 else f"{floor.min_params_m:g}M"
     return f"{levels}, or at least {size} parameters where none is published"
 

@@ -1128,3 +1128,19 @@ def test_a_window_bounds_a_job_and_instructions_are_its_records():
 def test_a_machine_or_a_video_resolution_the_plan_ignores_is_warned_about(text, quoted):
     assert any(w.startswith(quoted) for w in parse(text, offline=True).warnings)
     assert not any("phone" in w for w in parse("transcribe phone calls at 10 req/s", offline=True).warnings)
+
+
+@pytest.mark.parametrize("text, count", [
+    ("在ImageNet上训练ResNet-50，8张A100，90个epoch", 8),  # the full-width comma ends "50": not 508
+    ("train resnet-50,8 A100s, imagenet, 90 epochs", 8),
+    ("we have 1,000 T4s, classify images", 1000),
+])
+def test_a_comma_no_three_digits_follow_ends_a_count(text, count):
+    intent = parse(text, offline=True)
+    assert [d.count for d in intent.hardware.owned] == [count]
+
+
+def test_a_role_word_that_a_number_follows_names_that_number():
+    """"输入1000 token输出200 token": 输出 names the 200, not the 1000 before it."""
+    w = parse("部署llama 3 8b，每条输入1000 token输出200 token，每秒5个请求", offline=True).workload
+    assert (w.prompt_tokens, w.output_tokens) == (1000, 200)

@@ -46,6 +46,8 @@ NODES_OF_DEVICES = re.compile(r"(?<![\d.,])(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:
                               r"(\d+)\s*(?:卡|张|块|x|×|-gpu)\s*$")
 #: A brand word between a count and the device's name: "16张昇腾910B", "8张英伟达A100".
 BRAND_BETWEEN = r"(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?"
+#: A comma inside digits that is no thousands separator (no group of three digits after it).
+NOT_THOUSANDS = re.compile(r",(?!\d{3}(?!\d))")
 #: Largest count of one device a request may say it has.
 MAX_OWNED = 100_000
 
@@ -191,7 +193,10 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
         return (None if None in count else count[0] * count[1]), (m.start - len(window) + nodes.start(), m.start)
     before = re.search(rf"(?<![\d.,])(\d[\d,]*)\s*(?:{counters})?\s*{BRAND_BETWEEN}\s*$", window)
     if before:
-        return _int(before.group(1)), (m.start - len(window) + before.start(1), m.start)
+        # a comma that no three digits follow ends a number: "ResNet-50，8张A100" is 8, not 508
+        literal = NOT_THOUSANDS.split(before.group(1))[-1]
+        start = before.end(1) - len(literal)
+        return _int(literal), (m.start - len(window) + start, m.start)
     after = re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12])
     if after:
         return _int(after.group(1)), (m.end, m.end + after.end())

@@ -31,6 +31,8 @@ TOKENS_OR_NOTHING = re.compile(r"\s*(?:tokens?|toks?|个?token)?\s*(?:[,;/.，�
 BOTH_SIDES = re.compile(r"(?<![\d.])(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output>\d+(?:\.\d+)?k?)\s*(?:tokens?\s*)?"
                         r"(?:in\s*/\s*out|input\s*/\s*output|isl\s*/\s*osl|prompt\s*/\s*(?:output|completion)|输入\s*/\s*输出)"
                         r"(?![a-z])")
+#: A number right after a role word: the word names that number ("输出200").
+NUMBER_NEXT = re.compile(r"\s*[:：=]?\s*\d")
 #: "3k tokens each -> 200 tokens": an arrow after a count makes it the input.
 ARROW_AFTER = re.compile(r"\s*(?:each\s*)?(?:->|→|=>|⇒)")
 #: "1k/500", "2048/256" standing alone in a clause of a text generation request: prompt/output.
@@ -189,7 +191,10 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     before = space.text[before_start:q.start]
     roles = lexicon.phrases("request_shape")
     inside = roles.scan(space.text[q.start:q.end])  # "200-400 output tokens"
-    following = [m for m in roles.scan(after) if m.start <= 2 or OF_ROLE.match(after[:m.start])]
+    # a role word right after the count that a number follows names that next count, not this one:
+    # "输入1000 token输出200 token"
+    following = [m for m in roles.scan(after) if (m.start <= 2 or OF_ROLE.match(after[:m.start]))
+                 and not NUMBER_NEXT.match(after, m.end)]
     preceding = roles.scan(before)
     found = (inside or following or preceding[-1:] or [None])[0]
     if found is None and ARROW_AFTER.match(space.text, q.end):
