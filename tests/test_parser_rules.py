@@ -1144,3 +1144,10 @@ def test_a_role_word_that_a_number_follows_names_that_number():
     """"输入1000 token输出200 token": 输出 names the 200, not the 1000 before it."""
     w = parse("部署llama 3 8b，每条输入1000 token输出200 token，每秒5个请求", offline=True).workload
     assert (w.prompt_tokens, w.output_tokens) == (1000, 200)
+
+
+@pytest.mark.parametrize("text", ["image segmentation on an L4, best mIoU possible", "object detection, highest mAP",
+                                  "语义分割，mIoU尽量高，延迟50毫秒", "best accuracy for image classification on a T4"])
+def test_the_tasks_own_accuracy_metric_names_the_accuracy_objective(text):
+    objective = parse(text, offline=True).objective
+    assert objective is not None and (objective.metric.value, objective.sense.value) == ("accuracy", "maximize")
