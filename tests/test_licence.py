@@ -57,3 +57,4 @@ def test_a_factory_production_line_is_not_a_production_service():
 
     assert not is_production(parse("detect defects on the production line in 30 ms", offline=True))
     assert is_production(parse("classify images in 30 ms for our production service", offline=True))
+

@@ -1151,3 +1151,7 @@ def test_a_role_word_that_a_number_follows_names_that_number():
 def test_the_tasks_own_accuracy_metric_names_the_accuracy_objective(text):
     objective = parse(text, offline=True).objective
     assert objective is not None and (objective.metric.value, objective.sense.value) == ("accuracy", "maximize")
+
+
+def test_our_data_center_is_on_prem():
+    assert parse("deploy llama 3 8b chat in our data center, 5 req/s", offline=True).deployment.value == "on-prem"
