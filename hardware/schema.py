@@ -153,10 +153,10 @@ class Device(_Frozen):
         """The cloud price of one device in a replica of ``devices``: the smallest instance that
         holds them all, per device (its on-demand price over its devices); one device, or no
         instance listed, the 1-device price."""
-        fitting = [i for i in self.cloud_instances if i.devices >= devices]
-        if devices > 1 and (fitting or self.cloud_instances):
-            chosen = min(fitting, key=lambda i: i.devices) if fitting else max(self.cloud_instances,
-                                                                               key=lambda i: i.devices)
+        if devices > 1 and self.cloud_instances:
+            fitting = [i for i in self.cloud_instances if i.devices >= devices]
+            by_size = lambda i: i.devices  # noqa: E731
+            chosen = min(fitting, key=by_size) if fitting else max(self.cloud_instances, key=by_size)
             return chosen.usd_per_hour.value / chosen.devices
         return self.cloud_usd_per_hour.value if self.cloud_usd_per_hour else None
 

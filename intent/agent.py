@@ -177,26 +177,25 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
                                      "cost": plan_cost_terms(result, catalog, inventory)})
 
 
-def training_method(intent: Intent) -> str:
-    """The parameter-efficient fine-tuning method the request names (lexicon training_methods:
-    qlora, lora), else "full"."""
+def _phrase_keys(intent: Intent, section: str) -> set[str]:
+    """The keys of a lexicon section the agent reads (not the parser) whose phrases the request holds."""
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 
     lexicon = load_lexicon()
-    found = {m.key for m in lexicon.phrases("training_methods").scan(normalise(intent.text, lexicon))}
+    return {m.key for m in lexicon.phrases(section).scan(normalise(intent.text, lexicon))}
+
+
+def training_method(intent: Intent) -> str:
+    """The parameter-efficient fine-tuning method the request names (lexicon training_methods:
+    qlora, lora), else "full"."""
+    found = _phrase_keys(intent, "training_methods")
     return next((method for method in ("qlora", "lora") if method in found), "full")
 
 
 def is_production(intent: Intent) -> bool:
     """A plan for a production service: the request names a compliance regime or says production."""
-    from intent.parser.lexicon import load_lexicon
-    from intent.parser.text import normalise
-
-    if intent.policies.compliance:
-        return True
-    lexicon = load_lexicon()
-    return any(m.key == "production" for m in lexicon.phrases("production_words").scan(normalise(intent.text, lexicon)))
+    return bool(intent.policies.compliance) or "production" in _phrase_keys(intent, "production_words")
 
 
 def names_device(intent: Intent, inventory: Inventory | None, device) -> bool:
@@ -232,7 +231,7 @@ def plan_cost_terms(result: ExecutionPlan, catalog: Catalog, inventory: Inventor
     devices = c.replicas * c.shards * (item.share if item else 1.0)
     return cost_terms(catalog.device(c.device_id), c.placement, devices, result.metrics.power_w,
                       item.usd_per_hour if item else None, owned=item is not None,
-                      per_replica=c.devices_per_replica or c.shards)
+                      per_replica=c.shards)  # the devices of one engine, as the planner priced them
 
 
 def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):

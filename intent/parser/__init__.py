@@ -20,7 +20,7 @@ from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
 from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models, with_speciality
-from intent.parser.quantities import scan_quantities
+from intent.parser.quantities import PER_DAY, scan_quantities
 from intent.parser.shape import read_shape
 from intent.parser.text import Workspace, normalise
 from intent.parser.unread import relative_warnings, tasks_without_models, unread_warnings, vague_job_time_warnings
@@ -44,8 +44,6 @@ def _daily_volume_as_job(result, quantities, workload: dict) -> list[str]:
     each batch done within 4 hours") is a recurring job of that size within that time, not a rate
     spread over the day (which planned a quarter of the load). Moves it from the constraints to
     the job's size; returns what was assumed."""
-    from intent.parser.quantities import PER_DAY
-
     if workload.get("dataset_records") or not any(c.metric == Metric.JOB_TIME for c in result.constraints):
         return []
     daily = {(q.start, q.end) for q in quantities if q.kind == "throughput" and q.note == PER_DAY}
