@@ -187,6 +187,10 @@ class HardwareSelection(_Frozen):
     owned: list[OwnedDevice] = Field(
         default_factory=list, description="devices the request says it has, with counts; each is also included"
     )
+    max_devices: int | None = Field(
+        None, ge=1, description="the most devices the whole deployment or job may use, where the request counts "
+                                "devices without naming one ('on a single GPU', 'no more than 16 GPUs', '用4张卡', "
+                                "'单卡部署'); a project addition to the contract")
 
 
 class DifferentialPrivacy(_Frozen):

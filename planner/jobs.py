@@ -61,6 +61,7 @@ class TrainingSetup:
     dp: bool
     assumptions: list[str]
     method: str = "full"  # a full fine-tune, or a parameter-efficient method (perf-factors training.methods)
+    tokens_per_sample: int = 512  # tokens of one text example (a generator's FLOPs a sample scale with them)
 
 
 def setup(intent: Intent, factors: PerfFactors, method: str = "full") -> TrainingSetup:
@@ -80,20 +81,27 @@ def setup(intent: Intent, factors: PerfFactors, method: str = "full") -> Trainin
     batch = w.batch_size or t.default_batch_size
     if not w.batch_size:
         notes.append(f"batch size {batch} (none named)")
+    tokens = w.prompt_tokens or t.tokens_per_sample
+    if not w.prompt_tokens and intent.task is not None and intent.task.value == "text-generation":
+        notes.append(f"each training example is {tokens:,} tokens (none stated: the documented default, "
+                     "planner/data/perf-factors.yaml training.tokens_per_sample; a text model's work a sample grows "
+                     "with its length, so say e.g. 'examples of 2k tokens' or 'sequence length 4096')")
     if method in t.methods:
         m = t.methods[method]
         notes.append(f"{m.what}: {m.state_bytes_per_param:g} bytes a parameter in all and "
                      f"{m.flops_per_sample_factor:g} forward passes a sample ({m.formula}; {m.source})")
     return TrainingSetup(records=w.dataset_records, epochs=epochs, batch_size=min(batch, w.dataset_records),
                          dp=intent.policies.differential_privacy is not None, assumptions=notes,
-                         method=method if method in t.methods else "full")
+                         method=method if method in t.methods else "full", tokens_per_sample=tokens)
 
 
-def _flops_per_sample(model: ModelVariant, factors: PerfFactors, method: str = "full") -> float:
+def _flops_per_sample(model: ModelVariant, factors: PerfFactors, job: TrainingSetup) -> float:
+    """Training FLOPs of one sample: a generator's forward pass is per token, so its sample
+    costs the example's tokens; the method's passes (forward, backward, recomputation) on top."""
     forward = model.gflops.value * 1e9
     if model.kind.value == "autoregressive":
-        forward *= factors.training.tokens_per_sample
-    return forward * factors.training.flops_factor(method)
+        forward *= job.tokens_per_sample
+    return forward * factors.training.flops_factor(job.method)
 
 
 def training_memory_gb(model: ModelVariant, factors: PerfFactors, method: str = "full") -> float:
@@ -122,7 +130,7 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     rate = (device.peak[precision].value * 1e12 * factors.efficiency(device, precision) * t.efficiency_of(model.structure)
             * factors.structure_multiplier(model.structure, device)
             * devices * scaling * share)
-    per_sample = _flops_per_sample(model, factors, job.method) * (t.dp_sgd_overhead if job.dp else 1.0)
+    per_sample = _flops_per_sample(model, factors, job) * (t.dp_sgd_overhead if job.dp else 1.0)
     samples = job.records * job.epochs
     samples_per_s = rate / per_sample
     hours = samples / samples_per_s / 3600

@@ -111,6 +111,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if rate is not None and not fill:
         grid.at_rate(rate, replicas)
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
+    if intent.hardware.max_devices is not None:
+        feasible_cells = _within_device_cap(grid, feasible_cells, replicas, intent.hardware.max_devices, catalog)
     mix = best_mix(candidates.cells(mix_cells(grid, intent.constraints, concurrency)), intent, inventory, settings) \
         if wants_mix(intent, inventory, objective) else None
     if not feasible_cells.any():
@@ -176,6 +178,10 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     assumptions += [f"the power bound ({c.describe()}) applies to each device, as stated ('per card')"
                     for c in intent.constraints if c.metric.value == "power" and c.per_device]
+    mode = catalog.devices[row.device_id].mode(row.power_mode) if row.power_mode else None
+    if mode is not None and mode.power_w is not None and intent.bound(Metric.POWER, "<="):
+        assumptions.append(f"on {row.device_id} a power bound is a power mode: planned in {mode.name} (capped at "
+                           f"{fmt(mode.power_w.value, 'power')} a device), so the draw never exceeds the bound, busy or idle")
     for c in intent.constraints:
         if c.metric.value == "memory":
             assumptions.append(f"the memory bound ({c.describe()}) applies " + (
@@ -434,6 +440,25 @@ def _conflict(rows, together: list, target, settings: SolverSettings, concurrenc
         return Conflict(constraint=target, best_reachable=None, alone=alone, timed_out=True)
     return Conflict(constraint=target, best_reachable=best_reachable(rows, together, target, settings, concurrency),
                     alone=alone)
+
+
+def _within_device_cap(grid, feasible: np.ndarray, replicas: np.ndarray, cap: int, catalog: Catalog) -> np.ndarray:
+    """The feasible cells that use at most ``cap`` devices in all (the request counted its
+    devices without naming one: "on a single GPU"). When every feasible cell needs more, the
+    request is refused with the fewest devices that meet its bounds, rather than planned on more."""
+    devices = deployment_grid(grid, "devices", replicas)
+    within = feasible & (devices <= cap + 1e-9)
+    if within.any() or not feasible.any():
+        return within
+    fewest = np.where(feasible, devices, np.inf)
+    g, k = np.unravel_index(np.argmin(fewest), fewest.shape)
+    row = grid.prediction(int(g), int(k))
+    name = catalog.devices[row.device_id].name if row.device_id in catalog.devices else row.device_id
+    reason = (f"no configuration on at most {cap} device{'s' if cap > 1 else ''} meets every bound; the fewest that "
+              f"do are {int(round(fewest[g, k]))} ({row.model_id} {row.precision} on {name})")
+    error = InfeasibleError(reason, InfeasibilityReport(reason=reason, candidates=int(feasible.sum())))
+    error.hint = "allow more devices than the request counted, or relax a bound"
+    raise error
 
 
 def _infeasible(intent: Intent, rows, settings) -> InfeasibleError:

@@ -300,3 +300,30 @@ def test_power_at_a_stated_rate_is_idle_plus_the_busy_share():
     share = 30.0 / float(grid.throughput_rps[0, 0])
     grid.at_rate(30.0, np.ones((1, 1)))
     assert float(grid.power_w[0, 0]) == pytest.approx(idle_w + (busy_w - idle_w) * share)
+
+
+def test_a_power_bound_on_a_jetson_is_a_power_mode_whatever_the_average():
+    # At 30 fps the module idles most of the time, so its average in MAXN_SUPER (40 W) is under
+    # 15 W; it still draws up to its mode's cap whenever it is busy. The plan takes a mode whose
+    # cap the bound holds, and says so.
+    request = "在Jetson Orin NX上跑YOLOv8s目标检测，要求30fps，功耗不超过15W"
+    result = plan(request, offline=True, record=False)
+    device = load_catalog().device(result.choice.device_id)
+    mode = device.mode(result.choice.power_mode)
+    assert mode.power_w.value <= 15 and result.metrics.throughput_rps >= 30
+    assert any("a power bound is a power mode" in a for a in result.assumptions)
+    unbounded = plan("在Jetson Orin NX上跑YOLOv8s目标检测，要求30fps", offline=True, record=False)
+    assert device.mode(unbounded.choice.power_mode).power_w.value > 15  # the bound is what holds it
+
+
+def test_neuron_stores_int8_weights_and_multiplies_in_bf16():
+    # AWS Neuron's int8 is weight storage: an int8 encoder on Inferentia2 computes at the bf16
+    # peak (it was credited the chip's 380 int8 TOPS, twice what Neuron delivers), and saves only
+    # the weights' bytes; an int8 GPU keeps its int8 tensor cores.
+    factors = load_factors()
+    inf2, l4 = (load_catalog().device(d) for d in ("aws-inferentia2", "nvidia-l4"))
+    assert factors.compute_precision(inf2, "int8") == "bf16"
+    assert factors.compute_precision(l4, "int8") == "int8"
+    int8, bf16 = (estimate("bge-large-en-v1.5", inf2.id, p, 32) for p in ("int8", "bf16"))
+    assert int8.throughput_rps / bf16.throughput_rps < 1.25
+    assert int8.memory_gb < bf16.memory_gb

@@ -115,7 +115,7 @@ def test_training_rates_match_published_ones():
     llama = catalog.models["llama-2-7b"]
     per_gpu = (a100.peak["bf16"].value * 1e12 * factors.efficiency(a100, "bf16")
                * factors.training.efficiency_of(llama.structure) * factors.structure_multiplier(llama.structure, a100)
-               / _flops_per_sample(llama, factors) * factors.training.tokens_per_sample)
+               / _flops_per_sample(llama, factors, job) * job.tokens_per_sample)
     assert per_gpu == pytest.approx(3014, rel=0.25)
 
 
@@ -179,11 +179,13 @@ def test_lora_and_qlora_fine_tunes_hold_their_own_state_not_a_full_fine_tunes():
 
 
 def test_lora_costs_fewer_flops_a_sample_than_a_full_fine_tune():
-    from planner.jobs import _flops_per_sample
+    from planner.jobs import TrainingSetup, _flops_per_sample
 
     factors = load_factors()
     model = load_catalog().model("llama-3-8b")
-    assert _flops_per_sample(model, factors, "lora") / _flops_per_sample(model, factors) == pytest.approx(2.4 / 3)
+    full = TrainingSetup(records=1000, epochs=1, batch_size=8, dp=False, assumptions=[])
+    lora = TrainingSetup(records=1000, epochs=1, batch_size=8, dp=False, assumptions=[], method="lora")
+    assert _flops_per_sample(model, factors, lora) / _flops_per_sample(model, factors, full) == pytest.approx(2.4 / 3)
 
 
 def test_a_lora_plan_is_not_exported_as_a_full_fine_tune(tmp_path):
@@ -193,3 +195,18 @@ def test_a_lora_plan_is_not_exported_as_a_full_fine_tune(tmp_path):
     assert lora.job.method == "lora"
     with pytest.raises(ExportError, match="LORA.*full fine-tune"):
         kubernetes_manifests(lora, load_catalog())
+
+
+def test_a_text_models_job_is_sized_by_the_tokens_of_an_example():
+    # Stated two ways, then not at all (the documented 512, named in the assumptions): the work
+    # of a generator's sample grows with its tokens, so the job takes four times as long at 2,048.
+    stated = plan("Full fine-tune of Llama 3.1 8B on 100k examples with a sequence length of 2048, 3 epochs, 8x H100",
+                  offline=True, record=False)
+    also = plan("Full fine-tune of Llama 3.1 8B on 100k examples of 2048 tokens, 3 epochs, 8x H100", offline=True,
+                record=False)
+    default = plan("Full fine-tune of Llama 3.1 8B on 100k examples, 3 epochs, 8x H100", offline=True, record=False)
+    assert stated.job.tokens_per_sample == also.job.tokens_per_sample == 2048
+    assert default.job.tokens_per_sample == 512
+    assert any("each training example is 512 tokens (none stated" in a for a in default.assumptions)
+    assert not any("names no prompt or output" in w for w in stated.warnings + also.warnings)
+    assert stated.job.hours == pytest.approx(4 * default.job.hours, rel=0.01)

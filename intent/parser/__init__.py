@@ -21,10 +21,11 @@ from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
 from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models, with_speciality
 from intent.parser.quantities import PER_DAY, scan_quantities
-from intent.parser.shape import read_shape
+from intent.parser.shape import read_shape, sample_tokens
 from intent.parser.text import Workspace, normalise
 from intent.parser.unread import relative_warnings, tasks_without_models, unread_warnings, vague_job_time_warnings
 from intent.schema import (
+    CANONICAL_UNITS,
     Constraint,
     DifferentialPrivacy,
     HardwareSelection,
@@ -56,6 +57,26 @@ def _daily_volume_as_job(result, quantities, workload: dict) -> list[str]:
     return []
 
 
+def _audio_volume(volume, result, workload: dict) -> list[str]:
+    """Hours of speech a period ("5000 hours of audio a day", "每天5000小时的录音") are the load a
+    speech service keeps up with: windows a second, spread over the period; beside a job time,
+    the period's windows are the job ("each day's audio done within 6 hours"). Returns what was
+    assumed; a stated rate stands."""
+    if volume is None or any(c.metric == Metric.THROUGHPUT for c in result.constraints):
+        return []
+    window = fields.AUDIO_WINDOW_S
+    if any(c.metric == Metric.JOB_TIME for c in result.constraints) and not workload.get("dataset_records"):
+        workload["dataset_records"] = volume.windows
+        return [f"'{volume.written}' beside a job time: a job of {volume.windows:,} windows of {window} s each period, "
+                "done within the time stated"]
+    result.constraints.append(Constraint(metric=Metric.THROUGHPUT, op=">=", value=volume.rate,
+                                         unit=CANONICAL_UNITS[Metric.THROUGHPUT], source=volume.written))
+    result.spans.append(volume.span)
+    return [f"'{volume.written}': {volume.rate:.3g} windows of {window} s a second ({volume.rate * window:.3g} s of "
+            "audio a second), spread evenly over the period (Whisper's 30-second segments, Radford et al. 2022, "
+            "https://arxiv.org/abs/2212.04356); state a peak rate if the audio comes in bursts"]
+
+
 def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable
     and ImpossibleValue for a bound that is not a number or not in a unit the parser knows."""
@@ -78,6 +99,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     model = with_speciality(lexicon, space, catalog, read_models(lexicon, space, catalog))
     second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
+    sample = sample_tokens(space, quantities)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
     dataset_notes: list[str] = []
     if not workload.get("dataset_records"):
@@ -89,7 +111,14 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     result = ConstraintReader(lexicon, space, quantities, job=job).read(
         bounds_of_other_models(space.text, model, second_spans))
     daily_job_notes = _daily_volume_as_job(result, quantities, workload)
+    daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
+    sample_notes = []
+    if sample is not None and workload["kind"] != "inference":
+        space.mark_read(*sample.span)
+        sample_notes.append(sample.note)
     shape = read_shape(lexicon, space, quantities)
+    if sample_notes and shape.prompt_tokens is None:
+        shape.prompt_tokens = sample.tokens  # a training example's tokens are what one step reads of it
     if shape.requests and not workload.get("dataset_records"):
         workload["dataset_records"] = shape.requests
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
@@ -106,7 +135,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes
     warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
@@ -136,7 +165,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         constraints=result.constraints,
         deployment=deployment,
         hardware=HardwareSelection(include=hardware.include, exclude=hardware.exclude,
-                                   owned=[OwnedDevice(device=d, count=n) for d, n in hardware.owned]),
+                                   owned=[OwnedDevice(device=d, count=n) for d, n in hardware.owned],
+                                   max_devices=hardware.max_devices),
         precisions=precisions,
         policies=Policies(
             watermark=watermark,

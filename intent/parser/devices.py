@@ -48,6 +48,14 @@ NODES_OF_DEVICES = re.compile(r"(?<![\d.,])(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:
 BRAND_BETWEEN = r"(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?"
 #: A comma inside digits that is no thousands separator (no group of three digits after it).
 NOT_THOUSANDS = re.compile(r",(?!\d{3}(?!\d))")
+#: Devices counted without a name: "1 gpu" ("one GPU" once numbers are digits), "16 GPUs",
+#: "a single card", "single-GPU", "4张卡", "单卡部署". "单卡显存" is a bound per card
+#: (planner bounds per device), and "8-GPU nodes" or "2 GPU-hours" count no devices held.
+DEVICES_COUNTED = re.compile(
+    r"(?<![a-z0-9_.,-])(?P<counted>(?P<count>\d+)\s*(?:x|×|-)?\s*(?:张|块|片|个)?\s*"
+    r"|(?P<one>(?:a\s+|one\s+)?single[\s-]|单(?:张|块|个)?\s*))"
+    r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
+    r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
 #: Largest count of one device a request may say it has.
 MAX_OWNED = 100_000
 
@@ -58,6 +66,7 @@ class HardwareReading:
     exclude: list[str] = field(default_factory=list)
     owned: list[tuple[str, int]] = field(default_factory=list)
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (as written, closest ids)
+    max_devices: int | None = None  # "on a single GPU", "no more than 16 GPUs": devices counted, none named
     notes: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -89,6 +98,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         elif count is not None:
             _own(reading, space, m.key, count, span)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
+    _device_cap(space, reading)
     reading.unknown = _unknown_devices(lexicon, space, catalog)
     mentions = [(m.start, m.end, m.key) for m in devices] + _device_groups(lexicon, space, catalog, reading)
     for m in lexicon.words("not_hardware").scan(space.masked):
@@ -191,6 +201,10 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
     if nodes:
         count = _int(nodes.group(1)), _int(nodes.group(2))
         return (None if None in count else count[0] * count[1]), (m.start - len(window) + nodes.start(), m.start)
+    single = re.search(rf"(?<![a-z0-9_-])(?:(?:a|one)\s+)?single[\s-]*{BRAND_BETWEEN}\s*$|单(?:张|块|个|卡)\s*{BRAND_BETWEEN}\s*$",
+                       window)
+    if single:  # "on a single H100", "单张A100": one, as "on one H100" is
+        return 1, (m.start - len(window) + single.start(), m.start)
     before = re.search(rf"(?<![\d.,])(\d[\d,]*)\s*(?:{counters})?\s*{BRAND_BETWEEN}\s*$", window)
     if before:
         # a comma that no three digits follow ends a number: "ResNet-50，8张A100" is 8, not 508
@@ -201,6 +215,23 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
     if after:
         return _int(after.group(1)), (m.end, m.end + after.end())
     return None, (m.start, m.start)
+
+
+def _device_cap(space: Workspace, reading: HardwareReading) -> None:
+    """A count of devices that names none ("on a single GPU", "no more than 16 GPUs", "用4张卡跑",
+    "单卡部署") caps the devices the plan may use; the smallest such count holds. A count of
+    machines of such devices ("two 8-GPU nodes") is left to the warnings: it is no cap."""
+    found = []
+    for m in DEVICES_COUNTED.finditer(space.masked):
+        count = 1 if m.group("one") else _int(m.group("count"))
+        if count:
+            found.append(count)
+            reading.assumptions.append(f"'{space.text[m.start():m.end()].strip()}': the plan uses at most {count} "
+                                       f"device{'s' if count > 1 else ''} in all (no device is named, so any that fits)")
+            space.mask(m.start(), m.end("counted"))  # the noun stays: "GPU" still asks for a GPU
+            space.mark_read(m.start(), m.end())
+    if found:
+        reading.max_devices = min(found)
 
 
 def _int(literal: str) -> int | None:

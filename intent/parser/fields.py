@@ -7,6 +7,7 @@ mask what they read.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
@@ -184,13 +185,16 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     strong: set[str] = set()  # allowed with "only" or "or better": a contradiction is kept, not resolved
     notes: list[str] = []
     better, permitted = lexicon.words("or_better"), lexicon.words("precision_permitted")
+    preferred = lexicon.words("precision_preferred")
     previous: tuple[int, bool] | None = None  # the last format's end, and whether it was ruled out
     for m in lexicon.phrases("precisions").scan(space.masked):
         space.mask(m.start, m.end)
         clause_start = space.clause_bounds(m.start)[0]
         or_better = (_or_better_before(lexicon, space.text[clause_start:m.start])
                      or any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])))
-        permits = any(p.start <= 1 for p in permitted.scan(space.text[m.end:m.end + 16]))
+        after = space.text[m.end:m.end + 16]
+        prefers = any(p.start <= 1 for p in preferred.scan(after))
+        permits = prefers or any(p.start <= 1 for p in permitted.scan(after))
         # "must NOT use fp8 or int4": a negation reaches every format joined by "or", "and" or a comma
         shared = previous is not None and previous[1] and not permits \
             and bool(SHARED_NEGATION.fullmatch(space.text[previous[0]:m.start]))
@@ -199,13 +203,16 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
         previous = (m.end, ruled_out)
         if ruled_out:
             forbidden.add(m.key)
-        elif permits:
-            continue  # "fp8 ok", "bf16 preferred": allowed, not asked for alone
-        elif or_better:
+        elif prefers:
+            continue  # "bf16 preferred": allowed, not asked for alone
+        elif or_better or permits:  # "fp8 is fine": approved, and so is anything finer, not int4
             strong.add(m.key)
             wider = [p for p in order if bits[p] >= bits[m.key]]
             allowed.update(wider)
-            notes.append(f"'{m.key} or better' read as any of {', '.join(wider)}")
+            said = f"{m.key} or better" if or_better else space.text[m.start:m.end + max(
+                p.end for p in permitted.scan(after) if p.start <= 1)].strip()
+            notes.append(f"'{said}' read as any of {', '.join(wider)}" + (
+                "" if or_better else " (a format of fewer bits loses more accuracy than the request approved)"))
         else:
             allowed.add(m.key)
             if lexicon.words("only_cues").scan(space.text[max(0, m.start - 12):m.end + 8]):
@@ -363,6 +370,47 @@ def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, li
     return records, [f"'{space.text[m.start():m.end()].strip()}': {records:,} records of {AUDIO_WINDOW_S} s, the "
                      "window speech models transcribe at a time (Whisper's 30-second segments, Radford et al. 2022, "
                      "https://arxiv.org/abs/2212.04356)"]
+
+
+@dataclass(frozen=True)
+class AudioVolume:
+    """Hours of speech a period brings ("5000 hours of audio a day", "每天5000小时的录音"), as
+    windows of AUDIO_WINDOW_S seconds."""
+
+    windows: int
+    period_s: float
+    written: str
+    span: tuple[int, int]
+
+    @property
+    def rate(self) -> float:
+        """Windows a second, the period's volume spread evenly over it."""
+        return self.windows / self.period_s
+
+
+def read_audio_volume(lexicon: Lexicon, space: Workspace) -> AudioVolume | None:
+    """An amount of speech per period: the volume a speech service must keep up with."""
+    m = AUDIO_HOURS.search(space.masked)
+    period = m and AUDIO_PERIOD_AFTER.match(space.masked, m.end())
+    if m and period:
+        n, scale, unit, end = m.group("n"), m.group("scale"), period.group("period"), period.end()
+    elif cn := AUDIO_HOURS_CN.search(space.masked):
+        m, n, scale, unit, end = cn, cn.group("n"), cn.group("scale"), cn.group("period"), cn.end()
+    else:
+        return None
+    hours = float(n.replace(",", "")) * float(lexicon["number_scales"].get(scale or "", 1))
+    space.mask(m.start(), end)
+    return AudioVolume(round(hours * 3600 / AUDIO_WINDOW_S), PERIOD_S[unit], space.text[m.start():end].strip(),
+                       (m.start(), end))
+
+
+#: Seconds of a period an amount of audio is given for (a month is 730 hours, as a monthly budget's).
+PERIOD_S = {"hour": 3600, "小时": 3600, "day": 86400, "天": 86400, "日": 86400, "week": 604800, "周": 604800,
+            "month": 730 * 3600, "月": 730 * 3600}
+AUDIO_PERIOD_AFTER = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?P<period>day|hour|week|month)(?![a-z])")
+#: "每天5000小时的录音", "每月转写2万小时音频".
+AUDIO_HOURS_CN = re.compile(r"每(?:一)?(?P<period>天|日|周|月)[^，。,;；]{0,8}?(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?"
+                            r"小时的?(?:录音|音频|语音|通话|电话录音|会议录音)")
 
 
 #: "10,000 hours of audio", "500 hours of medical dictation", "10k hours of call-center recordings":

@@ -54,6 +54,39 @@ class Shape:
     warnings: list[str] = field(default_factory=list)
 
 
+#: A training example's length named before its number: "sequence length 2048", "seq len: 4k",
+#: "max_seq_len=4096", "序列长度2048".
+SAMPLE_LENGTH = re.compile(r"(?:(?:max[_ ])?seq(?:uence)?[_ ]?len(?:gth)?|max[_ ]length|序列长度|样本长度)"
+                           r"\s*(?:of|is|=|:|：|为)?\s*(?:about|~|约)?\s*$")
+
+
+@dataclass(frozen=True)
+class SampleTokens:
+    """The tokens of one training example as the request states them, and where."""
+
+    tokens: int
+    span: tuple[int, int]
+    note: str
+
+
+def sample_tokens(space: Workspace, quantities: list[Quantity]) -> SampleTokens | None:
+    """The tokens of one training example: a count of tokens ("100k examples of 2k tokens",
+    "20k 1024-token samples") or a number after a sequence length ("sequence length 2048",
+    "序列长度4096"). Found before the dataset's size is read (which may take "20k 1024-token
+    samples" whole) and used only for a training or fine-tuning request; without one the
+    planner takes its documented length and says so."""
+    for q in quantities:
+        if q.value < MIN_TOKENS_UNNAMED or space.is_read(q.start, q.end):
+            continue
+        named = q.kind == "bare" and SAMPLE_LENGTH.search(space.text[max(0, q.start - 24):q.start])
+        if q.kind == "tokens" or named:
+            start = q.start - len(named.group(0)) if named else q.start
+            tokens = round(q.value)
+            return SampleTokens(tokens, (q.start, q.end), f"'{space.text[start:q.end].strip()}': each training "
+                                                          f"example is {tokens:,} tokens long")
+    return None
+
+
 def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> Shape:
     """Prompt and output tokens from the token counts, then the concurrency."""
     shape = Shape()

@@ -10,7 +10,7 @@ back as a :class:`Config` only when it is needed (a chosen plan, a fleet option)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -66,6 +66,12 @@ class ConfigTable:
 
     def __len__(self) -> int:
         return len(self.device)
+
+    def subset(self, rows: np.ndarray) -> ConfigTable:
+        """The configurations ``rows`` (indices), in that order."""
+        per_row = ("device", "model", "precision", "placement", "shards", "share", "usd_per_hour", "max_count",
+                   "prompt", "output", "mode")
+        return replace(self, **{name: getattr(self, name)[rows] for name in per_row})
 
     def __getitem__(self, g: int) -> Config:
         price, count, prompt, output = self.usd_per_hour[g], self.max_count[g], self.prompt[g], self.output[g]

@@ -91,6 +91,7 @@ class PerfFactors(BaseModel):
     serving_overhead_ms: float = 0.0
     bytes_per_param: dict[str, float]
     weight_only: dict[str, list[str]] = {}
+    weight_only_by_vendor: dict[str, dict[str, list[str]]] = {}
     request_shape: dict[str, RequestShape]
     precisions_by_kind: dict[str, list[str]]
     accuracy_drop: dict[str, float]
@@ -213,11 +214,14 @@ class PerfFactors(BaseModel):
 
     def compute_precision(self, device: Device, precision: str) -> str | None:
         """The format ``device`` does the arithmetic of ``precision`` in: the precision itself,
-        or for a weight-only format (int4) the first of its compute formats the device has a
-        peak for; None when it has none."""
+        or for a weight-only format (int4, or int8 on a vendor whose SDK stores it weight-only)
+        the first of its compute formats the device has a peak for; None when it has none."""
         choices = self.weight_only.get(precision)
         if choices is None:  # most precisions: the device's own arithmetic (a hot path of every plan)
-            return precision if precision in device.peak else None
+            vendor = self.weight_only_by_vendor.get(device.vendor)
+            if vendor is None or precision not in vendor:
+                return precision if precision in device.peak else None
+            choices = vendor[precision]  # its SDK stores the format and multiplies in another
         return next((p for p in choices if p in device.peak), None)
 
     def runs(self, device: Device, precision: str, kind: str, task: str | None) -> bool:

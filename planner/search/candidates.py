@@ -19,6 +19,7 @@ from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
 from intent.schema import Intent
 from planner.defaults import DEFAULT_SOURCE
 from planner.errors import MissingTaskError
+from planner.perf import power
 from planner.perf.configs import ConfigTable
 from planner.perf.factors import PerfFactors, load_factors
 from planner.perf.roofline import (
@@ -141,7 +142,9 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                               pipeline_degrees=tuple(serving.pipeline_degrees))
     if table is None:
         return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
-    table = with_power_modes(with_request_shape(table, intent))
+    table = within_power_bound(with_power_modes(with_request_shape(table, intent)), intent, excluded)
+    if not len(table):
+        return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
     batches = stated_batch_cap(serving_batches(models, intent.workload.concurrency, factors.batch_sizes, serving),
                                intent)
     grid = ServingGrid(table, batches, factors, stored_corrections(catalog, factors), serving,
@@ -205,6 +208,24 @@ def with_power_modes(table: ConfigTable) -> ConfigTable:
                    placement=table.placement[rows], shards=table.shards[rows], share=table.share[rows],
                    usd_per_hour=table.usd_per_hour[rows], max_count=table.max_count[rows],
                    prompt=table.prompt[rows], output=table.output[rows], mode=mode.astype(np.int64))
+
+
+def within_power_bound(table: ConfigTable, intent: Intent, excluded: Counter) -> ConfigTable:
+    """Without the power modes whose cap is above the request's power bound. On a Jetson a power
+    budget is a power mode (nvpmodel caps the module's draw, the way its power supply and cooling
+    are sized): a mode capped above the bound draws more than it whenever it is busy, whatever
+    its average at a low rate. A bound per device holds one device's cap; else one replica's
+    devices together. Devices without modes keep every row (their draw is bounded as predicted)."""
+    bound = next((c for c in intent.constraints if c.metric.value == "power" and c.op == "<="), None)
+    if bound is None or (table.mode < 0).all():
+        return table
+    caps = table.device_mode_columns({"cap": power.mode_cap})["cap"][:, 0]
+    devices = 1.0 if bound.per_device else table.shards * table.share
+    over = (table.mode >= 0) & (caps * devices > bound.value * (1 + 1e-9))
+    if not over.any():
+        return table
+    excluded[f"power mode: capped above the power bound ({bound.describe()})"] += int(over.sum())
+    return table.subset(np.flatnonzero(~over))
 
 
 def latency_ceiling(intent: Intent, metric: str = "latency") -> float | None:

@@ -1,0 +1,55 @@
+"""A request that counts its devices without naming one ("on a single GPU", "no more than 16
+GPUs", "单卡部署") caps the devices of the plan; one that names them ("on a single H100") owns them."""
+
+import pytest
+
+from intent import parse, plan
+from planner import InfeasibleError
+
+
+@pytest.mark.parametrize("text, cap", [
+    ("Run Llama 3.1 70B in 4-bit on a single GPU, 10 concurrent users", 1),
+    ("Run Llama 3.1 70B in 4-bit on one GPU", 1),
+    ("single-GPU inference of llama 3 8b", 1),
+    ("serve llama 3.1 8b on at most 2 GPUs", 2),
+    ("Train ResNet-50 on ImageNet at the lowest cost, deadline 3 days, no more than 16 GPUs", 16),
+    ("图像分类，最多用8张GPU卡", 8),
+    ("llama 3 8b, 用4张卡跑", 4),
+    ("qwen2.5 7b 单卡部署", 1),
+    ("we have 3 GPUs; classify images", 3),
+])
+def test_a_count_of_unnamed_devices_caps_the_plan(text, cap):
+    intent = parse(text, offline=True)
+    assert intent.hardware.max_devices == cap, text
+    assert not any("count of devices" in w for w in intent.warnings), text
+    assert any(f"at most {cap} device" in a for a in intent.assumptions), text
+
+
+@pytest.mark.parametrize("text", [
+    "单卡显存不超过24GB，跑llama 3 8b",  # a bound per card, not a count
+    "we have 2 servers with 4 GPUs each",  # machines of devices: warned, not capped
+    "512 GPU-hours budget for fine-tuning llama 3 8b",
+])
+def test_a_bound_per_card_or_a_count_of_machines_is_no_cap(text):
+    assert parse(text, offline=True).hardware.max_devices is None
+
+
+def test_a_single_named_device_is_one_owned_device():
+    for text in ("llama 3.1 70b int4 on a single H100", "单张A100跑llama 3.1 8b", "single-H100 deployment of llama 3.1 8b"):
+        owned = parse(text, offline=True).hardware.owned
+        assert [o.count for o in owned] == [1], text
+
+
+def test_the_plan_keeps_to_the_cap():
+    # Uncapped, the cheapest layout takes two 40 GB A100s in TP2; on a single GPU it must fit one card.
+    free = plan("Run Llama 3.1 70B in 4-bit, 10 concurrent users", offline=True)
+    capped = plan("Run Llama 3.1 70B in 4-bit on a single GPU, 10 concurrent users", offline=True)
+    assert free.choice.devices_per_replica * free.choice.replicas > 1
+    assert capped.choice.devices_per_replica * capped.choice.replicas == 1
+    assert capped.metrics.tpot_ms <= 40.0  # the default service level still holds
+
+
+def test_a_cap_no_plan_can_keep_is_refused_with_the_fewest_devices_that_do():
+    with pytest.raises(InfeasibleError) as caught:
+        plan("Serve Llama 3.1 405B in fp16 on a single GPU", offline=True)
+    assert "at most 1 device" in str(caught.value) and "the fewest that do are" in str(caught.value)
