@@ -265,6 +265,10 @@ class BenchmarkRequest(_Frozen):
         None, gt=0, description="single-pass models: the mean tokens of the benchmark's requests before padding, "
                                 "which a runtime that skips padding processes and estimates assume by default (a "
                                 "fixed-shape engine pays for the input's whole sequence: give it as prompt_tokens)")
+    steps: int | None = Field(None, gt=0, description="diffusion models: the denoising steps the FLOPs figure counts")
+    step_gflops: float | None = Field(None, gt=0, description="diffusion models: GFLOPs one denoising step takes (its "
+                                                              "UNet passes under guidance), so a request of other "
+                                                              "steps costs gflops + (its steps - steps) x step_gflops")
     source: str
     formula: str | None = None
 

@@ -114,6 +114,7 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
         except (IntentError, PolicyError) as exc:
             raise FleetError(f"workload {entry.name!r}: {exc}") from exc
         intent, notes = fleet_defaults(effects.intent, catalog)
+        notes += _devices_left_to_the_inventory(intent)
         workload = FleetWorkload(name=entry.name, intent=intent, priority=entry.priority,
                                  deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
                                  added_latency=effects.added_latency, notes=tuple(notes),
@@ -121,6 +122,19 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
         _check(entry, workload)
         out.append(workload)
     return out
+
+
+def _devices_left_to_the_inventory(intent) -> list[str]:
+    """A fleet plans on its inventory: devices a request says it has, or a count of devices it
+    allows, are not planned for there; the plan says so rather than drop them silently."""
+    hardware = intent.hardware
+    said = [f"{o.count} x {o.device}" for o in hardware.owned]
+    if hardware.max_devices is not None:
+        said.append(f"at most {hardware.max_devices} device{'s' if hardware.max_devices > 1 else ''}")
+    if not said:
+        return []
+    return [f"the request's devices ({', '.join(said)}) are not planned for in a fleet: the fleet's inventory "
+            "decides where it runs and on how many devices"]
 
 
 def _check(entry: WorkloadEntry, workload) -> None:

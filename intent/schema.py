@@ -215,6 +215,8 @@ class Workload(_Frozen):
     prompt_tokens: int | None = Field(None, ge=1, description="tokens into one request (text models), as stated")
     output_tokens: int | None = Field(None, ge=1, description="tokens one request generates, as stated")
     concurrency: int | None = Field(None, ge=1, description="concurrent users, sessions or streams held at once")
+    steps: int | None = Field(None, ge=1, description="text-to-image: denoising steps an image, as stated ('30 steps', "
+                                                      "'50步'); a project addition to the contract")
     models: list[str] = Field(
         default_factory=list,
         description="catalog variants a named model family allows (\"yolov8\" -> yolov8n, yolov8s); empty: any",

@@ -151,7 +151,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         + ["fewest replicas", "catalog order"], candidates=len(rows), time_limit_s=settings.time_limit_s,
         seed=settings.seed, workers=settings.workers,
     )
-    assumptions = serving_assumptions(intent, row, catalog)
+    assumptions = serving_assumptions(intent, row, catalog) + steps_assumptions(intent, row, catalog)
     if scale_note:
         assumptions.append(scale_note)
     if candidates.left_out:
@@ -286,6 +286,21 @@ def serving_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list
                "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
                f"{row.precision} serving precision within 90% of device memory")
     return [shape, serving]
+
+
+def steps_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list[str]:
+    """What an image-generation plan assumed of its denoising steps: as stated, or its catalog
+    entry's count (its FLOPs figure counts them)."""
+    model = catalog.models.get(row.model_id)
+    request = model.request if model is not None else None
+    if request is None or request.steps is None:
+        return []
+    stated = intent.workload.steps
+    if stated is not None:
+        return [f"{stated} denoising steps an image, as stated: {row.model_id}'s FLOPs figure counts "
+                f"{request.steps}, each step {request.step_gflops:,.0f} GFLOPs more or less"]
+    return [f"{request.steps} denoising steps an image, {row.model_id}'s catalog entry ({request.formula}); "
+            "say e.g. '30 steps' to plan another count"]
 
 
 def _front(candidates: CandidateSet, feasible_cells, objective, replicas, chosen: Estimate,

@@ -608,3 +608,17 @@ def test_a_plan_on_owned_devices_says_which_and_how_many(tmp_path):
     assert plan("classify images in 10 ms", offline=True, inventory=str(inventory)).inventory == {"nvidia-l4": 4}
     assert plan("classify images in 10 ms, we have 2 L4s", offline=True).inventory == {"nvidia-l4": 2}
     assert plan("classify images in 10 ms", offline=True).inventory == {}
+
+
+def test_a_requests_own_devices_are_named_not_dropped_in_a_fleet():
+    from hardware import load_catalog
+    from intent.fleet import FleetFile
+
+    fleet = FleetFile.model_validate({
+        "schema_version": 1, "objective": "throughput",
+        "inventory": [{"id": "nvidia-l4", "count": 4, "placement": "on-prem"}],
+        "workloads": [{"name": "chat", "request": "serve llama 3.1 8b at 5 req/s on a single GPU"},
+                      {"name": "tags", "request": "classify images at 100 req/s on 2 A100s"}]})
+    notes = [w.notes for w in fleet_workloads(fleet, load_catalog())]
+    assert any("at most 1 device" in n and "not planned for in a fleet" in n for n in notes[0])
+    assert any("2 x nvidia-a100" in n for n in notes[1])

@@ -327,3 +327,17 @@ def test_neuron_stores_int8_weights_and_multiplies_in_bf16():
     int8, bf16 = (estimate("bge-large-en-v1.5", inf2.id, p, 32) for p in ("int8", "bf16"))
     assert int8.throughput_rps / bf16.throughput_rps < 1.25
     assert int8.memory_gb < bf16.memory_gb
+
+
+def test_an_images_work_follows_its_denoising_steps():
+    # SDXL's FLOPs figure counts MLPerf's 20 steps of 11,954 GFLOPs; at 30 steps an image is
+    # 249,400 + 10 x 11,954 GFLOPs, and its buffers are the same.
+    catalog = load_catalog()
+    sdxl = catalog.model("stable-diffusion-xl-base")
+    assert (sdxl.request.steps, sdxl.request.step_gflops) == (20, 11954)
+    default, thirty = (estimate(sdxl.id, "nvidia-h100-sxm-80gb", "fp16", 1, steps=s) for s in (None, 30))
+    assert thirty.latency_ms / default.latency_ms == pytest.approx((249400 + 10 * 11954) / 249400, rel=0.03)
+    assert thirty.memory_gb == pytest.approx(default.memory_gb)
+    intent = plan("Serve SDXL at 1024x1024 with 30 steps, 2 images per second, cheapest", offline=True, record=False)
+    assert intent.intent.workload.steps == 30
+    assert any("30 denoising steps an image, as stated" in a for a in intent.assumptions)

@@ -132,10 +132,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                                f"task, {model.task}")
         named_task = None
     task = named_task or model.task or fields.read_weak_task(lexicon, space)
+    steps, steps_notes = fields.read_denoising_steps(space) if task == "text-to-image" else (None, [])
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes
     warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
@@ -175,7 +176,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         ),
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
-                          output_tokens=shape.output_tokens, concurrency=shape.concurrency, **workload),
+                          output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps,
+                          **workload),
         assumptions=assumptions,
         warnings=warnings,
     )

@@ -372,6 +372,25 @@ def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, li
                      "https://arxiv.org/abs/2212.04356)"]
 
 
+#: An image's denoising steps: "30 steps", "50 inference steps", "steps=30", "30步", "步数25".
+DENOISING_STEPS = re.compile(
+    r"(?<![\d.])(?P<n>\d+)\s*(?:denoising\s+|inference\s+|sampling\s+|diffusion\s+|euler\s+)?steps?(?![a-z])"
+    r"|(?<![a-z])(?:num_inference_)?steps?\s*[=:]\s*(?P<m>\d+)|(?P<c>\d+)\s*(?:个)?步(?!骤)|步数\s*(?:为|是|=|:|：)?\s*(?P<d>\d+)")
+
+
+def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
+    """A text-to-image request's denoising steps an image; the catalog entry's count applies
+    without (MLPerf's 20 for SDXL, diffusers' 50 for SD 1.5), and the plan says which."""
+    m = DENOISING_STEPS.search(space.masked)
+    if m is None:
+        return None, []
+    steps = int(next(g for g in m.group("n", "m", "c", "d") if g))
+    if steps < 1:
+        return None, []
+    space.mask(m.start(), m.end())
+    return steps, [f"'{space.text[m.start():m.end()].strip()}': {steps} denoising steps an image"]
+
+
 @dataclass(frozen=True)
 class AudioVolume:
     """Hours of speech a period brings ("5000 hours of audio a day", "每天5000小时的录音"), as

@@ -33,6 +33,7 @@ class Config:
     prompt_tokens: int | None = None  # text generation: the request's prompt (None: the task's documented shape)
     output_tokens: int | None = None  # text generation: tokens generated per request
     power_mode: str | None = None  # one of the device's power modes (None: its default)
+    steps: int | None = None  # diffusion: denoising steps an image (None: its catalog entry's)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,10 +58,12 @@ class ConfigTable:
     prompt: np.ndarray | None = None
     output: np.ndarray | None = None
     mode: np.ndarray | None = None
+    steps: np.ndarray | None = None  # diffusion: stated denoising steps (NaN: the catalog entry's)
 
     def __post_init__(self):
         n = len(self.device)
-        for name, fill, dtype in (("prompt", np.nan, float), ("output", np.nan, float), ("mode", -1, np.int64)):
+        for name, fill, dtype in (("prompt", np.nan, float), ("output", np.nan, float), ("mode", -1, np.int64),
+                                  ("steps", np.nan, float)):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, np.full(n, fill, dtype=dtype))
 
@@ -70,7 +73,7 @@ class ConfigTable:
     def subset(self, rows: np.ndarray) -> ConfigTable:
         """The configurations ``rows`` (indices), in that order."""
         per_row = ("device", "model", "precision", "placement", "shards", "share", "usd_per_hour", "max_count",
-                   "prompt", "output", "mode")
+                   "prompt", "output", "mode", "steps")
         return replace(self, **{name: getattr(self, name)[rows] for name in per_row})
 
     def __getitem__(self, g: int) -> Config:
@@ -187,7 +190,8 @@ class ConfigTable:
                    max_count=np.array([np.nan if x.max_count is None else x.max_count for x in configs], dtype=float),
                    prompt=np.array([np.nan if x.prompt_tokens is None else x.prompt_tokens for x in configs], dtype=float),
                    output=np.array([np.nan if x.output_tokens is None else x.output_tokens for x in configs], dtype=float),
-                   mode=np.array([_mode_index(x) for x in configs], dtype=np.int64))
+                   mode=np.array([_mode_index(x) for x in configs], dtype=np.int64),
+                   steps=np.array([np.nan if x.steps is None else x.steps for x in configs], dtype=float))
 
 
 def _gathered(rows: list[list[float]], index: np.ndarray, names) -> dict[str, np.ndarray]:

@@ -121,22 +121,24 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
 
 def estimate(model_id: str, device_id: str, precision: str, batch_size: int, *, prompt_tokens: int | None = None,
              output_tokens: int | None = None, power_mode: str | None = None, placement: str | None = None,
-             catalog: Catalog | None = None) -> Estimate:
+             catalog: Catalog | None = None, steps: int | None = None) -> Estimate:
     """Predict one configuration (one replica, the bare model without a serving stack).
 
     ``prompt_tokens`` and ``output_tokens`` give a text-generation request's shape (default:
     the task's documented shape in planner/data/perf-factors.yaml); ``power_mode`` one of the
-    device's modes (default: its default mode). Raises EstimateError when the configuration is
-    not a candidate."""
+    device's modes (default: its default mode); ``steps`` a diffusion model's denoising steps
+    (default: its catalog entry's). Raises EstimateError when the configuration is not a
+    candidate."""
     catalog = catalog or load_catalog()
     return predict(catalog.model(model_id), catalog.device(device_id), precision, batch_size, placement,
-                   catalog=catalog, prompt_tokens=prompt_tokens, output_tokens=output_tokens, power_mode=power_mode)
+                   catalog=catalog, prompt_tokens=prompt_tokens, output_tokens=output_tokens, power_mode=power_mode,
+                   steps=steps)
 
 
 def predict(model: ModelVariant, device: Device, precision: str, batch_size: int,
             placement: str | None = None, factors: PerfFactors | None = None, catalog: Catalog | None = None, *,
             prompt_tokens: int | None = None, output_tokens: int | None = None,
-            power_mode: str | None = None) -> Estimate:
+            power_mode: str | None = None, steps: int | None = None) -> Estimate:
     """One configuration; raises EstimateError when it is not a candidate."""
     if batch_size < 1:
         raise EstimateError(f"batch size must be at least 1, not {batch_size}")
@@ -157,7 +159,7 @@ def predict(model: ModelVariant, device: Device, precision: str, batch_size: int
         except ValueError as e:
             raise EstimateError(str(e)) from e
     config = Config(model, device, precision, placement or device.placements[0].value, prompt_tokens=prompt_tokens,
-                    output_tokens=output_tokens, power_mode=power_mode)
+                    output_tokens=output_tokens, power_mode=power_mode, steps=steps)
     table, columns = _single_inputs(config, factors)
     grid = Grid(table, [batch_size], factors, stored_corrections(catalog or load_catalog(), factors), columns=columns)
     if not grid.fits[0, 0]:
@@ -183,7 +185,7 @@ def _single_inputs(x: Config, f: PerfFactors) -> tuple[ConfigTable, dict[str, np
         return table, columns
 
     extras = (x.precision, x.placement, x.usd_per_hour, x.max_count, x.shards, x.share, x.prompt_tokens,
-              x.output_tokens, x.power_mode)
+              x.output_tokens, x.power_mode, x.steps)
     return _SINGLE_INPUTS.get((f, x.model, x.device), extras, compute)
 
 
@@ -315,7 +317,8 @@ class Grid:
             "layers": lambda m: f.layers(m)[0],
         })
         auto = model["auto"] > 0
-        gflops = model["gflops"] * cls._sequence_share(t, auto)
+        one_pass = model["gflops"] * cls._sequence_share(t, auto)
+        gflops = one_pass * cls._steps_share(t)  # a diffusion model's stated steps: more work, the same buffers
         shapes = [llm.shape(m, f) if m.kind == ModelKind.AUTOREGRESSIVE else None for m in t.models]
         columns = {
             "shards": shards,
@@ -335,6 +338,7 @@ class Grid:
             "kv_bpe": _column([f.kv_bytes(p) for p in t.precisions])[t.precision],
             "params": model["params"],
             "gflops": gflops,
+            "resident_gflops": one_pass,
             "latency_gflops": gflops if f.latency_mode_max_gflop is None else np.minimum(gflops,
                                                                                       f.latency_mode_max_gflop),
             "act_mb": model["act_mb"],
@@ -370,6 +374,19 @@ class Grid:
         given = _or_default(t.prompt, default)
         share = np.where(np.isnan(given) | np.isnan(documented) | auto, 1.0, given / documented)
         return share
+
+    @staticmethod
+    def _steps_share(t: ConfigTable) -> np.ndarray:
+        """A diffusion model's work for an image of the stated denoising steps, as a share of its
+        FLOPs figure (which counts ``request.steps`` of ``request.step_gflops`` each, plus the
+        decoder and text encoders once): 1 where no steps are stated or the model has none."""
+        if np.isnan(t.steps).all():
+            return np.ones((len(t), 1))
+        documented = t.per_model(lambda m: (m.request and m.request.steps) or np.nan)
+        per_step = t.per_model(lambda m: (m.request and m.request.step_gflops) or np.nan)
+        total = t.per_model(lambda m: m.gflops.value if m.gflops else np.nan)
+        share = 1 + (t.steps[:, None] - documented) * per_step / total
+        return np.where(np.isnan(share), 1.0, share)
 
     @staticmethod
     def _efficiency(t: ConfigTable, f: PerfFactors) -> np.ndarray:
@@ -706,7 +723,7 @@ def _memory(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> np.ndarr
     auto = c["auto"]
     if auto.all():
         return base + llm.kv_gb(c, b)
-    activations = b * c["gflops"]  # then x act_mb x bpp / 4 / 1000 x the resident fraction, in place
+    activations = b * c["resident_gflops"]  # then x act_mb x bpp / 4 / 1000 x the resident fraction, in place
     activations *= c["act_mb"]
     activations *= c["bpp"]
     activations /= 4

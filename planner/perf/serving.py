@@ -141,10 +141,7 @@ class ServingEstimate(Estimate):
 
 def _take(t: ConfigTable, rows: np.ndarray) -> ConfigTable:
     """The configurations ``rows`` of a table (repeats allowed), as a table."""
-    return ConfigTable(t.devices, t.models, t.precisions, t.placements, device=t.device[rows], model=t.model[rows],
-                       precision=t.precision[rows], placement=t.placement[rows], shards=t.shards[rows],
-                       share=t.share[rows], usd_per_hour=t.usd_per_hour[rows], max_count=t.max_count[rows],
-                       prompt=t.prompt[rows], output=t.output[rows], mode=t.mode[rows])
+    return t.subset(rows)
 
 
 def _group(device) -> float:

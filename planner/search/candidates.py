@@ -175,14 +175,17 @@ def time_bound(intent: Intent) -> bool:
 
 
 def with_request_shape(table: ConfigTable, intent: Intent) -> ConfigTable:
-    """The request's stated prompt and output tokens on every configuration (NaN where it states
-    none: the model's documented shape then applies)."""
+    """The request's stated prompt and output tokens, and a diffusion model's denoising steps, on
+    every configuration (NaN where it states none: the model's documented shape then applies)."""
     w = intent.workload
-    if w.prompt_tokens is None and w.output_tokens is None:
+    if w.prompt_tokens is None and w.output_tokens is None and w.steps is None:
         return table
     n = len(table)
-    return replace(table, prompt=np.full(n, np.nan if w.prompt_tokens is None else float(w.prompt_tokens)),
-                   output=np.full(n, np.nan if w.output_tokens is None else float(w.output_tokens)))
+
+    def column(value: int | None) -> np.ndarray:
+        return np.full(n, np.nan if value is None else float(value))
+
+    return replace(table, prompt=column(w.prompt_tokens), output=column(w.output_tokens), steps=column(w.steps))
 
 
 def stated_batch_cap(batches: list[int], intent: Intent) -> list[int]:
@@ -204,10 +207,7 @@ def with_power_modes(table: ConfigTable) -> ConfigTable:
     starts = np.repeat(np.cumsum(counts) - counts, counts)
     has_modes = np.array([bool(d.power_modes) for d in table.devices])[table.device][rows]
     mode = np.where(has_modes, np.arange(len(rows)) - starts, -1)
-    return replace(table, device=table.device[rows], model=table.model[rows], precision=table.precision[rows],
-                   placement=table.placement[rows], shards=table.shards[rows], share=table.share[rows],
-                   usd_per_hour=table.usd_per_hour[rows], max_count=table.max_count[rows],
-                   prompt=table.prompt[rows], output=table.output[rows], mode=mode.astype(np.int64))
+    return replace(table.subset(rows), mode=mode.astype(np.int64))
 
 
 def within_power_bound(table: ConfigTable, intent: Intent, excluded: Counter) -> ConfigTable:
