@@ -30,6 +30,8 @@ FLEET_HOW_TO_CHANGE = "state the workload's own bounds or name its model"
 #: Where a bound that the planner added comes from (Constraint.source).
 DEFAULT_SOURCE = "default"
 TIME_BOUNDS = (Metric.TTFT, Metric.TPOT, Metric.LATENCY)
+#: How the service-level default's assumption begins (a plan that drops it drops the note too).
+SERVICE_LEVEL_NOTE = "default service level for"
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
               for m, v in levels]
     described = " and ".join(f"{'latency' if m == 'latency' else m.upper()} <= {v:g} ms" for m, v in levels)
     kept = " (the request states the rest)" if len(levels) < len(slo.bounds()) else ""
-    note = f"default service level for interactive {task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
+    note = f"{SERVICE_LEVEL_NOTE} interactive {task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
     return bounds, [note]
 
 

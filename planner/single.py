@@ -12,13 +12,20 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from hardware import Catalog, Inventory
-from intent.schema import Intent, Metric
-from planner.defaults import NO_DEFAULTS, RequestDefaults, floor_note, worth_their_devices
+from intent.schema import Intent, Metric, Objective, Sense
+from planner.defaults import (
+    NO_DEFAULTS,
+    SERVICE_LEVEL_NOTE,
+    TIME_BOUNDS,
+    RequestDefaults,
+    floor_note,
+    worth_their_devices,
+)
 from planner.errors import InfeasibleError
 from planner.figures import fmt
 from planner.perf.factors import runtime_of
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
-from planner.perf.serving import SERVED_BASIS
+from planner.perf.serving import SERVED_BASIS, load_serving
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, requested_rate
 from planner.search.prune import (
@@ -82,11 +89,43 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
                        pareto, defaults)
     except InfeasibleError as exc:
+        best = _best_owned_can_do(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
+                                  defaults, exc) if inventory is not None and defaults.constraints else None
+        if best is not None:
+            return best
         notes = defaults.assumptions + ([defaults.placement_note()] if inventory is None and defaults.placements else [])
         if notes:
             exc.report = exc.report.model_copy(update={"notes": exc.report.notes + notes})
         raise
     result.assumptions[:0] = defaults.assumptions
+    return result
+
+
+def _best_owned_can_do(intent: Intent, catalog: Catalog, rules, settings, added_latency, inventory, alternatives,
+                       pareto, defaults: RequestDefaults, refused: InfeasibleError) -> PlanningResult | None:
+    """On devices the request has, a default service level no plan meets is no reason to refuse:
+    the devices are what they are, and the bounds were not the request's. The plan is the best
+    they do on the default bound that failed first (minimised, unless the request names its own
+    objective), with every device that shortens it, and says so; None when the request's own
+    bounds cannot be met either."""
+    failed = [c.constraint for c in refused.report.conflicts if c.constraint in defaults.constraints]
+    target = (failed or defaults.constraints)[0].metric
+    objective = intent.objective or Objective(metric=target, sense=Sense.MINIMIZE)
+    relaxed = replace(defaults, constraints=[], objective_tolerance=None,
+                      time_gain_per_doubling=load_serving().min_time_gain_per_doubling
+                      if objective.metric in TIME_BOUNDS and objective.sense == Sense.MINIMIZE
+                      else defaults.time_gain_per_doubling,
+                      assumptions=[a for a in defaults.assumptions if not a.startswith(SERVICE_LEVEL_NOTE)])
+    try:
+        result = _plan(intent.model_copy(update={"objective": objective}), catalog, rules, settings, added_latency,
+                       inventory, alternatives, pareto, relaxed)
+    except InfeasibleError:
+        return None
+    bounds = ", ".join(c.describe() for c in defaults.constraints)
+    note = (f"the default service level ({bounds}) is out of reach on the devices you have ({refused.report.reason}), "
+            f"so this is the best they do: {objective.metric.value} {objective.sense.value}d without those bounds; "
+            "state your own bounds to plan against them, or add devices")
+    result.assumptions[:0] = [note, *relaxed.assumptions]
     return result
 
 
@@ -118,7 +157,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if not feasible_cells.any():
         if mix is not None:
             return _mixed(mix, intent, catalog, objective, settings, [], None)
-        raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
+        raise _infeasible(intent, candidates.cells(explanation_mask(
+            grid, intent.constraints, replica_grid(grid, [], concurrency), settings)), settings)
     if not is_default:
         _require_known_objective(grid, feasible_cells, objective)
     # With runner-ups, every device keeps its own front, which holds the overall optimum (an
@@ -135,7 +175,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill)
     solution = chooser.best(strict_objective=not is_default)
     if solution is None:
-        raise _infeasible(intent, candidates.cells(explanation_mask(grid, intent.constraints)), settings)
+        raise _infeasible(intent, candidates.cells(explanation_mask(
+            grid, intent.constraints, replica_grid(grid, [], concurrency), settings)), settings)
     row = rows[solution.row]
     choice = _choice(row, solution.replicas, catalog)
     metrics = _metrics(row, solution.replicas)

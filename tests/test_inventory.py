@@ -71,3 +71,19 @@ def test_a_rate_objective_on_owned_devices_puts_every_device_to_work():
     one_replica = plan("serve Llama 3 8B on A100 80GB, highest throughput", offline=True, record=False)  # no inventory
     assert one_replica.choice.replicas == 1
     assert result.metrics.throughput_rps > one_replica.metrics.throughput_rps
+
+
+def test_devices_the_request_has_are_planned_at_their_best_when_the_default_service_level_is_out_of_reach():
+    # 4 L40S cannot reach MLPerf's interactive TPOT of 40 ms for Llama 3.3 70B with 16 users and
+    # 2k-token prompts (best about 54 ms); the default was not the request's, so the plan is the
+    # best the cards do, on all four, and says why. A bound the request states is still held.
+    from intent import plan as plan_text
+
+    text = "Llama 3.3 70B on-prem, we have 4x L40S, 16 concurrent users, 2k-token prompts, 300-token answers"
+    result = plan_text(text, offline=True, record=False)
+    assert result.choice.devices_per_replica * result.choice.replicas == 4
+    assert result.metrics.tpot_ms > 40
+    assert any("default service level" in a and "out of reach on the devices you have" in a for a in result.assumptions)
+    with pytest.raises(InfeasibleError) as refused:
+        plan_text(text + ", TPOT under 40 ms", offline=True, record=False)
+    assert "tpot <= 40 ms: the best any candidate reaches is" in "\n".join(refused.value.report.lines())

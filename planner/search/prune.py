@@ -70,21 +70,34 @@ def satisfying_mask(grid: Grid, constraints: list[Constraint], replicas: np.ndar
     return mask
 
 
-def explanation_mask(grid: Grid, constraints: list[Constraint]) -> np.ndarray:
+def explanation_mask(grid: Grid, constraints: list[Constraint], replicas: np.ndarray | None = None,
+                     settings=None) -> np.ndarray:
     """Cells worth keeping to explain an infeasible request: those no other cell beats on
     every constrained metric (per replica, with per-replica throughput). A beaten cell meets
     no subset of the bounds its better meets not, and reaches no better value on any of
     them, so conflict sets and best reachable values are unchanged. A metric bounded both
-    ways cannot be ordered; then nothing is pruned."""
+    ways cannot be ordered; then nothing is pruned. Nor are cells whose stated concurrency alone
+    needs more replicas than they may have (``replicas``, over the inventory's count or the
+    limit in ``settings``): a cell that beats another per replica but cannot be deployed
+    explains nothing, so they are left out first (else "4 L40S, 16 concurrent users" was
+    explained by batch-1 replicas the inventory cannot hold)."""
+    if replicas is not None and settings is not None:
+        deployable = grid.fits & (replicas <= grid.replica_caps(settings.max_replicas))
+        if deployable.any():
+            return _explanation_front(grid, deployable, constraints)
+    return _explanation_front(grid, grid.fits, constraints)
+
+
+def _explanation_front(grid: Grid, cells: np.ndarray, constraints: list[Constraint]) -> np.ndarray:
     ops: dict[str, set[str]] = {}
     for c in constraints:
         ops.setdefault(metric_of(c), set()).add(c.op)
     if any(len(o) > 1 for o in ops.values()):
-        return grid.fits.copy()
+        return cells.copy()
     dims = [(metric, "<=" in o) for metric, o in sorted(ops.items())]
     if "throughput" not in ops:
         dims.append(("throughput", False))
-    return _pareto(grid, grid.fits, dims, np.ones_like(grid.latency_ms), per_replica_all=True)
+    return _pareto(grid, cells, dims, np.ones_like(grid.latency_ms), per_replica_all=True)
 
 
 PARETO_DIMENSIONS = [("latency", True), ("power", True), ("cost", True), ("accuracy", False)]

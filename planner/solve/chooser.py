@@ -194,7 +194,13 @@ def coefficients(rows: list[Estimate], replicas: list[int], metric: str, per_rep
 
 def replicas_allowed(row: Estimate, replicas: int, settings: SolverSettings) -> bool:
     """Whether the deployment stays within the replica limit and the inventory's count."""
-    return replicas <= min(settings.max_replicas, row.max_replicas or settings.max_replicas)
+    return replicas <= replica_cap(row, settings.max_replicas)
+
+
+def replica_cap(row: Estimate, limit: int) -> int:
+    """The most replicas a row may use: the limit, and an inventory's count over the devices one
+    replica takes (0 when a replica takes more devices than the inventory holds: none fit)."""
+    return limit if row.max_replicas is None else min(limit, row.max_replicas)
 
 
 def scaled_bound(c: Constraint, values: list[float | None]) -> tuple[list[int], int]:
@@ -363,7 +369,7 @@ class Chooser:
 
     def _meets_all(self, constraints: list[Constraint], settings: SolverSettings, replicas: np.ndarray) -> np.ndarray:
         """Which rows meet every bound on their own, within the replica limits."""
-        caps = np.array([min(settings.max_replicas, row.max_replicas or settings.max_replicas) for row in self.rows])
+        caps = np.array([replica_cap(row, settings.max_replicas) for row in self.rows])
         ok = replicas <= caps
         for c in constraints:
             ok &= meets_array(c, figure_array(self.rows, replicas, metric_of(c)))
