@@ -215,6 +215,9 @@ class Workload(_Frozen):
     prompt_tokens: int | None = Field(None, ge=1, description="tokens into one request (text models), as stated")
     output_tokens: int | None = Field(None, ge=1, description="tokens one request generates, as stated")
     concurrency: int | None = Field(None, ge=1, description="concurrent users, sessions or streams held at once")
+    sources: int | None = Field(None, ge=2, description="streams or cameras a rate is stated for each of ('4 camera "
+                                                        "streams at 30 fps each', '10路摄像头，每路25帧'): the load is "
+                                                        "the rate times this; a project addition to the contract")
     steps: int | None = Field(None, ge=1, description="text-to-image: denoising steps an image, as stated ('30 steps', "
                                                       "'50步'); a project addition to the contract")
     models: list[str] = Field(

@@ -109,11 +109,27 @@ def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
     return DATACENTER_PLACEMENTS
 
 
+def whole_load(intent: Intent) -> tuple[Intent, list[str]]:
+    """A rate stated for each of several sources ("4 camera streams at 30 fps each": the intent's
+    ``workload.sources``) as the load of them all: the throughput floor times the sources, and
+    the assumption that says so. The intent is returned as it is without sources."""
+    sources = intent.workload.sources
+    rate = intent.bound(Metric.THROUGHPUT, ">=")
+    if not sources or rate is None:
+        return intent, []
+    constraints = [c.model_copy(update={"value": c.value * sources})
+                   if c.metric == Metric.THROUGHPUT and c.op == ">=" else c for c in intent.constraints]
+    note = (f"{sources} sources at {rate:g} requests/s each: planned for {rate * sources:g} requests/s in all "
+            "(the rate stated times the sources)")
+    return intent.model_copy(update={"constraints": constraints}), [note]
+
+
 def fleet_defaults(intent: Intent, catalog) -> tuple[Intent, list[str]]:
     """A fleet workload with the defaults a single request gets that a fleet can take: its
     service level (as bounds) and its quality floor (its models narrowed to those the floor
     keeps); the placement default is the inventory's. Returns the intent and what was assumed
     (a fleet planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
+    intent, load_notes = whole_load(intent)
     defaults = request_defaults(intent)
     if defaults.floor is not None:
         models = [catalog.model(m) for m in intent.workload.models] or catalog.models_for(intent.task.value)
@@ -124,7 +140,7 @@ def fleet_defaults(intent: Intent, catalog) -> tuple[Intent, list[str]]:
         if len(kept) < len(models):
             workload = intent.workload.model_copy(update={"models": kept})
             intent = intent.model_copy(update={"workload": workload})
-    notes = [a.replace(HOW_TO_CHANGE, FLEET_HOW_TO_CHANGE) for a in defaults.assumptions]
+    notes = load_notes + [a.replace(HOW_TO_CHANGE, FLEET_HOW_TO_CHANGE) for a in defaults.assumptions]
     return defaults.applied(intent), notes
 
 

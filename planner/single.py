@@ -19,6 +19,7 @@ from planner.defaults import (
     TIME_BOUNDS,
     RequestDefaults,
     floor_note,
+    whole_load,
     worth_their_devices,
 )
 from planner.errors import InfeasibleError
@@ -84,13 +85,17 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
                 inventory: Inventory | None = None, alternatives: int = ALTERNATIVES,
                 pareto: bool = False, defaults: RequestDefaults = NO_DEFAULTS) -> PlanningResult:
     """Plan one request; ``defaults`` (planner.defaults) adds its default bounds and quality floor,
-    which the result's assumptions name (and an infeasible report's notes)."""
+    which the result's assumptions name (and an infeasible report's notes). A rate stated for each
+    of several sources is planned as their sum (planner.defaults.whole_load)."""
+    intent, load_notes = whole_load(intent)
+    defaults = replace(defaults, assumptions=load_notes + defaults.assumptions) if load_notes else defaults
     try:
         result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
                        pareto, defaults)
     except InfeasibleError as exc:
+        held = inventory is not None or _names_its_device(intent, catalog)
         best = _best_owned_can_do(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
-                                  defaults, exc) if inventory is not None and defaults.constraints else None
+                                  defaults, exc) if held and defaults.constraints else None
         if best is not None:
             return best
         notes = defaults.assumptions + ([defaults.placement_note()] if inventory is None and defaults.placements else [])
@@ -101,10 +106,16 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     return result
 
 
+def _names_its_device(intent: Intent, catalog: Catalog) -> bool:
+    """Whether the request requires devices by name ("on a Xeon 8480+", "on an L4"), not only a
+    class or a vendor."""
+    return any(x in catalog.devices or x in catalog.families for x in intent.hardware.include)
+
+
 def _best_owned_can_do(intent: Intent, catalog: Catalog, rules, settings, added_latency, inventory, alternatives,
                        pareto, defaults: RequestDefaults, refused: InfeasibleError) -> PlanningResult | None:
-    """On devices the request has, a default service level no plan meets is no reason to refuse:
-    the devices are what they are, and the bounds were not the request's. The plan is the best
+    """On devices the request has or names, a default service level no plan meets is no reason to
+    refuse: the devices are what they are, and the bounds were not the request's. The plan is the best
     they do on the default bound that failed first (minimised, unless the request names its own
     objective), with every device that shortens it, and says so; None when the request's own
     bounds cannot be met either."""
@@ -122,7 +133,8 @@ def _best_owned_can_do(intent: Intent, catalog: Catalog, rules, settings, added_
     except InfeasibleError:
         return None
     bounds = ", ".join(c.describe() for c in defaults.constraints)
-    note = (f"the default service level ({bounds}) is out of reach on the devices you have ({refused.report.reason}), "
+    note = (f"the default service level ({bounds}) is out of reach on the devices you have or name "
+            f"({refused.report.reason}), "
             f"so this is the best they do: {objective.metric.value} {objective.sense.value}d without those bounds; "
             "state your own bounds to plan against them, or add devices")
     result.assumptions[:0] = [note, *relaxed.assumptions]

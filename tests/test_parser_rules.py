@@ -220,13 +220,13 @@ def test_an_input_size_is_no_count_and_is_warned_about():
     assert parse("serve Mixtral 8x7B", offline=True).warnings == []
 
 
-def test_a_count_of_cameras_is_warned_about_and_the_rate_kept_as_written():
-    """"16 cameras at 25 fps each" plans 25 fps (the corpus rule: counts of cameras are ignored),
-    and the warning says the count was not multiplied in."""
+def test_a_count_of_cameras_keeps_the_rate_as_written():
+    """"16 cameras at 25 fps each" keeps 25 fps as its bound (the corpus rule: counts of cameras
+    are no constraint) and counts the sources the rate is each one's (the plan multiplies them:
+    test_the_plan_serves_every_source); a count with no rate for each is warned about."""
     intent = parse("YOLOv8s on 16 RTSP cameras at 25 fps each on a single Jetson AGX Orin", offline=True)
     assert [(c.metric.value, c.value) for c in intent.constraints] == [("throughput", 25.0)]
-    assert [w.split(":")[0] for w in intent.warnings] == ["'16 rtsp cameras'"]
-    assert "total rate" in intent.warnings[0]
+    assert intent.workload.sources == 16 and intent.warnings == []
     assert any(w.startswith("'16路摄像头'") for w in parse("16路摄像头，目标检测", offline=True).warnings)
     assert parse("transcribe 200 concurrent streams under 500 ms", offline=True).warnings == []
 
@@ -1177,3 +1177,28 @@ def test_hours_of_speech_a_period_beside_a_job_time_are_each_periods_job():
     intent = parse("transcribe 500 hours of calls per day within 6 hours", offline=True)
     assert intent.workload.dataset_records == 500 * 3600 // 30
     assert [c.metric.value for c in intent.constraints] == ["job_time"]
+
+
+@pytest.mark.parametrize("text, sources, each", [
+    ("Run person detection on 4 RTSP camera streams at 30 fps each on a Jetson Orin Nano", 4, 30.0),
+    ("10路摄像头，每路25帧，目标检测", 10, 25.0),
+    ("we have 16 cameras, detect vehicles at 25 fps per camera", 16, 25.0),
+])
+def test_a_rate_for_each_of_several_sources_keeps_its_words_and_counts_them(text, sources, each):
+    intent = parse(text, offline=True)
+    assert intent.workload.sources == sources
+    assert [c.value for c in intent.constraints if c.metric.value == "throughput"] == [each]  # the contract's literal rate
+    assert not any("number of sources" in w for w in intent.warnings)
+
+
+def test_a_count_of_cameras_without_a_rate_for_each_is_still_no_load():
+    text = "Detect pedestrians at an intersection: 30 FPS, p99 under 40 ms, on a Jetson AGX Orin. We have 8 cameras."
+    intent = parse(text, offline=True)
+    assert intent.workload.sources is None and any("number of sources" in w for w in intent.warnings)
+
+
+def test_the_plan_serves_every_source():
+    planned = plan("Run person detection on 4 RTSP camera streams at 30 fps each on a Jetson Orin Nano", offline=True,
+                   record=False)
+    assert planned.metrics.throughput_rps * planned.choice.replicas >= 120
+    assert any("planned for 120 requests/s in all" in a for a in planned.assumptions)

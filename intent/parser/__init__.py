@@ -112,6 +112,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         bounds_of_other_models(space.text, model, second_spans))
     daily_job_notes = _daily_volume_as_job(result, quantities, workload)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
+    sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)
+                                                         if c.metric == Metric.THROUGHPUT])
     sample_notes = []
     if sample is not None and workload["kind"] != "inference":
         space.mark_read(*sample.span)
@@ -136,7 +138,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes
     warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
@@ -176,7 +178,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         ),
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
-                          output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps,
+                          output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources,
                           **workload),
         assumptions=assumptions,
         warnings=warnings,

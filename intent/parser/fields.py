@@ -391,6 +391,34 @@ def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
     return steps, [f"'{space.text[m.start():m.end()].strip()}': {steps} denoising steps an image"]
 
 
+#: A rate that is each source's: "30 fps each", "25 fps per camera", "每路30帧", "每个摄像头10fps".
+EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|channel|sensor)|a\s+(?:camera|stream|feed))"
+                        r"(?![a-z])")
+EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|each\s+(?:camera|cam|stream|feed)\s+(?:at|runs?|is)?)"
+                         r"\s*(?:at|为|是)?\s*$")
+#: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
+SOURCES = re.compile(r"(?<![\d.,])(?P<n>\d+)\s*(?:个|路)?\s*(?:[a-z-]+\s+){0,2}?"
+                     r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流)(?:\s+(?:streams?|feeds?))?(?![a-z])")
+
+
+def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[int | None, list[str]]:
+    """The sources a per-source rate is for: "4 RTSP camera streams at 30 fps each", "10路摄像头，
+    每路25帧". A rate said to be each source's ("each", "per camera", 每路) with a count of
+    sources (more than one) makes the load their sum; the bound stays as written (the contract's
+    literal rate) and the count is the workload's ``sources``. None without both."""
+    each = [span for span in rate_spans if EACH_AFTER.match(space.text, span[1])
+            or EACH_BEFORE.search(space.text[max(0, span[0] - 12):span[0]])]
+    if not each:
+        return None, []
+    for m in SOURCES.finditer(space.masked):
+        n = int(m.group("n"))
+        if n > 1 and not space.is_read(m.start("n"), m.end("n")):
+            space.mask(m.start("n"), m.end("n"))
+            return n, [f"'{space.text[m.start():m.end()].strip()}' with a rate for each: the load is {n} times the "
+                       "rate stated"]
+    return None, []
+
+
 @dataclass(frozen=True)
 class AudioVolume:
     """Hours of speech a period brings ("5000 hours of audio a day", "每天5000小时的录音"), as

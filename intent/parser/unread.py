@@ -32,7 +32,7 @@ COUNTED = re.compile(r"\s*(?:个|位|名|家)?\s*([a-z-]+|用户|人|路摄像�
 COUNTS_THAT_ARE_NO_LOAD = (
     ("people_nouns", "a number of users is not a load; give requests per second or concurrent users to plan for it"),
     ("source_nouns", ("a number of sources is not a load; the rates stated are planned as the whole load, so give "
-                      "the total rate (e.g. '16 cameras at 25 fps each' is 400 fps) to plan for all of them")),
+                      "the total rate, or say the rate is each one's ('16 cameras at 25 fps each' plans 400 fps)")),
     ("replica_nouns", ("a count of replicas is not planned for: the plan sizes replicas to the load and the bounds "
                        "(give the rate or the concurrency to serve)")),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -57,6 +58,19 @@ class TrainingFactors(BaseModel):
         return self.methods[method].flops_per_sample_factor if method in self.methods else self.flops_per_sample_factor
 
 
+class WeightOnlyRule(BaseModel):
+    """Devices whose software does a format's arithmetic in other formats (perf-factors.yaml
+    weight_only_on): AWS Neuron's int8, llama.cpp's 4-bit kernels on CPUs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    match: dict[Literal["vendor", "device_class", "kind"], str]  # kind: the model's (autoregressive)
+    formats: dict[str, list[str]]
+    source: str
+
+    def matches(self, device: Device, kind: str | None) -> bool:
+        return all((kind if key == "kind" else str(getattr(device, key))) == value for key, value in self.match.items())
+
+
 class PerfFactors(BaseModel):
     """See planner/data/perf-factors.yaml for what each factor means; the fitted ones are
     replaced by planner/data/calibration.yaml (scripts/calibrate_mlperf.py)."""
@@ -91,7 +105,7 @@ class PerfFactors(BaseModel):
     serving_overhead_ms: float = 0.0
     bytes_per_param: dict[str, float]
     weight_only: dict[str, list[str]] = {}
-    weight_only_by_vendor: dict[str, dict[str, list[str]]] = {}
+    weight_only_on: list[WeightOnlyRule] = []
     request_shape: dict[str, RequestShape]
     precisions_by_kind: dict[str, list[str]]
     accuracy_drop: dict[str, float]
@@ -212,22 +226,23 @@ class PerfFactors(BaseModel):
         pcie = device.interconnect_gbs.value <= float(self.all_reduce_latency_us["pcie_at_most_gbs"])
         return float(self.all_reduce_latency_us["pcie" if pcie else "scale_up"]) * 1e-6
 
-    def compute_precision(self, device: Device, precision: str) -> str | None:
+    def compute_precision(self, device: Device, precision: str, kind: str | None = None) -> str | None:
         """The format ``device`` does the arithmetic of ``precision`` in: the precision itself,
-        or for a weight-only format (int4, or int8 on a vendor whose SDK stores it weight-only)
-        the first of its compute formats the device has a peak for; None when it has none."""
-        choices = self.weight_only.get(precision)
-        if choices is None:  # most precisions: the device's own arithmetic (a hot path of every plan)
-            vendor = self.weight_only_by_vendor.get(device.vendor)
-            if vendor is None or precision not in vendor:
-                return precision if precision in device.peak else None
-            choices = vendor[precision]  # its SDK stores the format and multiplies in another
+        or for a weight-only format (int4; int8 where the software stores it weight-only, for
+        models of ``kind`` where the rule names one: weight_only_on) the first of its compute
+        formats the device has a peak for; None when it has none."""
+        rule = next((r for r in self.weight_only_on if precision in r.formats and r.matches(device, kind)), None)
+        if rule is not None and precision not in self.weight_only and precision not in device.peak:
+            return None  # the rule moves arithmetic the device has to other units; it adds no format
+        choices = rule.formats[precision] if rule is not None else self.weight_only.get(precision)
+        if choices is None:  # most precisions: the device's own arithmetic
+            return precision if precision in device.peak else None
         return next((p for p in choices if p in device.peak), None)
 
     def runs(self, device: Device, precision: str, kind: str, task: str | None) -> bool:
         """Whether ``device`` runs a model of ``kind`` and ``task`` in ``precision``: it has the
         arithmetic, and for a weight-only format its runtime has the kernels."""
-        if self.compute_precision(device, precision) is None:
+        if self.compute_precision(device, precision, kind) is None:
             return False
         return precision not in self.weight_only or precision in runtime_for(device, kind, task).weight_only
 

@@ -284,11 +284,9 @@ class Grid:
         shards = t.shards.astype(float)[:, None]
         share = t.share[:, None]  # a slice gets its share of compute, bandwidth, memory and power
         scaling = np.where(shards > 1, shards * f.tensor_parallel_efficiency, 1.0) * share
-        peaks = np.array([[figure_or_nan(d.peak.get(f.compute_precision(d, p) or p)) * 1e12 for p in t.precisions]
-                          for d in t.devices])
         modes = t.device_mode_columns({"peak_scale": power.mode_peak_scale, "bandwidth": power.mode_bandwidth,
                                        "cap": power.mode_cap})
-        raw = peaks[t.device, t.precision][:, None] * modes["peak_scale"] * scaling
+        raw = cls._arithmetic(t, f, lambda d, p: figure_or_nan(d.peak.get(p)) * 1e12) * modes["peak_scale"] * scaling
         dense = cls._efficiency(t, f)
         device = t.device_columns({
             "chips": lambda d: d.chip_count,
@@ -389,10 +387,20 @@ class Grid:
         return np.where(np.isnan(share), 1.0, share)
 
     @staticmethod
-    def _efficiency(t: ConfigTable, f: PerfFactors) -> np.ndarray:
-        """Fraction of peak per configuration on dense work: its (device, precision)'s, gathered."""
-        table = np.array([[f.efficiency(d, f.compute_precision(d, p) or p) for p in t.precisions] for d in t.devices])
-        return table[t.device, t.precision][:, None]
+    def _arithmetic(t: ConfigTable, f: PerfFactors, value) -> np.ndarray:
+        """``value(device, format)`` of each configuration's arithmetic format (G x 1): the format
+        its device does its precision's arithmetic in for its kind of model (f.compute_precision:
+        llama.cpp's int4 on a CPU runs at the vector FP32 rate, an encoder's int8 on AMX)."""
+        kinds = (None, ModelKind.AUTOREGRESSIVE.value)
+        table = np.array([[[value(d, f.compute_precision(d, p, kind) or p) for kind in kinds] for p in t.precisions]
+                          for d in t.devices], dtype=float)
+        auto = t.per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE)[:, 0].astype(np.int64)
+        return table[t.device, t.precision, auto][:, None]
+
+    @classmethod
+    def _efficiency(cls, t: ConfigTable, f: PerfFactors) -> np.ndarray:
+        """Fraction of peak per configuration on dense work: its (device, arithmetic format)'s."""
+        return cls._arithmetic(t, f, f.efficiency)
 
     @staticmethod
     def _structure(t: ConfigTable, f: PerfFactors) -> np.ndarray:
@@ -858,7 +866,7 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     cap = f"{mode.name} mode cap: {_basis(mode.power_w)}" if mode else f"TDP: {_basis(device.tdp_w)}"
     kv = ("KV cache from the architecture" if model.architecture else "KV cache by the d_model rule (no published "
           "architecture)") if model.kind == ModelKind.AUTOREGRESSIVE else "live activations"
-    compute = f.compute_precision(device, precision) or precision
+    compute = f.compute_precision(device, precision, model.kind.value) or precision
     weights = f" ({precision} weights, {compute} arithmetic)" if compute != precision else ""
     inputs = f"peak {compute}{weights}: {_basis(device.peak[compute])}, FLOPs: {_basis(model.gflops)}{_sequence(x)}"
     if model.kind != ModelKind.AUTOREGRESSIVE:
