@@ -7,7 +7,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from hardware.schema import Device, ModelVariant
 from hardware.yamlio import packaged_yaml
@@ -71,9 +71,14 @@ class WeightOnlyRule(BaseModel):
         return all((kind if key == "kind" else str(getattr(device, key))) == value for key, value in self.match.items())
 
 
+MISSING = object()
+
+
 class PerfFactors(BaseModel):
     """See planner/data/perf-factors.yaml for what each factor means; the fitted ones are
     replaced by planner/data/calibration.yaml (scripts/calibrate_mlperf.py)."""
+
+    _arithmetic_choices: dict = PrivateAttr(default_factory=dict)
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     schema_version: int
@@ -230,14 +235,26 @@ class PerfFactors(BaseModel):
         """The format ``device`` does the arithmetic of ``precision`` in: the precision itself,
         or for a weight-only format (int4; int8 where the software stores it weight-only, for
         models of ``kind`` where the rule names one: weight_only_on) the first of its compute
-        formats the device has a peak for; None when it has none."""
-        rule = next((r for r in self.weight_only_on if precision in r.formats and r.matches(device, kind)), None)
-        if rule is not None and precision not in self.weight_only and precision not in device.peak:
-            return None  # the rule moves arithmetic the device has to other units; it adds no format
-        choices = rule.formats[precision] if rule is not None else self.weight_only.get(precision)
+        formats the device has a peak for; None when it has none. (A hot path of building every
+        plan's table: the rules are looked up once per vendor, class, format and kind.)"""
+        key = (device.vendor, device.device_class, precision, kind)
+        cache = self.__pydantic_private__["_arithmetic_choices"]  # not self._…: pydantic's __getattr__ is slow
+        choices = cache.get(key, MISSING)
+        if choices is MISSING:
+            choices = cache[key] = self._choices(device, precision, kind)
         if choices is None:  # most precisions: the device's own arithmetic
             return precision if precision in device.peak else None
+        if choices and precision not in device.peak and precision not in self.weight_only:
+            return None  # a rule moves arithmetic the device has to other units; it adds no format
         return next((p for p in choices if p in device.peak), None)
+
+    def _choices(self, device: Device, precision: str, kind: str | None) -> tuple[str, ...] | None:
+        """The formats ``precision``'s arithmetic may run in on such a device (None: its own)."""
+        rule = next((r for r in self.weight_only_on if precision in r.formats and r.matches(device, kind)), None)
+        if rule is not None:
+            return tuple(rule.formats[precision])
+        weight_only = self.weight_only.get(precision)
+        return None if weight_only is None else tuple(weight_only)
 
     def runs(self, device: Device, precision: str, kind: str, task: str | None) -> bool:
         """Whether ``device`` runs a model of ``kind`` and ``task`` in ``precision``: it has the

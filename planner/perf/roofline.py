@@ -391,11 +391,18 @@ class Grid:
         """``value(device, format)`` of each configuration's arithmetic format (G x 1): the format
         its device does its precision's arithmetic in for its kind of model (f.compute_precision:
         llama.cpp's int4 on a CPU runs at the vector FP32 rate, an encoder's int8 on AMX)."""
-        kinds = (None, ModelKind.AUTOREGRESSIVE.value)
-        table = np.array([[[value(d, f.compute_precision(d, p, kind) or p) for kind in kinds] for p in t.precisions]
-                          for d in t.devices], dtype=float)
         auto = t.per_model(lambda m: m.kind == ModelKind.AUTOREGRESSIVE)[:, 0].astype(np.int64)
-        return table[t.device, t.precision, auto][:, None]
+        kinds = (None, ModelKind.AUTOREGRESSIVE.value) if auto.any() else (None,)
+        table = np.empty((len(t.devices), len(t.precisions), len(kinds)))
+        for i, d in enumerate(t.devices):
+            values: dict[str, float] = {}  # per format: most precisions and kinds share one
+            for j, p in enumerate(t.precisions):
+                for k, kind in enumerate(kinds):
+                    name = f.compute_precision(d, p, kind) or p
+                    if name not in values:
+                        values[name] = value(d, name)
+                    table[i, j, k] = values[name]
+        return table[t.device, t.precision, auto if len(kinds) > 1 else 0][:, None]
 
     @classmethod
     def _efficiency(cls, t: ConfigTable, f: PerfFactors) -> np.ndarray:
