@@ -112,7 +112,10 @@ def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
 def whole_load(intent: Intent) -> tuple[Intent, list[str]]:
     """A rate stated for each of several sources ("4 camera streams at 30 fps each": the intent's
     ``workload.sources``) as the load of them all: the throughput floor times the sources, and
-    the assumption that says so. The intent is returned as it is without sources."""
+    the assumption that says so; live audio streams of speech recognition ("200 concurrent
+    calls") as the windows they bring a second. The intent is returned as it is without either."""
+    if intent.task is not None and intent.task.value == "automatic-speech-recognition":
+        return _live_audio(intent)
     sources = intent.workload.sources
     rate = intent.bound(Metric.THROUGHPUT, ">=")
     if not sources or rate is None:
@@ -122,6 +125,22 @@ def whole_load(intent: Intent) -> tuple[Intent, list[str]]:
     note = (f"{sources} sources at {rate:g} requests/s each: planned for {rate * sources:g} requests/s in all "
             "(the rate stated times the sources)")
     return intent.model_copy(update={"constraints": constraints}), [note]
+
+
+def _live_audio(intent: Intent) -> tuple[Intent, list[str]]:
+    """N concurrent audio streams bring N windows every window's seconds: that rate (unless the
+    request states one), and no N windows in flight at once."""
+    streams = intent.workload.concurrency
+    if not streams or intent.bound(Metric.THROUGHPUT, ">=") is not None:
+        return intent, []
+    window = load_serving().live_audio_window_s
+    rate = streams / window
+    bound = Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit=CANONICAL_UNITS[Metric.THROUGHPUT],
+                       source=f"{streams} concurrent streams")
+    workload = intent.workload.model_copy(update={"concurrency": None})
+    note = (f"{streams} live audio streams bring a {window:g}-s window each every {window:g} s: planned for "
+            f"{rate:.3g} windows a second, not {streams} windows in flight at once (Whisper's window)")
+    return intent.model_copy(update={"constraints": [*intent.constraints, bound], "workload": workload}), [note]
 
 
 def fleet_defaults(intent: Intent, catalog) -> tuple[Intent, list[str]]:

@@ -327,3 +327,14 @@ def test_a_service_that_says_nothing_of_the_edge_runs_in_a_datacenter(catalog):
     assert named.choice.device_id == "nvidia-geforce-rtx-4090"
     unbound = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms", offline=True, record=False, defaults=False)
     assert unbound.choice.placement == "edge"  # --no-defaults: every placement, the cheapest a rack of boards
+
+
+def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
+    # 200 calls bring 200 windows of 30 s every 30 s: 6.67 windows a second. Held as 200 windows in
+    # flight at once they took 50 RTX 4090s, each idle 98% of the time.
+    text = "Whisper large-v3 ASR for 200 concurrent calls, under 500 ms latency, on GPUs"
+    result = plan(text, offline=True, record=False)
+    assert result.intent.workload.concurrency == 200  # the request as read; the plan counts its load
+    assert result.metrics.throughput_rps * result.choice.replicas >= 200 / 30
+    assert result.choice.replicas * result.choice.devices_per_replica <= 8
+    assert any("200 live audio streams" in a and "6.67 windows a second" in a for a in result.assumptions)

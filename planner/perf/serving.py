@@ -101,6 +101,7 @@ class ServingFactors(BaseModel):
     max_prefill_workers: int
     slo: dict[str, SloDefault]
     min_time_gain_per_doubling: float
+    live_audio_window_s: float
     default_objective_tolerance: float
     quality_floors: dict[str, QualityFloor]
 
