@@ -310,6 +310,9 @@ class ModelVariant(_Frozen):
     request: BenchmarkRequest | None = Field(
         None, description="the request its benchmark (or the service it is made for) defines, when the task's "
                           "shape does not describe it")
+    languages: list[str] | None = Field(None, description="translation: the source and target language it translates, "
+                                                          "as ISO 639-1 codes in that order ([en, de]: English to "
+                                                          "German)")
     speciality: str | None = Field(
         None, description="what a text generator is made for beyond its task ('code': the coder models); it is "
                           "planned only when a request names it or asks for its speciality")

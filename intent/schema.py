@@ -215,6 +215,9 @@ class Workload(_Frozen):
     prompt_tokens: int | None = Field(None, ge=1, description="tokens into one request (text models), as stated")
     output_tokens: int | None = Field(None, ge=1, description="tokens one request generates, as stated")
     concurrency: int | None = Field(None, ge=1, description="concurrent users, sessions or streams held at once")
+    languages: list[str] | None = Field(None, min_length=2, max_length=2,
+                                        description="translation: source and target language as ISO 639-1 codes "
+                                                    "('German to English' is [de, en]); a project addition")
     sources: int | None = Field(None, ge=2, description="streams or cameras a rate is stated for each of ('4 camera "
                                                         "streams at 30 fps each', '10路摄像头，每路25帧'): the load is "
                                                         "the rate times this; a project addition to the contract")

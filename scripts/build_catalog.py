@@ -205,7 +205,7 @@ def model_entry(row: dict, extra: dict, structures: dict) -> dict:
         "accuracy_metric": row["accuracy_metric"] or None, "accuracy": accuracy, "accuracy_raw": raw,
         "weights_mb": weights, "architecture": extra.get("architecture"), "aliases": extra.get("aliases"),
         **structure_of(row, extra, structures), "layers": extra.get("layers"), "request": extra.get("request"),
-        "license": row["license"] or None,
+        "languages": extra.get("languages"), "license": row["license"] or None,
         "source": row["source_url"], "notes": row["notes"] or None,
     }
     return {k: v for k, v in entry.items() if v not in (None, [], {})}

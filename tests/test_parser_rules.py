@@ -356,9 +356,13 @@ def test_a_chinese_scale_word_may_touch_its_unit():
 def test_languages_and_tasks_without_models_are_warned_about():
     translation = parse("translate 2,000 sentences/sec from English to German with Marian on CPUs only", offline=True)
     assert translation.workload.models == ["opus-mt-de-en", "opus-mt-en-de"]  # the catalog's Marian family
+    assert translation.workload.languages == ["en", "de"] and translation.warnings == []  # the direction is read
     languages = ("languages are not planned for; a model of the task is chosen whatever languages it covers (name the "
                  "model to plan on it)")
-    assert [w.split(":")[1].strip() for w in translation.warnings] == [languages]
+    english_only = parse("English-only chatbot for support tickets", offline=True)
+    assert [w.split(":")[1].strip() for w in english_only.warnings] == [languages]
+    assert plan("translate 2,000 sentences/sec from English to German with Marian on CPUs only", offline=True,
+                record=False).choice.model_id == "opus-mt-en-de"
     ocr = parse("OCR service with a latency SLA of 100ms at p99", offline=True)
     assert ocr.task is None and ocr.warnings[0].startswith("'ocr': no model in the catalog does this task")
     with pytest.raises(IntentNotUnderstood, match="'text-to-speech': no model in the catalog"):
@@ -1202,3 +1206,26 @@ def test_the_plan_serves_every_source():
                    record=False)
     assert planned.metrics.throughput_rps * planned.choice.replicas >= 120
     assert any("planned for 120 requests/s in all" in a for a in planned.assumptions)
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("translate German to English, 50 sentences per second", ["de", "en"]),
+    ("translate from english into german, cheapest", ["en", "de"]),
+    ("把德语翻译成英文，每秒50句", ["de", "en"]),
+    ("德译英，每秒50句", ["de", "en"]),
+])
+def test_a_translations_direction_is_read_and_chooses_its_model(text, direction):
+    intent = parse(text, offline=True)
+    assert intent.task.value == "translation" and intent.workload.languages == direction
+    assert not any("languages are not planned" in w for w in intent.warnings)
+    model = plan(text, offline=True, record=False).choice.model_id
+    assert model == f"opus-mt-{direction[0]}-{direction[1]}"  # it took opus-mt-en-de for German to English
+
+
+def test_a_direction_no_model_translates_is_refused_and_a_named_model_the_other_way_warned():
+    from planner import MissingTaskError
+
+    with pytest.raises(MissingTaskError, match="translates en to fr"):
+        plan("translate English to French, 10 req/s", offline=True, record=False)
+    warned = parse("translate English to German with opus-mt-de-en", offline=True).warnings
+    assert any("translates de to en, not en to de" in w for w in warned)

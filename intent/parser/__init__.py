@@ -77,6 +77,16 @@ def _audio_volume(volume, result, workload: dict) -> list[str]:
             "https://arxiv.org/abs/2212.04356); state a peak rate if the audio comes in bursts"]
 
 
+def _direction_of_the_model(model_id: str | None, languages: list[str] | None, catalog: Catalog) -> list[str]:
+    """A named translation model that goes the other way from the direction asked: warned about
+    (the named model is planned, as named)."""
+    model = catalog.models.get(model_id) if model_id else None
+    if model is None or not languages or not model.languages or model.languages == languages:
+        return []
+    return [f"'{model_id}' translates {model.languages[0]} to {model.languages[1]}, not {languages[0]} to "
+            f"{languages[1]} as asked; it is planned as named (name another model, or none, to plan the direction)"]
+
+
 def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable
     and ImpossibleValue for a bound that is not a number or not in a unit the parser knows."""
@@ -135,10 +145,16 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         named_task = None
     task = named_task or model.task or fields.read_weak_task(lexicon, space)
     steps, steps_notes = fields.read_denoising_steps(space) if task == "text-to-image" else (None, [])
+    languages, language_notes = fields.read_translation_direction(lexicon, space) if task in ("translation", None) \
+        else (None, [])
+    task = task or ("translation" if languages else None)  # "德译英" names the task too
+    language_notes += _direction_of_the_model(model.model_id, languages, catalog)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes
+    warnings += language_notes[1:] if languages else []
+    assumptions += language_notes[:1]
     warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
@@ -178,7 +194,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         ),
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
-                          output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources,
+                          output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources, languages=languages,
                           **workload),
         assumptions=assumptions,
         warnings=warnings,

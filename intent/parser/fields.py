@@ -372,6 +372,28 @@ def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, li
                      "https://arxiv.org/abs/2212.04356)"]
 
 
+def read_translation_direction(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
+    """A translation's source and target language ("German to English", "from German into
+    English", "把德语翻译成英文", "德译英"), as ISO 639-1 codes; (None, []) when the request names no
+    direction (a language alone, "English only", is left to the warnings)."""
+    joiners = "|".join(re.escape(j) for j in sorted(lexicon["language_joiners"], key=len, reverse=True))
+    named = lexicon.phrases("languages").scan(space.masked)
+    for first, second in zip(named, named[1:]):
+        between = space.masked[first.end:second.start]
+        if re.fullmatch(rf"\s*(?:text\s+)?(?:{joiners})\s*", between) and first.key != second.key:
+            space.mark_read(first.start, second.end)
+            return [first.key, second.key], [f"'{space.text[first.start:second.end]}': translated from {first.key} "
+                                             f"to {second.key}"]
+    abbreviations = lexicon["language_abbreviations"]
+    short = "".join(abbreviations)
+    m = re.search(rf"([{short}])译([{short}])", space.masked)
+    if m and m.group(1) != m.group(2):
+        space.mark_read(m.start(), m.end())
+        pair = [abbreviations[m.group(1)], abbreviations[m.group(2)]]
+        return pair, [f"'{m.group(0)}': translated from {pair[0]} to {pair[1]}"]
+    return None, []
+
+
 #: An image's denoising steps: "30 steps", "50 inference steps", "steps=30", "30步", "步数25".
 DENOISING_STEPS = re.compile(
     r"(?<![\d.])(?P<n>\d+)\s*(?:denoising\s+|inference\s+|sampling\s+|diffusion\s+|euler\s+)?steps?(?![a-z])"

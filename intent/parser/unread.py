@@ -216,7 +216,7 @@ def tasks_without_models(lexicon: Lexicon, space: Workspace) -> list[str]:
 def _languages(lexicon: Lexicon, space: Workspace) -> list[str]:
     """Languages ("English only", "from English to German"): one warning, quoting the first clause
     that names one, since a model is chosen by its task and figures, not its languages."""
-    found = [m for m in lexicon.words("languages").scan(space.masked) if not space.is_read(m.start, m.end)]
+    found = [m for m in lexicon.phrases("languages").scan(space.masked) if not space.is_read(m.start, m.end)]
     if not found:
         return []
     for m in found:

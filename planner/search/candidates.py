@@ -346,14 +346,27 @@ def intent_models(intent: Intent, catalog: Catalog):
     if intent.workload.model:
         return [catalog.model(intent.workload.model)]
     if intent.workload.models:
-        return [catalog.model(m) for m in sorted(intent.workload.models)]
+        return _in_direction([catalog.model(m) for m in sorted(intent.workload.models)], intent.workload.languages)
     if intent.task is None:  # the parser's warnings may say why ("'ocr': no model in the catalog does this task")
         raise MissingTaskError("the request names no task or model, so there is nothing to place"
                                + "".join(f"; {w}" for w in intent.warnings))
     models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
     if not models:
         raise MissingTaskError(f"the catalog holds no model for {intent.task.value}")
-    return models
+    return _in_direction(models, intent.workload.languages)
+
+
+def _in_direction(models: list[ModelVariant], languages: list[str] | None) -> list[ModelVariant]:
+    """The translation models that translate the direction asked (a model whose languages the
+    catalog does not give cannot be checked, and is left out with the others)."""
+    if not languages:
+        return models
+    kept = [m for m in models if m.languages == languages]
+    if not kept:
+        held = ", ".join(f"{m.id} ({' to '.join(m.languages)})" if m.languages else m.id for m in models)
+        raise MissingTaskError(f"no translation model in the catalog translates {languages[0]} to {languages[1]} "
+                               f"(it holds {held}); add one with 'intentctl catalog import CONFIG.json'")
+    return kept
 
 
 def allowed_placements(device: Device, offered: list[str], intent: Intent, rules, excluded: Counter) -> list[str]:
