@@ -120,7 +120,7 @@ def whole_load(intent: Intent) -> tuple[Intent, list[str]]:
     rate = intent.bound(Metric.THROUGHPUT, ">=")
     if not sources or rate is None:
         return intent, []
-    constraints = [c.model_copy(update={"value": c.value * sources})
+    constraints = [c.model_copy(update={"value": c.value * sources, "source": f"{c.source} x {sources}"})
                    if c.metric == Metric.THROUGHPUT and c.op == ">=" else c for c in intent.constraints]
     note = (f"{sources} sources at {rate:g} requests/s each: planned for {rate * sources:g} requests/s in all "
             "(the rate stated times the sources)")
@@ -200,6 +200,8 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     whole-request latency or a job bound takes them all away."""
     slo = _level(task, intent.workload.prompt_tokens)
     stated = {c.metric for c in intent.constraints}
+    if slo is None and Metric.LATENCY not in stated and task in VISION_TASKS:
+        return _camera_level(intent)
     if slo is None or Metric.LATENCY in stated or stated & JOB_METRICS or _asks_most_throughput(intent):
         return [], []
     levels = [(m, v) for m, v in slo.bounds() if Metric(m) not in stated]
@@ -211,6 +213,45 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     kept = " (the request states the rest)" if len(levels) < len(slo.bounds()) else ""
     note = f"{SERVICE_LEVEL_NOTE} interactive {task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
     return bounds, [note]
+
+
+VISION_TASKS = ("image-classification", "object-detection", "image-segmentation")
+#: What says a rate is frames: "30 fps", "30 frames per second", "每路25帧".
+FRAME_WORDS = ("fps", "frame", "帧")
+
+
+def camera_rate(intent: Intent) -> float | None:
+    """The frame rate of one camera when the request's rate is cameras' frames ("30 fps", "每路25
+    帧": a frame rate of at most camera_stream.max_fps a camera, serving.yaml), else None (a pooled
+    rate such as "1000 fps" is no camera's). Frames come evenly spaced, not at random."""
+    if intent.task is None or intent.task.value not in VISION_TASKS:
+        return None
+    rate = next((c for c in intent.constraints if c.metric == Metric.THROUGHPUT and c.op == ">="), None)
+    if rate is None or rate.value <= 0 or not any(w in (rate.source or "").lower() for w in FRAME_WORDS):
+        return None
+    sources = intent.workload.sources
+    each = rate.value / sources if sources and rate.source.endswith(f" x {sources}") else rate.value  # whole_load's
+    return each if each <= load_serving().camera_stream["max_fps"] else None
+
+
+def camera_stream(intent: Intent) -> bool:
+    """Whether the request's frames come from cameras (evenly spaced): ``camera_rate``."""
+    return camera_rate(intent) is not None
+
+
+def _camera_level(intent: Intent) -> tuple[list[Constraint], list[str]]:
+    """A camera stream's default: p99 latency within camera_stream.frame_intervals of its frame
+    interval (serving.yaml)."""
+    fps = camera_rate(intent)
+    if fps is None:
+        return [], []
+    budget = load_serving().camera_stream["frame_intervals"] * 1000.0 / fps
+    bound = Constraint(metric=Metric.LATENCY, op="<=", value=budget, unit="ms", source=DEFAULT_SOURCE)
+    intervals = load_serving().camera_stream["frame_intervals"]
+    note = (f"{SERVICE_LEVEL_NOTE} a camera stream at {fps:g} fps: latency <= {budget:.3g} ms, {intervals:g} frame "
+            f"interval{'s' if intervals != 1 else ''}, so frames never fall behind (planner/data/serving.yaml "
+            f"camera_stream; frames come evenly spaced, so none queues while the plan keeps up); {HOW_TO_CHANGE}")
+    return [bound], [note]
 
 
 def _asks_most_throughput(intent: Intent) -> bool:

@@ -341,3 +341,24 @@ def test_an_images_work_follows_its_denoising_steps():
     intent = plan("Serve SDXL at 1024x1024 with 30 steps, 2 images per second, cheapest", offline=True, record=False)
     assert intent.intent.workload.steps == 30
     assert any("30 denoising steps an image, as stated" in a for a in intent.assumptions)
+
+
+def test_camera_frames_come_evenly_spaced_and_do_not_queue_while_kept_up():
+    service = np.array([[50.0]])
+    assert queueing.grid_periodic_p99_ms(service, [1], 10.0, np.array([[1.0]]), 1.0)[0, 0] == pytest.approx(51.0)
+    assert np.isinf(queueing.grid_periodic_p99_ms(service, [1], 25.0, np.array([[1.0]]), 1.0)[0, 0])  # falls behind
+    # Random arrivals at the same load queue: the M/D/1 p99 is well above the service time.
+    assert queueing.grid_p99_ms(service, [1], 10.0, np.array([[1.0]]), 1.0)[0, 0] > 60
+
+
+def test_a_camera_stream_keeps_up_frame_by_frame():
+    # One camera at 10 fps on a Pi: one board, each frame done within two frame intervals (it was
+    # batch 2 with a p99 of 510 ms, five frames behind); a pooled 1000 fps is no camera's.
+    pi = plan("Run person detection on a Raspberry Pi 5 at 10 fps", offline=True, record=False)
+    assert pi.choice.replicas == 1 and pi.choice.batch_size == 1 and pi.metrics.latency_ms <= 200
+    assert any("a camera stream at 10 fps" in a for a in pi.assumptions)
+    pooled = plan("Detect objects at 1000 fps on a coral", offline=True, record=False)
+    assert not any("camera stream" in a for a in pooled.assumptions)
+    streams = plan("Run person detection on 4 RTSP camera streams at 30 fps each on a Jetson Orin Nano", offline=True,
+                   record=False)
+    assert streams.metrics.latency_ms <= 2000 / 30 and any("a camera stream at 30 fps" in a for a in streams.assumptions)

@@ -114,6 +114,19 @@ def grid_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, re
     return np.minimum(fill_ms(b, rate_rps, wanted), service_ms) + wait + service_ms + hop_ms
 
 
+def grid_periodic_p99_ms(service_ms: np.ndarray, batches: np.ndarray, rate_rps: float, replicas: np.ndarray,
+                         hop_ms: float) -> np.ndarray:
+    """``grid_p99_ms`` for evenly spaced arrivals (camera frames, D/D/c): a batch fills from a
+    replica's share of the frames, and while the replicas keep up (each finishes a batch before
+    its next one fills) nothing queues; past that the queue grows without end."""
+    b = np.broadcast_to(np.asarray(batches, dtype=float), service_ms.shape)
+    wanted = np.maximum(np.asarray(replicas, dtype=float), 1.0)
+    fill = fill_ms(b, rate_rps, wanted)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keeps_up = service_ms * rate_rps / (b * wanted) < 1000
+    return np.where(keeps_up, fill + service_ms + hop_ms, np.inf)
+
+
 def slot_wait_ms(occupancy_ms: np.ndarray, rate_rps: float, slots: np.ndarray) -> np.ndarray:
     """The 99th-percentile wait for a free sequence slot of a continuous-batching LLM server, ms.
 

@@ -581,10 +581,12 @@ class Grid:
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.cost_usd_per_hour / (self.tokens_per_s * 3600) * 1e6
 
-    def serve(self, rate_rps: float | None, hop_ms: float, p99_bound_ms: float | None = None) -> None:
+    def serve(self, rate_rps: float | None, hop_ms: float, p99_bound_ms: float | None = None,
+              periodic: bool = False) -> None:
         """Latency as a served request sees it: the serving stack's hop on every cell and, at a
         requested rate, the p99 over the replicas that rate needs (batch fill, M/D/c queueing,
-        service; planner.perf.queueing). Throughput stays the batch's service rate, except
+        service; planner.perf.queueing; ``periodic`` arrivals, camera frames, fill and do not
+        queue while the replicas keep up). Throughput stays the batch's service rate, except
         where a p99 bound is stated and the fewest replicas miss it while more would meet it:
         there the replicas are the fewest of REPLICA_STEPS times as many that meet it, and a
         replica's throughput is its share of the rate (so the plan counts those replicas)."""
@@ -594,17 +596,18 @@ class Grid:
         if rate_rps:
             replicas = np.maximum(np.ceil(rate_rps / self.throughput_rps - 1e-9), 1.0)
             b = np.array(self.batch_sizes, dtype=float)[None, :]
-            self.latency_ms = queueing.grid_p99_ms(service, b, rate_rps, replicas, hop_ms)
+            p99 = queueing.grid_periodic_p99_ms if periodic else queueing.grid_p99_ms
+            self.latency_ms = p99(service, b, rate_rps, replicas, hop_ms)
             if p99_bound_ms is not None:
-                self._replicas_for_the_bound(queueing, service, b, rate_rps, replicas, hop_ms, p99_bound_ms)
-            self.latency_basis = (f"p99 at {rate_rps:g} req/s: batch fill + M/D/c queueing wait + service "
-                                  f"+ {hop_ms:g} ms serving hop")
+                self._replicas_for_the_bound(p99, service, b, rate_rps, replicas, hop_ms, p99_bound_ms)
+            wait = "frames every 1/rate s, no queue while kept up" if periodic else "M/D/c queueing wait"
+            self.latency_basis = f"p99 at {rate_rps:g} req/s: batch fill + {wait} + service + {hop_ms:g} ms serving hop"
         else:
             self.latency_ms = service + hop_ms
             self.latency_basis = f"one batch's service time + {hop_ms:g} ms serving hop (no rate stated)"
         self.ttft_ms = self.ttft_ms + hop_ms
 
-    def _replicas_for_the_bound(self, queueing, service, b, rate_rps, replicas, hop_ms, bound_ms) -> None:
+    def _replicas_for_the_bound(self, p99_ms, service, b, rate_rps, replicas, hop_ms, bound_ms) -> None:
         """More replicas than the rate needs, where they bring a cell's p99 within the bound
         (a queue near capacity waits; a replica less loaded does not)."""
         missing = self.latency_ms > bound_ms
@@ -612,7 +615,7 @@ class Grid:
             if not missing.any():
                 return
             more = np.ceil(replicas * step)
-            p99 = queueing.grid_p99_ms(service, b, rate_rps, more, hop_ms)
+            p99 = p99_ms(service, b, rate_rps, more, hop_ms)
             met = missing & (p99 <= bound_ms)
             self.latency_ms = np.where(met, p99, self.latency_ms)
             self.throughput_rps = np.where(met, rate_rps / more, self.throughput_rps)

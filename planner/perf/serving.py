@@ -102,6 +102,7 @@ class ServingFactors(BaseModel):
     slo: dict[str, SloDefault]
     min_time_gain_per_doubling: float
     live_audio_window_s: float
+    camera_stream: dict[str, float]
     default_objective_tolerance: float
     quality_floors: dict[str, QualityFloor]
 
@@ -211,7 +212,7 @@ class ServingGrid(Grid):
             self.added_ms = self.added_ms + self.configs.per_model(lambda m: added.for_model(m.id))
 
     def serve(self, rate_rps: float | None = None, hop_ms: float = 0.0, p99_bound_ms: float | None = None,
-              ttft_bound_ms: float | None = None) -> None:
+              ttft_bound_ms: float | None = None, periodic: bool = False) -> None:
         """Turn the text-generation cells into served replicas (once), then add what a served
         request pays on every cell: the serving stack's hop and, at a requested rate, the p99 under
         load (``Grid.serve``). A served LLM fills no batch: at a rate, its request waits for a
@@ -225,7 +226,8 @@ class ServingGrid(Grid):
         # LLM's replicas follow its slots.
         # Where every cell is a served LLM, the batched queue's p99 would be computed to be replaced.
         all_served = bool(self.served_rows.all())
-        super().serve(None if all_served else rate_rps, hop_ms, None if self.served_rows.any() else p99_bound_ms)
+        super().serve(None if all_served else rate_rps, hop_ms, None if self.served_rows.any() else p99_bound_ms,
+                      periodic)
         self.slot_wait_ms = None
         if rate_rps and self.served_rows.any():
             from planner.perf import queueing

@@ -17,7 +17,7 @@ import numpy as np
 
 from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
 from intent.schema import Intent
-from planner.defaults import DEFAULT_SOURCE
+from planner.defaults import DEFAULT_SOURCE, camera_stream
 from planner.errors import MissingTaskError
 from planner.perf import power
 from planner.perf.configs import ConfigTable
@@ -151,7 +151,8 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                        disaggregate=time_bound(intent))
     grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
     grid.add_latency(added_latency)
-    grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"))
+    grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"),
+               periodic=camera_stream(intent))
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
