@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hardware import ModelVariant
+from hardware import ModelVariant, load_catalog
 from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, Sense, WorkloadKind
 from planner.errors import MissingTaskError
 from planner.perf.roofline import accuracy_metric_key, reference_accuracy
@@ -98,8 +98,10 @@ EDGE_METRICS = (Metric.POWER, Metric.ENERGY)
 
 
 def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
-    """The placements of a request that states none and does not point to the edge, else None."""
-    if intent.deployment is not None or intent.hardware.include:
+    """The placements of a request that states none and does not point to the edge, else None. A
+    device class or a vendor it requires ("cheapest GPUs", "NVIDIA only") points nowhere: a
+    device or family it names does (it may be a board)."""
+    if intent.deployment is not None or _names_a_device(intent):
         return None
     objective = intent.objective
     if objective is not None and objective.metric in EDGE_METRICS:
@@ -107,6 +109,14 @@ def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
     if any(c.metric in EDGE_METRICS for c in intent.constraints):
         return None
     return DATACENTER_PLACEMENTS
+
+
+def _names_a_device(intent: Intent) -> bool:
+    """Whether the request requires a catalog device or family by name (not a class or a vendor)."""
+    if not intent.hardware.include:
+        return False
+    catalog = load_catalog()
+    return any(x in catalog.devices or x in catalog.families for x in intent.hardware.include)
 
 
 def whole_load(intent: Intent) -> tuple[Intent, list[str]]:

@@ -42,7 +42,7 @@ def test_a_chinese_session_refines_asks_why_undoes_exports_and_leaves(tmp_path):
     model = planned_model(CHINESE_REQUEST)
     child = spawn(tmp_path)
     child.expect("you> ")
-    turn(child, CHINESE_REQUEST, rf"方案：{model}，1 x nvidia-\S+（边缘，1 副本）",  # the summary, in Chinese
+    turn(child, CHINESE_REQUEST, rf"方案：{model}，1 x nvidia-\S+（\S+，1 副本）",  # the summary, in Chinese
          "（/show 查看完整方案）", "you> ")
     turn(child, "延迟可以放宽到20毫秒", "变化：", r'"value": 10\.0.*-> .*"value": 20\.0', "you> ")  # a diff
     turn(child, "为什么选这个？", "目标是最小化成本", r"latency <= 20 ms：预测 [\d.]+ ms", "次优：", "you> ")

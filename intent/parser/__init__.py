@@ -134,7 +134,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if shape.requests and not workload.get("dataset_records"):
         workload["dataset_records"] = shape.requests
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
-    named_task = fields.read_task(lexicon, space)
+    named_task = fields.read_task(lexicon, space, catalog.models[model.model_id].task if model.model_id else None)
     model, other_task_note = _of_the_task(model, named_task, catalog)
     model, family_note = _family_of_the_task(model, named_task, catalog)
     other_task_note += family_note

@@ -43,11 +43,15 @@ def negated_after(lexicon: Lexicon, space: Workspace, end: int) -> bool:
 
 # -- task ---------------------------------------------------------------------------------
 
-def read_task(lexicon: Lexicon, space: Workspace) -> str | None:
-    """The most specific task phrase wins; among equals, the first."""
+def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None) -> str | None:
+    """The most specific task phrase wins; among equals, the first. A task the named model does
+    wins over others the request also names ("content moderation with a ViT-B/16 image
+    classifier" is the ViT's image classification, not text moderation)."""
     matches = lexicon.phrases("tasks").all_matches(space.text)
     if not matches:
         return None
+    if any(m.key == model_task for m in matches):
+        matches = [m for m in matches if m.key == model_task]
     best = max(matches, key=lambda m: (m.weight, -m.start))
     space.mark_read(best.start, best.end)
     return best.key
@@ -339,7 +343,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     kind_matches = kinds.scan(space.masked)
     out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
-                           ("dataset_records", (rf"(?<![\d.])(?<!\d,)(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)(?!-)\s*"
+                           # a comma three digits follow is a thousands separator, not one before "10万": "8192，10万条"
+                           ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)(?!-)\s*"
                                                 rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
                                                # "8张GPU卡", "4张A100": a count of devices, not of records
@@ -419,7 +424,7 @@ EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|chan
 EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|each\s+(?:camera|cam|stream|feed)\s+(?:at|runs?|is)?)"
                          r"\s*(?:at|为|是)?\s*$")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
-SOURCES = re.compile(r"(?<![\d.,])(?P<n>\d+)\s*(?:个|路)?\s*(?:[a-z-]+\s+){0,2}?"
+SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:个|路)?\s*(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流)(?:\s+(?:streams?|feeds?))?(?![a-z])")
 
 

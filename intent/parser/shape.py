@@ -56,6 +56,9 @@ class Shape:
 
 #: A training example's length named before its number: "sequence length 2048", "seq len: 4k",
 #: "max_seq_len=4096", "序列长度2048".
+#: ... or after it: "2048 seq len", "4096-token sequences".
+SAMPLE_LENGTH_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:(?:max[_ ])?seq(?:uence)?[_ ]?len(?:gth)?|sequences?|序列长度)"
+                                 r"(?![a-z])")
 SAMPLE_LENGTH = re.compile(r"(?:(?:max[_ ])?seq(?:uence)?[_ ]?len(?:gth)?|max[_ ]length|序列长度|样本长度)"
                            r"\s*(?:of|is|=|:|：|为)?\s*(?:about|~|约)?\s*$")
 
@@ -79,11 +82,13 @@ def sample_tokens(space: Workspace, quantities: list[Quantity]) -> SampleTokens 
         if q.value < MIN_TOKENS_UNNAMED or space.is_read(q.start, q.end):
             continue
         named = q.kind == "bare" and SAMPLE_LENGTH.search(space.text[max(0, q.start - 24):q.start])
-        if q.kind == "tokens" or named:
+        after = q.kind == "bare" and not named and SAMPLE_LENGTH_AFTER.match(space.text, q.end)
+        if q.kind == "tokens" or named or after:
             start = q.start - len(named.group(0)) if named else q.start
+            end = after.end() if after else q.end
             tokens = round(q.value)
-            return SampleTokens(tokens, (q.start, q.end), f"'{space.text[start:q.end].strip()}': each training "
-                                                          f"example is {tokens:,} tokens long")
+            return SampleTokens(tokens, (q.start, end), f"'{space.text[start:end].strip()}': each training "
+                                                        f"example is {tokens:,} tokens long")
     return None
 
 
@@ -256,6 +261,9 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
     patterns = [
         rf"(?P<n>{number})\s*(?:{cue})\s+(?:\w+\s+)?(?:{subject})(?![a-z])",      # 200 concurrent users
         rf"(?P<n>{number})\s*(?:{subject})\s+(?:{cue})(?![a-z])",                   # 200 users at once
+        rf"(?P<n>{number})\s*(?:{subject})\s+[a-z]+ing\s+(?:{cue})(?![a-z])",       # 8 people chatting at once
+        # 32 users each getting 25 tok/s: a rate for each user is for users served at once
+        rf"(?P<n>{number})\s*(?:{subject})\s+each\s+(?:getting|gets|get|receiving|at|with)(?![a-z])",
         rf"(?P<n>{number})[\s-]*(?:concurrent|simultaneous)(?![a-z])",              # 200 concurrent
         (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about)?\s*"
          rf"(?P<n>{number})"),                                                       # concurrency of 64
