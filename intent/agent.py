@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hardware import Catalog, Inventory
 from intent.batch import cheapest_job, device_memory_floor, job_time_note, soonest_done
 from intent.errors import ImpossibleValue, UnknownModel
@@ -173,9 +175,27 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     warnings = warnings + _licence_warnings(intent, device)
     assumptions = assumptions + _consumer_notes(intent, device, inventory)
     owned = {d.id: d.total_slots for d in inventory.devices} if inventory is not None else {}
-    return result.model_copy(update={"assumptions": result.assumptions + assumptions, "inventory": owned,
-                                     "warnings": result.warnings + warnings,
+    kept, met = _runtimes_met(result.warnings, result.choice.runtime)
+    return result.model_copy(update={"assumptions": result.assumptions + assumptions + met, "inventory": owned,
+                                     "warnings": kept + warnings,
                                      "cost": plan_cost_terms(result, catalog, inventory)})
+
+
+#: The parser's warning for a runtime a request names ('tensorrt': a runtime named ... not planned for).
+RUNTIME_NAMED = re.compile(r"^'(?P<name>[^']+)': a runtime named in the request is not planned for")
+
+
+def _runtimes_met(warnings: list[str], runtime: str | None) -> tuple[list[str], list[str]]:
+    """The warnings without those for a runtime the plan runs anyway ("INT8 TensorRT" planned on
+    "TensorRT (JetPack)" was warned as not planned for), and an assumption for each."""
+    kept, met = [], []
+    for w in warnings:
+        m = RUNTIME_NAMED.match(w)
+        if m and runtime and m.group("name").lower() in runtime.lower():
+            met.append(f"'{m.group('name')}': the plan runs {runtime}, as asked")
+        else:
+            kept.append(w)
+    return kept, met
 
 
 def _phrase_keys(intent: Intent, section: str) -> set[str]:

@@ -338,3 +338,18 @@ def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
     assert result.metrics.throughput_rps * result.choice.replicas >= 200 / 30
     assert result.choice.replicas * result.choice.devices_per_replica <= 8
     assert any("200 live audio streams" in a and "6.67 windows a second" in a for a in result.assumptions)
+
+
+def test_a_device_without_compute_figures_is_named_as_a_catalog_gap():
+    # It was "runs none of the allowed precisions": the A10G runs fp16, the catalog lacks its figures.
+    with pytest.raises(InfeasibleError, match="nvidia-a10g has no published compute figures"):
+        plan("Only one A10G available: serve Llama 3.1 8B with 16 concurrent chats in fp16", offline=True,
+             record=False)
+
+
+def test_a_runtime_the_plan_runs_is_not_warned_about_as_dropped():
+    met = plan("YOLO11m on a Jetson AGX Orin 64GB, 8 cameras at 15 fps each, INT8 TensorRT", offline=True,
+               record=False)
+    assert met.choice.runtime.startswith("TensorRT")
+    assert not any("runtime named in the request" in w for w in met.warnings)
+    assert any("the plan runs TensorRT" in a for a in met.assumptions)

@@ -62,9 +62,17 @@ class Estimate(BaseModel):
     latency_basis: str | None = None  # what latency_ms is: a batch's service time, or a percentile under load
 
 
+def no_figures(device: Device) -> str:
+    """Why a device the catalog gives no compute figure is no candidate: a gap in the catalog,
+    not a precision the request chose."""
+    return f"catalog: {device.id} has no published compute figures, so nothing can be predicted on it"
+
+
 def supports(device: Device, model: ModelVariant, precision: str, factors: PerfFactors | None = None) -> str | None:
     """Why (model, device, precision) is not a candidate, or None when it is."""
     factors = factors or load_factors()
+    if not device.peak:
+        return no_figures(device)
     if not factors.runs(device, precision, model.kind.value, model.task):
         return f"{device.id} publishes no {precision} throughput (or its runtime has no {precision} kernels)"
     if precision not in factors.precisions_by_kind[model.kind.value]:

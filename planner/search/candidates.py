@@ -34,6 +34,7 @@ from planner.perf.roofline import (
     Estimate,
     Grid,
     stored_corrections,
+    no_figures,
     support_codes,
     supports,
 )
@@ -327,7 +328,15 @@ def _count_unsupported(codes: np.ndarray, weight: np.ndarray, devices, models, p
     """Count impossible (device, model, precision) triples by reason, each weighted by its
     device's placements. A reason's text depends only on some of the three (the model and
     precision for "not deployed in", the device for "no memory size"), so ``supports`` is
-    asked once per distinct text."""
+    asked once per distinct text. A device the catalog gives no compute figure at all is named
+    (it is a gap in the catalog, not a precision the request chose)."""
+    blank = np.array([not d.peak for d in devices], dtype=bool)
+    codes = codes.copy() if blank.any() else codes  # the caller's codes decide what is possible
+    for d in np.flatnonzero(blank):
+        cells = (codes[d] == NO_PEAK)
+        if cells.any():
+            excluded[no_figures(devices[d])] += int(cells.sum() * weight[d])
+            codes[d][cells] = SUPPORTED  # counted here, not again below
     for code, axes in ((NO_PEAK, []), (NOT_DEPLOYED, [1, 2]), (NO_SIZE, [1]), (NO_MEMORY, [0]), (NO_RUNTIME, [0, 1])):
         cells = np.argwhere(codes == code)
         if not len(cells):
