@@ -1260,3 +1260,9 @@ def test_a_device_class_is_no_reason_to_plan_on_edge_boards():
     planned = plan("Stable Diffusion 1.5 at 512x512, 25 steps, 10 images per second, cheapest GPUs", offline=True,
                    record=False)
     assert planned.choice.placement != "edge" and planned.choice.replicas <= 4
+
+
+def test_an_image_models_input_size_is_no_prompt():
+    intent = parse("Raspberry Pi 5, CPU only, YOLO11n at 320 input — 8 fps is enough", offline=True)
+    assert intent.workload.prompt_tokens is None
+    assert any(w.startswith("'320 input': an input size is not planned for") for w in intent.warnings)

@@ -38,6 +38,8 @@ from intent.schema import (
 )
 
 MAX_TEXT = 4000
+#: Tasks whose input is an image: a number read as a request's prompt is its size in pixels.
+IMAGE_TASKS = ("image-classification", "object-detection", "image-segmentation")
 
 
 def _daily_volume_as_job(result, quantities, workload: dict) -> list[str]:
@@ -176,6 +178,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         warnings += tasks_without_models(lexicon, space)
     warnings += vague_job_time_warnings(lexicon, space, any(c.metric == "job_time" for c in result.constraints))
 
+    if task in IMAGE_TASKS and shape.prompt_tokens is not None:  # "YOLO11n at 320 input": pixels, not tokens
+        warnings.append(f"'{shape.prompt_tokens} input': an input size is not planned for; each model is planned at "
+                        "the input size its catalog entry gives")
+        shape.prompt_tokens = None
     intent = Intent(
         text=text,
         task=task,
