@@ -1266,3 +1266,14 @@ def test_an_image_models_input_size_is_no_prompt():
     intent = parse("Raspberry Pi 5, CPU only, YOLO11n at 320 input — 8 fps is enough", offline=True)
     assert intent.workload.prompt_tokens is None
     assert any(w.startswith("'320 input': an input size is not planned for") for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("Whisper small on a Jetson Orin NX for an offline kiosk, real-time factor below 0.3", 9.0),
+    ("transcribe meetings with whisper, RTF < 0.5", 15.0),
+    ("语音识别，实时率小于0.2", 6.0),
+])
+def test_a_real_time_factor_bounds_a_windows_latency(text, seconds):
+    intent = parse(text, offline=True)
+    assert [(c.metric.value, c.value) for c in intent.constraints] == [("latency", seconds * 1000)]
+    assert intent.warnings == [] and any("real-time factor" in a for a in intent.assumptions)

@@ -10,6 +10,7 @@ and was read by no rule is quoted in ``warnings``. Every rule reads its vocabula
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from hardware import Catalog, load_catalog
@@ -77,6 +78,27 @@ def _audio_volume(volume, result, workload: dict) -> list[str]:
     return [f"'{volume.written}': {volume.rate:.3g} windows of {window} s a second ({volume.rate * window:.3g} s of "
             "audio a second), spread evenly over the period (Whisper's 30-second segments, Radford et al. 2022, "
             "https://arxiv.org/abs/2212.04356); state a peak rate if the audio comes in bursts"]
+
+
+#: A real-time factor bound: "real-time factor below 0.3", "RTF < 0.5", "实时率小于0.2".
+REAL_TIME_FACTOR = re.compile(r"(?:real[- ]?time factor|rtf|实时率|实时因子)\s*(?:of|is|:|：|=)?\s*"
+                              r"(?:below|under|less than|at most|<=|<|≤|不超过|小于|低于|不高于)?\s*(?P<v>\d*\.\d+|\d+)")
+
+
+def _real_time_factor(space, result) -> list[str]:
+    """A speech request's real-time factor bound as a latency bound on one window (Whisper's 30
+    s): RTF 0.3 is 9 s a window. Returns the assumption (it was warned as a limit with no unit)."""
+    m = REAL_TIME_FACTOR.search(space.text)
+    if m is None or float(m.group("v")) <= 0:
+        return []
+    window = fields.AUDIO_WINDOW_S
+    bound = float(m.group("v")) * window * 1000
+    written = space.text[m.start():m.end()].strip()
+    result.constraints.append(Constraint(metric=Metric.LATENCY, op="<=", value=bound, unit="ms", source=written))
+    result.spans.append((m.start(), m.end()))
+    space.mark_read(m.start(), m.end())
+    return [f"'{written}': a real-time factor of {m.group('v')}, read as at most {bound / 1000:g} s for a {window}-s "
+            "window of audio (Whisper's)"]
 
 
 def _direction_of_the_model(model_id: str | None, languages: list[str] | None, catalog: Catalog) -> list[str]:
@@ -150,11 +172,13 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     languages, language_notes = fields.read_translation_direction(lexicon, space) if task in ("translation", None) \
         else (None, [])
     task = task or ("translation" if languages else None)  # "德译英" names the task too
+    rtf_notes = _real_time_factor(space, result) if task == "automatic-speech-recognition" and not any(
+        c.metric == Metric.LATENCY for c in result.constraints) else []
     language_notes += _direction_of_the_model(model.model_id, languages, catalog)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes + rtf_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
