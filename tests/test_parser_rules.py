@@ -1277,3 +1277,15 @@ def test_a_real_time_factor_bounds_a_windows_latency(text, seconds):
     intent = parse(text, offline=True)
     assert [(c.metric.value, c.value) for c in intent.constraints] == [("latency", seconds * 1000)]
     assert intent.warnings == [] and any("real-time factor" in a for a in intent.assumptions)
+
+
+@pytest.mark.parametrize("text, count", [
+    ("用两台H100服务器（每台8卡）部署DeepSeek-V3，FP8", 16),  # was 2 H100 and a cap of 8
+    ("2 servers with 8 H100s each, deploy DeepSeek-V3", 16),  # was 8
+    ("two nodes of 8x H100, DeepSeek-V3", 16),
+    ("we have 2 nodes with 8 A100 each", 16),
+    ("we have 4 A100s", 4),
+])
+def test_devices_each_machine_holds_count_once_per_machine(text, count):
+    intent = parse(text, offline=True)
+    assert [o.count for o in intent.hardware.owned] == [count] and intent.hardware.max_devices is None

@@ -90,6 +90,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
                if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)]
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
+        if count is not None:
+            count, span = _per_machine(space, m, count, span)
         if count is not None and (hours := DEVICE_HOURS.match(space.masked, m.end)):
             # "512 H100 GPU-hours": a compute budget, not devices held
             reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': a budget of device-hours is "
@@ -191,6 +193,37 @@ def _names_another_variant(text: str, m: Match) -> bool:
     "H100 NVL", matched whole, being the longest)."""
     after = NAME_TOKEN.match(text, m.end)
     return bool(after) and after.group(1) in DEVICE_SUFFIXES
+
+
+#: Machines named before a count of devices each holds: "2 servers with 8 H100s each", "two nodes of
+#: 8x H100", "2 nodes with 8 A100 each".
+MACHINES_BEFORE = re.compile(r"(?<![\d.,])(\d+)\s+(?:servers?|nodes?|machines?|boxes|hosts)\s+"
+                             r"(?:each\s+)?(?:with|of|having|holding|containing)\s+$")
+#: A count of devices "each" after the device: "... with 8 A100 each" (the machines named before).
+EACH_AFTER_DEVICE = re.compile(r"s?\s+(?:each|apiece|per\s+(?:server|node|machine|box|host))(?![a-z])")
+MACHINES_ANYWHERE = re.compile(r"(?<![\d.,])(\d+)\s+(?:servers?|nodes?|machines?|boxes|hosts)(?![a-z])")
+#: Chinese: "两台H100服务器（每台8卡）": the machines before the device, the devices each after it.
+EACH_MACHINE_CN = re.compile(r"\s*(?:服务器|机器|节点|主机)?\s*[（(,，]?\s*每(?:台|个节点|个)\s*(\d+)\s*(?:卡|张|块)[）)]?")
+
+
+def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) -> tuple[int, tuple[int, int]]:
+    """A count of devices that is each machine's, times the machines: "2 servers with 8 H100s
+    each" is 16 (it was 8), "两台H100服务器（每台8卡）" 16 (it was 2 and a cap of 8). The span grows
+    to hold the machines, so no other rule reads them."""
+    text = space.masked
+    cn = EACH_MACHINE_CN.match(text, m.end)
+    if cn and re.search(r"台\s*$", text[span[0]:m.start]):  # the count before was machines ("两台")
+        return count * int(cn.group(1)), (span[0], cn.end())
+    before = MACHINES_BEFORE.search(text[max(0, span[0] - 40):span[0]])
+    if before:
+        return count * int(before.group(1)), (span[0] - (len(text[max(0, span[0] - 40):span[0]]) - before.start()),
+                                               span[1])
+    each = EACH_AFTER_DEVICE.match(text, m.end)
+    if each:
+        machines = [x for x in MACHINES_ANYWHERE.finditer(text[:span[0]])]
+        if machines:
+            return count * int(machines[-1].group(1)), (span[0], m.end + each.end() - m.end)
+    return count, span
 
 
 def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int, int]]:
