@@ -204,7 +204,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         + ["fewest replicas", "catalog order"], candidates=len(rows), time_limit_s=settings.time_limit_s,
         seed=settings.seed, workers=settings.workers,
     )
-    assumptions = serving_assumptions(intent, row, catalog) + steps_assumptions(intent, row, catalog)
+    assumptions = (serving_assumptions(intent, row, catalog) + steps_assumptions(intent, row, catalog)
+                   + sequence_assumptions(intent, row, catalog))
     if scale_note:
         assumptions.append(scale_note)
     if candidates.left_out:
@@ -339,6 +340,19 @@ def serving_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list
                "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
                f"{row.precision} serving precision within 90% of device memory")
     return [shape, serving]
+
+
+def sequence_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list[str]:
+    """What a single-pass text model's plan assumed of a request's length: its tokens as stated,
+    or the sequence its FLOPs figure is for (a search query is far shorter than an encoder's
+    512-token maximum, and costs that much less)."""
+    model = catalog.models.get(row.model_id)
+    if model is None or model.kind.value != "single-pass" or model.sequence_tokens is None \
+            or intent.workload.prompt_tokens is not None:
+        return []
+    tokens = (model.request and model.request.mean_tokens) or model.sequence_tokens
+    return [f"each request is {tokens:g} tokens, {row.model_id}'s documented input (its FLOPs are for "
+            f"{model.sequence_tokens}); say e.g. '32-token queries' to plan shorter requests"]
 
 
 def steps_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list[str]:

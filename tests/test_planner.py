@@ -353,3 +353,14 @@ def test_a_runtime_the_plan_runs_is_not_warned_about_as_dropped():
     assert met.choice.runtime.startswith("TensorRT")
     assert not any("runtime named in the request" in w for w in met.warnings)
     assert any("the plan runs TensorRT" in a for a in met.assumptions)
+
+
+def test_an_encoders_request_length_is_stated_or_named():
+    # "32-token search queries" was warned as tokens naming no prompt, and the plan used the
+    # encoder's 512-token sequence unstated (6 L40S for 10k queries/s).
+    short = plan("bge-base embeddings for 32-token search queries, 10k per second, under 10 ms", offline=True,
+                 record=False)
+    assert short.intent.workload.prompt_tokens == 32 and not short.warnings
+    full = plan("bge-base embeddings, 10k per second, under 10 ms", offline=True, record=False)
+    assert any("each request is 512 tokens" in a for a in full.assumptions)
+    assert short.metrics.cost_usd_per_hour < full.metrics.cost_usd_per_hour

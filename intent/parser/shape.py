@@ -221,6 +221,16 @@ def _length_role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     return None
 
 
+#: One describing word between a hyphenated count and its role: "32-token search queries".
+ONE_WORD = re.compile(r"\s+[a-z]+\s+$")
+
+
+def _one_word_between(text: str, q: Quantity, between: str) -> bool:
+    """"N-token <word> <role>": the count is written as one adjective with "-token", so a word
+    more before the role noun still names it ("32-token search queries" are 32-token queries)."""
+    return text[q.start:q.end].endswith("-token") and bool(ONE_WORD.fullmatch(between))
+
+
 def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     """"prompt" or "output" for a token count, from the nearest role word in its clause."""
     clause_start, clause_end = space.clause_bounds(q.start)
@@ -231,7 +241,8 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     inside = roles.scan(space.text[q.start:q.end])  # "200-400 output tokens"
     # a role word right after the count that a number follows names that next count, not this one:
     # "输入1000 token输出200 token"
-    following = [m for m in roles.scan(after) if (m.start <= 2 or OF_ROLE.match(after[:m.start]))
+    following = [m for m in roles.scan(after) if (m.start <= 2 or OF_ROLE.match(after[:m.start])
+                                                  or _one_word_between(space.text, q, after[:m.start]))
                  and not NUMBER_NEXT.match(after, m.end)]
     preceding = roles.scan(before)
     found = (inside or following or preceding[-1:] or [None])[0]
