@@ -181,16 +181,15 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
                                      "cost": plan_cost_terms(result, catalog, inventory)})
 
 
-#: The parser's warning for a runtime a request names ('tensorrt': a runtime named ... not planned for).
-RUNTIME_NAMED = re.compile(r"^'(?P<name>[^']+)': a runtime named in the request is not planned for")
-
-
 def _runtimes_met(warnings: list[str], runtime: str | None) -> tuple[list[str], list[str]]:
     """The warnings without those for a runtime the plan runs anyway ("INT8 TensorRT" planned on
     "TensorRT (JetPack)" was warned as not planned for), and an assumption for each."""
+    from intent.parser.unread import RUNTIME_NOT_PLANNED
+
+    named = re.compile(rf"^'(?P<name>[^']+)': {re.escape(RUNTIME_NOT_PLANNED)}")
     kept, met = [], []
     for w in warnings:
-        m = RUNTIME_NAMED.match(w)
+        m = named.match(w)
         if m and runtime and m.group("name").lower() in runtime.lower():
             met.append(f"'{m.group('name')}': the plan runs {runtime}, as asked")
         else:

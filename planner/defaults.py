@@ -83,10 +83,16 @@ def request_defaults(intent: Intent) -> RequestDefaults:
         assumptions.append(f"default quality floor for {task}: {describe_floor(floor)} ({floor.why}); "
                            f"{HOW_TO_CHANGE}")
     objective = intent.objective
-    gain = load_serving().min_time_gain_per_doubling if objective is not None and objective.sense == Sense.MINIMIZE \
-        and objective.metric in TIME_BOUNDS else None
+    gain = time_gain_per_doubling(objective)
     tolerance = load_serving().default_objective_tolerance if objective is None else None
     return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, _datacenter_placements(intent))
+
+
+def time_gain_per_doubling(objective) -> float | None:
+    """A time objective's least gain per doubling of devices (serving.yaml), else None."""
+    if objective is not None and objective.sense == Sense.MINIMIZE and objective.metric in TIME_BOUNDS:
+        return load_serving().min_time_gain_per_doubling
+    return None
 
 
 #: Where a request with no placement of its own runs: a service or a job for someone who names
@@ -101,7 +107,7 @@ def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
     """The placements of a request that states none and does not point to the edge, else None. A
     device class or a vendor it requires ("cheapest GPUs", "NVIDIA only") points nowhere: a
     device or family it names does (it may be a board)."""
-    if intent.deployment is not None or _names_a_device(intent):
+    if intent.deployment is not None or names_a_device(intent, load_catalog()):
         return None
     objective = intent.objective
     if objective is not None and objective.metric in EDGE_METRICS:
@@ -111,11 +117,9 @@ def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
     return DATACENTER_PLACEMENTS
 
 
-def _names_a_device(intent: Intent) -> bool:
-    """Whether the request requires a catalog device or family by name (not a class or a vendor)."""
-    if not intent.hardware.include:
-        return False
-    catalog = load_catalog()
+def names_a_device(intent: Intent, catalog) -> bool:
+    """Whether the request requires a catalog device or family by name ("on a Xeon 8480+", "on an
+    L4"), not only a class or a vendor."""
     return any(x in catalog.devices or x in catalog.families for x in intent.hardware.include)
 
 
@@ -233,15 +237,14 @@ FRAME_WORDS = ("fps", "frame", "帧")
 def camera_rate(intent: Intent) -> float | None:
     """The frame rate of one camera when the request's rate is cameras' frames ("30 fps", "每路25
     帧": a frame rate of at most camera_stream.max_fps a camera, serving.yaml), else None (a pooled
-    rate such as "1000 fps" is no camera's). Frames come evenly spaced, not at random."""
+    rate such as "1000 fps" is no camera's). Frames come evenly spaced, not at random. Read from
+    the request as written, before ``whole_load`` sums its sources."""
     if intent.task is None or intent.task.value not in VISION_TASKS:
         return None
     rate = next((c for c in intent.constraints if c.metric == Metric.THROUGHPUT and c.op == ">="), None)
     if rate is None or rate.value <= 0 or not any(w in (rate.source or "").lower() for w in FRAME_WORDS):
         return None
-    sources = intent.workload.sources
-    each = rate.value / sources if sources and rate.source.endswith(f" x {sources}") else rate.value  # whole_load's
-    return each if each <= load_serving().camera_stream["max_fps"] else None
+    return rate.value if rate.value <= load_serving().camera_stream["max_fps"] else None
 
 
 def camera_stream(intent: Intent) -> bool:

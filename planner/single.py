@@ -16,9 +16,11 @@ from intent.schema import Intent, Metric, Objective, Sense
 from planner.defaults import (
     NO_DEFAULTS,
     SERVICE_LEVEL_NOTE,
-    TIME_BOUNDS,
     RequestDefaults,
+    camera_stream,
     floor_note,
+    names_a_device,
+    time_gain_per_doubling,
     whole_load,
     worth_their_devices,
 )
@@ -26,7 +28,7 @@ from planner.errors import InfeasibleError
 from planner.figures import fmt
 from planner.perf.factors import runtime_of
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
-from planner.perf.serving import SERVED_BASIS, load_serving
+from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, requested_rate
 from planner.search.prune import (
@@ -87,15 +89,16 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     """Plan one request; ``defaults`` (planner.defaults) adds its default bounds and quality floor,
     which the result's assumptions name (and an infeasible report's notes). A rate stated for each
     of several sources is planned as their sum (planner.defaults.whole_load)."""
+    periodic = camera_stream(intent)  # read before the sources are summed
     intent, load_notes = whole_load(intent)
     defaults = replace(defaults, assumptions=load_notes + defaults.assumptions) if load_notes else defaults
     try:
         result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
-                       pareto, defaults)
+                       pareto, defaults, periodic)
     except InfeasibleError as exc:
-        held = inventory is not None or _names_its_device(intent, catalog)
-        best = _best_owned_can_do(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
-                                  defaults, exc) if held and defaults.constraints else None
+        held = inventory is not None or names_a_device(intent, catalog)
+        best = _best_held_devices_do(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
+                                     defaults, exc, periodic) if held and defaults.constraints else None
         if best is not None:
             return best
         notes = defaults.assumptions + ([defaults.placement_note()] if inventory is None and defaults.placements else [])
@@ -106,14 +109,9 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     return result
 
 
-def _names_its_device(intent: Intent, catalog: Catalog) -> bool:
-    """Whether the request requires devices by name ("on a Xeon 8480+", "on an L4"), not only a
-    class or a vendor."""
-    return any(x in catalog.devices or x in catalog.families for x in intent.hardware.include)
-
-
-def _best_owned_can_do(intent: Intent, catalog: Catalog, rules, settings, added_latency, inventory, alternatives,
-                       pareto, defaults: RequestDefaults, refused: InfeasibleError) -> PlanningResult | None:
+def _best_held_devices_do(intent: Intent, catalog: Catalog, rules, settings, added_latency, inventory, alternatives,
+                          pareto, defaults: RequestDefaults, refused: InfeasibleError,
+                          periodic: bool) -> PlanningResult | None:
     """On devices the request has or names, a default service level no plan meets is no reason to
     refuse: the devices are what they are, and the bounds were not the request's. The plan is the best
     they do on the default bound that failed first (minimised, unless the request names its own
@@ -123,13 +121,11 @@ def _best_owned_can_do(intent: Intent, catalog: Catalog, rules, settings, added_
     target = (failed or defaults.constraints)[0].metric
     objective = intent.objective or Objective(metric=target, sense=Sense.MINIMIZE)
     relaxed = replace(defaults, constraints=[], objective_tolerance=None,
-                      time_gain_per_doubling=load_serving().min_time_gain_per_doubling
-                      if objective.metric in TIME_BOUNDS and objective.sense == Sense.MINIMIZE
-                      else defaults.time_gain_per_doubling,
+                      time_gain_per_doubling=time_gain_per_doubling(objective) or defaults.time_gain_per_doubling,
                       assumptions=[a for a in defaults.assumptions if not a.startswith(SERVICE_LEVEL_NOTE)])
     try:
         result = _plan(intent.model_copy(update={"objective": objective}), catalog, rules, settings, added_latency,
-                       inventory, alternatives, pareto, relaxed)
+                       inventory, alternatives, pareto, relaxed, periodic)
     except InfeasibleError:
         return None
     bounds = ", ".join(c.describe() for c in defaults.constraints)
@@ -142,11 +138,13 @@ def _best_owned_can_do(intent: Intent, catalog: Catalog, rules, settings, added_
 
 
 def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | None, added_latency: AddedLatency,
-          inventory: Inventory | None, alternatives: int, pareto: bool, defaults: RequestDefaults) -> PlanningResult:
+          inventory: Inventory | None, alternatives: int, pareto: bool, defaults: RequestDefaults,
+          periodic: bool = False) -> PlanningResult:
     settings = settings or SolverSettings()
     candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
                                   keep_model=defaults.keeps if defaults.floor is not None else None,
-                                  default_placements=None if inventory is not None else defaults.placements)
+                                  default_placements=None if inventory is not None else defaults.placements,
+                                  periodic=periodic)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)

@@ -63,6 +63,10 @@ VOLUME_PER_PERIOD = re.compile(r"(?:\s+of)?(?:\s+[a-z-]+){0,2}?\s+(?:per|a|an|ea
                                r"(?:day|hour|week|month|minute|second)(?![a-z])")
 
 
+#: Why a runtime a request names is warned about (the agent drops the warning when the plan runs it).
+RUNTIME_NOT_PLANNED = "a runtime named in the request is not planned for"
+
+
 def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> list[str]:
     """Warnings for every requirement-like part of the request that no rule read."""
     out: list[str] = []
@@ -81,9 +85,8 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
                     context=False)
     out += _unnamed_machines(lexicon, space)
     out += _languages(lexicon, space)
-    out += _phrases(lexicon, space, "runtime_names", "a runtime named in the request is not planned for; the plan "
-                                                     "picks the runtime for the device it chooses and names it",
-                    context=False)
+    out += _phrases(lexicon, space, "runtime_names", f"{RUNTIME_NOT_PLANNED}; the plan picks the runtime for the "
+                                                     "device it chooses and names it", context=False)
     out += _scoped(lexicon, space)
     return out
 

@@ -71,7 +71,7 @@ class ConfigTable:
         return len(self.device)
 
     def subset(self, rows: np.ndarray) -> ConfigTable:
-        """The configurations ``rows`` (indices), in that order."""
+        """The configurations ``rows`` (indices, repeats allowed), in that order."""
         per_row = ("device", "model", "precision", "placement", "shards", "share", "usd_per_hour", "max_count",
                    "prompt", "output", "mode", "steps")
         return replace(self, **{name: getattr(self, name)[rows] for name in per_row})

@@ -141,11 +141,6 @@ class ServingEstimate(Estimate):
     concurrency: int | None = None
 
 
-def _take(t: ConfigTable, rows: np.ndarray) -> ConfigTable:
-    """The configurations ``rows`` of a table (repeats allowed), as a table."""
-    return t.subset(rows)
-
-
 def _group(device) -> float:
     return float(device.max_group.value) if device.max_group is not None and device.interconnect_gbs else 1.0
 
@@ -200,7 +195,7 @@ class ServingGrid(Grid):
         for (g, k), note in self.measured.items():
             by_row.setdefault(g, []).append((k, note))
         self.measured = {(i, k): note for i, g in enumerate(rows.tolist()) for k, note in by_row.get(g, ())}
-        self.configs = _take(self.configs, rows)
+        self.configs = self.configs.subset(rows)
 
     def add_latency(self, added) -> None:
         """A policy's fixed latency per request (a watermark): kept apart from the prefill, and
@@ -338,7 +333,7 @@ class ServingGrid(Grid):
         """The same for the xPyD units of ``rows``: x prefill workers sized to ``prefill_load``, y
         decode workers (arguments and results are those rows')."""
         s, f = self.serving, self.factors
-        t = _take(self.configs, rows)
+        t = self.configs.subset(rows)
         decode_rate = b / (output * step)
         load = decode_rate * prefill  # one decode worker's prefill work per second
         light = load <= s.prefill_load

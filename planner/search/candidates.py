@@ -102,10 +102,12 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                      factors: PerfFactors | None = None, added_latency: AddedLatency = NO_ADDED_LATENCY,
                      inventory: Inventory | None = None,
                      keep_model: Callable[[ModelVariant], bool] | None = None,
-                     default_placements: tuple[str, ...] | None = None) -> CandidateSet:
+                     default_placements: tuple[str, ...] | None = None,
+                     periodic: bool | None = None) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
     prices and counts; with ``keep_model`` (a quality floor), only the models it keeps; with
-    ``default_placements`` (where the request names none), only devices at those."""
+    ``default_placements`` (where the request names none), only devices at those. ``periodic``:
+    the requests are camera frames, evenly spaced (None: as ``camera_stream`` reads the intent)."""
     factors = factors or load_factors()
     models = intent_models(intent, catalog)
     excluded: Counter = Counter()
@@ -153,7 +155,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
     grid.add_latency(added_latency)
     grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"),
-               periodic=camera_stream(intent))
+               periodic=camera_stream(intent) if periodic is None else periodic)
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
