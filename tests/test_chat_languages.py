@@ -122,9 +122,12 @@ def test_why_not_a_single_device_plans_that_configuration(llama):
 
 
 def test_why_not_a_device_that_cannot_hold_the_model_says_why(llama):
-    answer = llama.answer("why not the RTX 4090?").text  # 24 GB and no group to shard over
-    assert answer.startswith("nvidia-geforce-rtx-4090 cannot meet this request")
-    assert "nvidia-geforce-rtx-4090 has 24 GB" in answer and "hardware: not" not in answer
+    answer = llama.answer("why not an A10?").text  # 24 GB and no group to shard over
+    assert answer.startswith("nvidia-a10 cannot meet this request")
+    assert "nvidia-a10 has 24 GB" in answer and "hardware: not" not in answer
+    # Four RTX 4090s split it over PCIe: the answer is that plan, and what it loses on.
+    assert llama.answer("why not the RTX 4090?").text.startswith(
+        "nvidia-geforce-rtx-4090: the best plan there is llama-3-70b · int4 · b1 on 4 x nvidia-geforce-rtx-4090")
 
 
 def test_make_it_cheaper_names_what_stops_it_and_what_relaxing_costs():

@@ -87,3 +87,14 @@ def test_devices_the_request_has_are_planned_at_their_best_when_the_default_serv
     with pytest.raises(InfeasibleError) as refused:
         plan_text(text + ", TPOT under 40 ms", offline=True, record=False)
     assert "tpot <= 40 ms: the best any candidate reaches is" in "\n".join(refused.value.report.lines())
+
+
+def test_geforce_cards_split_a_model_too_large_for_one_over_pcie():
+    # Llama 3.1 70B in 4 bits (about 40 GB) fits no single 24 GB RTX 4090; a 4x RTX 4090 workstation
+    # serves it with vLLM tensor parallel over PCIe (no NVLink). It was refused as "model does not fit".
+    result = plan("Llama 3.1 70B on our 4x RTX 4090 box, 8 concurrent users", offline=True, record=False)
+    assert result.choice.device_id == "nvidia-geforce-rtx-4090"
+    assert result.choice.devices_per_replica in (2, 4)
+    assert result.choice.devices_per_replica * result.choice.replicas <= 4
+    # Published: two 4090s in TP2 decode a 4-bit 70B at about 28-35 tokens/s a stream (TPOT 29-36 ms).
+    assert 15 < result.metrics.tpot_ms < 45
