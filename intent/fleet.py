@@ -125,15 +125,19 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
 
 
 def _devices_left_to_the_inventory(intent) -> list[str]:
-    """A fleet plans on its inventory: devices a request says it has, or a count of devices it
-    allows, are not planned for there; the plan says so rather than drop them silently."""
+    """A fleet plans on its inventory: devices a request says it has, a count of devices it
+    allows, or a parallel layout it asks for are not planned for there; the plan says so rather
+    than drop them silently."""
     hardware = intent.hardware
     said = [f"{o.count} x {o.device}" for o in hardware.owned]
     if hardware.max_devices is not None:
         said.append(f"at most {hardware.max_devices} device{'s' if hardware.max_devices > 1 else ''}")
+    from planner.jobs import unplanned_layout
+
+    layout = unplanned_layout(intent, "in a fleet", "as each pool's options allow")
     if not said:
-        return []
-    return [f"the request's devices ({', '.join(said)}) are not planned for in a fleet: the fleet's inventory "
+        return layout
+    return layout + [f"the request's devices ({', '.join(said)}) are not planned for in a fleet: the fleet's inventory "
             "decides where it runs and on how many devices"]
 
 

@@ -223,6 +223,11 @@ class Workload(_Frozen):
                                                         "the rate times this; a project addition to the contract")
     steps: int | None = Field(None, ge=1, description="text-to-image: denoising steps an image, as stated ('30 steps', "
                                                       "'50步'); a project addition to the contract")
+    tensor_parallel: int | None = Field(None, ge=1, le=64, description="the tensor-parallel degree the request asks "
+                                        "for ('TP=2', '--tensor-parallel-size 8', '张量并行4'): devices one model "
+                                        "instance splits each layer over; a project addition to the contract")
+    pipeline_parallel: int | None = Field(None, ge=1, le=64, description="the pipeline stages the request asks for "
+                                          "('PP=2', '2 pipeline stages'); a project addition to the contract")
     models: list[str] = Field(
         default_factory=list,
         description="catalog variants a named model family allows (\"yolov8\" -> yolov8n, yolov8s); empty: any",

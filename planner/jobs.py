@@ -181,7 +181,9 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
             precision = training_precision(device, intent, factors)
             if precision is None:
                 continue
-            counts = [n for n in factors.training.device_counts if item is None or n <= item.total_slots]
+            cap = intent.hardware.max_devices  # "on at most 2 GPUs": counted, none named
+            counts = [n for n in factors.training.device_counts
+                      if (item is None or n <= item.total_slots) and (cap is None or n <= cap)]
             room[device.id] = device.capacity_gb * (item.share if item else 1.0)
             for model in models:
                 if model.params_m is None or model.gflops is None:
@@ -192,15 +194,17 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                     if row is not None:
                         rows.append(row)
     if not rows:
-        _refuse(models, room, cannot_train, factors, job.method)
+        _refuse(models, room, cannot_train, factors, job.method, intent.hardware.max_devices)
     return rows
 
 
 def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: dict[str, str],
-            factors: PerfFactors, method: str = "full") -> None:
+            factors: PerfFactors, method: str = "full", cap: int | None = None) -> None:
     """Why there is no training row: no device allowed holds the model's training state, or none
     the request allows can train at all. Returns when neither explains it."""
     sized = [m for m in models if m.params_m is not None]
+    most = (f"at most {cap}, the request's count" if cap is not None and cap < max(factors.training.device_counts)
+            else f"at most {max(factors.training.device_counts)}, or the inventory's")
     if room and sized:
         model = min(sized, key=lambda m: m.params_m.value)
         largest = max(room, key=room.get)
@@ -209,7 +213,7 @@ def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: di
                   f"parameter{': weights, gradients, optimiser moments and master weights' if method == 'full' else ''}, "
                   f"plus runtime overhead) "
                   f"against at most {room[largest]:,.1f} GB on {largest}, even sharded (FSDP / ZeRO-3) over as many "
-                  f"of them as the job may take (at most {max(factors.training.device_counts)}, or the inventory's)")
+                  f"of them as the job may take ({most})")
         hint = ("allow a device with more memory, or name a smaller model"
                 + (", or fine-tune with LoRA or QLoRA (say so)" if method == "full" else ""))
     elif cannot_train:
@@ -266,7 +270,19 @@ def job_conflicts(rows: list[TrainingRow], intent: Intent) -> list[Conflict]:
 def unplanned_bounds(intent: Intent) -> list[str]:
     """Bounds a training plan cannot honour (they describe serving), for the plan's warnings."""
     return [f"'{c.source or c.describe()}' ({c.describe()}) bounds serving, not this {intent.workload.kind.value} job; "
-            "plan the serving separately once the job is done" for c in intent.constraints if c.metric not in JOB_BOUNDS]
+            "plan the serving separately once the job is done" for c in intent.constraints if c.metric not in JOB_BOUNDS] \
+        + unplanned_layout(intent, f"this {intent.workload.kind.value} job", "data parallel, or fully sharded "
+                                                                             "(FSDP / ZeRO-3) when the state needs it")
+
+
+def unplanned_layout(intent: Intent, where: str, instead: str) -> list[str]:
+    """A parallel layout the request asks for that ``where`` does not plan (it plans ``instead``)."""
+    from planner.search.layout import asked_layout, describe
+
+    tensor, pipeline = asked_layout(intent.workload)
+    if tensor is None and pipeline is None:
+        return []
+    return [f"the layout asked for ({describe(tensor, pipeline)}) is not planned for {where}: it is planned {instead}"]
 
 
 #: Said in a plan whose job runs on devices the request owns with no objective stated.

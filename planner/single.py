@@ -31,6 +31,7 @@ from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, requested_rate
+from planner.search.layout import in_layout
 from planner.search.prune import (
     deployment_grid,
     explanation_mask,
@@ -162,6 +163,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     feasible_cells = satisfying_mask(grid, intent.constraints, replicas, settings.max_replicas)
     if intent.hardware.max_devices is not None:
         feasible_cells = _within_device_cap(grid, feasible_cells, replicas, intent.hardware.max_devices, catalog)
+    feasible_cells = in_layout(grid, feasible_cells, intent.workload)
     mix = best_mix(candidates.cells(mix_cells(grid, intent.constraints, concurrency)), intent, inventory, settings) \
         if wants_mix(intent, inventory, objective) else None
     if not feasible_cells.any():

@@ -53,3 +53,12 @@ def test_a_cap_no_plan_can_keep_is_refused_with_the_fewest_devices_that_do():
     with pytest.raises(InfeasibleError) as caught:
         plan("Serve Llama 3.1 405B in fp16 on a single GPU", offline=True)
     assert "at most 1 device" in str(caught.value) and "the fewest that do are" in str(caught.value)
+
+
+def test_a_training_job_keeps_to_the_cap():
+    # "on at most 2 GPUs" was dropped for a job: 8 MI300X. Now two, and a refusal names the count.
+    job = plan("Full fine-tune of Llama 3.1 8B on at most 2 GPUs, 100k examples of 2k tokens, fastest", offline=True)
+    assert job.job is not None and job.job.devices <= 2
+    with pytest.raises(InfeasibleError) as caught:
+        plan("Full fine-tune of Llama 3.1 70B on a single GPU, 10k examples", offline=True)
+    assert "at most 1, the request's count" in str(caught.value)

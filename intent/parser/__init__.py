@@ -128,6 +128,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
 
     compliance, compliance_notes, compliance_warnings = fields.read_compliance(lexicon, space)
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
+    layout, layout_notes, layout_warnings = fields.read_parallel_layout(space)
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
     model = with_speciality(lexicon, space, catalog, read_models(lexicon, space, catalog))
@@ -178,10 +179,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes + rtf_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
-    warnings += other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
+    warnings += layout_warnings + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]
@@ -225,7 +226,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
                           output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources, languages=languages,
-                          **workload),
+                          **layout, **workload),
         assumptions=assumptions,
         warnings=warnings,
     )

@@ -399,6 +399,49 @@ def read_translation_direction(lexicon: Lexicon, space: Workspace) -> tuple[list
     return None, []
 
 
+#: A parallel layout the request asks for: "TP=2", "TP8xPP2", "tensor parallel size 4",
+#: "--tensor-parallel-size 8", "8-way tensor parallelism", "pipeline parallel 2", "2 pipeline
+#: stages", "张量并行4", "流水线并行度为2". A degree is a power of two up to 64 (so "TP99", a
+#: percentile, is none).
+_DEGREE = r"(?P<{}>\d{{1,2}})(?![\d.%])"
+_SEP = r"\s*(?:=|:|：|of|为|是)?\s*"
+PARALLEL_LAYOUT = {
+    kind: re.compile("|".join([
+        rf"(?<![a-z]){short}{_SEP}{_DEGREE.format('a')}",
+        rf"(?<![a-z]){word}[-_ ]?parallel(?:ism)?(?:[-_ ](?:size|degree))?{_SEP}{_DEGREE.format('b')}",
+        rf"(?<![\d.]){_DEGREE.format('c')}[-\s]?way\s+{word}[-_ ]?parallel(?:ism)?",
+        rf"{chinese}并行(?:度|数|规模)?\s*(?:=|:|：|为|是)?\s*{_DEGREE.format('d')}",
+    ] + extra))
+    for kind, short, word, chinese, extra in (
+        ("tensor", "tp", "tensor", "张量", [rf"(?<![\d.]){_DEGREE.format('e')}[-\s]?way\s+tp(?![a-z])"]),
+        ("pipeline", "pp", "pipeline", "流水线", [rf"(?<![\d.]){_DEGREE.format('e')}\s+pipeline\s+stages?"]),
+    )
+}
+LAYOUT_DEGREES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def read_parallel_layout(space: Workspace) -> tuple[dict[str, int], list[str], list[str]]:
+    """The tensor- and pipeline-parallel degrees the request asks for ({"tensor_parallel": 2}),
+    the assumptions saying so, and warnings for a degree no layout has (not a power of two)."""
+    layout, notes, warnings = {}, [], []
+    for kind, pattern in PARALLEL_LAYOUT.items():
+        m = pattern.search(space.masked)
+        if m is None:
+            continue
+        degree = int(next(g for g in m.groups() if g))
+        written = space.text[m.start():m.end()].strip()
+        space.mask(m.start(), m.end())
+        if degree not in LAYOUT_DEGREES:
+            warnings.append(f"'{written}': a {kind}-parallel degree of {degree} is not planned for (a model splits "
+                            f"over a power of two of devices: {', '.join(map(str, LAYOUT_DEGREES[1:5]))}); the "
+                            "planner chooses the layout")
+            continue
+        layout[f"{kind}_parallel"] = degree
+        notes.append(f"'{written}': each model instance splits its layers over {degree} devices (tensor parallel)"
+                     if kind == "tensor" else f"'{written}': each model instance runs in {degree} pipeline stages")
+    return layout, notes, warnings
+
+
 #: An image's denoising steps: "30 steps", "50 inference steps", "steps=30", "30步", "步数25".
 DENOISING_STEPS = re.compile(
     r"(?<![\d.])(?P<n>\d+)\s*(?:denoising\s+|inference\s+|sampling\s+|diffusion\s+|euler\s+)?steps?(?![a-z])"
