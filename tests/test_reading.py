@@ -216,9 +216,20 @@ def test_devices_the_request_owns_become_owned_and_included():
     ("我们有两台8卡A100服务器，部署大模型", [("nvidia-a100", 16)]),
     ("我们有八张H100", [("nvidia-h100", 8)]),
     ("Mixtral 8x7B chatbot", []),  # a model size, not a count of devices
+    ("Run Qwen2.5 72B on 2 H100 nodes for 100 concurrent users", [("nvidia-h100", 16)]),  # was 2
+    ("3台A100服务器跑Llama 3.1 70B", [("nvidia-a100", 24)]),  # was 3
+    ("two RTX 4090 boxes for llama 3 8b", [("nvidia-geforce-rtx-4090", 8)]),
+    ("we have two 8-GPU H100 nodes", [("nvidia-h100", 16)]),  # counted: not 8 again
+    ("3 Jetson Orin Nano nodes for person detection", [("nvidia-jetson-orin-nano-8gb", 3)]),  # a board each
 ])
 def test_counts_of_devices_as_people_write_them(text, owned):
     assert [(d.device, d.count) for d in read(text).hardware.owned] == owned
+
+
+def test_machines_whose_devices_are_not_counted_say_what_each_is_read_as():
+    intent = read("Run Qwen2.5 72B on 2 H100 nodes for 100 concurrent users")
+    assert any("2 machines of nvidia-h100" in a and "read as 8 each" in a and "16 in all" in a
+               for a in intent.assumptions)
 
 
 # -- warned --------------------------------------------------------------------------------

@@ -91,7 +91,10 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
         if count is not None:
+            counted = count, span
             count, span = _per_machine(space, m, count, span)
+            if (count, span) == counted:
+                count, span = _machines_of_unstated_size(space, catalog, m, count, span, reading)
         if count is not None and (hours := DEVICE_HOURS.match(space.masked, m.end)):
             # "512 H100 GPU-hours": a compute budget, not devices held
             reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': a budget of device-hours is "
@@ -224,6 +227,33 @@ def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) 
         if machines:
             return count * int(machines[-1].group(1)), (span[0], m.end + each.end() - m.end)
     return count, span
+
+
+#: Machines named right after the device, their devices uncounted: "2 H100 nodes", "3台A100服务器".
+MACHINES_AFTER_DEVICE = re.compile(r"s?(?:\s+(?:gpu|accelerator)s?)?\s*(?:nodes?|servers?|machines?|boxes|hosts|"
+                                   r"服务器|机器|节点|主机)(?![a-z])")
+
+
+def _machines_of_unstated_size(space: Workspace, catalog: Catalog, m: Match, count: int, span: tuple[int, int],
+                               reading: HardwareReading) -> tuple[int, tuple[int, int]]:
+    """A count of machines of a device whose devices each holds are not stated ("2 H100 nodes",
+    "3台A100服务器"): each is read as the largest group of the device the catalog knows in one
+    machine (an HGX board of 8 H100, a workstation of 4 RTX 4090; 1 for a board with no group),
+    and the intent says so. It was 2 H100 for two nodes."""
+    end = _memory_in_name(catalog, space.masked, m)
+    machines = MACHINES_AFTER_DEVICE.match(space.masked, end)
+    if machines is None or NODES_OF_DEVICES.search(space.masked[span[0]:m.start]):  # "two 8-GPU H100 nodes": counted
+        return count, span
+    devices = [catalog.devices[m.key]] if m.key in catalog.devices else \
+        [d for d in catalog.devices.values() if d.family == m.key]
+    each = max((int(d.max_group.value) for d in devices if d.max_group is not None), default=1)
+    if each == 1:  # a board a machine ("3 Jetson nodes")
+        return count, (span[0], machines.end())
+    written = space.text[span[0]:machines.end()].strip()
+    reading.assumptions.append(f"'{written}': {count} machine{'s' if count > 1 else ''} of {m.key}, how many each "
+                               f"holds not stated: read as {each} each (the most the catalog links in one machine), "
+                               f"{count * each} in all; say how many each holds ('{count} nodes of {each} {m.phrase}')")
+    return count * each, (span[0], machines.end())
 
 
 def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int, int]]:
