@@ -58,3 +58,19 @@ def test_a_factory_production_line_is_not_a_production_service():
     assert not is_production(parse("detect defects on the production line in 30 ms", offline=True))
     assert is_production(parse("classify images in 30 ms for our production service", offline=True))
 
+
+
+@pytest.mark.parametrize("request_text", [
+    "serve llama 3 8b at 20 req/s, on-prem in our server room",
+    "serve llama 3 8b at 20 req/s on our own servers",
+    "在本地机房部署llama 3 8b，每秒20个请求",
+])
+def test_a_datacenter_named_as_where_it_runs_chooses_no_geforce(request_text):
+    # An on-prem server room is a datacenter deployment, which the GeForce licence forbids: these
+    # planned an RTX 4090 as "on-prem" did.
+    from intent.agent import is_production
+    from intent.api import parse
+
+    assert is_production(parse(request_text, offline=True))
+    assert plan(request_text, offline=True, record=False).choice.device_id != "nvidia-geforce-rtx-4090"
+    assert not is_production(parse("llama 3 8b chatbot, no datacenter GPUs", offline=True))
