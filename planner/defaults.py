@@ -143,17 +143,27 @@ def whole_load(intent: Intent) -> tuple[Intent, list[str]]:
 
 def _live_audio(intent: Intent) -> tuple[Intent, list[str]]:
     """N concurrent audio streams bring N windows every window's seconds: that rate (unless the
-    request states one), and no N windows in flight at once."""
+    request states one), and no N windows in flight at once. A latency bound shorter than the
+    window (live captions "under 1 s") is a pass over each stream's window every that many
+    seconds: streaming recognition re-runs the model on the buffered window as each chunk of
+    audio comes (serving.yaml live_audio_window_s), so the rate is N over the bound."""
     streams = intent.workload.concurrency
     if not streams or intent.bound(Metric.THROUGHPUT, ">=") is not None:
         return intent, []
     window = load_serving().live_audio_window_s
-    rate = streams / window
+    latency_ms = intent.bound(Metric.LATENCY, "<=")
+    interval = window if latency_ms is None else min(window, latency_ms / 1000)
+    rate = streams / interval
     bound = Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit=CANONICAL_UNITS[Metric.THROUGHPUT],
                        source=f"{streams} concurrent streams")
     workload = intent.workload.model_copy(update={"concurrency": None})
-    note = (f"{streams} live audio streams bring a {window:g}-s window each every {window:g} s: planned for "
-            f"{rate:.3g} windows a second, not {streams} windows in flight at once (Whisper's window)")
+    if interval < window:
+        note = (f"{streams} live audio streams, each transcribed within {interval:g} s: a pass over each stream's "
+                f"buffered {window:g}-s window every {interval:g} s, as streaming recognition re-runs the model as "
+                f"audio comes; planned for {rate:.3g} windows a second (Whisper's window)")
+    else:
+        note = (f"{streams} live audio streams bring a {window:g}-s window each every {window:g} s: planned for "
+                f"{rate:.3g} windows a second, not {streams} windows in flight at once (Whisper's window)")
     return intent.model_copy(update={"constraints": [*intent.constraints, bound], "workload": workload}), [note]
 
 
