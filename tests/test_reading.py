@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from intent import parse, plan
 from intent.cli import app, main
 from intent.errors import ImpossibleValue, UnknownModel
+from intent.schema import Metric
 
 runner = CliRunner()
 
@@ -358,3 +359,30 @@ def test_the_intent_schema_shows_version_2():
     for name in ("ttft", "tpot", "token_throughput", "token_cost", "job_time", "job_cost", "prompt_tokens",
                  "output_tokens", "concurrency", "owned"):
         assert name in text, name
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("face detection on 8 cameras at 15 fps", "'face'"),
+    ("detect license plates at 30 fps on a Jetson", "'license plates'"),
+    ("检测人脸，30fps，用YOLOv8", "'人脸'"),
+    ("detect defects on the production line in 30 ms", "'defects'"),
+])
+def test_a_detector_asked_for_what_coco_does_not_hold_is_warned_about(text, asked):
+    (warning,) = [w for w in read(text).warnings if "COCO" in w]
+    assert warning.startswith(asked) and "fine-tuned" in warning
+
+
+@pytest.mark.parametrize("text", [
+    "person detection on a Raspberry Pi 5 at 10 fps",
+    "detect fire hydrants and cars at 20 fps",  # a COCO class holding 'fire'
+    "fine-tune YOLOv8 to detect helmets on 10k images",  # training on them is the fine-tuning
+])
+def test_coco_classes_and_training_jobs_are_not_warned_about(text):
+    assert not any("COCO" in w for w in read(text).warnings)
+
+
+def test_a_frame_rate_right_after_its_cameras_is_each_cameras():
+    # "8 cameras at 15 fps" was warned as a count of sources and planned 15 fps in all.
+    intent = read("face detection on 8 cameras at 15 fps")
+    assert intent.workload.sources == 8 and intent.bound(Metric.THROUGHPUT, ">=") == 15
+    assert not any("number of sources is not a load" in w for w in intent.warnings)

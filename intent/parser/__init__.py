@@ -203,6 +203,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         warnings += tasks_without_models(lexicon, space)
     warnings += vague_job_time_warnings(lexicon, space, any(c.metric == "job_time" for c in result.constraints))
 
+    if task == "object-detection" and workload["kind"] == "inference":
+        warnings += fields.detection_target_warnings(lexicon, space)
     if task in IMAGE_TASKS and shape.prompt_tokens is not None:  # "YOLO11n at 320 input": pixels, not tokens
         warnings.append(f"'{shape.prompt_tokens} input': an input size is not planned for; each model is planned at "
                         "the input size its catalog entry gives")

@@ -442,6 +442,19 @@ def read_parallel_layout(space: Workspace) -> tuple[dict[str, int], list[str], l
     return layout, notes, warnings
 
 
+def detection_target_warnings(lexicon: Lexicon, space: Workspace) -> list[str]:
+    """A detector asked to find what COCO's 80 classes do not hold ("face detection", "检测车牌",
+    "scratches on parts"): the catalog's detectors are COCO's, so the plan's model finds none
+    until it is fine-tuned on them; said once, naming what was asked."""
+    found = [m for m in lexicon.phrases("detection_targets").scan(space.masked) if m.key == "not_coco"]
+    if not found:
+        return []
+    asked = ", ".join(dict.fromkeys(f"'{m.phrase}'" for m in found))
+    return [f"{asked}: not one of the 80 COCO classes the catalog's detectors are trained on; the planned model "
+            "finds none until it is fine-tuned on labelled examples (its speed and memory hold as planned, its "
+            "accuracy does not)"]
+
+
 #: An image's denoising steps: "30 steps", "50 inference steps", "steps=30", "30步", "步数25".
 DENOISING_STEPS = re.compile(
     r"(?<![\d.])(?P<n>\d+)\s*(?:denoising\s+|inference\s+|sampling\s+|diffusion\s+|euler\s+)?steps?(?![a-z])"
@@ -471,13 +484,21 @@ SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:个|路)
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流)(?:\s+(?:streams?|feeds?))?(?![a-z])")
 
 
+#: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps" (a
+#: camera's frame rate is its own: 8 cameras at 15 fps in all would be under 2 fps a camera).
+SOURCES_AT = re.compile(SOURCES.pattern + r"\s*(?:at|@|running at|with)\s*$")
+FRAME_RATE = re.compile(r"fps|frames?|帧")
+
+
 def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[int | None, list[str]]:
     """The sources a per-source rate is for: "4 RTSP camera streams at 30 fps each", "10路摄像头，
-    每路25帧". A rate said to be each source's ("each", "per camera", 每路) with a count of
-    sources (more than one) makes the load their sum; the bound stays as written (the contract's
-    literal rate) and the count is the workload's ``sources``. None without both."""
+    每路25帧", "8 cameras at 15 fps". A rate said to be each source's ("each", "per camera", 每路),
+    or a frame rate written right after its sources, with a count of sources (more than one)
+    makes the load their sum; the bound stays as written (the contract's literal rate) and the
+    count is the workload's ``sources``. None without both."""
     each = [span for span in rate_spans if EACH_AFTER.match(space.text, span[1])
-            or EACH_BEFORE.search(space.text[max(0, span[0] - 12):span[0]])]
+            or EACH_BEFORE.search(space.text[max(0, span[0] - 12):span[0]])
+            or (FRAME_RATE.search(space.text[span[0]:span[1]]) and SOURCES_AT.search(space.text[max(0, span[0] - 60):span[0]]))]
     if not each:
         return None, []
     for m in SOURCES.finditer(space.masked):
