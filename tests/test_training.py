@@ -210,3 +210,12 @@ def test_a_text_models_job_is_sized_by_the_tokens_of_an_example():
     assert any("each training example is 512 tokens (none stated" in a for a in default.assumptions)
     assert not any("names no prompt or output" in w for w in stated.warnings + also.warnings)
     assert stated.job.hours == pytest.approx(4 * default.job.hours, rel=0.01)
+
+
+def test_a_training_plan_says_its_accuracy_is_the_published_weights_not_the_jobs():
+    # ResNet-50's catalog 80.9% is torchvision's 600-epoch recipe: a 90-epoch job does not reach it,
+    # and the plan stated it as the job's without a word.
+    result = plan("Train ResNet-50 on ImageNet for 90 epochs at the lowest cost, deadline 3 days", offline=True,
+                  record=False)
+    assert result.metrics.accuracy is not None
+    assert "not a prediction for this job" in result.metrics.provenance["accuracy"]
