@@ -215,6 +215,17 @@ def _phrase_keys(intent: Intent, section: str) -> set[str]:
     return {m.key for m in lexicon.phrases(section).scan(normalise(intent.text, lexicon))}
 
 
+def quality_waived(intent: Intent) -> str | None:
+    """The request's words that accuracy matters little ("accuracy doesn't need to be great",
+    "准确率要求不高"), as written, else None: the default quality floor is then left out."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    lexicon = load_lexicon()
+    found = lexicon.words("quality_waived").scan(normalise(intent.text, lexicon))
+    return found[0].phrase if found else None
+
+
 def training_method(intent: Intent) -> str:
     """The parameter-efficient fine-tuning method the request names (lexicon training_methods:
     qlora, lora), else "full"."""
@@ -309,7 +320,8 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     intent, cheapest_notes = cheapest_job(intent)
     job_notes += cheapest_notes
     job_warnings: list[str] = []
-    unstated = request_defaults(intent) if defaults else NO_DEFAULTS  # of the request as asked: a job has no SLO
+    # of the request as asked: a job has no SLO
+    unstated = request_defaults(intent, quality_waived(intent)) if defaults else NO_DEFAULTS
     if any(c.metric in JOB_METRICS for c in intent.constraints):
         from planner.jobs import batch_bounds
 

@@ -72,13 +72,18 @@ class RequestDefaults:
 NO_DEFAULTS = RequestDefaults()
 
 
-def request_defaults(intent: Intent) -> RequestDefaults:
-    """The defaults a request gets: a service level and a quality floor, each when it states none."""
+def request_defaults(intent: Intent, quality_waived: str | None = None) -> RequestDefaults:
+    """The defaults a request gets: a service level and a quality floor, each when it states none.
+    ``quality_waived``, the request's words that accuracy matters little ("accuracy doesn't need
+    to be great"), leaves the floor out, and the assumptions say so."""
     if intent.workload.kind != WorkloadKind.INFERENCE or intent.task is None:
         return NO_DEFAULTS
     task = intent.task.value
     constraints, assumptions = _service_level(intent, task)
-    floor = _floor(intent, task)
+    floor = None if quality_waived else _floor(intent, task)
+    if quality_waived and _floor(intent, task) is not None:
+        assumptions.append(f"'{quality_waived}': no default quality floor for {task}, so the least costly model of "
+                           "the task that meets the rest may be planned")
     if floor is not None:
         assumptions.append(f"default quality floor for {task}: {describe_floor(floor)} ({floor.why}); "
                            f"{HOW_TO_CHANGE}")

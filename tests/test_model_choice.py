@@ -89,3 +89,15 @@ def test_the_edge_tpu_runs_batch_one_and_scales_out_by_devices(catalog):
                 [1, 2, 8], load_factors())
     assert grid.fits.tolist() == [[True, False, False]]
     assert estimate("mobilenet-v2", "google-coral-edge-tpu", "int8", 1).latency_ms > 0
+
+
+def test_words_that_accuracy_matters_little_leave_the_default_floor_out():
+    # "accuracy doesn't need to be great" was read as nothing: the default floor kept MobileNetV3-Large.
+    floored = plan("classify images as cheaply as possible", offline=True, record=False)
+    for text in ("classify images as cheaply as possible, accuracy doesn't need to be great",
+                 "准确率要求不高，最便宜的图像分类"):
+        waived = plan(text, offline=True, record=False)
+        assert waived.metrics.cost_usd_per_hour <= floored.metrics.cost_usd_per_hour
+        assert waived.metrics.accuracy < 0.70  # below the floor's 70% top-1: the floor is gone
+        assert any("no default quality floor" in a for a in waived.assumptions), text
+        assert not any(a.startswith("default quality floor") for a in waived.assumptions)
