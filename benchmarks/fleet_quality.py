@@ -134,16 +134,14 @@ def evaluate(workloads, picks: dict) -> Outcome:
 
 
 def p99s(workload, placements) -> list[tuple[float, float]]:
-    """Each placement's p99 latency (M/D/c over each unit's replicas, planner.perf.queueing) at
-    its share of the service's rate (shared in proportion to the placements' rates), and
-    that share, req/s."""
-    from planner.perf.queueing import p99_latency_ms
-
+    """Each placement's p99 latency (over each unit's replicas, as the planner works it out:
+    Option.p99_at) at its share of the service's rate (shared in proportion to the placements'
+    rates), and that share, req/s."""
     supply = sum(o.unit_rate * r for o, r in placements)
     out = []
     for o, r in placements:
         share = min(workload.rate_rps, supply) * o.unit_rate * r / supply
-        out.append((p99_latency_ms(o.latency_ms, o.batch_size, share / r, o.unit, HOP_MS), share))
+        out.append((o.p99_at(share / r, HOP_MS), share))
     return out
 
 
@@ -448,7 +446,7 @@ def _p99s(workloads, plan: dict, slowed: dict) -> dict:
             share = workload.rate_rps * o.unit_rate * r / supply
             # The slowed replicas spread evenly over the placement's queues.
             shared = math.ceil(slowed.get(w, {}).get(id(o), 0) / o.slots_per_replica) / r
-            total += fifo_p99_ms(o.latency_ms, o.batch_size, share / r, o.unit, shared, HOP_MS) * share
+            total += fifo_p99_ms(o, share / r, shared, HOP_MS) * share
         if math.isfinite(total):
             out[w] = total / workload.rate_rps
     return out

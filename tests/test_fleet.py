@@ -502,7 +502,7 @@ BESIDE = """\
       - {id: nvidia-h100-sxm-80gb, count: 1, placement: on-prem}
       - {id: nvidia-t4, count: 1, placement: on-prem}
     workloads:
-      - {name: chat, request: "serve llama 3 8b at 1 req/s within 10 s", priority: 2}
+      - {name: chat, request: "serve llama 3 8b at 1 req/s within 2 s", priority: 2}
       - {name: tune, request: "fine-tune a text classifier on 2000k records for 2 epochs", deadline_hours: 48}
 """
 
@@ -546,16 +546,27 @@ def test_fifo_sharing_slows_the_replicas_it_touches():
     runs its batches at half speed, so its p99 grows and, past half its load, its queue no
     longer keeps up; a replica that preempts the job keeps its planned p99."""
     from planner.fleet.colocation import fifo_p99_ms, fifo_slowdown
+    from planner.fleet.options import Option
     from planner.perf.queueing import p99_latency_ms
 
     service, batch, hop = 4.0, 4, 2.0
     capacity = batch * 1000 / service  # 1,000 req/s on one replica
+    option = Option(workload=0, pool=0, model_id="m", precision="int8", batch_size=batch, slots_per_replica=1,
+                    rate_rps=0.5 * capacity, need=1, max_replicas=1, latency_ms=service, job_hours=None,
+                    power_w=None, cost_usd_per_hour=None)
     planned = p99_latency_ms(service, batch, 0.4 * capacity, 1, hop)
-    assert fifo_p99_ms(service, batch, 0.4 * capacity, 1, 0, hop) == planned
-    shared = fifo_p99_ms(service, batch, 0.4 * capacity, 1, 1, hop)
+    assert fifo_p99_ms(option, 0.4 * capacity, 0, hop) == planned == option.p99_at(0.4 * capacity, hop)
+    shared = fifo_p99_ms(option, 0.4 * capacity, 1, hop)
     assert shared == pytest.approx(p99_latency_ms(2 * service, batch, 0.4 * capacity, 1, hop))
     assert shared > planned + service
-    assert math.isinf(fifo_p99_ms(service, batch, 0.55 * capacity, 1, 1, hop))
+    assert math.isinf(fifo_p99_ms(option, 0.55 * capacity, 1, hop))
+    # A served LLM waits for a free sequence slot (no batch to fill); sharing FIFO doubles the
+    # time a request holds one, so the same load that kept up no longer does.
+    llm = Option(workload=0, pool=0, model_id="m", precision="fp8", batch_size=64, slots_per_replica=1, rate_rps=5.0,
+                 need=1, max_replicas=1, latency_ms=10_000.0, job_hours=None, power_w=None, cost_usd_per_hour=None,
+                 held=64, occupancy_ms=10_000.0)  # 6.4 requests/s at most
+    assert llm.p99_at(5.0, hop) == pytest.approx(10_000.0 + hop, rel=0.05)
+    assert math.isinf(fifo_p99_ms(llm, 5.0, 1, hop))
     # Pooled replicas: one of four shared leaves 3.5 replicas' speed, spread over the four.
     assert fifo_slowdown(1, 4) == pytest.approx(4 / 3.5)
     assert fifo_slowdown(4, 4) == 2.0 and fifo_slowdown(0, 4) == 1.0
@@ -622,3 +633,36 @@ def test_a_requests_own_devices_are_named_not_dropped_in_a_fleet():
     notes = [w.notes for w in fleet_workloads(fleet, load_catalog())]
     assert any("at most 1 device" in n and "not planned for in a fleet" in n for n in notes[0])
     assert any("2 x nvidia-a100" in n for n in notes[1])
+
+
+CHAT_ON_L4 = """\
+    schema_version: 1
+    inventory:
+      - {id: nvidia-l4, count: 8, placement: on-prem}
+    workloads:
+      - {name: chat, request: "serve llama 3 8b at 6 req/s, latency under 15 s"}
+      - {name: long, request: "serve llama 3 8b in int8 at 1 req/s with 4000-token prompts and 500-token answers, latency under 30 s"}
+      - {name: short, request: "serve llama 3 8b in int8 at 1 req/s, latency under 30 s"}
+"""
+
+
+def test_a_fleet_serves_text_generation_as_a_single_request_does(tmp_path, catalog):
+    # The fleet planned LLMs as static batches behind an M/D/c queue: "llama 3 8b at 6 req/s
+    # within 15 s" took all 8 L4 (TP4 x 2), where a single request takes 2 (TP2, continuous
+    # batching), and a stated prompt and answer length were not read.
+    from intent import plan
+
+    fleet = load_fleet(write(tmp_path, CHAT_ON_L4), catalog)
+    result = place(fleet_workloads(fleet, catalog), fleet.as_inventory(), catalog, "throughput", SolverSettings())
+    chat, long = ({a.workload: a for a in result.assignments}[name] for name in ("chat", "long"))
+    single = plan("serve llama 3 8b at 6 req/s, latency under 15 s, on L4", offline=True, record=False)
+    assert chat.slo_met and chat.slots <= single.choice.devices_per_replica * single.choice.replicas
+    assert long.slo_met
+    # The request's shape is planned: with 4000-token prompts and 500-token answers the same
+    # service (else the same request) has other options than with the default request (512 in,
+    # 256 out); the shape was not read, so the two were the same.
+    pools = list(fleet.inventory)
+    workloads = fleet_workloads(fleet, catalog)
+    shaped, default = (options_for(w, workloads[w], pools, catalog, load_factors(), {})[0] for w in (1, 2))
+    figures = [{(o.batch_size, o.slots_per_replica, round(o.latency_ms)) for o in options} for options in (shaped, default)]
+    assert figures[0] != figures[1]

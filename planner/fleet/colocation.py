@@ -1,7 +1,8 @@
 """Training beside inference: training jobs run in the compute that inference replicas leave idle.
 
-An inference replica planned at utilisation rho (its planned load over its batch rate)
-leaves 1 - rho of each of its slots idle. A training job may run on slots that inference
+An inference replica planned at utilisation rho (its planned load, at most the service's
+whole rate, over its batch rate or a served LLM's continuous-batching rate) leaves 1 - rho of
+each of its slots idle. A training job may run on slots that inference
 replicas hold, as a preemptible tenant of lower priority: whenever a replica has a batch to
 run it preempts the job (strict priority), so the replica runs as planned and its p99 is
 unchanged, and the job gets the idle share. Reset-based preemption of best-effort GPU
@@ -107,11 +108,8 @@ def fifo_slowdown(shared: float, replicas: int) -> float:
     return replicas / (replicas - min(shared, replicas) / 2)
 
 
-def fifo_p99_ms(service_ms: float, batch: int, rate_rps: float, replicas: int, shared: float,
-                hop_ms: float = 0.0) -> float:
-    """The p99 latency of a unit of ``replicas`` replicas behind one queue at ``rate_rps``
-    when ``shared`` of them share their slots FIFO with a training job (inf when they can no
-    longer keep up); with none shared, or under preemption, it is the planned p99."""
-    from planner.perf.queueing import p99_latency_ms
-
-    return p99_latency_ms(service_ms * fifo_slowdown(shared, replicas), batch, rate_rps, replicas, hop_ms)
+def fifo_p99_ms(option, rate_rps: float, shared: float, hop_ms: float = 0.0) -> float:
+    """The p99 latency of a unit of ``option`` (planner.fleet.options.Option) at ``rate_rps``
+    when ``shared`` of its replicas share their slots FIFO with a training job (inf when they
+    can no longer keep up); with none shared, or under preemption, it is the planned p99."""
+    return option.p99_at(rate_rps, hop_ms, fifo_slowdown(shared, option.unit))

@@ -1,6 +1,8 @@
 """The configurations each fleet workload could use on each pool of the inventory.
 
-For an inference service an option is (model, precision, batch size, devices per replica)
+Predictions are a single request's (planner.search.candidates): the request's shape (prompt
+and output tokens, denoising steps) and, for text generation, replicas served with continuous
+batching. For an inference service an option is (model, precision, batch size, devices per replica)
 on one pool, in units of replicas behind one queue, whose replicas meet every per-request
 bound of the service (accuracy, memory, energy; latency as the p99 under the planned load:
 batch fill, an M/D/c queueing wait and the serving hop) and whose whole deployment, with
@@ -35,6 +37,7 @@ from planner.jobs import (
 from planner.perf import queueing
 from planner.perf.factors import PerfFactors, training_runtime_for
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid
+from planner.perf.serving import ServingGrid, load_serving, serving_batches
 from planner.search.candidates import (
     PlacementRule,
     allowed_placements,
@@ -42,6 +45,8 @@ from planner.search.candidates import (
     hardware_allows,
     intent_models,
     precision_choices,
+    stated_batch_cap,
+    with_request_shape,
 )
 from planner.search.prune import deployment_grid, satisfying_mask
 from planner.solve.chooser import REPLICATED
@@ -141,6 +146,21 @@ class Option:
     # training job's planned share of the slots it runs on beside inference (None: its own slots).
     idle_share: float | None = None
     hosted_share: float | None = None
+    # A served LLM (continuous batching): the sequences a replica holds and how long a request
+    # holds one, ms (None: a batched model, whose requests fill batches and queue M/D/c).
+    held: int | None = None
+    occupancy_ms: float | None = None
+
+    def p99_at(self, unit_rate_rps: float, hop_ms: float = 0.0, slowdown: float = 1.0) -> float:
+        """A unit's p99 latency at ``unit_rate_rps``, with its service ``slowdown`` times as long
+        (a slot shared FIFO): batch fill, M/D/c wait and service, or a served LLM's wait for a
+        free sequence slot over the unit's slots and its service (planner.perf.queueing)."""
+        service = self.latency_ms * slowdown
+        if self.held is None:
+            return queueing.p99_latency_ms(service, self.batch_size, unit_rate_rps, self.unit, hop_ms)
+        wait = queueing.slot_wait_ms(np.array(self.occupancy_ms * slowdown), unit_rate_rps,
+                                     np.array(float(self.unit * self.held)))
+        return float(service + wait + hop_ms)
 
     @property
     def unit_slots(self) -> int:
@@ -275,9 +295,11 @@ def _why_not(w: int, workloads: list[FleetWorkload], pools: list[InventoryItem],
 
 
 def _grid_key(workload: FleetWorkload, catalog: Catalog) -> tuple:
-    """What a service's predictions depend on: its models, precisions and added latency."""
-    intent = workload.intent
-    return tuple(m.id for m in intent_models(intent, catalog)), tuple(intent.precisions), workload.added_latency
+    """What a service's predictions depend on: its models, precisions, added latency and request
+    shape (prompt and output tokens, denoising steps, concurrency, a stated batch size)."""
+    intent, w = workload.intent, workload.intent.workload
+    return (tuple(m.id for m in intent_models(intent, catalog)), tuple(intent.precisions), workload.added_latency,
+            w.prompt_tokens, w.output_tokens, w.steps, w.concurrency, w.batch_size)
 
 
 def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, catalog: Catalog,
@@ -293,8 +315,15 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
         if configs is None:
             grids[key] = excluded.most_common(1)[0][0] if excluded else "no model fits the request"
         else:
-            grids[key] = Grid(configs, factors.batch_sizes, factors, corrections)
-            grids[key].add_latency(workload.added_latency)
+            # As a single request's candidates (planner.search.candidates): the request's shape, and a
+            # text-generation model served with continuous batching at the serving engine's sizes.
+            intent = workload.intent
+            batches = stated_batch_cap(serving_batches(intent_models(intent, catalog), intent.workload.concurrency,
+                                                       factors.batch_sizes, load_serving()), intent)
+            grid = ServingGrid(with_request_shape(configs, intent), batches, factors, corrections, disaggregate=False)
+            grid.add_latency(workload.added_latency)
+            grid.serve(None, 0.0)  # served replicas; the fleet adds each option's queueing and hop itself
+            grids[key] = grid
     return grids[key]
 
 
@@ -309,7 +338,8 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     """The surviving options on one pool of services that share its grid, all at once.
 
     A replica is planned below its batch rate, with the headroom its p99 under load needs
-    (batch fill, M/D/c queueing wait, service and the serving hop; planner.perf.queueing):
+    (batch fill, M/D/c queueing wait, service and the serving hop; planner.perf.queueing; a
+    served LLM, batched continuously, waits only for a free sequence slot: ``_slot_headroom``):
     each cell gets the fewest replicas that, pooled behind one queue, serve the whole rate
     within the latency SLO (a pool too small for that: as many as it holds), and one
     replica on its own queue (the piece a service served from several pools is made of).
@@ -353,11 +383,14 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     # Each kept cell's figures, as Python numbers (NaN: unknown, None in the option).
     cg, ck = g[cells], k[cells]
     latency = grid.latency_ms[cg, ck]
-    peak = (np.asarray(grid.batch_sizes)[ck] * 1000 / latency).tolist()  # a replica's batch rate
+    # A replica's most requests/s: a batch's rate, or a served LLM's continuous-batching rate.
+    peak = np.where(np.isnan(load.held[cells]), np.asarray(grid.batch_sizes)[ck] * 1000 / latency,
+                    grid.throughput_rps[cg, ck]).tolist()
     host = ((grid.memory_gb[cg, ck] <= colocation.MEMORY_SPLIT * slot_memory_gb).tolist() if slot_memory_gb is not None
             else [False] * len(cells))
     power, cost = ([None if v != v else v for v in a[cg, ck].tolist()] for a in (grid.power_w, grid.cost_usd_per_hour))
     latency, rate = latency.tolist(), rates[m[cells]].tolist()
+    held, occupancy = load.held[cells].tolist(), load.occupancy_ms[cells].tolist()
     for j, n in enumerate(cells.tolist()):
         if cg[j] not in configs:
             configs[cg[j]] = grid.configs[cg[j]]
@@ -369,7 +402,10 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
                 slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=math.ceil(rate[j] / unit_rate - 1e-9),
                 max_replicas=replica_cap // unit, latency_ms=latency[j], job_hours=None, power_w=power[j],
                 cost_usd_per_hour=cost[j], unit=unit, p99_ms=p99,
-                idle_share=float(1 - unit_rate / unit / peak[j]) if host[j] else None))
+                # a unit carries at most its rate and at most the service's whole rate
+                idle_share=float(1 - min(unit_rate, rate[j]) / unit / peak[j]) if host[j] else None,
+                held=None if held[j] != held[j] else int(held[j]),
+                occupancy_ms=None if held[j] != held[j] else float(occupancy[j])))
     return out
 
 
@@ -397,20 +433,34 @@ class _Load:
     unit: np.ndarray
     unit_rate: np.ndarray
     single_rate: np.ndarray
+    #: per cell, a served LLM's sequence slots a replica holds and the time a request holds one,
+    #: ms (NaN: a batched cell, whose p99 is batch fill and M/D/c queueing)
+    held: np.ndarray | None = None
+    occupancy_ms: np.ndarray | None = None
     unit_p99: np.ndarray | None = None
     single_p99: np.ndarray | None = None
 
     def take(self, cells: np.ndarray) -> _Load:
-        return _Load(self.replicas[cells], self.unit[cells], self.unit_rate[cells], self.single_rate[cells])
+        return _Load(self.replicas[cells], self.unit[cells], self.unit_rate[cells], self.single_rate[cells],
+                     self.held[cells], self.occupancy_ms[cells])
 
     def p99(self, cells: np.ndarray, grid: Grid, g, k, hop_ms: float) -> None:
-        """Work out the p99 of the ``cells`` (positions in g, k) at their planned loads."""
+        """Work out the p99 of the ``cells`` (positions in g, k) at their planned loads: a
+        batched cell's batch fill, M/D/c wait and service; a served LLM's wait for a free
+        sequence slot over the unit's slots and its request's service (as a single request's)."""
         service, batch = grid.latency_ms[g[cells], k[cells]], np.asarray(grid.batch_sizes, dtype=float)[k[cells]]
         self.unit_p99, self.single_p99 = np.full(len(self.unit), np.nan), np.full(len(self.unit), np.nan)
-        with np.errstate(divide="ignore"):  # a replica that can carry no load has no option
-            self.unit_p99[cells] = queueing.grid_p99_ms(service, batch, self.unit_rate[cells], self.unit[cells], hop_ms)
-            self.single_p99[cells] = queueing.grid_p99_ms(service, batch, self.single_rate[cells],
-                                                          np.ones(len(cells)), hop_ms)
+        held, occupancy = self.held[cells], self.occupancy_ms[cells]
+        slots = ~np.isnan(held)
+        a, b = np.flatnonzero(~slots), np.flatnonzero(slots)  # batched cells, served LLM cells
+        with np.errstate(divide="ignore", invalid="ignore"):  # a replica that can carry no load has no option
+            for out, rate, replicas in ((self.unit_p99, self.unit_rate[cells], self.unit[cells].astype(float)),
+                                        (self.single_p99, self.single_rate[cells], np.ones(len(cells)))):
+                if len(a):
+                    out[cells[a]] = queueing.grid_p99_ms(service[a], batch[a], rate[a], replicas[a], hop_ms)
+                if len(b):
+                    out[cells[b]] = service[b] + queueing.slot_wait_ms(occupancy[b], rate[b],
+                                                                        replicas[b] * held[b]) + hop_ms
 
     def units(self, n: int, pooled: bool, alone: bool) -> list[tuple[int, float, float]]:
         """Cell ``n``'s options, (replicas per unit, requests/s of a unit, p99 at that rate):
@@ -446,11 +496,69 @@ def _headroom(grid: Grid, m, g, k, rates: np.ndarray, slos: np.ndarray, item: In
             wanted = np.where(per_replica[live, t] > 0,
                               np.maximum(np.ceil(rate[live] / per_replica[live, t] - 1e-9), c), np.inf)
         replicas[live] = np.minimum(replicas[live], wanted)
+    held, occupancy = np.full(len(m), np.nan), np.full(len(m), np.nan)
+    served = getattr(grid, "served_rows", None)
+    if served is not None and served.any():
+        cells = np.flatnonzero(served[g, 0])
+        held[cells] = grid.held[g[cells], k[cells]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            occupancy[cells] = held[cells] / peak[cells] * 1000
+        _slot_headroom(cells, per_replica, replicas, rate, held, occupancy, peak,
+                       slos[m] - hop_ms - service)
     room = (item.total_slots // grid.configs.shards[g]).astype(float)
     unit = np.where(np.isfinite(replicas), np.clip(replicas, 1.0, np.maximum(room, 1.0)), 1.0)
     tier = np.searchsorted(tiers, np.minimum(unit, tiers[-1]), side="right") - 1
     unit_rate = unit * per_replica[np.arange(len(m)), tier]
-    return _Load(replicas, unit.astype(int), unit_rate, per_replica[:, 0])
+    return _Load(replicas, unit.astype(int), unit_rate, per_replica[:, 0], held, occupancy)
+
+
+#: The loads a served LLM replica is tried at, as shares of its continuous-batching rate (the
+#: highest whose slot wait fits the SLO is planned).
+SLOT_UTILISATIONS = np.array([0.99, 0.97, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
+
+
+def _slot_headroom(cells: np.ndarray, per_replica: np.ndarray, replicas: np.ndarray, rate: np.ndarray,
+                   held: np.ndarray, occupancy: np.ndarray, peak: np.ndarray, slack_ms: np.ndarray) -> None:
+    """The load each served LLM cell carries within its SLO, in place of the batched cells'
+    (``_headroom``): a continuous-batching replica fills no batch, and a request waits only for
+    a free sequence slot over a pool's slots (queueing.slot_wait_ms, the single request's model),
+    so per tier of replicas it carries the highest of SLOT_UTILISATIONS of its rate whose p99
+    slot wait fits what the SLO leaves after its service and the hop (``slack_ms``)."""
+    per_replica[cells] = 0.0
+    replicas[cells] = np.inf
+    # What the SLO leaves for the wait, in the time a request holds a slot (NaN: no bound).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        room = np.where(np.isnan(slack_ms), np.inf, slack_ms) / occupancy
+    live = cells[room[cells] >= 0]
+    for t, c in enumerate(queueing.SERVER_TIERS):
+        live = live[replicas[live] >= c]
+        if not len(live):
+            break
+        fits = _slot_waits(c * held[live]) <= room[live, None]
+        best = np.where(fits.any(axis=1), SLOT_UTILISATIONS[np.argmax(fits, axis=1)], 0.0)
+        per_replica[live, t] = best * peak[live]
+        with np.errstate(divide="ignore"):
+            wanted = np.where(per_replica[live, t] > 0,
+                              np.maximum(np.ceil(rate[live] / per_replica[live, t] - 1e-9), c), np.inf)
+        replicas[live] = np.minimum(replicas[live], wanted)
+
+
+_SLOT_WAITS: dict[float, np.ndarray] = {}
+
+
+def _slot_waits(slots: np.ndarray) -> np.ndarray:
+    """The p99 slot wait (queueing.slot_wait_ms) of a pool of ``slots`` sequence slots at each
+    of SLOT_UTILISATIONS, in units of the time a request holds a slot (the wait scales with it),
+    per cell: worked out once per slot count."""
+    counts = np.unique(slots)
+    missing = [s for s in counts.tolist() if s not in _SLOT_WAITS]
+    if missing:
+        s = np.array(missing, dtype=float)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            waits = queueing.slot_wait_ms(np.ones_like(s), SLOT_UTILISATIONS[None, :] * s * 1000, s)
+        _SLOT_WAITS.update(zip(missing, waits))
+    table = np.array([_SLOT_WAITS[s] for s in counts.tolist()])
+    return table[np.searchsorted(counts, slots)]
 
 
 def _bound_table(workloads: list[FleetWorkload]) -> list[tuple[tuple[str, str], np.ndarray]]:
@@ -552,8 +660,10 @@ def _best_per_group(groups: np.ndarray, columns: list[np.ndarray]) -> set[int]:
     """For each group (``groups``: sorted group labels, one per cell), its best cell on each
     column (lower is better; unknown is worst), ties to the next columns and then the cell's
     position; the cells' positions, each once."""
+    if not len(groups):
+        return set()
     values = [np.where(np.isnan(c), np.inf, c) for c in columns]
-    if len(groups) and groups[0] == groups[-1]:  # one group (a job's rows on a pool): small, sorted in Python
+    if groups[0] == groups[-1]:  # one group (a job's rows on a pool): small, sorted in Python
         rows = list(zip(*(v.tolist() for v in values), range(len(groups))))
         return {min(rows, key=lambda row: (row[j], *row[:j], *row[j + 1:]))[-1] for j in range(len(values))}
     chosen: set[int] = set()
