@@ -254,6 +254,29 @@ class Architecture(_Frozen):
         return self
 
 
+#: Documented languages that make a model multilingual (Mixtral's five and up).
+MULTILINGUAL = 5
+
+
+class ModelLanguages(_Frozen):
+    """The natural languages a model's documentation says it handles (scripts/model_languages.yaml)."""
+
+    codes: list[str] = Field(min_length=1, description="ISO 639-1 codes the source names")
+    count: int | None = Field(None, ge=1, description="the documented total, where larger than the codes named")
+    source: str
+    quote: str | None = None
+    note: str | None = None
+
+    @property
+    def total(self) -> int:
+        return max(len(self.codes), self.count or 0)
+
+    def handles(self, code: str) -> bool:
+        """Whether the documentation names language ``code`` ("multilingual": at least
+        MULTILINGUAL languages)."""
+        return self.total >= MULTILINGUAL if code == "multilingual" else code in self.codes
+
+
 class BenchmarkRequest(_Frozen):
     """The request a model's benchmark defines, where it departs from its task's usual shape
     (MLPerf's GPT-J decodes with 4 beams)."""
@@ -313,6 +336,8 @@ class ModelVariant(_Frozen):
     languages: list[str] | None = Field(None, description="translation: the source and target language it translates, "
                                                           "as ISO 639-1 codes in that order ([en, de]: English to "
                                                           "German)")
+    reads: ModelLanguages | None = Field(None, description="the natural languages its documentation says it handles "
+                                                           "(None: not documented)")
     speciality: str | None = Field(
         None, description="what a text generator is made for beyond its task ('code': the coder models); it is "
                           "planned only when a request names it or asks for its speciality")

@@ -5,7 +5,8 @@ usage: python scripts/build_catalog.py [REFERENCE_DIR]   (default tests/data/ref
 
 Reads hardware-specs.csv and model-zoo.csv (every row keeps its source), merges
 scripts/catalog_supplements.yaml (published or derived figures the sheets leave empty), adds the
-LLMs of scripts/catalog_llms.yaml (from their published config.json and model cards) and
+LLMs of scripts/catalog_llms.yaml (from their published config.json and model cards), the
+languages of scripts/model_languages.yaml (from the model cards), and
 writes hardware/data/devices.yaml and hardware/data/models.yaml. Derived figures carry
 their formula. Run it again whenever the reference data or the supplements change; a test
 checks the packaged files are up to date.
@@ -26,6 +27,7 @@ from llm_catalog import llm_models  # a sibling module of this script (scripts/ 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENTS = ROOT / "scripts" / "catalog_supplements.yaml"
 LLMS = ROOT / "scripts" / "catalog_llms.yaml"
+LANGUAGES = ROOT / "scripts" / "model_languages.yaml"
 OUT = ROOT / "hardware" / "data"
 PRECISION_COLUMNS = {
     "fp32": "fp32_tflops", "tf32": "tf32_tflops", "fp16": "fp16_tflops", "bf16": "bf16_tflops",
@@ -219,6 +221,32 @@ def check_unique_ids(entries: list[dict]) -> None:
         seen.add(entry["id"])
 
 
+def with_languages(models: list[dict], languages: dict) -> list[dict]:
+    """Each model with the languages its documentation names (``reads``), from
+    scripts/model_languages.yaml: an id, or a family written "qwen2.5-*" (every id it starts, but
+    its coder variants). A key that names no catalog model is an error, not a silent gap."""
+    out = []
+    used = set()
+    for model in models:
+        key = model["id"] if model["id"] in languages else next(
+            (k for k in languages if k.endswith("-*") and model["id"].startswith(k[:-1])
+             and "coder" not in model["id"]), None)
+        if key is None:
+            out.append(model)
+            continue
+        used.add(key)
+        entry = dict(model)
+        entry["reads"] = languages[key]
+        keys = list(entry)  # reads sits before the license and source, beside languages
+        keys.remove("reads")
+        at = next((i for i, k in enumerate(keys) if k in ("speciality", "license", "source")), len(keys))
+        out.append({k: entry[k] for k in keys[:at] + ["reads"] + keys[at:]})
+    unused = sorted(set(languages) - used)
+    if unused:
+        raise SystemExit(f"{LANGUAGES.name} names no catalog model: {', '.join(unused)}")
+    return out
+
+
 def build(shared: Path) -> tuple[str, str]:
     supplements = yaml.safe_load(SUPPLEMENTS.read_text(encoding="utf-8"))
     families = supplements["families"]
@@ -230,6 +258,7 @@ def build(shared: Path) -> tuple[str, str]:
     structures = supplements.get("structures", {})
     models += [{**m, **structure_of(m, {}, structures)} if "structure" not in m else m for m in llm_models(LLMS)]
     check_unique_ids(models)
+    models = with_languages(models, yaml.safe_load(LANGUAGES.read_text(encoding="utf-8"))["models"])
     dump = dict(sort_keys=False, allow_unicode=True, width=120)
     device_text = header() + yaml.safe_dump({"schema_version": 1, "families": families, "devices": devices}, **dump)
     model_text = header() + yaml.safe_dump({"schema_version": 1, "models": models}, **dump)

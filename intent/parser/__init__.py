@@ -111,6 +111,20 @@ def _direction_of_the_model(model_id: str | None, languages: list[str] | None, c
             f"{languages[1]} as asked; it is planned as named (name another model, or none, to plan the direction)"]
 
 
+def _languages_of_the_model(model_id: str | None, codes: list[str] | None, catalog: Catalog) -> list[str]:
+    """A named model whose documentation does not name a language the request's text or speech
+    is in: warned about (the named model is planned, as named)."""
+    model = catalog.models.get(model_id) if model_id else None
+    if model is None or not codes:
+        return []
+    missing = [c for c in codes if model.reads is None or not model.reads.handles(c)]
+    if not missing:
+        return []
+    documented = f"documented for {', '.join(model.reads.codes)}" if model.reads else "its languages undocumented"
+    return [f"'{model_id}' is {documented}, not {' and '.join(missing)} as the request's text is; it is planned as "
+            "named (name no model to plan one that handles it)"]
+
+
 def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable
     and ImpossibleValue for a bound that is not a number or not in a unit the parser knows."""
@@ -173,6 +187,12 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     languages, language_notes = fields.read_translation_direction(lexicon, space) if task in ("translation", None) \
         else (None, [])
     task = task or ("translation" if languages else None)  # "德译英" names the task too
+    content, content_notes = fields.read_content_languages(lexicon, space) if task not in (None, "translation") \
+        else (None, [])
+    # A named model is planned as named: only a language it is not documented for is said.
+    content_warnings = _languages_of_the_model(model.model_id, content, catalog)
+    if model.model_id:
+        content_notes = []
     rtf_notes = _real_time_factor(space, result) if task == "automatic-speech-recognition" and not any(
         c.metric == Metric.LATENCY for c in result.constraints) else []
     language_notes += _direction_of_the_model(model.model_id, languages, catalog)
@@ -182,6 +202,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
+    assumptions += content_notes
+    warnings += content_warnings
     warnings += layout_warnings + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:
@@ -228,7 +250,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
                           output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources, languages=languages,
-                          **layout, **workload),
+                          content_languages=content, **layout, **workload),
         assumptions=assumptions,
         warnings=warnings,
     )

@@ -399,6 +399,21 @@ def read_translation_direction(lexicon: Lexicon, space: Workspace) -> tuple[list
     return None, []
 
 
+def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
+    """The languages of the text or speech a request other than a translation handles
+    ("sentiment of Chinese product reviews", "中文情感分析", "transcribe Mandarin calls",
+    "multilingual embeddings"), as ISO 639-1 codes ("multilingual" for many), in the order
+    named; (None, []) when it names none."""
+    found = [m for m in lexicon.phrases("languages").scan(space.masked) if not space.is_read(m.start, m.end)]
+    if not found:
+        return None, []
+    for m in found:
+        space.mark_read(m.start, m.end)
+    codes = list(dict.fromkeys(m.key for m in found))
+    named = ", ".join(dict.fromkeys(f"'{m.phrase}'" for m in found))
+    return codes, [f"{named}: planned on a model whose documentation says it handles {' and '.join(codes)}"]
+
+
 #: A parallel layout the request asks for: "TP=2", "TP8xPP2", "tensor parallel size 4",
 #: "--tensor-parallel-size 8", "8-way tensor parallelism", "pipeline parallel 2", "2 pipeline
 #: stages", "张量并行4", "流水线并行度为2". A degree is a power of two up to 64 (so "TP99", a

@@ -358,14 +358,33 @@ def intent_models(intent: Intent, catalog: Catalog):
     if intent.workload.model:
         return [catalog.model(intent.workload.model)]
     if intent.workload.models:
-        return _in_direction([catalog.model(m) for m in sorted(intent.workload.models)], intent.workload.languages)
+        models = [catalog.model(m) for m in sorted(intent.workload.models)]
+        return _reading(_in_direction(models, intent.workload.languages), intent.workload.content_languages)
     if intent.task is None:  # the parser's warnings may say why ("'ocr': no model in the catalog does this task")
         raise MissingTaskError("the request names no task or model, so there is nothing to place"
                                + "".join(f"; {w}" for w in intent.warnings))
     models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
     if not models:
         raise MissingTaskError(f"the catalog holds no model for {intent.task.value}")
-    return _in_direction(models, intent.workload.languages)
+    return _reading(_in_direction(models, intent.workload.languages), intent.workload.content_languages)
+
+
+def _reading(models: list[ModelVariant], codes: list[str] | None) -> list[ModelVariant]:
+    """The models whose documentation says they handle every language the request's text or
+    speech is in ("Chinese product reviews"): a model without documented languages cannot be
+    checked and is left out with the others; none that does is a refusal naming what the
+    catalog holds (an English-only model would be a wrong plan)."""
+    if not codes:
+        return models
+    kept = [m for m in models if m.reads is not None and all(m.reads.handles(c) for c in codes)]
+    if not kept:
+        held = ", ".join(f"{m.id} ({', '.join(m.reads.codes)})" if m.reads else f"{m.id} (undocumented)"
+                         for m in models)
+        error = MissingTaskError(f"no {models[0].task} model in the catalog is documented to handle "
+                                 f"{' and '.join(codes)} (it holds {held})")
+        error.hint = "name a model to plan it as named, or add one with 'intentctl catalog import CONFIG.json'"
+        raise error
+    return kept
 
 
 def _in_direction(models: list[ModelVariant], languages: list[str] | None) -> list[ModelVariant]:

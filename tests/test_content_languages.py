@@ -1,0 +1,45 @@
+"""The language of a request's text or speech chooses a model documented to handle it
+("transcribe Mandarin calls", "a Chinese chatbot"): it was warned about and an English-only
+model planned (wav2vec2-base-960h for Mandarin)."""
+
+import pytest
+
+from hardware import load_catalog
+from intent import parse, plan
+from planner import MissingTaskError
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("transcribe Mandarin calls, 50 concurrent calls", ["zh"]),
+    ("a Chinese chatbot for 20 concurrent users", ["zh"]),
+    ("中文情感分析，每秒1000条", ["zh"]),
+    ("multilingual embeddings at 500 qps", ["multilingual"]),
+])
+def test_the_language_of_the_text_is_read(text, codes):
+    intent = parse(text, offline=True)
+    assert intent.workload.content_languages == codes
+    assert not any("languages are not planned for" in w for w in intent.warnings)
+
+
+def test_a_model_documented_to_handle_the_language_is_planned():
+    catalog = load_catalog()
+    for text in ("transcribe Mandarin calls, 50 concurrent calls", "a Chinese chatbot for 20 concurrent users"):
+        result = plan(text, offline=True, record=False)
+        reads = catalog.model(result.choice.model_id).reads
+        assert reads is not None and "zh" in reads.codes, (text, result.choice.model_id)
+        assert any("documentation says it handles zh" in a for a in result.assumptions)
+    english = catalog.model("wav2vec2-base-960h").reads
+    assert english.codes == ["en"] and english.source.startswith("https://")
+
+
+def test_no_documented_model_is_a_refusal_naming_what_the_catalog_holds():
+    with pytest.raises(MissingTaskError) as caught:
+        plan("sentiment analysis of Chinese product reviews, 1000 per second", offline=True, record=False)
+    assert "documented to handle zh" in str(caught.value) and "distilbert-base-sst2 (en)" in str(caught.value)
+    assert "catalog import" in caught.value.hint
+
+
+def test_a_named_model_is_planned_as_named_with_a_warning():
+    result = plan("transcribe Mandarin calls with wav2vec2-base-960h", offline=True, record=False)
+    assert result.choice.model_id == "wav2vec2-base-960h"
+    assert any("'wav2vec2-base-960h' is documented for en, not zh" in w for w in result.warnings)
