@@ -359,8 +359,10 @@ def test_languages_and_tasks_without_models_are_warned_about():
     assert translation.workload.languages == ["en", "de"] and translation.warnings == []  # the direction is read
     languages = ("languages are not planned for; a model of the task is chosen whatever languages it covers (name the "
                  "model to plan on it)")
-    english_only = parse("English-only chatbot for support tickets", offline=True)
-    assert [w.split(":")[1].strip() for w in english_only.warnings] == [languages]
+    one_side = parse("translate support tickets into German, 50 per second", offline=True)  # no direction
+    assert [w.split(":")[1].strip() for w in one_side.warnings] == [languages]
+    english_only = parse("English-only chatbot for support tickets", offline=True)  # the text's language
+    assert english_only.workload.content_languages == ["en"] and english_only.warnings == []
     assert plan("translate 2,000 sentences/sec from English to German with Marian on CPUs only", offline=True,
                 record=False).choice.model_id == "opus-mt-en-de"
     ocr = parse("OCR service with a latency SLA of 100ms at p99", offline=True)
