@@ -94,6 +94,7 @@ class PerfFactors(BaseModel):
     device_overhead_ms: dict[str, float] = {}
     layer_launch_ms: dict[str, float] = {}
     device_layer_launch_ms: dict[str, float] = {}
+    moe_layer_step_ms: float = 0.0
     structure_layers: dict[str, float] = {}
     latency_mode_batches: dict[str, float] = {}
     device_latency_mode_batches: dict[str, float] = {}

@@ -2,8 +2,9 @@
 
 For one (model, device, precision, batch size) the time of a batch step is the larger of
 the compute time (work / effective peak) and the memory time (bytes moved / effective
-bandwidth), plus the step's floor: a fixed overhead and a launch cost per weighted layer
-(deep, narrow networks are launch-bound at batch 1). Autoregressive models run one prefill over the
+bandwidth), plus the step's floor: a fixed overhead, a launch cost per weighted layer
+(deep, narrow networks are launch-bound at batch 1) and a mixture of experts' routing and
+dispatch per MoE block. Autoregressive models run one prefill over the
 prompt and one step per generated token, each step reading all the weights, which is why
 they are usually bandwidth-bound. Power is idle draw plus the dynamic share the step keeps
 busy. The efficiency factors live in planner/data/perf-factors.yaml.
@@ -321,6 +322,7 @@ class Grid:
             "output": lambda m: _request(m, f)[1],
             "beams": lambda m: m.request.beams if m.request else 1,
             "layers": lambda m: f.layers(m)[0],
+            "moe_blocks": lambda m: float(m.architecture.layers) if m.architecture and m.architecture.experts else 0.0,
         })
         auto = model["auto"] > 0
         one_pass = model["gflops"] * cls._sequence_share(t, auto)
@@ -348,7 +350,8 @@ class Grid:
             "latency_gflops": gflops if f.latency_mode_max_gflop is None else np.minimum(gflops,
                                                                                       f.latency_mode_max_gflop),
             "act_mb": model["act_mb"],
-            "overhead": (device["overhead"] + device["launch"] * model["layers"]) / 1000,
+            "overhead": (device["overhead"] + device["launch"] * model["layers"]
+                         + f.moe_layer_step_ms * model["moe_blocks"]) / 1000,
             "latency_batches": device["latency_batches"],
             "auto": auto,
             "prompt": _or_default(t.prompt, model["prompt"]),
