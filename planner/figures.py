@@ -13,9 +13,9 @@ def fmt(amount: float | None, metric: str) -> str:
         return "unknown"
     if metric == "devices":  # a tie-breaker of the planner's, not a metric of the contract
         return f"{amount:,.0f} device{'s' if amount != 1 else ''}"
-    unit = UNITS[metric]
-    if metric == "accuracy":
+    if metric in ("accuracy", "model_accuracy"):  # the second: the model's reference accuracy, a tie-breaker
         return f"{amount * 100:.2f}%"
+    unit = UNITS[metric]
     if unit == "USD/h":
         return f"${amount:,.3f}/h"
     if unit == "USD/Mtok":

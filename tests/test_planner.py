@@ -379,3 +379,11 @@ def test_an_encoders_request_length_is_stated_or_named():
     full = plan("bge-base embeddings, 10k per second, under 10 ms", offline=True, record=False)
     assert any("each request is 512 tokens" in a for a in full.assumptions)
     assert short.metrics.cost_usd_per_hour < full.metrics.cost_usd_per_hour
+
+
+def test_an_alternative_lost_on_the_models_accuracy_says_so_without_a_crash():
+    # The tie-breaker on the model's reference accuracy had no unit to format, so explaining an
+    # alternative that lost on it raised KeyError: 'model_accuracy' (an internal error in the CLI).
+    result = plan("Transcribe podcasts, 100 hours of audio a day", offline=True, record=False)
+    lost = [a.why_not for a in result.alternatives if a.why_not and "model_accuracy" in a.why_not]
+    assert lost and all("%" in why for why in lost)
