@@ -228,9 +228,9 @@ def with_languages(models: list[dict], languages: dict) -> list[dict]:
     out = []
     used = set()
     for model in models:
-        key = model["id"] if model["id"] in languages else next(
-            (k for k in languages if k.endswith("-*") and model["id"].startswith(k[:-1])
-             and "coder" not in model["id"]), None)
+        families = [k for k in languages if k.endswith("-*") and model["id"].startswith(k[:-1])
+                    and "coder" not in model["id"]]
+        key = model["id"] if model["id"] in languages else max(families, key=len, default=None)
         if key is None:
             out.append(model)
             continue

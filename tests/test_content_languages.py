@@ -43,3 +43,25 @@ def test_a_named_model_is_planned_as_named_with_a_warning():
     result = plan("transcribe Mandarin calls with wav2vec2-base-960h", offline=True, record=False)
     assert result.choice.model_id == "wav2vec2-base-960h"
     assert any("'wav2vec2-base-960h' is documented for en, not zh" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("text", [
+    "Detect German shepherds in our kennel cameras, 4 cameras at 15 fps",  # a vision request: a breed
+    "Classify photos of Chinese dishes at 100 images/s",
+    "Summarize and polish customer emails",  # a verb
+    "Chatbot for 20 concurrent users; we cannot use Chinese models",  # negated, and models are no text
+    "Sentiment analysis of reviews for our Korean BBQ restaurant chain",  # a cuisine
+    "A chatbot that answers questions about Chinese history",
+])
+def test_a_language_word_that_does_not_qualify_the_text_chooses_nothing(text):
+    # These were read as the text's language: refused (no model documented for it), or, for
+    # "cannot use Chinese models", planned on Qwen.
+    intent = parse(text, offline=True)
+    assert intent.workload.content_languages is None, text
+    plan(text, offline=True, record=False)  # planned, not refused
+
+
+def test_a_named_family_is_planned_as_named_with_a_warning():
+    result = plan("Llama 3 chatbot for Chinese users", offline=True, record=False)
+    assert result.choice.model_id.startswith("llama-3-")
+    assert any("the family named" in w and "not zh" in w for w in result.warnings)

@@ -111,18 +111,24 @@ def _direction_of_the_model(model_id: str | None, languages: list[str] | None, c
             f"{languages[1]} as asked; it is planned as named (name another model, or none, to plan the direction)"]
 
 
-def _languages_of_the_model(model_id: str | None, codes: list[str] | None, catalog: Catalog) -> list[str]:
-    """A named model whose documentation does not name a language the request's text or speech
-    is in: warned about (the named model is planned, as named)."""
-    model = catalog.models.get(model_id) if model_id else None
-    if model is None or not codes:
+def _reads_language(task: str | None) -> bool:
+    """Whether the task's input is text or speech in some language (not a translation, whose
+    direction is read apart, nor images)."""
+    return task not in (None, "translation", "text-to-image", *IMAGE_TASKS)
+
+
+def _languages_of_the_models(named: list[str], codes: list[str] | None, catalog: Catalog) -> list[str]:
+    """A named model, or every variant of a named family, whose documentation does not name a
+    language the request's text or speech is in: warned about (what is named is planned)."""
+    models = [catalog.models[m] for m in named if m in catalog.models]
+    if not models or not codes or any(m.reads and all(m.reads.handles(c) for c in codes) for m in models):
         return []
+    model = models[0]
     missing = [c for c in codes if model.reads is None or not model.reads.handles(c)]
-    if not missing:
-        return []
-    documented = f"documented for {', '.join(model.reads.codes)}" if model.reads else "its languages undocumented"
-    return [f"'{model_id}' is {documented}, not {' and '.join(missing)} as the request's text is; it is planned as "
-            "named (name no model to plan one that handles it)"]
+    documented = f"is documented for {', '.join(model.reads.codes)}" if model.reads else "has no documented languages"
+    who = f"'{model.id}'" if len(models) == 1 else f"the family named ({', '.join(m.id for m in models)}): '{model.id}'"
+    return [f"{who} {documented}, not {' and '.join(missing)} as the request's text is; it is planned as named "
+            "(name no model to plan one that handles it)"]
 
 
 def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
@@ -187,11 +193,13 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     languages, language_notes = fields.read_translation_direction(lexicon, space) if task in ("translation", None) \
         else (None, [])
     task = task or ("translation" if languages else None)  # "德译英" names the task too
-    content, content_notes = fields.read_content_languages(lexicon, space) if task not in (None, "translation") \
-        else (None, [])
+    content, content_notes = fields.read_content_languages(lexicon, space) if _reads_language(task) else (None, [])
+    if task in IMAGE_TASKS or task == "text-to-image":  # "German shepherds", "Chinese dishes": things, not text
+        fields.mark_languages_read(lexicon, space)
     # A named model is planned as named: only a language it is not documented for is said.
-    content_warnings = _languages_of_the_model(model.model_id, content, catalog)
-    if model.model_id:
+    named = [model.model_id] if model.model_id else _variants_for(model, task, catalog)
+    content_warnings = _languages_of_the_models(named, content, catalog)
+    if named:
         content_notes = []
     rtf_notes = _real_time_factor(space, result) if task == "automatic-speech-recognition" and not any(
         c.metric == Metric.LATENCY for c in result.constraints) else []
@@ -219,7 +227,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     assumptions += _defaults(result.constraints, workload, dp_asked, delta, space, lexicon)
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
     warnings += _names_not_held(model, hardware)
-    warnings += unread_warnings(lexicon, space, quantities)
+    warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task))
     warnings += relative_warnings(space)
     if task is None:
         warnings += tasks_without_models(lexicon, space)

@@ -402,9 +402,13 @@ def read_translation_direction(lexicon: Lexicon, space: Workspace) -> tuple[list
 def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
     """The languages of the text or speech a request other than a translation handles
     ("sentiment of Chinese product reviews", "中文情感分析", "transcribe Mandarin calls",
-    "multilingual embeddings"), as ISO 639-1 codes ("multilingual" for many), in the order
-    named; (None, []) when it names none."""
-    found = [m for m in lexicon.phrases("languages").scan(space.masked) if not space.is_read(m.start, m.end)]
+    "multilingual embeddings", "answers in Japanese"), as ISO 639-1 codes ("multilingual" for
+    many), in the order named; (None, []) when it names none. A language word counts only
+    where it qualifies the content (``_qualifies``) and is not negated ("we cannot use Chinese
+    models", "Korean BBQ restaurant reviews" and "polish customer emails" name none)."""
+    found = [m for m in lexicon.phrases("languages").scan(space.masked)
+             if not space.is_read(m.start, m.end) and _qualifies(lexicon, space, m)
+             and not negated(lexicon, space.masked, m.start, max(0, m.start - 40))]
     if not found:
         return None, []
     for m in found:
@@ -412,6 +416,32 @@ def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str
     codes = list(dict.fromkeys(m.key for m in found))
     named = ", ".join(dict.fromkeys(f"'{m.phrase}'" for m in found))
     return codes, [f"{named}: planned on a model whose documentation says it handles {' and '.join(codes)}"]
+
+
+def mark_languages_read(lexicon: Lexicon, space: Workspace) -> None:
+    """Language words of a request about images name things ("German shepherds", "Chinese
+    dishes"), not the language of any text: read, so no warning quotes them."""
+    for m in lexicon.phrases("languages").scan(space.masked):
+        space.mark_read(m.start, m.end)
+
+
+def _qualifies(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
+    """Whether a language word names the language of the request's text or speech: a Chinese
+    language name (中文, 普通话); "multilingual"; "in <language>"; or a content noun of the
+    lexicon right after it, a word or two between ("Chinese product reviews", "English-only
+    chatbot", "Japanese-speaking users"), or after a list of languages ("English and Chinese news")."""
+    if not m.phrase.isascii() or m.key == "multilingual":
+        return True
+    text = space.masked
+    if re.search(r"(?<![a-z])in\s+$", text[max(0, m.start - 6):m.start]) or text.startswith("-speaking", m.end):
+        return True
+    if m.phrase in lexicon["language_verbs"]:
+        return False
+    nouns = "|".join(re.escape(n) for n in sorted(lexicon["language_content_nouns"], key=len, reverse=True))
+    names = "|".join(re.escape(p) for group in lexicon["languages"].values() for p in group if p.isascii())
+    after = re.compile(rf"(?:[- ]only|-speaking)?(?:\s*(?:,|and|or|/)\s*(?:{names}))*"
+                       rf"(?:\s+[a-z][a-z-]*){{0,2}}?\s+(?:{nouns})(?![a-z])")
+    return bool(after.match(text, m.end))
 
 
 #: A parallel layout the request asks for: "TP=2", "TP8xPP2", "tensor parallel size 4",

@@ -67,8 +67,10 @@ VOLUME_PER_PERIOD = re.compile(r"(?:\s+of)?(?:\s+[a-z-]+){0,2}?\s+(?:per|a|an|ea
 RUNTIME_NOT_PLANNED = "a runtime named in the request is not planned for"
 
 
-def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -> list[str]:
-    """Warnings for every requirement-like part of the request that no rule read."""
+def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity],
+                    content_task: bool = False) -> list[str]:
+    """Warnings for every requirement-like part of the request that no rule read (``content_task``:
+    the task reads text or speech, whose language a request may name)."""
     out: list[str] = []
     out += _input_sizes(space)
     out += _unknown_units(lexicon, space, quantities)
@@ -84,7 +86,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
                                                           "full training, which needs more memory and compute",
                     context=False)
     out += _unnamed_machines(lexicon, space)
-    out += _languages(lexicon, space)
+    out += _languages(lexicon, space, content_task)
     out += _phrases(lexicon, space, "runtime_names", f"{RUNTIME_NOT_PLANNED}; the plan picks the runtime for the "
                                                      "device it chooses and names it", context=False)
     out += _scoped(lexicon, space)
@@ -216,16 +218,21 @@ def tasks_without_models(lexicon: Lexicon, space: Workspace) -> list[str]:
                     "(add one with 'intentctl catalog import CONFIG.json') or a task the catalog holds", context=False)
 
 
-def _languages(lexicon: Lexicon, space: Workspace) -> list[str]:
-    """Languages ("English only", "from English to German"): one warning, quoting the first clause
-    that names one, since a model is chosen by its task and figures, not its languages."""
+def _languages(lexicon: Lexicon, space: Workspace, content_task: bool) -> list[str]:
+    """Languages no rule read: one warning, quoting the first clause that names one. In a
+    request whose task reads text or speech, the word did not qualify its content ("Chinese
+    history"); elsewhere (a translation without its direction) no model is chosen by it."""
     found = [m for m in lexicon.phrases("languages").scan(space.masked) if not space.is_read(m.start, m.end)]
     if not found:
         return []
     for m in found:
         space.mark_read(m.start, m.end)
-    return [(f"'{_context(space, found[0].start, found[0].end)}': languages are not planned for; a model of the "
-             "task is chosen whatever languages it covers (name the model to plan on it)")]
+    quoted = _context(space, found[0].start, found[0].end)
+    if content_task:
+        return [f"'{quoted}': not read as the language of the text or speech, so no model is chosen by it (say "
+                "'Chinese reviews' or 'in Chinese' to plan a model documented to handle it)"]
+    return [f"'{quoted}': languages are not planned for; a model of the task is chosen whatever languages it covers "
+            "(name the model to plan on it)"]
 
 
 def _unnamed_machines(lexicon: Lexicon, space: Workspace) -> list[str]:

@@ -357,9 +357,8 @@ def intent_models(intent: Intent, catalog: Catalog):
     model of its task but the benchmark reference variants (planned only when named)."""
     if intent.workload.model:
         return [catalog.model(intent.workload.model)]
-    if intent.workload.models:
-        models = [catalog.model(m) for m in sorted(intent.workload.models)]
-        return _reading(_in_direction(models, intent.workload.languages), intent.workload.content_languages)
+    if intent.workload.models:  # a family named: planned as named (the parser warns about its languages)
+        return _in_direction([catalog.model(m) for m in sorted(intent.workload.models)], intent.workload.languages)
     if intent.task is None:  # the parser's warnings may say why ("'ocr': no model in the catalog does this task")
         raise MissingTaskError("the request names no task or model, so there is nothing to place"
                                + "".join(f"; {w}" for w in intent.warnings))
@@ -367,6 +366,10 @@ def intent_models(intent: Intent, catalog: Catalog):
     if not models:
         raise MissingTaskError(f"the catalog holds no model for {intent.task.value}")
     return _reading(_in_direction(models, intent.workload.languages), intent.workload.content_languages)
+
+
+#: Models a refusal for want of a language lists by name.
+HELD_SHOWN = 6
 
 
 def _reading(models: list[ModelVariant], codes: list[str] | None) -> list[ModelVariant]:
@@ -378,8 +381,8 @@ def _reading(models: list[ModelVariant], codes: list[str] | None) -> list[ModelV
         return models
     kept = [m for m in models if m.reads is not None and all(m.reads.handles(c) for c in codes)]
     if not kept:
-        held = ", ".join(f"{m.id} ({', '.join(m.reads.codes)})" if m.reads else f"{m.id} (undocumented)"
-                         for m in models)
+        shown = [f"{m.id} ({', '.join(m.reads.codes)})" if m.reads else f"{m.id} (undocumented)" for m in models]
+        held = ", ".join(shown[:HELD_SHOWN]) + (f" and {len(shown) - HELD_SHOWN} more" if len(shown) > HELD_SHOWN else "")
         error = MissingTaskError(f"no {models[0].task} model in the catalog is documented to handle "
                                  f"{' and '.join(codes)} (it holds {held})")
         error.hint = "name a model to plan it as named, or add one with 'intentctl catalog import CONFIG.json'"
