@@ -222,6 +222,9 @@ def test_devices_the_request_owns_become_owned_and_included():
     ("two RTX 4090 boxes for llama 3 8b", [("nvidia-geforce-rtx-4090", 8)]),
     ("we have two 8-GPU H100 nodes", [("nvidia-h100", 16)]),  # counted: not 8 again
     ("3 Jetson Orin Nano nodes for person detection", [("nvidia-jetson-orin-nano-8gb", 3)]),  # a board each
+    ("Serve Llama 3.1 405B on our 8x H100 node, 50 concurrent users", [("nvidia-h100", 8)]),  # devices: 8x, one node
+    ("我们有8卡H100服务器", [("nvidia-h100", 8)]),  # 8卡 counts cards
+    ("Train on 4 A100 machine learning servers", [("nvidia-a100", 4)]),  # "machine learning"
 ])
 def test_counts_of_devices_as_people_write_them(text, owned):
     assert [(d.device, d.count) for d in read(text).hardware.owned] == owned

@@ -229,9 +229,12 @@ def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) 
     return count, span
 
 
-#: Machines named right after the device, their devices uncounted: "2 H100 nodes", "3台A100服务器".
-MACHINES_AFTER_DEVICE = re.compile(r"s?(?:\s+(?:gpu|accelerator)s?)?\s*(?:nodes?|servers?|machines?|boxes|hosts|"
-                                   r"服务器|机器|节点|主机)(?![a-z])")
+#: Machines named right after the device, their devices uncounted: "2 H100 nodes", "3台A100服务器"
+#: (plural in English: "an 8x H100 node" counts devices; Chinese with 台 before the device).
+MACHINES_AFTER_DEVICE = re.compile(r"s?(?:\s+(?:gpu|accelerator)s?)?\s*(?P<en>nodes|servers|machines|boxes|hosts)(?![a-z])"
+                                   r"|\s*(?P<cn>服务器|机器|节点|主机)")
+#: A count written as devices, not machines: "8x H100", "8 × H100", "8卡", "8张".
+COUNT_OF_DEVICES = re.compile(r"[x×*]\s*$|[卡张块片]\s*$")
 
 
 def _machines_of_unstated_size(space: Workspace, catalog: Catalog, m: Match, count: int, span: tuple[int, int],
@@ -242,7 +245,10 @@ def _machines_of_unstated_size(space: Workspace, catalog: Catalog, m: Match, cou
     and the intent says so. It was 2 H100 for two nodes."""
     end = _memory_in_name(catalog, space.masked, m)
     machines = MACHINES_AFTER_DEVICE.match(space.masked, end)
-    if machines is None or NODES_OF_DEVICES.search(space.masked[span[0]:m.start]):  # "two 8-GPU H100 nodes": counted
+    counted = space.masked[span[0]:m.start]
+    if (machines is None or NODES_OF_DEVICES.search(counted)  # "two 8-GPU H100 nodes": counted
+            or COUNT_OF_DEVICES.search(counted.strip() + " ")  # "8x H100 node", "8卡H100服务器": devices
+            or (machines.group("cn") and "台" not in counted)):
         return count, span
     devices = [catalog.devices[m.key]] if m.key in catalog.devices else \
         [d for d in catalog.devices.values() if d.family == m.key]
