@@ -206,6 +206,21 @@ def _runtimes_met(warnings: list[str], runtime: str | None) -> tuple[list[str], 
     return kept, met
 
 
+def _datacenter_note(intent: Intent) -> list[str]:
+    """What a plan says when the request's own words made it a datacenter deployment ("in our
+    server room", "本地机房"): consumer parts are left out unless named (their licence)."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    lexicon = load_lexicon()
+    said = [m.phrase for m in lexicon.phrases("production_words").scan(normalise(intent.text, lexicon))
+            if m.key == "datacenter"]
+    if not said:
+        return []
+    return [f"'{said[0]}': a datacenter deployment, so consumer parts whose driver licence allows none (GeForce) are "
+            "left out unless the request names one"]
+
+
 def _phrase_keys(intent: Intent, section: str) -> set[str]:
     """The keys of a lexicon section the agent reads (not the parser) whose phrases the request holds."""
     from intent.parser.lexicon import load_lexicon
@@ -311,6 +326,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
 
         effects.device_rules.append(datacenter_rule(lambda device: names_device(intent, inventory, device)))
     intent, floor_notes = device_memory_floor(intent, catalog)
+    floor_notes = _datacenter_note(intent) + floor_notes
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]}), catalog,
                               settings, inventory, effects)

@@ -72,5 +72,20 @@ def test_a_datacenter_named_as_where_it_runs_chooses_no_geforce(request_text):
     from intent.api import parse
 
     assert is_production(parse(request_text, offline=True))
-    assert plan(request_text, offline=True, record=False).choice.device_id != "nvidia-geforce-rtx-4090"
-    assert not is_production(parse("llama 3 8b chatbot, no datacenter GPUs", offline=True))
+    result = plan(request_text, offline=True, record=False)
+    assert result.choice.device_id != "nvidia-geforce-rtx-4090"
+    assert any("a datacenter deployment, so consumer parts" in a for a in result.assumptions)
+
+
+@pytest.mark.parametrize("request_text", [
+    "llama 3 8b chatbot, no datacenter GPUs",
+    "Llama 3 8B chatbot on-prem, cheapest, not in a data center",
+    "we don't have a data center, llama 3 8b on-prem",
+    "Colocation of a chatbot and an embedding model on one GPU, Llama 3 8B, on-prem",
+    "the data center GPUs are too expensive, llama 3 8b on-prem",
+])
+def test_a_datacenter_ruled_out_or_named_as_a_kind_of_device_is_no_place(request_text):
+    from intent.agent import is_production
+    from intent.api import parse
+
+    assert not is_production(parse(request_text, offline=True))
