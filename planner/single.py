@@ -31,7 +31,7 @@ from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
 from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, requested_rate
-from planner.search.layout import in_layout
+from planner.search.layout import asked_layout, in_layout
 from planner.search.prune import (
     deployment_grid,
     explanation_mask,
@@ -164,8 +164,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if intent.hardware.max_devices is not None:
         feasible_cells = _within_device_cap(grid, feasible_cells, replicas, intent.hardware.max_devices, catalog)
     feasible_cells = in_layout(grid, feasible_cells, intent.workload)
+    # A layout the request asks for holds for every pool: a mix of layouts is not what it asked.
     mix = best_mix(candidates.cells(mix_cells(grid, intent.constraints, concurrency)), intent, inventory, settings) \
-        if wants_mix(intent, inventory, objective) else None
+        if wants_mix(intent, inventory, objective) and asked_layout(intent.workload) == (None, None) else None
     if not feasible_cells.any():
         if mix is not None:
             return _mixed(mix, intent, catalog, objective, settings, [], None)

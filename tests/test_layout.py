@@ -29,6 +29,11 @@ def test_a_percentile_or_an_odd_degree_is_no_layout():
     odd = parse("Llama 3.1 8B with tp=3", offline=True)
     assert odd.workload.tensor_parallel is None
     assert any("tensor-parallel degree of 3 is not planned for" in w for w in odd.warnings)
+    big = parse("Llama 3.1 405B with TP=128", offline=True)  # three digits: warned, not dropped
+    assert any("tensor-parallel degree of 128 is not planned for" in w for w in big.warnings)
+    for text in ("Qwen2.5 72B 对话服务，TP99延迟小于200ms", "Llama 3.1 8B chatbot, TP90 under 1 s"):
+        read = parse(text, offline=True)  # percentiles by their industry names
+        assert read.workload.tensor_parallel is None and read.warnings == [], text
 
 
 def test_the_plan_runs_the_layout_asked_for():
@@ -52,3 +57,10 @@ def test_a_layout_no_candidate_has_is_refused_naming_those_that_do():
 def test_a_training_job_says_the_layout_is_not_its_own():
     job = plan("Full fine-tune of Llama 3.1 8B with TP=2 on H100, 10k examples", offline=True)
     assert any("the layout asked for (TP2) is not planned for this fine-tuning job" in w for w in job.warnings)
+
+
+def test_a_layout_holds_over_a_mix_of_owned_devices():
+    # With 4 A100 and 4 L4 the plan mixed L4 TP4 and A100 TP1 while saying "TP=2" in its assumptions.
+    result = plan("I have 4 A100s and 4 L4s; serve Llama 3.1 8B at 25 req/s with TP=2", offline=True, record=False)
+    assert result.choice.tensor_parallel == 2
+    assert all(p.choice.tensor_parallel == 2 for p in result.pools)

@@ -448,7 +448,7 @@ def _qualifies(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
 #: "--tensor-parallel-size 8", "8-way tensor parallelism", "pipeline parallel 2", "2 pipeline
 #: stages", "张量并行4", "流水线并行度为2". A degree is a power of two up to 64 (so "TP99", a
 #: percentile, is none).
-_DEGREE = r"(?P<{}>\d{{1,2}})(?![\d.%])"
+_DEGREE = r"(?P<{}>\d{{1,3}})(?![\d.%])"
 _SEP = r"\s*(?:=|:|：|of|为|是)?\s*"
 PARALLEL_LAYOUT = {
     kind: re.compile("|".join([
@@ -463,6 +463,8 @@ PARALLEL_LAYOUT = {
     )
 }
 LAYOUT_DEGREES = (1, 2, 4, 8, 16, 32, 64)
+#: "TP50", "TP90", "TP99", "TP999": latency percentiles by their industry names, not layouts.
+LATENCY_PERCENTILES = (50, 90, 95, 99, 999)
 
 
 def read_parallel_layout(space: Workspace) -> tuple[dict[str, int], list[str], list[str]]:
@@ -475,15 +477,18 @@ def read_parallel_layout(space: Workspace) -> tuple[dict[str, int], list[str], l
             continue
         degree = int(next(g for g in m.groups() if g))
         written = space.text[m.start():m.end()].strip()
+        if m.group("a") and degree in LATENCY_PERCENTILES:  # "TP99延迟", "TP90": a percentile's name
+            continue
         space.mask(m.start(), m.end())
         if degree not in LAYOUT_DEGREES:
             warnings.append(f"'{written}': a {kind}-parallel degree of {degree} is not planned for (a model splits "
-                            f"over a power of two of devices: {', '.join(map(str, LAYOUT_DEGREES[1:5]))}); the "
+                            f"over a power of two of devices, {LAYOUT_DEGREES[1]} to {LAYOUT_DEGREES[-1]}); the "
                             "planner chooses the layout")
             continue
         layout[f"{kind}_parallel"] = degree
+        stages = f"{degree} pipeline stage{'s' if degree > 1 else ''}"
         notes.append(f"'{written}': each model instance splits its layers over {degree} devices (tensor parallel)"
-                     if kind == "tensor" else f"'{written}': each model instance runs in {degree} pipeline stages")
+                     if kind == "tensor" else f"'{written}': each model instance runs in {stages}")
     return layout, notes, warnings
 
 

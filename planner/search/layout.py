@@ -58,7 +58,8 @@ def in_layout(grid: Grid, feasible: np.ndarray, workload: Workload) -> np.ndarra
     if within.any() or not feasible.any():
         return within
     why = ("no candidate splits a model that way (only autoregressive models are split; tensor parallel within one "
-           "scale-up group of the device, pipeline stages across whole groups)" if not laid.any()
+           "scale-up group of the device, pipeline stages across whole groups, never over more devices than an "
+           "inventory holds)" if not laid.any()
            else "none that does meets every bound")
     met = sorted({(int(t), int(p)) for t, p in zip(cell_tensor[feasible], cell_pipeline[feasible])})
     reason = (f"the layout asked for, {describe(tensor, pipeline)}: {why}; the layouts that meet every bound are "
