@@ -389,3 +389,19 @@ def test_a_frame_rate_right_after_its_cameras_is_each_cameras():
     intent = read("face detection on 8 cameras at 15 fps")
     assert intent.workload.sources == 8 and intent.bound(Metric.THROUGHPUT, ">=") == 15
     assert not any("number of sources is not a load" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text", [
+    "Detect vehicles in drone footage at 30 fps",  # where, not what
+    "Detect people near the fire exits, 15 fps",
+    "Person detection at 10 fps, blur faces before storage",
+    "Our YOLOv8 fine-tuned on license plates, 30 fps",  # already trained on them
+])
+def test_words_that_are_not_what_a_detector_finds_are_not_warned_about(text):
+    assert not any("COCO" in w for w in read(text).warnings), text
+
+
+def test_a_frame_rate_said_to_be_the_total_is_not_multiplied():
+    for text in ("YOLOv8 on 8 cameras at 120 fps total", "YOLOv8 on 16 streams at 400 fps"):  # 400 > 60 a camera
+        intent = read(text)
+        assert intent.workload.sources is None and intent.bound(Metric.THROUGHPUT, ">=") in (120, 400), text

@@ -492,11 +492,28 @@ def read_parallel_layout(space: Workspace) -> tuple[dict[str, int], list[str], l
     return layout, notes, warnings
 
 
+#: What a detector is asked to find sits after a verb of finding, or before "detection": "detect
+#: license plates", "face detection", "检测人脸"; "fine-tuned on faces" says it already can.
+FIND_BEFORE = re.compile(r"(?:detect|detecting|detection of|detector for|find|finding|spot|spotting|count|counting|track|"
+                         r"tracking|recogni[sz]e|recogni[sz]ing|identify|identifying|locate|locating|检测|识别|发现|找出)"
+                         r"(?:\s+(?!(?:in|on|at|near|from|with|by|for|under|inside|around|over|behind|across|through)"
+                         r"(?![a-z]))[a-z]+,?){0,3}\s*$")  # a place after a preposition is where, not what
+FIND_AFTER = re.compile(r"\s*(?:detection|detector|detectors|检测|识别)")
+ALREADY_TRAINED = re.compile(r"(?:fine-tuned|finetuned|trained|tuned)\s+(?:on|for|to\s+detect)(?:\s+[a-z]+){0,2}\s*$")
+
+
+def _asked_to_find(text: str, m: Match) -> bool:
+    before = text[max(0, m.start - 40):m.start]
+    return (bool(FIND_BEFORE.search(before) or FIND_AFTER.match(text, m.end))
+            and not ALREADY_TRAINED.search(before))
+
+
 def detection_target_warnings(lexicon: Lexicon, space: Workspace) -> list[str]:
     """A detector asked to find what COCO's 80 classes do not hold ("face detection", "检测车牌",
     "scratches on parts"): the catalog's detectors are COCO's, so the plan's model finds none
     until it is fine-tuned on them; said once, naming what was asked."""
-    found = [m for m in lexicon.phrases("detection_targets").scan(space.masked) if m.key == "not_coco"]
+    found = [m for m in lexicon.phrases("detection_targets").scan(space.masked)
+             if m.key == "not_coco" and _asked_to_find(space.masked, m)]
     if not found:
         return []
     asked = ", ".join(dict.fromkeys(f"'{m.phrase}'" for m in found))
@@ -538,6 +555,21 @@ SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:个|路)
 #: camera's frame rate is its own: 8 cameras at 15 fps in all would be under 2 fps a camera).
 SOURCES_AT = re.compile(SOURCES.pattern + r"\s*(?:at|@|running at|with)\s*$")
 FRAME_RATE = re.compile(r"fps|frames?|帧")
+#: A rate said to be the sources' together: "8 cameras at 120 fps total", "in all", "总共".
+TOTAL_AFTER = re.compile(r"\s*(?:total|in total|combined|overall|altogether|in all|all together|总共|合计|总计)(?![a-z])")
+
+
+def _a_cameras_frame_rate(space: Workspace, span: tuple[int, int]) -> bool:
+    """A frame rate written right after its sources ("8 cameras at 15 fps") is each camera's,
+    unless said to be their total ("at 120 fps total") or more than a camera runs at
+    (serving.yaml camera_stream max_fps: "16 streams at 400 fps" is the whole load)."""
+    from planner.perf.serving import load_serving
+
+    written = space.text[span[0]:span[1]]
+    number = re.search(r"\d+(?:\.\d+)?", written)
+    return bool(FRAME_RATE.search(written) and SOURCES_AT.search(space.text[max(0, span[0] - 60):span[0]])
+                and not TOTAL_AFTER.match(space.text, span[1])
+                and number and float(number.group()) <= load_serving().camera_stream["max_fps"])
 
 
 def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[int | None, list[str]]:
@@ -548,7 +580,7 @@ def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[i
     count is the workload's ``sources``. None without both."""
     each = [span for span in rate_spans if EACH_AFTER.match(space.text, span[1])
             or EACH_BEFORE.search(space.text[max(0, span[0] - 12):span[0]])
-            or (FRAME_RATE.search(space.text[span[0]:span[1]]) and SOURCES_AT.search(space.text[max(0, span[0] - 60):span[0]]))]
+            or _a_cameras_frame_rate(space, span)]
     if not each:
         return None, []
     for m in SOURCES.finditer(space.masked):
