@@ -172,13 +172,14 @@ def _live_audio(intent: Intent) -> tuple[Intent, list[str]]:
     return intent.model_copy(update={"constraints": [*intent.constraints, bound], "workload": workload}), [note]
 
 
-def fleet_defaults(intent: Intent, catalog) -> tuple[Intent, list[str]]:
+def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None) -> tuple[Intent, list[str]]:
     """A fleet workload with the defaults a single request gets that a fleet can take: its
     service level (as bounds) and its quality floor (its models narrowed to those the floor
-    keeps); the placement default is the inventory's. Returns the intent and what was assumed
-    (a fleet planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
+    keeps, unless ``quality_waived``: the request's words that accuracy matters little); the
+    placement default is the inventory's. Returns the intent and what was assumed (a fleet
+    planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
     intent, load_notes = whole_load(intent)
-    defaults = request_defaults(intent)
+    defaults = request_defaults(intent, quality_waived)
     if defaults.floor is not None:
         models = [catalog.model(m) for m in intent.workload.models] or catalog.models_for(intent.task.value)
         kept = [m.id for m in models if defaults.keeps(m)]

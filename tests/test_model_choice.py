@@ -101,3 +101,20 @@ def test_words_that_accuracy_matters_little_leave_the_default_floor_out():
         assert waived.metrics.accuracy < 0.70  # below the floor's 70% top-1: the floor is gone
         assert any("no default quality floor" in a for a in waived.assumptions), text
         assert not any(a.startswith("default quality floor") for a in waived.assumptions)
+
+
+def test_a_refusal_of_any_accuracy_drop_keeps_the_floor_and_a_fleet_waives_it_too(tmp_path):
+    # "any accuracy" was a waiver phrase: "we can't accept any accuracy drop" planned ShuffleNet.
+    strict = plan("classify images as cheaply as possible; we can't accept any accuracy drop from int8", offline=True,
+                  record=False)
+    assert strict.metrics.accuracy >= 0.70
+    from hardware import load_catalog
+    from intent.fleet import fleet_workloads, load_fleet
+
+    path = tmp_path / "fleet.yaml"
+    path.write_text("schema_version: 1\ninventory:\n  - {id: nvidia-t4, count: 2, placement: on-prem}\nworkloads:\n"
+                    "  - {name: cheap, request: 'classify images at 100 req/s, accuracy does not need to be great'}\n",
+                    encoding="utf-8")
+    catalog = load_catalog()
+    (workload,) = fleet_workloads(load_fleet(str(path), catalog), catalog)
+    assert any("no default quality floor" in note for note in workload.notes)
