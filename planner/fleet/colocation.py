@@ -1,8 +1,9 @@
 """Training beside inference: training jobs run in the compute that inference replicas leave idle.
 
 An inference replica planned at utilisation rho (its planned load, at most the service's
-whole rate, over its batch rate or a served LLM's continuous-batching rate) leaves 1 - rho of
-each of its slots idle. A training job may run on slots that inference
+whole rate, over its batch rate) leaves 1 - rho of each of its slots idle; a served LLM, which
+decodes a step whenever any sequence is active, only the time none is (exp(-load x the time a
+request holds a slot); planner.fleet.options._idle_share). A training job may run on slots that inference
 replicas hold, as a preemptible tenant of lower priority: whenever a replica has a batch to
 run it preempts the job (strict priority), so the replica runs as planned and its p99 is
 unchanged, and the job gets the idle share. Reset-based preemption of best-effort GPU

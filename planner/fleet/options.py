@@ -155,12 +155,9 @@ class Option:
         """A unit's p99 latency at ``unit_rate_rps``, with its service ``slowdown`` times as long
         (a slot shared FIFO): batch fill, M/D/c wait and service, or a served LLM's wait for a
         free sequence slot over the unit's slots and its service (planner.perf.queueing)."""
-        service = self.latency_ms * slowdown
-        if self.held is None:
-            return queueing.p99_latency_ms(service, self.batch_size, unit_rate_rps, self.unit, hop_ms)
-        wait = queueing.slot_wait_ms(np.array(self.occupancy_ms * slowdown), unit_rate_rps,
-                                     np.array(float(self.unit * self.held)))
-        return float(service + wait + hop_ms)
+        held, occupancy = (np.nan, np.nan) if self.held is None else (self.held, self.occupancy_ms * slowdown)
+        return float(unit_p99_ms(self.latency_ms * slowdown, self.batch_size, unit_rate_rps, self.unit, held,
+                                 occupancy, hop_ms)[0])
 
     @property
     def unit_slots(self) -> int:
@@ -402,8 +399,8 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
                 slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=math.ceil(rate[j] / unit_rate - 1e-9),
                 max_replicas=replica_cap // unit, latency_ms=latency[j], job_hours=None, power_w=power[j],
                 cost_usd_per_hour=cost[j], unit=unit, p99_ms=p99,
-                # a unit carries at most its rate and at most the service's whole rate
-                idle_share=float(1 - min(unit_rate, rate[j]) / unit / peak[j]) if host[j] else None,
+                idle_share=_idle_share(min(unit_rate, rate[j]) / unit, peak[j], held[j], occupancy[j])
+                if host[j] else None,
                 held=None if held[j] != held[j] else int(held[j]),
                 occupancy_ms=None if held[j] != held[j] else float(occupancy[j])))
     return out
@@ -422,6 +419,39 @@ def _latency_slos(workloads: list[FleetWorkload]) -> np.ndarray:
     return np.array([x.tightest_latency_ms for x in workloads])
 
 
+def _idle_share(load_rps: float, peak_rps: float, held: float, occupancy_ms: float) -> float:
+    """The share of its slots' time a replica carrying ``load_rps`` (at most its planned rate and
+    the service's whole rate) leaves idle: 1 - load over its batch rate; a served LLM decodes a
+    step whenever any sequence is active, and a memory-bound step takes about as long for one
+    as for many, so it idles only while none is, exp(-load x occupancy) of the time (the
+    sequences in flight are Poisson, M/G/inf)."""
+    if held != held:  # NaN: a batched replica
+        return float(1 - load_rps / peak_rps)
+    return float(math.exp(-load_rps * occupancy_ms / 1000))
+
+
+def unit_p99_ms(service_ms, batch, rate_rps, replicas, held, occupancy_ms, hop_ms: float) -> np.ndarray:
+    """The p99 latency of units of ``replicas`` replicas behind one queue at ``rate_rps`` each
+    (arrays over cells, or scalars): a batched cell's batch fill, M/D/c wait and service
+    (queueing.grid_p99_ms); a served LLM's (``held`` sequence slots a replica, each held
+    ``occupancy_ms``; NaN: batched) wait for a free slot over the unit's slots and its service
+    (queueing.slot_wait_ms, as a single request's). Inf where the unit cannot keep up."""
+    service, batch, rate, replicas, held, occupancy = (np.atleast_1d(np.asarray(x, dtype=float)) for x in
+                                                       (service_ms, batch, rate_rps, replicas, held, occupancy_ms))
+    n = max(len(a) for a in (service, batch, rate, replicas, held, occupancy))
+    service, batch, rate, replicas, held, occupancy = (np.broadcast_to(a, (n,)) for a in
+                                                       (service, batch, rate, replicas, held, occupancy))
+    out = np.empty(n)
+    slots = ~np.isnan(held)
+    a, b = np.flatnonzero(~slots), np.flatnonzero(slots)  # batched cells, served LLM cells
+    with np.errstate(divide="ignore", invalid="ignore"):  # a replica that can carry no load has no option
+        if len(a):
+            out[a] = queueing.grid_p99_ms(service[a], batch[a], rate[a], replicas[a], hop_ms)
+        if len(b):
+            out[b] = service[b] + queueing.slot_wait_ms(occupancy[b], rate[b], replicas[b] * held[b]) + hop_ms
+    return out
+
+
 @dataclass
 class _Load:
     """Per cell (flat arrays): the replicas that serve the whole rate within the SLO pooled
@@ -435,8 +465,8 @@ class _Load:
     single_rate: np.ndarray
     #: per cell, a served LLM's sequence slots a replica holds and the time a request holds one,
     #: ms (NaN: a batched cell, whose p99 is batch fill and M/D/c queueing)
-    held: np.ndarray | None = None
-    occupancy_ms: np.ndarray | None = None
+    held: np.ndarray
+    occupancy_ms: np.ndarray
     unit_p99: np.ndarray | None = None
     single_p99: np.ndarray | None = None
 
@@ -451,16 +481,10 @@ class _Load:
         service, batch = grid.latency_ms[g[cells], k[cells]], np.asarray(grid.batch_sizes, dtype=float)[k[cells]]
         self.unit_p99, self.single_p99 = np.full(len(self.unit), np.nan), np.full(len(self.unit), np.nan)
         held, occupancy = self.held[cells], self.occupancy_ms[cells]
-        slots = ~np.isnan(held)
-        a, b = np.flatnonzero(~slots), np.flatnonzero(slots)  # batched cells, served LLM cells
-        with np.errstate(divide="ignore", invalid="ignore"):  # a replica that can carry no load has no option
-            for out, rate, replicas in ((self.unit_p99, self.unit_rate[cells], self.unit[cells].astype(float)),
-                                        (self.single_p99, self.single_rate[cells], np.ones(len(cells)))):
-                if len(a):
-                    out[cells[a]] = queueing.grid_p99_ms(service[a], batch[a], rate[a], replicas[a], hop_ms)
-                if len(b):
-                    out[cells[b]] = service[b] + queueing.slot_wait_ms(occupancy[b], rate[b],
-                                                                        replicas[b] * held[b]) + hop_ms
+        self.unit_p99[cells] = unit_p99_ms(service, batch, self.unit_rate[cells], self.unit[cells], held, occupancy,
+                                           hop_ms)
+        self.single_p99[cells] = unit_p99_ms(service, batch, self.single_rate[cells], np.ones(len(cells)), held,
+                                             occupancy, hop_ms)
 
     def units(self, n: int, pooled: bool, alone: bool) -> list[tuple[int, float, float]]:
         """Cell ``n``'s options, (replicas per unit, requests/s of a unit, p99 at that rate):
@@ -543,6 +567,7 @@ def _slot_headroom(cells: np.ndarray, per_replica: np.ndarray, replicas: np.ndar
         replicas[live] = np.minimum(replicas[live], wanted)
 
 
+#: Per slot count, the waits of SLOT_UTILISATIONS: bounded (SERVER_TIERS x the engine's batch sizes).
 _SLOT_WAITS: dict[float, np.ndarray] = {}
 
 
