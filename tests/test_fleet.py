@@ -666,3 +666,21 @@ def test_a_fleet_serves_text_generation_as_a_single_request_does(tmp_path, catal
     shaped, default = (options_for(w, workloads[w], pools, catalog, load_factors(), {})[0] for w in (1, 2))
     figures = [{(o.batch_size, o.slots_per_replica, round(o.latency_ms)) for o in options} for options in (shaped, default)]
     assert figures[0] != figures[1]
+
+
+def test_a_workload_no_catalog_model_can_serve_is_left_unplaced_not_the_fleet(tmp_path, catalog):
+    # One workload whose language no catalog model handles stopped the whole fleet plan.
+    path = write(tmp_path, """\
+        schema_version: 1
+        inventory:
+          - {id: nvidia-l4, count: 4, placement: on-prem}
+        workloads:
+          - {name: chat, request: "serve llama 3 8b at 2 req/s within 15 s"}
+          - {name: zh-sentiment, request: "sentiment of Chinese product reviews at 100 req/s within 50 ms"}
+    """)
+    fleet = load_fleet(path, catalog)
+    result = place(fleet_workloads(fleet, catalog), fleet.as_inventory(), catalog, "throughput", SolverSettings())
+    placed = {a.workload for a in result.assignments}
+    assert placed == {"chat"}
+    (left,) = [u for u in result.unplaced if u.workload == "zh-sentiment"]
+    assert "documented to handle zh" in left.reason

@@ -23,6 +23,7 @@ import numpy as np
 
 from hardware import Catalog, Device, InventoryItem
 from intent.schema import Intent, Metric, WorkloadKind
+from planner.errors import MissingTaskError
 from planner.figures import fmt
 from planner.fleet import colocation
 from planner.jobs import (
@@ -232,14 +233,14 @@ def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], ca
     found: dict[int, list[Option]] = {w: [] for w in range(len(workloads))}
     hosted: list[Option] = []
     jobs = {w: setup(x.intent, factors, x.method) for w, x in enumerate(workloads) if x.training}
-    keys = {w: _grid_key(x, catalog) for w, x in enumerate(workloads) if not x.training}
+    keys, unservable = _grid_keys(workloads, catalog)
     for p, item in enumerate(pools):
         device = catalog.device(item.id)
         slot_memory = device.memory_gb.value * item.share if colocate and device.memory_gb is not None else None
         blocks: dict[tuple, list[int]] = {}
         training = []
         for w, workload in enumerate(workloads):
-            if refused(device, item, workload, catalog):
+            if w in unservable or refused(device, item, workload, catalog):
                 continue
             if workload.training:
                 training.append(w)
@@ -264,9 +265,25 @@ def build_options(workloads: list[FleetWorkload], pools: list[InventoryItem], ca
     for w in jobs:  # pool order, each pool's options on slots of their own first
         found[w].sort(key=lambda o: (o.pool, o.hosted_share is not None))
     options = [o for w in range(len(workloads)) for o in found[w]]
-    why_not = {w: _why_not(w, workloads, pools, catalog, factors, corrections, grids)
+    why_not = {w: dict.fromkeys((item.name for item in pools), unservable[w]) if w in unservable
+               else _why_not(w, workloads, pools, catalog, factors, corrections, grids)
                for w in range(len(workloads)) if not found[w]}
     return OptionSet(options, why_not, grids)
+
+
+def _grid_keys(workloads: list[FleetWorkload], catalog: Catalog) -> tuple[dict[int, tuple], dict[int, str]]:
+    """Each service's ``_grid_key``, and why a service has no model to run (no catalog model of
+    its task handles its language or direction): that service is left unplaced with the reason,
+    the rest of the fleet is planned (one such workload stopped the whole plan)."""
+    keys, unservable = {}, {}
+    for w, x in enumerate(workloads):
+        if x.training:
+            continue
+        try:
+            keys[w] = _grid_key(x, catalog)
+        except MissingTaskError as exc:
+            unservable[w] = str(exc)
+    return keys, unservable
 
 
 def _why_not(w: int, workloads: list[FleetWorkload], pools: list[InventoryItem], catalog: Catalog,
