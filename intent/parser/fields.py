@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
@@ -437,17 +438,23 @@ def _qualifies(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
         return True
     if m.phrase in lexicon["language_verbs"]:
         return False
+    return bool(_content_after(lexicon).match(text, m.end))
+
+
+@lru_cache(maxsize=4)
+def _content_after(lexicon: Lexicon) -> re.Pattern:
+    """What follows a language word that names the content's language: "-only", more languages,
+    a word or two, then a content noun of the lexicon."""
     nouns = "|".join(re.escape(n) for n in sorted(lexicon["language_content_nouns"], key=len, reverse=True))
     names = "|".join(re.escape(p) for group in lexicon["languages"].values() for p in group if p.isascii())
-    after = re.compile(rf"(?:[- ]only|-speaking)?(?:\s*(?:,|and|or|/)\s*(?:{names}))*"
-                       rf"(?:\s+[a-z][a-z-]*){{0,2}}?\s+(?:{nouns})(?![a-z])")
-    return bool(after.match(text, m.end))
+    return re.compile(rf"(?:[- ]only|-speaking)?(?:\s*(?:,|and|or|/)\s*(?:{names}))*"
+                      rf"(?:\s+[a-z][a-z-]*){{0,2}}?\s+(?:{nouns})(?![a-z])")
 
 
 #: A parallel layout the request asks for: "TP=2", "TP8xPP2", "tensor parallel size 4",
 #: "--tensor-parallel-size 8", "8-way tensor parallelism", "pipeline parallel 2", "2 pipeline
-#: stages", "张量并行4", "流水线并行度为2". A degree is a power of two up to 64 (so "TP99", a
-#: percentile, is none).
+#: stages", "张量并行4", "流水线并行度为2". A degree is a power of two up to 64; "TP99" and its kin
+#: are percentiles (LATENCY_PERCENTILES).
 _DEGREE = r"(?P<{}>\d{{1,3}})(?![\d.%])"
 _SEP = r"\s*(?:=|:|：|of|为|是)?\s*"
 PARALLEL_LAYOUT = {
