@@ -38,7 +38,6 @@ from planner.jobs import (
 from planner.perf import queueing
 from planner.perf.factors import PerfFactors, training_runtime_for
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid
-from planner.perf.serving import ServingGrid, load_serving, serving_batches
 from planner.search.candidates import (
     PlacementRule,
     allowed_placements,
@@ -46,7 +45,7 @@ from planner.search.candidates import (
     hardware_allows,
     intent_models,
     precision_choices,
-    stated_batch_cap,
+    serving_grid,
     with_request_shape,
 )
 from planner.search.prune import deployment_grid, satisfying_mask
@@ -332,9 +331,8 @@ def _grid(p: int, workload: FleetWorkload, item: InventoryItem, device: Device, 
             # As a single request's candidates (planner.search.candidates): the request's shape, and a
             # text-generation model served with continuous batching at the serving engine's sizes.
             intent = workload.intent
-            batches = stated_batch_cap(serving_batches(intent_models(intent, catalog), intent.workload.concurrency,
-                                                       factors.batch_sizes, load_serving()), intent)
-            grid = ServingGrid(with_request_shape(configs, intent), batches, factors, corrections, disaggregate=False)
+            grid = serving_grid(with_request_shape(configs, intent), intent, intent_models(intent, catalog), factors,
+                                corrections, disaggregate=False)
             grid.add_latency(workload.added_latency)
             grid.serve(None, 0.0)  # served replicas; the fleet adds each option's queueing and hop itself
             grids[key] = grid

@@ -148,10 +148,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     table = within_power_bound(with_power_modes(with_request_shape(table, intent)), intent, excluded)
     if not len(table):
         return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
-    batches = stated_batch_cap(serving_batches(models, intent.workload.concurrency, factors.batch_sizes, serving),
-                               intent)
-    grid = ServingGrid(table, batches, factors, stored_corrections(catalog, factors), serving,
-                       disaggregate=time_bound(intent))
+    grid = serving_grid(table, intent, models, factors, stored_corrections(catalog, factors), time_bound(intent))
     grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
     grid.add_latency(added_latency)
     grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"),
@@ -176,6 +173,16 @@ def time_bound(intent: Intent) -> bool:
         metrics.add(intent.objective.metric.value)
     metrics |= {t.metric.value for t in intent.tie_breakers}
     return bool(metrics & set(TIME_METRICS))
+
+
+def serving_grid(table: ConfigTable, intent: Intent, models: list[ModelVariant], factors: PerfFactors,
+                 corrections: dict, disaggregate: bool) -> ServingGrid:
+    """The predictions of ``table`` for a request (a single one, or a fleet's workload): at the
+    serving engine's batch sizes for text generation (with the request's concurrency), capped
+    by a batch size it states; ``serve()`` comes next, after any added latency."""
+    batches = stated_batch_cap(serving_batches(models, intent.workload.concurrency, factors.batch_sizes,
+                                               load_serving()), intent)
+    return ServingGrid(table, batches, factors, corrections, load_serving(), disaggregate=disaggregate)
 
 
 def with_request_shape(table: ConfigTable, intent: Intent) -> ConfigTable:
