@@ -405,3 +405,13 @@ def test_a_frame_rate_said_to_be_the_total_is_not_multiplied():
     for text in ("YOLOv8 on 8 cameras at 120 fps total", "YOLOv8 on 16 streams at 400 fps"):  # 400 > 60 a camera
         intent = read(text)
         assert intent.workload.sources is None and intent.bound(Metric.THROUGHPUT, ">=") in (120, 400), text
+
+
+def test_a_family_named_with_a_memory_size_is_the_variants_of_that_size():
+    # "H100 80GB" was the whole family, so the 94 GB NVL could be planned.
+    assert read("Llama 3.1 70B on H100 80GB, 32 concurrent users, fp8").hardware.include == [
+        "nvidia-h100-pcie-80gb", "nvidia-h100-sxm-80gb"]
+    assert read("no H100 94GB please, llama 3 70b").hardware.exclude == ["nvidia-h100-nvl-94gb"]
+    assert read("serve llama 3 8b on H100s").hardware.include == ["nvidia-h100"]  # no size: the family
+    planned = plan("Llama 3.1 70B on H100 80GB, 32 concurrent users, fp8", offline=True, record=False)
+    assert planned.choice.device_id in ("nvidia-h100-pcie-80gb", "nvidia-h100-sxm-80gb")

@@ -88,6 +88,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     reading = HardwareReading()
     devices = [m for m in device_phrases(catalog).scan(space.masked)
                if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)]
+    sized = {m.start: _variants_of_size(catalog, space.masked, m) for m in devices}
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
         if count is not None:
@@ -105,7 +106,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
     _device_cap(space, reading)
     reading.unknown = _unknown_devices(lexicon, space, catalog)
-    mentions = [(m.start, m.end, m.key) for m in devices] + _device_groups(lexicon, space, catalog, reading)
+    mentions = [(m.start, m.end, key) for m in devices for key in sized[m.start]] \
+        + _device_groups(lexicon, space, catalog, reading)
     for m in lexicon.words("not_hardware").scan(space.masked):
         space.mask(m.start, m.end)
     for m in lexicon.hardware_words.scan(space.masked):
@@ -188,6 +190,18 @@ def _memory_in_name(catalog: Catalog, text: str, m: Match) -> int:
     devices = [catalog.devices[m.key]] if m.key in catalog.devices else \
         [d for d in catalog.devices.values() if d.family == m.key]
     return size.end() if any(d.memory_gb and d.memory_gb.value == float(size.group(1)) for d in devices) else m.end
+
+
+def _variants_of_size(catalog: Catalog, text: str, m: Match) -> list[str]:
+    """A family named with a memory size only some of its variants have ("H100 80GB": the SXM and
+    PCIe parts, not the 94 GB NVL): those variants; else the name's own id. (A count of it owned
+    stays the family's: an inventory holds one id.)"""
+    size = MEMORY_IN_NAME.match(text, m.end)
+    members = [d for d in catalog.devices.values() if d.family == m.key]
+    if size is None or not members:
+        return [m.key]
+    fitting = sorted(d.id for d in members if d.memory_gb and d.memory_gb.value == float(size.group(1)))
+    return fitting if fitting and len(fitting) < len(members) else [m.key]
 
 
 def _names_another_variant(text: str, m: Match) -> bool:
