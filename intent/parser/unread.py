@@ -32,7 +32,8 @@ COUNTED = re.compile(r"\s*(?:个|位|名|家)?\s*([a-z-]+|用户|人|路摄像�
 COUNTS_THAT_ARE_NO_LOAD = (
     ("people_nouns", "a number of users is not a load; give requests per second or concurrent users to plan for it"),
     ("source_nouns", ("a number of sources is not a load; the rates stated are planned as the whole load, so give "
-                      "the total rate, or say the rate is each one's ('16 cameras at 25 fps each' plans 400 fps)")),
+                      "the total rate, say the rate is each one's ('16 cameras at 25 fps each' plans 400 fps), or "
+                      "say they are served at once ('16 concurrent streams')")),
     ("replica_nouns", ("a count of replicas is not planned for: the plan sizes replicas to the load and the bounds "
                        "(give the rate or the concurrency to serve)")),
 )
