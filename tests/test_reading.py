@@ -415,3 +415,10 @@ def test_a_family_named_with_a_memory_size_is_the_variants_of_that_size():
     assert read("serve llama 3 8b on H100s").hardware.include == ["nvidia-h100"]  # no size: the family
     planned = plan("Llama 3.1 70B on H100 80GB, 32 concurrent users, fp8", offline=True, record=False)
     assert planned.choice.device_id in ("nvidia-h100-pcie-80gb", "nvidia-h100-sxm-80gb")
+
+
+def test_a_devices_memory_after_its_name_is_no_thousands_group():
+    # "H200 141GB" was joined into "h200141gb" as "200 141" grouped thousands: the owned H200s vanished.
+    intent = read("We have 2 H200 141GB GPUs. Serve Qwen3-235B-A22B for 50 concurrent users")
+    assert [(o.device, o.count) for o in intent.hardware.owned] == [("nvidia-h200-sxm-141gb", 2)]
+    assert read("classify 1 000 images per second").bound(Metric.THROUGHPUT, ">=") == 1000
