@@ -103,7 +103,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
                   f"Train {row.model.id} in mixed {row.precision} with "
                   f"{'fully sharded data parallelism (each device holds 1/' + str(row.devices) + ' of the training state)' if row.sharded else 'data parallelism'}"
                   f" over {row.devices} device(s): "
-                  f"batch {job.batch_size}, {job.epochs} epochs, {steps} steps."]
+                  f"batch {job.batch_size}, {job.epochs} epoch{'s' if job.epochs != 1 else ''}, {steps} steps."]
     plan_steps += [f"[{s.name}] {step}" for s in sections for step in s.steps]
     plan_steps.append("Checkpoint every epoch; evaluate on a held-out set before release.")
     report = SolverReport(status=status, objective=objective, objective_value=0.0, tie_breakers=["job time", "energy"],

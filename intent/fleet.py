@@ -147,9 +147,9 @@ def _check(entry: WorkloadEntry, workload) -> None:
         raise FleetError(f"workload {entry.name!r}: the request names no task or model "
                          "(e.g. 'classify images', 'serve llama 3 8b')")
     if workload.training:
-        if not intent.workload.dataset_records:
+        if not intent.workload.dataset_records and not intent.workload.dataset_tokens:
             raise FleetError(f"workload {entry.name!r}: a training job needs its dataset size "
-                             "(e.g. 'on 2 million records')")
+                             "(e.g. 'on 2 million records', 'on 2 billion tokens')")
         return
     if entry.deadline_hours is not None:
         raise FleetError(f"workload {entry.name!r}: 'deadline_hours' is for training and fine-tuning jobs; "

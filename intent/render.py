@@ -44,7 +44,7 @@ def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
         cost = f"${j.cost_usd:,.2f}" if j.cost_usd is not None else "unknown cost"
         energy = f"{j.energy_kwh:,.2f} kWh" if j.energy_kwh is not None else "unknown energy"
         _section(console, L["training_job"], [
-            f"{j.records:,} records x {j.epochs} epochs = {j.samples:,} samples; batch {j.batch_size}, {j.steps:,} steps",
+            f"{j.records:,} records x {j.epochs} epoch{'s' if j.epochs != 1 else ''} = {j.samples:,} samples; batch {j.batch_size}, {j.steps:,} steps",
             f"{j.hours:,.2f} hours on {j.devices} device(s): {cost}, {energy}"
             + (" (DP-SGD)" if j.differential_privacy else "")])
     if plan.pools:

@@ -210,6 +210,9 @@ class Workload(_Frozen):
     kind: WorkloadKind = WorkloadKind.INFERENCE
     model: str | None = None
     dataset_records: int | None = None
+    dataset_tokens: int | None = Field(None, ge=1, description="training data stated as tokens ('on 2 billion "
+                                       "tokens', '用10亿token', 'a 50M-token corpus'): the tokens the job trains on in "
+                                       "one pass; a project addition to the contract")
     epochs: int | None = None
     batch_size: int | None = None
     prompt_tokens: int | None = Field(None, ge=1, description="tokens into one request (text models), as stated")

@@ -27,7 +27,7 @@ class MissingDatasetError(MissingTaskError):
     """A training or fine-tuning request says nothing of how much data it trains on."""
 
     code = "missing-dataset"
-    hint = ('say how many records it trains on, e.g. "on 50k examples", "on 1.2M images", or name a public dataset '
+    hint = ('say how many records it trains on, e.g. "on 50k examples", "on 1.2M images", "on 2B tokens", or name a public dataset '
             'the parser knows (ImageNet, COCO, CIFAR-10)')
 
 

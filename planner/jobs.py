@@ -69,19 +69,25 @@ def setup(intent: Intent, factors: PerfFactors, method: str = "full") -> Trainin
     names (read by the agent: LoRA, QLoRA), else a full fine-tune."""
     t = factors.training
     w = intent.workload
-    if not w.dataset_records:
+    if not w.dataset_records and not w.dataset_tokens:
         raise MissingDatasetError("a training plan needs the dataset size")
     notes = []
+    tokens = w.prompt_tokens or t.tokens_per_sample
+    records = w.dataset_records or math.ceil(w.dataset_tokens / tokens)
+    if not w.dataset_records:
+        notes.append(f"{w.dataset_tokens:,} tokens are {records:,} examples of {tokens:,} tokens")
     scratch = w.kind.value == "training" and (intent.task is None or intent.task.value != "text-generation")
-    epochs = w.epochs or (t.default_epochs_from_scratch if scratch else t.default_epochs)
+    # a training job given its tokens trains on them once: a pretraining's data is counted in tokens seen
+    epochs = w.epochs or (t.default_epochs_from_scratch if scratch else 1 if w.dataset_tokens and
+                          w.kind.value == "training" else t.default_epochs)
     if not w.epochs:
-        notes.append(f"training for {epochs} epochs (none named; "
+        notes.append(f"training for {epochs} epoch{'s' if epochs > 1 else ''} (none named; "
                      + ("the 90-epoch ImageNet schedule of torchvision's reference recipe for a model trained "
-                        "from scratch)" if scratch else "a fine-tuning's few passes)"))
+                        "from scratch)" if scratch else "one pass over the tokens stated, as a pretraining counts "
+                        "its data in tokens seen)" if epochs == 1 else "a fine-tuning's few passes)"))
     batch = w.batch_size or t.default_batch_size
     if not w.batch_size:
         notes.append(f"batch size {batch} (none named)")
-    tokens = w.prompt_tokens or t.tokens_per_sample
     if not w.prompt_tokens and intent.task is not None and intent.task.value == "text-generation":
         notes.append(f"each training example is {tokens:,} tokens (none stated: the documented default, "
                      "planner/data/perf-factors.yaml training.tokens_per_sample; a text model's work a sample grows "
@@ -90,7 +96,7 @@ def setup(intent: Intent, factors: PerfFactors, method: str = "full") -> Trainin
         m = t.methods[method]
         notes.append(f"{m.what}: {m.state_bytes_per_param:g} bytes a parameter in all and "
                      f"{m.flops_per_sample_factor:g} forward passes a sample ({m.formula}; {m.source})")
-    return TrainingSetup(records=w.dataset_records, epochs=epochs, batch_size=min(batch, w.dataset_records),
+    return TrainingSetup(records=records, epochs=epochs, batch_size=min(batch, records),
                          dp=intent.policies.differential_privacy is not None, assumptions=notes,
                          method=method if method in t.methods else "full", tokens_per_sample=tokens)
 

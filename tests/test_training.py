@@ -219,3 +219,35 @@ def test_a_training_plan_says_its_accuracy_is_the_published_weights_not_the_jobs
                   record=False)
     assert result.metrics.accuracy is not None
     assert "not a prediction for this job" in result.metrics.provenance["accuracy"]
+
+
+def test_training_data_given_in_tokens_sizes_the_job():
+    # "on 2 billion tokens" was read as one 2-billion-token example and the plan refused for want of a
+    # dataset size; "20B tokens" was a bare 20. Now the tokens are the job's, one pass when pretraining.
+    english = parse("Continue pretraining Llama 3.1 8B on 2 billion tokens, done within 3 days", offline=True)
+    chinese = parse("用10亿token继续预训练Qwen2.5 7B", offline=True)
+    scaled = parse("Pretrain Llama 3.2 1B on 20B tokens of web text", offline=True)
+    assert english.workload.dataset_tokens == 2_000_000_000 and english.workload.prompt_tokens is None
+    assert chinese.workload.dataset_tokens == 1_000_000_000
+    assert scaled.workload.dataset_tokens == 20_000_000_000
+    job = setup(english, load_factors())
+    assert job.epochs == 1 and job.records * job.tokens_per_sample >= 2_000_000_000
+    # a corpus to fine-tune on is counted in tokens too, split into the examples' stated length
+    corpus = setup(parse("Fine-tune Mistral 7B on a 50M-token corpus with sequence length 4096", offline=True),
+                   load_factors())
+    assert corpus.tokens_per_sample == 4096 and corpus.records == 12_208 and corpus.epochs == 3
+    # the job's work follows the tokens, whatever the examples' length
+    short = plan("Continue pretraining Llama 3.1 8B on 2 billion tokens on 8x H100", offline=True, record=False)
+    long = plan("Continue pretraining Llama 3.1 8B on 4 billion tokens on 8x H100", offline=True, record=False)
+    assert long.job.hours == pytest.approx(2 * short.job.hours, rel=0.01)
+
+
+def test_a_count_of_tokens_per_example_or_of_a_models_training_stays_what_it_is():
+    each = parse("Fine-tune Llama 3.1 8B on 100k examples of 2k tokens", offline=True)
+    assert each.workload.dataset_records == 100_000 and each.workload.dataset_tokens is None
+    assert each.workload.prompt_tokens == 2000
+    served = parse("Llama 3 8B, trained on 15T tokens, for a chatbot at 5 req/s", offline=True)
+    assert served.workload.dataset_tokens is None and served.workload.prompt_tokens is None
+    assert not served.warnings
+    # a fine-tuning named beside "training data" is a fine-tuning
+    assert parse("训练数据为5亿个token，微调Qwen2.5 7B", offline=True).workload.kind.value == "fine-tuning"

@@ -22,7 +22,7 @@ from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
 from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models, with_speciality
 from intent.parser.quantities import PER_DAY, scan_quantities
-from intent.parser.shape import read_shape, sample_tokens
+from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens
 from intent.parser.text import Workspace, normalise
 from intent.parser.unread import relative_warnings, tasks_without_models, unread_warnings, vague_job_time_warnings
 from intent.schema import (
@@ -154,8 +154,16 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     model = with_speciality(lexicon, space, catalog, read_models(lexicon, space, catalog))
     second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
-    sample = sample_tokens(space, quantities)
+    data = dataset_tokens(space, quantities)
+    sample = sample_tokens(space, quantities, data)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
+    data_notes = []
+    if workload["kind"] != "inference" and data is not None:
+        space.mark_read(*data.span)
+        workload["dataset_tokens"] = data.tokens
+        data_notes.append(data.note)
+    elif workload["kind"] == "inference":
+        model_training_data(space, quantities)
     dataset_notes: list[str] = []
     if not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_audio_hours(lexicon, space)
@@ -207,7 +215,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     assumptions += content_notes

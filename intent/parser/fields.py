@@ -342,7 +342,9 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     spec = lexicon["workload"]
     kinds = PhraseSet({k: spec[k] for k in ("fine-tuning", "training")})
     kind_matches = kinds.scan(space.masked)
-    out: dict = {"kind": kind_matches[0].key if kind_matches else "inference"}
+    # a fine-tuning is a training: "fine-tune on our training data", "训练数据…微调" fine-tune
+    fine_tuning = [m for m in kind_matches if m.key == "fine-tuning"]
+    out: dict = {"kind": (fine_tuning or kind_matches)[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
                            # a comma three digits follow is a thousands separator, not one before "10万": "8192，10万条"
                            ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)(?!-)\s*"

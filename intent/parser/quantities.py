@@ -197,6 +197,12 @@ class Grammar:
         return re.compile(rf"\s?-?\s?(?:output\s|input\s|个)?\s?(?:{tokens})(?![a-z])")
 
     @cached_property
+    def scaled_token_count(self) -> re.Pattern:
+        """"20B tokens", "2T-token": a scale letter that only a token word after it makes a scale."""
+        tokens = _alternation(self.lexicon["token_words"])
+        return re.compile(rf"(?P<scale>{_alternation(self.lexicon['token_count_scales'])})\s?-?\s?(?:{tokens})(?![a-z])")
+
+    @cached_property
     def token_price(self) -> re.Pattern:
         """What a price is per: "per million tokens", "/1M output tokens", "per 1k tokens", "per token"."""
         scales = _alternation(self.lexicon["token_price_scales"])
@@ -290,6 +296,9 @@ class QuantityScanner:
         if m := g.token_rate.match(text, end):
             period = g.period_of(m.group("period") or m.group("cn_period"))
             return Quantity(start, m.end(), "token_throughput", value * g.factors[f"rate:{period}"], unit="tokens")
+        if m := g.scaled_token_count.match(text, end):
+            scale = float(g.lexicon["token_count_scales"][m.group("scale")])
+            return Quantity(start, m.end(), "tokens", value * scale, unit="tokens")
         if m := g.token_count.match(text, end):
             period = self._cn_period(start)
             if period is not None:  # 每秒生成5000个token

@@ -63,6 +63,49 @@ SAMPLE_LENGTH = re.compile(r"(?:(?:max[_ ])?seq(?:uence)?[_ ]?len(?:gth)?|max[_ 
                            r"\s*(?:of|is|=|:|：|为)?\s*(?:about|~|约)?\s*$")
 
 
+#: More tokens than one training example holds (the longest context windows the catalog's
+#: models document are 128k to 1M tokens): a count this large in a training request is its data.
+DATASET_TOKENS_MIN = 1_000_000
+#: "a 50M-token corpus", "20B tokens of web text", "10亿token的语料": tokens that name the data.
+DATA_AFTER = re.compile(r"\s*(?:of\s+(?:[a-z-]+\s+)?|的)?(?:corpus|corpora|dataset|data|text|code|语料|数据)(?![a-z])")
+#: "2k tokens each", "4M tokens per example": the length of one example, however large.
+EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:example|sample|record|sequence|document)|an?\s+(?:example|sample)"
+                        r"|每条|每个样本)(?![a-z])")
+#: "trained on 15T tokens": what a model was trained on, which describes it and bounds nothing.
+TRAINED_ON_BEFORE = re.compile(r"(?:trained|pre-?trained|训练)\s+(?:on|with|over|于|了)?\s*(?:about|~|约)?\s*$")
+
+
+@dataclass(frozen=True)
+class DatasetTokens:
+    """The tokens a training job trains on, as the request states them, and where."""
+
+    tokens: int
+    span: tuple[int, int]
+    note: str
+
+
+def dataset_tokens(space: Workspace, quantities: list[Quantity]) -> DatasetTokens | None:
+    """Training data given as tokens ("on 2 billion tokens", "用10亿token", "a 50M-token corpus"):
+    a count of tokens naming the data after it, or larger than any one example, and not one
+    example's length ("2k tokens each"). Used only for a training or fine-tuning request."""
+    for q in quantities:
+        if q.kind != "tokens" or space.is_read(q.start, q.end) or EACH_AFTER.match(space.text, q.end):
+            continue
+        if q.value >= DATASET_TOKENS_MIN or DATA_AFTER.match(space.text, q.end):
+            tokens = round(q.value)
+            return DatasetTokens(tokens, (q.start, q.end), f"'{space.text[q.start:q.end].strip()}': the job trains on "
+                                                           f"{tokens:,} tokens in all")
+    return None
+
+
+def model_training_data(space: Workspace, quantities: list[Quantity]) -> None:
+    """Marks "trained on 15T tokens" read in a request that serves a model: it describes the
+    model and asks nothing."""
+    for q in quantities:
+        if q.kind == "tokens" and TRAINED_ON_BEFORE.search(space.text[max(0, q.start - 24):q.start]):
+            space.mark_read(q.start, q.end)
+
+
 @dataclass(frozen=True)
 class SampleTokens:
     """The tokens of one training example as the request states them, and where."""
@@ -72,14 +115,14 @@ class SampleTokens:
     note: str
 
 
-def sample_tokens(space: Workspace, quantities: list[Quantity]) -> SampleTokens | None:
+def sample_tokens(space: Workspace, quantities: list[Quantity], data: DatasetTokens | None = None) -> SampleTokens | None:
     """The tokens of one training example: a count of tokens ("100k examples of 2k tokens",
     "20k 1024-token samples") or a number after a sequence length ("sequence length 2048",
     "序列长度4096"). Found before the dataset's size is read (which may take "20k 1024-token
     samples" whole) and used only for a training or fine-tuning request; without one the
     planner takes its documented length and says so."""
     for q in quantities:
-        if q.value < MIN_TOKENS_UNNAMED or space.is_read(q.start, q.end):
+        if q.value < MIN_TOKENS_UNNAMED or space.is_read(q.start, q.end) or (data and q.start == data.span[0]):
             continue
         named = q.kind == "bare" and SAMPLE_LENGTH.search(space.text[max(0, q.start - 24):q.start])
         after = q.kind == "bare" and not named and SAMPLE_LENGTH_AFTER.match(space.text, q.end)
