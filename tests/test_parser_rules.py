@@ -950,6 +950,23 @@ def test_a_request_that_asks_for_no_speciality_is_not_planned_on_a_coder_model()
     assert "coder" not in chat.choice.model_id
 
 
+def test_a_reasoning_model_is_planned_when_asked_for_and_decodes_its_chain_of_thought():
+    # "Reasoning model for math tutoring" named no task and was refused; a chat took an R1 distill
+    # when the accuracy tie-breaker chose it, planned for a chat's 129-token answers.
+    tutor = plan("Reasoning model for math tutoring, 20 concurrent users", offline=True, record=False)
+    assert tutor.choice.model_id.startswith("deepseek-r1")
+    assert tutor.metrics.latency_ms > 60_000  # about 4,000 tokens of thought and answer at a TPOT under 40 ms
+    assert any("4043.45" in a for a in tutor.assumptions)
+    assert parse("用深度思考模型解数学题，每秒1个请求", offline=True).workload.models[0].startswith("deepseek-r1")
+    chat = parse("Serve a 7B model for customer support chat, 15 req/s", offline=True)
+    assert not any(m.startswith("deepseek-r1") for m in chat.workload.models)
+    # a reasoning model named keeps its own long answers; stated lengths win
+    named = plan("Serve DeepSeek-R1-Distill-Llama-8B at 1 req/s on an L40S", offline=True, record=False)
+    stated = plan("Serve DeepSeek-R1-Distill-Llama-8B at 1 req/s on an L40S, 500-token answers", offline=True,
+                  record=False)
+    assert named.metrics.latency_ms > 5 * stated.metrics.latency_ms
+
+
 @pytest.mark.parametrize("text, prompt, output", [
     ("deploy DeepSeek-V3, 5 rps, 4k in 1k out", 4000, 1000),
     ("run Qwen3-30B-A3B MoE, 40 rps, avg prompt 1500, avg gen 400", 1500, 400),
