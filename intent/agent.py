@@ -181,7 +181,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         raise
     assumptions, warnings = notes
     device = catalog.device(result.choice.device_id)
-    warnings = warnings + _licence_warnings(intent, device)
+    warnings = warnings + _licence_warnings(intent, device) + _host_power_warnings(intent, device, result)
     assumptions = assumptions + _consumer_notes(intent, device, inventory)
     owned = {d.id: d.total_slots for d in inventory.devices} if inventory is not None else {}
     kept, met = _runtimes_met(result.warnings, result.choice.runtime)
@@ -268,6 +268,29 @@ def _licence_warnings(intent: Intent, device) -> list[str]:
     from policies.licence import licence_warning, unlicensed
 
     return [licence_warning(device)] if unlicensed(device) and is_production(intent) else []
+
+
+def _host_power_warnings(intent: Intent, device, result: ExecutionPlan) -> list[str]:
+    """A power bound on the whole system ("whole system power under 10 W", "整机功耗") planned on
+    an accelerator that plugs into a host (a host link: an M.2 or USB module, a PCIe card): the
+    plan holds the accelerator to the bound, and says that the host, which it does not plan, draws
+    on top of it."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    bound = intent.bound(Metric.POWER, "<=")
+    if bound is None or device.host_link_gbs is None:
+        return []
+    lexicon = load_lexicon()
+    text = normalise(intent.text, lexicon)
+    said = lexicon.words("system_power_words").scan(text)
+    if not said:
+        return []
+    power = result.metrics.power_w
+    return [f"'{text[said[0].start:said[0].end]}': the power bound ({bound:g} W) is held by {device.name} alone"
+            + (f" ({power:.2f} W)" if power is not None else "")
+            + "; it plugs into a host (a board or server, not planned) whose draw adds to it: give the host's "
+              "figure, or the accelerator's own budget"]
 
 
 def _consumer_notes(intent: Intent, device, inventory: Inventory | None) -> list[str]:

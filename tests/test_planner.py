@@ -387,3 +387,17 @@ def test_an_alternative_lost_on_the_models_accuracy_says_so_without_a_crash():
     result = plan("Transcribe podcasts, 100 hours of audio a day", offline=True, record=False)
     lost = [a.why_not for a in result.alternatives if a.why_not and "model_accuracy" in a.why_not]
     assert lost and all("%" in why for why in lost)
+
+
+def test_a_whole_systems_power_bound_on_an_accelerator_says_the_host_is_not_in_it():
+    # "whole system power under 10 W" on a Hailo-8 was held by the M.2 module alone (0.7 W) without a word.
+    module = plan("YOLOv8n on a Hailo-8, 30 fps, whole system power under 10 W", offline=True, record=False)
+    assert module.choice.device_id == "hailo-8"
+    assert any(w.startswith("'whole system': the power bound (10 W) is held by Hailo-8 alone") and "host" in w
+               for w in module.warnings)
+    chinese = plan("Coral USB accelerator, classify images at 30 fps, 整机功耗不超过5W", offline=True, record=False)
+    assert any(w.startswith("'整机功耗'") for w in chinese.warnings)
+    # a board is the whole system; a bound not said of the system is the device's
+    board = plan("在Jetson Orin Nano上跑YOLOv8n，整机功耗不超过10W", offline=True, record=False)
+    plain = plan("YOLOv8n on a Hailo-8, 30 fps, power under 10 W", offline=True, record=False)
+    assert not any("host" in w for w in board.warnings + plain.warnings)
