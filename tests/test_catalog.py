@@ -62,7 +62,18 @@ def test_device_tree_fields(catalog):
 def test_accuracy_is_a_fraction_and_error_rates_are_turned_round(catalog):
     assert catalog.model("resnet50").accuracy["fp32"].value == pytest.approx(0.80858)
     whisper = catalog.model("whisper-large-v3").accuracy["fp32"]
-    assert whisper.value == pytest.approx(1 - 0.020671) and whisper.basis == Basis.DERIVED
+    assert whisper.value == pytest.approx(1 - 0.0744) and whisper.basis == Basis.DERIVED
+
+
+def test_speech_models_are_ranked_on_one_benchmark(catalog):
+    # The zoo gave wav2vec2 its LibriSpeech test-clean WER (3.4%, read audiobooks, its own training
+    # domain) beside Whisper's averages over other sets, so it was planned for call centres; on the
+    # Open ASR Leaderboard's eight English sets it averages 29.4% (45.6% on AMI meetings).
+    asr = [m for m in catalog.models.values() if m.task == "automatic-speech-recognition" and m.accuracy]
+    assert {m.accuracy_metric for m in asr} == {"WER (Open ASR Leaderboard, average of 8 English sets)"}
+    assert all("open_asr_leaderboard" in m.accuracy["fp32"].source for m in asr)
+    best = max(asr, key=lambda m: m.accuracy["fp32"].value)
+    assert best.id == "whisper-large-v3" and catalog.model("wav2vec2-base-960h").accuracy["fp32"].value < 0.75
 
 
 

@@ -556,3 +556,11 @@ def test_a_ttft_bound_at_a_rate_takes_the_replicas_it_needs_beyond_the_rate():
     result = served_plan(text)  # it was refused
     assert result.metrics.ttft_ms <= 450 and result.metrics.tpot_ms <= 40
     assert result.metrics.throughput_rps >= 2 - 1e-9
+
+
+def test_a_call_centre_is_transcribed_by_a_model_that_hears_conversations():
+    # "Transcribe call-center recordings" planned wav2vec2-base-960h (LibriSpeech-only, 45.6% WER on
+    # meetings) on its test-clean figure; the floor now reads one multi-domain benchmark.
+    calls = plan("Transcribe call-center recordings, 1000 hours of audio a day, cheapest", offline=True, record=False)
+    assert "whisper" in calls.choice.model_id
+    assert any("wav2vec2-base-960h" in a and "left out" in a for a in calls.assumptions)

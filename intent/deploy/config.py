@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from hardware import Device
 from hardware.yamlio import packaged_yaml
@@ -119,6 +119,9 @@ class Training(_Frozen):
 class EncoderDecoder(_Frozen):
     input: str
     source: str
+    decoder_positions: int | None = Field(None, gt=0, description="the decoder's learned positions "
+                                          "(max_target_positions): the longest output a server may be configured for")
+    positions_source: str | None = None
 
 
 class Helper(_Frozen):

@@ -146,6 +146,9 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
         values.append(("kv_cache_dtype", "fp8"))
     max_len = target.prompt_tokens + target.output_tokens
     context = target.model.architecture.max_context if target.model.architecture else None
+    encoder_decoder = launches().encoder_decoder_families.get(target.model.family)
+    if encoder_decoder is not None and encoder_decoder.decoder_positions:  # the prompt goes to the encoder
+        context = encoder_decoder.decoder_positions
     values += [("max_model_len", min(max_len, context) if context else max_len),
                ("max_num_seqs", target.batch_size),
                ("gpu_memory_utilization", k8s_settings()["gpu_memory_utilization"])]

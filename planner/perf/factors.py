@@ -262,7 +262,10 @@ class PerfFactors(BaseModel):
         arithmetic, and for a weight-only format its runtime has the kernels."""
         if self.compute_precision(device, precision, kind) is None:
             return False
-        return precision not in self.weight_only or precision in runtime_for(device, kind, task).weight_only
+        rule = runtime_for(device, kind, task)
+        if rule.precisions is not None and precision not in rule.precisions:
+            return False
+        return precision not in self.weight_only or precision in rule.weight_only
 
     def kv_bytes(self, precision: str) -> float:
         return self.kv_bytes_per_element.get(precision, 2.0)
@@ -290,6 +293,9 @@ class RuntimeRule(BaseModel):
     weight_only: list[str] = Field(default_factory=list,
                                    description="weight-only formats its kernels run (int4: W4A16), with weights_docs")
     weights_docs: str | None = None
+    precisions: list[str] | None = Field(default=None, description="the only precisions the runtime is planned in "
+                                                                   "(all the device runs if absent), with precisions_docs")
+    precisions_docs: str | None = None
 
     def applies_to(self, device: dict[str, str], kind: str, task: str | None = None, structure: str | None = None,
                    family: str | None = None) -> bool:

@@ -114,6 +114,11 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
         if p in factors.weight_only:
             runs = {k[:2]: [factors.runs(d, p, *k[:2]) for d in devices] for k in set(traits)}
             peak[:, :, j] = np.array([runs[k[:2]] for k in traits], dtype=bool).T
+    limits = [{k: runtime_for(d, *k).precisions for k in set(traits)} for d in devices]
+    if any(limit is not None for by_trait in limits for limit in by_trait.values()):  # a runtime of fewer formats
+        allowed = np.array([[[by_trait[k] is None or p in by_trait[k] for p in precisions] for k in traits]
+                            for by_trait in limits], dtype=bool)
+        peak &= allowed
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
