@@ -650,6 +650,9 @@ def test_a_cap_on_devices_is_no_exclusion_and_a_count_of_cards_no_dataset():
     assert "gpu" not in capped.hardware.exclude
     assert not any("deadline" in w for w in capped.warnings)  # the deadline was read as the job's time
     assert parse("图像分类，最多用8张GPU卡", offline=True).workload.dataset_records is None
+    # a card the catalog lacks is read (and warned about) first: "两张" still counts cards, not records
+    assert parse("我只有两张RTX 3090，能不能跑70B模型聊天", offline=True).workload.dataset_records is None
+    assert parse("用10万张图片训练ResNet50", offline=True).workload.dataset_records == 100_000
 
 
 @pytest.mark.parametrize("text, per_hour", [

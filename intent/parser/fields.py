@@ -351,7 +351,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
                                                 rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
                                                # "8张GPU卡", "4张A100": a count of devices, not of records
-                                               rf"(?!(?<=[张条])\s*(?:[a-z0-9]|卡|显卡|芯片|台|加速卡|昇腾|英伟达|华为|寒武纪|"
+                                               # ("#": a device read before, "两张RTX 3090")
+                                               rf"(?!(?<=[张条])\s*(?:[a-z0-9#]|卡|显卡|芯片|台|加速卡|昇腾|英伟达|华为|寒武纪|"
                                                rf"海光|昆仑|摩尔线程|壁仞|燧原|沐曦))")),
                            ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
         for m in re.finditer(pattern, space.masked):
