@@ -168,7 +168,7 @@ def test_dra_claims_the_planned_device_by_its_attributes(llm_plan, catalog):
 #: TensorRT-LLM backend, whose decoder-only configuration cannot serve them (refused at export).
 #: Workloads whose encoder-decoder models no exported serving config takes (Whisper's mel input,
 #: BART's encoder), named so that the models are these.
-ENCODER_DECODER_WORKLOADS = {"dictation": "transcribe audio with whisper small at 10 req/s within 2 s",
+ENCODER_DECODER_WORKLOADS = {"translation": "translate English to German at 5 req/s within 2 s",
                              "summaries": "summarize articles with distilbart at 2 req/s within 20 s"}
 
 
