@@ -230,15 +230,22 @@ def _phrase_keys(intent: Intent, section: str) -> set[str]:
     return {m.key for m in lexicon.phrases(section).scan(normalise(intent.text, lexicon))}
 
 
-def quality_waived(intent: Intent) -> str | None:
-    """The request's words that accuracy matters little ("accuracy doesn't need to be great",
-    "准确率要求不高"), as written, else None: the default quality floor is then left out."""
+def _words_said(intent: Intent, section: str) -> list[str]:
+    """The words of a lexicon word list the agent reads (not the parser) that the request holds,
+    as written (normalised), in order."""
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 
     lexicon = load_lexicon()
-    found = lexicon.words("quality_waived").scan(normalise(intent.text, lexicon))
-    return found[0].phrase if found else None
+    text = normalise(intent.text, lexicon)
+    return [text[m.start:m.end] for m in lexicon.words(section).scan(text)]
+
+
+def quality_waived(intent: Intent) -> str | None:
+    """The request's words that accuracy matters little ("accuracy doesn't need to be great",
+    "准确率要求不高"), as written, else None: the default quality floor is then left out."""
+    found = _words_said(intent, "quality_waived")
+    return found[0] if found else None
 
 
 def training_method(intent: Intent) -> str:
@@ -275,19 +282,12 @@ def _host_power_warnings(intent: Intent, device, result: ExecutionPlan) -> list[
     an accelerator that plugs into a host (a host link: an M.2 or USB module, a PCIe card): the
     plan holds the accelerator to the bound, and says that the host, which it does not plan, draws
     on top of it."""
-    from intent.parser.lexicon import load_lexicon
-    from intent.parser.text import normalise
-
     bound = intent.bound(Metric.POWER, "<=")
-    if bound is None or device.host_link_gbs is None:
-        return []
-    lexicon = load_lexicon()
-    text = normalise(intent.text, lexicon)
-    said = lexicon.words("system_power_words").scan(text)
+    said = _words_said(intent, "system_power_words") if bound is not None and device.host_link_gbs else []
     if not said:
         return []
     power = result.metrics.power_w
-    return [f"'{text[said[0].start:said[0].end]}': the power bound ({bound:g} W) is held by {device.name} alone"
+    return [f"'{said[0]}': the power bound ({bound:g} W) is held by {device.name} alone"
             + (f" ({power:.2f} W)" if power is not None else "")
             + "; it plugs into a host (a board or server, not planned) whose draw adds to it: give the host's "
               "figure, or the accelerator's own budget"]

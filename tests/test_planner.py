@@ -384,8 +384,11 @@ def test_an_alternative_lost_on_the_models_accuracy_says_so_without_a_crash():
     # The tie-breaker on the model's reference accuracy had no unit to format, so explaining an
     # alternative that lost on it raised KeyError: 'model_accuracy' (an internal error in the CLI).
     from planner.figures import fmt
+    from planner.solve.explain import _worse
 
     assert fmt(0.9256, "model_accuracy") == "92.56%" and fmt(0.9, "accuracy") == "90.00%"
+    # the words an alternative that lost on it gets (no plan of today's catalog has one to show)
+    assert _worse("model_accuracy", 0.9256, 0.9043) == "model_accuracy 90.43% is lower than 92.56%"
 
 
 def test_a_whole_systems_power_bound_on_an_accelerator_says_the_host_is_not_in_it():

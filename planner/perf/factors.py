@@ -263,9 +263,7 @@ class PerfFactors(BaseModel):
         if self.compute_precision(device, precision, kind) is None:
             return False
         rule = runtime_for(device, kind, task)
-        if rule.precisions is not None and precision not in rule.precisions:
-            return False
-        return precision not in self.weight_only or precision in rule.weight_only
+        return rule.plans_in(precision) and (precision not in self.weight_only or precision in rule.weight_only)
 
     def kv_bytes(self, precision: str) -> float:
         return self.kv_bytes_per_element.get(precision, 2.0)
@@ -296,6 +294,10 @@ class RuntimeRule(BaseModel):
     precisions: list[str] | None = Field(default=None, description="the only precisions the runtime is planned in "
                                                                    "(all the device runs if absent), with precisions_docs")
     precisions_docs: str | None = None
+
+    def plans_in(self, precision: str) -> bool:
+        """Whether the runtime is planned in ``precision`` (Whisper on vLLM: 16-bit only)."""
+        return self.precisions is None or precision in self.precisions
 
     def applies_to(self, device: dict[str, str], kind: str, task: str | None = None, structure: str | None = None,
                    family: str | None = None) -> bool:

@@ -114,18 +114,14 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
         if p in factors.weight_only:
             runs = {k[:2]: [factors.runs(d, p, *k[:2]) for d in devices] for k in set(traits)}
             peak[:, :, j] = np.array([runs[k[:2]] for k in traits], dtype=bool).T
-    limits = [{k: runtime_for(d, *k).precisions for k in set(traits)} for d in devices]
-    if any(limit is not None for by_trait in limits for limit in by_trait.values()):  # a runtime of fewer formats
-        allowed = np.array([[[by_trait[k] is None or p in by_trait[k] for p in precisions] for k in traits]
-                            for by_trait in limits], dtype=bool)
-        peak &= allowed
+    rules = [{k: runtime_for(d, *k) for k in set(traits)} for d in devices]
+    peak &= np.array([[[by_trait[k].plans_in(p) for p in precisions] for k in traits] for by_trait in rules],
+                     dtype=bool)  # a runtime planned in fewer formats than its device runs
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
     memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
-    runs = np.array([[runs_on[k] for k in traits] for runs_on in
-                     ({k: runtime_for(d, *k).runtime is not None for k in set(traits)} for d in devices)],
-                    dtype=bool)[:, :, None]
+    runs = np.array([[by_trait[k].runtime is not None for k in traits] for by_trait in rules], dtype=bool)[:, :, None]
     codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
     for code, ok in ((NO_RUNTIME, runs), (NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed),
                      (NO_PEAK, peak)):
