@@ -53,6 +53,13 @@ class InventoryItem(BaseModel):
                                        description="the all-in price of one device per hour")
     sharing: Sharing | None = Field(None, description="split each device into slices (MIG) or time-slices")
     pool: str | None = Field(None, description="a name for this entry, when a fleet lists a device more than once")
+    variant_of: str | None = Field(None, description="the family a request named without saying which variant it "
+                                   "has: entries that share it are alternatives, holding `count` devices between them")
+
+    @property
+    def holding(self) -> str:
+        """What holds this entry's devices: its family's alternatives together, else the entry alone."""
+        return self.variant_of or self.id
 
     @property
     def slices(self) -> int:

@@ -324,7 +324,7 @@ def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):
                                 " were not used: the inventory file given takes their place"])
     from planner.owned import owned_inventory
 
-    built, assumptions = owned_inventory(owned, catalog)
+    built, assumptions = owned_inventory(owned, catalog, intent.hardware.include)
     return built, (assumptions, [])
 
 

@@ -317,6 +317,28 @@ def test_no_mix_when_one_device_type_is_cheapest(tmp_path):
     assert result.pools == [] and result.choice.device_id == "nvidia-h100-sxm-80gb"
 
 
+def test_a_family_owned_without_its_variant_holds_its_count_between_the_variants():
+    """"We have 4 A100s" planned a mix of 4 A100 40GB and 4 A100 80GB: each variant got the count,
+    so the mix held 8 devices. The variants are alternatives for the same 4 devices."""
+    from planner.errors import PlanningError
+
+    for rate in (5, 9):
+        result = served_plan(f"We have 4 A100s; serve Llama 3.1 70B at {rate} requests per second, cheapest")
+        pools = result.pools or [result]
+        assert sum(p.choice.replicas * p.choice.devices_per_replica for p in pools) <= 4
+    with pytest.raises(PlanningError, match="throughput >= 20 rps"):
+        served_plan("We have 4 A100s; serve Llama 3.1 70B at 20 requests per second, cheapest")
+
+
+def test_a_family_owned_with_a_memory_size_is_those_variants():
+    """"4张A100 80G" owned every A100, the 40 GB part too."""
+    intent = parse("我们有4张A100 80G，部署Qwen2.5 72B聊天服务，50个并发用户", offline=True)
+    assert sorted(intent.hardware.include) == ["nvidia-a100-pcie-80gb", "nvidia-a100-sxm-80gb"]
+    result = served_plan("我们有4张A100 80G，部署Qwen2.5 72B聊天服务，50个并发用户")
+    assert set(result.inventory) == {"nvidia-a100-pcie-80gb", "nvidia-a100-sxm-80gb"}
+    assert any("4 of it in all" in a for a in result.assumptions)
+
+
 def test_a_time_objective_takes_more_devices_only_when_they_pay():
     """"lowest latency" for an 8B chat of 100 users took 936 GPUs for 2.7% below 144 of them: a larger
     deployment is taken only when it cuts latency by the stated share per doubling of devices."""

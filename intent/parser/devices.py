@@ -121,9 +121,15 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             mentions.append((m.start, m.end, selector))
     _sides(lexicon, space, sorted(mentions), reading, negated)
     for device, _ in reading.owned:
-        if device not in reading.include:
+        if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
     return reading
+
+
+def _variant_included(catalog: Catalog, family: str, include: list[str]) -> bool:
+    """Whether some variant of ``family`` is included already ("4张A100 80G": the 80 GB parts), so
+    owning the family includes those, not every variant."""
+    return any(d in catalog.devices and catalog.devices[d].family == family for d in include)
 
 
 def _next_to(text: str, a: Match, b: Match) -> bool:

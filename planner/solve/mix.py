@@ -77,7 +77,7 @@ def wants_mix(intent: Intent, inventory, objective: tuple[str, str]) -> bool:
     """A cost objective, an inventory of two or more kinds of device, and a rate or concurrency to serve."""
     if inventory is None or objective[0] not in COST_OBJECTIVES or objective[1] != "minimize":
         return False
-    kinds = {item.id for item in inventory.devices}
+    kinds = {item.holding for item in inventory.devices}
     rate = any(c.metric.value in RATES and c.op == ">=" for c in intent.constraints)
     return len(kinds) > 1 and (rate or bool(intent.workload.concurrency))
 
@@ -118,11 +118,14 @@ def best_mix(rows: list[Estimate], intent: Intent, inventory, settings: SolverSe
     cp = cp_model()
     model = cp.CpModel()
     count = {item.id: item.count for item in inventory.devices}
+    holding = {item.id: item.holding for item in inventory.devices}
     devices = [devices_per_replica(r) for r in rows]
     n = [model.new_int_var(0, count.get(r.device_id, 0) // d, f"n{i}") for i, (r, d) in enumerate(zip(rows, devices))]
-    # The inventory holds every pool's devices.
-    for device in {r.device_id for r in rows}:
-        model.add(sum(x * d for x, r, d in zip(n, rows, devices) if r.device_id == device) <= count.get(device, 0))
+    # The inventory holds every pool's devices (a family's variants hold one count between them).
+    for held in sorted({holding.get(r.device_id, r.device_id) for r in rows}):
+        pools = [(x, d) for x, r, d in zip(n, rows, devices) if holding.get(r.device_id, r.device_id) == held]
+        limit = min(count.get(r.device_id, 0) for r in rows if holding.get(r.device_id, r.device_id) == held)
+        model.add(sum(x * d for x, d in pools) <= limit)
     for c in intent.constraints:
         metric = metric_of(c)
         if metric not in REPLICATED:
@@ -142,6 +145,6 @@ def best_mix(rows: list[Estimate], intent: Intent, inventory, settings: SolverSe
         return None
     used = [(r, int(solver.value(x))) for r, x in zip(rows, n) if solver.value(x) > 0]
     used.sort(key=lambda rn: (-rn[1] * devices_per_replica(rn[0]), rn[0].device_id))
-    if len({r.device_id for r, _ in used}) < 2:
+    if len({holding.get(r.device_id, r.device_id) for r, _ in used}) < 2:
         return None
     return Mix(tuple(r for r, _ in used), tuple(k for _, k in used))
