@@ -153,7 +153,9 @@ def test_a_count_of_users_is_warned_about_wherever_it_stands():
     """A number of users is no load; it is quoted as written, whatever follows it in the clause."""
     for text, quoted in (("chatbot for 50 users on our own GPUs", "50 users"),
                          ("chatbot for 50 internal users", "50 internal users"),
-                         ("聊天机器人，50个用户，用我们自己的GPU", "50个用户")):
+                         ("聊天机器人，50个用户，用我们自己的GPU", "50个用户"),
+                         ("chatbot for 200-300 users on Llama 3.1 8B", "200-300 users"),  # was silent
+                         ("chatbot for 200 to 300 users", "200 to 300 users")):
         intent = parse(text, offline=True)
         assert intent.workload.concurrency is None, text
         assert [w for w in intent.warnings if "number of users" in w] == \
@@ -1175,6 +1177,15 @@ def test_a_role_word_that_a_number_follows_names_that_number():
     """"输入1000 token输出200 token": 输出 names the 200, not the 1000 before it."""
     w = parse("部署llama 3 8b，每条输入1000 token输出200 token，每秒5个请求", offline=True).workload
     assert (w.prompt_tokens, w.output_tokens) == (1000, 200)
+
+
+@pytest.mark.parametrize("text", ["Llama 3.1 8B for RAG, 2000 token prompts 300 token answers, 10 rps",
+                                  "Llama 3.1 8B, 2000 tokens in 300 tokens out, 10 rps"])
+def test_a_role_word_right_after_a_count_is_its_when_the_next_count_has_its_own(text):
+    """The prompt length was warned as naming no role: the role word after it was taken for the next count's."""
+    intent = parse(text, offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (2000, 300)
+    assert not any("tokens" in w for w in intent.warnings)
 
 
 @pytest.mark.parametrize("text", ["image segmentation on an L4, best mIoU possible", "object detection, highest mAP",

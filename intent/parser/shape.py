@@ -33,6 +33,8 @@ BOTH_SIDES = re.compile(r"(?<![\d.])(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output
                         r"(?![a-z])")
 #: A number right after a role word: the word names that number ("输出200").
 NUMBER_NEXT = re.compile(r"\s*[:：=]?\s*\d")
+#: The count after a role word, with its token word: "prompts| 300 token| answers".
+NEXT_COUNT = re.compile(r"\s*[:：=]?\s*\d[\d,.]*k?\s*(?:-?\s*tokens?)?")
 #: "3k tokens each -> 200 tokens": an arrow after a count makes it the input.
 ARROW_AFTER = re.compile(r"\s*(?:each\s*)?(?:->|→|=>|⇒)")
 #: "1k/500", "2048/256" standing alone in a clause of a text generation request: prompt/output.
@@ -274,6 +276,13 @@ def _one_word_between(text: str, q: Quantity, between: str) -> bool:
     return text[q.start:q.end].endswith("-token") and bool(ONE_WORD.fullmatch(between))
 
 
+def _role_after_next(roles, text: str, at: int) -> bool:
+    """Whether the count at ``at`` has a role word right after it (so a role word before it is not its)."""
+    count = NEXT_COUNT.match(text, at)
+    found = roles.scan(text[count.end():count.end() + ROLE_WINDOW]) if count else []
+    return bool(found) and found[0].start <= 1
+
+
 def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     """"prompt" or "output" for a token count, from the nearest role word in its clause."""
     clause_start, clause_end = space.clause_bounds(q.start)
@@ -282,11 +291,12 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     before = space.text[before_start:q.start]
     roles = lexicon.phrases("request_shape")
     inside = roles.scan(space.text[q.start:q.end])  # "200-400 output tokens"
-    # a role word right after the count that a number follows names that next count, not this one:
-    # "输入1000 token输出200 token"
+    # a role word right after the count that a number follows names that next count, not this one
+    # ("输入1000 token输出200 token"), unless that count has its own role word after it
+    # ("2000 token prompts 300 token answers", "2000 tokens in 300 tokens out")
     following = [m for m in roles.scan(after) if (m.start <= 2 or OF_ROLE.match(after[:m.start])
                                                   or _one_word_between(space.text, q, after[:m.start]))
-                 and not NUMBER_NEXT.match(after, m.end)]
+                 and not (NUMBER_NEXT.match(after, m.end) and not _role_after_next(roles, space.text, q.end + m.end))]
     preceding = roles.scan(before)
     found = (inside or following or preceding[-1:] or [None])[0]
     if found is None and ARROW_AFTER.match(space.text, q.end):

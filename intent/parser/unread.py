@@ -26,8 +26,9 @@ from intent.parser.text import CLAUSE_BREAK, Workspace
 
 CLOUD_REGION = re.compile(r"(?<![a-z0-9])(?:us|eu|ap|sa|ca|me|af|cn|il|mx)-(?:east|west|north|south|central|"
                           r"northeast|southeast|northwest|southwest)-\d(?![a-z0-9])")
-#: The word after a count, and the one after that: "50 users", "50 internal users", "50个用户".
-COUNTED = re.compile(r"\s*(?:个|位|名|家)?\s*([a-z-]+|用户|人|路摄像头|摄像头|路视频|路|门店|副本|实例)(?:\s+([a-z]+|用户|人))?")
+#: The word after a count, and the one after that: "50 users", "50 internal users", "50个用户"; a
+#: range's upper end comes first ("200-300 users", "200 to 300 users").
+COUNTED = re.compile(r"(?:\s*(?:-|–|~|to|到|至)\s*\d[\d,]*)?\s*(?:个|位|名|家)?\s*([a-z-]+|用户|人|路摄像头|摄像头|路视频|路|门店|副本|实例)(?:\s+([a-z]+|用户|人))?")
 #: Counts that are no load (lexicon list of nouns, why), each quoted up to its noun.
 COUNTS_THAT_ARE_NO_LOAD = (
     ("people_nouns", "a number of users is not a load; give requests per second or concurrent users to plan for it"),
@@ -191,7 +192,7 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
     for nouns, why in COUNTS_THAT_ARE_NO_LOAD:
         found = [i for i, word in enumerate(counted.groups() if counted else (), 1) if word in lexicon[nouns]]
         if found and not (nouns == "source_nouns" and q.value == 1):  # one stream's rate is the whole load
-            space.mark_read(q.start, q.end)
+            space.mark_read(q.start, q.end + counted.end(found[0]))
             return [f"'{space.text[q.start:q.end + counted.end(found[0])]}': {why}"]
     device = lexicon.hardware_words.scan(after[:12])
     cards = re.match(r"\s*(?:张|块|片)?\s*(?:卡|加速卡)", after)  # "用4张卡跑": cards of no named device
