@@ -373,6 +373,31 @@ def test_languages_and_tasks_without_models_are_warned_about():
         parse("text-to-speech for an audiobook app", offline=True)
 
 
+@pytest.mark.parametrize("text, task", [
+    ("classification of medical X-rays, under 50 ms", "image-classification"),
+    ("detection on a Hailo-8, 30 fps", "object-detection"),
+    ("we need real-time detection at 30 fps on a Jetson", "object-detection"),
+    ("文本向量，每秒1000条", "feature-extraction"),
+    # a word before "detection" says what is detected: not objects in images
+    ("spam detection for emails, 100 per second", "text-classification"),
+    ("toxicity detection on comments, 200 per second", "text-classification"),
+    ("language detection for support tickets, 50 per second", None),
+])
+def test_a_task_named_by_a_bare_noun_is_read_unless_a_word_qualifies_it(text, task):
+    """"detection", "classification of X-rays" and "文本向量" were refused as naming no task."""
+    assert parse(text, offline=True).task == task
+
+
+@pytest.mark.parametrize("text, quoted", [("a reranker for our search, 20 queries per second", "reranker"),
+                                          ("人脸识别，延迟20毫秒以内", "人脸识别"),
+                                          ("fraud detection on transactions, 1000 per second", "fraud detection")])
+def test_a_task_no_model_does_is_told_not_taken_for_a_task_word_inside_it(text, quoted):
+    """"fraud detection" holds "detection", which is no object detection here."""
+    intent = parse(text, offline=True)
+    assert intent.task is None
+    assert intent.warnings[0].startswith(f"'{quoted}': no model in the catalog does this task")
+
+
 def test_the_spelling_fix_changes_slips_and_never_real_words():
     """One slip is fixed ("clasify"); a real word near a lexicon word is left alone: "there" is not
     "three" (which read as the number 3), "reset" not "resnet", "sends" not "spends", "content" not

@@ -48,7 +48,9 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
     """The most specific task phrase wins; among equals, the first. A task the named model does
     wins over others the request also names ("content moderation with a ViT-B/16 image
     classifier" is the ViT's image classification, not text moderation)."""
-    matches = lexicon.phrases("tasks").all_matches(space.text)
+    without = lexicon.words("tasks_without_models").scan(space.text)
+    matches = [m for m in lexicon.phrases("tasks").all_matches(space.text)  # "fraud detection" is no detection
+               if not any(w.start <= m.start and m.end <= w.end for w in without) and _stands_alone(lexicon, space, m)]
     if not matches:
         return None
     if any(m.key == model_task for m in matches):
@@ -56,6 +58,15 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
     best = max(matches, key=lambda m: (m.weight, -m.start))
     space.mark_read(best.start, best.end)
     return best.key
+
+
+def _stands_alone(lexicon: Lexicon, space: Workspace, m) -> bool:
+    """False for a bare task word ("detection") that a word before it qualifies ("spam detection")."""
+    bare = lexicon["bare_task_words"]
+    if m.phrase not in bare["words"]:
+        return True
+    before = re.search(r"([\w-]+)\s*$", space.text[:m.start])
+    return before is None or before.group(1) in bare["may_follow"] or not before.group(1).isascii()
 
 
 def read_weak_task(lexicon: Lexicon, space: Workspace) -> str | None:
