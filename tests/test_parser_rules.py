@@ -547,7 +547,9 @@ def test_a_negation_after_a_precision_or_the_cloud_rules_it_out():
 
 
 def test_more_ways_to_rule_out_the_cloud_and_a_vendor():
-    for text in ("classify images; we're not allowed to use the cloud", "图像分类，不要用云"):
+    # "不能上公有云" was read as a cloud deployment
+    for text in ("classify images; we're not allowed to use the cloud", "图像分类，不要用云", "图像分类，不能上公有云",
+                 "图像分类，不得使用公有云"):
         assert parse(text, offline=True).deployment.value == "on-prem", text
     amd = parse("图像分类，禁止使用AMD", offline=True)
     assert amd.hardware.exclude == ["amd"] and amd.warnings == []
@@ -1076,9 +1078,23 @@ def test_a_count_of_prompts_beside_a_stated_prompt_length_is_the_jobs_size():
     ("stand up qwen3 32b for the search team, 50 rps. prefer AWS.", "prefer aws"),
     ("llama-3.1-8b, multi-AZ, 40 rps", "multi-az"),
     ("summarize 30k news articles within 2h, Llama 3.1 8B, spot instances ok", "spot instances ok"),
+    ("Llama 3.1 8B chatbot, 20 concurrent users, avoid AWS", "avoid aws"),  # was "not understood"
+    ("Llama 3.1 8B 聊天，20个并发，不要用AWS", "不要用aws"),
 ])
 def test_cloud_providers_zones_and_spot_pricing_are_warned_about(text, phrase):
     assert any(w.startswith(f"'{phrase}': cloud providers") for w in parse(text, offline=True).warnings)
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("fine-tune Llama 3.1 8B with LoRA on 10k examples, no GPU budget beyond $500", ("job_cost", "<=", 500.0)),
+    ("no GPU spend over $2 per hour, serve ResNet-50 at 100 images per second", ("cost", "<=", 2.0)),
+    ("ResNet-50 with no latency over 10 ms", ("latency", "<=", 10.0)),
+])
+def test_no_amount_over_a_bound_is_at_most_it_and_a_device_budget_rules_out_no_device(text, bound):
+    """"no GPU spend over $2 per hour" was cost >= 2 with GPUs excluded."""
+    intent = parse(text, offline=True)
+    assert bound in [(c.metric.value, c.op, c.value) for c in intent.constraints]
+    assert intent.hardware.exclude == [] and intent.warnings == []
 
 
 def test_a_chinese_exclusion_read_as_a_deployment_is_not_also_warned_about():

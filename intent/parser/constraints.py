@@ -50,7 +50,7 @@ NOT_BOUNDS = ("tokens",)
 #: should not be more than 30 ms", "must not drop below 90%", "can't go over 15 W", "won't
 #: accept anything over 30 ms"; in Chinese with a modal between: 不能低于, 不得高于, 不应超过.
 #: Words that start a clause of their own ("if", "but") end the reach of the negation.
-NEGATED_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|never)(?:\s+(?!if\b|but\b|when\b|unless\b|because\b)[a-z]+){0,3}\s*"
+NEGATED_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|never|no)(?:\s+(?!if\b|but\b|when\b|unless\b|because\b)[a-z]+){0,3}\s*"
                             r"|(?:不|别|勿)(?:能|得|应|应该|可以|可|会|要|准|许|允许)?)$")
 
 
@@ -297,7 +297,11 @@ class ConstraintReader:
         before = [m for m in self.leading[first:last] if m.end <= q.start and self._reaches(m, q)]
         if before:
             comparator = before[-1]
-            negated = NEGATED_BEFORE.search(self.text[max(window_start, comparator.start - 40):comparator.start]) or (
+            look_from = max(window_start, comparator.start - 40)
+            negation = NEGATED_BEFORE.search(self.text[look_from:comparator.start])
+            if negation:  # "no GPU spend over $2": the "no" is read here
+                self.space.mark_read(look_from + negation.start(), comparator.start)
+            negated = negation or (
                 # "shouldn't take more than 2 hours or cost over $20": the negation reaches past "or"
                 previous is not None and previous.start in self.negated
                 and re.fullmatch(r"\s*(?:or|nor)\s+(?:[a-z]+\s+)?", self.text[previous.end:comparator.start]))

@@ -56,6 +56,8 @@ DEVICES_COUNTED = re.compile(
     r"|(?P<one>(?:a\s+|one\s+)?single[\s-]|单(?:张|块|个)?\s*))"
     r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
     r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
+#: Money spent on a class of device: "GPU budget", "GPU spend", "算力预算".
+SPENT_ON = re.compile(r"[\s-]*(?:budget|spend|spending|costs?|bill|money|预算|费用|成本)(?![a-z])")
 #: Largest count of one device a request may say it has.
 MAX_OWNED = 100_000
 
@@ -112,6 +114,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         space.mask(m.start, m.end)
     for m in lexicon.hardware_words.scan(space.masked):
         space.mark_read(m.start, m.end)
+        if SPENT_ON.match(space.masked, m.end):
+            continue  # "no GPU budget beyond $500": what the money is for, no device asked for or ruled out
         kind, selector = m.key.split(":", 1)
         if kind == "vendors":  # "国产芯片": each vendor it names
             reading.assumptions.append(f"'{m.phrase}': read as the chips of {selector.replace(',', ', ')}, the "
