@@ -948,6 +948,17 @@ def test_a_bound_stated_for_a_second_model_is_not_planned_for_the_first():
     assert kept.workload.model == "llama-3.1-8b"
 
 
+@pytest.mark.parametrize("text, tokens", [("Llama 3.1 8B with 32k context prompts, 5 rps", 32000),
+                                          ("RAG with 32k-token contexts on Llama 3.1 8B, 5 rps", 32000),
+                                          ("Llama 3.1 8B, 32k-context requests, 5 rps", 32000),
+                                          ("Llama 3.1 8B, 32k context, 5 rps", None)])
+def test_a_context_of_requests_is_their_prompt_and_a_context_alone_the_models_window(text, tokens):
+    """"32k context prompts" was warned as the model's window and planned at 512 tokens."""
+    intent = parse(text, offline=True)
+    assert intent.workload.prompt_tokens == tokens
+    assert any("context window is the model's" in w for w in intent.warnings) == (tokens is None)
+
+
 def test_a_context_window_is_warned_about_and_unknown_embedders_are_named():
     window = parse("Serve Llama 3.1 8B with a 128k context window for 10 concurrent users", offline=True)
     assert window.workload.prompt_tokens is None

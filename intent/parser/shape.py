@@ -166,8 +166,8 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
         if q.kind != "bare" or space.is_read(q.start, q.end):
             continue
         context = q.value >= MIN_TOKENS_UNNAMED and CONTEXT_AFTER.match(space.text, q.end)
-        per_request = context and lexicon.words("per_request_words").scan(
-            space.text[slice(*space.clause_bounds(q.start))])
+        per_request = context and (lexicon.words("per_request_words").scan(space.text[slice(*space.clause_bounds(q.start))])
+                                   or REQUESTS_AFTER.match(space.text, context.end()))
         if context and not per_request:
             space.mark_read(q.start, q.end)  # "a 128k context window", "32k ctx": the model's window
             shape.warnings.append(_window_warning(space, q))
@@ -196,6 +196,10 @@ WINDOW = "window"
 
 #: Context words right after a count: "128k context window", "32k ctx", "8k-token context", "128k上下文".
 CONTEXT_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+)?(?:context|ctx|上下文)(?:\s*(?:window|length|长度|窗口))?")
+#: Requests right after a context: "32k context prompts", "32k-context requests", "32k上下文的请求"; or the
+#: plural ("32k-token contexts"), since a model has one window.
+REQUESTS_AFTER = re.compile(r"s(?![a-z])|[\s-]*(?:prompts?|requests?|queries|query|inputs?|documents?|calls?|"
+                            r"conversations?|chats?|的?请求|的?输入|的?文档)(?![a-z])")
 
 
 def _bare_pair(lexicon: Lexicon, space: Workspace):
@@ -307,7 +311,9 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
         found = outside[-1] if outside else None
     if found is None:
         return None
-    if found.phrase in ("context", "contexts", "上下文"):
+    if found.phrase in ("context", "上下文") and not REQUESTS_AFTER.match(space.text, q.end + found.end
+                                                                     if found in following else found.end):
+        # a model has one window; "contexts", "32k context prompts" are the requests' own
         window = space.text[clause_start:clause_end]
         if not lexicon.words("per_request_words").scan(window) or lexicon.words("context_window_words").scan(window):
             return WINDOW  # the model's window ("32k context"), not one request's length
