@@ -17,6 +17,8 @@ from planner import InfeasibleError
     ("llama 3 8b, 用4张卡跑", 4),
     ("qwen2.5 7b 单卡部署", 1),
     ("we have 3 GPUs; classify images", 3),
+    ("QLoRA fine-tune Llama 3.1 8B on 20k examples on a single 48GB GPU", 1),  # the card's memory between
+    ("serve Llama 3.1 8B on 2 24GB cards", 2),
 ])
 def test_a_count_of_unnamed_devices_caps_the_plan(text, cap):
     intent = parse(text, offline=True)
@@ -29,6 +31,7 @@ def test_a_count_of_unnamed_devices_caps_the_plan(text, cap):
     "单卡显存不超过24GB，跑llama 3 8b",  # a bound per card, not a count
     "we have 2 servers with 4 GPUs each",  # machines of devices: warned, not capped
     "512 GPU-hours budget for fine-tuning llama 3 8b",
+    "Llama 3.1 8B within 24 GB GPU memory",  # a size, no count
 ])
 def test_a_bound_per_card_or_a_count_of_machines_is_no_cap(text):
     assert parse(text, offline=True).hardware.max_devices is None

@@ -52,8 +52,9 @@ NOT_THOUSANDS = re.compile(r",(?!\d{3}(?!\d))")
 #: "a single card", "single-GPU", "4张卡", "单卡部署". "单卡显存" is a bound per card
 #: (planner bounds per device), and "8-GPU nodes" or "2 GPU-hours" count no devices held.
 DEVICES_COUNTED = re.compile(
-    r"(?<![a-z0-9_.,-])(?P<counted>(?P<count>\d+)\s*(?:x|×|-)?\s*(?:张|块|片|个)?\s*"
+    r"(?<![a-z0-9_.,-])(?P<counted>(?P<count>\d+)(?![\d.])\s*(?:x|×|-)?\s*(?:张|块|片|个)?\s*"
     r"|(?P<one>(?:a\s+|one\s+)?single[\s-]|单(?:张|块|个)?\s*))"
+    r"(?:\d+\s?gb?[\s-]+)?"  # the card's memory between: "a single 48GB GPU", "2 24GB cards"
     r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
     r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
 #: Money spent on a class of device: "GPU budget", "GPU spend", "算力预算".
