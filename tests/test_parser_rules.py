@@ -271,6 +271,11 @@ def test_a_model_given_by_its_size_alone_allows_the_catalog_models_of_that_size(
     assert parse("部署一个70B模型，并发32", offline=True).workload.models == intent.workload.models
     unknown = parse("serve a 3000B model", offline=True)
     assert unknown.workload.models == [] and any("not in the model catalog" in w for w in unknown.warnings)
+    # Llama 3.2 1B has 1.24B parameters, 24% off, but its name says 1B: it was refused as an unknown model
+    small = parse("a 1B param model for on-device chat, 10 tokens per second", offline=True)
+    assert small.workload.models == ["llama-3.2-1b"] and small.warnings == []
+    # "8x7b" is no 7B model
+    assert "mixtral-8x7b" not in parse("any 7B model, 5 rps chat", offline=True).workload.models
 
 
 @pytest.mark.parametrize("text, model", [

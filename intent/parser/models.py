@@ -149,16 +149,17 @@ def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:
     if m is None:
         return ModelReading()
     size_b = float(m.group("size"))
+    named = re.compile(rf"(?<![\d.x]){re.escape(m.group('size'))}b(?![a-z0-9])")  # "llama-3.2-1b" (1.24B) is a 1B model
     models = sorted(model.id for model in catalog.models.values()
                     if model.task == "text-generation" and model.params_m
-                    and abs(model.params_m.value / 1000 / size_b - 1) <= SIZE_TOLERANCE)
+                    and (abs(model.params_m.value / 1000 / size_b - 1) <= SIZE_TOLERANCE or named.search(model.id)))
     space.mask(m.start(), m.end())
     written = space.text[m.start():m.end()]
     if not models:
         closest = suggest_models(written, catalog, 3, "text-generation")
         return ModelReading(task="text-generation", as_written=written, closest=closest)
     note = (f"'{written}': no model named; planned over the catalog's text generators of {size_b:g}B "
-            f"parameters (within {SIZE_TOLERANCE:.0%}): {', '.join(models)}")
+            f"parameters (within {SIZE_TOLERANCE:.0%}, or named so): {', '.join(models)}")
     return ModelReading(models=models, task="text-generation", notes=[note])
 
 
