@@ -178,7 +178,14 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
     except InfeasibleError as exc:
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
-        raise
+        unpreferred = _without_preferred(intent)
+        if unpreferred is None:
+            raise
+        result = build_plan(unpreferred, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
+        said = ", ".join(intent.hardware.preferred)
+        return result.model_copy(update={"warnings": [
+            f"{said} was asked for as a preference, not a requirement, and no plan on it meets the request "
+            f"({exc}); planned on the other devices"] + result.warnings})
     assumptions, warnings = notes
     device = catalog.device(result.choice.device_id)
     warnings = warnings + _licence_warnings(intent, device) + _host_power_warnings(intent, device, result)
@@ -188,6 +195,18 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     return result.model_copy(update={"assumptions": result.assumptions + assumptions + met, "inventory": owned,
                                      "warnings": kept + warnings,
                                      "cost": plan_cost_terms(result, catalog, inventory)})
+
+
+def _without_preferred(intent: Intent) -> Intent | None:
+    """The request without the devices it only prefers ("H100 preferred", "国产芯片优先"), or None
+    when it prefers none (a device it owns is no preference)."""
+    owned = {d.device for d in intent.hardware.owned}
+    preferred = [d for d in intent.hardware.preferred if d not in owned]
+    if not preferred:
+        return None
+    include = [d for d in intent.hardware.include if d not in preferred]
+    hardware = intent.hardware.model_copy(update={"include": include, "preferred": []})
+    return intent.model_copy(update={"hardware": hardware})
 
 
 def _runtimes_met(warnings: list[str], runtime: str | None) -> tuple[list[str], list[str]]:

@@ -191,6 +191,10 @@ class HardwareSelection(_Frozen):
         None, ge=1, description="the most devices the whole deployment or job may use, where the request counts "
                                 "devices without naming one ('on a single GPU', 'no more than 16 GPUs', '用4张卡', "
                                 "'单卡部署'); a project addition to the contract")
+    preferred: list[str] = Field(
+        default_factory=list, description="included devices the request only prefers ('H100 preferred', "
+                                          "'国产芯片优先'): when no plan on them exists, the plan is made on the "
+                                          "others and says so; a project addition to the contract")
 
 
 class DifferentialPrivacy(_Frozen):

@@ -65,3 +65,24 @@ def test_a_training_job_keeps_to_the_cap():
     with pytest.raises(InfeasibleError) as caught:
         plan("Full fine-tune of Llama 3.1 70B on a single GPU, 10k examples", offline=True)
     assert "at most 1, the request's count" in str(caught.value)
+
+
+@pytest.mark.parametrize("text, preferred", [("Llama 3.1 8B chat, 20 concurrent users, H100 preferred", "nvidia-h100"),
+                                             ("部署Qwen2.5 7B聊天服务，国产芯片优先，20并发", "huawei"),
+                                             ("we prefer to run on AMD GPUs, Llama 3.1 8B", "amd")])
+def test_a_preferred_device_is_included_and_marked_a_preference(text, preferred):
+    hardware = parse(text, offline=True).hardware
+    assert preferred in hardware.include and preferred in hardware.preferred
+    assert parse("Llama 3.1 8B chat on H100", offline=True).hardware.preferred == []
+
+
+def test_a_preferred_device_no_plan_can_use_gives_way_and_says_so():
+    """"国产芯片优先" (domestic chips first) was a hard include: the Ascend parts have no published
+    compute figures, so the request was refused. A preference gives way to the other devices."""
+    result = plan("部署Qwen2.5 7B聊天服务，国产芯片优先，20并发", offline=True, record=False)
+    assert not result.choice.device_id.startswith("huawei")
+    assert any(w.startswith("huawei was asked for as a preference") for w in result.warnings)
+    kept = plan("Llama 3.1 8B chat, 20 concurrent users, H100 preferred", offline=True, record=False)
+    assert kept.choice.device_id.startswith("nvidia-h100") and not any("preference" in w for w in kept.warnings)
+    with pytest.raises(InfeasibleError):  # required, not preferred: refused as before
+        plan("部署Qwen2.5 7B聊天服务，只用国产芯片，20并发", offline=True, record=False)

@@ -256,7 +256,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         deployment=deployment,
         hardware=HardwareSelection(include=hardware.include, exclude=hardware.exclude,
                                    owned=[OwnedDevice(device=d, count=n) for d, n in hardware.owned],
-                                   max_devices=hardware.max_devices),
+                                   max_devices=hardware.max_devices, preferred=hardware.preferred),
         precisions=precisions,
         policies=Policies(
             watermark=watermark,

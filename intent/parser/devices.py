@@ -70,6 +70,7 @@ class HardwareReading:
     owned: list[tuple[str, int]] = field(default_factory=list)
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (as written, closest ids)
     max_devices: int | None = None  # "on a single GPU", "no more than 16 GPUs": devices counted, none named
+    preferred: list[str] = field(default_factory=list)  # included, but only preferred ("H100 preferred")
     notes: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -394,7 +395,22 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
         for _, _, tag in run:
             if tag not in target:
                 target.append(tag)
+            if not is_excluded and _preferred(lexicon, space, start, end) and tag not in reading.preferred:
+                reading.preferred.append(tag)
         previous_end = end
+
+
+def _preferred(lexicon: Lexicon, space: Workspace, start: int, end: int) -> bool:
+    """A preference word right before the mention (at most three words between: "prefer to run on
+    AMD") or right after it ("H100 preferred", "国产芯片优先"), in its clause."""
+    clause_start, clause_end = space.clause_bounds(start)
+    before = space.text[clause_start:start]
+    found = lexicon.words("preferred_before").scan(before)
+    if found and len(before[found[-1].end:].split()) <= 3 and (before.isascii() or len(before) - found[-1].end <= 3):
+        return True
+    after = space.text[end:clause_end]
+    found = lexicon.words("preferred_after").scan(after)
+    return bool(found) and not after[:found[0].start].strip(" s")
 
 
 
