@@ -554,7 +554,10 @@ def test_a_negation_after_a_precision_or_the_cloud_rules_it_out():
 def test_more_ways_to_rule_out_the_cloud_and_a_vendor():
     # "不能上公有云" was read as a cloud deployment
     for text in ("classify images; we're not allowed to use the cloud", "图像分类，不要用云", "图像分类，不能上公有云",
-                 "图像分类，不得使用公有云"):
+                 "图像分类，不得使用公有云",
+                 # no network reaches no cloud: "air-gapped" was warned as a region, "no internet" not understood
+                 "air-gapped deployment of Llama 3.1 70B, 20 concurrent users", "Qwen2.5 7B 聊天，完全离线",
+                 "Llama 3.2 3B chat that must run with no internet access"):
         assert parse(text, offline=True).deployment.value == "on-prem", text
     amd = parse("图像分类，禁止使用AMD", offline=True)
     assert amd.hardware.exclude == ["amd"] and amd.warnings == []
