@@ -1260,7 +1260,8 @@ def test_our_data_center_is_on_prem():
 
 
 @pytest.mark.parametrize("text", ["语音识别，用Whisper large-v3转写每天5000小时的录音，成本最低",
-                                  "transcribe 5000 hours of audio a day with whisper, cheapest"])
+                                  "transcribe 5000 hours of audio a day with whisper, cheapest",
+                                  "每天5000小时的客服录音需要转写，成本最低"])  # whose recordings, between
 def test_hours_of_speech_a_period_are_the_rate_a_speech_service_keeps_up_with(text):
     # 5,000 h a day = 208 s of audio a second = 6.94 windows of 30 s a second (it was warned about and dropped).
     intent = parse(text, offline=True)

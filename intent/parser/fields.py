@@ -649,9 +649,9 @@ def read_audio_volume(lexicon: Lexicon, space: Workspace) -> AudioVolume | None:
 PERIOD_S = {"hour": 3600, "小时": 3600, "day": 86400, "天": 86400, "日": 86400, "week": 604800, "周": 604800,
             "month": 730 * 3600, "月": 730 * 3600}
 AUDIO_PERIOD_AFTER = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?P<period>day|hour|week|month)(?![a-z])")
-#: "每天5000小时的录音", "每月转写2万小时音频".
+#: "每天5000小时的录音", "每月转写2万小时音频", "每天2000小时的客服录音" (a word or two naming whose).
 AUDIO_HOURS_CN = re.compile(r"每(?:一)?(?P<period>天|日|周|月)[^，。,;；]{0,8}?(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?"
-                            r"小时的?(?:录音|音频|语音|通话|电话录音|会议录音)")
+                            r"小时的?[^，。,;；\d\s]{0,4}?(?:录音|音频|语音|通话|电话录音|会议录音)")
 
 
 #: "10,000 hours of audio", "500 hours of medical dictation", "10k hours of call-center recordings":
