@@ -86,3 +86,15 @@ def test_a_preferred_device_no_plan_can_use_gives_way_and_says_so():
     assert kept.choice.device_id.startswith("nvidia-h100") and not any("preference" in w for w in kept.warnings)
     with pytest.raises(InfeasibleError):  # required, not preferred: refused as before
         plan("部署Qwen2.5 7B聊天服务，只用国产芯片，20并发", offline=True, record=False)
+
+
+@pytest.mark.parametrize("text, device, cap", [
+    ("Llama 3.1 405B on at most 2 H100 nodes, 10 concurrent users", "nvidia-h100", 16),
+    ("serve Llama 3.1 70B on no more than 4 H100s", "nvidia-h100", 4),
+    ("最多用4张H100部署Llama 3.1 70B", "nvidia-h100", 4),
+])
+def test_a_cap_on_a_named_device_is_a_cap_not_devices_owned(text, device, cap):
+    """"at most 2 H100 nodes" was 16 owned H100s, priced as owned on premises."""
+    hardware = parse(text, offline=True).hardware
+    assert hardware.owned == [] and hardware.include == [device] and hardware.max_devices == cap
+    assert [o.count for o in parse("we have 4 H100s, Llama 3.1 70B", offline=True).hardware.owned] == [4]

@@ -57,6 +57,9 @@ DEVICES_COUNTED = re.compile(
     r"(?:\d+\s?gb?[\s-]+)?"  # the card's memory between: "a single 48GB GPU", "2 24GB cards"
     r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
     r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
+#: A cap word right before a count of a named device: "at most 4 H100s", "最多用4张H100".
+CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|up to|a maximum of|maximum of|max\.?)\s*"
+                        r"|(?:最多|至多|不超过|最多用|最多使用)\s*)$")
 #: Money spent on a class of device: "GPU budget", "GPU spend", "算力预算".
 SPENT_ON = re.compile(r"[\s-]*(?:budget|spend|spending|costs?|bill|money|预算|费用|成本)(?![a-z])")
 #: Largest count of one device a request may say it has.
@@ -71,6 +74,7 @@ class HardwareReading:
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (as written, closest ids)
     max_devices: int | None = None  # "on a single GPU", "no more than 16 GPUs": devices counted, none named
     preferred: list[str] = field(default_factory=list)  # included, but only preferred ("H100 preferred")
+    caps: list[int] = field(default_factory=list)  # "at most 4 H100s": counts of a named device that cap the plan
     notes: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -105,6 +109,12 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': a budget of device-hours is "
                                  "not planned for; give the job's time and cost (e.g. 'within 3 days, at most $5,000')")
             space.mask(span[0], hours.end())
+        elif count is not None and CAP_BEFORE.search(space.masked[max(0, span[0] - 24):span[0]]):
+            # "at most 2 H100 nodes", "最多用4张H100": a cap on the device named, not devices owned
+            space.mask(*span)
+            reading.caps.append(count)
+            reading.assumptions.append(f"'{space.text[span[0]:m.end].strip()}': at most {count} of {m.key}, a cap "
+                                       "on the plan's devices, not devices the request has (so priced as rented)")
         elif count is not None:
             _own(reading, space, m.key, count, span)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
@@ -325,8 +335,8 @@ def _device_cap(space: Workspace, reading: HardwareReading) -> None:
                                        f"device{'s' if count > 1 else ''} in all (no device is named, so any that fits)")
             space.mask(m.start(), m.end("counted"))  # the noun stays: "GPU" still asks for a GPU
             space.mark_read(m.start(), m.end())
-    if found:
-        reading.max_devices = min(found)
+    if found or reading.caps:
+        reading.max_devices = min(found + reading.caps)
 
 
 def _int(literal: str) -> int | None:
