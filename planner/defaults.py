@@ -14,6 +14,7 @@ Each default is a bound or a filter the plan names among its assumptions, with "
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -162,7 +163,11 @@ def _live_audio(intent: Intent) -> tuple[Intent, list[str]]:
     bound = Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit=CANONICAL_UNITS[Metric.THROUGHPUT],
                        source=f"{streams} concurrent streams")
     workload = intent.workload.model_copy(update={"concurrency": None})
-    if interval < window:
+    if _recorded(intent.text, load_serving().recorded_audio_words):
+        note = (f"{streams} recordings in flight, each transcribed within {interval:g} s: {rate:.3g} recordings a "
+                f"second by Little's law, each taken as one {window:g}-s window (Whisper's); state the recordings' "
+                "length if they are longer")
+    elif interval < window:
         note = (f"{streams} live audio streams, each transcribed within {interval:g} s: a pass over each stream's "
                 f"buffered {window:g}-s window every {interval:g} s, as streaming recognition re-runs the model as "
                 f"audio comes; planned for {rate:.3g} windows a second (Whisper's window)")
@@ -170,6 +175,38 @@ def _live_audio(intent: Intent) -> tuple[Intent, list[str]]:
         note = (f"{streams} live audio streams bring a {window:g}-s window each every {window:g} s: planned for "
                 f"{rate:.3g} windows a second, not {streams} windows in flight at once (Whisper's window)")
     return intent.model_copy(update={"constraints": [*intent.constraints, bound], "workload": workload}), [note]
+
+
+#: Tasks whose input is no text or speech in a language (translation reads its direction apart).
+LANGUAGE_FREE_TASKS = ("translation", "text-to-image", "image-classification", "object-detection", "image-segmentation")
+#: Chinese characters: a request written in them.
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def written_language(intent: Intent, catalog) -> tuple[Intent, list[str]]:
+    """A request written in Chinese that names no model and no language of its text or speech
+    ("100路并发的录音转写") is planned for Chinese content when the catalog holds a model of the
+    task documented to handle it: an English-only model (Distil-Whisper small.en was planned)
+    would be a wrong plan. Without one, the plan stays on the others and says so. The intent is
+    returned as it is otherwise."""
+    w = intent.workload
+    if (intent.task is None or intent.task.value in LANGUAGE_FREE_TASKS or w.model or w.models
+            or w.content_languages or not CJK.search(intent.text)):
+        return intent, []
+    if not any(m.reads is not None and m.reads.handles("zh") for m in catalog.models_for(intent.task.value)):
+        return intent, [f"the request is written in Chinese and names no language of its text or speech; no "
+                        f"{intent.task.value} model in the catalog is documented to handle Chinese, so the plan's "
+                        "model may not read it: add one with 'intentctl catalog import CONFIG.json' or name one"]
+    workload = w.model_copy(update={"content_languages": ["zh"]})
+    return intent.model_copy(update={"workload": workload}), [
+        "the request is written in Chinese and names no language of its text or speech: planned for Chinese, on "
+        "models documented to handle it; say the language (e.g. 'English audio') to plan for another"]
+
+
+def _recorded(text: str, words: list[str]) -> bool:
+    """Whether the request's audio is recordings ("call recordings", "录音"), not live streams."""
+    lowered = text.lower()
+    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", lowered) for w in words)
 
 
 def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None) -> tuple[Intent, list[str]]:

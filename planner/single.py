@@ -22,6 +22,7 @@ from planner.defaults import (
     names_a_device,
     time_gain_per_doubling,
     whole_load,
+    written_language,
     worth_their_devices,
 )
 from planner.errors import InfeasibleError
@@ -92,6 +93,8 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     of several sources is planned as their sum (planner.defaults.whole_load)."""
     periodic = camera_stream(intent)  # read before the sources are summed
     intent, load_notes = whole_load(intent)
+    intent, language_notes = written_language(intent, catalog)
+    load_notes += language_notes
     defaults = replace(defaults, assumptions=load_notes + defaults.assumptions) if load_notes else defaults
     try:
         result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,

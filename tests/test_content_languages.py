@@ -65,3 +65,25 @@ def test_a_named_family_is_planned_as_named_with_a_warning():
     result = plan("Llama 3 chatbot for Chinese users", offline=True, record=False)
     assert result.choice.model_id.startswith("llama-3-")
     assert any("the family named" in w and "not zh" in w for w in result.warnings)
+
+
+def test_a_request_written_in_chinese_plans_for_chinese_where_a_model_reads_it():
+    """"100路并发的录音转写" planned Distil-Whisper small.en, an English-only model: a request written
+    in Chinese that names no language is planned for Chinese when a model of the task reads it."""
+    catalog = load_catalog()
+    speech = plan("100路并发的录音转写，每条10秒内完成", offline=True, record=False)
+    assert catalog.model(speech.choice.model_id).reads.handles("zh")
+    assert any(a.startswith("the request is written in Chinese") for a in speech.assumptions)
+    # recordings, not live streams: the same rate (Little's law), said as it is
+    assert any(a.startswith("100 recordings in flight, each transcribed within 10 s") for a in speech.assumptions)
+    # no sentiment model reads Chinese: planned as before, and said
+    sentiment = plan("情感分析，每秒100条", offline=True, record=False)
+    assert any("no text-classification model in the catalog is documented to handle Chinese" in a
+               for a in sentiment.assumptions)
+    english = plan("transcribe 100 concurrent call recordings, each within 10 s", offline=True, record=False)
+    assert not any("written in Chinese" in a for a in english.assumptions)
+
+
+def test_live_captions_are_speech_recognition():
+    """"live captions for 100 concurrent calls" named no task."""
+    assert parse("live captions for 100 concurrent calls, under 1 s", offline=True).task == "automatic-speech-recognition"

@@ -102,6 +102,7 @@ class ServingFactors(BaseModel):
     slo: dict[str, SloDefault]
     min_time_gain_per_doubling: float
     live_audio_window_s: float
+    recorded_audio_words: list[str]
     camera_stream: dict[str, float]
     default_objective_tolerance: float
     quality_floors: dict[str, QualityFloor]
