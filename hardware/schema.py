@@ -131,6 +131,10 @@ class Device(_Frozen):
         None, description="false when the accelerator has no DRAM of its own: weights live in on-chip memory "
                           "and what does not fit streams from the host over the host link")
     host_link_gbs: Figure | None = Field(None, description="host interface bandwidth, GB/s each way")
+    pipelined: Flag | None = Field(
+        None, description="true for a dataflow chip that maps a model's layers on to its own units, so the inputs "
+                          "of a stream overlap inside it: its rate at batch 1 is its throughput-mode rate, while "
+                          "one input's latency is its pass through every layer")
     interconnect: str | None = None
     interconnect_gbs: Figure | None = Field(None, description="device-to-device bandwidth, GB/s")
     max_group: Figure | None = Field(None, description="how many devices one scale-up group links (sharding limit)")

@@ -80,6 +80,7 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "idle_w": extra.get("idle_w", number(row["idle_w"])), "power_modes": extra.get("power_modes"),
         "chips": extra.get("chips"), "cores": extra.get("cores"), "on_chip_memory_mb": extra.get("on_chip_memory_mb"),
         "external_memory": extra.get("external_memory"), "host_link_gbs": extra.get("host_link_gbs"),
+        "pipelined": extra.get("pipelined"),
         "interconnect": row["interconnect"] or None,
         "interconnect_gbs": extra.get("interconnect_gbs") or (
             link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None),

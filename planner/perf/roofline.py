@@ -305,6 +305,7 @@ class Grid:
             "group": lambda d: d.max_group.value if d.max_group is not None and d.interconnect_gbs else 1.0,
             "sram": lambda d: figure_or_nan(d.on_chip_memory_mb) * 1e6 / d.chip_count,
             "on_chip_only": on_chip_only,
+            "pipelined": lambda d: bool(d.pipelined and d.pipelined.value),
             "host_link": lambda d: figure_or_nan(d.host_link_gbs) * 1e9,
             "overhead": f.overhead_ms,
             "launch": f.launch_ms,
@@ -342,6 +343,7 @@ class Grid:
                                      0.0),
             "sram": device["sram"],
             "on_chip_only": device["on_chip_only"] > 0,
+            "pipelined": np.where(auto, False, device["pipelined"] > 0),
             "host_link": device["host_link"],
             "bpp": _column([f.bytes_per_param[p] for p in t.precisions])[t.precision],
             "kv_bpe": _column([f.kv_bytes(p) for p in t.precisions])[t.precision],
@@ -682,22 +684,36 @@ def _roofline(c: dict[str, np.ndarray], b: np.ndarray, f: PerfFactors) -> dict[s
     if not auto.any():
         seconds, compute_s, memory_s = _single_pass(c, b)
         ttft, tpot = nan, nan.copy()
+        rate_s = _streamed(c, b, seconds)
     elif auto.all():
         seconds, compute_s, memory_s, ttft, tpot = llm.autoregressive(c, b, _memory_time)
+        rate_s = seconds
     else:
         single, auto_rows = _single_pass(c, b), llm.autoregressive(c, b, _memory_time)
         seconds, compute_s, memory_s = (np.where(auto, a, s) for a, s in zip(auto_rows, single))
         ttft, tpot = (np.where(auto, a, np.nan) for a in auto_rows[3:])
+        rate_s = np.where(auto, seconds, _streamed(c, b, single[0]))
     load = power.step_load(compute_s, memory_s, seconds, f.memory_power_share)
     return {
         "latency_ms": seconds * 1000,
-        "throughput_rps": b / seconds,
+        "throughput_rps": b / rate_s,
         "power_w": power.power_at_load(c["idle"], c["tdp"], load, f.idle_fraction_of_tdp) * c["shards"],
         "ttft_ms": ttft,
         "tpot_ms": tpot,
         "compute_bound": compute_s >= memory_s,
         "memory_gb": _memory(c, b, f) / c["shards"],
     }
+
+
+def _streamed(c: dict[str, np.ndarray], b: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Seconds per batch of a stream: a pipelined (dataflow) device overlaps a stream's inputs, so
+    they pay neither batch 1's idle units nor the step's fixed cost; other devices run one batch
+    after another (``seconds``)."""
+    pipelined = c["pipelined"]
+    if not pipelined.any():
+        return seconds
+    steady, _, _ = _single_pass({**c, "latency_batches": np.zeros_like(c["latency_batches"])}, b)
+    return np.where(pipelined, steady, seconds)
 
 
 def _memory_time(c: dict[str, np.ndarray], nbytes: np.ndarray, used=1.0) -> np.ndarray:
@@ -901,7 +917,10 @@ def _provenance(x: Config, f: PerfFactors) -> dict[str, str]:
     power_fitted = "busy" in f.device_power_w.get(device.id, {})
     return {
         "latency_ms": latency,
-        "throughput_rps": f"{'calibrated' if calibrated else 'model'} (batch / latency)",
+        "throughput_rps": f"{'calibrated' if calibrated else 'model'} ("
+                          + ("a pipelined device: a stream's inputs overlap, so batch / the pass without batch 1's "
+                             "idle units)" if device.pipelined and device.pipelined.value
+                             and model.kind != ModelKind.AUTOREGRESSIVE else "batch / latency)"),
         "power_w": "calibrated (idle + load x (full load - idle), both fitted to your measurements of this device)"
         if power_fitted else f"model (idle + load x (cap - idle); {cap}, idle: "
                              f"{_basis(device.idle_w) if device.idle_w else 'class share of the cap'})",
