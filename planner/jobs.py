@@ -163,6 +163,8 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
     factors = factors or load_factors()
     if intent.workload.model:
         models = [catalog.model(intent.workload.model)]
+    elif intent.workload.models:  # a family or a size named ("a 7B model"): those, not every model of the task
+        models = sorted((catalog.model(m) for m in intent.workload.models), key=lambda m: m.id)
     elif intent.task is not None:
         models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
     else:

@@ -251,3 +251,15 @@ def test_a_count_of_tokens_per_example_or_of_a_models_training_stays_what_it_is(
     assert not served.warnings
     # a fine-tuning named beside "training data" is a fine-tuning
     assert parse("训练数据为5亿个token，微调Qwen2.5 7B", offline=True).workload.kind.value == "fine-tuning"
+
+
+@pytest.mark.parametrize("text, size_b", [("微调一个7B模型，显存不超过24G，数据量1万条", 7),
+                                          ("pretrain a 1B parameter model on 100B tokens in 2 weeks", 1)])
+def test_a_job_on_a_model_of_a_size_trains_a_model_of_that_size(text, size_b):
+    """Both planned Qwen2.5 0.5B: the training path read the named model or every model of the
+    task, never the size class the parser allows."""
+    from hardware import load_catalog
+
+    job = plan(text, offline=True, record=False)
+    assert job.choice.model_id in parse(text, offline=True).workload.models
+    assert 0.85 <= load_catalog().model(job.choice.model_id).params_m.value / 1000 / size_b <= 1.25
