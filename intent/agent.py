@@ -327,7 +327,7 @@ def plan_cost_terms(result: ExecutionPlan, catalog: Catalog, inventory: Inventor
 
     c = result.choice
     item = inventory.item(c.device_id) if inventory is not None else None
-    devices = c.replicas * c.shards * (item.share if item else 1.0)
+    devices = c.replicas * c.devices_per_replica * (item.share if item else 1.0)  # prefill and decode workers too
     return cost_terms(catalog.device(c.device_id), c.placement, devices, result.metrics.power_w,
                       item.usd_per_hour if item else None, owned=item is not None,
                       per_replica=c.shards)  # the devices of one engine, as the planner priced them

@@ -118,3 +118,13 @@ def test_a_replica_of_several_cloud_devices_rents_a_multi_device_instance():
     terms = cost_terms(priced, "cloud", devices=8, power_w=None, stated=None, owned=False, per_replica=4)
     assert terms.total_usd_per_hour == pytest.approx(8 * one * 1.5)
     assert l40s.model_copy(update={"cloud_instances": []}).cloud_usd_per_device(4) == pytest.approx(one)
+
+
+def test_the_cost_block_counts_every_worker_of_a_disaggregated_replica():
+    """A replica of 2 prefill and 1 decode workers at TP4 is 12 L4s; the cost block counted 4 (the
+    engine), $13.8/h against the metrics' $41.4/h for the same 36 devices."""
+    result = plan("Serve Llama 3 8B at 100 req/s with TTFT < 200 ms on L4 GPUs only", offline=True, record=False)
+    c = result.choice
+    assert c.devices_per_replica > c.shards  # the premise: workers of more than one engine
+    assert result.cost.devices == c.replicas * c.devices_per_replica
+    assert result.cost.total_usd_per_hour == pytest.approx(result.metrics.cost_usd_per_hour, rel=1e-6)
