@@ -267,6 +267,13 @@ def quality_waived(intent: Intent) -> str | None:
     return found[0] if found else None
 
 
+def latency_waived(intent: Intent) -> str | None:
+    """The request's words that latency matters little ("don't care about latency much", "延迟无所谓"),
+    as written, else None: the default service level is then left out."""
+    found = _words_said(intent, "latency_waived")
+    return found[0] if found else None
+
+
 def training_method(intent: Intent) -> str:
     """The parameter-efficient fine-tuning method the request names (lexicon training_methods:
     qlora, lora), else "full"."""
@@ -379,7 +386,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     job_notes += cheapest_notes
     job_warnings: list[str] = []
     # of the request as asked: a job has no SLO
-    unstated = request_defaults(intent, quality_waived(intent)) if defaults else NO_DEFAULTS
+    unstated = request_defaults(intent, quality_waived(intent), latency_waived(intent)) if defaults else NO_DEFAULTS
     if any(c.metric in JOB_METRICS for c in intent.constraints):
         from planner.jobs import batch_bounds
 

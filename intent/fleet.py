@@ -99,7 +99,7 @@ def load_fleet_plan(path: str | Path):
 def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> list:
     """Each entry as a planner workload: its request read, its policies applied."""
     import policies
-    from intent.agent import offline_tasks, quality_waived, training_method
+    from intent.agent import latency_waived, offline_tasks, quality_waived, training_method
     from intent.parser import parse_rules
     from planner.defaults import fleet_defaults
     from planner.fleet.options import FleetWorkload
@@ -113,7 +113,8 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
             effects = policies.preflight(intent, organisation, catalog, other_tasks)
         except (IntentError, PolicyError) as exc:
             raise FleetError(f"workload {entry.name!r}: {exc}") from exc
-        intent, notes = fleet_defaults(effects.intent, catalog, quality_waived(effects.intent))
+        intent, notes = fleet_defaults(effects.intent, catalog, quality_waived(effects.intent),
+                                       latency_waived(effects.intent))
         notes += _devices_left_to_the_inventory(intent)
         workload = FleetWorkload(name=entry.name, intent=intent, priority=entry.priority,
                                  deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),

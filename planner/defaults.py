@@ -73,14 +73,19 @@ class RequestDefaults:
 NO_DEFAULTS = RequestDefaults()
 
 
-def request_defaults(intent: Intent, quality_waived: str | None = None) -> RequestDefaults:
+def request_defaults(intent: Intent, quality_waived: str | None = None,
+                     latency_waived: str | None = None) -> RequestDefaults:
     """The defaults a request gets: a service level and a quality floor, each when it states none.
     ``quality_waived``, the request's words that accuracy matters little ("accuracy doesn't need
-    to be great"), leaves the floor out, and the assumptions say so."""
+    to be great"), leaves the floor out; ``latency_waived`` ("don't care about latency much")
+    the service level; the assumptions say so."""
     if intent.workload.kind != WorkloadKind.INFERENCE or intent.task is None:
         return NO_DEFAULTS
     task = intent.task.value
     constraints, assumptions = _service_level(intent, task)
+    if latency_waived and constraints:
+        constraints, assumptions = [], [f"'{latency_waived}': no default service level for {task}, so the plan "
+                                        "is sized for the load alone"]
     floor = None if quality_waived else _floor(intent, task)
     if quality_waived and _floor(intent, task) is not None:
         assumptions.append(f"'{quality_waived}': no default quality floor for {task}, so the least costly model of "
@@ -133,18 +138,43 @@ def whole_load(intent: Intent) -> tuple[Intent, list[str]]:
     """A rate stated for each of several sources ("4 camera streams at 30 fps each": the intent's
     ``workload.sources``) as the load of them all: the throughput floor times the sources, and
     the assumption that says so; live audio streams of speech recognition ("200 concurrent
-    calls") as the windows they bring a second. The intent is returned as it is without either."""
+    calls") as the windows they bring a second; a load's ceiling as the load to serve. The intent
+    is returned as it is without any."""
+    intent, ceiling_notes = _load_ceiling(intent)
     if intent.task is not None and intent.task.value == "automatic-speech-recognition":
-        return _live_audio(intent)
+        intent, notes = _live_audio(intent)
+        return intent, ceiling_notes + notes
     sources = intent.workload.sources
     rate = intent.bound(Metric.THROUGHPUT, ">=")
     if not sources or rate is None:
-        return intent, []
+        return intent, ceiling_notes
     constraints = [c.model_copy(update={"value": c.value * sources, "source": f"{c.source} x {sources}"})
                    if c.metric == Metric.THROUGHPUT and c.op == ">=" else c for c in intent.constraints]
     note = (f"{sources} sources at {rate:g} requests/s each: planned for {rate * sources:g} requests/s in all "
             "(the rate stated times the sources)")
-    return intent.model_copy(update={"constraints": constraints}), [note]
+    return intent.model_copy(update={"constraints": constraints}), ceiling_notes + [note]
+
+
+#: Rates a request states as its load: a ceiling on one is the most load to serve, not a cap on capacity.
+LOAD_RATES = (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT)
+
+
+def _load_ceiling(intent: Intent) -> tuple[Intent, list[str]]:
+    """A load given as a range or a ceiling ("10-20 req/s", "up to 20 requests per second") is
+    served at its upper end: the plan must keep up with the most that comes, and a cap on its
+    capacity would only make it fall behind (the range planned 12.6 req/s). The floor below it
+    goes, since the ceiling holds it."""
+    ceilings = {c.metric: c for c in intent.constraints if c.metric in LOAD_RATES and c.op == "<="
+                and not is_default(c)}
+    if not ceilings:
+        return intent, []
+    constraints = [c for c in intent.constraints if c.metric not in ceilings]
+    notes = []
+    for metric, c in ceilings.items():
+        constraints.append(c.model_copy(update={"op": ">="}))
+        notes.append(f"'{c.source or c.value}': a load of at most {c.value:g} {c.unit or ''} is planned for its "
+                     "upper end (the capacity to serve all of it), not as a cap on the plan's capacity".replace(" ' ", " "))
+    return intent.model_copy(update={"constraints": constraints}), notes
 
 
 def _live_audio(intent: Intent) -> tuple[Intent, list[str]]:
@@ -209,14 +239,15 @@ def _recorded(text: str, words: list[str]) -> bool:
     return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", lowered) for w in words)
 
 
-def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None) -> tuple[Intent, list[str]]:
+def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None,
+                   latency_waived: str | None = None) -> tuple[Intent, list[str]]:
     """A fleet workload with the defaults a single request gets that a fleet can take: its
     service level (as bounds) and its quality floor (its models narrowed to those the floor
     keeps, unless ``quality_waived``: the request's words that accuracy matters little); the
     placement default is the inventory's. Returns the intent and what was assumed (a fleet
     planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
     intent, load_notes = whole_load(intent)
-    defaults = request_defaults(intent, quality_waived)
+    defaults = request_defaults(intent, quality_waived, latency_waived)
     if defaults.floor is not None:
         models = [catalog.model(m) for m in intent.workload.models] or catalog.models_for(intent.task.value)
         kept = [m.id for m in models if defaults.keeps(m)]

@@ -586,3 +586,18 @@ def test_a_call_centre_is_transcribed_by_a_model_that_hears_conversations():
     calls = plan("Transcribe call-center recordings, 1000 hours of audio a day, cheapest", offline=True, record=False)
     assert "whisper" in calls.choice.model_id
     assert any("wav2vec2-base-960h" in a and "left out" in a for a in calls.assumptions)
+
+
+@pytest.mark.parametrize("text", ["need a chatbot with llama 3.1 8b, around 10-20 req/s, cheap, dont care about latency much",
+                                  "Llama 3.1 8B 聊天，每秒10到20个请求，延迟无所谓，越便宜越好"])
+def test_a_load_range_is_served_at_its_top_and_latency_waived_drops_the_default_service_level(text):
+    """"10-20 req/s" was a cap of 20 on the plan's capacity, and "don't care about latency" still
+    got the default TPOT <= 40 ms, which bound and cost more."""
+    result = served_plan(text)
+    assert result.metrics.throughput_rps >= 20
+    assert any("planned for its upper end" in a for a in result.assumptions)
+    assert not any(a.startswith("default service level") for a in result.assumptions)
+    assert any("no default service level" in a for a in result.assumptions)
+    bound = served_plan(text.replace("dont care about latency much", "").replace("延迟无所谓，", ""))
+    assert any(a.startswith("default service level") for a in bound.assumptions)
+    assert result.metrics.cost_usd_per_hour <= bound.metrics.cost_usd_per_hour
