@@ -123,9 +123,17 @@ def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
     objective = intent.objective
     if objective is not None and objective.metric in EDGE_METRICS:
         return None
-    if any(c.metric in EDGE_METRICS for c in intent.constraints):
-        return None
+    if any(c.metric == Metric.ENERGY or (c.metric == Metric.POWER and c.value <= _edge_power_w())
+           for c in intent.constraints):
+        return None  # a power bound no edge device needs ("rack power under 10 kW") points nowhere
     return DATACENTER_PLACEMENTS
+
+
+def _edge_power_w() -> float:
+    """The most power an edge device of the catalog draws (its TDP or highest mode)."""
+    catalog = load_catalog()
+    return max((d.tdp_w.value for d in catalog.devices.values()
+                if d.form_factor == "edge" and d.tdp_w is not None), default=0.0)
 
 
 def names_a_device(intent: Intent, catalog) -> bool:

@@ -327,6 +327,14 @@ def test_a_service_that_says_nothing_of_the_edge_runs_in_a_datacenter(catalog):
     assert named.choice.device_id == "nvidia-geforce-rtx-4090"
     unbound = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms", offline=True, record=False, defaults=False)
     assert unbound.choice.placement == "edge"  # --no-defaults: every placement, the cheapest a rack of boards
+    # a power bound no edge device needs points nowhere: "rack power under 10 kW" planned 4 RTX 4090s
+    rack = plan("chatbot for 1000 concurrent users, p50 TTFT 300ms, total rack power under 10 kW", offline=True,
+                record=False)
+    rack_device = catalog.device(rack.choice.device_id)
+    assert rack.choice.placement in ("cloud", "on-prem")
+    assert rack_device.datacenter_use is None or rack_device.datacenter_use.value
+    small = plan("Moderation classifier, 100 msgs/sec, p99 under 50 ms, under 10 W", offline=True, record=False)
+    assert small.choice.placement == "edge"  # a bound an edge board meets still points to the edge
 
 
 def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
