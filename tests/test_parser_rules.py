@@ -1104,6 +1104,16 @@ def test_cloud_providers_zones_and_spot_pricing_are_warned_about(text, phrase):
     assert any(w.startswith(f"'{phrase}': cloud providers") for w in parse(text, offline=True).warnings)
 
 
+@pytest.mark.parametrize("text", ["serve llama 3 8b, 20 concurrent users, not on AWS", "Llama 3.1 8B 聊天，20个并发，不要用AWS",
+                                  "avoid amazon, llama 3 8b chat"])
+def test_a_provider_ruled_out_rules_out_its_own_chips(text):
+    """"not on AWS" was planned on AWS Inferentia2."""
+    intent = parse(text, offline=True)
+    assert intent.hardware.exclude == ["aws"] and intent.hardware.include == []
+    assert not any("not understood" in w for w in intent.warnings)
+    assert parse("serve llama 3 8b on AWS, 20 concurrent users", offline=True).hardware.include == []
+
+
 @pytest.mark.parametrize("text, bound", [
     ("fine-tune Llama 3.1 8B with LoRA on 10k examples, no GPU budget beyond $500", ("job_cost", "<=", 500.0)),
     ("no GPU spend over $2 per hour, serve ResNet-50 at 100 images per second", ("cost", "<=", 2.0)),

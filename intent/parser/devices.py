@@ -136,6 +136,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         elif not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices):
             mentions.append((m.start, m.end, selector))
     _sides(lexicon, space, sorted(mentions), reading, negated)
+    _providers_ruled_out(lexicon, space, catalog, reading, negated)
     for device, _ in reading.owned:
         if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
@@ -408,6 +409,22 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
             if not is_excluded and _preferred(lexicon, space, start, end) and tag not in reading.preferred:
                 reading.preferred.append(tag)
         previous_end = end
+
+
+def _providers_ruled_out(lexicon: Lexicon, space: Workspace, catalog: Catalog, reading: HardwareReading,
+                         negated) -> None:
+    """"not on AWS", "不要用AWS": the provider's own chips are ruled out (it was planned on
+    Inferentia2). The cloud-terms warning still says providers are not planned for."""
+    for m in lexicon.phrases("cloud_provider_vendors").scan(space.text):
+        clause_start = space.clause_bounds(m.start)[0]
+        if not (negated(lexicon, space.text, m.start, clause_start) or negated_after(lexicon, space, m.end)):
+            continue
+        chips = sorted(d.id for d in catalog.devices.values() if d.vendor == m.key)
+        if not lexicon.words("cloud_terms").scan(m.phrase):
+            space.mark_read(m.start, m.end)  # a provider word the cloud-terms warning does not quote
+        if chips and m.key not in reading.exclude:
+            reading.exclude.append(m.key)
+            reading.assumptions.append(f"'{m.phrase}' ruled out: so are its own chips ({', '.join(chips)})")
 
 
 def _preferred(lexicon: Lexicon, space: Workspace, start: int, end: int) -> bool:
