@@ -1393,3 +1393,11 @@ def test_a_real_time_factor_bounds_a_windows_latency(text, seconds):
 def test_devices_each_machine_holds_count_once_per_machine(text, count):
     intent = parse(text, offline=True)
     assert [o.count for o in intent.hardware.owned] == [count] and intent.hardware.max_devices is None
+
+
+@pytest.mark.parametrize("text, quoted", [("run a 70B model locally on a Mac", "a mac"),
+                                          ("assistant on a laptop, Llama 3.2 3B", "laptop")])
+def test_a_machine_named_without_its_chip_is_warned_about(text, quoted):
+    """"on a Mac" was dropped without a word and planned on a cloud A100."""
+    intent = parse(text, offline=True)
+    assert any(w.startswith(f"'{quoted}': a machine with no chip named is not planned on") for w in intent.warnings)
