@@ -98,3 +98,14 @@ def test_a_cap_on_a_named_device_is_a_cap_not_devices_owned(text, device, cap):
     hardware = parse(text, offline=True).hardware
     assert hardware.owned == [] and hardware.include == [device] and hardware.max_devices == cap
     assert [o.count for o in parse("we have 4 H100s, Llama 3.1 70B", offline=True).hardware.owned] == [4]
+
+
+@pytest.mark.parametrize("text", ["person detection on a Raspberry Pi 5 with a Hailo-8, 4 camera streams at 15 fps each",
+                                  "树莓派5加Hailo-8做人员检测，30fps"])
+def test_a_board_named_with_its_accelerator_hosts_it(text):
+    """"a Raspberry Pi 5 with a Hailo-8" planned the model on the Pi's CPU (4 boards), the Hailo-8
+    an alternative."""
+    assert parse(text, offline=True).hardware.include == ["hailo-8"]
+    assert plan(text, offline=True, record=False).choice.device_id == "hailo-8"
+    owned = parse("we have one Raspberry Pi 5 with a Hailo-8 AI HAT, detect people at 30 fps", offline=True).hardware
+    assert [(o.device, o.count) for o in owned.owned] == [("hailo-8", 1)]

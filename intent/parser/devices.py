@@ -137,6 +137,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             mentions.append((m.start, m.end, selector))
     _sides(lexicon, space, sorted(mentions), reading, negated)
     _providers_ruled_out(lexicon, space, catalog, reading, negated)
+    _hosted_accelerators(space, catalog, devices, reading)
     for device, _ in reading.owned:
         if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
@@ -409,6 +410,32 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
             if not is_excluded and _preferred(lexicon, space, start, end) and tag not in reading.preferred:
                 reading.preferred.append(tag)
         previous_end = end
+
+
+#: Words joining a host board to the accelerator plugged into it: "a Raspberry Pi 5 with a Hailo-8".
+HOSTS = re.compile(r"\s*(?:with|plus|\+|and|running|using|配|加|搭配|带|接)\s*(?:an?|the|one|its|一个|一块|一张)?\s*$")
+
+
+def _hosted_accelerators(space: Workspace, catalog: Catalog, devices: list[Match], reading: HardwareReading) -> None:
+    """A board named with the accelerator module plugged into it ("a Raspberry Pi 5 with a
+    Hailo-8", "Jetson Orin Nano + Coral"): the accelerator runs the model and the board hosts it,
+    so only the accelerator is planned on (and owned, when the board was). It planned the model on
+    the Pi's CPU, the Hailo-8 an alternative."""
+    for host, module in zip(devices, devices[1:]):
+        board, accelerator = catalog.devices.get(host.key), catalog.devices.get(module.key)
+        if (board is None or accelerator is None or board.form_factor != "edge" or board.host_link_gbs
+                or not accelerator.host_link_gbs or not HOSTS.fullmatch(space.text[host.end:module.start])
+                or board.id not in reading.include or accelerator.id not in reading.include):
+            continue
+        reading.include.remove(board.id)
+        owned = dict(reading.owned)
+        if board.id in owned:
+            count = owned.pop(board.id)
+            owned.setdefault(accelerator.id, count)
+            reading.owned = list(owned.items())
+        reading.assumptions.append(f"'{space.text[host.start:module.end].strip()}': the {board.name} hosts the "
+                                   f"{accelerator.name}, which runs the model: planned on it (the host's own power "
+                                   "and price are not in the plan)")
 
 
 def _providers_ruled_out(lexicon: Lexicon, space: Workspace, catalog: Catalog, reading: HardwareReading,
