@@ -7,7 +7,7 @@ import re
 from hardware import Catalog, Inventory
 from intent.batch import cheapest_job, device_memory_floor, job_time_note, soonest_done
 from intent.errors import ImpossibleValue, UnknownModel
-from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
+from intent.schema import JOB_METRICS, Intent, Metric, Task, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
 from planner.defaults import NO_DEFAULTS
@@ -172,8 +172,10 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     report carries the parser's warnings (crossing bounds), which often say why better than the
     conflict does. ``defaults`` adds the documented bounds a request leaves unstated
     (planner.defaults: service levels, quality floors), each named in the plan."""
+    intent, measured = _task_from_measures(intent)
     refuse_unplannable(intent, catalog)
     inventory, notes = _with_owned(intent, catalog, inventory)
+    notes = (measured + notes[0], notes[1])
     try:
         result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
     except InfeasibleError as exc:
@@ -195,6 +197,23 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     return result.model_copy(update={"assumptions": result.assumptions + assumptions + met, "inventory": owned,
                                      "warnings": kept + warnings,
                                      "cost": plan_cost_terms(result, catalog, inventory)})
+
+
+#: Bounds only a text generator has: a request with one and no task is planned as text generation.
+TEXT_GENERATOR_METRICS = (Metric.TTFT, Metric.TPOT, Metric.TOKEN_THROUGHPUT, Metric.TOKEN_COST)
+
+
+def _task_from_measures(intent: Intent) -> tuple[Intent, list[str]]:
+    """A request with no task whose bounds only a text generator has ("ttft < 200ms, tpot under
+    25 ms" beside a model name the catalog lacks) is planned as text generation, and says so; it
+    was refused as naming no task. The intent as read keeps no task (it states none)."""
+    measures = [c.metric.value.upper() if len(c.metric.value) == 4 else c.metric.value
+                for c in intent.constraints if c.metric in TEXT_GENERATOR_METRICS]
+    if intent.task is not None or intent.workload.model or intent.workload.models or not measures:
+        return intent, []
+    return intent.model_copy(update={"task": Task.TEXT_GENERATION}), [
+        f"{' and '.join(dict.fromkeys(measures))}: measures of a text generator, so planned as text generation "
+        "(no task named)"]
 
 
 def _without_preferred(intent: Intent) -> Intent | None:

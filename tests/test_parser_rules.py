@@ -1401,3 +1401,33 @@ def test_a_machine_named_without_its_chip_is_warned_about(text, quoted):
     """"on a Mac" was dropped without a word and planned on a cloud A100."""
     intent = parse(text, offline=True)
     assert any(w.startswith(f"'{quoted}': a machine with no chip named is not planned on") for w in intent.warnings)
+
+
+def test_requirements_that_were_dropped_in_common_phrasings_are_read():
+    # two words between a count and its things per day: the rate, and the content's language
+    reviews = parse("classify 1M chinese product reviews per day by sentiment", offline=True)
+    assert [(c.metric.value, round(c.value, 2)) for c in reviews.constraints] == [("throughput", 11.57)]
+    assert reviews.workload.content_languages == ["zh"]
+    # a card named by its number alone, where it stands as a card, not a count of tokens
+    cards = parse("用两张4090部署Qwen2.5-32B，int4量化，并发10", offline=True).hardware
+    assert [(o.device, o.count) for o in cards.owned] == [("nvidia-geforce-rtx-4090", 2)]
+    tokens = parse("llama 3 8b with 4090 token prompts", offline=True)
+    assert tokens.hardware.include == [] and tokens.workload.prompt_tokens == 4090
+    assert parse("每秒处理500张图片的分类", offline=True).task == "image-classification"
+    shape = parse("llama 3.1 8b, 1024 prompt 128 output, 5 rps", offline=True).workload
+    assert (shape.prompt_tokens, shape.output_tokens) == (1024, 128)
+    # a duration in brackets after a deadline is the job's time
+    job = parse("embed 50 million passages with bge-large, finish by tomorrow morning (12 hours)", offline=True)
+    assert [(c.metric.value, c.value) for c in job.constraints] == [("job_time", 12.0)]
+    # a model size no model was read with is warned about, not dropped
+    typo = parse("serve lama3 70b on H100s, ttft < 200ms, tpot under 25 ms, 64 concurent users", offline=True)
+    assert any(w.startswith("'lama3 70b': a model size") for w in typo.warnings)
+
+
+def test_bounds_only_a_text_generator_has_plan_a_request_with_no_task_as_text_generation():
+    """"ttft < 200ms, tpot under 25 ms" with no task was refused as naming no task or model."""
+    text = "Pick hardware for TTFT under 200 ms and under $0.50 per million tokens; no Huawei."
+    assert parse(text, offline=True).task is None  # the request states none
+    result = plan(text, offline=True, record=False)
+    assert result.intent.task == "text-generation"
+    assert any("measures of a text generator" in a for a in result.assumptions)

@@ -277,6 +277,8 @@ class ConstraintReader:
     def _cue(self, q: Quantity, cue_list: str) -> bool:
         """Whether a cue word stands near ``q``; the cue is read with it ("deadline 3 days")."""
         start, end = self.space.clause_bounds(q.start)
+        if start > 1 and self.space.text[start - 1] in "(（":  # "finish by tomorrow morning (12 hours)"
+            start = self.space.clause_bounds(start - 2)[0]
         offset = max(start, q.start - WINDOW)
         found = self.lex.words(cue_list).scan(self.space.text[offset:min(end, q.end + WINDOW)])
         for m in found:

@@ -95,7 +95,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     """Include, exclude, owned and unknown devices; ``negated`` is the parser's negation test."""
     reading = HardwareReading()
     devices = [m for m in device_phrases(catalog).scan(space.masked)
-               if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)]
+               if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)
+               and _a_device_number(space.masked, m)]
     sized = {m.start: _variants_of_size(catalog, space.masked, m) for m in devices}
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
@@ -142,6 +143,25 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
     return reading
+
+
+#: What stands before a device named by its number alone ("两张4090", "a 4090", "on 4090s"): a count,
+#: an article or a preposition; or after it: a plural, a card word.
+NUMBER_NAME_BEFORE = re.compile(r"(?:(?<![a-z])(?:a|an|the|one|two|on|my|our|single|dual)\s+|\d\s*[x×]?\s*"
+                                r"|[张块台个片用在]\s*|[x×]\s*)$")
+NOT_A_DEVICE_AFTER = re.compile(r"[\s-]*(?:tokens?|toks?|token|ms|sec|seconds?|images?|requests?|rps|qps|users?|"
+                                r"examples?|samples?|records?|hours?|gb|mb|w|个|条|张图)(?![a-z])")
+NUMBER_NAME_AFTER = re.compile(r"(?:s|\s*(?:gpus?|cards?|显卡|卡))(?![a-z0-9])")
+
+
+def _a_device_number(text: str, m: Match) -> bool:
+    """A device named by a number alone ("4090") only where it stands as a device; "4090 token
+    prompts" is a count."""
+    if not m.phrase.isdigit():
+        return True
+    if NOT_A_DEVICE_AFTER.match(text, m.end):
+        return False
+    return bool(NUMBER_NAME_BEFORE.search(text[max(0, m.start - 12):m.start]) or NUMBER_NAME_AFTER.match(text, m.end))
 
 
 def _variant_included(catalog: Catalog, family: str, include: list[str]) -> bool:

@@ -56,7 +56,12 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
     if any(m.key == model_task for m in matches):
         matches = [m for m in matches if m.key == model_task]
     best = max(matches, key=lambda m: (m.weight, -m.start))
-    space.mark_read(best.start, best.end)
+    if "*" in best.phrase:  # "classify * reviews": the words between are the request's own ("chinese product")
+        first, last = best.phrase.split("*")[0].strip(), best.phrase.split("*")[-1].strip()
+        space.mark_read(best.start, best.start + len(first))
+        space.mark_read(best.end - len(last), best.end)
+    else:
+        space.mark_read(best.start, best.end)
     return best.key
 
 
@@ -422,7 +427,9 @@ def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str
     where it qualifies the content (``_qualifies``) and is not negated ("we cannot use Chinese
     models", "Korean BBQ restaurant reviews" and "polish customer emails" name none)."""
     found = [m for m in lexicon.phrases("languages").scan(space.masked)
-             if not space.is_read(m.start, m.end) and _qualifies(lexicon, space, m)
+             # a rate may have read it with its things ("1M chinese product reviews per day")
+             if (not space.is_read(m.start, m.end) or _content_after(lexicon).match(space.masked, m.end))
+             and _qualifies(lexicon, space, m)
              and not negated(lexicon, space.masked, m.start, max(0, m.start - 40))]
     if not found:
         return None, []

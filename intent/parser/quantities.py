@@ -150,7 +150,7 @@ class Grammar:
         """Any things per second, minute, hour or day: "200 listings per second" is a rate too."""
         periods = _alternation(w for w in self._period_index if str(w).isascii() and self._period_index[w] in
                                ("second", "minute", "hour", "day"))
-        return re.compile(rf"\s?(?:[a-z][a-z-]*\s){{0,1}}[a-z][a-z-]*(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)"
+        return re.compile(rf"\s?(?:[a-z][a-z-]*\s){{0,2}}[a-z][a-z-]*(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)"
                           rf"(?P<period>(?:{periods}))(?![a-z0-9])")
 
     @cached_property

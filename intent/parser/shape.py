@@ -173,7 +173,8 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
             shape.warnings.append(_window_warning(space, q))
             continue
         # "each call 8k context": one request's context is its prompt
-        role = "prompt" if per_request else _length_role(lexicon, space, q) or _role_after(lexicon, space, q)
+        # a role word right after the number is its own ("1024 prompt 128 output": "prompt" names the 1024)
+        role = "prompt" if per_request else _role_after(lexicon, space, q) or _length_role(lexicon, space, q)
         value = round(q.value)
         if role == "prompt" and _counts_requests(lexicon, space, q, quantities):
             shape.requests = value  # "500k prompts, 300 in / 50 out": the prompts are counted, not measured

@@ -75,6 +75,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     the task reads text or speech, whose language a request may name)."""
     out: list[str] = []
     out += _input_sizes(space)
+    out += _model_sizes(space)
     out += _unknown_units(lexicon, space, quantities)
     out += _quantities(lexicon, space, quantities)
     out += _phrases(lexicon, space, "regions", "regions and data residency are not planned for; the plan may run "
@@ -92,6 +93,23 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "runtime_names", f"{RUNTIME_NOT_PLANNED}; the plan picks the runtime for the "
                                                      "device it chooses and names it", context=False)
     out += _scoped(lexicon, space)
+    return out
+
+
+#: A model's size no rule read, with the word before it ("lama3 70b": a model name the parser did not know).
+MODEL_SIZE = re.compile(r"(?:(?<![\w.-])[a-z][\w.-]*[\s-])?(?<![\w.])\d+(?:\.\d+)?b(?![\w])")
+
+
+def _model_sizes(space: Workspace) -> list[str]:
+    """A model size left unread ("serve lama3 70b"): the model it belongs to was not recognised,
+    so the plan is not on a model of that size unless the request says so another way."""
+    out = []
+    for m in MODEL_SIZE.finditer(space.masked):
+        if space.is_read(m.start(), m.end()):
+            continue
+        space.mark_read(m.start(), m.end())
+        out.append(f"'{space.text[m.start():m.end()].strip()}': a model size, but no model of the catalog was read "
+                   "with it; name the model (e.g. 'Llama 3.1 70B') or say 'a 70B model' to plan over that size")
     return out
 
 
