@@ -340,6 +340,9 @@ class ModelVariant(_Frozen):
     languages: list[str] | None = Field(None, description="translation: the source and target language it translates, "
                                                           "as ISO 639-1 codes in that order ([en, de]: English to "
                                                           "German)")
+    max_input_tokens: Figure | None = Field(
+        None, description="the longest input a single-pass or encoder-decoder text model reads, tokens "
+                          "(max_position_embeddings of its config); a text generator's is its architecture's context")
     reads: ModelLanguages | None = Field(None, description="the natural languages its documentation says it handles "
                                                            "(None: not documented)")
     speciality: str | None = Field(

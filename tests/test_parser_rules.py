@@ -1431,3 +1431,14 @@ def test_bounds_only_a_text_generator_has_plan_a_request_with_no_task_as_text_ge
     result = plan(text, offline=True, record=False)
     assert result.intent.task == "text-generation"
     assert any("measures of a text generator" in a for a in result.assumptions)
+
+
+def test_hours_of_speech_of_a_job_in_chinese_and_counting_cars_are_read():
+    """"转写1000小时中文会议录音，3天内完成" kept the deadline without the job's size; "count cars"
+    named no task."""
+    job = parse("用Whisper large-v3转写1000小时中文会议录音，3天内完成，越便宜越好", offline=True)
+    assert job.workload.dataset_records == 1000 * 3600 // 30
+    daily = parse("每天2000小时的客服录音需要转写", offline=True)  # a volume per day stays a rate
+    assert daily.workload.dataset_records is None and daily.constraints[0].metric.value == "throughput"
+    cars = parse("cheapest way to count cars from 20 traffic cameras, 5 fps each, in the cloud", offline=True)
+    assert cars.task == "object-detection"

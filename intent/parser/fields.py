@@ -386,7 +386,7 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
 def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:
     """A job's size in hours of speech ("10,000 hours of audio"), as records of AUDIO_WINDOW_S
     seconds, with a note; not an amount per period ("500 hours of audio per day")."""
-    m = AUDIO_HOURS.search(space.masked)
+    m = AUDIO_HOURS.search(space.masked) or _chinese_job_hours(space.masked)
     if m is None or re.match(r"\s*(?:per|a|an|each|every|/)\s*(?:day|hour|week|month|minute)", space.masked[m.end():]):
         return None, []
     hours = float(m.group("n").replace(",", "")) * float(lexicon["number_scales"].get(m.group("scale") or "", 1))
@@ -395,6 +395,14 @@ def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, li
     return records, [f"'{space.text[m.start():m.end()].strip()}': {records:,} records of {AUDIO_WINDOW_S} s, the "
                      "window speech models transcribe at a time (Whisper's 30-second segments, Radford et al. 2022, "
                      "https://arxiv.org/abs/2212.04356)"]
+
+
+def _chinese_job_hours(text: str) -> re.Match | None:
+    """"转写1000小时中文会议录音": hours of speech in Chinese with no period before them ("每天…")."""
+    m = AUDIO_JOB_HOURS_CN.search(text)
+    if m is None or re.search(r"每(?:一)?(?:天|日|周|月)[^，。,;；]{0,8}$", text[:m.start()]):
+        return None
+    return m
 
 
 def read_translation_direction(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
@@ -661,6 +669,10 @@ AUDIO_HOURS_CN = re.compile(r"每(?:一)?(?P<period>天|日|周|月)[^，。,;�
                             r"小时的?[^，。,;；\d\s]{0,4}?(?:录音|音频|语音|通话|电话录音|会议录音)")
 
 
+#: "转写1000小时中文会议录音", "2万小时的音频": a job's hours of speech in Chinese (a period before it,
+#: "每天…", is a volume per period, read by AUDIO_HOURS_CN first).
+AUDIO_JOB_HOURS_CN = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?小时的?[^，。,;；\d\s]{0,4}?"
+                                r"(?:录音|音频|语音|通话|电话录音|会议录音)")
 #: "10,000 hours of audio", "500 hours of medical dictation", "10k hours of call-center recordings":
 #: a job's size in hours of speech, read as records of AUDIO_WINDOW_S seconds.
 AUDIO_WINDOW_S = 30

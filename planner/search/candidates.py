@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
+from hardware.schema import ModelKind
 from intent.schema import Intent
 from planner.defaults import DEFAULT_SOURCE, camera_stream
 from planner.errors import MissingTaskError
@@ -116,6 +117,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     if left_out and not models:
         excluded["quality floor (a default): no model of the task reaches it; set --no-defaults or state your "
                  "own bounds"] = len(left_out)
+    models = _reading_the_request(models, intent, excluded)
     pools: list[Pool] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
@@ -156,6 +158,36 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
+
+
+def input_limit(model: ModelVariant) -> tuple[float | None, bool]:
+    """The most tokens a model reads, and whether its output counts in them (a text generator's
+    context holds both; an encoder's or encoder-decoder's input limit is the prompt's); None
+    where unpublished."""
+    if model.architecture is not None and model.architecture.max_context:
+        return float(model.architecture.max_context), model.kind == ModelKind.AUTOREGRESSIVE
+    return (model.max_input_tokens.value if model.max_input_tokens else None), False
+
+
+def _reading_the_request(models: list[ModelVariant], intent: Intent, excluded: Counter) -> list[ModelVariant]:
+    """The models whose published input limit holds the request's stated prompt (with its output
+    for a text generator): DistilBART, which reads 1,024 positions, was planned for 3,000-token
+    documents, and Llama 3 8B's 8,192-token context was refused for 16k-token prompts as a model
+    that does not fit in memory. A request that states no prompt length keeps every model."""
+    prompt = intent.workload.prompt_tokens
+    if not prompt:
+        return models
+    kept = []
+    for model in models:
+        limit, with_output = input_limit(model)
+        needed = prompt + (intent.workload.output_tokens or 0 if with_output else 0)
+        if limit is not None and needed > limit:
+            excluded[f"model: {model.id} reads at most {limit:,.0f} tokens; the request's "
+                     f"{'prompt and output are' if with_output and intent.workload.output_tokens else 'prompt is'} "
+                     f"{needed:,} (a model with a longer context reads it)"] += 1
+            continue
+        kept.append(model)
+    return kept
 
 
 #: The metrics on which a disaggregated unit can beat an aggregated one: it removes the prefills
