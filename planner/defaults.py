@@ -384,6 +384,12 @@ def _floor(intent: Intent, task: str) -> QualityFloor | None:
     return load_serving().quality_floors.get(task)
 
 
+def text_generation_floor(intent: Intent) -> QualityFloor | None:
+    """The text generators' default quality floor, for a task planned on them (a summarization no
+    summariser reads)."""
+    return _floor(intent.model_copy(update={"task": "text-generation"}), "text-generation")
+
+
 def passes(model: ModelVariant, floor: QualityFloor) -> bool:
     """A model with a published figure on a floored metric must reach it; any other must have at
     least the floor's parameters."""

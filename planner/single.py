@@ -19,7 +19,6 @@ from planner.defaults import (
     RequestDefaults,
     camera_stream,
     floor_note,
-    names_a_device,
     time_gain_per_doubling,
     whole_load,
     written_language,
@@ -100,7 +99,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
                        pareto, defaults, periodic)
     except InfeasibleError as exc:
-        held = inventory is not None or names_a_device(intent, catalog)
+        held = inventory is not None or bool(intent.hardware.include)  # devices, a class or a vendor required
         best = _best_held_devices_do(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
                                      defaults, exc, periodic) if held and defaults.constraints else None
         if best is not None:
@@ -133,7 +132,7 @@ def _best_held_devices_do(intent: Intent, catalog: Catalog, rules, settings, add
     except InfeasibleError:
         return None
     bounds = ", ".join(c.describe() for c in defaults.constraints)
-    note = (f"the default service level ({bounds}) is out of reach on the devices you have or name "
+    note = (f"the default service level ({bounds}) is out of reach on the devices you have, name or require "
             f"({refused.report.reason}), "
             f"so this is the best they do: {objective.metric.value} {objective.sense.value}d without those bounds; "
             "state your own bounds to plan against them, or add devices")
@@ -148,7 +147,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
                                   keep_model=defaults.keeps if defaults.floor is not None else None,
                                   default_placements=None if inventory is not None else defaults.placements,
-                                  periodic=periodic)
+                                  periodic=periodic, floors=defaults is not NO_DEFAULTS)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
@@ -212,6 +211,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                    + sequence_assumptions(intent, row, catalog))
     if scale_note:
         assumptions.append(scale_note)
+    assumptions += candidates.notes
     if candidates.left_out:
         assumptions.append(floor_note(defaults, candidates.left_out))
     if inventory is None and defaults.placements is not None:

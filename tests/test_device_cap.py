@@ -109,3 +109,12 @@ def test_a_board_named_with_its_accelerator_hosts_it(text):
     assert plan(text, offline=True, record=False).choice.device_id == "hailo-8"
     owned = parse("we have one Raspberry Pi 5 with a Hailo-8 AI HAT, detect people at 30 fps", offline=True).hardware
     assert [(o.device, o.count) for o in owned.owned] == [("hailo-8", 1)]
+
+
+def test_a_default_service_level_no_required_class_meets_gives_way():
+    """"CPU only … 5 requests per minute" was refused: no CPU meets the default interactive TTFT
+    (514 ms against 450 ms). The class is what the request requires, as a named device is."""
+    result = plan("CPU only, no GPU: serve a small LLM for internal FAQ bot, 5 requests per minute", offline=True,
+                  record=False)
+    assert result.choice.device_id.startswith("intel-xeon") or result.choice.device_id.startswith("amd-epyc")
+    assert any("is out of reach on the devices you have, name or require" in a for a in result.assumptions)

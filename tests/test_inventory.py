@@ -83,7 +83,7 @@ def test_devices_the_request_has_are_planned_at_their_best_when_the_default_serv
     result = plan_text(text, offline=True, record=False)
     assert result.choice.devices_per_replica * result.choice.replicas == 4
     assert result.metrics.tpot_ms > 40
-    assert any("default service level" in a and "out of reach on the devices you have or name" in a for a in result.assumptions)
+    assert any("default service level" in a and "out of reach on the devices you have, name or require" in a for a in result.assumptions)
     with pytest.raises(InfeasibleError) as refused:
         plan_text(text + ", TPOT under 40 ms", offline=True, record=False)
     assert "tpot <= 40 ms: the best any candidate reaches is" in "\n".join(refused.value.report.lines())

@@ -411,3 +411,16 @@ def test_a_whole_systems_power_bound_on_an_accelerator_says_the_host_is_not_in_i
     board = plan("在Jetson Orin Nano上跑YOLOv8n，整机功耗不超过10W", offline=True, record=False)
     plain = plan("YOLOv8n on a Hailo-8, 30 fps, power under 10 W", offline=True, record=False)
     assert not any("host" in w for w in board.warnings + plain.warnings)
+
+
+def test_a_model_whose_input_limit_is_short_of_the_request_is_not_planned():
+    """DistilBART reads 1,024 positions and was planned for 3,000-token documents; Llama 3 8B's
+    8,192-token context was refused for 16k-token prompts as "memory: model does not fit"."""
+    text = "summarise 2 million documents of about 3000 tokens each into 200-token summaries within 24 hours, cheapest"
+    job = plan(text, offline=True, record=False)
+    assert job.choice.model_id.startswith(("llama", "qwen", "mistral", "gemma", "phi"))  # a text generator reads it
+    assert any(a.startswith("no summarization model of the catalog reads a 3,000-token input") for a in job.assumptions)
+    short = plan("summarise 10k news articles of 600 tokens each within 2 hours, cheapest", offline=True, record=False)
+    assert short.choice.model_id.startswith("distilbart")  # a summariser reads 600 tokens
+    with pytest.raises(InfeasibleError, match="llama-3-8b reads at most 8,192 tokens"):
+        plan("serve llama 3 8b with 16k-token prompts", offline=True, record=False)

@@ -18,7 +18,7 @@ import numpy as np
 from hardware import Catalog, Device, Inventory, InventoryItem, ModelVariant
 from hardware.schema import ModelKind
 from intent.schema import Intent
-from planner.defaults import DEFAULT_SOURCE, camera_stream
+from planner.defaults import DEFAULT_SOURCE, camera_stream, passes, text_generation_floor
 from planner.errors import MissingTaskError
 from planner.perf import power
 from planner.perf.configs import ConfigTable
@@ -53,6 +53,7 @@ class CandidateSet:
     grid: Grid | None
     excluded: Counter = field(default_factory=Counter)
     left_out: list[str] = field(default_factory=list)  # models a quality floor left out
+    notes: list[str] = field(default_factory=list)  # what the candidates assume (a task served by other models)
 
     def cells(self, mask: np.ndarray) -> list[Estimate]:
         """Estimates for the cells of ``mask`` (row-major: configuration, then batch size)."""
@@ -104,11 +105,13 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                      inventory: Inventory | None = None,
                      keep_model: Callable[[ModelVariant], bool] | None = None,
                      default_placements: tuple[str, ...] | None = None,
-                     periodic: bool | None = None) -> CandidateSet:
+                     periodic: bool | None = None, floors: bool = False) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
     prices and counts; with ``keep_model`` (a quality floor), only the models it keeps; with
     ``default_placements`` (where the request names none), only devices at those. ``periodic``:
-    the requests are camera frames, evenly spaced (None: as ``camera_stream`` reads the intent)."""
+    the requests are camera frames, evenly spaced (None: as ``camera_stream`` reads the intent).
+    ``floors``: the request has the default quality floors (for models of another task it is
+    planned on)."""
     factors = factors or load_factors()
     models = intent_models(intent, catalog)
     excluded: Counter = Counter()
@@ -117,7 +120,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     if left_out and not models:
         excluded["quality floor (a default): no model of the task reaches it; set --no-defaults or state your "
                  "own bounds"] = len(left_out)
-    models = _reading_the_request(models, intent, excluded)
+    models, notes = _reading_the_request(models, intent, excluded, catalog, floored=floors)
     pools: list[Pool] = []
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
@@ -146,10 +149,10 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     table = enumerate_configs(pools, models, precision_choices(intent, factors), factors, excluded,
                               pipeline_degrees=tuple(serving.pipeline_degrees))
     if table is None:
-        return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
+        return CandidateSet(grid=None, excluded=excluded, left_out=left_out, notes=notes)
     table = within_power_bound(with_power_modes(with_request_shape(table, intent)), intent, excluded)
     if not len(table):
-        return CandidateSet(grid=None, excluded=excluded, left_out=left_out)
+        return CandidateSet(grid=None, excluded=excluded, left_out=left_out, notes=notes)
     grid = serving_grid(table, intent, models, factors, stored_corrections(catalog, factors), time_bound(intent))
     grid.records = intent.workload.dataset_records  # a batch job's whole cost is figured from it
     grid.add_latency(added_latency)
@@ -157,7 +160,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                periodic=camera_stream(intent) if periodic is None else periodic)
     if not grid.fits.any():
         excluded["memory: model does not fit"] += len(table)
-    return CandidateSet(grid=grid, excluded=excluded, left_out=left_out)
+    return CandidateSet(grid=grid, excluded=excluded, left_out=left_out, notes=notes)
 
 
 def input_limit(model: ModelVariant) -> tuple[float | None, bool]:
@@ -169,11 +172,35 @@ def input_limit(model: ModelVariant) -> tuple[float | None, bool]:
     return (model.max_input_tokens.value if model.max_input_tokens else None), False
 
 
-def _reading_the_request(models: list[ModelVariant], intent: Intent, excluded: Counter) -> list[ModelVariant]:
+#: Tasks an instruction-tuned text generator does too: when no model of the task reads the request's
+#: input, the text generators that do are planned (an expert summarises long documents with an LLM).
+GENERATOR_TASKS = ("summarization",)
+
+
+def _reading_the_request(models: list[ModelVariant], intent: Intent, excluded: Counter, catalog: Catalog,
+                         floored: bool = False) -> tuple[list[ModelVariant], list[str]]:
     """The models whose published input limit holds the request's stated prompt (with its output
-    for a text generator): DistilBART, which reads 1,024 positions, was planned for 3,000-token
-    documents, and Llama 3 8B's 8,192-token context was refused for 16k-token prompts as a model
-    that does not fit in memory. A request that states no prompt length keeps every model."""
+    for a text generator), and what that assumes: DistilBART, which reads 1,024 positions, was
+    planned for 3,000-token documents, and Llama 3 8B's 8,192-token context was refused for
+    16k-token prompts as a model that does not fit in memory. A summarization no summariser reads
+    goes to the text generators that do (those the text generators' quality floor keeps, where the
+    request has defaults: ``floored``). A request that states no prompt length keeps every model."""
+    kept = _long_enough(models, intent, excluded)
+    task = intent.task.value if intent.task is not None else None
+    if kept or not models or task not in GENERATOR_TASKS or intent.workload.model or intent.workload.models:
+        return kept, []
+    floor = text_generation_floor(intent) if floored else None
+    generators = [m for m in _long_enough(catalog.models_for("text-generation"), intent, Counter())
+                  if floor is None or passes(m, floor)]
+    if not generators:
+        return kept, []
+    return generators, [f"no {task} model of the catalog reads a {intent.workload.prompt_tokens:,}-token input: "
+                        f"planned over the text generators that do (an instruction-tuned model {task.replace('ation', 'es')} "
+                        "when asked)"]
+
+
+def _long_enough(models: list[ModelVariant], intent: Intent, excluded: Counter) -> list[ModelVariant]:
+    """The models whose published input limit holds the request's stated prompt; each left out is counted."""
     prompt = intent.workload.prompt_tokens
     if not prompt:
         return models
