@@ -1442,3 +1442,9 @@ def test_hours_of_speech_of_a_job_in_chinese_and_counting_cars_are_read():
     assert daily.workload.dataset_records is None and daily.constraints[0].metric.value == "throughput"
     cars = parse("cheapest way to count cars from 20 traffic cameras, 5 fps each, in the cloud", offline=True)
     assert cars.task == "object-detection"
+
+
+def test_distilbart_is_the_summarisers_family_not_a_slip_for_distilbert():
+    """"with distilbart" was spelled into "distilbert" and warned as a family of other tasks."""
+    intent = parse("summarise news with distilbart, 10 per second", offline=True)
+    assert intent.workload.models == ["distilbart-cnn-12-6", "distilbart-cnn-6-6"] and intent.warnings == []
