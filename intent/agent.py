@@ -175,7 +175,6 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     intent, measured = _task_from_measures(intent)
     refuse_unplannable(intent, catalog)
     inventory, notes = _with_owned(intent, catalog, inventory)
-    notes = (measured + notes[0], notes[1])
     try:
         result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
     except InfeasibleError as exc:
@@ -189,6 +188,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
             f"{said} was asked for as a preference, not a requirement, and no plan on it meets the request "
             f"({exc}); planned on the other devices"] + result.warnings})
     assumptions, warnings = notes
+    assumptions = measured + assumptions
     device = catalog.device(result.choice.device_id)
     warnings = warnings + _licence_warnings(intent, device) + _host_power_warnings(intent, device, result)
     assumptions = assumptions + _consumer_notes(intent, device, inventory)

@@ -180,8 +180,9 @@ def _load_ceiling(intent: Intent) -> tuple[Intent, list[str]]:
     notes = []
     for metric, c in ceilings.items():
         constraints.append(c.model_copy(update={"op": ">="}))
-        notes.append(f"'{c.source or c.value}': a load of at most {c.value:g} {c.unit or ''} is planned for its "
-                     "upper end (the capacity to serve all of it), not as a cap on the plan's capacity".replace(" ' ", " "))
+        unit = f" {c.unit}" if c.unit else ""
+        notes.append(f"'{c.source or c.value}': a load of at most {c.value:g}{unit} is planned for its upper end "
+                     "(the capacity to serve all of it), not as a cap on the plan's capacity")
     return intent.model_copy(update={"constraints": constraints}), notes
 
 
