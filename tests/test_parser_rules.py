@@ -1448,3 +1448,30 @@ def test_distilbart_is_the_summarisers_family_not_a_slip_for_distilbert():
     """"with distilbart" was spelled into "distilbert" and warned as a family of other tasks."""
     intent = parse("summarise news with distilbart, 10 per second", offline=True)
     assert intent.workload.models == ["distilbart-cnn-12-6", "distilbart-cnn-6-6"] and intent.warnings == []
+
+
+def test_todays_rules_do_not_misfire_on_their_near_misses():
+    """Near misses a probe of the new rules found (each was misread by them)."""
+    def bounds(text):
+        return [(c.metric.value, c.op) for c in parse(text, offline=True).constraints]
+
+    # a conjunction ends a negation's reach: "no downtime and over 100 rps" is a floor
+    assert bounds("llama 3.1 8b chat with no downtime and over 100 requests per second") == [("throughput", ">=")]
+    assert bounds("image classification with no quantization and accuracy above 80%") == [("accuracy", ">=")]
+    # a number name before a plural noun counts those things
+    for text in ("classify the 4090 documents in our archive with bert, done within 1 hour",
+                 "llama 3.1 8b chat for the 4090 employees of our company"):
+        assert parse(text, offline=True).hardware.include == [], text
+    # a preference word that belongs to something else prefers no device
+    for text in ("prefer low latency on H100, llama 3 8b", "on H100 first token latency under 200 ms, llama 3 8b"):
+        assert parse(text, offline=True).hardware.preferred == [], text
+    # boards with their modules, and the devices a request has
+    boards = parse("we have 4 Raspberry Pi 5 boards with Hailo-8 modules, yolov8n at 30 fps", offline=True).hardware
+    assert [(o.device, o.count) for o in boards.owned] == [("hailo-8", 4)]
+    assert parse("we have up to 8 A100s available, llama 3 70b", offline=True).hardware.owned != []
+    # a batch job run offline, or an internet-facing endpoint, keeps the cloud
+    for text in ("summarize 100k documents as a batch job that runs offline", "no internet-facing endpoint, llama 3 8b chat"):
+        assert parse(text, offline=True).deployment is None, text
+    # a size with a word between it and "model" is a size class
+    for text in ("serve a 70B instruct model", "部署一个70B的大模型"):
+        assert "llama-3.1-70b" in parse(text, offline=True).workload.models, text

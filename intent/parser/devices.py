@@ -60,6 +60,8 @@ DEVICES_COUNTED = re.compile(
 #: A cap word right before a count of a named device: "at most 4 H100s", "最多用4张H100".
 CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|up to|a maximum of|maximum of|max\.?)\s*"
                         r"|(?:最多|至多|不超过|最多用|最多使用)\s*)$")
+#: Words that say the devices are the request's own ("we have up to 8 A100s available"): a count of them is owned.
+OWNING_BEFORE = re.compile(r"(?<![a-z])(?:we|i)\s+(?:have|own|got|already have)(?![a-z])|(?:我们|我|公司)(?:有|拥有)")
 #: Money spent on a class of device: "GPU budget", "GPU spend", "算力预算".
 SPENT_ON = re.compile(r"[\s-]*(?:budget|spend|spending|costs?|bill|money|预算|费用|成本)(?![a-z])")
 #: Largest count of one device a request may say it has.
@@ -110,7 +112,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': a budget of device-hours is "
                                  "not planned for; give the job's time and cost (e.g. 'within 3 days, at most $5,000')")
             space.mask(span[0], hours.end())
-        elif count is not None and CAP_BEFORE.search(space.masked[max(0, span[0] - 24):span[0]]):
+        elif (count is not None and CAP_BEFORE.search(space.masked[max(0, span[0] - 24):span[0]])
+              and not OWNING_BEFORE.search(space.masked[space.clause_bounds(span[0])[0]:span[0]])):
             # "at most 2 H100 nodes", "最多用4张H100": a cap on the device named, not devices owned
             space.mask(*span)
             reading.caps.append(count)
@@ -147,7 +150,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
 
 #: What stands before a device named by its number alone ("两张4090", "a 4090", "on 4090s"): a count,
 #: an article or a preposition; or after it: a plural, a card word.
-NUMBER_NAME_BEFORE = re.compile(r"(?:(?<![a-z])(?:a|an|the|one|two|on|my|our|single|dual)\s+|\d\s*[x×]?\s*"
+NUMBER_NAME_BEFORE = re.compile(r"(?:(?<![a-z])(?:a|an|one|two|on|my|our|single|dual)\s+|\d\s*[x×]?\s*"
                                 r"|[张块台个片用在]\s*|[x×]\s*)$")
 NOT_A_DEVICE_AFTER = re.compile(r"[\s-]*(?:tokens?|toks?|token|ms|sec|seconds?|images?|requests?|rps|qps|users?|"
                                 r"examples?|samples?|records?|hours?|gb|mb|w|个|条|张图)(?![a-z])")
@@ -161,6 +164,9 @@ def _a_device_number(text: str, m: Match) -> bool:
         return True
     if NOT_A_DEVICE_AFTER.match(text, m.end):
         return False
+    noun = re.match(r"\s+([a-z]+s)(?![a-z])", text[m.end:])
+    if noun and noun.group(1) not in ("gpus", "cards"):
+        return False  # "the 4090 documents", "for 4090 employees": a count of them
     return bool(NUMBER_NAME_BEFORE.search(text[max(0, m.start - 12):m.start]) or NUMBER_NAME_AFTER.match(text, m.end))
 
 
@@ -433,7 +439,8 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
 
 
 #: Words joining a host board to the accelerator plugged into it: "a Raspberry Pi 5 with a Hailo-8".
-HOSTS = re.compile(r"\s*(?:with|plus|\+|and|running|using|配|加|搭配|带|接)\s*(?:an?|the|one|its|一个|一块|一张)?\s*$")
+HOSTS = re.compile(r"(?:s|\s+(?:boards?|units?|kits?))?\s*,?\s*(?:each\s+)?(?:with|plus|\+|and|running|using|配|加|搭配|带|接)"
+                   r"\s*(?:an?|the|one|its|一个|一块|一张)?\s*$")
 
 
 def _hosted_accelerators(space: Workspace, catalog: Catalog, devices: list[Match], reading: HardwareReading) -> None:
@@ -474,17 +481,25 @@ def _providers_ruled_out(lexicon: Lexicon, space: Workspace, catalog: Catalog, r
             reading.assumptions.append(f"'{m.phrase}' ruled out: so are its own chips ({', '.join(chips)})")
 
 
+#: Words that may stand between a preference word and the device it prefers.
+PREFERENCE_FILLERS = frozenset({"to", "use", "using", "run", "running", "on", "a", "an", "the", "deploy", "deploying",
+                                "it", "serve", "serving", "host", "hosting"})
+
+
 def _preferred(lexicon: Lexicon, space: Workspace, start: int, end: int) -> bool:
     """A preference word right before the mention (at most three words between: "prefer to run on
     AMD") or right after it ("H100 preferred", "国产芯片优先"), in its clause."""
     clause_start, clause_end = space.clause_bounds(start)
     before = space.text[clause_start:start]
     found = lexicon.words("preferred_before").scan(before)
-    if found and len(before[found[-1].end:].split()) <= 3 and (before.isascii() or len(before) - found[-1].end <= 3):
-        return True
+    if found and all(w in PREFERENCE_FILLERS for w in before[found[-1].end:].split()) \
+            and (before.isascii() or len(before) - found[-1].end <= 3):
+        return True  # "prefer to run on AMD", not "prefer low latency on H100"
     after = space.text[end:clause_end]
     found = lexicon.words("preferred_after").scan(after)
-    return bool(found) and not after[:found[0].start].strip(" s")
+    return bool(found) and not after[:found[0].start].strip(" s") and (
+        not after[found[0].end:].strip() or bool(re.match(r"\s*(?:,|;|then\b|if\b|but\b)", after[found[0].end:]))
+        or not after.isascii())  # "H100 first, then A100", not "on H100 first token latency"
 
 
 
