@@ -1475,3 +1475,16 @@ def test_todays_rules_do_not_misfire_on_their_near_misses():
     # a size with a word between it and "model" is a size class
     for text in ("serve a 70B instruct model", "部署一个70B的大模型"):
         assert "llama-3.1-70b" in parse(text, offline=True).workload.models, text
+
+
+@pytest.mark.parametrize("text, task", [
+    ("detect spam in incoming emails, 200 per second", "text-classification"),
+    ("detection of toxic comments in chat, 500 messages per second", "text-classification"),
+    ("detect fraud in card transactions, 5000 tps", None),
+    ("detect the language of each message, 1000 rps", None),
+    ("real time detection on 8 camera feeds at 25 fps", "object-detection"),
+    ("our detection model needs 50 images per second", "object-detection"),
+])
+def test_detecting_text_is_no_object_detection(text, task):
+    """"detect spam in incoming emails" planned YOLO; "real time detection" named no task."""
+    assert parse(text, offline=True).task == task

@@ -51,6 +51,9 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
     without = lexicon.words("tasks_without_models").scan(space.text)
     matches = [m for m in lexicon.phrases("tasks").all_matches(space.text)  # "fraud detection" is no detection
                if not any(w.start <= m.start and m.end <= w.end for w in without) and _stands_alone(lexicon, space, m)]
+    # a wildcard phrase yields to another task named inside it: "detect spam in emails" is no detection
+    matches = [m for m in matches if "*" not in m.phrase or not any(
+        n.key != m.key and "*" not in n.phrase and m.start <= n.start and n.end <= m.end for n in matches)]
     if not matches:
         return None
     if any(m.key == model_task for m in matches):
