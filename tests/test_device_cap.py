@@ -118,3 +118,12 @@ def test_a_default_service_level_no_required_class_meets_gives_way():
                   record=False)
     assert result.choice.device_id.startswith("intel-xeon") or result.choice.device_id.startswith("amd-epyc")
     assert any("is out of reach on the devices you have, name or require" in a for a in result.assumptions)
+
+
+@pytest.mark.parametrize("text", ["4 H100s max, llama 3 70b chat", "use 4 H100s at most, llama 3 70b",
+                                  "limited to 4 H100s, llama 3 70b"])
+def test_a_cap_word_after_a_named_device_or_limited_to_caps_it(text):
+    """"4 H100s max" dropped the device ("max" read as a variant word); the others owned 4."""
+    hardware = parse(text, offline=True).hardware
+    assert hardware.include == ["nvidia-h100"] and hardware.max_devices == 4 and hardware.owned == []
+    assert parse("llama 3 8b on an Apple M2 Max", offline=True).hardware.include == []  # the M2 Max is no M2

@@ -58,8 +58,11 @@ DEVICES_COUNTED = re.compile(
     r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
     r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
 #: A cap word right before a count of a named device: "at most 4 H100s", "最多用4张H100".
-CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|up to|a maximum of|maximum of|max\.?)\s*"
+CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|up to|a maximum of|maximum of|max\.?|"
+                        r"limited to|capped at)\s*"
                         r"|(?:最多|至多|不超过|最多用|最多使用)\s*)$")
+#: A cap word right after a named device's count: "4 H100s max", "use 4 H100s at most".
+CAP_AFTER = re.compile(r"s?\s*(?:at most|max|maximum|tops|or fewer|or less)(?![a-z])\s*(?:[,;.]|$)")
 #: Words that say the devices are the request's own ("we have up to 8 A100s available"): a count of them is owned.
 OWNING_BEFORE = re.compile(r"(?<![a-z])(?:we|i)\s+(?:have|own|got|already have)(?![a-z])|(?:我们|我|公司)(?:有|拥有)")
 #: Money spent on a class of device: "GPU budget", "GPU spend", "算力预算".
@@ -112,7 +115,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': a budget of device-hours is "
                                  "not planned for; give the job's time and cost (e.g. 'within 3 days, at most $5,000')")
             space.mask(span[0], hours.end())
-        elif (count is not None and CAP_BEFORE.search(space.masked[max(0, span[0] - 24):span[0]])
+        elif (count is not None and (CAP_BEFORE.search(space.masked[max(0, span[0] - 24):span[0]])
+                                     or CAP_AFTER.match(space.masked, m.end))
               and not OWNING_BEFORE.search(space.masked[space.clause_bounds(span[0])[0]:span[0]])):
             # "at most 2 H100 nodes", "最多用4张H100": a cap on the device named, not devices owned
             space.mask(*span)
@@ -259,7 +263,8 @@ def _names_another_variant(text: str, m: Match) -> bool:
     "Apple M2 Ultra" is not the M2 and "RTX 4090 Ti" not the 4090 (a name that holds the word,
     "H100 NVL", matched whole, being the longest)."""
     after = NAME_TOKEN.match(text, m.end)
-    return bool(after) and after.group(1) in DEVICE_SUFFIXES
+    counted_cap = CAP_AFTER.match(text, m.end) and re.search(r"\d\s*[x×]?\s*$", text[:m.start])  # "4 H100s max"
+    return bool(after) and after.group(1) in DEVICE_SUFFIXES and not counted_cap
 
 
 #: Machines named before a count of devices each holds: "2 servers with 8 H100s each", "two nodes of
