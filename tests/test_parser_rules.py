@@ -1488,3 +1488,16 @@ def test_todays_rules_do_not_misfire_on_their_near_misses():
 def test_detecting_text_is_no_object_detection(text, task):
     """"detect spam in incoming emails" planned YOLO; "real time detection" named no task."""
     assert parse(text, offline=True).task == task
+
+
+def test_a_provider_named_is_no_cloud_ruled_out_and_in_before_a_time_is_no_input():
+    # "not on Alibaba Cloud" ruled every cloud out; "on Google Cloud" asked for Google's TPUs
+    alibaba = parse("not on Alibaba Cloud, llama 3 8b chat", offline=True)
+    assert alibaba.deployment is None and any("cloud providers" in w for w in alibaba.warnings)
+    google = parse("serve llama 3 8b on Google Cloud", offline=True)
+    assert google.deployment == "cloud" and google.hardware.include == []
+    assert parse("not on Google Cloud, llama 3 8b", offline=True).hardware.exclude == ["google"]
+    # "500 tokens in under 8 seconds" is no 500-token input
+    answers = parse("answers of 500 tokens in under 8 seconds with llama 3.1 8b", offline=True).workload
+    assert (answers.prompt_tokens, answers.output_tokens) == (None, 500)
+    assert parse("把会议录音转成文字，每天100小时", offline=True).task == "automatic-speech-recognition"

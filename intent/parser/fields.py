@@ -158,12 +158,15 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
         space.mark_read(m.start, m.end)
     others_out: list[Match] = []
     named: list[Match] = []
+    providers = [p for p in lexicon.words("cloud_terms").scan(space.masked) if " " in p.phrase or not p.phrase.isascii()]
     for m in lexicon.phrases("deployments").scan(space.masked):
         if any(r.start <= m.start < r.end for r in ruled_out):
             continue
         space.mark_read(m.start, m.end)
         if negated_after(lexicon, space, m.end) or negated(lexicon, space.masked, m.start,
                                                           space.clause_bounds(m.start)[0], max_words=3):
+            if any(p.start <= m.start and m.end <= p.end for p in providers):
+                continue  # "not on Alibaba Cloud" rules a provider out, not the cloud
             (ruled_out if m.key == "cloud" else others_out).append(m)  # "cloud is not allowed", "do not use the cloud"
             continue
         named.append(m)

@@ -35,6 +35,9 @@ BOTH_SIDES = re.compile(r"(?<![\d.])(?P<prompt>\d+(?:\.\d+)?k?)\s*/\s*(?P<output
 NUMBER_NEXT = re.compile(r"\s*[:：=]?\s*\d")
 #: The count after a role word, with its token word: "prompts| 300 token| answers".
 NEXT_COUNT = re.compile(r"\s*[:：=]?\s*\d[\d,.]*k?\s*(?:-?\s*tokens?)?")
+#: "in" that begins a time or a total, not the input: "500 tokens in under 8 seconds", "1M tokens in total".
+TIME_AFTER_IN = re.compile(r"\s*(?:under|less|below|at most|about|around|~|<|total|all|one|a single|real[- ]time"
+                           r"|\d+(?:\.\d+)?\s*(?:ms|s|secs?|seconds?|min|minutes?|h|hours?)(?![a-z]))")
 #: "3k tokens each -> 200 tokens": an arrow after a count makes it the input.
 ARROW_AFTER = re.compile(r"\s*(?:each\s*)?(?:->|→|=>|⇒)")
 #: "1k/500", "2048/256" standing alone in a clause of a text generation request: prompt/output.
@@ -301,7 +304,8 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     # ("2000 token prompts 300 token answers", "2000 tokens in 300 tokens out")
     following = [m for m in roles.scan(after) if (m.start <= 2 or OF_ROLE.match(after[:m.start])
                                                   or _one_word_between(space.text, q, after[:m.start]))
-                 and not (NUMBER_NEXT.match(after, m.end) and not _role_after_next(roles, space.text, q.end + m.end))]
+                 and not (NUMBER_NEXT.match(after, m.end) and not _role_after_next(roles, space.text, q.end + m.end))
+                 and not (m.phrase == "in" and TIME_AFTER_IN.match(after, m.end))]
     preceding = roles.scan(before)
     found = (inside or following or preceding[-1:] or [None])[0]
     if found is None and ARROW_AFTER.match(space.text, q.end):
