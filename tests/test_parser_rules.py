@@ -1501,3 +1501,10 @@ def test_a_provider_named_is_no_cloud_ruled_out_and_in_before_a_time_is_no_input
     answers = parse("answers of 500 tokens in under 8 seconds with llama 3.1 8b", offline=True).workload
     assert (answers.prompt_tokens, answers.output_tokens) == (None, 500)
     assert parse("把会议录音转成文字，每天100小时", offline=True).task == "automatic-speech-recognition"
+
+
+def test_more_prompts_than_a_prompt_holds_tokens_are_counted():
+    """"over 1M prompts" was a prompt of a million tokens; "4k prompts" stays a length."""
+    w = parse("offline batch inference of llama 3.1 8b over 1M prompts", offline=True).workload
+    assert (w.dataset_records, w.prompt_tokens) == (1_000_000, None)
+    assert parse("serve llama 3 8b with 4k prompts at 2 rps", offline=True).workload.prompt_tokens == 4000

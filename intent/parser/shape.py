@@ -38,6 +38,10 @@ NEXT_COUNT = re.compile(r"\s*[:：=]?\s*\d[\d,.]*k?\s*(?:-?\s*tokens?)?")
 #: "in" that begins a time or a total, not the input: "500 tokens in under 8 seconds", "1M tokens in total".
 TIME_AFTER_IN = re.compile(r"\s*(?:under|less|below|at most|about|around|~|<|total|all|one|a single|real[- ]time"
                            r"|\d+(?:\.\d+)?\s*(?:ms|s|secs?|seconds?|min|minutes?|h|hours?)(?![a-z]))")
+#: More tokens than one prompt holds in the catalog's long-context models (Llama 3.1's 131,072-token
+#: context): "1M prompts" counts prompts.
+LONGEST_PROMPT = 131_072
+COUNTED_PROMPTS = re.compile(r"\s*(?:prompts|inputs|queries|requests)(?![a-z])")
 #: "3k tokens each -> 200 tokens": an arrow after a count makes it the input.
 ARROW_AFTER = re.compile(r"\s*(?:each\s*)?(?:->|→|=>|⇒)")
 #: "1k/500", "2048/256" standing alone in a clause of a text generation request: prompt/output.
@@ -179,7 +183,8 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
         # a role word right after the number is its own ("1024 prompt 128 output": "prompt" names the 1024)
         role = "prompt" if per_request else _role_after(lexicon, space, q) or _length_role(lexicon, space, q)
         value = round(q.value)
-        if role == "prompt" and _counts_requests(lexicon, space, q, quantities):
+        if role == "prompt" and (_counts_requests(lexicon, space, q, quantities)
+                                 or value > LONGEST_PROMPT and COUNTED_PROMPTS.match(space.text, q.end)):
             shape.requests = value  # "500k prompts, 300 in / 50 out": the prompts are counted, not measured
             space.mark_read(q.start, q.end)
             continue
