@@ -1508,3 +1508,9 @@ def test_more_prompts_than_a_prompt_holds_tokens_are_counted():
     w = parse("offline batch inference of llama 3.1 8b over 1M prompts", offline=True).workload
     assert (w.dataset_records, w.prompt_tokens) == (1_000_000, None)
     assert parse("serve llama 3 8b with 4k prompts at 2 rps", offline=True).workload.prompt_tokens == 4000
+
+
+def test_a_context_length_before_documents_is_no_count_of_them():
+    """"32k-context documents" were 32 documents."""
+    long = parse("llama 3.1 8b, 32k-context documents", offline=True).workload
+    assert (long.dataset_records, long.prompt_tokens) == (None, 32000)
