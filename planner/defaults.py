@@ -388,7 +388,7 @@ def _floor(intent: Intent, task: str) -> QualityFloor | None:
 def text_generation_floor(intent: Intent) -> QualityFloor | None:
     """The text generators' default quality floor, for a task planned on them (a summarization no
     summariser reads)."""
-    return _floor(intent.model_copy(update={"task": "text-generation"}), "text-generation")
+    return _floor(intent, "text-generation")
 
 
 def passes(model: ModelVariant, floor: QualityFloor) -> bool:

@@ -488,18 +488,14 @@ def _providers_ruled_out(lexicon: Lexicon, space: Workspace, catalog: Catalog, r
             reading.assumptions.append(f"'{m.phrase}' ruled out: so are its own chips ({', '.join(chips)})")
 
 
-#: Words that may stand between a preference word and the device it prefers.
-PREFERENCE_FILLERS = frozenset({"to", "use", "using", "run", "running", "on", "a", "an", "the", "deploy", "deploying",
-                                "it", "serve", "serving", "host", "hosting"})
-
-
 def _preferred(lexicon: Lexicon, space: Workspace, start: int, end: int) -> bool:
-    """A preference word right before the mention (at most three words between: "prefer to run on
-    AMD") or right after it ("H100 preferred", "国产芯片优先"), in its clause."""
+    """A preference word right before the mention, only filler words between (lexicon
+    ``preferred_fillers``: "prefer to run on AMD", not "prefer low latency on H100"), or right
+    after it, ending its clause ("H100 preferred", "H100 first, then A100", "国产芯片优先")."""
     clause_start, clause_end = space.clause_bounds(start)
     before = space.text[clause_start:start]
     found = lexicon.words("preferred_before").scan(before)
-    if found and all(w in PREFERENCE_FILLERS for w in before[found[-1].end:].split()) \
+    if found and all(w in lexicon["preferred_fillers"] for w in before[found[-1].end:].split()) \
             and (before.isascii() or len(before) - found[-1].end <= 3):
         return True  # "prefer to run on AMD", not "prefer low latency on H100"
     after = space.text[end:clause_end]

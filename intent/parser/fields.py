@@ -60,7 +60,7 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
         matches = [m for m in matches if m.key == model_task]
     best = max(matches, key=lambda m: (m.weight, -m.start))
     if "*" in best.phrase:  # "classify * reviews": the words between are the request's own ("chinese product")
-        first, last = best.phrase.split("*")[0].strip(), best.phrase.split("*")[-1].strip()
+        first, *_, last = (part.strip() for part in best.phrase.split("*"))
         space.mark_read(best.start, best.start + len(first))
         space.mark_read(best.end - len(last), best.end)
     else:

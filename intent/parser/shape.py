@@ -260,7 +260,7 @@ def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
 def _counts_requests(lexicon: Lexicon, space: Workspace, q: Quantity, quantities: list[Quantity]) -> bool:
     """"500k prompts" is a count of requests, not a prompt length, when the request states the
     prompt's length another way too ("300 in", "300-token prompts")."""
-    if not re.match(r"\s*(?:prompts|inputs|requests|queries)(?![a-z])", space.text[q.end:q.end + 12]):
+    if not COUNTED_PROMPTS.match(space.text, q.end):
         return False
     others = [o for o in quantities if o is not q and not space.is_read(o.start, o.end)]
     return any(o.kind == "tokens" and _role(lexicon, space, o) == "prompt" for o in others) or any(
@@ -321,9 +321,9 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
         found = outside[-1] if outside else None
     if found is None:
         return None
-    if found.phrase in ("context", "上下文") and not REQUESTS_AFTER.match(space.text, q.end + found.end
-                                                                     if found in following else found.end):
-        # a model has one window; "contexts", "32k context prompts" are the requests' own
+    requests_own = found in following and REQUESTS_AFTER.match(space.text, q.end + found.end)
+    if found.phrase in ("context", "上下文") and not requests_own:
+        # a model has one window; "32k-token contexts", "32k context prompts" are the requests' own
         window = space.text[clause_start:clause_end]
         if not lexicon.words("per_request_words").scan(window) or lexicon.words("context_window_words").scan(window):
             return WINDOW  # the model's window ("32k context"), not one request's length
