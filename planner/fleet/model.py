@@ -61,8 +61,9 @@ Search
     at more than half the limit keeps, per service and pool, only the options best on
     slots, requests/s per slot and the objective's power or cost, and the plan says so
     (planner.fleet.options.budgeted). A greedy first plan (by
-    priority, smallest workloads first, each on the options that fit it best, several
-    pools when one is not enough) is complete and feasible: it is the hint every level
+    priority, each priority's workloads in whichever of a few orders meets the most of
+    them, each on the options that fit it best, several pools when one is not enough; see
+    planner.fleet.greedy) is complete and feasible: it is the hint every level
     starts from and the plan returned when the limit leaves no time to solve. When it
     meets every SLO any option mix can meet, level 1 is proven without a solve (its bound
     is reached), and likewise the served-rate level when it serves every rate in full.
