@@ -1403,6 +1403,20 @@ def test_a_machine_named_without_its_chip_is_warned_about(text, quoted):
     assert any(w.startswith(f"'{quoted}': a machine with no chip named is not planned on") for w in intent.warnings)
 
 
+@pytest.mark.parametrize("text, per_second", [
+    ("sentiment analysis of 1M reviews from 3 stores per day", 1e6 / 86400),
+    ("classify 1M tweets in 40 languages per day", 1e6 / 86400),
+    ("translate 500k documents from 12 sites every day", 5e5 / 86400),
+    # a second count that is the rate itself, or tokens, stays what it was
+    ("classify shelf photos into 200 SKU categories at 250 images per second", 250.0),
+    ("classify 300 product photos from 3 shops at 40 images per second", 40.0)])
+def test_a_count_of_sources_between_things_and_their_period_is_no_rate(text, per_second):
+    """"1M reviews from 3 stores per day" was 3 a day."""
+    intent = parse(text, offline=True)
+    assert [(c.metric.value, round(c.value, 3)) for c in intent.constraints] == [("throughput", round(per_second, 3))]
+    assert intent.task in ("text-classification", "translation", "image-classification")
+
+
 def test_requirements_that_were_dropped_in_common_phrasings_are_read():
     # two words between a count and its things per day: the rate, and the content's language
     reviews = parse("classify 1M chinese product reviews per day by sentiment", offline=True)
