@@ -1316,6 +1316,10 @@ def test_the_plan_serves_every_source():
     ("translate from english into german, cheapest", ["en", "de"]),
     ("把德语翻译成英文，每秒50句", ["de", "en"]),
     ("德译英，每秒50句", ["de", "en"]),
+    # the things translated between the source and the joiner, and counted with the source
+    ("translate german product manuals into english, 20 per second", ["de", "en"]),
+    ("translate 10k german documents to english", ["de", "en"]),
+    ("把这1万篇德语新闻翻译成英文", ["de", "en"]),
 ])
 def test_a_translations_direction_is_read_and_chooses_its_model(text, direction):
     intent = parse(text, offline=True)
@@ -1330,6 +1334,10 @@ def test_a_direction_no_model_translates_is_refused_and_a_named_model_the_other_
 
     with pytest.raises(MissingTaskError, match="translates en to fr"):
         plan("translate English to French, 10 req/s", offline=True, record=False)
+    # "Chinese documents to English" was planned on the English-to-German model with a warning
+    with pytest.raises(MissingTaskError, match="translates zh to en") as refused:
+        plan("translate 10k chinese documents to english", offline=True, record=False)
+    assert "catalog import" in refused.value.hint
     warned = parse("translate English to German with opus-mt-de-en", offline=True).warnings
     assert any("translates de to en, not en to de" in w for w in warned)
 
@@ -1403,18 +1411,21 @@ def test_a_machine_named_without_its_chip_is_warned_about(text, quoted):
     assert any(w.startswith(f"'{quoted}': a machine with no chip named is not planned on") for w in intent.warnings)
 
 
-@pytest.mark.parametrize("text, per_second", [
-    ("sentiment analysis of 1M reviews from 3 stores per day", 1e6 / 86400),
-    ("classify 1M tweets in 40 languages per day", 1e6 / 86400),
-    ("translate 500k documents from 12 sites every day", 5e5 / 86400),
+@pytest.mark.parametrize("text, per_second, records", [
+    ("sentiment analysis of 1M reviews from 3 stores per day", 1e6 / 86400, None),
+    ("classify 1M reviews daily", 1e6 / 86400, None),  # was a job of 1M records, once
+    ("embed 2M documents daily, cheapest", 2e6 / 86400, None),
+    ("classify 1M tweets in 40 languages per day", 1e6 / 86400, None),
+    ("translate 500k documents from 12 sites every day", 5e5 / 86400, None),
     # a second count that is the rate itself, or tokens, stays what it was
-    ("classify shelf photos into 200 SKU categories at 250 images per second", 250.0),
-    ("classify 300 product photos from 3 shops at 40 images per second", 40.0)])
-def test_a_count_of_sources_between_things_and_their_period_is_no_rate(text, per_second):
+    ("classify shelf photos into 200 SKU categories at 250 images per second", 250.0, None),
+    ("classify 300 product photos from 3 shops at 40 images per second", 40.0, 300)])
+def test_a_count_of_sources_between_things_and_their_period_is_no_rate(text, per_second, records):
     """"1M reviews from 3 stores per day" was 3 a day."""
     intent = parse(text, offline=True)
     assert [(c.metric.value, round(c.value, 3)) for c in intent.constraints] == [("throughput", round(per_second, 3))]
-    assert intent.task in ("text-classification", "translation", "image-classification")
+    assert intent.task in ("text-classification", "translation", "image-classification", "feature-extraction")
+    assert intent.workload.dataset_records == records
 
 
 def test_requirements_that_were_dropped_in_common_phrasings_are_read():

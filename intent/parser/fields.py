@@ -413,13 +413,18 @@ def _chinese_job_hours(text: str) -> re.Match | None:
 
 def read_translation_direction(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
     """A translation's source and target language ("German to English", "from German into
-    English", "把德语翻译成英文", "德译英"), as ISO 639-1 codes; (None, []) when the request names no
-    direction (a language alone, "English only", is left to the warnings)."""
+    English", "Chinese product reviews to English", "把德语翻译成英文", "中文新闻翻译成英文", "德译英"),
+    as ISO 639-1 codes; (None, []) when the request names no direction (a language alone,
+    "English only", is left to the warnings). The things translated may stand between the
+    source and the joiner: up to three words, or a few characters in Chinese."""
     joiners = "|".join(re.escape(j) for j in sorted(lexicon["language_joiners"], key=len, reverse=True))
-    named = lexicon.phrases("languages").scan(space.masked)
+    # a count may have read the source with its things ("10k chinese documents to english")
+    named = [m for m in lexicon.phrases("languages").scan(space.text)
+             if not space.is_masked(m.start, m.end) or _content_after(lexicon).match(space.text, m.end)]
     for first, second in zip(named, named[1:]):
-        between = space.masked[first.end:second.start]
-        if re.fullmatch(rf"\s*(?:text\s+)?(?:{joiners})\s*", between) and first.key != second.key:
+        between = space.text[first.end:second.start]
+        if re.fullmatch(rf"\s*(?:[a-z][a-z-]*\s+){{0,3}}(?:{joiners})\s*|[^\x00-\x7f，。；、]{{0,6}}(?:{joiners})\s*",
+                        between) and first.key != second.key:
             space.mark_read(first.start, second.end)
             return [first.key, second.key], [f"'{space.text[first.start:second.end]}': translated from {first.key} "
                                              f"to {second.key}"]

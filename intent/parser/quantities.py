@@ -142,8 +142,10 @@ class Grammar:
     @cached_property
     def item_rate(self) -> re.Pattern:
         items = _alternation([i for i in self.lexicon["throughput_items"] if str(i).isascii()])
+        adverbs = _alternation(w for w, period in self.adverb_period.items() if period in ("hour", "day", "month"))
         return re.compile(rf"\s?(?:{items})\s*{self._per}(?P<period>{_bounded(self._period_index)})"
-                          rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})")
+                          rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})"
+                          rf"|\s?(?:{items})\s+(?P<adverb>{adverbs})(?![a-z])")  # "1M reviews daily"
 
     @cached_property
     def noun_rate(self) -> re.Pattern:
@@ -329,7 +331,8 @@ class QuantityScanner:
                                 unit="tokens")
             return Quantity(start, m.end(), "tokens", value, unit="tokens")
         if m := g.item_rate.match(text, end):
-            period = g.period_of(m.group("period") or m.group("bare_period"))
+            period = g.adverb_period[m.group("adverb")] if m.group("adverb") else \
+                g.period_of(m.group("period") or m.group("bare_period"))
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"], note=_per(period))
         if m := g.currency_suffix.match(text, end):
             return self._cost(start, m.end(), value)

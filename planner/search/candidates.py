@@ -438,6 +438,10 @@ def intent_models(intent: Intent, catalog: Catalog):
 HELD_SHOWN = 6
 
 
+#: What to do when no catalog model handles the request's languages.
+NO_MODEL_HINT = "name a model to plan it as named, or add one with 'intentctl catalog import CONFIG.json'"
+
+
 def _reading(models: list[ModelVariant], codes: list[str] | None) -> list[ModelVariant]:
     """The models whose documentation says they handle every language the request's text or
     speech is in ("Chinese product reviews"): a model without documented languages cannot be
@@ -451,7 +455,7 @@ def _reading(models: list[ModelVariant], codes: list[str] | None) -> list[ModelV
         held = ", ".join(shown[:HELD_SHOWN]) + (f" and {len(shown) - HELD_SHOWN} more" if len(shown) > HELD_SHOWN else "")
         error = MissingTaskError(f"no {models[0].task} model in the catalog is documented to handle "
                                  f"{' and '.join(codes)} (it holds {held})")
-        error.hint = "name a model to plan it as named, or add one with 'intentctl catalog import CONFIG.json'"
+        error.hint = NO_MODEL_HINT
         raise error
     return kept
 
@@ -464,8 +468,10 @@ def _in_direction(models: list[ModelVariant], languages: list[str] | None) -> li
     kept = [m for m in models if m.languages == languages]
     if not kept:
         held = ", ".join(f"{m.id} ({' to '.join(m.languages)})" if m.languages else m.id for m in models)
-        raise MissingTaskError(f"no translation model in the catalog translates {languages[0]} to {languages[1]} "
-                               f"(it holds {held}); add one with 'intentctl catalog import CONFIG.json'")
+        error = MissingTaskError(f"no translation model in the catalog translates {languages[0]} to {languages[1]} "
+                                 f"(it holds {held})")
+        error.hint = NO_MODEL_HINT
+        raise error
     return kept
 
 
