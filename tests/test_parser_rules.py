@@ -1444,6 +1444,9 @@ def test_requirements_that_were_dropped_in_common_phrasings_are_read():
     # a duration in brackets after a deadline is the job's time
     job = parse("embed 50 million passages with bge-large, finish by tomorrow morning (12 hours)", offline=True)
     assert [(c.metric.value, c.value) for c in job.constraints] == [("job_time", 12.0)]
+    assert not any("deadlines are not planned" in w for w in job.warnings)  # the hours say it
+    eod = parse("summarize 20k articles by end of day (6h), cheapest", offline=True)
+    assert [(c.metric.value, c.value) for c in eod.constraints] == [("job_time", 6.0)] and not eod.warnings
     # a model size no model was read with is warned about, not dropped
     typo = parse("serve lama3 70b on H100s, ttft < 200ms, tpot under 25 ms, 64 concurent users", offline=True)
     assert any(w.startswith("'lama3 70b': a model size") for w in typo.warnings)

@@ -75,9 +75,12 @@ HALF_ALONE = re.compile(r"(?<![\d.一二三四五六七八九十])半个?(秒钟
 _CJK = r"[\u3400-\u9fff\uff01-\uff5e\u3001\u3002]"
 CJK_SPACE = re.compile(rf"(?<={_CJK}) (?=\d|tokens?(?![a-z]))|(?<=\d) (?={_CJK})|(?<=[^a-z]token) (?={_CJK})"
                        rf"|(?<=[^a-z]tokens) (?={_CJK})")
-#: A duration in brackets right after a word that sets a job's limit: "overnight (8 hours)", "deadline (48h)".
-BRACKETED_LIMIT = re.compile(r"(?<![\w-])(overnight|deadline|time limit|time budget|by (?:monday|tuesday|wednesday|"
-                             r"thursday|friday|saturday|sunday|tomorrow|tonight|eod|next week))\s*\(\s*(?:~|about\s+)?"
+#: A duration in brackets right after a word that sets a job's limit: "overnight (8 hours)", "deadline (48h)",
+#: "by tomorrow morning (12 hours)", "by end of day (6h)".
+BRACKETED_LIMIT = re.compile(r"(?<![\w-])(overnight|deadline|time limit|time budget|by (?:(?:monday|tuesday|wednesday|"
+                             r"thursday|friday|saturday|sunday|tomorrow|tonight|eod|next week)"
+                             r"(?:\s+(?:morning|afternoon|evening|night|noon))?|(?:the\s+)?end of (?:the\s+)?(?:day|week)))"
+                             r"\s*\(\s*(?:~|about\s+)?"
                              r"(\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|min|mins|minutes?|days?))\s*\)")
 #: "九成" (nine tenths) is 90%; not 成本, 成功, 成为, ...
 TENTHS = re.compile(r"(?<![\d.])([\d一二两三四五六七八九])成(?![本功为员果熟品绩立型])")
