@@ -387,6 +387,10 @@ def test_languages_and_tasks_without_models_are_warned_about():
     ("spam detection for emails, 100 per second", "text-classification"),
     ("toxicity detection on comments, 200 per second", "text-classification"),
     ("language detection for support tickets, 50 per second", None),
+    ("sentiment detection of tweets at 100 rps", "text-classification"),  # was object detection
+    # any word before it, where the request is about images or video
+    ("drone detection on a jetson orin nano at 30 fps", "object-detection"),
+    ("pothole detection from dashcam video, 20 fps", "object-detection"),
 ])
 def test_a_task_named_by_a_bare_noun_is_read_unless_a_word_qualifies_it(text, task):
     """"detection", "classification of X-rays" and "文本向量" were refused as naming no task."""
@@ -395,7 +399,8 @@ def test_a_task_named_by_a_bare_noun_is_read_unless_a_word_qualifies_it(text, ta
 
 @pytest.mark.parametrize("text, quoted", [("a reranker for our search, 20 queries per second", "reranker"),
                                           ("人脸识别，延迟20毫秒以内", "人脸识别"),
-                                          ("fraud detection on transactions, 1000 per second", "fraud detection")])
+                                          ("fraud detection on transactions, 1000 per second", "fraud detection"),
+                                          ("emotion detection on webcam video, 10 fps", "emotion detection")])
 def test_a_task_no_model_does_is_told_not_taken_for_a_task_word_inside_it(text, quoted):
     """"fraud detection" holds "detection", which is no object detection here."""
     intent = parse(text, offline=True)

@@ -69,12 +69,14 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
 
 
 def _stands_alone(lexicon: Lexicon, space: Workspace, m) -> bool:
-    """False for a bare task word ("detection") that a word before it qualifies ("spam detection")."""
+    """False for a bare task word ("detection") that a word before it qualifies ("spam
+    detection"), unless the request is about images or video ("drone detection at 30 fps")."""
     bare = lexicon["bare_task_words"]
     if m.phrase not in bare["words"]:
         return True
     before = re.search(r"([\w-]+)\s*$", space.text[:m.start])
-    return before is None or before.group(1) in bare["may_follow"] or not before.group(1).isascii()
+    return (before is None or before.group(1) in bare["may_follow"] or not before.group(1).isascii()
+            or bool(lexicon.words("vision_context").scan(space.text)))
 
 
 def read_weak_task(lexicon: Lexicon, space: Workspace) -> str | None:
