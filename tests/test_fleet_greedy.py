@@ -66,3 +66,25 @@ def test_a_lower_priority_never_takes_the_slots_a_higher_one_needs():
     fleet = _fleet(pool_slots, services, priorities=[1, 2, 1, 1])
     met = _met(fleet, greedy_plan(fleet))
     assert "svc-1" in met and len(met) == 2
+
+
+def test_a_lower_prioritys_replicas_that_host_a_higher_prioritys_job_are_chosen():
+    """A priority-3 training job that runs only beside an inference replica (its host, of a
+    priority-1 service) is placed: the priority-1 service that can host it wins over one that
+    leaves more slots free but hosts nothing."""
+    pools = [SimpleNamespace(id="pool-0", total_slots=2), SimpleNamespace(id="pool-1", total_slots=1)]
+    workloads = [SimpleNamespace(name="job", priority=3, training=True, rate_rps=None),
+                 SimpleNamespace(name="host", priority=1, training=False, rate_rps=10.0),
+                 SimpleNamespace(name="small", priority=1, training=False, rate_rps=10.0)]
+
+    def option(w, pool, slots, rate, need, cap, **extra):
+        return Option(workload=w, pool=pool, model_id="model", precision="fp16", batch_size=1, slots_per_replica=slots,
+                      rate_rps=rate, need=need, max_replicas=cap, latency_ms=1.0, job_hours=extra.pop("hours", None),
+                      power_w=100.0, cost_usd_per_hour=1.0, **extra)
+
+    options = [option(0, 0, 2, 0.0, 1, 1, hours=2.0, hosted_share=0.9),  # the job, beside inference only
+               option(1, 0, 2, 10.0, 1, 1, idle_share=0.9),  # the host: both slots of pool 0
+               option(2, 0, 1, 10.0, 1, 2),  # the small service: one slot of pool 0
+               option(2, 1, 1, 5.0, 2, 1)]  # or pool 1, where one replica serves only half
+    fleet = FleetModel(workloads, pools, options)
+    assert sorted(_met(fleet, greedy_plan(fleet))) == ["host", "job"]

@@ -6,8 +6,10 @@ leaves none to solve. In order:
 1. a running plan's workloads where they run, when they still fit (re-planning);
 2. every other workload by priority, one priority at a time. Each priority's workloads are
    placed in every one of a few orders, each from the plan the priorities above left, and
-   the order that meets the most of them wins (then the one leaving the most free slots):
-   no one order is best on every fleet or priority (see ``ORDERS``). A training job goes
+   the order best on the SLO level wins (then on the served rate, then the one leaving the
+   most free slots): no one order is best on every fleet or priority (see ``ORDERS``). The
+   plans that take every priority in one order are built too, and the best plan is kept
+   (``greedy_plan``). A training job goes
    on its option with the fewest slots, a service on the one option that serves it in full
    in the fewest slots, else on a mix of options across pools, the fewest slots per request
    first;
@@ -29,46 +31,86 @@ from collections import defaultdict
 
 def greedy_plan(fleet, running=None, mixed_pools: bool = True, budgeted: bool = False) -> dict[int, int]:
     """A feasible plan for ``fleet`` (a FleetModel): option -> replicas (see the module
-    docstring). A fleet whose options were ``budgeted`` (too large to solve in the limit)
-    tries the share order and the fewest-slots order alone (the pools orders met 2.8 and 9.7
-    times less SLO weight at 2000 x 50, and each order takes 0.3 s there)."""
+    docstring); the best, on the leading levels, of the plan built priority by priority and
+    the plans that take every priority in one order (as a safeguard: the priority-by-priority
+    choice cannot see how a lower priority's replicas would host a higher one's training job,
+    and breaks its ties on what is left free). A fleet whose options were ``budgeted`` (too
+    large to solve in the limit) tries the share and fewest-slots orders alone (the pools
+    orders met 2.8 and 9.7 times less SLO weight at 2000 x 50, and each order takes 0.3 s
+    there)."""
     services = _Services(fleet)
-    plan = _Plan(fleet, services)
+    start = _Plan(fleet, services)
     if running is not None:
         for w in _by_priority(fleet, fleet.keep_rules):
             rules = fleet.keep_rules[w]
-            if rules and all(plan.room(i) >= r for i, r in rules):
+            if rules and all(start.room(i) >= r for i, r in rules):
                 for i, r in rules:
-                    plan.add(i, r)
-    orders = [ORDERS[0], ORDERS[-1]] if budgeted else ORDERS
+                    start.add(i, r)
+    orders = [o for o in ORDERS if (not budgeted or o in BUDGETED_ORDERS) and (mixed_pools or o not in MIXING_ORDERS)]
     by_priority: dict[int, list[int]] = defaultdict(list)
     for w in sorted(fleet.by_workload):
         by_priority[fleet.workloads[w].priority].append(w)
-    for priority in sorted(by_priority, reverse=True):
-        mine = by_priority[priority]
+    tiers = [by_priority[p] for p in sorted(by_priority, reverse=True)]
+    plans = [_by_priorities(fleet, start.copy(), tiers, orders, mixed_pools)]
+    plans += [_in_one_order(fleet, start.copy(), tiers, order, mixed_pools) for order in orders if order in WHOLE_ORDERS]
+    best = max(plans, key=lambda plan: (_score(fleet, plan)[0], sum(fleet.keeps(w, plan.placed) for w in fleet.keepable),
+                                         _score(fleet, plan)[1]))
+    return best.placed
+
+
+def _by_priorities(fleet, plan: _Plan, tiers: list[list[int]], orders, mixed_pools: bool) -> _Plan:
+    """Each priority's workloads placed in every one of ``orders`` from the plan the priorities
+    above left; the trial best on the SLO level and then the served rate (then the most free
+    slots) goes on. A trial also places the waiting training jobs of its priority and those
+    above beside the replicas it added, so a priority that hosts a higher one's job counts it."""
+    waiting: list[int] = []
+    for mine in tiers:
+        waiting += [w for w in mine if fleet.workloads[w].training]
         tried = []
         for order in orders:
             trial = plan.copy()
             order(fleet, trial, mine, mixed_pools)
-            tried.append((sum(trial.lacking(w) <= 0 for w in mine), sum(trial.free.values()), -len(tried), trial))
-        plan = max(tried, key=lambda t: t[:3])[3]
+            for w in waiting:
+                if trial.lacking(w) > 0:
+                    _meet(fleet, trial, w, mixed_pools)
+            tried.append((*_score(fleet, trial), sum(trial.free.values()), -len(tried), trial))
+        plan = max(tried, key=lambda t: t[:4])[4]
+    return _finish(fleet, plan, mixed_pools)
+
+
+def _in_one_order(fleet, plan: _Plan, tiers: list[list[int]], order, mixed_pools: bool) -> _Plan:
+    """Every workload placed in ``order`` (an ``_in_order``: by priority, then its key)."""
+    order(fleet, plan, [w for mine in tiers for w in mine], mixed_pools)
+    return _finish(fleet, plan, mixed_pools)
+
+
+def _finish(fleet, plan: _Plan, mixed_pools: bool) -> _Plan:
+    """What is left to the services not served in full, then the training jobs still waiting
+    (beside inference where the replicas now placed leave room), each by priority."""
     for w in _by_priority(fleet, fleet.services if mixed_pools else ()):
-        for i in services.cheapest_first[w]:
+        for i in plan.services.cheapest_first[w]:
             if plan.lacking(w) <= 0:
                 break
             plan.add(i, min(plan.room(i), plan.short(w, i)))
     for w in _by_priority(fleet, [w for w in fleet.by_workload if fleet.workloads[w].training]):
         if plan.lacking(w) > 0:
             _meet(fleet, plan, w, mixed_pools)
-    return plan.placed
+    return plan
+
+
+def _score(fleet, plan: _Plan) -> tuple[int, int]:
+    """The plan's SLO level (priority-weighted workloads met) and served rate, from its supply."""
+    met = sum(fleet.weight[w] for w in fleet.by_workload if plan.lacking(w) <= 0)
+    served = sum(min(fleet.wanted[w], plan.supply.get(w, 0)) for w in fleet.services)
+    return met, served
 
 
 def _in_order(key, singles_first: bool = False):
-    """Place one priority's workloads in the order of ``key`` (with ``singles_first``, every
-    workload one option can serve before any served by a mix)."""
+    """Place workloads by priority and then in the order of ``key`` (with ``singles_first``,
+    every workload one option can serve before any served by a mix)."""
 
     def place(fleet, plan: _Plan, workloads: list[int], mixed_pools: bool) -> None:
-        ranked = sorted(workloads, key=lambda w: (key(fleet, w), w))
+        ranked = sorted(workloads, key=lambda w: (-fleet.workloads[w].priority, key(fleet, w), w))
         for w in ranked:
             if plan.lacking(w) > 0:
                 _meet(fleet, plan, w, mixed_pools and not singles_first)
@@ -85,8 +127,10 @@ def _fewest_slots_now(fleet, plan: _Plan, workloads: list[int], mixed_pools: boo
     takes the workload that one option serves in full in the fewest of the slots free now
     (a training job beside inference holds none), so a priority meets as many of its
     workloads as the slots allow; then the workloads only a mix serves. A workload's fewest
-    slots only grow as the plan fills (but for a job beside inference, which may find new
-    hosts), so a heap re-checked on each pop finds the least."""
+    slots only grow as the plan fills, so a heap re-checked on each pop finds the least; a
+    job beside inference may find new hosts and fewer slots, and is placed when it is popped
+    (or, with no option that fit at the start, by the mixes' pass)."""
+    # (slots, job hours, option, workload): the option only breaks ties; the pop re-checks it
     heap = [(*best, w) for w in workloads if (best := _fewest_slots(fleet, plan, w)) is not None]
     heapq.heapify(heap)
     while heap:
@@ -227,19 +271,19 @@ def _scarce(fleet, w: int) -> tuple[int, float]:
 #: highest priority where the share order met 228 and the fewest-slots order 237; on the
 #: next priority the fewest-slots order met 172 where the others met 63 to 137 (it takes
 #: the workloads one slot serves, where the others spent 3.9 slots a workload).
-ORDERS = (_in_order(_share), _in_order(_scarce), _in_order(_scarce, singles_first=True), _fewest_slots_now)
+SHARE, SCARCE, SCARCE_SINGLES_FIRST = _in_order(_share), _in_order(_scarce), _in_order(_scarce, singles_first=True)
+ORDERS = (SHARE, SCARCE, SCARCE_SINGLES_FIRST, _fewest_slots_now)
+#: The orders a budgeted fleet tries; those that differ only in mixing (left out with one
+#: configuration per service); those also tried for every priority at once.
+BUDGETED_ORDERS, MIXING_ORDERS, WHOLE_ORDERS = (SHARE, _fewest_slots_now), (SCARCE_SINGLES_FIRST,), ORDERS[:3]
 
 
 def _meet(fleet, plan: _Plan, w: int, mixed_pools: bool = True) -> None:
     """Serve ``w`` in full if the free slots can: on the one option that holds the fewest
     slots (a training job: the fastest of those), else on a mix of options, the fewest
     slots per request first."""
-    members = fleet.by_workload[w]
-    single = [(short * fleet.held[i], fleet.options[i].job_hours or 0.0, i) for i in members
-              for short in (plan.short(w, i),) if plan.room(i) >= short]
-    if single:
-        i = min(single)[2]
-        plan.add(i, plan.short(w, i))
+    if (single := _fewest_slots(fleet, plan, w)) is not None:
+        plan.add(single[2], plan.short(w, single[2]))
         return
     if fleet.workloads[w].training or not mixed_pools:
         return
