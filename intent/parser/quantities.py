@@ -158,25 +158,14 @@ class Grammar:
     @cached_property
     def noun_rate_through(self) -> re.Pattern:
         """Things per period with their sources counted between: "1M reviews from 3 stores per
-        day" is 1M a day. The second count (``inner``) is a plain number of things, no unit."""
+        day" is 1M a day. The sources are nouns of the lexicon's ``rate_source_nouns`` (stores,
+        cameras, sites: never the requests or users a rate counts), a word or two before them."""
         periods = _alternation(w for w in self._period_index if str(w).isascii() and self._period_index[w] in
-                               ("second", "minute", "hour", "day"))
+                               ("second", "minute", "hour", "day", "month"))
         return re.compile(rf"\s?(?:[a-z][a-z-]*\s){{0,2}}[a-z][a-z-]*\s+(?:{_alternation(self.lexicon['rate_sources'])})"
-                          rf"\s+(?P<inner>\d[\d,]*)(?P<things>\s+(?:[a-z][a-z-]*\s){{0,1}}[a-z][a-z-]*)"
+                          rf"\s+\d[\d,]*(?:\.\d+)?\s?[km]?(?:\s+[a-z][a-z-]*){{0,2}}?"
+                          rf"\s+(?:{_alternation(self.lexicon['rate_source_nouns'])})"
                           rf"(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)(?P<period>(?:{periods}))(?![a-z0-9])")
-
-    def sources_no_rate(self, rate: re.Match) -> bool:
-        """Whether the second count of a ``noun_rate_through`` match counts sources, not the
-        rate: a plain number of things that are no requests, tokens or unit ("3 stores", not
-        "250 images", "20 tokens", "3k stores" or "5 seconds")."""
-        text, inner = rate.string, rate.end("inner")
-        first = rate.group("things").split()[0]
-        return not (self.scale.match(text, inner) or self.metric_unit.match(text, inner)
-                    or self.token_count.match(text, inner) or first in self._throughput_items)
-
-    @cached_property
-    def _throughput_items(self) -> set[str]:
-        return {str(i) for i in self.lexicon["throughput_items"]}
 
     @cached_property
     def cn_rate_word(self) -> re.Pattern:
@@ -338,7 +327,7 @@ class QuantityScanner:
             return self._cost(start, m.end(), value)
         if (m := g.metric_unit.match(text, end)) is None and (rate := g.noun_rate.match(text, end)):
             return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{g.period_of(rate.group('period'))}"])
-        if m is None and (rate := g.noun_rate_through.match(text, end)) and g.sources_no_rate(rate):
+        if m is None and (rate := g.noun_rate_through.match(text, end)):
             return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{g.period_of(rate.group('period'))}"])
         if m is not None or (m := g.metric_unit.match(text, end)):
             metric, unit = g.metric_unit_of(m.group("unit"))
