@@ -191,6 +191,17 @@ def resolve_model(name: str, catalog: Catalog) -> str | None:
     return _resolve(name, _model_index(catalog))
 
 
+def only_model_with(name: str, catalog: Catalog) -> str | None:
+    """The one catalog model whose name holds every word of ``name``, a size among them ("qwen
+    coder 7b" is qwen2.5-coder-7b, "llama 405b" llama-3.1-405b); None when none or several do
+    ("llama 70b": Llama 2, 3 and 3.1). MLPerf reference variants are left out."""
+    wanted = set(tokens(name))
+    if len(wanted) < 2 or not any(size_in_millions(t) for t in wanted):
+        return None
+    found = {m.id for m in catalog.models.values() if not m.benchmark_reference and wanted <= set(tokens(m.id))}
+    return found.pop() if len(found) == 1 else None
+
+
 @lru_cache(maxsize=1024)
 def resolve_device(name: str, catalog: Catalog) -> str | None:
     """The device or family id ``name`` names ("h100" -> the nvidia-h100 family), or None."""

@@ -1552,3 +1552,27 @@ def test_a_context_length_before_documents_is_no_count_of_them():
     """"32k-context documents" were 32 documents."""
     long = parse("llama 3.1 8b, 32k-context documents", offline=True).workload
     assert (long.dataset_records, long.prompt_tokens) == (None, 32000)
+
+
+def test_readings_a_probe_of_fifty_requests_found_dropped():
+    """Each was dropped, refused or misread before (a probe of fifty requests)."""
+    # a cloud provider named is a cloud deployment; ruled out, it rules out only its chips
+    gcp = parse("question answering over docs, 200 req/s, latency <= 50 ms, gcp only", offline=True)
+    assert gcp.deployment.value == "cloud" and any("a cloud provider, read as a cloud deployment" in a
+                                                    for a in gcp.assumptions)
+    assert parse("embeddings at 100 rps, not on AWS", offline=True).deployment is None
+    # a model written without its version, when one catalog model has every word of it
+    assert parse("code completion, qwen coder 7b, p50 ttft under 150ms", offline=True).workload.model == \
+        "qwen2.5-coder-7b"
+    assert parse("run llama 405b in fp16, 20 concurrent users", offline=True).workload.model == "llama-3.1-405b"
+    assert parse("llama 70b chat, 10 rps", offline=True).workload.model is None  # Llama 2, 3 and 3.1: which?
+    # Chinese task phrases
+    assert parse("离线批量跑1亿条文本情感分类，两天内跑完", offline=True).task == "text-classification"
+    assert parse("产线质检，16路摄像头每路25帧，检测划痕缺陷", offline=True).task == "object-detection"
+    # "5 devs" is people, warned about like users; "lowest total system power" is an objective
+    assert any(w.startswith("'5 devs': a number of users is not a load")
+               for w in parse("run mixtral 8x7b locally for 5 devs", offline=True).warnings)
+    power = parse("yolov8 on 24 cameras at 15 fps, on-prem, lowest total system power", offline=True)
+    assert (power.objective.metric.value, power.objective.sense.value) == ("power", "minimize")
+    most = parse("预算每小时20美元以内，尽量多支持并发用户，模型用llama 3.1 70b，TPOT小于40毫秒", offline=True)
+    assert (most.objective.metric.value, most.objective.sense.value) == ("throughput", "maximize")

@@ -153,6 +153,7 @@ def _dedupe(found: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
 def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, list[str], list[str]]:
     """The deployment the words name, the assumptions made reading it, and warnings. "No public
     cloud" (不能上云, "don't use the cloud") with no other deployment named is read as on-prem,
+    a cloud provider named ("gcp only", "on AWS") as the cloud,
     and said so; another deployment ruled out ("not on-prem", "不能部署在边缘") leaves two, which
     one deployment cannot say: a warning asks which."""
     ruled_out = lexicon.words("not_cloud").scan(space.masked)
@@ -179,6 +180,10 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
     if ruled_out:
         quoted = space.text[ruled_out[0].start:ruled_out[0].end]
         return "on-prem", [f"'{quoted}' read as an on-prem deployment (the cloud is ruled out)"], warnings
+    for m in lexicon.words("cloud_providers").scan(space.masked):  # "gcp only", "on AWS"
+        if not (negated_after(lexicon, space, m.end)
+                or negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=3)):
+            return "cloud", [f"'{space.text[m.start:m.end]}': a cloud provider, read as a cloud deployment"], warnings
     return None, [], warnings
 
 

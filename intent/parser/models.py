@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from hardware import Catalog
-from hardware.names import resolve_model, suggest_models
+from hardware.names import only_model_with, resolve_model, suggest_models
 from intent.parser.lexicon import Lexicon, PhraseSet
 from intent.parser.text import Workspace
 
@@ -82,6 +82,10 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         if resolved is not None:
             model = catalog.models[resolved]
             return ModelReading(model_id=model.id, task=model.task, span=(start, end))
+        if (only := only_model_with(written, catalog)) is not None:
+            model = catalog.models[only]
+            return ModelReading(model_id=model.id, task=model.task, span=(start, end),
+                                notes=[f"'{written}' read as {model.id}, the only catalog model named with those words"])
         return ModelReading(task=family_task, as_written=written, closest=suggest_models(written, catalog, 3, family_task),
                             span=(start, end))
     return _models_of_a_size(space, catalog)
