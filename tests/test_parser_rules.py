@@ -1576,3 +1576,12 @@ def test_readings_a_probe_of_fifty_requests_found_dropped():
     assert (power.objective.metric.value, power.objective.sense.value) == ("power", "minimize")
     most = parse("预算每小时20美元以内，尽量多支持并发用户，模型用llama 3.1 70b，TPOT小于40毫秒", offline=True)
     assert (most.objective.metric.value, most.objective.sense.value) == ("throughput", "maximize")
+    # devices counted after them, or after 单卡; a data size in tokens is no model size
+    owned = parse("deepseek r1, 50 concurrent, ttft<2s, on H200s we own (16 of them)", offline=True).hardware.owned
+    assert [(o.device, o.count) for o in owned] == [("nvidia-h200-sxm-141gb", 16)]
+    card = parse("单卡4090部署Qwen3-30B-A3B，int4量化", offline=True).hardware.owned
+    assert [(o.device, o.count) for o in card] == [("nvidia-geforce-rtx-4090", 1)]
+    assert not parse("full finetune of qwen2.5 7b on 1B tokens", offline=True).warnings
+    # the records' length, said with "each": what goes in
+    tickets = parse("summarise 2M support tickets overnight (8h), each ~800 tokens, cheapest option", offline=True)
+    assert tickets.workload.prompt_tokens == 800 and not tickets.warnings

@@ -154,10 +154,10 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     return reading
 
 
-#: What stands before a device named by its number alone ("两张4090", "a 4090", "on 4090s"): a count,
+#: What stands before a device named by its number alone ("两张4090", "单卡4090", "a 4090", "on 4090s"): a count,
 #: an article or a preposition; or after it: a plural, a card word.
 NUMBER_NAME_BEFORE = re.compile(r"(?:(?<![a-z])(?:a|an|one|two|on|my|our|single|dual)\s+|\d\s*[x×]?\s*"
-                                r"|[张块台个片用在]\s*|[x×]\s*)$")
+                                r"|[张块台个片卡用在]\s*|[x×]\s*)$")
 NOT_A_DEVICE_AFTER = re.compile(r"[\s-]*(?:tokens?|toks?|token|ms|sec|seconds?|images?|requests?|rps|qps|users?|"
                                 r"examples?|samples?|records?|hours?|gb|mb|w|个|条|张图)(?![a-z])")
 NUMBER_NAME_AFTER = re.compile(r"(?:s|\s*(?:gpus?|cards?|显卡|卡))(?![a-z0-9])")
@@ -351,10 +351,14 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
         literal = NOT_THOUSANDS.split(before.group(1))[-1]
         start = before.end(1) - len(literal)
         return _int(literal), (m.start - len(window) + start, m.start)
-    after = re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12])
+    after = re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12]) or OF_THEM.match(text[m.end:m.end + 40])
     if after:
         return _int(after.group(1)), (m.end, m.end + after.end())
     return None, (m.start, m.start)
+
+
+#: A count a few words after the devices it counts: "on H200s we own (16 of them)", "H100s, 8 of them".
+OF_THEM = re.compile(r"[^()\d,;.]{0,20}?[,(]?\s*(\d+)\s+of\s+them(?![a-z])\s*\)?")
 
 
 def _device_cap(space: Workspace, reading: HardwareReading) -> None:

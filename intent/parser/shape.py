@@ -78,6 +78,9 @@ DATASET_TOKENS_MIN = 1_000_000
 #: "a 50M-token corpus", "20B tokens of web text", "10亿token的语料": tokens that name the data.
 DATA_AFTER = re.compile(r"\s*(?:of\s+(?:[a-z-]+\s+)?|的)?(?:corpus|corpora|dataset|data|text|code|语料|数据)(?![a-z])")
 #: "2k tokens each", "4M tokens per example": the length of one example, however large.
+#: "each" right before a token count: "2M tickets, each ~800 tokens".
+EACH_BEFORE = re.compile(r"(?<![a-z])(?:each|every one|each one)\s*(?:is\s+|of\s+|with\s+)?(?:~|about\s+|around\s+|"
+                         r"approx\.?\s+|roughly\s+)?$")
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:example|sample|record|sequence|document)|an?\s+(?:example|sample)"
                         r"|每条|每个样本)(?![a-z])")
 #: "trained on 15T tokens": what a model was trained on, which describes it and bounds nothing.
@@ -315,6 +318,9 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     found = (inside or following or preceding[-1:] or [None])[0]
     if found is None and ARROW_AFTER.match(space.text, q.end):
         return "prompt"  # "3k tokens each -> 200 token summary": what goes in, then what comes out
+    if found is None and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)) \
+            and any(m.key == "records" for m in lexicon.phrases("workload").scan(space.text[:q.start])):
+        return "prompt"  # "2M support tickets, each ~800 tokens": the length of the records that go in
     if found is None and clause_start > 0 and space.text[clause_start - 1] in "(（":
         # "outputs are long (~4000 tokens)": a count in brackets is the side named before them
         outside = roles.scan(space.text[max(0, clause_start - 1 - ROLE_WINDOW):clause_start - 1])

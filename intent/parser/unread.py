@@ -97,7 +97,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
 
 
 #: A model's size no rule read, with the word before it ("lama3 70b": a model name the parser did not know).
-MODEL_SIZE = re.compile(r"(?:(?<![\w.-])[a-z][\w.-]*[\s-])?(?<![\w.])\d+(?:\.\d+)?b(?![\w])")
+MODEL_SIZE = re.compile(r"(?:(?<![\w.-])[a-z][\w.-]*[\s-])?(?<![\w.])(?P<size>\d+(?:\.\d+)?b)(?![\w])")
 
 
 def _model_sizes(space: Workspace) -> list[str]:
@@ -105,7 +105,7 @@ def _model_sizes(space: Workspace) -> list[str]:
     so the plan is not on a model of that size unless the request says so another way."""
     out = []
     for m in MODEL_SIZE.finditer(space.masked):
-        if space.is_read(m.start(), m.end()):
+        if space.is_read(m.start("size"), m.end("size")):  # "on 1B tokens" read as data: the size is read
             continue
         space.mark_read(m.start(), m.end())
         out.append(f"'{space.text[m.start():m.end()].strip()}': a model size, but no model of the catalog was read "
