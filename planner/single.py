@@ -411,7 +411,7 @@ def _rate_power_note(intent: Intent, row: Estimate, replicas: int, fill: bool) -
     rate = requested_rate(intent)
     if rate is None or fill or row.tpot_ms is not None or not row.throughput_rps:
         return []
-    busy = min(1.0, rate / (replicas * row.throughput_rps))
+    busy = min(1.0, rate / (replicas * (row.service_rps or row.throughput_rps)))
     return [f"power is drawn at the stated {rate:g} requests/s: each replica is busy {busy:.0%} of the time "
             f"and idles the rest"]
 

@@ -424,3 +424,19 @@ def test_a_model_whose_input_limit_is_short_of_the_request_is_not_planned():
     assert short.choice.model_id.startswith("distilbart")  # a summariser reads 600 tokens
     with pytest.raises(InfeasibleError, match="llama-3-8b reads at most 8,192 tokens"):
         plan("serve llama 3 8b with 16k-token prompts", offline=True, record=False)
+
+
+def test_replicas_added_to_keep_a_p99_bound_are_drawn_at_their_real_load():
+    """More replicas than a rate needs (a p99 bound near capacity) each serve a share of the rate:
+    they were drawn at full power, "busy 100% of the time", whatever their load."""
+    import re
+
+    result = plan("RAG retrieval with bge-small, 5000 queries per second, p99 under 20 ms, CPU only", offline=True,
+                  record=False)
+    replicas = result.choice.replicas
+    note = next(a for a in result.assumptions if a.startswith("power is drawn at the stated"))
+    busy = int(re.search(r"busy (\d+)%", note).group(1)) / 100
+    assert busy < 0.95  # the bound took more replicas than 5000 queries/s alone would
+    assert result.metrics.throughput_rps == pytest.approx(5000)
+    # fewer replicas at this batch would have served the rate, had the bound not asked for more
+    assert math.ceil(5000 / (5000 / (replicas * busy))) < replicas

@@ -61,6 +61,9 @@ class Estimate(BaseModel):
     output_tokens: int | None = None
     power_mode: str | None = None  # the device's power mode the figures are for (None: a device without modes)
     latency_basis: str | None = None  # what latency_ms is: a batch's service time, or a percentile under load
+    #: a replica's batch service rate where throughput_rps is less, its share of a stated rate
+    #: (more replicas than the rate needs, to keep a p99 bound); None where they are the same
+    service_rps: float | None = None
 
 
 def no_figures(device: Device) -> str:
@@ -263,6 +266,7 @@ class Grid:
         predicted = _blockwise(len(t), lambda rows: _roofline(_rows(c, rows), b, f))
         self.latency_ms = predicted["latency_ms"]
         self.throughput_rps = predicted["throughput_rps"]
+        self.service_rps: np.ndarray | None = None  # set by ``serve`` where throughput becomes a share of a rate
         self.power_w = predicted["power_w"]
         self._idle_columns = (c["idle"], c["tdp"], c["shards"])  # for idle_w, worked out when asked
         self.ttft_ms = predicted["ttft_ms"]
@@ -493,11 +497,17 @@ class Grid:
         if self.autoregressive.all():
             return
         with np.errstate(divide="ignore", invalid="ignore"):
-            busy = np.clip(rate_rps / (replicas * self.throughput_rps), 0.0, 1.0)
+            busy = np.clip(rate_rps / (replicas * self.flat_out_rps), 0.0, 1.0)
         busy = np.where(self.autoregressive | np.isnan(busy), 1.0, busy)
         idle = np.minimum(self.idle_w, self.power_w)  # a measured draw below the modelled idle is the floor
         self.power_w = idle + (self.power_w - idle) * busy
         self.cost_usd_per_hour = np.where(self.autoregressive, self.cost_usd_per_hour, self._cost())
+
+    @property
+    def flat_out_rps(self) -> np.ndarray:
+        """A replica's batch service rate: its throughput, but where more replicas than a stated
+        rate needs keep a p99 bound (``serve``), whose throughput is their share of the rate."""
+        return self.throughput_rps if self.service_rps is None else self.service_rps
 
     def replica_caps(self, default: int) -> np.ndarray:
         """The most replicas each configuration may use (an inventory's count, else ``default``)."""
@@ -522,6 +532,8 @@ class Grid:
             return [None if v != v else v for v in values] if unknown_is_none else values  # v != v: NaN
 
         latency, throughput, memory = (at_cells(a) for a in (self.latency_ms, self.throughput_rps, self.memory_gb))
+        flat_out = at_cells(np.broadcast_to(self.flat_out_rps, self.latency_ms.shape)).tolist()
+        flat_out = [f if f != t else None for f, t in zip(flat_out, throughput.tolist())]
         cost, auto = at_cells(self.cost_usd_per_hour), at_cells(self.autoregressive)
         power, energy, ttft, tpot, accuracy, reference = (
             gathered(at_cells(a)) for a in (self.power_w, self.energy_j, self.ttft_ms, self.tpot_ms, self.accuracy,
@@ -548,6 +560,7 @@ class Grid:
                                  shards=x.shards, power_mode=x.power_mode, latency_basis=self.latency_basis)
             cell = dict(
                 fields[g], batch_size=self.batch_sizes[k], latency_ms=latency[i], throughput_rps=throughput[i],
+                service_rps=flat_out[i],
                 power_w=power[i], energy_j=energy[i], memory_gb=memory[i], cost_usd_per_hour=cost[i],
                 accuracy=accuracy[i], model_accuracy=reference[i], bound_by="compute" if compute_bound[i] else "memory bandwidth",
                 ttft_ms=ttft[i], tpot_ms=tpot[i], tokens_per_s=tokens[i], usd_per_mtok=per_mtok[i],
@@ -613,6 +626,7 @@ class Grid:
             p99 = queueing.grid_periodic_p99_ms if periodic else queueing.grid_p99_ms
             self.latency_ms = p99(service, b, rate_rps, replicas, hop_ms)
             if p99_bound_ms is not None:
+                self.service_rps = self.throughput_rps  # flat out: the busy share of a replica given more
                 self._replicas_for_the_bound(p99, service, b, rate_rps, replicas, hop_ms, p99_bound_ms)
             wait = "frames every 1/rate s, no queue while kept up" if periodic else "M/D/c queueing wait"
             self.latency_basis = f"p99 at {rate_rps:g} req/s: batch fill + {wait} + service + {hop_ms:g} ms serving hop"
