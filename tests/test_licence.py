@@ -64,6 +64,8 @@ def test_a_factory_production_line_is_not_a_production_service():
     "serve llama 3 8b at 20 req/s, on-prem in our server room",
     "serve llama 3 8b at 20 req/s on our own servers",
     "在本地机房部署llama 3 8b，每秒20个请求",
+    "serve llama 3 8b at 20 req/s in our private cloud",
+    "私有云部署llama 3 8b，每秒20个请求",
 ])
 def test_a_datacenter_named_as_where_it_runs_chooses_no_geforce(request_text):
     # An on-prem server room is a datacenter deployment, which the GeForce licence forbids: these
