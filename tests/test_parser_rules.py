@@ -1585,3 +1585,8 @@ def test_readings_a_probe_of_fifty_requests_found_dropped():
     # the records' length, said with "each": what goes in
     tickets = parse("summarise 2M support tickets overnight (8h), each ~800 tokens, cheapest option", offline=True)
     assert tickets.workload.prompt_tokens == 800 and not tickets.warnings
+    # a speed with no per-user word is tokens/s in all (the contract); one too thin to share is said
+    thin = parse("我们有8张A100 80G，跑DeepSeek-R1-Distill-Qwen-32B，支持200并发，输出速度不低于30 tok/s", offline=True)
+    assert [(c.metric.value, c.value) for c in thin.constraints] == [("token_throughput", 30.0)]
+    assert any("0.15 tokens/s for each of 200 concurrent users" in w for w in thin.warnings)
+    assert not parse("llama 3 8b, 20 concurrent users, at least 3000 tok/s", offline=True).warnings

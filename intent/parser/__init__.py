@@ -234,6 +234,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                                 f"{other_metric} ({other_sense}) was named later and is not optimised")
     assumptions += _defaults(result.constraints, workload, dp_asked, delta, space, lexicon)
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
+    warnings += _thin_token_share(result.constraints, shape.concurrency)
     warnings += _names_not_held(model, hardware)
     warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task))
     warnings += relative_warnings(space)
@@ -312,6 +313,24 @@ def _variants_for(model: ModelReading, task: str | None, catalog: Catalog) -> li
         return []
     fitting = [m for m in model.models if task is None or catalog.models[m].task == task]
     return fitting or model.models
+
+
+#: Tokens a second below which a stream is slower than anyone reads: a token throughput that
+#: leaves each of the concurrent users less was most likely meant as each one's speed.
+SLOWEST_STREAM_TOKENS_S = 1.0
+
+
+def _thin_token_share(constraints, concurrency: int | None) -> list[str]:
+    """A token throughput floor (tokens/s in all, as the contract reads a speed with no per-user
+    word) that gives each concurrent user less than a token a second: said, since "output speed
+    at least 30 tok/s" for 200 users is more likely each one's speed."""
+    floors = [c for c in constraints if c.metric == Metric.TOKEN_THROUGHPUT and c.op == ">="]
+    if not floors or not concurrency or concurrency < 2 or floors[0].value / concurrency >= SLOWEST_STREAM_TOKENS_S:
+        return []
+    total = floors[0].value
+    return [f"'{floors[0].source}': {total:g} tokens/s in all (no per-user word) is {total / concurrency:.2g} tokens/s "
+            f"for each of {concurrency} concurrent users; if it is each user's speed, say '{total:g} tokens/s per "
+            f"user' (planned as time per output token <= {1000 / total:.3g} ms)"]
 
 
 def _owned_note(hardware: HardwareReading) -> list[str]:
