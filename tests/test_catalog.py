@@ -149,3 +149,15 @@ def test_duplicate_ids_and_empty_directories_are_errors(tmp_path):
     empty.mkdir()
     with pytest.raises(CatalogError, match="holds neither"):
         validate_directory(empty)
+
+
+def test_the_ascend_910b_has_huaweis_published_figures_and_is_planned_on(catalog):
+    """No 910B figure was filled, so every request for it (or for chips made in China) was refused."""
+    from intent import plan
+
+    device = catalog.device("huawei-ascend-910b")
+    assert (device.peak["fp16"].value, device.memory_gb.value, device.memory_bandwidth_gbs.value) == (353.9, 64, 1600)
+    assert all("gitcode.com/cann" in figure.source for figure in (device.peak["fp16"], device.memory_gb))
+    assert device.tdp_w is None  # Huawei publishes none: power and cost stay unknown, not guessed
+    result = plan("用昇腾910B部署一个14B模型，50并发，首字延迟500ms以内", offline=True, record=False)
+    assert result.choice.device_id == "huawei-ascend-910b" and result.metrics.cost_usd_per_hour is None
