@@ -161,3 +161,14 @@ def test_the_ascend_910b_has_huaweis_published_figures_and_is_planned_on(catalog
     assert device.tdp_w is None  # Huawei publishes none: power and cost stay unknown, not guessed
     result = plan("用昇腾910B部署一个14B模型，50并发，首字延迟500ms以内", offline=True, record=False)
     assert result.choice.device_id == "huawei-ascend-910b" and result.metrics.cost_usd_per_hour is None
+
+
+def test_a_device_with_no_published_memory_bandwidth_is_no_candidate(catalog):
+    """The Ascend 910's memory size is published, its bandwidth is not: its memory time counted as
+    nothing, so it came first for "lowest latency" LLM serving (50 replicas of a 7B model)."""
+    from planner.perf.factors import load_factors
+    from planner.perf.roofline import supports
+
+    device, model = catalog.device("huawei-ascend-910"), catalog.models["llama-3.1-8b"]
+    assert device.memory_gb.value == 32 and device.memory_bandwidth_gbs is None
+    assert supports(device, model, "fp16", load_factors()) == "huawei-ascend-910 publishes no memory bandwidth"

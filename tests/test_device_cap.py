@@ -77,15 +77,18 @@ def test_a_preferred_device_is_included_and_marked_a_preference(text, preferred)
 
 
 def test_a_preferred_device_no_plan_can_use_gives_way_and_says_so():
-    """"国产芯片优先" (domestic chips first) was a hard include: the Ascend parts have no published
-    compute figures, so the request was refused. A preference gives way to the other devices."""
-    result = plan("部署Qwen2.5 7B聊天服务，国产芯片优先，20并发", offline=True, record=False)
+    """"国产芯片优先" (domestic chips first) was a hard include, refused while the Ascend parts had no
+    published figures. A preference gives way to the other devices when no plan on it exists (the
+    Ascend 310 publishes no memory size), and holds when one does (the Ascend 910B)."""
+    result = plan("Qwen2.5 7B chat, 20 concurrent users, Ascend 310 preferred", offline=True, record=False)
     assert not result.choice.device_id.startswith("huawei")
-    assert any(w.startswith("huawei was asked for as a preference") for w in result.warnings)
+    assert any(w.startswith("huawei-ascend-310 was asked for as a preference") for w in result.warnings)
+    domestic = plan("部署Qwen2.5 7B聊天服务，国产芯片优先，20并发", offline=True, record=False)
+    assert domestic.choice.device_id == "huawei-ascend-910b" and not any("preference" in w for w in domestic.warnings)
     kept = plan("Llama 3.1 8B chat, 20 concurrent users, H100 preferred", offline=True, record=False)
     assert kept.choice.device_id.startswith("nvidia-h100") and not any("preference" in w for w in kept.warnings)
-    with pytest.raises(InfeasibleError):  # required, not preferred: refused as before
-        plan("部署Qwen2.5 7B聊天服务，只用国产芯片，20并发", offline=True, record=False)
+    with pytest.raises(InfeasibleError):  # required, not preferred: refused where no plan on it exists
+        plan("Qwen2.5 7B chat, 20 concurrent users, only on Ascend 310", offline=True, record=False)
 
 
 @pytest.mark.parametrize("text, device, cap", [

@@ -85,6 +85,9 @@ def supports(device: Device, model: ModelVariant, precision: str, factors: PerfF
         return f"{model.id} has no published size or FLOP count"
     if device.memory_gb is None and not on_chip_only(device):
         return f"{device.id} publishes no memory size"
+    if device.memory_bandwidth_gbs is None and not on_chip_only(device):
+        # its memory time would count as nothing: a memory-bound model (an LLM's decode) far too fast
+        return f"{device.id} publishes no memory bandwidth"
     rule = runtime_of(device, model)
     if rule.runtime is None:
         return f"{device.id} runs no {_what(rule, model)}: {rule.why}"
@@ -123,7 +126,8 @@ def support_codes(devices, models, precisions, factors: PerfFactors) -> np.ndarr
     deployed = np.array([[p in factors.precisions_by_kind[m.kind.value] for p in precisions] for m in models],
                         dtype=bool)[None, :, :]
     sized = np.array([m.params_m is not None and m.gflops is not None for m in models], dtype=bool)[None, :, None]
-    memory = np.array([d.memory_gb is not None or on_chip_only(d) for d in devices], dtype=bool)[:, None, None]
+    memory = np.array([(d.memory_gb is not None and d.memory_bandwidth_gbs is not None) or on_chip_only(d)
+                       for d in devices], dtype=bool)[:, None, None]
     runs = np.array([[by_trait[k].runtime is not None for k in traits] for by_trait in rules], dtype=bool)[:, :, None]
     codes = np.full((len(devices), len(models), len(precisions)), SUPPORTED, dtype=np.int8)
     for code, ok in ((NO_RUNTIME, runs), (NO_MEMORY, memory), (NO_SIZE, sized), (NOT_DEPLOYED, deployed),
