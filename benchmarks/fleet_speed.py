@@ -62,18 +62,12 @@ def run(count: int, types: int, limit: float, workers: int) -> dict:
     plan = plan_fleet(workloads, spec.as_inventory(), catalog, "throughput",
                       SolverSettings(time_limit_s=limit, workers=workers), timings=timings)
     wall = time.perf_counter() - t0
-    met = {a.workload for a in plan.assignments if a.slo_met}
-    by_priority: dict[int, list[int]] = {}
-    for w in workloads:
-        counts = by_priority.setdefault(w.priority, [0, 0])
-        counts[0] += w.name in met
-        counts[1] += 1
     gaps = [f"{g:.2%}" for g in plan.solver.gaps] + ["-"] * (len(plan.solver.levels) - len(plan.solver.gaps))
     return {"size": f"{count}x{types}", "status": plan.solver.status, "first": timings["first_plan_s"],
             "options": timings["options_s"], "wall": wall, "slo_gap": plan.solver.gaps[0] if plan.solver.gaps else None,
             "gaps": gaps, "levels": plan.solver.levels, "met": plan.totals.slo_met, "workloads": plan.totals.workloads,
             "option_count": plan.solver.options, "slots": sum(i.total_slots for i in spec.inventory),
-            "budgeted": timings["options_budgeted"], "by_priority": by_priority}
+            "budgeted": timings["options_budgeted"], "by_priority": plan.totals.slo_met_by_priority}
 
 
 def main(argv: list[str]) -> int:
@@ -92,8 +86,8 @@ def main(argv: list[str]) -> int:
                   f"wall {r['wall']:.2f} s, SLO gap {r['slo_gap']:.2%}, SLOs met {r['met']}/{r['workloads']}, "
                   f"{r['option_count']} options{' (budgeted build)' if r['budgeted'] else ''} on {r['slots']} slots")
             print("  levels: " + "; ".join(f"{name} {gap}" for name, gap in zip(r["levels"], r["gaps"])))
-            print("  SLOs met by priority: " + ", ".join(f"priority {p} {met}/{n}" for p, (met, n)
-                                                         in sorted(r["by_priority"].items(), reverse=True)))
+            print("  SLOs met by priority: " + ", ".join(f"priority {p.priority} {p.met}/{p.workloads}"
+                                                         for p in r["by_priority"]))
     if repeat > 1:
         for size, runs in summary.items():
             walls, slo = [r["wall"] for r in runs], [r["slo_gap"] for r in runs]

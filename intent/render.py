@@ -329,7 +329,9 @@ def show_fleet(plan, console: Console) -> None:
     console.print(Panel.fit(
         f"[bold]{t.slo_met} of {t.workloads} workloads meet their SLOs[/bold] · {t.placed} placed\n"
         f"served {t.served_rps:,.1f} of {t.requested_rps:,.1f} req/s · {t.power_w:,.0f} W · {cost}\n"
-        f"objective: SLOs met by priority, then {plan.objective} · solver {plan.solver.status}"
+        + (" · ".join(f"priority {p.priority}: {p.met} of {p.workloads}" for p in t.slo_met_by_priority) + "\n"
+           if len(t.slo_met_by_priority) > 1 else "")
+        + f"objective: SLOs met by priority, then {plan.objective} · solver {plan.solver.status}"
         + _fleet_levels(plan.solver), title="fleet plan", border_style="green"))
     _placements(plan, console)
     if plan.unplaced:

@@ -112,6 +112,9 @@ def test_priorities_are_strict(tmp_path):
     assert "high" in met
     assert {u.workload for u in result.unplaced} >= {"low-a", "low-b"} - met
     assert all("no capacity left" in u.reason or "served" in u.reason for u in result.unplaced)
+    # the totals say what each priority got (the SLO level's relative gap is mostly the top one's)
+    by_priority = [(p.priority, p.met, p.workloads) for p in result.totals.slo_met_by_priority]
+    assert by_priority == [(5, 1, 1), (1, len(met) - 1, 2)]
 
 
 def _allocations(options, pools):

@@ -74,10 +74,21 @@ class PoolUse(_Frozen):
     power_w: float | None
 
 
+class PriorityMet(_Frozen):
+    """How many workloads of one priority meet their SLOs."""
+
+    priority: int
+    met: int
+    workloads: int
+
+
 class FleetTotals(_Frozen):
     workloads: int
     placed: int = Field(description="workloads placed, in full or in part")
     slo_met: int = Field(description="workloads that meet their SLOs")
+    slo_met_by_priority: list[PriorityMet] = Field(
+        default_factory=list, description="the same per priority, highest first: the SLO level weighs priorities "
+                                          "strictly, so its relative gap is mostly the top priority's")
     requested_rps: float
     served_rps: float
     power_w: float

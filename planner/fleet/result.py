@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.fleet.options import FleetWorkload, Option
-from planner.fleet.plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, Unplaced
+from planner.fleet.plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, PriorityMet, Unplaced
 
 ASSUMPTIONS = [
     ("a shared device (MIG or time-slicing) gives each slot an even share of its compute, bandwidth, memory and "
@@ -49,6 +49,7 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
     cost = [a.cost_usd_per_hour for a in assignments]
     totals = FleetTotals(
         workloads=len(workloads), placed=len(mine), slo_met=sum(fleet.meets(w, placed) for w in mine),
+        slo_met_by_priority=_met_by_priority(fleet, workloads, placed),
         requested_rps=sum(w.rate_rps for w in workloads if not w.training),
         served_rps=sum(a.served_rps or 0.0 for a in assignments),
         power_w=sum(p for p in power if p is not None), cost_usd_per_hour=sum(c for c in cost if c is not None),
@@ -56,6 +57,16 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
     return FleetPlan(objective=objective, assignments=assignments, unplaced=unplaced, utilisation=utilisation,
                      totals=totals, solver=report, assumptions=[*ASSUMPTIONS, *notes], catalog_hash=catalog.digest,
                      replan=running.changes(fleet, placed) if running else None)
+
+
+def _met_by_priority(fleet, workloads, placed: dict[int, int]) -> list[PriorityMet]:
+    """Workloads meeting their SLOs per priority, highest first (those with no option meet none)."""
+    counts: dict[int, list[int]] = {}
+    for w, workload in enumerate(workloads):
+        tally = counts.setdefault(workload.priority, [0, 0])
+        tally[0] += w in fleet.by_workload and fleet.meets(w, placed)
+        tally[1] += 1
+    return [PriorityMet(priority=p, met=met, workloads=n) for p, (met, n) in sorted(counts.items(), reverse=True)]
 
 
 def _served(fleet, i: int, placed: dict[int, int], mine: dict[int, list[int]]) -> float | None:
