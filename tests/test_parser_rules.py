@@ -1590,3 +1590,9 @@ def test_readings_a_probe_of_fifty_requests_found_dropped():
     assert [(c.metric.value, c.value) for c in thin.constraints] == [("token_throughput", 30.0)]
     assert any("0.15 tokens/s for each of 200 concurrent users" in w for w in thin.warnings)
     assert not parse("llama 3 8b, 20 concurrent users, at least 3000 tok/s", offline=True).warnings
+    # users who each see a speed are concurrent; a count of users alone stays warned
+    streams = parse("we have 4x A100 40GB and 2 T4s, run a 32B chat model for 40 users with 30 tokens per second each",
+                    offline=True)
+    assert streams.workload.concurrency == 40 and not streams.warnings
+    assert any("read as 40 concurrent users" in a for a in streams.assumptions)
+    assert parse("chatbot for 500 users, 20 tokens/s", offline=True).workload.concurrency is None

@@ -215,6 +215,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
+    assumptions += shape.notes
     assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]

@@ -61,6 +61,7 @@ class Shape:
     #: "500k prompts" beside a prompt length stated otherwise ("300 in / 50 out"): a count of requests
     requests: int | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 #: A training example's length named before its number: "sequence length 2048", "seq len: 4k",
@@ -199,6 +200,9 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
             continue
         space.mark_read(q.start, q.end)
     shape.concurrency = read_concurrency(lexicon, space, shape.warnings)
+    if shape.concurrency is None and (streaming := _users_streaming(lexicon, space)):
+        shape.concurrency, note = streaming
+        shape.notes.append(note)
     return shape
 
 
@@ -368,6 +372,22 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
                 return None
             return value
     return None
+
+
+def _users_streaming(lexicon: Lexicon, space: Workspace) -> tuple[int, str] | None:
+    """Users who each stream tokens at a speed ("for 40 users with 30 tokens per second each",
+    "10 devs, 50 tok/s each"): a speed each one sees at once makes them concurrent users. (A
+    count of users alone is no load: it may be a day's users, and is warned about.)"""
+    people = _alternation(lexicon["people_nouns"])
+    per_user = _alternation(lexicon["per_user_words"])
+    m = re.search(rf"(?P<n>{COUNT})\s+(?:{people})(?![a-z])[^.;。；]{{0,40}}?\d+(?:\.\d+)?\s*(?:tokens?|tok)\s*"
+                  rf"(?:/\s*s(?:ec)?|per\s+second|a\s+second)(?![a-z])\s*(?:each|apiece|{per_user})(?![a-z])",
+                  space.masked)
+    if m is None or (value := _number(m.group("n"))) is None or value < 2:
+        return None
+    space.mask(m.start("n"), m.end("n"))
+    return value, (f"'{space.text[m.start():m.end()].strip()}': users who each see a speed at once, read as {value} "
+                   "concurrent users")
 
 
 #: A count as people write it: "1,000", "1.5k", "2万".
