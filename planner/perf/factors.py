@@ -34,6 +34,7 @@ class TrainingFactors(BaseModel):
     flops_per_sample_factor: float
     methods: dict[str, TrainingMethod] = {}
     efficiency: dict[str, float]  # by model structure, "default" for the rest
+    sample_overhead_ms: dict[str, float] = {}  # by task: a sample's host-side cost per data-parallel process
 
     def efficiency_of(self, structure: str | None) -> float:
         return self.efficiency.get(structure or "", self.efficiency["default"])
