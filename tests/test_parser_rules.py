@@ -1420,6 +1420,7 @@ def test_a_machine_named_without_its_chip_is_warned_about(text, quoted):
     ("sentiment analysis of 1M reviews from 3 stores per day", 1e6 / 86400, None),
     ("classify 1M reviews daily", 1e6 / 86400, None),  # was a job of 1M records, once
     ("embed 2M documents daily, cheapest", 2e6 / 86400, None),
+    ("translate 50k product descriptions en->de per hour", 5e4 / 3600, None),  # a pair among the words
     ("classify 1M tweets in 40 languages per day", 1e6 / 86400, None),
     ("translate 500k documents from 12 sites every day", 5e5 / 86400, None),
     # a second count that is the rate itself, or tokens, stays what it was

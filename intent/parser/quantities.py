@@ -149,10 +149,13 @@ class Grammar:
 
     @cached_property
     def noun_rate(self) -> re.Pattern:
-        """Any things per second, minute, hour or day: "200 listings per second" is a rate too."""
+        """Any things per second, minute, hour or day: "200 listings per second" is a rate too, and
+        so is "50k product descriptions en->de per hour" (a language pair among the words)."""
         periods = _alternation(w for w in self._period_index if str(w).isascii() and self._period_index[w] in
                                ("second", "minute", "hour", "day"))
-        return re.compile(rf"\s?(?:[a-z][a-z-]*\s){{0,2}}[a-z][a-z-]*(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)"
+        pair = r"[a-z]{2}\s?(?:->|→|=>)\s?[a-z]{2}"
+        return re.compile(rf"\s?(?:(?:[a-z][a-z-]*|{pair})\s){{0,2}}(?:[a-z][a-z-]*|{pair})"
+                          rf"(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)"
                           rf"(?P<period>(?:{periods}))(?![a-z0-9])")
 
     @cached_property
