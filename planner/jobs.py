@@ -138,7 +138,9 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
             * devices * scaling * share)
     per_sample = _flops_per_sample(model, factors, job) * (t.dp_sgd_overhead if job.dp else 1.0)
     samples = job.records * job.epochs
-    # each data-parallel process also spends its task's host-side cost on every sample it takes
+    # each data-parallel process also spends its task's host-side cost on every sample it takes, in
+    # series with the step (as the fit that gives it: time = a + b x FLOPs), and the same on every
+    # device: the host's data loading, not the accelerator, sets it
     overhead_s = t.sample_overhead_ms.get(model.task, 0.0) / 1000 / devices
     samples_per_s = 1 / (per_sample / rate + overhead_s)
     hours = samples / samples_per_s / 3600

@@ -198,7 +198,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         named_task = None
     task = named_task or model.task or fields.read_weak_task(lexicon, space)
     steps, steps_notes = fields.read_denoising_steps(space) if task == "text-to-image" else (None, [])
-    languages, language_notes = fields.read_translation_direction(lexicon, space) if task in ("translation", None) \
+    languages, language_notes = fields.read_translation_direction(lexicon, space, task) if task in ("translation", None) \
         else (None, [])
     task = task or ("translation" if languages else None)  # "德译英" names the task too
     content, content_notes = fields.read_content_languages(lexicon, space) if _reads_language(task) else (None, [])
@@ -235,7 +235,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                                 f"{other_metric} ({other_sense}) was named later and is not optimised")
     assumptions += _defaults(result.constraints, workload, dp_asked, delta, space, lexicon)
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
-    warnings += _thin_token_share(result.constraints, shape.concurrency)
+    warnings += _thin_token_share(result.constraints, shape.concurrency, space.text)
     warnings += _names_not_held(model, hardware)
     warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task))
     warnings += relative_warnings(space)
@@ -321,13 +321,19 @@ def _variants_for(model: ModelReading, task: str | None, catalog: Catalog) -> li
 SLOWEST_STREAM_TOKENS_S = 1.0
 
 
-def _thin_token_share(constraints, concurrency: int | None) -> list[str]:
+#: Words that say a rate is the whole deployment's.
+TOTAL_WORDS = re.compile(r"(?<![a-z])(?:in total|total|aggregate|overall|in all|combined)(?![a-z])"
+                         r"|总吞吐|总输出|总共|总计|合计|一共")
+
+
+def _thin_token_share(constraints, concurrency: int | None, text: str) -> list[str]:
     """A token throughput floor (tokens/s in all, as the contract reads a speed with no per-user
     word) that gives each concurrent user less than a token a second: said, since "output speed
     at least 30 tok/s" for 200 users is more likely each one's speed."""
     floors = [c for c in constraints if c.metric == Metric.TOKEN_THROUGHPUT and c.op == ">="]
-    if not floors or not concurrency or concurrency < 2 or floors[0].value / concurrency >= SLOWEST_STREAM_TOKENS_S:
-        return []
+    if not floors or not concurrency or concurrency < 2 or floors[0].value / concurrency >= SLOWEST_STREAM_TOKENS_S \
+            or TOTAL_WORDS.search(text):
+        return []  # "at least 150 tokens/s in total": meant in all
     total = floors[0].value
     return [f"'{floors[0].source}': {total:g} tokens/s in all (no per-user word) is {total / concurrency:.2g} tokens/s "
             f"for each of {concurrency} concurrent users; if it is each user's speed, say '{total:g} tokens/s per "

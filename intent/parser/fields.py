@@ -75,8 +75,11 @@ def _stands_alone(lexicon: Lexicon, space: Workspace, m) -> bool:
     if m.phrase not in bare["words"]:
         return True
     before = re.search(r"([\w-]+)\s*$", space.text[:m.start])
-    return (before is None or before.group(1) in bare["may_follow"] or not before.group(1).isascii()
-            or bool(lexicon.words("vision_context").scan(space.text)))
+    if before is None or before.group(1) in bare["may_follow"] or not before.group(1).isascii():
+        return True
+    if before.group(1) in lexicon["non_visual_qualifiers"]:
+        return False
+    return bool(lexicon.words("vision_context").scan(space.text[slice(*space.clause_bounds(m.start))]))
 
 
 def read_weak_task(lexicon: Lexicon, space: Workspace) -> str | None:
@@ -180,7 +183,7 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
     if ruled_out:
         quoted = space.text[ruled_out[0].start:ruled_out[0].end]
         return "on-prem", [f"'{quoted}' read as an on-prem deployment (the cloud is ruled out)"], warnings
-    for m in lexicon.words("cloud_providers").scan(space.masked):  # "gcp only", "on AWS"
+    for m in lexicon.words("cloud_provider_placements").scan(space.masked):  # "gcp only", "on AWS"
         if not (negated_after(lexicon, space, m.end)
                 or negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=3)):
             return "cloud", [f"'{space.text[m.start:m.end]}': a cloud provider, read as a cloud deployment"], warnings
@@ -418,20 +421,27 @@ def _chinese_job_hours(text: str) -> re.Match | None:
     return m
 
 
-def read_translation_direction(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
+def read_translation_direction(lexicon: Lexicon, space: Workspace,
+                               task: str | None = None) -> tuple[list[str] | None, list[str]]:
     """A translation's source and target language ("German to English", "from German into
     English", "Chinese product reviews to English", "把德语翻译成英文", "中文新闻翻译成英文", "德译英"),
     as ISO 639-1 codes; (None, []) when the request names no direction (a language alone,
-    "English only", is left to the warnings). The things translated may stand between the
-    source and the joiner: up to three words, or a few characters in Chinese."""
+    "English only", is left to the warnings). In a request whose ``task`` is translation the
+    things translated may stand between the source and the joiner (up to three words, or a few
+    characters in Chinese), unless the source is one of a list ("german, french and spanish
+    emails to english": which one?); else the joiner must follow the source ("our chinese support
+    team escalates to english staff" is no translation)."""
     joiners = "|".join(re.escape(j) for j in sorted(lexicon["language_joiners"], key=len, reverse=True))
     # a count may have read the source with its things ("10k chinese documents to english")
     named = [m for m in lexicon.phrases("languages").scan(space.text)
              if not space.is_masked(m.start, m.end) or _content_after(lexicon).match(space.text, m.end)]
-    for first, second in zip(named, named[1:]):
+    words = task == "translation"
+    for k, (first, second) in enumerate(zip(named, named[1:])):
         between = space.text[first.end:second.start]
-        if re.fullmatch(rf"\s*(?:[a-z][a-z-]*\s+){{0,3}}(?:{joiners})\s*|[^\x00-\x7f，。；、]{{0,6}}(?:{joiners})\s*",
-                        between) and first.key != second.key:
+        listed = k > 0 and space.clause_bounds(named[k - 1].start) == space.clause_bounds(first.start)
+        pattern = (rf"\s*(?:[a-z][a-z-]*\s+){{0,3}}(?:{joiners})\s*|[^\x00-\x7f，。；、]{{0,6}}(?:{joiners})\s*"
+                   if words and not listed else rf"\s*(?:text\s+)?(?:{joiners})\s*")
+        if re.fullmatch(pattern, between) and first.key != second.key:
             space.mark_read(first.start, second.end)
             return [first.key, second.key], [f"'{space.text[first.start:second.end]}': translated from {first.key} "
                                              f"to {second.key}"]

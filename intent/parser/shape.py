@@ -231,6 +231,12 @@ def _bare_pair(lexicon: Lexicon, space: Workspace):
     return None
 
 
+def _generates_text(lexicon: Lexicon, text: str) -> bool:
+    """Whether the request writes text: text generation, summarization or translation."""
+    return _names_text_generation(lexicon, text) or any(
+        m.key in ("summarization", "translation") for m in lexicon.phrases("tasks").scan(text))
+
+
 def _names_text_generation(lexicon: Lexicon, text: str) -> bool:
     """Whether the request names text generation: its task, a weak word for it, or an LLM family."""
     return any(m.key == "text-generation" for group in ("tasks", "weak_tasks", "model_families")
@@ -323,8 +329,11 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     if found is None and ARROW_AFTER.match(space.text, q.end):
         return "prompt"  # "3k tokens each -> 200 token summary": what goes in, then what comes out
     if found is None and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)) \
-            and any(m.key == "records" for m in lexicon.phrases("workload").scan(space.text[:q.start])):
-        return "prompt"  # "2M support tickets, each ~800 tokens": the length of the records that go in
+            and any(m.key == "records" for m in lexicon.phrases("workload").scan(space.text[:q.start])) \
+            and not _generates_text(lexicon, space.text):
+        # "embed 10M documents, 500 tokens each": the length of the records that go in (where the
+        # request writes text, "100 tokens each" may be what comes out: left to the warnings)
+        return "prompt"
     if found is None and clause_start > 0 and space.text[clause_start - 1] in "(（":
         # "outputs are long (~4000 tokens)": a count in brackets is the side named before them
         outside = roles.scan(space.text[max(0, clause_start - 1 - ROLE_WINDOW):clause_start - 1])
@@ -374,6 +383,12 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
     return None
 
 
+#: Users counted over a period ("300 users per day", "1000 daily users"), or a share of them at once.
+USERS_OVER_TIME = re.compile(r"\s*(?:[a-z]+\s+)?(?:per|a|an|each|every|/)\s*(?:day|week|month|year)(?![a-z])"
+                             r"|\s*(?:[a-z]+\s+)?(?:daily|weekly|monthly|yearly)(?![a-z])")
+AT_ONCE = re.compile(r"(?<![a-z])(?:at a time|at once|simultaneous(?:ly)?|concurrent(?:ly)?|in parallel)(?![a-z])")
+
+
 def _users_streaming(lexicon: Lexicon, space: Workspace) -> tuple[int, str] | None:
     """Users who each stream tokens at a speed ("for 40 users with 30 tokens per second each",
     "10 devs, 50 tok/s each"): a speed each one sees at once makes them concurrent users. (A
@@ -383,8 +398,9 @@ def _users_streaming(lexicon: Lexicon, space: Workspace) -> tuple[int, str] | No
     m = re.search(rf"(?P<n>{COUNT})\s+(?:{people})(?![a-z])[^.;。；]{{0,40}}?\d+(?:\.\d+)?\s*(?:tokens?|tok)\s*"
                   rf"(?:/\s*s(?:ec)?|per\s+second|a\s+second)(?![a-z])\s*(?:each|apiece|{per_user})(?![a-z])",
                   space.masked)
-    if m is None or (value := _number(m.group("n"))) is None or value < 2:
-        return None
+    if m is None or (value := _number(m.group("n"))) is None or value < 2 \
+            or USERS_OVER_TIME.match(space.masked, m.end("n")) or AT_ONCE.search(space.masked):
+        return None  # "300 users per day", "3 of them at a time": not all at once
     space.mask(m.start("n"), m.end("n"))
     return value, (f"'{space.text[m.start():m.end()].strip()}': users who each see a speed at once, read as {value} "
                    "concurrent users")

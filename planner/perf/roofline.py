@@ -494,7 +494,7 @@ class Grid:
 
     def at_rate(self, rate_rps: float, replicas: np.ndarray) -> None:
         """Draw each replica's power at a stated request rate rather than flat out: ``replicas``
-        (G x B) share ``rate_rps``, so each is busy ``rate / (replicas x throughput)`` of the time
+        (G x B) share ``rate_rps``, so each is busy ``rate / (replicas x flat_out_rps)`` of the time
         and idles the rest (a single-pass model; a served LLM's replicas keep their slot model).
         Cost follows the power (electricity); energy per request stays the busy draw's (the work of
         one request, as MLPerf Power measures it)."""
@@ -509,8 +509,9 @@ class Grid:
 
     @property
     def flat_out_rps(self) -> np.ndarray:
-        """A replica's batch service rate: its throughput, but where more replicas than a stated
-        rate needs keep a p99 bound (``serve``), whose throughput is their share of the rate."""
+        """A replica's service rate flat out. It is its throughput, except in the cells where
+        ``serve`` gave more replicas than the stated rate needs (to keep a p99 or TTFT bound):
+        there the throughput is each replica's share of the rate, and this its full rate."""
         return self.throughput_rps if self.service_rps is None else self.service_rps
 
     def replica_caps(self, default: int) -> np.ndarray:

@@ -266,6 +266,8 @@ class ServingGrid(Grid):
         # A cell over its bound with no wait at all gains nothing from more replicas.
         missing[missing] = ~misses(np.zeros(int(missing.sum())), missing)
         wait, throughput = wait.copy(), np.array(np.broadcast_to(self.throughput_rps, shape), dtype=float)
+        if self.service_rps is None:
+            self.service_rps = throughput.copy()  # flat out: a replica given more serves a share of the rate
         for step in REPLICA_STEPS:
             if not missing.any():
                 break
