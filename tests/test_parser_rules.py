@@ -1610,3 +1610,6 @@ def test_readings_a_probe_of_fifty_requests_found_dropped():
     assert streams.workload.concurrency == 40 and not streams.warnings
     assert any("read as 40 concurrent users" in a for a in streams.assumptions)
     assert parse("chatbot for 500 users, 20 tokens/s", offline=True).workload.concurrency is None
+    # a single device of each machine, the machines counted before
+    for text in ("两台服务器，每台单卡4090，部署qwen2.5 7b", "2 servers, each with a single H100, llama 3 8b"):
+        assert [o.count for o in parse(text, offline=True).hardware.owned] == [2]

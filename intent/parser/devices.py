@@ -275,7 +275,11 @@ MACHINES_BEFORE = re.compile(r"(?<![\d.,])(\d+)\s+(?:servers?|nodes?|machines?|b
                              r"(?:each\s+)?(?:with|of|having|holding|containing)\s+$")
 #: A count of devices "each" after the device: "... with 8 A100 each" (the machines named before).
 EACH_AFTER_DEVICE = re.compile(r"s?\s+(?:each|apiece|per\s+(?:server|node|machine|box|host))(?![a-z])")
-MACHINES_ANYWHERE = re.compile(r"(?<![\d.,])(\d+)\s+(?:servers?|nodes?|machines?|boxes|hosts)(?![a-z])")
+MACHINES_ANYWHERE = re.compile(r"(?<![\d.,])(\d+)\s+(?:servers?|nodes?|machines?|boxes|hosts)(?![a-z])"
+                               r"|(?<![\d.,])(\d+)\s*台")
+#: "each" right before a device count, the machines named earlier: "2 servers, each with a single H100",
+#: "两台服务器，每台单卡4090".
+EACH_BEFORE_COUNT = re.compile(r"(?:(?<![a-z])each(?:\s+(?:with|has|having|holding))?|每台|每个节点|每个服务器|每台服务器)\s*$")
 #: Chinese: "两台H100服务器（每台8卡）": the machines before the device, the devices each after it.
 EACH_MACHINE_CN = re.compile(r"\s*(?:服务器|机器|节点|主机)?\s*[（(,，]?\s*每(?:台|个节点|个)\s*(\d+)\s*(?:卡|张|块)[）)]?")
 
@@ -296,7 +300,11 @@ def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) 
     if each:
         machines = [x for x in MACHINES_ANYWHERE.finditer(text[:span[0]])]
         if machines:
-            return count * int(machines[-1].group(1)), (span[0], m.end + each.end() - m.end)
+            return count * int(machines[-1].group(1) or machines[-1].group(2)), (span[0], m.end + each.end() - m.end)
+    if EACH_BEFORE_COUNT.search(text[max(0, span[0] - 24):span[0]]):  # "2 servers, each with a single H100"
+        machines = [x for x in MACHINES_ANYWHERE.finditer(text[:span[0]])]
+        if machines:
+            return count * int(machines[-1].group(1) or machines[-1].group(2)), span
     return count, span
 
 
