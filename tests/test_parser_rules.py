@@ -1613,3 +1613,20 @@ def test_readings_a_probe_of_fifty_requests_found_dropped():
     # a single device of each machine, the machines counted before
     for text in ("两台服务器，每台单卡4090，部署qwen2.5 7b", "2 servers, each with a single H100, llama 3 8b"):
         assert [o.count for o in parse(text, offline=True).hardware.owned] == [2]
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("train a text classifier on 2 million records for 0 epochs", "'0 epochs': a count of nothing"),
+    ("train a text classifier on 2 million records for -3 epochs", "'-3 epochs': a count of less than nothing"),
+    ("train a text classifier on -50k records for 3 epochs", "'-50k records': a count of less than nothing"),
+    ("classify images on -4 A100s", "'-4 a100s': a count of less than nothing"),
+    ("serve llama 3 8b at 0 req/s", "'0 req/s': a rate of nothing is no bound"),
+    ("classify images within NaN ms", "'nan ms': not a number"),
+    ("classify images at inf req/s", "'inf req/s': not a number"),
+])
+def test_a_count_or_bound_of_nothing_is_warned_about_not_read(text, quoted):
+    """"0 epochs" planned 90 (the default), "-3 epochs" 3, "on -4 A100s" owned 4, "NaN ms" vanished."""
+    intent = parse(text, offline=True)
+    assert any(w.startswith(quoted) for w in intent.warnings)
+    assert intent.workload.epochs in (None, 3) and intent.workload.dataset_records in (None, 2_000_000)
+    assert not intent.hardware.owned and not intent.constraints

@@ -122,6 +122,39 @@ RELATIVE = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?\s*(?:x|times)\s+(?:faster|qui
                       r"|一半|减半|翻倍|翻一番|快一倍|提高一倍|增加一倍|比现在|比目前|比当前|比原来")
 
 
+#: A count of no things: negative ("-3 epochs", "-50k records", "on -4 A100s") or none ("0 epochs",
+#: "at 0 req/s"; a negative rate is refused with the other bounds).
+#: Read, it would be planned as its size or as the default, so it is warned about and left unread.
+NO_COUNT = re.compile(r"(?:(?<=\s)|^)(?:-\s?\d[\d,.]*|0+)\s?(?:k|m|million|thousand)?\s+(?=(?:epochs?|records|examples|"
+                      r"samples|rows|images|documents|gpus?|cards?|devices|nodes|servers|[a-z]*\d[a-z\d-]*s)(?![a-z])"
+                      r"|(?<=0 )(?:req/s|rps|qps|fps)(?![a-z]))")  # RATES
+
+
+#: A bound written with a word that is no number: "within NaN ms", "at inf req/s".
+NOT_A_NUMBER = re.compile(r"(?<![a-z])(?:nan|inf|infinity|infinite|∞)\s*(?:ms|s|sec|secs|seconds|req/s|rps|qps|fps|"
+                          r"tokens?/s|tok/s|%|w|watts|gb|usd|dollars|\$)(?![a-z])")
+
+
+RATES = ("req/s", "rps", "qps", "fps")
+
+
+def counts_of_nothing(space: Workspace) -> list[str]:
+    """Warnings for counts of no things (``NO_COUNT``) and bounds that are no number
+    (``NOT_A_NUMBER``); each is masked so no rule reads it."""
+    out = []
+    for m in NOT_A_NUMBER.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': not a number; ignored (give the bound as a number)")
+        space.mask(m.start(), m.end())
+    for m in NO_COUNT.finditer(space.masked):
+        word = re.match(r"[a-z\d/-]+", space.masked[m.end():])
+        quoted = space.text[m.start():m.end() + (word.end() if word else 0)].strip()
+        what = "a rate of nothing is no bound" if word and "/" in word.group(0) or (word and word.group(0) in RATES) \
+            else f"a count of {'less than nothing' if '-' in m.group(0) else 'nothing'} is no count"
+        out.append(f"'{quoted}': {what}; ignored (say how many)")
+        space.mask(m.start(), m.end())  # the count: the thing counted ("A100s") is still read
+    return out
+
+
 def relative_warnings(space: Workspace) -> list[str]:
     """A requirement relative to the current setup: warned about, since no factor is applied."""
     found = RELATIVE.search(space.text)
