@@ -116,6 +116,9 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
         intent, notes = fleet_defaults(effects.intent, catalog, quality_waived(effects.intent),
                                        latency_waived(effects.intent))
         notes += _devices_left_to_the_inventory(intent)
+        # what its policies do ("watermarking adds ...") and what its request asks that is not planned
+        # ("EU only"), as a single plan says them
+        notes = list(effects.assumptions) + notes + _policies_asked(intent) + [f"warning: {w}" for w in intent.warnings]
         workload = FleetWorkload(name=entry.name, intent=intent, priority=entry.priority,
                                  deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
                                  added_latency=effects.added_latency, notes=tuple(notes),
@@ -123,6 +126,18 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
         _check(entry, workload)
         out.append(workload)
     return out
+
+
+def _policies_asked(intent) -> list[str]:
+    """The policies a workload's request asks for: their latency and placement rules are planned;
+    their setup steps (keys, signing, audit) are a single plan's, which the fleet plan points to."""
+    p = intent.policies
+    asked = (["watermarking"] if p.watermark else []) + (["differential privacy"] if p.differential_privacy else []) \
+        + [r.value for r in p.compliance]
+    if not asked:
+        return []
+    return [f"{', '.join(asked)} asked: planned here as they bound placement and latency; their setup steps are "
+            "those of `intentctl plan` on this workload's request"]
 
 
 def _devices_left_to_the_inventory(intent) -> list[str]:
