@@ -198,3 +198,13 @@ def test_a_request_pasted_as_a_bullet_list_is_read_as_text(capsys):
     parsed = json.loads(capsys.readouterr().out)
     assert parsed["task"] == "object-detection" and parsed["objective"]["metric"] == "power"
     assert main(["parse", "--json", "--", spec]) == 0  # an explicit "--" still works
+
+
+@pytest.mark.parametrize("args", [["plan", "--offline", "classify images", "--time-limit", "inf"],
+                                  ["fleet", "plan", "examples/fleet.yaml", "--time-limit", "inf"],
+                                  ["plan", "--offline", "classify images", "--time-limit", "86400"]])
+def test_a_time_limit_that_is_no_limit_is_refused_before_any_solving(args):
+    """"--time-limit inf" was taken: the fleet plan stopped its levels at once, and --json then
+    failed on the non-finite limit with a hint about the request's numbers."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "--time-limit" in result.output and "3600" in result.output

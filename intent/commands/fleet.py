@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from intent.commands.common import (
+    MAX_TIME_LIMIT_S,
     CatalogOpt,
     DraOpt,
     JsonOpt,
@@ -41,7 +42,7 @@ def fleet_plan(
         "--objective", help="Override the file's fleet objective: served throughput, power or cost.")] = None,
     catalog: CatalogOpt = None,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=0.1, help="Seconds for the whole plan: building the options and every objective level "
+        "--time-limit", min=0.1, max=MAX_TIME_LIMIT_S, help="Seconds for the whole plan: building the options and every objective level "
                                       "(SLOs first; a level the limit stops keeps the best found, and the plan is "
                                       "FEASIBLE with its gaps).")] = None,
     seed: SeedOpt = None,
