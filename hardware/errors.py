@@ -21,3 +21,12 @@ class UnknownEntryError(CatalogError):
         super().__init__(f"no {kind} {name!r} in the catalog{hint}")
         listings = " or ".join(f"intentctl catalog {k}s" for k in kind.split(" or "))
         self.hint = f"list them with: {listings}"
+
+
+class InventoryError(CatalogError):
+    """An inventory file (or a fleet file's inventory) is missing, unreadable or names devices
+    the catalog cannot place as written; the message names file, entry and field."""
+
+    code = "inventory-invalid"
+    hint = ("fix the named entry: each needs a catalog device id ('intentctl catalog devices' lists them), a count, "
+            "and a placement the device offers")

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hardware.catalog import Catalog, close_matches
-from hardware.errors import CatalogError
+from hardware.errors import InventoryError
 from hardware.yamlio import YAMLError, load_yaml, read_text
 
 #: The most devices one entry may count (a finite fleet; the solver's integers stay small).
@@ -96,7 +96,7 @@ class Inventory(BaseModel):
         inventory, which single plans cannot use."""
         items = [d for d in self.devices if d.id == device_id]
         if len(items) > 1:
-            raise CatalogError(f"the inventory lists {device_id} {len(items)} times; a single plan needs one entry "
+            raise InventoryError(f"the inventory lists {device_id} {len(items)} times; a single plan needs one entry "
                                "per device (several pools of one device are for 'intentctl fleet plan')")
         return items[0] if items else None
 
@@ -105,17 +105,30 @@ def load_inventory(path: str | Path, catalog: Catalog) -> Inventory:
     """Read and check an inventory file; errors name the file, the entry and the field."""
     path = Path(path)
     try:
-        data = load_yaml(read_text(path, "inventory", CatalogError))
+        data = load_yaml(read_text(path, "inventory", InventoryError))
     except YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML ({exc})") from exc
+        raise InventoryError(f"{path}: not valid YAML ({exc})") from exc
     try:
         inventory = Inventory.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise CatalogError(f"{path}: field {where!r}: {first['msg']}") from exc
+        raise InventoryError(f"{path}: field {where!r}: {first['msg']}") from exc
     check_inventory(inventory, catalog, str(path))
     return inventory
+
+
+def _ids_like(name: str, catalog: Catalog) -> list[str]:
+    """Catalog device ids a wrong id may mean: the variants of a family or alias it names
+    ("h100"), else the closest spellings."""
+    from hardware.names import resolve_device
+
+    resolved = resolve_device(name, catalog)
+    if resolved in catalog.devices:
+        return [resolved]
+    if resolved is not None:
+        return sorted(d.id for d in catalog.devices.values() if d.family == resolved)
+    return close_matches(name, catalog.devices)
 
 
 def check_inventory(inventory: Inventory, catalog: Catalog, where: str) -> None:
@@ -124,19 +137,22 @@ def check_inventory(inventory: Inventory, catalog: Catalog, where: str) -> None:
     seen = set()
     for index, item in enumerate(inventory.devices):
         if item.id not in catalog.devices:
-            hint = close_matches(item.id, catalog.devices)
-            raise CatalogError(f"{where}: entry #{index} ({item.id!r}): not a catalog device"
-                               + (f"; did you mean {', '.join(hint)}?" if hint else ""))
+            raise InventoryError(f"{where}: entry #{index} ({item.id!r}): not a catalog device"
+                               + (f"; did you mean {', '.join(hint)}?" if (hint := _ids_like(item.id, catalog)) else ""))
         device = catalog.devices[item.id]
+        offered = [p.value for p in device.placements]
+        if item.placement == "cloud" and "cloud" not in offered:
+            raise InventoryError(f"{where}: entry #{index} ({item.id!r}): placement 'cloud', but no cloud offers it (the "
+                               f"catalog has it {' and '.join(offered)}); use placement: {offered[0]}")
         if item.sharing and item.sharing.mig:
             limit = device.mig_instances.value if device.mig_instances else 0
             if not limit:
-                raise CatalogError(f"{where}: entry #{index} ({item.id!r}): the device does not support MIG; "
+                raise InventoryError(f"{where}: entry #{index} ({item.id!r}): the device does not support MIG; "
                                    "use 'time_slicing' to share it")
             if item.sharing.mig > limit:
-                raise CatalogError(f"{where}: entry #{index} ({item.id!r}): MIG splits it into at most "
+                raise InventoryError(f"{where}: entry #{index} ({item.id!r}): MIG splits it into at most "
                                    f"{limit:g} instances, not {item.sharing.mig}")
         if item.name in seen:
-            raise CatalogError(f"{where}: entry #{index} ({item.name}): listed twice; merge the counts or give "
+            raise InventoryError(f"{where}: entry #{index} ({item.name}): listed twice; merge the counts or give "
                                "each entry its own 'pool' name")
         seen.add(item.name)

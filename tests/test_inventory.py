@@ -98,3 +98,19 @@ def test_geforce_cards_split_a_model_too_large_for_one_over_pcie():
     assert result.choice.devices_per_replica * result.choice.replicas <= 4
     # Published: two 4090s in TP2 decode a 4-bit 70B at about 28-35 tokens/s a stream (TPOT 29-36 ms).
     assert 15 < result.metrics.tpot_ms < 45
+
+
+def test_an_inventory_entry_the_catalog_cannot_place_as_written_is_refused_with_what_to_write(tmp_path):
+    """A Jetson listed in the cloud was planned "(cloud)"; "id: h100" had no suggestion; and the
+    hint pointed to 'intentctl catalog validate', which checks catalogs, not inventories."""
+    from hardware import InventoryError, load_catalog
+
+    cloud = tmp_path / "cloud.yaml"
+    cloud.write_text("schema_version: 1\ndevices:\n  - {id: nvidia-jetson-orin-nano-8gb, count: 1, placement: cloud}\n")
+    with pytest.raises(InventoryError, match="placement 'cloud', but no cloud offers it .*use placement: edge") as err:
+        load_inventory(cloud, load_catalog())
+    assert "catalog validate" not in err.value.hint
+    family = tmp_path / "family.yaml"
+    family.write_text("schema_version: 1\ndevices:\n  - {id: h100, count: 2, placement: on-prem}\n")
+    with pytest.raises(InventoryError, match="did you mean nvidia-h100-nvl-94gb, nvidia-h100-pcie-80gb, nvidia-h100-sxm"):
+        load_inventory(family, load_catalog())
