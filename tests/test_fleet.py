@@ -691,13 +691,9 @@ def test_a_workload_no_catalog_model_can_serve_is_left_unplaced_not_the_fleet(tm
 
 def test_a_workloads_warnings_and_policies_are_in_the_fleet_plan(tmp_path):
     """"EU only" and a watermark were dropped silently in a fleet, where a single plan says both."""
-    path = write(tmp_path, """\
-        schema_version: 1
-        inventory:
-          - {id: nvidia-l4, count: 2, placement: on-prem}
-        workloads:
-          - {name: emb, request: "embed text at 100 req/s within 50 ms, EU only, watermark outputs"}
-    """)
+    request = "embed text at 100 req/s within 50 ms, EU only, watermark outputs"
+    path = write(tmp_path, f"schema_version: 1\ninventory: [{{id: nvidia-l4, count: 2, placement: on-prem}}]\n"
+                           f"workloads: [{{name: emb, request: '{request}'}}]\n")
     notes = [a for a in plan_fleet(path).assumptions if a.startswith("emb: ")]
     assert any("'eu only': regions and data residency are not planned for" in a for a in notes)
     assert any(a.startswith("emb: watermarking asked") for a in notes)
