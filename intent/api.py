@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from intent.errors import BadArgument
 from intent.schema import Intent
 from intent.settings import Settings, load_settings
 
@@ -82,6 +83,9 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     from hardware import load_catalog, load_inventory
     from intent.agent import build_plan
 
+    _check_argument("inventory", inventory, (str, Path), "the path of an inventory file")
+    if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= MAX_ALTERNATIVES:
+        raise BadArgument("alternatives", f"a whole number from 0 to {MAX_ALTERNATIVES}", alternatives)
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)
     owned = load_inventory(inventory, catalog) if inventory else None
@@ -124,6 +128,15 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     from planner.fleet.model import plan_fleet as place
     from planner.solve.chooser import SolverSettings
 
+    from intent.fleet import FleetFile
+    from planner.fleet.model import FLEET_OBJECTIVES
+    from planner.fleet.plan import FleetPlan
+
+    if not isinstance(fleet, (str, Path, FleetFile)):
+        raise BadArgument("fleet", "a fleet file's path or a FleetFile", fleet)
+    _check_argument("previous", previous, (str, Path, FleetPlan), "a FleetPlan or its JSON file's path")
+    if objective is not None and objective not in FLEET_OBJECTIVES:
+        raise BadArgument("objective", f"one of {', '.join(FLEET_OBJECTIVES)}", objective)
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)
     spec, workloads = fleet_inputs(fleet, catalog, settings, policy)
@@ -141,6 +154,16 @@ def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
     spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
     organisation = _organisation(policy or settings.policy_path)
     return spec, fleet_workloads(spec, catalog, organisation)
+
+
+#: The most runner-ups a plan gives (the CLI's -k takes the same range).
+MAX_ALTERNATIVES = 20
+
+
+def _check_argument(name: str, value, kinds: tuple, expected: str) -> None:
+    """``value`` is None or one of ``kinds``, else a BadArgument naming what is expected."""
+    if value is not None and not isinstance(value, kinds):
+        raise BadArgument(name, expected, value)
 
 
 def _organisation(path: str | None):

@@ -63,3 +63,14 @@ class NotFinite(IntentError):
         self.where = where
         self.hint = "check the numbers in the request and in any --catalog, --inventory or fleet file"
         super().__init__(f"the result holds a value that is not a finite number at {where}")
+
+
+class BadArgument(IntentError):
+    """An API call's argument is of the wrong kind or out of range; the message names which."""
+
+    code = "bad-argument"
+
+    def __init__(self, name: str, expected: str, got):
+        self.name = name
+        self.hint = f"pass {name} as {expected}"
+        super().__init__(f"{name} must be {expected}, not {got!r}")

@@ -153,3 +153,23 @@ def test_print_json_names_a_non_finite_value():
     with pytest.raises(NotFinite, match=r"metrics\.latency_ms"):
         print_json({"metrics": {"power_w": 1.0, "latency_ms": float("inf")}})
     print_json(json.loads('{"ok": [1, 2.5]}'))
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda api: api.plan_fleet(None), "fleet"),
+    (lambda api: api.plan_fleet({"workloads": []}), "fleet"),
+    (lambda api: api.plan_fleet("examples/fleet.yaml", previous=42), "previous"),
+    (lambda api: api.plan_fleet("examples/fleet.yaml", objective="nonsense"), "objective"),
+    (lambda api: api.plan("classify images", offline=True, inventory=42, record=False), "inventory"),
+    (lambda api: api.plan("classify images", offline=True, alternatives="3", record=False), "alternatives"),
+    (lambda api: api.plan("classify images", offline=True, alternatives=1000, record=False), "alternatives"),
+])
+def test_an_api_argument_of_the_wrong_kind_is_a_typed_error_naming_it(call, name):
+    """These raised TypeError, AttributeError or a bare ValueError from deep inside, or (1000
+    alternatives) were taken where the CLI allows 0 to 20."""
+    from intent import api
+    from intent.errors import BadArgument
+
+    with pytest.raises(BadArgument, match=f"^{name} must be") as err:
+        call(api)
+    assert err.value.code == "bad-argument" and err.value.hint.startswith(f"pass {name} as")
