@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hardware.catalog import Catalog, close_matches
 from hardware.errors import InventoryError
-from hardware.yamlio import YAMLError, load_yaml, read_text
+from hardware.yamlio import YAMLError, load_yaml, not_a_mapping, read_text
 
 #: The most devices one entry may count (a finite fleet; the solver's integers stay small).
 MAX_COUNT = 1_000_000
@@ -108,6 +108,7 @@ def load_inventory(path: str | Path, catalog: Catalog) -> Inventory:
         data = load_yaml(read_text(path, "inventory", InventoryError))
     except YAMLError as exc:
         raise InventoryError(f"{path}: not valid YAML ({exc})") from exc
+    not_a_mapping(data, path, "inventory file", InventoryError)
     try:
         inventory = Inventory.model_validate(data)
     except ValidationError as exc:

@@ -114,6 +114,17 @@ def first_duplicate(ids: Iterable[str]) -> str | None:
     return None
 
 
+def not_a_mapping(data, path, what: str, error: type[Exception]) -> None:
+    """Raise ``error`` when a file's YAML is not a mapping of fields: empty, a list or a scalar
+    (pydantic would name a field '' that the file does not have)."""
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "text", bool: "a true/false value"}.get(type(data), "a number")
+        found = "the file is empty" if data is None else f"it holds {kind}, not fields"
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise error(f"{path}: {found}; {article} {what} is a mapping of fields, 'schema_version: 1' first "
+                    "(see examples/ for one)")
+
+
 def read_validated(path, model, what: str, error: type[Exception]):
     """Read a YAML file into the pydantic ``model``; returns (object, text). Every error is
     ``error`` naming the file, the line and the field."""
@@ -129,6 +140,7 @@ def read_validated(path, model, what: str, error: type[Exception]):
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
         raise error(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    not_a_mapping(data, path, what, error)
     try:
         return model.model_validate(data), text
     except ValidationError as exc:

@@ -173,3 +173,17 @@ def test_an_api_argument_of_the_wrong_kind_is_a_typed_error_naming_it(call, name
     with pytest.raises(BadArgument, match=f"^{name} must be") as err:
         call(api)
     assert err.value.code == "bad-argument" and err.value.hint.startswith(f"pass {name} as")
+
+
+@pytest.mark.parametrize("option, content, found", [
+    ("--inventory", "", "the file is empty"), ("--inventory", "- a\n- b\n", "it holds a list, not fields"),
+    ("fleet", "", "the file is empty"), ("fleet", "42\n", "it holds a number, not fields")])
+def test_a_file_that_holds_no_fields_says_so(tmp_path, capsys, option, content, found):
+    """An empty or list-shaped inventory or fleet file said "field '': Input should be a valid dictionary"."""
+    path = tmp_path / "file.yaml"
+    path.write_text(content, encoding="utf-8")
+    args = ["fleet", "plan", str(path)] if option == "fleet" else ["plan", "--offline", "classify images",
+                                                                   "--inventory", str(path)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert found in err and "is a mapping of fields" in err and "field ''" not in err
