@@ -208,3 +208,9 @@ def test_a_time_limit_that_is_no_limit_is_refused_before_any_solving(args):
     failed on the non-finite limit with a hint about the request's numbers."""
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "--time-limit" in result.output and "3600" in result.output
+
+
+def test_an_unknown_task_filter_names_the_catalogs_tasks():
+    """'catalog models --task nonsense' printed an empty table and exited 0."""
+    result = runner.invoke(app, ["catalog", "models", "--task", "nonsense-task"])
+    assert result.exit_code == 2 and "no task of the catalog" in result.output and "translation" in result.output

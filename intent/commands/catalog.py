@@ -40,6 +40,10 @@ def catalog_models(json_out: JsonOpt = False, catalog: CatalogOpt = None,
     from hardware import load_catalog
 
     cat = load_catalog(catalog)
+    tasks = sorted({m.task for m in cat.models.values()})
+    if task is not None and task not in tasks:
+        raise typer.BadParameter(f"{task!r} is no task of the catalog's models; the tasks are {', '.join(tasks)}",
+                                 param_hint="'--task'")
     models = [m for m in sorted(cat.models.values(), key=lambda m: m.id) if task is None or m.task == task]
     if json_out:
         print_json([m.model_dump(mode="json") for m in models])
