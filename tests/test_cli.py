@@ -214,3 +214,11 @@ def test_an_unknown_task_filter_names_the_catalogs_tasks():
     """'catalog models --task nonsense' printed an empty table and exited 0."""
     result = runner.invoke(app, ["catalog", "models", "--task", "nonsense-task"])
     assert result.exit_code == 2 and "no task of the catalog" in result.output and "translation" in result.output
+
+
+def test_a_queue_name_that_is_no_label_value_is_refused(tmp_path):
+    """'--queue "Bad Queue!!"' was written into the manifests' kueue.x-k8s.io/queue-name label."""
+    result = runner.invoke(app, ["plan", "--offline", "fine-tune a text classifier on 50k records", "--emit", "k8s",
+                                 "-o", str(tmp_path / "out"), "--queue", "Bad Queue!!"])
+    assert result.exit_code == 2 and "no Kubernetes label value" in result.output
+    assert not (tmp_path / "out").exists()

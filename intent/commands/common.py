@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from enum import Enum
 from typing import Annotated
 
@@ -34,7 +35,16 @@ class ExportFormat(str, Enum):
 DraOpt = Annotated[bool, typer.Option("--dra", help="Request devices through Dynamic Resource Allocation "
                                                      "(a resource.k8s.io/v1 ResourceClaimTemplate, Kubernetes 1.34+) "
                                                      "instead of the device plugin's resource.")]
-QueueOpt = Annotated[str | None, typer.Option("--queue", metavar="NAME",
+def _label_value(value: str | None) -> str | None:
+    """A Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', beginning
+    and ending with a letter or digit (the queue name is written as one)."""
+    if value is not None and not re.fullmatch(r"(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)", value):
+        raise typer.BadParameter(f"{value!r} is no Kubernetes label value (at most 63 letters, digits, '-', '_' or "
+                                 "'.', beginning and ending with a letter or digit)")
+    return value
+
+
+QueueOpt = Annotated[str | None, typer.Option("--queue", metavar="NAME", callback=_label_value,
                                                  help="Kueue queue of training jobs (kueue.x-k8s.io/queue-name; "
                                                       "default: 'default', from intent/data/k8s.yaml).")]
 
