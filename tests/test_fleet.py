@@ -697,3 +697,14 @@ def test_a_workloads_warnings_and_policies_are_in_the_fleet_plan(tmp_path):
     notes = [a for a in plan_fleet(path).assumptions if a.startswith("emb: ")]
     assert any("'eu only': regions and data residency are not planned for" in a for a in notes)
     assert any(a.startswith("emb: watermarking asked") for a in notes)
+
+
+def test_replanning_against_another_fleets_plan_is_refused(tmp_path):
+    """Another fleet's plan was taken as the previous one: "1 removed, 8 started", without a word."""
+    from planner.fleet.replan import PreviousPlanError
+
+    other = plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4)))
+    previous = tmp_path / "other.json"
+    previous.write_text(other.model_dump_json().replace('"workload":"', '"workload":"old-'), encoding="utf-8")
+    with pytest.raises(PreviousPlanError, match="places none of this fleet's workloads"):
+        plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4)), previous=str(previous))

@@ -22,8 +22,8 @@ class Assignment(_Frozen):
     device_id: str
     model_id: str
     precision: str
-    batch_size: int
-    replicas: int = Field(description="inference: serving replicas; training: 1 job")
+    batch_size: int = Field(ge=1)
+    replicas: int = Field(ge=1, description="inference: serving replicas; training: 1 job")
     slots_per_replica: int = Field(description="pool slots one replica takes (devices, or slices of a shared device)")
     slots: int
     replicas_per_queue: int = Field(1, description="inference: replicas load-balanced behind one queue; the "

@@ -15,7 +15,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from planner.errors import PlanningError
 from planner.fleet.plan import Assignment, Change, FleetPlan, Replan
+
+
+class PreviousPlanError(PlanningError):
+    """The previous plan given to re-plan against is not a plan of this fleet."""
+
+    code = "previous-plan-mismatch"
+    hint = "give this fleet's last plan: the JSON of 'intentctl fleet plan FLEET.yaml --json'"
 
 
 def describe(pool: str, model_id: str, precision: str, batch_size: int, replicas: int) -> str:
@@ -44,6 +52,10 @@ class Previous:
                     removed.append(a.workload)
                 continue
             placements[index[a.workload]].append((pool_index.get(a.pool), a))
+        if plan.assignments and not placements:
+            shown = ", ".join(removed[:4]) + (" …" if len(removed) > 4 else "")
+            raise PreviousPlanError(f"the previous plan places none of this fleet's workloads (it places {shown}): "
+                                    "it is another fleet's plan")
         configurations = {w: {(p, a.model_id, a.precision, a.batch_size, a.slots_per_replica)
                               for p, a in mine if p is not None} for w, mine in placements.items()}
         return cls(plan, dict(placements), removed, configurations)
