@@ -77,16 +77,9 @@ def write(plan: ExecutionPlan, catalog: Catalog, kind: str, directory: str | Pat
     name = from_plan(plan, catalog).name
     if kind == "triton":
         text = triton_config(plan, catalog)
-        model_dir = out / plan.choice.model_id
-        model_dir.mkdir(parents=True, exist_ok=True)
-        path = model_dir / "config.pbtxt"
-        path.write_text(text, encoding="utf-8")
-        return [path]
+        return [_written(out / plan.choice.model_id / "config.pbtxt", text)]
     objects = kubernetes_manifests(plan, catalog, options) if kind == "k8s" else kserve_manifests(plan, catalog, options)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{name}.yaml"
-    path.write_text(dump_yaml(objects), encoding="utf-8")
-    return [path]
+    return [_written(out / f"{name}.yaml", dump_yaml(objects))]
 
 
 def write_fleet(plan, fleet, workloads, catalog: Catalog, directory: str | Path,
@@ -96,10 +89,19 @@ def write_fleet(plan, fleet, workloads, catalog: Catalog, directory: str | Path,
 
     files = fleet_manifests(plan, fleet, workloads, catalog, options)
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for filename, objects in files.items():
-        path = out / filename
-        path.write_text(dump_yaml(objects), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return [_written(out / filename, dump_yaml(objects)) for filename, objects in files.items()]
+
+
+def _written(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path``, making its directory; a directory that cannot be made or
+    written to is an ExportError that says which and why (not a bare OS error)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        where = next((p for p in (path.parent, *path.parent.parents) if p.exists()), path.parent)
+        why = "it is a file, not a directory" if where.is_file() else (exc.strerror or str(exc)).lower()
+        error = ExportError(f"cannot write {path}: {why} ({where})")
+        error.hint = "give --output (-o) a directory you can write to; it is made when missing"
+        raise error from exc
+    return path
