@@ -228,7 +228,6 @@ def test_an_output_directory_that_cannot_be_written_says_which_and_why(tmp_path)
     """'-o' naming a file printed "[Errno 17] File exists" with no hint."""
     afile = tmp_path / "afile"
     afile.write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["plan", "--offline", "lowest power, classify images in 10ms", "--emit", "k8s",
-                                 "-o", str(afile)])
+    result = runner.invoke(app, ["plan", "--offline", "classify images in 10ms", "--emit", "k8s", "-o", str(afile)])
     assert result.exit_code != 0
     assert "it is a file, not a directory" in result.output and "give --output (-o) a directory" in result.output
