@@ -224,10 +224,10 @@ def test_a_queue_name_that_is_no_label_value_is_refused(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_an_output_directory_that_cannot_be_written_says_which_and_why(tmp_path):
+def test_an_output_directory_that_cannot_be_written_says_which_and_why(tmp_path, capsys):
     """'-o' naming a file printed "[Errno 17] File exists" with no hint."""
     afile = tmp_path / "afile"
     afile.write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["plan", "--offline", "classify images in 10ms", "--emit", "k8s", "-o", str(afile)])
-    assert result.exit_code != 0
-    assert "it is a file, not a directory" in result.output and "give --output (-o) a directory" in result.output
+    assert main(["plan", "--offline", "classify images in 10ms", "--emit", "k8s", "-o", str(afile)]) != 0
+    err = capsys.readouterr().err
+    assert "it is a file, not a directory" in err and "give --output (-o) a directory" in err
