@@ -1630,3 +1630,12 @@ def test_a_count_or_bound_of_nothing_is_warned_about_not_read(text, quoted):
     assert any(w.startswith(quoted) for w in intent.warnings)
     assert intent.workload.epochs in (None, 3) and intent.workload.dataset_records in (None, 2_000_000)
     assert not intent.hardware.owned and not intent.constraints
+
+
+@pytest.mark.parametrize("text, name", [("embed text at 100 req/s using the model gpt-9000", "gpt-9000"),
+                                        ("serve the acme-chat-3 model at 5 rps", "acme-chat-3")])
+def test_a_model_named_that_no_rule_reads_is_warned_about(text, name):
+    """"using the model gpt-9000" was planned on all-MiniLM-L6-v2 without a word."""
+    warnings = parse(text, offline=True).warnings
+    assert any(w.startswith(f"'{name}': not a model of the catalog") for w in warnings)
+    assert not parse("serve llama 3 8b model at 5 rps", offline=True).warnings

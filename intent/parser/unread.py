@@ -76,6 +76,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out: list[str] = []
     out += _input_sizes(space)
     out += _model_sizes(space)
+    out += _unknown_model_names(space)
     out += _unknown_units(lexicon, space, quantities)
     out += _quantities(lexicon, space, quantities)
     out += _phrases(lexicon, space, "regions", "regions and data residency are not planned for; the plan may run "
@@ -110,6 +111,25 @@ def _model_sizes(space: Workspace) -> list[str]:
         space.mark_read(m.start(), m.end())
         out.append(f"'{space.text[m.start():m.end()].strip()}': a model size, but no model of the catalog was read "
                    "with it; name the model (e.g. 'Llama 3.1 70B') or say 'a 70B model' to plan over that size")
+    return out
+
+
+#: A name written as a model's that no rule read: "using the model gpt-9000", "the acme-chat-3 model"
+#: (a name with a digit in it, so "the model we have" is none).
+MODEL_NAMED = re.compile(r"(?<![\w-])(?:(?:the\s+)?model\s+(?:called\s+|named\s+)?(?P<after>[a-z][\w.-]*\d[\w.-]*)"
+                         r"|(?P<before>[a-z][\w.-]*\d[\w.-]*)\s+model)(?![\w-])")
+
+
+def _unknown_model_names(space: Workspace) -> list[str]:
+    """A model named that no rule read: the plan is not on it, which the request is told."""
+    out = []
+    for m in MODEL_NAMED.finditer(space.masked):
+        group = "after" if m.group("after") else "before"
+        if space.is_read(m.start(group), m.end(group)):
+            continue
+        space.mark_read(m.start(group), m.end(group))
+        out.append(f"'{space.text[m.start(group):m.end(group)]}': not a model of the catalog, so not planned on; the "
+                   "plan is on the catalog's models of the task (add it with 'intentctl catalog import CONFIG.json')")
     return out
 
 
