@@ -146,8 +146,8 @@ RELATIVE = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?\s*(?:x|times)\s+(?:faster|qui
 #: "at 0 req/s"; a negative rate is refused with the other bounds).
 #: Read, it would be planned as its size or as the default, so it is warned about and left unread.
 NO_COUNT = re.compile(r"(?:(?<=\s)|^)(?:-\s?\d[\d,.]*|0+)\s?(?:k|m|million|thousand)?\s+(?=(?:epochs?|records|examples|"
-                      r"samples|rows|images|documents|gpus?|cards?|devices|nodes|servers|[a-z]*\d[a-z\d-]*s)(?![a-z])"
-                      r"|(?<=0 )(?:req/s|rps|qps|fps)(?![a-z]))")  # RATES
+                      r"samples|rows|images|documents|gpus?|cards?|devices|nodes|servers|[a-z]*\d[a-z\d-]*s)(?![a-z]))"
+                      r"|(?:(?<=\s)|^)0+\s?(?=(?:req/s|rps|qps|fps)(?![a-z]))")  # RATES
 
 
 #: A bound written with a word that is no number: "within NaN ms", "at inf req/s".
