@@ -708,3 +708,12 @@ def test_replanning_against_another_fleets_plan_is_refused(tmp_path):
     previous.write_text(other.model_dump_json().replace('"workload":"', '"workload":"old-'), encoding="utf-8")
     with pytest.raises(PreviousPlanError, match="places none of this fleet's workloads"):
         plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4)), previous=str(previous))
+
+
+def test_a_workload_with_contradictory_bounds_is_told_which(tmp_path):
+    """It was "no configuration meets every bound at once", naming neither."""
+    request = "classify images at 100 req/s, latency under 5 ms and over 10 ms"
+    path = write(tmp_path, f"schema_version: 1\ninventory: [{{id: nvidia-l4, count: 2, placement: on-prem}}]\n"
+                           f"workloads: [{{name: a, request: '{request}'}}, {{name: b, request: 'embed text at 100 req/s'}}]\n")
+    (left,) = [u for u in plan_fleet(path).unplaced if u.workload == "a"]
+    assert "latency >= 10 ms and latency <= 5 ms contradict each other" in left.reason

@@ -735,4 +735,14 @@ def _unmet_bound(grid: Grid, bounds, need: np.ndarray) -> str:
         return f"{c.describe()} is out of reach (best {fmt(float(best), c.metric.value)})"
     if not grid.fits.any():
         return "the model does not fit in memory"
-    return "no configuration meets every bound at once"
+    contradictory = _contradictory(bounds)
+    return "no configuration meets every bound at once" + (f" ({contradictory})" if contradictory else "")
+
+
+def _contradictory(bounds) -> str | None:
+    """Two bounds on one metric that no value meets together ("latency at most 5 ms and at
+    least 10 ms"), as words; None when there are none."""
+    for low in (c for c in bounds if c.op == ">="):
+        for high in (c for c in bounds if c.op == "<=" and c.metric == low.metric and c.value < low.value):
+            return f"{low.describe()} and {high.describe()} contradict each other"
+    return None
