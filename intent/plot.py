@@ -89,9 +89,13 @@ def plot_front(plan: ExecutionPlan, path: str | Path) -> Path:
 
     path = check_path(path)
     figure = front_figure(plan)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path)
+    except OSError as exc:  # a directory that cannot be made or written to: say which and why
+        error = PlotError(f"cannot write the chart to {path}: {(exc.strerror or str(exc)).lower()}")
+        error.hint = "give --plot a file in a directory you can write to"
+        raise error from exc
     finally:
         plt.close(figure)
     return path

@@ -82,3 +82,12 @@ def test_an_unsupported_format_names_the_supported_ones(planned, tmp_path):
         plot_front(planned, tmp_path / "front.gif")
     assert "supported formats: .png, .svg, .pdf, .jpg, .jpeg" in caught.value.hint
     assert "pip install" not in caught.value.hint
+
+
+def test_a_chart_that_cannot_be_written_says_where_and_why(planned, tmp_path):
+    """A directory that cannot be made printed the bare OS error ("[Errno 13] Permission denied")."""
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    with pytest.raises(PlotError, match="cannot write the chart to .*afile/chart.png") as err:
+        plot_front(planned, afile / "chart.png")
+    assert "a directory you can write to" in err.value.hint
