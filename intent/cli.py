@@ -30,6 +30,7 @@ from intent.commands.common import (
     SeedOpt,
     TimeLimitOpt,
     console,
+    emit_options_need_emit,
     note_offline,
     print_json,
     write_artifacts,
@@ -146,6 +147,7 @@ def plan(
             raise typer.BadParameter("give a request to plan (or --check PLAN_ID)")
         return
     note_offline(offline)
+    emit_options_need_emit(emit, dra, queue)
     if plot is not None:
         from intent.plot import check_path
 

@@ -231,3 +231,11 @@ def test_an_output_directory_that_cannot_be_written_says_which_and_why(tmp_path,
     assert main(["plan", "--offline", "classify images in 10ms", "--emit", "k8s", "-o", str(afile)]) != 0
     err = capsys.readouterr().err
     assert "it is a file, not a directory" in err and "give --output (-o) a directory" in err
+
+
+@pytest.mark.parametrize("args", [["plan", "--offline", "classify images", "--dra"],
+                                  ["fleet", "plan", "examples/fleet.yaml", "--queue", "team-a"]])
+def test_manifest_options_without_emit_are_refused(args):
+    """--dra or --queue without --emit did nothing, without a word."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "shapes the manifests --emit writes" in result.output

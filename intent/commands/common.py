@@ -93,6 +93,15 @@ def note_offline(offline: bool) -> None:
         typer.echo("intentctl: no OPENAI_API_KEY set; parsing offline with the rule-based parser.", err=True)
 
 
+def emit_options_need_emit(emit, dra: bool, queue: str | None) -> None:
+    """--dra and --queue shape the emitted manifests: without --emit they would do nothing."""
+    given = [name for name, value in (("--dra", dra), ("--queue", queue)) if value]
+    if given and emit is None:
+        verb = "shape" if len(given) > 1 else "shapes"
+        raise typer.BadParameter(f"{' and '.join(given)} {verb} the manifests --emit writes; add --emit k8s",
+                                 param_hint=f"'{given[0]}'")
+
+
 def write_artifacts(result, kind: ExportFormat, output: str, catalog: str | None, dra: bool = False,
                     queue: str | None = None) -> None:
     """Write a plan's deployable artifacts and say where."""

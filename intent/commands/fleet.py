@@ -16,6 +16,7 @@ from intent.commands.common import (
     QuietOpt,
     SeedOpt,
     console,
+    emit_options_need_emit,
     print_json,
 )
 
@@ -80,6 +81,7 @@ def fleet_plan(
     from intent.progress import progress
     from intent.settings import load_settings
 
+    emit_options_need_emit(emit, dra, queue)
     settings = load_settings(solver_time_limit_s=time_limit, solver_seed=seed, solver_workers=workers)
     with progress(f"placing the workloads of {path}", quiet):
         result = plan_fleet(path, catalog_dir=catalog, settings=settings, policy=policy,
