@@ -121,3 +121,19 @@ def test_the_moe_step_cost_is_the_fit_to_the_published_single_stream_rows():
         return sum(math.log((base + blocks * t_ms) / measured) ** 2 for base, blocks, measured in fits)
 
     assert error(packaged) <= min(error(packaged - 0.001), error(packaged + 0.001))
+
+
+def test_the_diffusion_efficiency_is_the_fit_to_the_published_sdxl_rows():
+    """SDXL was predicted 1.5-2.1x fast on every MLPerf system; the packaged multiplier is the
+    least-squares fit (log throughput) of scripts/fit_diffusion_efficiency.py, and every row it
+    predicts is then within 1.25x of its measurement."""
+    spec = importlib.util.spec_from_file_location("fit_diffusion", ROOT / "scripts" / "fit_diffusion_efficiency.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    rows = script.measured(REFERENCE / "sdxl-mlperf.csv")
+    assert rows and all(r["url"].startswith("https://github.com/mlcommons/inference_results_v4") for r in rows)
+    multiplier, _, table = script.fit(rows)
+    assert multiplier == load_factors().kind_efficiency["diffusion"]
+    predicted = [(published, before, after) for _, published, before, after in table if before is not None]
+    assert len(predicted) >= 5 and all(before / published > 1.4 for published, before, _ in predicted)
+    assert all(1 / 1.25 <= after / published <= 1.25 for published, _, after in predicted)

@@ -88,6 +88,7 @@ class PerfFactors(BaseModel):
     device_efficiency: dict[str, dict[str, float]] = {}
     family_efficiency: dict[str, float] = {}
     structure_efficiency: dict[str, float] = {}
+    kind_efficiency: dict[str, float] = {}  # by model kind (diffusion): see perf-factors.yaml
     architecture_structure_efficiency: dict[str, dict[str, float]] = {}
     bandwidth_efficiency: float
     all_reduce_latency_us: dict[str, float | str]

@@ -434,11 +434,13 @@ class Grid:
     @staticmethod
     def _structure(t: ConfigTable, f: PerfFactors) -> np.ndarray:
         """Each configuration's structure multiplier (its model's structure on its device's
-        architecture), from a small device x structure table."""
+        architecture, from a small device x structure table), times its model kind's
+        (``kind_efficiency``: a diffusion model's denoising loop)."""
         names = sorted({m.structure.value if m.structure else "dense-conv" for m in t.models})
         table = np.array([[f.structure_multiplier(s, d) for s in names] for d in t.devices])
         of_model = np.array([names.index(m.structure.value if m.structure else "dense-conv") for m in t.models])
-        return table[t.device, of_model[t.model]][:, None]
+        kind = np.array([f.kind_efficiency.get(m.kind.value, 1.0) for m in t.models])  # a diffusion model's own
+        return (table[t.device, of_model[t.model]] * kind[t.model])[:, None]
 
     def _correct(self, corrections: dict) -> None:
         """Measured cells take the measured figures; the rest of a measured configuration
