@@ -80,11 +80,14 @@ def enabled() -> bool:
 def max_plans() -> int:
     """How many recent plans the store keeps (INTENTCTL_HISTORY_MAX, default 1,000; 0 keeps all)."""
     raw = os.environ.get("INTENTCTL_HISTORY_MAX", "")
+    hint = f"set it to how many plans to keep, e.g. {DEFAULT_MAX_PLANS} (0 keeps all)"
     try:
-        return max(0, int(raw)) if raw.strip() else DEFAULT_MAX_PLANS
+        value = int(raw) if raw.strip() else DEFAULT_MAX_PLANS
     except ValueError:
-        raise HistoryError(f"INTENTCTL_HISTORY_MAX={raw!r} is not a whole number",
-                           f"set it to how many plans to keep, e.g. {DEFAULT_MAX_PLANS} (0 keeps all)") from None
+        raise HistoryError(f"INTENTCTL_HISTORY_MAX={raw!r} is not a whole number", hint) from None
+    if value < 0:  # it was taken as 0, which keeps every plan: the opposite of a small number
+        raise HistoryError(f"INTENTCTL_HISTORY_MAX={raw!r} is negative", hint)
+    return value
 
 
 def db_path() -> Path:

@@ -197,3 +197,6 @@ def test_retention_keeps_the_newest_plans(monkeypatch):
     assert history.max_plans() == 3
     monkeypatch.delenv("INTENTCTL_HISTORY_MAX")
     assert history.max_plans() == history.DEFAULT_MAX_PLANS == 1000
+    monkeypatch.setenv("INTENTCTL_HISTORY_MAX", "-5")  # was taken as 0, which keeps every plan
+    with pytest.raises(history.HistoryError, match="is negative"):
+        history.max_plans()
