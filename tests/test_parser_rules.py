@@ -1639,3 +1639,26 @@ def test_a_model_named_that_no_rule_reads_is_warned_about(text, name):
     warnings = parse(text, offline=True).warnings
     assert any(w.startswith(f"'{name}': not a model of the catalog") for w in warnings)
     assert not parse("serve llama 3 8b model at 5 rps", offline=True).warnings
+
+
+def test_a_second_review_of_the_counts_and_names_of_nothing():
+    """A spaced dash is a range, not a minus; a thousands group of zeros is no zero; a minus sign
+    typeset or in brackets is one; a batch of none and a fraction of an epoch are said; names with
+    a digit that are versions or formats are no models; "each" counts the machines of its sentence."""
+    assert parse("serve llama 3 8b on 2 - 8 GPUs", offline=True).hardware.max_devices == 8
+    assert parse("train resnet50 on 500k - 1m images", offline=True).workload.dataset_records == 1_000_000
+    assert parse("fine-tune bert on 1,000 examples", offline=True).workload.dataset_records == 1000
+    bracket = parse("fine-tune llama 3 8b on 10k examples (-3 epochs)", offline=True)
+    assert bracket.workload.epochs is None and any("'-3 epochs'" in w for w in bracket.warnings)
+    assert parse("classify images at \u2212100 rps", offline=True).constraints[0].value == -100  # refused later
+    assert any("'0.0 rps': a rate of nothing" in w for w in parse("serve llama 3 8b at 0.0 rps", offline=True).warnings)
+    batch = parse("serve llama 3 8b, batch size 0", offline=True)
+    assert batch.workload.batch_size is None and any("a batch of no requests" in w for w in batch.warnings)
+    assert not parse("classify images, batch of 0-shot prompts, 10 rps", offline=True).warnings
+    half = parse("fine-tune a text classifier on 100k records for 0.5 epochs", offline=True)
+    assert half.workload.epochs == 1 and any("a fraction of an epoch" in w for w in half.warnings)  # was read as 5
+    for text in ("serve the model v1.5 for image classification", "quantized q4_k_m model for chat",
+                 "replace the gpt-3.5 model with llama 3 8b", "a k8s model server for image classification"):
+        assert not any("not a model of the catalog" in w for w in parse(text, offline=True).warnings), text
+    apart = parse("our cluster has 4 nodes; serve 3 replicas, each with 2 H100s", offline=True).hardware.owned
+    assert [o.count for o in apart] == [2]

@@ -239,7 +239,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
     warnings += _thin_token_share(result.constraints, shape.concurrency, space.text)
     warnings += _names_not_held(model, hardware)
-    warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task))
+    warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task),
+                                model_named=bool(model.model_id or model.models))
     warnings += relative_warnings(space)
     if task is None:
         warnings += tasks_without_models(lexicon, space)

@@ -6,6 +6,7 @@ mask what they read.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -377,7 +378,7 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     # a fine-tuning is a training: "fine-tune on our training data", "训练数据…微调" fine-tune
     fine_tuning = [m for m in kind_matches if m.key == "fine-tuning"]
     out: dict = {"kind": (fine_tuning or kind_matches)[0].key if kind_matches else "inference"}
-    for field, pattern in (("epochs", rf"(?P<n>\d+)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
+    for field, pattern in (("epochs", rf"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?:{_alt(spec['epochs'])})(?![a-z])"),
                            # a comma three digits follow is a thousands separator, not one before "10万": "8192，10万条"
                            ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)(?![a-z-])\s*"
                                                 rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
@@ -390,7 +391,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
         for m in re.finditer(pattern, space.masked):
             if any(s <= m.start("n") < e for s, e in taken):
                 continue
-            out[field] = _integer(m.group("n"), lexicon)
+            # a fraction of an epoch is planned as a whole one (said by unread.counts_of_nothing)
+            out[field] = math.ceil(float(m.group("n"))) if field == "epochs" else _integer(m.group("n"), lexicon)
             space.mask(m.start(), m.end())
             break
     if "dataset_records" not in out and (m := _requests_run(spec).search(space.masked)):

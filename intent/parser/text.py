@@ -148,7 +148,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     """Hidden characters removed, NFKC, look-alike letters as Latin, lower case (see
     intent.folding), typos fixed, number words as digits."""
     raw = FRACTION.sub(lambda m: f"{int(m.group(1) or 0) + FRACTIONS[m.group(2)]:g}", raw)
-    text = canonical(raw).replace("’", "'")
+    text = canonical(raw).replace("’", "'").replace("\u2212", "-")  # a typeset minus sign is a minus
     text = CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)  # "don't use AMD"
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
     text = KEY_LINE.sub(" ; ", text)

@@ -70,13 +70,14 @@ RUNTIME_NOT_PLANNED = "a runtime named in the request is not planned for"
 
 
 def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity],
-                    content_task: bool = False) -> list[str]:
+                    content_task: bool = False, model_named: bool = False) -> list[str]:
     """Warnings for every requirement-like part of the request that no rule read (``content_task``:
-    the task reads text or speech, whose language a request may name)."""
+    the task reads text or speech, whose language a request may name; ``model_named``: a catalog
+    model was read)."""
     out: list[str] = []
     out += _input_sizes(space)
     out += _model_sizes(space)
-    out += _unknown_model_names(space)
+    out += _unknown_model_names(space, model_named)
     out += _unknown_units(lexicon, space, quantities)
     out += _quantities(lexicon, space, quantities)
     out += _phrases(lexicon, space, "regions", "regions and data residency are not planned for; the plan may run "
@@ -120,16 +121,25 @@ MODEL_NAMED = re.compile(r"(?<![\w-])(?:(?:the\s+)?model\s+(?:called\s+|named\s+
                          r"|(?P<before>[a-z][\w.-]*\d[\w.-]*)\s+model)(?![\w-])")
 
 
-def _unknown_model_names(space: Workspace) -> list[str]:
-    """A model named that no rule read: the plan is not on it, which the request is told."""
+#: Names with a digit that are no model's: versions, generations, quantisation formats, percentiles and
+#: ranks, environments, cloud regions ("v1.5", "gen2", "q4_k_m", "w8a8", "int8", "k8s", "top1", "prod1",
+#: "eu-west-1").
+NOT_A_MODEL_NAME = re.compile(r"(?:v|gen|q|p|top|prod|dev|stage|int|fp|bf|mxfp|nvfp|k)\d[\w.]*|w\d+a\d+|"
+                              r"[a-z]{2}-[a-z]+-\d+|k8s|\d.*")
+
+
+def _unknown_model_names(space: Workspace, model_named: bool) -> list[str]:
+    """A model named that no rule read, in a request that names no catalog model (else the
+    other name is most likely one it replaces: "replace the gpt-3.5 model with llama 3 8b"): the
+    plan is not on it, which the request is told."""
     out = []
-    for m in MODEL_NAMED.finditer(space.masked):
+    for m in MODEL_NAMED.finditer(space.masked) if not model_named else ():
         group = "after" if m.group("after") else "before"
-        if space.is_read(m.start(group), m.end(group)):
+        if space.is_read(m.start(group), m.end(group)) or NOT_A_MODEL_NAME.fullmatch(m.group(group)):
             continue
         space.mark_read(m.start(group), m.end(group))
-        out.append(f"'{space.text[m.start(group):m.end(group)]}': not a model of the catalog, so not planned on; the "
-                   "plan is on the catalog's models of the task (add it with 'intentctl catalog import CONFIG.json')")
+        out.append(f"'{space.text[m.start(group):m.end(group)]}': not a model of the catalog, so not planned on "
+                   "(add it with 'intentctl catalog import CONFIG.json', or name a catalog model)")
     return out
 
 
@@ -142,12 +152,14 @@ RELATIVE = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?\s*(?:x|times)\s+(?:faster|qui
                       r"|一半|减半|翻倍|翻一番|快一倍|提高一倍|增加一倍|比现在|比目前|比当前|比原来")
 
 
-#: A count of no things: negative ("-3 epochs", "-50k records", "on -4 A100s") or none ("0 epochs",
-#: "at 0 req/s"; a negative rate is refused with the other bounds).
-#: Read, it would be planned as its size or as the default, so it is warned about and left unread.
-NO_COUNT = re.compile(r"(?:(?<=\s)|^)(?:-\s?\d[\d,.]*|0+)\s?(?:k|m|million|thousand)?\s+(?=(?:epochs?|records|examples|"
+#: A count of no things: negative ("-3 epochs", "(-50k records)", "on -4 A100s": a minus sign written
+#: against its number; "2 - 8 GPUs" is a range) or none ("0 epochs", "at 0 req/s", "0.0 rps", "0 tokens/s";
+#: a negative rate is refused with the other bounds).
+NO_COUNT = re.compile(r"(?:(?:(?<=[\s(\[:,])|^)-\d[\d,.]*|(?:(?<=[\s(\[:])|^)0+)\s?(?:k|m|million|thousand)?\s+"
+                      r"(?=(?:epochs?|records|examples|"
                       r"samples|rows|images|documents|gpus?|cards?|devices|nodes|servers|[a-z]*\d[a-z\d-]*s)(?![a-z]))"
-                      r"|(?:(?<=\s)|^)0+\s?(?=(?:req/s|rps|qps|fps)(?![a-z]))")  # RATES
+                      r"|(?:(?<=\s)|^)0+(?:\.0+)?\s?(?=(?:req/s|rps|qps|fps|tokens?/s|tok/s)(?![a-z]))")  # RATES
+RATES = ("req/s", "rps", "qps", "fps", "tokens/s", "token/s", "tok/s")
 
 
 #: A bound written with a word that is no number: "within NaN ms", "at inf req/s".
@@ -155,13 +167,23 @@ NOT_A_NUMBER = re.compile(r"(?<![a-z])(?:nan|inf|infinity|infinite|∞)\s*(?:ms|
                           r"tokens?/s|tok/s|%|w|watts|gb|usd|dollars|\$)(?![a-z])")
 
 
-RATES = ("req/s", "rps", "qps", "fps")
+#: A batch of no requests: "batch size 0", "batch of -4".
+NO_BATCH = re.compile(r"(?<![a-z])(?:max(?:imum)?\s+)?batch(?:\s+size|\s+of|-size)?\s*(?:of|=|:|is)?\s*(?P<n>-\d+|0+)(?![\d.]|-shot)")
+#: A fraction of an epoch: "0.5 epochs" (read as one whole epoch).
+PART_EPOCH = re.compile(r"(?<![\d.])\d+\.\d*[1-9]\d*\s*epochs?(?![a-z])")
 
 
 def counts_of_nothing(space: Workspace) -> list[str]:
     """Warnings for counts of no things (``NO_COUNT``) and bounds that are no number
     (``NOT_A_NUMBER``); each is masked so no rule reads it."""
     out = []
+    for m in NO_BATCH.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': a batch of no requests; ignored (the plan chooses the "
+                   "batch, or say one of at least 1)")
+        space.mask(m.start("n"), m.end("n"))
+    for m in PART_EPOCH.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': a fraction of an epoch is planned as whole epochs, "
+                   "rounded up (give the records the job reads to plan part of a dataset)")
     for m in NOT_A_NUMBER.finditer(space.masked):
         out.append(f"'{space.text[m.start():m.end()].strip()}': not a number; ignored (give the bound as a number)")
         space.mask(m.start(), m.end())
