@@ -142,9 +142,9 @@ def check_inventory(inventory: Inventory, catalog: Catalog, where: str) -> None:
                                + (f"; did you mean {', '.join(hint)}?" if (hint := _ids_like(item.id, catalog)) else ""))
         device = catalog.devices[item.id]
         offered = [p.value for p in device.placements]
-        if item.placement == "cloud" and "cloud" not in offered:
-            raise InventoryError(f"{where}: entry #{index} ({item.id!r}): placement 'cloud', but no cloud offers it (the "
-                               f"catalog has it {' and '.join(offered)}); use placement: {offered[0]}")
+        if item.placement == "cloud" and offered == ["edge"]:  # a board: the catalog has it only at the edge
+            raise InventoryError(f"{where}: entry #{index} ({item.id!r}): placement 'cloud', but it is an edge device "
+                                 "that no cloud rents; use placement: edge")
         if item.sharing and item.sharing.mig:
             limit = device.mig_instances.value if device.mig_instances else 0
             if not limit:

@@ -6,7 +6,8 @@ Errors are typed: IntentNotUnderstood (intent.errors), InfeasibleError and Plann
 
 from __future__ import annotations
 
-from pathlib import Path
+import numbers
+import os
 
 from intent.errors import BadArgument
 from intent.schema import Intent
@@ -83,8 +84,9 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     from hardware import load_catalog, load_inventory
     from intent.agent import build_plan
 
-    _check_argument("inventory", inventory, (str, Path), "the path of an inventory file")
-    if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= MAX_ALTERNATIVES:
+    _check_argument("inventory", inventory, (str, os.PathLike), "the path of an inventory file")
+    if isinstance(alternatives, bool) or not isinstance(alternatives, numbers.Integral) \
+            or not 0 <= alternatives <= MAX_ALTERNATIVES:
         raise BadArgument("alternatives", f"a whole number from 0 to {MAX_ALTERNATIVES}", alternatives)
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)
@@ -132,9 +134,9 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     from planner.fleet.model import FLEET_OBJECTIVES
     from planner.fleet.plan import FleetPlan
 
-    if not isinstance(fleet, (str, Path, FleetFile)):
+    if not isinstance(fleet, (str, os.PathLike, FleetFile)):
         raise BadArgument("fleet", "a fleet file's path or a FleetFile", fleet)
-    _check_argument("previous", previous, (str, Path, FleetPlan), "a FleetPlan or its JSON file's path")
+    _check_argument("previous", previous, (str, os.PathLike, FleetPlan), "a FleetPlan or its JSON file's path")
     if objective is not None and objective not in FLEET_OBJECTIVES:
         raise BadArgument("objective", f"one of {', '.join(FLEET_OBJECTIVES)}", objective)
     settings = settings or load_settings()
@@ -142,7 +144,7 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     spec, workloads = fleet_inputs(fleet, catalog, settings, policy)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
                             workers=settings.solver_workers)
-    running = load_fleet_plan(previous) if isinstance(previous, (str, Path)) else previous
+    running = load_fleet_plan(previous) if isinstance(previous, (str, os.PathLike)) else previous
     return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver, previous=running,
                  colocate=colocate)
 

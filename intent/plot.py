@@ -93,7 +93,9 @@ def plot_front(plan: ExecutionPlan, path: str | Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path)
     except OSError as exc:  # a directory that cannot be made or written to: say which and why
-        error = PlotError(f"cannot write the chart to {path}: {(exc.strerror or str(exc)).lower()}")
+        where = next((p for p in path.parents if p.exists()), path.parent)
+        why = "it is a file, not a directory" if where.is_file() else (exc.strerror or str(exc)).lower()
+        error = PlotError(f"cannot write the chart to {path}: {why} ({where})")
         error.hint = "give --plot a file in a directory you can write to"
         raise error from exc
     finally:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
+
+from intent.errors import IntentError
 
 
 @dataclass(frozen=True)
@@ -41,4 +44,15 @@ def load_settings(**overrides) -> Settings:
         objective_tolerance=float(env.get("INTENTCTL_OBJECTIVE_TOLERANCE", "0.01")),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
+    limit = values["solver_time_limit_s"]
+    if not (isinstance(limit, (int, float)) and math.isfinite(limit) and limit > 0):  # "inf" is no limit a plan reports
+        raise SettingsError(f"the solver time limit must be a finite number of seconds above 0, not {limit!r} "
+                            "(INTENTCTL_SOLVER_TIME_LIMIT or --time-limit)")
     return Settings(**values)
+
+
+class SettingsError(IntentError):
+    """A setting (an environment variable or an override) that cannot be used."""
+
+    code = "config-invalid"
+    hint = "set it to a number of seconds, e.g. INTENTCTL_SOLVER_TIME_LIMIT=10"

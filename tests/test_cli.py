@@ -202,12 +202,19 @@ def test_a_request_pasted_as_a_bullet_list_is_read_as_text(capsys):
 
 @pytest.mark.parametrize("args", [["plan", "--offline", "classify images", "--time-limit", "inf"],
                                   ["fleet", "plan", "examples/fleet.yaml", "--time-limit", "inf"],
-                                  ["plan", "--offline", "classify images", "--time-limit", "86400"]])
+                                  ["plan", "--offline", "classify images", "--time-limit", "86401"]])
 def test_a_time_limit_that_is_no_limit_is_refused_before_any_solving(args):
     """"--time-limit inf" was taken: the fleet plan stopped its levels at once, and --json then
     failed on the non-finite limit with a hint about the request's numbers."""
     result = runner.invoke(app, args)
-    assert result.exit_code == 2 and "--time-limit" in result.output and "3600" in result.output
+    assert result.exit_code == 2 and "--time-limit" in result.output and "86400" in result.output
+
+
+def test_a_solver_time_limit_from_the_environment_must_be_finite(monkeypatch, capsys):
+    """INTENTCTL_SOLVER_TIME_LIMIT=inf went round --time-limit's check and failed in --json."""
+    monkeypatch.setenv("INTENTCTL_SOLVER_TIME_LIMIT", "inf")
+    assert main(["plan", "--offline", "--json", "classify images in 10ms"]) == 2
+    assert "finite number of seconds above 0" in capsys.readouterr().err
 
 
 def test_an_unknown_task_filter_names_the_catalogs_tasks():

@@ -703,11 +703,18 @@ def test_replanning_against_another_fleets_plan_is_refused(tmp_path):
     """Another fleet's plan was taken as the previous one: "1 removed, 8 started", without a word."""
     from planner.fleet.replan import PreviousPlanError
 
-    other = plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4)))
+    other = plan_fleet(write(tmp_path, "schema_version: 1\ninventory: [{id: nvidia-l40s, count: 2, placement: "
+                                       "on-prem}]\nworkloads: [{name: emb, request: 'embed text at 100 req/s'}]\n"))
     previous = tmp_path / "other.json"
-    previous.write_text(other.model_dump_json().replace('"workload":"', '"workload":"old-'), encoding="utf-8")
-    with pytest.raises(PreviousPlanError, match="places none of this fleet's workloads"):
+    previous.write_text(other.model_dump_json(), encoding="utf-8")
+    with pytest.raises(PreviousPlanError, match="places none of this fleet's workloads .* on none of its pools"):
         plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4)), previous=str(previous))
+    # the same pools with its workloads renamed is a re-plan of this fleet: the old names are removed
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4))).model_dump_json()
+                       .replace('"workload":"', '"workload":"old-'), encoding="utf-8")
+    again = plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4)), previous=str(renamed))
+    assert again.replan is not None and any(c.change == "removed" for c in again.replan.changes)
 
 
 def test_a_workload_with_contradictory_bounds_is_told_which(tmp_path):

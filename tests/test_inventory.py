@@ -107,9 +107,13 @@ def test_an_inventory_entry_the_catalog_cannot_place_as_written_is_refused_with_
 
     cloud = tmp_path / "cloud.yaml"
     cloud.write_text("schema_version: 1\ndevices:\n  - {id: nvidia-jetson-orin-nano-8gb, count: 1, placement: cloud}\n")
-    with pytest.raises(InventoryError, match="placement 'cloud', but no cloud offers it .*use placement: edge") as err:
+    with pytest.raises(InventoryError, match="placement 'cloud', but it is an edge device .*use placement: edge") as err:
         load_inventory(cloud, load_catalog())
     assert "catalog validate" not in err.value.hint
+    rented = tmp_path / "rented.yaml"  # a datacenter part the catalog prices on no cloud may still be rented
+    rented.write_text("schema_version: 1\ndevices:\n  - {id: amd-instinct-mi300x, count: 8, placement: cloud, "
+                      "usd_per_hour: 2.5}\n")
+    assert load_inventory(rented, load_catalog()).devices[0].placement == "cloud"
     family = tmp_path / "family.yaml"
     family.write_text("schema_version: 1\ndevices:\n  - {id: h100, count: 2, placement: on-prem}\n")
     with pytest.raises(InventoryError, match="did you mean nvidia-h100-nvl-94gb, nvidia-h100-pcie-80gb, nvidia-h100-sxm"):

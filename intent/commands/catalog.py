@@ -41,6 +41,7 @@ def catalog_models(json_out: JsonOpt = False, catalog: CatalogOpt = None,
 
     cat = load_catalog(catalog)
     tasks = sorted({m.task for m in cat.models.values()})
+    task = task.strip().lower() if task is not None else None  # "Text-Generation" is text-generation
     if task is not None and task not in tasks:
         raise typer.BadParameter(f"{task!r} is no task of the catalog's models; the tasks are {', '.join(tasks)}",
                                  param_hint="'--task'")

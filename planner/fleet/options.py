@@ -743,6 +743,7 @@ def _contradictory(bounds) -> str | None:
     """Two bounds on one metric that no value meets together ("latency at most 5 ms and at
     least 10 ms"), as words; None when there are none."""
     for low in (c for c in bounds if c.op == ">="):
-        for high in (c for c in bounds if c.op == "<=" and c.metric == low.metric and c.value < low.value):
+        for high in (c for c in bounds if c.op == "<=" and c.metric == low.metric and c.per_device == low.per_device
+                     and c.value < low.value):
             return f"{low.describe()} and {high.describe()} contradict each other"
     return None

@@ -52,10 +52,10 @@ class Previous:
                     removed.append(a.workload)
                 continue
             placements[index[a.workload]].append((pool_index.get(a.pool), a))
-        if plan.assignments and not placements:
+        if plan.assignments and not placements and not any(a.pool in pool_index for a in plan.assignments):
             shown = ", ".join(removed[:4]) + (" …" if len(removed) > 4 else "")
-            raise PreviousPlanError(f"the previous plan places none of this fleet's workloads (it places {shown}): "
-                                    "it is another fleet's plan")
+            raise PreviousPlanError(f"the previous plan places none of this fleet's workloads (it places {shown}) "
+                                    "on none of its pools: it is another fleet's plan")
         configurations = {w: {(p, a.model_id, a.precision, a.batch_size, a.slots_per_replica)
                               for p, a in mine if p is not None} for w, mine in placements.items()}
         return cls(plan, dict(placements), removed, configurations)

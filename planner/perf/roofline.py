@@ -341,7 +341,7 @@ class Grid:
         columns = {
             "shards": shards,
             "chips": np.where(auto, 1.0, device["chips"]),
-            "peak": raw * np.minimum(1.0, dense * cls._structure(t, f)),
+            "peak": raw * np.minimum(1.0, dense * cls._model_multiplier(t, f)),
             "prefill_peak": raw * np.minimum(1.0, dense * f.prefill_efficiency),
             "bandwidth": modes["bandwidth"] * 1e9 * device["bandwidth_share"] * shards * share,
             "link": np.where(shards > 1, device["link"], np.nan),
@@ -432,7 +432,7 @@ class Grid:
         return cls._arithmetic(t, f, f.efficiency)
 
     @staticmethod
-    def _structure(t: ConfigTable, f: PerfFactors) -> np.ndarray:
+    def _model_multiplier(t: ConfigTable, f: PerfFactors) -> np.ndarray:
         """Each configuration's structure multiplier (its model's structure on its device's
         architecture, from a small device x structure table), times its model kind's
         (``kind_efficiency``: a diffusion model's denoising loop)."""
