@@ -724,3 +724,12 @@ def test_a_workload_with_contradictory_bounds_is_told_which(tmp_path):
                            f"workloads: [{{name: a, request: '{request}'}}, {{name: b, request: 'embed text at 100 req/s'}}]\n")
     (left,) = [u for u in plan_fleet(path).unplaced if u.workload == "a"]
     assert "latency >= 10 ms and latency <= 5 ms contradict each other" in left.reason
+
+
+def test_a_pipelined_edge_device_has_a_finite_p99_within_its_slo(tmp_path):
+    """A Hailo-8 (pipelined: it finishes frames faster than one frame's latency) was queued at its
+    latency, so its planned load read as a full queue: p99 inf, "SLO met", and --json failed."""
+    path = write(tmp_path, "schema_version: 1\ninventory: [{id: hailo-8, count: 1, placement: edge}]\n"
+                           "workloads: [{name: shelf, request: 'detect objects on 4 cameras at 5 fps'}]\n")
+    (placed,) = plan_fleet(path).assignments
+    assert placed.p99_ms is not None and math.isfinite(placed.p99_ms) and placed.p99_ms <= placed.latency_slo_ms

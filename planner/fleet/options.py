@@ -413,7 +413,7 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
                 workload=w, pool=p, model_id=x.model.id, precision=x.precision, batch_size=grid.batch_sizes[ck[j]],
                 slots_per_replica=x.shards, rate_rps=unit_rate / unit, need=math.ceil(rate[j] / unit_rate - 1e-9),
                 max_replicas=replica_cap // unit, latency_ms=latency[j], job_hours=None, power_w=power[j],
-                cost_usd_per_hour=cost[j], unit=unit, p99_ms=p99,
+                cost_usd_per_hour=cost[j], unit=unit, p99_ms=p99 if math.isfinite(p99) else None,  # inf: no SLO
                 idle_share=_idle_share(min(unit_rate, rate[j]) / unit, peak[j], held[j], occupancy[j])
                 if host[j] else None,
                 held=None if held[j] != held[j] else int(held[j]),
@@ -496,10 +496,17 @@ class _Load:
         service, batch = grid.latency_ms[g[cells], k[cells]], np.asarray(grid.batch_sizes, dtype=float)[k[cells]]
         self.unit_p99, self.single_p99 = np.full(len(self.unit), np.nan), np.full(len(self.unit), np.nan)
         held, occupancy = self.held[cells], self.occupancy_ms[cells]
-        self.unit_p99[cells] = unit_p99_ms(service, batch, self.unit_rate[cells], self.unit[cells], held, occupancy,
-                                           hop_ms)
-        self.single_p99[cells] = unit_p99_ms(service, batch, self.single_rate[cells], np.ones(len(cells)), held,
-                                             occupancy, hop_ms)
+        # A pipelined device (Hailo-8) finishes a batch every batch / throughput, sooner than one
+        # batch's latency (the next enters before the last leaves): its queue turns at that pace,
+        # and each request still takes the whole latency through (else the queue read it as full).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            turn = np.where(np.isnan(held), np.minimum(service, batch * 1000 / grid.throughput_rps[g[cells], k[cells]]),
+                            service)
+        through = service - turn
+        self.unit_p99[cells] = unit_p99_ms(turn, batch, self.unit_rate[cells], self.unit[cells], held, occupancy,
+                                           hop_ms) + through
+        self.single_p99[cells] = unit_p99_ms(turn, batch, self.single_rate[cells], np.ones(len(cells)), held,
+                                             occupancy, hop_ms) + through
 
     def units(self, n: int, pooled: bool, alone: bool) -> list[tuple[int, float, float]]:
         """Cell ``n``'s options, (replicas per unit, requests/s of a unit, p99 at that rate):
