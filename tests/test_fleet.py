@@ -733,3 +733,14 @@ def test_a_pipelined_edge_device_has_a_finite_p99_within_its_slo(tmp_path):
                            "workloads: [{name: shelf, request: 'detect objects on 4 cameras at 5 fps'}]\n")
     (placed,) = plan_fleet(path).assignments
     assert placed.p99_ms is not None and math.isfinite(placed.p99_ms) and placed.p99_ms <= placed.latency_slo_ms
+
+
+def test_a_served_llms_ttft_bound_holds_at_its_planned_load(tmp_path):
+    """With a TTFT bound and no latency SLO, replicas were loaded to 99% (p99 24 s, "SLO met"): the
+    wait for a free sequence slot counts in the time to first token, so the bound caps the load."""
+    request = "serve qwen2.5 coder 32b at 9.4 req/s, TTFT under 2 s, at least 15 tokens/s per user"
+    path = write(tmp_path, "schema_version: 1\ninventory: [{id: nvidia-h100-sxm-80gb, count: 2, placement: on-prem}]\n"
+                           f"workloads: [{{name: code, request: '{request}'}}]\n")
+    (placed,) = plan_fleet(path).assignments
+    wait_ms = placed.p99_ms - placed.latency_ms  # the p99 wait for a slot, beyond the request's own service
+    assert placed.slo_met and 0 <= wait_ms < 2000 and placed.p99_ms < 5000

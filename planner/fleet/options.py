@@ -371,7 +371,8 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
     m, g, k = np.nonzero(mask)  # row-major: by workload, then configuration, then batch size
     if not len(m):
         return {}
-    load = _headroom(grid, m, g, k, rates, _latency_slos([workloads[w] for w in members]), item, hop_ms)
+    mine = [workloads[w] for w in members]
+    load = _headroom(grid, m, g, k, rates, _latency_slos(mine), item, hop_ms, _ttft_bounds(mine))
     keep_cells = load.replicas <= UNLIMITED
     for metric, op, values in replicated:
         deployed = grid.metric(metric)[g, k] * load.replicas
@@ -432,6 +433,11 @@ def _meets(values: np.ndarray, op: str, bound: np.ndarray) -> np.ndarray:
 def _latency_slos(workloads: list[FleetWorkload]) -> np.ndarray:
     """Each service's tightest latency bound (NaN: none)."""
     return np.array([x.tightest_latency_ms for x in workloads])
+
+
+def _ttft_bounds(workloads: list[FleetWorkload]) -> np.ndarray:
+    """Each service's bound on the time to its first token (NaN: none)."""
+    return np.array([x.intent.bound(Metric.TTFT, "<=") or np.nan for x in workloads], dtype=float)
 
 
 def _idle_share(load_rps: float, peak_rps: float, held: float, occupancy_ms: float) -> float:
@@ -519,10 +525,13 @@ class _Load:
         return out
 
 
-def _headroom(grid: Grid, m, g, k, rates: np.ndarray, slos: np.ndarray, item: InventoryItem, hop_ms: float) -> _Load:
+def _headroom(grid: Grid, m, g, k, rates: np.ndarray, slos: np.ndarray, item: InventoryItem, hop_ms: float,
+              ttfts: np.ndarray | None = None) -> _Load:
     """The load each cell (m, g, k) may carry within its service's SLO (see ``_Load``). A pool
     of c replicas is worked out only for the cells where it could take fewer replicas than
-    the smaller pools before it (most services need only the first few)."""
+    the smaller pools before it (most services need only the first few). A served LLM's wait
+    for a free sequence slot also counts in its time to first token, so a TTFT bound (``ttfts``,
+    NaN: none) caps its load too."""
     service, peak, rate = grid.latency_ms[g, k], grid.throughput_rps[g, k], rates[m]
     slack = queueing.slack(service, slos[m], hop_ms)
     tiers = queueing.SERVER_TIERS
@@ -549,8 +558,10 @@ def _headroom(grid: Grid, m, g, k, rates: np.ndarray, slos: np.ndarray, item: In
         held[cells] = grid.held[g[cells], k[cells]]
         with np.errstate(divide="ignore", invalid="ignore"):
             occupancy[cells] = held[cells] / peak[cells] * 1000
-        _slot_headroom(cells, per_replica, replicas, rate, held, occupancy, peak,
-                       slos[m] - hop_ms - service)
+        room = slos[m] - hop_ms - service
+        if ttfts is not None:  # what the TTFT bound leaves for the wait, beyond one request's own TTFT
+            room = np.fmin(room, ttfts[m] - hop_ms - grid.ttft_ms[g, k])
+        _slot_headroom(cells, per_replica, replicas, rate, held, occupancy, peak, room)
     room = (item.total_slots // grid.configs.shards[g]).astype(float)
     unit = np.where(np.isfinite(replicas), np.clip(replicas, 1.0, np.maximum(room, 1.0)), 1.0)
     tier = np.searchsorted(tiers, np.minimum(unit, tiers[-1]), side="right") - 1
