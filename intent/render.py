@@ -328,7 +328,8 @@ def show_fleet(plan, console: Console) -> None:
             if t.cost_known or t.cost_usd_per_hour else "cost unknown (no prices)")
     console.print(Panel.fit(
         f"[bold]{t.slo_met} of {t.workloads} workloads meet their SLOs[/bold] · {t.placed} placed\n"
-        f"served {t.served_rps:,.1f} of {t.requested_rps:,.1f} req/s · {t.power_w:,.0f} W · {cost}\n"
+        f"served {t.served_rps:,.1f} of {t.requested_rps:,.1f} req/s · {t.power_w:,.0f} W"
+        + ("" if t.power_known else " for the devices with a known power") + f" · {cost}\n"
         + (" · ".join(f"priority {p.priority}: {p.met} of {p.workloads}" for p in t.slo_met_by_priority) + "\n"
            if len(t.slo_met_by_priority) > 1 else "")
         + f"objective: SLOs met by priority, then {plan.objective} · solver {plan.solver.status}"

@@ -744,3 +744,12 @@ def test_a_served_llms_ttft_bound_holds_at_its_planned_load(tmp_path):
     (placed,) = plan_fleet(path).assignments
     wait_ms = placed.p99_ms - placed.latency_ms  # the p99 wait for a slot, beyond the request's own service
     assert placed.slo_met and 0 <= wait_ms < 2000 and placed.p99_ms < 5000
+
+
+def test_a_fleets_power_says_when_it_counts_only_the_devices_with_a_known_power(tmp_path):
+    """The header said "66 W" where four of five placements ran on devices without a published power."""
+    path = write(tmp_path, "schema_version: 1\ninventory: [{id: aws-inferentia2, count: 2, placement: cloud}]\n"
+                           "workloads: [{name: emb, request: 'embed text at 100 req/s'}]\n")
+    result = plan_fleet(path)
+    assert [a.power_w for a in result.assignments] == [None]  # Inferentia2 publishes no power
+    assert result.totals.power_known is False

@@ -94,6 +94,8 @@ class FleetTotals(_Frozen):
     power_w: float
     cost_usd_per_hour: float
     cost_known: bool = Field(description="false when some placed workload runs on a device without a price")
+    power_known: bool = Field(True, description="false when some placed workload runs on a device without a "
+                                                "published power: power_w then counts the others only")
 
 
 class FleetSolverReport(_Frozen):

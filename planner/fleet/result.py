@@ -53,7 +53,7 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
         requested_rps=sum(w.rate_rps for w in workloads if not w.training),
         served_rps=sum(a.served_rps or 0.0 for a in assignments),
         power_w=sum(p for p in power if p is not None), cost_usd_per_hour=sum(c for c in cost if c is not None),
-        cost_known=all(c is not None for c in cost))
+        cost_known=all(c is not None for c in cost), power_known=all(p is not None for p in power))
     return FleetPlan(objective=objective, assignments=assignments, unplaced=unplaced, utilisation=utilisation,
                      totals=totals, solver=report, assumptions=[*ASSUMPTIONS, *notes], catalog_hash=catalog.digest,
                      replan=running.changes(fleet, placed) if running else None)
