@@ -126,13 +126,11 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     ``colocate=False`` gives training jobs slots of their own, never the idle compute of
     inference replicas."""
     from hardware import load_catalog
-    from intent.fleet import load_fleet_plan
-    from planner.fleet.model import plan_fleet as place
-    from planner.solve.chooser import SolverSettings
-
-    from intent.fleet import FleetFile
+    from intent.fleet import FleetFile, load_fleet_plan
     from planner.fleet.model import FLEET_OBJECTIVES
+    from planner.fleet.model import plan_fleet as place
     from planner.fleet.plan import FleetPlan
+    from planner.solve.chooser import SolverSettings
 
     if not isinstance(fleet, (str, os.PathLike, FleetFile)):
         raise BadArgument("fleet", "a fleet file's path or a FleetFile", fleet)
@@ -141,21 +139,41 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
         raise BadArgument("objective", f"one of {', '.join(FLEET_OBJECTIVES)}", objective)
     settings = settings or load_settings()
     catalog = load_catalog(catalog_dir)
-    spec, workloads = fleet_inputs(fleet, catalog, settings, policy)
+    spec, workloads, unreadable = fleet_inputs(fleet, catalog, settings, policy)
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
                             workers=settings.solver_workers)
     running = load_fleet_plan(previous) if isinstance(previous, (str, os.PathLike)) else previous
-    return place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver, previous=running,
-                 colocate=colocate)
+    result = place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver, previous=running,
+                   colocate=colocate)
+    return _with_unreadable(result, spec, unreadable)
 
 
 def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
-    """A fleet file (or its path) read and checked, and its workloads with their policies applied."""
-    from intent.fleet import FleetFile, fleet_workloads, load_fleet
+    """A fleet file (or its path) read and checked; its workloads with their policies applied;
+    and the workloads whose requests cannot be planned, with why (the fleet is planned around
+    them). None readable is a FleetError: there is nothing to plan."""
+    from intent.fleet import FleetFile, load_fleet, readable_workloads
 
     spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
     organisation = _organisation(policy or settings.policy_path)
-    return spec, fleet_workloads(spec, catalog, organisation)
+    workloads, unreadable = readable_workloads(spec, catalog, organisation)
+    if not workloads and unreadable:
+        raise next(iter(unreadable.values()))
+    return spec, workloads, unreadable
+
+
+def _with_unreadable(result, spec, unreadable: dict):
+    """The fleet plan with each workload whose request could not be planned listed as not placed,
+    with why (a plan is not refused for one unreadable request)."""
+    if not unreadable:
+        return result
+    from planner.fleet.plan import Unplaced
+
+    priority = {entry.name: entry.priority for entry in spec.workloads}
+    left = [Unplaced(workload=name, priority=priority[name], reason=f"its request could not be planned: {exc} "
+                     f"({exc.hint})") for name, exc in unreadable.items()]
+    totals = result.totals.model_copy(update={"workloads": result.totals.workloads + len(left)})
+    return result.model_copy(update={"unplaced": [*result.unplaced, *left], "totals": totals})
 
 
 #: The most runner-ups a plan gives (the CLI's -k takes the same range).

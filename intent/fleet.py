@@ -36,10 +36,15 @@ NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class FleetError(IntentError):
-    """A fleet file or one of its workloads cannot be planned; the message names which."""
+    """A fleet file or one of its workloads cannot be planned; the message names which.
+    ``per_request``: the fault is one workload's request (it is planned around), not the file's."""
 
     code = "fleet-error"
     hint = "see 'intentctl fleet plan --help' and examples/fleet.yaml"
+
+    def __init__(self, message: str, per_request: bool = False):
+        super().__init__(message)
+        self.per_request = per_request
 
 
 class WorkloadEntry(BaseModel):
@@ -97,7 +102,32 @@ def load_fleet_plan(path: str | Path):
 
 
 def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> list:
-    """Each entry as a planner workload: its request read, its policies applied."""
+    """Each entry as a planner workload: its request read, its policies applied. The first
+    request that cannot be read is a FleetError (``readable_workloads`` plans around it)."""
+    workloads, unreadable = readable_workloads(fleet, catalog, organisation)
+    if unreadable:
+        raise next(iter(unreadable.values()))
+    return workloads
+
+
+def readable_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> tuple[list, dict[str, FleetError]]:
+    """The workloads whose requests can be read and planned, and for each one that cannot
+    (its name: why), so a fleet is planned around it: one request the parser cannot read is
+    that workload's problem, not the fleet's. A file's own mistake (a deadline on a service)
+    is still an error of the whole file."""
+    out, unreadable = [], {}
+    for entry in fleet.workloads:
+        try:
+            out.append(_workload(entry, catalog, organisation))
+        except FleetError as exc:
+            if not exc.per_request:
+                raise
+            unreadable[entry.name] = exc
+    return out, unreadable
+
+
+def _workload(entry: WorkloadEntry, catalog: Catalog, organisation):
+    """One entry as a planner workload (FleetError, per_request, when its request cannot be planned)."""
     import policies
     from intent.agent import latency_waived, offline_tasks, quality_waived, training_method
     from intent.parser import parse_rules
@@ -105,27 +135,24 @@ def fleet_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) -> li
     from planner.fleet.options import FleetWorkload
     from policies.errors import PolicyError
 
-    out = []
-    for entry in fleet.workloads:
-        try:
-            intent = entry.intent or parse_rules(entry.request, catalog)
-            other_tasks = offline_tasks(intent, catalog) if entry.intent and organisation else ()
-            effects = policies.preflight(intent, organisation, catalog, other_tasks)
-        except (IntentError, PolicyError) as exc:
-            raise FleetError(f"workload {entry.name!r}: {exc}") from exc
-        intent, notes = fleet_defaults(effects.intent, catalog, quality_waived(effects.intent),
-                                       latency_waived(effects.intent))
-        notes += _devices_left_to_the_inventory(intent)
-        # what its policies do ("watermarking adds ...") and what its request asks that is not planned
-        # ("EU only"), as a single plan says them
-        notes = list(effects.assumptions) + notes + _policies_asked(intent) + [f"warning: {w}" for w in intent.warnings]
-        workload = FleetWorkload(name=entry.name, intent=intent, priority=entry.priority,
-                                 deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
-                                 added_latency=effects.added_latency, notes=tuple(notes),
-                                 method=training_method(intent))
-        _check(entry, workload)
-        out.append(workload)
-    return out
+    try:
+        intent = entry.intent or parse_rules(entry.request, catalog)
+        other_tasks = offline_tasks(intent, catalog) if entry.intent and organisation else ()
+        effects = policies.preflight(intent, organisation, catalog, other_tasks)
+    except (IntentError, PolicyError) as exc:
+        raise FleetError(f"workload {entry.name!r}: {exc}", per_request=True) from exc
+    intent, notes = fleet_defaults(effects.intent, catalog, quality_waived(effects.intent),
+                                   latency_waived(effects.intent))
+    notes += _devices_left_to_the_inventory(intent)
+    # what its policies do ("watermarking adds ...") and what its request asks that is not planned
+    # ("EU only"), as a single plan says them
+    notes = list(effects.assumptions) + notes + _policies_asked(intent) + [f"warning: {w}" for w in intent.warnings]
+    workload = FleetWorkload(name=entry.name, intent=intent, priority=entry.priority,
+                             deadline_hours=entry.deadline_hours, rules=tuple(effects.placement_rules()),
+                             added_latency=effects.added_latency, notes=tuple(notes),
+                             method=training_method(intent))
+    _check(entry, workload)
+    return workload
 
 
 def _policies_asked(intent) -> list[str]:
@@ -161,15 +188,15 @@ def _check(entry: WorkloadEntry, workload) -> None:
     intent = workload.intent
     if intent.task is None and intent.workload.model is None:
         raise FleetError(f"workload {entry.name!r}: the request names no task or model "
-                         "(e.g. 'classify images', 'serve llama 3 8b')")
+                         "(e.g. 'classify images', 'serve llama 3 8b')", per_request=True)
     if workload.training:
         if not intent.workload.dataset_records and not intent.workload.dataset_tokens:
             raise FleetError(f"workload {entry.name!r}: a training job needs its dataset size "
-                             "(e.g. 'on 2 million records', 'on 2 billion tokens')")
+                             "(e.g. 'on 2 million records', 'on 2 billion tokens')", per_request=True)
         return
     if entry.deadline_hours is not None:
         raise FleetError(f"workload {entry.name!r}: 'deadline_hours' is for training and fine-tuning jobs; "
                          "an inference service takes a latency bound in its request")
     if not workload.rate_rps or workload.rate_rps <= 0:
         raise FleetError(f"workload {entry.name!r}: an inference service needs a request rate "
-                         "(e.g. 'at 200 req/s')")
+                         "(e.g. 'at 200 req/s')", per_request=True)

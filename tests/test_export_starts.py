@@ -283,7 +283,7 @@ def test_fleet_services_scale_within_the_slots_their_pool_leaves(tmp_path):
     path.write_text(yaml.safe_dump(data))
     fleet_plan = plan_fleet(str(path))
     catalog = load_catalog()
-    fleet, workloads = fleet_inputs(str(path), catalog, load_settings())
+    fleet, workloads, _ = fleet_inputs(str(path), catalog, load_settings())
     files = fleet_manifests(fleet_plan, fleet, workloads, catalog)
     spare = spare_slots(fleet_plan, {item.name: item for item in fleet.inventory})
     for a, name in zip(fleet_plan.assignments, placement_names(fleet_plan)):

@@ -753,3 +753,15 @@ def test_a_fleets_power_says_when_it_counts_only_the_devices_with_a_known_power(
     result = plan_fleet(path)
     assert [a.power_w for a in result.assignments] == [None]  # Inferentia2 publishes no power
     assert result.totals.power_known is False
+
+
+def test_a_workload_whose_request_cannot_be_read_is_planned_around(tmp_path):
+    """One request the parser cannot read failed the whole fleet (exit 2); the others are planned
+    and it is listed as not placed, with why. A fleet none of whose requests can be read still fails."""
+    path = write(tmp_path, "schema_version: 1\ninventory: [{id: nvidia-l4, count: 2, placement: on-prem}]\n"
+                           "workloads: [{name: good, request: 'embed text at 100 req/s within 50 ms'},\n"
+                           "            {name: bad, request: 'classify clinical text into billing codes', priority: 2}]\n")
+    result = plan_fleet(path)
+    assert [a.workload for a in result.assignments] == ["good"] and result.totals.workloads == 2
+    (bad,) = [u for u in result.unplaced if u.workload == "bad"]
+    assert bad.priority == 2 and bad.reason.startswith("its request could not be planned: workload 'bad':")

@@ -104,6 +104,6 @@ def _write_fleet(path, result, catalog, settings, policy, output, dra, queue) ->
     from intent.export import EmitOptions, write_fleet
 
     loaded = load_catalog(catalog)
-    fleet, workloads = fleet_inputs(path, loaded, settings, policy)
+    fleet, workloads, _ = fleet_inputs(path, loaded, settings, policy)  # the unreadable have no placements
     for written in write_fleet(result, fleet, workloads, loaded, output, EmitOptions(dra=dra, queue=queue)):
         typer.echo(f"wrote {written}", err=True)
