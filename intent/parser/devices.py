@@ -300,14 +300,19 @@ def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) 
     if each:
         machines = [x for x in MACHINES_ANYWHERE.finditer(text[:span[0]])]
         if machines:
-            return count * int(machines[-1].group(1) or machines[-1].group(2)), (span[0], m.end + each.end() - m.end)
+            return count * _machines(machines[-1]), (span[0], m.end + each.end() - m.end)
     if EACH_BEFORE_COUNT.search(text[max(0, span[0] - 24):span[0]]):  # "2 servers, each with a single H100"
         sentence = re.split(r"[.;。；]", text[:span[0]])[-1]  # the machines in the same sentence
-        machines = [x for x in MACHINES_ANYWHERE.finditer(sentence)]
+        machines = list(MACHINES_ANYWHERE.finditer(sentence))
         # and nothing else counted between them and "each" ("4 nodes, 3 replicas each with 2 H100s")
         if machines and not re.search(r"\d+\s*[a-z]+s(?![a-z])", sentence[machines[-1].end():]):
-            return count * int(machines[-1].group(1) or machines[-1].group(2)), span
+            return count * _machines(machines[-1]), span
     return count, span
+
+
+def _machines(found: re.Match) -> int:
+    """The count of a MACHINES_ANYWHERE match ("2 servers" or "2台")."""
+    return int(found.group(1) or found.group(2))
 
 
 #: Machines named right after the device, their devices uncounted: "2 H100 nodes", "3台A100服务器"

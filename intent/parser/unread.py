@@ -125,7 +125,7 @@ MODEL_NAMED = re.compile(r"(?<![\w-])(?:(?:the\s+)?model\s+(?:called\s+|named\s+
 #: ranks, environments, cloud regions ("v1.5", "gen2", "q4_k_m", "w8a8", "int8", "k8s", "top1", "prod1",
 #: "eu-west-1").
 NOT_A_MODEL_NAME = re.compile(r"(?:v|gen|q|p|top|prod|dev|stage|int|fp|bf|mxfp|nvfp|k)\d[\w.]*|w\d+a\d+|"
-                              r"[a-z]{2}-[a-z]+-\d+|k8s|\d.*")
+                              r"[a-z]{2}-[a-z]+-\d+")
 
 
 def _unknown_model_names(space: Workspace, model_named: bool) -> list[str]:
@@ -152,14 +152,15 @@ RELATIVE = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?\s*(?:x|times)\s+(?:faster|qui
                       r"|一半|减半|翻倍|翻一番|快一倍|提高一倍|增加一倍|比现在|比目前|比当前|比原来")
 
 
+#: Rate units a count of none may stand before ("at 0 req/s"): a rate of nothing.
+RATES = ("req/s", "rps", "qps", "fps", "tokens/s", "token/s", "tok/s")
 #: A count of no things: negative ("-3 epochs", "(-50k records)", "on -4 A100s": a minus sign written
 #: against its number; "2 - 8 GPUs" is a range) or none ("0 epochs", "at 0 req/s", "0.0 rps", "0 tokens/s";
 #: a negative rate is refused with the other bounds).
 NO_COUNT = re.compile(r"(?:(?:(?<=[\s(\[:,])|^)-\d[\d,.]*|(?:(?<=[\s(\[:])|^)0+)\s?(?:k|m|million|thousand)?\s+"
                       r"(?=(?:epochs?|records|examples|"
                       r"samples|rows|images|documents|gpus?|cards?|devices|nodes|servers|[a-z]*\d[a-z\d-]*s)(?![a-z]))"
-                      r"|(?:(?<=\s)|^)0+(?:\.0+)?\s?(?=(?:req/s|rps|qps|fps|tokens?/s|tok/s)(?![a-z]))")  # RATES
-RATES = ("req/s", "rps", "qps", "fps", "tokens/s", "token/s", "tok/s")
+                      r"|(?:(?<=\s)|^)0+(?:\.0+)?\s?(?=(?:" + "|".join(map(re.escape, RATES)) + r")(?![a-z]))")
 
 
 #: A bound written with a word that is no number: "within NaN ms", "at inf req/s".
@@ -174,8 +175,9 @@ PART_EPOCH = re.compile(r"(?<![\d.])\d+\.\d*[1-9]\d*\s*epochs?(?![a-z])")
 
 
 def counts_of_nothing(space: Workspace) -> list[str]:
-    """Warnings for counts of no things (``NO_COUNT``) and bounds that are no number
-    (``NOT_A_NUMBER``); each is masked so no rule reads it."""
+    """Warnings for batches of none (``NO_BATCH``), fractions of an epoch (``PART_EPOCH``, read
+    as whole epochs), bounds that are no number (``NOT_A_NUMBER``) and counts of no things
+    (``NO_COUNT``); each but the fractions is masked so no rule reads it."""
     out = []
     for m in NO_BATCH.finditer(space.masked):
         out.append(f"'{space.text[m.start():m.end()].strip()}': a batch of no requests; ignored (the plan chooses the "
@@ -190,7 +192,7 @@ def counts_of_nothing(space: Workspace) -> list[str]:
     for m in NO_COUNT.finditer(space.masked):
         word = re.match(r"[a-z\d/-]+", space.masked[m.end():])
         quoted = space.text[m.start():m.end() + (word.end() if word else 0)].strip()
-        what = "a rate of nothing is no bound" if word and "/" in word.group(0) or (word and word.group(0) in RATES) \
+        what = "a rate of nothing is no bound" if word and word.group(0) in RATES \
             else f"a count of {'less than nothing' if '-' in m.group(0) else 'nothing'} is no count"
         out.append(f"'{quoted}': {what}; ignored (say how many)")
         space.mask(m.start(), m.end())  # the count: the thing counted ("A100s") is still read

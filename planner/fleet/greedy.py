@@ -9,10 +9,9 @@ leaves none to solve. In order:
    the order best on the SLO level wins (then on the served rate, then the one leaving the
    most free slots): no one order is best on every fleet or priority (see ``ORDERS``). The
    plans that take every priority in one order are built too, and the best plan is kept
-   (``greedy_plan``). A training job goes
-   on its option with the fewest slots, a service on the one option that serves it in full
-   in the fewest slots, else on a mix of options across pools, the fewest slots per request
-   first;
+   (``greedy_plan``). A training job goes on its option with the fewest slots, a service on
+   the one option that serves it in full in the fewest slots, else on a mix of options across
+   pools, the fewest slots per request first;
 3. what is left to the services not served in full, by priority: as much of their rate
    as the free slots serve;
 4. the training jobs still waiting, beside inference where the replicas now placed leave
@@ -53,9 +52,11 @@ def greedy_plan(fleet, running=None, mixed_pools: bool = True, budgeted: bool = 
     tiers = [by_priority[p] for p in sorted(by_priority, reverse=True)]
     plans = [_by_priorities(fleet, start.copy(), tiers, orders, mixed_pools)]
     plans += [_in_one_order(fleet, start.copy(), tiers, order, mixed_pools) for order in orders if order in WHOLE_ORDERS]
-    best = max(plans, key=lambda plan: (_score(fleet, plan)[0], sum(fleet.keeps(w, plan.placed) for w in fleet.keepable),
-                                         _score(fleet, plan)[1]))
-    return best.placed
+    def leading_levels(plan: _Plan) -> tuple[int, int, int]:  # SLOs met, running workloads kept, served rate
+        met, served = _score(fleet, plan)
+        return met, sum(fleet.keeps(w, plan.placed) for w in fleet.keepable), served
+
+    return max(plans, key=leading_levels).placed
 
 
 def _by_priorities(fleet, plan: _Plan, tiers: list[list[int]], orders, mixed_pools: bool) -> _Plan:
