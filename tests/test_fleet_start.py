@@ -114,6 +114,56 @@ def test_the_relaxation_bounds_every_level_from_the_side_of_its_plans(fleet):
         assert bound <= values[depth] if level.sense == "minimize" else bound >= values[depth]
 
 
+def test_the_relaxation_counts_a_whole_replica_for_a_small_rate(tmp_path, catalog):
+    """A service whose rate one replica serves with room to spare holds at least one
+    replica in the relaxation too (the capped cover: each replica counts for at most the
+    rate), so the power level's bound is at least the least power one replica draws, not
+    the share of it the rate would fill."""
+    path = tmp_path / "fleet.yaml"
+    path.write_text(textwrap.dedent("""\
+        schema_version: 1
+        objective: throughput
+        inventory:
+          - {id: nvidia-t4, count: 2, placement: on-prem, usd_per_hour: 0.2}
+        workloads:
+          - {name: images, request: "classify images at 5 req/s within 100 ms"}
+    """), encoding="utf-8")
+    spec = load_fleet(str(path), catalog)
+    workloads, pools = fleet_workloads(spec, catalog), list(spec.as_inventory().devices)
+    factors = load_factors()
+    model = FleetModel(workloads, pools, build_options(workloads, pools, catalog, factors,
+                                                       stored_corrections(catalog, factors)).options)
+    levels = model.levels("throughput")
+    first = greedy_plan(model)
+    values = [model.value(x, first) for x in levels]
+    depth = next(d for d, x in enumerate(levels) if x.name == "minimize power")
+    (w,) = model.services
+    assert all(model.rate[i] > 2 * model.wanted[w] for i in model.by_workload[w]), "one replica serves it twice over"
+    least = min(levels[depth].coefficients[i] for i in model.by_workload[w])
+    assert least <= Relaxation(model, levels)(depth, tuple(values[:depth]), 60.0) <= values[depth]
+
+
+def test_a_start_too_large_for_its_time_leaves_the_level_to_the_neighbourhood_search(fleet, monkeypatch):
+    """A MIP start is not tried with less time than its options need (MIP_SECONDS each):
+    the neighbourhood search then improves the level instead."""
+    from planner.fleet import start
+
+    model, _, _ = fleet
+    levels = model.levels("throughput")
+    first = greedy_plan(model)
+    depth, level = next((d, x) for d, x in enumerate(levels) if x.name == "minimize training job hours")
+    fixed = [(done, _value(done, first)) for done in levels[:depth] if done.coefficients is not None]
+    monkeypatch.setattr(start, "MIP_SECONDS", 10.0 / len(model.options))
+    assert mip_start(model, first, level, fixed, 5.0) is None
+    searched = []
+    monkeypatch.setattr(start.Neighbourhoods, "improve", lambda self, *args: searched.append(args) or args[0])
+    model.build()  # the assignment is of the CP-SAT model's variables
+    start.LevelStarts(model, levels)(depth, model.assignment(first), 5.0, gap=1.0)
+    assert searched, "the neighbourhood search was asked"
+    monkeypatch.setattr(start, "MIP_SECONDS", 0.0)
+    assert mip_start(model, first, level, fixed, 5.0) is not None
+
+
 def _assert_fits(model, placed):
     """No pool over-committed (a unit holds its replicas' slots, a job beside inference none),
     and jobs beside inference within the slots their hosts hold: CP-SAT's constraints."""

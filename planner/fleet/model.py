@@ -73,7 +73,8 @@ Search
     The SLO level, or a linear tie-breaker level, that CP-SAT has not proven in a fifth of
     its time goes on from a MIP start (SCIP; a tie-breaker over the plans that keep every
     workload's outcome above; see planner.fleet.start): CP-SAT alone rarely improves on its
-    hint there. A tie-breaker level with too little time for SCIP, or where SCIP found
+    hint there. A tie-breaker level with too little time for SCIP (for its count of
+    options), or where SCIP found
     nothing, and far from proven, goes on from a large-neighbourhood search's plan instead
     (planner.fleet.neighbourhood). Each level without a bound known beforehand gets one
     from the LP relaxation (GLOP, planner.fleet.relaxation) when the time left allows: a

@@ -10,7 +10,12 @@ reaches the bound is proven there and then.
 The relaxation is the model of planner.fleet.model with every variable continuous: the
 replicas r_o in [0, m_o], met_w in [0, 1], s_w in [0, R_w], k_w in [0, 1], and every
 constraint as written there (but "one configuration per service", which only tightens
-it). Every plan of the model is a point of it, so its optimum bounds the level. GLOP
+it), plus one valid inequality that tightens it: the capped cover
+sum_o min(c_o, R_w) r_o >= R_w met_w (a replica counts for at most the rate; true of
+every plan, since a replica of c_o >= R_w alone serves R_w). Without it a service that one
+replica serves with room to spare holds a fraction of a replica (at 200 x 50 the training
+level's bound rose from 440 to 456 job milli-hours with it; the best plan found in 90 s
+with two workers is 468). Every plan of the model is a point of it, so its optimum bounds the level. GLOP
 works in floating point: the bound is moved by a relative 1e-6 towards the plan's side
 before it is rounded, so a tolerance never proves a level that is not.
 """
@@ -116,6 +121,7 @@ class Relaxation:
             row(supply + [(met, -wanted)], 0, inf)  # R_w met_w <= supply
             row([(served, 1), (met, -wanted)], 0, inf)  # s_w >= R_w met_w
             row([(served, 1), (met, excess)] + [(var, -c) for var, c in supply], 0, inf)  # s_w >= supply - E_w met_w
+            row([(r[i], min(fleet.rate[i], wanted)) for i in members] + [(met, -wanted)], 0, inf)  # capped cover
         self.kept = {}
         for w in fleet.keepable:
             kept = self.kept[w] = solver.NumVar(0, 1, f"k{w}")
