@@ -1421,6 +1421,9 @@ def test_a_machine_named_without_its_chip_is_warned_about(text, quoted):
     ("classify 1M reviews daily", 1e6 / 86400, None),  # was a job of 1M records, once
     ("embed 2M documents daily, cheapest", 2e6 / 86400, None),
     ("translate 50k product descriptions en->de per hour", 5e4 / 3600, None),  # a pair among the words
+    ("translate 50k product descriptions (en->de) per hour", 5e4 / 3600, None),  # was a job of 50k records
+    ("translate 50k product descriptions from english to german per hour", 5e4 / 3600, None),  # likewise
+    ("translate 50k docs from english into french every hour", 5e4 / 3600, None),
     ("classify 1M tweets in 40 languages per day", 1e6 / 86400, None),
     ("translate 500k documents from 12 sites every day", 5e5 / 86400, None),
     # a second count that is the rate itself, or tokens, stays what it was
@@ -1437,6 +1440,20 @@ def test_a_count_of_sources_between_things_and_their_period_is_no_rate(text, per
     intent = parse(text, offline=True)
     assert [(c.metric.value, round(c.value, 3)) for c in intent.constraints] == [("throughput", round(per_second, 3))]
     assert intent.workload.dataset_records == records
+
+
+@pytest.mark.parametrize("text, direction", [("translate 50k product descriptions (en->de) per hour", ["en", "de"]),
+                                             ("translate support tickets de→en at 20 req/s", ["de", "en"]),
+                                             ("en=>fr translation of 2M sentences", ["en", "fr"])])
+def test_a_direction_written_in_language_codes_is_read(text, direction):
+    """"de→en" was no direction: the English-to-German model was planned for German text."""
+    assert parse(text, offline=True).workload.languages == direction
+
+
+@pytest.mark.parametrize("text", ["scale the service from 2->4 replicas at 20 req/s", "ab->cd migration at 20 req/s",
+                                  "translate en->en test strings at 5 req/s"])
+def test_arrows_between_other_letters_name_no_direction(text):
+    assert parse(text, offline=True).workload.languages is None
 
 
 def test_requirements_that_were_dropped_in_common_phrasings_are_read():

@@ -426,8 +426,8 @@ def _chinese_job_hours(text: str) -> re.Match | None:
 def read_translation_direction(lexicon: Lexicon, space: Workspace,
                                task: str | None = None) -> tuple[list[str] | None, list[str]]:
     """A translation's source and target language ("German to English", "from German into
-    English", "Chinese product reviews to English", "把德语翻译成英文", "中文新闻翻译成英文", "德译英"),
-    as ISO 639-1 codes; (None, []) when the request names no direction (a language alone,
+    English", "Chinese product reviews to English", "把德语翻译成英文", "中文新闻翻译成英文", "德译英",
+    "en->de"), as ISO 639-1 codes; (None, []) when the request names no direction (a language alone,
     "English only", is left to the warnings). In a request whose ``task`` is translation the
     things translated may stand between the source and the joiner (up to three words, or a few
     characters in Chinese), unless the source is one of a list ("german, french and spanish
@@ -447,6 +447,11 @@ def read_translation_direction(lexicon: Lexicon, space: Workspace,
             space.mark_read(first.start, second.end)
             return [first.key, second.key], [f"'{space.text[first.start:second.end]}': translated from {first.key} "
                                              f"to {second.key}"]
+    codes = "|".join(sorted(lexicon["languages"], key=len, reverse=True))
+    m = re.search(rf"(?<![a-z])({codes})\s?(?:->|→|=>)\s?({codes})(?![a-z])", space.masked)
+    if m and m.group(1) != m.group(2):  # "en->de": codes of a direction, joined by an arrow
+        space.mark_read(m.start(), m.end())
+        return [m.group(1), m.group(2)], [f"'{m.group(0)}': translated from {m.group(1)} to {m.group(2)}"]
     abbreviations = lexicon["language_abbreviations"]
     short = "".join(abbreviations)
     m = re.search(rf"([{short}])译([{short}])", space.masked)

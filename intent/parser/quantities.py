@@ -148,12 +148,23 @@ class Grammar:
                           rf"|\s?(?:{items})\s+(?P<adverb>{adverbs})(?![a-z])")  # "1M reviews daily"
 
     @cached_property
+    def language_pair(self) -> str:
+        """A translation's direction written among the words of a rate: "en->de", "(en→fr)",
+        "from english to german", "german into english" (codes of the lexicon's languages)."""
+        codes = _alternation(self.lexicon["languages"])
+        names = _alternation(p for group in self.lexicon["languages"].values() for p in group if str(p).isascii())
+        joiners = r"\s?(?:->|→|=>)\s?"
+        words = rf"(?:from\s+)?(?:{names})\s+(?:to|into|->|→)\s+(?:{names})"
+        return rf"\(?(?:(?:{codes}){joiners}(?:{codes})|{words})\)?"
+
+    @cached_property
     def noun_rate(self) -> re.Pattern:
         """Any things per second, minute, hour or day: "200 listings per second" is a rate too, and
-        so is "50k product descriptions en->de per hour" (a language pair among the words)."""
+        so is "50k product descriptions en->de per hour" or "50k product descriptions from
+        english to german per hour" (a language pair among the words)."""
         periods = _alternation(w for w in self._period_index if str(w).isascii() and self._period_index[w] in
                                ("second", "minute", "hour", "day"))
-        pair = r"[a-z]{2}\s?(?:->|→|=>)\s?[a-z]{2}"
+        pair = self.language_pair
         return re.compile(rf"\s?(?:(?:[a-z][a-z-]*|{pair})\s){{0,2}}(?:[a-z][a-z-]*|{pair})"
                           rf"(?:\s*/\s*|\s+(?:per|an?|each|every)\s+)"
                           rf"(?P<period>(?:{periods}))(?![a-z0-9])")
