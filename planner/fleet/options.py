@@ -9,7 +9,9 @@ batch fill, an M/D/c queueing wait and the serving hop) and whose whole deployme
 the replicas that serve the full request rate, meets its power and cost bounds. For a training job an option is
 (model, precision, device count) on one pool that finishes by the deadline. Per workload
 and pool only a few options survive: the best on slots, power, cost and (inference)
-throughput per slot, each being the only one that can matter to some fleet objective.
+throughput per slot, each being the only one that can matter to some fleet objective, and
+(training) the fastest on each device count that is faster than on fewer devices, since a
+job may find only some of a pool's slots free.
 """
 
 from __future__ import annotations
@@ -687,14 +689,26 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
                power * hours[on_time],  # energy
                cost * hours[on_time],  # cost of the job
                hours[on_time]]
-    own = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]]))
-           for n in sorted(_best_per_group(np.zeros(len(on_time), dtype=np.int64), columns))]
+    kept = _best_per_group(np.zeros(len(on_time), dtype=np.int64), columns) | _faster_with_more(devices, hours[on_time])
+    own = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]])) for n in sorted(kept)]
     memory = np.array([rows[i].memory_gb for i in on_time])
     beside = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]] / share), power_w=0.0,
                           cost_usd_per_hour=0.0, hosted_share=share)
               for n, share in colocation.hosted_rows(hours[on_time], devices, memory, workload.deadline_hours,
                                                       slot_memory_gb, top_band)]
     return own, beside, None
+
+
+def _faster_with_more(devices: np.ndarray, hours: np.ndarray) -> set[int]:
+    """Per device count, the fastest row, where it is faster than every row on fewer devices:
+    a job may need a count between the fewest and the most (4 of 8 slots a pool has free,
+    where only 1 or 8 were options, so a job took 8 L4s for 10.5 h beside 6 free H100s)."""
+    kept, best = set(), np.inf
+    for n in sorted(range(len(devices)), key=lambda n: (devices[n], hours[n], n)):
+        if hours[n] < best:
+            kept.add(n)
+            best = hours[n]
+    return kept
 
 
 def _job_option(w: int, p: int, r: TrainingRow, hours: float, **figures) -> Option:
