@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pytest
 
@@ -362,11 +363,30 @@ def test_live_audio_transcribed_within_less_than_a_window_is_a_pass_every_bound(
     assert slower.metrics.cost_usd_per_hour < result.metrics.cost_usd_per_hour
 
 
-def test_a_device_without_compute_figures_is_named_as_a_catalog_gap():
-    # It was "runs none of the allowed precisions": the A10G runs fp16, the catalog lacks its figures.
+def test_a_device_without_compute_figures_is_named_as_a_catalog_gap(tmp_path):
+    # It was "runs none of the allowed precisions": the A10G runs fp16, the catalog lacked its
+    # figures (a user's catalog entry for it without them, as the packaged one was).
+    (tmp_path / "devices.yaml").write_text(textwrap.dedent("""\
+        schema_version: 1
+        devices:
+        - id: nvidia-a10g
+          vendor: nvidia
+          vendor_name: NVIDIA
+          name: A10G 24GB (AWS EC2 G5 only)
+          device_class: gpu
+          form_factor: datacenter
+          aliases: [a10g]
+          memory_gb: 24.0
+          placements: [cloud]
+          source: https://aws.amazon.com/ec2/instance-types/g5/
+    """), encoding="utf-8")
     with pytest.raises(InfeasibleError, match="nvidia-a10g has no published compute figures"):
         plan("Only one A10G available: serve Llama 3.1 8B with 16 concurrent chats in fp16", offline=True,
-             record=False)
+             catalog_dir=str(tmp_path), record=False)
+    # The packaged A10G has its published figures now, and plans.
+    served = plan("Only one A10G available: serve Llama 3.1 8B with 16 concurrent chats in fp16", offline=True,
+                  record=False)
+    assert served.choice.device_id == "nvidia-a10g" and served.choice.devices_per_replica == 1
 
 
 def test_a_runtime_the_plan_runs_is_not_warned_about_as_dropped():

@@ -245,6 +245,11 @@ def test_machines_whose_devices_are_not_counted_say_what_each_is_read_as():
     ("chatbot in us-east-1", ("us-east-1",)),
     ("serve Falcon-180B for a chatbot at 5 req/s", ("falcon-180b", "not in the model catalog", "closest")),
     ("chatbot on B200s", ("b200", "not a device in the catalog", "closest")),
+    # product names of no known family where a device stands were dropped without a word
+    ("Only one XG900 available: serve Llama 3.1 8B with 16 concurrent chats", ("'xg900'", "not a device")),
+    ("serve llama 3.1 8b on an XG900 card, 16 concurrent chats", ("'xg900'", "not a device in the catalog")),
+    ("run on 4x BR100, llama 3 8b at 5 req/s", ("'br100'", "not a device in the catalog")),
+    ("用两张MLU370部署Qwen2.5-7B，并发10", ("'mlu370'", "not a device in the catalog")),
     ("chatbot, no quantization", ("no quantization", "nothing was ruled out")),
     ("chatbot for about 10,000 users", ("10,000 users", "not a load")),
     ("chatbot in production by Friday", ("by friday", "deadline")),
@@ -267,6 +272,13 @@ def test_the_plan_shows_warnings_above_it_and_json_carries_them():
     data = json.loads(runner.invoke(app, ["plan", "--offline", "--no-history", "--json",
                                           "classify images in 10 ms, EU only"]).stdout)
     assert any("eu only" in w for w in data["warnings"])
+
+
+@pytest.mark.parametrize("text", ["serve llama 3 8b at 5 req/s on fp16 GPUs", "serve bert at 20 req/s on x86 cpus",
+                                  "we have 2 H100s available, serve llama 3 8b at 5 req/s",
+                                  "classify images with resnet50 on 2 cards at 20 req/s"])
+def test_precisions_instruction_sets_and_known_devices_are_no_unknown_device(text):
+    assert not any("not a device in the catalog" in w for w in read(text).warnings)
 
 
 def test_no_warning_for_a_request_read_whole():

@@ -432,7 +432,43 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
         out.append((written, suggest_devices(written, catalog)))
         space.mask(m.start, end)  # its digits are a name, not an amount ("2 RTX 3090s" is no 3090 seconds)
         last_end = end
-    return out
+    for start, end in _product_names(lexicon).spans(space.masked):
+        out.append((space.text[start:end], suggest_devices(space.text[start:end], catalog)))
+        space.mask(start, end)
+    return sorted(out, key=lambda item: space.text.find(item[0]))
+
+
+class _ProductNames:
+    """Product-like names of no known device family where a device stands: "XG900" in "one
+    XG900 available", "an XG900 card", "4x XG900", "两张XG900". A name is letters then digits
+    ("MLU370", "BR100"), never a precision or an instruction set ("fp16 GPUs", "x86 CPUs")."""
+
+    def __init__(self, lexicon: Lexicon):
+        name = r"(?P<name>[a-z]{1,6}-?\d{2,5}[a-z]{0,3}?)s?"
+        nouns = "|".join(re.escape(w) for w in sorted(lexicon["device_nouns"], key=len, reverse=True))
+        counts = "|".join(re.escape(w) for w in sorted(lexicon["number_words"], key=len, reverse=True))
+        held = "|".join(re.escape(w) for w in lexicon["device_held_words"])
+        self.not_names = frozenset(str(w) for w in lexicon["not_device_names"])
+        self.patterns = [
+            re.compile(rf"(?<![\w.-]){name}\s*(?:{nouns})(?![a-z])"),  # "an XG900 card", "XG900 GPUs"
+            re.compile(rf"(?<![\w.-])(?:\d+|{counts}|a single|single|an?)\s+{name}\s+(?:{held})(?![a-z])"),
+            re.compile(rf"(?<![\w.-])\d+\s*(?:x\s+|×\s*){name}(?![\w.-])"),  # "4x XG900", "4 × XG900"
+            re.compile(rf"(?:张|块|台|片){name}"),  # "两张XG900"
+        ]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        for pattern in self.patterns:
+            for m in pattern.finditer(text):
+                span = m.span("name")
+                if m.group("name") not in self.not_names and not any(a < span[1] and span[0] < b for a, b in found):
+                    found.append(span)
+        return sorted(found)
+
+
+@lru_cache(maxsize=4)
+def _product_names(lexicon: Lexicon) -> _ProductNames:
+    return _ProductNames(lexicon)
 
 
 @lru_cache(maxsize=4)
