@@ -59,9 +59,12 @@ TRAINED_ACCURACY = ("catalog (the model's published weights; not a prediction fo
                     "and data decide what it reaches)")
 
 
-def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects) -> ExecutionPlan:
-    """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked."""
+def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects,
+                   defaults: bool = True) -> ExecutionPlan:
+    """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked;
+    with ``defaults``, the task's quality floor on the models it may train."""
     import policies
+    from planner.defaults import training_floor
     from planner.jobs import OWNED_JOB_NOTE, choose, setup, steps_of, training_rows, unplanned_bounds
     from planner.perf.factors import load_factors, training_runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
@@ -69,7 +72,10 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     factors = load_factors()
     job = setup(intent, factors, training_method(intent))
     solver = _solver(settings)
-    rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors)
+    floor, floor_notes = training_floor(intent, quality_waived(intent)) if defaults else (None, [])
+    if floor_notes:
+        intent = intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]})
+    rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor)
     row, status, objective = choose(rows, intent, solver)
     steps = steps_of(job)
     sections = policies.sections(intent.model_copy(update={"policies": intent.policies.model_copy(
@@ -397,7 +403,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     floor_notes = _datacenter_note(intent) + floor_notes
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]}), catalog,
-                              settings, inventory, effects)
+                              settings, inventory, effects, defaults)
     solver = _solver(settings)
     intent, job_notes = soonest_done(intent)
     job_notes = floor_notes + job_notes

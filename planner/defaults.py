@@ -256,18 +256,28 @@ def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None,
     placement default is the inventory's. Returns the intent and what was assumed (a fleet
     planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
     intent, load_notes = whole_load(intent)
-    defaults = request_defaults(intent, quality_waived, latency_waived)
+    if intent.workload.kind != WorkloadKind.INFERENCE:  # a training job: its floor alone
+        floor, assumptions = training_floor(intent, quality_waived)
+        defaults = RequestDefaults(floor=floor, task=intent.task.value if floor else None, assumptions=assumptions)
+    else:
+        defaults = request_defaults(intent, quality_waived, latency_waived)
     if defaults.floor is not None:
         models = [catalog.model(m) for m in intent.workload.models] or catalog.models_for(intent.task.value)
-        kept = [m.id for m in models if defaults.keeps(m)]
-        if not kept:  # as a single request is refused: no model of the task reaches the floor
-            raise MissingTaskError(f"no {defaults.task} model in the catalog reaches the default quality floor "
-                                   f"({describe_floor(defaults.floor)}); name a model or state an accuracy bound")
+        kept = [m.id for m in floored(models, defaults.floor, defaults.task)]
         if len(kept) < len(models):
             workload = intent.workload.model_copy(update={"models": kept})
             intent = intent.model_copy(update={"workload": workload})
     notes = load_notes + [a.replace(HOW_TO_CHANGE, FLEET_HOW_TO_CHANGE) for a in defaults.assumptions]
     return defaults.applied(intent), notes
+
+
+def floored(models: list[ModelVariant], floor: QualityFloor, task: str) -> list[ModelVariant]:
+    """The models that reach ``floor``; refused, as a single request is, when none does."""
+    kept = [m for m in models if passes(m, floor)]
+    if not kept:
+        raise MissingTaskError(f"no {task} model in the catalog reaches the default quality floor "
+                               f"({describe_floor(floor)}); name a model or state an accuracy bound")
+    return kept
 
 
 def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: int | None, max_replicas: int,
@@ -383,6 +393,23 @@ def _floor(intent: Intent, task: str) -> QualityFloor | None:
     if w.model or any(c.metric == Metric.ACCURACY for c in intent.constraints):
         return None
     return load_serving().quality_floors.get(task)
+
+
+def training_floor(intent: Intent, quality_waived: str | None = None) -> tuple[QualityFloor | None, list[str]]:
+    """A training job's quality floor on the models it may train, with its assumption: the
+    inference floor of its task when it names no model, family or size and no accuracy bound, so that the
+    cheapest job does not train a model from before the benchmarks ("train an image classifier on
+    ImageNet" trained SqueezeNet 1.1, 58% top-1). ``quality_waived`` leaves it out, as for a service."""
+    if intent.task is None or intent.workload.models:  # a family or a size named is the request's choice
+        return None, []
+    task = intent.task.value
+    floor = _floor(intent, task)
+    if floor is None:
+        return None, []
+    if quality_waived:
+        return None, [f"'{quality_waived}': no default quality floor for {task}, so the least costly model of the "
+                      "task that meets the rest may be trained"]
+    return floor, [f"default quality floor for {task}: {describe_floor(floor)} ({floor.why}); {HOW_TO_CHANGE}"]
 
 
 def text_generation_floor(intent: Intent) -> QualityFloor | None:

@@ -19,6 +19,7 @@ import numpy as np
 
 from hardware import Catalog, Device, Inventory, ModelVariant
 from intent.schema import Constraint, Intent, Metric
+from planner.defaults import floored
 from planner.errors import InfeasibleError, MissingDatasetError, MissingTaskError, PlanningError
 from planner.perf.cost import hourly_cost
 from planner.perf.factors import PerfFactors, load_factors, training_runtime_for
@@ -163,7 +164,10 @@ def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> 
 
 
 def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], job: TrainingSetup,
-                  inventory: Inventory | None = None, factors: PerfFactors | None = None) -> list[TrainingRow]:
+                  inventory: Inventory | None = None, factors: PerfFactors | None = None,
+                  floor=None) -> list[TrainingRow]:
+    """Every configuration that could run the job; ``floor``, when given, is the quality floor the
+    models must reach when the request names no one of them (planner.defaults.training_floor)."""
     factors = factors or load_factors()
     if intent.workload.model:
         models = [catalog.model(intent.workload.model)]
@@ -173,6 +177,8 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
         models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
     else:
         raise MissingTaskError("the request names no task or model to train")
+    if floor is not None and not intent.workload.model:
+        models = floored(models, floor, intent.task.value)
     rows = []
     cannot_train: dict[str, str] = {}
     room: dict[str, float] = {}  # each device tried: the memory one slot of it holds
