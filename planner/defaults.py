@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hardware import ModelVariant, load_catalog
-from intent.schema import CANONICAL_UNITS, JOB_METRICS, Constraint, Intent, Metric, Sense, WorkloadKind
+from intent.schema import CANONICAL_UNITS, JOB_METRICS, NATURAL_OP, Constraint, Intent, Metric, Sense, WorkloadKind
 from planner.errors import MissingTaskError
 from planner.perf.roofline import accuracy_metric_key, reference_accuracy
 from planner.perf.serving import QualityFloor, load_serving
@@ -97,6 +97,21 @@ def request_defaults(intent: Intent, quality_waived: str | None = None,
     gain = time_gain_per_doubling(objective)
     tolerance = load_serving().default_objective_tolerance if objective is None else None
     return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, _datacenter_placements(intent))
+
+
+def ceilings_of_ranges(intent: Intent) -> tuple[Intent, list[str]]:
+    """A range on a metric that is better lower ("latency between 1 and 3 s", "$500-800 a month")
+    is planned as its ceiling: its low end, a floor on a time or a cost, asks for no plan to be
+    slower or dearer (a plan for the lowest latency sat at 1,000.6 ms to meet it). The parsed
+    intent keeps both bounds, as the contract says; the plan says which it held."""
+    dropped = [c for c in intent.constraints if c.op == ">=" and NATURAL_OP[c.metric] == "<="
+               and any(d.op == "<=" and d.metric == c.metric and d.source == c.source and d.per_device == c.per_device
+                       for d in intent.constraints)]
+    if not dropped:
+        return intent, []
+    notes = [f"'{c.source}': a range on {c.metric.value}, planned as its upper end alone (its lower end, "
+             f"{c.metric.value} >= {c.value:g} {c.unit}, asks for no plan to be slower or dearer)" for c in dropped]
+    return intent.model_copy(update={"constraints": [c for c in intent.constraints if c not in dropped]}), notes
 
 
 def time_gain_per_doubling(objective) -> float | None:
@@ -256,6 +271,8 @@ def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None,
     placement default is the inventory's. Returns the intent and what was assumed (a fleet
     planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
     intent, load_notes = whole_load(intent)
+    intent, range_notes = ceilings_of_ranges(intent)
+    load_notes += range_notes
     if intent.workload.kind != WorkloadKind.INFERENCE:  # a training job: its floor alone
         floor, assumptions = training_floor(intent, quality_waived)
         defaults = RequestDefaults(floor=floor, task=intent.task.value if floor else None, assumptions=assumptions)

@@ -897,6 +897,14 @@ def test_approximations_number_words_and_spaced_scales(text, expected):
     assert bounds(text) == expected
 
 
+@pytest.mark.parametrize("text, records", [("embed half a million documents within 2 hours", 500_000),
+                                           ("fine-tune distilbert on half a million records for three epochs", 500_000),
+                                           ("classify a million images", 1_000_000)])
+def test_half_a_million_is_half_of_it(text, records):
+    """"half a million" was read as 1,000,000: "a million" became "one million" before "half a" was read."""
+    assert parse(text, offline=True).workload.dataset_records == records
+
+
 def test_chinese_device_counts():
     def owned(text):
         return [(o.device, o.count) for o in parse(text, offline=True).hardware.owned]

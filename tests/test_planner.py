@@ -460,3 +460,18 @@ def test_replicas_added_to_keep_a_p99_bound_are_drawn_at_their_real_load():
     assert result.metrics.throughput_rps == pytest.approx(5000)
     # fewer replicas at this batch would have served the rate, had the bound not asked for more
     assert math.ceil(5000 / (5000 / (replicas * busy))) < replicas
+
+
+@pytest.mark.parametrize("text, metric, ceiling", [
+    ("serve llama 3.1 8b at 20 req/s, latency between 1 and 3 s, lowest latency", "latency_ms", 3000),
+    ("classify images at 100 req/s, latency between 20 and 50 ms, lowest latency", "latency_ms", 50)])
+def test_a_range_on_a_time_is_planned_as_its_ceiling(text, metric, ceiling):
+    """The low end of "latency between 1 and 3 s" was a floor the plan met by being slow: a plan
+    for the lowest latency sat at 1,000.6 ms. The parsed intent keeps both ends (the contract);
+    the plan holds the ceiling and says so."""
+    intent = parse(text, offline=True)
+    assert {c.op for c in intent.constraints if c.metric.value == "latency"} == {">=", "<="}
+    result = plan(text, offline=True, record=False)
+    low = min(c.value for c in intent.constraints if c.metric.value == "latency")
+    assert getattr(result.metrics, metric) < low <= ceiling
+    assert any("a range on latency, planned as its upper end alone" in a for a in result.assumptions)

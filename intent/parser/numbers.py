@@ -50,12 +50,17 @@ def _english_pattern(words: dict[str, float], scales: dict[str, float]) -> re.Pa
 
 
 def english_words_to_number(phrase: str, words: dict[str, float], scales: dict[str, float]) -> float | None:
-    """"two hundred fifty" -> 250; "half" -> 0.5; None when the words are not all number words."""
+    """"two hundred fifty" -> 250; "half a" -> 0.5; "half a million" -> 500,000; None when the words
+    are not all number words."""
     if phrase.strip() in words:  # a multi-word entry such as "half a"
         return float(words[phrase.strip()])
     total, current = 0.0, 0.0
-    for token in re.split(r"[\s-]+", phrase.strip()):
-        if token == "and":
+    tokens = re.split(r"[\s-]+", phrase.strip())
+    for k, token in enumerate(tokens):
+        if token == "and" or (k and f"{tokens[k - 1]} {token}" in words):
+            continue  # the second word of a two-word entry, read with the first
+        if k + 1 < len(tokens) and f"{token} {tokens[k + 1]}" in words:  # "half a million": 0.5 x 1,000,000
+            current += words[f"{token} {tokens[k + 1]}"]
             continue
         if token in words:
             current += words[token]

@@ -54,8 +54,9 @@ SPACE_GROUPED = re.compile(r"(?<![A-Za-z\d.,_-])(\d{1,3})((?: \d{3})+)(?![\d.,])
 #: A GeForce card by its number alone: "two 4090s", "2 x 4090 cards", "2张4090", "4卡4090".
 BARE_GEFORCE = re.compile(r"(?<![\w.$-])(?<!rtx )(?<!geforce )([2-5]0[5-9]0(?:\s?ti)?)(?=s\b|\s*(?:cards?|gpus?|显卡|卡)(?![a-z]))"
                           r"|(?<=\d)(\s*(?:x|×|张|块|卡|台)\s*)([2-5]0[5-9]0(?:\s?ti)?)(?![a-z0-9.])")
-#: "a hundred milliseconds", "a thousand requests": the number word with "one".
-A_SCALE = re.compile(r"(?<![\w-])a (hundred|thousand|million)(?![\w-])")
+#: "a hundred milliseconds", "a thousand requests": the number word with "one" ("half a million"
+#: is the lexicon's "half a" times a million, not half and one million).
+A_SCALE = re.compile(r"(?<![\w-])(?<!half )a (hundred|thousand|million|billion)(?![\w-])")
 #: "5 K rps", "2 M tokens": a scale letter written apart from its number, before a rate or count word.
 SPACED_SCALE = re.compile(r"(?<=\d)\s+([km])(?=\s*(?:rps|qps|fps|tps|req|reqs|requests|queries|tokens|tok|images|users|"
                           r"concurrent|docs|documents)(?![a-z]))")
