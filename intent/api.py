@@ -167,12 +167,21 @@ def _with_unreadable(result, spec, unreadable: dict):
     with why (a plan is not refused for one unreadable request)."""
     if not unreadable:
         return result
-    from planner.fleet.plan import Unplaced
+    from planner.fleet.plan import PriorityMet, Unplaced
 
     priority = {entry.name: entry.priority for entry in spec.workloads}
     left = [Unplaced(workload=name, priority=priority[name], reason=f"its request could not be planned: {exc} "
                      f"({exc.hint})") for name, exc in unreadable.items()]
-    totals = result.totals.model_copy(update={"workloads": result.totals.workloads + len(left)})
+    # Each counts among its priority's workloads, meeting no SLO (the header said "priority 3: 1 of 1"
+    # with a priority-3 workload unplanned).
+    by_priority = {p.priority: p for p in result.totals.slo_met_by_priority}
+    for entry in left:
+        known = by_priority.get(entry.priority)
+        by_priority[entry.priority] = (known.model_copy(update={"workloads": known.workloads + 1}) if known else
+                                       PriorityMet(priority=entry.priority, met=0, workloads=1))
+    totals = result.totals.model_copy(update={
+        "workloads": result.totals.workloads + len(left),
+        "slo_met_by_priority": [by_priority[p] for p in sorted(by_priority, reverse=True)]})
     return result.model_copy(update={"unplaced": [*result.unplaced, *left], "totals": totals})
 
 

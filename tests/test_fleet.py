@@ -765,6 +765,8 @@ def test_a_workload_whose_request_cannot_be_read_is_planned_around(tmp_path):
     assert [a.workload for a in result.assignments] == ["good"] and result.totals.workloads == 2
     (bad,) = [u for u in result.unplaced if u.workload == "bad"]
     assert bad.priority == 2 and bad.reason.startswith("its request could not be planned: workload 'bad':")
+    # it counts among its priority's workloads, meeting no SLO (the header left it out)
+    assert [(p.priority, p.met, p.workloads) for p in result.totals.slo_met_by_priority] == [(2, 0, 1), (1, 1, 1)]
 
 
 def test_a_job_may_take_a_device_count_between_the_fewest_and_the_most(tmp_path):
