@@ -521,6 +521,22 @@ def test_a_chip_architecture_names_its_catalog_devices(catalog):
     assert any(w.startswith("'blackwell'") for w in parse("serve llama 3 70b on Blackwell", offline=True).warnings)
 
 
+@pytest.mark.parametrize("text", ["serve llama 3.1 8b at 15 rps, no GPUs older than Ampere",
+                                  "serve llama 3.1 8b at 15 rps, nothing older than the Ampere generation",
+                                  "serve llama 3.1 8b at 15 rps on Ampere or newer", "serve llama 3.1 8b at 15 rps, Ampere+"])
+def test_an_architecture_floor_keeps_that_generation_and_later(text, catalog):
+    """"no GPUs older than Ampere" ruled out every GPU ("no GPUs") and kept only Ampere parts, so the
+    request was refused; it keeps Ampere, Ada Lovelace and Hopper parts, and rules nothing out."""
+    hardware = parse(text, offline=True).hardware
+    assert hardware.exclude == []
+    for device in catalog.devices.values():
+        arch = device.architecture.name if device.architecture else None
+        if arch in ("nvidia-ampere", "nvidia-ada-lovelace", "nvidia-hopper"):
+            assert device.id in hardware.include, (text, device.id)
+        elif arch in ("nvidia-volta", "nvidia-turing"):
+            assert device.id not in hardware.include, (text, device.id)
+
+
 def test_consumer_and_datacenter_gpus_name_their_catalog_devices():
     consumer = parse("chatbot, no consumer GPUs", offline=True)
     assert consumer.hardware.exclude == ["nvidia-geforce-rtx-4090"] and consumer.warnings == []  # was: no GPUs at all

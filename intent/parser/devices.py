@@ -128,6 +128,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
     _device_cap(space, reading)
     reading.unknown = _unknown_devices(lexicon, space, catalog)
+    _architecture_floors(lexicon, space, catalog, reading)
     mentions = [(m.start, m.end, key) for m in devices for key in sized[m.start]] \
         + _device_groups(lexicon, space, catalog, reading)
     for m in lexicon.words("not_hardware").scan(space.masked):
@@ -219,6 +220,32 @@ def _device_groups(lexicon: Lexicon, space: Workspace, catalog: Catalog,
         reading.assumptions.append(f"'{m.phrase}': read as the catalog's {m.key} devices: {', '.join(ids)}")
         out += [(m.start, m.end, device) for device in ids]
     return out
+
+
+def _architecture_floors(lexicon: Lexicon, space: Workspace, catalog: Catalog, reading: HardwareReading) -> None:
+    """"no GPUs older than Ampere", "nothing older than Hopper", "Ampere or newer", "Ampere+": the
+    devices of that architecture generation and later are required (lexicon
+    ``architecture_generations``); the phrase, with its "no GPUs", rules nothing out ("no GPUs" was
+    read as no GPU at all)."""
+    ranks = {arch: rank for rank, generation in enumerate(lexicon["architecture_generations"]) for arch in generation}
+    groups = lexicon["device_groups"]
+    words = {str(w): key for key, group in groups.items() if key in ranks for w in group["words"]}
+    names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![a-z])(?:(?:no|nothing|none|not|never)\s+(?:[a-z]+\s+){{0,2}}?(?:older|earlier|before)\s+(?:than\s+)?"
+        rf"(?:the\s+)?(?P<a>{names})|(?P<b>{names})(?:\s+(?:gpus?|cards?))?\s*(?:\+|or\s+(?:newer|later|above)|"
+        rf"and\s+(?:newer|later|up)))(?![a-z])")
+    for m in pattern.finditer(space.masked):
+        written = m.group("a") or m.group("b")
+        floor = ranks[words[written]]
+        ids = sorted(d.id for d in catalog.devices.values()
+                     if d.architecture is not None and ranks.get(d.architecture.name, -1) >= floor)
+        space.mask(m.start(), m.end())
+        if not ids:
+            reading.unknown.append((m.group(0), []))
+            continue
+        reading.include += [i for i in ids if i not in reading.include]
+        reading.assumptions.append(f"'{m.group(0)}': read as {words[written]} or a later generation: {', '.join(ids)}")
 
 
 @lru_cache(maxsize=2)
