@@ -537,6 +537,13 @@ def test_an_architecture_floor_keeps_that_generation_and_later(text, catalog):
             assert device.id not in hardware.include, (text, device.id)
 
 
+def test_a_product_line_named_alone_names_its_devices():
+    """"on Coral or Hailo" warned that 'hailo' is no catalog device and planned elsewhere."""
+    both = parse("image classification at 100 fps on Coral or Hailo, not Jetson", offline=True)
+    assert both.hardware.include == ["google-coral-edge-tpu", "hailo-8"] and both.warnings == []
+    assert parse("not on hailo, classify images", offline=True).hardware.exclude == ["hailo-8"]
+
+
 def test_consumer_and_datacenter_gpus_name_their_catalog_devices():
     consumer = parse("chatbot, no consumer GPUs", offline=True)
     assert consumer.hardware.exclude == ["nvidia-geforce-rtx-4090"] and consumer.warnings == []  # was: no GPUs at all
