@@ -1504,6 +1504,8 @@ def test_requirements_that_were_dropped_in_common_phrasings_are_read():
     job = parse("embed 50 million passages with bge-large, finish by tomorrow morning (12 hours)", offline=True)
     assert [(c.metric.value, c.value) for c in job.constraints] == [("job_time", 12.0)]
     assert not any("deadlines are not planned" in w for w in job.warnings)  # the hours say it
+    nine = parse("embed 50 million passages with bge-large, finish by 9am tomorrow (12 hours)", offline=True)
+    assert [(c.metric.value, c.value) for c in nine.constraints] == [("job_time", 12.0)] and not nine.warnings
     eod = parse("summarize 20k articles by end of day (6h), cheapest", offline=True)
     assert [(c.metric.value, c.value) for c in eod.constraints] == [("job_time", 6.0)] and not eod.warnings
     # a model size no model was read with is warned about, not dropped

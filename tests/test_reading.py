@@ -253,6 +253,8 @@ def test_machines_whose_devices_are_not_counted_say_what_each_is_read_as():
     ("chatbot, no quantization", ("no quantization", "nothing was ruled out")),
     ("chatbot for about 10,000 users", ("10,000 users", "not a load")),
     ("chatbot in production by Friday", ("by friday", "deadline")),
+    ("embed 2M documents, finish before 9am tomorrow", ("'before 9am tomorrow'", "time of day is not planned for")),
+    ("embed 2M documents by 17:00", ("'by 17:00'", "time of day is not planned for")),
     ("Translate subtitles at 200 sentences/sec, servers in Frankfurt", ("frankfurt", "regions")),
     ("fine-tune llama 3 8b with prefix tuning on 50k examples", ("prefix tuning", "planned as full training")),
     ("classify images in under 5 int8 ms", ("'under 5 int8 ms'", "no unit right after its number")),

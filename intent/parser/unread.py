@@ -87,6 +87,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
                                                    "are not planned for: the plan prices a cloud device at its "
                                                    "on-demand rate in the catalog, on any provider that has it")
     out += _phrases(lexicon, space, "deadline_words", "dates and launch deadlines are not planned for")
+    out += _clock_deadlines(space)
     out += _phrases(lexicon, space, "unmodelled_methods", "this training method is not modelled: the job is planned as "
                                                           "full training, which needs more memory and compute",
                     context=False)
@@ -296,6 +297,27 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
         return [(f"'{_quote(space, q.start, q.end, 1)}': a count of devices with no device named is not planned "
                 "for; name the device (e.g. '4 A100s') to plan on the devices you have")]
     return []
+
+
+#: A deadline at a time of day: "before 9am tomorrow", "by 17:00", "by noon".
+CLOCK_DEADLINE = re.compile(r"(?<![a-z])(?:by|before|until|no later than)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)"
+                            r"|\d{1,2}:\d{2}|noon|midnight)(?:\s+(?:tomorrow|today|tonight|on\s+[a-z]+))?(?![a-z0-9])")
+
+
+BRACKETED_HOURS = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|min|minutes?|小时)(?![a-z])")
+
+
+def _clock_deadlines(space: Workspace) -> list[str]:
+    """A job's deadline at a time of day, which no rule turns into hours (the hours from now are
+    not known): said, as dates are ("finish before 9am tomorrow" was dropped without a word)."""
+    out = []
+    for m in CLOCK_DEADLINE.finditer(space.masked):
+        if space.is_read(m.start(), m.end()) or BRACKETED_HOURS.match(space.text, m.end()):
+            continue  # "by 9am tomorrow (12 hours)": the hours in brackets are the job's time
+        out.append(f"'{space.text[m.start():m.end()]}': a deadline at a time of day is not planned for (the hours until "
+                   "it are not known); give the job's time in hours ('within 10 hours')")
+        space.mark_read(m.start(), m.end())
+    return out
 
 
 def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str, context: bool = True) -> list[str]:
