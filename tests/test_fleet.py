@@ -773,15 +773,13 @@ def test_a_job_may_take_a_device_count_between_the_fewest_and_the_most(tmp_path)
     """Per pool a job had only its fewest-devices and its most-devices options: with 2 of 8
     H100s held by a service it could take 1 H100 or the 8 L4s (10.5 h), not 4 of the 6
     free H100s (2.9 h)."""
-    path = write(tmp_path, """\
-        schema_version: 1
-        inventory:
-          - {id: nvidia-h100-sxm-80gb, count: 8, placement: on-prem}
-          - {id: nvidia-l4, count: 8, placement: on-prem}
-        workloads:
-          - {name: chat, request: "serve llama 3.1 70b at fp8 at 3 req/s, TTFT under 1 s", priority: 3}
-          - {name: tune, request: "fine-tune llama 3 8b with lora on 200k examples for 3 epochs", deadline_hours: 24}
-    """)
+    path = write(tmp_path, "schema_version: 1\n"
+                           "inventory: [{id: nvidia-h100-sxm-80gb, count: 8, placement: on-prem},\n"
+                           "            {id: nvidia-l4, count: 8, placement: on-prem}]\n"
+                           "workloads: [{name: chat, request: 'serve llama 3.1 70b at fp8 at 3 req/s, TTFT under 1 s',"
+                           " priority: 3},\n"
+                           "            {name: tune, request: 'fine-tune llama 3 8b with lora on 200k examples for 3 epochs',"
+                           " deadline_hours: 24}]\n")
     assignments = plan_fleet(path).assignments
     assert all(a.slo_met for a in assignments)
     assert [(a.pool, a.slots) for a in assignments if a.workload == "chat"] == [("nvidia-h100-sxm-80gb", 2)]
