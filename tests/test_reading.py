@@ -283,6 +283,14 @@ def test_precisions_instruction_sets_and_known_devices_are_no_unknown_device(tex
     assert not any("not a device in the catalog" in w for w in read(text).warnings)
 
 
+def test_a_region_written_with_a_hyphenated_only_is_warned_about_once():
+    """"EU-only" was warned about twice: as a region, and as an "only" whose scope was not read."""
+    warnings = read("classify tickets at 2k QPS, GDPR, EU-only").warnings
+    assert warnings == ["'eu-only': regions and data residency are not planned for; the plan may run anywhere its "
+                        "placement allows"]
+    assert any("not understood" in w for w in read("chatbot, foo-only").warnings)
+
+
 def test_no_warning_for_a_request_read_whole():
     assert read("lowest power, classify images in 10ms").warnings == []
     assert read("Serve Llama 3 8B for our customer-support chatbot with TTFT under 300 ms").warnings == []

@@ -431,7 +431,7 @@ def _last_word_read(space: Workspace, target: tuple[int, int, str]) -> bool:
 
 def _word_before_read(space: Workspace, position: int) -> bool:
     """Whether the word that ends at ``position`` (spaces before it skipped) was read by a rule."""
-    word = re.search(r"(\S+)\s*$", space.text[max(0, position - 40):position])
+    word = re.search(r"(\S+?)-?\s*$", space.text[max(0, position - 40):position])  # "eu-only": "eu"
     if not word:
         return False
     start = position - len(word.group(0))
