@@ -1457,6 +1457,7 @@ def test_a_machine_named_without_its_chip_is_warned_about(text, quoted):
     ("translate 50k docs from english into french every hour", 5e4 / 3600, None),
     ("classify 1M tweets in 40 languages per day", 1e6 / 86400, None),
     ("translate 500k documents from 12 sites every day", 5e5 / 86400, None),
+    ("I need something to summarize meeting transcripts, about 300 a day", 300 / 86400, None),  # was dropped
     # a second count that is the rate itself, or tokens, stays what it was
     ("classify shelf photos into 200 SKU categories at 250 images per second", 250.0, None),
     ("classify 300 product photos from 3 shops at 40 images per second", 40.0, 300),

@@ -145,6 +145,7 @@ class Grammar:
         adverbs = _alternation(w for w, period in self.adverb_period.items() if period in ("hour", "day", "month"))
         return re.compile(rf"\s?(?:{items})\s*{self._per}(?P<period>{_bounded(self._period_index)})"
                           rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})"
+                          rf"|\s(?:a|an|each|every)\s+(?P<bare_period_word>{_bounded(self._period_index)})"  # "300 a day"
                           rf"|\s?(?:{items})\s+(?P<adverb>{adverbs})(?![a-z])")  # "1M reviews daily"
 
     @cached_property
@@ -335,7 +336,7 @@ class QuantityScanner:
             return Quantity(start, m.end(), "tokens", value, unit="tokens")
         if m := g.item_rate.match(text, end):
             period = g.adverb_period[m.group("adverb")] if m.group("adverb") else \
-                g.period_of(m.group("period") or m.group("bare_period"))
+                g.period_of(m.group("period") or m.group("bare_period") or m.group("bare_period_word"))
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"], note=_per(period))
         if m := g.currency_suffix.match(text, end):
             return self._cost(start, m.end(), value)
