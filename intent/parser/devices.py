@@ -227,14 +227,7 @@ def _architecture_floors(lexicon: Lexicon, space: Workspace, catalog: Catalog, r
     devices of that architecture generation and later are required (lexicon
     ``architecture_generations``); the phrase, with its "no GPUs", rules nothing out ("no GPUs" was
     read as no GPU at all)."""
-    ranks = {arch: rank for rank, generation in enumerate(lexicon["architecture_generations"]) for arch in generation}
-    groups = lexicon["device_groups"]
-    words = {str(w): key for key, group in groups.items() if key in ranks for w in group["words"]}
-    names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    pattern = re.compile(
-        rf"(?<![a-z])(?:(?:no|nothing|none|not|never)\s+(?:[a-z]+\s+){{0,2}}?(?:older|earlier|before)\s+(?:than\s+)?"
-        rf"(?:the\s+)?(?P<a>{names})|(?P<b>{names})(?:\s+(?:gpus?|cards?))?\s*(?:\+|or\s+(?:newer|later|above)|"
-        rf"and\s+(?:newer|later|up)))(?![a-z])")
+    pattern, ranks, words = _architecture_floor_pattern(lexicon)
     for m in pattern.finditer(space.masked):
         written = m.group("a") or m.group("b")
         floor = ranks[words[written]]
@@ -246,6 +239,19 @@ def _architecture_floors(lexicon: Lexicon, space: Workspace, catalog: Catalog, r
             continue
         reading.include += [i for i in ids if i not in reading.include]
         reading.assumptions.append(f"'{m.group(0)}': read as {words[written]} or a later generation: {', '.join(ids)}")
+
+
+@lru_cache(maxsize=2)
+def _architecture_floor_pattern(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, int], dict[str, str]]:
+    """The floor phrases' pattern, each architecture's generation rank, and each word's architecture."""
+    ranks = {arch: rank for rank, generation in enumerate(lexicon["architecture_generations"]) for arch in generation}
+    words = {str(w): key for key, group in lexicon["device_groups"].items() if key in ranks for w in group["words"]}
+    names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![a-z])(?:(?:no|nothing|none|not|never)\s+(?:[a-z]+\s+){{0,2}}?(?:older|earlier|before)\s+(?:than\s+)?"
+        rf"(?:the\s+)?(?P<a>{names})|(?P<b>{names})(?:\s+(?:gpus?|cards?))?\s*(?:\+|or\s+(?:newer|later|above)|"
+        rf"and\s+(?:newer|later|up)))(?![a-z])")
+    return pattern, ranks, words
 
 
 @lru_cache(maxsize=2)
