@@ -23,6 +23,7 @@ from planner.defaults import floored
 from planner.errors import InfeasibleError, MissingDatasetError, MissingTaskError, PlanningError
 from planner.perf.cost import hourly_cost
 from planner.perf.factors import PerfFactors, load_factors, training_runtime_for
+from planner.perf.serving import QualityFloor
 from planner.perf.roofline import figure_or_nan, nan_to_none
 from planner.search.candidates import PlacementRule, hardware_allows
 from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
@@ -165,7 +166,7 @@ def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> 
 
 def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], job: TrainingSetup,
                   inventory: Inventory | None = None, factors: PerfFactors | None = None,
-                  floor=None) -> list[TrainingRow]:
+                  floor: QualityFloor | None = None) -> list[TrainingRow]:
     """Every configuration that could run the job; ``floor``, when given, is the quality floor the
     models must reach when the request names no one of them (planner.defaults.training_floor)."""
     factors = factors or load_factors()
