@@ -23,8 +23,8 @@ from planner.defaults import floored
 from planner.errors import InfeasibleError, MissingDatasetError, MissingTaskError, PlanningError
 from planner.perf.cost import hourly_cost
 from planner.perf.factors import PerfFactors, load_factors, training_runtime_for
-from planner.perf.serving import QualityFloor
 from planner.perf.roofline import figure_or_nan, nan_to_none
+from planner.perf.serving import QualityFloor
 from planner.search.candidates import PlacementRule, hardware_allows
 from planner.solve.chooser import SolverSettings, new_solver, optimise_in_order
 from planner.solve.cpsat import cp_model
