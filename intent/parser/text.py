@@ -77,10 +77,12 @@ _CJK = r"[\u3400-\u9fff\uff01-\uff5e\u3001\u3002]"
 CJK_SPACE = re.compile(rf"(?<={_CJK}) (?=\d|tokens?(?![a-z]))|(?<=\d) (?={_CJK})|(?<=[^a-z]token) (?={_CJK})"
                        rf"|(?<=[^a-z]tokens) (?={_CJK})")
 #: A duration in brackets right after a word that sets a job's limit: "overnight (8 hours)", "deadline (48h)",
-#: "by tomorrow morning (12 hours)", "by end of day (6h)".
+#: "by tomorrow morning (12 hours)", "by end of day (6h)", "before 9am tomorrow (12 hours)".
 BRACKETED_LIMIT = re.compile(r"(?<![\w-])(overnight|deadline|time limit|time budget|by (?:(?:monday|tuesday|wednesday|"
                              r"thursday|friday|saturday|sunday|tomorrow|tonight|eod|next week)"
-                             r"(?:\s+(?:morning|afternoon|evening|night|noon))?|(?:the\s+)?end of (?:the\s+)?(?:day|week)))"
+                             r"(?:\s+(?:morning|afternoon|evening|night|noon))?|(?:the\s+)?end of (?:the\s+)?(?:day|week))"
+                             r"|(?:by|before) (?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|midnight)"
+                             r"(?:\s+(?:today|tomorrow|tonight))?)"
                              r"\s*\(\s*(?:~|about\s+)?"
                              r"(\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|min|mins|minutes?|days?))\s*\)")
 #: "九成" (nine tenths) is 90%; not 成本, 成功, 成为, ...
@@ -158,8 +160,8 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = CJK_SPACE.sub("", text)  # "2 万元", "首 token 延迟", "输入 1024": as written without the spaces
     # "overnight (8 hours)", "by Friday (72h)": the job's limit (a day's name is said by the hours)
-    text = BRACKETED_LIMIT.sub(lambda m: f"{'' if m.group(1).startswith('by ') else m.group(1) + ' '}within {m.group(2)}",
-                               text)
+    text = BRACKETED_LIMIT.sub(lambda m: f"{'' if m.group(1).startswith(('by ', 'before ')) else m.group(1) + ' '}"
+                                         f"within {m.group(2)}", text)
     text = EURO_GROUPED.sub(lambda m: m.group(1).replace(".", "") + "." + m.group(2), text)
     text = DECIMAL_COMMA.sub(r"\1.\2", text)
     text = SPACE_GROUPED.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)

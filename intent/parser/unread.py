@@ -304,16 +304,13 @@ CLOCK_DEADLINE = re.compile(r"(?<![a-z])(?:by|before|until|no later than)\s+(?:\
                             r"|\d{1,2}:\d{2}|noon|midnight)(?:\s+(?:tomorrow|today|tonight|on\s+[a-z]+))?(?![a-z0-9])")
 
 
-BRACKETED_HOURS = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|min|minutes?|小时)(?![a-z])")
-
-
 def _clock_deadlines(space: Workspace) -> list[str]:
     """A job's deadline at a time of day, which no rule turns into hours (the hours from now are
     not known): said, as dates are ("finish before 9am tomorrow" was dropped without a word)."""
     out = []
     for m in CLOCK_DEADLINE.finditer(space.masked):
-        if space.is_read(m.start(), m.end()) or BRACKETED_HOURS.match(space.text, m.end()):
-            continue  # "by 9am tomorrow (12 hours)": the hours in brackets are the job's time
+        if space.is_read(m.start(), m.end()):
+            continue
         out.append(f"'{space.text[m.start():m.end()]}': a deadline at a time of day is not planned for (the hours until "
                    "it are not known); give the job's time in hours ('within 10 hours')")
         space.mark_read(m.start(), m.end())

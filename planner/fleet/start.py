@@ -44,7 +44,7 @@ MIN_START_S = 1.0
 #: Seconds per option a tie-breaker level's MIP start needs (measured on the training
 #: level: 0.77 s at 200 x 10, 4,162 options; nothing found in 1.3 s at 200 x 50, 18,303
 #: options): with less, the large-neighbourhood search gets the time (there it took the
-#: level to 1,071 job hours where SCIP's failed try left 1,371).
+#: level to 1,071 job milli-hours where SCIP's failed try left 1,371).
 MIP_SECONDS = 1.85e-4
 
 
