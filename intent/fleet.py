@@ -178,6 +178,9 @@ def _devices_left_to_the_inventory(intent) -> list[str]:
     from planner.jobs import unplanned_layout
 
     layout = unplanned_layout(intent, "in a fleet", "as each pool's options allow")
+    if intent.workload.min_replicas:
+        layout.append(f"at least {intent.workload.min_replicas} replicas (availability) is not planned for in a fleet: "
+                      "a service gets the replicas its rate needs; plan it alone (`intentctl plan`) to hold the floor")
     if not said:
         return layout
     return layout + [f"the request's devices ({', '.join(said)}) are not planned for in a fleet: the fleet's inventory "

@@ -232,6 +232,10 @@ class Workload(_Frozen):
     sources: int | None = Field(None, ge=2, description="streams or cameras a rate is stated for each of ('4 camera "
                                                         "streams at 30 fps each', '10路摄像头，每路25帧'): the load is "
                                                         "the rate times this; a project addition to the contract")
+    min_replicas: int | None = Field(None, ge=2, description="the fewest serving replicas the request asks for, for "
+                                                          "availability ('at least 2 replicas for HA', '3副本高可用'): "
+                                                          "more are planned when the load needs them; a project "
+                                                          "addition to the contract")
     steps: int | None = Field(None, ge=1, description="text-to-image: denoising steps an image, as stated ('30 steps', "
                                                       "'50步'); a project addition to the contract")
     tensor_parallel: int | None = Field(None, ge=1, le=64, description="the tensor-parallel degree the request asks "

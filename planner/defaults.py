@@ -153,8 +153,34 @@ def _edge_power_w() -> float:
 
 def names_a_device(intent: Intent, catalog) -> bool:
     """Whether the request requires a catalog device or family by name ("on a Xeon 8480+", "on an
-    L4"), not only a class or a vendor."""
-    return any(x in catalog.devices or x in catalog.families for x in intent.hardware.include)
+    L4"), not only a class, a vendor or an architecture. The parser reads an architecture ("Ampere
+    or newer", "Ada Lovelace GPUs") as every catalog device of it, boards and consumer cards among
+    them: a named set that is whole architectures with a datacenter part among it names no board,
+    so a service on it is planned in a datacenter as one with no device named would be (it was
+    planned on an RTX 4090)."""
+    named = {d for x in intent.hardware.include for d in _members(x, catalog)}
+    return bool(named) and not _whole_architectures(named, catalog)
+
+
+def _members(selector: str, catalog) -> list[str]:
+    """The catalog devices a device or family id names; none for a class or a vendor."""
+    if selector in catalog.devices:
+        return [selector]
+    if selector in catalog.families:
+        return [d.id for d in catalog.devices.values() if d.family == selector]
+    return []
+
+
+def _whole_architectures(named: set[str], catalog) -> bool:
+    """Whether ``named`` is exactly every catalog device of the architectures among it, one of
+    them placed in a datacenter."""
+    architectures = {catalog.devices[d].architecture for d in named}
+    if None in architectures:
+        return False
+    names = {a.name for a in architectures}
+    members = {d.id for d in catalog.devices.values() if d.architecture is not None and d.architecture.name in names}
+    datacenter = any(p.value in DATACENTER_PLACEMENTS for d in named for p in catalog.devices[d].placements)
+    return members == named and datacenter
 
 
 def whole_load(intent: Intent) -> tuple[Intent, list[str]]:
@@ -297,15 +323,17 @@ def floored(models: list[ModelVariant], floor: QualityFloor, task: str) -> list[
     return kept
 
 
-def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: int | None, max_replicas: int,
+def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: int | None, settings,
                         metric: str, gain: float) -> tuple[list, str | None]:
     """The rows whose deployment is no larger than a time objective's devices are worth: starting
     from the fewest devices, a larger deployment is taken only when it cuts the best ``metric`` by
-    at least ``gain`` per doubling of devices (planner/data/serving.yaml). Returns the rows kept and
-    the assumption that says what was given up (None when nothing was)."""
+    at least ``gain`` per doubling of devices (planner/data/serving.yaml). ``settings`` (SolverSettings)
+    gives the most and fewest replicas. Returns the rows kept and the assumption that says what was
+    given up (None when nothing was)."""
     from planner.solve.chooser import devices_per_replica, replicas_needed, value
 
-    sizes = [devices_per_replica(r) * replicas_needed(r, constraints, max_replicas, concurrency) for r in rows]
+    sizes = [devices_per_replica(r) * replicas_needed(r, constraints, settings.max_replicas, concurrency,
+                                                      settings.min_replicas) for r in rows]
     times = [value(r, metric) for r in rows]
     best: dict[int, float] = {}
     for n, t in zip(sizes, times):

@@ -144,6 +144,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
           inventory: Inventory | None, alternatives: int, pareto: bool, defaults: RequestDefaults,
           periodic: bool = False) -> PlanningResult:
     settings = settings or SolverSettings()
+    if intent.workload.min_replicas:
+        settings = replace(settings, min_replicas=intent.workload.min_replicas)
     candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
                                   keep_model=defaults.keeps if defaults.floor is not None else None,
                                   default_placements=None if inventory is not None else defaults.placements,
@@ -155,7 +157,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         settings = replace(settings, objective_tolerance=max(settings.objective_tolerance, defaults.objective_tolerance))
     grid = candidates.grid
     concurrency = intent.workload.concurrency
-    replicas = replica_grid(grid, intent.constraints, concurrency)
+    replicas = replica_grid(grid, intent.constraints, concurrency, settings.min_replicas)
     fill = fills_inventory(inventory, objective)
     if fill:
         replicas = np.maximum(replicas, grid.replica_caps(settings.max_replicas))
@@ -173,7 +175,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         if mix is not None:
             return _mixed(mix, intent, catalog, objective, settings, [], None)
         raise _infeasible(intent, candidates.cells(explanation_mask(
-            grid, intent.constraints, replica_grid(grid, [], concurrency), settings)), settings)
+            grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas), settings)), settings)
     if not is_default:
         _require_known_objective(grid, feasible_cells, objective)
     # With runner-ups, every device keeps its own front, which holds the overall optimum (an
@@ -184,14 +186,14 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                                         tolerance=settings.objective_tolerance))
     scale_note = None
     if defaults.time_gain_per_doubling is not None:
-        rows, scale_note = worth_their_devices(rows, intent.constraints, concurrency, settings.max_replicas,
+        rows, scale_note = worth_their_devices(rows, intent.constraints, concurrency, settings,
                                                objective[0], defaults.time_gain_per_doubling)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill)
     solution = chooser.best(strict_objective=not is_default)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(
-            grid, intent.constraints, replica_grid(grid, [], concurrency), settings)), settings)
+            grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas), settings)), settings)
     row = rows[solution.row]
     choice = _choice(row, solution.replicas, catalog)
     metrics = _metrics(row, solution.replicas)

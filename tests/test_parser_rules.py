@@ -1713,3 +1713,24 @@ def test_a_second_review_of_the_counts_and_names_of_nothing():
         assert not any("not a model of the catalog" in w for w in parse(text, offline=True).warnings), text
     apart = parse("our cluster has 4 nodes; serve 3 replicas, each with 2 H100s", offline=True).hardware.owned
     assert [o.count for o in apart] == [2]
+
+
+@pytest.mark.parametrize("text, least", [
+    ("serve llama 3 8b at 5 req/s, at least 2 replicas for HA", 2),
+    ("embedding service, 100 qps, run 3 replicas for redundancy", 3),
+    ("部署qwen2.5 7b聊天服务，至少3个副本", 3),
+    ("qwen2.5 7b聊天服务，2副本高可用", 2),
+])
+def test_a_floor_of_replicas_for_availability_is_read(text, least):
+    intent = parse(text, offline=True)
+    assert intent.workload.min_replicas == least
+    assert not any("replicas" in w for w in intent.warnings)
+    assert any(f"at least {least} replicas are planned" in a for a in intent.assumptions)
+
+
+def test_a_count_of_replicas_with_no_floor_or_reason_is_still_warned_about():
+    intent = parse("an embedding service, maybe 12 replicas? p99 30ms is the real requirement", offline=True)
+    assert intent.workload.min_replicas is None
+    assert any("'12 replicas': a count of replicas is not planned for" in w and "at least N replicas" in w
+               for w in intent.warnings)
+

@@ -338,6 +338,31 @@ def test_a_service_that_says_nothing_of_the_edge_runs_in_a_datacenter(catalog):
     assert small.choice.placement == "edge"  # a bound an edge board meets still points to the edge
 
 
+@pytest.mark.parametrize("text", ["serve llama 3 8b at 20 req/s on Ampere or newer GPUs",
+                                  "classify images at 500/s on Ada Lovelace GPUs, cheapest"])
+def test_an_architecture_named_is_no_board_named(catalog, text):
+    """An architecture is read as every catalog device of it, consumer cards and boards among them:
+    that names no board, so the service runs in a datacenter (both planned an RTX 4090)."""
+    result = plan(text, offline=True, record=False)
+    device = catalog.device(result.choice.device_id)
+    assert result.choice.placement in ("cloud", "on-prem")
+    assert device.datacenter_use is None or device.datacenter_use.value
+    assert device.id in result.intent.hardware.include  # still within the architectures named
+    named = plan("classify images at 500/s on a 4090 or an L40S, cheapest", offline=True, record=False)
+    assert named.choice.device_id == "nvidia-geforce-rtx-4090"  # two devices named, not a whole architecture
+
+
+def test_a_floor_of_replicas_for_availability_is_planned():
+    """"2 replicas for HA" was warned about and planned on one replica; the load needs one."""
+    alone = plan("serve llama 3 8b at 5 req/s", offline=True, record=False)
+    assert alone.choice.replicas == 1
+    held = plan("serve llama 3 8b at 5 req/s, at least 2 replicas for HA", offline=True, record=False)
+    assert held.choice.replicas >= 2
+    assert held.metrics.throughput_rps >= 5
+    more = plan("serve llama 3 8b at 40 req/s, at least 2 replicas for HA", offline=True, record=False)
+    assert more.choice.replicas >= 2  # the floor holds whatever the load needs beyond it
+
+
 def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
     # 200 calls bring 200 windows of 30 s every 30 s: 6.67 windows a second. Held as 200 windows in
     # flight at once they took 50 RTX 4090s, each idle 98% of the time.

@@ -356,10 +356,10 @@ def test_a_time_objective_takes_more_devices_only_when_they_pay():
         def __init__(self, n, ms):
             self.shards, self.latency_ms, self.batch_size = n, ms, 1
     rows = [Row(1, 100.0), Row(2, 70.0), Row(4, 65.0)]
-    kept, note = worth_their_devices(rows, [], None, 64, "latency", 0.2)
+    kept, note = worth_their_devices(rows, [], None, SolverSettings(), "latency", 0.2)
     assert [r.shards for r in kept] == [1, 2]  # 2 devices cut 30% (>= 20%), 4 only 7% more (< 20%)
     assert "65 ms, takes 4 devices, 70 ms takes 2" in note
-    assert worth_their_devices(rows, [], None, 64, "latency", 0.05)[0] == rows
+    assert worth_their_devices(rows, [], None, SolverSettings(), "latency", 0.05)[0] == rows
 
 
 def test_a_batch_job_asked_to_be_fast_is_planned_to_be_done_soonest():

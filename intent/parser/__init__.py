@@ -215,10 +215,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         c.metric == Metric.LATENCY for c in result.constraints) else []
     language_notes += _direction_of_the_model(model.model_id, languages, catalog)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
+    min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += shape.notes
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes + replica_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     assumptions += content_notes
@@ -271,6 +272,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
                           output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources, languages=languages,
+                          min_replicas=min_replicas,
                           content_languages=content, **layout, **workload),
         assumptions=assumptions,
         warnings=warnings,

@@ -747,3 +747,29 @@ def _integer(text: str, lexicon: Lexicon) -> int:
     if scale:
         value *= float(lexicon["number_scales"].get(scale, 1))
     return int(value)
+
+
+#: A count of replicas a request asks for: "at least 2 replicas", "3 pods", "至少3个副本".
+REPLICA_COUNT = re.compile(r"(?P<firm>(?:at least|a minimum of|minimum of|minimum|min\.?|no fewer than|no less than|"
+                           r"至少|最少|不少于)\s*)?(?P<n>\d{1,3})\s*(?:个|份)?\s*(?:serving\s+)?"
+                           r"(?:replicas?|instances?|pods?|copies|副本|实例)(?![a-z])")
+
+
+def read_min_replicas(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:
+    """The fewest replicas a request asks for, for availability: a count of replicas with a
+    floor word before it ("at least 2 replicas", "至少3个副本") or a reason of availability in its
+    clause ("3 replicas for redundancy", "2副本高可用"). A count without either ("maybe 12
+    replicas?") is left to the unread pass, which says it is not planned for."""
+    for m in REPLICA_COUNT.finditer(space.masked):
+        n = int(m.group("n"))
+        if n < 2 or space.is_read(m.start("n"), m.end("n")):
+            continue
+        start, end = space.clause_bounds(m.start("n"))
+        around = space.text[start:max(end, m.end() + 25)].lower()
+        if not m.group("firm") and not lexicon.words("availability_words").scan(around):
+            continue
+        space.mark_read(m.start(), m.end())
+        return n, [f"'{space.text[m.start():m.end()].strip()}': at least {n} replicas are planned, more when the "
+                   "load needs them"]
+    return None, []
+

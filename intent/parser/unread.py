@@ -36,7 +36,7 @@ COUNTS_THAT_ARE_NO_LOAD = (
                       "the total rate, say the rate is each one's ('16 cameras at 25 fps each' plans 400 fps), or "
                       "say they are served at once ('16 concurrent streams')")),
     ("replica_nouns", ("a count of replicas is not planned for: the plan sizes replicas to the load and the bounds "
-                       "(give the rate or the concurrency to serve)")),
+                       "(give the rate or the concurrency to serve, or say 'at least N replicas' for availability)")),
 )
 #: Words between "only" and what it limits ("only use TPUs").
 ONLY_FILLERS = frozenset({"use", "using", "run", "running", "on", "deploy", "with", "the", "a", "an", "使用", "用"})

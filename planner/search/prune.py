@@ -33,10 +33,11 @@ def relevant_dimensions(constraints: list[Constraint], objective: tuple[str, str
     return dims
 
 
-def replica_grid(grid: Grid, constraints: list[Constraint], concurrency: int | None = None) -> np.ndarray:
-    """The fewest replicas per cell that reach every rate floor and hold the concurrency (see
-    chooser.replicas_needed)."""
-    need = np.ones_like(grid.latency_ms)
+def replica_grid(grid: Grid, constraints: list[Constraint], concurrency: int | None = None,
+                 least: int = 1) -> np.ndarray:
+    """The fewest replicas per cell, at least ``least``, that reach every rate floor and hold the
+    concurrency (see chooser.replicas_needed)."""
+    need = np.full_like(grid.latency_ms, float(least))
     for c in constraints:
         if c.metric.value in RATES and c.op == ">=" and c.value > 0:
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -81,6 +81,9 @@ class SolverSettings:
     seed: int = 0
     workers: int = 1
     max_replicas: int = 64
+    #: The fewest replicas a deployment has: a request's availability floor ("at least 2
+    #: replicas for HA"), above what its load needs.
+    min_replicas: int = 1
     #: Plans whose objective is within this share of the best count as equal on it, and the
     #: tie-breakers decide among them: the figures are predictions with errors of tens of percent,
     #: so a 0.1% cheaper plan (a slower model drawing less power) is no reason to prefer it.
@@ -165,11 +168,11 @@ def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
 
 
 def replicas_needed(row: Estimate, constraints: list[Constraint], max_replicas: int,
-                    concurrency: int | None = None) -> int:
+                    concurrency: int | None = None, least: int = 1) -> int:
     """The fewest replicas that reach every rate floor (requests or tokens per second) and
-    hold the concurrency (each replica holds its batch of sequences at once); at least 1, at
-    most max + 1."""
-    need = 1
+    hold the concurrency (each replica holds its batch of sequences at once); at least
+    ``least``, at most max + 1."""
+    need = least
     for c in constraints:
         if c.metric.value in RATES and c.op == ">=" and c.value > 0:
             rate = value(row, c.metric.value)
@@ -254,9 +257,9 @@ def meets_array(c: Constraint, values: np.ndarray) -> np.ndarray:
 
 
 def replica_array(rows: list[Estimate], constraints: list[Constraint], max_replicas: int,
-                  concurrency: int | None = None) -> np.ndarray:
+                  concurrency: int | None = None, least: int = 1) -> np.ndarray:
     """``replicas_needed`` for every row at once."""
-    need = np.ones(len(rows))
+    need = np.full(len(rows), float(least))
     for c in constraints:
         if c.metric.value in RATES and c.op == ">=" and c.value > 0:
             rate = figure_array(rows, None, c.metric.value, per_replica=True)
@@ -329,7 +332,7 @@ class Chooser:
                  settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = (),
                  concurrency: int | None = None, fill: bool = False):
         self.rows = rows
-        replicas = replica_array(rows, constraints, settings.max_replicas, concurrency)
+        replicas = replica_array(rows, constraints, settings.max_replicas, concurrency, settings.min_replicas)
         self.fill = fill
         if fill:  # a rate objective on an inventory: every replica the inventory holds serves
             replicas = np.maximum(replicas, filled_replicas(rows, settings.max_replicas))
@@ -611,7 +614,7 @@ def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings:
 
 def _meeting(rows, constraints, settings, concurrency: int | None) -> tuple[list[int], list[bool]]:
     """Each row's replicas for ``constraints`` and whether it meets them all (as the model would)."""
-    replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency) for r in rows]
+    replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency, settings.min_replicas) for r in rows]
     ok = [replicas_allowed(row, r, settings) for row, r in zip(rows, replicas)]
     for c in constraints:
         ok = [a and b for a, b in zip(ok, _meets(c, figures(rows, replicas, metric_of(c))))]

@@ -138,6 +138,8 @@ def best_mix(rows: list[Estimate], intent: Intent, inventory, settings: SolverSe
     if intent.workload.concurrency:
         # The concurrency is held by the pools' sequences together.
         model.add(sum(x * sequences_per_replica(r) for x, r in zip(n, rows)) >= intent.workload.concurrency)
+    if settings.min_replicas > 1:  # an availability floor counts the replicas of every pool
+        model.add(sum(n) >= settings.min_replicas)
     cost = sum(x * to_int("cost", value(r, "cost")) for x, r in zip(n, rows))
     model.minimize(cost * 1000 + sum(x * d for x, d in zip(n, devices)))
     solver = new_solver(cp, settings)
