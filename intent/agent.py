@@ -391,8 +391,9 @@ def _unpriced_note(inventory: Inventory | None) -> list[str]:
 def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None,
                 alternatives: int, organisation, pareto: bool, defaults: bool = True) -> ExecutionPlan:
     import policies
-    from planner.defaults import ceilings_of_ranges, request_defaults
+    from planner.defaults import at_the_edge_site, ceilings_of_ranges, request_defaults
 
+    intent, site_notes = at_the_edge_site(intent)
     effects = policies.preflight(intent, organisation, catalog, offline_tasks(intent, catalog) if organisation else ())
     intent = effects.intent
     if is_production(intent):
@@ -401,7 +402,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         effects.device_rules.append(datacenter_rule(lambda device: names_device(intent, inventory, device)))
     intent, floor_notes = device_memory_floor(intent, catalog)
     intent, range_notes = ceilings_of_ranges(intent)
-    floor_notes = _datacenter_note(intent) + floor_notes + range_notes
+    floor_notes = site_notes + _datacenter_note(intent) + floor_notes + range_notes
     if intent.workload.kind != WorkloadKind.INFERENCE:
         return _training_plan(intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]}), catalog,
                               settings, inventory, effects, defaults)

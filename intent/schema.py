@@ -232,6 +232,10 @@ class Workload(_Frozen):
     sources: int | None = Field(None, ge=2, description="streams or cameras a rate is stated for each of ('4 camera "
                                                         "streams at 30 fps each', '10路摄像头，每路25帧'): the load is "
                                                         "the rate times this; a project addition to the contract")
+    edge_site: str | None = Field(None, description="a place on the edge the request names without a deployment word "
+                                                    "('in-car', 'on a drone', 'battery-powered', '车载'), as written: "
+                                                    "`deployment` stays null, as the contract reads it, and the plan "
+                                                    "runs on an edge board; a project addition to the contract")
     min_replicas: int | None = Field(None, ge=2, description="the fewest serving replicas the request asks for, for "
                                                           "availability ('at least 2 replicas for HA', '3副本高可用'): "
                                                           "more are planned when the load needs them; a project "

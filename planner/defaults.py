@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hardware import ModelVariant, load_catalog
-from intent.schema import CANONICAL_UNITS, JOB_METRICS, NATURAL_OP, Constraint, Intent, Metric, Sense, WorkloadKind
+from intent.schema import (CANONICAL_UNITS, JOB_METRICS, NATURAL_OP, Constraint, Deployment, Intent, Metric, Sense,
+                           WorkloadKind)
 from planner.errors import MissingTaskError
 from planner.perf.roofline import accuracy_metric_key, reference_accuracy
 from planner.perf.serving import QualityFloor, load_serving
@@ -149,6 +150,18 @@ def _edge_power_w() -> float:
     catalog = load_catalog()
     return max((d.tdp_w.value for d in catalog.devices.values()
                 if d.form_factor == "edge" and d.tdp_w is not None), default=0.0)
+
+
+def at_the_edge_site(intent: Intent) -> tuple[Intent, list[str]]:
+    """A request that names a place on the edge ("in-car", "on a drone", "battery-powered") and
+    no deployment runs on an edge board there: its deployment is the edge, and the assumption
+    says why (an in-car detector was planned on a 350 W server CPU)."""
+    site = intent.workload.edge_site
+    if site is None or intent.deployment is not None:
+        return intent, []
+    return intent.model_copy(update={"deployment": Deployment.EDGE}), [
+        f"'{site}': runs there, on an edge board (planned as an edge deployment; say 'in the cloud' or 'on-prem' "
+        "to plan it elsewhere)"]
 
 
 def names_a_device(intent: Intent, catalog) -> bool:

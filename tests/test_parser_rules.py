@@ -1734,3 +1734,14 @@ def test_a_count_of_replicas_with_no_floor_or_reason_is_still_warned_about():
     assert any("'12 replicas': a count of replicas is not planned for" in w and "at least N replicas" in w
                for w in intent.warnings)
 
+
+@pytest.mark.parametrize("text, quoted", [
+    ("pedestrian detection on an in-car board, 30 fps, ISO 26262 ASIL-B", "iso 26262 asil-b"),
+    ("IEC 62304 medical device software, classify x-rays", "iec 62304"),
+    ("DO-178C certified avionics vision model, detect runways at 20 fps", "do-178c"),
+    ("车载行人检测，30帧，满足ISO 26262功能安全", "iso 26262功能安全"),
+])
+def test_a_safety_certification_is_warned_about_once_as_not_modelled(text, quoted):
+    warnings = [w for w in parse(text, offline=True).warnings if "compliance regime is not modelled" in w]
+    assert len(warnings) == 1 and warnings[0].startswith(f"'{quoted}'")
+

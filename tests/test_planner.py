@@ -363,6 +363,22 @@ def test_a_floor_of_replicas_for_availability_is_planned():
     assert more.choice.replicas >= 2  # the floor holds whatever the load needs beyond it
 
 
+@pytest.mark.parametrize("text", ["pedestrian detection in the car, 30 fps", "detect obstacles on a drone at 30 fps",
+                                  "detect people on a battery-powered camera at 10 fps", "车载行人检测，30帧"])
+def test_a_place_on_the_edge_named_without_a_deployment_word_runs_there(text):
+    """The contract keeps the deployment null for these; each was planned on a 350 W server CPU."""
+    from intent.api import parse
+
+    assert parse(text, offline=True).deployment is None
+    result = plan(text, offline=True, record=False)
+    assert result.choice.placement == "edge"
+    assert any("on an edge board (planned as an edge deployment" in a for a in result.assumptions)
+    footage = plan("Detect vehicles in drone footage, 30 fps", offline=True, record=False)
+    assert footage.intent.workload.edge_site is None  # footage from a drone is analysed anywhere
+    cloud = plan(f"{text}, in the cloud", offline=True, record=False)
+    assert cloud.choice.placement == "cloud"  # a deployment named wins
+
+
 def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
     # 200 calls bring 200 windows of 30 s every 30 s: 6.67 windows a second. Held as 200 windows in
     # flight at once they took 50 RTX 4090s, each idle 98% of the time.

@@ -216,6 +216,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     language_notes += _direction_of_the_model(model.model_id, languages, catalog)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
+    edge_site = fields.read_edge_site(lexicon, space) if deployment is None else None
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += shape.notes
@@ -272,7 +273,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
                           output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources, languages=languages,
-                          min_replicas=min_replicas,
+                          min_replicas=min_replicas, edge_site=edge_site,
                           content_languages=content, **layout, **workload),
         assumptions=assumptions,
         warnings=warnings,

@@ -773,3 +773,13 @@ def read_min_replicas(lexicon: Lexicon, space: Workspace) -> tuple[int | None, l
                    "load needs them"]
     return None, []
 
+
+def read_edge_site(lexicon: Lexicon, space: Workspace) -> str | None:
+    """A place on the edge the request names without a deployment word ("in-car", "on a drone",
+    "battery-powered", "车载"), as written; None without one. The contract keeps the deployment
+    null for it; the plan runs there (planner.defaults.at_the_edge_site)."""
+    for m in lexicon.words("edge_sites").scan(space.masked):
+        if not negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=3):
+            return space.text[m.start:m.end]
+    return None
+
