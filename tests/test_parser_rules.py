@@ -585,7 +585,9 @@ def test_more_ways_to_rule_out_the_cloud_and_a_vendor():
                  "图像分类，不得使用公有云",
                  # no network reaches no cloud: "air-gapped" was warned as a region, "no internet" not understood
                  "air-gapped deployment of Llama 3.1 70B, 20 concurrent users", "Qwen2.5 7B 聊天，完全离线",
-                 "Llama 3.2 3B chat that must run with no internet access"):
+                 "Llama 3.2 3B chat that must run with no internet access",
+                 "an offline assistant for field engineers, no internet, qwen2.5 7b",  # was "not understood"
+                 "qwen2.5 7b assistant that operates offline", "qwen2.5 7b 助手，现场无法联网"):
         assert parse(text, offline=True).deployment.value == "on-prem", text
     amd = parse("图像分类，禁止使用AMD", offline=True)
     assert amd.hardware.exclude == ["amd"] and amd.warnings == []
