@@ -1562,7 +1562,8 @@ def test_todays_rules_do_not_misfire_on_their_near_misses():
     assert [(o.device, o.count) for o in boards.owned] == [("hailo-8", 4)]
     assert parse("we have up to 8 A100s available, llama 3 70b", offline=True).hardware.owned != []
     # a batch job run offline, or an internet-facing endpoint, keeps the cloud
-    for text in ("summarize 100k documents as a batch job that runs offline", "no internet-facing endpoint, llama 3 8b chat"):
+    for text in ("summarize 100k documents as a batch job that runs offline", "no internet-facing endpoint, llama 3 8b chat",
+                 "no network-attached storage, llama 3 8b chat"):
         assert parse(text, offline=True).deployment is None, text
     # a size with a word between it and "model" is a size class
     for text in ("serve a 70B instruct model", "部署一个70B的大模型"):

@@ -160,7 +160,9 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
     a cloud provider named ("gcp only", "on AWS") as the cloud,
     and said so; another deployment ruled out ("not on-prem", "不能部署在边缘") leaves two, which
     one deployment cannot say: a warning asks which."""
-    ruled_out = lexicon.words("not_cloud").scan(space.masked)
+    # A phrase joined by a hyphen to the next word modifies it: "no internet-facing endpoint" and
+    # "no network-attached storage" rule no network out.
+    ruled_out = [m for m in lexicon.words("not_cloud").scan(space.masked) if not space.masked.startswith("-", m.end)]
     for m in ruled_out:
         space.mark_read(m.start, m.end)
     others_out: list[Match] = []
