@@ -1748,3 +1748,15 @@ def test_a_safety_certification_is_warned_about_once_as_not_modelled(text, quote
     warnings = [w for w in parse(text, offline=True).warnings if "compliance regime is not modelled" in w]
     assert len(warnings) == 1 and warnings[0].startswith(f"'{quoted}'")
 
+
+@pytest.mark.parametrize("text, low, high", [
+    ("llama 3.1 8b, roughly 2-3 thousand tokens/sec", 2000, 3000),  # was >= 2 tokens/s
+    ("llama 3 8b, 2-3k req/s", 2000, 3000),
+    ("llama 3 8b, 2 to 3 thousand requests per second", 2000, 3000),  # the lower end was dropped
+    ("每秒2到3千个请求，llama 3 8b", 2000, 3000),
+    ("llama 3 8b, 500-2k req/s", 500, 2000),  # a lower end above the upper's digits keeps its own value
+])
+def test_the_upper_end_s_scale_word_is_the_lower_end_s_too(text, low, high):
+    found = sorted(c.value for c in parse(text, offline=True).constraints)
+    assert found == pytest.approx([low, high])
+

@@ -478,20 +478,36 @@ class QuantityScanner:
         if not joiner or first.kind == "percent":
             return None
         word = joiner.group(0).strip()
-        if word in ("to", "and") and not RANGE_OPENER.search(self.text, 0, start):
-            return None
         second_match = NUMBER.match(self.text, joiner.end()) or _signed_number(self.text, joiner.end())
         if second_match is None:
             return None
         high_value, end = self._number(second_match)
+        scale = self._scale_of(second_match, high_value)
+        # "2 to 3 thousand" is a range with no opener: a scale word after two bare numbers joins them
+        if word in ("to", "and") and not RANGE_OPENER.search(self.text, 0, start) and not (
+                word == "to" and first.kind == "bare" and scale > 1):
+            return None
         second = self._unit(second_match.start(), end, high_value)
         if second.kind == "bare" or (first.kind != "bare" and first.kind != second.kind):
             return None
         low = first.value if first.kind != "bare" else first.value * (second.value / high_value if high_value else 1)
+        if first.kind == "bare" and scale > 1 and self._unscaled(start, first.value) and first.value <= high_value / scale:
+            low *= scale  # "2-3 thousand", "2-3k", "2到3千": the upper end's scale is the lower end's too
         end = second.end
         if closer := re.compile(r"\s*(?:之间|范围内)").match(self.text, end):
             end = closer.end()
         return Quantity(start, end, second.kind, second.value, low=low, note=second.note, needs_cue=second.needs_cue)
+
+
+    def _scale_of(self, match: re.Match, value: float) -> float:
+        """The scale word's factor after a number ("3 thousand": 1000; none: 1)."""
+        literal = to_float(("-" if match.group("sign") else "") + match.group("num"), None, self.g.scales)
+        return value / literal if literal and not (match.groupdict().get("exp") or match.groupdict().get("pow")) else 1.0
+
+    def _unscaled(self, start: int, value: float) -> bool:
+        """Whether the number at ``start`` was written with no scale word of its own."""
+        match = NUMBER.match(self.text, start)
+        return match is not None and self._scale_of(match, value) == 1.0
 
 
 #: A rate's note when it was written per day: with a job time stated, the day's volume is the job.
