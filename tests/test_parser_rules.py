@@ -1760,3 +1760,34 @@ def test_the_upper_end_s_scale_word_is_the_lower_end_s_too(text, low, high):
     found = sorted(c.value for c in parse(text, offline=True).constraints)
     assert found == pytest.approx([low, high])
 
+
+@pytest.mark.parametrize("text", ["serve llama 3.1 70b, 2 rps, must not exceed 8 GPUs",
+                                  "serve llama 3.1 70b, 2 rps, not to exceed 8 GPUs",
+                                  "serve llama 3.1 70b, 2 rps, never more than 8 GPUs",
+                                  "serve llama 3.1 70b, 2 rps, don't go over 8 GPUs"])
+def test_a_negated_cap_on_devices_caps_them_and_rules_none_out(text):
+    # "must not exceed 8 GPUs" excluded GPUs and planned a 70B model on a CPU
+    hardware = parse(text, offline=True).hardware
+    assert hardware.exclude == [] and hardware.include == ["gpu"] and hardware.max_devices == 8
+    named = parse("serve llama 3.1 70b, 2 rps, must not exceed 8 H100s", offline=True).hardware
+    assert named.exclude == [] and named.include == ["nvidia-h100"]
+
+
+@pytest.mark.parametrize("text, models", [
+    ("pretrain a 1B llama-style model on 50 billion tokens", ["llama-3.2-1b"]),
+    ("serve a 70B llama model", ["llama-2-70b", "llama-3-70b", "llama-3.1-70b", "llama-3.3-70b"]),
+    ("serve llama 70b at 2 rps", ["llama-2-70b", "llama-3-70b", "llama-3.1-70b", "llama-3.3-70b"]),
+    ("lamma3.1 70b instruct, 6 req/sec", ["llama-3.1-70b"]),  # a misspelt family planned a 27B model
+])
+def test_a_family_with_a_size_is_its_variants_of_that_size(text, models):
+    intent = parse(text, offline=True)
+    assert ([intent.workload.model] if intent.workload.model else intent.workload.models) == models
+    assert not any("a model size" in w or "not in the model catalog" in w for w in intent.warnings)
+
+
+def test_the_size_of_the_model_read_is_no_other_model_s():
+    intent = parse("deploy deepseek r1 (full 671B) for our reasoning team, 8 concurrent", offline=True)
+    assert intent.workload.model == "deepseek-r1" and intent.warnings == []
+    other = parse("serve llama 3.1 70b, and also a lamma 8b", offline=True)
+    assert any("'llama 8b': a second model" in w for w in other.warnings)  # another size still says so
+

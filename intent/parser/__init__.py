@@ -242,7 +242,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += _thin_token_share(result.constraints, shape.concurrency, space.text)
     warnings += _names_not_held(model, hardware)
     warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task),
-                                model_named=bool(model.model_id or model.models))
+                                model_named=bool(model.model_id or model.models),
+                                model_params_b=_params_b(model.model_id, catalog))
     warnings += relative_warnings(space)
     if task is None:
         warnings += tasks_without_models(lexicon, space)
@@ -282,6 +283,12 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         raise IntentNotUnderstood(text, "; ".join(warnings) if warnings else
                                   "found no task, preference, bound, hardware, precision or policy in it")
     return intent
+
+
+def _params_b(model_id: str | None, catalog: Catalog) -> float | None:
+    """A catalog model's parameters, in billions (None: no model, or none published)."""
+    params_m = catalog.models[model_id].params_m if model_id else None
+    return None if params_m is None else float(getattr(params_m, "value", params_m)) / 1000
 
 
 def _of_the_task(model: ModelReading, task: str | None, catalog: Catalog) -> tuple[ModelReading, list[str]]:

@@ -58,8 +58,8 @@ DEVICES_COUNTED = re.compile(
     r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
     r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
 #: A cap word right before a count of a named device: "at most 4 H100s", "最多用4张H100".
-CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|up to|a maximum of|maximum of|max\.?|"
-                        r"limited to|capped at)\s*"
+CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|never more than|up to|a maximum of|"
+                        r"maximum of|max\.?|limited to|capped at|(?:not|never)\s+(?:to\s+)?(?:exceed|go\s+over))\s*"
                         r"|(?:最多|至多|不超过|最多用|最多使用)\s*)$")
 #: A cap word right after a named device's count: "4 H100s max", "use 4 H100s at most".
 CAP_AFTER = re.compile(r"s?\s*(?:at most|max|maximum|tops|or fewer|or less)(?![a-z])\s*(?:[,;.]|$)")

@@ -21,7 +21,10 @@ NUMBER_AFTER = (r"\s*(?:=|:|of|is|at|为|是)?\s*(?:(?:≤|<=|<|at most|no more 
 
 
 #: A cap on a count right before a mention ("no more than 16 GPUs"): a limit, not a negation of it.
-COUNT_CAP = re.compile(r"(?<![\w-])(?:no|not)\s+(?:more|greater)\s+than\s+\d[\d,.]*\s*(?:x\s*)?$")
+#: A negated cap before a count ("no more than 8", "must not exceed 8", "never more than 8", "don't go over
+#: 8"): its "not" caps the count and rules nothing out.
+COUNT_CAP = re.compile(r"(?<![\w-])(?:(?:no|not|never)\s+(?:more|greater)\s+than|(?:not|never)\s+(?:to\s+)?"
+                       r"(?:exceed|go\s+(?:over|beyond|above)|surpass|use\s+more\s+than))\s+\d[\d,.]*\s*(?:x\s*)?$")
 
 
 def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_words: int = 4) -> bool:

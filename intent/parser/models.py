@@ -73,7 +73,9 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         space.mask(start, end)
         if _ruled_out(space, start):
             continue
-        variants = family_variants(written, catalog)
+        variants = family_variants(written, catalog) or _family_of_a_size(written, catalog)
+        if len(variants) > 1:
+            variants = _of_the_size_beside(space, start, end, variants, catalog)
         if len(variants) > 1:
             tasks = {catalog.models[v].task for v in variants}
             return ModelReading(models=sorted(variants), task=tasks.pop() if len(tasks) == 1 else family_task,
@@ -147,6 +149,50 @@ def bounds_of_other_models(text: str, reading: ModelReading, others: list[tuple[
     return theirs
 
 
+#: A size written right before or right after a family's name: "a 1B llama-style model", "llama 70b".
+SIZE_BEFORE = re.compile(r"(?<![a-z0-9.])(?P<size>\d+(?:\.\d+)?)\s?b(?:illion)?[\s-]*$")
+SIZE_AFTER = re.compile(r"[\s-]*(?P<size>\d+(?:\.\d+)?)\s?b(?![a-z0-9])")
+
+
+def _of_the_size_beside(space: Workspace, start: int, end: int, variants: list[str], catalog: Catalog) -> list[str]:
+    """A family's variants of the size written beside its name ("a 1B llama-style model" planned
+    Llama 3.1 405B among the rest, and warned that the size was not read); all of them when no
+    size stands there or none is of it. The size is read with the family."""
+    for m in (SIZE_BEFORE.search(space.masked, max(0, start - 12), start), SIZE_AFTER.match(space.masked, end)):
+        if m is None:
+            continue
+        kept = _sized(variants, float(m.group("size")), m.group("size"), catalog, named_first=True)
+        if kept:
+            space.mask(m.start("size"), m.end())
+            return kept
+    return variants
+
+
+#: A family's name with a size written on to it: "llama 70b", "qwen-7b".
+FAMILY_AND_SIZE = re.compile(r"(?P<family>.*?[a-z])[\s-]*(?P<size>\d+(?:\.\d+)?)\s?b")
+
+
+def _family_of_a_size(written: str, catalog: Catalog) -> list[str]:
+    """"llama 70b", a family and a size that name no catalog id: the family's variants of that
+    size (none when the name is not a family's with a size, or none is of it)."""
+    m = FAMILY_AND_SIZE.fullmatch(written.lower())
+    if m is None:
+        return []
+    return _sized(family_variants(m.group("family"), catalog), float(m.group("size")), m.group("size"), catalog,
+                  named_first=True)
+
+
+def _sized(ids, size_b: float, written: str, catalog: Catalog, named_first: bool = False) -> list[str]:
+    """The models of ``ids`` within SIZE_TOLERANCE of ``size_b`` billion parameters, or named with
+    that size ("llama-3.2-1b", 1.24B, is a 1B model); with ``named_first``, those named with it
+    when there are any (in a family, "llama 405b" is Llama 3.1 405B, not the 400B Maverick)."""
+    named = re.compile(rf"(?<![\d.x]){re.escape(written)}b(?![a-z0-9])")
+    if named_first and (by_name := sorted(i for i in ids if named.search(i))):
+        return by_name
+    return sorted(i for i in ids if catalog.models[i].params_m and (
+        abs(catalog.models[i].params_m.value / 1000 / size_b - 1) <= SIZE_TOLERANCE or named.search(i)))
+
+
 def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:
     """"a 70B model", "13B LLM", "70B模型": no name, only a size. The request then allows the
     catalog's text generators within SIZE_TOLERANCE of it, and says which."""
@@ -154,10 +200,8 @@ def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:
     if m is None:
         return ModelReading()
     size_b = float(m.group("size"))
-    named = re.compile(rf"(?<![\d.x]){re.escape(m.group('size'))}b(?![a-z0-9])")  # "llama-3.2-1b" (1.24B) is a 1B model
-    models = sorted(model.id for model in catalog.models.values()
-                    if model.task == "text-generation" and model.params_m
-                    and (abs(model.params_m.value / 1000 / size_b - 1) <= SIZE_TOLERANCE or named.search(model.id)))
+    models = _sized([model.id for model in catalog.models.values() if model.task == "text-generation"], size_b,
+                    m.group("size"), catalog)
     space.mask(m.start(), m.end())
     written = space.text[m.start():m.end()]
     if not models:

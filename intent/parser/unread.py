@@ -70,13 +70,14 @@ RUNTIME_NOT_PLANNED = "a runtime named in the request is not planned for"
 
 
 def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantity],
-                    content_task: bool = False, model_named: bool = False) -> list[str]:
+                    content_task: bool = False, model_named: bool = False,
+                    model_params_b: float | None = None) -> list[str]:
     """Warnings for every requirement-like part of the request that no rule read (``content_task``:
     the task reads text or speech, whose language a request may name; ``model_named``: a catalog
-    model was read)."""
+    model was read; ``model_params_b``: the billions of parameters of the one model read)."""
     out: list[str] = []
     out += _input_sizes(space)
-    out += _model_sizes(space)
+    out += _model_sizes(space, model_params_b)
     out += _unknown_model_names(space, model_named)
     out += _unknown_units(lexicon, space, quantities)
     out += _quantities(lexicon, space, quantities)
@@ -103,12 +104,17 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
 MODEL_SIZE = re.compile(r"(?:(?<![\w.-])[a-z][\w.-]*[\s-])?(?<![\w.])(?P<size>\d+(?:\.\d+)?b)(?![\w])")
 
 
-def _model_sizes(space: Workspace) -> list[str]:
+def _model_sizes(space: Workspace, model_params_b: float | None = None) -> list[str]:
     """A model size left unread ("serve lama3 70b"): the model it belongs to was not recognised,
-    so the plan is not on a model of that size unless the request says so another way."""
+    so the plan is not on a model of that size unless the request says so another way. The size
+    of the model that was read ("deepseek r1 (full 671B)", ``model_params_b``) is that model's."""
     out = []
     for m in MODEL_SIZE.finditer(space.masked):
         if space.is_read(m.start("size"), m.end("size")):  # "on 1B tokens" read as data: the size is read
+            continue
+        size = float(m.group("size")[:-1])
+        if model_params_b and abs(size - model_params_b) <= 0.1 * model_params_b:
+            space.mark_read(m.start(), m.end())
             continue
         space.mark_read(m.start(), m.end())
         out.append(f"'{space.text[m.start():m.end()].strip()}': a model size, but no model of the catalog was read "
