@@ -1791,3 +1791,13 @@ def test_the_size_of_the_model_read_is_no_other_model_s():
     other = parse("serve llama 3.1 70b, and also a lamma 8b", offline=True)
     assert any("'llama 8b': a second model" in w for w in other.warnings)  # another size still says so
 
+
+@pytest.mark.parametrize("text", ["serve llama 3.1 8b, 15 rps, p50 latency under two seconds, NOT on H100 (reserved for training)",
+                                  "serve llama 3.1 8b, 15 rps, H100s are reserved for training",
+                                  "部署llama 3 8b，每秒15个请求，H100留给训练"])
+def test_devices_kept_for_other_work_are_ruled_out_and_their_work_is_not_the_request_s(text):
+    # each was read as a training job (refused for its dataset size), the second on the H100s taken
+    intent = parse(text, offline=True)
+    assert intent.workload.kind.value == "inference"
+    assert intent.hardware.exclude == ["nvidia-h100"] and intent.hardware.include == []
+

@@ -375,11 +375,18 @@ def _parameter(lexicon: Lexicon, space: Workspace, words: str) -> float | None:
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d.,]*\d)"
 
 
+#: Words before a training word that make it the use of other devices, not the request's.
+OTHER_USE_BEFORE = re.compile(r"(?:(?<![a-z])(?:reserved|kept|set aside|saved|needed|used|busy|dedicated|booked|"
+                              r"allocated|tied up)\s+(?:for|to|with)\s+(?:the\s+|our\s+)?|留给|留作|专供|用于)$")
+
+
 def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int]] = ()) -> dict:
     """Kind, dataset size, epochs and batch size; numbers already read as rates or units are skipped."""
     spec = lexicon["workload"]
     kinds = PhraseSet({k: spec[k] for k in ("fine-tuning", "training")})
-    kind_matches = kinds.scan(space.masked)
+    # training said to be another use of some devices is not this request's kind: "NOT on H100
+    # (reserved for training)", "H100s are kept for training", "A100留给训练"
+    kind_matches = [m for m in kinds.scan(space.masked) if not OTHER_USE_BEFORE.search(space.masked, 0, m.start)]
     # a fine-tuning is a training: "fine-tune on our training data", "训练数据…微调" fine-tune
     fine_tuning = [m for m in kind_matches if m.key == "fine-tuning"]
     out: dict = {"kind": (fine_tuning or kind_matches)[0].key if kind_matches else "inference"}
