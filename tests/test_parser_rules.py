@@ -1801,3 +1801,16 @@ def test_devices_kept_for_other_work_are_ruled_out_and_their_work_is_not_the_req
     assert intent.workload.kind.value == "inference"
     assert intent.hardware.exclude == ["nvidia-h100"] and intent.hardware.include == []
 
+
+@pytest.mark.parametrize("text, metric", [
+    ("we own 2x H100 SXM, llama 3.3 70b for RAG, fp8. how many req/s can we get with TTFT under half a second?",
+     "throughput"),  # was answered at batch 1, 56x below what the devices serve
+    ("what is the max req/s for llama 3 8b on one L4?", "throughput"),
+    ("how many tokens per second can llama 3 8b do on an H100?", "token_throughput"),
+    ("llama 3 8b在一张H100上最多能支持多少并发？", "throughput"),
+])
+def test_a_question_for_the_most_of_a_rate_maximises_it(text, metric):
+    objective = parse(text, offline=True).objective
+    assert (objective.metric.value, objective.sense.value) == (metric, "maximize")
+    assert parse("how many users do we have, llama 3 8b chat at 5 rps", offline=True).objective is None
+

@@ -101,6 +101,20 @@ AS_MANY_AS_POSSIBLE = re.compile(r"(?<![\w-])as many (?:[\w#.-]+ ){0,4}?(?:users
                                  r"sessions|streams|people|customers|frames|calls) as possible(?![\w-])")
 
 
+#: A question for the most of a rate ("how many req/s can we get", "what's the max throughput",
+#: "最多能支持多少并发"): the request asks for that rate maximised. Group ``tokens``: a token rate.
+_RATES_ASKED = (r"(?:(?P<tokens>(?:output\s+)?(?:tokens?|tok)(?:/s(?:ec)?|\s+(?:per|a)\s+second|/second))|"
+                r"req(?:uest)?s?(?:/s(?:ec)?|\s+(?:per|a)\s+second)|rps|qps|queries\s+(?:per|a)\s+second|"
+                r"(?:images?|frames?)\s+(?:per|a)\s+second|fps|throughput|concurrent\s+(?:users|sessions|requests))")
+RATE_QUESTION = re.compile(
+    # "what's the max throughput", "what is the peak req/s": the most of a rate, asked
+    r"(?<![\w-])what(?: is|'s|s)? (?:the )?(?:max(?:imum)?|most|highest|peak|top)\s+(?:[\w.-]+\s+){0,2}?" + _RATES_ASKED
+    # "how many req/s can we get": a question, so a verb follows ("how many users do we have" asks no rate)
+    + r"|(?<![\w-])how many\s+(?:[\w.-]+\s+){0,2}?" + _RATES_ASKED.replace("P<tokens>", "P<tokens2>")
+    + r"(?=(?:\s+[\w'-]+){0,4}?\s+(?:can|could|would|will|might)\b|\s*[?])"
+    + r"|(?:最多|最大)能?(?:支持|跑|承载|达到|扛)?多少(?:qps|并发|请求|用户|路|tokens?)|能(?:跑|支持|承载|扛)多少(?:qps|并发|请求)")
+
+
 def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]) -> list[tuple[str, str, int]]:
     """Every preference in the text as (metric, sense, position), first named first."""
     text = space.masked
@@ -118,6 +132,10 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
     found = [(_named_time(m, metrics, text), m.key.split("/")[1], m.start) for m in phrases]
     for m in AS_MANY_AS_POSSIBLE.finditer(text):  # "serve as many Llama 3 8B users as possible"
         found.append(("throughput", "maximize", m.start()))
+        space.mark_read(m.start(), m.end())
+    for m in RATE_QUESTION.finditer(text):  # "how many req/s can we get" was answered at batch 1
+        tokens = m.group("tokens") or m.group("tokens2")
+        found.append(("token_throughput" if tokens else "throughput", "maximize", m.start()))
         space.mark_read(m.start(), m.end())
     fillers = "|".join(re.escape(str(f)) for f in lexicon["sense_fillers"])
     for sense in (m for m in lexicon.phrases("sense_words").scan(text) if free(m)):
