@@ -1814,3 +1814,11 @@ def test_a_question_for_the_most_of_a_rate_maximises_it(text, metric):
     assert (objective.metric.value, objective.sense.value) == (metric, "maximize")
     assert parse("how many users do we have, llama 3 8b chat at 5 rps", offline=True).objective is None
 
+
+def test_a_laptop_or_a_cpu_named_as_people_say_it_is_its_catalog_device():
+    # "Xeon 8480" was no device (2 owned boxes dropped, 8 EPYCs bought); "M3 macbook" planned a Jetson
+    xeon = parse("opus-mt de->en, 250 sentences/s, on CPU, we have two Xeon 8480 boxes", offline=True).hardware
+    assert [(o.device, o.count) for o in xeon.owned] == [("intel-xeon-platinum-8480plus", 2)]
+    mac = parse("Run llama 3.2 3b on-device on an M3 macbook, 20 tokens/sec minimum", offline=True)
+    assert mac.hardware.include == ["apple-m3-neural-engine"] and mac.warnings == []
+
