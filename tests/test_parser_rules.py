@@ -1822,3 +1822,20 @@ def test_a_laptop_or_a_cpu_named_as_people_say_it_is_its_catalog_device():
     mac = parse("Run llama 3.2 3b on-device on an M3 macbook, 20 tokens/sec minimum", offline=True)
     assert mac.hardware.include == ["apple-m3-neural-engine"] and mac.warnings == []
 
+
+@pytest.mark.parametrize("text", ["llama 3.1 8b batch summarization, minimize $/Mtok",
+                                  "llama 3.1 8b, minimize cost per 1M tokens", "llama 3.1 8b, lowest $ per million tokens"])
+def test_dollars_per_million_tokens_written_short_is_the_token_cost(text):
+    intent = parse(text, offline=True)
+    assert intent.objective.metric.value == "token_cost" and intent.warnings == []
+
+
+@pytest.mark.parametrize("text", ["serve llama 3.1 8b at 5 rps, latency whatever",
+                                  "serve llama 3.1 8b at 5 rps, latency irrelevant",
+                                  "serve llama 3.1 8b at 5 rps, latency doesnt matter",
+                                  "serve llama 3.1 8b at 5 rps, no latency requirements"])
+def test_latency_said_to_matter_little_in_few_words_waives_the_default_service_level(text):
+    from intent.agent import latency_waived
+
+    assert latency_waived(parse(text, offline=True)) is not None  # each kept TTFT 450 ms and TPOT 40 ms
+
