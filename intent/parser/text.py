@@ -23,6 +23,8 @@ SUB_AMOUNT = re.compile(r"(?<![\w-])sub[\s-]?(\d+(?:\.\d+)?)\s?-?(ms|millisecond
 #: ("don't use AMD" included AMD).
 CONTRACTION = re.compile(r"(?<![\w'])([a-z]+?)n't(?![\w'])")
 CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
+#: The same written without its apostrophe ("doesnt matter", "dont use AMD", "isnt needed").
+BARE_CONTRACTION = re.compile(r"(?<![\w'])(do|does|did|is|are|was|were|ca|wo|should|would|could|must|has|have|need)nt(?![\w'])")
 #: A list item's marker at the start of a line ("1.", "2)", "-", "*", "•").
 LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 #: A line that starts "key: value" ("ttft: < 500ms", "exclude: A100", "部署方式：本地") is an item of its
@@ -153,6 +155,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     raw = FRACTION.sub(lambda m: f"{int(m.group(1) or 0) + FRACTIONS[m.group(2)]:g}", raw)
     text = canonical(raw).replace("’", "'").replace("\u2212", "-")  # a typeset minus sign is a minus
     text = CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)  # "don't use AMD"
+    text = BARE_CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
     text = KEY_LINE.sub(" ; ", text)
     text = KEY_UNIT.sub(lambda m: f"{m.group(1).replace('_', ' ')}{m.group(3)} {m.group(4)} {m.group(2)}", text)
