@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import re
 
 from hardware import Catalog, Inventory
@@ -185,14 +187,14 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
     except InfeasibleError as exc:
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
-        unpreferred = _without_preferred(intent)
-        if unpreferred is None:
-            raise
-        result = build_plan(unpreferred, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
-        said = ", ".join(intent.hardware.preferred)
-        return result.model_copy(update={"warnings": [
-            f"{said} was asked for as a preference, not a requirement, and no plan on it meets the request "
-            f"({exc}); planned on the other devices"] + result.warnings})
+        for relax in (_without_wishes, _without_preferred):  # what the request only wishes for gives way
+            relaxed = relax(intent)
+            if relaxed is not None:
+                result = build_plan(relaxed.intent, catalog, settings, inventory, alternatives, organisation, pareto,
+                                    defaults)
+                return result.model_copy(update={"warnings": [f"{relaxed.said} ({exc}); {relaxed.instead}"]
+                                                 + result.warnings})
+        raise
     assumptions, warnings = notes
     assumptions = measured + assumptions
     device = catalog.device(result.choice.device_id)
@@ -222,7 +224,27 @@ def _task_from_measures(intent: Intent) -> tuple[Intent, list[str]]:
         "(no task named)"]
 
 
-def _without_preferred(intent: Intent) -> Intent | None:
+@dataclass(frozen=True)
+class Relaxed:
+    """A request without what it only wishes for, and what its plan says of that."""
+
+    intent: Intent
+    said: str
+    instead: str
+
+
+def _without_wishes(intent: Intent) -> Relaxed | None:
+    """The request without its soft bounds ("nice to have: under $1.5/hour"), or None when it has none."""
+    wishes = [c for c in intent.constraints if c.soft]
+    if not wishes:
+        return None
+    said = ", ".join(f"'{c.source or c.describe()}'" for c in wishes)
+    return Relaxed(intent.model_copy(update={"constraints": [c for c in intent.constraints if not c.soft]}),
+                   f"{said} was asked for as a wish, not a requirement, and no plan meets the request with it",
+                   "planned without it")
+
+
+def _without_preferred(intent: Intent) -> Relaxed | None:
     """The request without the devices it only prefers ("H100 preferred", "国产芯片优先"), or None
     when it prefers none (a device it owns is no preference)."""
     owned = {d.device for d in intent.hardware.owned}
@@ -231,7 +253,9 @@ def _without_preferred(intent: Intent) -> Intent | None:
         return None
     include = [d for d in intent.hardware.include if d not in preferred]
     hardware = intent.hardware.model_copy(update={"include": include, "preferred": []})
-    return intent.model_copy(update={"hardware": hardware})
+    return Relaxed(intent.model_copy(update={"hardware": hardware}),
+                   f"{', '.join(intent.hardware.preferred)} was asked for as a preference, not a requirement, and no "
+                   "plan on it meets the request", "planned on the other devices")
 
 
 def _runtimes_met(warnings: list[str], runtime: str | None) -> tuple[list[str], list[str]]:

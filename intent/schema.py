@@ -148,12 +148,19 @@ class Constraint(_Frozen):
                                                 "'W per card', '每张卡'); "
                                                 "otherwise it holds for the whole deployment; added to the contract")
 
+    soft: bool = Field(False, description="a wish, not a requirement ('nice to have: under $1.5/hour', 'ideally "
+                                          "under 100 ms', 'if possible'): held when a plan can, else the plan is made "
+                                          "without it and says so; added to the contract")
+
     @model_serializer(mode="wrap")
     def _per_device_only_when_set(self, handler):
-        """``per_device`` is written only when true, so every other bound reads as the contract shows it."""
+        """``per_device`` and ``soft`` are written only when true, so every other bound reads as the
+        contract shows it."""
         data = handler(self)
-        if isinstance(data, dict) and not data.get("per_device"):
-            data.pop("per_device", None)
+        if isinstance(data, dict):
+            for flag in ("per_device", "soft"):
+                if not data.get(flag):
+                    data.pop(flag, None)
         return data
 
     @model_validator(mode="after")

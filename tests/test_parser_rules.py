@@ -1839,3 +1839,19 @@ def test_latency_said_to_matter_little_in_few_words_waives_the_default_service_l
 
     assert latency_waived(parse(text, offline=True)) is not None  # each kept TTFT 450 ms and TPOT 40 ms
 
+
+@pytest.mark.parametrize("text, metric", [
+    ("code assistant on qwen2.5-coder-7b, 30 concurrent, first token within 250 ms, nice to have: under $1.5/hour",
+     "cost"),
+    ("qwen2.5 7b chat, ideally under $1.5/hour", "cost"),
+    ("qwen2.5 7b chat, p99 under 2 s if possible", "latency"),
+    ("qwen2.5 7b chat, 延迟最好在100毫秒以内", "latency"),
+])
+def test_a_bound_stated_as_a_wish_is_soft(text, metric):
+    intent = parse(text, offline=True)
+    assert [c.soft for c in intent.constraints if c.metric.value == metric] == [True]
+    assert all(not c.soft for c in intent.constraints if c.metric.value != metric)
+    assert '"soft": true' in intent.model_dump_json().replace('":true', '": true')
+    hard = parse("qwen2.5 7b chat under 100 ms, H100 preferred", offline=True)
+    assert not hard.constraints[0].soft and "soft" not in hard.model_dump_json()  # the contract's shape
+

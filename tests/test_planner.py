@@ -379,6 +379,20 @@ def test_a_place_on_the_edge_named_without_a_deployment_word_runs_there(text):
     assert cloud.choice.placement == "cloud"  # a deployment named wins
 
 
+def test_a_wish_no_plan_meets_gives_way_and_is_said():
+    """A soft bound ("nice to have: under $1.5/hour") was a hard cost cap, and the request was refused."""
+    text = "code assistant on qwen2.5-coder-7b, 30 concurrent, first token within 250 ms, nice to have: under $1.5/hour"
+    with pytest.raises(InfeasibleError):
+        plan(text.replace("nice to have: ", ""), offline=True, record=False)
+    result = plan(text, offline=True, record=False)
+    assert result.metrics.cost_usd_per_hour > 1.5 and result.metrics.ttft_ms <= 250  # the requirement still holds
+    assert any("was asked for as a wish, not a requirement, and no plan meets the request with it" in w
+               and w.endswith("planned without it") for w in result.warnings)
+    held = plan("serve llama 3 8b at 2 rps, ideally under $1/hour", offline=True, record=False)
+    assert held.metrics.cost_usd_per_hour <= 1  # a wish a plan can meet is held
+    assert not any("wish" in w for w in held.warnings)
+
+
 def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
     # 200 calls bring 200 windows of 30 s every 30 s: 6.67 windows a second. Held as 200 windows in
     # flight at once they took 50 RTX 4090s, each idle 98% of the time.

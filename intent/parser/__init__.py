@@ -175,6 +175,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                                               else bool(lexicon.words("job_words").scan(space.text)))
     result = ConstraintReader(lexicon, space, quantities, job=job).read(
         bounds_of_other_models(space.text, model, second_spans))
+    result.constraints, soft_notes = fields.soft_bounds(lexicon, space, result.constraints, result.spans)
+    result.assumptions += soft_notes
     daily_job_notes = _daily_volume_as_job(result, quantities, workload)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)

@@ -813,3 +813,22 @@ def read_edge_site(lexicon: Lexicon, space: Workspace) -> str | None:
             return space.text[m.start:m.end]
     return None
 
+
+def soft_bounds(lexicon: Lexicon, space: Workspace, constraints: list, spans: list[tuple[int, int]]) -> tuple[list, list[str]]:
+    """The bounds a request states as wishes marked ``soft`` ("nice to have: under $1.5/hour",
+    "ideally under 100 ms", "p99 under 2 s if possible"; one was a hard cost cap, and the request
+    was refused), with a note for each."""
+    out, notes = [], []
+    for c, (start, end) in zip(constraints, spans):
+        clause_start, clause_end = space.clause_bounds(start)
+        before = space.masked[max(clause_start, start - 40):start]
+        after = space.masked[end:min(clause_end, end + 24)]
+        wish = lexicon.words("soft_before").scan(before) or [
+            m for m in lexicon.words("soft_after").scan(after) if not after[:m.start].strip()]
+        if wish:
+            c = c.model_copy(update={"soft": True})
+            notes.append(f"'{c.source or c.describe()}': a wish, not a requirement: held when a plan can, else the "
+                         "plan is made without it and says so")
+        out.append(c)
+    return out, notes
+
