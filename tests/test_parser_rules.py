@@ -1855,3 +1855,10 @@ def test_a_bound_stated_as_a_wish_is_soft(text, metric):
     hard = parse("qwen2.5 7b chat under 100 ms, H100 preferred", offline=True)
     assert not hard.constraints[0].soft and "soft" not in hard.model_dump_json()  # the contract's shape
 
+
+def test_a_classification_whose_things_are_images_only_by_their_rate_is_image_classification():
+    # "the request names no task or model" was the answer
+    text = "classify defects on the assembly line: 120 images per second, each within 8 ms, on-prem on CPUs only"
+    assert parse(text, offline=True).task.value == "image-classification"
+    assert parse("classify support tickets at 50 per second", offline=True).task.value == "text-classification"
+

@@ -91,7 +91,11 @@ def read_weak_task(lexicon: Lexicon, space: Workspace) -> str | None:
     matches = lexicon.phrases("weak_tasks").scan(space.text)
     for m in matches:
         space.mark_read(m.start, m.end)
-    return matches[0].key if matches else None
+    if matches:
+        return matches[0].key
+    if lexicon.words("classify_words").scan(space.text) and lexicon.words("image_words").scan(space.text):
+        return "image-classification"  # "classify defects on the line: 120 images per second"
+    return None
 
 
 # -- objective ----------------------------------------------------------------------------
