@@ -1862,3 +1862,11 @@ def test_a_classification_whose_things_are_images_only_by_their_rate_is_image_cl
     assert parse(text, offline=True).task.value == "image-classification"
     assert parse("classify support tickets at 50 per second", offline=True).task.value == "text-classification"
 
+
+def test_no_deadline_and_a_deadline_read_as_the_job_s_time_are_not_warned_about():
+    for text in ("QLoRA llama-3-70b on a single 48GB card, 20k samples, 2 epochs, no deadline, cheapest possible",
+                 "fine tune whisper-small on 800 hours of call recordings, 5 epochs, deadline in 2 days"):
+        assert not any("deadlines are not planned" in w for w in parse(text, offline=True).warnings), text
+    sprint = parse("fine-tune llama 3 8b on 10k examples, hard deadline next sprint", offline=True).warnings
+    assert len([w for w in sprint if "deadlines are not planned" in w]) == 1
+

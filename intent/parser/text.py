@@ -130,6 +130,10 @@ class Workspace:
         return any(char == MASK for char, original in zip(self.masked[start:end], self.text[start:end])
                    if not original.isspace())
 
+    def reads_any(self, start: int, end: int) -> bool:
+        """True when some rule read a character of the span."""
+        return any(self._read[max(0, start):end])
+
     def is_read(self, start: int, end: int) -> bool:
         """True when every non-space character of the span was read by some rule."""
         return all(flag or char.isspace() for flag, char in zip(self._read[start:end], self.text[start:end]))

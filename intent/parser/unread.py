@@ -87,7 +87,7 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "cloud_terms", "cloud providers, availability zones and spot or reserved pricing "
                                                    "are not planned for: the plan prices a cloud device at its "
                                                    "on-demand rate in the catalog, on any provider that has it")
-    out += _phrases(lexicon, space, "deadline_words", "dates and launch deadlines are not planned for")
+    out += _deadlines(lexicon, space)
     out += _clock_deadlines(space)
     out += _phrases(lexicon, space, "unmodelled_methods", "this training method is not modelled: the job is planned as "
                                                           "full training, which needs more memory and compute",
@@ -323,13 +323,30 @@ def _clock_deadlines(space: Workspace) -> list[str]:
     return out
 
 
+#: "no deadline", "no hard deadline", "without a deadline": no deadline is stated.
+NO_DEADLINE = re.compile(r"(?<![a-z])(?:no|without(?: an?)?|not on an?)\s+(?:\w+\s+)?$")
+
+
+def _deadlines(lexicon: Lexicon, space: Workspace) -> list[str]:
+    """Dates and launch deadlines, which are not planned for; not "no deadline" (which states
+    none), nor a deadline whose time was read as the job's ("deadline in 2 days" was warned about
+    beside its 48-hour job time)."""
+    for m in lexicon.words("deadline_words").scan(space.masked):
+        _, clause_end = space.clause_bounds(m.start)
+        if NO_DEADLINE.search(space.masked, max(0, m.start - 24), m.start) or (
+                m.phrase == "deadline" and space.reads_any(m.end, clause_end)):
+            space.mark_read(m.start, m.end)
+    return _phrases(lexicon, space, "deadline_words", "dates and launch deadlines are not planned for")
+
+
 def _phrases(lexicon: Lexicon, space: Workspace, name: str, why: str, context: bool = True) -> list[str]:
     out = []
     for m in lexicon.words(name).scan(space.masked):
         if space.is_read(m.start, m.end):
             continue
         quoted = _context(space, m.start, m.end) if context else space.text[m.start:m.end]
-        out.append(f"'{quoted}': {why}")
+        if f"'{quoted}': {why}" not in out:  # two phrases of one clause ("deadline next sprint"): said once
+            out.append(f"'{quoted}': {why}")
         space.mark_read(m.start, m.end)
     return out
 
