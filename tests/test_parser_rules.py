@@ -1870,3 +1870,17 @@ def test_no_deadline_and_a_deadline_read_as_the_job_s_time_are_not_warned_about(
     sprint = parse("fine-tune llama 3 8b on 10k examples, hard deadline next sprint", offline=True).warnings
     assert len([w for w in sprint if "deadlines are not planned" in w]) == 1
 
+
+@pytest.mark.parametrize("text, bound", [
+    ("classify images, QPS >= 500", ("throughput", ">=", 500.0)),
+    ("detect objects, fps > 30", ("throughput", ">=", 30.0)),
+    ("llama 3 8b, tokens/s >= 2000", ("token_throughput", ">=", 2000.0)),
+    ("chatbot w/ llama-3.1-70b, 10 rps, tokens/s per user >= 15", ("tpot", "<=", 1000 / 15)),
+    ("llama 3 8b, ttft(ms) < 300", ("ttft", "<=", 300.0)),
+])
+def test_a_unit_written_before_its_limit_is_read_with_it(text, bound):
+    # each was warned as "a limit with no unit right after its number" and dropped
+    intent = parse(text, offline=True)
+    assert any((c.metric.value, c.op) == bound[:2] and c.value == pytest.approx(bound[2]) for c in intent.constraints)
+    assert intent.warnings == []
+

@@ -32,6 +32,19 @@ LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 KEY_LINE = re.compile(r"[ \t]*\n(?=[ \t]*[^\W\d][\w \t-]{0,30}[:：=])")
 #: A key that carries its unit ("max_latency_ms: 100", "throughput_rps = 200"): the unit goes to the value.
 KEY_UNIT = re.compile(r"(?<![\w])([a-z][a-z_]*?)_(ms|s|sec|rps|qps|fps|w|gb|mb|usd|tokens)\s*([:=])\s*(\d[\d.,]*\s?k?)(?![\w.])")
+#: A rate's unit written before its limit ("QPS >= 500", "fps > 30", "tokens/s per user >= 15") or a
+#: unit in brackets after a metric ("ttft(ms) < 300"): the unit goes after the number, where it is read.
+UNIT_BEFORE_LIMIT = re.compile(
+    r"(?<![\w/])(qps|rps|fps|req/s|requests/s|images/s|(?:output\s+)?(?:tokens/s|tok/s|tokens per second)"
+    r"(?:\s+per\s+user)?)\s*(<=|>=|<|>|≤|≥|=)\s*(\d[\d,]*(?:\.\d+)?\s?k?)(?![\w.])"
+    r"|\((ms|s|w|gb|rps|qps|fps)\)\s*(<=|>=|<|>|≤|≥|=)\s*(\d[\d,]*(?:\.\d+)?)(?![\w.])")
+
+
+def _unit_after_limit(m: re.Match) -> str:
+    unit, op, number = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    return f"{'' if m.group(1) else ' '}{op} {number} {unit}"
+
+
 #: A key's value that rules it out: "cloud: no", "int8: false", "amd: not allowed".
 KEY_RULED_OUT = re.compile(r"(?<![\w])([a-z][\w -]{0,24}?)\s*[:=]\s*(?:no|none|false|not allowed|否|不)"
                            r"(?=\s*(?:[,;.，；。\n]|$))")
@@ -164,6 +177,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = KEY_LINE.sub(" ; ", text)
     text = KEY_UNIT.sub(lambda m: f"{m.group(1).replace('_', ' ')}{m.group(3)} {m.group(4)} {m.group(2)}", text)
     text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
+    text = UNIT_BEFORE_LIMIT.sub(_unit_after_limit, text)  # "QPS >= 500" -> ">= 500 qps"
     text = re.sub(r"\s+", " ", text).strip()
     text = CJK_SPACE.sub("", text)  # "2 万元", "首 token 延迟", "输入 1024": as written without the spaces
     # "overnight (8 hours)", "by Friday (72h)": the job's limit (a day's name is said by the hours)
