@@ -1884,3 +1884,11 @@ def test_a_unit_written_before_its_limit_is_read_with_it(text, bound):
     assert any((c.metric.value, c.op) == bound[:2] and c.value == pytest.approx(bound[2]) for c in intent.constraints)
     assert intent.warnings == []
 
+
+def test_devices_a_request_only_has_up_to_a_count_of_are_owned():
+    # "up to six of them" was dropped, and "only have" warned as not understood
+    intent = parse("serve all-MiniLM-L6-v2 at 5k RPS with p95 < 10 ms; we only have T4s, up to six of them",
+                   offline=True)
+    assert [(o.device, o.count) for o in intent.hardware.owned] == [("nvidia-t4", 6)]
+    assert intent.warnings == []
+

@@ -406,9 +406,9 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
 
 
 #: A count right after the devices it counts, an ownership word between at most: "on H200s we own (16 of
-#: them)", "H100s, 8 of them" (not "on L4s for our users, 10 of them concurrent": those count the users).
+#: them)", "H100s, 8 of them", "T4s, up to six of them" (not "on L4s for our users, 10 of them concurrent": those count the users).
 OF_THEM = re.compile(r"s?\s*(?:(?:that\s+|which\s+)?(?:we|i)\s+(?:own|have|run|got)|available|in\s+house)?\s*[,(]?\s*"
-                     r"(\d+)\s+of\s+them(?![a-z])\s*\)?")
+                     r"(?:up\s+to\s+|at\s+most\s+|about\s+|around\s+)?(\d+)\s+of\s+them(?![a-z])\s*\)?")
 
 
 def _device_cap(space: Workspace, reading: HardwareReading) -> None:

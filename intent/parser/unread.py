@@ -39,7 +39,8 @@ COUNTS_THAT_ARE_NO_LOAD = (
                        "(give the rate or the concurrency to serve, or say 'at least N replicas' for availability)")),
 )
 #: Words between "only" and what it limits ("only use TPUs").
-ONLY_FILLERS = frozenset({"use", "using", "run", "running", "on", "deploy", "with", "the", "a", "an", "使用", "用"})
+ONLY_FILLERS = frozenset({"use", "using", "run", "running", "on", "deploy", "with", "the", "a", "an", "have", "own",
+                          "got", "使用", "用"})
 #: A verb Chinese writes on to the words it governs: "不要用公有云", "禁止使用AMD".
 CJK_FILLER = re.compile(r"使用|采用|部署在|部署到|放在|用|在")
 #: Comparators that make a following amount a limit on time ("within 10 fortnights").
