@@ -393,6 +393,16 @@ def test_a_wish_no_plan_meets_gives_way_and_is_said():
     assert not any("wish" in w for w in held.warnings)
 
 
+def test_a_runtime_s_share_of_device_memory_holds_for_whisper(catalog):
+    """vLLM keeps 10% of a device for the CUDA context (--gpu-memory-utilization 0.9): Whisper
+    large-v3 was planned at 24.85 GB on a 24 GB L4 (25.8 GB of 10^9 bytes), which would not start."""
+    result = plan("transcribe ~10,000 hours of audio using whisper-large-v3 within 3 days on our 4 L4s", offline=True,
+                  record=False)
+    assert result.choice.runtime == "vLLM (CUDA)"
+    capacity = catalog.device("nvidia-l4").capacity_gb
+    assert result.metrics.memory_per_device_gb <= 0.9 * capacity + 1e-9
+
+
 def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
     # 200 calls bring 200 windows of 30 s every 30 s: 6.67 windows a second. Held as 200 windows in
     # flight at once they took 50 RTX 4090s, each idle 98% of the time.

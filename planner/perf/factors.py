@@ -287,6 +287,10 @@ class RuntimeRule(BaseModel):
     runtime: str | None
     max_batch: int | None = Field(default=None, description="the largest batch the runtime runs, with batch_docs")
     batch_docs: str | None = None
+    memory_share: float | None = Field(default=None, gt=0, le=1, description="the share of device memory the runtime "
+                                       "takes for the model (weights, activations, cache), with memory_docs; the rest "
+                                       "is the CUDA context's and other processes'")
+    memory_docs: str | None = None
     serving: str | None = None
     why: str | None = None
     docs: str | None = None
@@ -397,6 +401,13 @@ def model_traits(model: ModelVariant) -> tuple[str, str | None, str | None, str 
 def runtime_of(device: Device, model: ModelVariant) -> RuntimeRule:
     """``runtime_for`` a model: the rule for its kind, task, structure and family."""
     return runtime_for(device, *model_traits(model))
+
+
+@lru_cache(maxsize=1)
+def memory_share_tasks() -> frozenset[str]:
+    """The tasks of the runtime rules that take a share of device memory (the rest: every task)."""
+    rules = [rule for rule in load_runtimes() if rule.memory_share is not None]
+    return frozenset("*" if rule.tasks is None else task for rule in rules for task in (rule.tasks or [None]))
 
 
 def may_cap_batches(device: Device) -> bool:

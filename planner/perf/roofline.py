@@ -25,7 +25,8 @@ from hardware.schema import Figure, ModelKind
 from planner.errors import EstimateError
 from planner.perf import cost, llm, power
 from planner.perf.configs import Config, ConfigTable
-from planner.perf.factors import PerfFactors, load_factors, may_cap_batches, model_traits, runtime_for, runtime_of
+from planner.perf.factors import (PerfFactors, load_factors, may_cap_batches, memory_share_tasks, model_traits,
+                                   runtime_for, runtime_of)
 from planner.perf.memo import ObjectCache
 
 
@@ -289,6 +290,9 @@ class Grid:
         caps = runtime_batch_caps(t)
         if caps is not None:
             self.fits &= b <= caps[:, None]
+        shares = runtime_memory_shares(t)
+        if shares is not None:
+            self.fits &= self.memory_gb <= c["capacity"] * shares[:, None]
         self.cost_usd_per_hour = self._cost()
         accuracy = np.array([[_accuracy(m, p, f) if m.accuracy else np.nan for p in t.precisions] for m in t.models],
                             dtype=float)
@@ -869,6 +873,23 @@ def runtime_batch_caps(t: ConfigTable) -> np.ndarray | None:
     found = [runtime_of(t.devices[p // len(t.models)], t.models[p % len(t.models)]).max_batch for p in unique.tolist()]
     caps[rows] = np.array([np.inf if cap is None else cap for cap in found], dtype=float)[back]
     return caps
+
+
+def runtime_memory_shares(t: ConfigTable) -> np.ndarray | None:
+    """The share of device memory each configuration's runtime takes for the model (1 where it
+    states none; None when no model of the table is of a task such a runtime runs): vLLM serving
+    Whisper keeps 10% of the device for the CUDA context (a plan used 24.85 of an L4's 25.8 GB)."""
+    tasks = memory_share_tasks()
+    shared = [m for m, model in enumerate(t.models) if "*" in tasks or model.task in tasks]
+    if not shared:
+        return None
+    shares = np.ones(len(t))
+    rows = np.nonzero(np.isin(t.model, shared))[0]
+    pair = t.device[rows].astype(np.int64) * len(t.models) + t.model[rows]
+    unique, back = np.unique(pair, return_inverse=True)
+    found = [runtime_of(t.devices[p // len(t.models)], t.models[p % len(t.models)]).memory_share for p in unique.tolist()]
+    shares[rows] = np.array([1.0 if share is None else share for share in found], dtype=float)[back]
+    return shares
 
 
 def model_accuracies(models: Sequence[ModelVariant]) -> np.ndarray:
