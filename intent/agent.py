@@ -78,7 +78,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     if floor_notes:
         intent = intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]})
     rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor)
-    row, status, objective = choose(rows, intent, solver)
+    row, status, objective, value = choose(rows, intent, solver)
     steps = steps_of(job)
     sections = policies.sections(intent.model_copy(update={"policies": intent.policies.model_copy(
         update={"differential_privacy": None})}), effects, row.device, row.placement, row.model.id)
@@ -114,7 +114,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
                   f"batch {job.batch_size}, {job.epochs} epoch{'s' if job.epochs != 1 else ''}, {steps} steps."]
     plan_steps += [f"[{s.name}] {step}" for s in sections for step in s.steps]
     plan_steps.append("Checkpoint every epoch; evaluate on a held-out set before release.")
-    report = SolverReport(status=status, objective=objective, objective_value=0.0, tie_breakers=["job time", "energy"],
+    report = SolverReport(status=status, objective=objective, objective_value=value, tie_breakers=["job time", "energy"],
                           candidates=len(rows), time_limit_s=solver.time_limit_s, seed=solver.seed, workers=solver.workers)
     return ExecutionPlan(
         intent=intent, choice=choice, metrics=metrics, objective_default=intent.objective is None, constraints=[],
@@ -384,9 +384,11 @@ def plan_cost_terms(result: ExecutionPlan, catalog: Catalog, inventory: Inventor
     c = result.choice
     item = inventory.item(c.device_id) if inventory is not None else None
     devices = c.replicas * c.devices_per_replica * (item.share if item else 1.0)  # prefill and decode workers too
+    # the devices that rent one instance, as the planner priced them: one engine's, or a training
+    # job's all (its data-parallel replicas train together; it was priced at 1-device rates)
+    together = round(devices) if result.intent.workload.kind != WorkloadKind.INFERENCE else c.shards
     return cost_terms(catalog.device(c.device_id), c.placement, devices, result.metrics.power_w,
-                      item.usd_per_hour if item else None, owned=item is not None,
-                      per_replica=c.shards)  # the devices of one engine, as the planner priced them
+                      item.usd_per_hour if item else None, owned=item is not None, per_replica=together)
 
 
 def _with_owned(intent: Intent, catalog: Catalog, inventory: Inventory | None):

@@ -316,9 +316,9 @@ def default_job_objective(intent: Intent) -> tuple[str, str]:
     return ("job_time", "minimize") if intent.hardware.owned else ("cost", "minimize")
 
 
-def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) -> tuple[TrainingRow, str, str]:
+def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) -> tuple[TrainingRow, str, str, float]:
     """CP-SAT picks one row: the objective, then job time, energy and row index. Returns
-    (row, status, objective described)."""
+    (row, status, objective described, the row's value on it; 0 where unknown)."""
     feasible = [r for r in rows if meets_bounds(r, intent)]
     if not feasible:
         bounds = ", ".join(c.describe() for c in intent.constraints) or "the request"
@@ -340,7 +340,8 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
     if result is None:
         raise PlanningError("the solver found no training plan within its time limit")
     chosen = feasible[result.assignment.index(1)]
-    return chosen, result.status, f"{sense} {metric} (job total)" if metric == "cost" else f"{sense} {metric}"
+    described = f"{sense} {metric} (job total)" if metric == "cost" else f"{sense} {metric}"
+    return chosen, result.status, described, getattr(chosen, JOB_FIELDS[metric]) or 0.0
 
 
 def _coefficients(rows: list[TrainingRow], field: str, direction: str) -> list[int]:

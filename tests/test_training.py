@@ -302,3 +302,11 @@ def test_a_detector_pays_its_host_side_cost_per_image():
     per_device = result.job.samples / (result.job.hours * 3600) / result.job.devices
     assert per_device < 1000 / overhead_ms  # at most one image per 2.05 ms on each process
     assert 3 < result.job.hours < 24
+
+
+def test_a_training_plan_s_cost_section_and_solver_agree_with_its_metrics():
+    """The cost section priced 4 L40S at the 1-device rate ($7.44/h) where the job was priced on the
+    4-GPU instance ($10.49/h), and the solver's objective value read 0."""
+    result = plan("帮我微调 qwen3-8b,数据10万条,训练3轮,48小时内完成, 不要用消费级显卡", offline=True, record=False)
+    assert result.cost.total_usd_per_hour == pytest.approx(result.metrics.cost_usd_per_hour)
+    assert result.solver.objective_value == pytest.approx(result.job.cost_usd)
