@@ -309,14 +309,17 @@ def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None,
     keeps, unless ``quality_waived``: the request's words that accuracy matters little); the
     placement default is the inventory's. Returns the intent and what was assumed (a fleet
     planned Whisper tiny for clinical dictation and MiniLM-L3 for search)."""
-    intent, load_notes = whole_load(intent)
-    intent, range_notes = ceilings_of_ranges(intent)
-    load_notes += range_notes
+    # The defaults are the request's as written, as a single plan's are: a camera's frame rate,
+    # summed over its cameras by whole_load, is no camera's (10 cameras at 15 fps lost their
+    # 133 ms default and were planned at a p99 of 6.2 s).
     if intent.workload.kind != WorkloadKind.INFERENCE:  # a training job: its floor alone
         floor, assumptions = training_floor(intent, quality_waived)
         defaults = RequestDefaults(floor=floor, task=intent.task.value if floor else None, assumptions=assumptions)
     else:
         defaults = request_defaults(intent, quality_waived, latency_waived)
+    intent, load_notes = whole_load(intent)
+    intent, range_notes = ceilings_of_ranges(intent)
+    load_notes += range_notes
     if defaults.floor is not None:
         models = [catalog.model(m) for m in intent.workload.models] or catalog.models_for(intent.task.value)
         kept = [m.id for m in floored(models, defaults.floor, defaults.task)]

@@ -13,7 +13,7 @@ from paths import ROOT
 from typer.testing import CliRunner
 
 from hardware import CatalogError
-from intent.api import parse, plan_fleet
+from intent.api import parse, plan, plan_fleet
 from intent.cli import app
 from intent.fleet import FleetError, fleet_workloads, load_fleet
 from planner.fleet.model import RATE_SCALE, NoPlacementError
@@ -784,3 +784,21 @@ def test_a_job_may_take_a_device_count_between_the_fewest_and_the_most(tmp_path)
     assert all(a.slo_met for a in assignments)
     assert [(a.pool, a.slots) for a in assignments if a.workload == "chat"] == [("nvidia-h100-sxm-80gb", 2)]
     assert [(a.pool, a.slots) for a in assignments if a.workload == "tune"] == [("nvidia-h100-sxm-80gb", 4)]
+
+
+def test_cameras_in_a_fleet_get_the_latency_a_single_plan_gives_them(tmp_path):
+    """10 cameras at 15 fps each lost their default (two frame intervals, 133 ms): the frame rate
+    was read after it was summed over the cameras, and the service was planned at a p99 of 6.2 s."""
+    path = write(tmp_path, """\
+        schema_version: 1
+        objective: power
+        inventory:
+          - {id: nvidia-jetson-orin-nx-16gb, count: 10, placement: edge}
+        workloads:
+          - {name: pallets, request: "detect pallets with yolo at the edge, 15 fps per camera, 10 cameras"}
+    """)
+    single = plan("detect pallets with yolo at the edge, 15 fps per camera, 10 cameras", offline=True, record=False)
+    default = next(c.constraint.value for c in single.constraints if c.constraint.source == "default")
+    (placed,) = plan_fleet(path).assignments
+    assert placed.latency_slo_ms == pytest.approx(default) == pytest.approx(2000 / 15)
+    assert placed.p99_ms <= placed.latency_slo_ms
