@@ -201,5 +201,9 @@ def _check(entry: WorkloadEntry, workload) -> None:
         raise FleetError(f"workload {entry.name!r}: 'deadline_hours' is for training and fine-tuning jobs; "
                          "an inference service takes a latency bound in its request")
     if not workload.rate_rps or workload.rate_rps <= 0:
+        held = intent.workload.concurrency
+        said = (f"; its {held} concurrent users are not planned in a fleet (a fleet sizes services by their rate): give "
+                "the requests per second they send, or plan it alone with `intentctl plan`, which plans concurrency"
+                if held else "")
         raise FleetError(f"workload {entry.name!r}: an inference service needs a request rate "
-                         "(e.g. 'at 200 req/s')", per_request=True)
+                         f"(e.g. 'at 200 req/s'){said}", per_request=True)

@@ -250,6 +250,8 @@ def test_sharing_is_checked_against_the_catalog(tmp_path, catalog, entry, messag
     ('{name: a, request: "classify images at 10 req/s", deadline_hours: 3}', "is for training"),
     ('{name: a, request: "fine-tune a text classifier for 2 epochs"}', "needs its dataset size"),
     ('{name: a, request: "at 10 req/s"}', "names no task or model"),
+    ('{name: a, request: "serve llama 3 8b for 20 concurrent users"}',
+     "its 20 concurrent users are not planned in a fleet .* give the requests per second they send"),
 ])
 def test_workloads_that_cannot_be_planned_are_named(tmp_path, workload, message):
     path = write(tmp_path, f"""\
