@@ -162,32 +162,6 @@ def test_the_training_script_accepts_the_arguments_the_job_passes(plans, catalog
     assert names[0] == "fetch-model" and args.model.startswith("/models/")  # bert-large has no hub id
 
 
-def test_the_training_script_fine_tunes_a_model(tmp_path):
-    """The script itself, on a tiny model, in two processes as torchrun starts them (needs torch
-    and transformers, which intentctl does not depend on: skipped without them)."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    config = transformers.BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                                     intermediate_size=32, max_position_embeddings=32)
-    transformers.BertForQuestionAnswering(config).save_pretrained(tmp_path / "model")
-    n = 12
-    torch.save({"input_ids": torch.randint(0, 50, (n, 8)), "attention_mask": torch.ones(n, 8, dtype=torch.long),
-                "start_positions": torch.randint(0, 8, (n,)), "end_positions": torch.randint(0, 8, (n,))},
-               tmp_path / "train.pt")
-    script = ROOT / "intent" / "deploy" / "train.py"
-    args = [str(script), f"--model={tmp_path / 'model'}", "--model-class=AutoModelForQuestionAnswering",
-            "--precision=bf16", "--per-device-batch-size=4", "--epochs=2"]
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DATALOADER_WORKERS": "0",
-           "OUTPUT_DIR": str(tmp_path / "out")}
-    run = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc-per-node=2", *args],
-                         env={**env, "TRAIN_DATA": str(tmp_path / "train.pt")}, capture_output=True, text=True,
-                         timeout=600, check=False)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert "epoch 2/2" in run.stdout and (tmp_path / "out" / "config.json").exists()
-    unset = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert unset.returncode == 2 and "TRAIN_DATA is not set" in unset.stderr
-
-
 # 2. and 3. Requests that fit the node; CPU pods hold the cores the plan assumes.
 
 def server(objects: list[dict]) -> dict:
