@@ -804,3 +804,28 @@ def test_cameras_in_a_fleet_get_the_latency_a_single_plan_gives_them(tmp_path):
     (placed,) = plan_fleet(path).assignments
     assert placed.latency_slo_ms == pytest.approx(default) == pytest.approx(2000 / 15)
     assert placed.p99_ms <= placed.latency_slo_ms
+
+
+def test_a_job_beside_inference_draws_its_training_power_for_its_share(tmp_path, catalog):
+    """A job beside inference was counted at 0 W, so under a power objective it drew a small
+    classifier on to an H100 to host it."""
+    from planner.fleet import colocation
+
+    path = write(tmp_path, """\
+        schema_version: 1
+        objective: power
+        inventory:
+          - {id: nvidia-h100-sxm-80gb, count: 2, placement: on-prem}
+        workloads:
+          - {name: reranker, request: "text classification with distilbert at 200 req/s within 20 ms", priority: 2}
+          - {name: lora, request: "LoRA fine-tune llama 3.1 8b on 50k examples of 1k tokens, 2 epochs",
+             deadline_hours: 24, priority: 1}
+    """)
+    result = plan_fleet(path)
+    job = next(a for a in result.assignments if a.workload == "lora")
+    assert job.power_w is not None and job.power_w > 0
+    tdp = catalog.device("nvidia-h100-sxm-80gb").tdp_w.value
+    assert job.compute_share is not None
+    # its devices' training draw for its share of their time (the whole of it on slots of its own)
+    assert job.power_w == pytest.approx(tdp * job.slots * job.compute_share, rel=1e-6)
+    assert job.compute_share in colocation.IDLE_BANDS and job.compute_share < 1  # beside the reranker

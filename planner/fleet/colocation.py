@@ -18,8 +18,12 @@ the plan takes that as no change.
 - **Memory**: a shared slot splits its memory in halves (``MEMORY_SPLIT``): a replica can host
   a job only when it fits in one half, and a job can run beside inference only when its
   training state fits in the other.
-- **Power and cost**: a job beside inference adds none to the plan's figures, which count every
-  inference replica's device at the power of a full batch already.
+- **Power and cost**: a job beside inference adds its devices' training draw for its share of
+  their time (its power times the band's share): the replicas' figures count their devices at a
+  batch's draw, which a small model's batch leaves far below what training draws (a job counted
+  at 0 W drew a classifier on to an H100 under a power objective). This counts the replica's own
+  draw over the job's share twice, so it is an upper bound. Cost adds none: the replica's devices
+  are paid for already.
 - **Options**: per job and band, only the pools where it runs fastest (``HOSTED_POOLS``), each
   with its fastest and its fewest-slot configuration.
 

@@ -692,7 +692,8 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
     kept = _best_per_group(np.zeros(len(on_time), dtype=np.int64), columns) | _faster_with_more(devices, hours[on_time])
     own = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]])) for n in sorted(kept)]
     memory = np.array([rows[i].memory_gb for i in on_time])
-    beside = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]] / share), power_w=0.0,
+    beside = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]] / share),
+                          power_w=None if rows[on_time[n]].power_w is None else rows[on_time[n]].power_w * share,
                           cost_usd_per_hour=0.0, hosted_share=share)
               for n, share in colocation.hosted_rows(hours[on_time], devices, memory, workload.deadline_hours,
                                                       slot_memory_gb, top_band)]
