@@ -458,7 +458,8 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         constraints=result.constraints, why=result.why, alternatives=result.alternatives,
         pareto_front=result.pareto_front, pools=result.pools,
         assumptions=list(intent.assumptions) + job_notes + result.assumptions + effects.assumptions,
-        warnings=list(intent.warnings) + job_warnings + ([solver.budget.describe()] if solver.budget.skipped else []),
+        warnings=list(intent.warnings) + result.warnings + job_warnings
+        + ([solver.budget.describe()] if solver.budget.skipped else []),
         policies=sections, steps=plan_steps(intent, result.choice, sections, result.pools),
         solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,
     )

@@ -81,6 +81,7 @@ class PlanningResult:
     assumptions: list[str]
     pareto_front: list[ParetoPoint] = field(default_factory=list)
     pools: list[Pool] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (),
@@ -176,8 +177,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
             return _mixed(mix, intent, catalog, objective, settings, [], None)
         raise _infeasible(intent, candidates.cells(explanation_mask(
             grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas), settings)), settings)
-    if not is_default:
-        _require_known_objective(grid, feasible_cells, objective)
+    unknown_objective = None if is_default else _unknown_objective(grid, feasible_cells, objective)
     # With runner-ups, every device keeps its own front, which holds the overall optimum (an
     # undominated cell is undominated on its device too): one Chooser answers the plan and then
     # each runner-up. Without, the overall front is enough.
@@ -190,7 +190,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                                                objective[0], defaults.time_gain_per_doubling)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill)
-    solution = chooser.best(strict_objective=not is_default)
+    solution = chooser.best(strict_objective=not is_default and unknown_objective is None)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(
             grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas), settings)), settings)
@@ -255,7 +255,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                                 why_not=f"one device type reaches {fmt(single, objective[0])}, the mix of "
                                         f"{len(mix.rows)} {fmt(mixed, objective[0])}")
         return _mixed(mix, intent, catalog, objective, settings, [runner_up, *alternatives], front)
-    return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front)
+    levels = ", then ".join(level.describe() for level in chooser.levels[1:])
+    return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front,
+                          warnings=[unknown_objective.format(levels=levels)] if unknown_objective else [])
 
 
 #: A load above this share of a plan's capacity queues enough to name (an M/D/c queue's wait grows
@@ -397,15 +399,19 @@ def _identity(row: Estimate) -> tuple:
             getattr(row, "prefill_workers", None), getattr(row, "decode_workers", None))
 
 
-def _require_known_objective(grid, feasible_cells, objective) -> None:
-    """A named objective needs a known figure: say so plainly when no feasible configuration has one."""
+def _unknown_objective(grid, feasible_cells, objective) -> str | None:
+    """What a plan says when no configuration that meets the request has a known figure for the
+    objective it names (None when one has; ``{levels}`` is left for the tie-breakers): the plan is
+    then made on the tie-breakers that follow it, where it was refused ("Llama 3 8B, cheapest, on
+    Gaudi 3": no Gaudi has a published price)."""
     metric, sense = objective
-    if np.isnan(grid.metric(metric))[feasible_cells].all():
-        devices = sorted(set(grid.configs.device_ids[np.nonzero(feasible_cells)[0]]))
-        reason = (f"the request asks to {sense} {metric}, but none of the configurations that meet it has a known "
-                  f"{metric} ({', '.join(devices[:4])}{' …' if len(devices) > 4 else ''})")
-        hint = "give prices in an inventory (--inventory, usd_per_hour)" if metric == "cost" else "drop that preference"
-        raise InfeasibleError(f"{reason}; {hint}", InfeasibilityReport(reason=reason))
+    if not np.isnan(grid.metric(metric))[feasible_cells].all():
+        return None
+    devices = sorted(set(grid.configs.device_ids[np.nonzero(feasible_cells)[0]]))
+    hint = "give prices in an inventory (--inventory, usd_per_hour)" if metric == "cost" else "drop that preference"
+    return (f"the request asks to {sense} {metric}, but none of the configurations that meet it has a known {metric} "
+            f"({', '.join(devices[:4])}{' …' if len(devices) > 4 else ''}): planned on the tie-breakers that follow it "
+            f"instead ({{levels}}); {hint}")
 
 
 def _rate_power_note(intent: Intent, row: Estimate, replicas: int, fill: bool) -> list[str]:

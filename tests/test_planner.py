@@ -403,6 +403,18 @@ def test_a_runtime_s_share_of_device_memory_holds_for_whisper(catalog):
     assert result.metrics.memory_per_device_gb <= 0.9 * capacity + 1e-9
 
 
+def test_an_objective_no_configuration_has_a_figure_for_is_planned_on_the_tie_breakers_and_said():
+    """"cheapest, on Gaudi 3" was refused: no Gaudi has a published price."""
+    result = plan("serve llama 3 8b at 20 req/s, cheapest, on Gaudi 3", offline=True, record=False)
+    assert result.choice.device_id == "intel-gaudi3" and result.metrics.cost_usd_per_hour is None
+    assert result.metrics.throughput_rps >= 20
+    (said,) = [w for w in result.warnings if "none of the configurations that meet it has a known cost" in w]
+    assert "minimize devices" in said and "--inventory" in said
+    priced = plan("serve llama 3 8b at 20 req/s, cheapest", offline=True, record=False)
+    assert priced.metrics.cost_usd_per_hour is not None
+    assert not any("has a known cost" in w for w in priced.warnings)
+
+
 def test_live_audio_streams_are_the_windows_they_bring_not_windows_in_flight():
     # 200 calls bring 200 windows of 30 s every 30 s: 6.67 windows a second. Held as 200 windows in
     # flight at once they took 50 RTX 4090s, each idle 98% of the time.
