@@ -180,7 +180,7 @@ def _devices_left_to_the_inventory(intent) -> list[str]:
     layout = unplanned_layout(intent, "in a fleet", "as each pool's options allow")
     if intent.workload.min_replicas:
         layout.append(f"at least {intent.workload.min_replicas} replicas (availability) is not planned for in a fleet: "
-                      "a service gets the replicas its rate needs; plan it alone (`intentctl plan`) to hold the floor")
+                      "a service gets the replicas its load needs; plan it alone (`intentctl plan`) to hold the floor")
     if not said:
         return layout
     return layout + [f"the request's devices ({', '.join(said)}) are not planned for in a fleet: the fleet's inventory "
@@ -200,10 +200,10 @@ def _check(entry: WorkloadEntry, workload) -> None:
     if entry.deadline_hours is not None:
         raise FleetError(f"workload {entry.name!r}: 'deadline_hours' is for training and fine-tuning jobs; "
                          "an inference service takes a latency bound in its request")
+    if workload.users and (intent.task is None or intent.task.value != "text-generation"):
+        raise FleetError(f"workload {entry.name!r}: its {workload.users} concurrent users are planned as sequence "
+                         "slots of a served LLM only; give the requests per second they send (e.g. 'at 20 req/s')",
+                         per_request=True)
     if not workload.rate_rps or workload.rate_rps <= 0:
-        held = intent.workload.concurrency
-        said = (f"; its {held} concurrent users are not planned in a fleet (a fleet sizes services by their rate): give "
-                "the requests per second they send, or plan it alone with `intentctl plan`, which plans concurrency"
-                if held else "")
         raise FleetError(f"workload {entry.name!r}: an inference service needs a request rate "
-                         f"(e.g. 'at 200 req/s'){said}", per_request=True)
+                         "(e.g. 'at 200 req/s') or, for an LLM, its concurrent users", per_request=True)

@@ -302,7 +302,9 @@ def _placements(plan, console: Console) -> None:
         if a.kind == "training":
             slo = f"{a.job_hours:,.1f} h" + (f" (deadline {a.deadline_hours:g} h)" if a.deadline_hours else "")
         else:
-            slo = (f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s; {fmt(a.latency_ms, 'latency')}"
+            load = (f"{a.users} users, {a.served_rps / a.requested_rps * a.users:,.0f} held" if a.users
+                    else f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s")
+            slo = (f"{load}; {fmt(a.latency_ms, 'latency')}"
                    + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
         beside = a.compute_share is not None and a.compute_share < 1
         where = f"{a.pool}: {a.slots} slot(s)" + (f" beside inference ({a.compute_share:.0%} of each)" if beside else "")

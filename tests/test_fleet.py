@@ -250,8 +250,8 @@ def test_sharing_is_checked_against_the_catalog(tmp_path, catalog, entry, messag
     ('{name: a, request: "classify images at 10 req/s", deadline_hours: 3}', "is for training"),
     ('{name: a, request: "fine-tune a text classifier for 2 epochs"}', "needs its dataset size"),
     ('{name: a, request: "at 10 req/s"}', "names no task or model"),
-    ('{name: a, request: "serve llama 3 8b for 20 concurrent users"}',
-     "its 20 concurrent users are not planned in a fleet .* give the requests per second they send"),
+    ('{name: a, request: "embed text for 20 concurrent users"}',
+     "its 20 concurrent users are planned as sequence slots of a served LLM only"),
 ])
 def test_workloads_that_cannot_be_planned_are_named(tmp_path, workload, message):
     path = write(tmp_path, f"""\
@@ -829,3 +829,25 @@ def test_a_job_beside_inference_draws_its_training_power_for_its_share(tmp_path,
     # its devices' training draw for its share of their time (the whole of it on slots of its own)
     assert job.power_w == pytest.approx(tdp * job.slots * job.compute_share, rel=1e-6)
     assert job.compute_share in colocation.IDLE_BANDS and job.compute_share < 1  # beside the reranker
+
+
+def test_an_llm_service_given_its_users_holds_a_slot_for_each_as_a_single_plan_does(tmp_path):
+    """"40 concurrent users" was refused in a fleet ("needs a request rate"), where a single plan
+    sizes replicas to hold them."""
+    path = write(tmp_path, """\
+        schema_version: 1
+        objective: cost
+        inventory:
+          - {id: nvidia-l4, count: 8, placement: on-prem, usd_per_hour: 0.40}
+        workloads:
+          - {name: chat, request: "serve llama 3.1 8b for 40 concurrent users", priority: 2}
+          - {name: big, request: "serve qwen2.5-coder-32b, 200 concurrent users, TTFT under 600 ms", priority: 1}
+    """)
+    result = plan_fleet(path)
+    (chat,) = [a for a in result.assignments if a.workload == "chat"]
+    single = plan("serve llama 3.1 8b for 40 concurrent users, we have 8 L4s", offline=True, record=False)
+    assert chat.slo_met and chat.batch_size * chat.replicas >= 40  # a sequence slot for each user
+    assert chat.slots == single.choice.replicas * single.choice.devices_per_replica
+    (big,) = [u for u in result.unplaced if u.workload == "big"]
+    assert "its 200 concurrent users need more than the pools that can run it within its bounds" in big.reason
+

@@ -38,7 +38,7 @@ from planner.jobs import (
     training_row,
 )
 from planner.perf import queueing
-from planner.perf.factors import PerfFactors, training_runtime_for
+from planner.perf.factors import PerfFactors, load_factors, training_runtime_for
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Grid
 from planner.search.candidates import (
     PlacementRule,
@@ -82,6 +82,11 @@ def budgeted(workloads: list[FleetWorkload], pools: list[InventoryItem], objecti
                   f"above {estimate / BUILD_SHARE:.0f} s for every option")
 
 
+#: A user's request, s, where a service held by its users states no bound on its time: the unit
+#: their slots are counted in as a rate (any positive figure counts them alike).
+USER_REQUEST_S = 10.0
+
+
 @dataclass(frozen=True)
 class FleetWorkload:
     """A workload of a fleet: an inference service (a request rate, a latency SLO) or a
@@ -104,8 +109,34 @@ class FleetWorkload:
     # Cached (a frozen dataclass's cached_property writes the instance's __dict__): option
     # building asks for these once per pool.
     @cached_property
+    def users(self) -> int | None:
+        """The users a served LLM holds at once where its request gives concurrency and no rate
+        ("20 concurrent users"): each holds a sequence slot, so a placement needs as many slots
+        (a single plan sizes replicas so too); None for a service with a rate."""
+        if self.training or self.intent.bound(Metric.THROUGHPUT, ">=") is not None:
+            return None
+        return self.intent.workload.concurrency
+
+    @cached_property
     def rate_rps(self) -> float | None:
+        """The request rate to serve; for ``users``, the least rate they send at the service's
+        slowest response its bounds allow (USER_REQUEST_S), the unit its slots are counted in."""
+        if self.users:
+            return self.users / self.user_request_s
         return self.intent.bound(Metric.THROUGHPUT, ">=")
+
+    @cached_property
+    def user_request_s(self) -> float:
+        """One user's request at the slowest the service's bounds allow, s: its latency bound, else
+        TTFT + (output tokens - 1) x TPOT at theirs, else USER_REQUEST_S."""
+        latency = self.intent.bound(Metric.LATENCY, "<=")
+        ttft, tpot = self.intent.bound(Metric.TTFT, "<="), self.intent.bound(Metric.TPOT, "<=")
+        if latency:
+            return latency / 1000
+        if ttft and tpot:
+            output = self.intent.workload.output_tokens or load_factors().shape_for("text-generation").output_tokens
+            return (ttft + (output - 1) * tpot) / 1000
+        return USER_REQUEST_S
 
     @cached_property
     def latency_slo_ms(self) -> float | None:
@@ -375,6 +406,9 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
         return {}
     mine = [workloads[w] for w in members]
     load = _headroom(grid, m, g, k, rates, _latency_slos(mine), item, hop_ms, _ttft_bounds(mine))
+    users = np.array([np.nan if x.users is None else float(x.users) for x in mine])[m]
+    if not np.isnan(users).all():
+        _holding(load, users, rates[m], g, item, grid)
     keep_cells = load.replicas <= UNLIMITED
     for metric, op, values in replicated:
         deployed = grid.metric(metric)[g, k] * load.replicas
@@ -418,7 +452,7 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
                 max_replicas=replica_cap // unit, latency_ms=latency[j], job_hours=None, power_w=power[j],
                 cost_usd_per_hour=cost[j], unit=unit, p99_ms=p99 if math.isfinite(p99) else None,  # inf: no SLO
                 idle_share=_idle_share(min(unit_rate, rate[j]) / unit, peak[j], held[j], occupancy[j])
-                if host[j] else None,
+                if host[j] and workloads[w].users is None else None,  # users keep their slots busy
                 held=None if held[j] != held[j] else int(held[j]),
                 occupancy_ms=None if held[j] != held[j] else float(occupancy[j])))
     return out
@@ -525,6 +559,24 @@ class _Load:
         if pooled and self.unit[n] > 1:
             out.append((int(self.unit[n]), float(self.unit_rate[n]), float(self.unit_p99[n])))
         return out
+
+
+def _holding(load: _Load, users: np.ndarray, rates: np.ndarray, g, item: InventoryItem, grid: Grid) -> None:
+    """Size the cells of services held by their users (``users``, NaN: a service with a rate) as a
+    single plan does: a replica holds its sequence slots (``held``), so the whole service needs
+    users / held replicas, and each counts held users' share of the service's rate (``rates``).
+    A cell with no slots (not a served LLM) holds none."""
+    rows = np.flatnonzero(~np.isnan(users))
+    held = load.held[rows]
+    per_replica = np.where(np.isnan(held), 0.0, np.nan_to_num(held) * rates[rows] / users[rows])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.where(per_replica > 0, np.ceil(users[rows] / held - 1e-9), np.inf)
+    room = (item.total_slots // grid.configs.shards[g[rows]]).astype(float)
+    unit = np.where(np.isfinite(need), np.clip(need, 1.0, np.maximum(room, 1.0)), 1.0)
+    load.replicas[rows] = need
+    load.unit[rows] = unit.astype(int)
+    load.unit_rate[rows] = unit * per_replica
+    load.single_rate[rows] = per_replica
 
 
 def _headroom(grid: Grid, m, g, k, rates: np.ndarray, slos: np.ndarray, item: InventoryItem, hop_ms: float,

@@ -34,6 +34,9 @@ class Assignment(_Frozen):
                                                    "serving hop); the SLO holds at that load and any lower one")
     latency_slo_ms: float | None = None
     requested_rps: float | None = None
+    users: int | None = Field(None, description="inference: the concurrent users an LLM service holds, a sequence slot "
+                                                "each, where its request gives them and no rate (its requested_rps is "
+                                                "then the least they send at the slowest response its bounds allow)")
     served_rps: float | None = Field(None, description="inference: requests/s this placement serves")
     rate_share: float | None = Field(None, description="inference: this placement's share of the requested rate "
                                                        "(a service may be served from several pools)")

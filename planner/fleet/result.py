@@ -18,7 +18,11 @@ ASSUMPTIONS = [
     ("a training job beside inference runs on slots inference replicas hold, in the share of each slot they leave "
      "idle at their planned load (rounded down to a band), preempted whenever they have work: the replicas' p99 is "
      "as planned (reset-based GPU preemption adds about 2% to the latency of the work that preempts, REEF, OSDI "
-     "2022); the replica and the job each take at most half of a slot's memory, and the job adds no power or cost"),
+     "2022); the replica and the job each take at most half of a slot's memory; the job adds its devices' training "
+     "power for its share of their time (an upper bound) and no cost"),
+    ("an LLM service given concurrent users and no rate holds a sequence slot per user, as a single plan does: its "
+     "replicas are its users over the slots one holds, and its rate is the least they send at the slowest response "
+     "its bounds allow (the unit its share is counted in)"),
 ]
 
 
@@ -89,7 +93,7 @@ def _assignment(workload: FleetWorkload, item, o: Option, units: int, met: bool,
         pool=item.name, device_id=item.id, model_id=o.model_id, precision=o.precision, batch_size=o.batch_size,
         replicas=replicas, slots_per_replica=o.slots_per_replica, slots=o.slots_per_replica * replicas,
         replicas_per_queue=o.unit, latency_ms=o.latency_ms, p99_ms=o.p99_ms, latency_slo_ms=workload.latency_slo_ms,
-        requested_rps=workload.rate_rps, served_rps=served,
+        requested_rps=workload.rate_rps, served_rps=served, users=workload.users,
         rate_share=None if served is None else served / workload.rate_rps,
         job_hours=o.job_hours, deadline_hours=workload.deadline_hours,
         compute_share=None if not workload.training else o.hosted_share or 1.0,
@@ -120,18 +124,29 @@ def _partial_reason(fleet, w: int, served: float) -> str:
     workload = fleet.workloads[w]
     members = fleet.by_workload[w]
     pools = sorted({fleet.pools[fleet.options[i].pool].name for i in members})
-    head = f"served {served:,.1f} of {workload.rate_rps:,.1f} req/s"
-    reach = sum(fleet.rate[i] * fleet.options[i].replica_cap for i in members)
-    if reach < fleet.wanted[w]:
+    head = (f"holds {served / workload.rate_rps * workload.users:,.0f} of its {workload.users} concurrent users"
+            if workload.users else f"served {served:,.1f} of {workload.rate_rps:,.1f} req/s")
+    if _out_of_reach(fleet, w):
         return (f"{head}: the whole rate needs more than the pools that can run it ({', '.join(pools)}) hold, "
                 "all of them together")
     return f"{head}: the rest of the pools that can run it ({', '.join(pools)}) went to workloads ranked higher"
+
+
+def _out_of_reach(fleet, w: int) -> bool:
+    """Whether the pools that can run a service cannot serve its whole load even with nothing else on them."""
+    return sum(fleet.rate[i] * fleet.options[i].replica_cap for i in fleet.by_workload[w]) < fleet.wanted[w]
 
 
 def _unplaced_reason(fleet, w: int, why_not: dict[str, str], placed: dict[int, int]) -> str:
     members = fleet.by_workload.get(w, [])
     if not members:
         return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
+    if not fleet.workloads[w].training and _out_of_reach(fleet, w):
+        pools = sorted({fleet.pools[fleet.options[i].pool].name for i in members})
+        load = (f"its {fleet.workloads[w].users} concurrent users" if fleet.workloads[w].users
+                else f"its {fleet.workloads[w].rate_rps:,.1f} req/s")
+        return (f"{load} need more than the pools that can run it within its bounds ({', '.join(pools)}) hold, all "
+                "of them together")
     used: dict[int, int] = defaultdict(int)
     for i, replicas in placed.items():
         used[fleet.options[i].pool] += fleet.options[i].unit_slots * replicas
