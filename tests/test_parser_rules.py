@@ -1892,3 +1892,17 @@ def test_devices_a_request_only_has_up_to_a_count_of_are_owned():
     assert [(o.device, o.count) for o in intent.hardware.owned] == [("nvidia-t4", 6)]
     assert intent.warnings == []
 
+
+@pytest.mark.parametrize("text, kept", [
+    ("用 A100 跑 llama-3-70b，算了，还是 H100 吧，要求吞吐 3000 tokens/s", "nvidia-h100"),
+    ("Serve gpt-oss-120b with A100s, wait, no, use H100s instead.", "nvidia-h100"),
+    ("serve llama 3 8b on T4, no wait, use L4", "nvidia-l4"),
+])
+def test_a_change_of_mind_plans_the_device_turned_to(text, kept):
+    # each kept both devices, and two planned the one turned from
+    intent = parse(text, offline=True)
+    assert intent.hardware.include == [kept] and intent.warnings == []
+    assert any("a change of mind" in a for a in intent.assumptions)
+    owned = parse("we have 8 A100s, actually no, 8 H100s, llama 3 70b", offline=True).hardware.owned
+    assert [(o.device, o.count) for o in owned] == [("nvidia-h100", 8)]
+

@@ -146,13 +146,45 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             mentions += [(m.start, m.end, vendor) for vendor in selector.split(",")]
         elif not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices):
             mentions.append((m.start, m.end, selector))
-    _sides(lexicon, space, sorted(mentions), reading, negated)
+    mentions = _changes_of_mind(space, sorted(mentions), reading)
+    _sides(lexicon, space, mentions, reading, negated)
     _providers_ruled_out(lexicon, space, catalog, reading, negated)
     _hosted_accelerators(space, catalog, devices, reading)
     for device, _ in reading.owned:
         if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
     return reading
+
+
+#: A change of mind between two devices: "A100s, wait, no, use H100s", "T4, no wait, L4", "用 A100，
+#: 算了，还是 H100 吧", "改成H100".
+CORRECTION = re.compile(r"(?<![a-z])(?:actually,?\s+(?:no|make\s+(?:it|that))|no,?\s+wait|wait,?\s+no|scratch\s+that|"
+                        r"on\s+second\s+thought|change\s+(?:that|it)\s+to)(?![a-z])|算了|改成|换成|改用|换用|不对")
+#: How far (characters) a change of mind reaches to the devices it turns from and to.
+CORRECTION_REACH = 60
+
+
+def _changes_of_mind(space: Workspace, mentions: list[tuple[int, int, str]],
+                     reading: HardwareReading) -> list[tuple[int, int, str]]:
+    """The device mentions without those a change of mind turns from ("use A100s, wait, no, H100s"
+    planned the A100s the request turned from): a device named just before a correction, with
+    another named just after it, is dropped, as a device the request owns, too."""
+    dropped: set[int] = set()
+    for c in CORRECTION.finditer(space.masked):
+        after = [x for x in mentions if 0 <= x[0] - c.end() <= CORRECTION_REACH]
+        before = [i for i, x in enumerate(mentions) if 0 <= c.start() - x[1] <= CORRECTION_REACH]
+        if not after or not before:
+            continue
+        dropped.update(before)
+        space.mark_read(c.start(), c.end())
+        turned = ", ".join(dict.fromkeys(mentions[i][2] for i in before))
+        reading.assumptions.append(f"'{space.text[c.start():c.end()]}': a change of mind, so {turned} (named before "
+                                   f"it) is not planned; {', '.join(dict.fromkeys(x[2] for x in after))} is")
+    if not dropped:
+        return mentions
+    turned_from = {mentions[i][2] for i in dropped}
+    reading.owned = [(d, n) for d, n in reading.owned if d not in turned_from]
+    return [x for i, x in enumerate(mentions) if i not in dropped]
 
 
 #: What stands before a device named by its number alone ("两张4090", "单卡4090", "a 4090", "on 4090s"): a count,
