@@ -1906,3 +1906,13 @@ def test_a_change_of_mind_plans_the_device_turned_to(text, kept):
     owned = parse("we have 8 A100s, actually no, 8 H100s, llama 3 70b", offline=True).hardware.owned
     assert [(o.device, o.count) for o in owned] == [("nvidia-h100", 8)]
 
+
+@pytest.mark.parametrize("text", ["我们想在昇腾 910B 上微调 Qwen-7B，数据集 20 亿 tokens，训练 2 个 epoch，预算 500 GPU 小时",
+                                  "fine-tune qwen2.5 7b on 2 billion tokens, 2 epochs, budget 500 GPU-hours"])
+def test_a_budget_of_gpu_hours_is_no_count_of_devices(text):
+    # "500 GPU 小时" capped the plan at 500 devices and ruled the 910B out as no GPU; "2 个 epoch" was dropped
+    intent = parse(text, offline=True)
+    assert intent.hardware.max_devices is None and "gpu" not in intent.hardware.include
+    assert intent.workload.epochs == 2
+    assert any("a budget of device-hours is not planned for" in w for w in intent.warnings)
+

@@ -29,6 +29,11 @@ from intent.parser.text import Workspace
 FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the)?[\s,、/&()（）]*$")
 #: "512 H100 GPU-hours", "64 A100 hours": device-hours after a counted device are a budget.
 DEVICE_HOURS = re.compile(r"\s*(?:(?:gpu|device|accelerator|card|node|chip)[- ]?)?(?:hours|hrs|hour|h)(?![a-z])|\s*卡时|\s*机时")
+DEVICE_HOURS_NOTE = ("a budget of device-hours is not planned for; give the job's time and cost (e.g. 'within 3 days, "
+                     "at most $5,000')")
+#: Device-hours of a class of device: "500 GPU-hours", "500 GPU 小时", "2k GPU hours".
+CLASS_HOURS = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?\s*k?\s*(?:gpu|npu|tpu|card|accelerator|device)s?[\s-]*"
+                         r"(?:小时|hours?|hrs|h)(?![a-z])|(?<![\d.,])\d[\d,]*\s*(?:卡时|机时)")
 #: "any GPU but NVIDIA", "any accelerator but AMD": "but" right after "any" and a word or two rules
 #: out what follows, unless it is then preferred ("any GPU but NVIDIA preferred").
 ANY_BUT = re.compile(r"(?<![\w-])(?:any|all|every)(?:\s+[\w-]+){1,2}\s+but\s+$")
@@ -112,8 +117,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
                 count, span = _machines_of_unstated_size(space, catalog, m, count, span, reading)
         if count is not None and (hours := DEVICE_HOURS.match(space.masked, m.end)):
             # "512 H100 GPU-hours": a compute budget, not devices held
-            reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': a budget of device-hours is "
-                                 "not planned for; give the job's time and cost (e.g. 'within 3 days, at most $5,000')")
+            reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': {DEVICE_HOURS_NOTE}")
             space.mask(span[0], hours.end())
         elif (count is not None and (CAP_BEFORE.search(space.masked[max(0, span[0] - 24):span[0]])
                                      or CAP_AFTER.match(space.masked, m.end))
@@ -447,6 +451,9 @@ def _device_cap(space: Workspace, reading: HardwareReading) -> None:
     """A count of devices that names none ("on a single GPU", "no more than 16 GPUs", "用4张卡跑",
     "单卡部署") caps the devices the plan may use; the smallest such count holds. A count of
     machines of such devices ("two 8-GPU nodes") is left to the warnings: it is no cap."""
+    for m in CLASS_HOURS.finditer(space.masked):  # "500 GPU-hours", "500 GPU 小时": a budget, not devices
+        reading.notes.append(f"'{space.text[m.start():m.end()].strip()}': {DEVICE_HOURS_NOTE}")
+        space.mask(m.start(), m.end())
     found = []
     for m in DEVICES_COUNTED.finditer(space.masked):
         count = 1 if m.group("one") else _int(m.group("count"))
