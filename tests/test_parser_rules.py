@@ -6,6 +6,7 @@ import pytest
 
 from intent import parse, plan
 from intent.errors import IntentNotUnderstood
+from intent.schema import Metric
 
 
 def bounds(text: str) -> set[tuple[str, str, float]]:
@@ -1915,4 +1916,19 @@ def test_a_budget_of_gpu_hours_is_no_count_of_devices(text):
     assert intent.hardware.max_devices is None and "gpu" not in intent.hardware.include
     assert intent.workload.epochs == 2
     assert any("a budget of device-hours is not planned for" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, watts", [
+    ("Raspberry Pi 5 running mobilenet v3 small at 10 inferences per second, battery must last 8 hours on a 20 Wh pack",
+     2.5),
+    ("jetson orin nx, yolov8n at 15 fps, 150 Wh battery, needs to run for 6 hours", 25.0),
+    ("树莓派上做图像分类，每秒10张，20Wh电池，续航8小时", 2.5),
+])
+def test_a_battery_that_must_last_some_hours_is_an_average_power(text, watts):
+    # "20 Wh" was an energy of 72,000 J a request, and the hours were dropped
+    intent = parse(text, offline=True)
+    assert [(c.metric.value, c.op) for c in intent.constraints if c.metric.value in ("power", "energy")] == [
+        ("power", "<=")]
+    assert intent.bound(Metric.POWER, "<=") == pytest.approx(watts)
+    assert intent.warnings == []
 

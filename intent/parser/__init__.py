@@ -44,6 +44,31 @@ MAX_TEXT = 4000
 IMAGE_TASKS = ("image-classification", "object-detection", "image-segmentation")
 
 
+#: How long a battery must last: "last 8 hours", "run for 6 hours", "续航8小时", "8 hours of battery life".
+BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|operate)\s+(?:for\s+)?(?:at\s+least\s+)?"
+                           r"|续航\s*(?:至少)?\s*)(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)(?![a-z])"
+                           r"|(?P<h2>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)\s*(?:of\s+)?(?:battery|续航)")
+
+
+def _battery_life(result, space: Workspace) -> list[str]:
+    """A battery's energy with the hours it must last ("battery must last 8 hours on a 20 Wh pack")
+    is the average power the plan may draw (2.5 W), not an energy per request (it was read as
+    72,000 J a request, and the hours were dropped). Replaces the energy bound; returns what was assumed."""
+    hours = BATTERY_HOURS.search(space.masked)
+    if hours is None:
+        return []
+    for i, (c, span) in enumerate(zip(result.constraints, result.spans)):
+        if c.metric == Metric.ENERGY and c.op == "<=" and re.search(r"wh(?![a-z])", (c.source or "").lower()):
+            h = float(hours.group("h") or hours.group("h2"))
+            watts = c.value / 3600 / h
+            written = f"{c.source}, {space.text[hours.start():hours.end()].strip()}"
+            result.constraints[i] = Constraint(metric=Metric.POWER, op="<=", value=watts, unit="W", source=written)
+            space.mark_read(hours.start(), hours.end())
+            return [f"'{written}': a battery of {c.value / 3600:g} Wh that must last {h:g} h, so the plan draws at most "
+                    f"{watts:.3g} W on average (the energy over the hours), not an energy per request"]
+    return []
+
+
 def _daily_volume_as_job(result, quantities, workload: dict) -> list[str]:
     """A day's volume beside a job time ("每天晚上处理50万条，6小时内完成", "2 million images a day,
     each batch done within 4 hours") is a recurring job of that size within that time, not a rate
@@ -177,7 +202,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         bounds_of_other_models(space.text, model, second_spans))
     result.constraints, soft_notes = fields.soft_bounds(lexicon, space, result.constraints, result.spans)
     result.assumptions += soft_notes
-    daily_job_notes = _daily_volume_as_job(result, quantities, workload)
+    daily_job_notes = _battery_life(result, space) + _daily_volume_as_job(result, quantities, workload)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)
                                                          if c.metric == Metric.THROUGHPUT])
