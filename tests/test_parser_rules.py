@@ -1932,3 +1932,22 @@ def test_a_battery_that_must_last_some_hours_is_an_average_power(text, watts):
     assert intent.bound(Metric.POWER, "<=") == pytest.approx(watts)
     assert intent.warnings == []
 
+
+@pytest.mark.parametrize("text, metric, value", [
+    ("object detection with yolo11m at 1.5k qpm, latency under 0.25s", "throughput", 25.0),  # qpm was dropped
+    ("llama 3 8b at 600 rpm", "throughput", 10.0),
+    ("llama 3 8b, 600k tpm", "token_throughput", 10000.0),
+    ("客服机器人用 Qwen2.5-14B，QPS 峰值 20，平均 5，首token延迟 p90 300ms", "throughput", 20.0),  # dropped too
+])
+def test_rates_as_rate_limits_and_peaks_write_them_are_read(text, metric, value):
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric(metric), ">=") == pytest.approx(value)
+
+
+def test_a_model_name_in_another_language_than_the_catalog_s_is_not_that_model():
+    # "bge-large-zh" was planned as bge-large-en-v1.5 without a word
+    intent = parse("部署一个 embedding 服务，bge-large-zh，每秒 2000 条查询，p99 小于 50ms", offline=True)
+    assert intent.workload.model is None
+    assert any(w.startswith("'bge-large-zh': not in the model catalog (closest: bge-large-en-v1.5") for w in intent.warnings)
+    assert parse("embeddings with bge-large-en at 200 qps", offline=True).workload.model == "bge-large-en-v1.5"
+

@@ -81,10 +81,17 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
             return ModelReading(models=sorted(variants), task=tasks.pop() if len(tasks) == 1 else family_task,
                                 span=(start, end))
         resolved = variants[0] if variants else resolve_model(written, catalog)
+        language = LANGUAGE_AFTER.match(space.masked, end)
+        if resolved is not None and language and _another_language(language.group(1), resolved):
+            # "bge-large-zh": a name the catalog's bge-large-en-v1.5 is not (it was planned without a word)
+            written = space.text[start:language.end()].strip(" -")
+            space.mask(start, language.end())
+            return ModelReading(task=family_task, as_written=written,
+                                closest=suggest_models(written, catalog, 3, family_task), span=(start, language.end()))
         if resolved is not None:
             model = catalog.models[resolved]
             return ModelReading(model_id=model.id, task=model.task, span=(start, end))
-        if (only := only_model_with(written, catalog)) is not None:
+        if (only := only_model_with(written, catalog)) is not None and not _another_language(written, only):
             model = catalog.models[only]
             return ModelReading(model_id=model.id, task=model.task, span=(start, end),
                                 notes=[f"'{written}' read as {model.id}, the only catalog model named with those words"])
@@ -287,6 +294,21 @@ def _name_end(text: str, position: int, lexicon: Lexicon) -> int:
 
 def _tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s\-_/]+", name.lower()) if t]
+
+
+#: Language codes a model's name may carry ("bge-large-zh", "bge-large-en-v1.5", "opus-mt-de-en").
+NAME_LANGUAGES = frozenset({"en", "zh", "cn", "ja", "ko", "de", "fr", "es", "it", "pt", "ru", "ar", "multilingual"})
+
+
+#: A language code right after a model's name: the "-zh" of "bge-large-zh".
+LANGUAGE_AFTER = re.compile(rf"[\s-]*({'|'.join(sorted(NAME_LANGUAGES, key=len, reverse=True))})(?![a-z])")
+
+
+def _another_language(written: str, model_id: str) -> bool:
+    """Whether a name carries a language the catalog model's id does not ("bge-large-zh" is not
+    bge-large-en-v1.5, which was planned for it without a word)."""
+    said = NAME_LANGUAGES & set(re.findall(r"[a-z]+", written.lower()))
+    return bool(said) and not said <= set(re.findall(r"[a-z]+", model_id))
 
 
 def family_variants(written: str, catalog: Catalog) -> list[str]:

@@ -191,6 +191,7 @@ class Grammar:
     def unit_before(self) -> re.Pattern:
         """A rate unit written before its number: "QPS 2000", "QPS: 2000", "TPS达到500"."""
         return re.compile(rf"(?<![a-z])(?:{_alternation(self.lexicon['rate_units_before'])})\s*"
+                          r"(?:峰值|高峰|peak|at\s+peak)?\s*"  # "QPS 峰值 20", "QPS peak 20": the load to serve
                           r"(?:[:=：]|of|达到|为|是|不低于|至少)?\s*(?:大概|大约|约|around|about|approx\.?|~)?\s*$")
 
     @cached_property
