@@ -1951,3 +1951,13 @@ def test_a_model_name_in_another_language_than_the_catalog_s_is_not_that_model()
     assert any(w.startswith("'bge-large-zh': not in the model catalog (closest: bge-large-en-v1.5") for w in intent.warnings)
     assert parse("embeddings with bge-large-en at 200 qps", offline=True).workload.model == "bge-large-en-v1.5"
 
+
+def test_devices_a_request_had_meant_to_use_are_not_planned():
+    # the 8 L40S were read as owned, and the plan was held to them (refused), never trying the H100s asked for
+    text = "We were going to use 8 L40S for this but finance pushed back. Serve Llama 3.3 70B chat, on H100s."
+    hardware = parse(text, offline=True).hardware
+    assert hardware.include == ["nvidia-h100"] and hardware.owned == []
+    assert parse("本来打算用A100，现在用H100跑llama 3 70b", offline=True).hardware.include == ["nvidia-h100"]
+    kept = parse("we planned to use H100s for it, llama 3 70b", offline=True).hardware  # a plan that stands
+    assert kept.include == ["nvidia-h100"]
+

@@ -164,6 +164,10 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
 #: 算了，还是 H100 吧", "改成H100".
 CORRECTION = re.compile(r"(?<![a-z])(?:actually,?\s+(?:no|make\s+(?:it|that))|no,?\s+wait|wait,?\s+no|scratch\s+that|"
                         r"on\s+second\s+thought|change\s+(?:that|it)\s+to)(?![a-z])|算了|改成|换成|改用|换用|不对")
+#: A device the request had meant to use and no longer does: "we were going to use 8 L40S", "本来打算用A100".
+GIVEN_UP_BEFORE = re.compile(r"(?<![a-z])(?:(?:were|was)\s+going\s+to|had\s+(?:planned|wanted|meant|intended)\s+to|"
+                             r"originally\s+(?:wanted|planned|meant)\s+to)\s+(?:use|buy|get|run\s+on|rent)(?![a-z])|"
+                             r"本来(?:打算|想|计划)?用|原(?:本|计划|打算)用")
 #: How far (characters) a change of mind reaches to the devices it turns from and to.
 CORRECTION_REACH = 60
 
@@ -172,7 +176,8 @@ def _changes_of_mind(space: Workspace, mentions: list[tuple[int, int, str]],
                      reading: HardwareReading) -> list[tuple[int, int, str]]:
     """The device mentions without those a change of mind turns from ("use A100s, wait, no, H100s"
     planned the A100s the request turned from): a device named just before a correction, with
-    another named just after it, is dropped, as a device the request owns, too."""
+    another named just after it, is dropped, as a device the request owns, too; so is one it
+    says it had meant to use ("we were going to use 8 L40S, but finance pushed back")."""
     dropped: set[int] = set()
     for c in CORRECTION.finditer(space.masked):
         after = [x for x in mentions if 0 <= x[0] - c.end() <= CORRECTION_REACH]
@@ -184,6 +189,13 @@ def _changes_of_mind(space: Workspace, mentions: list[tuple[int, int, str]],
         turned = ", ".join(dict.fromkeys(mentions[i][2] for i in before))
         reading.assumptions.append(f"'{space.text[c.start():c.end()]}': a change of mind, so {turned} (named before "
                                    f"it) is not planned; {', '.join(dict.fromkeys(x[2] for x in after))} is")
+    for i, (start, _, key) in enumerate(mentions):
+        clause_start = space.clause_bounds(start)[0]
+        if (given_up := GIVEN_UP_BEFORE.search(space.masked, clause_start, start)) and i not in dropped:
+            dropped.add(i)
+            space.mark_read(given_up.start(), given_up.end())
+            reading.assumptions.append(f"'{space.text[given_up.start():given_up.end()].strip()}': {key} is a plan "
+                                       "given up, so it is not planned")
     if not dropped:
         return mentions
     turned_from = {mentions[i][2] for i in dropped}
