@@ -1961,3 +1961,12 @@ def test_devices_a_request_had_meant_to_use_are_not_planned():
     kept = parse("we planned to use H100s for it, llama 3 70b", offline=True).hardware  # a plan that stands
     assert kept.include == ["nvidia-h100"]
 
+
+def test_a_phone_named_is_warned_about_and_planned_at_the_edge():
+    # "on an iPhone 15 Pro" was dropped without a word and planned on a 180 W Xeon
+    text = "Run Llama 3.2 1B on an iPhone 15 Pro, 20 tokens per second, offline"
+    intent = parse(text, offline=True)
+    assert any(w.startswith("'iphone': a machine with no chip named") for w in intent.warnings)
+    assert intent.workload.edge_site is not None
+    assert plan(text, offline=True, record=False).choice.placement == "edge"
+
