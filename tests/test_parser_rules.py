@@ -1970,3 +1970,12 @@ def test_a_phone_named_is_warned_about_and_planned_at_the_edge():
     assert intent.workload.edge_site is not None
     assert plan(text, offline=True, record=False).choice.placement == "edge"
 
+
+@pytest.mark.parametrize("text", ["预算 5 万美元，用 H100 预训练一个 7B 模型，1 万亿 token，3 个月内完成",
+                                  "pretrain a 7b model on 1 trillion tokens within 3 months"])
+def test_a_trillion_tokens_and_a_deadline_in_months_are_read(text):
+    # "1 万亿 token" was no dataset (refused for its size) and "within 3 months" was dropped without a word
+    intent = parse(text, offline=True)
+    assert intent.workload.dataset_tokens == 10**12
+    assert intent.bound(Metric.JOB_TIME, "<=") == pytest.approx(3 * 730.485, rel=1e-3)
+

@@ -213,7 +213,7 @@ class ConstraintReader:
                 kind = kinds[-2].key  # "first-token latency", "TTFT latency"
         elif following and following[0].key != "latency":
             kind = following[0].key
-        elif self.job and q.unit in ("minute", "hour", "day", "week"):
+        elif self.job and q.unit in ("minute", "hour", "day", "week", "month"):
             kind = "job_time"
         elif previous is not None and previous.start in self.latency_kinds and not following:
             kind = self.latency_kinds[previous.start]  # "TTFT under 100 ms but also at least 500 ms"
