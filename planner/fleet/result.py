@@ -123,13 +123,18 @@ def _pool_use(p: int, item, options: list[Option], placed: dict[int, int], serve
 def _partial_reason(fleet, w: int, served: float) -> str:
     workload = fleet.workloads[w]
     members = fleet.by_workload[w]
-    pools = sorted({fleet.pools[fleet.options[i].pool].name for i in members})
+    pools = _pool_names(fleet, members)
     head = (f"holds {served / workload.rate_rps * workload.users:,.0f} of its {workload.users} concurrent users"
             if workload.users else f"served {served:,.1f} of {workload.rate_rps:,.1f} req/s")
     if _out_of_reach(fleet, w):
         return (f"{head}: the whole rate needs more than the pools that can run it ({', '.join(pools)}) hold, "
                 "all of them together")
     return f"{head}: the rest of the pools that can run it ({', '.join(pools)}) went to workloads ranked higher"
+
+
+def _pool_names(fleet, members: list[int]) -> list[str]:
+    """The pools a workload's options ``members`` are on, by name."""
+    return sorted({fleet.pools[fleet.options[i].pool].name for i in members})
 
 
 def _out_of_reach(fleet, w: int) -> bool:
@@ -142,7 +147,7 @@ def _unplaced_reason(fleet, w: int, why_not: dict[str, str], placed: dict[int, i
     if not members:
         return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
     if not fleet.workloads[w].training and _out_of_reach(fleet, w):
-        pools = sorted({fleet.pools[fleet.options[i].pool].name for i in members})
+        pools = _pool_names(fleet, members)
         load = (f"its {fleet.workloads[w].users} concurrent users" if fleet.workloads[w].users
                 else f"its {fleet.workloads[w].rate_rps:,.1f} req/s")
         return (f"{load} need more than the pools that can run it within its bounds ({', '.join(pools)}) hold, all "
@@ -154,7 +159,7 @@ def _unplaced_reason(fleet, w: int, why_not: dict[str, str], placed: dict[int, i
     fewest = min(own, key=lambda o: (o.unit_slots * o.replica_cap, o.pool))
     pool = fleet.pools[fewest.pool]
     free = pool.total_slots - used.get(fewest.pool, 0)
-    pools_named = ", ".join(sorted({fleet.pools[fleet.options[i].pool].name for i in members}))
+    pools_named = ", ".join(_pool_names(fleet, members))
     return (f"no capacity left: it needs at least {fewest.unit_slots * fewest.replica_cap} "
             f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) went to workloads "
             "ranked higher (by priority, then the fleet objective)")

@@ -406,8 +406,7 @@ def runtime_of(device: Device, model: ModelVariant) -> RuntimeRule:
 @lru_cache(maxsize=1)
 def memory_share_tasks() -> frozenset[str]:
     """The tasks of the runtime rules that take a share of device memory (the rest: every task)."""
-    rules = [rule for rule in load_runtimes() if rule.memory_share is not None]
-    return frozenset("*" if rule.tasks is None else task for rule in rules for task in (rule.tasks or [None]))
+    return frozenset(task for rule in load_runtimes() if rule.memory_share is not None for task in rule.tasks or ["*"])
 
 
 def may_cap_batches(device: Device) -> bool:

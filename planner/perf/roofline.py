@@ -866,13 +866,7 @@ def runtime_batch_caps(t: ConfigTable) -> np.ndarray | None:
     capped = [d for d, device in enumerate(t.devices) if may_cap_batches(device)]
     if not capped:
         return None
-    caps = np.full(len(t), np.inf)
-    rows = np.nonzero(np.isin(t.device, capped))[0]
-    pair = t.device[rows].astype(np.int64) * len(t.models) + t.model[rows]
-    unique, back = np.unique(pair, return_inverse=True)
-    found = [runtime_of(t.devices[p // len(t.models)], t.models[p % len(t.models)]).max_batch for p in unique.tolist()]
-    caps[rows] = np.array([np.inf if cap is None else cap for cap in found], dtype=float)[back]
-    return caps
+    return _runtime_figure(t, np.isin(t.device, capped), "max_batch", np.inf)
 
 
 def runtime_memory_shares(t: ConfigTable) -> np.ndarray | None:
@@ -883,13 +877,20 @@ def runtime_memory_shares(t: ConfigTable) -> np.ndarray | None:
     shared = [m for m, model in enumerate(t.models) if "*" in tasks or model.task in tasks]
     if not shared:
         return None
-    shares = np.ones(len(t))
-    rows = np.nonzero(np.isin(t.model, shared))[0]
+    return _runtime_figure(t, np.isin(t.model, shared), "memory_share", 1.0)
+
+
+def _runtime_figure(t: ConfigTable, rows: np.ndarray, field: str, default: float) -> np.ndarray:
+    """A runtime rule's ``field`` for each configuration of ``rows`` (a mask), worked out once per
+    (device, model) pair; ``default`` where the rule states none and on the other rows."""
+    out = np.full(len(t), default, dtype=float)
+    rows = np.nonzero(rows)[0]
     pair = t.device[rows].astype(np.int64) * len(t.models) + t.model[rows]
     unique, back = np.unique(pair, return_inverse=True)
-    found = [runtime_of(t.devices[p // len(t.models)], t.models[p % len(t.models)]).memory_share for p in unique.tolist()]
-    shares[rows] = np.array([1.0 if share is None else share for share in found], dtype=float)[back]
-    return shares
+    found = [getattr(runtime_of(t.devices[p // len(t.models)], t.models[p % len(t.models)]), field)
+             for p in unique.tolist()]
+    out[rows] = np.array([default if v is None else v for v in found], dtype=float)[back]
+    return out
 
 
 def model_accuracies(models: Sequence[ModelVariant]) -> np.ndarray:
