@@ -16,6 +16,7 @@ from planner.fleet.model import FleetModel
 from planner.fleet.neighbourhood import Neighbourhoods
 from planner.fleet.options import build_options
 from planner.fleet.relaxation import Relaxation
+from planner.fleet.restricted import restricted_start
 from planner.fleet.start import mip_start, slo_start
 from planner.perf.factors import load_factors
 from planner.perf.roofline import stored_corrections
@@ -96,6 +97,42 @@ def test_the_neighbourhood_search_keeps_every_outcome_above_and_is_better_on_its
     better = Neighbourhoods(model).improve(found, power, [(level, _value(level, found))], 5.0)
     assert _value(level, better) == _value(level, found) and _value(power, better) <= _value(power, found)
     _assert_fits(model, better)
+
+
+def test_the_restricted_start_keeps_every_level_above_and_is_better_on_its_level(fleet):
+    """The training level solved over the options its LP optimum uses and those its reduced
+    costs rank best: the plan keeps every level above at its value, fits the pools, is
+    better than the greedy plan and no better than the LP bound. An LP optimum of another
+    level gives no start."""
+    model, _, _ = fleet
+    levels = model.levels("throughput")
+    first = greedy_plan(model)
+    depth, level = next((d, x) for d, x in enumerate(levels) if x.name == "minimize training job hours")
+    relaxation = Relaxation(model, levels)
+    bound = relaxation(depth, tuple(model.value(done, first) for done in levels[:depth]), 60.0)
+    assert bound is not None and relaxation.solution.depth == depth
+    found = restricted_start(model, levels, depth, first, relaxation.solution, 10.0)
+    assert found is not None
+    assert bound <= _value(level, found) < _value(level, first)
+    for done in levels[:depth]:
+        assert model.value(done, found) == model.value(done, first)
+    _assert_fits(model, found)
+    assert restricted_start(model, levels, depth + 1, first, relaxation.solution, 10.0) is None
+
+
+def test_a_restricted_fleet_keeps_the_weights_and_figures_of_its_options(fleet):
+    """A fleet restricted to some options scores a plan on them as the whole fleet does."""
+    model, _, _ = fleet
+    levels = model.levels("throughput")
+    first = greedy_plan(model)
+    indices = sorted(set(first) | {i for i in range(len(model.options)) if i % 3 == 0})
+    sub = model.restricted(indices)
+    at = {i: k for k, i in enumerate(indices)}
+    mapped = {at[i]: n for i, n in first.items()}
+    assert sub.met_value(mapped) == model.met_value(first)
+    assert sub.served_value(mapped) == model.served_value(first)
+    assert [sub.rate[at[i]] for i in indices] == [model.rate[i] for i in indices]
+    assert levels[0].name == sub.levels("throughput")[0].name
 
 
 def test_the_relaxation_bounds_every_level_from_the_side_of_its_plans(fleet):

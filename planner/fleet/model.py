@@ -73,7 +73,10 @@ Search
     The SLO level, or a linear tie-breaker level, that CP-SAT has not proven in a fifth of
     its time goes on from a MIP start (SCIP; a tie-breaker over the plans that keep every
     workload's outcome above; see planner.fleet.start): CP-SAT alone rarely improves on its
-    hint there. A tie-breaker level with too little time for SCIP (for its count of
+    hint there. Before that, a linear tie-breaker level is solved exactly over a few options
+    per workload, those its LP optimum uses and its reduced costs rank best, and the plan's
+    own (a restricted master problem, planner.fleet.restricted): SCIP and the search below
+    go on from its plan. A tie-breaker level with too little time for SCIP (for its count of
     options), or where SCIP found
     nothing, and far from proven, goes on from a large-neighbourhood search's plan instead
     (planner.fleet.neighbourhood). Each level without a bound known beforehand gets one
@@ -229,6 +232,18 @@ class FleetModel:
             self.kept[w] = m.new_bool_var(f"k{w}")
             for i, replicas in self.keep_rules[w]:
                 m.add(self.r[i] >= replicas * self.kept[w])
+
+    def restricted(self, indices: list[int]) -> FleetModel:
+        """This fleet with the options ``indices`` alone (every other option at 0 replicas),
+        its figures as here: a workload keeps its priority weight and a running workload its
+        keep rules (their options must be among ``indices``). Its option k is option
+        ``indices[k]`` here."""
+        sub = FleetModel(self.workloads, self.pools, [self.options[i] for i in indices], mixed_pools=self.mixed_pools)
+        sub.weight = {w: self.weight[w] for w in sub.by_workload}
+        at = {i: k for k, i in enumerate(indices)}
+        sub.keep_rules = {w: [(at[i], n) for i, n in self.keep_rules[w]] for w in self.keepable}
+        sub.keepable = list(self.keepable)
+        return sub
 
     def _priority_weights(self) -> dict[int, int]:
         """A weight per workload such that one workload of a higher priority outweighs all
@@ -407,12 +422,13 @@ def plan_fleet(workloads: list[FleetWorkload], inventory: Inventory, catalog: Ca
         fleet.build()
         solver = _solver(fleet.cp, settings)
         fleet.hint(first)  # the search starts from the first plan (hinting 190k variables takes a moment)
+        relaxation = Relaxation(fleet, levels)
         result = optimise_in_order(fleet.cp, fleet.model, solver, [(fleet.expression(x), x.sense) for x in levels],
                                    keep=fleet.variables(), budget_s=budget.left() - reserve,
                                    settled=fleet.settled(objective, first), timings=timings.setdefault("levels_s", []),
                                    share=LEVEL_SHARE, first_share=SLO_LEVEL_SHARE,
-                                   warm_start=LevelStarts(fleet, levels) if mixed_pools else None,
-                                   bounds=fleet.known_bounds(levels), relaxation=Relaxation(fleet, levels))
+                                   warm_start=LevelStarts(fleet, levels, relaxation) if mixed_pools else None,
+                                   bounds=fleet.known_bounds(levels), relaxation=relaxation)
     if result is None:  # the limit ran out before the first level found a plan: the greedy one stands
         placed = first
         gaps = [relative_gap(fleet.met_value(first), fleet.met_bound())]

@@ -23,6 +23,7 @@ before it is rounded, so a tolerance never proves a level that is not.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 #: The relative slack taken off the LP optimum before rounding it (GLOP's tolerances are
 #: about 1e-7 relative).
@@ -34,12 +35,24 @@ SLACK = 1e-6
 LP_SECONDS, LP_SHARE = 1.2e-5, 0.35
 
 
+@dataclass(frozen=True)
+class LpSolution:
+    """The relaxation's optimum on level ``depth``: each option's replicas and reduced cost
+    (how much the level's LP value worsens per replica of an option it does not use)."""
+
+    depth: int
+    replicas: list[float]
+    reduced_costs: list[float]
+
+
 class Relaxation:
-    """The LP relaxation of a fleet's model (a FleetModel), built on first use."""
+    """The LP relaxation of a fleet's model (a FleetModel), built on first use. ``solution``
+    is the last level's LP optimum (None: none solved)."""
 
     def __init__(self, fleet, levels):
         self.fleet, self.levels = fleet, levels
         self.solver = None
+        self.solution: LpSolution | None = None
 
     def __call__(self, depth: int, above: tuple[int, ...], seconds: float) -> int | None:
         """A bound on level ``depth`` when the levels before it have the values ``above``
@@ -66,9 +79,12 @@ class Relaxation:
         for var, c in self._terms(level):
             objective.SetCoefficient(var, c)
         objective.SetOptimizationDirection(level.sense == "maximize")
+        self.solution = None
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         lp = objective.Value()
+        self.solution = LpSolution(depth, [var.solution_value() for var in self.r],
+                                   [var.reduced_cost() for var in self.r])
         slack = SLACK * max(1.0, abs(lp))
         return int(-(-(lp - slack) // 1)) if level.sense == "minimize" else int((lp + slack) // 1)
 

@@ -23,6 +23,7 @@ from collections import defaultdict
 
 from planner.fleet.greedy import improve
 from planner.fleet.neighbourhood import Neighbourhoods
+from planner.fleet.restricted import restricted_start
 
 #: Only a start better than the current plan is worth a hint; SCIP is run for at most
 #: this share of a level's time (CP-SAT, which proves, gets the rest).
@@ -38,6 +39,9 @@ SLO_START_SHARE = 0.8
 #: needs about 10 s. A level CP-SAT is close to proving keeps its time: at 200 x 10 the
 #: power level (gap 0.12% after CP-SAT's first try) is proven in the next second.
 NEIGHBOURHOOD_SHARE, NEIGHBOURHOOD_GAP = 0.6, 0.05
+#: The share of a linear tie-breaker level's time left the restricted start may take
+#: (planner.fleet.restricted; it needed 0.2 s of a 1.6 s level at 200 x 50).
+RESTRICTED_SHARE = 0.4
 #: Less time than this is not worth building the MIP for (SCIP's presolve alone takes
 #: half a second at 200 x 50).
 MIN_START_S = 1.0
@@ -172,10 +176,12 @@ class LevelStarts:
     """The ``warm_start`` of ``optimise_in_order`` for a fleet: for the SLO level, or a
     linear level after it, that CP-SAT has not proven quickly, a MIP start when it beats
     its plan (a tie-breaker level with too little time for SCIP: a large-neighbourhood
-    search's, planner.fleet.neighbourhood)."""
+    search's, planner.fleet.neighbourhood). A linear level first goes on from the level
+    solved over a few options per workload (planner.fleet.restricted), from the LP optimum
+    of ``relaxation`` (a planner.fleet.relaxation.Relaxation) when it solved the level."""
 
-    def __init__(self, fleet, levels):
-        self.fleet, self.levels = fleet, levels
+    def __init__(self, fleet, levels, relaxation=None):
+        self.fleet, self.levels, self.relaxation = fleet, levels, relaxation
         self.neighbourhoods = Neighbourhoods(fleet)
         self.count = len(fleet.options)
 
@@ -191,11 +197,15 @@ class LevelStarts:
             fixed = [(done, sum(done.coefficients[i] * n for i, n in placed.items()))
                      for done in self.levels[:depth] if done.coefficients is not None]
             begun = time.perf_counter()
-            found = mip_start(self.fleet, placed, level, fixed, seconds * START_SHARE)
+            solution = self.relaxation.solution if self.relaxation is not None else None
+            restricted = restricted_start(self.fleet, self.levels, depth, placed, solution, seconds * RESTRICTED_SHARE)
+            base = restricted or placed
+            found = mip_start(self.fleet, base, level, fixed, (seconds - (time.perf_counter() - begun)) * START_SHARE)
             if found is None and gap > NEIGHBOURHOOD_GAP:
                 left = seconds - (time.perf_counter() - begun)
-                searched = self.neighbourhoods.improve(placed, level, fixed, left * NEIGHBOURHOOD_SHARE)
-                found = searched if searched != placed else None
+                searched = self.neighbourhoods.improve(base, level, fixed, left * NEIGHBOURHOOD_SHARE)
+                found = searched if searched != base else restricted
+            found = found or restricted
         if found is None:
             return None
         # The MIP start is best on this level alone: single moves that help the levels
