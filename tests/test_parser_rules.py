@@ -1979,3 +1979,43 @@ def test_a_trillion_tokens_and_a_deadline_in_months_are_read(text):
     assert intent.workload.dataset_tokens == 10**12
     assert intent.bound(Metric.JOB_TIME, "<=") == pytest.approx(3 * 730.485, rel=1e-3)
 
+
+
+@pytest.mark.parametrize("text, metric, op, value", [
+    ("detect people with yolo, mAP@0.5 at least 0.6, 30 fps", Metric.ACCURACY, ">=", 0.6),
+    ("mAP@50-95 >= 45%, detect cars at 20 fps", Metric.ACCURACY, ">=", 0.45),
+    ("rerank documents, recall@10 >= 0.9, 50 qps", Metric.ACCURACY, ">=", 0.9)])
+def test_a_metric_s_cutoff_after_an_at_sign_is_part_of_its_name(text, metric, op, value):
+    # "mAP@50-95 >= 45%" asked for 50% (the cutoff read as a percentage) and "recall@10" warned of a 10% bound
+    intent = parse(text, offline=True)
+    assert [(c.metric, c.op, c.value) for c in intent.constraints if c.metric == metric] == [(metric, op, value)]
+    assert not any("two accuracy bounds" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, dropped, kept", [
+    ("our p99 was 450 ms in Q3, serve llama 3.1 8b at 50 rps", Metric.LATENCY, Metric.THROUGHPUT),
+    ("our p99 latency was 900 ms last quarter, we need under 300 ms now for llama 3.1 8b", None, Metric.LATENCY),
+    ("last year the model hit 92% accuracy; classify images at 100 fps", Metric.ACCURACY, Metric.THROUGHPUT),
+    ("上个月峰值QPS是200，这次要求支持500 QPS，llama 3.1 8b", None, Metric.THROUGHPUT)])
+def test_a_figure_of_the_past_is_warned_about_not_required(text, dropped, kept):
+    # "our p99 was 450 ms in Q3" was a latency bound of 450 ms; a clause that asks for its figure keeps it
+    intent = parse(text, offline=True)
+    metrics = [c.metric for c in intent.constraints]
+    assert kept in metrics and (dropped is None or dropped not in metrics)
+    assert intent.bound(Metric.LATENCY, "<=") in (None, 300.0)
+    assert intent.bound(Metric.THROUGHPUT, ">=") in (None, 50.0, 100.0, 500.0)
+    assert any("a figure of the past" in w for w in intent.warnings)
+    for asking in ("our budget was cut to $2k/month, serve llama 3.1 8b", "was hoping for under 100 ms, classify images"):
+        assert parse(asking, offline=True).constraints, asking
+
+
+@pytest.mark.parametrize("text, cap", [("qwen2.5 72b, at most 2 servers with 8 GPUs each, 10 req/s", 16),
+                                       ("qwen2.5 72b on up to two 8-GPU nodes, 10 req/s", 16),
+                                       ("qwen2.5 72b, 最多 2 台 8 卡服务器, 10 req/s", 16),
+                                       ("qwen2.5 72b, no more than 4 nodes of 8 GPUs, 10 req/s", 32)])
+def test_a_capped_count_of_machines_of_a_stated_size_caps_the_devices(text, cap):
+    # "最多 2 台 8 卡服务器" was warned about as a count of servers and a count of devices, and not capped
+    intent = parse(text, offline=True)
+    assert intent.hardware.max_devices == cap
+    assert not any("count of" in w for w in intent.warnings)
+    assert parse("we have two 8-GPU nodes; qwen2.5 72b, 10 req/s", offline=True).hardware.max_devices is None

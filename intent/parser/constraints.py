@@ -115,6 +115,8 @@ class ConstraintReader:
                     raise ImpossibleValue(self.space.text, self._quote(q), "the number is too large to read")
             if found:
                 self.space.mark_read(q.start, q.end)
+                if self._past(q, found[0].metric):
+                    continue
             bounds.extend(found)
             self.ops[q.start] = op
             previous = q
@@ -285,6 +287,18 @@ class ConstraintReader:
         for m in found:
             self.space.mark_read(offset + m.start, offset + m.end)
         return bool(found)
+
+    def _past(self, q: Quantity, metric: str) -> bool:
+        """Whether ``q`` is a figure of the past ("our p99 was 450 ms in Q3"): its clause says
+        so (past_markers) and asks for nothing (requirement_words). Warned about, not a bound."""
+        start, end = self.space.clause_bounds(q.start)
+        clause = self.space.text[start:end]
+        if not self.lex.words("past_markers").scan(clause) or self.lex.words("requirement_words").scan(clause):
+            return False
+        asking = "at least" if NATURAL_OP.get(metric) == ">=" else "under"
+        self.warnings.append(f"'{clause.strip()}': a figure of the past, not read as a requirement "
+                             f"(say '{asking} {self._quote(q)}' to ask for it)")
+        return True
 
     def _quote(self, q: Quantity) -> str:
         return self.space.text[q.start:q.end].strip()

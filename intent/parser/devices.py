@@ -66,6 +66,17 @@ DEVICES_COUNTED = re.compile(
 CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|never more than|up to|a maximum of|"
                         r"maximum of|max\.?|limited to|capped at|(?:not|never)\s+(?:to\s+)?(?:exceed|go\s+over))\s*"
                         r"|(?:最多|至多|不超过|最多用|最多使用)\s*)$")
+_MACHINES = r"(?:nodes?|servers?|machines?|boxes|hosts?)"
+_CARDS = r"(?:gpus?|cards?|accelerators?|npus?|devices?)"
+#: A capped count of machines of a stated size, no device named: "at most 2 servers with 8 GPUs each",
+#: "up to two 8-GPU nodes", "最多2台8卡服务器" (words for numbers are digits by now).
+MACHINES_CAPPED = re.compile(
+    r"(?:(?<![a-z])(?:at most|no more than|not more than|up to|a maximum of|maximum of|max\.?|limited to|capped at)\s*"
+    r"|(?:最多|至多|不超过|最多用)\s*)"
+    rf"(?:(?P<machines>\d+)\s*(?:x\s*)?(?P<each>\d+)[\s-]*(?P<noun>{_CARDS})[\s-]*{_MACHINES}"
+    rf"|(?P<machines2>\d+)\s*{_MACHINES}\s*(?:with|of|,)?\s*(?P<each2>\d+)\s*(?P<noun2>{_CARDS})"
+    rf"(?:\s*(?:each|apiece|per\s+{_MACHINES}))?"
+    r"|(?P<machines3>\d+)\s*(?:台|个)\s*(?P<each3>\d+)\s*(?:张)?(?:卡|gpu)\s*的?\s*(?:服务器|机器|节点|主机)?)")
 #: A cap word right after a named device's count: "4 H100s max", "use 4 H100s at most".
 CAP_AFTER = re.compile(r"s?\s*(?:at most|max|maximum|tops|or fewer|or less)(?![a-z])\s*(?:[,;.]|$)")
 #: Words that say the devices are the request's own ("we have up to 8 A100s available"): a count of them is owned.
@@ -461,12 +472,25 @@ OF_THEM = re.compile(r"s?\s*(?:(?:that\s+|which\s+)?(?:we|i)\s+(?:own|have|run|g
 
 def _device_cap(space: Workspace, reading: HardwareReading) -> None:
     """A count of devices that names none ("on a single GPU", "no more than 16 GPUs", "用4张卡跑",
-    "单卡部署") caps the devices the plan may use; the smallest such count holds. A count of
-    machines of such devices ("two 8-GPU nodes") is left to the warnings: it is no cap."""
+    "单卡部署") caps the devices the plan may use; the smallest such count holds. So does a capped
+    count of machines of such devices ("at most two 8-GPU nodes", "最多2台8卡服务器": 16). A count
+    of machines with no cap word ("two 8-GPU nodes") is left to the warnings: it is no cap."""
     for m in CLASS_HOURS.finditer(space.masked):  # "500 GPU-hours", "500 GPU 小时": a budget, not devices
         reading.notes.append(f"'{space.text[m.start():m.end()].strip()}': {DEVICE_HOURS_NOTE}")
         space.mask(m.start(), m.end())
     found = []
+    for m in MACHINES_CAPPED.finditer(space.masked):
+        machines, each = (_int(next(v for v in (m.group(g), m.group(g + "2"), m.group(g + "3")) if v))
+                          for g in ("machines", "each"))
+        if machines and each:
+            found.append(machines * each)
+            reading.assumptions.append(f"'{space.text[m.start():m.end()].strip()}': the plan uses at most "
+                                       f"{machines * each} devices in all ({machines} machines of {each}; no device "
+                                       "is named, so any that fits)")
+            noun = next((g for g in ("noun", "noun2") if m.group(g)), None)  # "GPUs" still asks for a GPU
+            for start, end in ([(m.start(), m.start(noun)), (m.end(noun), m.end())] if noun else [m.span()]):
+                space.mask(start, end)
+            space.mark_read(m.start(), m.end())
     for m in DEVICES_COUNTED.finditer(space.masked):
         count = 1 if m.group("one") else _int(m.group("count"))
         if count:
