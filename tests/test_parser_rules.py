@@ -2019,3 +2019,12 @@ def test_a_capped_count_of_machines_of_a_stated_size_caps_the_devices(text, cap)
     assert intent.hardware.max_devices == cap
     assert not any("count of" in w for w in intent.warnings)
     assert parse("we have two 8-GPU nodes; qwen2.5 72b, 10 req/s", offline=True).hardware.max_devices is None
+
+
+@pytest.mark.parametrize("text", ["serve llama 3.1 8b at 20 req/s on GPUs with memory bandwidth at least 2000 GB/s",
+                                  "显存带宽不低于3TB/s，部署 qwen2.5 72b，10 qps"])
+def test_a_bandwidth_is_warned_about_not_read_as_memory(text):
+    # "memory bandwidth at least 2000 GB/s" was a bound of 2000 GB of memory
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.MEMORY, ">=") is None and intent.bound(Metric.THROUGHPUT, ">=") is not None
+    assert any("a bandwidth is not planned for" in w for w in intent.warnings)

@@ -182,6 +182,25 @@ NO_BATCH = re.compile(r"(?<![a-z])(?:max(?:imum)?\s+)?batch(?:\s+size|\s+of|-siz
 PART_EPOCH = re.compile(r"(?<![\d.])\d+\.\d*[1-9]\d*\s*epochs?(?![a-z])")
 
 
+#: A bandwidth, of memory or a link: "memory bandwidth at least 2000 GB/s", "100 Gbps network", "显存带宽3TB/s".
+BANDWIDTH = re.compile(r"(?:(?:memory|mem|hbm|network|interconnect|nvlink|pcie|link|显存|内存|网络)\s*(?:bandwidth|带宽)"
+                       r"[^,;，；\d]{0,24})?\d[\d.,]*\s*(?:[kmgt]i?b/s|[kmgt]bps|[kmgt]bit/s|[kmgt]i?b per second|[kmgt]b/秒)"
+                       r"(?![a-z])")
+
+
+def bandwidths(space: Workspace) -> list[str]:
+    """Warnings for bandwidths (``BANDWIDTH``), which are not planned for; each is masked, so its
+    amount is not read as memory ("2000 GB/s" is no 2000 GB)."""
+    out = []
+    for m in BANDWIDTH.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': a bandwidth is not planned for as a bound; ignored "
+                   "(the performance model counts each device's own memory and link bandwidth in its latency and "
+                   "throughput)")
+        space.mask(m.start(), m.end())
+        space.mark_read(m.start(), m.end())
+    return out
+
+
 def counts_of_nothing(space: Workspace) -> list[str]:
     """Warnings for batches of none (``NO_BATCH``), fractions of an epoch (``PART_EPOCH``, read
     as whole epochs), bounds that are no number (``NOT_A_NUMBER``) and counts of no things
