@@ -122,7 +122,7 @@ class ChatSession:
             update = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentNotUnderstood:
             return Reply(self._say("ask_task" if self.intent is None else "not_understood")), None
-        intent = update if self.intent is None else merge(self.intent, update)
+        intent = update if self.intent is None else merge(self.intent, update, self._catalog())
         if intent.task is None and intent.workload.model is None:
             return Reply(self._say("ask_task")), (intent, None)
         return self._plan(intent, cheaper)
@@ -160,9 +160,13 @@ class ChatSession:
         seen = set(previous.warnings) if previous is not None else set()
         return [self._say("warning", text=w) for w in result.warnings if w not in seen]
 
+    def _catalog(self):
+        from hardware import load_catalog
+
+        return load_catalog(self.catalog_dir)
+
     def _plan_request(self, intent: Intent, inventory):
         """Plan an Intent as this session plans (its catalog and policy), unrecorded."""
-        from hardware import load_catalog
         from intent.agent import build_plan
         from intent.settings import load_settings
 
@@ -172,15 +176,14 @@ class ChatSession:
             from policies import load_policy
 
             organisation = load_policy(settings.policy_path)
-        return build_plan(intent, load_catalog(self.catalog_dir), settings, inventory, alternatives=0,
+        return build_plan(intent, self._catalog(), settings, inventory, alternatives=0,
                           organisation=organisation)
 
     def _why_not(self, reading: Reading) -> str:
-        from hardware import load_catalog
         from intent.chat_questions import why_not
 
         return why_not(self.plan, reading.what, reading.single, self.speaking, self._plan_request,
-                       load_catalog(self.catalog_dir))
+                       self._catalog())
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -213,12 +216,11 @@ class ChatSession:
         return self._export(args), None
 
     def _export(self, args: list[str]) -> Reply:
-        from hardware import load_catalog
         from intent.export import ExportError, write
 
         kind = args[0] if args else "k8s"
         try:
-            paths = write(self.plan, load_catalog(self.catalog_dir), kind, args[1] if len(args) > 1 else ".")
+            paths = write(self.plan, self._catalog(), kind, args[1] if len(args) > 1 else ".")
         except ExportError as exc:
             return Reply(f"{exc} ({exc.hint})")
         except OSError as exc:
@@ -302,8 +304,11 @@ def load_conversation(path: str | Path) -> list[Turn]:
     return turns
 
 
-def merge(current: Intent, update: Intent) -> Intent:
-    """The current intent refined by a follow-up message's reading."""
+def merge(current: Intent, update: Intent, catalog=None) -> Intent:
+    """The current intent refined by a follow-up message's reading. The later message wins where
+    the two clash: an exclusion that rules out every ``catalog`` device a follow-up asks for is
+    lifted ("不要英伟达", then "换成 H100"), and a device asked for that a follow-up rules out
+    entirely is no longer asked for ("on H100", then "no GPUs")."""
     data = current.model_dump()
     for name in ("task", "objective", "deployment"):
         if getattr(update, name) is not None:
@@ -315,9 +320,11 @@ def merge(current: Intent, update: Intent) -> Intent:
     replaced = {(c.metric, c.op) for c in update.constraints}
     data["constraints"] = ([c.model_dump() for c in current.constraints if (c.metric, c.op) not in replaced]
                            + [c.model_dump() for c in update.constraints])
-    include = [s for s in current.hardware.include if s not in update.hardware.exclude] + \
+    include = [s for s in current.hardware.include if s not in update.hardware.exclude
+               and not any(_rules_out_all(catalog, e, [s]) for e in update.hardware.exclude)] + \
         [s for s in update.hardware.include if s not in current.hardware.include]
-    exclude = [s for s in current.hardware.exclude if s not in update.hardware.include] + \
+    exclude = [s for s in current.hardware.exclude
+               if s not in update.hardware.include and not _rules_out_all(catalog, s, update.hardware.include)] + \
         [s for s in update.hardware.exclude if s not in current.hardware.exclude]
     data["hardware"] = {"include": include, "exclude": exclude}
     policies = data["policies"]
@@ -331,6 +338,18 @@ def merge(current: Intent, update: Intent) -> Intent:
     data["assumptions"] = list(dict.fromkeys([*current.assumptions, *update.assumptions]))
     data["warnings"] = list(update.warnings)
     return Intent.model_validate(data)
+
+
+def _rules_out_all(catalog, excluded: str, included: list[str]) -> bool:
+    """Whether the selector ``excluded`` rules out every catalog device of some selector in
+    ``included`` ("nvidia" rules out every H100; "nvidia-h100-pcie" does not)."""
+    if catalog is None:
+        return False
+    for selector in included:
+        named = [d for d in catalog.devices.values() if d.matches(selector)]
+        if named and all(d.matches(excluded) for d in named):
+            return True
+    return False
 
 
 def run(offline: bool = False, catalog_dir: str | None = None, lang: str | None = None) -> int:

@@ -139,3 +139,20 @@ def test_a_failed_save_is_an_answer_and_the_session_goes_on(tmp_path):
     assert reply.text.startswith("could not save") and not reply.done
     assert chat.plan is not None
     assert chat.answer(f"/save {tmp_path / 'plan.json'}").text.startswith("saved")
+
+
+def test_a_later_message_wins_where_devices_clash():
+    # "不要英伟达" then "换成 H100" kept both, and no configuration was possible
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 req/s")
+    chat.answer("不要英伟达")
+    turned = chat.answer("换成 H100")
+    assert chat.intent.hardware.include == ["nvidia-h100"] and "nvidia" not in chat.intent.hardware.exclude
+    assert turned.plan is not None and turned.plan.choice.device_id.startswith("nvidia-h100")
+    chat.answer("no GPUs")
+    assert chat.intent.hardware.include == [] and "gpu" in chat.intent.hardware.exclude
+    # an exclusion that leaves some of the devices asked for stands
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 req/s on H100")
+    chat.answer("not the H100 SXM")
+    assert chat.intent.hardware.include == ["nvidia-h100"] and chat.intent.hardware.exclude
