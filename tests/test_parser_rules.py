@@ -2028,3 +2028,24 @@ def test_a_bandwidth_is_warned_about_not_read_as_memory(text):
     intent = parse(text, offline=True)
     assert intent.bound(Metric.MEMORY, ">=") is None and intent.bound(Metric.THROUGHPUT, ">=") is not None
     assert any("a bandwidth is not planned for" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, tokens, records", [
+    ("pretrain a 7b llama on H100s, 5000 steps at a global batch of 4M tokens, within 2 weeks", 20 * 10**9, None),
+    ("fine-tune llama 3.1 8b, 2000 steps, batch size 64, seq len 4096, on 8 A100s", None, 128_000),
+    ("训练 1000 步，全局 batch 1024，序列长度 2048，qwen2.5 7b 全参微调", None, 1_024_000)])
+def test_a_job_s_steps_and_batch_are_its_size(text, tokens, records):
+    # "5000 steps at a global batch of 4M tokens" trained on 4M tokens, and the steps were dropped without a word
+    intent = parse(text, offline=True)
+    assert (intent.workload.dataset_tokens, intent.workload.dataset_records) == (tokens, records)
+    assert intent.workload.epochs == 1 and intent.workload.prompt_tokens != 4_000_000
+    assert any("each seen once" in note for note in intent.assumptions)
+
+
+def test_steps_without_a_batch_or_beside_a_dataset_are_warned_about():
+    alone = parse("fine-tune llama 3.1 8b for 500 steps", offline=True)
+    assert any("steps without a batch size" in w for w in alone.warnings)
+    beside = parse("fine-tune llama 3.1 8b on 2B tokens, 5000 steps", offline=True)
+    assert beside.workload.dataset_tokens == 2 * 10**9
+    assert any("planned on the dataset stated" in w for w in beside.warnings)
+    assert parse("generate images with sdxl, 30 steps, 2 images/s", offline=True).workload.steps == 30

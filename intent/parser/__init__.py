@@ -22,7 +22,7 @@ from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
 from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models, with_speciality
 from intent.parser.quantities import PER_DAY, scan_quantities
-from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens
+from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens, training_steps
 from intent.parser.text import Workspace, normalise
 from intent.parser.unread import (bandwidths, counts_of_nothing, relative_warnings, tasks_without_models, unread_warnings,
                                   vague_job_time_warnings)
@@ -48,6 +48,31 @@ IMAGE_TASKS = ("image-classification", "object-detection", "image-segmentation")
 BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|operate)\s+(?:for\s+)?(?:at\s+least\s+)?"
                            r"|续航\s*(?:至少)?\s*)(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)(?![a-z])"
                            r"|(?P<h2>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)\s*(?:of\s+)?(?:battery|续航)")
+
+
+def _job_of_steps(steps, workload: dict, space: Workspace) -> tuple[list[str], list[str]]:
+    """A training job's size from its steps and batch (notes, warnings): steps x a batch in
+    tokens is the tokens it trains on, steps x a batch of examples the examples, once each.
+    A dataset stated besides sizes the job, and steps without a batch size nothing."""
+    if steps is None:
+        return [], []
+    steps.mark_read(space)
+    quoted = space.text[steps.span[0]:steps.span[1]].strip()
+    if workload.get("dataset_records") or workload.get("dataset_tokens"):
+        return [], [f"'{quoted}': the job is planned on the dataset stated, not on its steps"]
+    if steps.batch is not None:
+        tokens = steps.steps * round(steps.batch.value)
+        workload["dataset_tokens"] = tokens
+        size = f"{tokens:,} tokens ({steps.steps:,} steps of {round(steps.batch.value):,}-token batches)"
+    elif workload.get("batch_size"):
+        records = steps.steps * workload["batch_size"]
+        workload["dataset_records"] = records
+        size = f"{records:,} examples ({steps.steps:,} steps of batch {workload['batch_size']:,})"
+    else:
+        return [], [f"'{quoted}': steps without a batch size give no job size; ignored (say the batch, e.g. "
+                    "'batch size 64' or 'a global batch of 4M tokens', or the dataset)"]
+    workload.setdefault("epochs", 1)
+    return [f"'{quoted}': the job trains on {size}, each seen once"], []
 
 
 def _battery_life(result, space: Workspace) -> list[str]:
@@ -181,8 +206,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     model = with_speciality(lexicon, space, catalog, read_models(lexicon, space, catalog))
     second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
-    data = dataset_tokens(space, quantities)
-    sample = sample_tokens(space, quantities, data)
+    steps = training_steps(space, quantities)
+    unbatched = [q for q in quantities if steps is None or q is not steps.batch]  # a batch is no dataset or example
+    data = dataset_tokens(space, unbatched)
+    sample = sample_tokens(space, unbatched, data)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
     data_notes = []
     if workload["kind"] != "inference" and data is not None:
@@ -196,6 +223,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload["dataset_records"], dataset_notes = fields.read_audio_hours(lexicon, space)
     if workload["kind"] != "inference" and not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
+    job_steps_notes, job_steps_warnings = _job_of_steps(steps, workload, space) if workload["kind"] != "inference" \
+        else ([], [])
     job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")
                                               else bool(lexicon.words("job_words").scan(space.text)))
     result = ConstraintReader(lexicon, space, quantities, job=job).read(
@@ -247,11 +276,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += shape.notes
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + steps_notes + sources_notes + rtf_notes + layout_notes + replica_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + job_steps_notes + steps_notes + sources_notes + rtf_notes + layout_notes + replica_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     assumptions += content_notes
-    warnings += content_warnings
+    warnings += content_warnings + job_steps_warnings
     warnings += layout_warnings + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:

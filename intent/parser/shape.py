@@ -111,6 +111,46 @@ def dataset_tokens(space: Workspace, quantities: list[Quantity]) -> DatasetToken
     return None
 
 
+#: A count of optimiser steps after its number: "5000 steps", "5k training steps", "1000 步", "2000 次迭代".
+STEPS_AFTER = re.compile(r"\s*(?:(?:training|optimi[sz]er|gradient|train)\s+)?(?:steps?|iterations?|iters?)(?![a-z])"
+                         r"|\s*个?(?:训练)?(?:步|次迭代|轮迭代)(?!骤)")
+#: A batch stated in tokens: "a global batch of 4M tokens", "全局 batch 4M token" before it, "4M-token
+#: batches", "4M tokens per step" after it.
+BATCH_BEFORE = re.compile(r"(?:global\s+|全局\s*)?(?:batch|批)(?:\s*size|大小|量)?\s*(?:of|=|:|is|为)?\s*(?:about|~)?\s*$")
+BATCH_AFTER = re.compile(r"\s*(?:-?\s*tokens?\s*)?(?:global\s+)?batch(?:es)?(?![a-z])|\s*(?:per|a|each)\s+(?:batch|step)(?![a-z])"
+                         r"|\s*每(?:步|批)")
+
+
+@dataclass(frozen=True)
+class TrainingSteps:
+    """A job's optimiser steps as the request states them, where, and its batch in tokens when
+    the request gives one (``batch``: that quantity; None: in examples, or not at all)."""
+
+    steps: int
+    span: tuple[int, int]
+    batch: Quantity | None
+
+    def mark_read(self, space: Workspace) -> None:
+        space.mark_read(*self.span)
+        if self.batch is not None:
+            space.mark_read(self.batch.start, self.batch.end)
+
+
+def training_steps(space: Workspace, quantities: list[Quantity]) -> TrainingSteps | None:
+    """The job's steps ("5000 steps at a global batch of 4M tokens", "1000 步") and its batch in
+    tokens, found before the dataset's size is read, so that a batch is not taken for the
+    whole dataset. Used only for a training or fine-tuning request."""
+    for q in quantities:
+        after = STEPS_AFTER.match(space.text, q.end)
+        if q.kind != "bare" or q.value < 1 or after is None or space.is_read(q.start, q.end):
+            continue
+        batch = next((b for b in quantities if b.kind == "tokens" and not space.is_read(b.start, b.end)
+                      and (BATCH_BEFORE.search(space.text[max(0, b.start - 32):b.start])
+                           or BATCH_AFTER.match(space.text, b.end))), None)
+        return TrainingSteps(round(q.value), (q.start, after.end()), batch)
+    return None
+
+
 def model_training_data(space: Workspace, quantities: list[Quantity]) -> None:
     """Marks "trained on 15T tokens" read in a request that serves a model: it describes the
     model and asks nothing."""
