@@ -2049,3 +2049,20 @@ def test_steps_without_a_batch_or_beside_a_dataset_are_warned_about():
     assert beside.workload.dataset_tokens == 2 * 10**9
     assert any("planned on the dataset stated" in w for w in beside.warnings)
     assert parse("generate images with sdxl, 30 steps, 2 images/s", offline=True).workload.steps == 30
+
+
+def test_a_rate_after_an_at_sign_is_still_a_rate():
+    # "16 CCTV streams @ 25fps" lost its rate when "@ 25" was taken for a metric's cutoff
+    intent = parse("real-time object detection for 16 CCTV streams @ 25fps, on-prem, single L4", offline=True)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == 25.0 and intent.workload.sources == 16
+
+
+@pytest.mark.parametrize("text, task, sources, rate", [
+    ("边缘端做车牌检测，功耗不超过15W，每路25帧，共4路，不要用英伟达", "object-detection", 4, 25.0),
+    ("图像分类 latency 要 < 5ms, 吞吐 ≥ 2000 张/秒, 不要 GPU", "image-classification", None, 2000.0),
+    ("图像分类，2000张/分钟", "image-classification", None, 2000 / 60)])
+def test_chinese_plates_channels_and_items_per_period_are_read(text, task, sources, rate):
+    # 车牌检测 named no task, "共4路" no sources, and "2000 张/秒" was a limit with no unit
+    intent = parse(text, offline=True)
+    assert (intent.task.value, intent.workload.sources) == (task, sources)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate)

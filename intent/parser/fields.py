@@ -652,8 +652,9 @@ EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|chan
 EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|each\s+(?:camera|cam|stream|feed)\s+(?:at|runs?|is)?)"
                          r"\s*(?:at|为|是)?\s*$")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
-SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:个|路)?\s*(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
-                     r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流)(?:\s+(?:streams?|feeds?))?(?![a-z])")
+SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
+                     r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
+                     r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流)(?:\s+(?:streams?|feeds?))?(?![a-z]))")
 
 
 #: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps" (a

@@ -142,8 +142,10 @@ class Grammar:
     @cached_property
     def item_rate(self) -> re.Pattern:
         items = _alternation([i for i in self.lexicon["throughput_items"] if str(i).isascii()])
+        cn_items = _alternation([i for i in self.lexicon["throughput_items"] if not str(i).isascii()])
         adverbs = _alternation(w for w, period in self.adverb_period.items() if period in ("hour", "day", "month"))
         return re.compile(rf"\s?(?:{items})\s*{self._per}(?P<period>{_bounded(self._period_index)})"
+                          rf"|\s?(?:{cn_items})\s*/\s*(?P<cn_item_period>{_bounded(self._period_index)})"  # "2000 张/秒"
                           rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})"
                           rf"|\s(?:a|an|each|every)\s+(?P<bare_period_word>{_bounded(self._period_index)})"  # "300 a day"
                           rf"|\s?(?:{items})\s+(?P<adverb>{adverbs})(?![a-z])")  # "1M reviews daily"
@@ -337,7 +339,8 @@ class QuantityScanner:
             return Quantity(start, m.end(), "tokens", value, unit="tokens")
         if m := g.item_rate.match(text, end):
             period = g.adverb_period[m.group("adverb")] if m.group("adverb") else \
-                g.period_of(m.group("period") or m.group("bare_period") or m.group("bare_period_word"))
+                g.period_of(m.group("period") or m.group("bare_period") or m.group("bare_period_word")
+                            or m.group("cn_item_period"))
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"], note=_per(period))
         if m := g.currency_suffix.match(text, end):
             return self._cost(start, m.end(), value)

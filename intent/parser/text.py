@@ -106,7 +106,8 @@ CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6
 #: A count written against a name: "8xH100", "2x8xA100" (not "8x7b", a model size, nor "24xlarge").
 #: A metric's cutoff after "@" ("recall@10", "mAP@0.5", "mAP@50-95", "ndcg@.5:.95") is part of its
 #: name, not an amount: "mAP@50-95 >= 45%" asks for 45%.
-METRIC_CUTOFF = re.compile(r"(?<=[a-z])\s?@\s?\d*\.?\d+(?:\s?[-:]\s?\d*\.?\d+)?%?(?![\d.])")
+METRIC_CUTOFF = re.compile(r"(?<![a-z])(?P<metric>recall|precision|map|ap|ndcg|mrr|hits?|hit rate|top|acc|accuracy|f1|iou"
+                           r"|mask map|box map)@\s?\d*\.?\d+(?:\s?[-:]\s?\d*\.?\d+)?%?(?![\d.])")
 COUNT_TIMES_NAME = re.compile(r"(\d)x(?=[a-z])(?!large)")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ment", "ments")
 
@@ -180,7 +181,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = KEY_LINE.sub(" ; ", text)
     text = KEY_UNIT.sub(lambda m: f"{m.group(1).replace('_', ' ')}{m.group(3)} {m.group(4)} {m.group(2)}", text)
     text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
-    text = METRIC_CUTOFF.sub("", text)
+    text = METRIC_CUTOFF.sub(r"\g<metric>", text)
     text = UNIT_BEFORE_LIMIT.sub(_unit_after_limit, text)  # "QPS >= 500" -> ">= 500 qps"
     text = re.sub(r"\s+", " ", text).strip()
     text = CJK_SPACE.sub("", text)  # "2 万元", "首 token 延迟", "输入 1024": as written without the spaces
