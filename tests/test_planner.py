@@ -552,3 +552,31 @@ def test_a_range_on_a_time_is_planned_as_its_ceiling(text, metric, ceiling):
     low = min(c.value for c in intent.constraints if c.metric.value == "latency")
     assert getattr(result.metrics, metric) < low <= ceiling
     assert any("a range on latency, planned as its upper end alone" in a for a in result.assumptions)
+
+
+@pytest.mark.parametrize("text, allowed", [
+    ("face detection at the edge, under 30 ms, Qualcomm or Hailo", ("qualcomm", "hailo-8")),
+    ("detect cars on NVIDIA or Hailo, 30 fps", ("nvidia", "hailo-8"))])
+def test_a_device_named_beside_another_kind_of_selector_is_an_alternative(text, allowed):
+    # "Qualcomm or Hailo" required a device that is both, and nothing could be planned
+    from planner.search.candidates import hardware_allows
+    from hardware import load_catalog
+
+    catalog = load_catalog()
+    intent = parse(text, offline=True)
+    assert sorted(intent.hardware.include) == sorted(allowed)
+    for device in catalog.devices.values():
+        named = any(device.matches(s) for s in allowed)
+        assert (hardware_allows(device, intent, catalog) is None) == named, device.id
+    assert plan(text, offline=True, record=False).choice.device_id
+
+
+def test_a_vendor_and_a_class_still_narrow_each_other():
+    from planner.search.candidates import hardware_allows
+    from hardware import load_catalog
+
+    catalog = load_catalog()
+    intent = parse("detect cars on NVIDIA GPUs, 30 fps", offline=True)
+    for device in catalog.devices.values():
+        assert (hardware_allows(device, intent, catalog) is None) == (device.vendor == "nvidia"
+                                                                       and device.device_class == "gpu"), device.id

@@ -83,17 +83,30 @@ def selector_kind(selector: str, catalog: Catalog) -> str:
 
 
 def hardware_allows(device: Device, intent: Intent, catalog: Catalog) -> str | None:
-    """Includes are OR-ed within a kind (class, vendor, device) and AND-ed across kinds."""
+    """Includes are OR-ed within a kind (class, vendor, device) and AND-ed across kinds ("NVIDIA
+    GPUs"), but a device named that no selector of another kind matches is an alternative to
+    them, not a narrowing ("Qualcomm or Hailo", "H100 or a CPU"): the two kinds are OR-ed."""
     for selector in intent.hardware.exclude:
         if device.matches(selector):
             return f"excluded by 'no {selector}'"
-    groups: dict[str, list[str]] = {}
-    for selector in intent.hardware.include:
-        groups.setdefault(selector_kind(selector, catalog), []).append(selector)
-    for kind, selectors in groups.items():
+    for kind, selectors in include_groups(intent.hardware.include, catalog).items():
         if not any(device.matches(s) for s in selectors):
             return f"not {' or '.join(selectors)}"
     return None
+
+
+def include_groups(include: list[str], catalog: Catalog) -> dict[str, list[str]]:
+    """The included selectors by kind, each group OR-ed (see ``hardware_allows``): a device
+    selector none of whose devices another kind's selectors match joins that kind's group."""
+    groups: dict[str, list[str]] = {}
+    for selector in include:
+        groups.setdefault(selector_kind(selector, catalog), []).append(selector)
+    for named in list(groups.get("device", ())):
+        devices = [d for d in catalog.devices.values() if d.matches(named)]
+        for kind in [k for k in groups if k != "device"]:
+            if devices and not any(d.matches(s) for d in devices for s in groups[kind]):
+                groups["device"] = list(dict.fromkeys([*groups["device"], *groups.pop(kind)]))
+    return groups
 
 
 #: A device the request may use: its inventory entry (if any) and its allowed placements.
