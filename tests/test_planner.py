@@ -580,3 +580,14 @@ def test_a_vendor_and_a_class_still_narrow_each_other():
     for device in catalog.devices.values():
         assert (hardware_allows(device, intent, catalog) is None) == (device.vendor == "nvidia"
                                                                        and device.device_class == "gpu"), device.id
+
+
+def test_an_on_prem_deployment_holds_an_edge_board_the_request_names():
+    # "must run on Hailo-8 or Coral, no cloud" read on-prem and refused both boards as edge devices
+    text = "image segmentation for a factory production line, 60 images/sec, must run on Hailo-8 or Coral, no cloud"
+    result = plan(text, offline=True, record=False)
+    assert result.intent.deployment.value == "on-prem"
+    assert result.choice.device_id in ("hailo-8", "google-coral-edge-tpu") and result.choice.placement == "edge"
+    assert any("on the premises" in note for note in result.assumptions)
+    with pytest.raises(InfeasibleError):  # an edge board the request does not name stays out of on-prem
+        plan("image segmentation, 60 images/sec, on-prem, under 3 W", offline=True, record=False)

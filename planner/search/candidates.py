@@ -155,7 +155,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                          "name it to plan it"] += 1
                 continue
             offered = kept
-        placements = allowed_placements(device, offered, intent, rules, excluded)
+        placements = allowed_placements(device, offered, intent, rules, excluded, notes)
         if placements:
             pools.append((device, item, placements))
     serving = load_serving()
@@ -488,10 +488,19 @@ def _in_direction(models: list[ModelVariant], languages: list[str] | None) -> li
     return kept
 
 
-def allowed_placements(device: Device, offered: list[str], intent: Intent, rules, excluded: Counter) -> list[str]:
+def allowed_placements(device: Device, offered: list[str], intent: Intent, rules, excluded: Counter,
+                       notes: list[str] | None = None) -> list[str]:
+    """The placements of ``offered`` the request's deployment and the policy ``rules`` allow. An
+    on-prem deployment holds an edge board the request names itself: it runs on the premises
+    ("on Hailo-8 or Coral, no cloud"); ``notes`` gets a line saying so."""
     allowed = []
     for placement in offered:
-        if intent.deployment is not None and placement != intent.deployment.value:
+        on_site = (intent.deployment is not None and intent.deployment.value == "on-prem" and placement == "edge"
+                   and any(s in (device.id, device.family) for s in intent.hardware.include))
+        if on_site and notes is not None:
+            notes.append(f"{device.id} runs at the edge, on the premises: an on-prem deployment holds it "
+                         "(the request names it)")
+        if intent.deployment is not None and placement != intent.deployment.value and not on_site:
             excluded[f"deployment: {intent.deployment.value} asked, device is {placement}"] += 1
             continue
         reasons = [r for r in (rule(device, placement) for rule in rules) if r]
