@@ -2066,3 +2066,16 @@ def test_chinese_plates_channels_and_items_per_period_are_read(text, task, sourc
     intent = parse(text, offline=True)
     assert (intent.task.value, intent.workload.sources) == (task, sources)
     assert intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate)
+
+
+@pytest.mark.parametrize("text, excluded", [
+    ("full fine-tune of mistral 7b, 1.2 billion tokens, seq len 4096, TPUs are ok but no Gaudi, under 10k USD",
+     ["intel-gaudi2", "intel-gaudi3"]),
+    ("serve llama 3 8b, AMD is fine too", []),
+    ("classify images, CPUs are allowed", [])])
+def test_a_device_allowed_is_not_required(text, excluded):
+    # "TPUs are ok but no Gaudi" planned on TPUs alone
+    intent = parse(text, offline=True)
+    assert intent.hardware.include == [] and intent.hardware.exclude == excluded
+    assert any("allowed, not required" in note for note in intent.assumptions)
+    assert parse("classify images, TPUs are not ok", offline=True).hardware.exclude == ["tpu"]

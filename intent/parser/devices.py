@@ -161,7 +161,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             mentions += [(m.start, m.end, vendor) for vendor in selector.split(",")]
         elif not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices):
             mentions.append((m.start, m.end, selector))
-    mentions = _changes_of_mind(space, sorted(mentions), reading)
+    mentions = _permitted(space, _changes_of_mind(space, sorted(mentions), reading), reading)
     _sides(lexicon, space, mentions, reading, negated)
     _providers_ruled_out(lexicon, space, catalog, reading, negated)
     _hosted_accelerators(space, catalog, devices, reading)
@@ -169,6 +169,28 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
     return reading
+
+
+#: Words after a device that allow it without asking for it: "TPUs are ok", "AMD is fine too", "CPUs are
+#: also allowed", "GPU 也可以".
+PERMITTED_AFTER = re.compile(r"s?\s*(?:cards?|gpus?|chips?)?\s*(?:(?:is|are)\s+(?:also\s+)?(?:ok|okay|fine|acceptable|allowed|"
+                             r"permitted)|(?:也|都)(?:可以|行|能用|没问题))(?![a-z])")
+
+
+def _permitted(space: Workspace, mentions: list[tuple[int, int, str]],
+               reading: HardwareReading) -> list[tuple[int, int, str]]:
+    """The device mentions without those the request only allows ("TPUs are ok but no Gaudi"
+    planned TPUs alone): allowing a device rules nothing else out, so it is no include."""
+    kept = []
+    for start, end, key in mentions:
+        allowed = PERMITTED_AFTER.match(space.masked, end)
+        if allowed is None:
+            kept.append((start, end, key))
+            continue
+        space.mark_read(start, allowed.end())
+        reading.assumptions.append(f"'{space.text[start:allowed.end()].strip()}': {key} allowed, not required "
+                                   "(nothing else is ruled out by it)")
+    return kept
 
 
 #: A change of mind between two devices: "A100s, wait, no, use H100s", "T4, no wait, L4", "用 A100，

@@ -106,8 +106,8 @@ def dataset_tokens(space: Workspace, quantities: list[Quantity]) -> DatasetToken
             continue
         if q.value >= DATASET_TOKENS_MIN or DATA_AFTER.match(space.text, q.end):
             tokens = round(q.value)
-            return DatasetTokens(tokens, (q.start, q.end), f"'{space.text[q.start:q.end].strip()}': the job trains on "
-                                                           f"{tokens:,} tokens in all")
+            return DatasetTokens(tokens, (q.start, q.end), f"'{space.text[q.start:q.end].strip()}': a dataset of "
+                                                           f"{tokens:,} tokens (the epochs say how often it is read)")
     return None
 
 
