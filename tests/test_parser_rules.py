@@ -2079,3 +2079,19 @@ def test_a_device_allowed_is_not_required(text, excluded):
     assert intent.hardware.include == [] and intent.hardware.exclude == excluded
     assert any("allowed, not required" in note for note in intent.assumptions)
     assert parse("classify images, TPUs are not ok", offline=True).hardware.exclude == ["tpu"]
+
+
+@pytest.mark.parametrize("text", ["LoRA fine-tune llama 3 70b, 10k examples, budget around 1k, no more than 8 GPUs",
+                                  "LoRA fine-tune llama 3 70b, 10k examples, budget: 1000"])
+def test_a_budget_with_no_currency_is_money(text):
+    # "budget around 1k" was dropped without a word
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.JOB_COST, "<=") == 1000.0
+    assert any("US dollars are assumed" in note for note in intent.assumptions)
+
+
+def test_a_count_of_devices_in_brackets_is_owned():
+    # "only on-prem A100s (we have 4)" planned 8 A100s at an unknown cost
+    intent = parse("Fine-tune whisper small on 2,000 hours of Cantonese audio, 5 epochs, only on-prem A100s (we have 4)",
+                   offline=True)
+    assert [(o.device, o.count) for o in intent.hardware.owned] == [("nvidia-a100", 4)]

@@ -137,8 +137,9 @@ class ConstraintReader:
         for b in bounds:
             if b.metric == "cost" and b.start in bare:
                 b.metric = "job_cost"
-                if bare[b.start].note in self.assumptions:
-                    self.assumptions.remove(bare[b.start].note)
+                # no period: a job's total, not per hour (a note on the currency stays)
+                period_only = set(_notes(bare[b.start], "cost")) - set(_notes(bare[b.start], "job_cost"))
+                self.assumptions = [n for n in self.assumptions if n not in period_only]
 
     def _bounds(self, q: Quantity, op: str | None, previous: Quantity | None) -> list[Bound]:
         if q.kind in ("percent", "bare"):
@@ -149,8 +150,7 @@ class ConstraintReader:
         a_device_of = kind == "memory" and self._a_device_of(q)  # "on a 16GB card": what one device holds
         if q.needs_cue and op is None and not a_device_of and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))):
             return []
-        if q.note and kind == "cost" and q.note not in self.assumptions:
-            self.assumptions.append(q.note)
+        self.assumptions += [n for n in _notes(q, kind) if n not in self.assumptions]
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
         each = (kind == "memory" and (a_device_of or self._per_device(q))) or (kind == "power" and self._per_device(q))
@@ -348,6 +348,13 @@ class ConstraintReader:
                 return m.key
             break
         return None
+
+
+def _notes(q: Quantity, metric: str) -> list[str]:
+    """The notes a cost amount adds when read as ``metric``: a job's total has no period to assume."""
+    if not q.note or metric not in ("cost", "job_cost"):
+        return []
+    return [n for n in q.note.split("; ") if metric == "cost" or "no period" not in n]
 
 
 def _direction(q: Quantity) -> str | None:

@@ -480,7 +480,8 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
         literal = NOT_THOUSANDS.split(before.group(1))[-1]
         start = before.end(1) - len(literal)
         return _int(literal), (m.start - len(window) + start, m.start)
-    after = re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12]) or OF_THEM.match(text[m.end:m.end + 40])
+    after = (re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12]) or OF_THEM.match(text[m.end:m.end + 40])
+             or WE_HAVE_AFTER.match(text[m.end:m.end + 30]))
     if after:
         return _int(after.group(1)), (m.end, m.end + after.end())
     return None, (m.start, m.start)
@@ -490,6 +491,10 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
 #: them)", "H100s, 8 of them", "T4s, up to six of them" (not "on L4s for our users, 10 of them concurrent": those count the users).
 OF_THEM = re.compile(r"s?\s*(?:(?:that\s+|which\s+)?(?:we|i)\s+(?:own|have|run|got)|available|in\s+house)?\s*[,(]?\s*"
                      r"(?:up\s+to\s+|at\s+most\s+|about\s+|around\s+)?(\d+)\s+of\s+them(?![a-z])\s*\)?")
+
+
+#: A count of the devices in brackets after them: "A100s (we have 4)", "H100 (we own 16)".
+WE_HAVE_AFTER = re.compile(r"s?\s*\(\s*(?:we|i)\s+(?:have|own|got|run)\s+(\d+)(?![\d.])(?:\s+of\s+them)?\s*\)")
 
 
 def _device_cap(space: Workspace, reading: HardwareReading) -> None:
