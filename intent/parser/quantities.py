@@ -27,6 +27,8 @@ RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
 
 #: How far (characters) before an amount with no currency a cost word makes it money.
 COST_WORD_REACH = 24
+#: What after a number makes it no amount of money: a word of its own ("预算1年…": a year) or a time unit.
+NOT_MONEY_AFTER = re.compile(r"[\u4e00-\u9fff%]|\s*(?:years?|yrs?|months?|mos?|weeks?|days?|hours?|hrs?|h)(?![a-z])")
 #: A budget word right before an amount with no currency and no period: "budget around 1k", "budget: 1000",
 #: "预算5000" (money, as the assumptions say; a job's total, or per hour as any cost with no period).
 BUDGET_RIGHT_BEFORE = re.compile(r"(?:(?<![a-z])budget|预算)\s*(?:of|is|:|=|around|about|approx\.?|roughly|~|大约|约|为|是|"
@@ -374,7 +376,8 @@ class QuantityScanner:
         month", "成本每月不超过3000") is money: US dollars, as the assumptions say."""
         if self.g.currency_suffix.match(self.text, end) or not self._cost_word_before(start) \
                 or not (self.g.per_period.match(self.text, end) or self._cn_period(start)
-                        or BUDGET_RIGHT_BEFORE.search(self.text, max(0, start - COST_WORD_REACH), start)):
+                        or (BUDGET_RIGHT_BEFORE.search(self.text, max(0, start - COST_WORD_REACH), start)
+                            and not NOT_MONEY_AFTER.match(self.text, end))):
             return None
         cost = self._cost(start, end, value)
         note = "no currency was given, so US dollars are assumed"
