@@ -325,8 +325,16 @@ def latency_waived(intent: Intent) -> str | None:
 
 def training_method(intent: Intent) -> str:
     """The parameter-efficient fine-tuning method the request names (lexicon training_methods:
-    qlora, lora), else "full"."""
-    found = _phrase_keys(intent, "training_methods")
+    qlora, lora), else "full"; a method ruled out ("no LoRA, full fine-tune", "别用LoRA，全参")
+    is not named."""
+    from intent.parser.fields import negated
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import Workspace, normalise
+
+    lexicon = load_lexicon()
+    space = Workspace(normalise(intent.text, lexicon))
+    found = {m.key for m in lexicon.phrases("training_methods").scan(space.text)
+             if not negated(lexicon, space.text, m.start, space.clause_bounds(m.start)[0], max_words=3)}
     return next((method for method in ("qlora", "lora") if method in found), "full")
 
 

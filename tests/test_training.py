@@ -310,3 +310,12 @@ def test_a_training_plan_s_cost_section_and_solver_agree_with_its_metrics():
     result = plan("帮我微调 qwen3-8b,数据10万条,训练3轮,48小时内完成, 不要用消费级显卡", offline=True, record=False)
     assert result.cost.total_usd_per_hour == pytest.approx(result.metrics.cost_usd_per_hour)
     assert result.solver.objective_value == pytest.approx(result.job.cost_usd)
+
+
+@pytest.mark.parametrize("text", ["fine-tune llama 3.1 8b on 50k examples, no LoRA, full fine-tune",
+                                  "微调 llama 3.1 8b，5万条数据，别用LoRA，全参"])
+def test_a_fine_tuning_method_ruled_out_is_not_planned(text):
+    # "别用LoRA，全参" (no LoRA, full parameters) planned LoRA, and warned "'别用lora': not understood"
+    result = plan(text, offline=True, record=False)
+    assert "LoRA" not in result.choice.runtime
+    assert not any("not understood" in w for w in result.warnings)
