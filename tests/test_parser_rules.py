@@ -2095,3 +2095,10 @@ def test_a_count_of_devices_in_brackets_is_owned():
     intent = parse("Fine-tune whisper small on 2,000 hours of Cantonese audio, 5 epochs, only on-prem A100s (we have 4)",
                    offline=True)
     assert [(o.device, o.count) for o in intent.hardware.owned] == [("nvidia-a100", 4)]
+
+
+def test_whisper_large_v3_turbo_is_the_turbo_model():
+    # "whisper large v3 turbo" was planned as whisper-large-v3, sized for the slower model, without a word
+    assert parse("live captions for 500 concurrent calls, whisper large v3 turbo", offline=True).workload.model \
+        == "whisper-turbo"
+    assert parse("transcribe calls with whisper large v3", offline=True).workload.model == "whisper-large-v3"
