@@ -2102,3 +2102,20 @@ def test_whisper_large_v3_turbo_is_the_turbo_model():
     assert parse("live captions for 500 concurrent calls, whisper large v3 turbo", offline=True).workload.model \
         == "whisper-turbo"
     assert parse("transcribe calls with whisper large v3", offline=True).workload.model == "whisper-large-v3"
+
+
+@pytest.mark.parametrize("text, prompt, output", [
+    ("summarize 10k legal contracts (avg 8k tokens each) within 4 hours", 8000, None),
+    ("generate 10k product descriptions, 100 tokens each, within 2 hours", None, 100),
+    ("embed 10M documents, 500 tokens each, within a day", 500, None)])
+def test_the_tokens_of_each_record_are_what_goes_in_or_what_is_written(text, prompt, output):
+    # "summarize 10k legal contracts (avg 8k tokens each)" was warned as naming no prompt or output, and
+    # the 8k-token contracts were planned on a summariser that reads 1,024
+    intent = parse(text, offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (prompt, output)
+    assert intent.task is not None
+
+
+def test_a_summary_of_records_longer_than_a_summariser_reads_goes_to_a_text_generator():
+    result = plan("summarize 10k legal contracts (avg 8k tokens each) within 4 hours", offline=True, record=False)
+    assert result.choice.model_id.startswith(("llama", "qwen", "mistral", "gemma", "phi", "deepseek"))

@@ -84,6 +84,11 @@ EACH_BEFORE = re.compile(r"(?<![a-z])(?:each|every one|each one)\s*(?:is\s+|of\s
                          r"approx\.?\s+|roughly\s+)?$")
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:example|sample|record|sequence|document)|an?\s+(?:example|sample)"
                         r"|每条|每个样本)(?![a-z])")
+#: A verb of writing right before a count of records (a count and two words between at most): the records
+#: are what the request writes ("generate 10k product descriptions", "write 500 summaries", "生成1万条文案").
+WRITTEN_BEFORE = re.compile(r"(?:(?<![a-z])(?:generate|generating|write|writing|draft|drafting|create|creating|produce|"
+                            r"producing|compose)|生成|撰写|写)\s*(?:\d[\d.,]*\s*(?:k|m|million|thousand|万|千)?\s*)?"
+                            r"(?:[a-z-]+\s+){0,2}$")
 #: "trained on 15T tokens": what a model was trained on, which describes it and bounds nothing.
 TRAINED_ON_BEFORE = re.compile(r"(?:trained|pre-?trained|训练)\s+(?:on|with|over|于|了)?\s*(?:about|~|约)?\s*$")
 
@@ -368,11 +373,15 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     found = (inside or following or preceding[-1:] or [None])[0]
     if found is None and ARROW_AFTER.match(space.text, q.end):
         return "prompt"  # "3k tokens each -> 200 token summary": what goes in, then what comes out
-    if found is None and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)) \
-            and any(m.key == "records" for m in lexicon.phrases("workload").scan(space.text[:q.start])) \
-            and not _generates_text(lexicon, space.text):
-        # "embed 10M documents, 500 tokens each": the length of the records that go in (where the
-        # request writes text, "100 tokens each" may be what comes out: left to the warnings)
+    records = [m for m in lexicon.phrases("workload").scan(space.text[:q.start]) if m.key == "records"]
+    if found is None and records and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)) \
+            and WRITTEN_BEFORE.search(space.text[max(0, records[-1].start - 40):records[-1].start]):
+        return "output"  # "generate 10k product descriptions, 100 tokens each": the records written
+    if found is None and records and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)) \
+            and not _names_text_generation(lexicon, space.text):
+        # "embed 10M documents, 500 tokens each", "summarize 10k contracts (8k tokens each)": the
+        # length of the records that go in (a summary or translation is of them); where the request
+        # generates text, "100 tokens each" may be what comes out: left to the warnings
         return "prompt"
     if found is None and clause_start > 0 and space.text[clause_start - 1] in "(（":
         # "outputs are long (~4000 tokens)": a count in brackets is the side named before them
