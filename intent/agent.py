@@ -61,12 +61,21 @@ TRAINED_ACCURACY = ("catalog (the model's published weights; not a prediction fo
                     "and data decide what it reaches)")
 
 
+#: Where a job runs when the request names no place, device or devices of its own: a one-off job on
+#: devices it does not own is paid for as rented (buying a server to amortise over four years for a
+#: day's job is no one's plan), so in the cloud.
+JOB_PLACEMENTS = ("cloud",)
+JOB_PLACEMENT_NOTE = ("nothing in the request says where the job runs, names a device or devices of its own: a one-off "
+                      "job on devices it does not own is planned as rented, in the cloud (without consumer parts); say "
+                      "'on-prem' or name your devices ('on our 8 A100s') to plan it there")
+
+
 def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects,
                    defaults: bool = True) -> ExecutionPlan:
     """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked;
     with ``defaults``, the task's quality floor on the models it may train."""
     import policies
-    from planner.defaults import training_floor
+    from planner.defaults import datacenter_placements, training_floor
     from planner.jobs import OWNED_JOB_NOTE, choose, setup, steps_of, training_rows, unplanned_bounds
     from planner.perf.factors import load_factors, training_runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
@@ -77,7 +86,10 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     floor, floor_notes = training_floor(intent, quality_waived(intent)) if defaults else (None, [])
     if floor_notes:
         intent = intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]})
-    rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor)
+    placements = JOB_PLACEMENTS if defaults and inventory is None and datacenter_placements(intent) else None
+    if placements:
+        intent = intent.model_copy(update={"assumptions": [*intent.assumptions, JOB_PLACEMENT_NOTE]})
+    rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor, placements)
     row, status, objective, value = choose(rows, intent, solver)
     steps = steps_of(job)
     sections = policies.sections(intent.model_copy(update={"policies": intent.policies.model_copy(

@@ -55,10 +55,7 @@ class RequestDefaults:
 
     def placement_note(self) -> str:
         """What the placement default says, for a plan it applied to (not one on an inventory)."""
-        return (f"nothing in the request says where it runs or points to the edge (a power or energy bound or "
-                f"objective, an edge device named): planned on datacenter devices ({' or '.join(self.placements)}), "
-                f"without consumer parts, whose licence allows no datacenter deployment; say 'at the edge' or name "
-                f"a board or card to plan it, or {HOW_TO_CHANGE}")
+        return placement_note(self.placements)
 
     def keeps(self, model: ModelVariant) -> bool:
         """Whether a model passes the quality floor (every model does without one)."""
@@ -97,7 +94,7 @@ def request_defaults(intent: Intent, quality_waived: str | None = None,
     objective = intent.objective
     gain = time_gain_per_doubling(objective)
     tolerance = load_serving().default_objective_tolerance if objective is None else None
-    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, _datacenter_placements(intent))
+    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, datacenter_placements(intent))
 
 
 def ceilings_of_ranges(intent: Intent) -> tuple[Intent, list[str]]:
@@ -130,10 +127,18 @@ DATACENTER_PLACEMENTS = ("cloud", "on-prem")
 EDGE_METRICS = (Metric.POWER, Metric.ENERGY)
 
 
-def _datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
+def placement_note(placements: tuple[str, ...]) -> str:
+    """What the placement default says, for a plan it applied to (not one on an inventory)."""
+    return (f"nothing in the request says where it runs or points to the edge (a power or energy bound or "
+            f"objective, an edge device named): planned on datacenter devices ({' or '.join(placements)}), "
+            f"without consumer parts, whose licence allows no datacenter deployment; say 'at the edge' or name "
+            f"a board or card to plan it, or {HOW_TO_CHANGE}")
+
+
+def datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
     """The placements of a request that states none and does not point to the edge, else None. A
     device class or a vendor it requires ("cheapest GPUs", "NVIDIA only") points nowhere: a
-    device or family it names does (it may be a board)."""
+    device or family it names does (it may be a board). Inference and training jobs alike."""
     if intent.deployment is not None or names_a_device(intent, load_catalog()):
         return None
     objective = intent.objective

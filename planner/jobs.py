@@ -166,9 +166,11 @@ def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> 
 
 def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], job: TrainingSetup,
                   inventory: Inventory | None = None, factors: PerfFactors | None = None,
-                  floor: QualityFloor | None = None) -> list[TrainingRow]:
+                  floor: QualityFloor | None = None, placements: tuple[str, ...] | None = None) -> list[TrainingRow]:
     """Every configuration that could run the job; ``floor``, when given, is the quality floor the
-    models must reach when the request names no one of them (planner.defaults.training_floor)."""
+    models must reach when the request names no one of them (planner.defaults.training_floor);
+    ``placements``, when given (the request names none: planner.defaults.datacenter_placements),
+    the only placements of a device not in the inventory, and no consumer part."""
     factors = factors or load_factors()
     if intent.workload.model:
         models = [catalog.model(intent.workload.model)]
@@ -191,8 +193,12 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
         if trainer.runtime is None:
             cannot_train[device.id] = trainer.why or "no training runtime"
             continue
-        placements = [item.placement] if item else [p.value for p in device.placements]
-        for placement in placements:
+        offered = [item.placement] if item else [p.value for p in device.placements]
+        if placements is not None and not item:
+            offered = [p for p in offered if p in placements]
+            if device.datacenter_use is not None and not device.datacenter_use.value:
+                continue  # a consumer part's licence allows no datacenter deployment
+        for placement in offered:
             if intent.deployment is not None and placement != intent.deployment.value:
                 continue
             if any(rule(device, placement) for rule in rules):
