@@ -2119,3 +2119,16 @@ def test_the_tokens_of_each_record_are_what_goes_in_or_what_is_written(text, pro
 def test_a_summary_of_records_longer_than_a_summariser_reads_goes_to_a_text_generator():
     result = plan("summarize 10k legal contracts (avg 8k tokens each) within 4 hours", offline=True, record=False)
     assert result.choice.model_id.startswith(("llama", "qwen", "mistral", "gemma", "phi", "deepseek"))
+
+
+@pytest.mark.parametrize("text", ["图像分类，准确率要高，每秒100张", "classify images at 100 fps, accuracy as high as possible"])
+def test_accuracy_asked_to_be_high_is_the_objective(text):
+    # "准确率要高" (accuracy should be high) was dropped without a word
+    intent = parse(text, offline=True)
+    assert (intent.objective.metric, intent.objective.sense.value) == (Metric.ACCURACY, "maximize")
+
+
+@pytest.mark.parametrize("text", ["serve llama 3.1 8b at 20 rps, minimize number of GPUs", "部署 qwen2.5 7b，卡数最少"])
+def test_an_objective_on_the_device_count_is_warned_about(text):
+    # "minimize number of GPUs" was dropped without a word
+    assert any("the device count is no objective" in w for w in parse(text, offline=True).warnings)

@@ -97,6 +97,9 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _languages(lexicon, space, content_task)
     out += _phrases(lexicon, space, "runtime_names", f"{RUNTIME_NOT_PLANNED}; the plan picks the runtime for the "
                                                      "device it chooses and names it", context=False)
+    out += _phrases(lexicon, space, "device_count_objectives", "the device count is no objective of its own: after "
+                                                              "the objective (cost unless stated), the plan takes the "
+                                                              "fewest devices; say 'at most N GPUs' to cap them")
     out += _scoped(lexicon, space)
     return out
 
