@@ -381,7 +381,7 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
     """The task's default bounds, each one whose own time the request leaves unstated: "TTFT
     under 300 ms" keeps the default TPOT (else a chat at 6 tokens/s per user passed); a stated
     whole-request latency or a job bound takes them all away."""
-    slo = _level(task, intent.workload.prompt_tokens)
+    slo = _level(task, intent.workload.prompt_tokens, intent.bound(Metric.TPOT, "<="))
     stated = {c.metric for c in intent.constraints}
     if slo is None and Metric.LATENCY not in stated and task in VISION_TASKS:
         return _camera_level(intent)
@@ -394,7 +394,8 @@ def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[st
               for m, v in levels]
     described = " and ".join(f"{'latency' if m == 'latency' else m.upper()} <= {v:g} ms" for m, v in levels)
     kept = " (the request states the rest)" if len(levels) < len(slo.bounds()) else ""
-    note = f"{SERVICE_LEVEL_NOTE} interactive {task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
+    kind = "" if slo is load_serving().slo.get(f"{task}-server") else "interactive "
+    note = f"{SERVICE_LEVEL_NOTE} {kind}{task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
     return bounds, [note]
 
 
@@ -445,13 +446,20 @@ def _asks_most_throughput(intent: Intent) -> bool:
         objective.metric in (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT)
 
 
-def _level(task: str, prompt_tokens: int | None):
-    """The task's default level; a long-context one ("<task>-long") for prompts longer than it says."""
+def _level(task: str, prompt_tokens: int | None, tpot_ms: float | None = None):
+    """The task's default level; a long-context one ("<task>-long") for prompts longer than it says;
+    a server one ("<task>-server") when the request's own TPOT (``tpot_ms``) is slower than the
+    level's and the server level's TTFT is the looser: that request is no interactive chat."""
     levels = load_serving().slo
     long = levels.get(f"{task}-long")
+    level = levels.get(task)
     if long is not None and prompt_tokens is not None and prompt_tokens > (long.above_prompt_tokens or 0):
-        return long
-    return levels.get(task)
+        level = long
+    server = levels.get(f"{task}-server")
+    if (server is not None and level is not None and tpot_ms is not None and level.tpot_ms is not None
+            and tpot_ms > level.tpot_ms and (server.ttft_ms or 0) > (level.ttft_ms or 0)):
+        return server
+    return level
 
 
 def _floor(intent: Intent, task: str) -> QualityFloor | None:

@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from intent import parse, plan
+from intent.schema import Metric
 from intent.settings import load_settings
 from planner import InfeasibleError
 from planner.defaults import request_defaults
@@ -591,3 +592,14 @@ def test_an_on_prem_deployment_holds_an_edge_board_the_request_names():
     assert any("on the premises" in note for note in result.assumptions)
     with pytest.raises(InfeasibleError):  # an edge board the request does not name stays out of on-prem
         plan("image segmentation, 60 images/sec, on-prem, under 3 W", offline=True, record=False)
+
+
+def test_a_request_slower_per_token_than_a_chat_gets_the_server_time_to_first_token():
+    # "~10 tok/s per user is fine" kept the interactive TTFT (450 ms) and bought 5 Xeon servers for 5 users
+    slow = plan("serve llama 3.2 3b for 5 concurrent users on CPUs only, ~10 tok/s per user is fine", offline=True,
+                record=False)
+    assert slow.intent.bound(Metric.TPOT, "<=") == 100.0
+    assert any("Server bounds for Llama 2 70B" in a and "TTFT <= 2000 ms" in a for a in slow.assumptions)
+    chat = plan("serve llama 3.2 3b for 5 concurrent users on CPUs only", offline=True, record=False)
+    assert any("interactive text-generation: TTFT <= 450 ms" in a for a in chat.assumptions)
+    assert slow.choice.replicas * slow.choice.devices_per_replica < chat.choice.replicas * chat.choice.devices_per_replica

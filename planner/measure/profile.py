@@ -10,9 +10,12 @@ has ``KEEP_RUNS`` runs. ONNX Runtime is an optional extra: ``pip install "intent
 from __future__ import annotations
 
 import platform
+import signal
 import statistics
+import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -150,16 +153,37 @@ def profile(path: str, batches: list[int], duration_s: float, *, provider: str |
         if fixed is not None and batch != fixed:
             result.notes.append(f"batch {batch} skipped: the model's batch is fixed at {fixed}")
             continue
-        feeds = inputs_for(session, batch, rng)
-        done = _one_batch(session, feeds, batch, duration_s, power_meter, memory, on_progress)
-        if done is not None:
-            result.results.append(done)
-            if on_result:
-                on_result(done, result)
+        try:  # Ctrl-C between two batches' runs ends the profile as one during them does
+            feeds = inputs_for(session, batch, rng)
+            done = _one_batch(session, feeds, batch, duration_s, power_meter, memory, on_progress)
+            if done is not None:
+                result.results.append(done)
+                if on_result:
+                    with _interrupt_deferred():
+                        on_result(done, result)
+        except KeyboardInterrupt:
+            done = None
         if done is None or not done.complete:
             result.interrupted = True
             break
     return result
+
+
+@contextmanager
+def _interrupt_deferred():
+    """Ctrl-C while a batch's figures are being stored takes effect once they are stored (a store
+    cut off mid-write would lose the batch, or every batch). Main thread only (Python's signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def busy_note() -> list[str]:
