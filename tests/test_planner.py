@@ -603,3 +603,12 @@ def test_a_request_slower_per_token_than_a_chat_gets_the_server_time_to_first_to
     chat = plan("serve llama 3.2 3b for 5 concurrent users on CPUs only", offline=True, record=False)
     assert any("interactive text-generation: TTFT <= 450 ms" in a for a in chat.assumptions)
     assert slow.choice.replicas * slow.choice.devices_per_replica < chat.choice.replicas * chat.choice.devices_per_replica
+
+
+def test_a_model_too_large_for_every_device_says_by_how_much():
+    # "serve deepseek v3 in fp8 on 8 H100s" was refused with "memory: model does not fit (12)" alone
+    with pytest.raises(InfeasibleError) as info:
+        plan("serve llama 3.1 70b on one T4", offline=True, record=False)
+    message = str(info.value)
+    assert "llama-3.1-70b in int4 needs" in message and "GB at least, on nvidia-t4" in message
+    assert "the most an allowed device holds for it is" in message

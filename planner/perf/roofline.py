@@ -286,6 +286,7 @@ class Grid:
         self.records: int | None = None  # a batch job's items, for its whole cost (job_cost_usd)
         self._correct(corrections or {})
         self.energy_j = _blockwise(len(t), lambda rows: {"e": self.power_w[rows] * self.latency_ms[rows] / 1000 / b})["e"]
+        self.capacity_gb = c["capacity"]  # what a configuration's devices hold (one shard group's)
         self.fits = _blockwise(len(t), lambda rows: {"f": self.memory_gb[rows] <= c["capacity"][rows]})["f"]
         caps = runtime_batch_caps(t)
         if caps is not None:
@@ -293,6 +294,7 @@ class Grid:
         shares = runtime_memory_shares(t)
         if shares is not None:
             self.fits &= self.memory_gb <= c["capacity"] * shares[:, None]
+            self.capacity_gb = np.where(np.isfinite(shares), c["capacity"] * shares, c["capacity"])  # a runtime's share
         self.cost_usd_per_hour = self._cost()
         accuracy = np.array([[_accuracy(m, p, f) if m.accuracy else np.nan for p in t.precisions] for m in t.models],
                             dtype=float)

@@ -172,8 +172,30 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"),
                periodic=camera_stream(intent) if periodic is None else periodic)
     if not grid.fits.any():
-        excluded["memory: model does not fit"] += len(table)
+        excluded[_too_large(grid)] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out, notes=notes)
+
+
+def _too_large(grid) -> str:
+    """Why no configuration fits, with the figures: the least memory one needs and the most any
+    device (or shard group) allowed holds ("DeepSeek-V3 in fp8 on 8 H100" said only "does not fit")."""
+    need = np.nanmin(grid.memory_gb, axis=1)
+    if not np.isfinite(need).any():
+        return "memory: model does not fit"
+    i = int(np.nanargmin(need))
+    t = grid.configs
+    shards = int(t.shards[i])
+    least = (f"{t.models[t.model[i]].id} in {t.precisions[t.precision[i]]} needs {need[i]:,.1f} GB a device at least, "
+             f"split over {shards} {t.devices[t.device[i]].id}" if shards > 1 else
+             f"{t.models[t.model[i]].id} in {t.precisions[t.precision[i]]} needs {need[i]:,.1f} GB at least, on "
+             f"{t.devices[t.device[i]].id}")
+    usable = grid.capacity_gb
+    serving = getattr(grid, "serving", None)
+    if serving is not None:  # a serving engine takes its share of device memory (vLLM's 90%)
+        usable = np.where(np.asarray(grid.autoregressive)[:, 0], usable * serving.memory_utilization.value, usable)
+    held = np.nanmax(np.where(np.isfinite(usable), usable, np.nan))
+    most = f"; the most an allowed device holds for it is {held:,.1f} GB" if np.isfinite(held) else ""
+    return f"memory: model does not fit ({least}{most})"
 
 
 def input_limit(model: ModelVariant) -> tuple[float | None, bool]:
