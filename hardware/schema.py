@@ -193,6 +193,11 @@ class Device(_Frozen):
     def chip_count(self) -> int:
         return int(self.chips.value) if self.chips else 1
 
+    @property
+    def title(self) -> str:
+        """The device's name with its vendor's, said once ("Raspberry Pi 5", "NVIDIA H100 SXM")."""
+        return self.name if self.name.startswith(self.vendor_name) else f"{self.vendor_name} {self.name}"
+
     def matches(self, selector: str) -> bool:
         """True when a hardware selector (class, vendor, id or family id) names this device."""
         return selector in (self.id, self.family, self.device_class, self.vendor, *self.vendor_tags)

@@ -102,7 +102,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     if row.sharded:
         trainer = trainer.replace("DistributedDataParallel", "FullyShardedDataParallel (ZeRO-3 sharding)")
     runtime = f"{trainer} and Opacus (DP-SGD)" if job.dp else trainer
-    choice = Choice(model_id=row.model.id, device_id=row.device.id, device_name=f"{row.device.vendor_name} {row.device.name}",
+    choice = Choice(model_id=row.model.id, device_id=row.device.id, device_name=row.device.title,
                     precision=row.precision, batch_size=row.batch_size, replicas=row.devices, placement=row.placement,
                     runtime=runtime, serving="training job")
     step_s = row.batch_size / row.samples_per_s

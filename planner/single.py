@@ -428,7 +428,7 @@ def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:
     device = catalog.device(row.device_id)
     model = catalog.model(row.model_id)
     rule = runtime_of(device, model)
-    return Choice(model_id=row.model_id, device_id=row.device_id, device_name=f"{device.vendor_name} {device.name}",
+    return Choice(model_id=row.model_id, device_id=row.device_id, device_name=device.title,
                   precision=row.precision, batch_size=row.batch_size, replicas=replicas, shards=row.shards,
                   placement=row.placement,
                   runtime=rule.runtime, serving=rule.serving, power_mode=row.power_mode,

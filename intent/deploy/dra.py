@@ -16,7 +16,7 @@ def claim_template(target: Target, name: str, labels: dict[str, str], count: int
     driver = drivers.get(target.device.vendor)
     if driver is None or target.device.device_class != "gpu":
         raise ExportError(f"--dra selects devices through a DRA driver; intentctl knows the attributes of "
-                          f"{', '.join(sorted(drivers))} GPUs, not {target.device.vendor_name} {target.device.name}: "
+                          f"{', '.join(sorted(drivers))} GPUs, not {target.device.title}: "
                           "emit without --dra to use the device plugin")
     domain = driver["device_class"]
     # Drivers report the usable memory, a little under the marketed size: ask for 90% of it.

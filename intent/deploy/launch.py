@@ -59,7 +59,7 @@ def launch_spec(target: Target) -> tuple[Launch, Build | None]:
     spec = launches().launches.get(target.serving)
     if spec is None:
         raise ExportError(
-            f"{target.serving} ({target.runtime}) on {target.device.vendor_name} {target.device.name} has no server "
+            f"{target.serving} ({target.runtime}) on {target.device.title} has no server "
             f"image to deploy: it runs inside the application, or its vendor publishes no pinned image; "
             f"plan on a device with a server (e.g. add 'on an NVIDIA GPU' or 'on Intel CPUs') or deploy it yourself")
     if spec.tasks is not None and target.model.task not in spec.tasks:
@@ -91,7 +91,7 @@ def server_launch(target: Target, role: str | None = None) -> ServerLaunch:
         native = BUILDERS[spec.kind](target, spec, spec.builds[0], role)
         command = [native.command[0].rsplit("/", 1)[-1], *native.command[1:], *native.args]
         raise ExportError(f"{target.serving} {spec.version} has no container image that reaches "
-                          f"{target.device.vendor_name} {target.device.name} (a container runs in a Linux VM "
+                          f"{target.device.title} (a container runs in a Linux VM "
                           f"without its accelerator); run it natively: {shlex.join(command)}")
     return BUILDERS[spec.kind](target, spec, build, role)
 
@@ -269,6 +269,6 @@ def used_options(launch: ServerLaunch) -> list[tuple[str, str]]:
 def training_build(target: Target) -> Build:
     build = launches().training.build_for(target.device)
     if build is None:
-        raise ExportError(f"no pinned PyTorch image for training on {target.device.vendor_name} {target.device.name} "
+        raise ExportError(f"no pinned PyTorch image for training on {target.device.title} "
                           "(NVIDIA, AMD GPUs and CPUs have one)")
     return build

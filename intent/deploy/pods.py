@@ -137,16 +137,11 @@ def pod_memory_gi(target: Target, gb: float, devices: int, wanted: int | None = 
         total = target.device.memory_gb.value * max(1, devices)
         raise ExportError(
             f"{target.model.id} at {target.precision} needs {gb:.1f} GB of memory per pod, and "
-            f"{devices} x {device_title(target.device)} hold{'s' if devices == 1 else ''} "
+            f"{devices} x {target.device.title} hold{'s' if devices == 1 else ''} "
             f"{total:g} GB, {room:.1f} GiB of it left to pods once the OS and the kubelet keep theirs "
             "(intent/data/k8s.yaml node_reserved): the pod would never be scheduled. Plan a smaller model or "
             "precision, or a device with more memory")
     return max(1, min(wanted, math.floor(room)))
-
-
-def device_title(device: Device) -> str:
-    """The device's name with its vendor's, said once."""
-    return device.name if device.name.startswith(device.vendor_name) else f"{device.vendor_name} {device.name}"
 
 
 def cpu_amounts(place: Placement | None) -> tuple[str, str]:
