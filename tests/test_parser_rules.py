@@ -2132,3 +2132,11 @@ def test_accuracy_asked_to_be_high_is_the_objective(text):
 def test_an_objective_on_the_device_count_is_warned_about(text):
     # "minimize number of GPUs" was dropped without a word
     assert any("the device count is no objective" in w for w in parse(text, offline=True).warnings)
+
+
+def test_no_accelerators_rules_out_every_class_but_cpus():
+    # "no accelerators" was warned as not understood, and nothing was ruled out
+    intent = parse("cpu only, no accelerators, embed text at 100 qps", offline=True)
+    assert sorted(intent.hardware.exclude) == ["fpga", "gpu", "npu", "tpu"] and intent.hardware.include == ["cpu"]
+    assert not any("not understood" in w for w in intent.warnings)
+    assert parse("Which accelerator gets us TTFT below 150 ms? Must be on-prem.", offline=True).hardware.include == []

@@ -293,7 +293,14 @@ def _device_groups(lexicon: Lexicon, space: Workspace, catalog: Catalog,
     for m in _group_phrases(lexicon).scan(space.masked):
         if re.match(r"\s*(?:altra|computing)(?![a-z])", space.masked[m.end:]):
             continue  # Ampere Computing's Altra CPUs, not NVIDIA's Ampere
-        ids = sorted(d.id for d in catalog.devices.values() if _in_group(d, groups[m.key]["where"]))
+        where = groups[m.key]["where"]
+        if "classes" in where:  # "no accelerators": device classes, not devices
+            space.mask(m.start, m.end)
+            classes = [c.strip() for c in where["classes"].split(",")]
+            reading.assumptions.append(f"'{m.phrase}': read as the device classes {', '.join(classes)}")
+            out += [(m.start, m.end, c) for c in classes]
+            continue
+        ids = sorted(d.id for d in catalog.devices.values() if _in_group(d, where))
         space.mask(m.start, m.end)
         if not ids:
             reading.unknown.append((m.phrase, []))
