@@ -2140,3 +2140,13 @@ def test_no_accelerators_rules_out_every_class_but_cpus():
     assert sorted(intent.hardware.exclude) == ["fpga", "gpu", "npu", "tpu"] and intent.hardware.include == ["cpu"]
     assert not any("not understood" in w for w in intent.warnings)
     assert parse("Which accelerator gets us TTFT below 150 ms? Must be on-prem.", offline=True).hardware.include == []
+
+
+@pytest.mark.parametrize("text", ["chatbot with a 7-8B class model, 20 concurrent users",
+                                  "serve a 7B-8B model for 20 users concurrently"])
+def test_a_range_of_model_sizes_allows_each_size_between(text):
+    # "a 7-8B class model" warned of an unread 8b and planned Llama 3.2 3B
+    intent = parse(text, offline=True)
+    sizes = {parse_size for parse_size in intent.workload.models}
+    assert {"llama-3.1-8b", "qwen2.5-7b", "mistral-7b-v0.3"} <= sizes and "llama-3.2-3b" not in sizes
+    assert not any("a model size" in w for w in intent.warnings)

@@ -24,7 +24,8 @@ from intent.parser.lexicon import Lexicon, PhraseSet
 from intent.parser.text import Workspace
 
 #: A model given by its size alone: "a 70B model", "13B LLM", "7B-parameter model", "70B模型".
-SIZE_ONLY = re.compile(r"(?<![a-z0-9.])(?P<size>\d+(?:\.\d+)?)\s?b(?:illion)?(?:[\s-]+param(?:eter)?s?)?"
+SIZE_ONLY = re.compile(r"(?<![a-z0-9.])(?:(?P<low>\d+(?:\.\d+)?)\s?b?\s?(?:-|–|to)\s?)?"  # a range: "a 7-8B model"
+                       r"(?P<size>\d+(?:\.\d+)?)\s?b(?:illion)?(?:[\s-]+param(?:eter)?s?)?(?:[\s-]+(?:class|scale|sized?))?"
                        r"(?:[\s-]+(?:instruct|instruction-tuned|base|dense|open|open-weight|open-source|pretrained))?"
                        r"(?:[\s-]+(?:models?|llms?|language models?|chat models?)(?![a-z])|\s?的?\s?(?:大语言模型|大模型|模型))")
 #: A number right after a size letter inside a name: the "/14" of "vit-l/14", the "-16" of "vit-b-16".
@@ -207,14 +208,21 @@ def _models_of_a_size(space: Workspace, catalog: Catalog) -> ModelReading:
     if m is None:
         return ModelReading()
     size_b = float(m.group("size"))
-    models = _sized([model.id for model in catalog.models.values() if model.task == "text-generation"], size_b,
-                    m.group("size"), catalog)
+    shown = f"{size_b:g}"
+    generators = [model.id for model in catalog.models.values() if model.task == "text-generation"]
+    models = _sized(generators, size_b, m.group("size"), catalog)
+    if m.group("low") and float(m.group("low")) < size_b:  # "a 7-8B class model": each size from the one to the other
+        low_b = float(m.group("low"))
+        models = sorted(set(models) | set(_sized(generators, low_b, m.group("low"), catalog)) | {
+            i for i in generators if catalog.models[i].params_m is not None
+            and low_b <= catalog.models[i].params_m.value / 1000 <= size_b})
+        shown = f"{low_b:g}-{size_b:g}"
     space.mask(m.start(), m.end())
     written = space.text[m.start():m.end()]
     if not models:
         closest = suggest_models(written, catalog, 3, "text-generation")
         return ModelReading(task="text-generation", as_written=written, closest=closest)
-    note = (f"'{written}': no model named; planned over the catalog's text generators of {size_b:g}B "
+    note = (f"'{written}': no model named; planned over the catalog's text generators of {shown}B "
             f"parameters (within {SIZE_TOLERANCE:.0%}, or named so): {', '.join(models)}")
     return ModelReading(models=models, task="text-generation", notes=[note])
 
