@@ -76,7 +76,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     with ``defaults``, the task's quality floor on the models it may train."""
     import policies
     from planner.defaults import datacenter_placements, training_floor
-    from planner.jobs import OWNED_JOB_NOTE, choose, setup, steps_of, training_rows, unplanned_bounds
+    from planner.jobs import OWNED_JOB_NOTE, choose, scale_out_note, setup, steps_of, training_rows, unplanned_bounds
     from planner.perf.factors import load_factors, training_runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
 
@@ -131,7 +131,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     return ExecutionPlan(
         intent=intent, choice=choice, metrics=metrics, objective_default=intent.objective is None, constraints=[],
         why=why, alternatives=[], assumptions=list(intent.assumptions) + job.assumptions + effects.assumptions
-        + ([OWNED_JOB_NOTE] if intent.objective is None and intent.hardware.owned else []),
+        + ([OWNED_JOB_NOTE] if intent.objective is None and intent.hardware.owned else []) + scale_out_note(row, factors),
         warnings=list(intent.warnings) + unplanned_bounds(intent), policies=sections, steps=plan_steps, solver=report,
         job=plan_job,
         catalog_hash=catalog.digest, policy_hash=effects.policy_hash)

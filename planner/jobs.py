@@ -316,6 +316,20 @@ OWNED_JOB_NOTE = ("no objective stated, on devices the request says it has: the 
                   "the job's cost instead")
 
 
+def scale_out_note(row: TrainingRow, factors: PerfFactors) -> list[str]:
+    """What a job on more devices than one scale-up group assumes: data parallelism between the
+    groups runs over the network (training.scaling_unlinked), sharded state moving more bytes."""
+    group = row.device.max_group.value if row.device.max_group is not None else None
+    if group is None or row.devices <= group:
+        return []
+    t = factors.training
+    scaling = 1 - t.sharded_traffic * (1 - t.scaling_unlinked) if row.sharded else t.scaling_unlinked
+    return [f"{row.devices} x {row.device.id} span {math.ceil(row.devices / group)} scale-up groups of {group:g}: data "
+            f"parallelism between them runs over the network, planned at {scaling:.0%} scaling efficiency "
+            f"(training.scaling_unlinked{', with ZeRO-3 traffic' if row.sharded else ''} in planner/data/perf-factors.yaml, "
+            "an estimate)"]
+
+
 def default_job_objective(intent: Intent) -> tuple[str, str]:
     """A job's objective when the request states none: its whole cost; on devices the request
     owns ("on our 8x A100"), its time, since they are paid for whether used or idle."""

@@ -175,10 +175,10 @@ def test_an_infeasible_job_lists_the_best_reachable_value_of_each_bound():
     assert any(line.startswith("job_cost <= $300: the best reachable while the others hold is") for line in lines)
     assert "best reachable values are listed" in info.value.hint
     with pytest.raises(InfeasibleError) as info:
-        plan("fine-tune llama-3-8b on 1M samples, budget $300, within 6 hours", offline=True)
+        plan("fine-tune llama-3-8b on 1M samples, budget $300, within 1 hour", offline=True)
     conflicts = {c.constraint.metric.value: c for c in info.value.report.conflicts}
     assert set(conflicts) == {"job_cost", "job_time"}
-    assert conflicts["job_cost"].best_reachable > 300 and conflicts["job_time"].best_reachable > 6
+    assert conflicts["job_cost"].best_reachable > 300 and conflicts["job_time"].best_reachable > 1
 
 
 def test_a_request_that_leaves_no_configuration_does_not_promise_reachable_values():
@@ -337,3 +337,13 @@ def test_a_job_that_names_no_place_or_device_is_rented_in_the_cloud():
     assert named.choice.device_id == "nvidia-geforce-rtx-4090"
     on_prem = plan("fine-tune llama 3.1 8b on 50k examples, on-prem", offline=True, record=False)
     assert on_prem.choice.placement == "on-prem"
+
+
+def test_a_job_may_scale_out_past_one_scale_up_group():
+    # "Qwen2.5-72B on 2B tokens, at most 64 H100s" was refused: jobs were capped at 8 devices
+    result = plan("full fine-tune Qwen2.5-72B on 2B tokens, at most 64 H100s, within 5 days", offline=True,
+                  record=False)
+    assert result.job.devices > 8 and result.job.hours <= 120
+    assert any("scale-up groups of 8" in a and "over the network" in a for a in result.assumptions)
+    small = plan("fine-tune llama 3.1 8b on 50k examples", offline=True, record=False)
+    assert not any("scale-up groups" in a for a in small.assumptions)
