@@ -701,6 +701,12 @@ def _kept(m, g, k, members, p, grid: Grid, keep: dict[int, set[tuple]]) -> set[i
     return out
 
 
+#: The most slots a fleet's training job takes (single plans scale out to 64 devices): past one
+#: scale-up group the options multiply (19,627 -> 19,847 at 200 x 50, time-sliced pools offering
+#: 16 and 32 slots) and the training level came out worse in the limit (573 -> 607 job milli-hours).
+MOST_JOB_SLOTS = 8
+
+
 def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
                       catalog: Catalog, job: TrainingSetup, factors: PerfFactors, grids: dict,
                       slot_memory_gb: float | None = None,
@@ -720,7 +726,7 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
     if key not in grids:  # jobs on the same pool share their rows, worked out for one sample
         unit = replace(job, records=1, epochs=1)
         grids[key] = [row for model in models if model.params_m and model.gflops
-                      for n in factors.training.device_counts if n <= item.total_slots
+                      for n in factors.training.device_counts if n <= min(item.total_slots, MOST_JOB_SLOTS)
                       for row in [training_row(model, device, precision, n, item.placement, unit, factors,
                                                item.usd_per_hour, item.share)] if row is not None]
     samples = job.records * job.epochs
