@@ -2150,3 +2150,24 @@ def test_a_range_of_model_sizes_allows_each_size_between(text):
     sizes = {parse_size for parse_size in intent.workload.models}
     assert {"llama-3.1-8b", "qwen2.5-7b", "mistral-7b-v0.3"} <= sizes and "llama-3.2-3b" not in sizes
     assert not any("a model size" in w for w in intent.warnings)
+
+
+def test_key_value_lines_that_count_things_are_read():
+    # "cameras: 12", "fps per camera: 25", "records: 500k", "epochs: 2" and "Replicas: at least 2 for HA" were
+    # dropped without a word; "time limit: 10 hours" was no deadline, and ran into the next line's "no TPUs"
+    cameras = parse("- task: object detection\n- cameras: 12\n- fps per camera: 25\n- max latency: 40 ms\n"
+                    "- power: <= 60W", offline=True)
+    assert cameras.workload.sources == 12 and cameras.bound(Metric.THROUGHPUT, ">=") == 25
+    job = parse("job: training\nmodel: bert-large\nrecords: 500k\nepochs: 2\nbatch size: 64\ntime limit: 10 hours\n"
+                "no TPUs", offline=True)
+    assert (job.workload.dataset_records, job.workload.epochs, job.workload.batch_size) == (500_000, 2, 64)
+    assert job.bound(Metric.JOB_TIME, "<=") == 10 and job.hardware.exclude == ["tpu"] and not job.warnings
+    llm = parse("* Model: Llama 3.3 70B\n* Concurrent users: 300\n* TTFT p99: 700 ms\n* Replicas: at least 2 for HA",
+                offline=True)
+    assert llm.workload.min_replicas == 2 and llm.workload.concurrency == 300
+
+
+def test_each_source_running_at_a_rate_is_a_rate_per_source():
+    # "There are 6 cameras, each running at 15 fps" was 15 fps in all, with a warning to say "each"
+    intent = parse("There are 6 cameras, each running at 15 fps. Latency per frame under 50 ms.", offline=True)
+    assert intent.workload.sources == 6 and not intent.warnings

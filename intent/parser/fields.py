@@ -649,8 +649,9 @@ def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
 #: A rate that is each source's: "30 fps each", "25 fps per camera", "每路30帧", "每个摄像头10fps".
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|channel|sensor)|a\s+(?:camera|stream|feed))"
                         r"(?![a-z])")
-EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|each\s+(?:camera|cam|stream|feed)\s+(?:at|runs?|is)?)"
-                         r"\s*(?:at|为|是)?\s*$")
+EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|each(?:\s+(?:camera|cam|stream|feed|one))?"
+                         r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing))?)"
+                         r"\s*(?:at|为|是)?\s*(?:about|around|~)?\s*$")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
@@ -685,7 +686,7 @@ def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[i
     makes the load their sum; the bound stays as written (the contract's literal rate) and the
     count is the workload's ``sources``. None without both."""
     each = [span for span in rate_spans if EACH_AFTER.match(space.text, span[1])
-            or EACH_BEFORE.search(space.text[max(0, span[0] - 12):span[0]])
+            or EACH_BEFORE.search(space.text[max(0, span[0] - 32):span[0]])
             or _a_cameras_frame_rate(space, span)]
     if not each:
         return None, []

@@ -180,6 +180,15 @@ class Lexicon:
         return PhraseSet(groups)
 
     @cached_property
+    def counted_words(self) -> PhraseSet:
+        """What a number counts when written after it: sources, replicas, records, epochs, the items
+        of a rate and rates' own units ("cameras: 12" is 12 cameras; text.COUNTED_LINE)."""
+        d = self.data
+        words = [*d["source_nouns"], *d["replica_nouns"], *d["workload"]["records"], *d["workload"]["epochs"],
+                 *d["throughput_items"], *(u for units in d["rate_units"].values() for u in units)]
+        return PhraseSet({"counted": [w for w in words if str(w).isascii()]})
+
+    @cached_property
     def negations(self) -> PhraseSet:
         return PhraseSet({"not": self.data["negations"]})
 

@@ -32,6 +32,22 @@ LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 KEY_LINE = re.compile(r"[ \t]*\n(?=[ \t]*[^\W\d][\w \t-]{0,30}[:：=])")
 #: A key that carries its unit ("max_latency_ms: 100", "throughput_rps = 200"): the unit goes to the value.
 KEY_UNIT = re.compile(r"(?<![\w])([a-z][a-z_]*?)_(ms|s|sec|rps|qps|fps|w|gb|mb|usd|tokens)\s*([:=])\s*(\d[\d.,]*\s?k?)(?![\w.])")
+#: A line "label: number" whose label names what the number counts ("cameras: 12", "fps per camera: 25",
+#: "Images per second: 5", "records: 500k", "epochs: 2", "Replicas: at least 2 for HA"): the number goes
+#: before the label, as written in a sentence. A label a number follows in a sentence ("batch size: 64")
+#: or whose value has its own unit ("latency: 40 ms") is left as written.
+COUNTED_LINE = re.compile(r"(?:(?<=^)|(?<=; ))(?P<label>[a-z][a-z /-]{0,40}?)\s*[:=：]\s*"
+                          r"(?P<cmp>(?:at least|at most|up to|about|around|~|>=|<=|≥|≤|>|<)\s*)?"
+                          r"(?P<n>\d[\d,]*(?:\.\d+)?\s?(?:k|m|million|thousand)?)(?=\s*(?:;|$|\s(?:for|per|each)\b|\s\())")
+
+
+def _counted_line(m: re.Match, counted) -> str:
+    words = m.group("label").split()
+    if not words or not (counted.scan(" ".join(words[-1:])) or counted.scan(m.group("label"))):
+        return m.group(0)
+    return f"{m.group('cmp') or ''}{m.group('n')} {m.group('label')}"
+
+
 #: A rate's unit written before its limit ("QPS >= 500", "fps > 30", "tokens/s per user >= 15") or a
 #: unit in brackets after a metric ("ttft(ms) < 300"): the unit goes after the number, where it is read.
 UNIT_BEFORE_LIMIT = re.compile(
@@ -178,8 +194,10 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)  # "don't use AMD"
     text = BARE_CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
-    text = KEY_LINE.sub(" ; ", text)
+    # a list of "key: value" lines: each line an item of its own, "no TPUs" after "time limit: 10 hours" too
+    text = re.sub(r"[ \t]*\n", " ; ", text) if len(KEY_LINE.findall(text)) >= 2 else KEY_LINE.sub(" ; ", text)
     text = KEY_UNIT.sub(lambda m: f"{m.group(1).replace('_', ' ')}{m.group(3)} {m.group(4)} {m.group(2)}", text)
+    text = COUNTED_LINE.sub(lambda m: _counted_line(m, lexicon.counted_words), text)
     text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
     text = METRIC_CUTOFF.sub(r"\g<metric>", text)
     text = UNIT_BEFORE_LIMIT.sub(_unit_after_limit, text)  # "QPS >= 500" -> ">= 500 qps"
