@@ -2171,3 +2171,26 @@ def test_each_source_running_at_a_rate_is_a_rate_per_source():
     # "There are 6 cameras, each running at 15 fps" was 15 fps in all, with a warning to say "each"
     intent = parse("There are 6 cameras, each running at 15 fps. Latency per frame under 50 ms.", offline=True)
     assert intent.workload.sources == 6 and not intent.warnings
+
+
+@pytest.mark.parametrize("text, op, value", [
+    ("Fine-tune Llama 3.2 3B on 20k examples in under 6 hours without exceeding $50", "<=", 50.0),
+    ("serve llama 3.1 8b, latency without going over 200 ms", "<=", 200.0)])
+def test_without_exceeding_is_at_most(text, op, value):
+    # "without exceeding $50" was job_cost >= 50, and the job was refused for being too cheap
+    intent = parse(text, offline=True)
+    assert [(c.op, c.value) for c in intent.constraints if c.value == value] == [(op, value)]
+    assert not any("not understood" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, cap, warned", [
+    ("serve llama 3.1 8b using at least 4 GPUs", None, "a least count of devices is not planned for"),
+    ("train a yolo11s detector on 80k images within 2 days using between 4 and 8 GPUs", 8, "the least (4)"),
+    ("serve llama 3.1 8b on 4-8 GPUs", 8, "the least (4)"),
+    ("embedding 服务，qps 大概 2万，p99 < 15ms，int8 可以接受，单卡部署", 1, None)])
+def test_a_floor_on_devices_is_no_cap(text, cap, warned):
+    # "at least 4 GPUs" was at most 4; "between 4 and 8 GPUs" dropped the 4 silently; "4-8 GPUs" and
+    # "…，单卡部署" (after a comma) were dropped without a word
+    intent = parse(text, offline=True)
+    assert intent.hardware.max_devices == cap
+    assert warned is None or any(warned in w for w in intent.warnings)

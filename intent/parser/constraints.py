@@ -50,7 +50,7 @@ NOT_BOUNDS = ("tokens",)
 #: should not be more than 30 ms", "must not drop below 90%", "can't go over 15 W", "won't
 #: accept anything over 30 ms"; in Chinese with a modal between: 不能低于, 不得高于, 不应超过.
 #: Words that start a clause of their own ("if", "but") end the reach of the negation.
-NEGATED_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|never|no)(?:\s+(?!if\b|but\b|when\b|unless\b|because\b|and\b|or\b|with\b)"
+NEGATED_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|never|no|without)(?:\s+(?!if\b|but\b|when\b|unless\b|because\b|and\b|or\b|with\b)"
                             r"[a-z]+){0,3}\s*"
                             r"|(?:不|别|勿)(?:能|得|应|应该|可以|可|会|要|准|许|允许)?)$")
 

@@ -57,11 +57,19 @@ NOT_THOUSANDS = re.compile(r",(?!\d{3}(?!\d))")
 #: "a single card", "single-GPU", "4张卡", "单卡部署". "单卡显存" is a bound per card
 #: (planner bounds per device), and "8-GPU nodes" or "2 GPU-hours" count no devices held.
 DEVICES_COUNTED = re.compile(
-    r"(?<![a-z0-9_.,-])(?P<counted>(?P<count>\d+)(?![\d.])\s*(?:x|×|-)?\s*(?:张|块|片|个)?\s*"
-    r"|(?P<one>(?:a\s+|one\s+)?single[\s-]|单(?:张|块|个)?\s*))"
+    r"(?:(?<![a-z0-9_.,-])(?P<counted>(?P<count>\d+)(?![\d.])\s*(?:x|×|-)?\s*(?:张|块|片|个)?\s*)"
+    r"|(?<![a-z0-9_.-])(?P<one>(?:a\s+|one\s+)?single[\s-]|单(?:张|块|个)?\s*))"
     r"(?:\d+\s?gb?[\s-]+)?"  # the card's memory between: "a single 48GB GPU", "2 24GB cards"
     r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
     r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
+#: A range of devices counted, no device named: "4-8 GPUs", "4到8张卡".
+DEVICE_RANGE = re.compile(r"(?<![\d.,])(?P<low>\d+)\s*(?:-|–|到|至)\s*(?P<high>\d+)(?![\d.])\s*(?:张|块)?\s*"
+                          r"(?P<noun>gpus?|cards?|devices?|accelerators?|npus?|显卡|卡)(?![a-z0-9_-])")
+#: A floor word right before a count of devices: "at least 4 GPUs", "至少4张卡".
+FLOOR_BEFORE = re.compile(r"(?:(?<![a-z])(?:at least|no fewer than|no less than|a minimum of|minimum of|min\.?)\s*"
+                          r"|(?:至少|最少|不少于)\s*(?:用|使用)?\s*)$")
+#: The low end of a range right before a count of devices: "between 4 and 8 GPUs", "4-8 GPUs", "4到8张卡".
+RANGE_LOW_BEFORE = re.compile(r"(?:(?<![a-z])between\s+)?(?<![\d.])(?P<low>\d+)\s*(?:and|to|-|–|到|至)\s*$")
 #: A cap word right before a count of a named device: "at most 4 H100s", "最多用4张H100".
 CAP_BEFORE = re.compile(r"(?:(?<![a-z])(?:at most|no more than|not more than|never more than|up to|a maximum of|"
                         r"maximum of|max\.?|limited to|capped at|(?:not|never)\s+(?:to\s+)?(?:exceed|go\s+over))\s*"
@@ -525,8 +533,30 @@ def _device_cap(space: Workspace, reading: HardwareReading) -> None:
             for start, end in ([(m.start(), m.start(noun)), (m.end(noun), m.end())] if noun else [m.span()]):
                 space.mask(start, end)
             space.mark_read(m.start(), m.end())
+    for m in DEVICE_RANGE.finditer(space.masked):  # "4-8 GPUs", "4到8张卡": at most the high end
+        high = _int(m.group("high"))
+        if high:
+            found.append(high)
+            reading.notes.append(f"'{space.text[m.start():m.end()].strip()}': at most {high} devices; the least "
+                                 f"({m.group('low')}) is not planned for (the plan takes the devices its load needs)")
+            space.mask(m.start(), m.start("noun"))  # the noun stays: "GPUs" still asks for a GPU
+            space.mark_read(m.start(), m.end())
     for m in DEVICES_COUNTED.finditer(space.masked):
         count = 1 if m.group("one") else _int(m.group("count"))
+        before = space.masked[max(0, m.start() - 24):m.start()]
+        if count and (floor := FLOOR_BEFORE.search(before)):
+            # "at least 4 GPUs" was read as at most 4: a floor, which no plan takes as such
+            written = space.text[m.start() - len(before) + floor.start():m.end()].strip()
+            reading.notes.append(f"'{written}': a least count of devices is not planned for (the plan takes the "
+                                 "devices its load needs); say 'at most N GPUs' to cap them")
+            space.mask(m.start(), m.end("counted") if m.group("counted") else m.end())
+            space.mark_read(m.start() - len(before) + floor.start(), m.end())
+            continue
+        if count and (low := RANGE_LOW_BEFORE.search(before)):  # "between 4 and 8 GPUs": the cap, and the floor said
+            written = space.text[m.start() - len(before) + low.start():m.end()].strip()
+            reading.notes.append(f"'{written}': at most {count} devices; the least ({low.group('low')}) is not "
+                                 "planned for (the plan takes the devices its load needs)")
+            space.mark_read(m.start() - len(before) + low.start(), m.start())
         if count:
             found.append(count)
             reading.assumptions.append(f"'{space.text[m.start():m.end()].strip()}': the plan uses at most {count} "
