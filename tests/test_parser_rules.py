@@ -2194,3 +2194,19 @@ def test_a_floor_on_devices_is_no_cap(text, cap, warned):
     intent = parse(text, offline=True)
     assert intent.hardware.max_devices == cap
     assert warned is None or any(warned in w for w in intent.warnings)
+
+
+def test_a_device_given_as_an_example_of_a_group_ruled_out_is_ruled_out():
+    # "never on consumer cards like the RTX 4090" required the 4090 and forbade it, and nothing was planned
+    intent = parse("Serve Mixtral 8x7B at 3,000 tokens per second, but never on consumer cards like the RTX 4090, "
+                   "and not on H100 either", offline=True)
+    assert intent.hardware.include == [] and "nvidia-geforce-rtx-4090" in intent.hardware.exclude
+    assert not any("contradiction" in w for w in intent.warnings)
+
+
+def test_a_member_ruled_out_of_a_group_asked_for_narrows_it():
+    # "on a Jetson, but not the Orin Nano" warned of a contradiction
+    intent = parse("Object detection on a Jetson, but not the Orin Nano: at least 30 fps", offline=True)
+    assert "nvidia-jetson-orin-nano-8gb" not in intent.hardware.include and intent.hardware.include
+    assert not any("contradiction" in w for w in intent.warnings)
+    assert any("contradiction" in w for w in parse("serve on H100 but not H100", offline=True).warnings)

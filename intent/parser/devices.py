@@ -26,7 +26,8 @@ from intent.parser.fields import negated_after
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
 
-FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the)?[\s,、/&()（）]*$")
+FILLER = re.compile(r"^[\s,、/&()（）]*(?:and|or|nor|和|或|及|与|的|or the|and the|like|like the|such as|such as the|"
+                    r"e\.g\.|e\.g\.,|including|including the|for example|比如|例如|像)?[\s,、/&()（）]*$")
 #: "512 H100 GPU-hours", "64 A100 hours": device-hours after a counted device are a budget.
 DEVICE_HOURS = re.compile(r"\s*(?:(?:gpu|device|accelerator|card|node|chip)[- ]?)?(?:hours|hrs|hour|h)(?![a-z])|\s*卡时|\s*机时")
 DEVICE_HOURS_NOTE = ("a budget of device-hours is not planned for; give the job's time and cost (e.g. 'within 3 days, "
@@ -176,7 +177,18 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     for device, _ in reading.owned:
         if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
+    _narrowed(reading)
     return reading
+
+
+def _narrowed(reading: HardwareReading) -> None:
+    """A device ruled out of a group asked for narrows the group ("a Jetson, but not the Orin Nano"):
+    it leaves the devices asked for, which were warned about as a contradiction. A device that is all
+    the request asks for and rules out stays a contradiction."""
+    both = [d for d in reading.include if d in reading.exclude and "-" in d]  # device ids, not vendors or classes
+    if both and len([d for d in reading.include if "-" in d]) > len(both):
+        reading.include = [d for d in reading.include if d not in both]
+        reading.assumptions.append(f"{', '.join(both)} ruled out of the devices asked for")
 
 
 #: Words after a device that allow it without asking for it: "TPUs are ok", "AMD is fine too", "CPUs are
