@@ -2210,3 +2210,12 @@ def test_a_member_ruled_out_of_a_group_asked_for_narrows_it():
     assert "nvidia-jetson-orin-nano-8gb" not in intent.hardware.include and intent.hardware.include
     assert not any("contradiction" in w for w in intent.warnings)
     assert any("contradiction" in w for w in parse("serve on H100 but not H100", offline=True).warnings)
+
+
+@pytest.mark.parametrize("text, allowed", [
+    ("embeddings at 3000 rps, p99 below 20 ms. We're fine with int8.", {"fp32", "fp16", "bf16", "fp8", "int8"}),
+    ("embeddings, not fine with int4", {"fp32", "fp16", "bf16", "fp8", "int8"})])
+def test_a_format_approved_before_it_is_it_or_better(text, allowed):
+    # "We're fine with int8" allowed int8 alone, where "int8 is fine" allows int8 or better
+    found = {p.value for p in parse(text, offline=True).precisions}
+    assert allowed <= found and "int4" not in found

@@ -259,12 +259,18 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
                      or any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])))
         after = space.text[m.end:m.end + 16]
         prefers = any(p.start <= 1 for p in preferred.scan(after))
-        permits = prefers or any(p.start <= 1 for p in permitted.scan(after))
+        approved_before = PERMITTED_BEFORE.search(space.text[max(clause_start, m.start - 24):m.start])
+        if approved_before and negated(lexicon, space.text, m.start - len(approved_before.group(0)), clause_start,
+                                       max_words=2):
+            approved_before = None  # "not fine with int4": the negation below rules it out
+        permits = prefers or any(p.start <= 1 for p in permitted.scan(after)) or approved_before is not None
         # "must NOT use fp8 or int4": a negation reaches every format joined by "or", "and" or a comma
         shared = previous is not None and previous[1] and not permits \
             and bool(SHARED_NEGATION.fullmatch(space.text[previous[0]:m.start]))
         ruled_out = not or_better and (shared or negated(lexicon, space.text, m.start, clause_start, max_words=2)
-                                       or negated_after(lexicon, space, m.end))
+                                       or negated_after(lexicon, space, m.end)
+                                       or (PERMITTED_BEFORE.search(space.text[max(clause_start, m.start - 24):m.start])
+                                           is not None and not permits))
         previous = (m.end, ruled_out)
         if ruled_out:
             forbidden.add(m.key)
@@ -274,8 +280,9 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
             strong.add(m.key)
             wider = [p for p in order if bits[p] >= bits[m.key]]
             allowed.update(wider)
-            said = f"{m.key} or better" if or_better else space.text[m.start:m.end + max(
-                p.end for p in permitted.scan(after) if p.start <= 1)].strip()
+            said = f"{m.key} or better" if or_better else (
+                space.text[m.start - len(approved_before.group(0)):m.end].strip() if approved_before else
+                space.text[m.start:m.end + max(p.end for p in permitted.scan(after) if p.start <= 1)].strip())
             notes.append(f"'{said}' read as any of {', '.join(wider)}" + (
                 "" if or_better else " (a format of fewer bits loses more accuracy than the request approved)"))
         else:
@@ -288,6 +295,10 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     return [p for p in order if p in allowed], notes
 
 
+#: Words right before a format that approve it ("we're fine with int8", "ok with fp8", "可以接受int8"): as
+#: "int8 is fine", the format or any with at least as many bits.
+PERMITTED_BEFORE = re.compile(r"(?:(?<![a-z])(?:fine|ok|okay|happy|comfortable)\s+(?:with|using)|(?<![a-z])(?:can\s+)?"
+                              r"accept|can\s+live\s+with|可以接受|能接受|接受)\s*$")
 #: What may join formats that one negation rules out together ("no fp8 or int4", "不要fp8、int4").
 SHARED_NEGATION = re.compile(r"[\s,、/]*(?:or|and|nor|或|和|或者)?[\s,、/]*")
 #: "don't quantize below fp16", "never go under int8": a negation a word or two before "below".
