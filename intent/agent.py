@@ -195,12 +195,13 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     intent, measured = _task_from_measures(intent)
     refuse_unplannable(intent, catalog)
     inventory, notes = _with_owned(intent, catalog, inventory)
+    asked, (intent, first) = intent, _preferred_first(intent)
     try:
         result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
     except InfeasibleError as exc:
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
         for relax in (_without_wishes, _without_preferred):  # what the request only wishes for gives way
-            relaxed = relax(intent)
+            relaxed = relax(asked)
             if relaxed is not None:
                 result = build_plan(relaxed.intent, catalog, settings, inventory, alternatives, organisation, pareto,
                                     defaults)
@@ -208,7 +209,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
                                                  + result.warnings})
         raise
     assumptions, warnings = notes
-    assumptions = measured + assumptions
+    assumptions = measured + first + assumptions
     device = catalog.device(result.choice.device_id)
     warnings = warnings + _licence_warnings(intent, device) + _host_power_warnings(intent, device, result)
     assumptions = assumptions + _consumer_notes(intent, device, inventory)
@@ -254,6 +255,21 @@ def _without_wishes(intent: Intent) -> Relaxed | None:
     return Relaxed(intent.model_copy(update={"constraints": [c for c in intent.constraints if not c.soft]}),
                    f"{said} was asked for as a wish, not a requirement, and no plan meets the request with it",
                    "planned without it")
+
+
+def _preferred_first(intent: Intent) -> tuple[Intent, list[str]]:
+    """The request on the devices it prefers alone, when it asks for others too ("prefer L4 over
+    T4" planned the cheaper T4): those are planned only when no plan on the preferred ones
+    meets the request (``_without_preferred``); with the assumption saying so."""
+    owned = {d.device for d in intent.hardware.owned}
+    preferred = [d for d in intent.hardware.preferred if d not in owned]
+    others = [d for d in intent.hardware.include if d not in preferred]
+    if not preferred or not others:
+        return intent, []
+    hardware = intent.hardware.model_copy(update={"include": [d for d in intent.hardware.include if d in preferred]})
+    return intent.model_copy(update={"hardware": hardware}), [
+        f"{', '.join(preferred)} preferred: planned on it first ({', '.join(others)} only if no plan on it meets the "
+        "request)"]
 
 
 def _without_preferred(intent: Intent) -> Relaxed | None:

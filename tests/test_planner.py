@@ -612,3 +612,14 @@ def test_a_model_too_large_for_every_device_says_by_how_much():
     message = str(info.value)
     assert "llama-3.1-70b in int4 needs" in message and "GB at least, on nvidia-t4" in message
     assert "the most an allowed device holds for it is" in message
+
+
+def test_a_device_preferred_over_another_is_planned_first():
+    # "prefer L4 over T4" planned the cheaper T4, the L4 an alternative
+    result = plan("LLM serving for llama 3.1 8b, first token in no more than half a second, prefer L4 over T4",
+                  offline=True, record=False)
+    assert result.choice.device_id == "nvidia-l4"
+    assert any("nvidia-l4 preferred: planned on it first" in a for a in result.assumptions)
+    # the other device when no plan on the preferred one meets the request
+    fallback = plan("serve llama 3.1 8b, prefer a Coral over an L4", offline=True, record=False)
+    assert fallback.choice.device_id == "nvidia-l4"  # a Coral runs no LLM
