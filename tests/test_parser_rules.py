@@ -2219,3 +2219,10 @@ def test_a_format_approved_before_it_is_it_or_better(text, allowed):
     # "We're fine with int8" allowed int8 alone, where "int8 is fine" allows int8 or better
     found = {p.value for p in parse(text, offline=True).precisions}
     assert allowed <= found and "int4" not in found
+
+
+def test_an_a100_80gb_is_either_variant_of_80gb():
+    # "A100 80GB" was the SXM part alone, without a word; the PCIe part has 80 GB too
+    intent = parse("serve llama 3.1 70b on A100 80GB", offline=True)
+    assert sorted(intent.hardware.include) == ["nvidia-a100-pcie-80gb", "nvidia-a100-sxm-80gb"]
+    assert parse("serve llama 3.1 8b on A100 40GB", offline=True).hardware.include == ["nvidia-a100-sxm-40gb"]
