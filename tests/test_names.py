@@ -92,7 +92,8 @@ def test_suggestions_for_a_name_the_catalog_lacks_keep_family_task_and_size(cata
     ("树莓派 5", "raspberry-pi-5"),
     ("树莓派5", "raspberry-pi-5"),
     ("Raspberry Pi 5", "raspberry-pi-5"),
-    ("A100 80GB", "nvidia-a100-sxm-80gb"),
+    ("A100 80GB", "nvidia-a100"),                               # SXM or PCIe, both 80 GB: the family
+    ("A100 SXM", "nvidia-a100-sxm-80gb"),
     ("amd mi300x", "amd-instinct-mi300x"),
     ("Jetson AGX Orin", "nvidia-jetson-agx-orin-64gb"),
     ("intel gaudi 3", "intel-gaudi3"),
