@@ -2226,3 +2226,11 @@ def test_an_a100_80gb_is_either_variant_of_80gb():
     intent = parse("serve llama 3.1 70b on A100 80GB", offline=True)
     assert sorted(intent.hardware.include) == ["nvidia-a100-pcie-80gb", "nvidia-a100-sxm-80gb"]
     assert parse("serve llama 3.1 8b on A100 40GB", offline=True).hardware.include == ["nvidia-a100-sxm-40gb"]
+
+
+def test_cheaper_than_an_amount_is_a_bound_not_a_preference():
+    # "cheaper than $1/hour but faster than 50 tokens/s per user" also set two competing objectives, with a warning
+    intent = parse("a chatbot on Qwen2.5 7B that is cheaper than $1/hour but faster than 50 tokens/s per user",
+                   offline=True)
+    assert intent.objective is None and not intent.warnings
+    assert intent.bound(Metric.COST, "<=") == 1.0 and intent.bound(Metric.TPOT, "<=") == 20.0

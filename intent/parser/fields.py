@@ -129,7 +129,9 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
         return not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end and m.end - m.start > e - s)
                        for s, e in blocked)
 
-    phrases = [m for m in lexicon.phrases("objective_phrases").scan(text) if free(m)]
+    # "cheaper than $1/hour", "faster than 50 tokens/s": a bound (the comparator reads it), no preference
+    phrases = [m for m in lexicon.phrases("objective_phrases").scan(text) if free(m)
+               and not re.match(r"\s*than\s*(?:\$|€|£|¥|~|about\s|around\s)?\s*\d", text[m.end:])]
     for m in phrases:
         space.mark_read(m.start, m.end)
     metrics = lexicon.phrases("metric_words").scan(text)
