@@ -2234,3 +2234,9 @@ def test_cheaper_than_an_amount_is_a_bound_not_a_preference():
                    offline=True)
     assert intent.objective is None and not intent.warnings
     assert intent.bound(Metric.COST, "<=") == 1.0 and intent.bound(Metric.TPOT, "<=") == 20.0
+
+
+def test_the_hours_a_request_says_it_has_are_its_job_time():
+    # "(we have 36h)" was warned as a duration with no limit word
+    intent = parse("Summarize 1.2M support tickets by Monday (we have 36h), each ~800 tokens in, 120 out", offline=True)
+    assert intent.bound(Metric.JOB_TIME, "<=") == 36.0
