@@ -2240,3 +2240,10 @@ def test_the_hours_a_request_says_it_has_are_its_job_time():
     # "(we have 36h)" was warned as a duration with no limit word
     intent = parse("Summarize 1.2M support tickets by Monday (we have 36h), each ~800 tokens in, 120 out", offline=True)
     assert intent.bound(Metric.JOB_TIME, "<=") == 36.0
+
+
+def test_the_average_length_of_records_is_what_goes_in():
+    # "summarize around 5,000 contracts, average length ~3k tokens" warned of tokens naming no prompt
+    intent = parse("summarize around 5,000 contracts, average length ~3k tokens, summaries of about 250 tokens, "
+                   "within 8 hours", offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (3000, 250) and not intent.warnings

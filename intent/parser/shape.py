@@ -80,7 +80,8 @@ DATASET_TOKENS_MIN = 1_000_000
 DATA_AFTER = re.compile(r"\s*(?:of\s+(?:[a-z-]+\s+)?|的)?(?:corpus|corpora|dataset|data|text|code|语料|数据)(?![a-z])")
 #: "2k tokens each", "4M tokens per example": the length of one example, however large.
 #: "each" right before a token count: "2M tickets, each ~800 tokens".
-EACH_BEFORE = re.compile(r"(?<![a-z])(?:each|every one|each one)\s*(?:is\s+|of\s+|with\s+)?(?:~|about\s+|around\s+|"
+EACH_BEFORE = re.compile(r"(?<![a-z])(?:each|every one|each one|(?:average|avg\.?|mean|typical)\s+(?:length|size)|"
+                         r"(?:average|avg\.?|mean|typical)ly)\s*(?:is\s+|of\s+|with\s+|:\s*)?(?:~|about\s+|around\s+|"
                          r"approx\.?\s+|roughly\s+)?$")
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:example|sample|record|sequence|document)|an?\s+(?:example|sample)"
                         r"|每条|每个样本)(?![a-z])")
