@@ -2247,3 +2247,10 @@ def test_the_average_length_of_records_is_what_goes_in():
     intent = parse("summarize around 5,000 contracts, average length ~3k tokens, summaries of about 250 tokens, "
                    "within 8 hours", offline=True)
     assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (3000, 250) and not intent.warnings
+
+
+def test_people_who_use_it_at_the_same_time_are_its_concurrency():
+    # "Around 50 developers will use it at the same time" was warned as a number of users that is no load
+    intent = parse("For the internal coding assistant we want Qwen2.5-Coder 32B. Around 50 developers will use it "
+                   "at the same time.", offline=True)
+    assert intent.workload.concurrency == 50 and not intent.warnings

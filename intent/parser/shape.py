@@ -407,12 +407,17 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
     subject = _alternation(spec["subjects"])
     counters = _alternation(spec["cn_counters"])
     number = COUNT
+    people = _alternation([*spec["subjects"], *(w for w in lexicon["people_nouns"] if str(w).isascii())])
     patterns = [
         rf"(?P<n>{number})\s*(?:{cue})\s+(?:\w+\s+)?(?:{subject})(?![a-z])",      # 200 concurrent users
         rf"(?P<n>{number})\s*(?:{subject})\s+(?:{cue})(?![a-z])",                   # 200 users at once
         rf"(?P<n>{number})\s*(?:{subject})\s+[a-z]+ing\s+(?:{cue})(?![a-z])",       # 8 people chatting at once
         # 32 users each getting 25 tok/s: a rate for each user is for users served at once
         rf"(?P<n>{number})\s*(?:{subject})\s+each\s+(?:getting|gets|get|receiving|at|with)(?![a-z])",
+        # 50 developers will use it at the same time
+        (rf"(?P<n>{number})\s*(?:{people})\s+(?:will\s+|would\s+|may\s+|might\s+|can\s+)?(?:be\s+)?"
+         rf"(?:use|using|hit|hitting|query|querying|access|accessing|chat|chatting|work|working|call|calling)"
+         rf"\s+(?:[a-z]+\s+){{0,2}}?(?:at the same time|at once|simultaneously|concurrently|in parallel)(?![a-z])"),
         rf"(?P<n>{number})[\s-]*(?:concurrent|simultaneous)(?![a-z])",              # 200 concurrent
         (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about)?\s*"
          rf"(?P<n>{number})"),                                                       # concurrency of 64
