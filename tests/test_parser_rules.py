@@ -2254,3 +2254,18 @@ def test_people_who_use_it_at_the_same_time_are_its_concurrency():
     intent = parse("For the internal coding assistant we want Qwen2.5-Coder 32B. Around 50 developers will use it "
                    "at the same time.", offline=True)
     assert intent.workload.concurrency == 50 and not intent.warnings
+
+
+@pytest.mark.parametrize("text, yardstick", [
+    ("Image classification that is at least as accurate as resnet50, not slower than 5 ms per image", "resnet50"),
+    ("Object detection at 30 fps, power no higher than 25 W, accuracy no lower than yolov8s", "yolov8s"),
+    ("图像分类，准确率不低于resnet50，每秒100张", "resnet50")])
+def test_a_model_named_as_an_accuracy_yardstick_bounds_accuracy_and_is_not_pinned(text, yardstick):
+    # "at least as accurate as resnet50" planned resnet50 itself, and no other model
+    from hardware import load_catalog
+
+    intent = parse(text, offline=True)
+    figure = load_catalog().models[yardstick].accuracy["fp32"].value
+    assert intent.workload.model is None and intent.bound(Metric.ACCURACY, ">=") == pytest.approx(figure)
+    assert any(f"{yardstick}'s published" in a for a in intent.assumptions)
+    assert parse("classify images with resnet50", offline=True).workload.model == "resnet50"

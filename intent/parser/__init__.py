@@ -20,7 +20,8 @@ from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
-from intent.parser.models import ModelReading, bounds_of_other_models, other_models, read_models, with_speciality
+from intent.parser.models import (ModelReading, bounds_of_other_models, compared_models, other_models, read_models,
+                                  with_speciality)
 from intent.parser.quantities import PER_DAY, scan_quantities
 from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens, training_steps
 from intent.parser.text import Workspace, normalise
@@ -48,6 +49,30 @@ IMAGE_TASKS = ("image-classification", "object-detection", "image-segmentation")
 BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|operate)\s+(?:for\s+)?(?:at\s+least\s+)?"
                            r"|续航\s*(?:至少)?\s*)(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)(?![a-z])"
                            r"|(?P<h2>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)\s*(?:of\s+)?(?:battery|续航)")
+
+
+def _accuracy_of_yardsticks(yardsticks, result, space: Workspace, catalog: Catalog) -> tuple[list[str], list[str]]:
+    """An accuracy bound from each model the request measures against ("at least as accurate as
+    resnet50": accuracy >= resnet50's published figure), kept when tighter than a stated one
+    (notes, warnings). A yardstick with no published figure bounds nothing, and says so."""
+    notes, warnings = [], []
+    for model_id, (start, end) in yardsticks:
+        model = catalog.models[model_id]
+        figure = model.accuracy.get("fp32") or model.accuracy.get("fp16")
+        quoted = space.text[start:end].strip(" ,")
+        space.mark_read(start, end)
+        if figure is None:
+            warnings.append(f"'{quoted}': {model_id} has no published accuracy in the catalog, so no accuracy bound "
+                            "is planned from it; give the accuracy as a number")
+            continue
+        stated = [c for c in result.constraints if c.metric == Metric.ACCURACY and c.op == ">="]
+        if stated and max(c.value for c in stated) >= figure.value:
+            continue
+        result.constraints = [c for c in result.constraints if c not in stated] + [Constraint(
+            metric=Metric.ACCURACY, op=">=", value=figure.value, unit=CANONICAL_UNITS[Metric.ACCURACY], source=quoted)]
+        notes.append(f"'{quoted}': accuracy >= {figure.value:g}, {model_id}'s published {model.accuracy_metric or 'figure'}; "
+                     f"any model at least as accurate may be planned, {model_id} among them")
+    return notes, warnings
 
 
 def _job_of_steps(steps, workload: dict, space: Workspace) -> tuple[list[str], list[str]]:
@@ -203,6 +228,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     layout, layout_notes, layout_warnings = fields.read_parallel_layout(space)
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
+    yardsticks = compared_models(space, catalog)
     model = with_speciality(lexicon, space, catalog, read_models(lexicon, space, catalog))
     second_models, second_spans = other_models(lexicon, space, model)
     quantities = scan_quantities(lexicon, space)
@@ -231,6 +257,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         bounds_of_other_models(space.text, model, second_spans))
     result.constraints, soft_notes = fields.soft_bounds(lexicon, space, result.constraints, result.spans)
     result.assumptions += soft_notes
+    yardstick_notes, yardstick_warnings = _accuracy_of_yardsticks(yardsticks, result, space, catalog)
     daily_job_notes = _battery_life(result, space) + _daily_volume_as_job(result, quantities, workload)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)
@@ -254,7 +281,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         other_task_note.append(f"'{named_task}' is named with a second model; {model.model_id} is planned for its own "
                                f"task, {model.task}")
         named_task = None
-    task = named_task or model.task or fields.read_weak_task(lexicon, space)
+    task = named_task or model.task or fields.read_weak_task(lexicon, space) or next(
+        (catalog.models[m].task for m, _ in yardsticks), None)  # "a detector as accurate as yolov8s": its task
     steps, steps_notes = fields.read_denoising_steps(space) if task == "text-to-image" else (None, [])
     languages, language_notes = fields.read_translation_direction(lexicon, space, task) if task in ("translation", None) \
         else (None, [])
@@ -276,11 +304,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     watermark = fields.read_watermark(lexicon, space)
 
     assumptions += shape.notes
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + job_steps_notes + steps_notes + sources_notes + rtf_notes + layout_notes + replica_notes
+    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + job_steps_notes + yardstick_notes + steps_notes + sources_notes + rtf_notes + layout_notes + replica_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     assumptions += content_notes
-    warnings += content_warnings + job_steps_warnings
+    warnings += content_warnings + job_steps_warnings + yardstick_warnings
     warnings += layout_warnings + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:

@@ -238,6 +238,30 @@ def _names_another_model(lexicon: Lexicon, text: str, end: int) -> bool:
     return any(word not in same and not re.fullmatch(r"v?\d+(?:\.\d+)*", word) for word in _tokens(tail))
 
 
+#: A comparison of accuracy right before a model's name: "at least as accurate as resnet50", "accuracy no
+#: lower than yolov8s", "准确率不低于resnet50". The model is the yardstick, not the one to plan.
+ACCURATE_AS = re.compile(r"(?:(?<![a-z])(?:(?:at least|just)\s+)?as\s+accurate\s+as|more\s+accurate\s+than|"
+                         r"(?:accuracy|top-?1|map|miou|f1)\s+(?:no lower than|not lower than|at least|of at least|"
+                         r"as good as|as high as|matching|no worse than|not worse than|>=|≥)|(?:准确率|精度)(?:不低于|不差于|至少))"
+                         r"\s*(?:that of\s+|the\s+|a\s+|an\s+)?$")
+
+
+def compared_models(space: Workspace, catalog: Catalog) -> list[tuple[str, tuple[int, int]]]:
+    """The models a request measures accuracy against ("at least as accurate as resnet50"), with
+    where the comparison says so; each name is read (masked), so it is not the model planned. It pinned
+    resnet50, where any model at least as accurate may be planned."""
+    named = [(model_id, m.start(), m.end()) for pattern, model_id, _ in model_patterns(catalog)
+             for m in pattern.finditer(space.masked)]
+    named += [(m.key, m.start, m.end) for m in alias_phrases(catalog).scan(space.masked)]
+    out = []
+    for model_id, start, end in named:
+        window = max(0, start - 48)
+        if compared := ACCURATE_AS.search(space.masked[window:start]):
+            out.append((model_id, (window + compared.start(), end)))
+            space.mask(start, end)
+    return out
+
+
 @lru_cache(maxsize=4)
 def model_patterns(catalog: Catalog) -> list[tuple[re.Pattern, str, str]]:
     """A loose pattern per catalog model id: "llama-3-8b" also matches "Llama 3 8B"."""
