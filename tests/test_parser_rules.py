@@ -2269,3 +2269,10 @@ def test_a_model_named_as_an_accuracy_yardstick_bounds_accuracy_and_is_not_pinne
     assert intent.workload.model is None and intent.bound(Metric.ACCURACY, ">=") == pytest.approx(figure)
     assert any(f"{yardstick}'s published" in a for a in intent.assumptions)
     assert parse("classify images with resnet50", offline=True).workload.model == "resnet50"
+
+
+def test_a_multiple_of_the_current_load_stated_is_computed():
+    # "2x the current load (current load is 400 rps)" planned 400 req/s, with a warning that it was not computed
+    intent = parse("Classify images at 2x the current load (current load is 400 rps) with p99 under 8 ms", offline=True)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == 800 and not intent.warnings
+    assert parse("classify images 2x faster than now", offline=True).warnings

@@ -51,6 +51,30 @@ BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|op
                            r"|(?P<h2>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)\s*(?:of\s+)?(?:battery|续航)")
 
 
+#: A rate as a multiple of the current one, and the current one stated: "2x the current load (current
+#: load is 400 rps)", "3 times today's traffic, which is 50 qps".
+TIMES_CURRENT = re.compile(r"(?<![\w.])(?P<factor>\d+(?:\.\d+)?)\s*(?:x|×|times)\s+(?:the\s+)?(?:current|today's|todays|"
+                           r"present|existing)\s+(?:load|traffic|rate|qps|rps|throughput|volume)(?![a-z])")
+CURRENT_LOAD = re.compile(r"(?:current|today's|todays|present|existing)\s+(?:load|traffic|rate|qps|rps|throughput|volume)"
+                          r"|which\s+is|currently|today|now")
+
+
+def _times_the_current_load(result, space: Workspace) -> list[str]:
+    """A rate asked as a multiple of the current one, where the request states that one too: the
+    rate planned is their product ("2x the current load (current load is 400 rps)" planned 400)."""
+    m = TIMES_CURRENT.search(space.text)
+    if m is None:
+        return []
+    factor = float(m.group("factor"))
+    for i, (c, span) in enumerate(zip(result.constraints, result.spans)):
+        clause = space.text[space.clause_bounds(span[0])[0]:span[0]]
+        if c.metric == Metric.THROUGHPUT and c.op == ">=" and CURRENT_LOAD.search(clause):
+            result.constraints[i] = c.model_copy(update={"value": c.value * factor})
+            space.mark_read(m.start(), m.end())
+            return [f"'{m.group(0)}': {factor:g} x the current {c.value:g} req/s, so at least {c.value * factor:g} req/s"]
+    return []
+
+
 def _accuracy_of_yardsticks(yardsticks, result, space: Workspace, catalog: Catalog) -> tuple[list[str], list[str]]:
     """An accuracy bound from each model the request measures against ("at least as accurate as
     resnet50": accuracy >= resnet50's published figure), kept when tighter than a stated one
@@ -258,6 +282,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     result.constraints, soft_notes = fields.soft_bounds(lexicon, space, result.constraints, result.spans)
     result.assumptions += soft_notes
     yardstick_notes, yardstick_warnings = _accuracy_of_yardsticks(yardsticks, result, space, catalog)
+    yardstick_notes += _times_the_current_load(result, space)
     daily_job_notes = _battery_life(result, space) + _daily_volume_as_job(result, quantities, workload)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)

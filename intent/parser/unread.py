@@ -231,8 +231,8 @@ def counts_of_nothing(space: Workspace) -> list[str]:
 
 def relative_warnings(space: Workspace) -> list[str]:
     """A requirement relative to the current setup: warned about, since no factor is applied."""
-    found = RELATIVE.search(space.text)
-    if found is None:
+    found = next((m for m in RELATIVE.finditer(space.text) if not space.is_read(m.start(), m.end())), None)
+    if found is None:  # one computed ("2x the current load (current load is 400 rps)") is read
         return []
     return [f"'{_quote(space, found.start(), found.end(), 2)}': a requirement relative to the current setup is not "
             "computed; the bounds planned are the amounts as written; state the target itself (e.g. 'latency under "
