@@ -90,7 +90,12 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     if placements:
         intent = intent.model_copy(update={"assumptions": [*intent.assumptions, JOB_PLACEMENT_NOTE]})
     rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor, placements)
-    row, status, objective, value = choose(rows, intent, solver)
+    try:
+        row, status, objective, value = choose(rows, intent, solver)
+    except InfeasibleError as exc:  # the job's defaults (epochs, batch) decide what is reachable: say them
+        defaults_said = [a for a in job.assumptions if "none named" in a or "none stated" in a]
+        exc.report = exc.report.model_copy(update={"notes": exc.report.notes + defaults_said})
+        raise
     steps = steps_of(job)
     sections = policies.sections(intent.model_copy(update={"policies": intent.policies.model_copy(
         update={"differential_privacy": None})}), effects, row.device, row.placement, row.model.id)

@@ -347,3 +347,11 @@ def test_a_job_may_scale_out_past_one_scale_up_group():
     assert any("scale-up groups of 8" in a and "over the network" in a for a in result.assumptions)
     small = plan("fine-tune llama 3.1 8b on 50k examples", offline=True, record=False)
     assert not any("scale-up groups" in a for a in small.assumptions)
+
+
+def test_an_infeasible_job_says_the_defaults_it_was_planned_with():
+    # the refusal rested on 3 default epochs, which it did not say
+    with pytest.raises(InfeasibleError) as info:
+        plan("fine-tune llama-3.1-8b on 2B tokens within 48 hours, budget $1,500, H100 only", offline=True,
+             record=False)
+    assert any("3 epochs (none named" in note for note in info.value.report.notes)
