@@ -623,3 +623,10 @@ def test_a_device_preferred_over_another_is_planned_first():
     # the other device when no plan on the preferred one meets the request
     fallback = plan("serve llama 3.1 8b, prefer a Coral over an L4", offline=True, record=False)
     assert fallback.choice.device_id == "nvidia-l4"  # a Coral runs no LLM
+
+
+def test_a_model_too_large_for_a_device_that_never_splits_says_why_no_split_was_tried():
+    # "Qwen2.5-72B on 8 Ascend 910B" was refused as not fitting one card, with no word of why not eight
+    with pytest.raises(InfeasibleError) as info:
+        plan("Serve Qwen2.5-72B on 8 Huawei Ascend 910B cards", offline=True, record=False)
+    assert "huawei-ascend-910b has no published scale-up group or link" in str(info.value)

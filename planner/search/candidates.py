@@ -195,6 +195,10 @@ def _too_large(grid) -> str:
         usable = np.where(np.asarray(grid.autoregressive)[:, 0], usable * serving.memory_utilization.value, usable)
     held = np.nanmax(np.where(np.isfinite(usable), usable, np.nan))
     most = f"; the most an allowed device holds for it is {held:,.1f} GB" if np.isfinite(held) else ""
+    device = t.devices[t.device[i]]
+    if shards == 1 and device.max_group is None:  # "Qwen2.5-72B on 8 Ascend 910B": why no split was tried
+        most += (f"; {device.id} has no published scale-up group or link, so no model is split over several of it "
+                 "(name a device that has one)")
     return f"memory: model does not fit ({least}{most})"
 
 
