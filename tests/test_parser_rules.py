@@ -2276,3 +2276,11 @@ def test_a_multiple_of_the_current_load_stated_is_computed():
     intent = parse("Classify images at 2x the current load (current load is 400 rps) with p99 under 8 ms", offline=True)
     assert intent.bound(Metric.THROUGHPUT, ">=") == 800 and not intent.warnings
     assert parse("classify images 2x faster than now", offline=True).warnings
+
+
+@pytest.mark.parametrize("text", ["transcribe calls in Mandarin and English",
+                                  "speech-to-text for our call center, 400 concurrent calls, Mandarin and English"])
+def test_a_list_of_languages_is_the_content_s(text):
+    # "in Mandarin and English" kept Chinese alone, and a list of its own was warned as not read
+    intent = parse(text, offline=True)
+    assert intent.workload.content_languages == ["zh", "en"] and not intent.warnings

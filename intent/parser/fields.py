@@ -516,11 +516,16 @@ def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str
     many), in the order named; (None, []) when it names none. A language word counts only
     where it qualifies the content (``_qualifies``) and is not negated ("we cannot use Chinese
     models", "Korean BBQ restaurant reviews" and "polish customer emails" name none)."""
-    found = [m for m in lexicon.phrases("languages").scan(space.masked)
+    named = lexicon.phrases("languages").scan(space.masked)
+    found = [m for m in named
              # a rate may have read it with its things ("1M chinese product reviews per day")
              if (not space.is_read(m.start, m.end) or _content_after(lexicon).match(space.masked, m.end))
-             and _qualifies(lexicon, space, m)
+             and (_qualifies(lexicon, space, m) or _listed_alone(space, named, m))
              and not negated(lexicon, space.masked, m.start, max(0, m.start - 40))]
+    # a language listed with one that qualifies qualifies too ("in Mandarin and English")
+    found += [m for m in named if m not in found and any(_joined(space, m, f) for f in found)
+              and m.phrase not in lexicon["language_verbs"]]
+    found.sort(key=lambda m: m.start)
     if not found:
         return None, []
     for m in found:
@@ -528,6 +533,22 @@ def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str
     codes = list(dict.fromkeys(m.key for m in found))
     named = ", ".join(dict.fromkeys(f"'{m.phrase}'" for m in found))
     return codes, [f"{named}: planned on a model whose documentation says it handles {' and '.join(codes)}"]
+
+
+def _joined(space: Workspace, a: Match, b: Match) -> bool:
+    """Whether two language words are one list ("Mandarin and English", "中文、英文")."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return bool(re.fullmatch(r"\s*(?:,|/|&|、|和|与|及|and|or|plus)?\s*", space.masked[first.end:second.start]))
+
+
+def _listed_alone(space: Workspace, named: list[Match], m: Match) -> bool:
+    """Whether ``m`` is in a list of two or more languages that is a clause of its own (", Mandarin and
+    English."): the request's languages, said as an item."""
+    start, end = space.clause_bounds(m.start)
+    mates = [o for o in named if start <= o.start < end]
+    if len(mates) < 2 or not all(_joined(space, x, y) for x, y in zip(mates, mates[1:])):
+        return False
+    return not space.masked[start:mates[0].start].strip(" ,;") and not space.masked[mates[-1].end:end].strip(" .,;")
 
 
 def mark_languages_read(lexicon: Lexicon, space: Workspace) -> None:
