@@ -281,24 +281,25 @@ LANGUAGE_FREE_TASKS = ("translation", "text-to-image", "image-classification", "
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def written_language(intent: Intent, catalog) -> tuple[Intent, list[str]]:
+def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[str]]:
     """A request written in Chinese that names no model and no language of its text or speech
     ("100路并发的录音转写") is planned for Chinese content when the catalog holds a model of the
     task documented to handle it: an English-only model (Distil-Whisper small.en was planned)
     would be a wrong plan. Without one, the plan stays on the others and says so. The intent is
-    returned as it is otherwise."""
+    returned as it is otherwise. Returns the intent, assumptions and warnings (a plan whose model
+    may not read the request's language is warned about)."""
     w = intent.workload
     if (intent.task is None or intent.task.value in LANGUAGE_FREE_TASKS or w.model or w.models
             or w.content_languages or not CJK.search(intent.text)):
-        return intent, []
+        return intent, [], []
     if not any(m.reads is not None and m.reads.handles("zh") for m in catalog.models_for(intent.task.value)):
-        return intent, [f"the request is written in Chinese and names no language of its text or speech; no "
-                        f"{intent.task.value} model in the catalog is documented to handle Chinese, so the plan's "
-                        "model may not read it: add one with 'intentctl catalog import CONFIG.json' or name one"]
+        return intent, [], [f"the request is written in Chinese and names no language of its text or speech; no "
+                            f"{intent.task.value} model in the catalog is documented to handle Chinese, so the plan's "
+                            "model may not read it: add one with 'intentctl catalog import CONFIG.json' or name one"]
     workload = w.model_copy(update={"content_languages": ["zh"]})
     return intent.model_copy(update={"workload": workload}), [
         "the request is written in Chinese and names no language of its text or speech: planned for Chinese, on "
-        "models documented to handle it; say the language (e.g. 'English audio') to plan for another"]
+        "models documented to handle it; say the language (e.g. 'English audio') to plan for another"], []
 
 
 def _recorded(text: str, words: list[str]) -> bool:

@@ -93,7 +93,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     of several sources is planned as their sum (planner.defaults.whole_load)."""
     periodic = camera_stream(intent)  # read before the sources are summed
     intent, load_notes = whole_load(intent)
-    intent, language_notes = written_language(intent, catalog)
+    intent, language_notes, language_warnings = written_language(intent, catalog)
     load_notes += language_notes
     defaults = replace(defaults, assumptions=load_notes + defaults.assumptions) if load_notes else defaults
     try:
@@ -110,6 +110,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
             exc.report = exc.report.model_copy(update={"notes": exc.report.notes + notes})
         raise
     result.assumptions[:0] = defaults.assumptions
+    result.warnings[:0] = language_warnings
     return result
 
 

@@ -630,3 +630,9 @@ def test_a_model_too_large_for_a_device_that_never_splits_says_why_no_split_was_
     with pytest.raises(InfeasibleError) as info:
         plan("Serve Qwen2.5-72B on 8 Huawei Ascend 910B cards", offline=True, record=False)
     assert "huawei-ascend-910b has no published scale-up group or link" in str(info.value)
+
+
+def test_a_model_that_may_not_read_the_request_s_language_is_warned_about():
+    # the caveat was among the assumptions, under the plan, where an English-only model was planned for Chinese text
+    result = plan("帮我把5000万条文档向量化，越便宜越好，一周内完成", offline=True, record=False)
+    assert any("documented to handle Chinese, so the plan's model may not read it" in w for w in result.warnings)
