@@ -2284,3 +2284,10 @@ def test_a_list_of_languages_is_the_content_s(text):
     # "in Mandarin and English" kept Chinese alone, and a list of its own was warned as not read
     intent = parse(text, offline=True)
     assert intent.workload.content_languages == ["zh", "en"] and not intent.warnings
+
+
+def test_a_duration_listed_among_a_job_s_limits_is_its_deadline():
+    # "…，预算5千美金以内，2天" warned of a duration with no limit word
+    intent = parse("微调 qwen2.5 7b，5万条数据，预算5千美金以内，2天", offline=True)
+    assert intent.bound(Metric.JOB_TIME, "<=") == 48.0 and not intent.warnings
+    assert parse("serve llama 3.1 8b, 2 days", offline=True).warnings  # no job: no deadline

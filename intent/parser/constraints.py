@@ -148,7 +148,8 @@ class ConstraintReader:
         if kind is None:
             return []
         a_device_of = kind == "memory" and self._a_device_of(q)  # "on a 16GB card": what one device holds
-        if q.needs_cue and op is None and not a_device_of and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))):
+        if q.needs_cue and op is None and not a_device_of and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))) \
+                and not (kind == "job_time" and self.job and self._alone(q)):
             return []
         self.assumptions += [n for n in _notes(q, kind) if n not in self.assumptions]
         if kind == "tpot" and q.kind == "token_throughput":
@@ -287,6 +288,11 @@ class ConstraintReader:
         for m in found:
             self.space.mark_read(offset + m.start, offset + m.end)
         return bool(found)
+
+    def _alone(self, q: Quantity) -> bool:
+        """Whether ``q`` is an item of its own ("预算5千美金以内，2天": the job's days, among its limits)."""
+        start, end = self.space.clause_bounds(q.start)
+        return not (self.space.text[start:q.start] + self.space.text[q.end:end]).strip(" ,;.，；。、()（）")
 
     def _past(self, q: Quantity, metric: str) -> bool:
         """Whether ``q`` is a figure of the past ("our p99 was 450 ms in Q3"): its clause says
