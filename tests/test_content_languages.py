@@ -76,10 +76,10 @@ def test_a_request_written_in_chinese_plans_for_chinese_where_a_model_reads_it()
     assert any(a.startswith("the request is written in Chinese") for a in speech.assumptions)
     # recordings, not live streams: the same rate (Little's law), said as it is
     assert any(a.startswith("100 recordings in flight, each transcribed within 10 s") for a in speech.assumptions)
-    # no sentiment model reads Chinese: planned as before, and said
+    # no sentiment model reads Chinese: planned as before, and warned about
     sentiment = plan("情感分析，每秒100条", offline=True, record=False)
-    assert any("no text-classification model in the catalog is documented to handle Chinese" in a
-               for a in sentiment.assumptions)
+    assert any("no text-classification model in the catalog is documented to handle Chinese" in w
+               for w in sentiment.warnings)
     english = plan("transcribe 100 concurrent call recordings, each within 10 s", offline=True, record=False)
     assert not any("written in Chinese" in a for a in english.assumptions)
 
