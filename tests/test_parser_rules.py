@@ -2291,3 +2291,11 @@ def test_a_duration_listed_among_a_job_s_limits_is_its_deadline():
     intent = parse("微调 qwen2.5 7b，5万条数据，预算5千美金以内，2天", offline=True)
     assert intent.bound(Metric.JOB_TIME, "<=") == 48.0 and not intent.warnings
     assert parse("serve llama 3.1 8b, 2 days", offline=True).warnings  # no job: no deadline
+
+
+@pytest.mark.parametrize("text", ["Llama 3.1 8B 做客服，日活 1 万，峰值 QPS 30", "Llama 3.1 8B 做客服，1万日活用户，峰值 QPS 30"])
+def test_daily_active_users_are_warned_about_not_read_as_days(text):
+    # "日活 1 万" was dropped without a word, and "1万日活用户" warned of 10,000 days with no limit word
+    intent = parse(text, offline=True)
+    assert [w for w in intent.warnings if "users over a day or a month are not a load" in w]
+    assert intent.bound(Metric.THROUGHPUT, ">=") == 30 and intent.bound(Metric.JOB_TIME, "<=") is None

@@ -25,7 +25,7 @@ from intent.parser.models import (ModelReading, bounds_of_other_models, compared
 from intent.parser.quantities import PER_DAY, scan_quantities
 from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens, training_steps
 from intent.parser.text import Workspace, normalise
-from intent.parser.unread import (bandwidths, counts_of_nothing, relative_warnings, tasks_without_models, unread_warnings,
+from intent.parser.unread import (active_users, bandwidths, counts_of_nothing, relative_warnings, tasks_without_models, unread_warnings,
                                   vague_job_time_warnings)
 from intent.schema import (
     CANONICAL_UNITS,
@@ -246,7 +246,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if len(text) > MAX_TEXT:
         warnings.append(f"only the first {MAX_TEXT} characters of the request were read")
 
-    warnings += counts_of_nothing(space) + bandwidths(space)
+    warnings += counts_of_nothing(space) + bandwidths(space) + active_users(space)
     compliance, compliance_notes, compliance_warnings = fields.read_compliance(lexicon, space)
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
     layout, layout_notes, layout_warnings = fields.read_parallel_layout(space)

@@ -191,6 +191,24 @@ BANDWIDTH = re.compile(r"(?:(?:memory|mem|hbm|network|interconnect|nvlink|pcie|l
                        r"(?![a-z])")
 
 
+#: Users counted over a day or a month, in Chinese: "日活 1 万", "1万日活用户", "月活50万" ("1万日" was read as
+#: 10,000 days).
+ACTIVE_USERS = re.compile(r"(?:日活|月活)(?:跃)?(?:用户)?(?:数|量)?\s*(?:约|大概|大约|是|为|有|[:：=])?\s*\d[\d,.]*\s*(?:万|千|亿|k|m)?"
+                          r"|\d[\d,.]*\s*(?:万|千|亿|k|m)?\s*(?:日活|月活)(?:跃)?(?:用户)?")
+
+
+def active_users(space: Workspace) -> list[str]:
+    """Warnings for users counted over a day or month (``ACTIVE_USERS``), which are no load; each is
+    masked, so no rule reads its number as days."""
+    out = []
+    for m in ACTIVE_USERS.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': users over a day or a month are not a load; give the "
+                   "peak requests per second or concurrent users to plan for it")
+        space.mask(m.start(), m.end())
+        space.mark_read(m.start(), m.end())
+    return out
+
+
 def bandwidths(space: Workspace) -> list[str]:
     """Warnings for bandwidths (``BANDWIDTH``), which are not planned for; each is masked, so its
     amount is not read as memory ("2000 GB/s" is no 2000 GB)."""
