@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from hardware import Catalog, Inventory
 from intent.batch import cheapest_job, device_memory_floor, job_time_note, soonest_done
@@ -76,7 +75,15 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     with ``defaults``, the task's quality floor on the models it may train."""
     import policies
     from planner.defaults import datacenter_placements, training_floor
-    from planner.jobs import OWNED_JOB_NOTE, choose, scale_out_note, setup, steps_of, training_rows, unplanned_bounds
+    from planner.jobs import (
+        OWNED_JOB_NOTE,
+        choose,
+        scale_out_note,
+        setup,
+        steps_of,
+        training_rows,
+        unplanned_bounds,
+    )
     from planner.perf.factors import load_factors, training_runtime_for
     from planner.plan import Choice, Metrics, SolverReport, TrainingJob
 

@@ -324,10 +324,11 @@ def scale_out_note(row: TrainingRow, factors: PerfFactors) -> list[str]:
         return []
     t = factors.training
     scaling = 1 - t.sharded_traffic * (1 - t.scaling_unlinked) if row.sharded else t.scaling_unlinked
-    return [f"{row.devices} x {row.device.id} span {math.ceil(row.devices / group)} scale-up groups of {group:g}: data "
+    traffic = ", with ZeRO-3 traffic" if row.sharded else ""
+    note = (f"{row.devices} x {row.device.id} span {math.ceil(row.devices / group)} scale-up groups of {group:g}: data "
             f"parallelism between them runs over the network, planned at {scaling:.0%} scaling efficiency "
-            f"(training.scaling_unlinked{', with ZeRO-3 traffic' if row.sharded else ''} in planner/data/perf-factors.yaml, "
-            "an estimate)"]
+            f"(training.scaling_unlinked{traffic} in planner/data/perf-factors.yaml, an estimate)")
+    return [note]
 
 
 def default_job_objective(intent: Intent) -> tuple[str, str]:

@@ -560,8 +560,8 @@ def test_a_range_on_a_time_is_planned_as_its_ceiling(text, metric, ceiling):
     ("detect cars on NVIDIA or Hailo, 30 fps", ("nvidia", "hailo-8"))])
 def test_a_device_named_beside_another_kind_of_selector_is_an_alternative(text, allowed):
     # "Qualcomm or Hailo" required a device that is both, and nothing could be planned
-    from planner.search.candidates import hardware_allows
     from hardware import load_catalog
+    from planner.search.candidates import hardware_allows
 
     catalog = load_catalog()
     intent = parse(text, offline=True)
@@ -573,8 +573,8 @@ def test_a_device_named_beside_another_kind_of_selector_is_an_alternative(text, 
 
 
 def test_a_vendor_and_a_class_still_narrow_each_other():
-    from planner.search.candidates import hardware_allows
     from hardware import load_catalog
+    from planner.search.candidates import hardware_allows
 
     catalog = load_catalog()
     intent = parse("detect cars on NVIDIA GPUs, 30 fps", offline=True)

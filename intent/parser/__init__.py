@@ -20,13 +20,26 @@ from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
 from intent.parser.lexicon import load_lexicon
-from intent.parser.models import (ModelReading, bounds_of_other_models, compared_models, other_models, read_models,
-                                  with_speciality)
+from intent.parser.models import (
+    ModelReading,
+    bounds_of_other_models,
+    compared_models,
+    other_models,
+    read_models,
+    with_speciality,
+)
 from intent.parser.quantities import PER_DAY, scan_quantities
 from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens, training_steps
 from intent.parser.text import Workspace, normalise
-from intent.parser.unread import (active_users, bandwidths, counts_of_nothing, relative_warnings, tasks_without_models, unread_warnings,
-                                  vague_job_time_warnings)
+from intent.parser.unread import (
+    active_users,
+    bandwidths,
+    counts_of_nothing,
+    relative_warnings,
+    tasks_without_models,
+    unread_warnings,
+    vague_job_time_warnings,
+)
 from intent.schema import (
     CANONICAL_UNITS,
     Constraint,

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
@@ -546,7 +547,7 @@ def _listed_alone(space: Workspace, named: list[Match], m: Match) -> bool:
     English."): the request's languages, said as an item."""
     start, end = space.clause_bounds(m.start)
     mates = [o for o in named if start <= o.start < end]
-    if len(mates) < 2 or not all(_joined(space, x, y) for x, y in zip(mates, mates[1:])):
+    if len(mates) < 2 or not all(_joined(space, x, y) for x, y in pairwise(mates)):
         return False
     return not space.masked[start:mates[0].start].strip(" ,;") and not space.masked[mates[-1].end:end].strip(" .,;")
 
