@@ -5,10 +5,9 @@ from other front ends); ``run`` is the terminal loop around it, with line editin
 (readline: the up arrow recalls earlier lines), and a clean end on Ctrl-C or Ctrl-D.
 
 A message is read first as a command, a question or an export (lexicon.yaml's chat section,
-English and Chinese; see intent.chat_language), else as a change to the request: a task,
-objective, deployment, precisions or model it names replace the current ones; a bound replaces
-the bound on the same metric and direction; hardware includes and excludes and policies
-accumulate ("no NVIDIA" adds an exclusion). Answers come in the message's language (or the
+English and Chinese; see intent.chat_language), else as a change to the request, merged into it
+as intent.chat_merge says: what it names replaces what it clashes with, and what it leaves
+unsaid stays ("no NVIDIA" adds an exclusion). Answers come in the message's language (or the
 session's, with ``lang``). A turn that changes the plan answers with what changed and a
 one-line summary; /show prints the whole plan.
 """
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from intent.chat_answers import LANGUAGES, configuration, say, summary
 from intent.chat_language import Reading, language, read_message
+from intent.chat_merge import lifts, merge
 from intent.errors import IntentError, IntentNotUnderstood
 from intent.schema import Intent
 
@@ -121,7 +121,9 @@ class ChatSession:
         try:
             update = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentNotUnderstood:
-            return Reply(self._say("ask_task" if self.intent is None else "not_understood")), None
+            if self.intent is None or not lifts(message):
+                return Reply(self._say("ask_task" if self.intent is None else "not_understood")), None
+            update = Intent(text=message)  # "latency doesn't matter", "forget the budget": the merge lifts it
         intent = update if self.intent is None else merge(self.intent, update, self._catalog())
         if intent.task is None and intent.workload.model is None:
             return Reply(self._say("ask_task")), (intent, None)
@@ -302,54 +304,6 @@ def load_conversation(path: str | Path) -> list[Turn]:
     except (KeyError, TypeError, ValidationError) as exc:
         raise ValueError(f"turn {len(turns) + 1} cannot be read ({str(exc).splitlines()[0]})") from exc
     return turns
-
-
-def merge(current: Intent, update: Intent, catalog=None) -> Intent:
-    """The current intent refined by a follow-up message's reading. The later message wins where
-    the two clash: an exclusion that rules out every ``catalog`` device a follow-up asks for is
-    lifted ("不要英伟达", then "换成 H100"), and a device asked for that a follow-up rules out
-    entirely is no longer asked for ("on H100", then "no GPUs")."""
-    data = current.model_dump()
-    for name in ("task", "objective", "deployment"):
-        if getattr(update, name) is not None:
-            data[name] = update.model_dump()[name]
-    if update.tie_breakers:
-        data["tie_breakers"] = update.model_dump()["tie_breakers"]
-    if update.precisions:
-        data["precisions"] = update.model_dump()["precisions"]
-    replaced = {(c.metric, c.op) for c in update.constraints}
-    data["constraints"] = ([c.model_dump() for c in current.constraints if (c.metric, c.op) not in replaced]
-                           + [c.model_dump() for c in update.constraints])
-    include = [s for s in current.hardware.include if s not in update.hardware.exclude
-               and not any(_rules_out_all(catalog, e, [s]) for e in update.hardware.exclude)] + \
-        [s for s in update.hardware.include if s not in current.hardware.include]
-    exclude = [s for s in current.hardware.exclude
-               if s not in update.hardware.include and not _rules_out_all(catalog, s, update.hardware.include)] + \
-        [s for s in update.hardware.exclude if s not in current.hardware.exclude]
-    data["hardware"] = {"include": include, "exclude": exclude}
-    policies = data["policies"]
-    policies["watermark"] = current.policies.watermark or update.policies.watermark
-    if update.policies.differential_privacy is not None:
-        policies["differential_privacy"] = update.policies.differential_privacy.model_dump()
-    policies["compliance"] = list(dict.fromkeys([*current.policies.compliance, *update.policies.compliance]))
-    if update.workload.model:
-        data["workload"]["model"] = update.workload.model
-    data["text"] = f"{current.text} / {update.text}"
-    data["assumptions"] = list(dict.fromkeys([*current.assumptions, *update.assumptions]))
-    data["warnings"] = list(update.warnings)
-    return Intent.model_validate(data)
-
-
-def _rules_out_all(catalog, excluded: str, included: list[str]) -> bool:
-    """Whether the selector ``excluded`` rules out every catalog device of some selector in
-    ``included`` ("nvidia" rules out every H100; "nvidia-h100-pcie" does not)."""
-    if catalog is None:
-        return False
-    for selector in included:
-        named = [d for d in catalog.devices.values() if d.matches(selector)]
-        if named and all(d.matches(excluded) for d in named):
-            return True
-    return False
 
 
 def run(offline: bool = False, catalog_dir: str | None = None, lang: str | None = None) -> int:

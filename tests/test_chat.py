@@ -11,6 +11,7 @@ import pexpect
 import pytest
 
 from intent.chat import ASK_TASK, ChatSession
+from intent.schema import Metric
 
 
 def test_messages_refine_the_current_intent():
@@ -156,3 +157,48 @@ def test_a_later_message_wins_where_devices_clash():
     chat.answer("serve llama 3.1 8b at 10 req/s on H100")
     chat.answer("not the H100 SXM")
     assert chat.intent.hardware.include == ["nvidia-h100"] and chat.intent.hardware.exclude
+
+
+def test_a_follow_up_keeps_what_it_does_not_change():
+    # "make it cheaper" dropped the devices owned (an owned A100 at $0.11/h became a rented one at $2.75/h),
+    # the device cap and the preference
+    chat = ChatSession(offline=True)
+    chat.answer("I have 4 A100s, serve llama 3.1 8b at 10 req/s")
+    owned = chat.plan.metrics.cost_usd_per_hour
+    chat.answer("make it cheaper")
+    assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-a100", 4)]
+    assert chat.plan.metrics.cost_usd_per_hour <= owned
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b at 2 req/s on a single GPU, H100 preferred")
+    chat.answer("make it cheaper")
+    assert chat.intent.hardware.max_devices == 1 and chat.intent.hardware.preferred == ["nvidia-h100"]
+
+
+@pytest.mark.parametrize("messages, check", [
+    (["serve llama 3.1 8b for 50 concurrent users", "make it 200 concurrent users"],
+     lambda i: i.workload.concurrency == 200),
+    (["部署qwen2.5 7b，并发100", "并发改成500"], lambda i: i.workload.concurrency == 500),
+    (["fine-tune llama 3.1 8b on 1 million records for 2 epochs", "make it 4 epochs"],
+     lambda i: i.workload.epochs == 4 and i.workload.dataset_records == 1_000_000),
+    (["serve qwen2.5 7b at 5 rps", "actually use a 70B model"],
+     lambda i: i.workload.model is None and "llama-3.1-70b" in i.workload.models),
+    (["serve llama 3.1 8b at 10 req/s, under $3 per hour", "actually I want to classify images at 500 req/s"],
+     lambda i: i.task.value == "image-classification" and i.workload.model is None),
+    (["serve llama 3.1 8b at 10 req/s", "on H100", "actually use A100 instead"],
+     lambda i: i.hardware.include == ["nvidia-a100"]),
+    (["fine-tune llama 3.1 8b on 1 million records for 2 epochs", "done within 12 hours", "budget $500"],
+     lambda i: i.bound(Metric.JOB_COST, "<=") == 500 and i.bound(Metric.COST, "<=") is None),
+    (["serve llama 3.1 8b for 100 concurrent users, TTFT under 500 ms", "make it 200 ms instead"],
+     lambda i: i.bound(Metric.TTFT, "<=") == 200 and i.bound(Metric.LATENCY, "<=") is None),
+    (["serve llama 3.1 8b at 10 req/s, latency under 5 s", "actually latency doesn't matter"],
+     lambda i: i.bound(Metric.LATENCY, "<=") is None),
+    (["serve llama 3.1 8b at 10 rps, under $3/h, HIPAA", "forget the budget", "no need for HIPAA"],
+     lambda i: i.bound(Metric.COST, "<=") is None and not i.policies.compliance),
+])
+def test_a_follow_up_changes_what_it_says_in_the_request_s_terms(messages, check):
+    # each was "no change" or "I could not read that as a change", or read out of the request's context
+    chat = ChatSession(offline=True)
+    for message in messages:
+        reply = chat.answer(message)
+        assert "could not read" not in reply.text and "没能" not in reply.text, message
+    assert check(chat.intent), chat.intent.model_dump(exclude_defaults=True)

@@ -533,12 +533,14 @@ def _contradictions(constraints: list[Constraint], include: list[str], exclude: 
 
 
 def _is_empty(intent: Intent) -> bool:
+    """Whether the request says nothing the planner reads: no task, preference, bound, hardware,
+    precision, policy, workload figure ("make it 4 epochs" in a chat), or regime ruled out."""
+    stated = intent.workload.model_dump(exclude_defaults=True)
     return not (intent.task or intent.objective or intent.constraints or intent.deployment
-                or intent.hardware.include or intent.hardware.exclude or intent.precisions
+                or intent.hardware.model_dump(exclude_defaults=True) or intent.precisions
                 or intent.policies.watermark or intent.policies.differential_privacy
-                or intent.policies.compliance or intent.workload.model or intent.workload.models
-                or intent.workload.model_as_written or intent.workload.concurrency
-                or intent.workload.kind != "inference")
+                or intent.policies.compliance or stated
+                or any("read as not required" in note for note in intent.assumptions))
 
 
 __all__ = ["parse_rules"]

@@ -422,7 +422,8 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
         (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about)?\s*"
          rf"(?P<n>{number})"),                                                       # concurrency of 64
         rf"(?P<n>{number})[\s-]*way\s+concurrency",                                # 64-way concurrency
-        rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:达到|为|是|约|大约|至少|要|需要)?\s*(?P<n>{number})\s*(?:{counters})?",
+        rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:达到|为|是|约|大约|至少|要|需要|改成|改为|调到|调整为|提高到|增加到|降到)?"
+        rf"\s*(?P<n>{number})\s*(?:{counters})?",
         rf"(?P<n>{number})\s*(?:{counters})?\s*(?:并发|同时在线)",
     ]
     for pattern in patterns:
