@@ -2299,3 +2299,11 @@ def test_daily_active_users_are_warned_about_not_read_as_days(text):
     intent = parse(text, offline=True)
     assert [w for w in intent.warnings if "users over a day or a month are not a load" in w]
     assert intent.bound(Metric.THROUGHPUT, ">=") == 30 and intent.bound(Metric.JOB_TIME, "<=") is None
+
+
+def test_a_name_whose_one_model_runs_on_with_a_word_of_its_own_is_warned_about():
+    # "fine-tune bert-base" was planned as bert-base-ner, a token-classification model, without a word
+    intent = parse("fine-tune bert-base on 1 million records for 3 epochs", offline=True)
+    assert intent.workload.model == "bert-base-ner"
+    assert any("'bert-base' read as bert-base-ner" in w for w in intent.warnings)
+    assert not parse("serve phi-3 mini", offline=True).warnings

@@ -346,7 +346,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     assumptions += content_notes
-    warnings += content_warnings + job_steps_warnings + yardstick_warnings
+    warnings += content_warnings + job_steps_warnings + yardstick_warnings + model.warnings
     warnings += layout_warnings + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:

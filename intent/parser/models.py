@@ -47,6 +47,7 @@ class ModelReading:
     closest: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     span: tuple[int, int] | None = None  # where the request names it
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelReading:
@@ -91,7 +92,8 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
                                 closest=suggest_models(written, catalog, 3, family_task), span=(start, language.end()))
         if resolved is not None:
             model = catalog.models[resolved]
-            return ModelReading(model_id=model.id, task=model.task, span=(start, end))
+            return ModelReading(model_id=model.id, task=model.task, span=(start, end),
+                                warnings=_run_on_warning(written, model) if variants else [])
         if (only := only_model_with(written, catalog)) is not None and not _another_language(written, only):
             model = catalog.models[only]
             return ModelReading(model_id=model.id, task=model.task, span=(start, end),
@@ -341,6 +343,17 @@ def _another_language(written: str, model_id: str) -> bool:
     bge-large-en-v1.5, which was planned for it without a word)."""
     said = NAME_LANGUAGES & set(re.findall(r"[a-z]+", written.lower()))
     return bool(said) and not said <= set(re.findall(r"[a-z]+", model_id))
+
+
+def _run_on_warning(written: str, model) -> list[str]:
+    """A warning when the one catalog model a name begins runs on with a word of its own, not a
+    size or version ("bert-base" is bert-base-ner, a token-classification fine-tune): the model
+    and its task were taken without a word."""
+    extra = [t for t in _tokens(model.id)[len(_tokens(written)):] if t.isalpha() and len(t) > 1]
+    if not extra:
+        return []
+    return [f"'{written}' read as {model.id}, the catalog's only model of that name, a {model.task} model "
+            f"('{' '.join(extra)}'); name another model, or add yours with 'intentctl catalog import CONFIG.json'"]
 
 
 def family_variants(written: str, catalog: Catalog) -> list[str]:
