@@ -349,7 +349,7 @@ def _run_on_warning(written: str, model) -> list[str]:
     """A warning when the one catalog model a name begins runs on with a word of its own, not a
     size or version ("bert-base" is bert-base-ner, a token-classification fine-tune): the model
     and its task were taken without a word."""
-    extra = [t for t in _tokens(model.id)[len(_tokens(written)):] if t.isalpha() and len(t) > 1]
+    extra = [t for t in _tokens(model.id)[len(_tokens(written)):] if t.isalpha() and len(t) > 2]  # not "en", "v"
     if not extra:
         return []
     return [f"'{written}' read as {model.id}, the catalog's only model of that name, a {model.task} model "
