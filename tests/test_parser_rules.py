@@ -2307,3 +2307,15 @@ def test_a_name_whose_one_model_runs_on_with_a_word_of_its_own_is_warned_about()
     assert intent.workload.model == "bert-base-ner"
     assert any("'bert-base' read as bert-base-ner" in w for w in intent.warnings)
     assert not parse("serve phi-3 mini", offline=True).warnings
+
+
+@pytest.mark.parametrize("text", ["classifier des images avec 10 requêtes par seconde, la consommation la plus faible",
+                                  "LLM mit 10 Anfragen pro Sekunde und weniger als 100 ms, nicht auf AMD"])
+def test_a_request_in_another_language_is_warned_about(text):
+    # "10 requêtes par seconde" was dropped, and the plan served 0.54 req/s, with no warning
+    try:
+        warnings = parse(text, offline=True).warnings
+    except IntentNotUnderstood as exc:
+        warnings = [str(exc)]
+    assert any("a language other than English or Chinese" in w for w in warnings)
+    assert not any("a language other than" in w for w in parse("serve llama on an M3 Pro, MIT licence", offline=True).warnings)

@@ -35,6 +35,7 @@ from intent.parser.unread import (
     active_users,
     bandwidths,
     counts_of_nothing,
+    other_language,
     relative_warnings,
     tasks_without_models,
     unread_warnings,
@@ -259,7 +260,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if len(text) > MAX_TEXT:
         warnings.append(f"only the first {MAX_TEXT} characters of the request were read")
 
-    warnings += counts_of_nothing(space) + bandwidths(space) + active_users(space)
+    warnings += other_language(lexicon, text) + counts_of_nothing(space) + bandwidths(space) + active_users(space)
     compliance, compliance_notes, compliance_warnings = fields.read_compliance(lexicon, space)
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
     layout, layout_notes, layout_warnings = fields.read_parallel_layout(space)

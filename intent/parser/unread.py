@@ -209,6 +209,21 @@ def active_users(space: Workspace) -> list[str]:
     return out
 
 
+#: Scripts of languages the rules do not read: Japanese kana, Korean hangul.
+OTHER_SCRIPT = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+
+
+def other_language(lexicon: Lexicon, text: str) -> list[str]:
+    """A warning when the request seems written in a language the rules do not read (only English
+    and Chinese): "10 requêtes par seconde" and "毎秒10リクエスト" were dropped without a word."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    foreign = set(lexicon["foreign_words"])
+    if not OTHER_SCRIPT.search(text) and sum(w in foreign for w in words) < 3:
+        return []
+    return ["the request seems written in a language other than English or Chinese, which are the only ones read: "
+            "what it asks may have been missed; write it in English or Chinese"]
+
+
 def bandwidths(space: Workspace) -> list[str]:
     """Warnings for bandwidths (``BANDWIDTH``), which are not planned for; each is masked, so its
     amount is not read as memory ("2000 GB/s" is no 2000 GB)."""
