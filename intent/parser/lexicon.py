@@ -15,7 +15,8 @@ from hardware.yamlio import packaged_yaml
 
 WILDCARD = r"(?:\s+\S+){0,5}?\s+"
 #: Sections of lexicon.yaml other parts of the program read: their words are no request's vocabulary.
-NOT_PARSER_SECTIONS = ("chat", "production_words", "training_methods", "quality_waived", "latency_waived")
+NOT_PARSER_SECTIONS = ("chat", "production_words", "training_methods", "quality_waived", "latency_waived",
+                       "foreign_words")
 
 
 @dataclass(frozen=True)
