@@ -14,7 +14,8 @@ from functools import cached_property, lru_cache
 from hardware.yamlio import packaged_yaml
 
 WILDCARD = r"(?:\s+\S+){0,5}?\s+"
-#: Sections of lexicon.yaml other parts of the program read: their words are no request's vocabulary.
+#: Sections of lexicon.yaml whose words are no request's vocabulary (so no typo is corrected to them): those
+#: other parts of the program read, and the words of other languages (foreign_words).
 NOT_PARSER_SECTIONS = ("chat", "production_words", "training_methods", "quality_waived", "latency_waived",
                        "foreign_words")
 
