@@ -851,3 +851,21 @@ def test_an_llm_service_given_its_users_holds_a_slot_for_each_as_a_single_plan_d
     (big,) = [u for u in result.unplaced if u.workload == "big"]
     assert "its 200 concurrent users need more than the pools that can run it within its bounds" in big.reason
 
+
+
+def test_a_fleet_workload_too_large_for_every_pool_says_by_how_much(tmp_path, catalog):
+    # "serve llama 3.1 405b" on L4s and T4s was explained as "no configuration has a known ttft"
+    path = tmp_path / "fleet.yaml"
+    path.write_text(textwrap.dedent("""\
+        schema_version: 1
+        inventory:
+          - {id: nvidia-l4, count: 2, placement: on-prem}
+        workloads:
+          - {name: big-llm, request: "serve llama 3.1 405b at 1 req/s"}
+          - {name: embed, request: "embed text at 200 req/s within 50 ms"}
+    """), encoding="utf-8")
+    spec = load_fleet(str(path), catalog)
+    result = place(fleet_workloads(spec, catalog), spec.as_inventory(), catalog, "throughput",
+                   SolverSettings(time_limit_s=10))
+    why = next(u.reason for u in result.unplaced if u.workload == "big-llm")
+    assert "model does not fit (llama-3.1-405b in" in why and "GB a device at least" in why

@@ -48,6 +48,7 @@ from planner.search.candidates import (
     intent_models,
     precision_choices,
     serving_grid,
+    too_large,
     with_request_shape,
 )
 from planner.search.prune import deployment_grid, satisfying_mask
@@ -814,7 +815,10 @@ def _best_per_group(groups: np.ndarray, columns: list[np.ndarray]) -> set[int]:
 
 
 def _unmet_bound(grid: Grid, bounds, need: np.ndarray) -> str:
-    """The first bound no fitting configuration meets on its own, with the best value reached."""
+    """The first bound no fitting configuration meets on its own, with the best value reached; a
+    model no configuration holds in memory says by how much (it said no configuration had a known TTFT)."""
+    if not grid.fits.any():
+        return too_large(grid).removeprefix("memory: ")
     for c in bounds:
         if satisfying_mask(grid, [c], need, UNLIMITED).any():
             continue
@@ -824,8 +828,6 @@ def _unmet_bound(grid: Grid, bounds, need: np.ndarray) -> str:
             return f"{c.describe()}: no configuration has a known {c.metric.value}"
         best = values.min() if c.op == "<=" else values.max()
         return f"{c.describe()} is out of reach (best {fmt(float(best), c.metric.value)})"
-    if not grid.fits.any():
-        return "the model does not fit in memory"
     contradictory = _contradictory(bounds)
     return "no configuration meets every bound at once" + (f" ({contradictory})" if contradictory else "")
 

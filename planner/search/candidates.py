@@ -172,11 +172,11 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"),
                periodic=camera_stream(intent) if periodic is None else periodic)
     if not grid.fits.any():
-        excluded[_too_large(grid)] += len(table)
+        excluded[too_large(grid)] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out, notes=notes)
 
 
-def _too_large(grid) -> str:
+def too_large(grid) -> str:
     """Why no configuration fits, with the figures: the least memory one needs and the most any
     device (or shard group) allowed holds ("DeepSeek-V3 in fp8 on 8 H100" said only "does not fit")."""
     need = np.nanmin(grid.memory_gb, axis=1)
