@@ -105,7 +105,7 @@ def plan(
     plot: Annotated[str | None, typer.Option("--plot", metavar="FILE.png|svg|pdf|jpg",
                                                 help="Draw the trade-off front: the objective against each other "
                                                      "metric, bounds as lines, the chosen plan marked (needs the "
-                                                     "plot extra: pip install 'intentctl[plot]').")] = None,
+                                                     "plot extra: pip install 'intentctl\\[plot]').")] = None,
     no_defaults: Annotated[bool, typer.Option("--no-defaults", help="Plan without the documented bounds a "
                                               "request leaves unstated (chat TTFT/TPOT, quality floors).")] = False,
     emit: Annotated[ExportFormat | None, typer.Option("--emit", help="Also write deployable artifacts.")] = None,

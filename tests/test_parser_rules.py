@@ -2319,3 +2319,10 @@ def test_a_request_in_another_language_is_warned_about(text):
         warnings = [str(exc)]
     assert any("a language other than English or Chinese" in w for w in warnings)
     assert not any("a language other than" in w for w in parse("serve llama on an M3 Pro, MIT licence", offline=True).warnings)
+
+
+def test_a_request_too_long_says_where_the_part_not_read_starts():
+    # "only the first 4000 characters of the request were read", with nothing of what was lost
+    text = "serve llama 3.1 8b at 20 req/s. " + "We are a company. " * 250 + "Budget is under $5 per hour."
+    warning = next(w for w in parse(text, offline=True).warnings if w.startswith("only the first"))
+    assert "4,000 characters" in warning and "from 'company. We are" in warning

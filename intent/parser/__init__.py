@@ -257,8 +257,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     space = Workspace(normalise(text[:MAX_TEXT], lexicon))
     assumptions: list[str] = []
     warnings: list[str] = []
-    if len(text) > MAX_TEXT:
-        warnings.append(f"only the first {MAX_TEXT} characters of the request were read")
+    if len(text) > MAX_TEXT:  # the rest is quoted where it starts, so what it asks can be moved up
+        rest = " ".join(text[MAX_TEXT:].split()[:8])
+        warnings.append(f"only the first {MAX_TEXT:,} characters of the request were read: the other "
+                        f"{len(text) - MAX_TEXT:,}, from '{rest} ...', were not; put what the request asks for "
+                        f"within the first {MAX_TEXT:,}")
 
     warnings += other_language(lexicon, text) + counts_of_nothing(space) + bandwidths(space) + active_users(space)
     compliance, compliance_notes, compliance_warnings = fields.read_compliance(lexicon, space)
