@@ -9,14 +9,15 @@ slot with an even share of the device's compute, bandwidth, memory and power.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hardware.catalog import Catalog, close_matches
 from hardware.errors import InventoryError
-from hardware.yamlio import YAMLError, load_yaml, not_a_mapping, read_text
+from hardware.yamlio import read_validated
 
 #: The most devices one entry may count (a finite fleet; the solver's integers stay small).
 MAX_COUNT = 1_000_000
@@ -101,22 +102,33 @@ class Inventory(BaseModel):
         return items[0] if items else None
 
 
+#: The hint of an inventory file that cannot be read as one (missing, not YAML, another kind of file).
+FILE_HINT = "give the path of an inventory file: 'schema_version: 1' and its 'devices' (see examples/inventory.yaml)"
+
+
 def load_inventory(path: str | Path, catalog: Catalog) -> Inventory:
-    """Read and check an inventory file; errors name the file, the entry and the field."""
+    """Read and check an inventory file; errors name the file, the line, the entry and the field.
+    A file that is no inventory at all says so (a fleet file says it is one)."""
     path = Path(path)
     try:
-        data = load_yaml(read_text(path, "inventory", InventoryError))
-    except YAMLError as exc:
-        raise InventoryError(f"{path}: not valid YAML ({exc})") from exc
-    not_a_mapping(data, path, "inventory file", InventoryError)
-    try:
-        inventory = Inventory.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InventoryError(f"{path}: field {where!r}: {first['msg']}") from exc
+        inventory, _ = read_validated(path, Inventory, "inventory file", InventoryError)
+    except InventoryError as exc:
+        if re.search(r"(?m)^workloads\s*:", _text_or_empty(path)):
+            fleet = InventoryError(f"{path}: a fleet file (it has 'workloads'), not an inventory")
+            fleet.hint = f"plan it with 'intentctl fleet plan {path}', or give an inventory file"
+            raise fleet from None
+        if ": field '" not in str(exc):  # the file is no inventory at all: its entries are no matter yet
+            exc.hint = FILE_HINT
+        raise
     check_inventory(inventory, catalog, str(path))
     return inventory
+
+
+def _text_or_empty(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[:100_000]
+    except OSError:
+        return ""
 
 
 def _ids_like(name: str, catalog: Catalog) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from paths import ROOT
 
 from hardware import CatalogError, load_inventory
 from intent import plan
@@ -118,3 +119,25 @@ def test_an_inventory_entry_the_catalog_cannot_place_as_written_is_refused_with_
     family.write_text("schema_version: 1\ndevices:\n  - {id: h100, count: 2, placement: on-prem}\n")
     with pytest.raises(InventoryError, match="did you mean nvidia-h100-nvl-94gb, nvidia-h100-pcie-80gb, nvidia-h100-sxm"):
         load_inventory(family, load_catalog())
+
+
+def test_a_file_that_is_no_inventory_says_so_with_a_fitting_hint(tmp_path):
+    # a missing file carried the hint "fix the named entry ...", a YAML error ran over four lines, and a fleet
+    # file was "field 'devices': Field required"
+    from hardware import load_catalog
+    from hardware.errors import InventoryError
+    from hardware.inventory import load_inventory
+
+    catalog = load_catalog()
+    broken = tmp_path / "inv.yaml"
+    broken.write_text("schema_version: 1\ndevices:\n  - {id: nvidia-l4, count: 2\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as info:
+        load_inventory(broken, catalog)
+    assert str(info.value).startswith(f"{broken}:4: not valid YAML") and "\n" not in str(info.value)
+    assert "examples/inventory.yaml" in info.value.hint
+    with pytest.raises(InventoryError) as info:
+        load_inventory(tmp_path / "missing.yaml", catalog)
+    assert "examples/inventory.yaml" in info.value.hint
+    with pytest.raises(InventoryError) as info:
+        load_inventory(ROOT / "examples" / "fleet.yaml", catalog)
+    assert "a fleet file" in str(info.value) and "intentctl fleet plan" in info.value.hint
