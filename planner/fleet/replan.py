@@ -26,9 +26,13 @@ class PreviousPlanError(PlanningError):
     hint = "give this fleet's last plan: the JSON of 'intentctl fleet plan FLEET.yaml --json'"
 
 
-def describe(pool: str, model_id: str, precision: str, batch_size: int, replicas: int) -> str:
-    """One placement in a line: where, what, how many replicas."""
-    return f"{pool}: {model_id} {precision} b{batch_size} x{replicas}"
+def describe(pool: str, model_id: str, precision: str, batch_size: int, replicas: int, slots: int = 1,
+             share: float | None = None) -> str:
+    """One placement in a line: where, what, how many replicas, and (where it tells two placements
+    apart) the slots a replica takes and a job's share of slots inference holds."""
+    held = f" ({slots} slots each)" if slots > 1 else ""
+    beside = f", beside inference at {share:.0%}" if share is not None and share < 1 else ""
+    return f"{pool}: {model_id} {precision} b{batch_size} x{replicas}{held}{beside}"
 
 
 @dataclass
@@ -96,7 +100,8 @@ class Previous:
                 continue
             changes.append(Change(
                 workload=fleet.workloads[w].name, change="moved" if now.get(w) else "stopped",
-                before=[describe(a.pool, a.model_id, a.precision, a.batch_size, a.replicas) for _, a in mine],
+                before=[describe(a.pool, a.model_id, a.precision, a.batch_size, a.replicas, a.slots_per_replica,
+                                 a.compute_share) for _, a in mine],
                 after=[self._now(fleet, i, placed) for i in now.get(w, [])], reason=self._why(fleet, w, placed, now)))
         changes += [Change(workload=name, change="removed", reason="no longer in the fleet") for name in self.removed]
         waiting = {u.workload for u in self.plan.unplaced}
@@ -110,7 +115,8 @@ class Previous:
     @staticmethod
     def _now(fleet, i: int, placed: dict[int, int]) -> str:
         o = fleet.options[i]
-        return describe(fleet.pools[o.pool].name, o.model_id, o.precision, o.batch_size, placed[i] * o.unit)
+        return describe(fleet.pools[o.pool].name, o.model_id, o.precision, o.batch_size, placed[i] * o.unit,
+                        o.slots_per_replica, o.hosted_share)
 
     def _why(self, fleet, w: int, placed: dict[int, int], now: dict[int, list[int]]) -> str:
         """Why running workload ``w`` could not stay: the first of its placements that is gone."""
