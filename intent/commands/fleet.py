@@ -72,6 +72,14 @@ def fleet_plan(
     A service may be served from several pools at once. The plan lists what could not be
     placed and why, and how busy each pool is; with --previous, what moved and why.
 
+    The file: schema_version: 1; objective: throughput, power or cost (default throughput);
+    inventory: a list of pools, each {id: a catalog device id, count, placement: cloud, on-prem
+    or edge, usd_per_hour (optional), pool: a name (when one id is listed twice), sharing: {mig:
+    N} or {time_slicing: N}}; workloads: a list, each {name, request: a plain-language request
+    (or intent: a parsed one), priority (1 to 100, higher first, default 1), deadline_hours (training
+    jobs)}.
+    The time limit is 10 s unless --time-limit says otherwise.
+
     Example: intentctl fleet plan examples/fleet.yaml --objective power --emit k8s --output deploy/
 
     Example: intentctl fleet plan examples/fleet.yaml --json > plan.json; (edit the fleet) then
