@@ -527,11 +527,19 @@ WE_HAVE_AFTER = re.compile(r"s?\s*\(\s*(?:we|i)\s+(?:have|own|got|run)\s+(\d+)(?
 def _device_cap(space: Workspace, reading: HardwareReading) -> None:
     """A count of devices that names none ("on a single GPU", "no more than 16 GPUs", "用4张卡跑",
     "单卡部署") caps the devices the plan may use; the smallest such count holds. So does a capped
-    count of machines of such devices ("at most two 8-GPU nodes", "最多2台8卡服务器": 16). A count
-    of machines with no cap word ("two 8-GPU nodes") is left to the warnings: it is no cap."""
+    count of machines of such devices ("at most two 8-GPU nodes", "最多2台8卡服务器": 16) and the
+    high end of a range ("4-8 GPUs"). A count of machines with no cap word ("two 8-GPU nodes") is
+    left to the warnings: it is no cap; a floor ("at least 4 GPUs") is warned about."""
     for m in CLASS_HOURS.finditer(space.masked):  # "500 GPU-hours", "500 GPU 小时": a budget, not devices
         reading.notes.append(f"'{space.text[m.start():m.end()].strip()}': {DEVICE_HOURS_NOTE}")
         space.mask(m.start(), m.end())
+    found = _capped_machines(space, reading) + _device_ranges(space, reading) + _counted_devices(space, reading)
+    if found or reading.caps:
+        reading.max_devices = min(found + reading.caps)
+
+
+def _capped_machines(space: Workspace, reading: HardwareReading) -> list[int]:
+    """The caps of capped counts of machines of a stated size ("最多2台8卡服务器": 16)."""
     found = []
     for m in MACHINES_CAPPED.finditer(space.masked):
         machines, each = (_int(next(v for v in (m.group(g), m.group(g + "2"), m.group(g + "3")) if v))
@@ -545,38 +553,52 @@ def _device_cap(space: Workspace, reading: HardwareReading) -> None:
             for start, end in ([(m.start(), m.start(noun)), (m.end(noun), m.end())] if noun else [m.span()]):
                 space.mask(start, end)
             space.mark_read(m.start(), m.end())
-    for m in DEVICE_RANGE.finditer(space.masked):  # "4-8 GPUs", "4到8张卡": at most the high end
+    return found
+
+
+def _device_ranges(space: Workspace, reading: HardwareReading) -> list[int]:
+    """The high ends of ranges of devices counted ("4-8 GPUs", "4到8张卡"), the low ends warned about."""
+    found = []
+    for m in DEVICE_RANGE.finditer(space.masked):
         high = _int(m.group("high"))
         if high:
             found.append(high)
-            reading.notes.append(f"'{space.text[m.start():m.end()].strip()}': at most {high} devices; the least "
-                                 f"({m.group('low')}) is not planned for (the plan takes the devices its load needs)")
+            reading.notes.append(_floor_unplanned(space.text[m.start():m.end()], high, m.group("low")))
             space.mask(m.start(), m.start("noun"))  # the noun stays: "GPUs" still asks for a GPU
             space.mark_read(m.start(), m.end())
+    return found
+
+
+def _counted_devices(space: Workspace, reading: HardwareReading) -> list[int]:
+    """The caps of counts of devices that name none ("no more than 16 GPUs", "单卡部署"); a floor
+    ("at least 4 GPUs" was read as at most 4) is warned about, and the low end of "between 4 and 8"."""
+    found = []
     for m in DEVICES_COUNTED.finditer(space.masked):
         count = 1 if m.group("one") else _int(m.group("count"))
-        before = space.masked[max(0, m.start() - 24):m.start()]
+        window = max(0, m.start() - 24)
+        before = space.masked[window:m.start()]
         if count and (floor := FLOOR_BEFORE.search(before)):
-            # "at least 4 GPUs" was read as at most 4: a floor, which no plan takes as such
-            written = space.text[m.start() - len(before) + floor.start():m.end()].strip()
-            reading.notes.append(f"'{written}': a least count of devices is not planned for (the plan takes the "
-                                 "devices its load needs); say 'at most N GPUs' to cap them")
+            reading.notes.append(f"'{space.text[window + floor.start():m.end()].strip()}': a least count of devices "
+                                 "is not planned for (the plan takes the devices its load needs); say 'at most N "
+                                 "GPUs' to cap them")
             space.mask(m.start(), m.end("counted") if m.group("counted") else m.end())
-            space.mark_read(m.start() - len(before) + floor.start(), m.end())
+            space.mark_read(window + floor.start(), m.end())
             continue
-        if count and (low := RANGE_LOW_BEFORE.search(before)):  # "between 4 and 8 GPUs": the cap, and the floor said
-            written = space.text[m.start() - len(before) + low.start():m.end()].strip()
-            reading.notes.append(f"'{written}': at most {count} devices; the least ({low.group('low')}) is not "
-                                 "planned for (the plan takes the devices its load needs)")
-            space.mark_read(m.start() - len(before) + low.start(), m.start())
+        if count and (low := RANGE_LOW_BEFORE.search(before)):  # "between 4 and 8 GPUs"
+            reading.notes.append(_floor_unplanned(space.text[window + low.start():m.end()], count, low.group("low")))
+            space.mark_read(window + low.start(), m.start())
         if count:
             found.append(count)
             reading.assumptions.append(f"'{space.text[m.start():m.end()].strip()}': the plan uses at most {count} "
                                        f"device{'s' if count > 1 else ''} in all (no device is named, so any that fits)")
             space.mask(m.start(), m.end("counted"))  # the noun stays: "GPU" still asks for a GPU
             space.mark_read(m.start(), m.end())
-    if found or reading.caps:
-        reading.max_devices = min(found + reading.caps)
+    return found
+
+
+def _floor_unplanned(written: str, high: int, low: str) -> str:
+    return (f"'{written.strip()}': at most {high} devices; the least ({low}) is not planned for (the plan takes the "
+            "devices its load needs)")
 
 
 def _int(literal: str) -> int | None:
