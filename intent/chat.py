@@ -236,6 +236,10 @@ class ChatSession:
         state.changed, state.undone = False, True
         if self.plan is None:
             return Reply(self._say("undone_to_nothing"))
+        now = self._state
+        if now.plan.intent != now.intent:  # back to a change no plan met: its bounds are still asked for
+            return Reply(self._say("undone_to_unmet", message=now.message,
+                                   summary=summary(self.plan, self.speaking)), plan=self.plan)
         return Reply(self._say("undone", summary=summary(self.plan, self.speaking)), plan=self.plan)
 
     def _history(self) -> Reply:

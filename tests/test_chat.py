@@ -202,3 +202,15 @@ def test_a_follow_up_changes_what_it_says_in_the_request_s_terms(messages, check
         reply = chat.answer(message)
         assert "could not read" not in reply.text and "没能" not in reply.text, message
     assert check(chat.intent), chat.intent.model_dump(exclude_defaults=True)
+
+
+def test_undo_back_to_a_change_no_plan_meets_says_so():
+    # after two failed turns, /undo said "back to: <the last plan>" while the first failed bound was still asked for
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 100 concurrent users, TTFT under 500 ms")
+    chat.answer("latency under 200 ms")
+    chat.answer("TPOT 2 ms")
+    first = chat.answer("/undo").text
+    assert first.startswith('undone; back to the request after "latency under 200 ms", which no plan meets yet')
+    assert chat.answer("/undo").text.startswith("undone; back to: plan:")
+    assert chat.intent.bound(Metric.LATENCY, "<=") is None
