@@ -2326,3 +2326,12 @@ def test_a_request_too_long_says_where_the_part_not_read_starts():
     text = "serve llama 3.1 8b at 20 req/s. " + "We are a company. " * 250 + "Budget is under $5 per hour."
     warning = next(w for w in parse(text, offline=True).warnings if w.startswith("only the first"))
     assert "4,000 characters" in warning and "from 'company. We are" in warning
+
+
+def test_a_count_in_brackets_or_alone_in_its_clause_is_the_side_named_before_it():
+    # "Prompts are long (around 8k tokens of context)" was the model's window, and "completions short, maybe
+    # 200 tokens" was warned as naming no prompt or output
+    intent = parse("Qwen2.5-Coder 32B. Prompts are long (around 8k tokens of context) and completions short, "
+                   "maybe 200 tokens.", offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (8000, 200) and not intent.warnings
+    assert parse("serve llama 3.1 8b with 32k context", offline=True).workload.prompt_tokens is None

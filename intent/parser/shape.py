@@ -384,9 +384,18 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
         # length of the records that go in (a summary or translation is of them); where the request
         # generates text, "100 tokens each" may be what comes out: left to the warnings
         return "prompt"
-    if found is None and clause_start > 0 and space.text[clause_start - 1] in "(（":
-        # "outputs are long (~4000 tokens)": a count in brackets is the side named before them
+    if (found is None or found.phrase in ("context", "上下文")) and clause_start > 0 \
+            and space.text[clause_start - 1] in "(（":
+        # "outputs are long (~4000 tokens)", "prompts are long (around 8k tokens of context)": a count in
+        # brackets is the side named before them
         outside = roles.scan(space.text[max(0, clause_start - 1 - ROLE_WINDOW):clause_start - 1])
+        found = outside[-1] if outside else found
+    if found is None and clause_start > 0 and re.fullmatch(
+            r"[\s,;]*(?:(?:maybe|about|around|roughly|approx\.?|like|say|~|约|大概|大约)\s*)?",
+            space.text[clause_start:q.start]):
+        # "completions short, maybe 200 tokens": a count alone in its clause is the side the clause
+        # before it names last
+        outside = roles.scan(space.text[max(0, clause_start - ROLE_WINDOW):clause_start])
         found = outside[-1] if outside else None
     if found is None:
         return None
