@@ -390,12 +390,13 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
         # brackets is the side named before them
         outside = roles.scan(space.text[max(0, clause_start - 1 - ROLE_WINDOW):clause_start - 1])
         found = outside[-1] if outside else found
-    if found is None and clause_start > 0 and re.fullmatch(
+    if found is None and clause_start > 0 and not EACH_AFTER.match(space.text, q.end) and re.fullmatch(
             r"[\s,;]*(?:(?:maybe|about|around|roughly|approx\.?|like|say|~|约|大概|大约)\s*)?",
             space.text[clause_start:q.start]):
         # "completions short, maybe 200 tokens": a count alone in its clause is the side the clause
-        # before it names last
-        outside = roles.scan(space.text[max(0, clause_start - ROLE_WINDOW):clause_start])
+        # before it ends with (a word or two after the role word at most)
+        window = space.text[max(0, clause_start - ROLE_WINDOW):clause_start]
+        outside = [m for m in roles.scan(window) if len(window[m.end:].split()) <= 2]
         found = outside[-1] if outside else None
     if found is None:
         return None
