@@ -2335,3 +2335,17 @@ def test_a_count_in_brackets_or_alone_in_its_clause_is_the_side_named_before_it(
                    "maybe 200 tokens.", offline=True)
     assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (8000, 200) and not intent.warnings
     assert parse("serve llama 3.1 8b with 32k context", offline=True).workload.prompt_tokens is None
+
+
+@pytest.mark.parametrize("text", ["serve llama 3.1 70b at 5 rps, use 48 GB cards or bigger",
+                                  "serve llama 3.1 70b at 5 rps on 48GB+ cards"])
+def test_a_size_or_bigger_is_a_floor(text):
+    # "48 GB cards or bigger" was memory <= 48 GB a device, and the plan took 40 GB A100s
+    intent = parse(text, offline=True)
+    assert [(c.op, c.value, c.per_device) for c in intent.constraints if c.metric == Metric.MEMORY] == [(">=", 48, True)]
+
+
+def test_a_class_word_after_a_product_line_is_its_noun():
+    # "不能用GeForce显卡" ruled out every GPU, and the plan went to a CPU
+    for text in ("不能用GeForce显卡，部署qwen2.5 7b", "serve qwen2.5 7b, no GeForce GPUs"):
+        assert parse(text, offline=True).hardware.exclude == ["nvidia-geforce-rtx-4090"], text

@@ -168,7 +168,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             reading.assumptions.append(f"'{m.phrase}': read as the chips of {selector.replace(',', ', ')}, the "
                                        "catalog's vendors of chips made in China")
             mentions += [(m.start, m.end, vendor) for vendor in selector.split(",")]
-        elif not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices):
+        elif not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices) \
+                and not _names_group(space.text, m, mentions, catalog, selector):
             mentions.append((m.start, m.end, selector))
     mentions = _permitted(space, _changes_of_mind(space, sorted(mentions), reading), reading)
     _sides(lexicon, space, mentions, reading, negated)
@@ -296,6 +297,14 @@ def _names(catalog: Catalog, device_or_family: str, selector: str) -> bool:
     devices = [catalog.devices[device_or_family]] if device_or_family in catalog.devices else \
         [d for d in catalog.devices.values() if d.family == device_or_family]
     return bool(devices) and all(d.matches(selector) for d in devices)
+
+
+def _names_group(text: str, m: Match, mentions: list[tuple[int, int, str]], catalog: Catalog, selector: str) -> bool:
+    """True when a vendor or class says nothing more than the group of devices named right before
+    it ("GeForce显卡", "GeForce cards": the GeForce line, not every GPU)."""
+    group = [key for start, end, key in mentions
+             if end <= m.start and not text[end:m.start].strip(" -的") and key in catalog.devices]
+    return bool(group) and all(catalog.devices[key].matches(selector) for key in group)
 
 
 def _names_another_model(text: str, m: Match) -> bool:

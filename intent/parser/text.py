@@ -67,6 +67,8 @@ KEY_RULED_OUT = re.compile(r"(?<![\w])([a-z][\w -]{0,24}?)\s*[:=]\s*(?:no|none|f
 #: A rate written with a plus: "1,000+ RPS", "50k+ tokens/s" (not a part number such as "8480+").
 OR_MORE = re.compile(r"(?<![\w.,])(\d[\d,.]*\s?[km]?)\+\s?(?=(?:rps|qps|fps|tps|req|requests|queries|images|tokens|tok/s|"
                      r"inferences|samples|frames|users|sessions|concurrent|simultaneous)(?![a-z]))")
+#: A size with a plus after its unit ("48GB+ cards"): at least that.
+SIZE_OR_MORE = re.compile(r"(?<![\w.,])(\d[\d,.]*\s?(?:gb|gib|tb|mb))\+(?![\w+])")
 #: A limit of one period written with "a": "under a second", "within an hour" (not "500 images a second").
 ONE_PERIOD = re.compile(r"(?<![\w-])(under|within|in|below|less than|at most|no more than|in less than|inside)"
                         r"\s+(?:a|an)\s+(second|minute|hour|day|week|millisecond)(?![\w-])")
@@ -214,6 +216,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
         text = text.replace(wrong, right)
     text = SUB_AMOUNT.sub(r"under \1 \2", text)
     text = OR_MORE.sub(r"at least \1 ", text)  # "1,000+ RPS" -> "at least 1,000 RPS"
+    text = SIZE_OR_MORE.sub(r"at least \1", text)  # "48GB+ cards" -> "at least 48GB cards"
     for short, bound in lexicon["shorthands"].items():  # whole words; Chinese has no word breaks
         edge = (r"(?<![\w-])", r"(?![\w-])") if short.isascii() else ("", "")
         text = re.sub(rf"{edge[0]}{re.escape(short)}{edge[1]}", bound, text)
