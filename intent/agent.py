@@ -206,6 +206,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     (planner.defaults: service levels, quality floors), each named in the plan."""
     intent, measured = _task_from_measures(intent)
     refuse_unplannable(intent, catalog)
+    given = inventory  # a relaxed request is planned again from what was given, owned devices read again
     inventory, notes = _with_owned(intent, catalog, inventory)
     asked, (intent, first) = intent, _preferred_first(intent)
     try:
@@ -215,7 +216,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         for relax in (_without_wishes, _without_preferred):  # what the request only wishes for gives way
             relaxed = relax(asked)
             if relaxed is not None:
-                result = build_plan(relaxed.intent, catalog, settings, inventory, alternatives, organisation, pareto,
+                result = build_plan(relaxed.intent, catalog, settings, given, alternatives, organisation, pareto,
                                     defaults)
                 return result.model_copy(update={"warnings": [f"{relaxed.said} ({exc}); {relaxed.instead}"]
                                                  + result.warnings})

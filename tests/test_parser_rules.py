@@ -2349,3 +2349,9 @@ def test_a_class_word_after_a_product_line_is_its_noun():
     # "不能用GeForce显卡" ruled out every GPU, and the plan went to a CPU
     for text in ("不能用GeForce显卡，部署qwen2.5 7b", "serve qwen2.5 7b, no GeForce GPUs"):
         assert parse(text, offline=True).hardware.exclude == ["nvidia-geforce-rtx-4090"], text
+
+
+def test_a_format_approved_with_its_packaging_is_it_or_better():
+    # "int4 AWQ ok" allowed int4 alone, where "int4 ok" allows int4 or better
+    assert {"int4", "int8", "fp16"} <= {p.value for p in parse("serve qwen2.5 32b, int4 AWQ ok, 20 rps",
+                                                               offline=True).precisions}

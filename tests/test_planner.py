@@ -636,3 +636,11 @@ def test_a_model_that_may_not_read_the_request_s_language_is_warned_about():
     # the caveat was among the assumptions, under the plan, where an English-only model was planned for Chinese text
     result = plan("帮我把5000万条文档向量化，越便宜越好，一周内完成", offline=True, record=False)
     assert any("documented to handle Chinese, so the plan's model may not read it" in w for w in result.warnings)
+
+
+def test_a_wish_given_way_on_owned_devices_does_not_say_an_inventory_file_was_given():
+    # "the inventory file given takes their place" was said when no file was given
+    result = plan("we have 2 L4s, serve llama 3.1 8b at 2 rps, ideally under 100 ms latency", offline=True,
+                  record=False)
+    assert not any("inventory file given" in w for w in result.warnings)
+    assert result.choice.device_id == "nvidia-l4"

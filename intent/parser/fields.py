@@ -260,7 +260,8 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
         clause_start = space.clause_bounds(m.start)[0]
         or_better = (_or_better_before(lexicon, space.text[clause_start:m.start])
                      or any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])))
-        after = space.text[m.end:m.end + 16]
+        # a weight format's packaging between ("int4 AWQ ok") leaves the approval the format's
+        after = re.sub(r"^\s*(?:awq|gptq|gguf|w4a16|w8a8|w8a16)(?![a-z0-9])", "", space.text[m.end:m.end + 24])[:16]
         prefers = any(p.start <= 1 for p in preferred.scan(after))
         approved_before = PERMITTED_BEFORE.search(space.text[max(clause_start, m.start - 24):m.start])
         if approved_before and negated(lexicon, space.text, m.start - len(approved_before.group(0)), clause_start,
