@@ -101,7 +101,9 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
         row, status, objective, value = choose(rows, intent, solver)
     except InfeasibleError as exc:  # the job's defaults (epochs, batch) decide what is reachable: say them
         defaults_said = [a for a in job.assumptions if "none named" in a or "none stated" in a]
-        exc.report = exc.report.model_copy(update={"notes": exc.report.notes + defaults_said})
+        fastest = min(rows, key=lambda r: r.hours, default=None)  # and the network's scaling, when it decides
+        scaling = scale_out_note(fastest, factors) if fastest is not None else []
+        exc.report = exc.report.model_copy(update={"notes": exc.report.notes + defaults_said + scaling})
         raise
     steps = steps_of(job)
     sections = policies.sections(intent.model_copy(update={"policies": intent.policies.model_copy(

@@ -130,7 +130,8 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
     sharded = memory > device.capacity_gb * share
     if sharded and (devices == 1 or memory / devices > device.capacity_gb * share):
         return None  # not even a 1/devices share of the state fits
-    linked = device.max_group is not None and devices <= device.max_group.value and share == 1.0
+    linked = device.max_group is not None and share == 1.0 and (devices <= device.max_group.value
+                                                                or scales_out_linked(device, factors))
     scaling = 1.0 if devices == 1 else (t.scaling_linked if linked else t.scaling_unlinked)
     if sharded:  # ZeRO-3 moves sharded_traffic times data parallelism's bytes: that much more of the loss
         scaling = 1 - t.sharded_traffic * (1 - scaling)
@@ -316,18 +317,32 @@ OWNED_JOB_NOTE = ("no objective stated, on devices the request says it has: the 
                   "the job's cost instead")
 
 
+def scales_out_linked(device, factors: PerfFactors) -> bool:
+    """Whether groups of ``device`` scale out at the linked scaling: devices on a scale-up fabric
+    (NVLink-class, past PCIe bandwidth) sit in datacenter clusters whose network keeps up, and the
+    training efficiency was fitted on per-GPU rates of such a cluster (Llama 2 on A100s), which
+    fold its network in; a further loss would count it twice."""
+    link = device.interconnect_gbs
+    return link is not None and link.value > float(factors.all_reduce_latency_us["pcie_at_most_gbs"])
+
+
 def scale_out_note(row: TrainingRow, factors: PerfFactors) -> list[str]:
     """What a job on more devices than one scale-up group assumes: data parallelism between the
-    groups runs over the network (training.scaling_unlinked), sharded state moving more bytes."""
+    groups runs over the network, at the linked scaling in a datacenter cluster (scales_out_linked)
+    or the unlinked one, sharded state moving more bytes."""
     group = row.device.max_group.value if row.device.max_group is not None else None
     if group is None or row.devices <= group:
         return []
     t = factors.training
-    scaling = 1 - t.sharded_traffic * (1 - t.scaling_unlinked) if row.sharded else t.scaling_unlinked
+    linked = scales_out_linked(row.device, factors)
+    base, name = (t.scaling_linked, "scaling_linked") if linked else (t.scaling_unlinked, "scaling_unlinked")
+    scaling = 1 - t.sharded_traffic * (1 - base) if row.sharded else base
     traffic = ", with ZeRO-3 traffic" if row.sharded else ""
+    why = (" as in the datacenter cluster the training efficiency was fitted on (Llama 2's per-GPU rates fold "
+           "its network in)") if linked else ""
     note = (f"{row.devices} x {row.device.id} span {math.ceil(row.devices / group)} scale-up groups of {group:g}: data "
-            f"parallelism between them runs over the network, planned at {scaling:.0%} scaling efficiency "
-            f"(training.scaling_unlinked{traffic} in planner/data/perf-factors.yaml, an estimate)")
+            f"parallelism between them runs over the network, planned at {scaling:.0%} scaling efficiency{why} "
+            f"(training.{name}{traffic} in planner/data/perf-factors.yaml, an estimate)")
     return [note]
 
 

@@ -355,3 +355,11 @@ def test_an_infeasible_job_says_the_defaults_it_was_planned_with():
         plan("fine-tune llama-3.1-8b on 2B tokens within 48 hours, budget $1,500, H100 only", offline=True,
              record=False)
     assert any("3 epochs (none named" in note for note in info.value.report.notes)
+
+
+def test_a_job_across_nvlink_nodes_scales_as_the_cluster_its_efficiency_was_fitted_on():
+    # pretraining 7B on 100B tokens on 32 A100s took 503 h at the unlinked scaling; Llama 2's published
+    # 184,320 GPU-hours for 2T tokens make it about 288 h (the efficiency was fitted on those per-GPU rates)
+    result = plan("pretrain a 7b llama on 100B tokens on 32 A100s within two weeks", offline=True, record=False)
+    assert result.job.devices == 32 and 0.8 * 288 <= result.job.hours <= 1.25 * 288
+    assert any("as in the datacenter cluster the training efficiency was fitted on" in a for a in result.assumptions)
