@@ -345,8 +345,8 @@ def test_a_job_may_scale_out_past_one_scale_up_group():
                   record=False)
     assert result.job.devices > 8 and result.job.hours <= 120
     assert any("scale-up groups of 8" in a and "over the network" in a for a in result.assumptions)
-    small = plan("fine-tune llama 3.1 8b on 50k examples", offline=True, record=False)
-    assert not any("scale-up groups" in a for a in small.assumptions)
+    small = plan("fine-tune llama 3.1 8b on 50k examples, no TPUs", offline=True, record=False)
+    assert small.job.devices <= 8 and not any("scale-up groups" in a for a in small.assumptions)
 
 
 def test_an_infeasible_job_says_the_defaults_it_was_planned_with():
