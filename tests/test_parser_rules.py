@@ -2355,3 +2355,12 @@ def test_a_format_approved_with_its_packaging_is_it_or_better():
     # "int4 AWQ ok" allowed int4 alone, where "int4 ok" allows int4 or better
     assert {"int4", "int8", "fp16"} <= {p.value for p in parse("serve qwen2.5 32b, int4 AWQ ok, 20 rps",
                                                                offline=True).precisions}
+
+
+def test_a_yardstick_s_bound_keeps_each_bound_beside_its_words():
+    # the yardstick replaced a stated accuracy bound without its words' place, so later rules that read
+    # each bound's place (a rate for each camera) could read the wrong one
+    intent = parse("classify images from 4 cameras at 25 fps each, at least as accurate as resnet50, accuracy >= 0.5",
+                   offline=True)
+    assert intent.workload.sources == 4 and intent.bound(Metric.THROUGHPUT, ">=") == 25
+    assert intent.bound(Metric.ACCURACY, ">=") > 0.8

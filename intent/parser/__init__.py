@@ -106,8 +106,10 @@ def _accuracy_of_yardsticks(yardsticks, result, space: Workspace, catalog: Catal
         stated = [c for c in result.constraints if c.metric == Metric.ACCURACY and c.op == ">="]
         if stated and max(c.value for c in stated) >= figure.value:
             continue
-        result.constraints = [c for c in result.constraints if c not in stated] + [Constraint(
+        kept = [(c, span) for c, span in zip(result.constraints, result.spans) if c not in stated]  # spans stay aligned
+        result.constraints = [c for c, _ in kept] + [Constraint(
             metric=Metric.ACCURACY, op=">=", value=figure.value, unit=CANONICAL_UNITS[Metric.ACCURACY], source=quoted)]
+        result.spans = [span for _, span in kept] + [(start, end)]
         notes.append(f"'{quoted}': accuracy >= {figure.value:g}, {model_id}'s published {model.accuracy_metric or 'figure'}; "
                      f"any model at least as accurate may be planned, {model_id} among them")
     return notes, warnings
