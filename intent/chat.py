@@ -49,6 +49,7 @@ class Turn:
     plan: object | None = None
     changed: bool = False
     undone: bool = False
+    met: bool = True  # False: a change no plan met (the plan is still the one before it)
 
 
 @dataclass
@@ -89,7 +90,7 @@ class ChatSession:
         turn = Turn(message, summary(state[1], self.speaking) if changed_plan else
                     reply.text.splitlines()[0] if reply.text else "")
         if state is not None:
-            turn.intent, turn.plan, turn.changed = state[0], state[1], True
+            turn.intent, turn.plan, turn.changed, turn.met = state[0], state[1], True, changed_plan or state[1] is None
         self.turns.append(turn)
         return reply
 
@@ -237,7 +238,7 @@ class ChatSession:
         if self.plan is None:
             return Reply(self._say("undone_to_nothing"))
         now = self._state
-        if now.plan.intent != now.intent:  # back to a change no plan met: its bounds are still asked for
+        if not now.met:  # back to a change no plan met: its bounds are still asked for
             return Reply(self._say("undone_to_unmet", message=now.message,
                                    summary=summary(self.plan, self.speaking)), plan=self.plan)
         return Reply(self._say("undone", summary=summary(self.plan, self.speaking)), plan=self.plan)
