@@ -2364,3 +2364,13 @@ def test_a_yardstick_s_bound_keeps_each_bound_beside_its_words():
                    offline=True)
     assert intent.workload.sources == 4 and intent.bound(Metric.THROUGHPUT, ">=") == 25
     assert intent.bound(Metric.ACCURACY, ">=") > 0.8
+
+
+@pytest.mark.parametrize("text", ["we're choosing between 2x H100 and 4x L40S for llama 3.1 70b at 10 rps, which is cheaper?",
+                                  "compare 8 A100s with 4 H100s for serving llama 3.1 70b"])
+def test_counted_devices_weighed_against_each_other_are_not_owned(text):
+    # "choosing between 2x H100 and 4x L40S" was read as owning both, and planned on them as an inventory
+    intent = parse(text, offline=True)
+    assert intent.hardware.owned == [] and len(intent.hardware.include) == 2
+    assert any("options weighed, not devices the request has" in w for w in intent.warnings)
+    assert parse("we have 8 A100s, serve llama 3.1 70b", offline=True).hardware.owned

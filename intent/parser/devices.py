@@ -86,6 +86,10 @@ MACHINES_CAPPED = re.compile(
     rf"|(?P<machines2>\d+)\s*{_MACHINES}\s*(?:with|of|,)?\s*(?P<each2>\d+)\s*(?P<noun2>{_CARDS})"
     rf"(?:\s*(?:each|apiece|per\s+{_MACHINES}))?"
     r"|(?P<machines3>\d+)\s*(?:台|个)\s*(?P<each3>\d+)\s*(?:张)?(?:卡|gpu)\s*的?\s*(?:服务器|机器|节点|主机)?)")
+#: Words that make counted devices options weighed, not devices held: "choosing between 2x H100 and 4x
+#: L40S", "compare 8 A100s with 4 H100s", "在8张A100和4张H100之间选".
+COMPARING_BEFORE = re.compile(r"(?<![a-z])(?:(?:choosing|choose|deciding|decide|picking|pick)\s+between|compare|comparing|"
+                              r"comparison\s+of|evaluating|weighing)(?![a-z])|对比|比较|在[^,;，；]{0,20}(?:之间|中)(?:选|挑)?$")
 #: A cap word right after a named device's count: "4 H100s max", "use 4 H100s at most".
 CAP_AFTER = re.compile(r"s?\s*(?:at most|max|maximum|tops|or fewer|or less)(?![a-z])\s*(?:[,;.]|$)")
 #: Words that say the devices are the request's own ("we have up to 8 A100s available"): a count of them is owned.
@@ -128,6 +132,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
                if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)
                and _a_device_number(space.masked, m)]
     sized = {m.start: _variants_of_size(catalog, space.masked, m) for m in devices}
+    weighed: list[str] = []  # counted devices that are options weighed ("choosing between 2x H100 and 4x L40S")
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
         if count is not None:
@@ -147,9 +152,17 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             reading.caps.append(count)
             reading.assumptions.append(f"'{space.text[span[0]:m.end].strip()}': at most {count} of {m.key}, a cap "
                                        "on the plan's devices, not devices the request has (so priced as rented)")
+        elif count is not None and COMPARING_BEFORE.search(space.masked[space.clause_bounds(span[0])[0]:span[0]]):
+            # "choosing between 2x H100 and 4x L40S": options weighed, not devices held
+            space.mask(*span)
+            weighed.append(space.text[span[0]:m.end].strip())
         elif count is not None:
             _own(reading, space, m.key, count, span)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
+    if weighed:
+        reading.notes.append(f"{', '.join(repr(w) for w in weighed)}: options weighed, not devices the request has: "
+                             "planned as allowed and priced as rented, their counts no cap (the plan picks the better "
+                             "and lists the others as alternatives)")
     _device_cap(space, reading)
     reading.unknown = _unknown_devices(lexicon, space, catalog)
     _architecture_floors(lexicon, space, catalog, reading)
