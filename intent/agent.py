@@ -272,12 +272,17 @@ def _without_wishes(intent: Intent) -> Relaxed | None:
                    "planned without it")
 
 
+def _preferred(intent: Intent) -> list[str]:
+    """The devices the request only prefers; a device it owns is no preference."""
+    owned = {d.device for d in intent.hardware.owned}
+    return [d for d in intent.hardware.preferred if d not in owned]
+
+
 def _preferred_first(intent: Intent) -> tuple[Intent, list[str]]:
     """The request on the devices it prefers alone, when it asks for others too ("prefer L4 over
     T4" planned the cheaper T4): those are planned only when no plan on the preferred ones
     meets the request (``_without_preferred``); with the assumption saying so."""
-    owned = {d.device for d in intent.hardware.owned}
-    preferred = [d for d in intent.hardware.preferred if d not in owned]
+    preferred = _preferred(intent)
     others = [d for d in intent.hardware.include if d not in preferred]
     if not preferred or not others:
         return intent, []
@@ -290,8 +295,7 @@ def _preferred_first(intent: Intent) -> tuple[Intent, list[str]]:
 def _without_preferred(intent: Intent) -> Relaxed | None:
     """The request without the devices it only prefers ("H100 preferred", "国产芯片优先"), or None
     when it prefers none (a device it owns is no preference)."""
-    owned = {d.device for d in intent.hardware.owned}
-    preferred = [d for d in intent.hardware.preferred if d not in owned]
+    preferred = _preferred(intent)
     if not preferred:
         return None
     include = [d for d in intent.hardware.include if d not in preferred]

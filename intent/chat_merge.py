@@ -105,8 +105,8 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     """Devices asked for and ruled out, owned, capped and preferred, the later message winning."""
     now, new = current.hardware, update.hardware
     replacing = bool(new.include) and bool(REPLACING.search(update.text.lower()))
-    devices = set(catalog.selector_ids()) if catalog is not None else set()
-    before = [s for s in now.include if not (replacing and (s in devices or "-" in s))]
+    devices = catalog.selector_ids() if catalog is not None else set()  # devices and families, not vendors or classes
+    before = [s for s in now.include if not (replacing and s in devices)]
     include = [s for s in before if s not in new.exclude
                and not any(_rules_out_all(catalog, e, [s]) for e in new.exclude)] + \
         [s for s in new.include if s not in before]

@@ -191,16 +191,16 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     for device, _ in reading.owned:
         if device not in reading.include and not _variant_included(catalog, device, reading.include):
             reading.include.append(device)
-    _narrowed(reading)
+    _narrowed(reading, catalog.selector_ids())
     return reading
 
 
-def _narrowed(reading: HardwareReading) -> None:
+def _narrowed(reading: HardwareReading, devices: set[str]) -> None:
     """A device ruled out of a group asked for narrows the group ("a Jetson, but not the Orin Nano"):
     it leaves the devices asked for, which were warned about as a contradiction. A device that is all
     the request asks for and rules out stays a contradiction."""
-    both = [d for d in reading.include if d in reading.exclude and "-" in d]  # device ids, not vendors or classes
-    if both and len([d for d in reading.include if "-" in d]) > len(both):
+    both = [d for d in reading.include if d in reading.exclude and d in devices]  # devices, not vendors or classes
+    if both and len([d for d in reading.include if d in devices]) > len(both):
         reading.include = [d for d in reading.include if d not in both]
         reading.assumptions.append(f"{', '.join(both)} ruled out of the devices asked for")
 

@@ -818,7 +818,7 @@ def _unmet_bound(grid: Grid, bounds, need: np.ndarray) -> str:
     """The first bound no fitting configuration meets on its own, with the best value reached; a
     model no configuration holds in memory says by how much (it said no configuration had a known TTFT)."""
     if not grid.fits.any():
-        return too_large(grid).removeprefix("memory: ")
+        return too_large(grid)
     for c in bounds:
         if satisfying_mask(grid, [c], need, UNLIMITED).any():
             continue

@@ -172,7 +172,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     grid.serve(requested_rate(intent), factors.serving_overhead_ms, latency_ceiling(intent), latency_ceiling(intent, "ttft"),
                periodic=camera_stream(intent) if periodic is None else periodic)
     if not grid.fits.any():
-        excluded[too_large(grid)] += len(table)
+        excluded[f"memory: {too_large(grid)}"] += len(table)
     return CandidateSet(grid=grid, excluded=excluded, left_out=left_out, notes=notes)
 
 
@@ -181,7 +181,7 @@ def too_large(grid) -> str:
     device (or shard group) allowed holds ("DeepSeek-V3 in fp8 on 8 H100" said only "does not fit")."""
     need = np.nanmin(grid.memory_gb, axis=1)
     if not np.isfinite(need).any():
-        return "memory: model does not fit"
+        return "model does not fit"
     i = int(np.nanargmin(need))
     t = grid.configs
     shards = int(t.shards[i])
@@ -199,7 +199,7 @@ def too_large(grid) -> str:
     if shards == 1 and device.max_group is None:  # "Qwen2.5-72B on 8 Ascend 910B": why no split was tried
         most += (f"; {device.id} has no published scale-up group or link, so no model is split over several of it "
                  "(name a device that has one)")
-    return f"memory: model does not fit ({least}{most})"
+    return f"model does not fit ({least}{most})"
 
 
 def input_limit(model: ModelVariant) -> tuple[float | None, bool]:
