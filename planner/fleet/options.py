@@ -732,15 +732,38 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
                                                item.usd_per_hour, item.share)] if row is not None]
     samples = job.records * job.epochs
     bounded = any(c.metric in JOB_BOUNDS for c in intent.constraints)
-    rows = [r for r in grids[key] if not bounded or meets_bounds(_scaled(r, samples), intent)]
+    # Jobs of the same size and deadline on the same rows choose the same rows (a bounded job's own).
+    choice = None if bounded else (key, samples, workload.deadline_hours, slot_memory_gb, top_band)
+    if choice is None or choice not in grids:
+        rows = [r for r in grids[key] if not bounded or meets_bounds(_scaled(r, samples), intent)]
+        chosen = _job_rows(rows, samples, workload.deadline_hours, slot_memory_gb, top_band)
+        if choice is None:
+            return _job_options(w, p, chosen)
+        grids[choice] = chosen
+    return _job_options(w, p, grids[choice])
+
+
+def _job_options(w: int, p: int, chosen: tuple) -> tuple[list[Option], list[Option], str | None]:
+    """Job ``w``'s options on pool ``p`` from ``_job_rows``."""
+    own, beside, why = chosen
+    return ([_job_option(w, p, row, hours) for row, hours in own],
+            [_job_option(w, p, row, hours / share, power_w=None if row.power_w is None else row.power_w * share,
+                         cost_usd_per_hour=0.0, hosted_share=share) for row, hours, share in beside], why)
+
+
+def _job_rows(rows: list[TrainingRow], samples: int, deadline_hours: float | None, slot_memory_gb: float | None,
+              top_band: int | None) -> tuple[list[tuple], list[tuple], str | None]:
+    """The one-sample ``rows`` a job of ``samples`` samples is offered on (each with its hours)
+    on slots of its own, those beside inference (each with its hours and idle share, see
+    ``_training_options``), and why there are none."""
     if not rows:
         return [], [], "the model's training state does not fit, or a bound fails"
     hours = samples / np.array([r.samples_per_s for r in rows]) / 3600  # as training_row works it out
-    on_time = np.flatnonzero(hours <= (workload.deadline_hours or np.inf))
+    on_time = np.flatnonzero(hours <= (deadline_hours or np.inf))
     if not len(on_time):
         fastest = int(np.argmin(hours))
         return [], [], (f"the fastest job takes {hours[fastest]:,.1f} h on {rows[fastest].devices} slot(s), "
-                        f"past the {workload.deadline_hours:g} h deadline")
+                        f"past the {deadline_hours:g} h deadline")
     power = np.array([np.nan if rows[i].power_w is None else rows[i].power_w for i in on_time])
     cost = np.array([np.nan if rows[i].cost_per_hour is None else rows[i].cost_per_hour for i in on_time])
     devices = np.array([rows[i].devices for i in on_time], dtype=float)
@@ -749,12 +772,10 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
                cost * hours[on_time],  # cost of the job
                hours[on_time]]
     kept = _best_per_group(np.zeros(len(on_time), dtype=np.int64), columns) | _faster_with_more(devices, hours[on_time])
-    own = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]])) for n in sorted(kept)]
+    own = [(rows[on_time[n]], float(hours[on_time[n]])) for n in sorted(kept)]
     memory = np.array([rows[i].memory_gb for i in on_time])
-    beside = [_job_option(w, p, rows[on_time[n]], float(hours[on_time[n]] / share),
-                          power_w=None if rows[on_time[n]].power_w is None else rows[on_time[n]].power_w * share,
-                          cost_usd_per_hour=0.0, hosted_share=share)
-              for n, share in colocation.hosted_rows(hours[on_time], devices, memory, workload.deadline_hours,
+    beside = [(rows[on_time[n]], float(hours[on_time[n]]), share)
+              for n, share in colocation.hosted_rows(hours[on_time], devices, memory, deadline_hours,
                                                       slot_memory_gb, top_band)]
     return own, beside, None
 
