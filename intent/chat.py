@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from intent.chat_answers import LANGUAGES, configuration, say, summary
+from intent.chat_context import read_in_context
 from intent.chat_language import Reading, language, read_message
 from intent.chat_merge import lifts, merge
-from intent.errors import IntentError, IntentNotUnderstood
+from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
 from intent.schema import Intent
 
 CONVERSATION_KIND = "intentctl-chat"
@@ -114,6 +115,13 @@ class ChatSession:
     def _say(self, key: str, **values) -> str:
         return say(key, self.speaking, **values)
 
+    def _not_understood(self, reason: str) -> str:
+        """That a message is no change, with the parser's reason where it read something it could
+        not use ("'¥200': an amount in a currency other than US dollars is not converted")."""
+        if reason == NOTHING_READ:
+            return self._say("not_understood")
+        return self._say("not_understood_because", reason=reason)
+
     # -- refining -----------------------------------------------------------------------------
 
     def _refine(self, message: str, cheaper: bool = False) -> tuple[Reply, tuple | None]:
@@ -121,10 +129,13 @@ class ChatSession:
 
         try:
             update = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)
-        except IntentNotUnderstood:
-            if self.intent is None or not lifts(message):
-                return Reply(self._say("ask_task" if self.intent is None else "not_understood")), None
-            update = Intent(text=message)  # "latency doesn't matter", "forget the budget": the merge lifts it
+        except IntentNotUnderstood as exc:
+            if self.intent is None:
+                return Reply(self._say("ask_task")), None
+            update = Intent(text=message) if lifts(message) else read_in_context(message, self.intent,
+                                                                                  self._catalog())
+            if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
+                return Reply(self._not_understood(exc.reason)), None
         intent = update if self.intent is None else merge(self.intent, update, self._catalog())
         if intent.task is None and intent.workload.model is None:
             return Reply(self._say("ask_task")), (intent, None)
@@ -186,7 +197,7 @@ class ChatSession:
         from intent.chat_questions import why_not
 
         return why_not(self.plan, reading.what, reading.single, self.speaking, self._plan_request,
-                       self._catalog())
+                       self._catalog(), reading.count)
 
     # -- commands -----------------------------------------------------------------------------
 

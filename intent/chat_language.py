@@ -15,6 +15,8 @@ from intent.parser.lexicon import PhraseSet, load_lexicon
 #: Characters around a message that carry no meaning for the chat.
 EDGES = " \t.,;:!?。，；：！？、…\"'“”‘’"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: A device count before the device a question names: "8 L4s", "8x L4", "8 张 L4".
+COUNTED = re.compile(r"(\d+)\s*(?:x|×|张|块|台|个)?\s*(?![\d.]*\s*(?:gb|g)\b)")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Reading:
     command: str | None = None   # command: its name (quit, undo, show, ...)
     what: str = ""               # why_not: the device named, as written; export: the format
     single: bool = False         # why_not: the question is about one device ("a single H100")
+    count: int | None = None     # why_not: the devices counted ("what if we had 8 L4s?"), else None
 
 
 def language(message: str) -> str:
@@ -71,4 +74,7 @@ def _why_not(rest: str) -> Reading:
     if single is not None:
         rest = rest[single.end:].strip(EDGES)
     rest = re.sub(r"^(?:use |using |the |an? |on )+", "", rest)
+    counted = COUNTED.match(rest)
+    if counted is not None and int(counted.group(1)) > 1:
+        return Reading("why_not", what=rest[counted.end():].strip(EDGES), count=int(counted.group(1)))
     return Reading("why_not", what=rest.strip(EDGES), single=single is not None)

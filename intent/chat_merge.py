@@ -5,15 +5,19 @@ it: merging reads it against that request. The later message wins where the two 
 what it leaves unsaid stays:
 
 - the task, objective and deployment it names replace the current ones; a new task drops the
-  model of the old one ("actually I want to classify images" kept Llama);
+  model of the old one ("actually I want to classify images" kept Llama); serving named after a
+  training job ("actually just serve it at 15 rps") turns the job into a service, its dataset and
+  job bounds dropped;
 - a bound replaces the current bound on the same metric and direction; "make it 200 ms
-  instead" after a TTFT bound is that TTFT; "budget $500" on a job is the job's total, as it is
-  in one request; "latency doesn't matter" and "forget the budget" lift those bounds;
+  instead" after a TTFT bound is that TTFT (after several time bounds, the last one stated, as a
+  note says); "budget $500" on a job is the job's total, as it is in one request; "latency
+  doesn't matter", "forget the budget" and "no TTFT limit" lift those bounds;
 - the workload's figures it states replace the current ones (concurrency, dataset, epochs,
   layout, replicas, a model or a model size), the rest stay;
 - devices: an exclusion that rules out every device asked for is lifted, and a device ruled out
-  entirely is no longer asked for; "use A100 instead" replaces the devices named before; the
-  devices owned, a device cap and preferences stay;
+  entirely is no longer asked for; "use A100 instead" replaces the devices named before; a device
+  ruled out and then allowed ("TPUs are ok again", "allow NVIDIA again") is no longer ruled out,
+  and not asked for either; the devices owned, a device cap and preferences stay;
 - policies add up, but a regime said not to be needed ("no need for HIPAA") is dropped.
 """
 
@@ -36,12 +40,31 @@ TIME_WORDS = re.compile(r"latency|delay|response|p\d\d|ttft|tpot|first\s+token|p
 #: A cost with a period of its own ("$5/h", "per month", "每月"): not a job's total.
 PERIOD_WORDS = re.compile(r"/\s*(?:h|hr|hour|mo|month|day|yr|year)|per\s|an?\s+(?:hour|month|day|year)|hourly|monthly|"
                           r"daily|yearly|每|小时|月|天|年")
+#: Words that make a follow-up naming a ruled-out device allow it again, not ask for it ("allow NVIDIA
+#: again", "AMD is fine now", "英伟达也可以").
+ALLOWING = re.compile(r"(?<![a-z])(?:allow(?:ed)?|again|ok|okay|fine|acceptable|permitted)(?![a-z])|也可以|可以用|也行")
+#: Serving named in a follow-up to a training job: the job becomes a service ("actually just serve it
+#: at 15 rps", "算了，还是部署推理").
+SERVING = re.compile(r"(?<![a-z])(?:serve|serving|inference|host\s+it)(?![a-z])|推理|在线服务")
+#: A bound lifted by name: "forget the TTFT requirement", "no TTFT limit", "ttft doesn't matter", "不限首token".
+LIFT_BEFORE = r"(?:forget|drop|remove|ignore|lift|never\s*mind|no)\s+(?:about\s+)?(?:the\s+|a\s+|any\s+|my\s+|our\s+)?"
+BOUND_NOUN = r"(?:\s+(?:requirement|bound|limit|cap|constraint|target|slo)s?)?"
+NOT_MATTERING = r"\s+(?:(?:doesn't|does\s+not|don't|no\s+longer)\s+(?:matter|apply|applies|count)|is\s+not\s+needed)"
+LIFTED_NAMES = {Metric.TTFT: r"ttft|time\s+to\s+first\s+token|first[-\s]token(?:\s+latency)?|首token|首字",
+                Metric.TPOT: r"tpot|itl|time\s+per\s+(?:output\s+)?token|per[-\s]token\s+latency|每token",
+                Metric.THROUGHPUT: r"throughput|rps|qps|吞吐",
+                Metric.ACCURACY: r"accuracy|准确率|精度",
+                Metric.POWER: r"power(?:\s+(?:budget|cap|draw))?|功耗",
+                Metric.JOB_TIME: r"deadline|time\s+limit|截止时间"}
 TIME_METRICS = (Metric.LATENCY, Metric.TTFT, Metric.TPOT)
 COST_METRICS = (Metric.COST, Metric.JOB_COST, Metric.TOKEN_COST)
+JOB_METRICS = (Metric.JOB_TIME, Metric.JOB_COST)
 
 
 def merge(current: Intent, update: Intent, catalog=None) -> Intent:
     """The current intent refined by a follow-up message's reading (see the module docstring)."""
+    if _is_job(current) and SERVING.search(update.text.lower()) and update.workload.kind == WorkloadKind.INFERENCE:
+        current = _as_service(current)
     data = current.model_dump()
     task_changed = update.task is not None and update.task != current.task
     for name in ("task", "objective", "deployment"):
@@ -51,22 +74,50 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
         data["tie_breakers"] = update.model_dump()["tie_breakers"]
     if update.precisions:
         data["precisions"] = update.model_dump()["precisions"]
-    data["constraints"] = [c.model_dump() for c in _constraints(current, update)]
+    constraints, notes = _constraints(current, update)
+    data["constraints"] = [c.model_dump() for c in constraints]
     data["hardware"] = _hardware(current, update, catalog)
     data["policies"] = _policies(current, update)
     data["workload"] = _workload(current, update, task_changed)
     data["text"] = f"{current.text} / {update.text}"
-    data["assumptions"] = list(dict.fromkeys([*current.assumptions, *update.assumptions]))
+    job = data["workload"]["kind"] != WorkloadKind.INFERENCE.value
+    data["assumptions"] = list(dict.fromkeys([*current.assumptions, *notes, *(
+        note for note in update.assumptions if not (job and note.startswith(INFERENCE_NOTE)))]))
     data["warnings"] = list(update.warnings)
     return Intent.model_validate(data)
 
 
+#: The notes on a training job's figures, left out when the job becomes a service.
+JOB_NOTE = re.compile(r"job|training|dataset|epoch|record")
+#: The parser's note on a request that names no training: a follow-up to a job says it too.
+INFERENCE_NOTE = "workload read as inference"
+
+
+def _as_service(current: Intent) -> Intent:
+    """A training job's request as a service of its model: the dataset, epochs and job bounds go."""
+    workload = current.workload.model_copy(update={
+        "kind": WorkloadKind.INFERENCE, "dataset_records": None, "dataset_tokens": None, "epochs": None})
+    return current.model_copy(update={
+        "workload": workload, "constraints": [c for c in current.constraints if c.metric not in JOB_METRICS],
+        "assumptions": [note for note in current.assumptions if not JOB_NOTE.search(note)]})
+
+
 def lifts(message: str) -> bool:
     """Whether a follow-up lifts a bound the parser reads nothing of: latency waived ("latency
-    doesn't matter"), the budget ("forget the budget")."""
+    doesn't matter"), the budget ("forget the budget"), another bound by name ("no TTFT limit")."""
     from intent.agent import latency_waived
 
-    return bool(latency_waived(Intent(text=message)) or BUDGET_LIFTED.search(message.lower()))
+    return bool(latency_waived(Intent(text=message)) or BUDGET_LIFTED.search(message.lower())
+                or _lifted_metrics(message))
+
+
+def _lifted_metrics(message: str) -> set[Metric]:
+    """The metrics whose bounds a follow-up lifts by name ("forget the TTFT requirement")."""
+    text = message.lower()
+    return {metric for metric, names in LIFTED_NAMES.items()
+            if re.search(rf"(?<![a-z]){LIFT_BEFORE}(?:{names}){BOUND_NOUN}(?![a-z])", text)
+            or re.search(rf"(?<![a-z])(?:{names}){BOUND_NOUN}{NOT_MATTERING}", text)
+            or re.search(rf"不限(?:制)?(?:{names})|(?:{names})(?:不限|无所谓|不重要)", text)}
 
 
 def _is_job(intent: Intent) -> bool:
@@ -74,8 +125,9 @@ def _is_job(intent: Intent) -> bool:
         c.metric in (Metric.JOB_TIME, Metric.JOB_COST) for c in intent.constraints)
 
 
-def _constraints(current: Intent, update: Intent) -> list:
-    """The current bounds, less those the follow-up lifts or restates, and the follow-up's own."""
+def _constraints(current: Intent, update: Intent) -> tuple[list, list[str]]:
+    """The current bounds, less those the follow-up lifts or restates, and the follow-up's own;
+    and a note per bound read in the request's context that could have been another."""
     from intent.agent import latency_waived
 
     kept = list(current.constraints)
@@ -83,27 +135,38 @@ def _constraints(current: Intent, update: Intent) -> list:
         kept = [c for c in kept if c.metric not in TIME_METRICS]
     if BUDGET_LIFTED.search(update.text.lower()):
         kept = [c for c in kept if c.metric not in COST_METRICS]
-    stated = [_in_context(c, current, update) for c in update.constraints]
+    lifted = _lifted_metrics(update.text)
+    kept = [c for c in kept if c.metric not in lifted]
+    notes: list[str] = []
+    stated = [_in_context(c, current, update, notes) for c in update.constraints]
     replaced = {(c.metric, c.op) for c in stated}
-    return [c for c in kept if (c.metric, c.op) not in replaced] + stated
+    return [c for c in kept if (c.metric, c.op) not in replaced] + stated, notes
 
 
-def _in_context(c, current: Intent, update: Intent):
+def _in_context(c, current: Intent, update: Intent, notes: list[str]):
     """A follow-up's bound as the request before it reads it: a cost with no period on a job is its
-    total; an amount of time with no metric word is the one time bound the request has."""
+    total; an amount of time with no metric word is the time bound the request has, the last one
+    stated where it has several (a note says which)."""
     source = (c.source or "").lower()
     if c.metric == Metric.COST and _is_job(current) and not PERIOD_WORDS.search(source):
         return c.model_copy(update={"metric": Metric.JOB_COST, "unit": "USD"})
     if c.metric == Metric.LATENCY and c.op == "<=" and not TIME_WORDS.search(update.text.lower()):
         times = [t for t in current.constraints if t.metric in TIME_METRICS and t.op == "<="]
-        if len(times) == 1 and times[0].metric != Metric.LATENCY:
-            return c.model_copy(update={"metric": times[0].metric})
+        if times and times[-1].metric != Metric.LATENCY:
+            if len(times) > 1:
+                notes.append(f"'{c.source}' read as the {times[-1].metric.value.upper()} bound, the last time bound "
+                             f"stated (name the metric, e.g. '{times[0].metric.value.upper()} {c.source}', for another)")
+            return c.model_copy(update={"metric": times[-1].metric})
     return c
 
 
 def _hardware(current: Intent, update: Intent, catalog) -> dict:
     """Devices asked for and ruled out, owned, capped and preferred, the later message winning."""
     now, new = current.hardware, update.hardware
+    allowed = _allowed_again(current, update)
+    if allowed:
+        now = now.model_copy(update={"exclude": [s for s in now.exclude if s not in allowed]})
+        new = new.model_copy(update={"include": [s for s in new.include if s not in allowed]})
     replacing = bool(new.include) and bool(REPLACING.search(update.text.lower()))
     devices = catalog.selector_ids() if catalog is not None else set()  # devices and families, not vendors or classes
     before = [s for s in now.include if not (replacing and s in devices)]
@@ -120,6 +183,19 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     return {"include": include, "exclude": exclude, "owned": [{"device": d, "count": n} for d, n in owned.items()],
             "max_devices": new.max_devices if new.max_devices is not None else now.max_devices,
             "preferred": preferred}
+
+
+#: The parser's note on a device a request allows without asking for it ("TPUs are ok").
+ALLOWED_NOTE = re.compile(r"': (\S+) allowed, not required")
+
+
+def _allowed_again(current: Intent, update: Intent) -> set[str]:
+    """The devices the request ruled out that the follow-up allows ("TPUs are ok again", "allow
+    NVIDIA again"): they are no longer ruled out, and not asked for either."""
+    said = {m.group(1) for note in update.assumptions for m in ALLOWED_NOTE.finditer(note)}
+    if ALLOWING.search(update.text.lower()):
+        said.update(update.hardware.include)
+    return said & set(current.hardware.exclude)
 
 
 def _rules_out_all(catalog, excluded: str, included: list[str]) -> bool:

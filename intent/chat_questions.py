@@ -54,20 +54,22 @@ def why(plan, lang: str) -> str:
     return "\n".join(lines)
 
 
-def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog) -> str:
-    """Plan the configuration the question names and say how it compares with ``plan``.
-    ``plan_request(intent, inventory)`` plans an Intent; InfeasibleError when nothing meets it."""
+def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog, count: int | None = None) -> str:
+    """Plan the configuration the question names (on at most ``count`` devices, when it counts
+    them) and say how it compares with ``plan``. ``plan_request(intent, inventory)`` plans an
+    Intent; InfeasibleError when nothing meets it."""
     from planner.errors import PlanningError
 
     target = _device_named(what, catalog)
     if target is None:
         return say("why_not_unknown", lang, what=what)
     current = catalog.device(plan.choice.device_id)
-    if not single and target in (current.id, current.family):
+    if not single and not count and target in (current.id, current.family):
         return say("why_not_same", lang, device=current.id)
-    label = say("single", lang, device=target) if single else target
+    label = say("single", lang, device=target) if single else f"{count} x {target}" if count else target
     intent = plan.intent.model_copy(update={
-        "hardware": plan.intent.hardware.model_copy(update={"include": [target], "exclude": [], "owned": []})})
+        "hardware": plan.intent.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
+                                                            "max_devices": count})})
     inventories = _one_of_each(target, plan.choice.placement, catalog) if single else [(None, True)]
     for inventory, priced in inventories:
         try:
@@ -120,6 +122,11 @@ def _compare(plan, other, label: str, lang: str) -> str:
     better = theirs < ours if sense == "minimize" else theirs > ours
     if abs(theirs - ours) <= 1e-9 * max(abs(ours), 1.0):
         return say("why_not_ties", lang, **values, tie_breakers=", ".join(plan.solver.tie_breakers) or "—")
+    if better:  # the planner counts a plan within its tolerance of the best as tied: say so
+        tied = next((a.why_not for a in plan.alternatives if a.feasible and a.why_not and " within " in a.why_not
+                     and a.choice.device_id == other.choice.device_id), None)
+        if tied is not None:
+            return say("why_not_within", lang, **values, why=tied)
     return say("why_not_wins" if better else "why_not_loses", lang, **values)
 
 

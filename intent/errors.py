@@ -12,6 +12,10 @@ class IntentError(ValueError):
     hint = ""
 
 
+#: IntentNotUnderstood's reason when the parser read nothing at all in the text.
+NOTHING_READ = "found no task, preference, bound, hardware, precision or policy in it"
+
+
 class IntentNotUnderstood(IntentError):
     """The text names no task, objective, bound, hardware or policy the parser can read."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 import pexpect
@@ -194,6 +195,43 @@ def test_a_follow_up_keeps_what_it_does_not_change():
      lambda i: i.bound(Metric.LATENCY, "<=") is None),
     (["serve llama 3.1 8b at 10 rps, under $3/h, HIPAA", "forget the budget", "no need for HIPAA"],
      lambda i: i.bound(Metric.COST, "<=") is None and not i.policies.compliance),
+    # a training job turned into a service: its dataset, epochs and job bounds go, and no note keeps them
+    (["fine-tune mistral 7b on 2M tokens for 3 epochs, done in 24 hours", "actually just serve it at 15 rps"],
+     lambda i: i.workload.kind.value == "inference" and i.workload.dataset_tokens is None and i.workload.epochs is None
+     and i.bound(Metric.JOB_TIME, "<=") is None and i.bound(Metric.THROUGHPUT, ">=") == 15
+     and not any("dataset" in a or "epoch" in a for a in i.assumptions) and not i.warnings),
+    (["fine-tune qwen2.5 7b on 100k records", "算了，还是部署推理，每秒 20 个请求"],
+     lambda i: i.workload.kind.value == "inference" and i.workload.dataset_records is None),
+    # a job keeps no note that it was read as inference
+    (["fine-tune llama 3.1 8b on 1 million records for 2 epochs", "make it 4 epochs"],
+     lambda i: not any(a.startswith("workload read as inference") for a in i.assumptions)),
+    # regimes dropped in more words
+    (["serve llama 3.1 8b at 10 rps, GDPR", "drop GDPR"], lambda i: not i.policies.compliance),
+    (["serve llama 3.1 8b at 10 rps, SOC2", "remove the SOC2 requirement"], lambda i: not i.policies.compliance),
+    (["serve llama 3.1 8b at 10 rps, GDPR", "GDPR no longer applies"], lambda i: not i.policies.compliance),
+    (["serve llama 3.1 8b at 10 rps, GDPR", "去掉 GDPR"], lambda i: not i.policies.compliance),
+    # a bare time after two time bounds is the last one stated (it was a new end-to-end latency bound)
+    (["serve llama 3.1 8b at 30 rps with TTFT under 300 ms", "and TPOT under 50 ms", "make it 100 ms"],
+     lambda i: i.bound(Metric.TPOT, "<=") == 100 and i.bound(Metric.TTFT, "<=") == 300
+     and i.bound(Metric.LATENCY, "<=") is None and any("the last time bound" in a for a in i.assumptions)),
+    # a model size alone is the current model at that size
+    (["serve qwen2.5 7b at 5 rps", "改成 14b"], lambda i: i.workload.model == "qwen2.5-14b"),
+    (["serve llama 3.1 8b at 5 rps", "use the 70b version"], lambda i: i.workload.model == "llama-3.1-70b"),
+    # users, a scaled load and a device count against the request before
+    (["serve llama 3.1 8b for 50 concurrent users", "make it 100 users"], lambda i: i.workload.concurrency == 100),
+    (["serve llama 3.1 8b at 10 rps", "and double the traffic"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 20),
+    (["serve llama 3.1 8b for 40 concurrent users", "流量翻倍"], lambda i: i.workload.concurrency == 80),
+    (["I have 8 H100s, serve llama 3.1 70b at 5 rps", "we only have 4 of them"],
+     lambda i: [(o.device, o.count) for o in i.hardware.owned] == [("nvidia-h100", 4)]),
+    # a bound lifted by name
+    (["serve llama 3.1 8b at 10 rps, TTFT under 200 ms", "forget the ttft requirement"],
+     lambda i: i.bound(Metric.TTFT, "<=") is None and i.bound(Metric.THROUGHPUT, ">=") == 10),
+    (["serve llama 3.1 8b at 10 rps, TPOT under 30 ms", "no TPOT limit"], lambda i: i.bound(Metric.TPOT, "<=") is None),
+    # a device ruled out and then allowed is neither ruled out nor asked for
+    (["serve llama 3.1 8b at 10 rps, no TPUs", "TPUs are ok again"],
+     lambda i: "tpu" not in i.hardware.exclude and not i.hardware.include),
+    (["serve llama 3.1 8b at 10 rps, no NVIDIA", "actually allow nvidia again"],
+     lambda i: not i.hardware.exclude and not i.hardware.include),
 ])
 def test_a_follow_up_changes_what_it_says_in_the_request_s_terms(messages, check):
     # each was "no change" or "I could not read that as a change", or read out of the request's context
@@ -214,3 +252,34 @@ def test_undo_back_to_a_change_no_plan_meets_says_so():
     assert first.startswith('undone; back to the request after "latency under 200 ms", which no plan meets yet')
     assert chat.answer("/undo").text.startswith("undone; back to: plan:")
     assert chat.intent.bound(Metric.LATENCY, "<=") is None
+
+
+def test_a_message_the_parser_reads_but_cannot_use_says_why():
+    # "预算每小时 ¥200 以内" answered only "I could not read that as a change"
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps")
+    reply = chat.answer("预算每小时 ¥200 以内").text
+    assert "¥200" in reply and "US dollars" in reply and chat.intent.bound(Metric.COST, "<=") is None
+
+
+def test_what_if_questions_compare_and_change_nothing():
+    # "what about on T4s?" and "what if we had 8 L4s?" changed the request to those devices, and nothing met it
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 req/s")
+    before = chat.intent
+    assert chat.answer("what about on T4s?").text.startswith("nvidia-t4:")
+    counted = chat.answer("what if we had 8 L4s?").text
+    assert counted.startswith("8 x nvidia-l4:")
+    planned = int(re.search(r"on (\d+) x nvidia-l4", counted).group(1))
+    assert planned <= 8
+    assert chat.intent == before
+
+
+def test_why_not_a_cheaper_device_says_it_counts_as_a_tie():
+    # "why not H100?" said 80 H100s were cheaper, as if the cost-minimising plan had missed them
+    chat = ChatSession(offline=True)
+    chat.answer("deploy llama 3.1 70b for 300 concurrent users, p95 latency under 2s")
+    answer = chat.answer("why not H100?").text
+    cheaper = re.findall(r"\$([\d,.]+)/h", answer)
+    assert len(cheaper) >= 2 and float(cheaper[0].replace(",", "")) < float(cheaper[1].replace(",", ""))
+    assert "count as a tie" in answer and "within" in answer

@@ -636,6 +636,19 @@ def test_a_regime_said_not_to_be_needed_is_left_out_but_a_bare_negation_keeps_it
     assert [r.value for r in parse("chatbot, must not violate HIPAA", offline=True).policies.compliance] == ["hipaa"]
     mixed = parse("chatbot; GDPR doesn't apply to us but SOC 2 is a must", offline=True)
     assert [r.value for r in mixed.policies.compliance] == ["soc2"]
+    # dropped in a word right before it, or "no"/"without" with nothing after it but a requirement word
+    for text in ("chatbot with llama 3 8b, drop GDPR", "chatbot, remove the SOC2 requirement", "chatbot, 去掉 GDPR",
+                 "chatbot with llama 3 8b, no GDPR", "chatbot without HIPAA", "chatbot, GDPR no longer applies"):
+        intent = parse(text, offline=True)
+        assert intent.policies.compliance == [], text
+    for text in ("chatbot at 10 rps, no GDPR violations allowed", "remove PII per GDPR, chatbot at 10 rps"):
+        assert [r.value for r in parse(text, offline=True).policies.compliance] == ["gdpr"], text
+
+
+def test_only_or_just_before_the_request_s_own_verb_limits_nothing():
+    # "just serve llama 3.1 8b" warned "'just serve': not understood; nothing was limited to it"
+    for text in ("just serve llama 3.1 8b at 15 rps", "we only need llama 3.1 8b at 10 rps"):
+        assert not parse(text, offline=True).warnings, text
 
 
 def test_any_gpu_but_a_vendor_rules_the_vendor_out():

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from hardware import Catalog, load_catalog
 from intent.batch import says_job
-from intent.errors import IntentNotUnderstood
+from intent.errors import NOTHING_READ, IntentNotUnderstood
 from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
@@ -408,8 +408,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         warnings=warnings,
     )
     if _is_empty(intent):
-        raise IntentNotUnderstood(text, "; ".join(warnings) if warnings else
-                                  "found no task, preference, bound, hardware, precision or policy in it")
+        raise IntentNotUnderstood(text, "; ".join(warnings) if warnings else NOTHING_READ)
     return intent
 
 
@@ -540,13 +539,15 @@ def _contradictions(constraints: list[Constraint], include: list[str], exclude: 
 
 def _is_empty(intent: Intent) -> bool:
     """Whether the request says nothing the planner reads: no task, preference, bound, hardware,
-    precision, policy, workload figure ("make it 4 epochs" in a chat), or regime ruled out."""
+    precision, policy, workload figure ("make it 4 epochs" in a chat), regime ruled out or device
+    allowed ("TPUs are ok again" in a chat)."""
     stated = intent.workload.model_dump(exclude_defaults=True)
     return not (intent.task or intent.objective or intent.constraints or intent.deployment
                 or intent.hardware.model_dump(exclude_defaults=True) or intent.precisions
                 or intent.policies.watermark or intent.policies.differential_privacy
                 or intent.policies.compliance or stated
-                or any("read as not required" in note for note in intent.assumptions))
+                or any(said in note for note in intent.assumptions
+                       for said in ("read as not required", "allowed, not required")))
 
 
 __all__ = ["parse_rules"]

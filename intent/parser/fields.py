@@ -340,12 +340,25 @@ def read_compliance(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     return regimes, notes, warnings
 
 
+#: Words between a dropping word and the regime it drops ("remove the SOC2 requirement").
+ARTICLES = re.compile(r"(?:\s+(?:the|our|any|a|all))*\s*$")
+#: What may follow a regime that "no" or "without" drops: nothing, or a requirement word.
+ALONE_AFTER = re.compile(r"^\s*(?:(?:requirements?|compliance|rules?|constraints?|needed|required|anymore|please|"
+                         r"either|any\s*more)\b\s*)*$|^\s*(?:要求|合规)?\s*$")
+
+
 def _not_needed(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
     clause_start, clause_end = space.clause_bounds(m.start)
     before = space.text[clause_start:m.start]
     near = " ".join(before.split()[-5:]) if before.isascii() else before[-6:]
     if lexicon.words("not_needed_before").scan(" " + near + " "):
         return True
+    after = space.text[m.end:clause_end]
+    right_before = " " + before[:ARTICLES.search(before).start()].rstrip()
+    for key, alone in (("dropped_right_before", False), ("dropped_when_alone", True)):
+        if any(w.end == len(right_before) for w in lexicon.words(key).scan(right_before)):
+            if not alone or ALONE_AFTER.match(after):
+                return True
     after = space.text[m.end:min(clause_end, m.end + 40)]
     found = lexicon.words("not_needed_after").scan(after)
     return bool(found) and len(after[:found[0].start].split()) <= 3

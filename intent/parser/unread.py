@@ -492,7 +492,8 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
             else _previous_words(text, cue.start)
         while target and target[2] in ONLY_FILLERS:  # "only use TPUs", "only run on CPUs"
             target = _next_words(text, target[1])
-        if target is None or space.is_read(*target[:2]) or _last_word_read(space, target):
+        if target is None or space.is_read(*target[:2]) or _last_word_read(space, target) \
+                or target[2] in lexicon["not_limits"]:
             continue
         span = (min(cue.start, target[0]), max(cue.end, target[1]))
         out.append(f"'{text[span[0]:span[1]].strip()}': not understood; nothing was limited to it")
