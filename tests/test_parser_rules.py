@@ -2387,3 +2387,22 @@ def test_counted_devices_weighed_against_each_other_are_not_owned(text):
     assert intent.hardware.owned == [] and len(intent.hardware.include) == 2
     assert any("options weighed, not devices the request has" in w for w in intent.warnings)
     assert parse("we have 8 A100s, serve llama 3.1 70b", offline=True).hardware.owned
+
+
+def test_requests_engineers_wrote_in_a_probe_are_read_as_meant():
+    # each was misread or dropped without a word before
+    other = parse("英伟达以外的方案：用Intel Gaudi 2部署Llama 3.1 70B，并发16", offline=True).hardware
+    assert (other.include, other.exclude) == (["intel-gaudi2"], ["nvidia"])  # was include nvidia: 4 RTX 4090s planned
+    assert parse("非英伟达方案部署Llama 3.1 8B，每秒10个请求", offline=True).hardware.exclude == ["nvidia"]
+    assert parse("非常快的H100部署llama 3 8b", offline=True).hardware.exclude == []  # 非常 is "very"
+    kb = parse("用Qwen2.5-7B做内部知识库问答，8张A100已经有了，数据不能出公司机房", offline=True)
+    assert [(o.device, o.count) for o in kb.hardware.owned] == [("nvidia-a100", 8)]  # a count after a comma
+    assert kb.deployment.value == "on-prem" and not kb.warnings  # was planned in the cloud, with no warning
+    assert parse("serve llama 3 8b, data can't leave our server room", offline=True).deployment.value == "on-prem"
+    assert parse("我们有4张4090，想跑Qwen2.5-32B，10个人同时用", offline=True).workload.concurrency == 10
+    asked = parse("Mistral 7B on a single L4, what throughput can we get?", offline=True).objective
+    assert (asked.metric.value, asked.sense.value) == ("throughput", "maximize")  # was batch 1 at the least cost
+    cameras = parse("person detection on a Hailo-8 attached to a Pi, 4 cameras x 15 fps", offline=True)
+    assert cameras.workload.sources == 4 and cameras.bound(Metric.THROUGHPUT, ">=") == 15 and not cameras.warnings
+    embed = parse("用bge做向量化，一共1000万条文本，每条平均300个token，12小时内跑完", offline=True)
+    assert embed.workload.prompt_tokens == 300 and not embed.warnings

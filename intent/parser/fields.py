@@ -29,10 +29,13 @@ COUNT_CAP = re.compile(r"(?<![\w-])(?:(?:no|not|never)\s+(?:more|greater)\s+than
 
 
 def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_words: int = 4) -> bool:
-    """True when a negation word stands within ``max_words`` words before ``start``."""
+    """True when a negation word stands within ``max_words`` words before ``start``, or 非 right
+    before it ("非英伟达方案": a plan not on NVIDIA; elsewhere 非 is part of words like 非常)."""
     gap = text[window_start:start]
     if COUNT_CAP.search(gap):
         return False
+    if gap.endswith("非"):
+        return True
     words = gap.split()
     near = " ".join(words[-max_words:]) if gap.isascii() else gap[-8:]
     return bool(lexicon.negations.scan(" " + near + " "))
@@ -707,9 +710,10 @@ SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流)(?:\s+(?:streams?|feeds?))?(?![a-z]))")
 
 
-#: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps" (a
+#: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps", "4 cameras x
+#: 15 fps" (a
 #: camera's frame rate is its own: 8 cameras at 15 fps in all would be under 2 fps a camera).
-SOURCES_AT = re.compile(SOURCES.pattern + r"\s*(?:at|@|running at|with)\s*$")
+SOURCES_AT = re.compile(SOURCES.pattern + r"\s*(?:at|@|running at|with|x|×|\*)\s*$")
 FRAME_RATE = re.compile(r"fps|frames?|帧")
 #: A rate said to be the sources' together: "8 cameras at 120 fps total", "in all", "总共".
 TOTAL_AFTER = re.compile(r"\s*(?:total|in total|combined|overall|altogether|in all|all together|总共|合计|总计)(?![a-z])")

@@ -79,10 +79,10 @@ DATASET_TOKENS_MIN = 1_000_000
 #: "a 50M-token corpus", "20B tokens of web text", "10亿token的语料": tokens that name the data.
 DATA_AFTER = re.compile(r"\s*(?:of\s+(?:[a-z-]+\s+)?|的)?(?:corpus|corpora|dataset|data|text|code|语料|数据)(?![a-z])")
 #: "2k tokens each", "4M tokens per example": the length of one example, however large.
-#: "each" right before a token count: "2M tickets, each ~800 tokens".
+#: "each" right before a token count: "2M tickets, each ~800 tokens", "每条平均300个token".
 EACH_BEFORE = re.compile(r"(?<![a-z])(?:each|every one|each one|(?:average|avg\.?|mean|typical)\s+(?:length|size)|"
-                         r"(?:average|avg\.?|mean|typical)ly)\s*(?:is\s+|of\s+|with\s+|:\s*)?(?:~|about\s+|around\s+|"
-                         r"approx\.?\s+|roughly\s+)?$")
+                         r"(?:average|avg\.?|mean|typical)ly|每条|每篇|每个文档|平均每条)\s*(?:is\s+|of\s+|with\s+|:\s*|平均|"
+                         r"大约|约)?(?:~|about\s+|around\s+|approx\.?\s+|roughly\s+)?$")
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:example|sample|record|sequence|document)|an?\s+(?:example|sample)"
                         r"|每条|每个样本)(?![a-z])")
 #: A verb of writing right before a count of records (a count and two words between at most): the records
@@ -435,6 +435,9 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
         rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:达到|为|是|约|大约|至少|要|需要|改成|改为|调到|调整为|提高到|增加到|降到)?"
         rf"\s*(?P<n>{number})\s*(?:{counters})?",
         rf"(?P<n>{number})\s*(?:{counters})?\s*(?:并发|同时在线)",
+        # 10个人同时用, 50位用户同时访问
+        (rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:用户|员工|同事|开发者|客户)?\s*同时"
+         rf"(?:用|使用|访问|聊天|提问|请求|调用|问)"),
     ]
     for pattern in patterns:
         for m in re.finditer(pattern, text):
