@@ -601,3 +601,13 @@ def test_a_load_range_is_served_at_its_top_and_latency_waived_drops_the_default_
     bound = served_plan(text.replace("dont care about latency much", "").replace("延迟无所谓，", ""))
     assert any(a.startswith("default service level") for a in bound.assumptions)
     assert result.metrics.cost_usd_per_hour <= bound.metrics.cost_usd_per_hour
+
+
+def test_a_text_generator_classifying_generates_a_label_not_a_reply():
+    # "mistral 7b 做文本分类，QPS 500，P99延迟50ms以内" was planned as 256 generated tokens a request, and refused
+    # (best 395.5 ms); without the bound it took 32 accelerator cards
+    result = plan("mistral 7b 做文本分类，QPS 500，P99延迟50ms以内，最省电", offline=True)
+    assert result.choice.model_id == "mistral-7b-v0.3" and result.metrics.latency_ms <= 50
+    assert any("256 prompt + 4 output tokens" in a and "text-classification" in a for a in result.assumptions)
+    stated = plan("mistral 7b text classification at 500 rps, 300-token answers", offline=True)
+    assert any("+ 300 output tokens" in a for a in stated.assumptions)  # a stated side still wins

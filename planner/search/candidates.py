@@ -285,16 +285,39 @@ def serving_grid(table: ConfigTable, intent: Intent, models: list[ModelVariant],
 
 def with_request_shape(table: ConfigTable, intent: Intent) -> ConfigTable:
     """The request's stated prompt and output tokens, and a diffusion model's denoising steps, on
-    every configuration (NaN where it states none: the model's documented shape then applies)."""
+    every configuration (NaN where it states none: the model's documented shape then applies). A
+    text generator put to another task with a documented shape of its own (text classification:
+    a label is a token or two) takes that task's shape where the request states none: a
+    classifier was planned as 256 generated tokens a request."""
     w = intent.workload
-    if w.prompt_tokens is None and w.output_tokens is None and w.steps is None:
+    borrowed = _task_shape(table, intent)
+    if w.prompt_tokens is None and w.output_tokens is None and w.steps is None and borrowed is None:
         return table
     n = len(table)
 
-    def column(value: int | None) -> np.ndarray:
-        return np.full(n, np.nan if value is None else float(value))
+    def column(value: int | None, task_value: int | None = None) -> np.ndarray:
+        out = np.full(n, np.nan if value is None else float(value))
+        if value is None and borrowed is not None:
+            out[borrowed[0]] = task_value
+        return out
 
-    return replace(table, prompt=column(w.prompt_tokens), output=column(w.output_tokens), steps=column(w.steps))
+    shape = borrowed[1] if borrowed is not None else None
+    return replace(table, prompt=column(w.prompt_tokens, shape and shape.prompt_tokens),
+                   output=column(w.output_tokens, shape and shape.output_tokens), steps=column(w.steps))
+
+
+def _task_shape(table: ConfigTable, intent: Intent):
+    """The configurations of text generators put to the request's task, and that task's documented
+    shape (planner/data/perf-factors.yaml request_shape); None when the task has none of its own or
+    no such configuration is in the table."""
+    factors = load_factors()
+    if intent.task is None or intent.task.value not in factors.request_shape:
+        return None
+    borrowed = np.array([m.kind == ModelKind.AUTOREGRESSIVE and m.task != intent.task.value for m in table.models],
+                        dtype=bool)
+    if not len(table) or not borrowed[table.model].any():
+        return None
+    return borrowed[table.model], factors.shape_for(intent.task.value)
 
 
 def stated_batch_cap(batches: list[int], intent: Intent) -> list[int]:
