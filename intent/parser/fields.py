@@ -296,10 +296,21 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
             allowed.add(m.key)
             if lexicon.words("only_cues").scan(space.text[max(0, m.start - 12):m.end + 8]):
                 strong.add(m.key)
+    for m in lexicon.words("unquantized").scan(space.masked):  # "unquantized", "不要量化": 16 bits or more
+        space.mask(m.start, m.end)
+        wider = [p for p in order if bits[p] >= UNQUANTIZED_BITS]
+        strong.update(wider)
+        allowed.update(wider)
+        notes.append(f"'{space.text[m.start:m.end].strip()}' read as any of {', '.join(wider)} (weights in a format of "
+                     f"at least {UNQUANTIZED_BITS} bits, as released)")
     allowed -= forbidden - strong  # "no int4 ... the last int4 model": a passing mention does not allow it
     if forbidden and not allowed:
         allowed = set(order) - forbidden
     return [p for p in order if p in allowed], notes
+
+
+#: The fewest bits of a format an unquantised model runs in (fp16, bf16).
+UNQUANTIZED_BITS = 16
 
 
 #: Words right before a format that approve it ("we're fine with int8", "ok with fp8", "可以接受int8"): as
