@@ -33,6 +33,9 @@ def owned_inventory(owned: list[tuple[str, int]], catalog: Catalog,
             if device.id in items:
                 continue
             placement = next(p for p in PLACEMENT_PREFERENCE if p in {x.value for x in device.placements})
+            if placement == "cloud":
+                notes.append(f"{device.id} is offered only in the cloud: the {count} held are planned as instances "
+                             "rented at its cloud price")
             items[device.id] = InventoryItem(id=device.id, count=count, placement=placement,
                                              variant_of=selector if len(devices) > 1 else None)
     notes.append(owned_cost_note())

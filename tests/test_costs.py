@@ -128,3 +128,11 @@ def test_the_cost_block_counts_every_worker_of_a_disaggregated_replica():
     assert c.devices_per_replica > c.shards  # the premise: workers of more than one engine
     assert result.cost.devices == c.replicas * c.devices_per_replica
     assert result.cost.total_usd_per_hour == pytest.approx(result.metrics.cost_usd_per_hour, rel=1e-6)
+
+
+def test_owned_devices_offered_only_in_the_cloud_are_said_to_be_rented():
+    # "we have 2 A10G" said "owned, on-prem, no cloud price" while the plan ran them in the cloud at $2.012/h
+    result = plan("serve llama 3.1 8b at 10 rps, we have 2 A10G", offline=True)
+    assert result.choice.placement == "cloud" and result.metrics.cost_usd_per_hour > 0
+    assert any("offered only in the cloud" in a and "rented at its cloud price" in a for a in result.assumptions)
+    assert not any("owned, on-prem, no cloud price" in a for a in result.assumptions)

@@ -484,8 +484,8 @@ def _owned_note(hardware: HardwareReading) -> list[str]:
     if not hardware.owned:
         return []
     devices = ", ".join(f"{n} x {d}" for d, n in hardware.owned)
-    return [(f"devices the request says it has: {devices}; planned on those as an inventory (owned, on-prem, "
-             "no cloud price)")]
+    return [(f"devices the request says it has: {devices}; planned on those as an inventory (owned: on-prem, not "
+             "priced as rented, unless the device is offered only in the cloud)")]
 
 
 def _names_not_held(model: ModelReading, hardware: HardwareReading) -> list[str]:
