@@ -597,11 +597,12 @@ def _headroom(grid: Grid, m, g, k, rates: np.ndarray, slos: np.ndarray, item: In
     possible = slack >= np.where(batch > 1, 1.0, 0.0)
     live = np.flatnonzero(possible)
     batches = tuple(int(b) for b in grid.batch_sizes)
+    steps = queueing.slack_steps(slack)  # once, for every tier
     for t, c in enumerate(tiers):
         live = live[replicas[live] >= c]
         if not len(live):
             break
-        per_replica[live, t] = queueing.headroom_utilisation(slack[live], k[live], batches, c) * peak[live]
+        per_replica[live, t] = queueing.headroom_utilisation(slack[live], k[live], batches, c, steps[live]) * peak[live]
         with np.errstate(divide="ignore"):
             wanted = np.where(per_replica[live, t] > 0,
                               np.maximum(np.ceil(rate[live] / per_replica[live, t] - 1e-9), c), np.inf)

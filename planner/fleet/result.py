@@ -35,6 +35,9 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
     for i in sorted(placed):
         mine[options[i].workload].append(i)
     served = {i: _served(fleet, i, placed, mine) for i in placed}
+    used: dict[int, int] = defaultdict(int)  # slots held per pool
+    for i, replicas in placed.items():
+        used[options[i].pool] += options[i].unit_slots * replicas
     assignments, unplaced = [], []
     for w, workload in enumerate(workloads):
         met = fleet.meets(w, placed)
@@ -47,7 +50,7 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
                                      reason=_partial_reason(fleet, w, total)))
         elif not mine.get(w):
             unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
-                                     reason=_unplaced_reason(fleet, w, why_not.get(w, {}), placed)))
+                                     reason=_unplaced_reason(fleet, w, why_not.get(w, {}), used)))
     utilisation = [_pool_use(p, item, options, placed, served) for p, item in enumerate(pools)]
     power = [a.power_w for a in assignments]
     cost = [a.cost_usd_per_hour for a in assignments]
@@ -142,7 +145,8 @@ def _out_of_reach(fleet, w: int) -> bool:
     return sum(fleet.rate[i] * fleet.options[i].replica_cap for i in fleet.by_workload[w]) < fleet.wanted[w]
 
 
-def _unplaced_reason(fleet, w: int, why_not: dict[str, str], placed: dict[int, int]) -> str:
+def _unplaced_reason(fleet, w: int, why_not: dict[str, str], used: dict[int, int]) -> str:
+    """Why workload ``w`` was not placed at all (``used``: the slots the plan holds per pool)."""
     members = fleet.by_workload.get(w, [])
     if not members:
         return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
@@ -152,9 +156,6 @@ def _unplaced_reason(fleet, w: int, why_not: dict[str, str], placed: dict[int, i
                 else f"its {fleet.workloads[w].rate_rps:,.1f} req/s")
         return (f"{load} need more than the pools that can run it within its bounds ({', '.join(pools)}) hold, all "
                 "of them together")
-    used: dict[int, int] = defaultdict(int)
-    for i, replicas in placed.items():
-        used[fleet.options[i].pool] += fleet.options[i].unit_slots * replicas
     own = [fleet.options[i] for i in members if fleet.options[i].held_slots] or [fleet.options[i] for i in members]
     fewest = min(own, key=lambda o: (o.unit_slots * o.replica_cap, o.pool))
     pool = fleet.pools[fewest.pool]

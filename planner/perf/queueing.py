@@ -208,18 +208,25 @@ def _utilisation_table(batches: tuple[int, ...]) -> np.ndarray:
     return out
 
 
+def slack_steps(slack_s: np.ndarray) -> np.ndarray:
+    """Each slack's place on the grid SLACKS, rounded down (-1: below the grid, where no load
+    meets the bound); ``headroom_utilisation`` reads the table there."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.log(np.minimum(slack_s, SLACKS[-1]) / SLACKS[0]) / _LOG_STEP
+    return np.floor(np.nan_to_num(steps, nan=-1.0, neginf=-1.0) + 1e-9).astype(np.int64)
+
+
 def headroom_utilisation(slack_s: np.ndarray, batch_index: np.ndarray, batches: tuple[int, ...],
-                         servers: int) -> np.ndarray:
+                         servers: int, steps: np.ndarray | None = None) -> np.ndarray:
     """For each cell (``slack_s``: what its bound leaves for fill and queueing, in service
     times, see ``slack``; ``batches[batch_index]``: its batch size), the highest utilisation
     of a pool of ``servers`` replicas behind one queue (M/D/c, as ``p99_latency_ms``) whose
     p99 meets the bound at that load and at every lower one; 0 when none does. Read from a
     table, rounded down three ways: utilisations in steps of 1/2000, the slack to the grid
-    SLACKS (steps of 0.5%), the pool to its tier in SERVER_TIERS."""
+    SLACKS (steps of 0.5%), the pool to its tier in SERVER_TIERS. ``steps``: the slacks'
+    ``slack_steps``, when worked out already (a fleet reads one cell at every tier)."""
     tier = int(np.searchsorted(SERVER_TIERS, min(servers, SERVER_TIERS[-1]), side="right")) - 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        steps = np.log(np.minimum(slack_s, SLACKS[-1]) / SLACKS[0]) / _LOG_STEP
-    j = np.floor(np.nan_to_num(steps, nan=-1.0, neginf=-1.0) + 1e-9).astype(np.int64)
+    j = slack_steps(slack_s) if steps is None else steps
     found = _utilisation_table(tuple(batches))[tier][batch_index, np.clip(j, 0, len(SLACKS) - 1)]
     return np.where(j >= 0, found, 0.0)
 
