@@ -35,6 +35,9 @@ def test_without_production_words_the_cheapest_plan_may_be_a_geforce_part():
     f"{SERVE}, HIPAA",                      # a compliance regime is a production service
     f"{SERVE} in production",               # production without a regime
     "用最低成本部署llama 3 8b，每秒20个请求，生产环境",  # production in Chinese
+    # a call centre's service is production (27 RTX 4090s were planned for one)
+    "Speech-to-text for a call center: 300 concurrent calls, streaming, < 500 ms latency, on-prem, minimize cost",
+    "用最低成本部署llama 3 8b做客服，每秒20个请求",
 ])
 def test_a_production_or_compliance_plan_chooses_no_geforce(request_text):
     result = plan(request_text, offline=True, record=False, pareto=True)
