@@ -2416,3 +2416,11 @@ def test_a_model_run_unquantized_keeps_sixteen_bits_or_more():
         assert [p.value for p in intent.precisions] == ["fp32", "tf32", "fp16", "bf16"], text
         assert not intent.warnings, text
     assert "fp8" in [p.value for p in parse("serve llama 3.1 8b, don't quantize below fp8", offline=True).precisions]
+
+
+def test_a_device_with_a_size_is_that_device_s_memory():
+    # "single GPU with 48GB" was warned as a size with no limit word, and ignored
+    intent = parse("QLoRA on Llama 3.1 70B, 20k samples of 2k tokens, single GPU with 48GB, 2 epochs", offline=True)
+    memory = [c for c in intent.constraints if c.metric == Metric.MEMORY]
+    assert [(c.op, c.value, c.per_device) for c in memory] == [("<=", 48.0, True)] and not intent.warnings
+    assert parse("serve llama 3.1 8b on one card with 24 GB of memory", offline=True).bound(Metric.MEMORY, "<=") == 24

@@ -55,6 +55,10 @@ NEGATED_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|never|no|without)(?:\s+(?!if\b
                             r"|(?:不|别|勿)(?:能|得|应|应该|可以|可|会|要|准|许|允许)?)$")
 
 
+#: A device noun and "with" right before a size: "a single GPU with 48GB", "one card with 24 GB".
+DEVICE_WITH = re.compile(r"(?<![a-z])(?:gpu|card|accelerator|device|npu)s?\s+with\s+(?:only\s+|just\s+)?$")
+
+
 @dataclass
 class Bound:
     metric: str
@@ -163,10 +167,14 @@ class ConstraintReader:
         return [Bound(kind, op or NATURAL_OP[Metric(kind)], q.value / scale, q.start, per_device=each)]
 
     def _a_device_of(self, q: Quantity) -> bool:
-        """A size right before a device noun ("a 16GB card", "24 GB GPUs", "8G显卡"): the memory of each
-        device the plan may use, so a bound per device."""
+        """A size right before a device noun ("a 16GB card", "24 GB GPUs", "8G显卡"), or after a device
+        noun and "with" ("a GPU with 48GB"): the memory of each device the plan may use, so a bound per
+        device."""
         found = self.lex.words("device_nouns").scan(self.space.text[q.end:q.end + 24])
-        return bool(found) and not self.space.text[q.end:q.end + found[0].start].strip()
+        if found and not self.space.text[q.end:q.end + found[0].start].strip():
+            return True
+        # "a single GPU with 48GB", "a card with 24 GB of memory": the size a device has
+        return bool(DEVICE_WITH.search(self.space.text[max(0, q.start - 24):q.start]))
 
     def _per_device(self, q: Quantity) -> bool:
         """A memory size or a power for each device: "16 GB per GPU", "每张卡24GB", "300 W each" (rule 7)."""
