@@ -257,6 +257,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                                         f"{len(mix.rows)} {fmt(mixed, objective[0])}")
         return _mixed(mix, intent, catalog, objective, settings, [runner_up, *alternatives], front)
     levels = ", then ".join(level.describe() for level in chooser.levels[1:])
+    if is_default and (unpriced := _unknown_objective(grid, feasible_cells, objective)) is not None:
+        # the default objective unknown everywhere: said, as a note (a wish the request did not make)
+        assumptions.append(unpriced.replace("the request asks to", "the default objective is to").format(levels=levels))
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front,
                           warnings=[unknown_objective.format(levels=levels)] if unknown_objective else [])
 

@@ -136,3 +136,12 @@ def test_owned_devices_offered_only_in_the_cloud_are_said_to_be_rented():
     assert result.choice.placement == "cloud" and result.metrics.cost_usd_per_hour > 0
     assert any("offered only in the cloud" in a and "rented at its cloud price" in a for a in result.assumptions)
     assert not any("owned, on-prem, no cloud price" in a for a in result.assumptions)
+
+
+def test_a_default_cost_objective_unknown_everywhere_is_said():
+    # on-prem datacenter GPUs have no published price: the plan came out "cost unknown" with no word on why
+    result = plan("serve llama 3.1 8b at 10 rps on-prem, HIPAA", offline=True)
+    assert result.metrics.cost_usd_per_hour is None
+    assert any(a.startswith("the default objective is to minimize cost, but none") and "tie-breakers" in a
+               for a in result.assumptions)
+    assert not result.warnings or not any("asks to minimize cost" in w for w in result.warnings)
