@@ -80,11 +80,24 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
     data["policies"] = _policies(current, update)
     data["workload"] = _workload(current, update, task_changed)
     data["text"] = f"{current.text} / {update.text}"
-    job = data["workload"]["kind"] != WorkloadKind.INFERENCE.value
     data["assumptions"] = list(dict.fromkeys([*current.assumptions, *notes, *(
-        note for note in update.assumptions if not (job and note.startswith(INFERENCE_NOTE)))]))
+        note for note in update.assumptions if not _stale(note, current, data))]))
     data["warnings"] = list(update.warnings)
     return Intent.model_validate(data)
+
+
+#: The parser's note on how it reads latency bounds: a follow-up's default one gives way to the request's.
+PERCENTILE_NOTE = "latency bounds read as"
+
+
+def _stale(note: str, current: Intent, merged: dict) -> bool:
+    """Whether a follow-up's note only restates a default the merged request overrides: that the
+    workload is inference when it is a job, or that latency is p99 when the request wrote p95."""
+    if note.startswith(INFERENCE_NOTE):
+        return merged["workload"]["kind"] != WorkloadKind.INFERENCE.value
+    if note.startswith(PERCENTILE_NOTE) and not note.endswith("(as written)"):
+        return any(n.startswith(PERCENTILE_NOTE) for n in current.assumptions)
+    return False
 
 
 #: The notes on a training job's figures, left out when the job becomes a service.

@@ -223,6 +223,10 @@ def test_a_follow_up_keeps_what_it_does_not_change():
     (["serve llama 3.1 8b for 40 concurrent users", "流量翻倍"], lambda i: i.workload.concurrency == 80),
     (["I have 8 H100s, serve llama 3.1 70b at 5 rps", "we only have 4 of them"],
      lambda i: [(o.device, o.count) for o in i.hardware.owned] == [("nvidia-h100", 4)]),
+    # a relaxed bound keeps the percentile the request wrote (its note said p95 and p99 both)
+    (["serve llama 3.1 8b at 10 rps, p95 latency 3s", "latency can be 5 s"],
+     lambda i: i.bound(Metric.LATENCY, "<=") == 5000
+     and [a for a in i.assumptions if a.startswith("latency bounds")] == ["latency bounds read as p95 per request (as written)"]),
     # a bound lifted by name
     (["serve llama 3.1 8b at 10 rps, TTFT under 200 ms", "forget the ttft requirement"],
      lambda i: i.bound(Metric.TTFT, "<=") is None and i.bound(Metric.THROUGHPUT, ">=") == 10),
