@@ -628,8 +628,16 @@ def test_a_device_preferred_over_another_is_planned_first():
 def test_a_model_too_large_for_a_device_that_never_splits_says_why_no_split_was_tried():
     # "Qwen2.5-72B on 8 Ascend 910B" was refused as not fitting one card, with no word of why not eight
     with pytest.raises(InfeasibleError) as info:
-        plan("Serve Qwen2.5-72B on 8 Huawei Ascend 910B cards", offline=True, record=False)
-    assert "huawei-ascend-910b has no published scale-up group or link" in str(info.value)
+        plan("Serve Qwen2.5-72B on 4 NVIDIA A10 cards", offline=True, record=False)
+    assert "nvidia-a10 has no published scale-up group or link" in str(info.value)
+
+
+def test_the_ascend_910b_splits_a_model_over_its_hccs_mesh():
+    # 72B and 32B models on 910B were refused: the device had no scale-up group, so nothing was split
+    result = plan("Serve Qwen2.5-72B on 8 Huawei Ascend 910B cards", offline=True, record=False)
+    assert result.choice.device_id == "huawei-ascend-910b" and result.choice.shards in (2, 4, 8)
+    served = plan("在昇腾910B上部署DeepSeek-R1-Distill-Qwen-32B，并发64", offline=True, record=False)
+    assert served.choice.device_id == "huawei-ascend-910b" and served.choice.shards >= 2  # 64 GB of fp16 weights
 
 
 def test_a_model_that_may_not_read_the_request_s_language_is_warned_about():
