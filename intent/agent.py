@@ -60,21 +60,12 @@ TRAINED_ACCURACY = ("catalog (the model's published weights; not a prediction fo
                     "and data decide what it reaches)")
 
 
-#: Where a job runs when the request names no place, device or devices of its own: a one-off job on
-#: devices it does not own is paid for as rented (buying a server to amortise over four years for a
-#: day's job is no one's plan), so in the cloud.
-JOB_PLACEMENTS = ("cloud",)
-JOB_PLACEMENT_NOTE = ("nothing in the request says where the job runs, names a device or devices of its own: a one-off "
-                      "job on devices it does not own is planned as rented, in the cloud (without consumer parts); say "
-                      "'on-prem' or name your devices ('on our 8 A100s') to plan it there")
-
-
 def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory, effects,
                    defaults: bool = True) -> ExecutionPlan:
     """A training or fine-tuning job: device, count and precision by CP-SAT; DP-SGD when asked;
     with ``defaults``, the task's quality floor on the models it may train."""
     import policies
-    from planner.defaults import datacenter_placements, training_floor
+    from planner.defaults import JOB_PLACEMENT_NOTE, JOB_PLACEMENTS, datacenter_placements, training_floor
     from planner.jobs import (
         OWNED_JOB_NOTE,
         choose,

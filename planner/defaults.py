@@ -55,7 +55,7 @@ class RequestDefaults:
 
     def placement_note(self) -> str:
         """What the placement default says, for a plan it applied to (not one on an inventory)."""
-        return placement_note(self.placements)
+        return JOB_PLACEMENT_NOTE if self.placements == JOB_PLACEMENTS else placement_note(self.placements)
 
     def keeps(self, model: ModelVariant) -> bool:
         """Whether a model passes the quality floor (every model does without one)."""
@@ -94,7 +94,17 @@ def request_defaults(intent: Intent, quality_waived: str | None = None,
     objective = intent.objective
     gain = time_gain_per_doubling(objective)
     tolerance = load_serving().default_objective_tolerance if objective is None else None
-    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, datacenter_placements(intent))
+    placements = datacenter_placements(intent)
+    if placements is not None and is_inference_job(intent):
+        placements = JOB_PLACEMENTS
+    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements)
+
+
+def is_inference_job(intent: Intent) -> bool:
+    """A batch of inference with a deadline or a budget of its own ("embed 20M documents by tomorrow")."""
+    objective = intent.objective
+    return any(c.metric in JOB_METRICS for c in intent.constraints) or (
+        objective is not None and objective.metric in JOB_METRICS)
 
 
 def ceilings_of_ranges(intent: Intent) -> tuple[Intent, list[str]]:
@@ -125,6 +135,16 @@ def time_gain_per_doubling(objective) -> float | None:
 #: planned when the request points to it: a power or energy bound or objective, or a device named.
 DATACENTER_PLACEMENTS = ("cloud", "on-prem")
 EDGE_METRICS = (Metric.POWER, Metric.ENERGY)
+
+
+#: Where a job runs when the request names no place, device or devices of its own: a one-off job on
+#: devices it does not own is paid for as rented (buying a server to amortise over four years for a
+#: day's job is no one's plan), so in the cloud. A batch of inference with a deadline or a budget is such
+#: a job too ("classify 100M images over the weekend" bought a Xeon, amortised over four years).
+JOB_PLACEMENTS = ("cloud",)
+JOB_PLACEMENT_NOTE = ("nothing in the request says where the job runs, names a device or devices of its own: a one-off "
+                      "job on devices it does not own is planned as rented, in the cloud (without consumer parts); say "
+                      "'on-prem' or name your devices ('on our 8 A100s') to plan it there")
 
 
 def placement_note(placements: tuple[str, ...]) -> str:

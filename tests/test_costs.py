@@ -145,3 +145,13 @@ def test_a_default_cost_objective_unknown_everywhere_is_said():
     assert any(a.startswith("the default objective is to minimize cost, but none") and "tie-breakers" in a
                for a in result.assumptions)
     assert not result.warnings or not any("asks to minimize cost" in w for w in result.warnings)
+
+
+def test_a_batch_of_inference_with_a_deadline_is_rented_like_any_job():
+    # "classify 100M images over the weekend" bought a Xeon, amortised over four years, for a 48-minute job
+    result = plan("Batch job: classify 100M product images with efficientnet-b0 over the weekend (48h), cheapest",
+                  offline=True)
+    assert result.choice.placement == "cloud"
+    assert any("one-off job on devices it does not own is planned as rented" in a for a in result.assumptions)
+    owned = plan("Batch job on-prem: classify 100M product images with efficientnet-b0 within 48h, cheapest", offline=True)
+    assert owned.choice.placement == "on-prem"  # a place stated still holds

@@ -7,9 +7,9 @@ from k8s_check import validate
 
 from hardware import load_catalog
 from intent import parse, plan
-from intent.agent import JOB_PLACEMENTS
 from intent.export import kubernetes_manifests
 from planner import InfeasibleError, MissingTaskError
+from planner.defaults import JOB_PLACEMENTS
 from planner.jobs import meets_bounds, setup, training_rows
 from planner.perf.factors import load_factors
 
