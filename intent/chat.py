@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from intent.chat_answers import LANGUAGES, configuration, say, summary
-from intent.chat_context import read_in_context
+from intent.chat_context import device_count_misread, read_in_context
 from intent.chat_language import Reading, language, read_message
 from intent.chat_merge import lifts, merge
 from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
@@ -108,6 +108,10 @@ class ChatSession:
             return Reply(why(self.plan, self.speaking)), None
         if self.plan is not None and reading.kind == "why_not":
             return Reply(self._why_not(reading)), None
+        if self.plan is not None and reading.kind == "explain":
+            from intent.chat_questions import explain
+
+            return Reply(explain(self.plan, reading.what, self.speaking)), None
         if reading.kind == "export":
             return self._command("export", [reading.what])
         return self._refine(message, cheaper=reading.kind == "cheaper")
@@ -136,6 +140,8 @@ class ChatSession:
                                                                                   self._catalog())
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
                 return Reply(self._not_understood(exc.reason)), None
+        if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8
+            update = device_count_misread(message, update, self.intent, self._catalog()) or update
         intent = update if self.intent is None else merge(self.intent, update, self._catalog())
         if intent.task is None and intent.workload.model is None:
             return Reply(self._say("ask_task")), (intent, None)
@@ -194,10 +200,29 @@ class ChatSession:
                           organisation=organisation)
 
     def _why_not(self, reading: Reading) -> str:
-        from intent.chat_questions import why_not
+        """A question about another configuration: a device ("why not H100?", "what if we had 8
+        L4s?", "what if we had 4?": more of the current one), else any change the parser reads in it
+        ("what about int4?", "why not on CPU?"), planned beside the current plan and compared."""
+        from intent.chat_questions import device_named, what_if, why_not
 
-        return why_not(self.plan, reading.what, reading.single, self.speaking, self._plan_request,
-                       self._catalog(), reading.count)
+        if reading.count and not reading.what:  # "what if we had 4?": that many of the devices it has or uses
+            counted = read_in_context(f"with {reading.count}", self.plan.intent, self._catalog())
+            if counted is not None:
+                return what_if(self.plan, f"{reading.count} x {self.plan.choice.device_id}",
+                               merge(self.plan.intent, counted, self._catalog()), self.speaking, self._plan_request,
+                               self._catalog())
+        what = reading.what or (self.plan.choice.device_id if reading.count else "")
+        if device_named(what, self._catalog()) is not None:
+            return why_not(self.plan, what, reading.single, self.speaking, self._plan_request,
+                           self._catalog(), reading.count)
+        from intent.api import parse
+
+        try:
+            update = parse(what, offline=self.offline, catalog_dir=self.catalog_dir)
+        except IntentError:
+            return self._say("why_not_unknown", what=what)
+        return what_if(self.plan, what, merge(self.plan.intent, update, self._catalog()), self.speaking,
+                       self._plan_request, self._catalog())
 
     # -- commands -----------------------------------------------------------------------------
 

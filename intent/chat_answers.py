@@ -44,12 +44,22 @@ def objective_of(plan) -> tuple[str, str]:
 
 
 def figures(plan, lang: str) -> str:
-    """The objective's figure first, then latency, power and cost: 'power 1.40 W · latency 7.50 ms · ...'."""
+    """The objective's figure first, then latency, power and cost: 'power 1.40 W · latency 7.50 ms · ...'.
+    A text generator's latency is its time to the first token and per output token (a whole reply's
+    time read as 'latency 9,588 ms' was taken for the time a user waits); a training job's figures
+    are its hours and its total cost (a step's time and the hourly rate told nothing of either)."""
     from intent.render import METRIC_FIELDS
 
-    metric, _ = objective_of(plan)
-    order = dict.fromkeys([metric, "latency", "power", "cost"])
-    parts = []
+    if plan.job is not None:
+        job = plan.job
+        total = fmt(job.cost_usd, "job_cost") if job.cost_usd is not None else labels(lang)["unknown"]
+        parts = [f"{metric_name('job_time', lang)} {fmt(job.hours, 'job_time')}", f"{metric_name('job_cost', lang)} {total}"]
+        order = dict.fromkeys(["cost", "power"])
+    else:
+        metric, _ = objective_of(plan)
+        latency = ["ttft", "tpot"] if plan.metrics.ttft_ms is not None and plan.metrics.tpot_ms is not None \
+            else ["latency"]
+        order, parts = dict.fromkeys([metric, *latency, "power", "cost"]), []
     for name in order:
         field = METRIC_FIELDS.get(name)
         if field is not None:

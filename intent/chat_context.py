@@ -7,7 +7,10 @@ nothing it can plan on in them alone:
 - the load scaled ("double the traffic", "3x the load", "流量翻倍") scales the request's rate,
   else its concurrency;
 - a device count ("can we do it with 4?", "we only have 4 of them", "只有4张") is the count of
-  the one device type owned, else a cap on the devices.
+  the one device type owned (or named, with "have"), else a cap on the devices;
+- a rate or a concurrency restated ("QPS 改成 60", "concurrency 提到 300") replaces the one before;
+- a text generator's prompt or output length alone ("inputs will be more like 4k", "and outputs 500");
+- an amount of money on a training job ("budget $300 total") is the job's total.
 
 Each gives a follow-up Intent that intent.chat_merge merges as it merges a parsed one, with a
 note saying how it was read.
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from intent.schema import Constraint, Intent, Metric, Workload
+from intent.schema import Constraint, Intent, Metric, OwnedDevice, Workload
 
 #: A model size on its own: "the 8b", "70B", "14b 的".
 SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*b(?![a-z0-9])", re.IGNORECASE)
@@ -28,18 +31,59 @@ LOAD_WORDS = r"(?:traffic|load|rate|throughput|requests|qps|rps|users|concurrenc
 SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve)\s+(?:the\s+|our\s+)?{LOAD_WORDS}"
                     rf"|(?<![\d.])(?P<times>\d+(?:\.\d+)?)\s*(?:x|×|times)\s+(?:the\s+|our\s+)?{LOAD_WORDS}"
                     rf"|{LOAD_WORDS}\s*(?:x|×)\s*(?P<after>\d+(?:\.\d+)?)(?![\d.])"
-                    r"|(?P<zh>翻倍|翻一番|增加一倍|加倍|翻两番|减半)", re.IGNORECASE)
+                    # "traffic triples", "what if the load doubles?", "traffic will grow 3x"
+                    rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?P<verb>doubles?|triples?|quadruples?|halves?)"
+                    rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?:grows?|increases?|goes\s+up|rises?)\s+"
+                    r"(?:by\s+)?(?P<grown>\d+(?:\.\d+)?)\s*(?:x|×|times)"
+                    r"|(?P<zh>翻倍|翻一番|增加一倍|加倍|翻两番|减半)|翻(?P<zh_times>\d+|两|三|四|五|十)倍", re.IGNORECASE)
 FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5,
-           "翻倍": 2.0, "翻一番": 2.0, "增加一倍": 2.0, "加倍": 2.0, "翻两番": 4.0, "减半": 0.5}
+           "翻倍": 2.0, "翻一番": 2.0, "增加一倍": 2.0, "加倍": 2.0, "翻两番": 4.0, "减半": 0.5,
+           "两": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 #: A device count against the current devices: "with 4?", "only have 4 (of them)", "只有4张", "用4张".
 COUNT = re.compile(r"(?<![a-z])(?:with(?:\s+just|\s+only)?|only\s+have|have\s+only|just\s+have|only)\s+(\d+)"
                    r"(?:\s+of\s+them|\s+(?:gpus?|cards?|devices?|chips?|boards?))?(?![\d.])"
                    r"|(?:只有|只用|用|就)\s*(\d+)\s*(?:张|块|台|个|卡)", re.IGNORECASE)
 
 
+def device_count_misread(message: str, update: Intent, current: Intent, catalog) -> Intent | None:
+    """A follow-up's device count the parser read as a dataset ("我们只有 8 张" after "用昇腾910B": 张
+    counts images too) where the request is a service on devices it names: the count of those."""
+    found = COUNT.search(message)
+    if found is None or update.workload.dataset_records is None or current.workload.kind.value != "inference" \
+            or current.workload.dataset_records is not None:
+        return None
+    if update.workload.dataset_records != int(found.group(1) or found.group(2)):
+        return None
+    return _count(message, current, catalog)
+
+
+NUMBER = r"(\d[\d,]*(?:\.\d+)?)\s*(k|m|万|千)?"
+#: A rate or a concurrency restated: "QPS 改成 60", "每秒请求改成 60", "rps to 80", "concurrency 提到 300".
+CHANGED_TO = r"\s*(?:改成|改为|提到|提高到|增加到|调到|调整为|变成|降到|降低到|to|=|:|of)?\s*"
+RATE_RESTATED = re.compile(rf"(?:qps|rps|每秒请求数?|请求数|吞吐量?|throughput|request\s+rate){CHANGED_TO}{NUMBER}",
+                           re.IGNORECASE)
+CONCURRENCY_RESTATED = re.compile(rf"(?:concurrency|concurrent\s+users|并发数?|并发量){CHANGED_TO}{NUMBER}", re.IGNORECASE)
+#: A prompt or an output length alone: "inputs will be more like 4k", "and outputs 500", "输入改成2000".
+LENGTH = re.compile(rf"(?P<side>inputs?|prompts?|context|outputs?|completions?|answers?|responses?|输入|输出)"
+                    rf"(?:\s+[a-z]+){{0,4}}?{CHANGED_TO}(?:about\s+|around\s+|~)?{NUMBER}\s*(?:tokens?|toks?|个?token)?",
+                    re.IGNORECASE)
+PROMPT_SIDES = ("input", "inputs", "prompt", "prompts", "context", "输入")
+#: Money: "$300", "300 dollars", "300 美元".
+MONEY = re.compile(rf"\$\s*{NUMBER}|{NUMBER}\s*(?:dollars|usd|美元|美金)", re.IGNORECASE)
+SCALES = {"k": 1e3, "m": 1e6, "千": 1e3, "万": 1e4}
+
+
+def _number(digits: str, scale: str | None) -> float:
+    return float(digits.replace(",", "")) * SCALES.get((scale or "").lower(), 1.0)
+
+
+#: Words of a count that say the devices are held ("we only have 4", "只有8张"), not a cap.
+HAVING = re.compile(r"have|有")
+
+
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:
     """``message`` as a change to ``current`` (see the module docstring); None when it is none."""
-    for reader in (_size, _users, _scaled_load, _count):
+    for reader in (_size, _users, _scaled_load, _count, _restated, _lengths, _job_budget):
         update = reader(message, current, catalog)
         if update is not None:
             return update
@@ -81,8 +125,7 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
     found = SCALED.search(message)
     if found is None:
         return None
-    factor = float(found.group("times") or found.group("after") or 0) or FACTORS[(found.group("word")
-                                                                                   or found.group("zh")).lower()]
+    factor = _factor(found)
     said = found.group(0).strip()
     rates = [c for c in current.constraints if c.metric == Metric.THROUGHPUT and c.op == ">="]
     if rates:
@@ -100,6 +143,20 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
     return None
 
 
+def _factor(found: re.Match) -> float:
+    """The factor a scaled-load phrase says ("triple" 3, "3x" 3, "翻三倍" 3, "减半" 0.5)."""
+    number = found.group("times") or found.group("after") or found.group("grown")
+    if number:
+        return float(number)
+    verb = found.group("verb")
+    if verb:
+        return FACTORS[re.sub(r"s$", "", verb.lower())]
+    zh = found.group("zh_times")
+    if zh:
+        return float(zh) if zh.isdigit() else FACTORS[zh]
+    return FACTORS[(found.group("word") or found.group("zh")).lower()]
+
+
 def _count(message: str, current: Intent, catalog) -> Intent | None:
     found = COUNT.search(message)
     if found is None:
@@ -112,9 +169,49 @@ def _count(message: str, current: Intent, catalog) -> Intent | None:
         device = owned[0].device
         hardware = current.hardware.model_copy(update={"owned": [owned[0].model_copy(update={"count": count})]})
         note = f"'{said}' read as {count} x {device} owned ({owned[0].count} before)"
+    elif HAVING.search(said) and len(named := [s for s in current.hardware.include if s in catalog.selector_ids()]) == 1:
+        hardware = current.hardware.model_copy(update={"owned": [OwnedDevice(device=named[0], count=count)]})
+        note = f"'{said}' read as {count} x {named[0]} owned"
     elif current.hardware.include or current.hardware.max_devices is not None:
         hardware = current.hardware.model_copy(update={"max_devices": count, "owned": []})
         note = f"'{said}' read as at most {count} devices"
     else:
         return None
     return Intent(text=message, hardware=hardware, assumptions=[note])
+
+
+def _restated(message: str, current: Intent, catalog) -> Intent | None:
+    if (found := RATE_RESTATED.search(message)) is not None:
+        rate = _number(found.group(1), found.group(2))
+        return Intent(text=message, constraints=[Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit="rps",
+                                                            source=found.group(0).strip())],
+                      assumptions=[f"'{found.group(0).strip()}' read as a rate of {rate:g} requests/s"])
+    if (found := CONCURRENCY_RESTATED.search(message)) is not None:
+        users = int(_number(found.group(1), found.group(2)))
+        return Intent(text=message, workload=Workload(concurrency=users),
+                      assumptions=[f"'{found.group(0).strip()}' read as {users} concurrent users"])
+    return None
+
+
+def _lengths(message: str, current: Intent, catalog) -> Intent | None:
+    if current.task is None or current.task.value != "text-generation":
+        return None
+    sides = {}
+    for found in LENGTH.finditer(message):
+        tokens = int(_number(found.group(2), found.group(3)))
+        sides["prompt_tokens" if found.group("side").lower() in PROMPT_SIDES else "output_tokens"] = tokens
+    if not sides:
+        return None
+    said = ", ".join(f"{'prompt' if k == 'prompt_tokens' else 'output'} {v:,} tokens" for k, v in sides.items())
+    return Intent(text=message, workload=Workload(**sides), assumptions=[f"'{message.strip()}' read as {said}"])
+
+
+def _job_budget(message: str, current: Intent, catalog) -> Intent | None:
+    found = MONEY.search(message)
+    if found is None or current.workload.kind.value == "inference":
+        return None
+    digits, scale = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+    total = _number(digits, scale)
+    return Intent(text=message, constraints=[Constraint(metric=Metric.JOB_COST, op="<=", value=total, unit="USD",
+                                                        source=found.group(0).strip())],
+                  assumptions=[f"'{found.group(0).strip()}' read as the job's total cost, at most ${total:,.2f}"])

@@ -15,13 +15,17 @@ from intent.parser.lexicon import PhraseSet, load_lexicon
 #: Characters around a message that carry no meaning for the chat.
 EDGES = " \t.,;:!?。，；：！？、…\"'“”‘’"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: Chinese words that compare the plan with a device the message names ("和H200比较一下", "用 H200 对比"),
+#: and the words around the device that go with them.
+COMPARING = re.compile(r"比较|对比|比一下|比比")
+COMPARED = re.compile(r"^(?:和|跟|与|用|拿)|(?:比较一下|比较|对比一下|对比|比一下|比比)(?:看|呢)?$")
 #: A device count before the device a question names: "8 L4s", "8x L4", "8 张 L4".
 COUNTED = re.compile(r"(\d+)\s*(?:x|×|张|块|台|个)?\s*(?![\d.]*\s*(?:gb|g)\b)")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What a message asks for. ``kind`` is one of command, why, why_not, export, cheaper, change."""
+    """What a message asks for. ``kind`` is one of command, why, why_not, explain, export, cheaper, change."""
 
     kind: str
     command: str | None = None   # command: its name (quit, undo, show, ...)
@@ -57,8 +61,12 @@ def read_message(message: str) -> Reading:
     question = next((m for m in sets["questions"].scan(text) if m.start == 0), None)
     if question is not None and question.key == "why_not":
         return _why_not(text[question.end:])
+    if question is not None and question.key == "explain":
+        return Reading("explain", what=text)
     if question is not None:
         return Reading("why")
+    if COMPARING.search(text):  # "用 H200 比较一下", "跟 H200 对比": the device, as a why-not
+        return _why_not(COMPARED.sub(" ", text))
     if sets["export"].scan(text):
         kind = next((m.key for m in sets["kinds"].scan(text)), "k8s")
         return Reading("export", what=kind)
@@ -74,6 +82,7 @@ def _why_not(rest: str) -> Reading:
     if single is not None:
         rest = rest[single.end:].strip(EDGES)
     rest = re.sub(r"^(?:use |using |the |an? |on )+", "", rest)
+    rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)
     if counted is not None and int(counted.group(1)) > 1:
         return Reading("why_not", what=rest[counted.end():].strip(EDGES), count=int(counted.group(1)))

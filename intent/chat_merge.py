@@ -29,7 +29,8 @@ from intent.schema import Intent, Metric, WorkloadKind
 
 #: Words that make the devices of a follow-up replace those named before ("use A100 instead").
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
-                       r"replace)(?![a-z])|换成|改成|改用|换用|换到")
+                       r"replace|go\s+(?:with|for)|let's\s+use|use\s+(?:that|those|it)\s+then)(?![a-z])"
+                       r"|换成|改成|改用|换用|换到|就用|那就用|还是用")
 #: Words that lift the request's budget ("forget the budget", "no budget limit", "预算不限").
 BUDGET_LIFTED = re.compile(r"(?<![a-z])(?:forget|drop|remove|ignore|never\s*mind|no\s+longer\s+(?:need|have))\s+(?:about\s+)?"
                            r"(?:the\s+|a\s+|my\s+|our\s+)?(?:budget|cost\s+(?:limit|cap|bound))|(?<![a-z])no\s+budget"
@@ -37,6 +38,12 @@ BUDGET_LIFTED = re.compile(r"(?<![a-z])(?:forget|drop|remove|ignore|never\s*mind
                            r"|预算不限|不限预算|不考虑成本|不考虑预算|成本无所谓|预算无所谓")
 #: Words of a time metric in a follow-up: "200 ms" with none of them is the time bound already stated.
 TIME_WORDS = re.compile(r"latency|delay|response|p\d\d|ttft|tpot|first\s+token|per\s+token|itl|延迟|时延|首token|首字|每token")
+#: Words that loosen a bound ("latency can be 1s", "把延迟放宽到1秒"): "latency" in them, where the request
+#: bounds only its first token or each token, is that bound, loosened (a new end-to-end bound was added).
+RELAXING = re.compile(r"(?<![a-z])(?:can\s+be|could\s+be|relax(?:ed)?|loosen(?:ed)?|is\s+fine|is\s+ok|up\s+to)(?![a-z])"
+                      r"|放宽|放松|可以到|也行|没问题")
+#: Words that name a time metric other than latency itself.
+NAMED_TIME = re.compile(r"ttft|tpot|first\s+token|per\s+token|itl|首token|首字|每token|end[-\s]to[-\s]end|整个|全部")
 #: A cost with a period of its own ("$5/h", "per month", "每月"): not a job's total.
 PERIOD_WORDS = re.compile(r"/\s*(?:h|hr|hour|mo|month|day|yr|year)|per\s|an?\s+(?:hour|month|day|year)|hourly|monthly|"
                           r"daily|yearly|每|小时|月|天|年")
@@ -163,10 +170,16 @@ def _in_context(c, current: Intent, update: Intent, notes: list[str]):
     source = (c.source or "").lower()
     if c.metric == Metric.COST and _is_job(current) and not PERIOD_WORDS.search(source):
         return c.model_copy(update={"metric": Metric.JOB_COST, "unit": "USD"})
-    if c.metric == Metric.LATENCY and c.op == "<=" and not TIME_WORDS.search(update.text.lower()):
+    text = update.text.lower()
+    relaxed_latency = RELAXING.search(text) and not NAMED_TIME.search(text) and not any(
+        t.metric == Metric.LATENCY for t in current.constraints)
+    if c.metric == Metric.LATENCY and c.op == "<=" and (not TIME_WORDS.search(text) or relaxed_latency):
         times = [t for t in current.constraints if t.metric in TIME_METRICS and t.op == "<="]
         if times and times[-1].metric != Metric.LATENCY:
-            if len(times) > 1:
+            if TIME_WORDS.search(text):  # "latency can be 1s": the bound the request has, loosened
+                notes.append(f"'{c.source}' read as the {times[-1].metric.value.upper()} bound, loosened (the request "
+                             "bounds no whole-reply latency; say 'end-to-end latency' for one)")
+            elif len(times) > 1:
                 notes.append(f"'{c.source}' read as the {times[-1].metric.value.upper()} bound, the last time bound "
                              f"stated (name the metric, e.g. '{times[0].metric.value.upper()} {c.source}', for another)")
             return c.model_copy(update={"metric": times[-1].metric})

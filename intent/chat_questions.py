@@ -54,13 +54,77 @@ def why(plan, lang: str) -> str:
     return "\n".join(lines)
 
 
+#: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
+#: "first token latency" is the TTFT).
+TOPICS = (
+    ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
+    ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
+    ("month", r"per month|a month|monthly|每月|一个月|每个月"),
+    ("memory", r"memory|vram|does it fit|显存|内存"),
+    ("ttft", r"ttft|first token|首token|首字"),
+    ("tpot", r"tpot|per token|per output token|每token|每字"),
+    ("latency", r"latency|延迟|时延"),
+    ("throughput", r"throughput|requests per second|rps|qps|吞吐"),
+    ("power", r"power|watts|功耗|耗电"),
+    ("cost", r"cost|price|expensive|成本|费用|价格|贵"),
+    ("accuracy", r"accuracy|准确率|精度"),
+    ("energy", r"energy|joules|能耗"),
+)
+HOURS_A_MONTH = 730  # 8,760 hours a year / 12
+
+
+def explain(plan, question: str, lang: str) -> str:
+    """The plan's figures a question asks about ("how many GPUs is that?", "explain the latency
+    number", "显存够吗？"), each with where it comes from; why the plan, when it names none."""
+    import re
+
+    from intent.render import METRIC_FIELDS, devices_in_total, layout
+
+    c, m = plan.choice, plan.metrics
+    asked = [topic for topic, words in TOPICS if re.search(words, question)]
+    if "ttft" in asked or "tpot" in asked:
+        asked = [t for t in asked if t != "latency"]
+    lines = []
+    for topic in asked:
+        if topic == "devices":
+            lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
+                             layout=layout(c, lang)))
+        elif topic == "bottleneck":
+            lines.append(say("explain_bound", lang, bound=m.bound_by))
+        elif topic == "month":
+            lines.append(say("explain_month", lang, month=fmt(None if m.cost_usd_per_hour is None else
+                                                                  m.cost_usd_per_hour * HOURS_A_MONTH, "job_cost"),
+                             hourly=fmt(m.cost_usd_per_hour, "cost"), hours=HOURS_A_MONTH))
+        elif topic == "memory" and m.memory_per_device_gb is not None:
+            capacity = _capacity(c.device_id)
+            lines.append(say("explain_memory", lang, used=fmt(m.memory_per_device_gb, "memory"),
+                             capacity=fmt(capacity, "memory"), device=c.device_id))
+        else:
+            field = METRIC_FIELDS.get(topic)
+            if field is None:
+                continue
+            source = m.provenance.get(field, "")
+            if topic == "cost" and plan.cost is not None:
+                source = "; ".join(x for x in (plan.cost.basis, plan.cost.rule) if x)
+            lines.append(say("explain_metric", lang, metric=metric_name(topic, lang),
+                             value=fmt(getattr(m, field), topic), source=source or "—"))
+    return "\n".join(lines) if lines else why(plan, lang)
+
+
+def _capacity(device_id: str) -> float | None:
+    from hardware import load_catalog
+
+    device = load_catalog().devices.get(device_id)
+    return None if device is None or device.memory_gb is None else device.memory_gb.value
+
+
 def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog, count: int | None = None) -> str:
     """Plan the configuration the question names (on at most ``count`` devices, when it counts
     them) and say how it compares with ``plan``. ``plan_request(intent, inventory)`` plans an
     Intent; InfeasibleError when nothing meets it."""
     from planner.errors import PlanningError
 
-    target = _device_named(what, catalog)
+    target = device_named(what, catalog)
     if target is None:
         return say("why_not_unknown", lang, what=what)
     current = catalog.device(plan.choice.device_id)
@@ -112,12 +176,26 @@ def _reasons(exc, plan, target: str, catalog) -> str:
     return text
 
 
+def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog) -> str:
+    """Plan ``intent`` (the request with a change a question names: "what about int4?") and say how
+    it compares with ``plan``; the request is not changed."""
+    from planner.errors import PlanningError
+
+    try:
+        other = plan_request(intent, None)
+    except PlanningError as exc:
+        return say("why_not_infeasible", lang, target=label, reason=_reasons(exc, plan, "", catalog))
+    return _compare(plan, other, label, lang)
+
+
 def _compare(plan, other, label: str, lang: str) -> str:
     metric, sense = objective_of(plan)
     ours, theirs = deployment_value(plan, metric), deployment_value(other, metric)
     values = {"target": label, "configuration": configuration(other.choice), "metric": metric_name(metric, lang),
               "theirs": fmt(theirs, metric), "ours": fmt(ours, metric)}
-    if ours is None or theirs is None:
+    if theirs is None:  # "it loses on cost" said nothing true where its cost is unknown
+        return say("why_not_unknown_figure", lang, **values)
+    if ours is None:
         return say("why_not_loses", lang, **values)
     better = theirs < ours if sense == "minimize" else theirs > ours
     if abs(theirs - ours) <= 1e-9 * max(abs(ours), 1.0):
@@ -130,7 +208,7 @@ def _compare(plan, other, label: str, lang: str) -> str:
     return say("why_not_wins" if better else "why_not_loses", lang, **values)
 
 
-def _device_named(what: str, catalog) -> str | None:
+def device_named(what: str, catalog) -> str | None:
     """The device or family id a question names, as the parser reads device names."""
     from hardware.names import resolve_device
     from intent.parser.devices import device_phrases

@@ -227,6 +227,22 @@ def test_a_follow_up_keeps_what_it_does_not_change():
     (["serve llama 3.1 8b at 10 rps, p95 latency 3s", "latency can be 5 s"],
      lambda i: i.bound(Metric.LATENCY, "<=") == 5000
      and [a for a in i.assumptions if a.startswith("latency bounds")] == ["latency bounds read as p95 per request (as written)"]),
+    # round two of the probe: a card chosen after a comparison, a count in Chinese, a loosened latency, a load that
+    # grows, restated rates and lengths, a job's budget
+    (["serve llama 3.1 8b at 10 rps on A100", "compare with H200", "ok go with H200 then"],
+     lambda i: i.hardware.include == ["nvidia-h200-sxm-141gb"]),
+    (["用昇腾910B部署qwen2.5 7b，并发20", "我们只有 8 张"],
+     lambda i: [(o.device, o.count) for o in i.hardware.owned] == [("huawei-ascend-910b", 8)]
+     and i.workload.dataset_records is None and not i.warnings),
+    (["serve llama 3.1 8b at 10 rps, TTFT under 400ms", "latency can be 1s"],
+     lambda i: i.bound(Metric.TTFT, "<=") == 1000 and i.bound(Metric.LATENCY, "<=") is None),
+    (["serve llama 3.1 8b at 10 rps", "what if traffic triples?"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
+    (["serve llama 3.1 8b at 10 rps", "流量翻三倍怎么办？"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
+    (["serve llama 3.1 8b at 10 rps", "QPS 改成 60"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 60),
+    (["serve llama 3.1 8b for 100 concurrent users", "concurrency 提到 300"], lambda i: i.workload.concurrency == 300),
+    (["serve llama 3.1 8b at 10 rps", "inputs will be more like 4k", "and outputs 500"],
+     lambda i: (i.workload.prompt_tokens, i.workload.output_tokens) == (4000, 500)),
+    (["fine-tune llama 3.1 8b on 100k records", "budget $300 total"], lambda i: i.bound(Metric.JOB_COST, "<=") == 300),
     # a bound lifted by name
     (["serve llama 3.1 8b at 10 rps, TTFT under 200 ms", "forget the ttft requirement"],
      lambda i: i.bound(Metric.TTFT, "<=") is None and i.bound(Metric.THROUGHPUT, ">=") == 10),
@@ -287,3 +303,37 @@ def test_why_not_a_cheaper_device_says_it_counts_as_a_tie():
     cheaper = re.findall(r"\$([\d,.]+)/h", answer)
     assert len(cheaper) >= 2 and float(cheaper[0].replace(",", "")) < float(cheaper[1].replace(",", ""))
     assert "count as a tie" in answer and "within" in answer
+
+
+def test_questions_about_the_plan_answer_and_change_nothing():
+    # "how many GPUs is that?" restricted the plan to GPUs; "compare with H200" added H200; "what about int4?" asked
+    # for a device called 'int4'; "显存够吗？" and "what's that per month?" were not understood
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b at 2 req/s")
+    before, plan = chat.intent, chat.plan
+    devices = plan.choice.replicas * plan.choice.devices_per_replica
+    assert chat.answer("how many GPUs is that?").text.startswith(f"{devices} x {plan.choice.device_id} in all")
+    assert "of device memory used on each" in chat.answer("is the memory enough?").text
+    assert "显存" in chat.answer("显存够吗？").text
+    month = chat.answer("what's that per month?").text
+    assert f"{plan.metrics.cost_usd_per_hour * 730:,.2f}" in month.replace("$", "")
+    assert chat.answer("compare with H200").text.startswith("nvidia-h200")
+    assert chat.answer("what about int4?").text.startswith("int4:")
+    assert chat.intent == before and chat.plan is plan
+
+
+def test_what_if_we_had_more_of_the_devices_owned_plans_on_that_many():
+    chat = ChatSession(offline=True)
+    chat.answer("I have 2 A100s, serve llama 3.1 8b at 10 rps")
+    assert chat.answer("what if we had 4?").text.startswith("4 x nvidia-a100")
+    assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-a100", 2)]
+
+
+def test_the_one_line_summary_speaks_in_the_plan_s_terms():
+    # an LLM's summary said 'latency 9,588.7 ms' (a whole reply), a job's its step time and hourly rate
+    chat = ChatSession(offline=True)
+    served = chat.answer("serve llama 3.1 8b at 10 rps").text.splitlines()[0]
+    assert "time to first token" in served and "time per output token" in served and " latency " not in served
+    chat = ChatSession(offline=True)
+    job = chat.answer("fine-tune llama 3.1 8b on 1 million records for 2 epochs").text.splitlines()[0]
+    assert re.search(r"job time [\d.]+ h · job cost \$[\d,.]+", job), job

@@ -2424,3 +2424,22 @@ def test_a_device_with_a_size_is_that_device_s_memory():
     memory = [c for c in intent.constraints if c.metric == Metric.MEMORY]
     assert [(c.op, c.value, c.per_device) for c in memory] == [("<=", 48.0, True)] and not intent.warnings
     assert parse("serve llama 3.1 8b on one card with 24 GB of memory", offline=True).bound(Metric.MEMORY, "<=") == 24
+
+
+
+def test_a_question_asked_a_not_a_way_asks_for_it_and_nothing_from_rules_out():
+    # "能不能上 fp8？" allowed everything but fp8; "能不能用 H100？" ruled the H100 out; "nothing from Intel" asked for Intel
+    assert [p.value for p in parse("serve llama 3.1 8b at 10 rps, 能不能上 fp8？", offline=True).precisions] == ["fp8"]
+    assert parse("serve llama 3.1 8b, 能不能用 H100？", offline=True).hardware.include == ["nvidia-h100"]
+    assert parse("serve llama 3.1 8b, 不能用H100", offline=True).hardware.exclude == ["nvidia-h100"]
+    nothing = parse("serve llama at 10 rps and nothing from Intel", offline=True).hardware
+    assert (nothing.include, nothing.exclude) == ([], ["intel"])
+    fewer = parse("serve llama 3.1 8b at 10 rps, as few GPUs as possible", offline=True)
+    assert fewer.hardware.include == [] and any("no objective of its own" in w for w in fewer.warnings)
+
+
+def test_words_read_are_not_also_warned_about():
+    # each was read, and also warned as not understood (or 上线, going live, as a deadline)
+    for text in ("serve llama 3.1 8b, 不要英特尔的", "serve llama 3.1 8b, no wait, $12/hour is fine",
+                 "我们要上线一个 RAG 问答，用qwen2.5 14b"):
+        assert not parse(text, offline=True).warnings, text

@@ -128,9 +128,11 @@ def device_phrases(catalog: Catalog) -> PhraseSet:
 def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated) -> HardwareReading:
     """Include, exclude, owned and unknown devices; ``negated`` is the parser's negation test."""
     reading = HardwareReading()
+    # "as few GPUs as possible", "prefer fewer GPUs": the device count, warned about, asks for no GPU
+    count_spans = [(c.start, c.end) for c in lexicon.words("device_count_objectives").scan(space.masked)]
     devices = [m for m in device_phrases(catalog).scan(space.masked)
                if not _names_another_model(space.masked, m) and not _names_another_variant(space.masked, m)
-               and _a_device_number(space.masked, m)]
+               and _a_device_number(space.masked, m) and not any(a <= m.start < b for a, b in count_spans)]
     sized = {m.start: _variants_of_size(catalog, space.masked, m) for m in devices}
     weighed: list[str] = []  # counted devices that are options weighed ("choosing between 2x H100 and 4x L40S")
     for m in devices:
@@ -174,8 +176,9 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         if m.key.startswith("vendor:") and re.match(r"\s*cloud(?![a-z])", space.masked[m.end:]):
             continue  # "on Google Cloud": a provider (cloud_provider_vendors, warned about), not its chips
         space.mark_read(m.start, m.end)
-        if SPENT_ON.match(space.masked, m.end):
-            continue  # "no GPU budget beyond $500": what the money is for, no device asked for or ruled out
+        if SPENT_ON.match(space.masked, m.end) or any(a <= m.start < b for a, b in count_spans):
+            continue  # "no GPU budget beyond $500": what the money is for, no device asked for or ruled out;
+            # "as few GPUs as possible": a count
         kind, selector = m.key.split(":", 1)
         if kind == "vendors":  # "国产芯片": each vendor it names
             reading.assumptions.append(f"'{m.phrase}': read as the chips of {selector.replace(',', ', ')}, the "

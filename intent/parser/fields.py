@@ -28,6 +28,10 @@ COUNT_CAP = re.compile(r"(?<![\w-])(?:(?:no|not|never)\s+(?:more|greater)\s+than
                        r"(?:exceed|go\s+(?:over|beyond|above)|surpass|use\s+more\s+than))\s+\d[\d,.]*\s*(?:x\s*)?$")
 
 
+#: A Chinese question asked by "A-not-A" ("能不能上fp8", "可不可以用int4", "H100行不行"): its 不 negates nothing.
+A_NOT_A = re.compile(r"能不能|可不可以|可不可|行不行|要不要|用不用|是不是|会不会|好不好|可以不可以")
+
+
 def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_words: int = 4) -> bool:
     """True when a negation word stands within ``max_words`` words before ``start``, or 非 right
     before it ("非英伟达方案": a plan not on NVIDIA; elsewhere 非 is part of words like 非常)."""
@@ -37,7 +41,7 @@ def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_word
     if gap.endswith("非"):
         return True
     words = gap.split()
-    near = " ".join(words[-max_words:]) if gap.isascii() else gap[-8:]
+    near = " ".join(words[-max_words:]) if gap.isascii() else A_NOT_A.sub("", gap)[-8:]
     return bool(lexicon.negations.scan(" " + near + " "))
 
 
@@ -45,7 +49,7 @@ def negated_after(lexicon: Lexicon, space: Workspace, end: int) -> bool:
     """A negation after what it rules out, a few words on in its clause: "AMD is not allowed",
     "int8 is not allowed", "NVIDIA GPUs are off the table", "英伟达不行"."""
     _, clause_end = space.clause_bounds(end)
-    after = space.text[end:min(clause_end, end + 32)]
+    after = A_NOT_A.sub("", space.text[end:min(clause_end, end + 32)])
     found = lexicon.words("negations_after").scan(after)
     return bool(found) and len(after[:found[0].start].split()) <= 3
 

@@ -481,6 +481,8 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
             target = _next_words(text, target[1])
         if target is not None and (verb := CJK_FILLER.match(target[2])) and verb.end() < len(target[2]):
             target = (target[0] + verb.end(), target[1], target[2][verb.end():])  # "不要用公有云": 公有云
+        if target is not None and len(target[2]) > 1 and target[2].endswith("的"):  # "不要英特尔的": 英特尔
+            target = (target[0], target[1] - 1, target[2][:-1])
         if target is None or target[2] in lexicon["not_exclusions"] or space.is_read(*target[:2]):
             continue
         if lexicon.phrases("comparators").scan(text[cue.start:target[1]]):
