@@ -103,12 +103,21 @@ def setup(intent: Intent, factors: PerfFactors, method: str = "full") -> Trainin
                          method=method if method in t.methods else "full", tokens_per_sample=tokens)
 
 
+#: UNet passes a denoising step takes under classifier-free guidance (conditional and unconditional),
+#: as the catalog's step_gflops counts them; training runs the conditional pass alone.
+GUIDANCE_PASSES = 2
+
+
 def _flops_per_sample(model: ModelVariant, factors: PerfFactors, job: TrainingSetup) -> float:
     """Training FLOPs of one sample: a generator's forward pass is per token, so its sample
     costs the example's tokens; the method's passes (forward, backward, recomputation) on top."""
     forward = model.gflops.value * 1e9
     if model.kind.value == "autoregressive":
         forward *= job.tokens_per_sample
+    elif model.kind.value == "diffusion" and model.request is not None and model.request.step_gflops:
+        # a training sample is one UNet pass at a random timestep, conditional only: an image's figure
+        # is its whole sampling (every step, each twice under guidance), which made SDXL's LoRA 70 h
+        forward = model.request.step_gflops * 1e9 / GUIDANCE_PASSES
     return forward * factors.training.flops_factor(job.method)
 
 

@@ -2443,3 +2443,21 @@ def test_words_read_are_not_also_warned_about():
     for text in ("serve llama 3.1 8b, 不要英特尔的", "serve llama 3.1 8b, no wait, $12/hour is fine",
                  "我们要上线一个 RAG 问答，用qwen2.5 14b"):
         assert not parse(text, offline=True).warnings, text
+
+
+def test_ticket_fields_a_unit_and_a_model_named_twice_are_read_as_meant():
+    # a rack's power budget in kW was a cost bound of $10/h, with no warning
+    rack = parse("Video analytics: 200 cameras @ 10fps, yolov8s, on-prem, rack power budget 10kW", offline=True)
+    assert rack.bound(Metric.POWER, "<=") == 10_000 and rack.bound(Metric.COST, "<=") is None
+    # the model of the summary named again in a field was a second model, and every bound after it was dropped
+    ticket = parse("Serve Llama 3.1 8B for our chatbot | Model: Llama-3.1-8B-Instruct | Concurrency: 100 | "
+                   "TTFT p95: 300ms", offline=True)
+    assert ticket.bound(Metric.TTFT, "<=") == 300 and not ticket.warnings
+    # "Summary:" is the ticket's field, not summarization
+    sdxl = parse("Summary: SDXL image gen for marketing portal | Model: SDXL base 1.0 | Steps: 30 | "
+                 "Throughput: 120 images/min peak | Latency: p95 < 8s", offline=True)
+    assert sdxl.task.value == "text-to-image" and sdxl.bound(Metric.THROUGHPUT, ">=") == 2
+    assert sdxl.bound(Metric.LATENCY, "<=") == 8000
+    # two different models are still two
+    assert any("a second model" in w for w in parse("embed with bge-m3 and serve llama 3.1 8b at 10 rps",
+                                                    offline=True).warnings)

@@ -363,3 +363,14 @@ def test_a_job_across_nvlink_nodes_scales_as_the_cluster_its_efficiency_was_fitt
     result = plan("pretrain a 7b llama on 100B tokens on 32 A100s within two weeks", offline=True, record=False)
     assert result.job.devices == 32 and 0.8 * 288 <= result.job.hours <= 1.25 * 288
     assert any("as in the datacenter cluster the training efficiency was fitted on" in a for a in result.assumptions)
+
+
+def test_a_diffusion_model_trains_on_one_unet_pass_a_sample():
+    # SDXL's LoRA on 5k images took 23 h on one RTX 4090: each sample cost a whole 20-step image under guidance
+    from hardware import load_catalog as catalog_of
+    from planner.jobs import GUIDANCE_PASSES
+
+    result = plan("Fine-tune SDXL with LoRA on 5k images, 1 epoch, on one RTX 4090", offline=True)
+    assert result.choice.model_id == "stable-diffusion-xl-base" and result.job.hours < 2
+    sdxl = catalog_of().models["stable-diffusion-xl-base"]
+    assert sdxl.gflops.value > 10 * sdxl.request.step_gflops / GUIDANCE_PASSES  # an image is many passes

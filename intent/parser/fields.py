@@ -56,13 +56,20 @@ def negated_after(lexicon: Lexicon, space: Workspace, end: int) -> bool:
 
 # -- task ---------------------------------------------------------------------------------
 
+#: A task word that names a ticket's field, right before its colon ("Summary: SDXL image gen | ..."): no
+#: task ("Toxicity classifier: ..." is one, a heading).
+TICKET_FIELDS = ("summary",)
+FIELD_NAME = re.compile(r"\s*:")
+
+
 def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None) -> str | None:
     """The most specific task phrase wins; among equals, the first. A task the named model does
     wins over others the request also names ("content moderation with a ViT-B/16 image
     classifier" is the ViT's image classification, not text moderation)."""
     without = lexicon.words("tasks_without_models").scan(space.text)
     matches = [m for m in lexicon.phrases("tasks").all_matches(space.text)  # "fraud detection" is no detection
-               if not any(w.start <= m.start and m.end <= w.end for w in without) and _stands_alone(lexicon, space, m)]
+               if not any(w.start <= m.start and m.end <= w.end for w in without) and _stands_alone(lexicon, space, m)
+               and not (m.phrase in TICKET_FIELDS and FIELD_NAME.match(space.text, m.end))]
     # a wildcard phrase yields to another task named inside it: "detect spam in emails" is no detection
     matches = [m for m in matches if "*" not in m.phrase or not any(
         n.key != m.key and "*" not in n.phrase and m.start <= n.start and n.end <= m.end for n in matches)]

@@ -111,10 +111,13 @@ def _ruled_out(space: Workspace, start: int) -> bool:
     return bool(RULED_OUT_BEFORE.search(space.text[max(0, start - 16):start]))
 
 
-def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> tuple[list[str], list[tuple[int, int]]]:
+def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading,
+                 catalog: Catalog | None = None) -> tuple[list[str], list[tuple[int, int]]]:
     """Model names left after the one read ("embeddings with bge-m3, generation with Llama 3.1
     8B"): one request plans one model, so each other one is warned about, never dropped. Also
-    where they stand, so the bounds stated for them are not planned for the model read."""
+    where they stand, so the bounds stated for them are not planned for the model read. The
+    model read named again ("SDXL ... Model: SDXL base 1.0", "Llama 3.1 8B ... Llama-3.1-8B-Instruct")
+    is no second model: its bounds were dropped as another's."""
     chosen = reading.model_id or ", ".join(reading.models) or reading.as_written
     if not chosen:
         return [], []
@@ -122,12 +125,24 @@ def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading) -> t
     for start, end, _ in _mentions(lexicon, space):
         written = space.text[start:end].strip(" -")
         space.mark_read(start, end)
-        if _ruled_out(space, start):
+        if _ruled_out(space, start) or _names_the_model_read(written, reading, catalog):
             continue  # "not llama": ruled out, not asked for
         out.append(f"'{written}': a second model; one request plans one model ({chosen}), so plan this one in a "
                    "request of its own")
         spans.append((start, end))
     return out, spans
+
+
+def _names_the_model_read(written: str, reading: ModelReading, catalog: Catalog | None) -> bool:
+    """Whether a model name resolves to the model read (or one of the variants read)."""
+    chosen = {reading.model_id, *reading.models} - {None}
+    if not chosen or catalog is None:
+        return False
+    lowered = written.lower()
+    named = next((model_id for pattern, model_id, _ in model_patterns(catalog) if pattern.search(lowered)), None)
+    if named is None:
+        named = next((m.key for m in alias_phrases(catalog).scan(lowered)), None)
+    return named in chosen
 
 
 #: "each at 10 rps", "10 rps each", "both at 10 rps": a bound for every model named.

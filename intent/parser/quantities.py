@@ -28,7 +28,9 @@ RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
 #: How far (characters) before an amount with no currency a cost word makes it money.
 COST_WORD_REACH = 24
 #: What after a number makes it no amount of money: a word of its own ("预算1年…": a year) or a time unit.
-NOT_MONEY_AFTER = re.compile(r"[\u4e00-\u9fff%]|\s*(?:years?|yrs?|months?|mos?|weeks?|days?|hours?|hrs?|h)(?![a-z])")
+NOT_MONEY_AFTER = re.compile(r"[\u4e00-\u9fff%]|\s*(?:years?|yrs?|months?|mos?|weeks?|days?|hours?|hrs?|h)(?![a-z])"
+                             # a unit of its own ("rack power budget 10kW", "memory budget 40 GB")
+                             r"|\s*(?:kw|w|mw|kwh|wh|watts?|gb|tb|mb|gib|ms|fps|rps|qps|tokens?|tok)(?![a-z])")
 #: A budget word right before an amount with no currency and no period: "budget around 1k", "budget: 1000",
 #: "预算5000" (money, as the assumptions say; a job's total, or per hour as any cost with no period).
 BUDGET_RIGHT_BEFORE = re.compile(r"(?:(?<![a-z])budget|预算)\s*(?:of|is|:|=|around|about|approx\.?|roughly|~|大约|约|为|是|"
