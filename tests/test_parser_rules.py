@@ -2461,3 +2461,22 @@ def test_ticket_fields_a_unit_and_a_model_named_twice_are_read_as_meant():
     # two different models are still two
     assert any("a second model" in w for w in parse("embed with bge-m3 and serve llama 3.1 8b at 10 rps",
                                                     offline=True).warnings)
+
+
+def test_shorthand_engineers_write_in_chat_is_read():
+    # "tok/s/user >= 30" was a limit with no unit; "2000 hrs/day" a duration; "llama3.2-3b 4bit" no catalog model
+    speed = parse("serve mistral 7b, tok/s/user >= 30, 64 concurrent users", offline=True)
+    assert speed.bound(Metric.TPOT, "<=") == pytest.approx(1000 / 30) and speed.workload.concurrency == 64
+    assert parse("serve llama, QPS >= 1,500", offline=True).bound(Metric.THROUGHPUT, ">=") == 1500
+    audio = parse("whisper-large-v3 for 2000 hrs/day of podcasts", offline=True)
+    assert not any("a duration with no limit word" in w for w in audio.warnings)
+    small = parse("run llama3.2-3b 4bit on a jetson", offline=True)
+    assert small.workload.model == "llama-3.2-3b" and [p.value for p in small.precisions] == ["int4"]
+
+
+def test_wishes_not_planned_for_are_warned_about():
+    # carbon, failing over between sites and speculative decoding were dropped without a word
+    for text, fragment in (("希望用绿电机房，碳排放尽量低，部署qwen2.5 7b，并发300", "carbon"),
+                           ("serve llama 3.1 8b at 20 rps, failover to second DC", "failing over"),
+                           ("llama 3.1 8b with speculative decoding on one H100", "speculative decoding")):
+        assert any(fragment in w for w in parse(text, offline=True).warnings), text

@@ -325,12 +325,18 @@ def family_task(lexicon: Lexicon, word: str) -> str:
     raise KeyError(word)
 
 
+#: A weight format written after a model's name: "4bit", "8-bit", "int4", "fp8", "w4a16", "q4_k_m".
+QUANTIZATION_WORD = re.compile(r"\d{1,2}bits?|int\d{1,2}|fp\d{1,2}|bf16|w\d+a\d+|q\d(?:_k(?:_[msl])?)?")
+
+
 def _name_end(text: str, position: int, lexicon: Lexicon) -> int:
     """Extend a family word through what belongs to the name: versions, sizes, suffixes, other families."""
     token = re.compile(r"[\s\-_./]?([a-z0-9][a-z0-9.]*)")
     families = lexicon.phrases("model_families")
     while (m := token.match(text, position)) is not None:
         word = m.group(1).rstrip(".")
+        if QUANTIZATION_WORD.fullmatch(word):
+            break  # "llama3.2-3b 4bit": the weights' format, not the name
         is_family = bool(families.scan(word)) and families.scan(word)[0].end == len(word)
         size_letter = len(word) <= 2 and word.isalpha() and bool(SIZE_THEN_NUMBER.match(text, m.end()))  # "vit-l/14"
         if not (re.search(r"\d", word) or word in lexicon["model_name_words"] or is_family or size_letter):

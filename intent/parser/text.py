@@ -52,7 +52,7 @@ def _counted_line(m: re.Match, counted) -> str:
 #: unit in brackets after a metric ("ttft(ms) < 300"): the unit goes after the number, where it is read.
 UNIT_BEFORE_LIMIT = re.compile(
     r"(?<![\w/])(qps|rps|fps|req/s|requests/s|images/s|(?:output\s+)?(?:tokens/s|tok/s|tokens per second)"
-    r"(?:\s+per\s+user)?)\s*(<=|>=|<|>|≤|≥|=)\s*(\d[\d,]*(?:\.\d+)?\s?k?)(?![\w.])"
+    r"(?:\s+per\s+user|/user)?)\s*(<=|>=|<|>|≤|≥|=)\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?k?)(?![\w.])"
     r"|\((ms|s|w|gb|rps|qps|fps)\)\s*(<=|>=|<|>|≤|≥|=)\s*(\d[\d,]*(?:\.\d+)?)(?![\w.])")
 
 

@@ -88,6 +88,13 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "cloud_terms", "cloud providers, availability zones and spot or reserved pricing "
                                                    "are not planned for: the plan prices a cloud device at its "
                                                    "on-demand rate in the catalog, on any provider that has it")
+    out += _phrases(lexicon, space, "carbon_terms", "carbon and the source of the energy are not planned for; the "
+                                                    "plan's power is predicted, and 'lowest power' minimises it")
+    out += _phrases(lexicon, space, "failover_terms", "failing over between nodes, sites or zones is not planned for: "
+                                                      "the plan's replicas run in one place; say 'at least 2 replicas' "
+                                                      "for redundancy there")
+    out += _phrases(lexicon, space, "speculative_terms", "speculative decoding is not planned for: the plan's time "
+                                                         "per token is plain decoding's")
     out += _deadlines(lexicon, space)
     out += _clock_deadlines(space)
     out += _phrases(lexicon, space, "unmodelled_methods", "this training method is not modelled: the job is planned as "
