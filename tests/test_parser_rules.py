@@ -2480,3 +2480,14 @@ def test_wishes_not_planned_for_are_warned_about():
                            ("serve llama 3.1 8b at 20 rps, failover to second DC", "failing over"),
                            ("llama 3.1 8b with speculative decoding on one H100", "speculative decoding")):
         assert any(fragment in w for w in parse(text, offline=True).warnings), text
+
+
+def test_a_reranker_is_no_embedder_and_a_context_before_its_size_is_warned_about():
+    # "bge-reranker-large" was planned as the bge embedding models, without a word
+    rerank = parse("重排序模型bge-reranker-large，每次查询50个候选文档，QPS 20，P95 100ms", offline=True)
+    assert rerank.workload.models == [] and rerank.workload.model_as_written == "bge-reranker-large"
+    assert any("not in the model catalog" in w for w in rerank.warnings)
+    assert parse("embed docs with bge-large, 20 qps", offline=True).workload.model == "bge-large-en-v1.5"
+    # "ctx 16k", "context 16k" were dropped; "16k context" was warned about
+    for text in ("phi-4 on 1x L40S, ctx 16k, 10 rps", "phi-4 on 1x L40S, context 16k, 10 rps"):
+        assert any("a context window is the model's" in w for w in parse(text, offline=True).warnings), text

@@ -75,6 +75,12 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         space.mask(start, end)
         if _ruled_out(space, start):
             continue
+        if (named := NAME_RUNS_ON.match(space.text, end)) and lexicon.words("tasks_without_models").scan(named.group(1)):
+            # "bge-reranker-large" is no bge embedder: a model of a task no catalog model does
+            written = space.text[start:named.end()].strip(" -")
+            space.mask(start, named.end())
+            return ModelReading(as_written=written, closest=suggest_models(written, catalog, 3, family_task),
+                                span=(start, named.end()))
         variants = family_variants(written, catalog) or _family_of_a_size(written, catalog)
         if len(variants) > 1:
             variants = _of_the_size_beside(space, start, end, variants, catalog)
@@ -325,6 +331,8 @@ def family_task(lexicon: Lexicon, word: str) -> str:
     raise KeyError(word)
 
 
+#: The words a model's name runs on with, hyphenated: "-reranker-large" after "bge".
+NAME_RUNS_ON = re.compile(r"-([a-z]+(?:-[a-z0-9.]+)*)")
 #: A weight format written after a model's name: "4bit", "8-bit", "int4", "fp8", "w4a16", "q4_k_m".
 QUANTIZATION_WORD = re.compile(r"\d{1,2}bits?|int\d{1,2}|fp\d{1,2}|bf16|w\d+a\d+|q\d(?:_k(?:_[msl])?)?")
 

@@ -222,7 +222,8 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
     for q in quantities:  # "输入长度4k", "max_tokens 256": a bare number after a length word
         if q.kind != "bare" or space.is_read(q.start, q.end):
             continue
-        context = q.value >= MIN_TOKENS_UNNAMED and CONTEXT_AFTER.match(space.text, q.end)
+        context = q.value >= MIN_TOKENS_UNNAMED and (CONTEXT_AFTER.match(space.text, q.end)
+                                                     or CONTEXT_BEFORE.search(space.text[max(0, q.start - 24):q.start]))
         per_request = context and (lexicon.words("per_request_words").scan(space.text[slice(*space.clause_bounds(q.start))])
                                    or REQUESTS_AFTER.match(space.text, context.end()))
         if context and not per_request:
@@ -258,6 +259,8 @@ WINDOW = "window"
 
 #: Context words right after a count: "128k context window", "32k ctx", "8k-token context", "128k上下文".
 CONTEXT_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+)?(?:context|ctx|上下文)(?:\s*(?:window|length|长度|窗口))?")
+#: A context word right before a bare number: "context 16k", "ctx: 32k", "context window of 128k".
+CONTEXT_BEFORE = re.compile(r"(?<![a-z])(?:context|上下文)(?:\s*(?:window|length|长度|窗口))?\s*(?:of|:|=|is)?\s*$")
 #: Requests right after a context: "32k context prompts", "32k-context requests", "32k上下文的请求"; or the
 #: plural ("32k-token contexts"), since a model has one window.
 REQUESTS_AFTER = re.compile(r"s(?![a-z])|[\s-]*(?:prompts?|requests?|queries|query|inputs?|documents?|calls?|"
