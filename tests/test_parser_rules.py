@@ -2491,3 +2491,12 @@ def test_a_reranker_is_no_embedder_and_a_context_before_its_size_is_warned_about
     # "ctx 16k", "context 16k" were dropped; "16k context" was warned about
     for text in ("phi-4 on 1x L40S, ctx 16k, 10 rps", "phi-4 on 1x L40S, context 16k, 10 rps"):
         assert any("a context window is the model's" in w for w in parse(text, offline=True).warnings), text
+
+
+def test_verb_first_chinese_detection_and_battery_wishes_are_read():
+    # "检测烟火" named no task (烟火检测 did); "耗电尽量低" and "battery matters" set no objective
+    assert parse("视频理解：监控视频里检测烟火，每路10帧", offline=True).task.value == "object-detection"
+    for text in ("手机端人像分割，耗电尽量低", "segment portraits on a phone, battery matters"):
+        objective = parse(text, offline=True).objective
+        assert (objective.metric.value, objective.sense.value) == ("energy", "minimize"), text
+    assert parse("classify images, 功耗尽量低", offline=True).objective.metric.value == "power"
