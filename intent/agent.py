@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from hardware import Catalog, Inventory
 from intent.batch import cheapest_job, device_memory_floor, job_time_note, soonest_done
+from intent.chat_merge import lifted_by_name
 from intent.errors import ImpossibleValue, UnknownModel
 from intent.schema import JOB_METRICS, Intent, Metric, Task, WorkloadKind
 from intent.settings import Settings
@@ -485,7 +486,8 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     job_notes += cheapest_notes
     job_warnings: list[str] = []
     # of the request as asked: a job has no SLO
-    unstated = request_defaults(intent, quality_waived(intent), latency_waived(intent)) if defaults else NO_DEFAULTS
+    unstated = request_defaults(intent, quality_waived(intent), latency_waived(intent),
+                                lifted_by_name(intent.text)) if defaults else NO_DEFAULTS
     if any(c.metric in JOB_METRICS for c in intent.constraints):
         from planner.jobs import batch_bounds
 

@@ -128,16 +128,17 @@ def lifts(message: str) -> bool:
     from intent.agent import latency_waived
 
     return bool(latency_waived(Intent(text=message)) or BUDGET_LIFTED.search(message.lower())
-                or _lifted_metrics(message))
+                or lifted_by_name(message))
 
 
-def _lifted_metrics(message: str) -> set[Metric]:
-    """The metrics whose bounds a follow-up lifts by name ("forget the TTFT requirement")."""
+def lifted_by_name(message: str) -> frozenset[Metric]:
+    """The metrics whose bounds a message lifts by name ("forget the TTFT requirement"): their
+    bounds go, and so do their defaults (intent.agent)."""
     text = message.lower()
-    return {metric for metric, names in LIFTED_NAMES.items()
+    return frozenset(metric for metric, names in LIFTED_NAMES.items()
             if re.search(rf"(?<![a-z]){LIFT_BEFORE}(?:{names}){BOUND_NOUN}(?![a-z])", text)
             or re.search(rf"(?<![a-z])(?:{names}){BOUND_NOUN}{NOT_MATTERING}", text)
-            or re.search(rf"不限(?:制)?(?:{names})|(?:{names})(?:不限|无所谓|不重要)", text)}
+            or re.search(rf"不限(?:制)?(?:{names})|(?:{names})(?:不限|无所谓|不重要)", text))
 
 
 def _is_job(intent: Intent) -> bool:
@@ -155,7 +156,7 @@ def _constraints(current: Intent, update: Intent) -> tuple[list, list[str]]:
         kept = [c for c in kept if c.metric not in TIME_METRICS]
     if BUDGET_LIFTED.search(update.text.lower()):
         kept = [c for c in kept if c.metric not in COST_METRICS]
-    lifted = _lifted_metrics(update.text)
+    lifted = lifted_by_name(update.text)
     kept = [c for c in kept if c.metric not in lifted]
     notes: list[str] = []
     stated = [_in_context(c, current, update, notes) for c in update.constraints]

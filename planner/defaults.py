@@ -72,15 +72,16 @@ NO_DEFAULTS = RequestDefaults()
 
 
 def request_defaults(intent: Intent, quality_waived: str | None = None,
-                     latency_waived: str | None = None) -> RequestDefaults:
+                     latency_waived: str | None = None, lifted: frozenset = frozenset()) -> RequestDefaults:
     """The defaults a request gets: a service level and a quality floor, each when it states none.
     ``quality_waived``, the request's words that accuracy matters little ("accuracy doesn't need
     to be great"), leaves the floor out; ``latency_waived`` ("don't care about latency much")
-    the service level; the assumptions say so."""
+    the service level; ``lifted``, metrics whose bounds the request lifts by name ("drop the TPOT
+    requirement" in a chat), their default bounds; the assumptions say so."""
     if intent.workload.kind != WorkloadKind.INFERENCE or intent.task is None:
         return NO_DEFAULTS
     task = intent.task.value
-    constraints, assumptions = _service_level(intent, task)
+    constraints, assumptions = _service_level(intent, task, lifted)
     if latency_waived and constraints:
         constraints, assumptions = [], [f"'{latency_waived}': no default service level for {task}, so the plan "
                                         "is sized for the load alone"]
@@ -398,26 +399,29 @@ def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: 
     return [r for r, n in zip(rows, sizes) if n <= chosen], note
 
 
-def _service_level(intent: Intent, task: str) -> tuple[list[Constraint], list[str]]:
+def _service_level(intent: Intent, task: str, lifted: frozenset = frozenset()) -> tuple[list[Constraint], list[str]]:
     """The task's default bounds, each one whose own time the request leaves unstated: "TTFT
     under 300 ms" keeps the default TPOT (else a chat at 6 tokens/s per user passed); a stated
-    whole-request latency or a job bound takes them all away."""
+    whole-request latency or a job bound takes them all away, and a bound the request lifts by
+    name ("drop the TPOT requirement") its own."""
     slo = _level(task, intent.workload.prompt_tokens, intent.bound(Metric.TPOT, "<="))
     stated = {c.metric for c in intent.constraints}
     if slo is None and Metric.LATENCY not in stated and task in VISION_TASKS:
         return _camera_level(intent)
     if slo is None or Metric.LATENCY in stated or stated & JOB_METRICS or _asks_most_throughput(intent):
         return [], []
-    levels = [(m, v) for m, v in slo.bounds() if Metric(m) not in stated]
+    levels = [(m, v) for m, v in slo.bounds() if Metric(m) not in stated | lifted]
+    gone = [m.upper() for m, _ in slo.bounds() if Metric(m) in lifted and Metric(m) not in stated]
+    lifted_note = [f"no default {' or '.join(gone)} bound: the request lifts it"] if gone else []
     if not levels:
-        return [], []
+        return [], lifted_note
     bounds = [Constraint(metric=Metric(m), op="<=", value=v, unit=CANONICAL_UNITS[Metric(m)], source=DEFAULT_SOURCE)
               for m, v in levels]
     described = " and ".join(f"{'latency' if m == 'latency' else m.upper()} <= {v:g} ms" for m, v in levels)
     kept = " (the request states the rest)" if len(levels) < len(slo.bounds()) else ""
     kind = "" if slo is load_serving().slo.get(f"{task}-server") else "interactive "
     note = f"{SERVICE_LEVEL_NOTE} {kind}{task}: {described}{kept}, {slo.what} ({slo.source}); {HOW_TO_CHANGE}"
-    return bounds, [note]
+    return bounds, [note, *lifted_note]
 
 
 VISION_TASKS = ("image-classification", "object-detection", "image-segmentation")

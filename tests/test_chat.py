@@ -337,3 +337,13 @@ def test_the_one_line_summary_speaks_in_the_plan_s_terms():
     chat = ChatSession(offline=True)
     job = chat.answer("fine-tune llama 3.1 8b on 1 million records for 2 epochs").text.splitlines()[0]
     assert re.search(r"job time [\d.]+ h · job cost \$[\d,.]+", job), job
+
+
+def test_a_bound_lifted_by_name_takes_its_default_with_it():
+    # "drop the TPOT requirement" removed TPOT <= 25 ms, and the default TPOT <= 40 ms came back unsaid
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps, TPOT under 25 ms")
+    chat.answer("drop the TPOT requirement")
+    assert not any(check.constraint.metric == Metric.TPOT for check in chat.plan.constraints)
+    assert any(check.constraint.metric == Metric.TTFT for check in chat.plan.constraints)  # the other default stays
+    assert "no default TPOT bound: the request lifts it" in chat.plan.assumptions
