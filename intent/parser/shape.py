@@ -259,8 +259,10 @@ WINDOW = "window"
 
 #: Context words right after a count: "128k context window", "32k ctx", "8k-token context", "128k上下文".
 CONTEXT_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+)?(?:context|ctx|上下文)(?:\s*(?:window|length|长度|窗口))?")
-#: A context word right before a bare number: "context 16k", "ctx: 32k", "context window of 128k".
-CONTEXT_BEFORE = re.compile(r"(?<![a-z])(?:context|上下文)(?:\s*(?:window|length|长度|窗口))?\s*(?:of|:|=|is)?\s*$")
+#: A context word right before a bare number: "context 16k", "ctx: 32k", "context window of 128k" (not one
+#: that ends a count of its own: "8k context 200 out").
+CONTEXT_BEFORE = re.compile(r"(?<![a-z\d])(?<!\dk\s)(?<!\d\s)(?:context|上下文)(?:\s*(?:window|length|长度|窗口))?"
+                            r"\s*(?:of|:|=|is)?\s*$")
 #: Requests right after a context: "32k context prompts", "32k-context requests", "32k上下文的请求"; or the
 #: plural ("32k-token contexts"), since a model has one window.
 REQUESTS_AFTER = re.compile(r"s(?![a-z])|[\s-]*(?:prompts?|requests?|queries|query|inputs?|documents?|calls?|"
