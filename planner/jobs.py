@@ -174,6 +174,13 @@ def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> 
     return next((p for p in factors.training.precisions if p in allowed and p in device.peak), None)
 
 
+#: The most rented devices a job is planned on when the request holds or caps none: a job's cost barely
+#: changes with its devices (the same device-hours, less the scaling loss), so without a cap the cheapest
+#: plan rented a thousand TPU chips for a 50k-example fine-tune. Devices held are planned on as far as
+#: they go (256 H100s held were planned on 64).
+RENTED_MOST = 64
+
+
 def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], job: TrainingSetup,
                   inventory: Inventory | None = None, factors: PerfFactors | None = None,
                   floor: QualityFloor | None = None, placements: tuple[str, ...] | None = None) -> list[TrainingRow]:
@@ -217,8 +224,9 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
             if precision is None:
                 continue
             cap = intent.hardware.max_devices  # "on at most 2 GPUs": counted, none named
-            counts = [n for n in factors.training.device_counts
-                      if (item is None or n <= item.total_slots) and (cap is None or n <= cap)]
+            # rented devices go to RENTED_MOST; devices held (or a stated cap) as far as they go
+            most = item.total_slots if item is not None else cap if cap is not None else RENTED_MOST
+            counts = [n for n in factors.training.device_counts if n <= most and (cap is None or n <= cap)]
             room[device.id] = device.capacity_gb * (item.share if item else 1.0)
             for model in models:
                 if model.params_m is None or model.gflops is None:

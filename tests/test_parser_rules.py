@@ -2500,3 +2500,23 @@ def test_verb_first_chinese_detection_and_battery_wishes_are_read():
         objective = parse(text, offline=True).objective
         assert (objective.metric.value, objective.sense.value) == ("energy", "minimize"), text
     assert parse("classify images, 功耗尽量低", offline=True).objective.metric.value == "power"
+
+
+def test_round_three_requests_are_read_as_meant():
+    # "不能用Llama" planned the Llama family; "no Llama models" planned Llama 3.2 3B
+    for text in ("公司规定所有模型必须开源且可商用，不能用Llama，部署一个中文客服大模型，并发200", "serve a chatbot at 10 rps, no Llama models"):
+        intent = parse(text, offline=True)
+        assert intent.workload.models and not any(m.startswith("llama") for m in intent.workload.models), text
+    licence = parse("公司规定所有模型必须开源且可商用，不能用Llama，部署一个中文客服大模型，并发200", offline=True)
+    assert any("model licences are not planned for" in w for w in licence.warnings)
+    # "can only sustain 10W" was a floor of 10 W
+    drone = parse("Drone with a Jetson Orin NX 16GB; thermals mean we can only sustain 10W, detect people", offline=True)
+    assert drone.bound(Metric.POWER, "<=") == 10 and drone.bound(Metric.POWER, ">=") is None and not drone.warnings
+    # a battery with no hours was an energy of 180,000 J a request
+    pi = parse("Raspberry Pi 5 classify images at 5 fps off a 50Wh power bank, how many hours will it run?", offline=True)
+    assert pi.bound(Metric.ENERGY, "<=") is None and any("no hours it must last" in w for w in pi.warnings)
+    # "1B images" was a model size, and "2 billion images" two images
+    assert parse("classify 2 billion images in 5 days", offline=True).workload.dataset_records == 2_000_000_000
+    assert parse("vit-b-16 classification of 1B images in 5 days", offline=True).workload.dataset_records == 10**9
+    # epochs with no training word were stored on an inference plan
+    assert parse("ResNet-50 on ImageNet, 90 epochs, cheapest possible", offline=True).workload.kind.value == "training"

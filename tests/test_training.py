@@ -374,3 +374,13 @@ def test_a_diffusion_model_trains_on_one_unet_pass_a_sample():
     assert result.choice.model_id == "stable-diffusion-xl-base" and result.job.hours < 2
     sdxl = catalog_of().models["stable-diffusion-xl-base"]
     assert sdxl.gflops.value > 10 * sdxl.request.step_gflops / GUIDANCE_PASSES  # an image is many passes
+
+
+def test_a_job_runs_on_every_device_held_and_rents_at_most_sixty_four():
+    # 256 H100s held were planned on 64 (8.6 days for about 2); a default fine-tune rented 1,024 TPU chips
+    from planner.jobs import RENTED_MOST
+
+    held = plan("Pretrain a 7B model from scratch on 300B tokens using 256 H100s", offline=True)
+    assert held.job.devices == 256 and held.job.hours < 72
+    rented = plan("fine-tune llama 3.1 8b on 50k examples", offline=True)
+    assert rented.job.devices <= RENTED_MOST

@@ -159,6 +159,25 @@ def _battery_life(result, space: Workspace) -> list[str]:
     return []
 
 
+def _battery_without_hours(result) -> list[str]:
+    """A battery's energy with no hours it must last ("off a 50Wh power bank, how many hours will it
+    run?") is no energy per request (it was read as 180,000 J a request, without a word): dropped,
+    with a warning that says how to make it a bound."""
+    warnings = []
+    for i in reversed(range(len(result.constraints))):
+        c = result.constraints[i]
+        if c.metric == Metric.ENERGY and c.value >= WH_JOULES and re.search(r"(?<![mµu])wh(?![a-z])", (c.source or "").lower()):
+            del result.constraints[i], result.spans[i]
+            warnings.append(f"'{c.source}': a battery's energy with no hours it must last is not a bound (the plan's "
+                            "power is predicted, and the hours it runs are the energy over it); say how long it must "
+                            "run ('at least 10 hours') to bound the power")
+    return warnings
+
+
+#: Joules in a watt-hour: an energy of a watt-hour or more is a battery's, not a request's.
+WH_JOULES = 3600
+
+
 def _daily_volume_as_job(result, quantities, workload: dict) -> list[str]:
     """A day's volume beside a job time ("每天晚上处理50万条，6小时内完成", "2 million images a day,
     each batch done within 4 hours") is a recurring job of that size within that time, not a rate
@@ -272,7 +291,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
     yardsticks = compared_models(space, catalog)
-    model = with_speciality(lexicon, space, catalog, read_models(lexicon, space, catalog))
+    models_read = read_models(lexicon, space, catalog)
+    model = with_speciality(lexicon, space, catalog, models_read)
     second_models, second_spans = other_models(lexicon, space, model, catalog)
     quantities = scan_quantities(lexicon, space)
     steps = training_steps(space, quantities)
@@ -281,6 +301,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     sample = sample_tokens(space, unbatched, data)
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
     data_notes = []
+    if workload["kind"] == "inference" and workload.get("epochs"):  # "ResNet-50 on ImageNet, 90 epochs"
+        workload["kind"] = "training"
+        data_notes.append(f"{workload['epochs']} epochs named: a training run (no training or serving word said which)")
     if workload["kind"] != "inference" and data is not None:
         space.mark_read(*data.span)
         workload["dataset_tokens"] = data.tokens
@@ -303,6 +326,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     yardstick_notes, yardstick_warnings = _accuracy_of_yardsticks(yardsticks, result, space, catalog)
     yardstick_notes += _times_the_current_load(result, space)
     daily_job_notes = _battery_life(result, space) + _daily_volume_as_job(result, quantities, workload)
+    yardstick_warnings += _battery_without_hours(result)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)
                                                          if c.metric == Metric.THROUGHPUT])
@@ -383,6 +407,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         warnings.append(f"'{shape.prompt_tokens} input': an input size is not planned for; each model is planned at "
                         "the input size its catalog entry gives")
         shape.prompt_tokens = None
+    others = _all_but(models_read.ruled_out, task, catalog, content) if not (model.model_id or model.models) else []
+    if others:
+        assumptions.append(f"{', '.join(models_read.ruled_out)} ruled out: planned over the catalog's other {task} "
+                           "models")
     intent = Intent(
         text=text,
         task=task,
@@ -399,7 +427,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
             differential_privacy=DifferentialPrivacy(epsilon=epsilon, delta=delta) if dp_asked else None,
             compliance=compliance,
         ),
-        workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog),
+        workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog) or others,
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
                           output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources, languages=languages,
                           min_replicas=min_replicas, edge_site=edge_site,
@@ -446,6 +474,17 @@ def _family_of_the_task(model: ModelReading, task: str | None, catalog: Catalog)
                                        f"do {', '.join(sorted({e.task for e in entries}))}, not {task}; planned on "
                                        f"the {task} models instead (add yours with 'intentctl catalog import "
                                        "CONFIG.json')"]
+
+
+def _all_but(ruled_out: list[str], task: str | None, catalog: Catalog, content: list[str] | None) -> list[str]:
+    """The catalog's models of ``task`` but those ruled out ("不能用Llama"), when some are; of those,
+    the ones documented to read the request's ``content`` languages, as the planner keeps them
+    when no model is named (a Chinese service was planned on an English-only model)."""
+    if not ruled_out or task is None:
+        return []
+    others = [m for m in catalog.models.values() if m.task == task and m.id not in ruled_out and not m.benchmark_reference]
+    reading = [m for m in others if content and m.reads is not None and all(m.reads.handles(c) for c in content)]
+    return sorted(m.id for m in (reading or others))
 
 
 def _variants_for(model: ModelReading, task: str | None, catalog: Catalog) -> list[str]:

@@ -467,7 +467,7 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     out: dict = {"kind": (fine_tuning or kind_matches)[0].key if kind_matches else "inference"}
     for field, pattern in (("epochs", rf"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?:个\s*)?(?:{_alt(spec['epochs'])})(?![a-z])"),
                            # a comma three digits follow is a thousands separator, not one before "10万": "8192，10万条"
-                           ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|million|thousand|万|亿)?)(?![a-z-])\s*"
+                           ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|b|bn|million|billion|thousand|万|亿)?)(?![a-z-])\s*"
                                                 rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
                                                # "8张GPU卡", "4张A100": a count of devices, not of records

@@ -48,15 +48,25 @@ class ModelReading:
     notes: list[str] = field(default_factory=list)
     span: tuple[int, int] | None = None  # where the request names it
     warnings: list[str] = field(default_factory=list)
+    ruled_out: list[str] = field(default_factory=list)  # catalog models the request rules out ("no Llama")
 
 
 def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelReading:
     """The model the request names, in the order of the rules above; a model ruled out ("not
-    llama3 70B", "instead of llama3 8B") is passed over (and read, so it is no second model)."""
+    llama3 70B", "instead of llama3 8B", "不能用Llama") is passed over (and read, so it is no second
+    model), and said in ``ruled_out`` (it was planned: "no Llama models" got Llama 3.2 3B)."""
+    ruled_out: list[str] = []
+    reading = _named_model(lexicon, space, catalog, ruled_out)
+    reading.ruled_out = sorted(set(ruled_out))
+    return reading
+
+
+def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out: list[str]) -> ModelReading:
     for pattern, model_id, task in model_patterns(catalog):
         m = pattern.search(space.masked)
         if m and _ruled_out(space, m.start()):
             space.mask(m.start(), m.end())
+            ruled_out.append(model_id)
             continue
         if m and not _names_another_model(lexicon, space.masked, m.end()):
             space.mask(m.start(), m.end())
@@ -64,6 +74,7 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
     for m in alias_phrases(catalog).scan(space.masked):
         if _ruled_out(space, m.start):
             space.mask(m.start, m.end)
+            ruled_out.append(m.key)
             continue
         if _names_another_model(lexicon, space.masked, m.end):
             continue
@@ -74,6 +85,7 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
         written = space.text[start:end].strip(" -")
         space.mask(start, end)
         if _ruled_out(space, start):
+            ruled_out += family_variants(written, catalog) or [m for m in [resolve_model(written, catalog)] if m]
             continue
         if (named := NAME_RUNS_ON.match(space.text, end)) and lexicon.words("tasks_without_models").scan(named.group(1)):
             # "bge-reranker-large" is no bge embedder: a model of a task no catalog model does
@@ -110,7 +122,8 @@ def read_models(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> ModelRe
 
 
 #: Words right before a model that rule it out: "not llama3 70B", "use mistral instead of llama3", 而不是.
-RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the)|不要|不用|而不是|别用)\s*$")
+RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the|never)|不要|不用|而不是|"
+                              r"别用|不能用|不能使用|禁止用|禁止使用|不可以用|不允许用|不允许使用|不准用|不得使用|不得用)\s*$")
 
 
 def _ruled_out(space: Workspace, start: int) -> bool:

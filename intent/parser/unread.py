@@ -93,6 +93,8 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "failover_terms", "failing over between nodes, sites or zones is not planned for: "
                                                       "the plan's replicas run in one place; say 'at least 2 replicas' "
                                                       "for redundancy there")
+    out += _phrases(lexicon, space, "licence_terms", "model licences are not planned for: check that the planned "
+                                                     "model's licence allows your use")
     out += _phrases(lexicon, space, "speculative_terms", "speculative decoding is not planned for: the plan's time "
                                                          "per token is plain decoding's")
     out += _deadlines(lexicon, space)
