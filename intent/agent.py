@@ -379,9 +379,11 @@ def training_method(intent: Intent) -> str:
 
 def is_production(intent: Intent) -> bool:
     """A plan for a production service, or one that runs in a datacenter (which a consumer part's
-    licence forbids): the request names a compliance regime, says production, or names a
-    datacenter, server room or its own servers as where it runs ("本地机房")."""
-    return bool(intent.policies.compliance) or bool({"production", "datacenter"} & _phrase_keys(intent, "production_words"))
+    licence forbids): the request names a compliance regime (one the policies model, or one they
+    do not: "等保三级" planned an RTX 4090), says production, or names a datacenter, server room or
+    its own servers as where it runs ("本地机房")."""
+    return bool(intent.policies.compliance) or bool(_words_said(intent, "unmodelled_regimes")) \
+        or bool({"production", "datacenter"} & _phrase_keys(intent, "production_words"))
 
 
 def names_device(intent: Intent, inventory: Inventory | None, device) -> bool:

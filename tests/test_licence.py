@@ -94,3 +94,10 @@ def test_a_datacenter_ruled_out_or_named_as_a_kind_of_device_is_no_place(request
     from intent.api import parse
 
     assert not is_production(parse(request_text, offline=True))
+
+
+def test_a_compliance_regime_the_policies_do_not_model_is_production_too():
+    # "等保三级要求，不能上公有云" planned an RTX 4090
+    result = plan("等保三级要求，不能上公有云，部署Qwen2.5-14B，并发50", offline=True, record=False)
+    geforce = {d.id for d in load_catalog().devices.values() if d.datacenter_use and not d.datacenter_use.value}
+    assert result.choice.device_id not in geforce

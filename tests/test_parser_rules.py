@@ -2520,3 +2520,22 @@ def test_round_three_requests_are_read_as_meant():
     assert parse("vit-b-16 classification of 1B images in 5 days", offline=True).workload.dataset_records == 10**9
     # epochs with no training word were stored on an inference plan
     assert parse("ResNet-50 on ImageNet, 90 epochs, cheapest possible", offline=True).workload.kind.value == "training"
+
+
+def test_round_three_names_and_words_are_read():
+    # "Orin AGX", "Core Ultra 7 165H NPU" (read as "7165h"), 至强, 酷睿 and "Hailo-8L" before a Chinese character
+    # (planned as a Hailo-8) were missed
+    devices = {"Orin AGX 64GB at 30W power mode, YOLO11m at 30 fps": "nvidia-jetson-agx-orin-64gb",
+               "Intel Core Ultra 7 165H NPU, whisper-base, under 10 W": "intel-core-ultra-7-165h-npu",
+               "用至强8480+跑resnet50": "intel-xeon-platinum-8480plus"}
+    for text, device in devices.items():
+        assert device in parse(text, offline=True).hardware.include, text
+    hailo = parse("用Hailo-8L做客流统计", offline=True)
+    assert "hailo-8" not in hailo.hardware.include and any("'hailo-8l'" in w for w in hailo.warnings)
+    # a deadline by a weekday, a sequence length, a count of logs
+    assert any("deadlines are not planned for" in w for w in
+               parse("我们有8张H100，LoRA微调Qwen3-32B，10万条数据，周五前训完", offline=True).warnings)
+    assert parse("BERT 文本分类，序列长度256，QPS 200", offline=True).workload.prompt_tokens == 256
+    assert parse("fine-tune llama 3.1 8b on 200k chat logs, 2 epochs", offline=True).workload.dataset_records == 200_000
+    # a family quoted by the name written, not by ids the request never wrote
+    assert any(w.startswith("'bert':") for w in parse("BERT 文本分类，QPS 200", offline=True).warnings)

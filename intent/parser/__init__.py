@@ -455,9 +455,9 @@ def _of_the_task(model: ModelReading, task: str | None, catalog: Catalog) -> tup
     entry = catalog.models[model.model_id]
     if entry.task == task or entry.kind.value != "single-pass":
         return model, []
-    return ModelReading(), [f"'{model.model_id}': the catalog's model of that name does {entry.task}, not {task}; "
-                            f"planned on the {task} models instead (name one, or add yours with 'intentctl catalog "
-                            "import CONFIG.json')"]
+    return ModelReading(), [f"the model named was read as the catalog's {model.model_id}, which does {entry.task}, not "
+                            f"{task}; planned on the {task} models instead (name one, or add yours with 'intentctl "
+                            "catalog import CONFIG.json')"]
 
 
 def _family_of_the_task(model: ModelReading, task: str | None, catalog: Catalog) -> tuple[ModelReading, list[str]]:
@@ -469,7 +469,7 @@ def _family_of_the_task(model: ModelReading, task: str | None, catalog: Catalog)
     entries = [catalog.models[m] for m in model.models]
     if any(e.task == task for e in entries) or not all(e.kind.value == "single-pass" for e in entries):
         return model, []
-    written = model.as_written or ", ".join(model.models)
+    written = model.as_written or entries[0].family  # the family as named: its ids were never written
     return replace(model, models=[]), [f"'{written}': the catalog's models of that family ({', '.join(model.models)}) "
                                        f"do {', '.join(sorted({e.task for e in entries}))}, not {task}; planned on "
                                        f"the {task} models instead (add yours with 'intentctl catalog import "

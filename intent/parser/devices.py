@@ -42,7 +42,7 @@ PREFERRED_AFTER = re.compile(r"^\s*(?:is\s+|are\s+)?(?:preferred|ideally|if poss
 #: A bare model number after a name with none: "raspberry pi 4" (a size such as "8gb" is no model number).
 OTHER_MODEL_NUMBER = re.compile(r"[\s-]?(?:\d+[a-z+]?|zero|b\+)(?![\d.]*\s?(?:gb|g|tb|gib|w)\b)(?![\w.])")
 #: What may follow a device family word inside one name: "rtx 3090 ti", "tpu v6e", "jetson agx orin".
-NAME_TOKEN = re.compile(r"[\s-]?([a-z0-9+]+)(?![\w.])")
+NAME_TOKEN = re.compile(r"[\s-]?([a-z0-9+]+)(?![a-z0-9_.])")  # a Chinese character may follow ("hailo-8l做")
 DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super", "sxm", "pcie", "nvl", "ti", "mini",
                              "orin", "xavier", "ada", "gen", "elite", "plus", "thor"})
 #: A memory size written right after a device's name: "RTX 4090 24GB", "A100 80 GB".

@@ -83,7 +83,7 @@ EURO_GROUPED = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+),(\d{1,2})(?![\d,])"
 DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d+),(\d{1,2})(?=\s?(?:ms|s|sec|secs|us|w|kw|mw|gb|gib|mb|tb|%|rps|qps|fps|h|hr|"
                            r"hrs|hours?|seconds?|watts?|tokens?|秒|毫秒|瓦)(?![a-z]))")
 #: Thousands grouped by spaces: "1 000 requests", "12 500 rps"; not a name's number ("H200 141GB").
-SPACE_GROUPED = re.compile(r"(?<![A-Za-z\d.,_-])(\d{1,3})((?: \d{3})+)(?![\d.,])")
+SPACE_GROUPED = re.compile(r"(?<![A-Za-z\d.,_-])(\d{1,3})((?: \d{3})+)(?![\d.,])(?![a-z])")  # not "ultra 7 165h"
 #: A GeForce card by its number alone: "two 4090s", "2 x 4090 cards", "2张4090", "4卡4090".
 BARE_GEFORCE = re.compile(r"(?<![\w.$-])(?<!rtx )(?<!geforce )([2-5]0[5-9]0(?:\s?ti)?)(?=s\b|\s*(?:cards?|gpus?|显卡|卡)(?![a-z]))"
                           r"|(?<=\d)(\s*(?:x|×|张|块|卡|台)\s*)([2-5]0[5-9]0(?:\s?ti)?)(?![a-z0-9.])")
