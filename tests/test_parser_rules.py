@@ -2539,3 +2539,9 @@ def test_round_three_names_and_words_are_read():
     assert parse("fine-tune llama 3.1 8b on 200k chat logs, 2 epochs", offline=True).workload.dataset_records == 200_000
     # a family quoted by the name written, not by ids the request never wrote
     assert any(w.startswith("'bert':") for w in parse("BERT 文本分类，QPS 200", offline=True).warnings)
+
+
+def test_running_locally_is_on_prem():
+    # "run Llama 3.1 8B locally" was planned on a cloud T4, "locally" dropped without a word
+    assert parse("run Llama 3.1 8B locally at 4-bit for a chat app", offline=True).deployment.value == "on-prem"
+    assert parse("用qwen2.5 7b在本地跑一个聊天机器人", offline=True).deployment.value == "on-prem"
