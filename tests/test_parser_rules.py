@@ -2545,3 +2545,12 @@ def test_running_locally_is_on_prem():
     # "run Llama 3.1 8B locally" was planned on a cloud T4, "locally" dropped without a word
     assert parse("run Llama 3.1 8B locally at 4-bit for a chat app", offline=True).deployment.value == "on-prem"
     assert parse("用qwen2.5 7b在本地跑一个聊天机器人", offline=True).deployment.value == "on-prem"
+
+
+def test_users_who_each_see_a_speed_are_concurrent_and_users_a_day_are_no_load():
+    # "40 tokens/s per user for 64 users" planned one user at batch 1; "300 users per day" was dropped silently
+    for text in ("serve gemma 2 9b with 40 tokens/s per user for 64 users", "Serve mistral 7b, 40 tok/s/user, 64 users"):
+        intent = parse(text, offline=True)
+        assert intent.workload.concurrency == 64 and not intent.warnings, text
+    daily = parse("serve llama for 300 users per day at 30 tokens/s per user", offline=True)
+    assert daily.workload.concurrency is None and any("users over a day" in w for w in daily.warnings)

@@ -465,13 +465,15 @@ AT_ONCE = re.compile(r"(?<![a-z])(?:at a time|at once|simultaneous(?:ly)?|concur
 
 def _users_streaming(lexicon: Lexicon, space: Workspace) -> tuple[int, str] | None:
     """Users who each stream tokens at a speed ("for 40 users with 30 tokens per second each",
-    "10 devs, 50 tok/s each"): a speed each one sees at once makes them concurrent users. (A
+    "10 devs, 50 tok/s each", "40 tokens/s per user for 64 users"): a speed each one sees at once
+    makes them concurrent users. (A
     count of users alone is no load: it may be a day's users, and is warned about.)"""
     people = _alternation(lexicon["people_nouns"])
     per_user = _alternation(lexicon["per_user_words"])
-    m = re.search(rf"(?P<n>{COUNT})\s+(?:{people})(?![a-z])[^.;。；]{{0,40}}?\d+(?:\.\d+)?\s*(?:tokens?|tok)\s*"
-                  rf"(?:/\s*s(?:ec)?|per\s+second|a\s+second)(?![a-z])\s*(?:each|apiece|{per_user})(?![a-z])",
-                  space.masked)
+    speed = (rf"\d+(?:\.\d+)?\s*(?:tokens?|tok)\s*(?:/\s*s(?:ec)?|per\s+second|a\s+second)(?![a-z])\s*"
+             rf"(?:each|apiece|{per_user})(?![a-z])")
+    m = re.search(rf"(?P<n>{COUNT})\s+(?:{people})(?![a-z])[^.;。；]{{0,40}}?{speed}", space.masked) \
+        or re.search(rf"{speed}[^.;。；\d]{{0,24}}?(?P<n>{COUNT})\s+(?:{people})(?![a-z])", space.masked)  # "…/user, 64 users"
     if m is None or (value := _number(m.group("n"))) is None or value < 2 \
             or USERS_OVER_TIME.match(space.masked, m.end("n")) or AT_ONCE.search(space.masked):
         return None  # "300 users per day", "3 of them at a time": not all at once

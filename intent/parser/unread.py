@@ -203,7 +203,10 @@ BANDWIDTH = re.compile(r"(?:(?:memory|mem|hbm|network|interconnect|nvlink|pcie|l
 #: Users counted over a day or a month, in Chinese: "日活 1 万", "1万日活用户", "月活50万" ("1万日" was read as
 #: 10,000 days).
 ACTIVE_USERS = re.compile(r"(?:日活|月活)(?:跃)?(?:用户)?(?:数|量)?\s*(?:约|大概|大约|是|为|有|[:：=])?\s*\d[\d,.]*\s*(?:万|千|亿|k|m)?"
-                          r"|\d[\d,.]*\s*(?:万|千|亿|k|m)?\s*(?:日活|月活)(?:跃)?(?:用户)?")
+                          r"|\d[\d,.]*\s*(?:万|千|亿|k|m)?\s*(?:日活|月活)(?:跃)?(?:用户)?"
+                          # "300 users per day", "5k users a month", "2,000 daily users"
+                          r"|(?<![\d.,])\d[\d,.]*\s*k?\s*(?:(?:daily|monthly|weekly)\s+(?:active\s+)?users"
+                          r"|users\s+(?:per|a|each|every)\s+(?:day|month|week))(?![a-z])")
 
 
 def active_users(space: Workspace) -> list[str]:
