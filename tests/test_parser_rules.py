@@ -2554,3 +2554,11 @@ def test_users_who_each_see_a_speed_are_concurrent_and_users_a_day_are_no_load()
         assert intent.workload.concurrency == 64 and not intent.warnings, text
     daily = parse("serve llama for 300 users per day at 30 tokens/s per user", offline=True)
     assert daily.workload.concurrency is None and any("users over a day" in w for w in daily.warnings)
+
+
+def test_a_text_generator_answering_questions_generates_text():
+    # "用Qwen2.5-14B做RAG问答" was extractive question answering: no interactive service level, and a 50 s latency
+    for text in ("我们要上线一个 RAG 问答，用qwen2.5 14b，并发20", "用Qwen2.5-7B做内部知识库问答"):
+        assert parse(text, offline=True).task.value == "text-generation", text
+    assert parse("question answering over docs with distilbert at 100 rps", offline=True).task.value == \
+        "question-answering"

@@ -349,6 +349,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         other_task_note.append(f"'{named_task}' is named with a second model; {model.model_id} is planned for its own "
                                f"task, {model.task}")
         named_task = None
+    if named_task == "question-answering" and model.task == "text-generation":
+        named_task = "text-generation"  # "用Qwen2.5-14B做RAG问答": a text generator answers by generating
     task = named_task or model.task or fields.read_weak_task(lexicon, space) or next(
         (catalog.models[m].task for m, _ in yardsticks), None)  # "a detector as accurate as yolov8s": its task
     steps, steps_notes = fields.read_denoising_steps(space) if task == "text-to-image" else (None, [])
