@@ -204,7 +204,8 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
                if s not in new.include and not _rules_out_all(catalog, s, new.include)] + \
         [s for s in new.exclude if s not in now.exclude]
     replaced = [s for s in now.include if s not in include]
-    owned = {o.device: o.count for o in now.owned if o.device not in replaced and o.device not in new.exclude}
+    owned = {o.device: o.count for o in now.owned if o.device not in replaced and o.device not in new.exclude
+             and not any(_rules_out_all(catalog, e, [o.device]) for e in new.exclude)}  # "no NVIDIA": not its A100s
     owned.update({o.device: o.count for o in new.owned})
     preferred = [s for s in dict.fromkeys([*now.preferred, *new.preferred]) if s in include]
     return {"include": include, "exclude": exclude, "owned": [{"device": d, "count": n} for d, n in owned.items()],

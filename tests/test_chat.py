@@ -243,6 +243,9 @@ def test_a_follow_up_keeps_what_it_does_not_change():
     (["serve llama 3.1 8b at 10 rps", "inputs will be more like 4k", "and outputs 500"],
      lambda i: (i.workload.prompt_tokens, i.workload.output_tokens) == (4000, 500)),
     (["fine-tune llama 3.1 8b on 100k records", "budget $300 total"], lambda i: i.bound(Metric.JOB_COST, "<=") == 300),
+    # devices held that a vendor ruled out covers go with the devices asked for (nothing was planned)
+    (["I have 2 A100s, serve llama 3.1 8b at 10 rps", "no NVIDIA"],
+     lambda i: not i.hardware.owned and i.hardware.exclude == ["nvidia"]),
     # a bound lifted by name
     (["serve llama 3.1 8b at 10 rps, TTFT under 200 ms", "forget the ttft requirement"],
      lambda i: i.bound(Metric.TTFT, "<=") is None and i.bound(Metric.THROUGHPUT, ">=") == 10),
