@@ -143,7 +143,8 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog, cou
             continue
         if not priced and objective_of(plan)[0] == "cost":
             return say("why_not_unpriced", lang, target=label, configuration=configuration(other.choice))
-        return _compare(plan, other, label, lang)
+        use = None if not count else (f"最多用{count}张{target}" if lang == "zh" else f"at most {count} {target}")
+        return _compare(plan, other, label, lang, use)
     return say("why_not_infeasible", lang, target=label, reason=_reasons(failure, plan, target, catalog))
 
 
@@ -188,11 +189,19 @@ def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog) 
     return _compare(plan, other, label, lang)
 
 
-def _compare(plan, other, label: str, lang: str) -> str:
+def _compare(plan, other, label: str, lang: str, use: str | None = None) -> str:
+    """How ``other`` compares with ``plan`` on its objective; ``use``, what to say to plan on it (the
+    label, as a change: "use nvidia-h100"; counted devices are a cap, "at most 8 nvidia-l4", since
+    "use 8 x nvidia-l4" would read as 8 devices held)."""
     metric, sense = objective_of(plan)
     ours, theirs = deployment_value(plan, metric), deployment_value(other, metric)
+    if plan.job is not None and other.job is not None:  # a job is weighed whole: its total cost or its hours
+        metric = "job_time" if metric in ("latency", "job_time") else "job_cost"
+        field = "hours" if metric == "job_time" else "cost_usd"
+        ours, theirs = getattr(plan.job, field), getattr(other.job, field)
     values = {"target": label, "configuration": configuration(other.choice), "metric": metric_name(metric, lang),
-              "theirs": fmt(theirs, metric), "ours": fmt(ours, metric)}
+              "theirs": fmt(theirs, metric), "ours": fmt(ours, metric),
+              "use": use or (f"用{label}" if lang == "zh" else f"use {label}")}
     if theirs is None:  # "it loses on cost" said nothing true where its cost is unknown
         return say("why_not_unknown_figure", lang, **values)
     if ours is None:

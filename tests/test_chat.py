@@ -350,3 +350,16 @@ def test_a_bound_lifted_by_name_takes_its_default_with_it():
     assert not any(check.constraint.metric == Metric.TPOT for check in chat.plan.constraints)
     assert any(check.constraint.metric == Metric.TTFT for check in chat.plan.constraints)  # the other default stays
     assert "no default TPOT bound: the request lifts it" in chat.plan.assumptions
+
+
+def test_a_job_is_compared_whole_and_a_counted_device_is_suggested_as_a_cap():
+    # "what if we use 8 H100?" on a job compared hourly rates ($55/h against $77/h), and its 'use 8 x nvidia-h100'
+    # suggestion read as 8 H100s held, priced at $2.4/h
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama 3.1 8b on 1 million records for 2 epochs")
+    answer = chat.answer("what if we use 8 H100?").text
+    assert "job cost" in answer and "/h" not in answer
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps")
+    counted = chat.answer("what if we had 8 L4s?").text
+    assert "use 8 x" not in counted
