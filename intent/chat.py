@@ -26,6 +26,8 @@ from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
 from intent.schema import Intent
 
 CONVERSATION_KIND = "intentctl-chat"
+#: Readings that ask about the plan and change nothing.
+QUESTIONS = ("why", "why_not", "explain")
 DEFAULT_SAVE = "conversation.json"
 #: Kept for callers that know the English question.
 ASK_TASK = say("ask_task", "en")
@@ -60,6 +62,8 @@ class ChatSession:
     lang: str | None = None  # 'en' or 'zh' for every answer; None: each message's own language
     turns: list[Turn] = field(default_factory=list)
     speaking: str = "en"  # the language answers are in now
+    #: the request the last comparison planned ("what if we had 4?"), for "ok use that"
+    _offered: Intent | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.lang is not None and self.lang not in LANGUAGES:
@@ -102,16 +106,24 @@ class ChatSession:
         reading = read_message(message)
         if reading.kind == "command":
             return self._command(reading.command, [])
-        if self.plan is not None and reading.kind == "why":
+        if reading.kind in QUESTIONS and (self.plan is None or not self._state.met):
+            # a question is no change: "why not H100?" after a change no plan meets ruled the H100 out
+            return Reply(self._say("no_plan_now" if self.intent is not None else "no_plan")), None
+        if reading.kind == "why":
             from intent.chat_questions import why
 
             return Reply(why(self.plan, self.speaking)), None
-        if self.plan is not None and reading.kind == "why_not":
+        if reading.kind == "why_not":
             return Reply(self._why_not(reading)), None
-        if self.plan is not None and reading.kind == "explain":
+        if reading.kind == "explain":
             from intent.chat_questions import explain
 
             return Reply(explain(self.plan, reading.what, self.speaking)), None
+        if reading.kind == "accept":  # "ok use that": the configuration the last question compared
+            if self._offered is None:
+                return Reply(self._say("nothing_offered")), None
+            offered, self._offered = self._offered, None
+            return self._plan(offered, cheaper=False)
         if reading.kind == "export":
             return self._command("export", [reading.what])
         return self._refine(message, cheaper=reading.kind == "cheaper")
@@ -130,6 +142,8 @@ class ChatSession:
 
     def _refine(self, message: str, cheaper: bool = False) -> tuple[Reply, tuple | None]:
         from intent.api import parse
+
+        self._offered = None  # a change makes the last comparison's offer stale
 
         try:
             update = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)
@@ -161,9 +175,11 @@ class ChatSession:
             lines = [self._say("no_plan_for_change", reason=exc)] + [f"  - {line}" for line in exc.report.lines()[1:]]
             return Reply("\n".join([*lines, self._say("relax_or_undo")])), (intent, previous)
         except (IntentError, PlanningError, PolicyError, CatalogError) as exc:
-            # A refusal or an unreadable setting is an answer; the conversation and its plan stay.
+            # A refusal or an unreadable setting is an answer; the conversation and its plan stay. A
+            # first request refused is kept, so what follows refines it ("部署 glm-4 9b，数据不能出本地
+            # 机房" lost the on-prem wish with the unknown model, and "换成 qwen2.5 7b" asked for a task).
             hint = getattr(exc, "hint", "")
-            return Reply(f"{exc}" + (f"\n({hint})" if hint else "")), None
+            return Reply(f"{exc}" + (f"\n({hint})" if hint else "")), (intent, None) if previous is None else None
         lines = self._new_warnings(previous, result)
         if previous is not None:
             changes = plan_changes(previous, result)
@@ -200,6 +216,12 @@ class ChatSession:
                           organisation=organisation)
 
     def _why_not(self, reading: Reading) -> str:
+        """The answer to a question about another configuration; the request it planned is kept as
+        the one offered ("ok use that" takes it)."""
+        text, self._offered = self._compared(reading)
+        return text
+
+    def _compared(self, reading: Reading) -> tuple[str, Intent | None]:
         """A question about another configuration: a device ("why not H100?", "what if we had 8
         L4s?", "what if we had 4?": more of the current one), else any change the parser reads in it
         ("what about int4?", "why not on CPU?"), planned beside the current plan and compared."""
@@ -220,7 +242,7 @@ class ChatSession:
         try:
             update = parse(what, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentError:
-            return self._say("why_not_unknown", what=what)
+            return self._say("why_not_unknown", what=what), None
         return what_if(self.plan, what, merge(self.plan.intent, update, self._catalog()), self.speaking,
                        self._plan_request, self._catalog())
 

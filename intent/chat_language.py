@@ -15,6 +15,8 @@ from intent.parser.lexicon import PhraseSet, load_lexicon
 #: Characters around a message that carry no meaning for the chat.
 EDGES = " \t.,;:!?。，；：！？、…\"'“”‘’"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: A question about a figure asked at its end ("首字延迟是多少？", "要多长时间？", "how long will it take?").
+ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需要多久|多少小时)[?？]?$|^how long\b|^when will it finish")
 #: Chinese words that compare the plan with a device the message names ("和H200比较一下", "用 H200 对比"),
 #: and the words around the device that go with them.
 COMPARING = re.compile(r"比较|对比|比一下|比比")
@@ -25,7 +27,8 @@ COUNTED = re.compile(r"(\d+)\s*(?:x|×|张|块|台|个)?\s*(?![\d.]*\s*(?:gb|g)\
 
 @dataclass(frozen=True)
 class Reading:
-    """What a message asks for. ``kind`` is one of command, why, why_not, explain, export, cheaper, change."""
+    """What a message asks for. ``kind`` is one of command, why, why_not, explain, accept, export, cheaper,
+    change."""
 
     kind: str
     command: str | None = None   # command: its name (quit, undo, show, ...)
@@ -43,6 +46,7 @@ def language(message: str) -> str:
 def _sets() -> dict[str, PhraseSet]:
     chat = load_lexicon()["chat"]
     return {"commands": PhraseSet(chat["commands"]), "questions": PhraseSet(chat["questions"]),
+            "accept": PhraseSet({"accept": chat["accept"]}),
             "single": PhraseSet({"single": chat["single"]}), "cheaper": PhraseSet({"cheaper": chat["cheaper"]}),
             "export": PhraseSet({"export": chat["export"]}), "kinds": PhraseSet(chat["export_kinds"])}
 
@@ -58,10 +62,13 @@ def read_message(message: str) -> Reading:
     whole = [m for m in sets["commands"].scan(text) if m.start == 0 and m.end == len(text)]
     if whole:
         return Reading("command", command=whole[0].key)
+    bare = re.sub(r"[,，.!！]", "", text)  # "ok, use that", "好的，就用它"
+    if any(m.start == 0 and m.end == len(bare) for m in sets["accept"].scan(bare)):
+        return Reading("accept")
     question = next((m for m in sets["questions"].scan(text) if m.start == 0), None)
     if question is not None and question.key == "why_not":
         return _why_not(text[question.end:])
-    if question is not None and question.key == "explain":
+    if (question is not None and question.key == "explain") or ASKED_HOW_MUCH.search(text):
         return Reading("explain", what=text)
     if question is not None:
         return Reading("why")

@@ -83,6 +83,8 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
         data["precisions"] = update.model_dump()["precisions"]
     constraints, notes = _constraints(current, update)
     data["constraints"] = [c.model_dump() for c in constraints]
+    update, picked = _picked_not_owned(update)
+    notes += picked
     data["hardware"] = _hardware(current, update, catalog)
     data["policies"] = _policies(current, update)
     data["workload"] = _workload(current, update, task_changed)
@@ -184,7 +186,33 @@ def _in_context(c, current: Intent, update: Intent, notes: list[str]):
                 notes.append(f"'{c.source}' read as the {times[-1].metric.value.upper()} bound, the last time bound "
                              f"stated (name the metric, e.g. '{times[0].metric.value.upper()} {c.source}', for another)")
             return c.model_copy(update={"metric": times[-1].metric})
+        if not times and relaxed_latency and current.task is not None and current.task.value == "text-generation":
+            # "把延迟放宽到1秒" on a chat bounded by the default service level alone: its TTFT, loosened
+            notes.append(f"'{c.source}' read as the time to first token, loosened (the request bounds no time of its "
+                         "own; say 'end-to-end latency' to bound whole replies)")
+            return c.model_copy(update={"metric": Metric.TTFT})
     return c
+
+
+#: Words that say devices counted in a follow-up are held ("we have 8 H100s", "我们有8张"), not picked.
+OWNING = re.compile(r"(?<![a-z])(?:have|own|owned|got|already\s+have|bought|on\s+hand)(?![a-z])|有|自有|已有|现有")
+
+
+def _picked_not_owned(update: Intent) -> tuple[Intent, list[str]]:
+    """A follow-up's counted devices with no word of holding them ("use 8 H200", "ok two H100s then")
+    are the devices to plan on, at most that many, rented: not devices held (they were planned
+    on-prem at the price of their power)."""
+    new = update.hardware
+    if not new.owned or OWNING.search(update.text.lower()):
+        return update, []
+    counts = {o.device: o.count for o in new.owned}
+    include = [*new.include, *(d for d in counts if d not in new.include)]
+    cap = sum(counts.values()) if new.max_devices is None else new.max_devices
+    hardware = new.model_copy(update={"owned": [], "include": include, "max_devices": cap})
+    picked = ", ".join(f"{n} x {d}" for d, n in counts.items())
+    held_note = [a for a in update.assumptions if not a.startswith("devices the request says it has")]
+    return update.model_copy(update={"hardware": hardware, "assumptions": held_note}), [
+        f"'{picked}' read as the devices to plan on, at most {cap}, rented (say 'we have …' for devices held)"]
 
 
 def _hardware(current: Intent, update: Intent, catalog) -> dict:
@@ -239,16 +267,21 @@ def _rules_out_all(catalog, excluded: str, included: list[str]) -> bool:
 
 
 def _policies(current: Intent, update: Intent) -> dict:
-    """Policies add up; a regime the follow-up says is not needed is dropped."""
+    """Policies add up; a regime, a watermark or differential privacy the follow-up turns off ("no need
+    for HIPAA", "drop the watermark", "去掉差分隐私") is dropped."""
     from intent.parser.lexicon import load_lexicon
 
     lexicon = load_lexicon()
     unneeded = {m.key for note in update.assumptions if "read as not required" in note
                 for m in lexicon.phrases("compliance").scan(note.lower())}
     policies = current.policies.model_dump()
-    policies["watermark"] = current.policies.watermark or update.policies.watermark
+    turned_off = {kind for note in update.assumptions if "read as not required" in note
+                  for kind in ("watermark", "differential privacy") if note.endswith(f": no {kind}")}
+    policies["watermark"] = (current.policies.watermark and "watermark" not in turned_off) or update.policies.watermark
     if update.policies.differential_privacy is not None:
         policies["differential_privacy"] = update.policies.differential_privacy.model_dump()
+    elif "differential privacy" in turned_off:
+        policies["differential_privacy"] = None
     policies["compliance"] = [r for r in dict.fromkeys([*current.policies.compliance, *update.policies.compliance])
                               if str(getattr(r, "value", r)) not in unneeded]
     return policies

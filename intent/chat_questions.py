@@ -57,6 +57,7 @@ def why(plan, lang: str) -> str:
 #: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
 #: "first token latency" is the TTFT).
 TOPICS = (
+    ("job", r"how long|when will it finish|job time|job cost|total cost|in total|多长时间|多久|多少小时|总成本|总费用|一共多少钱"),
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
     ("month", r"per month|a month|monthly|每月|一个月|每个月"),
@@ -84,9 +85,16 @@ def explain(plan, question: str, lang: str) -> str:
     asked = [topic for topic, words in TOPICS if re.search(words, question)]
     if "ttft" in asked or "tpot" in asked:
         asked = [t for t in asked if t != "latency"]
+    if "job" in asked and plan.job is not None:  # "what's the job cost?": the job's, not the hourly rate
+        asked = [t for t in asked if t not in ("cost", "latency")]
     lines = []
     for topic in asked:
-        if topic == "devices":
+        if topic == "job" and plan.job is not None:
+            lines.append(say("explain_job", lang, hours=fmt(plan.job.hours, "job_time"),
+                             cost=fmt(plan.job.cost_usd, "job_cost"), devices=plan.job.devices, device=c.device_id))
+        elif topic == "job":
+            continue  # a service runs on: its figures per hour answer the rest of the question
+        elif topic == "devices":
             lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
                              layout=layout(c, lang)))
         elif topic == "bottleneck":
@@ -118,18 +126,20 @@ def _capacity(device_id: str) -> float | None:
     return None if device is None or device.memory_gb is None else device.memory_gb.value
 
 
-def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog, count: int | None = None) -> str:
+def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
+            count: int | None = None) -> tuple[str, Intent | None]:
     """Plan the configuration the question names (on at most ``count`` devices, when it counts
-    them) and say how it compares with ``plan``. ``plan_request(intent, inventory)`` plans an
-    Intent; InfeasibleError when nothing meets it."""
+    them) and say how it compares with ``plan``, with the request it planned (None when none
+    was planned: "ok use that" takes it). ``plan_request(intent, inventory)`` plans an Intent;
+    InfeasibleError when nothing meets it."""
     from planner.errors import PlanningError
 
     target = device_named(what, catalog)
     if target is None:
-        return say("why_not_unknown", lang, what=what)
+        return say("why_not_unknown", lang, what=what), None
     current = catalog.device(plan.choice.device_id)
     if not single and not count and target in (current.id, current.family):
-        return say("why_not_same", lang, device=current.id)
+        return say("why_not_same", lang, device=current.id), None
     label = say("single", lang, device=target) if single else f"{count} x {target}" if count else target
     intent = plan.intent.model_copy(update={
         "hardware": plan.intent.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
@@ -142,10 +152,10 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog, cou
             failure = exc
             continue
         if not priced and objective_of(plan)[0] == "cost":
-            return say("why_not_unpriced", lang, target=label, configuration=configuration(other.choice))
+            return say("why_not_unpriced", lang, target=label, configuration=configuration(other.choice)), intent
         use = None if not count else (f"最多用{count}张{target}" if lang == "zh" else f"at most {count} {target}")
-        return _compare(plan, other, label, lang, use)
-    return say("why_not_infeasible", lang, target=label, reason=_reasons(failure, plan, target, catalog))
+        return _compare(plan, other, label, lang, use), intent
+    return say("why_not_infeasible", lang, target=label, reason=_reasons(failure, plan, target, catalog)), None
 
 
 def _reasons(exc, plan, target: str, catalog) -> str:
@@ -177,22 +187,29 @@ def _reasons(exc, plan, target: str, catalog) -> str:
     return text
 
 
-def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog) -> str:
+def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog) -> tuple[str, Intent | None]:
     """Plan ``intent`` (the request with a change a question names: "what about int4?") and say how
-    it compares with ``plan``; the request is not changed."""
+    it compares with ``plan``, with ``intent`` when a plan meets it; the request is not changed."""
     from planner.errors import PlanningError
 
     try:
         other = plan_request(intent, None)
     except PlanningError as exc:
-        return say("why_not_infeasible", lang, target=label, reason=_reasons(exc, plan, "", catalog))
-    return _compare(plan, other, label, lang)
+        return say("why_not_infeasible", lang, target=label, reason=_reasons(exc, plan, "", catalog)), None
+    return _compare(plan, other, label, lang), intent
 
 
 def _compare(plan, other, label: str, lang: str, use: str | None = None) -> str:
     """How ``other`` compares with ``plan`` on its objective; ``use``, what to say to plan on it (the
     label, as a change: "use nvidia-h100"; counted devices are a cap, "at most 8 nvidia-l4", since
-    "use 8 x nvidia-l4" would read as 8 devices held)."""
+    "use 8 x nvidia-l4" would read as 8 devices held). A plan that meets the request only without
+    its default service level does not meet it: said so ("a single H100 is cheaper" hid a 2-second
+    TTFT against the 450 ms default)."""
+    from planner.single import LEVEL_OUT_OF_REACH
+
+    gave_way = next((a for a in other.assumptions if LEVEL_OUT_OF_REACH in a), None)
+    if gave_way is not None and not any(LEVEL_OUT_OF_REACH in a for a in plan.assumptions):
+        return say("why_not_infeasible", lang, target=label, reason=gave_way.split(", so this is")[0])
     metric, sense = objective_of(plan)
     ours, theirs = deployment_value(plan, metric), deployment_value(other, metric)
     if plan.job is not None and other.job is not None:  # a job is weighed whole: its total cost or its hours

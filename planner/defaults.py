@@ -96,9 +96,19 @@ def request_defaults(intent: Intent, quality_waived: str | None = None,
     gain = time_gain_per_doubling(objective)
     tolerance = load_serving().default_objective_tolerance if objective is None else None
     placements = datacenter_placements(intent)
-    if placements is not None and is_inference_job(intent):
+    if placements is not None and is_inference_job(intent) and _rented(intent):
         placements = JOB_PLACEMENTS
     return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements)
+
+
+def _rented(intent: Intent) -> bool:
+    """Whether some device the request allows is offered in the cloud (a CPU-only job is not: it
+    stays on-prem, where it was refused as infeasible in the cloud)."""
+    from planner.search.candidates import hardware_allows
+
+    catalog = load_catalog()
+    return any(not hardware_allows(d, intent, catalog) for d in catalog.devices.values()
+               if any(p.value in JOB_PLACEMENTS for p in d.placements))
 
 
 def is_inference_job(intent: Intent) -> bool:

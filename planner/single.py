@@ -134,12 +134,16 @@ def _best_held_devices_do(intent: Intent, catalog: Catalog, rules, settings, add
     except InfeasibleError:
         return None
     bounds = ", ".join(c.describe() for c in defaults.constraints)
-    note = (f"the default service level ({bounds}) is out of reach on the devices you have, name or require "
+    note = (f"the default service level ({bounds}) {LEVEL_OUT_OF_REACH}, name or require "
             f"({refused.report.reason}), "
             f"so this is the best they do: {objective.metric.value} {objective.sense.value}d without those bounds; "
             "state your own bounds to plan against them, or add devices")
     result.assumptions[:0] = [note, *relaxed.assumptions]
     return result
+
+
+#: What a plan's note says when the default service level gave way on the devices it may use.
+LEVEL_OUT_OF_REACH = "is out of reach on the devices you have"
 
 
 def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | None, added_latency: AddedLatency,

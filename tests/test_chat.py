@@ -363,3 +363,57 @@ def test_a_job_is_compared_whole_and_a_counted_device_is_suggested_as_a_cap():
     chat.answer("serve llama 3.1 8b at 10 rps")
     counted = chat.answer("what if we had 8 L4s?").text
     assert "use 8 x" not in counted
+
+
+def test_round_three_of_the_chat_probe():
+    # questions after a change no plan meets changed the request ("why not H100?" ruled the H100 out)
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps")
+    chat.answer("latency under 1 ms")
+    assert chat.answer("why not H100?").text.startswith("No plan meets the request as it stands")
+    assert "nvidia-h100" not in chat.intent.hardware.exclude
+    # acting on an answer: "ok use that" takes the configuration the last question compared
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps")
+    assert chat.answer("ok use that").text.startswith("There is nothing to take yet")
+    chat.answer("what about on L40S?")
+    chat.answer("ok, use that")
+    assert chat.intent.hardware.include == ["nvidia-l40s"] and chat.plan.choice.device_id == "nvidia-l40s"
+    # devices picked are rented, not held (they were planned on-prem at the price of their power)
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b for 100 concurrent users")
+    chat.answer("ok two H100s then")
+    assert not chat.intent.hardware.owned and chat.intent.hardware.max_devices == 2
+    # a why-not plan that meets the request only without its default service level does not meet it
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b for 100 concurrent users")
+    assert "cannot meet this request" in chat.answer("why not a single H100?").text
+    # a watermark and differential privacy turned off in words, and epsilon changed in Chinese
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps, watermark outputs")
+    chat.answer("actually drop the watermark")
+    assert chat.intent.policies.watermark is False
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama 3.1 8b on 100k records with differential privacy epsilon 8")
+    chat.answer("epsilon 改成 1")
+    assert chat.intent.policies.differential_privacy.epsilon == 1
+    chat.answer("去掉差分隐私")
+    assert chat.intent.policies.differential_privacy is None
+    # a job's time and cost answered, not its hourly rate
+    assert chat.answer("how long will it take?").text.startswith("the job takes")
+    # a CPU-only batch job with a time limit stays on-prem (it was refused in the cloud)
+    chat = ChatSession(offline=True)
+    chat.answer("embed 10M documents, CPU only")
+    assert chat.answer("it has to finish within 12 hours").plan is not None
+    # a first request refused is kept, so the next message refines it
+    chat = ChatSession(offline=True)
+    chat.answer("部署 glm-4 9b，数据不能出本地机房")
+    chat.answer("换成 qwen2.5 7b")
+    assert chat.plan is not None and chat.intent.deployment.value == "on-prem"
+
+
+@pytest.mark.parametrize("question, start", [("首字延迟是多少？", "首字延迟："), ("每月多少钱？", "每月 $")])
+def test_chinese_questions_about_figures_are_answered(question, start):
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，并发100")
+    assert chat.answer(question).text.startswith(start)

@@ -286,7 +286,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
 
     warnings += other_language(lexicon, text) + counts_of_nothing(space) + bandwidths(space) + active_users(space)
     compliance, compliance_notes, compliance_warnings = fields.read_compliance(lexicon, space)
-    dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space)
+    policy_notes: list[str] = []  # policies turned off ("drop the watermark")
+    dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space, policy_notes)
     layout, layout_notes, layout_warnings = fields.read_parallel_layout(space)
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
@@ -371,10 +372,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
     edge_site = fields.read_edge_site(lexicon, space) if deployment is None else None
-    watermark = fields.read_watermark(lexicon, space)
+    watermark = fields.read_watermark(lexicon, space, policy_notes)
 
     assumptions += shape.notes
-    assumptions += daily_job_notes + compliance_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + job_steps_notes + yardstick_notes + steps_notes + sources_notes + rtf_notes + layout_notes + replica_notes
+    assumptions += daily_job_notes + compliance_notes + policy_notes + precision_notes + result.assumptions + deployment_notes + _owned_note(hardware) + hardware.assumptions + model.notes + dataset_notes + data_notes + sample_notes + job_steps_notes + yardstick_notes + steps_notes + sources_notes + rtf_notes + layout_notes + replica_notes
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     assumptions += content_notes

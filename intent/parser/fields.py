@@ -17,7 +17,7 @@ from intent.parser.text import Workspace
 
 #: A privacy parameter's value after its name: "ε=2", "epsilon of 2", "ε ≤ 2", "epsilon at most 2" (a budget
 #: is a ceiling, so a bound on it names the value planned for).
-NUMBER_AFTER = (r"\s*(?:=|:|of|is|at|为|是)?\s*(?:(?:≤|<=|<|at most|no more than|not more than|up to|under|below|"
+NUMBER_AFTER = (r"\s*(?:=|:|of|is|at|to|为|是|改成|改为|设为|调到|调成)?\s*(?:(?:≤|<=|<|at most|no more than|not more than|up to|under|below|"
                 r"不超过|不大于|小于|以内)\s*)?(?P<value>\d+(?:\.\d+)?(?:e-?\d+)?)(?!\d)(?!\.\d)")
 
 
@@ -389,12 +389,21 @@ def _not_needed(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
     return bool(found) and len(after[:found[0].start].split()) <= 3
 
 
-def read_watermark(lexicon: Lexicon, space: Workspace) -> bool:
+def read_watermark(lexicon: Lexicon, space: Workspace, notes: list[str] | None = None) -> bool:
+    """Whether watermarking is asked for; ``notes`` gets one per mention turned off ("drop the
+    watermark", "不加水印"), which a chat's merge reads to turn it off."""
     marked = False
     for m in lexicon.words("watermark").scan(space.masked):
         space.mark_read(m.start, m.end)
-        marked = marked or not said_off(lexicon, space, m)
+        off = said_off(lexicon, space, m)
+        marked = marked or not off
+        if off and notes is not None:
+            notes.append(f"'{space.text[m.start:m.end]}' {NOT_REQUIRED}: no watermark")
     return marked
+
+
+#: What a note says of a policy or regime the request turns off ("we don't need HIPAA", "drop the watermark").
+NOT_REQUIRED = "read as not required"
 
 
 def said_off(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
@@ -423,12 +432,17 @@ def read_percentile(lexicon: Lexicon, space: Workspace) -> str | None:
     return (tails or named or [None])[0]
 
 
-def read_differential_privacy(lexicon: Lexicon, space: Workspace) -> tuple[bool, float | None, float | None]:
-    """(asked for, epsilon, delta); the numbers are masked so they are not read as quantities."""
+def read_differential_privacy(lexicon: Lexicon, space: Workspace,
+                              notes: list[str] | None = None) -> tuple[bool, float | None, float | None]:
+    """(asked for, epsilon, delta); the numbers are masked so they are not read as quantities.
+    ``notes`` gets one per mention turned off ("drop differential privacy", "去掉差分隐私")."""
     found = lexicon.words("differential_privacy").scan(space.masked)
     for m in found:
         space.mark_read(m.start, m.end)
-    asked = any(not said_off(lexicon, space, m) for m in found)
+    off = [m for m in found if said_off(lexicon, space, m)]
+    if notes is not None:
+        notes += [f"'{space.text[m.start:m.end]}' {NOT_REQUIRED}: no differential privacy" for m in off]
+    asked = len(off) < len(found)
     epsilon = _parameter(lexicon, space, "epsilon_words")
     delta = _parameter(lexicon, space, "delta_words")
     return asked or epsilon is not None, epsilon, delta
