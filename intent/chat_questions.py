@@ -241,11 +241,14 @@ def device_named(what: str, catalog) -> str | None:
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 
+    lexicon = load_lexicon()
+    if lexicon.phrases("precisions").scan(normalise(what, lexicon)):
+        return None  # "why not fp8?": a format, not a device (it was read as the Hailo-8)
     found = resolve_device(what, catalog)
     if found is None and what.lower().endswith("s"):
         found = resolve_device(what[:-1], catalog)
     if found is None:
-        matches = device_phrases(catalog).scan(normalise(what, load_lexicon()))
+        matches = device_phrases(catalog).scan(normalise(what, lexicon))
         found = matches[0].key if matches else None
     return found
 

@@ -417,3 +417,12 @@ def test_chinese_questions_about_figures_are_answered(question, start):
     chat = ChatSession(offline=True)
     chat.answer("部署qwen2.5 7b，并发100")
     assert chat.answer(question).text.startswith(start)
+
+
+def test_a_precision_asked_about_is_no_device():
+    # "why not use fp8?" and "what about int8?" were answered about the Hailo-8
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps on A100")
+    for question, head in (("why not use fp8?", "fp8"), ("what about int8?", "int8:")):
+        answer = chat.answer(question).text
+        assert answer.startswith(head) and "hailo" not in answer.lower(), answer
