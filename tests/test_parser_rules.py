@@ -2562,3 +2562,26 @@ def test_a_text_generator_answering_questions_generates_text():
         assert parse(text, offline=True).task.value == "text-generation", text
     assert parse("question answering over docs with distilbert at 100 rps", offline=True).task.value == \
         "question-answering"
+
+
+def test_round_four_requests_are_read_as_meant():
+    # Chinese numerals right before a counting word were dropped without a word
+    assert parse("部署DeepSeek-R1-Distill-Qwen-32B，两千并发，首token 800毫秒内", offline=True).workload.concurrency == 2000
+    assert parse("部署Qwen3-14B，同时在线估计三十人左右", offline=True).workload.concurrency == 30
+    assert parse("在Jetson Orin NX上跑YOLO11s，两路摄像头，每路25帧", offline=True).workload.sources == 2
+    assert any("50000元" in w for w in parse("llama3.1 70b 微调，预算五万元", offline=True).warnings)
+    # "goal: max tokens/s" and kin were dropped, and batch 1 planned
+    for text in ("gpu: h200 x8; model: deepseek-v3 fp8; goal: max tokens/s; constraint: tpot<=50ms",
+                 "serve llama 3.1 8b, optimise for tokens per second", "serve llama 3.1 8b, max tokens/s"):
+        objective = parse(text, offline=True).objective
+        assert (objective.metric.value, objective.sense.value) == ("token_throughput", "maximize"), text
+    assert parse("serve llama 3.1 8b at max 500 tokens/s", offline=True).objective is None  # a cap, not a goal
+    # "cut cost by half" kept the whole bill, and the six H100s on the bill were held on-prem
+    bill = parse("Our current bill is $14k/month for 6 x H100 serving Qwen2.5-72B at int8. Can we cut cost by half "
+                 "while keeping TPOT under 45ms for 80 concurrent users?", offline=True)
+    assert bill.bound(Metric.COST, "<=") == pytest.approx(14_000 / 730 / 2) and not bill.hardware.owned
+    # "start streaming within 0.8s" was a whole reply's latency; "~60 active at once" was dropped
+    stream = parse("serve mistral small 3.1, it should start streaming within 0.8s, 20 rps", offline=True)
+    assert stream.bound(Metric.TTFT, "<=") == 800 and stream.bound(Metric.LATENCY, "<=") is None
+    assert parse("- model: qwen2.5-coder-32b\n- users: 300 devs, ~60 active at once\n- TTFT < 1s",
+                 offline=True).workload.concurrency == 60

@@ -89,6 +89,31 @@ def _times_the_current_load(result, space: Workspace) -> list[str]:
     return []
 
 
+#: A cost asked as a share of the current one: "cut cost by half", "reduce the bill by 30%", "成本减半".
+COST_CUT = re.compile(r"(?<![a-z])(?:cut|reduce|lower|drop|bring\s+down)\s+(?:the\s+|our\s+)?(?:cost|costs|bill|spend)"
+                      r"\s+(?:by\s+)?(?P<share>half|\d+(?:\.\d+)?\s*%)|(?<![a-z])halve\s+(?:the\s+|our\s+)?(?:cost|costs|bill)"
+                      r"|成本减半|费用减半|成本(?:降低|减少)(?P<zh>\d+(?:\.\d+)?)\s*%")
+
+
+def _cut_of_the_current_cost(result, space: Workspace) -> tuple[list[str], list[str]]:
+    """A cost asked as a share cut from the current one, where the request states that one ("our bill is
+    $14k/month … cut cost by half"): the bound planned is what is left ($14k/month was planned, the half
+    dropped without a word); with no current cost stated, a warning (notes, warnings)."""
+    m = COST_CUT.search(space.text)
+    if m is None:
+        return [], []
+    share = m.group("share") or m.group("zh")
+    cut = 0.5 if share is None or share == "half" else float(share.rstrip("% ")) / 100
+    space.mark_read(m.start(), m.end())
+    for i, c in enumerate(result.constraints):
+        if c.metric in (Metric.COST, Metric.JOB_COST) and c.op == "<=":
+            result.constraints[i] = c.model_copy(update={"value": c.value * (1 - cut)})
+            return [f"'{m.group(0)}': the cost stated ({c.source}) cut by {cut:.0%}, so at most "
+                    f"{c.value * (1 - cut):.4g} {c.unit}"], []
+    return [], [f"'{m.group(0)}': a cut relative to the current cost, with no current cost stated, is not planned "
+                "for; give the cost to reach (e.g. 'under $5/h')"]
+
+
 def _accuracy_of_yardsticks(yardsticks, result, space: Workspace, catalog: Catalog) -> tuple[list[str], list[str]]:
     """An accuracy bound from each model the request measures against ("at least as accurate as
     resnet50": accuracy >= resnet50's published figure), kept when tighter than a stated one
@@ -326,6 +351,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     result.assumptions += soft_notes
     yardstick_notes, yardstick_warnings = _accuracy_of_yardsticks(yardsticks, result, space, catalog)
     yardstick_notes += _times_the_current_load(result, space)
+    cut_notes, cut_warnings = _cut_of_the_current_cost(result, space)
+    yardstick_notes += cut_notes
+    yardstick_warnings += cut_warnings
     daily_job_notes = _battery_life(result, space) + _daily_volume_as_job(result, quantities, workload)
     yardstick_warnings += _battery_without_hours(result)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)

@@ -90,6 +90,10 @@ MACHINES_CAPPED = re.compile(
 #: L40S", "compare 8 A100s with 4 H100s", "在8张A100和4张H100之间选".
 COMPARING_BEFORE = re.compile(r"(?<![a-z])(?:(?:choosing|choose|deciding|decide|picking|pick)\s+between|compare|comparing|"
                               r"comparison\s+of|evaluating|weighing)(?![a-z])|对比|比较|在[^,;，；]{0,20}(?:之间|中)(?:选|挑)?$")
+#: Words that say counted devices are rented, not held: "our bill is $14k/month for 6 x H100", "we rent 2
+#: L40S on AWS", "租了4张A100".
+RENTING_BEFORE = re.compile(r"(?<![a-z])(?:bill|billed|paying|pay|rent|rents|renting|rented|lease|leasing|leased)(?![a-z])"
+                            r"|租了?|租用")
 #: A cap word right after a named device's count: "4 H100s max", "use 4 H100s at most".
 CAP_AFTER = re.compile(r"s?\s*(?:at most|max|maximum|tops|or fewer|or less)(?![a-z])\s*(?:[,;.]|$)")
 #: Words that say the devices are the request's own ("we have up to 8 A100s available"): a count of them is owned.
@@ -135,6 +139,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
                and _a_device_number(space.masked, m) and not any(a <= m.start < b for a, b in count_spans)]
     sized = {m.start: _variants_of_size(catalog, space.masked, m) for m in devices}
     weighed: list[str] = []  # counted devices that are options weighed ("choosing between 2x H100 and 4x L40S")
+    rented: list[str] = []  # counted devices the request rents ("we rent 2 L40S", "our bill … for 6 x H100")
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
         if count is not None:
@@ -158,9 +163,16 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             # "choosing between 2x H100 and 4x L40S": options weighed, not devices held
             space.mask(*span)
             weighed.append(space.text[span[0]:m.end].strip())
+        elif count is not None and RENTING_BEFORE.search(space.masked[space.clause_bounds(span[0])[0]:span[0]]):
+            # "our bill is $14k/month for 6 x H100", "we rent 2 L40S on AWS": rented, not held
+            space.mask(*span)
+            rented.append(space.text[span[0]:m.end].strip())
         elif count is not None:
             _own(reading, space, m.key, count, span)
         space.mask(m.start, _memory_in_name(catalog, space.masked, m))
+    if rented:
+        reading.notes.append(f"{', '.join(repr(r) for r in rented)}: devices the request rents (a bill, a rental), not "
+                             "devices it has: planned as allowed and priced as rented")
     if weighed:
         reading.notes.append(f"{', '.join(repr(w) for w in weighed)}: options weighed, not devices the request has: "
                              "planned as allowed and priced as rented, their counts no cap (the plan picks the better "

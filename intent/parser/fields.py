@@ -131,7 +131,11 @@ RATE_QUESTION = re.compile(
     # "how many req/s can we get": a question, so a verb follows ("how many users do we have" asks no rate)
     + r"|(?<![\w-])how many\s+(?:[\w.-]+\s+){0,2}?" + _RATES_ASKED.replace("P<tokens>", "P<tokens2>")
     + r"(?=(?:\s+[\w'-]+){0,4}?\s+(?:can|could|would|will|might)\b|\s*[?])"
-    + r"|(?:最多|最大)能?(?:支持|跑|承载|达到|扛)?多少(?:qps|并发|请求|用户|路|tokens?)|能(?:跑|支持|承载|扛)多少(?:qps|并发|请求)")
+    + r"|(?:最多|最大)能?(?:支持|跑|承载|达到|扛)?多少(?:qps|并发|请求|用户|路|tokens?)|能(?:跑|支持|承载|扛)多少(?:qps|并发|请求)"
+    # "goal: max tokens/s", "optimise for tokens per second", "priority: throughput", "max tokens/s" with no number
+    + r"|(?<![\w-])(?:(?:goal|objective|priority|target)\s*[:=]?\s*|optimi[sz](?:e|ed|ing)\s+for\s+)"
+      r"(?:the\s+)?(?:max(?:imum|imi[sz]e)?\s+|most\s+|highest\s+)?" + _RATES_ASKED.replace("P<tokens>", "P<tokens3>")
+    + r"|(?<![\w-])max(?:imum)?\s+" + _RATES_ASKED.replace("P<tokens>", "P<tokens4>") + r"(?!\s*(?:[<>=:≤≥]|of|is|at)?\s*\d)")
 
 
 def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]) -> list[tuple[str, str, int]]:
@@ -155,7 +159,7 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
         found.append(("throughput", "maximize", m.start()))
         space.mark_read(m.start(), m.end())
     for m in RATE_QUESTION.finditer(text):  # "how many req/s can we get" was answered at batch 1
-        tokens = m.group("tokens") or m.group("tokens2")
+        tokens = m.group("tokens") or m.group("tokens2") or m.group("tokens3") or m.group("tokens4")
         found.append(("token_throughput" if tokens else "throughput", "maximize", m.start()))
         space.mark_read(m.start(), m.end())
     fillers = "|".join(re.escape(str(f)) for f in lexicon["sense_fillers"])
