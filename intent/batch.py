@@ -21,8 +21,12 @@ COUNT = (r"(?:(?:all|the|about|around|roughly|over|some|~)\s*)?(?:\d[\d,.]*\s*(?
 
 
 def is_batch_job(intent: Intent) -> bool:
+    """Items with a job word or verb, or with a job's time or cost ("三十万张图片做分类，8小时内" was an
+    8-hour service, at batch 1)."""
     if not intent.workload.dataset_records:
         return False
+    if any(c.metric in (Metric.JOB_TIME, Metric.JOB_COST) for c in intent.constraints):
+        return True
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 

@@ -155,3 +155,15 @@ def test_a_batch_of_inference_with_a_deadline_is_rented_like_any_job():
     assert any("one-off job on devices it does not own is planned as rented" in a for a in result.assumptions)
     owned = plan("Batch job on-prem: classify 100M product images with efficientnet-b0 within 48h, cheapest", offline=True)
     assert owned.choice.placement == "on-prem"  # a place stated still holds
+
+
+def test_an_unknown_cost_ranks_below_every_known_deployment_cost():
+    # the Qualcomm AI 100 Ultra, priced nowhere, beat 16 Inferentia2 replicas at a known $12.13/h (its penalty was
+    # ten times a replica's price, below the deployment's); with 'whichever is cheaper' nothing was planned at all
+    for text in ("NER on streaming chat messages: bert-large-ner, 12k msgs/sec, p99 25ms, Inferentia2 or Qualcomm AI 100",
+                 "NER on streaming chat messages: bert-large-ner, 12k msgs/sec, p99 25ms, Inferentia2 or Qualcomm AI 100, "
+                 "whichever is cheaper"):
+        result = plan(text, offline=True)
+        assert result.metrics.cost_usd_per_hour is not None, text
+        assert all(a.metrics.cost_usd_per_hour is None or a.metrics.cost_usd_per_hour >= result.metrics.cost_usd_per_hour
+                   for a in result.alternatives if a.feasible), text

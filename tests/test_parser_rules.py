@@ -2585,3 +2585,10 @@ def test_round_four_requests_are_read_as_meant():
     assert stream.bound(Metric.TTFT, "<=") == 800 and stream.bound(Metric.LATENCY, "<=") is None
     assert parse("- model: qwen2.5-coder-32b\n- users: 300 devs, ~60 active at once\n- TTFT < 1s",
                  offline=True).workload.concurrency == 60
+
+
+def test_a_job_time_on_items_makes_a_batch_job():
+    # "三十万张图片做分类，8小时内，越便宜越好" was an 8-hour service at batch 1, its cost per hour minimised
+    from intent.batch import is_batch_job
+
+    assert is_batch_job(parse("三十万张图片做分类，用resnet50，今晚跑完（8小时内），越便宜越好", offline=True))
