@@ -263,7 +263,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     levels = ", then ".join(level.describe() for level in chooser.levels[1:])
     if is_default and (unpriced := _unknown_objective(grid, feasible_cells, objective)) is not None:
         # the default objective unknown everywhere: said, as a note (a wish the request did not make)
-        assumptions.append(unpriced.replace("the request asks to", "the default objective is to").format(levels=levels))
+        assumptions.append(unpriced.replace("the objective is to", "the default objective is to").format(levels=levels))
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front,
                           warnings=[unknown_objective.format(levels=levels)] if unknown_objective else [])
 
@@ -417,7 +417,7 @@ def _unknown_objective(grid, feasible_cells, objective) -> str | None:
         return None
     devices = sorted(set(grid.configs.device_ids[np.nonzero(feasible_cells)[0]]))
     hint = "give prices in an inventory (--inventory, usd_per_hour)" if metric == "cost" else "drop that preference"
-    return (f"the request asks to {sense} {metric}, but none of the configurations that meet it has a known {metric} "
+    return (f"the objective is to {sense} {metric}, but none of the configurations that meet it has a known {metric} "
             f"({', '.join(devices[:4])}{' …' if len(devices) > 4 else ''}): planned on the tie-breakers that follow it "
             f"instead ({{levels}}); {hint}")
 
