@@ -101,8 +101,12 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
                        pareto, defaults, periodic)
     except InfeasibleError as exc:
         held = inventory is not None or bool(intent.hardware.include)  # devices, a class or a vendor required
+        # a default bound no device at all meets ("500k-token prompts" against a TTFT of 4.5 s) gives way too
+        beyond_all = bool(exc.report.conflicts) and all(c.constraint in defaults.constraints
+                                                       for c in exc.report.conflicts)
         best = _best_held_devices_do(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
-                                     defaults, exc, periodic) if held and defaults.constraints else None
+                                     defaults, exc, periodic, HELD_DEVICES if held else ANY_DEVICE) \
+            if (held or beyond_all) and defaults.constraints else None
         if best is not None:
             return best
         notes = defaults.assumptions + ([defaults.placement_note()] if inventory is None and defaults.placements else [])
@@ -116,7 +120,7 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
 
 def _best_held_devices_do(intent: Intent, catalog: Catalog, rules, settings, added_latency, inventory, alternatives,
                           pareto, defaults: RequestDefaults, refused: InfeasibleError,
-                          periodic: bool) -> PlanningResult | None:
+                          periodic: bool, where: str = "") -> PlanningResult | None:
     """On devices the request has or names, a default service level no plan meets is no reason to
     refuse: the devices are what they are, and the bounds were not the request's. The plan is the best
     they do on the default bound that failed first (minimised, unless the request names its own
@@ -134,7 +138,7 @@ def _best_held_devices_do(intent: Intent, catalog: Catalog, rules, settings, add
     except InfeasibleError:
         return None
     bounds = ", ".join(c.describe() for c in defaults.constraints)
-    note = (f"the default service level ({bounds}) {LEVEL_OUT_OF_REACH}, name or require "
+    note = (f"the default service level ({bounds}) {LEVEL_OUT_OF_REACH} {where or HELD_DEVICES} "
             f"({refused.report.reason}), "
             f"so this is the best they do: {objective.metric.value} {objective.sense.value}d without those bounds; "
             "state your own bounds to plan against them, or add devices")
@@ -142,8 +146,10 @@ def _best_held_devices_do(intent: Intent, catalog: Catalog, rules, settings, add
     return result
 
 
-#: What a plan's note says when the default service level gave way on the devices it may use.
-LEVEL_OUT_OF_REACH = "is out of reach on the devices you have"
+#: What a plan's note says when the default service level gave way, and where.
+LEVEL_OUT_OF_REACH = "is out of reach on"
+HELD_DEVICES = "the devices you have, name or require"
+ANY_DEVICE = "every device the request allows"
 
 
 def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | None, added_latency: AddedLatency,

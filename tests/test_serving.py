@@ -234,12 +234,20 @@ def test_a_stated_ttft_keeps_the_default_tpot():
     assert any("the request states the rest" in a for a in chat.assumptions)
 
 
-def test_defaults_that_make_a_request_infeasible_say_how_to_lift_them():
+def test_defaults_that_make_a_request_infeasible_give_way_and_say_so():
     from planner import InfeasibleError
 
+    # no edge board reaches TPOT 40 ms on a 70B model: the default gives way, as it was not the request's
+    edge = served_plan("serve llama 3.1 70b at the edge")
+    assert edge.metrics.tpot_ms > 40
+    assert any("out of reach on every device the request allows" in a for a in edge.assumptions)
+    # a bound the request states does not
     with pytest.raises(InfeasibleError) as info:
-        served_plan("serve llama 3.1 70b at the edge")  # no edge board reaches TPOT 40 ms on a 70B model
-    assert any("--no-defaults" in note for note in info.value.report.notes)
+        served_plan("serve llama 3.1 70b at the edge, TPOT under 40 ms")
+    assert "tpot" in str(info.value)
+    # "500k-token prompts" was refused on a default TTFT of 4.5 s the request never asked for
+    long = served_plan("Llama 4 Maverick with 500k-token prompts, 4 concurrent users")
+    assert long.metrics.ttft_ms > 4500 and any("out of reach on every device" in a for a in long.assumptions)
     # A device the request names is planned at its best instead: the default was not the request's.
     named = served_plan("serve llama 3.1 405b in fp16 on A100 80GB")  # pipelined: TPOT above the 40 ms default
     assert named.metrics.tpot_ms > 40
