@@ -2592,3 +2592,12 @@ def test_a_job_time_on_items_makes_a_batch_job():
     from intent.batch import is_batch_job
 
     assert is_batch_job(parse("三十万张图片做分类，用resnet50，今晚跑完（8小时内），越便宜越好", offline=True))
+
+
+def test_round_four_words_dropped_silently_are_read_or_warned_about():
+    assert any("an input size is not planned for" in w
+               for w in parse("YOLO11l at 60 fps on a Jetson Orin Nano, 4K frames", offline=True).warnings)
+    assert parse("serve llama 3 8b with 4k prompts", offline=True).workload.prompt_tokens == 4000  # tokens, no size
+    assert any("relative to the current setup" in w for w in parse(
+        "我们现在用4张A100跑Qwen2.5-72B，想换成国产卡（昇腾910B），性能不能下降，50并发", offline=True).warnings)
+    assert parse("部署qwen2.5 7b，希望整体功耗低一些", offline=True).objective.metric.value == "power"

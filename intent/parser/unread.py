@@ -60,7 +60,10 @@ WHY_NOT_BOUND = {
 }
 #: An image or frame size: "224x224", "1920 × 1080" (a count of devices, "8x", names no second number).
 INPUT_SIZE = re.compile(r"(?<![\w.])[1-9]\d{1,4}\s?[x×]\s?[1-9]\d{1,4}(?:\s?(?:px|pixels?))?(?![\w.])"
-                        r"|(?<![\w.])(?:240|360|480|720|1080|1440|2160)[pi](?![\w])")  # a video's lines: 1080p
+                        r"|(?<![\w.])(?:240|360|480|720|1080|1440|2160)[pi](?![\w])"  # a video's lines: 1080p
+                        # "4K frames", "8k video": a frame size (not "4k prompts", a count of tokens)
+                        r"|(?<![\w.])[248]k(?=\s*(?:uhd\s+)?(?:frames?|video|videos|images?|resolution|cameras?|streams?|"
+                        r"tiles?|footage|视频|图像|分辨率))")
 #: What makes an amount a volume per period: "500 hours of audio per day", "40 GB of video a day".
 VOLUME_PER_PERIOD = re.compile(r"(?:\s+of)?(?:\s+[a-z-]+){0,2}?\s+(?:per|a|an|each|every)\s+"
                                r"(?:day|hour|week|month|minute|second)(?![a-z])")
@@ -169,7 +172,11 @@ RELATIVE = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?\s*(?:x|times)\s+(?:faster|qui
                       r"smaller|that|the)|twice as|half the|halve|in half|double the|triple|"
                       r"\d+(?:\.\d+)?\s*%\s+(?:less|lower|more|higher|faster|cheaper|fewer)|than (?:now|today|currently|"
                       r"before|our current|the current|what we have))(?![\w])"
-                      r"|一半|减半|翻倍|翻一番|快一倍|提高一倍|增加一倍|比现在|比目前|比当前|比原来")
+                      r"|一半|减半|翻倍|翻一番|快一倍|提高一倍|增加一倍|比现在|比目前|比当前|比原来"
+                      # "performance must not drop", "no slower than today": the current setup's figures, unstated
+                      r"|性能不能下降|性能不下降|性能不能降低|性能不降|不能比现在慢|不低于现在|不能降级"
+                      r"|(?<![\w])(?:no slower than|at least as fast as|as fast as) (?:now|today|currently|before|"
+                      r"our current|the current|what we have)(?![\w])")
 
 
 #: Rate units a count of none may stand before ("at 0 req/s"): a rate of nothing.
