@@ -78,7 +78,10 @@ def test_a_70b_plan_with_tensor_parallelism(llm_plan, catalog):
     assert flag(args, "--pipeline-parallel-size") == str(c.pipeline_parallel)
     assert flag(args, "--max-num-seqs") == str(llm_plan.choice.batch_size)
     assert flag(args, "--quantization") == "fp8" and flag(args, "--kv-cache-dtype") == "fp8"
-    assert int(flag(args, "--max-model-len")) == 512 + 256  # the request shape the plan is for
+    # the longest sequence the batch's KV cache holds, within the model's context: not the usual 512 + 256 tokens,
+    # which rejected every longer prompt
+    context = catalog.models[c.model_id].architecture.max_context
+    assert int(flag(args, "--max-model-len")) == min(context, (512 + 256) * c.batch_size) > 512 + 256
     assert container["resources"]["limits"]["nvidia.com/gpu"] == str(c.tensor_parallel * c.pipeline_parallel)
     pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
     assert any(v.get("emptyDir", {}).get("medium") == "Memory" for v in pod["volumes"])  # /dev/shm for NCCL
@@ -131,6 +134,16 @@ def test_a_disaggregated_plan_has_one_workload_per_role(llm_plan, catalog):
         env = {e["name"]: e for e in container["env"]}
         assert env["VLLM_NIXL_SIDE_CHANNEL_HOST"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
     assert kinds(objects).count("ScaledObject") == 2
+    # a worker pod holds its own tensor x pipeline devices, and every replica has its workers (each pod asked
+    # for the whole replica's devices, half of them idle, and one Deployment replica stood for every plan replica)
+    c = split.choice
+    for deployment in deployments.values():
+        limits = containers(deployment)[0]["resources"]["limits"]
+        assert limits["nvidia.com/gpu"] == str(c.tensor_parallel * c.pipeline_parallel)
+    doubled = split.model_copy(update={"choice": c.model_copy(update={"replicas": 2 * c.replicas})})
+    twice = {o["metadata"]["name"].rsplit("-", 1)[1]: o["spec"]["replicas"]
+             for o in kubernetes_manifests(doubled, catalog) if o["kind"] == "Deployment"}
+    assert twice == {"prefill": 2 * 2 * c.replicas, "decode": 3 * 2 * c.replicas}
 
 
 def test_a_fine_tuning_plan_is_a_pytorchjob_with_its_kueue_queue(tmp_path):

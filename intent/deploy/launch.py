@@ -149,7 +149,10 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
     encoder_decoder = launches().encoder_decoder_families.get(target.model.family)
     if encoder_decoder is not None and encoder_decoder.decoder_positions:  # the prompt goes to the encoder
         context = encoder_decoder.decoder_positions
-    values += [("max_model_len", min(max_len, context) if context else max_len),
+    # The longest sequence the KV cache planned for the batch holds: the request shape is the usual
+    # request, not the longest (a plan for the default 512 + 256 tokens rejected every prompt over 768).
+    longest = max_len * max(1, target.batch_size)
+    values += [("max_model_len", min(longest, context) if context else longest),
                ("max_num_seqs", target.batch_size),
                ("gpu_memory_utilization", k8s_settings()["gpu_memory_utilization"])]
     env: dict[str, str] = {}

@@ -248,8 +248,13 @@ def disaggregated(target: Target, options: EmitOptions, catalog) -> list[dict]:
     """Prefill and decode as workloads of their own; each holds the KV connector's settings."""
     roles = target.roles
     out: list[dict] = []
+    # a worker holds its own tensor x pipeline devices, and every replica of the plan has its workers
+    # (each pod asked for the replica's devices, half of them idle, and one pod stood for four replicas)
+    worker = replace(target.layout, devices_per_replica=target.layout.tensor_parallel * target.layout.pipeline_parallel)
     for role, workers, device_id in (("prefill", roles.prefill_workers, roles.prefill_device_id),
                                      ("decode", roles.decode_workers, roles.decode_device_id)):
-        role_target = target if not device_id or catalog is None else replace(target, device=catalog.device(device_id))
-        out += serving(role_target, options, role=role, replicas=workers)
+        role_target = replace(target, layout=worker)
+        if device_id and catalog is not None:
+            role_target = replace(role_target, device=catalog.device(device_id))
+        out += serving(role_target, options, role=role, replicas=target.replicas * workers)
     return out
