@@ -2601,3 +2601,11 @@ def test_round_four_words_dropped_silently_are_read_or_warned_about():
     assert any("relative to the current setup" in w for w in parse(
         "我们现在用4张A100跑Qwen2.5-72B，想换成国产卡（昇腾910B），性能不能下降，50并发", offline=True).warnings)
     assert parse("部署qwen2.5 7b，希望整体功耗低一些", offline=True).objective.metric.value == "power"
+
+
+def test_qwen_by_its_chinese_name_is_one_model():
+    # "通义千问Qwen2.5-7B" warned of 通义千问 as a second model; "千问2.5 7b" was no catalog model
+    for text in ("用通义千问Qwen2.5-7B做客服，并发50", "部署千问2.5 7b"):
+        intent = parse(text, offline=True)
+        assert intent.workload.model == "qwen2.5-7b" and not intent.warnings, text
+    assert not parse("serve llama 3.1 70b at 10 rps, money no object", offline=True).warnings

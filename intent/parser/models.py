@@ -158,6 +158,8 @@ def _names_the_model_read(written: str, reading: ModelReading, catalog: Catalog 
     if not chosen or catalog is None:
         return False
     lowered = written.lower()
+    if any(catalog.models[m].family == lowered for m in chosen if m in catalog.models):
+        return True  # the family word alone ("通义千问 Qwen2.5-7B"): the model read's own family
     named = next((model_id for pattern, model_id, _ in model_patterns(catalog) if pattern.search(lowered)), None)
     if named is None:
         named = next((m.key for m in alias_phrases(catalog).scan(lowered)), None)
