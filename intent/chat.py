@@ -118,7 +118,7 @@ class ChatSession:
         if reading.kind == "explain":
             from intent.chat_questions import explain
 
-            return Reply(explain(self.plan, reading.what, self.speaking)), None
+            return Reply(explain(self.plan, reading.what, self.speaking, self._catalog())), None
         if reading.kind == "accept":  # "ok use that": the configuration the last question compared
             if self._offered is None:
                 return Reply(self._say("nothing_offered")), None

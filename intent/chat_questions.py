@@ -74,7 +74,7 @@ TOPICS = (
 HOURS_A_MONTH = 730  # 8,760 hours a year / 12
 
 
-def explain(plan, question: str, lang: str) -> str:
+def explain(plan, question: str, lang: str, catalog=None) -> str:
     """The plan's figures a question asks about ("how many GPUs is that?", "explain the latency
     number", "显存够吗？"), each with where it comes from; why the plan, when it names none."""
     import re
@@ -104,7 +104,7 @@ def explain(plan, question: str, lang: str) -> str:
                                                                   m.cost_usd_per_hour * HOURS_A_MONTH, "job_cost"),
                              hourly=fmt(m.cost_usd_per_hour, "cost"), hours=HOURS_A_MONTH))
         elif topic == "memory" and m.memory_per_device_gb is not None:
-            capacity = _capacity(c.device_id)
+            capacity = _capacity(c.device_id, catalog)
             lines.append(say("explain_memory", lang, used=fmt(m.memory_per_device_gb, "memory"),
                              capacity=fmt(capacity, "memory"), device=c.device_id))
         else:
@@ -119,10 +119,11 @@ def explain(plan, question: str, lang: str) -> str:
     return "\n".join(lines) if lines else why(plan, lang)
 
 
-def _capacity(device_id: str) -> float | None:
+def _capacity(device_id: str, catalog=None) -> float | None:
+    """A device's memory, GB, in the session's catalog (the packaged one when none is given)."""
     from hardware import load_catalog
 
-    device = load_catalog().devices.get(device_id)
+    device = (catalog or load_catalog()).devices.get(device_id)
     return None if device is None or device.memory_gb is None else device.memory_gb.value
 
 
