@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from intent.schema import Intent, Metric, WorkloadKind
+from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 
 #: Words that make the devices of a follow-up replace those named before ("use A100 instead").
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
@@ -65,7 +65,6 @@ LIFTED_NAMES = {Metric.TTFT: r"ttft|time\s+to\s+first\s+token|first[-\s]token(?:
                 Metric.JOB_TIME: r"deadline|time\s+limit|截止时间"}
 TIME_METRICS = (Metric.LATENCY, Metric.TTFT, Metric.TPOT)
 COST_METRICS = (Metric.COST, Metric.JOB_COST, Metric.TOKEN_COST)
-JOB_METRICS = (Metric.JOB_TIME, Metric.JOB_COST)
 
 
 def merge(current: Intent, update: Intent, catalog=None) -> Intent:
@@ -144,8 +143,7 @@ def lifted_by_name(message: str) -> frozenset[Metric]:
 
 
 def _is_job(intent: Intent) -> bool:
-    return intent.workload.kind != WorkloadKind.INFERENCE or any(
-        c.metric in (Metric.JOB_TIME, Metric.JOB_COST) for c in intent.constraints)
+    return intent.workload.kind != WorkloadKind.INFERENCE or any(c.metric in JOB_METRICS for c in intent.constraints)
 
 
 def _constraints(current: Intent, update: Intent) -> tuple[list, list[str]]:
