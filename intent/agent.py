@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hardware import Catalog, Inventory
 from intent.batch import cheapest_job, device_memory_floor, job_time_note, soonest_done
 from intent.chat_merge import lifted_by_name
-from intent.errors import ImpossibleValue, UnknownModel
+from intent.errors import UNKNOWN_DEVICE, ImpossibleValue, UnknownDevice, UnknownModel
 from intent.schema import JOB_METRICS, Intent, Metric, Task, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
@@ -147,10 +147,10 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
 LIMITS_NOTHING = 1e15
 
 
-def refuse_unplannable(intent: Intent, catalog: Catalog) -> None:
+def refuse_unplannable(intent: Intent, catalog: Catalog, inventory=None) -> None:
     """Refuse what no plan can honour, before planning: a negative bound, an accuracy outside
-    0..1, a ceiling so large it limits nothing, or a request whose only model is one the
-    catalog lacks (planning another model instead would answer another question)."""
+    0..1, a ceiling so large it limits nothing, a request whose only model is one the catalog
+    lacks, or whose only hardware is (planning on another instead would answer another question)."""
     for c in intent.constraints:
         quoted = c.source or c.describe()
         if c.value < 0:
@@ -159,6 +159,9 @@ def refuse_unplannable(intent: Intent, catalog: Catalog) -> None:
             raise ImpossibleValue(intent.text, quoted, "accuracy cannot be above 100%")
         if c.op == "<=" and c.value > LIMITS_NOTHING:
             raise ImpossibleValue(intent.text, quoted, f"a ceiling of {c.value:g} {c.unit} limits nothing")
+    unknown = [w for w in intent.warnings if UNKNOWN_DEVICE in w]
+    if unknown and not intent.hardware.include and not intent.hardware.owned and inventory is None:
+        raise UnknownDevice(intent.text, [w.replace("; not planned on", "") for w in unknown])
     w = intent.workload
     if w.model_as_written and not w.model and not w.models and not _names_a_task(intent.text):
         from hardware.names import suggest_models
@@ -199,7 +202,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
     conflict does. ``defaults`` adds the documented bounds a request leaves unstated
     (planner.defaults: service levels, quality floors), each named in the plan."""
     intent, measured = _task_from_measures(intent)
-    refuse_unplannable(intent, catalog)
+    refuse_unplannable(intent, catalog, inventory)
     given = inventory  # a relaxed request is planned again from what was given, owned devices read again
     inventory, notes = _with_owned(intent, catalog, inventory)
     asked, (intent, first) = intent, _preferred_first(intent)

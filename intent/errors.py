@@ -12,6 +12,9 @@ class IntentError(ValueError):
     hint = ""
 
 
+#: What the parser's warning says of a device name the catalog lacks (a request whose only hardware is such a
+#: name is refused: UnknownDevice).
+UNKNOWN_DEVICE = "not a device in the catalog"
 #: IntentNotUnderstood's reason when the parser read nothing at all in the text.
 NOTHING_READ = "found no task, preference, bound, hardware, precision or policy in it"
 
@@ -55,6 +58,20 @@ class UnknownModel(IntentError):
                      "or name the task (e.g. 'chatbot') to plan over the catalog's models")
         close = f" (closest in the catalog: {', '.join(closest)})" if closest else ""
         super().__init__(f"'{name}' is not in the model catalog{close}")
+
+
+class UnknownDevice(IntentError):
+    """The request names hardware the catalog lacks, and no device of the catalog beside it: a plan on
+    other devices would answer another question (Whisper "on Ascend 310P cards" was planned on a T4)."""
+
+    code = "unknown-device"
+
+    def __init__(self, text: str, said: list[str]):
+        self.text = text
+        self.said = said
+        self.hint = ("name a device the catalog holds ('intentctl catalog devices' lists them), or give yours in an "
+                     "inventory file with its figures (--inventory)")
+        super().__init__("the request names hardware the catalog does not hold: " + "; ".join(said))
 
 
 class NotFinite(IntentError):

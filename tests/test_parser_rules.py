@@ -2609,3 +2609,13 @@ def test_qwen_by_its_chinese_name_is_one_model():
         intent = parse(text, offline=True)
         assert intent.workload.model == "qwen2.5-7b" and not intent.warnings, text
     assert not parse("serve llama 3.1 70b at 10 rps, money no object", offline=True).warnings
+
+
+def test_image_embeddings_are_no_text_embedding_task():
+    # "CLIP ViT-L/14 image embeddings for 30 million product photos" was planned on all-MiniLM, a text embedder
+    from intent.errors import UnknownModel
+
+    text = "We need CLIP ViT-L/14 image embeddings for 30 million product photos, finish within 36 hours"
+    assert parse(text, offline=True).task != "feature-extraction"
+    with pytest.raises(UnknownModel):
+        plan(text, offline=True)

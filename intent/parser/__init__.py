@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from hardware import Catalog, load_catalog
 from intent.batch import says_job
-from intent.errors import NOTHING_READ, IntentNotUnderstood
+from intent.errors import NOTHING_READ, UNKNOWN_DEVICE, IntentNotUnderstood
 from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
@@ -566,9 +566,10 @@ def _names_not_held(model: ModelReading, hardware: HardwareReading) -> list[str]
                    + (f" (closest: {', '.join(model.closest)})" if model.closest else "")
                    + "; add it with 'intentctl catalog import CONFIG.json'")
     for written, closest in hardware.unknown:
-        out.append(f"'{written}': not a device in the catalog"
+        out.append(f"'{written}': {UNKNOWN_DEVICE}"
                    + (f" (closest: {', '.join(closest)})" if closest else "") + "; not planned on")
     return out
+
 
 
 def _defaults(constraints: list[Constraint], workload: dict, dp_asked: bool, delta: float | None,
