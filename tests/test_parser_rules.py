@@ -2619,3 +2619,11 @@ def test_image_embeddings_are_no_text_embedding_task():
     assert parse(text, offline=True).task != "feature-extraction"
     with pytest.raises(UnknownModel):
         plan(text, offline=True)
+
+
+def test_a_capped_count_with_nothing_after_it_caps_the_devices_named():
+    # "机房只有T4，最多8张" read 8 records, and planned T4s in the cloud
+    intent = parse("部署qwen2.5 7b，机房只有T4，最多8张，并发20", offline=True)
+    assert intent.hardware.max_devices == 8 and intent.workload.dataset_records is None
+    assert intent.deployment.value == "on-prem"
+    assert parse("最多处理2000张图片，图像分类", offline=True).workload.dataset_records == 2000

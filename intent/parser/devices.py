@@ -561,6 +561,11 @@ OF_THEM = re.compile(r"s?\s*(?:(?:that\s+|which\s+)?(?:we|i)\s+(?:own|have|run|g
 WE_HAVE_AFTER = re.compile(r"s?\s*\(\s*(?:we|i)\s+(?:have|own|got|run)\s+(\d+)(?![\d.])(?:\s+of\s+them)?\s*\)")
 
 
+#: A capped count of devices with no noun after it, in Chinese ("最多8张", "不超过4块"): 张 also counts
+#: images, but not after a cap word with nothing counted after it (it was read as 8 records).
+BARE_CAP = re.compile(r"(?:最多|至多|不超过|最多用|顶多)\s*(\d+)\s*(?:张|块)(?:卡)?(?![\u4e00-\u9fff\w])")
+
+
 def _device_cap(space: Workspace, reading: HardwareReading) -> None:
     """A count of devices that names none ("on a single GPU", "no more than 16 GPUs", "用4张卡跑",
     "单卡部署") caps the devices the plan may use; the smallest such count holds. So does a capped
@@ -571,6 +576,10 @@ def _device_cap(space: Workspace, reading: HardwareReading) -> None:
         reading.notes.append(f"'{space.text[m.start():m.end()].strip()}': {DEVICE_HOURS_NOTE}")
         space.mask(m.start(), m.end())
     found = _capped_machines(space, reading) + _device_ranges(space, reading) + _counted_devices(space, reading)
+    for m in BARE_CAP.finditer(space.masked):  # "机房只有T4，最多8张": the cap of the devices named before
+        found.append(int(m.group(1)))
+        reading.assumptions.append(f"'{space.text[m.start():m.end()].strip()}': at most {m.group(1)} devices")
+        space.mask(m.start(), m.end())
     if found or reading.caps:
         reading.max_devices = min(found + reading.caps)
 
