@@ -2627,3 +2627,9 @@ def test_a_capped_count_with_nothing_after_it_caps_the_devices_named():
     assert intent.hardware.max_devices == 8 and intent.workload.dataset_records is None
     assert intent.deployment.value == "on-prem"
     assert parse("最多处理2000张图片，图像分类", offline=True).workload.dataset_records == 2000
+
+
+def test_chinese_vendors_in_english_are_the_domestic_chips():
+    # "no Chinese vendors" was warned about as a content language, and nothing ruled out
+    intent = parse("serve llama 3.1 8b at 10 rps, must be SOC 2 compliant cloud, no Chinese vendors", offline=True)
+    assert intent.hardware.exclude == ["huawei"] and not intent.warnings
