@@ -2633,3 +2633,10 @@ def test_chinese_vendors_in_english_are_the_domestic_chips():
     # "no Chinese vendors" was warned about as a content language, and nothing ruled out
     intent = parse("serve llama 3.1 8b at 10 rps, must be SOC 2 compliant cloud, no Chinese vendors", offline=True)
     assert intent.hardware.exclude == ["huawei"] and not intent.warnings
+
+
+def test_a_pipeline_of_stages_is_warned_about():
+    # "ASR + LLM + TTS" planned the LLM alone, the speech stages dropped without a word
+    text = "voice agent: ASR + LLM + TTS pipeline, end-to-end < 800 ms, 100 concurrent calls, llama 3.1 8b in the middle"
+    assert any("a pipeline of several stages" in w for w in parse(text, offline=True).warnings)
+    assert not parse("RAG chatbot: 100 requests/sec with llama 3.1 8b", offline=True).warnings

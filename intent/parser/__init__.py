@@ -36,6 +36,7 @@ from intent.parser.unread import (
     bandwidths,
     counts_of_nothing,
     other_language,
+    pipelines,
     relative_warnings,
     tasks_without_models,
     unread_warnings,
@@ -427,7 +428,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task),
                                 model_named=bool(model.model_id or model.models),
                                 model_params_b=_params_b(model.model_id, catalog))
-    warnings += relative_warnings(space)
+    warnings += relative_warnings(space) + pipelines(space)
     if task is None:
         warnings += tasks_without_models(lexicon, space)
     warnings += vague_job_time_warnings(lexicon, space, any(c.metric == "job_time" for c in result.constraints))

@@ -281,6 +281,23 @@ def counts_of_nothing(space: Workspace) -> list[str]:
     return out
 
 
+#: Stages of a pipeline joined by "+" or an arrow ("ASR + LLM + TTS", "语音识别 -> 大模型 -> 语音合成"): one
+#: request plans one model, so the others were dropped without a word.
+STAGE = (r"(?:asr|stt|tts|llm|ocr|vad|rag|retrieval|embeddings?|reranker|rerank|speech-to-text|text-to-speech|"
+         r"speech recognition|speech synthesis|diarization|translation|语音识别|语音合成|大模型|翻译|向量化|重排)")
+PIPELINE = re.compile(rf"(?<![\w-]){STAGE}(?:\s*(?:\+|->|→|=>|>)\s*{STAGE}){{1,5}}(?![\w-])")
+
+
+def pipelines(space: Workspace) -> list[str]:
+    """A warning for a pipeline of several stages: the plan is for one model (the one named, or the task
+    read), and the other stages are not planned."""
+    m = PIPELINE.search(space.text)
+    if m is None:
+        return []
+    return [f"'{m.group(0)}': a pipeline of several stages; one request plans one model, so the stages besides "
+            "the one planned are not: plan each in a request of its own and add their latencies"]
+
+
 def relative_warnings(space: Workspace) -> list[str]:
     """A requirement relative to the current setup: warned about, since no factor is applied."""
     found = next((m for m in RELATIVE.finditer(space.text) if not space.is_read(m.start(), m.end())), None)
