@@ -2640,3 +2640,12 @@ def test_a_pipeline_of_stages_is_warned_about():
     text = "voice agent: ASR + LLM + TTS pipeline, end-to-end < 800 ms, 100 concurrent calls, llama 3.1 8b in the middle"
     assert any("a pipeline of several stages" in w for w in parse(text, offline=True).warnings)
     assert not parse("RAG chatbot: 100 requests/sec with llama 3.1 8b", offline=True).warnings
+
+
+def test_chinese_characters_a_second_are_tokens_not_requests():
+    # "每秒至少15个字" was 15 requests a second: batch 128 on two replicas for a team of ten
+    intent = parse("给组里10个人用Llama 3.1 8B，每秒至少15个字", offline=True)
+    assert intent.bound(Metric.TOKEN_THROUGHPUT, ">=") == 15 and intent.bound(Metric.THROUGHPUT, ">=") is None
+    assert any("characters a second read as tokens" in a for a in intent.assumptions)
+    per_user = parse("部署qwen2.5 7b，并发10，每个用户每秒至少15个字", offline=True)
+    assert per_user.bound(Metric.TPOT, "<=") == pytest.approx(1000 / 15)

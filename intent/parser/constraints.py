@@ -365,7 +365,10 @@ class ConstraintReader:
 
 
 def _notes(q: Quantity, metric: str) -> list[str]:
-    """The notes a cost amount adds when read as ``metric``: a job's total has no period to assume."""
+    """The notes a cost amount adds when read as ``metric`` (a job's total has no period to assume),
+    and a token rate's (characters read as tokens)."""
+    if q.note and q.kind == "token_throughput":
+        return [q.note]
     if not q.note or metric not in ("cost", "job_cost"):
         return []
     return [n for n in q.note.split("; ") if metric == "cost" or "no period" not in n]

@@ -37,6 +37,10 @@ BUDGET_RIGHT_BEFORE = re.compile(r"(?:(?<![a-z])budget|预算)\s*(?:of|is|:|=|ar
                                  r"大概|在)?\s*(?:around|about|roughly|~|大约|约|大概)?\s*$")
 
 
+#: Chinese characters counted ("15个字"), not 字幕, 字段, 字符串 or the like.
+CHINESE_CHARACTERS = re.compile(r"\s?个?字(?![幕段符节体母数典])")
+
+
 @dataclass(frozen=True)
 class Quantity:
     """An amount in the text. ``kind`` is a metric name, ``percent``, ``tokens`` (a count of
@@ -339,6 +343,10 @@ class QuantityScanner:
         if m := g.scaled_token_count.match(text, end):
             scale = float(g.lexicon["token_count_scales"][m.group("scale")])
             return Quantity(start, m.end(), "tokens", value * scale, unit="tokens")
+        if (m := CHINESE_CHARACTERS.match(text, end)) and (period := self._cn_period(start)) is not None:
+            # 每秒至少15个字: characters a second, read as tokens (it was 15 requests a second)
+            return Quantity(start, m.end(), "token_throughput", value * g.factors[f"rate:{period}"], unit="tokens",
+                            note="Chinese characters a second read as tokens a second (a character is about a token)")
         if m := g.token_count.match(text, end):
             period = self._cn_period(start)
             if period is not None:  # 每秒生成5000个token
