@@ -2649,3 +2649,15 @@ def test_chinese_characters_a_second_are_tokens_not_requests():
     assert any("characters a second read as tokens" in a for a in intent.assumptions)
     per_user = parse("部署qwen2.5 7b，并发10，每个用户每秒至少15个字", offline=True)
     assert per_user.bound(Metric.TPOT, "<=") == pytest.approx(1000 / 15)
+
+
+def test_a_vision_variant_and_inputs_in_each_request_are_not_misread():
+    # "qwen2.5-vl 7b" was planned as the Qwen2.5 7B text model; "each request has 2 images" was a dataset of 2
+    vl = parse("deploy qwen2.5-vl 7b", offline=True)
+    assert vl.workload.model is None and vl.workload.model_as_written == "qwen2.5-vl"
+    assert parse("serve qwen2.5 at 10 rps", offline=True).workload.model == "qwen2.5-7b"
+    for text in ("Gemma 3 27B, vision + text, each request has 2 images and a question, 20 rps",
+                 "每个请求带3张图片，部署gemma 3 27b"):
+        intent = parse(text, offline=True)
+        assert intent.workload.dataset_records is None
+        assert any("inputs in each request are not planned for" in w for w in intent.warnings), text

@@ -35,6 +35,7 @@ from intent.parser.unread import (
     active_users,
     bandwidths,
     counts_of_nothing,
+    items_per_request,
     other_language,
     pipelines,
     relative_warnings,
@@ -326,6 +327,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     unbatched = [q for q in quantities if steps is None or q is not steps.batch]  # a batch is no dataset or example
     data = dataset_tokens(space, unbatched)
     sample = sample_tokens(space, unbatched, data)
+    warnings += items_per_request(space)  # "each request has 2 images": no dataset of 2
     workload = fields.read_workload(lexicon, space, [(q.start, q.end) for q in quantities if q.kind != "bare"])
     data_notes = []
     if workload["kind"] == "inference" and workload.get("epochs"):  # "ResNet-50 on ImageNet, 90 epochs"

@@ -76,8 +76,8 @@ def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out
             space.mask(m.start, m.end)
             ruled_out.append(m.key)
             continue
-        if _names_another_model(lexicon, space.masked, m.end):
-            continue
+        if _names_another_model(lexicon, space.masked, m.end) or _other_modality_after(space.masked, m.end):
+            continue  # "qwen2.5-vl": the alias of Qwen2.5 7B starts another model's name
         space.mask(m.start, m.end)
         model = catalog.models[m.key]
         return ModelReading(model_id=model.id, task=model.task, span=(m.start, m.end))
@@ -87,8 +87,13 @@ def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out
         if _ruled_out(space, start):
             ruled_out += family_variants(written, catalog) or [m for m in [resolve_model(written, catalog)] if m]
             continue
-        if (named := NAME_RUNS_ON.match(space.text, end)) and lexicon.words("tasks_without_models").scan(named.group(1)):
-            # "bge-reranker-large" is no bge embedder: a model of a task no catalog model does
+        if any(OTHER_MODALITY.fullmatch(t) for t in _tokens(written)):  # "qwen2.5-vl 7b": the name runs through it
+            space.mask(start, end)
+            return ModelReading(as_written=written, closest=suggest_models(written, catalog, 3, family_task),
+                                span=(start, end))
+        if (named := NAME_RUNS_ON.match(space.text, end)) and (lexicon.words("tasks_without_models").scan(named.group(1))
+                                                               or OTHER_MODALITY.match(named.group(1))):
+            # "bge-reranker-large" is no bge embedder, "qwen2.5-vl" no Qwen2.5 text model: a model the catalog lacks
             written = space.text[start:named.end()].strip(" -")
             space.mask(start, named.end())
             return ModelReading(as_written=written, closest=suggest_models(written, catalog, 3, family_task),
@@ -344,6 +349,14 @@ def family_task(lexicon: Lexicon, word: str) -> str:
         if any(re.sub(r"[\s-]+", " ", str(w)) == key for w in group):
             return task
     raise KeyError(word)
+
+
+#: A modality a family's name runs on with that makes another model of it: "qwen2.5-vl" is no Qwen2.5 text model.
+OTHER_MODALITY = re.compile(r"(?:vl|vision|omni|audio|video|math|speech)(?![a-z])")
+def _other_modality_after(text: str, end: int) -> bool:
+    """Whether a modality word runs on from a name ending at ``end`` ("qwen2.5-vl", "whisper-audio")."""
+    named = NAME_RUNS_ON.match(text, end)
+    return named is not None and OTHER_MODALITY.match(named.group(1)) is not None
 
 
 #: The words a model's name runs on with, hyphenated: "-reranker-large" after "bge".

@@ -298,6 +298,25 @@ def pipelines(space: Workspace) -> list[str]:
             "the one planned are not: plan each in a request of its own and add their latencies"]
 
 
+#: Images (or other inputs) in each request: "each request has 2 images", "每个请求带3张图片" (they were a
+#: dataset of 2 records).
+ITEMS_PER_REQUEST = re.compile(r"(?:(?<![a-z])(?:each|every|per|a)\s+(?:request|query|call|prompt|message)\s+"
+                               r"(?:has|have|carries|includes|with|contains)\s+(?:about\s+|up\s+to\s+)?\d+\s+"
+                               r"(?:images?|photos?|pictures?|frames?|pages?)(?![a-z])"
+                               r"|(?:每个|每次|每条)(?:请求|调用|问题)(?:带|有|包含|附带|含)\d+\s*张(?:图片|图|图像|照片)?)")
+
+
+def items_per_request(space: Workspace) -> list[str]:
+    """A warning per count of inputs in each request: a model's input is planned as its catalog entry
+    gives it (an image-and-text model's images are not), and the count is no dataset."""
+    out = []
+    for m in ITEMS_PER_REQUEST.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': inputs in each request are not planned for; each "
+                   "request is planned at the input its model's catalog entry gives")
+        space.mask(m.start(), m.end())
+    return out
+
+
 def relative_warnings(space: Workspace) -> list[str]:
     """A requirement relative to the current setup: warned about, since no factor is applied."""
     found = next((m for m in RELATIVE.finditer(space.text) if not space.is_read(m.start(), m.end())), None)
