@@ -219,13 +219,8 @@ ACTIVE_USERS = re.compile(r"(?:日活|月活)(?:跃)?(?:用户)?(?:数|量)?\s*(
 def active_users(space: Workspace) -> list[str]:
     """Warnings for users counted over a day or month (``ACTIVE_USERS``), which are no load; each is
     masked, so no rule reads its number as days."""
-    out = []
-    for m in ACTIVE_USERS.finditer(space.masked):
-        out.append(f"'{space.text[m.start():m.end()].strip()}': users over a day or a month are not a load; give the "
-                   "peak requests per second or concurrent users to plan for it")
-        space.mask(m.start(), m.end())
-        space.mark_read(m.start(), m.end())
-    return out
+    return _each_warned(space, ACTIVE_USERS, "users over a day or a month are not a load; give the peak requests per "
+                                             "second or concurrent users to plan for it", mask=True, read=True)
 
 
 #: Scripts of languages the rules do not read: Japanese kana, Korean hangul.
@@ -309,11 +304,20 @@ ITEMS_PER_REQUEST = re.compile(r"(?:(?<![a-z])(?:each|every|per|a)\s+(?:request|
 def items_per_request(space: Workspace) -> list[str]:
     """A warning per count of inputs in each request: a model's input is planned as its catalog entry
     gives it (an image-and-text model's images are not), and the count is no dataset."""
+    return _each_warned(space, ITEMS_PER_REQUEST, "inputs in each request are not planned for; each request is "
+                                                  "planned at the input its model's catalog entry gives", mask=True)
+
+
+def _each_warned(space: Workspace, pattern: re.Pattern, why: str, mask: bool = False, read: bool = False) -> list[str]:
+    """A warning per match of ``pattern`` ('quoted': why); each match masked (no rule reads its
+    numbers) or marked read, as asked."""
     out = []
-    for m in ITEMS_PER_REQUEST.finditer(space.masked):
-        out.append(f"'{space.text[m.start():m.end()].strip()}': inputs in each request are not planned for; each "
-                   "request is planned at the input its model's catalog entry gives")
-        space.mask(m.start(), m.end())
+    for m in pattern.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': {why}")
+        if mask:
+            space.mask(m.start(), m.end())
+        if read:
+            space.mark_read(m.start(), m.end())
     return out
 
 
@@ -507,12 +511,8 @@ def _input_sizes(space: Workspace) -> list[str]:
 
 
 def _cloud_regions(space: Workspace) -> list[str]:
-    out = []
-    for m in CLOUD_REGION.finditer(space.masked):
-        out.append(f"'{space.text[m.start():m.end()]}': cloud regions are not planned for; the plan does not "
-                   "choose a region")
-        space.mark_read(m.start(), m.end())
-    return out
+    return _each_warned(space, CLOUD_REGION, "cloud regions are not planned for; the plan does not choose a region",
+                        read=True)
 
 
 def _context(space: Workspace, start: int, end: int) -> str:
