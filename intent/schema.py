@@ -235,7 +235,9 @@ class Workload(_Frozen):
     content_languages: list[str] | None = Field(
         None, min_length=1, description="the languages of the text or speech a request other than a translation "
                                         "handles ('Chinese product reviews', '中文情感分析', 'Mandarin calls'), as ISO "
-                                        "639-1 codes, 'multilingual' for many; a project addition to the contract")
+                                        "639-1 codes, 'multilingual' for many; for a translation with no direction "
+                                        "stated ('中英互译', 'between English and Japanese'), the two languages it "
+                                        "goes between, both ways; a project addition to the contract")
     sources: int | None = Field(None, ge=2, description="streams or cameras a rate is stated for each of ('4 camera "
                                                         "streams at 30 fps each', '10路摄像头，每路25帧'): the load is "
                                                         "the rate times this; a project addition to the contract")

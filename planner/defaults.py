@@ -52,6 +52,16 @@ class RequestDefaults:
     #: the placements planned when the request names none and nothing in it points to the edge
     #: (None: every placement a device offers)
     placements: tuple[str, ...] | None = None
+    #: precisions planned unasked only on a model whose catalog entry gives its accuracy there
+    #: (``keeps_precision``); empty when the request names precisions or bounds accuracy
+    unasked_precisions: tuple[str, ...] = ()
+
+    def keeps_precision(self, model: ModelVariant, precision: str) -> bool:
+        """Whether a precision passes the precision default: int4's accuracy varies from model to
+        model (weight-only 4-bit quantisation loses little on some and much on others), so a
+        request that names no precision and no accuracy bound gets it only on a model whose
+        catalog entry gives its int4 accuracy (the planner's own drop is a bare estimate)."""
+        return precision not in self.unasked_precisions or precision in model.accuracy
 
     def placement_note(self) -> str:
         """What the placement default says, for a plan it applied to (not one on an inventory)."""
@@ -98,7 +108,29 @@ def request_defaults(intent: Intent, quality_waived: str | None = None,
     placements = datacenter_placements(intent)
     if placements is not None and is_inference_job(intent) and _rented(intent):
         placements = JOB_PLACEMENTS
-    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements)
+    asked = bool(intent.precisions) or any(c.metric == Metric.ACCURACY for c in intent.constraints)
+    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements,
+                           () if asked or quality_waived else UNASKED_PRECISIONS)
+
+
+#: Precisions the precision default keeps to models whose catalog entry gives their accuracy.
+UNASKED_PRECISIONS = ("int4",)
+
+
+def precision_gave_way(precision: str) -> str:
+    """What a plan says when the precision default gave way."""
+    if precision not in UNASKED_PRECISIONS:
+        return "default precision: nothing met the request without it, so it gave way"
+    return (f"default precision gave way: only {precision} meets the request, so it is planned; its accuracy on "
+            "this model is an estimate, so check it against the reference before serving")
+
+
+def precision_note(kept_out: list[str]) -> str:
+    """What the precision default left out, for the plan's assumptions."""
+    shown = ", ".join(kept_out[:4]) + (f" and {len(kept_out) - 4} more" if len(kept_out) > 4 else "")
+    return (f"default precision: {'/'.join(UNASKED_PRECISIONS)} not planned for {shown}, whose accuracy there the "
+            f"catalog does not give (an estimate only); name the precision (e.g. 'int4' or 'AWQ') to plan it, or "
+            f"{HOW_TO_CHANGE}")
 
 
 def _rented(intent: Intent) -> bool:

@@ -19,6 +19,8 @@ from planner.defaults import (
     RequestDefaults,
     camera_stream,
     floor_note,
+    precision_gave_way,
+    precision_note,
     time_gain_per_doubling,
     whole_load,
     written_language,
@@ -96,9 +98,19 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
     intent, language_notes, language_warnings = written_language(intent, catalog)
     load_notes += language_notes
     defaults = replace(defaults, assumptions=load_notes + defaults.assumptions) if load_notes else defaults
+    relaxed_precisions = defaults.unasked_precisions
     try:
-        result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
-                       pareto, defaults, periodic)
+        try:
+            result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
+                           pareto, defaults, periodic)
+        except InfeasibleError:
+            if not defaults.unasked_precisions:
+                raise
+            # the precision default gives way when nothing else meets the request (70B on one 48 GB card)
+            defaults = replace(defaults, unasked_precisions=())
+            result = _plan(defaults.applied(intent), catalog, rules, settings, added_latency, inventory, alternatives,
+                           pareto, defaults, periodic)
+            result.assumptions.insert(0, precision_gave_way(result.choice.precision))
     except InfeasibleError as exc:
         held = inventory is not None or bool(intent.hardware.include)  # devices, a class or a vendor required
         # a default bound no device at all meets ("500k-token prompts" against a TTFT of 4.5 s) gives way too
@@ -108,6 +120,8 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
                                      defaults, exc, periodic, HELD_DEVICES if held else ANY_DEVICE) \
             if (held or beyond_all) and defaults.constraints else None
         if best is not None:
+            if relaxed_precisions and best.choice.precision in relaxed_precisions:
+                best.assumptions.insert(0, precision_gave_way(best.choice.precision))
             return best
         notes = defaults.assumptions + ([defaults.placement_note()] if inventory is None and defaults.placements else [])
         if notes:
@@ -161,7 +175,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
                                   keep_model=defaults.keeps if defaults.floor is not None else None,
                                   default_placements=None if inventory is not None else defaults.placements,
-                                  periodic=periodic, floors=defaults is not NO_DEFAULTS)
+                                  periodic=periodic, floors=defaults is not NO_DEFAULTS,
+                                  keep_precision=defaults.keeps_precision if defaults.unasked_precisions else None)
     if not len(candidates):
         raise InfeasibleError(candidates.why_empty(), InfeasibilityReport(reason=candidates.why_empty()))
     objective, is_default = objective_of(intent.objective)
@@ -227,6 +242,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     assumptions += candidates.notes
     if candidates.left_out:
         assumptions.append(floor_note(defaults, candidates.left_out))
+    if candidates.precision_left_out:
+        assumptions.append(precision_note(candidates.precision_left_out))
     if inventory is None and defaults.placements is not None:
         assumptions.append(defaults.placement_note())
     if is_default:

@@ -4,7 +4,8 @@
 usage: python scripts/build_catalog.py [REFERENCE_DIR]   (default tests/data/reference)
 
 Reads hardware-specs.csv and model-zoo.csv (every row keeps its source), merges
-scripts/catalog_supplements.yaml (published or derived figures the sheets leave empty), adds the
+scripts/catalog_supplements.yaml (published or derived figures the sheets leave empty, and
+models the zoo lacks, as zoo rows), adds the
 LLMs of scripts/catalog_llms.yaml (from their published config.json and model cards), the
 languages of scripts/model_languages.yaml (from the model cards), and
 writes hardware/data/devices.yaml and hardware/data/models.yaml. Derived figures carry
@@ -267,8 +268,11 @@ def build(shared: Path) -> tuple[str, str]:
     with open(shared / "hardware-specs.csv", encoding="utf-8") as fh:
         devices = [device_entry(r, supplements["devices"].get(r["id"], {}), families) for r in csv.DictReader(fh)]
     with open(shared / "model-zoo.csv", encoding="utf-8") as fh:
-        models = [model_entry(r, supplements["models"].get(r["id"], {}), supplements.get("structures", {}))
-                  for r in csv.DictReader(fh)]
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+    # models the zoo lacks, written as its rows (scripts/catalog_supplements.yaml, zoo_rows)
+    rows += [{column: str(extra.get(column, "")) for column in reader.fieldnames} for extra in supplements["zoo_rows"]]
+    models = [model_entry(r, supplements["models"].get(r["id"], {}), supplements.get("structures", {})) for r in rows]
     structures = supplements.get("structures", {})
     models += [{**m, **structure_of(m, {}, structures)} if "structure" not in m else m for m in llm_models(LLMS)]
     check_unique_ids(models)

@@ -363,7 +363,8 @@ def test_a_chinese_scale_word_may_touch_its_unit():
 
 def test_languages_and_tasks_without_models_are_warned_about():
     translation = parse("translate 2,000 sentences/sec from English to German with Marian on CPUs only", offline=True)
-    assert translation.workload.models == ["opus-mt-de-en", "opus-mt-en-de"]  # the catalog's Marian family
+    assert translation.workload.models == ["opus-mt-de-en", "opus-mt-en-de", "opus-mt-en-zh",
+                                           "opus-mt-zh-en"]  # the catalog's Marian family
     assert translation.workload.languages == ["en", "de"] and translation.warnings == []  # the direction is read
     languages = ("languages are not planned for; a model of the task is chosen whatever languages it covers (name the "
                  "model to plan on it)")
@@ -1372,6 +1373,8 @@ def test_the_plan_serves_every_source():
     ("translate german product manuals into english, 20 per second", ["de", "en"]),
     ("translate 10k german documents to english", ["de", "en"]),
     ("把这1万篇德语新闻翻译成英文", ["de", "en"]),
+    ("中译英，每秒20条", ["zh", "en"]),
+    ("translate product descriptions from English to Chinese, 30 per second", ["en", "zh"]),
 ])
 def test_a_translations_direction_is_read_and_chooses_its_model(text, direction):
     intent = parse(text, offline=True)
@@ -1387,11 +1390,37 @@ def test_a_direction_no_model_translates_is_refused_and_a_named_model_the_other_
     with pytest.raises(MissingTaskError, match="translates en to fr"):
         plan("translate English to French, 10 req/s", offline=True, record=False)
     # "Chinese documents to English" was planned on the English-to-German model with a warning
-    with pytest.raises(MissingTaskError, match="translates zh to en") as refused:
-        plan("translate 10k chinese documents to english", offline=True, record=False)
+    with pytest.raises(MissingTaskError, match="translates ja to en") as refused:
+        plan("translate 10k japanese documents to english", offline=True, record=False)
     assert "catalog import" in refused.value.hint
     warned = parse("translate English to German with opus-mt-de-en", offline=True).warnings
     assert any("translates de to en, not en to de" in w for w in warned)
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("中英互译服务，QPS 50", ["zh", "en"]),
+    ("翻译中英文，每秒20条", ["zh", "en"]),
+    ("English<->Chinese translation for our support site, 30 req/s", ["en", "zh"]),
+    ("translate between English and Chinese, 20 requests a second", ["en", "zh"]),
+])
+def test_a_translation_both_ways_is_planned_on_a_model_of_the_pair(text, pair):
+    # "翻译中英文" was planned on opus-mt-en-de, a model of neither direction, under a warning
+    intent = parse(text, offline=True)
+    assert intent.task.value == "translation" and intent.workload.content_languages == pair
+    assert intent.workload.languages is None
+    assert any("both ways" in w for w in intent.warnings)  # one direction is planned, and it says so
+    assert not any("languages are not planned" in w for w in intent.warnings)
+    assert plan(text, offline=True, record=False).choice.model_id in ("opus-mt-zh-en", "opus-mt-en-zh")
+
+
+def test_a_translation_both_ways_no_model_covers_is_refused():
+    from planner import MissingTaskError
+
+    with pytest.raises(MissingTaskError, match="translates between en and ja"):
+        plan("translate between English and Japanese, 20 req/s", offline=True, record=False)
+    named = parse("opus-mt-en-de for 中英互译", offline=True)  # a named model is planned as named, with a warning
+    assert named.workload.model == "opus-mt-en-de"
+    assert any("translates en to de, not between zh and en" in w for w in named.warnings)
 
 
 def test_sixth_review_readings():

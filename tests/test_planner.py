@@ -665,3 +665,21 @@ def test_hardware_the_catalog_lacks_as_the_only_device_named_is_refused():
     # beside a device the catalog holds, it is warned about and the other is planned
     result = plan("serve llama 3.1 8b on an XG900 card or an L4", offline=True, record=False)
     assert result.choice.device_id == "nvidia-l4" and any("'xg900'" in w for w in result.warnings)
+
+
+def test_int4_is_planned_unasked_only_where_its_accuracy_is_published():
+    # Qwen2.5-72B had been planned in int4 on one A100 with its accuracy "unknown"
+    unasked = plan("serve qwen2.5 72b for 20 concurrent users, TTFT under 1s", offline=True, record=False)
+    assert unasked.choice.precision != "int4"
+    assert any(a.startswith("default precision: int4 not planned for qwen2.5-72b") for a in unasked.assumptions)
+    asked = plan("serve qwen2.5 72b in int4 for 20 concurrent users, TTFT under 1s", offline=True, record=False)
+    assert asked.choice.precision == "int4" and not any("default precision" in a for a in asked.assumptions)
+    # the Llama family publishes its int4 recoveries, so int4 stays open to it
+    llama = plan("serve llama 3.1 70b for 20 concurrent users", offline=True, record=False)
+    assert not any("default precision" in a and "llama-3.1-70b" in a for a in llama.assumptions)
+
+
+def test_the_precision_default_gives_way_when_only_int4_fits():
+    one_card = plan("qwen2.5 72b on a single L40S", offline=True, record=False)  # 72B weights fit 48 GB only in int4
+    assert one_card.choice.precision == "int4"
+    assert any(a.startswith("default precision gave way: only int4 meets the request") for a in one_card.assumptions)

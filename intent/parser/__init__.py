@@ -279,6 +279,18 @@ def _reads_language(task: str | None) -> bool:
     return task not in (None, "translation", "text-to-image", *IMAGE_TASKS)
 
 
+def _pair_of_the_models(named: list[str], pair: list[str] | None, catalog: Catalog) -> list[str]:
+    """A named translation model that goes between other languages than the two asked: warned
+    about (what is named is planned)."""
+    models = [catalog.models[m] for m in named if m in catalog.models]
+    if not models or not pair or any(set(pair) <= set(m.languages or ()) for m in models):
+        return []
+    model = models[0]
+    between = f"translates {' to '.join(model.languages)}" if model.languages else "has no documented languages"
+    return [f"'{model.id}' {between}, not between {pair[0]} and {pair[1]} as asked; it is planned as named (name no "
+            "model to plan one that does)"]
+
+
 def _languages_of_the_models(named: list[str], codes: list[str] | None, catalog: Catalog) -> list[str]:
     """A named model, or every variant of a named family, whose documentation does not name a
     language the request's text or speech is in: warned about (what is named is planned)."""
@@ -390,11 +402,15 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         else (None, [])
     task = task or ("translation" if languages else None)  # "德译英" names the task too
     content, content_notes = fields.read_content_languages(lexicon, space) if _reads_language(task) else (None, [])
+    pair_notes: list[str] = []
+    if task == "translation" and not languages:  # "中英互译": both ways, between two languages
+        content, pair_notes = fields.read_translation_pair(lexicon, space)
     if task in IMAGE_TASKS or task == "text-to-image":  # "German shepherds", "Chinese dishes": things, not text
         fields.mark_languages_read(lexicon, space)
     # A named model is planned as named: only a language it is not documented for is said.
     named = [model.model_id] if model.model_id else _variants_for(model, task, catalog)
-    content_warnings = _languages_of_the_models(named, content, catalog)
+    content_warnings = (_pair_of_the_models(named, content, catalog) if task == "translation"
+                        else _languages_of_the_models(named, content, catalog))
     if named:
         content_notes = []
     rtf_notes = _real_time_factor(space, result) if task == "automatic-speech-recognition" and not any(
@@ -410,7 +426,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += language_notes[1:] if languages else []
     assumptions += language_notes[:1]
     assumptions += content_notes
-    warnings += content_warnings + job_steps_warnings + yardstick_warnings + model.warnings
+    warnings += pair_notes + content_warnings + job_steps_warnings + yardstick_warnings + model.warnings
     warnings += layout_warnings + other_task_note + compliance_warnings + deployment_warnings + result.warnings + shape.warnings + hardware.notes + second_models
     objective, tie_breakers = None, []
     if objectives:

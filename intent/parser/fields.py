@@ -567,6 +567,32 @@ def read_translation_direction(lexicon: Lexicon, space: Workspace,
     return None, []
 
 
+def read_translation_pair(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
+    """The two languages a translation goes between when it states no direction ("中英互译",
+    "翻译中英文", "between English and Japanese", "English<->German"), as ISO 639-1 codes in the
+    order named; (None, []) unless it names exactly two (three or more, "English, French and
+    German", are left to the warnings). A translation model goes one way, so the note says the
+    plan holds one direction of the two."""
+    short = "".join(lexicon["language_abbreviations"])
+    m = re.search(rf"(?<![{short}])([{short}])([{short}])(?:文|语)?(?![{short}])(?=互译|双向|对译|翻译|$|[^\u4e00-\u9fff])",
+                  space.masked)
+    if m and m.group(1) != m.group(2):  # "中英文": the pair and its 文
+        found = [(m.start(), m.end(), lexicon["language_abbreviations"][m.group(1)]),
+                 (m.start(), m.end(), lexicon["language_abbreviations"][m.group(2)])]
+    else:
+        found = [(x.start, x.end, x.key) for x in lexicon.phrases("languages").scan(space.masked)
+                 if not space.is_read(x.start, x.end) and x.key != "multilingual"]
+    codes = list(dict.fromkeys(code for _, _, code in found))
+    if len(codes) != 2:
+        return None, []
+    for start, end, _ in found:
+        space.mark_read(start, end)
+    quoted = space.text[found[0][0]:found[-1][1]]
+    return codes, [f"'{quoted}': translated between {codes[0]} and {codes[1]}, both ways; a translation model goes "
+                   "one way, so the plan holds the direction of its model (plan the other direction as a request "
+                   "of its own, e.g. 'translate from X to Y')"]
+
+
 def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
     """The languages of the text or speech a request other than a translation handles
     ("sentiment of Chinese product reviews", "中文情感分析", "transcribe Mandarin calls",

@@ -53,6 +53,7 @@ class CandidateSet:
     grid: Grid | None
     excluded: Counter = field(default_factory=Counter)
     left_out: list[str] = field(default_factory=list)  # models a quality floor left out
+    precision_left_out: list[str] = field(default_factory=list)  # models the precision default kept from a precision
     notes: list[str] = field(default_factory=list)  # what the candidates assume (a task served by other models)
 
     def cells(self, mask: np.ndarray) -> list[Estimate]:
@@ -118,13 +119,14 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                      inventory: Inventory | None = None,
                      keep_model: Callable[[ModelVariant], bool] | None = None,
                      default_placements: tuple[str, ...] | None = None,
-                     periodic: bool | None = None, floors: bool = False) -> CandidateSet:
+                     periodic: bool | None = None, floors: bool = False,
+                     keep_precision: Callable[[ModelVariant, str], bool] | None = None) -> CandidateSet:
     """Every allowed configuration; with an inventory, only its devices, at its placements,
     prices and counts; with ``keep_model`` (a quality floor), only the models it keeps; with
     ``default_placements`` (where the request names none), only devices at those. ``periodic``:
     the requests are camera frames, evenly spaced (None: as ``camera_stream`` reads the intent).
     ``floors``: the request has the default quality floors (for models of another task it is
-    planned on)."""
+    planned on). ``keep_precision`` (the precision default): the (model, precision) pairs it keeps."""
     factors = factors or load_factors()
     models = intent_models(intent, catalog)
     excluded: Counter = Counter()
@@ -163,6 +165,7 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                               pipeline_degrees=tuple(serving.pipeline_degrees))
     if table is None:
         return CandidateSet(grid=None, excluded=excluded, left_out=left_out, notes=notes)
+    table, precision_left_out = _precisions_kept(table, keep_precision, excluded)
     table = within_power_bound(with_power_modes(with_request_shape(table, intent)), intent, excluded)
     if not len(table):
         return CandidateSet(grid=None, excluded=excluded, left_out=left_out, notes=notes)
@@ -173,7 +176,25 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
                periodic=camera_stream(intent) if periodic is None else periodic)
     if not grid.fits.any():
         excluded[f"memory: {too_large(grid)}"] += len(table)
-    return CandidateSet(grid=grid, excluded=excluded, left_out=left_out, notes=notes)
+    return CandidateSet(grid=grid, excluded=excluded, left_out=left_out, notes=notes,
+                        precision_left_out=precision_left_out)
+
+
+def _precisions_kept(table: ConfigTable, keep: Callable[[ModelVariant, str], bool] | None,
+                     excluded: Counter) -> tuple[ConfigTable, list[str]]:
+    """The configurations whose (model, precision) ``keep`` keeps, and the models it kept from a
+    precision; the table as it is without ``keep``."""
+    if keep is None:
+        return table, []
+    width = len(table.precisions)
+    pairs, back = np.unique(table.model.astype(np.int64) * width + table.precision, return_inverse=True)
+    keeps = np.array([keep(table.models[c // width], table.precisions[c % width]) for c in pairs.tolist()], dtype=bool)
+    kept = keeps[back]
+    if kept.all():
+        return table, []
+    excluded["precision (a default): no published accuracy at that precision for the model"] += int((~kept).sum())
+    dropped = sorted({table.models[c // width].id for c, k in zip(pairs.tolist(), keeps) if not k})
+    return table.subset(np.flatnonzero(kept)), dropped
 
 
 def too_large(grid) -> str:
@@ -493,6 +514,8 @@ def intent_models(intent: Intent, catalog: Catalog):
     models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
     if not models:
         raise MissingTaskError(f"the catalog holds no model for {intent.task.value}")
+    if intent.task.value == "translation":
+        return _between(_in_direction(models, intent.workload.languages), intent.workload.content_languages)
     return _reading(_in_direction(models, intent.workload.languages), intent.workload.content_languages)
 
 
@@ -522,6 +545,24 @@ def _reading(models: list[ModelVariant], codes: list[str] | None) -> list[ModelV
     return kept
 
 
+def _between(models: list[ModelVariant], pair: list[str] | None) -> list[ModelVariant]:
+    """The translation models that go between the two languages of a translation asked both
+    ways ("中英互译"), in either direction; none is a refusal naming what the catalog holds."""
+    if not pair:
+        return models
+    kept = [m for m in models if set(pair) <= set(m.languages or ())]
+    if not kept:
+        error = MissingTaskError(f"no translation model in the catalog translates between {pair[0]} and {pair[1]} "
+                                 f"(it holds {_directions(models)})")
+        error.hint = NO_MODEL_HINT
+        raise error
+    return kept
+
+
+def _directions(models: list[ModelVariant]) -> str:
+    return ", ".join(f"{m.id} ({' to '.join(m.languages)})" if m.languages else m.id for m in models)
+
+
 def _in_direction(models: list[ModelVariant], languages: list[str] | None) -> list[ModelVariant]:
     """The translation models that translate the direction asked (a model whose languages the
     catalog does not give cannot be checked, and is left out with the others)."""
@@ -529,9 +570,8 @@ def _in_direction(models: list[ModelVariant], languages: list[str] | None) -> li
         return models
     kept = [m for m in models if m.languages == languages]
     if not kept:
-        held = ", ".join(f"{m.id} ({' to '.join(m.languages)})" if m.languages else m.id for m in models)
         error = MissingTaskError(f"no translation model in the catalog translates {languages[0]} to {languages[1]} "
-                                 f"(it holds {held})")
+                                 f"(it holds {_directions(models)})")
         error.hint = NO_MODEL_HINT
         raise error
     return kept
