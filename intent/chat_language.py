@@ -21,6 +21,16 @@ ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需�
 #: and the words around the device that go with them.
 COMPARING = re.compile(r"比较|对比|比一下|比比")
 COMPARED = re.compile(r"^(?:和|跟|与|用|拿)|(?:比较一下|比较|对比一下|对比|比一下|比比)(?:看|呢)?$")
+#: A question whether the plan could be otherwise: planned beside it and compared, never applied
+#: ("can it run on 2 L40S instead?", "could we use fp8?", "能不能用 H100？", "精度可以用 fp16 吗？").
+CAN_IT = re.compile(r"^(?:so |and |but )?(?:can|could) (?:it|we|you|this|that|i|the \w+) (?:(?:still |also |just )?"
+                    r"(?:run|use|go|be|get|have|switch|move|handle|serve|do|fit|work)(?: it)? )?(?P<rest>.+)$")
+CAN_IT_ZH = re.compile(r"能不能|能否|可不可以|可以不可以|行不行|可否|可以(?=.*[吗么]$)")
+#: A yes-or-no question about the plan as it is: answered from it, never applied ("is the watermark
+#: still on?", "does it use fp8?", "are we on NVIDIA?", "is memory enough?", "用的是英伟达吗？").
+IS_IT = re.compile(r"^(?:so |and |but )?(?:is|are|does|do|did|will|would|has|have|was|were)"
+                   r" (?:it|this|that|the|we|they|there|our|its|you|memory|vram|everything|all)\b")
+IS_IT_ZH = re.compile(r"[吗么][?？]?$|是不是|有没有|够不够|满足了吗")
 #: A device count before the device a question names: "8 L4s", "8x L4", "8 张 L4".
 COUNTED = re.compile(r"(\d+)\s*(?:x|×|张|块|台|个)?\s*(?![\d.]*\s*(?:gb|g)\b)")
 
@@ -79,7 +89,23 @@ def read_message(message: str) -> Reading:
         return Reading("export", what=kind)
     if sets["cheaper"].scan(text):
         return Reading("cheaper")
-    return Reading("change")
+    return _yes_or_no(text) or Reading("change")
+
+
+def _yes_or_no(text: str) -> Reading | None:
+    """A yes-or-no question: whether the plan could be otherwise (a comparison) or whether it is so
+    (answered from the plan); None for any other message. "do not use AMD" is a change."""
+    if re.match(r"(?:do not|don't|dont|does not|doesn't)\b", text):
+        return None
+    can = CAN_IT.match(text)
+    if can is not None:
+        return _why_not(can.group("rest"))
+    if CAN_IT_ZH.search(text):
+        rest = re.sub(r"[吗么呢][?？]?$", "", CAN_IT_ZH.sub(" ", text)).strip(EDGES)
+        return _why_not(re.sub(r"^(?:我们|咱们|它|这个|那)?\s*(?:用|换成|换|上|跑在|跑)?\s*", "", rest))
+    if IS_IT.match(text) or IS_IT_ZH.search(text):
+        return Reading("explain", what=text)
+    return None
 
 
 def _why_not(rest: str) -> Reading:

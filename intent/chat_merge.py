@@ -44,6 +44,8 @@ RELAXING = re.compile(r"(?<![a-z])(?:can\s+be|could\s+be|relax(?:ed)?|loosen(?:e
                       r"|放宽|放松|可以到|也行|没问题")
 #: Words that name a time metric other than latency itself.
 NAMED_TIME = re.compile(r"ttft|tpot|first\s+token|per\s+token|itl|首token|首字|每token|end[-\s]to[-\s]end|整个|全部")
+#: Words that name the whole reply's latency itself, beside a TTFT or TPOT a follow-up names.
+NAMED_LATENCY = re.compile(r"end[-\s]to[-\s]end|e2e|whole\s+(?:reply|request|response)|overall|端到端|整个请求")
 #: A cost with a period of its own ("$5/h", "per month", "每月"): not a job's total.
 PERIOD_WORDS = re.compile(r"/\s*(?:h|hr|hour|mo|month|day|yr|year)|per\s|an?\s+(?:hour|month|day|year)|hourly|monthly|"
                           r"daily|yearly|每|小时|月|天|年")
@@ -58,7 +60,7 @@ LIFT_BEFORE = r"(?:forget|drop|remove|ignore|lift|never\s*mind|no)\s+(?:about\s+
 BOUND_NOUN = r"(?:\s+(?:requirement|bound|limit|cap|constraint|target|slo)s?)?"
 NOT_MATTERING = r"\s+(?:(?:doesn't|does\s+not|don't|no\s+longer)\s+(?:matter|apply|applies|count)|is\s+not\s+needed)"
 LIFTED_NAMES = {Metric.TTFT: r"ttft|time\s+to\s+first\s+token|first[-\s]token(?:\s+latency)?|首token|首字",
-                Metric.TPOT: r"tpot|itl|time\s+per\s+(?:output\s+)?token|per[-\s]token\s+latency|每token",
+                Metric.TPOT: r"tpot|itl|time\s+per\s+(?:output\s+)?token|per[-\s]token\s+latency|每token|每字",
                 Metric.THROUGHPUT: r"throughput|rps|qps|吞吐",
                 Metric.ACCURACY: r"accuracy|准确率|精度",
                 Metric.POWER: r"power(?:\s+(?:budget|cap|draw))?|功耗",
@@ -172,6 +174,12 @@ def _in_context(c, current: Intent, update: Intent, notes: list[str]):
     if c.metric == Metric.COST and _is_job(current) and not PERIOD_WORDS.search(source):
         return c.model_copy(update={"metric": Metric.JOB_COST, "unit": "USD"})
     text = update.text.lower()
+    named = [m for m in (Metric.TTFT, Metric.TPOT) if re.search(LIFTED_NAMES[m], text)]
+    if c.metric == Metric.LATENCY and c.op == "<=" and len(named) == 1 and not NAMED_LATENCY.search(text) \
+            and not any(u.metric == named[0] for u in update.constraints):
+        # "TTFT doesn't matter that much, 5s is fine": the time is the metric the message names
+        notes.append(f"'{c.source}' read as the {named[0].value.upper()} bound the message names")
+        return c.model_copy(update={"metric": named[0]})
     relaxed_latency = RELAXING.search(text) and not NAMED_TIME.search(text) and not any(
         t.metric == Metric.LATENCY for t in current.constraints)
     if c.metric == Metric.LATENCY and c.op == "<=" and (not TIME_WORDS.search(text) or relaxed_latency):

@@ -61,6 +61,11 @@ TOPICS = (
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
     ("month", r"per month|a month|monthly|每月|一个月|每个月"),
+    ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|每百万token|每百万 token|百万token"),
+    ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
+    ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
+    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|which device|what device|英伟达|显卡|什么卡|哪种卡|哪个设备"),
+    ("bounds", r"\bmet\b|meet|satisf|满足|达标|符合"),
     ("memory", r"memory|vram|does it fit|显存|内存"),
     ("ttft", r"ttft|first token|首token|首字"),
     ("tpot", r"tpot|per token|per output token|每token|每字"),
@@ -79,7 +84,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
     number", "显存够吗？"), each with where it comes from; why the plan, when it names none."""
     import re
 
-    from intent.render import METRIC_FIELDS, devices_in_total, layout
+    from intent.render import METRIC_FIELDS, TOKEN_SOURCES, devices_in_total, layout
 
     c, m = plan.choice, plan.metrics
     asked = [topic for topic, words in TOPICS if re.search(words, question)]
@@ -87,6 +92,10 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t != "latency"]
     if "job" in asked and plan.job is not None:  # "what's the job cost?": the job's, not the hourly rate
         asked = [t for t in asked if t not in ("cost", "latency")]
+    if "token_cost" in asked:  # "what's the cost per million tokens?": not the hourly rate
+        asked = [t for t in asked if t != "cost"]
+    if "bounds" in asked:  # "is the TPOT bound met?": the bounds' checks answer it
+        asked = [t for t in asked if t in ("bounds", "memory")]
     lines = []
     for topic in asked:
         if topic == "job" and plan.job is not None:
@@ -97,6 +106,18 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         elif topic == "devices":
             lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
                              layout=layout(c, lang)))
+        elif topic == "precision":
+            lines.append(say("explain_precision", lang, precision=c.precision, runtime=c.runtime))
+        elif topic == "policies":
+            lines.append(_policies(plan, lang))
+        elif topic == "device":
+            lines.append(say("explain_device", lang, devices=devices_in_total(c), device=c.device_name,
+                             kind=_device_class(c.device_id, catalog), placement=c.placement))
+        elif topic == "bounds":
+            lines += [say("explain_check", lang, bound=k.constraint.describe(),
+                          predicted=fmt(k.predicted, k.constraint.metric.value),
+                          held=say("held" if k.slack is None or k.slack >= 0 else "not_held", lang))
+                      for k in plan.constraints] or [say("explain_no_bounds", lang)]
         elif topic == "bottleneck":
             lines.append(say("explain_bound", lang, bound=m.bound_by))
         elif topic == "month":
@@ -111,12 +132,26 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             field = METRIC_FIELDS.get(topic)
             if field is None:
                 continue
-            source = m.provenance.get(field, "")
+            source = m.provenance.get(field, "") or TOKEN_SOURCES.get(field, "")
             if topic == "cost" and plan.cost is not None:
                 source = "; ".join(x for x in (plan.cost.basis, plan.cost.rule) if x)
             lines.append(say("explain_metric", lang, metric=metric_name(topic, lang),
                              value=fmt(getattr(m, field), topic), source=source or "—"))
     return "\n".join(lines) if lines else why(plan, lang)
+
+
+def _policies(plan, lang: str) -> str:
+    """The policies the plan applies (watermark, differential privacy, compliance), or none."""
+    if not plan.policies:
+        return say("explain_no_policies", lang)
+    return say("explain_policies", lang, policies=", ".join(p.name for p in plan.policies))
+
+
+def _device_class(device_id: str, catalog) -> str:
+    if catalog is None or device_id not in catalog.devices:
+        return "?"
+    device = catalog.devices[device_id]
+    return f"{device.vendor} {device.device_class}"
 
 
 def _capacity(device_id: str, catalog=None) -> float | None:

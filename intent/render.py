@@ -22,6 +22,9 @@ METRIC_ROWS = [("latency", "latency_ms"), ("throughput", "throughput_rps"), ("po
 #: Every metric a plan reports and its field in ``Metrics``.
 METRIC_FIELDS = dict(METRIC_ROWS) | {"ttft": "ttft_ms", "tpot": "tpot_ms", "token_throughput": "tokens_per_s",
                                      "token_cost": "usd_per_mtok"}
+#: Where the LLM figures come from when the plan's provenance does not say.
+TOKEN_SOURCES = {"ttft_ms": "model (prefill + one decode step)", "tpot_ms": "model (one decode step)",
+                 "tokens_per_s": "model (all replicas)", "usd_per_mtok": "cost / output tokens"}
 
 
 def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
@@ -153,12 +156,11 @@ def _metrics_table(plan: ExecutionPlan, lang: str = "en") -> Table:
                    plan.metrics.provenance.get(field, ""))
     m = plan.metrics
     if m.ttft_ms is not None:
-        _plain_row(table, names["ttft"], fmt(m.ttft_ms, "latency"),
-                   m.provenance.get("ttft_ms", "model (prefill + one decode step)"))
-        _plain_row(table, names["tpot"], fmt(m.tpot_ms, "latency"), m.provenance.get("tpot_ms", "model (one decode step)"))
-        _plain_row(table, names["token_throughput"], f"{m.tokens_per_s:,.0f}", "model (all replicas)")
+        _plain_row(table, names["ttft"], fmt(m.ttft_ms, "latency"), m.provenance.get("ttft_ms", TOKEN_SOURCES["ttft_ms"]))
+        _plain_row(table, names["tpot"], fmt(m.tpot_ms, "latency"), m.provenance.get("tpot_ms", TOKEN_SOURCES["tpot_ms"]))
+        _plain_row(table, names["token_throughput"], f"{m.tokens_per_s:,.0f}", TOKEN_SOURCES["tokens_per_s"])
         if m.usd_per_mtok is not None:
-            _plain_row(table, names["token_cost"], fmt(m.usd_per_mtok, "token_cost"), "cost / output tokens")
+            _plain_row(table, names["token_cost"], fmt(m.usd_per_mtok, "token_cost"), TOKEN_SOURCES["usd_per_mtok"])
     if plan.intent.workload.concurrency:
         _plain_row(table, names["concurrency"], f"{m.concurrency:,}", "sequences held at once, all replicas")
     return table

@@ -426,3 +426,45 @@ def test_a_precision_asked_about_is_no_device():
     for question, head in (("why not use fp8?", "fp8"), ("what about int8?", "int8:")):
         answer = chat.answer(question).text
         assert answer.startswith(head) and "hailo" not in answer.lower(), answer
+
+
+def test_yes_or_no_questions_are_answered_from_the_plan_and_change_nothing():
+    # "is the watermark still on?" turned watermarking back on; "does it use fp8?" required fp8
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 30 concurrent users with watermarking")
+    chat.answer("turn off watermarking")
+    before = chat.intent
+    assert "no policy is applied" in chat.answer("is the watermark still on?").text
+    assert f"precision: {chat.plan.choice.precision}" in chat.answer("does it use fp8?").text
+    assert chat.plan.choice.device_name in chat.answer("are we on NVIDIA?").text
+    bounds = chat.answer("is the TPOT bound met?").text
+    assert "tpot <= 40 ms" in bounds and ", met" in bounds
+    assert "of device memory used" in chat.answer("is memory enough?").text
+    assert "/Mtok" in chat.answer("what's the cost per million tokens?").text
+    assert "显存" in chat.answer("显存够不够？").text
+    assert chat.intent == before  # none of them changed the request
+
+
+def test_can_it_questions_compare_and_an_answer_takes_the_offer():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 30 concurrent users")
+    before = chat.intent
+    compared = chat.answer("can it run on 2 L40S instead?").text
+    assert "nvidia-l40s" in compared and chat.intent == before  # compared, not applied
+    assert chat.answer("ok use that").plan.choice.device_id == "nvidia-l40s"
+    zh = ChatSession(offline=True)
+    zh.answer("部署 llama 3.1 8b，30 并发")
+    kept = zh.intent
+    zh.answer("精度可以用 fp16 吗？")
+    assert zh.intent == kept and zh.intent.precisions == []
+    assert zh.answer("好，就用它").plan.choice.precision == "fp16"
+
+
+def test_per_token_delay_in_chinese_and_a_time_after_a_named_ttft():
+    chat = ChatSession(offline=True)
+    chat.answer("qwen2.5 7b 聊天，50并发，首token 500ms 以内，每字延迟 30ms 以内")
+    assert {(c.metric, c.value) for c in chat.intent.constraints} == {(Metric.TTFT, 500.0), (Metric.TPOT, 30.0)}
+    chat.answer("每字延迟放宽到 80ms")  # had added a TTFT of 80 ms
+    assert {(c.metric, c.value) for c in chat.intent.constraints} == {(Metric.TTFT, 500.0), (Metric.TPOT, 80.0)}
+    chat.answer("actually TTFT doesn't matter that much, 5s is fine")  # had added an end-to-end bound of 5 s
+    assert {(c.metric, c.value) for c in chat.intent.constraints} == {(Metric.TTFT, 5000.0), (Metric.TPOT, 80.0)}

@@ -127,7 +127,7 @@ def test_why_not_a_device_that_cannot_hold_the_model_says_why(llama):
     assert "nvidia-a10 has 24 GB" in answer and "hardware: not" not in answer
     # Four RTX 4090s split it over PCIe: the answer is that plan, and what it loses on.
     assert llama.answer("why not the RTX 4090?").text.startswith(
-        "nvidia-geforce-rtx-4090: the best plan there is llama-3-70b · int4 · b1 on 4 x nvidia-geforce-rtx-4090")
+        "nvidia-geforce-rtx-4090: the best plan there is llama-3-70b · fp8 · b1 on 4 x nvidia-geforce-rtx-4090")
 
 
 def test_make_it_cheaper_names_what_stops_it_and_what_relaxing_costs():
