@@ -2690,3 +2690,59 @@ def test_a_vision_variant_and_inputs_in_each_request_are_not_misread():
         intent = parse(text, offline=True)
         assert intent.workload.dataset_records is None
         assert any("inputs in each request are not planned for" in w for w in intent.warnings), text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a Chinese numeral after P99 had been dropped ("十毫秒") or read as its last digit ("三十" as 10)
+    ("BERT情感分类，QPS一千，P99 十毫秒", [("throughput", 1000.0), ("latency", 10.0)]),
+    ("图像分类，P99三十毫秒", [("latency", 30.0)]),
+    ("图像分类，P95两百毫秒", [("latency", 200.0)]),
+    # a Chinese numeral before QPS had been dropped
+    ("吞吐要两千五百QPS的图像分类，P99不超过15毫秒", [("throughput", 2500.0), ("latency", 15.0)]),
+])
+def test_chinese_numerals_next_to_latin_units_and_names(text, expected):
+    assert [(c.metric.value, c.value) for c in parse(text, offline=True).constraints] == expected
+
+
+def test_chinese_numerals_of_tokens_and_of_devices_after_their_name():
+    trillion = parse("三天内用两千张昇腾910B预训练一个70B模型，一万亿token", offline=True)
+    assert trillion.workload.dataset_tokens == 10**12  # 一万亿 had been read as 10,000, then dropped
+    assert parse("五十亿token继续预训练 qwen2.5 7b", offline=True).workload.dataset_tokens == 5 * 10**9
+    assert parse("营销文案，每百万token成本越低越好", offline=True).objective.metric.value == "token_cost"  # a unit
+    eight = parse("H100八卡集群，LoRA微调Llama 3 70B，一百万条指令数据，1个epoch", offline=True)
+    assert [(o.device, o.count) for o in eight.hardware.owned] == [("nvidia-h100", 8)]  # had been a cap of 8
+
+
+@pytest.mark.parametrize("text, metric, sense", [
+    ("gemma 2 9b on a single L4 - what's the best TTFT I can get with 2k-token prompts?", "ttft", "minimize"),
+    ("best latency please, resnet50 on a T4", "latency", "minimize"),
+    ("best accuracy image classifier under 10ms", "accuracy", "maximize"),
+    ("最多用两张卡部署Llama 3.3 70B，每秒token越多越好", "token_throughput", "maximize"),
+])
+def test_best_is_the_metrics_own_better_direction(text, metric, sense):
+    # "best TTFT" had been planned as the highest TTFT; "每秒token越多越好" had been dropped
+    objective = parse(text, offline=True).objective
+    assert (objective.metric.value, objective.sense.value) == (metric, sense)
+
+
+@pytest.mark.parametrize("text, prompt, output", [
+    ("mistral 7b endpoint, 150 QPS, 300 tokens in / 5 out, p99 under 250ms", 300, 5),  # "5 out" had been dropped
+    ("llama 3.1 8b, 1k in 5 out, 10 rps", 1000, 5),
+    ("qwen2.5 32b chat, prompts avg 3k tokens, replies ~400, 20 concurrent users", 3000, 400),
+])
+def test_short_outputs_and_replies_are_read(text, prompt, output):
+    intent = parse(text, offline=True)
+    assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (prompt, output)
+
+
+@pytest.mark.parametrize("text, users, rate", [
+    ("Qwen2.5-Coder-7B for IDE autocomplete: 800 devs, each fires ~2 completions/min, p99 latency 300 ms", 800, 2 / 60),
+    ("llama 3.1 8b for 500 users, 3 requests per minute per user", 500, 3 / 60),
+    ("500个用户，每人每分钟2次请求，qwen2.5 7b", 500, 2 / 60),
+])
+def test_a_rate_for_each_user_is_the_load_of_all_of_them(text, users, rate):
+    # "800 devs" had been warned about as no load, and the plan sized for one developer's rate
+    intent = parse(text, offline=True)
+    assert intent.workload.sources == users
+    assert intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate)
+    assert not any("not a load" in w for w in intent.warnings)

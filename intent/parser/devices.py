@@ -545,7 +545,7 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
         start = before.end(1) - len(literal)
         return _int(literal), (m.start - len(window) + start, m.start)
     after = (re.match(r"\s*[x×*]\s*(\d+)(?![\d.])", text[m.end:m.end + 12]) or OF_THEM.match(text[m.end:m.end + 40])
-             or WE_HAVE_AFTER.match(text[m.end:m.end + 30]))
+             or WE_HAVE_AFTER.match(text[m.end:m.end + 30]) or COUNTED_AFTER_CN.match(text[m.end:m.end + 12]))
     if after:
         return _int(after.group(1)), (m.end, m.end + after.end())
     return None, (m.start, m.start)
@@ -555,6 +555,10 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
 #: them)", "H100s, 8 of them", "T4s, up to six of them" (not "on L4s for our users, 10 of them concurrent": those count the users).
 OF_THEM = re.compile(r"s?\s*(?:(?:that\s+|which\s+)?(?:we|i)\s+(?:own|have|run|got)|available|in\s+house)?\s*[,(]?\s*"
                      r"(?:up\s+to\s+|at\s+most\s+|about\s+|around\s+)?(\d+)\s+of\s+them(?![a-z])\s*\)?")
+
+
+#: A Chinese count right after the devices it counts: "H100八卡集群" (by now "h100 8卡集群"), "A100四张".
+COUNTED_AFTER_CN = re.compile(r"\s*(\d+)\s*(?:张|块|卡)(?!时)")
 
 
 #: A count of the devices in brackets after them: "A100s (we have 4)", "H100 (we own 16)".

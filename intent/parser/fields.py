@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
+from intent.schema import NATURAL_OP, Metric
 
 #: A privacy parameter's value after its name: "ε=2", "epsilon of 2", "ε ≤ 2", "epsilon at most 2" (a budget
 #: is a ceiling, so a bound on it names the value planned for).
@@ -169,7 +170,9 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
                 continue  # "most energy efficient" is one phrase, not "most" + "energy"
             between = text[sense.end:metric.start] if metric.start >= sense.end else text[metric.end:sense.start]
             if re.fullmatch(rf"[\s-]*(?:(?:{fillers})[\s-]*){{0,2}}", between):
-                found.append((metric.key, sense.key, min(sense.start, metric.start)))
+                direction = sense.key if sense.key != "best" else \
+                    "minimize" if NATURAL_OP[Metric(metric.key)] == "<=" else "maximize"
+                found.append((metric.key, direction, min(sense.start, metric.start)))
                 space.mark_read(min(sense.start, metric.start), max(sense.end, metric.end))
     return sorted(_dedupe(found), key=lambda f: f[2])
 
@@ -765,15 +768,19 @@ def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
 
 
 #: A rate that is each source's: "30 fps each", "25 fps per camera", "每路30帧", "每个摄像头10fps".
-EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|channel|sensor)|a\s+(?:camera|stream|feed))"
+EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|channel|sensor|user|dev|developer|person|"
+                        r"seat|agent|employee|client)|a\s+(?:camera|stream|feed))"
                         r"(?![a-z])")
-EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|each(?:\s+(?:camera|cam|stream|feed|one))?"
-                         r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing))?)"
-                         r"\s*(?:at|为|是)?\s*(?:about|around|~)?\s*$")
+EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|"
+                         r"each(?:\s+(?:camera|cam|stream|feed|one|user|dev|developer|person|agent|employee|client))?"
+                         r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing|fires?|"
+                         r"firing|makes?|making|issues?|issuing|submits?|asks?|does))?)"
+                         r"\s*(?:每(?:分钟|秒钟?|小时|天|日))?\s*(?:at|为|是)?\s*(?:about|around|~)?\s*$")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
-                     r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流)(?:\s+(?:streams?|feeds?))?(?![a-z]))")
+                     r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
+                     r"employees|agents|clients|customers|people|seats|用户|员工|开发者|坐席)(?:\s+(?:streams?|feeds?))?(?![a-z]))")
 
 
 #: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps", "4 cameras x

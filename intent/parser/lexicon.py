@@ -234,7 +234,8 @@ class Lexicon:
         cjk = {s for s in self.unit_spellings if not s.isascii()} | {"%"}
         cjk |= {str(s) for s in self.data["workload"]["epochs"] if not str(s).isascii()}
         cjk |= {str(s) for s in self.data["cn_numeral_counters"]}  # 两千并发, 三十人, 两路, 五万元
-        ascii_units = sorted({s for s in self.unit_spellings if s.isascii() and s.isalpha()}, key=len, reverse=True)
+        ascii_units = sorted({s for s in self.unit_spellings if s.isascii() and s.isalpha()}
+                             | {str(s) for s in self.data["cn_numeral_ascii_units"]}, key=len, reverse=True)
         return re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(cjk, key=len, reverse=True))) + ")"
                           + r"|(?:" + "|".join(map(re.escape, ascii_units)) + r")(?![a-z])")
 

@@ -23,6 +23,8 @@ def chinese_to_number(text: str) -> float | None:
         if base is None or not frac or any(c not in CN_DIGITS for c in frac):
             return None
         return base + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))
+    if all(char in CN_LARGE_UNITS for char in text):  # 万 or 亿 alone is a scale, not a number
+        return None
     total, section, digit = 0, 0, None
     for char in text:
         if char in CN_DIGITS:
@@ -30,6 +32,9 @@ def chinese_to_number(text: str) -> float | None:
         elif char in CN_SMALL_UNITS:
             section += (1 if digit is None else digit) * CN_SMALL_UNITS[char]
             digit = None
+        elif char == "亿":  # everything before it counts in 亿: 一万亿 is 10^12, 五十亿 5 x 10^9
+            total = (total + section + (digit or 0)) * CN_LARGE_UNITS[char]
+            section, digit = 0, None
         elif char in CN_LARGE_UNITS:
             total += (section + (digit or 0)) * CN_LARGE_UNITS[char]
             section, digit = 0, None
@@ -94,15 +99,18 @@ def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, floa
 
     def chinese(match: re.Match) -> str:
         led = number_lead is not None and number_lead.search(text, max(0, match.start() - 8), match.start())
-        if not unit_lead.match(text, match.end()) and not led:
-            return match.group(0)
+        if (not unit_lead.match(text, match.end()) and not led) or text[max(0, match.start() - 1):match.start()] == "每":
+            return match.group(0)  # "每百万token": a unit, per million tokens
         value = chinese_to_number(match.group(0))
         if value is None:
             return match.group(0)
         after_letter = match.start() > 0 and text[match.start() - 1].isascii() and text[match.start() - 1].isalpha()
         return (" " if after_letter else "") + format_number(value)  # "QPS两千" -> "qps 2000", not "qps2000"
 
-    return re.sub(rf"(?<![\d.]){CN_NUMERAL}", chinese, text)
+    # "P99 十毫秒", "H100八卡": a numeral after a name that ends in a digit is a number of its own
+    text = re.sub(r"(?<=[a-z]\d)(?=[零〇一二两三四五六七八九十])|(?<=[a-z]\d\d)(?=[零〇一二两三四五六七八九十])"
+                  r"|(?<=[a-z]\d\d\d)(?=[零〇一二两三四五六七八九十])", " ", text)
+    return re.sub(rf"(?<![\d.零〇一二两三四五六七八九十百千万亿点]){CN_NUMERAL}", chinese, text)
 
 
 def _percent(match: re.Match) -> str:

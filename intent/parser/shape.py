@@ -22,7 +22,10 @@ from intent.parser.text import Workspace
 MIN_TOKENS_UNNAMED = 16
 #: Side words that name tokens only for a count of at least MIN_TOKENS_UNNAMED ("input 2k", not "input 2").
 PLAIN_SIDES = frozenset({"input", "output", "输入", "输出", "prompt", "prompts", "avg prompt", "gen", "avg gen",
-                         "completion", "completions"})
+                         "completion", "completions", "replies", "reply", "answers", "responses"})
+#: The prompt side right before a small count: "300 tokens in / 5 out", "1k in 5 out" (a count under
+#: MIN_TOKENS_UNNAMED is read as an output only after it).
+AFTER_IN = re.compile(r"(?<![a-z])in\s*(?:[/,;]\s*)?$")
 #: What may follow a count after a plain side word for it to be tokens: "input 2k, output 200",
 #: "输入1024输出512" (the other side's word).
 TOKENS_OR_NOTHING = re.compile(r"\s*(?:tokens?|toks?|个?token)?\s*(?:[,;/.，；。、]|and\s|$|输出|输入|output(?![a-z])"
@@ -309,12 +312,15 @@ def _tokens(literal: str) -> int:
 def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     """"4k output", "2k input and 512 output": a number right before an input or output word
     (the word "tokens" left out) is that side of the request."""
-    if q.value < MIN_TOKENS_UNNAMED or space.is_masked(q.start, q.end):
+    small = q.value < MIN_TOKENS_UNNAMED and not AFTER_IN.search(space.text[max(0, q.start - 12):q.start])
+    if small or space.is_masked(q.start, q.end):
         return None  # "with 2 inputs" counts inputs, not tokens; "run 5 million prompts" counts requests
     after = space.text[q.end:q.end + 20]
     found = lexicon.phrases("shape_after_number").scan(after)
     if not found or after[:found[0].start].strip() or re.match(r"\s*of(?![a-z])", after[found[0].end:]):
         return None  # "3 out of 4" is no output
+    if q.value < MIN_TOKENS_UNNAMED and found[0].key != "output":
+        return None  # after "300 in /" a small count is an output ("5 out") or nothing
     if found[0].phrase == "in" and not re.match(r"\s*(?:[,/;]|and\s|$|\d+(?:\.\d+)?k?\s*(?:tokens?\s*)?out(?![a-z]))",
                                                 after[found[0].end:]):
         return None  # "2k in / 200 out", "4k in 1k out", but not "5 in production"
