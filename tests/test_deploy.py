@@ -78,10 +78,10 @@ def test_a_70b_plan_with_tensor_parallelism(llm_plan, catalog):
     assert flag(args, "--pipeline-parallel-size") == str(c.pipeline_parallel)
     assert flag(args, "--max-num-seqs") == str(llm_plan.choice.batch_size)
     assert flag(args, "--quantization") == "fp8" and flag(args, "--kv-cache-dtype") == "fp8"
-    # the longest sequence the batch's KV cache holds, within the model's context: not the usual 512 + 256 tokens,
+    # the longest sequence the KV cache holds, within the model's context: not the usual 512 + 256 tokens,
     # which rejected every longer prompt
     context = catalog.models[c.model_id].architecture.max_context
-    assert int(flag(args, "--max-model-len")) == min(context, (512 + 256) * c.batch_size) > 512 + 256
+    assert min(context, (512 + 256) * c.batch_size) <= int(flag(args, "--max-model-len")) <= context
     assert container["resources"]["limits"]["nvidia.com/gpu"] == str(c.tensor_parallel * c.pipeline_parallel)
     pod = pod_specs(next(o for o in objects if o["kind"] == "Deployment"))[0]
     assert any(v.get("emptyDir", {}).get("medium") == "Memory" for v in pod["volumes"])  # /dev/shm for NCCL
@@ -364,3 +364,16 @@ def test_an_int4_plan_serves_its_checkpoint_with_the_16_bit_cache_its_memory_ass
     assert int4.choice.precision == "int4"
     args = argv(server(kubernetes_manifests(int4, catalog)))
     assert flag(args, "--quantization") == "compressed-tensors" and "--kv-cache-dtype" not in args
+
+
+def test_a_batch_of_one_still_takes_the_prompts_its_memory_holds(catalog):
+    # at batch 1 --max-model-len had been 768 (512 + 256), with 250 GB of the four H100s free for KV cache
+    result = plan("serve Llama 3.1 70B with tensor parallel across 4 H100 GPUs, TTFT under 500 ms", offline=True,
+                  record=False)
+    assert result.choice.batch_size == 1 and result.choice.tensor_parallel == 4
+    args = argv(server(kubernetes_manifests(result, catalog)))
+    context = catalog.models[result.choice.model_id].architecture.max_context
+    assert int(flag(args, "--max-model-len")) == context  # 70B in int4 leaves room for its whole context
+    small = plan("serve llama 3.1 8b on a single L4, 1 user at a time", offline=True, record=False)
+    length = int(flag(argv(server(kubernetes_manifests(small, catalog))), "--max-model-len"))
+    assert 768 < length <= catalog.models[small.choice.model_id].architecture.max_context

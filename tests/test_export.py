@@ -155,6 +155,10 @@ def test_every_pod_runs_under_the_restricted_pod_security_profile(catalog, text)
     assert pods
     for pod in pods:
         assert restricted_profile_problems(pod) == []
+        # the uid has no /etc/passwd entry in the serving images: USER names it, or PyTorch's
+        # inductor cache (getpass.getuser) stops vLLM at start with KeyError: 'getpwuid(): uid not found'
+        for c in pod["containers"] + pod.get("initContainers", []):
+            assert {e["name"] for e in c["env"]} >= {"HOME", "USER"}, c["name"]
 
 
 @pytest.mark.parametrize(("text", "serving", "reason"), [

@@ -2746,3 +2746,16 @@ def test_a_rate_for_each_user_is_the_load_of_all_of_them(text, users, rate):
     assert intent.workload.sources == users
     assert intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate)
     assert not any("not a load" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, tensor, pipeline", [
+    # the layout asked for had been dropped: one H100 in int4, and a single pod of TP4 for two nodes
+    ("serve Llama 3.1 70B with tensor parallel across 4 H100 GPUs, TTFT under 500 ms", 4, None),
+    ("serve Llama 3.1 405B across 2 nodes of 8 H100 with pipeline parallel", None, 2),
+])
+def test_a_layout_said_by_the_devices_it_spans(text, tensor, pipeline):
+    intent = parse(text, offline=True)
+    assert (intent.workload.tensor_parallel, intent.workload.pipeline_parallel) == (tensor, pipeline)
+    assert intent.hardware.owned  # the devices are still counted
+    choice = plan(text, offline=True, record=False).choice
+    assert (choice.tensor_parallel if tensor else choice.pipeline_parallel) == (tensor or pipeline)

@@ -149,9 +149,10 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
     encoder_decoder = launches().encoder_decoder_families.get(target.model.family)
     if encoder_decoder is not None and encoder_decoder.decoder_positions:  # the prompt goes to the encoder
         context = encoder_decoder.decoder_positions
-    # The longest sequence the KV cache planned for the batch holds: the request shape is the usual
-    # request, not the longest (a plan for the default 512 + 256 tokens rejected every prompt over 768).
-    longest = max_len * max(1, target.batch_size)
+    # The longest sequence the KV cache holds: the request shape is the usual request, not the longest
+    # (a plan for the default 512 + 256 tokens rejected every prompt over 768); at least what the
+    # batch planned holds, at most what the memory left beside the weights does.
+    longest = max(max_len * max(1, target.batch_size), _kv_room_tokens(target))
     values += [("max_model_len", min(longest, context) if context else longest),
                ("max_num_seqs", target.batch_size),
                ("gpu_memory_utilization", k8s_settings()["gpu_memory_utilization"])]
@@ -163,6 +164,33 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
     return ServerLaunch(target.serving, spec, build, build.command or spec.command, args, env=env,
                         local_model=local, model_file=model if local else None,
                         scale_target=_waiting_target(target), served_name=target.model.id)
+
+
+#: The share of the memory left beside the weights that --max-model-len may fill: vLLM refuses to start
+#: when one sequence of that length does not fit its KV cache, which activations and CUDA graphs shrink.
+KV_ROOM_SHARE = 0.8
+#: --max-model-len is rounded down to a multiple of this (vLLM's KV blocks are 16 tokens).
+LENGTH_STEP = 256
+
+
+def _kv_room_tokens(target: Target) -> int:
+    """Tokens of one sequence the memory a replica's devices leave beside the weights holds (at
+    the server's memory share, KV_ROOM_SHARE of it); 0 where the model's KV size is unknown."""
+    from planner.perf.factors import load_factors
+    from planner.perf.llm import shape
+
+    f = load_factors()
+    model = target.model
+    if model.architecture is None or model.params_m is None or target.device.memory_gb is None:
+        return 0
+    share = 1 / target.sharing.slices if target.sharing is not None else 1.0  # a MIG slice or a time share
+    memory = (target.device.memory_gb.value * share * target.layout.devices_per_replica
+              * k8s_settings()["gpu_memory_utilization"])
+    weights = model.params_m.value * 1e6 * f.bytes_per_param[target.precision] / 1e9
+    per_token = shape(model, f)["kv_elems"] * f.kv_bytes(target.precision) / 1e9
+    if per_token <= 0 or memory <= weights:
+        return 0
+    return int(KV_ROOM_SHARE * (memory - weights) / per_token) // LENGTH_STEP * LENGTH_STEP
 
 
 def _node_devices(target: Target) -> int:

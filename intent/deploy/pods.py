@@ -247,6 +247,7 @@ def restrict_container(c: dict) -> None:
                             "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}}
     # A non-root user needs somewhere to write (model downloads, caches): an emptyDir as HOME.
     c["env"].append({"name": "HOME", "value": security["home"]})
+    c["env"].append({"name": "USER", "value": security["user"]})  # the uid has no /etc/passwd entry
     c["volumeMounts"] = [{"name": "scratch", "mountPath": security["home"]}]
 
 

@@ -684,8 +684,15 @@ PARALLEL_LAYOUT = {
         rf"{chinese}并行(?:度|数|规模)?\s*(?:=|:|：|为|是)?\s*{_DEGREE.format('d')}",
     ] + extra))
     for kind, short, word, chinese, extra in (
-        ("tensor", "tp", "tensor", "张量", [rf"(?<![\d.]){_DEGREE.format('e')}[-\s]?way\s+tp(?![a-z])"]),
-        ("pipeline", "pp", "pipeline", "流水线", [rf"(?<![\d.]){_DEGREE.format('e')}\s+pipeline\s+stages?"]),
+        # "tensor parallel across 4 H100 GPUs": the devices counted after it (left for the device
+        # reading too: the lookahead reads the count without taking it)
+        ("tensor", "tp", "tensor", "张量", [rf"(?<![\d.]){_DEGREE.format('e')}[-\s]?way\s+tp(?![a-z])",
+                                          rf"(?<![a-z])tensor[-_ ]?parallel(?:ism)?\s+(?:across|over|on)\s+"
+                                          rf"(?=(?P<f>\d{{1,3}})(?![\d.%])\s*(?:x\s*)?[a-z])"]),
+        ("pipeline", "pp", "pipeline", "流水线", [rf"(?<![\d.]){_DEGREE.format('e')}\s+pipeline\s+stages?",
+                                              # "across 2 nodes of 8 H100 with pipeline parallel": a stage a node
+                                              rf"(?<![\d.])(?=(?P<f>\d{{1,2}})\s+(?:nodes|servers|machines|hosts)"
+                                              rf"(?![a-z])[^.;]{{0,60}}?pipeline[-_ ]?parallel)"]),
     )
 }
 LAYOUT_DEGREES = (1, 2, 4, 8, 16, 32, 64)
