@@ -41,7 +41,11 @@ def says_job(lexicon, text: str) -> bool:
         return True
     verbs = "|".join(re.escape(str(v)) for v in lexicon["job_verbs"])
     return bool(re.search(rf"(?<![\w-])(?:(?:batch|bulk)[- ])?(?:{verbs})(?![\w-])\s*{COUNT}", text)
-                or re.search(rf"(?:把|将|对)\s*{COUNT}[^，,。；;\s]{{0,10}}(?:{verbs})", text))
+                or re.search(rf"(?:把|将|对)\s*{COUNT}[^，,。；;\s]{{0,10}}(?:{verbs})", text)
+                # "1.2亿条文本做embedding", "三千万条评论做情感分类": the count, its things, then the verb (not a
+                # daily or hourly volume: "每天1万条请求做分类" is a service)
+                or re.search(rf"(?<!每天)(?<!每日)(?<!每小时)(?<!每月)(?<!每秒)(?<!\d)(?:\d[\d,.]*\s*(?:万|亿)?)\s*"
+                             rf"(?:条|张|篇|份|段|个)[^，,。；;\s\d]{{0,8}}?(?:做|进行)?(?:{verbs})", text))
 
 
 def cheapest_job(intent: Intent) -> tuple[Intent, list[str]]:

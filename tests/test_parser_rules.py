@@ -2759,3 +2759,43 @@ def test_a_layout_said_by_the_devices_it_spans(text, tensor, pipeline):
     assert intent.hardware.owned  # the devices are still counted
     choice = plan(text, offline=True, record=False).choice
     assert (choice.tensor_parallel if tensor else choice.pipeline_parallel) == (tensor or pipeline)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("LoRA微调Llama 3 8B，五万条样本，2个epoch，预算500美元，今晚跑完", "今晚"),
+    ("明天早上之前要把三千万条用户评论做情感分类，每条大约128 token", "明天早上之前"),
+    ("embed 2M docs with bge-base-en-v1.5, finish tonight", "tonight"),
+])
+def test_a_deadline_without_a_number_is_warned_about(text, said):
+    # each had been dropped without a word
+    assert any(w.startswith(f"'{said}': a job time without a number") for w in parse(text, offline=True).warnings)
+
+
+def test_a_count_of_items_then_a_chinese_job_verb_is_a_job():
+    # "预算一千美元" had been $1,000 an hour, and the embedding planned as a service at batch 1
+    intent = parse("1.2亿条文本做embedding，预算一千美元，越快越好", offline=True)
+    assert intent.workload.dataset_records == 120_000_000
+    assert [(c.metric.value, c.value) for c in intent.constraints] == [("job_cost", 1000.0)]
+    result = plan("1.2亿条文本做embedding，预算一千美元，越快越好", offline=True, record=False)
+    assert result.choice.batch_size > 1 and any("is fastest when it is done soonest" in a for a in result.assumptions)
+    service = parse("每天1万条请求做分类，延迟100ms", offline=True)  # a daily volume is a service's load
+    assert not any(c.metric.value.startswith("job") for c in service.constraints)
+
+
+def test_the_chips_of_a_country_are_its_vendors():
+    us = parse("不能用美国芯片，部署图像分类服务，QPS 500", offline=True)
+    assert set(us.hardware.exclude) == {"nvidia", "amd", "intel", "google", "aws", "qualcomm", "apple"}
+    assert us.warnings == []  # it had been two warnings that contradicted each other
+    assert parse("no US chips, serve llama 3 8b for 20 concurrent users", offline=True).hardware.exclude == \
+        us.hardware.exclude
+    assert parse("只用国产芯片部署qwen2.5 7b", offline=True).hardware.include == ["huawei"]
+
+
+@pytest.mark.parametrize("text, records", [
+    ("fine-tune yolov8s on our 25k-image dataset for 150 epochs, done in 14h, under $100", 25_000),
+    ("DP fine-tune distilbert on 500k patient messages with epsilon=3 and delta=1e-5, HIPAA", 500_000),
+    ("Need synthetic Q&A: 400k generations of 700 tokens each, qwen2.5 72b, done within 60h", 400_000),
+])
+def test_items_counted_in_other_words(text, records):
+    # each had been refused for want of a dataset size, or planned as one request
+    assert parse(text, offline=True).workload.dataset_records == records

@@ -192,9 +192,10 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             continue  # "no GPU budget beyond $500": what the money is for, no device asked for or ruled out;
             # "as few GPUs as possible": a count
         kind, selector = m.key.split(":", 1)
-        if kind == "vendors":  # "国产芯片": each vendor it names
+        if kind == "vendors":  # "国产芯片", "美国芯片": each vendor it names
+            country = next(c["what"] for c in lexicon["vendor_countries"] if ",".join(c["vendors"]) == selector)
             reading.assumptions.append(f"'{m.phrase}': read as the chips of {selector.replace(',', ', ')}, the "
-                                       "catalog's vendors of chips made in China")
+                                       f"catalog's vendors of chips {country}")
             mentions += [(m.start, m.end, vendor) for vendor in selector.split(",")]
         elif not any(_next_to(space.text, m, d) and _names(catalog, d.key, selector) for d in devices) \
                 and not _names_group(space.text, m, mentions, catalog, selector):

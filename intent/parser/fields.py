@@ -503,8 +503,10 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
             out[field] = math.ceil(float(m.group("n"))) if field == "epochs" else _integer(m.group("n"), lexicon)
             space.mask(m.start(), m.end())
             break
-    if "dataset_records" not in out and (m := _requests_run(spec).search(space.masked)):
-        out["dataset_records"] = _integer(m.group("n"), lexicon)  # "run 5 million prompts within 48h"
+    if "dataset_records" not in out and (m := _requests_run(spec).search(space.masked)
+                                         or _requests_of_a_length(spec).search(space.masked)):
+        # "run 5 million prompts within 48h", "400k generations of 700 tokens each" (their length is read apart)
+        out["dataset_records"] = _integer(m.group("n"), lexicon)
         space.mask(m.start(), m.end())
     return out
 
@@ -891,6 +893,14 @@ def _requests_run(spec: dict) -> re.Pattern:
                       rf"(?P<n>{NUMBER}\s*(?:k|m|million|billion|thousand|万|亿)?)\s*"
                       rf"(?:(?!concurrent|simultaneous|parallel|active)[a-z-]+\s+)?(?:{_alt(spec['request_records'])})"
                       rf"(?!\s*(?:per|/|a |an |每|at once|in parallel))")
+
+
+def _requests_of_a_length(spec: dict) -> re.Pattern:
+    """A count of requests of a stated length, no verb before it: "400k generations of 700 tokens
+    each", "2M prompts of ~500 tokens" (the length is left to the request shape)."""
+    return re.compile(rf"(?<![\w.,-])(?P<n>{NUMBER}\s*(?:k|m|million|billion|thousand|万|亿)?)\s*"
+                      rf"(?:{_alt(spec['request_records'])})(?=\s+of\s+(?:about\s+|around\s+|~\s*)?\d[\d,.]*\s*k?"
+                      rf"[\s-]*(?:tokens?|toks?)(?![a-z]))")
 
 
 def read_named_dataset(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:

@@ -177,7 +177,8 @@ class Lexicon:
     @cached_property
     def hardware_words(self) -> PhraseSet:
         groups = {f"vendor:{k}": v for k, v in self.data["vendors"].items()}
-        groups["vendors:" + ",".join(self.data["domestic_chips"]["vendors"])] = self.data["domestic_chips"]["words"]
+        for country in self.data["vendor_countries"]:
+            groups["vendors:" + ",".join(country["vendors"])] = country["words"]
         groups.update({f"class:{k}": v for k, v in self.data["device_classes"].items()})
         return PhraseSet(groups)
 

@@ -95,6 +95,10 @@ SPACED_SCALE = re.compile(r"(?<=\d)\s+([km])(?=\s*(?:rps|qps|fps|tps|req|reqs|re
                           r"concurrent|docs|documents)(?![a-z]))")
 #: "10-ms latency", "25-W budget": a unit hyphenated to its number is the same amount.
 HYPHENATED_UNIT = re.compile(r"(?<=\d)-(?=(?:ms|msec|s|sec|us|w|kw|mw|gb|gib|mb|fps|rps|qps|min|mins|h|hr|hrs)(?![a-z]))")
+#: "a 25k-image dataset": the records counted, as "25k images" (the hyphen made one adjective of them).
+HYPHENATED_RECORDS = re.compile(r"(?:(?<=\d)|(?<=\d[km]))-(image|photo|sample|example|document|record|row|sentence|clip|"
+                                r"video|email|message|text|review|ticket|conversation|dialog)s?(?=\s+(?:[a-z]+\s+)?"
+                                r"(?:dataset|datasets|data set|corpus|set|collection)(?![a-z]))")
 #: "15 grand" is $15,000; "1.5 cents" is $0.015.
 GRAND = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*grand(?![a-z])")
 CENTS = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*cents?(?![a-z])")
@@ -229,6 +233,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = AND_A_HALF.sub(r"\1.5", text)  # "1 and a half seconds" -> "1.5 seconds"
     text = QUARTER.sub(r"0.25 \1", text)
     text = HYPHENATED_UNIT.sub(" ", text)
+    text = HYPHENATED_RECORDS.sub(r" \1s", text)
     text = GRAND.sub(r"$\1k", text)
     text = CENTS.sub(lambda m: f"${float(m.group(1)) / 100:g}", text)
     text = HALF_AFTER.sub(r"\1.5\3", text)
