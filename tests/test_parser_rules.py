@@ -489,7 +489,8 @@ def test_list_markers_trailing_stops_and_single_streams_are_no_requirements():
     assert [(c.metric.value, c.value) for c in listed.constraints] == [("accuracy", 0.8), ("latency", 8.0), ("power", 12.0)]
     assert listed.warnings == []  # "3." was read as an accuracy of 3%
     stop = parse("fraud scoring needs p99 < 5 ms at 20k TPS. We run on AWS, no GPUs. Cheapest wins.", offline=True)
-    assert stop.hardware.exclude == ["gpu"]  # "no GPUs." with its full stop is read, not warned about
+    # "no GPUs." with its full stop is read, not warned about; AWS offers no Google TPU
+    assert stop.hardware.exclude == ["gpu", "google-tpu-v4", "google-tpu-v5e"]
     assert [w.split(":")[0] for w in stop.warnings] == ["'we run on aws'"]  # the provider is not planned for
     assert parse("transcribe speech in real time for 1 stream", offline=True).warnings == []
     assert parse("chatbot with llama 3 8b, ~50 ppl at once", offline=True).workload.concurrency == 50
@@ -2799,3 +2800,19 @@ def test_the_chips_of_a_country_are_its_vendors():
 def test_items_counted_in_other_words(text, records):
     # each had been refused for want of a dataset size, or planned as one request
     assert parse(text, offline=True).workload.dataset_records == records
+
+
+@pytest.mark.parametrize("text, ruled_out", [
+    # "..., AWS" had been planned on Google's TPU v5e; ", Azure" on AWS Inferentia2
+    ("Llama 3.1 70B Instruct, 12 req/s, max $40/h, AWS", {"google-tpu-v4", "google-tpu-v5e"}),
+    ("bert-large QA, 300 QPS, p99 < 50ms, budget 2.5k/month, Azure", {"aws-inferentia2", "google-tpu-v4",
+                                                                       "google-tpu-v5e"}),
+    ("serve llama 3 8b on TPU v5e, gcp", {"aws-inferentia2"}),
+])
+def test_a_named_cloud_provider_rules_out_the_others_own_chips(text, ruled_out):
+    intent = parse(text, offline=True)
+    assert ruled_out <= set(intent.hardware.exclude)
+    assert any("which only another provider offers" in a for a in intent.assumptions)
+    device = plan(text, offline=True, record=False).choice.device_id
+    assert device not in ruled_out
+

@@ -329,6 +329,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     dp_asked, epsilon, delta = fields.read_differential_privacy(lexicon, space, policy_notes)
     layout, layout_notes, layout_warnings = fields.read_parallel_layout(space)
     hardware = read_hardware(lexicon, space, catalog, fields.negated)
+    provider_excluded, provider_notes = fields.read_cloud_providers(lexicon, space)
+    provider_excluded = [d for d in provider_excluded if d not in hardware.exclude and d not in hardware.include
+                         and catalog.devices[d].vendor not in hardware.exclude]  # "not on Google Cloud": 'google' holds them
+    hardware.exclude += provider_excluded
+    hardware.assumptions += provider_notes if provider_excluded else []
     precisions, precision_notes = fields.read_precisions(lexicon, space)
     yardsticks = compared_models(space, catalog)
     models_read = read_models(lexicon, space, catalog)

@@ -201,6 +201,29 @@ def _dedupe(found: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     return out
 
 
+def read_cloud_providers(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list[str]]:
+    """The devices a named cloud provider rules out: the other providers' own chips ("Llama 3.1 70B,
+    AWS": no Google TPU), or, when the provider is ruled out ("not on AWS"), its own; and the
+    assumptions saying so. The provider stays unplanned otherwise (prices are the catalog's)."""
+    providers = lexicon["cloud_providers"]
+    names = PhraseSet({key: spec["names"] for key, spec in providers.items()})
+    named, ruled_out = [], []
+    for m in names.scan(space.masked):
+        if m.key in named + ruled_out or re.match(r"\s*(?:region|regions|zone|zones)(?![a-z])", space.masked[m.end:]):
+            continue
+        (ruled_out if negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0]) else named).append(m.key)
+    if not named and not ruled_out:
+        return [], []
+    excluded = [d for key, spec in providers.items() for d in spec["only_there"]
+                if (named and key not in named) or key in ruled_out]
+    if not excluded:
+        return [], []
+    where = f"on {' or '.join(named)}" if named else f"not on {' or '.join(ruled_out)}"
+    return excluded, [f"{where}: planned without {', '.join(excluded)}, which only "
+                      f"{'another provider offers' if named else 'that provider offers'}; prices are the catalog's "
+                      "on-demand rates"]
+
+
 # -- deployment ---------------------------------------------------------------------------
 
 def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, list[str], list[str]]:

@@ -88,9 +88,10 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
     out += _phrases(lexicon, space, "regions", "regions and data residency are not planned for; the plan may run "
                                                "anywhere its placement allows")
     out += _cloud_regions(space)
-    out += _phrases(lexicon, space, "cloud_terms", "cloud providers, availability zones and spot or reserved pricing "
-                                                   "are not planned for: the plan prices a cloud device at its "
-                                                   "on-demand rate in the catalog, on any provider that has it")
+    out += _phrases(lexicon, space, "cloud_terms", "cloud providers (beyond their own chips), availability zones "
+                                                   "and spot or reserved pricing are not planned for: the plan prices "
+                                                   "a cloud device at its on-demand rate in the catalog, on any "
+                                                   "provider that has it")
     out += _phrases(lexicon, space, "carbon_terms", "carbon and the source of the energy are not planned for; the "
                                                     "plan's power is predicted, and 'lowest power' minimises it")
     out += _phrases(lexicon, space, "failover_terms", "failing over between nodes, sites or zones is not planned for: "
