@@ -250,7 +250,11 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(f"no objective stated: minimised cost per hour (configurations with a known price first; "
                            f"those within {settings.objective_tolerance:.0%} of the lowest count as equal), then the "
                            "fewest devices, then the most accurate model, then latency, then power")
-    if fill:
+    if fill and objective[0] in JOB_OBJECTIVES:
+        assumptions.append(f"a batch job on an inventory: every device held works on it ({solution.replicas} "
+                           f"replica(s) of {devices_per_replica(row)} device(s)), so it is done soonest for the energy "
+                           "it takes (the devices are hosted whether they work or not)")
+    elif fill:
         assumptions.append(f"a rate objective on an inventory: every device serves ({solution.replicas} replica(s) of "
                            f"{devices_per_replica(row)} device(s)), and the rate is theirs together")
     elif objective[0] == "throughput":
@@ -311,10 +315,17 @@ def _load_note(intent: Intent, row: Estimate, replicas: int) -> list[str]:
     return [note]
 
 
+#: A job's own objectives: the whole job's time or cost.
+JOB_OBJECTIVES = ("job_time", "job_cost")
+
+
 def fills_inventory(inventory: Inventory | None, objective: tuple[str, str]) -> bool:
-    """A rate to maximise on the devices a user has: the plan runs as many replicas as they hold
-    (per replica, the fastest single instance would win and the rest of the inventory sit idle)."""
-    return inventory is not None and objective[1] == "maximize" and objective[0] in RATES
+    """A rate to maximise, or a batch job, on the devices a user has: the plan runs as many
+    replicas as they hold (per replica, the fastest single instance would win and the rest of the
+    inventory sit idle; a job on three T4s it owns ran on one, three times as long, for the same
+    energy, while the idle two are hosted all the same)."""
+    return inventory is not None and ((objective[1] == "maximize" and objective[0] in RATES)
+                                      or objective[0] in JOB_OBJECTIVES)
 
 
 def _mixed(mix: Mix, intent: Intent, catalog: Catalog, objective, settings: SolverSettings,
@@ -508,6 +519,8 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
         held = sequences_per_replica(row)
         lines.append(f"concurrency {intent.workload.concurrency} held: {solution.replicas} replica(s) x "
                      f"{held} sequences = {solution.replicas * held} at once")
+    elif solution.replicas > 1 and objective[0] in JOB_OBJECTIVES and intent.workload.dataset_records:
+        lines.append(f"{solution.replicas} replicas share the job: every device held works on it")
     elif solution.replicas > 1:
         lines.append(f"{solution.replicas} replicas are needed to reach the throughput bound")
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import pytest
@@ -683,3 +684,15 @@ def test_the_precision_default_gives_way_when_only_int4_fits():
     one_card = plan("qwen2.5 72b on a single L40S", offline=True, record=False)  # 72B weights fit 48 GB only in int4
     assert one_card.choice.precision == "int4"
     assert any(a.startswith("default precision gave way: only int4 meets the request") for a in one_card.assumptions)
+
+
+def test_a_batch_job_on_devices_held_runs_on_all_of_them():
+    # on "our 3 T4s" the job had run on one T4 for 28.7 h while two sat idle (hosted all the same)
+    text = "summarise 1.5 million customer reviews with qwen2.5 1.5b on our 3 T4s"
+    result = plan(text, offline=True, record=False)
+    assert result.choice.replicas * result.choice.devices_per_replica == 3
+    assert any(a.startswith("a batch job on an inventory: every device held works on it") for a in result.assumptions)
+    one = plan("summarise 1.5 million customer reviews with qwen2.5 1.5b on our T4", offline=True, record=False)
+    hours = [float(re.search(r"take ([\d.]+) h", a).group(1)) for r in (result, one) for a in r.assumptions
+             if "items take" in a]
+    assert hours[0] == pytest.approx(hours[1] / 3, rel=0.01)  # three times as fast
