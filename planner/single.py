@@ -116,9 +116,13 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         # a default bound no device at all meets ("500k-token prompts" against a TTFT of 4.5 s) gives way too
         beyond_all = bool(exc.report.conflicts) and all(c.constraint in defaults.constraints
                                                        for c in exc.report.conflicts)
+        # a default bound among the conflicts gives way to the request's own ("30 rps under 2 kW" was refused
+        # on the default TPOT of 40 ms it never asked for)
+        beside_own = any(c.constraint in defaults.constraints for c in exc.report.conflicts)
         best = _best_held_devices_do(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
-                                     defaults, exc, periodic, HELD_DEVICES if held else ANY_DEVICE) \
-            if (held or beyond_all) and defaults.constraints else None
+                                     defaults, exc, periodic,
+                                     HELD_DEVICES if held else ANY_DEVICE if beyond_all else WITH_OWN_BOUNDS) \
+            if (held or beyond_all or beside_own) and defaults.constraints else None
         if best is not None:
             if relaxed_precisions and best.choice.precision in relaxed_precisions:
                 best.assumptions.insert(0, precision_gave_way(best.choice.precision))
@@ -164,6 +168,7 @@ def _best_held_devices_do(intent: Intent, catalog: Catalog, rules, settings, add
 LEVEL_OUT_OF_REACH = "is out of reach on"
 HELD_DEVICES = "the devices you have, name or require"
 ANY_DEVICE = "every device the request allows"
+WITH_OWN_BOUNDS = "any device together with the request's own bounds"
 
 
 def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | None, added_latency: AddedLatency,

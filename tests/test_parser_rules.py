@@ -2816,3 +2816,15 @@ def test_a_named_cloud_provider_rules_out_the_others_own_chips(text, ruled_out):
     device = plan(text, offline=True, record=False).choice.device_id
     assert device not in ruled_out
 
+
+
+@pytest.mark.parametrize("text, users, rate", [
+    # the period had been a latency bound of 30 s, and the 1,000 sessions dropped
+    ("Mistral Small 3.1 24B, 1000 open sessions but each user sends a message every ~30s, 600-token prompts", 1000,
+     1 / 30),
+    ("500个用户，每人每30秒发一条消息，qwen2.5 7b", 500, 1 / 30),
+])
+def test_one_request_every_so_often_is_a_rate(text, users, rate):
+    intent = parse(text, offline=True)
+    assert intent.workload.sources == users and intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate)
+    assert intent.bound(Metric.LATENCY, "<=") is None

@@ -696,3 +696,12 @@ def test_a_batch_job_on_devices_held_runs_on_all_of_them():
     hours = [float(re.search(r"take ([\d.]+) h", a).group(1)) for r in (result, one) for a in r.assumptions
              if "items take" in a]
     assert hours[0] == pytest.approx(hours[1] / 3, rel=0.01)  # three times as fast
+
+
+def test_a_default_bound_gives_way_to_the_requests_own():
+    # "30 rps under 2 kW" had been refused on the default TPOT of 40 ms, which it never asked for
+    result = plan("llama 3 70b, 30 rps, whole deployment must draw under 2kW", offline=True, record=False)
+    own = {c.constraint.metric: c for c in result.constraints}
+    assert own[Metric.THROUGHPUT].slack >= 0 and own[Metric.POWER].slack >= 0
+    assert Metric.TPOT not in own  # the default gave way, and the plan says so
+    assert any("out of reach on any device together with the request's own bounds" in a for a in result.assumptions)

@@ -812,7 +812,8 @@ EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通�
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
-                     r"employees|agents|clients|customers|people|seats|用户|员工|开发者|坐席)(?:\s+(?:streams?|feeds?))?(?![a-z]))")
+                     r"employees|agents|clients|customers|people|seats|sessions|用户|员工|开发者|坐席)(?:\s+(?:streams?|feeds?))?"
+                     r"(?![a-z]))")
 
 
 #: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps", "4 cameras x

@@ -99,6 +99,13 @@ HYPHENATED_UNIT = re.compile(r"(?<=\d)-(?=(?:ms|msec|s|sec|us|w|kw|mw|gb|gib|mb|
 HYPHENATED_RECORDS = re.compile(r"(?:(?<=\d)|(?<=\d[km]))-(image|photo|sample|example|document|record|row|sentence|clip|"
                                 r"video|email|message|text|review|ticket|conversation|dialog)s?(?=\s+(?:[a-z]+\s+)?"
                                 r"(?:dataset|datasets|data set|corpus|set|collection)(?![a-z]))")
+#: One request every so often, as a rate: "sends a message every ~30s" is 2 requests a minute, "每30秒发一条"
+#: 每分钟2次请求 (it was read as a latency of 30 s).
+EVERY_PERIOD = re.compile(r"(?<![a-z])(?:a|one|1)\s+(?:new\s+)?(?:message|request|query|call|prompt|question|completion|"
+                          r"turn|chat)\s+every\s+(?:~\s*|about\s+|around\s+|roughly\s+)?(\d+(?:\.\d+)?)\s*"
+                          r"(s|sec|secs|seconds?|min|mins|minutes?)(?![a-z])")
+EVERY_PERIOD_CN = re.compile(r"每(?:隔)?\s*(\d+(?:\.\d+)?)\s*(秒|分钟)(?:钟)?\s*(?:发|问|请求|调用)?\s*(?:一|1)\s*(?:条|次|个)"
+                             r"(?:消息|请求|问题)?")
 #: "15 grand" is $15,000; "1.5 cents" is $0.015.
 GRAND = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*grand(?![a-z])")
 CENTS = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*cents?(?![a-z])")
@@ -192,6 +199,12 @@ class Workspace:
         return start, max(start, end)
 
 
+def _per_minute(m: re.Match) -> float:
+    """Requests a minute of one request every m.group(1) seconds or minutes."""
+    period = float(m.group(1))
+    return (60 if m.group(2)[0] in "s秒" else 1) / period
+
+
 def normalise(raw: str, lexicon: Lexicon) -> str:
     """Hidden characters removed, NFKC, look-alike letters as Latin, lower case (see
     intent.folding), typos fixed, number words as digits."""
@@ -234,6 +247,8 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = QUARTER.sub(r"0.25 \1", text)
     text = HYPHENATED_UNIT.sub(" ", text)
     text = HYPHENATED_RECORDS.sub(r" \1s", text)
+    text = EVERY_PERIOD.sub(lambda m: f"{_per_minute(m):g} requests/min", text)
+    text = EVERY_PERIOD_CN.sub(lambda m: f"每分钟{_per_minute(m):g}次请求", text)
     text = GRAND.sub(r"$\1k", text)
     text = CENTS.sub(lambda m: f"${float(m.group(1)) / 100:g}", text)
     text = HALF_AFTER.sub(r"\1.5\3", text)
