@@ -375,9 +375,14 @@ def training_method(intent: Intent) -> str:
 
     lexicon = load_lexicon()
     space = Workspace(normalise(intent.text, lexicon))
-    found = {m.key for m in lexicon.phrases("training_methods").scan(space.text)
-             if not negated(lexicon, space.text, m.start, space.clause_bounds(m.start)[0], max_words=3)}
-    return next((method for method in ("qlora", "lora") if method in found), "full")
+    found = [m.key for m in lexicon.phrases("training_methods").scan(space.text)
+             if not negated(lexicon, space.text, m.start, space.clause_bounds(m.start)[0], max_words=3)
+             and not INSTEAD_OF.search(space.text[max(0, m.start - 16):m.start])]
+    return found[-1] if found else "full"  # the last named: a chat's follow-up changes it
+
+
+#: Words that rule out what follows them in favour of what came before: "full fine-tune instead of LoRA".
+INSTEAD_OF = re.compile(r"(?:instead of|rather than|in place of|not|而不是|不用|代替)\s*$")
 
 
 def is_production(intent: Intent) -> bool:

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import re
 
+from intent.errors import IntentError
 from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 
 #: Words that make the devices of a follow-up replace those named before ("use A100 instead").
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
                        r"replace|go\s+(?:with|for)|let's\s+use|use\s+(?:that|those|it)\s+then)(?![a-z])"
                        r"|换成|改成|改用|换用|换到|就用|那就用|还是用")
+#: Words that add to what the request allows rather than replace it ("allow cloud too", "云上也可以").
+ALSO = re.compile(r"(?<![a-z])(?:too|also|as\s+well|either)(?![a-z])|也可以|也行|也能")
 #: Words that lift the request's budget ("forget the budget", "no budget limit", "预算不限").
 BUDGET_LIFTED = re.compile(r"(?<![a-z])(?:forget|drop|remove|ignore|never\s*mind|no\s+longer\s+(?:need|have))\s+(?:about\s+)?"
                            r"(?:the\s+|a\s+|my\s+|our\s+)?(?:budget|cost\s+(?:limit|cap|bound))|(?<![a-z])no\s+budget"
@@ -78,6 +81,9 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
     for name in ("task", "objective", "deployment"):
         if getattr(update, name) is not None:
             data[name] = update.model_dump()[name]
+    if update.deployment is not None and current.deployment not in (None, update.deployment) \
+            and ALSO.search(update.text.lower()):
+        data["deployment"] = None  # "allow cloud too": both places, not the new one alone
     if update.tie_breakers:
         data["tie_breakers"] = update.model_dump()["tie_breakers"]
     if update.precisions:
@@ -221,8 +227,48 @@ def _picked_not_owned(update: Intent) -> tuple[Intent, list[str]]:
         f"'{picked}' read as the devices to plan on, at most {cap}, rented (say 'we have …' for devices held)"]
 
 
+#: A device requirement lifted by name: "drop the jetson requirement", "the H100 is no longer required",
+#: "不一定要用 H100": what it names is no longer asked for (the parser read it as asked for again).
+DEVICE_LIFTED = re.compile(r"(?<![a-z])(?:drop|forget|remove|lift|ignore|never\s*mind)\s+(?:about\s+)?(?:the\s+|our\s+|my\s+)?"
+                           r"(?P<what>[\w .-]+?)\s+(?:requirement|constraint|restriction|rule)s?(?![a-z])"
+                           r"|(?P<what2>[\w .-]+?)\s+(?:is|are)\s+(?:no\s+longer|not)\s+(?:required|needed|a\s+must)(?![a-z])"
+                           r"|(?:不一定要用|不必用|不用非得用|不用非要用|不再要求用?)\s*(?P<what3>[\w .-]+)")
+#: "swap the no-AMD rule for no-NVIDIA": the device ruled out before is allowed again, the new one ruled out.
+SWAPPED_OUT = re.compile(r"(?<![a-z])(?:swap|replace|trade)\s+(?:the\s+)?no[- ](?P<old>[\w.-]+)(?:\s+(?:rule|ban|restriction|"
+                         r"requirement))?\s+(?:for|with)\s+(?:a\s+)?no[- ]")
+
+
+def _lifted_devices(current: Intent, update: Intent, catalog) -> tuple[set[str], set[str]]:
+    """The devices a follow-up no longer asks for, and those it no longer rules out."""
+    from intent.parser import parse_rules
+
+    text = update.text.lower()
+    lifted: set[str] = set()
+    for m in DEVICE_LIFTED.finditer(text):
+        words = next(g for g in (m.group("what"), m.group("what2"), m.group("what3")) if g)
+        try:
+            lifted |= set(parse_rules(f"use {words}", catalog).hardware.include)
+        except IntentError:
+            continue
+    allowed: set[str] = set()
+    for m in SWAPPED_OUT.finditer(text):
+        try:
+            allowed |= set(parse_rules(f"use {m.group('old')}", catalog).hardware.include)
+        except IntentError:
+            continue
+    return lifted, allowed & set(current.hardware.exclude)
+
+
 def _hardware(current: Intent, update: Intent, catalog) -> dict:
     """Devices asked for and ruled out, owned, capped and preferred, the later message winning."""
+    lifted, swapped = _lifted_devices(current, update, catalog)
+    if lifted or swapped:
+        current = current.model_copy(update={"hardware": current.hardware.model_copy(update={
+            "include": [s for s in current.hardware.include if s not in lifted],
+            "exclude": [s for s in current.hardware.exclude if s not in swapped]})})
+        update = update.model_copy(update={"hardware": update.hardware.model_copy(update={
+            "include": [s for s in update.hardware.include if s not in lifted],
+            "exclude": [s for s in update.hardware.exclude if s not in swapped]})})
     now, new = current.hardware, update.hardware
     allowed = _allowed_again(current, update)
     if allowed:

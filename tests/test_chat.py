@@ -468,3 +468,32 @@ def test_per_token_delay_in_chinese_and_a_time_after_a_named_ttft():
     assert {(c.metric, c.value) for c in chat.intent.constraints} == {(Metric.TTFT, 500.0), (Metric.TPOT, 80.0)}
     chat.answer("actually TTFT doesn't matter that much, 5s is fine")  # had added an end-to-end bound of 5 s
     assert {(c.metric, c.value) for c in chat.intent.constraints} == {(Metric.TTFT, 5000.0), (Metric.TPOT, 80.0)}
+
+
+def test_follow_ups_that_lift_swap_or_add_to_what_the_request_allows():
+    edge = ChatSession(offline=True)
+    edge.answer("run yolov8n on a jetson at the edge, 30 fps, no AMD")
+    edge.answer("ok drop the jetson requirement, any edge board is fine")  # the Jetsons had stayed required
+    assert edge.intent.hardware.include == []
+    edge.answer("swap the no-AMD rule for no-NVIDIA")  # AMD had stayed ruled out beside NVIDIA
+    assert edge.intent.hardware.exclude == ["nvidia"]
+    both = ChatSession(offline=True)
+    both.answer("serve qwen2.5 7b on-prem for 20 concurrent users")
+    both.answer("allow cloud too")  # had become cloud only
+    assert both.intent.deployment is None
+    users = ChatSession(offline=True)
+    users.answer("serve qwen2.5 7b for 300 concurrent users")
+    users.answer("set concurrency back to 100 and make it as fast as possible")  # the 100 had been dropped
+    assert users.intent.workload.concurrency == 100 and users.intent.objective.metric == Metric.LATENCY
+
+
+def test_a_full_fine_tune_instead_of_lora():
+    from intent.agent import training_method
+
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama 3 8b with LoRA on 50k examples, 2 epochs")
+    assert training_method(chat.intent) == "lora"
+    changed = chat.answer("make it a full fine-tune instead of LoRA")  # had been "no change"
+    assert training_method(chat.intent) == "full" and "changed" in changed.text
+    chat.answer("ok go back to lora")
+    assert training_method(chat.intent) == "lora"

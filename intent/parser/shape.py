@@ -441,7 +441,7 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
          rf"\s+(?:[a-z]+\s+){{0,2}}?(?:at the same time|at once|simultaneously|concurrently|in parallel)(?![a-z])"),
         rf"(?P<n>{number})[\s-]*(?:concurrent|simultaneous)(?![a-z])",              # 200 concurrent
         rf"(?P<n>{number})\s+(?:active|online)\s+(?:at once|at the same time|simultaneously)(?![a-z])",  # ~60 active at once
-        (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about)?\s*"
+        (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about|(?:back\s+)?to)?\s*"
          rf"(?P<n>{number})"),                                                       # concurrency of 64
         rf"(?P<n>{number})[\s-]*way\s+concurrency",                                # 64-way concurrency
         rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:估计|预计|大概|达到|为|是|约|大约|至少|要|需要|改成|改为|调到|调整为|提高到|"
