@@ -14,12 +14,14 @@ one-line summary; /show prints the whole plan.
 
 from __future__ import annotations
 
+import re
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from intent.chat_answers import LANGUAGES, configuration, say, summary
-from intent.chat_context import device_count_misread, read_in_context
+from intent.chat_context import device_count_misread, more_devices, read_in_context
 from intent.chat_language import Reading, language, read_message
 from intent.chat_merge import lifts, merge
 from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
@@ -28,6 +30,8 @@ from intent.schema import Intent
 CONVERSATION_KIND = "intentctl-chat"
 #: Readings that ask about the plan and change nothing.
 QUESTIONS = ("why", "why_not", "explain")
+#: A message asked, not said: "what if we add 4 more?", "如果再加4张A100呢？".
+ASKED = re.compile(r"[?？]$|呢$|^(?:what if|what about|how about|如果|要是|假如)", re.IGNORECASE)
 DEFAULT_SAVE = "conversation.json"
 #: Kept for callers that know the English question.
 ASK_TASK = say("ask_task", "en")
@@ -126,6 +130,17 @@ class ChatSession:
             return self._plan(offered, cheaper=False)
         if reading.kind == "export":
             return self._command("export", [reading.what])
+        more = more_devices(message, self.intent, self._catalog()) if self.intent is not None else None
+        if more is not None:  # "add 2 more L40S"; asked ("如果再加4张A100呢？"), compared beside the plan
+            merged = merge(self.intent, more, self._catalog())
+            if ASKED.search(message.strip()) and self.plan is not None and self._state.met:
+                from intent.chat_questions import what_if
+
+                text, self._offered = what_if(self.plan, more.assumptions[0].split("' read as ")[1].split(":")[0],
+                                              merged, self.speaking, self._plan_request, self._catalog())
+                return Reply(text), None
+            self._offered = None
+            return self._plan(merged, cheaper=False)
         return self._refine(message, cheaper=reading.kind == "cheaper")
 
     def _say(self, key: str, **values) -> str:

@@ -81,6 +81,45 @@ def _number(digits: str, scale: str | None) -> float:
 HAVING = re.compile(r"have|有")
 
 
+#: Devices added to those held: "add 2 more L40S", "4 more A100s", "再加4张A100", "多加两张".
+MORE = re.compile(r"(?<![a-z])(?:add|adding|another|plus|buy|get|with)\s+(?P<n>\d+)\s+more(?:\s+(?P<what>[a-z0-9][\w.-]*))?"
+                  r"|(?<![\d.])(?P<n2>\d+)\s+more\s+(?P<what2>[a-z0-9][\w.-]*)"
+                  r"|(?:再加|多加|再买|多买|再添|加)\s*(?P<n3>\d+)\s*(?:张|块|台|个)?\s*(?P<what3>[a-z0-9][\w.-]*)?",
+                  re.IGNORECASE)
+
+
+def more_devices(message: str, current: Intent, catalog) -> Intent | None:
+    """Devices added to those the request holds ("add 2 more L40S", "如果再加4张A100呢"): the same
+    device, that many more; None without devices held (or when it names a device not held)."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    found = MORE.search(normalise(message, load_lexicon()))
+    owned = current.hardware.owned
+    if found is None or not owned:
+        return None
+    count = int(found.group("n") or found.group("n2") or found.group("n3"))
+    what = (found.group("what") or found.group("what2") or found.group("what3") or "").lower().rstrip("s")
+    held = [o for o in owned if what and (what in o.device or any(what in a for a in _names(catalog, o.device)))] \
+        if what else owned[:1] if len(owned) == 1 else []
+    if len(held) != 1 or count < 1:
+        return None
+    device = held[0]
+    hardware = current.hardware.model_copy(update={"owned": [
+        o.model_copy(update={"count": o.count + count}) if o is device else o for o in owned]})
+    return Intent(text=message, hardware=hardware,
+                  assumptions=[f"'{found.group(0).strip()}' read as {count} more {device.device}: "
+                               f"{device.count + count} held ({device.count} before)"])
+
+
+def _names(catalog, selector: str) -> list[str]:
+    """The lowercase names a device or family answers to (its aliases)."""
+    device = catalog.devices.get(selector)
+    family = catalog.families.get(selector) if hasattr(catalog, "families") else None
+    names = [*(device.aliases if device else []), *(family.aliases if family else [])]
+    return [n.lower().replace(" ", "") for n in names]
+
+
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:
     """``message`` as a change to ``current`` (see the module docstring); None when it is none."""
     for reader in (_size, _users, _scaled_load, _count, _restated, _lengths, _job_budget):

@@ -206,6 +206,8 @@ def _in_context(c, current: Intent, update: Intent, notes: list[str]):
     return c
 
 
+#: Devices added to those held ("add 2 more L40S", "再加4张"): held too.
+MORE_HELD = re.compile(r"(?<![a-z])more(?![a-z])|再加|多加|再买|多买|再添")
 #: Words that say devices counted in a follow-up are held ("we have 8 H100s", "我们有8张"), not picked.
 OWNING = re.compile(r"(?<![a-z])(?:have|own|owned|got|already\s+have|bought|on\s+hand)(?![a-z])|有|自有|已有|现有")
 
@@ -215,7 +217,7 @@ def _picked_not_owned(update: Intent) -> tuple[Intent, list[str]]:
     are the devices to plan on, at most that many, rented: not devices held (they were planned
     on-prem at the price of their power)."""
     new = update.hardware
-    if not new.owned or OWNING.search(update.text.lower()):
+    if not new.owned or OWNING.search(update.text.lower()) or MORE_HELD.search(update.text.lower()):
         return update, []
     counts = {o.device: o.count for o in new.owned}
     include = [*new.include, *(d for d in counts if d not in new.include)]

@@ -497,3 +497,15 @@ def test_a_full_fine_tune_instead_of_lora():
     assert training_method(chat.intent) == "full" and "changed" in changed.text
     chat.answer("ok go back to lora")
     assert training_method(chat.intent) == "lora"
+
+
+def test_more_devices_add_to_those_held():
+    chat = ChatSession(offline=True)
+    chat.answer("we have 2 L40S on-prem, serve qwen2.5 32b for 40 concurrent users")
+    chat.answer("add 2 more L40S")  # had become a cap of 4, with 2 still held
+    assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 4)]
+    held = chat.intent
+    asked = chat.answer("如果再加 4 张 L40S 呢？")  # a question compares; it had become a cap of 4
+    assert chat.intent == held and "4 more nvidia-l40s" in asked.text
+    chat.answer("ok use that")
+    assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 8)]
