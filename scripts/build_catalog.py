@@ -5,7 +5,7 @@ usage: python scripts/build_catalog.py [REFERENCE_DIR]   (default tests/data/ref
 
 Reads hardware-specs.csv and model-zoo.csv (every row keeps its source), merges
 scripts/catalog_supplements.yaml (published or derived figures the sheets leave empty, and
-models the zoo lacks, as zoo rows), adds the
+devices and models the sheets lack, as their rows), adds the
 LLMs of scripts/catalog_llms.yaml (from their published config.json and model cards), the
 languages of scripts/model_languages.yaml (from the model cards), and
 writes hardware/data/devices.yaml and hardware/data/models.yaml. Derived figures carry
@@ -266,7 +266,11 @@ def build(shared: Path) -> tuple[str, str]:
     supplements = yaml.safe_load(SUPPLEMENTS.read_text(encoding="utf-8"))
     families = supplements["families"]
     with open(shared / "hardware-specs.csv", encoding="utf-8") as fh:
-        devices = [device_entry(r, supplements["devices"].get(r["id"], {}), families) for r in csv.DictReader(fh)]
+        reader = csv.DictReader(fh)
+        spec = list(reader)
+    # devices the spec sheet lacks, written as its rows (scripts/catalog_supplements.yaml, spec_rows)
+    spec += [{column: str(extra.get(column, "")) for column in reader.fieldnames} for extra in supplements["spec_rows"]]
+    devices = [device_entry(r, supplements["devices"].get(r["id"], {}), families) for r in spec]
     with open(shared / "model-zoo.csv", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)

@@ -172,3 +172,18 @@ def test_a_device_with_no_published_memory_bandwidth_is_no_candidate(catalog):
     device, model = catalog.device("huawei-ascend-910"), catalog.models["llama-3.1-8b"]
     assert device.memory_gb.value == 32 and device.memory_bandwidth_gbs is None
     assert supports(device, model, "fp16", load_factors()) == "huawei-ascend-910 publishes no memory bandwidth"
+
+
+def test_nvidias_parts_for_china_are_planned_on_with_sourced_figures():
+    # "我们机房有两张A800" and "用H20八卡" had been refused: not devices in the catalog
+    from intent import plan
+
+    catalog = load_catalog()
+    for device_id in ("nvidia-a800-sxm-80gb", "nvidia-h20-sxm-96gb"):
+        device = catalog.devices[device_id]
+        figures = [*device.peak.values(), device.memory_gb, device.memory_bandwidth_gbs, device.tdp_w]
+        assert all(f is not None and f.source for f in figures), device_id
+    a800 = plan("我们机房有两张A800，想跑DeepSeek-R1-Distill-Qwen-32B，并发20", offline=True, record=False)
+    assert a800.choice.device_id == "nvidia-a800-sxm-80gb" and a800.choice.placement == "on-prem"
+    h20 = plan("部署qwen2.5 72b，用H20八卡，并发32，首字延迟3秒", offline=True, record=False)
+    assert h20.choice.device_id == "nvidia-h20-sxm-96gb"
