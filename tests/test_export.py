@@ -70,6 +70,8 @@ def test_device_plugin_resources_node_placement_and_policy_fields(emitted):
     amd = next(o for o in emitted["chatbot on an AMD MI300X"] if o["kind"] == "Deployment")
     assert "amd.com/gpu" in pod_specs(amd)[0]["containers"][0]["resources"]["limits"]
     assert containers(amd)[0]["image"].startswith("rocm/vllm:")
+    # AMD's labeller labels the PCI device id: a product name of the catalog's matched no node
+    assert pod_specs(amd)[0]["nodeSelector"]["amd.com/gpu.device-id"] == "74a1"
 
 
 def test_a_cpu_plan_runs_openvino_model_server(emitted):

@@ -52,8 +52,9 @@ def node_selector(device: Device, *, dra: bool = False) -> dict[str, str]:
     selector = dict(entry.get("node_selector", {}))
     if not dra and "node_selector_product" in entry:
         selector[entry["node_selector_product"]] = label_value(nvidia_product(device))
-    if "node_selector_from_name" in entry:
-        selector[entry["node_selector_from_name"]] = label_value(f"{device.vendor_name} {device.name}")
+    device_id = k8s_settings()["amd_device_ids"].get(device.id)
+    if "node_selector_device_id" in entry and device_id:
+        selector[entry["node_selector_device_id"]] = device_id
     family = gpu_family(device)
     if "node_selector_family" in entry and family:
         selector[entry["node_selector_family"]] = family
