@@ -124,8 +124,19 @@ def test_a_disaggregated_plan_has_one_workload_per_role(llm_plan, catalog):
     objects = kubernetes_manifests(split, catalog)
     for obj in objects:
         validate(obj)
-    deployments = {o["metadata"]["name"].rsplit("-", 1)[1]: o for o in objects if o["kind"] == "Deployment"}
+    deployments = {o["metadata"]["name"].rsplit("-", 1)[1]: o for o in objects if o["kind"] == "Deployment"
+                   and o["metadata"]["name"].endswith(("-prefill", "-decode"))}
     assert set(deployments) == {"prefill", "decode"}
+    # the clients' endpoint is a router that sends each request to a prefill server, then to a decode
+    # server with the KV cache's transfer parameters (without it each pool served requests end to end)
+    name = deployments["prefill"]["metadata"]["name"].removesuffix("-prefill")
+    router = next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == name)
+    args = argv(containers(router)[0])
+    assert "--vllm-pd-disaggregation" in args
+    assert flag(args, "--prefill") == f"http://{name}-prefill:8000" and flag(args, "--decode") == f"http://{name}-decode:8000"
+    install = pod_specs(router)[0]["initContainers"][0]
+    assert "vllm-router==0.1.15" in argv(install)
+    assert any(o["kind"] == "Service" and o["metadata"]["name"] == name for o in objects)
     assert deployments["prefill"]["spec"]["replicas"] == 2 and deployments["decode"]["spec"]["replicas"] == 3
     for deployment in deployments.values():
         container = containers(deployment)[0]
@@ -142,7 +153,8 @@ def test_a_disaggregated_plan_has_one_workload_per_role(llm_plan, catalog):
         assert limits["nvidia.com/gpu"] == str(c.tensor_parallel * c.pipeline_parallel)
     doubled = split.model_copy(update={"choice": c.model_copy(update={"replicas": 2 * c.replicas})})
     twice = {o["metadata"]["name"].rsplit("-", 1)[1]: o["spec"]["replicas"]
-             for o in kubernetes_manifests(doubled, catalog) if o["kind"] == "Deployment"}
+             for o in kubernetes_manifests(doubled, catalog) if o["kind"] == "Deployment"
+             and o["metadata"]["name"].endswith(("-prefill", "-decode"))}
     assert twice == {"prefill": 2 * 2 * c.replicas, "decode": 3 * 2 * c.replicas}
 
 

@@ -52,12 +52,24 @@ class Endpoint(_Frozen):
     path: str
 
 
+class Router(_Frozen):
+    """The router in front of a disaggregated plan's roles: a Python package installed into the
+    pod's scratch volume by an init container, then run as a module."""
+
+    package: str
+    module: str
+    port: int
+    args: list[str]
+    docs: str
+
+
 class KvTransfer(_Frozen):
     config: dict[str, str]
     env: dict[str, str]
     side_channel_host_env: str
     port: int
     docs: str
+    router: Router
 
 
 class MultiNode(_Frozen):

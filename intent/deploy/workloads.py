@@ -17,16 +17,18 @@ import math
 import shlex
 from dataclasses import dataclass, replace
 
-from intent.deploy.config import k8s_settings
+from intent.deploy.config import k8s_settings, launches
 from intent.deploy.launch import ServerLaunch, server_launch
 from intent.deploy.pods import (
     CLAIM,
     add_volume,
     container,
+    helper_container,
     nodes_for,
     placement,
     pod_memory_gi,
     pod_spec,
+    restricted,
 )
 from intent.deploy.storage import fetch_config_map, fetch_container, models_size_gi, mount_fetch_script
 from intent.deploy.target import Target
@@ -257,4 +259,38 @@ def disaggregated(target: Target, options: EmitOptions, catalog) -> list[dict]:
         if device_id and catalog is not None:
             role_target = replace(role_target, device=catalog.device(device_id))
         out += serving(role_target, options, role=role, replicas=target.replicas * workers)
-    return out
+    return out + pd_router(target, server_launch(target, "prefill"))
+
+
+#: Where the router's package is installed (the scratch volume every pod has; see pods.restricted).
+ROUTER_PACKAGES = "/scratch/router"
+
+
+def pd_router(target: Target, launch: ServerLaunch) -> list[dict]:
+    """The Deployment and Service of the router clients call: it sends each request to a prefill
+    server, then to a decode server with the KV cache's transfer parameters (launches.yaml
+    kv_transfer.router). It runs on CPU; an init container installs its package."""
+    router = launch.spec.kv_transfer.router
+    name = target.name[:63]
+    labels = labels_for(name)
+    port = router.port
+    backends = {role: f"http://{f'{target.name}-{role}'[:63]}:{launch.spec.port}" for role in ("prefill", "decode")}
+    args = [a.format(port=port, **backends) for a in router.args]
+    image = launches().helper.image
+    install = helper_container("install-router", image, command=[
+        "pip", "install", "--no-cache-dir", "--target", ROUTER_PACKAGES, router.package], env={},
+        catalog_hash=target.catalog_hash)
+    main = container("router", image, command=["python", "-m", router.module], args=args,
+                     env={"PYTHONPATH": ROUTER_PACKAGES}, memory=k8s_settings()["helper"]["memory_gi"], place=None,
+                     catalog_hash=target.catalog_hash)
+    main["ports"] = [{"name": "http", "containerPort": port}]
+    main["readinessProbe"] = {"tcpSocket": {"port": port}, "periodSeconds": 10}
+    pod = {"containers": [main], "initContainers": [install]}
+    restricted(pod)
+    pod["nodeSelector"] = {"kubernetes.io/arch": "amd64"}
+    deployment_ = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name, labels),
+                   "spec": {"replicas": 1, "selector": {"matchLabels": labels},
+                            "template": {"metadata": {"labels": labels}, "spec": pod}}}
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, labels),
+               "spec": {"selector": labels, "ports": [{"name": "http", "port": port, "targetPort": port}]}}
+    return [deployment_, service]
