@@ -32,7 +32,7 @@ from planner.perf.factors import runtime_of
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
-from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, requested_rate
+from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, output_tokens, requested_rate
 from planner.search.layout import asked_layout, in_layout
 from planner.search.prune import (
     deployment_grid,
@@ -242,6 +242,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     )
     assumptions = (serving_assumptions(intent, row, catalog) + steps_assumptions(intent, row, catalog)
                    + sequence_assumptions(intent, row, catalog))
+    w = intent.workload
+    if w.output_tokens is None and output_tokens(intent) is not None and not assumptions:
+        assumptions.append(translation_shape(w.prompt_tokens))  # a translation not served as an LLM
     if scale_note:
         assumptions.append(scale_note)
     assumptions += candidates.notes
@@ -382,6 +385,8 @@ def serving_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list
         return []
     w = intent.workload
     stated = [name for name, v in (("prompt", w.prompt_tokens), ("output", w.output_tokens)) if v is not None]
+    if stated == ["prompt"] and output_tokens(intent) == w.prompt_tokens:
+        return [translation_shape(w.prompt_tokens), _served_note(row)]
     model = catalog.models.get(row.model_id)
     own = model.request if model is not None and model.request and model.request.output_tokens else None
     default = (f"{row.model_id}'s own ({own.formula or own.source}); " if own is not None else
@@ -391,10 +396,19 @@ def serving_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list
              + ("as stated" if len(stated) == 2 else
                 f"{' and '.join(stated) + ' as stated, the rest ' if stated else ''}{default}"
                 "say e.g. '2000-token prompts, 300-token answers' to change it") + ")")
-    serving = ("LLM serving figures are a replica at its full rate with continuous batching "
-               "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
-               f"{row.precision} serving precision within 90% of device memory")
-    return [shape, serving]
+    return [shape, _served_note(row)]
+
+
+def translation_shape(tokens: int) -> str:
+    """What a translation stating only its input was planned for."""
+    return (f"request shape: {tokens} prompt + {tokens} output tokens (the input as stated, the output as long: a "
+            "translation is about as long as its source; say e.g. '300-token outputs' to change it)")
+
+
+def _served_note(row: Estimate) -> str:
+    return ("LLM serving figures are a replica at its full rate with continuous batching "
+            "(planner/perf/serving.py): TTFT and TPOT at the planned batch, KV cache in the "
+            f"{row.precision} serving precision within 90% of device memory")
 
 
 def sequence_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list[str]:

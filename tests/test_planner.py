@@ -705,3 +705,11 @@ def test_a_default_bound_gives_way_to_the_requests_own():
     assert own[Metric.THROUGHPUT].slack >= 0 and own[Metric.POWER].slack >= 0
     assert Metric.TPOT not in own  # the default gave way, and the plan says so
     assert any("out of reach on any device together with the request's own bounds" in a for a in result.assumptions)
+
+
+def test_a_translation_stating_its_input_length_outputs_as_much():
+    # 400-token documents had been planned at the default 64 output tokens each
+    result = plan("translate 80k documents de->en with opus-mt-de-en, ~400 tokens each, within 3 hours, CPU only",
+                  offline=True, record=False)
+    assert result.metrics.tokens_per_s == pytest.approx(400 * result.metrics.throughput_rps, rel=0.01)
+    assert any(a.startswith("request shape: 400 prompt + 400 output tokens") for a in result.assumptions)

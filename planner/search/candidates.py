@@ -324,7 +324,18 @@ def with_request_shape(table: ConfigTable, intent: Intent) -> ConfigTable:
 
     shape = borrowed[1] if borrowed is not None else None
     return replace(table, prompt=column(w.prompt_tokens, shape and shape.prompt_tokens),
-                   output=column(w.output_tokens, shape and shape.output_tokens), steps=column(w.steps))
+                   output=column(output_tokens(intent), shape and shape.output_tokens), steps=column(w.steps))
+
+
+def output_tokens(intent: Intent) -> int | None:
+    """The output tokens a request states; for a translation that states only its input, as many:
+    a translation is about as long as its source (it was planned at the default 64 for 400-token
+    documents)."""
+    w = intent.workload
+    if w.output_tokens is None and w.prompt_tokens is not None and intent.task is not None \
+            and intent.task.value == "translation":
+        return w.prompt_tokens
+    return w.output_tokens
 
 
 def _task_shape(table: ConfigTable, intent: Intent):
