@@ -2828,3 +2828,14 @@ def test_one_request_every_so_often_is_a_rate(text, users, rate):
     intent = parse(text, offline=True)
     assert intent.workload.sources == users and intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate)
     assert intent.bound(Metric.LATENCY, "<=") is None
+
+
+@pytest.mark.parametrize("text, medical_model", [
+    ("医疗影像分割，不要量化，必须FP16以上精度，延迟200毫秒内", True),  # had planned a street-scene model silently
+    ("classify chest x-rays, 50 per second", False),
+])
+def test_medical_images_are_warned_about_naming_the_medical_models(text, medical_model):
+    warnings = parse(text, offline=True).warnings
+    assert any("trained on photographs, not medical images" in w for w in warnings)
+    assert any("3d-unet-kits19-mlperf" in w for w in warnings) == medical_model
+    assert parse("segment street scenes at 30 fps", offline=True).warnings == []

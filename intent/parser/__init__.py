@@ -458,6 +458,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
 
     if task == "object-detection" and workload["kind"] == "inference":
         warnings += fields.detection_target_warnings(lexicon, space)
+    if task in IMAGE_TASKS and not model.model_id:
+        warnings += fields.medical_image_warnings(lexicon, space, task, catalog)
     if task in IMAGE_TASKS and shape.prompt_tokens is not None:  # "YOLO11n at 320 input": pixels, not tokens
         warnings.append(f"'{shape.prompt_tokens} input': an input size is not planned for; each model is planned at "
                         "the input size its catalog entry gives")

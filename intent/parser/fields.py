@@ -766,6 +766,25 @@ def _asked_to_find(text: str, m: Match) -> bool:
             and not ALREADY_TRAINED.search(before))
 
 
+#: The catalog's models trained on medical images, named in the warning (those it holds).
+MEDICAL_MODELS = ("3d-unet-kits19-mlperf",)
+
+
+def medical_image_warnings(lexicon: Lexicon, space: Workspace, task: str, catalog) -> list[str]:
+    """A vision request on medical images ("医疗影像分割", "classify chest X-rays"): the catalog's
+    models of the task are trained on photographs, so the plan's model gives no medical answer until
+    it is fine-tuned; said once, with the medical models the catalog holds for the task."""
+    found = lexicon.words("medical_images").scan(space.masked)
+    if not found:
+        return []
+    space.mark_read(found[0].start, found[0].end)
+    medical = [m for m in MEDICAL_MODELS if m in catalog.models and catalog.models[m].task == task]
+    named = f"; {', '.join(medical)} is trained on them (kidney tumours in CT): name it to plan it" if medical else ""
+    return [f"'{found[0].phrase}': the catalog's {task} models are trained on photographs, not medical images; the "
+            f"planned model's speed and memory hold, its accuracy does not until it is fine-tuned on labelled "
+            f"scans{named}"]
+
+
 def detection_target_warnings(lexicon: Lexicon, space: Workspace) -> list[str]:
     """A detector asked to find what COCO's 80 classes do not hold ("face detection", "检测车牌",
     "scratches on parts"): the catalog's detectors are COCO's, so the plan's model finds none
