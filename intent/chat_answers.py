@@ -43,6 +43,31 @@ def objective_of(plan) -> tuple[str, str]:
     return (objective.metric.value, objective.sense.value) if objective else ("cost", "minimize")
 
 
+def batch_job(plan, metrics=None) -> tuple[float, float | None] | None:
+    """A batch of inference's hours and total cost at the planned rate (``metrics``: a runner-up's,
+    else the plan's); None for a service or a training job (whose ``plan.job`` says them)."""
+    from intent.batch import is_batch_job
+
+    m = metrics or plan.metrics
+    records = plan.intent.workload.dataset_records
+    if plan.job is not None or not records or not m.throughput_rps or not is_batch_job(plan.intent):
+        return None
+    hours = records / m.throughput_rps / 3600
+    return hours, None if m.cost_usd_per_hour is None else m.cost_usd_per_hour * hours
+
+
+def metric_value(plan, metric: str, metrics=None) -> float | None:
+    """The plan's (or a runner-up's ``metrics``') figure of ``metric``: a batch job's hours and total
+    cost worked out from its rate, as the plan's notes give them."""
+    from intent.render import METRIC_FIELDS
+
+    if metric in ("job_time", "job_cost"):
+        job = batch_job(plan, metrics)
+        return None if job is None else job[0] if metric == "job_time" else job[1]
+    field = METRIC_FIELDS.get(metric)
+    return None if field is None else getattr(metrics or plan.metrics, field)
+
+
 def figures(plan, lang: str) -> str:
     """The objective's figure first, then latency, power and cost: 'power 1.40 W · latency 7.50 ms · ...'.
     A text generator's latency is its time to the first token and per output token (a whole reply's
@@ -50,10 +75,11 @@ def figures(plan, lang: str) -> str:
     are its hours and its total cost (a step's time and the hourly rate told nothing of either)."""
     from intent.render import METRIC_FIELDS
 
-    if plan.job is not None:
-        job = plan.job
-        total = fmt(job.cost_usd, "job_cost") if job.cost_usd is not None else labels(lang)["unknown"]
-        parts = [f"{metric_name('job_time', lang)} {fmt(job.hours, 'job_time')}", f"{metric_name('job_cost', lang)} {total}"]
+    batch = batch_job(plan)
+    if plan.job is not None or batch is not None:
+        hours, cost = (plan.job.hours, plan.job.cost_usd) if plan.job is not None else batch
+        total = fmt(cost, "job_cost") if cost is not None else labels(lang)["unknown"]
+        parts = [f"{metric_name('job_time', lang)} {fmt(hours, 'job_time')}", f"{metric_name('job_cost', lang)} {total}"]
         order = dict.fromkeys(["cost", "power"])
     else:
         metric, _ = objective_of(plan)

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from intent.chat_answers import configuration, metric_name, objective_of, say
+from intent.chat_answers import batch_job, configuration, metric_name, metric_value, objective_of, say
 from intent.schema import Intent
 from planner.figures import fmt
 
@@ -21,10 +21,7 @@ SAME_PRICE = 0.005
 
 
 def deployment_value(plan, metric: str) -> float | None:
-    from intent.render import METRIC_FIELDS
-
-    field = METRIC_FIELDS.get(metric)
-    return None if field is None else getattr(plan.metrics, field)
+    return metric_value(plan, metric)
 
 
 def why(plan, lang: str) -> str:
@@ -45,9 +42,7 @@ def why(plan, lang: str) -> str:
     if runner_up is None:
         lines.append("  " + say("why_no_runner_up", lang))
     else:
-        from intent.render import METRIC_FIELDS
-
-        value = getattr(runner_up.metrics, METRIC_FIELDS.get(metric, "cost_usd_per_hour"))
+        value = metric_value(plan, metric, runner_up.metrics)
         lines.append("  " + say("why_runner_up", lang, configuration=configuration(runner_up.choice),
                                 metric=metric_name(metric, lang), value=fmt(value, metric),
                                 why_not=runner_up.why_not))
@@ -90,7 +85,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
     asked = [topic for topic, words in TOPICS if re.search(words, question)]
     if "ttft" in asked or "tpot" in asked:
         asked = [t for t in asked if t != "latency"]
-    if "job" in asked and plan.job is not None:  # "what's the job cost?": the job's, not the hourly rate
+    if "job" in asked and (plan.job is not None or batch_job(plan) is not None):  # the job's, not the hourly rate
         asked = [t for t in asked if t not in ("cost", "latency")]
     if "token_cost" in asked:  # "what's the cost per million tokens?": not the hourly rate
         asked = [t for t in asked if t != "cost"]
@@ -101,6 +96,12 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         if topic == "job" and plan.job is not None:
             lines.append(say("explain_job", lang, hours=fmt(plan.job.hours, "job_time"),
                              cost=fmt(plan.job.cost_usd, "job_cost"), devices=plan.job.devices, device=c.device_id))
+        elif topic == "job" and (batch := batch_job(plan)) is not None:
+            from intent.render import devices_in_total as total_devices
+
+            lines.append(say("explain_job", lang, hours=fmt(batch[0], "job_time"),
+                             cost=fmt(batch[1], "job_cost") if batch[1] is not None else "?",
+                             devices=total_devices(c), device=c.device_id))
         elif topic == "job":
             continue  # a service runs on: its figures per hour answer the rest of the question
         elif topic == "devices":

@@ -509,3 +509,18 @@ def test_more_devices_add_to_those_held():
     assert chat.intent == held and "4 more nvidia-l40s" in asked.text
     chat.answer("ok use that")
     assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 8)]
+
+
+def test_a_batch_jobs_hours_and_total_are_answered():
+    # "how long will it take?" had been answered with why, and "the whole job cost" with the hourly rate;
+    # "why" had said "minimize job cost: unknown" and given the runner-up's hourly rate as its job cost
+    chat = ChatSession(offline=True)
+    first = chat.answer("summarize 5 million prompts with llama 3.1 8b, 500 tokens in 100 out, done within 2 days, "
+                        "cheapest")
+    assert "job time" in first.text and "job cost" in first.text
+    why = chat.answer("why this one?").text
+    assert "job cost: unknown" not in why and "minimize job cost: $" in why
+    runner_up = re.search(r"next best: .*?, job cost \$([\d,.]+) \(job_cost \$([\d,.]+) is higher", why, re.S)
+    assert runner_up and runner_up.group(1) == runner_up.group(2)
+    assert chat.answer("how long will it take?").text.startswith("the job takes ")
+    assert "in all" in chat.answer("how much will the whole job cost?").text
