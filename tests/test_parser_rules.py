@@ -2839,3 +2839,16 @@ def test_medical_images_are_warned_about_naming_the_medical_models(text, medical
     assert any("trained on photographs, not medical images" in w for w in warnings)
     assert any("3d-unet-kits19-mlperf" in w for w in warnings) == medical_model
     assert parse("segment street scenes at 30 fps", offline=True).warnings == []
+
+
+@pytest.mark.parametrize("text, bounds, records", [
+    # each item's length had been a latency bound of 30 s, or a job time of 5 minutes
+    ("一个半小时内把十万段音频转成文字，每段平均30秒", [("job_time", 1.5)], 100_000),
+    ("transcribe 100k audio clips, each about 5 minutes long, within 10 hours", [("job_time", 10.0)], 1_000_000),
+    ("每通电话约3分钟，两万通录音，8小时内转写完", [("job_time", 8.0)], 120_000),
+    ("distil-whisper, p95 latency 1.5s per 30s clip, 20 clips/s", [("latency", 1500.0), ("throughput", 20.0)], None),
+])
+def test_an_audio_items_length_is_its_windows_not_a_bound(text, bounds, records):
+    intent = parse(text, offline=True)
+    assert [(c.metric.value, c.value) for c in intent.constraints] == bounds
+    assert intent.workload.dataset_records == records and intent.warnings == []

@@ -10,6 +10,7 @@ and was read by no rule is quoted in ``warnings``. Every rule reads its vocabula
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -305,6 +306,19 @@ def _languages_of_the_models(named: list[str], codes: list[str] | None, catalog:
             "(name no model to plan one that handles it)"]
 
 
+def _clip_windows(written: str, seconds: float, workload: dict) -> str:
+    """Audio items longer than a speech model's window are that many windows each: the records
+    the job gets through (10,000 five-minute calls are 100,000 windows of 30 s)."""
+    window = fields.AUDIO_WINDOW_S
+    windows = max(1, math.ceil(seconds / window - 1e-9))
+    records = workload.get("dataset_records")
+    if not records or windows == 1:
+        return f"'{written}': each item's length, {seconds:g} s (one {window}-s window of speech), not a time bound"
+    workload["dataset_records"] = records * windows
+    return (f"'{written}': each item is {seconds:g} s, {windows} windows of {window} s, so the job's {records:,} items "
+            f"are {records * windows:,} windows")
+
+
 def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     """Parse ``text`` with the offline rules; raises IntentNotUnderstood when nothing is readable
     and ImpossibleValue for a bound that is not a number or not in a unit the parser knows."""
@@ -361,6 +375,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload["dataset_records"], dataset_notes = fields.read_audio_hours(lexicon, space)
     if workload["kind"] != "inference" and not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
+    if (clip := fields.read_clip_length(space)) is not None:
+        seconds, written, (start, end) = clip
+        dataset_notes.append(_clip_windows(written, seconds, workload))
+        quantities = [q for q in quantities if not (start <= q.start < end)]  # a length, no time bound
     job_steps_notes, job_steps_warnings = _job_of_steps(steps, workload, space) if workload["kind"] != "inference" \
         else ([], [])
     job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")

@@ -534,6 +534,34 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     return out
 
 
+#: How long each audio item is: "each about 5 minutes long", "per 30s clip", "每段平均30秒", "每通电话约3分钟":
+#: the item's length, not a bound on latency or on the job (it had been a 5-minute job time).
+_CLIP_UNIT = r"(?P<unit>s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?|秒钟?|分钟|小时)"
+CLIP_LENGTH = re.compile(
+    rf"(?<![a-z])(?:each(?:\s+(?:clip|file|call|recording|segment|one))?|per\s+(?:clip|file|call|recording|segment))"
+    rf"\s+(?:is\s+|are\s+|lasts?\s+|runs?\s+)?(?:about\s+|around\s+|~\s*|roughly\s+|avg\.?\s+|on average\s+)?"
+    rf"(?P<n>\d+(?:\.\d+)?)\s*{_CLIP_UNIT}(?:\s+long)?(?![a-z])"
+    rf"|(?<![a-z])per\s+(?P<n2>\d+(?:\.\d+)?)\s*(?P<unit2>s|sec|secs|seconds?|min|mins|minutes?)[\s-]*"
+    rf"(?:audio\s+)?(?:clip|file|call|recording|segment)(?![a-z])"
+    rf"|每(?:段|条|个|通)(?:音频|录音|通话|电话|语音)?\s*(?:平均|大约|约|大概)?\s*(?P<n3>\d+(?:\.\d+)?)\s*"
+    rf"(?P<unit3>秒钟?|分钟|小时)")
+SECONDS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "秒": 1, "秒钟": 1, "min": 60, "mins": 60,
+           "minute": 60, "minutes": 60, "分钟": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+           "小时": 3600}
+
+
+def read_clip_length(space: Workspace) -> tuple[float, str, tuple[int, int]] | None:
+    """Seconds each audio item lasts, as written, and its span (masked: no rule bounds a time
+    with it); None when the request says none."""
+    m = CLIP_LENGTH.search(space.masked)
+    if m is None:
+        return None
+    n = m.group("n") or m.group("n2") or m.group("n3")
+    unit = m.group("unit") or m.group("unit2") or m.group("unit3")
+    space.mask(m.start(), m.end())
+    return float(n) * SECONDS[unit], space.text[m.start():m.end()].strip(), (m.start(), m.end())
+
+
 def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:
     """A job's size in hours of speech ("10,000 hours of audio"), as records of AUDIO_WINDOW_S
     seconds, with a note; not an amount per period ("500 hours of audio per day")."""
