@@ -187,7 +187,10 @@ class ChatSession:
         try:
             result = plan(intent, catalog_dir=self.catalog_dir)
         except InfeasibleError as exc:
-            lines = [self._say("no_plan_for_change", reason=exc)] + [f"  - {line}" for line in exc.report.lines()[1:]]
+            from intent.chat_answers import infeasible_lines
+
+            head, rest = infeasible_lines(exc.report, self.speaking)
+            lines = [self._say("no_plan_for_change", reason=head)] + [f"  - {line}" for line in rest]
             return Reply("\n".join([*lines, self._say("relax_or_undo")])), (intent, previous)
         except (IntentError, PlanningError, PolicyError, CatalogError) as exc:
             # A refusal or an unreadable setting is an answer; the conversation and its plan stay. A

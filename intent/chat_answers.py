@@ -111,3 +111,20 @@ def configuration(choice) -> str:
 
     return f"{choice.model_id} · {choice.precision} · b{choice.batch_size} on {devices_in_total(choice)} x " \
            f"{choice.device_id}"
+
+
+def infeasible_lines(report, lang: str) -> tuple[str, list[str]]:
+    """Why no plan meets the request, in ``lang``: the head and one line per conflicting bound
+    (the planner's notes as they are)."""
+    if not report.conflicts:
+        return report.reason, [f"note: {n}" for n in report.notes]
+    bounds = say("and", lang).join(c.constraint.describe() for c in report.conflicts)
+    head = say("conflicts_head" if len(report.conflicts) > 1 else "conflict_head", lang, bounds=bounds)
+    lines = []
+    for c in report.conflicts:
+        metric = c.constraint.metric.value
+        key = ("conflict_timed_out" if c.timed_out else "conflict_never" if c.best_reachable is None
+               else "conflict_alone" if c.alone else "conflict_others")
+        value = fmt(c.best_reachable, metric) if c.best_reachable is not None else ""
+        lines.append(say(key, lang, bound=c.constraint.describe(), value=value))
+    return head, lines + [f"note: {n}" for n in report.notes]

@@ -194,3 +194,12 @@ def test_the_chat_words_are_not_the_parsers_vocabulary():
 
     vocabulary = load_lexicon().vocabulary
     assert "undo" not in vocabulary and "revert" not in vocabulary  # chat-only words do not change how requests read
+
+
+def test_why_no_plan_meets_a_change_is_said_in_the_users_language():
+    # "no configuration meets ... the best reachable while the others hold is ..." had stayed English
+    chat = ChatSession(offline=True)
+    chat.answer("qwen2.5 7b 聊天，50并发，成本每小时不超过1美元")
+    refused = chat.answer("首字延迟改成 20ms").text
+    assert "没有配置能同时满足 cost <= 1 USD/h 和 ttft <= 20 ms" in refused
+    assert "其他约束都满足时，最好能达到" in refused and "the best reachable" not in refused
