@@ -130,8 +130,12 @@ class ChatSession:
             return self._plan(offered, cheaper=False)
         if reading.kind == "export":
             return self._command("export", [reading.what])
-        more = more_devices(message, self.intent, self._catalog()) if self.intent is not None else None
-        if more is not None:  # "add 2 more L40S"; asked ("如果再加4张A100呢？"), compared beside the plan
+        more = None
+        if self.intent is not None and reading.kind in ("change", "cheaper"):
+
+            # "make it 20% faster", "预算减半": the figure scaled; "add 2 more L40S": devices held added
+            more = self._relative(message) or more_devices(message, self.intent, self._catalog())
+        if more is not None:  # asked ("如果再加4张A100呢？", "what if it were 20% cheaper?"), compared beside the plan
             merged = merge(self.intent, more, self._catalog())
             if ASKED.search(message.strip()) and self.plan is not None and self._state.met:
                 from intent.chat_questions import what_if
@@ -142,6 +146,26 @@ class ChatSession:
             self._offered = None
             return self._plan(merged, cheaper=False)
         return self._refine(message, cheaper=reading.kind == "cheaper")
+
+    def _relative(self, message: str) -> Intent | None:
+        """The message's relative changes ("halve the budget and double the deadline"), with its
+        other changes read as any other ("cut the cost by 50% and allow 60 ms per token"), as one
+        follow-up; None when it holds none."""
+        from intent.api import parse
+        from intent.chat_relative import relative_changes
+
+        changes, rest = relative_changes(message, self.intent, self.plan if self._state.met else None)
+        if not changes:
+            return None
+        update = changes[0]
+        for change in changes[1:]:
+            update = merge(update, change, self._catalog())
+        if rest:
+            try:
+                update = merge(update, parse(rest, offline=self.offline, catalog_dir=self.catalog_dir), self._catalog())
+            except IntentError:
+                pass  # what else it says is not a change the parser reads
+        return update
 
     def _say(self, key: str, **values) -> str:
         return say(key, self.speaking, **values)

@@ -42,7 +42,7 @@ FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5,
 #: A device count against the current devices: "with 4?", "only have 4 (of them)", "只有4张", "用4张".
 COUNT = re.compile(r"(?<![a-z])(?:with(?:\s+just|\s+only)?|only\s+have|have\s+only|just\s+have|only)\s+(\d+)"
                    r"(?:\s+of\s+them|\s+(?:gpus?|cards?|devices?|chips?|boards?))?(?![\d.])"
-                   r"|(?:只有|只用|用|就)\s*(\d+)\s*(?:张|块|台|个|卡)", re.IGNORECASE)
+                   r"|(?:只有|只用|用|就)\s*(?:其中(?:的)?)?\s*(\d+)\s*(?:张|块|台|个|卡)", re.IGNORECASE)
 
 
 def device_count_misread(message: str, update: Intent, current: Intent, catalog) -> Intent | None:

@@ -53,6 +53,7 @@ def why(plan, lang: str) -> str:
 #: "first token latency" is the TTFT).
 TOPICS = (
     ("job", r"how long|when will it finish|job time|job cost|total cost|in total|多长时间|多久|多少小时|总成本|总费用|一共多少钱"),
+    ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
     ("month", r"per month|a month|monthly|每月|一个月|每个月"),
@@ -87,6 +88,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t != "latency"]
     if "job" in asked and (plan.job is not None or batch_job(plan) is not None):  # the job's, not the hourly rate
         asked = [t for t in asked if t not in ("cost", "latency")]
+    if "concurrency" in asked:  # "能支持多少并发?", "how many users at once?": not the devices
+        asked = [t for t in asked if t != "devices"]
     if "token_cost" in asked:  # "what's the cost per million tokens?": not the hourly rate
         asked = [t for t in asked if t != "cost"]
     if "bounds" in asked:  # "is the TPOT bound met?": the bounds' checks answer it
@@ -107,6 +110,9 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         elif topic == "devices":
             lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
                              layout=layout(c, lang)))
+        elif topic == "concurrency" and m.concurrency:
+            lines.append(say("explain_concurrency", lang, sequences=f"{m.concurrency:,}", replicas=c.replicas,
+                             batch=c.batch_size))
         elif topic == "precision":
             lines.append(say("explain_precision", lang, precision=c.precision, runtime=c.runtime))
         elif topic == "policies":

@@ -524,3 +524,44 @@ def test_a_batch_jobs_hours_and_total_are_answered():
     assert runner_up and runner_up.group(1) == runner_up.group(2)
     assert chat.answer("how long will it take?").text.startswith("the job takes ")
     assert "in all" in chat.answer("how much will the whole job cost?").text
+
+
+@pytest.mark.parametrize("messages, expected", [
+    # each had been refused as "relative to the current setup", or read as a new objective
+    (["serve llama 3.1 8b for 20 concurrent users, budget $40/h", "cut the cost by 50% and allow 60 ms per token"],
+     {Metric.COST: 20.0, Metric.TPOT: 60.0}),
+    (["fine-tune llama 3 8b on 50k examples, 2 epochs, within 72 hours, budget $500",
+      "halve the budget and double the deadline"], {Metric.JOB_COST: 250.0, Metric.JOB_TIME: 144.0}),
+    (["yolov8n on a jetson orin, 30 fps", "帧率提高 50%"], {Metric.THROUGHPUT: 45.0}),
+    (["bert 分类，延迟 50ms 以内，QPS 100", "延迟要求收紧 20%"], {Metric.THROUGHPUT: 100.0, Metric.LATENCY: 40.0}),
+    (["LoRA微调 llama 3 8b，五万条样本，2个epoch，预算2000美元", "预算减半"], {Metric.JOB_COST: 1000.0}),
+])
+def test_relative_changes_scale_the_bound_they_name(messages, expected):
+    chat = ChatSession(offline=True)
+    for message in messages:
+        chat.answer(message)
+    assert {c.metric: pytest.approx(c.value) for c in chat.intent.constraints} == expected
+    assert chat.intent.objective is None  # no objective was made up of "faster" or "cheaper"
+
+
+def test_a_speed_up_with_no_bound_scales_the_plans_own_figure():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 20 concurrent users")
+    before = chat.plan.metrics.tpot_ms
+    chat.answer("make it 3 times faster")
+    assert [(c.metric, c.value) for c in chat.intent.constraints] == [(Metric.TPOT, pytest.approx(before / 3))]
+    assert chat.plan is None or chat.plan.metrics.tpot_ms <= before / 3 + 1e-6
+
+
+def test_how_much_questions_in_chinese_change_nothing():
+    chat = ChatSession(offline=True)
+    chat.answer("部署 qwen2.5 7b，32并发")
+    before = chat.intent
+    assert "同时可处理 32 个序列" in chat.answer("能支持多少并发?").text  # it had maximised throughput
+    assert chat.answer("成本多少?").text.startswith("成本：")
+    assert chat.intent == before
+    job = ChatSession(offline=True)
+    job.answer("LoRA微调 llama 3 8b，五万条样本，2个epoch")
+    kept = job.intent
+    assert job.answer("要训练多久?").text.startswith("任务在")  # it had turned the fine-tune into training
+    assert job.intent == kept

@@ -43,7 +43,13 @@ def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_word
         return True
     words = gap.split()
     near = " ".join(words[-max_words:]) if gap.isascii() else A_NOT_A.sub("", gap)[-8:]
+    near = NOT_A_NEGATION.sub("", near)  # "识别用 whisper": 识别 (recognition), no 别用 ("don't use")
     return bool(lexicon.negations.scan(" " + near + " "))
+
+
+#: Words that end in a negation's first character without being one: 识别 (recognise), 区别, 辨别,
+#: 类别, 级别, 性别, 特别, 分别; their 别 does not begin 别用.
+NOT_A_NEGATION = re.compile(r"(?:识|区|辨|类|级|性|特|分|告|离|鉴|判)别")
 
 
 def negated_after(lexicon: Lexicon, space: Workspace, end: int) -> bool:
@@ -514,6 +520,9 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
                            ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|b|bn|million|billion|thousand|万|亿)?)(?![a-z-])\s*"
                                                 rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
+                                               # "200 calls at the same time": held at once, no items
+                                               rf"(?!\s*(?:at the same time|at once|simultaneously|concurrently|"
+                                               rf"in parallel|同时))"
                                                # "8张GPU卡", "4张A100": a count of devices, not of records
                                                # ("#": a device read before, "两张RTX 3090")
                                                rf"(?!(?<=[张条])\s*(?:[a-z0-9#]|卡|显卡|芯片|台|加速卡|昇腾|英伟达|华为|寒武纪|"

@@ -128,7 +128,7 @@ def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out
 
 #: Words right before a model that rule it out: "not llama3 70B", "use mistral instead of llama3", 而不是.
 RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the|never)|不要|不用|而不是|"
-                              r"别用|不能用|不能使用|禁止用|禁止使用|不可以用|不允许用|不允许使用|不准用|不得使用|不得用)\s*$")
+                              r"(?<![识区辨类级性特分告离鉴判])别用|不能用|不能使用|禁止用|禁止使用|不可以用|不允许用|不允许使用|不准用|不得使用|不得用)\s*$")
 
 
 def _ruled_out(space: Workspace, start: int) -> bool:

@@ -106,6 +106,10 @@ EVERY_PERIOD = re.compile(r"(?<![a-z])(?:a|one|1)\s+(?:new\s+)?(?:message|reques
                           r"(s|sec|secs|seconds?|min|mins|minutes?)(?![a-z])")
 EVERY_PERIOD_CN = re.compile(r"每(?:隔)?\s*(\d+(?:\.\d+)?)\s*(秒|分钟)(?:钟)?\s*(?:发|问|请求|调用)?\s*(?:一|1)\s*(?:条|次|个)"
                              r"(?:消息|请求|问题)?")
+#: A Chinese vendor name before a Latin product name is the vendor's English name: "苹果 M2" is
+#: "apple m2" (the M2 was lost, and "apple" alone kept).
+VENDOR_CN = {"苹果": "apple", "英伟达": "nvidia", "谷歌": "google", "英特尔": "intel", "高通": "qualcomm", "超威": "amd"}
+VENDOR_BEFORE_NAME = re.compile(rf"({'|'.join(VENDOR_CN)})\s*(?=[a-z][a-z0-9-]*\d|[a-z]\d)")
 #: "15 grand" is $15,000; "1.5 cents" is $0.015.
 GRAND = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*grand(?![a-z])")
 CENTS = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*cents?(?![a-z])")
@@ -247,6 +251,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = QUARTER.sub(r"0.25 \1", text)
     text = HYPHENATED_UNIT.sub(" ", text)
     text = HYPHENATED_RECORDS.sub(r" \1s", text)
+    text = VENDOR_BEFORE_NAME.sub(lambda m: f" {VENDOR_CN[m.group(1)]} ", text)
     text = EVERY_PERIOD.sub(lambda m: f"{_per_minute(m):g} requests/min", text)
     text = EVERY_PERIOD_CN.sub(lambda m: f"每分钟{_per_minute(m):g}次请求", text)
     text = GRAND.sub(r"$\1k", text)

@@ -1,0 +1,153 @@
+"""Follow-ups that change a figure relative to what the request or its plan has now: "make it 20%
+faster", "3 times faster", "twice as fast", "cut the cost by 50%", "halve the budget", "double the
+deadline", "帧率提高 50%", "延迟收紧 20%", "预算减半", "速度快一倍".
+
+The new bound is the request's own bound on that metric scaled, or, where it states none, the
+plan's figure scaled (a plan at 25 ms a token made "20% faster" is TPOT <= 20 ms). Each had been
+refused as "relative to the current setup", or read as a new objective that changed the plan
+without the change asked for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from intent.schema import CANONICAL_UNITS, NATURAL_OP, Constraint, Intent, Metric
+
+#: Words that name the metric a relative change is about.
+METRIC_WORDS = (
+    (Metric.JOB_TIME, r"deadline|job time|time limit|截止时间|完成时间|工期"),
+    (Metric.TPOT, r"per[-\s]token|tpot|token generation|每字|每token|每个token|生成速度|出字"),
+    (Metric.TTFT, r"ttft|first token|首字|首token"),
+    (Metric.THROUGHPUT, r"frame rate|fps|throughput|qps|rps|requests per second|帧率|吞吐|每秒请求"),
+    (Metric.POWER, r"power|watts|功耗"),
+    (Metric.COST, r"budget|cost|price|spend|bill|预算|成本|费用|价格|花费"),
+    (Metric.LATENCY, r"latency|delay|response time|延迟|时延|响应时间"),
+)
+#: Words of speed with no metric named ("faster", "快"): the request's time bound, else its plan's.
+SPEED = r"faster|quicker|slower|fast|quick|speed|快|慢|速度"
+CHEAPER = r"cheaper|less expensive|more expensive|便宜|贵"
+#: A share and the way it moves the figure: "20% faster", "by 50%", "提高 50%", "收紧 20%".
+PERCENT = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|个百分点)")
+UP = r"raise|increase|bump|higher|more|loosen|relax|longer|slower|more expensive|提高|增加|提升|放宽|延长|翻|加|慢|贵|多"
+DOWN = r"cut|reduce|lower|tighten|less|fewer|shorter|faster|quicker|cheaper|降低|减少|收紧|缩短|快|便宜|少|减"
+FACTOR = re.compile(r"(?P<n>\d+(?:\.\d+)?|twice|two|three|four|five|ten|half)\s*(?:x|×|times)?\s*(?:as\s+)?"
+                    r"(?P<how>faster|quicker|fast|quick|cheaper|cheap|slower|longer|more|higher|lower)"
+                    r"|(?P<verb>halve|double|triple|quadruple)\s+(?:the\s+|our\s+)?"
+                    r"|(?P<cn>减半|翻倍|加倍|翻一番|快一倍|快两倍|慢一倍)")
+NUMBERS = {"twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "half": 0.5}
+CN_FACTORS = {"减半": 0.5, "翻倍": 2.0, "加倍": 2.0, "翻一番": 2.0, "快一倍": 0.5, "快两倍": 1 / 3, "慢一倍": 2.0}
+
+
+def relative_changes(message: str, current: Intent, plan) -> tuple[list[Intent], str]:
+    """The relative changes of ``message`` ("halve the budget and double the deadline": one per
+    clause that holds one), and the rest of it (its other changes, for the parser)."""
+    changes, rest = [], []
+    for clause in CLAUSES.split(message.lower()):
+        change = _relative_change(clause, current, plan) if clause else None
+        if change is not None:
+            changes.append(change)
+        elif clause.strip():
+            rest.append(clause.strip())
+    return changes, ", ".join(rest) if changes else message
+
+
+def _relative_change(text: str, current: Intent, plan) -> Intent | None:
+    """One clause as a relative change to ``current`` (planned as ``plan``): a follow-up Intent
+    with the new bound and a note; None when it is none, or names no figure the request or its
+    plan has."""
+    factor = _factor(text)
+    if factor is None:
+        return None
+    metric = _metric(text, current, plan)
+    if metric is None:
+        return None
+    speed = re.search(SPEED, text) is not None and metric in (Metric.LATENCY, Metric.TTFT, Metric.TPOT, Metric.JOB_TIME)
+    if speed and factor > 1 and re.search(r"faster|quicker|fast|quick|快", text):
+        factor = 1 / factor  # "3 times faster": a third of the time
+    base, source = _base(metric, current, plan)
+    if base is None:
+        return None
+    value = base * factor
+    op = NATURAL_OP[metric]
+    said = text.strip()
+    bound = Constraint(metric=metric, op=op, value=value, unit=CANONICAL_UNITS[metric], source=said)
+    note = (f"'{said}' read as {metric.value} {op} {value:.4g} {CANONICAL_UNITS[metric]}: {factor:.3g} x the "
+            f"{source} {base:.4g} {CANONICAL_UNITS[metric]}")
+    return Intent(text=said, constraints=[bound], assumptions=[note])
+
+
+#: What separates the changes of one message: "cut the cost by 50% and allow 60 ms per token".
+CLAUSES = re.compile(r"\s*(?:,|;|，|；|、|\band\b|\bthen\b|然后|并且|同时)\s*")
+
+
+
+def _factor(text: str) -> float | None:
+    """What the figure is multiplied by, from a share ("20% faster": 0.8) or a factor ("3x
+    faster": 3, read against the metric's direction by the caller; "halve": 0.5)."""
+    share = PERCENT.search(text)
+    if share is not None:
+        around = text[max(0, share.start() - 24):share.end() + 24]
+        p = float(share.group("pct")) / 100
+        if re.search(DOWN, around):
+            return max(0.0, 1 - p)
+        if re.search(UP, around):
+            return 1 + p
+        return None
+    m = FACTOR.search(text)
+    if m is None:
+        return None
+    if m.group("cn"):
+        return CN_FACTORS[m.group("cn")]
+    if m.group("verb"):
+        return {"halve": 0.5, "double": 2.0, "triple": 3.0, "quadruple": 4.0}[m.group("verb")]
+    n = NUMBERS.get(m.group("n")) or float(m.group("n"))
+    if m.group("how") in ("cheaper", "cheap", "lower"):
+        return 1 / n if n > 1 else n
+    return n
+
+
+def _metric(text: str, current: Intent, plan) -> Metric | None:
+    """The metric the change names; a speed word is the request's time bound (the last stated),
+    else a job's time, else a text generator's TPOT, else latency; "cheaper" is the cost."""
+    for metric, words in METRIC_WORDS:
+        if re.search(words, text):
+            return Metric.JOB_COST if metric == Metric.COST and _job(current) else metric
+    if re.search(CHEAPER, text):
+        return Metric.JOB_COST if _job(current) else Metric.COST
+    if re.search(SPEED, text):
+        times = [c.metric for c in current.constraints if c.metric in (Metric.LATENCY, Metric.TTFT, Metric.TPOT,
+                                                                       Metric.JOB_TIME) and c.op == "<="]
+        if times:
+            return times[-1]
+        if _job(current):
+            return Metric.JOB_TIME
+        return Metric.TPOT if plan is not None and plan.metrics.tpot_ms is not None else Metric.LATENCY
+    return None
+
+
+def _job(intent: Intent) -> bool:
+    return intent.workload.kind.value != "inference" or any(c.metric in (Metric.JOB_TIME, Metric.JOB_COST)
+                                                            for c in intent.constraints)
+
+
+#: The plan's figure of each metric a relative change can start from (chat_answers.metric_value's names).
+PLAN_FIGURES = {Metric.LATENCY: "latency", Metric.TTFT: "ttft", Metric.TPOT: "tpot", Metric.THROUGHPUT: "throughput",
+                Metric.POWER: "power", Metric.COST: "cost", Metric.JOB_TIME: "job_time", Metric.JOB_COST: "job_cost"}
+
+
+def _base(metric: Metric, current: Intent, plan) -> tuple[float | None, str]:
+    """The figure the change scales: the request's bound on the metric, else the plan's figure."""
+    own = [c for c in current.constraints if c.metric == metric and c.op == NATURAL_OP[metric]]
+    if own:
+        return own[-1].value, "bound before,"
+    if plan is None or metric not in PLAN_FIGURES:
+        return None, ""
+    from intent.chat_answers import metric_value
+
+    name = PLAN_FIGURES[metric]
+    if plan.job is not None and metric in (Metric.JOB_TIME, Metric.JOB_COST):
+        value = plan.job.hours if metric == Metric.JOB_TIME else plan.job.cost_usd
+    else:
+        value = metric_value(plan, name)
+    return value, "plan's"
