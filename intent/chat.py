@@ -189,8 +189,7 @@ class ChatSession:
         except IntentNotUnderstood as exc:
             if self.intent is None:
                 return Reply(self._say("ask_task")), None
-            update = Intent(text=message) if lifts(message) else read_in_context(message, self.intent,
-                                                                                  self._catalog())
+            update = self._in_context(message)
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
                 return Reply(self._not_understood(exc.reason)), None
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8
@@ -199,6 +198,11 @@ class ChatSession:
         if intent.task is None and intent.workload.model is None:
             return Reply(self._say("ask_task")), (intent, None)
         return self._plan(intent, cheaper)
+
+    def _in_context(self, message: str) -> Intent | None:
+        """A follow-up the parser finds nothing in, read against the request: a lifted bound
+        ("drop the TTFT target"), a size, users, a count (chat_context); None when it is none."""
+        return Intent(text=message) if lifts(message) else read_in_context(message, self.intent, self._catalog())
 
     def _plan(self, intent: Intent, cheaper: bool) -> tuple[Reply, tuple | None]:
         from hardware.errors import CatalogError
@@ -276,6 +280,11 @@ class ChatSession:
                                merge(self.plan.intent, counted, self._catalog()), self.speaking, self._plan_request,
                                self._catalog())
         what = reading.what or (self.plan.choice.device_id if reading.count else "")
+        # "what if it were 20% cheaper?", "如果再加4张L40S呢？": a relative change, devices added
+        scaled = (self._relative(what) or more_devices(what, self.intent, self._catalog())) if what else None
+        if scaled is not None:
+            return what_if(self.plan, what, merge(self.plan.intent, scaled, self._catalog()), self.speaking,
+                           self._plan_request, self._catalog())
         if device_named(what, self._catalog()) is not None:
             return why_not(self.plan, what, reading.single, self.speaking, self._plan_request,
                            self._catalog(), reading.count)
@@ -284,7 +293,9 @@ class ChatSession:
         try:
             update = parse(what, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentError:
-            return self._say("why_not_unknown", what=what), None
+            update = self._in_context(what)  # "what if we drop the first-token target?"
+            if update is None:
+                return self._say("why_not_unknown", what=what), None
         return what_if(self.plan, what, merge(self.plan.intent, update, self._catalog()), self.speaking,
                        self._plan_request, self._catalog())
 

@@ -21,7 +21,10 @@ def test_messages_refine_the_current_intent():
     assert first.plan is not None and first.plan.metrics.latency_ms <= 10
     second = chat.answer("no Google")
     assert "google" in chat.intent.hardware.exclude and "changed" in second.text
-    looser = chat.answer("what if latency can be 20 ms?")
+    before = chat.intent
+    chat.answer("what if latency can be 20 ms?")  # a what-if compares: nothing changes yet
+    assert chat.intent == before
+    looser = chat.answer("ok use that")
     assert [c.value for c in chat.intent.constraints] == [20.0]  # the bound was replaced, not added
     assert looser.plan is not None
     cheaper = chat.answer("make it cheaper")
@@ -236,7 +239,9 @@ def test_a_follow_up_keeps_what_it_does_not_change():
      and i.workload.dataset_records is None and not i.warnings),
     (["serve llama 3.1 8b at 10 rps, TTFT under 400ms", "latency can be 1s"],
      lambda i: i.bound(Metric.TTFT, "<=") == 1000 and i.bound(Metric.LATENCY, "<=") is None),
-    (["serve llama 3.1 8b at 10 rps", "what if traffic triples?"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
+    # a what-if compares, and the answer takes what it compared
+    (["serve llama 3.1 8b at 10 rps", "what if traffic triples?", "ok use that"],
+     lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
     (["serve llama 3.1 8b at 10 rps", "流量翻三倍怎么办？"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
     (["serve llama 3.1 8b at 10 rps", "QPS 改成 60"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 60),
     (["serve llama 3.1 8b for 100 concurrent users", "concurrency 提到 300"], lambda i: i.workload.concurrency == 300),
@@ -506,7 +511,7 @@ def test_more_devices_add_to_those_held():
     assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 4)]
     held = chat.intent
     asked = chat.answer("如果再加 4 张 L40S 呢？")  # a question compares; it had become a cap of 4
-    assert chat.intent == held and "4 more nvidia-l40s" in asked.text
+    assert chat.intent == held and "再加 4 张 l40s" in asked.text
     chat.answer("ok use that")
     assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 8)]
 
@@ -565,3 +570,14 @@ def test_how_much_questions_in_chinese_change_nothing():
     kept = job.intent
     assert job.answer("要训练多久?").text.startswith("任务在")  # it had turned the fine-tune into training
     assert job.intent == kept
+
+
+def test_a_what_if_that_lifts_a_bound_compares():
+    # "what if we drop the first-token target?" had dropped it
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b for 50 concurrent users, TTFT under 300 ms")
+    before = chat.intent
+    chat.answer("what if we drop the first-token target?")
+    assert chat.intent == before
+    chat.answer("ok use that")
+    assert chat.intent.bound(Metric.TTFT, "<=") is None
