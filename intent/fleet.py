@@ -187,6 +187,11 @@ def _devices_left_to_the_inventory(intent) -> list[str]:
             "decides where it runs and on how many devices"]
 
 
+#: The most requests a second a fleet workload is planned for: far past any inventory's, and small
+#: enough that its scaled figures stay integers.
+MOST_RATE_RPS = 1e9
+
+
 def _check(entry: WorkloadEntry, workload) -> None:
     intent = workload.intent
     if intent.task is None and intent.workload.model is None:
@@ -207,3 +212,6 @@ def _check(entry: WorkloadEntry, workload) -> None:
     if not workload.rate_rps or workload.rate_rps <= 0:
         raise FleetError(f"workload {entry.name!r}: an inference service needs a request rate "
                          "(e.g. 'at 200 req/s') or, for an LLM, its concurrent users", per_request=True)
+    if workload.rate_rps > MOST_RATE_RPS:  # "1e308 req/s": no fleet serves it (its scaled figures overflowed)
+        raise FleetError(f"workload {entry.name!r}: a rate of {workload.rate_rps:.3g} requests/s is more than any fleet "
+                         f"serves (at most {MOST_RATE_RPS:.0e} are planned); check the number", per_request=True)

@@ -869,3 +869,45 @@ def test_a_fleet_workload_too_large_for_every_pool_says_by_how_much(tmp_path, ca
                    SolverSettings(time_limit_s=10))
     why = next(u.reason for u in result.unplaced if u.workload == "big-llm")
     assert "model does not fit (llama-3.1-405b in" in why and "GB a device at least" in why
+
+
+@pytest.mark.parametrize("sharing, most", [("{mig: 7}", 131071), ("{time_slicing: 2}", 131072)])
+def test_an_llm_on_a_shared_gpu_exports_its_slice_s_context(tmp_path, sharing, most):
+    """--emit crashed (AttributeError) for an LLM on a MIG or time-sliced pool: the server's
+    --max-model-len is what the slice's own memory holds beside the weights."""
+    import yaml
+
+    from intent.cli import main
+
+    path = write(tmp_path, f"""\
+        schema_version: 1
+        inventory:
+          - {{id: nvidia-a100-sxm-80gb, count: 1, placement: on-prem, sharing: {sharing}}}
+        workloads:
+          - name: chat-8b
+            request: "serve llama 3.1 8b at 1 req/s within 20 s"
+        """)
+    assert main(["fleet", "plan", path, "--emit", "k8s", "-o", str(tmp_path / "out")]) == 0
+    docs = list(yaml.safe_load_all((tmp_path / "out" / "chat-8b.yaml").read_text(encoding="utf-8")))
+    args = next(c["args"] for d in docs if d["kind"] == "Deployment" for c in d["spec"]["template"]["spec"]["containers"])
+    length = int(args[args.index("--max-model-len") + 1])
+    assert 768 < length <= most  # a 10 GB MIG slice holds less than the model's 128k context beside its weights
+
+
+def test_a_rate_no_fleet_serves_is_that_workload_s_error(tmp_path, capsys):
+    """'1e308 req/s' overflowed the scaled figures: an internal error for the whole fleet."""
+    from intent.cli import main
+
+    path = write(tmp_path, """\
+        schema_version: 1
+        inventory:
+          - {id: nvidia-l4, count: 2, placement: on-prem}
+        workloads:
+          - name: tagger
+            request: "classify images at 1e308 req/s within 30 ms"
+          - name: embed
+            request: "embed sentences at 50 req/s within 50 ms"
+        """)
+    assert main(["fleet", "plan", path]) == 0
+    out = capsys.readouterr().out
+    assert "more than any fleet serves" in out and "internal error" not in out

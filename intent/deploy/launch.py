@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from intent.deploy.config import Build, Launch, k8s_settings, launches
@@ -183,14 +184,23 @@ def _kv_room_tokens(target: Target) -> int:
     model = target.model
     if model.architecture is None or model.params_m is None or target.device.memory_gb is None:
         return 0
-    share = 1 / target.sharing.slices if target.sharing is not None else 1.0  # a MIG slice or a time share
-    memory = (target.device.memory_gb.value * share * target.layout.devices_per_replica
-              * k8s_settings()["gpu_memory_utilization"])
+    memory = _device_memory_gb(target) * target.layout.devices_per_replica * k8s_settings()["gpu_memory_utilization"]
     weights = model.params_m.value * 1e6 * f.bytes_per_param[target.precision] / 1e9
     per_token = shape(model, f)["kv_elems"] * f.kv_bytes(target.precision) / 1e9
     if per_token <= 0 or memory <= weights:
         return 0
     return int(KV_ROOM_SHARE * (memory - weights) / per_token) // LENGTH_STEP * LENGTH_STEP
+
+
+def _device_memory_gb(target: Target) -> float:
+    """The memory one device of the target gives it: a MIG slice's own (its profile names it,
+    "1g.10gb"), a time share's part of the device, else the device's."""
+    sharing, whole = target.sharing, target.device.memory_gb.value
+    if sharing is not None and sharing.mig_profile and (m := re.search(r"(\d+)gb", sharing.mig_profile)):
+        return float(m.group(1))
+    if sharing is not None and sharing.time_slices:
+        return whole / sharing.time_slices
+    return whole
 
 
 def _node_devices(target: Target) -> int:
