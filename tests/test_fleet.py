@@ -911,3 +911,18 @@ def test_a_rate_no_fleet_serves_is_that_workload_s_error(tmp_path, capsys):
     assert main(["fleet", "plan", path]) == 0
     out = capsys.readouterr().out
     assert "more than any fleet serves" in out and "internal error" not in out
+
+
+def test_a_placements_p99_is_at_the_load_it_serves(tmp_path):
+    """Every service had reported a p99 of 99% of its SLO, whatever its load: the options' p99 at
+    the most they may serve. Two services alike but for their SLO report one p99, far under both."""
+    path = write(tmp_path, """\
+        schema_version: 1
+        inventory: [{id: nvidia-l4, count: 2, placement: on-prem}]
+        workloads:
+          - {name: loose, request: "classify images at 200 req/s within 200 ms"}
+          - {name: tight, request: "classify images at 200 req/s within 5 ms"}
+        """)
+    plan = plan_fleet(path)
+    p99 = {a.workload: a.p99_ms for a in plan.assignments}
+    assert p99["loose"] == pytest.approx(p99["tight"]) and p99["tight"] < 5.0

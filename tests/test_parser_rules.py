@@ -2847,6 +2847,11 @@ def test_medical_images_are_warned_about_naming_the_medical_models(text, medical
     ("transcribe 100k audio clips, each about 5 minutes long, within 10 hours", [("job_time", 10.0)], 1_000_000),
     ("每通电话约3分钟，两万通录音，8小时内转写完", [("job_time", 8.0)], 120_000),
     ("distil-whisper, p95 latency 1.5s per 30s clip, 20 clips/s", [("latency", 1500.0), ("throughput", 20.0)], None),
+    ("100k videos (avg 2 minutes each), transcribe with distil-whisper within 72h, cheapest", [("job_time", 72.0)],
+     400_000),
+    ("给10万段视频（平均每段2分钟）做语音转写，用distil-whisper，72小时内，成本最低", [("job_time", 72.0)], 400_000),
+    # "每条10秒内完成" is a bound: each done within 10 s
+    ("100路并发的录音转写，每条10秒内完成", [("latency", 10_000.0)], None),
 ])
 def test_an_audio_items_length_is_its_windows_not_a_bound(text, bounds, records):
     intent = parse(text, offline=True)

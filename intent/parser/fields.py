@@ -552,8 +552,11 @@ CLIP_LENGTH = re.compile(
     rf"(?P<n>\d+(?:\.\d+)?)\s*{_CLIP_UNIT}(?:\s+long)?(?![a-z])"
     rf"|(?<![a-z])per\s+(?P<n2>\d+(?:\.\d+)?)\s*(?P<unit2>s|sec|secs|seconds?|min|mins|minutes?)[\s-]*"
     rf"(?:audio\s+)?(?:clip|file|call|recording|segment)(?![a-z])"
-    rf"|每(?:段|条|个|通)(?:音频|录音|通话|电话|语音)?\s*(?:平均|大约|约|大概)?\s*(?P<n3>\d+(?:\.\d+)?)\s*"
-    rf"(?P<unit3>秒钟?|分钟|小时)")
+    rf"|(?:平均)?每(?:段|条|个|通)(?:音频|录音|通话|电话|语音|视频)?\s*(?:平均|大约|约|大概)?\s*(?P<n3>\d+(?:\.\d+)?)\s*"
+    rf"(?P<unit3>秒钟?|分钟|小时)(?!\s*(?:内|以内|之内|完成|搞定|处理完|转写完|出结果))"
+    # "100k videos (avg 2 minutes each)": a length, then "each"
+    rf"|(?<![a-z])(?:avg\.?|average|about|around|~|roughly)\s*(?P<n4>\d+(?:\.\d+)?)\s*{_CLIP_UNIT.replace('unit', 'unit4')}"
+    rf"\s+(?:long\s+)?each(?![a-z])")
 SECONDS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "秒": 1, "秒钟": 1, "min": 60, "mins": 60,
            "minute": 60, "minutes": 60, "分钟": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
            "小时": 3600}
@@ -565,8 +568,8 @@ def read_clip_length(space: Workspace) -> tuple[float, str, tuple[int, int]] | N
     m = CLIP_LENGTH.search(space.masked)
     if m is None:
         return None
-    n = m.group("n") or m.group("n2") or m.group("n3")
-    unit = m.group("unit") or m.group("unit2") or m.group("unit3")
+    n = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")
+    unit = m.group("unit") or m.group("unit2") or m.group("unit3") or m.group("unit4")
     space.mask(m.start(), m.end())
     return float(n) * SECONDS[unit], space.text[m.start():m.end()].strip(), (m.start(), m.end())
 

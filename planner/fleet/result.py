@@ -3,6 +3,8 @@ why, how busy each pool is, and (re-planning) what moved."""
 
 from __future__ import annotations
 
+import math
+
 from collections import defaultdict
 
 from planner.fleet.options import FleetWorkload, Option
@@ -89,13 +91,26 @@ def _served(fleet, i: int, placed: dict[int, int], mine: dict[int, list[int]]) -
     return o.unit_rate * placed[i] * min(1.0, workload.rate_rps / supply)
 
 
+def _p99_at_load(o: Option, units: int, served: float | None) -> float | None:
+    """A placement's p99 at the load it is planned to serve: its options' p99 is at the most they
+    may serve within the SLO (reported, every service showed a p99 of 99% of its SLO, whatever its
+    load); None without a figure."""
+    if o.p99_ms is None or served is None or units <= 0 or o.latency_ms is None:
+        return o.p99_ms
+    from planner.perf.factors import load_factors
+
+    p99 = o.p99_at(served / units, load_factors().serving_overhead_ms)
+    return min(p99, o.p99_ms) if math.isfinite(p99) else o.p99_ms
+
+
 def _assignment(workload: FleetWorkload, item, o: Option, units: int, met: bool, served: float | None) -> Assignment:
     replicas = units * o.unit
     return Assignment(
         workload=workload.name, kind="training" if workload.training else "inference", priority=workload.priority,
         pool=item.name, device_id=item.id, model_id=o.model_id, precision=o.precision, batch_size=o.batch_size,
         replicas=replicas, slots_per_replica=o.slots_per_replica, slots=o.slots_per_replica * replicas,
-        replicas_per_queue=o.unit, latency_ms=o.latency_ms, p99_ms=o.p99_ms, latency_slo_ms=workload.latency_slo_ms,
+        replicas_per_queue=o.unit, latency_ms=o.latency_ms, p99_ms=_p99_at_load(o, units, served),
+        latency_slo_ms=workload.latency_slo_ms,
         requested_rps=workload.rate_rps, served_rps=served, users=workload.users,
         rate_share=None if served is None else served / workload.rate_rps,
         job_hours=o.job_hours, deadline_hours=workload.deadline_hours,
