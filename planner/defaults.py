@@ -225,7 +225,8 @@ def at_the_edge_site(intent: Intent) -> tuple[Intent, list[str]]:
     no deployment runs on an edge board there: its deployment is the edge, and the assumption
     says why (an in-car detector was planned on a 350 W server CPU)."""
     site = intent.workload.edge_site
-    if site is None or intent.deployment is not None:
+    cloud_out = any(a.endswith("(the cloud is ruled out)") for a in intent.assumptions)  # "车载…，禁用云端"
+    if site is None or (intent.deployment is not None and not (intent.deployment == Deployment.ON_PREM and cloud_out)):
         return intent, []
     return intent.model_copy(update={"deployment": Deployment.EDGE}), [
         f"'{site}': runs there, on an edge board (planned as an edge deployment; say 'in the cloud' or 'on-prem' "

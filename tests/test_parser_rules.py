@@ -2857,3 +2857,24 @@ def test_an_audio_items_length_is_its_windows_not_a_bound(text, bounds, records)
     intent = parse(text, offline=True)
     assert [(c.metric.value, c.value) for c in intent.constraints] == bounds
     assert intent.workload.dataset_records == records and intent.warnings == []
+
+
+def test_second_probe_readings():
+    # machines of devices after a comma had lost the machines (8, not 16)
+    two_nodes = parse("全量微调qwen2.5-32b，1轮，两台8卡H100", offline=True)
+    assert [(o.device, o.count) for o in two_nodes.hardware.owned] == [("nvidia-h100", 16)]
+    # a battery's charge at its voltage is its energy, and "must last 30 min" its hours (it had been a latency)
+    drone = parse("drone: yolov8n on a jetson orin nano, battery 5000mAh @ 11.1V must last 30 min", offline=True)
+    assert [(c.metric.value, round(c.value, 1)) for c in drone.constraints] == [("power", 111.0)]
+    # a share of requests within a time is that percentile's latency (the share had been dropped)
+    share = parse("serve opus-mt en-de, 50 req/s, 99.9% of requests within 200ms", offline=True)
+    assert share.bound(Metric.LATENCY, "<=") == 200.0 and share.warnings == []
+    assert any("p99.9" in a for a in share.assumptions)
+    chinese_share = parse("bert分类，QPS 100，99%的请求在50ms内", offline=True)  # had read "100.99%"
+    assert {(c.metric.value, c.value) for c in chinese_share.constraints} == {("throughput", 100.0), ("latency", 50.0)}
+    # one device as what a power bound is about bounds each device
+    per_gpu = parse("fine-tune bert-large on 100k examples, gpu must be <= 300W; at most 4 GPUs", offline=True)
+    assert [(c.metric.value, c.per_device) for c in per_gpu.constraints] == [("power", True)]
+    # an edge site beside "no cloud" runs at the edge (an in-car detector had been planned on an RTX 4090)
+    car = plan("车载摄像头行人检测，延迟不超过20毫秒，mAP至少0.5，禁用云端", offline=True, record=False)
+    assert car.choice.placement == "edge"

@@ -64,7 +64,8 @@ IMAGE_TASKS = ("image-classification", "object-detection", "image-segmentation")
 
 #: How long a battery must last: "last 8 hours", "run for 6 hours", "续航8小时", "8 hours of battery life".
 BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|operate)\s+(?:for\s+)?(?:at\s+least\s+)?"
-                           r"|续航\s*(?:至少)?\s*)(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)(?![a-z])"
+                           r"|续航\s*(?:至少)?\s*)(?P<h>\d+(?:\.\d+)?)\s*(?:(?P<min>minutes?|mins?|分钟)|hours?|hrs|h|个?小时)"
+                           r"(?![a-z])"
                            r"|(?P<h2>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)\s*(?:of\s+)?(?:battery|续航)")
 
 
@@ -177,11 +178,16 @@ def _battery_life(result, space: Workspace) -> list[str]:
         return []
     for i, (c, span) in enumerate(zip(result.constraints, result.spans)):
         if c.metric == Metric.ENERGY and c.op == "<=" and re.search(r"wh(?![a-z])", (c.source or "").lower()):
-            h = float(hours.group("h") or hours.group("h2"))
+            h = float(hours.group("h") or hours.group("h2")) / (60 if hours.group("min") else 1)
             watts = c.value / 3600 / h
             written = f"{c.source}, {space.text[hours.start():hours.end()].strip()}"
             result.constraints[i] = Constraint(metric=Metric.POWER, op="<=", value=watts, unit="W", source=written)
             space.mark_read(hours.start(), hours.end())
+            # "must last 30 min": the battery's hours, not a latency bound
+            for j in reversed(range(len(result.constraints))):
+                start, end = result.spans[j]
+                if j != i and start < hours.end() and hours.start() < end:
+                    del result.constraints[j], result.spans[j]
             return [f"'{written}': a battery of {c.value / 3600:g} Wh that must last {h:g} h, so the plan draws at most "
                     f"{watts:.3g} W on average (the energy over the hours), not an energy per request"]
     return []
@@ -304,6 +310,10 @@ def _languages_of_the_models(named: list[str], codes: list[str] | None, catalog:
     who = f"'{model.id}'" if len(models) == 1 else f"the family named ({', '.join(m.id for m in models)}): '{model.id}'"
     return [f"{who} {documented}, not {' and '.join(missing)} as the request's text is; it is planned as named "
             "(name no model to plan one that handles it)"]
+
+
+#: How the deployment's note ends when "no cloud" made it on-prem (fields.read_deployment).
+CLOUD_RULED_OUT = "(the cloud is ruled out)"
 
 
 def _clip_windows(written: str, seconds: float, workload: dict) -> str:
@@ -441,7 +451,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     language_notes += _direction_of_the_model(model.model_id, languages, catalog)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
-    edge_site = fields.read_edge_site(lexicon, space) if deployment is None else None
+    # "车载…，禁用云端": a place on the edge beside the cloud ruled out runs on that edge
+    cloud_out = any(n.endswith(CLOUD_RULED_OUT) for n in deployment_notes)
+    edge_site = fields.read_edge_site(lexicon, space) if deployment is None or cloud_out else None
     watermark = fields.read_watermark(lexicon, space, policy_notes)
 
     assumptions += shape.notes

@@ -84,6 +84,11 @@ INPUT_AFTER = re.compile(r"\s*(?:of\s+)?(?:input|prompt|prefill|输入)(?![a-z])
 INPUT_BEFORE = re.compile(r"(?:input|prompt|prefill|输入)(?:\s+(?:of|at|rate))?\s*[:=]?\s*(?:about|~)?\s*$")
 
 
+#: One device as what a bound is about: "the gpu must be <= 300W", "card can't draw more than 250 W".
+DEVICE_SUBJECT = re.compile(r"(?<![a-z])(?:gpu|card|accelerator|chip|显卡|单卡)\s*(?:must|should|can|may|cannot|can't|shall|"
+                            r"has\s+to|needs\s+to|功耗|要|必须|不能)(?![a-z])[^,;，；]{0,24}$")
+
+
 class ConstraintReader:
     """Reads bounds from the quantities of one request."""
 
@@ -182,7 +187,7 @@ class ConstraintReader:
         after = self.space.text[q.end:min(clause_end, q.end + 24)]
         before = self.space.text[max(clause_start, q.start - 32):q.start]  # "each GPU must have at least 80GB"
         words = self.lex.words("per_device_words")
-        return bool(words.scan(" " + " ".join(after.split()[:4])) or words.scan(before))
+        return bool(words.scan(" " + " ".join(after.split()[:4])) or words.scan(before) or DEVICE_SUBJECT.search(before))
 
     def _metric(self, q: Quantity, previous: Quantity | None) -> str | None:
         """The metric a quantity bounds, from its unit and the words around it (rules 5 and 6)."""

@@ -48,7 +48,7 @@ DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super"
 #: A memory size written right after a device's name: "RTX 4090 24GB", "A100 80 GB".
 MEMORY_IN_NAME = re.compile(r"[\s-]?(\d+)\s?gb?(?![a-z0-9])")
 #: Machines of several devices each: "两台8卡A100" (2 x 8), "2x8xH100", "two 8xH100 nodes".
-NODES_OF_DEVICES = re.compile(r"(?<![\d.,])(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:(?:服务器|机器|节点)\s*[,，]?\s*(?:每台|每个)?\s*)?"
+NODES_OF_DEVICES = re.compile(r"(?<![\d.])(?<!\d,)(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:(?:服务器|机器|节点)\s*[,，]?\s*(?:每台|每个)?\s*)?"
                               r"(\d+)\s*(?:卡|张|块|x|×|-gpu)\s*$")
 #: A brand word between a count and the device's name: "16张昇腾910B", "8张英伟达A100".
 BRAND_BETWEEN = r"(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?"

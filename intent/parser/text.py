@@ -110,6 +110,15 @@ EVERY_PERIOD_CN = re.compile(r"每(?:隔)?\s*(\d+(?:\.\d+)?)\s*(秒|分钟)(?:�
 #: "apple m2" (the M2 was lost, and "apple" alone kept).
 VENDOR_CN = {"苹果": "apple", "英伟达": "nvidia", "谷歌": "google", "英特尔": "intel", "高通": "qualcomm", "超威": "amd"}
 VENDOR_BEFORE_NAME = re.compile(rf"({'|'.join(VENDOR_CN)})\s*(?=[a-z][a-z0-9-]*\d|[a-z]\d)")
+#: A share of requests within a time is that percentile's latency: "99.9% of requests within 200ms" is
+#: "p99.9 latency under 200ms", "99%的请求在200ms内" p99 (the share had been warned about and dropped).
+SHARE_WITHIN = re.compile(r"(?<![\d.])(\d{2}(?:\.\d+)?)\s*%\s*of\s+(?:all\s+|the\s+)?(?:requests|queries|calls|responses|"
+                          r"inferences|predictions|transcriptions|images|frames)\s+(?:should\s+|must\s+|need\s+to\s+)?"
+                          r"(?:complete\s+|finish\s+|return\s+|respond\s+|be\s+served\s+|come\s+back\s+)?"
+                          r"(?:within|under|in|below|in\s+less\s+than|in\s+under)(?![a-z])")
+SHARE_WITHIN_CN = re.compile(r"(?<![\d.])(\d{2}(?:\.\d+)?)\s*%\s*的?\s*(?:请求|调用|查询|响应)\s*(?:要|需要|必须|都)?\s*(?:在)?")
+#: A battery's charge at its voltage is its energy: "5000mAh @ 11.1V" is 55.5 Wh.
+CHARGE_AT_VOLTAGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*mah\s*(?:@|at|,|/|x|×)?\s*(\d+(?:\.\d+)?)\s*v(?![a-z])")
 #: "15 grand" is $15,000; "1.5 cents" is $0.015.
 GRAND = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*grand(?![a-z])")
 CENTS = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)\s*cents?(?![a-z])")
@@ -214,6 +223,9 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     intent.folding), typos fixed, number words as digits."""
     raw = FRACTION.sub(lambda m: f"{int(m.group(1) or 0) + FRACTIONS[m.group(2)]:g}", raw)
     text = canonical(raw).replace("’", "'").replace("\u2212", "-")  # a typeset minus sign is a minus
+    # before a comma is taken for a decimal one ("QPS 100，99%的请求" is no 100.99)
+    text = SHARE_WITHIN.sub(lambda m: f"p{m.group(1)} latency under", text)
+    text = SHARE_WITHIN_CN.sub(lambda m: f"p{m.group(1)}延迟", text)
     text = CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)  # "don't use AMD"
     text = BARE_CONTRACTION.sub(lambda m: CONTRACTED.get(m.group(1), m.group(1)) + " not", text)
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
@@ -251,6 +263,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = QUARTER.sub(r"0.25 \1", text)
     text = HYPHENATED_UNIT.sub(" ", text)
     text = HYPHENATED_RECORDS.sub(r" \1s", text)
+    text = CHARGE_AT_VOLTAGE.sub(lambda m: f"{float(m.group(1)) * float(m.group(2)) / 1000:g} wh", text)
     text = VENDOR_BEFORE_NAME.sub(lambda m: f" {VENDOR_CN[m.group(1)]} ", text)
     text = EVERY_PERIOD.sub(lambda m: f"{_per_minute(m):g} requests/min", text)
     text = EVERY_PERIOD_CN.sub(lambda m: f"每分钟{_per_minute(m):g}次请求", text)
