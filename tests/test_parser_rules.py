@@ -2878,3 +2878,21 @@ def test_second_probe_readings():
     # an edge site beside "no cloud" runs at the edge (an in-car detector had been planned on an RTX 4090)
     car = plan("车载摄像头行人检测，延迟不超过20毫秒，mAP至少0.5，禁用云端", offline=True, record=False)
     assert car.choice.placement == "edge"
+
+
+@pytest.mark.parametrize("text, total", [
+    # "$0.50 per 1,000 tickets" had been a $0.50 job, refused; "$0.001 per image" warned about and dropped
+    ("summarize 2 million support tickets with llama 3.1 8b, cost at most $0.50 per 1,000 tickets", 1000.0),
+    ("summarize 2 million support tickets with llama 3.1 8b, cost at most $0.0005 per ticket", 1000.0),
+    ("classify 10M images in a batch job, at most $0.001 per image", 10_000.0),
+])
+def test_a_cost_per_item_in_a_job_is_its_total(text, total):
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.JOB_COST, "<=") == pytest.approx(total)
+    assert intent.warnings == []
+
+
+def test_ocr_before_another_stage_is_a_pipeline_and_pdfs_are_counted():
+    intent = parse("OCR + summarise 250k scanned PDFs (avg 3 pages) with llama 3.1 8b within 48h", offline=True)
+    assert intent.workload.dataset_records == 250_000  # had been 3 (the pages)
+    assert any("a pipeline of several stages" in w for w in intent.warnings)  # OCR had been dropped silently

@@ -312,6 +312,23 @@ def _languages_of_the_models(named: list[str], codes: list[str] | None, catalog:
             "(name no model to plan one that handles it)"]
 
 
+def _cost_per_item_of_the_job(result, quantities, workload: dict, space: Workspace, job: bool) -> list[str]:
+    """A cost per item in a job of counted items ("summarize 2M tickets, at most $0.50 per 1,000
+    tickets") is the job's total: the cost per item times the items (it had been a $0.50 job, and
+    "$0.001 per image" was warned about and dropped)."""
+    records = workload.get("dataset_records")
+    per_item = next((q for q in quantities if q.kind == "cost_per_item"), None)
+    if not records or per_item is None or not job or any(c.metric == Metric.JOB_COST for c in result.constraints):
+        return []
+    total = per_item.value * records
+    written = space.text[per_item.start:per_item.end].strip()
+    result.constraints.append(Constraint(metric=Metric.JOB_COST, op="<=", value=total, unit="USD", source=written))
+    result.spans.append((per_item.start, per_item.end))
+    space.mark_read(per_item.start, per_item.end)
+    return [f"'{written}': ${per_item.value:.4g} an item over the job's {records:,} items, so the job costs at most "
+            f"${total:,.2f}"]
+
+
 #: How the deployment's note ends when "no cloud" made it on-prem (fields.read_deployment).
 CLOUD_RULED_OUT = "(the cloud is ruled out)"
 
@@ -405,6 +422,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     daily_job_notes = _battery_life(result, space) + _daily_volume_as_job(result, quantities, workload)
     yardstick_warnings += _battery_without_hours(result)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
+    daily_job_notes += _cost_per_item_of_the_job(result, quantities, workload, space, job)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)
                                                          if c.metric == Metric.THROUGHPUT])
     sample_notes = []

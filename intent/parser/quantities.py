@@ -139,8 +139,11 @@ class Grammar:
 
     @cached_property
     def cost_per_item_after(self) -> re.Pattern:
-        items = _alternation(self.lexicon["cost_items"])
-        return re.compile(rf"\s*(?:per|/|a|an|each|for each|for every|every)\s*(?:{items})(?![a-z])")
+        """"per request", "per 1,000 tickets", "per 1k images": the items a cost is for, counted or not."""
+        records = [str(w) for w in self.lexicon["workload"]["records"] if str(w).isascii()]
+        items = _alternation([*self.lexicon["cost_items"], *records, *(w[:-1] for w in records if w.endswith("s"))])
+        return re.compile(rf"\s*(?:per|/|a|an|each|for each|for every|every)\s*"
+                          rf"(?:(?P<count>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s+)?(?:{items})(?![a-z])")
 
     @cached_property
     def cost_per_item_before(self) -> re.Pattern:
@@ -406,7 +409,7 @@ class QuantityScanner:
         if (per := self._token_price_before(start)) is not None:
             return Quantity(start, end, "token_cost", value * 1e6 / per, unit="USD/Mtok")
         if (item := self._per_item(start, end)) is not None:
-            return Quantity(start, item, "cost_per_item", value)
+            return Quantity(start, item, "cost_per_item", value / self._items_counted(end))
         if m := g.per_period.match(self.text, end):
             period, end = g.period_of(m.group("period")), m.end()
         elif m := g.period_adverb_after.match(self.text, end):
@@ -441,6 +444,14 @@ class QuantityScanner:
         if m := g.per_period.match(self.text, end):
             end = m.end()
         return Quantity(start, end, "other_currency", 0.0)
+
+    def _items_counted(self, end: int) -> float:
+        """How many items a cost right before ``end`` is for ("$0.50 per 1,000 tickets": 1,000)."""
+        m = self.g.cost_per_item_after.match(self.text, end)
+        if m is None or not m.group("count"):
+            return 1.0
+        scale = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(m.group("scale") or "", 1.0)
+        return max(1e-9, float(m.group("count").replace(",", "")) * scale)
 
     def _per_item(self, start: int, end: int) -> int | None:
         """The end of a cost per item ("$0.002 per request", "each request costs at most $0.002",

@@ -280,7 +280,8 @@ def counts_of_nothing(space: Workspace) -> list[str]:
 #: Stages of a pipeline joined by "+" or an arrow ("ASR + LLM + TTS", "语音识别 -> 大模型 -> 语音合成"): one
 #: request plans one model, so the others were dropped without a word.
 STAGE = (r"(?:asr|stt|tts|llm|ocr|vad|rag|retrieval|embeddings?|reranker|rerank|speech-to-text|text-to-speech|"
-         r"speech recognition|speech synthesis|diarization|translation|语音识别|语音合成|大模型|翻译|向量化|重排)")
+         r"speech recognition|speech synthesis|diarization|translation|summari[sz]e|summari[sz]ation|summary|"
+         r"classify|classification|detection|detect|语音识别|语音合成|大模型|翻译|向量化|重排|摘要|总结|分类|检测|文字识别)")
 PIPELINE = re.compile(rf"(?<![\w-]){STAGE}(?:\s*(?:\+|->|→|=>|>)\s*{STAGE}){{1,5}}(?![\w-])")
 
 
