@@ -2896,3 +2896,10 @@ def test_ocr_before_another_stage_is_a_pipeline_and_pdfs_are_counted():
     intent = parse("OCR + summarise 250k scanned PDFs (avg 3 pages) with llama 3.1 8b within 48h", offline=True)
     assert intent.workload.dataset_records == 250_000  # had been 3 (the pages)
     assert any("a pipeline of several stages" in w for w in intent.warnings)  # OCR had been dropped silently
+
+
+def test_instance_segmentation_plans_the_models_that_mask_each_object():
+    # "instance segmentation on a factory line" had been planned on LRASPP, a semantic model
+    result = plan("instance segmentation on factory line camera, 30 fps, on a jetson orin", offline=True, record=False)
+    assert result.choice.model_id.endswith("-seg")
+    assert parse("semantic segmentation of street scenes, 30 fps", offline=True).workload.models == []

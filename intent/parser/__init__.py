@@ -20,7 +20,7 @@ from intent.errors import NOTHING_READ, UNKNOWN_DEVICE, IntentNotUnderstood
 from intent.parser import fields
 from intent.parser.constraints import ConstraintReader
 from intent.parser.devices import HardwareReading, read_hardware
-from intent.parser.lexicon import load_lexicon
+from intent.parser.lexicon import PhraseSet, load_lexicon
 from intent.parser.models import (
     ModelReading,
     bounds_of_other_models,
@@ -516,6 +516,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if others:
         assumptions.append(f"{', '.join(models_read.ruled_out)} ruled out: planned over the catalog's other {task} "
                            "models")
+    elif task == "image-segmentation" and not (model.model_id or model.models):
+        others, instance_notes = _instance_segmentation(lexicon, space, catalog)
+        assumptions += instance_notes
     intent = Intent(
         text=text,
         task=task,
@@ -543,6 +546,20 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if _is_empty(intent):
         raise IntentNotUnderstood(text, "; ".join(warnings) if warnings else NOTHING_READ)
     return intent
+
+
+def _instance_segmentation(lexicon, space: Workspace, catalog: Catalog) -> tuple[list[str], list[str]]:
+    """Instance segmentation asked for ("instance segmentation on the factory line", "实例分割"): the
+    catalog's models that give a mask per object (a semantic model labels pixels by class, and two
+    touching objects are one region); it was planned on LRASPP, a semantic model."""
+    spec = lexicon["instance_segmentation"]
+    found = PhraseSet({"instance": spec["words"]}).scan(space.masked)
+    models = [m for m in spec["models"] if m in catalog.models]
+    if not found or not models:
+        return [], []
+    space.mark_read(found[0].start, found[0].end)
+    return models, [f"'{found[0].phrase}': planned over the catalog's instance-segmentation models ({', '.join(models)}), "
+                    "a mask per object (the semantic ones label pixels by class)"]
 
 
 def _params_b(model_id: str | None, catalog: Catalog) -> float | None:
