@@ -345,6 +345,17 @@ LANGUAGE_FREE_TASKS = ("translation", "text-to-image", "image-classification", "
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _named_model_language(model_id: str, catalog) -> list[str]:
+    """A request written in Chinese that names a model documented for other languages only
+    ("2亿条文档用bge-large做embedding": English bge-large-en): planned as named, and warned about."""
+    model = catalog.models.get(model_id)
+    if model is None or model.reads is None or model.reads.handles("zh"):
+        return []
+    return [f"the request is written in Chinese and names {model_id}, whose documentation gives "
+            f"{', '.join(model.reads.codes)} only: it is planned as named, but may not read Chinese text; name a "
+            "model documented for Chinese, or say the text's language (e.g. 'English documents')"]
+
+
 def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[str]]:
     """A request written in Chinese that names no model and no language of its text or speech
     ("100路并发的录音转写") is planned for Chinese content when the catalog holds a model of the
@@ -353,6 +364,9 @@ def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[s
     returned as it is otherwise. Returns the intent, assumptions and warnings (a plan whose model
     may not read the request's language is warned about)."""
     w = intent.workload
+    if (intent.task is not None and intent.task.value not in LANGUAGE_FREE_TASKS and (w.model or w.models)
+            and not w.content_languages and CJK.search(intent.text)):
+        return intent, [], _named_model_language(w.model or w.models[0], catalog)
     if (intent.task is None or intent.task.value in LANGUAGE_FREE_TASKS or w.model or w.models
             or w.content_languages or not CJK.search(intent.text)):
         return intent, [], []

@@ -87,3 +87,10 @@ def test_a_request_written_in_chinese_plans_for_chinese_where_a_model_reads_it()
 def test_live_captions_are_speech_recognition():
     """"live captions for 100 concurrent calls" named no task."""
     assert parse("live captions for 100 concurrent calls, under 1 s", offline=True).task == "automatic-speech-recognition"
+
+
+def test_a_chinese_request_naming_an_english_only_model_is_warned():
+    # "2亿条文档用bge-large做embedding" had planned bge-large-en without a word
+    result = plan("2亿条文档用bge-large做embedding，三天内", offline=True, record=False)
+    assert result.choice.model_id == "bge-large-en-v1.5"
+    assert any("names bge-large-en-v1.5, whose documentation gives en only" in w for w in result.warnings)
