@@ -2903,3 +2903,10 @@ def test_instance_segmentation_plans_the_models_that_mask_each_object():
     result = plan("instance segmentation on factory line camera, 30 fps, on a jetson orin", offline=True, record=False)
     assert result.choice.model_id.endswith("-seg")
     assert parse("semantic segmentation of street scenes, 30 fps", offline=True).workload.models == []
+
+
+def test_a_task_of_counted_items_is_a_job():
+    # "batch sentiment classification of 5 million tweets" had been an hourly service on a bought Xeon, at batch 1
+    result = plan("batch sentiment classification of 5 million tweets with distilbert, as cheap as possible",
+                  offline=True, record=False)
+    assert result.solver.objective == "minimize job_cost" and result.choice.batch_size > 1
