@@ -123,6 +123,8 @@ class ChatSession:
             from intent.chat_questions import explain
 
             return Reply(explain(self.plan, reading.what, self.speaking, self._catalog())), None
+        if reading.kind == "accept" and reading.count:  # "take the second alternative"
+            return self._take_alternative(reading.count)
         if reading.kind == "accept":  # "ok use that": the configuration the last question compared
             if self._offered is None:
                 return Reply(self._say("nothing_offered")), None
@@ -146,6 +148,22 @@ class ChatSession:
             self._offered = None
             return self._plan(merged, cheaper=False)
         return self._refine(message, cheaper=reading.kind == "cheaper")
+
+    def _take_alternative(self, n: int) -> tuple[Reply, tuple | None]:
+        """The plan's ``n``-th runner-up (as /alternatives lists them), planned as the request on
+        its devices."""
+        if self.plan is None or not self._state.met:
+            return Reply(self._say("no_plan_now" if self.intent is not None else "no_plan")), None
+        runner_ups = [a for a in self.plan.alternatives if a.feasible]
+        if not 1 <= n <= len(runner_ups):
+            return Reply(self._say("no_alternatives") if not runner_ups else
+                         self._say("alternative_count", count=len(runner_ups))), None
+        choice = runner_ups[n - 1].choice
+        _, offered = self._compared(Reading("why_not", what=choice.device_id))
+        if offered is None:
+            return Reply(self._say("no_alternatives")), None
+        self._offered = None
+        return self._plan(offered, cheaper=False)
 
     def _relative(self, message: str) -> Intent | None:
         """The message's relative changes ("halve the budget and double the deadline"), with its

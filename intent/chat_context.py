@@ -60,14 +60,17 @@ def device_count_misread(message: str, update: Intent, current: Intent, catalog)
 NUMBER = r"(\d[\d,]*(?:\.\d+)?)\s*(k|m|万|千)?"
 #: A rate or a concurrency restated: "QPS 改成 60", "每秒请求改成 60", "rps to 80", "concurrency 提到 300".
 CHANGED_TO = r"\s*(?:改成|改为|提到|提高到|增加到|调到|调整为|变成|降到|降低到|to|=|:|of)?\s*"
-RATE_RESTATED = re.compile(rf"(?:qps|rps|每秒请求数?|请求数|吞吐量?|throughput|request\s+rate){CHANGED_TO}{NUMBER}",
-                           re.IGNORECASE)
+RATE_RESTATED = re.compile(rf"(?:qps|rps|每秒请求数?|请求数|吞吐量?|throughput|request\s+rate|frame\s+rate|fps|帧率)"
+                           rf"{CHANGED_TO}{NUMBER}", re.IGNORECASE)
+#: The sources a per-source rate is for, restated: "摄像头增加到 32 路", "cameras to 32", "32 streams now".
+SOURCES_RESTATED = re.compile(rf"(?:cameras?|streams?|feeds?|摄像头|视频流|路数){CHANGED_TO}(\d+)\s*(?:路|个|台)?"
+                              rf"|(?:增加到|改成|改为|提到|变成)\s*(\d+)\s*路", re.IGNORECASE)
 CONCURRENCY_RESTATED = re.compile(rf"(?:concurrency|concurrent\s+users|并发数?|并发量){CHANGED_TO}{NUMBER}", re.IGNORECASE)
 #: A prompt or an output length alone: "inputs will be more like 4k", "and outputs 500", "输入改成2000".
-LENGTH = re.compile(rf"(?P<side>inputs?|prompts?|context|outputs?|completions?|answers?|responses?|输入|输出)"
+LENGTH = re.compile(rf"(?P<side>inputs?|prompts?|context|outputs?|completions?|answers?|responses?|输入|输出|上下文)"
                     rf"(?:\s+[a-z]+){{0,4}}?{CHANGED_TO}(?:about\s+|around\s+|~)?{NUMBER}\s*(?:tokens?|toks?|个?token)?",
                     re.IGNORECASE)
-PROMPT_SIDES = ("input", "inputs", "prompt", "prompts", "context", "输入")
+PROMPT_SIDES = ("input", "inputs", "prompt", "prompts", "context", "输入", "上下文")
 #: Money: "$300", "300 dollars", "300 美元".
 MONEY = re.compile(rf"\$\s*{NUMBER}|{NUMBER}\s*(?:dollars|usd|美元|美金)", re.IGNORECASE)
 SCALES = {"k": 1e3, "m": 1e6, "千": 1e3, "万": 1e4}
@@ -229,6 +232,11 @@ def _restated(message: str, current: Intent, catalog) -> Intent | None:
         users = int(_number(found.group(1), found.group(2)))
         return Intent(text=message, workload=Workload(concurrency=users),
                       assumptions=[f"'{found.group(0).strip()}' read as {users} concurrent users"])
+    if current.workload.sources and (found := SOURCES_RESTATED.search(message)) is not None:
+        sources = int(found.group(1) or found.group(2))
+        return Intent(text=message, workload=Workload(sources=sources),
+                      assumptions=[f"'{found.group(0).strip()}' read as {sources} sources, each at the rate stated "
+                                   f"({current.workload.sources} before)"])
     return None
 
 

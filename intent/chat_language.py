@@ -27,12 +27,21 @@ COMPARED = re.compile(r"^(?:和|跟|与|用|拿)|(?:比较一下|比较|对比�
 #: ("can it run on 2 L40S instead?", "could we use fp8?", "能不能用 H100？", "精度可以用 fp16 吗？").
 CAN_IT = re.compile(r"^(?:so |and |but )?(?:can|could) (?:it|we|you|this|that|i|the \w+) (?:(?:still |also |just )?"
                     r"(?:run|use|go|be|get|have|switch|move|handle|serve|do|fit|work)(?: it)? )?(?P<rest>.+)$")
-CAN_IT_ZH = re.compile(r"能不能|能否|可不可以|可以不可以|行不行|可否|可以(?=.*[吗么]$)")
+CAN_IT_ZH = re.compile(r"能不能|能否|可不可以|可以不可以|行不行|可否|可以(?=.*[吗么][?？]?$)|(?<!功)能(?=.*[吗么][?？]?$)")
 #: A yes-or-no question about the plan as it is: answered from it, never applied ("is the watermark
 #: still on?", "does it use fp8?", "are we on NVIDIA?", "is memory enough?", "用的是英伟达吗？").
 IS_IT = re.compile(r"^(?:so |and |but )?(?:is|are|does|do|did|will|would|has|have|was|were)"
                    r" (?:it|this|that|the|we|they|there|our|its|you|memory|vram|everything|all)\b")
 IS_IT_ZH = re.compile(r"[吗么][?？]?$|是不是|有没有|够不够|满足了吗")
+#: Words before a question that are no part of it: "现在有哪些…", "so what's…", "请问…".
+LEAD_IN = re.compile(r"(?:现在|目前|那么|那|所以|请问|那现在|so |and |but |ok |okay )")
+#: An alternative taken by its place in the list: "take the second alternative", "use the 2nd one",
+#: "选第一个备选", "就用第二个方案".
+ACCEPT_NTH = re.compile(r"^(?:ok\s+|okay\s+|yes\s+)?(?:take|use|go\s+with|pick|choose|select|switch\s+to)\s+(?:the\s+)?"
+                        r"(first|second|third|fourth|1st|2nd|3rd|4th|\d)\s*(?:one|alternative|option|runner-up)\s*$"
+                        r"|^(?:好的?)?(?:就)?(?:选|用|采用|换成)第(一|二|三|四|\d)个?(?:备选|方案|备选方案)?$")
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+            "一": 1, "二": 2, "三": 3, "四": 4}
 #: A device count before the device a question names: "8 L4s", "8x L4", "8 张 L4".
 COUNTED = re.compile(r"(\d+)\s*(?:x|×|张|块|台|个)?\s*(?![\d.]*\s*(?:gb|g)\b)")
 
@@ -77,7 +86,12 @@ def read_message(message: str) -> Reading:
     bare = re.sub(r"[,，.!！]", "", text)  # "ok, use that", "好的，就用它"
     if any(m.start == 0 and m.end == len(bare) for m in sets["accept"].scan(bare)):
         return Reading("accept")
-    question = next((m for m in sets["questions"].scan(text) if m.start == 0), None)
+    nth = ACCEPT_NTH.search(bare)
+    if nth is not None:  # "take the second alternative", "选第一个备选"
+        word = next(g for g in nth.groups() if g)
+        return Reading("accept", count=ORDINALS.get(word) or int(word))
+    lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it
+    question = next((m for m in sets["questions"].scan(text) if m.start == (lead.end() if lead else 0)), None)
     if question is not None and question.key == "why_not":
         return _why_not(text[question.end:])
     if (question is not None and question.key == "explain") or ASKED_HOW_MUCH.search(text):

@@ -32,6 +32,15 @@ from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
                        r"replace|go\s+(?:with|for)|let's\s+use|use\s+(?:that|those|it)\s+then)(?![a-z])"
                        r"|换成|改成|改用|换用|换到|就用|那就用|还是用")
+#: A place the request required, lifted: "drop the on-prem requirement", "取消本地部署的要求", "anywhere is fine".
+DEPLOYMENT_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+longer\s+need|don't\s+need|do\s+not\s+need)\s+"
+                               r"(?:the\s+)?(?:on-prem|on\s+prem|onprem|cloud|edge)(?:\s+(?:requirement|constraint|rule|"
+                               r"restriction))?|(?<![a-z])(?:anywhere|any\s+(?:place|placement|deployment))\s+is\s+"
+                               r"(?:fine|ok|okay)|(?:取消|去掉|不再要求|不用)(?:本地|私有化|云端|云上|边缘)(?:部署)?(?:的)?(?:要求|限制)?"
+                               r"|部署在哪(?:里)?都(?:行|可以)")
+#: Any device allowed again: "any vendor is fine", "any GPU will do", "厂商不限", "什么卡都行".
+ANY_VENDOR = re.compile(r"(?<![a-z])any\s+(?:vendor|brand|gpu|device|hardware|accelerator|chip)s?\s+(?:is|are|will)\s+"
+                        r"(?:fine|ok|okay|do)|厂商不限|品牌不限|什么卡都(?:行|可以)|哪家都(?:行|可以)")
 #: Words that add to what the request allows rather than replace it ("allow cloud too", "云上也可以").
 ALSO = re.compile(r"(?<![a-z])(?:too|also|as\s+well|either)(?![a-z])|也可以|也行|也能")
 #: Words that lift the request's budget ("forget the budget", "no budget limit", "预算不限").
@@ -84,6 +93,9 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
     if update.deployment is not None and current.deployment not in (None, update.deployment) \
             and ALSO.search(update.text.lower()):
         data["deployment"] = None  # "allow cloud too": both places, not the new one alone
+    if DEPLOYMENT_LIFTED.search(update.text.lower()):
+        data["deployment"] = None  # "取消本地部署的要求", "it can run anywhere"
+
     if update.tie_breakers:
         data["tie_breakers"] = update.model_dump()["tie_breakers"]
     if update.precisions:
@@ -93,6 +105,8 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
     update, picked = _picked_not_owned(update)
     notes += picked
     data["hardware"] = _hardware(current, update, catalog)
+    if ANY_VENDOR.search(update.text.lower()) and not update.hardware.include:
+        data["hardware"]["include"] = []  # "any vendor is fine", "厂商不限": nothing asked for
     data["policies"] = _policies(current, update)
     data["workload"] = _workload(current, update, task_changed)
     data["text"] = f"{current.text} / {update.text}"
@@ -133,11 +147,13 @@ def _as_service(current: Intent) -> Intent:
 
 def lifts(message: str) -> bool:
     """Whether a follow-up lifts a bound the parser reads nothing of: latency waived ("latency
-    doesn't matter"), the budget ("forget the budget"), another bound by name ("no TTFT limit")."""
+    doesn't matter"), the budget ("forget the budget"), another bound by name ("no TTFT limit"), the
+    place ("drop the on-prem requirement") or the devices asked for ("any vendor is fine")."""
     from intent.agent import latency_waived
 
-    return bool(latency_waived(Intent(text=message)) or BUDGET_LIFTED.search(message.lower())
-                or lifted_by_name(message))
+    text = message.lower()
+    return bool(latency_waived(Intent(text=message)) or BUDGET_LIFTED.search(text) or lifted_by_name(message)
+                or DEPLOYMENT_LIFTED.search(text) or ANY_VENDOR.search(text))
 
 
 def lifted_by_name(message: str) -> frozenset[Metric]:

@@ -60,7 +60,7 @@ TOPICS = (
     ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|每百万token|每百万 token|百万token"),
     ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
     ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
-    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|which device|what device|英伟达|显卡|什么卡|哪种卡|哪个设备"),
+    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|英伟达|显卡|什么卡|哪种卡|哪个设备|什么设备|哪块"),
     ("bounds", r"\bmet\b|meet|satisf|满足|达标|符合"),
     ("memory", r"memory|vram|does it fit|显存|内存"),
     ("ttft", r"ttft|first token|首token|首字"),
@@ -151,7 +151,11 @@ def _policies(plan, lang: str) -> str:
     """The policies the plan applies (watermark, differential privacy, compliance), or none."""
     if not plan.policies:
         return say("explain_no_policies", lang)
-    return say("explain_policies", lang, policies=", ".join(p.name for p in plan.policies))
+    def described(p) -> str:
+        figures = [f"{k} {v:.4g}" for k, v in p.parameters.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        return f"{p.name} ({', '.join(figures[:3])})" if figures else p.name
+
+    return say("explain_policies", lang, policies=", ".join(described(p) for p in plan.policies))
 
 
 def _device_class(device_id: str, catalog) -> str:

@@ -581,3 +581,37 @@ def test_a_what_if_that_lifts_a_bound_compares():
     assert chat.intent == before
     chat.answer("ok use that")
     assert chat.intent.bound(Metric.TTFT, "<=") is None
+
+
+def test_third_probe_follow_ups():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 20 concurrent users")
+    listed = chat.answer("/alternatives").text.splitlines()
+    taken = chat.answer("take the second alternative")  # had not been understood
+    assert taken.plan is not None and taken.plan.choice.device_id in listed[1]
+    zh = ChatSession(offline=True)
+    zh.answer("部署 llama 3.1 8b，20并发")
+    assert zh.answer("显示备选方案").text.count("\n") >= 1
+    assert zh.answer("选第一个备选").plan is not None
+    anywhere = ChatSession(offline=True)
+    anywhere.answer("部署 qwen2.5 7b，本地部署，20并发")
+    anywhere.answer("取消本地部署的要求")  # had been "no change"
+    assert anywhere.intent.deployment is None
+    vendor = ChatSession(offline=True)
+    vendor.answer("serve qwen2.5 7b on nvidia, 20 concurrent users")
+    vendor.answer("any vendor is fine")  # had not been understood
+    assert vendor.intent.hardware.include == []
+    camera = ChatSession(offline=True)
+    camera.answer("16路摄像头，每路25帧，yolov8n")
+    camera.answer("摄像头增加到 32 路")  # had been "a number of sources is not a load"
+    assert camera.intent.workload.sources == 32
+    fps = ChatSession(offline=True)
+    fps.answer("yolov8n on a jetson orin, 30 fps")
+    fps.answer("bump the frame rate to 60")
+    assert fps.intent.bound(Metric.THROUGHPUT, ">=") == 60
+    asked = ChatSession(offline=True)
+    asked.answer("serve llama 3.1 8b for 20 concurrent users with differential privacy epsilon 3")
+    before = asked.intent
+    assert "epsilon 3" in asked.answer("what's epsilon now?").text
+    assert asked.answer("能用 L4 吗?").text.startswith(("l4", "nvidia-l4", "L4"))  # compared, not "why"
+    assert asked.intent == before
