@@ -3,8 +3,9 @@
 When a plan is given an inventory, only its devices are candidates, a configuration may use
 at most ``count`` of a device, it runs at the stated placement, and a stated price replaces
 the catalog's. A device may be shared: split into Multi-Instance GPU slices (where the
-catalog says the device supports them) or time-sliced among tenants; each slice is then a
-slot with an even share of the device's compute, bandwidth, memory and power.
+catalog says the device supports them, split evenly as NVIDIA's profiles do) or time-sliced
+among tenants; each slice is then a slot with its share of the device's compute, bandwidth,
+memory and power (a time share, 1/n; a MIG instance, the smaller of its compute and its memory).
 """
 
 from __future__ import annotations
@@ -40,8 +41,24 @@ class Sharing(BaseModel):
     def slices(self) -> int:
         return self.mig or self.time_slicing
 
+    @property
+    def share(self) -> float:
+        """The part of a device one slice gets: a time share, 1/n; a MIG instance of an equal split,
+        the smaller of its compute (g of 7 slices) and its memory (of 8): a 1g.10gb of an 80 GB
+        A100 has 1/7 of its compute and 10 GB, and 4 x 1g.20gb have 1/7 of the compute each."""
+        if self.mig:
+            return MIG_SHARE[self.mig]
+        return 1.0 / self.time_slicing
+
     def describe(self) -> str:
         return f"MIG x{self.mig}" if self.mig else f"time-sliced x{self.time_slicing}"
+
+
+#: The equal MIG splits NVIDIA publishes and each instance's share of the device, the smaller of its
+#: compute and memory (NVIDIA's MIG user guide, supported profiles: https://docs.nvidia.com/datacenter/
+#: tesla/mig-user-guide/supported-mig-profiles.html): 7 x 1g (1/7 compute, 1/8 memory), 4 x 1g with twice
+#: the memory (1/7 compute, 1/4 memory), 3 x 2g (2/7, 1/4), 2 x 3g (3/7, 1/2).
+MIG_SHARE = {7: 1 / 8, 4: 1 / 7, 3: 1 / 4, 2: 3 / 7}
 
 
 class InventoryItem(BaseModel):
@@ -74,8 +91,8 @@ class InventoryItem(BaseModel):
 
     @property
     def share(self) -> float:
-        """The part of one device a slot gets."""
-        return 1.0 / self.slices
+        """The part of one device a slot gets (Sharing.share)."""
+        return self.sharing.share if self.sharing else 1.0
 
     @property
     def name(self) -> str:
@@ -165,6 +182,13 @@ def check_inventory(inventory: Inventory, catalog: Catalog, where: str) -> None:
             if item.sharing.mig > limit:
                 raise InventoryError(f"{where}: entry #{index} ({item.id!r}): MIG splits it into at most "
                                    f"{limit:g} instances, not {item.sharing.mig}")
+            if item.sharing.mig not in MIG_SHARE:
+                raise InventoryError(f"{where}: entry #{index} ({item.id!r}): MIG splits a GPU evenly into "
+                                   f"{', '.join(str(n) for n in sorted(MIG_SHARE))} instances, not {item.sharing.mig} "
+                                   "(NVIDIA's MIG profiles); use one of those, or time_slicing")
+        if item.placement == "edge" and "edge" not in offered:
+            raise InventoryError(f"{where}: entry #{index} ({item.id!r}): placement 'edge', but it is a datacenter "
+                                 f"device; use placement: {offered[0]}")
         if item.name in seen:
             raise InventoryError(f"{where}: entry #{index} ({item.name}): listed twice; merge the counts or give "
                                "each entry its own 'pool' name")

@@ -54,6 +54,12 @@ def test_counts_cap_the_replicas(tmp_path):
     ("schema_version: 1\ndevices:\n  - {id: nvidia-l4, count: 0, placement: cloud}\n", "count"),
     ("schema_version: 1\ndevices:\n  - {id: nvidia-l4, count: 1, placement: moon}\n", "placement"),
     ("schema_version: 1\ndevices: []\n", "devices"),
+    # MIG splits only as NVIDIA's profiles do (mig: 5 had been planned at 1/5 and exported as 1g.10gb)
+    ("schema_version: 1\ndevices:\n  - {id: nvidia-a100-sxm-80gb, count: 1, placement: on-prem, sharing: {mig: 5}}\n",
+     "MIG splits a GPU evenly into 2, 3, 4, 7 instances"),
+    # a datacenter device at the edge (it had been accepted)
+    ("schema_version: 1\ndevices:\n  - {id: nvidia-h100-sxm-80gb, count: 1, placement: edge}\n",
+     "placement 'edge', but it is a datacenter device"),
 ])
 def test_bad_inventories_are_precise_errors(tmp_path, catalog, text, fragment):
     with pytest.raises(CatalogError) as info:
@@ -141,3 +147,11 @@ def test_a_file_that_is_no_inventory_says_so_with_a_fitting_hint(tmp_path):
     with pytest.raises(InventoryError) as info:
         load_inventory(ROOT / "examples" / "fleet.yaml", catalog)
     assert "a fleet file" in str(info.value) and "intentctl fleet plan" in info.value.hint
+
+
+def test_a_mig_instance_gets_the_smaller_of_its_compute_and_memory():
+    from hardware.inventory import Sharing
+
+    assert Sharing(mig=7).share == pytest.approx(1 / 8)  # 1g.10gb of 80 GB: 10 GB, where 1/7 had given 11.4
+    assert Sharing(mig=4).share == pytest.approx(1 / 7)  # 1g.20gb: 1/7 of the compute, where 1/4 had been planned
+    assert Sharing(time_slicing=4).share == pytest.approx(1 / 4)
