@@ -129,7 +129,7 @@ def readable_workloads(fleet: FleetFile, catalog: Catalog, organisation=None) ->
 def _workload(entry: WorkloadEntry, catalog: Catalog, organisation):
     """One entry as a planner workload (FleetError, per_request, when its request cannot be planned)."""
     import policies
-    from intent.agent import latency_waived, offline_tasks, quality_waived, training_method
+    from intent.agent import latency_waived, offline_tasks, quality_waived, refuse_unplannable, training_method
     from intent.parser import parse_rules
     from planner.defaults import fleet_defaults
     from planner.fleet.options import FleetWorkload
@@ -137,6 +137,9 @@ def _workload(entry: WorkloadEntry, catalog: Catalog, organisation):
 
     try:
         intent = entry.intent or parse_rules(entry.request, catalog)
+        # as a single plan: a request whose only model is one the catalog lacks is refused ("serve falcon
+        # 40b" had been placed as gpt-oss-20b); its devices are the fleet's, so none is checked here
+        refuse_unplannable(intent, catalog, inventory=FLEET_INVENTORY)
         other_tasks = offline_tasks(intent, catalog) if entry.intent and organisation else ()
         effects = policies.preflight(intent, organisation, catalog, other_tasks)
     except (IntentError, PolicyError) as exc:
@@ -187,6 +190,8 @@ def _devices_left_to_the_inventory(intent) -> list[str]:
             "decides where it runs and on how many devices"]
 
 
+#: Stands for the fleet's inventory where a single plan's check asks whether one is given.
+FLEET_INVENTORY = object()
 #: The most requests a second a fleet workload is planned for: far past any inventory's, and small
 #: enough that its scaled figures stay integers.
 MOST_RATE_RPS = 1e9

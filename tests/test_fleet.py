@@ -926,3 +926,17 @@ def test_a_placements_p99_is_at_the_load_it_serves(tmp_path):
     plan = plan_fleet(path)
     p99 = {a.workload: a.p99_ms for a in plan.assignments}
     assert p99["loose"] == pytest.approx(p99["tight"]) and p99["tight"] < 5.0
+
+
+def test_a_workload_naming_a_model_the_catalog_lacks_is_not_placed_as_another(tmp_path):
+    """"serve falcon 40b" had been placed as gpt-oss-20b, "SLO met", the swap said at the very end."""
+    path = write(tmp_path, """\
+        schema_version: 1
+        inventory: [{id: nvidia-h100-sxm-80gb, count: 2, placement: on-prem}]
+        workloads:
+          - {name: falcon, request: "serve falcon 40b at 1 req/s within 30 s"}
+          - {name: chat, request: "serve llama 3.1 8b at 1 req/s within 30 s"}
+        """)
+    plan = plan_fleet(path)
+    assert [a.workload for a in plan.assignments] == ["chat"]
+    assert any(u.workload == "falcon" and "not in the model catalog" in u.reason for u in plan.unplaced)

@@ -2910,3 +2910,9 @@ def test_a_task_of_counted_items_is_a_job():
     result = plan("batch sentiment classification of 5 million tweets with distilbert, as cheap as possible",
                   offline=True, record=False)
     assert result.solver.objective == "minimize job_cost" and result.choice.batch_size > 1
+
+
+def test_chinese_model_products_the_catalog_lacks_are_named():
+    # "用文心一言…" had been planned on llama-3-8b without a word
+    assert any(w.startswith("'文心一言': not in the model catalog")
+               for w in plan("用文心一言为10个并发用户提供对话服务", offline=True, record=False).warnings)
