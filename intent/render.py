@@ -306,8 +306,10 @@ def _placements(plan, console: Console) -> None:
         else:
             load = (f"{a.users} users, {a.served_rps / a.requested_rps * a.users:,.0f} held" if a.users
                     else f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s")
-            slo = (f"{load}; {fmt(a.latency_ms, 'latency')}"
-                   + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else ""))
+            # a served LLM: its time to first token and per output token, the figures its bounds are on
+            time = (f"TTFT {fmt(a.ttft_ms, 'latency')} · TPOT {fmt(a.tpot_ms, 'latency')}" if a.ttft_ms is not None
+                    and a.tpot_ms is not None else fmt(a.latency_ms, 'latency'))
+            slo = f"{load}; {time}" + (f" (≤ {a.latency_slo_ms:g} ms)" if a.latency_slo_ms else "")
         beside = a.compute_share is not None and a.compute_share < 1
         where = f"{a.pool}: {a.slots} slot(s)" + (f" beside inference ({a.compute_share:.0%} of each)" if beside else "")
         rows.append([f"{a.workload} (p{a.priority})", where,

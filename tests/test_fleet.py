@@ -940,3 +940,16 @@ def test_a_workload_naming_a_model_the_catalog_lacks_is_not_placed_as_another(tm
     plan = plan_fleet(path)
     assert [a.workload for a in plan.assignments] == ["chat"]
     assert any(u.workload == "falcon" and "not in the model catalog" in u.reason for u in plan.unplaced)
+
+
+def test_an_llm_placement_reports_its_ttft_and_tpot(tmp_path):
+    """A fleet printed a 70B chat service's whole-reply time (7,301 ms) and no TTFT or TPOT, the
+    figures its bounds are on."""
+    path = write(tmp_path, """\
+        schema_version: 1
+        inventory: [{id: nvidia-h100-sxm-80gb, count: 8, placement: on-prem}]
+        workloads:
+          - {name: chat, request: "serve llama 3.1 70b for 50 concurrent users, TTFT under 500 ms, 30 tokens/s per user"}
+        """)
+    chat = plan_fleet(path).assignments[0]
+    assert chat.ttft_ms is not None and chat.ttft_ms <= 500 and chat.tpot_ms <= 1000 / 30

@@ -184,6 +184,8 @@ class Option:
     # holds one, ms (None: a batched model, whose requests fill batches and queue M/D/c).
     held: int | None = None
     occupancy_ms: float | None = None
+    ttft_ms: float | None = None  # a served LLM's time to first token at its batch (None: no LLM)
+    tpot_ms: float | None = None  # and time per output token
 
     def p99_at(self, unit_rate_rps: float, hop_ms: float = 0.0, slowdown: float = 1.0) -> float:
         """A unit's p99 latency at ``unit_rate_rps``, with its service ``slowdown`` times as long
@@ -440,6 +442,8 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
             else [False] * len(cells))
     power, cost = ([None if v != v else v for v in a[cg, ck].tolist()] for a in (grid.power_w, grid.cost_usd_per_hour))
     latency, rate = latency.tolist(), rates[m[cells]].tolist()
+    ttft, tpot = ([None if v != v else v for v in np.broadcast_to(a, grid.latency_ms.shape)[cg, ck].tolist()]
+                  if a is not None else [None] * len(cells) for a in (grid.ttft_ms, grid.tpot_ms))
     held, occupancy = load.held[cells].tolist(), load.occupancy_ms[cells].tolist()
     for j, n in enumerate(cells.tolist()):
         if cg[j] not in configs:
@@ -455,7 +459,7 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
                 idle_share=_idle_share(min(unit_rate, rate[j]) / unit, peak[j], held[j], occupancy[j])
                 if host[j] and workloads[w].users is None else None,  # users keep their slots busy
                 held=None if held[j] != held[j] else int(held[j]),
-                occupancy_ms=None if held[j] != held[j] else float(occupancy[j])))
+                occupancy_ms=None if held[j] != held[j] else float(occupancy[j]), ttft_ms=ttft[j], tpot_ms=tpot[j]))
     return out
 
 

@@ -33,6 +33,8 @@ class Assignment(_Frozen):
                                                    "the planned load (batch fill, M/D/c queueing wait, service, "
                                                    "serving hop); the SLO holds at that load and any lower one")
     latency_slo_ms: float | None = None
+    ttft_ms: float | None = Field(None, description="a served LLM: predicted time to first token at its batch")
+    tpot_ms: float | None = Field(None, description="a served LLM: predicted time per output token at its batch")
     requested_rps: float | None = None
     users: int | None = Field(None, description="inference: the concurrent users an LLM service holds, a sequence slot "
                                                 "each, where its request gives them and no rate (its requested_rps is "
