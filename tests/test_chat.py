@@ -283,11 +283,14 @@ def test_undo_back_to_a_change_no_plan_meets_says_so():
 
 
 def test_a_message_the_parser_reads_but_cannot_use_says_why():
-    # "预算每小时 ¥200 以内" answered only "I could not read that as a change"
+    # "€200 an hour" answered only "I could not read that as a change"
     chat = ChatSession(offline=True)
     chat.answer("serve llama 3.1 8b at 10 rps")
-    reply = chat.answer("预算每小时 ¥200 以内").text
-    assert "¥200" in reply and "US dollars" in reply and chat.intent.bound(Metric.COST, "<=") is None
+    reply = chat.answer("budget €200 an hour").text
+    assert "€200" in reply and "US dollars" in reply and chat.intent.bound(Metric.COST, "<=") is None
+    # yuan are converted at the published rate the plan names
+    chat.answer("预算每小时 ¥200 以内")
+    assert chat.intent.bound(Metric.COST, "<=") == pytest.approx(200 / 7.2734)
 
 
 def test_what_if_questions_compare_and_change_nothing():

@@ -778,11 +778,16 @@ def test_a_regime_the_policies_do_not_model_is_warned_about():
 
 
 def test_another_currency_is_warned_about_never_read_as_dollars_or_a_rate():
-    for text in ("聊天机器人，每月预算5万元人民币", "每小时成本不超过10块钱，聊天机器人", "chatbot, €500/month",
-                 "chatbot, budget 500 EUR per month", "chatbot, £2 per hour"):
+    for text in ("chatbot, €500/month", "chatbot, budget 500 EUR per month", "chatbot, £2 per hour",
+                 "chatbot, ¥300 an hour"):  # ¥ in an English request may be yen
         intent = parse(text, offline=True)
         assert intent.constraints == [], text
         assert any("currency other than US dollars" in w for w in intent.warnings), text
+    # yuan are converted at the Federal Reserve's published rate, and the assumption says so
+    for text, usd in (("聊天机器人，每月预算5万元人民币", 50000 / 7.2734 / 730), ("每小时成本不超过10块钱，聊天机器人", 10 / 7.2734)):
+        intent = parse(text, offline=True)
+        assert [(c.metric.value, round(c.value, 6)) for c in intent.constraints] == [("cost", round(usd, 6))], text
+        assert any("yuan to the dollar" in a for a in intent.assumptions), text
 
 
 def test_min_after_an_accuracy_is_a_floor_not_minutes():
@@ -1093,8 +1098,7 @@ def test_chinese_spaces_around_numbers_and_token_are_read_as_without_them():
     ttft = parse("Qwen2.5 72B，首 token 延迟 p99 小于 1.5 秒", offline=True)
     assert [(c.metric.value, c.value) for c in ttft.constraints] == [("ttft", 1500.0)]
     money = parse("部署 Llama 3.1 8B 聊天服务，QPS 50，每月预算不超过 2 万元人民币", offline=True)
-    assert not any(c.metric.value == "cost" for c in money.constraints)
-    assert any("'2万元人民币'" in w and "not converted" in w for w in money.warnings)
+    assert money.bound(Metric.COST, "<=") == pytest.approx(20000 / 7.2734 / 730)  # "2 万元": the spaces read
     job = parse("批量翻译 100 万条商品标题，Qwen2.5 7B，12 小时内跑完", offline=True)
     assert job.workload.dataset_records == 1_000_000
 
@@ -2599,7 +2603,7 @@ def test_round_four_requests_are_read_as_meant():
     assert parse("部署DeepSeek-R1-Distill-Qwen-32B，两千并发，首token 800毫秒内", offline=True).workload.concurrency == 2000
     assert parse("部署Qwen3-14B，同时在线估计三十人左右", offline=True).workload.concurrency == 30
     assert parse("在Jetson Orin NX上跑YOLO11s，两路摄像头，每路25帧", offline=True).workload.sources == 2
-    assert any("50000元" in w for w in parse("llama3.1 70b 微调，预算五万元", offline=True).warnings)
+    assert parse("llama3.1 70b 微调，预算五万元", offline=True).bound(Metric.JOB_COST, "<=") == pytest.approx(50000 / 7.2734)
     # "goal: max tokens/s" and kin were dropped, and batch 1 planned
     for text in ("gpu: h200 x8; model: deepseek-v3 fp8; goal: max tokens/s; constraint: tpot<=50ms",
                  "serve llama 3.1 8b, optimise for tokens per second", "serve llama 3.1 8b, max tokens/s"):

@@ -41,6 +41,10 @@ BUDGET_RIGHT_BEFORE = re.compile(r"(?:(?<![a-z])budget|预算)\s*(?:of|is|:|=|ar
 CHINESE_CHARACTERS = re.compile(r"\s?个?字(?![幕段符节体母数典])")
 
 
+#: Chinese characters: a request written in them reads ¥ as yuan.
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 @dataclass(frozen=True)
 class Quantity:
     """An amount in the text. ``kind`` is a metric name, ``percent``, ``tokens`` (a count of
@@ -328,6 +332,8 @@ class QuantityScanner:
     def _unit(self, start: int, end: int, value: float) -> Quantity:
         """The unit right after a number decides the metric; a number with none is ``bare``."""
         text, g = self.text, self.g
+        if yuan := self._yuan(start, end, value):
+            return yuan
         if other := self._other_currency(start, end):
             return other
         if prefix := g.currency_prefix.search(text, max(0, start - 8), start):
@@ -444,6 +450,25 @@ class QuantityScanner:
         if m := g.per_period.match(self.text, end):
             end = m.end()
         return Quantity(start, end, "other_currency", 0.0)
+
+    def _yuan(self, start: int, end: int, value: float) -> Quantity | None:
+        """An amount in Chinese yuan ("预算2000元", "每月5万元", "¥3000" in a request written in
+        Chinese): converted to US dollars at the lexicon's published rate, then read as a dollar
+        amount, its note saying the rate and its source."""
+        rate = self.g.lexicon["exchange_rates"]["cny"]
+        suffix = re.compile(rf"\s?(?:{_alternation(rate['suffix'])})(?![a-z])").match(self.text, end)
+        prefix = None if suffix else re.compile(rf"(?<![a-z])(?:{_alternation(rate['prefix'])})\s?$").search(
+            self.text, max(0, start - 6), start)
+        if not suffix and not prefix:
+            return None
+        if prefix and prefix.group(0).strip() == "¥" and not CJK.search(self.text):
+            return None  # ¥ in an English request may be yen
+        usd = value / rate["per_usd"]
+        cost = self._cost(start, suffix.end() if suffix else end, usd)
+        converted = (f"{value:,.6g} yuan read as ${usd:,.2f} at {rate['per_usd']} yuan to the dollar (the Federal "
+                     f"Reserve's rate, {rate['as_of']}; {rate['source']}); give dollars to plan at another rate")
+        return replace(cost, start=prefix.start() if prefix else start,
+                       note=converted if cost.note is None else f"{converted}; {cost.note}")
 
     def _items_counted(self, end: int) -> float:
         """How many items a cost right before ``end`` is for ("$0.50 per 1,000 tickets": 1,000)."""
