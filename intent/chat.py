@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from intent.chat_answers import LANGUAGES, configuration, say, summary
-from intent.chat_context import device_count_misread, more_devices, read_in_context
+from intent.chat_context import corrected, device_count_misread, more_devices, read_in_context
 from intent.chat_language import Reading, language, read_message
 from intent.chat_merge import lifts, merge
 from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
@@ -201,6 +201,8 @@ class ChatSession:
         from intent.api import parse
 
         self._offered = None  # a change makes the last comparison's offer stale
+        if self.intent is not None and (said := corrected(message, self.intent)) is not None:
+            message = said  # "no, I meant $200 per month": the figure, as a request says it
 
         try:
             update = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)

@@ -40,7 +40,8 @@ FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5,
            "翻倍": 2.0, "翻一番": 2.0, "增加一倍": 2.0, "加倍": 2.0, "翻两番": 4.0, "减半": 0.5,
            "两": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 #: A device count against the current devices: "with 4?", "only have 4 (of them)", "只有4张", "用4张".
-COUNT = re.compile(r"(?<![a-z])(?:with(?:\s+just|\s+only)?|only\s+have|have\s+only|just\s+have|only)\s+(\d+)"
+COUNT = re.compile(r"(?<![a-z])(?:with(?:\s+just|\s+only)?|only\s+have|have\s+only|just\s+have|only|(?:we|i)\s+(?:actually\s+)?"
+                   r"have|(?:we|i)\s+own)\s+(\d+)"
                    r"(?:\s+of\s+them|\s+(?:gpus?|cards?|devices?|chips?|boards?))?(?![\d.])"
                    r"|(?:只有|只用|用|就)\s*(?:其中(?:的)?)?\s*(\d+)\s*(?:张|块|台|个|卡)", re.IGNORECASE)
 
@@ -121,6 +122,33 @@ def _names(catalog, selector: str) -> list[str]:
     family = catalog.families.get(selector) if hasattr(catalog, "families") else None
     names = [*(device.aliases if device else []), *(family.aliases if family else [])]
     return [n.lower().replace(" ", "") for n in names]
+
+
+#: A correction of what was said before: "no, I meant $200 per month", "I meant 10 days, not 10 hours",
+#: "不对，我说的是每周 3000 美元", "我的意思是5小时".
+CORRECTING = re.compile(r"^\s*(?:no[,.!]?\s+|sorry[,.!]?\s+|oops[,.!]?\s+)?(?:i\s+meant|i\s+mean|what\s+i\s+meant\s+(?:was|is))"
+                        r"\s+|^\s*(?:不对|不是|错了)[，,。!！]?\s*(?:我说的是|我是说|应该是|是)?\s*|^\s*我的意思是\s*",
+                        re.IGNORECASE)
+#: What a correction says it was not: "..., not 10 hours", "…，不是每月".
+NOT_THAT = re.compile(r"[,，]?\s*(?:not|rather than|而不是|不是)\s+[^,，]*$", re.IGNORECASE)
+MONEY_OR_TIME = re.compile(r"[$¥€£]|dollars?|usd|美元|元|(?<![a-z])(?:hours?|hrs?|h|days?|weeks?|minutes?|mins?|ms|s|sec|"
+                           r"seconds?)(?![a-z])|小时|天|周|分钟|毫秒|秒", re.IGNORECASE)
+
+
+def corrected(message: str, current: Intent) -> str | None:
+    """A correction's figure as a request says it ("budget $200 per month", "within 10 days"): the
+    amount or time a follow-up corrects, with the word that makes it a bound; None when the
+    message corrects nothing of the kind."""
+    m = CORRECTING.match(message)
+    if m is None:
+        return None
+    rest = NOT_THAT.sub("", message[m.end():]).strip(" ,，。.!！")
+    if not rest or not MONEY_OR_TIME.search(rest):
+        return None
+    if re.search(r"[$¥€£]|dollars?|usd|美元|元", rest, re.IGNORECASE):
+        return f"budget {rest}" if rest.isascii() else f"预算{rest}"
+    job = current.workload.kind.value != "inference" or any(c.metric == Metric.JOB_TIME for c in current.constraints)
+    return (f"done within {rest}" if job else f"latency under {rest}") if rest.isascii() else f"{rest}内完成"
 
 
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:

@@ -618,3 +618,26 @@ def test_third_probe_follow_ups():
     assert "epsilon 3" in asked.answer("what's epsilon now?").text
     assert asked.answer("能用 L4 吗?").text.startswith(("l4", "nvidia-l4", "L4"))  # compared, not "why"
     assert asked.intent == before
+
+
+@pytest.mark.parametrize("messages, metric, value", [
+    # each correction had been refused ("a duration with no limit word", "no budget word near it") or misread
+    (["serve llama 3.1 8b for 20 concurrent users, budget $200 per day", "no, I meant $200 per month"],
+     Metric.COST, 200 / 730),
+    (["部署 qwen2.5 7b，20并发，每月预算3000美元", "不对，我说的是每周 3000 美元"], Metric.COST, 3000 / 168),
+    (["fine-tune llama 3 8b on 50k examples, 2 epochs, within 10 hours", "I meant 10 days, not 10 hours"],
+     Metric.JOB_TIME, 240.0),
+    (["fine-tune llama 3 8b on 50k examples, 2 epochs, within 10 days", "no, I meant 5 hours"], Metric.JOB_TIME, 5.0),
+])
+def test_a_correction_replaces_the_figure_it_corrects(messages, metric, value):
+    chat = ChatSession(offline=True)
+    for message in messages:
+        chat.answer(message)
+    assert [(c.metric, c.value) for c in chat.intent.constraints] == [(metric, pytest.approx(value))]
+
+
+def test_devices_held_restated():
+    chat = ChatSession(offline=True)
+    chat.answer("we have A100s, serve qwen2.5 32b for 40 users at once")
+    chat.answer("actually we have 8 of them")  # had not been understood
+    assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-a100", 8)]

@@ -2920,3 +2920,9 @@ def test_chinese_model_products_the_catalog_lacks_are_named():
     # "用文心一言…" had been planned on llama-3-8b without a word
     assert any(w.startswith("'文心一言': not in the model catalog")
                for w in plan("用文心一言为10个并发用户提供对话服务", offline=True, record=False).warnings)
+
+
+@pytest.mark.parametrize("text", ["chatbot, budget $3000 per week", "每周预算3000美元，聊天机器人", "预算每周 3000 美元，聊天机器人"])
+def test_a_weekly_budget_is_divided_by_the_hours_of_a_week(text):
+    # it had been read as $3,000 an hour
+    assert parse(text, offline=True).bound(Metric.COST, "<=") == pytest.approx(3000 / 168)

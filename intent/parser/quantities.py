@@ -426,7 +426,7 @@ class QuantityScanner:
         if period is None:
             period, needs_cue = self.g.lexicon["default_cost_period"], True
             note = "a cost with no period is read as per hour"
-        elif period in ("day", "month", "year"):
+        elif period in ("day", "week", "month", "year"):
             hours = round(1 / g.factors[f"cost:{period}"])
             note = f"a {period}ly budget is divided by {hours} hours" if period != "day" else "a daily budget is divided by 24 hours"
         return Quantity(start, end, "cost", value * g.factors[f"cost:{period}"], note=note, needs_cue=needs_cue)

@@ -19,7 +19,7 @@ BILLING_DEFINITIONS = (
     "billing_month = 730 * hour",
     "billing_year = 8760 * hour",
 )
-PERIOD_UNITS = {"second": "second", "minute": "minute", "hour": "hour", "day": "day",
+PERIOD_UNITS = {"second": "second", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
                 "month": "billing_month", "year": "billing_year"}
 CANONICAL_RATE = "1 / second"
 CANONICAL_COST = "USD / hour"
