@@ -174,7 +174,7 @@ def _unplaced_reason(fleet, w: int, why_not: dict[str, str], used: dict[int, int
     own = [fleet.options[i] for i in members if fleet.options[i].held_slots] or [fleet.options[i] for i in members]
     fewest = min(own, key=lambda o: (o.unit_slots * o.replica_cap, o.pool))
     pool = fleet.pools[fewest.pool]
-    free = pool.total_slots - used.get(fewest.pool, 0)
+    free = max(0, pool.total_slots - used.get(fewest.pool, 0))  # a job beside inference holds no slot of its own
     pools_named = ", ".join(_pool_names(fleet, members))
     return (f"no capacity left: it needs at least {fewest.unit_slots * fewest.replica_cap} "
             f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) went to workloads "
