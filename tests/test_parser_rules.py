@@ -2926,3 +2926,13 @@ def test_chinese_model_products_the_catalog_lacks_are_named():
 def test_a_weekly_budget_is_divided_by_the_hours_of_a_week(text):
     # it had been read as $3,000 an hour
     assert parse(text, offline=True).bound(Metric.COST, "<=") == pytest.approx(3000 / 168)
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("whisper small on an Intel Core Ultra NPU at 10x real time", 3.0),  # had been dropped without a word
+    ("语音转写要达到10倍实时", 3.0),
+    ("transcribe calls 20 times faster than real time", 1.5),
+])
+def test_speed_as_a_multiple_of_real_time_is_a_real_time_factor(text, seconds):
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.LATENCY, "<=") == pytest.approx(seconds * 1000) and intent.warnings == []

@@ -117,6 +117,9 @@ SHARE_WITHIN = re.compile(r"(?<![\d.])(\d{2}(?:\.\d+)?)\s*%\s*of\s+(?:all\s+|the
                           r"(?:complete\s+|finish\s+|return\s+|respond\s+|be\s+served\s+|come\s+back\s+)?"
                           r"(?:within|under|in|below|in\s+less\s+than|in\s+under)(?![a-z])")
 SHARE_WITHIN_CN = re.compile(r"(?<![\d.])(\d{2}(?:\.\d+)?)\s*%\s*的?\s*(?:请求|调用|查询|响应)\s*(?:要|需要|必须|都)?\s*(?:在)?")
+#: Speed as a multiple of real time is a real-time factor: "10x real time" is RTF 0.1, "10倍实时" too.
+TIMES_REAL_TIME = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:faster\s+than\s+)?real[- ]?time(?![a-z])"
+                             r"|(?<![\d.])(\d+(?:\.\d+)?)\s*倍(?:于)?实时|实时的?\s*(\d+(?:\.\d+)?)\s*倍")
 #: A battery's charge at its voltage is its energy: "5000mAh @ 11.1V" is 55.5 Wh.
 CHARGE_AT_VOLTAGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*mah\s*(?:@|at|,|/|x|×)?\s*(\d+(?:\.\d+)?)\s*v(?![a-z])")
 #: "15 grand" is $15,000; "1.5 cents" is $0.015.
@@ -263,6 +266,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = QUARTER.sub(r"0.25 \1", text)
     text = HYPHENATED_UNIT.sub(" ", text)
     text = HYPHENATED_RECORDS.sub(r" \1s", text)
+    text = TIMES_REAL_TIME.sub(lambda m: f"rtf {1 / float(next(g for g in m.groups() if g)):g}", text)
     text = CHARGE_AT_VOLTAGE.sub(lambda m: f"{float(m.group(1)) * float(m.group(2)) / 1000:g} wh", text)
     text = VENDOR_BEFORE_NAME.sub(lambda m: f" {VENDOR_CN[m.group(1)]} ", text)
     text = EVERY_PERIOD.sub(lambda m: f"{_per_minute(m):g} requests/min", text)
