@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from intent.chat_answers import LANGUAGES, configuration, say, summary
+from intent.chat_answers import LANGUAGES, configuration, say, summary, why_not_in
 from intent.chat_context import corrected, device_count_misread, more_devices, read_in_context
 from intent.chat_language import Reading, language, read_message
 from intent.chat_merge import lifts, merge
@@ -344,7 +344,8 @@ class ChatSession:
         if name == "json":
             return Reply(self.plan.model_dump_json(indent=2)), None
         if name == "alternatives":
-            lines = [self._say("alternative", configuration=configuration(a.choice), why_not=a.why_not)
+            lines = [self._say("alternative", configuration=configuration(a.choice), why_not=why_not_in(a.why_not,
+                                                                                                   self.speaking))
                      for a in self.plan.alternatives]
             return Reply("\n".join(lines) or self._say("no_alternatives")), None
         return self._export(args), None

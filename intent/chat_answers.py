@@ -3,6 +3,8 @@ labels of the plan's terminal view, and the short summary of a plan a turn ends 
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 
 from hardware.yamlio import packaged_yaml
@@ -128,3 +130,27 @@ def infeasible_lines(report, lang: str) -> tuple[str, list[str]]:
         value = fmt(c.best_reachable, metric) if c.best_reachable is not None else ""
         lines.append(say(key, lang, bound=c.constraint.describe(), value=value))
     return head, lines + [f"note: {n}" for n in report.notes]
+
+
+#: The planner's reasons a runner-up lost, as the chat says them in Chinese (the planner writes English).
+_HIGHER_LOWER = re.compile(r"^(?P<metric>[a-z_]+) (?P<theirs>.+?) is (?P<dir>higher|lower) than (?P<ours>.+)$")
+_BETTER_BUT = re.compile(r"^better (?P<metric>[a-z_]+) \((?P<value>[^)]+)\) but (?P<other>[a-z_]+) (?P<theirs>.+?) "
+                         r"breaks (?P<bound>.+)$")
+_UNKNOWN = re.compile(r"^its (?P<metric>[a-z_]+) is unknown$")
+
+
+def why_not_in(text: str, lang: str) -> str:
+    """A runner-up's reason in ``lang``: the planner's English forms ("cost $0.805/h is higher than
+    $0.758/h", "better cost ($0.42/h) but ttft 1,173 ms breaks <= 450 ms") said in Chinese; any
+    other reason as written."""
+    if lang != "zh":
+        return text
+    if m := _HIGHER_LOWER.match(text):
+        more = "高于" if m.group("dir") == "higher" else "低于"
+        return f"{metric_name(m.group('metric'), lang)} {m.group('theirs')}，{more}现在的 {m.group('ours')}"
+    if m := _BETTER_BUT.match(text):
+        return (f"{metric_name(m.group('metric'), lang)}更好（{m.group('value')}），但{metric_name(m.group('other'), lang)} "
+                f"{m.group('theirs')} 不满足 {m.group('bound')}")
+    if m := _UNKNOWN.match(text):
+        return f"{metric_name(m.group('metric'), lang)}未知"
+    return text

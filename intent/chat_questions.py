@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from intent.chat_answers import batch_job, configuration, metric_name, metric_value, objective_of, say
+from intent.chat_answers import batch_job, configuration, metric_name, metric_value, objective_of, say, why_not_in
 from intent.schema import Intent
 from planner.figures import fmt
 
@@ -45,7 +45,7 @@ def why(plan, lang: str) -> str:
         value = metric_value(plan, metric, runner_up.metrics)
         lines.append("  " + say("why_runner_up", lang, configuration=configuration(runner_up.choice),
                                 metric=metric_name(metric, lang), value=fmt(value, metric),
-                                why_not=runner_up.why_not))
+                                why_not=why_not_in(runner_up.why_not, lang)))
     return "\n".join(lines)
 
 

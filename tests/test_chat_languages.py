@@ -203,3 +203,22 @@ def test_why_no_plan_meets_a_change_is_said_in_the_users_language():
     refused = chat.answer("首字延迟改成 20ms").text
     assert "没有配置能同时满足 cost <= 1 USD/h 和 ttft <= 20 ms" in refused
     assert "其他约束都满足时，最好能达到" in refused and "the best reachable" not in refused
+
+
+def test_runner_ups_reasons_are_said_in_the_chat_language():
+    chat = ChatSession(offline=True)
+    chat.answer(CHINESE_REQUEST)
+    alternatives = chat.answer("其他方案").text
+    assert "高于现在的" in alternatives and "is higher than" not in alternatives
+    assert "is higher than" not in chat.answer("为什么？").text
+    english = ChatSession(offline=True, lang="en")
+    english.answer(CHINESE_REQUEST)
+    assert "is higher than" in english.answer("show alternatives").text
+
+
+def test_a_reason_the_chat_cannot_say_in_chinese_is_kept_as_written():
+    from intent.chat_answers import why_not_in
+
+    assert why_not_in("better cost ($0.42/h) but ttft 1,173 ms breaks <= 450 ms", "zh") == \
+        "成本更好（$0.42/h），但首字延迟 1,173 ms 不满足 <= 450 ms"
+    assert why_not_in("needs 3 devices", "zh") == "needs 3 devices"
