@@ -7,7 +7,6 @@ object. ``main`` turns every known error into one line on stderr and a non-zero 
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -22,6 +21,7 @@ from intent.commands.common import (
     DraOpt,
     ExportFormat,
     JsonOpt,
+    Language,
     ModelOpt,
     OfflineOpt,
     QueueOpt,
@@ -29,10 +29,12 @@ from intent.commands.common import (
     SchemaKind,
     SeedOpt,
     TimeLimitOpt,
+    ViewLangOpt,
     console,
     emit_options_need_emit,
     note_offline,
     print_json,
+    view_language,
     write_artifacts,
 )
 
@@ -62,14 +64,9 @@ def overview(ctx: typer.Context) -> None:
         raise typer.Exit(run())
 
 
-class ChatLanguage(str, Enum):
-    en = "en"
-    zh = "zh"
-
-
 @app.command()
 def chat(offline: OfflineOpt = False, catalog: CatalogOpt = None,
-         lang: Annotated[ChatLanguage | None, typer.Option(
+         lang: Annotated[Language | None, typer.Option(
              "--lang", help="Answer in this language (default: the language of each message).")] = None) -> None:
     """Talk to intentctl: each message refines the plan ("make it cheaper", "no NVIDIA", "why not a single H100?").
 
@@ -113,6 +110,7 @@ def plan(
     dra: DraOpt = False,
     queue: QueueOpt = None,
     quiet: QuietOpt = False,
+    lang: ViewLangOpt = None,
     check: Annotated[int | None, typer.Option(
         "--check", metavar="PLAN_ID", help="Compare a stored plan's predictions with the measurements taken since "
                                            "(intentctl profile, calibrate) and say where they drifted by more "
@@ -162,7 +160,7 @@ def plan(
     else:
         from intent.render import show_plan
 
-        show_plan(result, console())
+        show_plan(result, console(), view_language(lang, request))
     if plot is not None:
         from intent.plot import plot_front
 

@@ -60,7 +60,7 @@ def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
         _section(console, L["cost_terms"], [line for line in plan.cost.lines() if line])
     _section(console, L["why"], plan.why)
     if plan.alternatives:
-        _alternatives(plan, console, L)
+        _alternatives(plan, console, lang)
     if plan.pareto_front:
         _front(plan, console, lang)
     for section in plan.policies:
@@ -109,7 +109,10 @@ def configuration(choice) -> str:
 ALTERNATIVES_TABLE_WIDTH = 110
 
 
-def _alternatives(plan: ExecutionPlan, console: Console, L: dict) -> None:
+def _alternatives(plan: ExecutionPlan, console: Console, lang: str) -> None:
+    from intent.chat_answers import labels, why_not_in
+
+    L = labels(lang)
     title = L["alternatives"]
     if console.width < ALTERNATIVES_TABLE_WIDTH:
         lines = []
@@ -117,14 +120,14 @@ def _alternatives(plan: ExecutionPlan, console: Console, L: dict) -> None:
             c, m = alt.choice, alt.metrics
             what = f"{c.model_id} · {c.precision} · b{c.batch_size} on {devices_in_total(c)} x {c.device_id}"
             figures = f"{fmt(m.latency_ms, 'latency')} · {fmt(m.power_w, 'power')} · {fmt(m.cost_usd_per_hour, 'cost')}"
-            lines += [f"{what} ({layout(c)})", f"  {figures}; {L['why_not']}: {alt.why_not}"]
+            lines += [f"{what} ({layout(c)})", f"  {figures}; {L['why_not']}: {why_not_in(alt.why_not, lang)}"]
         _section(console, title, lines)
         return
     names = L["metrics"]
     columns = [Column(L["configuration"], whole=True), Column(names["latency"], justify="right"),
                Column(names["power"], justify="right"), Column(names["cost"], justify="right"), Column(L["why_not"])]
     rows = [[configuration(a.choice), fmt(a.metrics.latency_ms, "latency"), fmt(a.metrics.power_w, "power"),
-             fmt(a.metrics.cost_usd_per_hour, "cost"), a.why_not] for a in plan.alternatives]
+             fmt(a.metrics.cost_usd_per_hour, "cost"), why_not_in(a.why_not, lang)] for a in plan.alternatives]
     console.print(fitted_table(title, columns, rows, console.width))
 
 
@@ -152,7 +155,8 @@ def _metrics_table(plan: ExecutionPlan, lang: str = "en") -> Table:
     table.add_column(L["value"], justify="right")
     table.add_column(L["source"])
     for metric, field in METRIC_ROWS:
-        _plain_row(table, names[metric], fmt(getattr(plan.metrics, field), metric),
+        value = getattr(plan.metrics, field)
+        _plain_row(table, names[metric], L["unknown"] if value is None else fmt(value, metric),
                    plan.metrics.provenance.get(field, ""))
     m = plan.metrics
     if m.ttft_ms is not None:

@@ -24,6 +24,19 @@ def test_plan_prints_the_readable_plan():
         assert fragment in result.output
 
 
+def test_a_chinese_request_is_shown_with_chinese_labels_unless_lang_says_otherwise():
+    request = "用最低功耗在10ms内完成图像分类"
+    chinese = runner.invoke(app, ["plan", "--offline", "--no-history", request])
+    assert chinese.exit_code == 0, chinese.output
+    for label in ("方案", "选择理由", "指标", "未选原因"):
+        assert label in chinese.output, label
+    assert "why this choice" not in chinese.output
+    english = runner.invoke(app, ["plan", "--offline", "--no-history", "--lang", "en", request])
+    assert "why this choice" in english.output and "选择理由" not in english.output
+    wrong = runner.invoke(app, ["plan", "--offline", "--lang", "fr", request])
+    assert wrong.exit_code == 2 and "fr" in wrong.output
+
+
 def test_plan_text_shows_square_brackets_from_the_data_as_written():
     result = runner.invoke(app, ["plan", "--offline", "text to image, watermark every image"])
     assert result.exit_code == 0, result.stdout

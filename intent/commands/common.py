@@ -26,6 +26,23 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress displ
                                                              "when stderr is not a terminal).")]
 
 
+class Language(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+ViewLangOpt = Annotated[Language | None, typer.Option(
+    "--lang", help="Labels of the terminal view in this language (default: the request's language; the "
+                   "plan's own notes stay in English).")]
+
+
+def view_language(lang: Language | None, request: str) -> str:
+    """The view's language: the one asked for, else 'zh' for a request with Chinese in it."""
+    if lang is not None:
+        return lang.value
+    return "zh" if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", request) else "en"
+
+
 class ExportFormat(str, Enum):
     k8s = "k8s"
     kserve = "kserve"

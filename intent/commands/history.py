@@ -12,8 +12,10 @@ from intent.commands.common import (
     ExportFormat,
     JsonOpt,
     QueueOpt,
+    ViewLangOpt,
     console,
     print_json,
+    view_language,
     write_artifacts,
 )
 
@@ -58,7 +60,7 @@ def history_list(json_out: JsonOpt = False,
 
 
 def history_show(plan_id: Annotated[int, typer.Argument(metavar="ID", help="A plan id from intentctl history.")],
-                 json_out: JsonOpt = False) -> None:
+                 json_out: JsonOpt = False, lang: ViewLangOpt = None) -> None:
     """Show a stored plan."""
     from intent import history
 
@@ -68,7 +70,7 @@ def history_show(plan_id: Annotated[int, typer.Argument(metavar="ID", help="A pl
     else:
         from intent.render import show_plan
 
-        show_plan(entry.plan, console())
+        show_plan(entry.plan, console(), view_language(lang, entry.plan.intent.text))
 
 
 def history_diff(old: Annotated[int, typer.Argument(metavar="ID", help="The earlier plan.")],
