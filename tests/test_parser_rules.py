@@ -2936,3 +2936,50 @@ def test_a_weekly_budget_is_divided_by_the_hours_of_a_week(text):
 def test_speed_as_a_multiple_of_real_time_is_a_real_time_factor(text, seconds):
     intent = parse(text, offline=True)
     assert intent.bound(Metric.LATENCY, "<=") == pytest.approx(seconds * 1000) and intent.warnings == []
+
+
+@pytest.mark.parametrize("text, include, exclude", [
+    # a vendor's class ruled out is the devices of both, not every device of either
+    ("serve llama 3 8b, no NVIDIA GPUs", [], ["nvidia"]),
+    ("serve llama 3 8b, no GPUs from NVIDIA", [], ["nvidia"]),
+    ("serve llama 3 8b, NVIDIA GPUs only", ["nvidia", "gpu"], []),
+    # Chinese wishes not to use something rule it out
+    ("部署llama 3 8b，不想用英伟达的卡", [], ["nvidia"]),
+    ("部署llama 3 8b，不希望用AMD", [], ["amd"]),
+])
+def test_ruling_out_a_vendors_class_and_chinese_wishes(text, include, exclude):
+    hardware = parse(text, offline=True).hardware
+    assert hardware.include == include and hardware.exclude == exclude
+
+
+def test_no_intel_cpus_rules_out_the_intel_cpus_alone():
+    from hardware import load_catalog
+
+    catalog = load_catalog()
+    excluded = parse("serve llama 3 8b, no Intel CPUs", offline=True).hardware.exclude
+    intel_cpus = sorted(d.id for d in catalog.devices.values() if d.matches("intel") and d.matches("cpu"))
+    assert sorted(excluded) == intel_cpus and "cpu" not in excluded and "intel" not in excluded
+    assert any(d.matches("cpu") and not d.matches("intel") for d in catalog.devices.values())  # others stay
+
+
+@pytest.mark.parametrize("text, precisions", [
+    ("部署llama 3 8b，精度不要低于int8", ["fp32", "tf32", "fp16", "bf16", "fp8", "int8"]),
+    ("serve llama 3 8b, precision not below int8", ["fp32", "tf32", "fp16", "bf16", "fp8", "int8"]),
+    ("部署llama 3 8b，不要量化了，用FP16", ["fp16"]),  # the unquantised format named
+    ("serve llama 3 8b unquantized", ["fp32", "tf32", "fp16", "bf16"]),
+])
+def test_precision_floors_and_an_unquantised_format_named(text, precisions):
+    assert [p.value for p in parse(text, offline=True).precisions] == precisions
+
+
+@pytest.mark.parametrize("text, concurrency", [
+    ("部署qwen2.5 7b，要支撑200个人同时在线", 200), ("部署qwen2.5 7b，500名用户并发", 500),
+])
+def test_people_online_at_once_are_concurrency(text, concurrency):
+    assert parse(text, offline=True).workload.concurrency == concurrency
+
+
+@pytest.mark.parametrize("text", ["部署qwen2.5 7b，每个token的生成时间不超过30毫秒", "部署qwen2.5 7b，每个token不超过30毫秒",
+                                  "serve qwen2.5 7b, each token within 30 ms"])
+def test_the_time_of_each_token_is_tpot(text):
+    assert bounds(text) == {("tpot", "<=", 30.0)}

@@ -201,7 +201,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
                 and not _names_group(space.text, m, mentions, catalog, selector):
             mentions.append((m.start, m.end, selector))
     mentions = _permitted(space, _changes_of_mind(space, sorted(mentions), reading), reading)
-    _sides(lexicon, space, mentions, reading, negated)
+    _sides(lexicon, space, mentions, reading, negated, catalog)
     _providers_ruled_out(lexicon, space, catalog, reading, negated)
     _hosted_accelerators(space, catalog, devices, reading)
     for device, _ in reading.owned:
@@ -733,14 +733,24 @@ def _device_families(lexicon: Lexicon) -> PhraseSet:
     return PhraseSet({"device": lexicon["device_families"]}, plural=True)
 
 
+#: A device class written after its vendor ("NVIDIA GPUs", "Intel CPUs") or a vendor after its
+#: class ("GPUs from NVIDIA"): one group of devices, those of both.
+VENDOR_THEN_CLASS = re.compile(r"^[\s-]*(?:的)?[\s-]*$")
+CLASS_THEN_VENDOR = re.compile(r"^s?\s+(?:from|by|made by|of)\s+$")
+CLASSES = ("cpu", "gpu", "npu", "tpu", "fpga")
+
+
 def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, str]], reading: HardwareReading,
-           negated) -> None:
+           negated, catalog: Catalog) -> None:
     """Each mention is required or forbidden: by the negation before it, or like the previous one
-    when only a filler ("and", "or", ",") separates them."""
+    when only a filler ("and", "or", ",") separates them. A vendor's class ruled out ("no NVIDIA
+    GPUs", "no Intel CPUs") rules out the devices of both, not every device of either."""
     runs: list[list[tuple[int, int, str]]] = []  # mentions joined by fillers ("AMD or Intel") share a side
     for mention in mentions:
         last = runs[-1][-1] if runs else None
-        if last and last[1] >= space.clause_bounds(mention[0])[0] and FILLER.match(space.text[last[1]:mention[0]]):
+        between = space.text[last[1]:mention[0]] if last else ""
+        if last and last[1] >= space.clause_bounds(mention[0])[0] and (
+                FILLER.match(between) or (last[2] in CLASSES and CLASS_THEN_VENDOR.match(between.lower()))):
             runs[-1].append(mention)
         else:
             runs.append([mention])
@@ -751,12 +761,38 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
         is_excluded = (negated(lexicon, space.text, start, window) or negated_after(lexicon, space, end)
                        or _any_but(space, start, end))
         target = reading.exclude if is_excluded else reading.include
-        for _, _, tag in run:
+        tags = _vendors_classes(space.text, run, catalog) if is_excluded else [tag for _, _, tag in run]
+        for tag in tags:
             if tag not in target:
                 target.append(tag)
             if not is_excluded and _preferred(lexicon, space, start, end) and tag not in reading.preferred:
                 reading.preferred.append(tag)
         previous_end = end
+
+
+def _vendors_classes(text: str, run: list[tuple[int, int, str]], catalog: Catalog) -> list[str]:
+    """The selectors a run rules out, a vendor next to a class ("NVIDIA GPUs", "GPUs from NVIDIA")
+    as the devices of both: the vendor when all its devices are of the class, else their ids."""
+    tags: list[str] = []
+    i = 0
+    while i < len(run):
+        (_, a_end, a), nxt = run[i], run[i + 1] if i + 1 < len(run) else None
+        pair = None
+        if nxt is not None and a not in CLASSES and nxt[2] in CLASSES and VENDOR_THEN_CLASS.match(text[a_end:nxt[0]]):
+            pair = a, nxt[2]
+        elif nxt is not None and a in CLASSES and nxt[2] not in CLASSES and CLASS_THEN_VENDOR.match(
+                text[a_end:nxt[0]].lower()):
+            pair = nxt[2], a
+        if pair is None or pair[0] in catalog.selector_ids():
+            tags.append(a)
+            i += 1
+            continue
+        vendor, device_class = pair
+        theirs = [d for d in catalog.devices.values() if d.matches(vendor)]
+        both = [d.id for d in theirs if d.matches(device_class)]
+        tags += [vendor] if len(both) == len(theirs) else both
+        i += 2
+    return tags
 
 
 #: Words joining a host board to the accelerator plugged into it: "a Raspberry Pi 5 with a Hailo-8".

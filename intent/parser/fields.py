@@ -301,6 +301,7 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
     allowed: set[str] = set()
     forbidden: set[str] = set()
     strong: set[str] = set()  # allowed with "only" or "or better": a contradiction is kept, not resolved
+    plain: set[str] = set()  # named alone ("use fp16"), neither approved nor "or better"
     notes: list[str] = []
     better, permitted = lexicon.words("or_better"), lexicon.words("precision_permitted")
     preferred = lexicon.words("precision_preferred")
@@ -341,10 +342,15 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
                 "" if or_better else " (a format of fewer bits loses more accuracy than the request approved)"))
         else:
             allowed.add(m.key)
+            plain.add(m.key)
             if lexicon.words("only_cues").scan(space.text[max(0, m.start - 12):m.end + 8]):
                 strong.add(m.key)
     for m in lexicon.words("unquantized").scan(space.masked):  # "unquantized", "不要量化": 16 bits or more
         space.mask(m.start, m.end)
+        if named := [p for p in order if p in plain and bits[p] >= UNQUANTIZED_BITS]:
+            # "不要量化了，用FP16": the format named is the unquantised one asked for, not any of 16 bits
+            strong.update(named)
+            continue
         wider = [p for p in order if bits[p] >= UNQUANTIZED_BITS]
         strong.update(wider)
         allowed.update(wider)
