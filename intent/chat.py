@@ -131,7 +131,7 @@ class ChatSession:
             offered, self._offered = self._offered, None
             return self._plan(offered, cheaper=False)
         if reading.kind == "export":
-            return self._command("export", [reading.what])
+            return self._command("export", [reading.what, *([reading.where] if reading.where else [])])
         more = None
         if self.intent is not None and reading.kind in ("change", "cheaper"):
 
@@ -355,7 +355,7 @@ class ChatSession:
 
         kind = args[0] if args else "k8s"
         try:
-            paths = write(self.plan, self._catalog(), kind, args[1] if len(args) > 1 else ".")
+            paths = write(self.plan, self._catalog(), kind, Path(args[1]).expanduser() if len(args) > 1 else ".")
         except ExportError as exc:
             return Reply(f"{exc} ({exc.hint})")
         except OSError as exc:

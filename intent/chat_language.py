@@ -56,6 +56,12 @@ class Reading:
     what: str = ""               # why_not: the device named, as written; export: the format
     single: bool = False         # why_not: the question is about one device ("a single H100")
     count: int | None = None     # why_not: the devices counted ("what if we had 8 L4s?"), else None
+    where: str = ""              # export: the folder the message names ("export k8s to ./deploy"), as written
+
+
+#: A folder written in an export message: a path with a slash in it ("/tmp/out", "./deploy", "~/k8s",
+#: "manifests/"), after "to", "into", "in", 到 or on its own.
+EXPORT_FOLDER = re.compile(r"(?:^|[\s:：,，到至])(?P<path>(?:~|\.{1,2})?/[^\s，。,;；]*|[A-Za-z0-9_.-]+/[^\s，。,;；]*)")
 
 
 def language(message: str) -> str:
@@ -102,7 +108,8 @@ def read_message(message: str) -> Reading:
         return _why_not(COMPARED.sub(" ", text))
     if sets["export"].scan(text):
         kind = next((m.key for m in sets["kinds"].scan(text)), "k8s")
-        return Reading("export", what=kind)
+        folder = EXPORT_FOLDER.search(message)
+        return Reading("export", what=kind, where=folder.group("path").rstrip(".。") if folder else "")
     if sets["cheaper"].scan(text):
         return Reading("cheaper")
     return _yes_or_no(text) or Reading("change")

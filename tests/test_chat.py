@@ -641,3 +641,30 @@ def test_devices_held_restated():
     chat.answer("we have A100s, serve qwen2.5 32b for 40 users at once")
     chat.answer("actually we have 8 of them")  # had not been understood
     assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-a100", 8)]
+
+
+@pytest.mark.parametrize("message, kind, files", [
+    ("export the k8s manifests to {dir}", "k8s", "*.yaml"),
+    ("导出成Triton配置到 {dir}", "triton", "*/config.pbtxt"),
+    ("export kserve {dir}", "kserve", "*.yaml"),
+])
+def test_an_export_in_words_writes_to_the_folder_it_names(tmp_path, monkeypatch, message, kind, files):
+    monkeypatch.chdir(tmp_path)
+    chat = ChatSession(offline=True)
+    chat.answer("classify images in 10ms on an NVIDIA GPU, cheapest")
+    folder = tmp_path / "deploy" / "here"
+    reply = chat.answer(message.format(dir=folder))
+    written = list(folder.glob(files))
+    assert written and str(folder) in reply.text, reply.text
+    assert not list(tmp_path.glob("*.yaml"))  # nothing in the folder the chat runs in
+    if kind == "kserve":
+        assert "InferenceService" in written[0].read_text(encoding="utf-8")
+
+
+def test_rule_out_rules_out():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3 8b, 20 concurrent users")
+    chat.answer("rule out Google TPUs")
+    assert chat.intent.hardware.exclude == ["google"] and chat.intent.hardware.include == []
+    chat.answer("rule out AMD")
+    assert chat.intent.hardware.exclude == ["google", "amd"] and chat.plan.choice.device_id.split("-")[0] != "amd"
