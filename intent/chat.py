@@ -290,24 +290,26 @@ class ChatSession:
     def _compared(self, reading: Reading) -> tuple[str, Intent | None]:
         """A question about another configuration: a device ("why not H100?", "what if we had 8
         L4s?", "what if we had 4?": more of the current one), else any change the parser reads in it
-        ("what about int4?", "why not on CPU?"), planned beside the current plan and compared."""
+        ("what about int4?", "why not on CPU?"), planned beside the current plan and compared. The
+        change is made to the request as written, not to the plan's derived intent, so an offer
+        taken keeps a deadline a deadline."""
         from intent.chat_questions import device_named, what_if, why_not
 
         if reading.count and not reading.what:  # "what if we had 4?": that many of the devices it has or uses
-            counted = read_in_context(f"with {reading.count}", self.plan.intent, self._catalog())
+            counted = read_in_context(f"with {reading.count}", self.intent, self._catalog())
             if counted is not None:
                 return what_if(self.plan, f"{reading.count} x {self.plan.choice.device_id}",
-                               merge(self.plan.intent, counted, self._catalog()), self.speaking, self._plan_request,
+                               merge(self.intent, counted, self._catalog()), self.speaking, self._plan_request,
                                self._catalog())
         what = reading.what or (self.plan.choice.device_id if reading.count else "")
         # "what if it were 20% cheaper?", "如果再加4张L40S呢？": a relative change, devices added
         scaled = (self._relative(what) or more_devices(what, self.intent, self._catalog())) if what else None
         if scaled is not None:
-            return what_if(self.plan, what, merge(self.plan.intent, scaled, self._catalog()), self.speaking,
+            return what_if(self.plan, what, merge(self.intent, scaled, self._catalog()), self.speaking,
                            self._plan_request, self._catalog())
         if device_named(what, self._catalog()) is not None:
             return why_not(self.plan, what, reading.single, self.speaking, self._plan_request,
-                           self._catalog(), reading.count)
+                           self._catalog(), reading.count, self.intent)
         from intent.api import parse
 
         try:
@@ -316,7 +318,7 @@ class ChatSession:
             update = self._in_context(what)  # "what if we drop the first-token target?"
             if update is None:
                 return self._say("why_not_unknown", what=what), None
-        return what_if(self.plan, what, merge(self.plan.intent, update, self._catalog()), self.speaking,
+        return what_if(self.plan, what, merge(self.intent, update, self._catalog()), self.speaking,
                        self._plan_request, self._catalog())
 
     # -- commands -----------------------------------------------------------------------------

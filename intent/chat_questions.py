@@ -174,11 +174,13 @@ def _capacity(device_id: str, catalog=None) -> float | None:
 
 
 def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
-            count: int | None = None) -> tuple[str, Intent | None]:
+            count: int | None = None, request: Intent | None = None) -> tuple[str, Intent | None]:
     """Plan the configuration the question names (on at most ``count`` devices, when it counts
     them) and say how it compares with ``plan``, with the request it planned (None when none
-    was planned: "ok use that" takes it). ``plan_request(intent, inventory)`` plans an Intent;
-    InfeasibleError when nothing meets it."""
+    was planned: "ok use that" takes it). ``request`` is the request as the person wrote it (the
+    plan's own intent holds what planning derived: a deadline's rate, a job's objective), which
+    an accepted offer keeps. ``plan_request(intent, inventory)`` plans an Intent; InfeasibleError
+    when nothing meets it."""
     from planner.errors import PlanningError
 
     target = device_named(what, catalog)
@@ -188,9 +190,10 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
     if not single and not count and target in (current.id, current.family):
         return say("why_not_same", lang, device=current.id), None
     label = say("single", lang, device=target) if single else f"{count} x {target}" if count else target
-    intent = plan.intent.model_copy(update={
-        "hardware": plan.intent.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
-                                                            "max_devices": count})})
+    request = request or plan.intent
+    intent = request.model_copy(update={
+        "hardware": request.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
+                                                        "max_devices": count})})
     inventories = _one_of_each(target, plan.choice.placement, catalog) if single else [(None, True)]
     for inventory, priced in inventories:
         try:

@@ -668,3 +668,16 @@ def test_rule_out_rules_out():
     assert chat.intent.hardware.exclude == ["google"] and chat.intent.hardware.include == []
     chat.answer("rule out AMD")
     assert chat.intent.hardware.exclude == ["google", "amd"] and chat.plan.choice.device_id.split("-")[0] != "amd"
+
+
+def test_an_offer_taken_keeps_the_request_as_written():
+    chat = ChatSession(offline=True)
+    chat.answer("embed 50 million documents with bge-large within 8 hours")
+    written = chat.intent.constraints
+    chat.answer("what about on L4s?")
+    chat.answer("ok use that")
+    assert chat.plan.choice.device_id == "nvidia-l4"
+    assert chat.intent.constraints == written and chat.intent.objective is None  # a deadline, not a derived rate
+    chat.answer("actually the deadline can be 12 hours")
+    assert [(c.metric.value, c.value) for c in chat.intent.constraints] == [("job_time", 12.0)]
+    assert chat.plan.metrics.throughput_rps * 12 * 3600 >= 50e6 * 0.999
