@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from intent.errors import IntentError
+from intent.parser import EPOCHS_ALONE_NOTE
 from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 
 #: Words that make the devices of a follow-up replace those named before ("use A100 instead").
@@ -66,7 +67,7 @@ PERIOD_WORDS = re.compile(r"/\s*(?:h|hr|hour|mo|month|day|yr|year)|per\s|an?\s+(
 ALLOWING = re.compile(r"(?<![a-z])(?:allow(?:ed)?|again|ok|okay|fine|acceptable|permitted)(?![a-z])|也可以|可以用|也行")
 #: Serving named in a follow-up to a training job: the job becomes a service ("actually just serve it
 #: at 15 rps", "算了，还是部署推理").
-SERVING = re.compile(r"(?<![a-z])(?:serve|serving|inference|host\s+it)(?![a-z])|推理|在线服务")
+SERVING = re.compile(r"(?<![a-z])(?:serve|serving|inference|host\s+it|go\s+live)(?![a-z])|推理|在线服务|上线")
 #: A bound lifted by name: "forget the TTFT requirement", "no TTFT limit", "ttft doesn't matter", "不限首token".
 LIFT_BEFORE = r"(?:forget|drop|remove|ignore|lift|never\s*mind|no)\s+(?:about\s+)?(?:the\s+|a\s+|any\s+|my\s+|our\s+)?"
 BOUND_NOUN = r"(?:\s+(?:requirement|bound|limit|cap|constraint|target|slo)s?)?"
@@ -125,6 +126,8 @@ def _stale(note: str, current: Intent, merged: dict) -> bool:
     workload is inference when it is a job, or that latency is p99 when the request wrote p95."""
     if note.startswith(INFERENCE_NOTE):
         return merged["workload"]["kind"] != WorkloadKind.INFERENCE.value
+    if note.endswith(EPOCHS_ALONE_NOTE):
+        return merged["workload"]["kind"] != WorkloadKind.TRAINING.value
     if note.startswith(PERCENTILE_NOTE) and not note.endswith("(as written)"):
         return any(n.startswith(PERCENTILE_NOTE) for n in current.assumptions)
     return False
@@ -372,6 +375,8 @@ def _workload(current: Intent, update: Intent, task_changed: bool) -> dict:
         workload.update(model=new.model, models=[])
     elif new.models:
         workload.update(model=None, models=list(new.models))
-    if new.kind != WorkloadKind.INFERENCE:
+    # "make it 2 epochs" on a fine-tuning: the epochs change, the job stays a fine-tuning
+    kind_by_epochs = any(note.endswith(EPOCHS_ALONE_NOTE) for note in update.assumptions)
+    if new.kind != WorkloadKind.INFERENCE and not (kind_by_epochs and current.workload.kind != WorkloadKind.INFERENCE):
         workload["kind"] = new.kind.value
     return workload

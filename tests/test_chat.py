@@ -681,3 +681,21 @@ def test_an_offer_taken_keeps_the_request_as_written():
     chat.answer("actually the deadline can be 12 hours")
     assert [(c.metric.value, c.value) for c in chat.intent.constraints] == [("job_time", 12.0)]
     assert chat.plan.metrics.throughput_rps * 12 * 3600 >= 50e6 * 0.999
+
+
+def test_epochs_changed_keep_a_fine_tuning_a_fine_tuning():
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama-3-8b with LoRA on 20k examples, 3 epochs")
+    chat.answer("make it 2 epochs")
+    assert chat.intent.workload.kind.value == "fine-tuning" and chat.intent.workload.epochs == 2
+    assert not any("a training run" in a for a in chat.intent.assumptions)
+
+
+@pytest.mark.parametrize("message", ["训练先不做了，直接拿它上线推理，每秒5个请求", "训练完要上线，每秒5个请求",
+                                     "skip the training, just serve it at 5 req/s"])
+def test_training_called_off_or_done_before_serving_turns_the_job_into_a_service(message):
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama-3-8b with LoRA on 20k examples, 3 epochs")
+    chat.answer(message)
+    assert chat.intent.workload.kind.value == "inference" and chat.intent.workload.dataset_records is None
+    assert chat.plan.job is None and chat.plan.metrics.throughput_rps >= 5

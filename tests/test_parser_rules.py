@@ -2983,3 +2983,14 @@ def test_people_online_at_once_are_concurrency(text, concurrency):
                                   "serve qwen2.5 7b, each token within 30 ms"])
 def test_the_time_of_each_token_is_tpot(text):
     assert bounds(text) == {("tpot", "<=", 30.0)}
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("forget the fine-tuning, serve llama 3 8b for 20 concurrent users", "inference"),
+    ("no fine-tuning, serve llama 3 8b at 5 rps", "inference"),
+    ("once trained, serve llama 3 8b at 5 rps", "inference"),
+    ("fine-tune llama 3 8b on 20k examples, then serve it at 5 req/s", "fine-tuning"),  # the job, serving warned
+    ("训练resnet50，100万张图片", "training"),
+])
+def test_training_called_off_is_no_training(text, kind):
+    assert parse(text, offline=True).workload.kind.value == kind

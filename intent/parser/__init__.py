@@ -77,6 +77,10 @@ CURRENT_LOAD = re.compile(r"(?:current|today's|todays|present|existing)\s+(?:loa
                           r"|which\s+is|currently|today|now")
 
 
+#: The note on a job read from its epochs alone: a follow-up's epochs keep the job's own kind.
+EPOCHS_ALONE_NOTE = "epochs named: a training run (no training or serving word said which)"
+
+
 def _times_the_current_load(result, space: Workspace) -> list[str]:
     """A rate asked as a multiple of the current one, where the request states that one too: the
     rate planned is their product ("2x the current load (current load is 400 rps)" planned 400)."""
@@ -390,7 +394,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     data_notes = []
     if workload["kind"] == "inference" and workload.get("epochs"):  # "ResNet-50 on ImageNet, 90 epochs"
         workload["kind"] = "training"
-        data_notes.append(f"{workload['epochs']} epochs named: a training run (no training or serving word said which)")
+        data_notes.append(f"{workload['epochs']} {EPOCHS_ALONE_NOTE}")
     if workload["kind"] != "inference" and data is not None:
         space.mark_read(*data.span)
         workload["dataset_tokens"] = data.tokens

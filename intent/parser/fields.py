@@ -511,13 +511,35 @@ OTHER_USE_BEFORE = re.compile(r"(?:(?<![a-z])(?:reserved|kept|set aside|saved|ne
                               r"allocated|tied up)\s+(?:for|to|with)\s+(?:the\s+|our\s+)?|留给|留作|专供|用于)$")
 
 
+#: Training called off ("训练先不做了", "skip the training", "forget the fine-tuning", "no fine-tuning"):
+#: no training is asked for.
+TRAINING_DROPPED_BEFORE = re.compile(r"(?:(?<![a-z])(?:skip|forget|drop|cancel|no|without|never\s*mind)\s+(?:about\s+)?"
+                                     r"(?:the\s+|any\s+)?|不做|不用|取消|不要)$")
+TRAINING_DROPPED_AFTER = re.compile(r"(?:\s*(?:for now|is off|is cancelled|is canceled))|\s*(?:先|就|也|暂时)?\s*"
+                                    r"(?:不做|不搞|不跑|取消|不要了|算了|免了)")
+#: Training done before serving ("训练完要上线", "once trained, serve it", "after fine-tuning, deploy it"):
+#: with a serving word, the request is the service.
+TRAINING_DONE_AFTER = re.compile(r"\s*(?:完|好|结束|之后|以后|后)")
+TRAINING_DONE_BEFORE = re.compile(r"(?<![a-z])(?:after|once|when)\s+(?:the\s+|it\s+is\s+|it's\s+)?$")
+SERVING_WORDS = re.compile(r"(?<![a-z])(?:serve|serving|deploy|inference|host)(?![a-z])|上线|推理|部署|在线服务")
+
+
+def _training_set_aside(text: str, m) -> bool:
+    """A training word that asks for no training: called off, or done before the service asked for."""
+    if TRAINING_DROPPED_BEFORE.search(text, 0, m.start) or TRAINING_DROPPED_AFTER.match(text, m.end):
+        return True
+    done = TRAINING_DONE_AFTER.match(text, m.end) or TRAINING_DONE_BEFORE.search(text, 0, m.start)
+    return bool(done) and SERVING_WORDS.search(text) is not None
+
+
 def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int]] = ()) -> dict:
     """Kind, dataset size, epochs and batch size; numbers already read as rates or units are skipped."""
     spec = lexicon["workload"]
     kinds = PhraseSet({k: spec[k] for k in ("fine-tuning", "training")})
     # training said to be another use of some devices is not this request's kind: "NOT on H100
     # (reserved for training)", "H100s are kept for training", "A100留给训练"
-    kind_matches = [m for m in kinds.scan(space.masked) if not OTHER_USE_BEFORE.search(space.masked, 0, m.start)]
+    kind_matches = [m for m in kinds.scan(space.masked) if not OTHER_USE_BEFORE.search(space.masked, 0, m.start)
+                    and not _training_set_aside(space.masked, m)]
     # a fine-tuning is a training: "fine-tune on our training data", "训练数据…微调" fine-tune
     fine_tuning = [m for m in kind_matches if m.key == "fine-tuning"]
     out: dict = {"kind": (fine_tuning or kind_matches)[0].key if kind_matches else "inference"}
