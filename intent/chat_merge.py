@@ -101,6 +101,8 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
         data["tie_breakers"] = update.model_dump()["tie_breakers"]
     if update.precisions:
         data["precisions"] = update.model_dump()["precisions"]
+    if update.max_accuracy_loss is not None:
+        data["max_accuracy_loss"] = update.max_accuracy_loss
     constraints, notes = _constraints(current, update)
     data["constraints"] = [c.model_dump() for c in constraints]
     update, picked = _picked_not_owned(update)

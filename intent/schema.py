@@ -279,6 +279,10 @@ class Intent(_Frozen):
     deployment: Deployment | None = None
     hardware: HardwareSelection = Field(default_factory=HardwareSelection)
     precisions: list[Precision] = Field(default_factory=list)
+    max_accuracy_loss: float | None = Field(
+        None, gt=0, lt=1, description="the most accuracy a format may lose against the model's full-precision figure, "
+        "as a share of it ('accuracy within 1% of fp32' is 0.01): a 16-bit format counts as the model's own, a lower "
+        "one only where the catalog gives its accuracy there")
     policies: Policies = Field(default_factory=Policies)
     workload: Workload = Field(default_factory=Workload)
     assumptions: list[str] = Field(default_factory=list)

@@ -2994,3 +2994,29 @@ def test_the_time_of_each_token_is_tpot(text):
 ])
 def test_training_called_off_is_no_training(text, kind):
     assert parse(text, offline=True).workload.kind.value == kind
+
+
+@pytest.mark.parametrize("text, loss", [
+    ("segment images, accuracy must stay within 1% of fp32", 0.01),
+    ("segmentation, accuracy drop at most 1%", 0.01),
+    ("classify images, no more than 2% accuracy loss", 0.02),
+    ("classify images, 1% accuracy drop is fine", 0.01),
+    ("图像分类，精度损失不超过1%", 0.01),
+    ("目标检测，相比fp32掉点不超过1个点", 0.01),
+])
+def test_an_accuracy_loss_is_no_accuracy_bound(text, loss):
+    intent = parse(text, offline=True)
+    assert intent.max_accuracy_loss == loss
+    assert not any(c.metric == Metric.ACCURACY for c in intent.constraints) and not intent.precisions
+
+
+def test_an_accuracy_loss_keeps_the_formats_within_it():
+    from hardware import load_catalog
+
+    resnet = load_catalog().models["resnet50"]
+    drop = 1 - resnet.accuracy["int8"].value / resnet.accuracy["fp32"].value  # about 0.7%
+    loose = plan("classify images in 5 ms with resnet50, cheapest, accuracy must stay within 1% of fp32", offline=True)
+    tight = plan("classify images in 5 ms with resnet50, cheapest, accuracy must stay within 0.1% of fp32", offline=True)
+    assert 0.001 < drop < 0.01
+    assert loose.choice.precision == "int8"
+    assert tight.choice.precision in ("fp32", "tf32", "fp16", "bf16") and tight.metrics.accuracy >= 0.999 * 0.80858

@@ -379,7 +379,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                          and catalog.devices[d].vendor not in hardware.exclude]  # "not on Google Cloud": 'google' holds them
     hardware.exclude += provider_excluded
     hardware.assumptions += provider_notes if provider_excluded else []
+    accuracy_loss, accuracy_loss_notes = fields.read_accuracy_loss(space)
     precisions, precision_notes = fields.read_precisions(lexicon, space)
+    precision_notes = accuracy_loss_notes + precision_notes
     yardsticks = compared_models(space, catalog)
     models_read = read_models(lexicon, space, catalog)
     model = with_speciality(lexicon, space, catalog, models_read)
@@ -534,6 +536,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                                    owned=[OwnedDevice(device=d, count=n) for d, n in hardware.owned],
                                    max_devices=hardware.max_devices, preferred=hardware.preferred),
         precisions=precisions,
+        max_accuracy_loss=accuracy_loss,
         policies=Policies(
             watermark=watermark,
             differential_privacy=DifferentialPrivacy(epsilon=epsilon, delta=delta) if dp_asked else None,

@@ -292,6 +292,55 @@ def _one_deployment(space: Workspace, named: list[Match]) -> tuple[str, list[str
                            f"planned {where} (the first named); say which one to use"]
 
 
+# -- accuracy loss ------------------------------------------------------------------------
+
+_QUALITY = r"(?:accuracy|quality|top-1|top1|map|f1|精度|准确率|效果|指标)"
+_LOSS = r"(?:loss|drop|degradation|regression|hit|损失|下降|降低|掉点|损耗)"
+_AT_MOST = (r"(?:(?:must|should|can|may)\s+)?(?:be\s+)?(?:of\s+)?(?:at most|no more than|not more than|less than|under|below|"
+            r"within|up to|<=|<|≤|max|不超过|不能超过|不大于|小于|低于|控制在|在|不高于)?")
+_PERCENT = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|per cent|个点|points?|pp|个百分点)"
+_REFERENCE = (r"(?:the\s+)?(?:fp32|fp16|bf16|full[- ]precision|baseline|original|reference|unquanti[sz]ed(?:\s+model)?|"
+              r"the\s+model's\s+own)(?:\s+(?:model|accuracy|figure|one|version))?")
+#: "accuracy must stay within 1% of fp32", "accuracy drop at most 1%", "no more than 1% accuracy loss",
+#: "精度损失不超过1%", "相比fp32掉点不超过1个点": a loss against the full-precision model, not an accuracy.
+ACCURACY_LOSS = [
+    re.compile(rf"(?<![a-z]){_QUALITY}\s+(?:must\s+|should\s+)?(?:stay|be|remain|kept)?\s*within\s+{_PERCENT}\s+of\s+"
+               rf"{_REFERENCE}"),
+    re.compile(rf"(?<![a-z]){_QUALITY}\s*{_LOSS}\s*{_AT_MOST}\s*{_PERCENT}"),
+    re.compile(rf"(?:at most|no more than|not more than|less than|under|below|within|up to)\s+{_PERCENT}\s+"
+               rf"(?:of\s+)?{_QUALITY}\s+{_LOSS}"),
+    re.compile(rf"{_PERCENT}\s+(?:of\s+)?{_QUALITY}\s+{_LOSS}\s+(?:is\s+|would be\s+)?(?:fine|ok|okay|acceptable|"
+               rf"allowed|tolerable)"),
+    re.compile(rf"(?:lose|losing|drop|dropping)\s+(?:at most|no more than|less than|under)\s+{_PERCENT}\s+(?:of\s+)?"
+               rf"{_QUALITY}"),
+    re.compile(rf"(?:相比|比|相对|相对于)?\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)?\s*{_QUALITY}?\s*{_LOSS}\s*"
+               rf"{_AT_MOST}\s*{_PERCENT}"),
+]
+
+
+def read_accuracy_loss(space: Workspace) -> tuple[float | None, list[str]]:
+    """The most accuracy the request lets a format lose against the model's full-precision
+    figure, as a share of it ("within 1% of fp32": 0.01), and the note; MLPerf states its
+    quality targets so ("99% of FP32"). Points ("1 point") are read as a share too, which is
+    stricter for every accuracy below 100%: said."""
+    for pattern in ACCURACY_LOSS:
+        m = pattern.search(space.masked)
+        if m is None:
+            continue
+        value = float(m.group("n")) / 100
+        if not 0 < value < 1:
+            continue
+        space.mask(m.start(), m.end())
+        points = m.group("unit") not in ("%", "percent", "per cent")
+        written = space.text[m.start():m.end()].strip()
+        return value, [f"'{written}': a format may lose at most {value:.3g} of the model's full-precision accuracy "
+                       f"(at least {1 - value:.3g} x it, as MLPerf states its targets"
+                       + ("; points read as a share of it, which asks no less" if points else "")
+                       + "); a 16-bit format counts as the model's own, a lower one only where the catalog gives "
+                         "its accuracy there"]
+    return None, []
+
+
 # -- precisions ---------------------------------------------------------------------------
 
 def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list[str]]:

@@ -166,6 +166,8 @@ def build_candidates(intent: Intent, catalog: Catalog, rules: list[PlacementRule
     if table is None:
         return CandidateSet(grid=None, excluded=excluded, left_out=left_out, notes=notes)
     table, precision_left_out = _precisions_kept(table, keep_precision, excluded)
+    if intent.max_accuracy_loss is not None:
+        table = _within_accuracy_loss(table, intent.max_accuracy_loss, excluded)
     table = within_power_bound(with_power_modes(with_request_shape(table, intent)), intent, excluded)
     if not len(table):
         return CandidateSet(grid=None, excluded=excluded, left_out=left_out, notes=notes)
@@ -195,6 +197,35 @@ def _precisions_kept(table: ConfigTable, keep: Callable[[ModelVariant, str], boo
     excluded["precision (a default): no published accuracy at that precision for the model"] += int((~kept).sum())
     dropped = sorted({table.models[c // width].id for c, k in zip(pairs.tolist(), keeps) if not k})
     return table.subset(np.flatnonzero(kept)), dropped
+
+
+#: Formats that keep a model's released weights (or a cast of them, which loses next to nothing): a loss
+#: bound counts them as the model's own accuracy.
+FULL_PRECISIONS = ("fp32", "tf32", "fp16", "bf16")
+ACCURACY_LOSS_OUT = "accuracy loss: more than the request allows against full precision, or not published there"
+
+
+def keeps_accuracy(model: ModelVariant, precision: str, loss: float) -> bool:
+    """Whether ``precision`` loses at most ``loss`` (a share) of ``model``'s full-precision accuracy:
+    a full-precision format does; a lower one only where the catalog gives both figures."""
+    if precision in FULL_PRECISIONS:
+        return True
+    reference = next((model.accuracy[p].value for p in FULL_PRECISIONS if p in model.accuracy), None)
+    return reference is not None and precision in model.accuracy and \
+        model.accuracy[precision].value >= (1 - loss) * reference - 1e-12
+
+
+def _within_accuracy_loss(table: ConfigTable, loss: float, excluded: Counter) -> ConfigTable:
+    """The configurations whose format loses at most ``loss`` of the model's full-precision accuracy."""
+    width = len(table.precisions)
+    pairs, back = np.unique(table.model.astype(np.int64) * width + table.precision, return_inverse=True)
+    keeps = np.array([keeps_accuracy(table.models[c // width], table.precisions[c % width], loss)
+                      for c in pairs.tolist()], dtype=bool)
+    kept = keeps[back]
+    if kept.all():
+        return table
+    excluded[ACCURACY_LOSS_OUT] += int((~kept).sum())
+    return table.subset(np.flatnonzero(kept))
 
 
 def too_large(grid) -> str:
