@@ -3020,3 +3020,14 @@ def test_an_accuracy_loss_keeps_the_formats_within_it():
     assert 0.001 < drop < 0.01
     assert loose.choice.precision == "int8"
     assert tight.choice.precision in ("fp32", "tf32", "fp16", "bf16") and tight.metrics.accuracy >= 0.999 * 0.80858
+
+
+@pytest.mark.parametrize("text", ["segment CT scans with 3d-unet-kits19-mlperf", "segment MRI scans with 3d unet",
+                                  "segment scans with 3D U-Net"])
+def test_an_mlperf_reference_is_planned_when_named(text):
+    intent = parse(text, offline=True)
+    assert intent.workload.model == "3d-unet-kits19-mlperf" and not intent.warnings
+
+
+def test_a_family_named_is_not_its_mlperf_reference():
+    assert parse("classify images with resnet50", offline=True).workload.model == "resnet50"

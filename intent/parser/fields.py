@@ -313,9 +313,13 @@ ACCURACY_LOSS = [
                rf"allowed|tolerable)"),
     re.compile(rf"(?:lose|losing|drop|dropping)\s+(?:at most|no more than|less than|under)\s+{_PERCENT}\s+(?:of\s+)?"
                rf"{_QUALITY}"),
-    re.compile(rf"(?:相比|比|相对|相对于)?\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)?\s*{_QUALITY}?\s*{_LOSS}\s*"
-               rf"{_AT_MOST}\s*{_PERCENT}"),
+    re.compile(rf"(?:相比|比|相对|相对于)?\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)?\s*{_QUALITY}?\s*"
+               rf"(?:损失|下降|降低|掉点|损耗)\s*(?:不超过|不能超过|不大于|小于|低于|控制在|在|不高于)?\s*{_PERCENT}"),
 ]
+
+
+#: The largest share read as a loss: a larger one ("drop below 90%") is an accuracy floor.
+MOST_ACCURACY_LOSS = 0.2
 
 
 def read_accuracy_loss(space: Workspace) -> tuple[float | None, list[str]]:
@@ -328,7 +332,7 @@ def read_accuracy_loss(space: Workspace) -> tuple[float | None, list[str]]:
         if m is None:
             continue
         value = float(m.group("n")) / 100
-        if not 0 < value < 1:
+        if not 0 < value <= MOST_ACCURACY_LOSS:  # "must not drop below 90%": a floor, not a loss
             continue
         space.mask(m.start(), m.end())
         points = m.group("unit") not in ("%", "percent", "per cent")

@@ -311,7 +311,7 @@ def model_patterns(catalog: Catalog) -> list[tuple[re.Pattern, str, str]]:
     out = []
     for model in catalog.models.values():
         chunks = re.findall(r"[a-z]+|\d+(?:\.\d+)?[a-z]*", model.id)
-        if len(chunks) < 2 or model.benchmark_reference:
+        if len(chunks) < 2:  # an MLPerf reference is named by its whole id ("3d-unet-kits19-mlperf")
             continue
         body = r"[\s/_-]*".join(re.escape(c) for c in chunks)  # "ViT-B/16" is vit-b-16
         out.append((re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), model.id, model.task))
