@@ -316,18 +316,25 @@ def _runtimes_met(warnings: list[str], runtime: str | None) -> tuple[list[str], 
     return kept, met
 
 
-def _datacenter_note(intent: Intent) -> list[str]:
-    """What a plan says when the request's own words made it a datacenter deployment ("in our
-    server room", "本地机房"): consumer parts are left out unless named (their licence)."""
+def datacenter_said(intent: Intent) -> str | None:
+    """The request's words naming a datacenter as where it runs ("datacenter", "in our server room",
+    "本地机房"), as written (normalised), else None."""
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 
     lexicon = load_lexicon()
     said = [m.phrase for m in lexicon.phrases("production_words").scan(normalise(intent.text, lexicon))
             if m.key == "datacenter"]
-    if not said:
+    return said[0] if said else None
+
+
+def _datacenter_note(intent: Intent) -> list[str]:
+    """What a plan says when the request's own words made it a datacenter deployment ("in our
+    server room", "本地机房"): consumer parts are left out unless named (their licence)."""
+    said = datacenter_said(intent)
+    if said is None:
         return []
-    return [f"'{said[0]}': a datacenter deployment, so consumer parts whose driver licence allows none (GeForce) are "
+    return [f"'{said}': a datacenter deployment, so consumer parts whose driver licence allows none (GeForce) are "
             "left out unless the request names one"]
 
 
@@ -497,7 +504,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     job_warnings: list[str] = []
     # of the request as asked: a job has no SLO
     unstated = request_defaults(intent, quality_waived(intent), latency_waived(intent),
-                                lifted_by_name(intent.text)) if defaults else NO_DEFAULTS
+                                lifted_by_name(intent.text), datacenter_said(intent)) if defaults else NO_DEFAULTS
     if any(c.metric in JOB_METRICS for c in intent.constraints):
         from planner.jobs import batch_bounds
 

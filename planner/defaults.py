@@ -52,6 +52,9 @@ class RequestDefaults:
     #: the placements planned when the request names none and nothing in it points to the edge
     #: (None: every placement a device offers)
     placements: tuple[str, ...] | None = None
+    #: the request's words that name a datacenter as where it runs ("datacenter", "数据中心"), which
+    #: set the placements whatever points to the edge
+    datacenter_said: str | None = None
     #: precisions planned unasked only on a model whose catalog entry gives its accuracy there
     #: (``keeps_precision``); empty when the request names precisions or bounds accuracy
     unasked_precisions: tuple[str, ...] = ()
@@ -65,6 +68,9 @@ class RequestDefaults:
 
     def placement_note(self) -> str:
         """What the placement default says, for a plan it applied to (not one on an inventory)."""
+        if self.datacenter_said is not None and self.placements == DATACENTER_PLACEMENTS:
+            return (f"'{self.datacenter_said}': runs in a datacenter, so planned on datacenter devices "
+                    f"({' or '.join(self.placements)}), not at the edge")
         return JOB_PLACEMENT_NOTE if self.placements == JOB_PLACEMENTS else placement_note(self.placements)
 
     def keeps(self, model: ModelVariant) -> bool:
@@ -82,12 +88,14 @@ NO_DEFAULTS = RequestDefaults()
 
 
 def request_defaults(intent: Intent, quality_waived: str | None = None,
-                     latency_waived: str | None = None, lifted: frozenset = frozenset()) -> RequestDefaults:
+                     latency_waived: str | None = None, lifted: frozenset = frozenset(),
+                     datacenter_said: str | None = None) -> RequestDefaults:
     """The defaults a request gets: a service level and a quality floor, each when it states none.
     ``quality_waived``, the request's words that accuracy matters little ("accuracy doesn't need
     to be great"), leaves the floor out; ``latency_waived`` ("don't care about latency much")
     the service level; ``lifted``, metrics whose bounds the request lifts by name ("drop the TPOT
-    requirement" in a chat), their default bounds; the assumptions say so."""
+    requirement" in a chat), their default bounds; ``datacenter_said``, the request's words naming a
+    datacenter as where it runs, keeps it off the edge; the assumptions say so."""
     if intent.workload.kind != WorkloadKind.INFERENCE or intent.task is None:
         return NO_DEFAULTS
     task = intent.task.value
@@ -105,11 +113,11 @@ def request_defaults(intent: Intent, quality_waived: str | None = None,
     objective = intent.objective
     gain = time_gain_per_doubling(objective)
     tolerance = load_serving().default_objective_tolerance if objective is None else None
-    placements = datacenter_placements(intent)
-    if placements is not None and is_inference_job(intent) and _rented(intent):
+    placements = datacenter_placements(intent, datacenter_said is not None)
+    if placements is not None and is_inference_job(intent) and _rented(intent) and datacenter_said is None:
         placements = JOB_PLACEMENTS
     asked = bool(intent.precisions) or any(c.metric == Metric.ACCURACY for c in intent.constraints)
-    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements,
+    return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements, datacenter_said,
                            () if asked or quality_waived else UNASKED_PRECISIONS)
 
 
@@ -198,12 +206,15 @@ def placement_note(placements: tuple[str, ...]) -> str:
             f"a board or card to plan it, or {HOW_TO_CHANGE}")
 
 
-def datacenter_placements(intent: Intent) -> tuple[str, ...] | None:
+def datacenter_placements(intent: Intent, datacenter_named: bool = False) -> tuple[str, ...] | None:
     """The placements of a request that states none and does not point to the edge, else None. A
     device class or a vendor it requires ("cheapest GPUs", "NVIDIA only") points nowhere: a
-    device or family it names does (it may be a board). Inference and training jobs alike."""
+    device or family it names does (it may be a board). A datacenter named as where it runs
+    ("datacenter, at most 150 W") outweighs a power or energy wish. Inference and training jobs alike."""
     if intent.deployment is not None or names_a_device(intent, load_catalog()):
         return None
+    if datacenter_named:
+        return DATACENTER_PLACEMENTS
     objective = intent.objective
     if objective is not None and objective.metric in EDGE_METRICS:
         return None

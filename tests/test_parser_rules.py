@@ -2946,6 +2946,8 @@ def test_speed_as_a_multiple_of_real_time_is_a_real_time_factor(text, seconds):
     # Chinese wishes not to use something rule it out
     ("部署llama 3 8b，不想用英伟达的卡", [], ["nvidia"]),
     ("部署llama 3 8b，不希望用AMD", [], ["amd"]),
+    ("没有GPU，跑bert-large问答，延迟50ms以内", [], ["gpu"]),  # none to be had
+    ("没有英伟达显卡，部署qwen2.5 7b", [], ["nvidia"]),
 ])
 def test_ruling_out_a_vendors_class_and_chinese_wishes(text, include, exclude):
     hardware = parse(text, offline=True).hardware
@@ -3031,3 +3033,17 @@ def test_an_mlperf_reference_is_planned_when_named(text):
 
 def test_a_family_named_is_not_its_mlperf_reference():
     assert parse("classify images with resnet50", offline=True).workload.model == "resnet50"
+
+
+@pytest.mark.parametrize("text", ["Qwen2.5-7B 部署在自己机房，并发20", "部署在公司机房，qwen2.5 7b", "qwen2.5 7b，部署在IDC"])
+def test_our_own_server_room_is_on_prem(text):
+    assert parse(text, offline=True).deployment.value == "on-prem"
+
+
+def test_a_datacenter_named_keeps_an_energy_wish_off_the_edge():
+    result = plan("lowest energy per request for bert-base-ner, at least 300 req/s, datacenter, at most 150W total",
+                  offline=True)
+    assert result.choice.placement != "edge"
+    assert any(a.startswith("'datacenter': runs in a datacenter") for a in result.assumptions)
+    edge = plan("lowest energy per request for bert-base-ner, at least 300 req/s, at most 150W total", offline=True)
+    assert edge.choice.placement == "edge"  # without it, the energy wish may go to the edge
