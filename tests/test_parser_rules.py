@@ -3047,3 +3047,43 @@ def test_a_datacenter_named_keeps_an_energy_wish_off_the_edge():
     assert any(a.startswith("'datacenter': runs in a datacenter") for a in result.assumptions)
     edge = plan("lowest energy per request for bert-base-ner, at least 300 req/s, at most 150W total", offline=True)
     assert edge.choice.placement == "edge"  # without it, the energy wish may go to the edge
+
+
+@pytest.mark.parametrize("text, records, kind", [
+    ("QLoRA微调qwen3-32b，数据8千条", 8000, "fine-tuning"),  # digits before 千 are thousands
+    ("图像分类，8千万张图片", 80_000_000, "inference"),
+    ("全参SFT qwen2.5-14b，数据10万条", 100_000, "fine-tuning"),  # SFT is a fine-tuning
+    ("SFT llama 3 8b on 20k examples", 20_000, "fine-tuning"),
+    ("用qwen2.5 7b批量做题，10万道题，明天早上前完成", 100_000, "inference"),
+    ("批量翻译50万个句子，用opus-mt-en-zh，12小时内", 500_000, "inference"),
+])
+def test_chinese_counts_and_job_words(text, records, kind):
+    intent = parse(text, offline=True)
+    assert intent.workload.dataset_records == records and intent.workload.kind.value == kind
+
+
+@pytest.mark.parametrize("text, rate", [
+    ("图像分类服务，日均处理3亿张图片", 3e8 / 86400), ("qwen2.5 7b，日调用量500万次", 5e6 / 86400),
+    ("qwen2.5 7b，日均调用500万次", 5e6 / 86400),
+])
+def test_a_daily_average_is_a_rate(text, rate):
+    assert {(m, op, round(v, 3)) for m, op, v in bounds(text)} == {("throughput", ">=", round(rate, 3))}
+
+
+def test_kuai_after_a_budget_word_is_yuan_and_before_a_card_counts_cards():
+    budget = parse("部署qwen2.5 7b，预算1万块以内", offline=True)
+    assert [c.metric.value for c in budget.constraints] == ["cost"]
+    cards = parse("部署qwen2.5 7b，用4块A100", offline=True)
+    assert not cards.constraints and cards.hardware.owned[0].count == 4
+
+
+@pytest.mark.parametrize("text", ["serve llama 3 8b, budget between $2 and $4 per hour", "serve llama 3 8b, $2-$4/h"])
+def test_a_dollar_range_is_a_range(text):
+    assert bounds(text) == {("cost", ">=", 2.0), ("cost", "<=", 4.0)}
+
+
+@pytest.mark.parametrize("text", ["如果可以的话，每小时成本控制在2美元以内；部署mistral-7b，吞吐每秒1万个token",
+                                  "serve mistral 7b at 10k tokens/s; if possible, under $2/h"])
+def test_a_wish_in_the_clause_before_makes_a_soft_bound(text):
+    cost = next(c for c in parse(text, offline=True).constraints if c.metric == Metric.COST)
+    assert cost.soft and cost.value == 2.0

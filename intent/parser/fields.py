@@ -1127,6 +1127,17 @@ def read_edge_site(lexicon: Lexicon, space: Workspace) -> str | None:
     return None
 
 
+def _wish_clause_before(lexicon: Lexicon, space: Workspace, clause_start: int) -> bool:
+    """Whether the clause before is a wish and nothing else ("如果可以的话，每小时成本控制在2美元以内",
+    "if possible, under $2/h"): it makes the next clause's bound one."""
+    if clause_start <= 0:
+        return False
+    previous = space.text[space.clause_bounds(clause_start - 1)[0]:clause_start]
+    bare = re.sub(r"[,，;；:：]+|的话|那么", " ", previous.lower()).strip()
+    return bool(bare) and any(m.start == 0 and m.end == len(bare) for m in
+                              [*lexicon.words("soft_before").scan(bare), *lexicon.words("soft_after").scan(bare)])
+
+
 def soft_bounds(lexicon: Lexicon, space: Workspace, constraints: list, spans: list[tuple[int, int]]) -> tuple[list, list[str]]:
     """The bounds a request states as wishes marked ``soft`` ("nice to have: under $1.5/hour",
     "ideally under 100 ms", "p99 under 2 s if possible"; one was a hard cost cap, and the request
@@ -1137,7 +1148,8 @@ def soft_bounds(lexicon: Lexicon, space: Workspace, constraints: list, spans: li
         before = space.masked[max(clause_start, start - 40):start]
         after = space.masked[end:min(clause_end, end + 24)]
         wish = lexicon.words("soft_before").scan(before) or [
-            m for m in lexicon.words("soft_after").scan(after) if not after[:m.start].strip()]
+            m for m in lexicon.words("soft_after").scan(after) if not after[:m.start].strip()] or (
+            _wish_clause_before(lexicon, space, clause_start))
         if wish:
             c = c.model_copy(update={"soft": True})
             notes.append(f"'{c.source or c.describe()}': a wish, not a requirement: held when a plan can, else the "

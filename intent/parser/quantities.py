@@ -22,7 +22,7 @@ NUMBER = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:e(?P<exp>[+-]?\d+)(?![a-z])|\s?\^\s?(?P<pow>[+-]?\d+))?"
 )
-RANGE_OPENER = re.compile(r"(?:between|from|从)\s*$")
+RANGE_OPENER = re.compile(r"(?:between|from|从)\s*(?:\$|usd\s?)?\s*$")
 
 
 #: How far (characters) before an amount with no currency a cost word makes it money.
@@ -288,6 +288,13 @@ class Grammar:
         return self._unit_index[spelling]
 
 
+#: 块 after an amount, no card or device after it; a yuan amount only after a budget word (MONEY_LEAD).
+KUAI = re.compile(r"\s?块(?!\s*(?:钱|卡|显卡|gpu|npu|[a-z0-9]))")
+MONEY_LEAD = re.compile(r"预算|成本|费用|花费|开销|价格|租金|经费")
+#: A volume per period said before it by an average or a volume word: 日均处理3亿张, 日调用量500万次,
+#: 每日调用, 月均请求.
+CN_VOLUME_PERIOD = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[每]))(?P<unit>日|月)(?:均|调用量|请求量|处理量|访问量|"
+                              r"调用|请求|处理|访问)")
 #: A budget's period in Chinese before its amount: 预算一年, 一个月预算, 年度预算, 月度成本.
 CN_BUDGET_PERIOD = re.compile(r"(?:(?<![\d.一二三四五六七八九十])(?:一|1)个?(?P<unit>年|月|天)|(?P<unit2>年|月)度)"
                               r"(?=[^，,。；;]{0,6}(?:预算|成本|费用|花费|开销))|(?:预算|成本|费用|花费|开销)[^，,。；;\d]{0,2}"
@@ -337,7 +344,8 @@ class QuantityScanner:
         if other := self._other_currency(start, end):
             return other
         if prefix := g.currency_prefix.search(text, max(0, start - 8), start):
-            if text[prefix.start() - 1:prefix.start()] == "-" and value > 0:  # "-$1"
+            if text[prefix.start() - 1:prefix.start()] == "-" and value > 0 and \
+                    not re.search(r"\d\s*$", text[:prefix.start() - 1]):  # "-$1", not "$2-$4" (a range)
                 return self._cost(prefix.start() - 1, end, -value)
             return self._cost(start, end, value)
         if money := self._money_without_currency(start, end, value):
@@ -460,6 +468,8 @@ class QuantityScanner:
         prefix = None if suffix else re.compile(rf"(?<![a-z])(?:{_alternation(rate['prefix'])})\s?$").search(
             self.text, max(0, start - 6), start)
         if not suffix and not prefix:
+            suffix = self._kuai(start, end)
+        if not suffix and not prefix:
             return None
         if prefix and prefix.group(0).strip() == "¥" and not CJK.search(self.text):
             return None  # ¥ in an English request may be yen
@@ -469,6 +479,14 @@ class QuantityScanner:
                      f"Reserve's rate, {rate['as_of']}; {rate['source']}); give dollars to plan at another rate")
         return replace(cost, start=prefix.start() if prefix else start,
                        note=converted if cost.note is None else f"{converted}; {cost.note}")
+
+    def _kuai(self, start: int, end: int) -> re.Match | None:
+        """块 after an amount a budget word leads ("预算1万块以内"): yuan, as 块钱 is; elsewhere 块
+        counts cards ("4块GPU")."""
+        kuai = KUAI.match(self.text, end)
+        if kuai is None or not MONEY_LEAD.search(self.text, self.space.clause_bounds(start)[0], start):
+            return None
+        return kuai
 
     def _items_counted(self, end: int) -> float:
         """How many items a cost right before ``end`` is for ("$0.50 per 1,000 tickets": 1,000)."""
@@ -525,6 +543,11 @@ class QuantityScanner:
             found = m
         if found:
             return self.g.period_of(found.group("period"))
+        volume = None
+        for m in CN_VOLUME_PERIOD.finditer(self.text, clause_start, start):
+            volume = m
+        if volume is not None:
+            return {"月": "month", "日": "day"}[volume.group("unit")]
         if (budget := CN_BUDGET_PERIOD.search(self.text, clause_start, start)) is not None:
             unit = budget.group("unit") or budget.group("unit2") or budget.group("unit3")
             return {"年": "year", "月": "month", "天": "day"}[unit]
@@ -536,7 +559,10 @@ class QuantityScanner:
         if not joiner or first.kind == "percent":
             return None
         word = joiner.group(0).strip()
-        second_match = NUMBER.match(self.text, joiner.end()) or _signed_number(self.text, joiner.end())
+        after = joiner.end()
+        if first.kind == "cost" and (dollar := re.compile(r"(?:\$|usd|us\$)\s?").match(self.text, after)):
+            after = dollar.end()  # "between $2 and $4 per hour": the upper end's own currency sign
+        second_match = NUMBER.match(self.text, after) or _signed_number(self.text, after)
         if second_match is None:
             return None
         high_value, end = self._number(second_match)
