@@ -97,7 +97,13 @@ def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, floa
     text = pattern.sub(english, text)
     text = re.sub(rf"百分之({CN_NUMERAL}|\d+(?:\.\d+)?)", _percent, text)
     # "8千条", "1.5千": digits before 千 are thousands (千瓦, 千元 and 8千万 come out right too)
-    text = re.sub(r"(?<![\d.])(?<!\d,)(\d+(?:\.\d+)?)千(?!兆)", lambda m: format_number(round(float(m.group(1)) * 1000, 6)), text)
+    # ("2到3千" is a range whose scale both ends share: left to the range reader)
+    def thousands(m: re.Match) -> str:
+        if re.search(r"\d\s*(?:到|至|-|~|–)\s*$", text[:m.start()]):
+            return m.group(0)
+        return format_number(round(float(m.group(1)) * 1000, 6))
+
+    text = re.sub(r"(?<![\d.])(?<!\d,)(\d+(?:\.\d+)?)千(?!兆)", thousands, text)
 
     def chinese(match: re.Match) -> str:
         led = number_lead is not None and number_lead.search(text, max(0, match.start() - 8), match.start())
