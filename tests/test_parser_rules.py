@@ -3087,3 +3087,38 @@ def test_a_dollar_range_is_a_range(text):
 def test_a_wish_in_the_clause_before_makes_a_soft_bound(text):
     cost = next(c for c in parse(text, offline=True).constraints if c.metric == Metric.COST)
     assert cost.soft and cost.value == 2.0
+
+
+@pytest.mark.parametrize("text, sources", [
+    ("智能客服，1000个坐席同时在线，每个人每分钟大概问2次，用qwen3-14b", 1000),
+    ("qwen2.5 7b，50个用户，每人每分钟3次请求", 50),
+])
+def test_a_rate_each_user_asks_is_counted_for_every_user(text, sources):
+    intent = parse(text, offline=True)
+    assert intent.workload.sources == sources and intent.constraints[0].metric == Metric.THROUGHPUT
+
+
+def test_requests_counted_in_lu_are_a_rate():
+    assert ("throughput", ">=", 20.0) in bounds("语音转写：whisper-large-v3，峰值每秒20路请求，P99延迟不超过3秒")
+
+
+@pytest.mark.parametrize("text, tpot", [
+    ("llama 3.1 8b for 100 concurrent users, each needing at least 60 tokens/s", 1000 / 60),
+    ("llama 3.1 8b, 20 concurrent users, ttft < 300 ms, tokens/sec/user >= 50", 20.0),
+])
+def test_a_speed_each_user_needs_is_tpot(text, tpot):
+    assert any(m == "tpot" and op == "<=" and abs(v - tpot) < 1e-6 for m, op, v in bounds(text))
+
+
+@pytest.mark.parametrize("text, cap, concurrency", [
+    ("model: llama-3.1-70b\nplacement: on-prem\nmax_gpus: 8", 8, None),
+    ("模型: qwen2.5-32b\n并发: 100", None, 100),
+])
+def test_keys_of_a_spec_are_read(text, cap, concurrency):
+    intent = parse(text, offline=True)
+    assert intent.hardware.max_devices == cap and intent.workload.concurrency == concurrency
+
+
+def test_a_size_in_yi_parameters_is_billions():
+    intent = parse("预训练一个70亿参数模型，语料1万亿token", offline=True)
+    assert intent.task.value == "text-generation" and "qwen2.5-7b" in intent.workload.models

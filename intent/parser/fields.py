@@ -943,11 +943,12 @@ def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|channel|sensor|user|dev|developer|person|"
                         r"seat|agent|employee|client)|a\s+(?:camera|stream|feed))"
                         r"(?![a-z])")
-EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|"
+EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|每个坐席|每位|"
                          r"each(?:\s+(?:camera|cam|stream|feed|one|user|dev|developer|person|agent|employee|client))?"
                          r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing|fires?|"
                          r"firing|makes?|making|issues?|issuing|submits?|asks?|does))?)"
-                         r"\s*(?:每(?:分钟|秒钟?|小时|天|日))?\s*(?:at|为|是)?\s*(?:about|around|~)?\s*$")
+                         r"\s*(?:每(?:分钟|秒钟?|小时|天|日))?\s*(?:at|为|是)?\s*(?:about|around|~|大概|大约|约|平均)?\s*"
+                         r"(?:问|发|提问|请求|调用|访问|发送|提交)?\s*$")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"

@@ -448,9 +448,9 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
         rf"增加到|降到)?"
         rf"\s*(?P<n>{number})\s*(?:{counters})?",
         # 200并发, 200个人同时在线, 500名用户并发
-        rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:用户|员工|同事|开发者|客户)?\s*(?:并发|同时在线)",
+        rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:{CN_PEOPLE})?\s*(?:并发|同时在线)",
         # 10个人同时用, 50位用户同时访问
-        (rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:用户|员工|同事|开发者|客户)?\s*同时"
+        (rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:{CN_PEOPLE})?\s*同时"
          rf"(?:用|使用|访问|聊天|提问|请求|调用|问)"),
     ]
     for pattern in patterns:
@@ -470,6 +470,10 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
 USERS_OVER_TIME = re.compile(r"\s*(?:[a-z]+\s+)?(?:per|a|an|each|every|/)\s*(?:day|week|month|year)(?![a-z])"
                              r"|\s*(?:[a-z]+\s+)?(?:daily|weekly|monthly|yearly)(?![a-z])")
 AT_ONCE = re.compile(r"(?<![a-z])(?:at a time|at once|simultaneous(?:ly)?|concurrent(?:ly)?|in parallel)(?![a-z])")
+
+
+#: People a Chinese request counts as its users (200个坐席同时在线, 50位医生同时使用).
+CN_PEOPLE = "用户|员工|同事|开发者|客户|坐席|客服|座席|工程师|医生|学生|老师|销售|律师|分析师"
 
 
 def _users_streaming(lexicon: Lexicon, space: Workspace) -> tuple[int, str] | None:

@@ -30,6 +30,13 @@ LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 #: A line that starts "key: value" ("ttft: < 500ms", "exclude: A100", "部署方式：本地") is an item of its
 #: own: the line break before it ends the clause, where a sentence wrapped over two lines goes on.
 KEY_LINE = re.compile(r"[ \t]*\n(?=[ \t]*[^\W\d][\w \t-]{0,30}[:：=])")
+#: A model's size in 亿 parameters ("70亿参数模型", "一个 130 亿参数的模型"): billions, as "7B" writes it.
+CN_PARAMS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*亿\s*(?:个)?参数(?:量)?(?:的)?")
+#: A device cap as a key ("max_gpus: 8", "max devices = 4", "最多卡数: 8"): a cap as a sentence says it.
+DEVICE_CAP_KEY = re.compile(r"(?<![\w])(?:max|maximum)[ _-]?(gpus|devices|cards|accelerators|chips|npus|nodes)\s*[:=]\s*(\d+)"
+                            r"(?![\w.])")
+#: A Chinese count as a key ("并发: 100", "并发数：100"): the count after its word, as a sentence writes it.
+CN_COUNT_KEY = re.compile(r"(并发(?:数|量)?|同时在线)\s*[:：=]\s*(?=\d)")
 #: A key that carries its unit ("max_latency_ms: 100", "throughput_rps = 200"): the unit goes to the value.
 KEY_UNIT = re.compile(r"(?<![\w])([a-z][a-z_]*?)_(ms|s|sec|rps|qps|fps|w|gb|mb|usd|tokens)\s*([:=])\s*(\d[\d.,]*\s?k?)(?![\w.])")
 #: A line "label: number" whose label names what the number counts ("cameras: 12", "fps per camera: 25",
@@ -51,7 +58,7 @@ def _counted_line(m: re.Match, counted) -> str:
 #: A rate's unit written before its limit ("QPS >= 500", "fps > 30", "tokens/s per user >= 15") or a
 #: unit in brackets after a metric ("ttft(ms) < 300"): the unit goes after the number, where it is read.
 UNIT_BEFORE_LIMIT = re.compile(
-    r"(?<![\w/])(qps|rps|fps|req/s|requests/s|images/s|(?:output\s+)?(?:tokens/s|tok/s|tokens per second)"
+    r"(?<![\w/])(qps|rps|fps|req/s|requests/s|images/s|(?:output\s+)?(?:tokens/s|tokens/sec|tok/s|tok/sec|tokens per second)"
     r"(?:\s+per\s+user|/user)?)\s*(<=|>=|<|>|≤|≥|=)\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?k?)(?![\w.])"
     r"|\((ms|s|w|gb|rps|qps|fps)\)\s*(<=|>=|<|>|≤|≥|=)\s*(\d[\d,]*(?:\.\d+)?)(?![\w.])")
 
@@ -234,6 +241,9 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
     # a list of "key: value" lines: each line an item of its own, "no TPUs" after "time limit: 10 hours" too
     text = re.sub(r"[ \t]*\n", " ; ", text) if len(KEY_LINE.findall(text)) >= 2 else KEY_LINE.sub(" ; ", text)
+    text = CN_PARAMS.sub(lambda m: f"{float(m.group(1)) / 10:g}b", text)
+    text = DEVICE_CAP_KEY.sub(lambda m: f"at most {m.group(2)} {m.group(1)}", text)
+    text = CN_COUNT_KEY.sub(lambda m: m.group(1), text)
     text = KEY_UNIT.sub(lambda m: f"{m.group(1).replace('_', ' ')}{m.group(3)} {m.group(4)} {m.group(2)}", text)
     text = COUNTED_LINE.sub(lambda m: _counted_line(m, lexicon.counted_words), text)
     text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
