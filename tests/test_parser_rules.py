@@ -3122,3 +3122,17 @@ def test_keys_of_a_spec_are_read(text, cap, concurrency):
 def test_a_size_in_yi_parameters_is_billions():
     intent = parse("预训练一个70亿参数模型，语料1万亿token", offline=True)
     assert intent.task.value == "text-generation" and "qwen2.5-7b" in intent.workload.models
+
+
+@pytest.mark.parametrize("text, objective", [
+    ("医学影像分割，单张延迟两秒以内，准确率优先", ("accuracy", "maximize")),
+    ("qwen2.5 7b，并发20，成本优先", ("cost", "minimize")),
+    ("部署qwen2.5 7b，优先考虑延迟", ("latency", "minimize")),
+    ("以成本为主，部署qwen2.5 7b", ("cost", "minimize")),
+    ("yolov8n检测，电池续航优先", ("energy", "minimize")),
+    ("deepseek r1 distill qwen 32b, 10 concurrent, throughput matters more than latency", ("throughput", "maximize")),
+    ("serve llama 3 8b, cost is the top priority", ("cost", "minimize")),
+])
+def test_priorities_are_objectives(text, objective):
+    found = parse(text, offline=True).objective
+    assert (found.metric.value, found.sense.value) == objective
