@@ -3136,3 +3136,14 @@ def test_a_size_in_yi_parameters_is_billions():
 def test_priorities_are_objectives(text, objective):
     found = parse(text, offline=True).objective
     assert (found.metric.value, found.sense.value) == objective
+
+
+@pytest.mark.parametrize("text, device, count", [
+    ("模型用qwen2.5-72b，fp8，两台H100 8卡机器，最少3个副本做高可用", "nvidia-h100", 16),
+    ("跑qwen2.5-72b，并发50，两台8卡A800服务器", "nvidia-a800-sxm-80gb", 16),  # a number before the comma
+    ("跑qwen2.5-72b，bf16，三台8卡A800服务器", "nvidia-a800-sxm-80gb", 24),
+])
+def test_machines_times_their_cards(text, device, count):
+    intent = parse(text, offline=True)
+    assert [(o.device, o.count) for o in intent.hardware.owned] == [(device, count)]
+    assert not any("a count of devices with no device named" in w for w in intent.warnings)

@@ -48,7 +48,7 @@ DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super"
 #: A memory size written right after a device's name: "RTX 4090 24GB", "A100 80 GB".
 MEMORY_IN_NAME = re.compile(r"[\s-]?(\d+)\s?gb?(?![a-z0-9])")
 #: Machines of several devices each: "两台8卡A100" (2 x 8), "2x8xH100", "two 8xH100 nodes".
-NODES_OF_DEVICES = re.compile(r"(?<![\d.])(?<!\d,)(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:(?:服务器|机器|节点)\s*[,，]?\s*(?:每台|每个)?\s*)?"
+NODES_OF_DEVICES = re.compile(r"(?<![\d.])(?:(?<!\d,)|(?!\d{3}(?!\d)))(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:(?:服务器|机器|节点)\s*[,，]?\s*(?:每台|每个)?\s*)?"
                               r"(\d+)\s*(?:卡|张|块|x|×|-gpu)\s*$")
 #: A brand word between a count and the device's name: "16张昇腾910B", "8张英伟达A100".
 BRAND_BETWEEN = r"(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?"
@@ -461,6 +461,8 @@ MACHINES_ANYWHERE = re.compile(r"(?<![\d.,])(\d+)\s+(?:servers?|nodes?|machines?
 EACH_BEFORE_COUNT = re.compile(r"(?:(?<![a-z])each(?:\s+(?:with|has|having|holding))?|每台|每个节点|每个服务器|每台服务器)\s*$")
 #: Chinese: "两台H100服务器（每台8卡）": the machines before the device, the devices each after it.
 EACH_MACHINE_CN = re.compile(r"\s*(?:服务器|机器|节点|主机)?\s*[（(,，]?\s*每(?:台|个节点|个)\s*(\d+)\s*(?:卡|张|块)[）)]?")
+#: A machine's devices written after the device, its machines counted before ("两台H100 8卡机器"): N a machine.
+CARDS_MACHINE_AFTER_CN = re.compile(r"\s*(\d+)\s*(?:卡|张|块)\s*(?:的)?\s*(?:服务器|机器|节点|主机|整机)")
 
 
 def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) -> tuple[int, tuple[int, int]]:
@@ -471,6 +473,9 @@ def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) 
     cn = EACH_MACHINE_CN.match(text, m.end)
     if cn and re.search(r"台\s*$", text[span[0]:m.start]):  # the count before was machines ("两台")
         return count * int(cn.group(1)), (span[0], cn.end())
+    cards = CARDS_MACHINE_AFTER_CN.match(text, _memory_end(text, m))
+    if cards and re.search(r"台\s*$", text[span[0]:m.start]):  # "两台H100 8卡机器": 2 machines of 8
+        return count * int(cards.group(1)), (span[0], cards.end())
     before = MACHINES_BEFORE.search(text[max(0, span[0] - 40):span[0]])
     if before:
         return count * int(before.group(1)), (span[0] - (len(text[max(0, span[0] - 40):span[0]]) - before.start()),
@@ -487,6 +492,12 @@ def _per_machine(space: Workspace, m: Match, count: int, span: tuple[int, int]) 
         if machines and not re.search(r"\d+\s*[a-z]+s(?![a-z])", sentence[machines[-1].end():]):
             return count * _machines(machines[-1]), span
     return count, span
+
+
+def _memory_end(text: str, m: Match) -> int:
+    """Where a device's name ends, a memory size written after it included ("A100 80G")."""
+    size = re.match(r"\s*\d+\s*(?:gb|g)(?![a-z])", text[m.end:])
+    return m.end + size.end() if size else m.end
 
 
 def _machines(found: re.Match) -> int:
