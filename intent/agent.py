@@ -234,6 +234,10 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
 TEXT_GENERATOR_METRICS = (Metric.TTFT, Metric.TPOT, Metric.TOKEN_THROUGHPUT, Metric.TOKEN_COST)
 
 
+#: The parser's warning on a task no catalog model does (intent.parser.unread.tasks_without_models).
+TASK_WITHOUT_MODELS = "no model in the catalog does this task"
+
+
 def _task_from_measures(intent: Intent) -> tuple[Intent, list[str]]:
     """A request with no task whose bounds only a text generator has ("ttft < 200ms, tpot under
     25 ms" beside a model name the catalog lacks) is planned as text generation, and says so; it
@@ -241,6 +245,8 @@ def _task_from_measures(intent: Intent) -> tuple[Intent, list[str]]:
     measures = [c.metric.value.upper() if len(c.metric.value) == 4 else c.metric.value
                 for c in intent.constraints if c.metric in TEXT_GENERATOR_METRICS]
     if intent.task is not None or intent.workload.model or intent.workload.models or not measures:
+        return intent, []
+    if any(TASK_WITHOUT_MODELS in w for w in intent.warnings):  # "TTS，首包延迟300ms": a task no model does
         return intent, []
     return intent.model_copy(update={"task": Task.TEXT_GENERATION}), [
         f"{' and '.join(dict.fromkeys(measures))}: measures of a text generator, so planned as text generation "

@@ -3147,3 +3147,14 @@ def test_machines_times_their_cards(text, device, count):
     intent = parse(text, offline=True)
     assert [(o.device, o.count) for o in intent.hardware.owned] == [(device, count)]
     assert not any("a count of devices with no device named" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text", ["TTS for our voice agent, 50 concurrent, first audio chunk < 200ms, need on-prem",
+                                  "TTS语音合成服务，并发100，首包延迟300ms以内"])
+def test_a_task_no_model_does_is_refused_not_planned_as_an_llm(text):
+    from planner.errors import PlanningError
+
+    intent = parse(text, offline=True)
+    assert intent.task is None and any("no model in the catalog does this task" in w for w in intent.warnings)
+    with pytest.raises(PlanningError):
+        plan(text, offline=True)

@@ -506,8 +506,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
                                 model_named=bool(model.model_id or model.models),
                                 model_params_b=_params_b(model.model_id, catalog))
     warnings += relative_warnings(space) + pipelines(space)
-    if task is None:
-        warnings += tasks_without_models(lexicon, space)
+    unmodelled = tasks_without_models(lexicon, space) if task is None or not (model.model_id or model.models) else []
+    if unmodelled and task == "text-generation" and not (model.model_id or model.models):
+        task = None  # "TTS for our voice agent": a task no model does, not the agent's text generation
+    warnings += unmodelled
     warnings += vague_job_time_warnings(lexicon, space, any(c.metric == "job_time" for c in result.constraints))
 
     if task == "object-detection" and workload["kind"] == "inference":
