@@ -176,7 +176,7 @@ class Constraint(_Frozen):
             return f"accuracy {self.op} {self.value * 100:g}%"
         if self.metric == Metric.JOB_COST:
             return f"job_cost {self.op} ${self.value:g}"
-        return f"{self.metric.value} {self.op} {self.value:g} {self.unit}"
+        return f"{self.metric.value} {self.op} {self.value:g} {self.unit}" + (" per device" if self.per_device else "")
 
 
 class OwnedDevice(_Frozen):

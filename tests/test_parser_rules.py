@@ -3158,3 +3158,18 @@ def test_a_task_no_model_does_is_refused_not_planned_as_an_llm(text):
     assert intent.task is None and any("no model in the catalog does this task" in w for w in intent.warnings)
     with pytest.raises(PlanningError):
         plan(text, offline=True)
+
+
+@pytest.mark.parametrize("text", ["mistral 7b, 20 rps, no GPU above $1/hr", "mistral 7b, 20 rps, GPUs under $1/hr each",
+                                  "mistral 7b, 20 rps, at most $1/hr per GPU"])
+def test_a_price_per_device_bounds_each_device(text):
+    intent = parse(text, offline=True)
+    cost = next(c for c in intent.constraints if c.metric == Metric.COST)
+    assert cost.per_device and cost.value == 1.0 and "gpu" not in intent.hardware.exclude
+
+
+def test_a_price_per_device_lets_the_deployment_cost_more():
+    result = plan("mistral 7b, 2M emails/day, cheapest per token, no GPU above $1/hr", offline=True)
+    c = result.choice
+    assert result.metrics.cost_usd_per_hour / (c.replicas * c.devices_per_replica) <= 1.0 + 1e-9
+    assert result.metrics.cost_usd_per_hour > 1.0 and result.metrics.throughput_rps >= 2e6 / 86400

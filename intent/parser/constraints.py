@@ -163,7 +163,8 @@ class ConstraintReader:
         self.assumptions += [n for n in _notes(q, kind) if n not in self.assumptions]
         if kind == "tpot" and q.kind == "token_throughput":
             return self._per_user_speed(q, op)
-        each = (kind == "memory" and (a_device_of or self._per_device(q))) or (kind == "power" and self._per_device(q))
+        each = (kind == "memory" and (a_device_of or self._per_device(q))) or (
+            kind in ("power", "cost") and self._per_device(q))
         # A job's time in minutes was read as a latency (ms): the job's bound is in hours.
         scale = MS_PER_HOUR if kind == "job_time" and q.kind == "latency" else 1.0
         if q.is_range:

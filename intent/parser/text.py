@@ -32,6 +32,11 @@ LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 KEY_LINE = re.compile(r"[ \t]*\n(?=[ \t]*[^\W\d][\w \t-]{0,30}[:：=])")
 #: A model's size in 亿 parameters ("70亿参数模型", "一个 130 亿参数的模型"): billions, as "7B" writes it.
 CN_PARAMS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*亿\s*(?:个)?参数(?:量)?(?:的)?")
+#: A price no device may pass, written as ruling the devices out ("no GPU above $1/hr", "no card over $2 an
+#: hour"): each device's price, not the devices (they had been ruled out, and the deployment capped at $1/h).
+NO_DEVICE_ABOVE = re.compile(r"(?<![\w])(?:no|not any|nothing)\s+(?:single\s+)?(?:gpus?|cards?|devices?|instances?|"
+                             r"accelerators?|chips?|nodes?)\s+(?:costing\s+|priced\s+)?(?:above|over|more than|pricier than|"
+                             r"dearer than)\s+(?=\$|usd|\d)")
 #: A device cap as a key ("max_gpus: 8", "max devices = 4", "最多卡数: 8"): a cap as a sentence says it.
 DEVICE_CAP_KEY = re.compile(r"(?<![\w])(?:max|maximum)[ _-]?(gpus|devices|cards|accelerators|chips|npus|nodes)\s*[:=]\s*(\d+)"
                             r"(?![\w.])")
@@ -241,6 +246,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = LIST_MARKER.sub(" ; ", text)  # "1. image classification\n2. accuracy ..." : items, not numbers
     # a list of "key: value" lines: each line an item of its own, "no TPUs" after "time limit: 10 hours" too
     text = re.sub(r"[ \t]*\n", " ; ", text) if len(KEY_LINE.findall(text)) >= 2 else KEY_LINE.sub(" ; ", text)
+    text = NO_DEVICE_ABOVE.sub("each device under ", text)
     text = CN_PARAMS.sub(lambda m: f"{float(m.group(1)) / 10:g}b", text)
     text = DEVICE_CAP_KEY.sub(lambda m: f"at most {m.group(2)} {m.group(1)}", text)
     text = CN_COUNT_KEY.sub(lambda m: m.group(1), text)

@@ -669,7 +669,11 @@ class Grid:
 
     def metric(self, name: str) -> np.ndarray:
         """A metric's per-replica array (G x B), NaN where unknown."""
-        array = self.devices if name == "devices" else getattr(self, FIELDS[name])
+        if name.endswith("_per_device"):  # one device's share of a replica's figure ("16 GB per GPU")
+            whole = getattr(self, FIELDS[name.removesuffix("_per_device")])
+            array = whole if name == "memory_per_device" else whole / self.devices
+        else:
+            array = self.devices if name == "devices" else getattr(self, FIELDS[name])
         return np.broadcast_to(array, self.latency_ms.shape)
 
 

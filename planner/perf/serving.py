@@ -385,6 +385,8 @@ class ServingGrid(Grid):
             return np.broadcast_to(self.memory_gb, self.latency_ms.shape)
         if name == "power_per_device":
             return np.broadcast_to(self.power_w / self.devices, self.latency_ms.shape)
+        if name == "cost_per_device":
+            return np.broadcast_to(self.cost_usd_per_hour / self.devices, self.latency_ms.shape)
         return super().metric(name)
 
     def replica_caps(self, default: int) -> np.ndarray:

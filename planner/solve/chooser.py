@@ -51,7 +51,7 @@ from planner.solve.budget import TimeBudget
 from planner.solve.cpsat import cp_model
 
 SCALE = {"latency": 1_000, "throughput": 1_000, "power": 1_000, "energy": 1_000_000, "memory": 1_000,
-         "memory_per_device": 1_000, "power_per_device": 1_000,
+         "memory_per_device": 1_000, "power_per_device": 1_000, "cost_per_device": 1_000_000,
          "cost": 1_000_000, "accuracy": 1_000_000, "ttft": 1_000, "tpot": 1_000, "token_throughput": 1_000,
          "token_cost": 1_000_000, "job_cost": 1_000_000, "devices": 1, "model_accuracy": 1_000_000}
 FIELD = {"latency": "latency_ms", "throughput": "throughput_rps", "power": "power_w", "energy": "energy_j",
@@ -127,6 +127,8 @@ def value(row: Estimate, metric: str) -> float | None:
         return row.memory_gb
     if metric == "power_per_device":
         return None if row.power_w is None else row.power_w / devices_per_replica(row)
+    if metric == "cost_per_device":
+        return None if row.cost_usd_per_hour is None else row.cost_usd_per_hour / devices_per_replica(row)
     if metric == "devices":
         return devices_per_replica(row)
     return getattr(row, FIELD[metric])
@@ -143,12 +145,14 @@ def sequences_per_replica(row: Estimate) -> int:
 
 
 def metric_of(c: Constraint) -> str:
-    """The figure a bound tests: a memory bound stated per device tests one device's memory,
-    any other memory bound the whole deployment's."""
+    """The figure a bound tests: a memory, power or price bound stated per device ("16 GB per
+    GPU", "no GPU above $1/hr") tests one device's figure, any other the whole deployment's."""
     if c.metric == Metric.MEMORY and c.per_device:
         return "memory_per_device"
     if c.metric == Metric.POWER and c.per_device:
         return "power_per_device"
+    if c.metric == Metric.COST and c.per_device:
+        return "cost_per_device"
     return c.metric.value
 
 
