@@ -144,8 +144,8 @@ class Constraint(_Frozen):
     unit: str
     source: str | None = Field(None, description="the words of the request the bound was read from, as the parser "
                                                 "saw them (lower case, numbers in digits); added to the contract")
-    per_device: bool = Field(False, description="a memory or power bound stated for each device ('per GPU', "
-                                                "'W per card', '每张卡'); "
+    per_device: bool = Field(False, description="a memory, power or price bound stated for each device ('per GPU', "
+                                                "'W per card', '每张卡', 'no GPU above $1/hr'); "
                                                 "otherwise it holds for the whole deployment; added to the contract")
 
     soft: bool = Field(False, description="a wish, not a requirement ('nice to have: under $1.5/hour', 'ideally "
