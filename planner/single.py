@@ -193,6 +193,11 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     fill = fills_inventory(inventory, objective)
     if fill:
         replicas = np.maximum(replicas, grid.replica_caps(settings.max_replicas))
+    capped = fills_device_cap(intent, inventory, objective)
+    if capped:  # "at most 2 A10G, as many users as possible": every device the cap allows serves
+        cap = np.floor(intent.hardware.max_devices / np.maximum(grid.devices, 1))
+        replicas = np.maximum(replicas, np.minimum(np.maximum(cap, 1), grid.replica_caps(settings.max_replicas)))
+        fill = True
     rate = requested_rate(intent)
     if rate is not None and not fill:
         grid.at_rate(rate, replicas)
@@ -220,7 +225,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         rows, scale_note = worth_their_devices(rows, intent.constraints, concurrency, settings,
                                                objective[0], defaults.time_gain_per_doubling)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
-    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill)
+    chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill,
+                      intent.hardware.max_devices if capped else None)
     solution = chooser.best(strict_objective=not is_default and unknown_objective is None)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(
@@ -262,6 +268,10 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(f"a batch job on an inventory: every device held works on it ({solution.replicas} "
                            f"replica(s) of {devices_per_replica(row)} device(s)), so it is done soonest for the energy "
                            "it takes (the devices are hosted whether they work or not)")
+    elif fill and capped:
+        assumptions.append(f"a rate objective with at most {intent.hardware.max_devices} devices: every device the cap "
+                           f"allows serves ({solution.replicas} replica(s) of {devices_per_replica(row)} device(s)), "
+                           "and the rate is theirs together")
     elif fill:
         assumptions.append(f"a rate objective on an inventory: every device serves ({solution.replicas} replica(s) of "
                            f"{devices_per_replica(row)} device(s)), and the rate is theirs together")
@@ -325,6 +335,14 @@ def _load_note(intent: Intent, row: Estimate, replicas: int) -> list[str]:
 
 #: A job's own objectives: the whole job's time or cost.
 JOB_OBJECTIVES = ("job_time", "job_cost")
+
+
+def fills_device_cap(intent: Intent, inventory: Inventory | None, objective: tuple[str, str]) -> bool:
+    """A rate to maximise under a device cap and on no inventory ("at most 2 A10G, as many users
+    as possible", "on up to 4 L4, maximize throughput"): the cap's devices are the ones to fill, as
+    an inventory's are (one replica was planned and the second device left out)."""
+    return inventory is None and intent.hardware.max_devices is not None and objective[1] == "maximize" \
+        and objective[0] in RATES
 
 
 def fills_inventory(inventory: Inventory | None, objective: tuple[str, str]) -> bool:

@@ -713,3 +713,19 @@ def test_a_translation_stating_its_input_length_outputs_as_much():
                   offline=True, record=False)
     assert result.metrics.tokens_per_s == pytest.approx(400 * result.metrics.throughput_rps, rel=0.01)
     assert any(a.startswith("request shape: 400 prompt + 400 output tokens") for a in result.assumptions)
+
+
+@pytest.mark.parametrize("text, device, devices", [
+    ("gpu budget is 2 x A10G max, serve llama 3.1 8b, as many users as possible with TTFT < 500ms", "nvidia-a10g", 2),
+    ("serve llama 3.1 8b on up to 4 L4, maximize throughput", "nvidia-l4", 4),
+    ("classify images with resnet50 on at most 3 T4, maximize throughput", "nvidia-t4", 3),
+])
+def test_a_rate_to_maximise_under_a_device_cap_uses_every_device_it_allows(text, device, devices):
+    from intent import plan as plan_text
+
+    result = plan_text(text, offline=True)
+    c = result.choice
+    assert c.device_id == device and c.replicas * c.devices_per_replica == devices
+    one = plan_text(text.replace(f"{devices}", "1", 1), offline=True) if devices != 2 else None
+    if one is not None and one.choice.device_id == device:
+        assert result.metrics.throughput_rps > one.metrics.throughput_rps * 1.5

@@ -334,12 +334,12 @@ class Chooser:
 
     def __init__(self, rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str],
                  settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = (),
-                 concurrency: int | None = None, fill: bool = False):
+                 concurrency: int | None = None, fill: bool = False, device_cap: int | None = None):
         self.rows = rows
         replicas = replica_array(rows, constraints, settings.max_replicas, concurrency, settings.min_replicas)
         self.fill = fill
-        if fill:  # a rate objective on an inventory: every replica the inventory holds serves
-            replicas = np.maximum(replicas, filled_replicas(rows, settings.max_replicas))
+        if fill:  # a rate objective on an inventory (or under a device cap): every replica it holds serves
+            replicas = np.maximum(replicas, filled_replicas(rows, settings.max_replicas, device_cap))
         self.replicas = replicas.tolist()
         metric, sense = objective
         self.levels = [Level(metric, sense, settings.objective_tolerance)]
@@ -423,9 +423,18 @@ class Chooser:
                         best_value=sign * self.best_key / SCALE[first.metric] if tied else None)
 
 
-def filled_replicas(rows: list[Estimate], max_replicas: int) -> np.ndarray:
-    """The replicas an inventory holds of each row (its ``max_replicas``), within the limit; 1 without one."""
-    return np.array([min(max_replicas, row.max_replicas) if row.max_replicas else 1 for row in rows], dtype=np.int64)
+def filled_replicas(rows: list[Estimate], max_replicas: int, device_cap: int | None = None) -> np.ndarray:
+    """The replicas an inventory holds of each row (its ``max_replicas``), or that ``device_cap``
+    devices hold, within the limit; 1 without either."""
+    def most(row: Estimate) -> int:
+        held = row.max_replicas or max_replicas
+        if device_cap is not None:
+            held = min(held, device_cap // devices_per_replica(row))
+        elif not row.max_replicas:
+            return 1
+        return max(1, min(max_replicas, held))
+
+    return np.array([most(row) for row in rows], dtype=np.int64)
 
 
 def _tied_with_best(key: list[int], meets: np.ndarray, tolerance: float) -> list[int]:
