@@ -500,7 +500,7 @@ def _rate_power_note(intent: Intent, row: Estimate, replicas: int, fill: bool) -
         return []
     busy = min(1.0, rate / (replicas * (row.service_rps or row.throughput_rps)))
     return [f"power is drawn at the stated {rate:g} requests/s: each replica is busy {busy:.0%} of the time "
-            f"and idles the rest"]
+            f"and idles the rest; energy a request is that draw over the requests served, idle time included"]
 
 
 def _choice(row: Estimate, replicas: int, catalog: Catalog) -> Choice:

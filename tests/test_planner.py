@@ -13,7 +13,8 @@ from intent.schema import Metric
 from intent.settings import load_settings
 from planner import InfeasibleError
 from planner.defaults import request_defaults
-from planner.search.candidates import build_candidates
+from planner.search.candidates import build_candidates, requested_rate
+from planner.search.prune import replica_grid
 from planner.solve.chooser import SolverSettings, deployment_figure, replicas_needed
 
 MAX_REPLICAS = SolverSettings().max_replicas
@@ -26,7 +27,10 @@ def brute_force_best(text: str, catalog) -> float:
     intent = defaults.applied(parse(text, offline=True))
     metric, sense = intent.objective.metric.value, intent.objective.sense.value
     best = None
-    for row in build_candidates(intent, catalog, keep_model=defaults.keeps, default_placements=defaults.placements).rows:
+    candidates = build_candidates(intent, catalog, keep_model=defaults.keeps, default_placements=defaults.placements)
+    if (rate := requested_rate(intent)) is not None:  # power, cost and energy at the stated rate, as the plan has them
+        candidates.grid.at_rate(rate, replica_grid(candidates.grid, intent.constraints, intent.workload.concurrency))
+    for row in candidates.rows:
         replicas = replicas_needed(row, intent.constraints, MAX_REPLICAS)
         if replicas > MAX_REPLICAS:
             continue
