@@ -487,9 +487,11 @@ def _unpriced_note(inventory: Inventory | None) -> list[str]:
 def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: Inventory | None,
                 alternatives: int, organisation, pareto: bool, defaults: bool = True) -> ExecutionPlan:
     import policies
-    from planner.defaults import at_the_edge_site, ceilings_of_ranges, request_defaults
+    from planner.defaults import at_the_edge_site, ceilings_of_ranges, request_defaults, streamed_answers
 
     intent, site_notes = at_the_edge_site(intent)
+    intent, answer_notes = streamed_answers(intent)
+    site_notes += answer_notes
     effects = policies.preflight(intent, organisation, catalog, offline_tasks(intent, catalog) if organisation else ())
     intent = effects.intent
     if is_production(intent):

@@ -23,6 +23,7 @@ from hardware import ModelVariant, load_catalog
 from intent.schema import (CANONICAL_UNITS, JOB_METRICS, NATURAL_OP, Constraint, Deployment, Intent, Metric, Sense,
                            WorkloadKind)
 from planner.errors import MissingTaskError
+from planner.perf.factors import load_factors
 from planner.perf.roofline import accuracy_metric_key, reference_accuracy
 from planner.perf.serving import QualityFloor, load_serving
 
@@ -229,6 +230,31 @@ def _edge_power_w() -> float:
     catalog = load_catalog()
     return max((d.tdp_w.value for d in catalog.devices.values()
                 if d.form_factor == "edge" and d.tdp_w is not None), default=0.0)
+
+
+#: The parser's note on a speed each user sees, read as a TPOT bound (intent.parser.constraints).
+PER_USER_SPEED_NOTE = "tokens/s per user read as time per output token"
+#: Below this many output tokens a documented request is no streamed answer (code completion's 13).
+STREAMED_OUTPUT_TOKENS = 64
+
+
+def streamed_answers(intent: Intent) -> tuple[Intent, list[str]]:
+    """A speed each user sees ("60 tok/s per user") asks for answers streamed to people: a model
+    whose documented request is a few tokens (code completion's 1,500 in and 13 out) is planned
+    with its task's answer length instead, and the assumption says so. Its 13-token requests,
+    back to back from every user, made 25 developers need 18 L40S."""
+    model = load_catalog().models.get(intent.workload.model or "")
+    request = model.request if model is not None else None
+    if (intent.workload.output_tokens is not None or request is None or request.output_tokens is None
+            or request.output_tokens >= STREAMED_OUTPUT_TOKENS
+            or not any(PER_USER_SPEED_NOTE in a for a in intent.assumptions)):
+        return intent, []
+    answer = load_factors().request_shape["text-generation"].output_tokens
+    workload = intent.workload.model_copy(update={"output_tokens": answer})
+    return intent.model_copy(update={"workload": workload}), [
+        f"a speed each user sees asks for answers streamed to people: {model.id}'s documented request ({request.output_tokens} "
+        f"output tokens) is no such answer, so planned at {answer} output tokens, the text-generation default; "
+        "state the answer length to plan another"]
 
 
 def at_the_edge_site(intent: Intent) -> tuple[Intent, list[str]]:

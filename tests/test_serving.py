@@ -619,3 +619,13 @@ def test_a_text_generator_classifying_generates_a_label_not_a_reply():
     assert any("256 prompt + 4 output tokens" in a and "text-classification" in a for a in result.assumptions)
     stated = plan("mistral 7b text classification at 500 rps, 300-token answers", offline=True)
     assert any("+ 300 output tokens" in a for a in stated.assumptions)  # a stated side still wins
+
+
+def test_a_speed_each_user_sees_plans_streamed_answers_not_a_completion_shape():
+    from intent import plan
+
+    result = plan("code assistant: qwen2.5-coder-7b, 25 concurrent devs, ttft 150ms, 60 tok/s/user", offline=True)
+    c = result.choice
+    assert result.intent.workload.output_tokens == 256
+    assert any("answers streamed to people" in a for a in result.assumptions)
+    assert c.replicas * c.devices_per_replica <= 4 and result.metrics.tpot_ms <= 1000 / 60
