@@ -3173,3 +3173,16 @@ def test_a_price_per_device_lets_the_deployment_cost_more():
     c = result.choice
     assert result.metrics.cost_usd_per_hour / (c.replicas * c.devices_per_replica) <= 1.0 + 1e-9
     assert result.metrics.cost_usd_per_hour > 1.0 and result.metrics.throughput_rps >= 2e6 / 86400
+
+
+@pytest.mark.parametrize("text, rate", [
+    ("our current traffic is 25 req/s for llama 3 8b; plan for about twice that, same p95 of 400ms TTFT", 50.0),
+    ("大约是现在流量的两倍，现在是每秒15个请求，模型是qwen2.5-14b", 30.0),
+    ("llama 3 8b. Normal load is 12 req/s. Need to plan for 3x that", 36.0),
+    ("llama 3 8b at 30 rps, twice that at peak", 60.0),
+    ("qwen2.5 7b，现在每秒20个请求，下个月流量翻倍", 40.0),
+])
+def test_a_multiple_of_the_rate_stated_is_planned(text, rate):
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == rate
+    assert not any("relative to the current setup" in w for w in intent.warnings)

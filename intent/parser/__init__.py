@@ -71,10 +71,17 @@ BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|op
 
 #: A rate as a multiple of the current one, and the current one stated: "2x the current load (current
 #: load is 400 rps)", "3 times today's traffic, which is 50 qps".
-TIMES_CURRENT = re.compile(r"(?<![\w.])(?P<factor>\d+(?:\.\d+)?)\s*(?:x|×|times)\s+(?:the\s+)?(?:current|today's|todays|"
-                           r"present|existing)\s+(?:load|traffic|rate|qps|rps|throughput|volume)(?![a-z])")
-CURRENT_LOAD = re.compile(r"(?:current|today's|todays|present|existing)\s+(?:load|traffic|rate|qps|rps|throughput|volume)"
-                          r"|which\s+is|currently|today|now")
+TIMES_CURRENT = re.compile(
+    r"(?<![\w.])(?:(?P<factor>\d+(?:\.\d+)?)\s*(?:x|×|times)|(?P<word>twice|double|triple|thrice))\s+(?:the\s+)?"
+    r"(?:(?:current|today's|todays|present|existing|normal|usual|typical)\s+(?:load|traffic|rate|qps|rps|throughput|volume)"
+    r"|that|this|it)(?![a-z])"
+    # 现在流量的两倍, 现有流量的3倍, 平时的两倍, 翻倍 / 翻一番 (after a current rate)
+    r"|(?:现在|目前|当前|平时|平常|现有)(?:的)?(?:流量|负载|请求量|qps|调用量)?(?:的)?\s*(?P<cn>\d+(?:\.\d+)?)\s*倍"
+    r"|(?P<doubled>翻倍|翻一番)")
+CURRENT_LOAD = re.compile(r"(?:current|today's|todays|present|existing|normal|usual|typical)\s+(?:load|traffic|rate|qps|rps|"
+                          r"throughput|volume)|which\s+is|currently|today|now|现在|目前|当前|平时|平常|现有")
+#: Words for a multiple.
+MULTIPLE_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
 
 
 #: The note on a job read from its epochs alone: a follow-up's epochs keep the job's own kind.
@@ -83,14 +90,17 @@ EPOCHS_ALONE_NOTE = "epochs named: a training run (no training or serving word s
 
 def _times_the_current_load(result, space: Workspace) -> list[str]:
     """A rate asked as a multiple of the current one, where the request states that one too: the
-    rate planned is their product ("2x the current load (current load is 400 rps)" planned 400)."""
+    rate planned is their product ("2x the current load (current load is 400 rps)" planned 400;
+    "our current traffic is 25 req/s … plan for about twice that", "现在流量的两倍，现在是每秒15个请求")."""
     m = TIMES_CURRENT.search(space.text)
     if m is None:
         return []
-    factor = float(m.group("factor"))
+    factor = float(m.group("factor") or m.group("cn") or MULTIPLE_WORDS.get(m.group("word") or "", 2.0))
     for i, (c, span) in enumerate(zip(result.constraints, result.spans)):
         clause = space.text[space.clause_bounds(span[0])[0]:span[0]]
-        if c.metric == Metric.THROUGHPUT and c.op == ">=" and CURRENT_LOAD.search(clause):
+        referent = re.search(r"(?:that|this|it)$", m.group(0)) is not None or m.group("doubled") is not None
+        stated = CURRENT_LOAD.search(clause) or (referent and m.start() >= span[1])  # "30 rps, twice that at peak"
+        if c.metric == Metric.THROUGHPUT and c.op == ">=" and stated and not (span[0] <= m.start() < span[1]):
             result.constraints[i] = c.model_copy(update={"value": c.value * factor})
             space.mark_read(m.start(), m.end())
             return [f"'{m.group(0)}': {factor:g} x the current {c.value:g} req/s, so at least {c.value * factor:g} req/s"]
