@@ -3186,3 +3186,11 @@ def test_a_multiple_of_the_rate_stated_is_planned(text, rate):
     intent = parse(text, offline=True)
     assert intent.bound(Metric.THROUGHPUT, ">=") == rate
     assert not any("relative to the current setup" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text", ["预算1万美元，一次性把500万篇文档用llama-3.1-8b做摘要，每篇输入1000 token，输出200 token",
+                                  "总预算1万美元，把500万篇文档用llama-3.1-8b做摘要"])
+def test_a_one_off_budget_on_counted_items_is_the_jobs_total(text):
+    intent = parse(text, offline=True)
+    assert [(c.metric.value, c.value) for c in intent.constraints] == [("job_cost", 10000.0)]
+    assert intent.workload.dataset_records == 5_000_000

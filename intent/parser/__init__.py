@@ -424,8 +424,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         quantities = [q for q in quantities if not (start <= q.start < end)]  # a length, no time bound
     job_steps_notes, job_steps_warnings = _job_of_steps(steps, workload, space) if workload["kind"] != "inference" \
         else ([], [])
-    job = workload["kind"] != "inference" or (says_job(lexicon, space.text) if workload.get("dataset_records")
-                                              else bool(lexicon.words("job_words").scan(space.text)))
+    # items counted with a total to spend on them ("总预算1万美元，把500万篇文档…做摘要") are a job too
+    job = workload["kind"] != "inference" or (
+        says_job(lexicon, space.text) or bool(lexicon.words("job_total_words").scan(space.text))
+        if workload.get("dataset_records") else bool(lexicon.words("job_words").scan(space.text)))
     result = ConstraintReader(lexicon, space, quantities, job=job).read(
         bounds_of_other_models(space.text, model, second_spans))
     result.constraints, soft_notes = fields.soft_bounds(lexicon, space, result.constraints, result.spans)

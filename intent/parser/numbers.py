@@ -107,6 +107,8 @@ def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, floa
 
     def chinese(match: re.Match) -> str:
         led = number_lead is not None and number_lead.search(text, max(0, match.start() - 8), match.start())
+        if text.startswith("次性", match.end()) and match.group(0) == "一":
+            return match.group(0)  # "一次性": one-off, a word, not one of something
         if (not unit_lead.match(text, match.end()) and not led) or text[max(0, match.start() - 1):match.start()] == "每":
             return match.group(0)  # "每百万token": a unit, per million tokens
         value = chinese_to_number(match.group(0))
