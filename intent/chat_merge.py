@@ -32,7 +32,8 @@ from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
 #: Words that make the devices of a follow-up replace those named before ("use A100 instead").
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
                        r"replace|go\s+(?:with|for)|let's\s+use|use\s+(?:that|those|it)\s+then)(?![a-z])"
-                       r"|换成|改成|改用|换用|换到|就用|那就用|还是用")
+                       r"|(?<![a-z])(?:switch|go|change)\s+back\s+to(?![a-z])"
+                       r"|换成|改成|改用|换用|换到|就用|那就用|还是用|换回|改回|切回|回到")
 #: A place the request required, lifted: "drop the on-prem requirement", "取消本地部署的要求", "anywhere is fine".
 DEPLOYMENT_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+longer\s+need|don't\s+need|do\s+not\s+need)\s+"
                                r"(?:the\s+)?(?:on-prem|on\s+prem|onprem|cloud|edge)(?:\s+(?:requirement|constraint|rule|"
@@ -43,7 +44,8 @@ DEPLOYMENT_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+longe
 ANY_VENDOR = re.compile(r"(?<![a-z])any\s+(?:vendor|brand|gpu|device|hardware|accelerator|chip)s?\s+(?:is|are|will)\s+"
                         r"(?:fine|ok|okay|do)|厂商不限|品牌不限|什么卡都(?:行|可以)|哪家都(?:行|可以)")
 #: Words that add to what the request allows rather than replace it ("allow cloud too", "云上也可以").
-ALSO = re.compile(r"(?<![a-z])(?:too|also|as\s+well|either)(?![a-z])|也可以|也行|也能")
+ALSO = re.compile(r"(?<![a-z])(?:too|also|as\s+well|either|after\s+all|is\s+(?:fine|ok|okay)|are\s+(?:fine|ok|okay))(?![a-z])"
+                  r"|也可以|也行|也能|也没问题")
 #: Words that lift the request's budget ("forget the budget", "no budget limit", "预算不限").
 BUDGET_LIFTED = re.compile(r"(?<![a-z])(?:forget|drop|remove|ignore|never\s*mind|no\s+longer\s+(?:need|have))\s+(?:about\s+)?"
                            r"(?:the\s+|a\s+|my\s+|our\s+)?(?:budget|cost\s+(?:limit|cap|bound))|(?<![a-z])no\s+budget"
@@ -297,9 +299,13 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     if allowed:
         now = now.model_copy(update={"exclude": [s for s in now.exclude if s not in allowed]})
         new = new.model_copy(update={"include": [s for s in new.include if s not in allowed]})
+    widened = _allowed_beside(current, update, catalog)
+    if widened:  # "NVIDIA is fine again" while only AMD or Intel were asked for: any of the three
+        now = now.model_copy(update={"include": [*now.include, *widened],
+                                     "exclude": [s for s in now.exclude if s not in widened]})
     replacing = bool(new.include) and bool(REPLACING.search(update.text.lower()))
     devices = catalog.selector_ids() if catalog is not None else set()  # devices and families, not vendors or classes
-    before = [s for s in now.include if not (replacing and s in devices)]
+    before = [s for s in now.include if not (replacing and (s in devices or _same_kind(s, new.include, catalog)))]
     include = [s for s in before if s not in new.exclude
                and not any(_rules_out_all(catalog, e, [s]) for e in new.exclude)] + \
         [s for s in new.include if s not in before]
@@ -327,6 +333,29 @@ def _allowed_again(current: Intent, update: Intent) -> set[str]:
     if ALLOWING.search(update.text.lower()):
         said.update(update.hardware.include)
     return said & set(current.hardware.exclude)
+
+
+def _same_kind(selector: str, others: list[str], catalog) -> bool:
+    """Whether ``selector`` is of a kind (vendor, class) some of ``others`` are: "换回英伟达" after "only
+    AMD" replaces the vendor, as "switch to H100" replaces a device."""
+    if catalog is None:
+        return False
+    from planner.search.candidates import selector_kind
+
+    return selector_kind(selector, catalog) in {selector_kind(o, catalog) for o in others}
+
+
+def _allowed_beside(current: Intent, update: Intent, catalog) -> list[str]:
+    """The devices a follow-up allows ("NVIDIA is fine again", "GPU也可以") while the request asks for
+    others of the same kind (vendors, classes): they join what is asked for, as alternatives (it
+    had changed nothing, the request still asking for AMD or Intel alone)."""
+    if catalog is None or not current.hardware.include:
+        return []
+    from planner.search.candidates import selector_kind
+
+    said = [m.group(1) for note in update.assumptions for m in ALLOWED_NOTE.finditer(note)]
+    kinds = {selector_kind(s, catalog) for s in current.hardware.include}
+    return [s for s in dict.fromkeys(said) if s not in current.hardware.include and selector_kind(s, catalog) in kinds]
 
 
 def _rules_out_all(catalog, excluded: str, included: list[str]) -> bool:

@@ -699,3 +699,26 @@ def test_training_called_off_or_done_before_serving_turns_the_job_into_a_service
     chat.answer(message)
     assert chat.intent.workload.kind.value == "inference" and chat.intent.workload.dataset_records is None
     assert chat.plan.job is None and chat.plan.metrics.throughput_rps >= 5
+
+
+@pytest.mark.parametrize("first, then, include, exclude", [
+    ("serve qwen2.5 7b for 50 concurrent users, only AMD or Intel", "actually NVIDIA is fine again, just not H100",
+     ["amd", "intel", "nvidia"], ["nvidia-h100"]),
+    ("serve qwen2.5 7b for 50 concurrent users, only AMD", "还是换回英伟达吧", ["nvidia"], []),
+    ("部署distilbert做情感分类，QPS 100，只用CPU", "好吧，GPU也可以", ["cpu", "gpu"], []),
+])
+def test_devices_allowed_again_or_switched_back(first, then, include, exclude):
+    chat = ChatSession(offline=True)
+    chat.answer(first)
+    reply = chat.answer(then)
+    assert chat.intent.hardware.include == include and chat.intent.hardware.exclude == exclude
+    assert "not understood" not in reply.text
+
+
+@pytest.mark.parametrize("first, then", [("部署qwen2.5 7b，并发20，私有化部署", "其实上云也行"),
+                                         ("serve qwen2.5 7b, 20 concurrent, on-prem", "allow cloud after all")])
+def test_the_cloud_allowed_after_on_prem_lifts_the_place(first, then):
+    chat = ChatSession(offline=True)
+    chat.answer(first)
+    chat.answer(then)
+    assert chat.intent.deployment is None

@@ -3194,3 +3194,9 @@ def test_a_one_off_budget_on_counted_items_is_the_jobs_total(text):
     intent = parse(text, offline=True)
     assert [(c.metric.value, c.value) for c in intent.constraints] == [("job_cost", 10000.0)]
     assert intent.workload.dataset_records == 5_000_000
+
+
+@pytest.mark.parametrize("text", ["部署yolov8n，只能放在边缘设备上", "部署qwen2.5 7b，只在自己机房跑", "部署qwen2.5 7b，只用华为的设备",
+                                  "serve qwen 7b, just not H100", "部署qwen2.5 7b，不要云"])
+def test_a_cue_whose_words_were_read_is_not_warned_about(text):
+    assert not parse(text, offline=True).warnings

@@ -540,7 +540,8 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
             target = (target[0] + verb.end(), target[1], target[2][verb.end():])  # "不要用公有云": 公有云
         if target is not None and len(target[2]) > 1 and target[2].endswith("的"):  # "不要英特尔的": 英特尔
             target = (target[0], target[1] - 1, target[2][:-1])
-        if target is None or target[2] in lexicon["not_exclusions"] or space.is_read(*target[:2]):
+        if target is None or target[2] in lexicon["not_exclusions"] or space.is_read(*target[:2]) \
+                or _cjk_run_read(space, target):
             continue
         if lexicon.phrases("comparators").scan(text[cue.start:target[1]]):
             continue
@@ -552,12 +553,29 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
         while target and target[2] in ONLY_FILLERS:  # "only use TPUs", "only run on CPUs"
             target = _next_words(text, target[1])
         if target is None or space.is_read(*target[:2]) or _last_word_read(space, target) \
-                or target[2] in lexicon["not_limits"]:
+                or target[2] in lexicon["not_limits"] or target[2] in NEGATION_WORDS or _cjk_run_read(space, target):
             continue
         span = (min(cue.start, target[0]), max(cue.end, target[1]))
         out.append(f"'{text[span[0]:span[1]].strip()}': not understood; nothing was limited to it")
         space.mark_read(*span)
     return out
+
+
+#: Words after "just" or "only" that make no limit of it ("just not H100": a ruling out, read as one).
+NEGATION_WORDS = ("not", "no", "never", "without")
+#: How far a Chinese phrase after a cue runs: "只能放在边缘设备上" (a place read whole by its own rule).
+CJK_RUN = 10
+
+
+def _cjk_run_read(space: Workspace, target: tuple[int, int, str]) -> bool:
+    """Whether a Chinese target, cut at four characters by _next_words, runs on into words a rule
+    read ("只能放在边缘设备上": 边缘设备 read as the edge; "不要云" with the cloud read)."""
+    if not re.match(r"[\u4e00-\u9fff]", target[2]):
+        return False
+    end = min(len(space.text), target[0] + CJK_RUN)
+    run = re.match(r"[\u4e00-\u9fff]+", space.text[target[0]:end])
+    stop = target[0] + (run.end() if run else 0)
+    return any(space.is_read(i, i + 1) for i in range(target[0], stop))
 
 
 def _last_word_read(space: Workspace, target: tuple[int, int, str]) -> bool:
