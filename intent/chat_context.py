@@ -35,7 +35,12 @@ SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve)\s+(?:th
                     rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?P<verb>doubles?|triples?|quadruples?|halves?)"
                     rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?:grows?|increases?|goes\s+up|rises?)\s+"
                     r"(?:by\s+)?(?P<grown>\d+(?:\.\d+)?)\s*(?:x|×|times)"
-                    r"|(?P<zh>翻倍|翻一番|增加一倍|加倍|翻两番|减半)|翻(?P<zh_times>\d+|两|三|四|五|十)倍", re.IGNORECASE)
+                    r"|(?P<zh>翻倍|翻一番|增加一倍|加倍|翻两番|减半)|翻(?P<zh_times>\d+|两|三|四|五|十)倍"
+                    # "并发提高到原来的三倍", "用户数增加到现在的2倍"
+                    r"|(?:提高|增加|提升|扩大|涨|升)(?:到|为|成)?\s*(?:原来|现在|目前|当前)的?\s*(?P<zh_of>\d+|两|三|四|五|十)\s*倍",
+                    re.IGNORECASE)
+#: A scaled load that names the users held at once, not the rate: "用户数翻倍", "double the users".
+SCALES_USERS = re.compile(r"(?<![a-z])(?:users|concurrency|concurrent|sessions)(?![a-z])|并发|用户|在线", re.IGNORECASE)
 FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5,
            "翻倍": 2.0, "翻一番": 2.0, "增加一倍": 2.0, "加倍": 2.0, "翻两番": 4.0, "减半": 0.5,
            "两": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
@@ -198,6 +203,8 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
     factor = _factor(found)
     said = found.group(0).strip()
     rates = [c for c in current.constraints if c.metric == Metric.THROUGHPUT and c.op == ">="]
+    if current.workload.concurrency is not None and SCALES_USERS.search(message):
+        rates = []  # "用户数翻倍": the users held at once, not the rate
     if rates:
         rate = rates[-1]
         value = rate.value * factor
@@ -221,7 +228,7 @@ def _factor(found: re.Match) -> float:
     verb = found.group("verb")
     if verb:
         return FACTORS[re.sub(r"s$", "", verb.lower())]
-    zh = found.group("zh_times")
+    zh = found.group("zh_times") or found.group("zh_of")
     if zh:
         return float(zh) if zh.isdigit() else FACTORS[zh]
     return FACTORS[(found.group("word") or found.group("zh")).lower()]

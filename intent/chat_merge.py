@@ -74,12 +74,15 @@ SERVING = re.compile(r"(?<![a-z])(?:serve|serving|inference|host\s+it|go\s+live)
 LIFT_BEFORE = r"(?:forget|drop|remove|ignore|lift|never\s*mind|no)\s+(?:about\s+)?(?:the\s+|a\s+|any\s+|my\s+|our\s+)?"
 BOUND_NOUN = r"(?:\s+(?:requirement|bound|limit|cap|constraint|target|slo)s?)?"
 NOT_MATTERING = r"\s+(?:(?:doesn't|does\s+not|don't|no\s+longer)\s+(?:matter|apply|applies|count)|is\s+not\s+needed)"
-LIFTED_NAMES = {Metric.TTFT: r"ttft|time\s+to\s+first\s+token|first[-\s]token(?:\s+latency)?|首token|首字",
+LIFTED_NAMES = {Metric.TTFT: r"ttft|time\s+to\s+first\s+token|first[-\s]token(?:\s+latency)?|首token(?:延迟|时延)?|首字(?:延迟|时延)?",
                 Metric.TPOT: r"tpot|itl|time\s+per\s+(?:output\s+)?token|per[-\s]token\s+latency|每token|每字",
                 Metric.THROUGHPUT: r"throughput|rps|qps|吞吐",
                 Metric.ACCURACY: r"accuracy|准确率|精度",
                 Metric.POWER: r"power(?:\s+(?:budget|cap|draw))?|功耗",
-                Metric.JOB_TIME: r"deadline|time\s+limit|截止时间"}
+                Metric.JOB_TIME: r"deadline|time\s+limit|截止时间",
+                # latency by name only with a bound's noun or alone ("no latency spikes" lifts nothing)
+                Metric.LATENCY: r"latency(?=\s+(?:requirement|bound|limit|cap|constraint|target|slo)|\s*$|\s*[,.;!?])"
+                                r"|延迟|时延"}
 TIME_METRICS = (Metric.LATENCY, Metric.TTFT, Metric.TPOT)
 COST_METRICS = (Metric.COST, Metric.JOB_COST, Metric.TOKEN_COST)
 
@@ -170,7 +173,10 @@ def lifted_by_name(message: str) -> frozenset[Metric]:
     return frozenset(metric for metric, names in LIFTED_NAMES.items()
             if re.search(rf"(?<![a-z]){LIFT_BEFORE}(?:{names}){BOUND_NOUN}(?![a-z])", text)
             or re.search(rf"(?<![a-z])(?:{names}){BOUND_NOUN}{NOT_MATTERING}", text)
-            or re.search(rf"不限(?:制)?(?:{names})|(?:{names})(?:不限|无所谓|不重要)", text))
+            or re.search(rf"不限(?:制)?(?:{names})|(?:{names})(?:不限|无所谓|不重要)", text)
+            # "功耗的限制去掉吧", "去掉功耗限制", "取消首字延迟的要求"
+            or re.search(rf"(?:{names})(?:的)?(?:限制|要求|约束|上限|下限)?(?:就)?(?:去掉|取消|不要了|删掉|拿掉)", text)
+            or re.search(rf"(?:去掉|取消|删掉|拿掉|不要)(?:掉)?(?:{names})(?:的)?(?:限制|要求|约束|上限|下限)", text))
 
 
 def _is_job(intent: Intent) -> bool:

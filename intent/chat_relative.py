@@ -34,9 +34,14 @@ DOWN = r"cut|reduce|lower|tighten|less|fewer|shorter|faster|quicker|cheaper|降�
 FACTOR = re.compile(r"(?P<n>\d+(?:\.\d+)?|twice|two|three|four|five|ten|half)\s*(?:x|×|times)?\s*(?:as\s+)?"
                     r"(?P<how>faster|quicker|fast|quick|cheaper|cheap|slower|longer|more|higher|lower)"
                     r"|(?P<verb>halve|double|triple|quadruple)\s+(?:the\s+|our\s+)?"
-                    r"|(?P<cn>减半|翻倍|加倍|翻一番|快一倍|快两倍|慢一倍)")
+                    r"|(?P<cn>减半|翻倍|加倍|翻一番|快一倍|快两倍|慢一倍|再加一倍|再翻一倍|翻一倍|一半)"
+                    # "放宽到原来的两倍", "提高到现在的3倍": that many times the figure
+                    r"|(?:到|为|成)?\s*(?:原来|现在|目前|当前)的?\s*(?P<times_zh>\d+(?:\.\d+)?|两|二|三|四|五|十)\s*倍"
+                    r"|(?P<in_half>in\s+half)")
 NUMBERS = {"twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "half": 0.5}
-CN_FACTORS = {"减半": 0.5, "翻倍": 2.0, "加倍": 2.0, "翻一番": 2.0, "快一倍": 0.5, "快两倍": 1 / 3, "慢一倍": 2.0}
+CN_FACTORS = {"减半": 0.5, "翻倍": 2.0, "加倍": 2.0, "翻一番": 2.0, "快一倍": 0.5, "快两倍": 1 / 3, "慢一倍": 2.0,
+              "再加一倍": 2.0, "再翻一倍": 2.0, "翻一倍": 2.0, "一半": 0.5}
+CN_NUMBERS = {"两": 2.0, "二": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 
 
 def relative_changes(message: str, current: Intent, plan) -> tuple[list[Intent], str]:
@@ -99,6 +104,11 @@ def _factor(text: str) -> float | None:
         return None
     if m.group("cn"):
         return CN_FACTORS[m.group("cn")]
+    if m.group("times_zh"):
+        n = m.group("times_zh")
+        return CN_NUMBERS[n] if n in CN_NUMBERS else float(n)
+    if m.group("in_half"):
+        return 0.5
     if m.group("verb"):
         return {"halve": 0.5, "double": 2.0, "triple": 3.0, "quadruple": 4.0}[m.group("verb")]
     n = NUMBERS.get(m.group("n")) or float(m.group("n"))
@@ -112,6 +122,11 @@ def _metric(text: str, current: Intent, plan) -> Metric | None:
     else a job's time, else a text generator's TPOT, else latency; "cheaper" is the cost."""
     for metric, words in METRIC_WORDS:
         if re.search(words, text):
+            if metric == Metric.LATENCY and not current.bound(Metric.LATENCY, "<="):
+                # "延迟放宽到原来的两倍" on a chat that bounds its first token only: that bound
+                times = [c.metric for c in current.constraints if c.metric in (Metric.TTFT, Metric.TPOT) and c.op == "<="]
+                if times:
+                    return times[-1]
             return Metric.JOB_COST if metric == Metric.COST and _job(current) else metric
     if re.search(CHEAPER, text):
         return Metric.JOB_COST if _job(current) else Metric.COST

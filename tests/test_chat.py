@@ -722,3 +722,29 @@ def test_the_cloud_allowed_after_on_prem_lifts_the_place(first, then):
     chat.answer(first)
     chat.answer(then)
     assert chat.intent.deployment is None
+
+
+def test_chinese_multiples_and_halves_change_the_figure_they_name():
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，并发50，首字延迟500毫秒，预算每小时5美元，每秒20个请求")
+    chat.answer("延迟放宽到原来的两倍")  # the request bounds its first token only: that bound
+    assert chat.intent.bound(Metric.TTFT, "<=") == 1000.0 and chat.intent.bound(Metric.LATENCY, "<=") is None
+    chat.answer("预算再加一倍")
+    assert chat.intent.bound(Metric.COST, "<=") == 10.0
+    chat.answer("吞吐再翻一倍")
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 40.0
+    chat.answer("cut TTFT in half")
+    assert chat.intent.bound(Metric.TTFT, "<=") == 500.0
+    chat.answer("并发提高到原来的三倍")
+    assert chat.intent.workload.concurrency == 150 and chat.intent.bound(Metric.THROUGHPUT, ">=") == 40.0
+    chat.answer("用户数翻倍")
+    assert chat.intent.workload.concurrency == 300
+
+
+@pytest.mark.parametrize("message, metric", [("功耗的限制去掉吧", Metric.POWER), ("drop the latency requirement entirely",
+                                                                           Metric.LATENCY)])
+def test_a_bound_lifted_by_name_goes(message, metric):
+    chat = ChatSession(offline=True)
+    chat.answer("部署yolov8n做检测，30fps，功耗不超过15瓦，延迟50ms以内")
+    chat.answer(message)
+    assert all(c.metric != metric for c in chat.intent.constraints) and chat.intent.bound(Metric.THROUGHPUT, ">=") == 30
