@@ -25,12 +25,14 @@ from intent.chat_context import corrected, device_count_misread, more_devices, r
 from intent.chat_language import Reading, language, read_message
 from intent.chat_merge import lifts, merge
 from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
-from intent.schema import Intent
+from intent.schema import Intent, Metric, Objective, Sense
 
 CONVERSATION_KIND = "intentctl-chat"
 #: Readings that ask about the plan and change nothing.
 QUESTIONS = ("why", "why_not", "explain")
 #: A message asked, not said: "what if we add 4 more?", "如果再加4张A100呢？".
+#: A message asked as a question (a mark, or a can-it opening): "could we save some money?", "能再省点钱吗".
+QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there|what if|how about)\b|能不能|可不可以", re.IGNORECASE)
 ASKED = re.compile(r"[?？]$|呢$|^(?:what if|what about|how about|如果|要是|假如)", re.IGNORECASE)
 DEFAULT_SAVE = "conversation.json"
 #: Kept for callers that know the English question.
@@ -117,6 +119,9 @@ class ChatSession:
             from intent.chat_questions import why
 
             return Reply(why(self.plan, self.speaking)), None
+        if (reading.kind == "why_not" or (reading.kind == "cheaper" and QUESTION.search(message.strip()))) \
+                and self.plan is not None and (asked := self._asked_what_if(message)) is not None:
+            return Reply(asked), None  # "can it handle 2x the load?", "能再省点钱吗？", "如果只有4张H100呢？"
         if reading.kind == "why_not":
             return Reply(self._why_not(reading)), None
         if reading.kind == "explain":
@@ -148,6 +153,29 @@ class ChatSession:
             self._offered = None
             return self._plan(merged, cheaper=False)
         return self._refine(message, cheaper=reading.kind == "cheaper")
+
+    def _asked_what_if(self, message: str) -> str | None:
+        """A question about the plan under a scaled load or for less money: the change planned beside
+        the plan and compared, offered for "ok use that"; None for any other question (a device or a
+        count of devices: the why-not path)."""
+        from intent.chat_context import SCALED, read_in_context
+        from intent.chat_language import cheaper_asked
+        from intent.chat_questions import what_if
+
+        catalog = self._catalog()
+        update, label, on = None, "", None
+        if (found := SCALED.search(message)) is not None:
+            update, label = read_in_context(message, self.intent, catalog), found.group(0).strip()
+        elif cheaper_asked(message):
+            update, label = Intent(text=message, objective=Objective(metric=Metric.COST, sense=Sense.MINIMIZE)), \
+                self._say("cheaper_label")
+            on = "job_cost" if self.plan.job is not None else "cost"
+        if update is None:
+            return None
+        use = "好的，就用它" if self.speaking == "zh" else "ok, use that"
+        text, self._offered = what_if(self.plan, label, merge(self.intent, update, catalog), self.speaking,
+                                      self._plan_request, catalog, on, use)
+        return text
 
     def _take_alternative(self, n: int) -> tuple[Reply, tuple | None]:
         """The plan's ``n``-th runner-up (as /alternatives lists them), planned as the request on
@@ -210,6 +238,8 @@ class ChatSession:
             if self.intent is None:
                 return Reply(self._say("ask_task")), None
             update = self._in_context(message)
+            if update is None and cheaper:  # "let's save some money": the cost, whatever else was not read
+                update = Intent(text=message, objective=Objective(metric=Metric.COST, sense=Sense.MINIMIZE))
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
                 return Reply(self._not_understood(exc.reason)), None
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8

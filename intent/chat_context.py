@@ -37,7 +37,9 @@ SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve)\s+(?:th
                     r"(?:by\s+)?(?P<grown>\d+(?:\.\d+)?)\s*(?:x|×|times)"
                     r"|(?P<zh>翻倍|翻一番|增加一倍|加倍|翻两番|减半)|翻(?P<zh_times>\d+|两|三|四|五|十)倍"
                     # "并发提高到原来的三倍", "用户数增加到现在的2倍"
-                    r"|(?:提高|增加|提升|扩大|涨|升)(?:到|为|成)?\s*(?:原来|现在|目前|当前)的?\s*(?P<zh_of>\d+|两|三|四|五|十)\s*倍",
+                    r"|(?:提高|增加|提升|扩大|涨|升)(?:到|为|成)?\s*(?:原来|现在|目前|当前)的?\s*(?P<zh_of>\d+|两|三|四|五|十)\s*倍"
+                    # "能扛住两倍流量吗", "3倍的并发"
+                    r"|(?P<zh_load>\d+|两|三|四|五|十)\s*倍(?:的)?\s*(?:流量|负载|请求量|请求|并发|用户|访问量|调用量)",
                     re.IGNORECASE)
 #: A scaled load that names the users held at once, not the rate: "用户数翻倍", "double the users".
 SCALES_USERS = re.compile(r"(?<![a-z])(?:users|concurrency|concurrent|sessions)(?![a-z])|并发|用户|在线", re.IGNORECASE)
@@ -48,16 +50,19 @@ FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5,
 COUNT = re.compile(r"(?<![a-z])(?:with(?:\s+just|\s+only)?|only\s+have|have\s+only|just\s+have|only|(?:we|i)\s+(?:actually\s+)?"
                    r"have|(?:we|i)\s+own)\s+(\d+)"
                    r"(?:\s+of\s+them|\s+(?:gpus?|cards?|devices?|chips?|boards?))?(?![\d.])"
-                   r"|(?:只有|只用|用|就)\s*(?:其中(?:的)?)?\s*(\d+)\s*(?:张|块|台|个|卡)", re.IGNORECASE)
+                   r"|(?:只有|只用|用|就|有)\s*(?:其中(?:的)?)?\s*(\d+)\s*(?:张|块|台|个|卡)(?!\s*(?:图|照片|图片|图像|文档))",
+                   re.IGNORECASE)
 
 
 def device_count_misread(message: str, update: Intent, current: Intent, catalog) -> Intent | None:
     """A follow-up's device count the parser read as a dataset ("我们只有 8 张" after "用昇腾910B": 张
-    counts images too) where the request is a service on devices it names: the count of those."""
+    counts images too) where the request is a service on devices it names, or a job on devices it
+    holds ("实际上我们有8张" after "我们已经有2张L40S"): the count of those."""
     found = COUNT.search(message)
+    held = bool(current.hardware.owned or [s for s in current.hardware.include if s in catalog.selector_ids()])
     if found is None or update.workload.dataset_records is None or current.workload.kind.value != "inference" \
-            or current.workload.dataset_records is not None:
-        return None
+            or (current.workload.dataset_records is not None and not held):
+        return None  # a job's items restated stay items; "实际上我们有8张" beside 2 L40S held is devices
     if update.workload.dataset_records != int(found.group(1) or found.group(2)):
         return None
     return _count(message, current, catalog)
@@ -228,7 +233,7 @@ def _factor(found: re.Match) -> float:
     verb = found.group("verb")
     if verb:
         return FACTORS[re.sub(r"s$", "", verb.lower())]
-    zh = found.group("zh_times") or found.group("zh_of")
+    zh = found.group("zh_times") or found.group("zh_of") or found.group("zh_load")
     if zh:
         return float(zh) if zh.isdigit() else FACTORS[zh]
     return FACTORS[(found.group("word") or found.group("zh")).lower()]

@@ -131,6 +131,16 @@ def _yes_or_no(text: str) -> Reading | None:
     return None
 
 
+#: Words of holding before a count a question names: "only had 4", "we just have 8", "只有4张".
+HELD_BEFORE = re.compile(r"^(?:(?:we|i)\s+)?(?:only\s+|just\s+)?(?:had|have|got|owned|own)\s+(?:only\s+|just\s+)?"
+                         r"|^(?:我们|咱们)?(?:只有|只用|就用|有)\s*")
+
+
+def cheaper_asked(message: str) -> bool:
+    """Whether a question asks for a cheaper plan ("could we save some money?", "能再省点钱吗？")."""
+    return bool(_sets()["cheaper"].scan(_plain(message)))
+
+
 def _why_not(rest: str) -> Reading:
     """'why not [a single] [the] H100': the device named and whether one device is meant."""
     rest = rest.strip(EDGES)
@@ -138,8 +148,11 @@ def _why_not(rest: str) -> Reading:
     if single is not None:
         rest = rest[single.end:].strip(EDGES)
     rest = re.sub(r"^(?:use |using |the |an? |on )+", "", rest)
+    rest = HELD_BEFORE.sub("", rest)  # "what if we only had 4?", "如果只有4张H100呢": the count
     rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)
     if counted is not None and int(counted.group(1)) > 1:
         return Reading("why_not", what=rest[counted.end():].strip(EDGES), count=int(counted.group(1)))
+    if counted is not None and int(counted.group(1)) == 1 and rest[counted.end():].strip(EDGES):
+        return Reading("why_not", what=rest[counted.end():].strip(EDGES), single=True)  # "只有1张H100": a single one
     return Reading("why_not", what=rest.strip(EDGES), single=single is not None)

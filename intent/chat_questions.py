@@ -237,30 +237,33 @@ def _reasons(exc, plan, target: str, catalog) -> str:
     return text
 
 
-def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog) -> tuple[str, Intent | None]:
+def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog,
+            on: str | None = None, use: str | None = None) -> tuple[str, Intent | None]:
     """Plan ``intent`` (the request with a change a question names: "what about int4?") and say how
-    it compares with ``plan``, with ``intent`` when a plan meets it; the request is not changed."""
+    it compares with ``plan`` (on ``on``, else its objective), with ``intent`` when a plan meets it;
+    the request is not changed."""
     from planner.errors import PlanningError
 
     try:
         other = plan_request(intent, None)
     except PlanningError as exc:
         return say("why_not_infeasible", lang, target=label, reason=_reasons(exc, plan, "", catalog)), None
-    return _compare(plan, other, label, lang), intent
+    return _compare(plan, other, label, lang, use, on=on), intent
 
 
-def _compare(plan, other, label: str, lang: str, use: str | None = None) -> str:
+def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str | None = None) -> str:
     """How ``other`` compares with ``plan`` on its objective; ``use``, what to say to plan on it (the
     label, as a change: "use nvidia-h100"; counted devices are a cap, "at most 8 nvidia-l4", since
     "use 8 x nvidia-l4" would read as 8 devices held). A plan that meets the request only without
     its default service level does not meet it: said so ("a single H100 is cheaper" hid a 2-second
-    TTFT against the 450 ms default)."""
+    TTFT against the 450 ms default). ``on``: the metric to weigh them on (minimised) where the
+    question names one ("could we save some money?": the cost), else the plan's objective."""
     from planner.single import LEVEL_OUT_OF_REACH
 
     gave_way = next((a for a in other.assumptions if LEVEL_OUT_OF_REACH in a), None)
     if gave_way is not None and not any(LEVEL_OUT_OF_REACH in a for a in plan.assumptions):
         return say("why_not_infeasible", lang, target=label, reason=gave_way.split(", so this is")[0])
-    metric, sense = objective_of(plan)
+    metric, sense = (on, "minimize") if on is not None else objective_of(plan)
     ours, theirs = deployment_value(plan, metric), deployment_value(other, metric)
     if plan.job is not None and other.job is not None:  # a job is weighed whole: its total cost or its hours
         metric = "job_time" if metric in ("latency", "job_time") else "job_cost"

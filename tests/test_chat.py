@@ -748,3 +748,43 @@ def test_a_bound_lifted_by_name_goes(message, metric):
     chat.answer("部署yolov8n做检测，30fps，功耗不超过15瓦，延迟50ms以内")
     chat.answer(message)
     assert all(c.metric != metric for c in chat.intent.constraints) and chat.intent.bound(Metric.THROUGHPUT, ">=") == 30
+
+
+@pytest.fixture(scope="module")
+def held_h100():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3 8b at 20 rps, lowest latency, we already have 2 H100s")
+    return chat
+
+
+@pytest.mark.parametrize("question, said", [
+    ("can it handle 2x the load?", "2x the load: the best plan there is"),
+    ("能扛住两倍流量吗？", "两倍流量：最好的方案是"),
+    ("could we save some money?", "the cheapest plan: "),
+    ("能再省点钱吗？", "最便宜的方案："),
+    ("如果只有1张H100呢？", "单张 nvidia-h100：最好的方案是"),
+])
+def test_questions_of_load_money_and_counts_compare_and_change_nothing(held_h100, question, said):
+    before = held_h100.intent
+    answer = held_h100.answer(question).text
+    assert answer.startswith(said), answer
+    assert held_h100.intent == before
+
+
+def test_money_asked_about_is_weighed_on_cost_and_can_be_taken(held_h100):
+    answer = held_h100.answer("could we save some money?").text
+    assert " cost $" in answer and 'say "ok, use that"' in answer
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3 8b at 20 rps, lowest latency, we already have 2 H100s")
+    chat.answer("could we save some money?")
+    chat.answer("ok use that")
+    assert chat.intent.objective.metric == Metric.COST
+
+
+def test_devices_restated_in_chinese_beside_a_job_are_devices_not_items():
+    chat = ChatSession(offline=True)
+    chat.answer("用bge-large-en-v1.5做向量化，5000万条文档，24小时内完成")
+    chat.answer("我们已经有2张L40S")
+    chat.answer("实际上我们有8张")
+    assert chat.intent.workload.dataset_records == 50_000_000
+    assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 8)]
