@@ -313,7 +313,16 @@ class ChatSession:
 
     def _why_not(self, reading: Reading) -> str:
         """The answer to a question about another configuration; the request it planned is kept as
-        the one offered ("ok use that" takes it)."""
+        the one offered ("ok use that" takes it). A question naming several devices ("L4 和 T4 哪个
+        更合适？", "compare H100 with MI300X") is answered for each, and offers none."""
+        from intent.chat_language import DEVICES_APART
+        from intent.chat_questions import device_named
+
+        parts = [p for p in DEVICES_APART.split(reading.what) if p.strip()]
+        if len(parts) > 1 and all(device_named(p, self._catalog()) for p in parts):
+            answers = [self._compared(Reading("why_not", what=p))[0] for p in parts]
+            self._offered = None
+            return "\n".join(answers)
         text, self._offered = self._compared(reading)
         return text
 

@@ -22,7 +22,16 @@ ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需�
 #: Chinese words that compare the plan with a device the message names ("和H200比较一下", "用 H200 对比"),
 #: and the words around the device that go with them.
 COMPARING = re.compile(r"比较|对比|比一下|比比")
-COMPARED = re.compile(r"^(?:和|跟|与|用|拿)|(?:比较一下|比较|对比一下|对比|比一下|比比)(?:看|呢)?$")
+COMPARED = re.compile(r"^(?:比较一下|比较|对比一下|对比)?\s*(?:和|跟|与|用|拿)?|(?:比较一下|比较|对比一下|对比|比一下|比比)(?:看|呢)?$")
+#: A question that weighs devices against each other: "L4 和 T4 哪个更合适", "H100 vs MI300X", "compare A with B".
+WHICH_OF = re.compile(r"哪个(?:更)?(?:好|合适|便宜|快|划算|省钱|省电)|哪一个|which (?:one )?is (?:better|cheaper|faster)")
+VERSUS = re.compile(r"(?<![a-z])(?:vs\.?|versus)(?![a-z])")
+#: The words of such a question around the devices it names.
+WHICH_WORDS = re.compile(r"^(?:compare|比较一下|比较|对比一下|对比)\s*|(?:比一下|比较一下|比较|对比)?\s*(?:比)?\s*"
+                         r"(?:哪个(?:更)?(?:好|合适|便宜|快|划算|省钱|省电)|哪一个(?:更好)?|which (?:one )?is (?:better|cheaper|faster))"
+                         r"[?？]?\s*$|[?？]$")
+#: What separates the devices of such a question.
+DEVICES_APART = re.compile(r"\s*(?:,|，|、|(?<![a-z])(?:and|with|vs\.?|versus|or|to)(?![a-z])|和|与|跟|还是|或者|或)\s*")
 #: A question whether the plan could be otherwise: planned beside it and compared, never applied
 #: ("can it run on 2 L40S instead?", "could we use fp8?", "能不能用 H100？", "精度可以用 fp16 吗？").
 CAN_IT = re.compile(r"^(?:so |and |but )?(?:can|could) (?:it|we|you|this|that|i|the \w+) (?:(?:still |also |just )?"
@@ -104,6 +113,9 @@ def read_message(message: str) -> Reading:
         return Reading("explain", what=text)
     if question is not None:
         return Reading("why")
+    if WHICH_OF.search(text) or VERSUS.search(text) or text.startswith("compare "):
+        # "L4 和 T4 比哪个更合适？", "compare H100 with MI300X", "H100 vs MI300X?": each device compared
+        return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
     if COMPARING.search(text):  # "用 H200 比较一下", "跟 H200 对比": the device, as a why-not
         return _why_not(COMPARED.sub(" ", text))
     if sets["export"].scan(text):

@@ -788,3 +788,17 @@ def test_devices_restated_in_chinese_beside_a_job_are_devices_not_items():
     chat.answer("实际上我们有8张")
     assert chat.intent.workload.dataset_records == 50_000_000
     assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 8)]
+
+
+@pytest.mark.parametrize("question, devices", [
+    ("L4 和 T4 比哪个更合适？", ("nvidia-l4：", "nvidia-t4：")),
+    ("compare H100 with MI300X", ("nvidia-h100: ", "amd-instinct-mi300x: ")),
+    ("比较一下 H100 和 MI300X", ("nvidia-h100：", "amd-instinct-mi300x：")),
+])
+def test_a_question_weighing_two_devices_answers_for_each_and_changes_nothing(question, devices):
+    chat = ChatSession(offline=True)
+    chat.answer("部署distilbert做情感分类，QPS 100，成本最低")
+    before = chat.intent
+    lines = chat.answer(question).text.splitlines()
+    assert [line.startswith(d) for line, d in zip(lines, devices)] == [True, True], lines
+    assert chat.intent == before
