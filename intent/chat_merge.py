@@ -27,7 +27,7 @@ import re
 
 from intent.errors import IntentError
 from intent.parser import EPOCHS_ALONE_NOTE
-from intent.schema import JOB_METRICS, Intent, Metric, WorkloadKind
+from intent.schema import FOLLOW_UP_JOIN, JOB_METRICS, Intent, Metric, WorkloadKind
 
 #: Words that make the devices of a follow-up replace those named before ("use A100 instead").
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
@@ -117,7 +117,7 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
         data["hardware"]["include"] = []  # "any vendor is fine", "厂商不限": nothing asked for
     data["policies"] = _policies(current, update)
     data["workload"] = _workload(current, update, task_changed)
-    data["text"] = f"{current.text} / {update.text}"
+    data["text"] = f"{current.text}{FOLLOW_UP_JOIN}{update.text}"
     data["assumptions"] = list(dict.fromkeys([*current.assumptions, *notes, *(
         note for note in update.assumptions if not _stale(note, current, data))]))
     data["warnings"] = list(update.warnings)

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 SCHEMA_VERSION = "2"
+#: How a chat joins a follow-up to the request's text ("serve llama 3 8b / 不要英伟达").
+FOLLOW_UP_JOIN = " / "
 
 
 class Task(StrEnum):
@@ -299,6 +301,12 @@ class Intent(_Frozen):
         if isinstance(data, dict) and data.get("schema_version") == "1":
             return {**data, "schema_version": SCHEMA_VERSION}
         return data
+
+    @property
+    def first_text(self) -> str:
+        """The request's own words, without a chat's follow-ups (their language is the
+        conversation's, not the content's)."""
+        return self.text.split(FOLLOW_UP_JOIN)[0]
 
     def bound(self, metric: Metric, op: str) -> float | None:
         """The value of the bound on ``metric`` with ``op``, or None."""

@@ -399,13 +399,14 @@ def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[s
     task documented to handle it: an English-only model (Distil-Whisper small.en was planned)
     would be a wrong plan. Without one, the plan stays on the others and says so. The intent is
     returned as it is otherwise. Returns the intent, assumptions and warnings (a plan whose model
-    may not read the request's language is warned about)."""
+    may not read the request's language is warned about). A chat's follow-ups are the conversation's
+    language, not the content's: the request's own words decide."""
     w = intent.workload
     if (intent.task is not None and intent.task.value not in LANGUAGE_FREE_TASKS and (w.model or w.models)
-            and not w.content_languages and CJK.search(intent.text)):
+            and not w.content_languages and CJK.search(intent.first_text)):
         return intent, [], _named_model_language(w.model or w.models[0], catalog)
     if (intent.task is None or intent.task.value in LANGUAGE_FREE_TASKS or w.model or w.models
-            or w.content_languages or not CJK.search(intent.text)):
+            or w.content_languages or not CJK.search(intent.first_text)):
         return intent, [], []
     if not any(m.reads is not None and m.reads.handles("zh") for m in catalog.models_for(intent.task.value)):
         return intent, [], [f"the request is written in Chinese and names no language of its text or speech; no "

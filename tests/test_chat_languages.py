@@ -222,3 +222,12 @@ def test_a_reason_the_chat_cannot_say_in_chinese_is_kept_as_written():
     assert why_not_in("better cost ($0.42/h) but ttft 1,173 ms breaks <= 450 ms", "zh") == \
         "成本更好（$0.42/h），但首字延迟 1,173 ms 不满足 <= 450 ms"
     assert why_not_in("needs 3 devices", "zh") == "needs 3 devices"
+
+
+def test_a_chinese_follow_up_to_an_english_request_says_nothing_of_the_contents_language():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3 8b for 20 concurrent users")
+    reply = chat.answer("不要量化了，用FP16")
+    assert "written in Chinese" not in reply.text and chat.plan.choice.precision == "fp16"
+    chinese = ChatSession(offline=True)
+    assert "written in Chinese" in chinese.answer("部署llama 3 8b，20个并发").text  # the request's own words do
