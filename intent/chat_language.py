@@ -18,7 +18,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: A question about a figure asked at its end ("首字延迟是多少？", "要多长时间？", "how long will it take?").
 ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需要多久|多少小时)[?？]?$|^how long\b|^when will it finish"
                             r"|多少[^，。,;；\d]{0,6}[?？]?$|多久[^，。,;；\d]{0,4}[?？]?$|^what(?:'s| is) the max\b"
-                            r"|^how (?:many|much)\b")
+                            r"|^how (?:many|much)\b|^what (?:does|will|would) .{1,40} cost\b")
 #: Chinese words that compare the plan with a device the message names ("和H200比较一下", "用 H200 对比"),
 #: and the words around the device that go with them.
 COMPARING = re.compile(r"比较|对比|比一下|比比")

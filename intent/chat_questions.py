@@ -31,15 +31,20 @@ def why(plan, lang: str) -> str:
     from intent.chat_answers import labels
     from intent.render import devices_in_total
 
+    value = deployment_value(plan, metric)
+    if plan.job is not None and metric in ("cost", "job_cost", "latency", "job_time"):  # a job: its total or hours
+        metric = "job_time" if metric in ("latency", "job_time") else "job_cost"
+        value = plan.job.hours if metric == "job_time" else plan.job.cost_usd
     lines = [say("why_head", lang, model=c.model_id, devices=devices_in_total(c), device=c.device_id,
-                 sense=labels(lang)[sense], metric=metric_name(metric, lang),
-                 value=fmt(deployment_value(plan, metric), metric))]
+                 sense=labels(lang)[sense], metric=metric_name(metric, lang), value=fmt(value, metric))]
     for check in plan.constraints:
         lines.append("  " + say("why_bound", lang, bound=check.constraint.describe(),
                                 predicted=fmt(check.predicted, check.constraint.metric.value),
                                 binds=say("why_binds", lang) if check.binding else ""))
     runner_up = next((a for a in plan.alternatives if a.feasible), None)
-    if runner_up is None:
+    if runner_up is None and plan.job is not None:
+        lines.append("  " + say("why_job_no_runner_up", lang))
+    elif runner_up is None:
         lines.append("  " + say("why_no_runner_up", lang))
     else:
         value = metric_value(plan, metric, runner_up.metrics)
@@ -52,7 +57,8 @@ def why(plan, lang: str) -> str:
 #: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
 #: "first token latency" is the TTFT).
 TOPICS = (
-    ("job", r"how long|when will it finish|job time|job cost|total cost|in total|多长时间|多久|多少小时|总成本|总费用|一共多少钱"),
+    ("job", r"how long|when will it finish|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
+            r"altogether|all in|多长时间|多久|多少小时|总成本|总费用|一共多少钱|总共|一共|全部"),
     ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
@@ -86,7 +92,10 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
     asked = [topic for topic, words in TOPICS if re.search(words, question)]
     if "ttft" in asked or "tpot" in asked:
         asked = [t for t in asked if t != "latency"]
-    if "job" in asked and (plan.job is not None or batch_job(plan) is not None):  # the job's, not the hourly rate
+    is_job = plan.job is not None or batch_job(plan) is not None
+    if "month" in asked and is_job:  # "一个月多少钱？" of a one-off job: its total, said to be one
+        asked = ["one_off", "job", *[t for t in asked if t not in ("month", "job")]]
+    if "job" in asked and is_job:  # the job's, not the hourly rate
         asked = [t for t in asked if t not in ("cost", "latency")]
     if "concurrency" in asked:  # "能支持多少并发?", "how many users at once?": not the devices
         asked = [t for t in asked if t != "devices"]
@@ -127,6 +136,10 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                       for k in plan.constraints] or [say("explain_no_bounds", lang)]
         elif topic == "bottleneck":
             lines.append(say("explain_bound", lang, bound=m.bound_by))
+        elif topic == "one_off":
+            lines.append(say("explain_one_off", lang))
+        elif topic == "month" and m.cost_usd_per_hour is None:
+            lines.append(say("explain_month_unknown", lang, device=c.device_id))
         elif topic == "month":
             lines.append(say("explain_month", lang, month=fmt(None if m.cost_usd_per_hour is None else
                                                                   m.cost_usd_per_hour * HOURS_A_MONTH, "job_cost"),

@@ -802,3 +802,30 @@ def test_a_question_weighing_two_devices_answers_for_each_and_changes_nothing(qu
     lines = chat.answer(question).text.splitlines()
     assert [line.startswith(d) for line, d in zip(lines, devices)] == [True, True], lines
     assert chat.intent == before
+
+
+@pytest.fixture(scope="module")
+def lora_job():
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama-3-8b with LoRA on 20k examples, 3 epochs")
+    return chat
+
+
+@pytest.mark.parametrize("question", ["总共要多少钱？", "what does the whole run cost?", "一个月多少钱？"])
+def test_money_asked_of_a_job_is_its_total(lora_job, question):
+    total = f"${lora_job.plan.job.cost_usd:,.2f}"
+    answer = lora_job.answer(question).text
+    assert total in answer and "/h" not in answer, answer
+
+
+def test_why_a_job_is_weighed_on_its_total_and_says_it_lists_no_runner_ups(lora_job):
+    answer = lora_job.answer("why this GPU?").text
+    assert f"job cost: ${lora_job.plan.job.cost_usd:,.2f}" in answer
+    assert "no other device meets every bound" not in answer and "without runner-ups" in answer
+
+
+def test_a_month_of_an_unknown_price_says_so():
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 7b for 50 users at once on MI300X")
+    answer = chat.answer("每月多少钱？").text
+    assert "成本未知" in answer and "unknown" not in answer
