@@ -27,6 +27,8 @@ def is_batch_job(intent: Intent) -> bool:
         return False
     if any(c.metric in (Metric.JOB_TIME, Metric.JOB_COST) for c in intent.constraints):
         return True
+    if intent.objective is not None and intent.objective.metric in (Metric.JOB_TIME, Metric.JOB_COST):
+        return True  # a plan's own intent: its deadline became a rate, its objective the job's
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 

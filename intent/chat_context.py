@@ -75,7 +75,15 @@ RATE_RESTATED = re.compile(rf"(?:qps|rps|每秒请求数?|请求数|吞吐量?|t
                            rf"{CHANGED_TO}{NUMBER}", re.IGNORECASE)
 #: The sources a per-source rate is for, restated: "摄像头增加到 32 路", "cameras to 32", "32 streams now".
 SOURCES_RESTATED = re.compile(rf"(?:cameras?|streams?|feeds?|摄像头|视频流|路数){CHANGED_TO}(\d+)\s*(?:路|个|台)?"
-                              rf"|(?:增加到|改成|改为|提到|变成)\s*(\d+)\s*路", re.IGNORECASE)
+                              rf"|(?:增加到|改成|改为|提到|变成)\s*(\d+)\s*路"
+                              # "actually 12 cameras", "now 16 streams": the count before its noun
+                              r"|(?<![\d.])(?<!more )(\d+)\s*(?:cameras?|streams?|feeds?|路摄像头|路视频|个摄像头)(?!\s*more)",
+                              re.IGNORECASE)
+#: Sources added: "add 8 more streams", "8 more cameras", "再加8路", "再增加4个摄像头".
+SOURCES_ADDED = re.compile(r"(?<![\d.])(\d+)\s*(?:more|additional|extra)\s*(?:cameras?|streams?|feeds?)"
+                           r"|(?:再加|再增加|增加|加)\s*(\d+)\s*(?:路|个摄像头|路摄像头|路视频)", re.IGNORECASE)
+#: Denoising steps restated: "make it 50 steps", "use 30 denoising steps", "改成30步".
+STEPS = re.compile(r"(?<![\d.])(\d+)\s*(?:denoising\s+|sampling\s+|inference\s+)?steps?(?![a-z])|(\d+)\s*步", re.IGNORECASE)
 CONCURRENCY_RESTATED = re.compile(rf"(?:concurrency|concurrent\s+users|并发数?|并发量){CHANGED_TO}{NUMBER}", re.IGNORECASE)
 #: A prompt or an output length alone: "inputs will be more like 4k", "and outputs 500", "输入改成2000".
 LENGTH = re.compile(rf"(?P<side>inputs?|prompts?|context|outputs?|completions?|answers?|responses?|输入|输出|上下文)"
@@ -272,8 +280,18 @@ def _restated(message: str, current: Intent, catalog) -> Intent | None:
         users = int(_number(found.group(1), found.group(2)))
         return Intent(text=message, workload=Workload(concurrency=users),
                       assumptions=[f"'{found.group(0).strip()}' read as {users} concurrent users"])
+    if current.workload.sources and (found := SOURCES_ADDED.search(message)) is not None:
+        sources = current.workload.sources + int(found.group(1) or found.group(2))
+        return Intent(text=message, workload=Workload(sources=sources),
+                      assumptions=[f"'{found.group(0).strip()}' read as {sources} sources, each at the rate stated "
+                                   f"({current.workload.sources} before)"])
+    if current.task is not None and current.task.value == "text-to-image" and (found := STEPS.search(message)):
+        steps = int(found.group(1) or found.group(2))
+        if steps >= 1:
+            return Intent(text=message, workload=Workload(steps=steps),
+                          assumptions=[f"'{found.group(0).strip()}' read as {steps} denoising steps an image"])
     if current.workload.sources and (found := SOURCES_RESTATED.search(message)) is not None:
-        sources = int(found.group(1) or found.group(2))
+        sources = int(found.group(1) or found.group(2) or found.group(3))
         return Intent(text=message, workload=Workload(sources=sources),
                       assumptions=[f"'{found.group(0).strip()}' read as {sources} sources, each at the rate stated "
                                    f"({current.workload.sources} before)"])

@@ -829,3 +829,41 @@ def test_a_month_of_an_unknown_price_says_so():
     chat.answer("serve qwen2.5 7b for 50 users at once on MI300X")
     answer = chat.answer("每月多少钱？").text
     assert "成本未知" in answer and "unknown" not in answer
+
+
+def test_cameras_restated_or_added_change_the_sources():
+    chat = ChatSession(offline=True)
+    chat.answer("detect people with yolov8n on 8 camera streams at 30 fps each")
+    chat.answer("actually 12 cameras")
+    assert chat.intent.workload.sources == 12
+    chat.answer("add 8 more streams")
+    assert chat.intent.workload.sources == 20
+    chat.answer("再加10路")
+    assert chat.intent.workload.sources == 30 and chat.plan.metrics.throughput_rps >= 30 * 30
+
+
+@pytest.mark.parametrize("message, steps", [("make it 50 steps", 50), ("改成30步", 30)])
+def test_denoising_steps_restated(message, steps):
+    chat = ChatSession(offline=True)
+    chat.answer("generate images with sdxl, 2 images per second")
+    chat.answer(message)
+    assert chat.intent.workload.steps == steps
+
+
+def test_a_batch_jobs_deadline_relaxed_and_compared_on_its_total():
+    chat = ChatSession(offline=True)
+    chat.answer("用bge-large-en-v1.5做向量化，5000万条文档，8小时内完成")
+    assert "任务总成本 $" in chat.answer("如果用H100呢？").text  # the job's total, known on both
+    chat.answer("时间放宽到12小时")
+    assert chat.intent.bound(Metric.JOB_TIME, "<=") == 12.0
+
+
+@pytest.mark.parametrize("word", ["fine, go with that", "好", "好的", "sounds good, do it"])
+def test_short_yeses_take_the_offer(word):
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3 8b at 20 rps, lowest latency, we already have 2 H100s")
+    assert chat.answer(word).text in (ChatSession(offline=True)._say("nothing_offered"),
+                                      ChatSession(offline=True, lang="zh")._say("nothing_offered"))
+    chat.answer("could we save some money?")
+    chat.answer(word)
+    assert chat.intent.objective.metric == Metric.COST
