@@ -3200,3 +3200,12 @@ def test_a_one_off_budget_on_counted_items_is_the_jobs_total(text):
                                   "serve qwen 7b, just not H100", "部署qwen2.5 7b，不要云"])
 def test_a_cue_whose_words_were_read_is_not_warned_about(text):
     assert not parse(text, offline=True).warnings
+
+
+@pytest.mark.parametrize("text, users", [
+    ("deepseek-r1-distill-qwen-7b 部署到一台4090工作站上，给10个同事用，每人每秒15 token", 10),
+    ("serve llama 3 8b for 1 user", 1), ("serve llama 3 8b for a single user, 512 prompt", 1),
+])
+def test_users_who_each_see_a_speed_or_one_user_are_concurrency(text, users):
+    intent = parse(text, offline=True)
+    assert intent.workload.concurrency == users and not any("not a load" in w for w in intent.warnings)

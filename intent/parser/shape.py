@@ -440,6 +440,9 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
          rf"(?:use|using|hit|hitting|query|querying|access|accessing|chat|chatting|work|working|call|calling)"
          rf"\s+(?:[a-z]+\s+){{0,2}}?(?:at the same time|at once|simultaneously|concurrently|in parallel)(?![a-z])"),
         rf"(?P<n>{number})[\s-]*(?:concurrent|simultaneous)(?![a-z])",              # 200 concurrent
+        # one user ("for 1 user", "a single user"): one at a time, whatever the period
+        r"(?<![\w.,])(?:for\s+)?(?:a\s+single|single|one|(?P<n>1))\s+(?:user|person|developer|engineer|analyst)(?![a-z])"
+        r"(?!\s*(?:per|a|an|each|every)\s+(?:day|week|month))",
         rf"(?P<n>{number})\s+(?:active|online)\s+(?:at once|at the same time|simultaneously)(?![a-z])",  # ~60 active at once
         (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about|(?:back\s+)?to)?\s*"
          rf"(?P<n>{number})"),                                                       # concurrency of 64
@@ -455,7 +458,7 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
     ]
     for pattern in patterns:
         for m in re.finditer(pattern, text):
-            value = _number(m.group("n"))
+            value = _number(m.group("n")) if m.group("n") is not None else 1
             if value is None:
                 continue
             space.mask(m.start(), m.end())
@@ -485,8 +488,11 @@ def _users_streaming(lexicon: Lexicon, space: Workspace) -> tuple[int, str] | No
     per_user = _alternation(lexicon["per_user_words"])
     speed = (rf"\d+(?:\.\d+)?\s*(?:tokens?|tok)\s*(?:/\s*s(?:ec)?|per\s+second|a\s+second)(?![a-z])\s*"
              rf"(?:each|apiece|{per_user})(?![a-z])")
+    # "给10个同事用，每人每秒15 token": the speed each sees written before it, in Chinese
+    speed_zh = r"(?:每人|每个人|每位|每个用户|每用户)\s*(?:每秒|每秒钟)\s*(?:至少|不低于|大概|约)?\s*\d+(?:\.\d+)?\s*(?:个)?\s*(?:tokens?|tok|字)"
     m = re.search(rf"(?P<n>{COUNT})\s+(?:{people})(?![a-z])[^.;。；]{{0,40}}?{speed}", space.masked) \
-        or re.search(rf"{speed}[^.;。；\d]{{0,24}}?(?P<n>{COUNT})\s+(?:{people})(?![a-z])", space.masked)  # "…/user, 64 users"
+        or re.search(rf"{speed}[^.;。；\d]{{0,24}}?(?P<n>{COUNT})\s+(?:{people})(?![a-z])", space.masked) \
+        or re.search(rf"(?P<n>{COUNT})\s*(?:个|位|名)?\s*(?:{people})[^.;。；]{{0,16}}?{speed_zh}", space.masked)
     if m is None or (value := _number(m.group("n"))) is None or value < 2 \
             or USERS_OVER_TIME.match(space.masked, m.end("n")) or AT_ONCE.search(space.masked):
         return None  # "300 users per day", "3 of them at a time": not all at once
