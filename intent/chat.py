@@ -22,15 +22,18 @@ from pathlib import Path
 
 from intent.chat_answers import LANGUAGES, configuration, say, summary, why_not_in
 from intent.chat_context import corrected, device_count_misread, more_devices, read_in_context
-from intent.chat_language import Reading, language, read_message
+from intent.chat_language import Reading, has_words, language, read_message
 from intent.chat_merge import lifts, merge
 from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
 from intent.schema import Intent, Metric, Objective, Sense
+from planner.figures import fmt
 
 CONVERSATION_KIND = "intentctl-chat"
 #: Readings that ask about the plan and change nothing.
 QUESTIONS = ("why", "why_not", "explain")
 #: A message asked, not said: "what if we add 4 more?", "如果再加4张A100呢？".
+#: Words that relax a bound: "can be relaxed to", "loosen", "放宽".
+RELAXING = re.compile(r"(?<![a-z])(?:relax(?:ed)?|loosen(?:ed)?|can\s+be|could\s+be|allow)(?![a-z])|放宽|放松|可以到")
 #: A message asked as a question (a mark, or a can-it opening): "could we save some money?", "能再省点钱吗".
 QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there|what if|how about)\b|能不能|可不可以", re.IGNORECASE)
 ASKED = re.compile(r"[?？]$|呢$|^(?:what if|what about|how about|如果|要是|假如)", re.IGNORECASE)
@@ -94,7 +97,8 @@ class ChatSession:
         message = message.strip()
         if not message:
             return Reply("")
-        if not message.startswith("/"):
+        if not message.startswith("/") and (self.lang or not self.turns or has_words(message)):
+            # a message of figures alone ("p99 500ms") keeps the conversation's language
             self.speaking = self.lang or language(message)
         reply, state = self._answer(message)
         changed_plan = state is not None and state[1] is not None and reply.plan is state[1]
@@ -247,7 +251,28 @@ class ChatSession:
         intent = update if self.intent is None else merge(self.intent, update, self._catalog())
         if intent.task is None and intent.workload.model is None:
             return Reply(self._say("ask_task")), (intent, None)
-        return self._plan(intent, cheaper)
+        reply, state = self._plan(intent, cheaper)
+        tighter = self._tightened(message, update)
+        if tighter:
+            reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
+        return reply, state
+
+    def _tightened(self, message: str, update: Intent) -> list[str]:
+        """A bound said to relax ("p99延迟可以放宽到1秒", "latency can be relaxed to 1 s") that is tighter
+        than the one the plan had, a default included (speech's 30 s): said, since the plan gets dearer."""
+        if self.plan is None or not RELAXING.search(message.lower()):
+            return []
+        from intent.chat_answers import metric_value
+
+        lines = []
+        for c in update.constraints:
+            before = self.plan.intent.bound(c.metric, c.op)
+            key = "tightens"
+            if before is None:  # no bound of its own: the plan's figure now ("放宽到1秒" of a 17.9-s transcription)
+                before, key = metric_value(self.plan, c.metric.value), "tightens_figure"
+            if before is not None and (c.value < before if c.op == "<=" else c.value > before):
+                lines.append(self._say(key, bound=c.describe(), before=fmt(before, c.metric.value)))
+        return lines
 
     def _in_context(self, message: str) -> Intent | None:
         """A follow-up the parser finds nothing in, read against the request: a lifted bound
@@ -378,8 +403,8 @@ class ChatSession:
             return Reply(self._say("unknown_command", name=f"/{name}")), None
         if name == "save":
             return self._save(args), None
-        if self.plan is None:
-            return Reply(self._say("no_plan")), None
+        if self.plan is None:  # a request no plan meets has its own answer: it is not a missing task
+            return Reply(self._say("no_plan_now" if self.intent is not None else "no_plan")), None
         if name == "show":
             return Reply("", plan=self.plan, show=True), None
         if name == "json":

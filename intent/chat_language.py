@@ -73,6 +73,19 @@ class Reading:
 EXPORT_FOLDER = re.compile(r"(?:^|[\s:：,，到至])(?P<path>(?:~|\.{1,2})?/[^\s，。,;；]*|[A-Za-z0-9_.-]+/[^\s，。,;；]*)")
 
 
+#: Words that are figures or units, not the speaker's language ("p99", "500ms", "ttft", "fp8").
+NEUTRAL_WORD = re.compile(r"^(?:p\d+(?:\.\d+)?|\d[\w.,%/$]*|[$¥]?\d[\d.,]*\w*|ms|s|qps|rps|fps|ttft|tpot|fp\d+|bf16|int\d|"
+                          r"gb|w|kw|tok/s|tokens?/s|h|x\d*|[a-z]\d+[a-z]*)$")
+
+
+def has_words(message: str) -> bool:
+    """Whether a message holds words of a language (Chinese characters, or English words that are
+    not figures and units): "p99 500ms" holds none."""
+    if CJK.search(message):
+        return True
+    return any(not NEUTRAL_WORD.match(w) for w in re.findall(r"[a-z][\w./%$]*|\d[\w./%$]*", message.lower()))
+
+
 def language(message: str) -> str:
     """'zh' for a message with Chinese characters in it, else 'en'."""
     return "zh" if CJK.search(message) else "en"

@@ -86,6 +86,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
     number", "显存够吗？"), each with where it comes from; why the plan, when it names none."""
     import re
 
+    from intent.chat_answers import labels
     from intent.render import METRIC_FIELDS, TOKEN_SOURCES, devices_in_total, layout
 
     c, m = plan.choice, plan.metrics
@@ -135,7 +136,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                           held=say("held" if k.slack is None or k.slack >= 0 else "not_held", lang))
                       for k in plan.constraints] or [say("explain_no_bounds", lang)]
         elif topic == "bottleneck":
-            lines.append(say("explain_bound", lang, bound=m.bound_by))
+            lines.append(say("explain_bound", lang, bound=labels(lang).get("bounds", {}).get(m.bound_by, m.bound_by)))
         elif topic == "one_off":
             lines.append(say("explain_one_off", lang))
         elif topic == "month" and m.cost_usd_per_hour is None:
@@ -287,8 +288,8 @@ def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str
               "use": use or (f"用{label}" if lang == "zh" else f"use {label}")}
     if theirs is None:  # "it loses on cost" said nothing true where its cost is unknown
         return say("why_not_unknown_figure", lang, **values)
-    if ours is None:
-        return say("why_not_loses", lang, **values)
+    if ours is None:  # "it loses on cost" against a plan whose cost is unknown said nothing true
+        return say("why_not_ours_unknown", lang, **values)
     better = theirs < ours if sense == "minimize" else theirs > ours
     if abs(theirs - ours) <= 1e-9 * max(abs(ours), 1.0):
         return say("why_not_ties", lang, **values, tie_breakers=", ".join(plan.solver.tie_breakers) or "—")

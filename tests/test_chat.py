@@ -867,3 +867,10 @@ def test_short_yeses_take_the_offer(word):
     chat.answer("could we save some money?")
     chat.answer(word)
     assert chat.intent.objective.metric == Metric.COST
+
+
+def test_a_runner_up_against_a_plan_of_unknown_cost_is_not_said_to_lose():
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 7b for 50 users at once on MI300X")
+    answer = chat.answer("why not RTX 4090?").text
+    assert "the current plan's cost is unknown" in answer and "loses" not in answer

@@ -231,3 +231,22 @@ def test_a_chinese_follow_up_to_an_english_request_says_nothing_of_the_contents_
     assert "written in Chinese" not in reply.text and chat.plan.choice.precision == "fp16"
     chinese = ChatSession(offline=True)
     assert "written in Chinese" in chinese.answer("部署llama 3 8b，20个并发").text  # the request's own words do
+
+
+def test_a_message_of_figures_alone_keeps_the_conversations_language():
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，并发20")
+    assert chat.answer("p99 500ms").text.startswith("变化")
+    assert chat.answer("瓶颈在哪？").text.split("受限于 ")[1].split("：")[0] in ("算力", "显存带宽")
+
+
+def test_a_bound_said_to_relax_that_tightens_is_said_to():
+    chat = ChatSession(offline=True)
+    chat.answer("部署whisper-large-v3做语音转写，并发20路")
+    assert chat.answer("p99延迟可以放宽到1秒").text.startswith("注意：方案原来没有这个约束；latency <= 1000 ms")
+
+
+def test_alternatives_after_a_change_no_plan_met_say_so():
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 72b，首字延迟1毫秒")
+    assert chat.answer("其他方案").text.startswith("当前的需求没有可行方案")
