@@ -9,7 +9,7 @@ from hardware import Catalog, Inventory
 from intent.batch import cheapest_job, device_memory_floor, job_time_note, soonest_done
 from intent.chat_merge import lifted_by_name
 from intent.errors import UNKNOWN_DEVICE, ImpossibleValue, UnknownDevice, UnknownModel
-from intent.schema import JOB_METRICS, Intent, Metric, Task, WorkloadKind
+from intent.schema import JOB_METRICS, Deployment, Intent, Metric, Task, WorkloadKind
 from intent.settings import Settings
 from intent.steps import plan_steps
 from planner.defaults import NO_DEFAULTS
@@ -402,9 +402,22 @@ def is_production(intent: Intent) -> bool:
     """A plan for a production service, or one that runs in a datacenter (which a consumer part's
     licence forbids): the request names a compliance regime (one the policies model, or one they
     do not: "等保三级" planned an RTX 4090), says production, or names a datacenter, server room or
-    its own servers as where it runs ("本地机房")."""
+    its own servers as where it runs ("本地机房"), or runs on-prem (an organisation's servers:
+    私有化部署) on no workstation, desktop or lab machine it names."""
     return bool(intent.policies.compliance) or bool(_words_said(intent, "unmodelled_regimes")) \
-        or bool({"production", "datacenter"} & _phrase_keys(intent, "production_words"))
+        or bool({"production", "datacenter"} & _phrase_keys(intent, "production_words")) \
+        or (intent.deployment == Deployment.ON_PREM and not _words_said(intent, "workstation_words")
+            and not _datacenter_ruled_out(intent))
+
+
+def _datacenter_ruled_out(intent: Intent) -> bool:
+    """Whether the request says it runs in no datacenter ("on-prem, not in a data center", "没有机房")."""
+    from intent.parser.lexicon import load_lexicon
+    from intent.parser.text import normalise
+
+    lexicon = load_lexicon()
+    return any(m.key == "not" and re.search(r"data ?cent|机房|数据中心", m.phrase)
+               for m in lexicon.phrases("production_words").scan(normalise(intent.text, lexicon)))
 
 
 def names_device(intent: Intent, inventory: Inventory | None, device) -> bool:

@@ -225,6 +225,11 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         rows, scale_note = worth_their_devices(rows, intent.constraints, concurrency, settings,
                                                objective[0], defaults.time_gain_per_doubling)
     tie_breakers = tuple((t.metric.value, t.sense.value) for t in intent.tie_breakers)
+    if objective[0] == "cost" and not tie_breakers and _unknown_objective(grid, feasible_cells, objective) is not None:
+        # no price known for any plan (on-prem datacenter parts): the fewest devices, then the least
+        # power, stand for the smallest deployment that meets the request (latency next had bought
+        # the fastest part, an MI300X for a 7B model and 20 users)
+        tie_breakers = UNPRICED_TIE_BREAKERS
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill,
                       intent.hardware.max_devices if capped else None)
     solution = chooser.best(strict_objective=not is_default and unknown_objective is None)
@@ -311,6 +316,10 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(unpriced.replace("the objective is to", "the default objective is to").format(levels=levels))
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front,
                           warnings=[unknown_objective.format(levels=levels)] if unknown_objective else [])
+
+
+#: The tie-breakers of a cost objective no plan has a price for.
+UNPRICED_TIE_BREAKERS = (("devices", "minimize"), ("power", "minimize"))
 
 
 #: A load above this share of a plan's capacity queues enough to name (an M/D/c queue's wait grows

@@ -25,9 +25,20 @@ def test_geforce_parts_carry_the_licence_flag_with_its_source():
 
 def test_without_production_words_the_cheapest_plan_may_be_a_geforce_part():
     # The baseline the rule changes: nothing in the request says it is a production service, and
-    # it says where it runs (with nothing said, datacenter devices are planned, GeForce left out).
-    assert plan(f"{SERVE}, on-prem", offline=True, record=False).choice.device_id == "nvidia-geforce-rtx-4090"
+    # it says where it runs, on one person's machine (with nothing said, datacenter devices are
+    # planned; on-prem, an organisation's servers: GeForce left out either way).
+    assert plan(f"{SERVE}, on-prem, on our workstation", offline=True,
+                record=False).choice.device_id == "nvidia-geforce-rtx-4090"
     assert plan(SERVE, offline=True, record=False).choice.device_id != "nvidia-geforce-rtx-4090"
+
+
+@pytest.mark.parametrize("request_text", [f"{SERVE}, on-prem", "部署qwen2.5 7b，私有化部署，并发20",
+                                          "qwen2.5 7b on-prem for 20 concurrent users"])
+def test_on_prem_is_a_datacenter_so_no_geforce_and_the_smallest_part_that_meets_it(request_text):
+    result = plan(request_text, offline=True, record=False)
+    device = load_catalog().device(result.choice.device_id)
+    assert device.datacenter_use is None or device.datacenter_use.value
+    assert device.id != "amd-instinct-mi300x"  # unpriced: the fewest devices, then the least power
 
 
 @pytest.mark.parametrize("request_text", [
@@ -86,8 +97,8 @@ def test_a_datacenter_named_as_where_it_runs_chooses_no_geforce(request_text):
     "llama 3 8b chatbot, no datacenter GPUs",
     "Llama 3 8B chatbot on-prem, cheapest, not in a data center",
     "we don't have a data center, llama 3 8b on-prem",
-    "Colocation of a chatbot and an embedding model on one GPU, Llama 3 8B, on-prem",
-    "the data center GPUs are too expensive, llama 3 8b on-prem",
+    "Colocation of a chatbot and an embedding model on one GPU, Llama 3 8B",  # (on-prem alone is a datacenter)
+    "the data center GPUs are too expensive, llama 3 8b",
 ])
 def test_a_datacenter_ruled_out_or_named_as_a_kind_of_device_is_no_place(request_text):
     from intent.agent import is_production

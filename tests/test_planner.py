@@ -327,8 +327,9 @@ def test_a_service_that_says_nothing_of_the_edge_runs_in_a_datacenter(catalog):
     device = catalog.device(service.choice.device_id)
     assert device.datacenter_use is None or device.datacenter_use.value  # no consumer part unless named
     assert any(a.startswith("nothing in the request says where it runs") for a in service.assumptions)
-    boards = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms, minimize power", offline=True, record=False)
-    assert boards.choice.placement == "edge" and boards.choice.replicas > 1  # a power objective points to the edge
+    # a power objective points to the edge (a detector: transformers run slowly on the dataflow boards)
+    boards = plan("detect objects, 5k frames/sec, p99 under 50 ms, minimize power", offline=True, record=False)
+    assert boards.choice.placement == "edge" and boards.choice.replicas > 1
     assert any(f"{boards.choice.replicas} edge boards serve the load together" in a for a in boards.assumptions)
     named = plan("Moderation classifier, 10k msgs/sec, p99 under 50 ms, on an RTX 4090", offline=True, record=False)
     assert named.choice.device_id == "nvidia-geforce-rtx-4090"
