@@ -39,7 +39,15 @@ SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve)\s+(?:th
                     # "并发提高到原来的三倍", "用户数增加到现在的2倍"
                     r"|(?:提高|增加|提升|扩大|涨|升)(?:到|为|成)?\s*(?:原来|现在|目前|当前)的?\s*(?P<zh_of>\d+|两|三|四|五|十)\s*倍"
                     # "能扛住两倍流量吗", "3倍的并发"
-                    r"|(?P<zh_load>\d+|两|三|四|五|十)\s*倍(?:的)?\s*(?:流量|负载|请求量|请求|并发|用户|访问量|调用量)",
+                    r"|(?P<zh_load>\d+|两|三|四|五|十)\s*倍(?:的)?\s*(?:流量|负载|请求量|请求|并发|用户|访问量|调用量)"
+                    # "peak is 3x", "peak traffic is 3x normal", "高峰是平时的3倍", "峰值是平时的3倍"
+                    r"|peak(?:\s+(?:traffic|load))?\s+(?:is|will\s+be|hits?|of|at)\s+(?:about\s+|around\s+)?"
+                    r"(?P<peak>\d+(?:\.\d+)?)\s*(?:x|×|times)"
+                    r"|(?:高峰|峰值)(?:期)?(?:流量)?(?:是|为|会是|能到|会到)?(?:平时|平常|现在|日常|平均)?的?\s*"
+                    r"(?P<peak_zh>\d+|两|三|四|五|十)\s*倍"
+                    # "数据量翻倍", "the dataset doubles", "documents double": the job's items
+                    r"|(?P<data>数据量|数据|文档量|样本量|dataset|data|documents|records|images)\s*(?:will\s+)?"
+                    r"(?P<data_by>翻倍|翻一番|doubles?|triples?|减半|halves?)",
                     re.IGNORECASE)
 #: A scaled load that names the users held at once, not the rate: "用户数翻倍", "double the users".
 SCALES_USERS = re.compile(r"(?<![a-z])(?:users|concurrency|concurrent|sessions)(?![a-z])|并发|用户|在线", re.IGNORECASE)
@@ -60,7 +68,8 @@ def device_count_misread(message: str, update: Intent, current: Intent, catalog)
     holds ("实际上我们有8张" after "我们已经有2张L40S"): the count of those."""
     found = COUNT.search(message)
     held = bool(current.hardware.owned or [s for s in current.hardware.include if s in catalog.selector_ids()])
-    if found is None or update.workload.dataset_records is None or current.workload.kind.value != "inference" \
+    if found is None or update.workload.dataset_records is None \
+            or (current.workload.kind.value != "inference" and not current.hardware.owned) \
             or (current.workload.dataset_records is not None and not held):
         return None  # a job's items restated stay items; "实际上我们有8张" beside 2 L40S held is devices
     if update.workload.dataset_records != int(found.group(1) or found.group(2)):
@@ -70,7 +79,7 @@ def device_count_misread(message: str, update: Intent, current: Intent, catalog)
 
 NUMBER = r"(\d[\d,]*(?:\.\d+)?)\s*(k|m|万|千)?"
 #: A rate or a concurrency restated: "QPS 改成 60", "每秒请求改成 60", "rps to 80", "concurrency 提到 300".
-CHANGED_TO = r"\s*(?:改成|改为|提到|提高到|增加到|调到|调整为|变成|降到|降低到|to|=|:|of)?\s*"
+CHANGED_TO = r"\s*(?:改成|改为|提到|提高到|增加到|调到|调整为|变成|降到|降低到|涨到|升到|增至|提升到|上升到|to|=|:|of)?\s*"
 RATE_RESTATED = re.compile(rf"(?:qps|rps|每秒请求数?|请求数|吞吐量?|throughput|request\s+rate|frame\s+rate|fps|帧率)"
                            rf"{CHANGED_TO}{NUMBER}", re.IGNORECASE)
 #: The sources a per-source rate is for, restated: "摄像头增加到 32 路", "cameras to 32", "32 streams now".
@@ -215,6 +224,10 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
         return None
     factor = _factor(found)
     said = found.group(0).strip()
+    if found.group("data") and current.workload.dataset_records:  # the job's items, not its rate
+        records = max(1, round(current.workload.dataset_records * factor))
+        return Intent(text=message, workload=Workload(dataset_records=records),
+                      assumptions=[f"'{said}' read as {records:,} items ({current.workload.dataset_records:,} x {factor:g})"])
     rates = [c for c in current.constraints if c.metric == Metric.THROUGHPUT and c.op == ">="]
     if current.workload.concurrency is not None and SCALES_USERS.search(message):
         rates = []  # "用户数翻倍": the users held at once, not the rate
@@ -235,13 +248,15 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
 
 def _factor(found: re.Match) -> float:
     """The factor a scaled-load phrase says ("triple" 3, "3x" 3, "翻三倍" 3, "减半" 0.5)."""
-    number = found.group("times") or found.group("after") or found.group("grown")
+    number = found.group("times") or found.group("after") or found.group("grown") or found.group("peak")
+    if found.group("data_by"):
+        return FACTORS[re.sub(r"s$", "", found.group("data_by").lower())]
     if number:
         return float(number)
     verb = found.group("verb")
     if verb:
         return FACTORS[re.sub(r"s$", "", verb.lower())]
-    zh = found.group("zh_times") or found.group("zh_of") or found.group("zh_load")
+    zh = found.group("zh_times") or found.group("zh_of") or found.group("zh_load") or found.group("peak_zh")
     if zh:
         return float(zh) if zh.isdigit() else FACTORS[zh]
     return FACTORS[(found.group("word") or found.group("zh")).lower()]

@@ -45,7 +45,7 @@ ANY_VENDOR = re.compile(r"(?<![a-z])any\s+(?:vendor|brand|gpu|device|hardware|ac
                         r"(?:fine|ok|okay|do)|厂商不限|品牌不限|什么卡都(?:行|可以)|哪家都(?:行|可以)")
 #: Words that add to what the request allows rather than replace it ("allow cloud too", "云上也可以").
 ALSO = re.compile(r"(?<![a-z])(?:too|also|as\s+well|either|after\s+all|is\s+(?:fine|ok|okay)|are\s+(?:fine|ok|okay))(?![a-z])"
-                  r"|也可以|也行|也能|也没问题")
+                  r"|也可以|也行|也能|也没问题|^(?:其实|那|那就)?(?:可以|能)(?:上云|用云|部署到云|放到云上|本地部署|放本地)")
 #: Words that lift the request's budget ("forget the budget", "no budget limit", "预算不限").
 BUDGET_LIFTED = re.compile(r"(?<![a-z])(?:forget|drop|remove|ignore|never\s*mind|no\s+longer\s+(?:need|have))\s+(?:about\s+)?"
                            r"(?:the\s+|a\s+|my\s+|our\s+)?(?:budget|cost\s+(?:limit|cap|bound))|(?<![a-z])no\s+budget"
@@ -241,12 +241,17 @@ MORE_HELD = re.compile(r"(?<![a-z])more(?![a-z])|再加|多加|再买|多买|再
 OWNING = re.compile(r"(?<![a-z])(?:have|own|owned|got|already\s+have|bought|on\s+hand)(?![a-z])|有|自有|已有|现有")
 
 
+#: The note of a count read against the devices a request holds (chat_context._count): still held.
+HELD_COUNT_NOTE = re.compile(r"' read as \d+ x \S+ owned")
+
+
 def _picked_not_owned(update: Intent) -> tuple[Intent, list[str]]:
     """A follow-up's counted devices with no word of holding them ("use 8 H200", "ok two H100s then")
     are the devices to plan on, at most that many, rented: not devices held (they were planned
     on-prem at the price of their power)."""
     new = update.hardware
-    if not new.owned or OWNING.search(update.text.lower()) or MORE_HELD.search(update.text.lower()):
+    if not new.owned or OWNING.search(update.text.lower()) or MORE_HELD.search(update.text.lower()) \
+            or any(HELD_COUNT_NOTE.search(a) for a in update.assumptions):  # "what if we had 16?" of devices held
         return update, []
     counts = {o.device: o.count for o in new.owned}
     include = [*new.include, *(d for d in counts if d not in new.include)]
@@ -413,7 +418,10 @@ def _workload(current: Intent, update: Intent, task_changed: bool) -> dict:
     elif new.models:
         workload.update(model=None, models=list(new.models))
     # "make it 2 epochs" on a fine-tuning: the epochs change, the job stays a fine-tuning
-    kind_by_epochs = any(note.endswith(EPOCHS_ALONE_NOTE) for note in update.assumptions)
+    kind_by_epochs = any(note.endswith(EPOCHS_ALONE_NOTE) for note in update.assumptions) or (
+        # "训练3个epoch" on a fine-tuning: 训练 (to train) names no new job, so the fine-tuning stays
+        current.workload.kind == WorkloadKind.FINE_TUNING and new.kind == WorkloadKind.TRAINING
+        and not (new.model or new.dataset_records or new.dataset_tokens))
     if new.kind != WorkloadKind.INFERENCE and not (kind_by_epochs and current.workload.kind != WorkloadKind.INFERENCE):
         workload["kind"] = new.kind.value
     return workload

@@ -205,9 +205,13 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
         return say("why_not_same", lang, device=current.id), None
     label = say("single", lang, device=target) if single else f"{count} x {target}" if count else target
     request = request or plan.intent
-    intent = request.model_copy(update={
-        "hardware": request.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
-                                                        "max_devices": count})})
+    held = [o for o in request.hardware.owned if o.device in (target, current.id, current.family)
+            and (catalog.devices.get(o.device) is None or catalog.device(o.device).matches(target))] if count else []
+    hardware = request.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
+                                                   "max_devices": count})
+    if held:  # "what if we had 16 L40S?" of the L40S held: 16 held, not 16 rented
+        hardware = request.hardware.model_copy(update={"owned": [held[0].model_copy(update={"count": count})]})
+    intent = request.model_copy(update={"hardware": hardware})
     inventories = _one_of_each(target, plan.choice.placement, catalog) if single else [(None, True)]
     for inventory, priced in inventories:
         try:
@@ -298,7 +302,11 @@ def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str
                      and a.choice.device_id == other.choice.device_id), None)
         if tied is not None:
             return say("why_not_within", lang, **values, why=tied)
-    return say("why_not_wins" if better else "why_not_loses", lang, **values)
+    text = say("why_not_wins" if better else "why_not_loses", lang, **values)
+    if plan.job is not None and other.job is not None and metric == "job_cost" and \
+            abs(other.job.hours - plan.job.hours) > 1e-3 * plan.job.hours:  # a job weighed on money: its time too
+        text += " " + say("job_time_too", lang, theirs=fmt(other.job.hours, "job_time"), ours=fmt(plan.job.hours, "job_time"))
+    return text
 
 
 def device_named(what: str, catalog) -> str | None:

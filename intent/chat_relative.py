@@ -29,8 +29,8 @@ SPEED = r"faster|quicker|slower|fast|quick|speed|快|慢|速度"
 CHEAPER = r"cheaper|less expensive|more expensive|便宜|贵"
 #: A share and the way it moves the figure: "20% faster", "by 50%", "提高 50%", "收紧 20%".
 PERCENT = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|个百分点)")
-UP = r"raise|increase|bump|higher|more|loosen|relax|longer|slower|more expensive|提高|增加|提升|放宽|延长|翻|加|慢|贵|多"
-DOWN = r"cut|reduce|lower|tighten|less|fewer|shorter|faster|quicker|cheaper|降低|减少|收紧|缩短|快|便宜|少|减"
+UP = r"raise|increase|bump|higher|more|loosen|relax|longer|slower|more expensive|\+|提高|增加|提升|放宽|延长|上调|涨|翻|加|慢|贵|多"
+DOWN = r"cut|reduce|lower|tighten|less|fewer|shorter|faster|quicker|cheaper|降低|减少|收紧|缩短|下调|压缩|降|快|便宜|少|减"
 FACTOR = re.compile(r"(?P<n>\d+(?:\.\d+)?|twice|two|three|four|five|ten|half)\s*(?:x|×|times)?\s*(?:as\s+)?"
                     r"(?P<how>faster|quicker|fast|quick|cheaper|cheap|slower|longer|more|higher|lower)"
                     r"|(?P<verb>halve|double|triple|quadruple)\s+(?:the\s+|our\s+)?"
@@ -70,7 +70,8 @@ def _relative_change(text: str, current: Intent, plan) -> Intent | None:
     speed = re.search(SPEED, text) is not None and metric in (Metric.LATENCY, Metric.TTFT, Metric.TPOT, Metric.JOB_TIME)
     if speed and factor > 1 and re.search(r"faster|quicker|fast|quick|快", text):
         factor = 1 / factor  # "3 times faster": a third of the time
-    base, source = _base(metric, current, plan)
+    # "延迟要求收紧 20%": the requirement; "make it 2x faster", "延迟再降30%": what the plan reaches
+    base, source = _base(metric, current, plan, 1.0 if OF_THE_BOUND.search(text) else factor)
     if base is None:
         return None
     value = base * factor
@@ -151,18 +152,31 @@ PLAN_FIGURES = {Metric.LATENCY: "latency", Metric.TTFT: "ttft", Metric.TPOT: "tp
                 Metric.POWER: "power", Metric.COST: "cost", Metric.JOB_TIME: "job_time", Metric.JOB_COST: "job_cost"}
 
 
-def _base(metric: Metric, current: Intent, plan) -> tuple[float | None, str]:
-    """The figure the change scales: the request's bound on the metric, else the plan's figure."""
+def _base(metric: Metric, current: Intent, plan, factor: float = 1.0) -> tuple[float | None, str]:
+    """The figure the change scales: the request's bound on the metric, else the plan's figure; a
+    time made shorter ("make it 2x faster") scales the plan's figure where the plan already beats
+    its bound (halving an 800 ms bound the plan met at 169 ms changed nothing)."""
     own = [c for c in current.constraints if c.metric == metric and c.op == NATURAL_OP[metric]]
+    figure = _plan_figure(metric, plan)
     if own:
+        if factor < 1 and metric in TIME_METRICS and figure is not None and figure < own[-1].value:
+            return figure, "plan's (better than the bound)"
         return own[-1].value, "bound before,"
+    return (figure, "plan's") if figure is not None else (None, "")
+
+
+#: Words that make a change one of the requirement itself, not of what the plan reaches.
+OF_THE_BOUND = re.compile(r"(?<![a-z])(?:requirement|bound|limit|slo|target|cap)(?![a-z])|要求|上限|约束|指标")
+#: Times a change may make shorter.
+TIME_METRICS = (Metric.LATENCY, Metric.TTFT, Metric.TPOT, Metric.JOB_TIME)
+
+
+def _plan_figure(metric: Metric, plan) -> float | None:
+    """The plan's figure of ``metric`` (a job's hours and total from its own figures)."""
     if plan is None or metric not in PLAN_FIGURES:
-        return None, ""
+        return None
     from intent.chat_answers import metric_value
 
-    name = PLAN_FIGURES[metric]
     if plan.job is not None and metric in (Metric.JOB_TIME, Metric.JOB_COST):
-        value = plan.job.hours if metric == Metric.JOB_TIME else plan.job.cost_usd
-    else:
-        value = metric_value(plan, name)
-    return value, "plan's"
+        return plan.job.hours if metric == Metric.JOB_TIME else plan.job.cost_usd
+    return metric_value(plan, PLAN_FIGURES[metric])
