@@ -124,7 +124,8 @@ class ChatSession:
 
             return Reply(why(self.plan, self.speaking)), None
         if (reading.kind == "why_not" or (reading.kind == "cheaper" and QUESTION.search(message.strip()))) \
-                and self.plan is not None and (asked := self._asked_what_if(message)) is not None:
+                and self.plan is not None and not self._names_devices(reading.what) \
+                and (asked := self._asked_what_if(message)) is not None:
             return Reply(asked), None  # "can it handle 2x the load?", "能再省点钱吗？", "如果只有4张H100呢？"
         if reading.kind == "why_not":
             return Reply(self._why_not(reading)), None
@@ -157,6 +158,14 @@ class ChatSession:
             self._offered = None
             return self._plan(merged, cheaper=False)
         return self._refine(message, cheaper=reading.kind == "cheaper")
+
+    def _names_devices(self, what: str) -> bool:
+        """Whether a question's words name several devices ("L4 or T4"): compared each, not a what-if."""
+        from intent.chat_language import DEVICES_APART
+        from intent.chat_questions import device_named
+
+        parts = [p for p in DEVICES_APART.split(what) if p.strip()]
+        return len(parts) > 1 and all(device_named(p, self._catalog()) for p in parts)
 
     def _asked_what_if(self, message: str) -> str | None:
         """A question about the plan under a scaled load or for less money: the change planned beside
@@ -341,10 +350,9 @@ class ChatSession:
         the one offered ("ok use that" takes it). A question naming several devices ("L4 和 T4 哪个
         更合适？", "compare H100 with MI300X") is answered for each, and offers none."""
         from intent.chat_language import DEVICES_APART
-        from intent.chat_questions import device_named
 
-        parts = [p for p in DEVICES_APART.split(reading.what) if p.strip()]
-        if len(parts) > 1 and all(device_named(p, self._catalog()) for p in parts):
+        if self._names_devices(reading.what):
+            parts = [p for p in DEVICES_APART.split(reading.what) if p.strip()]
             answers = [self._compared(Reading("why_not", what=p))[0] for p in parts]
             self._offered = None
             return "\n".join(answers)

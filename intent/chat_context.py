@@ -56,7 +56,8 @@ FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5,
            "两": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 #: A device count against the current devices: "with 4?", "only have 4 (of them)", "只有4张", "用4张".
 COUNT = re.compile(r"(?<![a-z])(?:with(?:\s+just|\s+only)?|only\s+have|have\s+only|just\s+have|only|(?:we|i)\s+(?:actually\s+)?"
-                   r"have|(?:we|i)\s+own)\s+(\d+)"
+                   r"have|(?:we|i)\s+own|actually(?=\s+\d+\s+of\s+them)|make\s+that(?=\s+\d+\s*(?:$|[.!]|of\s+them|gpus?|cards?"
+                   r"|devices?)))\s+(\d+)"
                    r"(?:\s+of\s+them|\s+(?:gpus?|cards?|devices?|chips?|boards?))?(?![\d.])"
                    r"|(?:只有|只用|用|就|有)\s*(?:其中(?:的)?)?\s*(\d+)\s*(?:张|块|台|个|卡)(?!\s*(?:图|照片|图片|图像|文档))",
                    re.IGNORECASE)

@@ -23,11 +23,14 @@ ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需�
 #: and the words around the device that go with them.
 COMPARING = re.compile(r"比较|对比|比一下|比比")
 COMPARED = re.compile(r"^(?:比较一下|比较|对比一下|对比)?\s*(?:和|跟|与|用|拿)?|(?:比较一下|比较|对比一下|对比|比一下|比比)(?:看|呢)?$")
+#: Words of changing one's mind before a command: "no wait, undo that", "算了，撤销", "ok go back".
+FILLER_BEFORE = re.compile(r"^(?:(?:no|wait|ok|okay|well|hmm|oh)[\s,]+)+|^(?:算了|不对|好吧|嗯|那)[，,\s]*")
 #: A question that weighs devices against each other: "L4 和 T4 哪个更合适", "H100 vs MI300X", "compare A with B".
 WHICH_OF = re.compile(r"哪个(?:更)?(?:好|合适|便宜|快|划算|省钱|省电)|哪一个|which (?:one )?is (?:better|cheaper|faster)")
 VERSUS = re.compile(r"(?<![a-z])(?:vs\.?|versus)(?![a-z])")
 #: The words of such a question around the devices it names.
-WHICH_WORDS = re.compile(r"^(?:compare|比较一下|比较|对比一下|对比)\s*|(?:比一下|比较一下|比较|对比)?\s*(?:比)?\s*"
+WHICH_WORDS = re.compile(r"^(?:compare|比较一下|比较|对比一下|对比)\s*|^which (?:one )?is (?:better|cheaper|faster)[,:]?\s*(?:the\s+)?|"
+                         r"\s+plans?(?=\s*[?？]?$)|(?<=\bor) the\s+|(?:比一下|比较一下|比较|对比)?\s*(?:比)?\s*"
                          r"(?:哪个(?:更)?(?:好|合适|便宜|快|划算|省钱|省电)|哪一个(?:更好)?|which (?:one )?is (?:better|cheaper|faster))"
                          r"[?？]?\s*$|[?？]$")
 #: What separates the devices of such a question.
@@ -108,7 +111,9 @@ def read_message(message: str) -> Reading:
     """How the chat takes ``message`` (see the module docstring)."""
     text = _plain(message)
     sets = _sets()
-    whole = [m for m in sets["commands"].scan(text) if m.start == 0 and m.end == len(text)]
+    # a command after a filler of changing one's mind: "no wait, undo that", "算了，撤销", "不对，撤回"
+    command_text = FILLER_BEFORE.sub("", text).strip(EDGES)
+    whole = [m for m in sets["commands"].scan(command_text) if m.start == 0 and m.end == len(command_text)]
     if whole:
         return Reading("command", command=whole[0].key)
     bare = re.sub(r"[,，.!！]", "", text)  # "ok, use that", "好的，就用它"
@@ -118,6 +123,9 @@ def read_message(message: str) -> Reading:
     if nth is not None:  # "take the second alternative", "选第一个备选"
         word = next(g for g in nth.groups() if g)
         return Reading("accept", count=ORDINALS.get(word) or int(word))
+    if WHICH_OF.search(text) and len([p for p in DEVICES_APART.split(WHICH_WORDS.sub(" ", text).strip(EDGES)) if p]) > 1:
+        # "which is cheaper, L4 or T4?", "L4 和 T4 哪个更便宜？": each device compared
+        return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it
     question = next((m for m in sets["questions"].scan(text) if m.start == (lead.end() if lead else 0)), None)
     if question is not None and question.key == "why_not":
@@ -145,6 +153,8 @@ def _yes_or_no(text: str) -> Reading | None:
     (answered from the plan); None for any other message. "do not use AMD" is a change."""
     if re.match(r"(?:do not|don't|dont|does not|doesn't)\b", text):
         return None
+    if HOLDS_IT.search(text) and not re.search(r"\d|两|三|四|五|十|倍", text):
+        return Reading("explain", what=text)  # "能扛住吗", "can it handle the load?": answered from the plan
     can = CAN_IT.match(text)
     if can is not None:
         return _why_not(can.group("rest"))
@@ -161,6 +171,12 @@ HELD_BEFORE = re.compile(r"^(?:(?:we|i)\s+)?(?:only\s+|just\s+)?(?:had|have|got|
                          r"|^(?:我们|咱们)?(?:只有|只用|就用|有)\s*")
 
 
+#: A question whether the plan holds its load, with no figure of its own ("能扛住吗", "can it handle the peak?").
+HOLDS_IT = re.compile(r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|扛住|扛得住|撑住|撑得住|顶得住")
+#: Words for a device that name none: "卡", "GPUs", "devices".
+GENERIC_DEVICE = re.compile(r"(?:张|块)?(?:卡|显卡|gpu|gpus|cards?|devices?|accelerators?|chips?|of them)?")
+
+
 def cheaper_asked(message: str) -> bool:
     """Whether a question asks for a cheaper plan ("could we save some money?", "能再省点钱吗？")."""
     return bool(_sets()["cheaper"].scan(_plain(message)))
@@ -169,6 +185,8 @@ def cheaper_asked(message: str) -> bool:
 def _why_not(rest: str) -> Reading:
     """'why not [a single] [the] H100': the device named and whether one device is meant."""
     rest = rest.strip(EDGES)
+    if rest.startswith("-"):  # "what about on-prem only?": the phrase took the "on" of on-prem
+        rest = "on" + rest
     single = next((m for m in _sets()["single"].scan(rest) if m.start == 0), None)
     if single is not None:
         rest = rest[single.end:].strip(EDGES)
@@ -177,7 +195,9 @@ def _why_not(rest: str) -> Reading:
     rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)
     if counted is not None and int(counted.group(1)) > 1:
-        return Reading("why_not", what=rest[counted.end():].strip(EDGES), count=int(counted.group(1)))
+        what = rest[counted.end():].strip(EDGES)
+        # "如果只有2张卡呢？", "what if we had 4 GPUs?": the devices it has or uses, counted
+        return Reading("why_not", what="" if GENERIC_DEVICE.fullmatch(what) else what, count=int(counted.group(1)))
     if counted is not None and int(counted.group(1)) == 1 and rest[counted.end():].strip(EDGES):
         return Reading("why_not", what=rest[counted.end():].strip(EDGES), single=True)  # "只有1张H100": a single one
     return Reading("why_not", what=rest.strip(EDGES), single=single is not None)

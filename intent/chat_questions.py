@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from intent.chat_answers import batch_job, configuration, metric_name, metric_value, objective_of, say, why_not_in
-from intent.schema import Intent
+from intent.schema import Intent, Metric
 from planner.figures import fmt
 
 #: A plan cheaper by less than this share is the same price (rounding, not a saving).
@@ -57,6 +57,8 @@ def why(plan, lang: str) -> str:
 #: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
 #: "first token latency" is the TTFT).
 TOPICS = (
+    ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|扛住|扛得住|撑住|撑得住|"
+                 r"顶得住|余量|跑满|饱和"),
     ("job", r"how long|when will it finish|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
             r"altogether|all in|多长时间|多久|多少小时|总成本|总费用|一共多少钱|总共|一共|全部"),
     ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
@@ -117,6 +119,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                              devices=total_devices(c), device=c.device_id))
         elif topic == "job":
             continue  # a service runs on: its figures per hour answer the rest of the question
+        elif topic == "headroom":
+            lines.append(_headroom(plan, lang))
         elif topic == "devices":
             lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
                              layout=layout(c, lang)))
@@ -159,6 +163,24 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_metric", lang, metric=metric_name(topic, lang),
                              value=fmt(getattr(m, field), topic), source=source or "—"))
     return "\n".join(lines) if lines else why(plan, lang)
+
+
+def _headroom(plan, lang: str) -> str:
+    """Whether the plan holds its load ("能扛住吗", "can it handle the load?"): its capacity (each
+    replica's full rate) against the rate asked."""
+    m, c = plan.metrics, plan.choice
+    asked = plan.intent.bound(Metric.THROUGHPUT, ">=")
+    capacity = (m.service_rps or m.throughput_rps) if hasattr(m, "service_rps") else m.throughput_rps
+    if asked is None and plan.intent.workload.concurrency and m.concurrency:
+        load, capacity_text = f"{plan.intent.workload.concurrency:,}", f"{m.concurrency:,}"
+        key = "explain_headroom" if m.concurrency >= plan.intent.workload.concurrency else "explain_headroom_short"
+        share = f"{plan.intent.workload.concurrency / m.concurrency:.0%}"
+        return say(key, lang, capacity=capacity_text, load=load, share=share, replicas=c.replicas)
+    if asked is None or not capacity:
+        return say("explain_headroom_none", lang, capacity=fmt(capacity, "throughput"))
+    key = "explain_headroom" if capacity >= asked * (1 - 1e-9) else "explain_headroom_short"
+    return say(key, lang, capacity=fmt(capacity, "throughput"), load=fmt(asked, "throughput"),
+               share=f"{asked / capacity:.0%}", replicas=c.replicas)
 
 
 def _policies(plan, lang: str) -> str:

@@ -922,3 +922,28 @@ def test_faster_scales_what_the_plan_reaches_and_a_budget_it_never_had():
     cost = chat.plan.metrics.cost_usd_per_hour
     chat.answer("budget +50%")
     assert chat.intent.bound(Metric.COST, "<=") == pytest.approx(cost * 1.5)
+
+
+def test_load_and_count_questions_and_filler_before_commands():
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，每秒20个请求")
+    before = chat.intent
+    assert chat.answer("能扛住吗").text.startswith("能：方案可处理")
+    assert chat.answer("can it handle the load?").text.startswith("yes: it serves")
+    assert "on-prem only: the best plan there is" in chat.answer("what about on-prem only?").text
+    assert chat.answer("如果只有2张卡呢？").text.startswith("2 x ")
+    lines = chat.answer("which is cheaper, L4 or T4?").text.splitlines()
+    assert lines[0].startswith("nvidia-l4: ") and lines[1].startswith("nvidia-t4: ")
+    assert chat.intent == before
+    chat.answer("no NVIDIA")
+    assert chat.answer("no wait, undo that").text.startswith("undone")
+    assert chat.intent == before
+
+
+def test_a_count_corrected_in_short():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3 8b at 20 rps, we own 2 A10G")
+    chat.answer("actually 6 of them")
+    assert chat.intent.hardware.owned[0].count == 6
+    chat.answer("make that 4")
+    assert chat.intent.hardware.owned[0].count == 4
