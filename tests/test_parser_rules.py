@@ -1034,7 +1034,8 @@ def test_a_context_window_is_warned_about_and_unknown_embedders_are_named():
 
 
 def test_a_consumer_gpu_the_request_did_not_name_is_said_to_be_one():
-    cheap = plan("cheapest way to serve llama 3 8b at 50 req/s, no public cloud", offline=True, record=False)
+    cheap = plan("cheapest way to serve llama 3 8b at 50 req/s, no public cloud, on our workstation", offline=True,
+                 record=False)  # (on-prem alone is an organisation's datacenter: no GeForce)
     assert cheap.choice.device_id == "nvidia-geforce-rtx-4090"
     assert any("consumer part" in a and "say 'production'" in a for a in cheap.assumptions)
     named = plan("serve llama 3 8b on an RTX 4090", offline=True, record=False)
