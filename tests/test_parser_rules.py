@@ -3210,3 +3210,55 @@ def test_a_cue_whose_words_were_read_is_not_warned_about(text):
 def test_users_who_each_see_a_speed_or_one_user_are_concurrency(text, users):
     intent = parse(text, offline=True)
     assert intent.workload.concurrency == users and not any("not a load" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, check", [
+    ("qwen3-32b推理，INT8或FP8都可以，不接受INT4", lambda i: "int4" not in [p.value for p in i.precisions]
+     and "int8" in [p.value for p in i.precisions]),
+    ("医院内网部署，不允许任何数据出院，bert-base-ner", lambda i: i.deployment.value == "on-prem"),
+    ("国产化要求，不能用英伟达，部署qwen2.5 7b", lambda i: i.hardware.include == ["huawei"]),
+    ("我们有一台DGX H100，部署llama 3 70b，不能掉点（和FP16比不超过0.5%）",
+     lambda i: [(o.device, o.count) for o in i.hardware.owned] == [("nvidia-h100", 8)] and i.max_accuracy_loss == 0.005),
+    ("serve llama 3 70b on 4 servers x 8 Ascend 910B", lambda i: i.hardware.owned[0].count == 32),
+    ("客服机器人，qwen2.5 7b，每个活跃用户每天平均对话8轮", lambda i: i.workload.kind.value == "inference"),
+    ("代码助手qwen2.5-coder-7b，200个开发者，同时在线大约30%", lambda i: i.workload.concurrency == 60),
+    ("预计首月用户5万，人均每天3次提问，qwen2.5 7b问答机器人上线", lambda i: i.workload.sources == 50_000
+     and i.workload.edge_site is None),
+    ("400 employees, each maybe 30 queries a day, llama 3 8b", lambda i: i.workload.sources == 400),
+    ("model: llama-3.1-8b\npeak QPS: 12", lambda i: i.bound(Metric.THROUGHPUT, ">=") == 12.0),
+    ("model: llama-3.1-8b\ntokens/s per user: 30\nmax_new_tokens: 512",
+     lambda i: abs(i.bound(Metric.TPOT, "<=") - 1000 / 30) < 1e-6 and i.workload.output_tokens == 512),
+    ("serve llama 3.1 8b, max_tokens: 300, input_tokens: 2000",
+     lambda i: (i.workload.prompt_tokens, i.workload.output_tokens) == (2000, 300)),
+    ("serve llama 3 8b, Budget is $8k-$12k per month",
+     lambda i: abs(i.bound(Metric.COST, ">=") - 8000 / 730) < 1e-6 and abs(i.bound(Metric.COST, "<=") - 12000 / 730) < 1e-6),
+])
+def test_third_probe_readings(text, check):
+    assert check(parse(text, offline=True))
+
+
+@pytest.mark.parametrize("text, rate", [
+    ("两台8卡A800，部署qwen2.5 72b，2000人，每人每天问15次左右，高峰是平时的3倍", 15 / 86400 * 3),
+    ("llama 3 8b, 20 QPS average, spikes up to 5x the average", 100.0),
+    ("qwen2.5 7b，均值QPS 20，峰值QPS是均值的4倍", 80.0),
+])
+def test_a_peak_as_a_multiple_of_the_average_is_planned(text, rate):
+    assert parse(text, offline=True).bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate)
+
+
+@pytest.mark.parametrize("text, objective, second", [
+    ("mistral 7b for 50 concurrent users, Latency matters most, cost second", "latency", "cost"),
+    ("部署qwen2.5 7b，并发20，延迟优先，其次是功耗", "latency", "power"),
+    ("serve llama 3 8b at 20 rps, power matters more than cost", "power", None),
+    ("部署qwen2.5 7b，并发20，延迟比成本重要", "latency", None),
+])
+def test_priorities_in_order(text, objective, second):
+    intent = parse(text, offline=True)
+    assert intent.objective.metric.value == objective
+    assert [t.metric.value for t in intent.tie_breakers] == ([second] if second else [])
+
+
+def test_a_run_of_devices_allowed_together_asks_for_none():
+    intent = parse("mistral 7b for 50 concurrent users, AMD or Intel are fine", offline=True)
+    assert intent.hardware.include == [] and intent.hardware.exclude == []
+    assert parse("serve llama on AMD, Intel is fine too", offline=True).hardware.include == ["amd"]

@@ -77,7 +77,11 @@ TIMES_CURRENT = re.compile(
     r"|that|this|it)(?![a-z])"
     # 现在流量的两倍, 现有流量的3倍, 平时的两倍, 翻倍 / 翻一番 (after a current rate)
     r"|(?:现在|目前|当前|平时|平常|现有)(?:的)?(?:流量|负载|请求量|qps|调用量)?(?:的)?\s*(?P<cn>\d+(?:\.\d+)?)\s*倍"
-    r"|(?P<doubled>翻倍|翻一番)")
+    r"|(?P<doubled>翻倍|翻一番)"
+    # a peak as a multiple of the average: "高峰是平时的3倍", "峰值按均值5倍估算", "peak = 3x avg", "spikes up to 5x the average"
+    r"|(?:高峰|峰值)(?:期)?(?:qps|流量|请求)?\s*(?:是|为|按|约为|大概是)?\s*(?:平时|平均|均值|日常|平常)(?:值)?的?\s*(?P<peak>\d+(?:\.\d+)?)\s*倍"
+    r"|(?:peak|spikes?)(?:\s+(?:traffic|load|qps))?\s*(?:=|is|are|at|of|up\s+to|reaching|hits?)\s*(?:about\s+|around\s+|~)?"
+    r"(?P<peak_x>\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:avg|average|normal|mean|baseline)")
 CURRENT_LOAD = re.compile(r"(?:current|today's|todays|present|existing|normal|usual|typical)\s+(?:load|traffic|rate|qps|rps|"
                           r"throughput|volume)|which\s+is|currently|today|now|现在|目前|当前|平时|平常|现有")
 #: Words for a multiple.
@@ -95,15 +99,18 @@ def _times_the_current_load(result, space: Workspace) -> list[str]:
     m = TIMES_CURRENT.search(space.text)
     if m is None:
         return []
-    factor = float(m.group("factor") or m.group("cn") or MULTIPLE_WORDS.get(m.group("word") or "", 2.0))
+    factor = float(m.group("factor") or m.group("cn") or m.group("peak") or m.group("peak_x")
+                   or MULTIPLE_WORDS.get(m.group("word") or "", 2.0))
     for i, (c, span) in enumerate(zip(result.constraints, result.spans)):
         clause = space.text[space.clause_bounds(span[0])[0]:span[0]]
         referent = re.search(r"(?:that|this|it)$", m.group(0)) is not None or m.group("doubled") is not None
-        stated = CURRENT_LOAD.search(clause) or (referent and m.start() >= span[1])  # "30 rps, twice that at peak"
+        peak = m.group("peak") is not None or m.group("peak_x") is not None  # the rate stated is the average
+        stated = CURRENT_LOAD.search(clause) or (referent and m.start() >= span[1]) or peak  # "30 rps, twice that at peak"
         if c.metric == Metric.THROUGHPUT and c.op == ">=" and stated and not (span[0] <= m.start() < span[1]):
             result.constraints[i] = c.model_copy(update={"value": c.value * factor})
             space.mark_read(m.start(), m.end())
-            return [f"'{m.group(0)}': {factor:g} x the current {c.value:g} req/s, so at least {c.value * factor:g} req/s"]
+            return [f"'{m.group(0)}': {factor:g} x the {'average' if peak else 'current'} {c.value:g} req/s, so at least "
+                    f"{c.value * factor:g} req/s" + (" (the peak is planned for)" if peak else "")]
     return []
 
 
@@ -510,6 +517,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
             else:
                 warnings.append(f"more than one preference named: optimising {metric} ({sense}); "
                                 f"{other_metric} ({other_sense}) was named later and is not optimised")
+        for second in fields.read_second_preferences(lexicon, space):  # "cost second", "其次是功耗"
+            if second.metric != objective.metric and all(t.metric != second.metric for t in tie_breakers):
+                tie_breakers.append(second)
     assumptions += _defaults(result.constraints, workload, dp_asked, delta, space, lexicon)
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
     warnings += _thin_token_share(result.constraints, shape.concurrency, space.text)

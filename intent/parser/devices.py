@@ -50,6 +50,9 @@ MEMORY_IN_NAME = re.compile(r"[\s-]?(\d+)\s?gb?(?![a-z0-9])")
 #: Machines of several devices each: "两台8卡A100" (2 x 8), "2x8xH100", "two 8xH100 nodes".
 NODES_OF_DEVICES = re.compile(r"(?<![\d.])(?:(?<!\d,)|(?!\d{3}(?!\d)))(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:(?:服务器|机器|节点)\s*[,，]?\s*(?:每台|每个)?\s*)?"
                               r"(\d+)\s*(?:卡|张|块|x|×|-gpu)\s*$")
+#: Machines times their devices in English: "4 servers x 8 Ascend 910B", "2 nodes with 8 H100".
+SERVERS_TIMES = re.compile(r"(?<![\d.])(\d+)\s*(?:servers?|nodes?|machines?|boxes|hosts)\s*(?:x|×|\*|of|with)\s*(\d+)\s*"
+                           r"(?:x|×)?\s*(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?\s*$")
 #: A brand word between a count and the device's name: "16张昇腾910B", "8张英伟达A100".
 BRAND_BETWEEN = r"(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?"
 #: A comma inside digits that is no thousands separator (no group of three digits after it).
@@ -230,17 +233,29 @@ PERMITTED_AFTER = re.compile(r"s?\s*(?:cards?|gpus?|chips?)?\s*(?:(?:is|are)\s+(
 def _permitted(space: Workspace, mentions: list[tuple[int, int, str]],
                reading: HardwareReading) -> list[tuple[int, int, str]]:
     """The device mentions without those the request only allows ("TPUs are ok but no Gaudi"
-    planned TPUs alone): allowing a device rules nothing else out, so it is no include."""
-    kept = []
-    for start, end, key in mentions:
+    planned TPUs alone; "AMD or Intel are fine" allows both): allowing a device rules nothing else
+    out, so it is no include."""
+    joined: set[tuple[str, int]] = set()
+    kept, allowed_from = [], None  # a run allowed together: "AMD or Intel are fine"
+    for i in range(len(mentions) - 1, -1, -1):
+        start, end, key = mentions[i]
         allowed = PERMITTED_AFTER.match(space.masked, end)
+        if allowed is not None:
+            allowed_from = allowed.end()
+        elif allowed_from is not None and i + 1 < len(mentions) \
+                and re.fullmatch(r"\s*(?:or|and|/|或|和|或者|、)\s*", space.text[end:mentions[i + 1][0]]) \
+                and (mentions[i + 1][2], mentions[i + 1][0]) in joined:
+            allowed = allowed_from  # the run's last device is allowed: so is each before it
         if allowed is None:
             kept.append((start, end, key))
+            allowed_from = None
             continue
-        space.mark_read(start, allowed.end())
-        reading.assumptions.append(f"'{space.text[start:allowed.end()].strip()}': {key} allowed, not required "
+        stop = allowed if isinstance(allowed, int) else allowed.end()
+        joined.add((key, start))
+        space.mark_read(start, stop)
+        reading.assumptions.append(f"'{space.text[start:stop].strip()}': {key} allowed, not required "
                                    "(nothing else is ruled out by it)")
-    return kept
+    return kept[::-1]
 
 
 #: A change of mind between two devices: "A100s, wait, no, use H100s", "T4, no wait, L4", "用 A100，
@@ -542,7 +557,7 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
     """The count written right before ("4 A100s", "4×A100", "8张H100") or after ("H100 x8") a device."""
     counters = "|".join(re.escape(str(c)) for c in lexicon["device_counters"])
     window = text[max(0, m.start - 24):m.start]
-    nodes = NODES_OF_DEVICES.search(window)  # "两台8卡A100", "2x8xH100", "two 8xH100 nodes"
+    nodes = NODES_OF_DEVICES.search(window) or SERVERS_TIMES.search(window)  # "两台8卡A100", "2x8xH100", "4 servers x 8"
     if nodes:
         count = _int(nodes.group(1)), _int(nodes.group(2))
         return (None if None in count else count[0] * count[1]), (m.start - len(window) + nodes.start(), m.start)

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from intent.parser.lexicon import Lexicon, Match, PhraseSet
 from intent.parser.text import Workspace
-from intent.schema import NATURAL_OP, Metric
+from intent.schema import NATURAL_OP, Metric, Objective, Sense
 
 #: A privacy parameter's value after its name: "ε=2", "epsilon of 2", "ε ≤ 2", "epsilon at most 2" (a budget
 #: is a ceiling, so a bound on it names the value planned for).
@@ -145,6 +145,12 @@ RATE_QUESTION = re.compile(
     + r"|(?<![\w-])max(?:imum)?\s+" + _RATES_ASKED.replace("P<tokens>", "P<tokens4>") + r"(?!\s*(?:[<>=:≤≥]|of|is|at)?\s*\d)")
 
 
+#: One metric said to matter more than another: "power matters more than cost", "latency is more
+#: important than throughput", "延迟比成本重要": the first is the objective, in its better direction.
+MORE_THAN_OTHER = re.compile(r"(?P<a>[a-z]+|[\u4e00-\u9fff]{1,4})\s+(?:matters|is|counts)\s+more(?:\s+important)?\s+than\s+"
+                             r"(?:the\s+)?[a-z]+|(?P<a_zh>[\u4e00-\u9fff]{1,4})比[\u4e00-\u9fff]{1,4}(?:更)?重要")
+
+
 def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]) -> list[tuple[str, str, int]]:
     """Every preference in the text as (metric, sense, position), first named first."""
     text = space.masked
@@ -162,6 +168,14 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
         space.mark_read(m.start, m.end)
     metrics = lexicon.phrases("metric_words").scan(text)
     found = [(_named_time(m, metrics, text), m.key.split("/")[1], m.start) for m in phrases]
+    for m in MORE_THAN_OTHER.finditer(text):  # "power matters more than cost", "延迟比成本重要": the first
+        first = next((x for x in metrics if x.start == m.start("a")), None) if m.group("a") else \
+            next((x for x in metrics if x.end == m.end("a_zh")), None)
+        if first is not None and first.key in {x.value for x in Metric}:
+            better = "minimize" if NATURAL_OP[Metric(first.key)] == "<=" else "maximize"
+            found.append((first.key, better, m.start()))
+            space.mark_read(m.start(), m.end())
+            space.mask(m.start(), m.end())
     for m in AS_MANY_AS_POSSIBLE.finditer(text):  # "serve as many Llama 3 8B users as possible"
         found.append(("throughput", "maximize", m.start()))
         space.mark_read(m.start(), m.end())
@@ -191,6 +205,25 @@ def _named_time(phrase: Match, metrics: list[Match], text: str) -> str:
         return metric
     before = [m for m in metrics if m.end <= phrase.start and not text[m.end:phrase.start].strip(" ,，的要")]
     return before[-1].key if before and before[-1].key in ("ttft", "tpot") else metric
+
+
+#: A metric named as the second preference: "cost second", "then power", "其次是功耗", "其次成本".
+SECOND_BEFORE = r"(?:其次|然后|再次|次之|second(?:ly)?|then|next)\s*(?:是|看|考虑)?\s*"
+SECOND_AFTER = r"\s+(?:second|next|after\s+that)(?![a-z])|\s*(?:其次|次之)"
+
+
+def read_second_preferences(lexicon: Lexicon, space: Workspace) -> list[Objective]:
+    """The metrics a request names as its second preference, with no sense word ("latency matters
+    most, cost second", "延迟优先，其次是功耗"): tie-breakers in their better direction (cost and power
+    lower, throughput and accuracy higher). The objective's own reading takes those with one."""
+    out = []
+    for m in lexicon.phrases("metric_words").scan(space.text):
+        before = re.search(rf"{SECOND_BEFORE}$", space.text[max(0, m.start - 12):m.start])
+        after = re.match(SECOND_AFTER, space.text[m.end:m.end + 16])
+        if (before or after) and m.key in {x.value for x in Metric}:
+            metric = Metric(m.key)
+            out.append(Objective(metric=metric, sense=Sense.MINIMIZE if NATURAL_OP[metric] == "<=" else Sense.MAXIMIZE))
+    return out
 
 
 def joined_by_then(lexicon: Lexicon, space: Workspace, earlier: int, later: int) -> bool:
@@ -315,6 +348,9 @@ ACCURACY_LOSS = [
                rf"{_QUALITY}"),
     re.compile(rf"(?:相比|比|相对|相对于)?\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)?\s*{_QUALITY}?\s*"
                rf"(?:损失|下降|降低|掉点|损耗)\s*(?:不超过|不能超过|不大于|小于|低于|控制在|在|不高于)?\s*{_PERCENT}"),
+    # "不能掉点（和FP16比不超过0.5%）", "与fp32相比不超过1%": a loss against the reference format
+    re.compile(rf"(?:和|与|跟|相比|比)\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)\s*(?:相比|比)?\s*{_QUALITY}?\s*"
+               rf"(?:损失|下降|降低|掉点|差距)?\s*(?:不超过|不能超过|不大于|小于|低于|控制在|在)\s*{_PERCENT}"),
 ]
 
 
@@ -422,7 +458,7 @@ UNQUANTIZED_BITS = 16
 #: Words right before a format that approve it ("we're fine with int8", "ok with fp8", "可以接受int8"): as
 #: "int8 is fine", the format or any with at least as many bits.
 PERMITTED_BEFORE = re.compile(r"(?:(?<![a-z])(?:fine|ok|okay|happy|comfortable)\s+(?:with|using)|(?<![a-z])(?:can\s+)?"
-                              r"accept|can\s+live\s+with|可以接受|能接受|接受)\s*$")
+                              r"accept|can\s+live\s+with|可以接受|能接受|(?<!不)(?<!不能)(?<!无法)接受)\s*$")
 #: What may join formats that one negation rules out together ("no fp8 or int4", "不要fp8、int4").
 SHARED_NEGATION = re.compile(r"[\s,、/]*(?:or|and|nor|或|和|或者)?[\s,、/]*")
 #: "don't quantize below fp16", "never go under int8": a negation a word or two before "below".
@@ -596,7 +632,9 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
     # a fine-tuning is a training: "fine-tune on our training data", "训练数据…微调" fine-tune
     fine_tuning = [m for m in kind_matches if m.key == "fine-tuning"]
     out: dict = {"kind": (fine_tuning or kind_matches)[0].key if kind_matches else "inference"}
-    for field, pattern in (("epochs", rf"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?:个\s*)?(?:{_alt(spec['epochs'])})(?![a-z])"),
+    # "对话8轮": turns of a conversation, no epochs
+    for field, pattern in (("epochs", rf"(?<![\d.])(?<!对话)(?<!聊天)(?<!问答)(?<!交互)(?<!多)(?P<n>\d+(?:\.\d+)?)\s*(?:个\s*)?"
+                                      rf"(?:{_alt(spec['epochs'])})(?![a-z])(?!对话)"),
                            # a comma three digits follow is a thousands separator, not one before "10万": "8192，10万条"
                            ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|b|bn|million|billion|thousand|万|亿)?)(?![a-z-])\s*"
                                                 rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
@@ -943,18 +981,21 @@ def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|channel|sensor|user|dev|developer|person|"
                         r"seat|agent|employee|client)|a\s+(?:camera|stream|feed))"
                         r"(?![a-z])")
-EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|每个坐席|每位|"
+EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|每个坐席|每位|人均|"
                          r"each(?:\s+(?:camera|cam|stream|feed|one|user|dev|developer|person|agent|employee|client))?"
                          r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing|fires?|"
                          r"firing|makes?|making|issues?|issuing|submits?|asks?|does))?)"
-                         r"\s*(?:每(?:分钟|秒钟?|小时|天|日))?\s*(?:at|为|是)?\s*(?:about|around|~|大概|大约|约|平均)?\s*"
+                         r"\s*(?:每(?:分钟|秒钟?|小时|天|日))?\s*(?:at|为|是)?\s*(?:about|around|~|maybe|roughly|approximately|"
+                         r"approx\.?|perhaps|大概|大约|约|平均)?\s*"
                          r"(?:问|发|提问|请求|调用|访问|发送|提交)?\s*$")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
-                     r"employees|agents|clients|customers|people|seats|sessions|用户|员工|开发者|坐席)(?:\s+(?:streams?|feeds?))?"
-                     r"(?![a-z]))")
+                     r"employees|agents|clients|customers|people|seats|sessions|用户|员工|开发者|坐席|人(?!均))(?:\s+(?:streams?|feeds?))?"
+                     r"(?![a-z]))"
+                     # "用户5万", "员工约2000": the count after its people
+                     r"|(?:用户|员工|坐席|客户)(?:数|量)?\s*(?:约|大约|预计|大概|有)?\s*(?P<after>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?")
 
 
 #: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps", "4 cameras x
@@ -991,9 +1032,10 @@ def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[i
     if not each:
         return None, []
     for m in SOURCES.finditer(space.masked):
-        n = int(m.group("n"))
-        if n > 1 and not space.is_read(m.start("n"), m.end("n")):
-            space.mask(m.start("n"), m.end("n"))
+        group = "n" if m.group("n") else "after"
+        n = int(float(m.group(group)) * {"万": 10_000, "千": 1000}.get(m.group("scale") or "", 1))
+        if n > 1 and not space.is_read(m.start(group), m.end(group)):
+            space.mask(m.start(group), m.end(group))
             return n, [f"'{space.text[m.start():m.end()].strip()}' with a rate for each: the load is {n} times the "
                        "rate stated"]
     return None, []
@@ -1123,6 +1165,8 @@ def read_edge_site(lexicon: Lexicon, space: Workspace) -> str | None:
     "battery-powered", "车载"), as written; None without one. The contract keeps the deployment
     null for it; the plan runs there (planner.defaults.at_the_edge_site)."""
     for m in lexicon.words("edge_sites").scan(space.masked):
+        if space.masked.startswith(("线", "班", "市", "架"), m.end):
+            continue  # "问答机器人上线": the chatbot goes live (上线), no robot; 上班, 上市
         if not negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=3):
             return space.text[m.start:m.end]
     return None

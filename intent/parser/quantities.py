@@ -345,7 +345,8 @@ class QuantityScanner:
             return other
         if prefix := g.currency_prefix.search(text, max(0, start - 8), start):
             if text[prefix.start() - 1:prefix.start()] == "-" and value > 0 and \
-                    not re.search(r"\d\s*$", text[:prefix.start() - 1]):  # "-$1", not "$2-$4" (a range)
+                    not re.search(r"\d\s*(?:k|m|b|bn|thousand|million|万|千)?\s*$", text[:prefix.start() - 1]):
+                # "-$1", not "$2-$4" or "$8k-$12k" (a range)
                 return self._cost(prefix.start() - 1, end, -value)
             return self._cost(start, end, value)
         if money := self._money_without_currency(start, end, value):
@@ -574,7 +575,9 @@ class QuantityScanner:
         second = self._unit(second_match.start(), end, high_value)
         if second.kind == "bare" or (first.kind != "bare" and first.kind != second.kind):
             return None
-        low = first.value if first.kind != "bare" else first.value * (second.value / high_value if high_value else 1)
+        # a bare lower end, or a cost with no period of its own ("$8k-$12k per month"), takes the upper end's unit
+        unitless = first.kind == "bare" or (first.kind == "cost" and first.note and "no period" in first.note)
+        low = first.value * (second.value / high_value if high_value else 1) if unitless else first.value
         if first.kind == "bare" and scale > 1 and self._unscaled(start, first.value) and first.value <= high_value / scale:
             low *= scale  # "2-3 thousand", "2-3k", "2到3千": the upper end's scale is the lower end's too
         end = second.end

@@ -421,9 +421,12 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
 
 
 def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) -> int | None:
-    """"200 concurrent users", "1,000 simultaneous sessions", "users at once", "并发200", "100路并发"."""
+    """"200 concurrent users", "1,000 simultaneous sessions", "users at once", "并发200", "100路并发"; a
+    share of the people counted at once ("200个开发者，同时在线大约30%", "500 users, 20% online at once")."""
     spec = lexicon["concurrency"]
     text = space.masked
+    if (shared := _share_at_once(lexicon, space)) is not None:
+        return shared
     cue = _alternation(spec["cues"])
     subject = _alternation(spec["subjects"])
     counters = _alternation(spec["cn_counters"])
@@ -467,6 +470,27 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
                 return None
             return value
     return None
+
+
+#: A share of the people online at once: "同时在线大约30%", "20% online at once", "30% concurrent".
+SHARE_AT_ONCE = re.compile(r"(?:同时在线|并发|同时使用)(?:率|比例)?\s*(?:大约|约|大概|在)?\s*(?P<a>\d+(?:\.\d+)?)\s*%"
+                           r"|(?P<b>\d+(?:\.\d+)?)\s*%\s*(?:of\s+them\s+)?(?:online|active|concurrent|at\s+once|同时在线)")
+
+
+def _share_at_once(lexicon: Lexicon, space: Workspace) -> int | None:
+    """The people at once when the request gives them as a share of those it counts: 200 developers,
+    30% online at once, are 60 at once (the 30% had been read as 30 users)."""
+    m = SHARE_AT_ONCE.search(space.masked)
+    if m is None:
+        return None
+    people = _alternation([*lexicon["people_nouns"], *lexicon["concurrency"]["subjects"]])
+    counted = re.search(rf"(?P<n>{COUNT})\s*(?:个|位|名)?\s*(?:{people})(?![a-z])", space.masked)
+    if counted is None or (total := _number(counted.group("n"))) is None:
+        return None
+    share = float(m.group("a") or m.group("b")) / 100
+    space.mask(m.start(), m.end())
+    space.mask(counted.start("n"), counted.end("n"))
+    return max(1, round(total * share))
 
 
 #: Users counted over a period ("300 users per day", "1000 daily users"), or a share of them at once.

@@ -30,6 +30,20 @@ LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 #: A line that starts "key: value" ("ttft: < 500ms", "exclude: A100", "部署方式：本地") is an item of its
 #: own: the line break before it ends the clause, where a sentence wrapped over two lines goes on.
 KEY_LINE = re.compile(r"[ \t]*\n(?=[ \t]*[^\W\d][\w \t-]{0,30}[:：=])")
+#: An NVIDIA DGX system named as the machine ("we have a DGX H100", "我们有一台DGX A100"): the eight GPUs
+#: every DGX of those generations holds (NVIDIA's DGX H100 and A100 data sheets: "8x NVIDIA H100/A100
+#: Tensor Core GPUs"), as a request counting them would say.
+DGX = re.compile(r"(?<![a-z0-9])(?:an?\s+|one\s+|1\s*台\s*|一台\s*)?dgx[\s-]*(?P<gpu>h100|a100|h200|h800|a800)"
+                 r"(?:\s*\(\s*8\s*x\s*\d+\s*gb\s*\))?", re.IGNORECASE)
+#: Keys of a spec written as a rate or a length ("peak QPS: 12", "tokens/s per user: 30", "max_new_tokens: 512"):
+#: the value before its unit, as a sentence says it.
+RATE_KEY = re.compile(r"(?<![\w])(?:peak|max|maximum|target|expected|avg|average|required)[ _]+(qps|rps|req/s|requests/s|"
+                      r"requests per second|fps)\s*[:=]\s*(\d[\d,.]*\s?k?)(?![\w.])")
+SPEED_KEY = re.compile(r"(?<![\w])(tokens?/s(?:ec)?\s+per\s+user|tok/s/user|tokens?/s/user)\s*[:=]\s*(\d+(?:\.\d+)?)(?![\w.])")
+OUTPUT_KEY = re.compile(r"(?<![\w])(?:max[ _]new[ _]tokens|max[ _]tokens|max[ _]output[ _]tokens|output[ _]tokens|"
+                        r"max[ _]completion[ _]tokens)\s*[:=]\s*(\d+(?:,\d{3})*)(?![\w.])")
+PROMPT_KEY = re.compile(r"(?<![\w])(?:input[ _]tokens|prompt[ _]tokens|max[ _]input[ _]tokens|avg[ _]prompt[ _]tokens)\s*[:=]\s*"
+                        r"(\d+(?:,\d{3})*)(?![\w.])")
 #: A model's size in 亿 parameters ("70亿参数模型", "一个 130 亿参数的模型"): billions, as "7B" writes it.
 CN_PARAMS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*亿\s*(?:个)?参数(?:量)?(?:的)?")
 #: A price no device may pass, written as ruling the devices out ("no GPU above $1/hr", "no card over $2 an
@@ -247,6 +261,11 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     # a list of "key: value" lines: each line an item of its own, "no TPUs" after "time limit: 10 hours" too
     text = re.sub(r"[ \t]*\n", " ; ", text) if len(KEY_LINE.findall(text)) >= 2 else KEY_LINE.sub(" ; ", text)
     text = NO_DEVICE_ABOVE.sub("each device under ", text)
+    text = DGX.sub(lambda m: f"8 x {m.group('gpu')}", text)
+    text = RATE_KEY.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
+    text = SPEED_KEY.sub(lambda m: f"{m.group(2)} tokens/s per user", text)
+    text = OUTPUT_KEY.sub(lambda m: f"outputs of {m.group(1)} tokens", text)
+    text = PROMPT_KEY.sub(lambda m: f"prompts of {m.group(1)} tokens", text)
     text = CN_PARAMS.sub(lambda m: f"{float(m.group(1)) / 10:g}b", text)
     text = DEVICE_CAP_KEY.sub(lambda m: f"at most {m.group(2)} {m.group(1)}", text)
     text = CN_COUNT_KEY.sub(lambda m: m.group(1), text)
