@@ -112,6 +112,12 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
                            pareto, defaults, periodic)
             result.assumptions.insert(0, precision_gave_way(result.choice.precision))
     except InfeasibleError as exc:
+        unpriced = _budget_unchecked(intent, catalog, rules, settings, added_latency, inventory, alternatives, pareto,
+                                     defaults, exc, periodic)
+        if unpriced is not None:
+            unpriced.assumptions[:0] = defaults.assumptions
+            unpriced.warnings[:0] = language_warnings
+            return unpriced
         held = inventory is not None or bool(intent.hardware.include)  # devices, a class or a vendor required
         # a default bound no device at all meets ("500k-token prompts" against a TTFT of 4.5 s) gives way too
         beyond_all = bool(exc.report.conflicts) and all(c.constraint in defaults.constraints
@@ -133,6 +139,38 @@ def plan_intent(intent: Intent, catalog: Catalog, rules: list[PlacementRule] = (
         raise
     result.assumptions[:0] = defaults.assumptions
     result.warnings[:0] = language_warnings
+    return result
+
+
+#: Bounds on money a configuration with no published price cannot be checked against.
+MONEY_METRICS = (Metric.COST, Metric.JOB_COST, Metric.TOKEN_COST)
+
+
+def _budget_unchecked(intent: Intent, catalog: Catalog, rules, settings, added_latency, inventory, alternatives,
+                      pareto, defaults: RequestDefaults, refused: InfeasibleError,
+                      periodic: bool) -> PlanningResult | None:
+    """A budget among what no plan meets, where the plans that meet the rest have no published price
+    (on-prem datacenter parts): the plan without the budget, when its cost is unknown, warned that the
+    budget could not be checked. It had been refused as over budget ("cost <= 27.40 USD/h: cannot be
+    met"), or planned on the one priced part that met the budget and nothing else (a 14B model on a
+    CPU at 3 s a first token). None where the budget is not in question or a priced plan breaks it."""
+    budgets = [c for c in intent.constraints if c.metric in MONEY_METRICS and c.op == "<="]
+    if not budgets or not any(c.constraint in budgets for c in refused.report.conflicts):
+        return None
+    unbudgeted = intent.model_copy(update={"constraints": [c for c in intent.constraints if c not in budgets]})
+    try:
+        result = _plan(defaults.applied(unbudgeted), catalog, rules, settings, added_latency, inventory, alternatives,
+                       pareto, defaults, periodic)
+    except InfeasibleError:
+        return None
+    figures = {Metric.COST: result.metrics.cost_usd_per_hour, Metric.TOKEN_COST: result.metrics.usd_per_mtok,
+               Metric.JOB_COST: getattr(result.metrics, "job_cost_usd", None)}
+    if any(figures.get(c.metric) is not None for c in budgets):
+        return None  # a price is known, and it breaks the budget: the refusal stands
+    said = ", ".join(c.describe() for c in budgets)
+    result.warnings.append(f"the budget ({said}) could not be checked: {result.choice.device_id} has no published "
+                           "price, and no priced device meets the rest of the request; give its price in an inventory "
+                           "(--inventory, usd_per_hour) to plan against the budget")
     return result
 
 

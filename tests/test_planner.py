@@ -734,3 +734,14 @@ def test_a_rate_to_maximise_under_a_device_cap_uses_every_device_it_allows(text,
     one = plan_text(text.replace(f"{devices}", "1", 1), offline=True) if devices != 2 else None
     if one is not None and one.choice.device_id == device:
         assert result.metrics.throughput_rps > one.metrics.throughput_rps * 1.5
+
+
+def test_a_budget_no_priced_plan_can_be_checked_against_is_warned_not_refused_or_met_on_a_cpu():
+    from intent import plan as plan_text
+
+    result = plan_text("Production QA service: Qwen2.5-14B, 20 concurrent users, on-prem, budget $20,000 per month",
+                       offline=True)
+    assert result.metrics.cost_usd_per_hour is None and result.metrics.ttft_ms <= 450
+    assert any(w.startswith("the budget (cost <= 27.3973 USD/h) could not be checked") for w in result.warnings)
+    with pytest.raises(InfeasibleError):  # a priced plan that breaks the budget is still refused
+        plan_text("serve llama 3 70b for 200 concurrent users in the cloud, budget $1/h", offline=True)
