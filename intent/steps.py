@@ -45,7 +45,7 @@ def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], po
         steps.append(f"Route requests across the {len(pools)} pools in proportion to their rates ({rates}).")
     for section in policies:
         steps.extend(f"[{section.name}] {step}" for step in section.steps)
-    checks = ", ".join(c.describe() for c in intent.constraints)
+    checks = ", ".join(_load_test_bound(c, intent) for c in intent.constraints)
     steps.append(f"Load-test at the target rate and confirm {checks} before going live." if checks
                  else "Load-test at the expected rate and record p99 latency, throughput and power.")
     steps.append("Monitor latency, throughput, power and cost against this plan; plan again if they drift by more than 10%.")
@@ -68,3 +68,13 @@ def _model_preparation(choice: Choice) -> list[str]:
         return [(f"Write the {choice.precision} checkpoint with llm-compressor (compressed-tensors format) into "
                  f"{weights}, where vLLM reads it.")]
     return []
+
+
+def _load_test_bound(c, intent) -> str:
+    """A bound as the load test checks it: a rate stated for each of several sources (cameras, users)
+    is their sum ("throughput >= 0.0667 rps" of each of 250 users was the whole load test's target)."""
+    sources = intent.workload.sources
+    if c.metric.value == "throughput" and c.op == ">=" and sources and sources > 1:
+        return f"throughput >= {c.value * sources:,.4g} rps ({sources:,} x {c.value:.4g})"
+    return c.describe()
+

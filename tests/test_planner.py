@@ -745,3 +745,12 @@ def test_a_budget_no_priced_plan_can_be_checked_against_is_warned_not_refused_or
     assert any(w.startswith("the budget (cost <= 27.3973 USD/h) could not be checked") for w in result.warnings)
     with pytest.raises(InfeasibleError):  # a priced plan that breaks the budget is still refused
         plan_text("serve llama 3 70b for 200 concurrent users in the cloud, budget $1/h", offline=True)
+
+
+def test_the_load_test_step_checks_the_whole_load_of_many_sources():
+    from intent import plan as plan_text
+
+    result = plan_text("智能客服，1000个坐席同时在线，每个人每分钟大概问2次，用qwen3-14b", offline=True)
+    (step,) = [s for s in result.steps if s.startswith("Load-test")]
+    assert "throughput >= 33.33 rps (1,000 x 0.03333)" in step
+    assert result.metrics.throughput_rps >= 1000 * 2 / 60 * 0.999
