@@ -3262,3 +3262,13 @@ def test_a_run_of_devices_allowed_together_asks_for_none():
     intent = parse("mistral 7b for 50 concurrent users, AMD or Intel are fine", offline=True)
     assert intent.hardware.include == [] and intent.hardware.exclude == []
     assert parse("serve llama on AMD, Intel is fine too", offline=True).hardware.include == ["amd"]
+
+
+@pytest.mark.parametrize("text, hours, records", [
+    ("summarize 2 million support tickets with llama 3.1 8b overnight. Window is 1am-5am.", 4.0, 2_000_000),
+    ("每天300万条评论做情感分类，晚上10点到早上6点之间跑完", 8.0, 3_000_000),
+])
+def test_a_window_of_the_clock_is_the_jobs_time(text, hours, records):
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.JOB_TIME, "<=") == hours and intent.workload.dataset_records == records
+    assert not any("without a number" in w for w in intent.warnings)

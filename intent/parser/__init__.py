@@ -233,6 +233,22 @@ def _battery_without_hours(result) -> list[str]:
 WH_JOULES = 3600
 
 
+def _clock_window(result, space: Workspace, workload: dict, job: bool) -> list[str]:
+    """A window of the clock a job runs in ("Window is 1am-5am", "晚上10点到早上6点之间跑完") is its time
+    bound, where the request states none: it had been dropped, and the job planned as a day-long rate."""
+    window = fields.read_clock_window(space)
+    if window is None or any(c.metric == Metric.JOB_TIME for c in result.constraints):
+        return []
+    hours, written, span = window
+    daily = any(c.metric == Metric.THROUGHPUT and c.op == ">=" for c in result.constraints)
+    if not (job or workload.get("dataset_records") or daily):
+        return []
+    result.constraints.append(Constraint(metric=Metric.JOB_TIME, op="<=", value=hours, unit="h", source=written))
+    result.spans.append(span)
+    space.mark_read(*span)
+    return [f"'{written}': a window of {hours:g} h the job runs in, so done within {hours:g} hours"]
+
+
 def _daily_volume_as_job(result, quantities, workload: dict) -> list[str]:
     """A day's volume beside a job time ("每天晚上处理50万条，6小时内完成", "2 million images a day,
     each batch done within 4 hours") is a recurring job of that size within that time, not a rate
@@ -444,7 +460,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     cut_notes, cut_warnings = _cut_of_the_current_cost(result, space)
     yardstick_notes += cut_notes
     yardstick_warnings += cut_warnings
-    daily_job_notes = _battery_life(result, space) + _daily_volume_as_job(result, quantities, workload)
+    daily_job_notes = _clock_window(result, space, workload, job) + _battery_life(result, space)
+    daily_job_notes += _daily_volume_as_job(result, quantities, workload)
     yardstick_warnings += _battery_without_hours(result)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
     daily_job_notes += _cost_per_item_of_the_job(result, quantities, workload, space, job)

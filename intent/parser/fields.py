@@ -1160,6 +1160,41 @@ def read_min_replicas(lexicon: Lexicon, space: Workspace) -> tuple[int | None, l
     return None, []
 
 
+#: A window of the clock a job runs in: "Window is 1am-5am", "between 10pm and 6am", "晚上10点到早上6点".
+CLOCK_WINDOW_EN = re.compile(r"(?:window\s+(?:is\s+)?|between\s+|from\s+)?(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*(?P<p1>am|pm)"
+                             r"\s*(?:-|–|to|until|till|and)\s*(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*(?P<p2>am|pm)(?![a-z])")
+CLOCK_WINDOW_ZH = re.compile(r"(?P<p1>凌晨|早上|上午|中午|下午|晚上|夜里|夜间)?\s*(?P<h1>\d{1,2})\s*点(?P<half1>半)?\s*(?:到|至|-|~)\s*"
+                             r"(?:次日|第二天|隔天)?\s*(?P<p2>凌晨|早上|上午|中午|下午|晚上|夜里)?\s*(?P<h2>\d{1,2})\s*点(?P<half2>半)?")
+AFTERNOON_ZH = ("下午", "晚上", "夜里", "夜间")
+
+
+def read_clock_window(space: Workspace) -> tuple[float, str, tuple[int, int]] | None:
+    """The hours of a window of the clock a job must run in ("Window is 1am-5am": 4 h; "晚上10点到早上6点
+    之间跑完": 8 h, past midnight), as written and where; None without one."""
+    m = CLOCK_WINDOW_EN.search(space.masked)
+    if m is not None:
+        def hour(h, minutes, half) -> float:
+            value = int(h) % 12 + (12 if half == "pm" else 0)
+            return value + int(minutes or 0) / 60
+
+        start, end = hour(m.group("h1"), m.group("m1"), m.group("p1")), hour(m.group("h2"), m.group("m2"), m.group("p2"))
+    elif (m := CLOCK_WINDOW_ZH.search(space.masked)) is not None:
+        def hour_zh(h, part, half) -> float:
+            value = int(h)
+            if part in AFTERNOON_ZH and value < 12:
+                value += 12
+            return value + (0.5 if half else 0)
+
+        start = hour_zh(m.group("h1"), m.group("p1"), m.group("half1"))
+        end = hour_zh(m.group("h2"), m.group("p2") or ("" if m.group("p1") not in AFTERNOON_ZH else ""), m.group("half2"))
+    else:
+        return None
+    hours = (end - start) % 24
+    if not 0 < hours <= 24:
+        return None
+    return hours, space.text[m.start():m.end()].strip(), (m.start(), m.end())
+
+
 def read_edge_site(lexicon: Lexicon, space: Workspace) -> str | None:
     """A place on the edge the request names without a deployment word ("in-car", "on a drone",
     "battery-powered", "车载"), as written; None without one. The contract keeps the deployment
