@@ -118,7 +118,7 @@ class ChatSession:
             return self._command(reading.command, [])
         if reading.kind in QUESTIONS and (self.plan is None or not self._state.met):
             # a question is no change: "why not H100?" after a change no plan meets ruled the H100 out
-            return Reply(self._say("no_plan_now" if self.intent is not None else "no_plan")), None
+            return Reply(self._say(self._no_plan_key())), None
         if reading.kind == "why":
             from intent.chat_questions import why
 
@@ -190,6 +190,13 @@ class ChatSession:
                                       self._plan_request, catalog, on, use)
         return text
 
+    def _no_plan_key(self) -> str:
+        """Why there is no plan to answer about: no request yet, a request never planned (refused, or
+        naming no task), or a change no plan met."""
+        if self.intent is None:
+            return "no_plan"
+        return "no_plan_now" if any(t.plan is not None for t in self.turns) else "no_plan_yet"
+
     def _take_alternative(self, n: int) -> tuple[Reply, tuple | None]:
         """The plan's ``n``-th runner-up (as /alternatives lists them), planned as the request on
         its devices."""
@@ -248,8 +255,9 @@ class ChatSession:
         try:
             update = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentNotUnderstood as exc:
-            if self.intent is None:
-                return Reply(self._say("ask_task")), None
+            if self.intent is None:  # with what the parser found wrong, where it found something ("'tts': no model…")
+                reason = "" if exc.reason == NOTHING_READ else exc.reason
+                return Reply("\n".join(x for x in (reason, self._say("ask_task")) if x)), None
             update = self._in_context(message)
             if update is None and cheaper:  # "let's save some money": the cost, whatever else was not read
                 update = Intent(text=message, objective=Objective(metric=Metric.COST, sense=Sense.MINIMIZE))
@@ -259,7 +267,9 @@ class ChatSession:
             update = device_count_misread(message, update, self.intent, self._catalog()) or update
         intent = update if self.intent is None else merge(self.intent, update, self._catalog())
         if intent.task is None and intent.workload.model is None:
-            return Reply(self._say("ask_task")), (intent, None)
+            # what the reading could not hold first ("'bge-reranker-base': not in the model catalog")
+            return Reply("\n".join([*(self._say("warning", text=w) for w in update.warnings),
+                                    self._say("ask_task")])), (intent, None)
         reply, state = self._plan(intent, cheaper)
         tighter = self._tightened(message, update)
         if tighter:
@@ -412,7 +422,7 @@ class ChatSession:
         if name == "save":
             return self._save(args), None
         if self.plan is None:  # a request no plan meets has its own answer: it is not a missing task
-            return Reply(self._say("no_plan_now" if self.intent is not None else "no_plan")), None
+            return Reply(self._say(self._no_plan_key())), None
         if name == "show":
             return Reply("", plan=self.plan, show=True), None
         if name == "json":

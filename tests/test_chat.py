@@ -947,3 +947,11 @@ def test_a_count_corrected_in_short():
     assert chat.intent.hardware.owned[0].count == 6
     chat.answer("make that 4")
     assert chat.intent.hardware.owned[0].count == 4
+
+
+def test_a_request_never_planned_says_why_and_questions_say_there_is_no_plan_yet():
+    chat = ChatSession(offline=True)
+    first = chat.answer("rerank service with bge-reranker-base, 50 QPS").text
+    assert "'bge-reranker-base': not in the model catalog" in first and first.endswith(ASK_TASK)
+    assert chat.answer("what's the monthly bill?").text.startswith("There is no plan yet: the request could not be planned")
+    assert "the last change found none" not in chat.answer("/alternatives").text
