@@ -249,4 +249,8 @@ def test_a_bound_said_to_relax_that_tightens_is_said_to():
 def test_alternatives_after_a_change_no_plan_met_say_so():
     chat = ChatSession(offline=True)
     chat.answer("部署qwen2.5 72b，首字延迟1毫秒")
-    assert chat.answer("其他方案").text.startswith("当前的需求没有可行方案")
+    assert chat.answer("其他方案").text.startswith("还没有方案：当前的需求还无法规划")  # refused from the first
+    planned = ChatSession(offline=True)
+    planned.answer("部署qwen2.5 7b，并发20")
+    planned.answer("首字延迟1毫秒")
+    assert planned.answer("其他方案").text.startswith("当前的需求没有可行方案")
