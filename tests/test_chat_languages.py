@@ -253,4 +253,4 @@ def test_alternatives_after_a_change_no_plan_met_say_so():
     planned = ChatSession(offline=True)
     planned.answer("部署qwen2.5 7b，并发20")
     planned.answer("首字延迟1毫秒")
-    assert planned.answer("其他方案").text.startswith("当前的需求没有可行方案")
+    assert planned.answer("为什么？").text.startswith("当前的需求没有可行方案")  # a question of a change no plan met
