@@ -137,6 +137,10 @@ _HIGHER_LOWER = re.compile(r"^(?P<metric>[a-z_]+) (?P<theirs>.+?) is (?P<dir>hig
 _BETTER_BUT = re.compile(r"^better (?P<metric>[a-z_]+) \((?P<value>[^)]+)\) but (?P<other>[a-z_]+) (?P<theirs>.+?) "
                          r"breaks (?P<bound>.+)$")
 _UNKNOWN = re.compile(r"^its (?P<metric>[a-z_]+) is unknown$")
+_BREAKS = re.compile(r"^(?P<metric>[a-z_]+) (?P<theirs>.+?) breaks (?P<bound>.+)$")
+#: Tie-breaker levels as the solver names them, said in Chinese.
+_LEVEL = re.compile(r"^(?P<sense>minimize|maximize) (?P<metric>[a-z_]+)$")
+_LEVELS_ZH = {"fewest replicas": "最少副本", "catalog order": "目录顺序"}
 
 
 def why_not_in(text: str, lang: str) -> str:
@@ -153,4 +157,19 @@ def why_not_in(text: str, lang: str) -> str:
                 f"{m.group('theirs')} 不满足 {m.group('bound')}")
     if m := _UNKNOWN.match(text):
         return f"{metric_name(m.group('metric'), lang)}未知"
+    if m := _BREAKS.match(text):
+        return f"{metric_name(m.group('metric'), lang)} {m.group('theirs')} 不满足 {m.group('bound')}"
     return text
+
+
+def levels_in(levels: list[str], lang: str) -> str:
+    """The solver's tie-breaker levels ("minimize devices", "fewest replicas") in ``lang``."""
+    if lang != "zh":
+        return ", ".join(levels)
+    out = []
+    for level in levels:
+        if m := _LEVEL.match(level):
+            out.append(("最小化" if m.group("sense") == "minimize" else "最大化") + metric_name(m.group("metric"), lang))
+        else:
+            out.append(_LEVELS_ZH.get(level, level))
+    return "、".join(out)

@@ -12,7 +12,16 @@
 
 from __future__ import annotations
 
-from intent.chat_answers import batch_job, configuration, metric_name, metric_value, objective_of, say, why_not_in
+from intent.chat_answers import (
+    batch_job,
+    configuration,
+    levels_in,
+    metric_name,
+    metric_value,
+    objective_of,
+    say,
+    why_not_in,
+)
 from intent.schema import Intent, Metric
 from planner.figures import fmt
 
@@ -36,7 +45,8 @@ def why(plan, lang: str) -> str:
         metric = "job_time" if metric in ("latency", "job_time") else "job_cost"
         value = plan.job.hours if metric == "job_time" else plan.job.cost_usd
     lines = [say("why_head", lang, model=c.model_id, devices=devices_in_total(c), device=c.device_id,
-                 sense=labels(lang)[sense], metric=metric_name(metric, lang), value=fmt(value, metric))]
+                 sense=labels(lang)[sense], metric=metric_name(metric, lang),
+                 value=fmt(value, metric) if value is not None else labels(lang)["unknown"])]
     for check in plan.constraints:
         lines.append("  " + say("why_bound", lang, bound=check.constraint.describe(),
                                 predicted=fmt(check.predicted, check.constraint.metric.value),
@@ -318,7 +328,7 @@ def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str
         return say("why_not_ours_unknown", lang, **values)
     better = theirs < ours if sense == "minimize" else theirs > ours
     if abs(theirs - ours) <= 1e-9 * max(abs(ours), 1.0):
-        return say("why_not_ties", lang, **values, tie_breakers=", ".join(plan.solver.tie_breakers) or "—")
+        return say("why_not_ties", lang, **values, tie_breakers=levels_in(plan.solver.tie_breakers, lang) or "—")
     if better:  # the planner counts a plan within its tolerance of the best as tied: say so
         tied = next((a.why_not for a in plan.alternatives if a.feasible and a.why_not and " within " in a.why_not
                      and a.choice.device_id == other.choice.device_id), None)

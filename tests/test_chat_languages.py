@@ -254,3 +254,15 @@ def test_alternatives_after_a_change_no_plan_met_say_so():
     planned.answer("部署qwen2.5 7b，并发20")
     planned.answer("首字延迟1毫秒")
     assert planned.answer("为什么？").text.startswith("当前的需求没有可行方案")  # a question of a change no plan met
+
+
+def test_tie_breakers_and_broken_bounds_are_said_in_chinese():
+    from intent.chat_answers import levels_in, why_not_in
+
+    assert levels_in(["minimize devices", "maximize model_accuracy", "fewest replicas"], "zh") == \
+        "最小化设备数、最大化模型准确率、最少副本"
+    assert why_not_in("ttft 94,433.4 ms breaks <= 400.0 ms", "zh") == "首字延迟 94,433.4 ms 不满足 <= 400.0 ms"
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，每秒20个请求")
+    answer = chat.answer("如果只有2张卡呢？").text
+    assert "minimize" not in answer and "catalog order" not in answer
