@@ -3272,3 +3272,9 @@ def test_a_window_of_the_clock_is_the_jobs_time(text, hours, records):
     intent = parse(text, offline=True)
     assert intent.bound(Metric.JOB_TIME, "<=") == hours and intent.workload.dataset_records == records
     assert not any("without a number" in w for w in intent.warnings)
+
+
+def test_a_single_card_written_before_its_memory_caps_the_devices():
+    intent = parse("QLoRA微调qwen3-32b，数据8千条，单卡24G显存能不能跑", offline=True)
+    assert intent.hardware.max_devices == 1
+    assert [(c.metric.value, c.value, c.per_device) for c in intent.constraints] == [("memory", 24.0, True)]

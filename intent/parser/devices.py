@@ -64,7 +64,8 @@ DEVICES_COUNTED = re.compile(
     r"(?:(?<![a-z0-9_.,-])(?P<counted>(?P<count>\d+)(?![\d.])\s*(?:x|×|-)?\s*(?:张|块|片|个)?\s*)"
     r"|(?<![a-z0-9_.-])(?P<one>(?:a\s+|one\s+)?single[\s-]|单(?:张|块|个)?\s*))"
     r"(?:\d+\s?gb?[\s-]+)?"  # the card's memory between: "a single 48GB GPU", "2 24GB cards"
-    r"(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?|显卡|加速卡|卡)(?![a-z0-9_-])"
+    # a Chinese noun may run on into a figure: "单卡24G显存"
+    r"(?:(?:gpus?|graphics cards?|cards?|accelerators?|devices?|chips?|npus?|tpus?)(?![a-z0-9_-])|显卡|加速卡|卡(?![a-z]))"
     r"(?!\s*(?:each|apiece|per\s+(?:node|server|machine|host)|hours?|hrs|nodes?|servers?|machines?|boxes|卡时|机时|节点|服务器|机器|显存|内存|功耗|算力|的显存))")
 #: A range of devices counted, no device named: "4-8 GPUs", "4到8张卡".
 DEVICE_RANGE = re.compile(r"(?<![\d.,])(?P<low>\d+)\s*(?:-|–|到|至)\s*(?P<high>\d+)(?![\d.])\s*(?:张|块)?\s*"
