@@ -306,7 +306,8 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if is_default:
         assumptions.append(f"no objective stated: minimised cost per hour (configurations with a known price first; "
                            f"those within {settings.objective_tolerance:.0%} of the lowest count as equal), then the "
-                           "fewest devices, then the most accurate model, then latency, then power")
+                           "fewest devices, then the most accurate model, then its most accurate format, then latency, "
+                           "then power")
     if fill and objective[0] in JOB_OBJECTIVES:
         assumptions.append(f"a batch job on an inventory: every device held works on it ({solution.replicas} "
                            f"replica(s) of {devices_per_replica(row)} device(s)), so it is done soonest for the energy "

@@ -754,3 +754,10 @@ def test_the_load_test_step_checks_the_whole_load_of_many_sources():
     (step,) = [s for s in result.steps if s.startswith("Load-test")]
     assert "throughput >= 33.33 rps (1,000 x 0.03333)" in step
     assert result.metrics.throughput_rps >= 1000 * 2 / 60 * 0.999
+
+
+def test_at_the_same_price_on_the_same_devices_the_more_accurate_format_is_planned():
+    from intent import plan as plan_text
+
+    result = plan_text("serve llama 3.1 8b on our A100 80GB, 0.0003 rps", offline=True)
+    assert result.choice.precision in ("fp16", "bf16")  # int4 had been planned, for its latency alone
