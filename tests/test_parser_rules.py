@@ -3278,3 +3278,14 @@ def test_a_single_card_written_before_its_memory_caps_the_devices():
     intent = parse("QLoRA微调qwen3-32b，数据8千条，单卡24G显存能不能跑", offline=True)
     assert intent.hardware.max_devices == 1
     assert [(c.metric.value, c.value, c.per_device) for c in intent.constraints] == [("memory", 24.0, True)]
+
+
+@pytest.mark.parametrize("text", ["语音转写，100路，准确率不能比whisper-large-v3低超过2个百分点",
+                                  "transcribe calls, accuracy no more than 2 points below whisper-large-v3"])
+def test_a_margin_below_a_models_accuracy_is_its_figure_less_the_margin(text):
+    from hardware import load_catalog
+
+    figure = load_catalog().models["whisper-large-v3"].accuracy["fp32"].value
+    intent = parse(text, offline=True)
+    assert [(c.metric.value, round(c.value, 6)) for c in intent.constraints] == [("accuracy", round(figure - 0.02, 6))]
+    assert intent.workload.model is None  # the yardstick, not the model planned

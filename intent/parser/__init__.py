@@ -144,7 +144,7 @@ def _accuracy_of_yardsticks(yardsticks, result, space: Workspace, catalog: Catal
     resnet50": accuracy >= resnet50's published figure), kept when tighter than a stated one
     (notes, warnings). A yardstick with no published figure bounds nothing, and says so."""
     notes, warnings = [], []
-    for model_id, (start, end) in yardsticks:
+    for model_id, (start, end), margin in yardsticks:
         model = catalog.models[model_id]
         figure = model.accuracy.get("fp32") or model.accuracy.get("fp16")
         quoted = space.text[start:end].strip(" ,")
@@ -153,15 +153,24 @@ def _accuracy_of_yardsticks(yardsticks, result, space: Workspace, catalog: Catal
             warnings.append(f"'{quoted}': {model_id} has no published accuracy in the catalog, so no accuracy bound "
                             "is planned from it; give the accuracy as a number")
             continue
-        stated = [c for c in result.constraints if c.metric == Metric.ACCURACY and c.op == ">="]
-        if stated and max(c.value for c in stated) >= figure.value:
+        floor = figure.value - margin
+        stated = [c for c in result.constraints if c.metric == Metric.ACCURACY and c.op == ">="
+                  and not (start <= (c.source and space.text.find(c.source, start) or -1) < end)]
+        if stated and max(c.value for c in stated) >= floor:
             continue
-        kept = [(c, span) for c, span in zip(result.constraints, result.spans) if c not in stated]  # spans stay aligned
+        # the accuracy bounds read from the margin's own number ("2个百分点" read as accuracy >= 2%) go too
+        margin_bounds = [c for c, span in zip(result.constraints, result.spans)
+                         if c.metric == Metric.ACCURACY and start <= span[0] < end]
+        kept = [(c, span) for c, span in zip(result.constraints, result.spans)
+                if c not in stated and c not in margin_bounds]
+        result.assumptions = [a for a in result.assumptions
+                              if not any(a.startswith(f"accuracy {c.value * 100:g} read as") for c in margin_bounds)]
         result.constraints = [c for c, _ in kept] + [Constraint(
-            metric=Metric.ACCURACY, op=">=", value=figure.value, unit=CANONICAL_UNITS[Metric.ACCURACY], source=quoted)]
+            metric=Metric.ACCURACY, op=">=", value=floor, unit=CANONICAL_UNITS[Metric.ACCURACY], source=quoted)]
         result.spans = [span for _, span in kept] + [(start, end)]
-        notes.append(f"'{quoted}': accuracy >= {figure.value:g}, {model_id}'s published {model.accuracy_metric or 'figure'}; "
-                     f"any model at least as accurate may be planned, {model_id} among them")
+        less = f" less {margin:g} (the margin allowed)" if margin else ""
+        notes.append(f"'{quoted}': accuracy >= {floor:g}, {model_id}'s published {model.accuracy_metric or 'figure'}"
+                     f"{less}; any model at least as accurate may be planned, {model_id} among them")
     return notes, warnings
 
 
@@ -489,7 +498,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if named_task == "question-answering" and model.task == "text-generation":
         named_task = "text-generation"  # "用Qwen2.5-14B做RAG问答": a text generator answers by generating
     task = named_task or model.task or fields.read_weak_task(lexicon, space) or next(
-        (catalog.models[m].task for m, _ in yardsticks), None)  # "a detector as accurate as yolov8s": its task
+        (catalog.models[m].task for m, _, _ in yardsticks), None)  # "a detector as accurate as yolov8s": its task
     steps, steps_notes = fields.read_denoising_steps(space) if task == "text-to-image" else (None, [])
     languages, language_notes = fields.read_translation_direction(lexicon, space, task) if task in ("translation", None) \
         else (None, [])

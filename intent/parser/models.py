@@ -289,9 +289,19 @@ ACCURATE_AS = re.compile(r"(?:(?<![a-z])(?:(?:at least|just)\s+)?as\s+accurate\s
                          r"\s*(?:that of\s+|the\s+|a\s+|an\s+)?$")
 
 
-def compared_models(space: Workspace, catalog: Catalog) -> list[tuple[str, tuple[int, int]]]:
+#: A margin below a model's accuracy, before the model: "accuracy no more than 2 points below X", "within 1% of X".
+BELOW_BY_BEFORE = re.compile(r"(?:accuracy|wer|top-?1|map|f1)?\s*(?:no more than|at most|not more than|within|up to)\s+"
+                             r"(?P<n>\d+(?:\.\d+)?)\s*(?:points?|pp|%|percentage points?)\s+(?:below|under|of|behind)\s+"
+                             r"(?:that of\s+|the\s+)?$")
+#: The same in Chinese, around the model: "准确率不能比X低超过2个百分点", "精度比X低不超过1%".
+LOWER_THAN_BEFORE = re.compile(r"(?:准确率|精度|识别率|效果)\s*(?:不能|不得|不要|别|不可以)?\s*比\s*$")
+BELOW_BY_AFTER = re.compile(r"\s*(?:的)?\s*低\s*(?:超过|不超过|不能超过|不到|于)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?:个百分点|个点|%|点)")
+
+
+def compared_models(space: Workspace, catalog: Catalog) -> list[tuple[str, tuple[int, int], float]]:
     """The models a request measures accuracy against ("at least as accurate as resnet50"), with
-    where the comparison says so; each name is read (masked), so it is not the model planned. It pinned
+    where the comparison says so and the margin below them it allows ("no more than 2 points below
+    whisper-large-v3": 0.02); each name is read (masked), so it is not the model planned. It pinned
     resnet50, where any model at least as accurate may be planned."""
     named = [(model_id, m.start(), m.end()) for pattern, model_id, _ in model_patterns(catalog)
              for m in pattern.finditer(space.masked)]
@@ -300,8 +310,17 @@ def compared_models(space: Workspace, catalog: Catalog) -> list[tuple[str, tuple
     for model_id, start, end in named:
         window = max(0, start - 48)
         if compared := ACCURATE_AS.search(space.masked[window:start]):
-            out.append((model_id, (window + compared.start(), end)))
+            out.append((model_id, (window + compared.start(), end), 0.0))
             space.mask(start, end)
+        elif (below := BELOW_BY_BEFORE.search(space.masked[window:start])) is not None:
+            # "accuracy no more than 2 points below whisper-large-v3": its figure less the margin
+            out.append((model_id, (window + below.start(), end), float(below.group("n")) / 100))
+            space.mask(start, end)
+        elif LOWER_THAN_BEFORE.search(space.masked[window:start]) and (after := BELOW_BY_AFTER.match(space.masked, end)):
+            # "准确率不能比whisper-large-v3低超过2个百分点"
+            lead = LOWER_THAN_BEFORE.search(space.masked[window:start])
+            out.append((model_id, (window + lead.start(), after.end()), float(after.group("n")) / 100))
+            space.mask(start, after.end())
     return out
 
 
