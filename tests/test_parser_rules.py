@@ -3289,3 +3289,9 @@ def test_a_margin_below_a_models_accuracy_is_its_figure_less_the_margin(text):
     intent = parse(text, offline=True)
     assert [(c.metric.value, round(c.value, 6)) for c in intent.constraints] == [("accuracy", round(figure - 0.02, 6))]
     assert intent.workload.model is None  # the yardstick, not the model planned
+
+
+def test_daily_hours_of_speech_named_after_the_speech_are_its_load():
+    intent = parse("转写中文会议录音，每天100小时", offline=True)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(100 * 3600 / 30 / 86400) and not intent.warnings
+    assert not parse("transcribe call-center audio, English only calls, 50 concurrent streams", offline=True).warnings

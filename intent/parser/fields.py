@@ -1063,7 +1063,7 @@ def read_audio_volume(lexicon: Lexicon, space: Workspace) -> AudioVolume | None:
     period = m and AUDIO_PERIOD_AFTER.match(space.masked, m.end())
     if m and period:
         n, scale, unit, end = m.group("n"), m.group("scale"), period.group("period"), period.end()
-    elif cn := AUDIO_HOURS_CN.search(space.masked):
+    elif cn := AUDIO_HOURS_CN.search(space.masked) or AUDIO_HOURS_CN_AFTER.search(space.masked):
         m, n, scale, unit, end = cn, cn.group("n"), cn.group("scale"), cn.group("period"), cn.end()
     else:
         return None
@@ -1080,6 +1080,11 @@ AUDIO_PERIOD_AFTER = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?P<period>day|
 #: "每天5000小时的录音", "每月转写2万小时音频", "每天2000小时的客服录音" (a word or two naming whose).
 AUDIO_HOURS_CN = re.compile(r"每(?:一)?(?P<period>天|日|周|月)[^，。,;；]{0,8}?(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?"
                             r"小时的?[^，。,;；\d\s]{0,4}?(?:录音|音频|语音|通话|电话录音|会议录音)")
+
+
+#: The same with the speech named first: "转写中文会议录音，每天100小时", "客服通话录音每月2万小时".
+AUDIO_HOURS_CN_AFTER = re.compile(r"(?:录音|音频|语音|通话)[^。;；\d]{0,6}?每(?:一)?(?P<period>天|日|周|月)\s*(?:约|大约|大概)?\s*"
+                                  r"(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?小时")
 
 
 #: "转写1000小时中文会议录音", "2万小时的音频": a job's hours of speech in Chinese (a period before it,

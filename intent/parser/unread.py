@@ -548,6 +548,8 @@ def _scoped(lexicon: Lexicon, space: Workspace) -> list[str]:
         out.append(f"'{text[cue.start:target[1]].strip()}': not understood; nothing was ruled out")
         space.mark_read(cue.start, target[1])
     for cue in lexicon.words("only_cues").scan(space.masked):
+        if cue.phrase == "only" and _word_before_read(space, cue.start):
+            continue  # "English only calls", "AMD only": what "only" limits was read
         target = _next_words(text, cue.end) if cue.phrase not in ("only",) or not _ends_clause(text, cue.end) \
             else _previous_words(text, cue.start)
         while target and target[2] in ONLY_FILLERS:  # "only use TPUs", "only run on CPUs"
