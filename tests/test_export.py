@@ -168,7 +168,7 @@ def test_every_pod_runs_under_the_restricted_pod_security_profile(catalog, text)
     ("lowest power, classify images in 10ms", "HailoRT", "no server image"),
     # containers on Apple silicon run in a Linux VM without Metal: the native command line instead
     ("serve llama 3.2 3b on apple m3, first token within 3 s, 10 tokens/s per user", "llama.cpp server",
-     "run it natively: llama-server --model /models/llama-3.2-3b-int4.gguf"),
+     r"run it natively: llama-server --model /models/llama-3.2-3b-(?:int4|fp16)\.gguf"),
 ])
 def test_a_plan_without_a_container_launch_is_refused_with_the_reason(catalog, text, serving, reason):
     result = plan(text, offline=True, record=False)

@@ -14,7 +14,7 @@ from planner.perf.factors import load_factors
 from planner.perf.roofline import SUPPORTED, support_codes, supports
 from planner.search.candidates import _reason_kind, build_candidates, enumerate_configs, precision_choices
 from planner.search.prune import _non_dominated, _non_dominated_by_label
-from planner.solve.chooser import Chooser, SolverSettings, deployment_figure, replicas_needed
+from planner.solve.chooser import DEFAULT_TIE_BREAKERS, Chooser, SolverSettings, deployment_figure, replicas_needed
 
 
 def test_support_codes_agree_with_supports_everywhere(catalog):
@@ -137,7 +137,7 @@ def test_rank_objective_is_the_lexicographic_optimum(text, tie_breakers, toleran
     rows = build_candidates(intent, catalog).rows[:400]
     settings = SolverSettings(objective_tolerance=tolerance)
     objective = (intent.objective.metric.value, intent.objective.sense.value)
-    levels = [objective, *tie_breakers, ("cost", "minimize"), ("latency", "minimize"), ("power", "minimize")]
+    levels = [objective, *tie_breakers, *DEFAULT_TIE_BREAKERS]
     levels = [lv for k, lv in enumerate(levels) if lv[0] not in [m for m, _ in levels[:k]]]
 
     def signed(i, metric, sense):
