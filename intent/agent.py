@@ -69,6 +69,8 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     from planner.defaults import JOB_PLACEMENT_NOTE, JOB_PLACEMENTS, datacenter_placements, training_floor
     from planner.jobs import (
         OWNED_JOB_NOTE,
+        RENTED_MOST,
+        RENTED_MOST_FOR_A_DEADLINE,
         choose,
         scale_out_note,
         setup,
@@ -89,8 +91,30 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     if placements:
         intent = intent.model_copy(update={"assumptions": [*intent.assumptions, JOB_PLACEMENT_NOTE]})
     rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor, placements)
+    scaled_out = []
     try:
-        row, status, objective, value = choose(rows, intent, solver)
+        try:
+            row, status, objective, value = choose(rows, intent, solver)
+        except InfeasibleError as exc:
+            if not any(c.constraint.metric == Metric.JOB_TIME for c in exc.report.conflicts) or inventory is not None \
+                    or intent.hardware.max_devices is not None:
+                raise
+            # a deadline 64 rented devices cannot meet: the fewest more that do (a job's cost barely
+            # changes with its devices, so the job time would take all it was allowed)
+            most, refused = RENTED_MOST, exc
+            while True:
+                most *= 2
+                if most > RENTED_MOST_FOR_A_DEADLINE:
+                    raise refused
+                rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor,
+                                     placements, rented_most=most)
+                try:
+                    row, status, objective, value = choose(rows, intent, solver)
+                    break
+                except InfeasibleError as again:
+                    refused = again
+            scaled_out = [f"the deadline needs more than {RENTED_MOST} rented devices (the most planned otherwise, "
+                          f"since a job's cost barely changes with its devices): planned on {row.devices}"]
     except InfeasibleError as exc:  # the job's defaults (epochs, batch) decide what is reachable: say them
         defaults_said = [a for a in job.assumptions if "none named" in a or "none stated" in a]
         fastest = min(rows, key=lambda r: r.hours, default=None)  # and the network's scaling, when it decides
@@ -137,7 +161,8 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     return ExecutionPlan(
         intent=intent, choice=choice, metrics=metrics, objective_default=intent.objective is None, constraints=[],
         why=why, alternatives=[], assumptions=list(intent.assumptions) + job.assumptions + effects.assumptions
-        + ([OWNED_JOB_NOTE] if intent.objective is None and intent.hardware.owned else []) + scale_out_note(row, factors),
+        + ([OWNED_JOB_NOTE] if intent.objective is None and intent.hardware.owned else []) + scale_out_note(row, factors)
+        + scaled_out,
         warnings=list(intent.warnings) + unplanned_bounds(intent), policies=sections, steps=plan_steps, solver=report,
         job=plan_job,
         catalog_hash=catalog.digest, policy_hash=effects.policy_hash)

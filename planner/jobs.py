@@ -179,11 +179,15 @@ def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> 
 #: plan rented a thousand TPU chips for a 50k-example fine-tune. Devices held are planned on as far as
 #: they go (256 H100s held were planned on 64).
 RENTED_MOST = 64
+#: The most rented devices a job whose deadline 64 cannot meet is planned on (a 7B pretraining on a
+#: trillion tokens in 60 days was refused at 1,926 h on 64 A800s).
+RENTED_MOST_FOR_A_DEADLINE = 1024
 
 
 def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], job: TrainingSetup,
                   inventory: Inventory | None = None, factors: PerfFactors | None = None,
-                  floor: QualityFloor | None = None, placements: tuple[str, ...] | None = None) -> list[TrainingRow]:
+                  floor: QualityFloor | None = None, placements: tuple[str, ...] | None = None,
+                  rented_most: int = RENTED_MOST) -> list[TrainingRow]:
     """Every configuration that could run the job; ``floor``, when given, is the quality floor the
     models must reach when the request names no one of them (planner.defaults.training_floor);
     ``placements``, when given (the request names none: planner.defaults.datacenter_placements),
@@ -225,7 +229,7 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                 continue
             cap = intent.hardware.max_devices  # "on at most 2 GPUs": counted, none named
             # rented devices go to RENTED_MOST; devices held (or a stated cap) as far as they go
-            most = item.total_slots if item is not None else cap if cap is not None else RENTED_MOST
+            most = item.total_slots if item is not None else cap if cap is not None else rented_most
             counts = [n for n in factors.training.device_counts if n <= most and (cap is None or n <= cap)]
             room[device.id] = device.capacity_gb * (item.share if item else 1.0)
             for model in models:

@@ -384,3 +384,12 @@ def test_a_job_runs_on_every_device_held_and_rents_at_most_sixty_four():
     assert held.job.devices == 256 and held.job.hours < 72
     rented = plan("fine-tune llama 3.1 8b on 50k examples", offline=True)
     assert rented.job.devices <= RENTED_MOST
+
+
+def test_a_deadline_64_rented_devices_cannot_meet_is_planned_on_the_fewest_more_that_do():
+    from intent import plan as plan_text
+
+    result = plan_text("预训练一个70亿参数模型，语料1万亿token，用A800，60天内完成", offline=True)
+    assert result.job.devices == 128 and result.job.hours <= 60 * 24
+    assert any("needs more than 64 rented devices" in a for a in result.assumptions)
+    assert plan_text("fine-tune llama 3 8b with LoRA on 50k examples", offline=True).job.devices <= 64
