@@ -101,18 +101,18 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
                 raise
             # a deadline 64 rented devices cannot meet: the fewest more that do (a job's cost barely
             # changes with its devices, so the job time would take all it was allowed)
-            most, refused = RENTED_MOST, exc
+            most = RENTED_MOST
             while True:
                 most *= 2
                 if most > RENTED_MOST_FOR_A_DEADLINE:
-                    raise refused
+                    raise exc  # the refusal at the usual most (its best reachable values)
                 rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor,
                                      placements, rented_most=most)
                 try:
                     row, status, objective, value = choose(rows, intent, solver)
                     break
-                except InfeasibleError as again:
-                    refused = again
+                except InfeasibleError:
+                    continue
             scaled_out = [f"the deadline needs more than {RENTED_MOST} rented devices (the most planned otherwise, "
                           f"since a job's cost barely changes with its devices): planned on {row.devices}"]
     except InfeasibleError as exc:  # the job's defaults (epochs, batch) decide what is reachable: say them
