@@ -59,7 +59,8 @@ COUNT = re.compile(r"(?<![a-z])(?:with(?:\s+just|\s+only)?|only\s+have|have\s+on
                    r"have|(?:we|i)\s+own|actually(?=\s+\d+\s+of\s+them)|make\s+that(?=\s+\d+\s*(?:$|[.!]|of\s+them|gpus?|cards?"
                    r"|devices?)))\s+(\d+)"
                    r"(?:\s+of\s+them|\s+(?:gpus?|cards?|devices?|chips?|boards?))?(?![\d.])"
-                   r"|(?:只有|只用|用|就|有)\s*(?:其中(?:的)?)?\s*(\d+)\s*(?:张|块|台|个|卡)(?!\s*(?:图|照片|图片|图像|文档))",
+                   r"|(?:只有|只用|用|就|有|实际上是|其实是|应该是)\s*(?:其中(?:的)?)?\s*(\d+)\s*(?:张|块|台|个|卡)"
+                   r"(?!\s*(?:图|照片|图片|图像|文档))",
                    re.IGNORECASE)
 
 
@@ -116,7 +117,7 @@ HAVING = re.compile(r"have|有")
 #: Devices added to those held: "add 2 more L40S", "4 more A100s", "再加4张A100", "多加两张".
 MORE = re.compile(r"(?<![a-z])(?:add|adding|another|plus|buy|get|with)\s+(?P<n>\d+)\s+more(?:\s+(?P<what>[a-z0-9][\w.-]*))?"
                   r"|(?<![\d.])(?P<n2>\d+)\s+more\s+(?P<what2>[a-z0-9][\w.-]*)"
-                  r"|(?:再加|多加|再买|多买|再添|加)\s*(?P<n3>\d+)\s*(?:张|块|台|个)?\s*(?P<what3>[a-z0-9][\w.-]*)?",
+                  r"|(?:再加|多加|再买|多买|再添|多给|再给|多配|再配|加)\s*(?P<n3>\d+)\s*(?:张|块|台|个)?\s*(?P<what3>[a-z0-9][\w.-]*)?",
                   re.IGNORECASE)
 
 

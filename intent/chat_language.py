@@ -173,6 +173,8 @@ HELD_BEFORE = re.compile(r"^(?:(?:we|i)\s+)?(?:only\s+|just\s+)?(?:had|have|got|
 
 #: A question whether the plan holds its load, with no figure of its own ("能扛住吗", "can it handle the peak?").
 HOLDS_IT = re.compile(r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|扛住|扛得住|撑住|撑得住|顶得住")
+#: A rate or a load after a count: "1000 qps", "50路", "200 users".
+RATE_AFTER = re.compile(r"\s*(?:qps|rps|fps|req/s|requests?|queries|路|users?|concurrent|并发|个并发|tokens?/s|tok/s|streams?)")
 #: Words for a device that name none: "卡", "GPUs", "devices".
 GENERIC_DEVICE = re.compile(r"(?:张|块)?(?:卡|显卡|gpu|gpus|cards?|devices?|accelerators?|chips?|of them)?")
 
@@ -194,6 +196,8 @@ def _why_not(rest: str) -> Reading:
     rest = HELD_BEFORE.sub("", rest)  # "what if we only had 4?", "如果只有4张H100呢": the count
     rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)
+    if counted is not None and RATE_AFTER.match(rest, counted.end()):
+        counted = None  # "can it handle 1000 qps?": a rate, not devices
     if counted is not None and int(counted.group(1)) > 1:
         what = rest[counted.end():].strip(EDGES)
         # "如果只有2张卡呢？", "what if we had 4 GPUs?": the devices it has or uses, counted

@@ -33,7 +33,7 @@ from intent.schema import FOLLOW_UP_JOIN, JOB_METRICS, Intent, Metric, WorkloadK
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
                        r"replace|go\s+(?:with|for)|let's\s+use|use\s+(?:that|those|it)\s+then)(?![a-z])"
                        r"|(?<![a-z])(?:switch|go|change)\s+back\s+to(?![a-z])"
-                       r"|换成|改成|改用|换用|换到|就用|那就用|还是用|换回|改回|切回|回到")
+                       r"|换成|改成|改用|换用|换到|就用|那就用|还是用|换回|改回|切回|回到|换(?=\s*[a-z0-9])")
 #: A place the request required, lifted: "drop the on-prem requirement", "取消本地部署的要求", "anywhere is fine".
 DEPLOYMENT_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+longer\s+need|don't\s+need|do\s+not\s+need)\s+"
                                r"(?:the\s+)?(?:on-prem|on\s+prem|onprem|cloud|edge)(?:\s+(?:requirement|constraint|rule|"
@@ -236,7 +236,7 @@ def _in_context(c, current: Intent, update: Intent, notes: list[str]):
 
 
 #: Devices added to those held ("add 2 more L40S", "再加4张"): held too.
-MORE_HELD = re.compile(r"(?<![a-z])more(?![a-z])|再加|多加|再买|多买|再添")
+MORE_HELD = re.compile(r"(?<![a-z])more(?![a-z])|再加|多加|再买|多买|再添|多给|再给|多配|再配")
 #: Words that say devices counted in a follow-up are held ("we have 8 H100s", "我们有8张"), not picked.
 OWNING = re.compile(r"(?<![a-z])(?:have|own|owned|got|already\s+have|bought|on\s+hand)(?![a-z])|有|自有|已有|现有")
 
@@ -327,7 +327,8 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     owned = {o.device: o.count for o in now.owned if o.device not in replaced and o.device not in new.exclude
              and not any(_rules_out_all(catalog, e, [o.device]) for e in new.exclude)}  # "no NVIDIA": not its A100s
     owned.update({o.device: o.count for o in new.owned})
-    preferred = [s for s in dict.fromkeys([*now.preferred, *new.preferred]) if s in include]
+    preferred = [s for s in dict.fromkeys([*now.preferred, *new.preferred]) if s in include
+                 and not (replacing and s not in new.include)]  # "换H20": the preference it replaces goes
     return {"include": include, "exclude": exclude, "owned": [{"device": d, "count": n} for d, n in owned.items()],
             "max_devices": new.max_devices if new.max_devices is not None else now.max_devices,
             "preferred": preferred}

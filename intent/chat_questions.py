@@ -181,6 +181,11 @@ def _headroom(plan, lang: str) -> str:
     m, c = plan.metrics, plan.choice
     asked = plan.intent.bound(Metric.THROUGHPUT, ">=")
     capacity = (m.service_rps or m.throughput_rps) if hasattr(m, "service_rps") else m.throughput_rps
+    task = plan.intent.task.value if plan.intent.task else ""
+    if asked is None and plan.intent.workload.concurrency and task == "automatic-speech-recognition":
+        from intent.parser.fields import AUDIO_WINDOW_S
+
+        asked = plan.intent.workload.concurrency / AUDIO_WINDOW_S  # live streams: a window each per window's length
     if asked is None and plan.intent.workload.concurrency and m.concurrency:
         load, capacity_text = f"{plan.intent.workload.concurrency:,}", f"{m.concurrency:,}"
         key = "explain_headroom" if m.concurrency >= plan.intent.workload.concurrency else "explain_headroom_short"
@@ -240,7 +245,7 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
     held = [o for o in request.hardware.owned if o.device in (target, current.id, current.family)
             and (catalog.devices.get(o.device) is None or catalog.device(o.device).matches(target))] if count else []
     hardware = request.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
-                                                   "max_devices": count})
+                                                   "max_devices": count, "preferred": []})
     if held:  # "what if we had 16 L40S?" of the L40S held: 16 held, not 16 rented
         hardware = request.hardware.model_copy(update={"owned": [held[0].model_copy(update={"count": count})]})
     intent = request.model_copy(update={"hardware": hardware})
@@ -298,6 +303,7 @@ def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog,
         other = plan_request(intent, None)
     except PlanningError as exc:
         return say("why_not_infeasible", lang, target=label, reason=_reasons(exc, plan, "", catalog)), None
+    use = use or ("好的，就用它" if lang == "zh" else "ok, use that")  # a change, taken as the offer
     return _compare(plan, other, label, lang, use, on=on), intent
 
 
@@ -319,8 +325,12 @@ def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str
         metric = "job_time" if metric in ("latency", "job_time") else "job_cost"
         field = "hours" if metric == "job_time" else "cost_usd"
         ours, theirs = getattr(plan.job, field), getattr(other.job, field)
+    from intent.chat_answers import labels
+
+    unknown = labels(lang)["unknown"]
     values = {"target": label, "configuration": configuration(other.choice), "metric": metric_name(metric, lang),
-              "theirs": fmt(theirs, metric), "ours": fmt(ours, metric),
+              "theirs": fmt(theirs, metric) if theirs is not None else unknown,
+              "ours": fmt(ours, metric) if ours is not None else unknown,
               "use": use or (f"用{label}" if lang == "zh" else f"use {label}")}
     if theirs is None:  # "it loses on cost" said nothing true where its cost is unknown
         return say("why_not_unknown_figure", lang, **values)
@@ -328,6 +338,10 @@ def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str
         return say("why_not_ours_unknown", lang, **values)
     better = theirs < ours if sense == "minimize" else theirs > ours
     if abs(theirs - ours) <= 1e-9 * max(abs(ours), 1.0):
+        if plan.job is not None and other.job is not None and abs(other.job.hours - plan.job.hours) > 1e-3 * plan.job.hours:
+            # a job on more devices: the same money, another time (not the tie-breakers' choice)
+            return say("why_not_same_cost_job", lang, **values, theirs_hours=fmt(other.job.hours, "job_time"),
+                       ours_hours=fmt(plan.job.hours, "job_time"))
         return say("why_not_ties", lang, **values, tie_breakers=levels_in(plan.solver.tie_breakers, lang) or "—")
     if better:  # the planner counts a plan within its tolerance of the best as tied: say so
         tied = next((a.why_not for a in plan.alternatives if a.feasible and a.why_not and " within " in a.why_not

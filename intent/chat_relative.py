@@ -166,7 +166,8 @@ def _base(metric: Metric, current: Intent, plan, factor: float = 1.0) -> tuple[f
 
 
 #: Words that make a change one of the requirement itself, not of what the plan reaches.
-OF_THE_BOUND = re.compile(r"(?<![a-z])(?:requirement|bound|limit|slo|target|cap)(?![a-z])|要求|上限|约束|指标")
+OF_THE_BOUND = re.compile(r"(?<![a-z])(?:requirement|bound|limit|slo|target|cap|deadline|budget)(?![a-z])|要求|上限|约束|指标|"
+                          r"截止|期限|工期|预算")
 #: Times a change may make shorter.
 TIME_METRICS = (Metric.LATENCY, Metric.TTFT, Metric.TPOT, Metric.JOB_TIME)
 

@@ -955,3 +955,37 @@ def test_a_request_never_planned_says_why_and_questions_say_there_is_no_plan_yet
     assert "'bge-reranker-base': not in the model catalog" in first and first.endswith(ASK_TASK)
     assert chat.answer("what's the monthly bill?").text.startswith("There is no plan yet: the request could not be planned")
     assert "the last change found none" not in chat.answer("/alternatives").text
+
+
+def test_more_devices_for_a_job_and_a_corrected_count_and_a_halved_deadline():
+    chat = ChatSession(offline=True)
+    chat.answer("我们想用QLoRA微调llama 3.1 70b，5万条样本，3个epoch，手上有8张A800")
+    hours = chat.plan.job.hours
+    answer = chat.answer("如果多给8张呢").text
+    assert "on 16 x nvidia-a800-sxm-80gb" in answer and "与现在相同；任务时长" in answer and "说“好的，就用它”" in answer
+    chat.answer("好的")
+    assert chat.intent.hardware.owned[0].count == 16 and chat.intent.workload.dataset_records == 50_000
+    assert chat.plan.job.hours < hours
+    held = ChatSession(offline=True)
+    held.answer("我们机房有8张A100 80G，部署llama 3 70b，并发50")
+    held.answer("实际上是16张")
+    assert held.intent.hardware.owned[0].count == 16 and held.intent.workload.dataset_records is None
+    job = ChatSession(offline=True)
+    job.answer("全参微调qwen2.5 14b，30万条样本，2个epoch，3天内完成，预算3000美元")
+    job.answer("截止时间缩短一半")
+    assert job.intent.bound(Metric.JOB_TIME, "<=") == 36.0
+
+
+def test_load_questions_with_figures_and_a_preferred_vendor_replaced():
+    asr = ChatSession(offline=True)
+    asr.answer("语音转写服务，whisper large v3，50路并发")
+    assert asr.answer("能扛住吗？").text.startswith("能：")  # 50 live streams are 1.67 windows a second
+    llm = ChatSession(offline=True)
+    llm.answer("serve llama 3 8b at 200 rps")
+    assert llm.answer("can it handle 1000 qps?").text.startswith("1000 qps: the best plan there is")
+    chat = ChatSession(offline=True)
+    for message in ("部署deepseek r1 distill qwen 32b，并发20", "不能用公有云，只能本地部署", "国产卡优先"):
+        chat.answer(message)
+    assert "on 1 x nvidia-h20-sxm-96gb" in chat.answer("为什么不用H20？").text
+    chat.answer("换H20")
+    assert chat.plan.choice.device_id == "nvidia-h20-sxm-96gb"
