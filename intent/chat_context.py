@@ -27,8 +27,10 @@ SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*b(?![a-z0-9])", re.IGNORECASE)
 #: Users or sessions counted: "100 users", "200 个用户".
 USERS = re.compile(r"(?<![\d.,])(\d[\d,]*)\s*(k)?\s*(?:concurrent\s+)?(?:users|sessions|个?用户|人)", re.IGNORECASE)
 #: The load scaled: "double the traffic", "3x the load", "traffic x2", "流量翻倍".
-LOAD_WORDS = r"(?:traffic|load|rate|throughput|requests|qps|rps|users|concurrency)"
-SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve)\s+(?:the\s+|our\s+)?{LOAD_WORDS}"
+LOAD_WORDS = r"(?:traffic|load|rate|throughput|requests|qps|rps|users|concurrency|cameras|streams|feeds)"
+#: Words of the sources a rate is stated for each of: "twice the cameras", "摄像头翻倍".
+SOURCE_WORDS = re.compile(r"(?<![a-z])(?:cameras?|streams?|feeds?|channels?)(?![a-z])|摄像头|路数|视频流", re.IGNORECASE)
+SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve|twice|thrice)\s+(?:the\s+|our\s+|as\s+many\s+)?{LOAD_WORDS}"
                     rf"|(?<![\d.])(?P<times>\d+(?:\.\d+)?)\s*(?:x|×|times)\s+(?:the\s+|our\s+)?{LOAD_WORDS}"
                     rf"|{LOAD_WORDS}\s*(?:x|×)\s*(?P<after>\d+(?:\.\d+)?)(?![\d.])"
                     # "traffic triples", "what if the load doubles?", "traffic will grow 3x"
@@ -51,7 +53,7 @@ SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve)\s+(?:th
                     re.IGNORECASE)
 #: A scaled load that names the users held at once, not the rate: "用户数翻倍", "double the users".
 SCALES_USERS = re.compile(r"(?<![a-z])(?:users|concurrency|concurrent|sessions)(?![a-z])|并发|用户|在线", re.IGNORECASE)
-FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5,
+FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5, "twice": 2.0, "thrice": 3.0,
            "翻倍": 2.0, "翻一番": 2.0, "增加一倍": 2.0, "加倍": 2.0, "翻两番": 4.0, "减半": 0.5,
            "两": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 #: A device count against the current devices: "with 4?", "only have 4 (of them)", "只有4张", "用4张".
@@ -90,6 +92,8 @@ SOURCES_RESTATED = re.compile(rf"(?:cameras?|streams?|feeds?|摄像头|视频流
                               # "actually 12 cameras", "now 16 streams": the count before its noun
                               r"|(?<![\d.])(?<!more )(\d+)\s*(?:cameras?|streams?|feeds?|路摄像头|路视频|个摄像头)(?!\s*more)",
                               re.IGNORECASE)
+#: A count of 路 alone in a follow-up: "实际上是12路", "其实峰值有300路" (not "每路", "30路每秒").
+LU_ALONE = re.compile(r"(?<![\d.每])(\d+)\s*路(?!\s*(?:每|/))")
 #: Sources added: "add 8 more streams", "8 more cameras", "再加8路", "再增加4个摄像头".
 SOURCES_ADDED = re.compile(r"(?<![\d.])(\d+)\s*(?:more|additional|extra)\s*(?:cameras?|streams?|feeds?)"
                            r"|(?:再加|再增加|增加|加)\s*(\d+)\s*(?:路|个摄像头|路摄像头|路视频)", re.IGNORECASE)
@@ -226,6 +230,10 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
         return None
     factor = _factor(found)
     said = found.group(0).strip()
+    if SOURCE_WORDS.search(message) and current.workload.sources:  # "twice the cameras": each at its rate
+        sources = max(1, round(current.workload.sources * factor))
+        return Intent(text=message, workload=Workload(sources=sources),
+                      assumptions=[f"'{said}' read as {sources} sources ({current.workload.sources} x {factor:g})"])
     if found.group("data") and current.workload.dataset_records:  # the job's items, not its rate
         records = max(1, round(current.workload.dataset_records * factor))
         return Intent(text=message, workload=Workload(dataset_records=records),
@@ -307,6 +315,15 @@ def _restated(message: str, current: Intent, catalog) -> Intent | None:
         if steps >= 1:
             return Intent(text=message, workload=Workload(steps=steps),
                           assumptions=[f"'{found.group(0).strip()}' read as {steps} denoising steps an image"])
+    if (lu := LU_ALONE.search(message)) is not None and (current.workload.sources or current.workload.concurrency):
+        n = int(lu.group(1))
+        if current.workload.sources:  # "实际上是12路": the sources, each at the rate stated
+            return Intent(text=message, workload=Workload(sources=n),
+                          assumptions=[f"'{lu.group(0).strip()}' read as {n} sources, each at the rate stated "
+                                       f"({current.workload.sources} before)"])
+        return Intent(text=message, workload=Workload(concurrency=n),  # "其实峰值有300路": streams at once
+                      assumptions=[f"'{lu.group(0).strip()}' read as {n} streams at once "
+                                   f"({current.workload.concurrency} before)"])
     if current.workload.sources and (found := SOURCES_RESTATED.search(message)) is not None:
         sources = int(found.group(1) or found.group(2) or found.group(3))
         return Intent(text=message, workload=Workload(sources=sources),

@@ -18,7 +18,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: A question about a figure asked at its end ("首字延迟是多少？", "要多长时间？", "how long will it take?").
 ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需要多久|多少小时)[?？]?$|^how long\b|^when will it finish"
                             r"|多少[^，。,;；\d]{0,6}[?？]?$|多久[^，。,;；\d]{0,4}[?？]?$|^what(?:'s| is) the max\b"
-                            r"|^how (?:many|much)\b|^what (?:does|will|would) .{1,40} cost\b")
+                            r"|^how (?:many|much)\b|^what (?:does|will|would) .{1,40} cost\b"
+                            # "用了几张卡？", "and per month?", "每个用户每月成本多少"
+                            r"|几(?:张|块|台|个)[^，。,;；\d]{0,4}[?？]?$|^(?:and\s+|so\s+)?(?:per|a|each)\s+(?:month|day|year|week)\??$")
 #: Chinese words that compare the plan with a device the message names ("和H200比较一下", "用 H200 对比"),
 #: and the words around the device that go with them.
 COMPARING = re.compile(r"比较|对比|比一下|比比")
@@ -43,7 +45,8 @@ CAN_IT_ZH = re.compile(r"能不能|能否|可不可以|可以不可以|行不行
 #: A yes-or-no question about the plan as it is: answered from it, never applied ("is the watermark
 #: still on?", "does it use fp8?", "are we on NVIDIA?", "is memory enough?", "用的是英伟达吗？").
 IS_IT = re.compile(r"^(?:so |and |but )?(?:is|are|does|do|did|will|would|has|have|was|were)"
-                   r" (?:it|this|that|the|we|they|there|our|its|you|memory|vram|everything|all)\b")
+                   r" (?:it|this|that|the|we|they|there|our|its|you|memory|vram|everything|all|ttft|tpot|latency|"
+                   r"throughput|cost|budget|power|accuracy|p99|p95)\b")
 IS_IT_ZH = re.compile(r"[吗么][?？]?$|是不是|有没有|够不够|满足了吗")
 #: Words before a question that are no part of it: "现在有哪些…", "so what's…", "请问…".
 LEAD_IN = re.compile(r"(?:现在|目前|那么|那|所以|请问|那现在|so |and |but |ok |okay )")

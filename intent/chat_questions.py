@@ -74,7 +74,10 @@ TOPICS = (
     ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
+    ("per_user", r"per user|each user|a user|per head|每个用户|每用户|每人|每位用户|人均"),
     ("month", r"per month|a month|monthly|每月|一个月|每个月"),
+    ("day", r"per day|a day|daily|每天|一天"),
+    ("year", r"per year|a year|yearly|annual|每年|一年"),
     ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|每百万token|每百万 token|百万token"),
     ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
     ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
@@ -84,7 +87,7 @@ TOPICS = (
     ("ttft", r"ttft|first token|首token|首字"),
     ("tpot", r"tpot|per token|per output token|每token|每字"),
     ("latency", r"latency|延迟|时延"),
-    ("throughput", r"throughput|requests per second|rps|qps|吞吐"),
+    ("throughput", r"throughput|requests per second|rps|qps|吞吐|每秒.{0,4}(?:请求|处理)|多少请求|处理多少"),
     ("power", r"power|watts|功耗|耗电"),
     ("cost", r"cost|price|expensive|成本|费用|价格|贵"),
     ("accuracy", r"accuracy|准确率|精度"),
@@ -106,6 +109,11 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
     if "ttft" in asked or "tpot" in asked:
         asked = [t for t in asked if t != "latency"]
     is_job = plan.job is not None or batch_job(plan) is not None
+    monthly = "month" in asked
+    if "per_user" in asked:  # "每个用户每月成本多少": the per-user figure answers it, not the totals too
+        asked = [t for t in asked if t not in ("month", "cost", "day", "year")]
+    if "day" in asked or "year" in asked:
+        asked = [t for t in asked if t != "cost"]
     if "month" in asked and is_job:  # "一个月多少钱？" of a one-off job: its total, said to be one
         asked = ["one_off", "job", *[t for t in asked if t not in ("month", "job")]]
     if "job" in asked and is_job:  # the job's, not the hourly rate
@@ -151,6 +159,12 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                       for k in plan.constraints] or [say("explain_no_bounds", lang)]
         elif topic == "bottleneck":
             lines.append(say("explain_bound", lang, bound=labels(lang).get("bounds", {}).get(m.bound_by, m.bound_by)))
+        elif topic in ("day", "year") and m.cost_usd_per_hour is not None:
+            hours = 24 if topic == "day" else 8760
+            lines.append(say("explain_period", lang, total=fmt(m.cost_usd_per_hour * hours, "job_cost"),
+                             period=say(f"period_{topic}", lang), hourly=fmt(m.cost_usd_per_hour, "cost"), hours=hours))
+        elif topic == "per_user":
+            lines.append(_per_user(plan, lang, monthly))
         elif topic == "one_off":
             lines.append(say("explain_one_off", lang))
         elif topic == "month" and m.cost_usd_per_hour is None:
@@ -173,6 +187,22 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_metric", lang, metric=metric_name(topic, lang),
                              value=fmt(getattr(m, field), topic), source=source or "—"))
     return "\n".join(lines) if lines else why(plan, lang)
+
+
+def _per_user(plan, lang: str, monthly: bool) -> str:
+    """The cost a user (a concurrent user, a source) bears: the deployment's cost over them, a month's
+    where asked ("每个用户每月成本多少"); said so when the request counts no users."""
+    m = plan.metrics
+    users = plan.intent.workload.concurrency or plan.intent.workload.sources
+    if m.cost_usd_per_hour is None:
+        return say("explain_month_unknown", lang, device=plan.choice.device_id)
+    if not users:
+        return say("explain_per_user_none", lang)
+    hours = HOURS_A_MONTH if monthly else 1
+    total = m.cost_usd_per_hour * hours
+    return say("explain_per_user", lang, each=fmt(total / users, "job_cost" if monthly else "cost"),
+               total=fmt(total, "job_cost" if monthly else "cost"), users=f"{users:,}",
+               period=say("period_month" if monthly else "period_hour", lang))
 
 
 def _headroom(plan, lang: str) -> str:

@@ -989,3 +989,29 @@ def test_load_questions_with_figures_and_a_preferred_vendor_replaced():
     assert "on 1 x nvidia-h20-sxm-96gb" in chat.answer("为什么不用H20？").text
     chat.answer("换H20")
     assert chat.plan.choice.device_id == "nvidia-h20-sxm-96gb"
+
+
+def test_figure_questions_answered_from_the_plan():
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，并发50，首字延迟500毫秒")
+    before = chat.intent
+    assert chat.answer("用了几张卡？").text.startswith("一共 1 x")
+    assert chat.answer("is TTFT still met?").text.startswith("ttft <= 500 ms: predicted")
+    assert " a month (" in chat.answer("and per month?").text
+    assert "for each of the 50 users at once" in chat.answer("what's the cost per user per month?").text
+    assert " a day (" in chat.answer("what's the cost per day?").text
+    assert chat.answer("每秒能处理多少请求").text.startswith("吞吐量：")
+    assert chat.intent == before
+
+
+def test_cameras_and_streams_restated_in_short():
+    chat = ChatSession(offline=True)
+    chat.answer("detect people with yolov8n on 8 camera streams at 30 fps each")
+    chat.answer("实际上是12路")
+    assert chat.intent.workload.sources == 12
+    chat.answer("twice the cameras")
+    assert chat.intent.workload.sources == 24
+    asr = ChatSession(offline=True)
+    asr.answer("语音转写，whisper large v3，200路并发")
+    asr.answer("其实峰值有300路")
+    assert asr.intent.workload.concurrency == 300
