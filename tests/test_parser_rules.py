@@ -3295,3 +3295,19 @@ def test_daily_hours_of_speech_named_after_the_speech_are_its_load():
     intent = parse("转写中文会议录音，每天100小时", offline=True)
     assert intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(100 * 3600 / 30 / 86400) and not intent.warnings
     assert not parse("transcribe call-center audio, English only calls, 50 concurrent streams", offline=True).warnings
+
+
+@pytest.mark.parametrize("text, check", [
+    ("summarize clinical notes with llama 3.1 8b, 20 rps, HIPAA, PHI can't leave our datacenter",
+     lambda i: i.deployment.value == "on-prem" and not i.warnings),
+    ("只能用内网服务器，部署qwen2.5 7b，并发20", lambda i: i.deployment.value == "on-prem" and not i.warnings),
+    ("部署在内网，qwen2.5 7b", lambda i: i.deployment.value == "on-prem"),
+    ("llama 3.1 8b chat for 5,000 employees, ~300 concurrently active at peak, each needs at least 20 tokens/s",
+     lambda i: i.workload.concurrency == 300 and not i.warnings),
+    ("yolov8n on 4x 1080p streams at 15 fps", lambda i: i.workload.sources == 4),
+    ("batch translate 1M sentences, must finish in a 2-hour window", lambda i: i.bound(Metric.JOB_TIME, "<=") == 2.0),
+    ("serve llama 3 70b on 2 H100s in the cloud", lambda i: not i.hardware.owned and i.hardware.max_devices == 2),
+    ("we have 2 H100s in the cloud, serve llama 3 70b", lambda i: i.hardware.owned[0].count == 2),
+])
+def test_fourth_probe_readings(text, check):
+    assert check(parse(text, offline=True))

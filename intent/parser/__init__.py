@@ -88,6 +88,8 @@ CURRENT_LOAD = re.compile(r"(?:current|today's|todays|present|existing|normal|us
 MULTIPLE_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
 
 
+#: The warning on a count of people with no load (intent.parser.unread): none where the load is read.
+USERS_NO_LOAD = "a number of users is not a load"
 #: The note on a job read from its epochs alone: a follow-up's epochs keep the job's own kind.
 EPOCHS_ALONE_NOTE = "epochs named: a training run (no training or serving word said which)"
 
@@ -240,6 +242,25 @@ def _battery_without_hours(result) -> list[str]:
 
 #: Joules in a watt-hour: an energy of a watt-hour or more is a battery's, not a request's.
 WH_JOULES = 3600
+
+
+#: Words of holding devices: "we have", "we own", "我们有", "已有".
+HOLDING = re.compile(r"(?<![a-z])(?:have|own|owned|got|bought|on\s+hand|in\s+house)(?![a-z])|有|自有|已有|现有")
+
+
+def _rented_in_the_cloud(hardware, deployment: str | None, space: Workspace) -> list[str]:
+    """Devices counted in a request that runs in the cloud and holds none ("on 2 H100s in the cloud",
+    "4 L40S rented in AWS") are the devices to rent, at most that many: read as held, they were
+    on-prem, against the cloud asked for, and the request was refused."""
+    if deployment != "cloud" or not hardware.owned or HOLDING.search(space.text):
+        return []
+    counts = dict(hardware.owned)
+    hardware.owned = []
+    hardware.include = list(dict.fromkeys([*hardware.include, *counts]))
+    cap = sum(counts.values())
+    hardware.max_devices = cap if hardware.max_devices is None else min(hardware.max_devices, cap)
+    said = ", ".join(f"{n} x {d}" for d, n in counts.items())
+    return [f"'{said}' in the cloud: the devices to rent, at most {cap} (say 'we have …' for devices held)"]
 
 
 def _clock_window(result, space: Workspace, workload: dict, job: bool) -> list[str]:
@@ -519,6 +540,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         c.metric == Metric.LATENCY for c in result.constraints) else []
     language_notes += _direction_of_the_model(model.model_id, languages, catalog)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
+    deployment_notes += _rented_in_the_cloud(hardware, deployment, space)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
     # "车载…，禁用云端": a place on the edge beside the cloud ruled out runs on that edge
     cloud_out = any(n.endswith(CLOUD_RULED_OUT) for n in deployment_notes)
@@ -550,9 +572,12 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
     warnings += _thin_token_share(result.constraints, shape.concurrency, space.text)
     warnings += _names_not_held(model, hardware)
-    warnings += unread_warnings(lexicon, space, quantities, content_task=_reads_language(task),
-                                model_named=bool(model.model_id or model.models),
-                                model_params_b=_params_b(model.model_id, catalog))
+    unread = unread_warnings(lexicon, space, quantities, content_task=_reads_language(task),
+                             model_named=bool(model.model_id or model.models),
+                             model_params_b=_params_b(model.model_id, catalog))
+    if shape.concurrency or sources:  # "5,000 employees, ~300 at once": the load is read; the population is none
+        unread = [w for w in unread if USERS_NO_LOAD not in w]
+    warnings += unread
     warnings += relative_warnings(space) + pipelines(space)
     unmodelled = tasks_without_models(lexicon, space) if task is None or not (model.model_id or model.models) else []
     if unmodelled and task == "text-generation" and not (model.model_id or model.models):

@@ -566,7 +566,9 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
                        window)
     if single:  # "on a single H100", "单张A100": one, as "on one H100" is
         return 1, (m.start - len(window) + single.start(), m.start)
-    before = re.search(rf"(?<![\d.])(?<!\d,)(\d[\d,]*)\s*(?:{counters})?\s*{BRAND_BETWEEN}\s*$", window)
+    # the card's memory may stand between: "一张24G的4090", "2 24GB 4090s"
+    before = re.search(rf"(?<![\d.])(?<!\d,)(\d[\d,]*)\s*(?:{counters})?\s*(?:\d+\s*gb?\s*(?:的)?\s*)?{BRAND_BETWEEN}\s*$",
+                       window)
     if before:
         # a comma that no three digits follow ends a number: "ResNet-50，8张A100" is 8, not 508
         literal = NOT_THOUSANDS.split(before.group(1))[-1]

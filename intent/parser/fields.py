@@ -989,7 +989,7 @@ EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通�
                          r"approx\.?|perhaps|大概|大约|约|平均)?\s*"
                          r"(?:问|发|提问|请求|调用|访问|发送|提交)?\s*$")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
-SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
+SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
                      r"employees|agents|clients|customers|people|seats|sessions|用户|员工|开发者|坐席|人(?!均))(?:\s+(?:streams?|feeds?))?"

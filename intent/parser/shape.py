@@ -447,6 +447,8 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
         r"(?<![\w.,])(?:for\s+)?(?:a\s+single|single|one|(?P<n>1))\s+(?:user|person|developer|engineer|analyst)(?![a-z])"
         r"(?!\s*(?:per|a|an|each|every)\s+(?:day|week|month))",
         rf"(?P<n>{number})\s+(?:active|online)\s+(?:at once|at the same time|simultaneously)(?![a-z])",  # ~60 active at once
+        # "~300 concurrently active at peak", "300 simultaneously online"
+        rf"(?P<n>{number})\s+(?:concurrently|simultaneously)\s+(?:active|online|connected|chatting|using it)(?![a-z])",
         (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about|(?:back\s+)?to)?\s*"
          rf"(?P<n>{number})"),                                                       # concurrency of 64
         rf"(?P<n>{number})[\s-]*way\s+concurrency",                                # 64-way concurrency

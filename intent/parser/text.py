@@ -44,6 +44,9 @@ OUTPUT_KEY = re.compile(r"(?<![\w])(?:max[ _]new[ _]tokens|max[ _]tokens|max[ _]
                         r"max[ _]completion[ _]tokens)\s*[:=]\s*(\d+(?:,\d{3})*)(?![\w.])")
 PROMPT_KEY = re.compile(r"(?<![\w])(?:input[ _]tokens|prompt[ _]tokens|max[ _]input[ _]tokens|avg[ _]prompt[ _]tokens)\s*[:=]\s*"
                         r"(\d+(?:,\d{3})*)(?![\w.])")
+#: A duration written as one word before its noun: "a 2-hour window", "a 30-minute deadline": as the
+#: duration itself ("within 2 hours").
+HYPHEN_DURATION = re.compile(r"(?<![\w.])(?:an?\s+)?(\d+(?:\.\d+)?)-(hour|minute|day)\s+(window|deadline|budget|limit|slot)(?![a-z])")
 #: A model's size in 亿 parameters ("70亿参数模型", "一个 130 亿参数的模型"): billions, as "7B" writes it.
 CN_PARAMS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*亿\s*(?:个)?参数(?:量)?(?:的)?")
 #: A price no device may pass, written as ruling the devices out ("no GPU above $1/hr", "no card over $2 an
@@ -266,6 +269,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = SPEED_KEY.sub(lambda m: f"{m.group(2)} tokens/s per user", text)
     text = OUTPUT_KEY.sub(lambda m: f"outputs of {m.group(1)} tokens", text)
     text = PROMPT_KEY.sub(lambda m: f"prompts of {m.group(1)} tokens", text)
+    text = HYPHEN_DURATION.sub(lambda m: f"within {m.group(1)} {m.group(2)}s", text)
     text = CN_PARAMS.sub(lambda m: f"{float(m.group(1)) / 10:g}b", text)
     text = DEVICE_CAP_KEY.sub(lambda m: f"at most {m.group(2)} {m.group(1)}", text)
     text = CN_COUNT_KEY.sub(lambda m: m.group(1), text)
