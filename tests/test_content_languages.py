@@ -14,6 +14,10 @@ from planner import MissingTaskError
     ("a Chinese chatbot for 20 concurrent users", ["zh"]),
     ("中文情感分析，每秒1000条", ["zh"]),
     ("multilingual embeddings at 500 qps", ["multilingual"]),
+    # code-switched speech names both languages ("中英文混合" had read as English alone)
+    ("转写中英文混合的会议录音，每天200小时", ["zh", "en"]),
+    ("transcribe meetings in mixed Mandarin and English, 20 concurrent", ["zh", "en"]),
+    ("transcribe German podcasts, 5 concurrent streams", ["de"]),
 ])
 def test_the_language_of_the_text_is_read(text, codes):
     intent = parse(text, offline=True)

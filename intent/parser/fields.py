@@ -760,10 +760,8 @@ def read_translation_pair(lexicon: Lexicon, space: Workspace) -> tuple[list[str]
     order named; (None, []) unless it names exactly two (three or more, "English, French and
     German", are left to the warnings). A translation model goes one way, so the note says the
     plan holds one direction of the two."""
-    short = "".join(lexicon["language_abbreviations"])
-    m = re.search(rf"(?<![{short}])([{short}])([{short}])(?:文|语)?(?![{short}])(?=互译|双向|对译|翻译|$|[^\u4e00-\u9fff])",
-                  space.masked)
-    if m and m.group(1) != m.group(2):  # "中英文": the pair and its 文
+    m = _abbreviated_pair(lexicon, space.masked, r"(?=互译|双向|对译|翻译|$|[^\u4e00-\u9fff])")
+    if m:  # "中英文": the pair and its 文
         found = [(m.start(), m.end(), lexicon["language_abbreviations"][m.group(1)]),
                  (m.start(), m.end(), lexicon["language_abbreviations"][m.group(2)])]
     else:
@@ -780,6 +778,14 @@ def read_translation_pair(lexicon: Lexicon, space: Workspace) -> tuple[list[str]
                    "of its own, e.g. 'translate from X to Y')"]
 
 
+def _abbreviated_pair(lexicon: Lexicon, text: str, after: str) -> re.Match | None:
+    """Two different one-character language names side by side, with their 文 or 语 ("中英文",
+    "中英"), followed by what ``after`` allows; None where there is none."""
+    short = "".join(lexicon["language_abbreviations"])
+    m = re.search(rf"(?<![{short}])([{short}])([{short}])(?:文|语)?(?![{short}]){after}", text)
+    return m if m and m.group(1) != m.group(2) else None
+
+
 def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str] | None, list[str]]:
     """The languages of the text or speech a request other than a translation handles
     ("sentiment of Chinese product reviews", "中文情感分析", "transcribe Mandarin calls",
@@ -787,6 +793,12 @@ def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str
     many), in the order named; (None, []) when it names none. A language word counts only
     where it qualifies the content (``_qualifies``) and is not negated ("we cannot use Chinese
     models", "Korean BBQ restaurant reviews" and "polish customer emails" name none)."""
+    pair = _abbreviated_pair(lexicon, space.masked, r"(?=混合|混杂|夹杂|双语|夹着)")
+    if pair:  # "中英文混合的会议录音": both languages, in the order named
+        space.mark_read(pair.start(), pair.end())
+        codes = [lexicon["language_abbreviations"][pair.group(i)] for i in (1, 2)]
+        return codes, [f"'{pair.group(0)}': planned on a model whose documentation says it handles "
+                       f"{' and '.join(codes)}"]
     named = lexicon.phrases("languages").scan(space.masked)
     found = [m for m in named
              # a rate may have read it with its things ("1M chinese product reviews per day")
@@ -837,7 +849,7 @@ def _qualifies(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
     if not m.phrase.isascii() or m.key == "multilingual":
         return True
     text = space.masked
-    if re.search(r"(?<![a-z])in\s+$", text[max(0, m.start - 6):m.start]) or text.startswith("-speaking", m.end):
+    if re.search(r"(?<![a-z])in\s+(?:(?:mixed|both|a mix of)\s+)?$", text[max(0, m.start - 16):m.start]) or text.startswith("-speaking", m.end):
         return True
     if m.phrase in lexicon["language_verbs"]:
         return False
