@@ -184,6 +184,10 @@ def _devices_left_to_the_inventory(intent) -> list[str]:
     if intent.workload.min_replicas:
         layout.append(f"at least {intent.workload.min_replicas} replicas (availability) is not planned for in a fleet: "
                       "a service gets the replicas its load needs; plan it alone (`intentctl plan`) to hold the floor")
+    if intent.workload.spare_replicas:
+        layout.append(f"{intent.workload.spare_replicas} spare replica(s) beyond the load (redundancy) are not planned "
+                      "for in a fleet: a service gets the replicas its load needs; plan it alone (`intentctl plan`) "
+                      "to hold the spares")
     if not said:
         return layout
     return layout + [f"the request's devices ({', '.join(said)}) are not planned for in a fleet: the fleet's inventory "

@@ -267,9 +267,7 @@ def plan_changes(old: ExecutionPlan, new: ExecutionPlan) -> list[str]:
     a, b = json.loads(old.intent.model_dump_json()), json.loads(new.intent.model_dump_json())
     for field in ("task", "objective", "tie_breakers", "constraints", "deployment", "hardware", "precisions",
                   "policies", "workload"):
-        if a[field] != b[field]:
-            lines.append(f"intent.{field}: {json.dumps(a[field], ensure_ascii=False)} -> "
-                         f"{json.dumps(b[field], ensure_ascii=False)}")
+        lines += _field_changes(f"intent.{field}", a[field], b[field])
     for field, before in old.choice.model_dump().items():
         after = getattr(new.choice, field)
         if before != after:
@@ -279,6 +277,17 @@ def plan_changes(old: ExecutionPlan, new: ExecutionPlan) -> list[str]:
         if before != after:
             lines.append(f"metrics.{field}: {_num(before)} -> {_num(after)}")
     return lines
+
+
+def _field_changes(name: str, before, after) -> list[str]:
+    """One line per changed part of an intent field: the keys of an object that changed
+    ("intent.workload.spare_replicas: null -> 1"), not the whole object twice."""
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [line for key in dict.fromkeys([*before, *after])
+                for line in _field_changes(f"{name}.{key}", before.get(key), after.get(key))]
+    return [f"{name}: {json.dumps(before, ensure_ascii=False)} -> {json.dumps(after, ensure_ascii=False)}"]
 
 
 def _num(value) -> str:

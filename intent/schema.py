@@ -251,6 +251,10 @@ class Workload(_Frozen):
                                                           "availability ('at least 2 replicas for HA', '3副本高可用'): "
                                                           "more are planned when the load needs them; a project "
                                                           "addition to the contract")
+    spare_replicas: int | None = Field(None, ge=1, le=8, description="serving replicas beyond what the load needs, "
+                                                                  "so the service holds its load with that many down "
+                                                                  "('N+1 redundancy': 1, 'N+2': 2, 'one spare replica', "
+                                                                  "'N+1冗余'); a project addition to the contract")
     steps: int | None = Field(None, ge=1, description="text-to-image: denoising steps an image, as stated ('30 steps', "
                                                       "'50步'); a project addition to the contract")
     tensor_parallel: int | None = Field(None, ge=1, le=64, description="the tensor-parallel degree the request asks "

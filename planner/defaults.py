@@ -471,7 +471,7 @@ def worth_their_devices(rows: list, constraints: list[Constraint], concurrency: 
     from planner.solve.chooser import devices_per_replica, replicas_needed, value
 
     sizes = [devices_per_replica(r) * replicas_needed(r, constraints, settings.max_replicas, concurrency,
-                                                      settings.min_replicas) for r in rows]
+                                                      settings.min_replicas, settings.spare_replicas) for r in rows]
     times = [value(r, metric) for r in rows]
     best: dict[int, float] = {}
     for n, t in zip(sizes, times):

@@ -213,8 +213,9 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
           inventory: Inventory | None, alternatives: int, pareto: bool, defaults: RequestDefaults,
           periodic: bool = False) -> PlanningResult:
     settings = settings or SolverSettings()
-    if intent.workload.min_replicas:
-        settings = replace(settings, min_replicas=intent.workload.min_replicas)
+    if intent.workload.min_replicas or intent.workload.spare_replicas:
+        settings = replace(settings, min_replicas=intent.workload.min_replicas or 1,
+                           spare_replicas=intent.workload.spare_replicas or 0)
     candidates = build_candidates(intent, catalog, list(rules), added_latency=added_latency, inventory=inventory,
                                   keep_model=defaults.keeps if defaults.floor is not None else None,
                                   default_placements=None if inventory is not None else defaults.placements,
@@ -227,7 +228,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         settings = replace(settings, objective_tolerance=max(settings.objective_tolerance, defaults.objective_tolerance))
     grid = candidates.grid
     concurrency = intent.workload.concurrency
-    replicas = replica_grid(grid, intent.constraints, concurrency, settings.min_replicas)
+    replicas = replica_grid(grid, intent.constraints, concurrency, settings.min_replicas, settings.spare_replicas)
     fill = fills_inventory(inventory, objective)
     if fill:
         replicas = np.maximum(replicas, grid.replica_caps(settings.max_replicas))
@@ -250,7 +251,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         if mix is not None:
             return _mixed(mix, intent, catalog, objective, settings, [], None)
         raise _infeasible(intent, candidates.cells(explanation_mask(
-            grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas), settings)), settings)
+            grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas, settings.spare_replicas), settings)), settings)
     unknown_objective = None if is_default else _unknown_objective(grid, feasible_cells, objective)
     # With runner-ups, every device keeps its own front, which holds the overall optimum (an
     # undominated cell is undominated on its device too): one Chooser answers the plan and then
@@ -273,7 +274,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     solution = chooser.best(strict_objective=not is_default and unknown_objective is None)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(
-            grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas), settings)), settings)
+            grid, intent.constraints, replica_grid(grid, [], concurrency, settings.min_replicas, settings.spare_replicas), settings)), settings)
     row = rows[solution.row]
     choice = _choice(row, solution.replicas, catalog)
     metrics = _metrics(row, solution.replicas)

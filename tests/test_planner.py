@@ -370,6 +370,18 @@ def test_a_floor_of_replicas_for_availability_is_planned():
     assert more.choice.replicas >= 2  # the floor holds whatever the load needs beyond it
 
 
+@pytest.mark.parametrize("spare, text", [(1, "N+1 redundancy"), (2, "n+2"), (1, "plus one spare replica"),
+                                         (1, "must survive one node failure"), (2, "另加2台热备")])
+def test_spare_replicas_are_planned_beyond_the_load(spare, text):
+    """"N+1 redundancy" was read as nothing and planned exactly at the load's need."""
+    base = "resnet50 at 20000 images per second on T4"
+    need = plan(base, offline=True, record=False).choice.replicas
+    result = plan(f"{base}, {text}", offline=True, record=False)
+    assert result.intent.workload.spare_replicas == spare
+    assert result.choice.device_id == "nvidia-t4" and result.choice.replicas == need + spare
+    assert any("beyond what the load needs" in a for a in result.assumptions)
+
+
 @pytest.mark.parametrize("text", ["pedestrian detection in the car, 30 fps", "detect obstacles on a drone at 30 fps",
                                   "detect people on a battery-powered camera at 10 fps", "车载行人检测，30帧"])
 def test_a_place_on_the_edge_named_without_a_deployment_word_runs_there(text):

@@ -317,6 +317,19 @@ def test_several_device_types_serve_one_model_when_the_mix_costs_less(tmp_path):
     assert any(step.startswith("Route requests across the 2 pools") for step in result.steps)
 
 
+def test_a_mix_with_a_spare_holds_its_rate_with_its_largest_replica_down(tmp_path):
+    """"N+1": the pools together serve the rate with any one replica down."""
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(MIXED)
+    text = "serve llama 3.1 8b in fp8 at 9000 tokens per second with TPOT under 100 ms, cheapest, N+1"
+    result = served_plan(text, inventory=str(inventory))
+    pools = result.pools or [result]
+    largest = max(p.metrics.tokens_per_s / p.choice.replicas for p in pools)
+    assert result.metrics.tokens_per_s - largest >= 9000
+    plain = served_plan(text.removesuffix(", N+1"), inventory=str(inventory))
+    assert plain.metrics.cost_usd_per_hour < result.metrics.cost_usd_per_hour
+
+
 def test_no_mix_when_one_device_type_is_cheapest(tmp_path):
     inventory = tmp_path / "inventory.yaml"
     inventory.write_text(MIXED)

@@ -542,6 +542,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     deployment_notes += _rented_in_the_cloud(hardware, deployment, space)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
+    spare_replicas, spare_notes = fields.read_spare_replicas(space)
+    replica_notes += spare_notes
     # "车载…，禁用云端": a place on the edge beside the cloud ruled out runs on that edge
     cloud_out = any(n.endswith(CLOUD_RULED_OUT) for n in deployment_notes)
     edge_site = fields.read_edge_site(lexicon, space) if deployment is None or cloud_out else None
@@ -620,7 +622,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         workload=Workload(model=model.model_id, models=_variants_for(model, task, catalog) or others,
                           model_as_written=model.as_written, prompt_tokens=shape.prompt_tokens,
                           output_tokens=shape.output_tokens, concurrency=shape.concurrency, steps=steps, sources=sources, languages=languages,
-                          min_replicas=min_replicas, edge_site=edge_site,
+                          min_replicas=min_replicas, spare_replicas=spare_replicas, edge_site=edge_site,
                           content_languages=content, **layout, **workload),
         assumptions=assumptions,
         warnings=warnings,

@@ -1177,6 +1177,32 @@ def read_min_replicas(lexicon: Lexicon, space: Workspace) -> tuple[int | None, l
     return None, []
 
 
+#: Replicas beyond the load's, so the service holds its load with some down: "N+1 redundancy",
+#: "n+2", "1 spare replica", "plus a spare", "survive 1 node failure", "N+1冗余", "1个冗余副本",
+#: "2台热备", "冗余1个副本". Number words are digits by now ("one spare" is "1 spare").
+SPARE_REPLICAS = re.compile(
+    r"(?<![a-z0-9])n\s*\+\s*(?P<n_plus>[1-3])(?![0-9])"
+    r"|(?<![a-z])(?:(?P<count>[1-3])|a|an)\s+(?:extra\s+|additional\s+)?(?:spare|standby|hot[- ]standby|backup|redundant)"
+    r"(?:\s+(?:replicas?|instances?|nodes?|pods?|servers?|gpus?|copies|copy))?(?![a-z])"
+    r"|(?:survive|tolerate|withstand|handle)\s+(?:the\s+)?(?:loss\s+of\s+)?(?:(?P<lost>[1-3])|a|an)\s+"
+    r"(?:replica|instance|node|pod|server|gpu|machine)s?(?:\s+(?:failure|failing|going down|down|outage))?"
+    r"|(?P<zh>[1-3])\s*(?:个|台|份)?\s*(?:冗余|备用|热备|备份)(?:副本|实例|节点|机器|服务器)?"
+    r"|冗余\s*(?P<zh_after>[1-3])\s*(?:个|台|份)")
+
+
+def read_spare_replicas(space: Workspace) -> tuple[int | None, list[str]]:
+    """Replicas a request asks for beyond what its load needs, so it holds the load with that
+    many down ("N+1 redundancy": 1, "2台热备": 2); (None, []) without."""
+    m = SPARE_REPLICAS.search(space.masked)
+    if m is None:
+        return None, []
+    n = int(next((g for g in m.groups() if g), "1"))
+    space.mark_read(m.start(), m.end())
+    said = space.text[m.start():m.end()].strip()
+    return n, [f"'{said}': {n} replica{'s' if n > 1 else ''} beyond what the load needs, so the service holds its "
+               f"load with {n} down"]
+
+
 #: A window of the clock a job runs in: "Window is 1am-5am", "between 10pm and 6am", "晚上10点到早上6点".
 CLOCK_WINDOW_EN = re.compile(r"(?:window\s+(?:is\s+)?|between\s+|from\s+)?(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*(?P<p1>am|pm)"
                              r"\s*(?:-|–|to|until|till|and)\s*(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*(?P<p2>am|pm)(?![a-z])")

@@ -34,10 +34,10 @@ def relevant_dimensions(constraints: list[Constraint], objective: tuple[str, str
 
 
 def replica_grid(grid: Grid, constraints: list[Constraint], concurrency: int | None = None,
-                 least: int = 1) -> np.ndarray:
-    """The fewest replicas per cell, at least ``least``, that reach every rate floor and hold the
-    concurrency (see chooser.replicas_needed)."""
-    need = np.full_like(grid.latency_ms, float(least))
+                 least: int = 1, spare: int = 0) -> np.ndarray:
+    """The fewest replicas per cell that reach every rate floor and hold the concurrency, plus
+    ``spare``, at least ``least`` (see chooser.replicas_needed)."""
+    need = np.ones_like(grid.latency_ms)
     for c in constraints:
         if c.metric.value in RATES and c.op == ">=" and c.value > 0:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -46,7 +46,7 @@ def replica_grid(grid: Grid, constraints: list[Constraint], concurrency: int | N
     if concurrency:
         held = getattr(grid, "held", np.array(grid.batch_sizes, dtype=float)[None, :])
         need = np.maximum(need, np.ceil(concurrency / held))
-    return need
+    return np.maximum(least, need + spare)
 
 
 def deployment_grid(grid: Grid, metric: str, replicas: np.ndarray, per_replica: bool = False,

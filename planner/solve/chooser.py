@@ -88,6 +88,9 @@ class SolverSettings:
     #: The fewest replicas a deployment has: a request's availability floor ("at least 2
     #: replicas for HA"), above what its load needs.
     min_replicas: int = 1
+    #: Replicas beyond what the load needs, so the service holds its load with that many down
+    #: ("N+1 redundancy": 1).
+    spare_replicas: int = 0
     #: Plans whose objective is within this share of the best count as equal on it, and the
     #: tie-breakers decide among them: the figures are predictions with errors of tens of percent,
     #: so a 0.1% cheaper plan (a slower model drawing less power) is no reason to prefer it.
@@ -176,18 +179,18 @@ def to_int(metric: str, amount: float, direction: str = "nearest") -> int:
 
 
 def replicas_needed(row: Estimate, constraints: list[Constraint], max_replicas: int,
-                    concurrency: int | None = None, least: int = 1) -> int:
+                    concurrency: int | None = None, least: int = 1, spare: int = 0) -> int:
     """The fewest replicas that reach every rate floor (requests or tokens per second) and
-    hold the concurrency (each replica holds its batch of sequences at once); at least
-    ``least``, at most max + 1."""
-    need = least
+    hold the concurrency (each replica holds its batch of sequences at once), plus ``spare``;
+    at least ``least``, at most max + 1."""
+    need = 1
     for c in constraints:
         if c.metric.value in RATES and c.op == ">=" and c.value > 0:
             rate = value(row, c.metric.value)
             need = max(need, max_replicas + 1 if not rate else math.ceil(c.value / rate - 1e-9))
     if concurrency:
         need = max(need, math.ceil(concurrency / sequences_per_replica(row)))
-    return min(need, max_replicas + 1)
+    return min(max(least, need + spare), max_replicas + 1)
 
 
 def figures(rows: list[Estimate], replicas: list[int], metric: str, per_replica: bool = False) -> list[float | None]:
@@ -265,9 +268,9 @@ def meets_array(c: Constraint, values: np.ndarray) -> np.ndarray:
 
 
 def replica_array(rows: list[Estimate], constraints: list[Constraint], max_replicas: int,
-                  concurrency: int | None = None, least: int = 1) -> np.ndarray:
+                  concurrency: int | None = None, least: int = 1, spare: int = 0) -> np.ndarray:
     """``replicas_needed`` for every row at once."""
-    need = np.full(len(rows), float(least))
+    need = np.ones(len(rows))
     for c in constraints:
         if c.metric.value in RATES and c.op == ">=" and c.value > 0:
             rate = figure_array(rows, None, c.metric.value, per_replica=True)
@@ -277,7 +280,7 @@ def replica_array(rows: list[Estimate], constraints: list[Constraint], max_repli
     if concurrency:
         held = np.array([sequences_per_replica(row) for row in rows], dtype=float)
         need = np.maximum(need, np.ceil(concurrency / held))
-    return np.minimum(need, max_replicas + 1).astype(np.int64)
+    return np.minimum(np.maximum(least, need + spare), max_replicas + 1).astype(np.int64)
 
 
 class Formulation:
@@ -340,7 +343,8 @@ class Chooser:
                  settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = (),
                  concurrency: int | None = None, fill: bool = False, device_cap: int | None = None):
         self.rows = rows
-        replicas = replica_array(rows, constraints, settings.max_replicas, concurrency, settings.min_replicas)
+        replicas = replica_array(rows, constraints, settings.max_replicas, concurrency, settings.min_replicas,
+                                     settings.spare_replicas)
         self.fill = fill
         if fill:  # a rate objective on an inventory (or under a device cap): every replica it holds serves
             replicas = np.maximum(replicas, filled_replicas(rows, settings.max_replicas, device_cap))
@@ -634,7 +638,8 @@ def conflict_core(rows: list[Estimate], constraints: list[Constraint], settings:
 
 def _meeting(rows, constraints, settings, concurrency: int | None) -> tuple[list[int], list[bool]]:
     """Each row's replicas for ``constraints`` and whether it meets them all (as the model would)."""
-    replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency, settings.min_replicas) for r in rows]
+    replicas = [replicas_needed(r, constraints, settings.max_replicas, concurrency, settings.min_replicas,
+                                settings.spare_replicas) for r in rows]
     ok = [replicas_allowed(row, r, settings) for row, r in zip(rows, replicas)]
     for c in constraints:
         ok = [a and b for a, b in zip(ok, _meets(c, figures(rows, replicas, metric_of(c))))]

@@ -73,6 +73,25 @@ class Mix:
         return max(figures) if op == "<=" else min(figures)
 
 
+def _spare_share(model, n: list, each: list[int], spare: int):
+    """What ``spare`` replicas down can take from a floor served by the pools together: that many
+    times the largest share of one replica of a pool in use (0 without spares)."""
+    if not spare:
+        return 0
+    largest = model.new_int_var(0, max(each, default=0), "largest_replica")
+    for x, share in zip(n, each):
+        model.add(largest >= share).only_enforce_if(_used(model, x))
+    return spare * largest
+
+
+def _used(model, x):
+    """A literal true when the pool's count ``x`` is at least one."""
+    used = model.new_bool_var(f"used_{x.name}")
+    model.add(x >= 1).only_enforce_if(used)
+    model.add(x == 0).only_enforce_if(~used)
+    return used
+
+
 def wants_mix(intent: Intent, inventory, objective: tuple[str, str]) -> bool:
     """A cost objective, an inventory of two or more kinds of device, and a rate or concurrency to serve."""
     if inventory is None or objective[0] not in COST_OBJECTIVES or objective[1] != "minimize":
@@ -134,10 +153,15 @@ def best_mix(rows: list[Estimate], intent: Intent, inventory, settings: SolverSe
         scaled = [to_int(metric, value(r, metric) or 0.0, "down" if c.op == ">=" else "up") for r in rows]
         bound = to_int(metric, c.value, "up" if c.op == ">=" else "down")
         total = sum(x * s for x, s in zip(n, scaled))
-        model.add(total >= bound) if c.op == ">=" else model.add(total <= bound)
+        if c.op == ">=":
+            model.add(total - _spare_share(model, n, scaled, settings.spare_replicas) >= bound)
+        else:
+            model.add(total <= bound)
     if intent.workload.concurrency:
         # The concurrency is held by the pools' sequences together.
-        model.add(sum(x * sequences_per_replica(r) for x, r in zip(n, rows)) >= intent.workload.concurrency)
+        held = [sequences_per_replica(r) for r in rows]
+        model.add(sum(x * h for x, h in zip(n, held)) - _spare_share(model, n, held, settings.spare_replicas)
+                  >= intent.workload.concurrency)
     if settings.min_replicas > 1:  # an availability floor counts the replicas of every pool
         model.add(sum(n) >= settings.min_replicas)
     cost = sum(x * to_int("cost", value(r, "cost")) for x, r in zip(n, rows))
