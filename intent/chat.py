@@ -36,6 +36,9 @@ QUESTIONS = ("why", "why_not", "explain")
 RELAXING = re.compile(r"(?<![a-z])(?:relax(?:ed)?|loosen(?:ed)?|can\s+be|could\s+be|allow)(?![a-z])|放宽|放松|可以到")
 #: A message asked as a question (a mark, or a can-it opening): "could we save some money?", "能再省点钱吗".
 QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there|what if|how about)\b|能不能|可不可以", re.IGNORECASE)
+#: Devices held said to come on top of what the plan may use ("we also have 2 T4s", "另外我们还有4张A100"):
+#: tried alone, and the plan kept where they cannot serve the request.
+ALSO_HELD = re.compile(r"(?<![a-z])(?:also|too|as well|in addition|additionally|besides)(?![a-z])|还有|也有|另外|此外|另有")
 ASKED = re.compile(r"[?？]$|呢$|^(?:what if|what about|how about|如果|要是|假如)", re.IGNORECASE)
 DEFAULT_SAVE = "conversation.json"
 #: Kept for callers that know the English question.
@@ -136,6 +139,8 @@ class ChatSession:
         if reading.kind == "accept" and reading.count:  # "take the second alternative"
             return self._take_alternative(reading.count)
         if reading.kind == "accept":  # "ok use that": the configuration the last question compared
+            if self._offered is None and self.plan is not None and self._state.met:  # "ok", nothing offered: it stays
+                return Reply(self._say("kept", summary=summary(self.plan, self.speaking))), None
             if self._offered is None:
                 return Reply(self._say("nothing_offered")), None
             offered, self._offered = self._offered, None
@@ -271,20 +276,29 @@ class ChatSession:
             return Reply("\n".join([*(self._say("warning", text=w) for w in update.warnings),
                                     self._say("ask_task")])), (intent, None)
         reply, state = self._plan(intent, cheaper)
-        tighter = self._tightened(message, update)
+        if self.plan is not None and update.hardware.owned and ALSO_HELD.search(message.lower()) \
+                and (state is None or reply.plan is None):
+            # "we also have 2 T4s" for a 70B model: held beside what the plan may rent, not instead of it
+            held = ", ".join(f"{o.count} x {o.device}" for o in update.hardware.owned)
+            return Reply("\n".join([self._say("held_not_enough", devices=held),
+                                    *(f"  {line}" for line in reply.text.splitlines()[:-1][:3]),
+                                    self._say("plan_stays", devices=held, summary=summary(self.plan, self.speaking))])), None
+        tighter = self._tightened(message, intent)
         if tighter:
             reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
         return reply, state
 
-    def _tightened(self, message: str, update: Intent) -> list[str]:
+    def _tightened(self, message: str, intent: Intent) -> list[str]:
         """A bound said to relax ("p99延迟可以放宽到1秒", "latency can be relaxed to 1 s") that is tighter
-        than the one the plan had, a default included (speech's 30 s): said, since the plan gets dearer."""
+        than the one the plan had, a default included (speech's 30 s): said, since the plan gets dearer.
+        The bounds are the merged request's that the message changed ("latency" of a chat service is
+        its TTFT), so a relaxed TTFT is not compared with the plan's request latency."""
         if self.plan is None or not RELAXING.search(message.lower()):
             return []
         from intent.chat_answers import metric_value
 
         lines = []
-        for c in update.constraints:
+        for c in (c for c in intent.constraints if c not in self.plan.intent.constraints):
             before = self.plan.intent.bound(c.metric, c.op)
             key = "tightens"
             if before is None:  # no bound of its own: the plan's figure now ("放宽到1秒" of a 17.9-s transcription)
@@ -408,7 +422,7 @@ class ChatSession:
     def _command(self, name: str, args: list[str]) -> tuple[Reply, tuple | None]:
         simple = {"quit": lambda: Reply(self._say("bye"), done=True), "exit": lambda: Reply(self._say("bye"), done=True),
                   "q": lambda: Reply(self._say("bye"), done=True), "help": lambda: Reply(self._say("help")),
-                  "history": self._history}
+                  "history": self._history, "thanks": lambda: Reply(self._say("thanks"))}
         if name in simple:
             return simple[name](), None
         if name == "reset":

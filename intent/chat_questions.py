@@ -12,12 +12,15 @@
 
 from __future__ import annotations
 
+import re
+
 from intent.chat_answers import (
     batch_job,
     configuration,
     levels_in,
     metric_name,
     metric_value,
+    placement_name,
     objective_of,
     say,
     why_not_in,
@@ -81,7 +84,8 @@ TOPICS = (
     ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|每百万token|每百万 token|百万token"),
     ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
     ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
-    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|英伟达|显卡|什么卡|哪种卡|哪个设备|什么设备|哪块"),
+    ("model", r"what model|which model|the model\b|模型"),
+    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块"),
     ("bounds", r"\bmet\b|meet|satisf|满足|达标|符合"),
     ("memory", r"memory|vram|does it fit|显存|内存"),
     ("ttft", r"ttft|first token|首token|首字"),
@@ -112,7 +116,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
     monthly = "month" in asked
     if "per_user" in asked:  # "每个用户每月成本多少": the per-user figure answers it, not the totals too
         asked = [t for t in asked if t not in ("month", "cost", "day", "year")]
-    if "day" in asked or "year" in asked:
+    if "day" in asked or "year" in asked or ("month" in asked and not is_job):
         asked = [t for t in asked if t != "cost"]
     if "month" in asked and is_job:  # "一个月多少钱？" of a one-off job: its total, said to be one
         asked = ["one_off", "job", *[t for t in asked if t not in ("month", "job")]]
@@ -149,9 +153,12 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_precision", lang, precision=c.precision, runtime=c.runtime))
         elif topic == "policies":
             lines.append(_policies(plan, lang))
+        elif topic == "model":
+            lines.append(say("explain_model", lang, model=c.model_id, task=plan.intent.task.value if plan.intent.task
+                             else "?", precision=c.precision))
         elif topic == "device":
             lines.append(say("explain_device", lang, devices=devices_in_total(c), device=c.device_name,
-                             kind=_device_class(c.device_id, catalog), placement=c.placement))
+                             kind=_device_class(c.device_id, catalog), placement=placement_name(c.placement, lang)))
         elif topic == "bounds":
             lines += [say("explain_check", lang, bound=k.constraint.describe(),
                           predicted=fmt(k.predicted, k.constraint.metric.value),
@@ -186,7 +193,23 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                 source = "; ".join(x for x in (plan.cost.basis, plan.cost.rule) if x)
             lines.append(say("explain_metric", lang, metric=metric_name(topic, lang),
                              value=fmt(getattr(m, field), topic), source=source or "—"))
-    return "\n".join(lines) if lines else why(plan, lang)
+    if lines:
+        return "\n".join(lines)
+    return why(plan, lang) if _about_the_plan(question) else say("off_topic", lang)
+
+
+#: What a question with no topic of the plan may hold and still ask why the plan is so: "explain",
+#: "what's that?", "explain the plan", "这是什么方案？".
+ABOUT_THE_PLAN = re.compile(r"how much|how many|explain|what's|whats|what is|what are|which|what|is there|so|and|ok|"
+                            r"okay|it|this|that|the|plan|choice|one|configuration|setup|about|again|please|here|"
+                            r"there|方案|这个|那个|这|那|是|什么|解释|一下|下|请|吗|呢|的|[\s?？!！.,，。'\"]")
+
+
+def _about_the_plan(question: str) -> bool:
+    """Whether a question that names no figure of the plan is about the plan as a whole ("explain
+    that", "what's this?") rather than about something else ("what's the weather in Paris?")."""
+    words = re.findall(r"[a-z]+(?:'s)?|[\u4e00-\u9fff]+", question.lower())
+    return all(ABOUT_THE_PLAN.fullmatch(w) if w.isascii() else not ABOUT_THE_PLAN.sub("", w) for w in words)
 
 
 def _per_user(plan, lang: str, monthly: bool) -> str:

@@ -383,7 +383,7 @@ def test_round_three_of_the_chat_probe():
     # acting on an answer: "ok use that" takes the configuration the last question compared
     chat = ChatSession(offline=True)
     chat.answer("serve llama 3.1 8b at 10 rps")
-    assert chat.answer("ok use that").text.startswith("There is nothing to take yet")
+    assert chat.answer("ok use that").text.startswith("Nothing new was offered, so the plan stays as it is")
     chat.answer("what about on L40S?")
     chat.answer("ok, use that")
     assert chat.intent.hardware.include == ["nvidia-l40s"] and chat.plan.choice.device_id == "nvidia-l40s"
@@ -863,8 +863,8 @@ def test_a_batch_jobs_deadline_relaxed_and_compared_on_its_total():
 def test_short_yeses_take_the_offer(word):
     chat = ChatSession(offline=True)
     chat.answer("serve llama 3 8b at 20 rps, lowest latency, we already have 2 H100s")
-    assert chat.answer(word).text in (ChatSession(offline=True)._say("nothing_offered"),
-                                      ChatSession(offline=True, lang="zh")._say("nothing_offered"))
+    kept = chat.answer(word).text  # nothing offered yet: the plan stays, and says so
+    assert kept.startswith(("Nothing new was offered, so the plan stays as it is", "没有新的方案可以采用")), kept
     chat.answer("could we save some money?")
     chat.answer(word)
     assert chat.intent.objective.metric == Metric.COST
@@ -1015,3 +1015,57 @@ def test_cameras_and_streams_restated_in_short():
     asr.answer("语音转写，whisper large v3，200路并发")
     asr.answer("其实峰值有300路")
     assert asr.intent.workload.concurrency == 300
+
+
+def test_questions_about_the_device_and_model_change_nothing():
+    """"what gpu is it using?" had ruled out every device but GPUs (a TPU plan moved to an L40S)."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve mistral 7b for 80 concurrent users, ttft under 500 ms")
+    before, device = chat.intent, chat.plan.choice.device_name
+    assert chat.answer("what gpu is it using?").text.startswith(f"1 x {device}")
+    assert chat.answer("现在用的是什么卡？").text.startswith(f"1 x {device}")
+    assert chat.answer("what model are you using?").text.startswith(f"model: {chat.plan.choice.model_id}")
+    assert chat.answer("用的是什么模型？").text.startswith("模型：")
+    assert chat.answer("whats the cost per month").text.count("\n") == 0  # the month, not the hour too
+    assert chat.intent == before
+
+
+def test_courtesies_and_other_subjects_are_not_read_as_changes_or_as_why():
+    chat = ChatSession(offline=True)
+    chat.answer("serve mistral 7b for 80 concurrent users, ttft under 500 ms")
+    plan = chat.plan
+    assert chat.answer("what's the weather in Paris?").text.startswith("I can answer questions about the plan")
+    assert chat.answer("explain that").text.startswith(f"{plan.choice.model_id} on ")
+    assert chat.answer("thanks!").text.startswith("You're welcome")
+    assert chat.answer("谢谢").text.startswith("不客气")
+    assert "the plan stays as it is" in chat.answer("ok").text  # nothing offered: the plan is kept
+    assert chat.plan is plan
+
+
+def test_relaxing_latency_that_is_read_as_ttft_is_not_called_a_tightening():
+    chat = ChatSession(offline=True)
+    chat.answer("serve mistral 7b for 80 concurrent users, ttft under 500 ms")
+    reply = chat.answer("latency can be relaxed to 1s")
+    assert "tightens" not in reply.text and chat.intent.bound(Metric.TTFT, "<=") == 1000
+    assert "收紧" in chat.answer("延迟放宽到300毫秒").text  # a real tightening is still said
+
+
+def test_devices_also_held_that_cannot_serve_leave_the_plan_as_it_was():
+    """"we also have 2 T4s" for a 70B model had replaced every device with the T4s: no plan."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b for 20 concurrent users, ttft under 1s")
+    plan, intent = chat.plan, chat.intent
+    reply = chat.answer("we also have 2 T4s")
+    assert reply.text.startswith("The 2 x nvidia-t4 you also have cannot serve this request on their own")
+    assert "model does not fit" in reply.text and "we only have 2 x nvidia-t4" in reply.text
+    assert chat.plan is plan and chat.intent == intent
+
+
+def test_chinese_phrasings_of_alternatives_and_taking_an_offer():
+    chat = ChatSession(offline=True)
+    chat.answer("部署gemma 2 9b，150并发，首字延迟1秒以内")
+    assert not chat.answer("有哪些备选方案？").text.startswith("我没能")
+    offered = chat.answer("如果流量翻倍呢？").text
+    assert "300" in offered or "翻倍" in offered
+    chat.answer("好的就用这个")
+    assert chat.intent.workload.concurrency == 300
