@@ -288,6 +288,27 @@ class ChatSession:
             reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
         return reply, state
 
+    def _default_level_back(self, previous, result) -> list[str]:
+        """A change whose own objective comes out worse because the default service level, out of
+        reach before, now holds ("use the lowest power option" with a budget: a 301 W card meeting
+        TPOT <= 40 ms instead of a 64 W one missing it): said, with how to trade the level away."""
+        from intent.chat_answers import metric_name, objective_of
+        from planner.single import LEVEL_OUT_OF_REACH
+
+        if previous is None or result.intent.objective is None:
+            return []
+        gave_way = next((a for a in previous.assumptions if LEVEL_OUT_OF_REACH in a), None)
+        if gave_way is None or any(LEVEL_OUT_OF_REACH in a for a in result.assumptions):
+            return []
+        metric, sense = objective_of(result)
+        from intent.chat_questions import deployment_value
+
+        before, after = deployment_value(previous, metric), deployment_value(result, metric)
+        if before is None or after is None or (after <= before if sense == "minimize" else after >= before):
+            return []
+        return [self._say("level_back", metric=metric_name(metric, self.speaking), before=fmt(before, metric),
+                          after=fmt(after, metric), bounds=_level_bounds(gave_way))]
+
     def _tightened(self, message: str, intent: Intent) -> list[str]:
         """A bound said to relax ("p99延迟可以放宽到1秒", "latency can be relaxed to 1 s") that is tighter
         than the one the plan had, a default included (speech's 30 s): said, since the plan gets dearer.
@@ -338,6 +359,7 @@ class ChatSession:
         if previous is not None:
             changes = plan_changes(previous, result)
             lines += [self._say("changed"), *(f"  {c}" for c in changes)] if changes else [self._say("no_change")]
+        lines += self._default_level_back(previous, result)
         lines.append(f"{summary(result, self.speaking)} {self._say('show_hint')}")
         if cheaper and previous is not None and _not_cheaper(previous, result):
             from intent.chat_questions import cheaper as blockers
@@ -501,6 +523,12 @@ class ChatSession:
         if self.plan is not None:
             lines.append(f"{summary(self.plan, self.speaking)} {self._say('show_hint')}")
         return Reply("\n".join(lines), plan=self.plan)
+
+
+def _level_bounds(note: str) -> str:
+    """The bounds a "default service level ... is out of reach" note names ("tpot <= 40 ms")."""
+    m = re.search(r"the default service level \((?P<bounds>[^)]*)\)", note)
+    return m.group("bounds") if m else ""
 
 
 def _not_cheaper(previous, result) -> bool:

@@ -1069,3 +1069,16 @@ def test_chinese_phrasings_of_alternatives_and_taking_an_offer():
     assert "300" in offered or "翻倍" in offered
     chat.answer("好的就用这个")
     assert chat.intent.workload.concurrency == 300
+
+
+def test_an_objective_made_worse_by_the_default_level_coming_back_says_so():
+    """"use the lowest power option" went from a 64 W plan to a 301 W one with no word: the
+    default TPOT level, out of reach within the budget before, held again under the new objective."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 7b for 100 concurrent users, ttft under 400ms, budget $0.6/hour")
+    before = chat.plan.metrics.power_w
+    reply = chat.answer("use the lowest power option").text
+    assert chat.plan.metrics.power_w > before
+    assert "the plan before missed the default service level (tpot <= 40 ms)" in reply
+    chat.answer("tpot under 100 ms")  # the trade the note offers
+    assert chat.plan.metrics.power_w <= before
