@@ -231,8 +231,10 @@ def _per_user(plan, lang: str, monthly: bool) -> str:
 def _headroom(plan, lang: str) -> str:
     """Whether the plan holds its load ("能扛住吗", "can it handle the load?"): its capacity (each
     replica's full rate) against the rate asked."""
+    from planner.defaults import whole_load
+
     m, c = plan.metrics, plan.choice
-    asked = plan.intent.bound(Metric.THROUGHPUT, ">=")
+    asked = whole_load(plan.intent)[0].bound(Metric.THROUGHPUT, ">=")  # of every source ("32路，每路30帧")
     capacity = (m.service_rps or m.throughput_rps) if hasattr(m, "service_rps") else m.throughput_rps
     task = plan.intent.task.value if plan.intent.task else ""
     if asked is None and plan.intent.workload.concurrency and task == "automatic-speech-recognition":

@@ -1082,3 +1082,10 @@ def test_an_objective_made_worse_by_the_default_level_coming_back_says_so():
     assert "the plan before missed the default service level (tpot <= 40 ms)" in reply
     chat.answer("tpot under 100 ms")  # the trade the note offers
     assert chat.plan.metrics.power_w <= before
+
+
+def test_headroom_counts_every_source():
+    """"能撑住峰值吗？" of 32 cameras at 30 fps each compared the plan with one camera's 30 fps."""
+    chat = ChatSession(offline=True)
+    chat.answer("32路摄像头做目标检测，每路30帧，延迟50毫秒以内")
+    assert "需求是 960.0 rps" in chat.answer("能撑住峰值吗？").text
