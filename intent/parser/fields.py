@@ -348,11 +348,26 @@ ACCURACY_LOSS = [
                rf"{_QUALITY}"),
     re.compile(rf"(?:相比|比|相对|相对于)?\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)?\s*{_QUALITY}?\s*"
                rf"(?:损失|下降|降低|掉点|损耗)\s*(?:不超过|不能超过|不大于|小于|低于|控制在|在|不高于)?\s*{_PERCENT}"),
+    # "accuracy loss vs fp32 at most 2%", "quality drop relative to the baseline under 1%"
+    re.compile(rf"(?<![a-z]){_QUALITY}\s*{_LOSS}\s*(?:vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|from)\s*"
+               rf"{_REFERENCE}\s*(?:must\s+be\s+|should\s+be\s+|is\s+|of\s+)?{_AT_MOST}\s*{_PERCENT}"),
     # "不能掉点（和FP16比不超过0.5%）", "与fp32相比不超过1%": a loss against the reference format
     re.compile(rf"(?:和|与|跟|相比|比)\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)\s*(?:相比|比)?\s*{_QUALITY}?\s*"
                rf"(?:损失|下降|降低|掉点|差距)?\s*(?:不超过|不能超过|不大于|小于|低于|控制在|在)\s*{_PERCENT}"),
 ]
 
+
+_KEPT = r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)"
+_FORMAT = r"(?:fp32|fp16|bf16|full[- ]precision|baseline|original|reference|unquanti[sz]ed)"
+#: "retain 99% of fp32 accuracy", "at least 99% of the FP32 accuracy", "99% of FP32" (MLPerf's way),
+#: "精度保持在FP32的99%以上", "达到FP32精度的99%": the share of the full-precision accuracy kept.
+ACCURACY_KEPT = [
+    re.compile(rf"(?:(?:must\s+|should\s+)?(?:retain|retaining|keep|keeping|preserve|preserving|hold|reach|at least|"
+               rf"no less than|>=|≥)\s+)?{_KEPT}\s+of\s+(?:the\s+)?{_FORMAT}(?:'s)?(?:\s+model'?s?)?(?:\s+{_QUALITY})?"
+               rf"(?![a-z])"),
+    re.compile(rf"(?:{_QUALITY}\s*)?(?:保持在|保持|达到|不低于|保留)\s*(?:fp32|fp16|bf16|原模型|原始模型|全精度|基线)(?:模型)?\s*的?\s*"
+               rf"(?:{_QUALITY}\s*的?)?\s*{_KEPT}\s*(?:以上)?"),
+]
 
 #: The largest share read as a loss: a larger one ("drop below 90%") is an accuracy floor.
 MOST_ACCURACY_LOSS = 0.2
@@ -363,15 +378,14 @@ def read_accuracy_loss(space: Workspace) -> tuple[float | None, list[str]]:
     figure, as a share of it ("within 1% of fp32": 0.01), and the note; MLPerf states its
     quality targets so ("99% of FP32"). Points ("1 point") are read as a share too, which is
     stricter for every accuracy below 100%: said."""
-    for pattern in ACCURACY_LOSS:
-        m = pattern.search(space.masked)
-        if m is None:
-            continue
-        value = float(m.group("n")) / 100
+    found = [(m, False) for m in map(lambda p: p.search(space.masked), ACCURACY_LOSS) if m is not None]
+    found += [(m, True) for m in map(lambda p: p.search(space.masked), ACCURACY_KEPT) if m is not None]
+    for m, kept in found:
+        value = round(1 - float(m.group("n")) / 100 if kept else float(m.group("n")) / 100, 9)
         if not 0 < value <= MOST_ACCURACY_LOSS:  # "must not drop below 90%": a floor, not a loss
             continue
         space.mask(m.start(), m.end())
-        points = m.group("unit") not in ("%", "percent", "per cent")
+        points = not kept and m.group("unit") not in ("%", "percent", "per cent")
         written = space.text[m.start():m.end()].strip()
         return value, [f"'{written}': a format may lose at most {value:.3g} of the model's full-precision accuracy "
                        f"(at least {1 - value:.3g} x it, as MLPerf states its targets"
