@@ -235,7 +235,7 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
         result = _build_plan(intent, catalog, settings, inventory, alternatives, organisation, pareto, defaults)
     except InfeasibleError as exc:
         exc.report = exc.report.model_copy(update={"notes": list(intent.warnings) + exc.report.notes})
-        for relax in (_without_wishes, _without_preferred):  # what the request only wishes for gives way
+        for relax in (_without_wishes, _without_preferred, _without_avoided):  # only wished for: gives way
             relaxed = relax(asked)
             if relaxed is not None:
                 result = build_plan(relaxed.intent, catalog, settings, given, alternatives, organisation, pareto,
@@ -329,6 +329,19 @@ def _without_preferred(intent: Intent) -> Relaxed | None:
     return Relaxed(intent.model_copy(update={"hardware": hardware}),
                    f"{', '.join(intent.hardware.preferred)} was asked for as a preference, not a requirement, and no "
                    "plan on it meets the request", "planned on the other devices")
+
+
+def _without_avoided(intent: Intent) -> Relaxed | None:
+    """The request with the devices it only wishes to avoid allowed again ("no NVIDIA if possible",
+    "prefer non-NVIDIA hardware"), or None when it avoids none that way."""
+    avoided = intent.hardware.avoided
+    if not avoided:
+        return None
+    exclude = [d for d in intent.hardware.exclude if d not in avoided]
+    hardware = intent.hardware.model_copy(update={"exclude": exclude, "avoided": []})
+    return Relaxed(intent.model_copy(update={"hardware": hardware}),
+                   f"{', '.join(avoided)} was ruled out as a wish, not a requirement, and no plan without it meets "
+                   "the request", "planned with it allowed")
 
 
 def _runtimes_met(warnings: list[str], runtime: str | None) -> tuple[list[str], list[str]]:

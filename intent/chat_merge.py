@@ -331,7 +331,10 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
                  and not (replacing and s not in new.include)]  # "换H20": the preference it replaces goes
     return {"include": include, "exclude": exclude, "owned": [{"device": d, "count": n} for d, n in owned.items()],
             "max_devices": new.max_devices if new.max_devices is not None else now.max_devices,
-            "preferred": preferred}
+            "preferred": preferred,
+            # a device ruled out again without "if possible" is ruled out for good
+            "avoided": [s for s in dict.fromkeys([*now.avoided, *new.avoided]) if s in exclude
+                        and not (s in new.exclude and s not in new.avoided)]}
 
 
 #: The parser's note on a device a request allows without asking for it ("TPUs are ok").

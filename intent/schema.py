@@ -204,6 +204,11 @@ class HardwareSelection(_Frozen):
         default_factory=list, description="included devices the request only prefers ('H100 preferred', "
                                           "'国产芯片优先'): when no plan on them exists, the plan is made on the "
                                           "others and says so; a project addition to the contract")
+    avoided: list[str] = Field(
+        default_factory=list, description="excluded devices the request only wishes to avoid ('no NVIDIA if "
+                                          "possible', 'prefer non-NVIDIA hardware', '尽量不用英伟达'): when no plan "
+                                          "without them exists, the plan is made with them and says so; a project "
+                                          "addition to the contract")
 
 
 class DifferentialPrivacy(_Frozen):

@@ -3316,3 +3316,16 @@ def test_daily_hours_of_speech_named_after_the_speech_are_its_load():
 ])
 def test_fourth_probe_readings(text, check):
     assert check(parse(text, offline=True))
+
+
+@pytest.mark.parametrize("text, avoided", [
+    ("prefer non-NVIDIA hardware, serve llama 3 8b at 10 rps", ["nvidia"]),  # it had required NVIDIA
+    ("no NVIDIA if possible, serve llama 3 8b at 10 rps", ["nvidia"]),
+    ("尽量不用英伟达，部署qwen2.5 7b，50并发", ["nvidia"]),
+    ("no NVIDIA, serve llama 3 8b at 10 rps", []),
+    ("不要用英伟达，最好低延迟", []),  # the wish is another clause's
+])
+def test_a_device_ruled_out_as_a_wish_is_avoided(text, avoided):
+    hardware = parse(text, offline=True).hardware
+    assert "nvidia" in hardware.exclude and "nvidia" not in hardware.include
+    assert hardware.avoided == avoided

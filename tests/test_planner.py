@@ -773,3 +773,13 @@ def test_at_the_same_price_on_the_same_devices_the_more_accurate_format_is_plann
 
     result = plan_text("serve llama 3.1 8b on our A100 80GB, 0.0003 rps", offline=True)
     assert result.choice.precision in ("fp16", "bf16")  # int4 had been planned, for its latency alone
+
+
+def test_a_device_only_avoided_is_planned_when_nothing_else_meets_the_request():
+    avoided = plan("no NVIDIA if possible, we have 4 H100s, serve llama 3 8b at 10 rps", offline=True, record=False)
+    assert avoided.choice.device_id.startswith("nvidia-h100")
+    assert any("nvidia was ruled out as a wish" in w and "planned with it allowed" in w for w in avoided.warnings)
+    kept = plan("no NVIDIA if possible, serve llama 3 8b at 10 rps", offline=True, record=False)
+    assert not kept.choice.device_id.startswith("nvidia")
+    with pytest.raises(InfeasibleError):
+        plan("no NVIDIA, we have 4 H100s, serve llama 3 8b at 10 rps", offline=True, record=False)

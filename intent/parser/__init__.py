@@ -611,7 +611,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         deployment=deployment,
         hardware=HardwareSelection(include=hardware.include, exclude=hardware.exclude,
                                    owned=[OwnedDevice(device=d, count=n) for d, n in hardware.owned],
-                                   max_devices=hardware.max_devices, preferred=hardware.preferred),
+                                   max_devices=hardware.max_devices, preferred=hardware.preferred,
+                                   avoided=hardware.avoided),
         precisions=precisions,
         max_accuracy_loss=accuracy_loss,
         policies=Policies(

@@ -116,6 +116,7 @@ class HardwareReading:
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (as written, closest ids)
     max_devices: int | None = None  # "on a single GPU", "no more than 16 GPUs": devices counted, none named
     preferred: list[str] = field(default_factory=list)  # included, but only preferred ("H100 preferred")
+    avoided: list[str] = field(default_factory=list)  # excluded, but only as a wish ("no NVIDIA if possible")
     caps: list[int] = field(default_factory=list)  # "at most 4 H100s": counts of a named device that cap the plan
     notes: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
@@ -791,11 +792,14 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
                        or _any_but(space, start, end))
         target = reading.exclude if is_excluded else reading.include
         tags = _vendors_classes(space.text, run, catalog) if is_excluded else [tag for _, _, tag in run]
+        avoided = is_excluded and _wished(lexicon, space, start)
         for tag in tags:
             if tag not in target:
                 target.append(tag)
             if not is_excluded and _preferred(lexicon, space, start, end) and tag not in reading.preferred:
                 reading.preferred.append(tag)
+            if avoided and tag not in reading.avoided:
+                reading.avoided.append(tag)
         previous_end = end
 
 
@@ -865,6 +869,13 @@ def _providers_ruled_out(lexicon: Lexicon, space: Workspace, catalog: Catalog, r
         if chips and m.key not in reading.exclude:
             reading.exclude.append(m.key)
             reading.assumptions.append(f"'{m.phrase}' ruled out: so are its own chips ({', '.join(chips)})")
+
+
+def _wished(lexicon: Lexicon, space: Workspace, start: int) -> bool:
+    """Whether the clause of a device ruled out says it is only a wish ("no NVIDIA if possible",
+    "prefer non-NVIDIA hardware", "尽量不用英伟达", "最好别用AMD")."""
+    clause_start, clause_end = space.clause_bounds(start)
+    return bool(lexicon.words("avoided_words").scan(space.text[clause_start:clause_end]))
 
 
 def _preferred(lexicon: Lexicon, space: Workspace, start: int, end: int) -> bool:

@@ -39,7 +39,7 @@ def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_word
     gap = text[window_start:start]
     if COUNT_CAP.search(gap):
         return False
-    if gap.endswith("非"):
+    if gap.endswith("非") or re.search(r"(?<![a-z])non[- ]?$", gap):  # "non-NVIDIA hardware"
         return True
     words = gap.split()
     near = " ".join(words[-max_words:]) if gap.isascii() else A_NOT_A.sub("", gap)[-8:]
