@@ -927,7 +927,11 @@ def test_a_model_ruled_out_is_not_the_one_planned():
 def test_a_median_or_average_next_to_a_tail_keeps_the_tail():
     for text, tail in (("classify images, p50 < 100ms and p99 < 500ms", 500.0),
                        ("平均延迟100毫秒，P99延迟不超过300毫秒，图像分类", 300.0),
-                       ("classify images, average below 80ms and tail below 300ms", 300.0)):
+                       ("classify images, average below 80ms and tail below 300ms", 300.0),
+                       # the label after the figure, and p50 right before a Chinese word: the median had been kept
+                       ("chat api, 200ms p50 / 600ms p99, llama 3 8b", 600.0),
+                       ("p50延迟5毫秒，p99延迟20毫秒，resnet50", 20.0),
+                       ("p99延迟20毫秒，p50延迟5毫秒，resnet50", 20.0)):
         intent = parse(text, offline=True)
         assert bounds(text) == {("latency", "<=", tail)}, text
         assert any("median or average" in w for w in intent.warnings), text

@@ -389,10 +389,16 @@ def _direction(q: Quantity) -> str | None:
 
 
 #: A median or average named right before a bound ("p50 < 100ms", "average below 80ms", 平均延迟100毫秒).
-CENTRAL = re.compile(r"(?:(?<![\w])(?:p50|tp50|median|average|avg|mean|typical)(?![\w])|平均|中位数)[^,;，；\d]{0,20}$")
+CENTRAL = re.compile(r"(?:(?<![a-z0-9_])(?:p50|tp50|median|average|avg|mean|typical)(?![a-z0-9_])|平均|中位数)"
+                     r"[^,;，；/\d]{0,20}$")
+#: A percentile or average named right after a bound's figure ("200ms p50 / 600ms p99"): it names that bound.
+LABEL_AFTER = re.compile(r"^\s*(?:(?P<central>p50|tp50|median|average|avg|mean)|p\d+(?:\.\d+)?|tp\d+|tail)(?![a-z0-9_])")
 
 
 def _central(text: str, b: Bound) -> bool:
+    after = LABEL_AFTER.match(text[b.end:b.end + 12])
+    if after is not None:
+        return after.group("central") is not None
     return bool(CENTRAL.search(text[max(0, b.start - 30):b.start]))
 
 
@@ -418,7 +424,7 @@ def _merge(bounds: list[Bound], text: str) -> tuple[list[Constraint], list[tuple
             keep = tighter(chosen[key].value, b.value)
             warnings.append(f"two {b.metric} bounds with {b.op} ({chosen[key].value:g} and {b.value:g}); "
                             f"kept the tighter, {keep:g}")
-            chosen[key] = Bound(b.metric, b.op, keep, chosen[key].start, chosen[key].end)
+            chosen[key] = b if keep == b.value and keep != chosen[key].value else chosen[key]  # its own words
         elif key not in chosen:
             chosen[key] = b
     ordered = sorted(chosen.values(), key=lambda b: (b.start, b.op != ">="))
