@@ -3333,3 +3333,16 @@ def test_a_device_ruled_out_as_a_wish_is_avoided(text, avoided):
     hardware = parse(text, offline=True).hardware
     assert "nvidia" in hardware.exclude and "nvidia" not in hardware.include
     assert hardware.avoided == avoided
+
+
+def test_arms_of_robots_are_no_vendor_and_unknown_tasks_are_named():
+    """"a robotics arm" had required ARM devices; "grasp detection" was refused as naming no task."""
+    for text in ("grasp detection for a robotics arm, 30 fps", "object detection on an industrial arm controller, 30 fps"):
+        assert "arm" not in parse(text, offline=True).hardware.include, text
+    assert parse("run yolov8n on ARM CPUs at 30 fps", offline=True).hardware.include == ["arm", "cpu"]
+    assert parse("人车检测，16路摄像头，每路25帧", offline=True).task.value == "object-detection"
+    for text, quoted in (("grasp detection for a robotics arm, 30 fps", "grasp detection"),
+                         ("点击率预测，每秒1万次", "点击率预测")):
+        intent = parse(text, offline=True)
+        assert intent.task is None
+        assert any(w.startswith(f"'{quoted}': not a task the catalog's models are known to do") for w in intent.warnings)

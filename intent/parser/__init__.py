@@ -41,6 +41,7 @@ from intent.parser.unread import (
     pipelines,
     relative_warnings,
     tasks_without_models,
+    unknown_tasks,
     unread_warnings,
     vague_job_time_warnings,
 )
@@ -585,6 +586,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if unmodelled and task == "text-generation" and not (model.model_id or model.models):
         task = None  # "TTS for our voice agent": a task no model does, not the agent's text generation
     warnings += unmodelled
+    if task is None and not unmodelled and not (model.model_id or model.models):
+        warnings += unknown_tasks(space)  # "grasp detection", "CTR prediction": said, not a bare refusal
     warnings += vague_job_time_warnings(lexicon, space, any(c.metric == "job_time" for c in result.constraints))
 
     if task == "object-detection" and workload["kind"] == "inference":

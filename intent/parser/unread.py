@@ -474,6 +474,26 @@ def tasks_without_models(lexicon: Lexicon, space: Workspace) -> list[str]:
                     "(add one with 'intentctl catalog import CONFIG.json') or a task the catalog holds", context=False)
 
 
+#: A phrase naming a task by what it does, in a request where no task was read: "grasp detection",
+#: "CTR prediction", "lane tracking", "抓取点检测", "点击率预测".
+TASK_LIKE = re.compile(r"(?<![a-z])(?:[a-z][a-z0-9-]*\s+){1,2}(?:detection|prediction|recognition|estimation|classification|"
+                       r"segmentation|tracking|forecasting|ranking|scoring|matching|retrieval|extraction|"
+                       r"generation|synthesis|localization|localisation)(?![a-z])"
+                       r"|[\u4e00-\u9fff]{1,4}(?:检测|预测|识别|估计|分类|分割|跟踪|排序|匹配|检索|抽取|生成|合成|定位)")
+
+
+def unknown_tasks(space: Workspace) -> list[str]:
+    """A task named by what it does that no rule read, in a request with no task: said, so the
+    refusal names it ("grasp detection": it had been refused as naming no task at all)."""
+    m = TASK_LIKE.search(space.masked)
+    if m is None:
+        return []
+    quoted = space.text[m.start():m.end()].strip()
+    return [f"'{quoted}': not a task the catalog's models are known to do; name the nearest task the catalog holds "
+            "(e.g. 'object detection', 'image classification') or a model (add one with 'intentctl catalog import "
+            "CONFIG.json')"]
+
+
 def _languages(lexicon: Lexicon, space: Workspace, content_task: bool) -> list[str]:
     """Languages no rule read: one warning, quoting the first clause that names one. In a
     request whose task reads text or speech, the word did not qualify its content ("Chinese
