@@ -3346,3 +3346,18 @@ def test_arms_of_robots_are_no_vendor_and_unknown_tasks_are_named():
         intent = parse(text, offline=True)
         assert intent.task is None
         assert any(w.startswith(f"'{quoted}': not a task the catalog's models are known to do") for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, people", [
+    ("chatbot for 5000 DAU, ~20 req per user per day", 5000),
+    ("chatbot, 5000 daily active users, 20 requests per user per day", 5000),
+    ("日活10万，每人每天10次，部署qwen2.5 7b", 100_000),
+    ("月活100万，人均每月30次对话，qwen2.5 7b", 1_000_000),
+])
+def test_active_users_with_a_rate_each_are_the_sources_of_the_load(text, people):
+    """The rate of one user had been planned as the whole load (20 requests a day for 5,000 users)."""
+    intent = parse(text, offline=True)
+    assert intent.workload.sources == people
+    assert not any("not a load" in w for w in intent.warnings)
+    alone = parse("日活10万，部署qwen2.5 7b", offline=True)  # with no rate each, still said to be no load
+    assert any("users over a day or a month are not a load" in w for w in alone.warnings)

@@ -1011,17 +1011,23 @@ EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通�
                          r"each(?:\s+(?:camera|cam|stream|feed|one|user|dev|developer|person|agent|employee|client))?"
                          r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing|fires?|"
                          r"firing|makes?|making|issues?|issuing|submits?|asks?|does))?)"
-                         r"\s*(?:每(?:分钟|秒钟?|小时|天|日))?\s*(?:at|为|是)?\s*(?:about|around|~|maybe|roughly|approximately|"
+                         r"\s*(?:每(?:分钟|秒钟?|小时|天|日|周|月))?\s*(?:at|为|是)?\s*(?:about|around|~|maybe|roughly|approximately|"
                          r"approx\.?|perhaps|大概|大约|约|平均)?\s*"
                          r"(?:问|发|提问|请求|调用|访问|发送|提交)?\s*$")
+#: A rate whose own words say it is each person's or source's: "20 requests per user per day".
+EACH_WITHIN = re.compile(r"(?<![a-z])per\s+(?:user|person|camera|stream|seat|agent|employee|client|developer|customer)"
+                         r"(?![a-z])|每人|每个用户|每路")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
-                     r"employees|agents|clients|customers|people|seats|sessions|用户|员工|开发者|坐席|人(?!均))(?:\s+(?:streams?|feeds?))?"
+                     r"employees|agents|clients|customers|people|seats|sessions|dau|mau|daily active users|monthly active users|"
+                     r"active users|"
+                     r"用户|员工|开发者|坐席|人(?!均))(?:\s+(?:streams?|feeds?))?"
                      r"(?![a-z]))"
                      # "用户5万", "员工约2000": the count after its people
-                     r"|(?:用户|员工|坐席|客户)(?:数|量)?\s*(?:约|大约|预计|大概|有)?\s*(?P<after>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?")
+                     r"|(?:用户|员工|坐席|客户|[日月]活(?:跃用户)?|dau|mau)(?:数|量)?\s*(?:约|大约|预计|大概|有|:|：)?\s*"
+                     r"(?P<after>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?")
 
 
 #: A frame rate written right after its sources: "8 cameras at 15 fps", "16 streams @ 25fps", "4 cameras x
@@ -1052,7 +1058,7 @@ def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[i
     or a frame rate written right after its sources, with a count of sources (more than one)
     makes the load their sum; the bound stays as written (the contract's literal rate) and the
     count is the workload's ``sources``. None without both."""
-    each = [span for span in rate_spans if EACH_AFTER.match(space.text, span[1])
+    each = [span for span in rate_spans if EACH_AFTER.match(space.text, span[1]) or EACH_WITHIN.search(space.text[span[0]:span[1]])
             or EACH_BEFORE.search(space.text[max(0, span[0] - 32):span[0]])
             or _a_cameras_frame_rate(space, span)]
     if not each:

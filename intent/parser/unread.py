@@ -217,9 +217,16 @@ ACTIVE_USERS = re.compile(r"(?:日活|月活)(?:跃)?(?:用户)?(?:数|量)?\s*(
                           r"|users\s+(?:per|a|each|every)\s+(?:day|month|week))(?![a-z])")
 
 
+#: A rate each person makes: "per user per day", "每人每天", "人均每天", "each user sends".
+PER_PERSON_RATE = re.compile(r"(?<![a-z])(?:per|each|every)\s+(?:user|person|customer)(?![a-z])|每人|每个用户|每位用户|人均")
+
+
 def active_users(space: Workspace) -> list[str]:
     """Warnings for users counted over a day or month (``ACTIVE_USERS``), which are no load; each is
-    masked, so no rule reads its number as days."""
+    masked, so no rule reads its number as days. Beside a rate each of them makes ("20 requests per
+    user per day", "每人每天10次") they are the sources of the load (fields.read_sources), not warned."""
+    if PER_PERSON_RATE.search(space.masked):
+        return []
     return _each_warned(space, ACTIVE_USERS, "users over a day or a month are not a load; give the peak requests per "
                                              "second or concurrent users to plan for it", mask=True, read=True)
 
