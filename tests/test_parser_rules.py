@@ -3361,3 +3361,18 @@ def test_active_users_with_a_rate_each_are_the_sources_of_the_load(text, people)
     assert not any("not a load" in w for w in intent.warnings)
     alone = parse("日活10万，部署qwen2.5 7b", offline=True)  # with no rate each, still said to be no load
     assert any("users over a day or a month are not a load" in w for w in alone.warnings)
+
+
+@pytest.mark.parametrize("text, hourly", [
+    ("sentiment analysis, 200 qps, cost per 1k requests under $0.01", 7.2),  # it had been $0.01 an hour
+    ("sentiment analysis, 200 qps, under $0.01 per 1000 requests", 7.2),  # warned about and dropped
+    ("sentiment analysis, 200 qps, $0.002 per request max", 1440.0),
+])
+def test_a_cost_per_request_at_a_stated_rate_is_an_hourly_budget(text, hourly):
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.COST, "<=") == pytest.approx(hourly)
+    assert not any("a cost per request or item is not a bound" in w for w in intent.warnings)
+    zh = parse("文本分类，200 qps，每千次请求不超过0.5元", offline=True).bound(Metric.COST, "<=")
+    assert zh == pytest.approx(0.5 / 7.2 / 1000 * 200 * 3600, rel=0.1)  # yuan at about 7.2 to the dollar
+    alone = parse("sentiment analysis, $0.002 per request max", offline=True)  # no rate: still said
+    assert alone.bound(Metric.COST, "<=") is None and any("a cost per request" in w for w in alone.warnings)

@@ -397,6 +397,25 @@ def _cost_per_item_of_the_job(result, quantities, workload: dict, space: Workspa
             f"${total:,.2f}"]
 
 
+def _cost_per_item_of_the_service(result, quantities, space: Workspace, job: bool, sources: int | None) -> list[str]:
+    """A cost per request of a service at a stated rate ("200 qps, cost per 1k requests under $0.01",
+    "每千次请求不超过0.5元") is its hourly budget: the cost per request times the requests an hour
+    (it had been read as $0.01 an hour, or warned about and dropped)."""
+    per_item = next((q for q in quantities if q.kind == "cost_per_item"), None)
+    rate = next((c.value for c in result.constraints if c.metric == Metric.THROUGHPUT and c.op == ">="), None)
+    if job or per_item is None or rate is None or any(c.metric == Metric.COST for c in result.constraints) \
+            or space.is_read(per_item.start, per_item.end):
+        return []
+    rate *= sources or 1
+    hourly = per_item.value * rate * 3600
+    written = space.text[per_item.start:per_item.end].strip()
+    result.constraints.append(Constraint(metric=Metric.COST, op="<=", value=hourly, unit="USD/h", source=written))
+    result.spans.append((per_item.start, per_item.end))
+    space.mark_read(per_item.start, per_item.end)
+    return [f"'{written}': ${per_item.value:.4g} a request at the {rate:g} requests/s asked is at most ${hourly:,.4g} "
+            "an hour"]
+
+
 #: How the deployment's note ends when "no cloud" made it on-prem (fields.read_deployment).
 CLOUD_RULED_OUT = "(the cloud is ruled out)"
 
@@ -498,6 +517,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     daily_job_notes += _cost_per_item_of_the_job(result, quantities, workload, space, job)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)
                                                          if c.metric == Metric.THROUGHPUT])
+    daily_job_notes += _cost_per_item_of_the_service(result, quantities, space, job, sources)
     sample_notes = []
     if sample is not None and workload["kind"] != "inference":
         space.mark_read(*sample.span)

@@ -154,9 +154,13 @@ class Grammar:
         """"each request costs ...", "cost per request ...", "每张图片成本..." before the amount, in its clause."""
         items = _alternation(self.lexicon["cost_items"])
         cues = _alternation(self.lexicon["cost_cues"])
+        counted = r"(?:(?P<count>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s+)?"
         return re.compile(rf"(?:(?<![a-z])(?:each|per|every)\s+(?:{items})\s+(?:\w+\s+)?(?:{cues})(?![a-z])"
-                          rf"|(?<![a-z])(?:{cues})\s+(?:per|of each|for each|of a|of one)\s+(?:{items})(?![a-z])"
-                          rf"|每(?:张|条|次|个|篇|份|段|页)[^，,。；;\d]{{0,6}}(?:成本|费用|花费|价格))[^,;.，；。]*$")
+                          rf"|(?<![a-z])(?:{cues})\s+(?:per|of each|for each|of a|of one)\s+{counted}(?:{items})(?![a-z])"
+                          rf"|每(?:张|条|次|个|篇|份|段|页)[^，,。；;\d]{{0,6}}(?:成本|费用|花费|价格)"
+                          # "每千次请求不超过0.5元", "每万次调用成本"
+                          rf"|每(?P<zh_scale>千|万|百万)(?:次|条|张|个|篇)(?:请求|调用|推理|查询|识别|图片|图像)?[^，,。；;\d]{{0,6}})"
+                          rf"[^,;.，；。]*$")
 
     @cached_property
     def item_rate(self) -> re.Pattern:
@@ -424,7 +428,7 @@ class QuantityScanner:
         if (per := self._token_price_before(start)) is not None:
             return Quantity(start, end, "token_cost", value * 1e6 / per, unit="USD/Mtok")
         if (item := self._per_item(start, end)) is not None:
-            return Quantity(start, item, "cost_per_item", value / self._items_counted(end))
+            return Quantity(start, item, "cost_per_item", value / self._items_counted(start, end))
         if m := g.per_period.match(self.text, end):
             period, end = g.period_of(m.group("period")), m.end()
         elif m := g.period_adverb_after.match(self.text, end):
@@ -489,9 +493,15 @@ class QuantityScanner:
             return None
         return kuai
 
-    def _items_counted(self, end: int) -> float:
-        """How many items a cost right before ``end`` is for ("$0.50 per 1,000 tickets": 1,000)."""
+    def _items_counted(self, start: int, end: int) -> float:
+        """How many items a cost from ``start`` to ``end`` is for ("$0.50 per 1,000 tickets", "cost per 1k
+        requests under $0.01", "每千次请求不超过0.5元": 1,000)."""
         m = self.g.cost_per_item_after.match(self.text, end)
+        if m is None or not m.group("count"):
+            before = self.g.cost_per_item_before.search(self.text[self.space.clause_bounds(start)[0]:start])
+            if before is not None and before.group("zh_scale"):
+                return {"千": 1e3, "万": 1e4, "百万": 1e6}[before.group("zh_scale")]
+            m = before
         if m is None or not m.group("count"):
             return 1.0
         scale = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(m.group("scale") or "", 1.0)
