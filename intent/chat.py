@@ -474,6 +474,8 @@ class ChatSession:
         from intent.export import ExportError, write
 
         kind = args[0] if args else "k8s"
+        if kind == "json":  # "export json": the plan itself, as /json prints it
+            return self._export_json(Path(args[1]).expanduser() if len(args) > 1 else Path("."))
         try:
             paths = write(self.plan, self._catalog(), kind, Path(args[1]).expanduser() if len(args) > 1 else ".")
         except ExportError as exc:
@@ -481,6 +483,17 @@ class ChatSession:
         except OSError as exc:
             return Reply(f"{exc.strerror or exc}: {exc.filename}")
         return Reply(self._say("wrote", paths=", ".join(str(p) for p in paths)))
+
+    def _export_json(self, folder: Path) -> Reply:
+        from intent.deploy.target import from_plan
+
+        path = folder / f"{from_plan(self.plan, self._catalog()).name}.plan.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.plan.model_dump_json(indent=2), encoding="utf-8")
+        except OSError as exc:
+            return Reply(f"{exc.strerror or exc}: {exc.filename}")
+        return Reply(self._say("wrote", paths=str(path)))
 
     def _undo(self) -> Reply:
         state = self._state

@@ -72,7 +72,7 @@ def write(plan: ExecutionPlan, catalog: Catalog, kind: str, directory: str | Pat
     from intent.deploy.target import from_plan
 
     if kind not in KINDS:
-        raise ExportError(f"unknown export format {kind!r} ({', '.join(KINDS)})")
+        raise ExportError(f"unknown export format {kind!r} ({', '.join(KINDS)}; in chat also json, the plan itself)")
     out = Path(directory)
     name = from_plan(plan, catalog).name
     if kind == "triton":

@@ -1089,3 +1089,16 @@ def test_headroom_counts_every_source():
     chat = ChatSession(offline=True)
     chat.answer("32路摄像头做目标检测，每路30帧，延迟50毫秒以内")
     assert "需求是 960.0 rps" in chat.answer("能撑住峰值吗？").text
+
+
+def test_export_writes_the_format_asked_for_or_names_the_formats(tmp_path, monkeypatch):
+    """"export json" and "export helm" had both written Kubernetes YAML."""
+    monkeypatch.chdir(tmp_path)
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b chatbot, 20 concurrent users, on an NVIDIA GPU")
+    reply = chat.answer("export json").text
+    written = list(tmp_path.glob("*.plan.json"))
+    assert len(written) == 1 and written[0].name in reply
+    assert json.loads(written[0].read_text())["choice"]["device_id"] == chat.plan.choice.device_id
+    assert chat.answer("export helm").text.startswith("unknown export format 'helm'")
+    assert not list(tmp_path.glob("*.yaml"))
