@@ -253,7 +253,6 @@ class ChatSession:
     def _refine(self, message: str, cheaper: bool = False) -> tuple[Reply, tuple | None]:
         from intent.api import parse
 
-        self._offered = None  # a change makes the last comparison's offer stale
         if self.intent is not None and (said := corrected(message, self.intent)) is not None:
             message = said  # "no, I meant $200 per month": the figure, as a request says it
 
@@ -268,6 +267,7 @@ class ChatSession:
                 update = Intent(text=message, objective=Objective(metric=Metric.COST, sense=Sense.MINIMIZE))
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
                 return Reply(self._not_understood(exc.reason)), None
+        self._offered = None  # a change makes the last comparison's offer stale (a message not read leaves it)
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8
             update = device_count_misread(message, update, self.intent, self._catalog()) or update
         intent = update if self.intent is None else merge(self.intent, update, self._catalog())

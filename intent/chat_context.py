@@ -39,7 +39,13 @@ SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve|twice|th
                     r"(?:by\s+)?(?P<grown>\d+(?:\.\d+)?)\s*(?:x|×|times)"
                     r"|(?P<zh>翻倍|翻一番|增加一倍|加倍|翻两番|减半)|翻(?P<zh_times>\d+|两|三|四|五|十)倍"
                     # "并发提高到原来的三倍", "用户数增加到现在的2倍"
-                    r"|(?:提高|增加|提升|扩大|涨|升)(?:到|为|成)?\s*(?:原来|现在|目前|当前)的?\s*(?P<zh_of>\d+|两|三|四|五|十)\s*倍"
+                    # "流量涨到三倍", "涨到现在的3倍"
+                    r"|(?:提高|增加|提升|扩大|涨|升)(?:(?:到|为|成)\s*(?:(?:原来|现在|目前|当前)的?)?|\s*(?:原来|现在|目前|当前)的?)"
+                    r"\s*(?P<zh_of>\d+|两|三|四|五|十)\s*倍"
+                    # "and if it triples?", "what if that doubles?": the load the conversation speaks of
+                    r"|(?<![a-z])(?:it|that|this)\s+(?:will\s+|would\s+)?(?P<it_verb>doubles?|triples?|quadruples?|halves?)(?![a-z])"
+                    # "如果是三倍呢？": the load, at that many times
+                    r"|^(?:如果|要是|假如|那)?\s*(?:是|变成|到|涨到)?\s*(?P<bare_zh>\d+|两|三|四|五|十)\s*倍\s*(?:呢|的话呢|的话)?[?？]?$"
                     # "能扛住两倍流量吗", "3倍的并发"
                     r"|(?P<zh_load>\d+|两|三|四|五|十)\s*倍(?:的)?\s*(?:流量|负载|请求量|请求|并发|用户|访问量|调用量)"
                     # "peak is 3x", "peak traffic is 3x normal", "高峰是平时的3倍", "峰值是平时的3倍"
@@ -263,10 +269,11 @@ def _factor(found: re.Match) -> float:
         return FACTORS[re.sub(r"s$", "", found.group("data_by").lower())]
     if number:
         return float(number)
-    verb = found.group("verb")
+    verb = found.group("verb") or found.group("it_verb")
     if verb:
         return FACTORS[re.sub(r"s$", "", verb.lower())]
-    zh = found.group("zh_times") or found.group("zh_of") or found.group("zh_load") or found.group("peak_zh")
+    zh = found.group("zh_times") or found.group("zh_of") or found.group("zh_load") or found.group("peak_zh") \
+        or found.group("bare_zh")
     if zh:
         return float(zh) if zh.isdigit() else FACTORS[zh]
     return FACTORS[(found.group("word") or found.group("zh")).lower()]

@@ -130,7 +130,7 @@ def read_message(message: str) -> Reading:
         # "which is cheaper, L4 or T4?", "L4 和 T4 哪个更便宜？": each device compared
         return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it
-    question = next((m for m in sets["questions"].scan(text) if m.start == (lead.end() if lead else 0)), None)
+    question = next((m for m in sets["questions"].scan(text) if m.start in {0, lead.end() if lead else 0}), None)
     if question is not None and question.key == "why_not":
         return _why_not(text[question.end:])
     if (question is not None and question.key == "explain") or ASKED_HOW_MUCH.search(text):

@@ -80,6 +80,7 @@ LIFTED_NAMES = {Metric.TTFT: r"ttft|time\s+to\s+first\s+token|first[-\s]token(?:
                 Metric.ACCURACY: r"accuracy|准确率|精度",
                 Metric.POWER: r"power(?:\s+(?:budget|cap|draw))?|功耗",
                 Metric.JOB_TIME: r"deadline|time\s+limit|截止时间",
+                Metric.COST: r"budget|预算|成本",  # "去掉预算限制": "drop the budget" is BUDGET_LIFTED's
                 # latency by name only with a bound's noun or alone ("no latency spikes" lifts nothing)
                 Metric.LATENCY: r"latency(?=\s+(?:requirement|bound|limit|cap|constraint|target|slo)|\s*$|\s*[,.;!?])"
                                 r"|延迟|时延"}

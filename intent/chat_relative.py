@@ -34,12 +34,12 @@ DOWN = r"cut|reduce|lower|tighten|less|fewer|shorter|faster|quicker|cheaper|降�
 FACTOR = re.compile(r"(?P<n>\d+(?:\.\d+)?|twice|two|three|four|five|ten|half)\s*(?:x|×|times)?\s*(?:as\s+)?"
                     r"(?P<how>faster|quicker|fast|quick|cheaper|cheap|slower|longer|more|higher|lower)"
                     r"|(?P<verb>halve|double|triple|quadruple)\s+(?:the\s+|our\s+)?"
-                    r"|(?P<cn>减半|翻倍|加倍|翻一番|快一倍|快两倍|慢一倍|再加一倍|再翻一倍|翻一倍|一半)"
+                    r"|(?P<cn>减半|砍半|砍一半|翻倍|加倍|翻一番|快一倍|快两倍|慢一倍|再加一倍|再翻一倍|翻一倍|一半)"
                     # "放宽到原来的两倍", "提高到现在的3倍": that many times the figure
                     r"|(?:到|为|成)?\s*(?:原来|现在|目前|当前)的?\s*(?P<times_zh>\d+(?:\.\d+)?|两|二|三|四|五|十)\s*倍"
                     r"|(?P<in_half>in\s+half)")
 NUMBERS = {"twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "half": 0.5}
-CN_FACTORS = {"减半": 0.5, "翻倍": 2.0, "加倍": 2.0, "翻一番": 2.0, "快一倍": 0.5, "快两倍": 1 / 3, "慢一倍": 2.0,
+CN_FACTORS = {"减半": 0.5, "砍半": 0.5, "砍一半": 0.5, "翻倍": 2.0, "加倍": 2.0, "翻一番": 2.0, "快一倍": 0.5, "快两倍": 1 / 3, "慢一倍": 2.0,
               "再加一倍": 2.0, "再翻一倍": 2.0, "翻一倍": 2.0, "一半": 0.5}
 CN_NUMBERS = {"两": 2.0, "二": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 

@@ -1102,3 +1102,25 @@ def test_export_writes_the_format_asked_for_or_names_the_formats(tmp_path, monke
     assert json.loads(written[0].read_text())["choice"]["device_id"] == chat.plan.choice.device_id
     assert chat.answer("export helm").text.startswith("unknown export format 'helm'")
     assert not list(tmp_path.glob("*.yaml"))
+
+
+def test_more_ways_of_saying_relative_changes_offers_and_lifts():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 50 concurrent users, ttft under 300ms")
+    chat.answer("what if traffic doubles?")
+    chat.answer("hmm")  # a message not read leaves the offer standing
+    chat.answer("ok go with that")
+    assert chat.intent.workload.concurrency == 100
+    before = chat.intent
+    assert "it triples:" in chat.answer("and if it triples?").text and chat.intent == before  # asked, not applied
+    assert "如果是三倍呢？：" in chat.answer("如果是三倍呢？").text and chat.intent == before
+    chat.answer("流量涨到三倍")
+    assert chat.intent.workload.concurrency == 300
+    zh = ChatSession(offline=True)
+    zh.answer("部署qwen2.5 7b，200并发，首字延迟500毫秒以内，预算每小时10美元")
+    zh.answer("太贵了")
+    assert zh.intent.objective.metric == Metric.COST
+    zh.answer("预算砍半")
+    assert zh.intent.bound(Metric.COST, "<=") == 5.0
+    zh.answer("去掉预算限制")
+    assert zh.intent.bound(Metric.COST, "<=") is None
