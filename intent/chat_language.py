@@ -196,6 +196,8 @@ def _why_not(rest: str) -> Reading:
     if single is not None:
         rest = rest[single.end:].strip(EDGES)
     rest = re.sub(r"^(?:use |using |the |an? |on )+", "", rest)
+    if not rest.strip(EDGES) and single is None:  # "why not?": why the plan is as it is
+        return Reading("why")
     rest = HELD_BEFORE.sub("", rest)  # "what if we only had 4?", "如果只有4张H100呢": the count
     rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)

@@ -311,6 +311,10 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
         except PlanningError as exc:
             failure = exc
             continue
+        budget = next((c for c in request.constraints if c.metric == Metric.COST and c.op == "<="), None)
+        if not priced and budget is not None:  # an unpriced device cannot be said to meet a budget
+            return say("why_not_unpriced_budget", lang, target=label, configuration=configuration(other.choice),
+                       bound=budget.describe()), intent
         if not priced and objective_of(plan)[0] == "cost":
             return say("why_not_unpriced", lang, target=label, configuration=configuration(other.choice)), intent
         use = None if not count else (f"最多用{count}张{target}" if lang == "zh" else f"at most {count} {target}")

@@ -1124,3 +1124,11 @@ def test_more_ways_of_saying_relative_changes_offers_and_lifts():
     assert zh.intent.bound(Metric.COST, "<=") == 5.0
     zh.answer("去掉预算限制")
     assert zh.intent.bound(Metric.COST, "<=") is None
+
+
+def test_an_unpriced_device_is_not_said_to_meet_a_budget_and_a_bare_why_not_asks_why():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b, ttft under 500ms, budget under $5/h")
+    single = chat.answer("why not a single H100?").text
+    assert "its price is not published" in single and "the budget (cost <= 5 USD/h) cannot be checked" in single
+    assert chat.answer("why not?").text.startswith(f"{chat.plan.choice.model_id} on ")
