@@ -36,6 +36,9 @@ QUESTIONS = ("why", "why_not", "explain")
 RELAXING = re.compile(r"(?<![a-z])(?:relax(?:ed)?|loosen(?:ed)?|can\s+be|could\s+be|allow)(?![a-z])|放宽|放松|可以到")
 #: A message asked as a question (a mark, or a can-it opening): "could we save some money?", "能再省点钱吗".
 QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there|what if|how about)\b|能不能|可不可以", re.IGNORECASE)
+#: A question whether the plan holds a load it names ("can it handle 2x the load?", "能扛住两倍流量吗"):
+#: answered first from the plan's capacity.
+CAN_HOLD = re.compile(r"(?<![a-z])(?:handle|cope|hold up|withstand|keep up)(?![a-z])|扛|撑|顶得住")
 #: Devices held said to come on top of what the plan may use ("we also have 2 T4s", "另外我们还有4张A100"):
 #: tried alone, and the plan kept where they cannot serve the request.
 ALSO_HELD = re.compile(r"(?<![a-z])(?:also|too|as well|in addition|additionally|besides)(?![a-z])|还有|也有|另外|此外|另有")
@@ -191,8 +194,13 @@ class ChatSession:
         if update is None:
             return None
         use = "好的，就用它" if self.speaking == "zh" else "ok, use that"
-        text, self._offered = what_if(self.plan, label, merge(self.intent, update, catalog), self.speaking,
-                                      self._plan_request, catalog, on, use)
+        merged = merge(self.intent, update, catalog)
+        text, self._offered = what_if(self.plan, label, merged, self.speaking, self._plan_request, catalog, on, use,
+                                      scaled=on is None)
+        if on is None and CAN_HOLD.search(message.lower()):  # "can it handle 2x the load?": whether it does, first
+            from intent.chat_questions import headroom
+
+            text = headroom(self.plan.model_copy(update={"intent": merged}), self.speaking) + "\n" + text
         return text
 
     def _no_plan_key(self) -> str:
@@ -437,7 +445,7 @@ class ChatSession:
             if update is None:
                 return self._say("why_not_unknown", what=what), None
         return what_if(self.plan, what, merge(self.intent, update, self._catalog()), self.speaking,
-                       self._plan_request, self._catalog())
+                       self._plan_request, self._catalog(), scaled=_scales_the_work(update))
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -536,6 +544,16 @@ class ChatSession:
         if self.plan is not None:
             lines.append(f"{summary(self.plan, self.speaking)} {self._say('show_hint')}")
         return Reply("\n".join(lines), plan=self.plan)
+
+
+def _scales_the_work(update: Intent) -> bool:
+    """Whether a what-if changes only how much work there is ("what if it's 100 million documents?"),
+    so its plan is shown beside the current one rather than judged better or worse."""
+    w = update.workload
+    work = bool(w.dataset_records or w.dataset_tokens or w.concurrency or w.sources) or any(
+        c.metric in (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT) for c in update.constraints)
+    hardware = update.hardware
+    return work and not (hardware.include or hardware.exclude or hardware.owned or update.precisions)
 
 
 def _level_bounds(note: str) -> str:

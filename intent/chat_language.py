@@ -178,6 +178,8 @@ HELD_BEFORE = re.compile(r"^(?:(?:we|i)\s+)?(?:only\s+|just\s+)?(?:had|have|got|
 HOLDS_IT = re.compile(r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|扛住|扛得住|撑住|撑得住|顶得住")
 #: A rate or a load after a count: "1000 qps", "50路", "200 users".
 RATE_AFTER = re.compile(r"\s*(?:qps|rps|fps|req/s|requests?|queries|路|users?|concurrent|并发|个并发|tokens?/s|tok/s|streams?)")
+#: A scale after a count: "100 million documents", "2万条" are amounts of work, not devices.
+SCALE_AFTER = re.compile(r"\s*(?:million|billion|thousand|k\b|m\b|万|亿|千|百万)")
 #: Words for a device that name none: "卡", "GPUs", "devices".
 GENERIC_DEVICE = re.compile(r"(?:张|块)?(?:卡|显卡|gpu|gpus|cards?|devices?|accelerators?|chips?|of them)?")
 
@@ -195,13 +197,13 @@ def _why_not(rest: str) -> Reading:
     single = next((m for m in _sets()["single"].scan(rest) if m.start == 0), None)
     if single is not None:
         rest = rest[single.end:].strip(EDGES)
-    rest = re.sub(r"^(?:use |using |the |an? |on )+", "", rest)
+    rest = re.sub(r"^(?:use |using |the |an? |on )+|^(?:是|变成|有)\s*", "", rest)
     if not rest.strip(EDGES) and single is None:  # "why not?": why the plan is as it is
         return Reading("why")
     rest = HELD_BEFORE.sub("", rest)  # "what if we only had 4?", "如果只有4张H100呢": the count
     rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)
-    if counted is not None and RATE_AFTER.match(rest, counted.end()):
+    if counted is not None and (RATE_AFTER.match(rest, counted.end()) or SCALE_AFTER.match(rest, counted.end())):
         counted = None  # "can it handle 1000 qps?": a rate, not devices
     if counted is not None and int(counted.group(1)) > 1:
         what = rest[counted.end():].strip(EDGES)

@@ -142,7 +142,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         elif topic == "job":
             continue  # a service runs on: its figures per hour answer the rest of the question
         elif topic == "headroom":
-            lines.append(_headroom(plan, lang))
+            lines.append(headroom(plan, lang))
         elif topic == "devices":
             lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
                              layout=layout(c, lang)))
@@ -228,7 +228,7 @@ def _per_user(plan, lang: str, monthly: bool) -> str:
                period=say("period_month" if monthly else "period_hour", lang))
 
 
-def _headroom(plan, lang: str) -> str:
+def headroom(plan, lang: str) -> str:
     """Whether the plan holds its load ("能扛住吗", "can it handle the load?"): its capacity (each
     replica's full rate) against the rate asked."""
     from planner.defaults import whole_load
@@ -352,10 +352,11 @@ def _reasons(exc, plan, target: str, catalog) -> str:
 
 
 def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog,
-            on: str | None = None, use: str | None = None) -> tuple[str, Intent | None]:
+            on: str | None = None, use: str | None = None, scaled: bool = False) -> tuple[str, Intent | None]:
     """Plan ``intent`` (the request with a change a question names: "what about int4?") and say how
     it compares with ``plan`` (on ``on``, else its objective), with ``intent`` when a plan meets it;
-    the request is not changed."""
+    the request is not changed. ``scaled``: the change is the work itself (twice the traffic, twice
+    the documents), so the figures are given side by side, with no verdict of better or worse."""
     from planner.errors import PlanningError
 
     try:
@@ -363,7 +364,30 @@ def what_if(plan, label: str, intent: Intent, lang: str, plan_request, catalog,
     except PlanningError as exc:
         return say("why_not_infeasible", lang, target=label, reason=_reasons(exc, plan, "", catalog)), None
     use = use or ("好的，就用它" if lang == "zh" else "ok, use that")  # a change, taken as the offer
+    if scaled:
+        return _side_by_side(plan, other, label, lang, use), intent
     return _compare(plan, other, label, lang, use, on=on), intent
+
+
+def _job_figures(plan) -> tuple[float, float | None] | None:
+    """A job's hours and total cost: a training job's, or a batch job's at its service's rate."""
+    if plan.job is not None:
+        return plan.job.hours, plan.job.cost_usd
+    return batch_job(plan)
+
+
+def _side_by_side(plan, other, label: str, lang: str, use: str) -> str:
+    """The plan for more (or less) work beside the plan now: its cost and, for a job, its time."""
+    values = {"target": label, "configuration": configuration(other.choice), "use": use}
+    ours_job, theirs_job = _job_figures(plan), _job_figures(other)
+    if ours_job is not None and theirs_job is not None:
+        return say("what_if_scaled_job", lang, **values, theirs=fmt(theirs_job[1], "job_cost"),
+                   ours=fmt(ours_job[1], "job_cost"), theirs_hours=fmt(theirs_job[0], "job_time"),
+                   ours_hours=fmt(ours_job[0], "job_time"))
+    cost = other.metrics.cost_usd_per_hour, plan.metrics.cost_usd_per_hour
+    unknown = say("unknown_value", lang)
+    return say("what_if_scaled", lang, **values, theirs=fmt(cost[0], "cost") if cost[0] is not None else unknown,
+               ours=fmt(cost[1], "cost") if cost[1] is not None else unknown)
 
 
 def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str | None = None) -> str:

@@ -759,8 +759,8 @@ def held_h100():
 
 
 @pytest.mark.parametrize("question, said", [
-    ("can it handle 2x the load?", "2x the load: the best plan there is"),
-    ("能扛住两倍流量吗？", "两倍流量：最好的方案是"),
+    ("can it handle 2x the load?", "no: it serves"),
+    ("能扛住两倍流量吗？", "不能：方案可处理"),
     ("could we save some money?", "the cheapest plan: "),
     ("能再省点钱吗？", "最便宜的方案："),
     ("如果只有1张H100呢？", "单张 nvidia-h100：最好的方案是"),
@@ -982,7 +982,7 @@ def test_load_questions_with_figures_and_a_preferred_vendor_replaced():
     assert asr.answer("能扛住吗？").text.startswith("能：")  # 50 live streams are 1.67 windows a second
     llm = ChatSession(offline=True)
     llm.answer("serve llama 3 8b at 200 rps")
-    assert llm.answer("can it handle 1000 qps?").text.startswith("1000 qps: the best plan there is")
+    assert llm.answer("can it handle 1000 qps?").text.startswith("1000 qps: the plan there is")
     chat = ChatSession(offline=True)
     for message in ("部署deepseek r1 distill qwen 32b，并发20", "不能用公有云，只能本地部署", "国产卡优先"):
         chat.answer(message)
@@ -1132,3 +1132,17 @@ def test_an_unpriced_device_is_not_said_to_meet_a_budget_and_a_bare_why_not_asks
     single = chat.answer("why not a single H100?").text
     assert "its price is not published" in single and "the budget (cost <= 5 USD/h) cannot be checked" in single
     assert chat.answer("why not?").text.startswith(f"{chat.plan.choice.model_id} on ")
+
+
+def test_more_work_asked_about_is_shown_beside_the_plan_without_a_verdict():
+    """"what if it's 100 million documents?" had been labelled "s 100 million documents" and said to
+    "lose on job cost"; the doubled traffic of a service likewise "lost on cost"."""
+    chat = ChatSession(offline=True)
+    chat.answer("embed 50 million documents with bge-base within 24 hours")
+    reply = chat.answer("what if it's 100 million documents?").text
+    assert reply.startswith("100 million documents: the plan there is") and "loses" not in reply
+    assert "8.60 h" in reply or " h and $" in reply
+    service = ChatSession(offline=True)
+    service.answer("serve llama 3.1 8b for 50 concurrent users, ttft under 300ms")
+    doubled = service.answer("what if traffic doubles?").text
+    assert doubled.startswith("traffic doubles: the plan there is") and "loses" not in doubled

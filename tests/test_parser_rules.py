@@ -491,7 +491,7 @@ def test_list_markers_trailing_stops_and_single_streams_are_no_requirements():
     stop = parse("fraud scoring needs p99 < 5 ms at 20k TPS. We run on AWS, no GPUs. Cheapest wins.", offline=True)
     # "no GPUs." with its full stop is read, not warned about; AWS offers no Google TPU
     assert stop.hardware.exclude == ["gpu", "google-tpu-v4", "google-tpu-v5e"]
-    assert [w.split(":")[0] for w in stop.warnings] == ["'we run on aws'"]  # the provider is not planned for
+    assert [w.split(":")[0] for w in stop.warnings] == ["'we run on aws'", "'fraud scoring'"]  # the provider is not planned for; no task does fraud scoring
     assert parse("transcribe speech in real time for 1 stream", offline=True).warnings == []
     assert parse("chatbot with llama 3 8b, ~50 ppl at once", offline=True).workload.concurrency == 50
 
