@@ -3376,3 +3376,18 @@ def test_a_cost_per_request_at_a_stated_rate_is_an_hourly_budget(text, hourly):
     assert zh == pytest.approx(0.5 / 7.2 / 1000 * 200 * 3600, rel=0.1)  # yuan at about 7.2 to the dollar
     alone = parse("sentiment analysis, $0.002 per request max", offline=True)  # no rate: still said
     assert alone.bound(Metric.COST, "<=") is None and any("a cost per request" in w for w in alone.warnings)
+
+
+def test_probe_i_hours_ranges_of_devices_and_ratings():
+    # "200 hrs audio/day" had been a duration with no limit word, and ignored
+    assert parse("transcribe 200 hrs audio/day with whisper", offline=True).bound(Metric.THROUGHPUT, ">=") == \
+        pytest.approx(200 * 3600 / 30 / 86400)
+    # "on 2 to 4 H100s" had been 4 H100s held, costed as owned
+    ranged = parse("serve llama 3 70b on 2 to 4 H100s, 50 users at once", offline=True)
+    assert not ranged.hardware.owned and ranged.hardware.max_devices == 4
+    assert any("the least (2) is not planned for" in a for a in ranged.assumptions)
+    # ratings of the environment had been dropped with no word
+    rated = parse("detect cars at 30 fps on an edge box rated IP67, operating temperature -20 to 60C", offline=True)
+    assert sum("environmental rating" in w for w in rated.warnings) == 2
+    assert any("operating temperature range" in w for w in
+               parse("pedestrian detection in the car, -40 to 85C, 30 fps", offline=True).warnings)

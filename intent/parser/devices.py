@@ -152,18 +152,24 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             count, span = _per_machine(space, m, count, span)
             if (count, span) == counted:
                 count, span = _machines_of_unstated_size(space, catalog, m, count, span, reading)
+        window = max(0, span[0] - 24) if count is not None else 0
+        low = RANGE_LOW_BEFORE.search(space.masked[window:span[0]]) if count is not None else None  # "2 to 4 H100s"
         if count is not None and (hours := DEVICE_HOURS.match(space.masked, m.end)):
             # "512 H100 GPU-hours": a compute budget, not devices held
             reading.notes.append(f"'{space.text[span[0]:hours.end()].strip()}': {DEVICE_HOURS_NOTE}")
             space.mask(span[0], hours.end())
         elif (count is not None and (CAP_BEFORE.search(space.masked[max(0, span[0] - 24):span[0]])
-                                     or CAP_AFTER.match(space.masked, m.end))
+                                     or CAP_AFTER.match(space.masked, m.end)
+                                     or low is not None)
               and not OWNING_BEFORE.search(space.masked[space.clause_bounds(span[0])[0]:span[0]])):
-            # "at most 2 H100 nodes", "最多用4张H100": a cap on the device named, not devices owned
-            space.mask(*span)
+            # "at most 2 H100 nodes", "最多用4张H100", "on 2 to 4 H100s": a cap on the device named, not devices owned
+            start = window + low.start() if low is not None else span[0]
+            space.mask(start, span[1])
             reading.caps.append(count)
-            reading.assumptions.append(f"'{space.text[span[0]:m.end].strip()}': at most {count} of {m.key}, a cap "
-                                       "on the plan's devices, not devices the request has (so priced as rented)")
+            reading.assumptions.append(f"'{space.text[start:m.end].strip()}': at most {count} of {m.key}, a cap "
+                                       "on the plan's devices, not devices the request has (so priced as rented)"
+                                       + (f"; the least ({low.group('low')}) is not planned for (the plan takes the "
+                                          "devices its load needs)" if low is not None else ""))
         elif count is not None and COMPARING_BEFORE.search(space.masked[space.clause_bounds(span[0])[0]:span[0]]):
             # "choosing between 2x H100 and 4x L40S": options weighed, not devices held
             space.mask(*span)

@@ -1127,7 +1127,7 @@ AUDIO_JOB_HOURS_CN = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万
 #: a job's size in hours of speech, read as records of AUDIO_WINDOW_S seconds.
 AUDIO_WINDOW_S = 30
 AUDIO_HOURS = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s*"
-                         r"(?:hours?|hrs?|h)\s+of\s+(?:[a-z-]+\s+){0,2}(?:audio|speech|recordings?|dictation|calls?|"
+                         r"(?:hours?|hrs?|h)\s+(?:of\s+)?(?:[a-z-]+\s+){0,2}(?:audio|speech|recordings?|dictation|calls?|"
                          r"podcasts?|meetings?|voice|conversations?)(?![a-z])")
 
 

@@ -107,6 +107,10 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
                                                           "full training, which needs more memory and compute",
                     context=False)
     out += _unnamed_machines(lexicon, space)
+    out += _phrases(lexicon, space, "environment_terms", "a device's environmental rating (ingress, temperature, "
+                                                         "cooling) is not planned for: the catalog holds none; check "
+                                                         "the planned board's datasheet")
+    out += _temperature_ranges(lexicon, space)
     out += _languages(lexicon, space, content_task)
     out += _phrases(lexicon, space, "runtime_names", f"{RUNTIME_NOT_PLANNED}; the plan picks the runtime for the "
                                                      "device it chooses and names it", context=False)
@@ -516,6 +520,24 @@ def _languages(lexicon: Lexicon, space: Workspace, content_task: bool) -> list[s
                 "'Chinese reviews' or 'in Chinese' to plan a model documented to handle it)"]
     return [f"'{quoted}': languages are not planned for; a model of the task is chosen whatever languages it covers "
             "(name the model to plan on it)"]
+
+
+#: A range of temperatures a device must run in: "-20 to 60C", "-40°C~85°C", "零下20到60度".
+TEMPERATURE_RANGE = re.compile(r"-?\d+\s*(?:°\s*c|℃|c|度)?\s*(?:to|~|～|-|–|至|到)\s*-?\d+\s*(?:°\s*c|℃|c|度)(?![a-z])"
+                               r"|零下\s*\d+\s*(?:°\s*c|℃|度)?\s*(?:到|至|~)\s*\d+\s*(?:°\s*c|℃|度)")
+
+
+def _temperature_ranges(lexicon: Lexicon, space: Workspace) -> list[str]:
+    """Temperature ranges not already quoted beside their rating's words ("operating temperature -20 to 60C")."""
+    out = []
+    for m in TEMPERATURE_RANGE.finditer(space.masked):
+        if space.is_read(m.start(), m.end()) or lexicon.words("environment_terms").scan(
+                space.text[max(0, m.start() - 32):m.start()]):
+            continue
+        out.append(f"'{space.text[m.start():m.end()].strip()}': an operating temperature range is not planned for: "
+                   "the catalog holds no device's; check the planned board's datasheet")
+        space.mark_read(m.start(), m.end())
+    return out
 
 
 def _unnamed_machines(lexicon: Lexicon, space: Workspace) -> list[str]:
