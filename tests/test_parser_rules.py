@@ -3391,3 +3391,12 @@ def test_probe_i_hours_ranges_of_devices_and_ratings():
     assert sum("environmental rating" in w for w in rated.warnings) == 2
     assert any("operating temperature range" in w for w in
                parse("pedestrian detection in the car, -40 to 85C, 30 fps", offline=True).warnings)
+
+
+@pytest.mark.parametrize("text", ["embed texts, 500 requests/s, 32 texts per request",
+                                  "文本向量化，每秒500个请求，每个请求32条文本"])
+def test_items_batched_into_each_request_multiply_the_rate(text):
+    """"32 texts per request" had been dropped with no word (and 每个请求32条 read as a dataset of 32)."""
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == 16000 and intent.workload.dataset_records is None
+    assert any("so at least 16000 items/s" in a for a in intent.assumptions)

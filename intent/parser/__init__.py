@@ -117,6 +117,40 @@ def _times_the_current_load(result, space: Workspace) -> list[str]:
     return []
 
 
+#: Items batched into each request: "32 texts per request", "64 images per call", "每个请求32条文本".
+BATCHED_ITEMS = re.compile(r"(?<![\d.])(?P<n>\d+)\s+(?:[a-z]+\s+)?(?:texts?|documents?|docs|images?|sentences?|items?|"
+                           r"passages?|queries|chunks?|records?|pairs?)\s+(?:per|each|a|in\s+each|in\s+a)\s+"
+                           r"(?:request|call|api\s+call|query)(?![a-z])"
+                           r"|每(?:个|次)?(?:请求|调用)\s*(?P<zh>\d+)\s*(?:条|张|个|篇|段)(?:文本|文档|图片|句子|数据)?")
+
+
+def _batched_items(space: Workspace) -> tuple[int, str] | None:
+    """The items each request carries, and the words, masked before the dataset is read ("每个请求32条"
+    had been a dataset of 32 records); None without."""
+    m = BATCHED_ITEMS.search(space.masked)
+    if m is None:
+        return None
+    written = space.text[m.start():m.end()].strip()
+    space.mask(m.start(), m.end())
+    return int(m.group("n") or m.group("zh")), written
+
+
+def _items_per_request(result, batched: tuple[int, str] | None) -> tuple[list[str], list[str]]:
+    """Items batched into each request beside a rate of requests ("500 requests/s, 32 texts per
+    request"): the rate planned is of items, the product (it had been dropped with no word);
+    without a rate, a warning."""
+    if batched is None:
+        return [], []
+    n, written = batched
+    for i, c in enumerate(result.constraints):
+        if c.metric == Metric.THROUGHPUT and c.op == ">=" and n > 1:
+            result.constraints[i] = c.model_copy(update={"value": c.value * n})
+            return [f"'{written}': {c.value:g} requests/s of {n} items each, so at least {c.value * n:g} items/s "
+                    "(each item planned as a request; a request's latency is its items' batch)"], []
+    return [], [f"'{written}': items per request are planned only beside a rate of requests; each request is "
+                "planned as one item (give the rate, e.g. '500 requests/s')"]
+
+
 #: A cost asked as a share of the current one: "cut cost by half", "reduce the bill by 30%", "成本减半".
 COST_CUT = re.compile(r"(?<![a-z])(?:cut|reduce|lower|drop|bring\s+down)\s+(?:the\s+|our\s+)?(?:cost|costs|bill|spend)"
                       r"\s+(?:by\s+)?(?P<share>half|\d+(?:\.\d+)?\s*%)|(?<![a-z])halve\s+(?:the\s+|our\s+)?(?:cost|costs|bill)"
@@ -469,6 +503,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     models_read = read_models(lexicon, space, catalog)
     model = with_speciality(lexicon, space, catalog, models_read)
     second_models, second_spans = other_models(lexicon, space, model, catalog)
+    batched = _batched_items(space)  # "32 texts per request": no dataset of 32, no rate of its own
     quantities = scan_quantities(lexicon, space)
     steps = training_steps(space, quantities)
     unbatched = [q for q in quantities if steps is None or q is not steps.batch]  # a batch is no dataset or example
@@ -507,6 +542,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     result.assumptions += soft_notes
     yardstick_notes, yardstick_warnings = _accuracy_of_yardsticks(yardsticks, result, space, catalog)
     yardstick_notes += _times_the_current_load(result, space)
+    items_notes, items_warnings = _items_per_request(result, batched)
+    yardstick_notes += items_notes
+    yardstick_warnings += items_warnings
     cut_notes, cut_warnings = _cut_of_the_current_cost(result, space)
     yardstick_notes += cut_notes
     yardstick_warnings += cut_warnings
