@@ -1204,7 +1204,10 @@ def test_daily_active_users_are_people_and_a_singular_reply_is_the_output():
     intent = parse("chat for 5000 DAU, avg 10 messages/day each, Llama 3.1 8B, 800 token prompts, 200 reply",
                    offline=True)
     assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (800, 200)
-    assert any(w.startswith("'5000 dau': a number of users is not a load") for w in intent.warnings)
+    # the users with a rate each are the sources of the load (5000 x 10 messages a day)
+    assert intent.workload.sources == 5000 and intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(10 / 86400)
+    alone = parse("chat for 5000 DAU, Llama 3.1 8B", offline=True)
+    assert any(w.startswith("'5000 dau': a number of users is not a load") for w in alone.warnings)
 
 
 def test_a_rate_of_input_tokens_is_no_bound_on_generated_tokens():

@@ -222,7 +222,12 @@ ACTIVE_USERS = re.compile(r"(?:日活|月活)(?:跃)?(?:用户)?(?:数|量)?\s*(
 
 
 #: A rate each person makes: "per user per day", "每人每天", "人均每天", "each user sends".
-PER_PERSON_RATE = re.compile(r"(?<![a-z])(?:per|each|every)\s+(?:user|person|customer)(?![a-z])|每人|每个用户|每位用户|人均")
+PER_PERSON_RATE = re.compile(r"(?<![a-z])(?:per|each|every)\s+(?:user|person|customer)\s+(?:per|a|an|each|every)\s+"
+                             r"(?:day|week|month)(?![a-z])"
+                             r"|(?<![a-z])(?:per|a|/)\s*(?:day|week|month)\s+(?:each|per\s+(?:user|person))(?![a-z])"
+                             r"|(?<![a-z])(?:each|every)\s+(?:user|person|customer)\s+(?:\S+\s+){0,3}?(?:per|a|an|each)\s+"
+                             r"(?:day|week|month)(?![a-z])"
+                             r"|(?:每人|每个用户|每位用户|人均)(?:每)?[天日周月]")
 
 
 def active_users(space: Workspace) -> list[str]:
