@@ -354,8 +354,34 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
     if is_default and (unpriced := _unknown_objective(grid, feasible_cells, objective)) is not None:
         # the default objective unknown everywhere: said, as a note (a wish the request did not make)
         assumptions.append(unpriced.replace("the objective is to", "the default objective is to").format(levels=levels))
+    warnings = [unknown_objective.format(levels=levels)] if unknown_objective else []
+    if objective == ("cost", "minimize"):
+        warnings += _smaller_unpriced(choice, metrics, alternatives)
     return PlanningResult(choice, metrics, is_default, checks, why, alternatives, report, assumptions, front,
-                          warnings=[unknown_objective.format(levels=levels)] if unknown_objective else [])
+                          warnings=warnings)
+
+
+#: A runner-up with no price is named when it needs at most this share of the chosen plan's devices
+#: and power: the cheapest priced plan may then be far from the cheapest (134 server CPUs at 28 kW
+#: against 3 GPUs at 0.9 kW with no published price).
+SMALLER_UNPRICED_SHARE = 0.25
+
+
+def _smaller_unpriced(choice, metrics, alternatives) -> list[str]:
+    """A warning naming a feasible runner-up without a published price that is far smaller than the
+    priced plan chosen on cost; none where there is none."""
+    if metrics.cost_usd_per_hour is None or metrics.power_w is None:
+        return []
+    devices = choice.replicas * choice.devices_per_replica
+    for a in alternatives:
+        theirs = a.choice.replicas * a.choice.devices_per_replica
+        if a.feasible and a.metrics.cost_usd_per_hour is None and a.metrics.power_w is not None \
+                and theirs <= devices * SMALLER_UNPRICED_SHARE and a.metrics.power_w <= metrics.power_w * SMALLER_UNPRICED_SHARE:
+            return [f"the cheapest plan with a known price takes {devices} x {choice.device_id} at "
+                    f"{fmt(metrics.power_w, 'power')}; {theirs} x {a.choice.device_id} meet the request too at "
+                    f"{fmt(a.metrics.power_w, 'power')}, but no price of theirs is published, so they could not be "
+                    "weighed on cost: give their price in an inventory (--inventory, usd_per_hour) to compare"]
+    return []
 
 
 #: The tie-breakers of a cost objective no plan has a price for.

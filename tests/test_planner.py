@@ -783,3 +783,16 @@ def test_a_device_only_avoided_is_planned_when_nothing_else_meets_the_request():
     assert not kept.choice.device_id.startswith("nvidia")
     with pytest.raises(InfeasibleError):
         plan("no NVIDIA, we have 4 H100s, serve llama 3 8b at 10 rps", offline=True, record=False)
+
+
+def test_a_far_smaller_plan_with_no_published_price_is_named_beside_the_cheapest_priced_one():
+    """On-prem speech for 200 streams was planned on 73 server CPUs at 18 kW with no word of the two
+    GPUs that meet it too (no datacenter GPU has a published purchase price)."""
+    result = plan("live captions: transcribe speech, 200 concurrent streams, latency under 500 ms, on-prem",
+                  offline=True, record=False)
+    assert result.metrics.cost_usd_per_hour is not None
+    named = [w for w in result.warnings if w.startswith("the cheapest plan with a known price takes")]
+    assert len(named) == 1 and "no price of theirs is published" in named[0]
+    cloud = plan("transcribe speech, 200 concurrent streams, latency under 500 ms, in the cloud", offline=True,
+                 record=False)
+    assert not any(w.startswith("the cheapest plan with a known price") for w in cloud.warnings)
