@@ -3403,3 +3403,18 @@ def test_items_batched_into_each_request_multiply_the_rate(text):
     intent = parse(text, offline=True)
     assert intent.bound(Metric.THROUGHPUT, ">=") == 16000 and intent.workload.dataset_records is None
     assert any("so at least 16000 items/s" in a for a in intent.assumptions)
+
+
+def test_video_moderation_is_of_images_and_hours_of_video_are_frames():
+    """Video moderation had been text classification, and its 5000 hours a duration, dropped."""
+    sampled = parse("analyze 5000 hours of video for content moderation, sampled at 1 fps, must finish in 48 hours",
+                    offline=True)
+    assert sampled.task.value == "image-classification" and sampled.workload.dataset_records == 18_000_000
+    assert sampled.bound(Metric.THROUGHPUT, ">=") is None and sampled.bound(Metric.JOB_TIME, "<=") == 48
+    assert parse("对5000小时视频做内容审核，每秒抽1帧，48小时内完成", offline=True).workload.dataset_records == 18_000_000
+    unsampled = parse("analyze 5000 hours of video with a vision model for content moderation, within 48 hours",
+                      offline=True)
+    assert any("hours of video are a job only at a sampling rate" in w for w in unsampled.warnings)
+    assert parse("comment moderation, 200 qps", offline=True).task.value == "text-classification"
+    assert parse("moderate user-uploaded images for nudity, 100 per second", offline=True).task.value == \
+        "image-classification"

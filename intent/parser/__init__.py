@@ -351,6 +351,46 @@ def _audio_volume(volume, result, workload: dict) -> list[str]:
             "https://arxiv.org/abs/2212.04356); state a peak rate if the audio comes in bursts"]
 
 
+#: Hours of video a job goes through: "5000 hours of video", "5000小时视频", "2k hrs of footage".
+VIDEO_HOURS = re.compile(r"(?<![\d.])(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|万|千)?\s*(?:hours?|hrs?|h|个?小时)\s*(?:of\s+)?(?:the\s+)?"
+                         r"(?:[a-z-]+\s+)?(?:video|videos|footage|recordings? of cameras|视频|录像|监控录像)(?![a-z])")
+#: A sampling rate of a video job: "sampled at 1 fps", "1 frame per second", "每秒抽1帧", "每秒1帧".
+SAMPLED_FPS = re.compile(r"(?:sampl\w*|extract\w*|at)\s+(?P<n>\d+(?:\.\d+)?)\s*(?:fps|frames?\s+(?:per|a|each)\s+second)"
+                         r"|(?P<m>\d+(?:\.\d+)?)\s*frames?\s+(?:per|a|each)\s+second|每秒(?:抽|取|采样)?\s*(?P<zh>\d+(?:\.\d+)?)\s*帧"
+                         r"|(?P<k>\d+(?:\.\d+)?)\s*fps")
+
+
+def _read_video_hours(space: Workspace) -> tuple[float, str] | None:
+    """Hours of video and their words, masked before bounds are read (no duration of 5000 hours)."""
+    m = VIDEO_HOURS.search(space.masked)
+    if m is None:
+        return None
+    space.mask(m.start(), m.end())
+    hours = float(m.group("n").replace(",", "")) * {"k": 1e3, "千": 1e3, "万": 1e4}.get(m.group("scale") or "", 1)
+    return hours, space.text[m.start():m.end()].strip()
+
+
+def _video_hours(video: tuple[float, str] | None, space: Workspace, result, workload: dict) -> tuple[list[str], list[str]]:
+    """Hours of video in a job with a time ("5000 hours of video … within 48 hours") are its frames
+    at the sampling rate it states ("sampled at 1 fps": 18M frames), and that rate is no bound of
+    its own; without a rate, said (the hours had been read as a duration and dropped)."""
+    if video is None or workload.get("dataset_records"):
+        return [], []
+    hours, written = video
+    fps = SAMPLED_FPS.search(space.text)
+    job = any(c.metric == Metric.JOB_TIME for c in result.constraints)
+    if fps is None or not job:
+        return [], [f"'{written}': hours of video are a job only at a sampling rate and with a time to finish in: say "
+                    "e.g. 'sampled at 1 frame a second, done within 48 hours'; not planned for"]
+    rate = float(next(g for g in fps.groups() if g))
+    frames = round(hours * 3600 * rate)
+    workload["dataset_records"] = frames
+    kept = [(c, s) for c, s in zip(result.constraints, result.spans) if c.metric != Metric.THROUGHPUT]
+    result.constraints[:], result.spans[:] = [c for c, _ in kept], [s for _, s in kept]
+    space.mark_read(fps.start(), fps.end())
+    return [f"'{written}' at {rate:g} frame(s) a second: a job of {frames:,} frames"], []
+
+
 #: A real-time factor bound: "real-time factor below 0.3", "RTF < 0.5", "实时率小于0.2".
 REAL_TIME_FACTOR = re.compile(r"(?:real[- ]?time factor|rtf|实时率|实时因子)\s*(?:of|is|:|：|=)?\s*"
                               r"(?:below|under|less than|at most|<=|<|≤|不超过|小于|低于|不高于)?\s*(?P<v>\d*\.\d+|\d+)")
@@ -504,6 +544,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     model = with_speciality(lexicon, space, catalog, models_read)
     second_models, second_spans = other_models(lexicon, space, model, catalog)
     batched = _batched_items(space)  # "32 texts per request": no dataset of 32, no rate of its own
+    video = _read_video_hours(space)  # "5000 hours of video": no duration
     quantities = scan_quantities(lexicon, space)
     steps = training_steps(space, quantities)
     unbatched = [q for q in quantities if steps is None or q is not steps.batch]  # a batch is no dataset or example
@@ -552,6 +593,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     daily_job_notes += _daily_volume_as_job(result, quantities, workload)
     yardstick_warnings += _battery_without_hours(result)
     daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
+    video_notes, video_warnings = _video_hours(video, space, result, workload)
+    daily_job_notes += video_notes
+    yardstick_warnings += video_warnings
     daily_job_notes += _cost_per_item_of_the_job(result, quantities, workload, space, job)
     sources, sources_notes = fields.read_sources(space, [span for c, span in zip(result.constraints, result.spans)
                                                          if c.metric == Metric.THROUGHPUT])
@@ -650,6 +694,10 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
 
     if task == "object-detection" and workload["kind"] == "inference":
         warnings += fields.detection_target_warnings(lexicon, space)
+    if task == "image-classification" and fields.MODERATION.search(space.text):
+        warnings.append("moderation of images: the catalog's image classifiers are trained on ImageNet's 1,000 "
+                        "classes, not moderation labels; the planned model finds none until it is fine-tuned on "
+                        "labelled examples (its speed and memory hold as planned, its accuracy does not)")
     if task in IMAGE_TASKS and not model.model_id:
         warnings += fields.medical_image_warnings(lexicon, space, task, catalog)
     if task in IMAGE_TASKS and shape.prompt_tokens is not None:  # "YOLO11n at 320 input": pixels, not tokens

@@ -85,6 +85,10 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
     if any(m.key == model_task for m in matches):
         matches = [m for m in matches if m.key == model_task]
     best = max(matches, key=lambda m: (m.weight, -m.start))
+    if best.key == "text-classification" and MODERATION.search(best.phrase) \
+            and lexicon.words("vision_context").scan(space.text) and not TEXT_CONTENT.search(space.text):
+        space.mark_read(best.start, best.end)  # "moderate 5000 hours of video", "图片内容审核": of images
+        return "image-classification"
     if "*" in best.phrase:  # "classify * reviews": the words between are the request's own ("chinese product")
         first, *_, last = (part.strip() for part in best.phrase.split("*"))
         space.mark_read(best.start, best.start + len(first))
@@ -92,6 +96,12 @@ def read_task(lexicon: Lexicon, space: Workspace, model_task: str | None = None)
     else:
         space.mark_read(best.start, best.end)
     return best.key
+
+
+#: Moderation phrases: of text unless the request is about images or video.
+MODERATION = re.compile(r"moderat|审核")
+#: Words of text content: moderation beside them is of text ("moderate comments and their images").
+TEXT_CONTENT = re.compile(r"(?<![a-z])(?:comments?|posts?|texts?|messages?|reviews?|tweets?|chats?)(?![a-z])|评论|文本|弹幕|帖子|聊天")
 
 
 def _stands_alone(lexicon: Lexicon, space: Workspace, m) -> bool:
