@@ -715,15 +715,6 @@ def test_devices_allowed_again_or_switched_back(first, then, include, exclude):
     assert "not understood" not in reply.text
 
 
-@pytest.mark.parametrize("first, then", [("部署qwen2.5 7b，并发20，私有化部署", "其实上云也行"),
-                                         ("serve qwen2.5 7b, 20 concurrent, on-prem", "allow cloud after all")])
-def test_the_cloud_allowed_after_on_prem_lifts_the_place(first, then):
-    chat = ChatSession(offline=True)
-    chat.answer(first)
-    chat.answer(then)
-    assert chat.intent.deployment is None
-
-
 def test_chinese_multiples_and_halves_change_the_figure_they_name():
     chat = ChatSession(offline=True)
     chat.answer("部署qwen2.5 7b，并发50，首字延迟500毫秒，预算每小时5美元，每秒20个请求")
@@ -890,7 +881,9 @@ def test_devices_held_by_a_fine_tuning_are_counted_and_asked_about_as_held():
     assert chat.intent.workload.kind.value == "fine-tuning" and chat.intent.workload.epochs == 3
 
 
-@pytest.mark.parametrize("first, then", [("部署qwen2.5 7b，并发20，只能本地部署", "可以上云"),
+@pytest.mark.parametrize("first, then", [("部署qwen2.5 7b，并发20，私有化部署", "其实上云也行"),
+                                         ("serve qwen2.5 7b, 20 concurrent, on-prem", "allow cloud after all"),
+                                         ("部署qwen2.5 7b，并发20，只能本地部署", "可以上云"),
                                          ("部署qwen2.5 7b，并发20，只能上云", "本地也可以")])
 def test_another_place_allowed_lifts_the_place(first, then):
     chat = ChatSession(offline=True)
