@@ -3418,3 +3418,15 @@ def test_video_moderation_is_of_images_and_hours_of_video_are_frames():
     assert parse("comment moderation, 200 qps", offline=True).task.value == "text-classification"
     assert parse("moderate user-uploaded images for nudity, 100 per second", offline=True).task.value == \
         "image-classification"
+
+
+@pytest.mark.parametrize("text, cap, include", [
+    ("serve llama 3.1 405b on a single node, 20 concurrent users", 8, []),  # it had been dropped with no word
+    ("部署qwen2.5 72b，单机部署，50并发", 8, []),
+    ("fine-tune llama 3 70b on one 8-GPU node", 8, ["gpu"]),  # '8' had been warned about as no device
+    ("serve it on one 4-GPU server, llama 3 70b", 4, ["gpu"]),
+])
+def test_one_machine_caps_the_devices(text, cap, include):
+    intent = parse(text, offline=True)
+    assert intent.hardware.max_devices == cap and intent.hardware.include == include
+    assert any("one machine's" in a for a in intent.assumptions) and not intent.warnings

@@ -616,13 +616,39 @@ def _device_cap(space: Workspace, reading: HardwareReading) -> None:
     for m in CLASS_HOURS.finditer(space.masked):  # "500 GPU-hours", "500 GPU 小时": a budget, not devices
         reading.notes.append(f"'{space.text[m.start():m.end()].strip()}': {DEVICE_HOURS_NOTE}")
         space.mask(m.start(), m.end())
-    found = _capped_machines(space, reading) + _device_ranges(space, reading) + _counted_devices(space, reading)
+    found = _capped_machines(space, reading) + _single_machine(space, reading) + _device_ranges(space, reading) \
+        + _counted_devices(space, reading)
     for m in BARE_CAP.finditer(space.masked):  # "机房只有T4，最多8张": the cap of the devices named before
         found.append(int(m.group(1)))
         reading.assumptions.append(f"'{space.text[m.start():m.end()].strip()}': at most {m.group(1)} devices")
         space.mask(m.start(), m.end())
     if found or reading.caps:
         reading.max_devices = min(found + reading.caps)
+
+
+#: One machine the deployment must fit in: "on a single node", "in one 8-GPU server", "单机部署", "单节点".
+SINGLE_MACHINE = re.compile(rf"(?<![a-z])(?:a\s+)?(?:single|one|1)\s+(?:(?P<each>\d+)[\s-]*(?P<noun>{_CARDS})[\s-]*)?{_MACHINES}(?![a-z])"
+                            r"|(?:单机|单节点|单台服务器|一台服务器|一台机器)(?:(?P<each_zh>\d+)\s*卡)?")
+#: The devices a machine holds where the request does not say: an 8-GPU server (NVIDIA HGX and DGX
+#: H100 and H200 boards hold 8 GPUs: https://www.nvidia.com/en-us/data-center/hgx/).
+MACHINE_DEVICES = 8
+
+
+def _single_machine(space: Workspace, reading: HardwareReading) -> list[int]:
+    """The cap of a deployment that must fit in one machine ("on a single node": 8 devices, "one
+    4-GPU server": 4); it had been dropped with no word."""
+    m = SINGLE_MACHINE.search(space.masked)
+    if m is None:
+        return []
+    each = m.group("each") or m.group("each_zh")
+    count = int(each) if each else MACHINE_DEVICES
+    written = space.text[m.start():m.end()].strip()
+    for start, end in ([(m.start(), m.start("noun")), (m.end("noun"), m.end())] if m.group("noun") else [m.span()]):
+        space.mask(start, end)  # "one 8-GPU node" still asks for GPUs
+    reading.assumptions.append(f"'{written}': the plan uses at most {count} devices, one machine's"
+                               + ("" if each else f" (an {MACHINE_DEVICES}-GPU server; say the count if yours "
+                                                  "holds fewer, e.g. 'one 4-GPU node')"))
+    return [count]
 
 
 def _capped_machines(space: Workspace, reading: HardwareReading) -> list[int]:
