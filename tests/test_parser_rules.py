@@ -3430,3 +3430,13 @@ def test_one_machine_caps_the_devices(text, cap, include):
     intent = parse(text, offline=True)
     assert intent.hardware.max_devices == cap and intent.hardware.include == include
     assert any("one machine's" in a for a in intent.assumptions) and not intent.warnings
+
+
+def test_a_card_named_by_its_number_after_its_memory_and_chips_named_only_where_they_run():
+    # "两张24G的4090" had been a 24 GB size with no limit word, and the cards lost
+    held = parse("我们有两张24G的4090，部署qwen2.5 14b", offline=True).hardware.owned
+    assert [(o.device, o.count) for o in held] == [("nvidia-geforce-rtx-4090", 2)]
+    # a chip the catalog lacks, named as the place to run, had been dropped with no word
+    for text in ("run yolov8n on RK3588 at 30 fps", "在RK3588上跑yolov8n，30帧"):
+        assert any(w.startswith("'rk3588': not a device in the catalog") for w in parse(text, offline=True).warnings)
+    assert not any("not a device" in w for w in parse("run detection on resnet50 at 30 fps", offline=True).warnings)

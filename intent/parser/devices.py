@@ -312,7 +312,7 @@ def _changes_of_mind(space: Workspace, mentions: list[tuple[int, int, str]],
 #: What stands before a device named by its number alone ("两张4090", "单卡4090", "a 4090", "on 4090s"): a count,
 #: an article or a preposition; or after it: a plural, a card word.
 NUMBER_NAME_BEFORE = re.compile(r"(?:(?<![a-z])(?:a|an|one|two|on|my|our|single|dual)\s+|\d\s*[x×]?\s*"
-                                r"|[张块台个片卡用在]\s*|[x×]\s*)$")
+                                r"|[张块台个片卡用在的]\s*|[x×]\s*|\d+\s*gb?\s*(?:的)?\s*)$")  # "24G的4090"
 NOT_A_DEVICE_AFTER = re.compile(r"[\s-]*(?:tokens?|toks?|token|ms|sec|seconds?|images?|requests?|rps|qps|users?|"
                                 r"examples?|samples?|records?|hours?|gb|mb|w|个|条|张图)(?![a-z])")
 NUMBER_NAME_AFTER = re.compile(r"(?:s|\s*(?:gpus?|cards?|显卡|卡))(?![a-z0-9])")
@@ -751,7 +751,10 @@ def _unknown_devices(lexicon: Lexicon, space: Workspace, catalog: Catalog) -> li
         out.append((written, suggest_devices(written, catalog)))
         space.mask(m.start, end)  # its digits are a name, not an amount ("2 RTX 3090s" is no 3090 seconds)
         last_end = end
+    models = _model_names(catalog)
     for start, end in _product_names(lexicon).spans(space.masked):
+        if space.text[start:end] in models:
+            continue  # "run detection on resnet50": a model, not a device
         out.append((space.text[start:end], suggest_devices(space.text[start:end], catalog)))
         space.mask(start, end)
     return sorted(out, key=lambda item: space.text.find(item[0]))
@@ -773,6 +776,8 @@ class _ProductNames:
             re.compile(rf"(?<![\w.-])(?:\d+|{counts}|a single|single|an?)\s+{name}\s+(?:{held})(?![a-z])"),
             re.compile(rf"(?<![\w.-])\d+\s*(?:x\s+|×\s*){name}(?![\w.-])"),  # "4x XG900", "4 × XG900"
             re.compile(rf"(?:张|块|台|片){name}"),  # "两张XG900"
+            # "on RK3588 at 30 fps", "在RK3588上跑": a place to run on
+            re.compile(rf"(?:(?<![a-z])on\s+(?:an?\s+|the\s+)?|在\s*){name}(?:\s*上|(?=\s*(?:at|with|,|，|;|$|boards?)(?![a-z])))"),
         ]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -783,6 +788,12 @@ class _ProductNames:
                 if m.group("name") not in self.not_names and not any(a < span[1] and span[0] < b for a, b in found):
                     found.append(span)
         return sorted(found)
+
+
+@lru_cache(maxsize=4)
+def _model_names(catalog: Catalog) -> frozenset[str]:
+    """The catalog's model ids and aliases, lowercased."""
+    return frozenset(name.lower() for m in catalog.models.values() for name in (m.id, *m.aliases))
 
 
 @lru_cache(maxsize=4)
