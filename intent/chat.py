@@ -39,6 +39,8 @@ QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there
 #: A question whether the plan holds a load it names ("can it handle 2x the load?", "能扛住两倍流量吗"):
 #: answered first from the plan's capacity.
 CAN_HOLD = re.compile(r"(?<![a-z])(?:handle|cope|hold up|withstand|keep up)(?![a-z])|扛|撑|顶得住")
+#: A change asked as a question ("三天内完成呢？", "and with int4?", "what about fp8?"): planned beside the plan.
+ASKED_CHANGE = re.compile(r"(?:[?？]|呢)$")
 #: Devices held said to come on top of what the plan may use ("we also have 2 T4s", "另外我们还有4张A100"):
 #: tried alone, and the plan kept where they cannot serve the request.
 ALSO_HELD = re.compile(r"(?<![a-z])(?:also|too|as well|in addition|additionally|besides)(?![a-z])|还有|也有|另外|此外|另有")
@@ -279,6 +281,14 @@ class ChatSession:
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8
             update = device_count_misread(message, update, self.intent, self._catalog()) or update
         intent = update if self.intent is None else merge(self.intent, update, self._catalog())
+        if self.plan is not None and self._state.met and ASKED_CHANGE.search(message.strip()) and not cheaper:
+            # "三天内完成呢？", "and with int4?": asked, so planned beside the plan and offered, not made
+            from intent.chat_questions import what_if
+
+            label = re.sub(r"^(?:and|so|then|那|那么)\s*|[?？]$|呢[?？]?$", "", message.strip(), flags=re.IGNORECASE).strip()
+            text, self._offered = what_if(self.plan, label or message, intent, self.speaking, self._plan_request,
+                                          self._catalog(), scaled=_scales_the_work(update))
+            return Reply(text), None
         if intent.task is None and intent.workload.model is None:
             # what the reading could not hold first ("'bge-reranker-base': not in the model catalog")
             return Reply("\n".join([*(self._say("warning", text=w) for w in update.warnings),

@@ -242,7 +242,8 @@ def test_a_follow_up_keeps_what_it_does_not_change():
     # a what-if compares, and the answer takes what it compared
     (["serve llama 3.1 8b at 10 rps", "what if traffic triples?", "ok use that"],
      lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
-    (["serve llama 3.1 8b at 10 rps", "流量翻三倍怎么办？"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
+    (["serve llama 3.1 8b at 10 rps", "流量翻三倍怎么办？", "好的，就用它"],  # asked, offered, then taken
+     lambda i: i.bound(Metric.THROUGHPUT, ">=") == 30),
     (["serve llama 3.1 8b at 10 rps", "QPS 改成 60"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 60),
     (["serve llama 3.1 8b for 100 concurrent users", "concurrency 提到 300"], lambda i: i.workload.concurrency == 300),
     (["serve llama 3.1 8b at 10 rps", "inputs will be more like 4k", "and outputs 500"],
@@ -1139,3 +1140,13 @@ def test_more_work_asked_about_is_shown_beside_the_plan_without_a_verdict():
     service.answer("serve llama 3.1 8b for 50 concurrent users, ttft under 300ms")
     doubled = service.answer("what if traffic doubles?").text
     assert doubled.startswith("traffic doubles: the plan there is") and "loses" not in doubled
+
+
+def test_a_change_asked_as_a_question_is_offered_not_made():
+    """"三天内完成呢？" had shortened the deadline at once; it is asked beside the plan, and taken with "好的"."""
+    chat = ChatSession(offline=True)
+    chat.answer("用LoRA微调qwen2.5 7b，10万条数据，一周内完成")
+    before = chat.intent
+    assert chat.answer("三天内完成呢？").text.startswith("三天内完成：") and chat.intent == before
+    chat.answer("好的，就用它")
+    assert chat.intent.bound(Metric.JOB_TIME, "<=") == 72
