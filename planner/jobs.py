@@ -168,9 +168,10 @@ def training_row(model, device: Device, precision: str, devices: int, placement:
                        power, energy, cost_h, None if cost_h is None else cost_h * hours, memory, accuracy, sharded)
 
 
-def training_precision(device: Device, intent: Intent, factors: PerfFactors) -> str | None:
-    """The most preferred training precision the request allows and the device runs."""
-    allowed = [p.value for p in intent.precisions] or factors.training.precisions
+def training_precision(device: Device, intent: Intent, factors: PerfFactors, method: str = "full") -> str | None:
+    """The most preferred training precision the request allows and the device runs; a QLoRA job's
+    int4 is its frozen base's, not the training's."""
+    allowed = _trained_precisions(intent, method) or factors.training.precisions
     return next((p for p in factors.training.precisions if p in allowed and p in device.peak), None)
 
 
@@ -203,6 +204,7 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
         raise MissingTaskError("the request names no task or model to train")
     if floor is not None and not intent.workload.model:
         models = floored(models, floor, intent.task.value)
+    _refuse_untrainable_precisions(intent, factors, job.method)
     rows = []
     cannot_train: dict[str, str] = {}
     room: dict[str, float] = {}  # each device tried: the memory one slot of it holds
@@ -224,7 +226,7 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                 continue
             if any(rule(device, placement) for rule in rules):
                 continue
-            precision = training_precision(device, intent, factors)
+            precision = training_precision(device, intent, factors, job.method)
             if precision is None:
                 continue
             cap = intent.hardware.max_devices  # "on at most 2 GPUs": counted, none named
@@ -243,6 +245,25 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
     if not rows:
         _refuse(models, room, cannot_train, factors, job.method, intent.hardware.max_devices)
     return rows
+
+
+def _trained_precisions(intent: Intent, method: str) -> list[str]:
+    """The precisions a job's training may run in, as asked: a QLoRA job's int4 is its base's."""
+    return [p.value for p in intent.precisions if not (method == "qlora" and p.value == "int4")]
+
+
+def _refuse_untrainable_precisions(intent: Intent, factors: PerfFactors, method: str) -> None:
+    """A job asked in precisions none of which trains ("fine-tune in int4"): refused with the
+    precisions that do (it had listed every inference accelerator as the reason)."""
+    asked = _trained_precisions(intent, method)
+    if not asked or any(p in factors.training.precisions for p in asked):
+        return
+    reason = (f"{', '.join(asked)} is no training precision: training runs in "
+              f"{', '.join(factors.training.precisions)}")
+    error = InfeasibleError(reason, InfeasibilityReport(reason=reason, candidates=0))
+    error.hint = ("name a training precision, or say 'QLoRA' to keep the frozen base model in 4 bits"
+                  if method != "qlora" else "name a training precision for the adapters")
+    raise error
 
 
 def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: dict[str, str],

@@ -1150,3 +1150,22 @@ def test_a_change_asked_as_a_question_is_offered_not_made():
     assert chat.answer("三天内完成呢？").text.startswith("三天内完成：") and chat.intent == before
     chat.answer("好的，就用它")
     assert chat.intent.bound(Metric.JOB_TIME, "<=") == 72
+
+
+def test_a_bare_yes_takes_the_offer_and_no_word_list_holds_a_yaml_boolean():
+    """"yes" had been loaded from the lexicon as the boolean True, so it never matched."""
+    from intent.parser.lexicon import load_lexicon
+
+    def words(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from words(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from words(value) if isinstance(value, (dict, list)) else [value]
+    assert not [w for w in words(load_lexicon()["chat"]) if isinstance(w, bool)]
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps")
+    chat.answer("what if traffic triples?")
+    chat.answer("yes")
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 30

@@ -393,3 +393,11 @@ def test_a_deadline_64_rented_devices_cannot_meet_is_planned_on_the_fewest_more_
     assert result.job.devices == 128 and result.job.hours <= 60 * 24
     assert any("needs more than 64 rented devices" in a for a in result.assumptions)
     assert plan_text("fine-tune llama 3 8b with LoRA on 50k examples", offline=True).job.devices <= 64
+
+
+def test_a_job_asked_in_no_training_precision_is_refused_with_those_that_train():
+    """"LoRA in int4" had been refused as no device able to train, naming every inference accelerator."""
+    with pytest.raises(InfeasibleError, match="int4 is no training precision: training runs in bf16"):
+        plan("fine-tune qwen2.5 7b with LoRA on 100k records in int4", offline=True, record=False)
+    qlora = plan("QLoRA fine-tune qwen2.5 7b on 100k records, int4", offline=True, record=False)
+    assert qlora.choice.precision in ("bf16", "fp16")  # the int4 is the frozen base's
