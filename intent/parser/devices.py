@@ -629,6 +629,9 @@ def _device_cap(space: Workspace, reading: HardwareReading) -> None:
 #: One machine the deployment must fit in: "on a single node", "in one 8-GPU server", "单机部署", "单节点".
 SINGLE_MACHINE = re.compile(rf"(?<![a-z])(?:a\s+)?(?:single|one|1)\s+(?:(?P<each>\d+)[\s-]*(?P<noun>{_CARDS})[\s-]*)?{_MACHINES}(?![a-z])"
                             r"|(?:单机|单节点|单台服务器|一台服务器|一台机器)(?:(?P<each_zh>\d+)\s*卡)?")
+#: Words of a machine lost around "one node": "survive one node failure", "lose a server".
+FAILURE_BEFORE = re.compile(r"(?:survive|tolerate|withstand|handle|lose|losing|loss\s+of)\s+(?:the\s+)?$")
+FAILURE_AFTER = re.compile(r"\s*(?:failures?|failing|down|outages?|going\s+down|loss)(?![a-z])")
 #: The devices a machine holds where the request does not say: an 8-GPU server (NVIDIA HGX and DGX
 #: H100 and H200 boards hold 8 GPUs: https://www.nvidia.com/en-us/data-center/hgx/).
 MACHINE_DEVICES = 8
@@ -637,8 +640,10 @@ MACHINE_DEVICES = 8
 def _single_machine(space: Workspace, reading: HardwareReading) -> list[int]:
     """The cap of a deployment that must fit in one machine ("on a single node": 8 devices, "one
     4-GPU server": 4); it had been dropped with no word."""
-    m = SINGLE_MACHINE.search(space.masked)
-    if m is None:
+    m = next((m for m in SINGLE_MACHINE.finditer(space.masked)
+              if not FAILURE_BEFORE.search(space.masked[max(0, m.start() - 24):m.start()])
+              and not FAILURE_AFTER.match(space.masked, m.end())), None)
+    if m is None:  # "survive one node failure" is redundancy (fields.read_spare_replicas), no cap
         return []
     each = m.group("each") or m.group("each_zh")
     count = int(each) if each else MACHINE_DEVICES
