@@ -447,7 +447,10 @@ class ChatSession:
             return why_not(self.plan, what, reading.single, self.speaking, self._plan_request,
                            self._catalog(), reading.count, self.intent)
         from intent.api import parse
+        from intent.chat_context import FIGURE_ALONE, as_bound
 
+        if FIGURE_ALONE.match(what):  # "如果12小时呢？": the job's time, the budget or the latency
+            what = as_bound(what, self.intent) or what
         try:
             update = parse(what, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentError:
@@ -561,7 +564,7 @@ def _scales_the_work(update: Intent) -> bool:
     so its plan is shown beside the current one rather than judged better or worse."""
     w = update.workload
     work = bool(w.dataset_records or w.dataset_tokens or w.concurrency or w.sources) or any(
-        c.metric in (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT) for c in update.constraints)
+        c.metric in (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT, Metric.JOB_TIME) for c in update.constraints)
     hardware = update.hardware
     return work and not (hardware.include or hardware.exclude or hardware.owned or update.precisions)
 

@@ -10,7 +10,9 @@ nothing it can plan on in them alone:
   the one device type owned (or named, with "have"), else a cap on the devices;
 - a rate or a concurrency restated ("QPS 改成 60", "concurrency 提到 300") replaces the one before;
 - a text generator's prompt or output length alone ("inputs will be more like 4k", "and outputs 500");
-- an amount of money on a training job ("budget $300 total") is the job's total.
+- an amount of money on a training job ("budget $300 total") is the job's total;
+- a bare figure said to fix a typo ("sorry, I meant 500 not 50", "打错了，是5000") replaces the one
+  figure of the request it names, or the one it is a typo of.
 
 Each gives a follow-up Intent that intent.chat_merge merges as it merges a parsed one, with a
 note saying how it was read.
@@ -181,7 +183,16 @@ def corrected(message: str, current: Intent) -> str | None:
     m = CORRECTING.match(message)
     if m is None:
         return None
-    rest = NOT_THAT.sub("", message[m.end():]).strip(" ,，。.!！")
+    return as_bound(NOT_THAT.sub("", message[m.end():]).strip(" ,，。.!！"), current)
+
+
+#: A figure with its unit alone: "12小时", "4 hours", "$300".
+FIGURE_ALONE = re.compile(r"^\s*[$¥€£]?\s*\d[\d,]*(?:\.\d+)?\s*\S{0,8}\s*$")
+
+
+def as_bound(rest: str, current: Intent) -> str | None:
+    """An amount of money or a time said alone ("$200 per month", "12小时"), as a request says it with
+    the word that makes it a bound: a budget, a job's time or a latency; None for anything else."""
     if not rest or not MONEY_OR_TIME.search(rest):
         return None
     if re.search(r"[$¥€£]|dollars?|usd|美元|元", rest, re.IGNORECASE):
@@ -192,11 +203,70 @@ def corrected(message: str, current: Intent) -> str | None:
 
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:
     """``message`` as a change to ``current`` (see the module docstring); None when it is none."""
-    for reader in (_size, _users, _scaled_load, _count, _restated, _lengths, _job_budget):
+    for reader in (_typo_fixed, _size, _users, _scaled_load, _count, _restated, _lengths, _job_budget):
         update = reader(message, current, catalog)
         if update is not None:
             return update
     return None
+
+
+#: A figure said to fix a typo: "sorry, I meant 500 not 50", "typo: 5000", "打错了，是5000", "写错了，应该是500".
+TYPO_FIXED = re.compile(r"^\s*(?:(?:sorry|oops|my bad|typo)[,.!:]?\s*)?(?:(?:i\s+)?meant\s+|it'?s\s+|should\s+be\s+|typo[,.:]?\s*)?"
+                        r"(?P<new>\d[\d,]*(?:\.\d+)?)(?:\s*,?\s*(?:not|instead\s+of)\s+(?P<old>\d[\d,]*(?:\.\d+)?))?\s*[.!]?\s*$"
+                        r"|^\s*(?:打错了|写错了|输错了|不对)[，,。!！]?\s*(?:应该是|是|改成)?\s*(?P<new_zh>\d+(?:\.\d+)?)"
+                        r"(?:\s*(?:不是|而不是)\s*(?P<old_zh>\d+(?:\.\d+)?))?\s*[。!！]?\s*$", re.IGNORECASE)
+#: Words that make a bare figure a correction: without one, "500" alone is no typo fixed.
+FIXING = re.compile(r"sorry|oops|my bad|typo|meant|should be|instead of|\bnot\b|打错|写错|输错|不对", re.IGNORECASE)
+
+
+def _typo_fixed(message: str, current: Intent, catalog) -> Intent | None:
+    """A bare figure fixing a typo: the request's one figure it names ("500 not 50") or, naming
+    none, the one whose digits it differs from by a digit ("打错了，是5000" after 500 users)."""
+    m = TYPO_FIXED.match(message)
+    if m is None or not FIXING.search(message):
+        return None
+    new = float((m.group("new") or m.group("new_zh")).replace(",", ""))
+    old_said = m.group("old") or m.group("old_zh")
+    figures = _figures(current)
+    if old_said is not None:
+        found = [f for f in figures if f[1] == float(old_said.replace(",", ""))]
+    else:
+        found = [f for f in figures if _one_digit_apart(_digits(f[1]), _digits(new))]
+    if len(found) != 1:
+        return None
+    name, old = found[0]
+    note = [f"'{message.strip()}' read as {name} {new:g}, fixing {old:g}"]
+    if name in ("concurrency", "sources", "dataset_records", "epochs"):
+        return Intent(text=message, workload=Workload(**{name: int(new)}), assumptions=note)
+    c = next(c for c in current.constraints if f"{c.metric.value} {c.op}" == name)
+    return Intent(text=message, constraints=[c.model_copy(update={"value": c.value * new / old, "source": message.strip()})],
+                  assumptions=note)
+
+
+def _figures(current: Intent) -> list[tuple[str, float]]:
+    """The figures of a request as written: its counts, and each bound's number as its words say it."""
+    w = current.workload
+    out = [(name, float(getattr(w, name))) for name in ("concurrency", "sources", "dataset_records", "epochs")
+           if getattr(w, name)]
+    for c in current.constraints:
+        said = re.search(r"\d[\d,]*(?:\.\d+)?", c.source or "")
+        if said is not None:
+            out.append((f"{c.metric.value} {c.op}", float(said.group().replace(",", ""))))
+    return out
+
+
+def _digits(value: float) -> str:
+    return f"{value:g}".replace(".", "")
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    """Whether two digit strings differ by one digit added, dropped or changed (500 and 5000, 50 and 500)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _size(message: str, current: Intent, catalog) -> Intent | None:

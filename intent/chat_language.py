@@ -179,7 +179,10 @@ HOLDS_IT = re.compile(r"handle (?:it|the load|that|the traffic|the peak)|hold up
 #: A rate or a load after a count: "1000 qps", "50路", "200 users".
 RATE_AFTER = re.compile(r"\s*(?:qps|rps|fps|req/s|requests?|queries|路|users?|concurrent|并发|个并发|tokens?/s|tok/s|streams?)")
 #: A scale after a count: "100 million documents", "2万条" are amounts of work, not devices.
-SCALE_AFTER = re.compile(r"\s*(?:million|billion|thousand|k\b|m\b|万|亿|千|百万)")
+SCALE_AFTER = re.compile(r"\s*(?:million|billion|thousand|k\b|m\b|万|亿|千|百万"
+                         # "如果12小时呢？", "what if it's 4 hours?": a time, not devices
+                         r"|(?:hours?|hrs?|h|days?|weeks?|minutes?|mins?|ms|s|seconds?)(?![a-z0-9])|个?小时|天|周|分钟|毫秒|秒"
+                         r"|%|percent|gb(?![a-z0-9])|g(?![a-z0-9])|w(?![a-z0-9])|watts?|瓦|[$¥])", re.IGNORECASE)
 #: Words for a device that name none: "卡", "GPUs", "devices".
 GENERIC_DEVICE = re.compile(r"(?:张|块)?(?:卡|显卡|gpu|gpus|cards?|devices?|accelerators?|chips?|of them)?")
 

@@ -377,7 +377,8 @@ def _job_figures(plan) -> tuple[float, float | None] | None:
 
 
 def _side_by_side(plan, other, label: str, lang: str, use: str) -> str:
-    """The plan for more (or less) work beside the plan now: its cost and, for a job, its time."""
+    """The plan for more (or less) work, or for another deadline, beside the plan now: its cost and,
+    for a job, its time."""
     values = {"target": label, "configuration": configuration(other.choice), "use": use}
     ours_job, theirs_job = _job_figures(plan), _job_figures(other)
     if ours_job is not None and theirs_job is not None:

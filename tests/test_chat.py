@@ -1169,3 +1169,18 @@ def test_a_bare_yes_takes_the_offer_and_no_word_list_holds_a_yaml_boolean():
     chat.answer("what if traffic triples?")
     chat.answer("yes")
     assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 30
+
+
+def test_typos_fixed_with_a_bare_figure_and_times_asked_alone():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 50 concurrent users, ttft under 300ms")
+    chat.answer("sorry, I meant 500 not 50")  # it had not been understood
+    assert chat.intent.workload.concurrency == 500
+    zh = ChatSession(offline=True)
+    zh.answer("部署qwen2.5 7b，500并发，首字延迟800毫秒")
+    zh.answer("打错了，是5000")
+    assert zh.intent.workload.concurrency == 5000 and zh.intent.bound(Metric.TTFT, "<=") == 800
+    job = ChatSession(offline=True)
+    job.answer("用LoRA微调qwen2.5 7b，10万条数据，一周内完成")
+    asked = job.answer("如果12小时呢？").text  # it had asked about a device called 小时
+    assert asked.startswith("12小时内完成：") and job.intent.bound(Metric.JOB_TIME, "<=") == 168

@@ -3440,3 +3440,10 @@ def test_a_card_named_by_its_number_after_its_memory_and_chips_named_only_where_
     for text in ("run yolov8n on RK3588 at 30 fps", "在RK3588上跑yolov8n，30帧"):
         assert any(w.startswith("'rk3588': not a device in the catalog") for w in parse(text, offline=True).warnings)
     assert not any("not a device" in w for w in parse("run detection on resnet50 at 30 fps", offline=True).warnings)
+
+
+def test_a_figure_the_bound_is_not_is_no_second_bound():
+    """"budget is $1000 not $100" had kept the tighter, $100."""
+    intent = parse("serve llama 3 8b, budget is $1000 per hour not $100", offline=True)
+    assert intent.bound(Metric.COST, "<=") == 1000
+    assert any("read as what the bound is not" in w for w in intent.warnings)

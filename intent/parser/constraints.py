@@ -395,6 +395,10 @@ CENTRAL = re.compile(r"(?:(?<![a-z0-9_])(?:p50|tp50|median|average|avg|mean|typi
 LABEL_AFTER = re.compile(r"^\s*(?:(?P<central>p50|tp50|median|average|avg|mean)|p\d+(?:\.\d+)?|tp\d+|tail)(?![a-z0-9_])")
 
 
+#: What stands between a bound and the figure it says it is not: "$1000 not $100", "1秒而不是500毫秒".
+NOT_THIS = re.compile(r"\s*[,，]?\s*(?:not|rather\s+than|instead\s+of|而不是|不是)\s*(?:[$¥€£]\s*)?", re.IGNORECASE)
+
+
 def _central(text: str, b: Bound) -> bool:
     after = LABEL_AFTER.match(text[b.end:b.end + 12])
     if after is not None:
@@ -414,6 +418,10 @@ def _merge(bounds: list[Bound], text: str) -> tuple[list[Constraint], list[tuple
             warnings.append(f"'{text[b.start:b.end].strip()}' read as correcting the earlier "
                             f"'{text[chosen[key].start:chosen[key].end].strip()}'")
             chosen[key] = b
+        elif key in chosen and chosen[key].value != b.value and NOT_THIS.fullmatch(text[chosen[key].end:b.start]):
+            # "budget is $1000 not $100": the second is what it is not
+            warnings.append(f"'{text[b.start:b.end].strip()}' read as what the bound is not; kept "
+                            f"'{text[chosen[key].start:chosen[key].end].strip()}'")
         elif key in chosen and chosen[key].value != b.value and _central(text, chosen[key]) != _central(text, b):
             central, tail = (chosen[key], b) if _central(text, chosen[key]) else (b, chosen[key])
             warnings.append(f"'{text[central.start:central.end].strip()}': a median or average {b.metric} is not "
