@@ -3447,3 +3447,21 @@ def test_a_figure_the_bound_is_not_is_no_second_bound():
     intent = parse("serve llama 3 8b, budget is $1000 per hour not $100", offline=True)
     assert intent.bound(Metric.COST, "<=") == 1000
     assert any("read as what the bound is not" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, check", [
+    # "不考虑AMD和Intel" had required both, "不买GPU" required GPUs
+    ("不考虑AMD和Intel，部署qwen2.5 72b，50并发", lambda i: i.hardware.exclude == ["amd", "intel"] and not i.hardware.include),
+    ("不买GPU，用现有的CPU服务器跑bert分类，每秒200条", lambda i: "gpu" in i.hardware.exclude and "gpu" not in i.hardware.include),
+    # "三副本高可用" had been dropped; "autoscale between 2 and 10 replicas" kept no floor
+    ("部署qwen2.5 7b，三副本高可用，100并发", lambda i: i.workload.min_replicas == 3),
+    ("serve llama 3 8b, autoscale between 2 and 10 replicas, 20 rps",
+     lambda i: i.workload.min_replicas == 2 and not i.warnings),
+    # a rate's unit before a range had dropped its upper end ("QPS 5~8": at least 5)
+    ("sentiment classifier, QPS 5~8", lambda i: i.bound(Metric.THROUGHPUT, "<=") == 8),
+    ("bert分类，QPS 5到8", lambda i: i.bound(Metric.THROUGHPUT, "<=") == 8),
+    ("sentiment classifier, qps around 5-8", lambda i: i.bound(Metric.THROUGHPUT, ">=") == 5),
+])
+def test_probe_k_negations_replicas_and_ranges(text, check):
+    intent = parse(text, offline=True)
+    assert check(intent), intent.model_dump(exclude_defaults=True)

@@ -1184,8 +1184,16 @@ def _integer(text: str, lexicon: Lexicon) -> int:
 
 #: A count of replicas a request asks for: "at least 2 replicas", "3 pods", "至少3个副本".
 REPLICA_COUNT = re.compile(r"(?P<firm>(?:at least|a minimum of|minimum of|minimum|min\.?|no fewer than|no less than|"
-                           r"至少|最少|不少于)\s*)?(?P<n>\d{1,3})\s*(?:个|份)?\s*(?:serving\s+)?"
+                           r"至少|最少|不少于)\s*)?(?P<n>\d{1,3}|[两二三四五六七八九])\s*(?:个|份)?\s*(?:serving\s+)?"
                            r"(?:replicas?|instances?|pods?|copies|副本|实例)(?![a-z])")
+
+
+#: A range of replicas an autoscaler keeps: "between 2 and 10 replicas", "2-10 pods", "副本数2到10".
+REPLICA_RANGE = re.compile(r"(?:between\s+)?(?P<low>\d{1,3})\s*(?:and|to|-|–|~|到|至)\s*(?P<high>\d{1,4})\s*(?:个)?\s*"
+                           r"(?:serving\s+)?(?:replicas?|instances?|pods?|副本|实例)(?![a-z])"
+                           r"|(?:副本数?|实例数?)\s*(?P<low_zh>\d{1,3})\s*(?:到|至|-|~)\s*(?P<high_zh>\d{1,4})")
+#: Chinese digits a count of replicas may be written in ("三副本高可用").
+CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def read_min_replicas(lexicon: Lexicon, space: Workspace) -> tuple[int | None, list[str]]:
@@ -1193,8 +1201,15 @@ def read_min_replicas(lexicon: Lexicon, space: Workspace) -> tuple[int | None, l
     floor word before it ("at least 2 replicas", "至少3个副本") or a reason of availability in its
     clause ("3 replicas for redundancy", "2副本高可用"). A count without either ("maybe 12
     replicas?") is left to the unread pass, which says it is not planned for."""
+    ranged = REPLICA_RANGE.search(space.masked)
+    low, high = ((int(ranged.group("low") or ranged.group("low_zh")), int(ranged.group("high") or ranged.group("high_zh")))
+                 if ranged is not None else (0, 0))
+    if low >= 2:  # "autoscale between 2 and 10 replicas"
+        space.mark_read(ranged.start(), ranged.end())
+        return low, [f"'{space.text[ranged.start():ranged.end()].strip()}': at least {low} replicas are planned, more "
+                     f"when the load needs them; scaling up to {high} is the autoscaler's, not planned for"]
     for m in REPLICA_COUNT.finditer(space.masked):
-        n = int(m.group("n"))
+        n = int(m.group("n")) if m.group("n").isdigit() else CN_DIGITS[m.group("n")]
         if n < 2 or space.is_read(m.start("n"), m.end("n")):
             continue
         start, end = space.clause_bounds(m.start("n"))

@@ -85,6 +85,12 @@ UNIT_BEFORE_LIMIT = re.compile(
     r"|\((ms|s|w|gb|rps|qps|fps)\)\s*(<=|>=|<|>|≤|≥|=)\s*(\d[\d,]*(?:\.\d+)?)(?![\w.])")
 
 
+#: A rate's unit written before a range ("QPS 5~8", "qps: 5 to 8", "QPS 5到8", "qps around 5-8"): the unit
+#: goes after the range ("5~8 qps"), where a range is read (its second figure was dropped).
+UNIT_BEFORE_RANGE = re.compile(r"(?<![\w/])(qps|rps|fps|req/s|requests/s)\s*[:：=]?\s*(?:around|about|roughly|~|约|大约|大概)?\s*"
+                               r"(\d+(?:\.\d+)?(?:\s?k)?)\s*(?:~|-|–|to|到|至)\s*(\d+(?:\.\d+)?(?:\s?k)?)(?![\w.])")
+
+
 def _unit_after_limit(m: re.Match) -> str:
     unit, op, number = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
     return f"{'' if m.group(1) else ' '}{op} {number} {unit}"
@@ -278,6 +284,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = KEY_RULED_OUT.sub(r"no \1", text)  # "cloud: no" -> "no cloud"
     text = METRIC_CUTOFF.sub(r"\g<metric>", text)
     text = UNIT_BEFORE_LIMIT.sub(_unit_after_limit, text)  # "QPS >= 500" -> ">= 500 qps"
+    text = UNIT_BEFORE_RANGE.sub(r"\2~\3 \1", text)  # "QPS 5~8" -> "5~8 qps"
     text = re.sub(r"\s+", " ", text).strip()
     text = CJK_SPACE.sub("", text)  # "2 万元", "首 token 延迟", "输入 1024": as written without the spaces
     # "overnight (8 hours)", "by Friday (72h)": the job's limit (a day's name is said by the hours)
