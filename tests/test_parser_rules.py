@@ -3465,3 +3465,13 @@ def test_a_figure_the_bound_is_not_is_no_second_bound():
 def test_probe_k_negations_replicas_and_ranges(text, check):
     intent = parse(text, offline=True)
     assert check(intent), intent.model_dump(exclude_defaults=True)
+
+
+@pytest.mark.parametrize("text", ["serve llama 3 70b on-prem, hardware purchase budget $300k",
+                                  "部署qwen2.5 72b，预算买卡100万人民币"])
+def test_a_budget_to_buy_devices_is_no_hourly_cost(text):
+    """It had been an hourly budget of $300,000 (and $137,487)."""
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.COST, "<=") is None
+    assert sum("a budget to buy devices is not planned for" in w for w in intent.warnings) == 1
+    assert not any("no budget word near it" in w for w in intent.warnings)

@@ -202,6 +202,13 @@ class ConstraintReader:
                 self.space.mark_read(q.start, q.end)
                 return None
             return "tpot" if self._per_user(q) else "token_throughput"
+        if q.kind == "cost" and q.needs_cue and self._cue(q, "purchase_words"):
+            self.warnings.append(f"'{self._quote(q)}': a budget to buy devices is not planned for: the plan's cost is "
+                                 "per hour (rented devices' price; owned devices' power and hosting), and most "
+                                 "datacenter devices have no published purchase price; give a budget per hour or per "
+                                 "month, or name the devices you have")
+            self.space.mark_read(q.start, q.end)
+            return None
         if q.kind == "cost" and q.needs_cue and (self.job or self._cue(q, "job_total_words")):
             if not self.job:
                 self.warnings.append(f"'{self._quote(q)}': a total with no period for a service that runs on; "
