@@ -3475,3 +3475,12 @@ def test_a_budget_to_buy_devices_is_no_hourly_cost(text):
     assert intent.bound(Metric.COST, "<=") is None
     assert sum("a budget to buy devices is not planned for" in w for w in intent.warnings) == 1
     assert not any("no budget word near it" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, users", [
+    ("we need an AI that can answer employee questions about HR policies, about 100 people use it at the same time", 100),
+    ("做一个能回答员工问题的AI助手，同时在线最多100人", 100),  # refused: no task, and '最多100' no unit
+])
+def test_an_assistant_in_plain_words_is_a_chatbot(text, users):
+    intent = parse(text, offline=True)
+    assert intent.task.value == "text-generation" and intent.workload.concurrency == users and not intent.warnings
