@@ -3484,3 +3484,10 @@ def test_a_budget_to_buy_devices_is_no_hourly_cost(text):
 def test_an_assistant_in_plain_words_is_a_chatbot(text, users):
     intent = parse(text, offline=True)
     assert intent.task.value == "text-generation" and intent.workload.concurrency == users and not intent.warnings
+
+
+def test_made_in_china_said_in_short_and_a_chinese_model_is_no_device():
+    # "尽量用国产" had been dropped, and the plan made on 29 server CPUs
+    wished = parse("尽量用国产，部署qwen2.5 14b，20并发", offline=True).hardware
+    assert wished.include == ["huawei"] and wished.preferred == ["huawei"]
+    assert not parse("用国产大模型qwen2.5 14b，20并发", offline=True).hardware.include
