@@ -3491,3 +3491,17 @@ def test_made_in_china_said_in_short_and_a_chinese_model_is_no_device():
     wished = parse("尽量用国产，部署qwen2.5 14b，20并发", offline=True).hardware
     assert wished.include == ["huawei"] and wished.preferred == ["huawei"]
     assert not parse("用国产大模型qwen2.5 14b，20并发", offline=True).hardware.include
+
+
+@pytest.mark.parametrize("text", [
+    "We currently run llama 3 8b on H100s for 50 concurrent users, can we move to cheaper hardware?",
+    "We already run 2x A10G in AWS for our llama 3 8b chatbot at 5 rps; traffic will be 3x that next quarter",
+    "目前在用4张A100跑qwen2.5 14b，50并发，想换成更便宜的卡",
+])
+def test_devices_in_use_now_beside_a_move_are_no_requirement(text):
+    """They had held the plan to H100 (and capped it at the 2 A10G in use, refusing 3x the traffic)."""
+    intent = parse(text, offline=True)
+    assert not intent.hardware.include and not intent.hardware.owned and intent.hardware.max_devices is None
+    assert any("the devices in use now, not a requirement" in a for a in intent.assumptions)
+    kept = parse("we currently have 4 A100s, serve qwen2.5 14b for 50 users at once", offline=True)
+    assert [(o.device, o.count) for o in kept.hardware.owned] == [("nvidia-a100", 4)]

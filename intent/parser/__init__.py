@@ -298,6 +298,42 @@ def _rented_in_the_cloud(hardware, deployment: str | None, space: Workspace) -> 
     return [f"'{said}' in the cloud: the devices to rent, at most {cap} (say 'we have …' for devices held)"]
 
 
+#: Devices said to be in use now: "we currently run on H100s", "we already run 2x A10G", "目前在用4张A100".
+IN_USE_NOW = re.compile(r"(?<![a-z])(?:currently|already|today|right now|at the moment|for now)\s+(?:\w+\s+){0,3}?"
+                        r"(?:run|runs|running|use|uses|using|serve|serving|host|hosting|deployed|on)(?![a-z])"
+                        r"|(?:目前|现在|当前|现有)(?:在|正在|是)?(?:用|使用|跑|部署在|跑在)")
+#: Words that ask to leave or outgrow what runs now: moving, replacing, cheaper hardware, growth.
+MOVING_ON = re.compile(r"(?<![a-z])(?:move|moving|migrate|migrating|switch|switching|replace|replacing|cheaper|"
+                       r"alternatives?|instead|other hardware|grow|grows|growing|will be \d|\dx|double|triple)(?![a-z])"
+                       r"|换成|替换|迁移|更便宜|换掉|扩容|增长|翻倍")
+
+
+def _devices_in_use_now(hardware, space: Workspace, catalog: Catalog) -> list[str]:
+    """Devices a request says run now, beside a wish to move off them or outgrow them ("we currently
+    run on H100s, can we move to cheaper hardware?", "we already run 2x A10G; traffic will be 3x"):
+    where it is now, not a requirement, so the plan weighs every device (it had been held to them,
+    and capped at their count)."""
+    from intent.parser.devices import device_phrases
+
+    now = IN_USE_NOW.search(space.text)
+    if now is None or not MOVING_ON.search(space.text):
+        return []
+    start, end = space.clause_bounds(now.start())
+    named = {m.key for m in device_phrases(catalog).scan(space.text[start:end])}
+    named |= {d.family for d in catalog.devices.values() if d.id in named and d.family}
+    if not named or not (set(hardware.include) & named or any(d in named for d, _ in hardware.owned)):
+        return []
+    counts = [n for d, n in hardware.owned if d in named]
+    hardware.include = [d for d in hardware.include if d not in named]
+    hardware.owned = [(d, n) for d, n in hardware.owned if d not in named]
+    hardware.preferred = [d for d in hardware.preferred if d not in named]
+    if hardware.max_devices is not None and re.search(rf"(?<!\d){hardware.max_devices}(?!\d)", space.text[start:end]):
+        hardware.max_devices = None  # the count that runs now, no cap
+    said = space.text[start:end].strip(" ,;，；")
+    return [f"'{said}': the devices in use now, not a requirement: the plan weighs every device"
+            + (" (say 'we have …' to plan on those you keep)" if counts else "")]
+
+
 def _clock_window(result, space: Workspace, workload: dict, job: bool) -> list[str]:
     """A window of the clock a job runs in ("Window is 1am-5am", "晚上10点到早上6点之间跑完") is its time
     bound, where the request states none: it had been dropped, and the job planned as a day-long rate."""
@@ -644,6 +680,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     language_notes += _direction_of_the_model(model.model_id, languages, catalog)
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     deployment_notes += _rented_in_the_cloud(hardware, deployment, space)
+    deployment_notes += _devices_in_use_now(hardware, space, catalog)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
     spare_replicas, spare_notes = fields.read_spare_replicas(space)
     replica_notes += spare_notes
