@@ -3505,3 +3505,13 @@ def test_devices_in_use_now_beside_a_move_are_no_requirement(text):
     assert any("the devices in use now, not a requirement" in a for a in intent.assumptions)
     kept = parse("we currently have 4 A100s, serve qwen2.5 14b for 50 users at once", offline=True)
     assert [(o.device, o.count) for o in kept.hardware.owned] == [("nvidia-a100", 4)]
+
+
+def test_a_second_models_request_shape_and_users_are_not_the_model_reads():
+    """The generator's 4k prompts, 500-token answers and 100 users were planned on the embedding model."""
+    intent = parse("做一个RAG：向量模型用 bge-small-en-v1.5（每秒1000条），生成模型用 qwen2.5-14b（并发100，输入4k token，"
+                   "输出500 token），端到端p99 5秒以内", offline=True)
+    w = intent.workload
+    assert w.model == "bge-small-en-v1.5" and (w.prompt_tokens, w.output_tokens, w.concurrency) == (None, None, None)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == 1000
+    assert sum("the second model: not planned for the model read" in x for x in intent.warnings) == 4

@@ -298,6 +298,22 @@ def _rented_in_the_cloud(hardware, deployment: str | None, space: Workspace) -> 
     return [f"'{said}' in the cloud: the devices to rent, at most {cap} (say 'we have …' for devices held)"]
 
 
+def _shape_of_other_models(shape, theirs) -> list[str]:
+    """The request shape and concurrency stated for a second model ("bge-small (1000/s), qwen2.5-14b
+    (100 at once, 4k in, 500 out)") are not the model read's: dropped, each said (they had been
+    planned on the embedding model: 12 s a call)."""
+    if theirs is None:
+        return []
+    warnings = []
+    for name, span in list(shape.spans.items()):
+        said = theirs(span)
+        if said is not None and getattr(shape, name) is not None:
+            setattr(shape, name, None)
+            if said not in warnings:
+                warnings.append(said)
+    return warnings
+
+
 #: Devices said to be in use now: "we currently run on H100s", "we already run 2x A10G", "目前在用4张A100".
 IN_USE_NOW = re.compile(r"(?<![a-z])(?:currently|already|today|right now|at the moment|for now)\s+(?:\w+\s+){0,3}?"
                         r"(?:run|runs|running|use|uses|using|serve|serving|host|hosting|deployed|on)(?![a-z])"
@@ -641,6 +657,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         space.mark_read(*sample.span)
         sample_notes.append(sample.note)
     shape = read_shape(lexicon, space, quantities)
+    shape.warnings += _shape_of_other_models(shape, bounds_of_other_models(space.text, model, second_spans))
     if sample_notes and shape.prompt_tokens is None:
         shape.prompt_tokens = sample.tokens  # a training example's tokens are what one step reads of it
     if shape.requests and not workload.get("dataset_records"):

@@ -65,6 +65,8 @@ class Shape:
     requests: int | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: where each field was read ("prompt_tokens": (start, end)): a second model's clause has its own
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 #: A training example's length named before its number: "sequence length 2048", "seq len: 4k",
@@ -203,6 +205,7 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
     if both := BOTH_SIDES.search(space.text) or _bare_pair(lexicon, space):
         shape.prompt_tokens, shape.output_tokens = (_tokens(both.group(side)) for side in ("prompt", "output"))
         space.mark_read(both.start(), both.end())
+        shape.spans["prompt_tokens"] = shape.spans["output_tokens"] = both.span()
     for q in quantities:
         if q.kind != "tokens" or space.is_read(q.start, q.end):
             continue
@@ -219,9 +222,9 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
             continue
         space.mark_read(q.start, q.end)
         if role == "prompt" and shape.prompt_tokens is None:
-            shape.prompt_tokens = value
+            shape.prompt_tokens, shape.spans["prompt_tokens"] = value, (q.start, q.end)
         elif role == "output" and shape.output_tokens is None:
-            shape.output_tokens = value
+            shape.output_tokens, shape.spans["output_tokens"] = value, (q.start, q.end)
     for q in quantities:  # "输入长度4k", "max_tokens 256": a bare number after a length word
         if q.kind != "bare" or space.is_read(q.start, q.end):
             continue
@@ -243,13 +246,17 @@ def read_shape(lexicon: Lexicon, space: Workspace, quantities: list[Quantity]) -
             space.mark_read(q.start, q.end)
             continue
         if role == "prompt" and shape.prompt_tokens is None and value >= 1:
-            shape.prompt_tokens = value
+            shape.prompt_tokens, shape.spans["prompt_tokens"] = value, (q.start, q.end)
         elif role == "output" and shape.output_tokens is None and value >= 1:
-            shape.output_tokens = value
+            shape.output_tokens, shape.spans["output_tokens"] = value, (q.start, q.end)
         else:
             continue
         space.mark_read(q.start, q.end)
+    masked = space.masked
     shape.concurrency = read_concurrency(lexicon, space, shape.warnings)
+    if shape.concurrency is not None and space.masked != masked:  # where it was read: what it masked
+        changed = [i for i, (a, b) in enumerate(zip(masked, space.masked)) if a != b]
+        shape.spans["concurrency"] = (changed[0], changed[-1] + 1)
     if shape.concurrency is None and (streaming := _users_streaming(lexicon, space)):
         shape.concurrency, note = streaming
         shape.notes.append(note)
