@@ -3515,3 +3515,15 @@ def test_a_second_models_request_shape_and_users_are_not_the_model_reads():
     assert w.model == "bge-small-en-v1.5" and (w.prompt_tokens, w.output_tokens, w.concurrency) == (None, None, None)
     assert intent.bound(Metric.THROUGHPUT, ">=") == 1000
     assert sum("the second model: not planned for the model read" in x for x in intent.warnings) == 4
+
+
+@pytest.mark.parametrize("text, model", [
+    ("Canary: llama-3.1-70b to replace llama-3-70b, ~10 req/s, TTFT under 1s p99", "llama-3.1-70b"),
+    ("replace llama 3 8b with qwen2.5 7b, 50 users at once", "qwen2.5-7b"),
+    ("upgrade from llama 3 70b to llama 3.1 70b, 20 rps", "llama-3.1-70b"),
+    ("用qwen2.5-14b替换掉原来的qwen2-7b，并发50", "qwen2.5-14b"),
+])
+def test_a_model_replaced_is_no_second_model(text, model):
+    """The bounds had gone to the model replaced, as a second model's, and the plan fell back on defaults."""
+    intent = parse(text, offline=True)
+    assert intent.workload.model == model and not any("second model" in w for w in intent.warnings)

@@ -127,7 +127,11 @@ def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out
 
 
 #: Words right before a model that rule it out: "not llama3 70B", "use mistral instead of llama3", 而不是.
-RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the|never)|不要|不用|而不是|"
+RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the|never|"
+                              # a model replaced: "llama-3.1-70b to replace llama-3-70b", "替换掉原来的qwen2-7b"
+                              r"(?:to\s+)?replac(?:e|es|ing)(?:\s+the)?(?:\s+(?:old|current|existing))?|in\s+place\s+of|"
+                              r"upgrad(?:e|ing)\s+from|migrat(?:e|ing)\s+from|swap(?:ping)?\s+out)|替换掉?(?:原来的|现在的|现有的)?|"
+                              r"取代|替代|不要|不用|而不是|"
                               r"(?<![识区辨类级性特分告离鉴判])别用|不能用|不能使用|禁止用|禁止使用|不可以用|不允许用|不允许使用|不准用|不得使用|不得用)\s*$")
 
 
