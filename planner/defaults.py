@@ -584,9 +584,17 @@ def _level(task: str, prompt_tokens: int | None, tpot_ms: float | None = None):
 
 def _floor(intent: Intent, task: str) -> QualityFloor | None:
     w = intent.workload
-    if w.model or any(c.metric == Metric.ACCURACY for c in intent.constraints):
+    if w.model or any(c.metric == Metric.ACCURACY for c in intent.constraints) or _each_named(intent):
         return None
     return load_serving().quality_floors.get(task)
+
+
+def _each_named(intent: Intent) -> bool:
+    """Whether every model the request allows is named in its words ("whisper-tiny or whisper-base"):
+    alternatives chosen by name, which no default floor overrides (a family named, "a llama model",
+    names none of its variants)."""
+    said = re.sub(r"[\s_-]+", "", intent.text.lower())
+    return bool(intent.workload.models) and all(re.sub(r"[\s_-]+", "", m) in said for m in intent.workload.models)
 
 
 def training_floor(intent: Intent, quality_waived: str | None = None) -> tuple[QualityFloor | None, list[str]]:

@@ -3527,3 +3527,15 @@ def test_a_model_replaced_is_no_second_model(text, model):
     """The bounds had gone to the model replaced, as a second model's, and the plan fell back on defaults."""
     intent = parse(text, offline=True)
     assert intent.workload.model == model and not any("second model" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, models", [
+    ("speech recognition offline, whisper-tiny or whisper-base, on an Apple M3, under 2W", ["whisper-tiny", "whisper-base"]),
+    ("serve llama 3.1 8b or qwen2.5 7b, 20 users at once", ["llama-3.1-8b", "qwen2.5-7b"]),
+    ("用qwen2.5-7b或者llama-3.1-8b，并发20", ["llama-3.1-8b", "qwen2.5-7b"]),
+])
+def test_models_named_as_alternatives_are_chosen_among(text, models):
+    """The second had been a model of its own, taking the bounds after it ('under 2W', '20 users at once')."""
+    intent = parse(text, offline=True)
+    assert intent.workload.model is None and sorted(intent.workload.models) == sorted(models)
+    assert not intent.warnings and (intent.constraints or intent.workload.concurrency)

@@ -298,6 +298,40 @@ def _rented_in_the_cloud(hardware, deployment: str | None, space: Workspace) -> 
     return [f"'{said}' in the cloud: the devices to rent, at most {cap} (say 'we have …' for devices held)"]
 
 
+#: What joins alternative models: "whisper-tiny or whisper-base", "qwen2.5-7b或者llama-3.1-8b", "A / B".
+EITHER = re.compile(r"\s*,?\s*(?:or|either|或者|或是|或|还是|/)\s*$")
+
+
+def _alternative_models(model, warnings: list[str], spans: list[tuple[int, int]], space: Workspace, catalog: Catalog):
+    """Models named as alternatives of the one read ("whisper-tiny or whisper-base"): the plan
+    chooses among them, and the request's bounds are all of theirs (the second had been warned
+    about as a model of its own, taking the bounds after it). Returns the reading and the second
+    models left."""
+    from dataclasses import replace as replaced
+
+    from intent.parser.models import model_named
+
+    if model.model_id is None or model.span is None:
+        return model, warnings, spans
+    chosen, kept_warnings, kept_spans, first, last = [model.model_id], [], [], model.span, model.span
+    pairs = sorted(zip(warnings, spans), key=lambda ws: ws[1][0])
+    for warning, span in [*reversed([p for p in pairs if p[1][1] <= model.span[0]]),
+                          *[p for p in pairs if p[1][1] > model.span[0]]]:
+        named = model_named(space.text[span[0]:span[1]], catalog)
+        joined = (span[0] >= last[1] and EITHER.fullmatch(space.text[last[1]:span[0]])) or \
+            (span[1] <= first[0] and EITHER.fullmatch(space.text[span[1]:first[0]]))
+        if named is not None and joined and catalog.models[named].task == model.task:
+            chosen.append(named)
+            first, last = (span, last) if span[1] <= first[0] else (first, span)
+        else:
+            kept_warnings.append(warning)
+            kept_spans.append(span)
+    if len(chosen) == 1:
+        return model, warnings, spans
+    note = f"{' or '.join(chosen)}: alternatives, the plan chooses among them"
+    return (replaced(model, model_id=None, models=chosen, notes=[*model.notes, note]), kept_warnings, kept_spans)
+
+
 def _shape_of_other_models(shape, theirs) -> list[str]:
     """The request shape and concurrency stated for a second model ("bge-small (1000/s), qwen2.5-14b
     (100 at once, 4k in, 500 out)") are not the model read's: dropped, each said (they had been
@@ -595,6 +629,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     models_read = read_models(lexicon, space, catalog)
     model = with_speciality(lexicon, space, catalog, models_read)
     second_models, second_spans = other_models(lexicon, space, model, catalog)
+    model, second_models, second_spans = _alternative_models(model, second_models, second_spans, space, catalog)
     batched = _batched_items(space)  # "32 texts per request": no dataset of 32, no rate of its own
     video = _read_video_hours(space)  # "5000 hours of video": no duration
     quantities = scan_quantities(lexicon, space)

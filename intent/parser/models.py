@@ -161,6 +161,13 @@ def other_models(lexicon: Lexicon, space: Workspace, reading: ModelReading,
     return out, spans
 
 
+def model_named(written: str, catalog: Catalog) -> str | None:
+    """The catalog model a name resolves to, as the model reading resolves names; None for none."""
+    lowered = written.lower()
+    named = next((model_id for pattern, model_id, _ in model_patterns(catalog) if pattern.search(lowered)), None)
+    return named or next((m.key for m in alias_phrases(catalog).scan(lowered)), None)
+
+
 def _names_the_model_read(written: str, reading: ModelReading, catalog: Catalog | None) -> bool:
     """Whether a model name resolves to the model read (or one of the variants read)."""
     chosen = {reading.model_id, *reading.models} - {None}
