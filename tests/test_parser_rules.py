@@ -3539,3 +3539,11 @@ def test_models_named_as_alternatives_are_chosen_among(text, models):
     intent = parse(text, offline=True)
     assert intent.workload.model is None and sorted(intent.workload.models) == sorted(models)
     assert not intent.warnings and (intent.constraints or intent.workload.concurrency)
+
+
+def test_a_budget_offered_only_if_needed_is_a_wish_and_dates_are_warned_about():
+    offered = parse("qwen2.5-32b，总QPS 20，延迟P99 3秒，两台L40S，如果不够再加预算每月3000美元", offline=True)
+    assert [c.soft for c in offered.constraints if c.metric == Metric.COST] == [True]  # it had been a hard cap
+    for text in ("fine-tune llama 3 8b on 50k records, must be done by Oct 1st",
+                 "fine-tune llama 3 8b on 50k records before Friday", "明年一季度前完成qwen2.5 7b的微调，10万条数据"):
+        assert any("dates and launch deadlines are not planned for" in w for w in parse(text, offline=True).warnings)
