@@ -3547,3 +3547,12 @@ def test_a_budget_offered_only_if_needed_is_a_wish_and_dates_are_warned_about():
     for text in ("fine-tune llama 3 8b on 50k records, must be done by Oct 1st",
                  "fine-tune llama 3 8b on 50k records before Friday", "明年一季度前完成qwen2.5 7b的微调，10万条数据"):
         assert any("dates and launch deadlines are not planned for" in w for w in parse(text, offline=True).warnings)
+
+
+@pytest.mark.parametrize("text", ["classify images with resnet50 at 500 qps, lowest carbon footprint",
+                                  "图像分类，每秒500张，碳排放越低越好"])
+def test_the_lowest_carbon_is_the_least_energy(text):
+    """It had been warned about and the plan made on cost."""
+    intent = parse(text, offline=True)
+    assert intent.objective.metric == Metric.ENERGY and intent.objective.sense.value == "minimize"
+    assert any(a.startswith("carbon read as the energy a request takes") for a in intent.assumptions)

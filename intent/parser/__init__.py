@@ -752,6 +752,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if objectives:
         metric, sense, position = objectives[0]
         objective = Objective(metric=metric, sense=sense)
+        if metric == Metric.ENERGY and re.search(r"carbon|emission|碳", space.text):
+            assumptions.append("carbon read as the energy a request takes: it follows the energy drawn; the grid's "
+                               "carbon intensity and the energy's source are not planned for")
         for other_metric, other_sense, other_position in objectives[1:]:
             if fields.joined_by_then(lexicon, space, position, other_position):
                 tie_breakers.append(Objective(metric=other_metric, sense=other_sense))
