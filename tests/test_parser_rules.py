@@ -3556,3 +3556,10 @@ def test_the_lowest_carbon_is_the_least_energy(text):
     intent = parse(text, offline=True)
     assert intent.objective.metric == Metric.ENERGY and intent.objective.sense.value == "minimize"
     assert any(a.startswith("carbon read as the energy a request takes") for a in intent.assumptions)
+
+
+def test_latency_said_to_be_unlimited_waives_the_default_level():
+    from intent.agent import latency_waived
+
+    intent = parse("监控视频分析：YOLOv8n 检测，200路视频每路5帧，延迟不限，功耗越低越好", offline=True)
+    assert latency_waived(intent) == "延迟不限"  # a default 400 ms bound had come back and ruled out the boards
