@@ -453,8 +453,11 @@ class ChatSession:
             what = as_bound(what, self.intent) or what
         try:
             update = parse(what, offline=self.offline, catalog_dir=self.catalog_dir)
-        except IntentError:
+        except IntentError as exc:
             update = self._in_context(what)  # "what if we drop the first-token target?"
+            reason = getattr(exc, "reason", "")
+            if update is None and reason and reason != NOTHING_READ:  # "what about carbon emissions?": why not
+                return self._say("not_understood_because", reason=reason), None
             if update is None:
                 return self._say("why_not_unknown", what=what), None
         return what_if(self.plan, what, merge(self.intent, update, self._catalog()), self.speaking,

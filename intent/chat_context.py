@@ -25,7 +25,7 @@ import re
 from intent.schema import Constraint, Intent, Metric, OwnedDevice, Workload
 
 #: A model size on its own: "the 8b", "70B", "14b 的".
-SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*b(?![a-z0-9])", re.IGNORECASE)
+SIZE = re.compile(r"(?<![a-z0-9_.])(\d+(?:\.\d+)?)\s*b(?![a-z0-9])", re.IGNORECASE)
 #: Users or sessions counted: "100 users", "200 个用户".
 USERS = re.compile(r"(?<![\d.,])(\d[\d,]*)\s*(k)?\s*(?:concurrent\s+)?(?:users|sessions|个?用户|人)", re.IGNORECASE)
 #: The load scaled: "double the traffic", "3x the load", "traffic x2", "流量翻倍".

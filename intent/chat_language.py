@@ -131,6 +131,8 @@ def read_message(message: str) -> Reading:
         return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it
     question = next((m for m in sets["questions"].scan(text) if m.start in {0, lead.end() if lead else 0}), None)
+    if TERSE.fullmatch(message.strip().lower()) and _names_a_figure(text):  # "ttft?", "cost?", "功耗呢？": that figure of the plan
+        return Reading("explain", what=text)
     if question is not None and question.key == "why_not":
         return _why_not(text[question.end:])
     if (question is not None and question.key == "explain") or ASKED_HOW_MUCH.search(text):
@@ -149,6 +151,19 @@ def read_message(message: str) -> Reading:
     if sets["cheaper"].scan(text):
         return Reading("cheaper")
     return _yes_or_no(text) or Reading("change")
+
+
+#: A question of a word or two and its mark: "ttft?", "and the cost?", "功耗呢？".
+TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: [a-z/-]+)?|[\u4e00-\u9fff]{1,6})\s*(?:[?？]|呢[?？]?)")
+#: The plan's figures a terse question may name.
+FIGURE_TOPICS = ("ttft", "tpot", "latency", "cost", "power", "throughput", "memory", "energy", "accuracy", "bottleneck",
+                 "month", "headroom", "devices")
+
+
+def _names_a_figure(text: str) -> bool:
+    from intent.chat_questions import TOPICS
+
+    return any(topic in FIGURE_TOPICS and re.search(words, text) for topic, words in TOPICS)
 
 
 def _yes_or_no(text: str) -> Reading | None:

@@ -85,6 +85,7 @@ TOPICS = (
     ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
     ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
     ("model", r"what model|which model|the model\b|模型"),
+    ("steps", r"deploy|steps|roll ?out|set (?:it )?up|部署|上线|步骤"),
     ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块"),
     ("bounds", r"\bmet\b|meet|satisf|满足|达标|符合"),
     ("memory", r"memory|vram|does it fit|显存|内存"),
@@ -153,6 +154,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_precision", lang, precision=c.precision, runtime=c.runtime))
         elif topic == "policies":
             lines.append(_policies(plan, lang))
+        elif topic == "steps":
+            lines += [say("explain_steps", lang)] + [f"  {n}. {step}" for n, step in enumerate(plan.steps, 1)]
         elif topic == "model":
             lines.append(say("explain_model", lang, model=c.model_id, task=plan.intent.task.value if plan.intent.task
                              else "?", precision=c.precision))
@@ -191,8 +194,10 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             source = m.provenance.get(field, "") or TOKEN_SOURCES.get(field, "")
             if topic == "cost" and plan.cost is not None:
                 source = "; ".join(x for x in (plan.cost.basis, plan.cost.rule) if x)
+            figure = getattr(m, field)
             lines.append(say("explain_metric", lang, metric=metric_name(topic, lang),
-                             value=fmt(getattr(m, field), topic), source=source or "—"))
+                             value=fmt(figure, topic) if figure is not None else say("unknown_value", lang),
+                             source=source or "—"))
     if lines:
         return "\n".join(lines)
     return why(plan, lang) if _about_the_plan(question) else say("off_topic", lang)

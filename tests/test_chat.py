@@ -1184,3 +1184,19 @@ def test_typos_fixed_with_a_bare_figure_and_times_asked_alone():
     job.answer("用LoRA微调qwen2.5 7b，10万条数据，一周内完成")
     asked = job.answer("如果12小时呢？").text  # it had asked about a device called 小时
     assert asked.startswith("12小时内完成：") and job.intent.bound(Metric.JOB_TIME, "<=") == 168
+
+
+def test_terse_figures_steps_sizes_and_manifests_asked_in_chat(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 50 concurrent users, ttft under 300ms")
+    before = chat.intent
+    assert chat.answer("ttft?").text.startswith("time to first token: ")  # "could not read that as a change"
+    assert chat.answer("cost?").text.startswith("cost: $")
+    assert chat.answer("how do I deploy this?").text.startswith("the plan's steps")
+    assert chat.answer("what about carbon emissions?").text.startswith("I could not read that as a change: 'carbon")
+    assert chat.intent == before
+    chat.answer("给我k8s配置")  # it had not been understood
+    assert list(tmp_path.glob("*.yaml"))
+    chat.answer("改成70b吧")  # a size after a Chinese word had not been read
+    assert chat.intent.workload.model == "llama-3.1-70b"
