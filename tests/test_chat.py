@@ -1189,7 +1189,7 @@ def test_typos_fixed_with_a_bare_figure_and_times_asked_alone():
 def test_terse_figures_steps_sizes_and_manifests_asked_in_chat(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     chat = ChatSession(offline=True)
-    chat.answer("serve llama 3.1 8b for 50 concurrent users, ttft under 300ms")
+    chat.answer("serve llama 3.1 8b for 50 concurrent users, ttft under 300ms, on an NVIDIA GPU")
     before = chat.intent
     assert chat.answer("ttft?").text.startswith("time to first token: ")  # "could not read that as a change"
     assert chat.answer("cost?").text.startswith("cost: $")
