@@ -73,7 +73,8 @@ TOPICS = (
     ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|扛住|扛得住|撑住|撑得住|"
                  r"顶得住|余量|跑满|饱和"),
     ("job", r"how long|when will it finish|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
-            r"altogether|all in|多长时间|多久|多少小时|总成本|总费用|一共多少钱|总共|一共|全部"),
+            r"altogether|all in|多长时间|多久|多少小时|多少天|几天|几个小时|总成本|总费用|一共多少钱|总共|一共|全部|"
+            r"(?:training|job|run|fine-?tun\w*) (?:cost|take)|训练(?:要|需要)?(?:多少钱|多久|花多少)|总能耗|总耗电"),
     ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
@@ -121,6 +122,12 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t != "cost"]
     if "month" in asked and is_job:  # "一个月多少钱？" of a one-off job: its total, said to be one
         asked = ["one_off", "job", *[t for t in asked if t not in ("month", "job")]]
+    hourly = re.search(r"per hour|an hour|hourly|/h\b|每小时|一小时", question)
+    if is_job and ("cost" in asked or "energy" in asked) and not hourly and "per_user" not in asked \
+            and "month" not in asked:
+        asked = [t for t in asked if t not in ("cost", "energy")] + (["job"] if "job" not in asked else [])
+        if "energy" in [t for t, words in TOPICS if re.search(words, question)]:
+            asked.append("job_energy")  # "energy use of the whole run?", "总能耗多少？": the job's, in kWh
     if "job" in asked and is_job:  # the job's, not the hourly rate
         asked = [t for t in asked if t not in ("cost", "latency")]
     if "concurrency" in asked:  # "能支持多少并发?", "how many users at once?": not the devices
@@ -142,6 +149,10 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                              devices=total_devices(c), device=c.device_id))
         elif topic == "job":
             continue  # a service runs on: its figures per hour answer the rest of the question
+        elif topic == "job_energy":
+            energy = plan.job.energy_kwh if plan.job is not None else None
+            lines.append(say("explain_job_energy", lang, energy=f"{energy:,.1f} kWh" if energy is not None
+                             else say("unknown_value", lang)))
         elif topic == "headroom":
             lines.append(headroom(plan, lang))
         elif topic == "devices":

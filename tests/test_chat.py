@@ -1200,3 +1200,15 @@ def test_terse_figures_steps_sizes_and_manifests_asked_in_chat(tmp_path, monkeyp
     assert list(tmp_path.glob("*.yaml"))
     chat.answer("改成70b吧")  # a size after a Chinese word had not been read
     assert chat.intent.workload.model == "llama-3.1-70b"
+
+
+def test_a_jobs_cost_time_and_energy_are_answered_for_the_whole_job():
+    """"how much will the training cost?" had been answered with the hourly rate, "总能耗多少？" with joules a step."""
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama 3.1 8b with LoRA on 200k records, 3 epochs, within 2 days")
+    job = chat.plan.job
+    assert chat.answer("how much will the training cost?").text.startswith("the job takes ")
+    assert f"{job.energy_kwh:,.1f} kWh" in chat.answer("energy use of the whole run?").text
+    assert chat.answer("多长时间完成？").text.startswith("任务在 ")
+    assert chat.answer("需要多少天？").text.startswith("任务在 ")
+    assert chat.answer("what's the cost per hour?").text.startswith("cost: $")
