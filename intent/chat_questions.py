@@ -85,6 +85,8 @@ TOPICS = (
     ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|每百万token|每百万 token|百万token"),
     ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
     ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
+    ("accuracy_loss", r"accuracy (?:loss|drop|hit)|lose\b.{0,20}accuracy|how much accuracy|精度损失|掉点|精度下降|精度会掉|"
+                      r"损失多少精度|精度损失多少|掉多少"),
     ("model", r"what model|which model|the model\b|模型"),
     ("steps", r"deploy|steps|roll ?out|set (?:it )?up|部署|上线|步骤"),
     ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块"),
@@ -134,6 +136,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t != "devices"]
     if "token_cost" in asked:  # "what's the cost per million tokens?": not the hourly rate
         asked = [t for t in asked if t != "cost"]
+    if "accuracy_loss" in asked:  # "how much accuracy do we lose?": the loss, not the figures
+        asked = ["accuracy_loss"]
     if "bounds" in asked:  # "is the TPOT bound met?": the bounds' checks answer it
         asked = [t for t in asked if t in ("bounds", "memory")]
     lines = []
@@ -167,6 +171,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(_policies(plan, lang))
         elif topic == "steps":
             lines += [say("explain_steps", lang)] + [f"  {n}. {step}" for n, step in enumerate(plan.steps, 1)]
+        elif topic == "accuracy_loss":
+            lines.append(_accuracy_loss(plan, question, lang, catalog))
         elif topic == "model":
             lines.append(say("explain_model", lang, model=c.model_id, task=plan.intent.task.value if plan.intent.task
                              else "?", precision=c.precision))
@@ -226,6 +232,28 @@ def _about_the_plan(question: str) -> bool:
     that", "what's this?") rather than about something else ("what's the weather in Paris?")."""
     words = re.findall(r"[a-z]+(?:'s)?|[\u4e00-\u9fff]+", question.lower())
     return all(ABOUT_THE_PLAN.fullmatch(w) if w.isascii() else not ABOUT_THE_PLAN.sub("", w) for w in words)
+
+
+def _accuracy_loss(plan, question: str, lang: str, catalog) -> str:
+    """What the plan's format (or one the question names: "量化到int4精度损失多少？") loses against the
+    model's full-precision figure, published where the catalog gives it, else estimated."""
+    from hardware import load_catalog
+    from planner.perf.factors import load_factors
+    from planner.perf.roofline import reference_accuracy
+
+    model = (catalog or load_catalog()).model(plan.choice.model_id)
+    named = re.search(r"fp32|fp16|bf16|fp8|int8|int4", question)
+    precision = named.group() if named else plan.choice.precision
+    full = reference_accuracy(model)
+    figure = model.accuracy.get(precision) or (model.accuracy.get("fp16") if precision == "bf16" else None)
+    basis = "published" if figure is not None else "estimated"
+    value = figure.value if figure is not None else (
+        None if full is None or precision not in load_factors().accuracy_drop
+        else full - load_factors().accuracy_drop[precision])
+    if full is None or value is None:
+        return say("explain_loss_unknown", lang, model=model.id, precision=precision)
+    return say("explain_loss", lang, model=model.id, precision=precision, value=f"{value:.2%}", full=f"{full:.2%}",
+               points=f"{(full - value) * 100:.2f}", basis=say(f"basis_{basis}", lang))
 
 
 def _per_user(plan, lang: str, monthly: bool) -> str:

@@ -1212,3 +1212,11 @@ def test_a_jobs_cost_time_and_energy_are_answered_for_the_whole_job():
     assert chat.answer("多长时间完成？").text.startswith("任务在 ")
     assert chat.answer("需要多少天？").text.startswith("任务在 ")
     assert chat.answer("what's the cost per hour?").text.startswith("cost: $")
+
+
+def test_the_accuracy_a_format_loses_is_answered():
+    """It had been answered with the accuracy alone, or the current format's when another was named."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 50 users at once")
+    assert chat.answer("量化到int4精度损失多少？").text.startswith("llama-3.1-8b 用 int4：67.65%，全精度为 69.40%，损失 1.75 个点")
+    assert " points lost (" in chat.answer("how much accuracy do we lose?").text
