@@ -41,6 +41,9 @@ QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there
 CAN_HOLD = re.compile(r"(?<![a-z])(?:handle|cope|hold up|withstand|keep up)(?![a-z])|扛|撑|顶得住")
 #: A change asked as a question ("三天内完成呢？", "and with int4?", "what about fp8?"): planned beside the plan.
 ASKED_CHANGE = re.compile(r"(?:[?？]|呢)$")
+#: A question what the last change did: "what changed?", "有哪些变化？", "有什么影响？".
+WHAT_CHANGED = re.compile(r"what(?:'s| has| did)? changed?|what did (?:that|it) change|what changes|有哪些变化|有什么变化|"
+                          r"变化是什么|改了什么|有什么影响|影响是什么|what(?:'s| is) the (?:impact|effect)|what difference")
 #: Devices held said to come on top of what the plan may use ("we also have 2 T4s", "另外我们还有4张A100"):
 #: tried alone, and the plan kept where they cannot serve the request.
 ALSO_HELD = re.compile(r"(?<![a-z])(?:also|too|as well|in addition|additionally|besides)(?![a-z])|还有|也有|另外|此外|另有")
@@ -137,6 +140,8 @@ class ChatSession:
             return Reply(asked), None  # "can it handle 2x the load?", "能再省点钱吗？", "如果只有4张H100呢？"
         if reading.kind == "why_not":
             return Reply(self._why_not(reading)), None
+        if reading.kind == "explain" and WHAT_CHANGED.search(message.lower()):  # "what changed?", "有哪些变化？"
+            return Reply(self._last_changes()), None
         if reading.kind == "explain":
             from intent.chat_questions import explain
 
@@ -305,6 +310,16 @@ class ChatSession:
         if tighter:
             reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
         return reply, state
+
+    def _last_changes(self) -> str:
+        """What the last change made of the plan: the changes between the plan before it and now."""
+        from intent.history import plan_changes
+
+        plans = [t.plan for t in self.turns if t.changed and not t.undone and t.plan is not None]
+        if len(plans) < 2:
+            return self._say("no_change_yet")
+        changes = plan_changes(plans[-2], plans[-1])
+        return "\n".join([self._say("changed"), *(f"  {c}" for c in changes)]) if changes else self._say("no_change")
 
     def _default_level_back(self, previous, result) -> list[str]:
         """A change whose own objective comes out worse because the default service level, out of

@@ -1220,3 +1220,13 @@ def test_the_accuracy_a_format_loses_is_answered():
     chat.answer("serve llama 3.1 8b for 50 users at once")
     assert chat.answer("量化到int4精度损失多少？").text.startswith("llama-3.1-8b 用 int4：67.65%，全精度为 69.40%，损失 1.75 个点")
     assert " points lost (" in chat.answer("how much accuracy do we lose?").text
+
+
+def test_what_the_last_change_did_is_answered():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 50 users at once")
+    assert chat.answer("what changed?").text.startswith("There is one plan so far")
+    chat.answer("add a watermark and HIPAA")
+    changed = chat.answer("what changed?").text  # it had not been understood
+    assert "intent.policies.watermark: false -> true" in changed and "throughput_rps" not in changed
+    assert chat.answer("有哪些变化？").text.startswith("变化：")
