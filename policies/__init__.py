@@ -84,7 +84,10 @@ def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
         models = catalog.models_for(task) if catalog is not None and task else []
         effects.added_latency = watermark_latency(task, tokens, models)
         if effects.added_latency:
-            effects.assumptions.append(f"watermarking adds {_describe_added(effects.added_latency)}; planned with it")
+            effects.assumptions.append(f"watermarking adds {_describe_added(effects.added_latency)}; planned with it"
+                                       + (", on the host's CPUs after the accelerator's work, pipelined with the "
+                                          "next batch: it lengthens each request, not the accelerator's time"
+                                          if effects.added_latency.on_host else ""))
     return effects
 
 

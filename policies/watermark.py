@@ -56,7 +56,7 @@ def watermark_latency(task: str | None, output_tokens: int, models: list[ModelVa
     if watermark_kind(task) != "image":
         return AddedLatency(default_ms=default)
     own = ((m.id, watermark_overhead_ms(task, output_tokens, m.output_pixels)) for m in models if m.output_pixels)
-    return AddedLatency(default_ms=default, by_model=tuple((m, ms) for m, ms in own if ms != default))
+    return AddedLatency(default_ms=default, by_model=tuple((m, ms) for m, ms in own if ms != default), on_host=True)
 
 
 _DETECTORS = {

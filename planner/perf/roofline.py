@@ -239,6 +239,9 @@ class AddedLatency:
 
     default_ms: float = 0.0
     by_model: tuple[tuple[str, float], ...] = ()
+    #: work on the host's CPUs after the accelerator's (an image's watermark), pipelined with the
+    #: next batch; otherwise it runs on the accelerator (a text watermark biases each token's logits)
+    on_host: bool = False
 
     def for_model(self, model_id: str) -> float:
         return dict(self.by_model).get(model_id, self.default_ms)
@@ -597,14 +600,22 @@ class Grid:
         return out
 
     def add_latency(self, added: AddedLatency) -> None:
-        """Add each model's fixed per-request latency (e.g. a watermark) to its cells."""
+        """Add each model's fixed per-request latency (e.g. a watermark) to its cells. Work on the
+        host (``added.on_host``) runs after the accelerator is done with the batch, pipelined with
+        the next one: it lengthens each request, not the accelerator's time a batch (a watermark of
+        3 s an image had cut an SDXL replica's rate by half, and a plan took 14 GPUs for 4's work);
+        work on the accelerator takes its time too."""
         if not added:
             return
         extra_ms = self.configs.per_model(lambda m: added.for_model(m.id))
+        self.ttft_ms = self.ttft_ms + extra_ms
+        if added.on_host:
+            self.latency_ms = self.latency_ms + extra_ms
+            self.host_ms = getattr(self, "host_ms", 0.0) + extra_ms
+            return
         seconds = self.latency_ms / 1000 + extra_ms / 1000
         b = np.array(self.batch_sizes, dtype=float)[None, :]
         self.energy_j = self.power_w * seconds / b
-        self.ttft_ms = self.ttft_ms + extra_ms
         self.throughput_rps = b / seconds
         self.latency_ms = seconds * 1000
         self.cost_usd_per_hour = self._cost()
@@ -639,11 +650,15 @@ class Grid:
         replica's throughput is its share of the rate (so the plan counts those replicas)."""
         from planner.perf import queueing
 
-        service = self.latency_ms
+        host = getattr(self, "host_ms", 0.0)  # a policy's work on the host, after the queue and the batch
+        service = self.latency_ms - host
         if rate_rps:
             replicas = np.maximum(np.ceil(rate_rps / self.throughput_rps - 1e-9), 1.0)
             b = np.array(self.batch_sizes, dtype=float)[None, :]
-            p99 = queueing.grid_periodic_p99_ms if periodic else queueing.grid_p99_ms
+            queued = queueing.grid_periodic_p99_ms if periodic else queueing.grid_p99_ms
+
+            def p99(service_ms, batch, rate, count, hop):
+                return queued(service_ms, batch, rate, count, hop) + host
             self.latency_ms = p99(service, b, rate_rps, replicas, hop_ms)
             if p99_bound_ms is not None:
                 self.service_rps = self.throughput_rps  # flat out: the busy share of a replica given more
@@ -651,7 +666,7 @@ class Grid:
             wait = "frames every 1/rate s, no queue while kept up" if periodic else "M/D/c queueing wait"
             self.latency_basis = f"p99 at {rate_rps:g} req/s: batch fill + {wait} + service + {hop_ms:g} ms serving hop"
         else:
-            self.latency_ms = service + hop_ms
+            self.latency_ms = service + hop_ms + host
             self.latency_basis = f"one batch's service time + {hop_ms:g} ms serving hop (no rate stated)"
         self.ttft_ms = self.ttft_ms + hop_ms
 
