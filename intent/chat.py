@@ -208,6 +208,13 @@ class ChatSession:
             from intent.chat_questions import headroom
 
             text = headroom(self.plan.model_copy(update={"intent": merged}), self.speaking) + "\n" + text
+        if on == "cost" and self._offered is not None and self.plan.job is None:
+            # "能省点钱吗？" of a plan the request holds to a device: what holds the cost up, and by how much
+            from intent.chat_questions import cheaper as blockers
+
+            cheapest = self._plan_request(merged, None)
+            if _not_cheaper(self.plan, cheapest):
+                text += "\n" + blockers(cheapest, self.speaking, self._plan_request)
         return text
 
     def _no_plan_key(self) -> str:
@@ -298,7 +305,9 @@ class ChatSession:
             # what the reading could not hold first ("'bge-reranker-base': not in the model catalog")
             return Reply("\n".join([*(self._say("warning", text=w) for w in update.warnings),
                                     self._say("ask_task")])), (intent, None)
-        reply, state = self._plan(intent, cheaper)
+        asks_cheapest = update.objective is not None and update.objective.metric == Metric.COST \
+            and update.objective.sense == Sense.MINIMIZE  # "用最便宜的": what holds the cost up is said too
+        reply, state = self._plan(intent, cheaper or asks_cheapest)
         if self.plan is not None and update.hardware.owned and ALSO_HELD.search(message.lower()) \
                 and (state is None or reply.plan is None):
             # "we also have 2 T4s" for a 70B model: held beside what the plan may rent, not instead of it

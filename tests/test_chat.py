@@ -1230,3 +1230,12 @@ def test_what_the_last_change_did_is_answered():
     changed = chat.answer("what changed?").text  # it had not been understood
     assert "intent.policies.watermark: false -> true" in changed and "throughput_rps" not in changed
     assert chat.answer("有哪些变化？").text.startswith("变化：")
+
+
+def test_the_cheapest_on_a_device_asked_for_says_what_the_device_costs():
+    """"用最便宜的" and "能省点钱吗？" after "改成H100" kept the H100 at $6.88/h with no word of why."""
+    chat = ChatSession(offline=True)
+    for message in ("部署qwen2.5 7b，50并发", "改成H100"):
+        chat.answer(message)
+    assert "硬件选择（nvidia-h100）：去掉它" in chat.answer("用最便宜的").text
+    assert "硬件选择（nvidia-h100）：去掉它" in chat.answer("能省点钱吗？").text
