@@ -113,8 +113,10 @@ class ChatSession:
             self.speaking = self.lang or language(message)
         reply, state = self._answer(message)
         changed_plan = state is not None and state[1] is not None and reply.plan is state[1]
-        turn = Turn(message, summary(state[1], self.speaking) if changed_plan else
-                    reply.text.splitlines()[0] if reply.text else "")
+        first = reply.text.splitlines()[0] if reply.text else ""
+        if first == "{":  # "/json": the plan as JSON, not its first brace
+            first = self._say("json_shown")
+        turn = Turn(message, summary(state[1], self.speaking) if changed_plan else first)
         if state is not None:
             turn.intent, turn.plan, turn.changed, turn.met = state[0], state[1], True, changed_plan or state[1] is None
         self.turns.append(turn)

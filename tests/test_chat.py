@@ -1239,3 +1239,10 @@ def test_the_cheapest_on_a_device_asked_for_says_what_the_device_costs():
         chat.answer(message)
     assert "硬件选择（nvidia-h100）：去掉它" in chat.answer("用最便宜的").text
     assert "硬件选择（nvidia-h100）：去掉它" in chat.answer("能省点钱吗？").text
+
+
+def test_history_names_a_json_answer():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 50 users at once")
+    chat.answer("/json")
+    assert "(the plan as JSON)" in chat.answer("/history").text  # it had recorded "{"
