@@ -1833,6 +1833,9 @@ def test_a_negated_cap_on_devices_caps_them_and_rules_none_out(text):
     ("serve a 70B llama model", ["llama-2-70b", "llama-3-70b", "llama-3.1-70b", "llama-3.3-70b"]),
     ("serve llama 70b at 2 rps", ["llama-2-70b", "llama-3-70b", "llama-3.1-70b", "llama-3.3-70b"]),
     ("lamma3.1 70b instruct, 6 req/sec", ["llama-3.1-70b"]),  # a misspelt family planned a 27B model
+    # a tuning's name after the size had made the name unknown: no model planned for
+    ("serve llama 8b chat", ["llama-3-8b", "llama-3.1-8b"]),
+    ("llama 70b instruct for chat, 2 rps", ["llama-2-70b", "llama-3-70b", "llama-3.1-70b", "llama-3.3-70b"]),
 ])
 def test_a_family_with_a_size_is_its_variants_of_that_size(text, models):
     intent = parse(text, offline=True)
@@ -3497,6 +3500,7 @@ def test_made_in_china_said_in_short_and_a_chinese_model_is_no_device():
     "We currently run llama 3 8b on H100s for 50 concurrent users, can we move to cheaper hardware?",
     "We already run 2x A10G in AWS for our llama 3 8b chatbot at 5 rps; traffic will be 3x that next quarter",
     "目前在用4张A100跑qwen2.5 14b，50并发，想换成更便宜的卡",
+    "we want to move off our H100 servers to the cloud, serve llama 3.1 8b for 50 concurrent users",
 ])
 def test_devices_in_use_now_beside_a_move_are_no_requirement(text):
     """They had held the plan to H100 (and capped it at the 2 A10G in use, refusing 3x the traffic)."""
@@ -3504,6 +3508,9 @@ def test_devices_in_use_now_beside_a_move_are_no_requirement(text):
     assert not intent.hardware.include and not intent.hardware.owned and intent.hardware.max_devices is None
     assert any("the devices in use now, not a requirement" in a for a in intent.assumptions)
     kept = parse("we currently have 4 A100s, serve qwen2.5 14b for 50 users at once", offline=True)
+    # the devices moved from are left, the ones moved to required ("from A100 to L40S" had required both)
+    assert parse("migrate llama 3.1 8b chat from A100 to L40S", offline=True).hardware.include == ["nvidia-l40s"]
+    assert parse("把qwen2.5 7b从A100迁移到H20上", offline=True).hardware.include == ["nvidia-h20-sxm-96gb"]
     assert [(o.device, o.count) for o in kept.hardware.owned] == [("nvidia-a100", 4)]
 
 
@@ -3563,3 +3570,12 @@ def test_latency_said_to_be_unlimited_waives_the_default_level():
 
     intent = parse("监控视频分析：YOLOv8n 检测，200路视频每路5帧，延迟不限，功耗越低越好", offline=True)
     assert latency_waived(intent) == "延迟不限"  # a default 400 ms bound had come back and ruled out the boards
+
+
+@pytest.mark.parametrize("text", ["serve llama 3.1 8b chat for 100 users on our own L40S servers",
+                                  "serve llama 3.1 8b on our A100 boxes", "在我们自己的4090服务器上部署qwen2.5 7b"])
+def test_servers_of_the_requesters_own_are_on_prem(text):
+    """"our own L40S servers" had been planned in the cloud at the L40S's rental price."""
+    intent = parse(text, offline=True)
+    assert intent.deployment.value == "on-prem" and intent.hardware.include
+    assert parse("serve llama 3.1 8b on our AWS GPU servers", offline=True).deployment is None

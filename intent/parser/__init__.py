@@ -351,7 +351,12 @@ def _shape_of_other_models(shape, theirs) -> list[str]:
 #: Devices said to be in use now: "we currently run on H100s", "we already run 2x A10G", "目前在用4张A100".
 IN_USE_NOW = re.compile(r"(?<![a-z])(?:currently|already|today|right now|at the moment|for now)\s+(?:\w+\s+){0,3}?"
                         r"(?:run|runs|running|use|uses|using|serve|serving|host|hosting|deployed|on)(?![a-z])"
-                        r"|(?:目前|现在|当前|现有)(?:在|正在|是)?(?:用|使用|跑|部署在|跑在)")
+                        r"|(?:目前|现在|当前|现有)(?:在|正在|是)?(?:用|使用|跑|部署在|跑在)"
+                        # "move off our H100 servers to the cloud", "migrate away from A100s", "从A100迁移到"
+                        r"|(?<![a-z])(?P<leaving>(?:move|moving|migrate|migrating|switch|switching|get|getting)(?:\s+[\w.-]+){0,5}?\s+"
+                        r"(?:off(?:\s+of)?|away\s+from|from))(?![a-z])|(?P<leaving_zh>从)(?=[^，,。；;]{1,20}?(?:迁移|换到|迁到|切换到|换成))")
+#: Where what runs now ends in a move: "from A100s to L40S" names the one left, then the one wanted.
+MOVE_TARGET = re.compile(r"(?<![a-z])(?:to|onto|into|for)(?![a-z])|迁移|换到|迁到|切换到|换成")
 #: Words that ask to leave or outgrow what runs now: moving, replacing, cheaper hardware, growth.
 MOVING_ON = re.compile(r"(?<![a-z])(?:move|moving|migrate|migrating|switch|switching|replace|replacing|cheaper|"
                        r"alternatives?|instead|other hardware|grow|grows|growing|will be \d|\dx|double|triple)(?![a-z])"
@@ -369,6 +374,9 @@ def _devices_in_use_now(hardware, space: Workspace, catalog: Catalog) -> list[st
     if now is None or not MOVING_ON.search(space.text):
         return []
     start, end = space.clause_bounds(now.start())
+    if now.group("leaving") or now.group("leaving_zh"):
+        target = MOVE_TARGET.search(space.text, now.end(), end)
+        end = target.start() if target is not None else end
     named = {m.key for m in device_phrases(catalog).scan(space.text[start:end])}
     named |= {d.family for d in catalog.devices.values() if d.id in named and d.family}
     if not named or not (set(hardware.include) & named or any(d in named for d, _ in hardware.owned)):

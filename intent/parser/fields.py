@@ -311,7 +311,19 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
         if not (negated_after(lexicon, space, m.end)
                 or negated(lexicon, space.masked, m.start, space.clause_bounds(m.start)[0], max_words=3)):
             return "cloud", [f"'{space.text[m.start:m.end]}': a cloud provider, read as a cloud deployment"], warnings
+    if providers:
+        return None, [], warnings
+    ours = OUR_HARDWARE.search(space.text)
+    if ours is not None and not CLOUD_WORD.search(ours.group(0)):  # "on our own L40S servers", "在我们自己的A100服务器上"
+        return "on-prem", [f"'{ours.group(0)}': hardware of the requester's own, read as an on-prem deployment"], warnings
     return None, [], warnings
+
+
+CLOUD_WORD = re.compile(r"(?<![a-z])(?:aws|ec2|gcp|gce|azure|oci|cloud|rented|leased)(?![a-z])|云", re.IGNORECASE)
+#: Machines a request says are its own, a device or two named between: "our own L40S servers",
+#: "our A100 boxes", "我们自己的4090服务器". The lexicon's phrases ("our own servers") hold no device.
+OUR_HARDWARE = re.compile(r"(?<![a-z])our\s+(?:own\s+)?(?:[\w.-]+\s+){1,2}(?:servers|machines|boxes|nodes|cluster|"
+                          r"clusters|workstations|rigs)(?![a-z])|自己的\S{1,12}?(?:服务器|机器|集群|工作站)", re.IGNORECASE)
 
 
 #: Words that correct what was said before them: "…on-prem, but now we want cloud", "budget $5/h.

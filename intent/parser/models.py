@@ -231,7 +231,9 @@ def _of_the_size_beside(space: Workspace, start: int, end: int, variants: list[s
 
 
 #: A family's name with a size written on to it: "llama 70b", "qwen-7b".
-FAMILY_AND_SIZE = re.compile(r"(?P<family>.*?[a-z])[\s-]*(?P<size>\d+(?:\.\d+)?)\s?b")
+#: A family and a size, a tuning's name after it allowed ("llama 8b chat", "llama 70b instruct"): the
+#: catalog's variants of the size are each tuned the one way the family publishes.
+FAMILY_AND_SIZE = re.compile(r"(?P<family>.*?[a-z])[\s-]*(?P<size>\d+(?:\.\d+)?)\s?b(?:[\s-]+(?:chat|instruct|it|hf))?")
 
 
 def _family_of_a_size(written: str, catalog: Catalog) -> list[str]:

@@ -460,7 +460,7 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
          rf"(?P<n>{number})"),                                                       # concurrency of 64
         rf"(?P<n>{number})[\s-]*way\s+concurrency",                                # 64-way concurrency
         rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:估计|预计|大概|达到|为|是|约|大约|至少|要|需要|改成|改为|调到|调整为|提高到|"
-        rf"增加到|降到|最多|最高|峰值|高峰)?"
+        rf"增加到|提到|加到|涨到|升到|上调到|降到|减到|降低到|最多|最高|峰值|高峰)?"
         rf"\s*(?P<n>{number})\s*(?:{counters})?",
         # 200并发, 200个人同时在线, 500名用户并发
         rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:{CN_PEOPLE})?\s*(?:并发|同时在线)",
