@@ -182,12 +182,21 @@ def corrected(message: str, current: Intent) -> str | None:
     message corrects nothing of the kind."""
     m = CORRECTING.match(message)
     if m is None:
-        return None
+        made = MAKE_IT.match(message)
+        rest = made and (made.group("rest") or made.group("rest_zh")).strip(" ,，。.!！吧")
+        said = as_bound(rest, current) if rest and FIGURE_ALONE.match(rest) else None
+        # a job's time only: a bare latency or amount is the last bound of its kind (``_restated``)
+        return said if said is not None and said.startswith(("done within", rest + "内完成")) else None
     return as_bound(NOT_THAT.sub("", message[m.end():]).strip(" ,，。.!！"), current)
 
 
-#: A figure with its unit alone: "12小时", "4 hours", "$300".
-FIGURE_ALONE = re.compile(r"^\s*[$¥€£]?\s*\d[\d,]*(?:\.\d+)?\s*\S{0,8}\s*$")
+#: A figure set by a follow-up: "make it 2 days", "改成两天", "改为3小时吧".
+MAKE_IT = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|and)[,.!]?\s+)?(?:make\s+it|change\s+it\s+to|set\s+it\s+to|let'?s\s+say)\s+"
+                     r"(?P<rest>.+)$|^\s*(?:那就|那)?(?:改成|改为|换成|设成|设为)(?P<rest_zh>.+)$", re.IGNORECASE)
+
+
+#: A figure with its unit alone: "12小时", "4 hours", "$300", "两天".
+FIGURE_ALONE = re.compile(r"^\s*[$¥€£]?\s*(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十半]+个?)\s*\S{0,8}\s*$")
 
 
 def as_bound(rest: str, current: Intent) -> str | None:

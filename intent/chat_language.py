@@ -153,11 +153,11 @@ def read_message(message: str) -> Reading:
     return _yes_or_no(text) or Reading("change")
 
 
-#: A question of a word or two and its mark: "ttft?", "and the cost?", "功耗呢？".
-TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: [a-z/-]+)?|[\u4e00-\u9fff]{1,6})\s*(?:[?？]|呢[?？]?)")
+#: A question of a word to three and its mark: "ttft?", "and the cost?", "cost per month?", "功耗呢？".
+TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: [a-z/-]+){0,2}|[\u4e00-\u9fff]{1,6})\s*(?:[?？]|呢[?？]?)")
 #: The plan's figures a terse question may name.
 FIGURE_TOPICS = ("ttft", "tpot", "latency", "cost", "power", "throughput", "memory", "energy", "accuracy", "bottleneck",
-                 "month", "headroom", "devices")
+                 "month", "day", "year", "headroom", "devices", "electricity", "budget", "per_user", "token_cost", "job")
 
 
 def _names_a_figure(text: str) -> bool:

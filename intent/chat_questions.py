@@ -72,7 +72,7 @@ def why(plan, lang: str) -> str:
 TOPICS = (
     ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|扛住|扛得住|撑住|撑得住|"
                  r"顶得住|余量|跑满|饱和"),
-    ("job", r"how long|when will it finish|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
+    ("job", r"how long|when will it finish|how many (?:hours|days|minutes|weeks)|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
             r"altogether|all in|多长时间|多久|多少小时|多少天|几天|几个小时|总成本|总费用|一共多少钱|总共|一共|全部|"
             r"(?:training|job|run|fine-?tun\w*) (?:cost|take)|训练(?:要|需要)?(?:多少钱|多久|花多少)|总能耗|总耗电"),
     ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
@@ -80,6 +80,8 @@ TOPICS = (
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
     ("per_user", r"per user|each user|a user|per head|每个用户|每用户|每人|每位用户|人均"),
     ("month", r"per month|a month|monthly|每月|一个月|每个月"),
+    ("electricity", r"electric|power bill|energy bill|energy cost|cost of (?:the )?(?:power|energy)|电费|电力成本|用电成本"),
+    ("budget", r"budget|预算"),
     ("day", r"per day|a day|daily|每天|一天"),
     ("year", r"per year|a year|yearly|annual|每年|一年"),
     ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|每百万token|每百万 token|百万token"),
@@ -136,10 +138,16 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t != "devices"]
     if "token_cost" in asked:  # "what's the cost per million tokens?": not the hourly rate
         asked = [t for t in asked if t != "cost"]
+    if "electricity" in asked:  # "how much is the electricity per day?": power x hours x price, not the hourly cost
+        asked = ["electricity"]
+    if "budget" in asked:  # "is it under budget?": the cost bounds' checks
+        asked = [t for t in asked if t not in ("cost", "bounds", "month", "day", "year")]
+    if "job" in asked:  # "how many hours will it take?": the job's time, not the devices
+        asked = [t for t in asked if t != "devices"]
     if "accuracy_loss" in asked:  # "how much accuracy do we lose?": the loss, not the figures
         asked = ["accuracy_loss"]
-    if "bounds" in asked:  # "is the TPOT bound met?": the bounds' checks answer it
-        asked = [t for t in asked if t in ("bounds", "memory")]
+    if "bounds" in asked:  # "is the TPOT bound met?": the bounds' checks answer it; "符合HIPAA吗？" the policies
+        asked = ["policies"] if "policies" in asked else [t for t in asked if t in ("bounds", "memory")]
     lines = []
     for topic in asked:
         if topic == "job" and plan.job is not None:
@@ -151,8 +159,15 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_job", lang, hours=fmt(batch[0], "job_time"),
                              cost=fmt(batch[1], "job_cost") if batch[1] is not None else "?",
                              devices=total_devices(c), device=c.device_id))
+        elif topic == "job" and len(asked) == 1:  # "how long will it take?" of a service: it runs until stopped
+            lines.append(say("explain_service_no_end", lang, hourly=fmt(m.cost_usd_per_hour, "cost")
+                             if m.cost_usd_per_hour is not None else say("unknown_value", lang)))
         elif topic == "job":
             continue  # a service runs on: its figures per hour answer the rest of the question
+        elif topic == "electricity":
+            lines.append(_electricity(plan, question, lang))
+        elif topic == "budget":
+            lines += _budget(plan, lang)
         elif topic == "job_energy":
             energy = plan.job.energy_kwh if plan.job is not None else None
             lines.append(say("explain_job_energy", lang, energy=f"{energy:,.1f} kWh" if energy is not None
@@ -169,6 +184,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_precision", lang, precision=c.precision, runtime=c.runtime))
         elif topic == "policies":
             lines.append(_policies(plan, lang))
+            lines += _regimes_not_asked(plan, question, lang)
         elif topic == "steps":
             lines += [say("explain_steps", lang)] + [f"  {n}. {step}" for n, step in enumerate(plan.steps, 1)]
         elif topic == "accuracy_loss":
@@ -295,6 +311,50 @@ def headroom(plan, lang: str) -> str:
     key = "explain_headroom" if capacity >= asked * (1 - 1e-9) else "explain_headroom_short"
     return say(key, lang, capacity=fmt(capacity, "throughput"), load=fmt(asked, "throughput"),
                share=f"{asked / capacity:.0%}", replicas=c.replicas)
+
+
+def _electricity(plan, question: str, lang: str) -> str:
+    """What the plan's power costs at the meter over the period asked (an hour when none): its
+    power at the planned load x hours x the electricity price, x the facility's PUE off the edge."""
+    from planner.perf.cost import load_cost_settings
+
+    power = plan.metrics.power_w
+    if power is None:
+        return say("explain_electricity_unknown", lang, device=plan.choice.device_id)
+    period = next((t for t in ("day", "month", "year") if re.search(dict(TOPICS)[t], question)), "hour")
+    hours = {"hour": 1, "day": 24, "month": HOURS_A_MONTH, "year": 8760}[period]
+    settings = load_cost_settings()
+    pue = 1.0 if plan.choice.placement == "edge" else settings.pue.value
+    kwh = power / 1000 * hours * pue
+    return say("explain_electricity", lang, period=say(f"period_{period}", lang), kwh=f"{kwh:,.4g}",
+               power=fmt(power, "power"), hours=f"{hours:g}", pue=f" x PUE {pue:g}" if pue != 1 else "",
+               usd=fmt(kwh * settings.usd_per_kwh.value, "job_cost"), rate=f"{settings.usd_per_kwh.value:g}",
+               cloud=say("electricity_in_cloud_price", lang) if plan.choice.placement == "cloud" else "")
+
+
+def _budget(plan, lang: str) -> list[str]:
+    """The budget's checks, or that the request states none (with what the plan costs)."""
+    money = ("cost", "job_cost", "token_cost")
+    budgets = [c for c in plan.intent.constraints if c.metric.value in money]
+    if not budgets:
+        cost = plan.metrics.cost_usd_per_hour
+        return [say("explain_no_budget", lang, cost=fmt(cost, "cost") if cost is not None else say("unknown_value", lang))]
+    checks = {k.constraint.describe(): k for k in plan.constraints if k.constraint.metric.value in money}
+    return [say("explain_check", lang, bound=k.constraint.describe(), predicted=fmt(k.predicted, k.constraint.metric.value),
+                held=say("held" if k.slack is None or k.slack >= 0 else "not_held", lang))
+            if (k := checks.get(c.describe())) is not None else say("budget_unchecked", lang, bound=c.describe())
+            for c in budgets]
+
+
+#: Compliance regimes a question may name ("符合HIPAA吗？", "is this GDPR compliant?").
+REGIMES = {"HIPAA": r"hipaa|hippa", "GDPR": r"gdpr", "PCI DSS": r"pci", "SOC 2": r"soc[\s-]?2"}
+
+
+def _regimes_not_asked(plan, question: str, lang: str) -> list[str]:
+    """The regimes a question names that the plan does not apply, with how to ask for them."""
+    applied = " ".join(p.name for p in plan.policies).lower().replace("-", " ")
+    return [say("regime_not_asked", lang, regime=name) for name, words in REGIMES.items()
+            if re.search(words, question) and not re.search(words, applied)]
 
 
 def _policies(plan, lang: str) -> str:

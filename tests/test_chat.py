@@ -1246,3 +1246,36 @@ def test_history_names_a_json_answer():
     chat.answer("serve llama 3.1 8b for 50 users at once")
     chat.answer("/json")
     assert "(the plan as JSON)" in chat.answer("/history").text  # it had recorded "{"
+
+
+def test_electricity_budget_regimes_and_a_services_end_are_answered():
+    """"how much is the electricity per day?" was answered with the cloud's hourly price x 24, "符合HIPAA吗？"
+    with the latency checks, "is it under budget?" and "cost per month?" were not understood, and "how many
+    hours will it take?" of a service was answered with its device count."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b chat for 50 concurrent users on our own L40S servers, budget $3 per hour")
+    plan = chat.plan
+    assert plan.choice.placement == "on-prem"
+    kwh = plan.metrics.power_w / 1000 * 24 * 1.58
+    assert chat.answer("how much is the electricity per day?").text.startswith(f"electricity a day: {kwh:,.4g} kWh")
+    assert chat.answer("一天的电费多少？").text.startswith(f"电费（每天）：{kwh:,.4g} kWh")
+    assert "HIPAA was not asked for" in chat.answer("is it HIPAA compliant?").text
+    assert "not checked, since the plan's cost is unknown" in chat.answer("is it under budget?").text
+    assert "no finish time" in chat.answer("how many hours will it take?").text
+    assert chat.answer("cost per month?").text.startswith("the cost is unknown")
+    assert chat.intent.hardware.include == ["nvidia-l40s"] and chat.plan is plan
+
+
+def test_a_jobs_time_set_by_a_follow_up_and_concurrency_raised_in_chinese():
+    """"make it 2 days" was refused as a duration with no limit word; "并发提到300" was dropped."""
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama 3.1 8b on 2 million tokens of instructions within 3 days")
+    chat.answer("make it 2 days")
+    assert chat.intent.bound(Metric.JOB_TIME, "<=") == 48
+    chat.answer("改成一天吧")
+    assert chat.intent.bound(Metric.JOB_TIME, "<=") == 24
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b聊天，并发100")
+    chat.answer("换成H20，并发提到300")
+    assert chat.intent.workload.concurrency == 300 and chat.plan.choice.device_id.startswith("nvidia-h20")
+    assert chat.answer("为啥不用A100").text.startswith("nvidia-a100：")
