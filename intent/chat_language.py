@@ -52,9 +52,11 @@ IS_IT_ZH = re.compile(r"[吗么][?？]?$|是不是|有没有|够不够|满足了
 LEAD_IN = re.compile(r"(?:现在|目前|那么|那|所以|请问|那现在|so |and |but |ok |okay )")
 #: An alternative taken by its place in the list: "take the second alternative", "use the 2nd one",
 #: "选第一个备选", "就用第二个方案".
-ACCEPT_NTH = re.compile(r"^(?:ok\s+|okay\s+|yes\s+)?(?:take|use|go\s+with|pick|choose|select|switch\s+to)\s+(?:the\s+)?"
-                        r"(first|second|third|fourth|1st|2nd|3rd|4th|\d)\s*(?:one|alternative|option|runner-up)\s*$"
-                        r"|^(?:好的?)?(?:就)?(?:选|用|采用|换成)第(一|二|三|四|\d)个?(?:备选|方案|备选方案)?$")
+ACCEPT_NTH = re.compile(r"^(?:ok\s+|okay\s+|yes\s+)?(?:(?:let's\s+)?(?:take|use|go\s+with|pick|choose|select|switch\s+to)\s+)?"
+                        r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|\d)\s*(?:one|alternative|option|runner-up)\s*"
+                        r"(?:then|please)?\s*$|^(?:ok\s+|okay\s+)?(?:(?:take|use|go\s+with|pick|choose)\s+)?(?:option|alternative)\s+(\d)\s*$"
+                        r"|^(?:好的?)?(?:那)?(?:就)?(?:选|用|采用|换成)?第(一|二|三|四|\d)个?(?:备选|方案|备选方案|吧)+$"
+                        r"|^(?:好的?)?(?:那)?(?:就)?(?:选|用|采用|换成)第(一|二|三|四|\d)个?$")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
             "一": 1, "二": 2, "三": 3, "四": 4}
 #: A device count before the device a question names: "8 L4s", "8x L4", "8 张 L4".
@@ -153,8 +155,8 @@ def read_message(message: str) -> Reading:
     return _yes_or_no(text) or Reading("change")
 
 
-#: A question of a word to three and its mark: "ttft?", "and the cost?", "cost per month?", "功耗呢？".
-TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: [a-z/-]+){0,2}|[\u4e00-\u9fff]{1,6})\s*(?:[?？]|呢[?？]?)")
+#: A question of up to four words and its mark: "ttft?", "and the cost?", "cost per million tokens?", "功耗呢？".
+TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: [a-z/-]+){0,3}|[\u4e00-\u9fff]{1,6})\s*(?:[?？]|呢[?？]?)")
 #: The plan's figures a terse question may name.
 FIGURE_TOPICS = ("ttft", "tpot", "latency", "cost", "power", "throughput", "memory", "energy", "accuracy", "bottleneck",
                  "month", "day", "year", "headroom", "devices", "electricity", "budget", "per_user", "token_cost", "job")

@@ -34,6 +34,12 @@ REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\
                        r"replace|go\s+(?:with|for)|let's\s+use|use\s+(?:that|those|it)\s+then)(?![a-z])"
                        r"|(?<![a-z])(?:switch|go|change)\s+back\s+to(?![a-z])"
                        r"|换成|改成|改用|换用|换到|就用|那就用|还是用|换回|改回|切回|回到|换(?=\s*[a-z0-9])")
+#: A follow-up that only says what to run on: "use H100", "try MI300X", "用H100吧": it replaces the
+#: device asked for before ("use L40S" then "use H100" had asked for both, and kept the L40S).
+USE_ALONE = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|now|no|hmm|actually)[,.!]?\s+)*(?:let's\s+)?(?:use|try|run\s+(?:it\s+)?on|"
+                       r"put\s+it\s+on|plan\s+(?:it\s+)?on)\s|^\s*(?:那|那就|还是)?(?:用|试试|试一下|放到|跑在)")
+#: Words that add a device to those asked for rather than replace them: "also use H100", "H100 也行".
+ADDING = re.compile(r"(?<![a-z])(?:also|too|as well|or|and|either|both|in addition|plus)(?![a-z])|也|或|还可以|都|和|以及|加上")
 #: A place the request required, lifted: "drop the on-prem requirement", "取消本地部署的要求", "anywhere is fine".
 DEPLOYMENT_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+longer\s+need|don't\s+need|do\s+not\s+need)\s+"
                                r"(?:the\s+)?(?:on-prem|on\s+prem|onprem|cloud|edge)(?:\s+(?:requirement|constraint|rule|"
@@ -315,7 +321,8 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     if widened:  # "NVIDIA is fine again" while only AMD or Intel were asked for: any of the three
         now = now.model_copy(update={"include": [*now.include, *widened],
                                      "exclude": [s for s in now.exclude if s not in widened]})
-    replacing = bool(new.include) and bool(REPLACING.search(update.text.lower()))
+    said = update.text.lower()
+    replacing = bool(new.include) and bool(REPLACING.search(said) or (USE_ALONE.match(said) and not ADDING.search(said)))
     devices = catalog.selector_ids() if catalog is not None else set()  # devices and families, not vendors or classes
     before = [s for s in now.include if not (replacing and (s in devices or _same_kind(s, new.include, catalog)))]
     include = [s for s in before if s not in new.exclude

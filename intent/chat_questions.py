@@ -81,10 +81,12 @@ TOPICS = (
     ("per_user", r"per user|each user|a user|per head|每个用户|每用户|每人|每位用户|人均"),
     ("month", r"per month|a month|monthly|每月|一个月|每个月"),
     ("electricity", r"electric|power bill|energy bill|energy cost|cost of (?:the )?(?:power|energy)|电费|电力成本|用电成本"),
-    ("budget", r"budget|预算"),
+    ("budget", r"budget|(?:cheap|affordable) enough|够便宜|预算"),
     ("day", r"per day|a day|daily|每天|一天"),
     ("year", r"per year|a year|yearly|annual|每年|一年"),
-    ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|每百万token|每百万 token|百万token"),
+    ("token_cost", r"per million tokens|per mtok|/mtok|per 1m tokens|per (?:1k|1,000|thousand|1000) tokens|"
+                   r"(?:cost|price|how much|\$)\W+(?:\w+\W+){0,3}?(?:per|a|each) tokens?\b|每百万token|每百万 token|百万token|"
+                   r"每千token|每个?token.{0,3}(?:成本|多少钱|费用|价格)|token.{0,2}(?:成本|单价|价格)"),
     ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
     ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
     ("accuracy_loss", r"accuracy (?:loss|drop|hit)|lose\b.{0,20}accuracy|how much accuracy|精度损失|掉点|精度下降|精度会掉|"
@@ -92,7 +94,7 @@ TOPICS = (
     ("model", r"what model|which model|the model\b|模型"),
     ("steps", r"deploy|steps|roll ?out|set (?:it )?up|部署|上线|步骤"),
     ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块"),
-    ("bounds", r"\bmet\b|meet|satisf|满足|达标|符合"),
+    ("bounds", r"\bmet\b|meet|satisf|(?:fast|quick|good) enough|够快|够不够快|满足|达标|符合"),
     ("memory", r"memory|vram|does it fit|显存|内存"),
     ("ttft", r"ttft|first token|首token|首字"),
     ("tpot", r"tpot|per token|per output token|每token|每字"),
@@ -136,8 +138,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t not in ("cost", "latency")]
     if "concurrency" in asked:  # "能支持多少并发?", "how many users at once?": not the devices
         asked = [t for t in asked if t != "devices"]
-    if "token_cost" in asked:  # "what's the cost per million tokens?": not the hourly rate
-        asked = [t for t in asked if t != "cost"]
+    if "token_cost" in asked:  # "what's the cost per million tokens?", "cost per token?": not the hourly rate
+        asked = [t for t in asked if t not in ("cost", "tpot")]
     if "electricity" in asked:  # "how much is the electricity per day?": power x hours x price, not the hourly cost
         asked = ["electricity"]
     if "budget" in asked:  # "is it under budget?": the cost bounds' checks

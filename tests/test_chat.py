@@ -1279,3 +1279,28 @@ def test_a_jobs_time_set_by_a_follow_up_and_concurrency_raised_in_chinese():
     chat.answer("换成H20，并发提到300")
     assert chat.intent.workload.concurrency == 300 and chat.plan.choice.device_id.startswith("nvidia-h20")
     assert chat.answer("为啥不用A100").text.startswith("nvidia-a100：")
+
+
+def test_a_device_named_alone_replaces_the_one_asked_for_before():
+    """"use L40S" then "use H100" had asked for both, and kept the L40S; "also allow" still adds."""
+    chat = ChatSession(offline=True)
+    for message in ("serve qwen2.5 14b chat for 80 concurrent users", "use L40S", "use H100"):
+        chat.answer(message)
+    assert chat.intent.hardware.include == ["nvidia-h100"] and chat.plan.choice.device_id.startswith("nvidia-h100")
+    chat.answer("also allow A100")
+    assert chat.intent.hardware.include == ["nvidia-h100", "nvidia-a100"]
+
+
+def test_an_alternative_taken_by_its_place_and_token_cost_and_enough_questions():
+    """"第二个方案" and "cost per million tokens?" were not understood, "what's the cost per token?" was
+    answered with the time per output token, and "is it fast enough?" with the list of topics."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 14b chat for 80 concurrent users")
+    before = chat.plan
+    for question in ("what's the cost per token?", "cost per million tokens?", "每个token多少钱"):
+        assert "/Mtok" in chat.answer(question).text, question
+    assert chat.answer("is it fast enough?").text.startswith("ttft <= 450 ms: predicted")
+    assert chat.plan is before
+    second = chat.answer("有哪些备选方案").text.splitlines()[1].split(" on ")[1].split("：")[0]
+    chat.answer("第二个方案")
+    assert chat.plan.choice.device_id == second.split(" x ")[1]
