@@ -96,6 +96,14 @@ class CloudInstance(_Frozen):
     usd_per_hour: Figure
 
 
+class SliceSizes(_Frozen):
+    """The device counts a rented slice of the device comes in (Cloud TPU v5e: 1, 4 or 8 chips):
+    a replica split over several takes one of them, since no other count can be rented."""
+
+    sizes: list[int] = Field(min_length=1)
+    source: str
+
+
 class Device(_Frozen):
     """A compute device: peak throughput per precision, memory, power, topology and price."""
 
@@ -138,6 +146,9 @@ class Device(_Frozen):
     interconnect: str | None = None
     interconnect_gbs: Figure | None = Field(None, description="device-to-device bandwidth, GB/s")
     max_group: Figure | None = Field(None, description="how many devices one scale-up group links (sharding limit)")
+    slice_sizes: SliceSizes | None = Field(
+        None, description="the device counts a rented slice comes in, where not every count up to max_group is "
+                          "offered: a replica split over several devices takes one of them")
     mig_instances: Figure | None = Field(
         None, description="how many isolated Multi-Instance GPU slices one device splits into, when it can"
     )

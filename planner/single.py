@@ -703,9 +703,12 @@ def _within_device_cap(grid, feasible: np.ndarray, replicas: np.ndarray, cap: in
     fewest = np.where(feasible, devices, np.inf)
     g, k = np.unravel_index(np.argmin(fewest), fewest.shape)
     row = grid.prediction(int(g), int(k))
-    name = catalog.devices[row.device_id].name if row.device_id in catalog.devices else row.device_id
+    device = catalog.devices.get(row.device_id)
+    name = device.name if device is not None else row.device_id
+    sliced = (f"; {name} is rented in slices of {', '.join(map(str, device.slice_sizes.sizes))} devices"
+              if device is not None and device.slice_sizes and cap not in device.slice_sizes.sizes else "")
     reason = (f"no configuration on at most {cap} device{'s' if cap > 1 else ''} meets every bound; the fewest that "
-              f"do are {int(round(fewest[g, k]))} ({row.model_id} {row.precision} on {name})")
+              f"do are {int(round(fewest[g, k]))} ({row.model_id} {row.precision} on {name}){sliced}")
     error = InfeasibleError(reason, InfeasibilityReport(reason=reason, candidates=int(feasible.sum())))
     error.hint = "allow more devices than the request counted, or relax a bound"
     raise error

@@ -86,6 +86,7 @@ def device_entry(row: dict, extra: dict, families: dict) -> dict:
         "interconnect_gbs": extra.get("interconnect_gbs") or (
             link_bandwidth(row["interconnect"]) if group_size(row["interconnect"]) else None),
         "max_group": extra.get("max_group") or group_size(row["interconnect"]),
+        "slice_sizes": extra.get("slice_sizes"),
         "mig_instances": extra.get("mig_instances") or mig_instances(row["interconnect"]),
         "confidential_computing": extra.get("confidential_computing"), "datacenter_use": extra.get("datacenter_use"),
         "cloud_usd_per_hour": extra.get("cloud_usd_per_hour"), "cloud_instances": extra.get("cloud_instances"),

@@ -643,3 +643,12 @@ def test_a_speed_each_user_sees_plans_streamed_answers_not_a_completion_shape():
     assert result.intent.workload.output_tokens == 256
     assert any("answers streamed to people" in a for a in result.assumptions)
     assert c.replicas * c.devices_per_replica <= 4 and result.metrics.tpot_ms <= 1000 / 60
+
+
+def test_a_tpu_v5e_replica_takes_a_slice_it_is_rented_in():
+    """Cloud TPU v5e comes in slices of 1, 4 or 8 chips: Qwen2.5 14B had been planned on 2 chips
+    (TP2) at $2.40/h, a slice no one rents."""
+    on_tpu = served_plan("serve qwen2.5 14b chat for 80 concurrent users on TPU v5e")
+    assert on_tpu.choice.devices_per_replica in (1, 4, 8) and on_tpu.choice.devices_per_replica > 1
+    anywhere = served_plan("serve qwen2.5 14b chat for 80 concurrent users")
+    assert not (anywhere.choice.device_id == "google-tpu-v5e" and anywhere.choice.devices_per_replica not in (1, 4, 8))

@@ -491,13 +491,17 @@ def _shardable(pools: list[Pool], models: list[ModelVariant], degrees: list[int]
                pipeline_degrees: tuple[int, ...] = ()) -> np.ndarray:
     """Which shard degrees (D x M x degrees) a model may be split across on a device: one
     always; more only for autoregressive models on devices with a stated scale-up group and
-    link bandwidth, up to the group size and the inventory's count; never on slices of a
+    link bandwidth, up to the group size and the inventory's count, in a count its rented slices
+    come in (``slice_sizes``); never on slices of a
     shared device. Served LLMs may also take whole groups in pipeline stages (up to the
     inventory's count)."""
     degrees = np.array(degrees)
     limit = np.array([_group_limit(device, item) for device, item, _ in pools], dtype=float)
     autoregressive = np.array([m.kind.value == "autoregressive" for m in models], dtype=bool)
-    split = autoregressive[None, :, None] & (degrees[None, None, :] <= limit[:, None, None])
+    # a device rented in slices of set sizes (TPU v5e: 1, 4 or 8 chips) splits over those counts alone
+    rentable = np.array([np.isin(degrees, device.slice_sizes.sizes) if device.slice_sizes else np.ones(len(degrees), bool)
+                         for device, _, _ in pools], dtype=bool).reshape(len(pools), len(degrees))
+    split = autoregressive[None, :, None] & (degrees[None, None, :] <= limit[:, None, None]) & rentable[:, None, :]
     if pipeline_degrees:
         group = np.array([_group_limit(device, None) for device, _, _ in pools], dtype=float)
         count = np.array([np.inf if item is None else (0 if item.sharing is not None else item.count)
