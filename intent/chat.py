@@ -122,6 +122,27 @@ class ChatSession:
         self.turns.append(turn)
         return reply
 
+    def _question_as_request(self, message: str, reading) -> tuple[Reply, tuple | None] | None:
+        """A first message asked as a question that holds a request ("what GPU do I need for qwen2.5
+        32b?", "部署llama 70b要多少钱？"): planned, with the figure it asks about; None when it names
+        no task or model (it had been told there is no plan yet)."""
+        from intent.api import parse
+
+        try:
+            asked = parse(message, offline=self.offline, catalog_dir=self.catalog_dir)
+        except IntentError:
+            return None
+        if asked.task is None and not asked.workload.model and not asked.workload.models:
+            return None
+        reply, state = self._refine(message)
+        if reply.plan is None or reading.kind != "explain":
+            return reply, state
+        from intent.chat_questions import explain
+
+        asked_about = re.sub(r"deploy\w*|部署|上线", " ", reading.what)  # the request's verb, not its steps asked
+        answer = explain(reply.plan, asked_about, self.speaking, self._catalog())
+        return Reply(f"{reply.text}\n{answer}", plan=reply.plan, show=reply.show), state
+
     def _answer(self, message: str) -> tuple[Reply, tuple | None]:
         if message.startswith("/"):
             name, *args = message.split()
@@ -129,6 +150,8 @@ class ChatSession:
         reading = read_message(message)
         if reading.kind == "command":
             return self._command(reading.command, [])
+        if reading.kind in QUESTIONS and self.intent is None and (asked := self._question_as_request(message, reading)):
+            return asked  # "how much would it cost to serve llama 3.1 70b for 100 users?": planned, then answered
         if reading.kind in QUESTIONS and (self.plan is None or not self._state.met):
             # a question is no change: "why not H100?" after a change no plan meets ruled the H100 out
             return Reply(self._say(self._no_plan_key())), None

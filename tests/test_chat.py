@@ -1304,3 +1304,16 @@ def test_an_alternative_taken_by_its_place_and_token_cost_and_enough_questions()
     second = chat.answer("有哪些备选方案").text.splitlines()[1].split(" on ")[1].split("：")[0]
     chat.answer("第二个方案")
     assert chat.plan.choice.device_id == second.split(" x ")[1]
+
+
+def test_a_first_message_asked_as_a_question_is_planned_and_answered():
+    """"how much would it cost to serve llama 3.1 70b for 100 users at once?" had been told there is no
+    plan yet; a question that holds no request still is."""
+    chat = ChatSession(offline=True)
+    reply = chat.answer("how much would it cost to serve llama 3.1 70b for 100 users at once?")
+    assert chat.plan is not None and chat.plan.choice.model_id == "llama-3.1-70b"
+    assert f"cost: ${chat.plan.metrics.cost_usd_per_hour:,.3f}/h" in reply.text
+    chinese = ChatSession(offline=True)
+    answer = chinese.answer("部署qwen2.5 7b，100并发，每月要多少钱？").text
+    assert chinese.plan is not None and "每月 $" in answer and "步骤" not in answer
+    assert ChatSession(offline=True).answer("why is the sky blue?").text.startswith("There is no plan yet")
