@@ -219,6 +219,8 @@ class ChatSession:
         update, label, on = None, "", None
         if (found := SCALED.search(message)) is not None:
             update, label = read_in_context(message, self.intent, catalog), found.group(0).strip()
+            if update is None and not _has_load(self.intent):  # "what if traffic triples?" with no load stated
+                return self._say("no_load_to_scale")
         elif cheaper_asked(message):
             update, label = Intent(text=message, objective=Objective(metric=Metric.COST, sense=Sense.MINIMIZE)), \
                 self._say("cheaper_label")
@@ -696,3 +698,10 @@ def run(offline: bool = False, catalog_dir: str | None = None, lang: str | None 
             console.print(reply.text, markup=False)
         if reply.done:
             return 0
+
+
+def _has_load(intent: Intent) -> bool:
+    """Whether a request states a load a multiple can scale: a rate, users at once, sources or items."""
+    w = intent.workload
+    return bool(w.concurrency or w.sources or w.dataset_records or any(
+        c.metric in (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT) and c.op == ">=" for c in intent.constraints))

@@ -225,6 +225,9 @@ def _why_not(rest: str) -> Reading:
     counted = COUNTED.match(rest)
     if counted is not None and (RATE_AFTER.match(rest, counted.end()) or SCALE_AFTER.match(rest, counted.end())):
         counted = None  # "can it handle 1000 qps?": a rate, not devices
+    if counted is not None and int(counted.group(1)) >= 1000 and not re.search(r"[x×张块台个]", counted.group(0)) \
+            and not GENERIC_DEVICE.fullmatch(rest[counted.end():].strip(EDGES) or "-"):
+        counted = None  # "why not 4090?", "为什么不用4090？": a device's model number, not 4,090 devices
     if counted is not None and int(counted.group(1)) > 1:
         what = rest[counted.end():].strip(EDGES)
         # "如果只有2张卡呢？", "what if we had 4 GPUs?": the devices it has or uses, counted

@@ -83,6 +83,10 @@ NOT_MATTERING = r"\s+(?:(?:doesn't|does\s+not|don't|no\s+longer)\s+(?:matter|app
 LIFTED_NAMES = {Metric.TTFT: r"ttft|time\s+to\s+first\s+token|first[-\s]token(?:\s+latency)?|首token(?:延迟|时延)?|首字(?:延迟|时延)?",
                 Metric.TPOT: r"tpot|itl|time\s+per\s+(?:output\s+)?token|per[-\s]token\s+latency|每token|每字",
                 Metric.THROUGHPUT: r"throughput|rps|qps|吞吐",
+                # "drop the throughput requirement" of a token rate, "remove the tokens/s floor"
+                Metric.TOKEN_THROUGHPUT: r"(?:token\s+)?throughput|tokens?\s+(?:per\s+second|rate)|tok/s|tokens/s|token吞吐|吞吐",
+                Metric.TOKEN_COST: r"token\s+cost|cost\s+per\s+(?:million\s+|1m\s+)?tokens?|per[-\s](?:million|1m)[-\s]tokens?"
+                                   r"(?:\s+(?:cost|price))?|\$/mtok|mtok|每百万token(?:成本)?|token成本",
                 Metric.ACCURACY: r"accuracy|准确率|精度",
                 Metric.POWER: r"power(?:\s+(?:budget|cap|draw))?|功耗",
                 Metric.JOB_TIME: r"deadline|time\s+limit|截止时间",
@@ -111,8 +115,10 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
 
     if update.tie_breakers:
         data["tie_breakers"] = update.model_dump()["tie_breakers"]
-    if update.precisions:
-        data["precisions"] = update.model_dump()["precisions"]
+    if update.precisions:  # "allow fp8 too", "fp8也可以": beside those allowed before, not instead of them
+        added = current.precisions and ALSO.search(update.text.lower())
+        data["precisions"] = list(dict.fromkeys([*(current.model_dump()["precisions"] if added else []),
+                                                 *update.model_dump()["precisions"]]))
     if update.max_accuracy_loss is not None:
         data["max_accuracy_loss"] = update.max_accuracy_loss
     constraints, notes = _constraints(current, update)

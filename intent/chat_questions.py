@@ -424,8 +424,24 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
         if not priced and objective_of(plan)[0] == "cost":
             return say("why_not_unpriced", lang, target=label, configuration=configuration(other.choice)), intent
         use = None if not count else (f"最多用{count}张{target}" if lang == "zh" else f"at most {count} {target}")
-        return _compare(plan, other, label, lang, use), intent
+        compared = _compare(plan, other, label, lang, use)
+        device = catalog.devices.get(other.choice.device_id)
+        if device is not None and device.datacenter_use is not None and not device.datacenter_use.value \
+                and other.choice.placement != "edge" and not {device.id, device.family} & set(request.hardware.include) \
+                and _better(other, plan):
+            # "why not 4090?": cheaper, but left out of a datacenter plan unless asked for by name
+            compared = say("why_not_consumer", lang, device=device.id) + "\n" + compared
+        return compared, intent
     return say("why_not_infeasible", lang, target=label, reason=_reasons(failure, plan, target, catalog)), None
+
+
+def _better(other, plan) -> bool:
+    """Whether ``other`` beats ``plan`` on the plan's objective (an unknown figure never does)."""
+    metric, sense = objective_of(plan)
+    ours, theirs = metric_value(plan, metric), metric_value(other, metric)
+    if ours is None or theirs is None:
+        return False
+    return theirs < ours if sense == "minimize" else theirs > ours
 
 
 def _reasons(exc, plan, target: str, catalog) -> str:

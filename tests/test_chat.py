@@ -1317,3 +1317,45 @@ def test_a_first_message_asked_as_a_question_is_planned_and_answered():
     answer = chinese.answer("部署qwen2.5 7b，100并发，每月要多少钱？").text
     assert chinese.plan is not None and "每月 $" in answer and "步骤" not in answer
     assert ChatSession(offline=True).answer("why is the sky blue?").text.startswith("There is no plan yet")
+
+
+def test_a_change_by_an_amount_not_said_moves_the_figure_a_fifth():
+    """"延迟再低一点", "latency a bit lower" and "功耗再低一点" were not understood; "make it faster" and "再快一点"
+    made latency the objective, and the plan went from 2 A100 to 8 MI300X."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 72b, TTFT under 1 s, 20 concurrent users")
+    ttft = chat.plan.metrics.ttft_ms
+    chat.answer("延迟再低一点")
+    assert chat.intent.bound(Metric.TTFT, "<=") == pytest.approx(0.8 * ttft, rel=1e-3)
+    power = chat.plan.metrics.power_w
+    chat.answer("功耗再低一点")
+    assert chat.intent.bound(Metric.POWER, "<=") == pytest.approx(0.8 * power, rel=1e-3)
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 72b, TTFT under 1 s, 20 concurrent users")
+    chat.answer("make it faster")
+    assert chat.intent.objective is None and chat.intent.bound(Metric.TTFT, "<=") < 1000
+
+
+def test_bounds_and_precisions_a_follow_up_lifts_or_adds_and_loads_it_cannot_scale():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 5000 tokens per second, under $0.50 per million tokens, int8 only")
+    chat.answer("use H100 and drop the token cost limit and make it 300 concurrent users")
+    assert chat.intent.bound(Metric.TOKEN_COST, "<=") is None and chat.intent.workload.concurrency == 300
+    chat.answer("drop the throughput requirement")
+    assert chat.intent.bound(Metric.TOKEN_THROUGHPUT, ">=") is None
+    chat.answer("allow fp8 too")  # it had replaced int8
+    assert [p.value for p in chat.intent.precisions] == ["int8", "fp8"]
+    bare = ChatSession(offline=True)
+    bare.answer("serve qwen2.5 14b, TTFT under 800ms")
+    for question in ("what if traffic triples?", "can it handle 2x the load?"):  # "a device called 'traffic triples'"
+        assert bare.answer(question).text.startswith("the request states no load"), question
+
+
+def test_a_model_number_alone_is_the_device_and_a_consumer_part_says_why_it_was_left_out():
+    """"why not 4090?" had compared 4,090 of the plan's own device; the cheaper RTX 4090 said nothing of
+    why the plan had not taken it."""
+    chat = ChatSession(offline=True)
+    chat.answer("部署 qwen2.5 7b 聊天服务，100并发")
+    answer = chat.answer("why not 4090?").text
+    assert answer.startswith("nvidia-geforce-rtx-4090 is a consumer part whose licence allows no datacenter")
+    assert chat.answer("为什么不用4090？").text.startswith("nvidia-geforce-rtx-4090 是消费级产品")

@@ -3579,3 +3579,10 @@ def test_servers_of_the_requesters_own_are_on_prem(text):
     intent = parse(text, offline=True)
     assert intent.deployment.value == "on-prem" and intent.hardware.include
     assert parse("serve llama 3.1 8b on our AWS GPU servers", offline=True).deployment is None
+
+
+@pytest.mark.parametrize("text, rate", [("文本向量化，每秒2000请求，延迟50ms以内", 2000), ("每秒处理2000请求的文本分类", 2000),
+                                        ("每秒500查询的向量检索", 500)])
+def test_a_chinese_rate_of_requests_without_a_measure_word_is_read(text, rate):
+    """"每秒2000请求" had been dropped without a word (每秒2000个请求 was read)."""
+    assert parse(text, offline=True).bound(Metric.THROUGHPUT, ">=") == rate

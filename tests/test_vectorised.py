@@ -53,7 +53,8 @@ def reference_shards(model, device, item, factors) -> list[int]:
     if item is not None and item.sharing is not None:
         return [1]
     limit = int(device.max_group.value) if item is None else min(int(device.max_group.value), item.count)
-    return [n for n in factors.shard_degrees if n <= limit]
+    sizes = device.slice_sizes.sizes if device.slice_sizes else None  # TPU v5e: slices of 1, 4 or 8 chips
+    return [n for n in factors.shard_degrees if n <= limit and (n == 1 or sizes is None or n in sizes)]
 
 
 def table_rows(table) -> list[tuple]:
