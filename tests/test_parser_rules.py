@@ -463,9 +463,12 @@ def test_the_items_a_request_processes_are_its_input():
     assert (intent.workload.prompt_tokens, intent.workload.output_tokens) == (800, 100)
 
 
-def test_a_count_of_replicas_is_warned_about_and_moderation_is_text_classification():
+def test_a_floor_of_replicas_is_planned_and_moderation_is_text_classification():
     intent = parse("Need 99% uptime, so 2 replicas minimum, for a bert-base NER service at 300 qps", offline=True)
-    assert any(w.startswith("'2 replicas': a count of replicas is not planned for") for w in intent.warnings)
+    assert intent.workload.min_replicas == 2  # the floor word after the count (it had been warned, not planned)
+    assert not any("a count of replicas is not planned for" in w for w in intent.warnings)
+    bare = parse("maybe 12 replicas? bert-base NER at 300 qps", offline=True)
+    assert any(w.startswith("'12 replicas': a count of replicas is not planned for") for w in bare.warnings)
     assert parse("Moderation classifier, 10k msgs/sec", offline=True).task.value == "text-classification"
 
 
@@ -3586,3 +3589,37 @@ def test_servers_of_the_requesters_own_are_on_prem(text):
 def test_a_chinese_rate_of_requests_without_a_measure_word_is_read(text, rate):
     """"每秒2000请求" had been dropped without a word (每秒2000个请求 was read)."""
     assert parse(text, offline=True).bound(Metric.THROUGHPUT, ">=") == rate
+
+
+def test_probe_o_loads_turns_volumes_and_budgets_of_items():
+    """Each was planned wrong: 0.5 completions/s for 2,000 devs as 0.5 in all; 5 turns of each conversation
+    as 5 epochs of training; 10k minutes of voicemail a day as a latency of 6.9 days; $300 for 100k images
+    as $300 an hour; '3 replicas min' not planned."""
+    devs = parse("code completion in the IDE for 2,000 devs, ~0.5 completions/s per dev at peak, TTFT under 150 ms",
+                 offline=True)
+    assert devs.workload.sources == 2000 and devs.bound(Metric.THROUGHPUT, ">=") == 0.5
+    chat = parse("我们需要一个中文客服机器人，每天大概2万次对话，每次平均5轮", offline=True)
+    assert chat.workload.kind.value == "inference" and not chat.workload.epochs
+    assert chat.bound(Metric.THROUGHPUT, ">=") == pytest.approx(20000 * 5 / 86400, rel=1e-3)
+    english = parse("support chatbot, 20k conversations a day, 6 turns per conversation", offline=True)
+    assert english.bound(Metric.THROUGHPUT, ">=") == pytest.approx(20000 * 6 / 86400, rel=1e-3)
+    voicemail = parse("speech-to-text for Cantonese voicemails, 10k minutes/day, not urgent", offline=True)
+    assert voicemail.bound(Metric.LATENCY, "<=") is None
+    assert voicemail.bound(Metric.THROUGHPUT, ">=") == pytest.approx(10000 * 60 / 30 / 86400, rel=1e-3)
+    images = parse("generate 100k product images with SD 1.5 over the weekend, 25 steps, budget $300", offline=True)
+    assert images.bound(Metric.JOB_COST, "<=") == 300 and images.bound(Metric.COST, "<=") is None
+    floor = parse("3 replicas min across zones, serving bge-small embeddings at 2.5k rps, p99 30ms", offline=True)
+    assert floor.workload.min_replicas == 3 and not floor.warnings
+
+
+@pytest.mark.parametrize("text, device, held", [
+    ("帮我规划一下：用昇腾910B部署DeepSeek-V3，一台机器8卡，我们有4台，并发100", "huawei-ascend-910b", 32),
+    ("我们有4台8卡的A100服务器，部署qwen2.5 72b", "nvidia-a100", 32),
+    ("each node has 8 A100s and we have 3 nodes, serve qwen2.5 72b", "nvidia-a100", 24),
+    ("8 H100 per server, 4 servers, serve llama 3.1 405b", "nvidia-h100", 32),
+])
+def test_machines_counted_apart_from_their_devices_are_all_held(text, device, held):
+    """They had capped the plan at one machine's devices, or held one machine's."""
+    intent = parse(text, offline=True)
+    assert [(o.device, o.count) for o in intent.hardware.owned] == [(device, held)]
+    assert intent.hardware.max_devices is None

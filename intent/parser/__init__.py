@@ -124,6 +124,52 @@ BATCHED_ITEMS = re.compile(r"(?<![\d.])(?P<n>\d+)\s+(?:[a-z]+\s+)?(?:texts?|docu
                            r"|每(?:个|次)?(?:请求|调用)\s*(?P<zh>\d+)\s*(?:条|张|个|篇|段)(?:文本|文档|图片|句子|数据)?")
 
 
+#: Turns of each conversation: "每次平均5轮", "每个对话约8轮", "5 turns per conversation", "each chat is ~6
+#: messages". "每次平均5轮" had been read as 5 epochs, and the chatbot planned as a training job.
+TURNS = re.compile(r"(?:每次|每个?对话|每段对话|每通(?:对话|电话)?|每个会话|每轮对话)\s*(?:平均|大概|大约|约|一般)?\s*"
+                   r"(?P<zh>\d+)\s*(?:个)?(?:轮|回合)(?:对话|交互)?"
+                   r"|(?<![\d.])(?P<n>\d+)\s+(?:turns?|messages?|exchanges?|rounds?)\s+(?:per|each|a|an|in\s+each)\s+"
+                   r"(?:conversation|chat|session|dialog(?:ue)?)(?![a-z])"
+                   r"|(?<![a-z])each\s+(?:conversation|chat|session|dialog(?:ue)?)\s+(?:is|has|takes|runs)\s+(?:about\s+|~\s*"
+                   r"|around\s+|roughly\s+)?(?P<each>\d+)\s+(?:turns?|messages?|exchanges?|rounds?)(?![a-z])")
+#: The words that make a rate one of conversations, which each turn of multiplies.
+CONVERSATIONS = re.compile(r"\s*(?:[a-z]+\s+)?(?:conversation|chat|session|dialog)|\s*(?:次|个|通|段)?(?:对话|会话|通话|咨询)")
+
+
+def _turns(space: Workspace) -> tuple[int, str] | None:
+    """The turns of each conversation, and the words, masked before epochs are read; None without."""
+    m = TURNS.search(space.masked)
+    if m is None:
+        return None
+    written = space.text[m.start():m.end()].strip()
+    space.mask(m.start(), m.end())
+    space.mark_read(m.start(), m.end())
+    return int(m.group("zh") or m.group("n") or m.group("each")), written
+
+
+def _turns_per_conversation(result, turns: tuple[int, str] | None, text: str) -> tuple[list[str], list[str]]:
+    """A rate of conversations ("2万次对话" beside it, or in its words) times the turns of each: each
+    turn is a request to the model. Without a rate of conversations, a warning."""
+    if turns is None:
+        return [], []
+    n, written = turns
+    for i, (c, (_, end)) in enumerate(zip(result.constraints, result.spans)):
+        of_conversations = CONVERSATIONS.search(c.source or "") or CONVERSATIONS.match(text, end)
+        if c.metric == Metric.THROUGHPUT and c.op == ">=" and of_conversations and n > 1:
+            result.constraints[i] = c.model_copy(update={"value": c.value * n})
+            return [f"'{written}': {c.value:.4g} conversations/s of {n} turns each, so at least {c.value * n:.4g} "
+                    "requests/s (each turn a request)"], []
+    return [], [f"'{written}': turns of a conversation multiply a rate of conversations, and none was read; the load "
+                "planned is the rate stated (give it as requests per second to plan each turn)"]
+
+
+def _budget_for_the_items(quantities) -> bool:
+    """Items counted with an amount of money and no period, and no rate to serve them at ("generate 100k
+    product images with SD 1.5, budget $300"): the money is the job's whole cost (it had been $300 an hour)."""
+    return any(q.kind == "cost" and q.needs_cue for q in quantities) and \
+        not any(q.kind in ("throughput", "token_throughput") for q in quantities)
+
+
 def _batched_items(space: Workspace) -> tuple[int, str] | None:
     """The items each request carries, and the words, masked before the dataset is read ("每个请求32条"
     had been a dataset of 32 records); None without."""
@@ -361,6 +407,46 @@ MOVE_TARGET = re.compile(r"(?<![a-z])(?:to|onto|into|for)(?![a-z])|迁移|换到
 MOVING_ON = re.compile(r"(?<![a-z])(?:move|moving|migrate|migrating|switch|switching|replace|replacing|cheaper|"
                        r"alternatives?|instead|other hardware|grow|grows|growing|will be \d|\dx|double|triple)(?![a-z])"
                        r"|换成|替换|迁移|更便宜|换掉|扩容|增长|翻倍")
+
+
+#: A machine's devices said apart from how many machines: "一台机器8卡，我们有4台", "each node has 8 A100s
+#: and we have 3 nodes", "8 GPUs per server, 4 servers".
+CARDS_A_MACHINE = re.compile(r"(?<![\d.])(?:一台|每台|1\s*台)(?:机器|服务器|节点|主机)?\s*(?:有|是|配|装)?\s*(?P<zh>\d+)\s*(?:张|块)?(?:卡|gpu|GPU)"
+                             r"|(?<![a-z])(?:each|every|per|a|one)\s+(?:node|server|machine|box|host)\s+(?:has|holds|with|of)"
+                             r"\s+(?P<en>\d+)(?![\d.])"
+                             r"|(?<![\d.])(?P<en_after>\d+)\s+(?:[\w.-]+\s+){0,2}?(?:per|each|a)\s+(?:node|server|machine|box|host)"
+                             r"(?![a-z])", re.IGNORECASE)
+MACHINES_HELD = re.compile(r"(?:我们|我|公司)?(?:有|共有|一共有|总共有|一共)\s*(?P<zh>\d+)\s*台(?!\s*\d)"
+                           r"|(?<![a-z])(?:we|i)\s+(?:have|own|got)\s+(?P<en>\d+)\s+(?:of\s+them|nodes|servers|machines|boxes|hosts)"
+                           r"(?![a-z])|(?<![\d.])(?P<en_after>\d+)\s+(?:nodes|servers|machines|boxes|hosts)(?:\s+in\s+all)?\s*$",
+                           re.IGNORECASE)
+
+
+def _machines_said_apart(hardware, space: Workspace) -> list[str]:
+    """Machines of a stated size, counted apart, of the one device the request names: they are
+    held, all of them ("一台机器8卡，我们有4台" had capped the plan at 8 devices; "each node has 8
+    A100s and we have 3 nodes" was 8 held)."""
+    size, held = CARDS_A_MACHINE.search(space.text), None
+    for clause in re.split(r"[,;，；。]", space.text):
+        held = held or MACHINES_HELD.search(clause.strip())
+    devices = {d for d, _ in hardware.owned} | set(hardware.include)
+    if size is None or held is None or len(devices) != 1:
+        return []
+    each = int(size.group("zh") or size.group("en") or size.group("en_after"))
+    machines = int(held.group("zh") or held.group("en") or held.group("en_after"))
+    device = devices.pop()
+    if machines < 2 or each < 1 or machines * each > MAX_HELD_SAID_APART:
+        return []
+    hardware.owned = [(device, machines * each)]
+    hardware.include = [d for d in hardware.include if d != device] + [device]
+    if hardware.max_devices in (each, None):
+        hardware.max_devices = None
+    return [f"'{size.group(0).strip()}' and '{held.group(0).strip()}': {machines} machines of {each} x {device}, "
+            f"{machines * each} held"]
+
+
+#: The most devices machines counted apart may make.
+MAX_HELD_SAID_APART = 100_000
 
 
 def _devices_in_use_now(hardware, space: Workspace, catalog: Catalog) -> list[str]:
@@ -639,7 +725,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     second_models, second_spans = other_models(lexicon, space, model, catalog)
     model, second_models, second_spans = _alternative_models(model, second_models, second_spans, space, catalog)
     batched = _batched_items(space)  # "32 texts per request": no dataset of 32, no rate of its own
+    turns = _turns(space)  # "每次平均5轮": turns of each conversation, no epochs
     video = _read_video_hours(space)  # "5000 hours of video": no duration
+    audio = fields.read_audio_volume(lexicon, space)  # "10k minutes/day" of speech: no latency of 6.9 days
     quantities = scan_quantities(lexicon, space)
     steps = training_steps(space, quantities)
     unbatched = [q for q in quantities if steps is None or q is not steps.batch]  # a batch is no dataset or example
@@ -671,6 +759,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     # items counted with a total to spend on them ("总预算1万美元，把500万篇文档…做摘要") are a job too
     job = workload["kind"] != "inference" or (
         says_job(lexicon, space.text) or bool(lexicon.words("job_total_words").scan(space.text))
+        or _budget_for_the_items(quantities)
         if workload.get("dataset_records") else bool(lexicon.words("job_words").scan(space.text)))
     result = ConstraintReader(lexicon, space, quantities, job=job).read(
         bounds_of_other_models(space.text, model, second_spans))
@@ -679,6 +768,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     yardstick_notes, yardstick_warnings = _accuracy_of_yardsticks(yardsticks, result, space, catalog)
     yardstick_notes += _times_the_current_load(result, space)
     items_notes, items_warnings = _items_per_request(result, batched)
+    turn_notes, turn_warnings = _turns_per_conversation(result, turns, space.text)
+    items_notes += turn_notes
+    items_warnings += turn_warnings
     yardstick_notes += items_notes
     yardstick_warnings += items_warnings
     cut_notes, cut_warnings = _cut_of_the_current_cost(result, space)
@@ -687,7 +779,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     daily_job_notes = _clock_window(result, space, workload, job) + _battery_life(result, space)
     daily_job_notes += _daily_volume_as_job(result, quantities, workload)
     yardstick_warnings += _battery_without_hours(result)
-    daily_job_notes += _audio_volume(fields.read_audio_volume(lexicon, space), result, workload)
+    daily_job_notes += _audio_volume(audio, result, workload)
     video_notes, video_warnings = _video_hours(video, space, result, workload)
     daily_job_notes += video_notes
     yardstick_warnings += video_warnings
@@ -741,6 +833,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment, deployment_notes, deployment_warnings = fields.read_deployment(lexicon, space)
     deployment_notes += _rented_in_the_cloud(hardware, deployment, space)
     deployment_notes += _devices_in_use_now(hardware, space, catalog)
+    deployment_notes += _machines_said_apart(hardware, space)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
     spare_replicas, spare_notes = fields.read_spare_replicas(space)
     replica_notes += spare_notes

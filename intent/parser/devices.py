@@ -49,7 +49,7 @@ DEVICE_SUFFIXES = frozenset({"pro", "max", "ultra", "nano", "nx", "agx", "super"
 MEMORY_IN_NAME = re.compile(r"[\s-]?(\d+)\s?gb?(?![a-z0-9])")
 #: Machines of several devices each: "两台8卡A100" (2 x 8), "2x8xH100", "two 8xH100 nodes".
 NODES_OF_DEVICES = re.compile(r"(?<![\d.])(?:(?<!\d,)|(?!\d{3}(?!\d)))(\d+)\s*(?:台|个|组|x|×|\s)\s*(?:(?:服务器|机器|节点)\s*[,，]?\s*(?:每台|每个)?\s*)?"
-                              r"(\d+)\s*(?:卡|张|块|x|×|-gpu)\s*$")
+                              r"(\d+)\s*(?:卡|张|块|x|×|-gpu)\s*(?:的)?\s*$")  # "4台8卡的A100服务器"
 #: Machines times their devices in English: "4 servers x 8 Ascend 910B", "2 nodes with 8 H100".
 SERVERS_TIMES = re.compile(r"(?<![\d.])(\d+)\s*(?:servers?|nodes?|machines?|boxes|hosts)\s*(?:x|×|\*|of|with)\s*(\d+)\s*"
                            r"(?:x|×)?\s*(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?\s*$")

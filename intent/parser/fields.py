@@ -736,6 +736,8 @@ def read_audio_hours(lexicon: Lexicon, space: Workspace) -> tuple[int | None, li
     if m is None or re.match(r"\s*(?:per|a|an|each|every|/)\s*(?:day|hour|week|month|minute)", space.masked[m.end():]):
         return None, []
     hours = float(m.group("n").replace(",", "")) * float(lexicon["number_scales"].get(m.group("scale") or "", 1))
+    if "unit" in m.re.groupindex and m.group("unit").startswith("m"):
+        hours /= 60  # "50,000 minutes of calls"
     records = round(hours * 3600 / AUDIO_WINDOW_S)
     space.mask(m.start(), m.end())
     return records, [f"'{space.text[m.start():m.end()].strip()}': {records:,} records of {AUDIO_WINDOW_S} s, the "
@@ -1040,7 +1042,7 @@ EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通�
 EACH_WITHIN = re.compile(r"(?<![a-z])per\s+(?:user|person|camera|stream|seat|agent|employee|client|developer|customer)"
                          r"(?![a-z])|每人|每个用户|每路")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
-SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
+SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
                      r"employees|agents|clients|customers|people|seats|sessions|dau|mau|daily active users|monthly active users|"
@@ -1087,7 +1089,7 @@ def read_sources(space: Workspace, rate_spans: list[tuple[int, int]]) -> tuple[i
         return None, []
     for m in SOURCES.finditer(space.masked):
         group = "n" if m.group("n") else "after"
-        n = int(float(m.group(group)) * {"万": 10_000, "千": 1000}.get(m.group("scale") or "", 1))
+        n = int(float(m.group(group).replace(",", "")) * {"万": 10_000, "千": 1000}.get(m.group("scale") or "", 1))
         if n > 1 and not space.is_read(m.start(group), m.end(group)):
             space.mask(m.start(group), m.end(group))
             return n, [f"'{space.text[m.start():m.end()].strip()}' with a rate for each: the load is {n} times the "
@@ -1114,6 +1116,8 @@ class AudioVolume:
 def read_audio_volume(lexicon: Lexicon, space: Workspace) -> AudioVolume | None:
     """An amount of speech per period: the volume a speech service must keep up with."""
     m = AUDIO_HOURS.search(space.masked)
+    if m is None and SPEECH_WORDS.search(space.masked):
+        m = AUDIO_TIME_ALONE.search(space.masked)
     period = m and AUDIO_PERIOD_AFTER.match(space.masked, m.end())
     if m and period:
         n, scale, unit, end = m.group("n"), m.group("scale"), period.group("period"), period.end()
@@ -1122,6 +1126,8 @@ def read_audio_volume(lexicon: Lexicon, space: Workspace) -> AudioVolume | None:
     else:
         return None
     hours = float(n.replace(",", "")) * float(lexicon["number_scales"].get(scale or "", 1))
+    if "unit" in m.re.groupindex and m.group("unit").startswith("m"):
+        hours /= 60  # "10k minutes of calls a day"
     space.mask(m.start(), end)
     return AudioVolume(round(hours * 3600 / AUDIO_WINDOW_S), PERIOD_S[unit], space.text[m.start():end].strip(),
                        (m.start(), end))
@@ -1149,8 +1155,14 @@ AUDIO_JOB_HOURS_CN = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万
 #: a job's size in hours of speech, read as records of AUDIO_WINDOW_S seconds.
 AUDIO_WINDOW_S = 30
 AUDIO_HOURS = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s*"
-                         r"(?:hours?|hrs?|h)\s+(?:of\s+)?(?:[a-z-]+\s+){0,2}(?:audio|speech|recordings?|dictation|calls?|"
-                         r"podcasts?|meetings?|voice|conversations?)(?![a-z])")
+                         r"(?P<unit>hours?|hrs?|h|minutes?|mins?)\s+(?:of\s+)?(?:[a-z-]+\s+){0,2}(?:audio|speech|recordings?|"
+                         r"dictation|calls?|podcasts?|meetings?|voice|voicemails?|conversations?)(?![a-z])")
+#: Time alone with a period in a request about speech: "voicemails, 10k minutes/day", "500 hours a day of
+#: calls to transcribe" ("10k minutes" had been read as a latency of 6.9 days).
+AUDIO_TIME_ALONE = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s*"
+                              r"(?P<unit>hours?|hrs?|minutes?|mins?)(?=\s*(?:per|a|an|each|every|/)\s*(?:day|week|month)(?![a-z]))")
+SPEECH_WORDS = re.compile(r"(?<![a-z])(?:speech|transcri\w*|voicemails?|audio|asr|stt|dictation|calls?|podcasts?|recordings?)"
+                          r"(?![a-z])|语音|录音|转写|通话")
 
 
 def _requests_run(spec: dict) -> re.Pattern:
@@ -1197,7 +1209,9 @@ def _integer(text: str, lexicon: Lexicon) -> int:
 #: A count of replicas a request asks for: "at least 2 replicas", "3 pods", "至少3个副本".
 REPLICA_COUNT = re.compile(r"(?P<firm>(?:at least|a minimum of|minimum of|minimum|min\.?|no fewer than|no less than|"
                            r"至少|最少|不少于)\s*)?(?P<n>\d{1,3}|[两二三四五六七八九])\s*(?:个|份)?\s*(?:serving\s+)?"
-                           r"(?:replicas?|instances?|pods?|copies|副本|实例)(?![a-z])")
+                           r"(?:replicas?|instances?|pods?|copies|副本|实例)(?![a-z])"
+                           # "3 replicas min", "3 replicas minimum", "3 replicas at least": the floor word after
+                           r"(?P<firm_after>\s+(?:min(?:imum)?|at\s+(?:least|minimum))(?![a-z]))?")
 
 
 #: A range of replicas an autoscaler keeps: "between 2 and 10 replicas", "2-10 pods", "副本数2到10".
@@ -1226,7 +1240,7 @@ def read_min_replicas(lexicon: Lexicon, space: Workspace) -> tuple[int | None, l
             continue
         start, end = space.clause_bounds(m.start("n"))
         around = space.text[start:max(end, m.end() + 25)].lower()
-        if not m.group("firm") and not lexicon.words("availability_words").scan(around):
+        if not m.group("firm") and not m.group("firm_after") and not lexicon.words("availability_words").scan(around):
             continue
         space.mark_read(m.start(), m.end())
         return n, [f"'{space.text[m.start():m.end()].strip()}': at least {n} replicas are planned, more when the "
