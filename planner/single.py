@@ -370,17 +370,21 @@ SMALLER_UNPRICED_SHARE = 0.25
 def _smaller_unpriced(choice, metrics, alternatives) -> list[str]:
     """A warning naming a feasible runner-up without a published price that is far smaller than the
     priced plan chosen on cost; none where there is none."""
-    if metrics.cost_usd_per_hour is None or metrics.power_w is None:
+    if metrics.cost_usd_per_hour is None:
         return []
     devices = choice.replicas * choice.devices_per_replica
     for a in alternatives:
         theirs = a.choice.replicas * a.choice.devices_per_replica
-        if a.feasible and a.metrics.cost_usd_per_hour is None and a.metrics.power_w is not None \
-                and theirs <= devices * SMALLER_UNPRICED_SHARE and a.metrics.power_w <= metrics.power_w * SMALLER_UNPRICED_SHARE:
-            return [f"the cheapest plan with a known price takes {devices} x {choice.device_id} at "
-                    f"{fmt(metrics.power_w, 'power')}; {theirs} x {a.choice.device_id} meet the request too at "
-                    f"{fmt(a.metrics.power_w, 'power')}, but no price of theirs is published, so they could not be "
-                    "weighed on cost: give their price in an inventory (--inventory, usd_per_hour) to compare"]
+        # power compared where both are known (5,400 Inferentia2, no power published, against 24 MI300X)
+        powers = metrics.power_w is not None and a.metrics.power_w is not None
+        if a.feasible and a.metrics.cost_usd_per_hour is None and theirs <= devices * SMALLER_UNPRICED_SHARE \
+                and (not powers or a.metrics.power_w <= metrics.power_w * SMALLER_UNPRICED_SHARE):
+            ours_power = f" at {fmt(metrics.power_w, 'power')}" if metrics.power_w is not None else ""
+            their_power = f" at {fmt(a.metrics.power_w, 'power')}" if a.metrics.power_w is not None else ""
+            return [f"the cheapest plan with a known price takes {devices} x {choice.device_id}{ours_power} "
+                    f"({fmt(metrics.cost_usd_per_hour, 'cost')}); {theirs} x {a.choice.device_id} meet the request too"
+                    f"{their_power}, but no price of theirs is published, so they could not be weighed on cost: give "
+                    "their price in an inventory (--inventory, usd_per_hour) to compare"]
     return []
 
 

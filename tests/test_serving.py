@@ -652,3 +652,13 @@ def test_a_tpu_v5e_replica_takes_a_slice_it_is_rented_in():
     assert on_tpu.choice.devices_per_replica in (1, 4, 8) and on_tpu.choice.devices_per_replica > 1
     anywhere = served_plan("serve qwen2.5 14b chat for 80 concurrent users")
     assert not (anywhere.choice.device_id == "google-tpu-v5e" and anywhere.choice.devices_per_replica not in (1, 4, 8))
+
+
+def test_a_far_smaller_unpriced_plan_is_named_when_the_priced_one_has_no_power_figure():
+    """Qwen3 235B at 30 req/s, no NVIDIA, cheapest: 5,400 Inferentia2 chips at $5,842/h were planned without
+    a word of the 24 MI300X that meet it too (unpriced; the Inferentia2's power is unpublished, so the
+    comparison of power had skipped it)."""
+    result = served_plan("qwen3-235b-a22b, 2k prompt / 1k output, 30 req/s, ttft p99 2s, tpot 50ms, cheapest, no NVIDIA")
+    devices = result.choice.replicas * result.choice.devices_per_replica
+    assert any(w.startswith(f"the cheapest plan with a known price takes {devices} x ") and "no price of theirs" in w
+               for w in result.warnings)
