@@ -3623,3 +3623,14 @@ def test_machines_counted_apart_from_their_devices_are_all_held(text, device, he
     intent = parse(text, offline=True)
     assert [(o.device, o.count) for o in intent.hardware.owned] == [(device, held)]
     assert intent.hardware.max_devices is None
+
+
+def test_a_percentile_before_its_figure_names_it_and_a_mac_with_its_chip_is_that_chip():
+    """"p50 5ms p99 20ms" had held 5 ms as the p99 (the p99 after 5ms read as its label); "on a Mac
+    with M3" was a machine with no chip named, planned on a Coral Edge TPU."""
+    both = parse("low latency bert-large QA, p50 5ms p99 20ms, 500 QPS, A10G or L4 only", offline=True)
+    assert both.bound(Metric.LATENCY, "<=") == 20 and any("'5ms': a median or average" in w for w in both.warnings)
+    after = parse("bert QA, 200ms p50 / 600ms p99", offline=True)
+    assert after.bound(Metric.LATENCY, "<=") == 600
+    mac = parse("on-device image classification on a Mac with M3, <5ms per image, top-1 accuracy >= 75%", offline=True)
+    assert mac.hardware.include == ["apple-m3-neural-engine"] and not mac.warnings

@@ -406,7 +406,16 @@ LABEL_AFTER = re.compile(r"^\s*(?:(?P<central>p50|tp50|median|average|avg|mean)|
 NOT_THIS = re.compile(r"\s*[,，]?\s*(?:not|rather\s+than|instead\s+of|而不是|不是)\s*(?:[$¥€£]\s*)?", re.IGNORECASE)
 
 
+#: A percentile or average right before a bound's figure ("p50 5ms p99 20ms"): it names that bound, not
+#: the label after the figure (which names the next one).
+LABEL_BEFORE = re.compile(r"(?<![a-z0-9_])(?:(?P<central>p50|tp50|median|average|avg|mean)|p\d+(?:\.\d+)?|tp\d+)"
+                          r"\s*(?:latency\s*)?(?:[:=<]|<=|under|below|of|at|<)?\s*$")
+
+
 def _central(text: str, b: Bound) -> bool:
+    before = LABEL_BEFORE.search(text[max(0, b.start - 20):b.start])
+    if before is not None:
+        return before.group("central") is not None
     after = LABEL_AFTER.match(text[b.end:b.end + 12])
     if after is not None:
         return after.group("central") is not None
