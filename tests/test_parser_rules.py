@@ -3634,3 +3634,13 @@ def test_a_percentile_before_its_figure_names_it_and_a_mac_with_its_chip_is_that
     assert after.bound(Metric.LATENCY, "<=") == 600
     mac = parse("on-device image classification on a Mac with M3, <5ms per image, top-1 accuracy >= 75%", offline=True)
     assert mac.hardware.include == ["apple-m3-neural-engine"] and not mac.warnings
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("NER on clinical notes, 5 million notes batch, by end of weekend (48 hours), on our 4x T4 box", 48),
+    ("summarize 1M docs before Friday (4 days)", 96),
+])
+def test_a_date_glossed_by_a_duration_is_the_jobs_time(text, hours):
+    """"(48 hours)" after "by end of weekend" had been a duration with no limit word, ignored."""
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.JOB_TIME, "<=") == hours and not intent.warnings

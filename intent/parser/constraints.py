@@ -157,8 +157,10 @@ class ConstraintReader:
         if kind is None:
             return []
         a_device_of = kind == "memory" and self._a_device_of(q)  # "on a 16GB card": what one device holds
-        if q.needs_cue and op is None and not a_device_of and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))) \
-                and not (kind == "job_time" and self.job and self._alone(q)):
+        glossed = kind == "job_time" and self._date_glossed(q)  # "by end of weekend (48 hours)"
+        a_jobs_own = kind == "job_time" and self.job and self._alone(q)
+        if q.needs_cue and op is None and not a_device_of and not glossed and not a_jobs_own \
+                and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))):
             return []
         self.assumptions += [n for n in _notes(q, kind) if n not in self.assumptions]
         if kind == "tpot" and q.kind == "token_throughput":
@@ -309,6 +311,17 @@ class ConstraintReader:
         for m in found:
             self.space.mark_read(offset + m.start, offset + m.end)
         return bool(found)
+
+    def _date_glossed(self, q: Quantity) -> bool:
+        """Whether ``q`` glosses a date in parentheses right after it ("by end of weekend (48 hours)",
+        "before Friday (4 days)"): the job's time (the date was warned, the hours ignored)."""
+        offset = max(0, q.start - 40)
+        before = self.space.text[offset:q.start]
+        opened = re.search(r"[(（]\s*(?:about|~|approx\.?|i\.e\.|约|大约)?\s*$", before)
+        dates = self.lex.words("deadline_words").scan(before[:opened.start()]) if opened is not None else []
+        for m in dates:  # planned by its hours: not warned as a date
+            self.space.mark_read(offset + m.start, offset + m.end)
+        return bool(dates)
 
     def _alone(self, q: Quantity) -> bool:
         """Whether ``q`` is an item of its own ("预算5千美金以内，2天": the job's days, among its limits)."""
