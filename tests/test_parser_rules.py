@@ -3644,3 +3644,10 @@ def test_a_date_glossed_by_a_duration_is_the_jobs_time(text, hours):
     """"(48 hours)" after "by end of weekend" had been a duration with no limit word, ignored."""
     intent = parse(text, offline=True)
     assert intent.bound(Metric.JOB_TIME, "<=") == hours and not intent.warnings
+
+
+def test_categories_of_the_requests_own_are_said_to_need_fine_tuning():
+    """A binary sentiment model had been planned for "12 categories" without a word."""
+    intent = parse("Classify support tickets into 12 categories, 3000 tickets/min, HIPAA, CPU only", offline=True)
+    assert any(w.startswith("'12 categories': categories of the request's own") for w in intent.warnings)
+    assert not parse("classify images into 1000 classes", offline=True).warnings

@@ -170,6 +170,27 @@ def _budget_for_the_items(quantities) -> bool:
         not any(q.kind in ("throughput", "token_throughput") for q in quantities)
 
 
+#: Categories of the request's own a classifier is to sort into: "into 12 categories", "20 intents", "分成12类".
+CATEGORIES = re.compile(r"(?<![\d.])(?P<n>\d+)\s+(?:[a-z-]+\s+)?(?:categories|classes|labels|intents|topics|buckets)(?![a-z])"
+                        r"|(?<![\d.])(?P<zh>\d+)\s*(?:个)?(?:类别|大类|类|种标签|个标签|标签)(?![\u4e00-\u9fff]*(?:卡|设备))")
+#: What the catalog's classifiers are trained on, by task.
+TRAINED_ON = {"text-classification": "sentiment (SST-2's two labels) or their own published labels",
+              "image-classification": "ImageNet's 1,000 classes"}
+
+
+def _own_categories(space: Workspace, task: str) -> list[str]:
+    """A classifier asked to sort into categories of the request's own ("Classify support tickets into 12
+    categories"): the planned model knows only its training labels until fine-tuned; said (a binary
+    sentiment model had been planned without a word)."""
+    m = CATEGORIES.search(space.masked)
+    if m is None or (task == "image-classification" and int(m.group("n") or m.group("zh")) == 1000):
+        return []
+    space.mark_read(m.start(), m.end())
+    return [f"'{space.text[m.start():m.end()].strip()}': categories of the request's own; the catalog's classifiers are "
+            f"trained on {TRAINED_ON[task]}, so the planned model sorts into none of them until it is fine-tuned on "
+            "labelled examples (its speed and memory hold as planned, its accuracy does not)"]
+
+
 def _batched_items(space: Workspace) -> tuple[int, str] | None:
     """The items each request carries, and the words, masked before the dataset is read ("每个请求32条"
     had been a dataset of 32 records); None without."""
@@ -891,6 +912,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         warnings.append("moderation of images: the catalog's image classifiers are trained on ImageNet's 1,000 "
                         "classes, not moderation labels; the planned model finds none until it is fine-tuned on "
                         "labelled examples (its speed and memory hold as planned, its accuracy does not)")
+    if task in ("text-classification", "image-classification") and not (model.model_id or model.models):
+        warnings += _own_categories(space, task)
     if task in IMAGE_TASKS and not model.model_id:
         warnings += fields.medical_image_warnings(lexicon, space, task, catalog)
     if task in IMAGE_TASKS and shape.prompt_tokens is not None:  # "YOLO11n at 320 input": pixels, not tokens
