@@ -417,9 +417,8 @@ def latency_waived(intent: Intent) -> str | None:
 
 
 def training_method(intent: Intent) -> str:
-    """The parameter-efficient fine-tuning method the request names (lexicon training_methods:
-    qlora, lora), else "full"; a method ruled out ("no LoRA, full fine-tune", "别用LoRA，全参")
-    is not named."""
+    """The fine-tuning method the request names (lexicon training_methods: qlora, lora, dpo), else
+    "full"; a method ruled out ("no LoRA, full fine-tune", "别用LoRA，全参") is not named."""
     from intent.parser.fields import negated
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import Workspace, normalise

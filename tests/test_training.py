@@ -401,3 +401,12 @@ def test_a_job_asked_in_no_training_precision_is_refused_with_those_that_train()
         plan("fine-tune qwen2.5 7b with LoRA on 100k records in int4", offline=True, record=False)
     qlora = plan("QLoRA fine-tune qwen2.5 7b on 100k records, int4", offline=True, record=False)
     assert qlora.choice.precision in ("bf16", "fp16")  # the int4 is the frozen base's
+
+
+def test_dpo_runs_each_pair_through_the_policy_and_a_frozen_reference():
+    """DPO had been planned as a full fine-tune of one sequence a pair (0.65 h for 100k pairs on 8 H100)."""
+    text = "training for llama 3.1 8b on 100k preference pairs, 2 epochs, 8xH100, under 10 hours"
+    dpo, sft = plan("DPO " + text, offline=True, record=False), plan("SFT " + text, offline=True, record=False)
+    assert dpo.job.method == "dpo" and sft.job.method == "full"
+    assert dpo.job.hours == pytest.approx(sft.job.hours * 8 / 3, rel=0.05)
+    assert any(a.startswith("DPO: a trained policy and a frozen reference model") for a in dpo.assumptions)
