@@ -329,6 +329,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
                            "where it runs; say 'in the cloud' or 'on-prem' to plan it on datacenter devices")
     assumptions += _load_note(intent, row, solution.replicas)
     assumptions += _rate_power_note(intent, row, solution.replicas, fill)
+    assumptions += _host_note(catalog.devices.get(row.device_id))
     if any(c.metric.value == "cost" or (c.metric.value == "power" and not c.per_device) for c in intent.constraints):
         assumptions.append("power and cost bounds apply to the whole deployment (all replicas together)")
     assumptions += [f"the power bound ({c.describe()}) applies to each device, as stated ('per card')"
@@ -570,6 +571,16 @@ def _unknown_objective(grid, feasible_cells, objective) -> str | None:
     return (f"the objective is to {sense} {metric}, but none of the configurations that meet it has a known {metric} "
             f"({', '.join(devices[:4])}{' …' if len(devices) > 4 else ''}): planned on the tie-breakers that follow it "
             f"instead ({{levels}}); {hint}")
+
+
+def _host_note(device) -> list[str]:
+    """An accelerator that plugs into a host (USB, M.2 or PCIe: it has a host link of its own and is no
+    board) counts its own power and price alone: the host it needs is said (a Coral at 1.3 W was planned
+    for 'no cloud, under 25 W' with no word of the computer it runs on)."""
+    if device is None or device.host_link_gbs is None or device.form_factor != "edge":
+        return []
+    return [f"{device.name} is an accelerator that plugs into a host computer (USB, M.2 or PCIe): the power and cost "
+            "are the accelerator's alone; the host it needs (and runs the rest of the application) adds its own"]
 
 
 def _rate_power_note(intent: Intent, row: Estimate, replicas: int, fill: bool) -> list[str]:

@@ -796,3 +796,17 @@ def test_a_far_smaller_plan_with_no_published_price_is_named_beside_the_cheapest
     cloud = plan("transcribe speech, 200 concurrent streams, latency under 500 ms, in the cloud", offline=True,
                  record=False)
     assert not any(w.startswith("the cheapest plan with a known price") for w in cloud.warnings)
+
+
+def test_an_accelerator_that_plugs_into_a_host_says_the_host_is_not_counted():
+    """A Coral at 1.3 W was planned for 'no cloud, under 25 W' with no word of the computer it runs on."""
+    from intent.api import plan
+
+    result = plan("edge box in the store: 6 cameras @ 15fps, person detection, power budget 25W, no cloud connection",
+                  offline=True, record=False)
+    if result.choice.device_id in ("google-coral-edge-tpu", "hailo-8"):
+        assert any("plugs into a host computer" in a for a in result.assumptions)
+    board = plan("yolov8n on a jetson orin nano, 30 fps", offline=True, record=False)
+    assert not any("plugs into a host computer" in a for a in board.assumptions)
+    hailo = plan("yolov8n on hailo-8, 30 fps", offline=True, record=False)
+    assert any("plugs into a host computer" in a for a in hailo.assumptions)
