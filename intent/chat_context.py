@@ -241,6 +241,8 @@ def _typo_fixed(message: str, current: Intent, catalog) -> Intent | None:
         found = [f for f in figures if f[1] == float(old_said.replace(",", ""))]
     else:
         found = [f for f in figures if _one_digit_apart(_digits(f[1]), _digits(new))]
+        if len(found) > 1:  # "不对，是1500" beside 100 users and $1000: a digit changed before one added
+            found = [f for f in found if len(_digits(f[1])) == len(_digits(new))]
     if len(found) != 1:
         return None
     name, old = found[0]

@@ -49,10 +49,11 @@ IS_IT = re.compile(r"^(?:so |and |but )?(?:is|are|does|do|did|will|would|has|hav
                    r"throughput|cost|budget|power|accuracy|p99|p95)\b")
 IS_IT_ZH = re.compile(r"[吗么][?？]?$|是不是|有没有|够不够|满足了吗")
 #: Words before a question that are no part of it: "现在有哪些…", "so what's…", "请问…".
-LEAD_IN = re.compile(r"(?:现在|目前|那么|那|所以|请问|那现在|so |and |but |ok |okay )")
+LEAD_IN = re.compile(r"(?:现在|目前|那么|那|所以|请问|那现在|看看|看一下|so |and |but |ok |okay )")
 #: An alternative taken by its place in the list: "take the second alternative", "use the 2nd one",
 #: "选第一个备选", "就用第二个方案".
-ACCEPT_NTH = re.compile(r"^(?:ok\s+|okay\s+|yes\s+)?(?:(?:let's\s+)?(?:take|use|go\s+with|pick|choose|select|switch\s+to)\s+)?"
+ACCEPT_NTH = re.compile(r"^(?:ok\s+|okay\s+|yes\s+)?(?:(?:let's\s+)?(?:take|use|go\s+with|pick|choose|select|switch\s+to|"
+                        r"accept|apply)\s+)?"
                         r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|\d)\s*(?:one|alternative|option|runner-up)\s*"
                         r"(?:then|please)?\s*$|^(?:ok\s+|okay\s+)?(?:(?:take|use|go\s+with|pick|choose)\s+)?(?:option|alternative)\s+(\d)\s*$"
                         r"|^(?:好的?)?(?:那)?(?:就)?(?:选|用|采用|换成)?第(一|二|三|四|\d)个?(?:备选|方案|备选方案|吧)+$"

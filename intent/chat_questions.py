@@ -70,8 +70,8 @@ def why(plan, lang: str) -> str:
 #: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
 #: "first token latency" is the TTFT).
 TOPICS = (
-    ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|扛住|扛得住|撑住|撑得住|"
-                 r"顶得住|余量|跑满|饱和"),
+    ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|utili[sz]ation|utili[sz]ed|"
+                 r"how busy|load factor|扛住|扛得住|撑住|撑得住|顶得住|余量|跑满|饱和|利用率|使用率|负载率"),
     ("job", r"how long|when will it finish|how many (?:hours|days|minutes|weeks)|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
             r"altogether|all in|多长时间|多久|多少小时|多少天|几天|几个小时|总成本|总费用|一共多少钱|总共|一共|全部|"
             r"(?:training|job|run|fine-?tun\w*) (?:cost|take)|训练(?:要|需要)?(?:多少钱|多久|花多少)|总能耗|总耗电"),
@@ -79,7 +79,7 @@ TOPICS = (
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
     ("per_user", r"per user|each user|a user|per head|每个用户|每用户|每人|每位用户|人均"),
-    ("month", r"per month|a month|monthly|每月|一个月|每个月"),
+    ("month", r"per month|a month|monthly|^\W*month\W*$|每月|一个月|每个月"),
     ("electricity", r"electric|power bill|energy bill|energy cost|cost of (?:the )?(?:power|energy)|电费|电力成本|用电成本"),
     ("budget", r"budget|(?:cheap|affordable) enough|够便宜|预算"),
     ("day", r"per day|a day|daily|每天|一天"),
@@ -175,7 +175,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_job_energy", lang, energy=f"{energy:,.1f} kWh" if energy is not None
                              else say("unknown_value", lang)))
         elif topic == "headroom":
-            lines.append(headroom(plan, lang))
+            lines.append(headroom(plan, lang, question))
         elif topic == "devices":
             lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
                              layout=layout(c, lang)))
@@ -290,9 +290,20 @@ def _per_user(plan, lang: str, monthly: bool) -> str:
                period=say("period_month" if monthly else "period_hour", lang))
 
 
-def headroom(plan, lang: str) -> str:
+#: A question of how much of the capacity is used ("what's the utilization?", "利用率多少？"), not whether it holds.
+SHARE_ASKED = re.compile(r"utili[sz]|how busy|load factor|利用率|使用率|负载率")
+
+
+def headroom(plan, lang: str, question: str = "") -> str:
     """Whether the plan holds its load ("能扛住吗", "can it handle the load?"): its capacity (each
-    replica's full rate) against the rate asked."""
+    replica's full rate) against the rate asked; the share in use, first, when that is what is asked."""
+    text = _headroom(plan, lang)
+    if SHARE_ASKED.search(question.lower()):
+        text = re.sub(r"^(?:yes|no|能|不能)[:：]\s*", "", text)
+    return text
+
+
+def _headroom(plan, lang: str) -> str:
     from planner.defaults import whole_load
 
     m, c = plan.metrics, plan.choice
@@ -304,7 +315,8 @@ def headroom(plan, lang: str) -> str:
 
         asked = plan.intent.workload.concurrency / AUDIO_WINDOW_S  # live streams: a window each per window's length
     if asked is None and plan.intent.workload.concurrency and m.concurrency:
-        load, capacity_text = f"{plan.intent.workload.concurrency:,}", f"{m.concurrency:,}"
+        load = say("users_at_once", lang, n=f"{plan.intent.workload.concurrency:,}")
+        capacity_text = say("users_at_once", lang, n=f"{m.concurrency:,}")
         key = "explain_headroom" if m.concurrency >= plan.intent.workload.concurrency else "explain_headroom_short"
         share = f"{plan.intent.workload.concurrency / m.concurrency:.0%}"
         return say(key, lang, capacity=capacity_text, load=load, share=share, replicas=c.replicas)

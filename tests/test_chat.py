@@ -1359,3 +1359,20 @@ def test_a_model_number_alone_is_the_device_and_a_consumer_part_says_why_it_was_
     answer = chat.answer("why not 4090?").text
     assert answer.startswith("nvidia-geforce-rtx-4090 is a consumer part whose licence allows no datacenter")
     assert chat.answer("为什么不用4090？").text.startswith("nvidia-geforce-rtx-4090 是消费级产品")
+
+
+def test_terse_and_lead_in_questions_and_a_correction_beside_two_figures():
+    """"month?", "what's the utilization?", "利用率多少？", "看看有什么变化" and "tell me the cost" were not
+    understood; "不对，是1500" beside 100 users and a $1000 budget changed nothing."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 7b chat, 100 concurrent users, budget $1000 per month")
+    plan = chat.plan
+    assert chat.answer("month?").text.startswith(f"${plan.metrics.cost_usd_per_hour * 730:,.2f} a month")
+    assert chat.answer("what's the utilization?").text.startswith("it serves 100 users at once against")
+    assert "占其能力的" in chat.answer("利用率多少？").text
+    assert chat.answer("tell me the cost").text.startswith("cost: $")
+    assert chat.answer("看看有什么变化").text.startswith("目前只有一个方案")
+    assert chat.plan is plan
+    chat.answer("不对，是1500")
+    assert chat.intent.bound(Metric.COST, "<=") == pytest.approx(1500 / 730, rel=1e-3)
+    assert chat.intent.workload.concurrency == 100
