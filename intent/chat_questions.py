@@ -140,6 +140,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t != "devices"]
     if "token_cost" in asked:  # "what's the cost per million tokens?", "cost per token?": not the hourly rate
         asked = [t for t in asked if t not in ("cost", "tpot")]
+    if "policies" in asked and re.search(r"watermark|水印|privacy|隐私|hipaa|gdpr|合规", question):
+        asked = ["policies"]  # "what does the watermark cost in latency?": the policy's own, not the plan's figures
     if "electricity" in asked:  # "how much is the electricity per day?": power x hours x price, not the hourly cost
         asked = ["electricity"]
     if "budget" in asked:  # "is it under budget?": the cost bounds' checks
@@ -187,6 +189,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         elif topic == "policies":
             lines.append(_policies(plan, lang))
             lines += _regimes_not_asked(plan, question, lang)
+            lines += _watermark_time(plan, question, lang)
         elif topic == "steps":
             lines += [say("explain_steps", lang)] + [f"  {n}. {step}" for n, step in enumerate(plan.steps, 1)]
         elif topic == "accuracy_loss":
@@ -362,6 +365,27 @@ def _budget(plan, lang: str) -> list[str]:
 
 #: Compliance regimes a question may name ("符合HIPAA吗？", "is this GDPR compliant?").
 REGIMES = {"HIPAA": r"hipaa|hippa", "GDPR": r"gdpr", "PCI DSS": r"pci", "SOC 2": r"soc[\s-]?2"}
+
+
+#: Words that ask what a policy costs in time: "what does the watermark cost in latency?", "水印会增加多少延迟？".
+TIME_ASKED = re.compile(r"latency|slow|delay|time|overhead|ms\b|延迟|时延|多慢|耗时|开销")
+
+
+def _watermark_time(plan, question: str, lang: str) -> list[str]:
+    """What the plan's watermark adds to each request, when the question asks about time: a text
+    watermark's logit bias per generated token, an image's marking on the host (both in the plan's
+    figures, policies/data/watermark.yaml)."""
+    from policies.watermark import watermark_config, watermark_kind
+
+    if not TIME_ASKED.search(question.lower()) or not any(p.name == "watermark" for p in plan.policies):
+        return []
+    config, kind = watermark_config(), watermark_kind(plan.intent.task.value if plan.intent.task else None)
+    if kind == "text":
+        return [say("watermark_time_text", lang, ms=f"{config['text']['overhead_ms_per_token']:g}")]
+    if kind == "image":
+        sizes = ", ".join(f"{size}: {ms:,.0f} ms" for size, ms in config["image"]["overhead_ms_by_size"].items())
+        return [say("watermark_time_image", lang, sizes=sizes)]
+    return [say("watermark_time_none", lang)]
 
 
 def _regimes_not_asked(plan, question: str, lang: str) -> list[str]:
@@ -649,9 +673,9 @@ def cheaper(plan, lang: str, plan_request) -> str:
     from policies.errors import PolicyError
 
     metric, _ = objective_of(plan)
-    if metric != "cost":
+    if metric not in ("cost", "job_cost"):
         return say("cheaper_not_cost", lang, metric=metric_name(metric, lang))
-    ours = plan.metrics.cost_usd_per_hour
+    ours = _money(plan, metric)  # a job's is its whole cost ("make it cheaper" had said job cost was not cost)
     if ours is None:
         return say("cheaper_unpriced", lang, reason=plan.metrics.provenance.get("cost_usd_per_hour", ""))
     lines = []
@@ -664,7 +688,7 @@ def cheaper(plan, lang: str, plan_request) -> str:
             continue
         except PlanningError:
             continue  # not cheaper without it either
-        theirs = other.metrics.cost_usd_per_hour
+        theirs = _money(other, metric)
         if theirs is None or theirs >= ours * (1 - SAME_PRICE):
             continue
         relaxed_metric = values.get("_metric")
@@ -672,7 +696,17 @@ def cheaper(plan, lang: str, plan_request) -> str:
             "cheaper_trade", lang, metric=metric_name(relaxed_metric, lang),
             value=fmt(deployment_value(other, relaxed_metric), relaxed_metric))
         lines.append(say("cheaper_relax", lang, what=what, configuration=configuration(other.choice),
-                         cost=fmt(theirs, "cost"), saving=fmt(ours - theirs, "cost"), trade=trade))
+                         cost=fmt(theirs, metric), saving=fmt(ours - theirs, metric), trade=trade))
     if not lines:
         return say("cheaper_nothing", lang)
-    return "\n".join([say("cheaper_head", lang, cost=fmt(ours, "cost")), *lines])
+    return "\n".join([say("cheaper_head", lang, cost=fmt(ours, metric)), *lines])
+
+
+def _money(plan, metric: str) -> float | None:
+    """A plan's cost on ``metric``: per hour, or a job's whole cost (a training job's or a batch's)."""
+    if metric == "cost":
+        return plan.metrics.cost_usd_per_hour
+    if plan.job is not None:
+        return plan.job.cost_usd
+    batch = batch_job(plan)
+    return batch[1] if batch is not None else None

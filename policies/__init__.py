@@ -28,7 +28,7 @@ from policies.organisation import (
     load_policy,
 )
 from policies.privacy import dp_parameters
-from policies.watermark import watermark_latency, watermark_parameters
+from policies.watermark import watermark_kind, watermark_latency, watermark_parameters
 
 __all__ = ["Detection", "GreenListWatermark", "ImageWatermark", "OrganisationPolicy", "PolicyEffects", "PolicyError",
            "PolicyViolation", "dp_sgd_section", "fingerprint", "load_policy", "preflight", "sections",
@@ -83,6 +83,10 @@ def preflight(intent: Intent, organisation: OrganisationPolicy | None = None,
         tokens = load_factors().shape_for(task or "default").output_tokens
         models = catalog.models_for(task) if catalog is not None and task else []
         effects.added_latency = watermark_latency(task, tokens, models)
+        if watermark_kind(task) == "artifact":  # "watermark the outputs" of a detector: no output of it is marked
+            effects.assumptions.append(f"a watermark of {task or 'this task'}'s outputs is not planned: only text and "
+                                       "images are marked; the plan signs the model artifact instead (a fingerprint "
+                                       "that detects substitution, not output reuse)")
         if effects.added_latency:
             effects.assumptions.append(f"watermarking adds {_describe_added(effects.added_latency)}; planned with it"
                                        + (", on the host's CPUs after the accelerator's work, pipelined with the "

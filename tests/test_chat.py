@@ -1376,3 +1376,24 @@ def test_terse_and_lead_in_questions_and_a_correction_beside_two_figures():
     chat.answer("不对，是1500")
     assert chat.intent.bound(Metric.COST, "<=") == pytest.approx(1500 / 730, rel=1e-3)
     assert chat.intent.workload.concurrency == 100
+
+
+def test_a_watermarks_time_and_cheaper_of_a_job_are_answered():
+    """"what does the watermark cost in latency?" listed the policy and the plan's whole latency; "make it
+    cheaper" of a batch job said its objective, job cost, was not cost."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b with watermarked outputs for 50 users at once")
+    answer = chat.answer("what does the watermark cost in latency?").text
+    assert "the watermark adds 0.38 ms to each generated token" in answer and "latency:" not in answer
+    assert "水印让每个生成的 token 多 0.38 ms" in chat.answer("水印会增加多少延迟？").text
+    job = ChatSession(offline=True)
+    for message in ("summarize 1 million support tickets with llama 3.1 8b within 48 hours", "make it cheaper"):
+        reply = job.answer(message).text
+    assert "not cost" not in reply
+
+
+def test_a_watermark_of_outputs_no_watermark_marks_is_said():
+    from intent.api import plan
+
+    result = plan("detect people with yolo11n at 30 fps, watermark the outputs", offline=True, record=False)
+    assert any(a.startswith("a watermark of object-detection's outputs is not planned") for a in result.assumptions)
