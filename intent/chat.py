@@ -44,6 +44,9 @@ ASKED_CHANGE = re.compile(r"(?:[?？]|呢)$")
 #: A question what the last change did: "what changed?", "有哪些变化？", "有什么影响？".
 WHAT_CHANGED = re.compile(r"what(?:'s| has| did)? changed?|what did (?:that|it) change|what changes|有哪些变化|有什么变化|"
                           r"变化是什么|改了什么|有什么影响|影响是什么|what(?:'s| is) the (?:impact|effect)|what difference")
+#: A question why the plan got worse: "why is it more expensive?", "why so slow now?", "为什么变贵了？".
+WHY_WORSE = re.compile(r"(?:more expensive|pricier|costlier|cost more|so expensive|slower|so slow|more power|higher)"
+                       r"|变贵|贵了|更贵|变慢|慢了|更慢|功耗(?:变)?高了")
 #: Devices held said to come on top of what the plan may use ("we also have 2 T4s", "另外我们还有4张A100"):
 #: tried alone, and the plan kept where they cannot serve the request.
 ALSO_HELD = re.compile(r"(?<![a-z])(?:also|too|as well|in addition|additionally|besides)(?![a-z])|还有|也有|另外|此外|另有")
@@ -155,6 +158,8 @@ class ChatSession:
         if reading.kind in QUESTIONS and (self.plan is None or not self._state.met):
             # a question is no change: "why not H100?" after a change no plan meets ruled the H100 out
             return Reply(self._say(self._no_plan_key())), None
+        if reading.kind in ("why", "explain") and WHY_WORSE.search(message.lower()) and self._changed_by():
+            return Reply(self._why_worse()), None  # "why is it more expensive?" after "use H200 instead"
         if reading.kind == "why":
             from intent.chat_questions import why
 
@@ -346,6 +351,15 @@ class ChatSession:
         if tighter:
             reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
         return reply, state
+
+    def _changed_by(self) -> str | None:
+        """The message of the last change that made a new plan; None when there is one plan so far."""
+        turns = [t for t in self.turns if t.changed and not t.undone and t.plan is not None]
+        return turns[-1].message if len(turns) >= 2 else None
+
+    def _why_worse(self) -> str:
+        """Why the plan got dearer or slower: the last change, by its words, and what it made of the plan."""
+        return "\n".join([self._say("worse_by", message=self._changed_by()), self._last_changes()])
 
     def _last_changes(self) -> str:
         """What the last change made of the plan: the changes between the plan before it and now."""

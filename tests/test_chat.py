@@ -1397,3 +1397,12 @@ def test_a_watermark_of_outputs_no_watermark_marks_is_said():
 
     result = plan("detect people with yolo11n at 30 fps, watermark the outputs", offline=True, record=False)
     assert any(a.startswith("a watermark of object-detection's outputs is not planned") for a in result.assumptions)
+
+
+def test_why_the_plan_got_dearer_names_the_change_that_did_it():
+    """"why is it more expensive?" after "use H200 instead" had been answered with the plan's generic why."""
+    chat = ChatSession(offline=True)
+    for message in ("serve qwen2.5 14b chat for 80 concurrent users", "use H200 instead"):
+        chat.answer(message)
+    answer = chat.answer("why is it more expensive?").text
+    assert answer.startswith("the last change, 'use H200 instead', made it so:") and "cost_usd_per_hour" in answer
