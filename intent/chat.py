@@ -510,7 +510,7 @@ class ChatSession:
                            self._plan_request, self._catalog())
         if device_named(what, self._catalog()) is not None:
             return why_not(self.plan, what, reading.single, self.speaking, self._plan_request,
-                           self._catalog(), reading.count, self.intent)
+                           self._catalog(), reading.count, self.intent, held=reading.held)
         from intent.api import parse
         from intent.chat_context import FIGURE_ALONE, as_bound
 

@@ -75,6 +75,7 @@ class Reading:
     single: bool = False         # why_not: the question is about one device ("a single H100")
     count: int | None = None     # why_not: the devices counted ("what if we had 8 L4s?"), else None
     where: str = ""              # export: the folder the message names ("export k8s to ./deploy"), as written
+    held: bool = False           # why_not: the devices counted are said to be held ("what if we only have 2 L40S?")
 
 
 #: A folder written in an export message: a path with a slash in it ("/tmp/out", "./deploy", "~/k8s",
@@ -221,6 +222,7 @@ def _why_not(rest: str) -> Reading:
     rest = re.sub(r"^(?:use |using |the |an? |on )+|^(?:是|变成|有)\s*", "", rest)
     if not rest.strip(EDGES) and single is None:  # "why not?": why the plan is as it is
         return Reading("why")
+    held = HELD_BEFORE.search(rest) is not None
     rest = HELD_BEFORE.sub("", rest)  # "what if we only had 4?", "如果只有4张H100呢": the count
     rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)
@@ -232,7 +234,8 @@ def _why_not(rest: str) -> Reading:
     if counted is not None and int(counted.group(1)) > 1:
         what = rest[counted.end():].strip(EDGES)
         # "如果只有2张卡呢？", "what if we had 4 GPUs?": the devices it has or uses, counted
-        return Reading("why_not", what="" if GENERIC_DEVICE.fullmatch(what) else what, count=int(counted.group(1)))
+        return Reading("why_not", what="" if GENERIC_DEVICE.fullmatch(what) else what, count=int(counted.group(1)),
+                       held=held)
     if counted is not None and int(counted.group(1)) == 1 and rest[counted.end():].strip(EDGES):
         return Reading("why_not", what=rest[counted.end():].strip(EDGES), single=True)  # "只有1张H100": a single one
     return Reading("why_not", what=rest.strip(EDGES), single=single is not None)

@@ -422,7 +422,7 @@ def _capacity(device_id: str, catalog=None) -> float | None:
 
 
 def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
-            count: int | None = None, request: Intent | None = None) -> tuple[str, Intent | None]:
+            count: int | None = None, request: Intent | None = None, held: bool = False) -> tuple[str, Intent | None]:
     """Plan the configuration the question names (on at most ``count`` devices, when it counts
     them) and say how it compares with ``plan``, with the request it planned (None when none
     was planned: "ok use that" takes it). ``request`` is the request as the person wrote it (the
@@ -439,12 +439,16 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
         return say("why_not_same", lang, device=current.id), None
     label = say("single", lang, device=target) if single else f"{count} x {target}" if count else target
     request = request or plan.intent
-    held = [o for o in request.hardware.owned if o.device in (target, current.id, current.family)
-            and (catalog.devices.get(o.device) is None or catalog.device(o.device).matches(target))] if count else []
+    owned = [o for o in request.hardware.owned if o.device in (target, current.id, current.family)
+             and (catalog.devices.get(o.device) is None or catalog.device(o.device).matches(target))] if count else []
     hardware = request.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
                                                    "max_devices": count, "preferred": []})
-    if held:  # "what if we had 16 L40S?" of the L40S held: 16 held, not 16 rented
-        hardware = request.hardware.model_copy(update={"owned": [held[0].model_copy(update={"count": count})]})
+    if owned:  # "what if we had 16 L40S?" of the L40S held: 16 held, not 16 rented
+        hardware = request.hardware.model_copy(update={"owned": [owned[0].model_copy(update={"count": count})]})
+    elif held and count:  # "what if we only have 2 L40S?": those held (taking the offer had rented them)
+        from intent.schema import OwnedDevice
+
+        hardware = hardware.model_copy(update={"owned": [OwnedDevice(device=target, count=count)], "max_devices": None})
     intent = request.model_copy(update={"hardware": hardware})
     inventories = _one_of_each(target, plan.choice.placement, catalog) if single else [(None, True)]
     for inventory, priced in inventories:
@@ -459,7 +463,8 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
                        bound=budget.describe()), intent
         if not priced and objective_of(plan)[0] == "cost":
             return say("why_not_unpriced", lang, target=label, configuration=configuration(other.choice)), intent
-        use = None if not count else (f"最多用{count}张{target}" if lang == "zh" else f"at most {count} {target}")
+        use = None if not count else (f"我们有{count}张{target}" if lang == "zh" else f"we have {count} {target}") if held \
+            else (f"最多用{count}张{target}" if lang == "zh" else f"at most {count} {target}")
         compared = _compare(plan, other, label, lang, use)
         device = catalog.devices.get(other.choice.device_id)
         if device is not None and device.datacenter_use is not None and not device.datacenter_use.value \

@@ -1406,3 +1406,13 @@ def test_why_the_plan_got_dearer_names_the_change_that_did_it():
         chat.answer(message)
     answer = chat.answer("why is it more expensive?").text
     assert answer.startswith("the last change, 'use H200 instead', made it so:") and "cost_usd_per_hour" in answer
+
+
+def test_a_what_if_of_devices_held_offers_them_held():
+    """Taking "what if we only have 2 L40S?" had capped the plan at 2 L40S rented, its cost unknown on-prem."""
+    chat = ChatSession(offline=True)
+    for message in ("transcribe audio for 100 concurrent streams, GDPR", "只能本地部署"):
+        chat.answer(message)
+    assert 'say "we have 2 nvidia-l40s"' in chat.answer("what if we only have 2 L40S?").text
+    chat.answer("ok use that")
+    assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 2)]
