@@ -20,6 +20,7 @@ note saying how it was read.
 
 from __future__ import annotations
 
+import math
 import re
 
 from intent.schema import Constraint, Intent, Metric, OwnedDevice, Workload
@@ -183,7 +184,7 @@ def corrected(message: str, current: Intent) -> str | None:
     m = CORRECTING.match(message)
     if m is None:
         made = MAKE_IT.match(message)
-        rest = made and (made.group("rest") or made.group("rest_zh")).strip(" ,，。.!！吧")
+        rest = made and (made.group("rest") or made.group("rest_zh") or made.group("rest_then")).strip(" ,，。.!！吧")
         said = as_bound(rest, current) if rest and FIGURE_ALONE.match(rest) else None
         # a job's time only: a bare latency or amount is the last bound of its kind (``_restated``)
         return said if said is not None and said.startswith(("done within", rest + "内完成")) else None
@@ -192,7 +193,8 @@ def corrected(message: str, current: Intent) -> str | None:
 
 #: A figure set by a follow-up: "make it 2 days", "改成两天", "改为3小时吧".
 MAKE_IT = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|and)[,.!]?\s+)?(?:make\s+it|change\s+it\s+to|set\s+it\s+to|let'?s\s+say)\s+"
-                     r"(?P<rest>.+)$|^\s*(?:那就|那)?(?:改成|改为|换成|设成|设为)(?P<rest_zh>.+)$", re.IGNORECASE)
+                     r"(?P<rest>.+)$|^\s*(?:那就|那)?(?:改成|改为|换成|设成|设为)(?P<rest_zh>.+)$"
+                     r"|^\s*(?:那就|那么就|就)(?P<rest_then>[^，,。]+?)(?:吧)?[。！]?$", re.IGNORECASE)
 
 
 #: A figure with its unit alone: "12小时", "4 hours", "$300", "两天".
@@ -212,7 +214,7 @@ def as_bound(rest: str, current: Intent) -> str | None:
 
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:
     """``message`` as a change to ``current`` (see the module docstring); None when it is none."""
-    for reader in (_typo_fixed, _size, _users, _scaled_load, _count, _restated, _lengths, _job_budget):
+    for reader in (_typo_fixed, _size, _users, _scaled_load, _count, _restated, _lengths, _job_budget, _bare_figure):
         update = reader(message, current, catalog)
         if update is not None:
             return update
@@ -268,6 +270,44 @@ def _figures(current: Intent) -> list[tuple[str, float]]:
 
 def _digits(value: float) -> str:
     return f"{value:g}".replace(".", "")
+
+
+#: A figure set with no unit: "make it 150", "no, 100 was right, make it 150", "make it 50 million", "改成200".
+BARE_FIGURE = re.compile(r"(?:^|[,，.;；]\s*)(?:(?:ok(?:ay)?|then|no)[,.!]?\s+)?(?:make\s+it|change\s+it\s+to|set\s+it\s+to)\s+"
+                         r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|million|thousand|万|千)?"
+                         # the thing counted may follow ("make it 300 streams"), no unit of time, money or size
+                         r"(?:\s+(?!(?:ms|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|gb|tb|w|watts?|"
+                         r"dollars?|usd|fps|rps|qps|tokens?|tok)\b)[a-z-]+){0,2}\s*[.!。！]?\s*$"
+                         r"|(?:^|[，,]\s*)(?:那就|那)?(?:改成|改为|调到|设成)(?P<n_zh>\d+(?:\.\d+)?)\s*(?P<scale_zh>万|千)?\s*(?:吧)?[。！]?\s*$",
+                         re.IGNORECASE)
+SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "万": 1e4, "千": 1e3}
+#: How near in size (a factor) the one figure a bare number sets must be, and how much nearer than any other.
+BARE_REACH, BARE_MARGIN = 20.0, 4.0
+
+
+def _bare_figure(message: str, current: Intent, catalog) -> Intent | None:
+    """A number set with no unit: the one figure of the request it is near in size to (users at once,
+    sources, items, epochs or a bound as its words say it); None where none is, or two are alike."""
+    m = BARE_FIGURE.search(message)
+    if m is None:
+        return None
+    number, scale = (m.group("n"), m.group("scale")) if m.group("n") else (m.group("n_zh"), m.group("scale_zh"))
+    new = float(number.replace(",", "")) * SCALES.get((scale or "").lower(), 1.0)
+    if new <= 0:
+        return None
+    ranked = sorted(_figures(current), key=lambda f: abs(math.log(new / f[1])) if f[1] > 0 else math.inf)
+    if not ranked or ranked[0][1] <= 0 or max(new, ranked[0][1]) / min(new, ranked[0][1]) > BARE_REACH:
+        return None
+    if len(ranked) > 1 and ranked[1][1] > 0 and \
+            abs(math.log(new / ranked[1][1])) - abs(math.log(new / ranked[0][1])) < math.log(BARE_MARGIN):
+        return None  # two figures alike in size: which one is not said
+    name, old = ranked[0]
+    note = [f"'{message.strip()}' read as {name} {new:g} (it was {old:g})"]
+    if name in ("concurrency", "sources", "dataset_records", "epochs"):
+        return Intent(text=message, workload=Workload(**{name: int(new)}), assumptions=note)
+    c = next(c for c in current.constraints if f"{c.metric.value} {c.op}" == name)
+    return Intent(text=message, constraints=[c.model_copy(update={"value": c.value * new / old, "source": message.strip()})],
+                  assumptions=note)
 
 
 def _one_digit_apart(a: str, b: str) -> bool:

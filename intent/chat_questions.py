@@ -101,7 +101,7 @@ TOPICS = (
     ("latency", r"latency|延迟|时延"),
     ("throughput", r"throughput|requests per second|rps|qps|吞吐|每秒.{0,4}(?:请求|处理)|多少请求|处理多少"),
     ("power", r"power|watts|功耗|耗电"),
-    ("cost", r"cost|price|expensive|成本|费用|价格|贵"),
+    ("cost", r"cost|price|expensive|how much money|成本|费用|价格|贵|多少钱|花多少|要多少钱"),
     ("accuracy", r"accuracy|准确率|精度"),
     ("energy", r"energy|joules|能耗"),
 )
@@ -120,6 +120,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
     asked = [topic for topic, words in TOPICS if re.search(words, question)]
     if "ttft" in asked or "tpot" in asked:
         asked = [t for t in asked if t != "latency"]
+    elif "latency" in asked and m.tpot_ms is not None:  # "latency?" of a served LLM: its first token and each one too
+        asked = [t if t != "latency" else "ttft" for t in asked] + ["tpot", "latency"]
     is_job = plan.job is not None or batch_job(plan) is not None
     monthly = "month" in asked
     if "per_user" in asked:  # "每个用户每月成本多少": the per-user figure answers it, not the totals too

@@ -1416,3 +1416,23 @@ def test_a_what_if_of_devices_held_offers_them_held():
     assert 'say "we have 2 nvidia-l40s"' in chat.answer("what if we only have 2 L40S?").text
     chat.answer("ok use that")
     assert [(o.device, o.count) for o in chat.intent.hardware.owned] == [("nvidia-l40s", 2)]
+
+
+def test_a_bare_figure_sets_the_one_figure_near_it_and_money_asked_in_chinese():
+    """"no, 100 was right, make it 150", "make it 300 streams" and "那就两天" changed nothing; "每小时多少钱"
+    was not understood; "latency?" of a chat gave only the whole reply's time."""
+    chat = ChatSession(offline=True)
+    for message in ("serve qwen2.5 7b chat", "sorry, I meant 1000 concurrent", "no, 100 was right, make it 150"):
+        chat.answer(message)
+    assert chat.intent.workload.concurrency == 150
+    streams = ChatSession(offline=True)
+    streams.answer("transcribe 200 concurrent streams of live audio")
+    streams.answer("make it 300 streams")
+    assert streams.intent.workload.concurrency == 300
+    job = ChatSession(offline=True)
+    job.answer("fine-tune llama 3.1 8b on 2 million tokens within 3 days")
+    job.answer("那就两天")
+    assert job.intent.bound(Metric.JOB_TIME, "<=") == 48
+    assert chat.answer("每小时多少钱").text.startswith("成本：$")
+    latency = chat.answer("latency?").text
+    assert latency.startswith("time to first token:") and "time per output token:" in latency
