@@ -87,6 +87,8 @@ class ChatSession:
     speaking: str = "en"  # the language answers are in now
     #: the request the last comparison planned ("what if we had 4?"), for "ok use that"
     _offered: Intent | None = field(default=None, repr=False)
+    #: the state a question is answered about, where it is not the last (a change no plan met)
+    _viewing: Turn | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.lang is not None and self.lang not in LANGUAGES:
@@ -95,7 +97,14 @@ class ChatSession:
 
     @property
     def _state(self) -> Turn | None:
+        if self._viewing is not None:
+            return self._viewing
         return next((t for t in reversed(self.turns) if t.changed), None)
+
+    def _last_met(self) -> Turn | None:
+        """The last state with a plan that met its request."""
+        return next((t for t in reversed(self.turns) if t.changed and not t.undone and t.plan is not None and t.met),
+                    None)
 
     @property
     def intent(self) -> Intent | None:
@@ -156,8 +165,19 @@ class ChatSession:
         if reading.kind in QUESTIONS and self.intent is None and (asked := self._question_as_request(message, reading)):
             return asked  # "how much would it cost to serve llama 3.1 70b for 100 users?": planned, then answered
         if reading.kind in QUESTIONS and (self.plan is None or not self._state.met):
-            # a question is no change: "why not H100?" after a change no plan meets ruled the H100 out
-            return Reply(self._say(self._no_plan_key())), None
+            # a question is no change: "why not H100?" after a change no plan meets ruled the H100 out; asked
+            # after such a change, it is answered about the last plan that met its request, and says so
+            # ("why?" and "why not H100?" are of the request as it stands: its reasons were said)
+            last = self._last_met() if self._viewing is None and self.intent is not None and reading.kind == "explain" \
+                else None
+            if last is None:
+                return Reply(self._say(self._no_plan_key())), None
+            self._viewing = last
+            try:
+                reply, _ = self._answer(message)
+            finally:
+                self._viewing = None
+            return Reply(self._say("about_last_plan") + "\n" + reply.text), None
         if reading.kind in ("why", "explain") and WHY_WORSE.search(message.lower()) and self._changed_by():
             return Reply(self._why_worse()), None  # "why is it more expensive?" after "use H200 instead"
         if reading.kind == "why":

@@ -1436,3 +1436,14 @@ def test_a_bare_figure_sets_the_one_figure_near_it_and_money_asked_in_chinese():
     assert chat.answer("每小时多少钱").text.startswith("成本：$")
     latency = chat.answer("latency?").text
     assert latency.startswith("time to first token:") and "time per output token:" in latency
+
+
+def test_a_figure_asked_after_a_change_no_plan_met_is_of_the_last_plan_that_did():
+    """"latency?" after "make it 90% cheaper" found no plan had been refused; "why?" still says why not."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 7b chat for 100 concurrent users")
+    ttft = chat.plan.metrics.ttft_ms
+    chat.answer("make it 90% cheaper")
+    answer = chat.answer("latency?").text
+    assert answer.startswith("(no plan meets the request since the last change") and f"{ttft:,.2f} ms" in answer
+    assert chat.answer("why?").text.startswith("No plan meets the request as it stands")
