@@ -36,6 +36,9 @@ QUESTIONS = ("why", "why_not", "explain")
 RELAXING = re.compile(r"(?<![a-z])(?:relax(?:ed)?|loosen(?:ed)?|can\s+be|could\s+be|allow)(?![a-z])|放宽|放松|可以到")
 #: A message asked as a question (a mark, or a can-it opening): "could we save some money?", "能再省点钱吗".
 QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there|what if|how about)\b|能不能|可不可以", re.IGNORECASE)
+#: A greeting alone: "hi", "hello there", "你好", "在吗".
+GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
+                      r"[\s!！.。?？~]*$", re.IGNORECASE)
 #: A question whether the plan holds a load it names ("can it handle 2x the load?", "能扛住两倍流量吗"):
 #: answered first from the plan's capacity.
 CAN_HOLD = re.compile(r"(?<![a-z])(?:handle|cope|hold up|withstand|keep up)(?![a-z])|扛|撑|顶得住")
@@ -340,6 +343,8 @@ class ChatSession:
             if update is None and cheaper:  # "let's save some money": the cost, whatever else was not read
                 update = Intent(text=message, objective=Objective(metric=Metric.COST, sense=Sense.MINIMIZE))
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
+                if exc.reason == NOTHING_READ and (QUESTION.search(message) or GREETING.match(message)):
+                    return Reply(self._say("off_topic")), None  # "今天天气怎么样？", "你好": what can be asked
                 return Reply(self._not_understood(exc.reason)), None
         self._offered = None  # a change makes the last comparison's offer stale (a message not read leaves it)
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8

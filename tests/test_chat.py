@@ -1447,3 +1447,11 @@ def test_a_figure_asked_after_a_change_no_plan_met_is_of_the_last_plan_that_did(
     answer = chat.answer("latency?").text
     assert answer.startswith("(no plan meets the request since the last change") and f"{ttft:,.2f} ms" in answer
     assert chat.answer("why?").text.startswith("No plan meets the request as it stands")
+
+
+def test_an_off_topic_question_or_a_greeting_says_what_can_be_asked_in_either_language():
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，并发20")
+    for message in ("今天天气怎么样？", "你好"):  # had been "could not read that as a change"
+        assert chat.answer(message).text.startswith("我可以回答关于方案的问题"), message
+    assert chat.answer("hello").text.startswith("I can answer questions about the plan")
