@@ -405,13 +405,19 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
                                                   conflicts=job_conflicts(rows, intent), candidates=len(rows)))
     metric, sense = ((intent.objective.metric.value, intent.objective.sense.value) if intent.objective
                      and intent.objective.metric.value in JOB_FIELDS else default_job_objective(intent))
-    levels = [(JOB_FIELDS[metric], sense)] + [(f, "minimize") for f in ("hours", "energy_kwh") if f != JOB_FIELDS[metric]]
+    field = JOB_FIELDS[metric]
+    # after the objective (within settings.objective_tolerance: predictions err by tens of percent), the
+    # fewest scale-up groups (nodes): 64 chips for a 2-minute job at the cost of 16 had been planned, as
+    # linear scaling made every count cost alike and the hours decided; then the hours and the energy
+    levels = [(field, sense), ("groups", "minimize")] + \
+        [(f, "minimize") for f in ("hours", "energy_kwh") if f != field]
     cp = cp_model()
     model = cp.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(len(feasible))]
     model.add_exactly_one(x)
-    order = [(cp.LinearExpr.weighted_sum(x, _coefficients(feasible, field, direction)), direction)
-             for field, direction in levels]
+    order = [(cp.LinearExpr.weighted_sum(x, _level_coefficients(feasible, f, direction, settings.objective_tolerance
+                                                                 if f == field else 0.0)), direction)
+             for f, direction in levels]
     order.append((cp.LinearExpr.weighted_sum(x, list(range(len(feasible)))), "minimize"))
     solver = new_solver(cp, settings)
     result = optimise_in_order(cp, model, solver, order, keep=x)
@@ -420,6 +426,26 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
     chosen = feasible[result.assignment.index(1)]
     described = f"{sense} {metric} (job total)" if metric == "cost" else f"{sense} {metric}"
     return chosen, result.status, described, getattr(chosen, JOB_FIELDS[metric]) or 0.0
+
+
+def _level_coefficients(rows: list[TrainingRow], field: str, direction: str, tolerance: float) -> list[int]:
+    """A level's integer coefficients: a job figure's (those within ``tolerance`` of the best share
+    the best's, so the next levels decide among them), or a row's scale-up groups."""
+    if field == "groups":
+        return [_groups(r) for r in rows]
+    values = _coefficients(rows, field, direction)
+    known = [v for v, r in zip(values, rows) if getattr(r, field) is not None]
+    if not tolerance or not known:
+        return values
+    best = min(known) if direction == "minimize" else max(known)
+    reach = abs(best) * tolerance
+    return [best if getattr(r, field) is not None and abs(v - best) <= reach else v for v, r in zip(values, rows)]
+
+
+def _groups(row: TrainingRow) -> int:
+    """The scale-up groups (nodes) a job's devices span: one where the device states none."""
+    group = int(row.device.max_group.value) if row.device.max_group is not None else 1
+    return math.ceil(row.devices / max(group, 1))
 
 
 def _coefficients(rows: list[TrainingRow], field: str, direction: str) -> list[int]:

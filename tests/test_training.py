@@ -410,3 +410,14 @@ def test_dpo_runs_each_pair_through_the_policy_and_a_frozen_reference():
     assert dpo.job.method == "dpo" and sft.job.method == "full"
     assert dpo.job.hours == pytest.approx(sft.job.hours * 8 / 3, rel=0.05)
     assert any(a.startswith("DPO: a trained policy and a frozen reference model") for a in dpo.assumptions)
+
+
+def test_a_job_at_the_same_cost_on_more_nodes_takes_the_fewest():
+    """Linear scaling made 8, 16 and 64 chips cost alike, and the hours chose 64 TPU v5e for a 2-minute
+    fine-tune (and 64 A100 for a DPO run one node does at the same cost)."""
+    small = plan("fine-tune llama 3.1 8b on 2 million tokens of instructions within 3 days", offline=True, record=False)
+    group = int(load_catalog().device(small.choice.device_id).max_group.value)
+    assert small.job.devices <= 2 * group  # the 153.6 GB training state needs two 8-chip slices, not eight
+    dpo = plan("DPO on llama-3.1-8b with 60k preference pairs, 1 epoch, A100 80GB cloud, cheapest", offline=True,
+               record=False)
+    assert dpo.job.devices <= 8
