@@ -36,6 +36,14 @@ QUESTIONS = ("why", "why_not", "explain")
 RELAXING = re.compile(r"(?<![a-z])(?:relax(?:ed)?|loosen(?:ed)?|can\s+be|could\s+be|allow)(?![a-z])|放宽|放松|可以到")
 #: A message asked as a question (a mark, or a can-it opening): "could we save some money?", "能再省点钱吗".
 QUESTION = re.compile(r"[?？]$|[吗么呢][?？]?$|^(?:can|could|would|is there|what if|how about)\b|能不能|可不可以", re.IGNORECASE)
+#: A battery's life asked of the plan: "how long would a 50 Wh battery last?", "电池能用多久？50瓦时",
+#: "battery life on a 20Wh pack?" (a question, not an energy bound: "50瓦时" had become one).
+BATTERY_ASKED = re.compile(r"(?=.*(?:battery|pack|电池|续航))(?=.*(?:how long|last|life|runtime|多久|多长时间|几个小时|续航))"
+                           r"(?=.*?(?<![\d.])(?P<wh>\d+(?:\.\d+)?)\s*(?:wh|watt[- ]hours?|瓦时|瓦特时|瓦小时)(?![a-z]))"
+                           r"(?=.*(?:[?？]|多久|多长时间|how long))", re.IGNORECASE | re.DOTALL)
+#: A bare acknowledgement: it takes no offer ("ok, use that", "yes" and 好的, as the offer asks, do).
+ACKNOWLEDGED = re.compile(r"^\s*(?:ok|okay|k|kk|alright|got it|i see|hmm+|mm+|嗯+|知道了|明白了?|了解)[\s.。!！~]*$",
+                          re.IGNORECASE)
 #: A greeting alone: "hi", "hello there", "你好", "在吗".
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
                       r"[\s!！.。?？~]*$", re.IGNORECASE)
@@ -165,6 +173,8 @@ class ChatSession:
         reading = read_message(message)
         if reading.kind == "command":
             return self._command(reading.command, [])
+        if (battery := BATTERY_ASKED.search(message)) is not None and self.plan is not None:
+            return Reply(self._battery_life(battery)), None  # "电池能用多久？50瓦时": asked, no energy bound
         if reading.kind in QUESTIONS and self.intent is None and (asked := self._question_as_request(message, reading)):
             return asked  # "how much would it cost to serve llama 3.1 70b for 100 users?": planned, then answered
         if reading.kind in QUESTIONS and (self.plan is None or not self._state.met):
@@ -206,6 +216,9 @@ class ChatSession:
                 return Reply(self._say("kept", summary=summary(self.plan, self.speaking))), None
             if self._offered is None:
                 return Reply(self._say("nothing_offered")), None
+            if ACKNOWLEDGED.match(message) and self.plan is not None and self._state.met:
+                # "ok", "好的" after a what-if: heard, not taken ("what if traffic doubles?" then "ok" had planned it)
+                return Reply(self._say("kept_offer_open", summary=summary(self.plan, self.speaking))), None
             offered, self._offered = self._offered, None
             return self._plan(offered, cheaper=False)
         if reading.kind == "export":
@@ -376,6 +389,15 @@ class ChatSession:
         if tighter:
             reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
         return reply, state
+
+    def _battery_life(self, asked: re.Match) -> str:
+        """How long a battery of the capacity asked runs the plan: its watt-hours over the plan's power
+        at the planned load."""
+        wh = float(asked.group("wh"))
+        power = self.plan.metrics.power_w
+        if not power:
+            return self._say("battery_unknown", device=self.plan.choice.device_id)
+        return self._say("battery_life", hours=f"{wh / power:,.1f}", wh=f"{wh:g}", power=fmt(power, "power"))
 
     def _changed_by(self) -> str | None:
         """The message of the last change that made a new plan; None when there is one plan so far."""

@@ -1455,3 +1455,21 @@ def test_an_off_topic_question_or_a_greeting_says_what_can_be_asked_in_either_la
     for message in ("今天天气怎么样？", "你好"):  # had been "could not read that as a change"
         assert chat.answer(message).text.startswith("我可以回答关于方案的问题"), message
     assert chat.answer("hello").text.startswith("I can answer questions about the plan")
+
+
+def test_a_battery_question_is_answered_and_a_bare_ok_takes_no_offer():
+    """"电池能用多久？50瓦时" had added an energy bound of 180 kJ a request; "ok" after "what if traffic doubles?"
+    had planned the doubled load."""
+    edge = ChatSession(offline=True)
+    edge.answer("detect objects at 30 fps under 10 W")
+    before, power = edge.intent, edge.plan.metrics.power_w
+    assert edge.answer("电池能用多久？50瓦时").text.startswith(f"约 {50 / power:,.1f} 小时")
+    assert edge.answer("how long would a 50 Wh battery last?").text.startswith(f"about {50 / power:,.1f} h")
+    assert edge.intent == before
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 50 req/s")
+    chat.answer("what if traffic doubles?")
+    assert chat.answer("ok").text.startswith("The plan stays as it is")
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 50
+    chat.answer("ok, use that")
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 100
