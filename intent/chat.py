@@ -587,6 +587,12 @@ class ChatSession:
             return Reply(self._say("starting_over")), (None, None)
         if name == "undo":
             return self._undo(), None
+        if name == "back":  # "go back": to the plan before, where there is one
+            return (self._undo() if self._earlier() else Reply(self._say("no_earlier_plan"))), None
+        if name == "original":  # "go back to the original plan": every change after the first undone
+            return self._back_to_first(), None
+        if name == "redo":
+            return self._redo(), None
         if name == "load":
             return self._load(args), None
         if name not in ("json", "alternatives", "export", "save", "show"):
@@ -643,6 +649,30 @@ class ChatSession:
             return Reply(self._say("undone_to_unmet", message=now.message,
                                    summary=summary(self.plan, self.speaking)), plan=self.plan)
         return Reply(self._say("undone", summary=summary(self.plan, self.speaking)), plan=self.plan)
+
+    def _earlier(self) -> bool:
+        """Whether a state stands before the current one (a plan to go back to)."""
+        return sum(1 for t in self.turns if t.changed) >= 2
+
+    def _back_to_first(self) -> Reply:
+        """Every change after the first request undone: the original plan."""
+        changed = [t for t in self.turns if t.changed]
+        if len(changed) < 2:
+            return Reply(self._say("no_earlier_plan"))
+        for t in changed[1:]:
+            t.changed, t.undone = False, True
+        return Reply(self._say("undone", summary=summary(self.plan, self.speaking)) if self.plan is not None
+                     else self._say("undone_to_nothing"), plan=self.plan)
+
+    def _redo(self) -> Reply:
+        """The last change undone, made again (only while nothing new has been asked since)."""
+        current = max((i for i, t in enumerate(self.turns) if t.changed), default=-1)
+        undone = [t for t in self.turns[current + 1:] if t.undone]
+        if not undone:
+            return Reply(self._say("nothing_to_redo"))
+        undone[0].changed, undone[0].undone = True, False
+        return Reply(self._say("redone", summary=summary(self.plan, self.speaking) if self.plan is not None else "—"),
+                     plan=self.plan)
 
     def _history(self) -> Reply:
         lines = [self._say("history_turn", n=n, message=t.message, answer=t.answer + (" (undone)" if t.undone else ""))

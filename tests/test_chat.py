@@ -1473,3 +1473,20 @@ def test_a_battery_question_is_answered_and_a_bare_ok_takes_no_offer():
     assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 50
     chat.answer("ok, use that")
     assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 100
+
+
+def test_go_back_redo_and_the_original_plan():
+    """"go back" with one plan had cleared it; "redo", "重做" and "go back to the original plan" were not read."""
+    chat = ChatSession(offline=True)
+    chat.answer("semantic segmentation for a robot camera at 15 fps, 7 W power budget")
+    first = chat.plan
+    assert chat.answer("go back").text.startswith("There is no earlier plan") and chat.plan is first
+    chat.answer("make it 30 fps")
+    chat.answer("under 5 W")
+    last = chat.plan
+    chat.answer("go back")
+    assert chat.intent.bound(Metric.POWER, "<=") == 7
+    assert chat.answer("redo").text.startswith("redone") and chat.plan is last
+    chat.answer("go back to the original plan")
+    assert chat.plan is first
+    assert chat.answer("重做").text.startswith("已重做") and chat.intent.bound(Metric.THROUGHPUT, ">=") == 30
