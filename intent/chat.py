@@ -44,6 +44,9 @@ BATTERY_ASKED = re.compile(r"(?=.*(?:battery|pack|电池|续航))(?=.*(?:how lon
 #: A bare acknowledgement: it takes no offer ("ok, use that", "yes" and 好的, as the offer asks, do).
 ACKNOWLEDGED = re.compile(r"^\s*(?:ok|okay|k|kk|alright|got it|i see|hmm+|mm+|嗯+|知道了|明白了?|了解)[\s.。!！~]*$",
                           re.IGNORECASE)
+#: Dissatisfaction that names nothing to change: "不太满意", "not happy with this", "I don't like it".
+UNSATISFIED = re.compile(r"不太满意|不满意|不太行|不喜欢|不理想|not (?:happy|satisfied|great|ideal)|don'?t like|do not like|"
+                         r"not what i want|meh", re.IGNORECASE)
 #: A greeting alone: "hi", "hello there", "你好", "在吗".
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
                       r"[\s!！.。?？~]*$", re.IGNORECASE)
@@ -358,6 +361,8 @@ class ChatSession:
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
                 if exc.reason == NOTHING_READ and (QUESTION.search(message) or GREETING.match(message)):
                     return Reply(self._say("off_topic")), None  # "今天天气怎么样？", "你好": what can be asked
+                if exc.reason == NOTHING_READ and UNSATISFIED.search(message):
+                    return Reply(self._say("what_to_change")), None  # "不太满意", "not happy with it"
                 return Reply(self._not_understood(exc.reason)), None
         self._offered = None  # a change makes the last comparison's offer stale (a message not read leaves it)
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8

@@ -704,6 +704,11 @@ def cheaper(plan, lang: str, plan_request) -> str:
             value=fmt(deployment_value(other, relaxed_metric), relaxed_metric))
         lines.append(say("cheaper_relax", lang, what=what, configuration=configuration(other.choice),
                          cost=fmt(theirs, metric), saving=fmt(ours - theirs, metric), trade=trade))
+    from planner.defaults import SERVICE_LEVEL_NOTE
+
+    level = next((a for a in plan.assumptions if a.startswith(SERVICE_LEVEL_NOTE)), None)
+    if level is not None:  # the default service level holds it up, which the request did not state
+        lines.append(say("cheaper_default_level", lang, level=level.split(":", 1)[1].split(",")[0].strip()))
     if not lines:
         return say("cheaper_nothing", lang)
     return "\n".join([say("cheaper_head", lang, cost=fmt(ours, metric)), *lines])

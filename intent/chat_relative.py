@@ -25,7 +25,7 @@ METRIC_WORDS = (
     (Metric.LATENCY, r"latency|delay|response time|延迟|时延|响应时间"),
 )
 #: Words of speed with no metric named ("faster", "快"): the request's time bound, else its plan's.
-SPEED = r"faster|quicker|slower|fast|quick|speed|快|慢|速度"
+SPEED = r"faster|quicker|slower|slow|fast|quick|speed|快|慢|速度"
 CHEAPER = r"cheaper|less expensive|more expensive|便宜|贵"
 #: A share and the way it moves the figure: "20% faster", "by 50%", "提高 50%", "收紧 20%".
 PERCENT = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|个百分点)")
@@ -130,7 +130,8 @@ A_BIT = re.compile(r"(?<![a-z])(?:(?:a\s+(?:little\s+)?bit|a\s+little|a\s+tad|sl
                    r"|^(?:please\s+)?(?:make\s+it|can\s+you\s+make\s+it|could\s+it\s+be|go)\s+(?P<alone>faster|quicker)"
                    r"(?:\s+please)?[.!?]*$)(?![a-z])"
                    r"|(?:再|稍微|稍|略)(?P<zh>快|低|少|小|短|紧|高|多|慢|长|松)(?:一点|一些|点儿|点|些)?"
-                   r"|(?P<zh_after>快|低|少|小|短|高|多|慢|长)(?:一点|一些|点儿)")
+                   r"|(?P<zh_after>快|低|少|小|短|高|多|慢|长)(?:一点|一些|点儿)"
+                   r"|(?P<too>too\s+slow|太慢|有点慢|慢了点)")
 A_BIT_UP = {"higher", "more", "slower", "looser", "longer", "高", "多", "慢", "长", "松"}
 
 
@@ -139,6 +140,8 @@ def _a_bit(text: str) -> float | None:
     m = A_BIT.search(text)
     if m is None:
         return None
+    if m.group("too"):  # "too slow", "太慢了": faster by the share
+        return 1 - A_BIT_SHARE
     word = next(g for g in m.groups() if g)
     return 1 + A_BIT_SHARE if word in A_BIT_UP else 1 - A_BIT_SHARE
 

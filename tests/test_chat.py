@@ -1490,3 +1490,17 @@ def test_go_back_redo_and_the_original_plan():
     chat.answer("go back to the original plan")
     assert chat.plan is first
     assert chat.answer("重做").text.startswith("已重做") and chat.intent.bound(Metric.THROUGHPUT, ">=") == 30
+
+
+def test_vague_turns_are_read():
+    """"that seems expensive", "is that the best we can do?", "ok what else", "too slow", "太慢了" and "不太满意"
+    were not understood; the cheapest plan named nothing that stopped it while the default level did."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve qwen2.5 14b chat for 80 concurrent users")
+    assert "- the default service level (TTFT <= 450 ms and TPOT <= 40 ms)" in chat.answer("that seems expensive").text
+    for question in ("is that the best we can do?", "ok what else"):
+        assert " on " in chat.answer(question).text.splitlines()[0], question  # the alternatives, listed
+    assert chat.answer("不太满意").text.startswith("想改哪里？")
+    tpot = chat.plan.metrics.tpot_ms
+    chat.answer("too slow")
+    assert chat.intent.bound(Metric.TPOT, "<=") == pytest.approx(0.8 * tpot, rel=1e-3)
