@@ -47,6 +47,12 @@ ACKNOWLEDGED = re.compile(r"^\s*(?:ok|okay|k|kk|alright|got it|i see|hmm+|mm+|�
 #: Dissatisfaction that names nothing to change: "不太满意", "not happy with this", "I don't like it".
 UNSATISFIED = re.compile(r"不太满意|不满意|不太行|不喜欢|不理想|not (?:happy|satisfied|great|ideal)|don'?t like|do not like|"
                          r"not what i want|meh", re.IGNORECASE)
+#: A question whether a job finishes by a date: "can we finish by tomorrow?", "will it be done by Friday?",
+#: "能不能明天之前完成？", "明天能跑完吗？", "来得及吗".
+FINISH_BY = re.compile(r"(?:can|could|will|would)\s+(?:we|it|this|you|the job)\s+(?:finish|be\s+done|complete|be\s+finished|"
+                       r"be\s+ready)|(?:finish|done|ready|complete)\s+(?:by|before)\s+[a-z]|"
+                       r"(?:能不能|能否|可不可以|可以|能)[^，,。]{0,8}(?:完成|跑完|训练完|做完|结束)|(?:完成|跑完|训练完|做完)吗|来得及吗",
+                       re.IGNORECASE)
 #: A greeting alone: "hi", "hello there", "你好", "在吗".
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
                       r"[\s!！.。?？~]*$", re.IGNORECASE)
@@ -176,6 +182,10 @@ class ChatSession:
         reading = read_message(message)
         if reading.kind == "command":
             return self._command(reading.command, [])
+        if FINISH_BY.search(message) and not re.search(r"\d", message) and self.plan is not None \
+                and (hours := self._job_hours()) is not None:
+            # "can we finish by tomorrow?", "明天能跑完吗？": the job's time, the date's hours not known
+            return Reply(self._say("finish_by", hours=fmt(hours, "job_time"))), None
         if (battery := BATTERY_ASKED.search(message)) is not None and self.plan is not None:
             return Reply(self._battery_life(battery)), None  # "电池能用多久？50瓦时": asked, no energy bound
         if reading.kind in QUESTIONS and self.intent is None and (asked := self._question_as_request(message, reading)):
@@ -230,7 +240,7 @@ class ChatSession:
         if self.intent is not None and reading.kind in ("change", "cheaper"):
 
             # "make it 20% faster", "预算减半": the figure scaled; "add 2 more L40S": devices held added
-            more = self._relative(message) or more_devices(message, self.intent, self._catalog())
+            more = self._relative(message) or more_devices(message, self.intent, self._catalog(), self.plan)
         if more is not None:  # asked ("如果再加4张A100呢？", "what if it were 20% cheaper?"), compared beside the plan
             merged = merge(self.intent, more, self._catalog())
             if ASKED.search(message.strip()) and self.plan is not None and self._state.met:
@@ -395,6 +405,15 @@ class ChatSession:
             reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
         return reply, state
 
+    def _job_hours(self) -> float | None:
+        """The plan's job time: a training job's, or a batch's at its planned rate; None for a service."""
+        from intent.chat_answers import batch_job
+
+        if self.plan.job is not None:
+            return self.plan.job.hours
+        batch = batch_job(self.plan)
+        return batch[0] if batch is not None else None
+
     def _battery_life(self, asked: re.Match) -> str:
         """How long a battery of the capacity asked runs the plan: its watt-hours over the plan's power
         at the planned load."""
@@ -556,7 +575,8 @@ class ChatSession:
                                self._catalog())
         what = reading.what or (self.plan.choice.device_id if reading.count else "")
         # "what if it were 20% cheaper?", "如果再加4张L40S呢？": a relative change, devices added
-        scaled = (self._relative(what) or more_devices(what, self.intent, self._catalog())) if what else None
+        said = f"{reading.count} {what}" if reading.count and re.match(r"more\b|多", what) else what  # "8 more GPUs"
+        scaled = (self._relative(what) or more_devices(said, self.intent, self._catalog(), self.plan)) if what else None
         if scaled is not None:
             return what_if(self.plan, what, merge(self.intent, scaled, self._catalog()), self.speaking,
                            self._plan_request, self._catalog())
@@ -568,8 +588,10 @@ class ChatSession:
 
         if FIGURE_ALONE.match(what):  # "如果12小时呢？": the job's time, the budget or the latency
             what = as_bound(what, self.intent) or what
+        # "what if the deadline were 2 hours?": a supposition, not a figure of the past
+        supposed = re.sub(r"(?<![a-z])(?:were|was|had been)(?![a-z])", "of", what)
         try:
-            update = parse(what, offline=self.offline, catalog_dir=self.catalog_dir)
+            update = parse(supposed, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentError as exc:
             update = self._in_context(what)  # "what if we drop the first-token target?"
             reason = getattr(exc, "reason", "")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 
-from intent.schema import Constraint, Intent, Metric, OwnedDevice, Workload
+from intent.schema import Constraint, HardwareSelection, Intent, Metric, Objective, OwnedDevice, Sense, Workload
 
 #: A model size on its own: "the 8b", "70B", "14b 的".
 SIZE = re.compile(r"(?<![a-z0-9_.])(\d+(?:\.\d+)?)\s*b(?![a-z0-9])", re.IGNORECASE)
@@ -130,18 +130,22 @@ HAVING = re.compile(r"have|有")
 #: Devices added to those held: "add 2 more L40S", "4 more A100s", "再加4张A100", "多加两张".
 MORE = re.compile(r"(?<![a-z])(?:add|adding|another|plus|buy|get|with)\s+(?P<n>\d+)\s+more(?:\s+(?P<what>[a-z0-9][\w.-]*))?"
                   r"|(?<![\d.])(?P<n2>\d+)\s+more\s+(?P<what2>[a-z0-9][\w.-]*)"
-                  r"|(?:再加|多加|再买|多买|再添|多给|再给|多配|再配|加)\s*(?P<n3>\d+)\s*(?:张|块|台|个)?\s*(?P<what3>[a-z0-9][\w.-]*)?",
+                  r"|(?:再加|多加|再买|多买|再添|多给|再给|多配|再配|再多|多出|加)\s*(?P<n3>\d+)\s*(?:张|块|台|个)?\s*(?P<what3>[a-z0-9][\w.-]*)?",
                   re.IGNORECASE)
 
 
-def more_devices(message: str, current: Intent, catalog) -> Intent | None:
+def more_devices(message: str, current: Intent, catalog, plan=None) -> Intent | None:
     """Devices added to those the request holds ("add 2 more L40S", "如果再加4张A100呢"): the same
-    device, that many more; None without devices held (or when it names a device not held)."""
+    device, that many more; None without devices held (or when it names a device not held). A job
+    planned on rented devices ("what if we had 8 more GPUs?") is planned on that many more of its
+    device, as fast as they go (it had answered with the same plan: the cheapest count)."""
     from intent.parser.lexicon import load_lexicon
     from intent.parser.text import normalise
 
     found = MORE.search(normalise(message, load_lexicon()))
     owned = current.hardware.owned
+    if found is not None and not owned and plan is not None and plan.job is not None:
+        return _more_rented(found, plan)
     if found is None or not owned:
         return None
     count = int(found.group("n") or found.group("n2") or found.group("n3"))
@@ -158,6 +162,17 @@ def more_devices(message: str, current: Intent, catalog) -> Intent | None:
                                f"{device.count + count} held ({device.count} before)"])
 
 
+def _more_rented(found: re.Match, plan) -> Intent:
+    """A job's rented devices and that many more, the job as fast as they make it."""
+    count = int(found.group("n") or found.group("n2") or found.group("n3"))
+    total = plan.job.devices + count
+    device = plan.choice.device_id
+    return Intent(text=found.group(0), hardware=HardwareSelection(include=[device], max_devices=total),
+                  objective=Objective(metric=Metric.JOB_TIME, sense=Sense.MINIMIZE),
+                  assumptions=[f"'{found.group(0).strip()}' read as the job on up to {total} x {device} "
+                               f"({plan.job.devices} planned), as fast as they make it"])
+
+
 def _names(catalog, selector: str) -> list[str]:
     """The lowercase names a device or family answers to (its aliases)."""
     device = catalog.devices.get(selector)
@@ -168,7 +183,8 @@ def _names(catalog, selector: str) -> list[str]:
 
 #: A correction of what was said before: "no, I meant $200 per month", "I meant 10 days, not 10 hours",
 #: "不对，我说的是每周 3000 美元", "我的意思是5小时".
-CORRECTING = re.compile(r"^\s*(?:no[,.!]?\s+|sorry[,.!]?\s+|oops[,.!]?\s+)?(?:i\s+meant|i\s+mean|what\s+i\s+meant\s+(?:was|is))"
+CORRECTING = re.compile(r"^\s*(?:actually|no\s+wait|wait)[,.!]?\s+(?=[$¥€£]?\s*\d)|^\s*(?:go\s+back\s+to|back\s+to)\s+(?=[$¥€£]?\s*\d)"
+                        r"|^\s*(?:no[,.!]?\s+|sorry[,.!]?\s+|oops[,.!]?\s+)?(?:i\s+meant|i\s+mean|what\s+i\s+meant\s+(?:was|is))"
                         r"\s+|^\s*(?:不对|不是|错了)[，,。!！]?\s*(?:我说的是|我是说|应该是|是)?\s*|^\s*我的意思是\s*",
                         re.IGNORECASE)
 #: What a correction says it was not: "..., not 10 hours", "…，不是每月".

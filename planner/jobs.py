@@ -410,7 +410,7 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
     # fewest scale-up groups (nodes): 64 chips for a 2-minute job at the cost of 16 had been planned, as
     # linear scaling made every count cost alike and the hours decided; then the hours and the energy
     levels = [(field, sense), ("groups", "minimize")] + \
-        [(f, "minimize") for f in ("hours", "energy_kwh") if f != field]
+        [(f, "minimize") for f in ("hours", "job_cost_usd", "energy_kwh") if f != field]
     cp = cp_model()
     model = cp.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(len(feasible))]

@@ -1504,3 +1504,17 @@ def test_vague_turns_are_read():
     tpot = chat.plan.metrics.tpot_ms
     chat.answer("too slow")
     assert chat.intent.bound(Metric.TPOT, "<=") == pytest.approx(0.8 * tpot, rel=1e-3)
+
+
+def test_more_devices_for_a_rented_job_and_whether_it_finishes_by_a_date():
+    """"what if we had 8 more GPUs?" of a job on rented devices had answered with the same 1-device plan;
+    "can we finish by tomorrow?" and "明天能跑完吗？" were refused as dates or read as a device."""
+    chat = ChatSession(offline=True)
+    chat.answer("train resnet-50 on 1.2 million images for 90 epochs")
+    hours = chat.plan.job.hours
+    answer = chat.answer("what if we had 8 more GPUs?").text
+    assert f"on 8 x {chat.plan.choice.device_id}" in answer and f"against {hours:.2f} h now" in answer
+    assert chat.answer("can we finish by tomorrow?").text.startswith(f"The job takes {hours:.2f} h as planned")
+    assert chat.answer("明天能跑完吗？").text.startswith(f"按当前方案任务需要 {hours:.2f} h")
+    chat.answer("actually, 6 hours")  # a deadline corrected with "actually"
+    assert chat.intent.bound(Metric.JOB_TIME, "<=") == 6
