@@ -112,6 +112,9 @@ def _check_privacy(intent: Intent) -> None:
 
 
 def _describe_added(added: AddedLatency) -> str:
+    if added.per_token_ms:  # a text watermark: each generated token's
+        return (f"{added.per_token_ms:g} ms to each generated token (a served LLM's every decode step; "
+                f"{added.default_ms:g} ms a request at the task's default length)")
     if not added.by_model:
         return f"{added.default_ms:g} ms per request"
     own = ", ".join(f"{ms:g} ms for {model}" for model, ms in added.by_model)

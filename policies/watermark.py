@@ -53,6 +53,8 @@ def watermark_latency(task: str | None, output_tokens: int, models: list[ModelVa
     """What the watermark adds to each request; image models whose output size the catalog
     gives carry their own figure."""
     default = watermark_overhead_ms(task, output_tokens)
+    if watermark_kind(task) == "text":  # each generated token's logits biased: a served LLM's every step
+        return AddedLatency(default_ms=default, per_token_ms=float(watermark_config()["text"]["overhead_ms_per_token"]))
     if watermark_kind(task) != "image":
         return AddedLatency(default_ms=default)
     own = ((m.id, watermark_overhead_ms(task, output_tokens, m.output_pixels)) for m in models if m.output_pixels)

@@ -242,6 +242,9 @@ class AddedLatency:
     #: work on the host's CPUs after the accelerator's (an image's watermark), pipelined with the
     #: next batch; otherwise it runs on the accelerator (a text watermark biases each token's logits)
     on_host: bool = False
+    #: time each generated token takes (a text watermark's logit bias): a served LLM's decode step and
+    #: first token take it, where ``default_ms`` (its tokens at the task's shape) stood on the first token alone
+    per_token_ms: float = 0.0
 
     def for_model(self, model_id: str) -> float:
         return dict(self.by_model).get(model_id, self.default_ms)

@@ -181,6 +181,7 @@ class ServingGrid(Grid):
         self.decode_workers = np.zeros(shape)
         self.held = np.broadcast_to(b, shape).copy()
         self.added_ms = np.zeros((len(table), 1))
+        self.token_ms = np.zeros((len(table), 1))  # a policy's time each generated token takes
         self.served_basis = SERVED_BASIS
         self.slot_wait_ms = None
         self._served = False
@@ -206,6 +207,7 @@ class ServingGrid(Grid):
         super().add_latency(added)
         if added:
             self.added_ms = self.added_ms + self.configs.per_model(lambda m: added.for_model(m.id))
+            self.token_ms = self.token_ms + added.per_token_ms
 
     def serve(self, rate_rps: float | None = None, hop_ms: float = 0.0, p99_bound_ms: float | None = None,
               ttft_bound_ms: float | None = None, periodic: bool = False) -> None:
@@ -298,7 +300,9 @@ class ServingGrid(Grid):
         d_model = t.per_model(lambda m: llm.shape(m, f)["d_model"] if served(m) else np.nan)
         stage_hops = self.pipeline - 1
         hop_bytes = 2 * d_model * stage_hops / scale_out  # seconds per token crossing every stage boundary
-        step = self.tpot_ms / 1000 * self.pipeline + b * hop_bytes
+        # a policy's time a token (a text watermark) is each decode step's and the first token's, not the
+        # whole reply's on the first token (it had put 97 ms on TTFT and none on TPOT)
+        step = self.tpot_ms / 1000 * self.pipeline + b * hop_bytes + self.token_ms / 1000
         prefill = np.maximum((self.ttft_ms[:, :1] - self.added_ms - self.tpot_ms[:, :1]) / 1000, 1e-6) \
             * self.pipeline + prompt * hop_bytes
         ttft, tpot, rate, held, workers, fits = (np.broadcast_to(a, step.shape).copy()
@@ -310,7 +314,7 @@ class ServingGrid(Grid):
             for whole, part in zip((ttft, tpot, rate, held, workers, fits), split):
                 whole[twins] = part
         keep = self.served_rows
-        ttft = ttft + self.added_ms / 1000
+        ttft = ttft + np.where(self.token_ms > 0, 0.0, self.added_ms) / 1000
         self.ttft_ms = np.where(keep, ttft * 1000, self.ttft_ms)
         self.tpot_ms = np.where(keep, tpot * 1000, self.tpot_ms)
         self.latency_ms = np.where(keep, (ttft + (output - 1) * tpot) * 1000, self.latency_ms)
