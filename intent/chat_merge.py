@@ -40,6 +40,9 @@ USE_ALONE = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|now|no|hmm|actually)[,.!]?\s+)
                        r"put\s+it\s+on|plan\s+(?:it\s+)?on)\s|^\s*(?:那|那就|还是)?(?:用|试试|试一下|放到|跑在)")
 #: Words that add a device to those asked for rather than replace them: "also use H100", "H100 也行".
 ADDING = re.compile(r"(?<![a-z])(?:also|too|as well|or|and|either|both|in addition|plus)(?![a-z])|也|或|还可以|都|和|以及|加上")
+#: Any device of a class allowed: "allow any GPU", "any accelerator is fine", "任何GPU都可以", "什么卡都行".
+ANY_OF_A_CLASS = re.compile(r"(?<![a-z])any\s+(?:gpus?|npus?|tpus?|cpus?|accelerators?|cards?|devices?|hardware)(?![a-z])"
+                            r"|(?:任何|任意)(?:gpu|显卡|卡|设备|加速卡)|什么卡都|哪种卡都")
 #: A place the request required, lifted: "drop the on-prem requirement", "取消本地部署的要求", "anywhere is fine".
 DEPLOYMENT_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+longer\s+need|don't\s+need|do\s+not\s+need)\s+"
                                r"(?:the\s+)?(?:on-prem|on\s+prem|onprem|cloud|edge)(?:\s+(?:requirement|constraint|rule|"
@@ -281,7 +284,10 @@ def _picked_not_owned(update: Intent) -> tuple[Intent, list[str]]:
 DEVICE_LIFTED = re.compile(r"(?<![a-z])(?:drop|forget|remove|lift|ignore|never\s*mind)\s+(?:about\s+)?(?:the\s+|our\s+|my\s+)?"
                            r"(?P<what>[\w .-]+?)\s+(?:requirement|constraint|restriction|rule)s?(?![a-z])"
                            r"|(?P<what2>[\w .-]+?)\s+(?:is|are)\s+(?:no\s+longer|not)\s+(?:required|needed|a\s+must)(?![a-z])"
-                           r"|(?:不一定要用|不必用|不用非得用|不用非要用|不再要求用?)\s*(?P<what3>[\w .-]+)")
+                           r"|(?:不一定要用|不必用|不用非得用|不用非要用|不再要求用?)\s*(?P<what3>[\w .-]+)"
+                           # "forget the T4", "drop the A100s": a device alone after a determiner
+                           r"|^\s*(?:ok[,.]?\s+)?(?:forget|drop|ditch|lose)\s+(?:about\s+)?(?:the|our|my|that)\s+"
+                           r"(?P<what4>[\w.-]+(?:\s+[\w.-]+)?)\s*[.!]?\s*$")
 #: "swap the no-AMD rule for no-NVIDIA": the device ruled out before is allowed again, the new one ruled out.
 SWAPPED_OUT = re.compile(r"(?<![a-z])(?:swap|replace|trade)\s+(?:the\s+)?no[- ](?P<old>[\w.-]+)(?:\s+(?:rule|ban|restriction|"
                          r"requirement))?\s+(?:for|with)\s+(?:a\s+)?no[- ]")
@@ -294,7 +300,7 @@ def _lifted_devices(current: Intent, update: Intent, catalog) -> tuple[set[str],
     text = update.text.lower()
     lifted: set[str] = set()
     for m in DEVICE_LIFTED.finditer(text):
-        words = next(g for g in (m.group("what"), m.group("what2"), m.group("what3")) if g)
+        words = next(g for g in (m.group("what"), m.group("what2"), m.group("what3"), m.group("what4")) if g)
         try:
             lifted |= set(parse_rules(f"use {words}", catalog).hardware.include)
         except IntentError:
@@ -314,6 +320,7 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     if lifted or swapped:
         current = current.model_copy(update={"hardware": current.hardware.model_copy(update={
             "include": [s for s in current.hardware.include if s not in lifted],
+            "owned": [o for o in current.hardware.owned if o.device not in lifted],  # "forget the T4": not held either
             "exclude": [s for s in current.hardware.exclude if s not in swapped]})})
         update = update.model_copy(update={"hardware": update.hardware.model_copy(update={
             "include": [s for s in update.hardware.include if s not in lifted],
@@ -328,6 +335,8 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
         now = now.model_copy(update={"include": [*now.include, *widened],
                                      "exclude": [s for s in now.exclude if s not in widened]})
     said = update.text.lower()
+    if ANY_OF_A_CLASS.search(said) and new.include:  # "ok allow any GPU": the class, the devices pinned before gone
+        now = now.model_copy(update={"include": [], "owned": [], "max_devices": None})
     replacing = bool(new.include) and bool(REPLACING.search(said) or (USE_ALONE.match(said) and not ADDING.search(said)))
     devices = catalog.selector_ids() if catalog is not None else set()  # devices and families, not vendors or classes
     before = [s for s in now.include if not (replacing and (s in devices or _same_kind(s, new.include, catalog)))]
@@ -341,6 +350,11 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     owned = {o.device: o.count for o in now.owned if o.device not in replaced and o.device not in new.exclude
              and not any(_rules_out_all(catalog, e, [o.device]) for e in new.exclude)}  # "no NVIDIA": not its A100s
     owned.update({o.device: o.count for o in new.owned})
+    gone = [o for o in now.owned if o.device in replaced]
+    added = [s for s in new.include if s not in now.include]
+    if replacing and len(gone) == 1 and len(added) == 1 and not new.owned and _one_device(added[0], catalog):
+        # "用8张H100…" then "换成A100": 8 of them, held as the H100s were (it had rented 8 cloud A100s)
+        owned[added[0]] = gone[0].count
     preferred = [s for s in dict.fromkeys([*now.preferred, *new.preferred]) if s in include
                  and not (replacing and s not in new.include)]  # "换H20": the preference it replaces goes
     return {"include": include, "exclude": exclude, "owned": [{"device": d, "count": n} for d, n in owned.items()],
@@ -362,6 +376,13 @@ def _allowed_again(current: Intent, update: Intent) -> set[str]:
     if ALLOWING.search(update.text.lower()):
         said.update(update.hardware.include)
     return said & set(current.hardware.exclude)
+
+
+def _one_device(selector: str, catalog) -> bool:
+    """Whether a selector names a device or a family of one (not a vendor or a class)."""
+    if catalog is None:
+        return False
+    return selector in catalog.devices or selector in getattr(catalog, "families", {})
 
 
 def _same_kind(selector: str, others: list[str], catalog) -> bool:

@@ -1228,7 +1228,7 @@ def test_what_the_last_change_did_is_answered():
     assert chat.answer("what changed?").text.startswith("There is one plan so far")
     chat.answer("add a watermark and HIPAA")
     changed = chat.answer("what changed?").text  # it had not been understood
-    assert "intent.policies.watermark: false -> true" in changed and "throughput_rps" not in changed
+    assert "intent.policies.watermark: false -> true" in changed and "choice.device_id" not in changed
     assert chat.answer("有哪些变化？").text.startswith("变化：")
 
 
@@ -1518,3 +1518,20 @@ def test_more_devices_for_a_rented_job_and_whether_it_finishes_by_a_date():
     assert chat.answer("明天能跑完吗？").text.startswith(f"按当前方案任务需要 {hours:.2f} h")
     chat.answer("actually, 6 hours")  # a deadline corrected with "actually"
     assert chat.intent.bound(Metric.JOB_TIME, "<=") == 6
+
+
+def test_devices_pinned_before_give_way_to_a_class_a_lift_or_a_switch_keeping_the_count():
+    """"ok allow any GPU" and "forget the T4" had kept the one T4 held; "换成A100" after "用8张H100…" had dropped
+    the 8 held and rented 64 (then 8) cloud A100s."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 405b on a single T4 with 10 ms per token")
+    chat.answer("ok allow any GPU")
+    assert chat.intent.hardware.include == ["gpu"] and not chat.intent.hardware.owned
+    lifted = ChatSession(offline=True)
+    lifted.answer("serve llama 3.1 405b on a single T4 with 10 ms per token")
+    lifted.answer("forget the T4")
+    assert not lifted.intent.hardware.include and not lifted.intent.hardware.owned
+    job = ChatSession(offline=True)
+    job.answer("用8张H100微调llama 3.1 8b，100万条数据，2个epoch")
+    job.answer("换成A100")
+    assert [(o.device, o.count) for o in job.intent.hardware.owned] == [("nvidia-a100", 8)]
