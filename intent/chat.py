@@ -206,6 +206,9 @@ class ChatSession:
             return Reply(self._say("about_last_plan") + "\n" + reply.text), None
         if reading.kind in ("why", "explain") and WHY_WORSE.search(message.lower()) and self._changed_by():
             return Reply(self._why_worse()), None  # "why is it more expensive?" after "use H200 instead"
+        if reading.kind in ("explain", "cheaper") and self.plan is not None and (other := self._other_device(message)):
+            # "what would it cost on MI300X?", "用A100会不会更便宜？": that device compared, not the plan's own figure
+            return Reply(self._why_not(Reading("why_not", what=other))), None
         if reading.kind == "why":
             from intent.chat_questions import why
 
@@ -404,6 +407,21 @@ class ChatSession:
         if tighter:
             reply = Reply("\n".join([*tighter, reply.text]), plan=reply.plan, show=reply.show)
         return reply, state
+
+    def _other_device(self, message: str) -> str | None:
+        """The words of a device a question names beside the plan's own ("on MI300X", "用A100"); None when
+        it names none, or only the plan's."""
+        from intent.parser.devices import device_phrases
+        from intent.parser.lexicon import load_lexicon
+        from intent.parser.text import normalise
+
+        catalog = self._catalog()
+        text = normalise(message, load_lexicon())
+        current = catalog.device(self.plan.choice.device_id)
+        for m in device_phrases(catalog).scan(text):
+            if m.key not in (current.id, current.family):
+                return text[m.start:m.end]
+        return None
 
     def _job_hours(self) -> float | None:
         """The plan's job time: a training job's, or a batch's at its planned rate; None for a service."""

@@ -437,8 +437,9 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
     if target is None:
         return say("why_not_unknown", lang, what=what), None
     current = catalog.device(plan.choice.device_id)
-    if not single and not count and target in (current.id, current.family):
-        return say("why_not_same", lang, device=current.id), None
+    if not single and not count and (target in (current.id, current.family)
+                                     or (target not in catalog.devices and current.matches(target))):
+        return say("why_not_same", lang, device=current.id), None  # "为什么不用TPU？" of a plan on a TPU
     label = say("single", lang, device=target) if single else f"{count} x {target}" if count else target
     request = request or plan.intent
     owned = [o for o in request.hardware.owned if o.device in (target, current.id, current.family)
@@ -604,6 +605,10 @@ def _compare(plan, other, label: str, lang: str, use: str | None = None, on: str
     return text
 
 
+#: Device classes a question may name alone.
+DEVICE_CLASSES = ("gpu", "tpu", "npu", "cpu", "fpga")
+
+
 def device_named(what: str, catalog) -> str | None:
     """The device or family id a question names, as the parser reads device names."""
     from hardware.names import resolve_device
@@ -614,6 +619,9 @@ def device_named(what: str, catalog) -> str | None:
     lexicon = load_lexicon()
     if lexicon.phrases("precisions").scan(normalise(what, lexicon)):
         return None  # "why not fp8?": a format, not a device (it was read as the Hailo-8)
+    bare = re.sub(r"^(?:a|an|the)\s+|s$", "", what.strip().lower())
+    if bare in DEVICE_CLASSES:  # "为什么不用TPU？": the class (it had been the Coral Edge TPU)
+        return bare
     found = resolve_device(what, catalog)
     if found is None and what.lower().endswith("s"):
         found = resolve_device(what[:-1], catalog)

@@ -1535,3 +1535,17 @@ def test_devices_pinned_before_give_way_to_a_class_a_lift_or_a_switch_keeping_th
     job.answer("用8张H100微调llama 3.1 8b，100万条数据，2个epoch")
     job.answer("换成A100")
     assert [(o.device, o.count) for o in job.intent.hardware.owned] == [("nvidia-a100", 8)]
+
+
+def test_a_question_naming_another_device_compares_it():
+    """"what would it cost on MI300X?" had answered with the H100 plan's cost, "用A100会不会更便宜？" with the
+    cheapest plan, and "为什么不用TPU？" of a plan on a TPU v5e with the Coral Edge TPU."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b at 10 req/s on H100s")
+    assert chat.answer("what would it cost on MI300X?").text.startswith("amd-instinct-mi300x:")
+    assert chat.answer("用A100会不会更便宜？").text.startswith("nvidia-a100：")
+    tpu = ChatSession(offline=True)
+    tpu.answer("部署qwen2.5 7b，100并发")
+    if tpu.plan.choice.device_id.startswith("google-tpu"):
+        assert tpu.answer("为什么不用TPU？").text.startswith("方案已经在 google-tpu")
+    assert tpu.answer("why not a GPU?").text.startswith("gpu:")
