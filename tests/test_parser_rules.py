@@ -3651,3 +3651,28 @@ def test_categories_of_the_requests_own_are_said_to_need_fine_tuning():
     intent = parse("Classify support tickets into 12 categories, 3000 tickets/min, HIPAA, CPU only", offline=True)
     assert any(w.startswith("'12 categories': categories of the request's own") for w in intent.warnings)
     assert not parse("classify images into 1000 classes", offline=True).warnings
+
+
+def test_probe_q_costs_corrections_rates_and_what_runs_now():
+    """Each had been read wrong: $1.50 per 1k prompts as a $1.50 job; "no wait 100 rps" kept 1k; "h100 pref" a
+    requirement; 8路1080p no sources; "1 frame every 5 seconds" a latency; "English + Spanish" no languages; the
+    p95 of what runs now a bound and the A10Gs it runs on required; an H100 tried last week held."""
+    prompts = parse("batch inference: 3.2M prompts through llama 3.1 70b, 800 tokens in / 200 out, budget $1.50 per "
+                    "1k prompts", offline=True)
+    assert prompts.bound(Metric.JOB_COST, "<=") == pytest.approx(4800)
+    images = parse("Generate 100k product images with SDXL within 48h, cost no more than $0.002 per image", offline=True)
+    assert images.bound(Metric.JOB_COST, "<=") == pytest.approx(200)
+    fixed = parse("srv llama3.1 8b instruct, 1k rps?? no wait 100 rps, ttft<200ms, h100 pref", offline=True)
+    assert fixed.bound(Metric.THROUGHPUT, ">=") == 100 and fixed.hardware.preferred == ["nvidia-h100"]
+    assert parse("边缘盒子部署人脸检测，功耗15W以内，8路1080p，每路不低于20fps", offline=True).workload.sources == 8
+    cam = parse("Battery-powered wildlife cam: classify animals, 1 frame every 5 seconds, under 2W", offline=True)
+    assert cam.bound(Metric.THROUGHPUT, ">=") == pytest.approx(0.2) and cam.bound(Metric.LATENCY, "<=") is None
+    asr = parse("ASR for call center, 500 concurrent calls realtime, English + Spanish", offline=True)
+    assert asr.workload.content_languages == ["en", "es"]
+    now = parse("Hey team — we currently serve llama 3 8B on 4 A10Gs and p95 latency is ~2s. Product wants TTFT under "
+                "300ms for 200 concurrent users. Finance says we can't go above $8/hr.", offline=True)
+    assert now.bound(Metric.LATENCY, "<=") is None and not now.hardware.owned and not now.hardware.include
+    assert now.bound(Metric.COST, "<=") == 8
+    tried = parse("we tried gpt-oss-120b on a single H100 last week and it OOM'd. Need 20 concurrent, TPOT < 50ms. "
+                  "2 GPUs max.", offline=True)
+    assert not tried.hardware.owned and tried.hardware.max_devices == 2

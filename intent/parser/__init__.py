@@ -424,9 +424,14 @@ IN_USE_NOW = re.compile(r"(?<![a-z])(?:currently|already|today|right now|at the 
                         r"(?:off(?:\s+of)?|away\s+from|from))(?![a-z])|(?P<leaving_zh>从)(?=[^，,。；;]{1,20}?(?:迁移|换到|迁到|切换到|换成))")
 #: Where what runs now ends in a move: "from A100s to L40S" names the one left, then the one wanted.
 MOVE_TARGET = re.compile(r"(?<![a-z])(?:to|onto|into|for)(?![a-z])|迁移|换到|迁到|切换到|换成")
+#: Devices tried before ("we tried it on a single H100 last week", "last time we tried T4s it was too slow",
+#: "之前试过A10"): what was tried is no requirement.
+TRIED_BEFORE = re.compile(r"(?<![a-z])(?:we\s+|i\s+)?(?:tried|tested|attempted)(?![a-z])|之前试过|试过了?|以前用过")
 #: Words that ask to leave or outgrow what runs now: moving, replacing, cheaper hardware, growth.
 MOVING_ON = re.compile(r"(?<![a-z])(?:move|moving|migrate|migrating|switch|switching|replace|replacing|cheaper|"
-                       r"alternatives?|instead|other hardware|grow|grows|growing|will be \d|\dx|double|triple)(?![a-z])"
+                       r"alternatives?|instead|other hardware|grow|grows|growing|will be \d|\dx|double|triple|"
+                       # a new target set beside what runs now ("Product wants TTFT under 300ms"): it may move
+                       r"wants?|needs? to|target|improve|upgrade|too slow|too expensive)(?![a-z])"
                        r"|换成|替换|迁移|更便宜|换掉|扩容|增长|翻倍")
 
 
@@ -477,11 +482,13 @@ def _devices_in_use_now(hardware, space: Workspace, catalog: Catalog) -> list[st
     and capped at their count)."""
     from intent.parser.devices import device_phrases
 
-    now = IN_USE_NOW.search(space.text)
-    if now is None or not MOVING_ON.search(space.text):
-        return []
+    now = TRIED_BEFORE.search(space.text)  # "we tried gpt-oss-120b on a single H100 last week and it OOM'd"
+    if now is None:
+        now = IN_USE_NOW.search(space.text)
+        if now is None or not MOVING_ON.search(space.text):
+            return []
     start, end = space.clause_bounds(now.start())
-    if now.group("leaving") or now.group("leaving_zh"):
+    if now.re is IN_USE_NOW and (now.group("leaving") or now.group("leaving_zh")):
         target = MOVE_TARGET.search(space.text, now.end(), end)
         end = target.start() if target is not None else end
     named = {m.key for m in device_phrases(catalog).scan(space.text[start:end])}
@@ -661,7 +668,10 @@ def _cost_per_item_of_the_job(result, quantities, workload: dict, space: Workspa
     "$0.001 per image" was warned about and dropped)."""
     records = workload.get("dataset_records")
     per_item = next((q for q in quantities if q.kind == "cost_per_item"), None)
-    if not records or per_item is None or not job or any(c.metric == Metric.JOB_COST for c in result.constraints):
+    served = any(c.metric == Metric.THROUGHPUT and c.op == ">=" for c in result.constraints)
+    # counted items with no rate to serve them at are a job ("3.2M prompts…, $1.50 per 1k prompts")
+    if not records or per_item is None or not (job or not served) \
+            or any(c.metric == Metric.JOB_COST for c in result.constraints):
         return []
     total = per_item.value * records
     written = space.text[per_item.start:per_item.end].strip()
@@ -818,6 +828,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         shape.prompt_tokens = sample.tokens  # a training example's tokens are what one step reads of it
     if shape.requests and not workload.get("dataset_records"):
         workload["dataset_records"] = shape.requests
+        # "3.2M prompts through llama 3.1 70b, $1.50 per 1k prompts": the items counted in the request's shape
+        daily_job_notes += _cost_per_item_of_the_job(result, quantities, workload, space, job)
     objectives = fields.read_objectives(lexicon, space, result.comparator_spans)
     named_task = fields.read_task(lexicon, space, catalog.models[model.model_id].task if model.model_id else None)
     model, other_task_note = _of_the_task(model, named_task, catalog)

@@ -40,6 +40,8 @@ from intent.parser.text import Workspace
 from intent.schema import CANONICAL_UNITS, NATURAL_OP, Constraint, Metric
 
 NEEDS_CUE = {"memory": "memory_cues", "cost": "cost_cues", "job_time": "job_time_cues"}
+#: Metrics a request may measure of what runs now ("p95 latency is ~2s today"), as opposed to budgets.
+PERFORMANCE = ("latency", "ttft", "tpot", "throughput", "token_throughput", "power", "accuracy")
 FLIP = {"<=": ">=", ">=": "<="}
 MS_PER_HOUR = 3_600_000
 #: How far (characters) the context rules look around a quantity: a few words, never the whole text.
@@ -124,7 +126,7 @@ class ConstraintReader:
                     raise ImpossibleValue(self.space.text, self._quote(q), "the number is too large to read")
             if found:
                 self.space.mark_read(q.start, q.end)
-                if self._past(q, found[0].metric):
+                if self._past(q, found[0].metric) or (op is None and self._current(q, found[0].metric)):
                     continue
             bounds.extend(found)
             self.ops[q.start] = op
@@ -337,6 +339,22 @@ class ConstraintReader:
             return False
         asking = "at least" if NATURAL_OP.get(metric) == ">=" else "under"
         self.warnings.append(f"'{clause.strip()}': a figure of the past, not read as a requirement "
+                             f"(say '{asking} {self._quote(q)}' to ask for it)")
+        return True
+
+    def _current(self, q: Quantity, metric: str) -> bool:
+        """Whether ``q`` is a measurement of what runs now ("we currently serve it on 4 A10Gs and p95
+        latency is ~2s"): a performance figure with no comparator in a clause that says so
+        (present_markers) and asks for nothing. Warned about, not a bound (a budget said to be the
+        current one still binds)."""
+        if metric not in PERFORMANCE:
+            return False
+        start, end = self.space.clause_bounds(q.start)
+        clause = self.space.text[start:end]
+        if not self.lex.words("present_markers").scan(clause) or self.lex.words("requirement_words").scan(clause):
+            return False
+        asking = "at least" if NATURAL_OP.get(metric) == ">=" else "under"
+        self.warnings.append(f"'{clause.strip()}': a figure of what runs now, not read as a requirement "
                              f"(say '{asking} {self._quote(q)}' to ask for it)")
         return True
 

@@ -329,7 +329,7 @@ OUR_HARDWARE = re.compile(r"(?<![a-z])our\s+(?:own\s+)?(?:[\w.-]+\s+){1,2}(?:ser
 #: Words that correct what was said before them: "…on-prem, but now we want cloud", "budget $5/h.
 #: Scratch that, $8/h", "改成云上".
 CORRECTION = re.compile(r"(?<![\w])(?:scratch that|actually|correction|i mean|make that|change that to|but now|now we want|"
-                        r"instead|update)(?![\w])|改成|改为|更正|不对|现在改")
+                        r"instead|update|no wait|wait no|oops|sorry|my bad)(?![\w])|改成|改为|更正|不对|现在改|说错了|写错了")
 
 
 def _one_deployment(space: Workspace, named: list[Match]) -> tuple[str, list[str], list[str]]:
@@ -859,7 +859,7 @@ def read_content_languages(lexicon: Lexicon, space: Workspace) -> tuple[list[str
 def _joined(space: Workspace, a: Match, b: Match) -> bool:
     """Whether two language words are one list ("Mandarin and English", "中文、英文")."""
     first, second = (a, b) if a.start < b.start else (b, a)
-    return bool(re.fullmatch(r"\s*(?:,|/|&|、|和|与|及|and|or|plus)?\s*", space.masked[first.end:second.start]))
+    return bool(re.fullmatch(r"\s*(?:,|/|&|\+|、|和|与|及|and|or|plus)?\s*", space.masked[first.end:second.start]))
 
 
 def _listed_alone(space: Workspace, named: list[Match], m: Match) -> bool:
@@ -1042,7 +1042,7 @@ EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通�
 EACH_WITHIN = re.compile(r"(?<![a-z])per\s+(?:user|person|camera|stream|seat|agent|employee|client|developer|customer)"
                          r"(?![a-z])|每人|每个用户|每路")
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
-SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$)|(?:个|路)?\s*"
+SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$|\s*\d{3,4}\s*[pk](?![a-z]))|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
                      r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
                      r"employees|agents|clients|customers|people|seats|sessions|dau|mau|daily active users|monthly active users|"

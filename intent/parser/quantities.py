@@ -167,7 +167,9 @@ class Grammar:
         items = _alternation([i for i in self.lexicon["throughput_items"] if str(i).isascii()])
         cn_items = _alternation([i for i in self.lexicon["throughput_items"] if not str(i).isascii()])
         adverbs = _alternation(w for w, period in self.adverb_period.items() if period in ("hour", "day", "month"))
-        return re.compile(rf"\s?(?:{items})\s*{self._per}(?P<period>{_bounded(self._period_index)})"
+        return re.compile(rf"\s?(?:{items})\s+every\s+(?P<every_n>\d+(?:\.\d+)?)\s*"  # "1 frame every 5 seconds"
+                          rf"(?P<every_period>{_bounded(self._period_index)})"
+                          rf"|\s?(?:{items})\s*{self._per}(?P<period>{_bounded(self._period_index)})"
                           rf"|\s?(?:{cn_items})\s*/\s*(?P<cn_item_period>{_bounded(self._period_index)})"  # "2000 张/秒"
                           rf"|\s?(?:per|/)\s*(?P<bare_period>{_bounded(self._period_index)})"
                           rf"|\s(?:a|an|each|every)\s+(?P<bare_period_word>{_bounded(self._period_index)})"  # "300 a day"
@@ -375,6 +377,10 @@ class QuantityScanner:
                 return Quantity(start, m.end(), "token_throughput", value * g.factors[f"rate:{period}"],
                                 unit="tokens")
             return Quantity(start, m.end(), "tokens", value, unit="tokens")
+        if (m := g.item_rate.match(text, end)) and m.group("every_n"):  # "1 frame every 5 seconds": 0.2 a second
+            period, every = g.period_of(m.group("every_period")), float(m.group("every_n"))
+            return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"] / max(every, 1e-9),
+                            note=_per(period))
         if m := g.item_rate.match(text, end):
             period = g.adverb_period[m.group("adverb")] if m.group("adverb") else \
                 g.period_of(m.group("period") or m.group("bare_period") or m.group("bare_period_word")
