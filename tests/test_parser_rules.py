@@ -3676,3 +3676,14 @@ def test_probe_q_costs_corrections_rates_and_what_runs_now():
     tried = parse("we tried gpt-oss-120b on a single H100 last week and it OOM'd. Need 20 concurrent, TPOT < 50ms. "
                   "2 GPUs max.", offline=True)
     assert not tried.hardware.owned and tried.hardware.max_devices == 2
+
+
+def test_probe_q_embedders_quotas_wishes_and_hours_of_a_language():
+    """"an embedder" had been an edge deployment with no task; "GPU quota is frozen" asked for GPUs; "CPU only if
+    possible" was a requirement; "500 hours of accented English" was a duration with no limit word."""
+    rag = parse("Context: we run RAG for internal docs. Need an embedder for ~2000 queries/sec at p99 < 20ms. CPU only "
+                "if possible — GPU quota is frozen until Jan.", offline=True)
+    assert rag.task.value == "feature-extraction" and rag.deployment is None
+    assert "gpu" in rag.hardware.exclude and rag.hardware.preferred == ["cpu"]
+    whisper = parse("Fine-tune whisper-small on 500 hours of accented English, 5 epochs, <$400", offline=True)
+    assert whisper.workload.dataset_records == 500 * 3600 // 30 and not whisper.warnings

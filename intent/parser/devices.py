@@ -938,7 +938,8 @@ def _preferred(lexicon: Lexicon, space: Workspace, start: int, end: int) -> bool
         return True  # "prefer to run on AMD", not "prefer low latency on H100"
     after = space.text[end:clause_end]
     found = lexicon.words("preferred_after").scan(after)
-    return bool(found) and not after[:found[0].start].strip(" s") and (
+    # "CPU only if possible": "only" before the wish is no word of its own
+    return bool(found) and not re.sub(r"(?<![a-z])only(?![a-z])", "", after[:found[0].start]).strip(" s") and (
         not after[found[0].end:].strip() or bool(re.match(r"\s*(?:,|;|then\b|if\b|but\b)", after[found[0].end:]))
         or not after.isascii())  # "H100 first, then A100", not "on H100 first token latency"
 

@@ -1156,7 +1156,10 @@ AUDIO_JOB_HOURS_CN = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万
 AUDIO_WINDOW_S = 30
 AUDIO_HOURS = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s*"
                          r"(?P<unit>hours?|hrs?|h|minutes?|mins?)\s+(?:of\s+)?(?:[a-z-]+\s+){0,2}(?:audio|speech|recordings?|"
-                         r"dictation|calls?|podcasts?|meetings?|voice|voicemails?|conversations?)(?![a-z])")
+                         r"dictation|calls?|podcasts?|meetings?|voice|voicemails?|conversations?|"
+                         # "500 hours of accented English": speech in a language
+                         r"english|mandarin|chinese|cantonese|spanish|french|german|japanese|korean|arabic|hindi|"
+                         r"portuguese|italian|russian)(?![a-z])")
 #: Time alone with a period in a request about speech: "voicemails, 10k minutes/day", "500 hours a day of
 #: calls to transcribe" ("10k minutes" had been read as a latency of 6.9 days).
 AUDIO_TIME_ALONE = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s*"
