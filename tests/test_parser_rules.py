@@ -3687,3 +3687,10 @@ def test_probe_q_embedders_quotas_wishes_and_hours_of_a_language():
     assert "gpu" in rag.hardware.exclude and rag.hardware.preferred == ["cpu"]
     whisper = parse("Fine-tune whisper-small on 500 hours of accented English, 5 epochs, <$400", offline=True)
     assert whisper.workload.dataset_records == 500 * 3600 // 30 and not whisper.warnings
+
+
+def test_an_hour_budget_is_the_jobs_time_and_this_month_is_warned():
+    lora = parse("LoRA on gemma-2-9b, 10k examples, ~1 hour budget on one L4?", offline=True)
+    assert lora.bound(Metric.JOB_TIME, "<=") == 1 and not lora.warnings  # it had been ignored
+    tweets = parse("classify 1.5 billion tweets this month, budget $3k/month", offline=True)
+    assert any("dates and launch deadlines are not planned for" in w for w in tweets.warnings)  # it had been dropped
