@@ -53,6 +53,11 @@ FINISH_BY = re.compile(r"(?:can|could|will|would)\s+(?:we|it|this|you|the job)\s
                        r"be\s+ready)|(?:finish|done|ready|complete)\s+(?:by|before)\s+[a-z]|"
                        r"(?:能不能|能否|可不可以|可以|能)[^，,。]{0,8}(?:完成|跑完|训练完|做完|结束)|(?:完成|跑完|训练完|做完)吗|来得及吗",
                        re.IGNORECASE)
+#: A change offered only if the plan fails: "if that doesn't work, relax it to 5 W", "不行的话放宽到5瓦".
+FALLBACK = re.compile(r"^\s*(?:if\s+(?:that|it|this)\s+(?:doesn'?t|does\s+not|won'?t|can'?t|cannot)\s+(?:work|be\s+done|fit)|"
+                      r"if\s+not|otherwise|failing\s+that|if\s+(?:that'?s|it'?s)\s+(?:not\s+possible|impossible|infeasible))"
+                      r"[,，]?\s*(?:then\s+)?|^\s*(?:如果?)?(?:不行|做不到|满足不了|不可行)(?:的话)?[，,]?\s*(?:就|那就|那)?",
+                      re.IGNORECASE)
 #: A greeting alone: "hi", "hello there", "你好", "在吗".
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
                       r"[\s!！.。?？~]*$", re.IGNORECASE)
@@ -239,6 +244,11 @@ class ChatSession:
             return self._plan(offered, cheaper=False)
         if reading.kind == "export":
             return self._command("export", [reading.what, *([reading.where] if reading.where else [])])
+        if reading.kind == "change" and (fallback := FALLBACK.match(message)) is not None:
+            if self.plan is not None and self._state.met:
+                # "不行的话放宽到5瓦", "if that doesn't work, relax it to 5 W": the plan works, so nothing changes
+                return Reply(self._say("fallback_not_needed", summary=summary(self.plan, self.speaking))), None
+            message = message[fallback.end():].strip(" ,，")  # no plan now: the fallback is the change
         more = None
         if self.intent is not None and reading.kind in ("change", "cheaper"):
 

@@ -1549,3 +1549,15 @@ def test_a_question_naming_another_device_compares_it():
     if tpu.plan.choice.device_id.startswith("google-tpu"):
         assert tpu.answer("为什么不用TPU？").text.startswith("方案已经在 google-tpu")
     assert tpu.answer("why not a GPU?").text.startswith("gpu:")
+
+
+def test_a_fallback_change_applies_only_when_no_plan_meets_the_request():
+    """"不行的话放宽到5瓦" had relaxed the 3 W budget the plan met at 0.82 W."""
+    chat = ChatSession(offline=True)
+    for message in ("在无人机上实时做图像分割，功耗预算8瓦，30帧每秒", "功耗预算降到3瓦"):
+        chat.answer(message)
+    assert chat.answer("不行的话放宽到5瓦").text.startswith("当前方案已满足需求")
+    assert chat.intent.bound(Metric.POWER, "<=") == 3
+    chat.answer("make it under 0.01 W")
+    chat.answer("if that doesn't work, relax it to 5 W")
+    assert chat.intent.bound(Metric.POWER, "<=") == 5 and chat.plan is not None
