@@ -114,6 +114,8 @@ class ChatSession:
     _offered: Intent | None = field(default=None, repr=False)
     #: the state a question is answered about, where it is not the last (a change no plan met)
     _viewing: Turn | None = field(default=None, repr=False)
+    #: why the last request or change got no plan, for "why can't this work?" (None once one is planned)
+    _refusal: str | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.lang is not None and self.lang not in LANGUAGES:
@@ -201,6 +203,8 @@ class ChatSession:
             # ("why?" and "why not H100?" are of the request as it stands: its reasons were said)
             last = self._last_met() if self._viewing is None and self.intent is not None and reading.kind == "explain" \
                 else None
+            if last is None and reading.kind == "why" and self._refusal:  # "why can't this work?", "为什么不行？"
+                return Reply(self._say("why_no_plan") + "\n" + self._refusal), None
             if last is None:
                 return Reply(self._say(self._no_plan_key())), None
             self._viewing = last
@@ -530,13 +534,16 @@ class ChatSession:
 
             head, rest = infeasible_lines(exc.report, self.speaking)
             lines = [self._say("no_plan_for_change", reason=head)] + [f"  - {line}" for line in rest]
+            self._refusal = "\n".join(lines)
             return Reply("\n".join([*lines, self._say("relax_or_undo")])), (intent, previous)
         except (IntentError, PlanningError, PolicyError, CatalogError) as exc:
             # A refusal or an unreadable setting is an answer; the conversation and its plan stay. A
             # first request refused is kept, so what follows refines it ("部署 glm-4 9b，数据不能出本地
             # 机房" lost the on-prem wish with the unknown model, and "换成 qwen2.5 7b" asked for a task).
             hint = getattr(exc, "hint", "")
-            return Reply(f"{exc}" + (f"\n({hint})" if hint else "")), (intent, None) if previous is None else None
+            self._refusal = f"{exc}" + (f"\n({hint})" if hint else "")
+            return Reply(self._refusal), (intent, None) if previous is None else None
+        self._refusal = None
         lines = self._new_warnings(previous, result)
         if previous is not None:
             changes = plan_changes(previous, result)

@@ -1561,3 +1561,12 @@ def test_a_fallback_change_applies_only_when_no_plan_meets_the_request():
     chat.answer("make it under 0.01 W")
     chat.answer("if that doesn't work, relax it to 5 W")
     assert chat.intent.bound(Metric.POWER, "<=") == 5 and chat.plan is not None
+
+
+def test_why_no_plan_gives_the_reasons_again():
+    """"why can't this work?" and "为什么不行？" had been told there is no plan yet, or read as a device '行'."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 405b on a single T4 with 10 ms per token")
+    english = chat.answer("why can't this work?").text
+    assert english.startswith("No plan meets the request as it stands, for these reasons") and "243.4 GB" in english
+    assert chat.answer("为什么不行？").text.startswith("当前的需求没有可行方案，原因如下")
