@@ -88,7 +88,7 @@ TOPICS = (
                    r"(?:cost|price|how much|\$)\W+(?:\w+\W+){0,3}?(?:per|a|each) tokens?\b|每百万token|每百万 token|百万token|"
                    r"每千token|每个?token.{0,3}(?:成本|多少钱|费用|价格)|token.{0,2}(?:成本|单价|价格)"),
     ("precision", r"precision|fp8|fp16|bf16|fp32|int8|int4|quantiz|精度|量化"),
-    ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|compliance|水印|隐私|合规"),
+    ("policies", r"watermark|privacy|epsilon|hipaa|gdpr|pci|soc ?2|compliance|compliant|水印|隐私|差分|合规"),
     ("accuracy_loss", r"accuracy (?:loss|drop|hit)|lose\b.{0,20}accuracy|how much accuracy|精度损失|掉点|精度下降|精度会掉|"
                       r"损失多少精度|精度损失多少|掉多少"),
     ("model", r"what model|which model|the model\b|模型"),
@@ -189,8 +189,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         elif topic == "precision":
             lines.append(say("explain_precision", lang, precision=c.precision, runtime=c.runtime))
         elif topic == "policies":
-            lines.append(_policies(plan, lang))
-            lines += _regimes_not_asked(plan, question, lang)
+            named = _regimes_not_asked(plan, question, lang) + _privacy(plan, question, lang)
+            lines += named or [_policies(plan, lang)]  # "是否还符合HIPAA？": the regime asked, not the list
             lines += _watermark_time(plan, question, lang)
         elif topic == "steps":
             lines += [say("explain_steps", lang)] + [f"  {n}. {step}" for n, step in enumerate(plan.steps, 1)]
@@ -366,7 +366,8 @@ def _budget(plan, lang: str) -> list[str]:
 
 
 #: Compliance regimes a question may name ("符合HIPAA吗？", "is this GDPR compliant?").
-REGIMES = {"HIPAA": r"hipaa|hippa", "GDPR": r"gdpr", "PCI DSS": r"pci", "SOC 2": r"soc[\s-]?2"}
+REGIMES = {"HIPAA": (r"hipaa|hippa", "hipaa"), "GDPR": (r"gdpr", "gdpr"), "PCI DSS": (r"pci", "pci-dss"),
+           "SOC 2": (r"soc[\s-]?2", "soc2")}
 
 
 #: Words that ask what a policy costs in time: "what does the watermark cost in latency?", "水印会增加多少延迟？".
@@ -391,10 +392,34 @@ def _watermark_time(plan, question: str, lang: str) -> list[str]:
 
 
 def _regimes_not_asked(plan, question: str, lang: str) -> list[str]:
-    """The regimes a question names that the plan does not apply, with how to ask for them."""
+    """The regimes a question names: those the plan does not apply, with what each would add (where it
+    may run, its first steps) and how to ask for them; those it applies, said to hold."""
+    from policies.compliance import load_regime
+
     applied = " ".join(p.name for p in plan.policies).lower().replace("-", " ")
-    return [say("regime_not_asked", lang, regime=name) for name, words in REGIMES.items()
-            if re.search(words, question) and not re.search(words, applied)]
+    out = []
+    for name, (words, regime_id) in REGIMES.items():
+        if not re.search(words, question):
+            continue
+        if re.search(words, applied):
+            out.append(say("regime_applied", lang, regime=name, placement=placement_name(plan.choice.placement, lang)))
+            continue
+        regime = load_regime(regime_id)
+        out.append(say("regime_not_asked", lang, regime=name, placements=", ".join(regime.placement.allowed),
+                       steps="; ".join(step.rstrip(".") for step in regime.steps[:3])))
+    return out
+
+
+def _privacy(plan, question: str, lang: str) -> list[str]:
+    """Differential privacy asked about ("要加差分隐私吗？", "what's the epsilon?"): the plan's budget, or
+    that it has none and what it is for."""
+    if not re.search(r"differential privacy|(?<![a-z])dp(?![a-z])|epsilon|隐私|差分", question):
+        return []
+    dp = plan.intent.policies.differential_privacy
+    if dp is None:
+        return [say("privacy_none", lang)]
+    return [say("privacy_applied", lang, epsilon=f"{dp.epsilon:g}" if dp.epsilon is not None else "?",
+                delta=f"{dp.delta:g}" if dp.delta is not None else "?")]
 
 
 def _policies(plan, lang: str) -> str:

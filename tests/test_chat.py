@@ -1570,3 +1570,17 @@ def test_why_no_plan_gives_the_reasons_again():
     english = chat.answer("why can't this work?").text
     assert english.startswith("No plan meets the request as it stands, for these reasons") and "243.4 GB" in english
     assert chat.answer("为什么不行？").text.startswith("当前的需求没有可行方案，原因如下")
+
+
+def test_compliance_and_privacy_questions_name_what_was_asked():
+    """"是否还符合HIPAA？" had been a what-if on cost, "要加差分隐私吗？" and "what's the epsilon?" listed HIPAA,
+    and "what would GDPR add?" compared costs."""
+    chat = ChatSession(offline=True)
+    chat.answer("a HIPAA compliant chatbot with llama 3.1 8b for 30 concurrent users")
+    plan = chat.plan
+    assert chat.answer("是否还符合HIPAA？").text.startswith("已应用 HIPAA")
+    assert chat.answer("what's the epsilon?").text.startswith("no differential privacy is applied")
+    assert chat.answer("要加差分隐私吗？").text.startswith("未应用差分隐私")
+    gdpr = chat.answer("what would GDPR add?").text
+    assert gdpr.startswith("GDPR was not asked for") and "EU/EEA" in gdpr
+    assert chat.plan is plan
