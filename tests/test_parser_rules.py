@@ -3694,3 +3694,13 @@ def test_an_hour_budget_is_the_jobs_time_and_this_month_is_warned():
     assert lora.bound(Metric.JOB_TIME, "<=") == 1 and not lora.warnings  # it had been ignored
     tweets = parse("classify 1.5 billion tweets this month, budget $3k/month", offline=True)
     assert any("dates and launch deadlines are not planned for" in w for w in tweets.warnings)  # it had been dropped
+
+
+@pytest.mark.parametrize("text, device", [
+    ("semantic segmentation for a robot camera at 15 fps, 7 W power budget, we have a Jetson Orin Nano",
+     "nvidia-jetson-orin-nano-8gb"),
+    ("we have an A100, serve llama 3.1 8b", "nvidia-a100"),
+])
+def test_a_device_had_with_an_article_is_one_held(text, device):
+    """"we have a Jetson Orin Nano" had asked for the board, not held one ("we own 8 A100s" was held)."""
+    assert [(o.device, o.count) for o in parse(text, offline=True).hardware.owned] == [(device, 1)]

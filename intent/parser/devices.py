@@ -573,6 +573,9 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
                        window)
     if single:  # "on a single H100", "单张A100": one, as "on one H100" is
         return 1, (m.start - len(window) + single.start(), m.start)
+    held_one = re.search(rf"(?<![a-z])(?:we|i)\s+(?:have|own|got|already\s+have)\s+(?:a|an)\s+{BRAND_BETWEEN}\s*$", window)
+    if held_one:  # "we have a Jetson Orin Nano": one held (it had been asked for, not held)
+        return 1, (m.start - len(window) + held_one.start(), m.start)
     # the card's memory may stand between: "一张24G的4090", "2 24GB 4090s"
     before = re.search(rf"(?<![\d.])(?<!\d,)(\d[\d,]*)\s*(?:{counters})?\s*(?:\d+\s*gb?\s*(?:的)?\s*)?{BRAND_BETWEEN}\s*$",
                        window)
