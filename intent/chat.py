@@ -609,6 +609,8 @@ class ChatSession:
                                merge(self.intent, counted, self._catalog()), self.speaking, self._plan_request,
                                self._catalog())
         what = reading.what or (self.plan.choice.device_id if reading.count else "")
+        if what == "gpu" and reading.count and self._catalog().device(self.plan.choice.device_id).device_class == "gpu":
+            what = self.plan.choice.device_id  # "what if we only had 16 GPUs?" of a plan on GPUs: 16 of them
         # "what if it were 20% cheaper?", "如果再加4张L40S呢？": a relative change, devices added
         said = f"{reading.count} {what}" if reading.count and re.match(r"more\b|多", what) else what  # "8 more GPUs"
         scaled = (self._relative(what) or more_devices(said, self.intent, self._catalog(), self.plan)) if what else None

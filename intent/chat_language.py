@@ -7,7 +7,7 @@ that is none of these is a change to the request, read by the parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from intent.parser.lexicon import PhraseSet, load_lexicon
@@ -138,7 +138,10 @@ def read_message(message: str) -> Reading:
     if TERSE.fullmatch(message.strip().lower()) and _names_a_figure(text):  # "ttft?", "cost?", "功耗呢？": that figure of the plan
         return Reading("explain", what=text)
     if question is not None and question.key == "why_not":
-        return _why_not(text[question.end:])
+        reading = _why_not(text[question.end:])
+        if reading.count and re.search(r"we\s+(?:had|have|got|owned|own)\s*$", question.phrase):
+            reading = replace(reading, held=True)  # "what if we had 4 GPUs?": held, all of them at work
+        return reading
     if (question is not None and question.key == "explain") or ASKED_HOW_MUCH.search(text):
         return Reading("explain", what=text)
     if question is not None:
@@ -234,8 +237,10 @@ def _why_not(rest: str) -> Reading:
     if counted is not None and int(counted.group(1)) > 1:
         what = rest[counted.end():].strip(EDGES)
         # "如果只有2张卡呢？", "what if we had 4 GPUs?": the devices it has or uses, counted
-        return Reading("why_not", what="" if GENERIC_DEVICE.fullmatch(what) else what, count=int(counted.group(1)),
-                       held=held)
+        generic = GENERIC_DEVICE.fullmatch(what)
+        # "16 GPUs" keeps its class (a plan on TPUs is no GPU); "16 cards", "16张卡" are the plan's own
+        kept = "gpu" if generic and re.fullmatch(r"gpus?|显卡", what.strip()) else "" if generic else what
+        return Reading("why_not", what=kept, count=int(counted.group(1)), held=held)
     if counted is not None and int(counted.group(1)) == 1 and rest[counted.end():].strip(EDGES):
         return Reading("why_not", what=rest[counted.end():].strip(EDGES), single=True)  # "只有1张H100": a single one
     return Reading("why_not", what=rest.strip(EDGES), single=single is not None)

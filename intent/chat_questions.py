@@ -473,7 +473,8 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
                                                    "max_devices": count, "preferred": []})
     if owned:  # "what if we had 16 L40S?" of the L40S held: 16 held, not 16 rented
         hardware = request.hardware.model_copy(update={"owned": [owned[0].model_copy(update={"count": count})]})
-    elif held and count:  # "what if we only have 2 L40S?": those held (taking the offer had rented them)
+    elif held and count and (target in catalog.devices or target in getattr(catalog, "families", {})):
+        # "what if we only have 2 L40S?": those held (taking the offer had rented them); a class ("16 GPUs") caps
         from intent.schema import OwnedDevice
 
         hardware = hardware.model_copy(update={"owned": [OwnedDevice(device=target, count=count)], "max_devices": None})

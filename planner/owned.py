@@ -38,6 +38,11 @@ def owned_inventory(owned: list[tuple[str, int]], catalog: Catalog,
                              "rented at its cloud price")
             items[device.id] = InventoryItem(id=device.id, count=count, placement=placement,
                                              variant_of=selector if len(devices) > 1 else None)
+    if not items:  # a class or vendor said to be held ("16 GPUs"): no device to hold
+        from planner.errors import PlanningError
+
+        raise PlanningError(f"the devices held ({', '.join(s for s, _ in owned)}) name no catalog device or family; "
+                            "name the device held (e.g. '16 x H100')")
     notes.append(owned_cost_note())
     return Inventory(schema_version=1, devices=list(items.values())), notes
 

@@ -1584,3 +1584,16 @@ def test_compliance_and_privacy_questions_name_what_was_asked():
     gdpr = chat.answer("what would GDPR add?").text
     assert gdpr.startswith("GDPR was not asked for") and "EU/EEA" in gdpr
     assert chat.plan is plan
+
+
+def test_gpus_had_in_a_what_if_are_gpus_held_and_a_class_is_no_device():
+    """"what if we only had 16 GPUs?" of a plan on TPUs had been 16 TPUs (and held a class: a traceback);
+    "what if we had 4 GPUs?" of a 1-GPU job had been capped at 4 and kept 1."""
+    tpu = ChatSession(offline=True)
+    tpu.answer("pretrain a 1B parameter language model on 20 billion tokens within a week")
+    if tpu.plan.choice.device_id.startswith("google-tpu"):
+        assert tpu.answer("what if we only had 16 GPUs?").text.startswith("16 x gpu:")
+    job = ChatSession(offline=True)
+    job.answer("train resnet-50 on 1.2 million images for 90 epochs")
+    device = job.plan.choice.device_id
+    assert f"on 4 x {device}" in job.answer("what if we had 4 GPUs?").text
