@@ -208,6 +208,7 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
     rows = []
     cannot_train: dict[str, str] = {}
     room: dict[str, float] = {}  # each device tried: the memory one slot of it holds
+    not_rented: list[str] = []  # devices a job could only run on where held (on-prem), none said held
     for device in sorted(catalog.devices.values(), key=lambda d: d.id):
         item = inventory.item(device.id) if inventory else None
         if (inventory and item is None) or hardware_allows(device, intent, catalog) or device.memory_gb is None:
@@ -218,7 +219,10 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
             continue
         offered = [item.placement] if item else [p.value for p in device.placements]
         if placements is not None and not item:
-            offered = [p for p in offered if p in placements]
+            kept = [p for p in offered if p in placements]
+            if not kept:
+                not_rented.append(device.id)
+            offered = kept
             if device.datacenter_use is not None and not device.datacenter_use.value:
                 continue  # a consumer part's licence allows no datacenter deployment
         for placement in offered:
@@ -242,6 +246,12 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
                                item.usd_per_hour if item else None, item.share if item else 1.0, item is not None)
                     if row is not None:
                         rows.append(row)
+    if not rows and not_rented and not room:
+        # "全参微调…用昇腾": Ascend is offered on-prem only, and a job rents where nothing is held
+        names = ", ".join(not_rented)
+        reason = (f"{names} {'is' if len(not_rented) == 1 else 'are'} not rented in the cloud (on-prem only), and the "
+                  "request holds none; say how many you have (e.g. 'we have 8 of them') to plan the job on them")
+        raise InfeasibleError(reason, InfeasibilityReport(reason=reason, candidates=0))
     if not rows:
         _refuse(models, room, cannot_train, factors, job.method, intent.hardware.max_devices)
     return rows

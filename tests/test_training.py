@@ -421,3 +421,12 @@ def test_a_job_at_the_same_cost_on_more_nodes_takes_the_fewest():
     dpo = plan("DPO on llama-3.1-8b with 60k preference pairs, 1 epoch, A100 80GB cloud, cheapest", offline=True,
                record=False)
     assert dpo.job.devices <= 8
+
+
+def test_a_job_on_devices_only_held_says_to_name_how_many():
+    """"全参微调…用昇腾" had been refused as "no training configuration meets the request", with no reason."""
+    with pytest.raises(InfeasibleError) as caught:
+        plan("全参微调 qwen2.5-14b，数据 2亿 token，3个epoch，用昇腾", offline=True, record=False)
+    assert "not rented in the cloud (on-prem only)" in str(caught.value) and "we have 8 of them" in str(caught.value)
+    held = plan("全参微调 qwen2.5-14b，数据 2亿 token，3个epoch，我们有8张昇腾910B", offline=True, record=False)
+    assert held.choice.device_id == "huawei-ascend-910b" and held.job.devices <= 8
