@@ -3704,3 +3704,16 @@ def test_an_hour_budget_is_the_jobs_time_and_this_month_is_warned():
 def test_a_device_had_with_an_article_is_one_held(text, device):
     """"we have a Jetson Orin Nano" had asked for the board, not held one ("we own 8 A100s" was held)."""
     assert [(o.device, o.count) for o in parse(text, offline=True).hardware.owned] == [(device, 1)]
+
+
+def test_probe_s_monthly_yuan_counted_images_documents_lengths_and_models_ruled_out():
+    """月预算5万元 had been ¥50k an hour; "10,000 SDXL images" lost its count (the model between); "3k token
+    notes" and 输入约3000字 were dropped; "exclude yolo11" had planned YOLO11 alone."""
+    monthly = parse("部署Qwen2.5 7B，月预算5万元", offline=True)
+    assert monthly.bound(Metric.COST, "<=") == pytest.approx(50000 / 7.2734 / 730, rel=1e-3)
+    images = parse("Generate 10,000 SDXL images overnight with 30 steps, under $50 total", offline=True)
+    assert images.workload.dataset_records == 10_000 and images.bound(Metric.JOB_COST, "<=") == 50
+    assert parse("clinical note summarization, 3k token notes, 100 notes per minute", offline=True).workload.prompt_tokens == 3000
+    assert parse("给医院做病历摘要，输入约3000字，每分钟100份", offline=True).workload.prompt_tokens == 3000
+    ruled_out = parse("detect people on a jetson orin nx, exclude yolo11", offline=True)
+    assert ruled_out.workload.models and not any(m.startswith("yolo11") for m in ruled_out.workload.models)

@@ -673,7 +673,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
                                       rf"(?:{_alt(spec['epochs'])})(?![a-z])(?!对话)"),
                            # a comma three digits follow is a thousands separator, not one before "10万": "8192，10万条"
                            ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|b|bn|million|billion|thousand|万|亿)?)(?![a-z-])\s*"
-                                                rf"(?:(?!concurrent|simultaneous|parallel|active)(?:\d+-)?[a-z-]+\s+){{0,2}}"
+                                                # a model named between, masked ("10,000 SDXL images")
+                                                rf"(?:(?!concurrent|simultaneous|parallel|active)(?:(?:\d+-)?[a-z-]+|#+)\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
                                                # "200 calls at the same time": held at once, no items
                                                rf"(?!\s*(?:at the same time|at once|simultaneously|concurrently|"

@@ -127,7 +127,8 @@ def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out
 
 
 #: Words right before a model that rule it out: "not llama3 70B", "use mistral instead of llama3", 而不是.
-RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the|never|"
+RULED_OUT_BEFORE = re.compile(r"(?:(?<![\w-])(?:not|no|instead of|rather than|other than|except|not the|never|exclude|excluding|"
+                              r"avoid|avoiding|without|ban|don'?t\s+use|do\s+not\s+use|no\s+more|"
                               # a model replaced: "llama-3.1-70b to replace llama-3-70b", "替换掉原来的qwen2-7b"
                               r"(?:to\s+)?replac(?:e|es|ing)(?:\s+the)?(?:\s+(?:old|current|existing))?|in\s+place\s+of|"
                               r"upgrad(?:e|ing)\s+from|migrat(?:e|ing)\s+from|swap(?:ping)?\s+out)|替换掉?(?:原来的|现在的|现有的)?|"

@@ -39,6 +39,8 @@ BUDGET_RIGHT_BEFORE = re.compile(r"(?:(?<![a-z])budget|预算)\s*(?:of|is|:|=|ar
 
 #: Chinese characters counted ("15个字"), not 字幕, 字段, 字符串 or the like.
 CHINESE_CHARACTERS = re.compile(r"\s?个?字(?![幕段符节体母数典])")
+#: A request's side named just before a count of characters: 输入约3000字, 输出200字, 每篇约2000字.
+SHAPE_BEFORE_CN = re.compile(r"(?:输入|输出|回复|回答|摘要|生成|长度|每篇|每份|每条|篇幅)[^，,。；;\d]{0,4}$")
 
 
 #: Chinese characters: a request written in them reads ¥ as yuan.
@@ -302,7 +304,7 @@ MONEY_LEAD = re.compile(r"预算|成本|费用|花费|开销|价格|租金|经�
 CN_VOLUME_PERIOD = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[每]))(?P<unit>日|月)(?:均|调用量|请求量|处理量|访问量|"
                               r"调用|请求|处理|访问)")
 #: A budget's period in Chinese before its amount: 预算一年, 一个月预算, 年度预算, 月度成本.
-CN_BUDGET_PERIOD = re.compile(r"(?:(?<![\d.一二三四五六七八九十])(?:一|1)个?(?P<unit>年|月|天)|(?P<unit2>年|月)度)"
+CN_BUDGET_PERIOD = re.compile(r"(?:(?<![\d.一二三四五六七八九十])(?:一|1)个?(?P<unit>年|月|天)|(?P<unit2>年|月)度?(?=预算|成本|费用|开销))"
                               r"(?=[^，,。；;]{0,6}(?:预算|成本|费用|花费|开销))|(?:预算|成本|费用|花费|开销)[^，,。；;\d]{0,2}"
                               r"(?:一|1)个?(?P<unit3>年|月|天)(?![\d])")
 
@@ -371,6 +373,10 @@ class QuantityScanner:
             # 每秒至少15个字: characters a second, read as tokens (it was 15 requests a second)
             return Quantity(start, m.end(), "token_throughput", value * g.factors[f"rate:{period}"], unit="tokens",
                             note="Chinese characters a second read as tokens a second (a character is about a token)")
+        if (m := CHINESE_CHARACTERS.match(text, end)) and SHAPE_BEFORE_CN.search(text, max(0, start - 8), start):
+            # "输入约3000字", "回复200字左右": a request's length in characters, read as tokens
+            return Quantity(start, m.end(), "tokens", value, unit="tokens",
+                            note="Chinese characters read as tokens (a character is about a token)")
         if m := g.token_count.match(text, end):
             period = self._cn_period(start)
             if period is not None:  # 每秒生成5000个token
