@@ -25,7 +25,7 @@ from intent.chat_context import corrected, device_count_misread, more_devices, r
 from intent.chat_language import Reading, has_words, language, read_message
 from intent.chat_merge import lifts, merge
 from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
-from intent.schema import Intent, Metric, Objective, Sense
+from intent.schema import Intent, Metric, Objective, Sense, WorkloadKind
 from planner.figures import fmt
 
 CONVERSATION_KIND = "intentctl-chat"
@@ -391,6 +391,8 @@ class ChatSession:
                 if exc.reason == NOTHING_READ and UNSATISFIED.search(message):
                     return Reply(self._say("what_to_change")), None  # "不太满意", "not happy with it"
                 return Reply(self._not_understood(exc.reason)), None
+        if self.intent is not None:
+            update = _job_time_of_a_job(update, self.intent)  # "we need it done in 10 minutes" of a batch job
         self._offered = None  # a change makes the last comparison's offer stale (a message not read leaves it)
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8
             update = device_count_misread(message, update, self.intent, self._catalog()) or update
@@ -623,6 +625,8 @@ class ChatSession:
         from intent.api import parse
         from intent.chat_context import FIGURE_ALONE, as_bound
 
+        if reading.count and what and not what.startswith(str(reading.count)):
+            what = f"{reading.count} {what}"  # "what about 2 cameras?", "what if 20 steps?": the count is the change's
         if FIGURE_ALONE.match(what):  # "如果12小时呢？": the job's time, the budget or the latency
             what = as_bound(what, self.intent) or what
         # "what if the deadline were 2 hours?": a supposition, not a figure of the past
@@ -630,7 +634,8 @@ class ChatSession:
         try:
             update = parse(supposed, offline=self.offline, catalog_dir=self.catalog_dir)
         except IntentError as exc:
-            update = self._in_context(what)  # "what if we drop the first-token target?"
+            update = self._in_context(what) or (self._in_context(f"make it {what}") if reading.count else None)
+            # "what if we drop the first-token target?", "what about 2 cameras?"
             reason = getattr(exc, "reason", "")
             if update is None and reason and reason != NOTHING_READ:  # "what about carbon emissions?": why not
                 return self._say("not_understood_because", reason=reason), None
@@ -860,3 +865,23 @@ def _has_load(intent: Intent) -> bool:
     w = intent.workload
     return bool(w.concurrency or w.sources or w.dataset_records or any(
         c.metric in (Metric.THROUGHPUT, Metric.TOKEN_THROUGHPUT) and c.op == ">=" for c in intent.constraints))
+
+
+#: Words that make a time a job's: "we need it done in 10 minutes", "finish within 2 hours", "1小时内跑完".
+JOB_DONE = re.compile(r"(?<![a-z])(?:done|finish(?:ed)?|complete(?:d)?|wrapped up|over with)(?![a-z])|完成|跑完|做完|搞定|结束")
+
+
+def _job_time_of_a_job(update: Intent, current: Intent) -> Intent:
+    """A follow-up's latency that is a job's time: the request holds items to work through (a batch
+    job or a training run) and the message says the work is done by then; it had bounded each request's
+    latency at 10 minutes."""
+    latency = update.bound(Metric.LATENCY, "<=")
+    is_job = current.workload.kind != WorkloadKind.INFERENCE or current.workload.dataset_records
+    if latency is None or not is_job or not JOB_DONE.search(update.text.lower()):
+        return update
+    hours = latency / 3_600_000
+    constraints = [c.model_copy(update={"metric": Metric.JOB_TIME, "value": hours, "unit": "h"})
+                   if c.metric == Metric.LATENCY and c.op == "<=" else c for c in update.constraints]
+    return update.model_copy(update={"constraints": constraints, "assumptions": [
+        *update.assumptions, f"'{update.text.strip()}' read as the job's time, {hours:.3g} h (the request's items to work "
+        "through), not each request's latency"]})

@@ -209,7 +209,7 @@ def corrected(message: str, current: Intent) -> str | None:
 
 #: A figure set by a follow-up: "make it 2 days", "改成两天", "改为3小时吧".
 MAKE_IT = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|and)[,.!]?\s+)?(?:make\s+it|change\s+it\s+to|set\s+it\s+to|let'?s\s+say)\s+"
-                     r"(?P<rest>.+)$|^\s*(?:那就|那)?(?:改成|改为|换成|设成|设为)(?P<rest_zh>.+)$"
+                     r"(?P<rest>.+)$|^\s*(?:那就|那)?(?:时间|截止时间|期限|工期|完成时间)?(?:改成|改为|换成|设成|设为)(?P<rest_zh>.+)$"
                      r"|^\s*(?:那就|那么就|就)(?P<rest_then>[^，,。]+?)(?:吧)?[。！]?$", re.IGNORECASE)
 
 
@@ -289,7 +289,8 @@ def _digits(value: float) -> str:
 
 
 #: A figure set with no unit: "make it 150", "no, 100 was right, make it 150", "make it 50 million", "改成200".
-BARE_FIGURE = re.compile(r"(?:^|[,，.;；]\s*)(?:(?:ok(?:ay)?|then|no)[,.!]?\s+)?(?:make\s+it|change\s+it\s+to|set\s+it\s+to)\s+"
+BARE_FIGURE = re.compile(r"(?:^|[,，.;；]\s*)(?:(?:ok(?:ay)?|then|no)[,.!]?\s+)?(?:make\s+it|change\s+it\s+to|set\s+it\s+to|"
+                         r"actually|no\s+wait|wait|sorry)[,.]?\s+"
                          r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|million|thousand|万|千)?"
                          # the thing counted may follow ("make it 300 streams"), no unit of time, money or size
                          r"(?:\s+(?!(?:ms|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|gb|tb|w|watts?|"
@@ -311,6 +312,10 @@ def _bare_figure(message: str, current: Intent, catalog) -> Intent | None:
     new = float(number.replace(",", "")) * SCALES.get((scale or "").lower(), 1.0)
     if new <= 0:
         return None
+    counted = _counted_field(message[m.start():], current)
+    if counted is not None:  # "make it 2 cameras", "what about 2 cameras?": the field the noun names
+        return Intent(text=message, workload=Workload(**{counted: int(new)}),
+                      assumptions=[f"'{message.strip()}' read as {counted} {int(new)}"])
     ranked = sorted(_figures(current), key=lambda f: abs(math.log(new / f[1])) if f[1] > 0 else math.inf)
     if not ranked or ranked[0][1] <= 0 or max(new, ranked[0][1]) / min(new, ranked[0][1]) > BARE_REACH:
         return None
@@ -324,6 +329,25 @@ def _bare_figure(message: str, current: Intent, catalog) -> Intent | None:
     c = next(c for c in current.constraints if f"{c.metric.value} {c.op}" == name)
     return Intent(text=message, constraints=[c.model_copy(update={"value": c.value * new / old, "source": message.strip()})],
                   assumptions=note)
+
+
+#: The workload field a noun after a bare figure counts (the first set in the request, else the first named).
+COUNTED_NOUNS = ((r"cameras?|cams?|feeds?|channels?|sources?|路", ("sources", "concurrency")),
+                 (r"streams?|calls?|sessions?", ("concurrency", "sources")),
+                 (r"users?|people|developers?|devs?|agents?|并发|用户", ("concurrency",)),
+                 (r"epochs?|轮", ("epochs",)))
+
+
+def _counted_field(said: str, current: Intent) -> str | None:
+    """The workload field a figure's noun names ("2 cameras": sources), where its request can hold it."""
+    w = current.workload
+    for nouns, fields in COUNTED_NOUNS:
+        if re.search(rf"\d\s*(?:{nouns})(?![a-z])", said, re.IGNORECASE):
+            held = [f for f in fields if getattr(w, f)]
+            if fields[0] == "sources" and not held and current.bound(Metric.THROUGHPUT, ">=") is None:
+                return None  # cameras with no rate to multiply
+            return (held or list(fields))[0]
+    return None
 
 
 def _one_digit_apart(a: str, b: str) -> bool:

@@ -1597,3 +1597,27 @@ def test_gpus_had_in_a_what_if_are_gpus_held_and_a_class_is_no_device():
     job.answer("train resnet-50 on 1.2 million images for 90 epochs")
     device = job.plan.choice.device_id
     assert f"on 4 x {device}" in job.answer("what if we had 4 GPUs?").text
+
+
+def test_probe_s_acceptances_counts_in_what_ifs_and_a_jobs_time():
+    """"yes, use them" was not read; "what about 2 cameras?" and "what if 20 steps?" were devices called
+    'cameras' and 'steps'; "we need it done in 10 minutes" of a batch job bounded each request at 10 minutes;
+    "actually 800" and 时间改成1天 changed nothing."""
+    held = ChatSession(offline=True)
+    held.answer("serve llama 3.1 8b at 20 rps")
+    held.answer("what if we had 8 A100s of our own?")
+    held.answer("yes, use them")
+    assert [(o.device, o.count) for o in held.intent.hardware.owned] == [("nvidia-a100", 8)]
+    cams = ChatSession(offline=True)
+    cams.answer("detect people at 15 fps each on 1 camera")
+    assert cams.answer("what about 2 cameras?").text.startswith("2 cameras: the plan there is")
+    images = ChatSession(offline=True)
+    images.answer("generate images with SDXL, 30 steps, 0.5 images per second")
+    assert images.answer("what if 20 steps?").text.startswith("20 steps:")
+    job = ChatSession(offline=True)
+    for message in ("embed 5 million documents with bge-small", "we need it done in 10 minutes"):
+        job.answer(message)
+    assert job.intent.bound(Metric.JOB_TIME, "<=") == pytest.approx(1 / 6) and job.intent.bound(Metric.LATENCY, "<=") is None
+    for message in ("make it 1000 req/s", "actually 800", "时间改成1天"):
+        job.answer(message)
+    assert job.intent.bound(Metric.THROUGHPUT, ">=") == 800 and job.intent.bound(Metric.JOB_TIME, "<=") == 24
