@@ -201,7 +201,8 @@ def corrected(message: str, current: Intent) -> str | None:
     if m is None:
         made = MAKE_IT.match(message)
         rest = made and (made.group("rest") or made.group("rest_zh") or made.group("rest_then")).strip(" ,，。.!！吧")
-        said = as_bound(rest, current) if rest and FIGURE_ALONE.match(rest) else None
+        rate = rest and re.search(r"/|\bper\b|每", rest)  # "make it 1000 req/s": a rate, no duration
+        said = as_bound(rest, current) if rest and FIGURE_ALONE.match(rest) and not rate else None
         # a job's time only: a bare latency or amount is the last bound of its kind (``_restated``)
         return said if said is not None and said.startswith(("done within", rest + "内完成")) else None
     return as_bound(NOT_THAT.sub("", message[m.end():]).strip(" ,，。.!！"), current)
