@@ -3717,3 +3717,17 @@ def test_probe_s_monthly_yuan_counted_images_documents_lengths_and_models_ruled_
     assert parse("给医院做病历摘要，输入约3000字，每分钟100份", offline=True).workload.prompt_tokens == 3000
     ruled_out = parse("detect people on a jetson orin nx, exclude yolo11", offline=True)
     assert ruled_out.workload.models and not any(m.startswith("yolo11") for m in ruled_out.workload.models)
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("serve lama 3 8b chatbot for 20 concurrnt users", "model", "llama-3-8b"),  # it had planned Llama 3.2 3B
+    ("Q&A extraction over support tickets: 500 questions/s", "task", "question-answering"),  # no task
+])
+def test_whole_word_slips_and_abbreviations(text, field, value):
+    intent = parse(text, offline=True)
+    assert (intent.workload.model if field == "model" else intent.task.value) == value
+
+
+def test_distill_whisper_is_the_distilled_family():
+    models = parse("distill-whisper on CPU only, transcribe calls", offline=True).workload.models
+    assert models and all(m.startswith("distil-whisper") for m in models)  # it had been plain Whisper
