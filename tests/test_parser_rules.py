@@ -3731,3 +3731,10 @@ def test_whole_word_slips_and_abbreviations(text, field, value):
 def test_distill_whisper_is_the_distilled_family():
     models = parse("distill-whisper on CPU only, transcribe calls", offline=True).workload.models
     assert models and all(m.startswith("distil-whisper") for m in models)  # it had been plain Whisper
+
+
+def test_a_corrected_cost_per_item_is_the_one_kept():
+    """The retracted "$2 per 1k items" had been kept ($20,000) and the correction warned about."""
+    intent = parse("embed 10M product descriptions with bge-small, under $2 per 1k items... wait no, under $0.002 per "
+                   "1k items, batch job", offline=True)
+    assert intent.bound(Metric.JOB_COST, "<=") == pytest.approx(20) and not intent.warnings

@@ -662,12 +662,23 @@ def _languages_of_the_models(named: list[str], codes: list[str] | None, catalog:
             "(name no model to plan one that handles it)"]
 
 
+def _cost_per_item(quantities, space: Workspace):
+    """The request's cost per item: the first, or the last where a correction stands between ("under $2 per 1k
+    items... wait no, under $0.002 per 1k items"), the ones it corrects read."""
+    costs = [q for q in quantities if q.kind == "cost_per_item"]
+    if len(costs) > 1 and fields.CORRECTION.search(space.text[costs[0].end:costs[-1].start]):
+        for q in costs[:-1]:
+            space.mark_read(q.start, q.end)
+        return costs[-1]
+    return costs[0] if costs else None
+
+
 def _cost_per_item_of_the_job(result, quantities, workload: dict, space: Workspace, job: bool) -> list[str]:
     """A cost per item in a job of counted items ("summarize 2M tickets, at most $0.50 per 1,000
     tickets") is the job's total: the cost per item times the items (it had been a $0.50 job, and
     "$0.001 per image" was warned about and dropped)."""
     records = workload.get("dataset_records")
-    per_item = next((q for q in quantities if q.kind == "cost_per_item"), None)
+    per_item = _cost_per_item(quantities, space)
     served = any(c.metric == Metric.THROUGHPUT and c.op == ">=" for c in result.constraints)
     # counted items with no rate to serve them at are a job ("3.2M prompts…, $1.50 per 1k prompts")
     if not records or per_item is None or not (job or not served) \
@@ -686,7 +697,7 @@ def _cost_per_item_of_the_service(result, quantities, space: Workspace, job: boo
     """A cost per request of a service at a stated rate ("200 qps, cost per 1k requests under $0.01",
     "每千次请求不超过0.5元") is its hourly budget: the cost per request times the requests an hour
     (it had been read as $0.01 an hour, or warned about and dropped)."""
-    per_item = next((q for q in quantities if q.kind == "cost_per_item"), None)
+    per_item = _cost_per_item(quantities, space)
     rate = next((c.value for c in result.constraints if c.metric == Metric.THROUGHPUT and c.op == ">="), None)
     if job or per_item is None or rate is None or any(c.metric == Metric.COST for c in result.constraints) \
             or space.is_read(per_item.start, per_item.end):
