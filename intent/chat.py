@@ -58,6 +58,13 @@ FALLBACK = re.compile(r"^\s*(?:if\s+(?:that|it|this)\s+(?:doesn'?t|does\s+not|wo
                       r"if\s+not|otherwise|failing\s+that|if\s+(?:that'?s|it'?s)\s+(?:not\s+possible|impossible|infeasible))"
                       r"[,，]?\s*(?:then\s+)?|^\s*(?:如果?)?(?:不行|做不到|满足不了|不可行)(?:的话)?[，,]?\s*(?:就|那就|那)?",
                       re.IGNORECASE)
+#: A question that weighs a change ("would fp8 be cheaper?", "int4 会不会更快？"), not one about the plan's own.
+WOULD_IT = re.compile(r"(?<![a-z])(?:would|could|cheaper|faster|slower|better)(?![a-z])|会不会|会更|更便宜|更快|更省")
+#: A number format a question weighs: "would fp8 be cheaper?", "int4 会不会更快？".
+PRECISION_ASKED = re.compile(r"(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![a-z0-9])")
+#: Dropping what was just said: "nevermind", "never mind", "forget it", "算了".
+NEVER_MIND = re.compile(r"^\s*(?:ok[,.]?\s+)?(?:never\s*mind|forget\s+it|scratch\s+that|算了|不用了|没事了?)[\s.。!！]*$",
+                        re.IGNORECASE)
 #: A greeting alone: "hi", "hello there", "你好", "在吗".
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
                       r"[\s!！.。?？~]*$", re.IGNORECASE)
@@ -215,6 +222,10 @@ class ChatSession:
             return Reply(self._say("about_last_plan") + "\n" + reply.text), None
         if reading.kind in ("why", "explain") and WHY_WORSE.search(message.lower()) and self._changed_by():
             return Reply(self._why_worse()), None  # "why is it more expensive?" after "use H200 instead"
+        if reading.kind in ("explain", "cheaper") and self.plan is not None and QUESTION.search(message.strip()) \
+                and WOULD_IT.search(message.lower()) and (format_named := PRECISION_ASKED.search(message.lower())):
+            # "would fp8 be cheaper?", "换成 int4 会不会更便宜?": that format planned beside, as "what about int4?" is
+            return Reply(self._why_not(Reading("why_not", what=format_named.group(0)))), None
         if reading.kind in ("explain", "cheaper") and self.plan is not None and (other := self._other_device(message)):
             # "what would it cost on MI300X?", "用A100会不会更便宜？": that device compared, not the plan's own figure
             return Reply(self._why_not(Reading("why_not", what=other))), None
@@ -388,6 +399,8 @@ class ChatSession:
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
                 if exc.reason == NOTHING_READ and (QUESTION.search(message) or GREETING.match(message)):
                     return Reply(self._say("off_topic")), None  # "今天天气怎么样？", "你好": what can be asked
+                if exc.reason == NOTHING_READ and NEVER_MIND.match(message) and self.plan is not None:
+                    return Reply(self._say("never_mind", summary=summary(self.plan, self.speaking))), None
                 if exc.reason == NOTHING_READ and UNSATISFIED.search(message):
                     return Reply(self._say("what_to_change")), None  # "不太满意", "not happy with it"
                 return Reply(self._not_understood(exc.reason)), None

@@ -79,6 +79,9 @@ TOPICS = (
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
     ("per_user", r"per user|each user|a user|per head|每个用户|每用户|每人|每位用户|人均"),
+    ("per_item", r"(?:cost|price|how much)\W+(?:\w+\W+){0,2}?(?:per|each|an?)\s+(?:image|request|item|document|doc|call|query|"
+                 r"inference|prediction|transcription|page|frame|photo)\b|每(?:张|条|次|个|篇|份)(?:图|请求|图片)?(?:成本|多少钱|费用)"),
+    ("per_device", r"per device|per card|per gpu|per chip|each device|each card|each gpu|每张卡|每卡|单卡|每个设备|每块"),
     ("month", r"per month|a month|monthly|^\W*month\W*$|每月|一个月|每个月"),
     ("electricity", r"electric|power bill|energy bill|energy cost|cost of (?:the )?(?:power|energy)|电费|电力成本|用电成本"),
     ("budget", r"budget|(?:cheap|affordable) enough|够便宜|预算"),
@@ -144,6 +147,10 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t not in ("cost", "tpot")]
     if "policies" in asked and re.search(r"watermark|水印|privacy|隐私|hipaa|gdpr|合规", question):
         asked = ["policies"]  # "what does the watermark cost in latency?": the policy's own, not the plan's figures
+    if "per_item" in asked:  # "what's the cost per image?": the hourly cost over the requests an hour
+        asked = ["per_item"]
+    if "per_device" in asked:  # "power per device?": the figures of one device
+        asked = ["per_device"] + [t for t in asked if t in ("power", "cost")]
     if "electricity" in asked:  # "how much is the electricity per day?": power x hours x price, not the hourly cost
         asked = ["electricity"]
     if "budget" in asked:  # "is it under budget?": the cost bounds' checks
@@ -170,6 +177,15 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                              if m.cost_usd_per_hour is not None else say("unknown_value", lang)))
         elif topic == "job":
             continue  # a service runs on: its figures per hour answer the rest of the question
+        elif topic == "per_item":
+            lines.append(_per_item(plan, lang))
+        elif topic == "per_device":
+            devices = max(1, devices_in_total(c))
+            lines.append(say("explain_per_device", lang, devices=devices,
+                             power=fmt(m.power_w / devices, "power") if m.power_w is not None else say("unknown_value", lang),
+                             cost=fmt(m.cost_usd_per_hour / devices, "cost") if m.cost_usd_per_hour is not None
+                             else say("unknown_value", lang)))
+            break
         elif topic == "electricity":
             lines.append(_electricity(plan, question, lang))
         elif topic == "budget":
@@ -290,9 +306,28 @@ def _per_user(plan, lang: str, monthly: bool) -> str:
         return say("explain_per_user_none", lang)
     hours = HOURS_A_MONTH if monthly else 1
     total = m.cost_usd_per_hour * hours
-    return say("explain_per_user", lang, each=fmt(total / users, "job_cost" if monthly else "cost"),
-               total=fmt(total, "job_cost" if monthly else "cost"), users=f"{users:,}",
-               period=say("period_month" if monthly else "period_hour", lang))
+    # both as amounts ("$0.494 an hour"), the period said once ("$0.494/h an hour" had said it twice)
+    return say("explain_per_user", lang, each=_amount(total / users), total=_amount(total),
+               users=f"{users:,}", period=say("period_month" if monthly else "period_hour", lang))
+
+
+def _per_item(plan, lang: str) -> str:
+    """The cost of one request: the hourly cost over the requests an hour at the rate asked (or at the plan's
+    full rate where none is)."""
+    from planner.defaults import whole_load
+
+    m = plan.metrics
+    rate = whole_load(plan.intent)[0].bound(Metric.THROUGHPUT, ">=") or (m.service_rps or m.throughput_rps
+                                                                          if hasattr(m, "service_rps") else m.throughput_rps)
+    if m.cost_usd_per_hour is None or not rate:
+        return say("explain_per_item_unknown", lang)
+    return say("explain_per_item", lang, each=_amount(m.cost_usd_per_hour / (rate * 3600)), hourly=fmt(m.cost_usd_per_hour, "cost"),
+               rate=fmt(rate, "throughput"))
+
+
+def _amount(usd: float) -> str:
+    """An amount of dollars, three figures below a dollar ("$0.012", not "$0.01")."""
+    return f"${usd:.3g}" if abs(usd) < 1 else fmt(usd, "job_cost")
 
 
 #: A question of how much of the capacity is used ("what's the utilization?", "利用率多少？"), not whether it holds.

@@ -1621,3 +1621,21 @@ def test_probe_s_acceptances_counts_in_what_ifs_and_a_jobs_time():
     for message in ("make it 1000 req/s", "actually 800", "时间改成1天"):
         job.answer(message)
     assert job.intent.bound(Metric.THROUGHPUT, ">=") == 800 and job.intent.bound(Metric.JOB_TIME, "<=") == 24
+
+
+def test_probe_s_cost_per_request_per_device_formats_and_never_mind():
+    """"what's the cost per image?" gave the hourly cost; "power per device?" the total; "would fp8 be
+    cheaper?" the generic cheapest answer; "nevermind" was not read; a user's cost said "$0.494/h an hour"."""
+    chat = ChatSession(offline=True)
+    chat.answer("generate images with SDXL at 2 images per second")
+    plan = chat.plan
+    each = plan.metrics.cost_usd_per_hour / (2 * 3600)
+    assert chat.answer("what's the cost per image?").text.startswith(f"${each:.3g} a request")
+    devices = plan.choice.replicas * plan.choice.devices_per_replica
+    assert chat.answer("power per device?").text.startswith(f"each of the {devices} devices: power "
+                                                           f"{plan.metrics.power_w / devices:,.1f} W")
+    assert chat.answer("would fp8 be cheaper?").text.startswith("fp8:")
+    assert chat.answer("nevermind").text.startswith("OK, nothing changed") and chat.plan is plan
+    users = ChatSession(offline=True)
+    users.answer("serve qwen2.5 7b chat for 100 concurrent users")
+    assert "/h an hour" not in users.answer("cost per user?").text
