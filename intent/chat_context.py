@@ -265,12 +265,16 @@ def _typo_fixed(message: str, current: Intent, catalog) -> Intent | None:
     if len(found) != 1:
         return None
     name, old = found[0]
-    note = [f"'{message.strip()}' read as {name} {new:g}, fixing {old:g}"]
+    return _figure_set(message, current, name, old, new, f"'{message.strip()}' read as {name} {new:g}, fixing {old:g}")
+
+
+def _figure_set(message: str, current: Intent, name: str, old: float, new: float, note: str) -> Intent:
+    """A follow-up setting one of the request's figures (as ``_figures`` names them) from ``old`` to ``new``."""
     if name in ("concurrency", "sources", "dataset_records", "epochs"):
-        return Intent(text=message, workload=Workload(**{name: int(new)}), assumptions=note)
+        return Intent(text=message, workload=Workload(**{name: int(new)}), assumptions=[note])
     c = next(c for c in current.constraints if f"{c.metric.value} {c.op}" == name)
     return Intent(text=message, constraints=[c.model_copy(update={"value": c.value * new / old, "source": message.strip()})],
-                  assumptions=note)
+                  assumptions=[note])
 
 
 def _figures(current: Intent) -> list[tuple[str, float]]:
@@ -324,12 +328,7 @@ def _bare_figure(message: str, current: Intent, catalog) -> Intent | None:
             abs(math.log(new / ranked[1][1])) - abs(math.log(new / ranked[0][1])) < math.log(BARE_MARGIN):
         return None  # two figures alike in size: which one is not said
     name, old = ranked[0]
-    note = [f"'{message.strip()}' read as {name} {new:g} (it was {old:g})"]
-    if name in ("concurrency", "sources", "dataset_records", "epochs"):
-        return Intent(text=message, workload=Workload(**{name: int(new)}), assumptions=note)
-    c = next(c for c in current.constraints if f"{c.metric.value} {c.op}" == name)
-    return Intent(text=message, constraints=[c.model_copy(update={"value": c.value * new / old, "source": message.strip()})],
-                  assumptions=note)
+    return _figure_set(message, current, name, old, new, f"'{message.strip()}' read as {name} {new:g} (it was {old:g})")
 
 
 #: The workload field a noun after a bare figure counts (the first set in the request, else the first named).

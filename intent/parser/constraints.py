@@ -333,28 +333,23 @@ class ConstraintReader:
     def _past(self, q: Quantity, metric: str) -> bool:
         """Whether ``q`` is a figure of the past ("our p99 was 450 ms in Q3"): its clause says
         so (past_markers) and asks for nothing (requirement_words). Warned about, not a bound."""
-        start, end = self.space.clause_bounds(q.start)
-        clause = self.space.text[start:end]
-        if not self.lex.words("past_markers").scan(clause) or self.lex.words("requirement_words").scan(clause):
-            return False
-        asking = "at least" if NATURAL_OP.get(metric) == ">=" else "under"
-        self.warnings.append(f"'{clause.strip()}': a figure of the past, not read as a requirement "
-                             f"(say '{asking} {self._quote(q)}' to ask for it)")
-        return True
+        return self._measured(q, metric, "past_markers", "a figure of the past")
 
     def _current(self, q: Quantity, metric: str) -> bool:
         """Whether ``q`` is a measurement of what runs now ("we currently serve it on 4 A10Gs and p95
         latency is ~2s"): a performance figure with no comparator in a clause that says so
         (present_markers) and asks for nothing. Warned about, not a bound (a budget said to be the
         current one still binds)."""
-        if metric not in PERFORMANCE:
-            return False
+        return metric in PERFORMANCE and self._measured(q, metric, "present_markers", "a figure of what runs now")
+
+    def _measured(self, q: Quantity, metric: str, markers: str, what: str) -> bool:
+        """Whether ``q``'s clause has one of ``markers`` and asks for nothing; warned about as ``what``."""
         start, end = self.space.clause_bounds(q.start)
         clause = self.space.text[start:end]
-        if not self.lex.words("present_markers").scan(clause) or self.lex.words("requirement_words").scan(clause):
+        if not self.lex.words(markers).scan(clause) or self.lex.words("requirement_words").scan(clause):
             return False
         asking = "at least" if NATURAL_OP.get(metric) == ">=" else "under"
-        self.warnings.append(f"'{clause.strip()}': a figure of what runs now, not read as a requirement "
+        self.warnings.append(f"'{clause.strip()}': {what}, not read as a requirement "
                              f"(say '{asking} {self._quote(q)}' to ask for it)")
         return True
 
