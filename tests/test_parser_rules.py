@@ -3738,3 +3738,10 @@ def test_a_corrected_cost_per_item_is_the_one_kept():
     intent = parse("embed 10M product descriptions with bge-small, under $2 per 1k items... wait no, under $0.002 per "
                    "1k items, batch job", offline=True)
     assert intent.bound(Metric.JOB_COST, "<=") == pytest.approx(20) and not intent.warnings
+
+
+@pytest.mark.parametrize("text", ["RAG pipeline: bge embedder for 2M docs, a reranker, and Llama 3.1 70B for 50 users",
+                                  "RAG: rerank 100 candidates per query with a cross-encoder, then answer with llama 3.1 8b"])
+def test_a_reranking_stage_beside_the_model_planned_is_said(text):
+    """The reranker had been dropped without a word."""
+    assert any("a reranking stage beside the model planned is not planned" in w for w in parse(text, offline=True).warnings)

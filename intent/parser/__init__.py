@@ -920,7 +920,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if shape.concurrency or sources:  # "5,000 employees, ~300 at once": the load is read; the population is none
         unread = [w for w in unread if USERS_NO_LOAD not in w]
     warnings += unread
-    warnings += relative_warnings(space) + pipelines(space)
+    warnings += relative_warnings(space) + pipelines(space, task)
     unmodelled = tasks_without_models(lexicon, space) if task is None or not (model.model_id or model.models) else []
     if unmodelled and task == "text-generation" and not (model.model_id or model.models):
         task = None  # "TTS for our voice agent": a task no model does, not the agent's text generation

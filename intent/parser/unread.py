@@ -301,14 +301,23 @@ STAGE = (r"(?:asr|stt|tts|llm|ocr|vad|rag|retrieval|embeddings?|reranker|rerank|
 PIPELINE = re.compile(rf"(?<![\w-]){STAGE}(?:\s*(?:\+|->|→|=>|>)\s*{STAGE}){{1,5}}(?![\w-])")
 
 
-def pipelines(space: Workspace) -> list[str]:
+#: A reranking stage beside another model ("bge embedder, a reranker, and Llama 3.1 70B", "rerank 100 candidates
+#: with a cross-encoder, then answer with llama 3.1 8b"): it had been dropped without a word.
+RERANK_STAGE = re.compile(r"(?<![a-z])(?:re-?rank(?:er|ers|ing)?|cross[- ]encoders?)(?![a-z])|重排(?:序)?")
+
+
+def pipelines(space: Workspace, task: str | None = None) -> list[str]:
     """A warning for a pipeline of several stages: the plan is for one model (the one named, or the task
     read), and the other stages are not planned."""
     m = PIPELINE.search(space.text)
-    if m is None:
-        return []
-    return [f"'{m.group(0)}': a pipeline of several stages; one request plans one model, so the stages besides "
-            "the one planned are not: plan each in a request of its own and add their latencies"]
+    if m is not None:
+        return [f"'{m.group(0)}': a pipeline of several stages; one request plans one model, so the stages besides "
+                "the one planned are not: plan each in a request of its own and add their latencies"]
+    rerank = RERANK_STAGE.search(space.text)
+    if rerank is not None and task not in (None, "text-classification") and not space.is_read(rerank.start(), rerank.end()):
+        return [f"'{rerank.group(0)}': a reranking stage beside the model planned is not planned (one request plans one "
+                "model): plan it in a request of its own and add its latency"]
+    return []
 
 
 #: Images (or other inputs) in each request: "each request has 2 images", "每个请求带3张图片" (they were a
