@@ -65,6 +65,8 @@ PRECISION_ASKED = re.compile(r"(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![
 #: Dropping what was just said: "nevermind", "never mind", "forget it", "算了".
 NEVER_MIND = re.compile(r"^\s*(?:ok[,.]?\s+)?(?:never\s*mind|forget\s+it|scratch\s+that|算了|不用了|没事了?)[\s.。!！]*$",
                         re.IGNORECASE)
+#: A why about the plan's number format: "why did you pick that precision?", "为什么用int8？", "why fp8?".
+WHY_FORMAT = re.compile(r"precision|quantiz|quantis|(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![a-z0-9])|精度|量化")
 #: A greeting alone: "hi", "hello there", "你好", "在吗".
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
                       r"[\s!！.。?？~]*$", re.IGNORECASE)
@@ -229,6 +231,12 @@ class ChatSession:
         if reading.kind in ("explain", "cheaper") and self.plan is not None and (other := self._other_device(message)):
             # "what would it cost on MI300X?", "用A100会不会更便宜？": that device compared, not the plan's own figure
             return Reply(self._why_not(Reading("why_not", what=other))), None
+        if reading.kind == "why" and self.plan is not None and WHY_FORMAT.search(message.lower()):
+            from intent.chat_answers import metric_name, objective_of
+
+            c = self.plan.choice  # "why did you pick that precision?": the format, and what chose it
+            return Reply(self._say("why_precision", precision=c.precision, runtime=c.runtime, device=c.device_id,
+                                   metric=metric_name(objective_of(self.plan)[0], self.speaking))), None
         if reading.kind == "why":
             from intent.chat_questions import why
 

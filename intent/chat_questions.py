@@ -101,7 +101,7 @@ TOPICS = (
     ("memory", r"memory|vram|does it fit|显存|内存"),
     ("ttft", r"ttft|first token|首token|首字"),
     ("tpot", r"tpot|per token|per output token|每token|每字"),
-    ("latency", r"latency|延迟|时延"),
+    ("latency", r"latency|p9[059]|p99\.9|tail|延迟|时延"),
     ("throughput", r"throughput|requests per second|rps|qps|吞吐|每秒.{0,4}(?:请求|处理)|多少请求|处理多少"),
     ("power", r"power|watts|功耗|耗电"),
     ("cost", r"cost|price|expensive|how much money|成本|费用|价格|贵|多少钱|花多少|要多少钱"),

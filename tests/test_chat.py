@@ -1639,3 +1639,12 @@ def test_probe_s_cost_per_request_per_device_formats_and_never_mind():
     users = ChatSession(offline=True)
     users.answer("serve qwen2.5 7b chat for 100 concurrent users")
     assert "/h an hour" not in users.answer("cost per user?").text
+
+
+def test_why_the_format_and_the_tail_latency_are_answered():
+    """"why did you pick that precision?" had been the plan's generic why; "what's the current p99?" the help."""
+    chat = ChatSession(offline=True)
+    chat.answer("classify images at 100 rps")
+    precision = chat.plan.choice.precision
+    assert chat.answer("why did you pick that precision?").text.startswith(f"{precision} (")
+    assert chat.answer("what's the current p99?").text.startswith("latency: ")
