@@ -3745,3 +3745,12 @@ def test_a_corrected_cost_per_item_is_the_one_kept():
 def test_a_reranking_stage_beside_the_model_planned_is_said(text):
     """The reranker had been dropped without a word."""
     assert any("a reranking stage beside the model planned is not planned" in w for w in parse(text, offline=True).warnings)
+
+
+@pytest.mark.parametrize("text", ["Drone: detect objects at 20 fps, nothing bigger than a Jetson Orin NX",
+                                  "detect objects on a jetson orin nx or smaller, 20 fps"])
+def test_a_device_named_as_the_largest_allows_smaller_boards_of_its_kind(text):
+    """Only the Orin NX had been allowed, not the smaller Orin Nano."""
+    include = parse(text, offline=True).hardware.include
+    assert include[0] == "nvidia-jetson-orin-nx-16gb" and "nvidia-jetson-orin-nano-8gb" in include
+    assert "nvidia-jetson-agx-orin-64gb" not in include

@@ -448,6 +448,36 @@ MACHINES_HELD = re.compile(r"(?:我们|我|公司)?(?:有|共有|一共有|总�
                            re.IGNORECASE)
 
 
+#: A device named as the largest allowed: "nothing bigger than a Jetson Orin NX", "no larger than an L4",
+#: "an Orin NX or smaller", "最大用到Orin NX".
+NO_BIGGER_BEFORE = re.compile(r"(?:nothing|no(?:thing)?\s+(?:bigger|larger|more\s+powerful))\s+than\s+(?:a|an|the)?\s*$|"
+                              r"(?:最大用到|最多用到|不超过)\s*$")
+OR_SMALLER_AFTER = re.compile(r"^\s*(?:or\s+(?:smaller|less|lower|below)|及以下|或更小)")
+
+
+def _no_bigger_than(hardware, space: Workspace, catalog: Catalog) -> list[str]:
+    """A device named as the largest allowed: the same vendor's boards of its form factor drawing at most its
+    power join it (only the Orin NX had been allowed, not the smaller Orin Nano)."""
+    from intent.parser.devices import device_phrases
+
+    for m in device_phrases(catalog).scan(space.text):
+        device = catalog.devices.get(m.key)
+        if device is None or device.tdp_w is None or m.key not in hardware.include:
+            continue
+        if not (NO_BIGGER_BEFORE.search(space.text[max(0, m.start - 40):m.start])
+                or OR_SMALLER_AFTER.match(space.text[m.end:])):
+            continue
+        smaller = sorted(d.id for d in catalog.devices.values() if d.vendor == device.vendor
+                         and d.form_factor == device.form_factor and d.tdp_w is not None
+                         and d.tdp_w.value <= device.tdp_w.value and d.id not in hardware.include)
+        if not smaller:
+            return []
+        hardware.include = [*hardware.include, *smaller]
+        return [f"'{space.text[m.start:m.end]}' read as the largest allowed: {', '.join(smaller)} (the same vendor's "
+                f"{device.form_factor} devices drawing at most its {device.tdp_w.value:g} W) allowed too"]
+    return []
+
+
 def _machines_said_apart(hardware, space: Workspace) -> list[str]:
     """Machines of a stated size, counted apart, of the one device the request names: they are
     held, all of them ("一台机器8卡，我们有4台" had capped the plan at 8 devices; "each node has 8
@@ -878,6 +908,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     deployment_notes += _rented_in_the_cloud(hardware, deployment, space)
     deployment_notes += _devices_in_use_now(hardware, space, catalog)
     deployment_notes += _machines_said_apart(hardware, space)
+    deployment_notes += _no_bigger_than(hardware, space, catalog)
     min_replicas, replica_notes = fields.read_min_replicas(lexicon, space)
     spare_replicas, spare_notes = fields.read_spare_replicas(space)
     replica_notes += spare_notes
