@@ -3754,3 +3754,12 @@ def test_a_device_named_as_the_largest_allows_smaller_boards_of_its_kind(text):
     include = parse(text, offline=True).hardware.include
     assert include[0] == "nvidia-jetson-orin-nx-16gb" and "nvidia-jetson-orin-nano-8gb" in include
     assert "nvidia-jetson-agx-orin-64gb" not in include
+
+
+def test_vague_counts_and_distilled_models_the_catalog_lacks():
+    """"a couple hundred users" had been dropped without a word; "sdxl turbo" had planned SDXL base at 20 steps."""
+    assert parse("qwen2.5 7b chat for a couple hundred users at once", offline=True).workload.concurrency == 200
+    assert parse("a few hundred concurrent users on llama 3.1 8b", offline=True).workload.concurrency == 300
+    turbo = parse("gen images with sdxl turbo, 1 img/s", offline=True)
+    assert turbo.workload.model is None and any(w.startswith("'sdxl turbo': not in the model catalog") for w in turbo.warnings)
+    assert parse("whisper turbo for transcription", offline=True).workload.model == "whisper-turbo"
