@@ -68,7 +68,8 @@ def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out
             space.mask(m.start(), m.end())
             ruled_out.append(model_id)
             continue
-        if m and (distilled := DISTILLED_AFTER.match(space.masked, m.end())) is not None:
+        if m and (distilled := DISTILLED_AFTER.match(space.masked, m.end())) is not None \
+                and not _variant_held(distilled.group(0), model_id, catalog):
             return _distilled(space, catalog, m.start(), distilled.end())
         if m and not _names_another_model(lexicon, space.masked, m.end()):
             space.mask(m.start(), m.end())
@@ -80,7 +81,8 @@ def _named_model(lexicon: Lexicon, space: Workspace, catalog: Catalog, ruled_out
             continue
         if _names_another_model(lexicon, space.masked, m.end) or _other_modality_after(space.masked, m.end):
             continue  # "qwen2.5-vl": the alias of Qwen2.5 7B starts another model's name
-        if (distilled := DISTILLED_AFTER.match(space.masked, m.end)) is not None:
+        if (distilled := DISTILLED_AFTER.match(space.masked, m.end)) is not None \
+                and not _variant_held(distilled.group(0), m.key, catalog):
             return _distilled(space, catalog, m.start, distilled.end())
         space.mask(m.start, m.end)
         model = catalog.models[m.key]
@@ -393,6 +395,13 @@ def family_task(lexicon: Lexicon, word: str) -> str:
 
 #: A modality a family's name runs on with that makes another model of it: "qwen2.5-vl" is no Qwen2.5 text model.
 OTHER_MODALITY = re.compile(r"(?:vl|vision|omni|audio|video|math|speech)(?![a-z])")
+def _variant_held(word: str, model_id: str, catalog: Catalog) -> bool:
+    """Whether the catalog holds the distilled variant a word names of a model's family ("whisper large v3
+    turbo" is whisper-turbo; "sdxl turbo" is no catalog model)."""
+    word, family = word.strip(" -"), model_id.split("-")[0]
+    return any(word in i and i.split("-")[0] == family for i in catalog.models)
+
+
 def _distilled(space: Workspace, catalog: Catalog, start: int, end: int) -> ModelReading:
     """A distilled variant of few steps the catalog lacks ("sdxl turbo", "sdxl-lightning"): named as not held
     (SDXL base at 20 steps had been planned for it, its cost and latency 5 to 20 times too high)."""
