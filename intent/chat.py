@@ -67,6 +67,12 @@ NEVER_MIND = re.compile(r"^\s*(?:ok[,.]?\s+)?(?:never\s*mind|forget\s+it|scratch
                         re.IGNORECASE)
 #: A why about the plan's number format: "why did you pick that precision?", "为什么用int8？", "why fp8?".
 WHY_FORMAT = re.compile(r"precision|quantiz|quantis|(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![a-z0-9])|精度|量化")
+#: "go back" after a word on the plan: "too pricey, go back", "太贵了，回到上一步".
+TRAILING_BACK = re.compile(r"^.{1,40}?[,，;；.。]\s*(?:go\s+back|undo\s+that|revert|回到上一步|回到上一个方案|退回去)\s*[.!。！]*$",
+                           re.IGNORECASE)
+#: A question, then what is needed: "does that include redundancy? we need N+1", "有冗余吗？需要N+1".
+QUESTION_THEN_NEED = re.compile(r"^[^?？]{1,80}[?？]\s*(?P<need>(?:we\s+(?:need|must|want)|i\s+need|must|need|需要|必须|要求|我们要)"
+                                r".+)$", re.IGNORECASE)
 #: A greeting alone: "hi", "hello there", "你好", "在吗".
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hi there|hello there|good (?:morning|afternoon|evening)|你好|您好|嗨|在吗|哈喽)"
                       r"[\s!！.。?？~]*$", re.IGNORECASE)
@@ -195,6 +201,10 @@ class ChatSession:
         if message.startswith("/"):
             name, *args = message.split()
             return self._command(name[1:], args)
+        if (trailing := TRAILING_BACK.match(message)) is not None and self.plan is not None:
+            return self._command("back", [])  # "too pricey, go back": the plan before
+        if (asked := QUESTION_THEN_NEED.match(message)) is not None and self.intent is not None:
+            return self._answer(asked.group("need"))  # "does that include redundancy? we need N+1": the need
         reading = read_message(message)
         if reading.kind == "command":
             return self._command(reading.command, [])
@@ -414,6 +424,7 @@ class ChatSession:
                 return Reply(self._not_understood(exc.reason)), None
         if self.intent is not None:
             update = _job_time_of_a_job(update, self.intent)  # "we need it done in 10 minutes" of a batch job
+            update = _bound_not_objective(update)  # "lower latency pls, like 10ms": the bound, not latency at any cost
         self._offered = None  # a change makes the last comparison's offer stale (a message not read leaves it)
         if self.intent is not None:  # "我们只有 8 张": devices, not a dataset of 8
             update = device_count_misread(message, update, self.intent, self._catalog()) or update
@@ -906,3 +917,22 @@ def _job_time_of_a_job(update: Intent, current: Intent) -> Intent:
     return update.model_copy(update={"constraints": constraints, "assumptions": [
         *update.assumptions, f"'{update.text.strip()}' read as the job's time, {hours:.3g} h (the request's items to work "
         "through), not each request's latency"]})
+
+
+#: The bounds that say how much of an objective a follow-up wants.
+OBJECTIVE_BOUNDS = {Metric.LATENCY: (Metric.LATENCY, Metric.TTFT, Metric.TPOT), Metric.TTFT: (Metric.TTFT,),
+                    Metric.TPOT: (Metric.TPOT,), Metric.COST: (Metric.COST, Metric.JOB_COST), Metric.POWER: (Metric.POWER,)}
+
+
+def _bound_not_objective(update: Intent) -> Intent:
+    """A follow-up that wants more of a metric and says how much ("lower latency pls, like 10ms", "cheaper, under
+    $2/h"): the bound it states, not the metric as the objective (latency at any cost had planned VGG16 on an
+    MI300X)."""
+    if update.objective is None or update.objective.metric not in OBJECTIVE_BOUNDS:
+        return update
+    bounds = [c for c in update.constraints if c.metric in OBJECTIVE_BOUNDS[update.objective.metric]]
+    if not bounds:
+        return update
+    return update.model_copy(update={"objective": None, "assumptions": [
+        *update.assumptions, f"'{update.text.strip()}' read as the bound it states ({bounds[0].describe()}), not as "
+        f"{update.objective.metric.value} at any cost (say 'lowest {update.objective.metric.value}' for that)"]})

@@ -69,7 +69,8 @@ RELAXING = re.compile(r"(?<![a-z])(?:can\s+be|could\s+be|relax(?:ed)?|loosen(?:e
 #: Words that name a time metric other than latency itself.
 NAMED_TIME = re.compile(r"ttft|tpot|first\s+token|per\s+token|itl|首token|首字|每token|end[-\s]to[-\s]end|整个|全部")
 #: Words that name the whole reply's latency itself, beside a TTFT or TPOT a follow-up names.
-NAMED_LATENCY = re.compile(r"end[-\s]to[-\s]end|e2e|whole\s+(?:reply|request|response)|overall|端到端|整个请求")
+NAMED_LATENCY = re.compile(r"end[-\s]to[-\s]end|e2e|(?:whole|full|entire|complete)\s+(?:reply|request|response|answer)|overall|"
+                           r"端到端|整个请求|完整(?:回答|回复)|整个(?:回答|回复)")
 #: A cost with a period of its own ("$5/h", "per month", "每月"): not a job's total.
 PERIOD_WORDS = re.compile(r"/\s*(?:h|hr|hour|mo|month|day|yr|year)|per\s|an?\s+(?:hour|month|day|year)|hourly|monthly|"
                           r"daily|yearly|每|小时|月|天|年")
@@ -233,6 +234,8 @@ def _in_context(c, current: Intent, update: Intent, notes: list[str]):
         return c.model_copy(update={"metric": named[0]})
     relaxed_latency = RELAXING.search(text) and not NAMED_TIME.search(text) and not any(
         t.metric == Metric.LATENCY for t in current.constraints)
+    if c.metric == Metric.LATENCY and c.op == "<=" and NAMED_LATENCY.search(text):
+        return c  # "users will wait max 60s for a full answer": the whole reply's, beside the TPOT (it had replaced it)
     if c.metric == Metric.LATENCY and c.op == "<=" and (not TIME_WORDS.search(text) or relaxed_latency):
         times = [t for t in current.constraints if t.metric in TIME_METRICS and t.op == "<="]
         if times and times[-1].metric != Metric.LATENCY:

@@ -1648,3 +1648,21 @@ def test_why_the_format_and_the_tail_latency_are_answered():
     precision = chat.plan.choice.precision
     assert chat.answer("why did you pick that precision?").text.startswith(f"{precision} (")
     assert chat.answer("what's the current p99?").text.startswith("latency: ")
+
+
+def test_probe_t_whole_reply_bounds_stated_figures_trailing_back_and_a_need_after_a_question():
+    """"users will wait max 60s for a full answer" had replaced the TPOT bound; "lower latency pls, like 10ms" made
+    latency the objective too; "too pricey, go back" kept the tighter bound; "does that include redundancy? we need
+    N+1" lost the N+1."""
+    llm = ChatSession(offline=True)
+    llm.answer("serve llama 3.1 8b for 20 users at once, 4k-token answers, tpot 30ms")
+    llm.answer("users will wait max 60s for a full answer")
+    assert llm.intent.bound(Metric.TPOT, "<=") == 30 and llm.intent.bound(Metric.LATENCY, "<=") == 60000
+    chat = ChatSession(offline=True)
+    chat.answer("classify images at 100 rps, latency under 25 ms")
+    chat.answer("lower latency pls, like 10ms")
+    assert chat.intent.objective is None and chat.intent.bound(Metric.LATENCY, "<=") == 10
+    chat.answer("too pricey, go back")
+    assert chat.intent.bound(Metric.LATENCY, "<=") == 25
+    chat.answer("does that include redundancy? we need N+1")
+    assert chat.intent.workload.spare_replicas == 1
