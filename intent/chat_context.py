@@ -128,7 +128,8 @@ HAVING = re.compile(r"have|有")
 
 
 #: Devices added to those held: "add 2 more L40S", "4 more A100s", "再加4张A100", "多加两张".
-MORE = re.compile(r"(?<![a-z])(?:add|adding|another|plus|buy|get|with)\s+(?P<n>\d+)\s+more(?:\s+(?P<what>[a-z0-9][\w.-]*))?"
+MORE = re.compile(r"(?<![a-z])(?:add|adding|another|plus|buy|bought|get|got|with|had|have|rent|rented)\s+(?P<n>\d+)\s+more"
+                  r"(?:\s+(?P<what>[a-z0-9][\w.-]*))?"
                   r"|(?<![\d.])(?P<n2>\d+)\s+more\s+(?P<what2>[a-z0-9][\w.-]*)"
                   r"|(?:再加|多加|再买|多买|再添|多给|再给|多配|再配|再多|多出|加)\s*(?P<n3>\d+)\s*(?:张|块|台|个)?\s*(?P<what3>[a-z0-9][\w.-]*)?",
                   re.IGNORECASE)

@@ -72,7 +72,8 @@ def why(plan, lang: str) -> str:
 TOPICS = (
     ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|utili[sz]ation|utili[sz]ed|"
                  r"how busy|load factor|扛住|扛得住|撑住|撑得住|顶得住|余量|跑满|饱和|利用率|使用率|负载率"),
-    ("job", r"how long|when will it finish|how many (?:hours|days|minutes|weeks)|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
+    ("job", r"how long(?!.{0,30}(?:end[- ]to[- ]end|one answer|an answer|a reply|one reply|each request|a request|"
+            r"per request|each answer|one response))|when will it finish|how many (?:hours|days|minutes|weeks)|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
             r"altogether|all in|多长时间|多久|多少小时|多少天|几天|几个小时|总成本|总费用|一共多少钱|总共|一共|全部|"
             r"(?:training|job|run|fine-?tun\w*) (?:cost|take)|训练(?:要|需要)?(?:多少钱|多久|花多少)|总能耗|总耗电"),
     ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
@@ -96,12 +97,13 @@ TOPICS = (
                       r"损失多少精度|精度损失多少|掉多少"),
     ("model", r"what model|which model|the model\b|模型"),
     ("steps", r"deploy|steps|roll ?out|set (?:it )?up|部署|上线|步骤"),
-    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块"),
+    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|on-?prem|cloud|where does it run|"
+               r"英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块|云上还是|本地还是|部署在哪"),
     ("bounds", r"\bmet\b|meet|satisf|(?:fast|quick|good) enough|够快|够不够快|满足|达标|符合"),
     ("memory", r"memory|vram|does it fit|显存|内存"),
     ("ttft", r"ttft|first token|首token|首字"),
     ("tpot", r"tpot|per token|per output token|每token|每字"),
-    ("latency", r"latency|p9[059]|p99\.9|tail|延迟|时延"),
+    ("latency", r"latency|p9[059]|p99\.9|tail|end[- ]to[- ]end|one answer|a reply|each request|延迟|时延"),
     ("throughput", r"throughput|requests per second|rps|qps|吞吐|每秒.{0,4}(?:请求|处理)|多少请求|处理多少"),
     ("power", r"power|watts|功耗|耗电"),
     ("cost", r"cost|price|expensive|how much money|成本|费用|价格|贵|多少钱|花多少|要多少钱"),

@@ -1666,3 +1666,12 @@ def test_probe_t_whole_reply_bounds_stated_figures_trailing_back_and_a_need_afte
     assert chat.intent.bound(Metric.LATENCY, "<=") == 25
     chat.answer("does that include redundancy? we need N+1")
     assert chat.intent.workload.spare_replicas == 1
+
+
+def test_probe_t_where_it_runs_why_so_dear_and_one_answers_time():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 20 users at once on our 4 A10Gs")
+    assert "cloud" in chat.answer("is that on-prem or cloud?").text  # it had been the help text
+    assert chat.answer("what if we bought 4 more?").text.startswith("bought 4 more:")  # 'a device called …'
+    assert chat.answer("how long does one answer take end to end?").text.startswith("time to first token:")
+    assert chat.answer("为啥这么贵").text.startswith("选择 ")  # why, not a change
