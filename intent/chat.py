@@ -70,6 +70,10 @@ WHY_FORMAT = re.compile(r"precision|quantiz|quantis|(?<![a-z0-9])(?:fp32|fp16|bf
 #: "go back" after a word on the plan: "too pricey, go back", "太贵了，回到上一步".
 TRAILING_BACK = re.compile(r"^.{1,40}?[,，;；.。]\s*(?:go\s+back|undo\s+that|revert|回到上一步|回到上一个方案|退回去)\s*[.!。！]*$",
                            re.IGNORECASE)
+#: A question about a device, then how many are held: "能用4090吗，我们自己有2张", "can we use 4090s? we have 2".
+QUESTION_THEN_HELD = re.compile(r"^(?P<question>.{2,60}?(?:吗|[?？]))[，,\s]*(?:(?:我们|我|公司)(?:自己)?(?:有|手上有|手里有)|"
+                                r"we\s+(?:have|own|got)|i\s+(?:have|own))\s*(?P<n>\d+)\s*(?:张|块|台|个|of\s+them|cards?|gpus?)?"
+                                r"[\s.。!！]*$", re.IGNORECASE)
 #: A question, then what is needed: "does that include redundancy? we need N+1", "有冗余吗？需要N+1".
 QUESTION_THEN_NEED = re.compile(r"^[^?？]{1,80}[?？]\s*(?P<need>(?:we\s+(?:need|must|want)|i\s+need|must|need|需要|必须|要求|我们要)"
                                 r".+)$", re.IGNORECASE)
@@ -203,6 +207,11 @@ class ChatSession:
             return self._command(name[1:], args)
         if (trailing := TRAILING_BACK.match(message)) is not None and self.plan is not None:
             return self._command("back", [])  # "too pricey, go back": the plan before
+        if (held := QUESTION_THEN_HELD.match(message)) is not None and self.plan is not None:
+            # "能用4090吗，我们自己有2张": a question about the device, the count held (it had changed the plan, 2 records)
+            asked = read_message(held.group("question"))
+            if asked.kind == "why_not" and asked.what:
+                return Reply(self._why_not(Reading("why_not", what=asked.what, count=int(held.group("n")), held=True))), None
         if (asked := QUESTION_THEN_NEED.match(message)) is not None and self.intent is not None:
             return self._answer(asked.group("need"))  # "does that include redundancy? we need N+1": the need
         reading = read_message(message)

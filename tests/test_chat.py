@@ -1675,3 +1675,13 @@ def test_probe_t_where_it_runs_why_so_dear_and_one_answers_time():
     assert chat.answer("what if we bought 4 more?").text.startswith("bought 4 more:")  # 'a device called …'
     assert chat.answer("how long does one answer take end to end?").text.startswith("time to first token:")
     assert chat.answer("为啥这么贵").text.startswith("选择 ")  # why, not a change
+
+
+def test_a_question_about_a_device_then_the_count_held_is_a_what_if_held():
+    """"能用4090吗，我们自己有2张" had changed the plan to 4090s and read 2张 as two records."""
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，100并发")
+    plan = chat.plan
+    assert "说“我们有2张nvidia-geforce-rtx-4090”" in chat.answer("能用4090吗，我们自己有2张").text
+    assert 'say "we have 2 nvidia-l40s"' in chat.answer("can we use L40S? we have 2").text
+    assert chat.plan is plan and chat.intent.workload.dataset_records is None
