@@ -3763,3 +3763,12 @@ def test_vague_counts_and_distilled_models_the_catalog_lacks():
     turbo = parse("gen images with sdxl turbo, 1 img/s", offline=True)
     assert turbo.workload.model is None and any(w.startswith("'sdxl turbo': not in the model catalog") for w in turbo.warnings)
     assert parse("whisper turbo for transcription", offline=True).workload.model == "whisper-turbo"
+
+
+def test_a_days_volume_with_words_between_beside_a_job_time_is_a_daily_job():
+    """"40k support tickets per day … daily job must finish in 2h" had planned 0.46 req/s and warned that the
+    2 h needed the job's size."""
+    intent = parse("summarize 40k support tickets per day w llama 3.1 8b, 1k tok in, 100 out, daily job must finish "
+                   "in 2h, max 2 GPUs", offline=True)
+    assert intent.workload.dataset_records == 40_000 and intent.bound(Metric.JOB_TIME, "<=") == 2
+    assert intent.bound(Metric.THROUGHPUT, ">=") is None and not intent.warnings

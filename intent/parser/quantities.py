@@ -395,9 +395,11 @@ class QuantityScanner:
         if m := g.currency_suffix.match(text, end):
             return self._cost(start, m.end(), value)
         if (m := g.metric_unit.match(text, end)) is None and (rate := g.noun_rate.match(text, end)):
-            return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{g.period_of(rate.group('period'))}"])
+            period = g.period_of(rate.group('period'))  # "40k support tickets per day": its period said (a day's volume)
+            return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{period}"], note=_per(period))
         if m is None and (rate := g.noun_rate_through.match(text, end)):
-            return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{g.period_of(rate.group('period'))}"])
+            period = g.period_of(rate.group('period'))
+            return Quantity(start, rate.end(), "throughput", value * g.factors[f"rate:{period}"], note=_per(period))
         if m is not None or (m := g.metric_unit.match(text, end)):
             metric, unit = g.metric_unit_of(m.group("unit"))
             if unit == "minute" and self._accuracy_before(start) and m.group("unit").strip() == "min":
