@@ -1685,3 +1685,12 @@ def test_a_question_about_a_device_then_the_count_held_is_a_what_if_held():
     assert "说“我们有2张nvidia-geforce-rtx-4090”" in chat.answer("能用4090吗，我们自己有2张").text
     assert 'say "we have 2 nvidia-l40s"' in chat.answer("can we use L40S? we have 2").text
     assert chat.plan is plan and chat.intent.workload.dataset_records is None
+
+
+def test_put_it_back_undoes_a_removal():
+    chat = ChatSession(offline=True)
+    for message in ("serve llama 3.1 8b at 10 rps, watermark the output", "remove watermark"):
+        chat.answer(message)
+    assert not chat.intent.policies.watermark
+    chat.answer("put it back")  # it had not been understood
+    assert chat.intent.policies.watermark
