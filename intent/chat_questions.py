@@ -319,12 +319,26 @@ def _per_item(plan, lang: str) -> str:
     from planner.defaults import whole_load
 
     m = plan.metrics
+    batch = batch_job(plan)
+    if batch is not None and batch[1] is not None:  # a batch job: its whole cost over its items
+        records = plan.intent.workload.dataset_records
+        return say("explain_per_item_job", lang, each=_per_items(batch[1] / records, lang), total=fmt(batch[1], "job_cost"),
+                   items=f"{records:,}")
     rate = whole_load(plan.intent)[0].bound(Metric.THROUGHPUT, ">=") or (m.service_rps or m.throughput_rps
                                                                           if hasattr(m, "service_rps") else m.throughput_rps)
     if m.cost_usd_per_hour is None or not rate:
         return say("explain_per_item_unknown", lang)
-    return say("explain_per_item", lang, each=_amount(m.cost_usd_per_hour / (rate * 3600)), hourly=fmt(m.cost_usd_per_hour, "cost"),
-               rate=fmt(rate, "throughput"))
+    return say("explain_per_item", lang, each=_per_items(m.cost_usd_per_hour / (rate * 3600), lang),
+               hourly=fmt(m.cost_usd_per_hour, "cost"), rate=fmt(rate, "throughput"))
+
+
+def _per_items(usd: float, lang: str) -> str:
+    """A cost of one item, said per thousand or per million items where one item's is under a tenth of a cent."""
+    for count, name in ((1, None), (1_000, "1,000"), (1_000_000, "1,000,000")):
+        if usd * count >= 1e-3 or count == 1_000_000:
+            per = say("per_items", lang, n=name) if name else say("per_item", lang)
+            return f"{_amount(usd * count)} {per}"
+    return _amount(usd)
 
 
 def _amount(usd: float) -> str:

@@ -1629,8 +1629,8 @@ def test_probe_s_cost_per_request_per_device_formats_and_never_mind():
     chat = ChatSession(offline=True)
     chat.answer("generate images with SDXL at 2 images per second")
     plan = chat.plan
-    each = plan.metrics.cost_usd_per_hour / (2 * 3600)
-    assert chat.answer("what's the cost per image?").text.startswith(f"${each:.3g} a request")
+    each = plan.metrics.cost_usd_per_hour / (2 * 3600)  # under a tenth of a cent: said per 1,000
+    assert chat.answer("what's the cost per image?").text.startswith(f"${each * 1000:.3g} per 1,000 requests")
     devices = plan.choice.replicas * plan.choice.devices_per_replica
     assert chat.answer("power per device?").text.startswith(f"each of the {devices} devices: power "
                                                            f"{plan.metrics.power_w / devices:,.1f} W")
@@ -1694,3 +1694,10 @@ def test_put_it_back_undoes_a_removal():
     assert not chat.intent.policies.watermark
     chat.answer("put it back")  # it had not been understood
     assert chat.intent.policies.watermark
+
+
+def test_the_cost_of_an_item_of_a_batch_job_is_its_total_over_its_items():
+    """It had spread the hourly cost over the rate asked, not the job's total over its items."""
+    chat = ChatSession(offline=True)
+    chat.answer("classify 2.5 million images within 10 hours")
+    assert "over its 2,500,000 items" in chat.answer("cost per image?").text
