@@ -3772,3 +3772,11 @@ def test_a_days_volume_with_words_between_beside_a_job_time_is_a_daily_job():
                    "in 2h, max 2 GPUs", offline=True)
     assert intent.workload.dataset_records == 40_000 and intent.bound(Metric.JOB_TIME, "<=") == 2
     assert intent.bound(Metric.THROUGHPUT, ">=") is None and not intent.warnings
+
+
+@pytest.mark.parametrize("text, streams", [("whisper on a jetson orin nx, transcribe 4 mic streams real time", 4),
+                                           ("live captions for 30 streams", 30), ("语音转写，8路通话实时", 8)])
+def test_streams_of_speech_counted_are_streams_at_once(text, streams):
+    """"4 mic streams" had been warned as sources with no rate, and the plan made for none."""
+    intent = parse(text, offline=True)
+    assert intent.workload.concurrency == streams and not intent.warnings

@@ -424,6 +424,9 @@ IN_USE_NOW = re.compile(r"(?<![a-z])(?:currently|already|today|right now|at the 
                         r"(?:off(?:\s+of)?|away\s+from|from))(?![a-z])|(?P<leaving_zh>从)(?=[^，,。；;]{1,20}?(?:迁移|换到|迁到|切换到|换成))")
 #: Where what runs now ends in a move: "from A100s to L40S" names the one left, then the one wanted.
 MOVE_TARGET = re.compile(r"(?<![a-z])(?:to|onto|into|for)(?![a-z])|迁移|换到|迁到|切换到|换成")
+#: Streams of speech counted, in a speech request: "4 mic streams", "30 streams", "12 calls", "8路语音".
+LIVE_STREAMS = re.compile(r"(?<![\d.,])(?P<n>\d{1,6})\s*(?:(?:mic|microphone|audio|voice|phone|sip|live)\s+)?"
+                          r"(?:streams?|calls?|channels?|feeds?|lines?)(?![a-z])|(?<![\d.])(?P<zh>\d{1,6})\s*路(?:语音|音频|通话|电话)")
 #: Devices tried before ("we tried it on a single H100 last week", "last time we tried T4s it was too slow",
 #: "之前试过A10"): what was tried is no requirement.
 TRIED_BEFORE = re.compile(r"(?<![a-z])(?:we\s+|i\s+)?(?:tried|tested|attempted)(?![a-z])|之前试过|试过了?|以前用过")
@@ -945,6 +948,13 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     warnings += _contradictions(result.constraints, hardware.include, hardware.exclude)
     warnings += _thin_token_share(result.constraints, shape.concurrency, space.text)
     warnings += _names_not_held(model, hardware)
+    if task == "automatic-speech-recognition" and not shape.concurrency and not sources \
+            and (live := LIVE_STREAMS.search(space.masked)) is not None:
+        # "transcribe 4 mic streams real time", "live captions for 30 streams": streams of speech at once
+        shape.concurrency = int(live.group("n") or live.group("zh"))
+        space.mark_read(live.start(), live.end())
+        assumptions.append(f"'{space.text[live.start():live.end()].strip()}' read as {shape.concurrency} "
+                           "streams of speech at once")
     unread = unread_warnings(lexicon, space, quantities, content_task=_reads_language(task),
                              model_named=bool(model.model_id or model.models),
                              model_params_b=_params_b(model.model_id, catalog))
