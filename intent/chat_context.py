@@ -441,7 +441,18 @@ def _factor(found: re.Match) -> float:
     return FACTORS[(found.group("word") or found.group("zh")).lower()]
 
 
+#: A share of the devices held: "only use half of them", "half the GPUs", "只用一半的卡", "用一半".
+HALF_HELD = re.compile(r"(?<![a-z])half\s+(?:of\s+)?(?:them|the\s+(?:gpus|cards|devices|nodes|machines))(?![a-z])|一半的?(?:卡|设备|机器)?")
+
+
 def _count(message: str, current: Intent, catalog) -> Intent | None:
+    owned = current.hardware.owned
+    if len(owned) == 1 and owned[0].count >= 2 and (half := HALF_HELD.search(message)) is not None:
+        # "what if we only use half of them?": half the devices held
+        count = owned[0].count // 2
+        return Intent(text=message, hardware=current.hardware.model_copy(update={"owned": [owned[0].model_copy(
+            update={"count": count})]}), assumptions=[f"'{half.group(0)}' read as {count} x {owned[0].device} held "
+                                                      f"({owned[0].count} before)"])
     found = COUNT.search(message)
     if found is None:
         return None

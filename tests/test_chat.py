@@ -1701,3 +1701,13 @@ def test_the_cost_of_an_item_of_a_batch_job_is_its_total_over_its_items():
     chat = ChatSession(offline=True)
     chat.answer("classify 2.5 million images within 10 hours")
     assert "over its 2,500,000 items" in chat.answer("cost per image?").text
+
+
+def test_half_of_the_devices_held():
+    """"what if we only use half of them" and 只用一半的卡 had not been understood."""
+    chat = ChatSession(offline=True)
+    chat.answer("we have 8 L40S, serve llama 3.1 8b for 200 users at once")
+    assert chat.answer("what if we only use half of them").text.startswith("only use half of them:")
+    chat.answer("只用一半的卡")
+    held = chat.intent.hardware
+    assert held.max_devices == 4 or [(o.device, o.count) for o in held.owned] == [("nvidia-l40s", 4)]
