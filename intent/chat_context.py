@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 
+from intent.errors import IntentError
 from intent.schema import Constraint, HardwareSelection, Intent, Metric, Objective, OwnedDevice, Sense, Workload
 
 #: A model size on its own: "the 8b", "70B", "14b 的".
@@ -232,7 +233,8 @@ def as_bound(rest: str, current: Intent) -> str | None:
 
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:
     """``message`` as a change to ``current`` (see the module docstring); None when it is none."""
-    for reader in (_typo_fixed, _size, _users, _scaled_load, _count, _restated, _lengths, _job_budget, _bare_figure):
+    for reader in (_typo_fixed, _size, _users, _scaled_load, _count, _restated, _lengths, _job_budget, _bare_figure,
+                   _audio_restated):
         update = reader(message, current, catalog)
         if update is not None:
             return update
@@ -349,6 +351,32 @@ def _counted_field(said: str, current: Intent) -> str | None:
                 return None  # cameras with no rate to multiply
             return (held or list(fields))[0]
     return None
+
+
+#: Hours or minutes of speech a period, said of a speech request without the speech word: "make it 5k hrs/week".
+AUDIO_TIME = re.compile(r"\d[\d.,]*\s*(?:k|thousand)?\s*(?:hours?|hrs?|minutes?|mins?)\s*(?:/|per|a|an|each|every)\s*"
+                        r"(?:day|week|month)(?![a-z])", re.IGNORECASE)
+
+
+def _audio_restated(message: str, current: Intent, catalog) -> Intent | None:
+    """A volume of speech restated in a speech request ("make it 5k hrs/week" after "2k hours of audio per week"):
+    the parser's reading of it as audio (alone, it was a duration with no limit word)."""
+    from intent.parser import parse_rules
+
+    if current.task is None or current.task.value != "automatic-speech-recognition":
+        return None
+    found = AUDIO_TIME.search(message)
+    if found is None:
+        return None
+    try:
+        update = parse_rules(f"transcribe {found.group(0)} of audio", catalog)
+    except IntentError:
+        return None
+    rate = [c for c in update.constraints if c.metric == Metric.THROUGHPUT]
+    if not rate:
+        return None
+    return Intent(text=message, constraints=rate, assumptions=[
+        f"'{found.group(0)}' read as a volume of speech: {rate[0].value:.4g} windows/s"])
 
 
 def _one_digit_apart(a: str, b: str) -> bool:

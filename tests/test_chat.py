@@ -1711,3 +1711,12 @@ def test_half_of_the_devices_held():
     chat.answer("只用一半的卡")
     held = chat.intent.hardware
     assert held.max_devices == 4 or [(o.device, o.count) for o in held.owned] == [("nvidia-l40s", 4)]
+
+
+def test_a_volume_of_speech_restated_without_the_speech_word():
+    """"make it 5k hrs/week" after "2k hours of audio per week" had been a duration with no limit word."""
+    chat = ChatSession(offline=True)
+    chat.answer("transcribe 2k hours of audio per week")
+    before = chat.intent.bound(Metric.THROUGHPUT, ">=")
+    chat.answer("make it 5k hrs/week")
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(before * 2.5, rel=0.01)
