@@ -3780,3 +3780,17 @@ def test_streams_of_speech_counted_are_streams_at_once(text, streams):
     """"4 mic streams" had been warned as sources with no rate, and the plan made for none."""
     intent = parse(text, offline=True)
     assert intent.workload.concurrency == streams and not intent.warnings
+
+
+def test_probe_u_jobs_budgets_audio_sizes_average_lengths_and_loads_after_a_name():
+    """"$100/job" had been multiplied by the 5M sentences; "over 10,000 hours of podcast audio" became a job time
+    of at least 10,000 h; "(avg 8k tokens)" was ignored; "bge-m3 800 qps" swallowed the load into the name."""
+    per_job = parse("translate 5M sentences en->zh w/ marian, batch, budget $100/job", offline=True)
+    assert per_job.bound(Metric.JOB_COST, "<=") == 100
+    audio = parse("cheapest way to run whisper large v3 over 10,000 hours of podcast audio within 48 hours", offline=True)
+    assert audio.bound(Metric.JOB_TIME, "<=") == 48 and audio.bound(Metric.JOB_TIME, ">=") is None
+    assert audio.workload.dataset_records == 1_200_000 and not audio.warnings
+    assert parse("summarize 30k legal docs (avg 8k tokens)", offline=True).workload.prompt_tokens == 8000
+    load = parse("embedding api bge-m3 800 qps p99 < 100ms", offline=True)
+    assert load.bound(Metric.THROUGHPUT, ">=") == 800 and any(w.startswith("'bge-m3': not in the model catalog")
+                                                              for w in load.warnings)

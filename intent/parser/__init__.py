@@ -31,7 +31,7 @@ from intent.parser.models import (
 )
 from intent.parser.quantities import PER_DAY, scan_quantities
 from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens, training_steps
-from intent.parser.text import Workspace, normalise
+from intent.parser.text import MASK, Workspace, normalise
 from intent.parser.unread import (
     active_users,
     bandwidths,
@@ -823,6 +823,8 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     dataset_notes: list[str] = []
     if not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_audio_hours(lexicon, space)
+        if dataset_notes:  # "over 10,000 hours of podcast audio": the job's size, no bound on its time
+            quantities = [q for q in quantities if space.masked[q.start:q.end].strip(MASK + " ")]
     if workload["kind"] != "inference" and not workload.get("dataset_records"):
         workload["dataset_records"], dataset_notes = fields.read_named_dataset(lexicon, space)
     if (clip := fields.read_clip_length(space)) is not None:

@@ -439,8 +439,15 @@ def _name_end(text: str, position: int, lexicon: Lexicon) -> int:
             break
         if text[m.start()] == "." and not word[0].isdigit():
             break  # a full stop, then the next sentence
+        if m.start() < m.start(1) and text[m.start()] == " " and word.isdigit() and UNIT_NEXT.match(text, m.end()):
+            break  # "bge-m3 800 qps": a figure of the load after the name, not part of it
         position = m.start(1) + len(word)
     return position
+
+
+#: A unit after a bare number: the number is a figure, not part of a model's name ("bge-m3 800 qps").
+UNIT_NEXT = re.compile(r"\s*(?:qps|rps|tps|fps|req|requests|queries|ms|s|sec|users|concurrent|tok|tokens|images|imgs|"
+                       r"rows|docs|gb|w|x)(?![a-z])|\s*[/%]")
 
 
 def _tokens(name: str) -> list[str]:

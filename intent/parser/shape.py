@@ -373,6 +373,10 @@ def _role_after_next(roles, text: str, at: int) -> bool:
     return bool(found) and found[0].start <= 1
 
 
+#: An average length in parentheses after the records: "30k legal docs (avg 8k tokens)", "(~500 tokens)".
+AVERAGE_IN_PARENS = re.compile(r"[(（]\s*(?:avg\.?|average|averaging|~|about|around|approx\.?|roughly|平均|约)\s*$")
+
+
 def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     """"prompt" or "output" for a token count, from the nearest role word in its clause."""
     clause_start, clause_end = space.clause_bounds(q.start)
@@ -396,7 +400,8 @@ def _role(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     if found is None and records and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)) \
             and WRITTEN_BEFORE.search(space.text[max(0, records[-1].start - 40):records[-1].start]):
         return "output"  # "generate 10k product descriptions, 100 tokens each": the records written
-    if found is None and records and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)) \
+    if found is None and records and (EACH_BEFORE.search(before) or EACH_AFTER.match(space.text, q.end)
+                                      or AVERAGE_IN_PARENS.search(space.text[max(0, clause_start - 1):q.start])) \
             and not _names_text_generation(lexicon, space.text):
         # "embed 10M documents, 500 tokens each", "summarize 10k contracts (8k tokens each)": the
         # length of the records that go in (a summary or translation is of them); where the request
