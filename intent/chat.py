@@ -247,7 +247,8 @@ class ChatSession:
                 and WOULD_IT.search(message.lower()) and (format_named := PRECISION_ASKED.search(message.lower())):
             # "would fp8 be cheaper?", "换成 int4 会不会更便宜?": that format planned beside, as "what about int4?" is
             return Reply(self._why_not(Reading("why_not", what=format_named.group(0)))), None
-        if reading.kind in ("explain", "cheaper") and self.plan is not None and (other := self._other_device(message)):
+        if (reading.kind == "explain" or (reading.kind == "cheaper" and QUESTION.search(message.strip()))) \
+                and self.plan is not None and (other := self._other_device(message)):
             # "what would it cost on MI300X?", "用A100会不会更便宜？": that device compared, not the plan's own figure
             return Reply(self._why_not(Reading("why_not", what=other))), None
         if reading.kind == "why" and self.plan is not None and WHY_FORMAT.search(message.lower()):

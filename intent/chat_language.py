@@ -49,7 +49,7 @@ IS_IT = re.compile(r"^(?:so |and |but )?(?:is|are|does|do|did|will|would|has|hav
                    r"throughput|cost|budget|power|accuracy|p99|p95)\b")
 IS_IT_ZH = re.compile(r"[吗么][?？]?$|是不是|有没有|够不够|满足了吗")
 #: Words before a question that are no part of it: "现在有哪些…", "so what's…", "请问…".
-LEAD_IN = re.compile(r"(?:现在|目前|那么|那|所以|请问|那现在|看看|看一下|so |and |but |ok |okay )")
+LEAD_IN = re.compile(r"(?:现在|目前|那么|那|所以|请问|那现在|看看|看一下|so |and |but |ok |okay |hmm+,? |um+,? |uh+,? |well,? )")
 #: An alternative taken by its place in the list: "take the second alternative", "use the 2nd one",
 #: "选第一个备选", "就用第二个方案".
 ACCEPT_NTH = re.compile(r"^(?:ok\s+|okay\s+|yes\s+)?(?:(?:let's\s+)?(?:take|use|go\s+with|pick|choose|select|switch\s+to|"
@@ -135,7 +135,8 @@ def read_message(message: str) -> Reading:
         return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it
     question = next((m for m in sets["questions"].scan(text) if m.start in {0, lead.end() if lead else 0}), None)
-    if TERSE.fullmatch(message.strip().lower()) and _names_a_figure(text):  # "ttft?", "cost?", "功耗呢？": that figure of the plan
+    if (TERSE.fullmatch(message.strip().lower()) or FIGURE_ALONE_WORD.fullmatch(message.strip().lower())) \
+            and _names_a_figure(text):  # "ttft?", "cost?", "功耗呢？", "成本": that figure of the plan
         return Reading("explain", what=text)
     if question is not None and question.key == "why_not":
         reading = _why_not(text[question.end:])
@@ -160,6 +161,8 @@ def read_message(message: str) -> Reading:
     return _yes_or_no(text) or Reading("change")
 
 
+#: A figure's name alone, no mark: "成本", "功耗", "latency", "cost".
+FIGURE_ALONE_WORD = re.compile(r"(?:成本|费用|功耗|延迟|首字延迟|吞吐|显存|利用率|cost|latency|power|throughput|memory|ttft|tpot)")
 #: A question of up to four words and its mark: "ttft?", "and the cost?", "cost per million tokens?", "功耗呢？".
 TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: [a-z/-]+){0,3}|[\u4e00-\u9fff]{1,6})\s*(?:[?？]|呢[?？]?)")
 #: The plan's figures a terse question may name.

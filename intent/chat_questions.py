@@ -72,7 +72,7 @@ def why(plan, lang: str) -> str:
 TOPICS = (
     ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|utili[sz]ation|utili[sz]ed|"
                  r"how busy|load factor|扛住|扛得住|撑住|撑得住|顶得住|余量|跑满|饱和|利用率|使用率|负载率"),
-    ("job", r"how long(?!.{0,30}(?:end[- ]to[- ]end|one answer|an answer|a reply|one reply|each request|a request|"
+    ("job", r"per job|a job\b|each job|每次任务|how long(?!.{0,30}(?:end[- ]to[- ]end|one answer|an answer|a reply|one reply|each request|a request|"
             r"per request|each answer|one response))|when will it finish|how many (?:hours|days|minutes|weeks)|job time|job cost|total cost|in total|whole (?:run|job)|entire (?:run|job)|"
             r"altogether|all in|多长时间|多久|多少小时|多少天|几天|几个小时|总成本|总费用|一共多少钱|总共|一共|全部|"
             r"(?:training|job|run|fine-?tun\w*) (?:cost|take)|训练(?:要|需要)?(?:多少钱|多久|花多少)|总能耗|总耗电"),
@@ -83,7 +83,7 @@ TOPICS = (
     ("per_item", r"(?:cost|price|how much)\W+(?:\w+\W+){0,2}?(?:per|each|an?)\s+(?:image|request|item|document|doc|call|query|"
                  r"inference|prediction|transcription|page|frame|photo)\b|每(?:张|条|次|个|篇|份)(?:图|请求|图片)?(?:成本|多少钱|费用)"),
     ("per_device", r"per device|per card|per gpu|per chip|each device|each card|each gpu|每张卡|每卡|单卡|每个设备|每块"),
-    ("month", r"per month|a month|monthly|^\W*month\W*$|每月|一个月|每个月"),
+    ("month", r"per month|a month|monthly|^\W*month\W*$|/\s*(?:month|mo)\b|每月|一个月|每个月|/\s*月"),
     ("electricity", r"electric|power bill|energy bill|energy cost|cost of (?:the )?(?:power|energy)|电费|电力成本|用电成本"),
     ("budget", r"budget|(?:cheap|affordable) enough|够便宜|预算"),
     ("day", r"per day|a day|daily|每天|一天"),
@@ -97,10 +97,11 @@ TOPICS = (
                       r"损失多少精度|精度损失多少|掉多少"),
     ("model", r"what model|which model|the model\b|模型"),
     ("steps", r"deploy|steps|roll ?out|set (?:it )?up|部署|上线|步骤"),
-    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|on-?prem|cloud|where does it run|"
+    ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|on-?prem|cloud|"
+               r"where (?:does|will|would) it run|where is it (?:running|deployed)|"
                r"英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块|云上还是|本地还是|部署在哪"),
     ("bounds", r"\bmet\b|meet|satisf|(?:fast|quick|good) enough|够快|够不够快|满足|达标|符合"),
-    ("memory", r"memory|vram|does it fit|显存|内存"),
+    ("memory", r"memory|vram|does it fit|(?:can|will) it fit|\bfits?\b|显存|内存|放得下|装得下"),
     ("ttft", r"ttft|first token|首token|首字"),
     ("tpot", r"tpot|per token|per output token|每token|每字"),
     ("latency", r"latency|p9[059]|p99\.9|tail|end[- ]to[- ]end|one answer|a reply|each request|延迟|时延"),

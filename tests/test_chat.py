@@ -1720,3 +1720,21 @@ def test_a_volume_of_speech_restated_without_the_speech_word():
     before = chat.intent.bound(Metric.THROUGHPUT, ">=")
     chat.answer("make it 5k hrs/week")
     assert chat.intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(before * 2.5, rel=0.01)
+
+
+def test_probe_u_short_questions_and_a_command_with_a_complaint():
+    """"exclude l4, too pricey" had been answered as a comparison; "can it fit?" as a device called 'fit'; "fits?",
+    "how much per job?", "where will it run", 成本 and "hmm whats p99 roughly" as the help text; 成本多少/月 hourly."""
+    chat = ChatSession(offline=True)
+    chat.answer("embed 5M docs with bge-small")
+    chat.answer("exclude l4, too pricey")
+    assert "nvidia-l4" in chat.intent.hardware.exclude
+    plan = chat.plan
+    for question in ("can it fit?", "fits?"):
+        assert "of device memory used on each" in chat.answer(question).text, question
+    assert chat.answer("how much per job?").text.startswith("the job takes")
+    assert chat.answer("where will it run").text.startswith("1 x ")
+    assert chat.answer("hmm whats p99 roughly").text.startswith("latency:")
+    assert chat.answer("成本").text.startswith("任务在")
+    assert chat.answer("成本多少/月").text.startswith("这是一次性任务")
+    assert chat.plan is plan
