@@ -314,8 +314,13 @@ def _bare_figure(message: str, current: Intent, catalog) -> Intent | None:
     """A number set with no unit: the one figure of the request it is near in size to (users at once,
     sources, items, epochs or a bound as its words say it); None where none is, or two are alike."""
     m = BARE_FIGURE.search(message)
-    if m is None:
-        return None
+    if m is None:  # "3 cams", "cameras 12 now": a count of what the request counts, alone
+        alone = COUNT_ALONE.match(message)
+        field = alone and _counted_field(alone.group(0), current)
+        if not field:
+            return None
+        n = int(alone.group("n"))
+        return Intent(text=message, workload=Workload(**{field: n}), assumptions=[f"'{message.strip()}' read as {field} {n}"])
     number, scale = (m.group("n"), m.group("scale")) if m.group("n") else (m.group("n_zh"), m.group("scale_zh"))
     new = float(number.replace(",", "")) * SCALES.get((scale or "").lower(), 1.0)
     if new <= 0:
@@ -334,6 +339,9 @@ def _bare_figure(message: str, current: Intent, catalog) -> Intent | None:
     return _figure_set(message, current, name, old, new, f"'{message.strip()}' read as {name} {new:g} (it was {old:g})")
 
 
+#: A count and what it counts, alone: "3 cams", "12 cameras now", "300 users then".
+COUNT_ALONE = re.compile(r"^\s*(?:(?:ok|so|now|then|actually)[,.]?\s+)?(?P<n>\d{1,6})\s*[a-z\u4e00-\u9fff]+(?:\s+(?:now|then|instead))?"
+                         r"[\s.!。！]*$", re.IGNORECASE)
 #: The workload field a noun after a bare figure counts (the first set in the request, else the first named).
 COUNTED_NOUNS = ((r"cameras?|cams?|feeds?|channels?|sources?|路", ("sources", "concurrency")),
                  (r"streams?|calls?|sessions?", ("concurrency", "sources")),

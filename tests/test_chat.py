@@ -1738,3 +1738,20 @@ def test_probe_u_short_questions_and_a_command_with_a_complaint():
     assert chat.answer("成本").text.startswith("任务在")
     assert chat.answer("成本多少/月").text.startswith("这是一次性任务")
     assert chat.plan is plan
+
+
+def test_probe_u_cloud_fine_again_a_count_alone_and_more_acceptances():
+    """"never mind cloud is fine" had ruled the cloud out ("never" read as a negation); "3 cams" was refused."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps, on-prem only")
+    chat.answer("never mind cloud is fine, eu")
+    assert chat.intent.deployment is None
+    cams = ChatSession(offline=True)
+    cams.answer("detect people, 2 cams 15fps each")
+    cams.answer("3 cams")
+    assert cams.intent.workload.sources == 3
+    offer = ChatSession(offline=True)
+    offer.answer("serve llama 3.1 8b at 50 req/s")
+    offer.answer("what if traffic doubles?")
+    offer.answer("ok go with that then")
+    assert offer.intent.bound(Metric.THROUGHPUT, ">=") == 100
