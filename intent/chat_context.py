@@ -403,6 +403,9 @@ def _size(message: str, current: Intent, catalog) -> Intent | None:
         return None
     size = found.group(1)
     base = current.workload.model or current.workload.models[0]
+    if re.search(rf"(?<![\d.]){re.escape(size.lower())}b(?=$|-)", base):  # "nah stay w 8b" of llama-3.1-8b: the model kept
+        return Intent(text=message, workload=Workload(model=base),
+                      assumptions=[f"'{found.group(0).strip()}' read as keeping {base}, already that size"])
     swapped = re.sub(r"(?<![\d.])\d+(?:\.\d+)?b(?=$|-)", f"{size.lower()}b", base)
     if swapped != base and swapped in catalog.models:
         return Intent(text=message, workload=Workload(model=swapped),

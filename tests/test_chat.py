@@ -1755,3 +1755,11 @@ def test_probe_u_cloud_fine_again_a_count_alone_and_more_acceptances():
     offer.answer("what if traffic doubles?")
     offer.answer("ok go with that then")
     assert offer.intent.bound(Metric.THROUGHPUT, ">=") == 100
+
+
+def test_staying_with_the_models_size_keeps_the_model():
+    """"nah stay w 8b" after a what-if on 70B had planned Qwen2.5 7B for text generation."""
+    chat = ChatSession(offline=True)
+    for message in ("summarize support tickets with llama 3.1 8b, 5 per second", "what if 70b instead", "nah stay w 8b"):
+        chat.answer(message)
+    assert chat.intent.workload.model == "llama-3.1-8b" and chat.intent.task.value == "summarization"
