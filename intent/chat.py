@@ -735,7 +735,10 @@ class ChatSession:
             return Reply(f"{exc} ({exc.hint})")
         except OSError as exc:
             return Reply(f"{exc.strerror or exc}: {exc.filename}")
-        return Reply(self._say("wrote", paths=", ".join(str(p) for p in paths)))
+        wrote = self._say("wrote", paths=", ".join(str(p) for p in paths))
+        if self._state is not None and not self._state.met:  # the last plan that met its request, not the current one
+            wrote = self._say("exported_last_met") + "\n" + wrote
+        return Reply(wrote)
 
     def _export_json(self, folder: Path) -> Reply:
         from intent.deploy.target import from_plan

@@ -1763,3 +1763,11 @@ def test_staying_with_the_models_size_keeps_the_model():
     for message in ("summarize support tickets with llama 3.1 8b, 5 per second", "what if 70b instead", "nah stay w 8b"):
         chat.answer(message)
     assert chat.intent.workload.model == "llama-3.1-8b" and chat.intent.task.value == "summarization"
+
+
+def test_an_export_after_a_change_no_plan_met_says_which_plan_it_wrote(tmp_path):
+    chat = ChatSession(offline=True)
+    for message in ("serve llama 3.1 8b at 10 rps on L40S", "make it 90% cheaper"):
+        chat.answer(message)
+    text = chat.answer(f"export k8s to {tmp_path}").text  # it had written the old plan without a word
+    assert text.startswith("(no plan meets the request since the last change") and list(tmp_path.glob("*.yaml"))
