@@ -3794,3 +3794,11 @@ def test_probe_u_jobs_budgets_audio_sizes_average_lengths_and_loads_after_a_name
     load = parse("embedding api bge-m3 800 qps p99 < 100ms", offline=True)
     assert load.bound(Metric.THROUGHPUT, ">=") == 800 and any(w.startswith("'bge-m3': not in the model catalog")
                                                               for w in load.warnings)
+
+
+def test_rooms_at_once_and_a_chinese_clock_deadline():
+    """"50个会议室同时" had set no concurrency and said nothing; "明天早上8点前完成" was dropped without a word."""
+    assert parse("实时翻译会议字幕，50个会议室同时", offline=True).workload.concurrency == 50
+    assert parse("客服机器人，50个用户同时", offline=True).workload.concurrency == 50
+    late = parse("转写录音，明天早上8点前完成，1万条", offline=True)
+    assert any("a deadline at a time of day is not planned for" in w for w in late.warnings)

@@ -472,6 +472,8 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
         # 10个人同时用, 50位用户同时访问
         (rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:{CN_PEOPLE})?\s*同时"
          rf"(?:用|使用|访问|聊天|提问|请求|调用|问)"),
+        # "50个会议室同时", "20个直播间同时进行": a noun of who or what is served, then 同时 ending the clause
+        rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:{CN_PEOPLE})\s*同时(?:进行|开|开会|在线)?(?=$|[，,。；;！!\s])",
     ]
     for pattern in patterns:
         for m in re.finditer(pattern, text):
@@ -514,7 +516,9 @@ AT_ONCE = re.compile(r"(?<![a-z])(?:at a time|at once|simultaneous(?:ly)?|concur
 
 
 #: People a Chinese request counts as its users (200个坐席同时在线, 50位医生同时使用).
-CN_PEOPLE = "用户|员工|同事|开发者|客户|坐席|客服|座席|工程师|医生|学生|老师|销售|律师|分析师"
+CN_PEOPLE = ("用户|员工|同事|开发者|客户|坐席|客服|座席|工程师|医生|学生|老师|销售|律师|分析师"
+             # rooms and channels served at once: "50个会议室同时"
+             "|会议室|房间|教室|直播间|频道")
 
 
 def _users_streaming(lexicon: Lexicon, space: Workspace) -> tuple[int, str] | None:

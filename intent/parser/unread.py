@@ -449,7 +449,10 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
 
 #: A deadline at a time of day: "before 9am tomorrow", "by 17:00", "by noon".
 CLOCK_DEADLINE = re.compile(r"(?<![a-z])(?:by|before|until|no later than)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)"
-                            r"|\d{1,2}:\d{2}|noon|midnight)(?:\s+(?:tomorrow|today|tonight|on\s+[a-z]+))?(?![a-z0-9])")
+                            r"|\d{1,2}:\d{2}|noon|midnight)(?:\s+(?:tomorrow|today|tonight|on\s+[a-z]+))?(?![a-z0-9])"
+                            # "明天早上8点前完成", "今晚10点之前跑完"
+                            r"|(?:明天|今天|今晚|后天|周[一二三四五六日])?(?:早上|上午|中午|下午|晚上|凌晨)?\s*\d{1,2}\s*[点時](?:半|\d{1,2}分)?"
+                            r"\s*(?:前|之前|以前)")
 
 
 def _clock_deadlines(space: Workspace) -> list[str]:
