@@ -785,8 +785,9 @@ class ChatSession:
         if not undone:
             return Reply(self._say("nothing_to_redo"))
         undone[0].changed, undone[0].undone = True, False
-        return Reply(self._say("redone", summary=summary(self.plan, self.speaking) if self.plan is not None else "—"),
-                     plan=self.plan)
+        if not undone[0].met or self.plan is None:  # a change no plan met, made again: said, not a plan it never had
+            return Reply(self._say("redone_unmet", message=undone[0].message))
+        return Reply(self._say("redone", summary=summary(self.plan, self.speaking)), plan=self.plan)
 
     def _history(self) -> Reply:
         lines = [self._say("history_turn", n=n, message=t.message, answer=t.answer + (" (undone)" if t.undone else ""))

@@ -1771,3 +1771,11 @@ def test_an_export_after_a_change_no_plan_met_says_which_plan_it_wrote(tmp_path)
         chat.answer(message)
     text = chat.answer(f"export k8s to {tmp_path}").text  # it had written the old plan without a word
     assert text.startswith("(no plan meets the request since the last change") and list(tmp_path.glob("*.yaml"))
+
+
+def test_redo_of_a_change_no_plan_met_says_so():
+    """It had said "redone; the plan is now …" with a plan the redone request's budget rules out."""
+    chat = ChatSession(offline=True)
+    for message in ("serve llama 3.1 8b at 10 rps on L40S", "make it 90% cheaper", "go back"):
+        chat.answer(message)
+    assert chat.answer("redo").text.startswith('redone: "make it 90% cheaper" again, which no plan meets')
