@@ -346,9 +346,10 @@ def _hardware(current: Intent, update: Intent, catalog) -> dict:
     include = [s for s in before if s not in new.exclude
                and not any(_rules_out_all(catalog, e, [s]) for e in new.exclude)] + \
         [s for s in new.include if s not in before]
-    exclude = [s for s in now.exclude
+    kept_out = [s for s in now.exclude if s not in _provider_chips(update.text)]  # "ok make it aws" after "azure only"
+    exclude = [s for s in kept_out
                if s not in new.include and not _rules_out_all(catalog, s, new.include)] + \
-        [s for s in new.exclude if s not in now.exclude]
+        [s for s in new.exclude if s not in kept_out]
     replaced = [s for s in now.include if s not in include]
     owned = {o.device: o.count for o in now.owned if o.device not in replaced and o.device not in new.exclude
              and not any(_rules_out_all(catalog, e, [o.device]) for e in new.exclude)}  # "no NVIDIA": not its A100s
@@ -379,6 +380,18 @@ def _allowed_again(current: Intent, update: Intent) -> set[str]:
     if ALLOWING.search(update.text.lower()):
         said.update(update.hardware.include)
     return said & set(current.hardware.exclude)
+
+
+def _provider_chips(text: str) -> set[str]:
+    """The providers' own chips, where a follow-up names a provider: the provider named before no longer rules
+    them out ("ok make it aws" after "azure only" had kept Inferentia2 excluded); the new one's reading does."""
+    from intent.parser.lexicon import load_lexicon
+
+    providers = load_lexicon()["cloud_providers"]
+    said = text.lower()
+    if not any(re.search(rf"(?<![a-z]){re.escape(str(n))}(?![a-z])", said) for p in providers.values() for n in p["names"]):
+        return set()
+    return {d for p in providers.values() for d in p["only_there"]}
 
 
 def _one_device(selector: str, catalog) -> bool:

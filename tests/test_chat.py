@@ -1779,3 +1779,13 @@ def test_redo_of_a_change_no_plan_met_says_so():
     for message in ("serve llama 3.1 8b at 10 rps on L40S", "make it 90% cheaper", "go back"):
         chat.answer(message)
     assert chat.answer("redo").text.startswith('redone: "make it 90% cheaper" again, which no plan meets')
+
+
+def test_a_provider_named_after_another_replaces_its_exclusions():
+    """"ok make it aws" after "azure only" had kept Inferentia2 excluded."""
+    chat = ChatSession(offline=True)
+    chat.answer("serve mixtral 8x7b at 5 rps, azure only")
+    chat.answer("ok make it aws")
+    assert "aws-inferentia2" not in chat.intent.hardware.exclude and "google-tpu-v5e" in chat.intent.hardware.exclude
+    chat.answer("gcp only")
+    assert chat.intent.hardware.exclude == ["aws-inferentia2"]
