@@ -180,7 +180,7 @@ def lifts(message: str) -> bool:
 
     text = message.lower()
     return bool(latency_waived(Intent(text=message)) or BUDGET_LIFTED.search(text) or lifted_by_name(message)
-                or DEPLOYMENT_LIFTED.search(text) or ANY_VENDOR.search(text))
+                or DEPLOYMENT_LIFTED.search(text) or ANY_VENDOR.search(text) or AVAILABILITY_LIFTED.search(text))
 
 
 def lifted_by_name(message: str) -> frozenset[Metric]:
@@ -479,4 +479,14 @@ def _workload(current: Intent, update: Intent, task_changed: bool) -> dict:
         and not (new.model or new.dataset_records or new.dataset_tokens))
     if new.kind != WorkloadKind.INFERENCE and not (kind_by_epochs and current.workload.kind != WorkloadKind.INFERENCE):
         workload["kind"] = new.kind.value
+    if AVAILABILITY_LIFTED.search(update.text.lower()):  # "drop the availability requirement", "不要冗余了"
+        workload.update(min_replicas=None, spare_replicas=None)
     return workload
+
+
+#: The replicas kept for availability, lifted: "drop the availability req", "no need for N+1", "forget the spare",
+#: "不需要冗余", "去掉高可用".
+AVAILABILITY_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+need\s+for|don'?t\s+need|skip)\s+(?:the\s+)?"
+                                 r"(?:availability|ha|high[- ]availability|redundancy|spares?|spare\s+replicas?|n\+1|"
+                                 r"replica\s+floor|min(?:imum)?\s+replicas)(?![a-z])"
+                                 r"|(?:不需要|不用|去掉|取消)(?:冗余|高可用|热备|备用副本)")

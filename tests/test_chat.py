@@ -1789,3 +1789,13 @@ def test_a_provider_named_after_another_replaces_its_exclusions():
     assert "aws-inferentia2" not in chat.intent.hardware.exclude and "google-tpu-v5e" in chat.intent.hardware.exclude
     chat.answer("gcp only")
     assert chat.intent.hardware.exclude == ["aws-inferentia2"]
+
+
+def test_availability_replicas_lifted():
+    """"what if we drop availability req" had been a device called 'drop availability req'."""
+    chat = ChatSession(offline=True)
+    chat.answer("classify images at 100 rps, N+1 redundancy, at least 2 replicas")
+    assert chat.answer("what if we drop availability req").text.startswith("drop availability req:")
+    assert chat.intent.workload.min_replicas == 2
+    chat.answer("drop the availability req")
+    assert chat.intent.workload.min_replicas is None and chat.intent.workload.spare_replicas is None
