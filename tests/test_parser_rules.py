@@ -3802,3 +3802,9 @@ def test_rooms_at_once_and_a_chinese_clock_deadline():
     assert parse("客服机器人，50个用户同时", offline=True).workload.concurrency == 50
     late = parse("转写录音，明天早上8点前完成，1万条", offline=True)
     assert any("a deadline at a time of day is not planned for" in w for w in late.warnings)
+
+
+@pytest.mark.parametrize("text", ["classify images with vit-base at 100 rps", "classify images with ViT-B/16"])
+def test_vit_base_is_vit_b_16(text):
+    """"vit-base" had been warned as unknown and GhostNet planned in its place."""
+    assert parse(text, offline=True).workload.model == "vit-b-16"
