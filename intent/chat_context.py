@@ -234,7 +234,7 @@ def as_bound(rest: str, current: Intent) -> str | None:
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:
     """``message`` as a change to ``current`` (see the module docstring); None when it is none."""
     for reader in (_typo_fixed, _size, _users, _scaled_load, _count, _restated, _lengths, _job_budget, _bare_figure,
-                   _audio_restated):
+                   _audio_restated, _language_added):
         update = reader(message, current, catalog)
         if update is not None:
             return update
@@ -385,6 +385,24 @@ def _audio_restated(message: str, current: Intent, catalog) -> Intent | None:
         return None
     return Intent(text=message, constraints=rate, assumptions=[
         f"'{found.group(0)}' read as a volume of speech: {rate[0].value:.4g} windows/s"])
+
+
+def _language_added(message: str, current: Intent, catalog) -> Intent | None:
+    """A language a follow-up adds to a request that reads languages ("it needs to handle mandarin too",
+    "也要支持英文"): the request's content languages and it (alone, the message named no task to read it with)."""
+    from intent.parser.lexicon import load_lexicon
+
+    if current.task is None or not re.search(r"(?<![a-z])(?:too|also|as well|handle|support|plus)(?![a-z])|也|还要|支持",
+                                             message.lower()):
+        return None
+    lexicon = load_lexicon()
+    named = [code for code, words in lexicon["languages"].items()
+             if any(re.search(rf"(?<![a-z]){re.escape(str(w))}(?![a-z])", message.lower()) for w in words)]
+    if not named:
+        return None
+    codes = list(dict.fromkeys([*(current.workload.content_languages or []), *named]))
+    return Intent(text=message, workload=Workload(content_languages=codes),
+                  assumptions=[f"'{message.strip()}' read as the content in {' and '.join(codes)}"])
 
 
 def _one_digit_apart(a: str, b: str) -> bool:

@@ -261,6 +261,9 @@ def test_a_follow_up_keeps_what_it_does_not_change():
      lambda i: "tpu" not in i.hardware.exclude and not i.hardware.include),
     (["serve llama 3.1 8b at 10 rps, no NVIDIA", "actually allow nvidia again"],
      lambda i: not i.hardware.exclude and not i.hardware.include),
+    # a language added later joins the ones the request named
+    (["transcribe english calls, 20 concurrent streams", "it needs to handle mandarin too"],
+     lambda i: set(i.workload.content_languages) >= {"en", "zh"}),
 ])
 def test_a_follow_up_changes_what_it_says_in_the_request_s_terms(messages, check):
     # each was "no change" or "I could not read that as a change", or read out of the request's context
