@@ -443,3 +443,38 @@ def test_a_devices_memory_after_its_name_is_no_thousands_group():
     intent = read("We have 2 H200 141GB GPUs. Serve Qwen3-235B-A22B for 50 concurrent users")
     assert [(o.device, o.count) for o in intent.hardware.owned] == [("nvidia-h200-sxm-141gb", 2)]
     assert read("classify 1 000 images per second").bound(Metric.THROUGHPUT, ">=") == 1000
+
+
+def test_a_format_asked_for_alone_after_ruled_out_ones_is_not_ruled_out_with_them():
+    # "don't use fp8 or int4, bf16 only" ruled bf16 out with the two before it and allowed int8
+    assert [p.value for p in read("don't use fp8 or int4, bf16 only — llama 3.1 8b, 10 concurrent users").precisions] \
+        == ["bf16"]
+    assert "bf16" not in [p.value for p in read("no fp8, int4 or bf16, llama 3.1 8b").precisions]
+
+
+@pytest.mark.parametrize("text", [
+    "llama 3.1 70b with max 1% accuracy loss, cheapest, 20 rps",  # read as accuracy <= 1%, then refused
+    "llama 3.1 70b, at most 1% accuracy drop vs bf16, 20 rps",  # bf16, the reference, was the only format allowed
+])
+def test_an_accuracy_loss_against_a_reference_is_a_loss_and_asks_for_no_format(text):
+    intent = read(text)
+    assert intent.max_accuracy_loss == 0.01 and not intent.precisions
+    assert intent.bound(Metric.ACCURACY, "<=") is None
+
+
+@pytest.mark.parametrize("text", [
+    "multi-LoRA serving: 200 adapters on llama 3.1 8b, 100 rps total",
+    "serve llama 3.1 8b with 200 LoRA adapters at 100 rps",
+])
+def test_lora_adapters_a_service_loads_are_served_not_trained(text):
+    # read as fine-tuning, then refused for want of a dataset
+    intent = read(text)
+    assert intent.workload.kind.value == "inference" and intent.bound(Metric.THROUGHPUT, ">=") == 100
+    assert any("LoRA adapters served" in a for a in intent.assumptions)
+    assert read("fine-tune llama 3.1 8b with lora on 10k samples, then serve it").workload.kind.value == "fine-tuning"
+
+
+def test_terse_most_throughput_wordings_ask_for_the_most():
+    for text in ("llama 3.1 405b at fp8 on 8xH200, throughput max", "llama 3.1 405b at fp8 on 8xH200, need max tput"):
+        assert read(text).objective.metric == Metric.THROUGHPUT, text  # planned at batch 1 on half the GPUs
+    assert read("serve llama 3.1 8b, throughput max 100 rps").objective is None  # a cap, not the most

@@ -1151,6 +1151,9 @@ def _defaults(constraints: list[Constraint], workload: dict, dp_asked: bool, del
         notes.append("energy bound read as joules per request")
     if workload["kind"] == "inference":
         notes.append("workload read as inference (no training or fine-tuning named)")
+        if fields.adapters_served(space.text):
+            notes.append("LoRA adapters served on the base model: planned as the base model alone (the adapters' "
+                         "memory and the cost of switching between them are not modelled)")
     if dp_asked and delta is None:
         notes.append("differential privacy: no delta given; the policy layer sets it below 1/N for N records")
     return notes

@@ -173,7 +173,9 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
 
     # "cheaper than $1/hour", "faster than 50 tokens/s": a bound (the comparator reads it), no preference
     phrases = [m for m in lexicon.phrases("objective_phrases").scan(text) if free(m)
-               and not re.match(r"\s*than\s*(?:\$|€|£|¥|~|about\s|around\s)?\s*\d", text[m.end:])]
+               and not re.match(r"\s*than\s*(?:\$|€|£|¥|~|about\s|around\s)?\s*\d", text[m.end:])
+               # "throughput max 100 rps": a cap, where "throughput max" alone asks for the most
+               and not (text[m.start:m.end].endswith("max") and re.match(r"\s*(?:[<>=:≤≥]|of|is|at)?\s*\d", text[m.end:]))]
     for m in phrases:
         space.mark_read(m.start, m.end)
     metrics = lexicon.phrases("metric_words").scan(text)
@@ -356,14 +358,18 @@ _AT_MOST = (r"(?:(?:must|should|can|may)\s+)?(?:be\s+)?(?:of\s+)?(?:at most|no m
 _PERCENT = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|per cent|个点|points?|pp|个百分点)"
 _REFERENCE = (r"(?:the\s+)?(?:fp32|fp16|bf16|full[- ]precision|baseline|original|reference|unquanti[sz]ed(?:\s+model)?|"
               r"the\s+model's\s+own)(?:\s+(?:model|accuracy|figure|one|version))?")
+#: The reference a loss is measured against, after it ("1% accuracy drop vs bf16"): read with the loss, so the
+#: format it names is not asked for.
+_AGAINST = (r"(?:\s*(?:vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|from)\s*(?:fp32|fp16|bf16|"
+            r"full[- ]precision|baseline|original|reference|unquanti[sz]ed)(?:\s+(?:model|accuracy|version))?)?")
 #: "accuracy must stay within 1% of fp32", "accuracy drop at most 1%", "no more than 1% accuracy loss",
 #: "精度损失不超过1%", "相比fp32掉点不超过1个点": a loss against the full-precision model, not an accuracy.
 ACCURACY_LOSS = [
     re.compile(rf"(?<![a-z]){_QUALITY}\s+(?:must\s+|should\s+)?(?:stay|be|remain|kept)?\s*within\s+{_PERCENT}\s+of\s+"
                rf"{_REFERENCE}"),
-    re.compile(rf"(?<![a-z]){_QUALITY}\s*{_LOSS}\s*{_AT_MOST}\s*{_PERCENT}"),
-    re.compile(rf"(?:at most|no more than|not more than|less than|under|below|within|up to)\s+{_PERCENT}\s+"
-               rf"(?:of\s+)?{_QUALITY}\s+{_LOSS}"),
+    re.compile(rf"(?<![a-z]){_QUALITY}\s*{_LOSS}\s*{_AT_MOST}\s*{_PERCENT}{_AGAINST}"),
+    re.compile(rf"(?:at most|no more than|not more than|less than|under|below|within|up to|max(?:imum)?|<=|<|≤)\s*"
+               rf"{_PERCENT}\s+(?:of\s+)?{_QUALITY}\s+{_LOSS}{_AGAINST}"),
     re.compile(rf"{_PERCENT}\s+(?:of\s+)?{_QUALITY}\s+{_LOSS}\s+(?:is\s+|would be\s+)?(?:fine|ok|okay|acceptable|"
                rf"allowed|tolerable)"),
     re.compile(rf"(?:lose|losing|drop|dropping)\s+(?:at most|no more than|less than|under)\s+{_PERCENT}\s+(?:of\s+)?"
@@ -445,8 +451,10 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
             approved_before = None  # "not fine with int4": the negation below rules it out
         permits = prefers or any(p.start <= 1 for p in permitted.scan(after)) or approved_before is not None
         # "must NOT use fp8 or int4": a negation reaches every format joined by "or", "and" or a comma
+        # ("no fp8 or int4, bf16 only": a format asked for alone after the list is not in it)
         shared = previous is not None and previous[1] and not permits \
-            and bool(SHARED_NEGATION.fullmatch(space.text[previous[0]:m.start]))
+            and bool(SHARED_NEGATION.fullmatch(space.text[previous[0]:m.start])) \
+            and not lexicon.words("only_cues").scan(space.text[m.end:m.end + 8])
         ruled_out = not or_better and (shared or negated(lexicon, space.text, m.start, clause_start, max_words=2)
                                        or negated_after(lexicon, space, m.end)
                                        or (PERMITTED_BEFORE.search(space.text[max(clause_start, m.start - 24):m.start])
@@ -649,9 +657,23 @@ TRAINING_DONE_BEFORE = re.compile(r"(?<![a-z])(?:after|once|when)\s+(?:the\s+|it
 SERVING_WORDS = re.compile(r"(?<![a-z])(?:serve|serving|deploy|inference|host)(?![a-z])|上线|推理|部署|在线服务")
 
 
+#: LoRA adapters a service loads, not trained ("multi-LoRA serving", "serve llama with 200 LoRA adapters").
+ADAPTERS_SERVED = re.compile(r"(?<![a-z])multi[- ]?lora(?![a-z])|(?<![a-z])(?:lora\s+)?adapters(?![a-z])|"
+                             r"多\s*lora|多个\s*lora|lora\s*适配器")
+
+
+def adapters_served(text: str) -> bool:
+    """Whether the request serves LoRA adapters (with a serving word) rather than training one."""
+    return ADAPTERS_SERVED.search(text) is not None and SERVING_WORDS.search(text) is not None \
+        and not re.search(r"(?<![a-z])(?:fine[- ]?tun|train)|微调|训练", text)
+
+
 def _training_set_aside(text: str, m) -> bool:
-    """A training word that asks for no training: called off, or done before the service asked for."""
+    """A training word that asks for no training: called off, done before the service asked for, or adapters
+    the service loads."""
     if TRAINING_DROPPED_BEFORE.search(text, 0, m.start) or TRAINING_DROPPED_AFTER.match(text, m.end):
+        return True
+    if re.fullmatch(r"(?:q-?)?lora|adapters|peft|dora", text[m.start:m.end].strip()) and adapters_served(text):
         return True
     done = TRAINING_DONE_AFTER.match(text, m.end) or TRAINING_DONE_BEFORE.search(text, 0, m.start)
     return bool(done) and SERVING_WORDS.search(text) is not None
