@@ -810,3 +810,12 @@ def test_an_accelerator_that_plugs_into_a_host_says_the_host_is_not_counted():
     assert not any("plugs into a host computer" in a for a in board.assumptions)
     hailo = plan("yolov8n on hailo-8, 30 fps", offline=True, record=False)
     assert any("plugs into a host computer" in a for a in hailo.assumptions)
+
+
+def test_a_rate_met_exactly_by_the_replicas_is_met():
+    # 50 live streams within 300 ms are 166.67 windows/s: 15 replicas at 11.11 each meet it exactly, and rounding
+    # both figure and bound against each other refused it (167 req/s planned)
+    from intent.api import plan
+
+    planned = plan("语音识别，并发50路，延迟300ms以内", offline=True, record=False)
+    assert planned.metrics.throughput_rps >= 166.666 and planned.metrics.latency_ms <= 300

@@ -478,3 +478,28 @@ def test_terse_most_throughput_wordings_ask_for_the_most():
     for text in ("llama 3.1 405b at fp8 on 8xH200, throughput max", "llama 3.1 405b at fp8 on 8xH200, need max tput"):
         assert read(text).objective.metric == Metric.THROUGHPUT, text  # planned at batch 1 on half the GPUs
     assert read("serve llama 3.1 8b, throughput max 100 rps").objective is None  # a cap, not the most
+
+
+@pytest.mark.parametrize(("text", "rate"), [
+    ("chatbot, ~2k users/day, each ~20 msgs, llama 3.1 8b, cheapest", 2000 * 20 / 86400),  # planned 2k messages a day
+    ("2,000 users per day, 20 messages per user per day, llama 3.1 8b", 2000 * 20 / 86400),
+    ("每天2000个用户，每人20次提问，部署qwen2.5 7b", 2000 * 20 / 86400),
+    ("llama 3.1 8b, 100 concurrent users, each user sends a msg every 30s", 100 / 30),  # read as a 30 s latency bound
+])
+def test_what_each_user_sends_makes_the_rate(text, rate):
+    intent = read(text)
+    assert intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(rate, rel=1e-3), text
+    assert intent.bound(Metric.LATENCY, "<=") is None and not intent.warnings, text
+
+
+def test_turns_of_a_dataset_are_not_what_users_send():
+    intent = read("fine-tune llama 8b on 10k conversations, each 20 messages")
+    assert intent.workload.dataset_records == 10_000 and not intent.warnings
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    ("generate 50k images/day with SDXL 1024x1024", "stable-diffusion-xl-base"),
+    ("resnet50 p99<300ms 100rps $2k/mo", "resnet50"),  # 'resnet50 p99' was an unknown model
+])
+def test_a_figure_after_a_models_name_is_not_part_of_it(text, model):
+    assert read(text).workload.model == model

@@ -29,6 +29,7 @@ from intent.parser.models import (
     read_models,
     with_speciality,
 )
+from intent.parser.per_person import rate_of_users, rate_of_users_at_once, read_per_person
 from intent.parser.quantities import PER_DAY, scan_quantities
 from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens, training_steps
 from intent.parser.text import MASK, Workspace, normalise
@@ -801,6 +802,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     model, second_models, second_spans = _alternative_models(model, second_models, second_spans, space, catalog)
     batched = _batched_items(space)  # "32 texts per request": no dataset of 32, no rate of its own
     turns = _turns(space)  # "每次平均5轮": turns of each conversation, no epochs
+    each = read_per_person(space)  # "each ~20 msgs", "a msg every 30s": what each user sends, no rate or latency
     video = _read_video_hours(space)  # "5000 hours of video": no duration
     audio = fields.read_audio_volume(lexicon, space)  # "10k minutes/day" of speech: no latency of 6.9 days
     quantities = scan_quantities(lexicon, space)
@@ -846,6 +848,9 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     yardstick_notes += _times_the_current_load(result, space)
     items_notes, items_warnings = _items_per_request(result, batched)
     turn_notes, turn_warnings = _turns_per_conversation(result, turns, space.text)
+    user_notes, user_warnings = rate_of_users(result, each, space.text)
+    turn_notes += user_notes
+    turn_warnings += user_warnings
     items_notes += turn_notes
     items_warnings += turn_warnings
     yardstick_notes += items_notes
@@ -870,6 +875,11 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         sample_notes.append(sample.note)
     shape = read_shape(lexicon, space, quantities)
     shape.warnings += _shape_of_other_models(shape, bounds_of_other_models(space.text, model, second_spans))
+    at_once_notes, at_once_warnings, spent = rate_of_users_at_once(result, each, shape.concurrency)
+    daily_job_notes += at_once_notes
+    yardstick_warnings += at_once_warnings
+    if spent:
+        shape.concurrency = None
     if sample_notes and shape.prompt_tokens is None:
         shape.prompt_tokens = sample.tokens  # a training example's tokens are what one step reads of it
     if shape.requests and not workload.get("dataset_records"):

@@ -441,8 +441,15 @@ def _name_end(text: str, position: int, lexicon: Lexicon) -> int:
             break  # a full stop, then the next sentence
         if m.start() < m.start(1) and text[m.start()] == " " and word.isdigit() and UNIT_NEXT.match(text, m.end()):
             break  # "bge-m3 800 qps": a figure of the load after the name, not part of it
+        if m.start() < m.start(1) and text[m.start()] == " " and FIGURE_WORD.fullmatch(word):
+            break  # "sdxl 1024x1024", "resnet50 p99<300ms": an image size or a percentile after the name
         position = m.start(1) + len(word)
     return position
+
+
+#: A word after a name that is a figure of the request, not part of the name: an image size, a percentile, a
+#: number with its unit glued on ("1024x1024", "p99", "100rps", "300ms").
+FIGURE_WORD = re.compile(r"\d+x\d+|p\d{2}(?:\.\d+)?|\d+(?:\.\d+)?(?:ms|rps|qps|fps|tps|px|gb|w)")
 
 
 #: A unit after a bare number: the number is a figure, not part of a model's name ("bge-m3 800 qps").
