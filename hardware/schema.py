@@ -230,6 +230,16 @@ class Structure(StrEnum):
     TRANSFORMER = "transformer"
 
 
+class ExtendedContext(_Frozen):
+    """A longer context than the config's, which the model card documents with rope scaling switched on
+    (Qwen2.5: YaRN, factor 4, 32,768 -> 131,072 tokens). The server is launched with it only where a
+    request needs it: the card warns that static scaling may lower quality on short texts."""
+
+    tokens: int = Field(gt=0, description="the longest context with the scaling on")
+    rope_scaling: dict[str, Any] = Field(description="the rope_scaling the card gives for config.json")
+    source: str
+
+
 class Architecture(_Frozen):
     """A transformer's shape as its published config (a Hugging Face ``config.json``) gives it.
 
@@ -247,6 +257,8 @@ class Architecture(_Frozen):
     intermediate_size: int | None = Field(None, gt=0, description="intermediate_size of the MLP (of one expert)")
     vocab_size: int | None = Field(None, gt=0)
     max_context: int | None = Field(None, gt=0, description="max_position_embeddings, or the context the card states")
+    extended_context: ExtendedContext | None = Field(None, description="a longer context with rope scaling, as the card "
+                                                                      "documents it")
     experts: int | None = Field(None, gt=0, description="routed experts per MoE layer")
     experts_per_token: int | None = Field(None, gt=0, description="experts each token is routed to")
     active_params_m: Figure | None = Field(None, description="parameters used per token (MoE), millions")

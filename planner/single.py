@@ -32,7 +32,14 @@ from planner.perf.factors import runtime_of
 from planner.perf.roofline import NO_ADDED_LATENCY, AddedLatency, Estimate
 from planner.perf.serving import SERVED_BASIS
 from planner.plan import Alternative, Choice, ConstraintCheck, Metrics, ParetoPoint, Pool, SolverReport
-from planner.search.candidates import CandidateSet, PlacementRule, build_candidates, output_tokens, requested_rate
+from planner.search.candidates import (
+    CandidateSet,
+    PlacementRule,
+    build_candidates,
+    needs_extended_context,
+    output_tokens,
+    requested_rate,
+)
 from planner.search.layout import asked_layout, in_layout
 from planner.search.prune import (
     deployment_grid,
@@ -512,8 +519,17 @@ def _served_note(row: Estimate) -> str:
 def sequence_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> list[str]:
     """What a single-pass text model's plan assumed of a request's length: its tokens as stated,
     or the sequence its FLOPs figure is for (a search query is far shorter than an encoder's
-    512-token maximum, and costs that much less)."""
+    512-token maximum, and costs that much less). A request past a text generator's config context
+    that its card's rope scaling reads says so."""
     model = catalog.models.get(row.model_id)
+    w = intent.workload
+    tokens = (w.prompt_tokens or 0) + (w.output_tokens or 0)
+    if model is not None and w.prompt_tokens and needs_extended_context(model, tokens):
+        extended = model.architecture.extended_context
+        return [f"{row.model_id} reads {tokens:,} tokens past its config's {model.architecture.max_context:,} with rope "
+                f"scaling on ({extended.rope_scaling.get('rope_type', 'rope')} factor {extended.rope_scaling.get('factor')}, "
+                f"up to {extended.tokens:,}; {extended.source}): the server is launched with it, and the card notes "
+                "that static scaling may lower quality on short texts"]
     if model is None or model.kind.value != "single-pass" or model.sequence_tokens is None \
             or intent.workload.prompt_tokens is not None:
         return []

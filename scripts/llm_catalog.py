@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from hardware import hfconfig
-from hardware.schema import Figure
+from hardware.schema import ExtendedContext, Figure
 
 QUANTISED = ("fp8", "int4")
 
@@ -82,6 +82,8 @@ def llm_entry(spec: dict, rules: dict, sizes: dict) -> dict:
     arch = hfconfig.architecture(cfg, source)
     count = hfconfig.count_parameters(cfg)
     params = figure(spec["params_m"]) if "params_m" in spec else _dump(hfconfig.params_figure(count))
+    if "extended_context" in spec:  # the card's longer context with rope scaling (Qwen2.5: YaRN)
+        arch = arch.model_copy(update={"extended_context": ExtendedContext(**spec["extended_context"])})
     if "active_params_m" in spec:
         arch = arch.model_copy(update={"active_params_m": Figure(**figure(spec["active_params_m"]))})
     active = arch.active_params_m.value if arch.active_params_m else params["value"]

@@ -89,6 +89,23 @@ def test_a_70b_plan_with_tensor_parallelism(llm_plan, catalog):
     assert "vllm:num_requests_waiting" in trigger["metadata"]["query"]
 
 
+def test_a_prompt_past_the_config_context_runs_with_the_cards_rope_scaling(catalog):
+    # "128k输入" on Qwen2.5 72B was refused as past its 32,768-token config; its card documents 131,072 with YaRN
+    planned = plan("长上下文，128k输入，qwen2.5 72b，总结长文档，首字延迟不超过10秒", offline=True, record=False)
+    assert planned.choice.model_id == "qwen2.5-72b" and planned.intent.workload.prompt_tokens == 128_000
+    assert any("rope scaling" in a and "131,072" in a for a in planned.assumptions)
+    objects = kubernetes_manifests(planned, catalog)
+    for obj in objects:
+        validate(obj)
+    args = argv(server(objects))
+    assert json.loads(flag(args, "--hf-overrides"))["rope_scaling"] == {
+        "rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32768}
+    assert 128_000 < int(flag(args, "--max-model-len")) <= 131_072
+    short = argv(server(kubernetes_manifests(plan("qwen2.5 72b, 10 concurrent users", offline=True, record=False),
+                                             catalog)))
+    assert "--hf-overrides" not in short  # the card's scaling only where a request needs it
+
+
 def test_tensor_times_pipeline_devices_in_one_pod(llm_plan, catalog):
     two_by_two = with_layout(llm_plan, shards=2, tensor_parallel=2, pipeline_parallel=2, devices_per_replica=4,
                              prefill_workers=None, decode_workers=None)

@@ -503,3 +503,22 @@ def test_turns_of_a_dataset_are_not_what_users_send():
 ])
 def test_a_figure_after_a_models_name_is_not_part_of_it(text, model):
     assert read(text).workload.model == model
+
+
+@pytest.mark.parametrize("text", ["海光DCU上部署qwen2.5 7b，单卡", "用海光的卡部署qwen2.5 7b", "摩尔线程部署qwen2.5 7b"])
+def test_chinese_accelerators_the_catalog_lacks_are_warned_about(text):
+    # the plan ran on a T4 in the cloud without a word
+    assert any("not a device in the catalog" in w for w in read(text).warnings), text
+
+
+@pytest.mark.parametrize("text", ["deepseek r1 671b，数据不能离开医院，并发20",
+                                  "patient data can't leave the hospital, llama 3.1 8b at 10 rps",
+                                  "data must stay in our building, llama 3.1 8b"])
+def test_data_that_may_not_leave_a_site_is_on_prem(text):
+    assert read(text).deployment.value == "on-prem", text  # planned on 8 H200 in the cloud
+
+
+def test_a_chinese_input_length_after_its_number_is_the_prompt():
+    intent = read("长上下文，128k输入，qwen2.5 72b，总结长文档，首字延迟不超过10秒")  # dropped without a word
+    assert intent.workload.prompt_tokens == 128_000
+    assert read("qwen 7b, 2k输入 500输出, 并发10").workload.output_tokens == 500

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from intent.deploy.config import Build, Launch, k8s_settings, launches
 from intent.deploy.target import Target
+from planner.search.candidates import needs_extended_context
 
 
 class ExportError(ValueError):
@@ -147,6 +148,10 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
         values.append(("kv_cache_dtype", "fp8"))
     max_len = target.prompt_tokens + target.output_tokens
     context = target.model.architecture.max_context if target.model.architecture else None
+    if needs_extended_context(target.model, max_len):  # past the config's context: the card's rope scaling on
+        extended = target.model.architecture.extended_context
+        context = extended.tokens
+        values.append(("hf_overrides", json.dumps({"rope_scaling": extended.rope_scaling}, separators=(",", ":"))))
     encoder_decoder = launches().encoder_decoder_families.get(target.model.family)
     if encoder_decoder is not None and encoder_decoder.decoder_positions:  # the prompt goes to the encoder
         context = encoder_decoder.decoder_positions

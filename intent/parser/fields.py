@@ -315,12 +315,29 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
             return "cloud", [f"'{space.text[m.start:m.end]}': a cloud provider, read as a cloud deployment"], warnings
     if providers:
         return None, [], warnings
+    stays = DATA_STAYS_ON_SITE.search(space.text)
+    if stays is not None:  # "数据不能离开医院", "data can't leave the hospital"
+        space.mark_read(stays.start(), stays.end())
+        return "on-prem", [f"'{stays.group(0).strip()}': the data stays on the site, read as an on-prem deployment"], \
+            warnings
     ours = OUR_HARDWARE.search(space.text)
     if ours is not None and not CLOUD_WORD.search(ours.group(0)):  # "on our own L40S servers", "在我们自己的A100服务器上"
         return "on-prem", [f"'{ours.group(0)}': hardware of the requester's own, read as an on-prem deployment"], warnings
     return None, [], warnings
 
 
+#: Data that may not leave a site of the requester's ("data can't leave the hospital", "patient data must stay
+#: in our building", "数据不能离开医院", "数据不能出工厂"): the plan runs there (a country is a region, read apart).
+_SITE = (r"(?:the\s+|our\s+|their\s+|this\s+)?(?:own\s+)?(?:hospital|clinic|building|premises|site|campus|factory|plant|"
+         r"bank|office|offices|company|firm|lab|facility|facilities|network|intranet|server room|data ?cent(?:er|re)|dc)"
+         r"(?![a-z])")
+_SITE_ZH = r"(?:医院|院区|诊所|大楼|园区|工厂|厂区|公司|单位|银行|实验室|办公室|内网|机房|本地|学校|校园)"
+DATA_STAYS_ON_SITE = re.compile(
+    rf"(?<![a-z])(?:[a-z]+\s+)?data\s+(?:(?:can't|cannot|can not|must not|mustn't|may not|should not|shouldn't|will not|"
+    rf"won't|never|is not allowed to|isn't allowed to|not allowed to)\s+(?:to\s+)?leave|(?:must|has to|needs to|should)\s+"
+    rf"(?:stay|remain)\s+(?:in|inside|on|within|at))\s+{_SITE}"
+    rf"|数据\s*(?:不能|不可以|不允许|不得|不可|禁止|严禁|不准)\s*(?:离开|出|流出|传出)\s*{_SITE_ZH}"
+    rf"|数据\s*(?:只能|必须|要)\s*(?:留在|放在|存在)\s*{_SITE_ZH}", re.IGNORECASE)
 CLOUD_WORD = re.compile(r"(?<![a-z])(?:aws|ec2|gcp|gce|azure|oci|cloud|rented|leased)(?![a-z])|云", re.IGNORECASE)
 #: Machines a request says are its own, a device or two named between: "our own L40S servers",
 #: "our A100 boxes", "我们自己的4090服务器". The lexicon's phrases ("our own servers") hold no device.

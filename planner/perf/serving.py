@@ -370,9 +370,9 @@ class ServingGrid(Grid):
         return self.memory_gb <= capacity * self.serving.memory_utilization.value
 
     def _context_fits(self) -> np.ndarray:
-        """The request (prompt + output tokens) within the model's context, where it is published."""
-        context = self.configs.per_model(lambda m: m.architecture.max_context if m.architecture and
-                                         m.architecture.max_context else np.inf)
+        """The request (prompt + output tokens) within the model's context, where it is published (the longer
+        one its card documents with rope scaling, where it has one: planner.search.candidates)."""
+        context = self.configs.per_model(_longest_context)
         return self.prompt_tokens + self.output_tokens <= context
 
     @property
@@ -446,6 +446,14 @@ class ServingGrid(Grid):
                 "tpot_ms": "model (decode step at the batch + the prefills that join it, batch x prefill / "
                            "output tokens)",
                 "throughput_rps": "model (batch / (output tokens x TPOT))"}
+
+
+def _longest_context(model) -> float:
+    """The most tokens a model's context holds: its card's rope-scaled context where it documents one."""
+    a = model.architecture
+    if a is None or not a.max_context:
+        return np.inf
+    return float(a.extended_context.tokens if a.extended_context else a.max_context)
 
 
 def mdc_mean_wait(service: np.ndarray, servers: np.ndarray, utilisation: np.ndarray) -> np.ndarray:
