@@ -312,14 +312,16 @@ def test_a_vision_transformer_is_named_with_its_patch_size():
 
 def test_an_amount_a_period_after_a_cost_word_is_money_in_dollars():
     """"keep costs below 3k a month" has no currency; it is a monthly budget in US dollars, said so,
-    where "budget of 2000 per month" was read as 2000 requests a month."""
-    for text, value in (("Chatbot with Llama 3.1 8B, 30 RPS, keep costs below 3k a month", 3000 / 730),
-                        ("chatbot, budget of 2000 per month", 2000 / 730),
-                        ("chatbot, 成本每月不超过3000", 3000 / 730)):
+    where "budget of 2000 per month" was read as 2000 requests a month. Written in Chinese, it is in
+    yuan ("成本每月不超过3000" had been $3,000, 7.3 times what was meant)."""
+    for text, value, said in (("Chatbot with Llama 3.1 8B, 30 RPS, keep costs below 3k a month", 3000 / 730,
+                               "US dollars are assumed"),
+                              ("chatbot, budget of 2000 per month", 2000 / 730, "US dollars are assumed"),
+                              ("chatbot, 成本每月不超过3000", 3000 / 7.2734 / 730, "read in yuan")):
         intent = parse(text, offline=True)
         cost = [c for c in intent.constraints if c.metric.value == "cost"]
         assert [round(c.value, 6) for c in cost] == [round(value, 6)], text
-        assert any("US dollars are assumed" in a for a in intent.assumptions), text
+        assert any(said in a for a in intent.assumptions), text
         assert not any(c.metric.value == "throughput" and c.value < 1 for c in intent.constraints), text
     assert [c.metric.value for c in parse("classify 3k images an hour", offline=True).constraints] == ["throughput"]
     dollars = parse("每月预算2190美元的聊天机器人", offline=True)

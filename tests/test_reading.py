@@ -484,7 +484,6 @@ def test_terse_most_throughput_wordings_ask_for_the_most():
     ("chatbot, ~2k users/day, each ~20 msgs, llama 3.1 8b, cheapest", 2000 * 20 / 86400),  # planned 2k messages a day
     ("2,000 users per day, 20 messages per user per day, llama 3.1 8b", 2000 * 20 / 86400),
     ("每天2000个用户，每人20次提问，部署qwen2.5 7b", 2000 * 20 / 86400),
-    ("llama 3.1 8b, 100 concurrent users, each user sends a msg every 30s", 100 / 30),  # read as a 30 s latency bound
 ])
 def test_what_each_user_sends_makes_the_rate(text, rate):
     intent = read(text)
@@ -522,3 +521,29 @@ def test_a_chinese_input_length_after_its_number_is_the_prompt():
     intent = read("长上下文，128k输入，qwen2.5 72b，总结长文档，首字延迟不超过10秒")  # dropped without a word
     assert intent.workload.prompt_tokens == 128_000
     assert read("qwen 7b, 2k输入 500输出, 并发10").workload.output_tokens == 500
+
+
+def test_chinese_deadlines_rates_and_money_are_read():
+    # each was dropped without a word, or read otherwise
+    assert any("明早九点前" in w for w in read("一百万条商品评论做情感分析，明早九点前跑完，越便宜越好").warnings)
+    assert read("文生图，SDXL，一天一百万张").bound(Metric.THROUGHPUT, ">=") == pytest.approx(1e6 / 86400)
+    assert read("一天内处理一百万张图片").bound(Metric.JOB_TIME, "<=") == 24  # within a day: the job's time
+    budget = read("一个月成本控制在5000以内，部署qwen2.5 7b")  # had been $5,000 and a duration warned about
+    assert budget.bound(Metric.COST, "<=") == pytest.approx(5000 / 7.2734 / 730, rel=1e-3) and not budget.warnings
+    assert any("read in yuan" in a for a in budget.assumptions)
+    assert read("keep costs below 3k a month, llama 8b").bound(Metric.COST, "<=") == pytest.approx(3000 / 730)
+
+
+def test_chinese_token_rates_languages_and_questions_are_read():
+    assert read("qwen2.5 7b，token吞吐至少五千每秒").bound(Metric.TOKEN_THROUGHPUT, ">=") == 5000  # was 5,000 req/s
+    assert read("想跑qwen2.5-72b做客服问答，吐字每秒至少20个token").bound(Metric.TPOT, "<=") == 50
+    assert read("英翻中，batch离线，一亿条句子，两天内").task.value == "translation"  # "names no task"
+    assert "fp16" in [p.value for p in read("显存不超过24G，跑qwen2.5 7b做聊天，int4量化也行").precisions]
+    assert read("只有一张4090，跑qwen2.5 14b，能到多少并发？").objective.metric == Metric.THROUGHPUT
+    assert any(a.startswith("latency bounds read as the mean") for a in read("qwen2.5 7b，平均延迟不超过3秒").assumptions)
+
+
+def test_users_who_each_send_a_msg_every_so_often_are_the_sources_of_the_load():
+    intent = read("llama 3.1 8b, 100 concurrent users, each user sends a msg every 30s")  # 'msg': a 30 s latency bound
+    assert intent.workload.sources == 100 and intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(1 / 30)
+    assert intent.bound(Metric.LATENCY, "<=") is None

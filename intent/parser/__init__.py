@@ -29,7 +29,7 @@ from intent.parser.models import (
     read_models,
     with_speciality,
 )
-from intent.parser.per_person import rate_of_users, rate_of_users_at_once, read_per_person
+from intent.parser.per_person import rate_of_users, read_per_person
 from intent.parser.quantities import PER_DAY, scan_quantities
 from intent.parser.shape import dataset_tokens, model_training_data, read_shape, sample_tokens, training_steps
 from intent.parser.text import MASK, Workspace, normalise
@@ -875,11 +875,6 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         sample_notes.append(sample.note)
     shape = read_shape(lexicon, space, quantities)
     shape.warnings += _shape_of_other_models(shape, bounds_of_other_models(space.text, model, second_spans))
-    at_once_notes, at_once_warnings, spent = rate_of_users_at_once(result, each, shape.concurrency)
-    daily_job_notes += at_once_notes
-    yardstick_warnings += at_once_warnings
-    if spent:
-        shape.concurrency = None
     if sample_notes and shape.prompt_tokens is None:
         shape.prompt_tokens = sample.tokens  # a training example's tokens are what one step reads of it
     if shape.requests and not workload.get("dataset_records"):
@@ -1155,8 +1150,9 @@ def _defaults(constraints: list[Constraint], workload: dict, dp_asked: bool, del
     metrics = {c.metric for c in constraints}
     if Metric.LATENCY in metrics or Metric.TTFT in metrics or Metric.TPOT in metrics:
         percentile = fields.read_percentile(lexicon, space)
-        notes.append(f"latency bounds read as {percentile or 'p99'} per request"
-                     + (" (as written)" if percentile else ""))
+        notes.append(f"latency bounds read as {'the mean' if percentile == 'mean' else percentile or 'p99'} per request"
+                     + (" (as written)" if percentile else "")
+                     + ("; planned against the p99, which holds the middle too" if percentile in ("p50", "mean") else ""))
     if Metric.ENERGY in metrics:
         notes.append("energy bound read as joules per request")
     if workload["kind"] == "inference":

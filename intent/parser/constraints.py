@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from intent.errors import ImpossibleValue
 from intent.parser.fields import CORRECTION
@@ -82,6 +82,9 @@ class ConstraintResult:
 
 
 #: "1.2M tokens/hour input", "input 5k tokens/s", "输入每秒": a rate of prompt tokens, not of generated ones.
+#: What may stand between a token-rate word and its number: comparators and fillers ("token吞吐至少", "tokens/s >=").
+TOKEN_RATE_GAP = re.compile(r"\s*(?:量)?\s*(?:[:=：]|>=|≥|at least|of|要|需要|至少|不低于|不少于|达到|大于|超过|在)?\s*"
+                            r"(?:about|~|约|大约)?\s*")
 INPUT_AFTER = re.compile(r"\s*(?:of\s+)?(?:input|prompt|prefill|输入)(?![a-z])")
 INPUT_BEFORE = re.compile(r"(?:input|prompt|prefill|输入)(?:\s+(?:of|at|rate))?\s*[:=]?\s*(?:about|~)?\s*$")
 
@@ -198,6 +201,8 @@ class ConstraintReader:
         """The metric a quantity bounds, from its unit and the words around it (rules 5 and 6)."""
         if q.kind == "latency":
             return self._latency_kind(q, previous)
+        if q.kind == "throughput" and self._tokens_named_before(q):  # "token吞吐至少5000每秒": tokens, not requests
+            q = replace(q, kind="token_throughput")
         if q.kind == "token_throughput":
             if INPUT_AFTER.match(self.space.text, q.end) or INPUT_BEFORE.search(self.space.text[max(0, q.start - 16):q.start]):
                 self.warnings.append(f"'{self._quote(q)}': a rate of input (prompt) tokens is not planned for; the "
@@ -249,6 +254,14 @@ class ConstraintReader:
             kind = "latency"
         self.latency_kinds[q.start] = kind
         return kind
+
+    def _tokens_named_before(self, q: Quantity) -> bool:
+        """A token-rate word right before a rate with no unit of its own ("token吞吐至少5000每秒", "tokens/s:
+        at least 5000 a second"): only comparators stand between."""
+        clause_start, _ = self.space.clause_bounds(q.start)
+        before = self.space.text[max(clause_start, q.start - 24):q.start]
+        found = self.lex.phrases("metric_words").scan(before)
+        return bool(found) and found[-1].key == "token_throughput" and TOKEN_RATE_GAP.fullmatch(before[found[-1].end:])
 
     def _per_user(self, q: Quantity) -> bool:
         """A token rate tied to one user's stream: "30 tokens/s per user", "每个用户每秒至少25个token"."""

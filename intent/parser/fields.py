@@ -148,7 +148,7 @@ RATE_QUESTION = re.compile(
     # "how many req/s can we get": a question, so a verb follows ("how many users do we have" asks no rate)
     + r"|(?<![\w-])how many\s+(?:[\w.-]+\s+){0,2}?" + _RATES_ASKED.replace("P<tokens>", "P<tokens2>")
     + r"(?=(?:\s+[\w'-]+){0,4}?\s+(?:can|could|would|will|might)\b|\s*[?])"
-    + r"|(?:最多|最大)能?(?:支持|跑|承载|达到|扛)?多少(?:qps|并发|请求|用户|路|tokens?)|能(?:跑|支持|承载|扛)多少(?:qps|并发|请求)"
+    + r"|(?:最多|最大)能?(?:支持|跑|承载|达到|扛)?多少(?:qps|并发|请求|用户|路|tokens?)|能(?:跑|支持|承载|扛|到|达到|撑|带|抗|跑到)多少(?:qps|并发|请求|路|用户|tokens?)"
     # "goal: max tokens/s", "optimise for tokens per second", "priority: throughput", "max tokens/s" with no number
     + r"|(?<![\w-])(?:(?:goal|objective|priority|target)\s*[:=]?\s*|optimi[sz](?:e|ed|ing)\s+for\s+)"
       r"(?:the\s+)?(?:max(?:imum|imi[sz]e)?\s+|most\s+|highest\s+)?" + _RATES_ASKED.replace("P<tokens>", "P<tokens3>")
@@ -460,7 +460,8 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
         or_better = (_or_better_before(lexicon, space.text[clause_start:m.start])
                      or any(b.start <= 3 for b in better.scan(space.text[m.end:m.end + 20])))
         # a weight format's packaging between ("int4 AWQ ok") leaves the approval the format's
-        after = re.sub(r"^\s*(?:awq|gptq|gguf|w4a16|w8a8|w8a16)(?![a-z0-9])", "", space.text[m.end:m.end + 24])[:16]
+        after = re.sub(r"^\s*(?:awq|gptq|gguf|w4a16|w8a8|w8a16|量化|quantization|quantized)(?![a-z0-9])", "",
+                       space.text[m.end:m.end + 24])[:16]
         prefers = any(p.start <= 1 for p in preferred.scan(after))
         approved_before = PERMITTED_BEFORE.search(space.text[max(clause_start, m.start - 24):m.start])
         if approved_before and negated(lexicon, space.text, m.start - len(approved_before.group(0)), clause_start,
@@ -609,7 +610,8 @@ def said_off(lexicon: Lexicon, space: Workspace, m: Match) -> bool:
 
 
 PERCENTILE = re.compile(r"(?<![a-z0-9])(?:tp|p)(?P<p>50|90|95|99(?:\.9+)?)(?![0-9])|(?P<nth>50|90|95|99)(?:th)?\s*"
-                        r"(?:percentile|分位)|(?P<median>median|中位数)")
+                        r"(?:percentile|分位)|(?P<median>median|中位数)"
+                        r"|(?P<mean>(?<![a-z])(?:average|avg|mean)(?=\s+(?:latency|response time|delay))|平均(?=延迟|时延|响应))")
 
 
 def read_percentile(lexicon: Lexicon, space: Workspace) -> str | None:
@@ -619,8 +621,9 @@ def read_percentile(lexicon: Lexicon, space: Workspace) -> str | None:
     found = list(PERCENTILE.finditer(space.text))
     for m in found:
         space.mark_read(m.start(), m.end())
-    named = ["p50" if m.group("median") else f"p{m.group('p') or m.group('nth')}" for m in found]
-    tails = [p for p in named if p != "p50"]
+    named = ["mean" if m.group("mean") else "p50" if m.group("median") else f"p{m.group('p') or m.group('nth')}"
+             for m in found]
+    tails = [p for p in named if p not in ("p50", "mean")]
     return (tails or named or [None])[0]
 
 
@@ -824,7 +827,7 @@ def read_translation_direction(lexicon: Lexicon, space: Workspace,
         return [m.group(1), m.group(2)], [f"'{m.group(0)}': translated from {m.group(1)} to {m.group(2)}"]
     abbreviations = lexicon["language_abbreviations"]
     short = "".join(abbreviations)
-    m = re.search(rf"([{short}])译([{short}])", space.masked)
+    m = re.search(rf"([{short}])(?:译|翻)([{short}])", space.masked)  # "英译中", "英翻中"
     if m and m.group(1) != m.group(2):
         space.mark_read(m.start(), m.end())
         pair = [abbreviations[m.group(1)], abbreviations[m.group(2)]]

@@ -300,6 +300,9 @@ class Grammar:
 KUAI = re.compile(r"\s?块(?!\s*(?:钱|卡|显卡|gpu|npu|[a-z0-9]))")
 MONEY_LEAD = re.compile(r"预算|成本|费用|花费|开销|价格|租金|经费")
 #: A volume per period said before it by an average or a volume word: 日均处理3亿张, 日调用量500万次,
+#: A period of one right before a count ("一天一百万张", "1小时5000张"): a rate, as 每天 says it ("一天内", within a day,
+#: is a job's time, and stands apart).
+ONE_PERIOD_BEFORE = re.compile(r"(?<![\d.])1\s*(?:个)?\s*(?P<unit>天|日|小时|周|月)\s*(?:要|需要|能|得|出|处理|生成|跑|做|画)?\s*$")
 #: 每日调用, 月均请求.
 CN_VOLUME_PERIOD = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[每]))(?P<unit>日|月)(?:均|调用量|请求量|处理量|访问量|"
                               r"调用|请求|处理|访问)")
@@ -425,6 +428,14 @@ class QuantityScanner:
                         or (BUDGET_RIGHT_BEFORE.search(self.text, max(0, start - COST_WORD_REACH), start)
                             and not NOT_MONEY_AFTER.match(self.text, end))):
             return None
+        if CJK.search(self.text):  # "每月预算1.5万": a request written in Chinese counts its money in yuan
+            rate = self.g.lexicon["exchange_rates"]["cny"]
+            usd = value / rate["per_usd"]
+            cost = self._cost(start, end, usd)
+            note = (f"no currency was given, and a request written in Chinese is read in yuan: {value:,.6g} yuan read "
+                    f"as ${usd:,.2f} at {rate['per_usd']} yuan to the dollar (the Federal Reserve's rate, {rate['as_of']}, "
+                    f"{rate['source']}), say 美元 to plan in dollars")
+            return replace(cost, note=f"{note}; {cost.note}" if cost.note else note)
         cost = self._cost(start, end, value)
         note = "no currency was given, so US dollars are assumed"
         return replace(cost, note=f"{cost.note}; {note}" if cost.note else note)
@@ -573,7 +584,10 @@ class QuantityScanner:
             volume = m
         if volume is not None:
             return {"月": "month", "日": "day"}[volume.group("unit")]
+        if (one := ONE_PERIOD_BEFORE.search(self.text[clause_start:start])) is not None:  # 一天一百万张
+            return {"天": "day", "日": "day", "小时": "hour", "周": "week", "月": "month"}[one.group("unit")]
         if (budget := CN_BUDGET_PERIOD.search(self.text, clause_start, start)) is not None:
+            self.space.mark_read(budget.start(), budget.end())  # "一个月成本…": the budget's period, no duration
             unit = budget.group("unit") or budget.group("unit2") or budget.group("unit3")
             return {"年": "year", "月": "month", "天": "day"}[unit]
         return None

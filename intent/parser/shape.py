@@ -316,6 +316,10 @@ def _tokens(literal: str) -> int:
     return round(float(literal[:-1]) * 1000) if literal.endswith("k") else round(float(literal))
 
 
+#: A Chinese side named right before a number ("输入 1024"): that number's, whatever follows it.
+ROLE_BEFORE_CN = re.compile(r"(?<![\dkm])(?:输入|输出|回复|回答|生成)(?:长度|token数)?\s*(?:约|大约|平均)?\s*$")
+
+
 def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
     """"4k output", "2k input and 512 output": a number right before an input or output word
     (the word "tokens" left out) is that side of the request."""
@@ -328,6 +332,8 @@ def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
         return None  # "3 out of 4" is no output
     if q.value < MIN_TOKENS_UNNAMED and found[0].key != "output":
         return None  # after "300 in /" a small count is an output ("5 out") or nothing
+    if not found[0].phrase.isascii() and ROLE_BEFORE_CN.search(space.text[max(0, q.start - 8):q.start]):
+        return None  # "输入 1024 输出 512": Chinese names the side before its number; 输出 starts the next
     if found[0].phrase == "in" and not re.match(r"\s*(?:[,/;]|and\s|$|\d+(?:\.\d+)?k?\s*(?:tokens?\s*)?out(?![a-z]))",
                                                 after[found[0].end:]):
         return None  # "2k in / 200 out", "4k in 1k out", but not "5 in production"

@@ -136,7 +136,7 @@ HYPHENATED_RECORDS = re.compile(r"(?:(?<=\d)|(?<=\d[km]))-(image|photo|sample|ex
                                 r"(?:dataset|datasets|data set|corpus|set|collection)(?![a-z]))")
 #: One request every so often, as a rate: "sends a message every ~30s" is 2 requests a minute, "每30秒发一条"
 #: 每分钟2次请求 (it was read as a latency of 30 s).
-EVERY_PERIOD = re.compile(r"(?<![a-z])(?:a|one|1)\s+(?:new\s+)?(?:message|request|query|call|prompt|question|completion|"
+EVERY_PERIOD = re.compile(r"(?<![a-z])(?:a|one|1)\s+(?:new\s+)?(?:message|msg|request|req|query|call|prompt|question|completion|"
                           r"turn|chat)\s+every\s+(?:~\s*|about\s+|around\s+|roughly\s+)?(\d+(?:\.\d+)?)\s*"
                           r"(s|sec|secs|seconds?|min|mins|minutes?)(?![a-z])")
 EVERY_PERIOD_CN = re.compile(r"每(?:隔)?\s*(\d+(?:\.\d+)?)\s*(秒|分钟)(?:钟)?\s*(?:发|问|请求|调用)?\s*(?:一|1)\s*(?:条|次|个)"

@@ -451,7 +451,8 @@ def _counts(lexicon: Lexicon, space: Workspace, q: Quantity) -> list[str]:
 CLOCK_DEADLINE = re.compile(r"(?<![a-z])(?:by|before|until|no later than)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)"
                             r"|\d{1,2}:\d{2}|noon|midnight)(?:\s+(?:tomorrow|today|tonight|on\s+[a-z]+))?(?![a-z0-9])"
                             # "明天早上8点前完成", "今晚10点之前跑完"
-                            r"|(?:明天|今天|今晚|后天|周[一二三四五六日])?(?:早上|上午|中午|下午|晚上|凌晨)?\s*\d{1,2}\s*[点時](?:半|\d{1,2}分)?"
+                            r"|(?:明天|今天|今晚|后天|明早|今早|明晚|周[一二三四五六日])?(?:早上|上午|中午|下午|晚上|凌晨)?\s*"
+                            r"(?:\d{1,2}|[一二两三四五六七八九十]|十[一二])\s*[点時](?:半|\d{1,2}分)?"
                             r"\s*(?:前|之前|以前)")
 
 
