@@ -36,8 +36,9 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
         return sections
     free = intent.model_copy(update={"policies": intent.policies.model_copy(update={"compliance": []})})
     try:
-        baseline = plan_intent(free, catalog, [], solver, effects.added_latency, inventory, alternatives=0,
-                               defaults=defaults or NO_DEFAULTS)
+        # the same rules but the regimes' (with none, consumer cards the datacenter default keeps out were compared)
+        baseline = plan_intent(free, catalog, effects.placement_rules(regimes=False), solver, effects.added_latency,
+                               inventory, alternatives=0, defaults=defaults or NO_DEFAULTS)
     except InfeasibleError:
         return sections
     ours, theirs = result.metrics, baseline.metrics
@@ -50,6 +51,9 @@ def _with_compliance_cost(sections, intent: Intent, catalog: Catalog, solver: So
             "cost_delta_usd_per_hour": delta(ours.cost_usd_per_hour, theirs.cost_usd_per_hour),
             "latency_delta_ms": delta(ours.latency_ms, theirs.latency_ms),
             "power_delta_w": delta(ours.power_w, theirs.power_w)}
+    if (baseline.choice.device_id, baseline.choice.replicas, baseline.choice.model_id, baseline.choice.precision) == \
+            (result.choice.device_id, result.choice.replicas, result.choice.model_id, result.choice.precision):
+        cost["vs_without_compliance"] = "the same plan: the regimes change where and how it runs, not what it uses"
     return [s.model_copy(update={"parameters": {**s.parameters, **cost}}) if s.name in COMPLIANCE_NAMES else s
             for s in sections]
 

@@ -48,8 +48,10 @@ class PolicyEffects:
     policy_hash: str | None = None
     device_rules: list = field(default_factory=list)  # rules on devices the caller adds (policies.licence)
 
-    def placement_rules(self):
-        rules = [regime.placement_problem for regime in self.regimes] + list(self.device_rules)
+    def placement_rules(self, regimes: bool = True):
+        """Every rule on where a plan may run; without ``regimes``, all but the compliance regimes' own (what
+        the plan would be without them: the organisation's rules and the defaults still hold)."""
+        rules = ([regime.placement_problem for regime in self.regimes] if regimes else []) + list(self.device_rules)
         for rule_id, allowed in self.allowed_placements.items():
             rules.append(_placement_rule(rule_id, allowed))
         return rules

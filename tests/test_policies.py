@@ -123,6 +123,15 @@ def test_the_plan_states_what_compliance_costs(tmp_path):
     assert section.parameters["cost_delta_usd_per_hour"] == pytest.approx(1.5)
 
 
+def test_a_regime_that_changes_nothing_is_compared_with_the_same_plan():
+    # the plan without HIPAA had been compared without the datacenter default: an RTX 4090 5.1 kW "cheaper"
+    result = plan("Llama 3.1 70B for 200 concurrent users, TTFT under 500 ms, HIPAA, no public cloud", offline=True,
+                  record=False)
+    section = next(s for s in result.policies if s.name == "hipaa")
+    assert section.parameters["vs_without_compliance"].startswith("the same plan")
+    assert section.parameters["power_delta_w"] == 0 and section.parameters["latency_delta_ms"] == 0
+
+
 def test_text_watermark_section_names_its_detector():
     result = plan("chatbot with the lowest latency, watermark the outputs", offline=True)
     section = next(s for s in result.policies if s.name == "watermark")
