@@ -68,6 +68,11 @@ NEVER_MIND = re.compile(r"^\s*(?:ok[,.]?\s+)?(?:never\s*mind|forget\s+it|scratch
 #: A why about the plan's number format: "why did you pick that precision?", "为什么用int8？", "why fp8?".
 WHY_FORMAT = re.compile(r"precision|quantiz|quantis|(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![a-z0-9])|精度|量化")
 #: "go back" after a word on the plan: "too pricey, go back", "太贵了，回到上一步".
+#: A new request after words that start over ("start over: ...", "new request: ...", "forget all that. ...", "重新来：...").
+START_OVER_WITH = re.compile(r"^\s*(?:(?:let's\s+|lets\s+|ok\s+|okay\s+)?(?:start\s+(?:over|again|fresh)(?:\s+with)?|"
+                             r"new\s+(?:request|question|task|job|workload)|forget\s+(?:all\s+(?:of\s+)?that|everything|"
+                             r"it\s+all)|from\s+scratch|different\s+(?:request|question|task))|重新开始|重新来|重来|新需求|"
+                             r"换个需求|新的需求|换一个需求)\s*[:：,，.。;；!！-]+\s*(?P<request>\S.*)$", re.IGNORECASE | re.DOTALL)
 TRAILING_BACK = re.compile(r"^.{1,40}?[,，;；.。]\s*(?:go\s+back|undo\s+that|revert|回到上一步|回到上一个方案|退回去)\s*[.!。！]*$",
                            re.IGNORECASE)
 #: A question about a device, then how many are held: "能用4090吗，我们自己有2张", "can we use 4090s? we have 2".
@@ -169,6 +174,11 @@ class ChatSession:
         if not message.startswith("/") and (self.lang or not self.turns or has_words(message)):
             # a message of figures alone ("p99 500ms") keeps the conversation's language
             self.speaking = self.lang or language(message)
+        if (fresh := START_OVER_WITH.match(message)) is not None and self.intent is not None:
+            # "start over: classify images at 1000 req/s": a new request, nothing of the old one kept (it had been
+            # merged into it, the old job bound and on-prem kept)
+            self.answer("/reset")
+            return self.answer(fresh.group("request"))
         reply, state = self._answer(message)
         changed_plan = state is not None and state[1] is not None and reply.plan is state[1]
         first = reply.text.splitlines()[0] if reply.text else ""

@@ -34,7 +34,14 @@ USERS = re.compile(r"(?<![\d.,])(\d[\d,]*)\s*(k)?\s*(?:concurrent\s+)?(?:users|s
 LOAD_WORDS = r"(?:traffic|load|rate|throughput|requests|qps|rps|users|concurrency|cameras|streams|feeds)"
 #: Words of the sources a rate is stated for each of: "twice the cameras", "摄像头翻倍".
 SOURCE_WORDS = re.compile(r"(?<![a-z])(?:cameras?|streams?|feeds?|channels?)(?![a-z])|摄像头|路数|视频流", re.IGNORECASE)
-SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve|twice|thrice)\s+(?:the\s+|our\s+|as\s+many\s+)?{LOAD_WORDS}"
+SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve|half|twice|thrice)\s+(?:the\s+|our\s+|as\s+many\s+)?{LOAD_WORDS}"
+                    # "make it 2x", "2x", "x2", "3x please": a factor alone, of the load the conversation speaks of
+                    r"|^\s*(?:(?:ok|so|now|and|then)[,.]?\s+)?(?:make\s+it\s+|what\s+about\s+|how\s+about\s+|plan\s+for\s+)?"
+                    r"(?:(?P<alone>\d+(?:\.\d+)?)\s*(?:x|×)|(?:x|×)\s*(?P<alone_after>\d+(?:\.\d+)?))(?:\s+(?:it|that|please))?"
+                    r"\s*[?!.。？！]*\s*$"
+                    # "plan for 3x peak", "headroom for 3x peak", "what happens at peak 3x?", "can it handle 3x peak?"
+                    r"|(?<![a-z])(?P<peak_x>\d+(?:\.\d+)?)\s*(?:x|×)\s+(?:the\s+)?peak(?![a-z])"
+                    r"|(?<![a-z])peak\s+(?:of\s+)?(?P<peak_after>\d+(?:\.\d+)?)\s*(?:x|×)(?![a-z0-9])"
                     rf"|(?<![\d.])(?P<times>\d+(?:\.\d+)?)\s*(?:x|×|times)\s+(?:the\s+|our\s+)?{LOAD_WORDS}"
                     rf"|{LOAD_WORDS}\s*(?:x|×)\s*(?P<after>\d+(?:\.\d+)?)(?![\d.])"
                     # "traffic triples", "what if the load doubles?", "traffic will grow 3x"
@@ -63,7 +70,7 @@ SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve|twice|th
                     re.IGNORECASE)
 #: A scaled load that names the users held at once, not the rate: "用户数翻倍", "double the users".
 SCALES_USERS = re.compile(r"(?<![a-z])(?:users|concurrency|concurrent|sessions)(?![a-z])|并发|用户|在线", re.IGNORECASE)
-FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5, "twice": 2.0, "thrice": 3.0,
+FACTORS = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5, "half": 0.5, "twice": 2.0, "thrice": 3.0,
            "翻倍": 2.0, "翻一番": 2.0, "增加一倍": 2.0, "加倍": 2.0, "翻两番": 4.0, "减半": 0.5,
            "两": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 #: A device count against the current devices: "with 4?", "only have 4 (of them)", "只有4张", "用4张".
@@ -234,7 +241,7 @@ def as_bound(rest: str, current: Intent) -> str | None:
 def read_in_context(message: str, current: Intent, catalog) -> Intent | None:
     """``message`` as a change to ``current`` (see the module docstring); None when it is none."""
     for reader in (_typo_fixed, _size, _users, _scaled_load, _count, _restated, _lengths, _job_budget, _bare_figure,
-                   _audio_restated, _language_added):
+                   _audio_restated, _language_added, _budget_set):
         update = reader(message, current, catalog)
         if update is not None:
             return update
@@ -405,6 +412,35 @@ def _language_added(message: str, current: Intent, catalog) -> Intent | None:
                   assumptions=[f"'{message.strip()}' read as the content in {' and '.join(codes)}"])
 
 
+#: A budget set to a figure with no unit ("预算放宽到5万", "raise the budget to 5k", "budget 5000 now"): in the
+#: request's own unit, period and currency.
+BUDGET_SET = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|then|and)[,.]?\s+)?(?:(?:raise|increase|lower|cut|bump|relax|loosen|set|"
+                        r"change|make)\s+(?:the\s+|our\s+)?)?(?:budget|cost\s+cap|spend\s+cap|预算|成本上限|费用上限)\s*"
+                        r"(?:(?:放宽|提高|提升|增加|调整|调|改|降低|降|减少|压缩|上调|下调)\s*)?(?:到|至|为|成|to|up\s+to|down\s+to|of|is|=|:)?"
+                        r"\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|million|thousand|万|千)?\s*(?:吧|了|now|instead)?[.!。！]?\s*$",
+                        re.IGNORECASE)
+#: A figure as a bound's source writes it, with its scale ("3万元", "3k a month").
+WRITTEN_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|million|thousand|万|千)?(?![a-z])", re.IGNORECASE)
+
+
+def _budget_set(message: str, current: Intent, catalog) -> Intent | None:
+    """A budget set with no unit, as the request's budget said it: "预算放宽到5万" after "预算每月3万元" is 50,000
+    yuan a month (it was "a limit with no unit ... ignored")."""
+    m = BUDGET_SET.match(message)
+    if m is None:
+        return None
+    new = float(m.group("n").replace(",", "")) * SCALES.get((m.group("scale") or "").lower(), 1.0)
+    for c in current.constraints:
+        said = WRITTEN_FIGURE.search(c.source or "") if c.metric in (Metric.COST, Metric.JOB_COST) else None
+        if said is None:
+            continue
+        old = float(said.group("n").replace(",", "")) * SCALES.get((said.group("scale") or "").lower(), 1.0)
+        if old > 0 and new > 0:
+            return _figure_set(message, current, f"{c.metric.value} {c.op}", old, new,
+                               f"'{message.strip()}' read as the budget '{c.source}' at {new:g} (it was {old:g})")
+    return None
+
+
 def _one_digit_apart(a: str, b: str) -> bool:
     """Whether two digit strings differ by one digit added, dropped or changed (500 and 5000, 50 and 500)."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -483,7 +519,8 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
 
 def _factor(found: re.Match) -> float:
     """The factor a scaled-load phrase says ("triple" 3, "3x" 3, "翻三倍" 3, "减半" 0.5)."""
-    number = found.group("times") or found.group("after") or found.group("grown") or found.group("peak")
+    number = found.group("times") or found.group("after") or found.group("grown") or found.group("peak") \
+        or found.group("alone") or found.group("alone_after") or found.group("peak_x") or found.group("peak_after")
     if found.group("data_by"):
         return FACTORS[re.sub(r"s$", "", found.group("data_by").lower())]
     if number:

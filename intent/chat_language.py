@@ -114,6 +114,11 @@ def _plain(message: str) -> str:
     return re.sub(r"\s+", " ", message.lower()).strip(EDGES)
 
 
+#: Chinese ways of taking what was offered, their particles aside ("就用它吧", "行，就这个", "用这个方案", "采用", "好，换吧").
+ACCEPT_ZH = re.compile(r"(?:好的?|行|嗯|可以|那)?\s*(?:那)?(?:就)?(?:用|采用|选|要|换)(?:它|这个|这个方案|那个|那个方案|新方案)?"
+                       r"(?:吧|了|啊)?|(?:好的?|行|嗯|可以|那)?\s*(?:就)(?:这个|它|这样|这个方案)(?:吧|了)?")
+
+
 def read_message(message: str) -> Reading:
     """How the chat takes ``message`` (see the module docstring)."""
     text = _plain(message)
@@ -124,7 +129,7 @@ def read_message(message: str) -> Reading:
     if whole:
         return Reading("command", command=whole[0].key)
     bare = re.sub(r"[,，.!！]", "", text)  # "ok, use that", "好的，就用它"
-    if any(m.start == 0 and m.end == len(bare) for m in sets["accept"].scan(bare)):
+    if any(m.start == 0 and m.end == len(bare) for m in sets["accept"].scan(bare)) or ACCEPT_ZH.fullmatch(bare):
         return Reading("accept")
     nth = ACCEPT_NTH.search(bare)
     if nth is not None:  # "take the second alternative", "选第一个备选"

@@ -127,7 +127,7 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
         data["max_accuracy_loss"] = update.max_accuracy_loss
     constraints, notes = _constraints(current, update)
     data["constraints"] = [c.model_dump() for c in constraints]
-    update, picked = _picked_not_owned(update)
+    update, picked = _picked_not_owned(update, current)
     notes += picked
     data["hardware"] = _hardware(current, update, catalog)
     if ANY_VENDOR.search(update.text.lower()) and not update.hardware.include:
@@ -264,13 +264,16 @@ OWNING = re.compile(r"(?<![a-z])(?:have|own|owned|got|already\s+have|bought|on\s
 HELD_COUNT_NOTE = re.compile(r"' read as \d+ x \S+ owned")
 
 
-def _picked_not_owned(update: Intent) -> tuple[Intent, list[str]]:
+def _picked_not_owned(update: Intent, current: Intent) -> tuple[Intent, list[str]]:
     """A follow-up's counted devices with no word of holding them ("use 8 H200", "ok two H100s then")
     are the devices to plan on, at most that many, rented: not devices held (they were planned
-    on-prem at the price of their power)."""
+    on-prem at the price of their power). A count of the very devices the request holds ("用8张A100" after
+    "用4张A100") is the count held (it had become a cap of 8 beside the 4 held)."""
     new = update.hardware
+    held = {o.device for o in current.hardware.owned}
     if not new.owned or OWNING.search(update.text.lower()) or MORE_HELD.search(update.text.lower()) \
-            or any(HELD_COUNT_NOTE.search(a) for a in update.assumptions):  # "what if we had 16?" of devices held
+            or any(HELD_COUNT_NOTE.search(a) for a in update.assumptions) \
+            or (held and {o.device for o in new.owned} <= held):  # "what if we had 16?" of devices held
         return update, []
     counts = {o.device: o.count for o in new.owned}
     include = [*new.include, *(d for d in counts if d not in new.include)]

@@ -261,6 +261,19 @@ def test_a_follow_up_keeps_what_it_does_not_change():
      lambda i: "tpu" not in i.hardware.exclude and not i.hardware.include),
     (["serve llama 3.1 8b at 10 rps, no NVIDIA", "actually allow nvidia again"],
      lambda i: not i.hardware.exclude and not i.hardware.include),
+    # a budget set with no unit is in the request's own unit, period and currency (it was "no unit ... ignored")
+    (["部署qwen2.5 32b，并发64，预算每月3万元", "预算放宽到5万"],
+     lambda i: i.bound(Metric.COST, "<=") == pytest.approx(50_000 / 7.2734 / 730, rel=1e-3)),
+    (["serve llama 3.1 8b at 20 rps, budget $3k a month", "raise the budget to 5k"],
+     lambda i: i.bound(Metric.COST, "<=") == pytest.approx(5000 / 730)),
+    # a factor alone, or a peak, scales the load
+    (["serve llama 3.1 8b for 50 concurrent users", "make it 2x"], lambda i: i.workload.concurrency == 100),
+    (["serve llama 3.1 8b at 10 rps", "x2"], lambda i: i.bound(Metric.THROUGHPUT, ">=") == 20),
+    (["serve llama 3.1 8b for 50 concurrent users", "plan for 3x peak"], lambda i: i.workload.concurrency == 150),
+    (["serve llama 3.1 8b for 50 concurrent users", "half the users"], lambda i: i.workload.concurrency == 25),
+    # a count of the very devices held is the count held (it had become a cap of 8 beside the 4 held)
+    (["全参微调llama3 8b，10万条数据，3个epoch，用4张A100", "用8张A100"],
+     lambda i: [(o.device, o.count) for o in i.hardware.owned] == [("nvidia-a100", 8)] and i.hardware.max_devices is None),
     # a language added later joins the ones the request named
     (["transcribe english calls, 20 concurrent streams", "it needs to handle mandarin too"],
      lambda i: set(i.workload.content_languages) >= {"en", "zh"}),
@@ -1802,3 +1815,23 @@ def test_availability_replicas_lifted():
     assert chat.intent.workload.min_replicas == 2
     chat.answer("drop the availability req")
     assert chat.intent.workload.min_replicas is None and chat.intent.workload.spare_replicas is None
+
+
+@pytest.mark.parametrize("opening", ["start over:", "new request:", "forget all that.", "重新开始："])
+def test_a_new_request_after_starting_over_keeps_nothing_of_the_old_one(opening):
+    # it had been merged into the old request: its 2-hour job bound, on-prem and cheapest kept
+    chat = ChatSession(offline=True)
+    chat.answer("summarize 10,000 documents within 2 hours, on-prem, cheapest")
+    chat.answer(f"{opening} classify images at 1000 req/s within 20 ms")
+    assert chat.intent.task.value == "image-classification" and chat.intent.deployment is None
+    assert chat.intent.objective is None and chat.intent.bound(Metric.JOB_TIME, "<=") is None
+    assert chat.intent.bound(Metric.LATENCY, "<=") == 20 and chat.intent.workload.dataset_records is None
+
+
+@pytest.mark.parametrize("taken", ["就用它吧", "行，就这个", "用这个方案", "采用", "好，换吧"])
+def test_chinese_ways_of_taking_an_offer_take_it(taken):
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps")
+    chat.answer("流量翻三倍怎么办？")
+    reply = chat.answer(taken)
+    assert "没能" not in reply.text and chat.intent.bound(Metric.THROUGHPUT, ">=") == 30
