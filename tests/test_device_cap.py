@@ -116,8 +116,9 @@ def test_a_board_named_with_its_accelerator_hosts_it(text):
 
 def test_a_default_service_level_no_required_class_meets_gives_way():
     """"CPU only … 5 requests per minute" was refused: no CPU meets the default interactive TTFT
-    (514 ms against 450 ms). The class is what the request requires, as a named device is."""
-    result = plan("CPU only, no GPU: serve a small LLM for internal FAQ bot, 5 requests per minute", offline=True,
+    (1.35 s against 450 ms for Llama 3.1 8B). The class is what the request requires, as a named device is. (A
+    small LLM now meets it: Llama 3.2 3B on three Xeon replicas at 437 ms, a rate met exactly by them counting.)"""
+    result = plan("CPU only, no GPU: serve llama 3.1 8b for internal FAQ bot, 5 requests per minute", offline=True,
                   record=False)
     assert result.choice.device_id.startswith("intel-xeon") or result.choice.device_id.startswith("amd-epyc")
     assert any("is out of reach on the devices you have, name or require" in a for a in result.assumptions)
