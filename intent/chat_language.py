@@ -17,6 +17,8 @@ EDGES = " \t.,;:!?。，；：！？、…\"'“”‘’"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: A question about a figure asked at its end ("首字延迟是多少？", "要多长时间？", "how long will it take?").
 ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需要多久|多少小时)[?？]?$|^how long\b|^when will it finish"
+                            # "每秒能出多少token", "一天能出多少张": a rate asked, its unit after 多少
+                            r"|能(?:出|生成|处理|跑|输出|产出)多少\s*(?:个|张|条|次)?\s*(?:token|tokens|张|条|个|次|图|请求)?[?？]?$"
                             r"|多少[^，。,;；\d]{0,6}[?？]?$|多久[^，。,;；\d]{0,4}[?？]?$|^what(?:'s| is) the max\b"
                             r"|^how (?:many|much)\b|^what (?:does|will|would) .{1,40} cost\b"
                             # "用了几张卡？", "and per month?", "每个用户每月成本多少"
@@ -169,7 +171,8 @@ def read_message(message: str) -> Reading:
 #: A figure's name alone, no mark: "成本", "功耗", "latency", "cost".
 FIGURE_ALONE_WORD = re.compile(r"(?:成本|费用|功耗|延迟|首字延迟|吞吐|显存|利用率|cost|latency|power|throughput|memory|ttft|tpot)")
 #: A question of up to four words and its mark: "ttft?", "and the cost?", "cost per million tokens?", "功耗呢？".
-TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: [a-z/-]+){0,3}|[\u4e00-\u9fff]{1,6})\s*(?:[?？]|呢[?？]?)")
+TERSE = re.compile(r"(?:and |so |what about )?(?:the |its )?(?:[a-z/-]+(?: (?:[a-z/-]+|1m|1k|\$/1m)){0,3}|[\u4e00-\u9fff]{1,6})\s*"
+                   r"(?:[?？]|呢[?？]?)")
 #: The plan's figures a terse question may name.
 FIGURE_TOPICS = ("ttft", "tpot", "latency", "cost", "power", "throughput", "memory", "energy", "accuracy", "bottleneck",
                  "month", "day", "year", "headroom", "devices", "electricity", "budget", "per_user", "token_cost", "job")

@@ -77,6 +77,10 @@ TOPICS = (
             r"altogether|all in|多长时间|多久|多少小时|多少天|几天|几个小时|总成本|总费用|一共多少钱|总共|一共|全部|"
             r"(?:training|job|run|fine-?tun\w*) (?:cost|take)|训练(?:要|需要)?(?:多少钱|多久|花多少)|总能耗|总耗电"),
     ("concurrency", r"concurren|at once|at the same time|how many users|并发|同时在线|多少用户|多少人"),
+    # "一天能出多少张", "每秒能出多少token", "how many images a day?": what the plan serves in a period
+    ("volume", r"能(?:出|生成|处理|输出|产出|跑)多少|how many (?:images|requests|items|documents|docs|frames|tokens|answers|"
+               r"transcriptions|pictures) (?:can it |does it |will it |could it )?(?:do |serve |make |generate |process )?"
+               r"(?:a|per|each|an|in a|in an) (?:second|minute|hour|day)|tokens? (?:per|a) second (?:can|does|will)"),
     ("devices", r"how many|多少张|几张|几块|多少块|多少台|几台|多少卡|几卡|多少个"),
     ("bottleneck", r"bottleneck|what limits|bound by|瓶颈"),
     ("per_user", r"per user|each user|a user|per head|每个用户|每用户|每人|每位用户|人均"),
@@ -112,6 +116,29 @@ TOPICS = (
     ("energy", r"energy|joules|能耗"),
 )
 HOURS_A_MONTH = 730  # 8,760 hours a year / 12
+#: The period a volume question asks about, in seconds, and how each language says it.
+VOLUME_PERIODS = ((r"day|一天|每天|日", 86_400, "a day", "一天"), (r"hour|小时", 3600, "an hour", "一小时"),
+                  (r"minute|分钟", 60, "a minute", "一分钟"), (r"second|秒", 1, "a second", "每秒"))
+
+
+def _volume(plan, question: str, lang: str) -> str:
+    """What the plan can serve over the period a question asks ("一天能出多少张": its throughput x 86,400 s), in
+    requests or, asked of tokens, generated tokens; and the load the request asked for, where it states one."""
+    import re
+
+    from planner.defaults import whole_load
+
+    m = plan.metrics
+    seconds, period = next(((s, zh if lang == "zh" else en) for words, s, en, zh in VOLUME_PERIODS
+                            if re.search(words, question)), (1, "每秒" if lang == "zh" else "a second"))
+    tokens = "token" in question and m.tokens_per_s is not None
+    volume = (m.tokens_per_s if tokens else m.throughput_rps) * seconds
+    what = ("tokens" if tokens else "requests") if lang != "zh" else ("个 token" if tokens else "个请求")
+    asked = whole_load(plan.intent)[0].bound(Metric.THROUGHPUT, ">=")
+    load = "" if asked is None else (f"; the load asked is {asked * seconds:,.0f} {period}" if lang != "zh"
+                                      else f"；要求的负载是{period} {asked * seconds:,.0f} 个请求")
+    return say("explain_volume", lang, volume=f"{volume:,.0f}" if volume >= 10 else f"{volume:.3g}", what=what,
+               period=period, rate=f"{m.throughput_rps:.4g}", load=load)
 
 
 def explain(plan, question: str, lang: str, catalog=None) -> str:
@@ -150,6 +177,9 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t not in ("cost", "tpot")]
     if "policies" in asked and re.search(r"watermark|水印|privacy|隐私|hipaa|gdpr|合规", question):
         asked = ["policies"]  # "what does the watermark cost in latency?": the policy's own, not the plan's figures
+    if "volume" in asked:  # "一天能出多少张": the served rate over the period asked, not the devices or the daily cost
+        per_second = not re.search(r"day|hour|minute|天|小时|分钟", question) and "token" not in question
+        asked = ["throughput"] if per_second and "throughput" in asked else ["volume"]  # "每秒能处理多少请求"
     if "per_item" in asked:  # "what's the cost per image?": the hourly cost over the requests an hour
         asked = ["per_item"]
     if "per_device" in asked:  # "power per device?": the figures of one device
@@ -182,6 +212,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             continue  # a service runs on: its figures per hour answer the rest of the question
         elif topic == "per_item":
             lines.append(_per_item(plan, lang))
+        elif topic == "volume":
+            lines.append(_volume(plan, question, lang))
         elif topic == "per_device":
             devices = max(1, devices_in_total(c))
             lines.append(say("explain_per_device", lang, devices=devices,

@@ -1835,3 +1835,14 @@ def test_chinese_ways_of_taking_an_offer_take_it(taken):
     chat.answer("流量翻三倍怎么办？")
     reply = chat.answer(taken)
     assert "没能" not in reply.text and chat.intent.bound(Metric.THROUGHPUT, ">=") == 30
+
+
+def test_what_the_plan_serves_in_a_period_is_answered():
+    # "每秒能出多少token" had the generic help, "一天能出多少张" the cost per day; "cost per 1M tokens?" was a change
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 10 rps")
+    tokens = chat.plan.metrics.tokens_per_s
+    assert f"{tokens:,.0f} 个 token" in chat.answer("每秒能出多少token").text
+    day = chat.answer("how many requests a day can it do?").text
+    assert f"{chat.plan.metrics.throughput_rps * 86400:,.0f} requests a day" in day and "864,000" in day
+    assert "/Mtok" in chat.answer("cost per 1M tokens?").text

@@ -895,6 +895,13 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         named_task = "text-generation"  # "用Qwen2.5-14B做RAG问答": a text generator answers by generating
     task = named_task or model.task or fields.read_weak_task(lexicon, space) or next(
         (catalog.models[m].task for m, _, _ in yardsticks), None)  # "a detector as accurate as yolov8s": its task
+    if model.as_written and not (model.model_id or model.models) and MULTIMODAL_NAME.search(model.as_written):
+        # "qwen2-vl 7b for document QA": no catalog model reads images with text, so none stands in for it (BERT's
+        # extractive QA had been planned)
+        warnings.append(f"'{model.as_written}': a model that reads images, audio or video with text, and the catalog "
+                        "holds none; no text-only model is planned in its place (add it with 'intentctl catalog import "
+                        "CONFIG.json')")
+        task = None
     steps, steps_notes = fields.read_denoising_steps(space) if task == "text-to-image" else (None, [])
     languages, language_notes = fields.read_translation_direction(lexicon, space, task) if task in ("translation", None) \
         else (None, [])
@@ -1128,6 +1135,10 @@ def _owned_note(hardware: HardwareReading) -> list[str]:
     devices = ", ".join(f"{n} x {d}" for d, n in hardware.owned)
     return [(f"devices the request says it has: {devices}; planned on those as an inventory (owned: on-prem, not "
              "priced as rented, unless the device is offered only in the cloud)")]
+
+
+#: A model's name that says it reads more than text ("qwen2-vl", "llava", "qwen2.5-omni", "qwen2-audio").
+MULTIMODAL_NAME = re.compile(r"(?<![a-z])(?:vl|vision|omni|video|audio|llava|vlm)(?![a-z])|-vl(?![a-z])")
 
 
 def _names_not_held(model: ModelReading, hardware: HardwareReading) -> list[str]:

@@ -165,7 +165,8 @@ class ConstraintReader:
         glossed = kind == "job_time" and self._date_glossed(q)  # "by end of weekend (48 hours)"
         a_jobs_own = kind == "job_time" and self.job and self._alone(q)
         if q.needs_cue and op is None and not a_device_of and not glossed and not a_jobs_own \
-                and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))):
+                and not self._cue(q, NEEDS_CUE.get(kind, NEEDS_CUE.get(q.kind))) \
+                and not (kind == "job_cost" and self._cue(q, "job_total_words")):  # a job's "$1,000 total"
             return []
         self.assumptions += [n for n in _notes(q, kind) if n not in self.assumptions]
         if kind == "tpot" and q.kind == "token_throughput":
