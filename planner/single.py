@@ -244,6 +244,13 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         cap = np.floor(intent.hardware.max_devices / np.maximum(grid.devices, 1))
         replicas = np.maximum(replicas, np.minimum(np.maximum(cap, 1), grid.replica_caps(settings.max_replicas)))
         fill = True
+    budget = () if capped or fill else fills_budget(intent, objective)
+    if budget:  # "2 kW for the rack, max throughput": as many replicas as the budget pays for
+        with np.errstate(divide="ignore", invalid="ignore"):
+            paid = np.min([np.nan_to_num(np.floor(cap / grid.metric(metric) + 1e-9), nan=1.0, posinf=1.0)
+                           for metric, cap in budget], axis=0)
+        replicas = np.maximum(replicas, np.minimum(np.maximum(paid, 1), grid.replica_caps(settings.max_replicas)))
+        fill = True
     rate = requested_rate(intent)
     if rate is not None and not fill:
         grid.at_rate(rate, replicas)
@@ -277,7 +284,7 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         # the fastest part, an MI300X for a 7B model and 20 users)
         tie_breakers = UNPRICED_TIE_BREAKERS
     chooser = Chooser(rows, intent.constraints, objective, settings, tie_breakers, concurrency, fill,
-                      intent.hardware.max_devices if capped else None)
+                      intent.hardware.max_devices if capped else None, budget)
     solution = chooser.best(strict_objective=not is_default and unknown_objective is None)
     if solution is None:
         raise _infeasible(intent, candidates.cells(explanation_mask(
@@ -320,6 +327,11 @@ def _plan(intent: Intent, catalog: Catalog, rules, settings: SolverSettings | No
         assumptions.append(f"a batch job on an inventory: every device held works on it ({solution.replicas} "
                            f"replica(s) of {devices_per_replica(row)} device(s)), so it is done soonest for the energy "
                            "it takes (the devices are hosted whether they work or not)")
+    elif fill and budget:
+        said = " and ".join(fmt(cap, metric) for metric, cap in budget)
+        assumptions.append(f"a rate objective under a budget of {said}: as many replicas as it pays for serve "
+                           f"({solution.replicas} replica(s) of {devices_per_replica(row)} device(s)), and the rate is "
+                           "theirs together")
     elif fill and capped:
         assumptions.append(f"a rate objective with at most {intent.hardware.max_devices} devices: every device the cap "
                            f"allows serves ({solution.replicas} replica(s) of {devices_per_replica(row)} device(s)), "
@@ -430,6 +442,20 @@ def fills_device_cap(intent: Intent, inventory: Inventory | None, objective: tup
     an inventory's are (one replica was planned and the second device left out)."""
     return inventory is None and intent.hardware.max_devices is not None and objective[1] == "maximize" \
         and objective[0] in RATES
+
+
+#: Deployment-wide bounds a rate objective fills: what the replicas cost or draw together.
+BUDGET_METRICS = (Metric.COST, Metric.POWER)
+
+
+def fills_budget(intent: Intent, objective: tuple[str, str]) -> tuple[tuple[str, float], ...]:
+    """The deployment-wide cost and power caps a rate to maximise fills ("power cap 2 kW for the rack, max
+    throughput", "10 grand a month, as many users as possible"): one replica was planned and the rest of the
+    budget left unused, where more replicas serve more."""
+    if objective[1] != "maximize" or objective[0] not in RATES:
+        return ()
+    return tuple((c.metric.value, c.value) for c in intent.constraints
+                 if c.metric in BUDGET_METRICS and c.op == "<=" and not c.per_device and not c.soft and c.value > 0)
 
 
 def fills_inventory(inventory: Inventory | None, objective: tuple[str, str]) -> bool:

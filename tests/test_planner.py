@@ -819,3 +819,19 @@ def test_a_rate_met_exactly_by_the_replicas_is_met():
 
     planned = plan("语音识别，并发50路，延迟300ms以内", offline=True, record=False)
     assert planned.metrics.throughput_rps >= 166.666 and planned.metrics.latency_ms <= 300
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("power cap 2kW for the whole rack, serve llama 3 70b max throughput", "power_w"),
+    ("max throughput llama 3.1 8b under $5/h", "cost_usd_per_hour"),
+])
+def test_a_rate_to_maximise_fills_its_budget(text, metric):
+    # one replica had been planned under the cap (18 req/s at 1.79 kW), the rest of the budget left unused
+    from intent.api import plan
+
+    planned = plan(text, offline=True, record=False)
+    bound = next(c.constraint.value for c in planned.constraints if c.constraint.metric.value in ("power", "cost"))
+    per_replica = getattr(planned.metrics, metric) / planned.choice.replicas
+    assert planned.choice.replicas > 1 and getattr(planned.metrics, metric) <= bound + 1e-6
+    assert getattr(planned.metrics, metric) + per_replica > bound  # one more replica would break it
+    assert any("as many replicas as it pays for" in a for a in planned.assumptions)

@@ -146,7 +146,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     weighed: list[str] = []  # counted devices that are options weighed ("choosing between 2x H100 and 4x L40S")
     rented: list[str] = []  # counted devices the request rents ("we rent 2 L40S", "our bill … for 6 x H100")
     for m in devices:
-        count, span = _count(lexicon, space.masked, m, _edge_only(catalog, m.key))
+        count, span = _count(lexicon, space.masked, m)
         if count is not None:
             counted = count, span
             count, span = _per_machine(space, m, count, span)
@@ -561,21 +561,8 @@ def _machines_of_unstated_size(space: Workspace, catalog: Catalog, m: Match, cou
     return count * each, (span[0], machines.end())
 
 
-#: What a device named after "on a" may be part of, which makes it no single device ("on an H100 cluster").
-MACHINE_AFTER = re.compile(r"[\s-]*(?:\d+\s*gb\s*)?(?:cluster|clusters|node|nodes|server|servers|box|boxes|instance|instances|"
-                           r"pod|pods|fleet|farm|rack|racks|machine|machines|based|class|family|series|or|and|/)(?![a-z])"
-                           r"|s(?![a-z])")
-
-
-def _edge_only(catalog: Catalog, key: str) -> bool:
-    """Whether every catalog device a device phrase names is placed at the edge only (a board on a robot)."""
-    named = [catalog.devices[key]] if key in catalog.devices else [d for d in catalog.devices.values() if d.family == key]
-    return bool(named) and all({p.value for p in d.placements} == {"edge"} for d in named)
-
-
-def _count(lexicon: Lexicon, text: str, m: Match, edge_only: bool = False) -> tuple[int | None, tuple[int, int]]:
-    """The count written right before ("4 A100s", "4×A100", "8张H100") or after ("H100 x8") a device; an edge
-    board after "on a" is one ("on a raspberry pi 5": a datacenter part after it names the kind)."""
+def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int, int]]:
+    """The count written right before ("4 A100s", "4×A100", "8张H100") or after ("H100 x8") a device."""
     counters = "|".join(re.escape(str(c)) for c in lexicon["device_counters"])
     window = text[max(0, m.start - 24):m.start]
     nodes = NODES_OF_DEVICES.search(window) or SERVERS_TIMES.search(window)  # "两台8卡A100", "2x8xH100", "4 servers x 8"
@@ -586,9 +573,6 @@ def _count(lexicon: Lexicon, text: str, m: Match, edge_only: bool = False) -> tu
                        window)
     if single:  # "on a single H100", "单张A100": one, as "on one H100" is
         return 1, (m.start - len(window) + single.start(), m.start)
-    on_one = re.search(rf"(?<![a-z])(?:on|onto|in)\s+(?:a|an)\s+{BRAND_BETWEEN}\s*$", window)
-    if on_one and edge_only and not MACHINE_AFTER.match(text, m.end):  # "on a raspberry pi 5 at 1000 img/s": one (7 were planned)
-        return 1, (m.start - len(window) + on_one.start(), m.start)
     held_one = re.search(rf"(?<![a-z])(?:we|i)\s+(?:have|own|got|already\s+have)\s+(?:a|an)\s+{BRAND_BETWEEN}\s*$", window)
     if held_one:  # "we have a Jetson Orin Nano": one held (it had been asked for, not held)
         return 1, (m.start - len(window) + held_one.start(), m.start)

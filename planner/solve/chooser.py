@@ -358,13 +358,14 @@ class Chooser:
 
     def __init__(self, rows: list[Estimate], constraints: list[Constraint], objective: tuple[str, str],
                  settings: SolverSettings, tie_breakers: tuple[tuple[str, str], ...] = (),
-                 concurrency: int | None = None, fill: bool = False, device_cap: int | None = None):
+                 concurrency: int | None = None, fill: bool = False, device_cap: int | None = None,
+                 budget: tuple[tuple[str, float], ...] = ()):
         self.rows = rows
         replicas = replica_array(rows, constraints, settings.max_replicas, concurrency, settings.min_replicas,
                                      settings.spare_replicas)
         self.fill = fill
         if fill:  # a rate objective on an inventory (or under a device cap): every replica it holds serves
-            replicas = np.maximum(replicas, filled_replicas(rows, settings.max_replicas, device_cap))
+            replicas = np.maximum(replicas, filled_replicas(rows, settings.max_replicas, device_cap, budget))
         self.replicas = replicas.tolist()
         metric, sense = objective
         self.levels = [Level(metric, sense, settings.objective_tolerance)]
@@ -448,13 +449,18 @@ class Chooser:
                         best_value=sign * self.best_key / SCALE[first.metric] if tied else None)
 
 
-def filled_replicas(rows: list[Estimate], max_replicas: int, device_cap: int | None = None) -> np.ndarray:
+def filled_replicas(rows: list[Estimate], max_replicas: int, device_cap: int | None = None,
+                    budget: tuple[tuple[str, float], ...] = ()) -> np.ndarray:
     """The replicas an inventory holds of each row (its ``max_replicas``), or that ``device_cap``
-    devices hold, within the limit; 1 without either."""
+    devices hold, or that a deployment-wide ``budget`` ((metric, most) of cost or power) pays for, within
+    the limit; 1 without any."""
     def most(row: Estimate) -> int:
         held = row.max_replicas or max_replicas
         if device_cap is not None:
             held = min(held, device_cap // devices_per_replica(row))
+        elif budget:
+            held = min([held, *(math.floor(cap / each + 1e-9) for metric, cap in budget
+                                if (each := value(row, metric)) is not None and each > 0)])
         elif not row.max_replicas:
             return 1
         return max(1, min(max_replicas, held))
