@@ -239,6 +239,17 @@ class ChatSession:
             # a question is no change: "why not H100?" after a change no plan meets ruled the H100 out; asked
             # after such a change, it is answered about the last plan that met its request, and says so
             # ("why?" and "why not H100?" are of the request as it stands: its reasons were said)
+            if reading.kind == "why_not" and self._viewing is None and self.intent is not None \
+                    and (met := self._last_met()) is not None:
+                # "what about 4 H100s?" after a change no plan met: the request as it stands on that device, against
+                # the last plan that met one (it had been refused, though it is the question that resolves it)
+                view = Turn(message, "", intent=self.intent, plan=met.plan, changed=True)
+                self._viewing = view
+                try:
+                    reply, _ = self._answer(message)
+                finally:
+                    self._viewing = None
+                return Reply(self._say("what_if_unmet") + "\n" + reply.text), None
             last = self._last_met() if self._viewing is None and self.intent is not None and reading.kind == "explain" \
                 else None
             if last is None and reading.kind == "why" and self._refusal:  # "why can't this work?", "为什么不行？"

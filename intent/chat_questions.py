@@ -532,6 +532,14 @@ def _capacity(device_id: str, catalog=None) -> float | None:
     return None if device is None or device.memory_gb is None else device.memory_gb.value
 
 
+def _holds(held: str, target: str, catalog) -> bool:
+    """Whether devices held under ``held`` (an id or a family) are the ``target`` asked about: "what about 8
+    H200?" of 2 H100 held is no more of them (it had planned 8 H100 held)."""
+    if held in catalog.devices:
+        return catalog.device(held).matches(target)
+    return held == target or (target in catalog.devices and catalog.device(target).family == held)
+
+
 def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
             count: int | None = None, request: Intent | None = None, held: bool = False) -> tuple[str, Intent | None]:
     """Plan the configuration the question names (on at most ``count`` devices, when it counts
@@ -552,7 +560,7 @@ def why_not(plan, what: str, single: bool, lang: str, plan_request, catalog,
     label = say("single", lang, device=target) if single else f"{count} x {target}" if count else target
     request = request or plan.intent
     owned = [o for o in request.hardware.owned if o.device in (target, current.id, current.family)
-             and (catalog.devices.get(o.device) is None or catalog.device(o.device).matches(target))] if count else []
+             and _holds(o.device, target, catalog)] if count else []
     hardware = request.hardware.model_copy(update={"include": [target], "exclude": [], "owned": [],
                                                    "max_devices": count, "preferred": []})
     if owned:  # "what if we had 16 L40S?" of the L40S held: 16 held, not 16 rented

@@ -395,7 +395,7 @@ def test_round_three_of_the_chat_probe():
     chat = ChatSession(offline=True)
     chat.answer("serve llama 3.1 8b at 10 rps")
     chat.answer("latency under 1 ms")
-    assert chat.answer("why not H100?").text.startswith("No plan meets the request as it stands")
+    assert chat.answer("why not H100?").text.startswith("(the request as it stands, which no plan met")
     assert "nvidia-h100" not in chat.intent.hardware.exclude
     # acting on an answer: "ok use that" takes the configuration the last question compared
     chat = ChatSession(offline=True)
@@ -1846,3 +1846,21 @@ def test_what_the_plan_serves_in_a_period_is_answered():
     day = chat.answer("how many requests a day can it do?").text
     assert f"{chat.plan.metrics.throughput_rps * 86400:,.0f} requests a day" in day and "864,000" in day
     assert "/Mtok" in chat.answer("cost per 1M tokens?").text
+
+
+def test_a_what_if_after_a_change_no_plan_met_plans_the_request_on_it():
+    # "what about 8 H200?" after an unmet TTFT was refused ("relax it, or /undo"), though it is what resolves it
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b for 100 concurrent users on 2 H100s")
+    chat.answer("ttft under 50ms")
+    reply = chat.answer("what about 8 H200?")
+    assert "no plan met" in reply.text and "nvidia-h200" in reply.text
+    chat.answer("ok use that")
+    assert chat.plan is not None and chat.plan.metrics.ttft_ms <= 50
+
+
+def test_what_if_another_device_is_not_more_of_the_devices_held():
+    # 2 H100 held: "what about 8 H200?" had planned 8 H100 held
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b for 100 concurrent users on 2 H100s")
+    assert "on 2 x nvidia-h200-sxm-141gb" in chat.answer("what about 8 H200?").text
