@@ -139,7 +139,27 @@ def load_policy(path: str | Path) -> OrganisationPolicy:
     duplicate = first_duplicate(r.id for r in policy.rules)
     if duplicate is not None:
         raise PolicyError(f"{path}: rule id {duplicate!r} appears twice")
+    _check_selectors(path, policy)
     return policy.model_copy(update={"digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
+
+
+def _check_selectors(path, policy: OrganisationPolicy) -> None:
+    """Every device a rule excludes names something in the catalog: a typo ("nvidiaa") had passed the check and
+    excluded nothing, a mandatory rule silently off."""
+    from hardware import load_catalog
+    from hardware.catalog import close_matches
+
+    catalog = load_catalog()
+    known = {name for d in catalog.devices.values() for name in (d.id, d.family, d.device_class, d.vendor, *d.vendor_tags)
+             if name}
+    for rule in policy.rules:
+        for selector in rule.require.exclude:
+            if selector not in known:
+                closest = close_matches(selector, known)
+                raise PolicyError(f"{path}: rule {rule.id!r} excludes {selector!r}, which names no device, family, "
+                                  f"vendor or class of the catalog" + (f" (closest: {', '.join(closest)})" if closest
+                                                                       else "") + "; a rule that excludes nothing "
+                                  "would be a mandatory rule silently off")
 
 
 def _asks_to_loosen(text: str, target: str) -> bool:

@@ -73,3 +73,14 @@ def test_the_policy_setting_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("INTENTCTL_POLICY", POLICY)
     with pytest.raises(PolicyViolation):
         plan("classify text with differential privacy epsilon 10", offline=True)
+
+
+def test_a_rule_that_excludes_no_catalog_device_is_refused(tmp_path, capsys):
+    # "exclude: [nvidiaa]" passed the check, and plans kept NVIDIA: a mandatory rule silently off
+    path = tmp_path / "policy.yaml"
+    path.write_text("schema_version: 1\nname: typo\nrules:\n  - id: no-nvidia\n    require: {exclude: [nvidiaa]}\n",
+                    encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"'no-nvidia' excludes 'nvidiaa'.*closest: nvidia"):
+        load_policy(path)
+    assert main(["policy", "check", str(path)]) == 2
+    assert "names no device" in capsys.readouterr().err
