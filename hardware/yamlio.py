@@ -4,6 +4,8 @@ only when a text is not in the cache, so a warm start skips it."""
 
 from __future__ import annotations
 
+import difflib
+
 from collections.abc import Iterable
 
 from hardware.jsoncache import cached, digest
@@ -144,7 +146,39 @@ def read_validated(path, model, what: str, error: type[Exception]):
     try:
         return model.model_validate(data), text
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        # a key misspelt is both a key too many and a field missing: the key is named first, with the field it
+        # likely meant ("inventroy" had been reported as "field 'inventory': Field required" alone)
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         line = line_of(text, first["loc"])
         field = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "extra_forbidden":
+            missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
+            known = list(getattr(_model_at(model, first["loc"][:-1]), "model_fields", {})) or missing
+            closest = difflib.get_close_matches(str(first["loc"][-1]), known, n=1, cutoff=0.6)
+            raise error(f"{path}{f':{line}' if line else ''}: unknown key {field!r}"
+                        + (f" (did you mean {closest[0]!r}?)" if closest else
+                           f" (known keys: {', '.join(known)})" if known else "")) from exc
         raise error(f"{path}{f':{line}' if line else ''}: field {field!r}: {first['msg']}") from exc
+
+
+def _model_at(model, loc):
+    """The pydantic model at a location of the data (list indices skipped); None past a plain field."""
+    import typing
+
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        for arg in (*typing.get_args(annotation), annotation):
+            inner = typing.get_args(arg) or (arg,)
+            found = next((a for a in inner if hasattr(a, "model_fields")), None)
+            if found is not None:
+                model = found
+                break
+        else:
+            return None
+    return model

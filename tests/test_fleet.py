@@ -953,3 +953,17 @@ def test_an_llm_placement_reports_its_ttft_and_tpot(tmp_path):
         """)
     chat = plan_fleet(path).assignments[0]
     assert chat.ttft_ms is not None and chat.ttft_ms <= 500 and chat.tpot_ms <= 1000 / 30
+
+
+def test_a_misspelt_key_is_named_with_the_key_it_likely_meant(tmp_path, capsys):
+    # "inventroy:" was reported as "field 'inventory': Field required", the typo itself unnamed
+    from intent.cli import main
+
+    text = (ROOT / "examples" / "fleet.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "fleet.yaml"
+    path.write_text(text.replace("\ninventory:", "\ninventroy:", 1), encoding="utf-8")
+    assert main(["fleet", "plan", str(path)]) == 2
+    assert "unknown key 'inventroy' (did you mean 'inventory'?)" in capsys.readouterr().err
+    path.write_text(text.replace("usd_per_hour: 0.45", "usd_per_hr: 0.45", 1), encoding="utf-8")
+    assert main(["fleet", "plan", str(path)]) == 2
+    assert "(did you mean 'usd_per_hour'?)" in capsys.readouterr().err

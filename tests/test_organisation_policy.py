@@ -51,7 +51,7 @@ def test_refusals_exit_non_zero_in_the_cli(capsys):
 @pytest.mark.parametrize("text, fragment", [
     ("schema_version: 1\nname: p\nrules:\n  - id: r1\n    require: {max_epsilon: -1}\n", ":5: field 'rules.0.require.max_epsilon'"),
     ("schema_version: 1\nname: p\nrules:\n  - id: r1\n    require: {compliance: [iso9001]}\n", ":5:"),
-    ("schema_version: 1\nname: p\nrules:\n  - id: r1\n    require: {}\n    surprise: 1\n", ":6: field 'rules.0.surprise'"),
+    ("schema_version: 1\nname: p\nrules:\n  - id: r1\n    require: {}\n    surprise: 1\n", ":6: unknown key 'rules.0.surprise'"),
     ("schema_version: 1\nname: p\nrules: [\n", "not valid YAML"),
 ])
 def test_policy_check_gives_line_precise_errors(tmp_path, capsys, text, fragment):
