@@ -835,3 +835,17 @@ def test_a_rate_to_maximise_fills_its_budget(text, metric):
     assert planned.choice.replicas > 1 and getattr(planned.metrics, metric) <= bound + 1e-6
     assert getattr(planned.metrics, metric) + per_replica > bound  # one more replica would break it
     assert any("as many replicas as it pays for" in a for a in planned.assumptions)
+
+
+@pytest.mark.parametrize("text, bound, best", [
+    ("serve llama 3 8b at 200000 req/s", "throughput", lambda v: v > 50_000),  # was one replica's 193 req/s
+    ("SDXL at 5 images per second, 30 steps, under 3 s each, on L4s", "latency", lambda v: v < 10_000),  # was 38.6 s
+])
+def test_the_best_an_infeasible_request_reaches_counts_the_replicas_it_may_have(text, bound, best):
+    from intent.api import plan
+    from planner.errors import InfeasibleError
+
+    with pytest.raises(InfeasibleError) as info:
+        plan(text, offline=True, record=False)
+    conflict = next(c for c in info.value.report.conflicts if c.constraint.metric.value == bound)
+    assert best(conflict.best_reachable)
