@@ -67,9 +67,14 @@ class Entry:
     policy_hash: str | None
 
     def summary(self) -> dict:
+        from intent.render import devices_in_total
+
         c = self.plan.choice
+        # the devices in all, as the plan's summary counts them (a TP4 replica had shown as "1 x")
+        replicas = f", {c.replicas} replicas" if c.replicas > 1 else ""
         return {"id": self.id, "created_at": self.created_at, "request": self.request,
-                "choice": f"{c.model_id} on {c.replicas} x {c.device_id} ({c.precision}, batch {c.batch_size})",
+                "choice": f"{c.model_id} on {devices_in_total(c)} x {c.device_id} ({c.precision}, batch "
+                          f"{c.batch_size}{replicas})",
                 "catalog_hash": self.catalog_hash, "policy_hash": self.policy_hash}
 
 

@@ -200,3 +200,14 @@ def test_retention_keeps_the_newest_plans(monkeypatch):
     monkeypatch.setenv("INTENTCTL_HISTORY_MAX", "-5")  # was taken as 0, which keeps every plan
     with pytest.raises(history.HistoryError, match="is negative"):
         history.max_plans()
+
+
+def test_the_history_counts_every_device_of_a_plan(tmp_path, monkeypatch):
+    # a TP4 plan on 4 H100 was listed as "on 1 x nvidia-h100-sxm-80gb"
+    monkeypatch.setenv("INTENTCTL_DATA_DIR", str(tmp_path))
+    planned = plan("serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", offline=True, record=False)
+    plan_id = history.record(planned, "serve llama 3.1 70b")
+    choice = planned.choice
+    total = choice.replicas * choice.devices_per_replica
+    assert choice.devices_per_replica > 1
+    assert f"on {total} x nvidia-h100-sxm-80gb" in history.get(plan_id).summary()["choice"]
