@@ -136,6 +136,11 @@ def _one(ids: frozenset[str] | set[str], index: _Index) -> str | None:
     return families.pop() if len(families) == 1 else None
 
 
+#: Words that name a variant of a part ("M2 Ultra", "Orin Nano", "RTX 4090 Ti"): a name with one is not the part
+#: without it.
+VARIANT_WORDS = frozenset({"ultra", "max", "pro", "mini", "nano", "super", "plus", "lite", "nx", "agx", "ti", "xl"})
+
+
 def _resolve(name: str, index: _Index) -> str | None:
     query = tokens(name, index.drop) or tokens(name)
     if not query:
@@ -144,10 +149,11 @@ def _resolve(name: str, index: _Index) -> str | None:
         if key in table:
             return _one(table[key], index)
     numbers = _numbers(query)
+    variants = set(query) & VARIANT_WORDS
     best, ids = 0.0, set()
     for toks, entry_id in index.keys:
-        if _numbers(toks) != numbers:
-            continue
+        if _numbers(toks) != numbers or not variants <= set(toks):
+            continue  # "m2 ultra" is no M2: a variant word the entry lacks names another part
         score = _score(query, toks)
         if score > best + 1e-9:
             best, ids = score, {entry_id}

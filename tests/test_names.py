@@ -133,3 +133,13 @@ def test_a_size_word_makes_another_model(catalog):
     assert resolve_model("phi-4-medium", catalog) is None
     assert resolve_model("phi 4", catalog) == "phi-4"
     assert resolve_model("whisper large v3", catalog) == "whisper-large-v3"
+
+
+def test_a_variant_word_names_another_part():
+    # "m2 ultra" was the M2's 16-core Neural Engine (catalog show, and chat planned "4 x apple-m2-neural-engine")
+    from hardware import load_catalog
+    from hardware.names import resolve_device
+
+    catalog = load_catalog()
+    assert resolve_device("m2 ultra", catalog) is None
+    assert resolve_device("orin nano", catalog) == "nvidia-jetson-orin-nano-8gb"

@@ -180,6 +180,17 @@ def catalog_show(
         console().print(entry_table(entry))
 
 
+def _names_a_device(name: str) -> bool:
+    """Whether a name starts with a device family's word ("m2 ultra", "rtx 5090", "gb200"): only devices are
+    near it (a model had been suggested for each)."""
+    import re
+
+    from intent.parser.lexicon import load_lexicon
+
+    lowered = name.lower().strip()
+    return any(re.match(rf"{re.escape(str(w))}(?![a-z])", lowered) for w in load_lexicon()["device_families"])
+
+
 def resolve_entry(cat, name: str) -> str:
     """The device, family or model id ``name`` names, as the request parser resolves names (a
     plural such as "H100s" included); UnknownEntryError with the closest ids otherwise."""
@@ -194,7 +205,7 @@ def resolve_entry(cat, name: str) -> str:
         found = resolve_device(spelling, cat) or resolve_model(spelling, cat)
         if found:
             return found
-    near = dict.fromkeys(suggest_devices(name, cat) + suggest_models(name, cat))
+    near = dict.fromkeys(suggest_devices(name, cat) + ([] if _names_a_device(name) else suggest_models(name, cat)))
     score = {i: SequenceMatcher(None, name.lower(), i).ratio() for i in near}
     ranked = sorted(near, key=lambda i: -score[i])
     raise UnknownEntryError("device or model", name, [i for i in ranked[:3] if score[i] >= 0.5] or ranked[:1])
