@@ -131,7 +131,8 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
     notes += picked
     data["hardware"] = _hardware(current, update, catalog)
     if ANY_VENDOR.search(update.text.lower()) and not update.hardware.include:
-        data["hardware"]["include"] = []  # "any vendor is fine", "厂商不限": nothing asked for
+        data["hardware"]["include"] = []  # "any vendor is fine", "厂商不限": nothing asked for, nor preferred
+        data["hardware"]["preferred"] = []
     data["policies"] = _policies(current, update)
     data["workload"] = _workload(current, update, task_changed)
     data["text"] = f"{current.text}{FOLLOW_UP_JOIN}{update.text}"

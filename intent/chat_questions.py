@@ -57,6 +57,8 @@ def why(plan, lang: str) -> str:
     runner_up = next((a for a in plan.alternatives if a.feasible), None)
     if runner_up is None and plan.job is not None:
         lines.append("  " + say("why_job_no_runner_up", lang))
+    elif runner_up is None and plan.intent.hardware.preferred:  # the preference, not the bounds, left the others out
+        lines.append("  " + say("why_no_runner_up_preferred", lang, preferred=", ".join(plan.intent.hardware.preferred)))
     elif runner_up is None:
         lines.append("  " + say("why_no_runner_up", lang))
     else:

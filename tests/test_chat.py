@@ -1864,3 +1864,13 @@ def test_what_if_another_device_is_not_more_of_the_devices_held():
     chat = ChatSession(offline=True)
     chat.answer("serve llama 3.1 70b for 100 concurrent users on 2 H100s")
     assert "on 2 x nvidia-h200-sxm-141gb" in chat.answer("what about 8 H200?").text
+
+
+def test_why_with_a_preference_says_the_preference_left_the_others_out():
+    # "没有其他设备能满足全部约束" after "国产卡优先", though Inferentia2 meets them: the preference left it out
+    chat = ChatSession(offline=True)
+    chat.answer("部署qwen2.5 7b，并发20")
+    chat.answer("国产卡优先")
+    assert "在优先的设备（huawei）中" in chat.answer("为什么选这个").text
+    chat.answer("厂商不限")
+    assert chat.intent.hardware.preferred == []
