@@ -559,3 +559,12 @@ def test_a_vision_language_model_the_catalog_lacks_is_not_replaced_by_a_text_mod
 def test_a_jobs_total_is_its_budget():
     intent = read("fine-tune llama 3.1 8b on 200k examples, must finish within 3 days, $1,000 total")
     assert intent.bound(Metric.JOB_COST, "<=") == 1000 and not intent.warnings  # "no budget word near it"
+
+
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("qwen3-8b w/ thinking on, reasoning traces ~8k tokens, 20 concurrent users", 8000),  # "'8k tokens' ... ignored"
+    ("deepseek r1, chain of thought of 4k tokens, 10 rps", 4000),
+])
+def test_a_reasoning_trace_is_output(text, tokens):
+    intent = read(text)
+    assert intent.workload.output_tokens == tokens and not intent.warnings
