@@ -568,3 +568,10 @@ def test_a_jobs_total_is_its_budget():
 def test_a_reasoning_trace_is_output(text, tokens):
     intent = read(text)
     assert intent.workload.output_tokens == tokens and not intent.warnings
+
+
+@pytest.mark.parametrize("text", ["cheapest 7b-ish chat model, 20 rps", "a 7b chat model at 5 rps"])
+def test_a_size_with_ish_or_a_use_is_the_models_of_that_size(text):
+    # "7b-ish chat model" was "a model size, but no model of the catalog was read with it" (Llama 3.2 3B planned)
+    intent = read(text)
+    assert "qwen2.5-7b" in intent.workload.models and not intent.warnings

@@ -25,8 +25,9 @@ from intent.parser.text import Workspace
 
 #: A model given by its size alone: "a 70B model", "13B LLM", "7B-parameter model", "70B模型".
 SIZE_ONLY = re.compile(r"(?<![a-z0-9.])(?:(?P<low>\d+(?:\.\d+)?)\s?b?\s?(?:-|–|to)\s?)?"  # a range: "a 7-8B model"
-                       r"(?P<size>\d+(?:\.\d+)?)\s?b(?:illion)?(?:[\s-]+param(?:eter)?s?)?(?:[\s-]+(?:class|scale|sized?))?"
+                       r"(?P<size>\d+(?:\.\d+)?)\s?b(?:illion)?(?:[\s-]+param(?:eter)?s?)?(?:[\s-]+(?:class|scale|sized?|ish))?"
                        r"(?:[\s-]+(?:instruct|instruction-tuned|base|dense|open|open-weight|open-source|pretrained))?"
+                       r"(?:[\s-]+(?:chat|coding|code|general|reasoning))?"
                        r"(?:[\s-]+(?:models?|llms?|language models?|chat models?)(?![a-z])|\s?的?\s?(?:大语言模型|大模型|模型))")
 #: A number right after a size letter inside a name: the "/14" of "vit-l/14", the "-16" of "vit-b-16".
 SIZE_THEN_NUMBER = re.compile(r"[/_-]\d")
