@@ -575,3 +575,9 @@ def test_a_size_with_ish_or_a_use_is_the_models_of_that_size(text):
     # "7b-ish chat model" was "a model size, but no model of the catalog was read with it" (Llama 3.2 3B planned)
     intent = read(text)
     assert "qwen2.5-7b" in intent.workload.models and not intent.warnings
+
+
+def test_zones_a_deployment_spreads_over_are_warned_about():
+    # "min 3 replicas across 2 zones": the zones were dropped without a word
+    intent = read("serve llama 3.1 8b at 20 rps, min 3 replicas across 2 zones")
+    assert intent.workload.min_replicas == 3 and any("availability zones" in w for w in intent.warnings)
