@@ -69,10 +69,13 @@ NEVER_MIND = re.compile(r"^\s*(?:ok[,.]?\s+)?(?:never\s*mind|forget\s+it|scratch
 WHY_FORMAT = re.compile(r"precision|quantiz|quantis|(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![a-z0-9])|精度|量化")
 #: "go back" after a word on the plan: "too pricey, go back", "太贵了，回到上一步".
 #: A new request after words that start over ("start over: ...", "new request: ...", "forget all that. ...", "重新来：...").
-START_OVER_WITH = re.compile(r"^\s*(?:(?:let's\s+|lets\s+|ok\s+|okay\s+)?(?:start\s+(?:over|again|fresh)(?:\s+with)?|"
-                             r"new\s+(?:request|question|task|job|workload)|forget\s+(?:all\s+(?:of\s+)?that|everything|"
-                             r"it\s+all)|from\s+scratch|different\s+(?:request|question|task))|重新开始|重新来|重来|新需求|"
-                             r"换个需求|新的需求|换一个需求)\s*[:：,，.。;；!！-]+\s*(?P<request>\S.*)$", re.IGNORECASE | re.DOTALL)
+START_OVER_WITH = re.compile(r"^\s*(?:(?:forget\s+it|never\s*mind|scratch\s+that|算了|不用了)\s*[,，.。;；!！]*\s*)?"
+                             r"(?:(?:let's\s+|lets\s+|ok\s+|okay\s+)?(?:start\s+(?:over|again|fresh)(?:\s+with)?|"
+                             r"(?:a\s+)?new\s+(?:request|question|task|job|workload|thing|one)|"
+                             r"forget\s+(?:all\s+(?:of\s+)?that|everything|it\s+all)|from\s+scratch|"
+                             r"(?:a\s+)?(?:different|another|other)\s+(?:request|question|task|thing|one))|重新开始|重新来|重来|"
+                             r"(?:换|另)(?:一)?个(?:需求|任务|问题|场景)|新(?:的)?(?:需求|任务|场景)|另外(?:一)?个(?:需求|任务))"
+                             r"\s*[:：,，.。;；!！-]+\s*(?P<request>\S.*)$", re.IGNORECASE | re.DOTALL)
 TRAILING_BACK = re.compile(r"^.{1,40}?[,，;；.。]\s*(?:go\s+back|undo\s+that|revert|回到上一步|回到上一个方案|退回去)\s*[.!。！]*$",
                            re.IGNORECASE)
 #: A question about a device, then how many are held: "能用4090吗，我们自己有2张", "can we use 4090s? we have 2".

@@ -232,6 +232,9 @@ def as_bound(rest: str, current: Intent) -> str | None:
     the word that makes it a bound: a budget, a job's time or a latency; None for anything else."""
     if not rest or not MONEY_OR_TIME.search(rest):
         return None
+    if re.search(r"(?<![a-z])(?:per|a|an|each|every)\s+(?:day|week|month|hour)|/|每", rest, re.IGNORECASE) and \
+            not re.search(r"[$¥€£]|dollars?|usd|美元|元", rest, re.IGNORECASE):
+        return None  # "每天100小时", "100 hours a day": a volume of work in a period, no bound on time
     if re.search(r"[$¥€£]|dollars?|usd|美元|元", rest, re.IGNORECASE):
         return f"budget {rest}" if rest.isascii() else f"预算{rest}"
     job = current.workload.kind.value != "inference" or any(c.metric == Metric.JOB_TIME for c in current.constraints)
@@ -370,7 +373,8 @@ def _counted_field(said: str, current: Intent) -> str | None:
 
 #: Hours or minutes of speech a period, said of a speech request without the speech word: "make it 5k hrs/week".
 AUDIO_TIME = re.compile(r"\d[\d.,]*\s*(?:k|thousand)?\s*(?:hours?|hrs?|minutes?|mins?)\s*(?:/|per|a|an|each|every)\s*"
-                        r"(?:day|week|month)(?![a-z])", re.IGNORECASE)
+                        r"(?:day|week|month)(?![a-z])|每(?:天|日|周|月)\s*\d[\d.,]*\s*(?:万|千)?\s*(?:个)?(?:小时|分钟)",
+                        re.IGNORECASE)
 
 
 def _audio_restated(message: str, current: Intent, catalog) -> Intent | None:
@@ -384,7 +388,8 @@ def _audio_restated(message: str, current: Intent, catalog) -> Intent | None:
     if found is None:
         return None
     try:
-        update = parse_rules(f"transcribe {found.group(0)} of audio", catalog)
+        said = found.group(0)
+        update = parse_rules(f"transcribe {said} of audio" if said.isascii() else f"语音识别，{said}音频", catalog)
     except IntentError:
         return None
     rate = [c for c in update.constraints if c.metric == Metric.THROUGHPUT]

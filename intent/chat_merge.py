@@ -32,7 +32,7 @@ from intent.schema import FOLLOW_UP_JOIN, JOB_METRICS, Intent, Metric, WorkloadK
 #: Words that make the devices of a follow-up replace those named before ("use A100 instead").
 REPLACING = re.compile(r"(?<![a-z])(?:instead|switch(?:ed)?\s+to|change\s+(?:it\s+|that\s+)?to|swap\s+to|move\s+to|"
                        r"replace|go\s+(?:with|for)|let's\s+use|use\s+(?:that|those|it)\s+then)(?![a-z])"
-                       r"|(?<![a-z])(?:switch|go|change)\s+back\s+to(?![a-z])"
+                       r"|(?<![a-z])(?:switch|go|change)\s+back\s+to(?![a-z])|(?<![a-z])then\s*[.!]*\s*$"  # "jetson orin then"
                        r"|换成|改成|改用|换用|换到|就用|那就用|还是用|换回|改回|切回|回到|换(?=\s*[a-z0-9])")
 #: A follow-up that only says what to run on: "use H100", "try MI300X", "用H100吧": it replaces the
 #: device asked for before ("use L40S" then "use H100" had asked for both, and kept the L40S).
@@ -66,6 +66,9 @@ TIME_WORDS = re.compile(r"latency|delay|response|p\d\d|ttft|tpot|first\s+token|p
 #: bounds only its first token or each token, is that bound, loosened (a new end-to-end bound was added).
 RELAXING = re.compile(r"(?<![a-z])(?:can\s+be|could\s+be|relax(?:ed)?|loosen(?:ed)?|is\s+fine|is\s+ok|up\s+to)(?![a-z])"
                       r"|放宽|放松|可以到|也行|没问题")
+#: How far past a TTFT or TPOT bound a loosened "latency" may go and still be that bound loosened: further, it
+#: is the whole reply's ("latency can be 200 ms" over a TPOT of 1.1 ms).
+LOOSENED_REACH = 20
 #: Words that name a time metric other than latency itself.
 NAMED_TIME = re.compile(r"ttft|tpot|first\s+token|per\s+token|itl|首token|首字|每token|end[-\s]to[-\s]end|整个|全部")
 #: Words that name the whole reply's latency itself, beside a TTFT or TPOT a follow-up names.
@@ -121,8 +124,11 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
         data["tie_breakers"] = update.model_dump()["tie_breakers"]
     if update.precisions:  # "allow fp8 too", "fp8也可以": beside those allowed before, not instead of them
         added = current.precisions and ALSO.search(update.text.lower())
-        data["precisions"] = list(dict.fromkeys([*(current.model_dump()["precisions"] if added else []),
-                                                 *update.model_dump()["precisions"]]))
+        new = update.model_dump()["precisions"]
+        if added:  # "int8 is fine too" beside fp16 alone: int8 added, not every format down to it (a floor, read alone)
+            named = [p for p in new if re.search(rf"(?<![a-z0-9]){p}(?![a-z0-9])", update.text.lower())]
+            new = named or new
+        data["precisions"] = list(dict.fromkeys([*(current.model_dump()["precisions"] if added else []), *new]))
     if update.max_accuracy_loss is not None:
         data["max_accuracy_loss"] = update.max_accuracy_loss
     constraints, notes = _constraints(current, update)
@@ -239,6 +245,13 @@ def _in_context(c, current: Intent, update: Intent, notes: list[str]):
         return c  # "users will wait max 60s for a full answer": the whole reply's, beside the TPOT (it had replaced it)
     if c.metric == Metric.LATENCY and c.op == "<=" and (not TIME_WORDS.search(text) or relaxed_latency):
         times = [t for t in current.constraints if t.metric in TIME_METRICS and t.op == "<="]
+        if times and times[-1].metric != Metric.LATENCY and TIME_WORDS.search(text) \
+                and c.value > LOOSENED_REACH * times[-1].value:
+            # "latency can be up to 200 ms" over a TPOT of 1.1 ms: far past any loosening of it, so the
+            # whole reply's (it had allowed 200 ms a token, a 30-s reply)
+            notes.append(f"'{c.source}' read as the whole reply's latency: {c.value:g} ms is far above the "
+                         f"{times[-1].metric.value.upper()} bound ({times[-1].value:.4g} ms), so not that bound loosened")
+            return c
         if times and times[-1].metric != Metric.LATENCY:
             if TIME_WORDS.search(text):  # "latency can be 1s": the bound the request has, loosened
                 notes.append(f"'{c.source}' read as the {times[-1].metric.value.upper()} bound, loosened (the request "

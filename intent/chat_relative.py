@@ -166,7 +166,10 @@ def _metric(text: str, current: Intent, plan) -> Metric | None:
             return times[-1]
         if _job(current):
             return Metric.JOB_TIME
-        return Metric.TPOT if plan is not None and plan.metrics.tpot_ms is not None else Metric.LATENCY
+        # a reply streamed to a user waiting on it (a chat, users at once): its tokens; else (translation,
+        # speech, a rate of requests) the whole reply, which is what the caller waits for
+        streamed = current.workload.concurrency or (current.task is not None and current.task.value == "text-generation")
+        return Metric.TPOT if plan is not None and plan.metrics.tpot_ms is not None and streamed else Metric.LATENCY
     return None
 
 

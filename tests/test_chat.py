@@ -1874,3 +1874,58 @@ def test_why_with_a_preference_says_the_preference_left_the_others_out():
     assert "在优先的设备（huawei）中" in chat.answer("为什么选这个").text
     chat.answer("厂商不限")
     assert chat.intent.hardware.preferred == []
+
+
+@pytest.mark.parametrize("switch", ["算了，换个需求：", "forget it. new thing: ", "另一个需求："])
+def test_a_new_request_after_dismissing_the_old_one_keeps_nothing_of_it(switch):
+    # "算了，换个需求：…" had been merged: detection planned as the old training job (500k records, 10 epochs)
+    chat = ChatSession(offline=True)
+    chat.answer("训练一个图像分类模型，50万张图片，10个epoch，越便宜越好")
+    chat.answer(f"{switch}用yolo11做目标检测，4路摄像头每路25帧")
+    assert chat.intent.workload.kind.value == "inference" and chat.intent.workload.dataset_records is None
+    assert chat.intent.workload.sources == 4 and chat.intent.objective is None
+
+
+@pytest.mark.parametrize("fix, hours", [("不对，是每天100小时", 100), ("改成每天200小时", 200),
+                                        ("no wait, it is 100 hours per day", 100)])
+def test_a_volume_of_speech_corrected_is_the_rate_not_a_deadline(fix, hours):
+    # "不对，是每天100小时" had added a job time of 100 h beside the 1000 h/day; "改成每天200小时" was ignored
+    chat = ChatSession(offline=True)
+    chat.answer("用whisper做语音识别，每天1000小时音频")
+    before = chat.intent.bound(Metric.THROUGHPUT, ">=")
+    chat.answer(fix)
+    assert chat.intent.bound(Metric.JOB_TIME, "<=") is None
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(before * hours / 1000)
+
+
+def test_a_latency_far_past_a_token_bound_is_the_whole_replys():
+    # after "too slow" (a TPOT of 1.1 ms), "latency can be up to 200 ms" had become 200 ms a token: 30-s replies
+    chat = ChatSession(offline=True)
+    chat.answer("translate english to chinese, 100 requests per second")
+    chat.answer("too slow")
+    assert chat.intent.bound(Metric.LATENCY, "<=") is not None  # a translation's caller waits on the whole reply
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b for 40 users at once, tpot under 2 ms")
+    chat.answer("latency can be up to 200 ms")
+    assert chat.intent.bound(Metric.TPOT, "<=") == 2 and chat.intent.bound(Metric.LATENCY, "<=") == 200
+    chat.answer("ttft under 300 ms")
+    chat.answer("tpot can be 40 ms")
+    assert chat.intent.bound(Metric.TPOT, "<=") == 40
+
+
+def test_a_format_added_beside_one_allowed_adds_that_format_alone():
+    # "actually int8 is fine too" after "fp16 please" had allowed all six formats, and bf16 was planned
+    chat = ChatSession(offline=True)
+    chat.answer("semantic segmentation, latency 50ms, fp16 please")
+    chat.answer("actually int8 is fine too")
+    assert [p.value for p in chat.intent.precisions] == ["fp16", "int8"]
+    assert chat.plan.choice.precision in ("fp16", "int8")
+
+
+def test_a_device_named_then_replaces_the_one_before():
+    # "ok fine, jetson agx orin then" had added the Orin beside the Raspberry Pi 5, and the Pis stayed
+    chat = ChatSession(offline=True)
+    chat.answer("detect people in CCTV footage, 8 cameras at 25fps each, on prem")
+    chat.answer("use a raspberry pi 5")
+    chat.answer("ok fine, jetson agx orin then")
+    assert chat.intent.hardware.include == ["nvidia-jetson-agx-orin-64gb"]

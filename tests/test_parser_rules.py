@@ -3811,3 +3811,15 @@ def test_rooms_at_once_and_a_chinese_clock_deadline():
 def test_vit_base_is_vit_b_16(text):
     """"vit-base" had been warned as unknown and GhostNet planned in its place."""
     assert parse(text, offline=True).workload.model == "vit-b-16"
+
+
+@pytest.mark.parametrize("text, ttft, latency", [
+    ("hospital chatbot for nurses, qwen2.5 7b, hipaa, 30 users at once, answer starts within 1 second", 1000, None),
+    ("qwen2.5 7b聊天机器人，30个并发，1秒内开始回答", 1000, None),
+    ("chatbot, llama 3 8b, 50 concurrent users, responses start within 800ms and the whole answer within 20s", 800, 20000),
+    ("qwen2.5 7b，并发20，首字500ms，完整回答10秒内", 500, 10000),
+])
+def test_when_an_answer_starts_is_its_first_token(text, ttft, latency):
+    # "answer starts within 1 second" had bounded the whole answer: an H200 at $7.91/h for a $0.76/h need
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.TTFT, "<=") == ttft and intent.bound(Metric.LATENCY, "<=") == latency
