@@ -560,8 +560,20 @@ class ChatSession:
         before, after = deployment_value(previous, metric), deployment_value(result, metric)
         if before is None or after is None or (after <= before if sense == "minimize" else after >= before):
             return []
+        if not _meets_level(result, _level_bounds(gave_way)):
+            return []  # the level was lifted ("latency doesn't matter"), not met: something else raised the figure
         return [self._say("level_back", metric=metric_name(metric, self.speaking), before=fmt(before, metric),
                           after=fmt(after, metric), bounds=_level_bounds(gave_way))]
+
+    def _default_level_gone(self, previous, result) -> list[str]:
+        """A change after which the default service level is out of reach ("预算减半" of a 70B chat: a
+        CPU at 10.7 s to the first token): said, since the times it held are no longer held."""
+        from planner.single import LEVEL_OUT_OF_REACH
+
+        gone = next((a for a in result.assumptions if LEVEL_OUT_OF_REACH in a), None)
+        if previous is None or gone is None or any(LEVEL_OUT_OF_REACH in a for a in previous.assumptions):
+            return []
+        return [self._say("level_gone", bounds=_level_bounds(gone))]
 
     def _tightened(self, message: str, intent: Intent) -> list[str]:
         """A bound said to relax ("p99延迟可以放宽到1秒", "latency can be relaxed to 1 s") that is tighter
@@ -616,7 +628,7 @@ class ChatSession:
         if previous is not None:
             changes = plan_changes(previous, result)
             lines += [self._say("changed"), *(f"  {c}" for c in changes)] if changes else [self._say("no_change")]
-        lines += self._default_level_back(previous, result)
+        lines += self._default_level_back(previous, result) + self._default_level_gone(previous, result)
         lines.append(f"{summary(result, self.speaking)} {self._say('show_hint')}")
         if cheaper and previous is not None and _not_cheaper(previous, result):
             from intent.chat_questions import cheaper as blockers
@@ -857,6 +869,15 @@ def _level_bounds(note: str) -> str:
     """The bounds a "default service level ... is out of reach" note names ("tpot <= 40 ms")."""
     m = re.search(r"the default service level \((?P<bounds>[^)]*)\)", note)
     return m.group("bounds") if m else ""
+
+
+def _meets_level(plan, bounds: str) -> bool:
+    """Whether ``plan`` meets each bound a default level's note names ("ttft <= 450 ms, tpot <= 40 ms")."""
+    for metric, value in re.findall(r"(ttft|tpot|latency) <= ([\d.]+) ms", bounds):
+        figure = getattr(plan.metrics, f"{metric}_ms", None)
+        if figure is None or figure > float(value) * (1 + 1e-9):
+            return False
+    return True
 
 
 def _not_cheaper(previous, result) -> bool:

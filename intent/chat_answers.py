@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from hardware.yamlio import packaged_yaml
+from intent.schema import Metric
 from planner.figures import fmt
 
 LANGUAGES = ("en", "zh")
@@ -40,7 +41,14 @@ def placement_name(placement: str, lang: str) -> str:
 
 
 def objective_of(plan) -> tuple[str, str]:
-    """(metric, sense) the plan optimised: its request's objective, else the default (cost)."""
+    """(metric, sense) the plan optimised: the solver's (where no plan met the default service level, the
+    time it brought down, not the cost), else its request's objective, else the default (cost)."""
+    from planner.single import LEVEL_OUT_OF_REACH
+
+    gave_way = any(LEVEL_OUT_OF_REACH in a for a in getattr(plan, "assumptions", []))
+    solved = (plan.solver.objective or "").split() if gave_way and getattr(plan, "solver", None) else []
+    if len(solved) == 2 and solved[0] in ("minimize", "maximize") and solved[1] in Metric._value2member_map_:
+        return solved[1], solved[0]
     objective = plan.intent.objective
     return (objective.metric.value, objective.sense.value) if objective else ("cost", "minimize")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from intent.parser.lexicon import PhraseSet, load_lexicon
+from intent.parser.numbers import chinese_to_number
 
 #: Characters around a message that carry no meaning for the chat.
 EDGES = " \t.,;:!?。，；：！？、…\"'“”‘’"
@@ -21,14 +22,26 @@ ASKED_HOW_MUCH = re.compile(r"(?:是多少|多少钱|要多久|多长时间|需�
                             r"|能(?:出|生成|处理|跑|输出|产出)多少\s*(?:个|张|条|次)?\s*(?:token|tokens|张|条|个|次|图|请求)?[?？]?$"
                             r"|多少[^，。,;；\d]{0,6}[?？]?$|多久[^，。,;；\d]{0,4}[?？]?$|^what(?:'s| is) the max\b"
                             r"|^how (?:many|much)\b|^what (?:does|will|would) .{1,40} cost\b"
+                            # "功率多大", "精度怎么样", "what accuracy does it get?": a figure of the plan asked
+                            r"|(?:多大|多高|多低)[?？]?$|(?:精度|准确率|准确度|效果|延迟|时延|功耗|功率|成本|吞吐|显存|质量)(?:怎么样|如何)[?？]?$"
+                            r"|^what (?:accuracy|latency|throughput|power|memory|quality)\b"
                             # "用了几张卡？", "and per month?", "每个用户每月成本多少"
                             r"|几(?:张|块|台|个)[^，。,;；\d]{0,4}[?？]?$|^(?:and\s+|so\s+)?(?:per|a|each)\s+(?:month|day|year|week)\??$")
 #: Chinese words that compare the plan with a device the message names ("和H200比较一下", "用 H200 对比"),
 #: and the words around the device that go with them.
 COMPARING = re.compile(r"比较|对比|比一下|比比")
 COMPARED = re.compile(r"^(?:比较一下|比较|对比一下|对比)?\s*(?:和|跟|与|用|拿)?|(?:比较一下|比较|对比一下|对比|比一下|比比)(?:看|呢)?$")
+#: A device or count tried in a question ("换成H100怎么样？", "用两张A100呢？", "改用昇腾行不行"): weighed, not applied.
+TRY_ZH = re.compile(r"^(?:如果|要是|假如)?(?:换成|换用|改用|改成|用|换)(?P<what>[^，,。？?]{1,20}?)(?:会)?(?:怎么样|如何|呢|行不行|"
+                    r"可不可以|可以吗|行吗)[?？]?$")
+#: A question about losing a device: "what if one of them dies?", "what if we lose one L40S?", "一张卡坏了怎么办".
+FAILURE = re.compile(r"(?:one|a|1|single)\s+(?:of\s+(?:them|the\s+\w+)|\w+)\s+(?:dies|die|fails?|goes\s+down|breaks|"
+                     r"crashes|is\s+lost)|(?<![a-z])lose\s+(?:one|a|1|an?)\b|(?:device|gpu|card|node)\s+failure|"
+                     r"(?:一|1|单)(?:张|块|台|个)(?:卡|gpu|显卡|设备|机器)?\S{0,8}?(?:坏了|挂了|宕机|故障|掉了|出问题)|"
+                     r"(?:坏|挂|宕机|故障)(?:了)?(?:一|1)(?:张|块|台|个)", re.IGNORECASE)
 #: Words of changing one's mind before a command: "no wait, undo that", "算了，撤销", "ok go back".
-FILLER_BEFORE = re.compile(r"^(?:(?:no|wait|ok|okay|well|hmm|oh)[\s,]+)+|^(?:算了|不对|好吧|嗯|那)[，,\s]*")
+FILLER_BEFORE = re.compile(r"^(?:(?:no|wait|ok|okay|well|hmm|oh|oops|sorry|that\s+(?:was|is|'s)\s+(?:wrong|not\s+it)|"
+                           r"my\s+(?:bad|mistake))[\s,.!]+)+|^(?:(?:算了|不对|好吧|嗯|那|错了|搞错了)[，,。\s]*)+")
 #: A question that weighs devices against each other: "L4 和 T4 哪个更合适", "H100 vs MI300X", "compare A with B".
 WHICH_OF = re.compile(r"哪个(?:更)?(?:好|合适|便宜|快|划算|省钱|省电)|哪一个|which (?:one )?is (?:better|cheaper|faster)")
 VERSUS = re.compile(r"(?<![a-z])(?:vs\.?|versus)(?![a-z])")
@@ -140,6 +153,8 @@ def read_message(message: str) -> Reading:
     if WHICH_OF.search(text) and len([p for p in DEVICES_APART.split(WHICH_WORDS.sub(" ", text).strip(EDGES)) if p]) > 1:
         # "which is cheaper, L4 or T4?", "L4 和 T4 哪个更便宜？": each device compared
         return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
+    if FAILURE.search(text):  # "what if one of them dies?": the plan less one device (it had been a device named 'of them dies')
+        return Reading("explain", what=text)
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it
     question = next((m for m in sets["questions"].scan(text) if m.start in {0, lead.end() if lead else 0}), None)
     if (TERSE.fullmatch(message.strip().lower()) or FIGURE_ALONE_WORD.fullmatch(message.strip().lower())) \
@@ -150,6 +165,8 @@ def read_message(message: str) -> Reading:
         if reading.count and re.search(r"we\s+(?:had|have|got|owned|own)\s*$", question.phrase):
             reading = replace(reading, held=True)  # "what if we had 4 GPUs?": held, all of them at work
         return reading
+    if (tried := TRY_ZH.match(text)) is not None:  # "换成H100怎么样？", "用A100呢": a what-if, no change
+        return _why_not(tried.group("what"))
     if (question is not None and question.key == "explain") or ASKED_HOW_MUCH.search(text):
         return Reading("explain", what=text)
     if question is not None:
@@ -234,10 +251,15 @@ def _why_not(rest: str) -> Reading:
     if single is not None:
         rest = rest[single.end:].strip(EDGES)
     rest = re.sub(r"^(?:use |using |the |an? |on )+|^(?:是|变成|有)\s*", "", rest)
+    # "能上云吗？", "可以放到云上吗", "能本地部署吗": the place, as the English words name it
+    rest = re.sub(r"^(?:上|用|放到|放在|部署到|部署在|跑在)?(?:公有)?云(?:上|端)?(?:部署)?$", "cloud", rest)
+    rest = re.sub(r"^(?:放到|放在|部署到|部署在|跑在)?本地(?:机房|部署)?(?:上)?$", "on-prem", rest)
     if not rest.strip(EDGES) and single is None:  # "why not?": why the plan is as it is
         return Reading("why")
     held = HELD_BEFORE.search(rest) is not None
     rest = HELD_BEFORE.sub("", rest)  # "what if we only had 4?", "如果只有4张H100呢": the count
+    rest = re.sub(r"^[一二两三四五六七八九十]+(?=\s*(?:张|块|台|个))",  # "两张A100": 2 of them
+                  lambda m: f"{chinese_to_number(m.group()):g}", rest)
     rest = re.sub(r"(?:\s+(?:then|instead|again|please|too))+$|(?:吧|呢|啊)+$", "", rest.strip(EDGES)).strip(EDGES)
     counted = COUNTED.match(rest)
     if counted is not None and (RATE_AFTER.match(rest, counted.end()) or SCALE_AFTER.match(rest, counted.end())):

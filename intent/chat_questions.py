@@ -25,6 +25,7 @@ from intent.chat_answers import (
     say,
     why_not_in,
 )
+from intent.chat_language import FAILURE
 from intent.schema import Intent, Metric
 from planner.figures import fmt
 
@@ -72,6 +73,8 @@ def why(plan, lang: str) -> str:
 #: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
 #: "first token latency" is the TTFT).
 TOPICS = (
+    ("failure", FAILURE.pattern),
+    ("redundancy", r"redundan|failover|fail-over|n\+1|spare|standby|冗余|热备|备份副本|容灾|高可用"),
     ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|utili[sz]ation|utili[sz]ed|"
                  r"how busy|load factor|扛住|扛得住|撑住|撑得住|顶得住|余量|跑满|饱和|利用率|使用率|负载率"),
     ("job", r"per job|a job\b|each job|每次任务|how long(?!.{0,30}(?:end[- ]to[- ]end|one answer|an answer|a reply|one reply|each request|a request|"
@@ -90,7 +93,8 @@ TOPICS = (
                  r"inference|prediction|transcription|page|frame|photo)\b|每(?:张|条|次|个|篇|份)(?:图|请求|图片)?(?:成本|多少钱|费用)"),
     ("per_device", r"per device|per card|per gpu|per chip|each device|each card|each gpu|每张卡|每卡|单卡|每个设备|每块"),
     ("month", r"per month|a month|monthly|^\W*month\W*$|/\s*(?:month|mo)\b|每月|一个月|每个月|/\s*月"),
-    ("electricity", r"electric|power bill|energy bill|energy cost|cost of (?:the )?(?:power|energy)|电费|电力成本|用电成本"),
+    ("electricity", r"electric|power bill|energy bill|energy cost|cost of (?:the )?(?:power|energy)|kwh|kilowatt|电费|电力成本|"
+                    r"用电成本|千瓦时|度电|多少度"),
     ("budget", r"budget|(?:cheap|affordable) enough|够便宜|预算"),
     ("day", r"per day|a day|daily|每天|一天"),
     ("year", r"per year|a year|yearly|annual|每年|一年"),
@@ -112,9 +116,9 @@ TOPICS = (
     ("tpot", r"tpot|per token|per output token|每token|每字"),
     ("latency", r"latency|p9[059]|p99\.9|tail|end[- ]to[- ]end|one answer|a reply|each request|延迟|时延"),
     ("throughput", r"throughput|requests per second|rps|qps|吞吐|每秒.{0,4}(?:请求|处理)|多少请求|处理多少"),
-    ("power", r"power|watts|功耗|耗电"),
+    ("power", r"power|watts|功耗|耗电|功率"),
     ("cost", r"cost|price|expensive|how much money|成本|费用|价格|贵|多少钱|花多少|要多少钱"),
-    ("accuracy", r"accuracy|准确率|精度"),
+    ("accuracy", r"accuracy|accurate|准确率|准确度|精度|准不准|效果怎么样"),
     ("energy", r"energy|joules|能耗"),
 )
 HOURS_A_MONTH = 730  # 8,760 hours a year / 12
@@ -173,6 +177,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             asked.append("job_energy")  # "energy use of the whole run?", "总能耗多少？": the job's, in kWh
     if "job" in asked and is_job:  # the job's, not the hourly rate
         asked = [t for t in asked if t not in ("cost", "latency")]
+    if "failure" in asked or "redundancy" in asked:  # "what if one of them dies?", "does that include redundancy?"
+        asked = ["redundancy"] if "redundancy" in asked else ["failure"]
     if "concurrency" in asked:  # "能支持多少并发?", "how many users at once?": not the devices
         asked = [t for t in asked if t != "devices"]
     if "token_cost" in asked:  # "what's the cost per million tokens?", "cost per token?": not the hourly rate
@@ -184,8 +190,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = ["throughput"] if per_second and "throughput" in asked else ["volume"]  # "每秒能处理多少请求"
     if "per_item" in asked:  # "what's the cost per image?": the hourly cost over the requests an hour
         asked = ["per_item"]
-    if "per_device" in asked:  # "power per device?": the figures of one device
-        asked = ["per_device"] + [t for t in asked if t in ("power", "cost")]
+    if "per_device" in asked:  # "power per device?": the figures of one device; "memory per gpu?" the memory, per device
+        asked = ["memory"] if "memory" in asked else ["per_device"] + [t for t in asked if t in ("power", "cost")]
     if "electricity" in asked:  # "how much is the electricity per day?": power x hours x price, not the hourly cost
         asked = ["electricity"]
     if "budget" in asked:  # "is it under budget?": the cost bounds' checks
@@ -233,6 +239,13 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
                              else say("unknown_value", lang)))
         elif topic == "headroom":
             lines.append(headroom(plan, lang, question))
+        elif topic == "failure":
+            lines.append(failure(plan, lang))
+        elif topic == "redundancy":
+            w = plan.intent.workload
+            spare = (w.spare_replicas or 0) + max(0, (w.min_replicas or 0) - 1)
+            lines.append(say("explain_redundancy", lang, replicas=plan.choice.replicas, spare=spare) if spare
+                         else failure(plan, lang))
         elif topic == "devices":
             lines.append(say("explain_devices", lang, devices=devices_in_total(c), device=c.device_id,
                              layout=layout(c, lang)))
@@ -382,7 +395,7 @@ def _amount(usd: float) -> str:
 
 
 #: A question of how much of the capacity is used ("what's the utilization?", "利用率多少？"), not whether it holds.
-SHARE_ASKED = re.compile(r"utili[sz]|how busy|load factor|利用率|使用率|负载率")
+SHARE_ASKED = re.compile(r"utili[sz]|how busy|load factor|headroom|spare capacity|利用率|使用率|负载率|余量")
 
 
 def headroom(plan, lang: str, question: str = "") -> str:
@@ -416,6 +429,34 @@ def _headroom(plan, lang: str) -> str:
     key = "explain_headroom" if capacity >= asked * (1 - 1e-9) else "explain_headroom_short"
     return say(key, lang, capacity=fmt(capacity, "throughput"), load=fmt(asked, "throughput"),
                share=f"{asked / capacity:.0%}", replicas=c.replicas)
+
+
+def failure(plan, lang: str) -> str:
+    """What losing one device does to the plan: one replica down (every device of a replica holds part
+    of it), the rest against the load asked; a spare the request holds takes its place."""
+    from intent.render import devices_in_total
+    from planner.defaults import whole_load
+
+    c, m = plan.choice, plan.metrics
+    used = devices_in_total(c)
+    held = sum(o.count for o in plan.intent.hardware.owned) if plan.intent.hardware.owned else 0
+    if held > used:
+        return say("explain_failure_spare", lang, held=held, used=used)
+    if c.replicas <= 1:
+        return say("explain_failure_single", lang, devices=used)
+    left = (c.replicas - 1) / c.replicas
+    users = plan.intent.workload.concurrency
+    asked = whole_load(plan.intent)[0].bound(Metric.THROUGHPUT, ">=")
+    if asked is None and users and m.concurrency:
+        capacity, load, enough = say("users_at_once", lang, n=f"{int(m.concurrency * left):,}"), \
+            say("users_at_once", lang, n=f"{users:,}"), m.concurrency * left >= users
+    elif asked is not None and m.throughput_rps:
+        capacity, load, enough = fmt(m.throughput_rps * left, "throughput"), fmt(asked, "throughput"), \
+            m.throughput_rps * left >= asked * (1 - 1e-9)
+    else:
+        return say("explain_failure_no_load", lang, replicas=c.replicas, left=c.replicas - 1)
+    return say("explain_failure" if enough else "explain_failure_short", lang, replicas=c.replicas,
+               left=c.replicas - 1, capacity=capacity, load=load)
 
 
 def _electricity(plan, question: str, lang: str) -> str:

@@ -277,7 +277,8 @@ def plan_changes(old: ExecutionPlan, new: ExecutionPlan) -> list[str]:
         after = getattr(new.choice, field)
         if before != after:
             lines.append(f"choice.{field}: {before} -> {after}")
-    for field in ("latency_ms", "throughput_rps", "power_w", "energy_j", "memory_gb", "cost_usd_per_hour", "accuracy"):
+    for field in ("latency_ms", "ttft_ms", "tpot_ms", "throughput_rps", "power_w", "energy_j", "memory_gb",
+                  "cost_usd_per_hour", "accuracy"):
         before, after = getattr(old.metrics, field), getattr(new.metrics, field)
         if _num(before) != _num(after):  # a change below the figures shown is none
             lines.append(f"metrics.{field}: {_num(before)} -> {_num(after)}")
