@@ -3823,3 +3823,64 @@ def test_when_an_answer_starts_is_its_first_token(text, ttft, latency):
     # "answer starts within 1 second" had bounded the whole answer: an H200 at $7.91/h for a $0.76/h need
     intent = parse(text, offline=True)
     assert intent.bound(Metric.TTFT, "<=") == ttft and intent.bound(Metric.LATENCY, "<=") == latency
+
+
+@pytest.mark.parametrize("text, metric, value", [
+    ("phi-4, 30 concurrent, TTFT budget 2s", Metric.TTFT, 2000),  # it had been a $2/h budget
+    ("deploy phi-4 for 30 users concurrently, latency budget 2s for first token", Metric.TTFT, 2000),
+    ("energy budget 0.5 J per image for segmentation at 1 fps", Metric.ENERGY, 0.5),
+    ("deploy phi-4 for 30 users concurrently, TTFT under 2s, 20t/s", Metric.TOKEN_THROUGHPUT, 20),
+])
+def test_a_budget_of_time_or_energy_is_no_money(text, metric, value):
+    intent = parse(text, offline=True)
+    assert intent.bound(metric, "<=" if metric != Metric.TOKEN_THROUGHPUT else ">=") == pytest.approx(value)
+    assert intent.bound(Metric.COST, "<=") is None
+
+
+@pytest.mark.parametrize("text, precisions", [
+    ("serve qwen2.5-32b with AWQ, 20 concurrent", ["int4"]),
+    ("用4张4090跑Qwen2.5-32B-Instruct AWQ，首字延迟500毫秒", ["int4"]),
+    ("不用量化，Qwen2.5-72B，并发16", ["fp32", "tf32", "fp16", "bf16"]),
+])
+def test_awq_is_4_bit_and_no_quantisation_in_chinese(text, precisions):
+    intent = parse(text, offline=True)
+    assert [p.value for p in intent.precisions] == precisions and not intent.warnings
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("每秒 2w token 吞吐，qwen2.5-7b", ("token_throughput", 20000)),
+    ("qwen2.5-7b，3w并发", ("concurrency", 30000)),
+    ("qwen2.5-7b，并发1.5w", ("concurrency", 15000)),
+    ("边缘盒子功耗15w，目标检测", ("power", 15)),
+])
+def test_chinese_w_is_ten_thousand_beside_counts_and_watts_beside_power(text, expected):
+    intent = parse(text, offline=True)
+    name, value = expected
+    if name == "concurrency":
+        assert intent.workload.concurrency == value and intent.bound(Metric.POWER, "<=") is None
+    else:
+        assert intent.bound(Metric(name), "<=" if name == "power" else ">=") == value
+
+
+@pytest.mark.parametrize("text", ["预算一万五一个月，部署qwen2.5-7b", "每月预算一万五，部署qwen2.5-7b",
+                                  "每月预算一万五千，部署qwen2.5-7b", "预算每月一万五，部署qwen2.5-7b"])
+def test_a_spoken_chinese_monthly_budget_is_read(text):
+    # "预算一万五一个月" had been '10001个月' ignored; "每月预算一万五" was dropped without a word
+    intent = parse(text, offline=True)
+    assert intent.bound(Metric.COST, "<=") == pytest.approx(15000 / 7.2734 / 730, rel=1e-3)  # the lexicon's rate
+
+
+@pytest.mark.parametrize("text", ["qwen2.5-7b 4090 int4 并发64", "keep the 4090 under 300W and run yolo11l at 200 fps"])
+def test_a_geforce_number_alone_is_the_card(text):
+    assert parse(text, offline=True).hardware.include == ["nvidia-geforce-rtx-4090"]
+    assert parse("serve 4090 requests per second with bert", offline=True).bound(Metric.THROUGHPUT, ">=") == 4090
+
+
+@pytest.mark.parametrize("text, task, objective", [
+    ("总功耗不能超过5千瓦，部署Llama-3.3-70B，吞吐尽量大", "text-generation", "throughput"),
+    ("功耗不超过300瓦，部署一个7B的对话模型，10并发", "text-generation", None),
+])
+def test_chinese_chat_models_and_most_throughput(text, task, objective):
+    intent = parse(text, offline=True)
+    assert intent.task.value == task
+    assert (intent.objective.metric.value if intent.objective else None) == objective

@@ -245,6 +245,11 @@ class ConstraintReader:
             if kind == "latency" and len(kinds) > 1 and kinds[-2].key != "latency" \
                     and not self.space.text[kinds[-2].end:kinds[-1].start].strip(" -"):
                 kind = kinds[-2].key  # "first-token latency", "TTFT latency"
+            said_after = " ".join(after.split()[:3])
+            if kind == "latency" and following and following[0].key != "latency" \
+                    and re.fullmatch(r"\s*(?:for|of|to|until|till)(?:\s+(?:the|a|each))?\s*",
+                                     said_after[:following[0].start]):
+                kind = following[0].key  # "latency budget 2s for first token": the first token's
         elif following and following[0].key != "latency":
             kind = following[0].key
         elif self.job and q.unit in ("minute", "hour", "day", "week", "month"):

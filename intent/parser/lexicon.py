@@ -245,7 +245,9 @@ class Lexicon:
         """What may stand right before a Chinese numeral with no unit for it to be a number: a
         comparator or a metric word (并发两百, 帧率不低于三十, QPS两千)."""
         leads = sorted({str(s) for s in self.data["cn_number_leads"]}, key=len, reverse=True)
-        return re.compile(r"(?:" + "|".join(map(re.escape, leads)) + r")\s*(?:为|是|[:：])?\s*$")
+        # a period may stand between ("预算每月一万五")
+        return re.compile(r"(?:" + "|".join(map(re.escape, leads)) + r")\s*(?:每(?:个)?(?:月|天|年|周|小时))?"
+                          r"\s*(?:为|是|[:：])?\s*$")
 
     def words(self, name: str) -> PhraseSet:
         """A single-key phrase set for a flat word list such as ``accuracy_words``."""

@@ -15,6 +15,12 @@ CN_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL = "[零〇一二两三四五六七八九十百千万亿点]+"
 
 
+#: A period after the numeral "一" ("一个月", "一天"): the one of a period, not a digit of the number before.
+PERIOD_AFTER_ONE = re.compile(r"(?:个月|个小时|个星期|天|年|周|月|小时|星期)")
+#: The unit a spoken trailing digit counts in after each unit ("一万五": 5 of 千).
+NEXT_UNIT_DOWN = {"万": 1000, "千": 100, "百": 10}
+
+
 def chinese_to_number(text: str) -> float | None:
     """Read a Chinese numeral such as 十, 两百, 一千五百, 三点五; None if it is not one."""
     if "点" in text:
@@ -25,6 +31,11 @@ def chinese_to_number(text: str) -> float | None:
         return base + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))
     if all(char in CN_LARGE_UNITS for char in text):  # 万 or 亿 alone is a scale, not a number
         return None
+    # "一万五", "两千五", "三百五": a digit right after the last unit counts in the next unit down
+    # (15,000, 2,500, 350), as spoken
+    if (short := re.fullmatch(r"(.*[万千百])([一二两三四五六七八九])", text)) and short.group(1)[-1] in NEXT_UNIT_DOWN:
+        head = chinese_to_number(short.group(1))
+        return None if head is None else head + CN_DIGITS[short.group(2)] * NEXT_UNIT_DOWN[short.group(1)[-1]]
     total, section, digit = 0, 0, None
     for char in text:
         if char in CN_DIGITS:
@@ -106,6 +117,12 @@ def spell_out_numbers(text: str, words: dict[str, float], scales: dict[str, floa
     text = re.sub(r"(?<![\d.])(?<!\d,)(\d+(?:\.\d+)?)千(?!兆)", thousands, text)
 
     def chinese(match: re.Match) -> str:
+        said = match.group(0)
+        if len(said) > 1 and said.endswith("一") and PERIOD_AFTER_ONE.match(text, match.end()):
+            # "预算一万五一个月": the number, then "一个月" (it had read 10001 months)
+            head = chinese_to_number(said[:-1])
+            if head is not None and (unit_lead.match(text, match.end() - 1) or any(ch in "万千百亿十" for ch in said[:-1])):
+                return format_number(head) + "一"
         led = number_lead is not None and number_lead.search(text, max(0, match.start() - 8), match.start())
         if text.startswith("次性", match.end()) and match.group(0) == "一":
             return match.group(0)  # "一次性": one-off, a word, not one of something

@@ -30,7 +30,12 @@ COST_WORD_REACH = 24
 #: What after a number makes it no amount of money: a word of its own ("预算1年…": a year) or a time unit.
 NOT_MONEY_AFTER = re.compile(r"[\u4e00-\u9fff%]|\s*(?:years?|yrs?|months?|mos?|weeks?|days?|hours?|hrs?|h)(?![a-z])"
                              # a unit of its own ("rack power budget 10kW", "memory budget 40 GB")
-                             r"|\s*(?:kw|w|mw|kwh|wh|watts?|gb|tb|mb|gib|ms|fps|rps|qps|tokens?|tok)(?![a-z])")
+                             r"|\s*(?:kw|w|mw|kwh|wh|watts?|gb|tb|mb|gib|ms|fps|rps|qps|tokens?|tok)(?![a-z])"
+                             # "latency budget 2s", "energy budget 0.5 J per image": a time or an energy
+                             r"|\s*(?:s|secs?|seconds?|minutes?|mins?|j|joules?|mj|millijoules?|t/s)(?![a-z])")
+#: A period right after an amount in Chinese ("预算15000一个月", "2万每月"): the cost's.
+CN_PERIOD_AFTER = re.compile(r"\s*(?:元|块钱|块)?\s*(?:一|每)\s*(?:个)?(?P<period>月|天|日|年|周|星期|小时)")
+CN_PERIODS = {"月": "month", "天": "day", "日": "day", "年": "year", "周": "week", "星期": "week", "小时": "hour"}
 #: A budget word right before an amount with no currency and no period: "budget around 1k", "budget: 1000",
 #: "预算5000" (money, as the assumptions say; a job's total, or per hour as any cost with no period).
 BUDGET_RIGHT_BEFORE = re.compile(r"(?:(?<![a-z])budget|预算)\s*(?:of|is|:|=|around|about|approx\.?|roughly|~|大约|约|为|是|"
@@ -426,7 +431,7 @@ class QuantityScanner:
         if self.g.currency_suffix.match(self.text, end) or not self._cost_word_before(start) \
                 or not (self.g.per_period.match(self.text, end) or self._cn_period(start)
                         or (BUDGET_RIGHT_BEFORE.search(self.text, max(0, start - COST_WORD_REACH), start)
-                            and not NOT_MONEY_AFTER.match(self.text, end))):
+                            and (not NOT_MONEY_AFTER.match(self.text, end) or CN_PERIOD_AFTER.match(self.text, end)))):
             return None
         if CJK.search(self.text):  # "每月预算1.5万": a request written in Chinese counts its money in yuan
             rate = self.g.lexicon["exchange_rates"]["cny"]
@@ -458,6 +463,8 @@ class QuantityScanner:
             period, end = g.period_of(m.group("period")), m.end()
         elif m := g.period_adverb_after.match(self.text, end):
             period, end = g.adverb_period[m.group("adverb")], m.end()
+        elif CJK.search(self.text) and (m := CN_PERIOD_AFTER.match(self.text, end)):
+            period, end = CN_PERIODS[m.group("period")], m.end()
         else:
             period = self._cn_period(start) or self._adverb_period_before(start)
         note, needs_cue = None, False

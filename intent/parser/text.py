@@ -122,6 +122,18 @@ SPACE_GROUPED = re.compile(r"(?<![A-Za-z\d.,_-])(\d{1,3})((?: \d{3})+)(?![\d.,])
 #: A GeForce card by its number alone: "two 4090s", "2 x 4090 cards", "2张4090", "4卡4090".
 BARE_GEFORCE = re.compile(r"(?<![\w.$-])(?<!rtx )(?<!geforce )([2-5]0[5-9]0(?:\s?ti)?)(?=s\b|\s*(?:cards?|gpus?|显卡|卡)(?![a-z]))"
                           r"|(?<=\d)(\s*(?:x|×|张|块|卡|台)\s*)([2-5]0[5-9]0(?:\s?ti)?)(?![a-z0-9.])")
+#: A GeForce model number alone, where no count or unit can follow it: after an article or a word of
+#: placing ("the 4090", "on a 4090", "用4090"), or before a number format ("qwen 7b 4090 int4").
+BARE_GEFORCE_NAMED = re.compile(r"(?:(?<![a-z])(?:the|a|an|our|my|one|single|on|with)\s+|(?<=用|在))"
+                                r"([2-5]0[5-9]0(?:\s?ti)?)(?![\w.,])(?!\s*(?:x|×|rps|qps|fps|ms|req|requests|users|tokens?|"
+                                r"images|w|watts?|gb|hours?|h|张|个|条|路|次))"
+                                # a plural noun after it counts it ("the 4090 documents")
+                                r"(?!\s+(?!(?:is|was|has|does|as|plus|ti|its|this)\b)[a-z]{2,}s\b)"
+                                r"|(?<![\w.$,-])([2-5]0[5-9]0(?:\s?ti)?)(?=\s+(?:int4|int8|fp16|fp8|bf16|fp32)(?![a-z0-9]))")
+#: Chinese "2w", "1.5w" for 2万, 1.5万, before what is counted or after a count's word ("每秒2w token",
+#: "并发1.5w", "日活3w"): 万, not watts.
+CN_WAN = re.compile(r"(?:(?<=并发)|(?<=日活)|(?<=吞吐)|(?<=每秒)|(?<=每天)|(?<=dau)|(?<=qps)|(?<=tps))\s*(\d+(?:\.\d+)?)\s*w(?![a-z])"
+                    r"|(\d+(?:\.\d+)?)\s*w(?=\s*(?:tokens?|token|条|张|次|个|人|用户|请求|并发|qps|tps|路|日活|dau)(?![a-z]))")
 #: "a hundred milliseconds", "a thousand requests": the number word with "one" ("half a million"
 #: is the lexicon's "half a" times a million, not half and one million).
 A_SCALE = re.compile(r"(?<![\w-])(?<!half )a (hundred|thousand|million|billion)(?![\w-])")
@@ -294,6 +306,10 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = DECIMAL_COMMA.sub(r"\1.\2", text)
     text = SPACE_GROUPED.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
     text = BARE_GEFORCE.sub(lambda m: f"rtx {m.group(1)}" if m.group(1) else f"{m.group(2)}rtx {m.group(3)}", text)
+    text = BARE_GEFORCE_NAMED.sub(lambda m: m.group(0).replace(m.group(1) or m.group(2), f"rtx {m.group(1) or m.group(2)}"),
+                                  text)
+    if re.search(r"[\u4e00-\u9fff]", text):
+        text = CN_WAN.sub(lambda m: f"{m.group(1) or m.group(2)}万", text)
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)
     text = SUB_AMOUNT.sub(r"under \1 \2", text)
