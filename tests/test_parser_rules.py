@@ -3884,3 +3884,14 @@ def test_chinese_chat_models_and_most_throughput(text, task, objective):
     intent = parse(text, offline=True)
     assert intent.task.value == task
     assert (intent.objective.metric.value if intent.objective else None) == objective
+
+
+@pytest.mark.parametrize("text, sources", [
+    ("face detection for access control, 10 doors, 5 fps each", 10),
+    ("30 fps from each of 6 cameras, yolov8s on jetson orin nx", 6),
+    ("在Jetson Orin NX上运行YOLOv8s目标检测，每路摄像头25帧每秒，共6路", 6),
+])
+def test_a_rate_for_each_source_counts_the_sources_however_worded(text, sources):
+    # each had been planned at one source's rate, with a warning to say "each" (already said)
+    intent = parse(text, offline=True)
+    assert intent.workload.sources == sources and not any("not a load" in w for w in intent.warnings)

@@ -1071,10 +1071,10 @@ def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
 
 
 #: A rate that is each source's: "30 fps each", "25 fps per camera", "每路30帧", "每个摄像头10fps".
-EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?:camera|cam|stream|feed|channel|sensor|user|dev|developer|person|"
+EACH_AFTER = re.compile(r"\s*(?:each|apiece|(?:from|of|on|for)\s+each(?:\s+of)?|per\s+(?:camera|cam|stream|feed|channel|sensor|user|dev|developer|person|"
                         r"seat|agent|employee|client)|a\s+(?:camera|stream|feed))"
                         r"(?![a-z])")
-EACH_BEFORE = re.compile(r"(?:每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|每个坐席|每位|人均|"
+EACH_BEFORE = re.compile(r"(?:每路摄像头|每路视频|每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|每个坐席|每位|人均|"
                          r"each(?:\s+(?:camera|cam|stream|feed|one|user|dev|developer|person|agent|employee|client))?"
                          r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing|fires?|"
                          r"firing|makes?|making|issues?|issuing|submits?|asks?|does))?)"
@@ -1087,7 +1087,8 @@ EACH_WITHIN = re.compile(r"(?<![a-z])per\s+(?:user|person|camera|stream|seat|age
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$|\s*\d{3,4}\s*[pk](?![a-z]))|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
-                     r"(?:cameras?|cams?|streams?|feeds?|channels?|摄像头|路视频|视频流|users|devs|developers|engineers|"
+                     r"(?:cameras?|cams?|streams?|feeds?|channels?|doors|gates|entrances|lanes|checkouts|摄像头|路视频|视频流|"
+                     r"users|devs|developers|engineers|"
                      r"employees|agents|clients|customers|people|seats|sessions|dau|mau|daily active users|monthly active users|"
                      r"active users|"
                      r"用户|员工|开发者|坐席|人(?!均))(?:\s+(?:streams?|feeds?))?"
