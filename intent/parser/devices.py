@@ -196,8 +196,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
     for m in lexicon.words("not_hardware").scan(space.masked):
         space.mask(m.start, m.end)
     for m in lexicon.hardware_words.scan(space.masked):
-        if m.key.startswith("vendor:") and re.match(r"\s*cloud(?![a-z])", space.masked[m.end:]):
-            continue  # "on Google Cloud": a provider (cloud_provider_vendors, warned about), not its chips
+        if m.key.startswith("vendor:") and re.match(r"\s*(?:cloud(?![a-z])|云)", space.masked[m.end:]):
+            continue  # "on Google Cloud", "华为云": a provider (cloud_provider_vendors, warned about), not its chips
         space.mark_read(m.start, m.end)
         if SPENT_ON.match(space.masked, m.end) or any(a <= m.start < b for a, b in count_spans):
             continue  # "no GPU budget beyond $500": what the money is for, no device asked for or ruled out;
