@@ -3895,3 +3895,31 @@ def test_a_rate_for_each_source_counts_the_sources_however_worded(text, sources)
     # each had been planned at one source's rate, with a warning to say "each" (already said)
     intent = parse(text, offline=True)
     assert intent.workload.sources == sources and not any("not a load" in w for w in intent.warnings)
+
+
+@pytest.mark.parametrize("text, out", [
+    ("部署在腾讯云上，qwen2.5-7b，并发20", {"aws-inferentia2", "nvidia-a10g", "google-tpu-v5e"}),
+    ("deploy qwen2.5-7b on gcp, 20 concurrent", {"aws-inferentia2", "nvidia-a10g"}),
+    ("部署在华为云，qwen2.5-7b，并发20", {"aws-inferentia2", "google-tpu-v5e"}),
+])
+def test_a_cloud_named_rules_out_the_other_providers_own_chips(text, out):
+    # 腾讯云 had been planned on AWS Inferentia2, GCP on an A10G; 华为云 had asked for Huawei chips
+    intent = parse(text, offline=True)
+    assert out <= set(intent.hardware.exclude) and intent.hardware.include == []
+
+
+@pytest.mark.parametrize("text, name", [("RK3588上跑yolov8n，8路摄像头，每路25fps", "rk3588"),
+                                        ("地平线旭日X3派上跑目标检测", "地平线"),
+                                        ("Atlas 200I DK A2 上跑yolov8n", "atlas 200i")])
+def test_an_edge_board_the_catalog_lacks_is_warned(text, name):
+    assert any(w.startswith(f"'{name}") and "not a device in the catalog" in w
+               for w in parse(text, offline=True).warnings)
+
+
+def test_no_care_for_per_user_latency_lifts_the_default_level():
+    from intent.api import plan
+
+    result = plan("Llama 3.1 70B. Throughput > 5000 output tokens/s total. Power under 3 kW. "
+                  "Don't care about per-user latency.", offline=True)
+    assert not any(a.startswith("default service level") for a in result.assumptions)
+    assert result.metrics.tokens_per_s >= 5000
