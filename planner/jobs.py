@@ -217,6 +217,12 @@ def training_rows(intent: Intent, catalog: Catalog, rules: list[PlacementRule], 
         if trainer.runtime is None:
             cannot_train[device.id] = trainer.why or "no training runtime"
             continue
+        method = factors.training.methods.get(job.method)
+        if method is not None and method.vendors is not None and device.vendor not in method.vendors \
+                and device.device_class != "cpu":
+            # QLoRA on a TPU: bitsandbytes, which holds its 4-bit weights, has no kernels there
+            cannot_train[device.id] = f"{job.method}: {method.vendors_why}"
+            continue
         offered = [item.placement] if item else [p.value for p in device.placements]
         if placements is not None and not item:
             kept = [p for p in offered if p in placements]

@@ -430,3 +430,12 @@ def test_a_job_on_devices_only_held_says_to_name_how_many():
     assert "not rented in the cloud (on-prem only)" in str(caught.value) and "we have 8 of them" in str(caught.value)
     held = plan("全参微调 qwen2.5-14b，数据 2亿 token，3个epoch，我们有8张昇腾910B", offline=True, record=False)
     assert held.choice.device_id == "huawei-ascend-910b" and held.job.devices <= 8
+
+
+def test_qlora_runs_only_where_its_4_bit_kernels_do():
+    """QLoRA of a 70B model had been planned on 8 TPU v5e with bitsandbytes, which has no TPU kernels."""
+    planned = plan("QLoRA of llama-3.1-70b with 50k samples, budget $500, 2 days", offline=True)
+    device = load_catalog().devices[planned.choice.device_id]
+    assert device.vendor in load_factors().training.methods["qlora"].vendors
+    with pytest.raises(InfeasibleError, match="bitsandbytes"):
+        plan("QLoRA of llama-3.1-70b with 50k samples on google tpu", offline=True)

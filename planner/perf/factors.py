@@ -27,6 +27,11 @@ class TrainingMethod(BaseModel):
     flops_per_sample_factor: float
     source: str
     formula: str
+    #: The vendors whose devices run the method's kernels (None: any that trains); QLoRA's NF4 weights need
+    #: bitsandbytes, which runs on no TPU or Ascend NPU.
+    vendors: list[str] | None = None
+    vendors_why: str | None = None
+    vendors_source: str | None = None
 
 
 class TrainingFactors(BaseModel):
