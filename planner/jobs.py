@@ -425,7 +425,10 @@ def choose(rows: list[TrainingRow], intent: Intent, settings: SolverSettings) ->
     # after the objective (within settings.objective_tolerance: predictions err by tens of percent), the
     # fewest scale-up groups (nodes): 64 chips for a 2-minute job at the cost of 16 had been planned, as
     # linear scaling made every count cost alike and the hours decided; then the hours and the energy
-    levels = [(field, sense), ("groups", "minimize")] + \
+    # a cost objective then weighs device-hours, what a job's cost is on devices of one price: where no price
+    # is published (on-prem A100s), 8 A100s for a LoRA one does in 2.5 h had been planned on the hours alone
+    proxy = [("device_hours", "minimize")] if metric == "cost" else []
+    levels = [(field, sense), ("groups", "minimize"), *proxy] + \
         [(f, "minimize") for f in ("hours", "job_cost_usd", "energy_kwh") if f != field]
     cp = cp_model()
     model = cp.CpModel()
@@ -449,6 +452,8 @@ def _level_coefficients(rows: list[TrainingRow], field: str, direction: str, tol
     the best's, so the next levels decide among them), or a row's scale-up groups."""
     if field == "groups":
         return [_groups(r) for r in rows]
+    if field == "device_hours":
+        return [math.ceil(r.devices * r.hours * 1000) if r.hours is not None else 10**12 for r in rows]
     values = _coefficients(rows, field, direction)
     known = [v for v, r in zip(values, rows) if getattr(r, field) is not None]
     if not tolerance or not known:

@@ -439,3 +439,11 @@ def test_qlora_runs_only_where_its_4_bit_kernels_do():
     assert device.vendor in load_factors().training.methods["qlora"].vendors
     with pytest.raises(InfeasibleError, match="bitsandbytes"):
         plan("QLoRA of llama-3.1-70b with 50k samples on google tpu", offline=True)
+
+
+def test_a_job_with_no_published_price_takes_the_fewest_device_hours():
+    """On-prem A100s have no purchase price: 8 A100s had been planned for a LoRA one does in 2.5 h (the
+    cost level tied at 'unknown', the hours decided)."""
+    planned = plan("LoRA fine-tune llama 3 8b on 20k instruction examples, 3 epochs, 6 hour deadline, on-prem A100s",
+                   offline=True)
+    assert planned.job.devices == 1 and planned.job.hours <= 6
