@@ -3923,3 +3923,35 @@ def test_no_care_for_per_user_latency_lifts_the_default_level():
                   "Don't care about per-user latency.", offline=True)
     assert not any(a.startswith("default service level") for a in result.assumptions)
     assert result.metrics.tokens_per_s >= 5000
+
+
+def test_a_million_tokens_and_more_are_a_jobs_output():
+    # "500M tokens of synthetic data … in 3 days" had been one reply of 500M tokens: refused at 1.7 TB
+    intent = parse("we need to generate 500M tokens of synthetic data w/ llama 3.3 70b in 3 days, cheapest setup",
+                   offline=True)
+    assert intent.workload.output_tokens is None
+    assert intent.bound(Metric.TOKEN_THROUGHPUT, ">=") == pytest.approx(500e6 / (72 * 3600))
+    alone = parse("generate 500M tokens of synthetic data with llama 3.1 8b", offline=True)
+    assert alone.workload.output_tokens is None and any("whole output" in w for w in alone.warnings)
+
+
+@pytest.mark.parametrize("text, records, prompt", [
+    ("Need a plan for Llama-4-Scout for 25 concurrent users with 100k context docs, TTFT < 10s", None, None),
+    ("summarize 2M 8k-token documents by monday", 2_000_000, 8000),
+    ("segment 20k CT volumes with 3d-unet within 3 days", 20_000, None),
+    ("run yolo11m detection over 1,000 hours of 30fps video archive within 7 days", 108_000_000, None),
+])
+def test_counts_and_lengths_of_items_apart(text, records, prompt):
+    # "100k context docs" had been 100,000 documents; "2M 8k-token documents" lost the 2M; the CT volumes and
+    # the hours of 30fps video were not the job's size
+    intent = parse(text, offline=True)
+    assert intent.workload.dataset_records == records and intent.workload.prompt_tokens == prompt
+
+
+def test_held_devices_in_a_list_and_a_speech_volume_beside_a_model():
+    held = parse("I have 2 T4s and a Jetson AGX Orin: run yolov8s on 12 camera streams at 10 fps", offline=True)
+    assert {(o.device, o.count) for o in held.hardware.owned} == {("nvidia-t4", 2), ("nvidia-jetson-agx-orin-64gb", 1)}
+    one = parse("LoRA fine-tune llama 3 8b, 3 epochs, on one on-prem A100 80GB", offline=True)
+    assert [o.count for o in one.hardware.owned] == [1]
+    speech = parse("whisper-turbo, RTF 0.05, 300 h/day, GPU in our own rack", offline=True)
+    assert speech.bound(Metric.THROUGHPUT, ">=") == pytest.approx(300 * 3600 / 30 / 86400)

@@ -595,7 +595,7 @@ def _audio_volume(volume, result, workload: dict) -> list[str]:
 
 #: Hours of video a job goes through: "5000 hours of video", "5000小时视频", "2k hrs of footage".
 VIDEO_HOURS = re.compile(r"(?<![\d.])(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|万|千)?\s*(?:hours?|hrs?|h|个?小时)\s*(?:of\s+)?(?:the\s+)?"
-                         r"(?:[a-z-]+\s+)?(?:video|videos|footage|recordings? of cameras|视频|录像|监控录像)(?![a-z])")
+                         r"(?:[a-z0-9-]+\s+)?(?:video|videos|footage|recordings? of cameras|视频|录像|监控录像)(?![a-z])")
 #: A sampling rate of a video job: "sampled at 1 fps", "1 frame per second", "每秒抽1帧", "每秒1帧".
 SAMPLED_FPS = re.compile(r"(?:sampl\w*|extract\w*|at)\s+(?P<n>\d+(?:\.\d+)?)\s*(?:fps|frames?\s+(?:per|a|each)\s+second)"
                          r"|(?P<m>\d+(?:\.\d+)?)\s*frames?\s+(?:per|a|each)\s+second|每秒(?:抽|取|采样)?\s*(?P<zh>\d+(?:\.\d+)?)\s*帧"
@@ -998,6 +998,12 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
         warnings.append(f"'{shape.prompt_tokens} input': an input size is not planned for; each model is planned at "
                         "the input size its catalog entry gives")
         shape.prompt_tokens = None
+    if shape.output_tokens is not None and shape.output_tokens > ONE_REPLY_MOST_TOKENS:
+        # "generate 500M tokens of synthetic data in 3 days": the job's whole output, not one reply's
+        notes, made = _tokens_in_all(shape.output_tokens, result.constraints)
+        result.constraints.extend(made)
+        (assumptions if made else warnings).extend(notes)
+        shape.output_tokens = None
     others = _all_but(models_read.ruled_out, task, catalog, content) if not (model.model_id or model.models) else []
     if others:
         assumptions.append(f"{', '.join(models_read.ruled_out)} ruled out: planned over the catalog's other {task} "
@@ -1103,6 +1109,23 @@ def _variants_for(model: ModelReading, task: str | None, catalog: Catalog) -> li
         return []
     fitting = [m for m in model.models if task is None or catalog.models[m].task == task]
     return fitting or model.models
+
+
+#: More output tokens than any one reply holds (the longest output limits published are in the hundreds of
+#: thousands): a count above it is the whole job's output.
+ONE_REPLY_MOST_TOKENS = 1_000_000
+
+
+def _tokens_in_all(tokens: int, constraints: list[Constraint]) -> tuple[list[str], list[Constraint]]:
+    """A job's whole output in tokens: with its time, the token rate that makes it in time; without, a warning."""
+    hours = next((c.value for c in constraints if c.metric == Metric.JOB_TIME and c.op == "<="), None)
+    if hours is None:
+        return [f"{tokens:,} output tokens is a job's whole output, not one reply's, and the request gives no time to "
+                "make them in; say how long (e.g. 'within 3 days') to plan the token rate"], []
+    rate = tokens / (hours * 3600)
+    return [f"{tokens:,} output tokens read as the job's whole output: within {hours:g} h that is {rate:,.0f} "
+            "tokens/s"], [Constraint(metric=Metric.TOKEN_THROUGHPUT, op=">=", value=rate,
+                                     unit=CANONICAL_UNITS[Metric.TOKEN_THROUGHPUT], source=f"{tokens:,} tokens")]
 
 
 #: Tokens a second below which a stream is slower than anyone reads: a token throughput that

@@ -54,7 +54,7 @@ NODES_OF_DEVICES = re.compile(r"(?<![\d.])(?:(?<!\d,)|(?!\d{3}(?!\d)))(\d+)\s*(?
 SERVERS_TIMES = re.compile(r"(?<![\d.])(\d+)\s*(?:servers?|nodes?|machines?|boxes|hosts)\s*(?:x|×|\*|of|with)\s*(\d+)\s*"
                            r"(?:x|×)?\s*(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?\s*$")
 #: A brand word between a count and the device's name: "16张昇腾910B", "8张英伟达A100".
-BRAND_BETWEEN = r"(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?"
+BRAND_BETWEEN = r"(?:(?:on-prem|on-premise|local|spare|dedicated|idle|existing)\s+)?(?:昇腾|英伟达|华为|nvidia|amd|intel|英特尔)?"
 #: A comma inside digits that is no thousands separator (no group of three digits after it).
 NOT_THOUSANDS = re.compile(r",(?!\d{3}(?!\d))")
 #: Devices counted without a name: "1 gpu" ("one GPU" once numbers are digits), "16 GPUs",
@@ -576,6 +576,10 @@ def _count(lexicon: Lexicon, text: str, m: Match) -> tuple[int | None, tuple[int
     held_one = re.search(rf"(?<![a-z])(?:we|i)\s+(?:have|own|got|already\s+have)\s+(?:a|an)\s+{BRAND_BETWEEN}\s*$", window)
     if held_one:  # "we have a Jetson Orin Nano": one held (it had been asked for, not held)
         return 1, (m.start - len(window) + held_one.start(), m.start)
+    clause = text[max(0, m.start - 80):m.start]
+    held_also = re.search(rf"(?<![a-z])(?:and|plus)\s+(?:a|an|one)\s+{BRAND_BETWEEN}\s*$", window)
+    if held_also and OWNING_BEFORE.search(clause):  # "I have 2 T4s and a Jetson AGX Orin": the Orin held too
+        return 1, (m.start - len(window) + held_also.start(), m.start)
     # the card's memory may stand between: "一张24G的4090", "2 24GB 4090s"
     before = re.search(rf"(?<![\d.])(?<!\d,)(\d[\d,]*)\s*(?:{counters})?\s*(?:\d+\s*gb?\s*(?:的)?\s*)?{BRAND_BETWEEN}\s*$",
                        window)

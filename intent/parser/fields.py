@@ -716,6 +716,8 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
                            # a comma three digits follow is a thousands separator, not one before "10万": "8192，10万条"
                            ("dataset_records", (rf"(?<![\d.])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?<!\d[x×])(?<!\d [x×] )(?P<n>{NUMBER}\s*(?:k|m|b|bn|million|billion|thousand|万|亿)?)(?![a-z-])\s*"
                                                 # a model named between, masked ("10,000 SDXL images")
+                                                # "100k context docs", "8k-token documents": a length of each, not a count
+                                                rf"(?!(?:-?\s*(?:token|tok)s?\b|\s*context\b))"
                                                 rf"(?:(?!concurrent|simultaneous|parallel|active)(?:(?:\d+-)?[a-z-]+|#+)\s+){{0,2}}"
                                                rf"(?:{_alt(spec['records'])})(?!\s*(?:per|/|a |an |每))"
                                                # "200 calls at the same time": held at once, no items
@@ -1160,7 +1162,7 @@ class AudioVolume:
 def read_audio_volume(lexicon: Lexicon, space: Workspace) -> AudioVolume | None:
     """An amount of speech per period: the volume a speech service must keep up with."""
     m = AUDIO_HOURS.search(space.masked)
-    if m is None and SPEECH_WORDS.search(space.masked):
+    if m is None and SPEECH_WORDS.search(space.text):  # the text: a model named ("whisper-turbo") is masked
         m = AUDIO_TIME_ALONE.search(space.masked)
     period = m and AUDIO_PERIOD_AFTER.match(space.masked, m.end())
     if m and period:
@@ -1208,7 +1210,7 @@ AUDIO_HOURS = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*
 #: calls to transcribe" ("10k minutes" had been read as a latency of 6.9 days).
 AUDIO_TIME_ALONE = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|m|thousand|million)?\s*"
                               r"(?P<unit>hours?|hrs?|minutes?|mins?)(?=\s*(?:per|a|an|each|every|/)\s*(?:day|week|month)(?![a-z]))")
-SPEECH_WORDS = re.compile(r"(?<![a-z])(?:speech|transcri\w*|voicemails?|audio|asr|stt|dictation|calls?|podcasts?|recordings?)"
+SPEECH_WORDS = re.compile(r"(?<![a-z])(?:speech|transcri\w*|voicemails?|audio|asr|stt|dictation|calls?|podcasts?|recordings?|whisper[\w.-]*|meetings?)"
                           r"(?![a-z])|语音|录音|转写|通话")
 
 

@@ -134,6 +134,9 @@ BARE_GEFORCE_NAMED = re.compile(r"(?:(?<![a-z])(?:the|a|an|our|my|one|single|on|
 #: "并发1.5w", "日活3w"): 万, not watts.
 CN_WAN = re.compile(r"(?:(?<=并发)|(?<=日活)|(?<=吞吐)|(?<=每秒)|(?<=每天)|(?<=dau)|(?<=qps)|(?<=tps))\s*(\d+(?:\.\d+)?)\s*w(?![a-z])"
                     r"|(\d+(?:\.\d+)?)\s*w(?=\s*(?:tokens?|token|条|张|次|个|人|用户|请求|并发|qps|tps|路|日活|dau)(?![a-z]))")
+#: A count of items with each one's length in tokens between: "2M 8k-token documents".
+COUNT_OF_LONG_ITEMS = re.compile(r"(?<![\w.])(\d[\d,.]*\s*(?:k|m|b|million|thousand)?)\s+(\d+(?:\.\d+)?k?)[\s-]tokens?\s+"
+                                 r"([a-z]+s)(?![a-z])")
 #: "a hundred milliseconds", "a thousand requests": the number word with "one" ("half a million"
 #: is the lexicon's "half a" times a million, not half and one million).
 A_SCALE = re.compile(r"(?<![\w-])(?<!half )a (hundred|thousand|million|billion)(?![\w-])")
@@ -328,6 +331,8 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = QUARTER.sub(r"0.25 \1", text)
     text = HYPHENATED_UNIT.sub(" ", text)
     text = HYPHENATED_RECORDS.sub(r" \1s", text)
+    # "2M 8k-token documents": 2M documents of 8k tokens each (the count had been lost to the length)
+    text = COUNT_OF_LONG_ITEMS.sub(r"\1 \3 of \2 tokens each", text)
     text = TIMES_REAL_TIME.sub(lambda m: f"rtf {1 / float(next(g for g in m.groups() if g)):g}", text)
     text = CHARGE_AT_VOLTAGE.sub(lambda m: f"{float(m.group(1)) * float(m.group(2)) / 1000:g} wh", text)
     text = VENDOR_BEFORE_NAME.sub(lambda m: f" {VENDOR_CN[m.group(1)]} ", text)
