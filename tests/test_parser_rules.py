@@ -1176,7 +1176,8 @@ def test_cloud_providers_zones_and_spot_pricing_are_warned_about(text, phrase):
 def test_a_provider_ruled_out_rules_out_its_own_chips(text):
     """"not on AWS" was planned on AWS Inferentia2."""
     intent = parse(text, offline=True)
-    assert intent.hardware.exclude == ["aws"] and intent.hardware.include == []
+    # the A10G is AWS's own part too (EC2 G5)
+    assert set(intent.hardware.exclude) == {"aws", "nvidia-a10g"} and intent.hardware.include == []
     assert not any("not understood" in w for w in intent.warnings)
     assert parse("serve llama 3 8b on AWS, 20 concurrent users", offline=True).hardware.include == []
 

@@ -919,11 +919,15 @@ def _providers_ruled_out(lexicon: Lexicon, space: Workspace, catalog: Catalog, r
         if not (negated(lexicon, space.text, m.start, clause_start) or negated_after(lexicon, space, m.end)):
             continue
         chips = sorted(d.id for d in catalog.devices.values() if d.vendor == m.key)
+        # its own parts of another vendor's make too ("avoid amazon": the A10G of EC2 G5)
+        parts = [d for key, spec in lexicon["cloud_providers"].items() if key.split()[0] == m.key
+                 for d in spec["only_there"] if d in catalog.devices and catalog.devices[d].vendor != m.key]
         if not lexicon.words("cloud_terms").scan(m.phrase):
             space.mark_read(m.start, m.end)  # a provider word the cloud-terms warning does not quote
         if chips and m.key not in reading.exclude:
             reading.exclude.append(m.key)
-            reading.assumptions.append(f"'{m.phrase}' ruled out: so are its own chips ({', '.join(chips)})")
+            reading.exclude.extend(d for d in parts if d not in reading.exclude)
+            reading.assumptions.append(f"'{m.phrase}' ruled out: so are its own chips ({', '.join(chips + parts)})")
 
 
 def _wished(lexicon: Lexicon, space: Workspace, start: int) -> bool:
