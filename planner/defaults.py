@@ -382,15 +382,20 @@ LANGUAGE_FREE_TASKS = ("translation", "text-to-image", "image-classification", "
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _named_model_language(model_id: str, catalog) -> list[str]:
+def _named_model_language(model_ids: list[str], catalog) -> list[str]:
     """A request written in Chinese that names a model documented for other languages only
-    ("2亿条文档用bge-large做embedding": English bge-large-en): planned as named, and warned about."""
-    model = catalog.models.get(model_id)
-    if model is None or model.reads is None or model.reads.handles("zh"):
+    ("2亿条文档用bge-large做embedding": English bge-large-en): planned as named, and warned about.
+    A name with several variants ("llama 70b") is warned about when none of them is documented for
+    Chinese, naming them all (it had named the first, llama-2-70b, of a plan on llama-3.3-70b)."""
+    models = [catalog.models[m] for m in model_ids if m in catalog.models]
+    if not models or any(m.reads is None or m.reads.handles("zh") for m in models):
         return []
-    return [f"the request is written in Chinese and names {model_id}, whose documentation gives "
-            f"{', '.join(model.reads.codes)} only: it is planned as named, but may not read Chinese text; name a "
-            "model documented for Chinese, or say the text's language (e.g. 'English documents')"]
+    codes = sorted({c for m in models for c in m.reads.codes})
+    names = ", ".join(m.id for m in models)
+    whose = "whose documentation gives" if len(models) == 1 else "whose documentation each gives"
+    return [f"the request is written in Chinese and names {names}, {whose} {', '.join(codes)} only: it is planned as "
+            "named, but may not read Chinese text; name a model documented for Chinese, or say the text's language "
+            "(e.g. 'English documents')"]
 
 
 def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[str]]:
@@ -404,7 +409,7 @@ def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[s
     w = intent.workload
     if (intent.task is not None and intent.task.value not in LANGUAGE_FREE_TASKS and (w.model or w.models)
             and not w.content_languages and CJK.search(intent.first_text)):
-        return intent, [], _named_model_language(w.model or w.models[0], catalog)
+        return intent, [], _named_model_language([w.model] if w.model else list(w.models), catalog)
     if (intent.task is None or intent.task.value in LANGUAGE_FREE_TASKS or w.model or w.models
             or w.content_languages or not CJK.search(intent.first_text)):
         return intent, [], []

@@ -98,3 +98,12 @@ def test_a_chinese_request_naming_an_english_only_model_is_warned():
     result = plan("2亿条文档用bge-large做embedding，三天内", offline=True, record=False)
     assert result.choice.model_id == "bge-large-en-v1.5"
     assert any("names bge-large-en-v1.5, whose documentation gives en only" in w for w in result.warnings)
+
+
+def test_a_name_of_several_variants_none_documented_for_chinese_names_them_all():
+    """'部署llama 70b' had warned of llama-2-70b while the plan ran llama-3.3-70b."""
+    from intent import plan
+
+    result = plan("部署llama 70b要多少钱？", offline=True)
+    warning = next(w for w in result.warnings if "written in Chinese" in w)
+    assert "llama-3.3-70b" in warning and "each gives" in warning

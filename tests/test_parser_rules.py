@@ -3956,3 +3956,19 @@ def test_held_devices_in_a_list_and_a_speech_volume_beside_a_model():
     assert [o.count for o in one.hardware.owned] == [1]
     speech = parse("whisper-turbo, RTF 0.05, 300 h/day, GPU in our own rack", offline=True)
     assert speech.bound(Metric.THROUGHPUT, ">=") == pytest.approx(300 * 3600 / 30 / 86400)
+
+
+def test_probe_w_batteries_machines_periods_and_labels():
+    # "must fly 3 hours" had been a duration ignored; "the Core Ultra NPU of my laptop" was warned as no chip
+    # named; "一天处理50万条" used the day and warned it was ignored; "Llama: 20 concurrent, TTFT<500ms" after a
+    # second model had been given to that model
+    drone = parse("battery-powered drone with a 99 Wh battery that must fly 3 hours; object detection at 20 fps",
+                  offline=True)
+    assert drone.bound(Metric.POWER, "<=") == pytest.approx(33)
+    laptop = parse("image classification on the Intel Core Ultra NPU of my laptop, 30 fps", offline=True)
+    assert laptop.hardware.include == ["intel-core-ultra-7-165h-npu"] and not laptop.warnings
+    daily = parse("一天处理50万条客服对话做情感分类", offline=True)
+    assert daily.bound(Metric.THROUGHPUT, ">=") == pytest.approx(500000 / 86400, rel=1e-3) and not daily.warnings
+    labelled = parse("We have 2 L40S and 4 T4 on-prem. Want to serve Llama 3.1 8B and bge-base embeddings. "
+                     "Llama: 20 concurrent, TTFT<500ms.", offline=True)
+    assert labelled.workload.concurrency == 20 and labelled.bound(Metric.TTFT, "<=") == 500

@@ -65,7 +65,8 @@ IMAGE_TASKS = ("image-classification", "object-detection", "image-segmentation")
 
 
 #: How long a battery must last: "last 8 hours", "run for 6 hours", "续航8小时", "8 hours of battery life".
-BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|operate)\s+(?:for\s+)?(?:at\s+least\s+)?"
+BATTERY_HOURS = re.compile(r"(?:(?<![a-z])(?:last|lasts|run|runs|running|work|operate|fly|flies|flying|drive|drives|"
+                           r"stay\s+(?:up|on|alive)|keep\s+going|survive)\s+(?:for\s+)?(?:at\s+least\s+)?"
                            r"|续航\s*(?:至少)?\s*)(?P<h>\d+(?:\.\d+)?)\s*(?:(?P<min>minutes?|mins?|分钟)|hours?|hrs|h|个?小时)"
                            r"(?![a-z])"
                            r"|(?P<h2>\d+(?:\.\d+)?)\s*(?:hours?|hrs|h|个?小时)\s*(?:of\s+)?(?:battery|续航)")

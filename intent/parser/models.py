@@ -193,6 +193,8 @@ def _names_the_model_read(written: str, reading: ModelReading, catalog: Catalog 
     return named in chosen
 
 
+#: A model's short name as a label before its bounds: "Llama: 20 concurrent", "bge: 500 qps".
+MODEL_LABEL = re.compile(r"(?:^|[.;\n]\s*|,\s*)(?P<label>[a-z][a-z0-9.-]{2,20})\s*:")
 #: "each at 10 rps", "10 rps each", "both at 10 rps": a bound for every model named.
 EACH_MODEL = re.compile(r"(?:each|both|all|apiece)\s+(?:at|with|of|under|over|below|above)?\s*$|\s*(?:each|apiece)(?![a-z])")
 
@@ -214,6 +216,12 @@ def bounds_of_other_models(text: str, reading: ModelReading, others: list[tuple[
         models = [reading.span, *others]
         before = [m for m in models if m[1] <= span[0]]
         owner = max(before, key=lambda m: m[1]) if before else min(models, key=lambda m: distance(span, m))
+        # a label naming one of the models before the bound ("… and bge-base. Llama: 20 concurrent, TTFT<500ms")
+        labels = list(MODEL_LABEL.finditer(text, owner[1] if before else 0, span[0]))
+        if labels:
+            label = labels[-1].group("label").lower()
+            named = [m for m in models if label in text[m[0]:m[1]].lower()]
+            owner = named[0] if len(named) == 1 else owner
         if owner != reading.span:
             return (f"'{text[span[0]:span[1]].strip()}' is stated for '{text[owner[0]:owner[1]].strip()}', "
                     "the second model: not planned for the model read")

@@ -592,6 +592,7 @@ class QuantityScanner:
         if volume is not None:
             return {"月": "month", "日": "day"}[volume.group("unit")]
         if (one := ONE_PERIOD_BEFORE.search(self.text[clause_start:start])) is not None:  # 一天一百万张
+            self.space.mark_read(clause_start + one.start(), clause_start + one.end())  # the rate's period, no duration
             return {"天": "day", "日": "day", "小时": "hour", "周": "week", "月": "month"}[one.group("unit")]
         if (budget := CN_BUDGET_PERIOD.search(self.text, clause_start, start)) is not None:
             self.space.mark_read(budget.start(), budget.end())  # "一个月成本…": the budget's period, no duration

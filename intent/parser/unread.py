@@ -564,6 +564,9 @@ def _unnamed_machines(lexicon: Lexicon, space: Workspace) -> list[str]:
     for m in lexicon.words("unnamed_machines").scan(space.masked):
         if _word_before_read(space, m.start):
             continue  # a device or vendor named right before it ("an Apple M3 laptop", "a Snapdragon phone")
+        of = re.search(r"\s+of\s+(?:my|our|the|a|an|this)\s*$", space.text[max(0, m.start - 24):m.start])
+        if of and _word_before_read(space, m.start - len(of.group(0))):
+            continue  # "the Core Ultra NPU of my laptop": the chip is named, its machine follows
         out.append(f"'{m.phrase}': a machine with no chip named is not planned on; name its chip "
                    "(e.g. 'Apple M3', 'Core Ultra NPU', 'RTX 4090')")
         space.mark_read(m.start, m.end)
