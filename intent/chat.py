@@ -279,6 +279,9 @@ class ChatSession:
             from intent.chat_answers import metric_name, objective_of
 
             c = self.plan.choice  # "why did you pick that precision?": the format, and what chose it
+            allowed = [p.value for p in self.plan.intent.precisions]
+            if allowed and len(allowed) <= 2 and c.precision in allowed:  # "fp16 please": the request's own
+                return Reply(self._say("why_precision_asked", precision=c.precision, allowed=", ".join(allowed))), None
             return Reply(self._say("why_precision", precision=c.precision, runtime=c.runtime, device=c.device_id,
                                    metric=metric_name(objective_of(self.plan)[0], self.speaking))), None
         if reading.kind == "why":

@@ -71,6 +71,8 @@ def metric_value(plan, metric: str, metrics=None) -> float | None:
     cost worked out from its rate, as the plan's notes give them."""
     from intent.render import METRIC_FIELDS
 
+    if metric in ("job_time", "job_cost") and metrics is None and getattr(plan, "job", None) is not None:
+        return plan.job.hours if metric == "job_time" else plan.job.cost_usd  # a training job's own figures
     if metric in ("job_time", "job_cost"):
         job = batch_job(plan, metrics)
         return None if job is None else job[0] if metric == "job_time" else job[1]

@@ -404,6 +404,9 @@ def headroom(plan, lang: str, question: str = "") -> str:
     text = _headroom(plan, lang)
     if SHARE_ASKED.search(question.lower()):
         text = re.sub(r"^(?:yes|no|能|不能)[:：]\s*", "", text)
+        full = re.search(r"(\d+)% of its capacity|占其能力的 (\d+)%", text)
+        if full and int(full.group(1) or full.group(2)) >= 100:  # "how much headroom?" at full load: none
+            text = f"{text}; {say('headroom_none_left', lang)}"
     return text
 
 
@@ -851,6 +854,8 @@ def cheaper(plan, lang: str, plan_request) -> str:
     metric, _ = objective_of(plan)
     if metric not in ("cost", "job_cost"):
         return say("cheaper_not_cost", lang, metric=metric_name(metric, lang))
+    if metric == "cost" and (plan.job is not None or batch_job(plan) is not None):
+        metric = "job_cost"  # a job is weighed on its whole cost: a cheaper hour may run longer
     ours = _money(plan, metric)  # a job's is its whole cost ("make it cheaper" had said job cost was not cost)
     if ours is None:
         return say("cheaper_unpriced", lang, reason=plan.metrics.provenance.get("cost_usd_per_hour", ""))

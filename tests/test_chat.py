@@ -1804,7 +1804,7 @@ def test_a_provider_named_after_another_replaces_its_exclusions():
     chat.answer("ok make it aws")
     assert "aws-inferentia2" not in chat.intent.hardware.exclude and "google-tpu-v5e" in chat.intent.hardware.exclude
     chat.answer("gcp only")
-    assert chat.intent.hardware.exclude == ["aws-inferentia2"]
+    assert chat.intent.hardware.exclude == ["aws-inferentia2", "nvidia-a10g"]  # AWS's own parts
 
 
 def test_availability_replicas_lifted():
@@ -2011,3 +2011,23 @@ def test_a_question_with_a_typo_is_still_a_question():
     chat.answer("no nvidia")
     chat.answer("wat about h100")
     assert chat.intent.hardware.exclude == ["nvidia"] and chat.intent.hardware.include == []
+
+
+def test_why_a_format_the_request_asked_for_and_headroom_at_full_load():
+    # "why fp16?" of an fp16-only request had said cost chose it; "how much headroom?" at 100% said "yes"
+    chat = ChatSession(offline=True)
+    chat.answer("semantic segmentation, latency 50ms, fp16 please")
+    assert chat.answer("why fp16?").text.startswith("fp16: the request allows fp16 only")
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 70b, 50 concurrent users, fp16 only, tpot 50ms")
+    reply = chat.answer("how much headroom do we have?").text
+    assert not reply.startswith("yes") and "no headroom left" in reply
+
+
+def test_cheaper_of_a_job_weighs_its_whole_cost():
+    # it had weighed $/h with "job time unknown": a cheaper hour may run far longer
+    chat = ChatSession(offline=True)
+    chat.answer("fine-tune llama 3.1 8b on 2 million records for 3 epochs, must finish within 48 hours")
+    chat.answer("use LoRA")
+    reply = chat.answer("make it cheaper").text
+    assert "job time unknown" not in reply and f"${chat.plan.job.cost_usd:,.2f} is the cheapest plan" in reply
