@@ -3972,3 +3972,15 @@ def test_probe_w_batteries_machines_periods_and_labels():
     labelled = parse("We have 2 L40S and 4 T4 on-prem. Want to serve Llama 3.1 8B and bge-base embeddings. "
                      "Llama: 20 concurrent, TTFT<500ms.", offline=True)
     assert labelled.workload.concurrency == 20 and labelled.bound(Metric.TTFT, "<=") == 500
+
+
+def test_a_spend_kept_under_and_how_many_users_at_a_speed():
+    # "keep it under 2k a month" had been a load ceiling of 0.00076 req/s against 2 req/s asked; "how many
+    # concurrent users at 25 tok/s each?" had read the 25 as 25 users and answered nothing
+    spend = parse("serve qwen2.5-14b at 120 req/min with 4k-token prompts and 1k-token outputs, keep it under 2k a "
+                  "month", offline=True)
+    assert spend.bound(Metric.COST, "<=") == pytest.approx(2000 / 730, rel=1e-3)
+    assert spend.bound(Metric.THROUGHPUT, "<=") is None
+    users = parse("mistral 7b on 1x A10G, how many concurrent users at 25 tok/s each?", offline=True)
+    assert users.workload.concurrency is None and users.objective.metric == Metric.THROUGHPUT
+    assert users.bound(Metric.TPOT, "<=") == 40

@@ -33,6 +33,9 @@ NOT_MONEY_AFTER = re.compile(r"[\u4e00-\u9fff%]|\s*(?:years?|yrs?|months?|mos?|w
                              r"|\s*(?:kw|w|mw|kwh|wh|watts?|gb|tb|mb|gib|ms|fps|rps|qps|tokens?|tok)(?![a-z])"
                              # "latency budget 2s", "energy budget 0.5 J per image": a time or an energy
                              r"|\s*(?:s|secs?|seconds?|minutes?|mins?|j|joules?|mj|millijoules?|t/s)(?![a-z])")
+#: Words that keep a figure under a ceiling with nothing counted: "keep it under 2k a month" is a spend.
+KEEP_UNDER = re.compile(r"(?<![a-z])(?:keep|stay|hold)\s+(?:it|things|this|us|everything|the\s+bill|spend|spending|costs?)?\s*"
+                        r"(?:under|below|within|at\s+most)\s*(?:about|around|~)?\s*$")
 #: A period right after an amount in Chinese ("预算15000一个月", "2万每月"): the cost's.
 CN_PERIOD_AFTER = re.compile(r"\s*(?:元|块钱|块)?\s*(?:一|每)\s*(?:个)?(?P<period>月|天|日|年|周|星期|小时)")
 CN_PERIODS = {"月": "month", "天": "day", "日": "day", "年": "year", "周": "week", "星期": "week", "小时": "hour"}
@@ -391,6 +394,13 @@ class QuantityScanner:
                 return Quantity(start, m.end(), "token_throughput", value * g.factors[f"rate:{period}"],
                                 unit="tokens")
             return Quantity(start, m.end(), "tokens", value, unit="tokens")
+        if (m := g.item_rate.match(text, end)) and (m.group("bare_period") or m.group("bare_period_word")) \
+                and g.period_of(m.group("bare_period") or m.group("bare_period_word")) in ("month", "year") \
+                and KEEP_UNDER.search(text, max(0, start - 32), start):
+            # "keep it under 2k a month": a spend, not a load of 2,000 requests a month (no item is counted)
+            cost = self._cost(start, end, value)
+            note = "no currency was given, so US dollars are assumed"
+            return replace(cost, note=f"{cost.note}; {note}" if cost.note else note)
         if (m := g.item_rate.match(text, end)) and m.group("every_n"):  # "1 frame every 5 seconds": 0.2 a second
             period, every = g.period_of(m.group("every_period")), float(m.group("every_n"))
             return Quantity(start, m.end(), "throughput", value * g.factors[f"rate:{period}"] / max(every, 1e-9),

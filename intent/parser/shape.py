@@ -468,7 +468,7 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
         # "~300 concurrently active at peak", "300 simultaneously online"
         rf"(?P<n>{number})\s+(?:concurrently|simultaneously)\s+(?:active|online|connected|chatting|using it)(?![a-z])",
         (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about|(?:back\s+)?to)?\s*"
-         rf"(?P<n>{number})"),                                                       # concurrency of 64
+         rf"(?P<n>{number})(?![\d.,])(?!\s*(?:tok(?:ens?)?\b|t/s|ms\b|rps|qps|req|fps|%))"),    # concurrency of 64; not "users at 25 tok/s"
         rf"(?P<n>{number})[\s-]*way\s+concurrency",                                # 64-way concurrency
         rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:估计|预计|大概|达到|为|是|约|大约|至少|要|需要|改成|改为|调到|调整为|提高到|"
         rf"增加到|提到|加到|涨到|升到|上调到|降到|减到|降低到|最多|最高|峰值|高峰)?"
