@@ -691,8 +691,26 @@ def _why(intent: Intent, objective, is_default: bool, checks: list[ConstraintChe
     elif solution.replicas > 1 and objective[0] in JOB_OBJECTIVES and intent.workload.dataset_records:
         lines.append(f"{solution.replicas} replicas share the job: every device held works on it")
     elif solution.replicas > 1:
-        lines.append(f"{solution.replicas} replicas are needed to reach the throughput bound")
+        lines.append(_why_replicas(intent, row, solution.replicas))
     return lines
+
+
+def _why_replicas(intent: Intent, row: Estimate, replicas: int) -> str:
+    """Why a service runs on more than one replica: the replicas the request asks for, its rate, or
+    (when fewer would serve the rate) its latency bound at that rate, as queueing waits grow."""
+    w = intent.workload
+    if w.min_replicas and w.min_replicas >= replicas:
+        return f"{replicas} replicas: the request asks for at least {w.min_replicas}"
+    if w.spare_replicas:
+        return f"{replicas} replicas, {w.spare_replicas} of them spare, as the request asks"
+    rate = whole_load(intent)[0].bound(Metric.THROUGHPUT, ">=")
+    each = row.service_rps or row.throughput_rps  # a replica's full rate, where the plan states its share
+    if rate is not None and each and each * (replicas - 1) >= rate:
+        # one board does 3.5x an image every 30 s, yet SDXL's p99 under random arrivals needs two
+        return (f"{replicas} replicas: {replicas - 1} would serve the rate ({fmt(rate, 'throughput')}, "
+                f"{fmt(each, 'throughput')} each), but not within the latency bound at it (requests "
+                "arriving at random queue behind one another)")
+    return f"{replicas} replicas are needed to reach the throughput bound"
 
 
 def _alternatives(chooser: Chooser, chosen: Estimate, replicas: int, catalog: Catalog, count: int,

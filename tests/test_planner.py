@@ -849,3 +849,14 @@ def test_the_best_an_infeasible_request_reaches_counts_the_replicas_it_may_have(
         plan(text, offline=True, record=False)
     conflict = next(c for c in info.value.report.conflicts if c.constraint.metric.value == bound)
     assert best(conflict.best_reachable)
+
+
+def test_replicas_kept_for_a_latency_bound_say_so():
+    """SDXL on AGX Orins, an image every 30 s: the second board is for the p99 under random arrivals, not
+    the rate one board serves 3.5 times over (it had said the rate needed it)."""
+    from intent import plan
+
+    result = plan("sdxl on a jetson agx orin, one image every 30 s", offline=True)
+    assert result.choice.replicas == 2
+    line = next(w for w in result.why if "replicas" in w)
+    assert "would serve the rate" in line and "needed to reach the throughput bound" not in line
