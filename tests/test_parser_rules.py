@@ -3984,3 +3984,13 @@ def test_a_spend_kept_under_and_how_many_users_at_a_speed():
     users = parse("mistral 7b on 1x A10G, how many concurrent users at 25 tok/s each?", offline=True)
     assert users.workload.concurrency is None and users.objective.metric == Metric.THROUGHPUT
     assert users.bound(Metric.TPOT, "<=") == 40
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("mistral 7b 推理，每千次请求成本最低，延迟无所谓", Metric.TOKEN_COST),  # it had minimised $/h: a batch-1 CPU
+    ("lowest cost per request, serve qwen2.5 7b", Metric.TOKEN_COST),
+    ("detect objects at 30 fps, lowest cost per request", Metric.COST),  # at the rate served, the same order
+])
+def test_the_cost_of_a_request_as_an_objective(text, metric):
+    intent = parse(text, offline=True)
+    assert intent.objective.metric == metric and intent.objective.sense.value == "minimize"

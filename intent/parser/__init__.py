@@ -945,6 +945,12 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     objective, tie_breakers = None, []
     if objectives:
         metric, sense, position = objectives[0]
+        if metric == Metric.TOKEN_COST and task not in ("text-generation", "summarization", "translation") \
+                and "token" not in space.text[position:position + 40]:
+            # "lowest cost per request" of a detector: at the rate it must serve, the hourly cost is the same order
+            metric = Metric.COST
+            assumptions.append("the cost of a request read as the cost per hour: at the rate the plan serves, the "
+                               "cheapest hour is the cheapest request")
         objective = Objective(metric=metric, sense=sense)
         if metric == Metric.ENERGY and re.search(r"carbon|emission|碳", space.text):
             assumptions.append("carbon read as the energy a request takes: it follows the energy drawn; the grid's "
