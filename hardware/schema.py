@@ -328,6 +328,14 @@ class BenchmarkRequest(_Frozen):
     formula: str | None = None
 
 
+class ReleasePrecision(_Frozen):
+    """The low-bit format a model's weights are released in, and where that is published."""
+
+    precision: Literal["fp8", "int8", "int4"]
+    format: str = Field(description="the release's own name for it (MXFP4, FP8 E4M3)")
+    source: str
+
+
 class ModelVariant(_Frozen):
     """A model variant with its published size, compute and accuracy."""
 
@@ -376,6 +384,9 @@ class ModelVariant(_Frozen):
     speciality: str | None = Field(
         None, description="what a text generator is made for beyond its task ('code': the coder models); it is "
                           "planned only when a request names it or asks for its speciality")
+    release_precision: ReleasePrecision | None = Field(
+        None, description="a format below 16 bits its weights are released and evaluated in (gpt-oss: MXFP4, as "
+                          "int4), so the format is its own, no quantisation of it; None: a 16-bit release")
     license: str | None = None
     source: str
     notes: str | None = None

@@ -28,7 +28,11 @@ def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], po
         steps.append(f"Run {choice.prefill_workers} prefill and {choice.decode_workers} decode worker(s) per replica "
                      "(disaggregated serving), moving each prompt's KV cache from prefill to decode over the "
                      "devices' links.")
-    if choice.precision in LOW_PRECISIONS:
+    released = _released(choice)
+    if released is not None:  # gpt-oss in MXFP4: its own checkpoint, evaluated as released, nothing to quantise
+        steps.append(f"Load the released {released.format} checkpoint of {choice.model_id} as published (its "
+                     f"accuracy is the release's own; no quantisation step) and serve it with {choice.runtime}.")
+    elif choice.precision in LOW_PRECISIONS:
         steps.append(f"Quantise {choice.model_id} to {choice.precision} with {choice.runtime}, calibrating on a "
                      "few hundred representative inputs; check accuracy against the fp32 reference.")
     else:
@@ -78,3 +82,12 @@ def _load_test_bound(c, intent) -> str:
         return f"throughput >= {c.value * sources:,.4g} rps ({sources:,} x {c.value:.4g})"
     return c.describe()
 
+
+
+def _released(choice: Choice):
+    """The low-bit release the plan serves as published, or None (``ModelVariant.release_precision``)."""
+    from hardware import load_catalog
+
+    model = load_catalog().models.get(choice.model_id)
+    release = model.release_precision if model is not None else None
+    return release if release is not None and release.precision == choice.precision else None

@@ -100,7 +100,8 @@ def llm_entry(spec: dict, rules: dict, sizes: dict) -> dict:
     entry |= {"architecture": _dump(arch), "hf_repo": spec["hf_repo"], "aliases": spec.get("aliases", []),
               "license": spec.get("license"), "source": spec.get("accuracy", {}).get("source", config["source"]),
               "request": dict(spec["request"]) if "request" in spec else None,
-              "speciality": spec.get("speciality"), "notes": spec.get("notes")}
+              "speciality": spec.get("speciality"), "release_precision": spec.get("release_precision"),
+              "notes": spec.get("notes")}
     return {k: v for k, v in entry.items() if v not in (None, [], {})}
 
 

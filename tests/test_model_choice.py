@@ -118,3 +118,15 @@ def test_a_refusal_of_any_accuracy_drop_keeps_the_floor_and_a_fleet_waives_it_to
     catalog = load_catalog()
     (workload,) = fleet_workloads(load_fleet(str(path), catalog), catalog)
     assert any("no default quality floor" in note for note in workload.notes)
+
+
+def test_a_model_released_in_4_bits_is_planned_in_them_without_a_quantisation_step():
+    """gpt-oss ships MXFP4 weights and is evaluated in them: it had been kept off int4 by the precision
+    default and planned int8 on 8 H100 at $55/h, with a step quantising it."""
+    from intent import plan
+
+    result = plan("gpt-oss-120b, 100 concurrent, TPOT 20ms, TTFT 400ms, H100 or H200 only", offline=True)
+    assert result.choice.precision == "int4"
+    assert not any("int4 not planned for" in a for a in result.assumptions)
+    assert any(s.startswith("Load the released MXFP4 checkpoint") for s in result.steps)
+    assert not any(s.startswith("Quantise") for s in result.steps)
