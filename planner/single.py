@@ -393,19 +393,27 @@ def _smaller_unpriced(choice, metrics, alternatives) -> list[str]:
     if metrics.cost_usd_per_hour is None:
         return []
     devices = choice.replicas * choice.devices_per_replica
+    smaller = []
     for a in alternatives:
         theirs = a.choice.replicas * a.choice.devices_per_replica
         # power compared where both are known (5,400 Inferentia2, no power published, against 24 MI300X)
         powers = metrics.power_w is not None and a.metrics.power_w is not None
         if a.feasible and a.metrics.cost_usd_per_hour is None and theirs <= devices * SMALLER_UNPRICED_SHARE \
                 and (not powers or a.metrics.power_w <= metrics.power_w * SMALLER_UNPRICED_SHARE):
-            ours_power = f" at {fmt(metrics.power_w, 'power')}" if metrics.power_w is not None else ""
             their_power = f" at {fmt(a.metrics.power_w, 'power')}" if a.metrics.power_w is not None else ""
-            return [f"the cheapest plan with a known price takes {devices} x {choice.device_id}{ours_power} "
-                    f"({fmt(metrics.cost_usd_per_hour, 'cost')}); {theirs} x {a.choice.device_id} meet the request too"
-                    f"{their_power}, but no price of theirs is published, so they could not be weighed on cost: give "
-                    "their price in an inventory (--inventory, usd_per_hour) to compare"]
-    return []
+            smaller.append(f"{theirs} x {a.choice.device_id}{their_power}")
+    if not smaller:
+        return []
+    # every such runner-up named: one alone read as if the priced plan were the optimum but for it
+    ours_power = f" at {fmt(metrics.power_w, 'power')}" if metrics.power_w is not None else ""
+    return [f"the cheapest plan with a known price takes {devices} x {choice.device_id}{ours_power} "
+            f"({fmt(metrics.cost_usd_per_hour, 'cost')}); {', '.join(smaller[:MAX_UNPRICED_NAMED])} meet the request "
+            "too, but no price of theirs is published, so they could not be weighed on cost and the plan may be far "
+            "from the cheapest: give their price in an inventory (--inventory, usd_per_hour) to compare"]
+
+
+#: Unpriced runner-ups named at most in that warning.
+MAX_UNPRICED_NAMED = 4
 
 
 #: The tie-breakers of a cost objective no plan has a price for.

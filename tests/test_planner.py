@@ -860,3 +860,12 @@ def test_replicas_kept_for_a_latency_bound_say_so():
     assert result.choice.replicas == 2
     line = next(w for w in result.why if "replicas" in w)
     assert "would serve the rate" in line and "needed to reach the throughput bound" not in line
+
+
+def test_every_far_smaller_unpriced_plan_is_named():
+    """Whisper on-prem at 10,000 h a day: 12 EPYC sockets at 4 kW were planned on cost and the warning named
+    one unpriced GPU, reading as if the CPUs were otherwise the cheapest."""
+    result = plan("transcribe 10,000 hours of call-center audio per day with whisper large-v3, cheapest, on-prem, HIPAA",
+                  offline=True, record=False)
+    named = next(w for w in result.warnings if w.startswith("the cheapest plan with a known price takes"))
+    assert named.count(" x ") >= 3 and "may be far from the cheapest" in named
