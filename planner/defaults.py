@@ -411,6 +411,12 @@ def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[s
     if (intent.task is not None and intent.task.value not in LANGUAGE_FREE_TASKS and (w.model or w.models)
             and not w.content_languages and CJK.search(intent.first_text)):
         return intent, [], _named_model_language([w.model] if w.model else list(w.models), catalog)
+    if (intent.task is not None and intent.task.value == "automatic-speech-recognition" and not w.model
+            and not w.models and not w.content_languages and not CJK.search(intent.first_text)):
+        # "batch-transcribe 2,000 hrs of podcasts": an English-only model may be planned, which is said
+        return intent, ["the request names no language of its speech: planned for English, the request's own, so "
+                        "English-only models (distil-whisper *-en) may be planned; say the language (e.g. 'Spanish "
+                        "audio', 'multilingual') to plan for another"], []
     if (intent.task is None or intent.task.value in LANGUAGE_FREE_TASKS or w.model or w.models
             or w.content_languages or not CJK.search(intent.first_text)):
         return intent, [], []

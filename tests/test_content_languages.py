@@ -107,3 +107,13 @@ def test_a_name_of_several_variants_none_documented_for_chinese_names_them_all()
     result = plan("部署llama 70b要多少钱？", offline=True)
     warning = next(w for w in result.warnings if "written in Chinese" in w)
     assert "llama-3.3-70b" in warning and "each gives" in warning
+
+
+def test_speech_with_no_language_named_says_it_is_planned_for_english():
+    """'batch-transcribe 2,000 hrs of podcasts' was planned on English-only Distil-Whisper without a word."""
+    from intent import plan
+
+    said = plan("batch-transcribe 2,000 hrs of podcasts, total budget $100", offline=True)
+    assert any("names no language of its speech: planned for English" in a for a in said.assumptions)
+    named = plan("transcribe spanish podcasts, 2,000 hrs, budget $100", offline=True)
+    assert not any("names no language of its speech" in a for a in named.assumptions)
