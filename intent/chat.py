@@ -354,6 +354,9 @@ class ChatSession:
 
         catalog = self._catalog()
         update, label, on = None, "", None
+        # the first question is what is asked: "can we use the cloud instead? it would be cheaper right?" weighs
+        # the cloud, not a cheaper plan anywhere
+        message = re.split(r"(?<=[?？])\s*(?=\S)", message, maxsplit=1)[0]
         if (found := SCALED.search(message)) is not None:
             update, label = read_in_context(message, self.intent, catalog), found.group(0).strip()
             if update is None and not _has_load(self.intent):  # "what if traffic triples?" with no load stated

@@ -153,6 +153,9 @@ def read_message(message: str) -> Reading:
     if WHICH_OF.search(text) and len([p for p in DEVICES_APART.split(WHICH_WORDS.sub(" ", text).strip(EDGES)) if p]) > 1:
         # "which is cheaper, L4 or T4?", "L4 和 T4 哪个更便宜？": each device compared
         return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
+    two = re.split(r"(?<=[?？])\s*(?=\S)", text, maxsplit=1)
+    if len(two) == 2 and (first := read_message(two[0])).kind == "why_not":
+        return first  # "can we use the cloud instead? it would be cheaper right?": the what-if, then a remark on it
     if FAILURE.search(text):  # "what if one of them dies?": the plan less one device (it had been a device named 'of them dies')
         return Reading("explain", what=text)
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it

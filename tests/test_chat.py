@@ -2031,3 +2031,11 @@ def test_cheaper_of_a_job_weighs_its_whole_cost():
     chat.answer("use LoRA")
     reply = chat.answer("make it cheaper").text
     assert "job time unknown" not in reply and f"${chat.plan.job.cost_usd:,.2f} is the cheapest plan" in reply
+
+
+def test_a_what_if_then_a_remark_weighs_the_what_if():
+    # "can we use the cloud instead? it would be cheaper right?" had weighed the cheapest plan anywhere
+    chat = ChatSession(offline=True)
+    chat.answer("we need HIPAA compliant llama 3 8b serving for a clinic, 20 rps, on-prem")
+    assert chat.answer("can we use the cloud instead? it would be cheaper right?").text.startswith("cloud:")
+    assert chat.intent.deployment.value == "on-prem"
