@@ -553,7 +553,7 @@ def test_a_batch_jobs_hours_and_total_are_answered():
 
 @pytest.mark.parametrize("messages, expected", [
     # each had been refused as "relative to the current setup", or read as a new objective
-    (["serve llama 3.1 8b for 20 concurrent users, budget $40/h", "cut the cost by 50% and allow 60 ms per token"],
+    (["serve llama 3.1 8b for 20 concurrent users, budget $40/h", "cut the budget by 50% and allow 60 ms per token"],
      {Metric.COST: 20.0, Metric.TPOT: 60.0}),
     (["fine-tune llama 3 8b on 50k examples, 2 epochs, within 72 hours, budget $500",
       "halve the budget and double the deadline"], {Metric.JOB_COST: 250.0, Metric.JOB_TIME: 144.0}),
@@ -2039,3 +2039,17 @@ def test_a_what_if_then_a_remark_weighs_the_what_if():
     chat.answer("we need HIPAA compliant llama 3 8b serving for a clinic, 20 rps, on-prem")
     assert chat.answer("can we use the cloud instead? it would be cheaper right?").text.startswith("cloud:")
     assert chat.intent.deployment.value == "on-prem"
+
+
+@pytest.mark.parametrize("first, change, metric", [
+    ("run yolov8n object detection at 30 fps on a jetson orin nano, under 10 W", "30% less power", Metric.POWER),
+    ("serve llama 3.1 8b for 20 concurrent users, budget $40/h", "cut the cost by 50%", Metric.COST),
+])
+def test_less_of_a_figure_the_plan_beats_its_bound_on_is_less_than_the_plan(first, change, metric):
+    # "30% less power" of a plan at 3.25 W under 10 W had set a 7 W bound it met already: nothing changed
+    chat = ChatSession(offline=True)
+    chat.answer(first)
+    before = chat.plan.metrics.power_w if metric == Metric.POWER else chat.plan.metrics.cost_usd_per_hour
+    chat.answer(change)
+    factor = 0.7 if metric == Metric.POWER else 0.5
+    assert chat.intent.bound(metric, "<=") == pytest.approx(before * factor, rel=1e-3)
