@@ -3994,3 +3994,14 @@ def test_a_spend_kept_under_and_how_many_users_at_a_speed():
 def test_the_cost_of_a_request_as_an_objective(text, metric):
     intent = parse(text, offline=True)
     assert intent.objective.metric == metric and intent.objective.sense.value == "minimize"
+
+
+@pytest.mark.parametrize("text, batch, records", [
+    ("resnet50 on a jetson orin nano, int8, batch 8", 8, None),  # it had been planned at batch 1 without a word
+    ("serve llama 3.1 8b on 1 H100, fp8, bs=64", 64, None),
+    ("批量8，resnet50在T4上", 8, None),
+    ("batch 10k documents nightly with bert", None, 10_000),  # a job's items, not a batch size
+])
+def test_a_serving_batch_written_short_is_read(text, batch, records):
+    intent = parse(text, offline=True)
+    assert intent.workload.batch_size == batch and intent.workload.dataset_records == records

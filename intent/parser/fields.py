@@ -727,7 +727,11 @@ def read_workload(lexicon: Lexicon, space: Workspace, taken: list[tuple[int, int
                                                # ("#": a device read before, "两张RTX 3090")
                                                rf"(?!(?<=[张条])\s*(?:[a-z0-9#]|卡|显卡|芯片|台|加速卡|昇腾|英伟达|华为|寒武纪|"
                                                rf"海光|昆仑|摩尔线程|壁仞|燧原|沐曦))")),
-                           ("batch_size", rf"(?:{_alt(spec['batch_size'])})\s*(?:of|=|:|is)?\s*(?P<n>\d+)")):
+                           ("batch_size", rf"(?:{_alt(spec['batch_size'])}|(?<![\w-])(?:batch|bs)(?![a-z_-])|批量|批次)\s*"
+                                          # "batch 8", "bs=8"; not "batch 10k documents" (a job's items)
+                                          rf"(?:of|=|:|is)?\s*(?P<n>\d+)(?![\d.,]*\s*(?:k|m|thousand|million|万|千|"
+                                          rf"documents?|images?|files?|records?|items?|requests?|prompts?|samples?|"
+                                          rf"videos?|jobs?|张|条|个)(?![a-z]))")):
         for m in re.finditer(pattern, space.masked):
             if any(s <= m.start("n") < e for s, e in taken):
                 continue
