@@ -35,10 +35,14 @@ COMPARED = re.compile(r"^(?:比较一下|比较|对比一下|对比)?\s*(?:和|�
 TRY_ZH = re.compile(r"^(?:如果|要是|假如)?(?:换成|换用|改用|改成|用|换)(?P<what>[^，,。？?]{1,20}?)(?:会)?(?:怎么样|如何|呢|行不行|"
                     r"可不可以|可以吗|行吗)[?？]?$")
 #: A question about losing a device: "what if one of them dies?", "what if we lose one L40S?", "一张卡坏了怎么办".
-FAILURE = re.compile(r"(?:one|a|1|single)\s+(?:of\s+(?:them|the\s+\w+)|\w+)\s+(?:dies|die|fails?|goes\s+down|breaks|"
-                     r"crashes|is\s+lost)|(?<![a-z])lose\s+(?:one|a|1|an?)\b|(?:device|gpu|card|node)\s+failure|"
+FAILURE = re.compile(r"(?<![a-z0-9])(?:one|a|1|single)\s+(?:of\s+(?:them|the\s+\w+)|\w+)\s+(?:dies|die|fails?|goes\s+down|"
+                     r"breaks|crashes|is\s+lost)(?![a-z])|(?<![a-z])lose\s+(?:one|a|1|an?)\b|(?:device|gpu|card|node)\s+failure|"
                      r"(?:一|1|单)(?:张|块|台|个)(?:卡|gpu|显卡|设备|机器)?\S{0,8}?(?:坏了|挂了|宕机|故障|掉了|出问题)|"
                      r"(?:坏|挂|宕机|故障)(?:了)?(?:一|1)(?:张|块|台|个)", re.IGNORECASE)
+#: Hours a day the service runs: "what if we only run it 8 hours a day?", "每天只运行8小时呢". Its cost then.
+DUTY = re.compile(r"(?:run|runs|running|use|used|on|up|operate|only)\s+(?:it\s+|them\s+)?(?:only\s+|just\s+)?(?:for\s+)?"
+                  r"(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|/)\s*day(?![a-z])"
+                  r"|每天(?:只)?(?:运行|跑|开|用|开机)\s*(?P<zh>\d+(?:\.\d+)?)\s*(?:个)?小时", re.IGNORECASE)
 #: Words of changing one's mind before a command: "no wait, undo that", "算了，撤销", "ok go back".
 FILLER_BEFORE = re.compile(r"^(?:(?:no|wait|ok|okay|well|hmm|oh|oops|sorry|that\s+(?:was|is|'s)\s+(?:wrong|not\s+it)|"
                            r"my\s+(?:bad|mistake))[\s,.!]+)+|^(?:(?:算了|不对|好吧|嗯|那|错了|搞错了)[，,。\s]*)+")
@@ -156,6 +160,8 @@ def read_message(message: str) -> Reading:
     two = re.split(r"(?<=[?？])\s*(?=\S)", text, maxsplit=1)
     if len(two) == 2 and (first := read_message(two[0])).kind == "why_not":
         return first  # "can we use the cloud instead? it would be cheaper right?": the what-if, then a remark on it
+    if DUTY.search(text):  # "what if we only run it 8 hours a day?": its cost then (it had named a Hailo-8)
+        return Reading("explain", what=text)
     if FAILURE.search(text):  # "what if one of them dies?": the plan less one device (it had been a device named 'of them dies')
         return Reading("explain", what=text)
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it

@@ -52,6 +52,8 @@ DEPLOYMENT_LIFTED = re.compile(r"(?<![a-z])(?:drop|remove|forget|lift|no\s+longe
 #: Any device allowed again: "any vendor is fine", "any GPU will do", "厂商不限", "什么卡都行".
 ANY_VENDOR = re.compile(r"(?<![a-z])any\s+(?:vendor|brand|gpu|device|hardware|accelerator|chip)s?\s+(?:is|are|will)\s+"
                         r"(?:fine|ok|okay|do)|厂商不限|品牌不限|什么卡都(?:行|可以)|哪家都(?:行|可以)")
+#: Every number format, most bits first: what "allow int4" leaves allowed beside it.
+ALL_PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
 #: Words that add to what the request allows rather than replace it ("allow cloud too", "云上也可以").
 ALSO = re.compile(r"(?<![a-z])(?:too|also|as\s+well|either|after\s+all|is\s+(?:fine|ok|okay)|are\s+(?:fine|ok|okay))(?![a-z])"
                   r"|也可以|也行|也能|也没问题|^(?:其实|那|那就)?(?:可以|能)(?:上云|用云|部署到云|放到云上|本地部署|放本地)")
@@ -129,6 +131,9 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
             named = [p for p in new if re.search(rf"(?<![a-z0-9]){p}(?![a-z0-9])", update.text.lower())]
             new = named or new
         data["precisions"] = list(dict.fromkeys([*(current.model_dump()["precisions"] if added else []), *new]))
+        if not current.precisions and (ALSO.search(update.text.lower()) or ALLOWING.search(update.text.lower())):
+            # "what if we allow int4?" with no format asked for: int4 beside every other, not int4 alone
+            data["precisions"] = list(dict.fromkeys([*ALL_PRECISIONS, *new]))
     if update.max_accuracy_loss is not None:
         data["max_accuracy_loss"] = update.max_accuracy_loss
     constraints, notes = _constraints(current, update)

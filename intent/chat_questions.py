@@ -25,7 +25,7 @@ from intent.chat_answers import (
     say,
     why_not_in,
 )
-from intent.chat_language import FAILURE
+from intent.chat_language import DUTY, FAILURE
 from intent.schema import Intent, Metric
 from planner.figures import fmt
 
@@ -73,6 +73,7 @@ def why(plan, lang: str) -> str:
 #: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
 #: "first token latency" is the TTFT).
 TOPICS = (
+    ("duty", DUTY.pattern),
     ("failure", FAILURE.pattern),
     ("redundancy", r"redundan|failover|fail-over|n\+1|spare|standby|冗余|热备|备份副本|容灾|高可用"),
     ("headroom", r"handle (?:it|the load|that|the traffic|the peak)|hold up|cope|headroom|saturat|utili[sz]ation|utili[sz]ed|"
@@ -110,7 +111,8 @@ TOPICS = (
     ("device", r"nvidia|amd|intel|gpu|cpu|tpu|npu|board|device|chip|hardware|on-?prem|cloud|"
                r"where (?:does|will|would) it run|where is it (?:running|deployed)|"
                r"英伟达|显卡|什么卡|哪种卡|哪张卡|哪个设备|什么设备|哪块|云上还是|本地还是|部署在哪"),
-    ("bounds", r"\bmet\b|meet|satisf|(?:fast|quick|good) enough|够快|够不够快|满足|达标|符合"),
+    ("bounds", r"\bmet\b|meet|satisf|(?:fast|quick|good) enough|够快|够不够快|满足|达标|符合|constraints|requirements|"
+               r"\bbounds\b|约束|要求是什么|有哪些要求|现在的要求"),
     ("memory", r"memory|vram|does it fit|(?:can|will) it fit|\bfits?\b|显存|内存|放得下|装得下"),
     ("ttft", r"ttft|first token|首token|首字"),
     ("tpot", r"tpot|per token|per output token|每token|每字"),
@@ -177,6 +179,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             asked.append("job_energy")  # "energy use of the whole run?", "总能耗多少？": the job's, in kWh
     if "job" in asked and is_job:  # the job's, not the hourly rate
         asked = [t for t in asked if t not in ("cost", "latency")]
+    if "duty" in asked:  # "what if we only run it 8 hours a day?": the cost at those hours
+        asked = ["duty"]
     if "failure" in asked or "redundancy" in asked:  # "what if one of them dies?", "does that include redundancy?"
         asked = ["redundancy"] if "redundancy" in asked else ["failure"]
     if "concurrency" in asked:  # "能支持多少并发?", "how many users at once?": not the devices
@@ -196,6 +200,9 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = ["electricity"]
     if "budget" in asked:  # "is it under budget?": the cost bounds' checks
         asked = [t for t in asked if t not in ("cost", "bounds", "month", "day", "year")]
+    if "job" in asked and "devices" in asked and re.search(r"cards?|gpus?|devices?|chips?|nodes?|machines?|servers?|"
+                                                          r"卡|设备|机器|台|服务器", question):
+        asked = [t for t in asked if t != "job"]  # "how many cards in total?", "一共多少张卡？": the devices
     if "job" in asked:  # "how many hours will it take?": the job's time, not the devices
         asked = [t for t in asked if t != "devices"]
     if "accuracy_loss" in asked:  # "how much accuracy do we lose?": the loss, not the figures
@@ -241,6 +248,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(headroom(plan, lang, question))
         elif topic == "failure":
             lines.append(failure(plan, lang))
+        elif topic == "duty":
+            lines.append(_duty(plan, question, lang))
         elif topic == "redundancy":
             w = plan.intent.workload
             spare = (w.spare_replicas or 0) + max(0, (w.min_replicas or 0) - 1)
@@ -432,6 +441,19 @@ def _headroom(plan, lang: str) -> str:
     key = "explain_headroom" if capacity >= asked * (1 - 1e-9) else "explain_headroom_short"
     return say(key, lang, capacity=fmt(capacity, "throughput"), load=fmt(asked, "throughput"),
                share=f"{asked / capacity:.0%}", replicas=c.replicas)
+
+
+def _duty(plan, question: str, lang: str) -> str:
+    """The plan's cost run a stated number of hours a day: the hourly cost x those hours (a rented
+    device stopped the rest of the day; one held is paid for whether it runs or not)."""
+    found = DUTY.search(question)
+    hours = float(found.group("h") or found.group("zh"))
+    hourly = plan.metrics.cost_usd_per_hour
+    if hourly is None or not 0 < hours <= 24:
+        return say("explain_duty_unknown", lang, hours=f"{hours:g}")
+    return say("explain_duty", lang, hours=f"{hours:g}", day=fmt(hourly * hours, "job_cost"),
+               month=fmt(hourly * hours * HOURS_A_MONTH / 24, "job_cost"), hourly=fmt(hourly, "cost"),
+               full=fmt(hourly * HOURS_A_MONTH, "job_cost"))
 
 
 def failure(plan, lang: str) -> str:

@@ -2053,3 +2053,33 @@ def test_less_of_a_figure_the_plan_beats_its_bound_on_is_less_than_the_plan(firs
     chat.answer(change)
     factor = 0.7 if metric == Metric.POWER else 0.5
     assert chat.intent.bound(metric, "<=") == pytest.approx(before * factor, rel=1e-3)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("how many cards in total?", "in all"),  # it had been "a service runs until it is stopped"
+    ("一共多少张卡？", "一共 "),
+    ("what if we only run it 8 hours a day?", "at 8 hours a day: "),  # it had named a Hailo-8
+    ("如果每天只运行8小时呢？", "每天运行 8 小时"),
+    ("what are the constraints now?", "throughput >= 20 rps: predicted"),
+    ("现在的约束是什么？", "throughput >= 20 rps："),
+])
+def test_probe_x_questions_about_devices_hours_and_bounds(question, expected):
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 20 requests per second, p99 ttft under 500ms")
+    before = chat.intent
+    assert expected in chat.answer(question).text and chat.intent == before
+
+
+def test_probe_x_changes_spares_formats_and_chinese_audio_rates():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 20 requests per second, p99 ttft under 500ms")
+    chat.answer("add one spare replica for failover")  # it had been answered as a question about failure
+    assert chat.intent.workload.spare_replicas == 1
+    chat = ChatSession(offline=True)
+    chat.answer("serve mistral 7b at 20 rps, ttft under 400ms")
+    chat.answer("what if we allow int4?")
+    chat.answer("do it")  # it had allowed int4 alone, taking $2.40/h to $5.49/h
+    assert "int4" in [p.value for p in chat.intent.precisions] and len(chat.intent.precisions) > 1
+    chat = ChatSession(offline=True)
+    chat.answer("部署 whisper large v3 转写，每小时100小时音频")  # it had been a 100-hour data set
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(100 * 3600 / 30 / 3600)

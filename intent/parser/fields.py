@@ -1188,12 +1188,12 @@ PERIOD_S = {"hour": 3600, "小时": 3600, "day": 86400, "天": 86400, "日": 864
             "month": 730 * 3600, "月": 730 * 3600}
 AUDIO_PERIOD_AFTER = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?P<period>day|hour|week|month)(?![a-z])")
 #: "每天5000小时的录音", "每月转写2万小时音频", "每天2000小时的客服录音" (a word or two naming whose).
-AUDIO_HOURS_CN = re.compile(r"每(?:一)?(?P<period>天|日|周|月)[^，。,;；]{0,8}?(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?"
+AUDIO_HOURS_CN = re.compile(r"每(?:一|个)?(?P<period>天|日|周|月|小时)[^，。,;；]{0,8}?(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?"
                             r"小时的?[^，。,;；\d\s]{0,4}?(?:录音|音频|语音|通话|电话录音|会议录音)")
 
 
 #: The same with the speech named first: "转写中文会议录音，每天100小时", "客服通话录音每月2万小时".
-AUDIO_HOURS_CN_AFTER = re.compile(r"(?:录音|音频|语音|通话)[^。;；\d]{0,6}?每(?:一)?(?P<period>天|日|周|月)\s*(?:约|大约|大概)?\s*"
+AUDIO_HOURS_CN_AFTER = re.compile(r"(?:录音|音频|语音|通话)[^。;；\d]{0,6}?每(?:一|个)?(?P<period>天|日|周|月|小时)\s*(?:约|大约|大概)?\s*"
                                   r"(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>万|千)?\s*(?:个)?小时")
 
 
