@@ -150,6 +150,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     plan_job = TrainingJob(records=job.records, epochs=job.epochs, batch_size=job.batch_size, steps=steps,
                            samples=row.samples, devices=row.devices, hours=row.hours, cost_usd=row.job_cost_usd,
                            energy_kwh=row.energy_kwh, differential_privacy=job.dp, method=job.method,
+                           sharded=row.sharded,
                            tokens_per_sample=job.tokens_per_sample if row.model.kind.value == "autoregressive" else None)
     why = [f"objective: {objective}", f"{row.hours:.2f} h on {row.devices} x {row.device.id} in {row.precision}"
            + (f", ${row.job_cost_usd:,.2f} in all" if row.job_cost_usd is not None else "")]

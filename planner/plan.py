@@ -132,6 +132,8 @@ class TrainingJob(_Frozen):
     energy_kwh: float | None
     differential_privacy: bool
     method: str = Field("full", description="full fine-tuning, or a parameter-efficient method: lora, qlora")
+    sharded: bool = Field(False, description="the training state is sharded over the devices (FSDP / ZeRO-3), each "
+                                             "holding a 1/devices share, as it fits no one device whole")
     tokens_per_sample: int | None = Field(None, description="a text generator's tokens in one training example (its "
                                                             "work a sample grows with them); None for other models")
 

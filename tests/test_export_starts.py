@@ -372,3 +372,18 @@ def test_whisper_is_served_by_vllm_in_16_bit_with_its_decoders_length(plans, cat
 def test_a_decoder_only_model_still_gets_the_tensorrt_llm_config(plans, catalog):
     text = triton_config(planned(plans, "summarize articles with gpt-j 6b on an NVIDIA L4"), catalog)
     assert 'name: "input_ids"' in text and 'backend: "tensorrtllm"' in text
+
+
+def test_a_sharded_training_plan_exports_a_sharded_job(plans, catalog, tmp_path):
+    """A full fine-tune whose 153.6 GB state the plan shards over 4 L40S had been exported with plain
+    DistributedDataParallel: each rank would hold it whole on a 48 GB card."""
+    result = planned(plans, "fine-tune llama 3 8b on 50k examples on NVIDIA GPUs, done within 12 hours")
+    assert result.job.sharded and result.job.devices > 1
+    objects = kubernetes_manifests(result, catalog)
+    trainer = next(c for o in objects if o["kind"] == "PyTorchJob" for c in pod_specs(o)[0]["containers"]
+                   if c["name"] == "pytorch")
+    assert "--shard" in trainer["args"]
+    script = next(o for o in objects if o["metadata"]["name"].endswith("-train"))["data"]["train.py"]
+    module = load_script(script, tmp_path / "sharded_train.py")
+    assert module.parse(trainer["args"][1:]).shard
+    assert "FullyShardedDataParallel" in script and "FULL_STATE_DICT" in script

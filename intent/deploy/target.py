@@ -51,6 +51,7 @@ class TrainingSpec:
     batch_size: int
     devices: int
     method: str = "full"  # the plan's fine-tuning method (full, lora, qlora)
+    sharded: bool = False  # the training state sharded over the devices (FSDP), as the plan sizes it
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,6 @@ def from_plan(plan, catalog: Catalog) -> Target:
         regimes=tuple(s.name for s in plan.policies if s.name in COMPLIANCE_REGIMES),
         roles=roles_of(choice),
         training=None if job is None else TrainingSpec(epochs=job.epochs, batch_size=job.batch_size,
-                                                       devices=job.devices, method=job.method),
+                                                       devices=job.devices, method=job.method, sharded=job.sharded),
         spare_devices=spare_devices(plan, catalog.device(choice.device_id)),
     )

@@ -14,7 +14,10 @@ tokenizer to write it.
 
 Run: --epochs passes over the data, --per-device-batch-size examples per process and step, with
 autocast for bf16 and fp16 plans (other precisions train in fp32), DistributedDataParallel across
-torchrun's processes (NCCL on GPUs, Gloo on CPUs), shuffled by a DistributedSampler. Optional:
+torchrun's processes (NCCL on GPUs, Gloo on CPUs), shuffled by a DistributedSampler. With --shard
+(a plan whose training state fits no one device whole) FullyShardedDataParallel instead: each
+process holds its share of the weights, gradients and optimiser state (ZeRO-3), each transformer
+block wrapped on its own, and rank 0 gathers the whole model to save it. Optional:
 LEARNING_RATE (default 2e-5), DATALOADER_WORKERS (default 2; they hand batches over in /dev/shm).
 
 Output: rank 0 saves the model with save_pretrained to OUTPUT_DIR (default $HOME/output, a scratch
@@ -44,6 +47,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--precision", default="fp32", help="the plan's precision: bf16 and fp16 use autocast")
     parser.add_argument("--per-device-batch-size", type=int, required=True)
     parser.add_argument("--epochs", type=int, required=True)
+    parser.add_argument("--shard", action="store_true",
+                        help="shard the training state over the processes (FullyShardedDataParallel) instead of copying it")
     return parser.parse_args(argv)
 
 
@@ -128,14 +133,19 @@ def train(model, names, dataset, args, device, world: int, rank: int) -> None:
     loader = DataLoader(dataset, batch_size=args.per_device_batch_size, sampler=sampler, shuffle=sampler is None,
                         num_workers=int(os.environ.get("DATALOADER_WORKERS", "2")),
                         pin_memory=device.type == "cuda")
-    model.to(device).train()
-    wrapped = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) \
-        if world > 1 else model
+    model.train()
+    if args.shard and world > 1:
+        wrapped = sharded(model, device)  # moved to the device share by share, never whole
+    else:
+        model.to(device)
+        wrapped = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) \
+            if world > 1 else model
     optimizer = torch.optim.AdamW(wrapped.parameters(), lr=float(os.environ.get("LEARNING_RATE", "2e-5")))
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(args.precision)
     if device.type == "cpu" and dtype is torch.float16:
         dtype = None  # CPU autocast is for bfloat16
-    scaler = grad_scaler(dtype is torch.float16)
+    scaler = sharded_grad_scaler(dtype is torch.float16) if wrapped is not model and args.shard \
+        else grad_scaler(dtype is torch.float16)
     for epoch in range(args.epochs):
         if sampler is not None:
             sampler.set_epoch(epoch)
@@ -154,6 +164,38 @@ def train(model, names, dataset, args, device, world: int, rank: int) -> None:
         if rank == 0:
             print(f"train.py: epoch {epoch + 1}/{args.epochs}: mean loss {total / max(1, steps):.4f} "
                   f"over {steps} steps", flush=True)
+    return wrapped
+
+
+def sharded(model, device):
+    """The model under FullyShardedDataParallel (FULL_SHARD, ZeRO-3), each of its transformer blocks (the
+    classes its _no_split_modules names) a unit of its own, else units of 100M parameters."""
+    import functools
+
+    from torch.distributed.fsdp import FullyShardedDataParallel, ShardingStrategy
+    from torch.distributed.fsdp.wrap import size_based_auto_wrap_policy, transformer_auto_wrap_policy
+
+    blocks = {type(m) for m in model.modules() if type(m).__name__ in set(getattr(model, "_no_split_modules", None) or [])}
+    policy = functools.partial(transformer_auto_wrap_policy, transformer_layer_cls=blocks) if blocks else \
+        functools.partial(size_based_auto_wrap_policy, min_num_params=100_000_000)
+    return FullyShardedDataParallel(model, auto_wrap_policy=policy, sharding_strategy=ShardingStrategy.FULL_SHARD,
+                                    device_id=device if device.type == "cuda" else None, use_orig_params=True)
+
+
+def sharded_grad_scaler(enabled: bool):
+    from torch.distributed.fsdp.sharded_grad_scaler import ShardedGradScaler
+
+    return ShardedGradScaler(enabled=enabled)
+
+
+def full_state(wrapped, rank: int):
+    """A sharded model's whole state dict, gathered on rank 0 in CPU memory (None on the other ranks)."""
+    from torch.distributed.fsdp import FullStateDictConfig, FullyShardedDataParallel, StateDictType
+
+    config = FullStateDictConfig(offload_to_cpu=True, rank0_only=True)
+    with FullyShardedDataParallel.state_dict_type(wrapped, StateDictType.FULL_STATE_DICT, config):
+        state = wrapped.state_dict()
+    return state if rank == 0 else None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -163,10 +205,11 @@ def main(argv: list[str] | None = None) -> None:
     device, world, rank, local_rank = setup()
     names, dataset = load_dataset(data_file(os.environ.get("TRAIN_DATA", "").strip(), local_rank, world))
     model = load_model(args.model, args.model_class)
-    train(model, names, dataset, args, device, world, rank)
+    wrapped = train(model, names, dataset, args, device, world, rank)
+    state = full_state(wrapped, rank) if args.shard and world > 1 else None  # every rank takes part in gathering
     if rank == 0:
         output = Path(os.environ.get("OUTPUT_DIR") or Path(os.environ.get("HOME", "/tmp")) / "output")
-        model.save_pretrained(output)
+        model.save_pretrained(output, state_dict=state)
         print(f"train.py: saved the model to {output}", flush=True)
     if world > 1:
         dist.destroy_process_group()

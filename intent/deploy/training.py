@@ -105,7 +105,8 @@ def training_pod(target: Target, build, place, name: str, per_node: int) -> dict
     spec = target.training
     args = [f"{WORKSPACE}/{TRAIN_SCRIPT}", f"--model={model_location(target)}", f"--model-class={model_class(target)}",
             f"--precision={target.precision}",
-            f"--per-device-batch-size={max(1, spec.batch_size // max(1, spec.devices))}", f"--epochs={spec.epochs}"]
+            f"--per-device-batch-size={max(1, spec.batch_size // max(1, spec.devices))}", f"--epochs={spec.epochs}",
+            *(["--shard"] if spec.sharded else [])]  # the plan's memory holds only with the state sharded
     env = {"PYTHONUSERBASE": PACKAGES_DIR, "TRAIN_DATA": "", "HF_TOKEN_PATH": "/etc/hf/token"}
     memory = pod_memory_gi(target, target.memory_gb, place.count, wanted=memory_gi(target.memory_gb * 2))
     c = container("pytorch", build.image, command=build.command or training.command, args=args, env=env,
