@@ -982,8 +982,10 @@ def test_a_later_correction_replaces_the_earlier_value():
     assert bounds("Budget is $5/h. Scratch that, budget is $8/h. chatbot") == {("cost", "<=", 8.0)}
     assert bounds("Budget $10/h. Actually we got approval for $20/h. chatbot") == {("cost", "<=", 20.0)}
     assert parse("Initially we planned on-prem, but now we want cloud. chatbot", offline=True).deployment.value == "cloud"
-    both = parse("classify images on-prem or in the cloud", offline=True)
-    assert both.deployment.value == "on-prem" and any("a second deployment" in w for w in both.warnings)
+    both = parse("classify images on-prem or in the cloud", offline=True)  # either: planned over both
+    assert both.deployment is None and any("either deployment" in a for a in both.assumptions)
+    two = parse("classify images on-prem, cloud later maybe", offline=True)  # not an either: the first, warned
+    assert two.deployment.value == "on-prem" and any("a second deployment" in w for w in two.warnings)
 
 
 def test_a_requirement_relative_to_the_current_setup_is_warned_about():
@@ -4005,3 +4007,38 @@ def test_the_cost_of_a_request_as_an_objective(text, metric):
 def test_a_serving_batch_written_short_is_read(text, batch, records):
     intent = parse(text, offline=True)
     assert intent.workload.batch_size == batch and intent.workload.dataset_records == records
+
+
+@pytest.mark.parametrize("text, check", [
+    ("llama-3.2-1b, concurrency 1000.", lambda i: i.workload.concurrency == 1000),  # the full stop had lost it
+    ("llama 3.1 8b, concurrency: 50 users, sorry, 500", lambda i: i.workload.concurrency == 500),
+    ("llama 3.1 8b, 50 concurrent users (sorry, I mean 500)", lambda i: i.workload.concurrency == 500),
+    ("qwen3-30b-a3b\n| 项目 | 值 |\n|---|---|\n| 并发 | 64 |\n| 首字延迟 | 800ms |", lambda i: i.workload.concurrency == 64
+     and i.bound(Metric.TTFT, "<=") == 800),
+    ("llama-3.1-8b，并发≥256", lambda i: i.workload.concurrency == 256),
+    ("deepseek-r1-distill-qwen-14b，并发20-40", lambda i: i.workload.concurrency == 40),
+    ("opus-mt-zh-en 翻译，每秒200个请求，不需要GPU", lambda i: i.hardware.include == [] and i.hardware.avoided == ["gpu"]),
+    ("bert-large QA, accuracy loss: within 1% of fp32", lambda i: i.max_accuracy_loss == 0.01 and not i.constraints),
+    ("llama 3 8b, TTFT doesn't need to be under 200 ms", lambda i: i.bound(Metric.TTFT, ">=") is None),
+    ("gpt-oss-120b, 16 concurrent. Not required: HIPAA, watermarking",
+     lambda i: not i.policies.compliance and not i.policies.watermark),
+    ("## Request\nRun gpt-oss-120b.\n\n## Not required\n- HIPAA (not needed, no PHI)\n- watermarking\n",
+     lambda i: not i.policies.compliance and not i.policies.watermark and not i.warnings),
+    ("bge-base-en-v1.5, 20000 docs/s, if possible under $2/h", lambda i: next(c for c in i.constraints
+                                                                             if c.metric == Metric.COST).soft),
+    ("qwen3-8b, can't use H100s, L40S ok", lambda i: i.hardware.include == [] and i.hardware.exclude == ["nvidia-h100"]),
+    ("qwen3-32b，并发30，单卡优先（L40S 48G）", lambda i: i.hardware.max_devices is None),
+    ("llama-3.1-70b, 64 concurrent. Was thinking 4xH100 but open to whatever.",
+     lambda i: not i.hardware.owned and i.hardware.include == []),
+    ("Move the summarizer (distilbart-cnn-12-6) off the A10G fleet. 40 rps. Don't use A10G.",
+     lambda i: i.hardware.include == [] and not i.warnings),
+    ("llama 3.1 8b, 100 concurrent. Hosting: Azure or on-prem.", lambda i: i.deployment is None),
+    ("qwen2.5-72b，显存80G×4，已经有了", lambda i: next(c for c in i.constraints if c.metric == Metric.MEMORY).per_device),
+    ("bert-base-ner, 500 docs/s, cost < 0.5 $/hr", lambda i: i.bound(Metric.COST, "<=") == 0.5),
+    ("yolo11s-seg，8路相机，每路30fps", lambda i: i.workload.sources == 8),
+    ("qwen3-235b-a22b, prompt 2k output 256", lambda i: (i.workload.prompt_tokens, i.workload.output_tokens) == (2000, 256)),
+    ("qwen3-235b-a22b, Prompts are long: 32k context, outputs 1k",
+     lambda i: (i.workload.prompt_tokens, i.workload.output_tokens) == (32000, 1000)),
+])
+def test_probe_x_messy_requests(text, check):
+    assert check(parse(text, offline=True)), text

@@ -422,7 +422,7 @@ IN_USE_NOW = re.compile(r"(?<![a-z])(?:currently|already|today|right now|at the 
                         r"(?:run|runs|running|use|uses|using|serve|serving|host|hosting|deployed|on)(?![a-z])"
                         r"|(?:目前|现在|当前|现有)(?:在|正在|是)?(?:用|使用|跑|部署在|跑在)"
                         # "move off our H100 servers to the cloud", "migrate away from A100s", "从A100迁移到"
-                        r"|(?<![a-z])(?P<leaving>(?:move|moving|migrate|migrating|switch|switching|get|getting)(?:\s+[\w.-]+){0,5}?\s+"
+                        r"|(?<![a-z])(?P<leaving>(?:move|moving|migrate|migrating|switch|switching|get|getting)(?:\s+[\w.()#-]+){0,6}?\s+"
                         r"(?:off(?:\s+of)?|away\s+from|from))(?![a-z])|(?P<leaving_zh>从)(?=[^，,。；;]{1,20}?(?:迁移|换到|迁到|切换到|换成))")
 #: Where what runs now ends in a move: "from A100s to L40S" names the one left, then the one wanted.
 MOVE_TARGET = re.compile(r"(?<![a-z])(?:to|onto|into|for)(?![a-z])|迁移|换到|迁到|切换到|换成")
@@ -524,6 +524,7 @@ def _devices_in_use_now(hardware, space: Workspace, catalog: Catalog) -> list[st
             return []
     start, end = space.clause_bounds(now.start())
     if now.re is IN_USE_NOW and (now.group("leaving") or now.group("leaving_zh")):
+        end = max(end, space.clause_bounds(max(now.end() - 1, now.start()))[1])  # past a bracket the move spans
         target = MOVE_TARGET.search(space.text, now.end(), end)
         end = target.start() if target is not None else end
     named = {m.key for m in device_phrases(catalog).scan(space.text[start:end])}

@@ -93,7 +93,12 @@ MACHINES_CAPPED = re.compile(
 #: Words that make counted devices options weighed, not devices held: "choosing between 2x H100 and 4x
 #: L40S", "compare 8 A100s with 4 H100s", "在8张A100和4张H100之间选".
 COMPARING_BEFORE = re.compile(r"(?<![a-z])(?:(?:choosing|choose|deciding|decide|picking|pick)\s+between|compare|comparing|"
-                              r"comparison\s+of|evaluating|weighing)(?![a-z])|对比|比较|在[^,;，；]{0,20}(?:之间|中)(?:选|挑)?$")
+                              r"comparison\s+of|evaluating|weighing|(?:was|were|am|are|i'm|we're)\s+thinking(?:\s+of)?|"
+                              r"thinking\s+of|considering|maybe|perhaps|might\s+use|could\s+use)(?![a-z])"
+                              r"|对比|比较|考虑|打算|也许|可能用|在[^,;，；]{0,20}(?:之间|中)(?:选|挑)?$")
+#: Words that leave the devices open: "open to whatever", "open to other options", "其他卡也可以".
+OPEN_TO = re.compile(r"(?<![a-z])open\s+to\s+(?:whatever|anything|other|others|alternatives|suggestions|options)(?![a-z])"
+                     r"|其他(?:卡|设备|方案)也(?:可以|行)|不限")
 #: Words that say counted devices are rented, not held: "our bill is $14k/month for 6 x H100", "we rent 2
 #: L40S on AWS", "租了4张A100".
 RENTING_BEFORE = re.compile(r"(?<![a-z])(?:bill|billed|paying|pay|rent|rents|renting|rented|lease|leasing|leased)(?![a-z])"
@@ -144,6 +149,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
                and _a_device_number(space.masked, m) and not any(a <= m.start < b for a, b in count_spans)]
     sized = {m.start: _variants_of_size(catalog, space.masked, m) for m in devices}
     weighed: list[str] = []  # counted devices that are options weighed ("choosing between 2x H100 and 4x L40S")
+    weighed_keys: list[str] = []
     rented: list[str] = []  # counted devices the request rents ("we rent 2 L40S", "our bill … for 6 x H100")
     for m in devices:
         count, span = _count(lexicon, space.masked, m)
@@ -174,6 +180,7 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             # "choosing between 2x H100 and 4x L40S": options weighed, not devices held
             space.mask(*span)
             weighed.append(space.text[span[0]:m.end].strip())
+            weighed_keys.append(m.key)
         elif count is not None and RENTING_BEFORE.search(space.masked[space.clause_bounds(span[0])[0]:span[0]]):
             # "our bill is $14k/month for 6 x H100", "we rent 2 L40S on AWS": rented, not held
             space.mask(*span)
@@ -213,6 +220,9 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
             mentions.append((m.start, m.end, selector))
     mentions = _permitted(space, _changes_of_mind(space, sorted(mentions), reading), reading)
     _sides(lexicon, space, mentions, reading, negated, catalog)
+    if weighed_keys and OPEN_TO.search(space.text):  # "was thinking 4xH100 but open to whatever": no restriction
+        reading.include = [d for d in reading.include if d not in weighed_keys]
+        reading.notes.append("the devices weighed are not required: the request is open to others")
     _providers_ruled_out(lexicon, space, catalog, reading, negated)
     _hosted_accelerators(space, catalog, devices, reading)
     for device, _ in reading.owned:
@@ -709,6 +719,14 @@ def _counted_devices(space: Workspace, reading: HardwareReading) -> list[int]:
             space.mask(m.start(), m.end("counted") if m.group("counted") else m.end())
             space.mark_read(window + floor.start(), m.end())
             continue
+        if count and re.match(r"\s*(?:优先|为佳|更好|最好|preferred|if possible|ideally)", space.masked[m.end():]):
+            # "单卡优先", "a single GPU preferred": a wish the fewest-devices tie-breaker serves, not a cap (a hard cap
+            # of one had left no plan)
+            reading.assumptions.append(f"'{space.text[m.start():m.end()].strip()}' preferred: not a cap; the plan "
+                                       "takes the fewest devices that meet the request")
+            space.mask(m.start(), m.end("counted") if m.group("counted") else m.end())
+            space.mark_read(m.start(), m.end())
+            continue
         if count and (low := RANGE_LOW_BEFORE.search(before)):  # "between 4 and 8 GPUs"
             reading.notes.append(_floor_unplanned(space.text[window + low.start():m.end()], count, low.group("low")))
             space.mark_read(window + low.start(), m.start())
@@ -845,6 +863,12 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
         window = max(space.clause_bounds(start)[0], previous_end)
         is_excluded = (negated(lexicon, space.text, start, window) or negated_after(lexicon, space, end)
                        or _any_but(space, start, end))
+        if not is_excluded and ALLOWED_AFTER.match(space.text, end) and _ruled_out_before(space, start, reading):
+            # "can't use H100s, L40S ok": allowed beside what is ruled out, not the only device asked for (it had
+            # planned the L40S alone, at 2.5 times the cost)
+            reading.assumptions.append(f"'{space.text[start:end].strip()}' said to be fine: allowed, not required")
+            previous_end = end
+            continue
         target = reading.exclude if is_excluded else reading.include
         tags = _vendors_classes(space.text, run, catalog) if is_excluded else [tag for _, _, tag in run]
         avoided = is_excluded and _wished(lexicon, space, start)
@@ -856,6 +880,17 @@ def _sides(lexicon: Lexicon, space: Workspace, mentions: list[tuple[int, int, st
             if avoided and tag not in reading.avoided:
                 reading.avoided.append(tag)
         previous_end = end
+
+
+#: Words after a device that allow it rather than ask for it: "L40S ok", "A100s are fine too", "L4也行".
+ALLOWED_AFTER = re.compile(r"s?\s*(?:is|are)?\s*(?:ok|okay|fine|acceptable|allowed)(?:\s+too|\s+as\s+well)?(?![a-z])"
+                           r"|s?\s*(?:也行|也可以|可以|没问题)", re.IGNORECASE)
+
+
+def _ruled_out_before(space: Workspace, start: int, reading: HardwareReading) -> bool:
+    """Whether the request rules a device out before ``start`` (an allowed device then widens, not narrows)."""
+    return bool(reading.exclude) or bool(re.search(r"(?<![a-z])(?:can'?t|cannot|can not|no|not|don'?t)\s+(?:use\s+)?",
+                                                     space.text[:start]))
 
 
 def _vendors_classes(text: str, run: list[tuple[int, int, str]], catalog: Catalog) -> list[str]:

@@ -302,6 +302,13 @@ def read_deployment(lexicon: Lexicon, space: Workspace) -> tuple[str | None, lis
             (ruled_out if m.key == "cloud" else others_out).append(m)  # "cloud is not allowed", "do not use the cloud"
             continue
         named.append(m)
+    if len({m.key for m in named}) == 1 and named[0].key != "cloud":
+        # "Azure or on-prem": a cloud provider beside the one deployment named, either of them
+        names = PhraseSet({key: spec["names"] for key, spec in lexicon["cloud_providers"].items()})
+        for p in names.scan(space.text):
+            lo, hi = sorted((p, named[0]), key=lambda x: x.start)
+            if EITHER.fullmatch(space.text[lo.end:hi.start]):
+                return None, [f"'{space.text[lo.start:hi.end]}': either deployment, so planned over both"], []
     if named:
         return _one_deployment(space, named)
     warnings = [f"'{space.text[m.start:m.end]}' is ruled out, which leaves two deployments: not planned as such; "
@@ -351,6 +358,10 @@ CORRECTION = re.compile(r"(?<![\w])(?:scratch that|actually|correction|i mean|ma
                         r"instead|update|no wait|wait no|oops|sorry|my bad)(?![\w])|改成|改为|更正|不对|现在改|说错了|写错了")
 
 
+#: What joins two deployments either of which will do: "cloud or on-prem", "云上或本地", "cloud/on-prem".
+EITHER = re.compile(r"\s*(?:,?\s*or|/|或者?|或是|还是|都行的?)\s*(?:the\s+|an?\s+)?", re.IGNORECASE)
+
+
 def _one_deployment(space: Workspace, named: list[Match]) -> tuple[str, list[str], list[str]]:
     """The deployment of the named ones: the first, or the last when a correction stands between
     ("initially on-prem, but now we want cloud"); a second one named otherwise is warned about."""
@@ -361,6 +372,10 @@ def _one_deployment(space: Workspace, named: list[Match]) -> tuple[str, list[str
         return last.key, [f"'{space.text[last.start:last.end]}' read as correcting the earlier "
                           f"'{space.text[first.start:first.end]}'"], []
     other = next(m for m in named if m.key != first.key)
+    if EITHER.fullmatch(space.text[min(first.end, other.end):max(first.start, other.start)]):
+        # "cloud or on-prem": either, so the plan weighs both (it had taken the first and warned of the second)
+        return None, [f"'{space.text[min(first.start, other.start):max(first.end, other.end)]}': either deployment, "
+                      "so planned over both"], []
     where = {"edge": "on the edge", "cloud": "in the cloud"}.get(first.key, first.key)
     return first.key, [], [f"'{space.text[other.start:other.end]}': a second deployment; one plan takes one, so it is "
                            f"planned {where} (the first named); say which one to use"]
@@ -385,6 +400,9 @@ ACCURACY_LOSS = [
     re.compile(rf"(?<![a-z]){_QUALITY}\s+(?:must\s+|should\s+)?(?:stay|be|remain|kept)?\s*within\s+{_PERCENT}\s+of\s+"
                rf"{_REFERENCE}"),
     re.compile(rf"(?<![a-z]){_QUALITY}\s*{_LOSS}\s*{_AT_MOST}\s*{_PERCENT}{_AGAINST}"),
+    # "accuracy loss: within 1% of fp32" (a label, then the loss)
+    re.compile(rf"(?<![a-z]){_QUALITY}\s*{_LOSS}\s*[:：=]\s*(?:must\s+be\s+|should\s+be\s+|is\s+)?(?:within|{_AT_MOST})\s*"
+               rf"{_PERCENT}(?:\s+of\s+{_REFERENCE})?"),
     re.compile(rf"(?:at most|no more than|not more than|less than|under|below|within|up to|max(?:imum)?|<=|<|≤)\s*"
                rf"{_PERCENT}\s+(?:of\s+)?{_QUALITY}\s+{_LOSS}{_AGAINST}"),
     re.compile(rf"{_PERCENT}\s+(?:of\s+)?{_QUALITY}\s+{_LOSS}\s+(?:is\s+|would be\s+)?(?:fine|ok|okay|acceptable|"
@@ -1080,7 +1098,7 @@ def read_denoising_steps(space: Workspace) -> tuple[int | None, list[str]]:
 EACH_AFTER = re.compile(r"\s*(?:each|apiece|(?:from|of|on|for)\s+each(?:\s+of)?|per\s+(?:camera|cam|stream|feed|channel|sensor|user|dev|developer|person|"
                         r"seat|agent|employee|client)|a\s+(?:camera|stream|feed))"
                         r"(?![a-z])")
-EACH_BEFORE = re.compile(r"(?:每路摄像头|每路视频|每路|每个摄像头|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|每个坐席|每位|人均|"
+EACH_BEFORE = re.compile(r"(?:每路摄像头|每路相机|每路视频|每路|每个摄像头|每台相机|每个相机|每台摄像头|每个?通道|单路|每人|每个人|每个用户|每位用户|每个开发者|每个坐席|每位|人均|"
                          r"each(?:\s+(?:camera|cam|stream|feed|one|user|dev|developer|person|agent|employee|client))?"
                          r"(?:\s+(?:at|runs?|running|streams?|streaming|is|doing|sends?|sending|produces?|producing|fires?|"
                          r"firing|makes?|making|issues?|issuing|submits?|asks?|does))?)"
@@ -1093,7 +1111,8 @@ EACH_WITHIN = re.compile(r"(?<![a-z])per\s+(?:user|person|camera|stream|seat|age
 #: A count of sources: "4 RTSP camera streams", "16 cameras", "10路摄像头".
 SOURCES = re.compile(r"(?<![\d.])(?<!\d,)(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[x×](?=\s))?(?![\d.]*[a-z])\s*(?:路(?![\w]*(?:摄像头|视频|帧))(?=\W|$|\s*\d{3,4}\s*[pk](?![a-z]))|(?:个|路)?\s*"
                      r"(?:[\w-]+\s+|\d+[pk]\s*){0,2}?"
-                     r"(?:cameras?|cams?|streams?|feeds?|channels?|doors|gates|entrances|lanes|checkouts|摄像头|路视频|视频流|"
+                     r"(?:cameras?|cams?|streams?|feeds?|channels?|doors|gates|entrances|lanes|checkouts|摄像头|摄像机|相机|"
+                     r"路视频|视频流|"
                      r"users|devs|developers|engineers|"
                      r"employees|agents|clients|customers|people|seats|sessions|dau|mau|daily active users|monthly active users|"
                      r"active users|"

@@ -21,7 +21,8 @@ from intent.parser.text import Workspace
 #: The least count read as tokens when the word "tokens" is left out ("4k output").
 MIN_TOKENS_UNNAMED = 16
 #: Side words that name tokens only for a count of at least MIN_TOKENS_UNNAMED ("input 2k", not "input 2").
-PLAIN_SIDES = frozenset({"input", "output", "输入", "输出", "prompt", "prompts", "avg prompt", "gen", "avg gen",
+PLAIN_SIDES = frozenset({"input", "inputs", "output", "outputs", "输入", "输出", "prompt", "prompts", "avg prompt", "gen",
+                         "avg gen",
                          "completion", "completions", "replies", "reply", "answers", "responses"})
 #: The prompt side right before a small count: "300 tokens in / 5 out", "1k in 5 out" (a count under
 #: MIN_TOKENS_UNNAMED is read as an output only after it).
@@ -334,6 +335,8 @@ def _role_after(lexicon: Lexicon, space: Workspace, q: Quantity) -> str | None:
         return None  # after "300 in /" a small count is an output ("5 out") or nothing
     if not found[0].phrase.isascii() and ROLE_BEFORE_CN.search(space.text[max(0, q.start - 8):q.start]):
         return None  # "输入 1024 输出 512": Chinese names the side before its number; 输出 starts the next
+    if NUMBER_NEXT.match(after, found[0].end) and _length_role(lexicon, space, q) is not None:
+        return None  # "prompt 2k output 256": the side named before 2k is its; "output" names the 256
     if found[0].phrase == "in" and not re.match(r"\s*(?:[,/;]|and\s|$|\d+(?:\.\d+)?k?\s*(?:tokens?\s*)?out(?![a-z]))",
                                                 after[found[0].end:]):
         return None  # "2k in / 200 out", "4k in 1k out", but not "5 in production"
@@ -468,10 +471,10 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
         # "~300 concurrently active at peak", "300 simultaneously online"
         rf"(?P<n>{number})\s+(?:concurrently|simultaneously)\s+(?:active|online|connected|chatting|using it)(?![a-z])",
         (rf"(?:concurrency|concurrent users|concurrent sessions)\s*(?:of|=|:|is|at|up to|around|about|(?:back\s+)?to)?\s*"
-         rf"(?P<n>{number})(?![\d.,])(?!\s*(?:tok(?:ens?)?\b|t/s|ms\b|rps|qps|req|fps|%))"),    # concurrency of 64; not "users at 25 tok/s"
+         rf"(?P<n>{number})(?![\d]|[.,]\d)(?!\s*(?:tok(?:ens?)?\b|t/s|ms\b|rps|qps|req|fps|%))"),    # concurrency of 64; not "users at 25 tok/s"
         rf"(?P<n>{number})[\s-]*way\s+concurrency",                                # 64-way concurrency
         rf"(?:并发|同时在线)\s*(?:数|量|用户数|用户)?\s*(?:估计|预计|大概|达到|为|是|约|大约|至少|要|需要|改成|改为|调到|调整为|提高到|"
-        rf"增加到|提到|加到|涨到|升到|上调到|降到|减到|降低到|最多|最高|峰值|高峰)?"
+        rf"增加到|提到|加到|涨到|升到|上调到|降到|减到|降低到|最多|最高|峰值|高峰|≥|>=|>|不少于|不低于)?"
         rf"\s*(?P<n>{number})\s*(?:{counters})?",
         # 200并发, 200个人同时在线, 500名用户并发
         rf"(?P<n>{number})\s*(?:{counters}){{0,2}}\s*(?:{CN_PEOPLE})?\s*(?:并发|同时在线)",

@@ -134,6 +134,30 @@ BARE_GEFORCE_NAMED = re.compile(r"(?:(?<![a-z])(?:the|a|an|our|my|one|single|on|
 #: "并发1.5w", "日活3w"): 万, not watts.
 CN_WAN = re.compile(r"(?:(?<=并发)|(?<=日活)|(?<=吞吐)|(?<=每秒)|(?<=每天)|(?<=dau)|(?<=qps)|(?<=tps))\s*(\d+(?:\.\d+)?)\s*w(?![a-z])"
                     r"|(\d+(?:\.\d+)?)\s*w(?=\s*(?:tokens?|token|条|张|次|个|人|用户|请求|并发|qps|tps|路|日活|dau)(?![a-z]))")
+#: A count corrected in place: "50 users, sorry, 500", "50 concurrent users (sorry, I mean 500)": the second.
+COUNT_CORRECTED = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?[km]?)(\s+[a-z][a-z ]{0,30}?)?\s*[,(]\s*"
+                             r"(?:(?:sorry|oops|my bad)[,\s]*(?:i\s+mean[t]?[,\s]*)?|i\s+mean[t]?[,\s]*)"
+                             r"(\d[\d,]*(?:\.\d+)?[km]?)\s*\)?(?=[\s,.;:)]|$)")
+#: A range of users at once in Chinese ("并发20-40", "并发20到40"): its upper end, as an English range is read.
+CN_CONCURRENCY_RANGE = re.compile(r"(并发(?:数|量|用户数?)?\s*(?:为|是|约|大约|大概|在)?\s*)(\d+)\s*[-~～到至]\s*(\d+)")
+#: A heading or lead of what is not asked for ("## Not required", "Not required: HIPAA, watermarking", "不需要："):
+#: each item under or after it is said not to be required (it had switched HIPAA and watermarking on).
+NOT_REQUIRED_HEAD = re.compile(r"^\s*(?:#+\s*|[-*•]\s*)?(?:not required|not needed|not in scope|out of scope|non-goals?|"
+                               r"we don't need|we do not need|不需要|无需|非必需|不要求)\s*[:：]?\s*(?P<items>.*)$",
+                               re.IGNORECASE)
+LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*(?P<item>.+?)\s*$")
+#: A bound said not to be needed: "TTFT doesn't need to be under 200 ms", "latency need not be below 1 s": no
+#: bound on it (it had been read as TTFT >= 200 ms).
+NEED_NOT_BE = re.compile(r"(?<![a-z])(ttft|tpot|latency|response time|p\d\d(?: latency)?|first token|time to first token)\s+"
+                         r"(?:does not|doesn't|do not|don't|need not|needn't|is not required to|does not have to|"
+                         r"doesn't have to)\s+(?:need\s+to\s+)?be\s+(?:under|below|less than|within|faster than)\s+"
+                         r"[\d.]+\s*(?:ms|milliseconds?|s|sec|seconds?)(?![a-z])")
+#: Cards written as their memory times their count: "显存80G×4", "80GB x 4卡": that many cards of that memory.
+MEMORY_TIMES_CARDS = re.compile(r"(?:显存\s*)?(\d+)\s*g(?:b|ib)?\s*[×x*]\s*(\d+)\s*(?:张|块|卡)?(?=[\s,，;；。]|$)")
+#: A markdown table's row: "| 并发 | 64 |", "| TTFT | ≤ 800 ms |": its cells as "key: value".
+TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$", re.MULTILINE)
+#: An amount with its currency after it, before a period: "0.5 $/hr", "12 $/month".
+CURRENCY_AFTER = re.compile(r"(?<![\w.$])(\d[\d,]*(?:\.\d+)?)\s*\$\s*(?=/|per\b)")
 #: A count of items with each one's length in tokens between: "2M 8k-token documents".
 COUNT_OF_LONG_ITEMS = re.compile(r"(?<![\w.])(\d[\d,.]*\s*(?:k|m|b|million|thousand)?)\s+(\d+(?:\.\d+)?k?)[\s-]tokens?\s+"
                                  r"([a-z]+s)(?![a-z])")
@@ -276,6 +300,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     intent.folding), typos fixed, number words as digits."""
     raw = FRACTION.sub(lambda m: f"{int(m.group(1) or 0) + FRACTIONS[m.group(2)]:g}", raw)
     text = canonical(raw).replace("’", "'").replace("\u2212", "-")  # a typeset minus sign is a minus
+    text = _not_required(text)
     # before a comma is taken for a decimal one ("QPS 100，99%的请求" is no 100.99)
     text = SHARE_WITHIN.sub(lambda m: f"p{m.group(1)} latency under", text)
     text = SHARE_WITHIN_CN.sub(lambda m: f"p{m.group(1)}延迟", text)
@@ -287,6 +312,12 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = NO_DEVICE_ABOVE.sub("each device under ", text)
     text = DGX.sub(lambda m: f"8 x {m.group('gpu')}", text)
     text = RATE_KEY.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
+    text = TABLE_ROW.sub(_table_row, text)
+    text = MEMORY_TIMES_CARDS.sub(lambda m: f"{m.group(2)}张{m.group(1)}gb显卡", text)
+    text = NEED_NOT_BE.sub(r"\1 does not matter", text)
+    text = CN_CONCURRENCY_RANGE.sub(r"\1\3", text)
+    text = CURRENCY_AFTER.sub(r"$\1", text)
+    text = COUNT_CORRECTED.sub(lambda m: f"{m.group(3)}{m.group(2) or ''}", text)
     text = SPEED_KEY.sub(lambda m: f"{m.group(2)} tokens/s per user", text)
     text = OUTPUT_KEY.sub(lambda m: f"outputs of {m.group(1)} tokens", text)
     text = PROMPT_KEY.sub(lambda m: f"prompts of {m.group(1)} tokens", text)
@@ -398,3 +429,33 @@ def _correct(word: str, lexicon: Lexicon) -> str:
     """Fix a misspelt lexicon word ("clasify" -> "classify"); leave every other word alone."""
     known, by_first = lexicon.spelling_vocabulary
     return _correct_cached(word, known, by_first.get(word[0], ()))
+
+
+def _table_row(m: re.Match) -> str:
+    """A markdown table row as its cells: "| 并发 | 64 |" -> "并发: 64;"; a rule line ("|---|---|") as nothing."""
+    cells = [c.strip() for c in m.group(1).split("|")]
+    if all(re.fullmatch(r":?-{2,}:?|", c) for c in cells):
+        return ""
+    if len(cells) == 2:
+        return f"{cells[0]}: {cells[1]};"
+    return ", ".join(c for c in cells if c) + ";"
+
+
+def _not_required(text: str) -> str:
+    """Items under a "not required" heading, or after it on its line, each said not to be required."""
+    text = re.sub(r"(?<=[.;。；])\s+(?=(?:not required|not needed|不需要|无需)\s*[:：])", "\n", text, flags=re.IGNORECASE)
+    lines, out, under = text.split("\n"), [], False
+    for line in lines:
+        head = NOT_REQUIRED_HEAD.match(line)
+        if head is not None:
+            items = [i.strip() for i in re.split(r"[,，、;；]|\band\b", head.group("items")) if i.strip()]
+            out.append("; ".join(f"{i} not required" for i in items) + (";" if items else ""))
+            under = not items
+            continue
+        item = LIST_ITEM.match(line) if under else None
+        if item is not None:  # "HIPAA (not needed, no PHI)": the item, its reason in brackets left out
+            out.append(f"{re.sub(r'[(（].*?[)）]', '', item.group('item')).strip()} not required;")
+            continue
+        under = under and not line.strip() == "" and False
+        out.append(line)
+    return "\n".join(out)
