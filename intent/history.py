@@ -240,6 +240,8 @@ def get(plan_id: int) -> Entry:
     path = db_path()
     if not path.exists():
         raise HistoryError(f"no plan {plan_id}: the history is empty")
+    if not 0 < plan_id < 2**63:  # no id SQLite can hold: none stored
+        raise HistoryError(f"no plan {plan_id} in the history (ids are counted from 1; see 'intentctl history')")
     try:
         with closing(connect(path)) as connection:
             row = connection.execute("SELECT * FROM plans WHERE id = ?", (plan_id,)).fetchone()

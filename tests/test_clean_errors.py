@@ -187,3 +187,34 @@ def test_a_file_that_holds_no_fields_says_so(tmp_path, capsys, option, content, 
     assert main(args) == 2
     err = capsys.readouterr().err
     assert found in err and "is a mapping of fields" in err and "field ''" not in err
+
+
+def test_probe_x_huge_ids_seeds_and_non_finite_figures_are_clean_errors(tmp_path, monkeypatch, capsys):
+    """A 23-digit plan id and seed had ended in internal errors (exit 70); 'NaN req/s' was dropped with exit 0;
+    a measurement of 1e400 ms was stored as inf and broke every later fit."""
+    monkeypatch.setenv("INTENTCTL_DATA_DIR", str(tmp_path))
+    assert main(["plan", "--offline", "-q", REQUEST]) == 0
+    capsys.readouterr()
+    for args in (["show", "9" * 23], ["export", "9" * 23, "-f", "k8s"], ["diff", "1", "9" * 23]):
+        assert main(args) == 1, args
+        assert "no plan 999" in error_of(capsys)
+    assert main(["plan", "--offline", "-q", "--seed", "9" * 23, REQUEST]) == 2
+    capsys.readouterr()
+    assert main(["plan", "--offline", "-q", "classify images at NaN req/s"]) == 2
+    assert "not a finite number" in error_of(capsys)
+    assert main(["plan", "--offline", "-q", "serve llama 3 8b for 1e12 concurrent users"]) == 2
+    assert "more users at once than any plan can serve" in error_of(capsys)
+    measured = tmp_path / "inf.csv"
+    measured.write_text("model_id,device_id,precision,batch_size,latency_ms\nresnet50,nvidia-l4,fp16,1,1e400\n")
+    assert main(["calibrate", str(measured)]) == 2
+    assert "latency_ms" in error_of(capsys) and not (tmp_path / "measurements.csv").exists()
+
+
+def test_an_endpoint_no_request_reaches_is_an_error(tmp_path, monkeypatch, capsys):
+    """Connection refused had printed an empty table and exited 0."""
+    monkeypatch.setenv("INTENTCTL_DATA_DIR", str(tmp_path))
+    code = main(["profile", "--endpoint", "http://127.0.0.1:9/v1", "--model", "x", "--as", "llama-3-8b",
+                 "--concurrency", "1", "--requests", "2"])
+    err = capsys.readouterr().err
+    assert code != 0 and "intentctl: error: no request to http://127.0.0.1:9/v1 completed" in err
+    assert "internal error" not in err

@@ -21,7 +21,10 @@ TimeLimitOpt = Annotated[float | None, typer.Option(
     "--time-limit", min=0.1, max=MAX_TIME_LIMIT_S, help="Time limit in seconds for all the plan's solving: the choice, runner-ups, the "
                                   "conflict search and the compliance comparison (what it cuts short is said).")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="LLM model name (default: INTENTCTL_MODEL).")]
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed (plans are reproducible per seed).")]
+#: The largest seed the solver takes (CP-SAT's random_seed is a 32-bit signed integer).
+MAX_SEED = 2**31 - 1
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, max=MAX_SEED,
+                                             help="Solver random seed (plans are reproducible per seed).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display on stderr (it is also off "
                                                              "when stderr is not a terminal).")]
 

@@ -269,6 +269,16 @@ def _endpoint(cat, url, name, as_id, device_id, precision, levels, prompt_tokens
         run = profile_endpoint(url, name, levels, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
                                requests=requests, duration_s=duration, api_key=load_settings().api_key,
                                ignore_eos=ignore_eos, on_result=keep, on_done=done)
+    if not run.levels and run.failed and not run.interrupted:
+        # connection refused, a 404: no request completed, so there is nothing to report or store (it had exited 0
+        # with an empty table)
+        from planner.measure.profile import ProfileError
+
+        errors = "; ".join(dict.fromkeys(e for _, _, found in run.failed for e in found)) or "no response"
+        sent = sum(n for _, n, _ in run.failed)
+        raise ProfileError(f"no request to {url} completed ({sent} sent over {len(run.failed)} concurrency level(s)): "
+                           f"{errors}", hint="check the URL (an OpenAI-compatible base, e.g. http://host:8000/v1), "
+                                             "that the server is up and serves the model --model names")
     _report_endpoint(run, model_id, stored, device_id, json_out)
     if run.interrupted:
         typer.echo(f"intentctl: interrupted; kept {len(stored)} measurement(s)", err=True)

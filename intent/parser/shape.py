@@ -487,6 +487,12 @@ def read_concurrency(lexicon: Lexicon, space: Workspace, warnings: list[str]) ->
     for pattern in patterns:
         for m in re.finditer(pattern, text):
             value = _number(m.group("n")) if m.group("n") is not None else 1
+            if value is None and re.fullmatch(r"[\d,]{13,}", m.group("n").strip()):
+                # "1e12 concurrent users": more than any plan serves (it had been "a number of users is not a load")
+                from intent.errors import ImpossibleValue
+
+                raise ImpossibleValue(space.text, space.text[m.start():m.end()].strip(),
+                                      "more users at once than any plan can serve")
             if value is None:
                 continue
             space.mask(m.start(), m.end())

@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 
 from intent.folding import canonical
 from intent.parser.lexicon import Lexicon
-from intent.parser.numbers import spell_out_numbers
+from intent.parser.numbers import format_number, spell_out_numbers
 
 MASK = "#"
 #: Where a clause ends. A comma between a digit and three more digits is a thousands separator ("1,500").
@@ -154,6 +154,9 @@ NEED_NOT_BE = re.compile(r"(?<![a-z])(ttft|tpot|latency|response time|p\d\d(?: l
                          r"[\d.]+\s*(?:ms|milliseconds?|s|sec|seconds?)(?![a-z])")
 #: Cards written as their memory times their count: "显存80G×4", "80GB x 4卡": that many cards of that memory.
 MEMORY_TIMES_CARDS = re.compile(r"(?:显存\s*)?(\d+)\s*g(?:b|ib)?\s*[×x*]\s*(\d+)\s*(?:张|块|卡)?(?=[\s,，;；。]|$)")
+#: A number in scientific notation with a small exponent: "2e3 concurrent users", "1.5e2 req/s" (a count read
+#: from it had kept the exponent alone: 2e3 users were 3). Larger exponents are left to the bounds' own check.
+SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([+-]?\d{1,2})(?![\w.])")
 #: A markdown table's row: "| 并发 | 64 |", "| TTFT | ≤ 800 ms |": its cells as "key: value".
 TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$", re.MULTILINE)
 #: An amount with its currency after it, before a period: "0.5 $/hr", "12 $/month".
@@ -313,6 +316,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = DGX.sub(lambda m: f"8 x {m.group('gpu')}", text)
     text = RATE_KEY.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
     text = TABLE_ROW.sub(_table_row, text)
+    text = SCIENTIFIC.sub(_scientific, text)
     text = MEMORY_TIMES_CARDS.sub(lambda m: f"{m.group(2)}张{m.group(1)}gb显卡", text)
     text = NEED_NOT_BE.sub(r"\1 does not matter", text)
     text = CN_CONCURRENCY_RANGE.sub(r"\1\3", text)
@@ -459,3 +463,9 @@ def _not_required(text: str) -> str:
         under = under and not line.strip() == "" and False
         out.append(line)
     return "\n".join(out)
+
+
+def _scientific(m: re.Match) -> str:
+    """A number in scientific notation written out, where it stays a number people write (up to 1e15)."""
+    value = float(m.group(0))
+    return format_number(value) if 0 < value <= 1e15 else m.group(0)

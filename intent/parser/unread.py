@@ -280,9 +280,8 @@ def counts_of_nothing(space: Workspace) -> list[str]:
     for m in PART_EPOCH.finditer(space.masked):
         out.append(f"'{space.text[m.start():m.end()].strip()}': a fraction of an epoch is planned as whole epochs, "
                    "rounded up (give the records the job reads to plan part of a dataset)")
-    for m in NOT_A_NUMBER.finditer(space.masked):
-        out.append(f"'{space.text[m.start():m.end()].strip()}': not a number; ignored (give the bound as a number)")
-        space.mask(m.start(), m.end())
+    for m in NOT_A_NUMBER.finditer(space.masked):  # "NaN req/s", "inf ms": no bound to plan for (as the README says)
+        raise ImpossibleValue(space.text, space.text[m.start():m.end()].strip(), "not a finite number")
     for m in NO_COUNT.finditer(space.masked):
         word = re.match(r"[a-z\d/-]+", space.masked[m.end():])
         quoted = space.text[m.start():m.end() + (word.end() if word else 0)].strip()

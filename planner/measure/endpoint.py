@@ -84,6 +84,8 @@ class EndpointProfile:
     model: str
     levels: list[LevelResult] = field(default_factory=list)
     interrupted: bool = False
+    #: levels no request completed at: (concurrency, requests sent, the first errors)
+    failed: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
 
 
 def prompt_text(tokens: int) -> str:
@@ -210,6 +212,8 @@ def profile_endpoint(url: str, model: str, levels: list[int], *, prompt_tokens: 
             out.levels.append(result)
             if on_result:
                 on_result(result)
+        else:
+            out.failed.append((level, result.sent, result.errors))
         if not result.complete:
             out.interrupted = True
             break

@@ -49,7 +49,8 @@ class Measurement(BaseModel):
     request latency at ``batch_size`` concurrent requests); text generation adds TTFT, TPOT and the
     request shape it was measured at."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # a figure of inf or nan is refused on input (1e400 had been stored as inf, and broke every later fit)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
     id: int | None = Field(None, ge=1, description="assigned by the store")
     measured_at: str | None = Field(None, description="when it was measured, ISO 8601 UTC")
     model_id: str
