@@ -110,7 +110,7 @@ def _recorded(result, request: str | None):
     from intent import history
 
     try:
-        history.record(result, request)
+        history.last_recorded.set(history.record(result, request))
     except history.HistoryError as exc:
         note = f"this plan was not recorded in the history: {exc} ({exc.hint})"
         return result.model_copy(update={"warnings": [*result.warnings, note]})

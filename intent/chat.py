@@ -14,9 +14,8 @@ one-line summary; /show prints the whole plan.
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

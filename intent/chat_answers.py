@@ -4,7 +4,6 @@ labels of the plan's terminal view, and the short summary of a plan a turn ends 
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
 from hardware.yamlio import packaged_yaml

@@ -24,7 +24,16 @@ import math
 import re
 
 from intent.errors import IntentError
-from intent.schema import Constraint, HardwareSelection, Intent, Metric, Objective, OwnedDevice, Sense, Workload
+from intent.schema import (
+    Constraint,
+    HardwareSelection,
+    Intent,
+    Metric,
+    Objective,
+    OwnedDevice,
+    Sense,
+    Workload,
+)
 
 #: A model size on its own: "the 8b", "70B", "14b 的".
 SIZE = re.compile(r"(?<![a-z0-9_.])(\d+(?:\.\d+)?)\s*b(?![a-z0-9])", re.IGNORECASE)

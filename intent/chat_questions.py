@@ -20,8 +20,8 @@ from intent.chat_answers import (
     levels_in,
     metric_name,
     metric_value,
-    placement_name,
     objective_of,
+    placement_name,
     say,
     why_not_in,
 )

@@ -155,6 +155,14 @@ def plan(
         result = make_plan(request, offline=offline, catalog_dir=catalog, settings=settings, inventory=inventory,
                            alternatives=alternatives, policy=policy, record=False if no_history else None,
                            pareto=pareto or plot is not None, defaults=not no_defaults)
+    if emit is not None:  # before the view: a closed pipe ("| head") must not cost the artifacts
+        write_artifacts(result, emit, output, catalog, dra=dra, queue=queue)
+    from intent import history
+
+    stored = history.last_recorded.get() if not no_history else None
+    if stored is not None:
+        typer.echo(f"intentctl: stored as plan {stored} (intentctl show {stored}; intentctl export {stored} -f k8s)",
+                   err=True)
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:
@@ -167,8 +175,6 @@ def plan(
         with progress("drawing the trade-off front", quiet):
             written = plot_front(result, plot)
         typer.echo(f"wrote {written}", err=True)
-    if emit is not None:
-        write_artifacts(result, emit, output, catalog, dra=dra, queue=queue)
 
 
 @app.command()

@@ -20,6 +20,7 @@ import os
 import sqlite3
 import time
 from contextlib import closing
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,6 +181,10 @@ def _fault(exc: Exception, path: Path) -> HistoryError:
         return HistoryError(f"{path}: the data directory cannot be written ({detail})",
                             "set INTENTCTL_DATA_DIR to a writable directory, or INTENTCTL_HISTORY=off")
     return HistoryError(f"{path}: the history store is damaged or is not a database ({detail})", _move_aside(path))
+
+
+#: The id the last plan was stored under in this context (the CLI says it, so a script needs no race on history).
+last_recorded: ContextVar[int | None] = ContextVar("last_recorded", default=None)
 
 
 def record(plan: ExecutionPlan, request: str | None = None) -> int:

@@ -20,8 +20,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hardware import ModelVariant, load_catalog
-from intent.schema import (CANONICAL_UNITS, JOB_METRICS, NATURAL_OP, Constraint, Deployment, Intent, Metric, Sense,
-                           WorkloadKind)
+from intent.schema import (
+    CANONICAL_UNITS,
+    JOB_METRICS,
+    NATURAL_OP,
+    Constraint,
+    Deployment,
+    Intent,
+    Metric,
+    Sense,
+    WorkloadKind,
+)
 from planner.errors import MissingTaskError
 from planner.perf.factors import load_factors
 from planner.perf.roofline import accuracy_metric_key, reference_accuracy

@@ -23,8 +23,8 @@ from planner.defaults import (
     precision_note,
     time_gain_per_doubling,
     whole_load,
-    written_language,
     worth_their_devices,
+    written_language,
 )
 from planner.errors import InfeasibleError
 from planner.figures import fmt

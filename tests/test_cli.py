@@ -262,3 +262,13 @@ def test_manifest_options_without_emit_are_refused(args):
     """--dra or --queue without --emit did nothing, without a word."""
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "shapes the manifests --emit writes" in result.output
+
+
+def test_a_plan_says_the_id_it_is_stored_under_and_writes_artifacts_before_its_view(tmp_path, monkeypatch):
+    """A script had to race on 'history --json' for the id; '--emit … | head' had written nothing."""
+    monkeypatch.setenv("INTENTCTL_DATA_DIR", str(tmp_path / "data"))
+    result = runner.invoke(app, ["plan", "--offline", "-q", "classify images in 10ms on nvidia l4", "--emit", "k8s",
+                                 "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "stored as plan 1 (intentctl show 1" in result.stderr
+    assert any((tmp_path / "out").iterdir())
