@@ -700,8 +700,10 @@ class ChatSession:
         said = f"{reading.count} {what}" if reading.count and re.match(r"more\b|多", what) else what  # "8 more GPUs"
         scaled = (self._relative(what) or more_devices(said, self.intent, self._catalog(), self.plan)) if what else None
         if scaled is not None:
+            times = [c.metric.value for c in scaled.constraints if c.metric.value in ("latency", "ttft", "tpot")]
+            # "can we make it faster?": weighed on the time it brings down, not on cost
             return what_if(self.plan, what, merge(self.intent, scaled, self._catalog()), self.speaking,
-                           self._plan_request, self._catalog())
+                           self._plan_request, self._catalog(), on=times[0] if times else None)
         if device_named(what, self._catalog()) is not None:
             return why_not(self.plan, what, reading.single, self.speaking, self._plan_request,
                            self._catalog(), reading.count, self.intent, held=reading.held)
@@ -724,8 +726,13 @@ class ChatSession:
                 return self._say("not_understood_because", reason=reason), None
             if update is None:
                 return self._say("why_not_unknown", what=what), None
+        # "can we make it faster?": weighed on the figure it asks for, not the plan's own objective (it had said
+        # the faster plan "loses on cost")
+        on = update.objective.metric.value if update.objective is not None else None
+        if on == "latency" and self.plan.metrics.ttft_ms is not None:
+            on = "ttft"  # a served LLM's speed a user sees first
         return what_if(self.plan, what, merge(self.intent, update, self._catalog()), self.speaking,
-                       self._plan_request, self._catalog(), scaled=_scales_the_work(update))
+                       self._plan_request, self._catalog(), on=on, scaled=_scales_the_work(update))
 
     # -- commands -----------------------------------------------------------------------------
 

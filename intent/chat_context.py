@@ -57,6 +57,14 @@ SCALED = re.compile(rf"(?<![a-z])(?P<word>double|triple|quadruple|halve|half|twi
                     rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?P<verb>doubles?|triples?|quadruples?|halves?)"
                     rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?:grows?|increases?|goes\s+up|rises?)\s+"
                     r"(?:by\s+)?(?P<grown>\d+(?:\.\d+)?)\s*(?:x|×|times)"
+                    # "traffic goes to 5x", "load jumps to 3x"
+                    rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?:go(?:es)?|jumps?|spikes?|surges?)\s+(?:up\s+)?"
+                    r"to\s+(?P<to_x>\d+(?:\.\d+)?)\s*(?:x|×|times)"
+                    # "concurrency grows 50%", "what if traffic increases by 30%?", "50% more users"
+                    rf"|{LOAD_WORDS}\s+(?:will\s+|would\s+|may\s+|might\s+)?(?:grows?|increases?|goes\s+up|rises?|jumps?)\s+"
+                    r"(?:by\s+)?(?P<pct>\d+(?:\.\d+)?)\s*%"
+                    rf"|(?<![\d.])(?P<pct_more>\d+(?:\.\d+)?)\s*%\s+more\s+{LOAD_WORDS}"
+                    r"|(?:流量|负载|请求量|并发|用户数?)(?:再)?(?:增长|增加|上涨|提高|涨)\s*(?P<pct_zh>\d+(?:\.\d+)?)\s*%"
                     r"|(?P<zh>翻倍|翻一番|增加一倍|加倍|翻两番|减半)|翻(?P<zh_times>\d+|两|三|四|五|十)倍"
                     # "并发提高到原来的三倍", "用户数增加到现在的2倍"
                     # "流量涨到三倍", "涨到现在的3倍"
@@ -534,7 +542,11 @@ def _scaled_load(message: str, current: Intent, catalog) -> Intent | None:
 def _factor(found: re.Match) -> float:
     """The factor a scaled-load phrase says ("triple" 3, "3x" 3, "翻三倍" 3, "减半" 0.5)."""
     number = found.group("times") or found.group("after") or found.group("grown") or found.group("peak") \
-        or found.group("alone") or found.group("alone_after") or found.group("peak_x") or found.group("peak_after")
+        or found.group("alone") or found.group("alone_after") or found.group("peak_x") or found.group("peak_after") \
+        or found.group("to_x")
+    share = found.group("pct") or found.group("pct_more") or found.group("pct_zh")
+    if share:  # "grows 50%": 1.5 times
+        return 1 + float(share) / 100
     if found.group("data_by"):
         return FACTORS[re.sub(r"s$", "", found.group("data_by").lower())]
     if number:

@@ -43,6 +43,13 @@ FAILURE = re.compile(r"(?<![a-z0-9])(?:one|a|1|single)\s+(?:of\s+(?:them|the\s+\
 DUTY = re.compile(r"(?:run|runs|running|use|used|on|up|operate|only)\s+(?:it\s+|them\s+)?(?:only\s+|just\s+)?(?:for\s+)?"
                   r"(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|/)\s*day(?![a-z])"
                   r"|每天(?:只)?(?:运行|跑|开|用|开机)\s*(?P<zh>\d+(?:\.\d+)?)\s*(?:个)?小时", re.IGNORECASE)
+#: A question for a judgement of the plan as a whole: "is this good?", "what would you do?", "靠谱吗".
+VERDICT = re.compile(r"(?<![a-z])(?:is\s+(?:this|that|it)\s+(?:a\s+)?(?:good|ok|okay|reasonable|sensible|sane)(?:\s+plan)?|"
+                     r"what\s+would\s+you\s+(?:do|recommend|pick|choose)|what\s+do\s+you\s+(?:recommend|suggest|think)|"
+                     r"your\s+recommendation|explain\s+(?:it\s+)?like\s+i'?m\s+(?:five|5)|eli5|in\s+simple\s+terms|"
+                     r"summari[sz]e\s+(?:the\s+|this\s+)?plan)(?![a-z])"
+                     r"|靠谱吗|靠不靠谱|推荐吗|你推荐|你会怎么(?:做|选)|这个方案(?:好|行|可以)吗|方案怎么样|通俗(?:地)?解释|简单(?:地)?说",
+                     re.IGNORECASE)
 #: Words of changing one's mind before a command: "no wait, undo that", "算了，撤销", "ok go back".
 FILLER_BEFORE = re.compile(r"^(?:(?:no|wait|ok|okay|well|hmm|oh|oops|sorry|that\s+(?:was|is|'s)\s+(?:wrong|not\s+it)|"
                            r"my\s+(?:bad|mistake))[\s,.!]+)+|^(?:(?:算了|不对|好吧|嗯|那|错了|搞错了)[，,。\s]*)+")
@@ -160,6 +167,8 @@ def read_message(message: str) -> Reading:
     two = re.split(r"(?<=[?？])\s*(?=\S)", text, maxsplit=1)
     if len(two) == 2 and (first := read_message(two[0])).kind == "why_not":
         return first  # "can we use the cloud instead? it would be cheaper right?": the what-if, then a remark on it
+    if VERDICT.search(text):  # "is this good?", "what would you do?": a judgement of the plan, not the generic help
+        return Reading("explain", what=text)
     if DUTY.search(text):  # "what if we only run it 8 hours a day?": its cost then (it had named a Hailo-8)
         return Reading("explain", what=text)
     if FAILURE.search(text):  # "what if one of them dies?": the plan less one device (it had been a device named 'of them dies')

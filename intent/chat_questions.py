@@ -25,7 +25,7 @@ from intent.chat_answers import (
     say,
     why_not_in,
 )
-from intent.chat_language import DUTY, FAILURE
+from intent.chat_language import DUTY, FAILURE, VERDICT
 from intent.schema import Intent, Metric
 from planner.figures import fmt
 
@@ -73,6 +73,7 @@ def why(plan, lang: str) -> str:
 #: What a question about the plan's figures asks about, in the order answered (TTFT before latency:
 #: "first token latency" is the TTFT).
 TOPICS = (
+    ("verdict", VERDICT.pattern),
     ("duty", DUTY.pattern),
     ("failure", FAILURE.pattern),
     ("redundancy", r"redundan|failover|fail-over|n\+1|spare|standby|冗余|热备|备份副本|容灾|高可用"),
@@ -181,6 +182,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
         asked = [t for t in asked if t not in ("cost", "latency")]
     if "duty" in asked:  # "what if we only run it 8 hours a day?": the cost at those hours
         asked = ["duty"]
+    if "verdict" in asked:  # "is this good?": the plan judged as a whole
+        asked = ["verdict"]
     if "failure" in asked or "redundancy" in asked:  # "what if one of them dies?", "does that include redundancy?"
         asked = ["redundancy"] if "redundancy" in asked else ["failure"]
     if "concurrency" in asked:  # "能支持多少并发?", "how many users at once?": not the devices
@@ -250,6 +253,8 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(failure(plan, lang))
         elif topic == "duty":
             lines.append(_duty(plan, question, lang))
+        elif topic == "verdict":
+            lines += _verdict(plan, lang)
         elif topic == "redundancy":
             w = plan.intent.workload
             spare = (w.spare_replicas or 0) + max(0, (w.min_replicas or 0) - 1)
@@ -441,6 +446,29 @@ def _headroom(plan, lang: str) -> str:
     key = "explain_headroom" if capacity >= asked * (1 - 1e-9) else "explain_headroom_short"
     return say(key, lang, capacity=fmt(capacity, "throughput"), load=fmt(asked, "throughput"),
                share=f"{asked / capacity:.0%}", replicas=c.replicas)
+
+
+def _verdict(plan, lang: str) -> list[str]:
+    """The plan judged as a whole: whether it meets the request, what it is and costs, how busy it runs,
+    the next best and why not, and what to check before trusting it."""
+    from intent.render import devices_in_total
+
+    c, m = plan.choice, plan.metrics
+    missed = [k for k in plan.constraints if k.slack is not None and k.slack < 0]
+    bounds = "; ".join(f"{k.constraint.describe()} ({fmt(k.predicted, k.constraint.metric.value)})"
+                       for k in plan.constraints) or say("verdict_no_bounds", lang)
+    cost = fmt(m.cost_usd_per_hour, "cost") if m.cost_usd_per_hour is not None else say("unknown_value", lang)
+    month = fmt(m.cost_usd_per_hour * HOURS_A_MONTH, "job_cost") if m.cost_usd_per_hour is not None else "?"
+    lines = [say("verdict_missed" if missed else "verdict_head", lang, bounds=bounds, model=c.model_id,
+                 devices=devices_in_total(c), device=c.device_id, precision=c.precision, cost=cost, month=month)]
+    if plan.job is None:
+        lines.append(headroom(plan, lang, "utilization"))
+    runner_up = next((a for a in plan.alternatives if a.feasible), None)
+    if runner_up is not None:
+        lines.append(say("verdict_runner_up", lang, configuration=configuration(runner_up.choice),
+                         why_not=why_not_in(runner_up.why_not, lang)))
+    lines.append(say("verdict_check", lang))
+    return lines
 
 
 def _duty(plan, question: str, lang: str) -> str:

@@ -2083,3 +2083,25 @@ def test_probe_x_changes_spares_formats_and_chinese_audio_rates():
     chat = ChatSession(offline=True)
     chat.answer("部署 whisper large v3 转写，每小时100小时音频")  # it had been a 100-hour data set
     assert chat.intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(100 * 3600 / 30 / 3600)
+
+
+@pytest.mark.parametrize("turn, expected", [
+    ("traffic goes to 5x, can it handle that?", "traffic goes to 5x"),  # it had been the generic help
+    ("what if traffic grows 50%?", "traffic grows 50%"),
+])
+def test_probe_x_load_spikes_in_times_and_shares(turn, expected):
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 20 requests per second, p99 ttft under 500ms")
+    assert expected in chat.answer(turn).text
+    chat.answer("ok plan for the peak then")  # it had not been read as taking the offer
+    factor = 5 if "5x" in turn else 1.5
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == pytest.approx(20 * factor)
+
+
+def test_probe_x_faster_is_weighed_on_speed_and_a_verdict_is_given():
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 20 requests per second, p99 ttft under 500ms")
+    assert "reaches time to first token" in chat.answer("can we make it faster?").text  # it had said "loses on cost"
+    for question in ("is this good?", "what would you do?", "靠谱吗"):
+        reply = chat.answer(question).text
+        assert reply.startswith(("it meets the request", "满足需求", "it does not meet", "并未全部满足")), question
