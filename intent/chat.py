@@ -62,8 +62,9 @@ WOULD_IT = re.compile(r"(?<![a-z])(?:would|could|cheaper|faster|slower|better)(?
 #: A number format a question weighs: "would fp8 be cheaper?", "int4 会不会更快？".
 PRECISION_ASKED = re.compile(r"(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![a-z0-9])")
 #: Dropping what was just said: "nevermind", "never mind", "forget it", "算了".
-NEVER_MIND = re.compile(r"^\s*(?:ok[,.]?\s+)?(?:never\s*mind|forget\s+it|scratch\s+that|算了|不用了|没事了?)[\s.。!！]*$",
-                        re.IGNORECASE)
+NEVER_MIND = re.compile(r"^\s*(?:ok[,.]?\s+)?(?:never\s*mind|forget\s+it|scratch\s+that|no(?:pe)?|nah|no\s+thanks|"
+                        r"keep\s+(?:it|the\s+(?:current\s+)?(?:plan|one))(?:\s+as\s+(?:it\s+is|is))?|算了|不用了|不要了|"
+                        r"没事了?|保持(?:现状|原样)|还是原来的)[\s.。!！]*$", re.IGNORECASE)
 #: A why about the plan's number format: "why did you pick that precision?", "为什么用int8？", "why fp8?".
 WHY_FORMAT = re.compile(r"precision|quantiz|quantis|(?<![a-z0-9])(?:fp32|fp16|bf16|fp8|int8|int4)(?![a-z0-9])|精度|量化")
 #: "go back" after a word on the plan: "too pricey, go back", "太贵了，回到上一步".
@@ -456,7 +457,8 @@ class ChatSession:
             if update is None:  # "latency doesn't matter", "forget the budget": the merge lifts it
                 if exc.reason == NOTHING_READ and (QUESTION.search(message) or GREETING.match(message)):
                     return Reply(self._say("off_topic")), None  # "今天天气怎么样？", "你好": what can be asked
-                if exc.reason == NOTHING_READ and NEVER_MIND.match(message) and self.plan is not None:
+                if NEVER_MIND.match(message) and self.plan is not None:  # "不要了" reads as a ruling out of nothing
+                    self._offered = None  # "no" to a what-if: the offer is declined, not left for a later "ok"
                     return Reply(self._say("never_mind", summary=summary(self.plan, self.speaking))), None
                 if exc.reason == NOTHING_READ and UNSATISFIED.search(message):
                     return Reply(self._say("what_to_change")), None  # "不太满意", "not happy with it"
@@ -765,9 +767,15 @@ class ChatSession:
         if name == "json":
             return Reply(self.plan.model_dump_json(indent=2)), None
         if name == "alternatives":
-            lines = [self._say("alternative", configuration=configuration(a.choice), why_not=why_not_in(a.why_not,
-                                                                                                   self.speaking))
-                     for a in self.plan.alternatives]
+            # numbered as "take the second one" counts them: those that meet the request, then the rest unnumbered
+            # ("take the fourth one" of five listed had said there are three)
+            feasible = [a for a in self.plan.alternatives if a.feasible]
+            rest = [a for a in self.plan.alternatives if not a.feasible]
+            lines = [f"{n}. " + self._say("alternative", configuration=configuration(a.choice),
+                                          why_not=why_not_in(a.why_not, self.speaking))
+                     for n, a in enumerate(feasible, 1)]
+            lines += ["- " + self._say("alternative_infeasible", configuration=configuration(a.choice),
+                                       why_not=why_not_in(a.why_not, self.speaking)) for a in rest]
             return Reply("\n".join(lines) or self._say("no_alternatives")), None
         return self._export(args), None
 

@@ -2105,3 +2105,25 @@ def test_probe_x_faster_is_weighed_on_speed_and_a_verdict_is_given():
     for question in ("is this good?", "what would you do?", "靠谱吗"):
         reply = chat.answer(question).text
         assert reply.startswith(("it meets the request", "满足需求", "it does not meet", "并未全部满足")), question
+
+
+@pytest.mark.parametrize("declined", ["no", "nah", "不要了", "keep the current plan"])
+def test_a_what_if_declined_is_no_longer_offered(declined):
+    # "no" had been "I could not read that as a change", and a later "ok use that" took the offer anyway
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 20 requests per second, p99 ttft under 500ms")
+    chat.answer("what if traffic doubles?")
+    chat.answer(declined)
+    chat.answer("ok use that")
+    assert chat.intent.bound(Metric.THROUGHPUT, ">=") == 20
+
+
+def test_alternatives_are_numbered_as_taking_one_counts_them():
+    # five were listed and "take the fourth one" said there are three (the infeasible ones were listed among them)
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 20 requests per second, p99 ttft under 500ms")
+    lines = chat.answer("/alternatives").text.splitlines()
+    numbered = [line for line in lines if re.match(r"\d+\. ", line)]
+    assert numbered and all(line.startswith("- ") for line in lines[len(numbered):])
+    taken = chat.answer(f"take the {['first', 'second', 'third'][len(numbered) - 1]} one")
+    assert taken.plan is not None
