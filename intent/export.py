@@ -50,8 +50,12 @@ def triton_config(plan: ExecutionPlan, catalog: Catalog) -> str:
 
     target = from_plan(plan, catalog)
     if not target.serving.startswith("Triton Inference Server"):
+        from intent.deploy.launch import has_server_image
+
+        then = ": write the k8s format (export -f k8s, plan --emit k8s) for its launch" if has_server_image(target) \
+            else ", and its server has no image to deploy, so no format writes it"  # the k8s hint had refused too
         raise ExportError(f"{plan.choice.model_id} on {plan.choice.device_id} is served by {target.serving}, "
-                          "not Triton: emit k8s for its launch")
+                          f"not Triton{then}")
     return next(iter(server_launch(target).files.values()))
 
 

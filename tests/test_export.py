@@ -228,3 +228,16 @@ def test_the_readme_shows_what_the_plan_emits_today(catalog):
     result = plan("serve llama 3.1 70b on NVIDIA H100 SXM at 10 req/s", offline=True, record=False)
     assert list(yaml.safe_load_all(shown)) == kubernetes_manifests(result, catalog), \
         "the README's example drifted from the code: run python scripts/update_readme_example.py and read the diff"
+
+
+def test_a_triton_export_of_a_plan_no_format_writes_says_so():
+    """A Hailo plan's triton export had said 'emit k8s', which then refused too; hints named the plan
+    command's flag (--emit) to the export command (-f)."""
+    from hardware import load_catalog
+    from intent import plan
+    from intent.export import ExportError, triton_config
+
+    result = plan("classify images at 30 fps on a hailo-8, under 5 W", offline=True, record=False)
+    with pytest.raises(ExportError, match="no image to deploy, so no format writes it") as caught:
+        triton_config(result, load_catalog())
+    assert "export -f k8s" in caught.value.hint

@@ -33,10 +33,10 @@ def kserve_manifests(target: Target, options: EmitOptions = DEFAULT_OPTIONS) -> 
     from intent.deploy.launch import ExportError
 
     if target.training is not None:
-        raise ExportError("KServe serves models; a training plan is emitted as a PyTorchJob (--emit k8s)")
+        raise ExportError("KServe serves models; a training plan is written as a PyTorchJob in the k8s format (export -f k8s, plan --emit k8s)")
     if target.roles is not None or nodes_for(target) > 1:
         raise ExportError("this plan needs several workloads (disaggregated roles or a replica across nodes): "
-                          "emit it with --emit k8s (LeaderWorkerSet, one workload per role)")
+                          "write it in the k8s format (export -f k8s, plan --emit k8s: LeaderWorkerSet, one workload per role)")
     launch = server_launch(target)
     name = target.name
     labels = labels_for(name)

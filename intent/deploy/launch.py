@@ -21,8 +21,8 @@ class ExportError(ValueError):
     """A plan whose artifacts cannot be written as asked; the message says why and what to do."""
 
     code = "export-error"
-    hint = ("--emit k8s covers every plan whose server has a pinned image (intent/data/launches.yaml); kserve "
-            "serves one model on one node; triton is for plans Triton serves")
+    hint = ("the k8s format (export -f k8s, plan --emit k8s) covers every plan whose server has a pinned image "
+            "(intent/data/launches.yaml); kserve serves one model on one node; triton is for plans Triton serves")
 
 
 #: Precisions whose weights are produced for the plan (quantised, then served from /models).
@@ -82,6 +82,15 @@ def refuse_encoder_decoder(target: Target, spec: Launch) -> None:
         f"and the {target.serving} configuration intentctl writes is the decoder-only one (token ids in through "
         "input_ids and input_lengths, one engine), which cannot serve it: deploy it with the runtime's "
         "encoder-decoder workflow yourself, or plan another model")
+
+
+def has_server_image(target: Target) -> bool:
+    """Whether the target's server has an image to deploy (what the k8s format needs)."""
+    try:
+        _, build = launch_spec(target)
+    except ExportError:
+        return False
+    return build is not None
 
 
 def server_launch(target: Target, role: str | None = None) -> ServerLaunch:
