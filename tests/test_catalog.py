@@ -187,3 +187,12 @@ def test_nvidias_parts_for_china_are_planned_on_with_sourced_figures():
     assert a800.choice.device_id == "nvidia-a800-sxm-80gb" and a800.choice.placement == "on-prem"
     h20 = plan("部署qwen2.5 72b，用H20八卡，并发32，首字延迟3秒", offline=True, record=False)
     assert h20.choice.device_id == "nvidia-h20-sxm-96gb"
+
+
+def test_a_vendors_device_not_in_the_catalog_is_matched_against_devices_only(capsys):
+    """'catalog show nvidia-h999' had suggested vit-b-16."""
+    from intent.cli import main
+
+    assert main(["catalog", "show", "nvidia-h999"]) != 0
+    err = capsys.readouterr().err
+    assert "did you mean nvidia-h" in err and "vit" not in err

@@ -205,7 +205,18 @@ def resolve_entry(cat, name: str) -> str:
         found = resolve_device(spelling, cat) or resolve_model(spelling, cat)
         if found:
             return found
-    near = dict.fromkeys(suggest_devices(name, cat) + ([] if _names_a_device(name) else suggest_models(name, cat)))
+    import re
+
+    vendors = {d.vendor for d in cat.devices.values()}
+    # "nvidia-h999": a vendor's device, so devices alone are suggested (it had suggested vit-b-16)
+    device_like = _names_a_device(name) or re.split(r"[-\s]", name.lower().strip(), maxsplit=1)[0] in vendors
+    near = dict.fromkeys(suggest_devices(name, cat) + ([] if device_like else suggest_models(name, cat)))
+    if not near and device_like:  # nothing spelt near: the vendor's own devices, the longest shared start first
+        import os.path
+
+        own = [d.id for d in cat.devices.values() if name.lower().startswith(d.vendor)]
+        near = dict.fromkeys(sorted(own, key=lambda i: (-len(os.path.commonprefix([i, name.lower()])), i))[:3])
+        raise UnknownEntryError("device or model", name, list(near))
     score = {i: SequenceMatcher(None, name.lower(), i).ratio() for i in near}
     ranked = sorted(near, key=lambda i: -score[i])
     raise UnknownEntryError("device or model", name, [i for i in ranked[:3] if score[i] >= 0.5] or ranked[:1])
