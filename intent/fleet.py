@@ -60,6 +60,10 @@ class WorkloadEntry(BaseModel):
     def _one_source(self) -> WorkloadEntry:
         if (self.request is None) == (self.intent is None):
             raise ValueError("give exactly one of 'request' or 'intent'")
+        if self.request is not None and not self.request.strip():
+            # an empty request is the file's mistake, not a workload planned around (it had exited 0, its demand
+            # gone from the totals)
+            raise ValueError("'request' is empty: say what the workload needs, e.g. 'embed text at 800 req/s'")
         return self
 
 

@@ -967,3 +967,17 @@ def test_a_misspelt_key_is_named_with_the_key_it_likely_meant(tmp_path, capsys):
     path.write_text(text.replace("usd_per_hour: 0.45", "usd_per_hr: 0.45", 1), encoding="utf-8")
     assert main(["fleet", "plan", str(path)]) == 2
     assert "(did you mean 'usd_per_hour'?)" in capsys.readouterr().err
+
+
+def test_an_empty_workload_request_is_the_files_mistake(tmp_path):
+    """An empty request had been planned around with exit 0, its demand gone from the totals."""
+    from intent.fleet import FleetError, load_fleet
+
+    text = (ROOT / "examples" / "fleet.yaml").read_text(encoding="utf-8").replace(
+        'request: "embed text at 800 req/s within 50 ms"', 'request: "  "', 1)
+    path = tmp_path / "fleet.yaml"
+    path.write_text(text, encoding="utf-8")
+    from hardware import load_catalog
+
+    with pytest.raises(FleetError, match="'request' is empty"):
+        load_fleet(path, load_catalog())
