@@ -672,3 +672,13 @@ def test_a_text_watermark_takes_its_time_on_each_token_not_on_the_first():
     assert marked.choice.device_id == plain.choice.device_id and marked.choice.batch_size == plain.choice.batch_size
     assert marked.metrics.tpot_ms == pytest.approx(plain.metrics.tpot_ms + 0.38, abs=0.2)
     assert marked.metrics.ttft_ms < plain.metrics.ttft_ms + 10
+
+
+def test_no_replica_holds_more_sequences_than_the_users_at_once():
+    """32 users at once had been planned at batch 128 on an H200, its cost per token counted at a rate the 32
+    never fill (a quarter of what they pay)."""
+    from intent import plan
+
+    result = plan("llama 3.1 8b int4 vs fp16 - pick whatever meets 60 tok/s per user at 32 concurrent at lowest $/mtok",
+                  offline=True, record=False)
+    assert result.choice.batch_size <= 32

@@ -125,7 +125,9 @@ def serving_batches(models, concurrency: int | None, default: list[int], s: Serv
         return list(default)
     sizes = set(s.batch_sizes)
     if concurrency and concurrency < max(sizes):
-        sizes.add(int(concurrency))
+        # no more sequences a replica than the users at once: a batch of 128 for 32 users never fills, and its
+        # cost per token (counted at its full rate) was a quarter of what the 32 pay
+        sizes = {b for b in sizes if b < concurrency} | {int(concurrency)}
     return sorted(sizes)
 
 
