@@ -37,7 +37,7 @@ def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], po
                      "few hundred representative inputs; check accuracy against the fp32 reference.")
     else:
         steps.append(f"Export {choice.model_id} in {choice.precision} and compile it with {choice.runtime}.")
-    steps.extend(_model_preparation(choice))
+    steps.extend(_model_preparation(choice) if released is None else [])  # a release is served as published
     steps.append(f"Serve with {choice.serving}: batch size {choice.batch_size}, {choice.replicas} "
                  f"replica{'s' if choice.replicas != 1 else ''}.")
     for pool in pools[1:]:

@@ -130,3 +130,17 @@ def test_a_model_released_in_4_bits_is_planned_in_them_without_a_quantisation_st
     assert not any("int4 not planned for" in a for a in result.assumptions)
     assert any(s.startswith("Load the released MXFP4 checkpoint") for s in result.steps)
     assert not any(s.startswith("Quantise") for s in result.steps)
+
+
+def test_a_released_format_is_served_from_the_release_in_export_and_steps():
+    """The steps had loaded the MXFP4 release, then told the operator to write an int4 llm-compressor
+    checkpoint, and the launch read it with compressed-tensors."""
+    from hardware import load_catalog
+    from intent import plan
+    from intent.export import kubernetes_manifests
+
+    result = plan("gpt-oss-120b, 100 concurrent, TPOT 20ms, TTFT 400ms, H100 or H200 only", offline=True,
+                  record=False)
+    assert not any("llm-compressor" in s for s in result.steps)
+    text = str(kubernetes_manifests(result, load_catalog()))
+    assert "openai/gpt-oss-120b" in text and "compressed-tensors" not in text

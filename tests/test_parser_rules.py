@@ -4049,3 +4049,18 @@ def test_a_bound_that_is_no_finite_number_is_refused(text):
 
     with pytest.raises(ImpossibleValue, match="not a finite number"):
         parse(text, offline=True)
+
+
+@pytest.mark.parametrize("text, metric, value", [
+    ("qwen2.5-7b，TPS 要到 5000", Metric.TOKEN_THROUGHPUT, 5000),  # it had been dropped without a word
+    ("qwen 7b, TPS 2000", Metric.TOKEN_THROUGHPUT, 2000),  # it had been 2,000 requests a second
+    ("resnet50 at 500 tps", Metric.THROUGHPUT, 500),
+])
+def test_tps_of_an_llm_is_tokens_a_second(text, metric, value):
+    assert parse(text, offline=True).bound(metric, ">=") == value
+
+
+def test_a_preference_phrase_inside_a_longer_one_is_not_a_second_preference():
+    # "每千次请求成本最低" had warned of a second preference, "成本最低", read inside it
+    intent = parse("mistral 7b 推理，每千次请求成本最低，延迟无所谓", offline=True)
+    assert intent.objective.metric == Metric.TOKEN_COST and not intent.warnings

@@ -136,8 +136,16 @@ def _kv_bytes(precision: str) -> float:
     return load_factors().kv_bytes(precision)
 
 
+def released_in(target: Target) -> bool:
+    """Whether the plan serves the model in the low-bit format it is released in (gpt-oss: MXFP4): its own
+    checkpoint, read from the hub, no quantised copy of it."""
+    release = target.model.release_precision
+    return release is not None and release.precision == target.precision
+
+
 def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
-    local = target.precision in QUANTISED or not target.model.hf_repo
+    released = released_in(target)
+    local = (target.precision in QUANTISED and not released) or not target.model.hf_repo
     model = model_path(target) if local else target.model.hf_repo
     layout = target.layout
     values: list[tuple[str, object]] = [
@@ -151,7 +159,7 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
         values.append(("dtype", VLLM_DTYPES[target.precision]))
     if target.precision == "fp8":  # dynamic FP8 weights
         values.append(("quantization", "fp8"))
-    elif target.precision in QUANTISED:  # the llm-compressor checkpoint of the plan's steps
+    elif target.precision in QUANTISED and not released:  # the llm-compressor checkpoint of the plan's steps
         values.append(("quantization", "compressed-tensors"))
     if _kv_bytes(target.precision) == 1:  # an 8-bit KV cache where the plan's memory assumes one (not int4's)
         values.append(("kv_cache_dtype", "fp8"))

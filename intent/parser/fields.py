@@ -176,6 +176,9 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
                and not re.match(r"\s*than\s*(?:\$|€|£|¥|~|about\s|around\s)?\s*\d", text[m.end:])
                # "throughput max 100 rps": a cap, where "throughput max" alone asks for the most
                and not (text[m.start:m.end].endswith("max") and re.match(r"\s*(?:[<>=:≤≥]|of|is|at)?\s*\d", text[m.end:]))]
+    # a phrase inside a longer one is the longer one's ("成本最低" in "每千次请求成本最低")
+    phrases = [m for m in phrases if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                             and o.end - o.start > m.end - m.start for o in phrases)]
     for m in phrases:
         space.mark_read(m.start, m.end)
     metrics = lexicon.phrases("metric_words").scan(text)
@@ -200,6 +203,8 @@ def read_objectives(lexicon: Lexicon, space: Workspace, comparators: list[Match]
         for metric in metrics:
             if any(p.start <= sense.start < p.end and p.key.split("/")[0] == metric.key for p in phrases):
                 continue  # "most energy efficient" is one phrase, not "most" + "energy"
+            if any(p.start <= min(sense.start, metric.start) and max(sense.end, metric.end) <= p.end for p in phrases):
+                continue  # "成本最低" inside "每千次请求成本最低": the longer phrase's, read already
             between = text[sense.end:metric.start] if metric.start >= sense.end else text[metric.end:sense.start]
             if re.fullmatch(rf"[\s-]*(?:(?:{fillers})[\s-]*){{0,2}}", between):
                 direction = sense.key if sense.key != "best" else \

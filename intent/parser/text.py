@@ -348,6 +348,13 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
                                   text)
     if re.search(r"[\u4e00-\u9fff]", text):
         text = CN_WAN.sub(lambda m: f"{m.group(1) or m.group(2)}万", text)
+    if re.search(r"(?<![a-z])tps(?![a-z])", text) and any(
+            m.key == "text-generation" for group in ("tasks", "weak_tasks", "model_families")
+            for m in lexicon.phrases(group).scan(text)):
+        # "TPS 要到 5000" of an LLM: tokens a second, as LLM serving says it (it had been dropped, or requests)
+        text = re.sub(r"(?<![a-z])tps\s*(?:要到|达到|要达到|至少|不低于|到|要|需要|[:：=]|at least|of|>=|≥)?\s*"
+                      r"(\d[\d,.]*\s*(?:k|万|千)?)", r"at least \1 tokens/s", text)  # "TPS 要到 5000"
+        text = re.sub(r"(?<![a-z])tps(?![a-z])", "tokens/s", text)
     for wrong, right in lexicon["typos"].items():
         text = text.replace(wrong, right)
     text = SUB_AMOUNT.sub(r"under \1 \2", text)
