@@ -131,7 +131,8 @@ def merge(current: Intent, update: Intent, catalog=None) -> Intent:
             named = [p for p in new if re.search(rf"(?<![a-z0-9]){p}(?![a-z0-9])", update.text.lower())]
             new = named or new
         data["precisions"] = list(dict.fromkeys([*(current.model_dump()["precisions"] if added else []), *new]))
-        if not current.precisions and (ALSO.search(update.text.lower()) or ALLOWING.search(update.text.lower())):
+        if not current.precisions and (ALSO.search(update.text.lower())
+                                       or re.search(r"(?<![a-z])allow(?:ed|ing)?(?![a-z])|也可以|也行", update.text.lower())):
             # "what if we allow int4?" with no format asked for: int4 beside every other, not int4 alone
             data["precisions"] = list(dict.fromkeys([*ALL_PRECISIONS, *new]))
     if update.max_accuracy_loss is not None:

@@ -2042,7 +2042,7 @@ def test_a_what_if_then_a_remark_weighs_the_what_if():
 
 
 @pytest.mark.parametrize("first, change, metric", [
-    ("run yolov8n object detection at 30 fps on a jetson orin nano, under 10 W", "30% less power", Metric.POWER),
+    ("run yolov8n object detection at 30 fps on an nvidia l4, under 300 W", "30% less power", Metric.POWER),
     ("serve llama 3.1 8b for 20 concurrent users, budget $40/h", "cut the cost by 50%", Metric.COST),
 ])
 def test_less_of_a_figure_the_plan_beats_its_bound_on_is_less_than_the_plan(first, change, metric):
@@ -2127,3 +2127,20 @@ def test_alternatives_are_numbered_as_taking_one_counts_them():
     assert numbered and all(line.startswith("- ") for line in lines[len(numbered):])
     taken = chat.answer(f"take the {['first', 'second', 'third'][len(numbered) - 1]} one")
     assert taken.plan is not None
+
+
+def test_less_power_of_a_board_in_a_power_mode_is_less_than_its_mode_cap():
+    # "功耗降低30%" of an Orin Nano in its 15 W mode drawing 6.4 W had asked for 4.5 W, below any mode it has
+    chat = ChatSession(offline=True)
+    chat.answer("在 Jetson Orin Nano 上跑 yolov8s 目标检测，每秒30帧，功耗不超过15瓦")
+    chat.answer("功耗降低30%")
+    assert chat.intent.bound(Metric.POWER, "<=") == pytest.approx(10.5) and chat.plan.choice.power_mode == "7W"
+
+
+def test_doing_it_in_a_format_asked_about_takes_that_format():
+    # after "would int4 be cheaper?", "ok do it in int4" had allowed every format and kept fp8
+    chat = ChatSession(offline=True)
+    chat.answer("cheapest way to serve llama 3 8b at 50 req/s")
+    chat.answer("would int4 be cheaper?")
+    chat.answer("ok do it in int4")
+    assert [p.value for p in chat.intent.precisions] == ["int4"] and chat.plan.choice.precision == "int4"

@@ -389,10 +389,14 @@ def test_the_crd_check_rejects_a_field_the_schema_lacks(llm_plan, catalog):
 def test_an_int4_plan_serves_its_checkpoint_with_the_16_bit_cache_its_memory_assumes(catalog):
     """W4A16 plans keep a 16-bit KV cache (perf-factors kv_bytes_per_element: int4 2), so the
     launch asks for no fp8 cache; int8 and fp8 plans keep their 8-bit one."""
-    int4 = plan("gpt-oss-120b on one H100, 30 concurrent users", offline=True, record=False)
+    int4 = plan("llama 3.1 70b on one H100, int4, 30 concurrent users", offline=True, record=False)
     assert int4.choice.precision == "int4"
     args = argv(server(kubernetes_manifests(int4, catalog)))
     assert flag(args, "--quantization") == "compressed-tensors" and "--kv-cache-dtype" not in args
+    # gpt-oss is released in MXFP4: served from its own checkpoint, which vLLM reads as it is
+    released = plan("gpt-oss-120b on one H100, 30 concurrent users", offline=True, record=False)
+    assert released.choice.precision == "int4"
+    assert "--quantization" not in argv(server(kubernetes_manifests(released, catalog)))
 
 
 def test_a_batch_of_one_still_takes_the_prompts_its_memory_holds(catalog):

@@ -4064,3 +4064,11 @@ def test_a_preference_phrase_inside_a_longer_one_is_not_a_second_preference():
     # "每千次请求成本最低" had warned of a second preference, "成本最低", read inside it
     intent = parse("mistral 7b 推理，每千次请求成本最低，延迟无所谓", offline=True)
     assert intent.objective.metric == Metric.TOKEN_COST and not intent.warnings
+
+
+def test_probe_x_rerun_ranges_and_needless_bounds():
+    # "并发：20～40" with a colon and a full-width tilde had kept 20; "Don't need TTFT under 200 ms" had been TTFT >= 200
+    assert parse("模型：DeepSeek-R1-Distill-Qwen-14B\n并发：20～40", offline=True).workload.concurrency == 40
+    intent = parse("Don't need TTFT under 200 ms — anything under 1 s is fine. Model llama 3 8b, 30 concurrent",
+                   offline=True)
+    assert intent.bound(Metric.TTFT, ">=") is None and intent.bound(Metric.TTFT, "<=") == 1000

@@ -139,7 +139,7 @@ COUNT_CORRECTED = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?[km]?)(\s+[a-z][a-z
                              r"(?:(?:sorry|oops|my bad)[,\s]*(?:i\s+mean[t]?[,\s]*)?|i\s+mean[t]?[,\s]*)"
                              r"(\d[\d,]*(?:\.\d+)?[km]?)\s*\)?(?=[\s,.;:)]|$)")
 #: A range of users at once in Chinese ("并发20-40", "并发20到40"): its upper end, as an English range is read.
-CN_CONCURRENCY_RANGE = re.compile(r"(并发(?:数|量|用户数?)?\s*(?:为|是|约|大约|大概|在)?\s*)(\d+)\s*[-~～到至]\s*(\d+)")
+CN_CONCURRENCY_RANGE = re.compile(r"(并发(?:数|量|用户数?)?\s*[:：]?\s*(?:为|是|约|大约|大概|在)?\s*)(\d+)\s*[-~～〜到至]\s*(\d+)")
 #: A heading or lead of what is not asked for ("## Not required", "Not required: HIPAA, watermarking", "不需要："):
 #: each item under or after it is said not to be required (it had switched HIPAA and watermarking on).
 NOT_REQUIRED_HEAD = re.compile(r"^\s*(?:#+\s*|[-*•]\s*)?(?:not required|not needed|not in scope|out of scope|non-goals?|"
@@ -151,6 +151,10 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*(?P<item>.+?)\s*$")
 NEED_NOT_BE = re.compile(r"(?<![a-z])(ttft|tpot|latency|response time|p\d\d(?: latency)?|first token|time to first token)\s+"
                          r"(?:does not|doesn't|do not|don't|need not|needn't|is not required to|does not have to|"
                          r"doesn't have to)\s+(?:need\s+to\s+)?be\s+(?:under|below|less than|within|faster than)\s+"
+                         r"[\d.]+\s*(?:ms|milliseconds?|s|sec|seconds?)(?![a-z])"
+                         # "don't need TTFT under 200 ms": the same, the metric after the verb
+                         r"|(?<![a-z])(?:do not|don't|does not|doesn't|no)\s+need\s+(?:for\s+)?(?:a\s+)?"
+                         r"(ttft|tpot|latency|response time|first token)\s+(?:under|below|less than|within)\s+"
                          r"[\d.]+\s*(?:ms|milliseconds?|s|sec|seconds?)(?![a-z])")
 #: Cards written as their memory times their count: "显存80G×4", "80GB x 4卡": that many cards of that memory.
 MEMORY_TIMES_CARDS = re.compile(r"(?:显存\s*)?(\d+)\s*g(?:b|ib)?\s*[×x*]\s*(\d+)\s*(?:张|块|卡)?(?=[\s,，;；。]|$)")
@@ -318,7 +322,7 @@ def normalise(raw: str, lexicon: Lexicon) -> str:
     text = TABLE_ROW.sub(_table_row, text)
     text = SCIENTIFIC.sub(_scientific, text)
     text = MEMORY_TIMES_CARDS.sub(lambda m: f"{m.group(2)}张{m.group(1)}gb显卡", text)
-    text = NEED_NOT_BE.sub(r"\1 does not matter", text)
+    text = NEED_NOT_BE.sub(lambda m: f"{m.group(1) or m.group(2)} does not matter", text)
     text = CN_CONCURRENCY_RANGE.sub(r"\1\3", text)
     text = CURRENCY_AFTER.sub(r"$\1", text)
     text = COUNT_CORRECTED.sub(lambda m: f"{m.group(3)}{m.group(2) or ''}", text)
