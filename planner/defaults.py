@@ -419,6 +419,13 @@ def written_language(intent: Intent, catalog) -> tuple[Intent, list[str], list[s
     w = intent.workload
     if (intent.task is not None and intent.task.value not in LANGUAGE_FREE_TASKS and (w.model or w.models)
             and not w.content_languages and CJK.search(intent.first_text)):
+        reads_zh = [m for m in w.models if m in catalog.models and catalog.models[m].reads is not None
+                    and catalog.models[m].reads.handles("zh")]
+        if not w.model and reads_zh and len(reads_zh) < len(w.models):
+            # "跑个7B的模型" in Chinese: of the 7B models, those documented for Chinese (Llama 3.1 8B had been planned)
+            narrowed = intent.model_copy(update={"workload": w.model_copy(update={"models": reads_zh})})
+            return narrowed, [f"the request is written in Chinese: of the models it names, planned on those documented "
+                              f"to handle Chinese ({', '.join(reads_zh)}); name one to plan on it"], []
         return intent, [], _named_model_language([w.model] if w.model else list(w.models), catalog)
     if (intent.task is not None and intent.task.value == "automatic-speech-recognition" and not w.model
             and not w.models and not w.content_languages and not CJK.search(intent.first_text)):

@@ -117,3 +117,13 @@ def test_speech_with_no_language_named_says_it_is_planned_for_english():
     assert any("names no language of its speech: planned for English" in a for a in said.assumptions)
     named = plan("transcribe spanish podcasts, 2,000 hrs, budget $100", offline=True)
     assert not any("names no language of its speech" in a for a in named.assumptions)
+
+
+def test_a_size_named_in_chinese_plans_the_models_of_that_size_documented_for_chinese():
+    """'跑个7B的模型' in Chinese had been planned on Llama 3.1 8B (English and seven others) beside Qwen2.5 7B."""
+    from intent import plan
+
+    result = plan("预算一万五一个月，跑个7B的模型给公司内部用，大概三十个人同时用", offline=True, record=False)
+    from hardware import load_catalog
+
+    assert load_catalog().models[result.choice.model_id].reads.handles("zh")
