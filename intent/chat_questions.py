@@ -303,10 +303,13 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             lines.append(say("explain_month", lang, month=fmt(None if m.cost_usd_per_hour is None else
                                                                   m.cost_usd_per_hour * HOURS_A_MONTH, "job_cost"),
                              hourly=fmt(m.cost_usd_per_hour, "cost"), hours=HOURS_A_MONTH))
-        elif topic == "memory" and m.memory_per_device_gb is not None:
+        elif topic == "memory" and (m.memory_per_device_gb is not None or plan.job is not None):
+            # a training job's memory is each device's share of its state (it had been "84.00 GB (—)")
             capacity = _capacity(c.device_id, catalog)
-            lines.append(say("explain_memory", lang, used=fmt(m.memory_per_device_gb, "memory"),
-                             capacity=fmt(capacity, "memory"), device=c.device_id))
+            used = m.memory_per_device_gb if m.memory_per_device_gb is not None else m.memory_gb
+            sold = (catalog or _packaged()).devices[c.device_id].memory_gb if capacity is not None else None
+            lines.append(say("explain_memory", lang, used=fmt(used, "memory"), device=c.device_id,
+                             capacity=fmt(capacity, "memory") + (f" ({sold.value:g} GiB)" if sold is not None else "")))
         else:
             field = METRIC_FIELDS.get(topic)
             if field is None:
@@ -625,7 +628,8 @@ def _capacity(device_id: str, catalog=None) -> float | None:
     from hardware import load_catalog
 
     device = (catalog or load_catalog()).devices.get(device_id)
-    return None if device is None or device.memory_gb is None else device.memory_gb.value
+    # in 10^9 bytes, the unit the plan's memory is in: an "80 GB" card holds 85.9 (it had read "84 GB of 80")
+    return None if device is None or device.memory_gb is None else device.capacity_gb
 
 
 def _holds(held: str, target: str, catalog) -> bool:
@@ -946,3 +950,9 @@ def _money(plan, metric: str) -> float | None:
         return plan.job.cost_usd
     batch = batch_job(plan)
     return batch[1] if batch is not None else None
+
+
+def _packaged():
+    from hardware import load_catalog
+
+    return load_catalog()

@@ -2144,3 +2144,12 @@ def test_doing_it_in_a_format_asked_about_takes_that_format():
     chat.answer("would int4 be cheaper?")
     chat.answer("ok do it in int4")
     assert [p.value for p in chat.intent.precisions] == ["int4"] and chat.plan.choice.precision == "int4"
+
+
+def test_can_it_fit_of_a_training_job_gives_each_devices_share_against_its_memory():
+    # it had been "memory: 84.00 GB (—)", and the memory answer set GB used against the card's GiB
+    chat = ChatSession(offline=True)
+    chat.answer("I want to fine tune llama 3 70b with full fine-tuning on 100k instruction samples, 2 epochs")
+    chat.answer("we have 16 H100s")
+    reply = chat.answer("can it fit?").text
+    assert "of device memory used on each" in reply and "(80 GiB)" in reply and "85.90 GB" in reply
