@@ -297,7 +297,10 @@ def _refuse(models: list[ModelVariant], room: dict[str, float], cannot_train: di
                   f"parameter{': weights, gradients, optimiser moments and master weights' if method == 'full' else ''}, "
                   f"plus runtime overhead) "
                   f"against at most {room[largest]:,.1f} GB on {largest}, even sharded (FSDP / ZeRO-3) over as many "
-                  f"of them as the job may take ({most})")
+                  f"of them as the job may take ({most})"
+                  # how many it takes sharded: "at most 1024" had read as if 1,024 H100s would not hold a 70B
+                  f"; sharded, it needs at least {math.ceil(training_memory_gb(model, factors, method) / room[largest])}"
+                  f" of them")
         hint = ("allow a device with more memory, or name a smaller model"
                 + (", or fine-tune with LoRA or QLoRA (say so)" if method == "full" else ""))
     elif cannot_train:

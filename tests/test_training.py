@@ -447,3 +447,9 @@ def test_a_job_with_no_published_price_takes_the_fewest_device_hours():
     planned = plan("LoRA fine-tune llama 3 8b on 20k instruction examples, 3 epochs, 6 hour deadline, on-prem A100s",
                    offline=True)
     assert planned.job.devices == 1 and planned.job.hours <= 6
+
+
+def test_a_state_too_large_for_the_devices_allowed_says_how_many_it_takes_sharded():
+    """'why not a single H100?' of a 70B full fine-tune read as if 1,024 H100s would not hold it."""
+    with pytest.raises(InfeasibleError, match=r"sharded, it needs at least \d+ of them"):
+        plan("full fine-tune of llama 3 70b on 100k samples on one H100", offline=True)
