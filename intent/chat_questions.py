@@ -48,9 +48,12 @@ def why(plan, lang: str) -> str:
     if plan.job is not None and metric in ("cost", "job_cost", "latency", "job_time"):  # a job: its total or hours
         metric = "job_time" if metric in ("latency", "job_time") else "job_cost"
         value = plan.job.hours if metric == "job_time" else plan.job.cost_usd
-    lines = [say("why_head", lang, model=c.model_id, devices=devices_in_total(c), device=c.device_id,
-                 sense=labels(lang)[sense], metric=metric_name(metric, lang),
-                 value=fmt(value, metric) if value is not None else labels(lang)["unknown"])]
+    if value is None:  # "目标是最小化成本：未知": no figure, so the tie-breakers chose it (said with them)
+        lines = [say("why_head_unknown", lang, model=c.model_id, devices=devices_in_total(c), device=c.device_id,
+                     metric=metric_name(metric, lang), levels=", ".join(plan.solver.tie_breakers[:4]))]
+    else:
+        lines = [say("why_head", lang, model=c.model_id, devices=devices_in_total(c), device=c.device_id,
+                     sense=labels(lang)[sense], metric=metric_name(metric, lang), value=fmt(value, metric))]
     for check in plan.constraints:
         lines.append("  " + say("why_bound", lang, bound=check.constraint.describe(),
                                 predicted=fmt(check.predicted, check.constraint.metric.value),

@@ -2153,3 +2153,11 @@ def test_can_it_fit_of_a_training_job_gives_each_devices_share_against_its_memor
     chat.answer("we have 16 H100s")
     reply = chat.answer("can it fit?").text
     assert "of device memory used on each" in reply and "(80 GiB)" in reply and "85.90 GB" in reply
+
+
+def test_why_a_plan_whose_objective_is_unknown_names_the_tie_breakers():
+    # it had said "was chosen to minimize cost: unknown" (目标是最小化成本：未知)
+    chat = ChatSession(offline=True)
+    chat.answer("we need HIPAA compliant llama 3 8b serving for a clinic, 20 rps, on-prem")
+    reply = chat.answer("why this one?").text
+    assert "its cost is unknown (no published figure), so the tie-breakers chose it (minimize devices" in reply
