@@ -218,3 +218,9 @@ def test_an_endpoint_no_request_reaches_is_an_error(tmp_path, monkeypatch, capsy
     err = capsys.readouterr().err
     assert code != 0 and "intentctl: error: no request to http://127.0.0.1:9/v1 completed" in err
     assert "internal error" not in err
+
+
+def test_a_task_no_catalog_model_does_is_said_first(capsys):
+    """'OCR of scanned invoices' had begun 'the request names no task or model', though it names OCR."""
+    assert main(["plan", "--offline", "-q", "--no-history", "OCR of scanned invoices, 100 pages/min, on-prem"]) == 2
+    assert error_of(capsys).startswith("intentctl: error: 'ocr': no model in the catalog does this task")

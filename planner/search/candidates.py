@@ -566,6 +566,12 @@ def intent_models(intent: Intent, catalog: Catalog):
     if intent.workload.models:  # a family named: planned as named (the parser warns about its languages)
         return _in_direction([catalog.model(m) for m in sorted(intent.workload.models)], intent.workload.languages)
     if intent.task is None:  # the parser's warnings may say why ("'ocr': no model in the catalog does this task")
+        lacking = [w for w in intent.warnings if "no model in the catalog does this task" in w]
+        if lacking:  # the task it names first: "OCR … names no task" had read as if none were named
+            error = MissingTaskError("; ".join(lacking) + "; so there is nothing to place"
+                                     + "".join(f"; {w}" for w in intent.warnings if w not in lacking))
+            error.hint = "add a model of that task with 'intentctl catalog import CONFIG.json', or plan another task"
+            raise error
         raise MissingTaskError("the request names no task or model, so there is nothing to place"
                                + "".join(f"; {w}" for w in intent.warnings))
     models = sorted(catalog.models_for(intent.task.value), key=lambda m: m.id)
