@@ -179,7 +179,7 @@ def dp_sgd_section(intent: Intent, records: int, batch_size: int, steps: int, ef
 
 def _compliance_section(regime: Regime, device: Device, placement: str, cause: str | None) -> PolicySection:
     params = {"regime": regime.name, "placement": placement, "source": regime.source}
-    steps = list(regime.steps)
+    steps = (regime.cloud_steps if placement == "cloud" else regime.elsewhere_steps) + list(regime.steps)
     if placement == "cloud" and regime.placement.cloud_regions:
         params["cloud_regions"] = regime.placement.cloud_regions
     if placement == "cloud" and regime.placement.cloud_if:

@@ -26,6 +26,10 @@ class Regime(BaseModel):
     source: str
     placement: PlacementRequirement
     steps: list[str]
+    #: steps for a cloud placement only, and those in their place elsewhere (on-prem, edge): an on-prem plan had
+    #: been told to pin its cloud resources to EU regions
+    cloud_steps: list[str] = []
+    elsewhere_steps: list[str] = []
 
     def placement_problem(self, device: Device, placement: str) -> str | None:
         """Why this regime forbids running on ``device`` at ``placement``, or None."""

@@ -150,3 +150,13 @@ def test_an_image_watermark_lengthens_requests_not_the_accelerators_time():
     assert marked.metrics.throughput_rps == pytest.approx(base.metrics.throughput_rps)
     assert marked.metrics.latency_ms == pytest.approx(base.metrics.latency_ms + section.latency_overhead_ms, rel=0.05)
     assert any("on the host's CPUs" in a for a in marked.assumptions)
+
+
+def test_an_on_prem_plan_gets_no_cloud_step():
+    """An on-prem GDPR plan had been told to pin its cloud resources to EU regions."""
+    from intent import plan
+
+    onprem = plan("transcribe meetings at 2 rps, GDPR, on-prem", offline=True, record=False)
+    cloud = plan("transcribe meetings at 2 rps, GDPR, in the cloud", offline=True, record=False)
+    assert not any("Pin cloud" in s for s in onprem.steps) and any("EU/EEA sites" in s for s in onprem.steps)
+    assert any("Pin cloud resources" in s for s in cloud.steps)
