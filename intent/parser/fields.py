@@ -513,7 +513,8 @@ def read_precisions(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list
                 space.text[m.start - len(approved_before.group(0)):m.end].strip() if approved_before else
                 space.text[m.start:m.end + max(p.end for p in permitted.scan(after) if p.start <= 1)].strip())
             notes.append(f"'{said}' read as any of {', '.join(wider)}" + (
-                "" if or_better else " (a format of fewer bits loses more accuracy than the request approved)"))
+                "" if or_better else f": {m.key} or a format of more bits; none of fewer, which would lose more "
+                                     "accuracy than the request approves"))
         else:
             allowed.add(m.key)
             plain.add(m.key)
