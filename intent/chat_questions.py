@@ -592,7 +592,9 @@ def _regimes_not_asked(plan, question: str, lang: str) -> list[str]:
             continue
         regime = load_regime(regime_id)
         out.append(say("regime_not_asked", lang, regime=name, placements=", ".join(regime.placement.allowed),
-                       steps="; ".join(step.rstrip(".") for step in regime.steps[:3])))
+                       steps="; ".join(step.rstrip(".") for step in [
+                           *(regime.cloud_steps if plan.choice.placement == "cloud" else regime.elsewhere_steps),
+                           *regime.steps][:3])))
     return out
 
 
