@@ -143,6 +143,8 @@ class ChatSession:
     _viewing: Turn | None = field(default=None, repr=False)
     #: why the last request or change got no plan, for "why can't this work?" (None once one is planned)
     _refusal: str | None = field(default=None, repr=False)
+    #: the figure the last question asked about, what "halve it" is of
+    _last_figure: Metric | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.lang is not None and self.lang not in LANGUAGES:
@@ -298,7 +300,9 @@ class ChatSession:
             return Reply(self._last_changes()), None
         if reading.kind == "explain":
             from intent.chat_questions import explain
+            from intent.chat_relative import metric_named
 
+            self._last_figure = metric_named(message.lower()) or self._last_figure  # what "halve it" halves
             return Reply(explain(self.plan, reading.what, self.speaking, self._catalog())), None
         if reading.kind == "accept" and reading.count:  # "take the second alternative"
             return self._take_alternative(reading.count)
@@ -414,7 +418,8 @@ class ChatSession:
         from intent.api import parse
         from intent.chat_relative import relative_changes
 
-        changes, rest = relative_changes(message, self.intent, self.plan if self._state.met else None)
+        changes, rest = relative_changes(message, self.intent, self.plan if self._state.met else None,
+                                         it=self._last_figure)
         if not changes:
             return None
         update = changes[0]

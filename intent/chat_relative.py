@@ -24,6 +24,23 @@ METRIC_WORDS = (
     (Metric.COST, r"budget|cost|price|spend|bill|预算|成本|费用|价格|花费"),
     (Metric.LATENCY, r"latency|delay|response time|延迟|时延|响应时间"),
 )
+#: A figure referred to, not named: "halve it", "cut that by 30%", "把它减半".
+IT = re.compile(r"(?<![a-z])(?:it|that|this)(?![a-z])|它|这个")
+#: A word that names each metric, for a figure referred to as "it".
+IT_WORDS = {Metric.COST: "cost", Metric.POWER: "power", Metric.LATENCY: "latency", Metric.TTFT: "ttft",
+            Metric.TPOT: "tpot", Metric.THROUGHPUT: "throughput", Metric.JOB_TIME: "deadline"}
+
+
+def metric_named(text: str) -> Metric | None:
+    """The metric a text names first (METRIC_WORDS), or None; "per year", "a month" name the cost."""
+    for metric, words in METRIC_WORDS:
+        if re.search(words, text):
+            return metric
+    if re.search(r"per (?:year|month|day)|a (?:year|month|day)|yearly|monthly|每年|每月|一年|一个月|多少钱|how much", text):
+        return Metric.COST
+    return None
+
+
 #: Words of speed with no metric named ("faster", "快"): the request's time bound, else its plan's.
 SPEED = r"faster|quicker|slower|slow|fast|quick|speed|快|慢|速度"
 CHEAPER = r"cheaper|less expensive|more expensive|便宜|贵"
@@ -44,11 +61,14 @@ CN_FACTORS = {"减半": 0.5, "砍半": 0.5, "砍一半": 0.5, "翻倍": 2.0, "�
 CN_NUMBERS = {"两": 2.0, "二": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 
 
-def relative_changes(message: str, current: Intent, plan) -> tuple[list[Intent], str]:
+def relative_changes(message: str, current: Intent, plan, it: Metric | None = None) -> tuple[list[Intent], str]:
     """The relative changes of ``message`` ("halve the budget and double the deadline": one per
-    clause that holds one), and the rest of it (its other changes, for the parser)."""
+    clause that holds one), and the rest of it (its other changes, for the parser). ``it``: the figure
+    the conversation last asked about, what "halve it" / "能减半吗" is of where no figure is named."""
     changes, rest = [], []
     for clause in CLAUSES.split(message.lower()):
+        if it is not None and clause and metric_named(clause) is None and IT.search(clause):
+            clause = IT.sub(f" {IT_WORDS[it]} ", clause)  # "can we halve it?" after "what's this per year?": the cost
         change = _relative_change(clause, current, plan) if clause else None
         if change is not None:
             changes.append(change)

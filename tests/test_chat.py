@@ -2161,3 +2161,13 @@ def test_why_a_plan_whose_objective_is_unknown_names_the_tie_breakers():
     chat.answer("we need HIPAA compliant llama 3 8b serving for a clinic, 20 rps, on-prem")
     reply = chat.answer("why this one?").text
     assert "its cost is unknown (no published figure), so the tie-breakers chose it (minimize devices" in reply
+
+
+def test_halve_it_halves_the_figure_last_asked_about():
+    # "what's this per year?" then "can we halve it?" had been refused as relative to the current setup
+    chat = ChatSession(offline=True)
+    chat.answer("serve mistral 7b for 10 requests per second with ttft under 1s")
+    chat.answer("what's this per year?")
+    before = chat.intent
+    reply = chat.answer("can we halve it?").text
+    assert "cost <= 0.6 USD/h" in reply and chat.intent == before  # weighed, not applied
