@@ -804,7 +804,10 @@ class ChatSession:
     def _export_json(self, folder: Path) -> Reply:
         from intent.deploy.target import from_plan
 
-        path = folder / f"{from_plan(self.plan, self._catalog()).name}.plan.json"
+        if folder.suffix.lower() == ".json" and not folder.is_dir():  # "export json to plan_out.json": that file
+            folder, path = folder.parent, folder
+        else:
+            path = folder / f"{from_plan(self.plan, self._catalog()).name}.plan.json"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path.write_text(self.plan.model_dump_json(indent=2), encoding="utf-8")

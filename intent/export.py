@@ -83,7 +83,8 @@ def write(plan: ExecutionPlan, catalog: Catalog, kind: str, directory: str | Pat
         text = triton_config(plan, catalog)
         return [_written(out / plan.choice.model_id / "config.pbtxt", text)]
     objects = kubernetes_manifests(plan, catalog, options) if kind == "k8s" else kserve_manifests(plan, catalog, options)
-    return [_written(out / f"{name}.yaml", dump_yaml(objects))]
+    # a name of each format's own: the KServe manifests had overwritten the plain ones written to the same folder
+    return [_written(out / (f"{name}.yaml" if kind == "k8s" else f"{name}.kserve.yaml"), dump_yaml(objects))]
 
 
 def write_fleet(plan, fleet, workloads, catalog: Catalog, directory: str | Path,

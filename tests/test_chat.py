@@ -2171,3 +2171,14 @@ def test_halve_it_halves_the_figure_last_asked_about():
     before = chat.intent
     reply = chat.answer("can we halve it?").text
     assert "cost <= 0.6 USD/h" in reply and chat.intent == before  # weighed, not applied
+
+
+def test_exports_of_two_formats_keep_both_and_a_json_file_path_is_that_file(tmp_path):
+    # the KServe manifests had overwritten the plain ones in the same folder; "…/plan_out.json" had become a folder
+    chat = ChatSession(offline=True)
+    chat.answer("serve llama 3.1 8b at 20 rps on L40S")
+    chat.answer(f"/export k8s {tmp_path / 'out'}")
+    chat.answer(f"/export kserve {tmp_path / 'out'}")
+    assert len(list((tmp_path / "out").glob("*.yaml"))) == 2
+    chat.answer(f"export json to {tmp_path / 'plan_out.json'}")
+    assert (tmp_path / "plan_out.json").is_file()
