@@ -391,6 +391,19 @@ class ModelVariant(_Frozen):
     source: str
     notes: str | None = None
 
+    def released_as(self, precision: str) -> ReleasePrecision | None:
+        """The release in ``precision`` where the weights are published in it (gpt-oss: MXFP4, as int4): served
+        as released, no quantisation of it; None otherwise."""
+        release = self.release_precision
+        return release if release is not None and release.precision == precision else None
+
+    def needs_extended_context(self, tokens: int) -> bool:
+        """Whether ``tokens`` is past the config's context and within the longer one the card documents with
+        rope scaling (Qwen2.5's 131,072 with YaRN): planned, and launched with the scaling on."""
+        a = self.architecture
+        return a is not None and a.max_context is not None and a.extended_context is not None \
+            and a.max_context < tokens <= a.extended_context.tokens
+
     @property
     def benchmark_reference(self) -> bool:
         """An MLPerf reference variant ("-mlperf"): the benchmark's configuration, with its inputs

@@ -5,7 +5,6 @@ only when a text is not in the cache, so a warm start skips it."""
 from __future__ import annotations
 
 import difflib
-
 from collections.abc import Iterable
 
 from hardware.jsoncache import cached, digest

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from intent.chat_answers import LANGUAGES, configuration, say, summary, why_not_in
 from intent.chat_context import corrected, device_count_misread, more_devices, read_in_context
-from intent.chat_language import Reading, has_words, language, read_message
+from intent.chat_language import AFTER_A_QUESTION, Reading, has_words, language, read_message
 from intent.chat_merge import lifts, merge
 from intent.errors import NOTHING_READ, IntentError, IntentNotUnderstood
 from intent.schema import Intent, Metric, Objective, Sense, WorkloadKind
@@ -360,7 +360,7 @@ class ChatSession:
         update, label, on = None, "", None
         # the first question is what is asked: "can we use the cloud instead? it would be cheaper right?" weighs
         # the cloud, not a cheaper plan anywhere
-        message = re.split(r"(?<=[?？])\s*(?=\S)", message, maxsplit=1)[0]
+        message = AFTER_A_QUESTION.split(message, maxsplit=1)[0]
         if (found := SCALED.search(message)) is not None:
             update, label = read_in_context(message, self.intent, catalog), found.group(0).strip()
             if update is None and not _has_load(self.intent):  # "what if traffic triples?" with no load stated

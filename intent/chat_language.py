@@ -50,6 +50,8 @@ VERDICT = re.compile(r"(?<![a-z])(?:is\s+(?:this|that|it)\s+(?:a\s+)?(?:good|ok|
                      r"summari[sz]e\s+(?:the\s+|this\s+)?plan)(?![a-z])"
                      r"|靠谱吗|靠不靠谱|推荐吗|你推荐|你会怎么(?:做|选)|这个方案(?:好|行|可以)吗|方案怎么样|通俗(?:地)?解释|简单(?:地)?说",
                      re.IGNORECASE)
+#: Where a second sentence starts after a question: "can we use the cloud instead? it would be cheaper right?".
+AFTER_A_QUESTION = re.compile(r"(?<=[?？])\s*(?=\S)")
 #: Words of changing one's mind before a command: "no wait, undo that", "算了，撤销", "ok go back".
 FILLER_BEFORE = re.compile(r"^(?:(?:no|wait|ok|okay|well|hmm|oh|oops|sorry|that\s+(?:was|is|'s)\s+(?:wrong|not\s+it)|"
                            r"my\s+(?:bad|mistake))[\s,.!]+)+|^(?:(?:算了|不对|好吧|嗯|那|错了|搞错了)[，,。\s]*)+")
@@ -164,14 +166,13 @@ def read_message(message: str) -> Reading:
     if WHICH_OF.search(text) and len([p for p in DEVICES_APART.split(WHICH_WORDS.sub(" ", text).strip(EDGES)) if p]) > 1:
         # "which is cheaper, L4 or T4?", "L4 和 T4 哪个更便宜？": each device compared
         return Reading("why_not", what=WHICH_WORDS.sub(" ", text).strip(EDGES))
-    two = re.split(r"(?<=[?？])\s*(?=\S)", text, maxsplit=1)
+    two = AFTER_A_QUESTION.split(text, maxsplit=1)
     if len(two) == 2 and (first := read_message(two[0])).kind == "why_not":
         return first  # "can we use the cloud instead? it would be cheaper right?": the what-if, then a remark on it
-    if VERDICT.search(text):  # "is this good?", "what would you do?": a judgement of the plan, not the generic help
-        return Reading("explain", what=text)
-    if DUTY.search(text):  # "what if we only run it 8 hours a day?": its cost then (it had named a Hailo-8)
-        return Reading("explain", what=text)
-    if FAILURE.search(text):  # "what if one of them dies?": the plan less one device (it had been a device named 'of them dies')
+    # "is this good?": a judgement of the plan, not the generic help; "what if we only run it 8 hours a day?": its
+    # cost then (it had named a Hailo-8); "what if one of them dies?": the plan less one device (not a device
+    # named 'of them dies')
+    if any(p.search(text) for p in (VERDICT, DUTY, FAILURE)):
         return Reading("explain", what=text)
     lead = LEAD_IN.match(text)  # "现在有哪些合规要求?", "so what's the cost?": the question after it
     question = next((m for m in sets["questions"].scan(text) if m.start in {0, lead.end() if lead else 0}), None)

@@ -136,8 +136,6 @@ VOLUME_PERIODS = ((r"day|一天|每天|日", 86_400, "a day", "一天"), (r"hour
 def _volume(plan, question: str, lang: str) -> str:
     """What the plan can serve over the period a question asks ("一天能出多少张": its throughput x 86,400 s), in
     requests or, asked of tokens, generated tokens; and the load the request asked for, where it states one."""
-    import re
-
     from planner.defaults import whole_load
 
     m = plan.metrics
@@ -310,7 +308,7 @@ def explain(plan, question: str, lang: str, catalog=None) -> str:
             # a training job's memory is each device's share of its state (it had been "84.00 GB (—)")
             capacity = _capacity(c.device_id, catalog)
             used = m.memory_per_device_gb if m.memory_per_device_gb is not None else m.memory_gb
-            sold = (catalog or _packaged()).devices[c.device_id].memory_gb if capacity is not None else None
+            sold = _device(c.device_id, catalog).memory_gb if capacity is not None else None
             lines.append(say("explain_memory", lang, used=fmt(used, "memory"), device=c.device_id,
                              capacity=fmt(capacity, "memory") + (f" ({sold.value:g} GiB)" if sold is not None else "")))
         else:
@@ -628,11 +626,16 @@ def _device_class(device_id: str, catalog) -> str:
     return f"{device.vendor} {device.device_class}"
 
 
-def _capacity(device_id: str, catalog=None) -> float | None:
-    """A device's memory, GB, in the session's catalog (the packaged one when none is given)."""
+def _device(device_id: str, catalog=None):
+    """A device of the session's catalog (the packaged one when none is given), or None."""
     from hardware import load_catalog
 
-    device = (catalog or load_catalog()).devices.get(device_id)
+    return (catalog or load_catalog()).devices.get(device_id)
+
+
+def _capacity(device_id: str, catalog=None) -> float | None:
+    """A device's memory, GB, in the session's catalog (the packaged one when none is given)."""
+    device = _device(device_id, catalog)
     # in 10^9 bytes, the unit the plan's memory is in: an "80 GB" card holds 85.9 (it had read "84 GB of 80")
     return None if device is None or device.memory_gb is None else device.capacity_gb
 
@@ -956,8 +959,3 @@ def _money(plan, metric: str) -> float | None:
     batch = batch_job(plan)
     return batch[1] if batch is not None else None
 
-
-def _packaged():
-    from hardware import load_catalog
-
-    return load_catalog()

@@ -31,11 +31,15 @@ IT_WORDS = {Metric.COST: "cost", Metric.POWER: "power", Metric.LATENCY: "latency
             Metric.TPOT: "tpot", Metric.THROUGHPUT: "throughput", Metric.JOB_TIME: "deadline"}
 
 
+def _first_named(text: str) -> Metric | None:
+    """The metric whose words (METRIC_WORDS) a text holds, the first in that table; None if none."""
+    return next((metric for metric, words in METRIC_WORDS if re.search(words, text)), None)
+
+
 def metric_named(text: str) -> Metric | None:
     """The metric a text names first (METRIC_WORDS), or None; "per year", "a month" name the cost."""
-    for metric, words in METRIC_WORDS:
-        if re.search(words, text):
-            return metric
+    if (metric := _first_named(text)) is not None:
+        return metric
     if re.search(r"per (?:year|month|day)|a (?:year|month|day)|yearly|monthly|每年|每月|一年|一个月|多少钱|how much", text):
         return Metric.COST
     return None
@@ -169,14 +173,13 @@ def _a_bit(text: str) -> float | None:
 def _metric(text: str, current: Intent, plan) -> Metric | None:
     """The metric the change names; a speed word is the request's time bound (the last stated),
     else a job's time, else a text generator's TPOT, else latency; "cheaper" is the cost."""
-    for metric, words in METRIC_WORDS:
-        if re.search(words, text):
-            if metric == Metric.LATENCY and not current.bound(Metric.LATENCY, "<="):
-                # "延迟放宽到原来的两倍" on a chat that bounds its first token only: that bound
-                times = [c.metric for c in current.constraints if c.metric in (Metric.TTFT, Metric.TPOT) and c.op == "<="]
-                if times:
-                    return times[-1]
-            return Metric.JOB_COST if metric == Metric.COST and _job(current) else metric
+    if (metric := _first_named(text)) is not None:
+        if metric == Metric.LATENCY and not current.bound(Metric.LATENCY, "<="):
+            # "延迟放宽到原来的两倍" on a chat that bounds its first token only: that bound
+            times = [c.metric for c in current.constraints if c.metric in (Metric.TTFT, Metric.TPOT) and c.op == "<="]
+            if times:
+                return times[-1]
+        return Metric.JOB_COST if metric == Metric.COST and _job(current) else metric
     if re.search(CHEAPER, text):
         return Metric.JOB_COST if _job(current) else Metric.COST
     if re.search(SPEED, text):

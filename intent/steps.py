@@ -83,11 +83,9 @@ def _load_test_bound(c, intent) -> str:
     return c.describe()
 
 
-
 def _released(choice: Choice):
     """The low-bit release the plan serves as published, or None (``ModelVariant.release_precision``)."""
     from hardware import load_catalog
 
     model = load_catalog().models.get(choice.model_id)
-    release = model.release_precision if model is not None else None
-    return release if release is not None and release.precision == choice.precision else None
+    return model.released_as(choice.precision) if model is not None else None

@@ -74,8 +74,8 @@ class RequestDefaults:
         model (weight-only 4-bit quantisation loses little on some and much on others), so a
         request that names no precision and no accuracy bound gets it only on a model whose
         catalog entry gives its int4 accuracy (the planner's own drop is a bare estimate)."""
-        released = model.release_precision is not None and model.release_precision.precision == precision
-        return precision not in self.unasked_precisions or precision in model.accuracy or released
+        return precision not in self.unasked_precisions or precision in model.accuracy \
+            or model.released_as(precision) is not None
 
     def placement_note(self) -> str:
         """What the placement default says, for a plan it applied to (not one on an inventory)."""

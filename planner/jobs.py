@@ -508,9 +508,8 @@ def batch_bounds(intent: Intent) -> tuple[list, list[str], list[str]]:
         out = _tightened(out, Constraint(metric=Metric.THROUGHPUT, op=">=", value=rate, unit="rps",
                                          source=f"{records:,} items within {hours:g} h"))
         notes.append(f"{records:,} items within {hours:g} h read as a throughput of at least {rate:.4g} requests/s")
-    elif hours is not None and intent.bound(Metric.TOKEN_THROUGHPUT, ">=") is not None:
-        pass  # "500M tokens within 3 days": its size is tokens, already a token rate
-    elif hours is not None:
+    elif hours is not None and intent.bound(Metric.TOKEN_THROUGHPUT, ">=") is None:
+        # no size to make a rate of ("500M tokens within 3 days" has one: its token rate, read already)
         warnings.append(f"a job time of {hours:g} h needs the job's size (how many items) to plan for; say how many "
                         "documents, images or requests the job holds")
     if total is not None and records:

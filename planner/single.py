@@ -36,7 +36,6 @@ from planner.search.candidates import (
     CandidateSet,
     PlacementRule,
     build_candidates,
-    needs_extended_context,
     output_tokens,
     requested_rate,
 )
@@ -558,7 +557,7 @@ def sequence_assumptions(intent: Intent, row: Estimate, catalog: Catalog) -> lis
     model = catalog.models.get(row.model_id)
     w = intent.workload
     tokens = (w.prompt_tokens or 0) + (w.output_tokens or 0)
-    if model is not None and w.prompt_tokens and needs_extended_context(model, tokens):
+    if model is not None and w.prompt_tokens and model.needs_extended_context(tokens):
         extended = model.architecture.extended_context
         return [f"{row.model_id} reads {tokens:,} tokens past its config's {model.architecture.max_context:,} with rope "
                 f"scaling on ({extended.rope_scaling.get('rope_type', 'rope')} factor {extended.rope_scaling.get('factor')}, "

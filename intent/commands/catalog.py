@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os.path
+import re
 from typing import Annotated
 
 import typer
@@ -183,8 +185,6 @@ def catalog_show(
 def _names_a_device(name: str) -> bool:
     """Whether a name starts with a device family's word ("m2 ultra", "rtx 5090", "gb200"): only devices are
     near it (a model had been suggested for each)."""
-    import re
-
     from intent.parser.lexicon import load_lexicon
 
     lowered = name.lower().strip()
@@ -205,15 +205,11 @@ def resolve_entry(cat, name: str) -> str:
         found = resolve_device(spelling, cat) or resolve_model(spelling, cat)
         if found:
             return found
-    import re
-
     vendors = {d.vendor for d in cat.devices.values()}
     # "nvidia-h999": a vendor's device, so devices alone are suggested (it had suggested vit-b-16)
     device_like = _names_a_device(name) or re.split(r"[-\s]", name.lower().strip(), maxsplit=1)[0] in vendors
     near = dict.fromkeys(suggest_devices(name, cat) + ([] if device_like else suggest_models(name, cat)))
     if not near and device_like:  # nothing spelt near: the vendor's own devices, the longest shared start first
-        import os.path
-
         own = [d.id for d in cat.devices.values() if name.lower().startswith(d.vendor)]
         near = dict.fromkeys(sorted(own, key=lambda i: (-len(os.path.commonprefix([i, name.lower()])), i))[:3])
         raise UnknownEntryError("device or model", name, list(near))

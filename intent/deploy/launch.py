@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from intent.deploy.config import Build, Launch, k8s_settings, launches
 from intent.deploy.target import Target
-from planner.search.candidates import needs_extended_context
 
 
 class ExportError(ValueError):
@@ -136,15 +135,8 @@ def _kv_bytes(precision: str) -> float:
     return load_factors().kv_bytes(precision)
 
 
-def released_in(target: Target) -> bool:
-    """Whether the plan serves the model in the low-bit format it is released in (gpt-oss: MXFP4): its own
-    checkpoint, read from the hub, no quantised copy of it."""
-    release = target.model.release_precision
-    return release is not None and release.precision == target.precision
-
-
 def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
-    released = released_in(target)
+    released = target.model.released_as(target.precision) is not None  # its own checkpoint, from the hub
     local = (target.precision in QUANTISED and not released) or not target.model.hf_repo
     model = model_path(target) if local else target.model.hf_repo
     layout = target.layout
@@ -165,7 +157,7 @@ def _vllm(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
         values.append(("kv_cache_dtype", "fp8"))
     max_len = target.prompt_tokens + target.output_tokens
     context = target.model.architecture.max_context if target.model.architecture else None
-    if needs_extended_context(target.model, max_len):  # past the config's context: the card's rope scaling on
+    if target.model.needs_extended_context(max_len):  # past the config's context: the card's rope scaling on
         extended = target.model.architecture.extended_context
         context = extended.tokens
         values.append(("hf_overrides", json.dumps({"rope_scaling": extended.rope_scaling}, separators=(",", ":"))))

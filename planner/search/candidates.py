@@ -263,14 +263,6 @@ def input_limit(model: ModelVariant) -> tuple[float | None, bool]:
     return (model.max_input_tokens.value if model.max_input_tokens else None), False
 
 
-def needs_extended_context(model: ModelVariant, tokens: int) -> bool:
-    """Whether ``tokens`` is past the model's config context and within the longer one its card documents
-    with rope scaling (Qwen2.5's 131,072 with YaRN): planned, and launched with the scaling on."""
-    a = model.architecture
-    return a is not None and a.max_context is not None and a.extended_context is not None \
-        and a.max_context < tokens <= a.extended_context.tokens
-
-
 #: Tasks an instruction-tuned text generator does too: when no model of the task reads the request's
 #: input, the text generators that do are planned (an expert summarises long documents with an LLM).
 GENERATOR_TASKS = ("summarization",)
@@ -307,7 +299,7 @@ def _long_enough(models: list[ModelVariant], intent: Intent, excluded: Counter) 
     for model in models:
         limit, with_output = input_limit(model)
         needed = prompt + (intent.workload.output_tokens or 0 if with_output else 0)
-        if limit is not None and needed > limit and needs_extended_context(model, needed):
+        if limit is not None and needed > limit and model.needs_extended_context(needed):
             kept.append(model)  # read with the rope scaling its card documents (said by the plan's assumptions)
             continue
         if limit is not None and needed > limit:
