@@ -91,7 +91,7 @@ def _training_plan(intent: Intent, catalog: Catalog, settings: Settings, invento
     floor, floor_notes = training_floor(intent, quality_waived(intent)) if defaults else (None, [])
     if floor_notes:
         intent = intent.model_copy(update={"assumptions": [*intent.assumptions, *floor_notes]})
-    placements = JOB_PLACEMENTS if defaults and inventory is None and datacenter_placements(intent) else None
+    placements = JOB_PLACEMENTS if defaults and inventory is None and datacenter_placements(intent, catalog) else None
     if placements:
         intent = intent.model_copy(update={"assumptions": [*intent.assumptions, JOB_PLACEMENT_NOTE]})
     rows = training_rows(intent, catalog, effects.placement_rules(), job, inventory, factors, floor, placements)
@@ -545,7 +545,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     from planner.defaults import at_the_edge_site, ceilings_of_ranges, request_defaults, streamed_answers
 
     intent, site_notes = at_the_edge_site(intent)
-    intent, answer_notes = streamed_answers(intent)
+    intent, answer_notes = streamed_answers(intent, catalog)
     site_notes += answer_notes
     effects = policies.preflight(intent, organisation, catalog, offline_tasks(intent, catalog) if organisation else ())
     intent = effects.intent
@@ -566,7 +566,7 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
     job_notes += cheapest_notes
     job_warnings: list[str] = []
     # of the request as asked: a job has no SLO
-    unstated = request_defaults(intent, quality_waived(intent), latency_waived(intent),
+    unstated = request_defaults(intent, catalog, quality_waived(intent), latency_waived(intent),
                                 lifted_by_name(intent.text), datacenter_said(intent)) if defaults else NO_DEFAULTS
     if any(c.metric in JOB_METRICS for c in intent.constraints):
         from planner.jobs import batch_bounds
@@ -588,6 +588,6 @@ def _build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory:
         assumptions=list(intent.assumptions) + job_notes + result.assumptions + effects.assumptions,
         warnings=list(intent.warnings) + result.warnings + job_warnings
         + ([solver.budget.describe()] if solver.budget.skipped else []),
-        policies=sections, steps=plan_steps(intent, result.choice, sections, result.pools),
+        policies=sections, steps=plan_steps(intent, result.choice, sections, catalog, result.pools),
         solver=result.solver, catalog_hash=catalog.digest, policy_hash=effects.policy_hash,
     )

@@ -92,7 +92,7 @@ def plan(request: str | Intent, offline: bool | None = None, catalog_dir: str | 
     catalog = load_catalog(catalog_dir)
     owned = load_inventory(inventory, catalog) if inventory else None
     intent = request if isinstance(request, Intent) else parse(request, offline, catalog_dir, settings)
-    organisation = _organisation(policy or settings.policy_path)
+    organisation = _organisation(policy or settings.policy_path, catalog)
     result = build_plan(intent, catalog, settings, owned, alternatives, organisation, pareto, defaults)
     if record if record is not None else _history_enabled():
         result = _recorded(result, readable(request)[0] if isinstance(request, str) else None)
@@ -155,7 +155,7 @@ def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
     from intent.fleet import FleetFile, load_fleet, readable_workloads
 
     spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
-    organisation = _organisation(policy or settings.policy_path)
+    organisation = _organisation(policy or settings.policy_path, catalog)
     workloads, unreadable = readable_workloads(spec, catalog, organisation)
     if not workloads and unreadable:
         raise next(iter(unreadable.values()))
@@ -195,9 +195,10 @@ def _check_argument(name: str, value, kinds: tuple, expected: str) -> None:
         raise BadArgument(name, expected, value)
 
 
-def _organisation(path: str | None):
+def _organisation(path: str | None, catalog):
+    """The organisation policy at ``path`` (None: none), its rules checked against ``catalog``."""
     if not path:
         return None
     from policies import load_policy
 
-    return load_policy(path)
+    return load_policy(path, catalog)

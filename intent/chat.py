@@ -419,7 +419,7 @@ class ChatSession:
         from intent.chat_relative import relative_changes
 
         changes, rest = relative_changes(message, self.intent, self.plan if self._state.met else None,
-                                         it=self._last_figure)
+                                         self._catalog(), it=self._last_figure)
         if not changes:
             return None
         update = changes[0]
@@ -668,7 +668,7 @@ class ChatSession:
         if settings.policy_path:
             from policies import load_policy
 
-            organisation = load_policy(settings.policy_path)
+            organisation = load_policy(settings.policy_path, self._catalog())
         return build_plan(intent, self._catalog(), settings, inventory, alternatives=0,
                           organisation=organisation)
 

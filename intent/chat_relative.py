@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from hardware import Catalog
 from intent.schema import CANONICAL_UNITS, NATURAL_OP, Constraint, Intent, Metric
 
 #: Words that name the metric a relative change is about.
@@ -65,15 +66,17 @@ CN_FACTORS = {"减半": 0.5, "砍半": 0.5, "砍一半": 0.5, "翻倍": 2.0, "�
 CN_NUMBERS = {"两": 2.0, "二": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "十": 10.0}
 
 
-def relative_changes(message: str, current: Intent, plan, it: Metric | None = None) -> tuple[list[Intent], str]:
+def relative_changes(message: str, current: Intent, plan, catalog: Catalog,
+                     it: Metric | None = None) -> tuple[list[Intent], str]:
     """The relative changes of ``message`` ("halve the budget and double the deadline": one per
     clause that holds one), and the rest of it (its other changes, for the parser). ``it``: the figure
-    the conversation last asked about, what "halve it" / "能减半吗" is of where no figure is named."""
+    the conversation last asked about, what "halve it" / "能减半吗" is of where no figure is named;
+    ``catalog``, the one ``plan`` was made on."""
     changes, rest = [], []
     for clause in CLAUSES.split(message.lower()):
         if it is not None and clause and metric_named(clause) is None and IT.search(clause):
             clause = IT.sub(f" {IT_WORDS[it]} ", clause)  # "can we halve it?" after "what's this per year?": the cost
-        change = _relative_change(clause, current, plan) if clause else None
+        change = _relative_change(clause, current, plan, catalog) if clause else None
         if change is not None:
             changes.append(change)
         elif clause.strip():
@@ -81,7 +84,7 @@ def relative_changes(message: str, current: Intent, plan, it: Metric | None = No
     return changes, ", ".join(rest) if changes else message
 
 
-def _relative_change(text: str, current: Intent, plan) -> Intent | None:
+def _relative_change(text: str, current: Intent, plan, catalog: Catalog) -> Intent | None:
     """One clause as a relative change to ``current`` (planned as ``plan``): a follow-up Intent
     with the new bound and a note; None when it is none, or names no figure the request or its
     plan has."""
@@ -95,7 +98,7 @@ def _relative_change(text: str, current: Intent, plan) -> Intent | None:
     if speed and factor > 1 and re.search(r"faster|quicker|fast|quick|快", text):
         factor = 1 / factor  # "3 times faster": a third of the time
     # "延迟要求收紧 20%": the requirement; "make it 2x faster", "延迟再降30%": what the plan reaches
-    base, source = _base(metric, current, plan, 1.0 if OF_THE_BOUND.search(text) else factor)
+    base, source = _base(metric, current, plan, catalog, 1.0 if OF_THE_BOUND.search(text) else factor)
     if base is None:
         return None
     value = base * factor
@@ -206,14 +209,14 @@ PLAN_FIGURES = {Metric.LATENCY: "latency", Metric.TTFT: "ttft", Metric.TPOT: "tp
                 Metric.POWER: "power", Metric.COST: "cost", Metric.JOB_TIME: "job_time", Metric.JOB_COST: "job_cost"}
 
 
-def _base(metric: Metric, current: Intent, plan, factor: float = 1.0) -> tuple[float | None, str]:
+def _base(metric: Metric, current: Intent, plan, catalog: Catalog, factor: float = 1.0) -> tuple[float | None, str]:
     """The figure the change scales: the request's bound on the metric, else the plan's figure; a
     time made shorter ("make it 2x faster") scales the plan's figure where the plan already beats
     its bound (halving an 800 ms bound the plan met at 169 ms changed nothing)."""
     own = [c for c in current.constraints if c.metric == metric and c.op == NATURAL_OP[metric]]
     figure = _plan_figure(metric, plan)
     if own:
-        if metric == Metric.POWER and (cap := _mode_cap(plan)) is not None:
+        if metric == Metric.POWER and (cap := _mode_cap(plan, catalog)) is not None:
             # a board in a power mode is bounded by the mode's cap (planner.search.candidates.within_power_bound):
             # "功耗降低30%" of a Jetson in its 15 W mode is 10.5 W, the next mode down (30% under its 6.41 W draw
             # had asked for a mode the board lacks)
@@ -245,12 +248,10 @@ def _plan_figure(metric: Metric, plan) -> float | None:
     return metric_value(plan, PLAN_FIGURES[metric])
 
 
-def _mode_cap(plan) -> float | None:
+def _mode_cap(plan, catalog: Catalog) -> float | None:
     """The power cap of the power mode the plan runs its device in (None: no mode)."""
     if plan is None or not getattr(plan.choice, "power_mode", None):
         return None
-    from hardware import load_catalog
-
-    device = load_catalog().devices.get(plan.choice.device_id)
+    device = catalog.devices.get(plan.choice.device_id)
     mode = next((m for m in device.power_modes if m.name == plan.choice.power_mode), None) if device else None
     return None if mode is None else mode.power_w.value * plan.choice.replicas * plan.choice.devices_per_replica

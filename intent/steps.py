@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hardware import Catalog
 from intent.schema import Intent
 from planner.plan import Choice, PolicySection
 
@@ -19,7 +20,9 @@ def _sharding_step(choice: Choice) -> str:
     return f"Shard {choice.model_id} across {choice.shards} devices per model instance with " + ", ".join(parts) + "."
 
 
-def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], pools=()) -> list[str]:
+def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], catalog: Catalog,
+               pools=()) -> list[str]:
+    """The steps that carry out ``choice``, on the catalog it was planned from."""
     devices = choice.replicas * choice.devices_per_replica
     steps = [f"Provision {devices} x {choice.device_name} ({choice.placement}): {choice.layout()}."]
     if choice.shards > 1:
@@ -28,7 +31,7 @@ def plan_steps(intent: Intent, choice: Choice, policies: list[PolicySection], po
         steps.append(f"Run {choice.prefill_workers} prefill and {choice.decode_workers} decode worker(s) per replica "
                      "(disaggregated serving), moving each prompt's KV cache from prefill to decode over the "
                      "devices' links.")
-    released = _released(choice)
+    released = _released(choice, catalog)
     if released is not None:  # gpt-oss in MXFP4: its own checkpoint, evaluated as released, nothing to quantise
         steps.append(f"Load the released {released.format} checkpoint of {choice.model_id} as published (its "
                      f"accuracy is the release's own; no quantisation step) and serve it with {choice.runtime}.")
@@ -83,9 +86,7 @@ def _load_test_bound(c, intent) -> str:
     return c.describe()
 
 
-def _released(choice: Choice):
+def _released(choice: Choice, catalog: Catalog):
     """The low-bit release the plan serves as published, or None (``ModelVariant.release_precision``)."""
-    from hardware import load_catalog
-
-    model = load_catalog().models.get(choice.model_id)
+    model = catalog.models.get(choice.model_id)
     return model.released_as(choice.precision) if model is not None else None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hardware import ModelVariant, load_catalog
+from hardware import Catalog, ModelVariant
 from intent.schema import (
     CANONICAL_UNITS,
     JOB_METRICS,
@@ -98,7 +98,7 @@ class RequestDefaults:
 NO_DEFAULTS = RequestDefaults()
 
 
-def request_defaults(intent: Intent, quality_waived: str | None = None,
+def request_defaults(intent: Intent, catalog: Catalog, quality_waived: str | None = None,
                      latency_waived: str | None = None, lifted: frozenset = frozenset(),
                      datacenter_said: str | None = None) -> RequestDefaults:
     """The defaults a request gets: a service level and a quality floor, each when it states none.
@@ -124,8 +124,8 @@ def request_defaults(intent: Intent, quality_waived: str | None = None,
     objective = intent.objective
     gain = time_gain_per_doubling(objective)
     tolerance = load_serving().default_objective_tolerance if objective is None else None
-    placements = datacenter_placements(intent, datacenter_said is not None)
-    if placements is not None and is_inference_job(intent) and _rented(intent) and datacenter_said is None:
+    placements = datacenter_placements(intent, catalog, datacenter_said is not None)
+    if placements is not None and is_inference_job(intent) and _rented(intent, catalog) and datacenter_said is None:
         placements = JOB_PLACEMENTS
     asked = bool(intent.precisions) or any(c.metric == Metric.ACCURACY for c in intent.constraints)
     return RequestDefaults(constraints, floor, task, assumptions, gain, tolerance, placements, datacenter_said,
@@ -152,12 +152,11 @@ def precision_note(kept_out: list[str]) -> str:
             f"{HOW_TO_CHANGE}")
 
 
-def _rented(intent: Intent) -> bool:
+def _rented(intent: Intent, catalog: Catalog) -> bool:
     """Whether some device the request allows is offered in the cloud (a CPU-only job is not: it
     stays on-prem, where it was refused as infeasible in the cloud)."""
     from planner.search.candidates import hardware_allows
 
-    catalog = load_catalog()
     return any(not hardware_allows(d, intent, catalog) for d in catalog.devices.values()
                if any(p.value in JOB_PLACEMENTS for p in d.placements))
 
@@ -217,27 +216,26 @@ def placement_note(placements: tuple[str, ...]) -> str:
             f"a board or card to plan it, or {HOW_TO_CHANGE}")
 
 
-def datacenter_placements(intent: Intent, datacenter_named: bool = False) -> tuple[str, ...] | None:
+def datacenter_placements(intent: Intent, catalog: Catalog, datacenter_named: bool = False) -> tuple[str, ...] | None:
     """The placements of a request that states none and does not point to the edge, else None. A
     device class or a vendor it requires ("cheapest GPUs", "NVIDIA only") points nowhere: a
     device or family it names does (it may be a board). A datacenter named as where it runs
     ("datacenter, at most 150 W") outweighs a power or energy wish. Inference and training jobs alike."""
-    if intent.deployment is not None or names_a_device(intent, load_catalog()):
+    if intent.deployment is not None or names_a_device(intent, catalog):
         return None
     if datacenter_named:
         return DATACENTER_PLACEMENTS
     objective = intent.objective
     if objective is not None and objective.metric in EDGE_METRICS:
         return None
-    if any(c.metric == Metric.ENERGY or (c.metric == Metric.POWER and c.value <= _edge_power_w())
+    if any(c.metric == Metric.ENERGY or (c.metric == Metric.POWER and c.value <= _edge_power_w(catalog))
            for c in intent.constraints):
         return None  # a power bound no edge device needs ("rack power under 10 kW") points nowhere
     return DATACENTER_PLACEMENTS
 
 
-def _edge_power_w() -> float:
+def _edge_power_w(catalog: Catalog) -> float:
     """The most power an edge device of the catalog draws (its TDP or highest mode)."""
-    catalog = load_catalog()
     return max((d.tdp_w.value for d in catalog.devices.values()
                 if d.form_factor == "edge" and d.tdp_w is not None), default=0.0)
 
@@ -248,12 +246,12 @@ PER_USER_SPEED_NOTE = "tokens/s per user read as time per output token"
 STREAMED_OUTPUT_TOKENS = 64
 
 
-def streamed_answers(intent: Intent) -> tuple[Intent, list[str]]:
+def streamed_answers(intent: Intent, catalog: Catalog) -> tuple[Intent, list[str]]:
     """A speed each user sees ("60 tok/s per user") asks for answers streamed to people: a model
     whose documented request is a few tokens (code completion's 1,500 in and 13 out) is planned
     with its task's answer length instead, and the assumption says so. Its 13-token requests,
     back to back from every user, made 25 developers need 18 L40S."""
-    model = load_catalog().models.get(intent.workload.model or "")
+    model = catalog.models.get(intent.workload.model or "")
     request = model.request if model is not None else None
     if (intent.workload.output_tokens is not None or request is None or request.output_tokens is None
             or request.output_tokens >= STREAMED_OUTPUT_TOKENS
@@ -466,7 +464,7 @@ def fleet_defaults(intent: Intent, catalog, quality_waived: str | None = None,
         floor, assumptions = training_floor(intent, quality_waived)
         defaults = RequestDefaults(floor=floor, task=intent.task.value if floor else None, assumptions=assumptions)
     else:
-        defaults = request_defaults(intent, quality_waived, latency_waived)
+        defaults = request_defaults(intent, catalog, quality_waived, latency_waived)
     intent, load_notes = whole_load(intent)
     intent, range_notes = ceilings_of_ranges(intent)
     load_notes += range_notes

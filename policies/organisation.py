@@ -28,7 +28,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +36,9 @@ from hardware.yamlio import first_duplicate, read_validated
 from intent.folding import canonical
 from intent.schema import DifferentialPrivacy, Intent, Regime
 from policies.errors import PolicyError
+
+if TYPE_CHECKING:
+    from hardware import Catalog
 
 LOOSEN_WORDS = r"(?:disable|disabling|turn off|switch off|skip|bypass|ignore|without|no|drop|remove|not|关闭|跳过|忽略|不要|不用|去掉)"
 POLICY_WORDS = r"(?:the |our |any |all )?(?:organi[sz]ation(?:al)? )?(?:policy|policies|rules|公司规定|策略|规则)"
@@ -133,23 +136,25 @@ class OrganisationPolicy(BaseModel):
     digest: str = ""
 
 
-def load_policy(path: str | Path) -> OrganisationPolicy:
-    """Read and validate a policy file; errors give the file, the line and the field."""
+def load_policy(path: str | Path, catalog: Catalog | None = None) -> OrganisationPolicy:
+    """Read and validate a policy file; errors give the file, the line and the field. The
+    devices its rules exclude must name something in ``catalog`` (default: the packaged
+    one), the catalog the plans are made on."""
     policy, text = read_validated(path, OrganisationPolicy, "policy file", PolicyError)
     duplicate = first_duplicate(r.id for r in policy.rules)
     if duplicate is not None:
         raise PolicyError(f"{path}: rule id {duplicate!r} appears twice")
-    _check_selectors(path, policy)
+    _check_selectors(path, policy, catalog)
     return policy.model_copy(update={"digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
 
 
-def _check_selectors(path, policy: OrganisationPolicy) -> None:
+def _check_selectors(path, policy: OrganisationPolicy, catalog: Catalog | None) -> None:
     """Every device a rule excludes names something in the catalog: a typo ("nvidiaa") had passed the check and
     excluded nothing, a mandatory rule silently off."""
     from hardware import load_catalog
     from hardware.catalog import close_matches
 
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     known = {name for d in catalog.devices.values() for name in (d.id, d.family, d.device_class, d.vendor, *d.vendor_tags)
              if name}
     for rule in policy.rules:

@@ -12,7 +12,7 @@ import pytest
 from paths import ROOT
 from typer.testing import CliRunner
 
-from hardware import CatalogError
+from hardware import CatalogError, load_catalog
 from intent.api import parse, plan, plan_fleet
 from intent.cli import app
 from intent.fleet import FleetError, fleet_workloads, load_fleet
@@ -609,7 +609,7 @@ def test_fleet_workloads_get_the_quality_floors_a_single_request_gets(tmp_path, 
     result = plan_fleet(path)
     chosen = {a.workload: a.model_id for a in result.assignments}
     for name, text in (("dictation", "transcribe audio"), ("search", "embed text")):
-        floor = request_defaults(parse(text, offline=True))
+        floor = request_defaults(parse(text, offline=True), load_catalog())
         assert floor.floor is not None and floor.keeps(catalog.model(chosen[name]))
         assert any(a.startswith(f"{name}: default quality floor") for a in result.assumptions)
     assert chosen["named"] == "paraphrase-minilm-l3-v2"  # a model named is planned as named

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from hardware import load_catalog
 from intent import plan
 from planner.defaults import request_defaults
 from planner.perf.roofline import estimate, model_accuracies, reference_accuracy, supports
@@ -37,7 +38,7 @@ def test_at_one_price_the_more_accurate_model_is_taken(catalog):
 def test_a_detector_floor_keeps_ssdlite_out(catalog):
     result = plan("object detection at 30 fps on a Jetson Orin NX, under 15W", offline=True)
     assert reference_accuracy(catalog.model(result.choice.model_id)) >= 0.30
-    floor = request_defaults(result.intent)
+    floor = request_defaults(result.intent, load_catalog())
     assert not floor.keeps(catalog.model("ssdlite320-mobilenet-v3-large"))
 
 
@@ -46,7 +47,7 @@ def test_on_one_board_the_most_accurate_model_within_the_bound_is_taken(catalog)
     within the stated tolerance of the cheapest, none is of a more accurate model."""
     result = plan("classify images on a Raspberry Pi 5, under 100 ms per image", offline=True)
     assert result.choice.device_id == "raspberry-pi-5"
-    floor = request_defaults(result.intent)
+    floor = request_defaults(result.intent, load_catalog())
     rows = [r for r in build_candidates(result.intent, catalog).rows
             if r.device_id == "raspberry-pi-5" and r.latency_ms <= 100 and floor.keeps(catalog.model(r.model_id))]
     cheapest = min(r.cost_usd_per_hour for r in rows)

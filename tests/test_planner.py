@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 
+from hardware import load_catalog
 from intent import parse, plan
 from intent.schema import Metric
 from intent.settings import load_settings
@@ -23,7 +24,7 @@ MAX_REPLICAS = SolverSettings().max_replicas
 def brute_force_best(text: str, catalog) -> float:
     """The best objective value over every candidate that meets every bound (the request's and the
     defaults it gets), by plain enumeration."""
-    defaults = request_defaults(parse(text, offline=True))
+    defaults = request_defaults(parse(text, offline=True), load_catalog())
     intent = defaults.applied(parse(text, offline=True))
     metric, sense = intent.objective.metric.value, intent.objective.sense.value
     best = None

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from hardware import load_catalog
 from intent import parse, plan
 from intent.cli import app
 from planner.defaults import request_defaults
@@ -107,7 +108,7 @@ def test_disaggregation_wins_at_a_strict_tpot(catalog):
     assert c.devices_per_replica == (c.prefill_workers + c.decode_workers) * c.tensor_parallel
     assert strict.metrics.concurrency >= 2000
     # Every aggregated configuration that meets the bounds costs more.
-    intent = request_defaults(strict.intent).applied(strict.intent)
+    intent = request_defaults(strict.intent, load_catalog()).applied(strict.intent)
     aggregated = [r for r in build_candidates(intent, catalog).rows if r.prefill_workers is None]
     costs = []
     for row in aggregated:
@@ -210,7 +211,7 @@ def test_the_quality_floor_keeps_the_weakest_model_out_of_other_tasks(text, weak
 
     assert served_plan(text, defaults=False).choice.model_id == unfloored
     result = served_plan(text)
-    floor = request_defaults(result.intent)
+    floor = request_defaults(result.intent, load_catalog())
     catalog = load_catalog()
     assert not floor.keeps(catalog.model(weakest)) and floor.keeps(catalog.model(result.choice.model_id))
     assert any(a.startswith(f"default quality floor for {result.intent.task.value}") for a in result.assumptions)

@@ -1,0 +1,87 @@
+"""A user's catalog (--catalog DIR) is the one every stage reads: the request's defaults, the
+organisation policy's checks, the plan's steps and the chat's changes. Each had read the
+packaged catalog alone, so what the user's catalog adds was unknown to them."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from paths import ROOT
+
+from hardware import load_catalog
+from intent import plan
+from intent.chat import ChatSession
+from intent.cli import main
+from intent.schema import Metric
+from policies import PolicyError, load_policy
+
+PACKAGED = ROOT / "hardware" / "data"
+
+
+def _entry(kind: str, entry_id: str) -> dict:
+    """A copy of a packaged catalog entry (``kind``: devices or models)."""
+    data = yaml.safe_load((PACKAGED / f"{kind}.yaml").read_text(encoding="utf-8"))
+    return dict(next(e for e in data[kind] if e["id"] == entry_id))
+
+
+@pytest.fixture
+def user_catalog(tmp_path):
+    """A catalog directory adding an edge board of another vendor (an Orin Nano's figures, with its
+    power modes) and a model released in MXFP4 (gpt-oss-20b's figures), both under new names."""
+    board = _entry("devices", "nvidia-jetson-orin-nano-8gb")
+    board.update(id="acme-vision-box", vendor="acme", vendor_name="Acme", name="Acme Vision Box",
+                 aliases=["acme vision box"])
+    board.pop("architecture", None)
+    model = _entry("models", "gpt-oss-20b")
+    model.update(id="acme-oss-20b", aliases=["acme oss 20b"], family="acme-oss")
+    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [board]}), encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(yaml.safe_dump({"schema_version": 1, "models": [model]}), encoding="utf-8")
+    return str(tmp_path)
+
+
+def _policy(tmp_path, vendor: str) -> str:
+    path = tmp_path / "policy.yaml"
+    path.write_text(f"schema_version: 1\nname: no {vendor}\nrules:\n  - id: no-{vendor}\n"
+                    f"    require: {{exclude: [{vendor}]}}\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_board_of_the_users_catalog_named_in_the_request_is_planned_at_the_edge(user_catalog):
+    # it had been refused: "the request says nothing of the edge; say 'at the edge' or name the device"
+    result = plan("detect objects with yolo on the acme vision box, 10 fps", offline=True, catalog_dir=user_catalog,
+                  record=False)
+    assert result.choice.device_id == "acme-vision-box" and result.choice.placement == "edge"
+
+
+def test_a_policy_may_exclude_a_vendor_of_the_users_catalog(user_catalog, tmp_path):
+    path = _policy(tmp_path, "acme")
+    with pytest.raises(PolicyError, match="'acme', which names no device"):
+        load_policy(path)  # the packaged catalog has no such vendor: a rule that would exclude nothing
+    assert load_policy(path, load_catalog(user_catalog)).rules[0].require.exclude == ["acme"]
+    result = plan("detect objects with yolo at the edge, 10 fps, under 15 W", offline=True, catalog_dir=user_catalog,
+                  policy=path, record=False)
+    assert "acme" in result.intent.hardware.exclude and result.choice.device_id != "acme-vision-box"
+
+
+def test_policy_check_reads_the_catalog_it_is_given(user_catalog, tmp_path, capsys):
+    path = _policy(tmp_path, "acme")
+    assert main(["policy", "check", path]) == 2
+    assert "'acme', which names no device" in capsys.readouterr().err
+    assert main(["policy", "check", path, "--catalog", user_catalog]) == 0
+    assert "no-acme" in capsys.readouterr().out
+
+
+def test_a_release_of_the_users_catalog_is_loaded_as_published(user_catalog):
+    result = plan("serve acme-oss-20b for 10 concurrent chats on one H100, int4", offline=True,
+                  catalog_dir=user_catalog, record=False)
+    assert result.choice.model_id == "acme-oss-20b" and result.choice.precision == "int4"
+    assert any(step.startswith("Load the released MXFP4 checkpoint of acme-oss-20b") for step in result.steps)
+    assert not any(step.startswith("Quantise acme-oss-20b") for step in result.steps)
+
+
+def test_less_power_of_a_users_board_in_a_power_mode_is_less_than_its_mode_cap(user_catalog):
+    chat = ChatSession(offline=True, catalog_dir=user_catalog)
+    chat.answer("run yolov8s object detection on the acme vision box at 30 fps, under 15 W")
+    assert chat.plan.choice.device_id == "acme-vision-box" and chat.plan.choice.power_mode == "15W"
+    chat.answer("30% less power")
+    assert chat.intent.bound(Metric.POWER, "<=") == pytest.approx(10.5) and chat.plan.choice.power_mode == "7W"
