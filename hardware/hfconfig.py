@@ -22,6 +22,7 @@ What is derived (each with its formula in :func:`count_parameters`):
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def _get(cfg: dict, name: str, required: bool = True):
 
 def _positive_int(cfg: dict, key: str) -> int:
     value = cfg[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value <= 0:
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value != int(value) or value <= 0):  # NaN and Infinity, which Python's JSON reads, included
         raise ConfigError(f"config field {key!r} is {value!r}; expected a positive whole number")
     return int(value)
 

@@ -10,6 +10,7 @@ with) and the entry is written to ``DIR/models.yaml``, which ``--catalog DIR`` t
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,15 +96,26 @@ def _existing(path: Path) -> list[dict]:
     return list(data["models"])
 
 
+@contextmanager
+def _in_file(config: Path):
+    """A config field's error names the file it is in."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise ConfigError(f"{config}: {exc}") from exc
+
+
 def import_config(config: str | Path, directory: str | Path, name: str | None = None) -> ImportResult:
     """Read ``config``, derive the model's entry and write it into ``directory/models.yaml``."""
     import yaml
 
     config, directory = Path(config), Path(directory)
     cfg = read_config(config)
-    count_parameters(cfg)  # a config that cannot describe a model is reported before its name is asked for
+    with _in_file(config):
+        count_parameters(cfg)  # a config that cannot describe a model is reported before its name is asked for
     model_id = model_id_for(cfg, config, name)
-    model, derived = model_from_config(cfg, model_id, f"config.json imported from {config}")
+    with _in_file(config):
+        model, derived = model_from_config(cfg, model_id, f"config.json imported from {config}")
     if directory.exists() and not directory.is_dir():
         raise CatalogError(f"{directory}: not a directory (give the catalog directory to write models.yaml into)")
     directory.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ config.pbtxt. YAML is written plain: no anchors or aliases, one object per docum
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from hardware import Catalog
 from intent.deploy.launch import ExportError
@@ -45,6 +45,12 @@ def kserve_manifests(plan: ExecutionPlan, catalog: Catalog, options: EmitOptions
 
 def triton_config(plan: ExecutionPlan, catalog: Catalog) -> str:
     """config.pbtxt of a plan served by Triton (TensorRT, ONNX Runtime, or the TensorRT-LLM backend)."""
+    return next(iter(triton_repository(plan, catalog).values()))
+
+
+def triton_repository(plan: ExecutionPlan, catalog: Catalog) -> dict[str, str]:
+    """The files of a Triton plan's model repository (path in it -> text): config.pbtxt in a directory
+    named as the model is, as Triton requires ("bge-small-en-v1_5", "tensorrt_llm")."""
     from intent.deploy.launch import server_launch
     from intent.deploy.target import from_plan
 
@@ -56,7 +62,8 @@ def triton_config(plan: ExecutionPlan, catalog: Catalog) -> str:
             else ", and its server has no image to deploy, so no format writes it"  # the k8s hint had refused too
         raise ExportError(f"{plan.choice.model_id} on {plan.choice.device_id} is served by {target.serving}, "
                           f"not Triton{then}")
-    return next(iter(server_launch(target).files.values()))
+    files = server_launch(target).files
+    return {f"{PurePosixPath(path).parent.name}/{PurePosixPath(path).name}": text for path, text in files.items()}
 
 
 def dump_yaml(objects: list[dict]) -> str:
@@ -79,9 +86,8 @@ def write(plan: ExecutionPlan, catalog: Catalog, kind: str, directory: str | Pat
         raise ExportError(f"unknown export format {kind!r} ({', '.join(KINDS)}; in chat also json, the plan itself)")
     out = Path(directory)
     name = from_plan(plan, catalog).name
-    if kind == "triton":
-        text = triton_config(plan, catalog)
-        return [_written(out / plan.choice.model_id / "config.pbtxt", text)]
+    if kind == "triton":  # its directory named as config.pbtxt names the model (it had been the catalog id)
+        return [_written(out / path, text) for path, text in triton_repository(plan, catalog).items()]
     objects = kubernetes_manifests(plan, catalog, options) if kind == "k8s" else kserve_manifests(plan, catalog, options)
     # a name of each format's own: the KServe manifests had overwritten the plain ones written to the same folder
     return [_written(out / (f"{name}.yaml" if kind == "k8s" else f"{name}.kserve.yaml"), dump_yaml(objects))]

@@ -85,6 +85,14 @@ def test_an_imported_model_not_in_the_catalog_plans_like_a_packaged_one(tmp_path
      '"vocab_size": 10}'), ["--name", "Bad Name"], "not lowercase kebab-case"),
     (('{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 8, '
      '"vocab_size": 10}'), [], "name it with --name"),
+    # NaN and Infinity, which Python's JSON reads, had been "cannot convert float NaN to integer" (exit 1)
+    # and an internal OverflowError (exit 70); a field's error now names the file it is in
+    (('{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 8, '
+     '"vocab_size": NaN}'), ["--name", "tiny"], "config.json: config field 'vocab_size' is nan"),
+    (('{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 8, '
+     '"vocab_size": Infinity}'), ["--name", "tiny"], "config.json: config field 'vocab_size' is inf"),
+    (('{"num_hidden_layers": -3, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 8, '
+     '"vocab_size": 10}'), ["--name", "tiny"], "config.json: config field 'num_hidden_layers' is -3"),
 ])
 def test_bad_configs_give_one_line_errors(tmp_path, capsys, config, args, message):
     path = tmp_path / "config.json"

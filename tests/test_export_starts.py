@@ -387,3 +387,55 @@ def test_a_sharded_training_plan_exports_a_sharded_job(plans, catalog, tmp_path)
     module = load_script(script, tmp_path / "sharded_train.py")
     assert module.parse(trainer["args"][1:]).shard
     assert "FullyShardedDataParallel" in script and "FULL_STATE_DICT" in script
+
+
+def _env(container: dict) -> dict[str, str]:
+    return {v["name"]: v.get("value") for v in container.get("env", [])}
+
+
+@pytest.mark.parametrize("regime", ["", ", HIPAA"])
+def test_tgi_on_gaudi_keeps_its_hub_cache_where_the_pod_may_write(plans, catalog, regime):
+    # the tgi-gaudi image sets HUGGINGFACE_HUB_CACHE=/data, which outranks HOME: a non-root pod could not
+    # write the weights there; an encrypting regime keeps them on its encrypted volume
+    result = planned(plans, f"chatbot on Gaudi 2 in bf16{regime}")
+    server = next(c for obj in kubernetes_manifests(result, catalog) for c in containers(obj)
+                  if c["image"].startswith("ghcr.io/huggingface/tgi-gaudi"))
+    env = _env(server)
+    value = env["HUGGINGFACE_HUB_CACHE"]
+    assert value == (f"{env['HF_HOME']}/hub" if regime else "/scratch/huggingface/hub")
+    mounts = [m["mountPath"] for m in server["volumeMounts"]]
+    assert any(value.startswith(m + "/") for m in mounts)
+
+
+def test_an_fp8_plan_on_tgi_gaudi_is_refused_naming_the_measurement_it_needs(plans, catalog):
+    # served without its measured statistics it would run in bf16: a plan other than the one exported
+    result = planned(plans, "chatbot on Gaudi 2")
+    assert result.choice.precision == "fp8"
+    with pytest.raises(ExportError, match="QUANT_CONFIG.*in bf16"):
+        kubernetes_manifests(result, catalog)
+
+
+def test_a_diffusion_pipeline_is_not_exported_as_one_triton_model(plans, catalog):
+    result = planned(plans, "SDXL with 30 steps on H100 at 2 images/s")
+    with pytest.raises(ExportError, match="diffusion pipeline.*Python backend"):
+        kubernetes_manifests(result, catalog)
+
+
+def test_a_device_without_a_pinned_image_is_not_told_about_linux_vms(plans, catalog):
+    result = planned(plans, "classify images with resnet50 on AMD MI300X at 1000 req/s")
+    with pytest.raises(ExportError, match="no pinned container image for AMD") as refused:
+        kubernetes_manifests(result, catalog)
+    assert "Linux VM" not in str(refused.value)
+
+
+@pytest.mark.parametrize("text, directory", [
+    ("embed text with bge-small-en-v1.5 on a T4 at 500 req/s", "bge-small-en-v1_5"),
+    ("summarize news articles with gpt-j 6b on H100 at 5 req/s", "tensorrt_llm"),
+])
+def test_a_triton_repository_directory_is_named_as_its_config_names_the_model(plans, catalog, tmp_path, text,
+                                                                               directory):
+    # Triton: "if name is specified it must match the name of the model repository directory"
+    from intent.export import write
+
+    [path] = write(planned(plans, text), catalog, "triton", tmp_path)
+    assert path.parent.name == directory and f'name: "{directory}"' in path.read_text(encoding="utf-8")

@@ -683,3 +683,15 @@ def test_no_replica_holds_more_sequences_than_the_users_at_once():
     result = plan("llama 3.1 8b int4 vs fp16 - pick whatever meets 60 tok/s per user at 32 concurrent at lowest $/mtok",
                   offline=True, record=False)
     assert result.choice.batch_size <= 32
+
+
+@pytest.mark.parametrize("text, allowed", [
+    # vLLM has no INT8 (W8A8) kernels on AMD GPUs: an int8 plan's server would not start
+    ("serve llama 3.1 70b on AMD MI300X, 8 concurrent users, int8 or fp8", {"fp8"}),
+    ("serve llama 3.3 70b in int4 on a single AMD MI250, 4 concurrent users", {"int4"}),
+    # Whisper is served in 16 bits, as published, on AMD GPUs as on NVIDIA's
+    ("transcribe english audio, 5000 hours of audio a day, on AMD MI300X", {"fp16", "bf16"}),
+])
+def test_vllm_on_amd_gpus_is_planned_in_the_formats_it_runs_there(text, allowed):
+    result = plan(text, offline=True, record=False)
+    assert result.choice.device_id.startswith("amd-") and result.choice.precision in allowed

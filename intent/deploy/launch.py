@@ -55,6 +55,13 @@ class ServerLaunch:
         return self.build.image
 
 
+#: The variable that places the Hugging Face hub cache (it outranks HF_HOME and HOME).
+HUB_CACHE = "HUGGINGFACE_HUB_CACHE"
+#: Vendors whose accelerators no container reaches: containers run in a Linux VM without them
+#: (Apple silicon: Docker Desktop's VM has no Metal).
+VM_ONLY_VENDORS = ("apple",)
+
+
 def launch_spec(target: Target) -> tuple[Launch, Build | None]:
     """The serving stack's launch data and the image build for the target's device (None: no image)."""
     spec = launches().launches.get(target.serving)
@@ -100,10 +107,19 @@ def server_launch(target: Target, role: str | None = None) -> ServerLaunch:
     if build is None:
         native = BUILDERS[spec.kind](target, spec, spec.builds[0], role)
         command = [native.command[0].rsplit("/", 1)[-1], *native.command[1:], *native.args]
-        raise ExportError(f"{target.serving} {spec.version} has no container image that reaches "
-                          f"{target.device.title} (a container runs in a Linux VM "
-                          f"without its accelerator); run it natively: {shlex.join(command)}")
+        if target.device.vendor in VM_ONLY_VENDORS:
+            raise ExportError(f"{target.serving} {spec.version} has no container image that reaches "
+                              f"{target.device.title} (a container runs in a Linux VM "
+                              f"without its accelerator); run it natively: {shlex.join(command)}")
+        raise ExportError(f"{target.serving} {spec.version} has no pinned container image for {target.device.title} "
+                          f"(intent/data/launches.yaml pins one for {_builds_for(spec)} only); plan on one of those, "
+                          f"or build an image for it and run: {shlex.join(command)}")
     return BUILDERS[spec.kind](target, spec, build, role)
+
+
+def _builds_for(spec: Launch) -> str:
+    """The devices a launch has images for, in words ("nvidia gpu, amd gpu")."""
+    return ", ".join(" ".join(b.match.values()) or "any device" for b in spec.builds)
 
 
 def render(spec_options, style: str, values: list[tuple[str, object]]) -> list[str]:
@@ -237,9 +253,20 @@ def _llamacpp(target: Target, spec: Launch, build: Build, role: str | None) -> S
                         model_file=model_path(target, ".gguf"), scale_target=1, served_name=target.model.id)
 
 
+#: How Triton serves a diffusion pipeline: a Python backend that runs its text encoders, denoising
+#: loop and decoder, in an image built with the pipeline's dependencies.
+DIFFUSION_ON_TRITON = ("https://docs.nvidia.com/deeplearning/triton-inference-server/user-guide/docs/tutorials/"
+                       "Popular_Models_Guide/StableDiffusion/README.html")
+
+
 def _triton(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
     from intent.deploy.triton import model_config, model_file_name
 
+    if target.model.kind == "diffusion":  # one model file and a stock image would serve one UNet call
+        raise ExportError(f"{target.model.id} is a diffusion pipeline (text encoders, a denoising loop, an image "
+                          f"decoder), not one model file: Triton serves it from a Python backend in an image built "
+                          f"with the pipeline's dependencies ({DIFFUSION_ON_TRITON}), which intentctl does not pin; "
+                          "deploy it that way yourself")
     mount = k8s_settings()["models_mount"]
     values = [("model_repository", mount), ("http_port", spec.port),
               ("grpc_port", 8001), ("metrics_port", spec.metrics.port), ("strict_readiness", "true")]
@@ -292,6 +319,12 @@ def _ovms(target: Target, spec: Launch, build: Build, role: str | None) -> Serve
 
 
 def _tgi(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
+    if target.precision == "fp8":
+        raise ExportError(f"{target.serving} {spec.version} serves FP8 only with quantisation statistics measured "
+                          f"beforehand for the model (the QUANT_CONFIG variable and its measurement files; {spec.docs}, "
+                          "'Running TGI with FP8 Precision'), which an export cannot produce: without them it would "
+                          f"serve {target.model.id} in bf16, a plan other than this one. Plan it in bf16 (add 'in "
+                          "bf16') to export a server that starts, or run the measurement and deploy it yourself")
     local = target.precision in QUANTISED or not target.model.hf_repo
     total = target.prompt_tokens + target.output_tokens
     # tgi-gaudi bounds the batch by tokens: the planned batch of prompts, and of whole sequences.
@@ -301,8 +334,11 @@ def _tgi(target: Target, spec: Launch, build: Build, role: str | None) -> Server
               ("max_input_tokens", target.prompt_tokens), ("max_total_tokens", total),
               ("max_batch_prefill_tokens", target.batch_size * target.prompt_tokens),
               ("max_batch_total_tokens", target.batch_size * total)]
+    # The tgi-gaudi image sets HUGGINGFACE_HUB_CACHE=/data (its Dockerfile), which outranks HOME: a
+    # pod running as a non-root user could not write the weights there. The cache goes under HOME.
+    cache = {HUB_CACHE: f"{k8s_settings()['pod_security']['home']}/huggingface/hub"}
     return ServerLaunch(target.serving, spec, build, build.command or spec.command,
-                        render(spec.options, spec.style, values), local_model=local,
+                        render(spec.options, spec.style, values), env=cache, local_model=local,
                         model_file=model_path(target) if local else None,
                         scale_target=_waiting_target(target), served_name=target.model.id)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from hardware import Device
 from intent.deploy.config import device_matches, k8s_settings, launches
-from intent.deploy.launch import ExportError
+from intent.deploy.launch import HUB_CACHE, ExportError
 from intent.deploy.target import Target
 
 ENCRYPTED_STORAGE_CLASS = "encrypted-at-rest"
@@ -275,6 +275,9 @@ def encrypt(pod: dict, name: str, target: Target, cache_path: str) -> None:
     pod["initContainers"] = [tls_check_container(name, target), *pod.get("initContainers", [])]
     for c in pod["containers"] + pod.get("initContainers", []):
         c["securityContext"]["readOnlyRootFilesystem"] = True
+        for var in c["env"]:  # a hub cache a server sets (tgi-gaudi's) goes to the encrypted cache too
+            if var["name"] == HUB_CACHE:
+                var["value"] = f"{cache_path}/huggingface/hub"
         c["env"] += [{"name": "TLS_CERT_FILE", "value": "/etc/tls/tls.crt"},
                      {"name": "TLS_KEY_FILE", "value": "/etc/tls/tls.key"},
                      {"name": "HF_HOME", "value": f"{cache_path}/huggingface"}]
