@@ -69,8 +69,8 @@ class UnknownDevice(IntentError):
     def __init__(self, text: str, said: list[str]):
         self.text = text
         self.said = said
-        self.hint = ("name a device the catalog holds ('intentctl catalog devices' lists them), or give yours in an "
-                     "inventory file with its figures (--inventory)")
+        self.hint = ("name a device the catalog holds ('intentctl catalog devices' lists them); a device of your own "
+                     "catalog needs --catalog DIR (its devices.yaml, with the device's published figures)")
         super().__init__("the request names hardware the catalog does not hold: " + "; ".join(said))
 
 

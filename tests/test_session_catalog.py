@@ -9,8 +9,9 @@ import yaml
 from paths import ROOT
 
 from hardware import load_catalog
-from intent import plan
+from intent import parse, plan
 from intent.chat import ChatSession
+from intent.errors import UnknownDevice
 from intent.cli import main
 from intent.schema import Metric
 from policies import PolicyError, load_policy
@@ -32,9 +33,12 @@ def user_catalog(tmp_path):
     board.update(id="acme-vision-box", vendor="acme", vendor_name="Acme", name="Acme Vision Box",
                  aliases=["acme vision box"])
     board.pop("architecture", None)
+    card = _entry("devices", "nvidia-l4")
+    card.update(id="acme-x1", vendor="acme", vendor_name="Acme", name="Acme X1", aliases=["acme x1"])
+    card.pop("architecture", None)
     model = _entry("models", "gpt-oss-20b")
     model.update(id="acme-oss-20b", aliases=["acme oss 20b"], family="acme-oss")
-    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [board]}), encoding="utf-8")
+    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [board, card]}), encoding="utf-8")
     (tmp_path / "models.yaml").write_text(yaml.safe_dump({"schema_version": 1, "models": [model]}), encoding="utf-8")
     return str(tmp_path)
 
@@ -85,3 +89,18 @@ def test_less_power_of_a_users_board_in_a_power_mode_is_less_than_its_mode_cap(u
     assert chat.plan.choice.device_id == "acme-vision-box" and chat.plan.choice.power_mode == "15W"
     chat.answer("30% less power")
     assert chat.intent.bound(Metric.POWER, "<=") == pytest.approx(10.5) and chat.plan.choice.power_mode == "7W"
+
+
+def test_a_device_of_a_catalog_not_loaded_is_refused_not_dropped(user_catalog):
+    # "on acme-x1" without --catalog had been dropped without a word, and the plan made on a Xeon
+    with pytest.raises(UnknownDevice, match="'acme-x1'") as refused:
+        plan("classify images at 100 req/s on acme-x1", offline=True, record=False)
+    assert "--catalog DIR" in refused.value.hint
+    result = plan("classify images at 100 req/s on acme-x1", offline=True, catalog_dir=user_catalog, record=False)
+    assert result.choice.device_id == "acme-x1"
+
+
+@pytest.mark.parametrize("text", ["fine-tune resnet50 on imagenet-1k for 2 epochs", "fine-tune gpt2 on wikitext-103",
+                                  "classify images with resnet-50 on cifar-10"])
+def test_a_data_set_after_on_is_no_device(text):
+    assert not any("not a device in the catalog" in w for w in parse(text, offline=True).warnings)

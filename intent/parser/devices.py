@@ -796,11 +796,14 @@ class _ProductNames:
     ("MLU370", "BR100"), never a precision or an instruction set ("fp16 GPUs", "x86 CPUs")."""
 
     def __init__(self, lexicon: Lexicon):
-        name = r"(?P<name>[a-z]{1,6}-?\d{2,5}[a-z]{0,3}?)s?"
+        # or an id-like name whose part after a hyphen is a product number ("myco-h100x", "acme-x1": a device
+        # of a catalog not loaded); not a data set's or a version's ("imagenet-1k", "cifar-10", "gpt-4o")
+        name = r"(?P<name>[a-z]{1,6}-?\d{2,5}[a-z]{0,3}?|[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[a-z]+\d+[a-z]*(?:-[a-z0-9]+)*)s?"
         nouns = "|".join(re.escape(w) for w in sorted(lexicon["device_nouns"], key=len, reverse=True))
         counts = "|".join(re.escape(w) for w in sorted(lexicon["number_words"], key=len, reverse=True))
         held = "|".join(re.escape(w) for w in lexicon["device_held_words"])
-        self.not_names = frozenset(str(w) for w in lexicon["not_device_names"])
+        self.not_names = frozenset(str(w) for w in lexicon["not_device_names"]) | frozenset(
+            str(n) for d in lexicon["named_datasets"].values() for n in d["names"])
         self.patterns = [
             re.compile(rf"(?<![\w.-]){name}\s*(?:{nouns})(?![a-z])"),  # "an XG900 card", "XG900 GPUs"
             re.compile(rf"(?<![\w.-])(?:\d+|{counts}|a single|single|an?)\s+{name}\s+(?:{held})(?![a-z])"),
