@@ -104,3 +104,15 @@ def test_a_device_of_a_catalog_not_loaded_is_refused_not_dropped(user_catalog):
                                   "classify images with resnet-50 on cifar-10"])
 def test_a_data_set_after_on_is_no_device(text):
     assert not any("not a device in the catalog" in w for w in parse(text, offline=True).warnings)
+
+
+@pytest.mark.parametrize("said, include, exclude", [("prefer Acme", ["acme"], []), ("only acme devices", ["acme"], []),
+                                                    ("no Acme", [], ["acme"])])
+def test_a_vendor_of_the_users_catalog_is_read_as_a_vendor(user_catalog, said, include, exclude):
+    # "no Acme" had been "not understood; nothing was ruled out"
+    hardware = parse(f"classify images at 500 req/s, {said}", offline=True, catalog_dir=user_catalog).hardware
+    assert (hardware.include, hardware.exclude) == (include, exclude)
+
+
+def test_a_cloud_provider_of_the_packaged_catalog_is_not_read_as_a_chip_vendor(user_catalog):
+    assert "aws" not in parse("classify images on AWS", offline=True, catalog_dir=user_catalog).hardware.include

@@ -139,6 +139,26 @@ def device_phrases(catalog: Catalog) -> PhraseSet:
     return PhraseSet(groups, plural=True)
 
 
+def _catalog_vendors(lexicon: Lexicon, catalog: Catalog) -> PhraseSet:
+    """The vendors a user's catalog adds ("acme"), by id and name, read as the lexicon's vendors are
+    ("prefer Acme", "no Acme"). The packaged catalog's own are not: "AWS" is a cloud provider there."""
+    from hardware import load_catalog
+
+    packaged = {d.vendor for d in load_catalog().devices.values()}
+    return _vendor_phrases(frozenset(lexicon["vendors"]) | frozenset(packaged), catalog)
+
+
+@lru_cache(maxsize=4)
+def _vendor_phrases(known: frozenset, catalog: Catalog) -> PhraseSet:
+    groups: dict[str, list[str]] = {}
+    for device in catalog.devices.values():
+        if device.vendor not in known:
+            names = groups.setdefault(f"vendor:{device.vendor}", [device.vendor])
+            if device.vendor_name and device.vendor_name.lower() not in names:
+                names.append(device.vendor_name.lower())
+    return PhraseSet(groups)
+
+
 def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated) -> HardwareReading:
     """Include, exclude, owned and unknown devices; ``negated`` is the parser's negation test."""
     reading = HardwareReading()
@@ -202,7 +222,8 @@ def read_hardware(lexicon: Lexicon, space: Workspace, catalog: Catalog, negated)
         + _device_groups(lexicon, space, catalog, reading)
     for m in lexicon.words("not_hardware").scan(space.masked):
         space.mask(m.start, m.end)
-    for m in lexicon.hardware_words.scan(space.masked):
+    for m in sorted([*lexicon.hardware_words.scan(space.masked), *_catalog_vendors(lexicon, catalog).scan(space.masked)],
+                    key=lambda m: m.start):
         if m.key.startswith("vendor:") and re.match(r"\s*(?:cloud(?![a-z])|云)", space.masked[m.end:]):
             continue  # "on Google Cloud", "华为云": a provider (cloud_provider_vendors, warned about), not its chips
         space.mark_read(m.start, m.end)
