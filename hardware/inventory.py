@@ -174,6 +174,9 @@ def check_inventory(inventory: Inventory, catalog: Catalog, where: str) -> None:
         if item.placement == "cloud" and offered == ["edge"]:  # a board: the catalog has it only at the edge
             raise InventoryError(f"{where}: entry #{index} ({item.id!r}): placement 'cloud', but it is an edge device "
                                  "that no cloud rents; use placement: edge")
+        if item.placement == "on-prem" and offered == ["cloud"]:  # rented only: no one sells it to run on-site
+            raise InventoryError(f"{where}: entry #{index} ({item.id!r}): placement 'on-prem', but the catalog has it "
+                                 "only in the cloud (its maker rents it and sells it to no one); use placement: cloud")
         if item.sharing and item.sharing.mig:
             limit = device.mig_instances.value if device.mig_instances else 0
             if not limit:

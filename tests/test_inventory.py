@@ -60,6 +60,9 @@ def test_counts_cap_the_replicas(tmp_path):
     # a datacenter device at the edge (it had been accepted)
     ("schema_version: 1\ndevices:\n  - {id: nvidia-h100-sxm-80gb, count: 1, placement: edge}\n",
      "placement 'edge', but it is a datacenter device"),
+    # a device only rented in the cloud, owned on-site (an A10G on-prem had been planned as owned)
+    ("schema_version: 1\ndevices:\n  - {id: nvidia-a10g, count: 2, placement: on-prem}\n",
+     "placement 'on-prem', but the catalog has it only in the cloud"),
 ])
 def test_bad_inventories_are_precise_errors(tmp_path, catalog, text, fragment):
     with pytest.raises(CatalogError) as info:
