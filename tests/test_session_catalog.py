@@ -12,6 +12,7 @@ from hardware import load_catalog
 from intent import parse, plan
 from intent.chat import ChatSession
 from intent.errors import UnknownDevice
+from planner.errors import InfeasibleError
 from intent.cli import main
 from intent.schema import Metric
 from policies import PolicyError, load_policy
@@ -116,3 +117,12 @@ def test_a_vendor_of_the_users_catalog_is_read_as_a_vendor(user_catalog, said, i
 
 def test_a_cloud_provider_of_the_packaged_catalog_is_not_read_as_a_chip_vendor(user_catalog):
     assert "aws" not in parse("classify images on AWS", offline=True, catalog_dir=user_catalog).hardware.include
+
+
+def test_a_gpu_of_a_vendor_no_training_rule_names_is_not_called_an_inference_accelerator(user_catalog):
+    # it had been "acme-x1: an inference accelerator: its SDK compiles and runs trained models only"
+    with pytest.raises(InfeasibleError) as refused:
+        plan("fine-tune resnet50 on imagenet for 2 epochs on acme-x1", offline=True, catalog_dir=user_catalog,
+             record=False)
+    assert "acme-x1: no training framework is known" in str(refused.value)
+    assert "inference accelerator" not in str(refused.value)
