@@ -11,10 +11,10 @@ from paths import ROOT
 from hardware import load_catalog
 from intent import parse, plan
 from intent.chat import ChatSession
-from intent.errors import UnknownDevice
-from planner.errors import InfeasibleError
 from intent.cli import main
+from intent.errors import UnknownDevice
 from intent.schema import Metric
+from planner.errors import InfeasibleError
 from policies import PolicyError, load_policy
 
 PACKAGED = ROOT / "hardware" / "data"
