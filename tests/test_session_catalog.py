@@ -4,6 +4,8 @@ packaged catalog alone, so what the user's catalog adds was unknown to them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 from paths import ROOT
@@ -28,8 +30,9 @@ def _entry(kind: str, entry_id: str) -> dict:
 
 @pytest.fixture
 def user_catalog(tmp_path):
-    """A catalog directory adding an edge board of another vendor (an Orin Nano's figures, with its
-    power modes) and a model released in MXFP4 (gpt-oss-20b's figures), both under new names."""
+    """A catalog directory adding, under new names: an edge board of another vendor (an Orin Nano's
+    figures, with its power modes), a card of that vendor and one of NVIDIA's (an L4's figures), and
+    a model released in MXFP4 (gpt-oss-20b's figures)."""
     board = _entry("devices", "nvidia-jetson-orin-nano-8gb")
     board.update(id="acme-vision-box", vendor="acme", vendor_name="Acme", name="Acme Vision Box",
                  aliases=["acme vision box"])
@@ -37,9 +40,11 @@ def user_catalog(tmp_path):
     card = _entry("devices", "nvidia-l4")
     card.update(id="acme-x1", vendor="acme", vendor_name="Acme", name="Acme X1", aliases=["acme x1"])
     card.pop("architecture", None)
+    own = _entry("devices", "nvidia-l4")  # a card of a known vendor, under a name the packaged catalog lacks
+    own.update(id="myco-l4x", name="MyCo L4X", aliases=["myco l4x"])
     model = _entry("models", "gpt-oss-20b")
     model.update(id="acme-oss-20b", aliases=["acme oss 20b"], family="acme-oss")
-    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [board, card]}), encoding="utf-8")
+    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [board, card, own]}), encoding="utf-8")
     (tmp_path / "models.yaml").write_text(yaml.safe_dump({"schema_version": 1, "models": [model]}), encoding="utf-8")
     return str(tmp_path)
 
@@ -126,3 +131,21 @@ def test_a_gpu_of_a_vendor_no_training_rule_names_is_not_called_an_inference_acc
              record=False)
     assert "acme-x1: no training framework is known" in str(refused.value)
     assert "inference accelerator" not in str(refused.value)
+
+
+def test_a_stored_plan_is_exported_on_the_catalog_it_was_made_on(user_catalog, tmp_path, capsys):
+    # without --catalog it had been "no device 'acme-x1' in the catalog; hint: list them with: intentctl catalog
+    # devices"; with another catalog the artifacts were written without a word
+    assert main(["plan", "--offline", "--catalog", user_catalog, "serve llama 3 8b at 2 req/s on myco-l4x"]) == 0
+    capsys.readouterr()
+    assert main(["export", "1", "-f", "k8s", "-o", str(tmp_path / "out")]) != 0
+    err = capsys.readouterr().err
+    assert "which has no myco-l4x: pass the --catalog DIR the plan was made with" in err
+    assert main(["export", "1", "-f", "k8s", "-o", str(tmp_path / "out"), "--catalog", user_catalog]) == 0
+    assert "was made on catalog" not in capsys.readouterr().err
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    text = (Path(user_catalog) / "devices.yaml").read_text(encoding="utf-8")
+    (changed / "devices.yaml").write_text(text.replace("name: MyCo L4X", "name: MyCo L4X rev 2"), encoding="utf-8")
+    assert main(["export", "1", "-f", "k8s", "-o", str(tmp_path / "out2"), "--catalog", str(changed)]) == 0
+    assert "the artifacts take names and figures from the catalog loaded now" in capsys.readouterr().err

@@ -35,10 +35,34 @@ def export(
     dra: DraOpt = False,
     queue: QueueOpt = None,
 ) -> None:
-    """Write deployable artifacts for a stored plan: Kubernetes manifests (plain or KServe) or a Triton model config."""
+    """Write deployable artifacts for a stored plan: Kubernetes manifests (plain or KServe) or a Triton model config.
+    Pass the --catalog DIR the plan was made with, if any: the artifacts take names and figures from it."""
     from intent import history
 
-    write_artifacts(history.get(plan_id).plan, format, output, catalog, dra=dra, queue=queue)
+    stored = history.get(plan_id).plan
+    _check_catalog(plan_id, stored, catalog)
+    write_artifacts(stored, format, output, catalog, dra=dra, queue=queue)
+
+
+def _check_catalog(plan_id: int, stored, catalog: str | None) -> None:
+    """A stored plan exported on another catalog than it was made on: refused when that catalog lacks
+    its device or model (a plan made with --catalog DIR exported without it), else said on stderr."""
+    from hardware import load_catalog
+    from intent.export import ExportError
+
+    loaded = load_catalog(catalog)
+    if stored.catalog_hash == loaded.digest:
+        return
+    said = f"plan {plan_id} was made on catalog {stored.catalog_hash}, and the catalog loaded now is {loaded.digest}"
+    devices = {stored.choice.device_id, *(p.choice.device_id for p in stored.pools)}
+    missing = sorted(d for d in devices if d not in loaded.devices)
+    missing += [stored.choice.model_id] if stored.choice.model_id not in loaded.models else []
+    if missing:
+        refused = ExportError(f"{said}, which has no {', '.join(missing)}: pass the --catalog DIR the plan was made with")
+        refused.hint = f"intentctl export {plan_id} -f FORMAT --catalog DIR (the directory the plan was made with)"
+        raise refused
+    typer.echo(f"intentctl: note: {said}: the artifacts take names and figures from the catalog loaded now; pass "
+               "the --catalog DIR the plan was made with to export it as planned", err=True)
 
 
 def history_list(json_out: JsonOpt = False,
