@@ -130,9 +130,10 @@ def _check_identity(path: str, device: Device, packaged: Device | None) -> None:
 
 
 def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, families: dict,
-           packaged: dict[str, Device] | None = None, known_tasks=None) -> None:
-    """Add each file's entries, by id. A user's files (given ``packaged``) are checked entry by
-    entry (hardware.checks), and packaged devices keep their identity (see IDENTITY_FIELDS)."""
+           packaged: Catalog | None = None, known_tasks=None) -> None:
+    """Add each file's entries, by id. A user's files (given the ``packaged`` catalog) are checked
+    entry by entry (hardware.checks), packaged devices keep their identity (see IDENTITY_FIELDS),
+    every name names one entry, and a device's family is one the catalog has."""
     for path, name, text in texts:
         parsed = _parse_file(path, text, DeviceFile if name == DEVICE_FILE else ModelFile)
         if packaged is not None:
@@ -140,12 +141,52 @@ def _merge(texts: list[tuple[str, str, str]], devices: dict, models: dict, famil
         if name == DEVICE_FILE:
             _check_unique(path, [d.id for d in parsed.devices], "device")
             for device in parsed.devices:
-                _check_identity(path, device, (packaged or {}).get(device.id))
+                _check_identity(path, device, packaged.devices.get(device.id) if packaged else None)
             families.update(parsed.families)
+            if packaged is not None:
+                _check_families(path, parsed.devices, {**packaged.families, **families})
+                _check_names(path, parsed.devices, _merged(packaged, devices, models, families))
             devices.update({d.id: d for d in parsed.devices})
         else:
             _check_unique(path, [m.id for m in parsed.models], "model")
+            if packaged is not None:
+                _check_names(path, parsed.models, _merged(packaged, devices, models, families))
             models.update({m.id: m for m in parsed.models})
+
+
+def _merged(packaged: Catalog, devices: dict, models: dict, families: dict) -> Catalog:
+    """The packaged catalog with the entries read so far over it."""
+    return Catalog(devices={**packaged.devices, **devices}, models={**packaged.models, **models},
+                   families={**packaged.families, **families})
+
+
+def _check_families(path: str, entries, families: dict) -> None:
+    """A device's family is one the catalog has: one it lacked was neither shown nor read in requests."""
+    for device in entries:
+        if device.family is not None and device.family not in families:
+            raise CatalogError(f"{path}: entry {device.id!r} field 'family': {device.family!r} is no family of the "
+                               "catalog; add it under 'families:' in this file (its name and aliases), or drop the "
+                               "field")
+
+
+def _check_names(path: str, entries, catalog: Catalog) -> None:
+    """Every id and alias of a user's entries names that entry alone, among devices, families and
+    models: an alias of a family's ("h100") had passed, then resolved to neither; a device named as
+    a model ("resnet50") made the model's name a device's."""
+    taken: dict[str, tuple[str, str]] = {}
+    for kind, table in (("device", catalog.devices), ("family", catalog.families), ("model", catalog.models)):
+        for key, entry in table.items():
+            for written in (key, *entry.aliases):
+                taken.setdefault(written.lower(), (kind, key))
+    for entry in entries:
+        mine = ("device" if isinstance(entry, Device) else "model", entry.id)
+        for written in (entry.id, *entry.aliases):
+            owner = taken.setdefault(written.lower(), mine)
+            if owner != mine:
+                raise CatalogError(f"{path}: entry {entry.id!r}: its {'id' if written == entry.id else 'alias'} "
+                                   f"{written!r} already names the {owner[0]} {owner[1]!r}; a name names one entry: "
+                                   f"rename it" + (f" (to override {owner[1]!r}, give its id)" if owner[0] == mine[0]
+                                                   else ""))
 
 
 @lru_cache(maxsize=8)
@@ -156,7 +197,8 @@ def load_catalog(extra_dir: str | None = None) -> Catalog:
     models: dict[str, ModelVariant] = {}
     families: dict[str, Family] = {}
     _merge(packaged, devices, models, families)
-    _merge(extra, devices, models, families, packaged=dict(devices))
+    _merge(extra, devices, models, families,
+           packaged=Catalog(devices=dict(devices), models=dict(models), families=dict(families)))
     texts = packaged + extra
     digest = hashlib.sha256("\n".join(text for _, _, text in texts).encode()).hexdigest()[:16]
     return Catalog(devices=devices, models=models, families=families, digest=digest)
@@ -169,6 +211,6 @@ def validate_directory(directory: str | Path, known_tasks=None) -> Catalog:
     devices: dict[str, Device] = {}
     models: dict[str, ModelVariant] = {}
     families: dict[str, Family] = {}
-    _merge(_directory_texts(Path(directory)), devices, models, families, packaged=load_catalog().devices,
+    _merge(_directory_texts(Path(directory)), devices, models, families, packaged=load_catalog(),
            known_tasks=known_tasks)
     return Catalog(devices=devices, models=models, families=families)

@@ -96,6 +96,17 @@ def _existing(path: Path) -> list[dict]:
     return list(data["models"])
 
 
+def _own_aliases(model: ModelVariant, entries: list[dict]) -> ModelVariant:
+    """The model without the aliases another entry has as a name (imported as 'phi-x', the config's
+    repository name 'phi-4' is the packaged model's id): a name names one entry."""
+    catalog = load_catalog()
+    taken = {name.lower() for e in (*catalog.devices.values(), *catalog.models.values()) if e.id != model.id
+             for name in (e.id, *e.aliases)}
+    taken |= {str(name).lower() for e in entries if e.get("id") != model.id
+              for name in (e.get("id"), *e.get("aliases", []))}
+    return model.model_copy(update={"aliases": [a for a in model.aliases if a.lower() not in taken]})
+
+
 @contextmanager
 def _in_file(config: Path):
     """A config field's error names the file it is in."""
@@ -122,6 +133,7 @@ def import_config(config: str | Path, directory: str | Path, name: str | None = 
     path = directory / MODEL_FILE
     entries = _existing(path)
     replaced = any(e.get("id") == model_id for e in entries)
+    model = _own_aliases(model, entries)
     entries = [e for e in entries if e.get("id") != model_id] + [model.model_dump(mode="json", exclude_none=True,
                                                                                    exclude_defaults=True)]
     text = HEADER + yaml.safe_dump({"schema_version": 1, "models": entries}, sort_keys=False, allow_unicode=True,

@@ -680,7 +680,7 @@ def test_hardware_the_catalog_lacks_as_the_only_device_named_is_refused():
     with pytest.raises(UnknownDevice) as info:
         plan("Serve Whisper medium on Ascend 310P cards, 50 concurrent streams", offline=True, record=False)
     assert "ascend 310p" in str(info.value) and "huawei-ascend-310" in str(info.value)
-    assert "inventory" in info.value.hint
+    assert "--catalog DIR" in info.value.hint
     # beside a device the catalog holds, it is warned about and the other is planned
     result = plan("serve llama 3.1 8b on an XG900 card or an L4", offline=True, record=False)
     assert result.choice.device_id == "nvidia-l4" and any("'xg900'" in w for w in result.warnings)

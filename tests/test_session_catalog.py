@@ -11,6 +11,7 @@ import yaml
 from paths import ROOT
 
 from hardware import load_catalog
+from hardware.errors import CatalogError
 from intent import parse, plan
 from intent.chat import ChatSession
 from intent.cli import main
@@ -149,3 +150,39 @@ def test_a_stored_plan_is_exported_on_the_catalog_it_was_made_on(user_catalog, t
     (changed / "devices.yaml").write_text(text.replace("name: MyCo L4X", "name: MyCo L4X rev 2"), encoding="utf-8")
     assert main(["export", "1", "-f", "k8s", "-o", str(tmp_path / "out2"), "--catalog", str(changed)]) == 0
     assert "the artifacts take names and figures from the catalog loaded now" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("change, message", [
+    # an alias of a packaged device's had passed validation, then named neither ("catalog show h100" failed)
+    ({"aliases": ["h100"]}, "its alias 'h100' already names"),
+    # a device id that is a model's: "with resnet50 on resnet50" had dropped the model without a word
+    ({"id": "resnet50", "aliases": []}, "its id 'resnet50' already names the model 'resnet50'"),
+    # a family the catalog lacks was neither shown nor read in requests
+    ({"family": "acme-y"}, "'acme-y' is no family of the catalog"),
+])
+def test_a_users_device_names_one_entry_of_a_family_the_catalog_has(tmp_path, capsys, change, message):
+    device = _entry("devices", "nvidia-l4")
+    device.update(id="acme-x1", vendor="acme", vendor_name="Acme", name="Acme X1", aliases=["acme x1"])
+    device.pop("architecture", None)
+    device.pop("family", None)
+    device.update(change)
+    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [device]}),
+                                           encoding="utf-8")
+    assert main(["catalog", "validate", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(str(tmp_path))
+
+
+def test_an_import_under_another_name_leaves_out_an_alias_another_entry_has(tmp_path):
+    from hardware.importer import import_config
+
+    config = {"model_type": "mistral", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
+              "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 32768,
+              "max_position_embeddings": 32768, "_name_or_path": "mistralai/Mistral-7B-Instruct-v0.3"}
+    path = tmp_path / "config.json"
+    path.write_text(__import__("json").dumps(config), encoding="utf-8")
+    result = import_config(path, tmp_path / "cat", name="my-mistral")
+    taken = {n.lower() for m in load_catalog().models.values() for n in (m.id, *m.aliases)}
+    assert not {a.lower() for a in result.model.aliases} & taken
+    assert "my-mistral" in load_catalog(str(tmp_path / "cat")).models
