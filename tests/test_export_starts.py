@@ -439,3 +439,14 @@ def test_a_triton_repository_directory_is_named_as_its_config_names_the_model(pl
 
     [path] = write(planned(plans, text), catalog, "triton", tmp_path)
     assert path.parent.name == directory and f'name: "{directory}"' in path.read_text(encoding="utf-8")
+
+
+def test_openvino_model_server_takes_single_requests_and_keeps_the_planned_batch_in_flight(plans, catalog):
+    # --batch_size 8 made every request carry 8 inputs (OVMS combines no requests), so one embedding failed
+    result = planned(plans, "embed text at 800 req/s within 50 ms")
+    assert result.choice.batch_size > 1
+    server = next(c for obj in kubernetes_manifests(result, catalog) for c in containers(obj)
+                  if "openvino/model_server" in c["image"])
+    args = argv(server)
+    assert not any(a.startswith("--batch_size") for a in args)
+    assert int(args[args.index("--nireq") + 1]) >= result.choice.batch_size

@@ -305,11 +305,13 @@ def engine_dir(target: Target) -> str:
 
 def _ovms(target: Target, spec: Launch, build: Build, role: str | None) -> ServerLaunch:
     device = {"cpu": "CPU", "gpu": "GPU", "npu": "NPU"}[target.device.device_class]
-    nireq = max(1, 2 * target.layout.devices_per_replica)
+    # OVMS combines no requests into a batch: --batch_size N makes every request carry N inputs (one
+    # carrying one fails). The planned batch is served as that many requests in flight (--nireq), which
+    # the THROUGHPUT hint runs in parallel streams.
+    nireq = max(1, 2 * target.layout.devices_per_replica, target.batch_size)
     hint = "LATENCY" if target.batch_size == 1 else "THROUGHPUT"
     values = [("model_name", target.model.id), ("model_path", f"{k8s_settings()['models_mount']}/{target.model.id}"),
-              ("port", 9000), ("rest_port", spec.port), ("target_device", device),
-              ("batch_size", target.batch_size), ("nireq", nireq),
+              ("port", 9000), ("rest_port", spec.port), ("target_device", device), ("nireq", nireq),
               ("plugin_config", json.dumps({"PERFORMANCE_HINT": hint}, separators=(",", ":"))),
               ("metrics_enable", True)]
     return ServerLaunch(target.serving, spec, build, build.command or spec.command,
