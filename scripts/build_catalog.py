@@ -221,7 +221,7 @@ def model_entry(row: dict, extra: dict, structures: dict) -> dict:
         "params_m": params, "gflops": gflops, "input": row["input"] or None,
         "accuracy_metric": metric, "accuracy": accuracy, "accuracy_raw": raw,
         "weights_mb": weights, "architecture": extra.get("architecture"), "max_input_tokens": extra.get("max_input_tokens"),
-        "aliases": extra.get("aliases"),
+        "aliases": extra.get("aliases"), "hf_repo": extra.get("hf_repo"),
         **structure_of(row, extra, structures), "layers": extra.get("layers"), "request": extra.get("request"),
         "languages": extra.get("languages"), "license": row["license"] or None,
         "source": row["source_url"], "notes": row["notes"] or None,

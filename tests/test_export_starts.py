@@ -367,6 +367,9 @@ def test_whisper_is_served_by_vllm_in_16_bit_with_its_decoders_length(plans, cat
         validate(obj)
     args = pod_specs(deployment)[0]["containers"][0]["args"]
     assert args[args.index("--max-model-len") + 1] == "448"  # max_target_positions, not the 1,500 encoder frames
+    # fetched by its Hugging Face id as published (it had waited for a MODEL_SOURCE to fill /models)
+    assert args[0] == catalog.model(result.choice.model_id).hf_repo and args[0].split("/")[0] in ("openai",
+                                                                                                 "distil-whisper")
 
 
 def test_a_decoder_only_model_still_gets_the_tensorrt_llm_config(plans, catalog):
