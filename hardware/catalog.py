@@ -102,12 +102,21 @@ def _packaged_texts() -> list[tuple[str, str, str]]:
 
 def _directory_texts(directory: Path) -> list[tuple[str, str, str]]:
     if not directory.is_dir():
-        raise CatalogError(f"{directory}: not a directory (a catalog directory holds devices.yaml and/or models.yaml)")
+        raise _no_catalog_here(f"{directory}: not a directory (a catalog directory holds devices.yaml and/or "
+                               "models.yaml)")
     found = [(str(directory / n), n, read_text(directory / n, "catalog file", CatalogError))
              for n in (DEVICE_FILE, MODEL_FILE) if (directory / n).exists()]
     if not found:
-        raise CatalogError(f"{directory}: holds neither {DEVICE_FILE} nor {MODEL_FILE}")
+        raise _no_catalog_here(f"{directory}: holds neither {DEVICE_FILE} nor {MODEL_FILE}")
     return found
+
+
+def _no_catalog_here(message: str) -> CatalogError:
+    """A --catalog that names no catalog directory: the hint says what one is, not which field to fix."""
+    error = CatalogError(message)
+    error.hint = ("give --catalog the directory that holds your devices.yaml and/or models.yaml "
+                  "(intentctl catalog import CONFIG.json --catalog DIR starts one)")
+    return error
 
 
 #: What makes a device the device it is: a user catalog may refine a packaged device's figures,

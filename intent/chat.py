@@ -880,6 +880,8 @@ class ChatSession:
         lines = [self._say("loaded", path=path, turns=len(turns))]
         if self.plan is not None:
             lines.append(f"{summary(self.plan, self.speaking)} {self._say('show_hint')}")
+            if self.plan.catalog_hash != (now := self._catalog().digest):  # saved under another --catalog
+                lines.append(self._say("loaded_other_catalog", then=self.plan.catalog_hash, now=now))
         return Reply("\n".join(lines), plan=self.plan)
 
 
@@ -956,6 +958,10 @@ def run(offline: bool = False, catalog_dir: str | None = None, lang: str | None 
         import readline  # noqa: F401 - line editing and up-arrow recall of earlier lines for input()
     except ImportError:
         pass
+    if catalog_dir is not None:  # a --catalog that does not load is said before the first message, not after
+        from hardware import load_catalog
+
+        load_catalog(catalog_dir)
     console = Console(highlight=False)
     session = ChatSession(offline=offline, catalog_dir=catalog_dir, lang=lang)
     console.print(say("help", session.speaking).splitlines()[0] if lang == "zh" else

@@ -186,3 +186,22 @@ def test_an_import_under_another_name_leaves_out_an_alias_another_entry_has(tmp_
     taken = {n.lower() for m in load_catalog().models.values() for n in (m.id, *m.aliases)}
     assert not {a.lower() for a in result.model.aliases} & taken
     assert "my-mistral" in load_catalog(str(tmp_path / "cat")).models
+
+
+def test_chat_checks_its_catalog_before_the_first_message(tmp_path, capsys, monkeypatch):
+    # the banner had come, then the error only after the first message (and exit 0 on /quit)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "/quit")
+    assert main(["chat", "--offline", "--catalog", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert "not a directory" in err and "give --catalog the directory that holds" in err
+    assert "fix the named field" not in err
+
+
+def test_a_conversation_loaded_under_another_catalog_says_which_to_start_with(user_catalog, tmp_path):
+    saved = tmp_path / "chat.json"
+    chat = ChatSession(offline=True, catalog_dir=user_catalog)
+    chat.answer("serve llama 3 8b at 2 req/s on myco-l4x")
+    chat.answer(f"/save {saved}")
+    loaded = ChatSession(offline=True).answer(f"/load {saved}").text
+    assert "start the chat with the --catalog DIR it was made with" in loaded
+    assert "--catalog" not in ChatSession(offline=True, catalog_dir=user_catalog).answer(f"/load {saved}").text
