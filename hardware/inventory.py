@@ -168,7 +168,8 @@ def check_inventory(inventory: Inventory, catalog: Catalog, where: str) -> None:
     for index, item in enumerate(inventory.devices):
         if item.id not in catalog.devices:
             raise InventoryError(f"{where}: entry #{index} ({item.id!r}): not a catalog device"
-                               + (f"; did you mean {', '.join(hint)}?" if (hint := _ids_like(item.id, catalog)) else ""))
+                               + (f"; did you mean {', '.join(hint)}?" if (hint := _ids_like(item.id, catalog)) else "")
+                               + " (a device of your own catalog needs --catalog DIR)")
         device = catalog.devices[item.id]
         offered = [p.value for p in device.placements]
         if item.placement == "cloud" and offered == ["edge"]:  # a board: the catalog has it only at the edge

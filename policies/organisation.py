@@ -164,7 +164,8 @@ def _check_selectors(path, policy: OrganisationPolicy, catalog: Catalog | None) 
                 raise PolicyError(f"{path}: rule {rule.id!r} excludes {selector!r}, which names no device, family, "
                                   f"vendor or class of the catalog" + (f" (closest: {', '.join(closest)})" if closest
                                                                        else "") + "; a rule that excludes nothing "
-                                  "would be a mandatory rule silently off")
+                                  "would be a mandatory rule silently off (one of your own catalog needs --catalog "
+                                  "DIR)")
 
 
 def _asks_to_loosen(text: str, target: str) -> bool:

@@ -205,3 +205,15 @@ def test_a_conversation_loaded_under_another_catalog_says_which_to_start_with(us
     loaded = ChatSession(offline=True).answer(f"/load {saved}").text
     assert "start the chat with the --catalog DIR it was made with" in loaded
     assert "--catalog" not in ChatSession(offline=True, catalog_dir=user_catalog).answer(f"/load {saved}").text
+
+
+def test_an_inventory_or_policy_naming_a_users_device_without_its_catalog_hints_at_it(tmp_path, capsys):
+    from hardware import load_inventory
+
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text("schema_version: 1\ndevices:\n  - {id: acme-x1, count: 2, placement: on-prem}\n",
+                         encoding="utf-8")
+    with pytest.raises(CatalogError, match="not a catalog device.*--catalog DIR"):
+        load_inventory(str(inventory), load_catalog())
+    assert main(["policy", "check", _policy(tmp_path, "acme")]) == 2
+    assert "--catalog DIR" in capsys.readouterr().err

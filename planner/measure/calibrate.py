@@ -140,7 +140,8 @@ def calibrate(measurements: list[Measurement], catalog: Catalog, factors) -> lis
         rows: list[Row] = []
         for m in by_device[device_id]:
             if m.model_id not in catalog.models:
-                report.skipped.append(f"#{m.id}: model {m.model_id} is not in the catalog")
+                report.skipped.append(f"#{m.id}: model {m.model_id} is not in the catalog (give the catalog it is in with "
+                                      "--catalog DIR)")
             elif reason := supports(device, catalog.models[m.model_id], m.precision, factors):
                 report.skipped.append(f"#{m.id}: {reason}")
             else:

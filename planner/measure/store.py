@@ -133,9 +133,11 @@ def read_measurements(text: str, origin: str, known_models=None, known_devices=N
             first = exc.errors()[0]
             raise MeasurementError(f"{origin}:{line}: column {first['loc'][0]!r}: {first['msg']}") from exc
         if known_models is not None and m.model_id not in known_models:
-            raise MeasurementError(f"{origin}:{line}: model {m.model_id!r} is not in the catalog")
+            raise MeasurementError(f"{origin}:{line}: model {m.model_id!r} is not in the catalog (one of your "
+                                   "own catalog needs --catalog DIR)")
         if known_devices is not None and m.device_id not in known_devices:
-            raise MeasurementError(f"{origin}:{line}: device {m.device_id!r} is not in the catalog")
+            raise MeasurementError(f"{origin}:{line}: device {m.device_id!r} is not in the catalog (one of your "
+                                   "own catalog needs --catalog DIR)")
         out.append(m)
     return out
 
