@@ -71,7 +71,7 @@ def model_from_config(cfg: dict, model_id: str, source: str) -> tuple[ModelVaria
         id=model_id, task="text-generation", family=str(cfg.get("model_type") or "unknown").split("_")[0],
         kind=ModelKind.AUTOREGRESSIVE, params_m=params, gflops=gflops,
         input=f"{arch.max_context // 1024}k context; per generated token" if arch.max_context else None,
-        architecture=arch, hf_repo=repo, aliases=[repo.rsplit("/", 1)[-1]] if repo else [], source=source,
+        architecture=arch, hf_repo=repo, aliases=_aliases(model_id, repo), source=source,
         notes="imported from its config.json: parameters and FLOPs are derived; the config publishes no accuracy")
     derived = [f"parameters: {params.value / 1000:,.2f}B = {params.formula}"]
     if arch.active_params_m is not None:
@@ -80,6 +80,18 @@ def model_from_config(cfg: dict, model_id: str, source: str) -> tuple[ModelVaria
     if "head_dim" not in cfg and not arch.kv_lora_rank:
         derived.append(f"head dim: {arch.head_dim} = hidden_size / num_attention_heads")
     return model, derived
+
+
+#: Words of a release's name that say it is the instruction-tuned one, which ids name anyway (README).
+RELEASE_WORDS = re.compile(r"-(?:instruct|chat|it|hf)(?=-|$)")
+
+
+def _aliases(model_id: str, repo: str | None) -> list[str]:
+    """The repository's name, and the id without its release words ("zorro-13b-instruct" is also
+    "zorro-13b", so "Zorro 13B" names it, as the packaged ids name the instruction-tuned release)."""
+    names = [repo.rsplit("/", 1)[-1]] if repo else []
+    plain = RELEASE_WORDS.sub("", model_id)
+    return names + ([plain] if plain != model_id and plain.lower() not in {n.lower() for n in names} else [])
 
 
 def _existing(path: Path) -> list[dict]:

@@ -217,3 +217,19 @@ def test_an_inventory_or_policy_naming_a_users_device_without_its_catalog_hints_
         load_inventory(str(inventory), load_catalog())
     assert main(["policy", "check", _policy(tmp_path, "acme")]) == 2
     assert "--catalog DIR" in capsys.readouterr().err
+
+
+def test_an_imported_instruct_release_is_named_as_ids_name_releases(tmp_path):
+    # imported as zorro-13b-instruct, "Zorro 13B" had been "a model size, but no model of the catalog was read"
+    from hardware.importer import import_config
+
+    config = {"model_type": "mistral", "hidden_size": 5120, "num_hidden_layers": 40, "num_attention_heads": 32,
+              "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 32000,
+              "max_position_embeddings": 32768, "_name_or_path": "acme/Zorro-13B-Instruct"}
+    path = tmp_path / "config.json"
+    path.write_text(__import__("json").dumps(config), encoding="utf-8")
+    assert import_config(path, tmp_path / "cat").model.id == "zorro-13b-instruct"
+    read = parse("serve Zorro 13B at 2 req/s", offline=True, catalog_dir=str(tmp_path / "cat"))
+    assert read.workload.model == "zorro-13b-instruct"
+    unread = parse("serve zorro-13b-instruct at 3 req/s", offline=True)  # without its catalog
+    assert any("'zorro-13b-instruct': a model size" in w and "--catalog DIR" in w for w in unread.warnings)

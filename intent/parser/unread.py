@@ -122,7 +122,8 @@ def unread_warnings(lexicon: Lexicon, space: Workspace, quantities: list[Quantit
 
 
 #: A model's size no rule read, with the word before it ("lama3 70b": a model name the parser did not know).
-MODEL_SIZE = re.compile(r"(?:(?<![\w.-])[a-z][\w.-]*[\s-])?(?<![\w.])(?P<size>\d+(?:\.\d+)?b)(?![\w])")
+MODEL_SIZE = re.compile(r"(?:(?<![\w.-])[a-z][\w.-]*[\s-])?(?<![\w.])(?P<size>\d+(?:\.\d+)?b)(?![\w])"
+                        r"(?:-[a-z][\w.]*)*")  # and the release words joined on ("zorro-13b-instruct")
 
 
 def _model_sizes(space: Workspace, model_params_b: float | None = None) -> list[str]:
@@ -139,7 +140,8 @@ def _model_sizes(space: Workspace, model_params_b: float | None = None) -> list[
             continue
         space.mark_read(m.start(), m.end())
         out.append(f"'{space.text[m.start():m.end()].strip()}': a model size, but no model of the catalog was read "
-                   "with it; name the model (e.g. 'Llama 3.1 70B') or say 'a 70B model' to plan over that size")
+                   "with it; name the model (e.g. 'Llama 3.1 70B') or say 'a 70B model' to plan over that size (a "
+                   "model of your own catalog needs --catalog DIR)")
     return out
 
 
