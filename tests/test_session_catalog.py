@@ -233,3 +233,13 @@ def test_an_imported_instruct_release_is_named_as_ids_name_releases(tmp_path):
     assert read.workload.model == "zorro-13b-instruct"
     unread = parse("serve zorro-13b-instruct at 3 req/s", offline=True)  # without its catalog
     assert any("'zorro-13b-instruct': a model size" in w and "--catalog DIR" in w for w in unread.warnings)
+
+
+def test_mig_on_a_gpu_with_no_known_profiles_says_where_they_come_from_and_what_to_do():
+    from intent.deploy.fleet import mig_profile
+    from intent.export import ExportError
+
+    assert mig_profile("nvidia-h100-sxm-80gb", 7) == "1g.10gb"
+    with pytest.raises(ExportError, match="intent/data/k8s.yaml") as refused:
+        mig_profile("myco-h100x", 7)
+    assert "time_slicing" in refused.value.hint

@@ -28,8 +28,12 @@ def mig_profile(device_id: str, slices: int) -> str:
     profiles = k8s_settings()["mig_profiles"].get(device_id)
     fitting = sorted(n for n in (profiles or {}) if n >= slices)
     if not fitting:
-        raise ExportError(f"{device_id} has no MIG profile with {slices} instances per GPU "
-                          f"(known: {', '.join(str(n) for n in sorted(profiles or {})) or 'none'})")
+        refused = ExportError(f"{device_id} has no MIG profile with {slices} instances per GPU "
+                              f"(known: {', '.join(str(n) for n in sorted(profiles or {})) or 'none'}): the profiles "
+                              "of each GPU are listed in intent/data/k8s.yaml (mig_profiles), from NVIDIA's MIG user "
+                              "guide, and a GPU of your own catalog has none there")
+        refused.hint = "share the device with time_slicing in the fleet's inventory, or plan it whole"
+        raise refused
     return profiles[fitting[0]]
 
 
