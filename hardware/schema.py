@@ -209,6 +209,16 @@ class Device(_Frozen):
         """The device's name with its vendor's, said once ("Raspberry Pi 5", "NVIDIA H100 SXM")."""
         return self.name if self.name.startswith(self.vendor_name) else f"{self.vendor_name} {self.name}"
 
+    def planning_gaps(self) -> list[str]:
+        """The figures the planner needs that the entry lacks (nothing is predicted on it without them)."""
+        on_chip = self.external_memory is not None and not self.external_memory.value  # weights on the chip
+        gaps = [] if self.peak else ["peak (its compute figures)"]
+        if self.memory_gb is None and not on_chip:
+            gaps.append("memory_gb")
+        if self.memory_bandwidth_gbs is None and not on_chip:
+            gaps.append("memory_bandwidth_gbs")
+        return gaps
+
     def matches(self, selector: str) -> bool:
         """True when a hardware selector (class, vendor, id or family id) names this device."""
         return selector in (self.id, self.family, self.device_class, self.vendor, *self.vendor_tags)
@@ -390,6 +400,10 @@ class ModelVariant(_Frozen):
     license: str | None = None
     source: str
     notes: str | None = None
+
+    def planning_gaps(self) -> list[str]:
+        """The figures the planner needs that the entry lacks (it is never planned without them)."""
+        return [name for name in ("params_m", "gflops") if getattr(self, name) is None]
 
     def released_as(self, precision: str) -> ReleasePrecision | None:
         """The release in ``precision`` where the weights are published in it (gpt-oss: MXFP4, as int4): served

@@ -243,3 +243,16 @@ def test_mig_on_a_gpu_with_no_known_profiles_says_where_they_come_from_and_what_
     with pytest.raises(ExportError, match="intent/data/k8s.yaml") as refused:
         mig_profile("myco-h100x", 7)
     assert "time_slicing" in refused.value.hint
+
+
+def test_validate_names_the_figures_an_entry_lacks_for_planning(tmp_path, capsys):
+    # it had said "ok", and each plan on the device then "has no published compute figures"
+    device = _entry("devices", "nvidia-l4")
+    device.update(id="acme-np1", vendor="acme", vendor_name="Acme", name="NP1", aliases=[])
+    for name in ("architecture", "family", "peak", "memory_bandwidth_gbs"):
+        device.pop(name, None)
+    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [device]}),
+                                           encoding="utf-8")
+    assert main(["catalog", "validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "device 'acme-np1' lacks peak (its compute figures), memory_bandwidth_gbs" in out

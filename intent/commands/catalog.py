@@ -87,6 +87,11 @@ def catalog_validate(directory: Annotated[str, typer.Argument(help="A directory 
     with progress(f"checking {directory}", quiet):
         cat = validate_directory(directory, known_tasks=[t.value for t in Task])
     typer.echo(f"ok: {directory} holds {len(cat.devices)} devices and {len(cat.models)} models")
+    for kind, entries in (("device", cat.devices), ("model", cat.models)):
+        for entry in entries.values():
+            if gaps := entry.planning_gaps():
+                typer.echo(f"  note: {kind} {entry.id!r} lacks {', '.join(gaps)}: nothing is planned on it until "
+                           "they are given (with their sources)")
 
 
 @app.command("import")
