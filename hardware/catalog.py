@@ -70,7 +70,24 @@ def _validation_message(path: str, data: dict, error: ValidationError) -> str:
         entry = f" entry {item.get('id', '#' + str(loc[1]))!r}" if isinstance(item, dict) else f" entry #{loc[1]}"
         loc = loc[2:]
     where = ".".join(str(p) for p in loc) or "(top level)"
-    return f"{path}:{entry} field {where!r}: {first['msg']}"
+    return f"{path}:{entry} field {where!r}: {_said(first, loc, _entry_kind(data, error))}"
+
+
+def _entry_kind(data: dict, error: ValidationError) -> type | None:
+    """The entry type the first error is in (Device or ModelVariant), when it is in an entry."""
+    section = error.errors()[0]["loc"][0]
+    return {"devices": Device, "models": ModelVariant}.get(section)
+
+
+def _said(first: dict, loc: list, kind: type | None) -> str:
+    """A validation error in the catalog's words: what a figure may be, the field meant by a misspelt one."""
+    if first["type"] == "model_type" and first.get("ctx", {}).get("class_name") == "Figure":
+        return (f"expected a number, or a mapping with its value, basis and source (not {first['input']!r}); "
+                "a bare number is a published figure whose source is the entry's")
+    if first["type"] == "extra_forbidden" and kind is not None and len(loc) == 1:
+        close = difflib.get_close_matches(str(loc[0]), list(kind.model_fields), n=1)
+        return "not a field of the entry" + (f"; did you mean {close[0]!r}?" if close else "")
+    return first["msg"]
 
 
 def _parse_file(path: str, text: str, kind: type) -> DeviceFile | ModelFile:

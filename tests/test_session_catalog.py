@@ -256,3 +256,20 @@ def test_validate_names_the_figures_an_entry_lacks_for_planning(tmp_path, capsys
     assert main(["catalog", "validate", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "device 'acme-np1' lacks peak (its compute figures), memory_bandwidth_gbs" in out
+
+
+@pytest.mark.parametrize("change, message", [
+    # it had been "Input should be a valid dictionary or instance of Figure", a class name of the code
+    ({"memory_gb": "lots"}, "field 'memory_gb': expected a number, or a mapping with its value, basis and source"),
+    # it had been "Extra inputs are not permitted"
+    ({"memory_gbb": 24}, "field 'memory_gbb': not a field of the entry; did you mean 'memory_gb'?"),
+])
+def test_catalog_field_errors_speak_of_the_catalog(tmp_path, capsys, change, message):
+    device = _entry("devices", "nvidia-l4")
+    device.update(id="acme-z", vendor="acme", vendor_name="Acme", aliases=[], **change)
+    for name in ("architecture", "family"):
+        device.pop(name, None)
+    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [device]}),
+                                           encoding="utf-8")
+    assert main(["catalog", "validate", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
