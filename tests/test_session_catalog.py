@@ -4,6 +4,7 @@ packaged catalog alone, so what the user's catalog adds was unknown to them."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,25 @@ def user_catalog(tmp_path):
     (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [board, card, own]}), encoding="utf-8")
     (tmp_path / "models.yaml").write_text(yaml.safe_dump({"schema_version": 1, "models": [model]}), encoding="utf-8")
     return str(tmp_path)
+
+
+def _one_device(directory, base: str, **fields) -> None:
+    """A devices.yaml in ``directory`` holding a copy of the packaged ``base`` with ``fields`` changed
+    (without its architecture and family unless given)."""
+    device = {k: v for k, v in _entry("devices", base).items() if k not in ("architecture", "family")}
+    device.update(fields)
+    (directory / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [device]}),
+                                           encoding="utf-8")
+
+
+def _config(tmp_path, repo: str, hidden: int, layers: int) -> Path:
+    """A Mistral-shaped config.json naming the repository ``repo``."""
+    config = {"model_type": "mistral", "hidden_size": hidden, "num_hidden_layers": layers, "num_attention_heads": 32,
+              "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 32768,
+              "max_position_embeddings": 32768, "_name_or_path": repo}
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
 
 
 def _policy(tmp_path, vendor: str) -> str:
@@ -161,13 +181,8 @@ def test_a_stored_plan_is_exported_on_the_catalog_it_was_made_on(user_catalog, t
     ({"family": "acme-y"}, "'acme-y' is no family of the catalog"),
 ])
 def test_a_users_device_names_one_entry_of_a_family_the_catalog_has(tmp_path, capsys, change, message):
-    device = _entry("devices", "nvidia-l4")
-    device.update(id="acme-x1", vendor="acme", vendor_name="Acme", name="Acme X1", aliases=["acme x1"])
-    device.pop("architecture", None)
-    device.pop("family", None)
-    device.update(change)
-    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [device]}),
-                                           encoding="utf-8")
+    _one_device(tmp_path, "nvidia-l4", **{"id": "acme-x1", "vendor": "acme", "vendor_name": "Acme", "name": "Acme X1",
+                                          "aliases": ["acme x1"], **change})
     assert main(["catalog", "validate", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
     with pytest.raises(CatalogError, match=message):
@@ -177,11 +192,7 @@ def test_a_users_device_names_one_entry_of_a_family_the_catalog_has(tmp_path, ca
 def test_an_import_under_another_name_leaves_out_an_alias_another_entry_has(tmp_path):
     from hardware.importer import import_config
 
-    config = {"model_type": "mistral", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
-              "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 32768,
-              "max_position_embeddings": 32768, "_name_or_path": "mistralai/Mistral-7B-Instruct-v0.3"}
-    path = tmp_path / "config.json"
-    path.write_text(__import__("json").dumps(config), encoding="utf-8")
+    path = _config(tmp_path, "mistralai/Mistral-7B-Instruct-v0.3", 4096, 32)
     result = import_config(path, tmp_path / "cat", name="my-mistral")
     taken = {n.lower() for m in load_catalog().models.values() for n in (m.id, *m.aliases)}
     assert not {a.lower() for a in result.model.aliases} & taken
@@ -223,11 +234,7 @@ def test_an_imported_instruct_release_is_named_as_ids_name_releases(tmp_path):
     # imported as zorro-13b-instruct, "Zorro 13B" had been "a model size, but no model of the catalog was read"
     from hardware.importer import import_config
 
-    config = {"model_type": "mistral", "hidden_size": 5120, "num_hidden_layers": 40, "num_attention_heads": 32,
-              "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 32000,
-              "max_position_embeddings": 32768, "_name_or_path": "acme/Zorro-13B-Instruct"}
-    path = tmp_path / "config.json"
-    path.write_text(__import__("json").dumps(config), encoding="utf-8")
+    path = _config(tmp_path, "acme/Zorro-13B-Instruct", 5120, 40)
     assert import_config(path, tmp_path / "cat").model.id == "zorro-13b-instruct"
     read = parse("serve Zorro 13B at 2 req/s", offline=True, catalog_dir=str(tmp_path / "cat"))
     assert read.workload.model == "zorro-13b-instruct"
@@ -247,12 +254,12 @@ def test_mig_on_a_gpu_with_no_known_profiles_says_where_they_come_from_and_what_
 
 def test_validate_names_the_figures_an_entry_lacks_for_planning(tmp_path, capsys):
     # it had said "ok", and each plan on the device then "has no published compute figures"
-    device = _entry("devices", "nvidia-l4")
-    device.update(id="acme-np1", vendor="acme", vendor_name="Acme", name="NP1", aliases=[])
-    for name in ("architecture", "family", "peak", "memory_bandwidth_gbs"):
-        device.pop(name, None)
-    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [device]}),
-                                           encoding="utf-8")
+    _one_device(tmp_path, "nvidia-l4", id="acme-np1", vendor="acme", vendor_name="Acme", name="NP1", aliases=[])
+    text = (tmp_path / "devices.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    for name in ("peak", "memory_bandwidth_gbs"):
+        data["devices"][0].pop(name)
+    (tmp_path / "devices.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     assert main(["catalog", "validate", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "device 'acme-np1' lacks peak (its compute figures), memory_bandwidth_gbs" in out
@@ -265,11 +272,6 @@ def test_validate_names_the_figures_an_entry_lacks_for_planning(tmp_path, capsys
     ({"memory_gbb": 24}, "field 'memory_gbb': not a field of the entry; did you mean 'memory_gb'?"),
 ])
 def test_catalog_field_errors_speak_of_the_catalog(tmp_path, capsys, change, message):
-    device = _entry("devices", "nvidia-l4")
-    device.update(id="acme-z", vendor="acme", vendor_name="Acme", aliases=[], **change)
-    for name in ("architecture", "family"):
-        device.pop(name, None)
-    (tmp_path / "devices.yaml").write_text(yaml.safe_dump({"schema_version": 1, "devices": [device]}),
-                                           encoding="utf-8")
+    _one_device(tmp_path, "nvidia-l4", id="acme-z", vendor="acme", vendor_name="Acme", aliases=[], **change)
     assert main(["catalog", "validate", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
