@@ -58,6 +58,7 @@ from planner.solve.chooser import (
     feasible,
     metric_of,
     objective_of,
+    replica_cap,
     sequences_per_replica,
 )
 from planner.solve.explain import (
@@ -809,12 +810,33 @@ def _infeasible(intent: Intent, rows, settings) -> InfeasibleError:
     if rest and not settings.skip(search) and not feasible(rows, rest, settings, concurrency):
         core = [rest[k] for k in conflict_core(rows, rest, settings, concurrency)]
         conflicts += [_conflict(rows, core, c, settings, concurrency) for c in core]
-    reason = summarise_conflicts(conflicts) if conflicts else "no candidate has the figures needed to judge this request"
+    users = None if conflicts else _users_not_held(rows, concurrency, settings)
+    reason = summarise_conflicts(conflicts) if conflicts else (
+        users or "no candidate has the figures needed to judge this request")
     if not conflicts and settings.skip(search):
         reason = f"no configuration meets every bound: {', '.join(c.describe() for c in intent.constraints)}"
     notes = [settings.budget.describe()] if settings.budget is not None and settings.budget.skipped else []
-    return InfeasibleError(reason, InfeasibilityReport(reason=reason, conflicts=conflicts, candidates=len(rows),
-                                                       notes=notes))
+    error = InfeasibleError(reason, InfeasibilityReport(reason=reason, conflicts=conflicts, candidates=len(rows),
+                                                        notes=notes))
+    if users:
+        error.hint = "allow more devices (or say you have more), or plan for fewer users at once"
+    return error
+
+
+def _users_not_held(rows, concurrency: int | None, settings: SolverSettings) -> str | None:
+    """Why no row holds the users at once, where the devices allowed cap the replicas: the most any
+    configuration holds (it had been "no candidate has the figures needed", with no bound to blame)."""
+    if not concurrency or not rows:
+        return None
+    held = [sequences_per_replica(row) * replica_cap(row, settings.max_replicas) for row in rows]
+    best = max(range(len(rows)), key=lambda i: (held[i], -i))
+    if held[best] >= concurrency:
+        return None
+    row = rows[best]
+    return (f"no configuration holds {concurrency:,} users at once on the devices allowed: the most is "
+            f"{held[best]:,.0f} ({row.model_id} {row.precision} on {row.device_id}, "
+            f"{replica_cap(row, settings.max_replicas)} replica(s) of batch {row.batch_size}, as its memory holds "
+            "their sequences); allow more devices, or plan for fewer users at once")
 
 
 __all__ = ["CandidateSet", "PlanningResult", "plan_intent"]

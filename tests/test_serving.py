@@ -695,3 +695,14 @@ def test_no_replica_holds_more_sequences_than_the_users_at_once():
 def test_vllm_on_amd_gpus_is_planned_in_the_formats_it_runs_there(text, allowed):
     result = plan(text, offline=True, record=False)
     assert result.choice.device_id.startswith("amd-") and result.choice.precision in allowed
+
+
+def test_users_at_once_no_allowed_devices_hold_are_named_with_the_most_they_hold():
+    # with no bound to blame it had been "no candidate has the figures needed to judge this request"
+    from planner import InfeasibleError
+
+    with pytest.raises(InfeasibleError) as refused:
+        plan("serve llama 3.3 70b on 2 H100 SXM with fp8 for 100 concurrent users, prompts of 5000 tokens, 500 "
+             "output tokens", offline=True, record=False, defaults=False)
+    assert "no configuration holds 100 users at once on the devices allowed: the most is" in str(refused.value)
+    assert "allow more devices" in refused.value.hint
