@@ -4072,3 +4072,16 @@ def test_probe_x_rerun_ranges_and_needless_bounds():
     intent = parse("Don't need TTFT under 200 ms — anything under 1 s is fine. Model llama 3 8b, 30 concurrent",
                    offline=True)
     assert intent.bound(Metric.TTFT, ">=") is None and intent.bound(Metric.TTFT, "<=") == 1000
+
+
+@pytest.mark.parametrize("text, excluded", [
+    # each had been read as the hardware asked for (a plan on the RTX 4090 that "nothing on GeForce" forbids)
+    ("classify product images at 5000 images/s, p99 under 50ms, and nothing on GeForce cards",
+     "nvidia-geforce-rtx-4090"),
+    ("Llama 3.1 405B for 128 users. We are not allowed to use any Chinese hardware", "huawei"),
+    ("classify images at 500 req/s, not allowed to use any NVIDIA", "nvidia"),
+    ("classify images, don't use any of the NVIDIA cards", "nvidia"),
+])
+def test_fillers_between_a_negation_and_the_hardware_keep_it_ruled_out(text, excluded):
+    hardware = parse(text, offline=True).hardware
+    assert excluded in hardware.exclude and excluded not in hardware.include

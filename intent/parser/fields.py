@@ -41,10 +41,25 @@ def negated(lexicon: Lexicon, text: str, start: int, window_start: int, max_word
         return False
     if gap.endswith("非") or re.search(r"(?<![a-z])non[- ]?$", gap):  # "non-NVIDIA hardware"
         return True
-    words = gap.split()
-    near = " ".join(words[-max_words:]) if gap.isascii() else A_NOT_A.sub("", gap)[-8:]
+    near = _last_words(gap, max_words) if gap.isascii() else A_NOT_A.sub("", gap)[-8:]
     near = NOT_A_NEGATION.sub("", near)  # "识别用 whisper": 识别 (recognition), no 别用 ("don't use")
     return bool(lexicon.negations.scan(" " + near + " "))
+
+
+#: Words that do not count towards a negation's reach: "not allowed to use any of the NVIDIA cards" is as
+#: near as "not allowed to use NVIDIA" (it had been read as NVIDIA asked for).
+REACH_FILLERS = frozenset({"any", "the", "a", "an", "of", "our", "their", "these", "those", "such", "kind", "sort"})
+
+
+def _last_words(gap: str, count: int) -> str:
+    """The end of ``gap`` holding its last ``count`` words that are not fillers, with the fillers among them."""
+    kept, counted = [], 0
+    for word in reversed(gap.split()):
+        kept.append(word)
+        counted += word.lower().strip(",;:") not in REACH_FILLERS
+        if counted >= count:
+            break
+    return " ".join(reversed(kept))
 
 
 #: Words that end in a negation's first character without being one: 识别 (recognise), 区别, 辨别,
