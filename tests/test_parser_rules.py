@@ -4085,3 +4085,22 @@ def test_probe_x_rerun_ranges_and_needless_bounds():
 def test_fillers_between_a_negation_and_the_hardware_keep_it_ruled_out(text, excluded):
     hardware = parse(text, offline=True).hardware
     assert excluded in hardware.exclude and excluded not in hardware.include
+
+
+def test_a_tail_after_a_median_in_one_sentence_bounds_the_metric_before_it():
+    # "ttft p50<150ms p99<600ms. tpot<30ms." had made 600 ms a TPOT bound (the next sentence's metric)
+    read = parse("serve llama-3.1-8b-instruct w/ vllm. SLO: ttft p50<150ms p99<600ms. tpot<30ms. 80 rps.", offline=True)
+    assert read.bound(Metric.TTFT, "<=") == 600 and read.bound(Metric.TPOT, "<=") == 30
+    assert any("a median or average ttft is not planned for" in w for w in read.warnings)
+
+
+@pytest.mark.parametrize("text, latency", [
+    # each clip's length had been a latency bound (10 s, or "two latency bounds (10000 and 300)")
+    ("lowest latency setup for whisper large v3 - single utterances of ~10s audio, need sub 300 ms", 300),
+    ("whisper large v3, 10 second audio clips, 5 req/s", None),
+    ("transcribe 30-second recordings at 20 req/s, latency under 2 s", 2000),
+])
+def test_an_audio_items_length_is_no_latency_bound(text, latency):
+    read = parse(text, offline=True)
+    assert read.bound(Metric.LATENCY, "<=") == latency
+    assert any("each item's length" in a for a in read.assumptions + read.warnings)

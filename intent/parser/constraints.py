@@ -239,7 +239,9 @@ class ConstraintReader:
         clause_start, _ = self.space.clause_bounds(q.start)
         window_start = max(clause_start, previous.end if previous else 0, q.start - WINDOW)
         kinds = self.lex.phrases("latency_kinds").scan(self.space.text[window_start:q.start])
-        following = self.lex.phrases("latency_kinds").scan(" ".join(after.split()[:3]))
+        # the kind named after a figure is its own only in its sentence ("ttft p50<150ms p99<600ms. tpot<30ms":
+        # the 600 ms is the TTFT's, not the TPOT's of the next sentence)
+        following = self.lex.phrases("latency_kinds").scan(" ".join(SENTENCE_END.split(after)[0].split()[:3]))
         if kinds:
             kind = kinds[-1].key
             if kind == "latency" and len(kinds) > 1 and kinds[-2].key != "latency" \
@@ -438,6 +440,10 @@ def _direction(q: Quantity) -> str | None:
     if q.kind in ("percent", "bare"):
         return ">="
     return NATURAL_OP[Metric(q.kind)] if q.kind in Metric._value2member_map_ else None
+
+
+#: Where a sentence ends: a full stop or semicolon before a space or the end, or a line break.
+SENTENCE_END = re.compile(r"[.;](?=\s|$)|[。；\n]")
 
 
 #: A median or average named right before a bound ("p50 < 100ms", "average below 80ms", 平均延迟100毫秒).

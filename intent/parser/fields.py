@@ -799,7 +799,13 @@ CLIP_LENGTH = re.compile(
     rf"(?P<unit3>秒钟?|分钟|小时)(?!\s*(?:内|以内|之内|完成|搞定|处理完|转写完|出结果))"
     # "100k videos (avg 2 minutes each)": a length, then "each"
     rf"|(?<![a-z])(?:avg\.?|average|about|around|~|roughly)\s*(?P<n4>\d+(?:\.\d+)?)\s*{_CLIP_UNIT.replace('unit', 'unit4')}"
-    rf"\s+(?:long\s+)?each(?![a-z])")
+    rf"\s+(?:long\s+)?each(?![a-z])"
+    # "utterances of ~10s audio", "10 second audio clips", "30-second recordings": each item's length, not
+    # a volume per period ("10 minutes of audio per day")
+    rf"|(?<![\w.])(?P<n5>\d+(?:\.\d+)?)[\s-]*(?P<unit5>s|sec|secs|seconds?|min|mins|minutes?)[\s-]+(?:long\s+)?"
+    rf"(?:(?:of\s+)?(?:audio|speech|voice)(?:\s+(?:clips?|files?|recordings?|segments?|utterances?|snippets?))?"
+    rf"|clips?|recordings?|utterances?|segments?|snippets?|voice\s+notes?)(?![a-z])"
+    rf"(?!\s*(?:per|a|an|each|every|/)\s*(?:day|hour|week|month|minute|second)(?![a-z]))")
 SECONDS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "秒": 1, "秒钟": 1, "min": 60, "mins": 60,
            "minute": 60, "minutes": 60, "分钟": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
            "小时": 3600}
@@ -811,8 +817,8 @@ def read_clip_length(space: Workspace) -> tuple[float, str, tuple[int, int]] | N
     m = CLIP_LENGTH.search(space.masked)
     if m is None:
         return None
-    n = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")
-    unit = m.group("unit") or m.group("unit2") or m.group("unit3") or m.group("unit4")
+    n = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
+    unit = m.group("unit") or m.group("unit2") or m.group("unit3") or m.group("unit4") or m.group("unit5")
     space.mask(m.start(), m.end())
     return float(n) * SECONDS[unit], space.text[m.start():m.end()].strip(), (m.start(), m.end())
 
