@@ -981,3 +981,16 @@ def test_an_empty_workload_request_is_the_files_mistake(tmp_path):
 
     with pytest.raises(FleetError, match="'request' is empty"):
         load_fleet(path, load_catalog())
+
+
+def test_owned_unpriced_pools_cost_their_power_and_hosting_as_a_single_plans_inventory(tmp_path):
+    # the cost objective had counted them as unknown (worse than any price) and rented an H100 at $6.88/h
+    # while four held T4s stood idle
+    path = write(tmp_path, "schema_version: 1\nobjective: cost\ninventory:\n"
+                           "  - {id: nvidia-t4, count: 4, placement: on-prem}\n"
+                           "  - {id: nvidia-h100-sxm-80gb, count: 2, placement: cloud}\n"
+                           "workloads:\n  - {name: cls, request: \"classify images at 300 req/s within 30 ms\"}\n")
+    result = plan_fleet(path)
+    (placed,) = result.assignments
+    assert placed.device_id == "nvidia-t4" and placed.cost_usd_per_hour is not None and result.totals.cost_known
+    assert any(a.startswith("owned devices cost their power and hosting") for a in result.assumptions)

@@ -4,11 +4,19 @@ why, how busy each pool is, and (re-planning) what moved."""
 from __future__ import annotations
 
 import math
-
 from collections import defaultdict
 
 from planner.fleet.options import FleetWorkload, Option
-from planner.fleet.plan import Assignment, FleetPlan, FleetSolverReport, FleetTotals, PoolUse, PriorityMet, Unplaced
+from planner.fleet.plan import (
+    Assignment,
+    FleetPlan,
+    FleetSolverReport,
+    FleetTotals,
+    PoolUse,
+    PriorityMet,
+    Unplaced,
+)
+from planner.owned import owned_cost_note
 
 ASSUMPTIONS = [
     ("a shared device (MIG or time-slicing) gives each slot an even share of its compute, bandwidth, memory and "
@@ -63,6 +71,9 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
         served_rps=sum(a.served_rps or 0.0 for a in assignments),
         power_w=sum(p for p in power if p is not None), cost_usd_per_hour=sum(c for c in cost if c is not None),
         cost_known=all(c is not None for c in cost), power_known=all(p is not None for p in power))
+    owned = any(pools[options[i].pool].usd_per_hour is None and pools[options[i].pool].placement != "cloud"
+                for i in placed)  # pools held and unpriced: their power and hosting, as a single plan's inventory
+    notes = [*notes, *([owned_cost_note()] if owned else [])]
     return FleetPlan(objective=objective, assignments=assignments, unplaced=unplaced, utilisation=utilisation,
                      totals=totals, solver=report, assumptions=[*ASSUMPTIONS, *notes], catalog_hash=catalog.digest,
                      replan=running.changes(fleet, placed) if running else None)

@@ -59,9 +59,14 @@ class ConfigTable:
     output: np.ndarray | None = None
     mode: np.ndarray | None = None
     steps: np.ndarray | None = None  # diffusion: stated denoising steps (NaN: the catalog entry's)
+    #: an inventory holds the devices (their purchase is paid): by default where it caps the replicas; a
+    #: fleet's pools are held too, though the fleet counts their slots itself
+    owned: np.ndarray | None = None
 
     def __post_init__(self):
         n = len(self.device)
+        if self.owned is None:
+            object.__setattr__(self, "owned", ~np.isnan(self.max_count))
         for name, fill, dtype in (("prompt", np.nan, float), ("output", np.nan, float), ("mode", -1, np.int64),
                                   ("steps", np.nan, float)):
             if getattr(self, name) is None:
@@ -73,7 +78,7 @@ class ConfigTable:
     def subset(self, rows: np.ndarray) -> ConfigTable:
         """The configurations ``rows`` (indices, repeats allowed), in that order."""
         per_row = ("device", "model", "precision", "placement", "shards", "share", "usd_per_hour", "max_count",
-                   "prompt", "output", "mode", "steps")
+                   "prompt", "output", "mode", "steps", "owned")
         return replace(self, **{name: getattr(self, name)[rows] for name in per_row})
 
     def __getitem__(self, g: int) -> Config:
@@ -108,7 +113,7 @@ class ConfigTable:
                              for name in ("cloud", "edge"))
         return {"cloud": self._cloud_per_device(), "purchase": per_device(lambda d: d.purchase_usd),
                 "tdp_w": per_device(lambda d: d.tdp_w), "is_cloud": is_cloud, "is_edge": is_edge,
-                "owned": ~np.isnan(self.max_count)[:, None], "devices": (self.shards * self.share)[:, None],
+                "owned": self.owned[:, None], "devices": (self.shards * self.share)[:, None],
                 "stated": self.usd_per_hour[:, None]}
 
     def _cloud_per_device(self) -> np.ndarray:

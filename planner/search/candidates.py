@@ -479,7 +479,8 @@ def enumerate_configs(pools: list[Pool], models: list[ModelVariant], precisions:
         usd_per_hour=np.array([np.nan if item is None or item.usd_per_hour is None else item.usd_per_hour
                                for item in items], dtype=float)[d],
         max_count=np.array([item.total_slots if item and count_caps_replicas else np.nan for item in items],
-                           dtype=float)[d])
+                           dtype=float)[d],
+        owned=np.array([item is not None for item in items], dtype=bool)[d])
 
 
 def shard_degrees(pools: list[Pool], factors: PerfFactors, pipeline_degrees: tuple[int, ...] = ()) -> list[int]:
