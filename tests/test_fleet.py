@@ -994,3 +994,16 @@ def test_owned_unpriced_pools_cost_their_power_and_hosting_as_a_single_plans_inv
     (placed,) = result.assignments
     assert placed.device_id == "nvidia-t4" and placed.cost_usd_per_hour is not None and result.totals.cost_known
     assert any(a.startswith("owned devices cost their power and hosting") for a in result.assumptions)
+
+
+@pytest.mark.parametrize("sharing", ["{mig: 7}", "{time_slicing: 4}"])
+def test_a_training_job_on_a_shared_device_takes_one_slot(tmp_path, sharing):
+    # it had been planned on 8 MIG slices (nprocPerNode 8): a process sees one MIG instance, and NCCL runs no
+    # collective across them nor two ranks on one GPU
+    path = write(tmp_path, "schema_version: 1\nobjective: throughput\ninventory:\n"
+                           f"  - {{id: nvidia-h100-sxm-80gb, count: 2, placement: on-prem, sharing: {sharing}}}\n"
+                           "workloads:\n  - {name: ft, request: \"fine-tune bert-base on 1 million records for 2 "
+                           "epochs\", deadline_hours: 24}\n")
+    result = plan_fleet(path, colocate=False)
+    (job,) = result.assignments
+    assert job.kind == "training" and job.slots == 1

@@ -711,6 +711,11 @@ def _kept(m, g, k, members, p, grid: Grid, keep: dict[int, set[tuple]]) -> set[i
 #: scale-up group the options multiply (19,627 -> 19,847 at 200 x 50, time-sliced pools offering
 #: 16 and 32 slots) and the training level came out worse in the limit (573 -> 607 job milli-hours).
 MOST_JOB_SLOTS = 8
+#: Why a job on a shared device takes one slot.
+SHARED_JOB_SOURCE = ("https://docs.nvidia.com/datacenter/tesla/mig-user-guide/index.html#cuda-visible-devices "
+                     "('a single CUDA process can only enumerate a single MIG device'); "
+                     "https://github.com/NVIDIA/nccl/issues/1716 (no MIG support in NCCL); "
+                     "https://github.com/NVIDIA/nccl/issues/431 (two ranks on one GPU refused)")
 
 
 def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryItem, device: Device,
@@ -729,10 +734,13 @@ def _training_options(w: int, p: int, workload: FleetWorkload, item: InventoryIt
         return [], [], f"{device.id} trains in none of the allowed precisions"
     models = intent_models(intent, catalog)
     key = ("training", p, tuple(m.id for m in models), precision, job.batch_size, job.dp)
+    # On a shared device a job takes one slot: a CUDA process sees one MIG instance, NCCL runs no
+    # collective across MIG instances nor two ranks on one GPU (SHARED_JOB_SOURCE)
+    most = 1 if item.share < 1 else min(item.total_slots, MOST_JOB_SLOTS)
     if key not in grids:  # jobs on the same pool share their rows, worked out for one sample
         unit = replace(job, records=1, epochs=1)
         grids[key] = [row for model in models if model.params_m and model.gflops
-                      for n in factors.training.device_counts if n <= min(item.total_slots, MOST_JOB_SLOTS)
+                      for n in factors.training.device_counts if n <= most
                       for row in [training_row(model, device, precision, n, item.placement, unit, factors,
                                                item.usd_per_hour, item.share)] if row is not None]
     samples = job.records * job.epochs

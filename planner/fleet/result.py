@@ -20,7 +20,9 @@ from planner.owned import owned_cost_note
 
 ASSUMPTIONS = [
     ("a shared device (MIG or time-slicing) gives each slot an even share of its compute, bandwidth, memory and "
-     "power; time-sliced tenants are planned within an even share of memory, as time-slicing does not isolate it"),
+     "power; time-sliced tenants are planned within an even share of memory, as time-slicing does not isolate it; "
+     "a training job there takes one slot (a process sees one MIG instance, and NCCL runs no collective across "
+     "MIG instances nor two ranks on one GPU)"),
     "a training job holds its slots for its whole run; power and cost are at full load",
     "inference power and cost count every replica at the load of a full batch",
     ("a service on several pools is served by all of them at once, its requests shared in proportion to each "
