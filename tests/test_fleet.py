@@ -1007,3 +1007,29 @@ def test_a_training_job_on_a_shared_device_takes_one_slot(tmp_path, sharing):
     result = plan_fleet(path, colocate=False)
     (job,) = result.assignments
     assert job.kind == "training" and job.slots == 1
+
+
+def test_a_kept_placement_keeps_every_running_replica_in_the_options_units():
+    # 2 replicas behind one queue, kept by an option of 1-replica units, had kept 1 and stopped the other
+    # ("kept 29, moved 0")
+    from types import SimpleNamespace
+
+    from planner.fleet.plan import Assignment
+    from planner.fleet.replan import Previous
+
+    running = Assignment.model_construct(workload="embed", pool="t4", model_id="m", precision="int8", batch_size=1,
+                                         replicas=2, replicas_per_queue=2, slots_per_replica=1, compute_share=None)
+    option = SimpleNamespace(workload=0, pool=0, model_id="m", precision="int8", batch_size=1, slots_per_replica=1,
+                             hosted_share=None, unit=1, need=4)
+    previous = Previous(plan=None, placements={0: [(0, running)]}, removed=[])
+    assert previous.rules([option]) == {0: [(0, 2)]}
+
+
+def test_a_pool_shared_another_way_is_said_so_when_replanning(tmp_path):
+    fleet = ("schema_version: 1\ninventory:\n  - {{id: nvidia-t4, count: 2, placement: on-prem, "
+             "sharing: {{time_slicing: {n}}}}}\nworkloads:\n"
+             "  - {{name: e, request: \"embed text at 300 req/s within 50 ms\"}}\n")
+    first = plan_fleet(write(tmp_path, fleet.format(n=4)))
+    again = plan_fleet(write(tmp_path, fleet.format(n=2), "again.yaml"), previous=first)
+    (change,) = again.replan.changes
+    assert "its sharing changed" in change.reason and "no longer in the inventory" not in change.reason

@@ -84,7 +84,9 @@ class Previous:
                     rules = None
                     break
                 i = max(same, key=lambda i: (options[i].unit, -i))
-                rules.append((i, min(a.replicas // a.replicas_per_queue, options[i].need)))
+                # its running replicas, in the option's units (2 replicas behind one queue are 2 units of 1,
+                # where one unit had kept one of them and stopped the other without a word)
+                rules.append((i, min(a.replicas // options[i].unit, options[i].need)))
             out[w] = rules
         return out
 
@@ -124,6 +126,9 @@ class Previous:
         used = {u.pool: u for u in self.plan.utilisation}
         for p, a in self.placements[w]:
             if p is None:
+                now_shared = [x.name for x in fleet.pools if x.id == a.device_id]
+                if now_shared:  # the same devices, shared another way ("time-sliced x4" -> "x2", MIG off)
+                    return f"pool {a.pool} is now {' and '.join(now_shared)}: its sharing changed"
                 return f"pool {a.pool} is no longer in the inventory"
             pool = fleet.pools[p]
             before = used.get(a.pool)
@@ -132,9 +137,13 @@ class Previous:
                         f"used {before.slots_used} there")
             if rules is None and not any(o.workload == w and o.pool == p and o.model_id == a.model_id
                                          and o.precision == a.precision and o.batch_size == a.batch_size
+                                         and o.slots_per_replica == a.slots_per_replica
+                                         and (o.hosted_share is None) == (a.compute_share in (None, 1.0))
                                          for o in fleet.options):
-                return (f"its configuration on {a.pool} ({a.model_id} {a.precision} b{a.batch_size}) no longer "
-                        "meets its request")
+                return (f"its configuration on {a.pool} ({a.model_id} {a.precision} b{a.batch_size}, "
+                        f"{a.slots_per_replica} slot(s) each{', beside inference' if a.compute_share not in (None, 1.0) else ''}) "
+                        "is no longer an option: it no longer meets its request, or the planning rules changed "
+                        "(training beside inference off, one slot a job on a shared device)")
         taken = sorted({fleet.workloads[fleet.options[i].workload].name for i in placed
                         if fleet.options[i].pool in {p for p, _ in self.placements[w] if p is not None}
                         and fleet.options[i].workload not in self.placements})
