@@ -4104,3 +4104,16 @@ def test_an_audio_items_length_is_no_latency_bound(text, latency):
     read = parse(text, offline=True)
     assert read.bound(Metric.LATENCY, "<=") == latency
     assert any("each item's length" in a for a in read.assumptions + read.warnings)
+
+
+def test_a_floor_on_quantization_said_with_a_verb_keeps_the_wider_formats():
+    # "Must NOT use quantization below FP8" had allowed fp8 alone (the negation was past the 24 characters read)
+    precisions = {p.value for p in parse("Serve Llama-3.1-8B with TTFT < 200 ms for 64 concurrent users. Must NOT use "
+                                         "quantization below FP8.", offline=True).precisions}
+    assert {"fp16", "bf16", "fp8"} <= precisions and "int4" not in precisions
+
+
+def test_a_misspelt_millisecond_is_read():
+    # "300 milisec" had been refused as "not a unit the parser knows"
+    read = parse("plz serve lama 3.1 8b for 50 concurent users, ttft under 300 milisec, chepest", offline=True)
+    assert read.bound(Metric.TTFT, "<=") == 300

@@ -706,3 +706,10 @@ def test_users_at_once_no_allowed_devices_hold_are_named_with_the_most_they_hold
              "output tokens", offline=True, record=False, defaults=False)
     assert "no configuration holds 100 users at once on the devices allowed: the most is" in str(refused.value)
     assert "allow more devices" in refused.value.hint
+
+
+def test_a_throughput_objective_says_it_takes_no_default_service_level():
+    # the default TPOT had been dropped without a word (a chat planned at a 51.5 ms TPOT)
+    result = plan("serve llama 3.1 8b at 30 req/s, highest throughput", offline=True, record=False)
+    assert any(a.startswith("no default service level for text-generation: the request maximises throughput")
+               for a in result.assumptions)

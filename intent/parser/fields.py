@@ -568,7 +568,7 @@ NOT_BELOW = re.compile(r"(?<![\w-])(?:not|no|nothing|never)(?:\s+[\w-]+){0,2}\s+
 
 def _or_better_before(lexicon: Lexicon, before: str) -> bool:
     """Whether the words right before a format ask for it or better ("at least fp16")."""
-    tail = before[-24:]
+    tail = before[-40:]  # "must not use quantization below fp8": the negation 32 characters before
     found = lexicon.words("or_better_before").scan(tail)
     return bool(NOT_BELOW.search(tail) or (found and not tail[found[-1].end:].strip(" :")))
 
