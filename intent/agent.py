@@ -248,6 +248,10 @@ def build_plan(intent: Intent, catalog: Catalog, settings: Settings, inventory: 
                 return result.model_copy(update={"warnings": [f"{relaxed.said} ({exc}); {relaxed.instead}"]
                                                  + result.warnings})
         raise
+    gave_way = _preference_given_way(asked, result, catalog, settings, given, alternatives, organisation, pareto,
+                                     defaults)
+    if gave_way is not None:
+        return gave_way
     assumptions, warnings = notes
     assumptions = measured + first + assumptions
     device = catalog.device(result.choice.device_id)
@@ -334,6 +338,26 @@ def _without_preferred(intent: Intent) -> Relaxed | None:
     return Relaxed(intent.model_copy(update={"hardware": hardware}),
                    f"{', '.join(intent.hardware.preferred)} was asked for as a preference, not a requirement, and no "
                    "plan on it meets the request", "planned on the other devices")
+
+
+def _preference_given_way(asked: Intent, result: ExecutionPlan, catalog, settings, given, alternatives, organisation,
+                          pareto, defaults) -> ExecutionPlan | None:
+    """The plan without the devices the request only prefers, where the default service level gave
+    way on them and holds on the others ("国产芯片优先" had planned 416 Ascend 910B for 50 users,
+    its TPOT bound dropped, where 8 H200 meet it); None when the preferred plan stands."""
+    from planner.single import LEVEL_OUT_OF_REACH
+
+    level = next((a for a in result.assumptions if LEVEL_OUT_OF_REACH in a), None)
+    relaxed = _without_preferred(asked) if level is not None else None
+    if relaxed is None:
+        return None
+    other = build_plan(relaxed.intent, catalog, settings, given, alternatives, organisation, pareto, defaults)
+    if any(LEVEL_OUT_OF_REACH in a for a in other.assumptions):
+        return None
+    bounds = level[level.index("(") + 1:level.index(")")]
+    said = (f"{', '.join(asked.hardware.preferred)} was asked for as a preference, not a requirement, and no plan on "
+            f"it meets the default service level ({bounds}); planned on the other devices, which do")
+    return other.model_copy(update={"warnings": [said, *other.warnings]})
 
 
 def _without_avoided(intent: Intent) -> Relaxed | None:

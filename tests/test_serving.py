@@ -713,3 +713,14 @@ def test_a_throughput_objective_says_it_takes_no_default_service_level():
     result = plan("serve llama 3.1 8b at 30 req/s, highest throughput", offline=True, record=False)
     assert any(a.startswith("no default service level for text-generation: the request maximises throughput")
                for a in result.assumptions)
+
+
+@pytest.mark.parametrize("text", ["部署DeepSeek-R1，深度思考，并发50，首token 2秒以内，国产芯片优先",
+                                  "serve DeepSeek-R1 for 50 concurrent users, TTFT within 2 s, Huawei Ascend preferred"])
+def test_a_preference_gives_way_where_the_default_level_would(text):
+    # it had planned 416 Ascend 910B for 50 users, the default TPOT bound dropped as "out of reach on the devices
+    # you name or require", where devices it only prefers are no requirement
+    result = plan(text, offline=True, record=False)
+    assert not result.choice.device_id.startswith("huawei")
+    assert result.metrics.tpot_ms <= 40
+    assert any("was asked for as a preference" in w and "default service level" in w for w in result.warnings)
