@@ -307,13 +307,28 @@ PIPELINE = re.compile(rf"(?<![\w-]){STAGE}(?:\s*(?:\+|->|→|=>|>)\s*{STAGE}){{1
 RERANK_STAGE = re.compile(r"(?<![a-z])(?:re-?rank(?:er|ers|ing)?|cross[- ]encoders?)(?![a-z])|重排(?:序)?")
 
 
+#: A second workload added to the first ("plus sentiment classification on each utterance", "also the
+#: generator is llama 3.1 8b"): it had been dropped, or merged into the first, without a word.
+ADDED_STAGE = re.compile(rf"(?<![\w-])(?:plus|also|as well as|in addition(?:\s+to)?|on top of that|along with|"
+                         rf"additionally|and then|另外|此外|同时还要|还要|再加上)[\s,:，：]+(?:(?:a|an|the|some|we|need|"
+                         rf"to|serve|run|do)\s+){{0,3}}(?:[\w-]+\s+){{0,2}}?(?P<stage>{STAGE[3:-1]}|generator|"
+                         rf"llm|chatbot|chat model|生成模型)(?![\w-])")
+
+
 def pipelines(space: Workspace, task: str | None = None) -> list[str]:
-    """A warning for a pipeline of several stages: the plan is for one model (the one named, or the task
-    read), and the other stages are not planned."""
+    """A warning for a pipeline of several stages, or a second workload added to the first: the plan
+    is for one model (the one named, or the task read), and the other stages are not planned."""
     m = PIPELINE.search(space.text)
     if m is not None:
         return [f"'{m.group(0)}': a pipeline of several stages; one request plans one model, so the stages besides "
                 "the one planned are not: plan each in a request of its own and add their latencies"]
+    added = [m.group(0).strip() for m in ADDED_STAGE.finditer(space.text)
+             if not space.is_read(m.start("stage"), m.end("stage"))]
+    if added:
+        return [f"{', '.join(repr(a) for a in added)}: another workload beside the one planned "
+                f"({task or 'the model named'}); one request plans one workload, and what it states of the other may "
+                "have been read into this one: plan each in a request of its own, or together in a fleet file "
+                "(intentctl fleet plan)"]
     rerank = RERANK_STAGE.search(space.text)
     if rerank is not None and task not in (None, "text-classification") and not space.is_read(rerank.start(), rerank.end()):
         return [f"'{rerank.group(0)}': a reranking stage beside the model planned is not planned (one request plans one "
