@@ -4133,3 +4133,10 @@ def test_another_workload_added_to_the_request_is_warned_about(text, said):
 
 def test_an_added_figure_is_no_workload():
     assert not any("another workload" in w for w in parse("serve llama 3.1 8b, also 4 replicas", offline=True).warnings)
+
+
+def test_a_kv_cache_format_is_warned_about_not_read_as_the_weights():
+    # "int8 weights but fp16 KV cache" had allowed fp16 weights, and said nothing of the cache
+    read = parse("llama 3 70b with int8 weights but fp16 KV cache, 16 users, ttft 600ms", offline=True)
+    assert [p.value for p in read.precisions] == ["int8"]
+    assert any(w.startswith("'fp16 kv cache': the KV cache's format is not chosen") for w in read.warnings)

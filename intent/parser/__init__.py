@@ -795,6 +795,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     hardware.exclude += provider_excluded
     hardware.assumptions += provider_notes if provider_excluded else []
     accuracy_loss, accuracy_loss_notes = fields.read_accuracy_loss(space)
+    kv_format_warnings = fields.read_kv_cache_format(space)  # its format is no weights' format
     precisions, precision_notes = fields.read_precisions(lexicon, space)
     precision_notes = accuracy_loss_notes + precision_notes
     yardsticks = compared_models(space, catalog)
@@ -983,7 +984,7 @@ def parse_rules(text: str, catalog: Catalog | None = None) -> Intent:
     if shape.concurrency or sources:  # "5,000 employees, ~300 at once": the load is read; the population is none
         unread = [w for w in unread if USERS_NO_LOAD not in w]
     warnings += unread
-    warnings += relative_warnings(space) + pipelines(space, task)
+    warnings += relative_warnings(space) + pipelines(space, task) + kv_format_warnings
     unmodelled = tasks_without_models(lexicon, space) if task is None or not (model.model_id or model.models) else []
     if unmodelled and task == "text-generation" and not (model.model_id or model.models):
         task = None  # "TTS for our voice agent": a task no model does, not the agent's text generation

@@ -573,6 +573,23 @@ def _or_better_before(lexicon: Lexicon, before: str) -> bool:
     return bool(NOT_BELOW.search(tail) or (found and not tail[found[-1].end:].strip(" :")))
 
 
+#: A format named for the KV cache ("fp16 KV cache", "KV cache in fp8"): not the weights' format.
+KV_CACHE_FORMAT = re.compile(r"(?<![\w-])(?:(?:fp32|fp16|bf16|fp8|int8|int4|16-bit|8-bit|4-bit)\s+kv[\s-]?cache"
+                             r"|kv[\s-]?cache\s+(?:in|at|as|of)?\s*(?:fp32|fp16|bf16|fp8|int8|int4|16-bit|8-bit|4-bit))"
+                             r"(?![\w-])")
+
+
+def read_kv_cache_format(space: Workspace) -> list[str]:
+    """A warning per KV-cache format named, which is masked so that no rule reads it as the weights' format
+    ("int8 weights but fp16 KV cache" had allowed fp16 weights)."""
+    out = []
+    for m in KV_CACHE_FORMAT.finditer(space.masked):
+        out.append(f"'{space.text[m.start():m.end()].strip()}': the KV cache's format is not chosen apart from the "
+                   "weights': the plan holds it in 8 bits with 8-bit weights, in 32 with fp32 weights, else in 16")
+        space.mask(m.start(), m.end())
+    return out
+
+
 # -- policies -----------------------------------------------------------------------------
 
 def read_compliance(lexicon: Lexicon, space: Workspace) -> tuple[list[str], list[str], list[str]]:
