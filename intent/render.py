@@ -27,6 +27,11 @@ TOKEN_SOURCES = {"ttft_ms": "model (prefill + one decode step)", "tpot_ms": "mod
                  "tokens_per_s": "model (all replicas)", "usd_per_mtok": "cost / output tokens"}
 
 
+
+def _rate(rps: float) -> str:
+    """A request rate in figures ("20,000", "1,500", "0.0786"): "{:,.4g}" had written 2e+04."""
+    return f"{rps:,.0f}" if rps >= 100 else f"{rps:,.4g}"
+
 def show_plan(plan: ExecutionPlan, console: Console, lang: str = "en") -> None:
     """The plan, with what the reading could not hold first: a warning must be seen before the
     plan. ``lang`` ('en' or 'zh') gives the labels; the plan's own text (why, steps) is as planned."""
@@ -309,7 +314,7 @@ def _placements(plan, console: Console) -> None:
             slo = f"{a.job_hours:,.1f} h" + (f" (deadline {a.deadline_hours:g} h)" if a.deadline_hours else "")
         else:
             load = (f"{a.users} users, {a.served_rps / a.requested_rps * a.users:,.0f} held" if a.users
-                    else f"{a.requested_rps:,.4g} -> {a.served_rps:,.4g} req/s")
+                    else f"{_rate(a.requested_rps)} -> {_rate(a.served_rps)} req/s")
             # a served LLM: its time to first token and per output token, the figures its bounds are on
             time = (f"TTFT {fmt(a.ttft_ms, 'latency')} · TPOT {fmt(a.tpot_ms, 'latency')}" if a.ttft_ms is not None
                     and a.tpot_ms is not None else fmt(a.latency_ms, 'latency'))

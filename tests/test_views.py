@@ -96,3 +96,10 @@ def test_a_fleet_plan_at_80_columns_keeps_every_id_whole():
         assert f"  {workload} (p" in out
     models = {a.model_id for a in plan_fleet(str(ROOT / "examples" / "fleet.yaml")).assignments}
     assert all(f"{m} · " in out for m in models) and "…" not in out
+
+
+def test_fleet_request_rates_are_written_in_figures():
+    # "2e+04 -> 2e+04 req/s" had been printed for 20,000 req/s
+    from intent.render import _rate
+
+    assert [_rate(x) for x in (20000, 1500, 12.345, 0.0786)] == ["20,000", "1,500", "12.35", "0.0786"]

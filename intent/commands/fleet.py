@@ -48,7 +48,9 @@ def fleet_plan(
                                       "FEASIBLE with its gaps).")] = None,
     seed: SeedOpt = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, max=64, help="Solver threads (default 1: the same file always gives the same plan).")] = None,
+        "--workers", min=1, max=64, help="Solver threads (default 1: the same file gives the same plan whenever "
+                                            "the solve ends before --time-limit; a plan the limit stops depends on the "
+                                            "machine's speed, and its status says FEASIBLE).")] = None,
     policy: Annotated[str | None, typer.Option("--policy", metavar="FILE",
                                                   help="Organisation policy (default: INTENTCTL_POLICY).")] = None,
     emit: Annotated[FleetEmit | None, typer.Option("--emit", help="Also write Kubernetes objects for every "
