@@ -1033,3 +1033,12 @@ def test_a_pool_shared_another_way_is_said_so_when_replanning(tmp_path):
     again = plan_fleet(write(tmp_path, fleet.format(n=2), "again.yaml"), previous=first)
     (change,) = again.replan.changes
     assert "its sharing changed" in change.reason and "no longer in the inventory" not in change.reason
+
+
+def test_a_workload_alone_on_its_pools_is_never_said_to_lose_them_to_workloads_ranked_higher(tmp_path):
+    # with no other workload it had been "the rest of the pools ... went to workloads ranked higher" (the
+    # pool's options were each counted at the whole pool, as if each had it to itself)
+    path = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-t4, count: 1, placement: on-prem}\n"
+                           "workloads:\n  - {name: e, request: \"embed text at 3000 req/s within 20 ms\"}\n")
+    (unplaced,) = plan_fleet(path).unplaced
+    assert "ranked higher" not in unplaced.reason and "need" in unplaced.reason

@@ -59,10 +59,10 @@ def fleet_plan(fleet, placed: dict[int, int], why_not: dict[int, dict[str, str]]
         if mine.get(w) and not met:
             unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
                                      served_share=total / workload.rate_rps,
-                                     reason=_partial_reason(fleet, w, total)))
+                                     reason=_partial_reason(fleet, w, total, placed)))
         elif not mine.get(w):
             unplaced.append(Unplaced(workload=workload.name, priority=workload.priority,
-                                     reason=_unplaced_reason(fleet, w, why_not.get(w, {}), used)))
+                                     reason=_unplaced_reason(fleet, w, why_not.get(w, {}), used, placed)))
     utilisation = [_pool_use(p, item, options, placed, served) for p, item in enumerate(pools)]
     power = [a.power_w for a in assignments]
     cost = [a.cost_usd_per_hour for a in assignments]
@@ -151,7 +151,7 @@ def _pool_use(p: int, item, options: list[Option], placed: dict[int, int], serve
                    power_w=power)
 
 
-def _partial_reason(fleet, w: int, served: float) -> str:
+def _partial_reason(fleet, w: int, served: float, placed: dict[int, int]) -> str:
     workload = fleet.workloads[w]
     members = fleet.by_workload[w]
     pools = _pool_names(fleet, members)
@@ -160,7 +160,23 @@ def _partial_reason(fleet, w: int, served: float) -> str:
     if _out_of_reach(fleet, w):
         return (f"{head}: the whole rate needs more than the pools that can run it ({', '.join(pools)}) hold, "
                 "all of them together")
-    return f"{head}: the rest of the pools that can run it ({', '.join(pools)}) went to workloads ranked higher"
+    return f"{head}: the rest of the pools that can run it ({', '.join(pools)}) " + _went_to(fleet, w, members, placed)
+
+
+def _went_to(fleet, w: int, members: list[int], placed: dict[int, int]) -> str:
+    """Who holds the rest of a workload's pools, by priority against its own (it had blamed workloads
+    "ranked higher" with none there, or only lower ones)."""
+    pools = {fleet.options[i].pool for i in members}
+    others = sorted({fleet.options[i].workload for i in placed if fleet.options[i].pool in pools} - {w})
+    if not others:
+        return "hold no more of it within its bounds"
+    mine = fleet.workloads[w].priority
+    names = ", ".join(f"{fleet.workloads[o].name} (priority {fleet.workloads[o].priority})" for o in others[:4]) \
+        + (" …" if len(others) > 4 else "")
+    if all(fleet.workloads[o].priority > mine for o in others):
+        return f"went to workloads ranked higher: {names}"
+    return (f"went to {names}: together they meet more SLOs by priority, or serve more of the fleet objective, "
+            "than this one would")
 
 
 def _pool_names(fleet, members: list[int]) -> list[str]:
@@ -169,12 +185,18 @@ def _pool_names(fleet, members: list[int]) -> list[str]:
 
 
 def _out_of_reach(fleet, w: int) -> bool:
-    """Whether the pools that can run a service cannot serve its whole load even with nothing else on them."""
-    return sum(fleet.rate[i] * fleet.options[i].replica_cap for i in fleet.by_workload[w]) < fleet.wanted[w]
+    """Whether the pools that can run a service cannot serve its whole load even with nothing else on them:
+    each pool at its best option (its options share its slots; summing them had counted a pool thrice)."""
+    best: dict[int, int] = {}
+    for i in fleet.by_workload[w]:
+        pool = fleet.options[i].pool
+        best[pool] = max(best.get(pool, 0), fleet.rate[i] * fleet.options[i].replica_cap)
+    return sum(best.values()) < fleet.wanted[w]
 
 
-def _unplaced_reason(fleet, w: int, why_not: dict[str, str], used: dict[int, int]) -> str:
-    """Why workload ``w`` was not placed at all (``used``: the slots the plan holds per pool)."""
+def _unplaced_reason(fleet, w: int, why_not: dict[str, str], used: dict[int, int], placed: dict[int, int]) -> str:
+    """Why workload ``w`` was not placed at all (``used``: the slots the plan holds per pool; ``placed``:
+    option -> replicas)."""
     members = fleet.by_workload.get(w, [])
     if not members:
         return "no pool can run it: " + "; ".join(f"{pool}: {reason}" for pool, reason in why_not.items())
@@ -190,5 +212,5 @@ def _unplaced_reason(fleet, w: int, why_not: dict[str, str], used: dict[int, int
     free = max(0, pool.total_slots - used.get(fewest.pool, 0))  # a job beside inference holds no slot of its own
     pools_named = ", ".join(_pool_names(fleet, members))
     return (f"no capacity left: it needs at least {fewest.unit_slots * fewest.replica_cap} "
-            f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) went to workloads "
-            "ranked higher (by priority, then the fleet objective)")
+            f"slot(s) of {pool.name} ({free} free); the pools that can run it ({pools_named}) "
+            + _went_to(fleet, w, members, placed))
