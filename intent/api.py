@@ -154,11 +154,17 @@ def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
     them). None readable is a FleetError: there is nothing to plan."""
     from intent.fleet import FleetFile, load_fleet, readable_workloads
 
+    from intent.fleet import FleetError
+
     spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
+    where = "" if isinstance(fleet, FleetFile) else f"{fleet}: "  # a workload's error names its file
     organisation = _organisation(policy or settings.policy_path, catalog)
-    workloads, unreadable = readable_workloads(spec, catalog, organisation)
-    if not workloads and unreadable:
-        raise next(iter(unreadable.values()))
+    try:
+        workloads, unreadable = readable_workloads(spec, catalog, organisation)
+    except FleetError as exc:
+        raise FleetError(f"{where}{exc}") from exc
+    if not workloads and unreadable:  # every one of them named, not the first alone
+        raise FleetError(f"{where}no workload can be planned: " + "; ".join(str(e) for e in unreadable.values()))
     return spec, workloads, unreadable
 
 

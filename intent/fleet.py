@@ -22,6 +22,7 @@ policy applies to every workload as it does to single requests.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from hardware import Catalog, Inventory, InventoryItem, check_inventory
 from hardware.yamlio import first_duplicate, read_validated
 from intent.errors import IntentError
-from intent.schema import Intent
+from intent.schema import Intent, Metric
 
 NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -159,6 +160,11 @@ def _workload(entry: WorkloadEntry, catalog: Catalog, organisation):
                              added_latency=effects.added_latency, notes=tuple(notes),
                              method=training_method(intent))
     _check(entry, workload)
+    tokens = intent.bound(Metric.TOKEN_THROUGHPUT, ">=")
+    if tokens and intent.bound(Metric.THROUGHPUT, ">=") is None and not workload.users:
+        workload = replace(workload, notes=(*workload.notes, (
+            f"{tokens:,.0f} generated tokens/s planned as {workload.rate_rps:,.3g} req/s of {workload.output_tokens} "
+            "output tokens each (state the reply length, or a rate in req/s, to plan another)")))
     return workload
 
 
@@ -222,7 +228,10 @@ def _check(entry: WorkloadEntry, workload) -> None:
         raise FleetError(f"workload {entry.name!r}: its {workload.users} concurrent users are planned as sequence "
                          "slots of a served LLM only; give the requests per second they send (e.g. 'at 20 req/s')",
                          per_request=True)
-    if not workload.rate_rps or workload.rate_rps <= 0:
+    if workload.rate_rps is not None and workload.rate_rps <= 0:
+        raise FleetError(f"workload {entry.name!r}: a request rate of {workload.rate_rps:g} req/s serves nothing; "
+                         "give a positive rate (e.g. 'at 200 req/s')", per_request=True)
+    if not workload.rate_rps:
         raise FleetError(f"workload {entry.name!r}: an inference service needs a request rate "
                          "(e.g. 'at 200 req/s') or, for an LLM, its concurrent users", per_request=True)
     if workload.rate_rps > MOST_RATE_RPS:  # "1e308 req/s": no fleet serves it (its scaled figures overflowed)

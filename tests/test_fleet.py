@@ -1042,3 +1042,26 @@ def test_a_workload_alone_on_its_pools_is_never_said_to_lose_them_to_workloads_r
                            "workloads:\n  - {name: e, request: \"embed text at 3000 req/s within 20 ms\"}\n")
     (unplaced,) = plan_fleet(path).unplaced
     assert "ranked higher" not in unplaced.reason and "need" in unplaced.reason
+
+
+def test_a_workloads_error_names_its_file_and_every_unreadable_workload(tmp_path):
+    deadline = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-l4, count: 2, placement: on-prem}\n"
+                               "workloads:\n  - {name: a, request: \"embed text at 100 req/s\", deadline_hours: 2}\n",
+                     "deadline.yaml")
+    with pytest.raises(FleetError, match=r"deadline\.yaml: workload 'a': 'deadline_hours' is for training"):
+        plan_fleet(deadline)
+    unreadable = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-l4, count: 2, placement: on-prem}\n"
+                                 "workloads:\n  - {name: a, request: \"embed text at -100 req/s\"}\n"
+                                 "  - {name: b, request: \"serve falcon 40b at 2 req/s\"}\n", "none.yaml")
+    with pytest.raises(FleetError, match=r"none\.yaml: no workload can be planned: workload 'a'.*workload 'b'"):
+        plan_fleet(unreadable)
+
+
+def test_an_llms_token_rate_is_planned_as_requests_of_its_reply_length(tmp_path):
+    # "at 2000 tokens per second" had left the service unplaced: "needs a request rate"
+    path = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-l4, count: 8, placement: on-prem}\n"
+                           "workloads:\n  - {name: chat, request: \"serve llama 3.1 8b at 2000 tokens per second with "
+                           "TPOT under 40 ms\"}\n")
+    result = plan_fleet(path)
+    assert not result.unplaced and result.assignments[0].requested_rps == pytest.approx(2000 / 256)
+    assert any("2,000 generated tokens/s planned as 7.81 req/s of 256 output tokens" in a for a in result.assumptions)

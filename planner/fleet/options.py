@@ -124,7 +124,17 @@ class FleetWorkload:
         slowest response its bounds allow (USER_REQUEST_S), the unit its slots are counted in."""
         if self.users:
             return self.users / self.user_request_s
-        return self.intent.bound(Metric.THROUGHPUT, ">=")
+        rate = self.intent.bound(Metric.THROUGHPUT, ">=")
+        tokens = self.intent.bound(Metric.TOKEN_THROUGHPUT, ">=")
+        if rate is None and tokens:  # generated tokens a second: requests of the planned reply length
+            return tokens / self.output_tokens
+        return rate
+
+    @cached_property
+    def output_tokens(self) -> int:
+        """The tokens a reply generates: the request's, else its task's documented shape."""
+        task = self.intent.task.value if self.intent.task else "default"
+        return self.intent.workload.output_tokens or load_factors().shape_for(task).output_tokens
 
     @cached_property
     def user_request_s(self) -> float:
@@ -135,8 +145,7 @@ class FleetWorkload:
         if latency:
             return latency / 1000
         if ttft and tpot:
-            output = self.intent.workload.output_tokens or load_factors().shape_for("text-generation").output_tokens
-            return (ttft + (output - 1) * tpot) / 1000
+            return (ttft + (self.output_tokens - 1) * tpot) / 1000
         return USER_REQUEST_S
 
     @cached_property
