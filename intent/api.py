@@ -152,9 +152,7 @@ def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
     """A fleet file (or its path) read and checked; its workloads with their policies applied;
     and the workloads whose requests cannot be planned, with why (the fleet is planned around
     them). None readable is a FleetError: there is nothing to plan."""
-    from intent.fleet import FleetFile, load_fleet, readable_workloads
-
-    from intent.fleet import FleetError
+    from intent.fleet import FleetError, FleetFile, load_fleet, readable_workloads
 
     spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
     where = "" if isinstance(fleet, FleetFile) else f"{fleet}: "  # a workload's error names its file
