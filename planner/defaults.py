@@ -532,9 +532,9 @@ def _service_level(intent: Intent, task: str, lifted: frozenset = frozenset()) -
     if slo is None or Metric.LATENCY in stated or stated & JOB_METRICS:
         return [], []
     if _asks_most_throughput(intent):  # said, not dropped without a word (a chat at a 51.5 ms TPOT)
-        return [], [f"no default service level for {task}: the request maximises throughput, which asks what the "
-                    "devices do flat out (MLPerf's Offline scenario), with no user waiting on a reply; state TTFT or "
-                    "TPOT bounds to hold them"]
+        return [], [(f"no default service level for {task}: the request maximises throughput, which asks what the "
+                     "devices do flat out (MLPerf's Offline scenario), with no user waiting on a reply; state TTFT or "
+                     "TPOT bounds to hold them")]
     levels = [(m, v) for m, v in slo.bounds() if Metric(m) not in stated | lifted]
     gone = [m.upper() for m, _ in slo.bounds() if Metric(m) in lifted and Metric(m) not in stated]
     lifted_note = [f"no default {' or '.join(gone)} bound: the request lifts it"] if gone else []

@@ -4121,10 +4121,10 @@ def test_a_misspelt_millisecond_is_read():
 
 @pytest.mark.parametrize("text, said", [
     # the sentiment classification had been dropped without a word, and the generator merged into the embedder
-    ("For our call center: transcribe 200 concurrent calls in real time (captions under 500 ms), plus sentiment "
-     "classification on each utterance", "'plus sentiment classification'"),
-    ("embed 20 million documents as a batch job within 6 hours. also the generator is llama 3.1 8b at 30 concurrent "
-     "users", "'also the generator'"),
+    (("For our call center: transcribe 200 concurrent calls in real time (captions under 500 ms), plus sentiment "
+      "classification on each utterance"), "'plus sentiment classification'"),
+    (("embed 20 million documents as a batch job within 6 hours. also the generator is llama 3.1 8b at 30 "
+      "concurrent users"), "'also the generator'"),
 ])
 def test_another_workload_added_to_the_request_is_warned_about(text, said):
     assert any(said in w and "another workload beside the one planned" in w

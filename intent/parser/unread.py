@@ -325,10 +325,10 @@ def pipelines(space: Workspace, task: str | None = None) -> list[str]:
     added = [m.group(0).strip() for m in ADDED_STAGE.finditer(space.text)
              if not space.is_read(m.start("stage"), m.end("stage"))]
     if added:
-        return [f"{', '.join(repr(a) for a in added)}: another workload beside the one planned "
-                f"({task or 'the model named'}); one request plans one workload, and what it states of the other may "
-                "have been read into this one: plan each in a request of its own, or together in a fleet file "
-                "(intentctl fleet plan)"]
+        return [(f"{', '.join(repr(a) for a in added)}: another workload beside the one planned "
+                 f"({task or 'the model named'}); one request plans one workload, and what it states of the other "
+                 "may have been read into this one: plan each in a request of its own, or together in a fleet file "
+                 "(intentctl fleet plan)")]
     rerank = RERANK_STAGE.search(space.text)
     if rerank is not None and task not in (None, "text-classification") and not space.is_read(rerank.start(), rerank.end()):
         return [f"'{rerank.group(0)}': a reranking stage beside the model planned is not planned (one request plans one "
