@@ -46,10 +46,10 @@ app = typer.Typer(
 )
 
 #: 2: a request, or a file given with it (catalog, inventory, fleet, policy, measurements), that cannot be
-#: read or planned as written (an impossible value, a model the catalog lacks); 3: an infeasible request (or a
+#: read or planned as written (an impossible value, a model or device the catalog lacks); 3: an infeasible request (or a
 #: fleet none of whose workloads any pool can run);
 #: 1: anything else (a policy refusal included).
-EXIT_CODES = {"intent-not-understood": 2, "impossible-value": 2, "unknown-model": 2, "infeasible": 3,
+EXIT_CODES = {"intent-not-understood": 2, "impossible-value": 2, "unknown-model": 2, "unknown-device": 2, "infeasible": 3,
               "missing-task": 2, "fleet-error": 2, "not-finite": 2, "catalog-invalid": 2, "inventory-invalid": 2,
               "bad-argument": 2, "config-invalid": 2, "policy-error": 2, "measurements-invalid": 2, "profile-error": 2,
               "no-placement": 3, "previous-plan-mismatch": 2}

@@ -275,3 +275,9 @@ def test_catalog_field_errors_speak_of_the_catalog(tmp_path, capsys, change, mes
     _one_device(tmp_path, "nvidia-l4", id="acme-z", vendor="acme", vendor_name="Acme", aliases=[], **change)
     assert main(["catalog", "validate", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_hardware_the_catalog_lacks_as_all_the_request_names_exits_2(capsys):
+    # it had exited 1 (the unknown-device code was missing from the exit codes), where an unknown model exits 2
+    assert main(["plan", "--offline", "classify images at 100 req/s on acme-x1"]) == 2
+    assert "--catalog DIR" in capsys.readouterr().err
