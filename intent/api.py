@@ -127,7 +127,7 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     inference replicas."""
     from hardware import load_catalog
     from intent.fleet import FleetFile, load_fleet_plan
-    from planner.fleet.model import FLEET_OBJECTIVES
+    from planner.fleet.model import FLEET_OBJECTIVES, NoPlacementError
     from planner.fleet.model import plan_fleet as place
     from planner.fleet.plan import FleetPlan
     from planner.solve.chooser import SolverSettings
@@ -143,8 +143,11 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
     solver = SolverSettings(time_limit_s=settings.solver_time_limit_s, seed=settings.solver_seed,
                             workers=settings.solver_workers)
     running = load_fleet_plan(previous) if isinstance(previous, (str, os.PathLike)) else previous
-    result = place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver, previous=running,
-                   colocate=colocate)
+    try:
+        result = place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver,
+                       previous=running, colocate=colocate)
+    except NoPlacementError as exc:  # the file named, as its other errors name it
+        raise NoPlacementError(exc.reasons, "" if isinstance(fleet, FleetFile) else f"{fleet}: ") from exc
     return _with_unreadable(result, spec, unreadable)
 
 

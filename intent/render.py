@@ -354,7 +354,9 @@ def show_fleet(plan, console: Console) -> None:
         _section(console, "not placed in full", [f"{u.workload} (priority {u.priority}): {u.reason}"
                                                  for u in plan.unplaced])
     if plan.replan is not None:
-        _section(console, f"since the previous plan: {plan.replan.kept} kept in place, {plan.replan.moved} moved",
+        scaled = sum(c.change == "scaled" for c in plan.replan.changes)
+        _section(console, f"since the previous plan: {plan.replan.kept} kept in place"
+                          + (f" ({scaled} scaled there)" if scaled else "") + f", {plan.replan.moved} moved",
                  [f"{c.workload} {c.change}: {c.reason}" + (f" ({'; '.join(c.before)} -> {'; '.join(c.after)})"
                                                             if c.before and c.after else "")
                   for c in plan.replan.changes] or ["nothing moved"])

@@ -1065,3 +1065,27 @@ def test_an_llms_token_rate_is_planned_as_requests_of_its_reply_length(tmp_path)
     result = plan_fleet(path)
     assert not result.unplaced and result.assignments[0].requested_rps == pytest.approx(2000 / 256)
     assert any("2,000 generated tokens/s planned as 7.81 req/s of 256 output tokens" in a for a in result.assumptions)
+
+
+def test_a_kept_workload_scaled_where_it_runs_is_reported(tmp_path):
+    # "embed-a x2 -> x4" had been reported as nothing moved: an operator was not told to scale it
+    first = plan_fleet(write(tmp_path, REPLAN.format(t4=4, l4=4)))
+    grown = REPLAN.format(t4=4, l4=4).replace("embed text at 1000 req/s", "embed text at 2000 req/s")
+    again = plan_fleet(write(tmp_path, grown, "grown.yaml"), previous=first)
+    before = {a.workload: sum(x.replicas for x in first.assignments if x.workload == a.workload)
+              for a in first.assignments}
+    after = {a.workload: sum(x.replicas for x in again.assignments if x.workload == a.workload)
+             for a in again.assignments}
+    changed = {c.workload: c for c in again.replan.changes}
+    assert before["e"] != after["e"]
+    assert changed["e"].change in ("scaled", "moved")
+    for name in before:
+        if name not in changed:
+            assert before[name] == after.get(name), name  # nothing else scaled without a word
+
+
+def test_a_fleet_nothing_can_run_names_its_file(tmp_path):
+    path = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: raspberry-pi-5, count: 1, placement: edge}\n"
+                           "workloads:\n  - {name: a, request: \"serve llama 3.1 70b at 2 req/s\"}\n", "pi.yaml")
+    with pytest.raises(NoPlacementError, match=r"pi\.yaml: no workload can be placed on any pool"):
+        plan_fleet(path)

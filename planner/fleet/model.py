@@ -136,8 +136,8 @@ class NoPlacementError(PlanningError):
     code = "no-placement"
     hint = "add devices that can run the workloads to the inventory, or relax their requests"
 
-    def __init__(self, reasons: dict[str, str]):
-        super().__init__("no workload can be placed on any pool. "
+    def __init__(self, reasons: dict[str, str], where: str = ""):
+        super().__init__(f"{where}no workload can be placed on any pool. "
                          + " ".join(f"{name}: {why}." for name, why in reasons.items()))
         self.reasons = reasons
 

@@ -115,10 +115,10 @@ class FleetSolverReport(_Frozen):
 
 
 class Change(_Frozen):
-    """A workload a re-plan moved, stopped, started or dropped, and why."""
+    """A workload a re-plan moved, stopped, started, dropped or scaled where it runs, and why."""
 
     workload: str
-    change: Literal["moved", "stopped", "started", "removed"]
+    change: Literal["moved", "stopped", "started", "removed", "scaled"]
     before: list[str] = Field(default_factory=list, description="its placements in the previous plan")
     after: list[str] = Field(default_factory=list, description="its placements now")
     reason: str

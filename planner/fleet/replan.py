@@ -99,6 +99,7 @@ class Previous:
         for w, mine in sorted(self.placements.items()):
             if fleet.keeps(w, placed):
                 kept += 1
+                changes += self._scaled(fleet, w, mine, placed, now.get(w, []))
                 continue
             changes.append(Change(
                 workload=fleet.workloads[w].name, change="moved" if now.get(w) else "stopped",
@@ -113,6 +114,22 @@ class Previous:
                 changes.append(Change(workload=name, change="started", after=[self._now(fleet, i, placed) for i in members],
                                       reason="not placed in the previous plan" if name in waiting else "new in the fleet"))
         return Replan(kept=kept, moved=sum(c.change in ("moved", "stopped") for c in changes), changes=changes)
+
+    def _scaled(self, fleet, w: int, mine, placed: dict[int, int], members: list[int]) -> list[Change]:
+        """A kept workload whose replicas changed where it runs, or that runs in more places now: the
+        operator scales it (a service from 2 to 4 replicas had been reported as nothing moved)."""
+        before = sum(a.replicas for _, a in mine)
+        after = sum(placed[i] * fleet.options[i].unit for i in members)
+        if before == after and len(members) == len(mine):
+            return []
+        workload = fleet.workloads[w]
+        need = (f"its {workload.users} users" if workload.users else f"its {workload.rate_rps:,.4g} req/s") \
+            if not workload.training else "its job"
+        return [Change(workload=workload.name, change="scaled",
+                       before=[describe(a.pool, a.model_id, a.precision, a.batch_size, a.replicas, a.slots_per_replica,
+                                        a.compute_share) for _, a in mine],
+                       after=[self._now(fleet, i, placed) for i in members],
+                       reason=f"kept where it runs, {before} -> {after} replicas for {need}")]
 
     @staticmethod
     def _now(fleet, i: int, placed: dict[int, int]) -> str:
