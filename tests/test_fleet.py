@@ -1089,3 +1089,14 @@ def test_a_fleet_nothing_can_run_names_its_file(tmp_path):
                            "workloads:\n  - {name: a, request: \"serve llama 3.1 70b at 2 req/s\"}\n", "pi.yaml")
     with pytest.raises(NoPlacementError, match=r"pi\.yaml: no workload can be placed on any pool"):
         plan_fleet(path)
+
+
+def test_a_pool_short_of_slots_fills_its_last_ones_with_smaller_replicas(tmp_path):
+    # three L4s served the chat from one 2-slot replica and left the third idle, under-serving it: the options
+    # kept per pool were all 2-slot ones (best on slots, power, cost and rate per slot for the whole rate)
+    path = write(tmp_path, "schema_version: 1\ninventory:\n"
+                           "  - {id: nvidia-l4, count: 3, placement: on-prem, usd_per_hour: 0.45}\n"
+                           "workloads:\n  - {name: chat, request: \"serve llama 3.1 8b at 10 req/s within 10 s\"}\n")
+    result = plan_fleet(path)
+    (pool,) = result.utilisation
+    assert result.unplaced and pool.slots_used == pool.slots == 3

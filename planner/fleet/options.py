@@ -435,7 +435,7 @@ def _inference_block(members: list[int], p: int, workloads: list[FleetWorkload],
                "rate": lambda: -load.unit_rate / load.unit / shards}  # requests/s per slot
     columns = [figure() for name, figure in figures.items() if name in best_on]
     kept = _kept(m, g, k, members, p, grid, keep)
-    pooled = _best_per_group(m, columns) | kept
+    pooled = _best_per_group(m, columns) | kept | _best_smallest(m, shards, -load.unit_rate / load.unit / shards)
     alone = np.flatnonzero(load.single_rate > 0)  # one replica on its own queue: the most requests per slot
     alone = set(alone[list(_best_per_group(m[alone], [-load.single_rate[alone] / shards[alone]]))].tolist()) | kept
     slots, out, configs = item.total_slots, {}, {}
@@ -829,6 +829,18 @@ def _scaled(row: TrainingRow, samples: int) -> TrainingRow:
     return replace(row, samples=samples, hours=hours,
                    energy_kwh=None if row.power_w is None else row.power_w * hours / 1000,
                    job_cost_usd=None if row.cost_per_hour is None else row.cost_per_hour * hours)
+
+
+def _best_smallest(groups: np.ndarray, shards: np.ndarray, column: np.ndarray) -> set[int]:
+    """Per group (a workload's cells), the best on ``column`` among the configurations of the fewest
+    devices a replica: a pool short of slots fills its last ones with them (three L4s had served a
+    chat from one 2-slot replica, the third idle, the best options being 2-slot ones)."""
+    if not len(groups):
+        return set()
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    least = np.repeat(np.minimum.reduceat(shards, starts), np.diff(np.r_[starts, len(groups)]))
+    small = np.flatnonzero(shards == least)
+    return set(small[list(_best_per_group(groups[small], [column[small]]))].tolist())
 
 
 def _best_per_group(groups: np.ndarray, columns: list[np.ndarray]) -> set[int]:
