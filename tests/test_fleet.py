@@ -33,6 +33,12 @@ def write(tmp_path, text: str, name: str = "fleet.yaml") -> str:
     return str(path)
 
 
+def fleet_file(tmp_path, pools: list[str], workloads: list[str], name: str = "fleet.yaml", head: str = "") -> str:
+    """A fleet file of ``pools`` and ``workloads`` (each a YAML flow mapping), after ``head`` lines."""
+    return write(tmp_path, "schema_version: 1\n" + head + "inventory:\n" + "".join(f"  - {p}\n" for p in pools)
+                 + "workloads:\n" + "".join(f"  - {w}\n" for w in workloads), name)
+
+
 MIXED = """\
     schema_version: 1
     objective: throughput
@@ -986,10 +992,9 @@ def test_an_empty_workload_request_is_the_files_mistake(tmp_path):
 def test_owned_unpriced_pools_cost_their_power_and_hosting_as_a_single_plans_inventory(tmp_path):
     # the cost objective had counted them as unknown (worse than any price) and rented an H100 at $6.88/h
     # while four held T4s stood idle
-    path = write(tmp_path, "schema_version: 1\nobjective: cost\ninventory:\n"
-                           "  - {id: nvidia-t4, count: 4, placement: on-prem}\n"
-                           "  - {id: nvidia-h100-sxm-80gb, count: 2, placement: cloud}\n"
-                           "workloads:\n  - {name: cls, request: \"classify images at 300 req/s within 30 ms\"}\n")
+    path = fleet_file(tmp_path, ["{id: nvidia-t4, count: 4, placement: on-prem}",
+                                 "{id: nvidia-h100-sxm-80gb, count: 2, placement: cloud}"],
+                      ['{name: cls, request: "classify images at 300 req/s within 30 ms"}'], head="objective: cost\n")
     result = plan_fleet(path)
     (placed,) = result.assignments
     assert placed.device_id == "nvidia-t4" and placed.cost_usd_per_hour is not None and result.totals.cost_known
@@ -1000,10 +1005,8 @@ def test_owned_unpriced_pools_cost_their_power_and_hosting_as_a_single_plans_inv
 def test_a_training_job_on_a_shared_device_takes_one_slot(tmp_path, sharing):
     # it had been planned on 8 MIG slices (nprocPerNode 8): a process sees one MIG instance, and NCCL runs no
     # collective across them nor two ranks on one GPU
-    path = write(tmp_path, "schema_version: 1\nobjective: throughput\ninventory:\n"
-                           f"  - {{id: nvidia-h100-sxm-80gb, count: 2, placement: on-prem, sharing: {sharing}}}\n"
-                           "workloads:\n  - {name: ft, request: \"fine-tune bert-base on 1 million records for 2 "
-                           "epochs\", deadline_hours: 24}\n")
+    path = fleet_file(tmp_path, [f"{{id: nvidia-h100-sxm-80gb, count: 2, placement: on-prem, sharing: {sharing}}}"],
+                      ['{name: ft, request: "fine-tune bert-base on 1 million records for 2 epochs", deadline_hours: 24}'])
     result = plan_fleet(path, colocate=False)
     (job,) = result.assignments
     assert job.kind == "training" and job.slots == 1
@@ -1038,30 +1041,28 @@ def test_a_pool_shared_another_way_is_said_so_when_replanning(tmp_path):
 def test_a_workload_alone_on_its_pools_is_never_said_to_lose_them_to_workloads_ranked_higher(tmp_path):
     # with no other workload it had been "the rest of the pools ... went to workloads ranked higher" (the
     # pool's options were each counted at the whole pool, as if each had it to itself)
-    path = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-t4, count: 1, placement: on-prem}\n"
-                           "workloads:\n  - {name: e, request: \"embed text at 3000 req/s within 20 ms\"}\n")
+    path = fleet_file(tmp_path, ["{id: nvidia-t4, count: 1, placement: on-prem}"],
+                      ['{name: e, request: "embed text at 3000 req/s within 20 ms"}'])
     (unplaced,) = plan_fleet(path).unplaced
     assert "ranked higher" not in unplaced.reason and "need" in unplaced.reason
 
 
 def test_a_workloads_error_names_its_file_and_every_unreadable_workload(tmp_path):
-    deadline = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-l4, count: 2, placement: on-prem}\n"
-                               "workloads:\n  - {name: a, request: \"embed text at 100 req/s\", deadline_hours: 2}\n",
-                     "deadline.yaml")
+    l4 = ["{id: nvidia-l4, count: 2, placement: on-prem}"]
+    deadline = fleet_file(tmp_path, l4, ['{name: a, request: "embed text at 100 req/s", deadline_hours: 2}'],
+                          "deadline.yaml")
     with pytest.raises(FleetError, match=r"deadline\.yaml: workload 'a': 'deadline_hours' is for training"):
         plan_fleet(deadline)
-    unreadable = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-l4, count: 2, placement: on-prem}\n"
-                                 "workloads:\n  - {name: a, request: \"embed text at -100 req/s\"}\n"
-                                 "  - {name: b, request: \"serve falcon 40b at 2 req/s\"}\n", "none.yaml")
+    unreadable = fleet_file(tmp_path, l4, ['{name: a, request: "embed text at -100 req/s"}',
+                                           '{name: b, request: "serve falcon 40b at 2 req/s"}'], "none.yaml")
     with pytest.raises(FleetError, match=r"none\.yaml: no workload can be planned: workload 'a'.*workload 'b'"):
         plan_fleet(unreadable)
 
 
 def test_an_llms_token_rate_is_planned_as_requests_of_its_reply_length(tmp_path):
     # "at 2000 tokens per second" had left the service unplaced: "needs a request rate"
-    path = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: nvidia-l4, count: 8, placement: on-prem}\n"
-                           "workloads:\n  - {name: chat, request: \"serve llama 3.1 8b at 2000 tokens per second with "
-                           "TPOT under 40 ms\"}\n")
+    path = fleet_file(tmp_path, ["{id: nvidia-l4, count: 8, placement: on-prem}"],
+                      ['{name: chat, request: "serve llama 3.1 8b at 2000 tokens per second with TPOT under 40 ms"}'])
     result = plan_fleet(path)
     assert not result.unplaced and result.assignments[0].requested_rps == pytest.approx(2000 / 256)
     assert any("2,000 generated tokens/s planned as 7.81 req/s of 256 output tokens" in a for a in result.assumptions)
@@ -1079,14 +1080,14 @@ def test_a_kept_workload_scaled_where_it_runs_is_reported(tmp_path):
     changed = {c.workload: c for c in again.replan.changes}
     assert before["e"] != after["e"]
     assert changed["e"].change in ("scaled", "moved")
-    for name in before:
+    for name, replicas in before.items():
         if name not in changed:
-            assert before[name] == after.get(name), name  # nothing else scaled without a word
+            assert replicas == after.get(name), name  # nothing else scaled without a word
 
 
 def test_a_fleet_nothing_can_run_names_its_file(tmp_path):
-    path = write(tmp_path, "schema_version: 1\ninventory:\n  - {id: raspberry-pi-5, count: 1, placement: edge}\n"
-                           "workloads:\n  - {name: a, request: \"serve llama 3.1 70b at 2 req/s\"}\n", "pi.yaml")
+    path = fleet_file(tmp_path, ["{id: raspberry-pi-5, count: 1, placement: edge}"],
+                      ['{name: a, request: "serve llama 3.1 70b at 2 req/s"}'], "pi.yaml")
     with pytest.raises(NoPlacementError, match=r"pi\.yaml: no workload can be placed on any pool"):
         plan_fleet(path)
 
@@ -1094,9 +1095,8 @@ def test_a_fleet_nothing_can_run_names_its_file(tmp_path):
 def test_a_pool_short_of_slots_fills_its_last_ones_with_smaller_replicas(tmp_path):
     # three L4s served the chat from one 2-slot replica and left the third idle, under-serving it: the options
     # kept per pool were all 2-slot ones (best on slots, power, cost and rate per slot for the whole rate)
-    path = write(tmp_path, "schema_version: 1\ninventory:\n"
-                           "  - {id: nvidia-l4, count: 3, placement: on-prem, usd_per_hour: 0.45}\n"
-                           "workloads:\n  - {name: chat, request: \"serve llama 3.1 8b at 10 req/s within 10 s\"}\n")
+    path = fleet_file(tmp_path, ["{id: nvidia-l4, count: 3, placement: on-prem, usd_per_hour: 0.45}"],
+                      ['{name: chat, request: "serve llama 3.1 8b at 10 req/s within 10 s"}'])
     result = plan_fleet(path)
     (pool,) = result.utilisation
     assert result.unplaced and pool.slots_used == pool.slots == 3
