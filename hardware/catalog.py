@@ -195,15 +195,21 @@ def _check_families(path: str, entries, families: dict) -> None:
                                "field")
 
 
+def name_owners(catalog: Catalog) -> dict[str, tuple[str, str]]:
+    """Each id and alias of the catalog, lowercased, and what it names: (device, family or model, its id)."""
+    owners: dict[str, tuple[str, str]] = {}
+    for kind, table in (("device", catalog.devices), ("family", catalog.families), ("model", catalog.models)):
+        for key, entry in table.items():
+            for written in (key, *entry.aliases):
+                owners.setdefault(written.lower(), (kind, key))
+    return owners
+
+
 def _check_names(path: str, entries, catalog: Catalog) -> None:
     """Every id and alias of a user's entries names that entry alone, among devices, families and
     models: an alias of a family's ("h100") had passed, then resolved to neither; a device named as
     a model ("resnet50") made the model's name a device's."""
-    taken: dict[str, tuple[str, str]] = {}
-    for kind, table in (("device", catalog.devices), ("family", catalog.families), ("model", catalog.models)):
-        for key, entry in table.items():
-            for written in (key, *entry.aliases):
-                taken.setdefault(written.lower(), (kind, key))
+    taken = name_owners(catalog)
     for entry in entries:
         mine = ("device" if isinstance(entry, Device) else "model", entry.id)
         for written in (entry.id, *entry.aliases):

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hardware.catalog import MODEL_FILE, load_catalog
+from hardware.catalog import MODEL_FILE, load_catalog, name_owners
 from hardware.errors import CatalogError
 from hardware.hfconfig import (
     ConfigError,
@@ -111,9 +111,7 @@ def _existing(path: Path) -> list[dict]:
 def _own_aliases(model: ModelVariant, entries: list[dict]) -> ModelVariant:
     """The model without the aliases another entry has as a name (imported as 'phi-x', the config's
     repository name 'phi-4' is the packaged model's id): a name names one entry."""
-    catalog = load_catalog()
-    taken = {name.lower() for e in (*catalog.devices.values(), *catalog.models.values()) if e.id != model.id
-             for name in (e.id, *e.aliases)}
+    taken = {name for name, owner in name_owners(load_catalog()).items() if owner != ("model", model.id)}
     taken |= {str(name).lower() for e in entries if e.get("id") != model.id
               for name in (e.get("id"), *e.get("aliases", []))}
     return model.model_copy(update={"aliases": [a for a in model.aliases if a.lower() not in taken]})

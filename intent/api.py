@@ -147,7 +147,7 @@ def plan_fleet(fleet, catalog_dir: str | None = None, settings: Settings | None 
         result = place(workloads, spec.as_inventory(), catalog, objective or spec.objective, solver,
                        previous=running, colocate=colocate)
     except NoPlacementError as exc:  # the file named, as its other errors name it
-        raise NoPlacementError(exc.reasons, "" if isinstance(fleet, FleetFile) else f"{fleet}: ") from exc
+        raise NoPlacementError(exc.reasons, _file_prefix(fleet)) from exc
     return _with_unreadable(result, spec, unreadable)
 
 
@@ -158,7 +158,7 @@ def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
     from intent.fleet import FleetError, FleetFile, load_fleet, readable_workloads
 
     spec = fleet if isinstance(fleet, FleetFile) else load_fleet(fleet, catalog)
-    where = "" if isinstance(fleet, FleetFile) else f"{fleet}: "  # a workload's error names its file
+    where = _file_prefix(fleet)  # a workload's error names its file
     organisation = _organisation(policy or settings.policy_path, catalog)
     try:
         workloads, unreadable = readable_workloads(spec, catalog, organisation)
@@ -167,6 +167,13 @@ def fleet_inputs(fleet, catalog, settings: Settings, policy: str | None = None):
     if not workloads and unreadable:  # every one of them named, not the first alone
         raise FleetError(f"{where}no workload can be planned: " + "; ".join(str(e) for e in unreadable.values()))
     return spec, workloads, unreadable
+
+
+def _file_prefix(fleet) -> str:
+    """What an error about a fleet begins with: its file's path, where it was given as one."""
+    from intent.fleet import FleetFile
+
+    return "" if isinstance(fleet, FleetFile) else f"{fleet}: "
 
 
 def _with_unreadable(result, spec, unreadable: dict):
